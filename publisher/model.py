@@ -1,0 +1,210 @@
+"""Typed data that flows through publisher: content in, rendered posts, plans and results out.
+
+Everything is a frozen dataclass so that loading, rendering and planning stay pure and a value
+seen in one place cannot change behind another's back.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Any, Literal
+
+MediaKind = Literal["photo", "video", "animation", "document"]
+Status = Literal["draft", "ready", "withdrawn"]
+TextFormat = Literal["plain", "telegram_html", "max_markdown"]
+
+
+@dataclass(frozen=True)
+class Media:
+    """A file attached to a post, resolved against the post's folder."""
+
+    path: Path
+    rel: str
+    kind: MediaKind
+    alt: str = ""
+    size: int = 0
+    sha256: str = ""
+    width: int = 0
+    height: int = 0
+    image_format: str = ""
+
+
+@dataclass(frozen=True)
+class Poll:
+    """A poll attached to a post."""
+
+    question: str
+    options: tuple[str, ...]
+    multiple: bool = False
+
+
+@dataclass(frozen=True)
+class Override:
+    """Per-network changes to a post: replacement text and network options."""
+
+    text: str | None = None
+    options: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Post:
+    """One post as a person wrote it, validated."""
+
+    id: str
+    path: str
+    title: str
+    body: str
+    networks: tuple[str, ...]
+    status: Status = "ready"
+    publish_at: datetime | None = None
+    media: tuple[Media, ...] = ()
+    poll: Poll | None = None
+    overrides: Mapping[str, Override] = field(default_factory=dict)
+    tags: tuple[str, ...] = ()
+    lines: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def ledger_path(self) -> str:
+        """Where the machine-owned results of this post live (repository-relative)."""
+        if self.path.endswith("/index.md"):
+            return self.path[: -len("index.md")] + "published.yml"
+        return self.path[: -len(".md")] + ".published.yml"
+
+    def line_of(self, name: str) -> int:
+        return self.lines.get(name, 1)
+
+
+@dataclass(frozen=True)
+class Account:
+    """One of the administration's accounts on a network (``accounts/<name>.md``)."""
+
+    name: str
+    path: str
+    network: str
+    account_id: str
+    token_env: str
+    title: str = ""
+    description: str = ""
+    avatar: str = ""
+    cover: str = ""
+    website: str = ""
+    extra_token_envs: Mapping[str, str] = field(default_factory=dict)
+    settings: Mapping[str, Any] = field(default_factory=dict)
+    lines: Mapping[str, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RenderedPost:
+    """A post as one network will show it: text parts, media, poll and options."""
+
+    post_id: str
+    network: str
+    parts: tuple[str, ...]
+    media: tuple[Media, ...] = ()
+    poll: Poll | None = None
+    options: Mapping[str, Any] = field(default_factory=dict)
+    length: int = 0
+    limit: int = 0
+    content_hash: str = ""
+    title: str = ""
+
+    @property
+    def text(self) -> str:
+        return self.parts[0] if self.parts else ""
+
+
+@dataclass(frozen=True)
+class RemoteRef:
+    """Where a published post lives on a network.
+
+    ``remote_id`` names the post; ``parts`` lists every message that makes it up when a network
+    needs several (a Telegram album plus its poll, an X thread), so delete can remove them all.
+    """
+
+    network: str
+    remote_id: str
+    url: str = ""
+    parts: tuple[str, ...] = ()
+    published_at: datetime | None = None
+    #: adapter-private facts needed later (VK's attachment list for wall.edit, ...)
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+class ActionKind(StrEnum):
+    """What the plan will do for one post on one network."""
+
+    CREATE = "create"
+    UPDATE = "update"
+    REPLACE = "replace"
+    DELETE = "delete"
+    NOOP = "noop"
+    WAIT = "wait"
+    BLOCKED = "blocked"
+
+
+@dataclass(frozen=True)
+class Action:
+    """One step of a plan: a post on a network and what to do with it."""
+
+    kind: ActionKind
+    post_id: str
+    network: str
+    account: str = ""
+    rendered: RenderedPost | None = None
+    ref: RemoteRef | None = None
+    reason: str = ""
+    post_path: str = ""
+    ledger_path: str = ""
+
+    @property
+    def changes_something(self) -> bool:
+        return self.kind in (
+            ActionKind.CREATE,
+            ActionKind.UPDATE,
+            ActionKind.REPLACE,
+            ActionKind.DELETE,
+        )
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Every action for every post and network, in a stable order."""
+
+    actions: tuple[Action, ...]
+    warnings: tuple[str, ...] = ()
+
+    def count(self, kind: ActionKind) -> int:
+        return sum(1 for a in self.actions if a.kind is kind)
+
+    @property
+    def pending(self) -> tuple[Action, ...]:
+        return tuple(a for a in self.actions if a.changes_something)
+
+
+@dataclass(frozen=True)
+class LedgerEntry:
+    """What is recorded about one post on one network (the machine-owned sidecar)."""
+
+    network: str
+    state: Literal["intent", "published", "deleted", "failed"]
+    account: str = ""
+    remote_id: str = ""
+    url: str = ""
+    parts: tuple[str, ...] = ()
+    content_hash: str = ""
+    key: str = ""
+    at: str = ""
+    published_at: str = ""
+    source_commit: str = ""
+    approved_by: tuple[str, ...] = ()
+    approval: str = ""
+    error: str = ""
+    operation: str = ""
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    def ref(self) -> RemoteRef:
+        return RemoteRef(self.network, self.remote_id, self.url, self.parts, extra=self.extra)

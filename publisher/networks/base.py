@@ -1,0 +1,276 @@
+"""The one interface every network adapter implements, and the pieces they share.
+
+An adapter is built with the account, its tokens and an ``httpx.Client``; it never reads the
+environment. It declares what it can do as ``Capabilities`` (data, read by check and plan) and
+turns that network's error responses into our ``NetworkError`` classes in exactly one place,
+its ``raise_for`` method.
+"""
+
+from __future__ import annotations
+
+import threading
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any, ClassVar, Literal
+
+import httpx
+
+from ..clock import Clock
+from ..errors import AuthError, RateLimited, Transient
+from ..model import Account, MediaKind, RemoteRef, RenderedPost, TextFormat
+from ..redact import Secret, redact
+
+TIMEOUT = httpx.Timeout(30.0, connect=10.0)
+UPLOAD_TIMEOUT = httpx.Timeout(300.0, connect=10.0)
+CHUNK_SIZE = 4 * 1024 * 1024
+
+LengthUnit = Literal["chars", "utf16", "x_weighted"]
+
+
+@dataclass(frozen=True)
+class MediaRules:
+    """What one kind of media may be on a network."""
+
+    max_bytes: int
+    formats: frozenset[str] = frozenset()
+    max_side_sum: int = 0
+    max_aspect: float = 0.0
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What a network can do, as data: check, plan, render and the README table read it."""
+
+    text_format: TextFormat
+    text_limit: int
+    length_unit: LengthUnit = "chars"
+    caption_limit: int = 0
+    thread: bool = False
+    media: Mapping[MediaKind, MediaRules] = field(default_factory=dict)
+    max_media: int = 10
+    polls: bool = False
+    poll_max_options: int = 10
+    poll_option_limit: int = 100
+    poll_question_limit: int = 300
+    can_edit: bool = False
+    edit_window_hours: float = 0.0
+    can_delete: bool = True
+    delete_window_hours: float = 0.0
+    silent: bool = False
+    link_preview: bool = False
+    comments: bool = False
+    delete_comment: bool = False
+    hide_comment: bool = False
+    ban: bool = False
+    profile: frozenset[str] = frozenset()
+    requests_per_second: float = 3.0
+    can_find: bool = False
+
+    def accepts(self, kind: MediaKind) -> bool:
+        return kind in self.media
+
+
+class FindResult(Enum):
+    """Answer of ``Adapter.find`` when it could not return a reference."""
+
+    ABSENT = "absent"
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class AccountInfo:
+    """What ``verify`` learned about the account behind a token."""
+
+    network: str
+    name: str
+    id: str
+    url: str = ""
+
+
+class Tokens:
+    """The secrets of one account: ``main`` plus named extras (VK's community token)."""
+
+    def __init__(self, main: Secret, extras: Mapping[str, Secret] | None = None) -> None:
+        self.main = main
+        self.extras = dict(extras or {})
+
+    def get(self, role: str) -> Secret:
+        """The token for ``role``, falling back to the main one when no extra is set."""
+        return self.extras.get(role, self.main)
+
+
+class RateLimiter:
+    """Spaces calls to one network at most ``per_second`` apart, on the injected clock."""
+
+    def __init__(self, per_second: float, clock: Clock) -> None:
+        self.interval = 1.0 / per_second if per_second > 0 else 0.0
+        self.clock = clock
+        self._next = 0.0
+        self._lock = threading.Lock()
+
+    def acquire(self) -> None:
+        with self._lock:
+            now = self.clock.monotonic()
+            wait = max(0.0, self._next - now)
+            self._next = max(now, self._next) + self.interval
+        self.clock.sleep(wait)
+
+
+Unwrap = Callable[[httpx.Response, str], Any]
+
+
+class ApiClient:
+    """The one place adapters call their network: rate limit, retry, redaction, error mapping.
+
+    ``call`` sends a request, hands the response to the adapter's ``unwrap`` (which returns the
+    payload or raises our error) and retries what may be retried: a rate-limit answer after the
+    wait the network asks for (up to ``MAX_RATE_WAIT``), a server error or a connection that
+    failed before the request was sent, with backoff. ``creates=True`` marks the call that makes
+    a post appear: if its answer is lost after the request went out, the post may exist, so the
+    error is marked ``uncertain`` and is not retried here; the engine reconciles first.
+    """
+
+    MAX_ATTEMPTS = 4
+    MAX_RATE_WAIT = 60.0
+    BACKOFF = 1.0
+
+    def __init__(
+        self,
+        network: str,
+        http: httpx.Client,
+        unwrap: Unwrap,
+        limiter: RateLimiter | None = None,
+        clock: Clock | None = None,
+    ) -> None:
+        self.network = network
+        self.http = http
+        self.unwrap = unwrap
+        self.limiter = limiter
+        self.clock = clock or Clock()
+
+    def call(self, method: str, url: str, op: str, *, creates: bool = False, **kwargs: Any) -> Any:
+        """Send one request and return its payload, retrying what is safe to retry."""
+        for attempt in range(1, self.MAX_ATTEMPTS + 1):
+            try:
+                return self.unwrap(self._send(method, url, op, creates, kwargs), op)
+            except RateLimited as exc:
+                if attempt == self.MAX_ATTEMPTS or exc.retry_after > self.MAX_RATE_WAIT:
+                    raise
+                self.clock.sleep(exc.retry_after)
+            except Transient as exc:
+                if exc.uncertain or attempt == self.MAX_ATTEMPTS:
+                    raise
+                self.clock.sleep(self.BACKOFF * 2 ** (attempt - 1))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _send(
+        self, method: str, url: str, op: str, creates: bool, kwargs: dict[str, Any]
+    ) -> httpx.Response:
+        if self.limiter is not None:
+            self.limiter.acquire()
+        _rewind(kwargs)
+        kwargs.setdefault("timeout", TIMEOUT)
+        try:
+            return self.http.request(method, url, **kwargs)
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+            raise Transient(self.network, op, redact(_describe(exc))) from None
+        except httpx.TransportError as exc:
+            detail = redact(_describe(exc))
+            raise Transient(self.network, op, detail, uncertain=creates) from None
+
+
+def _rewind(kwargs: dict[str, Any]) -> None:
+    """Put uploaded files back at their start, so a retried request sends them whole."""
+    files = kwargs.get("files") or {}
+    values = files.values() if isinstance(files, dict) else (v for _, v in files)
+    for value in values:
+        handle = value[1] if isinstance(value, tuple) else value
+        if hasattr(handle, "seek"):
+            handle.seek(0)
+
+
+def _describe(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+
+
+def json_body(response: httpx.Response, network: str, op: str) -> Any:
+    """Parse a JSON response body or explain that the network answered something else."""
+    try:
+        return response.json()
+    except ValueError:
+        snippet = redact(response.text[:200])
+        raise Transient(
+            network, op, f"HTTP {response.status_code}, not JSON: {snippet!r}"
+        ) from None
+
+
+class Adapter(ABC):
+    """One network behind one small interface; ``capabilities`` says what it can do."""
+
+    name: ClassVar[str]
+    title: ClassVar[str]
+    capabilities: ClassVar[Capabilities]
+    base_urls: ClassVar[tuple[str, ...]]
+    token_help: ClassVar[str] = ""
+
+    def __init__(
+        self,
+        account: Account,
+        tokens: Tokens,
+        http: httpx.Client,
+        limiter: RateLimiter | None = None,
+        clock: Clock | None = None,
+    ) -> None:
+        self.account = account
+        self.tokens = tokens
+        self.clock = clock or Clock()
+        self.api = ApiClient(self.name, http, self._unwrap, limiter, self.clock)
+
+    @abstractmethod
+    def _unwrap(self, response: httpx.Response, op: str) -> Any:
+        """Return the payload of a successful response; raise our error for any other.
+
+        The only place that knows this network's error codes.
+        """
+
+    @abstractmethod
+    def verify(self) -> AccountInfo:
+        """Check that the token works and has the rights; raise AuthError if not."""
+
+    @abstractmethod
+    def publish(self, post: RenderedPost, key: str) -> RemoteRef:
+        """Publish ``post``; ``key`` identifies it for idempotency and reconciliation."""
+
+    @abstractmethod
+    def update(self, ref: RemoteRef, post: RenderedPost) -> RemoteRef:
+        """Change a published post in place (only when ``capabilities.can_edit``)."""
+
+    @abstractmethod
+    def delete(self, ref: RemoteRef) -> None:
+        """Remove a published post and every message that makes it up."""
+
+    def find(self, key: str, post: RenderedPost) -> RemoteRef | FindResult:
+        """After an interrupted publish: is the post there? ``UNKNOWN`` if we cannot tell."""
+        return FindResult.UNKNOWN
+
+    def auth_error(self, op: str, detail: str, role: str = "main") -> AuthError:
+        """An AuthError whose hint names the secret to renew."""
+        env = self.account.token_env
+        if role != "main":
+            env = self.account.extra_token_envs.get(role, env)
+        from ..i18n import _
+
+        hint = _(
+            "Renew the secret {env} (network {network}, account {account}).",
+            env=env,
+            network=self.name,
+            account=self.account.name,
+        )
+        return AuthError(self.name, op, detail, hint)
+
+
+def new_http_client(transport: httpx.BaseTransport | None = None) -> httpx.Client:
+    """The httpx client every adapter shares: our timeouts, no redirects, no request logging."""
+    return httpx.Client(transport=transport, timeout=TIMEOUT, follow_redirects=False)

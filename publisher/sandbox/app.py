@@ -1,0 +1,94 @@
+"""The sandbox: every emulated network behind one object, routed by host name.
+
+``Sandbox(state_dir)`` builds the emulators listed in ``EMULATORS``; ``sandbox.transport()``
+gives an httpx transport that sends each request to the emulator of its host, in-process and
+with no port. Fault injection happens here, so every emulator gets it for free.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from pathlib import Path
+from typing import Any
+
+from werkzeug.wrappers import Request, Response
+
+from ..clock import Clock
+from .core import Emulator, Store
+from .faults import Faults, parse_faults
+
+#: network name -> "module:Class" of its emulator; imported on first use
+EMULATORS: dict[str, str] = {
+    "vk": "publisher.sandbox.vk:VkEmulator",
+    "telegram": "publisher.sandbox.telegram:TelegramEmulator",
+    "ok": "publisher.sandbox.ok:OkEmulator",
+    "max": "publisher.sandbox.max:MaxEmulator",
+    "facebook": "publisher.sandbox.facebook:FacebookEmulator",
+    "instagram": "publisher.sandbox.instagram:InstagramEmulator",
+    "x": "publisher.sandbox.x:XEmulator",
+}
+
+
+def emulator_class(network: str) -> type[Emulator]:
+    module_name, _, class_name = EMULATORS[network].partition(":")
+    cls: type[Emulator] = getattr(importlib.import_module(module_name), class_name)
+    return cls
+
+
+class Sandbox:
+    """All emulators over one state directory, with one clock and one fault plan."""
+
+    def __init__(
+        self,
+        state_dir: Path,
+        clock: Clock | None = None,
+        faults: Faults | None = None,
+        networks: tuple[str, ...] | None = None,
+    ) -> None:
+        self.store = Store(state_dir)
+        self.clock = clock or Clock()
+        if faults is None:
+            faults = parse_faults(os.environ.get("PUBLISHER_SANDBOX_FAULTS"))
+        self.faults = faults
+        #: public URL prefix -> local folder: what "the internet" serves to emulators that fetch
+        #: media by URL (Instagram); the engine maps ``media_base_url`` to the repository here
+        self.media_roots: dict[str, Path] = {}
+        self.emulators: dict[str, Emulator] = {}
+        self._by_host: dict[str, Emulator] = {}
+        for name in networks or tuple(EMULATORS):
+            emulator = emulator_class(name)(self.store, self.clock)
+            emulator.sandbox = self
+            self.emulators[name] = emulator
+            for host in emulator.hosts:
+                self._by_host[host] = emulator
+
+    def fetch_public(self, url: str) -> Path | None:
+        """The local file behind a public media URL, or None if "the internet" has none."""
+        for prefix, root in self.media_roots.items():
+            if url.startswith(prefix):
+                candidate = (root / url[len(prefix) :].lstrip("/")).resolve()
+                if candidate.is_file() and candidate.is_relative_to(root.resolve()):
+                    return candidate
+        return None
+
+    def emulator_for(self, host: str) -> Emulator | None:
+        return self._by_host.get(host.lower())
+
+    def handle(self, emulator: Emulator, request: Request, fault: str | None) -> Response:
+        """Answer one request, or the network's own error when a fault says so."""
+        if fault in ("rate429", "error500"):
+            return emulator.fault_response(fault)
+        return emulator(request)
+
+    def transport(self) -> Any:
+        from .transport import SandboxTransport
+
+        return SandboxTransport(self)
+
+    def show(self) -> dict[str, Any]:
+        """Every network's public state, the shape ``sandbox show --json`` prints."""
+        return {
+            name: emulator.public_view(self.store.read(name))
+            for name, emulator in self.emulators.items()
+        }

@@ -1,0 +1,188 @@
+"""The sandbox's shared machinery: persistent state, uploads, rate windows, the emulator base.
+
+Each network's emulator (``sandbox/<network>.py``) subclasses ``Emulator``: it routes its API
+paths with werkzeug, keeps its state as JSON under the state directory, and answers in that
+network's own shapes. State is read and written under a file lock, so several processes (two
+``apply`` runs, a served web page) can share one directory.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import threading
+from collections import deque
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any, ClassVar
+
+from werkzeug.exceptions import HTTPException, NotFound
+from werkzeug.routing import Map, Rule
+from werkzeug.wrappers import Request, Response
+
+from ..clock import Clock
+
+if TYPE_CHECKING:
+    from .app import Sandbox
+
+UPLOAD_COPY_CHUNK = 1024 * 1024
+SANDBOX_TOKEN_PREFIX = "sandbox-"
+
+
+def token_digest(token: str) -> str:
+    """How the sandbox stores a token: never the value, only a digest."""
+    return hashlib.sha256(token.encode()).hexdigest()[:16]
+
+
+class Store:
+    """State of every emulated network under one directory, shared safely between processes."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+        (self.root / "files").mkdir(exist_ok=True)
+        self._thread_lock = threading.RLock()
+
+    def _path(self, network: str) -> Path:
+        return self.root / f"{network}.json"
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        with self._thread_lock, open(self.root / ".lock", "a+") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+
+    def read(self, network: str) -> dict[str, Any]:
+        with self._locked():
+            return self._load(network)
+
+    def _load(self, network: str) -> dict[str, Any]:
+        path = self._path(network)
+        if not path.exists():
+            return {}
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        return data
+
+    @contextlib.contextmanager
+    def transaction(self, network: str) -> Iterator[dict[str, Any]]:
+        """Yield the network's state; it is saved atomically if the block ends normally."""
+        with self._locked():
+            state = self._load(network)
+            yield state
+            self._save(network, state)
+
+    def _save(self, network: str, state: dict[str, Any]) -> None:
+        fd, tmp = tempfile.mkstemp(dir=self.root, prefix=f".{network}.", suffix=".tmp")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(state, handle, ensure_ascii=False, indent=1)
+        os.replace(tmp, self._path(network))
+
+    def save_upload(self, stream: IO[bytes], suffix: str = "") -> tuple[str, int]:
+        """Copy an uploaded file to disk in chunks; return its file name and size."""
+        fd, tmp = tempfile.mkstemp(dir=self.root / "files", suffix=suffix)
+        with os.fdopen(fd, "wb") as out:
+            shutil.copyfileobj(stream, out, UPLOAD_COPY_CHUNK)
+            size = out.tell()
+        return Path(tmp).name, size
+
+    def file_path(self, name: str) -> Path:
+        return self.root / "files" / Path(name).name
+
+    def networks(self) -> list[str]:
+        return sorted(p.stem for p in self.root.glob("*.json") if not p.stem.startswith("_"))
+
+
+class RateWindow:
+    """Counts requests per key in a sliding one-second window, on the injected clock."""
+
+    def __init__(self, clock: Clock) -> None:
+        self.clock = clock
+        self._seen: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def allow(self, key: str, per_second: float, window: float = 1.0) -> bool:
+        now = self.clock.monotonic()
+        with self._lock:
+            seen = self._seen.setdefault(key, deque())
+            while seen and now - seen[0] >= window:
+                seen.popleft()
+            if len(seen) >= per_second * window:
+                return False
+            seen.append(now)
+            return True
+
+
+Handler = Callable[..., Response]
+
+
+class Emulator:
+    """Base of every network emulator: routing, JSON answers, token bookkeeping."""
+
+    network: ClassVar[str]
+    hosts: ClassVar[tuple[str, ...]]
+    rules: ClassVar[list[Rule]]
+
+    sandbox: Sandbox
+
+    def __init__(self, store: Store, clock: Clock) -> None:
+        self.store = store
+        self.clock = clock
+        self.rates = RateWindow(clock)
+        self.url_map = Map(self.rules, strict_slashes=False)
+
+    def __call__(self, request: Request) -> Response:
+        adapter = self.url_map.bind_to_environ(request.environ)
+        try:
+            endpoint, values = adapter.match()
+        except NotFound:
+            return self.not_found(request)
+        except HTTPException as exc:
+            return Response(exc.description or "", status=exc.code or 400)
+        handler: Handler = getattr(self, f"on_{endpoint}")
+        return handler(request, **values)
+
+    def not_found(self, request: Request) -> Response:
+        return Response("Not Found", status=404)
+
+    def fault_response(self, kind: str) -> Response:
+        """This network's answer when rate-limited (``rate429``) or broken (``error500``)."""
+        raise NotImplementedError
+
+    @staticmethod
+    def json(data: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+        body = json.dumps(data, ensure_ascii=False)
+        return Response(body, status=status, headers=headers, content_type="application/json")
+
+    def now(self) -> int:
+        return int(self.clock.now().timestamp())
+
+    def is_revoked(self, token: str) -> bool:
+        state = self.store.read("_tokens")
+        return token_digest(token) in state.get("revoked", [])
+
+    def public_view(self, state: dict[str, Any]) -> dict[str, Any]:
+        """The state as ``sandbox show --json`` prints it: ``{"posts": [...], ...}``."""
+        return {"posts": state.get("posts", [])}
+
+
+def revoke_token(store: Store, token: str) -> None:
+    """Make every emulator refuse ``token`` from now on, as a revoked real token would be."""
+    with store.transaction("_tokens") as state:
+        revoked = state.setdefault("revoked", [])
+        if token_digest(token) not in revoked:
+            revoked.append(token_digest(token))
+
+
+def next_id(state: dict[str, Any], counter: str = "next_id", start: int = 1) -> int:
+    """A per-network increasing id kept in the state."""
+    value = int(state.get(counter, start))
+    state[counter] = value + 1
+    return value
