@@ -15,7 +15,7 @@ from typing import Any, Literal
 
 MediaKind = Literal["photo", "video", "animation", "document"]
 Status = Literal["draft", "ready", "withdrawn"]
-TextFormat = Literal["plain", "telegram_html", "max_markdown"]
+TextFormat = Literal["plain", "telegram_html", "max_html"]
 
 
 @dataclass(frozen=True)
@@ -196,6 +196,7 @@ class LedgerEntry:
     url: str = ""
     parts: tuple[str, ...] = ()
     content_hash: str = ""
+    media_hash: str = ""
     key: str = ""
     at: str = ""
     published_at: str = ""

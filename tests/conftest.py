@@ -79,3 +79,69 @@ def make_account(network: str, **fields: Any) -> Account:
     }
     defaults.update(fields)
     return Account(**defaults)
+
+
+def write_files(root: Path, files: dict[str, str | bytes]) -> None:
+    for rel, data in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(data, encoding="utf-8")
+
+
+def jpeg_bytes(width: int = 1080, height: int = 1080, color: str = "navy") -> bytes:
+    """A real JPEG image, small on disk."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), color).save(buffer, "JPEG", quality=60)
+    return buffer.getvalue()
+
+
+VK_ACCOUNT = """---
+network: vk
+id: "1001"
+token_env: VK_USER_TOKEN
+secrets:
+  community: VK_COMMUNITY_TOKEN
+---
+Описание сообщества.
+"""
+
+TELEGRAM_ACCOUNT = """---
+network: telegram
+id: "@test_channel"
+token_env: TELEGRAM_BOT_TOKEN
+---
+Описание канала.
+"""
+
+BASE_CONFIG = """timezone: Europe/Moscow
+default_networks: [vk, telegram]
+"""
+
+
+@pytest.fixture
+def make_repo(tmp_path: Path) -> Callable[..., Path]:
+    """A temporary Git repository with the given files committed (accounts for vk and telegram
+    unless ``accounts=False``)."""
+    import git
+
+    def build(files: dict[str, str | bytes] | None = None, accounts: bool = True) -> Path:
+        root = tmp_path / "repo"
+        root.mkdir()
+        base: dict[str, str | bytes] = {"publisher.yml": BASE_CONFIG}
+        if accounts:
+            base.update({"accounts/vk.md": VK_ACCOUNT, "accounts/telegram.md": TELEGRAM_ACCOUNT})
+        base.update(files or {})
+        write_files(root, base)
+        repo = git.Repo.init(root, initial_branch="main")
+        repo.git.add("--all")
+        repo.git.commit("-m", "Initial content")
+        return root
+
+    return build

@@ -50,6 +50,7 @@ class Capabilities:
     thread: bool = False
     media: Mapping[MediaKind, MediaRules] = field(default_factory=dict)
     max_media: int = 10
+    requires_media: bool = False
     polls: bool = False
     poll_max_options: int = 10
     poll_option_limit: int = 100

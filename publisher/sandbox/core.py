@@ -136,7 +136,7 @@ class Emulator:
         self.store = store
         self.clock = clock
         self.rates = RateWindow(clock)
-        self.url_map = Map(self.rules, strict_slashes=False)
+        self.url_map = Map([rule.empty() for rule in self.rules], strict_slashes=False)
 
     def __call__(self, request: Request) -> Response:
         adapter = self.url_map.bind_to_environ(request.environ)
@@ -171,6 +171,10 @@ class Emulator:
     def public_view(self, state: dict[str, Any]) -> dict[str, Any]:
         """The state as ``sandbox show --json`` prints it: ``{"posts": [...], ...}``."""
         return {"posts": state.get("posts", [])}
+
+    def feed_html(self, state: dict[str, Any]) -> str:
+        """An HTML fragment showing the feed the way this network shows it (escaped text)."""
+        return ""
 
 
 def revoke_token(store: Store, token: str) -> None:

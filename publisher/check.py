@@ -1,0 +1,395 @@
+"""``publisher check``: every problem in the repository, each at its file and line with a fix.
+
+Structure comes from ``content`` (broken YAML, unknown fields, missing media); this module adds
+what depends on the networks: length counted the way each network counts, media each network
+refuses, polls it cannot take, and tokens committed by mistake.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from .config import Config
+from .content import Content
+from .errors import Diagnostic, Severity
+from .i18n import _
+from .model import Media, Post
+from .networks.base import Capabilities
+from .render import render_post
+
+#: token shapes of the networks in scope; a match in a committed file is an error
+TOKEN_PATTERNS = (
+    re.compile(r"vk1\.a\.[A-Za-z0-9_-]{20,}"),
+    re.compile(r"\b[0-9]{8,10}:AA[A-Za-z0-9_-]{30,}"),
+    re.compile(r"\bEAA[A-Za-z0-9]{40,}"),
+    re.compile(r"AAAAAAAAAAAAAAAAAAAAA[A-Za-z0-9%]{20,}"),
+    re.compile(r"(?i)\b(?:access_token|token|secret)\s*[:=]\s*['\"]?[A-Za-z0-9._-]{24,}"),
+)
+SCANNED_SUFFIXES = {".md", ".yml", ".yaml", ".json", ".txt", ".toml", ".env"}
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """Diagnostics of one check run, in file order."""
+
+    diagnostics: tuple[Diagnostic, ...]
+
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.is_error)
+
+    @property
+    def warnings(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if not d.is_error)
+
+
+def check_content(
+    content: Content,
+    config: Config,
+    capabilities: Mapping[str, Capabilities],
+    extra: Iterable[Diagnostic] = (),
+    strict: bool = False,
+    only: Iterable[str] | None = None,
+) -> CheckResult:
+    """All diagnostics for the loaded content; ``only`` keeps those of some paths."""
+    found = [*content.diagnostics, *extra]
+    for post in content.posts:
+        if post.path in content.broken_posts:
+            continue
+        found.extend(check_post(post, content, config, capabilities))
+    if strict or config.strict:
+        found = [replace(d, severity=Severity.ERROR) for d in found]
+    if only is not None:
+        prefixes = tuple(p.rstrip("/") for p in only)
+        found = [d for d in found if d.path.startswith(prefixes)]
+    found.sort(key=lambda d: (d.path, d.line))
+    return CheckResult(tuple(found))
+
+
+def check_post(
+    post: Post, content: Content, config: Config, capabilities: Mapping[str, Capabilities]
+) -> list[Diagnostic]:
+    """What each of the post's networks would refuse or drop."""
+    problems: list[Diagnostic] = []
+    if not post.body.strip() and not post.media and post.poll is None:
+        problems.append(
+            _error(
+                post,
+                "title",
+                _("The post has no text, media or poll."),
+                _("Write the text below the front matter."),
+                "empty",
+            )
+        )
+    for network in post.networks:
+        caps = capabilities[network]
+        problems.extend(_check_network(post, network, caps, content, config))
+    return problems
+
+
+def _check_network(
+    post: Post, network: str, caps: Capabilities, content: Content, config: Config
+) -> list[Diagnostic]:
+    problems: list[Diagnostic] = []
+    title = network
+    if content.account_for(network) is None:
+        problems.append(
+            _error(
+                post,
+                "networks",
+                _("There is no account for network '{network}'.", network=title),
+                _(
+                    "Add accounts/{network}.md or remove '{network}' from networks.",
+                    network=network,
+                ),
+                "no-account",
+            )
+        )
+    rendered = render_post(post, network, caps, config.network_options.get(network))
+    if not caps.thread and rendered.length > caps.text_limit:
+        problems.append(
+            _error(
+                post,
+                "title",
+                _(
+                    "The text is {length} characters; {network} allows {limit}.",
+                    length=rendered.length,
+                    network=title,
+                    limit=caps.text_limit,
+                ),
+                _(
+                    "Shorten it, or write a shorter text under overrides: {network}: text:.",
+                    network=network,
+                ),
+                "too-long",
+            )
+        )
+    problems.extend(_check_media(post, network, caps))
+    problems.extend(_check_poll(post, network, caps))
+    if caps.requires_media and not rendered.media:
+        problems.append(
+            _error(
+                post,
+                "networks",
+                _("{network} publishes only posts with a photo or video.", network=title),
+                _("Add a photo, or remove '{network}' from networks.", network=network),
+                "needs-media",
+            )
+        )
+    if network == "instagram" and rendered.media and not _media_base_url(content, config):
+        problems.append(
+            _error(
+                post,
+                "media",
+                _("Instagram fetches photos from a public address, and none is configured."),
+                _("Set media_base_url in publisher.yml (for example the repository's Pages site)."),
+                "media-base-url",
+            )
+        )
+    return problems
+
+
+def _media_base_url(content: Content, config: Config) -> str:
+    account = content.account_for("instagram")
+    from_account = str(account.settings.get("media_base_url", "")) if account else ""
+    return from_account or config.media_base_url
+
+
+def _check_media(post: Post, network: str, caps: Capabilities) -> list[Diagnostic]:
+    problems: list[Diagnostic] = []
+    accepted = [m for m in post.media if caps.accepts(m.kind)]
+    for index, media in enumerate(post.media):
+        field = f"media[{index}]"
+        if not caps.accepts(media.kind):
+            problems.append(
+                _warning(
+                    post,
+                    field,
+                    _(
+                        "{network} does not take {kind} files: '{file}' goes out without it.",
+                        network=network,
+                        kind=media.kind,
+                        file=Path(media.rel).name,
+                    ),
+                    "",
+                    "media-dropped",
+                )
+            )
+            continue
+        problems.extend(_check_media_rules(post, field, network, media, caps))
+    if len(accepted) > caps.max_media:
+        problems.append(
+            _error(
+                post,
+                "media",
+                _(
+                    "{count} media files; {network} takes at most {limit}.",
+                    count=len(accepted),
+                    network=network,
+                    limit=caps.max_media,
+                ),
+                _("Remove some, or split the post."),
+                "too-many-media",
+            )
+        )
+    return problems
+
+
+def _check_media_rules(
+    post: Post, field: str, network: str, media: Media, caps: Capabilities
+) -> list[Diagnostic]:
+    rules = caps.media[media.kind]
+    name = Path(media.rel).name
+    problems: list[Diagnostic] = []
+    if rules.max_bytes and media.size > rules.max_bytes:
+        problems.append(
+            _error(
+                post,
+                field,
+                _(
+                    "'{file}' is {size} MB; {network} takes at most {limit} MB.",
+                    file=name,
+                    size=_mb(media.size),
+                    network=network,
+                    limit=_mb(rules.max_bytes),
+                ),
+                _("Compress the file or use a smaller one."),
+                "media-too-large",
+            )
+        )
+    if media.image_format and rules.formats and media.image_format not in rules.formats:
+        problems.append(
+            _error(
+                post,
+                field,
+                _(
+                    "'{file}' is {format}; {network} takes {formats}.",
+                    file=name,
+                    format=media.image_format,
+                    network=network,
+                    formats=", ".join(sorted(rules.formats)),
+                ),
+                _("Save the image in one of those formats."),
+                "media-format",
+            )
+        )
+    if media.width and media.height:
+        problems.extend(
+            _check_dimensions(post, field, network, media, rules.max_side_sum, rules.max_aspect)
+        )
+    return problems
+
+
+def _check_dimensions(
+    post: Post, field: str, network: str, media: Media, max_side_sum: int, max_aspect: float
+) -> list[Diagnostic]:
+    name = Path(media.rel).name
+    problems: list[Diagnostic] = []
+    if max_side_sum and media.width + media.height > max_side_sum:
+        problems.append(
+            _error(
+                post,
+                field,
+                _(
+                    "'{file}' is {width}×{height} px; {network} takes width+height up to {limit}.",
+                    file=name,
+                    width=media.width,
+                    height=media.height,
+                    network=network,
+                    limit=max_side_sum,
+                ),
+                _("Scale the image down."),
+                "media-dimensions",
+            )
+        )
+    aspect = max(media.width, media.height) / max(1, min(media.width, media.height))
+    if max_aspect and aspect > max_aspect:
+        problems.append(
+            _error(
+                post,
+                field,
+                _(
+                    "'{file}' is too narrow or too wide for {network} (sides {width}×{height}).",
+                    file=name,
+                    network=network,
+                    width=media.width,
+                    height=media.height,
+                ),
+                _("Crop it closer to a square."),
+                "media-aspect",
+            )
+        )
+    return problems
+
+
+def _check_poll(post: Post, network: str, caps: Capabilities) -> list[Diagnostic]:
+    poll = post.poll
+    if poll is None:
+        return []
+    if not caps.polls:
+        return [
+            _warning(
+                post,
+                "poll",
+                _("{network} has no polls: the post goes out without the poll.", network=network),
+                "",
+                "poll-dropped",
+            )
+        ]
+    problems: list[Diagnostic] = []
+    if len(poll.options) > caps.poll_max_options:
+        problems.append(
+            _error(
+                post,
+                "poll",
+                _(
+                    "The poll has {count} options; {network} allows {limit}.",
+                    count=len(poll.options),
+                    network=network,
+                    limit=caps.poll_max_options,
+                ),
+                _("Remove some options."),
+                "poll-options",
+            )
+        )
+    long_options = [o for o in poll.options if len(o) > caps.poll_option_limit]
+    if long_options:
+        problems.append(
+            _error(
+                post,
+                "poll",
+                _(
+                    "Poll option '{option}' is longer than {limit} characters ({network}).",
+                    option=long_options[0],
+                    limit=caps.poll_option_limit,
+                    network=network,
+                ),
+                _("Shorten the option."),
+                "poll-option-length",
+            )
+        )
+    if len(poll.question) > caps.poll_question_limit:
+        problems.append(
+            _error(
+                post,
+                "poll",
+                _(
+                    "The poll question is longer than {limit} characters ({network}).",
+                    limit=caps.poll_question_limit,
+                    network=network,
+                ),
+                _("Shorten the question."),
+                "poll-question-length",
+            )
+        )
+    return problems
+
+
+def scan_for_tokens(repo: Path, roots: Iterable[str]) -> list[Diagnostic]:
+    """Token-shaped strings in committed files: a token must live only in a CI secret."""
+    problems: list[Diagnostic] = []
+    for root in roots:
+        base = repo / root
+        files = [base] if base.is_file() else sorted(base.rglob("*")) if base.is_dir() else []
+        for path in files:
+            if path.suffix.lower() in SCANNED_SUFFIXES and path.is_file():
+                problems.extend(_scan_file(repo, path))
+    return problems
+
+
+def _scan_file(repo: Path, path: Path) -> list[Diagnostic]:
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return []
+    rel = path.relative_to(repo).as_posix()
+    return [
+        Diagnostic(
+            rel,
+            number,
+            Severity.ERROR,
+            _("This line looks like an access token committed to the repository."),
+            _(
+                "Remove it, revoke the token on the network, and keep the new one only in a CI "
+                "secret named by token_env."
+            ),
+            "token-committed",
+        )
+        for number, line in enumerate(lines, 1)
+        if any(p.search(line) for p in TOKEN_PATTERNS)
+    ]
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f}".rstrip("0").rstrip(".")
+
+
+def _error(post: Post, field: str, message: str, hint: str, code: str) -> Diagnostic:
+    return Diagnostic(post.path, post.line_of(field), Severity.ERROR, message, hint, code)
+
+
+def _warning(post: Post, field: str, message: str, hint: str, code: str) -> Diagnostic:
+    return Diagnostic(post.path, post.line_of(field), Severity.WARNING, message, hint, code)

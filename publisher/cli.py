@@ -1,0 +1,372 @@
+"""The ``publisher`` command: parse options, call the library, print, map errors to exit codes.
+
+Exit codes:
+    0  done (or nothing to do)
+    1  content, config or approval problems (nothing was published for the broken posts)
+    2  usage error (click's own)
+    3  partial apply: some actions failed; they are recorded and the next run retries them
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from . import i18n
+from .i18n import _
+
+EXIT_OK = 0
+EXIT_PROBLEMS = 1
+EXIT_PARTIAL = 3
+
+
+@dataclass
+class Deps:
+    """What tests may inject: a clock and an environment (defaults: the real ones)."""
+
+    clock: Any = None
+    env: Mapping[str, str] | None = None
+
+
+@dataclass
+class Options:
+    """Global options of one invocation."""
+
+    repo: Path
+    sandbox: Path | None
+    deps: Deps
+
+    def workspace(self) -> Any:
+        from .clock import Clock
+        from .workspace import open_workspace
+
+        clock = self.deps.clock or Clock()
+        transport = None
+        if self.sandbox is not None:
+            transport = self._sandbox(clock).transport()
+        return open_workspace(self.repo, clock, self.deps.env, self.sandbox, transport)
+
+    def _sandbox(self, clock: Any) -> Any:
+        from .config import load_config
+        from .sandbox.app import Sandbox
+        from .sandbox.faults import FaultSpecError, parse_faults
+
+        assert self.sandbox is not None
+        env = self.deps.env if self.deps.env is not None else os.environ
+        try:
+            faults = parse_faults(env.get("PUBLISHER_SANDBOX_FAULTS"))
+        except FaultSpecError as exc:
+            fail(_("PUBLISHER_SANDBOX_FAULTS: {error}", error=exc))
+        sandbox = Sandbox(self.sandbox, clock=clock, faults=faults)
+        config, _problems = load_config(self.repo)
+        if config.media_base_url:
+            sandbox.media_roots[config.media_base_url] = self.repo
+        return sandbox
+
+
+def fail(message: str, hint: str = "", code: int = EXIT_PROBLEMS) -> NoReturn:
+    click.echo(_("Error: {message}", message=message), err=True)
+    if hint:
+        click.echo(f"→ {hint}", err=True)
+    sys.exit(code)
+
+
+def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn our errors into a message and an exit code; never a traceback."""
+    import functools
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from .errors import PublisherError
+        from .redact import redact
+
+        try:
+            return func(*args, **kwargs)
+        except PublisherError as exc:
+            fail(redact(exc.message), redact(exc.hint))
+        except OSError as exc:
+            fail(redact(f"{exc.strerror or exc}: {exc.filename or ''}".strip(": ")))
+
+    return wrapper
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option(
+    "--repo",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=".",
+    help="Repository folder (default: the current one).",
+)
+@click.option(
+    "--sandbox",
+    "sandbox",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Send every network call to the built-in sandbox kept in DIR.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["ru", "en"]),
+    default=None,
+    help="Language of messages (default: ru, or PUBLISHER_LANG).",
+)
+@click.pass_context
+def main(ctx: click.Context, repo: Path, sandbox: Path | None, lang: str | None) -> None:
+    """publisher: the press service's social accounts, run from a Git repository."""
+    deps = ctx.obj if isinstance(ctx.obj, Deps) else Deps()
+    env = deps.env if deps.env is not None else os.environ
+    i18n.set_language(lang or env.get("PUBLISHER_LANG") or _config_language(repo))
+    ctx.obj = Options(repo.resolve(), sandbox.resolve() if sandbox else None, deps)
+
+
+def _config_language(repo: Path) -> str | None:
+    from .config import ConfigError, load_config
+
+    try:
+        return load_config(repo)[0].language or None
+    except ConfigError:
+        return None
+
+
+FORMATS_CHECK = click.Choice(["text", "github", "json"])
+
+
+@main.command()
+@click.argument("paths", nargs=-1)
+@click.option("--format", "fmt", type=FORMATS_CHECK, default="text", help="Output format.")
+@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.pass_obj
+@handle_errors
+def check(opts: Options, paths: tuple[str, ...], fmt: str, strict: bool) -> None:
+    """Check posts and accounts; list every problem with its file, line and fix."""
+    from . import report
+
+    ws = opts.workspace()
+    only = [_repo_relative(opts.repo, p) for p in paths] or None
+    result = ws.check(ws.load(), strict=strict, only=only)
+    if fmt == "json":
+        import json
+
+        click.echo(
+            json.dumps(
+                [report.diagnostic_dict(d) for d in result.diagnostics],
+                ensure_ascii=False,
+                indent=2,
+            )
+        )
+    elif fmt == "github":
+        if result.diagnostics:
+            click.echo(report.diagnostics_github(result.diagnostics))
+        click.echo(report.check_summary(result.diagnostics))
+    else:
+        if result.diagnostics:
+            click.echo(report.diagnostics_text(result.diagnostics))
+        click.echo(report.check_summary(result.diagnostics))
+    sys.exit(EXIT_PROBLEMS if result.errors else EXIT_OK)
+
+
+def _repo_relative(repo: Path, path: str) -> str:
+    candidate = Path(path)
+    absolute = candidate if candidate.is_absolute() else (Path.cwd() / candidate)
+    try:
+        return absolute.resolve().relative_to(repo).as_posix()
+    except ValueError:
+        return candidate.as_posix()
+
+
+@main.command()
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text")
+@click.option("--all", "show_all", is_flag=True, help="Also list posts with no change.")
+@click.pass_obj
+@handle_errors
+def plan(opts: Options, fmt: str, show_all: bool) -> None:
+    """Show what apply would do on each network, with each network's text."""
+    from . import report
+
+    ws = opts.workspace()
+    content = ws.load()
+    result = ws.check(content)
+    the_plan = ws.plan(content)
+    if fmt == "json":
+        click.echo(report.plan_json(the_plan, result.diagnostics))
+    elif fmt == "markdown":
+        click.echo(report.plan_markdown(the_plan, result.diagnostics))
+    else:
+        if result.diagnostics:
+            click.echo(report.diagnostics_text(result.diagnostics))
+        click.echo(report.plan_text(the_plan, show_noop=show_all))
+    sys.exit(EXIT_PROBLEMS if result.errors else EXIT_OK)
+
+
+@main.command()
+@click.option("--no-commit", is_flag=True, help="Record results in files but do not commit.")
+@click.option("--push", "do_push", is_flag=True, help="Push the result commit (rebase if needed).")
+@click.pass_obj
+@handle_errors
+def apply(opts: Options, no_commit: bool, do_push: bool) -> None:
+    """Publish what the plan says, record the results and commit them."""
+    from . import report
+    from .engine.apply import Provenance
+
+    ws = opts.workspace()
+    content = ws.load()
+    result = ws.check(content)
+    if result.errors:
+        click.echo(report.diagnostics_text(result.errors), err=True)
+    the_plan = ws.plan(content)
+    provenance = Provenance(source_commit=ws.head())
+    outcome = ws.apply(content, the_plan, provenance)
+    click.echo(report.apply_text(the_plan, outcome))
+    if not no_commit:
+        files = [p.ledger_path for p in content.posts] + list(content.orphan_ledgers)
+        sha = ws.commit(outcome, provenance, [f for f in files if (opts.repo / f).exists()])
+        if sha:
+            click.echo(_("Results recorded in commit {sha}.", sha=sha[:10]))
+        if do_push:
+            ws.push()
+            click.echo(_("Pushed."))
+    if outcome.failed:
+        sys.exit(EXIT_PARTIAL)
+    sys.exit(EXIT_PROBLEMS if result.errors else EXIT_OK)
+
+
+def run() -> None:
+    """Console entry point."""
+    main(prog_name="publisher")
+
+
+@main.command()
+@click.argument("title")
+@click.option("--date", "day", default=None, help="Date of the post folder, YYYY-MM-DD.")
+@click.pass_obj
+@handle_errors
+def new(opts: Options, title: str, day: str | None) -> None:
+    """Create a post bundle from the template, ready to edit."""
+    from .scaffold import new_post
+
+    path = new_post(opts.repo, title, day)
+    click.echo(
+        _(
+            "Created {path}. Write the text, add photos next to it, open a merge request.",
+            path=path.relative_to(opts.repo),
+        )
+    )
+
+
+@main.command()
+@click.option("--limit", default=20, show_default=True, help="How many result commits to show.")
+@click.pass_obj
+@handle_errors
+def log(opts: Options, limit: int) -> None:
+    """The publication history, read from git log."""
+    from .repo import result_history
+
+    items = result_history(opts.repo, limit)
+    if not items:
+        click.echo(_("Nothing has been published from this repository yet."))
+        return
+    for item in items:
+        click.echo(f"{item.sha[:10]}  {item.date}  {item.subject}")
+        for line in item.body.splitlines():
+            if line.startswith("- "):
+                click.echo(f"    {line[2:]}")
+        for key, value in item.trailers:
+            click.echo(f"    {_trailer_label(key)}: {value}")
+
+
+def _trailer_label(key: str) -> str:
+    labels = {
+        "Source": _("Source commit"),
+        "Approved-by": _("Approved by"),
+        "Approval": _("Merge request"),
+        "Approval-skipped": _("Approval skipped"),
+        "Run": _("CI run"),
+    }
+    return labels.get(key, key)
+
+
+@main.command()
+@click.argument("post")
+@click.argument("network")
+@click.option("--url", default=None, help="Link to the post found on the network.")
+@click.option(
+    "--id", "remote_id", default=None, help="Its id on the network, if the link lacks it."
+)
+@click.option("--absent", is_flag=True, help="The post is not on the network: publish it again.")
+@click.pass_obj
+@handle_errors
+def resolve(
+    opts: Options, post: str, network: str, url: str | None, remote_id: str | None, absent: bool
+) -> None:
+    """Settle a post left uncertain by an interrupted run, after looking at the network."""
+    from .resolve import resolve_uncertain
+
+    if absent == bool(url or remote_id):
+        fail(_("Give either --url/--id (the post is there) or --absent (it is not)."), code=2)
+    ws = opts.workspace()
+    path = resolve_uncertain(ws, post, network, url or "", remote_id or "", absent)
+    click.echo(_("Recorded in {path}. Run publisher apply to continue.", path=path))
+
+
+@main.group()
+def sandbox() -> None:
+    """The built-in emulator of every network."""
+
+
+@sandbox.command("show")
+@click.option("--state", type=click.Path(file_okay=False, path_type=Path), required=True)
+@click.option("--json", "as_json", is_flag=True, help="Print the state as JSON.")
+@handle_errors
+def sandbox_show(state: Path, as_json: bool) -> None:
+    """Print what each emulated network shows."""
+    import json
+
+    from .sandbox.app import Sandbox
+
+    view = Sandbox(state).show()
+    if as_json:
+        click.echo(json.dumps(view, ensure_ascii=False, indent=2))
+        return
+    for network, data in view.items():
+        posts = data.get("posts", [])
+        click.echo(f"{network}: " + _("{n} posts", n=len(posts)))
+        for item in posts:
+            text = str(item.get("text") or "").replace("\n", " ")
+            click.echo(f"  [{item.get('id')}] {text[:80]}")
+
+
+@sandbox.command("serve")
+@click.option("--state", type=click.Path(file_okay=False, path_type=Path), required=True)
+@click.option("--port", default=8765, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True)
+@handle_errors
+def sandbox_serve(state: Path, port: int, host: str) -> None:
+    """Serve a web page showing each network's feed as published."""
+    from werkzeug.serving import run_simple
+
+    from .sandbox.web import FeedPage
+
+    click.echo(_("Open http://{host}:{port}/ (Ctrl+C to stop).", host=host, port=port))
+    run_simple(host, port, FeedPage(state), use_reloader=False, threaded=True)
+
+
+@main.command()
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Folder for the scratch copy (default: a new temporary folder).",
+)
+@click.pass_obj
+@handle_errors
+def demo(opts: Options, out: Path | None) -> None:
+    """Run check, plan and apply on a copy of the example content against a fresh sandbox."""
+    from .demo import run_demo
+
+    sys.exit(run_demo(opts.repo, out, click.echo, opts.deps.clock))

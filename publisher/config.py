@@ -1,0 +1,130 @@
+"""``publisher.yml`` -> a frozen ``Config``; every setting has a sensible default."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+
+from .errors import ConfigError, Diagnostic, Severity
+from .i18n import _
+
+CONFIG_FILE = "publisher.yml"
+
+EditFallback = Literal["blocked", "replace"]
+
+
+@dataclass(frozen=True)
+class Config:
+    """The repository's settings."""
+
+    timezone: str = "Europe/Moscow"
+    language: str = ""
+    default_networks: tuple[str, ...] = ("vk", "telegram")
+    content_dir: str = "content"
+    accounts_dir: str = "accounts"
+    media_base_url: str = ""
+    on_edit_unsupported: EditFallback = "blocked"
+    delete_when_file_removed: bool = True
+    strict: bool = False
+    approvals: int = 1
+    network_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+_FIELDS = {
+    "timezone",
+    "language",
+    "default_networks",
+    "content_dir",
+    "accounts_dir",
+    "media_base_url",
+    "on_edit_unsupported",
+    "delete_when_file_removed",
+    "strict",
+    "approvals",
+    "networks",
+}
+
+
+def load_config(repo: Path) -> tuple[Config, list[Diagnostic]]:
+    """Read ``publisher.yml`` (optional); return the config and any problems found in it."""
+    path = repo / CONFIG_FILE
+    if not path.exists():
+        return Config(), []
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        raise ConfigError(
+            _(
+                "{file}:{line}: the YAML cannot be read: {problem}",
+                file=CONFIG_FILE,
+                line=line,
+                problem=getattr(exc, "problem", str(exc)),
+            ),
+            _("Check indentation and colons on that line."),
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(_("Cannot read {file}: {error}", file=CONFIG_FILE, error=exc)) from None
+    if not isinstance(data, dict):
+        raise ConfigError(_("{file} must be a mapping of settings.", file=CONFIG_FILE))
+    return _build(data)
+
+
+def _build(data: dict[str, Any]) -> tuple[Config, list[Diagnostic]]:
+    problems: list[Diagnostic] = []
+    for key in data:
+        if key not in _FIELDS:
+            close = difflib.get_close_matches(str(key), sorted(_FIELDS), n=1)
+            hint = _("Did you mean '{name}'?", name=close[0]) if close else ""
+            problems.append(
+                Diagnostic(
+                    CONFIG_FILE,
+                    1,
+                    Severity.WARNING,
+                    _("Unknown setting '{name}'.", name=key),
+                    hint,
+                    "config-unknown",
+                )
+            )
+    timezone = str(data.get("timezone", Config.timezone))
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            _("Unknown time zone '{zone}' in {file}.", zone=timezone, file=CONFIG_FILE),
+            _("Use a name such as Europe/Moscow."),
+        ) from None
+    fallback = data.get("on_edit_unsupported", "blocked")
+    if fallback not in ("blocked", "replace"):
+        raise ConfigError(
+            _("on_edit_unsupported must be 'blocked' or 'replace', not '{value}'.", value=fallback)
+        )
+    networks = data.get("default_networks", list(Config.default_networks))
+    options = data.get("networks") or {}
+    if not isinstance(networks, list) or not isinstance(options, dict):
+        raise ConfigError(_("default_networks must be a list and networks a mapping."))
+    config = Config(
+        timezone=timezone,
+        language=str(data.get("language", "")),
+        default_networks=tuple(str(n) for n in networks),
+        content_dir=str(data.get("content_dir", Config.content_dir)),
+        accounts_dir=str(data.get("accounts_dir", Config.accounts_dir)),
+        media_base_url=str(data.get("media_base_url", "")),
+        on_edit_unsupported=fallback,
+        delete_when_file_removed=bool(data.get("delete_when_file_removed", True)),
+        strict=bool(data.get("strict", False)),
+        approvals=int(data.get("approvals", 1)),
+        network_options={str(k): dict(v or {}) for k, v in options.items()},
+    )
+    return config, problems

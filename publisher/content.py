@@ -1,0 +1,663 @@
+"""Load posts and accounts from the tree, with every problem reported at its file and line.
+
+A post is ``content/**/<name>.md`` or a bundle ``content/**/<name>/index.md`` with its media beside
+it; an account is ``accounts/<name>.md``. Both are Markdown with YAML front matter. Loading never
+stops at the first problem: it collects them all (each with a fix) and returns what it could
+load. Nothing here talks to a network.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+import frontmatter.default_handlers
+import yaml
+
+from .config import Config
+from .errors import Diagnostic, Severity
+from .i18n import _
+from .model import Account, Media, MediaKind, Override, Poll, Post
+
+POST_FIELDS = (
+    "title",
+    "id",
+    "networks",
+    "publish_at",
+    "status",
+    "media",
+    "poll",
+    "overrides",
+    "tags",
+    "link",
+)
+ACCOUNT_FIELDS = (
+    "network",
+    "id",
+    "token_env",
+    "secrets",
+    "title",
+    "avatar",
+    "cover",
+    "website",
+    "settings",
+)
+STATUSES = ("draft", "ready", "withdrawn")
+MEDIA_KINDS: dict[str, MediaKind] = {
+    ".jpg": "photo",
+    ".jpeg": "photo",
+    ".png": "photo",
+    ".webp": "photo",
+    ".gif": "animation",
+    ".mp4": "video",
+    ".mov": "video",
+    ".avi": "video",
+    ".webm": "video",
+    ".pdf": "document",
+    ".doc": "document",
+    ".docx": "document",
+    ".xls": "document",
+    ".xlsx": "document",
+    ".zip": "document",
+}
+LEDGER_NAMES = ("published.yml",)
+HASH_CHUNK = 1024 * 1024
+_FRONT_MATTER_OFFSET = 0  # python-frontmatter keeps the newline after '---', so YAML line 0 is it
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything loaded from the tree, and every problem met on the way."""
+
+    posts: tuple[Post, ...]
+    accounts: tuple[Account, ...]
+    diagnostics: tuple[Diagnostic, ...] = ()
+    orphan_ledgers: tuple[str, ...] = ()
+    broken_posts: frozenset[str] = field(default_factory=frozenset)
+
+    def account_for(self, network: str) -> Account | None:
+        return next((a for a in self.accounts if a.network == network), None)
+
+
+class _Problems:
+    """Collects diagnostics for one file."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.items: list[Diagnostic] = []
+
+    def error(self, line: int, message: str, hint: str = "", code: str = "") -> None:
+        self.items.append(Diagnostic(self.path, line, Severity.ERROR, message, hint, code))
+
+    def warning(self, line: int, message: str, hint: str = "", code: str = "") -> None:
+        self.items.append(Diagnostic(self.path, line, Severity.WARNING, message, hint, code))
+
+
+@dataclass(frozen=True)
+class _Document:
+    """A file split into front matter values, their lines, and the body."""
+
+    data: dict[str, Any]
+    lines: dict[str, int]
+    body: str
+
+
+def load_content(repo: Path, config: Config, known_networks: Iterable[str]) -> Content:
+    """Load every post and account under ``repo``; collect problems instead of stopping."""
+    networks = tuple(known_networks)
+    posts: list[Post] = []
+    broken: set[str] = set()
+    diagnostics: list[Diagnostic] = []
+    for path in sorted(_post_files(repo / config.content_dir)):
+        post, problems = load_post(repo, path, config, networks)
+        diagnostics.extend(problems)
+        rel = _rel(repo, path)
+        if post is None or any(p.is_error for p in problems):
+            broken.add(rel)
+        if post is not None:
+            posts.append(post)
+    diagnostics.extend(_duplicate_ids(posts))
+    accounts: list[Account] = []
+    for path in sorted((repo / config.accounts_dir).glob("*.md")):
+        account, problems = load_account(repo, path, networks)
+        diagnostics.extend(problems)
+        if account is not None:
+            accounts.append(account)
+    diagnostics.extend(_duplicate_accounts(accounts))
+    orphans = _orphan_ledgers(repo, config, posts, broken)
+    return Content(tuple(posts), tuple(accounts), tuple(diagnostics), orphans, frozenset(broken))
+
+
+def _post_files(content_dir: Path) -> Iterable[Path]:
+    if not content_dir.is_dir():
+        return []
+    return (
+        p
+        for p in content_dir.rglob("*.md")
+        if not p.name.startswith(("_", ".")) and "inbox" not in p.relative_to(content_dir).parts
+    )
+
+
+def _rel(repo: Path, path: Path) -> str:
+    return path.relative_to(repo).as_posix()
+
+
+def post_id_for(rel: str, content_dir: str) -> str:
+    """``content/2026/12/new-year/index.md`` -> ``2026/12/new-year``."""
+    inner = PurePosixPath(rel).relative_to(content_dir)
+    if inner.name == "index.md":
+        return inner.parent.as_posix()
+    return inner.with_suffix("").as_posix()
+
+
+def read_document(path: Path, rel: str, problems: _Problems) -> _Document | None:
+    """Split a Markdown file into front matter and body; report unreadable or broken YAML."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        problems.error(1, _("The file is not UTF-8 text."), _("Save it as UTF-8."), "encoding")
+        return None
+    except OSError as exc:
+        problems.error(1, _("Cannot read the file: {error}", error=exc.strerror), "", "unreadable")
+        return None
+    text = text.removeprefix("\ufeff")
+    handler = frontmatter.default_handlers.YAMLHandler()
+    if not handler.detect(text):
+        problems.error(
+            1,
+            _("The file has no front matter."),
+            _("Start it with a line '---', the fields (title: ...), and another '---'."),
+            "no-front-matter",
+        )
+        return None
+    try:
+        raw, body = handler.split(text)
+        if not raw.startswith("\n"):
+            raw = "\n" + raw
+    except ValueError:
+        problems.error(1, _("The front matter is not closed."), _("Add a line '---'."), "yaml")
+        return None
+    return _parse_front_matter(raw, body, problems)
+
+
+def _parse_front_matter(raw: str, body: str, problems: _Problems) -> _Document | None:
+    try:
+        node = yaml.compose(raw, Loader=yaml.SafeLoader)
+        data = yaml.safe_load(raw)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = (mark.line + 1 + _FRONT_MATTER_OFFSET) if mark else 1
+        problem = getattr(exc, "problem", None) or str(exc)
+        problems.error(
+            line,
+            _("The front matter is not valid YAML: {problem}.", problem=problem),
+            _("Check the colon after each field name, the quotes and the indentation."),
+            "yaml",
+        )
+        return None
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        problems.error(
+            1 + _FRONT_MATTER_OFFSET,
+            _("The front matter must be a list of fields like 'title: ...'."),
+            code="yaml",
+        )
+        return None
+    return _Document(data, _field_lines(node), body.strip("\n"))
+
+
+def _field_lines(node: yaml.Node | None) -> dict[str, int]:
+    """Line (1-based, in the file) of every top-level field and of nested keys as a.b."""
+    lines: dict[str, int] = {}
+    if not isinstance(node, yaml.MappingNode):
+        return lines
+    for key, value in node.value:
+        name = str(key.value)
+        lines[name] = key.start_mark.line + 1 + _FRONT_MATTER_OFFSET
+        if isinstance(value, yaml.SequenceNode):
+            for index, item in enumerate(value.value):
+                lines[f"{name}[{index}]"] = item.start_mark.line + 1 + _FRONT_MATTER_OFFSET
+        if isinstance(value, yaml.MappingNode):
+            for sub_key, _sub in value.value:
+                line = sub_key.start_mark.line + 1 + _FRONT_MATTER_OFFSET
+                lines[f"{name}.{sub_key.value}"] = line
+    return lines
+
+
+def _unknown_fields(doc: _Document, allowed: tuple[str, ...], problems: _Problems) -> None:
+    for name in doc.data:
+        if str(name) in allowed:
+            continue
+        close = difflib.get_close_matches(str(name), allowed, n=1, cutoff=0.6)
+        hint = (
+            _("Did you mean '{name}'?", name=close[0])
+            if close
+            else _("Known fields: {names}.", names=", ".join(allowed))
+        )
+        problems.error(
+            doc.lines.get(str(name), 1),
+            _("Unknown field '{name}'.", name=name),
+            hint,
+            "unknown-field",
+        )
+
+
+def load_post(
+    repo: Path, path: Path, config: Config, networks: tuple[str, ...]
+) -> tuple[Post | None, list[Diagnostic]]:
+    """Load one post file; return the post (if its front matter could be read) and problems."""
+    rel = _rel(repo, path)
+    problems = _Problems(rel)
+    doc = read_document(path, rel, problems)
+    if doc is None:
+        return None, problems.items
+    _unknown_fields(doc, POST_FIELDS, problems)
+    reader = _PostReader(repo, path, rel, doc, config, networks, problems)
+    return reader.build(), problems.items
+
+
+class _PostReader:
+    """Turns one post's front matter into a ``Post``, reporting each bad field."""
+
+    def __init__(
+        self,
+        repo: Path,
+        path: Path,
+        rel: str,
+        doc: _Document,
+        config: Config,
+        networks: tuple[str, ...],
+        problems: _Problems,
+    ) -> None:
+        self.repo, self.path, self.rel, self.doc = repo, path, rel, doc
+        self.config, self.networks, self.problems = config, networks, problems
+
+    def line(self, name: str) -> int:
+        return self.doc.lines.get(name, 1)
+
+    def build(self) -> Post:
+        data = self.doc.data
+        post_id = str(data.get("id") or post_id_for(self.rel, self.config.content_dir))
+        return Post(
+            id=post_id,
+            path=self.rel,
+            title=self._title(),
+            body=self.doc.body,
+            networks=self._networks(),
+            status=self._status(),
+            publish_at=self._publish_at(),
+            media=self._media(),
+            poll=self._poll(),
+            overrides=self._overrides(),
+            tags=self._tags(),
+            lines=dict(self.doc.lines),
+        )
+
+    def _title(self) -> str:
+        title = self.doc.data.get("title")
+        if not isinstance(title, str) or not title.strip():
+            self.problems.error(
+                self.line("title"),
+                _("The post has no title."),
+                _("Add a line 'title: ...' to the front matter."),
+                "title",
+            )
+            return ""
+        return title.strip()
+
+    def _networks(self) -> tuple[str, ...]:
+        value = self.doc.data.get("networks", list(self.config.default_networks))
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            self.problems.error(
+                self.line("networks"),
+                _("'networks' must be a list such as [vk, telegram]."),
+                code="networks",
+            )
+            return ()
+        result: list[str] = []
+        for index, item in enumerate(value):
+            name = str(item).strip().lower()
+            if name not in self.networks:
+                close = difflib.get_close_matches(name, self.networks, n=1)
+                hint = (
+                    _("Did you mean '{name}'?", name=close[0])
+                    if close
+                    else _("Known networks: {names}.", names=", ".join(self.networks))
+                )
+                line = self.doc.lines.get(f"networks[{index}]", self.line("networks"))
+                self.problems.error(
+                    line, _("Unknown network '{name}'.", name=item), hint, "unknown-network"
+                )
+            elif name not in result:
+                result.append(name)
+        return tuple(result)
+
+    def _status(self) -> Any:
+        status = str(self.doc.data.get("status", "ready")).strip().lower()
+        if status not in STATUSES:
+            self.problems.error(
+                self.line("status"),
+                _("Unknown status '{status}'.", status=status),
+                _("Use one of: draft, ready, withdrawn."),
+                "status",
+            )
+            return "draft"
+        return status
+
+    def _publish_at(self) -> datetime | None:
+        if "publish_at" not in self.doc.data:
+            return None
+        parsed = parse_time(self.doc.data["publish_at"], self.config)
+        if parsed is None:
+            self.problems.error(
+                self.line("publish_at"),
+                _("Cannot read the time '{value}'.", value=self.doc.data["publish_at"]),
+                _("Write it as 2026-12-31 10:00 or 2026-12-31T10:00:00+03:00."),
+                "publish-at",
+            )
+        return parsed
+
+    def _media(self) -> tuple[Media, ...]:
+        value = self.doc.data.get("media") or []
+        if not isinstance(value, list):
+            value = [value]
+        items = (self._media_item(index, item) for index, item in enumerate(value))
+        return tuple(m for m in items if m is not None)
+
+    def _media_item(self, index: int, item: Any) -> Media | None:
+        line = self.doc.lines.get(f"media[{index}]", self.line("media"))
+        if isinstance(item, str):
+            item = {"file": item}
+        if not isinstance(item, dict) or not isinstance(item.get("file"), str):
+            self.problems.error(
+                line,
+                _("A media item must be a file name or 'file: ..., alt: ...'."),
+                code="media",
+            )
+            return None
+        file_name = item["file"].strip()
+        target = (self.path.parent / file_name).resolve()
+        if not target.is_relative_to(self.repo.resolve()):
+            self.problems.error(
+                line,
+                _("The media file '{file}' is outside the repository.", file=file_name),
+                code="media-outside",
+            )
+            return None
+        kind = item.get("kind") or MEDIA_KINDS.get(target.suffix.lower())
+        if kind not in ("photo", "video", "animation", "document"):
+            self.problems.error(
+                line,
+                _("Unknown media type of '{file}'.", file=file_name),
+                _("Use JPEG, PNG, GIF, MP4 or PDF files, or set 'kind:'."),
+                "media-kind",
+            )
+            return None
+        return inspect_media(
+            target, self.repo, kind, str(item.get("alt") or ""), line, self.problems
+        )
+
+    def _poll(self) -> Poll | None:
+        value = self.doc.data.get("poll")
+        if value is None:
+            return None
+        line = self.line("poll")
+        options = value.get("options") if isinstance(value, dict) else None
+        question = value.get("question") if isinstance(value, dict) else None
+        if not isinstance(question, str) or not isinstance(options, list) or len(options) < 2:
+            self.problems.error(
+                line,
+                _("A poll needs a question and at least two options."),
+                _("Write poll: with question: ... and options: [..., ...]."),
+                "poll",
+            )
+            return None
+        assert isinstance(value, dict)
+        return Poll(question.strip(), tuple(str(o) for o in options), bool(value.get("multiple")))
+
+    def _overrides(self) -> Mapping[str, Override]:
+        value = self.doc.data.get("overrides") or {}
+        link = self.doc.data.get("link")
+        result: dict[str, Override] = {}
+        if not isinstance(value, dict):
+            self.problems.error(
+                self.line("overrides"),
+                _("'overrides' must map a network to its settings."),
+                code="overrides",
+            )
+            return result
+        for network in set(value) | set(self.networks if link else ()):
+            settings = value.get(network) or {}
+            if network not in self.networks:
+                self.problems.error(
+                    self.doc.lines.get(f"overrides.{network}", self.line("overrides")),
+                    _("Unknown network '{name}'.", name=network),
+                    code="unknown-network",
+                )
+                continue
+            if not isinstance(settings, dict):
+                settings = {"text": settings}
+            options = {k: v for k, v in settings.items() if k != "text"}
+            if link:
+                options.setdefault("link", str(link))
+            text = settings.get("text")
+            result[network] = Override(str(text) if text is not None else None, options)
+        return result
+
+    def _tags(self) -> tuple[str, ...]:
+        value = self.doc.data.get("tags") or []
+        if isinstance(value, str):
+            value = [value]
+        return tuple(str(t) for t in value) if isinstance(value, list) else ()
+
+
+def parse_time(value: Any, config: Config) -> datetime | None:
+    """A ``publish_at`` value as an aware datetime; the config's zone when none is given."""
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, date):
+        return None
+    elif isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    else:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=config.zone)
+    return parsed
+
+
+def inspect_media(
+    target: Path, repo: Path, kind: Any, alt: str, line: int, problems: _Problems
+) -> Media | None:
+    """Read a media file's size, hash and (for images) dimensions; report it if unreadable."""
+    rel = (
+        target.relative_to(repo.resolve()).as_posix()
+        if target.is_relative_to(repo.resolve())
+        else str(target)
+    )
+    if not target.is_file():
+        problems.error(
+            line,
+            _("The media file '{file}' does not exist.", file=PurePosixPath(rel).name),
+            _("Put the file next to the post or correct its name."),
+            "media-missing",
+        )
+        return None
+    try:
+        size, digest = _hash_file(target)
+    except OSError as exc:
+        problems.error(line, _("Cannot read '{file}': {error}", file=rel, error=exc.strerror))
+        return None
+    media = Media(path=target, rel=rel, kind=kind, alt=alt, size=size, sha256=digest)
+    if kind in ("photo", "animation"):
+        return _with_image_info(media, line, problems)
+    return media
+
+
+def _hash_file(path: Path) -> tuple[int, str]:
+    digest = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as handle:
+        while chunk := handle.read(HASH_CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+    return size, digest.hexdigest()
+
+
+def _with_image_info(media: Media, line: int, problems: _Problems) -> Media | None:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(media.path) as image:
+            width, height = image.size
+            image_format = image.format or ""
+    except (UnidentifiedImageError, OSError):
+        problems.error(
+            line,
+            _("'{file}' is not a readable image.", file=PurePosixPath(media.rel).name),
+            _("Save it again as JPEG or PNG."),
+            "media-unreadable",
+        )
+        return None
+    return replace(media, width=width, height=height, image_format=image_format)
+
+
+def _duplicate_ids(posts: list[Post]) -> list[Diagnostic]:
+    seen: dict[str, Post] = {}
+    problems: list[Diagnostic] = []
+    for post in posts:
+        first = seen.setdefault(post.id, post)
+        if first is not post:
+            problems.append(
+                Diagnostic(
+                    post.path,
+                    post.line_of("id"),
+                    Severity.ERROR,
+                    _(
+                        "Two posts have the id '{id}': this one and {other}.",
+                        id=post.id,
+                        other=first.path,
+                    ),
+                    _("Give one of them another 'id:' or move it."),
+                    "duplicate-id",
+                )
+            )
+    return problems
+
+
+def load_account(
+    repo: Path, path: Path, networks: tuple[str, ...]
+) -> tuple[Account | None, list[Diagnostic]]:
+    """Load ``accounts/<name>.md``; the body is the account's description."""
+    rel = _rel(repo, path)
+    problems = _Problems(rel)
+    doc = read_document(path, rel, problems)
+    if doc is None:
+        return None, problems.items
+    _unknown_fields(doc, ACCOUNT_FIELDS, problems)
+    data = doc.data
+    network = str(data.get("network", "")).strip().lower()
+    if network not in networks:
+        problems.error(
+            doc.lines.get("network", 1),
+            _("Unknown network '{name}'.", name=network or "—"),
+            _("Known networks: {names}.", names=", ".join(networks)),
+            "unknown-network",
+        )
+    token_env = str(data.get("token_env") or "").strip()
+    if not token_env:
+        problems.error(
+            doc.lines.get("token_env", 1),
+            _("The account has no 'token_env'."),
+            _(
+                "Add 'token_env: NAME', the name of the CI secret holding the token (never the "
+                "token itself)."
+            ),
+            "token-env",
+        )
+    secrets = data.get("secrets") or {}
+    if not isinstance(secrets, dict):
+        problems.error(doc.lines.get("secrets", 1), _("'secrets' must map a role to a name."))
+        secrets = {}
+    settings = data.get("settings") or {}
+    account = Account(
+        name=path.stem,
+        path=rel,
+        network=network,
+        account_id=str(data.get("id", "")).strip(),
+        token_env=token_env,
+        title=str(data.get("title") or ""),
+        description=doc.body,
+        avatar=str(data.get("avatar") or ""),
+        cover=str(data.get("cover") or ""),
+        website=str(data.get("website") or ""),
+        extra_token_envs={str(k): str(v) for k, v in secrets.items()},
+        settings=dict(settings) if isinstance(settings, dict) else {},
+        lines=dict(doc.lines),
+    )
+    if not account.account_id:
+        problems.error(
+            doc.lines.get("id", 1),
+            _("The account has no 'id'."),
+            _("Add 'id: ...', the group, channel or page id on the network."),
+            "account-id",
+        )
+    return account, problems.items
+
+
+def _duplicate_accounts(accounts: list[Account]) -> list[Diagnostic]:
+    seen: dict[str, Account] = {}
+    problems: list[Diagnostic] = []
+    for account in accounts:
+        first = seen.setdefault(account.network, account)
+        if first is not account:
+            problems.append(
+                Diagnostic(
+                    account.path,
+                    account.lines.get("network", 1),
+                    Severity.ERROR,
+                    _(
+                        "A second account for '{network}' (the first is {other}).",
+                        network=account.network,
+                        other=first.path,
+                    ),
+                    _("Keep one account file per network."),
+                    "duplicate-account",
+                )
+            )
+    return problems
+
+
+def _orphan_ledgers(
+    repo: Path, config: Config, posts: list[Post], broken: set[str]
+) -> tuple[str, ...]:
+    """Result files whose post file was removed: their posts are to be deleted."""
+    content_dir = repo / config.content_dir
+    if not content_dir.is_dir():
+        return ()
+    known = {p.ledger_path for p in posts}
+    orphans = []
+    for path in sorted(content_dir.rglob("*published.yml")):
+        rel = _rel(repo, path)
+        if rel in known or _post_path_of(rel) in broken:
+            continue
+        if path.name == "published.yml" or path.name.endswith(".published.yml"):
+            orphans.append(rel)
+    return tuple(orphans)
+
+
+def _post_path_of(ledger_rel: str) -> str:
+    if ledger_rel.endswith("/published.yml"):
+        return ledger_rel[: -len("published.yml")] + "index.md"
+    return ledger_rel[: -len(".published.yml")] + ".md"

@@ -1,0 +1,1 @@
+"""Plan (pure: what should change) and apply (carry it out, record every result at once)."""

@@ -1,0 +1,292 @@
+"""Carry out a plan: networks in parallel, each network's calls in order behind its rate limit.
+
+Every call is recorded around itself: an ``intent`` before a post is sent, the result the moment
+the network answers. An intent found by a later run is reconciled with ``Adapter.find`` before
+anything is sent again, so a crash or a re-run never posts twice. A network that fails does not
+stop the others; a revoked token stops only its own network.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from enum import StrEnum
+
+from ..clock import Clock
+from ..errors import AuthError, NetworkError, NotFound, RateLimited
+from ..i18n import _
+from ..ledger import Ledger
+from ..model import Action, ActionKind, LedgerEntry, Plan, RemoteRef, RenderedPost
+from ..networks.base import Adapter, FindResult
+from ..redact import redact
+from ..render import rendered_media_hash
+from .plan import idempotency_key
+
+
+class Outcome(StrEnum):
+    """How one action ended."""
+
+    DONE = "done"
+    FAILED = "failed"
+    UNCERTAIN = "uncertain"
+    SKIPPED = "skipped"
+
+
+@dataclass(frozen=True)
+class Result:
+    """One action and how it ended, for the report and the commit message."""
+
+    action: Action
+    outcome: Outcome
+    ref: RemoteRef | None = None
+    message: str = ""
+    hint: str = ""
+
+
+@dataclass(frozen=True)
+class Provenance:
+    """Who and what a run publishes for: recorded with every result."""
+
+    source_commit: str = ""
+    approved_by: tuple[str, ...] = ()
+    approval: str = ""
+    run_id: str = ""
+
+
+@dataclass
+class ApplyReport:
+    """Everything a run did."""
+
+    results: list[Result] = field(default_factory=list)
+
+    @property
+    def failed(self) -> list[Result]:
+        return [r for r in self.results if r.outcome in (Outcome.FAILED, Outcome.UNCERTAIN)]
+
+    def done(self, *kinds: ActionKind) -> list[Result]:
+        return [
+            r
+            for r in self.results
+            if r.outcome is Outcome.DONE and (not kinds or r.action.kind in kinds)
+        ]
+
+
+class Applier:
+    """Runs the changing actions of a plan and records each result in the ledger at once."""
+
+    def __init__(
+        self,
+        ledger: Ledger,
+        adapters: Mapping[str, Adapter],
+        clock: Clock,
+        provenance: Provenance,
+        unavailable: Mapping[str, NetworkError] | None = None,
+    ) -> None:
+        self.ledger = ledger
+        self.adapters = adapters
+        self.clock = clock
+        self.provenance = provenance
+        self.unavailable = dict(unavailable or {})
+        #: networks stopped for the rest of this run (revoked token, long rate limit)
+        self.stopped: dict[str, NetworkError] = {}
+
+    def run(self, plan: Plan) -> ApplyReport:
+        by_network: dict[str, list[Action]] = {}
+        for action in plan.pending:
+            by_network.setdefault(action.network, []).append(action)
+        report = ApplyReport()
+        if not by_network:
+            return report
+        with ThreadPoolExecutor(max_workers=len(by_network)) as pool:
+            futures = [pool.submit(self._run_network, n, a) for n, a in by_network.items()]
+            for future in futures:
+                report.results.extend(future.result())
+        order = {id(a): i for i, a in enumerate(plan.actions)}
+        report.results.sort(key=lambda r: order.get(id(r.action), 0))
+        return report
+
+    def _run_network(self, network: str, actions: list[Action]) -> list[Result]:
+        stop: NetworkError | None = self.unavailable.get(network)
+        results: list[Result] = []
+        for action in actions:
+            if stop is not None:
+                results.append(_skipped(action, stop))
+                continue
+            results.append(self._attempt(action))
+            stop = self.stopped.get(network)
+        return results
+
+    def _attempt(self, action: Action) -> Result:
+        try:
+            return self._execute(action)
+        except NetworkError as error:
+            return self._failed(action, error)
+
+    def _execute(self, action: Action) -> Result:
+        adapter = self.adapters[action.network]
+        assert action.kind is ActionKind.DELETE or action.rendered is not None
+        if action.kind is ActionKind.CREATE:
+            return self._create(adapter, action)
+        if action.kind is ActionKind.UPDATE:
+            assert action.ref is not None and action.rendered is not None
+            ref = adapter.update(action.ref, action.rendered)
+            self._record_published(action, action.rendered, ref, "", "update")
+            return Result(action, Outcome.DONE, ref)
+        if action.kind is ActionKind.REPLACE:
+            self._delete(adapter, action)
+            return self._create(adapter, replace(action, ref=None))
+        self._delete(adapter, action)
+        return Result(action, Outcome.DONE, action.ref)
+
+    def _create(self, adapter: Adapter, action: Action) -> Result:
+        rendered = action.rendered
+        assert rendered is not None
+        key = idempotency_key(action.post_id, action.network, rendered.content_hash)
+        if action.ref is not None:
+            found = self._reconcile(adapter, action, rendered)
+            if found is not None:
+                return found
+        self._record(
+            action,
+            LedgerEntry(
+                network=action.network,
+                state="intent",
+                account=action.account,
+                key=key,
+                content_hash=rendered.content_hash,
+                at=self._now(),
+            ),
+        )
+        ref = adapter.publish(rendered, key)
+        self._record_published(action, rendered, ref, key, "create")
+        return Result(action, Outcome.DONE, ref)
+
+    def _reconcile(self, adapter: Adapter, action: Action, rendered: RenderedPost) -> Result | None:
+        """An earlier run sent this post and died before recording: is it there?"""
+        assert action.ref is not None
+        previous = self.ledger.read(action.ledger_path).get(action.network)
+        key = previous.key if previous else ""
+        found = adapter.find(key, rendered)
+        if isinstance(found, RemoteRef):
+            self._record_published(action, rendered, found, key, "reconcile")
+            return Result(
+                action,
+                Outcome.DONE,
+                found,
+                _("found on the network after an interrupted run; not posted again"),
+            )
+        if found is FindResult.ABSENT:
+            return None
+        return Result(
+            action,
+            Outcome.UNCERTAIN,
+            message=_(
+                "an earlier run was interrupted while publishing, and this network cannot "
+                "tell whether the post exists"
+            ),
+            hint=_(
+                "Look at the account. Then run: publisher resolve {post} {network} --url LINK "
+                "(if it is there) or --absent (if not).",
+                post=action.post_id,
+                network=action.network,
+            ),
+        )
+
+    def _delete(self, adapter: Adapter, action: Action) -> None:
+        assert action.ref is not None
+        with contextlib.suppress(NotFound):
+            adapter.delete(action.ref)
+        previous = self.ledger.read(action.ledger_path).get(action.network)
+        base = previous or LedgerEntry(network=action.network, state="deleted")
+        self._record(
+            action, replace(base, state="deleted", at=self._now(), error="", operation="delete")
+        )
+
+    def _record_published(
+        self, action: Action, rendered: RenderedPost, ref: RemoteRef, key: str, operation: str
+    ) -> None:
+        previous = self.ledger.read(action.ledger_path).get(action.network)
+        published_at = (
+            previous.published_at
+            if previous and previous.state == "published" and operation == "update"
+            else (ref.published_at.isoformat() if ref.published_at else self._now())
+        )
+        self._record(
+            action,
+            LedgerEntry(
+                network=action.network,
+                state="published",
+                account=action.account,
+                remote_id=ref.remote_id,
+                url=ref.url,
+                parts=ref.parts,
+                content_hash=rendered.content_hash,
+                media_hash=rendered_media_hash(rendered),
+                key=key or (previous.key if previous else ""),
+                at=self._now(),
+                published_at=published_at,
+                operation=operation,
+                extra=dict(ref.extra),
+            ),
+        )
+
+    def _failed(self, action: Action, error: NetworkError) -> Result:
+        message = redact(error.detail)
+        if isinstance(error, AuthError) or (
+            isinstance(error, RateLimited) and error.retry_after > 0
+        ):
+            self.stopped.setdefault(action.network, error)
+        if error.uncertain:
+            return Result(
+                action,
+                Outcome.UNCERTAIN,
+                message=message,
+                hint=_(
+                    "The answer was lost after the post was sent; the next run checks the network "
+                    "before sending it again."
+                ),
+            )
+        previous = self.ledger.read(action.ledger_path).get(action.network)
+        if previous is not None and previous.state == "published":
+            entry = replace(previous, error=f"{type(error).__name__}: {message}", at=self._now())
+        else:
+            entry = LedgerEntry(
+                network=action.network,
+                state="failed",
+                account=action.account,
+                at=self._now(),
+                error=f"{type(error).__name__}: {message}",
+                operation=action.kind.value,
+            )
+        self._record(action, entry)
+        return Result(action, Outcome.FAILED, message=message, hint=error.hint)
+
+    def _record(self, action: Action, entry: LedgerEntry) -> None:
+        """Write one entry at once, stamped with the commit and the approval it came from."""
+        p = self.provenance
+        if entry.state != "failed":
+            entry = replace(
+                entry,
+                source_commit=p.source_commit,
+                approved_by=p.approved_by,
+                approval=p.approval,
+            )
+        self.ledger.record(action.ledger_path, action.post_id, entry)
+
+    def _now(self) -> str:
+        return _iso(self.clock.now())
+
+
+def _iso(moment: datetime) -> str:
+    return moment.isoformat(timespec="seconds")
+
+
+def _skipped(action: Action, cause: NetworkError) -> Result:
+    if isinstance(cause, AuthError):
+        message = _("skipped: the token of this network does not work")
+    else:
+        message = _("left for the next run: the network asked to wait")
+    return Result(action, Outcome.SKIPPED, message=message, hint=cause.hint)

@@ -1,0 +1,224 @@
+"""plan(content, recorded results, capabilities, now) -> Plan. Pure: no I/O, no network.
+
+The repository says what should exist; the result files say what does exist; the plan is the
+difference. For every post and network it picks one action: create, update (edit in place),
+replace (delete and post again), delete, wait (``publish_at`` in the future), nothing, or
+blocked with the reason. Capabilities decide between update, replace and blocked.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+
+from ..config import Config
+from ..content import Content
+from ..i18n import _
+from ..model import Action, ActionKind, LedgerEntry, Plan, Post, RenderedPost
+from ..networks import NETWORKS
+from ..networks.base import Capabilities
+from ..render import render_post, rendered_media_hash
+
+Recorded = Mapping[str, Mapping[str, LedgerEntry]]
+
+
+@dataclass(frozen=True)
+class PlanContext:
+    """What planning reads besides the content."""
+
+    config: Config
+    capabilities: Mapping[str, Capabilities]
+    now: datetime
+
+
+def idempotency_key(post_id: str, network: str, content_hash: str) -> str:
+    """The key sent as VK's ``guid`` and kept with the intent: post + network + content."""
+    return hashlib.sha256(f"{post_id}\0{network}\0{content_hash}".encode()).hexdigest()[:32]
+
+
+def build_plan(content: Content, recorded: Recorded, ctx: PlanContext) -> Plan:
+    """Every action for every post and network, posts in path order, networks in registry order."""
+    actions: list[Action] = []
+    for post in content.posts:
+        entries = recorded.get(post.ledger_path, {})
+        for network in _networks_of(post, entries):
+            actions.append(_plan_one(post, network, entries.get(network), content, ctx))
+    for ledger_path in content.orphan_ledgers:
+        for network, entry in sorted(recorded.get(ledger_path, {}).items()):
+            actions.append(_plan_orphan(ledger_path, network, entry, ctx))
+    return Plan(tuple(actions))
+
+
+def _networks_of(post: Post, entries: Mapping[str, LedgerEntry]) -> list[str]:
+    wanted = set(post.networks) | {
+        n for n, e in entries.items() if e.state in ("published", "intent")
+    }
+    return [n for n in NETWORKS if n in wanted]
+
+
+def _base(post: Post, network: str, account: str) -> Action:
+    """The action's identity; each branch below fills in what to do."""
+    return Action(
+        ActionKind.NOOP,
+        post_id=post.id,
+        network=network,
+        account=account,
+        post_path=post.path,
+        ledger_path=post.ledger_path,
+    )
+
+
+def _plan_one(
+    post: Post, network: str, entry: LedgerEntry | None, content: Content, ctx: PlanContext
+) -> Action:
+    account = content.account_for(network)
+    base = _base(post, network, account.name if account else "")
+    live = entry is not None and entry.state == "published"
+    wanted = network in post.networks and post.status == "ready"
+    if post.path in content.broken_posts:
+        return replace(
+            base, kind=ActionKind.BLOCKED, reason=_("the file has errors: run publisher check")
+        )
+    if not wanted:
+        return _plan_unwanted(post, entry if live else None, base, ctx)
+    caps = ctx.capabilities[network]
+    rendered = render_post(post, network, caps, ctx.config.network_options.get(network))
+    if account is None:
+        return replace(
+            base,
+            kind=ActionKind.BLOCKED,
+            rendered=rendered,
+            reason=_("no account file for this network in accounts/"),
+        )
+    if caps.requires_media and not rendered.media:
+        return replace(
+            base,
+            kind=ActionKind.BLOCKED,
+            rendered=rendered,
+            reason=_("this network publishes only posts with photos or video"),
+        )
+    if entry is None or not live:
+        return _plan_new(post, entry, rendered, base, ctx)
+    return _plan_change(entry, rendered, caps, base, ctx)
+
+
+def _plan_new(
+    post: Post,
+    entry: LedgerEntry | None,
+    rendered: RenderedPost,
+    base: Action,
+    ctx: PlanContext,
+) -> Action:
+    if entry is not None and entry.state == "intent":
+        return replace(
+            base,
+            kind=ActionKind.CREATE,
+            rendered=rendered,
+            ref=entry.ref(),
+            reason=_("an earlier run was interrupted: check the network first"),
+        )
+    if post.publish_at is not None and post.publish_at > ctx.now:
+        when = post.publish_at.astimezone(ctx.config.zone).strftime("%Y-%m-%d %H:%M")
+        return replace(
+            base,
+            kind=ActionKind.WAIT,
+            rendered=rendered,
+            reason=_("scheduled for {time}", time=when),
+        )
+    return replace(base, kind=ActionKind.CREATE, rendered=rendered)
+
+
+def _plan_change(
+    entry: LedgerEntry,
+    rendered: RenderedPost,
+    caps: Capabilities,
+    base: Action,
+    ctx: PlanContext,
+) -> Action:
+    ref = entry.ref()
+    if entry.content_hash == rendered.content_hash:
+        return replace(base, kind=ActionKind.NOOP, rendered=rendered, ref=ref)
+    media_changed = entry.media_hash != rendered_media_hash(rendered)
+    if not media_changed and caps.can_edit and _within(entry, caps.edit_window_hours, ctx.now):
+        return replace(base, kind=ActionKind.UPDATE, rendered=rendered, ref=ref)
+    if media_changed:
+        reason = _("photos, video or poll changed: the post is deleted and published again")
+    else:
+        reason = _("the network cannot edit posts: it is deleted and published again")
+    wants_replace = media_changed or ctx.config.on_edit_unsupported == "replace"
+    if wants_replace and caps.can_delete and _within(entry, caps.delete_window_hours, ctx.now):
+        return replace(base, kind=ActionKind.REPLACE, rendered=rendered, ref=ref, reason=reason)
+    if media_changed:
+        reason = _(
+            "photos, video or poll changed, and the network cannot delete the old post: "
+            "publish a new post instead"
+        )
+    else:
+        reason = _(
+            "the network cannot edit this post; set on_edit_unsupported: replace in "
+            "publisher.yml to delete and publish it again"
+        )
+    return replace(base, kind=ActionKind.BLOCKED, rendered=rendered, ref=ref, reason=reason)
+
+
+def _plan_unwanted(post: Post, live: LedgerEntry | None, base: Action, ctx: PlanContext) -> Action:
+    if live is None:
+        reason = _("draft") if post.status == "draft" else ""
+        return replace(base, kind=ActionKind.NOOP, reason=reason)
+    if post.status == "draft":
+        return replace(
+            base, kind=ActionKind.NOOP, ref=live.ref(), reason=_("draft; the published post stays")
+        )
+    return _delete(live, base, ctx)
+
+
+def _delete(live: LedgerEntry, base: Action, ctx: PlanContext) -> Action:
+    caps = ctx.capabilities[base.network]
+    if not caps.can_delete:
+        return replace(
+            base,
+            kind=ActionKind.BLOCKED,
+            ref=live.ref(),
+            reason=_("the network cannot delete posts: delete it by hand"),
+        )
+    if not _within(live, caps.delete_window_hours, ctx.now):
+        return replace(
+            base,
+            kind=ActionKind.BLOCKED,
+            ref=live.ref(),
+            reason=_(
+                "the network deletes only posts younger than {hours} h: delete it by hand",
+                hours=int(caps.delete_window_hours),
+            ),
+        )
+    return replace(base, kind=ActionKind.DELETE, ref=live.ref())
+
+
+def _plan_orphan(ledger_path: str, network: str, entry: LedgerEntry, ctx: PlanContext) -> Action:
+    base = Action(
+        ActionKind.NOOP,
+        post_id=ledger_path,
+        network=network,
+        account=entry.account,
+        ledger_path=ledger_path,
+    )
+    if entry.state != "published":
+        return replace(base, kind=ActionKind.NOOP)
+    if not ctx.config.delete_when_file_removed:
+        return replace(
+            base,
+            kind=ActionKind.NOOP,
+            ref=entry.ref(),
+            reason=_("the post file was removed; delete_when_file_removed is off"),
+        )
+    return _delete(entry, base, ctx)
+
+
+def _within(entry: LedgerEntry, hours: float, now: datetime) -> bool:
+    """True when the network's time window (0 = none) still allows acting on the post."""
+    if not hours or not entry.published_at:
+        return True
+    published = datetime.fromisoformat(entry.published_at)
+    return now - published < timedelta(hours=hours)

@@ -1,0 +1,80 @@
+"""Build the adapters for a run: tokens from the environment, one HTTP client, rate limiters.
+
+This is where the environment is read; adapters never read it themselves. With a sandbox, a
+missing token is replaced by a sandbox token, and a token that is set is used as it is (and
+masked in every output like any other).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import httpx
+
+from ..clock import Clock
+from ..errors import AuthError, NetworkError
+from ..i18n import _
+from ..model import Account
+from ..networks import NETWORKS, adapter_class
+from ..networks.base import Adapter, Capabilities, RateLimiter, Tokens
+from ..redact import Secret
+
+
+def sandbox_token(network: str, role: str) -> str:
+    """The token the sandbox is given when none is set for ``network`` and ``role``."""
+    return f"sandbox-{network}-{role}"
+
+
+def all_capabilities() -> dict[str, Capabilities]:
+    return {name: adapter_class(name).capabilities for name in NETWORKS}
+
+
+def read_tokens(account: Account, env: Mapping[str, str], sandbox: bool) -> Tokens:
+    """The account's secrets from the environment; AuthError names the first missing one."""
+    roles = {"main": account.token_env, **account.extra_token_envs}
+    secrets: dict[str, Secret] = {}
+    for role, name in roles.items():
+        value = env.get(name, "").strip() if name else ""
+        if not value and sandbox:
+            value = sandbox_token(account.network, role)
+        if not value:
+            raise AuthError(
+                account.network,
+                "token",
+                _("the environment variable {env} is not set", env=name or "?"),
+                _("Add the secret {env} to the CI environment (see README, tokens).", env=name),
+            )
+        secrets[role] = Secret(value, name)
+    main = secrets.pop("main")
+    return Tokens(main, secrets)
+
+
+@dataclass
+class Adapters:
+    """Adapters for the networks a run needs, and why the others could not be built."""
+
+    ready: dict[str, Adapter]
+    unavailable: dict[str, NetworkError]
+
+
+def build_adapters(
+    accounts: Mapping[str, Account],
+    env: Mapping[str, str],
+    http: httpx.Client,
+    clock: Clock,
+    sandbox: bool,
+) -> Adapters:
+    """One adapter per network that has an account; a missing secret disables its network."""
+    ready: dict[str, Adapter] = {}
+    unavailable: dict[str, NetworkError] = {}
+    for network, account in accounts.items():
+        cls = adapter_class(network)
+        try:
+            tokens = read_tokens(account, env, sandbox)
+        except AuthError as error:
+            unavailable[network] = error
+            continue
+        limiter = RateLimiter(cls.capabilities.requests_per_second, clock)
+        ready[network] = cls(account, tokens, http, limiter=limiter, clock=clock)
+    return Adapters(ready, unavailable)

@@ -1,0 +1,146 @@
+"""Git at the edge: the current commit, result commits, pushing with rebase-and-retry, history.
+
+Result commits contain only machine-owned result files (``*published.yml``); nothing a person
+wrote is staged or changed. Their messages carry trailers (``Source:``, ``Approved-by:``,
+``Approval:``) so ``git log`` answers who approved what.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import git
+
+from .errors import RepoError
+from .i18n import _
+
+RESULT_SUBJECT_PREFIX = "publisher:"
+PUSH_ATTEMPTS = 5
+TRAILER_KEYS = ("Source", "Approved-by", "Approval", "Approval-skipped", "Run")
+
+
+@dataclass(frozen=True)
+class HistoryItem:
+    """One result commit, read back for ``publisher log``."""
+
+    sha: str
+    date: str
+    subject: str
+    body: str
+    trailers: tuple[tuple[str, str], ...]
+
+
+def open_repo(path: Path) -> git.Repo | None:
+    """The Git repository at ``path``, or None when it is not one."""
+    try:
+        return git.Repo(path, search_parent_directories=False)
+    except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+        return None
+
+
+def head_sha(path: Path) -> str:
+    repo = open_repo(path)
+    if repo is None:
+        return ""
+    try:
+        return repo.head.commit.hexsha
+    except ValueError:
+        return ""
+
+
+def commit_results(path: Path, files: Iterable[str], message: str) -> str | None:
+    """Commit exactly ``files`` (result files) with ``message``; return the new commit's sha."""
+    repo = open_repo(path)
+    changed = sorted(set(files))
+    if repo is None or not changed:
+        return None
+    try:
+        repo.git.add("--", *changed)
+        if not repo.git.diff("--cached", "--name-only", "--", *changed).strip():
+            return None
+        repo.git.commit("-m", message, "--only", "--", *changed)
+    except git.GitCommandError as exc:
+        raise RepoError(
+            _("Could not commit the results: {error}", error=_git_error(exc)),
+            _("The results are saved in the files; commit them by hand."),
+        ) from None
+    return repo.head.commit.hexsha
+
+
+def push(path: Path, remote: str = "origin", attempts: int = PUSH_ATTEMPTS) -> None:
+    """Push the current branch; if someone pushed first, rebase onto theirs and try again."""
+    repo = open_repo(path)
+    if repo is None:
+        raise RepoError(_("{path} is not a Git repository.", path=path))
+    branch = repo.active_branch.name
+    last = ""
+    for _attempt in range(attempts):
+        try:
+            repo.git.push(remote, f"HEAD:refs/heads/{branch}")
+            return
+        except git.GitCommandError as exc:
+            last = _git_error(exc)
+        try:
+            repo.git.pull("--rebase", remote, branch)
+        except git.GitCommandError as exc:
+            _abort_rebase(repo)
+            raise RepoError(
+                _(
+                    "Could not rebase the results onto {branch}: {error}",
+                    branch=branch,
+                    error=_git_error(exc),
+                ),
+                _("Resolve the conflict in the result files and push by hand."),
+            ) from None
+    raise RepoError(
+        _("The push was rejected {n} times: {error}", n=attempts, error=last),
+        _("Run publisher apply --push again; nothing will be published twice."),
+    )
+
+
+def _abort_rebase(repo: git.Repo) -> None:
+    with contextlib.suppress(git.GitCommandError):
+        repo.git.rebase("--abort")
+
+
+def _git_error(exc: git.GitCommandError) -> str:
+    from .redact import redact
+
+    text = str(exc.stderr or exc).strip().splitlines()
+    return redact(text[-1] if text else str(exc))
+
+
+def result_history(path: Path, limit: int = 50) -> list[HistoryItem]:
+    """Result commits, newest first."""
+    repo = open_repo(path)
+    if repo is None:
+        return []
+    try:
+        commits = list(repo.iter_commits(max_count=limit * 5))
+    except (ValueError, git.GitCommandError):
+        return []
+    items = [_item(c) for c in commits if str(c.message).startswith(RESULT_SUBJECT_PREFIX)]
+    return items[:limit]
+
+
+def _item(commit: git.Commit) -> HistoryItem:
+    message = str(commit.message)
+    subject, _sep, rest = message.partition("\n")
+    trailers = tuple(_trailers(rest.splitlines()))
+    return HistoryItem(
+        sha=commit.hexsha,
+        date=commit.committed_datetime.isoformat(timespec="minutes"),
+        subject=subject,
+        body=rest.strip(),
+        trailers=trailers,
+    )
+
+
+def _trailers(lines: Sequence[str]) -> Iterable[tuple[str, str]]:
+    for line in lines:
+        key, sep, value = line.partition(": ")
+        if sep and key in TRAILER_KEYS:
+            yield key, value.strip()

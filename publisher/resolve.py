@@ -1,0 +1,51 @@
+"""``publisher resolve``: a person settles a post that an interrupted run left uncertain."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from .errors import ConfigError
+from .i18n import _
+from .ledger import Ledger
+from .render import render_post, rendered_media_hash
+
+if TYPE_CHECKING:
+    from .workspace import Workspace
+
+
+def resolve_uncertain(
+    ws: Workspace, post_id: str, network: str, url: str, remote_id: str, absent: bool
+) -> str:
+    """Record what the person found on the network; return the result file's path."""
+    content = ws.load()
+    post = next((p for p in content.posts if p.id == post_id), None)
+    if post is None:
+        raise ConfigError(
+            _("There is no post '{post}'.", post=post_id),
+            _("Use the post id shown by publisher plan."),
+        )
+    ledger = Ledger(ws.repo)
+    entry = ledger.read(post.ledger_path).get(network)
+    if entry is None or entry.state != "intent":
+        raise ConfigError(
+            _("Post '{post}' has nothing uncertain on {network}.", post=post_id, network=network)
+        )
+    now = ws.clock.now().isoformat(timespec="seconds")
+    if absent:
+        entry = replace(entry, state="failed", at=now, error=_("resolved by hand: not published"))
+    else:
+        caps = ws.capabilities[network]
+        rendered = render_post(post, network, caps, ws.config.network_options.get(network))
+        entry = replace(
+            entry,
+            state="published",
+            remote_id=remote_id or url.rstrip("/").rsplit("/", 1)[-1],
+            url=url,
+            at=now,
+            published_at=entry.at or now,
+            media_hash=rendered_media_hash(rendered),
+            operation="resolve",
+        )
+    ledger.record(post.ledger_path, post.id, entry)
+    return post.ledger_path

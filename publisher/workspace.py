@@ -1,0 +1,155 @@
+"""One repository being worked on: config, content, plan, apply, record. The CLI calls these.
+
+A ``Workspace`` holds what a command needs (the repository path, config, clock, environment and,
+in sandbox mode, the sandbox) and offers the library entry points: ``check``, ``plan``, ``apply``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from .check import CheckResult, check_content, scan_for_tokens
+from .clock import Clock
+from .config import CONFIG_FILE, Config, load_config
+from .content import Content, load_content
+from .engine.apply import Applier, ApplyReport, Provenance
+from .engine.plan import PlanContext, build_plan
+from .engine.runtime import all_capabilities, build_adapters
+from .errors import Diagnostic
+from .ledger import Ledger, check_ledger
+from .model import LedgerEntry, Plan
+from .networks import NETWORKS
+from .networks.base import Capabilities, new_http_client
+from .repo import commit_results, head_sha, push
+
+TOKEN_SCAN_ROOTS = (CONFIG_FILE, ".github", ".gitlab-ci.yml")
+
+
+@dataclass
+class Workspace:
+    """A repository plus everything a command needs to act on it."""
+
+    repo: Path
+    config: Config
+    config_problems: list[Diagnostic]
+    clock: Clock = field(default_factory=Clock)
+    env: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    sandbox_dir: Path | None = None
+    transport: httpx.BaseTransport | None = None
+    _capabilities: dict[str, Capabilities] | None = None
+
+    @property
+    def capabilities(self) -> dict[str, Capabilities]:
+        if self._capabilities is None:
+            self._capabilities = all_capabilities()
+        return self._capabilities
+
+    def load(self) -> Content:
+        return load_content(self.repo, self.config, NETWORKS)
+
+    def check(
+        self, content: Content, strict: bool = False, only: Iterable[str] | None = None
+    ) -> CheckResult:
+        extra = [*self.config_problems, *self._token_problems(), *self._ledger_problems(content)]
+        return check_content(content, self.config, self.capabilities, extra, strict, only)
+
+    def _token_problems(self) -> list[Diagnostic]:
+        roots = (self.config.content_dir, self.config.accounts_dir, *TOKEN_SCAN_ROOTS)
+        return scan_for_tokens(self.repo, roots)
+
+    def _ledger_problems(self, content: Content) -> list[Diagnostic]:
+        paths = {p.ledger_path for p in content.posts} | set(content.orphan_ledgers)
+        return [d for rel in sorted(paths) for d in check_ledger(self.repo, rel)]
+
+    def recorded(self, content: Content) -> dict[str, dict[str, LedgerEntry]]:
+        ledger = Ledger(self.repo)
+        paths = {p.ledger_path for p in content.posts} | set(content.orphan_ledgers)
+        result = {}
+        for rel in sorted(paths):
+            try:
+                result[rel] = ledger.read(rel)
+            except Exception:
+                result[rel] = {}
+        return result
+
+    def plan(self, content: Content) -> Plan:
+        ctx = PlanContext(self.config, self.capabilities, self.clock.now())
+        return build_plan(content, self.recorded(content), ctx)
+
+    def http_client(self) -> httpx.Client:
+        return new_http_client(self.transport)
+
+    def apply(self, content: Content, plan: Plan, provenance: Provenance) -> ApplyReport:
+        """Run the plan's changes; every result is in the result files when this returns."""
+        accounts = {
+            a.network: a
+            for a in content.accounts
+            if any(x.network == a.network for x in plan.pending)
+        }
+        with self.http_client() as http:
+            adapters = build_adapters(
+                accounts, self.env, http, self.clock, sandbox=self.sandbox_dir is not None
+            )
+            applier = Applier(
+                Ledger(self.repo), adapters.ready, self.clock, provenance, adapters.unavailable
+            )
+            return applier.run(plan)
+
+    def commit(
+        self, report: ApplyReport, provenance: Provenance, files: Iterable[str]
+    ) -> str | None:
+        return commit_results(self.repo, files, commit_message(report, provenance))
+
+    def push(self) -> None:
+        push(self.repo)
+
+    def head(self) -> str:
+        return head_sha(self.repo)
+
+
+def open_workspace(
+    repo: Path,
+    clock: Clock | None = None,
+    env: Mapping[str, str] | None = None,
+    sandbox_dir: Path | None = None,
+    transport: httpx.BaseTransport | None = None,
+) -> Workspace:
+    config, problems = load_config(repo)
+    return Workspace(
+        repo=repo,
+        config=config,
+        config_problems=problems,
+        clock=clock or Clock(),
+        env=dict(os.environ) if env is None else env,
+        sandbox_dir=sandbox_dir,
+        transport=transport,
+    )
+
+
+def commit_message(report: ApplyReport, provenance: Provenance) -> str:
+    """Subject with counts, one line per result, trailers naming the source and approvers."""
+    done = report.done()
+    subject = f"publisher: {len(done)} done, {len(report.failed)} failed"
+    lines = [subject, ""]
+    for result in report.results:
+        action = result.action
+        where = result.ref.url if result.ref and result.ref.url else ""
+        lines.append(
+            f"- {action.kind.value} {action.network}: {action.post_id} "
+            f"[{result.outcome.value}] {where}".rstrip()
+        )
+    lines.append("")
+    if provenance.source_commit:
+        lines.append(f"Source: {provenance.source_commit}")
+    for approver in provenance.approved_by:
+        lines.append(f"Approved-by: {approver}")
+    if provenance.approval:
+        lines.append(f"Approval: {provenance.approval}")
+    if provenance.run_id:
+        lines.append(f"Run: {provenance.run_id}")
+    return "\n".join(lines).rstrip() + "\n"

@@ -1,0 +1,211 @@
+"""Apply with in-memory adapters: record every result at once, never post twice."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, ClassVar
+
+import httpx
+import pytest
+
+from publisher.clock import FakeClock
+from publisher.config import Config
+from publisher.content import Content
+from publisher.engine.apply import Applier, Outcome, Provenance
+from publisher.engine.plan import PlanContext, build_plan
+from publisher.errors import AuthError, NetworkError, Rejected, Transient
+from publisher.ledger import Ledger
+from publisher.model import Account, ActionKind, Post, RemoteRef, RenderedPost
+from publisher.networks.base import AccountInfo, Adapter, Capabilities, FindResult, Tokens
+from publisher.redact import Secret
+
+NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+
+
+class FakeAdapter(Adapter):
+    """Keeps posts in a dict; ``fail_next`` makes the next publish raise that error."""
+
+    name: ClassVar[str] = "fake"
+    title: ClassVar[str] = "Fake"
+    capabilities: ClassVar[Capabilities] = Capabilities(
+        text_format="plain", text_limit=1000, can_edit=True, can_find=True
+    )
+    base_urls: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, network: str, find_mode: str = "list") -> None:
+        account = Account(name=network, path="", network=network, account_id="1", token_env="T")
+        super().__init__(account, Tokens(Secret("t0ken-value")), httpx.Client())
+        self.network = network
+        self.posts: dict[str, str] = {}
+        self.calls: list[str] = []
+        self.fail_next: list[NetworkError] = []
+        self.lose_answer = False
+        self.find_mode = find_mode
+
+    def _unwrap(self, response: httpx.Response, op: str) -> Any:  # pragma: no cover
+        return response.json()
+
+    def verify(self) -> AccountInfo:
+        return AccountInfo(self.network, "n", "1")
+
+    def publish(self, post: RenderedPost, key: str) -> RemoteRef:
+        self.calls.append("publish")
+        if self.fail_next:
+            raise self.fail_next.pop(0)
+        remote_id = str(len(self.posts) + 1)
+        self.posts[remote_id] = post.text
+        if self.lose_answer:
+            self.lose_answer = False
+            raise Transient(self.network, "publish", "answer lost", uncertain=True)
+        return RemoteRef(self.network, remote_id, f"https://fake/{remote_id}")
+
+    def update(self, ref: RemoteRef, post: RenderedPost) -> RemoteRef:
+        self.calls.append("update")
+        self.posts[ref.remote_id] = post.text
+        return ref
+
+    def delete(self, ref: RemoteRef) -> None:
+        self.calls.append("delete")
+        self.posts.pop(ref.remote_id, None)
+
+    def find(self, key: str, post: RenderedPost) -> RemoteRef | FindResult:
+        self.calls.append("find")
+        if self.find_mode == "unknown":
+            return FindResult.UNKNOWN
+        for remote_id, text in self.posts.items():
+            if text == post.text:
+                return RemoteRef(self.network, remote_id, f"https://fake/{remote_id}")
+        return FindResult.ABSENT
+
+
+CAPS = {"vk": FakeAdapter.capabilities, "telegram": FakeAdapter.capabilities}
+ACCOUNTS = tuple(
+    Account(name=n, path="", network=n, account_id="1", token_env="T") for n in CAPS
+)
+POST = Post(id="p", path="content/p.md", title="T", body="Текст", networks=("vk", "telegram"))
+
+
+def run(tmp_path: Path, adapters: dict[str, FakeAdapter], post: Post = POST,
+        unavailable: dict[str, NetworkError] | None = None):  # type: ignore[no-untyped-def]
+    ledger = Ledger(tmp_path)
+    recorded = {post.ledger_path: ledger.read(post.ledger_path)}
+    plan = build_plan(Content((post,), ACCOUNTS), recorded, PlanContext(Config(), CAPS, NOW))
+    applier = Applier(ledger, adapters, FakeClock(NOW), Provenance("abc123", ("Анна",), "PR#1"),
+                      unavailable)
+    return applier.run(plan), ledger.read(post.ledger_path)
+
+
+@pytest.fixture
+def adapters() -> dict[str, FakeAdapter]:
+    return {"vk": FakeAdapter("vk"), "telegram": FakeAdapter("telegram")}
+
+
+def test_publishes_and_records_with_provenance(tmp_path: Path, adapters: dict) -> None:
+    report, entries = run(tmp_path, adapters)
+    assert [r.outcome for r in report.results] == [Outcome.DONE, Outcome.DONE]
+    assert entries["vk"].state == "published" and entries["vk"].url == "https://fake/1"
+    assert entries["vk"].approved_by == ("Анна",) and entries["vk"].source_commit == "abc123"
+    again, _ = run(tmp_path, adapters)
+    assert again.results == []
+    assert adapters["vk"].calls == ["publish"]
+
+
+def test_edit_updates_in_place(tmp_path: Path, adapters: dict) -> None:
+    run(tmp_path, adapters)
+    report, entries = run(tmp_path, adapters, replace(POST, body="Исправлено"))
+    assert {r.action.kind for r in report.results} == {ActionKind.UPDATE}
+    assert adapters["vk"].posts == {"1": "Исправлено"}
+    assert entries["vk"].operation == "update"
+
+
+def test_withdrawn_is_deleted(tmp_path: Path, adapters: dict) -> None:
+    run(tmp_path, adapters)
+    run(tmp_path, adapters, replace(POST, status="withdrawn"))
+    _, entries = run(tmp_path, adapters, replace(POST, status="withdrawn"))
+    assert adapters["vk"].posts == {} and entries["vk"].state == "deleted"
+    assert adapters["vk"].calls == ["publish", "delete"]
+
+
+def test_failure_on_one_network_does_not_stop_the_other(tmp_path: Path, adapters: dict) -> None:
+    adapters["vk"].fail_next = [Rejected("vk", "wall.post", "text refused")]
+    report, entries = run(tmp_path, adapters)
+    outcomes = {r.action.network: r.outcome for r in report.results}
+    assert outcomes == {"vk": Outcome.FAILED, "telegram": Outcome.DONE}
+    assert entries["vk"].state == "failed" and "text refused" in entries["vk"].error
+    retry, entries = run(tmp_path, adapters)
+    assert [r.action.network for r in retry.results] == ["vk"]
+    assert entries["vk"].state == "published"
+    assert adapters["telegram"].calls == ["publish"]
+
+
+def test_lost_answer_is_reconciled_not_posted_twice(tmp_path: Path, adapters: dict) -> None:
+    adapters["vk"].lose_answer = True
+    report, entries = run(tmp_path, adapters)
+    assert report.results[0].outcome is Outcome.UNCERTAIN
+    assert entries["vk"].state == "intent"
+    again, entries = run(tmp_path, adapters)
+    assert again.results[0].outcome is Outcome.DONE
+    assert adapters["vk"].calls == ["publish", "find"]
+    assert len(adapters["vk"].posts) == 1 and entries["vk"].state == "published"
+
+
+def test_unknown_after_interruption_is_left_for_a_person(tmp_path: Path) -> None:
+    adapters = {"vk": FakeAdapter("vk", "unknown"), "telegram": FakeAdapter("telegram")}
+    adapters["vk"].lose_answer = True
+    run(tmp_path, adapters)
+    report, entries = run(tmp_path, adapters)
+    assert report.results[0].outcome is Outcome.UNCERTAIN
+    assert "publisher resolve" in report.results[0].hint
+    assert adapters["vk"].calls == ["publish", "find"]
+    assert entries["vk"].state == "intent"
+
+
+def test_crash_before_the_result_is_written_is_reconciled(tmp_path: Path, adapters: dict) -> None:
+    """A process killed between the network call and the record leaves only the intent."""
+
+    class Crash(BaseException):
+        pass
+
+    original = Ledger.record
+    calls = {"n": 0}
+
+    def crashing_record(self: Ledger, rel: str, post_id: str, entry: Any) -> None:
+        if entry.network == "vk" and entry.state == "published":
+            calls["n"] += 1
+            raise Crash
+        original(self, rel, post_id, entry)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(Ledger, "record", crashing_record)
+        with pytest.raises(Crash):
+            run(tmp_path, {"vk": adapters["vk"]})
+    _, entries = run(tmp_path, adapters)
+    assert entries["vk"].state == "published"
+    assert len(adapters["vk"].posts) == 1
+    assert adapters["vk"].calls == ["publish", "find"]
+
+
+def test_auth_error_stops_only_that_network(tmp_path: Path, adapters: dict) -> None:
+    second = replace(POST, id="q", path="content/q.md")
+    adapters["vk"].fail_next = [AuthError("vk", "wall.post", "token revoked", "Renew VK_TOKEN")]
+    ledger = Ledger(tmp_path)
+    tree = Content((POST, second), ACCOUNTS)
+    plan = build_plan(tree, {}, PlanContext(Config(), CAPS, NOW))
+    report = Applier(ledger, adapters, FakeClock(NOW), Provenance()).run(plan)
+    vk = [r.outcome for r in report.results if r.action.network == "vk"]
+    assert vk == [Outcome.FAILED, Outcome.SKIPPED]
+    assert "Renew VK_TOKEN" in report.results[0].hint
+    assert [r.outcome for r in report.results if r.action.network == "telegram"] == [
+        Outcome.DONE,
+        Outcome.DONE,
+    ]
+
+
+def test_unavailable_network_is_skipped_with_the_secret_named(tmp_path: Path,
+                                                              adapters: dict) -> None:
+    missing = AuthError("vk", "token", "VK_TOKEN is not set", "Add the secret VK_TOKEN")
+    report, _ = run(tmp_path, {"telegram": adapters["telegram"]}, unavailable={"vk": missing})
+    vk = next(r for r in report.results if r.action.network == "vk")
+    assert vk.outcome is Outcome.SKIPPED and "VK_TOKEN" in vk.hint

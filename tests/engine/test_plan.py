@@ -1,0 +1,170 @@
+"""Planning is pure: (posts, recorded results, capabilities, now) -> actions."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from publisher.config import Config
+from publisher.content import Content
+from publisher.engine.plan import PlanContext, build_plan
+from publisher.model import Account, ActionKind, LedgerEntry, Media, Poll, Post
+from publisher.networks.base import Capabilities, MediaRules
+from publisher.render import media_hash, render_post
+
+NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+EDITABLE = Capabilities(text_format="plain", text_limit=1000, can_edit=True,
+                        media={"photo": MediaRules(10_000_000)})
+FIXED = Capabilities(text_format="plain", text_limit=1000, can_edit=False,
+                     delete_window_hours=48, media={"photo": MediaRules(10_000_000)})
+CAPS = {"vk": EDITABLE, "telegram": FIXED}
+ACCOUNTS = tuple(
+    Account(name=n, path=f"accounts/{n}.md", network=n, account_id="1", token_env="T")
+    for n in CAPS
+)
+
+
+def make_post(**fields: object) -> Post:
+    base: dict[str, object] = {
+        "id": "p",
+        "path": "content/p.md",
+        "title": "T",
+        "body": "Текст",
+        "networks": ("vk", "telegram"),
+    }
+    base.update(fields)
+    return Post(**base)  # type: ignore[arg-type]
+
+
+def plan_for(post: Post, recorded: dict[str, LedgerEntry] | None = None,
+             config: Config | None = None, **content: object):  # type: ignore[no-untyped-def]
+    tree = Content(posts=(post,), accounts=ACCOUNTS, **content)  # type: ignore[arg-type]
+    ctx = PlanContext(config or Config(), CAPS, NOW)
+    return build_plan(tree, {post.ledger_path: recorded or {}}, ctx)
+
+
+def published(post: Post, network: str, **fields: object) -> LedgerEntry:
+    rendered = render_post(post, network, CAPS[network])
+    base: dict[str, object] = {
+        "network": network,
+        "state": "published",
+        "remote_id": "42",
+        "content_hash": rendered.content_hash,
+        "media_hash": media_hash(rendered.media, rendered.poll),
+        "published_at": NOW.isoformat(),
+    }
+    base.update(fields)
+    return LedgerEntry(**base)  # type: ignore[arg-type]
+
+
+def kinds(plan) -> dict[str, ActionKind]:  # type: ignore[no-untyped-def]
+    return {a.network: a.kind for a in plan.actions}
+
+
+def test_new_post_is_created_on_each_network() -> None:
+    plan = plan_for(make_post())
+    assert kinds(plan) == {"vk": ActionKind.CREATE, "telegram": ActionKind.CREATE}
+    assert plan.actions[0].rendered.text == "Текст"
+
+
+def test_unchanged_post_is_noop() -> None:
+    post = make_post()
+    recorded = {n: published(post, n) for n in CAPS}
+    assert set(kinds(plan_for(post, recorded)).values()) == {ActionKind.NOOP}
+
+
+def test_edited_text_updates_where_editable_and_blocks_elsewhere() -> None:
+    old = make_post()
+    recorded = {n: published(old, n) for n in CAPS}
+    plan = plan_for(replace(old, body="Новый текст"), recorded)
+    assert kinds(plan) == {"vk": ActionKind.UPDATE, "telegram": ActionKind.BLOCKED}
+    assert "on_edit_unsupported" in plan.actions[1].reason
+
+
+def test_edit_fallback_replace_from_config() -> None:
+    old = make_post()
+    recorded = {n: published(old, n) for n in CAPS}
+    plan = plan_for(replace(old, body="Новый"), recorded, Config(on_edit_unsupported="replace"))
+    assert kinds(plan)["telegram"] is ActionKind.REPLACE
+
+
+def test_changed_media_replaces_instead_of_editing() -> None:
+    old = make_post()
+    recorded = {n: published(old, n) for n in CAPS}
+    photo = Media(path=__file__, rel="content/a.jpg", kind="photo", sha256="ab")  # type: ignore[arg-type]
+    plan = plan_for(replace(old, media=(photo,)), recorded)
+    assert kinds(plan)["vk"] is ActionKind.REPLACE
+
+
+def test_withdrawn_post_is_deleted_but_not_after_the_delete_window() -> None:
+    post = make_post()
+    old_time = (NOW - timedelta(hours=49)).isoformat()
+    recorded = {"vk": published(post, "vk"), "telegram": published(post, "telegram",
+                                                                   published_at=old_time)}
+    plan = plan_for(replace(post, status="withdrawn"), recorded)
+    assert kinds(plan) == {"vk": ActionKind.DELETE, "telegram": ActionKind.BLOCKED}
+    assert "48" in plan.actions[1].reason
+
+
+def test_network_removed_from_the_list_is_deleted_there() -> None:
+    post = make_post()
+    recorded = {n: published(post, n) for n in CAPS}
+    plan = plan_for(replace(post, networks=("vk",)), recorded)
+    assert kinds(plan) == {"vk": ActionKind.NOOP, "telegram": ActionKind.DELETE}
+
+
+def test_future_post_waits_and_past_one_is_created() -> None:
+    later = make_post(publish_at=NOW + timedelta(minutes=1))
+    assert set(kinds(plan_for(later)).values()) == {ActionKind.WAIT}
+    earlier = make_post(publish_at=NOW - timedelta(minutes=1))
+    assert set(kinds(plan_for(earlier)).values()) == {ActionKind.CREATE}
+
+
+def test_draft_is_left_alone() -> None:
+    plan = plan_for(make_post(status="draft"))
+    assert set(kinds(plan).values()) == {ActionKind.NOOP}
+
+
+def test_intent_without_result_is_created_with_reconciliation() -> None:
+    post = make_post()
+    recorded = {"vk": LedgerEntry(network="vk", state="intent", key="k")}
+    action = plan_for(post, recorded).actions[0]
+    assert action.kind is ActionKind.CREATE and action.ref is not None
+
+
+def test_failed_earlier_is_created_again() -> None:
+    recorded = {"vk": LedgerEntry(network="vk", state="failed", error="Transient")}
+    assert kinds(plan_for(make_post(), recorded))["vk"] is ActionKind.CREATE
+
+
+def test_broken_file_is_blocked() -> None:
+    post = make_post()
+    plan = plan_for(post, broken_posts=frozenset({post.path}))
+    assert set(kinds(plan).values()) == {ActionKind.BLOCKED}
+
+
+def test_removed_file_deletes_its_posts() -> None:
+    post = make_post()
+    ledger = "content/gone.published.yml"
+    tree = Content(posts=(), accounts=ACCOUNTS, orphan_ledgers=(ledger,))
+    recorded = {ledger: {"vk": published(post, "vk")}}
+    plan = build_plan(tree, recorded, PlanContext(Config(), CAPS, NOW))
+    assert [(a.kind, a.network) for a in plan.actions] == [(ActionKind.DELETE, "vk")]
+    plan = build_plan(tree, recorded,
+                      PlanContext(Config(delete_when_file_removed=False), CAPS, NOW))
+    assert plan.actions[0].kind is ActionKind.NOOP
+
+
+def test_missing_account_blocks() -> None:
+    tree = Content(posts=(make_post(),), accounts=ACCOUNTS[:1])
+    plan = build_plan(tree, {}, PlanContext(Config(), CAPS, NOW))
+    assert kinds(plan)["telegram"] is ActionKind.BLOCKED
+
+
+@pytest.mark.parametrize("with_poll", [True, False])
+def test_poll_is_dropped_for_networks_without_polls(with_poll: bool) -> None:
+    post = make_post(poll=Poll("Q", ("a", "b")) if with_poll else None)
+    action = plan_for(post).actions[0]
+    assert action.rendered is not None and action.rendered.poll is None
