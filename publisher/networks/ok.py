@@ -1,0 +1,487 @@
+"""Odnoklassniki (OK): group topics through the signed ``fb.do`` API.
+
+Every call is a form POST to ``https://api.ok.ru/fb.do`` carrying ``method``,
+``application_key``, ``format=json``, the method's parameters, ``access_token`` and ``sig``, the
+MD5 signature of the sorted parameters [verified: O1]. Errors come as
+``{"error_code", "error_msg", "error_data"}`` with HTTP 200 and the code repeated in the
+``invocation-error`` header [verified: O1, O4].
+
+Account file: ``account_id`` is the group id (digits), ``settings.application_key`` the public
+application key, ``token_env`` an access token of a group administrator,
+``secrets: app_secret`` the application's secret key, or ``secrets: session_secret``
+a ``session_secret_key`` that then signs instead [verified: O1].
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
+from typing import IO, Any
+
+import httpx
+
+from ..errors import (
+    AuthError,
+    ConfigError,
+    NetworkError,
+    NotFound,
+    RateLimited,
+    Rejected,
+    Transient,
+)
+from ..i18n import _
+from ..model import Media, Poll, RemoteRef, RenderedPost
+from ..redact import redact, register
+from .base import (
+    CHUNK_SIZE,
+    UPLOAD_TIMEOUT,
+    AccountInfo,
+    Adapter,
+    Capabilities,
+    MediaRules,
+    json_body,
+)
+
+API_URL = "https://api.ok.ru/fb.do"
+GROUP_URL = "https://ok.ru/group/{gid}"
+TOPIC_URL = "https://ok.ru/group/{gid}/topic/{topic_id}"
+
+#: parameters left out of the signature [verified: O1 dev/methods]
+UNSIGNED_PARAMS = frozenset({"access_token", "session_key", "sig"})
+
+MB = 1024 * 1024
+#: Post text length is not documented [uncertain]; 32000 characters is our setting, generous
+#: for a press release and kept in step with the sandbox's limit.
+TEXT_LIMIT = 32000
+#: Photo size and formats are not documented for photosV2 [uncertain]: we accept what every
+#: OK client uploads (JPEG, PNG, GIF) up to 20 MB.
+PHOTO_MAX_BYTES = 20 * MB
+#: one file up to 2 GB [verified: O1 video upload example]
+VIDEO_MAX_BYTES = 2 * 1024 * MB
+#: media per topic: not documented [uncertain]; 10 like the other networks
+MAX_MEDIA = 10
+#: poll limits: not documented [uncertain]; conservative values
+POLL_MAX_ANSWERS = 10
+POLL_ANSWER_LIMIT = 100
+POLL_QUESTION_LIMIT = 255
+VIDEO_TITLE_LIMIT = 1000  # [verified: O1 video.update]
+
+#: How long to wait on OK's blocking codes. The numbers are our policy, not documented values:
+#: FLOOD_BLOCKED (8) is what a burst of calls gets, so wait one minute and let ApiClient retry;
+#: ACTION_BLOCKED (7) means "back off minutes"; LIMIT_REACHED (11) is a quota: stop for an hour.
+FLOOD_WAIT = 60.0
+ACTION_BLOCKED_WAIT = 300.0
+LIMIT_REACHED_WAIT = 3600.0
+HTTP_429_WAIT = 1.0
+
+RATE_LIMIT_WAITS = {7: ACTION_BLOCKED_WAIT, 8: FLOOD_WAIT, 11: LIMIT_REACHED_WAIT}
+TRANSIENT_CODES = frozenset({1, 2})  # UNKNOWN, SERVICE
+NOT_FOUND_CODES = frozenset({106, 120, 121, 141, 300})  # discussion/album/photo/comment/NOT_FOUND
+#: IP_BLOCKED, PERMISSION_DENIED, NOT_OWNER, NOT_ADMIN, session expired/invalid: renew the token
+TOKEN_CODES = frozenset({9, 10, 24, 50, 102, 103})
+PARAM_API_KEY = 101
+PARAM_SIGNATURE = 104
+PERMISSION_DENIED = 10
+
+PHOTO_MIME = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif"}
+
+
+def signing_secret(access_token: str, application_secret_key: str) -> str:
+    """The secret of a session: ``lower(md5(access_token + application_secret_key))`` [O1]."""
+    digest = hashlib.md5((access_token + application_secret_key).encode("utf-8"))
+    return digest.hexdigest().lower()
+
+
+def sign(params: Mapping[str, str], secret: str) -> str:
+    """OK's ``sig``: md5 of the sorted ``key=value`` pairs (no separator) plus the secret.
+
+    ``access_token``, ``session_key`` and ``sig`` are left out [verified: O1, O4]. The text is
+    hashed as UTF-8 [uncertain: O3 hashes ASCII, which cannot carry Cyrillic].
+    """
+    base = "".join(f"{key}={params[key]}" for key in sorted(params) if key not in UNSIGNED_PARAMS)
+    return hashlib.md5((base + secret).encode("utf-8")).hexdigest()
+
+
+def compact_json(value: Any) -> str:
+    """Serialise once, compactly and without escaping Cyrillic: the signed text is the sent text."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
+def poll_item(poll: Poll) -> dict[str, Any]:
+    """The ``poll`` media item of ``mediatopic.post`` [verified: O1 ui.postMediatopic]."""
+    choice = "MultipleChoice" if poll.multiple else "SingleChoice"
+    return {
+        "type": "poll",
+        "question": poll.question,
+        "answers": [{"text": option} for option in poll.options],
+        "options": f"{choice},AnonymousVoting",
+    }
+
+
+def _flag(value: object) -> str:
+    return "true" if value else "false"
+
+
+class OkAdapter(Adapter):
+    """Posts topics to an OK group as the group, with photos, videos, a link and a poll."""
+
+    name = "ok"
+    title = "Одноклассники"
+    base_urls = ("https://api.ok.ru",)
+    token_help = (
+        "Register an application on ok.ru (apiok.ru, 'Add application'), ask OK support for the "
+        "VALUABLE_ACCESS, GROUP_CONTENT, PHOTO_CONTENT and VIDEO_CONTENT permissions, then get "
+        "an access token of a group administrator with exactly those scopes (OAuth, or the "
+        "long-lived token shown in the application settings). Put the token in token_env, the "
+        "application's secret key in secrets: app_secret (or the session_secret_key "
+        "of that long-lived token in secrets: session_secret) and the public "
+        "application key in settings.application_key."
+    )
+    capabilities = Capabilities(
+        text_format="plain",
+        text_limit=TEXT_LIMIT,
+        media={
+            "photo": MediaRules(PHOTO_MAX_BYTES, frozenset(PHOTO_MIME)),
+            "animation": MediaRules(PHOTO_MAX_BYTES, frozenset({"GIF"})),
+            "video": MediaRules(VIDEO_MAX_BYTES),
+        },
+        max_media=MAX_MEDIA,
+        polls=True,
+        poll_max_options=POLL_MAX_ANSWERS,
+        poll_option_limit=POLL_ANSWER_LIMIT,
+        poll_question_limit=POLL_QUESTION_LIMIT,
+        # mediatopic.edit is only seen in one client [uncertain: O3]: the planner replaces
+        can_edit=False,
+        can_delete=True,
+        link_preview=True,  # mediatopic.post text_link_preview [verified: O1, O2]
+        comments=True,
+        delete_comment=True,
+        hide_comment=False,
+        # no group-ban method; deleting a comment with block_author bans [verified: O2]
+        ban=True,
+        profile=frozenset({"avatar"}),  # group.setMainPhoto; no description/cover API [O2]
+        requests_per_second=3.0,  # not documented [uncertain]
+        can_find=False,  # no documented listing of a group's topics
+    )
+    #: bytes per video upload request; a class attribute so tests can make it small
+    chunk_size = CHUNK_SIZE
+
+    # ---- configuration and signing -------------------------------------------------------
+
+    def _application_key(self) -> str:
+        key = str(self.account.settings.get("application_key") or "").strip()
+        if not key:
+            raise ConfigError(
+                _(
+                    "{path}: settings.application_key is missing.",
+                    path=self.account.path,
+                ),
+                _("Add the public key of the OK application to settings.application_key."),
+            )
+        return key
+
+    def _secret(self, access_token: str) -> str:
+        """The signing secret: the session secret if given, else derived from the app secret."""
+        extras = self.tokens.extras
+        if "session_secret" in extras:
+            return extras["session_secret"].reveal()
+        if "app_secret" not in extras:
+            raise ConfigError(
+                _("{path}: secrets: app_secret is missing.", path=self.account.path),
+                _(
+                    "Name the variable holding the OK application's secret key in "
+                    "secrets: app_secret (or a session_secret_key in "
+                    "secrets: session_secret)."
+                ),
+            )
+        secret = signing_secret(access_token, extras["app_secret"].reveal())
+        register(secret)  # a derived credential: mask it wherever it could appear
+        return secret
+
+    def _signed_form(self, method: str, params: Mapping[str, str]) -> dict[str, str]:
+        token = self.tokens.main.reveal()
+        form = {
+            "method": method,
+            "application_key": self._application_key(),
+            "format": "json",
+            **params,
+        }
+        form["sig"] = sign(form, self._secret(token))
+        form["access_token"] = token
+        return form
+
+    def _call(
+        self, method: str, params: Mapping[str, str], op: str, *, creates: bool = False
+    ) -> Any:
+        """Call one API method with a signed form body (tokens never sit in the URL)."""
+        form = self._signed_form(method, params)
+        return self.api.call("POST", API_URL, op, creates=creates, data=form)
+
+    # ---- error mapping -------------------------------------------------------------------
+
+    def _unwrap(self, response: httpx.Response, op: str) -> Any:
+        status = response.status_code
+        if status >= 500:
+            raise Transient(self.name, op, f"HTTP {status}")
+        if status == 429:
+            raise RateLimited(self.name, op, "HTTP 429", _retry_after(response))
+        body = _json_or_none(response)
+        if isinstance(body, dict) and "error_code" in body:
+            raise self._api_error(op, _int(body["error_code"]), str(body.get("error_msg", "")))
+        code = response.headers.get("invocation-error")
+        if code is not None:
+            raise self._api_error(op, _int(code), "")
+        if status >= 400:
+            raise self._http_error(op, status)
+        if not response.content.strip():
+            return None  # the video upload host answers a chunk with an empty body
+        return json_body(response, self.name, op)
+
+    def _api_error(self, op: str, code: int, message: str) -> NetworkError:
+        """Turn one of OK's error codes into our error class [verified: O1 errors]."""
+        detail = redact(f"{code} {message}".strip())
+        if code in TRANSIENT_CODES:
+            return Transient(self.name, op, detail)
+        if code in RATE_LIMIT_WAITS:
+            return RateLimited(self.name, op, detail, RATE_LIMIT_WAITS[code])
+        if code in NOT_FOUND_CODES:
+            return NotFound(self.name, op, detail)
+        if code == PARAM_SIGNATURE:
+            return self._signature_error(op, detail)
+        if code == PARAM_API_KEY:
+            hint = _(
+                "Check settings.application_key in {path}: OK does not know this application key.",
+                path=self.account.path,
+            )
+            return AuthError(self.name, op, detail, hint)
+        if code == PERMISSION_DENIED:
+            return self._permission_error(op, detail)
+        if code in TOKEN_CODES:
+            return self.auth_error(op, detail)
+        return Rejected(self.name, op, detail)
+
+    def _signature_error(self, op: str, detail: str) -> AuthError:
+        role = "session_secret" if "session_secret" in self.tokens.extras else "app_secret"
+        env = self.account.extra_token_envs.get(role, role)
+        hint = _(
+            "OK refused the request signature: check the application secret key in {env} and "
+            "that the token belongs to this application (account {account}).",
+            env=env,
+            account=self.account.name,
+        )
+        return AuthError(self.name, op, detail, hint)
+
+    def _permission_error(self, op: str, detail: str) -> AuthError:
+        hint = _(
+            "The OK token lacks a permission: request VALUABLE_ACCESS, GROUP_CONTENT, "
+            "PHOTO_CONTENT and VIDEO_CONTENT, then renew {env}.",
+            env=self.account.token_env,
+        )
+        return AuthError(self.name, op, detail, hint)
+
+    def _http_error(self, op: str, status: int) -> NetworkError:
+        detail = f"HTTP {status}"
+        if status in (401, 403):
+            return self.auth_error(op, detail)
+        if status == 404:
+            return NotFound(self.name, op, detail)
+        return Rejected(self.name, op, detail)
+
+    # ---- the interface -------------------------------------------------------------------
+
+    @property
+    def gid(self) -> str:
+        return self.account.account_id
+
+    def verify(self) -> AccountInfo:
+        """``group.getInfo`` proves the token and signature work and names the group.
+
+        [uncertain: group.getInfo is not in our reference; it is OK's long-standing group
+        method and needs no extra permission.]
+        """
+        groups = self._call("group.getInfo", {"uids": self.gid, "fields": "uid,name"}, "verify")
+        if not isinstance(groups, list) or not groups or not isinstance(groups[0], dict):
+            raise ConfigError(
+                _(
+                    "{path}: OK has no group {gid}; check account_id.",
+                    path=self.account.path,
+                    gid=self.gid,
+                )
+            )
+        name = str(groups[0].get("name") or self.gid)
+        return AccountInfo(self.name, name, self.gid, GROUP_URL.format(gid=self.gid))
+
+    def publish(self, post: RenderedPost, key: str) -> RemoteRef:
+        """Upload media, then ``mediatopic.post`` the group topic (OK has no idempotency field)."""
+        photos = [m for m in post.media if m.kind in ("photo", "animation")]
+        videos = [m for m in post.media if m.kind == "video"]
+        photo_tokens = self._upload_photos(photos)
+        video_ids = [self._upload_video(media, post.title) for media in videos]
+        params = {
+            "type": "GROUP_THEME",
+            "gid": self.gid,
+            "attachment": compact_json(self._attachment(post, photo_tokens, video_ids)),
+        }
+        if "link_preview" in post.options:
+            params["text_link_preview"] = _flag(post.options["link_preview"])
+        answer = self._call("mediatopic.post", params, "publish", creates=True)
+        topic_id = _topic_id(answer)
+        if not topic_id:
+            detail = redact(f"unexpected answer {answer!r}")
+            raise Transient(self.name, "publish", detail, uncertain=True)
+        url = TOPIC_URL.format(gid=self.gid, topic_id=topic_id)
+        extra = {"gid": self.gid, "videos": video_ids}
+        return RemoteRef(self.name, topic_id, url, (topic_id,), self.clock.now(), extra)
+
+    def update(self, ref: RemoteRef, post: RenderedPost) -> RemoteRef:
+        raise Rejected(
+            self.name,
+            "update",
+            "editing topics is not supported (mediatopic.edit is undocumented)",
+            _("Odnoklassniki topics cannot be edited: the post is deleted and published again."),
+        )
+
+    def delete(self, ref: RemoteRef) -> None:
+        """``mediatopic.deleteTopic`` every part; a topic already gone is fine.
+
+        [uncertain: method name used by several public clients (O3, O4), not in the docs we
+        could read.] Uploaded videos stay in the group's video section.
+        """
+        gid = str(ref.extra.get("gid") or self.gid)
+        for topic_id in ref.parts or (ref.remote_id,):
+            with contextlib.suppress(NotFound):
+                answer = self._call(
+                    "mediatopic.deleteTopic", {"gid": gid, "topic_id": topic_id}, "delete"
+                )
+                if isinstance(answer, dict) and answer.get("success") is False:
+                    raise Rejected(self.name, "delete", redact(f"unexpected answer {answer!r}"))
+
+    # ---- building the topic --------------------------------------------------------------
+
+    def _attachment(
+        self, post: RenderedPost, photo_tokens: Sequence[str], video_ids: Sequence[str]
+    ) -> dict[str, Any]:
+        """The ``attachment`` object of ``mediatopic.post`` [verified: O1, O2]."""
+        media: list[dict[str, Any]] = []
+        if post.text:
+            media.append({"type": "text", "text": post.text})
+        if photo_tokens:
+            media.append({"type": "photo", "list": [{"id": token} for token in photo_tokens]})
+        if video_ids:
+            media.append({"type": "movie", "list": [{"id": vid} for vid in video_ids]})
+        link = post.options.get("link")
+        if isinstance(link, str) and link:
+            media.append({"type": "link", "url": link})
+        if post.poll is not None:
+            media.append(poll_item(post.poll))
+        attachment: dict[str, Any] = {"media": media, "onBehalfOfGroup": "true"}
+        if post.options.get("close_comments"):
+            attachment["disableComments"] = "true"
+        return attachment
+
+    def _upload_photos(self, photos: Sequence[Media]) -> list[str]:
+        """``photosV2.getUploadUrl``, then one multipart POST of ``pic1``, ``pic2``... [O1, O3]."""
+        if not photos:
+            return []
+        op = "upload photo"
+        server = self._call(
+            "photosV2.getUploadUrl", {"gid": self.gid, "count": str(len(photos))}, op
+        )
+        upload_url = str(_field(server, "upload_url", self.name, op))
+        photo_ids = [str(pid) for pid in _field(server, "photo_ids", self.name, op)]
+        with _opened(photos) as handles:
+            files = {
+                f"pic{index}": (media.path.name, handle, _photo_mime(media))
+                for index, (media, handle) in enumerate(zip(photos, handles, strict=True), 1)
+            }
+            answer = self.api.call("POST", upload_url, op, files=files, timeout=UPLOAD_TIMEOUT)
+        uploaded = _field(answer, "photos", self.name, op)
+        return [
+            str(_field(_field(uploaded, pid, self.name, op), "token", self.name, op))
+            for pid in photo_ids[: len(photos)]
+        ]
+
+    def _upload_video(self, media: Media, post_title: str) -> str:
+        """``video.getUploadUrl``, chunked upload, then ``video.update`` names it [O1]."""
+        op = "upload video"
+        size = media.path.stat().st_size
+        params = {"gid": self.gid, "file_name": media.path.name, "file_size": str(size)}
+        server = self._call("video.getUploadUrl", params, op)
+        video_id = str(_field(server, "video_id", self.name, op))
+        self._send_chunks(str(_field(server, "upload_url", self.name, op)), media.path, size)
+        title = (media.alt or post_title or media.path.stem)[:VIDEO_TITLE_LIMIT]
+        self._call("video.update", {"vid": video_id, "title": title}, op)
+        return video_id
+
+    def _send_chunks(self, upload_url: str, path: Path, size: int) -> None:
+        """Resumable upload: ``chunk_size`` bytes per POST with ``Content-Range`` [O1].
+
+        Only one chunk is in memory at a time, and ApiClient can resend a chunk on its own.
+        [uncertain: the exact resumable protocol of OK's upload host.]
+        """
+        with open(path, "rb") as handle:
+            start = 0
+            while chunk := handle.read(self.chunk_size):
+                end = start + len(chunk) - 1
+                headers = {
+                    "Content-Range": f"bytes {start}-{end}/{size}",
+                    "Content-Type": "application/octet-stream",
+                }
+                self.api.call(
+                    "POST",
+                    upload_url,
+                    "upload video",
+                    content=chunk,
+                    headers=headers,
+                    timeout=UPLOAD_TIMEOUT,
+                )
+                start = end + 1
+
+
+@contextlib.contextmanager
+def _opened(items: Sequence[Media]) -> Iterator[list[IO[bytes]]]:
+    """Open every file for one multipart upload and close them all afterwards."""
+    with contextlib.ExitStack() as stack:
+        yield [stack.enter_context(open(media.path, "rb")) for media in items]
+
+
+def _photo_mime(media: Media) -> str:
+    return PHOTO_MIME.get(media.image_format.upper(), "application/octet-stream")
+
+
+def _field(payload: Any, key: str, network: str, op: str) -> Any:
+    """``payload[key]``, or a Transient error explaining that OK answered something else."""
+    if isinstance(payload, dict) and key in payload:
+        return payload[key]
+    raise Transient(network, op, redact(f"answer without {key!r}: {str(payload)[:200]!r}"))
+
+
+def _topic_id(answer: Any) -> str:
+    """``mediatopic.post`` answers the topic id as a JSON string or number [uncertain]."""
+    if isinstance(answer, (str, int)) and not isinstance(answer, bool):
+        return str(answer).strip()
+    return ""
+
+
+def _json_or_none(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+def _int(value: object) -> int:
+    try:
+        return int(str(value).strip())
+    except ValueError:
+        return 0
+
+
+def _retry_after(response: httpx.Response) -> float:
+    try:
+        return max(float(response.headers.get("Retry-After", HTTP_429_WAIT)), 0.0)
+    except ValueError:
+        return HTTP_429_WAIT
