@@ -1,0 +1,446 @@
+"""Max (МАКС): posts in a channel through the Max Bot API 0.0.32.
+
+The bot must be an administrator of the channel with the right to write posts (and to edit and
+delete them). Every call goes to ``https://platform-api2.max.ru`` (the old
+``platform-api.max.ru`` is deprecated) with the raw token in the ``Authorization`` header, no
+"Bearer" [verified: M1, M2, M3]; ``account.settings["base_url"]`` overrides the host.
+
+A post is one message ``POST /messages?chat_id=…`` with text in Max's HTML subset
+(``format: "html"``) and attachments made of upload tokens. A ``file`` attachment must be alone in
+its message ("Must be only one file attachment in message" [uncertain: a client library's notes,
+not M1]), so documents follow the first message as messages of their own and ``RemoteRef.parts``
+lists them all. Errors are an HTTP status plus ``{"code", "message"}`` [verified: M1].
+"""
+
+from __future__ import annotations
+
+import mimetypes
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime
+from html.parser import HTMLParser
+from typing import Any, ClassVar
+
+import httpx
+
+from ..errors import (
+    AuthError,
+    ConfigError,
+    NetworkError,
+    NotFound,
+    RateLimited,
+    Rejected,
+    Transient,
+)
+from ..i18n import _
+from ..model import Media, RemoteRef, RenderedPost
+from ..redact import redact
+from .base import (
+    UPLOAD_TIMEOUT,
+    AccountInfo,
+    Adapter,
+    Capabilities,
+    FindResult,
+    MediaRules,
+    json_body,
+)
+
+DEFAULT_BASE_URL = "https://platform-api2.max.ru"
+MB = 1024 * 1024
+GB = 1024 * MB
+#: image formats of ``POST /uploads?type=image``: JPG, PNG, GIF, TIFF, BMP, HEIC [verified: M1];
+#: WEBP is not listed, so it is not accepted here. Pillow names HEIC "HEIF" (pillow-heif).
+IMAGE_FORMATS = frozenset({"JPEG", "PNG", "GIF", "TIFF", "BMP", "HEIF"})
+#: an image may be at most 7680×7680 px [verified: M1]; MediaRules has no per-side limit, so
+#: the sum of sides is the closest check (the network itself refuses a longer side)
+MAX_IMAGE_SIDE = 7680
+#: wait when a 429 carries no Retry-After (its presence is [uncertain] in the reference)
+DEFAULT_RETRY_AFTER = 3.0
+#: ``attachment.not.ready``: the network still processes a fresh upload [verified: M1, M2].
+#: ApiClient already retries it as Transient (1, 2, 4 s); these outer rounds wait longer for
+#: big videos, growing linearly like the official clients do.
+NOT_READY_ROUNDS = 4
+NOT_READY_DELAY = 5.0
+#: ``GET /messages`` returns 50 messages by default, at most 100 [verified: M1]
+FIND_WINDOW = 50
+
+OP_SEND = "send message"
+OP_UPLOAD_SLOT = "get upload url"
+OP_UPLOAD_DATA = "upload file"
+OP_UPLOAD_MEDIA = "upload video"
+
+
+class AttachmentNotReady(Transient):
+    """Max has not finished processing an uploaded file; sending again later works."""
+
+
+class MaxAdapter(Adapter):
+    """A Max channel: HTML text, photos, videos and documents; editable at any age."""
+
+    name = "max"
+    title = "МАКС"
+    base_urls: ClassVar[tuple[str, ...]] = (DEFAULT_BASE_URL,)
+    capabilities = Capabilities(
+        text_format="max_html",
+        # ≤4000 characters [verified: M1]; the server says "Field 'text' size (N) must be at
+        # most 4000", a Java string size, i.e. UTF-16 units [uncertain]
+        text_limit=4000,
+        length_unit="utf16",
+        media={
+            "photo": MediaRules(
+                max_bytes=50 * MB, formats=IMAGE_FORMATS, max_side_sum=2 * MAX_IMAGE_SIDE
+            ),
+            # ≤250 MB, MP4/MOV/MKV/WEBM [verified: M1]: containers Pillow cannot name
+            "video": MediaRules(max_bytes=250 * MB),
+            # a GIF goes up as an image (Max plays GIFs), an MP4 animation as a video; the
+            # image limit is the stricter of the two
+            "animation": MediaRules(max_bytes=50 * MB, max_side_sum=2 * MAX_IMAGE_SIDE),
+            "document": MediaRules(max_bytes=4 * GB),  # ≤4 GB [verified: M1]
+        },
+        # attachments per message are not documented [uncertain]: ten, like an album elsewhere
+        max_media=10,
+        polls=False,  # Max has no poll attachment [verified: M1, M2]
+        can_edit=True,  # channel posts are editable at any age [verified: M1 PUT /messages]
+        can_delete=True,
+        silent=True,  # notify: false [verified: M1]
+        link_preview=True,  # disable_link_preview [verified: M1]
+        # channel comments exist only in the TS client since 2026-08 and not in the schema
+        # [uncertain], so reading them is not declared yet
+        comments=False,
+        delete_comment=True,  # DELETE /messages removes any channel message [verified: M1]
+        ban=True,  # DELETE /chats/{id}/members?block=true [verified: M1]
+        # PATCH /chats/{id} sets title and icon; the description is read-only [verified: M1]
+        profile=frozenset({"title", "avatar"}),
+        # Max allows 30 requests/s [verified: M1]; we keep well below to leave room for
+        # other bots of the same owner and for uploads
+        requests_per_second=10.0,
+        can_find=True,
+    )
+    token_help = (
+        "Create a bot with @MasterBot in MAX (the bot platform needs a verified organisation "
+        "account), copy the token it gives, and add the bot to the channel as an administrator "
+        "with the right to write posts (plus edit and delete posts, and change channel info if "
+        "you manage the title or avatar). Put the token into the secret named by token_env; "
+        "send /revoke to @MasterBot to replace a leaked token."
+    )
+
+    # -- the one place that knows Max's errors --------------------------------------------
+
+    def _unwrap(self, response: httpx.Response, op: str) -> Any:
+        if response.is_success:
+            return self._success(response, op)
+        code, message = _error_fields(response)
+        status = response.status_code
+        detail = redact(f"HTTP {status} {code}: {message}" if code else f"HTTP {status}: {message}")
+        if code == "attachment.not.ready":
+            raise AttachmentNotReady(self.name, op, detail)
+        if status == 401:
+            raise self.auth_error(op, detail)
+        if status == 403:
+            raise AuthError(self.name, op, detail, self._hint_admin_rights())
+        if status == 404:
+            raise NotFound(self.name, op, detail)
+        if status == 429:
+            raise RateLimited(self.name, op, detail, _retry_after(response))
+        if status >= 500:
+            raise Transient(self.name, op, detail)
+        raise Rejected(self.name, op, detail)
+
+    def _success(self, response: httpx.Response, op: str) -> Any:
+        if op == OP_UPLOAD_MEDIA:
+            # the video host answers a "retval", not JSON [verified: M1]; the token came earlier
+            return response.text
+        body = json_body(response, self.name, op)
+        if isinstance(body, dict) and body.get("success") is False:
+            raise Rejected(self.name, op, redact(f"refused: {body.get('message', '')}"))
+        return body
+
+    def _hint_admin_rights(self) -> str:
+        return _(
+            "Make the bot an administrator of the Max channel {chat} with the right to write "
+            "posts (and to edit and delete them).",
+            chat=self.account.account_id,
+        )
+
+    # -- small helpers ----------------------------------------------------------------------
+
+    @property
+    def base_url(self) -> str:
+        return str(self.account.settings.get("base_url") or DEFAULT_BASE_URL).rstrip("/")
+
+    @property
+    def chat_id(self) -> int:
+        """The channel's numeric id (channels have negative ids)."""
+        try:
+            return int(str(self.account.account_id).strip())
+        except ValueError:
+            raise ConfigError(
+                _(
+                    "Account {account}: account_id must be the numeric id of the Max channel "
+                    "(for example -70123456), not {value}.",
+                    account=self.account.name,
+                    value=self.account.account_id,
+                )
+            ) from None
+
+    def _auth(self) -> dict[str, str]:
+        return {"Authorization": self.tokens.main.reveal()}
+
+    def _call(self, method: str, path: str, op: str, **kwargs: Any) -> Any:
+        """One call to the Bot API host, with the token in the header."""
+        return self.api.call(method, self.base_url + path, op, headers=self._auth(), **kwargs)
+
+    # -- the adapter interface --------------------------------------------------------------
+
+    def verify(self) -> AccountInfo:
+        me = self._call("GET", "/me", "verify token")
+        username = str(me.get("username") or "")
+        return AccountInfo(
+            network=self.name,
+            name=str(me.get("first_name") or me.get("name") or username),
+            id=str(me.get("user_id", "")),
+            url=f"https://max.ru/{username}" if username else "",
+        )
+
+    def publish(self, post: RenderedPost, key: str) -> RemoteRef:
+        """Upload every file, then send the post's messages; roll back if a later one fails.
+
+        Max has no idempotency field, so ``key`` is not sent; ``find`` matches by text.
+        """
+        chat_id = self.chat_id
+        attachments = [self._upload(media) for media in post.media]
+        sent: list[dict[str, Any]] = []
+        try:
+            for text, group in split_messages(post.text, attachments):
+                sent.append(self._send(chat_id, text, group, post.options))
+        except NetworkError:
+            self._delete_quietly(_mid(message) for message in sent)
+            raise
+        return _ref(self.name, sent)
+
+    def update(self, ref: RemoteRef, post: RenderedPost) -> RemoteRef:
+        """Replace the text of the post's first message; ``attachments: null`` keeps the media."""
+        body = {"text": post.text, "format": "html", "attachments": None}
+        self._call(
+            "PUT", "/messages", "edit message", params={"message_id": ref.remote_id}, json=body
+        )
+        return ref
+
+    def delete(self, ref: RemoteRef) -> None:
+        """Delete the trailing document messages first and the main message last."""
+        for mid in reversed(ref.parts or (ref.remote_id,)):
+            try:
+                self._delete_message(mid)
+            except NotFound:
+                continue
+
+    def find(self, key: str, post: RenderedPost) -> RemoteRef | FindResult:
+        """Look for the post's text among the channel's last messages.
+
+        A post without text cannot be told from any other media post, so that stays UNKNOWN.
+        """
+        wanted = _normalize(visible_text(post.text))
+        if not wanted:
+            return FindResult.UNKNOWN
+        params = {"chat_id": self.chat_id, "count": FIND_WINDOW}
+        messages = self._call("GET", "/messages", "list messages", params=params).get("messages")
+        newest_first: list[dict[str, Any]] = list(messages or [])
+        for index, message in enumerate(newest_first):
+            if _normalize(_body(message).get("text") or "") == wanted:
+                later = list(reversed(newest_first[:index]))
+                documents = _trailing_documents(later, _document_names(post.media, message))
+                return _ref(self.name, [message, *documents])
+        return FindResult.ABSENT
+
+    # -- publishing steps -------------------------------------------------------------------
+
+    def _upload(self, media: Media) -> dict[str, Any]:
+        """Get an upload URL, stream the file to it, and return the message attachment."""
+        kind = upload_type(media)
+        slot = self._call("POST", "/uploads", OP_UPLOAD_SLOT, params={"type": kind})
+        url = str(slot.get("url") or "")
+        if not url:
+            raise Transient(self.name, OP_UPLOAD_SLOT, "no upload url in the answer")
+        op = OP_UPLOAD_MEDIA if kind == "video" else OP_UPLOAD_DATA
+        name = media.path.name
+        mime = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        with open(media.path, "rb") as handle:
+            # the upload host has its own signed URL: our token is not sent there [verified: M2]
+            result = self.api.call(
+                "POST", url, op, files={"data": (name, handle, mime)}, timeout=UPLOAD_TIMEOUT
+            )
+        return self._attachment(kind, slot, result)
+
+    def _attachment(self, kind: str, slot: Mapping[str, Any], result: Any) -> dict[str, Any]:
+        """The attachment object for a finished upload (reference "Publish", "Upload")."""
+        if kind == "video":
+            token = slot.get("token")  # video tokens come with the upload url [verified: M1]
+            payload: dict[str, Any] = {"token": token}
+        elif kind == "image" and isinstance(result, dict) and result.get("photos"):
+            token = result["photos"]
+            payload = {"photos": token}
+        else:
+            token = result.get("token") if isinstance(result, dict) else None
+            payload = {"token": token}
+        if not token:
+            raise Transient(self.name, OP_UPLOAD_DATA, f"no {kind} token in the upload answer")
+        return {"type": kind, "payload": payload}
+
+    def _send(
+        self,
+        chat_id: int,
+        text: str | None,
+        attachments: list[dict[str, Any]],
+        options: Mapping[str, Any],
+    ) -> dict[str, Any]:
+        """Send one message, waiting while Max still processes its attachments.
+
+        Every message of a post is sent with ``creates=True``: an answer lost after the
+        request went out must not be retried blindly, or the channel would show it twice.
+        """
+        params = {
+            "chat_id": chat_id,
+            "disable_link_preview": _flag(not options.get("link_preview", True)),
+        }
+        body = {
+            "text": text,
+            "format": "html",
+            "attachments": attachments,
+            "notify": not options.get("silent", False),
+        }
+        for round_number in range(1, NOT_READY_ROUNDS + 1):
+            try:
+                answer = self._call(
+                    "POST", "/messages", OP_SEND, creates=True, params=params, json=body
+                )
+                return dict(answer["message"])
+            except AttachmentNotReady:
+                if round_number == NOT_READY_ROUNDS:
+                    raise
+                self.clock.sleep(NOT_READY_DELAY * round_number)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def _delete_message(self, mid: str) -> None:
+        self._call("DELETE", "/messages", "delete message", params={"message_id": mid})
+
+    def _delete_quietly(self, mids: Iterable[str]) -> None:
+        """Best-effort removal of the messages of a post that failed half-way."""
+        for mid in mids:
+            try:
+                self._delete_message(mid)
+            except NetworkError:
+                continue
+
+
+def upload_type(media: Media) -> str:
+    """The ``type`` of ``POST /uploads`` for a medium: image, video or file."""
+    if media.kind == "photo":
+        return "image"
+    if media.kind == "animation":
+        is_gif = media.image_format == "GIF" or media.path.suffix.lower() == ".gif"
+        return "image" if is_gif else "video"
+    if media.kind == "video":
+        return "video"
+    return "file"
+
+
+def split_messages(
+    text: str, attachments: Sequence[dict[str, Any]]
+) -> list[tuple[str | None, list[dict[str, Any]]]]:
+    """The messages a post becomes: text with images and videos, then one per document.
+
+    With no image or video, the first document travels with the text.
+    """
+    files = [a for a in attachments if a["type"] == "file"]
+    visual = [a for a in attachments if a["type"] != "file"]
+    first = visual if visual or not files else [files.pop(0)]
+    return [(text or None, first), *((None, [f]) for f in files)]
+
+
+class _Visible(HTMLParser):
+    """Collects the text of Max HTML the way the message body shows it (tags removed)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+
+    def handle_data(self, data: str) -> None:
+        self.parts.append(data)
+
+
+def visible_text(markup: str) -> str:
+    """What a Max message's ``body.text`` holds for HTML we sent: the text without tags."""
+    parser = _Visible()
+    parser.feed(markup)
+    parser.close()
+    return "".join(parser.parts)
+
+
+def _normalize(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _body(message: Mapping[str, Any]) -> Mapping[str, Any]:
+    body = message.get("body")
+    return body if isinstance(body, Mapping) else {}
+
+
+def _mid(message: Mapping[str, Any]) -> str:
+    return str(_body(message).get("mid", ""))
+
+
+def _ref(network: str, messages: Sequence[Mapping[str, Any]]) -> RemoteRef:
+    """The reference of a post made of ``messages``; the first one carries text and URL."""
+    first = messages[0]
+    stamp = first.get("timestamp")
+    published = datetime.fromtimestamp(stamp / 1000, UTC) if isinstance(stamp, int) else None
+    return RemoteRef(
+        network=network,
+        remote_id=_mid(first),
+        url=str(first.get("url") or ""),
+        parts=tuple(_mid(m) for m in messages),
+        published_at=published,
+    )
+
+
+def _document_names(media: Sequence[Media], main: Mapping[str, Any]) -> list[str]:
+    """File names of the documents sent as messages of their own after ``main``."""
+    names = [m.path.name for m in media if upload_type(m) == "file"]
+    main_files = [a for a in _body(main).get("attachments") or [] if a.get("type") == "file"]
+    return names[len(main_files) :]
+
+
+def _trailing_documents(
+    later: Sequence[Mapping[str, Any]], names: Sequence[str]
+) -> list[Mapping[str, Any]]:
+    """The text-less one-file messages right after the main one, matched by file name."""
+    found: list[Mapping[str, Any]] = []
+    for message, name in zip(later, names, strict=False):
+        attachments = _body(message).get("attachments") or []
+        single_file = len(attachments) == 1 and attachments[0].get("type") == "file"
+        if _body(message).get("text") or not single_file or attachments[0].get("filename") != name:
+            break
+        found.append(message)
+    return found
+
+
+def _error_fields(response: httpx.Response) -> tuple[str, str]:
+    """``code`` and ``message`` of an error answer, or a snippet when it is not JSON."""
+    try:
+        body = response.json()
+    except ValueError:
+        return "", response.text[:200]
+    if not isinstance(body, dict):
+        return "", str(body)[:200]
+    message = body.get("message") or body.get("error") or ""
+    return str(body.get("code") or ""), str(message)
+
+
+def _retry_after(response: httpx.Response) -> float:
+    try:
+        return max(float(response.headers.get("Retry-After", "")), 0.0)
+    except ValueError:
+        return DEFAULT_RETRY_AFTER
+
+
+def _flag(value: bool) -> str:
+    return "true" if value else "false"

@@ -1,0 +1,885 @@
+"""Emulator of the Facebook Graph API for Pages: feed, photos, chunked video upload, edit, delete.
+
+Reference: networks-meta-x.md section 1. Paths are versioned (any ``vNN.0``); parameters come
+from the query string, a form or multipart body; the token from ``Authorization: Bearer|OAuth``
+or ``access_token``. Errors are ``{"error": {message, type, code, error_subcode, fbtrace_id,
+is_transient, error_data}}``. Every authenticated answer carries ``X-App-Usage`` and
+``X-Business-Use-Case-Usage``; three budgets are enforced (numbers are ours, the reference
+gives only formulas: app 200 x users per hour, Page 4800 x engaged users per 24 h):
+
+- the app: ``app_budget`` calls per hour for all Pages -> code 4 (``is_transient``);
+- a Page, short burst: ``page_burst`` calls per second -> code 32;
+- a Page, BUC: ``page_budget`` calls per rolling hour -> code 80001, with
+  ``estimated_time_to_regain_access`` (minutes) in X-Business-Use-Case-Usage.
+
+Each budget is a ``UsageBudget`` whose ``limit`` tests may lower on the emulator instance.
+Pages are created on first use; the sandbox's token is admin everywhere.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import html
+import io
+import json
+import math
+import re
+import secrets
+import shutil
+import threading
+from collections import deque
+from collections.abc import Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, ClassVar
+from urllib.parse import urlsplit
+
+from PIL import Image, UnidentifiedImageError
+from werkzeug.datastructures import FileStorage
+from werkzeug.routing import BaseConverter, Map, Rule
+from werkzeug.wrappers import Request, Response
+
+from ..clock import Clock
+from .core import SANDBOX_TOKEN_PREFIX, Emulator, RateWindow, Store, next_id
+
+NETWORK = "facebook"
+TEXT_LIMIT = 63206  # [uncertain] mirrors the adapter's declared limit
+PHOTO_MAX_BYTES = 10 * 1024 * 1024  # [uncertain]
+VIDEO_MAX_BYTES = 10 * 1024 * 1024 * 1024  # [uncertain]
+PHOTO_FORMATS = frozenset({"JPEG", "PNG", "GIF", "BMP", "TIFF"})
+#: bytes the server asks for per transfer call (the real value varies [uncertain])
+TRANSFER_CHUNK = 4 * 1024 * 1024
+#: a duplicate text within this many seconds is refused with code 506 [uncertain: window]
+DUPLICATE_WINDOW = 24 * 3600
+FEED_DEFAULT_LIMIT = 25
+FEED_MAX_LIMIT = 100
+APP_CALLS_PER_HOUR = 10000
+PAGE_CALLS_PER_SECOND = 10
+PAGE_CALLS_PER_HOUR = 4800
+APP_KEY = "app"
+FIRST_OBJECT_ID = 100000000000001
+DOCS = "https://developers.facebook.com/docs/graph-api"
+
+
+class VersionConverter(BaseConverter):
+    """A Graph API version segment: ``v25.0``, ``v27.0`` ... [verified: S1, S2]."""
+
+    regex = r"v\d+\.0"
+
+
+class UsageBudget:
+    """Calls per key in a sliding window, with the share used and when room comes back."""
+
+    def __init__(self, clock: Clock, limit: int, window: float) -> None:
+        self.clock = clock
+        self.limit = limit
+        self.window = window
+        self._calls: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, key: str) -> deque[float]:
+        now = self.clock.monotonic()
+        calls = self._calls.setdefault(key, deque())
+        while calls and now - calls[0] >= self.window:
+            calls.popleft()
+        return calls
+
+    def charge(self, key: str) -> bool:
+        """Count one call for ``key``; False (and not counted) when the budget is spent."""
+        with self._lock:
+            calls = self._recent(key)
+            if len(calls) >= self.limit:
+                return False
+            calls.append(self.clock.monotonic())
+            return True
+
+    def percent(self, key: str) -> int:
+        with self._lock:
+            used = len(self._recent(key))
+        return min(100, used * 100 // max(self.limit, 1))
+
+    def regain_seconds(self, key: str) -> float:
+        with self._lock:
+            calls = self._recent(key)
+            if len(calls) < self.limit or not calls:
+                return 0.0
+            return calls[0] + self.window - self.clock.monotonic()
+
+
+def _version_rule(path: str, endpoint: str, method: str) -> Rule:
+    return Rule(f"/<version:version>{path}", endpoint=endpoint, methods=[method])
+
+
+class FacebookEmulator(Emulator):
+    """graph.facebook.com for one app whose token administers every Page."""
+
+    network = NETWORK
+    hosts = ("graph.facebook.com",)
+    rules: ClassVar[list[Rule]] = [
+        _version_rule("/<node>/feed", "create_post", "POST"),
+        _version_rule("/<node>/feed", "read_feed", "GET"),
+        _version_rule("/<node>/photos", "create_photo", "POST"),
+        _version_rule("/<node>/videos", "upload_video", "POST"),
+        _version_rule("/<node>", "read_node", "GET"),
+        _version_rule("/<node>", "update_node", "POST"),
+        _version_rule("/<node>", "delete_node", "DELETE"),
+    ]
+    #: the app secret ``appsecret_proof`` is checked against (the CLI's sandbox default)
+    app_secret = f"{SANDBOX_TOKEN_PREFIX}{NETWORK}-app_secret"
+    chunk_size = TRANSFER_CHUNK
+
+    def __init__(self, store: Store, clock: Clock) -> None:
+        # Not super().__init__(): it binds the class-level Rule objects, and werkzeug lets a
+        # Rule be bound to one Map only, so a second sandbox in the same process would fail.
+        self.store = store
+        self.clock = clock
+        self.rates = RateWindow(clock)
+        self.url_map = Map(
+            [rule.empty() for rule in self.rules],
+            strict_slashes=False,
+            converters={"version": VersionConverter},
+        )
+        self.app_budget = UsageBudget(clock, APP_CALLS_PER_HOUR, 3600.0)
+        self.page_burst = UsageBudget(clock, PAGE_CALLS_PER_SECOND, 1.0)
+        self.page_budget = UsageBudget(clock, PAGE_CALLS_PER_HOUR, 3600.0)
+
+    # -- the request pipeline: token, proof, budgets, then the endpoint ----------------------
+
+    def __call__(self, request: Request) -> Response:
+        params = _params(request)
+        token = _token(request, params)
+        if not token:
+            return self.error(104, "An access token is required to request this resource.")
+        if self.is_revoked(token):
+            return self.error(
+                190,
+                "Error validating access token: The session has been invalidated because the "
+                "user changed their password or Facebook has changed the session for security "
+                "reasons.",
+                subcode=460,
+            )
+        proof = params.get("appsecret_proof")
+        if proof is not None and not hmac.compare_digest(proof, self.proof_for(token)):
+            return self.error(
+                100, "Invalid appsecret_proof provided in the API argument", "GraphMethodException"
+            )
+        page = self._page_of_path(request.path)
+        response = self._refuse_over_budget(page) or super().__call__(request)
+        response.headers.update(self._usage_headers(page))
+        return response
+
+    def proof_for(self, token: str) -> str:
+        key = self.app_secret.encode()
+        return hmac.new(key, token.encode(), hashlib.sha256).hexdigest()
+
+    def _refuse_over_budget(self, page: str) -> Response | None:
+        if not self.app_budget.charge(APP_KEY):
+            return self.error(4, "(#4) Application request limit reached", transient=True)
+        if not self.page_burst.charge(page):
+            return self.error(32, "(#32) Page request limit reached")
+        if not self.page_budget.charge(page):
+            return self.error(
+                80001,
+                "(#80001) There have been too many calls to this Page account. Wait a bit and "
+                f"try again. For more info, please refer to {DOCS}/overview/rate-limiting.",
+            )
+        return None
+
+    def _usage_headers(self, page: str) -> dict[str, str]:
+        app = self.app_budget.percent(APP_KEY)
+        share = max(self.page_budget.percent(page), self.page_burst.percent(page))
+        regain = max(self.page_budget.regain_seconds(page), self.page_burst.regain_seconds(page))
+        usage = {
+            "type": "pages",
+            "call_count": share,
+            "total_cputime": share,
+            "total_time": share,
+            "estimated_time_to_regain_access": math.ceil(regain / 60) if regain > 0 else 0,
+        }
+        return {
+            "X-App-Usage": json.dumps({"call_count": app, "total_cputime": app, "total_time": app}),
+            "X-Business-Use-Case-Usage": json.dumps({page: [usage]}),
+        }
+
+    def _page_of_path(self, path: str) -> str:
+        """The Page a request is charged to: the node, a post id's prefix or an object's owner."""
+        segments = path.strip("/").split("/")
+        node = segments[1] if len(segments) > 1 else ""
+        if "_" in node:
+            return node.split("_", 1)[0]
+        state = self.store.read(self.network)
+        for table in ("photos", "videos"):
+            owned = state.get(table, {}).get(node)
+            if owned:
+                return str(owned["page_id"])
+        return node
+
+    # -- answers ------------------------------------------------------------------------------
+
+    def error(
+        self,
+        code: int,
+        message: str,
+        kind: str = "OAuthException",
+        *,
+        subcode: int = 0,
+        status: int = 400,
+        transient: bool = False,
+        data: dict[str, Any] | None = None,
+    ) -> Response:
+        """A Graph error body [verified: S2 error handling; S1 exceptions.py]."""
+        body: dict[str, Any] = {"message": message, "type": kind, "code": code}
+        if subcode:
+            body["error_subcode"] = subcode
+        if transient:
+            body["is_transient"] = True
+        if data is not None:
+            body["error_data"] = data
+        body["fbtrace_id"] = secrets.token_urlsafe(8)
+        return self.json({"error": body}, status=status)
+
+    def missing(self, name: str) -> Response:
+        return self.error(100, f"(#100) The parameter {name} is required")
+
+    def no_object(self, node: str, verb: str) -> Response:
+        return self.error(
+            100,
+            f"Unsupported {verb} request. Object with ID '{node}' does not exist, cannot be "
+            "loaded due to missing permissions, or does not support this operation. Please read "
+            f"the Graph API documentation at {DOCS}",
+            "GraphMethodException",
+            subcode=33,
+        )
+
+    def too_long(self, name: str) -> Response:
+        return self.error(100, f"(#100) Param {name} must be at most {TEXT_LIMIT} characters long")
+
+    def not_found(self, request: Request) -> Response:
+        return self.error(2500, f"Unknown path components: {request.path}")
+
+    def fault_response(self, kind: str) -> Response:
+        """Graph's own throttling (code 4, transient) or service error (code 2) answers."""
+        if kind == "rate429":
+            response = self.error(4, "(#4) Application request limit reached", transient=True)
+            response.headers["X-App-Usage"] = json.dumps(
+                {"call_count": 100, "total_cputime": 100, "total_time": 100}
+            )
+            return response
+        return self.error(
+            2,
+            "An unexpected error has occurred. Please retry your request later.",
+            status=500,
+            transient=True,
+        )
+
+    # -- POST /{page}/feed --------------------------------------------------------------------
+
+    def on_create_post(self, request: Request, version: str, node: str) -> Response:
+        params = _params(request)
+        message = params.get("message", "")
+        link = params.get("link", "")
+        if len(message) > TEXT_LIMIT:
+            return self.too_long("message")
+        refused = self._check_link(link)
+        if refused:
+            return refused
+        with self.store.transaction(self.network) as state:
+            page = self._page(state, node)
+            if page is None:
+                return self.no_object(node, "post")
+            photos = self._attachable_photos(state, page, params)
+            if isinstance(photos, Response):
+                return photos
+            if not (message or link or photos):
+                return self.error(100, "(#100) Missing message or attachment")
+            if not (link or photos) and self._is_duplicate(state, page, message):
+                return self.error(506, "(#506) Duplicate status message")
+            media = [_photo_media(photo) for photo in photos]
+            post = self._new_post(state, page, message, link, media)
+            for photo in photos:
+                photo["post_id"] = post["id"]
+        return self.json({"id": post["id"]})
+
+    def _check_link(self, link: str) -> Response | None:
+        if not link:
+            return None
+        parts = urlsplit(link)
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            return self.error(100, "(#100) The link URL is not properly formatted")
+        if parts.hostname.endswith(".invalid"):  # RFC 2606: can never be fetched
+            return self.error(
+                1609005,
+                "Error Posting Link: The link you tried to post could not be scraped.",
+                "FacebookApiException",
+            )
+        return None
+
+    def _attachable_photos(
+        self, state: dict[str, Any], page: str, params: dict[str, str]
+    ) -> list[dict[str, Any]] | Response:
+        """The photos named by ``attached_media[i]``: unpublished, this Page's, unused."""
+        photos: list[dict[str, Any]] = []
+        for name, raw in _attached_media(params):
+            try:
+                photo_id = str(json.loads(raw)["media_fbid"])
+            except (ValueError, KeyError, TypeError):
+                return self.error(100, f"(#100) Param {name} must be a JSON object")
+            photo = state.get("photos", {}).get(photo_id)
+            usable = photo and not photo["deleted"] and photo["page_id"] == page
+            if not usable or photo["published"] or photo["post_id"] or photo in photos:
+                return self.error(
+                    100, f"(#100) {name}: {photo_id} is not an unattached unpublished photo"
+                )
+            photos.append(photo)
+        return photos
+
+    def _is_duplicate(self, state: dict[str, Any], page: str, message: str) -> bool:
+        since = self.now() - DUPLICATE_WINDOW
+        return any(
+            post["message"] == message and post["created_time"] >= since
+            for post in _live_posts(state)
+            if post["page_id"] == page
+        )
+
+    # -- POST /{page}/photos ------------------------------------------------------------------
+
+    def on_create_photo(self, request: Request, version: str, node: str) -> Response:
+        params = _params(request)
+        message = params.get("message", "")
+        if len(message) > TEXT_LIMIT:
+            return self.too_long("message")
+        saved = self._save_photo(request.files.get("source"), params.get("url", ""))
+        if isinstance(saved, Response):
+            return saved
+        name, image_format = saved
+        published = params.get("published", "true").lower() != "false"
+        with self.store.transaction(self.network) as state:
+            page = self._page(state, node)
+            if page is None:
+                self.store.file_path(name).unlink(missing_ok=True)
+                return self.no_object(node, "post")
+            photo = {
+                "id": str(next_id(state, start=FIRST_OBJECT_ID)),
+                "page_id": page,
+                "file": name,
+                "format": image_format,
+                "alt": params.get("alt_text_custom", ""),
+                "message": message,
+                "published": published,
+                "post_id": "",
+                "created_time": self.now(),
+                "deleted": False,
+            }
+            state.setdefault("photos", {})[photo["id"]] = photo
+            if not published:
+                return self.json({"id": photo["id"]})
+            post = self._new_post(state, page, message, "", [_photo_media(photo)])
+            photo["post_id"] = post["id"]
+        return self.json({"id": photo["id"], "post_id": post["id"]})
+
+    def _save_photo(self, upload: FileStorage | None, url: str) -> tuple[str, str] | Response:
+        """Store the photo from ``source`` or a public ``url``; check its size and format."""
+        if upload is not None:
+            name, size = self.store.save_upload(upload.stream, Path(upload.filename or "").suffix)
+        elif url and (local := self.sandbox.fetch_public(url)) is not None:
+            with open(local, "rb") as handle:
+                name, size = self.store.save_upload(handle, local.suffix)
+        else:
+            return self.error(324, "(#324) Requires upload file")
+        path = self.store.file_path(name)
+        if size > PHOTO_MAX_BYTES:
+            path.unlink(missing_ok=True)
+            return self.error(100, f"(#100) The photo is larger than {PHOTO_MAX_BYTES} bytes")
+        image_format = _image_format(path)
+        if image_format not in PHOTO_FORMATS:
+            path.unlink(missing_ok=True)
+            return self.error(324, "(#324) Missing or invalid image file")
+        return name, image_format
+
+    # -- POST /{page}/videos (legacy chunked upload) ------------------------------------------
+
+    def on_upload_video(self, request: Request, version: str, node: str) -> Response:
+        """``upload_phase`` start / transfer / finish [verified: S1 video_uploader.py]."""
+        params = _params(request)
+        phase = params.get("upload_phase", "")
+        if phase == "start":
+            return self._video_start(node, params)
+        if phase == "transfer":
+            return self._video_transfer(node, params, request.files.get("video_file_chunk"))
+        if phase == "finish":
+            return self._video_finish(node, params)
+        if not phase:
+            return self.missing("upload_phase")
+        return self.error(100, "(#100) upload_phase must be one of start, transfer, finish")
+
+    def _video_start(self, node: str, params: dict[str, str]) -> Response:
+        size = _int_or_none(params.get("file_size"))
+        if size is None:
+            return self.missing("file_size")
+        if not 0 < size <= VIDEO_MAX_BYTES:
+            return self.error(100, f"(#100) file_size must be from 1 to {VIDEO_MAX_BYTES}")
+        name, _ = self.store.save_upload(io.BytesIO(b""), ".part")
+        with self.store.transaction(self.network) as state:
+            page = self._page(state, node)
+            if page is None:
+                return self.no_object(node, "post")
+            session = {
+                "id": str(next_id(state, start=FIRST_OBJECT_ID)),
+                "video_id": str(next_id(state, start=FIRST_OBJECT_ID)),
+                "page_id": page,
+                "file_size": size,
+                "received": 0,
+                "file": name,
+                "finished": False,
+            }
+            state.setdefault("sessions", {})[session["id"]] = session
+        return self.json(
+            {
+                "video_id": session["video_id"],
+                "start_offset": "0",
+                "end_offset": str(self._chunk_end(session)),
+                "upload_session_id": session["id"],
+            }
+        )
+
+    def _video_transfer(
+        self, node: str, params: dict[str, str], chunk: FileStorage | None
+    ) -> Response:
+        start = _int_or_none(params.get("start_offset"))
+        if start is None:
+            return self.missing("start_offset")
+        if chunk is None:
+            return self.missing("video_file_chunk")
+        chunk_name, chunk_size = self.store.save_upload(chunk.stream)
+        chunk_path = self.store.file_path(chunk_name)
+        try:
+            with self.store.transaction(self.network) as state:
+                session = self._open_session(state, node, params)
+                if isinstance(session, Response):
+                    return session
+                expected = (session["received"], self._chunk_end(session))
+                if start != expected[0] or chunk_size != expected[1] - expected[0]:
+                    return self._offset_mismatch(*expected)
+                with (
+                    open(self.store.file_path(session["file"]), "ab") as out,
+                    open(chunk_path, "rb") as data,
+                ):
+                    shutil.copyfileobj(data, out, 1024 * 1024)
+                session["received"] += chunk_size
+        finally:
+            chunk_path.unlink(missing_ok=True)
+        return self.json(
+            {"start_offset": str(session["received"]), "end_offset": str(self._chunk_end(session))}
+        )
+
+    def _offset_mismatch(self, start: int, end: int) -> Response:
+        """Subcode 1363037 with the offsets to resume from [verified: S1 video_uploader.py]."""
+        return self.error(
+            6000,
+            "There was a problem uploading your video file. Please try again.",
+            subcode=1363037,
+            data={"start_offset": str(start), "end_offset": str(end)},
+        )
+
+    def _video_finish(self, node: str, params: dict[str, str]) -> Response:
+        description = params.get("description", "")
+        if len(description) > TEXT_LIMIT:
+            return self.too_long("description")
+        with self.store.transaction(self.network) as state:
+            session = self._open_session(state, node, params)
+            if isinstance(session, Response):
+                return session
+            if session["received"] != session["file_size"]:
+                return self.error(100, "(#100) The video file upload is not complete")
+            session["finished"] = True
+            name, video_format = self._name_video_file(session["file"])
+            video = {
+                "id": session["video_id"],
+                "page_id": session["page_id"],
+                "file": name,
+                "size": session["file_size"],
+                "format": video_format,
+                "title": params.get("title", ""),
+                "description": description,
+                "created_time": self.now(),
+                "deleted": False,
+            }
+            state.setdefault("videos", {})[video["id"]] = video
+            media = [
+                {
+                    "kind": "video",
+                    "id": video["id"],
+                    "file": video["file"],
+                    "alt": "",
+                    "format": video["format"],
+                }
+            ]
+            post = self._new_post(state, video["page_id"], description, "", media)
+            post["video_id"] = video["id"]
+            video["post_id"] = post["id"]
+        return self.json({"success": True})
+
+    def _name_video_file(self, name: str) -> tuple[str, str]:
+        """Give the assembled upload the suffix its content has, so the feed page can play it."""
+        path = self.store.file_path(name)
+        with open(path, "rb") as handle:
+            video_format = "gif" if handle.read(4) == b"GIF8" else "mp4"
+        final = path.with_suffix(f".{video_format}")
+        path.rename(final)
+        return final.name, video_format
+
+    def _open_session(
+        self, state: dict[str, Any], node: str, params: dict[str, str]
+    ) -> dict[str, Any] | Response:
+        session_id = params.get("upload_session_id", "")
+        if not session_id:
+            return self.missing("upload_session_id")
+        session: dict[str, Any] | None = state.get("sessions", {}).get(session_id)
+        if session is None or session["finished"] or session["page_id"] != node:
+            return self.error(100, f"(#100) Invalid upload_session_id {session_id}")
+        return session
+
+    def _chunk_end(self, session: dict[str, Any]) -> int:
+        return int(min(session["received"] + self.chunk_size, session["file_size"]))
+
+    # -- GET /{page}/feed ---------------------------------------------------------------------
+
+    def on_read_feed(self, request: Request, version: str, node: str) -> Response:
+        params = _params(request)
+        fields = _fields(params, "id,message,created_time")
+        unknown = fields - POST_FIELDS
+        if unknown:
+            return self._nonexisting_field(sorted(unknown)[0], "Post")
+        limit = min(max(_int_or_none(params.get("limit")) or FEED_DEFAULT_LIMIT, 1), FEED_MAX_LIMIT)
+        with self.store.transaction(self.network) as state:
+            page = self._page(state, node)
+            if page is None:
+                return self.no_object(node, "get")
+            posts = [p for p in reversed(_live_posts(state)) if p["page_id"] == page]
+        start = _after_index(posts, params.get("after", ""))
+        window = posts[start : start + limit]
+        data = [_select(_post_fields(post), fields) for post in window]
+        paging: dict[str, Any] = {}
+        if window:
+            paging["cursors"] = {"before": _cursor(window[0]), "after": _cursor(window[-1])}
+        if start + limit < len(posts):
+            query = f"fields={','.join(sorted(fields))}&limit={limit}&after={_cursor(window[-1])}"
+            paging["next"] = f"https://graph.facebook.com/{version}/{node}/feed?{query}"
+        return self.json({"data": data, "paging": paging} if paging else {"data": data})
+
+    # -- GET / POST / DELETE /{node} ----------------------------------------------------------
+
+    def on_read_node(self, request: Request, version: str, node: str) -> Response:
+        params = _params(request)
+        with self.store.transaction(self.network) as state:
+            found = self._describe_node(state, node)
+        if found is None:
+            return self.no_object(node, "get")
+        node_type, values = found
+        fields = _fields(params, ",".join(DEFAULT_FIELDS[node_type]))
+        unknown = fields - set(values)
+        if unknown:
+            return self._nonexisting_field(sorted(unknown)[0], node_type)
+        return self.json(_select(values, fields))
+
+    def _describe_node(self, state: dict[str, Any], node: str) -> tuple[str, dict[str, Any]] | None:
+        post = _find_post(state, node)
+        if post is not None:
+            return "Post", _post_fields(post)
+        for table, node_type in (("photos", "Photo"), ("videos", "Video")):
+            item = state.get(table, {}).get(node)
+            if item is not None:
+                return None if item["deleted"] else (node_type, _object_fields(item))
+        page = self._page(state, node)
+        return None if page is None else ("Page", dict(state["pages"][page]))
+
+    def on_update_node(self, request: Request, version: str, node: str) -> Response:
+        params = _params(request)
+        too_long = next((k for k in TEXT_PARAMS if len(params.get(k, "")) > TEXT_LIMIT), None)
+        if too_long:
+            return self.too_long(too_long)
+        with self.store.transaction(self.network) as state:
+            post = _find_post(state, node)
+            if post is not None:
+                return self._update_post(state, post, params)
+            video = state.get("videos", {}).get(node)
+            if video is not None and not video["deleted"]:
+                return self._update_video(state, video, params)
+            if node in state.get("photos", {}) or self._page(state, node) is None:
+                return self.no_object(node, "post")
+            return self._update_page(state["pages"][node], params)
+
+    def _update_post(
+        self, state: dict[str, Any], post: dict[str, Any], params: dict[str, str]
+    ) -> Response:
+        """``POST /{post-id}`` ``message`` [verified: S1 PagePost.api_update]."""
+        if "message" not in params:
+            return self.missing("message")
+        post["message"] = params["message"]
+        post["updated_time"] = self.now()
+        video = state.get("videos", {}).get(post.get("video_id", ""))
+        if video is not None:
+            video["description"] = params["message"]
+        return self.json({"success": True})
+
+    def _update_video(
+        self, state: dict[str, Any], video: dict[str, Any], params: dict[str, str]
+    ) -> Response:
+        if "description" not in params and "name" not in params and "title" not in params:
+            return self.missing("description")
+        video["title"] = params.get("name", params.get("title", video["title"]))
+        if "description" in params:
+            video["description"] = params["description"]
+            post = _find_post(state, video.get("post_id", ""))
+            if post is not None:
+                post["message"] = params["description"]
+                post["updated_time"] = self.now()
+        return self.json({"success": True})
+
+    def _update_page(self, page: dict[str, Any], params: dict[str, str]) -> Response:
+        """Profile fields of ``POST /{page-id}`` [verified: S1 Page.api_update]."""
+        changed = {k: v for k, v in params.items() if k in PAGE_PROFILE_FIELDS}
+        if not changed:
+            return self.error(100, "(#100) No profile field to update")
+        page.update(changed)
+        return self.json({"success": True})
+
+    def on_delete_node(self, request: Request, version: str, node: str) -> Response:
+        with self.store.transaction(self.network) as state:
+            post = _find_post(state, node)
+            if post is not None:
+                self._delete_post(state, post)
+                return self.json({"success": True})
+            for table in ("photos", "videos"):
+                item = state.get(table, {}).get(node)
+                if item is not None and not item["deleted"]:
+                    item["deleted"] = True
+                    owned = _find_post(state, item.get("post_id", ""))
+                    if owned is not None and (table == "videos" or item["published"]):
+                        self._delete_post(state, owned)
+                    return self.json({"success": True})
+        return self.no_object(node, "delete")
+
+    def _delete_post(self, state: dict[str, Any], post: dict[str, Any]) -> None:
+        """A post takes its video or its own published photo along; album photos stay."""
+        post["deleted"] = True
+        for media in post["media"]:
+            table = "videos" if media["kind"] == "video" else "photos"
+            item = state.get(table, {}).get(media["id"])
+            if item is not None and (table == "videos" or item["published"]):
+                item["deleted"] = True
+
+    # -- state helpers ------------------------------------------------------------------------
+
+    def _page(self, state: dict[str, Any], node: str) -> str | None:
+        """The Page ``node`` names, created on first use; None if it names another object."""
+        if "_" in node or node in state.get("photos", {}) or node in state.get("videos", {}):
+            return None
+        if node in state.get("sessions", {}) or not node:
+            return None
+        pages = state.setdefault("pages", {})
+        pages.setdefault(node, {"id": node, "name": f"Sandbox Page {node}"})
+        return node
+
+    def _new_post(
+        self,
+        state: dict[str, Any],
+        page: str,
+        message: str,
+        link: str,
+        media: list[dict[str, Any]],
+    ) -> dict[str, Any]:
+        post = {
+            "id": f"{page}_{next_id(state, start=FIRST_OBJECT_ID)}",
+            "page_id": page,
+            "message": message,
+            "link": link,
+            "media": media,
+            "created_time": self.now(),
+            "deleted": False,
+        }
+        state.setdefault("posts", []).append(post)
+        return post
+
+    def _nonexisting_field(self, name: str, node_type: str) -> Response:
+        return self.error(
+            100, f"(#100) Tried accessing nonexisting field ({name}) on node type ({node_type})"
+        )
+
+    # -- what the demo shows ------------------------------------------------------------------
+
+    def public_view(self, state: dict[str, Any]) -> dict[str, Any]:
+        posts = [
+            {
+                "id": post["id"],
+                "text": post["message"],
+                "url": f"https://www.facebook.com/{post['id']}",
+                "media": [{**media, "url": f"/files/{media['file']}"} for media in post["media"]],
+                "poll": None,
+                "link": post["link"] or None,
+                "published_at": _iso(post["created_time"]),
+            }
+            for post in _live_posts(state)
+        ]
+        return {"posts": posts, "pages": state.get("pages", {})}
+
+    def feed_html(self, state: dict[str, Any]) -> str:
+        pages = state.get("pages", {})
+        articles = [_post_html(post, pages) for post in reversed(_live_posts(state))]
+        return '<div class="fb-feed">' + "".join(articles) + "</div>"
+
+
+POST_FIELDS = frozenset({"id", "message", "created_time", "updated_time", "permalink_url"})
+DEFAULT_FIELDS = {
+    "Post": ("id", "message", "created_time"),
+    "Photo": ("id", "created_time"),
+    "Video": ("id", "title", "description", "created_time"),
+    "Page": ("id", "name"),
+}
+PAGE_PROFILE_FIELDS = frozenset({"about", "description", "website", "phone", "emails"})
+TEXT_PARAMS = ("message", "description")
+
+
+def _params(request: Request) -> dict[str, str]:
+    """Graph reads parameters from the query string, a form or a multipart body alike."""
+    params = request.args.to_dict()
+    params.update(request.form.to_dict())
+    return params
+
+
+def _token(request: Request, params: dict[str, str]) -> str:
+    header = request.headers.get("Authorization", "")
+    scheme, _, value = header.partition(" ")
+    if scheme.lower() in ("bearer", "oauth") and value.strip():
+        return value.strip()
+    return params.get("access_token", "")
+
+
+_ATTACHED = re.compile(r"^attached_media\[(\d+)\]$")
+
+
+def _attached_media(params: dict[str, str]) -> Iterator[tuple[str, str]]:
+    """``attached_media[i]`` params in index order, or the JSON-array form ``attached_media``."""
+    indexed = sorted(
+        (int(match.group(1)), name)
+        for name in params
+        if (match := _ATTACHED.match(name)) is not None
+    )
+    for _, name in indexed:
+        yield name, params[name]
+    if "attached_media" in params:
+        try:
+            items = json.loads(params["attached_media"])
+        except ValueError:
+            items = [None]
+        for index, item in enumerate(items if isinstance(items, list) else [items]):
+            yield f"attached_media[{index}]", json.dumps(item)
+
+
+def _photo_media(photo: dict[str, Any]) -> dict[str, Any]:
+    return {"kind": "photo", "id": photo["id"], "file": photo["file"], "alt": photo["alt"]}
+
+
+def _live_posts(state: dict[str, Any]) -> list[dict[str, Any]]:
+    return [post for post in state.get("posts", []) if not post["deleted"]]
+
+
+def _find_post(state: dict[str, Any], node: str) -> dict[str, Any] | None:
+    return next((post for post in _live_posts(state) if post["id"] == node), None)
+
+
+def _post_fields(post: dict[str, Any]) -> dict[str, Any]:
+    values = {
+        "id": post["id"],
+        "message": post["message"],
+        "created_time": _graph_time(post["created_time"]),
+        "updated_time": _graph_time(post.get("updated_time", post["created_time"])),
+        "permalink_url": f"https://www.facebook.com/{post['id']}",
+    }
+    if not post["message"]:
+        del values["message"]  # Graph omits empty fields
+    return values
+
+
+def _object_fields(item: dict[str, Any]) -> dict[str, Any]:
+    values = {"id": item["id"], "created_time": _graph_time(item["created_time"])}
+    for name in ("title", "description", "alt_text_custom", "name"):
+        if name in item:
+            values[name] = item[name]
+    return values
+
+
+def _fields(params: dict[str, str], default: str) -> set[str]:
+    return {name.strip() for name in params.get("fields", default).split(",") if name.strip()}
+
+
+def _select(values: dict[str, Any], fields: set[str]) -> dict[str, Any]:
+    return {name: value for name, value in values.items() if name in fields}
+
+
+def _cursor(post: dict[str, Any]) -> str:
+    return base64.urlsafe_b64encode(str(post["id"]).encode()).decode().rstrip("=")
+
+
+def _after_index(posts: list[dict[str, Any]], after: str) -> int:
+    if not after:
+        return 0
+    for index, post in enumerate(posts):
+        if _cursor(post) == after:
+            return index + 1
+    return len(posts)
+
+
+def _int_or_none(value: str | None) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except ValueError:
+        return None
+
+
+def _image_format(path: Path) -> str:
+    try:
+        with Image.open(path) as image:
+            return str(image.format or "")
+    except (UnidentifiedImageError, OSError):
+        return ""
+
+
+def _graph_time(timestamp: int) -> str:
+    return datetime.fromtimestamp(timestamp, UTC).strftime("%Y-%m-%dT%H:%M:%S+0000")
+
+
+def _iso(timestamp: int) -> str:
+    return datetime.fromtimestamp(timestamp, UTC).isoformat()
+
+
+def _post_html(post: dict[str, Any], pages: dict[str, Any]) -> str:
+    page = pages.get(post["page_id"], {}).get("name", post["page_id"])
+    when = datetime.fromtimestamp(post["created_time"], UTC).strftime("%d.%m.%Y %H:%M")
+    parts = [
+        f'<article class="fb-post" id="fb-{html.escape(post["id"])}">',
+        f"<header><strong>{html.escape(page)}</strong> · <time>{when}</time></header>",
+    ]
+    if post["message"]:
+        text = html.escape(post["message"]).replace("\n", "<br>")
+        parts.append(f'<p class="fb-text">{text}</p>')
+    if post["link"]:
+        link = html.escape(post["link"])
+        parts.append(f'<a class="fb-link-card" href="{link}">{link}</a>')
+    photos = [m for m in post["media"] if m["kind"] == "photo"]
+    if photos:
+        images = "".join(
+            f'<img src="/files/{html.escape(m["file"])}" alt="{html.escape(m["alt"])}">'
+            for m in photos
+        )
+        parts.append(f'<div class="fb-photos fb-photos-{min(len(photos), 5)}">{images}</div>')
+    for media in post["media"]:
+        source = f"/files/{html.escape(media['file'])}"
+        if media["kind"] == "video" and media.get("format") == "gif":
+            parts.append(f'<img class="fb-gif" src="{source}" alt="GIF">')
+        elif media["kind"] == "video":
+            parts.append(f'<video class="fb-video" controls src="{source}"></video>')
+    parts.append("</article>")
+    return "".join(parts)
