@@ -1,0 +1,808 @@
+"""X (formerly Twitter): posts and threads on an account through API v2.
+
+Auth is either an OAuth 2.0 user access token (``Authorization: Bearer``) or, when
+``extra_token_envs`` names ``api_key``, ``api_secret`` and ``access_token_secret``, OAuth 1.0a
+user context with the access token in ``token_env`` [verified: X1 "Auth"]. OAuth 1.0a tokens do
+not expire, which suits CI; OAuth 2.0 user tokens last two hours.
+
+A long text arrives already split into ``post.parts`` (the renderer counts with
+``weighted_length`` below); the parts are chained as replies. Media go on the first part. X has
+no poll question field, so a poll goes on a single-part post without media with its question
+appended to the text when that still fits, and otherwise into an extra reply at the end of the
+thread whose text is the question. X has no idempotency field: ``key`` is not sent, and ``find``
+matches the first part's text instead.
+
+References in comments: X1 = shared/reference/networks-meta-x.md section 3, S# its sources.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import html
+import re
+import secrets
+import unicodedata
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, ClassVar
+from urllib.parse import quote
+
+import httpx
+
+from ..clock import Clock
+from ..errors import NetworkError, NotFound, RateLimited, Rejected, Transient
+from ..i18n import _
+from ..model import Account, Media, RemoteRef, RenderedPost
+from ..redact import Secret, redact
+from .base import (
+    CHUNK_SIZE,
+    UPLOAD_TIMEOUT,
+    AccountInfo,
+    Adapter,
+    Capabilities,
+    FindResult,
+    MediaRules,
+    RateLimiter,
+    Tokens,
+    json_body,
+)
+
+DEFAULT_API_BASE = "https://api.x.com"
+MB = 1024 * 1024
+TEXT_LIMIT = 280
+POLL_MINUTES = 1440
+ALT_TEXT_LIMIT = 1000
+#: STATUS checks of one upload before we give up on X's processing
+MAX_STATUS_CHECKS = 120
+#: how long to wait when a 429 carries no usable reset header
+DEFAULT_RATE_WAIT = 60.0
+#: a usage cap (monthly credits) lifts at the earliest next day [uncertain: X1 pricing]
+USAGE_CAP_WAIT = 24 * 3600.0
+FIND_WINDOW = 10
+OAUTH1_ROLES = ("api_key", "api_secret", "access_token_secret")
+
+# ---------------------------------------------------------------------------------------------
+# Weighted length (twitter-text v3) [verified: X1 "Limits", S13]
+
+#: code point ranges that weigh 1; everything else weighs 2
+_LIGHT_RANGES = ((0x0000, 0x10FF), (0x2000, 0x200D), (0x2010, 0x201F), (0x2032, 0x2037))
+URL_WEIGHT = 23
+EMOJI_WEIGHT = 2
+HEAVY_WEIGHT = 2
+INVALID_CHARS = frozenset("\ufffe\ufeff\uffff")
+
+#: ASCII country-code TLDs of twitter-text's validCCTLD [verified: S13]
+_CC_TLD_NAMES = """ac ad ae af ag ai al am an ao aq ar as at au aw ax az ba bb bd be bf bg bh bi bj
+    bl bm bn bo bq br bs bt bv bw by bz ca cc cd cf cg ch ci ck cl cm cn co cr cu cv cw cx cy cz
+    de dj dk dm do dz ec ee eg eh er es et eu fi fj fk fm fo fr ga gb gd ge gf gg gh gi gl gm gn
+    gp gq gr gs gt gu gw gy hk hm hn hr ht hu id ie il im in io iq ir is it je jm jo jp ke kg kh
+    ki km kn kp kr kw ky kz la lb lc li lk lr ls lt lu lv ly ma mc md me mf mg mh mk ml mm mn mo
+    mp mq mr ms mt mu mv mw mx my mz na nc ne nf ng ni nl no np nr nu nz om pa pe pf pg ph pk pl
+    pm pn pr ps pt pw py qa re ro rs ru rw sa sb sc sd se sg sh si sj sk sl sm sn so sr ss st su
+    sv sx sy sz tc td tf tg th tj tk tl tm tn to tp tr tt tv tw tz ua ug uk um us uy uz va vc ve
+    vg vi vn vu wf ws ye yt za zm zw"""
+#: the generic TLDs a Russian city's texts plausibly contain; twitter-text knows ~1,400, and a
+#: scheme-less domain on a TLD missing here counts by its characters [decided: approximation]
+_GENERIC_TLD_NAMES = """aero app art asia biz blog cafe center city click cloud club com coop
+    dev digital edu email expert express finance fun gallery games global gov group guide health
+    help info int jobs legal life link live media mil mobi moscow museum name net network news
+    one online org page photo photos plus press pro school science services shop site social
+    space store studio support team tech today top travel video website wiki work works world
+    xyz yandex zone"""
+_TLDS = frozenset(_CC_TLD_NAMES.split()) | frozenset(_GENERIC_TLD_NAMES.split())
+_TRAILING_PUNCTUATION = ".,:;!?'\")]}»…"
+_SCHEME_URL = re.compile(
+    r"https?://(?:[^\W_](?:[\w-]*[^\W_])?\.)+[^\W\d_]{2,}(?::\d{1,5})?(?:[/?#][^\s]*)?",
+    re.IGNORECASE,
+)
+# twitter-text refuses a scheme-less URL after these characters (validUrlPrecedingChars and
+# invalidUrlWithoutProtocolPrecedingChars) and takes only ASCII domains [verified: S13]
+_BARE_URL = re.compile(
+    r"(?<![A-Za-z0-9@$#＠＃.\-_/])"
+    r"((?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+([A-Za-z]{2,}))"
+    r"(?![0-9A-Za-z@+-])"
+    r"(?::\d{1,5})?(?:/[^\s]*)?"
+)
+_EMOJI_BASE = (
+    "[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u2300-\u23ff\u203c\u2049\u2122\u2139"
+    "\u2194-\u21aa\u3030\u303d\u3297\u3299]|[\u00a9\u00ae]\ufe0f"
+)
+_EMOJI_MODIFIERS = "(?:\ufe0f|[\U0001f3fb-\U0001f3ff]|\u20e3|[\U000e0020-\U000e007f])*"
+# an emoji sequence (flags, keycaps, ZWJ families, skin tones) weighs 2 as a whole; this is an
+# approximation of twitter-text's emoji regex [decided]
+_EMOJI = re.compile(
+    "[\U0001f1e6-\U0001f1ff]{2}"
+    "|[0-9#*]\ufe0f?\u20e3"
+    f"|(?:{_EMOJI_BASE}){_EMOJI_MODIFIERS}(?:\u200d(?:{_EMOJI_BASE}){_EMOJI_MODIFIERS})*"
+)
+
+
+def url_spans(text: str) -> list[tuple[int, int]]:
+    """Where ``text`` has URLs as X counts them: with a scheme, or bare ASCII domains."""
+    spans = [_trimmed(m.start(), m.group()) for m in _SCHEME_URL.finditer(text)]
+    for match in _BARE_URL.finditer(text):
+        if match.group(2).lower() not in _TLDS:
+            continue
+        span = _trimmed(match.start(), match.group())
+        if not any(start <= span[0] < end for start, end in spans):
+            spans.append(span)
+    return sorted(spans)
+
+
+def _trimmed(start: int, url: str) -> tuple[int, int]:
+    """A URL's span without the punctuation that ends the sentence around it."""
+    return start, start + len(url.rstrip(_TRAILING_PUNCTUATION))
+
+
+def weighted_length(text: str) -> int:
+    """The length X counts against its 280 limit (twitter-text v3).
+
+    NFC first; a code point in the light ranges weighs 1, any other 2; an emoji sequence weighs
+    2; every URL weighs 23 whatever its length [verified: X1 "Limits"].
+    """
+    normalized = unicodedata.normalize("NFC", text)
+    total = 0
+    position = 0
+    for start, end in url_spans(normalized):
+        total += _text_weight(normalized[position:start]) + URL_WEIGHT
+        position = end
+    return total + _text_weight(normalized[position:])
+
+
+def _text_weight(text: str) -> int:
+    total = 0
+    position = 0
+    for match in _EMOJI.finditer(text):
+        total += _chars_weight(text[position : match.start()]) + EMOJI_WEIGHT
+        position = match.end()
+    return total + _chars_weight(text[position:])
+
+
+def _chars_weight(text: str) -> int:
+    return sum(1 if _is_light(ord(char)) else HEAVY_WEIGHT for char in text)
+
+
+def _is_light(code: int) -> bool:
+    return any(low <= code <= high for low, high in _LIGHT_RANGES)
+
+
+def replace_urls(text: str, replacement: Callable[[str], str]) -> str:
+    """``text`` with each URL X would count replaced (X shows them as t.co links)."""
+    pieces: list[str] = []
+    position = 0
+    for start, end in url_spans(text):
+        pieces += [text[position:start], replacement(text[start:end])]
+        position = end
+    return "".join([*pieces, text[position:]])
+
+
+# ---------------------------------------------------------------------------------------------
+# OAuth 1.0a HMAC-SHA1 [verified: X1 "Auth"; S8 creating-a-signature]
+
+
+def percent_encode(value: str) -> str:
+    """RFC 3986 encoding as OAuth 1.0a wants it: only ``A-Za-z0-9-._~`` stay as they are."""
+    return quote(value, safe="-._~")
+
+
+def oauth1_signature(
+    method: str,
+    url: str,
+    params: Iterable[tuple[str, str]],
+    consumer_secret: str,
+    token_secret: str,
+) -> str:
+    """The base64 HMAC-SHA1 signature of a request.
+
+    ``url`` has no query; ``params`` are the query and form parameters plus every ``oauth_*``
+    one (JSON and multipart bodies are not signed).
+    """
+    pairs = sorted((percent_encode(k), percent_encode(v)) for k, v in params)
+    parameter_string = "&".join(f"{k}={v}" for k, v in pairs)
+    base = "&".join(
+        (method.upper(), percent_encode(url), percent_encode(parameter_string)),
+    )
+    key = f"{percent_encode(consumer_secret)}&{percent_encode(token_secret)}"
+    digest = hmac.new(key.encode(), base.encode(), hashlib.sha1).digest()
+    return base64.b64encode(digest).decode("ascii")
+
+
+@dataclass(frozen=True)
+class OAuth1Credentials:
+    """The four OAuth 1.0a secrets of one account (app key pair + the user's access token)."""
+
+    consumer_key: str
+    consumer_secret: str
+    token: str
+    token_secret: str
+
+
+def oauth1_header(
+    method: str,
+    url: str,
+    params: Iterable[tuple[str, str]],
+    credentials: OAuth1Credentials,
+    nonce: str,
+    timestamp: int,
+) -> str:
+    """The ``Authorization: OAuth ...`` value of one request."""
+    oauth = {
+        "oauth_consumer_key": credentials.consumer_key,
+        "oauth_nonce": nonce,
+        "oauth_signature_method": "HMAC-SHA1",
+        "oauth_timestamp": str(timestamp),
+        "oauth_token": credentials.token,
+        "oauth_version": "1.0",
+    }
+    oauth["oauth_signature"] = oauth1_signature(
+        method,
+        url,
+        [*params, *oauth.items()],
+        credentials.consumer_secret,
+        credentials.token_secret,
+    )
+    fields = ", ".join(
+        f'{percent_encode(k)}="{percent_encode(v)}"' for k, v in sorted(oauth.items())
+    )
+    return f"OAuth {fields}"
+
+
+def signature_base_url(url: httpx.URL) -> str:
+    """Scheme, host, non-default port and path: the URL OAuth 1.0a signs."""
+    port = f":{url.port}" if url.port not in (None, 80, 443) else ""
+    return f"{url.scheme.lower()}://{url.host.lower()}{port}{url.path}"
+
+
+class OAuth1Auth(httpx.Auth):
+    """Signs every request as it is sent, so a retried request gets a fresh nonce and time.
+
+    Only query parameters are signed: every body this adapter sends is JSON or multipart,
+    which OAuth 1.0a leaves out of the signature.
+    """
+
+    def __init__(
+        self,
+        credentials: Callable[[], OAuth1Credentials],
+        timestamp: Callable[[], int],
+        nonce: Callable[[], str],
+    ) -> None:
+        self.credentials = credentials
+        self.timestamp = timestamp
+        self.nonce = nonce
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers["Authorization"] = oauth1_header(
+            request.method,
+            signature_base_url(request.url),
+            request.url.params.multi_items(),
+            self.credentials(),
+            self.nonce(),
+            self.timestamp(),
+        )
+        yield request
+
+
+class BearerAuth(httpx.Auth):
+    """OAuth 2.0 user context: the access token as a bearer token."""
+
+    def __init__(self, token: Secret) -> None:
+        self.token = token
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        request.headers["Authorization"] = f"Bearer {self.token.reveal()}"
+        yield request
+
+
+def new_nonce() -> str:
+    return secrets.token_hex(16)
+
+
+# ---------------------------------------------------------------------------------------------
+# Threads
+
+
+@dataclass(frozen=True)
+class ThreadItem:
+    """One post of a thread as it will be sent: its text and what it carries."""
+
+    text: str
+    media: bool = False
+    poll: bool = False
+
+
+def thread_items(post: RenderedPost) -> list[ThreadItem]:
+    """The posts that make ``post`` on X, in order (see the module docstring for polls)."""
+    items = [ThreadItem(text) for text in post.parts or ("",)]
+    if post.media:
+        items[0] = ThreadItem(items[0].text, media=True)
+    if post.poll is None:
+        return items
+    question = post.poll.question.strip()
+    first = items[0].text
+    joined = f"{first}\n\n{question}".strip() if question not in first else first
+    if len(items) == 1 and not post.media and weighted_length(joined) <= TEXT_LIMIT:
+        return [ThreadItem(joined, poll=True)]
+    return [*items, ThreadItem(question, poll=True)]
+
+
+def comparable_text(text: str) -> str:
+    """Text as ``find`` compares it: X HTML-escapes text, turns URLs into t.co links and adds a
+    link to attached media, so entities are undone and links dropped."""
+    plain = unicodedata.normalize("NFC", html.unescape(text))
+    return " ".join(replace_urls(plain, lambda url: " ").split())
+
+
+# ---------------------------------------------------------------------------------------------
+# The adapter
+
+_AUTH_KINDS = frozenset(
+    {
+        "client-forbidden",
+        "not-authorized-for-resource",
+        "oauth1-permissions",
+        "unsupported-authentication",
+    }
+)
+_RATE_KINDS = frozenset({"rate-limit-exceeded", "usage-capped"})
+#: v1.1 error codes [verified: X1 "Errors"; S12]
+_V1_AUTH = frozenset({32, 64, 89, 135, 215, 220, 226, 326})
+_V1_RATE = frozenset({88, 185})
+_V1_NOT_FOUND = frozenset({8, 34, 144})
+_V1_TRANSIENT = frozenset({130, 131})
+_V1_DUPLICATE = 187
+_RATE_HEADER_FAMILIES = ("x-rate-limit", "x-user-limit-24hour", "x-app-limit-24hour")
+_MIME = {
+    "JPEG": "image/jpeg",
+    "PNG": "image/png",
+    "GIF": "image/gif",
+    "WEBP": "image/webp",
+    ".mp4": "video/mp4",
+    ".m4v": "video/mp4",
+    ".mov": "video/quicktime",
+}
+
+
+class XAdapter(Adapter):
+    """An X account: posts and threads with photos, a video or GIF, or a poll."""
+
+    name = "x"
+    title = "X (бывший Twitter)"
+    base_urls: ClassVar[tuple[str, ...]] = (DEFAULT_API_BASE,)
+    capabilities = Capabilities(
+        text_format="plain",
+        mixed_media=False,  # up to 4 photos, or one video or GIF [verified: S8]
+        text_limit=TEXT_LIMIT,  # non-Premium accounts [verified: X1 "Limits"]
+        length_unit="x_weighted",
+        thread=True,
+        media={
+            # [verified: X1 "Limits", S8 best practices]
+            "photo": MediaRules(
+                max_bytes=5 * MB, formats=frozenset({"JPEG", "PNG", "GIF", "WEBP"})
+            ),
+            "animation": MediaRules(max_bytes=15 * MB, formats=frozenset({"GIF"})),
+            # MP4 only; aspect 1:3–3:1 (the 1280×1024 size is advice, not enforced here)
+            "video": MediaRules(max_bytes=512 * MB, formats=frozenset({"MP4"}), max_aspect=3.0),
+        },
+        # up to 4 photos OR one video/GIF per post; a mix is refused before anything is sent
+        max_media=4,
+        polls=True,
+        poll_max_options=4,
+        poll_option_limit=25,
+        # the question is post text (X polls have none of their own)
+        poll_question_limit=TEXT_LIMIT,
+        # editing needs X Premium [verified: X1 "Edit / delete"]: delete and repost instead
+        can_edit=False,
+        can_delete=True,
+        silent=False,
+        link_preview=False,
+        # replies are read with search/recent (7 days); hiding replies works on every tier;
+        # others' replies cannot be deleted; block is Enterprise-only (mute exists)
+        comments=True,
+        delete_comment=False,
+        hide_comment=True,
+        ban=False,
+        # PUT /2/users/me and /profile_image [uncertain: X1 "Account profile"]; no banner
+        profile=frozenset({"description", "title", "website", "avatar"}),
+        # 100 posts / 15 min per user [verified: X1]; one call a second stays far below
+        requests_per_second=1.0,
+        can_find=True,
+    )
+    token_help = (
+        "In the X Developer Console create an app with 'Read and write' permissions. Simplest "
+        "for CI: generate its API key and secret and the account's OAuth 1.0a access token and "
+        "secret (they do not expire); put the access token into token_env and name the other "
+        "three in extra_token_envs as api_key, api_secret and access_token_secret. "
+        "Alternatively put an OAuth 2.0 user access token (Authorization Code with PKCE, "
+        "scopes tweet.read tweet.write users.read media.write) into token_env; it expires "
+        "after two hours."
+    )
+
+    def __init__(
+        self,
+        account: Account,
+        tokens: Tokens,
+        http: httpx.Client,
+        limiter: RateLimiter | None = None,
+        clock: Clock | None = None,
+    ) -> None:
+        super().__init__(account, tokens, http, limiter, clock)
+        #: source of OAuth 1.0a nonces; tests replace it to get fixed signatures
+        self.nonce: Callable[[], str] = new_nonce
+
+    @property
+    def api_base(self) -> str:
+        return str(self.account.settings.get("api_base", DEFAULT_API_BASE)).rstrip("/")
+
+    @property
+    def handle(self) -> str:
+        return str(self.account.settings.get("handle") or "i").lstrip("@")
+
+    @property
+    def uses_oauth1(self) -> bool:
+        """OAuth 1.0a when the account names all three extra secrets."""
+        return all(role in self.account.extra_token_envs for role in OAUTH1_ROLES)
+
+    # -- the one place that knows X's errors ----------------------------------------------
+
+    def _unwrap(self, response: httpx.Response, op: str) -> Any:
+        status = response.status_code
+        if status < 300:
+            return self._success(response, op)
+        body = _json_or_none(response)
+        kind = _problem_kind(body)
+        code = _v1_code(body)
+        detail = redact(f"HTTP {status}: {_describe_problem(body) or response.text[:200]}")
+        if status == 429 or kind in _RATE_KINDS or code in _V1_RATE:
+            raise RateLimited(self.name, op, detail, self._rate_wait(response, kind))
+        if status >= 500 or code in _V1_TRANSIENT:
+            raise Transient(self.name, op, detail)
+        if status == 401 or kind in _AUTH_KINDS or code in _V1_AUTH:
+            raise self.auth_error(op, detail)
+        if status == 404 or kind == "resource-not-found" or code in _V1_NOT_FOUND:
+            raise NotFound(self.name, op, detail)
+        if "duplicate" in detail.lower() or code == _V1_DUPLICATE:
+            raise Rejected(self.name, op, detail, _hint_duplicate())
+        raise Rejected(self.name, op, detail)
+
+    def _success(self, response: httpx.Response, op: str) -> Any:
+        """The body of a 2xx; a 200 that carries only ``errors`` is mapped like a failure."""
+        if response.status_code == 204 or not response.content:
+            return {}
+        body = json_body(response, self.name, op)
+        if isinstance(body, dict) and "data" not in body and body.get("errors"):
+            error = body["errors"][0]
+            detail = redact(_describe_problem(error))
+            if _problem_kind(error) == "resource-not-found":
+                raise NotFound(self.name, op, detail)
+            raise Rejected(self.name, op, detail)
+        return body
+
+    def _rate_wait(self, response: httpx.Response, kind: str) -> float:
+        """Seconds until X lifts the limit, read from whichever reset header is exhausted."""
+        now = self.clock.now().timestamp()
+        resets = [_header_number(response, f"{family}-reset") for family in _RATE_HEADER_FAMILIES]
+        exhausted = [
+            reset
+            for family, reset in zip(_RATE_HEADER_FAMILIES, resets, strict=True)
+            if reset is not None and _header_number(response, f"{family}-remaining") == 0
+        ]
+        candidates = exhausted or [r for r in resets[:1] if r is not None]
+        if candidates:
+            return max(1.0, max(candidates) - now)
+        return USAGE_CAP_WAIT if kind == "usage-capped" else DEFAULT_RATE_WAIT
+
+    # -- calls ----------------------------------------------------------------------------
+
+    def _auth(self) -> httpx.Auth:
+        if not self.uses_oauth1:
+            return BearerAuth(self.tokens.main)
+        return OAuth1Auth(
+            self._oauth1_credentials,
+            lambda: int(self.clock.now().timestamp()),
+            self.nonce,
+        )
+
+    def _oauth1_credentials(self) -> OAuth1Credentials:
+        return OAuth1Credentials(
+            consumer_key=self.tokens.get("api_key").reveal(),
+            consumer_secret=self.tokens.get("api_secret").reveal(),
+            token=self.tokens.main.reveal(),
+            token_secret=self.tokens.get("access_token_secret").reveal(),
+        )
+
+    def _call(self, method: str, path: str, op: str, **kwargs: Any) -> dict[str, Any]:
+        answer = self.api.call(method, self.api_base + path, op, auth=self._auth(), **kwargs)
+        if not isinstance(answer, dict):
+            raise Transient(self.name, op, f"unexpected answer of type {type(answer).__name__}")
+        return answer
+
+    # -- the adapter interface ------------------------------------------------------------
+
+    def verify(self) -> AccountInfo:
+        """``GET /2/users/me``: the token works and names its user."""
+        user = _data(self._call("GET", "/2/users/me", "verify"))
+        username = str(user.get("username", ""))
+        url = f"https://x.com/{username}" if username else ""
+        return AccountInfo(self.name, str(user.get("name", "")), str(user.get("id", "")), url)
+
+    def publish(self, post: RenderedPost, key: str) -> RemoteRef:
+        """Upload the media, then post the thread part by part; undo a half-posted thread."""
+        _check_media_mix(post.media, self.name)
+        media_ids = [self._upload(media) for media in post.media]
+        posted: list[str] = []
+        try:
+            for item in thread_items(post):
+                reply_to = posted[-1] if posted else None
+                body = self._tweet_body(item, post, media_ids, reply_to)
+                posted.append(self._create(body))
+        except NetworkError as exc:
+            self._undo(posted, exc)
+            raise
+        return self._ref(posted, self.clock.now())
+
+    def update(self, ref: RemoteRef, post: RenderedPost) -> RemoteRef:
+        """X edits need Premium, so the planner never calls this (``can_edit`` is False)."""
+        raise Rejected(self.name, "update", "posts cannot be edited without X Premium")
+
+    def delete(self, ref: RemoteRef) -> None:
+        """Delete every part, the last reply first; a part already gone is fine."""
+        for tweet_id in reversed(ref.parts or (ref.remote_id,)):
+            try:
+                self._call("DELETE", f"/2/tweets/{tweet_id}", "delete")
+            except NotFound:
+                continue
+
+    def find(self, key: str, post: RenderedPost) -> RemoteRef | FindResult:
+        """Look for the first part's text among the account's latest posts.
+
+        A thread found with fewer parts than it should have was cut short by the crash: its
+        parts are deleted and the post reported absent, so it is published again whole.
+        """
+        items = thread_items(post)
+        wanted = comparable_text(items[0].text)
+        if not wanted:
+            return FindResult.UNKNOWN  # a media-only post has no text to recognise
+        tweets = self._timeline(max(FIND_WINDOW, 2 * len(items)))
+        root = next(
+            (t for t in tweets if _is_root(t) and comparable_text(t.get("text", "")) == wanted),
+            None,
+        )
+        if root is None:
+            return FindResult.ABSENT
+        parts = sorted(
+            (str(t["id"]) for t in tweets if t.get("conversation_id") == root["id"]), key=int
+        )
+        if len(parts) < len(items):
+            self._delete_quietly(parts)
+            return FindResult.ABSENT
+        return self._ref(parts, _parse_time(root.get("created_at")))
+
+    # -- publishing steps -----------------------------------------------------------------
+
+    def _tweet_body(
+        self, item: ThreadItem, post: RenderedPost, media_ids: list[str], reply_to: str | None
+    ) -> dict[str, Any]:
+        body: dict[str, Any] = {"text": item.text}
+        if item.media and media_ids:
+            body["media"] = {"media_ids": media_ids}
+        if item.poll and post.poll is not None:
+            minutes = int(post.options.get("poll_minutes", POLL_MINUTES))
+            body["poll"] = {"options": list(post.poll.options), "duration_minutes": minutes}
+        if reply_to is not None:
+            body["reply"] = {"in_reply_to_tweet_id": reply_to}
+        return body
+
+    def _create(self, body: dict[str, Any]) -> str:
+        """``POST /2/tweets`` → 201 ``{"data": {"id", "text"}}`` [verified: X1 "Publish"]."""
+        answer = self._call("POST", "/2/tweets", "publish", creates=True, json=body)
+        return str(_data(answer)["id"])
+
+    def _undo(self, posted: list[str], exc: NetworkError) -> None:
+        """Best-effort removal of the parts already posted before ``exc``.
+
+        When the failed call's answer was lost, the part may exist although we never saw its
+        id: the thread's conversation is read back so that part goes too.
+        """
+        if exc.uncertain and posted:
+            posted = self._conversation(posted[0]) or posted
+        self._delete_quietly(posted)
+
+    def _conversation(self, root_id: str) -> list[str]:
+        try:
+            tweets = self._timeline(FIND_WINDOW)
+        except NetworkError:
+            return []
+        return sorted(
+            (str(t["id"]) for t in tweets if t.get("conversation_id") == root_id), key=int
+        )
+
+    def _delete_quietly(self, tweet_ids: list[str]) -> None:
+        for tweet_id in reversed(tweet_ids):
+            try:
+                self._call("DELETE", f"/2/tweets/{tweet_id}", "delete")
+            except NetworkError:
+                continue
+
+    def _timeline(self, count: int) -> list[dict[str, Any]]:
+        """The account's latest posts, replies included, newest first."""
+        params = {
+            "max_results": min(100, count),
+            "tweet.fields": "conversation_id,created_at",
+        }
+        path = f"/2/users/{self.account.account_id}/tweets"
+        answer = self._call("GET", path, "find", params=params)
+        tweets = answer.get("data") or []
+        return [t for t in tweets if isinstance(t, dict) and "id" in t]
+
+    def _ref(self, parts: list[str], at: datetime | None) -> RemoteRef:
+        root = parts[0]
+        url = f"https://x.com/{self.handle}/status/{root}"
+        return RemoteRef(self.name, root, url, tuple(parts), at)
+
+    # -- media ----------------------------------------------------------------------------
+
+    def _upload(self, media: Media) -> str:
+        """Upload one file; return its media id once X has processed it."""
+        if media.kind == "photo":
+            media_id, processing = self._upload_simple(media)
+        else:
+            media_id, processing = self._upload_chunked(media)
+        if processing:
+            self._await_processing(media_id, processing)
+        if media.alt:
+            self._set_alt_text(media_id, media.alt)
+        return media_id
+
+    def _upload_simple(self, media: Media) -> tuple[str, Mapping[str, Any] | None]:
+        """``POST /2/media/upload`` multipart ``media`` + ``media_category`` (images)."""
+        with open(media.path, "rb") as handle:
+            files = {"media": (media.path.name, handle, _mime(media))}
+            answer = self._call(
+                "POST",
+                "/2/media/upload",
+                "upload",
+                files=files,
+                data={"media_category": "tweet_image"},
+                timeout=UPLOAD_TIMEOUT,
+            )
+        data = _data(answer)
+        return str(data["id"]), data.get("processing_info")
+
+    def _upload_chunked(self, media: Media) -> tuple[str, Mapping[str, Any] | None]:
+        """initialize → append (≤ ``CHUNK_SIZE`` each, read from disk) → finalize."""
+        size = media.path.stat().st_size
+        category = "tweet_gif" if media.kind == "animation" else "tweet_video"
+        init = {"media_type": _mime(media), "total_bytes": size, "media_category": category}
+        answer = self._call("POST", "/2/media/upload/initialize", "upload", json=init)
+        media_id = str(_data(answer)["id"])
+        for index, chunk in enumerate(_chunks(media)):
+            self._call(
+                "POST",
+                f"/2/media/upload/{media_id}/append",
+                "upload",
+                files={"media": ("chunk", chunk, "application/octet-stream")},
+                data={"segment_index": str(index)},
+                timeout=UPLOAD_TIMEOUT,
+            )
+        final = _data(self._call("POST", f"/2/media/upload/{media_id}/finalize", "upload"))
+        return media_id, final.get("processing_info")
+
+    def _await_processing(self, media_id: str, processing: Mapping[str, Any]) -> None:
+        """Poll ``command=STATUS`` until ``succeeded``, sleeping ``check_after_secs``."""
+        for _check in range(MAX_STATUS_CHECKS):
+            state = str(processing.get("state", "succeeded"))
+            if state == "succeeded":
+                return
+            if state == "failed":
+                error = processing.get("error") or {}
+                reason = error.get("message", "") if isinstance(error, dict) else ""
+                raise Rejected(self.name, "upload", redact(f"X could not process media: {reason}"))
+            self.clock.sleep(float(processing.get("check_after_secs", 1)))
+            params = {"command": "STATUS", "media_id": media_id}
+            answer = self._call("GET", "/2/media/upload", "upload", params=params)
+            processing = _data(answer).get("processing_info") or {"state": "succeeded"}
+        raise Transient(self.name, "upload", f"media {media_id} still processing")
+
+    def _set_alt_text(self, media_id: str, alt: str) -> None:
+        body = {"id": media_id, "metadata": {"alt_text": {"text": alt[:ALT_TEXT_LIMIT]}}}
+        self._call("POST", "/2/media/metadata", "upload", json=body)
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers
+
+
+def _check_media_mix(media: tuple[Media, ...], network: str) -> None:
+    """X takes 1–4 photos or one video or GIF per post [verified: X1 "Publish"]."""
+    moving = [m for m in media if m.kind != "photo"]
+    if len(media) > 4 or (moving and len(media) > 1):
+        detail = f"{len(media)} media files ({len(moving)} video/GIF) in one post"
+        hint = _("X allows up to 4 photos, or one video or GIF, per post.")
+        raise Rejected(network, "publish", detail, hint)
+
+
+def _chunks(media: Media) -> Iterator[bytes]:
+    with open(media.path, "rb") as handle:
+        while chunk := handle.read(CHUNK_SIZE):
+            yield chunk
+
+
+def _mime(media: Media) -> str:
+    if media.image_format in _MIME:
+        return _MIME[media.image_format]
+    return _MIME.get(media.path.suffix.lower(), "video/mp4")
+
+
+def _data(answer: Mapping[str, Any]) -> Mapping[str, Any]:
+    data = answer.get("data")
+    return data if isinstance(data, Mapping) else {}
+
+
+def _json_or_none(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+def _problem_kind(body: Any) -> str:
+    """``invalid-request`` from ``https://api.(x|twitter).com/2/problems/invalid-request``."""
+    if not isinstance(body, Mapping):
+        return ""
+    problem_type = str(body.get("type", ""))
+    if "/problems/" not in problem_type:
+        errors = body.get("errors")
+        if isinstance(errors, list) and errors and isinstance(errors[0], Mapping):
+            problem_type = str(errors[0].get("type", ""))
+    return problem_type.rsplit("/problems/", 1)[1] if "/problems/" in problem_type else ""
+
+
+def _v1_code(body: Any) -> int | None:
+    """The code of a v1.1-shaped error ``{"errors": [{"code": 88, "message"}]}``."""
+    if not isinstance(body, Mapping):
+        return None
+    errors = body.get("errors")
+    if isinstance(errors, list) and errors and isinstance(errors[0], Mapping):
+        code = errors[0].get("code")
+        return code if isinstance(code, int) else None
+    return None
+
+
+def _describe_problem(body: Any) -> str:
+    """Title, detail and the first nested message of a problem or v1.1 error body."""
+    if not isinstance(body, Mapping):
+        return ""
+    pieces = [str(body[k]) for k in ("title", "detail", "message") if body.get(k)]
+    errors = body.get("errors")
+    if isinstance(errors, list) and errors and isinstance(errors[0], Mapping):
+        nested = errors[0].get("message") or errors[0].get("detail")
+        if nested:
+            pieces.append(str(nested))
+    return ": ".join(pieces)
+
+
+def _header_number(response: httpx.Response, name: str) -> float | None:
+    try:
+        return float(response.headers[name])
+    except (KeyError, ValueError):
+        return None
+
+
+def _is_root(tweet: Mapping[str, Any]) -> bool:
+    return bool(tweet.get("conversation_id", tweet.get("id")) == tweet.get("id"))
+
+
+def _parse_time(value: object) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        return None
+
+
+def _hint_duplicate() -> str:
+    return _("X refuses a text identical to a recent post of this account: change the text.")

@@ -1,0 +1,909 @@
+"""An emulator of X API v2: posts and threads, media uploads, limits and X's error shapes.
+
+It answers at ``api.x.com`` and the old ``api.twitter.com``. Bodies are JSON; errors are
+problem objects whose ``type`` carries the ``api.twitter.com/2/problems/…`` prefix real
+responses use, and an unknown path gets the v1.1 shape ``{"errors": [{"code": 34}]}``. Every
+answer carries the ``x-rate-limit-*`` headers of its 15-minute window; posting adds the
+``x-app-limit-24hour-*`` and ``x-user-limit-24hour-*`` ones [verified: X1 "Errors & rate limits"].
+
+The sandbox has one account, ``@sandbox_city``, behind every token that is not revoked (OAuth 2.0
+bearer or OAuth 1.0a; signatures are not checked, as the sandbox does not know the secrets, but
+their fields, timestamp and nonce are). It answers to any user id in a path: the account is
+"created on first use" under the id the configuration gives it.
+
+Like X, responses show text HTML-escaped with URLs as ``t.co`` links and a link to attached
+media at the end; the state keeps what was sent.
+
+References in comments: X1 = shared/reference/networks-meta-x.md section 3.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import io
+import json
+import re
+import shutil
+from collections.abc import Mapping, Sequence
+from typing import Any, ClassVar
+from urllib.parse import unquote
+
+from werkzeug.datastructures import FileStorage
+from werkzeug.routing import Rule
+from werkzeug.wrappers import Request, Response
+
+from ..networks.x import INVALID_CHARS, TEXT_LIMIT, replace_urls, weighted_length
+from .core import Emulator, next_id
+
+NETWORK = "x"
+PROBLEMS = "https://api.twitter.com/2/problems/"
+MB = 1024 * 1024
+WINDOW = 15 * 60
+DAY = 24 * 3600
+#: requests per 15 minutes per user [verified: X1 "Errors & rate limits"; the timeline and
+#: metadata numbers are not listed there: uncertain]
+LIMITS: dict[str, int] = {
+    "tweets_create": 100,
+    "tweets_delete": 50,
+    "users_me": 75,
+    "user_tweets": 900,
+    "media_upload": 500,
+    "media_chunked": 1875,
+    "media_status": 1000,
+    "media_metadata": 500,
+}
+#: posts per 24 hours per app [verified: X1]; the per-user daily cap is not documented for
+#: pay-per-use, so it is the same number [uncertain]
+DAILY_POSTS_APP = 10_000
+DAILY_POSTS_USER = 10_000
+#: how far ahead an injected 429 says the window resets (a real window ends within 15 min)
+FAULT_RESET_SECS = 5
+OAUTH_SKEW_SECS = 300
+MEDIA_TTL_SECS = DAY
+MAX_SEGMENT_BYTES = 5 * MB
+MAX_SEGMENTS = 1000
+ALT_TEXT_LIMIT = 1000
+POLL_OPTION_LIMIT = 25
+POLL_MINUTES = (5, 10080)
+#: categories and their size limit and accepted types [verified: X1 "Limits"]
+CATEGORIES: dict[str, tuple[int, frozenset[str]]] = {
+    "tweet_image": (5 * MB, frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})),
+    "tweet_gif": (15 * MB, frozenset({"image/gif"})),
+    "tweet_video": (512 * MB, frozenset({"video/mp4", "video/quicktime"})),
+}
+_SUFFIX = {
+    "image/jpeg": ".jpg",
+    "image/png": ".png",
+    "image/gif": ".gif",
+    "image/webp": ".webp",
+    "video/mp4": ".mp4",
+    "video/quicktime": ".mov",
+}
+_KEY_PREFIX = {"tweet_image": "3", "tweet_gif": "16", "tweet_video": "7"}
+_MEDIA_TYPE = {"tweet_image": "photo", "tweet_gif": "animated_gif", "tweet_video": "video"}
+#: STATUS calls move a video through these states [verified: X1 "Publish"]
+_PROCESSING = ("pending", "in_progress", "succeeded")
+_OAUTH_FIELDS = (
+    "oauth_consumer_key",
+    "oauth_nonce",
+    "oauth_signature",
+    "oauth_signature_method",
+    "oauth_timestamp",
+    "oauth_token",
+)
+_OAUTH_PARAM = re.compile(r'(\w+)="([^"]*)"')
+_RATE_HEADERS = "x.sandbox.rate_headers"
+_DEFAULT_FIELDS = ("id", "text", "edit_history_tweet_ids")
+_OPTIONAL_FIELDS = frozenset(
+    {"author_id", "conversation_id", "created_at", "in_reply_to_user_id", "referenced_tweets"}
+)
+
+
+class _Reply(Exception):
+    """Stops a handler with the answer X would give (an error, mostly)."""
+
+    def __init__(self, response: Response) -> None:
+        super().__init__(response.status_code)
+        self.response = response
+
+
+class XEmulator(Emulator):
+    """X API v2 for one account: posts, threads, deletes, the timeline and media uploads."""
+
+    network: ClassVar[str] = NETWORK
+    hosts: ClassVar[tuple[str, ...]] = ("api.x.com", "api.twitter.com")
+    rules: ClassVar[list[Rule]] = [
+        Rule("/2/tweets", methods=["POST"], endpoint="create_tweet"),
+        Rule("/2/tweets/<tweet_id>", methods=["DELETE"], endpoint="delete_tweet"),
+        Rule("/2/users/me", methods=["GET"], endpoint="users_me"),
+        Rule("/2/users/<user_id>/tweets", methods=["GET"], endpoint="user_tweets"),
+        Rule("/2/media/upload", methods=["POST"], endpoint="media_upload"),
+        Rule("/2/media/upload", methods=["GET"], endpoint="media_status"),
+        Rule("/2/media/upload/initialize", methods=["POST"], endpoint="media_initialize"),
+        Rule("/2/media/upload/<media_id>/append", methods=["POST"], endpoint="media_append"),
+        Rule("/2/media/upload/<media_id>/finalize", methods=["POST"], endpoint="media_finalize"),
+        Rule("/2/media/metadata", methods=["POST"], endpoint="media_metadata"),
+    ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._nonces: set[str] = set()
+
+    def __call__(self, request: Request) -> Response:
+        try:
+            response = super().__call__(request)
+        except _Reply as reply:
+            response = reply.response
+        for name, value in request.environ.get(_RATE_HEADERS, {}).items():
+            response.headers[name] = value
+        return response
+
+    def not_found(self, request: Request) -> Response:
+        # unknown routes answer in the v1.1 shape [verified: X1 "Errors"]
+        body = {"errors": [{"message": "Sorry, that page does not exist", "code": 34}]}
+        return self.json(body, 404)
+
+    def fault_response(self, kind: str) -> Response:
+        if kind == "rate429":
+            reset = self.now() + FAULT_RESET_SECS
+            headers = {
+                "x-rate-limit-limit": str(LIMITS["tweets_create"]),
+                "x-rate-limit-remaining": "0",
+                "x-rate-limit-reset": str(reset),
+            }
+            return _problem(429, "Too Many Requests", "Too Many Requests", headers=headers)
+        return _problem(503, "Service Unavailable", "Service Unavailable")
+
+    # -- posts ----------------------------------------------------------------------------
+
+    def on_create_tweet(self, request: Request) -> Response:
+        """``POST /2/tweets`` [verified: X1 "Publish"]."""
+        me = self._begin(request, "tweets_create", daily=True)
+        body = _json_object(request)
+        with self.store.transaction(NETWORK) as state:
+            tweet = self._new_tweet(state, me, body)
+            state.setdefault("tweets", {})[tweet["id"]] = tweet
+            shown = {
+                "id": tweet["id"],
+                "text": _shown_text(tweet),
+                "edit_history_tweet_ids": [tweet["id"]],
+            }
+        return self.json({"data": shown}, 201)
+
+    def _new_tweet(
+        self, state: dict[str, Any], me: Mapping[str, Any], body: Mapping[str, Any]
+    ) -> dict[str, Any]:
+        text = body.get("text", "")
+        if not isinstance(text, str):
+            raise _Reply(_invalid("$.text", text, "$.text: string expected"))
+        media_ids = _media_ids(body)
+        poll = _poll(body)
+        _check_exclusive(body)
+        if not text and not media_ids and poll is None:
+            raise _Reply(_invalid("$.text", "", "$.text: required without media or poll"))
+        _check_text(text)
+        self._check_duplicate(state, me, text)
+        media = self._attachable(state, me, media_ids)
+        parent = self._reply_parent(state, body)
+        tweet_id = str(next_id(state, "next_tweet", start=1_870_000_000_000_000_001))
+        return {
+            "id": tweet_id,
+            "text": text,
+            "author_id": me["id"],
+            "created_at": self._timestamp(),
+            "conversation_id": parent["conversation_id"] if parent else tweet_id,
+            "in_reply_to": parent["id"] if parent else None,
+            "in_reply_to_user_id": parent["author_id"] if parent else None,
+            "media": media,
+            "poll": poll,
+            "deleted": False,
+        }
+
+    def _check_duplicate(self, state: dict[str, Any], me: Mapping[str, Any], text: str) -> None:
+        """The same text twice from one account is refused [verified: X1 "Publish", S10]."""
+        if not text:
+            return
+        for tweet in _live(state):
+            if tweet["author_id"] == me["id"] and tweet["text"] == text:
+                detail = "You are not allowed to create a Tweet with duplicate content."
+                raise _Reply(_problem(403, "Forbidden", detail))
+
+    def _attachable(
+        self, state: dict[str, Any], me: Mapping[str, Any], media_ids: list[str]
+    ) -> list[str]:
+        """Check media ids: ours, processed, not expired; 1–4 photos or one video/GIF."""
+        records = state.get("media", {})
+        kinds = []
+        for media_id in media_ids:
+            record = records.get(media_id)
+            usable = (
+                record is not None
+                and record["owner"] == me["id"]
+                and record["state"] == "succeeded"
+                and record["expires"] > self.now()
+            )
+            if not usable:
+                message = f"$.media.media_ids: media {media_id} is unknown, expired or unprocessed"
+                raise _Reply(_invalid("$.media.media_ids", media_id, message))
+            kinds.append(record["category"])
+        moving = [k for k in kinds if k != "tweet_image"]
+        if moving and len(kinds) > 1:
+            message = "$.media.media_ids: a video or GIF must be the only media of a post"
+            raise _Reply(_invalid("$.media.media_ids", ",".join(media_ids), message))
+        return media_ids
+
+    def _reply_parent(
+        self, state: dict[str, Any], body: Mapping[str, Any]
+    ) -> Mapping[str, Any] | None:
+        reply = body.get("reply")
+        if reply is None:
+            return None
+        target = reply.get("in_reply_to_tweet_id") if isinstance(reply, Mapping) else None
+        if not isinstance(target, str) or not target.isdigit():
+            message = "$.reply.in_reply_to_tweet_id: is missing but it is required"
+            raise _Reply(_invalid("$.reply", json.dumps(reply), message))
+        parent = state.get("tweets", {}).get(target)
+        if parent is None or parent["deleted"]:
+            # [verified: S10 node-twitter-api-v2 #366, v1.1 code 385]
+            detail = "You attempted to reply to a Tweet that is deleted or not visible to you."
+            raise _Reply(_problem(403, "Forbidden", detail))
+        parent_view: Mapping[str, Any] = parent
+        return parent_view
+
+    def on_delete_tweet(self, request: Request, tweet_id: str) -> Response:
+        """``DELETE /2/tweets/{id}`` → ``{"data": {"deleted": true}}`` [verified: X1]."""
+        me = self._begin(request, "tweets_delete")
+        with self.store.transaction(NETWORK) as state:
+            tweet = state.get("tweets", {}).get(tweet_id)
+            if tweet is None or tweet["deleted"]:
+                raise _Reply(_not_found("tweet", "id", tweet_id))
+            if tweet["author_id"] != me["id"]:
+                detail = "You are not authorized to delete this Tweet."
+                raise _Reply(_problem(403, "Forbidden", detail, "not-authorized-for-resource"))
+            tweet["deleted"] = True
+        return self.json({"data": {"deleted": True}})
+
+    # -- users ----------------------------------------------------------------------------
+
+    def on_users_me(self, request: Request) -> Response:
+        me = self._begin(request, "users_me")
+        return self.json({"data": {k: me[k] for k in ("id", "name", "username")}})
+
+    def on_user_tweets(self, request: Request, user_id: str) -> Response:
+        """``GET /2/users/{id}/tweets``: the account's posts, newest first, replies included."""
+        me = self._begin(request, "user_tweets")
+        count = _int_param(request, "max_results", 10, (5, 100))
+        offset = _pagination_offset(request)
+        fields = _requested_fields(request)
+        state = self.store.read(NETWORK)
+        tweets = sorted(
+            (t for t in _live(state) if t["author_id"] == me["id"]),
+            key=lambda t: int(t["id"]),
+            reverse=True,
+        )
+        if "replies" in request.args.get("exclude", "").split(","):
+            tweets = [t for t in tweets if t["in_reply_to"] is None]
+        page = tweets[offset : offset + count]
+        return self.json(_timeline_page(page, fields, offset + count < len(tweets), offset + count))
+
+    # -- media ----------------------------------------------------------------------------
+
+    def on_media_upload(self, request: Request) -> Response:
+        """``POST /2/media/upload``: a one-shot image upload, or the older ``command=`` form."""
+        command = request.values.get("command", "").upper()
+        if command == "INIT":
+            return self.on_media_initialize(request)
+        if command == "APPEND":
+            return self.on_media_append(request, request.values.get("media_id", ""))
+        if command == "FINALIZE":
+            return self.on_media_finalize(request, request.values.get("media_id", ""))
+        if command:
+            raise _Reply(_invalid("command", command, "command: INIT, APPEND or FINALIZE"))
+        return self._simple_upload(request)
+
+    def _simple_upload(self, request: Request) -> Response:
+        """Multipart ``media`` or JSON base64 ``media``, with ``media_category``."""
+        me = self._begin(request, "media_upload")
+        payload = request.get_json(silent=True) if request.is_json else None
+        fields: Mapping[str, Any] = payload if isinstance(payload, dict) else request.form
+        category = str(fields.get("media_category", "tweet_image"))
+        if category != "tweet_image":
+            message = "media_category: video and GIF files use the chunked upload"
+            raise _Reply(_invalid("media_category", category, message))
+        name, size = self._save_simple(request, fields)
+        media_type = _sniff(self.store.file_path(name))
+        _check_media(category, media_type, size)
+        with self.store.transaction(NETWORK) as state:
+            record = self._new_media(state, me, category, media_type, size)
+            record.update(file=name, state="succeeded")
+        return self.json({"data": _media_view(record, image=True)})
+
+    def _save_simple(self, request: Request, fields: Mapping[str, Any]) -> tuple[str, int]:
+        upload = request.files.get("media")
+        if upload is not None:
+            return self.store.save_upload(upload.stream, _SUFFIX.get(upload.mimetype, ""))
+        encoded = fields.get("media")
+        if not isinstance(encoded, str) or not encoded:
+            raise _Reply(_invalid("media", "", "media: is missing but it is required"))
+        try:
+            raw = base64.b64decode(encoded, validate=True)
+        except ValueError:
+            raise _Reply(_invalid("media", "", "media: not valid base64")) from None
+        return self.store.save_upload(io.BytesIO(raw))
+
+    def on_media_initialize(self, request: Request) -> Response:
+        """``POST /2/media/upload/initialize`` ``{media_type, total_bytes, media_category}``."""
+        me = self._begin(request, "media_chunked")
+        payload = request.get_json(silent=True) if request.is_json else None
+        fields: Mapping[str, Any] = payload if isinstance(payload, dict) else request.values
+        media_type = str(fields.get("media_type", ""))
+        total = _int_value(fields.get("total_bytes"), "total_bytes")
+        category = str(fields.get("media_category", "tweet_image"))
+        _check_media(category, media_type, total)
+        with self.store.transaction(NETWORK) as state:
+            record = self._new_media(state, me, category, media_type, total)
+        return self.json({"data": _media_view(record)})
+
+    def on_media_append(self, request: Request, media_id: str) -> Response:
+        """One chunk: multipart ``media`` + ``segment_index`` 0–999."""
+        me = self._begin(request, "media_chunked")
+        segment = _int_value(request.values.get("segment_index"), "segment_index")
+        if not 0 <= segment < MAX_SEGMENTS:
+            raise _Reply(_invalid("segment_index", str(segment), "segment_index: 0 to 999"))
+        upload: FileStorage | None = request.files.get("media")
+        if upload is None:
+            raise _Reply(_invalid("media", "", "media: is missing but it is required"))
+        record = self._media(self.store.read(NETWORK), me, media_id)
+        if record["state"] != "uploading":
+            raise _Reply(_invalid("media_id", media_id, "media_id: upload already finalized"))
+        name, size = self.store.save_upload(upload.stream, _SUFFIX.get(record["media_type"], ""))
+        if size > MAX_SEGMENT_BYTES:
+            self.store.file_path(name).unlink()
+            raise _Reply(_invalid("media", str(size), "media: a segment is at most 5 MB"))
+        with self.store.transaction(NETWORK) as state:
+            state["media"][media_id]["segments"][str(segment)] = [name, size]
+        return self.json({"data": {"expires_at": record["expires"]}})
+
+    def on_media_finalize(self, request: Request, media_id: str) -> Response:
+        """Join the segments; a video or GIF then starts processing."""
+        me = self._begin(request, "media_chunked")
+        with self.store.transaction(NETWORK) as state:
+            record = self._media(state, me, media_id)
+            if record["state"] != "uploading":
+                raise _Reply(_invalid("media_id", media_id, "media_id: already finalized"))
+            record["file"] = self._join_segments(record)
+            sniffed = _sniff(self.store.file_path(record["file"]))
+            if record["category"] == "tweet_image":
+                _check_media("tweet_image", sniffed, record["size"])
+                record["state"] = "succeeded"
+            else:
+                record["state"] = "pending"
+                record["valid"] = sniffed in CATEGORIES[record["category"]][1]
+        return self.json({"data": _media_view(record)})
+
+    def _join_segments(self, record: dict[str, Any]) -> str:
+        """Concatenate the segments into the first one's file, in chunks."""
+        segments = record["segments"]
+        order = sorted(int(index) for index in segments)
+        total = sum(size for _name, size in segments.values())
+        if not order or order != list(range(len(order))) or total != record["size"]:
+            message = "Segments do not add up to provided total file size."
+            raise _Reply(_invalid("media_id", record["id"], message))
+        first = self.store.file_path(segments["0"][0])
+        with open(first, "ab") as out:
+            for index in order[1:]:
+                part = self.store.file_path(segments[str(index)][0])
+                with open(part, "rb") as handle:
+                    shutil.copyfileobj(handle, out, MB)
+                part.unlink()
+        record["segments"] = {}
+        return first.name
+
+    def on_media_status(self, request: Request) -> Response:
+        """``GET /2/media/upload?command=STATUS&media_id=``: each call moves processing on."""
+        me = self._begin(request, "media_status")
+        if request.args.get("command", "").upper() != "STATUS":
+            raise _Reply(_invalid("command", request.args.get("command", ""), "command: STATUS"))
+        media_id = request.args.get("media_id", "")
+        with self.store.transaction(NETWORK) as state:
+            record = self._media(state, me, media_id)
+            if record["state"] == "uploading":
+                raise _Reply(_invalid("media_id", media_id, "media_id: not finalized"))
+            _advance(record)
+        return self.json({"data": _media_view(record)})
+
+    def on_media_metadata(self, request: Request) -> Response:
+        """``POST /2/media/metadata`` ``{"id", "metadata": {"alt_text": {"text"}}}``."""
+        me = self._begin(request, "media_metadata")
+        body = _json_object(request)
+        media_id = body.get("id")
+        metadata = body.get("metadata")
+        alt = metadata.get("alt_text", {}).get("text") if isinstance(metadata, dict) else None
+        if not isinstance(media_id, str) or not isinstance(alt, str):
+            raise _Reply(_invalid("$.id", str(media_id), "$.id and $.metadata.alt_text.text"))
+        if len(alt) > ALT_TEXT_LIMIT:
+            raise _Reply(_invalid("$.metadata.alt_text.text", alt[:20], "at most 1000 chars"))
+        with self.store.transaction(NETWORK) as state:
+            self._media(state, me, media_id)["alt"] = alt
+        data = {"id": media_id, "associated_metadata": {"alt_text": {"text": alt}}}
+        return self.json({"data": data})
+
+    def _new_media(
+        self,
+        state: dict[str, Any],
+        me: Mapping[str, Any],
+        category: str,
+        media_type: str,
+        size: int,
+    ) -> dict[str, Any]:
+        media_id = str(next_id(state, "next_media", start=1_880_000_000_000_000_001))
+        record: dict[str, Any] = {
+            "id": media_id,
+            "media_key": f"{_KEY_PREFIX[category]}_{media_id}",
+            "category": category,
+            "media_type": media_type,
+            "size": size,
+            "owner": me["id"],
+            "state": "uploading",
+            "segments": {},
+            "file": None,
+            "alt": "",
+            "expires": self.now() + MEDIA_TTL_SECS,
+            "checks": 0,
+        }
+        state.setdefault("media", {})[media_id] = record
+        return record
+
+    def _media(self, state: dict[str, Any], me: Mapping[str, Any], media_id: str) -> dict[str, Any]:
+        record = state.get("media", {}).get(media_id)
+        if record is None or record["owner"] != me["id"] or record["expires"] <= self.now():
+            raise _Reply(_not_found("media", "media_id", media_id))
+        media: dict[str, Any] = record
+        return media
+
+    # -- auth and limits --------------------------------------------------------------------
+
+    def _begin(self, request: Request, bucket: str, *, daily: bool = False) -> dict[str, Any]:
+        """Authenticate and count the request; answer 401 or 429 the way X does."""
+        self._authenticate(request)
+        with self.store.transaction(NETWORK) as state:
+            me = _me(state)
+            allowed, headers = self._spend(state, f"{bucket}:{me['id']}", LIMITS[bucket], WINDOW)
+            if daily:
+                allowed &= self._spend_daily(state, me["id"], headers)
+        request.environ[_RATE_HEADERS] = headers
+        if not allowed:
+            raise _Reply(_problem(429, "Too Many Requests", "Too Many Requests"))
+        return me
+
+    def _spend(
+        self, state: dict[str, Any], key: str, limit: int, window: int, prefix: str = "x-rate-limit"
+    ) -> tuple[bool, dict[str, str]]:
+        """Count one request in a fixed window; return whether it fits and the headers."""
+        now = self.now()
+        counters = state.setdefault("limits", {})
+        counter = counters.get(key)
+        if counter is None or now >= counter["reset"]:
+            counter = {"reset": now + window, "used": 0}
+        allowed = counter["used"] < limit
+        counter["used"] += int(allowed)
+        counters[key] = counter
+        headers = {
+            f"{prefix}-limit": str(limit),
+            f"{prefix}-remaining": str(limit - counter["used"]),
+            f"{prefix}-reset": str(counter["reset"]),
+        }
+        return allowed, headers
+
+    def _spend_daily(self, state: dict[str, Any], user_id: str, headers: dict[str, str]) -> bool:
+        app_ok, app = self._spend(state, "posts:app", DAILY_POSTS_APP, DAY, "x-app-limit-24hour")
+        user_ok, user = self._spend(
+            state, f"posts:{user_id}", DAILY_POSTS_USER, DAY, "x-user-limit-24hour"
+        )
+        headers.update(app)
+        headers.update(user)
+        return app_ok and user_ok
+
+    def _authenticate(self, request: Request) -> str:
+        """The token of a bearer or OAuth 1.0a header; 401 if missing, malformed or revoked."""
+        scheme, _sep, value = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() == "bearer":
+            token = value.strip()
+        elif scheme == "OAuth":
+            token = self._oauth1_token(value)
+        else:
+            token = ""
+        if not token or self.is_revoked(token):
+            raise _Reply(_unauthorized())
+        return token
+
+    def _oauth1_token(self, header: str) -> str:
+        """Check an OAuth 1.0a header's fields, timestamp and nonce; return its token."""
+        fields = {k: unquote(v) for k, v in _OAUTH_PARAM.findall(header)}
+        complete = all(fields.get(name) for name in _OAUTH_FIELDS)
+        if not complete or fields["oauth_signature_method"] != "HMAC-SHA1":
+            return ""
+        timestamp = fields["oauth_timestamp"]
+        fresh = timestamp.isdigit() and abs(int(timestamp) - self.now()) <= OAUTH_SKEW_SECS
+        nonce = fields["oauth_nonce"]
+        if not fresh or nonce in self._nonces:
+            return ""
+        self._nonces.add(nonce)
+        return fields["oauth_token"]
+
+    def _timestamp(self) -> str:
+        return self.clock.now().strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+    # -- what people see --------------------------------------------------------------------
+
+    def public_view(self, state: dict[str, Any]) -> dict[str, Any]:
+        """Live posts, newest first; a thread is one post with its later parts in ``thread``."""
+        me = state.get("me", {})
+        username = me.get("username", "")
+        posts = []
+        for root, parts in _threads(state):
+            view = _post_view(root, state, username)
+            view["thread"] = [_post_view(part, state, username) for part in parts]
+            if view["poll"] is None:
+                view["poll"] = next((p["poll"] for p in view["thread"] if p["poll"]), None)
+            posts.append(view)
+        return {"account": me, "posts": posts}
+
+    def feed_html(self, state: dict[str, Any]) -> str:
+        view = self.public_view(state)
+        username = html.escape(str(view["account"].get("username", "")))
+        articles = "".join(_post_html(post, username) for post in view["posts"])
+        return f'<section class="x-feed">{articles}</section>'
+
+
+# -- request parsing ------------------------------------------------------------------------
+
+
+def _json_object(request: Request) -> dict[str, Any]:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise _Reply(_invalid("$", "", "Request body must be a JSON object"))
+    return body
+
+
+def _int_value(value: object, name: str) -> int:
+    try:
+        return int(str(value))
+    except ValueError:
+        raise _Reply(_invalid(name, str(value), f"{name}: an integer is required")) from None
+
+
+def _int_param(request: Request, name: str, default: int, bounds: tuple[int, int]) -> int:
+    raw = request.args.get(name)
+    value = default if raw is None else _int_value(raw, name)
+    if not bounds[0] <= value <= bounds[1]:
+        message = f"The `{name}` query parameter value [{value}] is not between {bounds}"
+        raise _Reply(_invalid(name, str(value), message))
+    return value
+
+
+def _pagination_offset(request: Request) -> int:
+    token = request.args.get("pagination_token")
+    if token is None:
+        return 0
+    if not token.startswith("p") or not token[1:].isdigit():
+        raise _Reply(_invalid("pagination_token", token, "pagination_token: invalid"))
+    return int(token[1:])
+
+
+def _requested_fields(request: Request) -> tuple[str, ...]:
+    wanted = request.args.get("tweet.fields", "").split(",")
+    return _DEFAULT_FIELDS + tuple(f for f in wanted if f in _OPTIONAL_FIELDS)
+
+
+def _media_ids(body: Mapping[str, Any]) -> list[str]:
+    media = body.get("media")
+    if media is None:
+        return []
+    ids = media.get("media_ids") if isinstance(media, Mapping) else None
+    valid = (
+        isinstance(ids, list)
+        and 1 <= len(ids) <= 4
+        and all(isinstance(i, str) and i.isdigit() for i in ids)
+    )
+    if not valid:
+        message = "$.media.media_ids: 1 to 4 media id strings"
+        raise _Reply(_invalid("$.media.media_ids", json.dumps(ids), message))
+    return list(ids)  # type: ignore[arg-type]
+
+
+def _poll(body: Mapping[str, Any]) -> dict[str, Any] | None:
+    """``poll.options`` 2–4 × 1–25 chars, ``duration_minutes`` 5–10080 [verified: X1]."""
+    poll = body.get("poll")
+    if poll is None:
+        return None
+    options = poll.get("options") if isinstance(poll, Mapping) else None
+    minutes = poll.get("duration_minutes") if isinstance(poll, Mapping) else None
+    options_ok = (
+        isinstance(options, list)
+        and 2 <= len(options) <= 4
+        and all(isinstance(o, str) and 1 <= len(o) <= POLL_OPTION_LIMIT for o in options)
+    )
+    if not options_ok:
+        message = "$.poll.options: 2 to 4 options of 1 to 25 characters"
+        raise _Reply(_invalid("$.poll.options", json.dumps(options), message))
+    if not isinstance(minutes, int) or not POLL_MINUTES[0] <= minutes <= POLL_MINUTES[1]:
+        message = "$.poll.duration_minutes: from 5 to 10080"
+        raise _Reply(_invalid("$.poll.duration_minutes", str(minutes), message))
+    return {"options": list(options), "duration_minutes": minutes}  # type: ignore[arg-type]
+
+
+def _check_exclusive(body: Mapping[str, Any]) -> None:
+    """``media``, ``poll``, ``quote_tweet_id`` and ``card_uri`` exclude each other [X1]."""
+    present = [k for k in ("media", "poll", "quote_tweet_id", "card_uri") if body.get(k)]
+    if len(present) > 1:
+        message = f"$.{present[0]} and $.{present[1]} are mutually exclusive"
+        raise _Reply(_invalid(f"$.{present[1]}", "", message))
+
+
+def _check_text(text: str) -> None:
+    """Refuse characters X calls invalid and text over 280 weighted characters.
+
+    The over-length answer is a 403 like v1.1's code 186 [uncertain: v2 shape].
+    """
+    if any(char in INVALID_CHARS for char in text):
+        raise _Reply(_invalid("$.text", "", "$.text: contains invalid characters"))
+    length = weighted_length(text)
+    if length > TEXT_LIMIT:
+        detail = f"Tweet needs to be a bit shorter (weighted length {length} > {TEXT_LIMIT})."
+        raise _Reply(_problem(403, "Forbidden", detail))
+
+
+def _sniff(path: Any) -> str:
+    """The media type a file's first bytes show."""
+    with open(path, "rb") as handle:
+        head = handle.read(12)
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head[:6] in (b"GIF87a", b"GIF89a"):
+        return "image/gif"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    if head[4:8] == b"ftyp":
+        return "video/mp4"
+    return "application/octet-stream"
+
+
+def _check_media(category: str, media_type: str, size: int) -> None:
+    if category not in CATEGORIES:
+        message = "media_category: tweet_image, tweet_gif or tweet_video"
+        raise _Reply(_invalid("media_category", category, message))
+    limit, types = CATEGORIES[category]
+    if media_type not in types:
+        message = f"media_type: {media_type or 'unknown'} is not accepted for {category}"
+        raise _Reply(_invalid("media_type", media_type, message))
+    if not 0 < size <= limit:
+        message = f"total_bytes: {size} is over the {limit // MB} MB limit of {category}"
+        raise _Reply(_invalid("total_bytes", str(size), message))
+
+
+# -- answers ----------------------------------------------------------------------------------
+
+
+def _problem(
+    status: int,
+    title: str,
+    detail: str,
+    kind: str | None = None,
+    headers: dict[str, str] | None = None,
+    extra: Mapping[str, str] | None = None,
+) -> Response:
+    body = {
+        "title": title,
+        "detail": detail,
+        "type": PROBLEMS + kind if kind else "about:blank",
+        "status": status,
+        **(extra or {}),
+    }
+    return Response(
+        json.dumps(body, ensure_ascii=False),
+        status=status,
+        headers=headers,
+        content_type="application/problem+json",
+    )
+
+
+def _invalid(parameter: str, value: str, message: str) -> Response:
+    """400 invalid-request with X's nested ``errors`` [verified: X1 "Errors", S10]."""
+    body = {
+        "errors": [{"parameters": {parameter: [value]}, "message": message}],
+        "title": "Invalid Request",
+        "detail": "One or more parameters to your request was invalid.",
+        "type": PROBLEMS + "invalid-request",
+    }
+    return Response(json.dumps(body, ensure_ascii=False), 400, content_type="application/json")
+
+
+def _not_found(resource: str, parameter: str, value: str) -> Response:
+    detail = f"Could not find {resource} with {parameter}: [{value}]."
+    extra = {
+        "resource_type": resource,
+        "resource_id": value,
+        "parameter": parameter,
+        "value": value,
+    }
+    return _problem(404, "Not Found Error", detail, "resource-not-found", extra=extra)
+
+
+def _unauthorized() -> Response:
+    return _problem(401, "Unauthorized", "Unauthorized")
+
+
+def _media_view(record: Mapping[str, Any], image: bool = False) -> dict[str, Any]:
+    view: dict[str, Any] = {
+        "id": record["id"],
+        "media_key": record["media_key"],
+        "expires_after_secs": MEDIA_TTL_SECS,
+    }
+    if record["state"] != "uploading":
+        view["size"] = record["size"]
+    if image:
+        view["image"] = {"image_type": record["media_type"]}
+    if record["state"] in ("pending", "in_progress", "failed") or record.get("checks"):
+        view["processing_info"] = _processing_info(record)
+    return view
+
+
+def _processing_info(record: Mapping[str, Any]) -> dict[str, Any]:
+    state = record["state"]
+    info: dict[str, Any] = {"state": state}
+    if state in ("pending", "in_progress"):
+        info["check_after_secs"] = 1 if state == "pending" else 2
+    if state == "in_progress":
+        info["progress_percent"] = 50
+    if state == "succeeded":
+        info["progress_percent"] = 100
+    if state == "failed":
+        info["error"] = {
+            "code": 1,
+            "name": "InvalidMedia",
+            "message": "Invalid or Unsupported media, Reason: UnsupportedMedia.",
+        }
+    return info
+
+
+def _advance(record: dict[str, Any]) -> None:
+    """One STATUS call moves a video one state on; a file that is no video fails."""
+    record["checks"] = record.get("checks", 0) + 1
+    state = record["state"]
+    if state not in _PROCESSING[:-1]:
+        return
+    following = _PROCESSING[_PROCESSING.index(state) + 1]
+    if following == "succeeded" and not record.get("valid", True):
+        following = "failed"
+    record["state"] = following
+
+
+def _timeline_page(
+    page: Sequence[Mapping[str, Any]], fields: tuple[str, ...], more: bool, next_offset: int
+) -> dict[str, Any]:
+    meta: dict[str, Any] = {"result_count": len(page)}
+    if not page:
+        return {"meta": meta}
+    meta.update(newest_id=page[0]["id"], oldest_id=page[-1]["id"])
+    if more:
+        meta["next_token"] = f"p{next_offset}"
+    return {"data": [_api_tweet(t, fields) for t in page], "meta": meta}
+
+
+def _api_tweet(tweet: Mapping[str, Any], fields: tuple[str, ...]) -> dict[str, Any]:
+    values: dict[str, Any] = {
+        "id": tweet["id"],
+        "text": _shown_text(tweet),
+        "edit_history_tweet_ids": [tweet["id"]],
+        "author_id": tweet["author_id"],
+        "conversation_id": tweet["conversation_id"],
+        "created_at": tweet["created_at"],
+    }
+    if tweet["in_reply_to"]:
+        values["in_reply_to_user_id"] = tweet["in_reply_to_user_id"]
+        values["referenced_tweets"] = [{"type": "replied_to", "id": tweet["in_reply_to"]}]
+    return {name: values[name] for name in fields if name in values}
+
+
+def _shown_text(tweet: Mapping[str, Any]) -> str:
+    """Text as X returns it: ``&<>`` escaped, URLs as t.co links, a link to attached media."""
+    escaped = tweet["text"].replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    shown = replace_urls(escaped, lambda url: _tco(tweet["id"], url))
+    if tweet["media"]:
+        shown = f"{shown} {_tco(tweet['id'], 'media')}".strip()
+    return str(shown)
+
+
+def _tco(tweet_id: str, url: str) -> str:
+    slug = base64.urlsafe_b64encode(hashlib.sha1(f"{tweet_id}{url}".encode()).digest())
+    return "https://t.co/" + slug.decode()[:10]
+
+
+# -- state ------------------------------------------------------------------------------------
+
+
+def _me(state: dict[str, Any]) -> dict[str, Any]:
+    me: dict[str, Any] = state.setdefault(
+        "me", {"id": "1500000001", "name": "Пресс-служба (песочница)", "username": "sandbox_city"}
+    )
+    return me
+
+
+def _live(state: Mapping[str, Any]) -> list[dict[str, Any]]:
+    return [t for t in state.get("tweets", {}).values() if not t["deleted"]]
+
+
+def _threads(state: Mapping[str, Any]) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
+    """Live posts grouped into threads, newest first: a reply to a live post of the same
+    author joins that post's thread; a reply whose parent is gone stands alone."""
+    tweets = state.get("tweets", {})
+    live = sorted(_live(state), key=lambda t: int(t["id"]))
+    roots: dict[str, tuple[dict[str, Any], list[dict[str, Any]]]] = {}
+    owner: dict[str, str] = {}
+    for tweet in live:
+        parent = tweets.get(tweet["in_reply_to"] or "")
+        joined = parent and not parent["deleted"] and parent["author_id"] == tweet["author_id"]
+        if joined and parent["id"] in owner:
+            owner[tweet["id"]] = owner[parent["id"]]
+            roots[owner[tweet["id"]]][1].append(tweet)
+        else:
+            owner[tweet["id"]] = tweet["id"]
+            roots[tweet["id"]] = (tweet, [])
+    return sorted(roots.values(), key=lambda pair: int(pair[0]["id"]), reverse=True)
+
+
+def _post_view(tweet: Mapping[str, Any], state: Mapping[str, Any], username: str) -> dict[str, Any]:
+    records = state.get("media", {})
+    media = [
+        {
+            "type": _MEDIA_TYPE[records[m]["category"]],
+            "file": records[m]["file"],
+            "alt": records[m]["alt"],
+        }
+        for m in tweet["media"]
+        if m in records
+    ]
+    return {
+        "id": tweet["id"],
+        "text": tweet["text"],
+        "url": f"https://x.com/{username}/status/{tweet['id']}",
+        "media": media,
+        "poll": tweet["poll"],
+        "published_at": tweet["created_at"],
+        "reply_to": tweet["in_reply_to"],
+    }
+
+
+def _post_html(post: Mapping[str, Any], username: str) -> str:
+    parts = [_tweet_html(post, username)]
+    parts += [_tweet_html(part, username, reply=True) for part in post["thread"]]
+    return f'<article class="x-thread">{"".join(parts)}</article>'
+
+
+def _tweet_html(tweet: Mapping[str, Any], username: str, reply: bool = False) -> str:
+    text = html.escape(tweet["text"]).replace("\n", "<br>")
+    mark = '<span class="x-reply">↳</span> ' if reply else ""
+    header = f"<header>{mark}<b>@{username}</b> · <time>{html.escape(tweet['published_at'])}</time>"
+    media = "".join(_media_html(item) for item in tweet["media"])
+    poll = _poll_html(tweet["poll"]) if tweet["poll"] else ""
+    return f'<div class="x-post">{header}</header><p>{text}</p>{media}{poll}</div>'
+
+
+def _media_html(item: Mapping[str, Any]) -> str:
+    """A photo or GIF as an image (a browser animates GIFs), a video with controls."""
+    src = f"/files/{html.escape(str(item['file']))}"
+    alt = html.escape(str(item["alt"]), quote=True)
+    if item["type"] == "video":
+        return f'<video src="{src}" controls title="{alt}"></video>'
+    return f'<img src="{src}" alt="{alt}">'
+
+
+def _poll_html(poll: Mapping[str, Any]) -> str:
+    options = "".join(f"<li>{html.escape(option)}</li>" for option in poll["options"])
+    hours = poll["duration_minutes"] / 60
+    return f'<ul class="x-poll">{options}</ul><small>Poll · {hours:g} h</small>'

@@ -1,0 +1,849 @@
+"""The X adapter: exact requests, error mapping, OAuth 1.0a, and the contract with its emulator."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+from conftest import make_account
+from PIL import Image
+
+from publisher.clock import FakeClock
+from publisher.errors import AuthError, NetworkError, NotFound, RateLimited, Rejected, Transient
+from publisher.model import Media, Poll, RemoteRef, RenderedPost
+from publisher.networks.base import CHUNK_SIZE, FindResult, Tokens
+from publisher.networks.x import (
+    OAuth1Credentials,
+    ThreadItem,
+    XAdapter,
+    oauth1_header,
+    oauth1_signature,
+    signature_base_url,
+    thread_items,
+    weighted_length,
+)
+from publisher.redact import Secret
+from publisher.sandbox.app import Sandbox
+from publisher.sandbox.core import revoke_token
+from publisher.sandbox.faults import parse_faults
+
+TOKEN = "x-user-token-0123456789"
+API = "https://api.x.com"
+MB = 1024 * 1024
+
+# -- helpers --------------------------------------------------------------------------------------
+
+
+class Script:
+    """A scripted X: queued answers per (method, path); the last one repeats. Records requests."""
+
+    def __init__(self) -> None:
+        self.requests: list[httpx.Request] = []
+        self.routes: dict[tuple[str, str], list[httpx.Response | Exception]] = {}
+
+    def on(self, method: str, path: str, *answers: httpx.Response | Exception) -> Script:
+        self.routes.setdefault((method, path), []).extend(answers)
+        return self
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        request.read()
+        self.requests.append(request)
+        queue = self.routes.get((request.method, request.url.path))
+        if not queue:
+            return httpx.Response(500, json={"title": f"unscripted {request.url.path}"})
+        answer = queue.pop(0) if len(queue) > 1 else queue[0]
+        if isinstance(answer, Exception):
+            raise answer
+        return answer
+
+    def sent(self, method: str, path: str) -> list[httpx.Request]:
+        return [r for r in self.requests if r.method == method and r.url.path == path]
+
+
+def created(tweet_id: str, text: str = "") -> httpx.Response:
+    body = {"data": {"id": tweet_id, "text": text, "edit_history_tweet_ids": [tweet_id]}}
+    return httpx.Response(201, json=body)
+
+
+def problem(
+    status: int, kind: str | None = None, detail: str = "", **headers: str
+) -> httpx.Response:
+    body = {
+        "title": "Problem",
+        "detail": detail,
+        "type": f"https://api.twitter.com/2/problems/{kind}" if kind else "about:blank",
+        "status": status,
+    }
+    return httpx.Response(status, json=body, headers=headers)
+
+
+def body_of(request: httpx.Request) -> Any:
+    return json.loads(request.content)
+
+
+@pytest.fixture
+def script() -> Script:
+    return Script()
+
+
+@pytest.fixture
+def make_adapter(script: Script, clock: FakeClock) -> Iterator[Callable[..., XAdapter]]:
+    clients: list[httpx.Client] = []
+
+    def build(tokens: Tokens | None = None, **fields: Any) -> XAdapter:
+        http = httpx.Client(transport=httpx.MockTransport(script))
+        clients.append(http)
+        defaults: dict[str, Any] = {"account_id": "42", "settings": {"handle": "city"}}
+        account = make_account("x", **{**defaults, **fields})
+        return XAdapter(account, tokens or Tokens(Secret(TOKEN, "X_TOKEN")), http, clock=clock)
+
+    yield build
+    for client in clients:
+        client.close()
+
+
+def rendered(
+    *parts: str, media: tuple[Media, ...] = (), poll: Poll | None = None, **options: Any
+) -> RenderedPost:
+    return RenderedPost("p", "x", parts or ("",), media=media, poll=poll, options=options)
+
+
+def photo(tmp_path: Path, name: str = "a.jpg", alt: str = "") -> Media:
+    path = tmp_path / name
+    Image.new("RGB", (8, 8), "red").save(path, "JPEG")
+    return Media(path, name, "photo", alt=alt, size=path.stat().st_size, image_format="JPEG")
+
+
+def video(tmp_path: Path, size: int, name: str = "v.mp4") -> Media:
+    """A sparse MP4-looking file of ``size`` bytes."""
+    path = tmp_path / name
+    with open(path, "wb") as handle:
+        handle.write(b"\x00\x00\x00\x18ftypmp42")
+        handle.truncate(size)
+    return Media(path, name, "video", size=size)
+
+
+OAUTH1_ENVS = {
+    "api_key": "X_API_KEY",
+    "api_secret": "X_API_SECRET",
+    "access_token_secret": "X_ACCESS_SECRET",
+}
+
+
+def oauth1_tokens() -> Tokens:
+    extras = {
+        "api_key": Secret("consumer-key-abc", "X_API_KEY"),
+        "api_secret": Secret("consumer-secret-def", "X_API_SECRET"),
+        "access_token_secret": Secret("token-secret-ghi", "X_ACCESS_SECRET"),
+    }
+    return Tokens(Secret("access-token-jkl", "X_TOKEN"), extras)
+
+
+# -- weighted length ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "length"),
+    [
+        ("Привет, мир", 11),
+        ("мэрия.рф", 8),
+        ("https://мэрия.рф", 23),
+        ("gov.ru", 23),
+        ("См. https://example.com/very/long/path", 27),
+        ("…", 2),
+        ("№", 2),
+        ("₽", 2),
+        ("«»—", 3),
+        ("\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466", 2),
+        ("e\u0301", 1),
+        ("я" * 280, 280),
+        ("中" * 141, 282),
+        ("Сайт: gov.ru.", 13 - 6 + 23),
+        ("press@gov.ru", 12),
+        ("❤️ 🇷🇺", 5),
+    ],
+)
+def test_weighted_length_matches_twitter_text_vectors(text: str, length: int) -> None:
+    assert weighted_length(text) == length
+
+
+def test_weighted_length_puts_280_cyrillic_letters_within_the_limit_and_281_over() -> None:
+    assert weighted_length("я" * 280) <= XAdapter.capabilities.text_limit
+    assert weighted_length("я" * 281) > XAdapter.capabilities.text_limit
+
+
+# -- OAuth 1.0a -----------------------------------------------------------------------------------
+
+DOC_PARAMS = [
+    ("status", "Hello Ladies + Gentlemen, a signed OAuth request!"),
+    ("include_entities", "true"),
+    ("oauth_consumer_key", "xvz1evFS4wEEPTGEFPHBog"),
+    ("oauth_nonce", "kYjzVBB8Y0ZFabxSWbWovY3uYSQ2pTgmZeNu2VS4cg"),
+    ("oauth_signature_method", "HMAC-SHA1"),
+    ("oauth_timestamp", "1318622958"),
+    ("oauth_token", "370773112-GmHxMAgYyLbNEtIKZeRNFsMKPR9EyMZeS9weJAEb"),
+    ("oauth_version", "1.0"),
+]
+
+
+@pytest.mark.parametrize(
+    ("host", "signature"),
+    [
+        # docs.x.com "Creating a signature" (the page now uses api.x.com) and its older
+        # api.twitter.com edition
+        ("api.x.com", "Ls93hJiZbQ3akF3HF3x1Bz8/zU4="),
+        ("api.twitter.com", "hCtSmYh+iHYCEqBWrE7C7hYmtUk="),
+    ],
+)
+def test_oauth1_signature_matches_the_documented_example(host: str, signature: str) -> None:
+    result = oauth1_signature(
+        "post",
+        f"https://{host}/1.1/statuses/update.json",
+        DOC_PARAMS,
+        "kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw",
+        "LswwdoUaIvS8ltyTt5jkRh4J50vUPVVHtR2YPi5kE",
+    )
+    assert result == signature
+
+
+def test_oauth1_header_carries_every_field_sorted_and_encoded() -> None:
+    credentials = OAuth1Credentials("key", "secret", "tok en", "token-secret")
+    header = oauth1_header("GET", f"{API}/2/users/me", [], credentials, "n/1", 1700000000)
+    expected_signature = oauth1_signature(
+        "GET",
+        f"{API}/2/users/me",
+        [
+            ("oauth_consumer_key", "key"),
+            ("oauth_nonce", "n/1"),
+            ("oauth_signature_method", "HMAC-SHA1"),
+            ("oauth_timestamp", "1700000000"),
+            ("oauth_token", "tok en"),
+            ("oauth_version", "1.0"),
+        ],
+        "secret",
+        "token-secret",
+    )
+    assert header.startswith('OAuth oauth_consumer_key="key", oauth_nonce="n%2F1", ')
+    assert f'oauth_signature="{_encode(expected_signature)}"' in header
+    assert 'oauth_token="tok%20en", oauth_version="1.0"' in header
+
+
+def _encode(value: str) -> str:
+    return value.replace("+", "%2B").replace("/", "%2F").replace("=", "%3D")
+
+
+def test_signature_base_url_drops_query_and_default_port() -> None:
+    url = httpx.URL("HTTPS://API.X.com:443/2/users/42/tweets?max_results=10")
+    assert signature_base_url(url) == "https://api.x.com/2/users/42/tweets"
+
+
+def test_oauth1_requests_are_signed_over_their_query_with_injected_nonce_and_time(
+    script: Script, make_adapter: Callable[..., XAdapter], clock: FakeClock
+) -> None:
+    script.on("GET", "/2/users/42/tweets", httpx.Response(200, json={"meta": {"result_count": 0}}))
+    adapter = make_adapter(oauth1_tokens(), extra_token_envs=OAUTH1_ENVS)
+    adapter.nonce = lambda: "fixednonce"
+    assert adapter.find("k", rendered("Текст")) is FindResult.ABSENT
+    request = script.requests[0]
+    timestamp = str(int(clock.now().timestamp()))
+    oauth = [
+        ("oauth_consumer_key", "consumer-key-abc"),
+        ("oauth_nonce", "fixednonce"),
+        ("oauth_signature_method", "HMAC-SHA1"),
+        ("oauth_timestamp", timestamp),
+        ("oauth_token", "access-token-jkl"),
+        ("oauth_version", "1.0"),
+    ]
+    query = list(request.url.params.multi_items())
+    assert ("max_results", "10") in query
+    signature = oauth1_signature(
+        "GET",
+        f"{API}/2/users/42/tweets",
+        [*query, *oauth],
+        "consumer-secret-def",
+        "token-secret-ghi",
+    )
+    header = request.headers["Authorization"]
+    assert header.startswith("OAuth ")
+    assert f'oauth_signature="{_encode(signature)}"' in header
+    assert f'oauth_timestamp="{timestamp}"' in header
+
+
+def test_bearer_token_is_used_without_the_oauth1_secrets(
+    script: Script, make_adapter: Callable[..., XAdapter]
+) -> None:
+    me = {"data": {"id": "42", "name": "Город", "username": "city"}}
+    script.on("GET", "/2/users/me", httpx.Response(200, json=me))
+    info = make_adapter().verify()
+    assert script.requests[0].headers["Authorization"] == f"Bearer {TOKEN}"
+    assert (info.id, info.name, info.url) == ("42", "Город", "https://x.com/city")
+
+
+# -- threads --------------------------------------------------------------------------------------
+
+
+def test_thread_items_put_media_on_the_first_part(tmp_path: Path) -> None:
+    items = thread_items(rendered("один", "два", media=(photo(tmp_path),)))
+    assert items == [ThreadItem("один", media=True), ThreadItem("два")]
+
+
+def test_thread_items_append_the_poll_question_to_a_single_text_post() -> None:
+    poll = Poll("Вам удобно?", ("Да", "Нет"))
+    assert thread_items(rendered("Опрос жителей.", poll=poll)) == [
+        ThreadItem("Опрос жителей.\n\nВам удобно?", poll=True)
+    ]
+
+
+def test_thread_items_put_the_poll_into_a_last_reply_with_media_or_a_thread(
+    tmp_path: Path,
+) -> None:
+    poll = Poll("Вам удобно?", ("Да", "Нет"))
+    with_media = thread_items(rendered("Текст", media=(photo(tmp_path),), poll=poll))
+    assert with_media[-1] == ThreadItem("Вам удобно?", poll=True)
+    threaded = thread_items(rendered("один", "два", poll=poll))
+    assert threaded == [ThreadItem("один"), ThreadItem("два"), ThreadItem("Вам удобно?", poll=True)]
+
+
+def test_thread_items_use_a_reply_when_the_question_does_not_fit() -> None:
+    poll = Poll("Вопрос?", ("Да", "Нет"))
+    items = thread_items(rendered("я" * 275, poll=poll))
+    assert items == [ThreadItem("я" * 275), ThreadItem("Вопрос?", poll=True)]
+
+
+# -- publish --------------------------------------------------------------------------------------
+
+
+def test_publish_text_posts_json_and_returns_the_post_url(
+    script: Script, make_adapter: Callable[..., XAdapter], clock: FakeClock
+) -> None:
+    script.on("POST", "/2/tweets", created("100", "Привет"))
+    ref = make_adapter().publish(rendered("Привет"), "a" * 64)
+    request = script.requests[0]
+    assert (request.method, str(request.url)) == ("POST", f"{API}/2/tweets")
+    assert request.headers["Authorization"] == f"Bearer {TOKEN}"
+    assert request.headers["Content-Type"] == "application/json"
+    assert body_of(request) == {"text": "Привет"}
+    assert ref == RemoteRef("x", "100", "https://x.com/city/status/100", ("100",), clock.now())
+
+
+def test_publish_without_handle_uses_the_i_url(
+    script: Script, make_adapter: Callable[..., XAdapter]
+) -> None:
+    script.on("POST", "/2/tweets", created("100"))
+    ref = make_adapter(settings={}).publish(rendered("Привет"), "k")
+    assert ref.url == "https://x.com/i/status/100"
+
+
+def test_publish_chains_thread_parts_as_replies(
+    script: Script, make_adapter: Callable[..., XAdapter]
+) -> None:
+    script.on("POST", "/2/tweets", created("1"), created("2"), created("3"))
+    ref = make_adapter().publish(rendered("один 1/3", "два 2/3", "три 3/3"), "k")
+    bodies = [body_of(r) for r in script.sent("POST", "/2/tweets")]
+    assert bodies == [
+        {"text": "один 1/3"},
+        {"text": "два 2/3", "reply": {"in_reply_to_tweet_id": "1"}},
+        {"text": "три 3/3", "reply": {"in_reply_to_tweet_id": "2"}},
+    ]
+    assert (ref.remote_id, ref.parts) == ("1", ("1", "2", "3"))
+
+
+def test_publish_photos_uploads_each_then_sets_alt_text(
+    script: Script, make_adapter: Callable[..., XAdapter], tmp_path: Path
+) -> None:
+    uploaded = [
+        httpx.Response(200, json={"data": {"id": "m1", "media_key": "3_m1", "size": 10}}),
+        httpx.Response(200, json={"data": {"id": "m2", "media_key": "3_m2", "size": 10}}),
+    ]
+    script.on("POST", "/2/media/upload", *uploaded)
+    script.on("POST", "/2/media/metadata", httpx.Response(200, json={"data": {"id": "m1"}}))
+    script.on("POST", "/2/tweets", created("100"))
+    media = (photo(tmp_path, "a.jpg", alt="Мост"), photo(tmp_path, "b.jpg"))
+    make_adapter().publish(rendered("Фото", media=media), "k")
+
+    uploads = script.sent("POST", "/2/media/upload")
+    assert len(uploads) == 2
+    assert uploads[0].headers["Content-Type"].startswith("multipart/form-data")
+    assert uploads[0].headers["Authorization"] == f"Bearer {TOKEN}"
+    assert b'name="media_category"\r\n\r\ntweet_image' in uploads[0].content
+    assert b'name="media"; filename="a.jpg"' in uploads[0].content
+    assert b"Content-Type: image/jpeg" in uploads[0].content
+    (metadata,) = script.sent("POST", "/2/media/metadata")
+    assert body_of(metadata) == {"id": "m1", "metadata": {"alt_text": {"text": "Мост"}}}
+    (tweet,) = script.sent("POST", "/2/tweets")
+    assert body_of(tweet) == {"text": "Фото", "media": {"media_ids": ["m1", "m2"]}}
+
+
+def test_publish_video_uploads_in_chunks_and_waits_for_processing(
+    script: Script, make_adapter: Callable[..., XAdapter], tmp_path: Path, clock: FakeClock
+) -> None:
+    size = 2 * CHUNK_SIZE + 1000
+    pending = {"state": "pending", "check_after_secs": 5}
+    script.on(
+        "POST", "/2/media/upload/initialize", httpx.Response(200, json={"data": {"id": "77"}})
+    )
+    script.on("POST", "/2/media/upload/77/append", httpx.Response(200, json={"data": {}}))
+    finalized = {"data": {"id": "77", "size": size, "processing_info": pending}}
+    script.on("POST", "/2/media/upload/77/finalize", httpx.Response(200, json=finalized))
+    statuses = [
+        {"data": {"id": "77", "processing_info": {"state": "in_progress", "check_after_secs": 10}}},
+        {"data": {"id": "77", "processing_info": {"state": "succeeded"}}},
+    ]
+    script.on("GET", "/2/media/upload", *(httpx.Response(200, json=s) for s in statuses))
+    script.on("POST", "/2/tweets", created("100"))
+    before = clock.monotonic()
+
+    make_adapter().publish(rendered("Видео", media=(video(tmp_path, size),)), "k")
+
+    (init,) = script.sent("POST", "/2/media/upload/initialize")
+    assert body_of(init) == {
+        "media_type": "video/mp4",
+        "total_bytes": size,
+        "media_category": "tweet_video",
+    }
+    appends = script.sent("POST", "/2/media/upload/77/append")
+    assert [_segment_index(r) for r in appends] == ["0", "1", "2"]
+    assert all(len(r.content) <= CHUNK_SIZE + 1024 for r in appends)
+    assert len(appends[-1].content) < 2000
+    checks = script.sent("GET", "/2/media/upload")
+    assert [dict(r.url.params) for r in checks] == [{"command": "STATUS", "media_id": "77"}] * 2
+    assert clock.monotonic() - before >= 15  # slept check_after_secs 5, then 10
+    (tweet,) = script.sent("POST", "/2/tweets")
+    assert body_of(tweet)["media"] == {"media_ids": ["77"]}
+
+
+def _segment_index(request: httpx.Request) -> str:
+    content = request.content
+    marker = b'name="segment_index"\r\n\r\n'
+    start = content.index(marker) + len(marker)
+    return content[start : content.index(b"\r\n", start)].decode()
+
+
+def test_publish_animation_uses_the_gif_category(
+    script: Script, make_adapter: Callable[..., XAdapter], tmp_path: Path
+) -> None:
+    path = tmp_path / "a.gif"
+    Image.new("P", (4, 4)).save(path, "GIF")
+    gif = Media(path, "a.gif", "animation", size=path.stat().st_size, image_format="GIF")
+    script.on("POST", "/2/media/upload/initialize", httpx.Response(200, json={"data": {"id": "9"}}))
+    script.on("POST", "/2/media/upload/9/append", httpx.Response(200, json={"data": {}}))
+    script.on("POST", "/2/media/upload/9/finalize", httpx.Response(200, json={"data": {"id": "9"}}))
+    script.on("POST", "/2/tweets", created("100"))
+    make_adapter().publish(rendered("", media=(gif,)), "k")
+    (init,) = script.sent("POST", "/2/media/upload/initialize")
+    assert body_of(init)["media_category"] == "tweet_gif"
+    assert body_of(init)["media_type"] == "image/gif"
+    assert body_of(script.sent("POST", "/2/tweets")[0]) == {
+        "text": "",
+        "media": {"media_ids": ["9"]},
+    }
+
+
+def test_publish_poll_sends_options_and_duration(
+    script: Script, make_adapter: Callable[..., XAdapter]
+) -> None:
+    script.on("POST", "/2/tweets", created("100"))
+    poll = Poll("Когда удобнее?", ("Утром", "Вечером"))
+    make_adapter().publish(rendered("Опрос.", poll=poll, poll_minutes=60), "k")
+    assert body_of(script.requests[0]) == {
+        "text": "Опрос.\n\nКогда удобнее?",
+        "poll": {"options": ["Утром", "Вечером"], "duration_minutes": 60},
+    }
+
+
+def test_publish_poll_with_media_goes_into_a_reply(
+    script: Script, make_adapter: Callable[..., XAdapter], tmp_path: Path
+) -> None:
+    script.on("POST", "/2/media/upload", httpx.Response(200, json={"data": {"id": "m1"}}))
+    script.on("POST", "/2/tweets", created("1"), created("2"))
+    poll = Poll("Когда удобнее?", ("Утром", "Вечером"))
+    ref = make_adapter().publish(rendered("Текст", media=(photo(tmp_path),), poll=poll), "k")
+    first, second = (body_of(r) for r in script.sent("POST", "/2/tweets"))
+    assert "poll" not in first and first["media"] == {"media_ids": ["m1"]}
+    assert second == {
+        "text": "Когда удобнее?",
+        "poll": {"options": ["Утром", "Вечером"], "duration_minutes": 1440},
+        "reply": {"in_reply_to_tweet_id": "1"},
+    }
+    assert ref.parts == ("1", "2")
+
+
+def test_publish_refuses_a_video_with_other_media_before_sending_anything(
+    script: Script, make_adapter: Callable[..., XAdapter], tmp_path: Path
+) -> None:
+    media = (photo(tmp_path), video(tmp_path, 1000))
+    with pytest.raises(Rejected) as caught:
+        make_adapter().publish(rendered("Текст", media=media), "k")
+    assert caught.value.hint
+    assert script.requests == []
+
+
+def test_publish_deletes_posted_parts_when_a_later_part_fails(
+    script: Script, make_adapter: Callable[..., XAdapter]
+) -> None:
+    detail = "You attempted to reply to a Tweet that is deleted or not visible to you."
+    script.on("POST", "/2/tweets", created("1"), problem(403, detail=detail))
+    script.on("DELETE", "/2/tweets/1", httpx.Response(200, json={"data": {"deleted": True}}))
+    with pytest.raises(Rejected):
+        make_adapter().publish(rendered("один", "два"), "k")
+    assert [r.url.path for r in script.sent("DELETE", "/2/tweets/1")] == ["/2/tweets/1"]
+
+
+def test_publish_after_a_lost_answer_also_deletes_the_part_it_could_not_see(
+    script: Script, make_adapter: Callable[..., XAdapter]
+) -> None:
+    script.on("POST", "/2/tweets", created("1"), httpx.ReadTimeout("lost"))
+    timeline = {
+        "data": [
+            {"id": "2", "text": "два", "conversation_id": "1"},
+            {"id": "1", "text": "один", "conversation_id": "1"},
+            {"id": "0", "text": "старый", "conversation_id": "0"},
+        ]
+    }
+    script.on("GET", "/2/users/42/tweets", httpx.Response(200, json=timeline))
+    deleted = httpx.Response(200, json={"data": {"deleted": True}})
+    script.on("DELETE", "/2/tweets/1", deleted).on("DELETE", "/2/tweets/2", deleted)
+    with pytest.raises(Transient) as caught:
+        make_adapter().publish(rendered("один", "два"), "k")
+    assert caught.value.uncertain
+    deletes = [r.url.path for r in script.requests if r.method == "DELETE"]
+    assert deletes == ["/2/tweets/2", "/2/tweets/1"]
+
+
+# -- update, delete, find -------------------------------------------------------------------------
+
+
+def test_update_is_refused_because_x_cannot_edit_without_premium(
+    make_adapter: Callable[..., XAdapter],
+) -> None:
+    assert XAdapter.capabilities.can_edit is False
+    with pytest.raises(Rejected):
+        make_adapter().update(RemoteRef("x", "1"), rendered("новый"))
+
+
+def test_delete_removes_every_part_last_first_and_ignores_missing_ones(
+    script: Script, make_adapter: Callable[..., XAdapter]
+) -> None:
+    ok = httpx.Response(200, json={"data": {"deleted": True}})
+    script.on("DELETE", "/2/tweets/3", ok)
+    script.on("DELETE", "/2/tweets/2", problem(404, "resource-not-found"))
+    script.on("DELETE", "/2/tweets/1", ok)
+    make_adapter().delete(RemoteRef("x", "1", parts=("1", "2", "3")))
+    assert [(r.method, str(r.url)) for r in script.requests] == [
+        ("DELETE", f"{API}/2/tweets/3"),
+        ("DELETE", f"{API}/2/tweets/2"),
+        ("DELETE", f"{API}/2/tweets/1"),
+    ]
+
+
+def test_find_matches_the_first_part_despite_tco_links_and_entities(
+    script: Script, make_adapter: Callable[..., XAdapter]
+) -> None:
+    timeline = {
+        "data": [
+            {"id": "12", "text": "ещё 2/2", "conversation_id": "11"},
+            {
+                "id": "11",
+                "text": "Дороги &amp; мосты https://t.co/abc 1/2 https://t.co/media",
+                "conversation_id": "11",
+                "created_at": "2026-12-01T08:00:00.000Z",
+            },
+        ],
+        "meta": {"result_count": 2},
+    }
+    script.on("GET", "/2/users/42/tweets", httpx.Response(200, json=timeline))
+    ref = make_adapter().find("k", rendered("Дороги & мосты https://example.com/a 1/2", "ещё 2/2"))
+    request = script.requests[0]
+    assert dict(request.url.params) == {
+        "max_results": "10",
+        "tweet.fields": "conversation_id,created_at",
+    }
+    assert isinstance(ref, RemoteRef)
+    assert (ref.remote_id, ref.parts) == ("11", ("11", "12"))
+    assert ref.published_at is not None and ref.published_at.hour == 8
+
+
+def test_find_reports_absent_when_no_post_matches(
+    script: Script, make_adapter: Callable[..., XAdapter]
+) -> None:
+    timeline = {"data": [{"id": "5", "text": "другое", "conversation_id": "5"}]}
+    script.on("GET", "/2/users/42/tweets", httpx.Response(200, json=timeline))
+    assert make_adapter().find("k", rendered("Текст")) is FindResult.ABSENT
+
+
+def test_find_deletes_a_thread_cut_short_and_reports_it_absent(
+    script: Script, make_adapter: Callable[..., XAdapter]
+) -> None:
+    timeline = {"data": [{"id": "5", "text": "один", "conversation_id": "5"}]}
+    script.on("GET", "/2/users/42/tweets", httpx.Response(200, json=timeline))
+    script.on("DELETE", "/2/tweets/5", httpx.Response(200, json={"data": {"deleted": True}}))
+    assert make_adapter().find("k", rendered("один", "два")) is FindResult.ABSENT
+    assert len(script.sent("DELETE", "/2/tweets/5")) == 1
+
+
+def test_find_cannot_tell_for_a_post_without_text(
+    script: Script, make_adapter: Callable[..., XAdapter], tmp_path: Path
+) -> None:
+    assert make_adapter().find("k", rendered("", media=(photo(tmp_path),))) is FindResult.UNKNOWN
+    assert script.requests == []
+
+
+# -- errors ---------------------------------------------------------------------------------------
+
+
+def _body(status: int, body: Any, **headers: str) -> httpx.Response:
+    return httpx.Response(status, json=body, headers=headers)
+
+
+FAR = "1764590400"  # an hour after the FakeClock's start: never retried within the client
+
+ERRORS = [
+    (_body(401, {"title": "Unauthorized", "type": "about:blank", "status": 401}), AuthError),
+    (problem(403, "client-forbidden", "client-not-enrolled"), AuthError),
+    (problem(403, "not-authorized-for-resource"), AuthError),
+    (
+        _body(
+            403,
+            {
+                "detail": "You are not allowed to create a Tweet with duplicate content.",
+                "type": "about:blank",
+                "title": "Forbidden",
+                "status": 403,
+            },
+        ),
+        Rejected,
+    ),
+    (
+        problem(400, "invalid-request", "One or more parameters to your request was invalid."),
+        Rejected,
+    ),
+    (problem(404, "resource-not-found"), NotFound),
+    (
+        _body(200, {"errors": [{"type": "https://api.x.com/2/problems/resource-not-found"}]}),
+        NotFound,
+    ),
+    (problem(429, None, "Too Many Requests", **{"x-rate-limit-reset": FAR}), RateLimited),
+    (problem(429, "usage-capped"), RateLimited),
+    (_body(429, {"errors": [{"code": 88, "message": "Rate limit exceeded"}]}), RateLimited),
+    (_body(401, {"errors": [{"code": 89, "message": "Invalid or expired token."}]}), AuthError),
+    (problem(500, None, "Internal Error"), Transient),
+    (httpx.Response(503, text="<html>Over capacity</html>"), Transient),
+]
+
+
+@pytest.mark.parametrize(("answer", "error"), ERRORS)
+def test_error_answers_map_to_our_errors(
+    script: Script,
+    make_adapter: Callable[..., XAdapter],
+    answer: httpx.Response,
+    error: type[NetworkError],
+) -> None:
+    script.on("GET", "/2/users/me", answer)
+    with pytest.raises(error) as caught:
+        make_adapter().verify()
+    assert type(caught.value) is error
+
+
+def test_auth_error_hint_names_the_secret(
+    script: Script, make_adapter: Callable[..., XAdapter]
+) -> None:
+    script.on("GET", "/2/users/me", problem(401))
+    with pytest.raises(AuthError) as caught:
+        make_adapter().verify()
+    assert "X_TOKEN" in caught.value.hint
+
+
+def test_duplicate_content_is_rejected_with_a_hint(
+    script: Script, make_adapter: Callable[..., XAdapter]
+) -> None:
+    detail = "You are not allowed to create a Tweet with duplicate content."
+    script.on("POST", "/2/tweets", problem(403, detail=detail))
+    with pytest.raises(Rejected) as caught:
+        make_adapter().publish(rendered("Повтор"), "k")
+    assert "duplicate" in caught.value.detail
+    assert caught.value.hint
+
+
+@pytest.mark.parametrize(
+    ("headers", "kind", "wait"),
+    [
+        ({"x-rate-limit-remaining": "0", "x-rate-limit-reset": "+900"}, None, 900),
+        (
+            {
+                "x-rate-limit-remaining": "40",
+                "x-rate-limit-reset": "+300",
+                "x-user-limit-24hour-remaining": "0",
+                "x-user-limit-24hour-reset": "+7200",
+            },
+            None,
+            7200,
+        ),
+        ({"x-app-limit-24hour-remaining": "0", "x-app-limit-24hour-reset": "+5000"}, None, 5000),
+        ({}, None, 60),
+        ({}, "usage-capped", 86400),
+    ],
+)
+def test_rate_limit_wait_comes_from_the_exhausted_reset_header(
+    script: Script,
+    make_adapter: Callable[..., XAdapter],
+    clock: FakeClock,
+    headers: dict[str, str],
+    kind: str | None,
+    wait: float,
+) -> None:
+    now = int(clock.now().timestamp())
+    absolute = {k: str(now + int(v[1:])) if v.startswith("+") else v for k, v in headers.items()}
+    script.on("GET", "/2/users/me", problem(429, kind, "Too Many Requests", **absolute))
+    adapter = make_adapter()
+    adapter.api.MAX_RATE_WAIT = 0.0
+    with pytest.raises(RateLimited) as caught:
+        adapter.verify()
+    assert caught.value.retry_after == wait
+
+
+def test_no_token_reaches_an_error_text(
+    script: Script, make_adapter: Callable[..., XAdapter]
+) -> None:
+    tokens = oauth1_tokens()
+    echoed = {
+        "title": "Unauthorized",
+        "detail": "bad token access-token-jkl with consumer-secret-def / token-secret-ghi",
+        "type": "about:blank",
+    }
+    script.on("GET", "/2/users/me", _body(401, echoed))
+    script.on("POST", "/2/tweets", _body(400, {"detail": f"echo {TOKEN}", "type": "about:blank"}))
+    errors: list[NetworkError] = []
+    for adapter, action in (
+        (make_adapter(tokens, extra_token_envs=OAUTH1_ENVS), lambda a: a.verify()),
+        (make_adapter(), lambda a: a.publish(rendered("x"), "k")),
+    ):
+        with pytest.raises(NetworkError) as caught:
+            action(adapter)
+        errors.append(caught.value)
+    secrets = (TOKEN, "access-token-jkl", "consumer-secret-def", "token-secret-ghi")
+    for error in errors:
+        text = f"{error} {error.detail} {error.hint} {error!r}"
+        assert not any(secret in text for secret in secrets)
+
+
+# -- contract with the emulator -------------------------------------------------------------------
+
+
+@pytest.fixture
+def sandbox(make_sandbox: Callable[..., Sandbox]) -> Sandbox:
+    return make_sandbox("x")
+
+
+@pytest.fixture
+def live(
+    sandbox: Sandbox,
+    sandbox_http: Callable[[Sandbox], httpx.Client],
+    clock: FakeClock,
+) -> Callable[..., XAdapter]:
+    def build(tokens: Tokens | None = None, **fields: Any) -> XAdapter:
+        account = make_account("x", account_id="42", settings={"handle": "city"}, **fields)
+        tokens = tokens or Tokens(Secret("sandbox-x-main", "X_TOKEN"))
+        return XAdapter(account, tokens, sandbox_http(sandbox), clock=clock)
+
+    return build
+
+
+def test_contract_publish_find_delete_thread(
+    live: Callable[..., XAdapter], sandbox: Sandbox
+) -> None:
+    adapter = live()
+    assert adapter.verify().url == "https://x.com/sandbox_city"
+    post = rendered("Новости & планы: https://example.com/plan 1/2", "Подробности 2/2")
+    ref = adapter.publish(post, "k")
+    assert len(ref.parts) == 2
+    [shown] = sandbox.show()["x"]["posts"]
+    assert shown["id"] == ref.remote_id
+    assert [part["id"] for part in shown["thread"]] == [ref.parts[1]]
+    assert adapter.find("k", post) == ref
+    adapter.delete(ref)
+    assert sandbox.show()["x"]["posts"] == []
+    assert adapter.find("k", post) is FindResult.ABSENT
+    adapter.delete(ref)  # parts already gone: fine
+
+
+def test_contract_photos_video_and_poll(
+    live: Callable[..., XAdapter], sandbox: Sandbox, tmp_path: Path
+) -> None:
+    adapter = live()
+    photos = (photo(tmp_path, "a.jpg", alt="Набережная"), photo(tmp_path, "b.jpg"))
+    poll = Poll("Нравится?", ("Да", "Нет"))
+    photo_ref = adapter.publish(rendered("Фото", media=photos, poll=poll), "k1")
+    film = video(tmp_path, 2 * CHUNK_SIZE + 10)
+    video_ref = adapter.publish(rendered("Видео", media=(film,)), "k2")
+    posts = {p["id"]: p for p in sandbox.show()["x"]["posts"]}
+    with_photos = posts[photo_ref.remote_id]
+    assert [m["alt"] for m in with_photos["media"]] == ["Набережная", ""]
+    assert with_photos["poll"]["options"] == ["Да", "Нет"]
+    assert with_photos["thread"][0]["text"] == "Нравится?"
+    [clip] = posts[video_ref.remote_id]["media"]
+    assert clip["type"] == "video"
+    assert sandbox.store.file_path(clip["file"]).stat().st_size == film.size
+
+
+def test_contract_video_upload_is_chunked(
+    live: Callable[..., XAdapter], sandbox: Sandbox, tmp_path: Path
+) -> None:
+    paths: list[str] = []
+    adapter = live()
+    adapter.api.http.event_hooks["request"].append(lambda r: paths.append(r.url.path))
+    adapter.publish(rendered("Видео", media=(video(tmp_path, 3 * MB + CHUNK_SIZE),)), "k")
+    appends = [p for p in paths if p.endswith("/append")]
+    assert len(appends) == 2
+    assert paths.count("/2/media/upload") >= 2  # STATUS checks until processing succeeded
+
+
+def test_contract_rate_limit_reply_then_success(
+    live: Callable[..., XAdapter], sandbox: Sandbox, clock: FakeClock
+) -> None:
+    adapter = live()
+    user = adapter.verify().id
+    reset = int(clock.now().timestamp()) + 30
+    with sandbox.store.transaction("x") as state:
+        state["limits"][f"tweets_create:{user}"] = {"reset": reset, "used": 100}
+    before = clock.now()
+    ref = adapter.publish(rendered("После паузы"), "k")
+    assert ref.remote_id
+    assert (clock.now() - before).total_seconds() >= 30
+
+
+def test_contract_injected_429_is_retried_then_raised(
+    live: Callable[..., XAdapter], sandbox: Sandbox
+) -> None:
+    sandbox.faults = parse_faults("x.rate429=1")
+    with pytest.raises(RateLimited) as caught:
+        live().publish(rendered("Текст"), "k")
+    assert 0 < caught.value.retry_after <= 5
+
+
+def test_contract_half_posted_thread_is_removed(
+    live: Callable[..., XAdapter], sandbox: Sandbox
+) -> None:
+    with pytest.raises(Rejected):
+        live().publish(rendered("Первая часть", "я" * 281), "k")
+    assert sandbox.show()["x"]["posts"] == []
+
+
+def test_contract_oauth1_and_revoked_token(live: Callable[..., XAdapter], sandbox: Sandbox) -> None:
+    adapter = live(oauth1_tokens(), extra_token_envs=OAUTH1_ENVS)
+    ref = adapter.publish(rendered("Подписано OAuth 1.0a"), "k")
+    adapter.delete(ref)
+    revoke_token(sandbox.store, "access-token-jkl")
+    with pytest.raises(AuthError) as caught:
+        adapter.verify()
+    assert "X_TOKEN" in caught.value.hint
+
+
+def test_contract_duplicate_text_is_rejected(live: Callable[..., XAdapter]) -> None:
+    adapter = live()
+    adapter.publish(rendered("Одинаковый текст"), "k1")
+    with pytest.raises(Rejected, match="duplicate"):
+        adapter.publish(rendered("Одинаковый текст"), "k2")
