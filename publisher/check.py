@@ -17,7 +17,7 @@ from .content import Content
 from .errors import Diagnostic, Severity
 from .i18n import _
 from .model import Media, Post
-from .networks.base import Capabilities
+from .networks.base import Capabilities, MediaRules
 from .render import render_post
 
 #: token shapes of the networks in scope; a match in a committed file is an error
@@ -180,6 +180,20 @@ def _check_media(post: Post, network: str, caps: Capabilities) -> list[Diagnosti
             )
             continue
         problems.extend(_check_media_rules(post, field, network, media, caps))
+    kinds = {m.kind for m in accepted}
+    if not caps.mixed_media and kinds & {"video", "animation"} and len(accepted) > 1:
+        problems.append(
+            _error(
+                post,
+                "media",
+                _(
+                    "{network} takes one video or GIF, or several photos, in a post; not both.",
+                    network=network,
+                ),
+                _("Make two posts: one with the video, one with the photos."),
+                "media-mixed",
+            )
+        )
     if len(accepted) > caps.max_media:
         problems.append(
             _error(
@@ -237,48 +251,57 @@ def _check_media_rules(
             )
         )
     if media.width and media.height:
-        problems.extend(
-            _check_dimensions(post, field, network, media, rules.max_side_sum, rules.max_aspect)
-        )
+        problems.extend(_check_dimensions(post, field, network, media, rules))
     return problems
 
 
 def _check_dimensions(
-    post: Post, field: str, network: str, media: Media, max_side_sum: int, max_aspect: float
+    post: Post, field: str, network: str, media: Media, rules: MediaRules
 ) -> list[Diagnostic]:
+    """Pixel rules: width+height, longest side, and the shape (aspect ratio)."""
     name = Path(media.rel).name
+    width, height = media.width, media.height
     problems: list[Diagnostic] = []
-    if max_side_sum and media.width + media.height > max_side_sum:
+    too_big = (rules.max_side_sum and width + height > rules.max_side_sum) or (
+        rules.max_side and max(width, height) > rules.max_side
+    )
+    if too_big:
         problems.append(
             _error(
                 post,
                 field,
                 _(
-                    "'{file}' is {width}×{height} px; {network} takes width+height up to {limit}.",
+                    "'{file}' is {width}×{height} px, too large for {network}.",
                     file=name,
-                    width=media.width,
-                    height=media.height,
+                    width=width,
+                    height=height,
                     network=network,
-                    limit=max_side_sum,
                 ),
                 _("Scale the image down."),
                 "media-dimensions",
             )
         )
-    aspect = max(media.width, media.height) / max(1, min(media.width, media.height))
-    if max_aspect and aspect > max_aspect:
+    ratio = width / max(1, height)
+    low, high = rules.aspect_range
+    stretched = rules.max_aspect and max(ratio, 1 / ratio) > rules.max_aspect
+    if stretched or (high and not low <= ratio <= high):
+        hint = (
+            _("Crop it to a width/height ratio between {low} and {high}.", low=low, high=high)
+            if high
+            else _("Crop it closer to a square.")
+        )
         problems.append(
             _error(
                 post,
                 field,
                 _(
-                    "'{file}' is too narrow or too wide for {network} (sides {width}×{height}).",
+                    "'{file}' ({width}×{height} px) has a shape {network} does not take.",
                     file=name,
+                    width=width,
+                    height=height,
                     network=network,
-                    width=media.width,
-                    height=media.height,
                 ),
-                _("Crop it closer to a square."),
+                hint,
                 "media-aspect",
             )
         )

@@ -313,7 +313,7 @@ def render_post(
     threads), the media it accepts, the poll if it has polls, and the length it counts."""
     fmt = caps.text_format
     text = render_text(source_text(post, network), fmt)
-    length = measure(text, fmt, caps.length_unit)
+    length = measure(text, "plain" if caps.counts_markup else fmt, caps.length_unit)
     parts: tuple[str, ...] = (text,)
     if caps.thread and length > caps.text_limit:
         parts = split_thread(text, caps.text_limit, counter(caps.length_unit))

@@ -117,7 +117,9 @@ def test_missing_and_unreadable_media(tmp_path: Path) -> None:
 
 
 def test_media_outside_the_repository_is_refused(tmp_path: Path) -> None:
-    content = load(tmp_path / "r", {"content/a.md": "---\ntitle: A\nmedia: [../../x.jpg]\n---\nT\n"})
+    content = load(
+        tmp_path / "r", {"content/a.md": "---\ntitle: A\nmedia: [../../x.jpg]\n---\nT\n"}
+    )
     assert [d.code for d in content.diagnostics] == ["media-outside"]
 
 

@@ -36,7 +36,11 @@ class MediaRules:
     max_bytes: int
     formats: frozenset[str] = frozenset()
     max_side_sum: int = 0
+    max_side: int = 0
+    #: longest side / shortest side, whatever the orientation (0 = any)
     max_aspect: float = 0.0
+    #: allowed width / height, from portrait to landscape (Instagram: 0.8 to 1.91; 0 = any)
+    aspect_range: tuple[float, float] = (0.0, 0.0)
 
 
 @dataclass(frozen=True)
@@ -46,6 +50,10 @@ class Capabilities:
     text_format: TextFormat
     text_limit: int
     length_unit: LengthUnit = "chars"
+    #: the limit applies to the text as sent, markup included (Max), not to what readers see
+    counts_markup: bool = False
+    #: one post may mix videos with photos (Facebook: one video, or photos)
+    mixed_media: bool = True
     caption_limit: int = 0
     thread: bool = False
     media: Mapping[MediaKind, MediaRules] = field(default_factory=dict)

@@ -172,6 +172,7 @@ class FacebookAdapter(Adapter):
     base_urls = (GRAPH_HOST,)
     capabilities = Capabilities(
         text_format="plain",
+        mixed_media=False,  # one video, or several photos [verified: S1 create_feed, create_video]
         text_limit=TEXT_LIMIT,
         media={
             "photo": MediaRules(

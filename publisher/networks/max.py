@@ -85,15 +85,16 @@ class MaxAdapter(Adapter):
         # most 4000", a Java string size, i.e. UTF-16 units [uncertain]
         text_limit=4000,
         length_unit="utf16",
+        counts_markup=True,
         media={
             "photo": MediaRules(
-                max_bytes=50 * MB, formats=IMAGE_FORMATS, max_side_sum=2 * MAX_IMAGE_SIDE
+                max_bytes=50 * MB, formats=IMAGE_FORMATS, max_side=MAX_IMAGE_SIDE
             ),
             # ≤250 MB, MP4/MOV/MKV/WEBM [verified: M1]: containers Pillow cannot name
             "video": MediaRules(max_bytes=250 * MB),
             # a GIF goes up as an image (Max plays GIFs), an MP4 animation as a video; the
             # image limit is the stricter of the two
-            "animation": MediaRules(max_bytes=50 * MB, max_side_sum=2 * MAX_IMAGE_SIDE),
+            "animation": MediaRules(max_bytes=50 * MB, max_side=MAX_IMAGE_SIDE),
             "document": MediaRules(max_bytes=4 * GB),  # ≤4 GB [verified: M1]
         },
         # attachments per message are not documented [uncertain]: ten, like an album elsewhere

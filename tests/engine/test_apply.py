@@ -81,19 +81,22 @@ class FakeAdapter(Adapter):
 
 
 CAPS = {"vk": FakeAdapter.capabilities, "telegram": FakeAdapter.capabilities}
-ACCOUNTS = tuple(
-    Account(name=n, path="", network=n, account_id="1", token_env="T") for n in CAPS
-)
+ACCOUNTS = tuple(Account(name=n, path="", network=n, account_id="1", token_env="T") for n in CAPS)
 POST = Post(id="p", path="content/p.md", title="T", body="Текст", networks=("vk", "telegram"))
 
 
-def run(tmp_path: Path, adapters: dict[str, FakeAdapter], post: Post = POST,
-        unavailable: dict[str, NetworkError] | None = None):  # type: ignore[no-untyped-def]
+def run(
+    tmp_path: Path,
+    adapters: dict[str, FakeAdapter],
+    post: Post = POST,
+    unavailable: dict[str, NetworkError] | None = None,
+):  # type: ignore[no-untyped-def]
     ledger = Ledger(tmp_path)
     recorded = {post.ledger_path: ledger.read(post.ledger_path)}
     plan = build_plan(Content((post,), ACCOUNTS), recorded, PlanContext(Config(), CAPS, NOW))
-    applier = Applier(ledger, adapters, FakeClock(NOW), Provenance("abc123", ("Анна",), "PR#1"),
-                      unavailable)
+    applier = Applier(
+        ledger, adapters, FakeClock(NOW), Provenance("abc123", ("Анна",), "PR#1"), unavailable
+    )
     return applier.run(plan), ledger.read(post.ledger_path)
 
 
@@ -203,8 +206,9 @@ def test_auth_error_stops_only_that_network(tmp_path: Path, adapters: dict) -> N
     ]
 
 
-def test_unavailable_network_is_skipped_with_the_secret_named(tmp_path: Path,
-                                                              adapters: dict) -> None:
+def test_unavailable_network_is_skipped_with_the_secret_named(
+    tmp_path: Path, adapters: dict
+) -> None:
     missing = AuthError("vk", "token", "VK_TOKEN is not set", "Add the secret VK_TOKEN")
     report, _ = run(tmp_path, {"telegram": adapters["telegram"]}, unavailable={"vk": missing})
     vk = next(r for r in report.results if r.action.network == "vk")

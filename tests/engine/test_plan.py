@@ -15,14 +15,19 @@ from publisher.networks.base import Capabilities, MediaRules
 from publisher.render import media_hash, render_post
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
-EDITABLE = Capabilities(text_format="plain", text_limit=1000, can_edit=True,
-                        media={"photo": MediaRules(10_000_000)})
-FIXED = Capabilities(text_format="plain", text_limit=1000, can_edit=False,
-                     delete_window_hours=48, media={"photo": MediaRules(10_000_000)})
+EDITABLE = Capabilities(
+    text_format="plain", text_limit=1000, can_edit=True, media={"photo": MediaRules(10_000_000)}
+)
+FIXED = Capabilities(
+    text_format="plain",
+    text_limit=1000,
+    can_edit=False,
+    delete_window_hours=48,
+    media={"photo": MediaRules(10_000_000)},
+)
 CAPS = {"vk": EDITABLE, "telegram": FIXED}
 ACCOUNTS = tuple(
-    Account(name=n, path=f"accounts/{n}.md", network=n, account_id="1", token_env="T")
-    for n in CAPS
+    Account(name=n, path=f"accounts/{n}.md", network=n, account_id="1", token_env="T") for n in CAPS
 )
 
 
@@ -38,8 +43,12 @@ def make_post(**fields: object) -> Post:
     return Post(**base)  # type: ignore[arg-type]
 
 
-def plan_for(post: Post, recorded: dict[str, LedgerEntry] | None = None,
-             config: Config | None = None, **content: object):  # type: ignore[no-untyped-def]
+def plan_for(
+    post: Post,
+    recorded: dict[str, LedgerEntry] | None = None,
+    config: Config | None = None,
+    **content: object,
+):  # type: ignore[no-untyped-def]
     tree = Content(posts=(post,), accounts=ACCOUNTS, **content)  # type: ignore[arg-type]
     ctx = PlanContext(config or Config(), CAPS, NOW)
     return build_plan(tree, {post.ledger_path: recorded or {}}, ctx)
@@ -101,8 +110,10 @@ def test_changed_media_replaces_instead_of_editing() -> None:
 def test_withdrawn_post_is_deleted_but_not_after_the_delete_window() -> None:
     post = make_post()
     old_time = (NOW - timedelta(hours=49)).isoformat()
-    recorded = {"vk": published(post, "vk"), "telegram": published(post, "telegram",
-                                                                   published_at=old_time)}
+    recorded = {
+        "vk": published(post, "vk"),
+        "telegram": published(post, "telegram", published_at=old_time),
+    }
     plan = plan_for(replace(post, status="withdrawn"), recorded)
     assert kinds(plan) == {"vk": ActionKind.DELETE, "telegram": ActionKind.BLOCKED}
     assert "48" in plan.actions[1].reason
@@ -152,8 +163,9 @@ def test_removed_file_deletes_its_posts() -> None:
     recorded = {ledger: {"vk": published(post, "vk")}}
     plan = build_plan(tree, recorded, PlanContext(Config(), CAPS, NOW))
     assert [(a.kind, a.network) for a in plan.actions] == [(ActionKind.DELETE, "vk")]
-    plan = build_plan(tree, recorded,
-                      PlanContext(Config(delete_when_file_removed=False), CAPS, NOW))
+    plan = build_plan(
+        tree, recorded, PlanContext(Config(delete_when_file_removed=False), CAPS, NOW)
+    )
     assert plan.actions[0].kind is ActionKind.NOOP
 
 
