@@ -35,7 +35,7 @@ def test_readme_shows_the_two_commands() -> None:
 def test_readme_capability_table_matches_the_adapters() -> None:
     expected = replace_block(README, TABLE_START, TABLE_END, capability_table())
     expected = replace_block(expected, TOKENS_START, TOKENS_END, token_help())
-    assert README == expected, "run `make docs` to regenerate the README tables"
+    assert expected == README, "run `make docs` to regenerate the README tables"
 
 
 def test_every_adapter_has_an_emulator_and_declares_itself() -> None:
