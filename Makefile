@@ -27,9 +27,15 @@ typecheck: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/pytest
 
-# Recompile the Russian catalogue after editing publisher/locale/ru/LC_MESSAGES/publisher.po
+# Refresh the Russian catalogue from the code, then compile it (translate new entries in
+# publisher/locale/ru/LC_MESSAGES/publisher.po and run it again)
+POT := publisher/locale/publisher.pot
 messages: $(STAMP)
-	$(BIN)/pybabel compile -D publisher -d publisher/locale
+	$(BIN)/pybabel -q extract -k _ -k ngettext:1,2 --no-location --sort-output \
+		--omit-header -o $(POT) publisher
+	$(BIN)/pybabel -q update -D publisher -i $(POT) -d publisher/locale -l ru \
+		--no-fuzzy-matching --omit-header --ignore-obsolete
+	$(BIN)/pybabel -q compile -D publisher -d publisher/locale
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -86,10 +86,11 @@ class Workspace:
 
     def apply(self, content: Content, plan: Plan, provenance: Provenance) -> ApplyReport:
         """Run the plan's changes; every result is in the result files when this returns."""
+        pending = {action.network for action in plan.pending}
         accounts = {
-            a.network: a
+            a.network: self._with_config_settings(a)
             for a in content.accounts
-            if any(x.network == a.network for x in plan.pending)
+            if a.network in pending
         }
         with self.http_client() as http:
             adapters = build_adapters(

@@ -11,6 +11,7 @@ import importlib
 import os
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from werkzeug.wrappers import Request, Response
 
@@ -65,6 +66,7 @@ class Sandbox:
 
     def fetch_public(self, url: str) -> Path | None:
         """The local file behind a public media URL, or None if "the internet" has none."""
+        url = unquote(url)
         for prefix, root in self.media_roots.items():
             if url.startswith(prefix):
                 candidate = (root / url[len(prefix) :].lstrip("/")).resolve()

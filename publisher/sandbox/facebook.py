@@ -43,6 +43,7 @@ from werkzeug.wrappers import Request, Response
 
 from ..clock import Clock
 from .core import SANDBOX_TOKEN_PREFIX, Emulator, RateWindow, Store, next_id
+from .instagram import InstagramEmulator
 
 NETWORK = "facebook"
 TEXT_LIMIT = 63206  # [uncertain] mirrors the adapter's declared limit
@@ -148,6 +149,11 @@ class FacebookEmulator(Emulator):
     # -- the request pipeline: token, proof, budgets, then the endpoint ----------------------
 
     def __call__(self, request: Request) -> Response:
+        instagram = self.sandbox.emulators.get("instagram") if hasattr(self, "sandbox") else None
+        if isinstance(instagram, InstagramEmulator) and instagram.handles(request.path):
+            # Instagram's Graph API shares graph.facebook.com; the sandbox routes by host,
+            # so the Facebook emulator hands Instagram's paths over
+            return instagram(request)
         params = _params(request)
         token = _token(request, params)
         if not token:

@@ -1,0 +1,549 @@
+"""Instagram: a professional account through the Instagram Platform with Facebook Login.
+
+Publishing is a two-step protocol [verified: S5 content publishing]: create a media container
+(a photo Instagram downloads from a public URL, a video we upload to ``rupload.facebook.com``, or
+a carousel of such items), wait until its ``status_code`` is FINISHED, then ``media_publish`` it.
+Photos therefore need ``settings["media_base_url"]``: the public URL prefix under which the
+repository's media files are served. Captions cannot be edited; published media can be deleted
+(Business SDK 25 ``IGMedia.api_delete``) where Meta allows it.
+
+The Page token travels in an ``Authorization`` header, never in a URL or a form body: ``Bearer``
+for Graph calls, as the Facebook adapter does, and ``OAuth`` for the video upload, the scheme Meta
+documents there [verified: S6, S7] (the SDK sends ``access_token`` as a parameter instead [S1]).
+Graph errors are ``{"error": {"code", "error_subcode", "message", "is_transient"...}}``
+[verified: S2]; ``_unwrap`` dispatches on code and subcode, never on the HTTP status.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Mapping
+from datetime import datetime
+from pathlib import Path
+from typing import Any, ClassVar
+from urllib.parse import quote
+
+import httpx
+
+from ..errors import ConfigError, NetworkError, NotFound, RateLimited, Rejected, Transient
+from ..i18n import _
+from ..model import Media, RemoteRef, RenderedPost
+from ..redact import redact
+from .base import (
+    CHUNK_SIZE,
+    UPLOAD_TIMEOUT,
+    AccountInfo,
+    Adapter,
+    Capabilities,
+    FindResult,
+    MediaRules,
+    json_body,
+)
+
+GRAPH_BASE = "https://graph.facebook.com"
+RUPLOAD_BASE = "https://rupload.facebook.com"
+#: Business SDK 25.0.2 pins v25.0 [verified: S1]; ``settings["graph_version"]`` overrides it
+DEFAULT_VERSION = "v25.0"
+MB = 1024 * 1024
+
+#: status polling: Meta asks for at most one query a minute for at most five minutes
+#: [verified: S6]; we start sooner because photos are usually ready within seconds
+POLL_FIRST_DELAY = 10.0
+POLL_MAX_DELAY = 60.0
+POLL_TIMEOUT = 300.0
+#: wait when a rate-limit answer carries no ``estimated_time_to_regain_access``
+DEFAULT_RATE_WAIT = 60.0
+#: the publishing quota is a rolling 24 h window we cannot see into: try again in an hour
+QUOTA_WAIT = 3600.0
+DEFAULT_QUOTA_TOTAL = 50  # "currently 50" [verified: S5]; the answer's quota_total wins
+#: how many recent posts ``find`` reads; an interrupted run is among the last few
+FIND_LIMIT = 25
+
+_RATE_CODES = frozenset({4, 17, 32, 613, 80001, 80002})
+_AUTH_CODES = frozenset({102, 190})
+_PERMISSION_CODES = frozenset({10, *range(200, 300)})
+_RESTRICTED = 25
+_QUOTA_CODE, _QUOTA_SUBCODE = 9, 2207042
+_TRANSIENT_CODES = frozenset({1, 2, -1, -2, 9007})
+_TRANSIENT_SUBCODES = frozenset({2207003, 2207020, 2207027, 2207032})
+_FETCH_CODE, _FETCH_SUBCODE = 9004, 2207052
+_MISSING_OBJECT = (100, 33)
+
+
+class InstagramAdapter(Adapter):
+    """An Instagram professional account: photos, carousels and Reels with a caption."""
+
+    name = "instagram"
+    title = "Instagram"
+    base_urls: ClassVar[tuple[str, ...]] = (GRAPH_BASE, RUPLOAD_BASE)
+    token_help = (
+        "Link the Instagram professional account to the administration's Facebook Page. In a "
+        "Meta app with Facebook Login for Business, log in as a Page admin granting only "
+        "instagram_basic, instagram_content_publish, instagram_manage_comments, "
+        "pages_show_list and pages_read_engagement; exchange the user token for a long-lived "
+        "one (GET /oauth/access_token?grant_type=fb_exchange_token) and read the Page token "
+        "from GET /me/accounts: it does not expire. The account id is the Page's "
+        "instagram_business_account id. Instagram downloads photos itself, from media_base_url "
+        "(publisher.yml or the account's settings), which must serve the repository publicly."
+    )
+    capabilities = Capabilities(
+        text_format="plain",
+        # every Instagram text is a caption: ≤ 2200 characters, ≤ 30 hashtags [verified: S6, S7]
+        text_limit=2200,
+        caption_limit=2200,
+        media={
+            # JPEG only, ≤ 8 MB ("8 MB" read as MiB [uncertain]), width/height from 4:5 to
+            # 1.91:1 [verified: S6, S7]; widths outside 320–1440 px are scaled, not refused
+            "photo": MediaRules(
+                max_bytes=8 * MB,
+                formats=frozenset({"JPEG"}),
+                max_aspect=1.91,
+                aspect_range=(0.8, 1.91),
+            ),
+            # Reels: MP4/MOV, ≤ 300 MB, 3 s–15 min [verified: S6, S7]; containers are not
+            # Pillow formats, so ``formats`` stays empty
+            "video": MediaRules(max_bytes=300 * MB),
+            # no "animation": GIFs are refused (JPEG only) and there is no GIF post type
+        },
+        # a carousel holds 2–10 items of photos and videos mixed [verified: S5, S6]
+        max_media=10,
+        mixed_media=True,
+        # there are no text-only posts on Instagram [verified: S5 content publishing]
+        requires_media=True,
+        polls=False,  # no poll parameter for feed media [verified: S1]
+        can_edit=False,  # captions cannot be edited [verified: S1 IGMedia.api_update]
+        can_delete=True,  # DELETE /{ig-media-id} [verified: S1; uncertain for old accounts]
+        silent=False,
+        link_preview=False,  # links in captions are not clickable
+        comments=True,  # [verified: S1 IGComment; S5 comment moderation]
+        delete_comment=True,
+        hide_comment=True,
+        ban=False,  # no block API for commenters [uncertain: reference "Moderate"]
+        profile=frozenset(),  # bio, name, website and avatar are read-only [verified: S1]
+        requests_per_second=2.0,
+        can_find=True,
+    )
+
+    # -- addresses ----------------------------------------------------------------------------
+
+    @property
+    def _owner(self) -> str:
+        return self.account.account_id
+
+    @property
+    def _media_edge(self) -> str:
+        return f"{self._owner}/media"
+
+    @property
+    def _version(self) -> str:
+        return str(self.account.settings.get("graph_version") or DEFAULT_VERSION)
+
+    def _graph(self, path: str) -> str:
+        return f"{GRAPH_BASE}/{self._version}/{path}"
+
+    def _headers(self, scheme: str = "Bearer") -> dict[str, str]:
+        return {"Authorization": f"{scheme} {self.tokens.main.reveal()}"}
+
+    def _get(self, op: str, path: str, **params: str) -> dict[str, Any]:
+        body = self.api.call("GET", self._graph(path), op, params=params, headers=self._headers())
+        return _as_dict(body)
+
+    def _post(
+        self, op: str, path: str, data: Mapping[str, str], *, creates: bool = False
+    ) -> dict[str, Any]:
+        url = self._graph(path)
+        body = self.api.call("POST", url, op, creates=creates, data=data, headers=self._headers())
+        return _as_dict(body)
+
+    def public_url(self, media: Media) -> str:
+        """Where Instagram downloads a photo: ``media_base_url`` + the repository path.
+
+        Meta fetches US-ASCII URLs only [verified: S6], so the path is percent-encoded.
+        """
+        base = str(self.account.settings.get("media_base_url") or "")
+        if not base:
+            raise ConfigError(
+                _(
+                    "{path}: Instagram needs media_base_url (in the account's settings or in "
+                    "publisher.yml) to publish photos.",
+                    path=self.account.path,
+                ),
+                _(
+                    "Set media_base_url to the public address where the repository's files are "
+                    "served (for example the Pages site): Instagram downloads photos from there."
+                ),
+            )
+        return quote(base.rstrip("/"), safe=":/?#[]@!$&'()*+,;=%~") + "/" + quote(media.rel)
+
+    # -- verify -------------------------------------------------------------------------------
+
+    def verify(self) -> AccountInfo:
+        body = self._get("verify", self._owner, fields="id,username")
+        username = str(body.get("username") or "")
+        url = f"https://www.instagram.com/{username}/" if username else ""
+        return AccountInfo(self.name, username or self._owner, str(body.get("id", "")), url)
+
+    # -- publish ------------------------------------------------------------------------------
+
+    def publish(self, post: RenderedPost, key: str) -> RemoteRef:
+        """Container(s) → FINISHED → ``media_publish`` → permalink.
+
+        Instagram has no idempotency field, so ``key`` is not sent; ``find`` matches captions.
+        Nothing is visible before ``media_publish``, so a failure earlier leaves nothing to undo.
+        """
+        self._check_publishable(post)
+        self._check_quota()
+        container_id = self._make_container(post)
+        edge = f"{self._owner}/media_publish"
+        body = self._post("publish", edge, {"creation_id": container_id}, creates=True)
+        media_id = str(body["id"])
+        self._apply_options(media_id, post)
+        return self._reference(media_id)
+
+    def _check_publishable(self, post: RenderedPost) -> None:
+        """Refuse what Instagram cannot show before any call is made."""
+        if not post.media:
+            raise Rejected(
+                self.name,
+                "publish",
+                "Instagram cannot publish a post without a photo or video",
+                _("Add a photo or a video to the post, or remove instagram from its networks."),
+            )
+        unsupported = sorted({m.kind for m in post.media} - {"photo", "video"})
+        if unsupported:
+            raise Rejected(
+                self.name,
+                "publish",
+                f"Instagram does not accept {', '.join(unsupported)} files",
+                _("Instagram takes JPEG photos and MP4 or MOV videos only; GIFs are not shown."),
+            )
+        for media in post.media:
+            if media.kind == "photo":
+                self.public_url(media)
+
+    def _check_quota(self) -> None:
+        """Leave the post for a later run when the rolling 24 h quota is spent [verified: S5]."""
+        edge = f"{self._owner}/content_publishing_limit"
+        body = self._get("quota", edge, fields="config,quota_usage")
+        entries = body.get("data") or [{}]
+        entry = _as_dict(entries[0])
+        usage = int(entry.get("quota_usage") or 0)
+        total = int(_as_dict(entry.get("config")).get("quota_total") or DEFAULT_QUOTA_TOTAL)
+        if usage >= total:
+            detail = f"publishing quota used: {usage} of {total} posts in 24 h"
+            raise RateLimited(self.name, "publish", detail, QUOTA_WAIT)
+
+    def _make_container(self, post: RenderedPost) -> str:
+        """The FINISHED container that makes the post: one photo, one Reel, or a carousel."""
+        caption = {"caption": post.text} if post.text else {}
+        if len(post.media) == 1:
+            container_id = self._single_container(post.media[0], caption)
+        else:
+            children = [self._item_container(media) for media in post.media]
+            self._wait_finished(children)
+            fields = {"media_type": "CAROUSEL", "children": ",".join(children), **caption}
+            container_id = str(self._post("container", self._media_edge, fields)["id"])
+        self._wait_finished([container_id])
+        return container_id
+
+    def _single_container(self, media: Media, caption: dict[str, str]) -> str:
+        if media.kind == "video":
+            return self._video_container(media, media_type="REELS", **caption)
+        fields = {"image_url": self.public_url(media), **caption, **_alt(media)}
+        return str(self._post("container", self._media_edge, fields)["id"])
+
+    def _item_container(self, media: Media) -> str:
+        """A carousel item: no caption; a video item is ``VIDEO`` [verified: S5]."""
+        if media.kind == "video":
+            return self._video_container(media, media_type="VIDEO", is_carousel_item="true")
+        fields = {"image_url": self.public_url(media), "is_carousel_item": "true", **_alt(media)}
+        return str(self._post("container", self._media_edge, fields)["id"])
+
+    def _video_container(self, media: Media, **fields: str) -> str:
+        """Create a resumable video container and upload the file to it [verified: S6, S7]."""
+        created = self._post("container", self._media_edge, {"upload_type": "resumable", **fields})
+        container_id = str(created["id"])
+        self._upload_video(self._upload_url(created.get("uri"), container_id), media)
+        return container_id
+
+    def _upload_url(self, uri: object, container_id: str) -> str:
+        """The ``uri`` Meta answered, if it is Meta's upload host; the token goes there."""
+        if isinstance(uri, str) and uri.startswith(RUPLOAD_BASE + "/"):
+            return uri
+        return f"{RUPLOAD_BASE}/ig-api-upload/{self._version}/{container_id}"
+
+    def _upload_video(self, url: str, media: Media) -> None:
+        """POST the raw file, streamed from disk, with ``offset`` and ``file_size`` headers."""
+        size = media.path.stat().st_size
+        headers = {
+            **self._headers("OAuth"),
+            "offset": "0",
+            "file_size": str(size),
+            "Content-Length": str(size),
+            "Content-Type": "application/octet-stream",
+        }
+        body = self.api.call(
+            "POST",
+            url,
+            "upload",
+            content=FileChunks(media.path),
+            headers=headers,
+            timeout=UPLOAD_TIMEOUT,
+        )
+        if _as_dict(body).get("success") is False:
+            detail = redact(f"video upload refused: {body}")
+            raise Transient(self.name, "upload", detail)
+
+    def _wait_finished(self, container_ids: list[str]) -> None:
+        """Poll the containers' status until all are FINISHED, sleeping longer each round."""
+        pending, waited, delay = list(container_ids), 0.0, POLL_FIRST_DELAY
+        while True:
+            pending = [cid for cid in pending if not self._is_finished(cid)]
+            if not pending:
+                return
+            if waited >= POLL_TIMEOUT:
+                detail = f"media container {pending[0]} still processing after {waited:.0f} s"
+                raise Transient(self.name, "publish", detail)
+            self.clock.sleep(delay)
+            waited += delay
+            delay = min(delay * 2, POLL_MAX_DELAY)
+
+    def _is_finished(self, container_id: str) -> bool:
+        """FINISHED is ready; ERROR means the media was refused; EXPIRED needs a new container."""
+        body = self._get("status", container_id, fields="status_code,status")
+        code = str(body.get("status_code", ""))
+        text = redact(f"container {container_id}: {code}: {body.get('status', '')}")
+        if code == "ERROR":
+            raise Rejected(
+                self.name,
+                "publish",
+                text,
+                _(
+                    "Instagram could not process the media. Photos: JPEG up to 8 MB, aspect "
+                    "ratio from 4:5 to 1.91:1. Videos: MP4 or MOV (H.264), 3 s to 15 min, up "
+                    "to 300 MB."
+                ),
+            )
+        if code == "EXPIRED":
+            raise Transient(self.name, "publish", text)
+        return code in ("FINISHED", "PUBLISHED")
+
+    def _apply_options(self, media_id: str, post: RenderedPost) -> None:
+        """``close_comments`` turns comments off [verified: S1 comment_enabled].
+
+        Best effort: the post is already live, and failing now would make the engine
+        publish it a second time.
+        """
+        if not post.options.get("close_comments"):
+            return
+        try:
+            self._post("close_comments", media_id, {"comment_enabled": "false"})
+        except NetworkError:
+            return
+
+    def _reference(self, media_id: str) -> RemoteRef:
+        """The published media with its link; a lost link must not fail a live post."""
+        try:
+            body = self._get("permalink", media_id, fields="permalink,timestamp")
+        except NetworkError:
+            body = {}
+        published = _parse_time(body.get("timestamp")) or self.clock.now()
+        permalink = str(body.get("permalink") or "")
+        return RemoteRef(self.name, media_id, permalink, (media_id,), published)
+
+    # -- update, delete, find -----------------------------------------------------------------
+
+    def update(self, ref: RemoteRef, post: RenderedPost) -> RemoteRef:
+        """Never called: ``can_edit`` is false because captions cannot be edited."""
+        raise Rejected(
+            self.name,
+            "update",
+            "Instagram captions cannot be edited through the API",
+            _("Delete the post and publish it again, or edit it in the Instagram app."),
+        )
+
+    def delete(self, ref: RemoteRef) -> None:
+        for media_id in ref.parts or (ref.remote_id,):
+            self._delete_media(media_id)
+
+    def _delete_media(self, media_id: str) -> None:
+        """DELETE the media; Graph answers a gone object and an undeletable one alike.
+
+        Both come as error 100/33 ("does not exist ... or does not support this operation"),
+        so a follow-up read tells them apart: gone is fine, present means delete by hand.
+        """
+        manual = _("Delete the post manually in the Instagram app.")
+        try:
+            self.api.call("DELETE", self._graph(media_id), "delete", headers=self._headers())
+        except NotFound:
+            if self._exists(media_id):
+                detail = f"media {media_id} cannot be deleted through the API"
+                raise Rejected(self.name, "delete", detail, manual) from None
+        except Rejected as exc:
+            raise Rejected(self.name, "delete", exc.detail, manual) from None
+
+    def _exists(self, media_id: str) -> bool:
+        try:
+            self._get("delete", media_id, fields="id")
+        except NotFound:
+            return False
+        return True
+
+    def find(self, key: str, post: RenderedPost) -> RemoteRef | FindResult:
+        """Look for the caption among the account's latest media [verified: S1 IGUser/media].
+
+        A post without a caption cannot be told from others, so the answer is UNKNOWN.
+        """
+        text = post.text.strip()
+        if not text:
+            return FindResult.UNKNOWN
+        fields = "id,caption,permalink,timestamp"
+        body = self._get("find", self._media_edge, fields=fields, limit=str(FIND_LIMIT))
+        for item in body.get("data") or []:
+            entry = _as_dict(item)
+            if str(entry.get("caption") or "").strip() == text:
+                media_id = str(entry["id"])
+                published = _parse_time(entry.get("timestamp"))
+                return RemoteRef(
+                    self.name, media_id, str(entry.get("permalink") or ""), (media_id,), published
+                )
+        return FindResult.ABSENT
+
+    # -- errors -------------------------------------------------------------------------------
+
+    def _unwrap(self, response: httpx.Response, op: str) -> Any:
+        if response.is_success:
+            return json_body(response, self.name, op)
+        body = _json_or_none(response)
+        if isinstance(body.get("error"), dict):
+            raise self._graph_error(body["error"], response, op)
+        if isinstance(body.get("debug_info"), dict):
+            raise self._upload_error(body["debug_info"], response, op)
+        detail = redact(f"HTTP {response.status_code}: {response.text[:200]}")
+        if response.status_code == 429:
+            raise RateLimited(self.name, op, detail, DEFAULT_RATE_WAIT)
+        if response.status_code >= 500:
+            raise Transient(self.name, op, detail)
+        if response.status_code in (401, 403):
+            raise self.auth_error(op, detail)
+        if response.status_code == 404:
+            raise NotFound(self.name, op, detail)
+        raise Rejected(self.name, op, detail)
+
+    def _graph_error(
+        self, error: Mapping[str, Any], response: httpx.Response, op: str
+    ) -> NetworkError:
+        """Map a Graph error body to our class [verified: S2 error codes; S6 IG codes]."""
+        code, subcode = _int(error.get("code")), _int(error.get("error_subcode"))
+        detail = redact(_describe(error, code, subcode))
+        if code == _QUOTA_CODE or subcode == _QUOTA_SUBCODE:
+            return RateLimited(self.name, op, detail, QUOTA_WAIT)
+        if code in _RATE_CODES:
+            return RateLimited(self.name, op, detail, _regain_seconds(response))
+        if code in _AUTH_CODES:
+            return self.auth_error(op, detail)
+        if code in _PERMISSION_CODES:
+            return self.auth_error(
+                op,
+                f"{detail} (missing permission: instagram_basic, "
+                "instagram_content_publish or pages_read_engagement)",
+            )
+        if code == _RESTRICTED:
+            return self.auth_error(op, f"{detail} (the Instagram account is restricted)")
+        if code in _TRANSIENT_CODES or subcode in _TRANSIENT_SUBCODES or error.get("is_transient"):
+            return Transient(self.name, op, detail)
+        if code == _FETCH_CODE or subcode == _FETCH_SUBCODE:
+            hint = _(
+                "Instagram could not download the photo: check that media_base_url in the "
+                "account file points to a public copy of the repository's media files."
+            )
+            return Rejected(self.name, op, detail, hint)
+        if (code, subcode) == _MISSING_OBJECT:
+            return NotFound(self.name, op, detail)
+        if response.status_code >= 500:
+            return Transient(self.name, op, detail)
+        return Rejected(self.name, op, detail)
+
+    def _upload_error(
+        self, info: Mapping[str, Any], response: httpx.Response, op: str
+    ) -> NetworkError:
+        """rupload answers ``{"debug_info": {"retriable", "type", "message"}}`` [uncertain]."""
+        kind = str(info.get("type") or "")
+        detail = redact(f"{kind}: {info.get('message', '')}")
+        if "auth" in kind.lower() or response.status_code == 401:
+            return self.auth_error(op, detail)
+        if info.get("retriable") or response.status_code >= 500:
+            return Transient(self.name, op, detail)
+        return Rejected(self.name, op, detail)
+
+
+class FileChunks:
+    """A file's bytes in ``CHUNK_SIZE`` pieces, read from disk as they are sent.
+
+    Iterable again and again (each pass reopens the file), so a retried request resends the
+    whole file instead of an exhausted generator.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def __iter__(self) -> Iterator[bytes]:
+        with open(self.path, "rb") as handle:
+            while chunk := handle.read(CHUNK_SIZE):
+                yield chunk
+
+
+def _alt(media: Media) -> dict[str, str]:
+    """Alt text for image containers (``alt_text``, 2025) [uncertain: carousel items]."""
+    return {"alt_text": media.alt} if media.alt else {}
+
+
+def _as_dict(value: object) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _json_or_none(response: httpx.Response) -> dict[str, Any]:
+    try:
+        return _as_dict(response.json())
+    except ValueError:
+        return {}
+
+
+def _int(value: object) -> int:
+    try:
+        return int(str(value))
+    except ValueError:
+        return 0
+
+
+def _describe(error: Mapping[str, Any], code: int, subcode: int) -> str:
+    codes = f"{code}/{subcode}" if subcode else str(code)
+    text = f"({codes}) {error.get('message', '')}"
+    user_message = error.get("error_user_msg")
+    return f"{text}: {user_message}" if user_message else text
+
+
+def _regain_seconds(response: httpx.Response) -> float:
+    """``estimated_time_to_regain_access`` (minutes) of the BUC header [verified: S2, S3]."""
+    raw = response.headers.get("X-Business-Use-Case-Usage", "")
+    try:
+        usage = json.loads(raw) if raw else {}
+        minutes = max(
+            (
+                float(entry.get("estimated_time_to_regain_access") or 0)
+                for entries in usage.values()
+                for entry in entries
+            ),
+            default=0.0,
+        )
+    except (ValueError, TypeError, AttributeError):
+        minutes = 0.0
+    return minutes * 60 if minutes > 0 else DEFAULT_RATE_WAIT
+
+
+def _parse_time(value: object) -> datetime | None:
+    """Graph timestamps look like ``2026-12-01T09:00:00+0000``."""
+    try:
+        return datetime.strptime(str(value), "%Y-%m-%dT%H:%M:%S%z")
+    except ValueError:
+        return None
