@@ -28,10 +28,11 @@ EXIT_PARTIAL = 3
 
 @dataclass
 class Deps:
-    """What tests may inject: a clock and an environment (defaults: the real ones)."""
+    """What tests may inject: a clock, an environment, the Git host's HTTP (defaults: real)."""
 
     clock: Any = None
     env: Mapping[str, str] | None = None
+    forge_transport: Any = None
 
 
 @dataclass
@@ -126,7 +127,8 @@ def main(ctx: click.Context, repo: Path, sandbox: Path | None, lang: str | None)
 
 
 def _config_language(repo: Path) -> str | None:
-    from .config import ConfigError, load_config
+    from .config import load_config
+    from .errors import ConfigError
 
     try:
         return load_config(repo)[0].language or None
@@ -183,9 +185,14 @@ def _repo_relative(repo: Path, path: str) -> str:
 @main.command()
 @click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text")
 @click.option("--all", "show_all", is_flag=True, help="Also list posts with no change.")
+@click.option(
+    "--comment",
+    is_flag=True,
+    help="Also post the plan as the merge request's comment (updated in place).",
+)
 @click.pass_obj
 @handle_errors
-def plan(opts: Options, fmt: str, show_all: bool) -> None:
+def plan(opts: Options, fmt: str, show_all: bool, comment: bool) -> None:
     """Show what apply would do on each network, with each network's text."""
     from . import report
 
@@ -201,18 +208,46 @@ def plan(opts: Options, fmt: str, show_all: bool) -> None:
         if result.diagnostics:
             click.echo(report.diagnostics_text(result.diagnostics))
         click.echo(report.plan_text(the_plan, show_noop=show_all))
+    if comment:
+        _post_plan_comment(ws, report.plan_markdown(the_plan, result.diagnostics), opts.deps)
     sys.exit(EXIT_PROBLEMS if result.errors else EXIT_OK)
+
+
+def _post_plan_comment(ws: Any, body: str, deps: Deps) -> None:
+    """Put the plan on the merge request; a fork's read-only token only earns a warning."""
+    from .errors import ApprovalError
+    from .forge import detect, request_number
+    from .report import PLAN_COMMENT_MARKER
+
+    number = request_number(ws.env)
+    forge = detect(ws.env, deps.forge_transport)
+    if forge is None or number is None:
+        click.echo(_("Not in a merge request's CI job: the plan is not posted."), err=True)
+        return
+    try:
+        url = forge.upsert_comment(number, body, PLAN_COMMENT_MARKER)
+    except ApprovalError as exc:
+        click.echo(
+            _("Warning: the plan comment was not posted: {error}", error=exc.message), err=True
+        )
+        return
+    click.echo(_("Plan posted to the merge request. {url}", url=url).strip(), err=True)
 
 
 @main.command()
 @click.option("--no-commit", is_flag=True, help="Record results in files but do not commit.")
 @click.option("--push", "do_push", is_flag=True, help="Push the result commit (rebase if needed).")
+@click.option(
+    "--skip-approval",
+    is_flag=True,
+    help="Publish to real networks outside CI without an approved merge (recorded).",
+)
 @click.pass_obj
 @handle_errors
-def apply(opts: Options, no_commit: bool, do_push: bool) -> None:
+def apply(opts: Options, no_commit: bool, do_push: bool, skip_approval: bool) -> None:
     """Publish what the plan says, record the results and commit them."""
     from . import report
-    from .engine.apply import Provenance
+    from .approval import collect_approvals
 
     ws = opts.workspace()
     content = ws.load()
@@ -220,12 +255,12 @@ def apply(opts: Options, no_commit: bool, do_push: bool) -> None:
     if result.errors:
         click.echo(report.diagnostics_text(result.errors), err=True)
     the_plan = ws.plan(content)
-    provenance = Provenance(source_commit=ws.head())
-    outcome = ws.apply(content, the_plan, provenance)
+    approvals = collect_approvals(ws, the_plan, skip_approval, opts.deps.forge_transport)
+    outcome = ws.apply(content, the_plan, approvals)
     click.echo(report.apply_text(the_plan, outcome))
     if not no_commit:
         files = [p.ledger_path for p in content.posts] + list(content.orphan_ledgers)
-        sha = ws.commit(outcome, provenance, [f for f in files if (opts.repo / f).exists()])
+        sha = ws.commit(outcome, approvals, [f for f in files if (opts.repo / f).exists()])
         if sha:
             click.echo(_("Results recorded in commit {sha}.", sha=sha[:10]))
         if do_push:

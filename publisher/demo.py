@@ -10,9 +10,9 @@ from pathlib import Path
 import git
 
 from . import report
+from .approval import collect_approvals
 from .clock import Clock
 from .config import CONFIG_FILE, load_config
-from .engine.apply import Provenance
 from .i18n import _
 from .sandbox.app import Sandbox
 from .workspace import open_workspace
@@ -45,11 +45,11 @@ def run_demo(
     echo(report.plan_text(plan))
     echo("")
     echo(_("== 3. publisher apply (sandbox: {path})", path=state))
-    provenance = Provenance(source_commit=ws.head())
-    outcome = ws.apply(content, plan, provenance)
+    approvals = collect_approvals(ws, plan, skip=False)
+    outcome = ws.apply(content, plan, approvals)
     echo(report.apply_text(plan, outcome))
     files = [p.ledger_path for p in content.posts if (repo / p.ledger_path).exists()]
-    sha = ws.commit(outcome, provenance, files)
+    sha = ws.commit(outcome, approvals, files)
     if sha:
         echo(_("Results recorded in commit {sha}.", sha=sha[:10]))
     echo("")

@@ -39,9 +39,9 @@ def language() -> str:
     return _language
 
 
-def _(message: str, **params: object) -> str:
-    """Translate ``message`` and fill its ``{named}`` placeholders."""
-    text = _translation.gettext(message)
+def _(msgid: str, **params: object) -> str:
+    """Translate ``msgid`` and fill its ``{named}`` placeholders."""
+    text = _translation.gettext(msgid)
     return text.format(**params) if params else text
 
 

@@ -51,6 +51,28 @@ def head_sha(path: Path) -> str:
         return ""
 
 
+def last_commit_touching(path: Path, rel: str) -> str:
+    """The newest commit that changed (or removed) ``rel``; empty when there is none."""
+    repo = open_repo(path)
+    if repo is None:
+        return ""
+    try:
+        return str(repo.git.log("-1", "--format=%H", "--", rel)).strip()
+    except git.GitCommandError:
+        return ""
+
+
+def author_name(path: Path) -> str:
+    """Who runs publisher here, as Git knows them (for ``--skip-approval``)."""
+    repo = open_repo(path)
+    if repo is None:
+        return ""
+    try:
+        return str(repo.git.var("GIT_AUTHOR_IDENT")).rsplit(">", 1)[0] + ">"
+    except git.GitCommandError:
+        return ""
+
+
 def commit_results(path: Path, files: Iterable[str], message: str) -> str | None:
     """Commit exactly ``files`` (result files) with ``message``; return the new commit's sha."""
     repo = open_repo(path)

@@ -8,21 +8,22 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import httpx
 
+from .approval import Approvals
 from .check import CheckResult, check_content, scan_for_tokens
 from .clock import Clock
 from .config import CONFIG_FILE, Config, load_config
 from .content import Content, load_content
-from .engine.apply import Applier, ApplyReport, Provenance
+from .engine.apply import Applier, ApplyReport
 from .engine.plan import PlanContext, build_plan
 from .engine.runtime import all_capabilities, build_adapters
 from .errors import Diagnostic
 from .ledger import Ledger, check_ledger
-from .model import LedgerEntry, Plan
+from .model import Account, LedgerEntry, Plan
 from .networks import NETWORKS
 from .networks.base import Capabilities, new_http_client
 from .repo import commit_results, head_sha, push
@@ -84,7 +85,7 @@ class Workspace:
     def http_client(self) -> httpx.Client:
         return new_http_client(self.transport)
 
-    def apply(self, content: Content, plan: Plan, provenance: Provenance) -> ApplyReport:
+    def apply(self, content: Content, plan: Plan, approvals: Approvals) -> ApplyReport:
         """Run the plan's changes; every result is in the result files when this returns."""
         pending = {action.network for action in plan.pending}
         accounts = {
@@ -97,14 +98,23 @@ class Workspace:
                 accounts, self.env, http, self.clock, sandbox=self.sandbox_dir is not None
             )
             applier = Applier(
-                Ledger(self.repo), adapters.ready, self.clock, provenance, adapters.unavailable
+                Ledger(self.repo),
+                adapters.ready,
+                self.clock,
+                approvals.default,
+                adapters.unavailable,
+                approvals.per_post,
             )
             return applier.run(plan)
 
-    def commit(
-        self, report: ApplyReport, provenance: Provenance, files: Iterable[str]
-    ) -> str | None:
-        return commit_results(self.repo, files, commit_message(report, provenance))
+    def _with_config_settings(self, account: Account) -> Account:
+        """Repository-wide settings an adapter needs, unless the account overrides them."""
+        url = self.config.media_base_url
+        defaults = {"media_base_url": url} if url else {}
+        return replace(account, settings={**defaults, **account.settings})
+
+    def commit(self, report: ApplyReport, approvals: Approvals, files: Iterable[str]) -> str | None:
+        return commit_results(self.repo, files, commit_message(report, approvals))
 
     def push(self) -> None:
         push(self.repo)
@@ -132,10 +142,9 @@ def open_workspace(
     )
 
 
-def commit_message(report: ApplyReport, provenance: Provenance) -> str:
-    """Subject with counts, one line per result, trailers naming the source and approvers."""
-    done = report.done()
-    subject = f"publisher: {len(done)} done, {len(report.failed)} failed"
+def commit_message(report: ApplyReport, approvals: Approvals) -> str:
+    """Subject with counts, one line per result, trailers naming the sources and approvers."""
+    subject = f"publisher: {len(report.done())} done, {len(report.failed)} failed"
     lines = [subject, ""]
     for result in report.results:
         action = result.action
@@ -144,13 +153,4 @@ def commit_message(report: ApplyReport, provenance: Provenance) -> str:
             f"- {action.kind.value} {action.network}: {action.post_id} "
             f"[{result.outcome.value}] {where}".rstrip()
         )
-    lines.append("")
-    if provenance.source_commit:
-        lines.append(f"Source: {provenance.source_commit}")
-    for approver in provenance.approved_by:
-        lines.append(f"Approved-by: {approver}")
-    if provenance.approval:
-        lines.append(f"Approval: {provenance.approval}")
-    if provenance.run_id:
-        lines.append(f"Run: {provenance.run_id}")
-    return "\n".join(lines).rstrip() + "\n"
+    return "\n".join([*lines, "", *approvals.trailers()]).rstrip() + "\n"

@@ -54,6 +54,7 @@ class Provenance:
     approved_by: tuple[str, ...] = ()
     approval: str = ""
     run_id: str = ""
+    skipped_by: str = ""
 
 
 @dataclass
@@ -84,11 +85,14 @@ class Applier:
         clock: Clock,
         provenance: Provenance,
         unavailable: Mapping[str, NetworkError] | None = None,
+        per_post: Mapping[str, Provenance] | None = None,
     ) -> None:
         self.ledger = ledger
         self.adapters = adapters
         self.clock = clock
         self.provenance = provenance
+        #: provenance by result file, when posts came through different merge requests
+        self.per_post = dict(per_post or {})
         self.unavailable = dict(unavailable or {})
         #: networks stopped for the rest of this run (revoked token, long rate limit)
         self.stopped: dict[str, NetworkError] = {}
@@ -266,13 +270,13 @@ class Applier:
 
     def _record(self, action: Action, entry: LedgerEntry) -> None:
         """Write one entry at once, stamped with the commit and the approval it came from."""
-        p = self.provenance
+        p = self.per_post.get(action.ledger_path, self.provenance)
         if entry.state != "failed":
             entry = replace(
                 entry,
                 source_commit=p.source_commit,
                 approved_by=p.approved_by,
-                approval=p.approval,
+                approval=p.approval or (f"skipped by {p.skipped_by}" if p.skipped_by else ""),
             )
         self.ledger.record(action.ledger_path, action.post_id, entry)
 

@@ -1,0 +1,103 @@
+"""GitHub REST: the pull request of a commit, its reviews, and the plan comment."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import httpx
+
+from ..errors import ApprovalError
+from ..i18n import _
+from ..redact import Secret
+from .base import Approval, Forge
+
+API_VERSION = "2022-11-28"
+
+
+class GitHub(Forge):
+    """``GITHUB_API_URL``, ``GITHUB_REPOSITORY`` and the job's ``GITHUB_TOKEN``."""
+
+    name = "GitHub"
+
+    def __init__(
+        self,
+        api_url: str,
+        repository: str,
+        token: Secret,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        super().__init__(api_url, token, transport)
+        self.repository = repository
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str], transport: httpx.BaseTransport | None) -> GitHub:
+        token = env.get("GITHUB_TOKEN", "")
+        if not token:
+            raise ApprovalError(
+                _("GITHUB_TOKEN is not set: cannot check who approved the merge."),
+                _("Pass it to the step: env: GITHUB_TOKEN: ${{{{ github.token }}}}"),
+            )
+        api = env.get("GITHUB_API_URL", "https://api.github.com")
+        return cls(api, env["GITHUB_REPOSITORY"], Secret(token, "GITHUB_TOKEN"), transport)
+
+    def _headers(self) -> dict[str, str]:
+        return {
+            "Authorization": f"Bearer {self.token.reveal()}",
+            "Accept": "application/vnd.github+json",
+            "X-GitHub-Api-Version": API_VERSION,
+        }
+
+    def approval_for(self, sha: str) -> Approval:
+        pulls = self._get(f"/repos/{self.repository}/commits/{sha}/pulls")
+        merged = [p for p in _list(pulls) if p.get("merged_at")]
+        if not merged:
+            raise ApprovalError(
+                _("Commit {sha} did not come through a merged pull request.", sha=sha[:10]),
+                _("Changes reach the networks only through an approved pull request."),
+            )
+        pull = next((p for p in merged if p.get("merge_commit_sha") == sha), merged[0])
+        reviews = self._get(
+            f"/repos/{self.repository}/pulls/{pull['number']}/reviews", per_page=100
+        )
+        author = str(pull.get("user", {}).get("login", ""))
+        head = str(pull.get("head", {}).get("sha", ""))
+        return Approval(
+            number=int(pull["number"]),
+            url=str(pull.get("html_url", "")),
+            author=author,
+            approvers=approvers(_list(reviews), author, head),
+            merged=True,
+        )
+
+    def upsert_comment(self, number: int, body: str, marker: str) -> str:
+        base = f"/repos/{self.repository}/issues"
+        comments = _list(self._get(f"{base}/{number}/comments", per_page=100))
+        mine = next((c for c in comments if marker in str(c.get("body", ""))), None)
+        if mine is not None:
+            result = self._send("PATCH", f"{base}/comments/{mine['id']}", json={"body": body})
+        else:
+            result = self._send("POST", f"{base}/{number}/comments", json={"body": body})
+        return str(result.get("html_url", "")) if isinstance(result, dict) else ""
+
+
+def approvers(reviews: list[dict[str, Any]], author: str, head: str) -> tuple[str, ...]:
+    """People whose latest review approves the merged head commit, the author excluded."""
+    latest: dict[str, dict[str, Any]] = {}
+    for review in reviews:
+        login = str(review.get("user", {}).get("login", ""))
+        if review.get("state") in ("APPROVED", "CHANGES_REQUESTED", "DISMISSED"):
+            latest[login] = review
+    return tuple(
+        sorted(
+            login
+            for login, review in latest.items()
+            if review.get("state") == "APPROVED"
+            and login != author
+            and (not head or review.get("commit_id") == head)
+        )
+    )
+
+
+def _list(value: object) -> list[dict[str, Any]]:
+    return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []
