@@ -129,6 +129,8 @@ class Emulator:
     network: ClassVar[str]
     hosts: ClassVar[tuple[str, ...]]
     rules: ClassVar[list[Rule]]
+    #: werkzeug URL converters the rules use (Facebook's ``<version:v>``)
+    converters: ClassVar[dict[str, Any]] = {}
 
     sandbox: Sandbox
 
@@ -136,7 +138,11 @@ class Emulator:
         self.store = store
         self.clock = clock
         self.rates = RateWindow(clock)
-        self.url_map = Map([rule.empty() for rule in self.rules], strict_slashes=False)
+        # each Map gets copies: werkzeug binds a Rule to one Map, and a process may hold
+        # several sandboxes
+        self.url_map = Map(
+            [rule.empty() for rule in self.rules], strict_slashes=False, converters=self.converters
+        )
 
     def __call__(self, request: Request) -> Response:
         adapter = self.url_map.bind_to_environ(request.environ)

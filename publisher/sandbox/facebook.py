@@ -38,11 +38,11 @@ from urllib.parse import urlsplit
 
 from PIL import Image, UnidentifiedImageError
 from werkzeug.datastructures import FileStorage
-from werkzeug.routing import BaseConverter, Map, Rule
+from werkzeug.routing import BaseConverter, Rule
 from werkzeug.wrappers import Request, Response
 
 from ..clock import Clock
-from .core import SANDBOX_TOKEN_PREFIX, Emulator, RateWindow, Store, next_id
+from .core import SANDBOX_TOKEN_PREFIX, Emulator, Store, next_id
 from .instagram import InstagramEmulator
 
 NETWORK = "facebook"
@@ -131,17 +131,10 @@ class FacebookEmulator(Emulator):
     app_secret = f"{SANDBOX_TOKEN_PREFIX}{NETWORK}-app_secret"
     chunk_size = TRANSFER_CHUNK
 
+    converters: ClassVar[dict[str, Any]] = {"version": VersionConverter}
+
     def __init__(self, store: Store, clock: Clock) -> None:
-        # Not super().__init__(): it binds the class-level Rule objects, and werkzeug lets a
-        # Rule be bound to one Map only, so a second sandbox in the same process would fail.
-        self.store = store
-        self.clock = clock
-        self.rates = RateWindow(clock)
-        self.url_map = Map(
-            [rule.empty() for rule in self.rules],
-            strict_slashes=False,
-            converters={"version": VersionConverter},
-        )
+        super().__init__(store, clock)
         self.app_budget = UsageBudget(clock, APP_CALLS_PER_HOUR, 3600.0)
         self.page_burst = UsageBudget(clock, PAGE_CALLS_PER_SECOND, 1.0)
         self.page_budget = UsageBudget(clock, PAGE_CALLS_PER_HOUR, 3600.0)

@@ -20,12 +20,11 @@ import io
 import json
 import re
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
 
 from PIL import Image, UnidentifiedImageError
-from werkzeug.routing import Map, Rule
+from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
 from .core import UPLOAD_COPY_CHUNK, Emulator, Store, next_id, token_digest
@@ -59,17 +58,6 @@ TOPIC_ID_BASE = 155_000_000_000_000
 VIDEO_ID_BASE = 7_000_000_000
 MEDIA_TYPES = frozenset({"text", "photo", "movie", "link", "poll"})
 _CONTENT_RANGE = re.compile(r"^bytes (\d+)-(\d+)/(\d+)$")
-
-
-class _Route(Rule):
-    """A Rule that gives every Map its own copy.
-
-    ``Emulator.__init__`` builds a Map from the class-level ``rules`` list, and werkzeug binds a
-    Rule to one Map only, so a second sandbox in the same process would fail without this.
-    """
-
-    def get_rules(self, map: Map) -> Iterator[Rule]:
-        yield self.empty()
 
 
 class OkApiError(Exception):
@@ -117,9 +105,9 @@ class OkEmulator(Emulator):
     network = NETWORK
     hosts = (API_HOST, PHOTO_UPLOAD_HOST, VIDEO_UPLOAD_HOST)
     rules: ClassVar[list[Rule]] = [
-        _Route("/fb.do", endpoint="fb_do", methods=["GET", "POST"]),
-        _Route("/api/<group>/<name>", endpoint="api_path", methods=["GET", "POST"]),
-        _Route("/upload.do", endpoint="upload", methods=["POST"]),
+        Rule("/fb.do", endpoint="fb_do", methods=["GET", "POST"]),
+        Rule("/api/<group>/<name>", endpoint="api_path", methods=["GET", "POST"]),
+        Rule("/upload.do", endpoint="upload", methods=["POST"]),
     ]
 
     # ---- answers -------------------------------------------------------------------------

@@ -148,31 +148,17 @@ METHODS: dict[str, MethodSpec] = {
 }
 
 
-class _UnboundRules(list[Rule]):
-    """Rules that give werkzeug a fresh, unbound copy each time they are read.
-
-    ``Emulator.__init__`` builds a ``Map`` from the class-level ``rules``, and a werkzeug
-    ``Rule`` can be bound to one map only, so a second emulator (a second sandbox in the same
-    process) would fail without this.
-    """
-
-    def __iter__(self) -> Iterator[Rule]:
-        return (rule.empty() for rule in list.__iter__(self))
-
-
 class VkEmulator(Emulator):
     """VK's API, photo/document/video upload hosts and community walls."""
 
     network = "vk"
     hosts: ClassVar[tuple[str, ...]] = (*API_HOSTS, UPLOAD_HOST, VIDEO_UPLOAD_HOST)
-    rules: ClassVar[list[Rule]] = _UnboundRules(
-        [
-            Rule("/method/<method>", endpoint="method"),
-            Rule("/c<int:server>/upload.php", endpoint="photo_upload"),
-            Rule("/c<int:server>/upload_doc.php", endpoint="doc_upload"),
-            Rule("/upload.php", endpoint="video_upload"),
-        ]
-    )
+    rules: ClassVar[list[Rule]] = [
+        Rule("/method/<method>", endpoint="method"),
+        Rule("/c<int:server>/upload.php", endpoint="photo_upload"),
+        Rule("/c<int:server>/upload_doc.php", endpoint="doc_upload"),
+        Rule("/upload.php", endpoint="video_upload"),
+    ]
 
     user_requests_per_second: ClassVar[float] = 3
     community_requests_per_second: ClassVar[float] = 20
