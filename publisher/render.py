@@ -50,8 +50,12 @@ _BULLET = "•"
 
 
 def markdown_to_html(text: str) -> str:
-    """The post's Markdown as HTML (python-markdown with fenced code and sane lists)."""
-    return md.markdown(text, extensions=["fenced_code", "sane_lists", "nl2br"])
+    """The post's Markdown as HTML (python-markdown with fenced code and sane lists).
+
+    A single line break inside a paragraph is a space, as in any Markdown; end a line with two
+    spaces for a visible break.
+    """
+    return md.markdown(text, extensions=["fenced_code", "sane_lists"])
 
 
 def _is_heading(tag: str) -> bool:
@@ -163,8 +167,12 @@ class _Walker(HTMLParser):
             self.out.append(f" ({href})")
 
     def handle_data(self, data: str) -> None:
-        if not self.in_pre and not data.strip() and "\n" in data:
-            return
+        if not self.in_pre:
+            if not data.strip() and "\n" in data:
+                return
+            data = data.replace("\n", " ")
+            if self.out and self.out[-1].endswith("\n"):
+                data = data.lstrip(" ")
         self.out.append(self._escape(data))
 
     def _escape(self, text: str) -> str:

@@ -212,8 +212,14 @@ def test_english_on_request(cli: Cli) -> None:
     assert "Check passed" in result.output
 
 
+def test_real_networks_outside_ci_need_an_explicit_skip_approval(cli: Cli) -> None:
+    refused = cli("apply", "--no-commit", sandbox=False)
+    assert refused.exit_code == 1
+    assert "--skip-approval" in refused.output
+
+
 def test_missing_token_outside_the_sandbox_fails_that_network_clearly(cli: Cli) -> None:
-    result = cli("apply", "--no-commit", sandbox=False)
+    result = cli("apply", "--no-commit", "--skip-approval", sandbox=False)
     assert result.exit_code == 3
     assert "VK_USER_TOKEN" in result.output and "TELEGRAM_BOT_TOKEN" in result.output
 

@@ -122,3 +122,8 @@ def test_content_hash_changes_with_text_and_not_otherwise() -> None:
 def test_any_markdown_renders_without_error(fmt: str, text: str) -> None:
     result = render_text(text, fmt)  # type: ignore[arg-type]
     assert isinstance(result, str)
+
+
+def test_single_line_breaks_are_spaces_and_two_trailing_spaces_break() -> None:
+    text = render_text("Строка один\nстрока два.  \nНовая строка", "plain")
+    assert text == "Строка один строка два.\nНовая строка"

@@ -65,7 +65,8 @@ class ApplyReport:
 
     @property
     def failed(self) -> list[Result]:
-        return [r for r in self.results if r.outcome in (Outcome.FAILED, Outcome.UNCERTAIN)]
+        """Everything not done: failed, uncertain, or skipped for the next run."""
+        return [r for r in self.results if r.outcome is not Outcome.DONE]
 
     def done(self, *kinds: ActionKind) -> list[Result]:
         return [

@@ -119,6 +119,13 @@ class RateWindow:
             seen.append(now)
             return True
 
+    def retry_after(self, key: str, window: float = 1.0) -> float:
+        """Seconds until ``key`` may be served again."""
+        now = self.clock.monotonic()
+        with self._lock:
+            seen = self._seen.get(key)
+            return max(0.0, window - (now - seen[0])) if seen else 0.0
+
 
 Handler = Callable[..., Response]
 
