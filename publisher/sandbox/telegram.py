@@ -17,6 +17,7 @@ What it holds to (reference ``networks-ru.md`` section 3):
 from __future__ import annotations
 
 import html
+import math
 import json
 from datetime import UTC, datetime
 from html.parser import HTMLParser
@@ -200,7 +201,7 @@ class TelegramEmulator(Emulator):
         key = f"chat:{chat['id']}"
         for _ in range(count):
             if not self.rates.allow(key, MESSAGES_PER_MINUTE / 60, window=60):
-                wait = max(1, int(self.rates.retry_after(key, 60)) + 1)
+                wait = max(1, math.ceil(self.rates.retry_after(key, 60)))
                 raise BotApiError(429, f"Too Many Requests: retry after {wait}", wait)
             if not self.rates.allow("all", MESSAGES_PER_SECOND):
                 raise BotApiError(429, "Too Many Requests: retry after 1", 1)
