@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from .i18n import _, set_language
 from .networks import NETWORKS, adapter_class
 from .networks.base import Capabilities
 
@@ -66,7 +67,7 @@ def token_help() -> str:
     parts = []
     for name in NETWORKS:
         cls = adapter_class(name)
-        parts.append(f"- **{cls.title}** (`{name}`): {cls.token_help.strip()}")
+        parts.append(f"- **{cls.title}** (`{name}`): {_(cls.token_help).strip()}")
     return "\n".join(parts)
 
 
@@ -86,4 +87,5 @@ def update_readme(path: Path) -> bool:
 
 
 if __name__ == "__main__":
+    set_language("ru")
     update_readme(Path("README.md"))

@@ -45,6 +45,11 @@ def _(msgid: str, **params: object) -> str:
     return text.format(**params) if params else text
 
 
+def N_(msgid: str) -> str:
+    """Mark a message for translation where it is defined; ``_()`` translates it when shown."""
+    return msgid
+
+
 def ngettext(singular: str, plural: str, n: int, **params: object) -> str:
     """Translate a message whose form depends on the number ``n`` (Russian has three)."""
     text = _translation.ngettext(singular, plural, n)

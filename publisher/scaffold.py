@@ -10,7 +10,41 @@ from .config import load_config
 from .errors import ConfigError
 from .i18n import _
 
-_LATIN = "a b v g d e e zh z i y k l m n o p r s t u f kh ts ch sh shch - y - e yu ya".split()
+_LATIN = [
+    "a",
+    "b",
+    "v",
+    "g",
+    "d",
+    "e",
+    "e",
+    "zh",
+    "z",
+    "i",
+    "y",
+    "k",
+    "l",
+    "m",
+    "n",
+    "o",
+    "p",
+    "r",
+    "s",
+    "t",
+    "u",
+    "f",
+    "kh",
+    "ts",
+    "ch",
+    "sh",
+    "shch",
+    "-",
+    "y",
+    "-",
+    "e",
+    "yu",
+    "ya",
+]
 _TRANSLIT = {
     cyr: ("" if lat == "-" else lat)
     for cyr, lat in zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя", _LATIN, strict=True)

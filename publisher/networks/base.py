@@ -19,6 +19,7 @@ import httpx
 
 from ..clock import Clock
 from ..errors import AuthError, RateLimited, Transient
+from ..i18n import _
 from ..model import Account, MediaKind, RemoteRef, RenderedPost, TextFormat
 from ..redact import Secret, redact
 
@@ -269,8 +270,6 @@ class Adapter(ABC):
         env = self.account.token_env
         if role != "main":
             env = self.account.extra_token_envs.get(role, env)
-        from ..i18n import _
-
         hint = _(
             "Renew the secret {env} (network {network}, account {account}).",
             env=env,

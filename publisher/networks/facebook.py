@@ -28,7 +28,7 @@ import httpx
 
 from ..errors import AuthError, NetworkError, NotFound, Rejected, Transient
 from ..errors import RateLimited as RateLimitedError
-from ..i18n import _
+from ..i18n import N_, _
 from ..model import Media, RemoteRef, RenderedPost
 from ..redact import redact
 from .base import (
@@ -199,14 +199,14 @@ class FacebookAdapter(Adapter):
         requests_per_second=5.0,
         can_find=True,
     )
-    token_help = (
+    token_help = N_(
         "Create a Meta app of the Business type with Facebook Login for Business and request "
         "only pages_show_list, pages_read_engagement, pages_manage_posts and publish_video "
         "(add pages_manage_engagement and pages_read_user_engagement for comments). Log in as "
         "a Page admin, exchange the user token for a long-lived one and take the Page's "
         "non-expiring token from GET /me/accounts, or issue a System User token with only this "
         "Page assigned. Put it in the account's token variable; optionally put the app secret "
-        "in extra_token_envs.app_secret so every call is signed with appsecret_proof."
+        "under secrets: app_secret so every call is signed with appsecret_proof."
     )
 
     @property

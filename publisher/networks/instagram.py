@@ -26,7 +26,7 @@ from urllib.parse import quote
 import httpx
 
 from ..errors import ConfigError, NetworkError, NotFound, RateLimited, Rejected, Transient
-from ..i18n import _
+from ..i18n import N_, _
 from ..model import Media, RemoteRef, RenderedPost
 from ..redact import redact
 from .base import (
@@ -76,7 +76,7 @@ class InstagramAdapter(Adapter):
     name = "instagram"
     title = "Instagram"
     base_urls: ClassVar[tuple[str, ...]] = (GRAPH_BASE, RUPLOAD_BASE)
-    token_help = (
+    token_help = N_(
         "Link the Instagram professional account to the administration's Facebook Page. In a "
         "Meta app with Facebook Login for Business, log in as a Page admin granting only "
         "instagram_basic, instagram_content_publish, instagram_manage_comments, "

@@ -31,7 +31,7 @@ from ..errors import (
     Rejected,
     Transient,
 )
-from ..i18n import _
+from ..i18n import N_, _
 from ..model import Media, RemoteRef, RenderedPost
 from ..redact import redact
 from .base import (
@@ -87,9 +87,7 @@ class MaxAdapter(Adapter):
         length_unit="utf16",
         counts_markup=True,
         media={
-            "photo": MediaRules(
-                max_bytes=50 * MB, formats=IMAGE_FORMATS, max_side=MAX_IMAGE_SIDE
-            ),
+            "photo": MediaRules(max_bytes=50 * MB, formats=IMAGE_FORMATS, max_side=MAX_IMAGE_SIDE),
             # ≤250 MB, MP4/MOV/MKV/WEBM [verified: M1]: containers Pillow cannot name
             "video": MediaRules(max_bytes=250 * MB),
             # a GIF goes up as an image (Max plays GIFs), an MP4 animation as a video; the
@@ -116,7 +114,7 @@ class MaxAdapter(Adapter):
         requests_per_second=10.0,
         can_find=True,
     )
-    token_help = (
+    token_help = N_(
         "Create a bot with @MasterBot in MAX (the bot platform needs a verified organisation "
         "account), copy the token it gives, and add the bot to the channel as an administrator "
         "with the right to write posts (plus edit and delete posts, and change channel info if "

@@ -32,7 +32,7 @@ from ..errors import (
     Rejected,
     Transient,
 )
-from ..i18n import _
+from ..i18n import N_, _
 from ..model import Media, Poll, RemoteRef, RenderedPost
 from ..redact import redact, register
 from .base import (
@@ -131,7 +131,7 @@ class OkAdapter(Adapter):
     name = "ok"
     title = "Одноклассники"
     base_urls = ("https://api.ok.ru",)
-    token_help = (
+    token_help = N_(
         "Register an application on ok.ru (apiok.ru, 'Add application'), ask OK support for the "
         "VALUABLE_ACCESS, GROUP_CONTENT, PHOTO_CONTENT and VIDEO_CONTENT permissions, then get "
         "an access token of a group administrator with exactly those scopes (OAuth, or the "

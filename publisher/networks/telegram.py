@@ -24,7 +24,7 @@ from typing import IO, Any, ClassVar
 import httpx
 
 from ..errors import AuthError, NetworkError, NotFound, RateLimited, Rejected, Transient
-from ..i18n import _
+from ..i18n import N_, _
 from ..model import Media, Poll, RemoteRef, RenderedPost
 from ..redact import redact
 from ..render import utf16_length, visible_text
@@ -90,7 +90,7 @@ class TelegramAdapter(Adapter):
         requests_per_second=1.0,  # ≈1 message/s per chat [verified: T3 FloodLimit]
         can_find=False,
     )
-    token_help = (
+    token_help = N_(
         "Create a bot with @BotFather (/newbot) and keep the token it prints as the CI secret. "
         "Add the bot to the channel as an administrator with only 'Post messages', 'Edit "
         "messages of others' and 'Delete messages of others' (plus 'Change channel info' for "

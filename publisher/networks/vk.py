@@ -33,7 +33,7 @@ from ..errors import (
     Rejected,
     Transient,
 )
-from ..i18n import _
+from ..i18n import N_, _
 from ..model import Account, Media, Poll, RemoteRef, RenderedPost
 from ..redact import redact
 from .base import (
@@ -121,12 +121,12 @@ class VkAdapter(Adapter):
         requests_per_second=3.0,  # ≤3 req/s per user token [verified: V3, V6]
         can_find=True,
     )
-    token_help = (
+    token_help = N_(
         "Sign in to VK as an administrator of the community and issue a user access token "
         "for a VK ID app with the scopes wall, photos, video, docs and groups (add offline "
         "for a long-lived legacy token); put it into the secret named by token_env. "
         "Optionally create a community token (community settings, API usage) with the rights "
-        "manage, photos and wall and put it into extra_token_envs.community: it is used for "
+        "manage, photos and wall and name its secret under secrets: community: it is used for "
         "the description, cover and comments, and cannot publish."
     )
 

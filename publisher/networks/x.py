@@ -34,7 +34,7 @@ import httpx
 
 from ..clock import Clock
 from ..errors import NetworkError, NotFound, RateLimited, Rejected, Transient
-from ..i18n import _
+from ..i18n import N_, _
 from ..model import Account, Media, RemoteRef, RenderedPost
 from ..redact import Secret, redact
 from .base import (
@@ -410,11 +410,11 @@ class XAdapter(Adapter):
         requests_per_second=1.0,
         can_find=True,
     )
-    token_help = (
+    token_help = N_(
         "In the X Developer Console create an app with 'Read and write' permissions. Simplest "
         "for CI: generate its API key and secret and the account's OAuth 1.0a access token and "
         "secret (they do not expire); put the access token into token_env and name the other "
-        "three in extra_token_envs as api_key, api_secret and access_token_secret. "
+        "three under secrets: as api_key, api_secret and access_token_secret. "
         "Alternatively put an OAuth 2.0 user access token (Authorization Code with PKCE, "
         "scopes tweet.read tweet.write users.read media.write) into token_env; it expires "
         "after two hours."

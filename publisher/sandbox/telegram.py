@@ -17,8 +17,8 @@ What it holds to (reference ``networks-ru.md`` section 3):
 from __future__ import annotations
 
 import html
-import math
 import json
+import math
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from typing import Any, ClassVar
