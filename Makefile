@@ -36,7 +36,7 @@ messages: $(STAMP)
 		--omit-header -o $(POT) publisher
 	$(BIN)/pybabel -q update -D publisher -i $(POT) -d publisher/locale -l ru \
 		--no-fuzzy-matching --omit-header --ignore-obsolete
-	$(BIN)/pybabel -q compile -D publisher -d publisher/locale
+	$(BIN)/pybabel -q compile --use-fuzzy -D publisher -d publisher/locale
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -171,7 +171,7 @@ def _check_media(post: Post, network: str, caps: Capabilities) -> list[Diagnosti
                     _(
                         "{network} does not take {kind} files: '{file}' goes out without it.",
                         network=network,
-                        kind=media.kind,
+                        kind=kind_label(media.kind),
                         file=Path(media.rel).name,
                     ),
                     "",
@@ -404,6 +404,17 @@ def _scan_file(repo: Path, path: Path) -> list[Diagnostic]:
         for number, line in enumerate(lines, 1)
         if any(p.search(line) for p in TOKEN_PATTERNS)
     ]
+
+
+def kind_label(kind: str) -> str:
+    """A media kind as a reader says it."""
+    labels = {
+        "photo": _("photo"),
+        "video": _("video"),
+        "animation": _("GIF"),
+        "document": _("document"),
+    }
+    return labels.get(kind, kind)
 
 
 def _mb(size: int) -> str:

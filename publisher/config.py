@@ -77,7 +77,9 @@ def load_config(repo: Path) -> tuple[Config, list[Diagnostic]]:
     except (OSError, UnicodeDecodeError) as exc:
         raise ConfigError(_("Cannot read {file}: {error}", file=CONFIG_FILE, error=exc)) from None
     if not isinstance(data, dict):
-        raise ConfigError(_("{file} must be a mapping of settings.", file=CONFIG_FILE))
+        raise ConfigError(
+            _("{file} must list settings as lines like name: value.", file=CONFIG_FILE)
+        )
     return _build(data)
 
 
@@ -113,7 +115,12 @@ def _build(data: dict[str, Any]) -> tuple[Config, list[Diagnostic]]:
     networks = data.get("default_networks", list(Config.default_networks))
     options = data.get("networks") or {}
     if not isinstance(networks, list) or not isinstance(options, dict):
-        raise ConfigError(_("default_networks must be a list and networks a mapping."))
+        raise ConfigError(
+            _(
+                "default_networks must be a list like [vk, telegram], and networks must list "
+                "settings under each network name."
+            )
+        )
     config = Config(
         timezone=timezone,
         language=str(data.get("language", "")),

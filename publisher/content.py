@@ -430,7 +430,7 @@ class _PostReader:
         if not isinstance(value, dict):
             self.problems.error(
                 self.line("overrides"),
-                _("'overrides' must map a network to its settings."),
+                _("Under 'overrides', write a network name and its settings below it."),
                 code="overrides",
             )
             return result
@@ -549,7 +549,7 @@ def _duplicate_ids(posts: list[Post]) -> list[Diagnostic]:
                         id=post.id,
                         other=first.path,
                     ),
-                    _("Give one of them another 'id:' or move it."),
+                    _("Give one of them a different 'id:'."),
                     "duplicate-id",
                 )
             )
@@ -588,7 +588,10 @@ def load_account(
         )
     secrets = data.get("secrets") or {}
     if not isinstance(secrets, dict):
-        problems.error(doc.lines.get("secrets", 1), _("'secrets' must map a role to a name."))
+        problems.error(
+            doc.lines.get("secrets", 1),
+            _("Under 'secrets', write lines like community: SECRET_NAME."),
+        )
         secrets = {}
     settings = data.get("settings") or {}
     account = Account(

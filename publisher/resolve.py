@@ -29,7 +29,11 @@ def resolve_uncertain(
     entry = ledger.read(post.ledger_path).get(network)
     if entry is None or entry.state != "intent":
         raise ConfigError(
-            _("Post '{post}' has nothing uncertain on {network}.", post=post_id, network=network)
+            _(
+                "Nothing about post '{post}' on {network} waits for your decision.",
+                post=post_id,
+                network=network,
+            )
         )
     now = ws.clock.now().isoformat(timespec="seconds")
     if absent:

@@ -131,8 +131,13 @@ def test_gitlab_approvals_and_notes() -> None:
         assert request.headers["PRIVATE-TOKEN"] == "glpat-secret"
         path = request.url.path
         if path.endswith(f"/repository/commits/{SHA}/merge_requests"):
-            mr = {"iid": 3, "state": "merged", "merge_commit_sha": SHA, "web_url": "https://gl/mr/3",
-                  "author": {"username": "officer"}}
+            mr = {
+                "iid": 3,
+                "state": "merged",
+                "merge_commit_sha": SHA,
+                "web_url": "https://gl/mr/3",
+                "author": {"username": "officer"},
+            }
             return httpx.Response(200, json=[mr])
         if path.endswith("/merge_requests/3/approvals"):
             approved = [{"user": {"username": "officer"}}, {"user": {"username": "chief"}}]
@@ -147,8 +152,12 @@ def test_gitlab_approvals_and_notes() -> None:
             return httpx.Response(200, json=notes[0])
         return httpx.Response(404)
 
-    env = {"GITLAB_CI": "true", "CI_PROJECT_ID": "42", "GITLAB_TOKEN": "glpat-secret",
-           "CI_API_V4_URL": "https://gl/api/v4"}
+    env = {
+        "GITLAB_CI": "true",
+        "CI_PROJECT_ID": "42",
+        "GITLAB_TOKEN": "glpat-secret",
+        "CI_API_V4_URL": "https://gl/api/v4",
+    }
     forge = detect(env, httpx.MockTransport(handler))
     assert isinstance(forge, GitLab)
     approval = forge.approval_for(SHA)

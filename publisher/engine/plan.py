@@ -117,7 +117,9 @@ def _plan_new(
             kind=ActionKind.CREATE,
             rendered=rendered,
             ref=entry.ref(),
-            reason=_("an earlier run was interrupted: check the network first"),
+            reason=_(
+                "an earlier run was interrupted; publisher looks for the post on the network first"
+            ),
         )
     if post.publish_at is not None and post.publish_at > ctx.now:
         when = post.publish_at.astimezone(ctx.config.zone).strftime("%Y-%m-%d %H:%M")

@@ -36,7 +36,7 @@ class GitHub(Forge):
         if not token:
             raise ApprovalError(
                 _("GITHUB_TOKEN is not set: cannot check who approved the merge."),
-                _("Pass it to the step: env: GITHUB_TOKEN: ${{{{ github.token }}}}"),
+                _("Pass it to the step: env: GITHUB_TOKEN: ${{ github.token }}"),
             )
         api = env.get("GITHUB_API_URL", "https://api.github.com")
         return cls(api, env["GITHUB_REPOSITORY"], Secret(token, "GITHUB_TOKEN"), transport)

@@ -8,6 +8,7 @@ its ``raise_for`` method.
 
 from __future__ import annotations
 
+import gc
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
@@ -164,7 +165,7 @@ class ApiClient:
         """Send one request and return its payload, retrying what is safe to retry."""
         for attempt in range(1, self.MAX_ATTEMPTS + 1):
             try:
-                return self.unwrap(self._send(method, url, op, creates, kwargs), op)
+                return self._attempt(method, url, op, creates, kwargs)
             except RateLimited as exc:
                 if attempt == self.MAX_ATTEMPTS or exc.retry_after > self.MAX_RATE_WAIT:
                     raise
@@ -174,6 +175,15 @@ class ApiClient:
                     raise
                 self.clock.sleep(self.BACKOFF * 2 ** (attempt - 1))
         raise AssertionError("unreachable")  # pragma: no cover
+
+    def _attempt(
+        self, method: str, url: str, op: str, creates: bool, kwargs: dict[str, Any]
+    ) -> Any:
+        response = self._send(method, url, op, creates, kwargs)
+        payload = self.unwrap(response, op)
+        del response
+        _release_chunk(kwargs)
+        return payload
 
     def _send(
         self, method: str, url: str, op: str, creates: bool, kwargs: dict[str, Any]
@@ -189,6 +199,20 @@ class ApiClient:
         except httpx.TransportError as exc:
             detail = redact(_describe(exc))
             raise Transient(self.network, op, detail, uncertain=creates) from None
+
+
+def _release_chunk(kwargs: dict[str, Any]) -> None:
+    """Free an uploaded chunk now rather than whenever the garbage collector runs.
+
+    httpx links each response and its stream in a reference cycle, and the response keeps its
+    request, whose body is the chunk. Left to the collector, a chunked upload piles up several
+    chunks in memory; one young-generation collection per chunk keeps it at one.
+    """
+    files = kwargs.get("files")
+    parts = list(files.values()) if isinstance(files, dict) else []
+    bodies = [kwargs.get("content"), *(p[1] for p in parts if isinstance(p, tuple))]
+    if any(isinstance(b, bytes) and len(b) >= CHUNK_SIZE // 4 for b in bodies):
+        gc.collect(1)
 
 
 def _rewind(kwargs: dict[str, Any]) -> None:

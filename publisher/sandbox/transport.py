@@ -23,7 +23,7 @@ class _StreamReader(io.RawIOBase):
 
     def __init__(self, chunks: Iterable[bytes]) -> None:
         self._chunks: Iterator[bytes] = iter(chunks)
-        self._buffer = b""
+        self._buffer = memoryview(b"")
 
     def readable(self) -> bool:
         return True
@@ -31,12 +31,12 @@ class _StreamReader(io.RawIOBase):
     def readinto(self, target: Any) -> int:
         while not self._buffer:
             try:
-                self._buffer = next(self._chunks)
+                self._buffer = memoryview(next(self._chunks))
             except StopIteration:
                 return 0
         size = min(len(target), len(self._buffer))
         target[:size] = self._buffer[:size]
-        self._buffer = self._buffer[size:]
+        self._buffer = self._buffer[size:]  # a view: no copy of the rest
         return size
 
 
@@ -84,7 +84,15 @@ class SandboxTransport(httpx.BaseTransport):
         fault = faults.draw(emulator.network)
         if fault == "reset":
             raise httpx.ConnectError("connection reset by peer (sandbox fault)", request=request)
-        response = self.sandbox.handle(emulator, Request(_environ(request)), fault)
+        environ = _environ(request)
+        incoming = Request(environ)
+        try:
+            response = self.sandbox.handle(emulator, incoming, fault)
+        finally:
+            # werkzeug keeps the request in its environ: a reference cycle that would hold the
+            # uploaded chunk until the garbage collector runs; break it now
+            incoming.close()
+            environ.clear()
         if fault == "timeout":
             raise httpx.ReadTimeout("answer lost (sandbox fault)", request=request)
         return httpx.Response(

@@ -544,7 +544,7 @@ def test_wrong_token_type_hint_asks_for_a_user_token(
             httpx.Response(200, json=vk_error(27, "Group authorization failed")), "wall.post"
         )
     assert "VK_TOKEN" in caught.value.hint
-    assert "user token" in caught.value.hint
+    assert "пользовательский токен" in caught.value.hint
 
 
 @pytest.mark.parametrize(
@@ -702,7 +702,7 @@ def test_contract_community_token_cannot_publish(
     with pytest.raises(AuthError) as caught:
         adapter.publish(rendered(), "k")
     assert "VK error 27" in caught.value.detail
-    assert "user token" in caught.value.hint
+    assert "пользовательский токен" in caught.value.hint
     with pytest.raises(AuthError):
         adapter.verify()
     assert sandbox.show()["vk"]["posts"] == []
