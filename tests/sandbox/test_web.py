@@ -1,0 +1,41 @@
+"""The sandbox web page: every network's feed, uploaded media, and the state as JSON."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from click.testing import CliRunner
+from werkzeug.test import Client
+
+from publisher.cli import Deps, main
+from publisher.clock import FakeClock
+from publisher.sandbox.web import FeedPage
+
+
+def test_page_shows_each_network_and_serves_media(
+    make_repo: Callable[..., Path], tmp_path: Path, clock: FakeClock
+) -> None:
+    from conftest import jpeg_bytes
+
+    post = "---\ntitle: Ёлка\nmedia: [a.jpg]\n---\nЁлка <горит> & сияет\n"
+    repo = make_repo({"content/elka/index.md": post, "content/elka/a.jpg": jpeg_bytes()})
+    state = tmp_path / "state"
+    result = CliRunner().invoke(
+        main, ["--repo", str(repo), "--sandbox", str(state), "apply"], obj=Deps(clock, {})
+    )
+    assert result.exit_code == 0, result.output
+    client = Client(FeedPage(state))
+    page = client.get("/")
+    assert page.status_code == 200
+    html = page.get_data(as_text=True)
+    for network in ("vk", "telegram", "ok", "max", "facebook", "instagram", "x"):
+        assert f'id="{network}"' in html
+    assert "Ёлка &lt;горит&gt; &amp; сияет" in html and "<горит>" not in html
+    image = html.split('<img src="/files/')[1].split('"')[0]
+    served = client.get(f"/files/{image}")
+    assert served.status_code == 200 and served.data[:2] == b"\xff\xd8"
+    assert client.get("/files/../../etc/passwd").status_code == 404
+    state_json = json.loads(client.get("/state.json").get_data(as_text=True))
+    assert len(state_json["vk"]["posts"]) == 1
