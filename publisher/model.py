@@ -209,3 +209,49 @@ class LedgerEntry:
 
     def ref(self) -> RemoteRef:
         return RemoteRef(self.network, self.remote_id, self.url, self.parts, extra=self.extra)
+
+
+@dataclass(frozen=True)
+class Comment:
+    """A comment under one of our posts, or a message sent to the account.
+
+    ``post_id`` is the network's id of the post it answers (empty for a direct message);
+    ``parent_id`` the comment it replies to, if any. ``extra`` keeps what the adapter needs
+    to act on it later (Telegram's discussion chat, OK's discussion id, ...).
+    """
+
+    network: str
+    id: str
+    text: str
+    author_id: str
+    author_name: str = ""
+    author_url: str = ""
+    post_id: str = ""
+    parent_id: str = ""
+    created_at: datetime | None = None
+    url: str = ""
+    is_direct: bool = False
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Profile:
+    """An account's profile as ``accounts/<name>.md`` describes it, ready for one network."""
+
+    network: str
+    title: str = ""
+    description: str = ""
+    website: str = ""
+    avatar: Media | None = None
+    cover: Media | None = None
+
+    def fields(self) -> dict[str, object]:
+        """The fields that are set, by name (``title``, ``description``, ...)."""
+        values = {
+            "title": self.title,
+            "description": self.description,
+            "website": self.website,
+            "avatar": self.avatar,
+            "cover": self.cover,
+        }
+        return {name: value for name, value in values.items() if value}

@@ -13,15 +13,16 @@ import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from enum import Enum
 from typing import Any, ClassVar, Literal
 
 import httpx
 
 from ..clock import Clock
-from ..errors import AuthError, RateLimited, Transient
+from ..errors import AuthError, RateLimited, Rejected, Transient
 from ..i18n import _
-from ..model import Account, MediaKind, RemoteRef, RenderedPost, TextFormat
+from ..model import Account, Comment, MediaKind, Profile, RemoteRef, RenderedPost, TextFormat
 from ..redact import Secret, redact
 
 TIMEOUT = httpx.Timeout(30.0, connect=10.0)
@@ -72,10 +73,16 @@ class Capabilities:
     silent: bool = False
     link_preview: bool = False
     comments: bool = False
+    messages: bool = False
     delete_comment: bool = False
     hide_comment: bool = False
     ban: bool = False
+    #: how long a ban can last; 0 = only for good (or, with ``ban`` False, none)
+    max_ban_days: int = 0
+    reply: bool = False
     profile: frozenset[str] = frozenset()
+    #: where a person changes what ``profile`` lacks (shown in the plan as a manual step)
+    settings_url: str = ""
     requests_per_second: float = 3.0
     can_find: bool = False
 
@@ -288,6 +295,46 @@ class Adapter(ABC):
     def find(self, key: str, post: RenderedPost) -> RemoteRef | FindResult:
         """After an interrupted publish: is the post there? ``UNKNOWN`` if we cannot tell."""
         return FindResult.UNKNOWN
+
+    # -- comments, moderation and replies (declared by ``capabilities``) -----------------------
+
+    def comments(self, ref: RemoteRef, since: datetime | None = None) -> list[Comment]:
+        """Comments under a published post, oldest first, newer than ``since`` if given."""
+        raise self.unsupported("comments")
+
+    def messages(self, since: datetime | None = None) -> list[Comment]:
+        """Direct messages to the account (``capabilities.messages``), oldest first."""
+        raise self.unsupported("messages")
+
+    def delete_comment(self, comment: Comment) -> None:
+        """Remove a comment (``capabilities.delete_comment``); one already gone is fine."""
+        raise self.unsupported("delete_comment")
+
+    def hide_comment(self, comment: Comment) -> None:
+        """Hide a comment from everyone but its author (``capabilities.hide_comment``)."""
+        raise self.unsupported("hide_comment")
+
+    def ban(self, comment: Comment, until: datetime | None) -> None:
+        """Blacklist the comment's author until ``until`` (None: for good) (``ban``)."""
+        raise self.unsupported("ban")
+
+    def reply(self, comment: Comment, text: str) -> RemoteRef:
+        """Answer a comment or message as the account (``capabilities.reply``)."""
+        raise self.unsupported("reply")
+
+    def set_profile(self, profile: Profile) -> tuple[str, ...]:
+        """Set the profile fields the network's API allows (``capabilities.profile``);
+        return the names of the fields set."""
+        raise self.unsupported("set_profile")
+
+    def unsupported(self, op: str) -> Rejected:
+        """The error for an operation this network's API does not offer."""
+        return Rejected(
+            self.name,
+            op,
+            _("{network} has no API for this", network=self.title),
+            _("Do it by hand in the network's own interface."),
+        )
 
     def auth_error(self, op: str, detail: str, role: str = "main") -> AuthError:
         """An AuthError whose hint names the secret to renew."""

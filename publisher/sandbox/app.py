@@ -88,6 +88,21 @@ class Sandbox:
 
         return SandboxTransport(self)
 
+    def add_comment(
+        self,
+        network: str,
+        post_id: str,
+        text: str,
+        author_id: str = "1001",
+        author_name: str = "Житель",
+        reply_to: str = "",
+        direct: bool = False,
+    ) -> str:
+        """A citizen's comment (or direct message) on ``network``: for the demo and the tests."""
+        return self.emulators[network].add_comment(
+            post_id, text, author_id, author_name, reply_to, direct
+        )
+
     def show(self) -> dict[str, Any]:
         """Every network's public state, the shape ``sandbox show --json`` prints."""
         return {

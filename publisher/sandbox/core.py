@@ -189,6 +189,19 @@ class Emulator:
         """An HTML fragment showing the feed the way this network shows it (escaped text)."""
         return ""
 
+    def add_comment(
+        self,
+        post_id: str,
+        text: str,
+        author_id: str,
+        author_name: str,
+        reply_to: str = "",
+        direct: bool = False,
+    ) -> str:
+        """What a citizen does: comment under post ``post_id`` (the id ``public_view`` shows),
+        or send the account a direct message; return the new comment's id."""
+        raise NotImplementedError(f"{self.network}: the sandbox has no comments")
+
 
 def revoke_token(store: Store, token: str) -> None:
     """Make every emulator refuse ``token`` from now on, as a revoked real token would be."""
