@@ -259,8 +259,8 @@ def apply(opts: Options, no_commit: bool, do_push: bool, skip_approval: bool) ->
     outcome = ws.apply(content, the_plan, approvals)
     click.echo(report.apply_text(the_plan, outcome))
     if not no_commit:
-        files = [p.ledger_path for p in content.posts] + list(content.orphan_ledgers)
-        sha = ws.commit(outcome, approvals, [f for f in files if (opts.repo / f).exists()])
+        files = [f for f in ws.ledger_paths(content) if (opts.repo / f).exists()]
+        sha = ws.commit(outcome, approvals, files)
         if sha:
             click.echo(_("Results recorded in commit {sha}.", sha=sha[:10]))
         if do_push:
@@ -405,3 +405,51 @@ def demo(opts: Options, out: Path | None) -> None:
     from .demo import run_demo
 
     sys.exit(run_demo(opts.repo, out, click.echo, opts.deps.clock))
+
+
+@main.group()
+def accounts() -> None:
+    """Account profiles: image sizes and the dynamic cover."""
+
+
+@accounts.command("fit")
+@click.pass_obj
+@handle_errors
+def accounts_fit(opts: Options) -> None:
+    """Make copies of avatars and covers at the size each network wants."""
+    from .accounts import fit_images
+
+    ws = opts.workspace()
+    made = fit_images(ws, ws.load())
+    if not made:
+        click.echo(_("Every avatar and cover already has a size its network takes."))
+    for item in made:
+        click.echo(
+            _(
+                "{account}: {field} {source} → {target} (put this path into accounts/{account}.md)",
+                account=item.account,
+                field=item.field,
+                source=item.source,
+                target=item.target,
+            )
+        )
+
+
+@accounts.command("cover")
+@click.option("--upload", is_flag=True, help="Also set it as the cover where the network allows.")
+@click.pass_obj
+@handle_errors
+def accounts_cover(opts: Options, upload: bool) -> None:
+    """Draw the dynamic cover (date, next events, latest posts) and upload it."""
+    from .accounts import refresh_cover
+
+    ws = opts.workspace()
+    result = refresh_cover(ws, ws.load(), upload)
+    click.echo(_("Cover drawn: {path}", path=result.path))
+    for network in result.uploaded:
+        click.echo(_("Uploaded to {network}.", network=network))
+    for network, message in result.failed:
+        click.echo(
+            _("Not uploaded to {network}: {message}", network=network, message=message), err=True
+        )
+    sys.exit(EXIT_PARTIAL if result.failed else EXIT_OK)

@@ -22,7 +22,8 @@ import yaml
 from .config import Config
 from .errors import Diagnostic, Severity
 from .i18n import _
-from .model import Account, Media, MediaKind, Override, Poll, Post
+from .model import Account, Media, MediaKind, Override, Poll, Post, Profile
+from .profiles import check_image, profile_for
 
 POST_FIELDS = (
     "title",
@@ -77,6 +78,8 @@ class Content:
     posts: tuple[Post, ...]
     accounts: tuple[Account, ...]
     diagnostics: tuple[Diagnostic, ...] = ()
+    #: each account's profile by account name, its images read from disk
+    profiles: Mapping[str, Profile] = field(default_factory=dict)
     orphan_ledgers: tuple[str, ...] = ()
     broken_posts: frozenset[str] = field(default_factory=frozenset)
 
@@ -123,14 +126,20 @@ def load_content(repo: Path, config: Config, known_networks: Iterable[str]) -> C
             posts.append(post)
     diagnostics.extend(_duplicate_ids(posts))
     accounts: list[Account] = []
+    profiles: dict[str, Profile] = {}
     for path in sorted((repo / config.accounts_dir).glob("*.md")):
         account, problems = load_account(repo, path, networks)
         diagnostics.extend(problems)
         if account is not None:
             accounts.append(account)
+            profile, image_problems = _profile(repo, account)
+            profiles[account.name] = profile
+            diagnostics.extend(image_problems)
     diagnostics.extend(_duplicate_accounts(accounts))
     orphans = _orphan_ledgers(repo, config, posts, broken)
-    return Content(tuple(posts), tuple(accounts), tuple(diagnostics), orphans, frozenset(broken))
+    return Content(
+        tuple(posts), tuple(accounts), tuple(diagnostics), profiles, orphans, frozenset(broken)
+    )
 
 
 def _post_files(content_dir: Path) -> Iterable[Path]:
@@ -505,6 +514,15 @@ def inspect_media(
     return media
 
 
+def read_media(
+    repo: Path, target: Path, kind: MediaKind = "photo"
+) -> tuple[Media | None, list[Diagnostic]]:
+    """A file as ``Media`` (size, hash, image size), or the problems that stop it being one."""
+    problems = _Problems(_rel(repo, target) if target.is_relative_to(repo) else str(target))
+    media = inspect_media(target.resolve(), repo, kind, "", 1, problems)
+    return media, problems.items
+
+
 def _hash_file(path: Path) -> tuple[int, str]:
     digest = hashlib.sha256()
     size = 0
@@ -617,6 +635,23 @@ def load_account(
             "account-id",
         )
     return account, problems.items
+
+
+def _profile(repo: Path, account: Account) -> tuple[Profile, list[Diagnostic]]:
+    """The account's profile, its avatar and cover read from paths relative to the repository."""
+    problems = _Problems(account.path)
+    images: dict[str, Media | None] = {}
+    for name in ("avatar", "cover"):
+        rel = str(getattr(account, name))
+        images[name] = None
+        if rel:
+            target = (repo / rel).resolve()
+            line = account.lines.get(name, 1)
+            media = inspect_media(target, repo, "photo", "", line, problems)
+            images[name] = media
+            if media is not None:
+                problems.items.extend(check_image(account, name, media))
+    return profile_for(account, images["avatar"], images["cover"]), problems.items
 
 
 def _duplicate_accounts(accounts: list[Account]) -> list[Diagnostic]:

@@ -17,7 +17,7 @@ from .i18n import _
 from .sandbox.app import Sandbox
 from .workspace import open_workspace
 
-EXAMPLE_PARTS = ("content", "accounts", CONFIG_FILE)
+EXAMPLE_PARTS = ("content", "accounts", "design", CONFIG_FILE)
 
 
 def run_demo(
@@ -48,7 +48,7 @@ def run_demo(
     approvals = collect_approvals(ws, plan, skip=False)
     outcome = ws.apply(content, plan, approvals)
     echo(report.apply_text(plan, outcome))
-    files = [p.ledger_path for p in content.posts if (repo / p.ledger_path).exists()]
+    files = [f for f in ws.ledger_paths(content) if (repo / f).exists()]
     sha = ws.commit(outcome, approvals, files)
     if sha:
         echo(_("Results recorded in commit {sha}.", sha=sha[:10]))

@@ -144,6 +144,7 @@ class ActionKind(StrEnum):
     NOOP = "noop"
     WAIT = "wait"
     BLOCKED = "blocked"
+    MANUAL = "manual"
 
 
 @dataclass(frozen=True)
@@ -159,6 +160,10 @@ class Action:
     reason: str = ""
     post_path: str = ""
     ledger_path: str = ""
+    #: for an account: the profile it describes, the fields to send and those to set by hand
+    profile: Profile | None = None
+    fields: tuple[str, ...] = ()
+    manual: tuple[str, ...] = ()
 
     @property
     def changes_something(self) -> bool:
@@ -167,6 +172,7 @@ class Action:
             ActionKind.UPDATE,
             ActionKind.REPLACE,
             ActionKind.DELETE,
+            ActionKind.MANUAL,
         )
 
 

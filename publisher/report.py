@@ -27,6 +27,7 @@ def kind_label(kind: ActionKind) -> str:
         ActionKind.NOOP: _("no change"),
         ActionKind.WAIT: _("waits"),
         ActionKind.BLOCKED: _("blocked"),
+        ActionKind.MANUAL: _("by hand"),
     }
     return labels[kind]
 
@@ -39,6 +40,7 @@ _SYMBOLS = {
     ActionKind.NOOP: "=",
     ActionKind.WAIT: "…",
     ActionKind.BLOCKED: "!",
+    ActionKind.MANUAL: "✎",
 }
 
 
@@ -102,13 +104,14 @@ def check_summary(diagnostics: Sequence[Diagnostic]) -> str:
 def plan_summary(plan: Plan) -> str:
     return _(
         "Plan: create {create}, update {update}, replace {replace}, delete {delete}, "
-        "waiting {wait}, blocked {blocked}.",
+        "waiting {wait}, blocked {blocked}, by hand {manual}.",
         create=plan.count(ActionKind.CREATE),
         update=plan.count(ActionKind.UPDATE),
         replace=plan.count(ActionKind.REPLACE),
         delete=plan.count(ActionKind.DELETE),
         wait=plan.count(ActionKind.WAIT),
         blocked=plan.count(ActionKind.BLOCKED),
+        manual=plan.count(ActionKind.MANUAL),
     )
 
 

@@ -19,7 +19,7 @@ from .clock import Clock
 from .config import CONFIG_FILE, Config, load_config
 from .content import Content, load_content
 from .engine.apply import Applier, ApplyReport
-from .engine.plan import PlanContext, build_plan
+from .engine.plan import PlanContext, account_ledger_path, build_plan
 from .engine.runtime import all_capabilities, build_adapters
 from .errors import Diagnostic
 from .ledger import Ledger, check_ledger
@@ -64,12 +64,17 @@ class Workspace:
         return scan_for_tokens(self.repo, roots)
 
     def _ledger_problems(self, content: Content) -> list[Diagnostic]:
+        return [d for rel in self.ledger_paths(content) for d in check_ledger(self.repo, rel)]
+
+    def ledger_paths(self, content: Content) -> list[str]:
+        """Every result file the content may have: posts', removed posts', accounts'."""
         paths = {p.ledger_path for p in content.posts} | set(content.orphan_ledgers)
-        return [d for rel in sorted(paths) for d in check_ledger(self.repo, rel)]
+        paths |= {account_ledger_path(a) for a in content.accounts}
+        return sorted(paths)
 
     def recorded(self, content: Content) -> dict[str, dict[str, LedgerEntry]]:
         ledger = Ledger(self.repo)
-        paths = {p.ledger_path for p in content.posts} | set(content.orphan_ledgers)
+        paths = self.ledger_paths(content)
         result = {}
         for rel in sorted(paths):
             try:

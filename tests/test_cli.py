@@ -93,7 +93,7 @@ def test_plan_shows_each_network_text_and_summary(cli: Cli) -> None:
     assert "создать" in result.output
     assert "Ёлку нарядили. Приходите на площадь (https://example.org)!" in result.output
     assert "<b>нарядили</b>" in result.output
-    assert "План: создать 4" in result.output
+    assert "План: создать 4, изменить 2" in result.output  # and the two account profiles
 
 
 def test_apply_publishes_records_and_commits(cli: Cli, repo: Path) -> None:

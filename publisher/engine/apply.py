@@ -9,6 +9,7 @@ stop the others; a revoked token stops only its own network.
 from __future__ import annotations
 
 import contextlib
+import hashlib
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -23,6 +24,7 @@ from ..model import Action, ActionKind, LedgerEntry, Plan, RemoteRef, RenderedPo
 from ..networks.base import Adapter, FindResult
 from ..redact import redact
 from ..render import rendered_media_hash
+from ..profiles import field_hashes, only
 from .plan import idempotency_key
 
 
@@ -117,7 +119,7 @@ class Applier:
         stop: NetworkError | None = self.unavailable.get(network)
         results: list[Result] = []
         for action in actions:
-            if stop is not None:
+            if stop is not None and action.kind is not ActionKind.MANUAL:
                 results.append(_skipped(action, stop))
                 continue
             results.append(self._attempt(action))
@@ -131,7 +133,11 @@ class Applier:
             return self._failed(action, error)
 
     def _execute(self, action: Action) -> Result:
+        if action.kind is ActionKind.MANUAL:
+            return self._set_profile(None, action)
         adapter = self.adapters[action.network]
+        if action.profile is not None:
+            return self._set_profile(adapter, action)
         assert action.kind is ActionKind.DELETE or action.rendered is not None
         if action.kind is ActionKind.CREATE:
             return self._create(adapter, action)
@@ -145,6 +151,31 @@ class Applier:
             return self._create(adapter, replace(action, ref=None))
         self._delete(adapter, action)
         return Result(action, Outcome.DONE, action.ref)
+
+    def _set_profile(self, adapter: Adapter | None, action: Action) -> Result:
+        """Send the profile fields the network can set; record them and the manual ones."""
+        assert action.profile is not None
+        done: tuple[str, ...] = ()
+        if action.fields and adapter is not None:
+            done = adapter.set_profile(only(action.profile, set(action.fields)))
+        previous = self.ledger.read(action.ledger_path).get(action.network)
+        fields = dict(previous.extra.get("fields", {})) if previous else {}
+        wanted = field_hashes(action.profile)
+        fields.update({name: wanted[name] for name in (*done, *action.manual) if name in wanted})
+        self._record(
+            action,
+            LedgerEntry(
+                network=action.network,
+                state="published",
+                account=action.account,
+                content_hash=hashlib.sha256(repr(sorted(fields.items())).encode()).hexdigest()[:32],
+                at=self._now(),
+                operation="profile",
+                extra={"fields": fields, "manual": list(action.manual)},
+            ),
+        )
+        message = action.reason if action.manual else ""
+        return Result(action, Outcome.DONE, message=message)
 
     def _create(self, adapter: Adapter, action: Action) -> Result:
         rendered = action.rendered

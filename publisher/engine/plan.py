@@ -16,7 +16,8 @@ from datetime import datetime, timedelta
 from ..config import Config
 from ..content import Content
 from ..i18n import _
-from ..model import Action, ActionKind, LedgerEntry, Plan, Post, RenderedPost
+from ..model import Account, Action, ActionKind, LedgerEntry, Plan, Post, Profile, RenderedPost
+from ..profiles import PROFILE_FIELDS, field_hashes
 from ..networks import NETWORKS
 from ..networks.base import Capabilities
 from ..render import render_post, rendered_media_hash
@@ -45,6 +46,10 @@ def build_plan(content: Content, recorded: Recorded, ctx: PlanContext) -> Plan:
         entries = recorded.get(post.ledger_path, {})
         for network in _networks_of(post, entries):
             actions.append(_plan_one(post, network, entries.get(network), content, ctx))
+    for account in content.accounts:
+        if account.network in ctx.capabilities and account.name in content.profiles:
+            entry = recorded.get(account_ledger_path(account), {}).get(account.network)
+            actions.append(_plan_profile(account, content.profiles[account.name], entry, ctx))
     for ledger_path in content.orphan_ledgers:
         for network, entry in sorted(recorded.get(ledger_path, {}).items()):
             actions.append(_plan_orphan(ledger_path, network, entry, ctx))
@@ -216,6 +221,44 @@ def _plan_orphan(ledger_path: str, network: str, entry: LedgerEntry, ctx: PlanCo
             reason=_("the post file was removed; delete_when_file_removed is off"),
         )
     return _delete(entry, base, ctx)
+
+
+def account_ledger_path(account: Account) -> str:
+    """Where the results of an account's profile live: ``accounts/<name>.published.yml``."""
+    return account.path[: -len(".md")] + ".published.yml"
+
+
+def _plan_profile(
+    account: Account, profile: Profile, entry: LedgerEntry | None, ctx: PlanContext
+) -> Action:
+    """Send the changed fields the API can set; list the others as steps for a person."""
+    caps = ctx.capabilities[account.network]
+    wanted = field_hashes(profile)
+    recorded = dict(entry.extra.get("fields", {})) if entry is not None else {}
+    changed = {name for name, digest in wanted.items() if recorded.get(name) != digest}
+    base = Action(
+        ActionKind.NOOP,
+        post_id=f"accounts/{account.name}",
+        network=account.network,
+        account=account.name,
+        post_path=account.path,
+        ledger_path=account_ledger_path(account),
+        profile=profile,
+    )
+    settable = tuple(f for f in PROFILE_FIELDS if f in changed and f in caps.profile)
+    manual = tuple(f for f in PROFILE_FIELDS if f in changed and f not in caps.profile)
+    if not changed:
+        return base
+    if manual:
+        reason = _(
+            "set by hand: {fields} — {url}",
+            fields=", ".join(manual),
+            url=caps.settings_url.format(id=account.account_id) or "—",
+        )
+    else:
+        reason = _("profile: {fields}", fields=", ".join(settable))
+    kind = ActionKind.UPDATE if settable else ActionKind.MANUAL
+    return replace(base, kind=kind, fields=settable, manual=manual, reason=reason)
 
 
 def _within(entry: LedgerEntry, hours: float, now: datetime) -> bool:
