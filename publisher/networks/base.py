@@ -75,6 +75,7 @@ class Capabilities:
     comments: bool = False
     messages: bool = False
     delete_comment: bool = False
+    restore_comment: bool = False
     hide_comment: bool = False
     ban: bool = False
     #: how long a ban can last; 0 = only for good (or, with ``ban`` False, none)
@@ -317,6 +318,14 @@ class Adapter(ABC):
     def ban(self, comment: Comment, until: datetime | None) -> None:
         """Blacklist the comment's author until ``until`` (None: for good) (``ban``)."""
         raise self.unsupported("ban")
+
+    def restore_comment(self, comment: Comment) -> None:
+        """Bring back a deleted comment (``capabilities.restore_comment``)."""
+        raise self.unsupported("restore_comment")
+
+    def unban(self, author_id: str) -> None:
+        """Lift a ban (``capabilities.ban``)."""
+        raise self.unsupported("unban")
 
     def reply(self, comment: Comment, text: str) -> RemoteRef:
         """Answer a comment or message as the account (``capabilities.reply``)."""
