@@ -453,3 +453,84 @@ def accounts_cover(opts: Options, upload: bool) -> None:
             _("Not uploaded to {network}: {message}", network=network, message=message), err=True
         )
     sys.exit(EXIT_PARTIAL if result.failed else EXIT_OK)
+
+
+@main.group(invoke_without_command=True)
+@click.option("--dry-run", is_flag=True, help="Only show the decisions; change nothing.")
+@click.option("--no-commit", is_flag=True, help="Write the log but do not commit it.")
+@click.option("--push", "do_push", is_flag=True, help="Push the log commit.")
+@click.pass_context
+def moderate(ctx: click.Context, dry_run: bool, no_commit: bool, do_push: bool) -> None:
+    """Read new comments, remove what the rules forbid, ban repeat offenders, log it."""
+    if ctx.invoked_subcommand is None:
+        _moderate(ctx.obj, dry_run, no_commit, do_push)
+
+
+@handle_errors
+def _moderate(opts: Options, dry_run: bool, no_commit: bool, do_push: bool) -> None:
+    from .moderation.report import sweep_text
+    from .repo import commit_results
+
+    ws = opts.workspace()
+    report = ws.moderate(ws.load(), dry_run)
+    click.echo(sweep_text(report, dry_run))
+    if report.files and not no_commit and not dry_run:
+        message = f"publisher: moderation, {len(report.outcomes)} actions\n"
+        sha = commit_results(opts.repo, report.files, message)
+        if sha:
+            click.echo(_("Log recorded in commit {sha}.", sha=sha[:10]))
+        if do_push:
+            ws.push()
+    sys.exit(EXIT_PARTIAL if report.failed_networks else EXIT_OK)
+
+
+@main.group()
+def moderation() -> None:
+    """Tools for tuning the moderation rules."""
+
+
+@moderation.command("classify")
+@click.pass_obj
+@handle_errors
+def moderation_classify(opts: Options) -> None:
+    """Read comments one per line on stdin; print one JSON decision per line."""
+    import json
+
+    from .moderation.detector import Context, Detector
+    from .moderation.rules import load_rules
+
+    detector = Detector(load_rules(opts.repo))
+    context = Context()
+    for line in sys.stdin:
+        text = line.rstrip("\n")
+        if text.strip():
+            decision = detector.classify(text, "", context)
+            click.echo(json.dumps(decision.as_json(), ensure_ascii=False))
+
+
+@sandbox.command("comment")
+@click.option("--state", type=click.Path(file_okay=False, path_type=Path), required=True)
+@click.option("--network", required=True, help="vk, telegram, ok, max, facebook, instagram, x")
+@click.option("--post", "post_id", default="", help="The post's id as sandbox show lists it.")
+@click.option("--author", default="Житель", show_default=True)
+@click.option("--author-id", default="", help="The author's user id (default: from the name).")
+@click.option("--text", required=True)
+@click.option("--direct", is_flag=True, help="A direct message to the account instead.")
+@handle_errors
+def sandbox_comment(
+    state: Path, network: str, post_id: str, author: str, author_id: str, text: str, direct: bool
+) -> None:
+    """Add a citizen's comment (or direct message) in the sandbox."""
+    import zlib
+
+    from .sandbox.app import Sandbox
+
+    box = Sandbox(state)
+    if network not in box.emulators:
+        fail(_("Unknown network '{name}'.", name=network), code=2)
+    user = author_id or str(100000 + zlib.crc32(author.encode()) % 900000)
+    try:
+        comment = box.add_comment(network, post_id, text, user, author, direct=direct)
+    except (ValueError, NotImplementedError, KeyError) as exc:
+        fail(str(exc))
+    click.echo(_("Comment {id} added on {network}.", id=comment, network=network))

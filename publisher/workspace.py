@@ -10,6 +10,7 @@ import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -24,6 +25,8 @@ from .engine.runtime import all_capabilities, build_adapters
 from .errors import Diagnostic
 from .ledger import Ledger, check_ledger
 from .model import Account, LedgerEntry, Plan
+from .moderation.rules import load_rules
+from .moderation.sweep import ModerationBook, Sweep, SweepReport, recent_posts
 from .networks import NETWORKS
 from .networks.base import Capabilities, new_http_client
 from .repo import commit_results, head_sha, push
@@ -93,15 +96,8 @@ class Workspace:
     def apply(self, content: Content, plan: Plan, approvals: Approvals) -> ApplyReport:
         """Run the plan's changes; every result is in the result files when this returns."""
         pending = {action.network for action in plan.pending}
-        accounts = {
-            a.network: self._with_config_settings(a)
-            for a in content.accounts
-            if a.network in pending
-        }
         with self.http_client() as http:
-            adapters = build_adapters(
-                accounts, self.env, http, self.clock, sandbox=self.sandbox_dir is not None
-            )
+            adapters = self.adapters_for(content, pending, http)
             applier = Applier(
                 Ledger(self.repo),
                 adapters.ready,
@@ -111,6 +107,31 @@ class Workspace:
                 approvals.per_post,
             )
             return applier.run(plan)
+
+    def adapters_for(self, content: Content, networks: Iterable[str], http: httpx.Client) -> Any:
+        """Adapters for the given networks that have an account file (and what is missing)."""
+        wanted = set(networks)
+        accounts = {
+            a.network: self._with_config_settings(a)
+            for a in content.accounts
+            if a.network in wanted
+        }
+        return build_adapters(accounts, self.env, http, self.clock, self.sandbox_dir is not None)
+
+    def moderate(self, content: Content, dry_run: bool) -> SweepReport:
+        """One moderation sweep over the recent posts; the log is written unless ``dry_run``."""
+        rules = load_rules(self.repo, self.config.timezone)
+        now = self.clock.now()
+        posts = recent_posts(self.recorded(content), now, rules.recent_days)
+        book = ModerationBook(self.repo)
+        with self.http_client() as http:
+            adapters = self.adapters_for(content, posts, http)
+            report = Sweep(rules, adapters.ready, book, now, dry_run).run(posts)
+        for network, error in adapters.unavailable.items():
+            report.failed_networks[network] = error.message
+        if not dry_run:
+            report.files = book.save(now)
+        return report
 
     def _with_config_settings(self, account: Account) -> Account:
         """Repository-wide settings an adapter needs, unless the account overrides them."""

@@ -1,0 +1,1 @@
+"""Moderation: rules from the repository, a Russian-aware detector, and the sweep that acts."""

@@ -1,0 +1,42 @@
+"""A sweep's decisions as text for the terminal and the CI log."""
+
+from __future__ import annotations
+
+from ..i18n import _
+from .sweep import SweepReport
+
+_LABELS = {"delete": "✗", "hide": "◐", "review": "?"}
+
+
+def action_label(action: str) -> str:
+    labels = {
+        "delete": _("delete"),
+        "hide": _("hide"),
+        "review": _("for a person to decide"),
+    }
+    return labels.get(action, action)
+
+
+def sweep_text(report: SweepReport, dry_run: bool) -> str:
+    lines: list[str] = []
+    for item in report.outcomes:
+        comment = item.comment
+        excerpt = " ".join(comment.text.split())[:60]
+        lines.append(
+            f"{_LABELS.get(item.action, '·')} {action_label(item.action)} {comment.network} "
+            f"{comment.author_name or comment.author_id}: «{excerpt}» "
+            f"[{', '.join(item.decision.categories)}; {item.decision.rule}]"
+        )
+        if item.ban_until:
+            lines.append("    " + _("author banned until {until}", until=item.ban_until))
+        if item.error:
+            lines.append(f"    {item.error}")
+    for network, error in report.failed_networks.items():
+        lines.append(_("{network}: not read: {error}", network=network, error=error))
+    summary = _(
+        "Comments read: {read}, actions: {count}.", read=report.read, count=len(report.outcomes)
+    )
+    if dry_run:
+        summary += " " + _("(dry run: nothing was changed)")
+    lines.append(summary)
+    return "\n".join(lines)

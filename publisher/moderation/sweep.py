@@ -1,0 +1,285 @@
+"""The moderation sweep: read new comments, decide, remove or hide, ban repeat offenders, log.
+
+A cursor per network (``moderation/state.yml``) remembers when the last sweep ran and which
+comments it already decided, so nothing is read twice or missed. Every action goes into the
+moderation log (``moderation/log/YYYY-MM.yml``): network, link, author id and name, a short
+excerpt, category, rule, action and time. Both files are machine-owned and committed together.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..errors import NetworkError, PublisherError
+from ..i18n import _
+from ..model import Comment, LedgerEntry, RemoteRef
+from ..networks.base import Adapter, Capabilities
+from ..redact import redact
+from .detector import Context, Decision, Detector
+from .rules import Rules
+
+STATE_FILE = "moderation/state.yml"
+LOG_DIR = "moderation/log"
+EXCERPT = 80
+#: comments are read again this long before the last sweep, in case a network is late to list
+OVERLAP = timedelta(minutes=10)
+HEADER = "# Ведёт publisher: журнал модерации. Не редактируйте вручную.\n"
+
+
+@dataclass
+class Outcome:
+    """One comment the sweep acted on (or would, in a dry run)."""
+
+    comment: Comment
+    decision: Decision
+    action: str
+    done: bool = False
+    error: str = ""
+    ban_until: str = ""
+    log_id: str = ""
+
+
+@dataclass
+class SweepReport:
+    """What a sweep decided and did, and which networks it could not read."""
+
+    outcomes: list[Outcome] = field(default_factory=list)
+    read: int = 0
+    failed_networks: dict[str, str] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)
+
+
+class ModerationBook:
+    """The cursor and the log in the repository; written atomically."""
+
+    def __init__(self, repo: Path) -> None:
+        self.repo = repo
+        self.state: dict[str, Any] = _read_yaml(repo / STATE_FILE) or {}
+        self.new_entries: list[dict[str, Any]] = []
+
+    def since(self, network: str) -> datetime | None:
+        raw = (self.state.get(network) or {}).get("last_sweep")
+        return datetime.fromisoformat(raw) - OVERLAP if raw else None
+
+    def seen(self, network: str) -> set[str]:
+        return set((self.state.get(network) or {}).get("seen", []))
+
+    def advance(self, network: str, now: datetime, seen: Iterable[str]) -> None:
+        self.state[network] = {
+            "last_sweep": now.isoformat(timespec="seconds"),
+            "seen": sorted(set(seen)),
+        }
+
+    def log(self, entry: dict[str, Any]) -> str:
+        entry["id"] = f"{entry['network']}-{entry['comment']}-{entry['action']}"
+        self.new_entries.append(entry)
+        return str(entry["id"])
+
+    def history(self, months: int = 3) -> list[dict[str, Any]]:
+        """Log entries of the last months, older first, including this run's."""
+        entries: list[dict[str, Any]] = []
+        folder = self.repo / LOG_DIR
+        for path in sorted(folder.glob("*.yml"))[-months:] if folder.is_dir() else []:
+            entries.extend(_read_yaml(path) or [])
+        return entries + self.new_entries
+
+    def save(self, now: datetime) -> list[str]:
+        """Write the state and this run's log entries; return the files written."""
+        written = [STATE_FILE]
+        _write_yaml(self.repo / STATE_FILE, self.state)
+        if self.new_entries:
+            rel = f"{LOG_DIR}/{now:%Y-%m}.yml"
+            existing = _read_yaml(self.repo / rel) or []
+            _write_yaml(self.repo / rel, existing + self.new_entries)
+            written.append(rel)
+        return written
+
+
+def removals_by(history: list[dict[str, Any]], network: str, author: str, since: datetime) -> int:
+    """How many of an author's comments were removed on a network since a moment."""
+    return sum(
+        1
+        for entry in history
+        if entry.get("network") == network
+        and str(entry.get("author_id")) == author
+        and entry.get("action") in ("deleted", "hidden")
+        and datetime.fromisoformat(str(entry["at"])) >= since
+    )
+
+
+class Sweep:
+    """One moderation pass over the recent posts of every network that has comments."""
+
+    def __init__(
+        self,
+        rules: Rules,
+        adapters: Mapping[str, Adapter],
+        book: ModerationBook,
+        now: datetime,
+        dry_run: bool = False,
+    ) -> None:
+        self.rules = rules
+        self.detector = Detector(rules)
+        self.adapters = adapters
+        self.book = book
+        self.now = now
+        self.dry_run = dry_run
+        self.context = Context()
+
+    def run(self, posts: Mapping[str, list[RemoteRef]]) -> SweepReport:
+        report = SweepReport()
+        for network, refs in posts.items():
+            adapter = self.adapters.get(network)
+            if adapter is None or not adapter.capabilities.comments:
+                continue
+            try:
+                self._sweep_network(adapter, refs, report)
+            except PublisherError as error:
+                report.failed_networks[network] = redact(error.message)
+        return report
+
+    def _sweep_network(self, adapter: Adapter, refs: list[RemoteRef], report: SweepReport) -> None:
+        since = self.book.since(adapter.name)
+        seen = self.book.seen(adapter.name)
+        for ref in refs:
+            for comment in adapter.comments(ref, since):
+                report.read += 1
+                if comment.id in seen:
+                    continue
+                seen.add(comment.id)
+                outcome = self._decide(adapter, comment)
+                if outcome is not None:
+                    report.outcomes.append(outcome)
+        if not self.dry_run:
+            self.book.advance(adapter.name, self.now, seen)
+
+    def _decide(self, adapter: Adapter, comment: Comment) -> Outcome | None:
+        if self.rules.allowed(comment.network, comment.author_id):
+            return None
+        decision = self.detector.classify(comment.text, comment.author_id, self.context)
+        if decision.verdict == "keep":
+            return None
+        action = self._action(decision, adapter.capabilities)
+        outcome = Outcome(comment, decision, action)
+        if not self.dry_run:
+            self._act(adapter, outcome)
+        return outcome
+
+    def _action(self, decision: Decision, caps: Capabilities) -> str:
+        """The category's action, adjusted to what the network can do and the hour."""
+        if decision.verdict == "review":
+            return "review"
+        category = decision.categories[0] if decision.categories else "custom"
+        rule = self.rules.rule(category)
+        action: str = rule.action
+        quiet = self.rules.quiet_hours
+        if (
+            quiet
+            and quiet.active(self.rules.local(self.now))
+            and category not in quiet.still_remove
+        ):
+            return "review"
+        if action == "hide" and not caps.hide_comment:
+            action = rule.fallback
+        if action == "delete" and not caps.delete_comment:
+            action = "hide" if caps.hide_comment else "review"
+        return action
+
+    def _act(self, adapter: Adapter, outcome: Outcome) -> None:
+        comment = outcome.comment
+        try:
+            if outcome.action == "delete":
+                adapter.delete_comment(comment)
+            elif outcome.action == "hide":
+                adapter.hide_comment(comment)
+            outcome.done = True
+        except NetworkError as error:
+            outcome.error = redact(error.message)
+        past = {"delete": "deleted", "hide": "hidden", "review": "review"}.get(outcome.action)
+        if outcome.done and past:
+            outcome.log_id = self.book.log(self._entry(comment, outcome.decision, past))
+            if past in ("deleted", "hidden"):
+                self._maybe_ban(adapter, outcome)
+
+    def _maybe_ban(self, adapter: Adapter, outcome: Outcome) -> None:
+        comment = outcome.comment
+        window = self.now - timedelta(days=self.rules.window_days)
+        count = removals_by(self.book.history(), comment.network, comment.author_id, window)
+        days = self.rules.ban_days(count)
+        caps = adapter.capabilities
+        if days is None or not caps.ban:
+            return
+        if days and caps.max_ban_days == 0:
+            return  # this network bans only for good; a temporary ban waits for a later step
+        until = self.now + timedelta(days=min(days, caps.max_ban_days)) if days else None
+        try:
+            adapter.ban(comment, until)
+        except NetworkError as error:
+            outcome.error = redact(error.message)
+            return
+        outcome.ban_until = until.isoformat(timespec="seconds") if until else "forever"
+        entry = self._entry(comment, outcome.decision, "banned")
+        entry["ban_until"] = outcome.ban_until
+        entry["removals"] = count
+        self.book.log(entry)
+
+    def _entry(self, comment: Comment, decision: Decision, action: str) -> dict[str, Any]:
+        text = " ".join(comment.text.split())
+        return {
+            "network": comment.network,
+            "comment": comment.id,
+            "post": comment.post_id,
+            "link": comment.url,
+            "author_id": comment.author_id,
+            "author_name": comment.author_name,
+            "excerpt": text[:EXCERPT] + ("…" if len(text) > EXCERPT else ""),
+            "category": ",".join(decision.categories),
+            "rule": decision.rule,
+            "action": action,
+            "at": self.now.isoformat(timespec="seconds"),
+        }
+
+
+def recent_posts(
+    recorded: Mapping[str, Mapping[str, LedgerEntry]], now: datetime, days: int
+) -> dict[str, list[RemoteRef]]:
+    """Published posts of the last ``days`` days, by network, from the result files."""
+    cutoff = now - timedelta(days=days)
+    posts: dict[str, list[RemoteRef]] = {}
+    for entries in recorded.values():
+        for network, entry in entries.items():
+            if entry.state != "published" or entry.operation == "profile" or not entry.remote_id:
+                continue
+            published = datetime.fromisoformat(entry.published_at) if entry.published_at else now
+            if published >= cutoff:
+                posts.setdefault(network, []).append(entry.ref())
+    return posts
+
+
+def _read_yaml(path: Path) -> Any:
+    if not path.exists():
+        return None
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError:
+        raise PublisherError(
+            _("{file} cannot be read.", file=path.name),
+            _("Restore it from Git history; publisher writes it."),
+        ) from None
+
+
+def _write_yaml(path: Path, data: Any) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = HEADER + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.replace(tmp, path)
