@@ -534,3 +534,72 @@ def sandbox_comment(
     except (ValueError, NotImplementedError, KeyError) as exc:
         fail(str(exc))
     click.echo(_("Comment {id} added on {network}.", id=comment, network=network))
+
+
+@main.group()
+def inbox() -> None:
+    """Citizens' messages: file them with a deadline, see what is due."""
+
+
+@inbox.command("collect")
+@click.option("--no-commit", is_flag=True, help="Write the files but do not commit them.")
+@click.option("--push", "do_push", is_flag=True, help="Push the commit.")
+@click.pass_obj
+@handle_errors
+def inbox_collect(opts: Options, no_commit: bool, do_push: bool) -> None:
+    """File new questions, requests and complaints as content/inbox/... files."""
+    from .repo import commit_results
+
+    ws = opts.workspace()
+    report = ws.collect_inbox(ws.load())
+    for path in report.filed:
+        click.echo(_("Filed {path}", path=path))
+    for network, error in report.failed_networks.items():
+        click.echo(_("{network}: not read: {error}", network=network, error=error), err=True)
+    click.echo(
+        _(
+            "New messages filed: {filed}, not for the inbox: {skipped}.",
+            filed=len(report.filed),
+            skipped=report.skipped,
+        )
+    )
+    if report.filed and not no_commit:
+        message = f"publisher: inbox, {len(report.filed)} new messages\n"
+        sha = commit_results(opts.repo, report.files, message)
+        if sha:
+            click.echo(_("Recorded in commit {sha}.", sha=sha[:10]))
+        if do_push:
+            ws.push()
+    sys.exit(EXIT_PARTIAL if report.failed_networks else EXIT_OK)
+
+
+@inbox.command("status")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text")
+@click.option("--issue", is_flag=True, help="Also keep a Git host issue with the overdue list.")
+@click.pass_obj
+@handle_errors
+def inbox_status(opts: Options, fmt: str, issue: bool) -> None:
+    """Open messages by deadline, overdue first, with counts by category and network."""
+    import json
+
+    from .inbox import open_items, read_items, status_json, status_text
+
+    ws = opts.workspace()
+    items = open_items(read_items(opts.repo), ws.clock.now())
+    if fmt == "json":
+        click.echo(json.dumps(status_json(items), ensure_ascii=False, indent=2))
+    else:
+        click.echo(status_text(items, markdown=fmt == "markdown"))
+    if issue:
+        _post_overdue_issue(ws, status_text([i for i in items if i.overdue], True), opts.deps)
+
+
+def _post_overdue_issue(ws: Any, body: str, deps: Deps) -> None:
+    from .forge import detect
+
+    forge = detect(ws.env, deps.forge_transport)
+    if forge is None:
+        click.echo(_("Not in CI: the overdue list is not posted."), err=True)
+        return
+    url = forge.upsert_issue(_("Overdue citizens' messages"), body, "<!-- publisher-inbox -->")
+    click.echo(_("Overdue list: {url}", url=url))

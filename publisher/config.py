@@ -34,6 +34,8 @@ class Config:
     strict: bool = False
     approvals: int = 1
     network_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    #: citizens' messages: deadlines, working hours, keyword rules (see data/inbox.yml)
+    inbox: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -52,6 +54,7 @@ _FIELDS = {
     "strict",
     "approvals",
     "networks",
+    "inbox",
 }
 
 
@@ -133,5 +136,6 @@ def _build(data: dict[str, Any]) -> tuple[Config, list[Diagnostic]]:
         strict=bool(data.get("strict", False)),
         approvals=int(data.get("approvals", 1)),
         network_options={str(k): dict(v or {}) for k, v in options.items()},
+        inbox=dict(data.get("inbox") or {}),
     )
     return config, problems

@@ -22,6 +22,7 @@ import yaml
 from .config import Config
 from .errors import Diagnostic, Severity
 from .i18n import _
+from .inbox import InboxItem, read_items
 from .model import Account, Media, MediaKind, Override, Poll, Post, Profile
 from .profiles import check_image, profile_for
 
@@ -82,6 +83,8 @@ class Content:
     profiles: Mapping[str, Profile] = field(default_factory=dict)
     orphan_ledgers: tuple[str, ...] = ()
     broken_posts: frozenset[str] = field(default_factory=frozenset)
+    #: citizens' messages filed under content/inbox/
+    inbox: tuple[InboxItem, ...] = ()
 
     def account_for(self, network: str) -> Account | None:
         return next((a for a in self.accounts if a.network == network), None)
@@ -138,7 +141,13 @@ def load_content(repo: Path, config: Config, known_networks: Iterable[str]) -> C
     diagnostics.extend(_duplicate_accounts(accounts))
     orphans = _orphan_ledgers(repo, config, posts, broken)
     return Content(
-        tuple(posts), tuple(accounts), tuple(diagnostics), profiles, orphans, frozenset(broken)
+        tuple(posts),
+        tuple(accounts),
+        tuple(diagnostics),
+        profiles,
+        orphans,
+        frozenset(broken),
+        tuple(read_items(repo)),
     )
 
 

@@ -145,6 +145,7 @@ class ActionKind(StrEnum):
     WAIT = "wait"
     BLOCKED = "blocked"
     MANUAL = "manual"
+    REPLY = "reply"
 
 
 @dataclass(frozen=True)
@@ -164,6 +165,8 @@ class Action:
     profile: Profile | None = None
     fields: tuple[str, ...] = ()
     manual: tuple[str, ...] = ()
+    #: for a citizen's message: the comment the answer replies to
+    comment: Comment | None = None
 
     @property
     def changes_something(self) -> bool:
@@ -173,6 +176,7 @@ class Action:
             ActionKind.REPLACE,
             ActionKind.DELETE,
             ActionKind.MANUAL,
+            ActionKind.REPLY,
         )
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -22,13 +23,14 @@ from .content import Content, load_content
 from .engine.apply import Applier, ApplyReport
 from .engine.plan import PlanContext, account_ledger_path, build_plan
 from .engine.runtime import all_capabilities, build_adapters
-from .errors import Diagnostic
+from .errors import Diagnostic, PublisherError
+from .inbox import Collector, CollectReport, load_inbox_rules, removed_comments
 from .ledger import Ledger, check_ledger
-from .model import Account, LedgerEntry, Plan
+from .model import Account, Comment, LedgerEntry, Plan, RemoteRef
 from .moderation.rules import load_rules
 from .moderation.sweep import ModerationBook, Sweep, SweepReport, recent_posts
 from .networks import NETWORKS
-from .networks.base import Capabilities, new_http_client
+from .networks.base import Adapter, Capabilities, new_http_client
 from .repo import commit_results, head_sha, push
 
 TOKEN_SCAN_ROOTS = (CONFIG_FILE, ".github", ".gitlab-ci.yml")
@@ -73,6 +75,7 @@ class Workspace:
         """Every result file the content may have: posts', removed posts', accounts'."""
         paths = {p.ledger_path for p in content.posts} | set(content.orphan_ledgers)
         paths |= {account_ledger_path(a) for a in content.accounts}
+        paths |= {item.ledger_path for item in content.inbox}
         return sorted(paths)
 
     def recorded(self, content: Content) -> dict[str, dict[str, LedgerEntry]]:
@@ -133,6 +136,31 @@ class Workspace:
             report.files = book.save(now)
         return report
 
+    def collect_inbox(self, content: Content) -> CollectReport:
+        """File new citizens' questions, requests and complaints, each once, with a deadline."""
+        rules = load_inbox_rules(self.repo, self.config.inbox)
+        collector = Collector(
+            self.repo, rules, removed_comments(ModerationBook(self.repo).history())
+        )
+        now = self.clock.now().astimezone(self.config.zone)
+        posts = recent_posts(self.recorded(content), now, load_rules(self.repo).recent_days)
+        messaging = {a.network for a in content.accounts if self.capabilities[a.network].messages}
+        report = CollectReport()
+        with self.http_client() as http:
+            adapters = self.adapters_for(content, set(posts) | messaging, http)
+            for network, adapter in adapters.ready.items():
+                try:
+                    found = _new_messages(adapter, posts.get(network, []), collector.since(network))
+                except PublisherError as failure:
+                    report.failed_networks[network] = failure.message
+                    continue
+                collector.file(found, now, report)
+                collector.advance(network, now)
+        for network, missing in adapters.unavailable.items():
+            report.failed_networks[network] = missing.message
+        report.files = [*report.filed, collector.save()]
+        return report
+
     def _with_config_settings(self, account: Account) -> Account:
         """Repository-wide settings an adapter needs, unless the account overrides them."""
         url = self.config.media_base_url
@@ -180,3 +208,14 @@ def commit_message(report: ApplyReport, approvals: Approvals) -> str:
             f"[{result.outcome.value}] {where}".rstrip()
         )
     return "\n".join([*lines, "", *approvals.trailers()]).rstrip() + "\n"
+
+
+def _new_messages(adapter: Adapter, refs: list[RemoteRef], since: datetime | None) -> list[Comment]:
+    """Comments under the recent posts and direct messages, as far as the network gives them."""
+    found: list[Comment] = []
+    if adapter.capabilities.comments:
+        for ref in refs:
+            found.extend(adapter.comments(ref, since))
+    if adapter.capabilities.messages:
+        found.extend(adapter.messages(since))
+    return found

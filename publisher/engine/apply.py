@@ -19,12 +19,13 @@ from enum import StrEnum
 from ..clock import Clock
 from ..errors import AuthError, NetworkError, NotFound, RateLimited
 from ..i18n import _
+from ..inbox import set_status
 from ..ledger import Ledger
 from ..model import Action, ActionKind, LedgerEntry, Plan, RemoteRef, RenderedPost
 from ..networks.base import Adapter, FindResult
+from ..profiles import field_hashes, only
 from ..redact import redact
 from ..render import rendered_media_hash
-from ..profiles import field_hashes, only
 from .plan import idempotency_key
 
 
@@ -138,6 +139,8 @@ class Applier:
         adapter = self.adapters[action.network]
         if action.profile is not None:
             return self._set_profile(adapter, action)
+        if action.kind is ActionKind.REPLY:
+            return self._reply(adapter, action)
         assert action.kind is ActionKind.DELETE or action.rendered is not None
         if action.kind is ActionKind.CREATE:
             return self._create(adapter, action)
@@ -176,6 +179,24 @@ class Applier:
         )
         message = action.reason if action.manual else ""
         return Result(action, Outcome.DONE, message=message)
+
+    def _reply(self, adapter: Adapter, action: Action) -> Result:
+        """Answer a citizen where they asked; record it and mark the message answered."""
+        assert action.comment is not None and action.rendered is not None
+        self._record(
+            action,
+            LedgerEntry(
+                network=action.network,
+                state="intent",
+                account=action.account,
+                at=self._now(),
+                content_hash=action.rendered.content_hash,
+            ),
+        )
+        ref = adapter.reply(action.comment, action.rendered.text)
+        self._record_published(action, action.rendered, ref, "", "reply")
+        set_status(self.ledger.repo, action.post_path, "answered")
+        return Result(action, Outcome.DONE, ref)
 
     def _create(self, adapter: Adapter, action: Action) -> Result:
         rendered = action.rendered

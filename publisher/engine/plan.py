@@ -16,11 +16,12 @@ from datetime import datetime, timedelta
 from ..config import Config
 from ..content import Content
 from ..i18n import _
+from ..inbox import InboxItem
 from ..model import Account, Action, ActionKind, LedgerEntry, Plan, Post, Profile, RenderedPost
-from ..profiles import PROFILE_FIELDS, field_hashes
 from ..networks import NETWORKS
 from ..networks.base import Capabilities
-from ..render import render_post, rendered_media_hash
+from ..profiles import PROFILE_FIELDS, field_hashes
+from ..render import measure, render_post, render_text, rendered_media_hash
 
 Recorded = Mapping[str, Mapping[str, LedgerEntry]]
 
@@ -50,6 +51,11 @@ def build_plan(content: Content, recorded: Recorded, ctx: PlanContext) -> Plan:
         if account.network in ctx.capabilities and account.name in content.profiles:
             entry = recorded.get(account_ledger_path(account), {}).get(account.network)
             actions.append(_plan_profile(account, content.profiles[account.name], entry, ctx))
+    for item in content.inbox:
+        entry = recorded.get(item.ledger_path, {}).get(str(item.data.get("network")))
+        action = _plan_reply(item, entry, content, ctx)
+        if action is not None:
+            actions.append(action)
     for ledger_path in content.orphan_ledgers:
         for network, entry in sorted(recorded.get(ledger_path, {}).items()):
             actions.append(_plan_orphan(ledger_path, network, entry, ctx))
@@ -259,6 +265,62 @@ def _plan_profile(
         reason = _("profile: {fields}", fields=", ".join(settable))
     kind = ActionKind.UPDATE if settable else ActionKind.MANUAL
     return replace(base, kind=kind, fields=settable, manual=manual, reason=reason)
+
+
+def _plan_reply(
+    item: InboxItem, entry: LedgerEntry | None, content: Content, ctx: PlanContext
+) -> Action | None:
+    """An approved answer to a citizen becomes a reply where they asked."""
+    network = str(item.data.get("network", ""))
+    if not item.answer or item.status in ("answered", "closed") or network not in ctx.capabilities:
+        return None
+    caps = ctx.capabilities[network]
+    account = content.account_for(network)
+    text = render_text(item.answer, caps.text_format)
+    length = measure(text, "plain" if caps.counts_markup else caps.text_format, caps.length_unit)
+    rendered = RenderedPost(
+        post_id=item.path,
+        network=network,
+        parts=(text,),
+        length=length,
+        limit=caps.text_limit,
+        content_hash=hashlib.sha256(text.encode()).hexdigest(),
+        title=item.path,
+    )
+    base = Action(
+        ActionKind.NOOP,
+        post_id=item.path,
+        network=network,
+        account=account.name if account else "",
+        post_path=item.path,
+        ledger_path=item.ledger_path,
+        rendered=rendered,
+        comment=item.comment(),
+    )
+    if entry is not None and entry.state == "published":
+        return replace(
+            base, kind=ActionKind.REPLY, reason=_("already answered: only the status changes")
+        )
+    if entry is not None and entry.state == "intent":
+        reason = _(
+            "an earlier run was interrupted while replying: check the network, then run "
+            "publisher resolve {post} {network}",
+            post=item.path,
+            network=network,
+        )
+        return replace(base, kind=ActionKind.BLOCKED, reason=reason)
+    if not caps.reply or account is None:
+        reason = _("{network} cannot reply through its API: answer by hand", network=network)
+        return replace(base, kind=ActionKind.BLOCKED, reason=reason)
+    if length > caps.text_limit:
+        reason = _(
+            "the answer is {length} characters; {network} allows {limit}",
+            length=length,
+            network=network,
+            limit=caps.text_limit,
+        )
+        return replace(base, kind=ActionKind.BLOCKED, reason=reason)
+    return replace(base, kind=ActionKind.REPLY)
 
 
 def _within(entry: LedgerEntry, hours: float, now: datetime) -> bool:

@@ -65,6 +65,10 @@ class Forge(ABC):
     def upsert_comment(self, number: int, body: str, marker: str) -> str:
         """Create the request's plan comment or edit the one carrying ``marker``; return its URL."""
 
+    @abstractmethod
+    def upsert_issue(self, title: str, body: str, marker: str) -> str:
+        """Create the open issue carrying ``marker`` or edit it; return its URL."""
+
     def _get(self, path: str, **params: object) -> object:
         return self._send("GET", path, params=params)
 

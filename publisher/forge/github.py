@@ -80,6 +80,18 @@ class GitHub(Forge):
             result = self._send("POST", f"{base}/{number}/comments", json={"body": body})
         return str(result.get("html_url", "")) if isinstance(result, dict) else ""
 
+    def upsert_issue(self, title: str, body: str, marker: str) -> str:
+        """One open issue for the team, edited in place (found by its marker)."""
+        base = f"/repos/{self.repository}/issues"
+        issues = _list(self._get(base, state="open", per_page=100))
+        mine = next((i for i in issues if marker in str(i.get("body", ""))), None)
+        text = f"{marker}\n{body}"
+        if mine is not None:
+            result = self._send("PATCH", f"{base}/{mine['number']}", json={"body": text})
+        else:
+            result = self._send("POST", base, json={"title": title, "body": text})
+        return str(result.get("html_url", "")) if isinstance(result, dict) else ""
+
 
 def approvers(reviews: list[dict[str, Any]], author: str, head: str) -> tuple[str, ...]:
     """People whose latest review approves the merged head commit, the author excluded."""

@@ -76,6 +76,18 @@ class GitLab(Forge):
             self._send("POST", base, json={"body": body})
         return ""
 
+    def upsert_issue(self, title: str, body: str, marker: str) -> str:
+        """One open issue for the team, edited in place (found by its marker)."""
+        base = f"/projects/{self.project}/issues"
+        issues = _list(self._get(base, state="opened", per_page=100))
+        mine = next((i for i in issues if marker in str(i.get("description", ""))), None)
+        text = f"{marker}\n{body}"
+        if mine is not None:
+            result = self._send("PUT", f"{base}/{mine['iid']}", json={"description": text})
+        else:
+            result = self._send("POST", base, json={"title": title, "description": text})
+        return str(result.get("web_url", "")) if isinstance(result, dict) else ""
+
 
 def _list(value: object) -> list[dict[str, Any]]:
     return [v for v in value if isinstance(v, dict)] if isinstance(value, list) else []

@@ -1,0 +1,386 @@
+"""Citizens' messages: find them, file them with a deadline, publish the approved answer.
+
+``collect`` reads new comments (and direct messages where the API gives them), keeps questions,
+requests and complaints about the district's life, and files each as
+``content/inbox/YYYY/MM/<network>-<id>.md`` with a category and a deadline counted in working
+hours on the production calendar. An officer writes the answer under ``## Ответ``; after the
+merge, ``apply`` publishes it as a reply where the citizen asked, records it beside the file and
+sets ``status: answered`` (only that line of the file changes).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import ConfigError, PublisherError
+from .i18n import _
+from .model import Comment
+from .workcalendar import WorkCalendar, load_calendar
+
+INBOX_DIR = "content/inbox"
+STATE_FILE = "content/inbox/state.yml"
+DEFAULTS = Path(__file__).parent / "data" / "inbox.yml"
+ANSWER_HEADING = "## Ответ"
+STATUSES = ("new", "in_progress", "answered", "closed")
+_STATUS_LINE = re.compile(r"^status:[ \t]*(\S*)[ \t]*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class InboxRules:
+    """What is filed, how it is sorted, and when it is due (``inbox:`` in publisher.yml)."""
+
+    relevant: tuple[str, ...]
+    chatter: tuple[str, ...]
+    urgent: tuple[str, ...]
+    categories: Mapping[str, tuple[str, ...]]
+    deadline: str = "8h"
+    urgent_deadline: str = "4h"
+    pseudonymize: bool = False
+    calendar: WorkCalendar = field(default_factory=WorkCalendar)
+
+
+def load_inbox_rules(repo: Path, overrides: Mapping[str, Any] | None) -> InboxRules:
+    """Package defaults with the repository's ``inbox:`` settings on top."""
+    data = yaml.safe_load(DEFAULTS.read_text(encoding="utf-8"))
+    data.update(dict(overrides or {}))
+    deadlines = data.get("deadlines") or {}
+    try:
+        return InboxRules(
+            relevant=_lower(data["relevant"]),
+            chatter=_lower(data["chatter"]),
+            urgent=_lower(data["urgent"]),
+            categories={str(k): _lower(v) for k, v in (data["categories"] or {}).items()},
+            deadline=str(deadlines.get("default", "8h")),
+            urgent_deadline=str(deadlines.get("urgent", "4h")),
+            pseudonymize=bool(data.get("pseudonymize", False)),
+            calendar=load_calendar(repo, data.get("working_hours")),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ConfigError(
+            _("The inbox settings in publisher.yml cannot be used: {error}", error=exc),
+            _("Compare them with the README's example."),
+        ) from None
+
+
+def _lower(values: Iterable[Any]) -> tuple[str, ...]:
+    return tuple(str(v).lower() for v in values or ())
+
+
+def _matches(text: str, stems: Iterable[str]) -> list[str]:
+    """Stems found at the start of a word (or anywhere, for punctuation like ``?``)."""
+    found = []
+    for stem in stems:
+        if stem.isalpha() or " " in stem:
+            if re.search(r"(?<!\w)" + re.escape(stem), text):
+                found.append(stem)
+        elif stem in text:
+            found.append(stem)
+    return found
+
+
+@dataclass(frozen=True)
+class Sorting:
+    """How a message was sorted: filed or not, category, urgency."""
+
+    relevant: bool
+    category: str
+    urgent: bool
+
+
+def sort_message(text: str, rules: InboxRules) -> Sorting:
+    """Questions, requests and complaints are filed; thanks and chatter are not."""
+    lowered = " ".join(text.lower().split())
+    asks = _matches(lowered, rules.relevant)
+    words = re.findall(r"\w+", lowered)
+    relevant = bool(asks) and len(words) >= 3
+    if relevant and asks == ["?"] and _matches(lowered, rules.chatter) and len(words) < 6:
+        relevant = False
+    scores = {name: len(_matches(lowered, stems)) for name, stems in rules.categories.items()}
+    best = max(scores, key=lambda name: scores[name]) if scores else "other"
+    category = best if scores.get(best) else "other"
+    return Sorting(relevant, category, bool(_matches(lowered, rules.urgent)))
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    """One filed message, read back from its file."""
+
+    path: str
+    data: Mapping[str, Any]
+    body: str
+
+    @property
+    def status(self) -> str:
+        return str(self.data.get("status", "new"))
+
+    @property
+    def answer(self) -> str:
+        """The officer's answer: the text under ``## Ответ`` up to the next heading."""
+        _before, found, rest = self.body.partition(ANSWER_HEADING)
+        if not found:
+            return ""
+        return re.split(r"^#{1,2} ", rest, maxsplit=1, flags=re.MULTILINE)[0].strip()
+
+    @property
+    def due(self) -> datetime | None:
+        raw = self.data.get("due")
+        if isinstance(raw, datetime):
+            return raw
+        return datetime.fromisoformat(str(raw)) if raw else None
+
+    @property
+    def ledger_path(self) -> str:
+        return self.path[: -len(".md")] + ".published.yml"
+
+    def comment(self) -> Comment:
+        """The message as the adapter needs it to reply."""
+        reply = self.data.get("reply_to") or {}
+        return Comment(
+            network=str(self.data["network"]),
+            id=str(self.data["id"]),
+            text="",
+            author_id=str(reply.get("author_id", "")),
+            post_id=str(reply.get("post", "")),
+            parent_id=str(reply.get("parent", "")),
+            is_direct=bool(reply.get("direct", False)),
+            extra=dict(reply.get("extra") or {}),
+        )
+
+
+def item_path(comment: Comment, received: datetime) -> str:
+    safe = re.sub(r"[^0-9A-Za-z_.-]", "_", comment.id)
+    return f"{INBOX_DIR}/{received:%Y}/{received:%m}/{comment.network}-{safe}.md"
+
+
+def pseudonym(comment: Comment) -> str:
+    digest = hashlib.sha256(f"{comment.network}:{comment.author_id}".encode()).hexdigest()[:8]
+    return _("Resident {code}", code=digest)
+
+
+def render_item(
+    comment: Comment, sorting: Sorting, received: datetime, due: datetime, pseudonymize: bool
+) -> str:
+    """The file for a new message: front matter, the message quoted, an empty answer section."""
+    author = pseudonym(comment) if pseudonymize else comment.author_name or comment.author_id
+    front = {
+        "network": comment.network,
+        "id": comment.id,
+        "link": comment.url,
+        "received": received.isoformat(timespec="minutes"),
+        "author": author,
+        "author_link": "" if pseudonymize else comment.author_url,
+        "category": sorting.category,
+        "urgent": sorting.urgent,
+        "due": due.isoformat(timespec="minutes"),
+        "status": "new",
+        "department": "",
+        "reply_to": {
+            "post": comment.post_id,
+            "parent": comment.parent_id,
+            "author_id": "" if pseudonymize else comment.author_id,
+            "direct": comment.is_direct,
+            "extra": dict(comment.extra),
+        },
+    }
+    quoted = "\n".join(f"> {line}" if line else ">" for line in comment.text.splitlines())
+    header = yaml.safe_dump(front, allow_unicode=True, sort_keys=False, width=100)
+    return f"---\n{header}---\n\n{quoted}\n\n{ANSWER_HEADING}\n\n"
+
+
+def read_items(repo: Path) -> list[InboxItem]:
+    """Every filed message, oldest first."""
+    folder = repo / INBOX_DIR
+    items = []
+    for path in sorted(folder.rglob("*.md")) if folder.is_dir() else []:
+        text = path.read_text(encoding="utf-8")
+        parts = text.split("---", 2)
+        if len(parts) < 3:
+            continue
+        try:
+            data = yaml.safe_load(parts[1]) or {}
+        except yaml.YAMLError:
+            continue
+        items.append(InboxItem(path.relative_to(repo).as_posix(), data, parts[2]))
+    return items
+
+
+def set_status(repo: Path, rel: str, status: str) -> None:
+    """Change only the ``status:`` line of an inbox file; every other byte stays."""
+    path = repo / rel
+    text = path.read_text(encoding="utf-8")
+    updated, count = _STATUS_LINE.subn(f"status: {status}", text, count=1)
+    if count != 1:
+        raise PublisherError(_("{file} has no status line.", file=rel))
+    _write_atomic(path, updated)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.replace(tmp, path)
+
+
+@dataclass
+class CollectReport:
+    """What ``inbox collect`` filed and skipped."""
+
+    filed: list[str] = field(default_factory=list)
+    skipped: int = 0
+    failed_networks: dict[str, str] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)
+
+
+class Collector:
+    """Files new relevant messages once; keeps a cursor per network."""
+
+    def __init__(self, repo: Path, rules: InboxRules, removed: set[str]) -> None:
+        self.repo = repo
+        self.rules = rules
+        self.removed = removed
+        state = _read_state(repo)
+        self.state: dict[str, Any] = state
+        self.known = {f"{i.data.get('network')}:{i.data.get('id')}" for i in read_items(repo)}
+
+    def file(self, comments: Iterable[Comment], now: datetime, report: CollectReport) -> None:
+        for comment in comments:
+            key = f"{comment.network}:{comment.id}"
+            if key in self.known or key in self.removed:
+                continue
+            self.known.add(key)
+            sorting = sort_message(comment.text, self.rules)
+            if not sorting.relevant:
+                report.skipped += 1
+                continue
+            received = (comment.created_at or now).astimezone(now.tzinfo)
+            deadline = self.rules.urgent_deadline if sorting.urgent else self.rules.deadline
+            due = self.rules.calendar.add(received, deadline)
+            rel = item_path(comment, received)
+            text = render_item(comment, sorting, received, due, self.rules.pseudonymize)
+            _write_atomic(self.repo / rel, text)
+            report.filed.append(rel)
+
+    def since(self, network: str) -> datetime | None:
+        raw = (self.state.get(network) or {}).get("last_collect")
+        return datetime.fromisoformat(raw) if raw else None
+
+    def advance(self, network: str, now: datetime) -> None:
+        self.state[network] = {"last_collect": now.isoformat(timespec="seconds")}
+
+    def save(self) -> str:
+        body = yaml.safe_dump(self.state, allow_unicode=True, sort_keys=True)
+        _write_atomic(self.repo / STATE_FILE, "# Ведёт publisher.\n" + body)
+        return STATE_FILE
+
+
+def _read_state(repo: Path) -> dict[str, Any]:
+    path = repo / STATE_FILE
+    if not path.exists():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return data if isinstance(data, dict) else {}
+
+
+def removed_comments(history: Iterable[Mapping[str, Any]]) -> set[str]:
+    """Comments moderation removed or hid: never filed as citizens' messages."""
+    return {
+        f"{entry.get('network')}:{entry.get('comment')}"
+        for entry in history
+        if entry.get("action") in ("deleted", "hidden")
+    }
+
+
+@dataclass(frozen=True)
+class OpenItem:
+    """A message still waiting for its answer."""
+
+    path: str
+    network: str
+    category: str
+    author: str
+    due: datetime | None
+    overdue: bool
+    link: str
+
+
+def open_items(items: Iterable[InboxItem], now: datetime) -> list[OpenItem]:
+    """Unanswered messages by deadline, overdue first."""
+    result = []
+    for item in items:
+        if item.status in ("answered", "closed"):
+            continue
+        due = item.due
+        result.append(
+            OpenItem(
+                item.path,
+                str(item.data.get("network", "")),
+                str(item.data.get("category", "other")),
+                str(item.data.get("author", "")),
+                due,
+                due is not None and due < now,
+                str(item.data.get("link", "")),
+            )
+        )
+    return sorted(result, key=lambda o: (not o.overdue, o.due or now))
+
+
+def status_json(items: list[OpenItem]) -> dict[str, Any]:
+    counts: dict[str, dict[str, int]] = {"category": {}, "network": {}}
+    for item in items:
+        counts["category"][item.category] = counts["category"].get(item.category, 0) + 1
+        counts["network"][item.network] = counts["network"].get(item.network, 0) + 1
+    return {
+        "open": len(items),
+        "overdue": sum(1 for i in items if i.overdue),
+        "by_category": counts["category"],
+        "by_network": counts["network"],
+        "items": [
+            {
+                "file": i.path,
+                "network": i.network,
+                "category": i.category,
+                "author": i.author,
+                "due": i.due.isoformat(timespec="minutes") if i.due else None,
+                "overdue": i.overdue,
+                "link": i.link,
+            }
+            for i in items
+        ],
+    }
+
+
+def status_text(items: list[OpenItem], markdown: bool = False) -> str:
+    """The open messages for a person: overdue first, then by deadline, with counts."""
+    summary = status_json(items)
+    title = _(
+        "Citizens' messages: open {open}, overdue {overdue}.",
+        open=summary["open"],
+        overdue=summary["overdue"],
+    )
+    lines = [f"### {title}" if markdown else title]
+    for item in items:
+        due = item.due.strftime("%Y-%m-%d %H:%M") if item.due else "—"
+        flag = _("OVERDUE") if item.overdue else ""
+        if markdown:
+            lines.append(
+                f"- {'**' + flag + '** ' if flag else ''}{due} · {item.network} · "
+                f"{item.category} · [{item.path}]({item.link or item.path})"
+            )
+        else:
+            lines.append(f"{flag:>12} {due}  {item.network:<10} {item.category:<12} {item.path}")
+    for key in ("by_category", "by_network"):
+        if summary[key]:
+            pairs = ", ".join(f"{k}: {v}" for k, v in sorted(summary[key].items()))
+            lines.append(("- " if markdown else "") + pairs)
+    return "\n".join(lines)
