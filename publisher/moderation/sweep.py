@@ -195,36 +195,44 @@ class Sweep:
 
     def _act(self, adapter: Adapter, outcome: Outcome) -> None:
         comment = outcome.comment
+        ban = self._ban_due(adapter, outcome) if outcome.action != "review" else None
         try:
-            if outcome.action == "delete":
+            if ban is not None and adapter.capabilities.ban_deletes_comment:
+                adapter.ban(comment, ban[0])  # removes the comment too
+                outcome.action = "delete"
+            elif outcome.action == "delete":
                 adapter.delete_comment(comment)
             elif outcome.action == "hide":
                 adapter.hide_comment(comment)
             outcome.done = True
         except NetworkError as error:
             outcome.error = redact(error.message)
-        past = {"delete": "deleted", "hide": "hidden", "review": "review"}.get(outcome.action)
-        if outcome.done and past:
-            outcome.log_id = self.book.log(self._entry(comment, outcome.decision, past))
-            if past in ("deleted", "hidden"):
-                self._maybe_ban(adapter, outcome)
+            return
+        past = {"delete": "deleted", "hide": "hidden", "review": "review"}[outcome.action]
+        outcome.log_id = self.book.log(self._entry(comment, outcome.decision, past))
+        if ban is not None:
+            self._ban(adapter, outcome, *ban)
 
-    def _maybe_ban(self, adapter: Adapter, outcome: Outcome) -> None:
+    def _ban_due(self, adapter: Adapter, outcome: Outcome) -> tuple[datetime | None, int] | None:
+        """(until, removals) when this removal reaches a step of the blacklist policy."""
         comment = outcome.comment
-        window = self.now - timedelta(days=self.rules.window_days)
-        count = removals_by(self.book.history(), comment.network, comment.author_id, window)
-        days = self.rules.ban_days(count)
         caps = adapter.capabilities
-        if days is None or not caps.ban:
-            return
-        if days and caps.max_ban_days == 0:
-            return  # this network bans only for good; a temporary ban waits for a later step
+        window = self.now - timedelta(days=self.rules.window_days)
+        count = removals_by(self.book.history(), comment.network, comment.author_id, window) + 1
+        days = self.rules.ban_days(count)
+        if days is None or not caps.ban or (days and caps.max_ban_days == 0):
+            return None  # no step reached, no bans here, or only for good while this is temporary
         until = self.now + timedelta(days=min(days, caps.max_ban_days)) if days else None
-        try:
-            adapter.ban(comment, until)
-        except NetworkError as error:
-            outcome.error = redact(error.message)
-            return
+        return until, count
+
+    def _ban(self, adapter: Adapter, outcome: Outcome, until: datetime | None, count: int) -> None:
+        comment = outcome.comment
+        if not adapter.capabilities.ban_deletes_comment:
+            try:
+                adapter.ban(comment, until)
+            except NetworkError as error:
+                outcome.error = redact(error.message)
+                return
         outcome.ban_until = until.isoformat(timespec="seconds") if until else "forever"
         entry = self._entry(comment, outcome.decision, "banned")
         entry["ban_until"] = outcome.ban_until

@@ -80,6 +80,8 @@ class Capabilities:
     ban: bool = False
     #: how long a ban can last; 0 = only for good (or, with ``ban`` False, none)
     max_ban_days: int = 0
+    #: the network bans only while deleting a comment (OK's ``block_author``)
+    ban_deletes_comment: bool = False
     reply: bool = False
     profile: frozenset[str] = frozenset()
     #: where a person changes what ``profile`` lacks (shown in the plan as a manual step)

@@ -10,6 +10,13 @@ Account file: ``account_id`` is the group id (digits), ``settings.application_ke
 application key, ``token_env`` an access token of a group administrator,
 ``secrets: app_secret`` the application's secret key, or ``secrets: session_secret``
 a ``session_secret_key`` that then signs instead [verified: O1].
+
+Comments live in the topic's discussion (``discussions.*``, type ``GROUP_TOPIC``). OK has no
+stand-alone group ban: an author is blacklisted only by deleting one of their comments with
+``block_author=true``, for good [verified: O2]. So ``ban`` deletes the comment it is given and
+takes no end date, and the moderation engine calls ``ban`` instead of ``delete_comment`` when it
+wants both. Comments cannot be hidden, and the API has no direct messages for us. Of the profile,
+only the avatar has an API (``group.setMainPhoto``); title, description and cover are set by hand.
 """
 
 from __future__ import annotations
@@ -18,6 +25,7 @@ import contextlib
 import hashlib
 import json
 from collections.abc import Iterator, Mapping, Sequence
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import IO, Any
 
@@ -33,7 +41,7 @@ from ..errors import (
     Transient,
 )
 from ..i18n import N_, _
-from ..model import Media, Poll, RemoteRef, RenderedPost
+from ..model import Comment, Media, Poll, Profile, RemoteRef, RenderedPost
 from ..redact import redact, register
 from .base import (
     CHUNK_SIZE,
@@ -48,6 +56,9 @@ from .base import (
 API_URL = "https://api.ok.ru/fb.do"
 GROUP_URL = "https://ok.ru/group/{gid}"
 TOPIC_URL = "https://ok.ru/group/{gid}/topic/{topic_id}"
+PROFILE_URL = "https://ok.ru/profile/{uid}"
+#: where a person changes the group's name, description and cover (``{id}``: the group id)
+SETTINGS_URL = "https://ok.ru/group/{id}/settings"
 
 #: parameters left out of the signature [verified: O1 dev/methods]
 UNSIGNED_PARAMS = frozenset({"access_token", "session_key", "sig"})
@@ -87,6 +98,21 @@ PARAM_SIGNATURE = 104
 PERMISSION_DENIED = 10
 
 PHOTO_MIME = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif"}
+
+#: the discussion of a group topic [verified: O2 discussionType; the value GROUP_TOPIC is
+#: uncertain, it is what OK's SDKs pass]
+DISCUSSION_TYPE = "GROUP_TOPIC"
+#: what discussions.getComments returns per comment [verified: O2 fields, O3 response names]
+COMMENT_FIELDS = ",".join(
+    f"comment.{name}"
+    for name in ("ID", "TEXT", "AUTHOR_ID", "AUTHOR_NAME", "DATE", "REPLY_TO_COMMENT_ID")
+)
+#: comments per page: no documented maximum [uncertain]; 100 like OK's own clients (O3)
+COMMENTS_PAGE = 100
+#: the most comments read under one topic in one call of ``comments``
+MAX_COMMENTS = 1000
+#: OK writes comment dates without a zone in Moscow time when ``date_ms`` is missing [uncertain]
+MOSCOW = timezone(timedelta(hours=3))
 
 
 def signing_secret(access_token: str, application_secret_key: str) -> str:
@@ -157,12 +183,19 @@ class OkAdapter(Adapter):
         can_edit=False,
         can_delete=True,
         link_preview=True,  # mediatopic.post text_link_preview [verified: O1, O2]
-        comments=True,
-        delete_comment=True,
-        hide_comment=False,
-        # no group-ban method; deleting a comment with block_author bans [verified: O2]
+        comments=True,  # discussions.getComments [verified: O2, O3]
+        messages=False,  # no direct-message API for a group with our tokens
+        delete_comment=True,  # discussions.deleteDiscussionComment [verified: O2]
+        hide_comment=False,  # OK cannot hide a comment
+        # no group-ban method: deleting a comment with block_author bans, for good [verified: O2]
         ban=True,
+        max_ban_days=0,
+        ban_deletes_comment=True,  # block_author on deleteDiscussionComment [verified: O2]
+        # discussions.addDiscussionComment with as_admin [verified: O2 2017 docs; uncertain
+        # whether apiok.ru still lists it]
+        reply=True,
         profile=frozenset({"avatar"}),  # group.setMainPhoto; no description/cover API [O2]
+        settings_url=SETTINGS_URL,
         requests_per_second=3.0,  # not documented [uncertain]
         can_find=False,  # no documented listing of a group's topics
     )
@@ -359,6 +392,163 @@ class OkAdapter(Adapter):
                 if isinstance(answer, dict) and answer.get("success") is False:
                     raise Rejected(self.name, "delete", redact(f"unexpected answer {answer!r}"))
 
+    # ---- comments, moderation and replies -------------------------------------------------
+
+    def comments(self, ref: RemoteRef, since: datetime | None = None) -> list[Comment]:
+        """Citizens' comments under a topic, oldest first, newer than ``since`` if given.
+
+        ``discussions.getComments`` from the ``FIRST`` anchor forwards, following the anchor
+        each page returns while ``has_more`` [verified: O2 params, O3 response]; at most
+        ``MAX_COMMENTS``. The group's own comments (our replies) are left out.
+        """
+        found = [
+            comment
+            for item in self._comment_items(ref.remote_id)
+            if (comment := self._comment(ref, item)) is not None
+        ]
+        if since is not None:
+            found = [c for c in found if c.created_at is None or c.created_at > since]
+        return sorted(found, key=lambda c: c.created_at or datetime.min.replace(tzinfo=UTC))
+
+    def _comment_items(self, topic_id: str) -> list[dict[str, Any]]:
+        """Every raw comment of a topic's discussion, page by page, bounded."""
+        items: list[dict[str, Any]] = []
+        anchor = "FIRST"
+        while len(items) < MAX_COMMENTS:
+            params = {
+                "discussionId": topic_id,
+                "discussionType": DISCUSSION_TYPE,
+                "anchor": anchor,
+                "direction": "FORWARD",
+                "count": str(min(COMMENTS_PAGE, MAX_COMMENTS - len(items))),
+                "fields": COMMENT_FIELDS,
+            }
+            page = self._call("discussions.getComments", params, "comments")
+            if not isinstance(page, dict):
+                detail = redact(f"unexpected answer {str(page)[:200]!r}")
+                raise Transient(self.name, "comments", detail)
+            batch = page.get("comments") or []  # left out when there are none [uncertain]
+            items += [c for c in batch if isinstance(c, dict)]
+            next_anchor = str(page.get("anchor") or "")
+            if not batch or not page.get("has_more") or next_anchor in ("", anchor):
+                break
+            anchor = next_anchor
+        return items
+
+    def _comment(self, ref: RemoteRef, item: Mapping[str, Any]) -> Comment | None:
+        """One comment as our ``Comment``; None for the group's own and malformed ones.
+
+        [uncertain: a comment made ``as_admin`` is assumed to carry the group id as author.]
+        OK has no link to a single comment, so ``url`` is the topic's.
+        """
+        comment_id = str(item.get("id") or "")
+        author = str(item.get("author_id") or "")
+        gid = str(ref.extra.get("gid") or self.gid)
+        if not comment_id or author == gid:
+            return None
+        topic_id = ref.remote_id
+        return Comment(
+            network=self.name,
+            id=comment_id,
+            text=str(item.get("text") or ""),
+            author_id=author,
+            author_name=str(item.get("author_name") or ""),
+            author_url=PROFILE_URL.format(uid=author) if author else "",
+            post_id=topic_id,
+            parent_id=str(item.get("reply_to_comment_id") or ""),
+            created_at=_comment_time(item),
+            url=ref.url or TOPIC_URL.format(gid=gid, topic_id=topic_id),
+            extra={"discussion_id": topic_id, "discussion_type": DISCUSSION_TYPE, "gid": gid},
+        )
+
+    def delete_comment(self, comment: Comment) -> None:
+        """``discussions.deleteDiscussionComment``; a comment already gone is fine [O2]."""
+        with contextlib.suppress(NotFound):
+            self._delete_comment(comment, "delete_comment", block_author=False)
+
+    def ban(self, comment: Comment, until: datetime | None) -> None:
+        """Blacklist the author for good by deleting ``comment`` with ``block_author=true``.
+
+        OK has no other way to ban [verified: O2]: the comment always goes too, and a ban
+        with an end date is refused rather than made permanent behind the caller's back.
+        """
+        if until is not None:
+            raise Rejected(
+                self.name,
+                "ban",
+                "OK has no temporary ban (block_author of deleteDiscussionComment is for good)",
+                _(
+                    "Odnoklassniki can only blacklist an author for good, by deleting their "
+                    "comment: ban without an end date, or only delete the comment."
+                ),
+            )
+        try:
+            self._delete_comment(comment, "ban", block_author=True)
+        except NotFound as exc:
+            raise Rejected(
+                self.name,
+                "ban",
+                exc.detail,
+                _(
+                    "The comment is already gone, and Odnoklassniki blacklists an author only "
+                    "while deleting their comment: block them by hand in the group's settings."
+                ),
+            ) from None
+
+    def _delete_comment(self, comment: Comment, op: str, *, block_author: bool) -> None:
+        discussion_id, discussion_type = _discussion(comment)
+        params = {
+            "discussionId": discussion_id,
+            "discussionType": discussion_type,
+            "comment_id": comment.id,
+        }
+        if block_author:
+            params["block_author"] = "true"
+        answer = self._call("discussions.deleteDiscussionComment", params, op)
+        _check_success(answer, self.name, op)
+
+    def reply(self, comment: Comment, text: str) -> RemoteRef:
+        """Answer as the group: ``discussions.addDiscussionComment`` with ``as_admin``.
+
+        [verified: O2 (2017): entityId, entityType, comment, reply_to_comment_id, as_admin;
+        uncertain: the answer's shape, read as the new comment or its id.] ``creates`` keeps
+        a lost answer from being retried into a second reply.
+        """
+        discussion_id, discussion_type = _discussion(comment)
+        params = {
+            "entityId": discussion_id,
+            "entityType": discussion_type,
+            "comment": text,
+            "reply_to_comment_id": comment.id,
+            "as_admin": "true",
+        }
+        answer = self._call("discussions.addDiscussionComment", params, "reply", creates=True)
+        reply_id = _comment_id(answer)
+        if not reply_id:
+            detail = redact(f"unexpected answer {answer!r}")
+            raise Transient(self.name, "reply", detail, uncertain=True)
+        gid = str(comment.extra.get("gid") or self.gid)
+        url = comment.url or TOPIC_URL.format(gid=gid, topic_id=discussion_id)
+        extra = {"discussion_id": discussion_id, "discussion_type": discussion_type, "gid": gid}
+        return RemoteRef(self.name, reply_id, url, (reply_id,), self.clock.now(), extra)
+
+    # ---- the group's profile -------------------------------------------------------------
+
+    def set_profile(self, profile: Profile) -> tuple[str, ...]:
+        """Set the avatar, the only profile field OK's API takes; send nothing else.
+
+        ``photosV2.getUploadUrl(gid)``, upload ``pic1``, then ``group.setMainPhoto(group_id,
+        photo_id)`` with the id from getUploadUrl [verified: O2]. Title, description and cover
+        have no API [uncertain: none found] and stay manual steps (``settings_url``).
+        """
+        if profile.avatar is None:
+            return ()
+        op = "set_profile"
+        ((photo_id, _token),) = self._upload_photo_files([profile.avatar], op)
+        params = {"group_id": self.gid, "photo_id": photo_id}
+        _check_success(self._call("group.setMainPhoto", params, op), self.name, op)
+        return ("avatar",)
+
     # ---- building the topic --------------------------------------------------------------
 
     def _attachment(
@@ -383,10 +573,14 @@ class OkAdapter(Adapter):
         return attachment
 
     def _upload_photos(self, photos: Sequence[Media]) -> list[str]:
-        """``photosV2.getUploadUrl``, then one multipart POST of ``pic1``, ``pic2``... [O1, O3]."""
+        """Upload a topic's photos; return the tokens its ``photo`` item lists [O1, O3]."""
         if not photos:
             return []
-        op = "upload photo"
+        return [token for _, token in self._upload_photo_files(photos, "upload photo")]
+
+    def _upload_photo_files(self, photos: Sequence[Media], op: str) -> list[tuple[str, str]]:
+        """``photosV2.getUploadUrl``, then one multipart POST of ``pic1``, ``pic2``...;
+        return ``(photo_id, token)`` per photo, in order [O1, O3]."""
         server = self._call(
             "photosV2.getUploadUrl", {"gid": self.gid, "count": str(len(photos))}, op
         )
@@ -400,7 +594,7 @@ class OkAdapter(Adapter):
             answer = self.api.call("POST", upload_url, op, files=files, timeout=UPLOAD_TIMEOUT)
         uploaded = _field(answer, "photos", self.name, op)
         return [
-            str(_field(_field(uploaded, pid, self.name, op), "token", self.name, op))
+            (pid, str(_field(_field(uploaded, pid, self.name, op), "token", self.name, op)))
             for pid in photo_ids[: len(photos)]
         ]
 
@@ -457,6 +651,41 @@ def _field(payload: Any, key: str, network: str, op: str) -> Any:
     if isinstance(payload, dict) and key in payload:
         return payload[key]
     raise Transient(network, op, redact(f"answer without {key!r}: {str(payload)[:200]!r}"))
+
+
+def _discussion(comment: Comment) -> tuple[str, str]:
+    """The discussion a comment belongs to: its topic, as ``comments`` recorded it."""
+    discussion_id = str(comment.extra.get("discussion_id") or comment.post_id)
+    discussion_type = str(comment.extra.get("discussion_type") or DISCUSSION_TYPE)
+    return discussion_id, discussion_type
+
+
+def _comment_time(item: Mapping[str, Any]) -> datetime | None:
+    """``date_ms`` (ms since the epoch), else ``date`` in Moscow time [O3; uncertain]."""
+    date_ms = item.get("date_ms")
+    if isinstance(date_ms, (int, float, str)) and str(date_ms).strip().isdigit():
+        return datetime.fromtimestamp(int(date_ms) / 1000, UTC)
+    with contextlib.suppress(TypeError, ValueError):
+        local = datetime.strptime(str(item.get("date")), "%Y-%m-%d %H:%M:%S")
+        return local.replace(tzinfo=MOSCOW).astimezone(UTC)
+    return None
+
+
+def _comment_id(answer: Any) -> str:
+    """The new comment's id from addDiscussionComment: a bare id, ``{"id"}`` or
+    ``{"comment": {"id"}}`` [uncertain: undocumented answer]."""
+    if isinstance(answer, dict):
+        inner = answer.get("comment")
+        answer = answer.get("id") or (inner.get("id") if isinstance(inner, dict) else None)
+    if isinstance(answer, (str, int)) and not isinstance(answer, bool):
+        return str(answer).strip()
+    return ""
+
+
+def _check_success(answer: Any, network: str, op: str) -> None:
+    """OK answers ``{"success": true}`` or ``true`` [uncertain]; refuse an explicit false."""
+    if answer is False or (isinstance(answer, dict) and answer.get("success") is False):
+        raise Rejected(network, op, redact(f"unexpected answer {answer!r}"))
 
 
 def _topic_id(answer: Any) -> str:

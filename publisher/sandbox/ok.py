@@ -2,9 +2,14 @@
 
 What it checks, as OK does: ``application_key`` present (101), a valid access token (103 missing,
 102 revoked), the exact ``sig`` (104), at most ``RATE_PER_SECOND`` calls a second per token (8),
-required parameters and content limits (100), unknown methods (3), unknown topics (300). Every
-error is ``{"error_code", "error_msg", "error_data"}`` with HTTP 200 and the code in the
-``invocation-error`` header [verified: O1, O4].
+required parameters and content limits (100), unknown methods (3), unknown topics (300), unknown
+discussions (106), photos (121) and comments (141). Every error is ``{"error_code", "error_msg",
+"error_data"}`` with HTTP 200 and the code in the ``invocation-error`` header [verified: O1, O4].
+
+Comments live in each topic's discussion (``discussions.getComments`` with anchors, ``addDiscussion
+Comment``, ``deleteDiscussionComment``); deleting with ``block_author=true`` is the only way to
+blacklist, for good, and a blacklisted citizen cannot comment (``add_comment``). The group's
+avatar is set with ``group.setMainPhoto``; its name, description and cover only through OK's UI.
 
 Signatures are checked against the application's secret: ``register_app`` sets one, any other
 ``application_key`` uses ``DEFAULT_APP_SECRET``, the value the CLI substitutes in the sandbox.
@@ -14,6 +19,8 @@ A ``session_secret_key`` is accepted the same way (``register_session``, else
 
 from __future__ import annotations
 
+import base64
+import binascii
 import hashlib
 import html
 import io
@@ -57,6 +64,26 @@ VIDEO_DESCRIPTION_LIMIT = 4000
 TOPIC_ID_BASE = 155_000_000_000_000
 VIDEO_ID_BASE = 7_000_000_000
 MEDIA_TYPES = frozenset({"text", "photo", "movie", "link", "poll"})
+
+#: discussions: only group topics are emulated [GROUP_TOPIC: uncertain, used by OK's SDKs]
+DISCUSSION_TYPES = frozenset({"GROUP_TOPIC"})
+#: getComments page sizes: not documented [uncertain]
+COMMENTS_DEFAULT_COUNT = 10
+COMMENTS_MAX_COUNT = 100
+COMMENT_ID_BASE = 6_900_000_000_000
+#: the user behind the sandbox's token, who administers every group
+ADMIN_USER_ID = "571000000001"
+ADMIN_USER_NAME = "Администратор"
+#: ``fields`` of discussions.getComments -> key in the answer [verified: O2 names, O3 keys]
+COMMENT_FIELDS = {
+    "ID": "id",
+    "TEXT": "text",
+    "AUTHOR_ID": "author_id",
+    "AUTHOR_NAME": "author_name",
+    "DATE": "date_ms",
+    "REPLY_TO_COMMENT_ID": "reply_to_comment_id",
+    "REPLY_TO_ID": "reply_to_id",
+}
 _CONTENT_RANGE = re.compile(r"^bytes (\d+)-(\d+)/(\d+)$")
 
 
@@ -174,7 +201,126 @@ class OkEmulator(Emulator):
     def api_group_getInfo(self, state: dict[str, Any], params: dict[str, str]) -> Any:
         uids = _required(params, "uids")
         _required(params, "fields")
-        return [self._group(state, uid.strip()) | {"uid": uid.strip()} for uid in uids.split(",")]
+        groups = [(uid.strip(), self._group(state, uid.strip())) for uid in uids.split(",")]
+        return [{"uid": uid, "name": group["name"]} for uid, group in groups]
+
+    def api_group_setMainPhoto(self, state: dict[str, Any], params: dict[str, str]) -> Any:
+        """The group's avatar from a photo uploaded to its ``photosV2.getUploadUrl`` URL,
+        named by the photo id that call gave [verified: O2; answer uncertain]."""
+        gid = _required(params, "group_id")
+        photo_id = _required(params, "photo_id")
+        group = self._group(state, gid)
+        photos = state.get("photos", {}).values()
+        photo = next((p for p in photos if p["photo_id"] == photo_id and p["gid"] == gid), None)
+        if photo is None:
+            raise OkApiError(121, f"PARAM_PHOTO_ID : Invalid photo id {photo_id}")
+        group["avatar"] = photo["file"]
+        return {"success": True}
+
+    # ---- discussions (comments under topics) ------------------------------------------------
+
+    def api_discussions_getComments(self, state: dict[str, Any], params: dict[str, str]) -> Any:
+        """A page of a topic's comments from an anchor [verified: O2 params, O3 response]."""
+        topic = _discussion(state, params, "discussionId", "discussionType")
+        count = _count(params.get("count", str(COMMENTS_DEFAULT_COUNT)))
+        direction = params.get("direction", "FORWARD")
+        if direction not in ("FORWARD", "BACKWARD"):
+            raise invalid(f"direction {direction!r} is not emulated")
+        comments = topic.get("comments", [])
+        anchor = params.get("anchor", "FIRST")
+        page, more = _page(comments, _cursor(comments, anchor, direction), direction, count)
+        fields = _comment_fields(params.get("fields", ""))
+        edge = (page[-1] if direction == "FORWARD" else page[0]) if page else None
+        return {
+            "comments": [_comment_out(comment, fields) for comment in page],
+            "has_more": more,
+            "anchor": _anchor(edge["id"]) if edge else anchor,
+            "discussionId": topic["id"],
+            "discussionType": params["discussionType"],
+        }
+
+    def api_discussions_addDiscussionComment(
+        self, state: dict[str, Any], params: dict[str, str]
+    ) -> Any:
+        """A comment by the token's user, or by the group itself with ``as_admin=true``
+        [verified: O2 (2017) params; answer: the new comment, uncertain]."""
+        topic = _discussion(state, params, "entityId", "entityType")
+        text = _required(params, "comment")
+        reply_to = params.get("reply_to_comment_id", "")
+        parent = _live_comment(topic, reply_to) if reply_to else None
+        if params.get("as_admin") == "true":
+            author = (topic["group"], self._group(state, topic["group"])["name"])
+        else:
+            author = (ADMIN_USER_ID, ADMIN_USER_NAME)
+        comment = self._new_comment(state, topic, text, author, parent, from_account=True)
+        return _comment_out(comment, _comment_fields(params.get("fields", "")))
+
+    def api_discussions_deleteDiscussionComment(
+        self, state: dict[str, Any], params: dict[str, str]
+    ) -> Any:
+        """Delete a comment; ``block_author=true`` blacklists its author for good [O2]."""
+        topic = _discussion(state, params, "discussionId", "discussionType")
+        comment = _live_comment(topic, _required(params, "comment_id"))
+        if params.get("block_author") == "true":
+            if comment["from_account"]:
+                raise invalid("the group cannot block itself")
+            bans = state.setdefault("bans", {}).setdefault(topic["group"], {})
+            bans[comment["author_id"]] = {"until": None, "at": self.clock.now().isoformat()}
+        comment["deleted"] = True
+        comment["spam"] = params.get("mark_as_spam") == "true"
+        return {"success": True}  # [uncertain: answer shape]
+
+    def add_comment(
+        self,
+        post_id: str,
+        text: str,
+        author_id: str,
+        author_name: str,
+        reply_to: str = "",
+        direct: bool = False,
+    ) -> str:
+        """A citizen comments under topic ``post_id``; OK gives us no direct messages."""
+        if direct:
+            raise ValueError("ok: the API offers no direct messages to a group")
+        if not text.strip():
+            raise ValueError("ok: a comment needs text")
+        with self.store.transaction(NETWORK) as state:
+            topic = _live_topic(state, post_id)
+            if topic is None:
+                raise ValueError(f"ok: no topic {post_id}")
+            if topic["comments_disabled"]:
+                raise ValueError(f"ok: comments are closed under topic {post_id}")
+            if author_id in state.get("bans", {}).get(topic["group"], {}):
+                raise ValueError(f"ok: user {author_id} is blacklisted by group {topic['group']}")
+            parent = _find_comment(topic, reply_to) if reply_to else None
+            if reply_to and parent is None:
+                raise ValueError(f"ok: no comment {reply_to} under topic {post_id}")
+            author = (author_id, author_name)
+            return str(self._new_comment(state, topic, text, author, parent)["id"])
+
+    def _new_comment(
+        self,
+        state: dict[str, Any],
+        topic: dict[str, Any],
+        text: str,
+        author: tuple[str, str],
+        parent: dict[str, Any] | None,
+        from_account: bool = False,
+    ) -> dict[str, Any]:
+        comment = {
+            "id": str(COMMENT_ID_BASE + next_id(state, "next_comment_id")),
+            "text": text,
+            "author_id": author[0],
+            "author_name": author[1],
+            "date_ms": self._now_ms(),
+            "reply_to_comment_id": parent["id"] if parent else "",
+            "reply_to_id": parent["author_id"] if parent else "",
+            "from_account": from_account,
+            "deleted": False,
+            "spam": False,
+        }
+        topic.setdefault("comments", []).append(comment)
+        return comment
 
     def api_photosV2_getUploadUrl(self, state: dict[str, Any], params: dict[str, str]) -> Any:
         gid = _required(params, "gid")
@@ -396,16 +542,28 @@ class OkEmulator(Emulator):
                 "link": post["link"],
                 "poll": post["poll"],
                 "published_at": post["published_at"],
+                "comments": _comments_view(post),
             }
             for post in state.get("posts", [])
             if not post["deleted"]
         ]
-        return {"posts": posts, "groups": state.get("groups", {})}
+        banned = [
+            {"user_id": user_id, "until": ban["until"]}
+            for bans in state.get("bans", {}).values()
+            for user_id, ban in bans.items()
+        ]
+        return {
+            "posts": posts,
+            "groups": state.get("groups", {}),
+            "profile": _profile_view(state),
+            "banned": banned,
+        }
 
     def feed_html(self, state: dict[str, Any]) -> str:
         groups = state.get("groups", {})
         live = [post for post in state.get("posts", []) if not post["deleted"]]
-        return "\n".join(_topic_html(post, groups) for post in reversed(live))
+        header = [_group_header(_profile_view(state))] if groups else []
+        return "\n".join(header + [_topic_html(post, groups) for post in reversed(live)])
 
 
 # ---- validation helpers ---------------------------------------------------------------------
@@ -422,6 +580,124 @@ def _positive_int(value: str, name: str) -> int:
     if not value.strip().isdigit() or int(value) < 1:
         raise invalid(f"{name} must be a positive integer")
     return int(value)
+
+
+def _count(value: str) -> int:
+    count = _positive_int(value, "count")
+    if count > COMMENTS_MAX_COUNT:
+        raise invalid(f"count must be at most {COMMENTS_MAX_COUNT}")
+    return count
+
+
+# ---- discussions ----------------------------------------------------------------------------
+
+
+def _live_topic(state: dict[str, Any], topic_id: str) -> dict[str, Any] | None:
+    posts = state.get("posts", [])
+    return next((p for p in posts if p["id"] == topic_id and not p["deleted"]), None)
+
+
+def _discussion(
+    state: dict[str, Any], params: dict[str, str], id_key: str, type_key: str
+) -> dict[str, Any]:
+    """The live topic a discussion call names, or OK's errors 100 / 106."""
+    topic_id = _required(params, id_key)
+    kind = _required(params, type_key)
+    if kind not in DISCUSSION_TYPES:
+        raise invalid(f"{type_key} {kind!r} is not emulated")
+    topic = _live_topic(state, topic_id)
+    if topic is None:
+        raise OkApiError(106, f"PARAM_DISCUSSION : Invalid discussion id {topic_id}")
+    return topic
+
+
+def _find_comment(topic: dict[str, Any], comment_id: str) -> dict[str, Any] | None:
+    comments = topic.get("comments", [])
+    return next((c for c in comments if c["id"] == comment_id and not c["deleted"]), None)
+
+
+def _live_comment(topic: dict[str, Any], comment_id: str) -> dict[str, Any]:
+    comment = _find_comment(topic, comment_id)
+    if comment is None:
+        raise OkApiError(141, f"PARAM_COMMENT_ID : Invalid comment id {comment_id}")
+    return comment
+
+
+def _anchor(comment_id: str) -> str:
+    """An opaque paging anchor that points at one comment."""
+    return base64.urlsafe_b64encode(f"c:{comment_id}".encode()).decode().rstrip("=")
+
+
+def _cursor(comments: list[dict[str, Any]], anchor: str, direction: str) -> int:
+    """Where a page starts: before the first, after the last, or next to the anchor's comment
+    (``UNREAD`` is not emulated)."""
+    if anchor == "FIRST":
+        return 0
+    if anchor == "LAST":
+        return len(comments)
+    try:
+        decoded = base64.urlsafe_b64decode(anchor + "=" * (-len(anchor) % 4)).decode()
+    except (binascii.Error, UnicodeDecodeError):
+        decoded = ""
+    ids = [comment["id"] for comment in comments]
+    if not decoded.startswith("c:") or decoded[2:] not in ids:
+        raise invalid(f"anchor {anchor!r} is not valid")
+    index = ids.index(decoded[2:])
+    return index + 1 if direction == "FORWARD" else index
+
+
+def _page(
+    comments: list[dict[str, Any]], cursor: int, direction: str, count: int
+) -> tuple[list[dict[str, Any]], bool]:
+    """Up to ``count`` live comments on one side of ``cursor``, oldest first; more left?"""
+    if direction == "FORWARD":
+        after = [c for c in comments[cursor:] if not c["deleted"]]
+        return after[:count], len(after) > count
+    before = [c for c in comments[:cursor] if not c["deleted"]]
+    return before[-count:], len(before) > count
+
+
+def _comment_fields(text: str) -> list[str]:
+    """The answer keys ``fields`` asks for (``comment.TEXT``...); all of them when absent."""
+    names = [name.strip().upper().removeprefix("COMMENT.") for name in text.split(",")]
+    keys = [COMMENT_FIELDS[name] for name in names if name in COMMENT_FIELDS]
+    return keys or list(COMMENT_FIELDS.values())
+
+
+def _comment_out(comment: dict[str, Any], keys: list[str]) -> dict[str, Any]:
+    """A comment as OK answers it: the id and the asked fields that have a value."""
+    answer = {key: comment[key] for key in keys if comment[key] not in ("", None)}
+    return {"id": comment["id"]} | answer
+
+
+def _comments_view(post: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": comment["id"],
+            "text": comment["text"],
+            "author_id": comment["author_id"],
+            "author_name": comment["author_name"],
+            "hidden": False,  # OK cannot hide a comment, only delete it
+            "reply_to": comment["reply_to_comment_id"],
+            "from_account": comment["from_account"],
+        }
+        for comment in post.get("comments", [])
+        if not comment["deleted"]
+    ]
+
+
+def _profile_view(state: dict[str, Any]) -> dict[str, Any]:
+    """The profile of the first group used: only its avatar can change through the API."""
+    group = next(iter(state.get("groups", {}).values()), None)
+    if group is None:
+        return dict.fromkeys(("title", "description", "website", "avatar", "cover"))
+    return {
+        "title": group["name"],
+        "description": group.get("description", ""),
+        "website": group.get("website", ""),
+        "avatar": group.get("avatar"),
+        "cover": group.get("cover"),
+    }
 
 
 def _attachment(text: str) -> dict[str, Any]:
@@ -539,7 +815,38 @@ def _topic_html(post: dict[str, Any], groups: dict[str, Any]) -> str:
     if post["poll"]:
         parts.append(_poll_html(post["poll"]))
     parts.append(f'<footer><a href="{esc(post["url"])}">{esc(post["url"])}</a></footer>')
+    comments = _comments_view(post)
+    if comments:
+        parts.append(_comments_html(comments))
     parts.append("</article>")
+    return "\n".join(parts)
+
+
+def _comments_html(comments: list[dict[str, Any]]) -> str:
+    esc = html.escape
+    items = []
+    for comment in comments:
+        classes = "ok-comment" + (" hidden" if comment["hidden"] else "")
+        classes += " from-account" if comment["from_account"] else ""
+        text = esc(comment["text"]).replace(chr(10), "<br>")
+        items.append(
+            f'<li class="{classes}"><strong>{esc(comment["author_name"])}</strong> {text}</li>'
+        )
+    return '<ul class="ok-comments">' + "".join(items) + "</ul>"
+
+
+def _group_header(profile: dict[str, Any]) -> str:
+    """The group's cover, avatar, name and description above its feed."""
+    esc = html.escape
+    parts = ['<header class="ok-group">']
+    if profile["cover"]:
+        parts.append(f'<img class="ok-cover" src="/files/{esc(profile["cover"])}" alt="">')
+    if profile["avatar"]:
+        parts.append(f'<img class="ok-avatar" src="/files/{esc(profile["avatar"])}" alt="">')
+    parts.append(f"<h2>{esc(profile['title'] or '')}</h2>")
+    if profile["description"]:
+        parts.append(f'<p class="ok-description">{esc(profile["description"])}</p>')
+    parts.append("</header>")
     return "\n".join(parts)
 
 

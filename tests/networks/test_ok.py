@@ -5,13 +5,14 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
 import httpx
 import pytest
-from conftest import make_account
+from conftest import jpeg_bytes, make_account
 from PIL import Image
 
 from publisher.clock import FakeClock
@@ -24,12 +25,13 @@ from publisher.errors import (
     Rejected,
     Transient,
 )
-from publisher.model import Media, Poll, RemoteRef, RenderedPost
+from publisher.model import Comment, Media, Poll, Profile, RemoteRef, RenderedPost
 from publisher.networks.base import CHUNK_SIZE, FindResult, Tokens
 from publisher.networks.ok import (
     ACTION_BLOCKED_WAIT,
     FLOOD_WAIT,
     LIMIT_REACHED_WAIT,
+    MAX_COMMENTS,
     OkAdapter,
     compact_json,
     sign,
@@ -552,3 +554,391 @@ def test_contract_too_long_text_is_rejected(sandbox_adapter: OkAdapter) -> None:
     with pytest.raises(Rejected):
         sandbox_adapter.publish(rendered("я" * (limit + 1)), "k")
     assert sandbox_adapter.publish(rendered("я" * limit), "k").remote_id
+
+
+# ---- comments, moderation, replies and profile: exact requests ---------------------------
+
+TOPIC = "155000000000042"
+TOPIC_REF = RemoteRef(
+    "ok", TOPIC, f"https://ok.ru/group/{GID}/topic/{TOPIC}", (TOPIC,), extra={"gid": GID}
+)
+FIELDS = (
+    "comment.ID,comment.TEXT,comment.AUTHOR_ID,comment.AUTHOR_NAME,comment.DATE,"
+    "comment.REPLY_TO_COMMENT_ID"
+)
+T0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+
+
+def raw_comment(cid: str, minutes: int, author: str = "5001", **fields: Any) -> dict[str, Any]:
+    date_ms = int((T0 + timedelta(minutes=minutes)).timestamp() * 1000)
+    return {
+        "id": cid,
+        "text": f"Текст {cid}",
+        "author_id": author,
+        "author_name": "Иван Петров",
+        "date_ms": date_ms,
+        **fields,
+    }
+
+
+def a_comment(cid: str = "c1", author: str = "5001") -> Comment:
+    return Comment(
+        "ok",
+        cid,
+        "Спам",
+        author,
+        post_id=TOPIC,
+        url=TOPIC_REF.url,
+        extra={"discussion_id": TOPIC, "discussion_type": "GROUP_TOPIC", "gid": GID},
+    )
+
+
+def test_comment_capabilities_are_declared() -> None:
+    caps = OkAdapter.capabilities
+    assert (caps.comments, caps.messages, caps.reply) == (True, False, True)
+    assert (caps.delete_comment, caps.hide_comment) == (True, False)
+    assert (caps.ban, caps.max_ban_days) == (True, 0)
+    assert caps.profile == frozenset({"avatar"})
+    assert caps.settings_url.format(id=GID) == f"https://ok.ru/group/{GID}/settings"
+
+
+def test_comments_follow_the_anchor_and_skip_the_group(clock: FakeClock) -> None:
+    recorder = Recorder(
+        reply(
+            {
+                "comments": [raw_comment("c1", 1), raw_comment("g1", 2, author=GID)],
+                "has_more": True,
+                "anchor": "A1",
+            }
+        ),
+        reply(
+            {
+                "comments": [raw_comment("c2", 3, reply_to_comment_id="c1")],
+                "has_more": False,
+                "anchor": "A2",
+            }
+        ),
+    )
+    found = make_adapter(recorder, clock).comments(TOPIC_REF)
+    first, second = (form(request) for request in recorder.requests)
+    assert_signed(first, "discussions.getComments")
+    expected = {
+        "discussionId": TOPIC,
+        "discussionType": "GROUP_TOPIC",
+        "anchor": "FIRST",
+        "direction": "FORWARD",
+        "count": "100",
+        "fields": FIELDS,
+    }
+    assert {key: first[key] for key in expected} == expected
+    assert second["anchor"] == "A1"
+    assert [c.id for c in found] == ["c1", "c2"]
+    assert found[0] == Comment(
+        network="ok",
+        id="c1",
+        text="Текст c1",
+        author_id="5001",
+        author_name="Иван Петров",
+        author_url="https://ok.ru/profile/5001",
+        post_id=TOPIC,
+        parent_id="",
+        created_at=T0 + timedelta(minutes=1),
+        url=TOPIC_REF.url,
+        extra={"discussion_id": TOPIC, "discussion_type": "GROUP_TOPIC", "gid": GID},
+    )
+    assert found[1].parent_id == "c1"
+
+
+def test_comments_since_keeps_only_newer_ones(clock: FakeClock) -> None:
+    page = {
+        "comments": [raw_comment("c1", 1), raw_comment("c2", 5), raw_comment("c3", 9)],
+        "has_more": False,
+        "anchor": "A",
+    }
+    found = make_adapter(Recorder(reply(page)), clock).comments(
+        TOPIC_REF, since=T0 + timedelta(minutes=5)
+    )
+    assert [c.id for c in found] == ["c3"]
+
+
+def test_comments_without_date_ms_read_moscow_dates(clock: FakeClock) -> None:
+    item = {"id": "c1", "text": "x", "author_id": "7", "date": "2026-12-01 12:30:00"}
+    page = {"comments": [item], "has_more": False}
+    (found,) = make_adapter(Recorder(reply(page)), clock).comments(TOPIC_REF)
+    assert found.created_at == datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
+
+
+def test_comments_of_a_quiet_topic(clock: FakeClock) -> None:
+    recorder = Recorder(reply({"has_more": False}))
+    assert make_adapter(recorder, clock).comments(TOPIC_REF) == []
+    with pytest.raises(Transient):
+        make_adapter(Recorder(reply([1, 2])), clock).comments(TOPIC_REF)
+
+
+def test_comments_are_bounded(clock: FakeClock) -> None:
+    calls = iter(range(1000))
+
+    def endless(request: httpx.Request) -> httpx.Response:
+        n = next(calls)
+        items = [raw_comment(f"c{n}-{i}", n) for i in range(int(form(request)["count"]))]
+        return reply({"comments": items, "has_more": True, "anchor": f"A{n}"})
+
+    recorder = Recorder(*[endless] * 20)
+    found = make_adapter(recorder, clock).comments(TOPIC_REF)
+    assert len(found) == MAX_COMMENTS
+    assert len(recorder.requests) == MAX_COMMENTS // 100
+
+
+def test_comments_stop_when_the_anchor_does_not_move(clock: FakeClock) -> None:
+    page = {"comments": [raw_comment("c1", 1)], "has_more": True, "anchor": "FIRST"}
+    recorder = Recorder(reply(page))
+    assert len(make_adapter(recorder, clock).comments(TOPIC_REF)) == 1
+    assert len(recorder.requests) == 1
+
+
+def test_delete_comment(clock: FakeClock) -> None:
+    recorder = Recorder(reply({"success": True}))
+    make_adapter(recorder, clock).delete_comment(a_comment())
+    fields = form(recorder.requests[0])
+    assert_signed(fields, "discussions.deleteDiscussionComment")
+    assert (fields["discussionId"], fields["discussionType"], fields["comment_id"]) == (
+        TOPIC,
+        "GROUP_TOPIC",
+        "c1",
+    )
+    assert "block_author" not in fields
+
+
+@pytest.mark.parametrize("code", [141, 106])
+def test_delete_comment_already_gone_is_fine(clock: FakeClock, code: int) -> None:
+    recorder = Recorder(ok_error(code, "PARAM_COMMENT_ID : Invalid comment id"))
+    make_adapter(recorder, clock).delete_comment(a_comment())
+    assert len(recorder.requests) == 1
+
+
+def test_delete_comment_refused_answer(clock: FakeClock) -> None:
+    with pytest.raises(Rejected):
+        make_adapter(Recorder(reply({"success": False})), clock).delete_comment(a_comment())
+
+
+def test_hide_comment_and_messages_are_unsupported(clock: FakeClock) -> None:
+    recorder = Recorder()
+    adapter = make_adapter(recorder, clock)
+    with pytest.raises(Rejected):
+        adapter.hide_comment(a_comment())
+    with pytest.raises(Rejected):
+        adapter.messages()
+    assert recorder.requests == []
+
+
+def test_ban_deletes_the_comment_and_blocks_its_author(clock: FakeClock) -> None:
+    recorder = Recorder(reply({"success": True}))
+    make_adapter(recorder, clock).ban(a_comment(), None)
+    fields = form(recorder.requests[0])
+    assert_signed(fields, "discussions.deleteDiscussionComment")
+    assert (fields["comment_id"], fields["block_author"]) == ("c1", "true")
+
+
+def test_temporary_ban_is_refused_without_a_request(clock: FakeClock) -> None:
+    recorder = Recorder()
+    with pytest.raises(Rejected) as caught:
+        make_adapter(recorder, clock).ban(a_comment(), T0 + timedelta(days=7))
+    assert caught.value.hint
+    assert recorder.requests == []
+
+
+def test_ban_of_a_comment_already_gone_is_rejected(clock: FakeClock) -> None:
+    recorder = Recorder(ok_error(141, "PARAM_COMMENT_ID : Invalid comment id"))
+    with pytest.raises(Rejected) as caught:
+        make_adapter(recorder, clock).ban(a_comment(), None)
+    assert "141" in caught.value.detail and caught.value.hint
+
+
+def test_reply_as_the_group(clock: FakeClock) -> None:
+    recorder = Recorder(reply({"id": "r9", "text": "Спасибо"}))
+    ref = make_adapter(recorder, clock).reply(a_comment(), "Спасибо, передали в ЖКХ.")
+    fields = form(recorder.requests[0])
+    assert_signed(fields, "discussions.addDiscussionComment")
+    expected = {
+        "entityId": TOPIC,
+        "entityType": "GROUP_TOPIC",
+        "comment": "Спасибо, передали в ЖКХ.",
+        "reply_to_comment_id": "c1",
+        "as_admin": "true",
+    }
+    assert {key: fields[key] for key in expected} == expected
+    assert ref == RemoteRef(
+        "ok",
+        "r9",
+        TOPIC_REF.url,
+        ("r9",),
+        clock.now(),
+        {"discussion_id": TOPIC, "discussion_type": "GROUP_TOPIC", "gid": GID},
+    )
+
+
+@pytest.mark.parametrize("answer", ["r9", {"comment": {"id": "r9"}}])
+def test_reply_reads_other_answer_shapes(clock: FakeClock, answer: Any) -> None:
+    assert make_adapter(Recorder(reply(answer)), clock).reply(a_comment(), "x").remote_id == "r9"
+
+
+def test_reply_without_an_id_is_uncertain_and_not_retried(clock: FakeClock) -> None:
+    recorder = Recorder(reply({"unexpected": 1}))
+    with pytest.raises(Transient) as caught:
+        make_adapter(recorder, clock).reply(a_comment(), "x")
+    assert caught.value.uncertain
+    assert len(recorder.requests) == 1
+
+
+def avatar(tmp_path: Path) -> Media:
+    path = tmp_path / "logo.jpg"
+    path.write_bytes(jpeg_bytes(640, 640))
+    return Media(path, "logo.jpg", "photo", size=path.stat().st_size, image_format="JPEG")
+
+
+def test_set_profile_uploads_the_avatar_and_sends_nothing_else(
+    clock: FakeClock, tmp_path: Path
+) -> None:
+    upload_url = "https://pu.mycdn.me/upload.do?sid=s&photoIds=p7"
+    recorder = Recorder(
+        reply({"upload_url": upload_url, "photo_ids": ["p7"], "expires_ms": 1, "ttl_ms": 1}),
+        reply({"photos": {"p7": {"token": "T7"}}}),
+        reply({"success": True}),
+    )
+    profile = Profile(
+        "ok",
+        title="Администрация",
+        description="Официальная группа",
+        website="https://city.example",
+        avatar=avatar(tmp_path),
+        cover=avatar(tmp_path),
+    )
+    assert make_adapter(recorder, clock).set_profile(profile) == ("avatar",)
+    get_url, upload, set_photo = recorder.requests
+    assert_signed(form(get_url), "photosV2.getUploadUrl")
+    assert (form(get_url)["gid"], form(get_url)["count"]) == (GID, "1")
+    assert str(upload.url) == upload_url
+    assert b'name="pic1"; filename="logo.jpg"' in upload.content
+    fields = form(set_photo)
+    assert_signed(fields, "group.setMainPhoto")
+    assert (fields["group_id"], fields["photo_id"]) == (GID, "p7")
+    sent = b"".join(request.content for request in recorder.requests)
+    for value in ("Администрация", "Официальная группа", "city.example"):
+        assert value.encode() not in sent
+
+
+def test_set_profile_without_avatar_sends_nothing(clock: FakeClock) -> None:
+    recorder = Recorder()
+    profile = Profile("ok", title="Администрация", description="Текст")
+    assert make_adapter(recorder, clock).set_profile(profile) == ()
+    assert recorder.requests == []
+
+
+# ---- comments, moderation, replies and profile: errors -----------------------------------
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda adapter: adapter.comments(TOPIC_REF),
+        lambda adapter: adapter.delete_comment(a_comment()),
+        lambda adapter: adapter.ban(a_comment(), None),
+        lambda adapter: adapter.reply(a_comment(), "x"),
+    ],
+)
+def test_moderation_auth_errors_name_the_token(
+    clock: FakeClock, call: Callable[[OkAdapter], Any]
+) -> None:
+    echo = f"PARAM_SESSION_EXPIRED : access_token={TOKEN}"
+    with pytest.raises(AuthError) as caught:
+        call(make_adapter(Recorder(ok_error(102, echo)), clock))
+    assert "OK_TOKEN" in caught.value.hint
+    assert TOKEN not in f"{caught.value} {caught.value.detail} {caught.value.hint}"
+
+
+def test_missing_permission_on_delete_is_an_auth_error(clock: FakeClock) -> None:
+    recorder = Recorder(ok_error(10, "PERMISSION_DENIED : GROUP_CONTENT"))
+    with pytest.raises(AuthError):
+        make_adapter(recorder, clock).delete_comment(a_comment())
+
+
+def test_comments_flood_is_waited_out(clock: FakeClock) -> None:
+    page = {"comments": [raw_comment("c1", 1)], "has_more": False}
+    recorder = Recorder(ok_error(8, "FLOOD_BLOCKED"), reply(page))
+    assert len(make_adapter(recorder, clock).comments(TOPIC_REF)) == 1
+    assert clock.monotonic() >= FLOOD_WAIT
+
+
+def test_long_limit_on_ban_is_rate_limited(clock: FakeClock) -> None:
+    recorder = Recorder(ok_error(11, "LIMIT_REACHED : limit"))
+    with pytest.raises(RateLimited) as caught:
+        make_adapter(recorder, clock).ban(a_comment(), None)
+    assert caught.value.retry_after == LIMIT_REACHED_WAIT
+
+
+def test_no_secret_in_moderation_errors(clock: FakeClock) -> None:
+    derived = signing_secret(TOKEN, APP_SECRET)
+    echo = f"PARAM : access_token={TOKEN} app={APP_SECRET} secret={derived}"
+    for code in (100, 104, 1, 141):
+        recorder = Recorder(*[ok_error(code, echo)] * 4)
+        with pytest.raises(NetworkError) as caught:
+            make_adapter(recorder, clock).ban(a_comment(), None)
+        text = f"{caught.value} {caught.value.detail} {caught.value.hint}"
+        for secret in (TOKEN, APP_SECRET, derived):
+            assert secret not in text
+
+
+# ---- comments, moderation, replies and profile: contract with the emulator ---------------
+
+
+def test_contract_citizen_comment_reply_ban(
+    sandbox: Sandbox, sandbox_adapter: OkAdapter, clock: FakeClock
+) -> None:
+    ref = sandbox_adapter.publish(rendered("Ремонт дорог"), "k")
+    first = sandbox.add_comment("ok", ref.remote_id, "Когда починят?", "5001", "Иван")
+    clock.advance(60)
+    spam = sandbox.add_comment("ok", ref.remote_id, "Купите <b>часы</b>", "6002", "Бот")
+    found = sandbox_adapter.comments(ref)
+    assert [(c.id, c.author_id, c.author_name) for c in found] == [
+        (first, "5001", "Иван"),
+        (spam, "6002", "Бот"),
+    ]
+    assert found[0].created_at is not None
+    assert [c.id for c in sandbox_adapter.comments(ref, since=found[0].created_at)] == [spam]
+
+    answer = sandbox_adapter.reply(found[0], "Летом, по плану.")
+    (post,) = live_posts(sandbox)
+    shown = {c["id"]: c for c in post["comments"]}
+    assert shown[answer.remote_id]["from_account"] is True
+    assert shown[answer.remote_id]["reply_to"] == first
+    assert [c.id for c in sandbox_adapter.comments(ref)] == [first, spam]  # our reply left out
+
+    sandbox_adapter.ban(found[1], None)
+    view = sandbox.show()["ok"]
+    assert view["banned"] == [{"user_id": "6002", "until": None}]
+    assert spam not in [c["id"] for c in view["posts"][0]["comments"]]
+    with pytest.raises(ValueError):
+        sandbox.add_comment("ok", ref.remote_id, "Снова спам", "6002", "Бот")
+
+    sandbox_adapter.delete_comment(found[0])
+    sandbox_adapter.delete_comment(found[0])  # already gone: fine
+    assert [c["id"] for c in live_posts(sandbox)[0]["comments"]] == [answer.remote_id]
+    assert sandbox_adapter.comments(ref) == []
+
+
+def test_contract_many_comments_over_pages(sandbox: Sandbox, sandbox_adapter: OkAdapter) -> None:
+    ref = sandbox_adapter.publish(rendered(), "k")
+    ids = [sandbox.add_comment("ok", ref.remote_id, f"№{n}", str(5000 + n)) for n in range(105)]
+    assert [c.id for c in sandbox_adapter.comments(ref)] == ids
+
+
+def test_contract_set_profile_sets_the_avatar(
+    sandbox: Sandbox, sandbox_adapter: OkAdapter, tmp_path: Path
+) -> None:
+    media = avatar(tmp_path)
+    profile = Profile("ok", title="Новое имя", description="Описание", avatar=media)
+    assert sandbox_adapter.set_profile(profile) == ("avatar",)
+    shown = sandbox.show()["ok"]["profile"]
+    assert sandbox.store.file_path(shown["avatar"]).read_bytes() == media.path.read_bytes()
+    assert shown["title"] == f"Группа {GID}"  # the name has no API: unchanged
+    assert shown["description"] == ""

@@ -17,6 +17,8 @@ from publisher.clock import FakeClock
 from publisher.sandbox.app import Sandbox
 from publisher.sandbox.core import revoke_token
 from publisher.sandbox.ok import (
+    ADMIN_USER_ID,
+    COMMENTS_MAX_COUNT,
     POLL_MAX_ANSWERS,
     RATE_PER_SECOND,
     TEXT_LIMIT,
@@ -234,6 +236,7 @@ def test_text_topic_and_public_view(call: Callable[..., Any], sandbox: Sandbox) 
         "link": None,
         "poll": None,
         "published_at": "2026-12-01T09:00:01+00:00",
+        "comments": [],
     }
     html = sandbox.emulators["ok"].feed_html(sandbox.store.read("ok"))
     assert "Привет, &lt;район&gt;" in html and "<район>" not in html
@@ -418,3 +421,245 @@ def test_video_upload_url_validation(call: Callable[..., Any], http: httpx.Clien
     assert long_title["error_code"] == 100
     forged = http.post(server["upload_url"].replace("sid=", "sid=x"), content=b"1")
     assert_ok_error(forged, 100, "PARAM")
+
+
+# ---- discussions: comments, replies, deletion and the blacklist ---------------------------
+
+
+def discussion(call: Callable[..., Any], method: str, topic_id: str, **params: str) -> Any:
+    keys = ("entityId", "entityType") if method.endswith("addDiscussionComment") else None
+    id_key, type_key = keys or ("discussionId", "discussionType")
+    return call(method, **{id_key: topic_id, type_key: "GROUP_TOPIC"}, **params)
+
+
+def comment_ids(answer: Any) -> list[str]:
+    return [comment["id"] for comment in answer["comments"]]
+
+
+@pytest.fixture
+def topic(call: Callable[..., Any]) -> str:
+    topic_id: str = post_topic(call, text_item("Ремонт дорог"))
+    return topic_id
+
+
+def test_citizen_comments_are_read_with_anchors(
+    call: Callable[..., Any], sandbox: Sandbox, topic: str, clock: FakeClock
+) -> None:
+    when = int(clock.now().timestamp() * 1000)
+    ids = [
+        sandbox.add_comment("ok", topic, f"Вопрос {n}", str(5000 + n), "Житель") for n in range(5)
+    ]
+    first = discussion(
+        call, "discussions.getComments", topic, anchor="FIRST", direction="FORWARD", count="2"
+    )
+    assert comment_ids(first) == ids[:2]
+    assert (first["has_more"], first["discussionId"], first["discussionType"]) == (
+        True,
+        topic,
+        "GROUP_TOPIC",
+    )
+    second = discussion(
+        call,
+        "discussions.getComments",
+        topic,
+        anchor=first["anchor"],
+        direction="FORWARD",
+        count="2",
+    )
+    third = discussion(call, "discussions.getComments", topic, anchor=second["anchor"], count="2")
+    assert comment_ids(second) == ids[2:4]
+    assert (comment_ids(third), third["has_more"]) == (ids[4:], False)
+    last = discussion(
+        call, "discussions.getComments", topic, anchor="LAST", direction="BACKWARD", count="3"
+    )
+    assert (comment_ids(last), last["has_more"]) == (ids[2:], True)
+    older = discussion(
+        call, "discussions.getComments", topic, anchor=last["anchor"], direction="BACKWARD"
+    )
+    assert (comment_ids(older), older["has_more"]) == (ids[:2], False)
+    comment = first["comments"][0]
+    assert comment == {
+        "id": ids[0],
+        "text": "Вопрос 0",
+        "author_id": "5000",
+        "author_name": "Житель",
+        "date_ms": when,
+    }
+
+
+def test_get_comments_answers_only_the_fields_asked(
+    call: Callable[..., Any], sandbox: Sandbox, topic: str
+) -> None:
+    sandbox.add_comment("ok", topic, "Вопрос", "5001", "Житель")
+    answer = discussion(call, "discussions.getComments", topic, fields="comment.TEXT")
+    assert set(answer["comments"][0]) == {"id", "text"}
+
+
+@pytest.mark.parametrize(
+    ("params", "code"),
+    [
+        ({"discussionId": None}, 100),
+        ({"discussionType": None}, 100),
+        ({"discussionId": "1"}, 106),
+        ({"discussionType": "USER_PHOTO"}, 100),
+        ({"count": str(COMMENTS_MAX_COUNT + 1)}, 100),
+        ({"count": "0"}, 100),
+        ({"direction": "AROUND"}, 100),
+        ({"anchor": "bm90LWFuLWFuY2hvcg"}, 100),
+        ({"anchor": "UNREAD"}, 100),
+    ],
+)
+def test_get_comments_validation(
+    call: Callable[..., Any], topic: str, params: dict[str, str | None], code: int
+) -> None:
+    fields = {"discussionId": topic, "discussionType": "GROUP_TOPIC"} | params
+    answer = call("discussions.getComments", **{k: v for k, v in fields.items() if v is not None})
+    assert answer["error_code"] == code
+
+
+def test_deleted_topic_has_no_discussion(call: Callable[..., Any], topic: str) -> None:
+    call("mediatopic.deleteTopic", gid=GID, topic_id=topic)
+    answer = discussion(call, "discussions.getComments", topic)
+    assert answer["error_code"] == 106
+    assert answer["error_msg"].startswith("PARAM_DISCUSSION : ")
+
+
+def test_group_replies_as_admin(call: Callable[..., Any], sandbox: Sandbox, topic: str) -> None:
+    question = sandbox.add_comment("ok", topic, "Когда?", "5001", "Иван")
+    answer = discussion(
+        call,
+        "discussions.addDiscussionComment",
+        topic,
+        comment="Летом <b>2027</b>",
+        reply_to_comment_id=question,
+        as_admin="true",
+    )
+    assert answer["author_id"] == GID and answer["reply_to_comment_id"] == question
+    personal = discussion(call, "discussions.addDiscussionComment", topic, comment="Лично")
+    assert personal["author_id"] == ADMIN_USER_ID
+    (post,) = sandbox.show()["ok"]["posts"]
+    assert post["comments"][1] == {
+        "id": answer["id"],
+        "text": "Летом <b>2027</b>",
+        "author_id": GID,
+        "author_name": f"Группа {GID}",
+        "hidden": False,
+        "reply_to": question,
+        "from_account": True,
+    }
+    html = sandbox.emulators["ok"].feed_html(sandbox.store.read("ok"))
+    assert "Летом &lt;b&gt;2027&lt;/b&gt;" in html and "<b>2027" not in html
+    assert 'class="ok-comment from-account"' in html
+
+
+def test_add_comment_validation(call: Callable[..., Any], sandbox: Sandbox, topic: str) -> None:
+    add = "discussions.addDiscussionComment"
+    assert discussion(call, add, topic)["error_code"] == 100  # no comment text
+    assert call(add, entityId=topic, comment="x")["error_code"] == 100
+    assert call(add, entityId="1", entityType="GROUP_TOPIC", comment="x")["error_code"] == 106
+    unknown = discussion(call, add, topic, comment="x", reply_to_comment_id="404")
+    assert unknown["error_code"] == 141
+    assert unknown["error_msg"].startswith("PARAM_COMMENT_ID : ")
+
+
+def test_delete_comment_and_block_author(
+    call: Callable[..., Any], sandbox: Sandbox, topic: str
+) -> None:
+    keep = sandbox.add_comment("ok", topic, "Спасибо", "5001", "Иван")
+    spam = sandbox.add_comment("ok", topic, "Спам", "6002", "Бот")
+    delete = "discussions.deleteDiscussionComment"
+    assert discussion(call, delete, topic)["error_code"] == 100  # no comment_id
+    assert discussion(call, delete, topic, comment_id=spam, block_author="true") == {
+        "success": True
+    }
+    assert discussion(call, delete, topic, comment_id=spam)["error_code"] == 141
+    view = sandbox.show()["ok"]
+    assert [c["id"] for c in view["posts"][0]["comments"]] == [keep]
+    assert view["banned"] == [{"user_id": "6002", "until": None}]
+    assert comment_ids(discussion(call, "discussions.getComments", topic)) == [keep]
+    with pytest.raises(ValueError):
+        sandbox.add_comment("ok", topic, "Снова", "6002", "Бот")
+    assert discussion(call, delete, topic, comment_id=keep, mark_as_spam="true")["success"]
+    (stored,) = [c for c in sandbox.store.read("ok")["posts"][0]["comments"] if c["id"] == keep]
+    assert stored["deleted"] and stored["spam"]
+
+
+def test_group_cannot_block_itself(call: Callable[..., Any], topic: str) -> None:
+    own = discussion(call, "discussions.addDiscussionComment", topic, comment="x", as_admin="true")
+    answer = discussion(
+        call,
+        "discussions.deleteDiscussionComment",
+        topic,
+        comment_id=own["id"],
+        block_author="true",
+    )
+    assert answer["error_code"] == 100
+
+
+def test_anchor_of_a_deleted_comment_still_pages(
+    call: Callable[..., Any], sandbox: Sandbox, topic: str
+) -> None:
+    ids = [sandbox.add_comment("ok", topic, f"№{n}", str(5000 + n), "Ж") for n in range(3)]
+    page = discussion(call, "discussions.getComments", topic, count="1")
+    discussion(call, "discussions.deleteDiscussionComment", topic, comment_id=ids[0])
+    rest = discussion(call, "discussions.getComments", topic, anchor=page["anchor"])
+    assert comment_ids(rest) == ids[1:]
+
+
+def test_citizen_comment_errors(call: Callable[..., Any], sandbox: Sandbox, topic: str) -> None:
+    with pytest.raises(ValueError):
+        sandbox.add_comment("ok", topic, "x", "5001", "Ж", direct=True)
+    with pytest.raises(ValueError):
+        sandbox.add_comment("ok", "404", "x", "5001", "Ж")
+    with pytest.raises(ValueError):
+        sandbox.add_comment("ok", topic, "  ", "5001", "Ж")
+    with pytest.raises(ValueError):
+        sandbox.add_comment("ok", topic, "x", "5001", "Ж", reply_to="404")
+    closed = call(
+        "mediatopic.post",
+        type="GROUP_THEME",
+        gid=GID,
+        attachment=json.dumps({"media": [text_item()], "disableComments": "true"}),
+    )
+    with pytest.raises(ValueError):
+        sandbox.add_comment("ok", closed, "x", "5001", "Ж")
+    first = sandbox.add_comment("ok", topic, "x", "5001", "Ж")
+    answer = sandbox.add_comment("ok", topic, "y", "5002", "Ж", reply_to=first)
+    (post,) = [p for p in sandbox.show()["ok"]["posts"] if p["id"] == topic]
+    assert post["comments"][1]["reply_to"] == first and post["comments"][1]["id"] == answer
+
+
+# ---- the group's profile -------------------------------------------------------------------
+
+
+def test_profile_starts_empty(sandbox: Sandbox, call: Callable[..., Any]) -> None:
+    empty = dict.fromkeys(("title", "description", "website", "avatar", "cover"))
+    assert sandbox.show()["ok"]["profile"] == empty
+    call("group.getInfo", uids=GID, fields="uid,name")
+    assert sandbox.show()["ok"]["profile"] == {
+        "title": f"Группа {GID}",
+        "description": "",
+        "website": "",
+        "avatar": None,
+        "cover": None,
+    }
+    assert sandbox.show()["ok"]["banned"] == []
+
+
+def test_set_main_photo(http: httpx.Client, call: Callable[..., Any], sandbox: Sandbox) -> None:
+    server = call("photosV2.getUploadUrl", gid=GID)
+    (photo_id,) = server["photo_ids"]
+    unknown = call("group.setMainPhoto", group_id=GID, photo_id=photo_id)
+    assert unknown["error_code"] == 121  # not uploaded yet
+    http.post(server["upload_url"], files={"pic1": ("a.jpg", image_bytes(), "image/jpeg")})
+    assert call("group.setMainPhoto", group_id=GID)["error_code"] == 100
+    assert call("group.setMainPhoto", group_id="999", photo_id=photo_id)["error_code"] == 121
+    assert call("group.setMainPhoto", group_id=GID, photo_id=photo_id) == {"success": True}
+    profile = sandbox.show()["ok"]["profile"]
+    assert sandbox.store.file_path(profile["avatar"]).read_bytes() == image_bytes()
+    html = sandbox.emulators["ok"].feed_html(sandbox.store.read("ok"))
+    assert f'<img class="ok-avatar" src="/files/{profile["avatar"]}"' in html
+    assert f"<h2>Группа {GID}</h2>" in html
+    assert call("group.getInfo", uids=GID, fields="uid,name") == [
+        {"uid": GID, "name": f"Группа {GID}"}
+    ]
