@@ -12,6 +12,18 @@ What it holds to (reference ``networks-ru.md`` section 3):
 - At most 20 messages a minute per channel, else 429 with ``retry_after`` [verified: T3, T4];
   ``deleteMessage`` only for messages younger than 48 hours [verified: T1].
 - A revoked token answers 401 Unauthorized; a missing one 404 Not Found [verified: T3].
+- Every channel is created with a linked discussion supergroup (``getChat().linked_chat_id``);
+  every channel post is copied into it (``is_automatic_forward``, ``sender_chat`` = the channel,
+  ``forward_origin`` = the post, sent by the service user 777000) and a comment is a group
+  message replying to that copy, ``message_thread_id`` = the copy's id [verified: T1 fields;
+  linkage uncertain]. The bot gets the copies, comments and private messages as updates
+  (``getUpdates``: ``offset`` confirms, that is drops, every update before it; updates live
+  24 hours; ``allowed_updates`` is remembered) but never its own messages [verified: T1].
+- Moderation: ``deleteMessage`` in the group (48 h), ``banChatMember`` (``until_date`` under
+  30 s or over 366 days ahead = for good), ``unbanChatMember``, ``banChatSenderChat``,
+  ``unbanChatSenderChat``; a banned author cannot comment. Profile: ``setChatTitle`` (1–128),
+  ``setChatDescription`` (0–255), ``setChatPhoto`` (an uploaded file only) [verified: T1];
+  the error texts for these are [uncertain].
 """
 
 from __future__ import annotations
@@ -23,6 +35,7 @@ from datetime import UTC, datetime
 from html.parser import HTMLParser
 from typing import Any, ClassVar
 
+from PIL import Image, UnidentifiedImageError
 from werkzeug.datastructures import FileStorage
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
@@ -37,16 +50,38 @@ POLL_OPTIONS = (1, 12)
 POLL_QUESTION_LIMIT = 300
 POLL_OPTION_LIMIT = 100
 PHOTO_LIMIT = 10 * 1024 * 1024
+#: a photo's width + height, and its longer side / shorter side [verified: T1 sendPhoto]
+PHOTO_SIDE_SUM = 10000
+PHOTO_ASPECT = 20
+#: what an album may hold; animations go alone [verified: T1 sendMediaGroup]
+ALBUM_TYPES = ("photo", "video", "document", "audio")
 FILE_LIMIT = 50 * 1024 * 1024
 MESSAGES_PER_MINUTE = 20
 MESSAGES_PER_SECOND = 30
 DELETE_WINDOW = 48 * 3600
 BOT = {"id": 7000000001, "is_bot": True, "first_name": "Sandbox bot", "username": "sandbox_bot"}
+#: who sends the automatic copies of channel posts, and comments sent as a channel [T1 docs]
+SERVICE_USER = {"id": 777000, "is_bot": False, "first_name": "Telegram"}
+CHANNEL_BOT = {"id": 136817688, "is_bot": True, "first_name": "Channel", "username": "Channel_Bot"}
+FIRST_CHAT = -1001000000000
+UPDATE_LIFETIME = 24 * 3600
+UPDATES_LIMIT = 100
+TITLE_LIMIT = 128
+DESCRIPTION_LIMIT = 255
+BAN_FOREVER_BELOW = 30
+BAN_FOREVER_ABOVE = 366 * 24 * 3600
+DEFAULT_UPDATES = ("message", "channel_post")
 
 _ALLOWED_TAGS = {
     "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "span", "tg-spoiler", "a",
     "tg-emoji", "tg-time", "code", "pre", "blockquote",
 }  # fmt: skip
+_MODERATION = ("banchatmember", "unbanchatmember", "banchatsenderchat", "unbanchatsenderchat")
+_PROFILE = {
+    "setchattitle": ("title", TITLE_LIMIT),
+    "setchatdescription": ("description", DESCRIPTION_LIMIT),
+    "setchatphoto": ("photo", 0),
+}
 _SENDERS = {
     "sendmessage": "text",
     "sendphoto": "photo",
@@ -167,7 +202,7 @@ class TelegramEmulator(Emulator):
         if method == "getme":
             return BOT
         if method == "getchat":
-            return _chat_object(self._chat(state, params))
+            return _chat_full(self._chat(state, params))
         if method in _SENDERS:
             return self._send(state, _SENDERS[method], params, request)
         if method == "sendmediagroup":
@@ -176,6 +211,12 @@ class TelegramEmulator(Emulator):
             return self._edit(state, params, caption=method == "editmessagecaption")
         if method == "deletemessage":
             return self._delete(state, params)
+        if method == "getupdates":
+            return self._get_updates(state, params)
+        if method in _MODERATION:
+            return self._moderate(state, method, params)
+        if method in _PROFILE:
+            return self._set_info(state, method, params, request)
         raise BotApiError(404, "Not Found")
 
     def _chat(self, state: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
@@ -187,14 +228,27 @@ class TelegramEmulator(Emulator):
             if raw in (str(chat["id"]), f"@{chat.get('username', '')}"):
                 return chat
         if raw.startswith("@"):
-            number = -1001000000000 - next_id(state, "next_chat")
-            chat = {"id": number, "username": raw[1:], "title": raw[1:]}
-        elif raw.lstrip("-").isdigit():
-            chat = {"id": int(raw), "title": f"Channel {raw}"}
+            number = FIRST_CHAT - next_id(state, "next_chat")
+            chat = {"id": number, "type": "channel", "username": raw[1:], "title": raw[1:]}
+        elif raw.startswith("-") and raw[1:].isdigit():
+            chat = {"id": int(raw), "type": "channel", "title": f"Channel {raw}"}
         else:
             raise bad_request("chat not found")
         chats[str(chat["id"])] = chat
+        self._link_group(state, chat)
         return chat
+
+    def _link_group(self, state: dict[str, Any], channel: dict[str, Any]) -> None:
+        """A new channel comes with its discussion supergroup, linked both ways."""
+        number = FIRST_CHAT - next_id(state, "next_chat")
+        title = f"{channel['title']} Chat"
+        state["chats"][str(number)] = {
+            "id": number,
+            "type": "supergroup",
+            "title": title,
+            "linked_chat_id": channel["id"],
+        }
+        channel["linked_chat_id"] = number
 
     def _admit(self, chat: dict[str, Any], count: int = 1) -> None:
         """Telegram's flood limits: ≈20 messages a minute in one channel, ≈30 a second."""
@@ -233,6 +287,11 @@ class TelegramEmulator(Emulator):
         if not isinstance(items, list) or not ALBUM_SIZE[0] <= len(items) <= ALBUM_SIZE[1]:
             raise bad_request("media must include 2-10 items")
         kinds = {item.get("type") for item in items}
+        unusable = sorted(str(kind) for kind in kinds - set(ALBUM_TYPES))
+        if unusable:  # the text of Telegram's answer, seen in public bug reports [uncertain]
+            raise bad_request(
+                f"can't parse InputMedia: type \"{unusable[0]}\" can't be used in sendMediaGroup"
+            )
         if "document" in kinds and kinds != {"document"}:
             raise bad_request("documents can't be mixed with other media types")
         group = str(next_id(state, "next_group", 13_000_000_000))
@@ -250,19 +309,89 @@ class TelegramEmulator(Emulator):
         self, state: dict[str, Any], chat: dict[str, Any], params: dict[str, Any]
     ) -> dict[str, Any]:
         chat["next_message"] = int(chat.get("next_message", 1))
-        return {
+        message = {
             "chat": chat["id"],
             "date": self.now(),
             "silent": bool(params.get("disable_notification")),
             "link_preview": not _disabled_preview(params),
         }
+        if chat.get("type", "channel") != "channel":
+            message["from"] = BOT
+        reply = _json_param(params.get("reply_parameters"))
+        if isinstance(reply, dict) and reply.get("message_id"):
+            self._thread_reply(state, chat, message, int(reply["message_id"]))
+        return message
+
+    def _thread_reply(
+        self, state: dict[str, Any], chat: dict[str, Any], message: dict[str, Any], target: int
+    ) -> None:
+        """Make ``message`` a reply, in the same discussion thread as what it answers."""
+        replied = self._message(state, chat["id"], target)
+        if replied is None:
+            raise bad_request("message to be replied not found")
+        message["reply_to"] = target
+        thread = replied.get("thread") or (target if replied.get("forward_of") else 0)
+        if thread:
+            message["thread"] = thread
+
+    def _message(self, state: dict[str, Any], chat: int, message_id: int) -> dict[str, Any] | None:
+        for message in state.get("messages", []):
+            alive = not message.get("deleted")
+            if alive and message["chat"] == chat and message["message_id"] == message_id:
+                found: dict[str, Any] = message
+                return found
+        return None
 
     def _store(self, state: dict[str, Any], message: dict[str, Any]) -> dict[str, Any]:
         chat = state["chats"][str(message["chat"])]
+        chat["next_message"] = int(chat.get("next_message", 1))
         message["message_id"] = chat["next_message"]
         chat["next_message"] += 1
         state.setdefault("messages", []).append(message)
-        return _message_object(message, chat)
+        rendered = self._render(state, message)
+        if chat.get("type", "channel") == "channel":
+            self._update(state, "channel_post", rendered)
+            self._auto_forward(state, chat, message)
+        return rendered
+
+    def _render(self, state: dict[str, Any], message: dict[str, Any]) -> dict[str, Any]:
+        """The Message object, with the message it replies to (one level, as Telegram does)."""
+        chat = state["chats"][str(message["chat"])]
+        result = _message_object(message, chat)
+        replied = self._message(state, message["chat"], int(message.get("reply_to") or 0))
+        if replied is not None:
+            result["reply_to_message"] = _message_object(replied, chat)
+        return result
+
+    def _auto_forward(
+        self, state: dict[str, Any], channel: dict[str, Any], post: dict[str, Any]
+    ) -> None:
+        """Telegram copies each channel post into the discussion group [verified: T1]."""
+        group = state["chats"].get(str(channel.get("linked_chat_id")))
+        if group is None:
+            return
+        copy: dict[str, Any] = {
+            key: post[key] for key in ("date", "text", "html", "media", "poll") if key in post
+        }
+        copy.update(
+            {
+                "chat": group["id"],
+                "from": SERVICE_USER,
+                "sender_chat": _chat_object(channel),
+                "forward_of": {"message_id": post["message_id"], "date": post["date"]},
+            }
+        )
+        self._store(state, copy)
+        self._update(state, "message", self._render(state, copy))
+
+    def _update(self, state: dict[str, Any], kind: str, message: dict[str, Any]) -> None:
+        """Queue an update for the bot, unless ``allowed_updates`` leaves its kind out."""
+        allowed = state.get("allowed_updates") or DEFAULT_UPDATES
+        if kind not in allowed:
+            return
+        update_id = next_id(state, "next_update", 100_000_001)
+        entry = {"update_id": update_id, "kind": kind, "date": self.now(), "message": message}
+        state.setdefault("updates", []).append(entry)
 
     def _file(self, kind: str, reference: Any, request: Request) -> dict[str, Any]:
         """An uploaded file (multipart field or ``attach://name``), stored on disk."""
@@ -277,7 +406,26 @@ class TelegramEmulator(Emulator):
         if size > limit:
             self.store.file_path(stored).unlink(missing_ok=True)
             raise BotApiError(413, "Request Entity Too Large")
+        if kind == "photo":
+            self._check_photo(stored)
         return {"kind": kind, "file": stored, "name": upload.filename or "", "size": size}
+
+    def _check_photo(self, stored: str) -> None:
+        """Telegram refuses a photo it cannot read, or one too large or too narrow.
+
+        The error texts are Telegram's own, as bots see them [uncertain: not in T1].
+        """
+        path = self.store.file_path(stored)
+        try:
+            with Image.open(path) as image:
+                width, height = image.size
+        except (UnidentifiedImageError, OSError):
+            path.unlink(missing_ok=True)
+            raise bad_request("IMAGE_PROCESS_FAILED") from None
+        longer, shorter = max(width, height), max(1, min(width, height))
+        if width + height > PHOTO_SIDE_SUM or longer / shorter > PHOTO_ASPECT:
+            path.unlink(missing_ok=True)
+            raise bad_request("PHOTO_INVALID_DIMENSIONS")
 
     # -- editing and deleting ----------------------------------------------------------------
 
@@ -309,7 +457,24 @@ class TelegramEmulator(Emulator):
                 "exactly the same as a current content and reply markup of the message"
             )
         message.update(fields, edited=self.now())
-        return _message_object(message, state["chats"][str(message["chat"])])
+        copy = self._copy_of(state, message)
+        if copy is not None:  # Telegram edits the discussion group's copy too
+            copy.update(fields, edited=self.now())
+        return self._render(state, message)
+
+    def _copy_of(self, state: dict[str, Any], post: dict[str, Any]) -> dict[str, Any] | None:
+        """The automatic copy of a channel post in its discussion group, if any."""
+        group = state["chats"][str(post["chat"])].get("linked_chat_id")
+        for message in state.get("messages", []):
+            origin = message.get("forward_of") or {}
+            if (
+                message["chat"] == group
+                and origin.get("message_id") == post["message_id"]
+                and not message.get("deleted")
+            ):
+                found: dict[str, Any] = message
+                return found
+        return None
 
     def _delete(self, state: dict[str, Any], params: dict[str, Any]) -> bool:
         message = self._find(state, params, "delete")
@@ -318,15 +483,184 @@ class TelegramEmulator(Emulator):
         message["deleted"] = True
         return True
 
+    # -- updates -------------------------------------------------------------------------------
+
+    def _get_updates(self, state: dict[str, Any], params: dict[str, Any]) -> list[dict[str, Any]]:
+        """Pending updates, oldest first; ``offset`` confirms (drops) every update before it."""
+        queue: list[dict[str, Any]] = state.setdefault("updates", [])
+        offset = int(params.get("offset") or 0)
+        limit = min(max(int(params.get("limit") or UPDATES_LIMIT), 1), UPDATES_LIMIT)
+        kept = [u for u in queue if self.now() - u["date"] < UPDATE_LIFETIME]
+        if offset > 0:
+            kept = [u for u in kept if u["update_id"] >= offset]
+        elif offset < 0:
+            kept = kept[offset:]
+        queue[:] = kept
+        allowed = _json_param(params.get("allowed_updates"))
+        if isinstance(allowed, list):  # remembered for the updates to come [verified: T1]
+            state["allowed_updates"] = [str(kind) for kind in allowed]
+        return [{"update_id": u["update_id"], u["kind"]: u["message"]} for u in kept[:limit]]
+
+    # -- moderation ----------------------------------------------------------------------------
+
+    def _moderate(self, state: dict[str, Any], method: str, params: dict[str, Any]) -> bool:
+        chat = self._chat(state, params)
+        if chat.get("type", "channel") == "private":
+            raise bad_request("method is available for supergroup and channel chats only")
+        if method in ("banchatsenderchat", "unbanchatsenderchat"):
+            sender = str(params.get("sender_chat_id") or "")
+            if not sender.startswith("-"):
+                raise bad_request("invalid sender_chat_id specified")
+            banned_chats: dict[str, int] = chat.setdefault("banned_senders", {})
+            if method == "banchatsenderchat":
+                banned_chats[sender] = 0
+            else:
+                banned_chats.pop(sender, None)
+            return True
+        user = self._known_user(state, params.get("user_id"))
+        banned: dict[str, int] = chat.setdefault("banned", {})
+        if method == "unbanchatmember":
+            banned.pop(user, None)
+        else:
+            banned[user] = self._ban_end(params.get("until_date"))
+        return True
+
+    def _known_user(self, state: dict[str, Any], raw: Any) -> str:
+        user = str(raw or "")
+        if not user.isdigit():
+            raise bad_request("invalid user_id specified")
+        if user == str(BOT["id"]):
+            raise bad_request("can't restrict self")
+        if user not in state.get("users", {}):
+            raise bad_request("PARTICIPANT_ID_INVALID")
+        return user
+
+    def _ban_end(self, raw: Any) -> int:
+        """``until_date``; under 30 s or over 366 days ahead means for good (0)."""
+        until = int(raw or 0)
+        left = until - self.now()
+        return until if BAN_FOREVER_BELOW <= left <= BAN_FOREVER_ABOVE else 0
+
+    def _banned(self, group: dict[str, Any], author: dict[str, Any]) -> bool:
+        sender = author.get("sender_chat")
+        if sender:
+            return str(sender["id"]) in group.get("banned_senders", {})
+        until = group.get("banned", {}).get(str(author["from"]["id"]))
+        return until is not None and (until == 0 or until > self.now())
+
+    # -- profile -------------------------------------------------------------------------------
+
+    def _set_info(
+        self, state: dict[str, Any], method: str, params: dict[str, Any], request: Request
+    ) -> bool:
+        chat = self._chat(state, params)
+        if chat.get("type", "channel") == "private":
+            raise bad_request("chat not found")
+        if method == "setchatphoto":
+            photo = request.files.get("photo")
+            if photo is None:
+                raise bad_request("photo must be uploaded as an InputFile")
+            chat["photo"] = self._file("photo", "photo", request)["file"]
+            return True
+        field, limit = _PROFILE[method]
+        value = str(params.get(field) or "")
+        if field == "title" and not value.strip():
+            raise bad_request("chat title can't be empty")
+        if utf16(value) > limit:
+            raise bad_request(f"chat {field} is too long")
+        if chat.get(field, "") == value:
+            raise bad_request(f"chat {field} is not modified")
+        chat[field] = value
+        return True
+
+    # -- citizens --------------------------------------------------------------------------------
+
+    def add_comment(
+        self,
+        post_id: str,
+        text: str,
+        author_id: str,
+        author_name: str,
+        reply_to: str = "",
+        direct: bool = False,
+    ) -> str:
+        """A citizen comments under channel post ``post_id`` (``"<id>"``, or ``"<chat>/<id>"``
+        when several channels have one) or, with ``direct``, writes to the bot in private."""
+        if not text.strip() or utf16(text) > TEXT_LIMIT:
+            raise ValueError("a comment has 1-4096 characters")
+        with self.store.transaction(self.network) as state:
+            author = self._author(state, author_id, author_name)
+            if direct:
+                return self._private_message(state, author, text)
+            post = self._post(state, post_id)
+            copy = self._copy_of(state, post)
+            if copy is None:
+                raise ValueError(f"post {post_id} has no discussion thread")
+            group = state["chats"][str(copy["chat"])]
+            if self._banned(group, author):
+                raise ValueError(f"{author_id} is banned from {group['title']}")
+            message = {"chat": group["id"], "date": self.now(), **author, "text": text}
+            self._thread_reply(state, group, message, int(reply_to or copy["message_id"]))
+            if message.get("thread") != copy["message_id"]:
+                raise ValueError(f"comment {reply_to} is not under post {post_id}")
+            return self._citizen_said(state, message)
+
+    def _author(self, state: dict[str, Any], author_id: str, name: str) -> dict[str, Any]:
+        """``from`` (and ``sender_chat`` for an id like ``-100…``: a comment as a channel)."""
+        if author_id.startswith("-") and author_id[1:].isdigit():
+            sender = {"id": int(author_id), "type": "channel", "title": name}
+            return {"from": CHANNEL_BOT, "sender_chat": sender}
+        if not author_id.isdigit():
+            raise ValueError(f"a Telegram user id is a number, not {author_id!r}")
+        user = {"id": int(author_id), "is_bot": False, "first_name": name}
+        state.setdefault("users", {})[author_id] = user
+        return {"from": user}
+
+    def _post(self, state: dict[str, Any], post_id: str) -> dict[str, Any]:
+        chat_ref, _, number = post_id.rpartition("/")
+        channels = [
+            c
+            for c in state.get("chats", {}).values()
+            if c.get("type", "channel") == "channel"
+            and (not chat_ref or chat_ref in (str(c["id"]), f"@{c.get('username', '')}"))
+        ]
+        posts = [
+            m
+            for c in channels
+            if (m := self._message(state, c["id"], int(number or 0))) is not None
+        ]
+        if len(posts) != 1:
+            raise ValueError(f"no single channel post {post_id}: use <@channel>/<id>")
+        return posts[0]
+
+    def _private_message(self, state: dict[str, Any], author: dict[str, Any], text: str) -> str:
+        if "sender_chat" in author:
+            raise ValueError("a channel cannot write to a bot in private")
+        user = author["from"]
+        chats = state.setdefault("chats", {})
+        chat = chats.setdefault(
+            str(user["id"]), {"id": user["id"], "type": "private", "first_name": user["first_name"]}
+        )
+        return self._citizen_said(
+            state, {"chat": chat["id"], "date": self.now(), **author, "text": text}
+        )
+
+    def _citizen_said(self, state: dict[str, Any], message: dict[str, Any]) -> str:
+        message["html"] = html.escape(message["text"], quote=False)
+        rendered = self._store(state, message)
+        self._update(state, "message", rendered)
+        return str(message["message_id"])
+
     # -- views ---------------------------------------------------------------------------------
 
     def public_view(self, state: dict[str, Any]) -> dict[str, Any]:
         chats = state.get("chats", {})
+        channels = [c for c in chats.values() if c.get("type", "channel") == "channel"]
         posts = []
         for message in state.get("messages", []):
-            if message.get("deleted"):
-                continue
             chat = chats.get(str(message["chat"]), {})
+            if message.get("deleted") or chat.get("type", "channel") != "channel":
+                continue
             posts.append(
                 {
                     "id": str(message["message_id"]),
@@ -338,26 +672,57 @@ class TelegramEmulator(Emulator):
                     "poll": message.get("poll"),
                     "media_group_id": message.get("media_group_id"),
                     "published_at": _iso(message["date"]),
+                    "comments": self._thread(state, message),
                 }
             )
-        return {"posts": posts, "channels": list(chats.values())}
+        return {
+            "posts": posts,
+            "channels": channels,
+            "profile": _profile(channels[0] if channels else {}),
+            "banned": self._bans(chats),
+            "messages": self._private_messages(state),
+        }
+
+    def _thread(self, state: dict[str, Any], post: dict[str, Any]) -> list[dict[str, Any]]:
+        """The comments under a channel post: its copy's thread in the discussion group."""
+        copy = self._copy_of(state, post)
+        if copy is None:
+            return []
+        return [
+            _comment_view(m, copy["message_id"])
+            for m in state.get("messages", [])
+            if m["chat"] == copy["chat"]
+            and m.get("thread") == copy["message_id"]
+            and not m.get("deleted")
+        ]
+
+    def _bans(self, chats: dict[str, Any]) -> list[dict[str, Any]]:
+        bans = []
+        for chat in chats.values():
+            for user, until in chat.get("banned", {}).items():
+                if until == 0 or until > self.now():
+                    bans.append({"user_id": user, "until": _iso(until) if until else None})
+            bans.extend({"user_id": s, "until": None} for s in chat.get("banned_senders", {}))
+        return bans
+
+    def _private_messages(self, state: dict[str, Any]) -> list[dict[str, Any]]:
+        chats = state.get("chats", {})
+        return [
+            {**_comment_view(m, 0), "chat": str(m["chat"])}
+            for m in state.get("messages", [])
+            if chats.get(str(m["chat"]), {}).get("type") == "private" and not m.get("deleted")
+        ]
 
     def feed_html(self, state: dict[str, Any]) -> str:
-        """The channel as Telegram shows it: an album's messages as one card."""
-        cards: list[dict[str, Any]] = []
-        albums: dict[str, dict[str, Any]] = {}
-        for post in self.public_view(state)["posts"]:
-            group = post["media_group_id"]
-            card = albums.get(group) if group else None
-            if card is None:
-                card = {"media": [], "html": "", "poll": None, "url": post["url"]}
-                cards.append(card)
-                if group:
-                    albums[group] = card
-            card["media"] += post["media"]
-            card["html"] = card["html"] or post["html"]
-            card["poll"] = card["poll"] or post["poll"]
-        return "".join(_card_html(card) for card in cards)
+        """Each channel as Telegram shows it: its header, then its posts (an album's messages
+        as one card) with their comments underneath."""
+        view = self.public_view(state)
+        parts = []
+        for channel in view["channels"]:
+            posts = [p for p in view["posts"] if p["chat"] == channel["id"]]
+            cards = "".join(_card_html(card) for card in _cards(posts))
+            parts.append(_header_html(channel) + cards)
+        return "".join(parts)
 
 
 def _params(request: Request) -> dict[str, Any]:
@@ -409,9 +774,31 @@ def _poll(params: dict[str, Any]) -> dict[str, Any]:
 
 
 def _chat_object(chat: dict[str, Any]) -> dict[str, Any]:
-    result = {"id": chat["id"], "type": "channel", "title": chat.get("title", "")}
+    kind = chat.get("type", "channel")
+    result: dict[str, Any] = {"id": chat["id"], "type": kind}
+    if kind == "private":
+        result["first_name"] = chat.get("first_name", "")
+    else:
+        result["title"] = chat.get("title", "")
     if chat.get("username"):
         result["username"] = chat["username"]
+    return result
+
+
+def _chat_full(chat: dict[str, Any]) -> dict[str, Any]:
+    """``getChat``'s ChatFullInfo: the chat plus its description, photo and linked chat."""
+    result = {**_chat_object(chat), "accent_color_id": 0, "max_reaction_count": 11}
+    for key in ("description", "linked_chat_id"):
+        if chat.get(key):
+            result[key] = chat[key]
+    if chat.get("photo"):
+        file = chat["photo"]
+        result["photo"] = {
+            "small_file_id": f"{file}:small",
+            "small_file_unique_id": f"{file}:s",
+            "big_file_id": f"{file}:big",
+            "big_file_unique_id": f"{file}:b",
+        }
     return result
 
 
@@ -421,6 +808,15 @@ def _message_object(message: dict[str, Any], chat: dict[str, Any]) -> dict[str, 
         "chat": _chat_object(chat),
         "date": message["date"],
     }
+    for key, name in (("from", "from"), ("sender_chat", "sender_chat")):
+        if message.get(key):
+            result[name] = message[key]
+    if message.get("thread"):
+        result["message_thread_id"] = message["thread"]
+    origin = message.get("forward_of")
+    if origin:
+        result["is_automatic_forward"] = True
+        result["forward_origin"] = {"type": "channel", "chat": message["sender_chat"], **origin}
     if message.get("media"):
         result[message["media"][0]["kind"]] = {"file_id": message["media"][0]["file"]}
         if message.get("text"):
@@ -432,6 +828,13 @@ def _message_object(message: dict[str, Any], chat: dict[str, Any]) -> dict[str, 
     if message.get("media_group_id"):
         result["media_group_id"] = message["media_group_id"]
     return result
+
+
+def _json_param(value: Any) -> Any:
+    """A parameter that may arrive as JSON text (form, query) or as JSON already."""
+    if isinstance(value, str) and value[:1] in "[{":
+        return json.loads(value)
+    return value
 
 
 def _url(chat: dict[str, Any], message_id: int) -> str:
@@ -454,6 +857,77 @@ def _poll_html(poll: dict[str, Any]) -> str:
     return f'<div class="tg-poll"><b>{html.escape(poll["question"])}</b><ul>{options}</ul></div>'
 
 
+def _cards(posts: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """An album's messages (one media group) as one card, with all their comments."""
+    cards: list[dict[str, Any]] = []
+    albums: dict[str, dict[str, Any]] = {}
+    for post in posts:
+        group = post["media_group_id"]
+        card = albums.get(group) if group else None
+        if card is None:
+            card = {"media": [], "html": "", "poll": None, "url": post["url"], "comments": []}
+            cards.append(card)
+            if group:
+                albums[group] = card
+        card["media"] += post["media"]
+        card["html"] = card["html"] or post["html"]
+        card["poll"] = card["poll"] or post["poll"]
+        card["comments"] += post["comments"]
+    return cards
+
+
+def _comment_view(message: dict[str, Any], root: int) -> dict[str, Any]:
+    author = message.get("sender_chat") or message.get("from") or {}
+    reply_to = int(message.get("reply_to") or 0)
+    return {
+        "id": str(message["message_id"]),
+        "text": message.get("text", ""),
+        "author_id": str(author.get("id", "")),
+        "author_name": author.get("title") or author.get("first_name", ""),
+        "hidden": False,  # the Bot API cannot hide a message
+        "reply_to": str(reply_to) if reply_to and reply_to != root else "",
+        "from_account": (message.get("from") or {}).get("id") == BOT["id"],
+    }
+
+
+def _profile(channel: dict[str, Any]) -> dict[str, Any]:
+    """What the channel shows about itself; Telegram has no website or cover."""
+    return {
+        "title": channel.get("title", ""),
+        "description": channel.get("description", ""),
+        "website": None,
+        "avatar": channel.get("photo"),
+        "cover": None,
+    }
+
+
+def _header_html(channel: dict[str, Any]) -> str:
+    profile = _profile(channel)
+    avatar = (
+        f'<img class="tg-avatar" src="/files/{html.escape(profile["avatar"])}" alt="">'
+        if profile["avatar"]
+        else ""
+    )
+    about = html.escape(profile["description"])
+    return (
+        f'<div class="tg-header">{avatar}<b>{html.escape(profile["title"])}</b>'
+        f'<p class="tg-about">{about}</p></div>'
+    )
+
+
+def _comments_html(comments: list[dict[str, Any]]) -> str:
+    items = []
+    for comment in comments:
+        classes = "tg-comment" + (" tg-hidden" if comment["hidden"] else "")
+        classes += " tg-own" if comment["from_account"] else ""
+        answer = f" ↪ {html.escape(comment['reply_to'])}" if comment["reply_to"] else ""
+        items.append(
+            f'<div class="{classes}"><b>{html.escape(comment["author_name"])}</b>{answer}: '
+            f"{html.escape(comment['text'])}</div>"
+        )
+    return f'<div class="tg-comments">{"".join(items)}</div>' if items else ""
+
+
 def _card_html(card: dict[str, Any]) -> str:
     images = "".join(f'<img src="/files/{html.escape(f)}" alt="">' for f in card["media"])
     text = f'<div class="tg-text">{card["html"]}</div>' if card["html"] else ""
@@ -461,5 +935,5 @@ def _card_html(card: dict[str, Any]) -> str:
     url = html.escape(card["url"])
     return (
         f'<div class="tg-post"><div class="tg-album">{images}</div>{text}{poll}'
-        f'<small><a href="{url}">{url}</a></small></div>'
+        f'<small><a href="{url}">{url}</a></small>{_comments_html(card["comments"])}</div>'
     )
