@@ -251,16 +251,16 @@ def _plan_profile(
         ledger_path=account_ledger_path(account),
         profile=profile,
     )
+    changed &= set(caps.profile_fields)
     settable = tuple(f for f in PROFILE_FIELDS if f in changed and f in caps.profile)
     manual = tuple(f for f in PROFILE_FIELDS if f in changed and f not in caps.profile)
     if not changed:
         return base
     if manual:
-        reason = _(
-            "set by hand: {fields} — {url}",
-            fields=", ".join(manual),
-            url=caps.settings_url.format(id=account.account_id) or "—",
+        url = caps.settings_url.format(
+            id=account.account_id, username=account.account_id.lstrip("@")
         )
+        reason = _("set by hand: {fields} — {url}", fields=", ".join(manual), url=url or "—")
     else:
         reason = _("profile: {fields}", fields=", ".join(settable))
     kind = ActionKind.UPDATE if settable else ActionKind.MANUAL

@@ -84,7 +84,11 @@ class Capabilities:
     ban_deletes_comment: bool = False
     reply: bool = False
     profile: frozenset[str] = frozenset()
-    #: where a person changes what ``profile`` lacks (shown in the plan as a manual step)
+    #: profile fields the network has at all (the rest of them a person sets by hand)
+    profile_fields: frozenset[str] = frozenset(
+        {"title", "description", "website", "avatar", "cover"}
+    )
+    #: where a person changes what ``profile`` lacks; ``{id}`` and ``{username}`` are filled in
     settings_url: str = ""
     requests_per_second: float = 3.0
     can_find: bool = False

@@ -71,18 +71,6 @@ MAX_BAN_DAYS = 366
 _EPOCH = datetime.fromtimestamp(0, UTC)
 
 
-class _ChannelLink(str):
-    """``settings_url``: the plan fills in ``{id}`` with the account id (``@name`` or ``-100…``).
-
-    Telegram has no settings page on the web; a channel's info is changed in the app, which
-    ``https://t.me/<username>`` opens. A numeric id has no public link, so the answer is empty.
-    """
-
-    def format(self, *args: object, **kwargs: object) -> str:
-        chat = str(kwargs.get("id", ""))
-        return f"https://t.me/{chat[1:]}" if chat.startswith("@") else ""
-
-
 @dataclass
 class _Outbox:
     """Messages sent so far for one post, and which one carries its text."""
@@ -135,7 +123,9 @@ class TelegramAdapter(Adapter):
         reply=True,  # sendMessage with reply_parameters, as the bot
         # setChatTitle, setChatDescription, setChatPhoto; channels have no cover or website
         profile=frozenset({"title", "description", "avatar"}),
-        settings_url=_ChannelLink("https://t.me/{id}"),
+        profile_fields=frozenset({"title", "description", "avatar"}),
+        # no settings page on the web: the channel's link opens it in the app
+        settings_url="https://t.me/{username}",
         requests_per_second=1.0,  # ≈1 message/s per chat [verified: T3 FloodLimit]
         can_find=False,
     )

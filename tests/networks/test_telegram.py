@@ -785,8 +785,7 @@ def test_set_profile_too_long_is_refused_before_anything_is_sent(
 
 def test_settings_url_is_the_channel_link() -> None:
     url = TelegramAdapter.capabilities.settings_url
-    assert url.format(id="@city_news") == "https://t.me/city_news"
-    assert url.format(id="-1001234") == ""
+    assert url.format(id="@city_news", username="city_news") == "https://t.me/city_news"
 
 
 @pytest.mark.parametrize(
