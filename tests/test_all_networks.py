@@ -48,8 +48,14 @@ def test_post_with_three_photos_and_a_poll_on_every_network(
         f"content/elka/{name}.jpg": jpeg_bytes(1080, 1080, color)
         for name, color in (("a", "navy"), ("b", "darkgreen"), ("c", "maroon"))
     }
+    design: dict[str, str | bytes] = {
+        f"design/{p.name}": p.read_bytes() for p in (ROOT / "design").glob("*.*")
+    }
+    design.update(
+        {f"design/fitted/{p.name}": p.read_bytes() for p in (ROOT / "design/fitted").glob("*")}
+    )
     repo = make_repo(
-        {"publisher.yml": CONFIG, "content/elka/index.md": POST, **accounts, **photos},
+        {"publisher.yml": CONFIG, "content/elka/index.md": POST, **accounts, **photos, **design},
         accounts=False,
     )
     state = tmp_path / "state"

@@ -12,6 +12,13 @@ appended to the text when that still fits, and otherwise into an extra reply at 
 thread whose text is the question. X has no idempotency field: ``key`` is not sent, and ``find``
 matches the first part's text instead.
 
+Citizens answer a post by replying in its conversation: ``comments`` reads them with the recent
+search (``conversation_id:``), which only covers the last seven days. The account can hide a
+reply in its own conversations and answer it; it cannot delete someone else's reply, and blocking
+is Enterprise-only, so ``delete_comment`` and ``ban`` are unsupported. Direct messages are left
+out. The profile's name, bio and website go through ``PUT /2/users/me`` and the avatar through
+``PUT /2/users/me/profile_image``; X has no v2 endpoint for the banner.
+
 References in comments: X1 = shared/reference/networks-meta-x.md section 3, S# its sources.
 """
 
@@ -26,7 +33,7 @@ import secrets
 import unicodedata
 from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
 from urllib.parse import quote
 
@@ -35,7 +42,7 @@ import httpx
 from ..clock import Clock
 from ..errors import NetworkError, NotFound, RateLimited, Rejected, Transient
 from ..i18n import N_, _
-from ..model import Account, Media, RemoteRef, RenderedPost
+from ..model import Account, Comment, Media, Profile, RemoteRef, RenderedPost
 from ..redact import Secret, redact
 from .base import (
     CHUNK_SIZE,
@@ -63,6 +70,23 @@ DEFAULT_RATE_WAIT = 60.0
 USAGE_CAP_WAIT = 24 * 3600.0
 FIND_WINDOW = 10
 OAUTH1_ROLES = ("api_key", "api_secret", "access_token_secret")
+
+#: the recent search covers the last seven days [verified: X1 "Read replies"]
+SEARCH_WINDOW = timedelta(days=7)
+#: a ``since_id`` this close to the window's edge could be refused by the time X reads it
+SEARCH_MARGIN = timedelta(minutes=5)
+SEARCH_PAGE = 100
+#: the most replies one ``comments`` call reads (ten pages)
+MAX_COMMENTS = 1000
+REPLY_FIELDS = "author_id,created_at,in_reply_to_user_id,referenced_tweets,conversation_id"
+#: X ids are snowflakes: milliseconds since this epoch, shifted left by 22 bits [decided: the
+#: documented "X IDs" layout; the since_id error X gives names the same ids, S10]
+SNOWFLAKE_EPOCH_MS = 1288834974657
+SNOWFLAKE_SHIFT = 22
+#: profile text fields: our name, X's parameter and its length limit in characters (the v1.1
+#: limits; PUT /2/users/me documents none) [uncertain: X1 "Account profile", S12, S14]
+PROFILE_TEXT = (("title", "name", 50), ("description", "description", 160), ("website", "url", 100))
+_LEADING_MENTIONS = re.compile(r"^(?:@[A-Za-z0-9_]{1,15}\s+)+")
 
 # ---------------------------------------------------------------------------------------------
 # Weighted length (twitter-text v3) [verified: X1 "Limits", S13]
@@ -398,14 +422,19 @@ class XAdapter(Adapter):
         can_delete=True,
         silent=False,
         link_preview=False,
-        # replies are read with search/recent (7 days); hiding replies works on every tier;
-        # others' replies cannot be deleted; block is Enterprise-only (mute exists)
+        # replies are read with search/recent (last 7 days only); hiding replies to our own
+        # posts works on every tier; others' replies cannot be deleted; blocking is
+        # Enterprise-only, and muting does not keep anyone out [verified: X1 "Moderate"]
         comments=True,
+        messages=False,
         delete_comment=False,
         hide_comment=True,
         ban=False,
+        max_ban_days=0,
+        reply=True,
         # PUT /2/users/me and /profile_image [uncertain: X1 "Account profile"]; no banner
         profile=frozenset({"description", "title", "website", "avatar"}),
+        settings_url="https://x.com/settings/profile",
         # 100 posts / 15 min per user [verified: X1]; one call a second stays far below
         requests_per_second=1.0,
         can_find=True,
@@ -416,7 +445,7 @@ class XAdapter(Adapter):
         "secret (they do not expire); put the access token into token_env and name the other "
         "three under secrets: as api_key, api_secret and access_token_secret. "
         "Alternatively put an OAuth 2.0 user access token (Authorization Code with PKCE, "
-        "scopes tweet.read tweet.write users.read media.write) into token_env; it expires "
+        "scopes tweet.read tweet.write tweet.moderate.write users.read media.write) into token_env; it expires "
         "after two hours."
     )
 
@@ -580,6 +609,146 @@ class XAdapter(Adapter):
             return FindResult.ABSENT
         return self._ref(parts, _parse_time(root.get("created_at")))
 
+    # -- replies, moderation and the profile ---------------------------------------------
+
+    def comments(self, ref: RemoteRef, since: datetime | None = None) -> list[Comment]:
+        """Replies in the post's conversation, oldest first, newer than ``since`` if given.
+
+        The recent search sees only the last seven days [verified: X1 "Read replies"]: older
+        replies are not returned. The account's own posts (the thread's parts, our answers)
+        are left out.
+        """
+        params: dict[str, Any] = {
+            "query": f"conversation_id:{ref.remote_id}",
+            "tweet.fields": REPLY_FIELDS,
+            "expansions": "author_id",
+            "max_results": SEARCH_PAGE,
+        }
+        since_id = self._since_id(since)
+        if since_id:
+            params["since_id"] = since_id
+        own = {ref.remote_id, *ref.parts}
+        found: list[Comment] = []
+        for tweets, users in self._search_pages(params):
+            found += [
+                self._comment(tweet, users, ref.remote_id, own)
+                for tweet in tweets
+                if not self._is_own(tweet, users, own)
+            ]
+        if since is not None:
+            found = [c for c in found if c.created_at is None or c.created_at > since]
+        return sorted(found, key=_comment_order)
+
+    def hide_comment(self, comment: Comment) -> None:
+        """``PUT /2/tweets/{id}/hidden`` ``{"hidden": true}``: only replies in our own
+        conversations; hiding twice is fine, and a reply already gone too [verified: X1]."""
+        path = f"/2/tweets/{comment.id}/hidden"
+        try:
+            self._call("PUT", path, "hide_comment", json={"hidden": True})
+        except NotFound:
+            return
+
+    def reply(self, comment: Comment, text: str) -> RemoteRef:
+        """Answer a reply with a post of ours in the same conversation (``POST /2/tweets``
+        with ``reply.in_reply_to_tweet_id``) [verified: X1 "Publish"]."""
+        _check_reply_text(text, self.name)
+        body = {"text": text, "reply": {"in_reply_to_tweet_id": comment.id}}
+        answer = self._call("POST", "/2/tweets", "reply", creates=True, json=body)
+        tweet_id = str(_data(answer)["id"])
+        url = f"https://x.com/{self.handle}/status/{tweet_id}"
+        return RemoteRef(self.name, tweet_id, url, (tweet_id,), self.clock.now())
+
+    def set_profile(self, profile: Profile) -> tuple[str, ...]:
+        """Name, bio and website in one ``PUT /2/users/me``, then the avatar; a cover is not
+        sent (no v2 endpoint). Every value is checked before anything is sent."""
+        fields = profile.fields()
+        body = _profile_body(fields, self.name)
+        avatar = profile.avatar if "avatar" in fields else None
+        if avatar is not None:
+            _check_avatar(avatar, self.name)
+        if body:
+            # only the fields sent change [uncertain: X1 "Account profile", S11]
+            self._call("PUT", "/2/users/me", "set_profile", json=body)
+        if avatar is not None:
+            media_id, _processing = self._upload_simple(avatar)
+            body_image = {"media_id": media_id}
+            self._call("PUT", "/2/users/me/profile_image", "set_profile", json=body_image)
+        done = {name for name, _key, _limit in PROFILE_TEXT if name in fields}
+        done |= {"avatar"} if avatar is not None else set()
+        return tuple(n for n in ("title", "description", "website", "avatar") if n in done)
+
+    def _since_id(self, since: datetime | None) -> str:
+        """The id X would give a post made right after ``since``: search takes ids, not times.
+
+        A ``since_id`` older than the seven-day window is refused with 400 [verified: S10], so
+        none is sent then; the results are filtered by time in any case.
+        """
+        if since is None or since <= self.clock.now() - SEARCH_WINDOW + SEARCH_MARGIN:
+            return ""
+        return str(snowflake_after(since))
+
+    def _search_pages(
+        self, params: dict[str, Any]
+    ) -> Iterator[tuple[list[Mapping[str, Any]], dict[str, Mapping[str, Any]]]]:
+        """``GET /2/tweets/search/recent`` page by page (``next_token``), up to
+        ``MAX_COMMENTS`` posts: each page's posts and its authors by id."""
+        for _page in range(MAX_COMMENTS // SEARCH_PAGE):
+            answer = self._call("GET", "/2/tweets/search/recent", "comments", params=params)
+            tweets = [t for t in answer.get("data") or [] if isinstance(t, Mapping) and "id" in t]
+            includes = answer.get("includes") or {}
+            users = {
+                str(u["id"]): u
+                for u in includes.get("users") or []
+                if isinstance(u, Mapping) and "id" in u
+            }
+            yield tweets, users
+            token = (answer.get("meta") or {}).get("next_token")
+            if not token:
+                return
+            params = {**params, "next_token": token}
+
+    def _is_own(
+        self, tweet: Mapping[str, Any], users: Mapping[str, Mapping[str, Any]], own: set[str]
+    ) -> bool:
+        """A part of the thread or a post of the account (by id, or by handle if known)."""
+        author = str(tweet.get("author_id", ""))
+        if str(tweet["id"]) in own or author == self.account.account_id:
+            return True
+        username = str(users.get(author, {}).get("username", "")).lower()
+        handle = str(self.account.settings.get("handle") or "").lstrip("@").lower()
+        return bool(handle) and username == handle
+
+    def _comment(
+        self,
+        tweet: Mapping[str, Any],
+        users: Mapping[str, Mapping[str, Any]],
+        post_id: str,
+        own: set[str],
+    ) -> Comment:
+        tweet_id = str(tweet["id"])
+        author_id = str(tweet.get("author_id", ""))
+        user = users.get(author_id, {})
+        username = str(user.get("username", ""))
+        parent = _replied_to(tweet)
+        created = _parse_time(tweet.get("created_at"))
+        return Comment(
+            network=self.name,
+            id=tweet_id,
+            text=_reply_text(str(tweet.get("text", ""))),
+            author_id=author_id,
+            author_name=str(user.get("name") or username),
+            author_url=f"https://x.com/{username}" if username else "",
+            post_id=post_id,
+            parent_id="" if parent in own else parent,
+            created_at=created.astimezone(UTC) if created else None,
+            url=f"https://x.com/{username or 'i/web'}/status/{tweet_id}",
+            extra={
+                "conversation_id": str(tweet.get("conversation_id", post_id)),
+                "username": username,
+                "in_reply_to_user_id": str(tweet.get("in_reply_to_user_id", "")),
+            },
+        )
+
     # -- publishing steps -----------------------------------------------------------------
 
     def _tweet_body(
@@ -722,6 +891,77 @@ def _check_media_mix(media: tuple[Media, ...], network: str) -> None:
         detail = f"{len(media)} media files ({len(moving)} video/GIF) in one post"
         hint = _("X allows up to 4 photos, or one video or GIF, per post.")
         raise Rejected(network, "publish", detail, hint)
+
+
+def snowflake_after(moment: datetime) -> int:
+    """The largest X id of a post made no later than ``moment``'s millisecond: every post
+    made after it has a greater id."""
+    millis = int(moment.timestamp() * 1000) + 1 - SNOWFLAKE_EPOCH_MS
+    return max(0, (millis << SNOWFLAKE_SHIFT) - 1)
+
+
+def _replied_to(tweet: Mapping[str, Any]) -> str:
+    for reference in tweet.get("referenced_tweets") or []:
+        if isinstance(reference, Mapping) and reference.get("type") == "replied_to":
+            return str(reference.get("id", ""))
+    return ""
+
+
+def _reply_text(text: str) -> str:
+    """A reply's text as people read it: X's HTML entities undone, and the leading
+    ``@mentions`` X puts before every reply dropped (the app hides them too) [decided]."""
+    plain = html.unescape(text)
+    stripped = _LEADING_MENTIONS.sub("", plain)
+    return stripped if stripped.strip() else plain
+
+
+def _comment_order(comment: Comment) -> tuple[datetime, int]:
+    moment = comment.created_at or datetime.min.replace(tzinfo=UTC)
+    return moment, int(comment.id) if comment.id.isdigit() else 0
+
+
+def _check_reply_text(text: str, network: str) -> None:
+    """A reply is a post: text within 280 weighted characters, none of X's invalid ones."""
+    length = weighted_length(text)
+    if not text.strip() or length > TEXT_LIMIT or any(c in INVALID_CHARS for c in text):
+        detail = f"reply of weighted length {length} (limit {TEXT_LIMIT}, not empty)"
+        hint = _(
+            "X takes a reply of 1 to {limit} weighted characters without invisible control "
+            "characters; this one counts {length}. Shorten the text.",
+            limit=TEXT_LIMIT,
+            length=length,
+        )
+        raise Rejected(network, "reply", detail, hint)
+
+
+def _profile_body(fields: Mapping[str, object], network: str) -> dict[str, str]:
+    """``PUT /2/users/me`` fields; a text over X's limit is refused, never cut."""
+    body: dict[str, str] = {}
+    for name, key, limit in PROFILE_TEXT:
+        if name not in fields:
+            continue
+        value = unicodedata.normalize("NFC", str(fields[name]).strip())
+        if len(value) > limit:
+            detail = f"profile {name} of {len(value)} characters (limit {limit})"
+            hint = _(
+                "X allows at most {limit} characters in the profile's {field}; this one has "
+                "{length}. Shorten it in the account file.",
+                limit=limit,
+                field=name,
+                length=len(value),
+            )
+            raise Rejected(network, "set_profile", detail, hint)
+        body[key] = value
+    return body
+
+
+def _check_avatar(avatar: Media, network: str) -> None:
+    """The avatar goes through the simple image upload: a photo X takes in posts."""
+    known = avatar.image_format in ("", "JPEG", "PNG", "GIF", "WEBP")
+    if avatar.kind != "photo" or not known:
+        detail = f"avatar {avatar.rel} is not a JPEG, PNG, GIF or WEBP image"
+        hint = _("X takes a JPEG, PNG, GIF or WEBP image as the avatar.")
+        raise Rejected(network, "set_profile", detail, hint)
 
 
 def _chunks(media: Media) -> Iterator[bytes]:

@@ -12,7 +12,13 @@ their fields, timestamp and nonce are). It answers to any user id in a path: the
 "created on first use" under the id the configuration gives it.
 
 Like X, responses show text HTML-escaped with URLs as ``t.co`` links and a link to attached
-media at the end; the state keeps what was sent.
+media at the end, and a reply to someone else's post starts with their ``@username``; the state
+keeps what was sent. Post ids are snowflakes made from the clock, as X's are, so a ``since_id``
+means a time.
+
+Citizens (``add_comment``) reply in a post's conversation; the account reads replies with the
+recent search (last seven days), hides them, answers them, and sets its name, bio, website and
+avatar. Blocking answers 403 (Enterprise only); there are no direct messages.
 
 References in comments: X1 = shared/reference/networks-meta-x.md section 3.
 """
@@ -27,6 +33,7 @@ import json
 import re
 import shutil
 from collections.abc import Mapping, Sequence
+from datetime import UTC, datetime
 from typing import Any, ClassVar
 from urllib.parse import unquote
 
@@ -34,7 +41,15 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
-from ..networks.x import INVALID_CHARS, TEXT_LIMIT, replace_urls, weighted_length
+from ..networks.x import (
+    INVALID_CHARS,
+    PROFILE_TEXT,
+    SNOWFLAKE_EPOCH_MS,
+    SNOWFLAKE_SHIFT,
+    TEXT_LIMIT,
+    replace_urls,
+    weighted_length,
+)
 from .core import Emulator, next_id
 
 NETWORK = "x"
@@ -53,6 +68,12 @@ LIMITS: dict[str, int] = {
     "media_chunked": 1875,
     "media_status": 1000,
     "media_metadata": 500,
+    "search_recent": 300,
+    "tweets_hide": 50,
+    # not listed in X1 [uncertain]
+    "users_update": 50,
+    "profile_image": 50,
+    "blocking": 50,
 }
 #: posts per 24 hours per app [verified: X1]; the per-user daily cap is not documented for
 #: pay-per-use, so it is the same number [uncertain]
@@ -99,6 +120,15 @@ _DEFAULT_FIELDS = ("id", "text", "edit_history_tweet_ids")
 _OPTIONAL_FIELDS = frozenset(
     {"author_id", "conversation_id", "created_at", "in_reply_to_user_id", "referenced_tweets"}
 )
+#: the recent search's reach [verified: X1 "Read replies"]
+SEARCH_WINDOW_SECS = 7 * DAY
+SEARCH_QUERY_LIMIT = 512
+_CONVERSATION_QUERY = re.compile(r"^\s*conversation_id:(\d+)\s*$")
+#: replies one conversation can have hidden [verified: S8 hide-replies introduction]
+MAX_HIDDEN = 725
+#: ``PUT /2/users/me`` fields and their limits; ``location`` ≤ 30 [uncertain: X1, S14]
+PROFILE_LIMITS = {key: limit for _name, key, limit in PROFILE_TEXT} | {"location": 30}
+_USER_FIELDS = ("description", "url", "location")
 
 
 class _Reply(Exception):
@@ -117,7 +147,13 @@ class XEmulator(Emulator):
     rules: ClassVar[list[Rule]] = [
         Rule("/2/tweets", methods=["POST"], endpoint="create_tweet"),
         Rule("/2/tweets/<tweet_id>", methods=["DELETE"], endpoint="delete_tweet"),
+        Rule("/2/tweets/search/recent", methods=["GET"], endpoint="search_recent"),
+        Rule("/2/tweets/<tweet_id>/hidden", methods=["PUT"], endpoint="hide_reply"),
         Rule("/2/users/me", methods=["GET"], endpoint="users_me"),
+        Rule("/2/users/me", methods=["PUT"], endpoint="update_profile"),
+        Rule("/2/users/me/profile_image", methods=["PUT"], endpoint="update_profile_image"),
+        Rule("/2/users/<user_id>/blocking", methods=["POST"], endpoint="blocking"),
+        Rule("/2/users/<user_id>/blocking/<target>", methods=["DELETE"], endpoint="blocking"),
         Rule("/2/users/<user_id>/tweets", methods=["GET"], endpoint="user_tweets"),
         Rule("/2/media/upload", methods=["POST"], endpoint="media_upload"),
         Rule("/2/media/upload", methods=["GET"], endpoint="media_status"),
@@ -164,7 +200,6 @@ class XEmulator(Emulator):
         body = _json_object(request)
         with self.store.transaction(NETWORK) as state:
             tweet = self._new_tweet(state, me, body)
-            state.setdefault("tweets", {})[tweet["id"]] = tweet
             shown = {
                 "id": tweet["id"],
                 "text": _shown_text(tweet),
@@ -187,19 +222,44 @@ class XEmulator(Emulator):
         self._check_duplicate(state, me, text)
         media = self._attachable(state, me, media_ids)
         parent = self._reply_parent(state, body)
-        tweet_id = str(next_id(state, "next_tweet", start=1_870_000_000_000_000_001))
-        return {
+        return self._record_tweet(state, str(me["id"]), text, parent, media, poll)
+
+    def _record_tweet(
+        self,
+        state: dict[str, Any],
+        author_id: str,
+        text: str,
+        parent: Mapping[str, Any] | None,
+        media: list[str] | None = None,
+        poll: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        """A new post in the state: a snowflake id from the clock, its conversation, and the
+        ``@mentions`` X puts before a reply to someone else."""
+        tweet_id = self._snowflake(state)
+        tweet: dict[str, Any] = {
             "id": tweet_id,
             "text": text,
-            "author_id": me["id"],
+            "author_id": author_id,
             "created_at": self._timestamp(),
             "conversation_id": parent["conversation_id"] if parent else tweet_id,
             "in_reply_to": parent["id"] if parent else None,
             "in_reply_to_user_id": parent["author_id"] if parent else None,
-            "media": media,
+            "mentions": _reply_mentions(state, parent, author_id),
+            "media": media or [],
             "poll": poll,
+            "hidden": False,
             "deleted": False,
         }
+        state.setdefault("tweets", {})[tweet_id] = tweet
+        return tweet
+
+    def _snowflake(self, state: dict[str, Any]) -> str:
+        """Milliseconds since X's epoch shifted by 22 bits, kept increasing within one
+        millisecond [decided: X IDs]."""
+        millis = int(self.clock.now().timestamp() * 1000) - SNOWFLAKE_EPOCH_MS
+        value = max(int(state.get("next_tweet", 0)), millis << SNOWFLAKE_SHIFT)
+        state["next_tweet"] = value + 1
+        return str(value)
 
     def _check_duplicate(self, state: dict[str, Any], me: Mapping[str, Any], text: str) -> None:
         """The same text twice from one account is refused [verified: X1 "Publish", S10]."""
@@ -268,8 +328,48 @@ class XEmulator(Emulator):
     # -- users ----------------------------------------------------------------------------
 
     def on_users_me(self, request: Request) -> Response:
+        """``GET /2/users/me``; ``user.fields`` may add the bio, website and location."""
         me = self._begin(request, "users_me")
-        return self.json({"data": {k: me[k] for k in ("id", "name", "username")}})
+        wanted = request.args.get("user.fields", "").split(",")
+        extra = tuple(f for f in _USER_FIELDS if f in wanted)
+        return self.json({"data": _user_view(me, extra)})
+
+    def on_update_profile(self, request: Request) -> Response:
+        """``PUT /2/users/me`` ``{name, description, url, location}``: only the fields sent
+        change [verified: X1 "Account profile", S11]; limits from v1.1 [uncertain: S14]."""
+        self._begin(request, "users_update")
+        body = _json_object(request)
+        changes = _profile_changes(body)
+        with self.store.transaction(NETWORK) as state:
+            me = _me(state)
+            me.update(changes)
+            view = _user_view(me, _USER_FIELDS)
+        return self.json({"data": view})
+
+    def on_update_profile_image(self, request: Request) -> Response:
+        """``PUT /2/users/me/profile_image`` ``{"media_id"}``: an uploaded, processed image of
+        ours becomes the avatar [verified: X1 "Account profile", S11]."""
+        me = self._begin(request, "profile_image")
+        media_id = _json_object(request).get("media_id")
+        if not isinstance(media_id, str) or not media_id.isdigit():
+            raise _Reply(_invalid("$.media_id", str(media_id), "$.media_id: a media id string"))
+        with self.store.transaction(NETWORK) as state:
+            record = self._media(state, me, media_id)
+            if record["category"] != "tweet_image" or record["state"] != "succeeded":
+                message = "$.media_id: an uploaded image is required"
+                raise _Reply(_invalid("$.media_id", media_id, message))
+            account = _me(state)
+            account["profile_image"] = record["file"]
+            view = _user_view(account, ())
+        return self.json({"data": view})
+
+    def on_blocking(self, request: Request, user_id: str, target: str = "") -> Response:
+        """Block and unblock are Enterprise-only [verified: X1 "Moderate"]; the answer's shape
+        is X's client-forbidden problem [uncertain: X1 fidelity checklist]."""
+        self._begin(request, "blocking")
+        detail = "This endpoint is available to Enterprise access only."
+        extra = {"reason": "client-not-enrolled", "required_enrollment": "Enterprise"}
+        raise _Reply(_problem(403, "Client Forbidden", detail, "client-forbidden", extra=extra))
 
     def on_user_tweets(self, request: Request, user_id: str) -> Response:
         """``GET /2/users/{id}/tweets``: the account's posts, newest first, replies included."""
@@ -287,6 +387,117 @@ class XEmulator(Emulator):
             tweets = [t for t in tweets if t["in_reply_to"] is None]
         page = tweets[offset : offset + count]
         return self.json(_timeline_page(page, fields, offset + count < len(tweets), offset + count))
+
+    # -- replies ----------------------------------------------------------------------------
+
+    def on_search_recent(self, request: Request) -> Response:
+        """``GET /2/tweets/search/recent?query=conversation_id:{id}``: the conversation's
+        posts of the last seven days, newest first, paged with ``next_token``, authors in
+        ``includes.users`` with ``expansions=author_id`` [verified: X1 "Read replies"].
+
+        Only the ``conversation_id:`` operator is understood here.
+        """
+        self._begin(request, "search_recent")
+        root = _conversation_query(request.args.get("query"))
+        count = _int_param(request, "max_results", 10, (10, 100))
+        offset = _pagination_offset(request, "next_token")
+        since = self._since_id(request.args.get("since_id"))
+        fields = _requested_fields(request)
+        expand = "author_id" in request.args.get("expansions", "").split(",")
+        state = self.store.read(NETWORK)
+        horizon = self.now() - SEARCH_WINDOW_SECS
+        found = sorted(
+            (
+                t
+                for t in _live(state)
+                if t["conversation_id"] == root
+                and int(t["id"]) > since
+                and _epoch(t["created_at"]) >= horizon
+            ),
+            key=lambda t: int(t["id"]),
+            reverse=True,
+        )
+        page = found[offset : offset + count]
+        body = _timeline_page(page, fields, offset + count < len(found), offset + count)
+        if expand and page:
+            authors = dict.fromkeys(t["author_id"] for t in page)
+            body["includes"] = {"users": [_user_view(_user(state, a), ()) for a in authors]}
+        return self.json(body)
+
+    def _since_id(self, raw: str | None) -> int:
+        """A ``since_id`` must be a post of the last seven days: X answers 400 otherwise
+        [verified: S10, the message X gives]."""
+        if raw is None:
+            return 0
+        if not raw.isdigit():
+            raise _Reply(_invalid("since_id", raw, "since_id: a post id is required"))
+        edge = self.now() - SEARCH_WINDOW_SECS
+        smallest = (edge * 1000 - SNOWFLAKE_EPOCH_MS) << SNOWFLAKE_SHIFT
+        if int(raw) < smallest:
+            when = datetime.fromtimestamp(edge, UTC)
+            message = (
+                f"'since_id' must be a tweet id created after {when:%Y-%m-%dT%H:%MZ}. "
+                f"Please use a 'since_id' that is larger than {smallest}"
+            )
+            raise _Reply(_invalid("since_id", raw, message))
+        return int(raw)
+
+    def on_hide_reply(self, request: Request, tweet_id: str) -> Response:
+        """``PUT /2/tweets/{id}/hidden`` ``{"hidden": bool}``: a reply by someone else in a
+        conversation the account started; hiding twice succeeds [verified: X1, S8]. The 403
+        for anything else is assumed [uncertain: shape]."""
+        me = self._begin(request, "tweets_hide")
+        hidden = _json_object(request).get("hidden")
+        if not isinstance(hidden, bool):
+            raise _Reply(_invalid("$.hidden", str(hidden), "$.hidden: a boolean is required"))
+        with self.store.transaction(NETWORK) as state:
+            tweets = state.get("tweets", {})
+            tweet = tweets.get(tweet_id)
+            if tweet is None or tweet["deleted"]:
+                raise _Reply(_not_found("tweet", "tweet_id", tweet_id))
+            root = tweets.get(tweet["conversation_id"])
+            ours = root is not None and root["author_id"] == me["id"]
+            if not ours or not tweet["in_reply_to"] or tweet["author_id"] == me["id"]:
+                detail = "You can only hide or unhide replies to conversations you started."
+                raise _Reply(_problem(403, "Forbidden", detail))
+            if hidden and not tweet.get("hidden") and _hidden_count(state, root) >= MAX_HIDDEN:
+                detail = f"A conversation can have at most {MAX_HIDDEN} hidden replies."
+                raise _Reply(_problem(403, "Forbidden", detail))
+            tweet["hidden"] = hidden
+        return self.json({"data": {"hidden": hidden}})
+
+    def add_comment(
+        self,
+        post_id: str,
+        text: str,
+        author_id: str,
+        author_name: str,
+        reply_to: str = "",
+        direct: bool = False,
+    ) -> str:
+        """A citizen replies to the post (or to ``reply_to``, a post in its conversation)."""
+        if direct:
+            raise ValueError("x: the sandbox has no direct messages (the adapter reads none)")
+        if not text.strip() or weighted_length(text) > TEXT_LIMIT:
+            raise ValueError("x: a reply has 1 to 280 weighted characters")
+        with self.store.transaction(NETWORK) as state:
+            me = _me(state)
+            tweets = state.get("tweets", {})
+            post = tweets.get(post_id)
+            if post is None or post["deleted"] or post["author_id"] != me["id"]:
+                raise ValueError(f"x: no live post {post_id} of the account")
+            parent = tweets.get(reply_to or post_id)
+            same = parent is not None and parent["conversation_id"] == post["conversation_id"]
+            if parent is None or parent["deleted"] or not same:
+                raise ValueError(f"x: no live post {reply_to} in that conversation")
+            if author_id == me["id"] or author_id in state.get("blocked", {}):
+                raise ValueError(f"x: user {author_id} cannot reply to the account")
+            users = state.setdefault("users", {})
+            known = users.get(author_id, {})
+            username = known.get("username") or f"user{author_id}"
+            users[author_id] = {"id": author_id, "name": author_name, "username": username}
+            tweet = self._record_tweet(state, author_id, text, parent)
+        return str(tweet["id"])
 
     # -- media ----------------------------------------------------------------------------
 
@@ -539,23 +750,33 @@ class XEmulator(Emulator):
     # -- what people see --------------------------------------------------------------------
 
     def public_view(self, state: dict[str, Any]) -> dict[str, Any]:
-        """Live posts, newest first; a thread is one post with its later parts in ``thread``."""
+        """Live posts, newest first; a thread is one post with its later parts in ``thread``
+        and the replies in its conversation in ``comments``; the profile; nobody banned (X
+        offers no ban but to Enterprise)."""
         me = state.get("me", {})
         username = me.get("username", "")
+        threads, owner = _threads(state)
+        comments = _comments_by_post(state, owner)
         posts = []
-        for root, parts in _threads(state):
+        for root, parts in threads:
             view = _post_view(root, state, username)
             view["thread"] = [_post_view(part, state, username) for part in parts]
             if view["poll"] is None:
                 view["poll"] = next((p["poll"] for p in view["thread"] if p["poll"]), None)
+            view["comments"] = comments.get(root["id"], [])
             posts.append(view)
-        return {"account": me, "posts": posts}
+        banned = [
+            {"user_id": user_id, "until": until}
+            for user_id, until in state.get("blocked", {}).items()
+        ]
+        return {"account": me, "posts": posts, "profile": _profile_view(me), "banned": banned}
 
     def feed_html(self, state: dict[str, Any]) -> str:
         view = self.public_view(state)
         username = html.escape(str(view["account"].get("username", "")))
+        header = _profile_html(view["profile"], username)
         articles = "".join(_post_html(post, username) for post in view["posts"])
-        return f'<section class="x-feed">{articles}</section>'
+        return f'<section class="x-feed">{header}{articles}</section>'
 
 
 # -- request parsing ------------------------------------------------------------------------
@@ -584,13 +805,50 @@ def _int_param(request: Request, name: str, default: int, bounds: tuple[int, int
     return value
 
 
-def _pagination_offset(request: Request) -> int:
-    token = request.args.get("pagination_token")
+def _pagination_offset(request: Request, name: str = "pagination_token") -> int:
+    """Where a page starts: timelines take ``pagination_token``, search ``next_token``."""
+    token = request.args.get(name)
     if token is None:
         return 0
     if not token.startswith("p") or not token[1:].isdigit():
-        raise _Reply(_invalid("pagination_token", token, "pagination_token: invalid"))
+        raise _Reply(_invalid(name, token, f"{name}: invalid"))
     return int(token[1:])
+
+
+def _conversation_query(query: str | None) -> str:
+    """The conversation id of ``conversation_id:{id}``, the one operator understood here."""
+    if not query:
+        raise _Reply(_invalid("query", "", "query: is missing but it is required"))
+    if len(query) > SEARCH_QUERY_LIMIT:
+        message = f"query: at most {SEARCH_QUERY_LIMIT} characters"
+        raise _Reply(_invalid("query", query[:40], message))
+    match = _CONVERSATION_QUERY.match(query)
+    if match is None:
+        message = "query: the sandbox understands only conversation_id:<id>"
+        raise _Reply(_invalid("query", query, message))
+    return match.group(1)
+
+
+def _profile_changes(body: Mapping[str, Any]) -> dict[str, str]:
+    """Check a ``PUT /2/users/me`` body: known fields, strings within their limits."""
+    unknown = sorted(set(body) - set(PROFILE_LIMITS))
+    if unknown or not body:
+        where = f"$.{unknown[0]}" if unknown else "$"
+        message = f"{where}: only {', '.join(PROFILE_LIMITS)} may be set"
+        raise _Reply(_invalid(where, "", message))
+    changes: dict[str, str] = {}
+    for key, value in body.items():
+        if not isinstance(value, str):
+            raise _Reply(_invalid(f"$.{key}", str(value), f"$.{key}: a string is required"))
+        if len(value) > PROFILE_LIMITS[key]:
+            message = f"$.{key}: at most {PROFILE_LIMITS[key]} characters"
+            raise _Reply(_invalid(f"$.{key}", value[:20], message))
+        if key == "name" and not value.strip():
+            raise _Reply(_invalid("$.name", value, "$.name: cannot be empty"))
+        if key == "url" and value and "://" not in value:
+            value = "http://" + value  # as v1.1 documents [verified: S12]
+        changes[key] = value
+    return changes
 
 
 def _requested_fields(request: Request) -> tuple[str, ...]:
@@ -811,12 +1069,14 @@ def _api_tweet(tweet: Mapping[str, Any], fields: tuple[str, ...]) -> dict[str, A
 
 
 def _shown_text(tweet: Mapping[str, Any]) -> str:
-    """Text as X returns it: ``&<>`` escaped, URLs as t.co links, a link to attached media."""
+    """Text as X returns it: a reply's leading ``@mentions``, ``&<>`` escaped, URLs as t.co
+    links, a link to attached media."""
     escaped = tweet["text"].replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
     shown = replace_urls(escaped, lambda url: _tco(tweet["id"], url))
     if tweet["media"]:
         shown = f"{shown} {_tco(tweet['id'], 'media')}".strip()
-    return str(shown)
+    mentions = "".join(f"@{name} " for name in tweet.get("mentions") or [])
+    return str(mentions + shown)
 
 
 def _tco(tweet_id: str, url: str) -> str:
@@ -834,18 +1094,66 @@ def _me(state: dict[str, Any]) -> dict[str, Any]:
     return me
 
 
+def _user(state: Mapping[str, Any], user_id: str) -> Mapping[str, Any]:
+    """The account or a citizen known to the sandbox."""
+    me: Mapping[str, Any] = state.get("me", {})
+    if me.get("id") == user_id:
+        return me
+    fallback = {"id": user_id, "name": f"user{user_id}", "username": f"user{user_id}"}
+    user: Mapping[str, Any] = state.get("users", {}).get(user_id, fallback)
+    return user
+
+
+def _user_view(user: Mapping[str, Any], fields: Sequence[str]) -> dict[str, Any]:
+    view = {k: user[k] for k in ("id", "name", "username")}
+    view.update({k: user.get(k, "") for k in fields})
+    return view
+
+
+def _reply_mentions(
+    state: Mapping[str, Any], parent: Mapping[str, Any] | None, author_id: str
+) -> list[str]:
+    """Who a reply names first: the parent's author and those the parent named, not the
+    replier [decided: X's reply context]."""
+    if parent is None:
+        return []
+    names = [_user(state, parent["author_id"])["username"], *(parent.get("mentions") or [])]
+    own = _user(state, author_id)["username"]
+    return [n for n in dict.fromkeys(names) if n != own]
+
+
+def _hidden_count(state: Mapping[str, Any], root: Mapping[str, Any]) -> int:
+    return sum(
+        1
+        for t in _live(state)
+        if t["conversation_id"] == root["conversation_id"] and t.get("hidden")
+    )
+
+
+def _epoch(timestamp: str) -> int:
+    return int(datetime.fromisoformat(timestamp).timestamp())
+
+
 def _live(state: Mapping[str, Any]) -> list[dict[str, Any]]:
     return [t for t in state.get("tweets", {}).values() if not t["deleted"]]
 
 
-def _threads(state: Mapping[str, Any]) -> list[tuple[dict[str, Any], list[dict[str, Any]]]]:
-    """Live posts grouped into threads, newest first: a reply to a live post of the same
-    author joins that post's thread; a reply whose parent is gone stands alone."""
+Thread = tuple[dict[str, Any], list[dict[str, Any]]]
+
+
+def _threads(state: Mapping[str, Any]) -> tuple[list[Thread], dict[str, str]]:
+    """The account's live posts grouped into threads, newest first, and the thread root of
+    each post: a reply to a live post of the same author joins that post's thread; a reply
+    whose parent is gone stands alone. Replies in others' names, and the account's answers
+    to them, are comments, not posts."""
     tweets = state.get("tweets", {})
+    me_id = state.get("me", {}).get("id")
     live = sorted(_live(state), key=lambda t: int(t["id"]))
-    roots: dict[str, tuple[dict[str, Any], list[dict[str, Any]]]] = {}
+    roots: dict[str, Thread] = {}
     owner: dict[str, str] = {}
     for tweet in live:
+        if _is_comment(tweet, tweets, me_id):
+            continue
         parent = tweets.get(tweet["in_reply_to"] or "")
         joined = parent and not parent["deleted"] and parent["author_id"] == tweet["author_id"]
         if joined and parent["id"] in owner:
@@ -854,7 +1162,58 @@ def _threads(state: Mapping[str, Any]) -> list[tuple[dict[str, Any], list[dict[s
         else:
             owner[tweet["id"]] = tweet["id"]
             roots[tweet["id"]] = (tweet, [])
-    return sorted(roots.values(), key=lambda pair: int(pair[0]["id"]), reverse=True)
+    threads = sorted(roots.values(), key=lambda pair: int(pair[0]["id"]), reverse=True)
+    return threads, owner
+
+
+def _is_comment(tweet: Mapping[str, Any], tweets: Mapping[str, Any], me_id: object) -> bool:
+    if tweet["author_id"] != me_id:
+        return True
+    parent = tweets.get(tweet["in_reply_to"] or "")
+    return parent is not None and parent["author_id"] != me_id
+
+
+def _comments_by_post(
+    state: Mapping[str, Any], owner: Mapping[str, str]
+) -> dict[str, list[dict[str, Any]]]:
+    """Each thread's replies, oldest first: a reply belongs to the thread of its nearest
+    live post up its chain of parents; one with none is not shown."""
+    tweets = state.get("tweets", {})
+    me_id = state.get("me", {}).get("id")
+    found: dict[str, list[dict[str, Any]]] = {}
+    for tweet in sorted(_live(state), key=lambda t: int(t["id"])):
+        if tweet["id"] in owner or not _is_comment(tweet, tweets, me_id):
+            continue
+        ancestor = tweets.get(tweet["in_reply_to"] or "")
+        while ancestor is not None and ancestor["id"] not in owner:
+            ancestor = tweets.get(ancestor["in_reply_to"] or "")
+        if ancestor is not None:
+            found.setdefault(owner[ancestor["id"]], []).append(_comment_view(tweet, state))
+    return found
+
+
+def _comment_view(tweet: Mapping[str, Any], state: Mapping[str, Any]) -> dict[str, Any]:
+    me_id = state.get("me", {}).get("id")
+    return {
+        "id": tweet["id"],
+        "text": tweet["text"],
+        "author_id": tweet["author_id"],
+        "author_name": _user(state, tweet["author_id"])["name"],
+        "hidden": bool(tweet.get("hidden")),
+        "reply_to": tweet["in_reply_to"],
+        "from_account": tweet["author_id"] == me_id,
+    }
+
+
+def _profile_view(me: Mapping[str, Any]) -> dict[str, Any]:
+    """What the profile shows; X has no banner endpoint, so no cover is ever set."""
+    return {
+        "title": me.get("name", ""),
+        "description": me.get("description", ""),
+        "website": me.get("url", ""),
+        "avatar": me.get("profile_image"),
+        "cover": None,
+    }
 
 
 def _post_view(tweet: Mapping[str, Any], state: Mapping[str, Any], username: str) -> dict[str, Any]:
@@ -879,10 +1238,37 @@ def _post_view(tweet: Mapping[str, Any], state: Mapping[str, Any], username: str
     }
 
 
+def _profile_html(profile: Mapping[str, Any], username: str) -> str:
+    """The account header: avatar, name, @handle, bio and website, all escaped."""
+    avatar = ""
+    if profile["avatar"]:
+        src = f"/files/{html.escape(str(profile['avatar']))}"
+        avatar = f'<img class="x-avatar" src="{src}" alt="">'
+    title = html.escape(str(profile["title"]))
+    bio = html.escape(str(profile["description"])).replace("\n", "<br>")
+    site = html.escape(str(profile["website"]), quote=True)
+    link = f'<a href="{site}" rel="nofollow">{site}</a>' if site else ""
+    return (
+        f'<header class="x-profile">{avatar}<h2>{title}</h2><small>@{username}</small>'
+        f"<p>{bio}</p>{link}</header>"
+    )
+
+
 def _post_html(post: Mapping[str, Any], username: str) -> str:
     parts = [_tweet_html(post, username)]
     parts += [_tweet_html(part, username, reply=True) for part in post["thread"]]
-    return f'<article class="x-thread">{"".join(parts)}</article>'
+    comments = "".join(_comment_html(c, username) for c in post.get("comments", []))
+    replies = f'<ul class="x-comments">{comments}</ul>' if comments else ""
+    return f'<article class="x-thread">{"".join(parts)}{replies}</article>'
+
+
+def _comment_html(comment: Mapping[str, Any], username: str) -> str:
+    """A reply under the post; a hidden one is marked, as X puts it behind "hidden replies"."""
+    author = f"@{username}" if comment["from_account"] else html.escape(comment["author_name"])
+    text = html.escape(comment["text"]).replace("\n", "<br>")
+    css = "x-comment x-hidden" if comment["hidden"] else "x-comment"
+    mark = '<em class="x-hidden-mark">hidden</em> ' if comment["hidden"] else ""
+    return f'<li class="{css}">{mark}<b>{author}</b>: {text}</li>'
 
 
 def _tweet_html(tweet: Mapping[str, Any], username: str, reply: bool = False) -> str:

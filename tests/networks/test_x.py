@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -14,7 +16,7 @@ from PIL import Image
 
 from publisher.clock import FakeClock
 from publisher.errors import AuthError, NetworkError, NotFound, RateLimited, Rejected, Transient
-from publisher.model import Media, Poll, RemoteRef, RenderedPost
+from publisher.model import Comment, Media, Poll, Profile, RemoteRef, RenderedPost
 from publisher.networks.base import CHUNK_SIZE, FindResult, Tokens
 from publisher.networks.x import (
     OAuth1Credentials,
@@ -23,6 +25,7 @@ from publisher.networks.x import (
     oauth1_header,
     oauth1_signature,
     signature_base_url,
+    snowflake_after,
     thread_items,
     weighted_length,
 )
@@ -847,3 +850,443 @@ def test_contract_duplicate_text_is_rejected(live: Callable[..., XAdapter]) -> N
     adapter.publish(rendered("Одинаковый текст"), "k1")
     with pytest.raises(Rejected, match="duplicate"):
         adapter.publish(rendered("Одинаковый текст"), "k2")
+
+
+# -- replies, moderation and the profile ----------------------------------------------------------
+
+SANDBOX_USER = "1500000001"
+
+
+def search_page(
+    tweets: list[dict[str, Any]], users: list[dict[str, str]], next_token: str = ""
+) -> httpx.Response:
+    meta: dict[str, Any] = {"result_count": len(tweets)}
+    if next_token:
+        meta["next_token"] = next_token
+    return httpx.Response(200, json={"data": tweets, "includes": {"users": users}, "meta": meta})
+
+
+def reply_tweet(tweet_id: str, author: str, text: str, to: str, at: str) -> dict[str, Any]:
+    return {
+        "id": tweet_id,
+        "text": text,
+        "author_id": author,
+        "conversation_id": "100",
+        "created_at": at,
+        "in_reply_to_user_id": "42",
+        "referenced_tweets": [{"type": "replied_to", "id": to}],
+    }
+
+
+IVAN = {"id": "7", "name": "Иван", "username": "ivan_p"}
+OLGA = {"id": "8", "name": "Ольга", "username": "olga"}
+CITY = {"id": "42", "name": "Мэрия", "username": "city"}
+POST = RemoteRef("x", "100", "https://x.com/city/status/100", ("100", "101"))
+
+
+def a_comment(comment_id: str = "300", author: str = "7") -> Comment:
+    return Comment("x", comment_id, "Когда починят?", author, post_id="100")
+
+
+def test_comments_search_the_conversation_page_by_page_oldest_first(
+    script: Script, make_adapter: Callable[..., XAdapter]
+) -> None:
+    first = [
+        reply_tweet("303", "8", "@ivan_p @city Согласна", "301", "2026-12-01T08:30:00.000Z"),
+        reply_tweet("302", "42", "@ivan_p Ответ мэрии", "301", "2026-12-01T08:20:00.000Z"),
+        {"id": "101", "text": "Часть 2", "author_id": "42", "conversation_id": "100"},
+    ]
+    second = [
+        reply_tweet("301", "7", "@city Яма &amp; лужа", "101", "2026-12-01T08:10:00.000Z"),
+    ]
+    script.on(
+        "GET",
+        "/2/tweets/search/recent",
+        search_page(first, [OLGA, CITY], next_token="tok2"),
+        search_page(second, [IVAN]),
+    )
+    found = make_adapter().comments(POST)
+    pages = script.sent("GET", "/2/tweets/search/recent")
+    assert dict(pages[0].url.params) == {
+        "query": "conversation_id:100",
+        "tweet.fields": "author_id,created_at,in_reply_to_user_id,referenced_tweets,"
+        "conversation_id",
+        "expansions": "author_id",
+        "max_results": "100",
+    }
+    assert pages[1].url.params["next_token"] == "tok2"
+    assert [c.id for c in found] == ["301", "303"]
+    ivan, olga = found
+    assert (ivan.text, ivan.author_name, ivan.parent_id) == ("Яма & лужа", "Иван", "")
+    assert ivan.author_url == "https://x.com/ivan_p"
+    assert ivan.url == "https://x.com/ivan_p/status/301"
+    assert ivan.post_id == "100" and ivan.network == "x"
+    assert ivan.created_at == datetime(2026, 12, 1, 8, 10, tzinfo=UTC)
+    assert (olga.text, olga.parent_id) == ("Согласна", "301")
+    assert olga.extra["username"] == "olga"
+
+
+def test_comments_since_sends_the_matching_since_id_and_filters_by_time(
+    script: Script, make_adapter: Callable[..., XAdapter], clock: FakeClock
+) -> None:
+    since = clock.now() - timedelta(hours=1)  # 08:00
+    tweets = [
+        reply_tweet("302", "7", "новый", "100", "2026-12-01T08:00:01.000Z"),
+        reply_tweet("301", "7", "ровно тогда", "100", "2026-12-01T08:00:00.000Z"),
+    ]
+    script.on("GET", "/2/tweets/search/recent", search_page(tweets, [IVAN]))
+    found = make_adapter().comments(POST, since)
+    [request] = script.requests
+    since_id = int(request.url.params["since_id"])
+    assert since_id == snowflake_after(since)
+    # the id X gives a post at 08:00:00.001 is the first one above it
+    millis = int(since.timestamp() * 1000) + 1 - 1288834974657
+    assert since_id + 1 == millis << 22
+    assert [c.text for c in found] == ["новый"]
+
+
+def test_comments_since_beyond_the_seven_day_window_sends_no_since_id(
+    script: Script, make_adapter: Callable[..., XAdapter], clock: FakeClock
+) -> None:
+    script.on("GET", "/2/tweets/search/recent", search_page([], []))
+    make_adapter().comments(POST, clock.now() - timedelta(days=8))
+    assert "since_id" not in script.requests[0].url.params
+
+
+def test_comments_read_at_most_a_thousand(
+    script: Script, make_adapter: Callable[..., XAdapter]
+) -> None:
+    endless = search_page(
+        [reply_tweet("301", "7", "снова", "100", "2026-12-01T08:10:00.000Z")], [IVAN], "more"
+    )
+    script.on("GET", "/2/tweets/search/recent", endless)
+    make_adapter().comments(POST)
+    assert len(script.requests) == 10
+
+
+def test_comments_skip_the_account_by_handle_when_ids_differ(
+    script: Script, make_adapter: Callable[..., XAdapter]
+) -> None:
+    other_id = {**CITY, "id": "99"}
+    tweets = [reply_tweet("302", "99", "Ответ", "301", "2026-12-01T08:20:00.000Z")]
+    script.on("GET", "/2/tweets/search/recent", search_page(tweets, [other_id]))
+    assert make_adapter().comments(POST) == []
+
+
+def test_hide_comment_puts_hidden_true_and_accepts_a_reply_already_gone(
+    script: Script, make_adapter: Callable[..., XAdapter]
+) -> None:
+    script.on(
+        "PUT",
+        "/2/tweets/300/hidden",
+        httpx.Response(200, json={"data": {"hidden": True}}),
+        problem(404, "resource-not-found"),
+    )
+    adapter = make_adapter()
+    adapter.hide_comment(a_comment())
+    adapter.hide_comment(a_comment())
+    bodies = [body_of(r) for r in script.sent("PUT", "/2/tweets/300/hidden")]
+    assert bodies == [{"hidden": True}, {"hidden": True}]
+
+
+def test_hide_comment_outside_our_conversation_is_rejected(
+    script: Script, make_adapter: Callable[..., XAdapter]
+) -> None:
+    script.on("PUT", "/2/tweets/300/hidden", problem(403, None, "Forbidden"))
+    with pytest.raises(Rejected):
+        make_adapter().hide_comment(a_comment())
+
+
+def test_reply_posts_in_reply_to_the_comment(
+    script: Script, make_adapter: Callable[..., XAdapter], clock: FakeClock
+) -> None:
+    script.on("POST", "/2/tweets", created("400", "@ivan_p Починим завтра"))
+    ref = make_adapter().reply(a_comment(), "Починим завтра")
+    assert body_of(script.requests[0]) == {
+        "text": "Починим завтра",
+        "reply": {"in_reply_to_tweet_id": "300"},
+    }
+    assert ref == RemoteRef(
+        "x", "400", "https://x.com/city/status/400", ("400",), published_at=clock.now()
+    )
+
+
+@pytest.mark.parametrize("text", ["я" * 281, "   ", "текст\ufeff"])
+def test_reply_outside_the_weighted_limit_is_rejected_before_sending(
+    script: Script, make_adapter: Callable[..., XAdapter], text: str
+) -> None:
+    with pytest.raises(Rejected) as caught:
+        make_adapter().reply(a_comment(), text)
+    assert caught.value.hint
+    assert script.requests == []
+
+
+def test_reply_of_280_cyrillic_letters_is_sent(
+    script: Script, make_adapter: Callable[..., XAdapter]
+) -> None:
+    script.on("POST", "/2/tweets", created("400"))
+    make_adapter().reply(a_comment(), "я" * 280)
+    assert len(script.requests) == 1
+
+
+def test_capabilities_declare_what_x_allows() -> None:
+    caps = XAdapter.capabilities
+    assert (caps.comments, caps.hide_comment, caps.reply) == (True, True, True)
+    assert (caps.messages, caps.delete_comment, caps.ban, caps.max_ban_days) == (
+        False,
+        False,
+        False,
+        0,
+    )
+    assert caps.profile == {"title", "description", "website", "avatar"}
+    assert caps.settings_url == "https://x.com/settings/profile"
+
+
+def test_what_x_cannot_do_is_refused_without_a_request(
+    script: Script, make_adapter: Callable[..., XAdapter]
+) -> None:
+    adapter = make_adapter()
+    for action in (
+        lambda: adapter.delete_comment(a_comment()),
+        lambda: adapter.ban(a_comment(), None),
+        lambda: adapter.messages(),
+    ):
+        with pytest.raises(Rejected):
+            action()
+    assert script.requests == []
+
+
+def profile_photo(tmp_path: Path) -> Media:
+    return photo(tmp_path, "avatar.jpg")
+
+
+def test_set_profile_sends_name_bio_and_website_then_the_avatar_but_no_cover(
+    script: Script, make_adapter: Callable[..., XAdapter], tmp_path: Path
+) -> None:
+    script.on("PUT", "/2/users/me", httpx.Response(200, json={"data": {"id": "42"}}))
+    script.on("POST", "/2/media/upload", httpx.Response(200, json={"data": {"id": "55"}}))
+    script.on("PUT", "/2/users/me/profile_image", httpx.Response(200, json={"data": {}}))
+    profile = Profile(
+        "x",
+        title="Администрация города",
+        description="Официальный аккаунт.\nНовости и ответы.",
+        website="https://city.example.ru",
+        avatar=profile_photo(tmp_path),
+        cover=photo(tmp_path, "cover.jpg"),
+    )
+    done = make_adapter().set_profile(profile)
+    assert done == ("title", "description", "website", "avatar")
+    assert [(r.method, r.url.path) for r in script.requests] == [
+        ("PUT", "/2/users/me"),
+        ("POST", "/2/media/upload"),
+        ("PUT", "/2/users/me/profile_image"),
+    ]
+    assert body_of(script.requests[0]) == {
+        "name": "Администрация города",
+        "description": "Официальный аккаунт.\nНовости и ответы.",
+        "url": "https://city.example.ru",
+    }
+    assert b'name="media_category"\r\n\r\ntweet_image' in script.requests[1].content
+    assert body_of(script.requests[2]) == {"media_id": "55"}
+
+
+def test_set_profile_sends_only_the_fields_present(
+    script: Script, make_adapter: Callable[..., XAdapter], tmp_path: Path
+) -> None:
+    script.on("PUT", "/2/users/me", httpx.Response(200, json={"data": {"id": "42"}}))
+    adapter = make_adapter()
+    assert adapter.set_profile(Profile("x", description="Только описание")) == ("description",)
+    assert body_of(script.requests[0]) == {"description": "Только описание"}
+    script.requests.clear()
+    assert adapter.set_profile(Profile("x", cover=photo(tmp_path, "c.jpg"))) == ()
+    assert script.requests == []
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("title", "Т" * 51),
+        ("description", "о" * 161),
+        ("website", "https://example.ru/" + "a" * 82),
+    ],
+)
+def test_set_profile_refuses_text_over_xs_limits_before_sending_anything(
+    script: Script,
+    make_adapter: Callable[..., XAdapter],
+    tmp_path: Path,
+    field: str,
+    value: str,
+) -> None:
+    changes: dict[str, Any] = {field: value}
+    profile = replace(Profile("x", avatar=profile_photo(tmp_path)), **changes)
+    with pytest.raises(Rejected) as caught:
+        make_adapter().set_profile(profile)
+    assert caught.value.hint
+    assert script.requests == []
+
+
+def test_set_profile_takes_texts_exactly_at_the_limits(
+    script: Script, make_adapter: Callable[..., XAdapter]
+) -> None:
+    script.on("PUT", "/2/users/me", httpx.Response(200, json={"data": {"id": "42"}}))
+    website = "https://example.ru/" + "a" * 81
+    profile = Profile("x", title="Т" * 50, description="о" * 160, website=website)
+    assert make_adapter().set_profile(profile) == ("title", "description", "website")
+
+
+def test_set_profile_refuses_a_video_avatar(
+    script: Script, make_adapter: Callable[..., XAdapter], tmp_path: Path
+) -> None:
+    with pytest.raises(Rejected):
+        make_adapter().set_profile(Profile("x", avatar=video(tmp_path, 100)))
+    assert script.requests == []
+
+
+def test_comments_auth_error_names_the_secret(
+    script: Script, make_adapter: Callable[..., XAdapter]
+) -> None:
+    script.on("GET", "/2/tweets/search/recent", problem(401))
+    with pytest.raises(AuthError) as caught:
+        make_adapter().comments(POST)
+    assert "X_TOKEN" in caught.value.hint
+
+
+def test_hide_comment_rate_limit_is_raised_with_the_reset_wait(
+    script: Script, make_adapter: Callable[..., XAdapter], clock: FakeClock
+) -> None:
+    reset = str(int(clock.now().timestamp()) + 600)
+    headers = {"x-rate-limit-remaining": "0", "x-rate-limit-reset": reset}
+    script.on("PUT", "/2/tweets/300/hidden", problem(429, None, "Too Many Requests", **headers))
+    adapter = make_adapter()
+    adapter.api.MAX_RATE_WAIT = 0.0
+    with pytest.raises(RateLimited) as caught:
+        adapter.hide_comment(a_comment())
+    assert caught.value.retry_after == 600
+
+
+def test_set_profile_auth_error_with_oauth1_names_the_access_token(
+    script: Script, make_adapter: Callable[..., XAdapter]
+) -> None:
+    script.on("PUT", "/2/users/me", problem(403, "client-forbidden"))
+    adapter = make_adapter(oauth1_tokens(), extra_token_envs=OAUTH1_ENVS)
+    with pytest.raises(AuthError) as caught:
+        adapter.set_profile(Profile("x", title="Мэрия"))
+    assert "X_TOKEN" in caught.value.hint
+    assert script.requests[0].headers["Authorization"].startswith("OAuth ")
+
+
+def test_no_token_reaches_the_error_text_of_replies_and_profile(
+    script: Script, make_adapter: Callable[..., XAdapter]
+) -> None:
+    echo = _body(400, {"detail": f"echo {TOKEN}", "type": "about:blank"})
+    script.on("GET", "/2/tweets/search/recent", echo)
+    script.on("POST", "/2/tweets", echo)
+    script.on("PUT", "/2/tweets/300/hidden", echo)
+    script.on("PUT", "/2/users/me", echo)
+    adapter = make_adapter()
+    for action in (
+        lambda: adapter.comments(POST),
+        lambda: adapter.reply(a_comment(), "Ответ"),
+        lambda: adapter.hide_comment(a_comment()),
+        lambda: adapter.set_profile(Profile("x", title="Мэрия")),
+    ):
+        with pytest.raises(NetworkError) as caught:
+            action()
+        error = caught.value
+        assert TOKEN not in f"{error} {error.detail} {error.hint} {error!r}"
+
+
+# -- replies, moderation and the profile against the emulator -------------------------------------
+
+
+@pytest.fixture
+def city(
+    sandbox: Sandbox,
+    sandbox_http: Callable[[Sandbox], httpx.Client],
+    clock: FakeClock,
+) -> XAdapter:
+    """The adapter configured with the sandbox account's real id and handle."""
+    account = make_account("x", account_id=SANDBOX_USER, settings={"handle": "sandbox_city"})
+    tokens = Tokens(Secret("sandbox-x-main", "X_TOKEN"))
+    return XAdapter(account, tokens, sandbox_http(sandbox), clock=clock)
+
+
+def test_contract_a_citizen_replies_we_read_answer_and_hide(
+    city: XAdapter, sandbox: Sandbox, clock: FakeClock
+) -> None:
+    ref = city.publish(rendered("Ремонт моста 1/2", "Подробности 2/2"), "k")
+    first = sandbox.add_comment("x", ref.remote_id, "Когда закончат? <скоро?>", "7001", "Иван")
+    clock.advance(60)
+    spam = sandbox.add_comment("x", ref.remote_id, "Купите & продайте", "7002", "Спамер")
+    [ivan, spammer] = city.comments(ref)
+    assert (ivan.id, ivan.text, ivan.author_name) == (first, "Когда закончат? <скоро?>", "Иван")
+    assert ivan.author_url == "https://x.com/user7001"
+    assert ivan.created_at is not None and ivan.created_at.tzinfo is not None
+    assert spammer.id == spam and spammer.text == "Купите & продайте"
+    answer = city.reply(ivan, "К пятнице")
+    city.hide_comment(spammer)
+    city.hide_comment(spammer)  # twice is fine
+    assert [c.id for c in city.comments(ref)] == [first, spam]  # our answer is not a comment
+    [post] = sandbox.show()["x"]["posts"]
+    comments = {c["id"]: c for c in post["comments"]}
+    assert comments[spam]["hidden"] is True
+    assert comments[answer.remote_id]["from_account"] is True
+    assert comments[answer.remote_id]["reply_to"] == first
+    assert comments[first]["author_name"] == "Иван"
+    clock.advance(60)
+    olga = sandbox.add_comment("x", ref.remote_id, "А я согласна", "7003", "Ольга", first)
+    [latest] = city.comments(ref, since=spammer.created_at)
+    assert (latest.id, latest.parent_id) == (olga, first)
+
+
+def test_contract_replies_older_than_seven_days_are_not_found(
+    city: XAdapter, sandbox: Sandbox, clock: FakeClock
+) -> None:
+    ref = city.publish(rendered("Старый пост"), "k")
+    sandbox.add_comment("x", ref.remote_id, "Давний вопрос", "7001", "Иван")
+    clock.advance(8 * 24 * 3600)
+    fresh = sandbox.add_comment("x", ref.remote_id, "Свежий вопрос", "7002", "Ольга")
+    assert [c.id for c in city.comments(ref)] == [fresh]
+    since = clock.now() - timedelta(days=10)
+    assert [c.id for c in city.comments(ref, since)] == [fresh]
+
+
+def test_contract_what_x_cannot_do_and_a_block_made_in_the_app(
+    city: XAdapter, sandbox: Sandbox
+) -> None:
+    ref = city.publish(rendered("Пост"), "k")
+    sandbox.add_comment("x", ref.remote_id, "Оскорбление", "7001", "Хам")
+    [rude] = city.comments(ref)
+    with pytest.raises(Rejected):
+        city.delete_comment(rude)
+    with pytest.raises(Rejected):
+        city.ban(rude, None)
+    assert sandbox.show()["x"]["banned"] == []
+    # a person can still block in X's own app; the sandbox honours such a block
+    with sandbox.store.transaction("x") as state:
+        state["blocked"] = {"7001": None}
+    with pytest.raises(ValueError):
+        sandbox.add_comment("x", ref.remote_id, "Снова", "7001", "Хам")
+    assert sandbox.show()["x"]["banned"] == [{"user_id": "7001", "until": None}]
+
+
+def test_contract_set_profile_shows_in_the_public_view(
+    city: XAdapter, sandbox: Sandbox, tmp_path: Path
+) -> None:
+    profile = Profile(
+        "x",
+        title="Администрация",
+        description="Официальный аккаунт города",
+        website="https://city.example.ru",
+        avatar=profile_photo(tmp_path),
+        cover=photo(tmp_path, "cover.jpg"),
+    )
+    assert city.set_profile(profile) == ("title", "description", "website", "avatar")
+    shown = sandbox.show()["x"]["profile"]
+    assert shown["title"] == "Администрация"
+    assert shown["description"] == "Официальный аккаунт города"
+    assert shown["website"] == "https://city.example.ru"
+    assert shown["cover"] is None
+    avatar = sandbox.store.file_path(shown["avatar"])
+    assert avatar.read_bytes() == (tmp_path / "avatar.jpg").read_bytes()
+    assert city.verify().name == "Администрация"

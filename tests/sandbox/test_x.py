@@ -549,3 +549,302 @@ def test_feed_html_escapes_text_and_shows_media_polls_and_threads(
     assert '<img src="/files/' in page
     assert "<li>Да</li>" in page
     assert 'class="x-reply"' in page
+
+
+# -- replies, moderation and the profile ----------------------------------------------------------
+
+SNOWFLAKE_EPOCH_MS = 1288834974657
+
+
+def search(http: httpx.Client, **params: Any) -> httpx.Response:
+    return http.get(f"{API}/2/tweets/search/recent", params=params, headers=AUTH)
+
+
+def hide(http: httpx.Client, tweet_id: str, hidden: Any = True) -> httpx.Response:
+    return http.put(f"{API}/2/tweets/{tweet_id}/hidden", json={"hidden": hidden}, headers=AUTH)
+
+
+def a_post(http: httpx.Client, text: str = "Новость") -> str:
+    answer = tweet(http, text=text)
+    assert answer.status_code == 201, answer.text
+    return str(answer.json()["data"]["id"])
+
+
+def test_post_ids_are_snowflakes_of_the_clock(http: httpx.Client, clock: FakeClock) -> None:
+    first = int(a_post(http, "Первый"))
+    second = int(a_post(http, "Второй"))
+    millis = int(clock.now().timestamp() * 1000) - SNOWFLAKE_EPOCH_MS
+    assert first >> 22 == millis and second == first + 1
+    clock.advance(1)
+    assert int(a_post(http, "Третий")) >> 22 == millis + 1000
+
+
+def test_search_finds_the_conversation_newest_first_with_authors(
+    http: httpx.Client, sandbox: Sandbox
+) -> None:
+    root = a_post(http)
+    a_post(http, "Другая новость")
+    ivan = sandbox.add_comment("x", root, "Вопрос & <ответ>", "7001", "Иван")
+    olga = sandbox.add_comment("x", root, "Согласна", "7002", "Ольга", reply_to=ivan)
+    answer = search(
+        http,
+        query=f"conversation_id:{root}",
+        max_results=10,
+        expansions="author_id",
+        **{"tweet.fields": "author_id,created_at,referenced_tweets,conversation_id"},
+    )
+    assert answer.status_code == 200, answer.text
+    body = answer.json()
+    assert [t["id"] for t in body["data"]] == [olga, ivan, root]
+    newest = body["data"][0]
+    assert newest["referenced_tweets"] == [{"type": "replied_to", "id": ivan}]
+    assert newest["text"] == "@user7001 @sandbox_city Согласна"
+    assert body["data"][1]["text"] == "@sandbox_city Вопрос &amp; &lt;ответ&gt;"
+    assert body["data"][2]["text"] == "Новость"
+    users = {u["id"]: u for u in body["includes"]["users"]}
+    assert users["7001"] == {"id": "7001", "name": "Иван", "username": "user7001"}
+    assert users["1500000001"]["username"] == "sandbox_city"
+    assert body["meta"] == {"result_count": 3, "newest_id": olga, "oldest_id": root}
+    assert "x-rate-limit-remaining" in answer.headers
+
+
+def test_search_pages_with_next_token_and_checks_its_parameters(
+    http: httpx.Client, sandbox: Sandbox
+) -> None:
+    root = a_post(http)
+    for number in range(12):
+        sandbox.add_comment("x", root, f"Комментарий {number}", str(7000 + number), "Житель")
+    query = f"conversation_id:{root}"
+    first = search(http, query=query, max_results=10).json()
+    assert len(first["data"]) == 10 and "includes" not in first
+    token = first["meta"]["next_token"]
+    rest = search(http, query=query, max_results=10, next_token=token).json()
+    assert len(rest["data"]) == 3 and "next_token" not in rest["meta"]
+    assert_invalid(search(http, query=query, max_results=5), "max_results")
+    assert_invalid(search(http, query=query, next_token="zzz"), "next_token")
+    assert_invalid(search(http), "query")
+    assert_invalid(search(http, query="from:sandbox_city"), "conversation_id")
+    assert_invalid(search(http, query="conversation_id:1 " + "x" * 512), "512")
+
+
+def test_search_since_id_and_the_seven_day_window(
+    http: httpx.Client, sandbox: Sandbox, clock: FakeClock
+) -> None:
+    root = a_post(http)
+    old = sandbox.add_comment("x", root, "Давно", "7001", "Иван")
+    clock.advance(8 * DAY)
+    fresh = sandbox.add_comment("x", root, "Недавно", "7002", "Ольга")
+    clock.advance(60)
+    newest = sandbox.add_comment("x", root, "Только что", "7003", "Пётр")
+    query = f"conversation_id:{root}"
+    assert [t["id"] for t in search(http, query=query).json()["data"]] == [newest, fresh]
+    since = search(http, query=query, since_id=fresh).json()
+    assert [t["id"] for t in since["data"]] == [newest]
+    stale = search(http, query=query, since_id=old)
+    assert_invalid(stale, "'since_id' must be a tweet id created after")
+    assert_invalid(search(http, query=query, since_id="abc"), "since_id")
+
+
+def test_search_is_limited_to_300_per_15_minutes(http: httpx.Client, sandbox: Sandbox) -> None:
+    root = a_post(http)
+    query = f"conversation_id:{root}"
+    assert search(http, query=query).headers["x-rate-limit-limit"] == "300"
+    with sandbox.store.transaction("x") as state:
+        state["limits"]["search_recent:1500000001"]["used"] = LIMITS["search_recent"] - 1
+    assert search(http, query=query).headers["x-rate-limit-remaining"] == "0"
+    refused = search(http, query=query)
+    assert refused.status_code == 429
+    assert refused.json()["title"] == "Too Many Requests"
+
+
+def test_hide_reply_in_our_conversation_twice_and_unhide(
+    http: httpx.Client, sandbox: Sandbox
+) -> None:
+    root = a_post(http)
+    spam = sandbox.add_comment("x", root, "Спам", "7001", "Спамер")
+    for _ in range(2):
+        answer = hide(http, spam)
+        assert answer.status_code == 200 and answer.json() == {"data": {"hidden": True}}
+    [post] = sandbox.show()["x"]["posts"]
+    assert post["comments"][0]["hidden"] is True
+    assert hide(http, spam, False).json() == {"data": {"hidden": False}}
+    assert sandbox.show()["x"]["posts"][0]["comments"][0]["hidden"] is False
+
+
+def test_hide_reply_refuses_what_is_not_a_reply_of_others_in_our_conversation(
+    http: httpx.Client, sandbox: Sandbox
+) -> None:
+    root = a_post(http)
+    ivan = sandbox.add_comment("x", root, "Вопрос", "7001", "Иван")
+    ours = tweet(http, text="Ответ", reply={"in_reply_to_tweet_id": ivan}).json()["data"]["id"]
+    for target in (root, ours):
+        answer = hide(http, target)
+        assert answer.status_code == 403
+        assert "conversations you started" in answer.json()["detail"]
+    missing = hide(http, "1999999999999999999")
+    assert missing.status_code == 404
+    assert missing.json()["type"].endswith("/problems/resource-not-found")
+    assert_invalid(hide(http, ivan, "yes"), "hidden")
+
+
+def test_hide_reply_is_limited_to_50_per_15_minutes(http: httpx.Client, sandbox: Sandbox) -> None:
+    root = a_post(http)
+    reply = sandbox.add_comment("x", root, "Спам", "7001", "Спамер")
+    assert hide(http, reply).headers["x-rate-limit-limit"] == "50"
+    with sandbox.store.transaction("x") as state:
+        state["limits"]["tweets_hide:1500000001"]["used"] = LIMITS["tweets_hide"] - 1
+    assert hide(http, reply).status_code == 200
+    assert hide(http, reply).status_code == 429
+
+
+def test_a_conversation_hides_at_most_725_replies(http: httpx.Client, sandbox: Sandbox) -> None:
+    root = a_post(http)
+    first = sandbox.add_comment("x", root, "Спам", "7001", "Спамер")
+    second = sandbox.add_comment("x", root, "Ещё спам", "7001", "Спамер")
+    with sandbox.store.transaction("x") as state:
+        state["tweets"][first]["hidden"] = True
+        for index in range(724):
+            fake = {**state["tweets"][first], "id": str(index), "hidden": True}
+            state["tweets"][str(index)] = fake
+    assert hide(http, second).status_code == 403
+
+
+def test_account_answers_a_reply_with_the_citizens_mention(
+    http: httpx.Client, sandbox: Sandbox
+) -> None:
+    root = a_post(http)
+    ivan = sandbox.add_comment("x", root, "Вопрос", "7001", "Иван")
+    answer = tweet(http, text="Ответ", reply={"in_reply_to_tweet_id": ivan})
+    assert answer.json()["data"]["text"] == "@user7001 Ответ"
+    [post] = sandbox.show()["x"]["posts"]
+    assert post["thread"] == []
+    assert [(c["text"], c["from_account"]) for c in post["comments"]] == [
+        ("Вопрос", False),
+        ("Ответ", True),
+    ]
+
+
+def test_add_comment_refuses_what_a_citizen_cannot_do(http: httpx.Client, sandbox: Sandbox) -> None:
+    root = a_post(http)
+    other = a_post(http, "Другой пост")
+    reply_elsewhere = sandbox.add_comment("x", other, "Там", "7001", "Иван")
+    with pytest.raises(ValueError):
+        sandbox.add_comment("x", root, "Личное", "7001", "Иван", direct=True)
+    with pytest.raises(ValueError):
+        sandbox.add_comment("x", "123", "Куда?", "7001", "Иван")
+    with pytest.raises(ValueError):
+        sandbox.add_comment("x", root, "я" * 281, "7001", "Иван")
+    with pytest.raises(ValueError):
+        sandbox.add_comment("x", root, "Не туда", "7001", "Иван", reply_to=reply_elsewhere)
+    with pytest.raises(ValueError):
+        sandbox.add_comment("x", reply_elsewhere, "На комментарий", "7002", "Ольга")
+    http.delete(f"{API}/2/tweets/{root}", headers=AUTH)
+    with pytest.raises(ValueError):
+        sandbox.add_comment("x", root, "Поздно", "7001", "Иван")
+
+
+def test_comments_of_a_deleted_post_disappear_with_it(http: httpx.Client, sandbox: Sandbox) -> None:
+    root = a_post(http, "Часть 1")
+    second = tweet(http, text="Часть 2", reply={"in_reply_to_tweet_id": root}).json()["data"]
+    sandbox.add_comment("x", root, "К первой части", "7001", "Иван")
+    sandbox.add_comment("x", root, "Ко второй", "7002", "Ольга", reply_to=second["id"])
+    [post] = sandbox.show()["x"]["posts"]
+    assert [c["text"] for c in post["comments"]] == ["К первой части", "Ко второй"]
+    http.delete(f"{API}/2/tweets/{root}", headers=AUTH)
+    [orphan] = sandbox.show()["x"]["posts"]
+    assert [c["text"] for c in orphan["comments"]] == ["Ко второй"]
+
+
+def test_blocking_is_enterprise_only(http: httpx.Client) -> None:
+    answer = http.post(
+        f"{API}/2/users/1500000001/blocking", json={"target_user_id": "7001"}, headers=AUTH
+    )
+    assert answer.status_code == 403
+    assert answer.json()["type"].endswith("/problems/client-forbidden")
+    assert answer.json()["reason"] == "client-not-enrolled"
+    undo = http.delete(f"{API}/2/users/1500000001/blocking/7001", headers=AUTH)
+    assert undo.status_code == 403
+
+
+def update_profile(http: httpx.Client, **body: Any) -> httpx.Response:
+    return http.put(f"{API}/2/users/me", json=body, headers=AUTH)
+
+
+def test_update_profile_changes_only_the_fields_sent(http: httpx.Client, sandbox: Sandbox) -> None:
+    answer = update_profile(http, name="Администрация", url="city.example.ru")
+    assert answer.status_code == 200, answer.text
+    assert answer.json()["data"]["url"] == "http://city.example.ru"
+    update_profile(http, description="Официально.\nБез выходных.")
+    profile = sandbox.show()["x"]["profile"]
+    assert profile == {
+        "title": "Администрация",
+        "description": "Официально.\nБез выходных.",
+        "website": "http://city.example.ru",
+        "avatar": None,
+        "cover": None,
+    }
+    me = http.get(
+        f"{API}/2/users/me", params={"user.fields": "description,url"}, headers=AUTH
+    ).json()
+    assert me["data"]["description"] == "Официально.\nБез выходных."
+    assert "location" not in me["data"]
+
+
+@pytest.mark.parametrize(
+    ("body", "fragment"),
+    [
+        ({"name": "Т" * 51}, "name"),
+        ({"description": "о" * 161}, "description"),
+        ({"url": "https://e.ru/" + "a" * 88}, "url"),
+        ({"location": "г" * 31}, "location"),
+        ({"name": "  "}, "name"),
+        ({"name": 5}, "name"),
+        ({"banner": "x"}, "banner"),
+        ({}, "$"),
+    ],
+)
+def test_update_profile_checks_fields_and_limits(
+    http: httpx.Client, body: dict[str, Any], fragment: str
+) -> None:
+    assert_invalid(update_profile(http, **body), fragment)
+
+
+def test_update_profile_takes_texts_at_the_limits(http: httpx.Client) -> None:
+    answer = update_profile(
+        http, name="Т" * 50, description="о" * 160, url="https://e.ru/" + "a" * 87
+    )
+    assert answer.status_code == 200, answer.text
+
+
+def test_profile_image_takes_an_uploaded_image(http: httpx.Client, sandbox: Sandbox) -> None:
+    media_id = upload_photo(http)
+    answer = http.put(f"{API}/2/users/me/profile_image", json={"media_id": media_id}, headers=AUTH)
+    assert answer.status_code == 200, answer.text
+    avatar = sandbox.show()["x"]["profile"]["avatar"]
+    assert sandbox.store.file_path(avatar).read_bytes()[:3] == b"\xff\xd8\xff"
+    page = sandbox.emulators["x"].feed_html(sandbox.store.read("x"))
+    assert f'class="x-avatar" src="/files/{avatar}"' in page
+
+
+def test_profile_image_refuses_unknown_media_and_videos(http: httpx.Client) -> None:
+    url = f"{API}/2/users/me/profile_image"
+    missing = http.put(url, json={"media_id": "123"}, headers=AUTH)
+    assert missing.status_code == 404
+    assert_invalid(http.put(url, json={"media_id": processed_video(http)}, headers=AUTH))
+    assert_invalid(http.put(url, json={}, headers=AUTH), "media_id")
+
+
+def test_feed_html_shows_the_profile_and_escaped_comments_with_hidden_ones_marked(
+    http: httpx.Client, sandbox: Sandbox
+) -> None:
+    update_profile(http, name="<Мэрия>", description="Город & люди", url="https://city.ru")
+    root = a_post(http)
+    sandbox.add_comment("x", root, "<script>alert(1)</script>", "7001", "Иван <Грозный>")
+    spam = sandbox.add_comment("x", root, "Спам", "7002", "Спамер")
+    hide(http, spam)
+    page = sandbox.emulators["x"].feed_html(sandbox.store.read("x"))
+    assert '<header class="x-profile">' in page and "<h2>&lt;Мэрия&gt;</h2>" in page
+    assert "Город &amp; люди" in page and 'href="https://city.ru"' in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>" not in page
+    assert "Иван &lt;Грозный&gt;" in page
+    assert 'class="x-comment x-hidden"' in page
