@@ -9,6 +9,12 @@ account names an app secret (``extra_token_envs["app_secret"]``) each call also 
 
 The Graph API has no idempotency field, so the publish key is not sent; ``find`` recognises an
 interrupted publish by the post's text in the Page feed instead.
+
+Comments are read per post with ``filter=stream`` (replies included, each naming its ``parent``)
+and moderated with the same Page token: hide (``is_hidden``), delete, reply as the Page, and
+block the author on the Page (for good: the ``blocked`` edge has no end date). Messenger needs
+``pages_messaging`` and a webhook, so direct messages are not read. The Page's name cannot be
+changed through the API; its description, website, picture and cover can.
 """
 
 from __future__ import annotations
@@ -18,9 +24,9 @@ import hmac
 import io
 import json
 import mimetypes
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any, BinaryIO, cast
 
@@ -29,7 +35,7 @@ import httpx
 from ..errors import AuthError, NetworkError, NotFound, Rejected, Transient
 from ..errors import RateLimited as RateLimitedError
 from ..i18n import N_, _
-from ..model import Media, RemoteRef, RenderedPost
+from ..model import Comment, Media, Profile, RemoteRef, RenderedPost
 from ..redact import redact
 from .base import (
     UPLOAD_TIMEOUT,
@@ -55,6 +61,28 @@ PHOTO_MAX_BYTES = 10 * MB
 VIDEO_MAX_BYTES = 10 * GB
 #: photos in one post: no documented maximum for attached_media [uncertain: ~10 in practice]
 MAX_MEDIA = 10
+
+#: a comment's text limit [uncertain: ~8000, not in the official docs]
+COMMENT_LIMIT = 8000
+#: ``about``, the Page's short description [uncertain: 255 in the Edit Page Info form]
+ABOUT_LIMIT = 255
+#: comments asked for per page of results, and read at most per post
+COMMENTS_PAGE_SIZE = 100
+MAX_COMMENTS = 1000
+#: every field the moderation needs; ``from`` only comes with pages_read_user_engagement
+#: [verified: S1 Comment fields; uncertain: when ``from`` is left out]
+COMMENT_FIELDS = "id,message,created_time,from,parent{id},is_hidden,permalink_url"
+#: the permissions a missing-permission answer points to, by operation [verified: S2; the ones
+#: for blocking uncertain]
+PERMISSIONS = {
+    "comments": "pages_read_engagement, pages_read_user_engagement",
+    "delete_comment": "pages_manage_engagement",
+    "hide_comment": "pages_manage_engagement",
+    "reply": "pages_manage_engagement",
+    "ban": "pages_manage_metadata, pages_manage_engagement",
+    "unban": "pages_manage_metadata, pages_manage_engagement",
+    "set_profile": "pages_manage_metadata",
+}
 
 #: how long to wait on a rate-limit answer without a hint in X-Business-Use-Case-Usage
 DEFAULT_RATE_WAIT = 60.0
@@ -190,11 +218,17 @@ class FacebookAdapter(Adapter):
         can_delete=True,
         silent=False,
         link_preview=True,
-        comments=True,
-        delete_comment=True,
-        hide_comment=True,
+        comments=True,  # GET /{object-id}/comments [verified: S1 Comment/PagePost]
+        messages=False,  # Messenger needs pages_messaging and a webhook endpoint
+        delete_comment=True,  # DELETE /{comment-id} [verified: S1 Comment.api_delete]
+        restore_comment=False,  # a deleted comment is gone for good
+        hide_comment=True,  # POST /{comment-id} is_hidden [verified: S1 Comment.api_update]
         ban=True,  # POST /{page-id}/blocked [verified: S1 create_blocked]
+        max_ban_days=0,  # the blocked edge takes no end date: only for good
+        reply=True,  # POST /{comment-id}/comments [verified: S1 create_comment]
+        # the Page name cannot be changed through the API [uncertain: no name param in S1]
         profile=frozenset({"description", "website", "avatar", "cover"}),
+        settings_url="https://www.facebook.com/{id}/settings",
         # Client pacing only: Graph throttles by budgets (X-App-Usage, BUC per Page), not rps.
         requests_per_second=5.0,
         can_find=True,
@@ -202,7 +236,8 @@ class FacebookAdapter(Adapter):
     token_help = N_(
         "Create a Meta app of the Business type with Facebook Login for Business and request "
         "only pages_show_list, pages_read_engagement, pages_manage_posts and publish_video "
-        "(add pages_manage_engagement and pages_read_user_engagement for comments). Log in as "
+        "(add pages_manage_engagement and pages_read_user_engagement for comments, "
+        "pages_manage_metadata for the profile and blocking). Log in as "
         "a Page admin, exchange the user token for a long-lived one and take the Page's "
         "non-expiring token from GET /me/accounts, or issue a System User token with only this "
         "Page assigned. Put it in the account's token variable; optionally put the app secret "
@@ -261,6 +296,189 @@ class FacebookAdapter(Adapter):
             if str(item.get("message", "")).strip() == wanted:
                 return self._post_ref(str(item["id"]), _parse_time(item.get("created_time")))
         return FindResult.ABSENT
+
+    # -- comments, moderation and replies ---------------------------------------------------
+
+    def comments(self, ref: RemoteRef, since: datetime | None = None) -> list[Comment]:
+        """Every comment and reply under the post, oldest first, the Page's own left out.
+
+        ``since`` goes to Graph in whole seconds and is applied again here, strictly.
+        """
+        params = {
+            "filter": "stream",  # replies too, each with its ``parent`` [S1; uncertain]
+            "order": "chronological",
+            "fields": COMMENT_FIELDS,
+            "limit": str(COMMENTS_PAGE_SIZE),
+        }
+        if since is not None:
+            params["since"] = str(int(since.timestamp()))
+        found: list[Comment] = []
+        for item in self._comment_items(ref.remote_id, params):
+            comment = self._comment(item, ref)
+            if comment is None:
+                continue
+            if since is not None and comment.created_at is not None and comment.created_at <= since:
+                continue
+            found.append(comment)
+        return sorted(found, key=lambda c: c.created_at or datetime.min.replace(tzinfo=UTC))
+
+    def _comment_items(self, object_id: str, params: dict[str, str]) -> Iterator[Mapping[str, Any]]:
+        """The comments edge page by page: only ``paging.next`` means more [verified: S1]."""
+        query = dict(params)
+        for _page in range(MAX_COMMENTS // COMMENTS_PAGE_SIZE):
+            payload = self._get(f"{object_id}/comments", "comments", query)
+            data = [item for item in payload.get("data", []) if isinstance(item, Mapping)]
+            yield from data
+            paging = payload.get("paging") or {}
+            after = (paging.get("cursors") or {}).get("after")
+            if not (data and paging.get("next") and after):
+                return
+            query = {**params, "after": str(after)}
+
+    def _comment(self, item: Mapping[str, Any], ref: RemoteRef) -> Comment | None:
+        """One comment, or None for the Page's own (or one without an id).
+
+        Without pages_read_user_engagement Graph leaves ``from`` out [uncertain], so the
+        author is then unknown (and cannot be banned).
+
+        No author link is built: ``from.id`` of a person is page-scoped and opens no profile.
+        """
+        author = item.get("from") or {}
+        author_id = str(author.get("id", ""))
+        comment_id = str(item.get("id", ""))
+        if not comment_id or author_id == self.page_id:
+            return None
+        parent = item.get("parent") or {}
+        created = _parse_time(item.get("created_time"))
+        return Comment(
+            network=self.name,
+            id=comment_id,
+            text=str(item.get("message", "")),
+            author_id=author_id,
+            author_name=str(author.get("name", "")),
+            post_id=ref.remote_id,
+            parent_id=str(parent.get("id", "")),
+            created_at=created.astimezone(UTC) if created else None,
+            url=str(item.get("permalink_url") or _comment_url(ref.remote_id, comment_id)),
+            extra={"hidden": bool(item.get("is_hidden", False))},
+        )
+
+    def delete_comment(self, comment: Comment) -> None:
+        """``DELETE /{comment-id}``; its replies go with it. Already gone is fine."""
+        try:
+            self._delete(comment.id, "delete_comment")
+        except NotFound:
+            return
+
+    def hide_comment(self, comment: Comment) -> None:
+        """``POST /{comment-id} is_hidden=true``: its author and friends still see it [S1]."""
+        try:
+            self._post(comment.id, "hide_comment", {"is_hidden": "true"})
+        except NotFound:
+            return
+
+    def ban(self, comment: Comment, until: datetime | None) -> None:
+        """Block the author on the Page, for good: ``POST /{page-id}/blocked user=<from.id>``.
+
+        The answer maps each id to whether it was blocked [uncertain: shape]. A temporary ban
+        is refused rather than turned into a permanent one.
+        """
+        if until is not None:
+            raise Rejected(
+                self.name,
+                "ban",
+                _("Facebook blocks a person only for good, not until a date."),
+                _("Block for good, or hide the person's comments instead."),
+            )
+        if not comment.author_id:
+            raise Rejected(
+                self.name,
+                "ban",
+                _("Facebook did not say who wrote the comment, so the author cannot be blocked."),
+                _(
+                    "Grant pages_read_user_engagement to the app, put a new Page token in {env} "
+                    "and read the comments again.",
+                    env=self.account.token_env,
+                ),
+            )
+        payload = self._post(f"{self.page_id}/blocked", "ban", {"user": comment.author_id})
+        if isinstance(payload, Mapping) and payload.get(comment.author_id) is False:
+            detail = redact(f"user {comment.author_id} was not blocked: {payload}")
+            raise Rejected(self.name, "ban", detail)
+
+    def unban(self, author_id: str) -> None:
+        """``DELETE /{page-id}/blocked?user=<id>`` [verified: S1, S2]."""
+        self._delete(f"{self.page_id}/blocked", "unban", {"user": author_id})
+
+    def reply(self, comment: Comment, text: str) -> RemoteRef:
+        """Answer as the Page under the comment's thread.
+
+        Replies are one level deep: a reply to a reply goes under its top-level comment
+        [uncertain: Graph refuses comments on a reply, ``can_comment`` false].
+        """
+        if len(text) > COMMENT_LIMIT:
+            raise self._too_long("reply", len(text), COMMENT_LIMIT, _("Shorten the reply."))
+        thread = comment.parent_id or comment.id
+        payload = self._post(f"{thread}/comments", "reply", {"message": text}, creates=True)
+        reply_id = str(payload["id"])
+        return RemoteRef(
+            network=self.name,
+            remote_id=reply_id,
+            url=_comment_url(comment.post_id, reply_id) if comment.post_id else "",
+            parts=(reply_id,),
+            published_at=self.clock.now(),
+            extra={"parent_id": thread},
+        )
+
+    # -- the Page's profile ---------------------------------------------------------------------
+
+    def set_profile(self, profile: Profile) -> tuple[str, ...]:
+        """Description and website in one ``POST /{page-id}``, then the picture, then the cover.
+
+        The description goes to both ``about`` (the short text the Page shows, at most
+        ``ABOUT_LIMIT``) and ``description`` [verified: S1 Page.api_update; limit uncertain].
+        The title is not sent: the API cannot rename a Page.
+        """
+        wanted = profile.fields()
+        info: dict[str, str] = {}
+        if "description" in wanted:
+            if len(profile.description) > ABOUT_LIMIT:
+                hint = _("Shorten the description in the account file.")
+                raise self._too_long("set_profile", len(profile.description), ABOUT_LIMIT, hint)
+            info.update(about=profile.description, description=profile.description)
+        if "website" in wanted:
+            info["website"] = profile.website
+        done: list[str] = [name for name in ("description", "website") if name in wanted]
+        if info:
+            self._post(self.page_id, "set_profile", info)
+        if profile.avatar is not None:
+            # POST /{page-id}/picture photo=<photo id> [verified: S1 create_picture]
+            self._set_image(profile.avatar, f"{self.page_id}/picture", "photo", {})
+            done.append("avatar")
+        if profile.cover is not None:
+            # POST /{page-id} cover=<photo id> [verified: S1; uncertain: unpublished photo]
+            extra = {"no_feed_story": "true"}
+            self._set_image(profile.cover, self.page_id, "cover", extra)
+            done.append("cover")
+        return tuple(done)
+
+    def _set_image(self, media: Media, path: str, key: str, extra: dict[str, str]) -> None:
+        """Upload the image as an unpublished Page photo, then point ``key`` at it."""
+        photo_id = self._upload_unpublished_photo(media)
+        try:
+            self._post(path, "set_profile", {key: photo_id, **extra})
+        except NetworkError:
+            self._discard([photo_id])
+            raise
+
+    def _too_long(self, op: str, length: int, limit: int, hint: str) -> Rejected:
+        detail = _(
+            "The text is {length} characters; {network} allows {limit}.",
+            length=length,
+            network=self.title,
+            limit=limit,
+        )
+        return Rejected(self.name, op, detail, hint)
 
     # -- publishing flows ------------------------------------------------------------------
 
@@ -410,8 +628,8 @@ class FacebookAdapter(Adapter):
         query = {**params, **self._proof()}
         return self.api.call("GET", self._url(path), op, params=query, headers=self._headers())
 
-    def _delete(self, path: str, op: str) -> Any:
-        params = self._proof()
+    def _delete(self, path: str, op: str, params: dict[str, str] | None = None) -> Any:
+        params = {**(params or {}), **self._proof()}
         return self.api.call("DELETE", self._url(path), op, params=params, headers=self._headers())
 
     def _post(
@@ -461,11 +679,20 @@ class FacebookAdapter(Adapter):
         return Rejected(self.name, op, detail, _rejection_hint(code))
 
     def _permission_error(self, op: str, detail: str) -> AuthError:
-        hint = _(
-            "The token in {env} lacks a permission: grant pages_manage_posts "
-            "(and publish_video for videos) to the app, then issue a new Page token.",
-            env=self.account.token_env,
-        )
+        permissions = PERMISSIONS.get(op)
+        if permissions is None:
+            hint = _(
+                "The token in {env} lacks a permission: grant pages_manage_posts "
+                "(and publish_video for videos) to the app, then issue a new Page token.",
+                env=self.account.token_env,
+            )
+        else:
+            hint = _(
+                "The token in {env} lacks a permission: grant {permissions} to the app, "
+                "then issue a new Page token.",
+                env=self.account.token_env,
+                permissions=permissions,
+            )
         return AuthError(self.name, op, detail, hint)
 
 
@@ -530,6 +757,12 @@ def _parse_time(value: Any) -> datetime | None:
         return datetime.strptime(str(value), "%Y-%m-%dT%H:%M:%S%z")
     except ValueError:
         return None
+
+
+def _comment_url(post_id: str, comment_id: str) -> str:
+    """A link to a comment when Graph gave no ``permalink_url`` [uncertain: the comment's own
+    number, after the ``_``, is what ``comment_id`` takes]."""
+    return f"{WEB_HOST}/{post_id}?comment_id={comment_id.rsplit('_', 1)[-1]}"
 
 
 def _mime(path: Path) -> str:

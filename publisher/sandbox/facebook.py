@@ -14,6 +14,15 @@ gives only formulas: app 200 x users per hour, Page 4800 x engaged users per 24 
 
 Each budget is a ``UsageBudget`` whose ``limit`` tests may lower on the emulator instance.
 Pages are created on first use; the sandbox's token is admin everywhere.
+
+Comments (reference "Read comments", "Moderate"): ``GET /{object}/comments`` with ``filter``,
+``order``, ``since``, ``limit``/``after`` and nested ``fields`` (``parent{id}``); replies are one
+level deep; ``POST /{comment}`` ``is_hidden``; ``DELETE /{comment}`` (its replies go too);
+``POST /{object}/comments`` answers as the Page; ``/{page}/blocked`` blocks for good and a
+blocked person cannot comment. Set ``reveals_authors = False`` to act as a token without
+pages_read_user_engagement (no ``from`` on people's comments). The profile: ``POST /{page}``
+(``about`` at most 255, ``description``, ``website``, ``cover=<photo id>``; the name is refused),
+``POST /{page}/picture`` (``photo=<photo id>`` or ``picture=<url>``). Messenger is not emulated.
 """
 
 from __future__ import annotations
@@ -34,7 +43,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 from PIL import Image, UnidentifiedImageError
 from werkzeug.datastructures import FileStorage
@@ -56,6 +65,9 @@ TRANSFER_CHUNK = 4 * 1024 * 1024
 DUPLICATE_WINDOW = 24 * 3600
 FEED_DEFAULT_LIMIT = 25
 FEED_MAX_LIMIT = 100
+COMMENTS_MAX_LIMIT = 100  # [uncertain] the documented maximum of ``limit`` varies by edge
+COMMENT_LIMIT = 8000  # [uncertain] mirrors the adapter
+ABOUT_LIMIT = 255  # [uncertain] the Edit Page Info form's limit for ``about``
 APP_CALLS_PER_HOUR = 10000
 PAGE_CALLS_PER_SECOND = 10
 PAGE_CALLS_PER_HOUR = 4800
@@ -123,6 +135,12 @@ class FacebookEmulator(Emulator):
         _version_rule("/<node>/feed", "read_feed", "GET"),
         _version_rule("/<node>/photos", "create_photo", "POST"),
         _version_rule("/<node>/videos", "upload_video", "POST"),
+        _version_rule("/<node>/comments", "read_comments", "GET"),
+        _version_rule("/<node>/comments", "create_comment", "POST"),
+        _version_rule("/<node>/blocked", "read_blocked", "GET"),
+        _version_rule("/<node>/blocked", "block_users", "POST"),
+        _version_rule("/<node>/blocked", "unblock_users", "DELETE"),
+        _version_rule("/<node>/picture", "set_picture", "POST"),
         _version_rule("/<node>", "read_node", "GET"),
         _version_rule("/<node>", "update_node", "POST"),
         _version_rule("/<node>", "delete_node", "DELETE"),
@@ -130,6 +148,9 @@ class FacebookEmulator(Emulator):
     #: the app secret ``appsecret_proof`` is checked against (the CLI's sandbox default)
     app_secret = f"{SANDBOX_TOKEN_PREFIX}{NETWORK}-app_secret"
     chunk_size = TRANSFER_CHUNK
+    #: False acts as a token without pages_read_user_engagement: people's comments come
+    #: without ``from`` [uncertain: reference "Read comments"]
+    reveals_authors = True
 
     converters: ClassVar[dict[str, Any]] = {"version": VersionConverter}
 
@@ -206,9 +227,12 @@ class FacebookEmulator(Emulator):
         """The Page a request is charged to: the node, a post id's prefix or an object's owner."""
         segments = path.strip("/").split("/")
         node = segments[1] if len(segments) > 1 else ""
+        state = self.store.read(self.network)
+        comment = state.get("comments", {}).get(node)
+        if comment is not None:
+            return str(comment["page_id"])
         if "_" in node:
             return node.split("_", 1)[0]
-        state = self.store.read(self.network)
         for table in ("photos", "videos"):
             owned = state.get(table, {}).get(node)
             if owned:
@@ -577,11 +601,11 @@ class FacebookEmulator(Emulator):
         if found is None:
             return self.no_object(node, "get")
         node_type, values = found
-        fields = _fields(params, ",".join(DEFAULT_FIELDS[node_type]))
-        unknown = fields - set(values)
+        fields = _field_tree(params.get("fields", ",".join(DEFAULT_FIELDS[node_type])))
+        unknown = set(fields) - set(values) - OPTIONAL_FIELDS.get(node_type, frozenset())
         if unknown:
             return self._nonexisting_field(sorted(unknown)[0], node_type)
-        return self.json(_select(values, fields))
+        return self.json(_select_tree(values, fields))
 
     def _describe_node(self, state: dict[str, Any], node: str) -> tuple[str, dict[str, Any]] | None:
         post = _find_post(state, node)
@@ -591,8 +615,29 @@ class FacebookEmulator(Emulator):
             item = state.get(table, {}).get(node)
             if item is not None:
                 return None if item["deleted"] else (node_type, _object_fields(item))
+        comment = state.get("comments", {}).get(node)
+        if comment is not None:
+            return None if comment["deleted"] else ("Comment", self._comment_fields(state, comment))
         page = self._page(state, node)
-        return None if page is None else ("Page", dict(state["pages"][page]))
+        return None if page is None else ("Page", self._page_fields(state, page))
+
+    def _page_fields(self, state: dict[str, Any], page: str) -> dict[str, Any]:
+        """The Page's stored fields, with ``picture`` and ``cover`` once they are set."""
+        values = dict(state["pages"][page])
+        images = state.get("profile_images", {}).get(page, {})
+        if "avatar" in images:
+            url = f"/files/{images['avatar']}"
+            values["picture"] = {"data": {"url": url, "is_silhouette": False}}
+        if "cover" in images:
+            cover = images["cover"]
+            values["cover"] = {
+                "id": cover["photo_id"],
+                "cover_id": cover["photo_id"],
+                "source": f"/files/{cover['file']}",
+                "offset_x": cover["offset_x"],
+                "offset_y": cover["offset_y"],
+            }
+        return values
 
     def on_update_node(self, request: Request, version: str, node: str) -> Response:
         params = _params(request)
@@ -606,9 +651,12 @@ class FacebookEmulator(Emulator):
             video = state.get("videos", {}).get(node)
             if video is not None and not video["deleted"]:
                 return self._update_video(state, video, params)
+            comment = state.get("comments", {}).get(node)
+            if comment is not None and not comment["deleted"]:
+                return self._update_comment(comment, params)
             if node in state.get("photos", {}) or self._page(state, node) is None:
                 return self.no_object(node, "post")
-            return self._update_page(state["pages"][node], params)
+            return self._update_page(state, node, params)
 
     def _update_post(
         self, state: dict[str, Any], post: dict[str, Any], params: dict[str, str]
@@ -637,12 +685,71 @@ class FacebookEmulator(Emulator):
                 post["updated_time"] = self.now()
         return self.json({"success": True})
 
-    def _update_page(self, page: dict[str, Any], params: dict[str, str]) -> Response:
-        """Profile fields of ``POST /{page-id}`` [verified: S1 Page.api_update]."""
+    def _update_page(self, state: dict[str, Any], page: str, params: dict[str, str]) -> Response:
+        """Profile fields and ``cover`` of ``POST /{page-id}`` [verified: S1 Page.api_update]."""
+        if "name" in params:  # [uncertain] no name parameter in S1 Page.api_update
+            return self.error(100, "(#100) The Page name cannot be changed through the API")
         changed = {k: v for k, v in params.items() if k in PAGE_PROFILE_FIELDS}
-        if not changed:
+        cover_id = params.get("cover", "")
+        if not changed and not cover_id:
             return self.error(100, "(#100) No profile field to update")
-        page.update(changed)
+        refused = self._check_profile(changed)
+        if refused:
+            return refused
+        if cover_id:
+            cover = self._own_photo(state, page, cover_id)
+            if cover is None:
+                return self.error(
+                    100, f"(#100) Param cover: {cover_id} is not a photo of this Page"
+                )
+            offsets = {k: _int_or_none(params.get(k)) or 0 for k in ("offset_x", "offset_y")}
+            images = state.setdefault("profile_images", {}).setdefault(page, {})
+            images["cover"] = {"photo_id": cover_id, "file": cover["file"], **offsets}
+        state["pages"][page].update(changed)
+        state["profile_page"] = page
+        return self.json({"success": True})
+
+    def _check_profile(self, changed: dict[str, str]) -> Response | None:
+        if len(changed.get("about", "")) > ABOUT_LIMIT:
+            return self.error(
+                100, f"(#100) Param about must be at most {ABOUT_LIMIT} characters long"
+            )
+        website = changed.get("website")
+        if website is not None and not _is_web_url(website):
+            return self.error(100, "(#100) Param website must be a valid URL")
+        return None
+
+    def _own_photo(self, state: dict[str, Any], page: str, photo_id: str) -> dict[str, Any] | None:
+        photo: dict[str, Any] | None = state.get("photos", {}).get(photo_id)
+        if photo is None or photo["deleted"] or photo["page_id"] != page:
+            return None
+        return photo
+
+    # -- POST /{page}/picture ------------------------------------------------------------------
+
+    def on_set_picture(self, request: Request, version: str, node: str) -> Response:
+        """``photo=<photo id>`` of this Page, or ``picture=<public URL>`` [verified: S1]."""
+        params = _params(request)
+        photo_id, url = params.get("photo", ""), params.get("picture", "")
+        if not (photo_id or url):
+            return self.error(100, "(#100) Either photo or picture must be specified")
+        with self.store.transaction(self.network) as state:
+            page = self._page(state, node)
+            if page is None:
+                return self.no_object(node, "post")
+            photo = self._own_photo(state, page, photo_id) if photo_id else None
+        if photo_id and photo is None:
+            return self.error(100, f"(#100) Param photo: {photo_id} is not a photo of this Page")
+        if photo is not None:
+            file = str(photo["file"])
+        else:
+            fetched = self._save_photo(None, url)
+            if isinstance(fetched, Response):
+                return fetched
+            file = fetched[0]
+        with self.store.transaction(self.network) as state:
+            state.setdefault("profile_images", {}).setdefault(page, {})["avatar"] = file
+            state["profile_page"] = page
         return self.json({"success": True})
 
     def on_delete_node(self, request: Request, version: str, node: str) -> Response:
@@ -650,6 +757,12 @@ class FacebookEmulator(Emulator):
             post = _find_post(state, node)
             if post is not None:
                 self._delete_post(state, post)
+                return self.json({"success": True})
+            comment = state.get("comments", {}).get(node)
+            if comment is not None and not comment["deleted"]:
+                for item in _live_comments(state):  # its replies go with it
+                    if node in (item["id"], item["parent_id"]):
+                        item["deleted"] = True
                 return self.json({"success": True})
             for table in ("photos", "videos"):
                 item = state.get(table, {}).get(node)
@@ -669,6 +782,284 @@ class FacebookEmulator(Emulator):
             item = state.get(table, {}).get(media["id"])
             if item is not None and (table == "videos" or item["published"]):
                 item["deleted"] = True
+
+    # -- GET /{object}/comments ------------------------------------------------------------
+
+    def on_read_comments(self, request: Request, version: str, node: str) -> Response:
+        """A post's (or video's, photo's) comments, or a comment's replies [verified: S1]."""
+        params = _params(request)
+        raw_fields = params.get("fields", ",".join(DEFAULT_FIELDS["Comment"]))
+        fields = _field_tree(raw_fields)
+        unknown = set(fields) - COMMENT_FIELDS
+        if unknown:
+            return self._nonexisting_field(sorted(unknown)[0], "Comment")
+        options = self._comment_options(params)
+        if isinstance(options, Response):
+            return options
+        stream, newest_first, since = options
+        limit = _int_or_none(params.get("limit")) or FEED_DEFAULT_LIMIT
+        limit = min(max(limit, 1), COMMENTS_MAX_LIMIT)
+        with self.store.transaction(self.network) as state:
+            found = self._comments_under(state, node, stream)
+            if found is None:
+                return self.no_object(node, "get")
+            listed = [c for c in found if c["created_time"] >= since]
+            if newest_first:
+                listed.reverse()
+            start = _after_index(listed, params.get("after", ""))
+            window = listed[start : start + limit]
+            data = [_select_tree(self._comment_fields(state, c), fields) for c in window]
+        body: dict[str, Any] = {"data": data}
+        if window:
+            body["paging"] = {
+                "cursors": {"before": _cursor(window[0]), "after": _cursor(window[-1])}
+            }
+        if start + limit < len(listed):
+            query = {k: v for k, v in params.items() if k not in ("after", "access_token")}
+            query.update(fields=raw_fields, limit=str(limit), after=_cursor(window[-1]))
+            url = f"https://graph.facebook.com/{version}/{node}/comments?{urlencode(query)}"
+            body["paging"]["next"] = url
+        if params.get("summary", "").lower() == "true":
+            order = "reverse_chronological" if newest_first else "chronological"
+            body["summary"] = {"order": order, "total_count": len(listed), "can_comment": True}
+        return self.json(body)
+
+    def _comment_options(self, params: dict[str, str]) -> tuple[bool, bool, int] | Response:
+        """``filter`` (default toplevel), ``order`` (default chronological), ``since``."""
+        chosen = params.get("filter", "toplevel")
+        if chosen not in ("toplevel", "stream"):
+            return self.error(
+                100, "(#100) filter must be one of the following values: toplevel, stream"
+            )
+        order = params.get("order", "chronological")
+        if order not in ("chronological", "reverse_chronological"):
+            return self.error(
+                100,
+                "(#100) order must be one of the following values: chronological, "
+                "reverse_chronological",
+            )
+        since = _timestamp(params.get("since", ""))
+        if since is None:
+            return self.error(100, "(#100) Param since must be a UNIX timestamp or a date")
+        return chosen == "stream", order == "reverse_chronological", since
+
+    def _comments_under(
+        self, state: dict[str, Any], node: str, stream: bool
+    ) -> list[dict[str, Any]] | None:
+        """The live comments of ``node``, oldest first; None if it cannot have any."""
+        comment = state.get("comments", {}).get(node)
+        if comment is not None:
+            if comment["deleted"]:
+                return None
+            return [c for c in _live_comments(state) if c["parent_id"] == node]
+        post = self._commented_post(state, node)
+        if post is None:
+            return None
+        return [
+            c
+            for c in _live_comments(state)
+            if c["post_id"] == post["id"] and (stream or not c["parent_id"])
+        ]
+
+    def _commented_post(self, state: dict[str, Any], node: str) -> dict[str, Any] | None:
+        """The post behind a post id, or the post a video or a published photo made."""
+        post = _find_post(state, node)
+        if post is not None:
+            return post
+        for table in ("videos", "photos"):
+            item = state.get(table, {}).get(node)
+            if item is not None and not item["deleted"] and item.get("post_id"):
+                return _find_post(state, item["post_id"])
+        return None
+
+    def _comment_fields(self, state: dict[str, Any], comment: dict[str, Any]) -> dict[str, Any]:
+        values: dict[str, Any] = {
+            "id": comment["id"],
+            "message": comment["message"],
+            "created_time": _graph_time(comment["created_time"]),
+            "is_hidden": comment["is_hidden"],
+            "can_hide": not comment["from_page"],
+            "can_remove": True,
+            "can_comment": not comment["parent_id"],
+            "comment_count": sum(
+                1 for c in _live_comments(state) if c["parent_id"] == comment["id"]
+            ),
+            "like_count": 0,
+            "permalink_url": _comment_permalink(comment),
+        }
+        if comment["from_page"] or self.reveals_authors:
+            values["from"] = dict(comment["from"])
+        parent = state.get("comments", {}).get(comment["parent_id"])
+        if parent is not None:
+            values["parent"] = {
+                "id": parent["id"],
+                "message": parent["message"],
+                "created_time": _graph_time(parent["created_time"]),
+            }
+        return values
+
+    # -- POST /{object}/comments (as the Page) ----------------------------------------------
+
+    def on_create_comment(self, request: Request, version: str, node: str) -> Response:
+        """A comment or reply by the Page [verified: S1 create_comment] -> ``{"id"}``."""
+        params = _params(request)
+        message = params.get("message", "")
+        if not (message or params.get("attachment_url") or params.get("attachment_id")):
+            return self.error(100, "(#100) Missing message or attachment")
+        if len(message) > COMMENT_LIMIT:
+            return self.error(
+                100, f"(#100) Param message must be at most {COMMENT_LIMIT} characters long"
+            )
+        with self.store.transaction(self.network) as state:
+            target = self._comment_target(state, node)
+            if isinstance(target, Response):
+                return target
+            post, parent_id = target
+            page = state["pages"][post["page_id"]]
+            author = {"id": page["id"], "name": page["name"]}
+            comment = self._new_comment(state, post, parent_id, message, author)
+        return self.json({"id": comment["id"]})
+
+    def _comment_target(
+        self, state: dict[str, Any], node: str
+    ) -> tuple[dict[str, Any], str] | Response:
+        """The post and the top-level comment a new comment goes under."""
+        parent = state.get("comments", {}).get(node)
+        if parent is None:
+            post = self._commented_post(state, node)
+            return (post, "") if post is not None else self.no_object(node, "post")
+        if parent["deleted"]:
+            return self.no_object(node, "post")
+        if parent["parent_id"]:  # [uncertain] replies are one level deep (can_comment false)
+            return self.error(100, "(#100) Comments cannot be added to a reply")
+        post = _find_post(state, parent["post_id"])
+        return (post, node) if post is not None else self.no_object(node, "post")
+
+    def _new_comment(
+        self,
+        state: dict[str, Any],
+        post: dict[str, Any],
+        parent_id: str,
+        message: str,
+        author: dict[str, str],
+    ) -> dict[str, Any]:
+        """Comment ids are ``{post's own number}_{comment number}`` [uncertain: reference]."""
+        number = next_id(state, start=FIRST_OBJECT_ID)
+        comment = {
+            "id": f"{post['id'].split('_', 1)[-1]}_{number}",
+            "post_id": post["id"],
+            "page_id": post["page_id"],
+            "parent_id": parent_id,
+            "message": message,
+            "from": author,
+            "from_page": author["id"] == post["page_id"],
+            "created_time": self.now(),
+            "is_hidden": False,
+            "deleted": False,
+        }
+        state.setdefault("comments", {})[comment["id"]] = comment
+        return comment
+
+    def _update_comment(self, comment: dict[str, Any], params: dict[str, str]) -> Response:
+        """``is_hidden`` (anyone's, not the Page's own) or ``message`` (the Page's own)."""
+        hidden = params.get("is_hidden")
+        if hidden is None and "message" not in params:
+            return self.missing("is_hidden")
+        if hidden is not None and hidden.lower() not in ("true", "false"):
+            return self.error(100, "(#100) Param is_hidden must be a boolean")
+        if hidden is not None and comment["from_page"]:  # can_hide false [uncertain: text]
+            return self.error(100, "(#100) The Page cannot hide its own comment")
+        if "message" in params and not comment["from_page"]:
+            return self.error(200, "(#200) Only the author can edit a comment")
+        if len(params.get("message", "")) > COMMENT_LIMIT:
+            return self.error(
+                100, f"(#100) Param message must be at most {COMMENT_LIMIT} characters long"
+            )
+        if hidden is not None:
+            comment["is_hidden"] = hidden.lower() == "true"
+        if "message" in params:
+            comment["message"] = params["message"]
+        return self.json({"success": True})
+
+    # -- /{page}/blocked -----------------------------------------------------------------------
+
+    def on_block_users(self, request: Request, version: str, node: str) -> Response:
+        """``user`` (or ``uid``, ``asid``, ``psid``): one id, a comma list or a JSON array
+        -> ``{"<id>": true}`` [verified: S1 create_blocked; answer shape uncertain]."""
+        users = _user_ids(_params(request))
+        if users is None:
+            return self.error(100, "(#100) Param user must be an array of user ids")
+        if not users:
+            return self.missing("user")
+        with self.store.transaction(self.network) as state:
+            page = self._page(state, node)
+            if page is None:
+                return self.no_object(node, "post")
+            blocked = state.setdefault("blocked", {}).setdefault(page, {})
+            result: dict[str, bool] = {}
+            for user in users:
+                result[user] = user != page
+                if result[user]:
+                    entry = {"id": user, "name": _author_name(state, user), "time": self.now()}
+                    blocked.setdefault(user, entry)
+        return self.json(result)
+
+    def on_unblock_users(self, request: Request, version: str, node: str) -> Response:
+        users = _user_ids(_params(request))
+        if users is None:
+            return self.error(100, "(#100) Param user must be an array of user ids")
+        if not users:
+            return self.missing("user")
+        with self.store.transaction(self.network) as state:
+            page = self._page(state, node)
+            if page is None:
+                return self.no_object(node, "delete")
+            blocked = state.setdefault("blocked", {}).setdefault(page, {})
+            for user in users:
+                blocked.pop(user, None)
+        return self.json({"success": True})
+
+    def on_read_blocked(self, request: Request, version: str, node: str) -> Response:
+        with self.store.transaction(self.network) as state:
+            page = self._page(state, node)
+            if page is None:
+                return self.no_object(node, "get")
+            blocked = state.get("blocked", {}).get(page, {})
+            data = [{"id": b["id"], "name": b["name"]} for b in blocked.values()]
+        return self.json({"data": data})
+
+    # -- what a citizen does --------------------------------------------------------------------
+
+    def add_comment(
+        self,
+        post_id: str,
+        text: str,
+        author_id: str,
+        author_name: str,
+        reply_to: str = "",
+        direct: bool = False,
+    ) -> str:
+        """A person comments under a post (``reply_to``: answer a comment; a reply to a reply
+        joins its top-level thread). Messenger is not emulated; a blocked person cannot."""
+        if direct:
+            raise ValueError("facebook: Messenger is not emulated (it needs pages_messaging)")
+        if not text.strip() or len(text) > COMMENT_LIMIT:
+            raise ValueError(f"facebook: a comment takes 1 to {COMMENT_LIMIT} characters")
+        with self.store.transaction(self.network) as state:
+            post = _find_post(state, post_id)
+            if post is None:
+                raise ValueError(f"facebook: no post {post_id}")
+            if author_id in state.get("blocked", {}).get(post["page_id"], {}):
+                raise ValueError(f"facebook: {author_id} is blocked by Page {post['page_id']}")
+            parent_id = ""
+            if reply_to:
+                parent = state.get("comments", {}).get(reply_to)
+                if parent is None or parent["deleted"] or parent["post_id"] != post["id"]:
+                    raise ValueError(f"facebook: no comment {reply_to} under {post_id}")
+                parent_id = parent["parent_id"] or parent["id"]
+            author = {"id": author_id, "name": author_name}
+            comment = self._new_comment(state, post, parent_id, text, author)
+        return str(comment["id"])
 
     # -- state helpers ------------------------------------------------------------------------
 
@@ -719,15 +1110,52 @@ class FacebookEmulator(Emulator):
                 "poll": None,
                 "link": post["link"] or None,
                 "published_at": _iso(post["created_time"]),
+                "comments": [_comment_view(c) for c in _live_comments(state, post["id"])],
             }
             for post in _live_posts(state)
         ]
-        return {"posts": posts, "pages": state.get("pages", {})}
+        banned = [
+            {"user_id": user, "until": None}  # the blocked edge has no end date
+            for users in state.get("blocked", {}).values()
+            for user in users
+        ]
+        return {
+            "posts": posts,
+            "pages": state.get("pages", {}),
+            "profile": self._profile_view(state),
+            "banned": banned,
+        }
+
+    def _profile_view(self, state: dict[str, Any]) -> dict[str, Any]:
+        """The profile of the Page last edited, else of the latest post's Page."""
+        page = self._shown_page(state)
+        record = state.get("pages", {}).get(page, {})
+        images = state.get("profile_images", {}).get(page, {})
+        cover = images.get("cover")
+        return {
+            "title": record.get("name"),
+            "description": record.get("description") or record.get("about"),
+            "website": record.get("website"),
+            "avatar": images.get("avatar"),
+            "cover": cover["file"] if cover else None,
+        }
+
+    def _shown_page(self, state: dict[str, Any]) -> str:
+        if state.get("profile_page"):
+            return str(state["profile_page"])
+        posts = _live_posts(state)
+        if posts:
+            return str(posts[-1]["page_id"])
+        return next(iter(state.get("pages", {})), "")
 
     def feed_html(self, state: dict[str, Any]) -> str:
         pages = state.get("pages", {})
-        articles = [_post_html(post, pages) for post in reversed(_live_posts(state))]
-        return '<div class="fb-feed">' + "".join(articles) + "</div>"
+        header = _profile_html(self._profile_view(state)) if pages else ""
+        articles = [
+            _post_html(post, pages, _live_comments(state, post["id"]))
+            for post in reversed(_live_posts(state))
+        ]
+        return '<div class="fb-feed">' + header + "".join(articles) + "</div>"
 
 
 POST_FIELDS = frozenset({"id", "message", "created_time", "updated_time", "permalink_url"})
@@ -738,6 +1166,30 @@ DEFAULT_FIELDS = {
     "Page": ("id", "name"),
 }
 PAGE_PROFILE_FIELDS = frozenset({"about", "description", "website", "phone", "emails"})
+DEFAULT_FIELDS["Comment"] = ("id", "message", "created_time", "from")
+#: fields a node may lack until they are set; asking for them is not an error
+OPTIONAL_FIELDS = {
+    "Page": PAGE_PROFILE_FIELDS | {"picture", "cover"},
+    "Comment": frozenset({"from", "parent", "attachment"}),
+}
+#: the Comment fields the emulator knows [verified: S1 Comment]
+COMMENT_FIELDS = frozenset(
+    {
+        "id",
+        "message",
+        "created_time",
+        "from",
+        "parent",
+        "is_hidden",
+        "can_hide",
+        "can_remove",
+        "can_comment",
+        "comment_count",
+        "like_count",
+        "permalink_url",
+        "attachment",
+    }
+)
 TEXT_PARAMS = ("message", "description")
 
 
@@ -779,6 +1231,104 @@ def _attached_media(params: dict[str, str]) -> Iterator[tuple[str, str]]:
 
 def _photo_media(photo: dict[str, Any]) -> dict[str, Any]:
     return {"kind": "photo", "id": photo["id"], "file": photo["file"], "alt": photo["alt"]}
+
+
+def _live_comments(state: dict[str, Any], post_id: str = "") -> list[dict[str, Any]]:
+    """Comments not deleted, oldest first (the table keeps creation order), of one post or all."""
+    return [
+        c
+        for c in state.get("comments", {}).values()
+        if not c["deleted"] and (not post_id or c["post_id"] == post_id)
+    ]
+
+
+def _comment_permalink(comment: dict[str, Any]) -> str:
+    number = comment["id"].rsplit("_", 1)[-1]
+    return f"https://www.facebook.com/{comment['post_id']}?comment_id={number}"
+
+
+def _comment_view(comment: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": comment["id"],
+        "text": comment["message"],
+        "author_id": comment["from"]["id"],
+        "author_name": comment["from"]["name"],
+        "hidden": comment["is_hidden"],
+        "reply_to": comment["parent_id"],
+        "from_account": comment["from_page"],
+    }
+
+
+def _author_name(state: dict[str, Any], user: str) -> str:
+    """The name a blocked person last commented under, if any."""
+    for comment in reversed(list(state.get("comments", {}).values())):
+        if comment["from"]["id"] == user:
+            return str(comment["from"]["name"])
+    return ""
+
+
+def _user_ids(params: dict[str, str]) -> list[str] | None:
+    """Ids from ``user``/``uid``/``asid``/``psid``: one, comma-separated or a JSON array;
+    None when the value cannot be read."""
+    raw = next((params[k] for k in ("user", "uid", "asid", "psid") if params.get(k)), "")
+    if raw.strip().startswith("["):
+        try:
+            items = json.loads(raw)
+        except ValueError:
+            return None
+        if not isinstance(items, list) or not all(isinstance(i, (str, int)) for i in items):
+            return None
+        return [str(i) for i in items]
+    return [part.strip() for part in raw.split(",") if part.strip()]
+
+
+def _is_web_url(value: str) -> bool:
+    parts = urlsplit(value)
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+def _timestamp(value: str) -> int | None:
+    """Graph's ``since``: UNIX seconds or an ISO 8601 date (UTC if no zone); 0 when empty."""
+    if not value:
+        return 0
+    if value.isdigit():
+        return int(value)
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return int(moment.timestamp())
+
+
+def _field_tree(raw: str) -> dict[str, set[str]]:
+    """``id,from,parent{id,message}`` -> ``{"id": set(), "from": set(), "parent": {...}}``."""
+    tree: dict[str, set[str]] = {}
+    depth, token = 0, ""
+    for char in raw + ",":
+        if char == "," and depth == 0:
+            name, _, rest = token.partition("{")
+            if name.strip():
+                tree[name.strip()] = {f.strip() for f in rest.rstrip("} ").split(",") if f.strip()}
+            token = ""
+            continue
+        depth += (char == "{") - (char == "}")
+        token += char
+    return tree
+
+
+def _select_tree(values: dict[str, Any], fields: dict[str, set[str]]) -> dict[str, Any]:
+    """The asked fields; a nested ``{...}`` narrows an object field to its subfields."""
+    chosen: dict[str, Any] = {}
+    for name, sub in fields.items():
+        if name not in values:
+            continue
+        value = values[name]
+        if sub and isinstance(value, dict):
+            value = {k: v for k, v in value.items() if k in sub}
+        chosen[name] = value
+    return chosen
 
 
 def _live_posts(state: dict[str, Any]) -> list[dict[str, Any]]:
@@ -854,7 +1404,49 @@ def _iso(timestamp: int) -> str:
     return datetime.fromtimestamp(timestamp, UTC).isoformat()
 
 
-def _post_html(post: dict[str, Any], pages: dict[str, Any]) -> str:
+def _profile_html(profile: dict[str, Any]) -> str:
+    """The Page header: cover, picture, name, description and website, all escaped."""
+    parts = ['<header class="fb-page">']
+    if profile["cover"]:
+        parts.append(f'<img class="fb-cover" src="/files/{html.escape(profile["cover"])}" alt="">')
+    if profile["avatar"]:
+        avatar = html.escape(profile["avatar"])
+        parts.append(f'<img class="fb-avatar" src="/files/{avatar}" alt="">')
+    parts.append(f"<h2>{html.escape(profile['title'] or '')}</h2>")
+    if profile["description"]:
+        text = html.escape(profile["description"]).replace("\n", "<br>")
+        parts.append(f'<p class="fb-about">{text}</p>')
+    if profile["website"]:
+        site = html.escape(profile["website"])
+        parts.append(f'<a class="fb-website" href="{site}">{site}</a>')
+    parts.append("</header>")
+    return "".join(parts)
+
+
+def _comments_html(comments: list[dict[str, Any]]) -> str:
+    """Comments in creation order, replies indented, hidden ones marked."""
+    if not comments:
+        return ""
+    items = []
+    for comment in comments:
+        classes = ["fb-comment"]
+        if comment["parent_id"]:
+            classes.append("fb-reply")
+        if comment["is_hidden"]:
+            classes.append("fb-hidden")
+        mark = ' <span class="fb-hidden-mark">(hidden)</span>' if comment["is_hidden"] else ""
+        author = html.escape(comment["from"]["name"] or comment["from"]["id"])
+        text = html.escape(comment["message"]).replace("\n", "<br>")
+        items.append(
+            f'<li class="{" ".join(classes)}" id="fb-comment-{html.escape(comment["id"])}">'
+            f"<strong>{author}</strong>{mark} {text}</li>"
+        )
+    return '<ul class="fb-comments">' + "".join(items) + "</ul>"
+
+
+def _post_html(
+    post: dict[str, Any], pages: dict[str, Any], comments: list[dict[str, Any]] | None = None
+) -> str:
     page = pages.get(post["page_id"], {}).get("name", post["page_id"])
     when = datetime.fromtimestamp(post["created_time"], UTC).strftime("%d.%m.%Y %H:%M")
     parts = [
@@ -880,5 +1472,6 @@ def _post_html(post: dict[str, Any], pages: dict[str, Any]) -> str:
             parts.append(f'<img class="fb-gif" src="{source}" alt="GIF">')
         elif media["kind"] == "video":
             parts.append(f'<video class="fb-video" controls src="{source}"></video>')
+    parts.append(_comments_html(comments or []))
     parts.append("</article>")
     return "".join(parts)

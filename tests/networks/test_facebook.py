@@ -6,22 +6,28 @@ import hashlib
 import hmac
 import json
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
 import httpx
 import pytest
-from conftest import make_account
+from conftest import jpeg_bytes, make_account
 from PIL import Image
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
 from publisher.clock import FakeClock
 from publisher.errors import AuthError, NetworkError, NotFound, RateLimited, Rejected, Transient
-from publisher.model import Media, RemoteRef, RenderedPost
+from publisher.model import Comment, Media, Profile, RemoteRef, RenderedPost
 from publisher.networks.base import CHUNK_SIZE, FindResult, Tokens
-from publisher.networks.facebook import DEFAULT_RATE_WAIT, FacebookAdapter
+from publisher.networks.facebook import (
+    ABOUT_LIMIT,
+    COMMENT_LIMIT,
+    DEFAULT_RATE_WAIT,
+    FacebookAdapter,
+)
 from publisher.redact import Secret
 from publisher.sandbox.app import Sandbox
 from publisher.sandbox.core import revoke_token
@@ -788,3 +794,465 @@ def test_contract_duplicate_text_is_rejected(
         adapter.publish(post("Одинаковый текст"), "k2")
 
     assert "506" in caught.value.detail
+
+
+# -- comments, moderation, replies: exact requests ------------------------------------------------
+
+POST_ID = f"{PAGE}_500"
+COMMENT_QUERY = {
+    "filter": "stream",
+    "order": "chronological",
+    "fields": "id,message,created_time,from,parent{id},is_hidden,permalink_url",
+    "limit": "100",
+}
+
+
+def graph_comment(
+    number: int, text: str, author: str | None = "77", minute: int = 0, **fields: Any
+) -> dict[str, Any]:
+    item: dict[str, Any] = {
+        "id": f"500_{number}",
+        "message": text,
+        "created_time": f"2026-12-01T10:{minute:02d}:00+0000",
+        "is_hidden": False,
+        **fields,
+    }
+    if author is not None:
+        item["from"] = {"id": author, "name": f"Житель {author}"}
+    return item
+
+
+def citizen_comment(comment_id: str = "500_1", author: str = "77", parent: str = "") -> Comment:
+    return Comment("facebook", comment_id, "текст", author, post_id=POST_ID, parent_id=parent)
+
+
+def test_comments_read_every_page_oldest_first_without_the_pages_own(clock: FakeClock) -> None:
+    first = {
+        "data": [
+            graph_comment(1, "Первый", minute=1, permalink_url="https://www.facebook.com/x/1"),
+            graph_comment(2, "Ответ страницы", author=PAGE, minute=2),
+        ],
+        "paging": {"cursors": {"before": "b1", "after": "a1"}, "next": f"{GRAPH}/next"},
+    }
+    last = {
+        "data": [
+            graph_comment(3, "Ответ жителя", minute=3, parent={"id": "500_1"}, is_hidden=True),
+            graph_comment(4, "Без автора", author=None, minute=4),
+        ],
+        "paging": {"cursors": {"before": "b2", "after": "a2"}},  # no next: the last page
+    }
+    recorder = Recorder(ok(first), ok(last))
+    adapter = mock_adapter(recorder, clock)
+
+    comments = adapter.comments(RemoteRef("facebook", POST_ID))
+
+    assert [(r.method, r.url.path) for r in recorder.requests] == [
+        ("GET", f"/v25.0/{POST_ID}/comments")
+    ] * 2
+    assert query_of(recorder.requests[0]) == COMMENT_QUERY
+    assert query_of(recorder.requests[1]) == {**COMMENT_QUERY, "after": "a1"}
+    for request in recorder.requests:
+        assert_authorized(request)
+    assert [c.id for c in comments] == ["500_1", "500_3", "500_4"]
+    top, reply, anonymous = comments
+    assert (top.network, top.text, top.author_id, top.author_name) == (
+        "facebook",
+        "Первый",
+        "77",
+        "Житель 77",
+    )
+    assert (top.post_id, top.parent_id, top.url) == (POST_ID, "", "https://www.facebook.com/x/1")
+    assert top.created_at == datetime(2026, 12, 1, 10, 1, tzinfo=UTC)
+    assert top.created_at is not None and top.created_at.tzinfo is UTC
+    assert (reply.parent_id, reply.extra["hidden"]) == ("500_1", True)
+    assert reply.url == f"https://www.facebook.com/{POST_ID}?comment_id=3"
+    assert (anonymous.author_id, anonymous.author_name) == ("", "")
+
+
+def test_comments_since_is_sent_and_applied_strictly(clock: FakeClock) -> None:
+    since = datetime(2026, 12, 1, 10, 2, 30, tzinfo=UTC)
+    page = {
+        "data": [graph_comment(1, "ровно тогда", minute=2), graph_comment(2, "позже", minute=3)]
+    }
+    recorder = Recorder(ok(page))
+    adapter = mock_adapter(recorder, clock)
+
+    comments = adapter.comments(RemoteRef("facebook", POST_ID), since)
+
+    assert query_of(recorder.requests[0]) == {**COMMENT_QUERY, "since": str(int(since.timestamp()))}
+    assert [c.text for c in comments] == ["позже"]
+
+
+def test_comments_reading_is_bounded(clock: FakeClock) -> None:
+    def endless(request: httpx.Request) -> httpx.Response:
+        number = len(recorder.requests)
+        return ok(
+            {
+                "data": [graph_comment(number, "спам")],
+                "paging": {"cursors": {"after": f"a{number}"}, "next": f"{GRAPH}/next"},
+            }
+        )
+
+    recorder = Recorder(*([endless] * 20))
+    adapter = mock_adapter(recorder, clock)
+
+    comments = adapter.comments(RemoteRef("facebook", POST_ID))
+
+    assert len(recorder.requests) == 10  # 1000 comments at 100 a page
+    assert len(comments) == 10
+
+
+def test_delete_and_hide_a_comment_and_gone_is_fine(clock: FakeClock) -> None:
+    gone = graph_error(100, error_subcode=33, type="GraphMethodException")
+    recorder = Recorder(ok({"success": True}), ok({"success": True}), gone, gone)
+    adapter = mock_adapter(recorder, clock)
+
+    adapter.hide_comment(citizen_comment())
+    adapter.delete_comment(citizen_comment())
+    adapter.hide_comment(citizen_comment())
+    adapter.delete_comment(citizen_comment())
+
+    hide, delete = recorder.requests[:2]
+    assert (hide.method, str(hide.url)) == ("POST", f"{GRAPH}/500_1")
+    assert form_of(hide)[0] == {"is_hidden": "true"}
+    assert (delete.method, str(delete.url), delete.content) == ("DELETE", f"{GRAPH}/500_1", b"")
+    for request in recorder.requests:
+        assert_authorized(request)
+
+
+def test_ban_blocks_the_author_on_the_page_for_good(clock: FakeClock) -> None:
+    recorder = Recorder(ok({"77": True}), ok({"success": True}))
+    adapter = mock_adapter(recorder, clock)
+
+    adapter.ban(citizen_comment(), None)
+    adapter.unban("77")
+
+    block, unblock = recorder.requests
+    assert (block.method, str(block.url)) == ("POST", f"{GRAPH}/{PAGE}/blocked")
+    assert form_of(block)[0] == {"user": "77"}
+    assert (unblock.method, unblock.url.path) == ("DELETE", f"/v25.0/{PAGE}/blocked")
+    assert query_of(unblock) == {"user": "77"}
+    assert adapter.capabilities.ban and adapter.capabilities.max_ban_days == 0
+
+
+def test_ban_refuses_a_date_an_unknown_author_and_a_refusal(clock: FakeClock) -> None:
+    recorder = Recorder(ok({"77": False}))
+    adapter = mock_adapter(recorder, clock)
+
+    with pytest.raises(Rejected):
+        adapter.ban(citizen_comment(), datetime(2026, 12, 8, tzinfo=UTC))
+    with pytest.raises(Rejected) as anonymous:
+        adapter.ban(citizen_comment(author=""), None)
+    assert len(recorder.requests) == 0
+    with pytest.raises(Rejected):
+        adapter.ban(citizen_comment(), None)
+
+    assert "pages_read_user_engagement" in anonymous.value.hint
+    assert "FB_TOKEN" in anonymous.value.hint
+
+
+def test_reply_answers_as_the_page_in_the_comments_thread(clock: FakeClock) -> None:
+    recorder = Recorder(ok({"id": "500_9"}), ok({"id": "500_10"}))
+    adapter = mock_adapter(recorder, clock)
+
+    ref = adapter.reply(citizen_comment(), "Спасибо, передали в службу.")
+    nested = adapter.reply(citizen_comment("500_3", parent="500_1"), "И вам ответ")
+
+    first, second = recorder.requests
+    assert (first.method, str(first.url)) == ("POST", f"{GRAPH}/500_1/comments")
+    assert form_of(first)[0] == {"message": "Спасибо, передали в службу."}
+    assert_authorized(first)
+    assert str(second.url) == f"{GRAPH}/500_1/comments"  # one level deep: the top comment
+    assert (ref.network, ref.remote_id, ref.parts) == ("facebook", "500_9", ("500_9",))
+    assert ref.url == f"https://www.facebook.com/{POST_ID}?comment_id=9"
+    assert ref.published_at == clock.now()
+    assert nested.remote_id == "500_10"
+
+
+def test_reply_over_the_limit_is_refused_and_a_lost_answer_is_not_resent(
+    clock: FakeClock,
+) -> None:
+    def lost(request: httpx.Request) -> httpx.Response:
+        raise httpx.ReadTimeout("answer lost", request=request)
+
+    recorder = Recorder(lost)
+    adapter = mock_adapter(recorder, clock)
+
+    with pytest.raises(Rejected):
+        adapter.reply(citizen_comment(), "x" * (COMMENT_LIMIT + 1))
+    assert recorder.requests == []
+    with pytest.raises(Transient) as caught:
+        adapter.reply(citizen_comment(), "ответ")
+
+    assert caught.value.uncertain
+    assert len(recorder.requests) == 1
+
+
+def image(tmp_path: Path, name: str, width: int, height: int) -> Media:
+    path = tmp_path / name
+    path.write_bytes(jpeg_bytes(width, height))
+    return Media(path, name, "photo", size=path.stat().st_size, width=width, height=height)
+
+
+def test_set_profile_sends_every_field_the_api_takes(clock: FakeClock, tmp_path: Path) -> None:
+    recorder = Recorder(
+        ok({"success": True}),
+        ok({"id": "701"}),
+        ok({"success": True}),
+        ok({"id": "702"}),
+        ok({"success": True}),
+    )
+    adapter = mock_adapter(recorder, clock)
+    avatar = image(tmp_path, "avatar.jpg", 720, 720)
+    cover = image(tmp_path, "cover.jpg", 1640, 624)
+    profile = Profile(
+        "facebook",
+        title="Администрация",
+        description="Официальная страница администрации.",
+        website="https://adm.example.ru",
+        avatar=avatar,
+        cover=cover,
+    )
+
+    done = adapter.set_profile(profile)
+
+    info, avatar_upload, picture, cover_upload, cover_set = recorder.requests
+    assert (info.method, str(info.url)) == ("POST", f"{GRAPH}/{PAGE}")
+    assert form_of(info)[0] == {
+        "about": "Официальная страница администрации.",
+        "description": "Официальная страница администрации.",
+        "website": "https://adm.example.ru",
+    }
+    for upload, media in ((avatar_upload, avatar), (cover_upload, cover)):
+        assert str(upload.url) == f"{GRAPH}/{PAGE}/photos"
+        assert form_of(upload) == ({"published": "false"}, {"source": media.path.read_bytes()})
+    assert str(picture.url) == f"{GRAPH}/{PAGE}/picture"
+    assert form_of(picture)[0] == {"photo": "701"}
+    assert str(cover_set.url) == f"{GRAPH}/{PAGE}"
+    assert form_of(cover_set)[0] == {"cover": "702", "no_feed_story": "true"}
+    for request in recorder.requests:
+        assert_authorized(request)
+        assert "Администрация" not in request.content.decode(errors="ignore")
+    assert done == ("description", "website", "avatar", "cover")
+
+
+def test_set_profile_sends_only_the_fields_given(clock: FakeClock) -> None:
+    recorder = Recorder(ok({"success": True}))
+    adapter = mock_adapter(recorder, clock)
+
+    assert adapter.set_profile(Profile("facebook", title="Новое имя")) == ()
+    assert adapter.set_profile(Profile("facebook", website="https://a.example")) == ("website",)
+
+    (request,) = recorder.requests
+    assert form_of(request)[0] == {"website": "https://a.example"}
+    caps = adapter.capabilities
+    assert caps.profile == frozenset({"description", "website", "avatar", "cover"})
+    assert caps.settings_url.format(id=PAGE) == f"https://www.facebook.com/{PAGE}/settings"
+    assert (caps.comments, caps.reply, caps.hide_comment, caps.delete_comment) == (True,) * 4
+    assert (caps.messages, caps.restore_comment) == (False, False)
+
+
+def test_set_profile_refuses_a_description_over_the_limit_before_any_call(
+    clock: FakeClock,
+) -> None:
+    recorder = Recorder()
+    adapter = mock_adapter(recorder, clock)
+
+    with pytest.raises(Rejected) as caught:
+        adapter.set_profile(Profile("facebook", description="я" * (ABOUT_LIMIT + 1)))
+
+    assert str(ABOUT_LIMIT) in caught.value.detail and caught.value.hint
+    assert recorder.requests == []
+
+
+def test_a_refused_picture_removes_the_photo_uploaded_for_it(
+    clock: FakeClock, tmp_path: Path
+) -> None:
+    recorder = Recorder(ok({"id": "701"}), graph_error(100), ok({"success": True}))
+    adapter = mock_adapter(recorder, clock)
+
+    with pytest.raises(Rejected):
+        adapter.set_profile(Profile("facebook", avatar=image(tmp_path, "a.jpg", 720, 720)))
+
+    cleanup = recorder.requests[-1]
+    assert (cleanup.method, str(cleanup.url)) == ("DELETE", f"{GRAPH}/701")
+
+
+@pytest.mark.parametrize(
+    ("op", "call", "permission"),
+    [
+        (
+            "comments",
+            lambda a: a.comments(RemoteRef("facebook", POST_ID)),
+            "pages_read_user_engagement",
+        ),
+        ("hide_comment", lambda a: a.hide_comment(citizen_comment()), "pages_manage_engagement"),
+        (
+            "delete_comment",
+            lambda a: a.delete_comment(citizen_comment()),
+            "pages_manage_engagement",
+        ),
+        ("reply", lambda a: a.reply(citizen_comment(), "ответ"), "pages_manage_engagement"),
+        ("ban", lambda a: a.ban(citizen_comment(), None), "pages_manage_metadata"),
+        (
+            "set_profile",
+            lambda a: a.set_profile(Profile("facebook", website="https://a.example")),
+            "pages_manage_metadata",
+        ),
+    ],
+)
+def test_missing_permission_names_the_secret_and_the_permission(
+    op: str, call: Callable[[FacebookAdapter], Any], permission: str, clock: FakeClock
+) -> None:
+    adapter = mock_adapter(Recorder(graph_error(200, status=403)), clock)
+
+    with pytest.raises(AuthError) as caught:
+        call(adapter)
+
+    assert caught.value.op == op
+    assert "FB_TOKEN" in caught.value.hint
+    assert permission in caught.value.hint
+
+
+def test_moderation_errors_expired_token_rate_limit_and_no_secret_in_text(
+    clock: FakeClock,
+) -> None:
+    echo = {"message": f"bad token {TOKEN}", "code": 190, "error_subcode": 463}
+    recorder = Recorder(
+        httpx.Response(400, json={"error": echo}),
+        graph_error(32),
+        ok({"success": True}),
+        httpx.Response(400, json={"error": {**echo, "code": 100}}),
+    )
+    adapter = mock_adapter(recorder, clock, app_secret=APP_SECRET)
+
+    with pytest.raises(AuthError) as expired:
+        adapter.comments(RemoteRef("facebook", POST_ID))
+    before = clock.monotonic()
+    adapter.hide_comment(citizen_comment())  # code 32: waited out, then done
+    with pytest.raises(Rejected) as refused:
+        adapter.reply(citizen_comment(), "ответ")
+
+    assert clock.monotonic() - before == DEFAULT_RATE_WAIT
+    assert "FB_TOKEN" in expired.value.hint
+    for error in (expired.value, refused.value):
+        text = f"{error} {error.detail} {error.hint} {error!r}"
+        assert TOKEN not in text and APP_SECRET not in text
+
+
+# -- comments, moderation, profile: contract with the emulator -------------------------------
+
+
+def test_contract_citizen_comments_are_read_answered_hidden_deleted_and_banned(
+    sandbox: Sandbox, sandbox_http: Callable[[Sandbox], httpx.Client], clock: FakeClock
+) -> None:
+    adapter = sandbox_adapter(sandbox, sandbox_http, clock)
+    ref = adapter.publish(post("Ремонт дороги на Лесной"), "k")
+    question = sandbox.add_comment("facebook", ref.remote_id, "Когда закончат?", "501", "Анна")
+    clock.advance(60)
+    insult = sandbox.add_comment("facebook", ref.remote_id, "Спам спам", "502", "Бот")
+
+    first = adapter.comments(ref)
+    answer = adapter.reply(first[0], "В пятницу.")
+    clock.advance(60)
+    follow_up = sandbox.add_comment(
+        "facebook", ref.remote_id, "Спасибо!", "501", "Анна", reply_to=question
+    )
+    later = adapter.comments(ref, since=first[-1].created_at)
+
+    assert [(c.id, c.text, c.author_id, c.author_name) for c in first] == [
+        (question, "Когда закончат?", "501", "Анна"),
+        (insult, "Спам спам", "502", "Бот"),
+    ]
+    assert [(c.id, c.parent_id) for c in later] == [(follow_up, question)]  # the answer is ours
+    (shown,) = live_posts(sandbox)
+    assert [(c["id"], c["reply_to"], c["from_account"]) for c in shown["comments"]] == [
+        (question, "", False),
+        (insult, "", False),
+        (answer.remote_id, question, True),
+        (follow_up, question, False),
+    ]
+
+    adapter.hide_comment(first[1])
+    assert next(c for c in live_posts(sandbox)[0]["comments"] if c["id"] == insult)["hidden"]
+    adapter.ban(first[1], None)
+    adapter.delete_comment(first[1])
+    adapter.delete_comment(first[1])  # already gone is fine
+    adapter.hide_comment(first[1])
+
+    assert insult not in [c["id"] for c in live_posts(sandbox)[0]["comments"]]
+    assert sandbox.show()["facebook"]["banned"] == [{"user_id": "502", "until": None}]
+    with pytest.raises(ValueError):
+        sandbox.add_comment("facebook", ref.remote_id, "Снова спам", "502", "Бот")
+    adapter.unban("502")
+    sandbox.add_comment("facebook", ref.remote_id, "Исправился", "502", "Бот")
+
+
+def test_contract_comments_of_a_video_post_and_every_page_of_them(
+    sandbox: Sandbox,
+    sandbox_http: Callable[[Sandbox], httpx.Client],
+    clock: FakeClock,
+    tmp_path: Path,
+) -> None:
+    adapter = sandbox_adapter(sandbox, sandbox_http, clock)
+    ref = adapter.publish(post("Видео", sparse_video(tmp_path, MB)), "k")
+    (shown,) = live_posts(sandbox)
+    for number in range(105):
+        sandbox.add_comment("facebook", shown["id"], f"комментарий {number}", str(600 + number))
+
+    comments = adapter.comments(ref)
+
+    assert len(comments) == 105
+    assert comments[0].text == "комментарий 0" and comments[-1].text == "комментарий 104"
+    assert all(c.post_id == ref.remote_id for c in comments)
+
+
+def test_contract_unknown_authors_cannot_be_banned(
+    sandbox: Sandbox, sandbox_http: Callable[[Sandbox], httpx.Client], clock: FakeClock
+) -> None:
+    emulator_of(sandbox).reveals_authors = False
+    adapter = sandbox_adapter(sandbox, sandbox_http, clock)
+    ref = adapter.publish(post("Пост"), "k")
+    sandbox.add_comment("facebook", ref.remote_id, "Текст", "501", "Анна")
+
+    (comment,) = adapter.comments(ref)
+    with pytest.raises(Rejected):
+        adapter.ban(comment, None)
+
+    assert comment.author_id == ""
+    assert sandbox.show()["facebook"]["banned"] == []
+
+
+def test_contract_set_profile_shows_on_the_page(
+    sandbox: Sandbox,
+    sandbox_http: Callable[[Sandbox], httpx.Client],
+    clock: FakeClock,
+    tmp_path: Path,
+) -> None:
+    secret = emulator_of(sandbox).app_secret
+    adapter = sandbox_adapter(sandbox, sandbox_http, clock, app_secret=secret)
+    avatar = image(tmp_path, "avatar.jpg", 720, 720)
+    cover = image(tmp_path, "cover.jpg", 1640, 624)
+    profile = Profile(
+        "facebook",
+        title="Не меняется через API",
+        description="Новости и объявления администрации.",
+        website="https://adm.example.ru",
+        avatar=avatar,
+        cover=cover,
+    )
+
+    done = adapter.set_profile(profile)
+
+    assert done == ("description", "website", "avatar", "cover")
+    shown = sandbox.show()["facebook"]["profile"]
+    assert shown["title"] == f"Sandbox Page {PAGE}"
+    assert (shown["description"], shown["website"]) == (
+        "Новости и объявления администрации.",
+        "https://adm.example.ru",
+    )
+    for name, media in (("avatar", avatar), ("cover", cover)):
+        assert sandbox.store.file_path(shown[name]).read_bytes() == media.path.read_bytes()
+    assert live_posts(sandbox) == []  # the unpublished photos made no posts
+    with pytest.raises(Rejected):
+        adapter.set_profile(Profile("facebook", website="not a url"))

@@ -17,7 +17,13 @@ from PIL import Image
 from publisher.clock import FakeClock
 from publisher.sandbox.app import Sandbox
 from publisher.sandbox.core import revoke_token
-from publisher.sandbox.facebook import TEXT_LIMIT, FacebookEmulator, UsageBudget
+from publisher.sandbox.facebook import (
+    ABOUT_LIMIT,
+    COMMENT_LIMIT,
+    TEXT_LIMIT,
+    FacebookEmulator,
+    UsageBudget,
+)
 
 PAGE = "4242"
 TOKEN = "sandbox-facebook-main"
@@ -561,3 +567,389 @@ def test_feed_html_escapes_text_and_shows_photos(
     assert 'class="fb-photos fb-photos-2"' in html
     assert 'href="https://example.org/?a=1&amp;b=2"' in html
     assert html.index("ссылка") < html.index("вторая строка")  # newest first
+
+
+# -- comments ------------------------------------------------------------------------------------
+
+
+def new_post(http: httpx.Client, text: str = "Пост") -> str:
+    post_id: str = call(http, "POST", f"{PAGE}/feed", data={"message": text}).json()["id"]
+    return post_id
+
+
+def comments(http: httpx.Client, node: str, **params: str) -> dict[str, Any]:
+    response = call(http, "GET", f"{node}/comments", params=params)
+    assert response.status_code == 200, response.text
+    body: dict[str, Any] = response.json()
+    return body
+
+
+def thread(sandbox: Sandbox, http: httpx.Client, clock: FakeClock) -> tuple[str, list[str]]:
+    """A post with two comments and a reply to the first, a minute apart."""
+    post_id = new_post(http)
+    first = sandbox.add_comment("facebook", post_id, "Первый", "501", "Анна")
+    clock.advance(60)
+    second = sandbox.add_comment("facebook", post_id, "Второй", "502", "Борис")
+    clock.advance(60)
+    reply = sandbox.add_comment("facebook", post_id, "Ответ", "503", "Вера", reply_to=first)
+    return post_id, [first, second, reply]
+
+
+def test_comments_toplevel_by_default_stream_with_parents(
+    sandbox: Sandbox, http: httpx.Client, clock: FakeClock
+) -> None:
+    post_id, (first, second, reply) = thread(sandbox, http, clock)
+
+    toplevel = comments(http, post_id)["data"]
+    stream = comments(
+        http, post_id, filter="stream", fields="id,message,from,parent{id},is_hidden"
+    )["data"]
+    replies = comments(http, first)["data"]
+
+    assert [c["id"] for c in toplevel] == [first, second]
+    assert set(toplevel[0]) == {"id", "message", "created_time", "from"}
+    assert toplevel[0]["from"] == {"id": "501", "name": "Анна"}
+    assert toplevel[0]["created_time"] == "2026-12-01T09:00:00+0000"
+    assert stream[2] == {
+        "id": reply,
+        "message": "Ответ",
+        "from": {"id": "503", "name": "Вера"},
+        "parent": {"id": first},
+        "is_hidden": False,
+    }
+    assert "parent" not in stream[0]
+    assert [c["id"] for c in replies] == [reply]
+    assert first.startswith(post_id.split("_")[1] + "_")
+
+
+def test_comments_order_since_paging_and_summary(
+    sandbox: Sandbox, http: httpx.Client, clock: FakeClock
+) -> None:
+    post_id, (first, second, reply) = thread(sandbox, http, clock)
+    since = str(int(clock.now().timestamp()) - 60)
+
+    newest = comments(http, post_id, filter="stream", order="reverse_chronological")["data"]
+    recent = comments(http, post_id, filter="stream", since=since)["data"]
+    page = comments(http, post_id, filter="stream", limit="2", summary="true")
+    rest = call(http, "GET", page["paging"]["next"]).json()
+
+    assert [c["id"] for c in newest] == [reply, second, first]
+    assert [c["id"] for c in recent] == [second, reply]
+    assert [c["id"] for c in page["data"]] == [first, second]
+    assert page["summary"]["total_count"] == 3
+    assert "access_token" not in page["paging"]["next"]
+    assert [c["id"] for c in rest["data"]] == [reply]
+    assert "next" not in rest["paging"] and rest["paging"]["cursors"]["after"]
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"filter": "all"}, "filter"),
+        ({"order": "ranked"}, "order"),
+        ({"since": "вчера"}, "since"),
+        ({"fields": "id,likes"}, "nonexisting field (likes)"),
+    ],
+)
+def test_comments_parameters_are_checked(
+    params: dict[str, str], message: str, http: httpx.Client
+) -> None:
+    error = error_of(call(http, "GET", f"{new_post(http)}/comments", params=params))
+
+    assert error["code"] == 100 and message in error["message"]
+
+
+def test_comments_of_a_missing_or_deleted_object_do_not_exist(
+    sandbox: Sandbox, http: httpx.Client
+) -> None:
+    post_id = new_post(http)
+    call(http, "DELETE", post_id)
+
+    for node in (post_id, f"{PAGE}_999", "500_1"):
+        error = error_of(call(http, "GET", f"{node}/comments"))
+        assert (error["code"], error["error_subcode"]) == (100, 33)
+
+
+def test_comments_of_a_video_or_photo_are_those_of_its_post(
+    sandbox: Sandbox, http: httpx.Client
+) -> None:
+    photo = call(http, "POST", f"{PAGE}/photos", files={"source": ("a.png", png_bytes())}).json()
+    comment = sandbox.add_comment("facebook", photo["post_id"], "Красиво", "501", "Анна")
+
+    assert [c["id"] for c in comments(http, photo["id"])["data"]] == [comment]
+
+
+def test_without_user_engagement_people_have_no_from(
+    sandbox: Sandbox, emulator: FacebookEmulator, http: httpx.Client
+) -> None:
+    post_id = new_post(http)
+    person = sandbox.add_comment("facebook", post_id, "Вопрос", "501", "Анна")
+    answer = call(http, "POST", f"{person}/comments", data={"message": "Ответ"}).json()["id"]
+    emulator.reveals_authors = False
+
+    listed = comments(http, post_id, filter="stream", fields="id,from")["data"]
+
+    assert listed == [
+        {"id": person},
+        {"id": answer, "from": {"id": PAGE, "name": f"Sandbox Page {PAGE}"}},
+    ]
+
+
+def test_the_page_comments_and_replies_as_itself(sandbox: Sandbox, http: httpx.Client) -> None:
+    post_id = new_post(http)
+    person = sandbox.add_comment("facebook", post_id, "Вопрос", "501", "Анна")
+
+    top = call(http, "POST", f"{post_id}/comments", data={"message": "Комментарий страницы"})
+    reply = call(http, "POST", f"{person}/comments", data={"message": "Ответ"})
+    nested = call(http, "POST", f"{reply.json()['id']}/comments", data={"message": "ещё"})
+    empty = call(http, "POST", f"{person}/comments", data={})
+    too_long = call(http, "POST", f"{person}/comments", data={"message": "x" * (COMMENT_LIMIT + 1)})
+
+    assert set(top.json()) == {"id"}
+    fields = "id,from,parent,can_comment,permalink_url"
+    shown = call(http, "GET", reply.json()["id"], params={"fields": fields}).json()
+    assert shown["from"]["id"] == PAGE
+    assert shown["parent"]["id"] == person and shown["can_comment"] is False
+    number = reply.json()["id"].split("_")[1]
+    assert shown["permalink_url"] == f"https://www.facebook.com/{post_id}?comment_id={number}"
+    for refused in (nested, empty, too_long):
+        assert error_of(refused)["code"] == 100
+
+
+def test_hide_and_unhide_a_comment(sandbox: Sandbox, http: httpx.Client) -> None:
+    post_id = new_post(http)
+    person = sandbox.add_comment("facebook", post_id, "Грубость", "501", "Анна")
+    own = call(http, "POST", f"{post_id}/comments", data={"message": "Наш"}).json()["id"]
+
+    hidden = call(http, "POST", person, data={"is_hidden": "true"})
+    shown = call(http, "GET", person, params={"fields": "is_hidden"}).json()
+    unhidden = call(http, "POST", person, data={"is_hidden": "false"})
+
+    assert hidden.json() == unhidden.json() == {"success": True}
+    assert shown == {"is_hidden": True}
+    assert call(http, "GET", person, params={"fields": "is_hidden"}).json() == {"is_hidden": False}
+    assert error_of(call(http, "POST", person, data={"is_hidden": "maybe"}))["code"] == 100
+    assert error_of(call(http, "POST", own, data={"is_hidden": "true"}))["code"] == 100
+    assert error_of(call(http, "POST", person, data={"message": "правка"}))["code"] == 200
+
+
+def test_deleting_a_comment_takes_its_replies(
+    sandbox: Sandbox, http: httpx.Client, clock: FakeClock
+) -> None:
+    post_id, (first, second, reply) = thread(sandbox, http, clock)
+
+    assert call(http, "DELETE", first).json() == {"success": True}
+
+    assert [c["id"] for c in comments(http, post_id, filter="stream")["data"]] == [second]
+    for method in ("DELETE", "GET"):
+        error = error_of(call(http, method, reply))
+        assert (error["code"], error["error_subcode"]) == (100, 33)
+    response = call(http, "DELETE", second)
+    assert PAGE in json.loads(response.headers["x-business-use-case-usage"])
+
+
+# -- blocking -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("value", ["501", "501,502", '["501", 502]'])
+def test_block_people_in_any_list_form(value: str, sandbox: Sandbox, http: httpx.Client) -> None:
+    blocked = call(http, "POST", f"{PAGE}/blocked", data={"user": value})
+
+    expected = {"501": True} if value == "501" else {"501": True, "502": True}
+    assert blocked.json() == expected
+    listed = call(http, "GET", f"{PAGE}/blocked").json()["data"]
+    assert [b["id"] for b in listed] == list(expected)
+
+
+def test_a_blocked_person_cannot_comment_until_unblocked(
+    sandbox: Sandbox, http: httpx.Client
+) -> None:
+    post_id = new_post(http)
+    sandbox.add_comment("facebook", post_id, "Спам", "501", "Бот")
+
+    call(http, "POST", f"{PAGE}/blocked", data={"user": "501"})
+    with pytest.raises(ValueError):
+        sandbox.add_comment("facebook", post_id, "Ещё спам", "501", "Бот")
+    listed = call(http, "GET", f"{PAGE}/blocked").json()["data"]
+    unblocked = call(http, "DELETE", f"{PAGE}/blocked", params={"user": "501"})
+
+    assert listed == [{"id": "501", "name": "Бот"}]
+    assert unblocked.json() == {"success": True}
+    assert sandbox.add_comment("facebook", post_id, "Извините", "501", "Бот")
+
+
+def test_blocking_needs_people_and_never_blocks_the_page(http: httpx.Client) -> None:
+    assert error_of(call(http, "POST", f"{PAGE}/blocked", data={}))["code"] == 100
+    assert error_of(call(http, "POST", f"{PAGE}/blocked", data={"user": "[1"}))["code"] == 100
+    assert call(http, "POST", f"{PAGE}/blocked", data={"user": PAGE}).json() == {PAGE: False}
+    assert error_of(call(http, "POST", f"{PAGE}_1/blocked", data={"user": "5"}))["code"] == 100
+
+
+def test_add_comment_checks_what_a_person_can_do(
+    sandbox: Sandbox, http: httpx.Client, clock: FakeClock
+) -> None:
+    post_id, (first, _second, reply) = thread(sandbox, http, clock)
+
+    nested = sandbox.add_comment("facebook", post_id, "Тоже", "504", "Гоша", reply_to=reply)
+
+    listed = comments(http, post_id, filter="stream", fields="id,parent{id}")["data"]
+    assert listed[-1] == {"id": nested, "parent": {"id": first}}  # one level deep
+    for kwargs in (
+        {"post_id": f"{PAGE}_404"},
+        {"post_id": post_id, "text": ""},
+        {"post_id": post_id, "reply_to": "1_1"},
+        {"post_id": post_id, "direct": True},
+    ):
+        arguments = {"text": "текст", "author_id": "501", **kwargs}
+        with pytest.raises(ValueError):
+            sandbox.add_comment("facebook", **arguments)  # type: ignore[arg-type]
+
+
+# -- the Page's profile ---------------------------------------------------------------------------
+
+
+def test_profile_fields_picture_and_cover(
+    sandbox: Sandbox, emulator: FacebookEmulator, http: httpx.Client
+) -> None:
+    avatar, cover = upload_photo(http), upload_photo(http)
+
+    info = call(
+        http,
+        "POST",
+        PAGE,
+        data={"about": "Кратко", "description": "Подробно", "website": "https://a.example"},
+    )
+    picture = call(http, "POST", f"{PAGE}/picture", data={"photo": avatar})
+    covered = call(http, "POST", PAGE, data={"cover": cover, "offset_y": "30"})
+
+    assert info.json() == picture.json() == covered.json() == {"success": True}
+    page = call(http, "GET", PAGE, params={"fields": "about,website,picture,cover{cover_id}"})
+    assert page.json()["about"] == "Кратко" and page.json()["cover"] == {"cover_id": cover}
+    assert page.json()["picture"]["data"]["url"].startswith("/files/")
+    profile = emulator.public_view(sandbox.store.read("facebook"))["profile"]
+    photos = sandbox.store.read("facebook")["photos"]
+    assert profile == {
+        "title": f"Sandbox Page {PAGE}",
+        "description": "Подробно",
+        "website": "https://a.example",
+        "avatar": photos[avatar]["file"],
+        "cover": photos[cover]["file"],
+    }
+
+
+def test_picture_from_a_public_url(
+    sandbox: Sandbox, emulator: FacebookEmulator, http: httpx.Client, tmp_path: Path
+) -> None:
+    (tmp_path / "web").mkdir()
+    (tmp_path / "web" / "logo.png").write_bytes(png_bytes("blue"))
+    sandbox.media_roots["https://cdn.example.org/"] = tmp_path / "web"
+
+    fetched = call(
+        http, "POST", f"{PAGE}/picture", data={"picture": "https://cdn.example.org/logo.png"}
+    )
+    private = call(
+        http, "POST", f"{PAGE}/picture", data={"picture": "https://intranet.example/x.png"}
+    )
+
+    assert fetched.json() == {"success": True}
+    assert error_of(private)["code"] == 324
+    avatar = emulator.public_view(sandbox.store.read("facebook"))["profile"]["avatar"]
+    assert sandbox.store.file_path(avatar).read_bytes() == png_bytes("blue")
+
+
+def test_profile_values_are_checked(http: httpx.Client) -> None:
+    other_page_photo = upload_photo(http, page="777")
+    refused = [
+        call(http, "POST", PAGE, data={"about": "я" * (ABOUT_LIMIT + 1)}),
+        call(http, "POST", PAGE, data={"website": "adm.example"}),
+        call(http, "POST", PAGE, data={"name": "Новое имя", "about": "x"}),
+        call(http, "POST", PAGE, data={"cover": other_page_photo}),
+        call(http, "POST", f"{PAGE}/picture", data={"photo": other_page_photo}),
+        call(http, "POST", f"{PAGE}/picture", data={}),
+    ]
+
+    for response in refused:
+        assert error_of(response)["code"] == 100
+    assert "about" not in call(http, "GET", PAGE, params={"fields": "about"}).json()
+
+
+# -- what the demo shows: comments, profile, bans ------------------------------------------------
+
+
+def test_public_view_adds_comments_profile_and_bans(
+    sandbox: Sandbox, emulator: FacebookEmulator, http: httpx.Client, clock: FakeClock
+) -> None:
+    _post_id, (first, second, reply) = thread(sandbox, http, clock)
+    answer = call(http, "POST", f"{first}/comments", data={"message": "Ответ"}).json()["id"]
+    call(http, "POST", second, data={"is_hidden": "true"})
+    call(http, "DELETE", reply)
+    call(http, "POST", f"{PAGE}/blocked", data={"user": "502"})
+
+    view = emulator.public_view(sandbox.store.read("facebook"))
+
+    (shown,) = view["posts"]
+    assert shown["comments"] == [
+        {
+            "id": first,
+            "text": "Первый",
+            "author_id": "501",
+            "author_name": "Анна",
+            "hidden": False,
+            "reply_to": "",
+            "from_account": False,
+        },
+        {
+            "id": second,
+            "text": "Второй",
+            "author_id": "502",
+            "author_name": "Борис",
+            "hidden": True,
+            "reply_to": "",
+            "from_account": False,
+        },
+        {
+            "id": answer,
+            "text": "Ответ",
+            "author_id": PAGE,
+            "author_name": f"Sandbox Page {PAGE}",
+            "hidden": False,
+            "reply_to": first,
+            "from_account": True,
+        },
+    ]
+    assert view["banned"] == [{"user_id": "502", "until": None}]
+    assert view["profile"] == {
+        "title": f"Sandbox Page {PAGE}",
+        "description": None,
+        "website": None,
+        "avatar": None,
+        "cover": None,
+    }
+
+
+def test_feed_html_shows_the_page_header_and_comments_escaped(
+    sandbox: Sandbox, emulator: FacebookEmulator, http: httpx.Client
+) -> None:
+    avatar = upload_photo(http)
+    call(
+        http,
+        "POST",
+        PAGE,
+        data={"description": "<b>Мэрия</b>", "website": "https://a.example/?x=1&y=2"},
+    )
+    call(http, "POST", f"{PAGE}/picture", data={"photo": avatar})
+    post_id = new_post(http)
+    bad = sandbox.add_comment("facebook", post_id, "<script>x()</script>", "501", "<Аноним>")
+    call(http, "POST", bad, data={"is_hidden": "true"})
+    call(http, "POST", f"{bad}/comments", data={"message": "Ответ & привет"})
+
+    html = emulator.feed_html(sandbox.store.read("facebook"))
+
+    assert "<script>" not in html and "<b>" not in html
+    assert "&lt;b&gt;Мэрия&lt;/b&gt;" in html
+    assert 'href="https://a.example/?x=1&amp;y=2"' in html
+    assert 'class="fb-avatar"' in html
+    assert html.index('class="fb-page"') < html.index('class="fb-post"')
+    assert "&lt;Аноним&gt;" in html and "&lt;script&gt;x()&lt;/script&gt;" in html
+    assert 'class="fb-comment fb-hidden"' in html
+    assert 'class="fb-comment fb-reply"' in html and "Ответ &amp; привет" in html
