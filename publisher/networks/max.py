@@ -10,15 +10,24 @@ A post is one message ``POST /messages?chat_id=…`` with text in Max's HTML sub
 its message ("Must be only one file attachment in message" [uncertain: a client library's notes,
 not M1]), so documents follow the first message as messages of their own and ``RemoteRef.parts``
 lists them all. Errors are an HTTP status plus ``{"code", "message"}`` [verified: M1].
+
+Comments under channel posts (``/messages/{mid}/comments``: list, answer, delete) are known only
+from the official TS client, which added them in August 2026; the OpenAPI schema (M1) does not
+have them yet [uncertain: M2 only]. They are used because nothing else reads comments: direct
+messages need long polling (``GET /updates``, "not for production" [verified: M1]) or a webhook
+on a public endpoint, so ``messages`` stays unsupported. Bans block the author in the channel
+(``DELETE /chats/{id}/members?block=true``), for good only; the profile sets the title and the
+icon (``PATCH /chats/{id}``); the description cannot be written [verified: M1].
 """
 
 from __future__ import annotations
 
 import mimetypes
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from typing import Any, ClassVar
+from urllib.parse import quote
 
 import httpx
 
@@ -32,7 +41,7 @@ from ..errors import (
     Transient,
 )
 from ..i18n import N_, _
-from ..model import Media, RemoteRef, RenderedPost
+from ..model import Comment, Media, Profile, RemoteRef, RenderedPost
 from ..redact import redact
 from .base import (
     UPLOAD_TIMEOUT,
@@ -63,10 +72,22 @@ NOT_READY_DELAY = 5.0
 #: ``GET /messages`` returns 50 messages by default, at most 100 [verified: M1]
 FIND_WINDOW = 50
 
+#: ``GET …/comments`` takes ``count`` 1–100 [uncertain: M2 and a Python client's notes]
+COMMENTS_PAGE = 100
+#: at most this many comments are read under one message
+MAX_COMMENTS = 1000
+#: ``ChatPatch.title`` is 1–200 long [verified: M1], counted like the text (UTF-16 units)
+TITLE_LIMIT = 200
+
 OP_SEND = "send message"
 OP_UPLOAD_SLOT = "get upload url"
 OP_UPLOAD_DATA = "upload file"
 OP_UPLOAD_MEDIA = "upload video"
+OP_COMMENTS = "list comments"
+OP_DELETE_COMMENT = "delete comment"
+OP_REPLY = "reply to comment"
+OP_BAN = "block member"
+OP_PROFILE = "edit channel"
 
 
 class AttachmentNotReady(Transient):
@@ -102,13 +123,25 @@ class MaxAdapter(Adapter):
         can_delete=True,
         silent=True,  # notify: false [verified: M1]
         link_preview=True,  # disable_link_preview [verified: M1]
-        # channel comments exist only in the TS client since 2026-08 and not in the schema
-        # [uncertain], so reading them is not declared yet
-        comments=False,
-        delete_comment=True,  # DELETE /messages removes any channel message [verified: M1]
-        ban=True,  # DELETE /chats/{id}/members?block=true [verified: M1]
-        # PATCH /chats/{id} sets title and icon; the description is read-only [verified: M1]
+        # channel comments: GET/POST/DELETE /messages/{mid}/comments exist only in the TS
+        # client since 2026-08, not in the schema [uncertain: M2 only]; without them nothing
+        # could be read or answered at all
+        comments=True,
+        # long polling GET /updates is "not for production" and a webhook needs a public
+        # HTTPS endpoint, which a CLI run from CI does not have [verified: M1]
+        messages=False,
+        delete_comment=True,  # DELETE /messages/{mid}/comments?comment_id= [uncertain: M2]
+        hide_comment=False,  # neither M1 nor M2 has a way to hide a comment
+        # DELETE /chats/{id}/members?user_id=…&block=true removes and blocks the subscriber;
+        # "block" applies only to chats with a public or private link [verified: M1]
+        ban=True,
+        max_ban_days=0,  # the block has no end date: only for good [verified: M1]
+        reply=True,  # POST /messages/{mid}/comments with link type reply [uncertain: M2]
+        # PATCH /chats/{id} sets title and icon; the description is read-only and there is no
+        # cover or website [verified: M1]
         profile=frozenset({"title", "avatar"}),
+        # the channel's own settings live in the app; there is no per-channel settings URL
+        settings_url="https://max.ru/",
         # Max allows 30 requests/s [verified: M1]; we keep well below to leave room for
         # other bots of the same owner and for uploads
         requests_per_second=10.0,
@@ -121,6 +154,9 @@ class MaxAdapter(Adapter):
         "you manage the title or avatar). Put the token into the secret named by token_env; "
         "send /revoke to @MasterBot to replace a leaked token."
     )
+
+    #: the bot's user id, read once by ``comments``
+    _bot_id: str | None = None
 
     # -- the one place that knows Max's errors --------------------------------------------
 
@@ -135,7 +171,7 @@ class MaxAdapter(Adapter):
         if status == 401:
             raise self.auth_error(op, detail)
         if status == 403:
-            raise AuthError(self.name, op, detail, self._hint_admin_rights())
+            raise AuthError(self.name, op, detail, self._hint_admin_rights(op))
         if status == 404:
             raise NotFound(self.name, op, detail)
         if status == 429:
@@ -153,7 +189,20 @@ class MaxAdapter(Adapter):
             raise Rejected(self.name, op, redact(f"refused: {body.get('message', '')}"))
         return body
 
-    def _hint_admin_rights(self) -> str:
+    def _hint_admin_rights(self, op: str = "") -> str:
+        """What the bot lacks: the right the refused operation needs [verified: M1 rights]."""
+        if op == OP_BAN:
+            return _(
+                "Give the bot the right to remove subscribers (add_remove_members) in the Max "
+                "channel {chat}.",
+                chat=self.account.account_id,
+            )
+        if op == OP_PROFILE:
+            return _(
+                "Give the bot the right to change channel info (change_chat_info) in the Max "
+                "channel {chat}.",
+                chat=self.account.account_id,
+            )
         return _(
             "Make the bot an administrator of the Max channel {chat} with the right to write "
             "posts (and to edit and delete them).",
@@ -249,6 +298,181 @@ class MaxAdapter(Adapter):
                 documents = _trailing_documents(later, _document_names(post.media, message))
                 return _ref(self.name, [message, *documents])
         return FindResult.ABSENT
+
+    # -- comments, moderation and replies ---------------------------------------------------
+
+    def comments(self, ref: RemoteRef, since: datetime | None = None) -> list[Comment]:
+        """Comments under every message of the post, oldest first, the bot's own left out.
+
+        Documents travel as messages of their own and each message has its own comments, so
+        all of ``ref.parts`` are read. ``since`` goes to Max as ``after`` (ms) and is applied
+        again here, strictly. A message deleted in the app has no comments: NotFound is none.
+        """
+        bot = self._bot_user_id()
+        after = int(since.timestamp() * 1000) if since is not None else None
+        found: dict[str, Comment] = {}
+        for mid in ref.parts or (ref.remote_id,):
+            try:
+                items = list(self._comment_items(mid, after))
+            except NotFound:
+                continue
+            for item in items:
+                comment = self._comment(item, ref, mid)
+                if comment.author_id == bot or _older(comment, since):
+                    continue
+                found[comment.id] = comment
+        return sorted(found.values(), key=_comment_order)
+
+    def _comment_items(self, mid: str, after: int | None) -> Iterator[Mapping[str, Any]]:
+        """``GET /messages/{mid}/comments`` page by page, newest first [uncertain: M2].
+
+        ``before``/``after`` are times in ms [uncertain: a Python client's notes]; whether
+        they are inclusive is not known, so the next page asks ``before`` = oldest seen + 1 ms
+        (no comment sharing that millisecond is lost) and repeats are dropped by id.
+        """
+        params: dict[str, Any] = {"count": COMMENTS_PAGE}
+        if after is not None:
+            params["after"] = after
+        seen: set[str] = set()
+        for _page in range(MAX_COMMENTS // COMMENTS_PAGE):
+            answer = self._call("GET", _comments_path(mid), OP_COMMENTS, params=params)
+            page = [m for m in answer.get("messages") or [] if isinstance(m, Mapping)]
+            fresh = [m for m in page if _mid(m) not in seen]
+            seen.update(_mid(m) for m in fresh)
+            yield from fresh
+            stamps = [m["timestamp"] for m in page if isinstance(m.get("timestamp"), int)]
+            if len(page) < COMMENTS_PAGE or not fresh or not stamps:
+                return
+            params = {**params, "before": min(stamps) + 1}
+
+    def _comment(self, item: Mapping[str, Any], ref: RemoteRef, mid: str) -> Comment:
+        """One comment (a ``Message`` without ``url`` [M2]).
+
+        A comment has no link of its own, so ``url`` is the post's public link; the author's
+        profile link exists only for users with a username [uncertain: max.ru/<username>].
+        """
+        sender, link = _mapping(item.get("sender")), _mapping(item.get("link"))
+        replied = _mapping(link.get("message")) if link.get("type") == "reply" else {}
+        username = str(sender.get("username") or "")
+        return Comment(
+            network=self.name,
+            id=_mid(item),
+            text=str(_body(item).get("text") or ""),
+            author_id=str(sender.get("user_id", "")),
+            author_name=_user_name(sender),
+            author_url=f"https://max.ru/{username}" if username else "",
+            post_id=ref.remote_id,
+            parent_id=str(replied.get("mid") or ""),
+            created_at=_time(item.get("timestamp")),
+            url=ref.url,
+            extra={"message_id": mid},
+        )
+
+    def _bot_user_id(self) -> str:
+        """The bot's user id (``GET /me``, once): comments it wrote are the account's own."""
+        if self._bot_id is None:
+            me = self._call("GET", "/me", "verify token")
+            self._bot_id = str(me.get("user_id", ""))
+        return self._bot_id
+
+    def delete_comment(self, comment: Comment) -> None:
+        """``DELETE /messages/{mid}/comments?comment_id=`` [uncertain: M2]; gone is fine."""
+        params = {"comment_id": comment.id}
+        try:
+            self._call(
+                "DELETE", _comments_path(_message_of(comment)), OP_DELETE_COMMENT, params=params
+            )
+        except NotFound:
+            return
+
+    def ban(self, comment: Comment, until: datetime | None) -> None:
+        """Remove the author from the channel's subscribers and block them, for good.
+
+        ``DELETE /chats/{id}/members?user_id=…&block=true`` [verified: M1]; the block has no
+        end date, so a temporary ban is refused rather than made permanent. The comment
+        itself stays: the sweep deletes it first.
+        """
+        if until is not None:
+            raise Rejected(
+                self.name,
+                OP_BAN,
+                _("{network} blocks a person only for good, not until a date.", network=self.title),
+                _("Block for good, or delete the person's comments instead."),
+            )
+        if not comment.author_id.lstrip("-").isdigit():
+            raise Rejected(self.name, OP_BAN, redact(f"no user id: {comment.author_id!r}"))
+        params = {"user_id": comment.author_id, "block": "true"}
+        self._call("DELETE", f"/chats/{self.chat_id}/members", OP_BAN, params=params)
+
+    def reply(self, comment: Comment, text: str) -> RemoteRef:
+        """Answer under the same post as the bot, linked to the comment as a reply.
+
+        ``POST /messages/{mid}/comments {text, format, link}`` [uncertain: M2]. Sent once
+        (``creates=True``): a lost answer must not post the reply twice.
+        """
+        mid = _message_of(comment)
+        body = {"text": text, "format": "html", "link": {"type": "reply", "mid": comment.id}}
+        answer = self._call("POST", _comments_path(mid), OP_REPLY, creates=True, json=body)
+        message = _mapping(_mapping(answer).get("message"))
+        reply_id = _mid(message)
+        if not reply_id:
+            raise Transient(self.name, OP_REPLY, "no comment id in the answer", uncertain=True)
+        return RemoteRef(
+            network=self.name,
+            remote_id=reply_id,
+            url=comment.url,
+            parts=(reply_id,),
+            published_at=_time(message.get("timestamp")) or self.clock.now(),
+            extra={"message_id": mid, "reply_to": comment.id},
+        )
+
+    # -- the channel's profile --------------------------------------------------------------
+
+    def set_profile(self, profile: Profile) -> tuple[str, ...]:
+        """Title and icon in one ``PATCH /chats/{id}`` [verified: M1].
+
+        The icon is uploaded like a post image and sent as ``{"token": …}``. Description,
+        website and cover are not sent: Max has no API for them.
+        """
+        patch: dict[str, Any] = {}
+        done: list[str] = []
+        if "title" in profile.fields():
+            patch["title"] = self._checked_title(profile.title)
+            done.append("title")
+        if profile.avatar is not None:
+            patch["icon"] = {"token": self._image_token(profile.avatar)}
+            done.append("avatar")
+        if patch:
+            self._call("PATCH", f"/chats/{self.chat_id}", OP_PROFILE, json=patch)
+        return tuple(done)
+
+    def _checked_title(self, title: str) -> str:
+        length = _utf16_length(title)
+        if length > TITLE_LIMIT:
+            raise Rejected(
+                self.name,
+                OP_PROFILE,
+                _(
+                    "The title has {length} characters; {network} takes at most {limit}.",
+                    length=length,
+                    network=self.title,
+                    limit=TITLE_LIMIT,
+                ),
+                _("Shorten the title in the account file."),
+            )
+        return title
+
+    def _image_token(self, media: Media) -> str:
+        """Upload an image and return its token (the first one of a ``photos`` answer)."""
+        payload = self._upload(media)["payload"]
+        photos = payload.get("photos")
+        tokens = [payload.get("token")]
+        if isinstance(photos, Mapping):
+            tokens = [_mapping(p).get("token") for p in photos.values()]
+        token = next((str(t) for t in tokens if t), "")
+        if not token:
+            raise Transient(self.name, OP_UPLOAD_DATA, "no image token in the upload answer")
+        return token
 
     # -- publishing steps -------------------------------------------------------------------
 
@@ -383,6 +607,10 @@ def _body(message: Mapping[str, Any]) -> Mapping[str, Any]:
     return body if isinstance(body, Mapping) else {}
 
 
+def _mapping(value: Any) -> Mapping[str, Any]:
+    return value if isinstance(value, Mapping) else {}
+
+
 def _mid(message: Mapping[str, Any]) -> str:
     return str(_body(message).get("mid", ""))
 
@@ -420,6 +648,40 @@ def _trailing_documents(
             break
         found.append(message)
     return found
+
+
+def _comments_path(mid: str) -> str:
+    return f"/messages/{quote(mid, safe='')}/comments"
+
+
+def _message_of(comment: Comment) -> str:
+    """The channel message a comment is under (a document message's, or the post's)."""
+    return str(comment.extra.get("message_id") or comment.post_id)
+
+
+def _user_name(user: Mapping[str, Any]) -> str:
+    """A ``User``'s display name: ``name``, else first and last name [verified: M1]."""
+    if user.get("name"):
+        return str(user["name"])
+    parts = (user.get("first_name"), user.get("last_name"))
+    return " ".join(str(p) for p in parts if p)
+
+
+def _time(stamp: Any) -> datetime | None:
+    """A Max time (ms since the epoch, UTC [verified: M1]) as an aware datetime."""
+    return datetime.fromtimestamp(stamp / 1000, UTC) if isinstance(stamp, int) else None
+
+
+def _older(comment: Comment, since: datetime | None) -> bool:
+    return since is not None and comment.created_at is not None and comment.created_at <= since
+
+
+def _comment_order(comment: Comment) -> tuple[datetime, str]:
+    return (comment.created_at or datetime.min.replace(tzinfo=UTC), comment.id)
+
+
+def _utf16_length(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
 
 
 def _error_fields(response: httpx.Response) -> tuple[str, str]:

@@ -7,8 +7,18 @@ files on ``fu.oneme.ru``, video and audio on ``vu.okcdn.ru`` [verified: M1]. The
 ``{"code", "message"}`` [verified: M1]. Choices where the reference is silent are marked
 [uncertain] and kept in one place each.
 
-State (``max.json``): ``chats`` by id, ``messages`` (text as sent and as shown, attachments with
-the stored file names, times in ms), upload ``slots`` and attachment ``tokens``.
+Comments under channel posts (``/messages/{mid}/comments``: list newest first with ``count``,
+``before``, ``after`` in ms and ``comment_ids``; one by id; post as the bot with a ``reply`` link;
+delete by ``comment_id``) follow the official TS client, the only source [uncertain: M2, absent
+from M1]. ``DELETE /chats/{id}/members?block=true`` blocks a user for good (every sandbox chat
+has a link, so ``block`` always applies) and a blocked citizen cannot comment (``add_comment``).
+``PATCH /chats/{id}`` sets the title (1–200) and the icon from an image upload token; the
+description is read-only [verified: M1].
+
+State (``max.json``): ``chats`` by id (title, icon, description), ``messages`` (text as sent and
+as shown, attachments with the stored file names, times in ms), ``comments`` (under a post, with
+the sender, a reply link and a deleted flag), ``bans`` by chat and user, upload ``slots`` and
+attachment ``tokens``.
 """
 
 from __future__ import annotations
@@ -41,6 +51,8 @@ RATE_PER_SECOND = 30  # [verified: M1]
 TEXT_LIMIT = 4000  # [verified: M1]
 MAX_IMAGE_SIDE = 7680  # [verified: M1]
 MESSAGES_DEFAULT, MESSAGES_MAX = 50, 100  # GET /messages count [verified: M1]
+#: ``ChatPatch.title`` length [verified: M1]
+TITLE_MIN, TITLE_MAX = 1, 200
 MB = 1024 * 1024
 SIZE_LIMITS = {"image": 50 * MB, "video": 250 * MB, "audio": 256 * MB, "file": 4096 * MB}
 EXTENSIONS = {
@@ -107,6 +119,13 @@ class MaxEmulator(Emulator):
         _api("/messages", "remove", "DELETE"),
         _api("/messages", "list", "GET"),
         _api("/messages/<mid>", "message", "GET"),
+        _api("/messages/<mid>/comments", "comments", "GET"),
+        _api("/messages/<mid>/comments", "comment_send", "POST"),
+        _api("/messages/<mid>/comments", "comment_remove", "DELETE"),
+        _api("/messages/<mid>/comments/<cid>", "comment", "GET"),
+        _api("/chats/<int(signed=True):chat_id>", "chat", "GET"),
+        _api("/chats/<int(signed=True):chat_id>", "chat_edit", "PATCH"),
+        _api("/chats/<int(signed=True):chat_id>/members", "member_remove", "DELETE"),
         *(_upload_rule(host) for host in sorted(set(UPLOAD_HOSTS.values()))),
         Rule("/", endpoint="deprecated", host=OLD_API_HOST),
         Rule("/<path:path>", endpoint="deprecated", host=OLD_API_HOST),
@@ -383,9 +402,166 @@ class MaxEmulator(Emulator):
     def _now_ms(self) -> int:
         return int(self.clock.now().timestamp() * 1000)
 
+    # -- comments under channel posts [uncertain: M2 only] ------------------------------------
+
+    def on_comments(self, request: Request, mid: str) -> Response:
+        """``GET /messages/{mid}/comments``: newest first, ``count`` 1–100 (default like
+        ``GET /messages`` [uncertain]), ``before``/``after`` exclusive times in ms [uncertain]."""
+        count = _count_param(request)
+        if isinstance(count, Response):
+            return count
+        bounds = _time_bounds(request)
+        if isinstance(bounds, Response):
+            return bounds
+        state = self.store.read(self.network)
+        if _live_message(state, mid) is None:
+            return _message_not_found()
+        chosen = [c for c in _live_comments(state, mid) if _within(c["timestamp"], *bounds)]
+        if request.args.get("comment_ids"):
+            wanted = set(request.args["comment_ids"].split(","))
+            chosen = [c for c in chosen if c["mid"] in wanted]
+        newest = sorted(chosen, key=lambda c: (c["timestamp"], c["seq"]), reverse=True)[:count]
+        return self.json({"messages": [_comment_json(state, c) for c in newest]})
+
+    def on_comment(self, request: Request, mid: str, cid: str) -> Response:
+        state = self.store.read(self.network)
+        comment = _live_comment(state, mid, cid) if _live_message(state, mid) else None
+        if comment is None:
+            return _comment_not_found()
+        return self.json(_comment_json(state, comment))
+
+    def on_comment_send(self, request: Request, mid: str) -> Response:
+        """``POST /messages/{mid}/comments {text, format, link}``: a comment by the bot."""
+        body = _json_body(request)
+        if body is None:
+            return _error(400, INVALID, "Invalid request payload")
+        bot = self._bot(_token(request))
+        sender = {k: bot[k] for k in ("user_id", "first_name", "last_name", "username", "is_bot")}
+        with self.store.transaction(self.network) as state:
+            post = _live_message(state, mid)
+            if post is None:
+                return _message_not_found()
+            content = _comment_content(state, mid, body)
+            if isinstance(content, Response):
+                return content
+            comment = self._new_comment(state, post, content, {**sender, "name": bot["name"]})
+            answer = _comment_json(state, comment)
+        return self.json({"message": answer})
+
+    def on_comment_remove(self, request: Request, mid: str) -> Response:
+        """``DELETE /messages/{mid}/comments?comment_id=``; a gone one is 404 [uncertain]."""
+        cid = request.args.get("comment_id")
+        if not cid:
+            return _error(400, INVALID, "Missing required parameter: comment_id")
+        with self.store.transaction(self.network) as state:
+            if _live_message(state, mid) is None:
+                return _message_not_found()
+            comment = _live_comment(state, mid, cid)
+            if comment is None:
+                return _comment_not_found()
+            comment.update(deleted=True, deleted_at=self._now_ms())
+        return self.json({"success": True})
+
+    def _new_comment(
+        self,
+        state: dict[str, Any],
+        post: dict[str, Any],
+        content: dict[str, Any],
+        sender: dict[str, Any],
+    ) -> dict[str, Any]:
+        serial = next_id(state, "next_comment")
+        digest = hashlib.sha256(f"comment:{post['mid']}:{serial}".encode()).hexdigest()
+        comment = {
+            "mid": f"mid.{digest[:32]}",
+            "post": post["mid"],
+            "chat_id": post["chat_id"],
+            "seq": serial,
+            "timestamp": self._now_ms(),
+            **content,
+            "sender": sender,
+            "from_account": bool(sender.get("is_bot")),
+            "deleted": False,
+        }
+        state.setdefault("comments", []).append(comment)
+        return comment
+
+    def add_comment(
+        self,
+        post_id: str,
+        text: str,
+        author_id: str,
+        author_name: str,
+        reply_to: str = "",
+        direct: bool = False,
+    ) -> str:
+        """A citizen comments under the channel post ``post_id`` (a ``mid``).
+
+        Direct messages to the bot exist in Max but reach it only by long polling or a
+        webhook, which the adapter does not use, so they are not emulated.
+        """
+        if direct:
+            raise ValueError("max: direct messages to the bot are not emulated")
+        if not text.strip():
+            raise ValueError("max: a comment needs text")
+        if not author_id.lstrip("-").isdigit():
+            raise ValueError(f"max: user ids are numbers, not {author_id!r}")
+        with self.store.transaction(self.network) as state:
+            post = _live_message(state, post_id)
+            if post is None:
+                raise ValueError(f"max: no post {post_id}")
+            if author_id in state.get("bans", {}).get(str(post["chat_id"]), {}):
+                raise ValueError(f"max: user {author_id} is blocked in chat {post['chat_id']}")
+            if reply_to and _live_comment(state, post_id, reply_to) is None:
+                raise ValueError(f"max: no comment {reply_to} under post {post_id}")
+            sender = _citizen(int(author_id), author_name)
+            content = {**_text_fields(text, None), "reply_to": reply_to}
+            return str(self._new_comment(state, post, content, sender)["mid"])
+
+    # -- chats: profile and members -------------------------------------------------------
+
+    def on_chat(self, request: Request, chat_id: int) -> Response:
+        with self.store.transaction(self.network) as state:
+            chat = _chat(state, chat_id)
+        return self.json(_chat_json(chat))
+
+    def on_chat_edit(self, request: Request, chat_id: int) -> Response:
+        """``PATCH /chats/{id}`` with a ``ChatPatch``: ``title`` 1–200, ``icon`` as an image
+        payload [verified: M1]. ``pin`` and ``notify`` are accepted and not modelled; other
+        fields (``description``) are ignored [uncertain]."""
+        body = _json_body(request)
+        if body is None:
+            return _error(400, INVALID, "Invalid request payload")
+        with self.store.transaction(self.network) as state:
+            changes = _chat_patch(state, body)
+            if isinstance(changes, Response):
+                return changes
+            chat = _chat(state, chat_id)
+            chat.update(changes, last_event_time=self._now_ms())
+        return self.json(_chat_json(chat))
+
+    def on_member_remove(self, request: Request, chat_id: int) -> Response:
+        """``DELETE /chats/{id}/members?user_id=…&block=true`` [verified: M1].
+
+        Subscribers are not modelled, so removing alone changes nothing here; ``block=true``
+        (applied in chats with a link, which every sandbox chat has) blocks for good.
+        """
+        raw = request.args.get("user_id")
+        if not raw:
+            return _error(400, INVALID, "Missing required parameter: user_id")
+        if not raw.lstrip("-").isdigit():
+            return _error(400, INVALID, f"Invalid value for parameter user_id: {raw}")
+        block = request.args.get("block", "false").lower() == "true"
+        with self.store.transaction(self.network) as state:
+            _chat(state, chat_id)
+            if block:
+                bans = state.setdefault("bans", {}).setdefault(str(chat_id), {})
+                bans[str(int(raw))] = {"until": None, "at": self._now_ms()}
+        return self.json({"success": True})
+
     # -- what the sandbox shows -------------------------------------------------------------
 
     def public_view(self, state: dict[str, Any]) -> dict[str, Any]:
+        """Posts with their comments, the channel's profile and the blocked users."""
         live = [m for m in state.get("messages", []) if not m["deleted"]]
         posts = [
             {
@@ -400,19 +576,31 @@ class MaxEmulator(Emulator):
                 "edited_at": _iso(m["edited_at"]) if m["edited_at"] else None,
                 "notify": m["notify"],
                 "link_preview": m["link_preview"],
+                "comments": _comments_view(state, m["mid"]),
             }
             for m in sorted(live, key=lambda m: (m["timestamp"], m["seq"]))
         ]
-        return {"posts": posts, "chats": list(state.get("chats", {}).values())}
+        banned = [
+            {"user_id": user_id, "until": ban["until"]}
+            for bans in state.get("bans", {}).values()
+            for user_id, ban in bans.items()
+        ]
+        return {
+            "posts": posts,
+            "chats": list(state.get("chats", {}).values()),
+            "profile": _profile_view(state),
+            "banned": banned,
+        }
 
     def feed_html(self, state: dict[str, Any]) -> str:
-        """Each channel as Max shows it: posts top to bottom, media above the text."""
+        """Each channel as Max shows it: its header, then posts top to bottom (media above the
+        text) with their comments."""
         sections = []
         posts = self.public_view(state)["posts"]
         for chat in state.get("chats", {}).values():
             items = "".join(_post_html(p) for p in posts if p["chat_id"] == chat["chat_id"])
-            title = html.escape(chat["title"])
-            sections.append(f'<section class="max-channel"><h3>{title}</h3>{items}</section>')
+            header = _chat_header(chat)
+            sections.append(f'<section class="max-channel">{header}{items}</section>')
         return "".join(sections)
 
 
@@ -456,6 +644,21 @@ def _count_param(request: Request) -> int | Response:
     return count
 
 
+def _time_bounds(request: Request) -> tuple[int | None, int | None] | Response:
+    """``before`` and ``after`` of ``GET …/comments``: times in ms [uncertain]."""
+    bounds: list[int | None] = []
+    for name in ("before", "after"):
+        raw = request.args.get(name)
+        if raw is not None and not raw.isdigit():
+            return _error(400, INVALID, f"Invalid value for parameter {name}: {raw}")
+        bounds.append(int(raw) if raw is not None else None)
+    return bounds[0], bounds[1]
+
+
+def _within(stamp: int, before: int | None, after: int | None) -> bool:
+    return (before is None or stamp < before) and (after is None or stamp > after)
+
+
 # -- message content ----------------------------------------------------------------------------
 
 
@@ -496,6 +699,55 @@ def _text_fields(text: str | None, fmt: str | None) -> dict[str, Any]:
     parser.feed(text)
     parser.close()
     return {"html": text, "format": fmt, "text": "".join(parser.parts), "markup": parser.markup}
+
+
+def _comment_content(
+    state: dict[str, Any], mid: str, body: dict[str, Any]
+) -> dict[str, Any] | Response:
+    """Validate a comment's body: text required (comments have no attachments in M2), the
+    4000 limit of messages [uncertain], and a ``reply`` link to a live comment of the post
+    (comments cannot be forwarded [uncertain: a client's notes])."""
+    text, fmt = body.get("text"), body.get("format")
+    if not isinstance(text, str) or not text.strip():
+        return _error(400, INVALID, "Field 'text' must not be empty")
+    if _utf16(text) > TEXT_LIMIT:
+        return _error(400, INVALID, f"Field 'text' size ({_utf16(text)}) must be at most 4000")
+    if fmt not in (None, "markdown", "html"):
+        return _error(400, INVALID, f"Invalid format: {fmt}")
+    link = body.get("link")
+    reply_to = ""
+    if link is not None:
+        if not isinstance(link, dict) or link.get("type") != "reply":
+            return _error(400, INVALID, "Only a reply link is allowed in a comment")
+        if _live_comment(state, mid, str(link.get("mid") or "")) is None:
+            return _error(400, INVALID, f"Invalid link: comment {link.get('mid')} not found")
+        reply_to = str(link["mid"])
+    return {**_text_fields(text, fmt), "reply_to": reply_to}
+
+
+def _chat_patch(state: dict[str, Any], body: dict[str, Any]) -> dict[str, Any] | Response:
+    """The changes a ``ChatPatch`` asks for, or the error answer; nothing applied yet."""
+    changes: dict[str, Any] = {}
+    title = body.get("title")
+    if title is not None:
+        if not isinstance(title, str):
+            return _error(400, INVALID, "Field 'title' must be a string")
+        size = _utf16(title)
+        if size < TITLE_MIN:
+            return _error(400, INVALID, f"Field 'title' size ({size}) must be at least 1")
+        if size > TITLE_MAX:
+            return _error(400, INVALID, f"Field 'title' size ({size}) must be at most 200")
+        changes["title"] = title
+    icon = body.get("icon")
+    if icon is not None:
+        if not isinstance(icon, dict):
+            return _error(400, INVALID, "Field 'icon' must be an object")
+        resolved = _resolve_image(state, icon)
+        if isinstance(resolved, Response):
+            return resolved
+        image = resolved[0]
+        changes["icon"] = {"file": image.get("file") or "", "url": _image_url(image)}
+    return changes
 
 
 def _kept_text(message: dict[str, Any]) -> dict[str, Any]:
@@ -612,11 +864,16 @@ def _check_ready(
     return _error(400, "attachment.not.ready", NOT_READY_MESSAGE)
 
 
+def _image_url(stored: dict[str, Any]) -> str:
+    """Where Max serves an uploaded file: made up from its token [uncertain: shape]."""
+    return str(stored.get("url") or f"https://i.oneme.ru/i?r={stored['token'][:16]}")
+
+
 def _attachment_json(stored: dict[str, Any]) -> dict[str, Any]:
     kind = stored["type"]
     if kind not in ("image", "video", "audio", "file"):
         return {"type": kind, "payload": stored.get("payload")}
-    url = stored.get("url") or f"https://i.oneme.ru/i?r={stored['token'][:16]}"
+    url = _image_url(stored)
     payload: dict[str, Any] = {"url": url, "token": stored["token"]}
     if kind == "image":
         payload["photo_id"] = int(hashlib.sha256(url.encode()).hexdigest()[:12], 16)
@@ -638,6 +895,85 @@ def _chat(state: dict[str, Any], chat_id: int) -> dict[str, Any]:
         chats[str(chat_id)] = {"chat_id": chat_id, "type": kind, "title": title, "seq": 0}
     chat: dict[str, Any] = chats[str(chat_id)]
     return chat
+
+
+def _live_comments(state: dict[str, Any], post_mid: str) -> list[dict[str, Any]]:
+    return [c for c in state.get("comments", []) if c["post"] == post_mid and not c["deleted"]]
+
+
+def _live_comment(state: dict[str, Any], post_mid: str, cid: str) -> dict[str, Any] | None:
+    return next((c for c in _live_comments(state, post_mid) if c["mid"] == cid), None)
+
+
+def _citizen(user_id: int, name: str) -> dict[str, Any]:
+    """A person as Max's ``User`` shows them; sandbox citizens have no username."""
+    first, _, last = name.partition(" ")
+    return {
+        "user_id": user_id,
+        "first_name": first,
+        "last_name": last or None,
+        "username": None,
+        "is_bot": False,
+        "name": name,
+    }
+
+
+def _comment_json(state: dict[str, Any], comment: dict[str, Any]) -> dict[str, Any]:
+    """A comment as M2's ``CommentMessage`` shows it: a ``Message`` without url and stat."""
+    chat_id = comment["chat_id"]
+    return {
+        "sender": comment["sender"],
+        "recipient": {
+            "chat_id": chat_id,
+            "chat_type": "channel" if chat_id < 0 else "chat",
+            "user_id": None,
+        },
+        "timestamp": comment["timestamp"],
+        "link": _reply_link(state, comment),
+        "body": _comment_body(comment),
+    }
+
+
+def _comment_body(comment: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "mid": comment["mid"],
+        "seq": comment["seq"],
+        "text": comment["text"],
+        "attachments": None,
+        "markup": comment["markup"] or None,
+    }
+
+
+def _reply_link(state: dict[str, Any], comment: dict[str, Any]) -> dict[str, Any] | None:
+    """``LinkedMessage`` of type ``reply`` for an answer to another comment [verified: M1]."""
+    if not comment["reply_to"]:
+        return None
+    parents = [c for c in state.get("comments", []) if c["mid"] == comment["reply_to"]]
+    if not parents:
+        return None
+    parent = parents[0]
+    return {"type": "reply", "sender": parent["sender"], "message": _comment_body(parent)}
+
+
+def _chat_json(chat: dict[str, Any]) -> dict[str, Any]:
+    """A chat as the API shows it (schema ``Chat`` [verified: M1])."""
+    icon = chat.get("icon")
+    return {
+        "chat_id": chat["chat_id"],
+        "type": chat["type"],
+        "status": "active",
+        "title": chat["title"],
+        "icon": {"url": icon["url"]} if icon else None,
+        "last_event_time": chat.get("last_event_time", 0),
+        "participants_count": 1,
+        "is_public": chat["type"] == "channel",
+        "link": _chat_link(chat),
+        "description": chat.get("description"),
+    }
+
+
+def _chat_link(chat: dict[str, Any]) -> str:
+    return f"https://max.ru/c/{chat['chat_id']}"
 
 
 def _live_message(state: dict[str, Any], mid: str) -> dict[str, Any] | None:
@@ -684,6 +1020,10 @@ def _message_not_found() -> Response:
     return _error(404, "not.found", "Message not found")
 
 
+def _comment_not_found() -> Response:
+    return _error(404, "not.found", "Comment not found")  # [uncertain: code and text]
+
+
 # -- the feed page ------------------------------------------------------------------------------
 
 
@@ -691,16 +1031,68 @@ def _media_view(stored: dict[str, Any]) -> dict[str, Any]:
     return {k: stored.get(k, "") for k in ("type", "file", "name", "url")}
 
 
+def _comments_view(state: dict[str, Any], post_mid: str) -> list[dict[str, Any]]:
+    """The live comments of a post, oldest first (Max cannot hide one)."""
+    return [
+        {
+            "id": c["mid"],
+            "text": c["text"],
+            "author_id": str(c["sender"]["user_id"]),
+            "author_name": c["sender"].get("name") or "",
+            "hidden": False,
+            "reply_to": c["reply_to"],
+            "from_account": c["from_account"],
+        }
+        for c in sorted(_live_comments(state, post_mid), key=lambda c: (c["timestamp"], c["seq"]))
+    ]
+
+
+def _profile_view(state: dict[str, Any]) -> dict[str, Any]:
+    """The first channel's profile: title and icon file; Max has no website or cover, and
+    the description is what the app set (None in the sandbox)."""
+    channels = [c for c in state.get("chats", {}).values() if c["type"] == "channel"]
+    chat = channels[0] if channels else None
+    icon = (chat or {}).get("icon") or {}
+    return {
+        "title": chat["title"] if chat else None,
+        "description": (chat or {}).get("description"),
+        "website": None,
+        "avatar": icon.get("file") or icon.get("url") or None,
+        "cover": None,
+    }
+
+
+def _chat_header(chat: dict[str, Any]) -> str:
+    icon = chat.get("icon") or {}
+    source = f"/files/{icon['file']}" if icon.get("file") else icon.get("url", "")
+    avatar = f'<img class="max-icon" src="{html.escape(source)}" alt="">' if source else ""
+    description = chat.get("description") or ""
+    about = f'<p class="max-about">{html.escape(description)}</p>' if description else ""
+    title = html.escape(chat["title"])
+    return f'<header class="max-header">{avatar}<h3>{title}</h3>{about}</header>'
+
+
 def _post_html(post: dict[str, Any]) -> str:
     media = "".join(_medium_html(m) for m in post["media"])
     text = html.escape(post["text"]).replace("\n", "<br>")
     edited = " · изменено" if post["edited_at"] else ""
     stamp = html.escape(post["published_at"][:16].replace("T", " "))
+    comments = "".join(_comment_html(c) for c in post.get("comments", []))
+    thread = f'<ul class="max-comments">{comments}</ul>' if comments else ""
     return (
         f'<article class="max-post" id="{html.escape(post["id"])}">'
         f'<div class="max-media">{media}</div><div class="max-text">{text}</div>'
-        f"<footer>{stamp}{edited}</footer></article>"
+        f"<footer>{stamp}{edited}</footer>{thread}</article>"
     )
+
+
+def _comment_html(comment: dict[str, Any]) -> str:
+    kind = "max-comment max-own" if comment["from_account"] else "max-comment"
+    if comment["hidden"]:
+        kind += " max-hidden"
+    author = html.escape(comment["author_name"] or comment["author_id"])
+    text = html.escape(comment["text"]).replace("\n", "<br>")
+    return f'<li class="{kind}" id="{html.escape(comment["id"])}"><b>{author}</b>: {text}</li>'
 
 
 def _medium_html(medium: dict[str, Any]) -> str:

@@ -23,7 +23,7 @@ from publisher.errors import (
     Rejected,
     Transient,
 )
-from publisher.model import Media, RemoteRef, RenderedPost
+from publisher.model import Comment, Media, Profile, RemoteRef, RenderedPost
 from publisher.networks.base import CHUNK_SIZE, ApiClient, FindResult, Tokens
 from publisher.networks.max import (
     DEFAULT_RETRY_AFTER,
@@ -576,3 +576,422 @@ def test_contract_deprecated_host_is_refused(
 
     with pytest.raises(AuthError, match="deprecated"):
         client.verify()
+
+
+# -- comments, moderation, replies, profile ---------------------------------------------------
+
+BOT_ID = 42
+ME = {"user_id": BOT_ID, "first_name": "Пресс-бот", "username": "press_bot", "is_bot": True}
+POST_REF = RemoteRef("max", "mid.1", f"https://max.ru/c/{CHAT}/AbC", ("mid.1",))
+
+
+def comment_item(
+    cid: str,
+    stamp: int = STAMP,
+    user_id: int = 7,
+    name: str = "Иван Петров",
+    text: str = "Когда починят?",
+    reply_to: str = "",
+    username: str | None = None,
+) -> dict[str, Any]:
+    """A comment as M2's ``CommentMessage`` shows it."""
+    link = None
+    if reply_to:
+        link = {"type": "reply", "message": {"mid": reply_to, "seq": 1, "text": "…"}}
+    return {
+        "sender": {"user_id": user_id, "name": name, "username": username, "is_bot": False},
+        "recipient": {"chat_id": int(CHAT), "chat_type": "channel", "user_id": None},
+        "timestamp": stamp,
+        "link": link,
+        "body": {"mid": cid, "seq": 1, "text": text, "attachments": None, "markup": None},
+    }
+
+
+def citizen_comment(cid: str = "mid.c1", **extra: Any) -> Comment:
+    fields: dict[str, Any] = {
+        "text": "Текст",
+        "author_id": "7",
+        "author_name": "Иван",
+        "post_id": "mid.1",
+        "url": POST_REF.url,
+        "extra": {"message_id": "mid.1"},
+        **extra,
+    }
+    return Comment("max", cid, **fields)
+
+
+def test_capabilities_declare_what_the_api_offers() -> None:
+    caps = MaxAdapter.capabilities
+
+    assert (caps.comments, caps.reply, caps.delete_comment) == (True, True, True)
+    assert (caps.messages, caps.hide_comment, caps.restore_comment) == (False, False, False)
+    assert (caps.ban, caps.max_ban_days) == (True, 0)
+    assert caps.profile == frozenset({"title", "avatar"})
+    assert caps.settings_url == "https://max.ru/"
+
+
+def test_comments_pages_back_in_time_and_come_oldest_first(clock: FakeClock) -> None:
+    first_page = [comment_item(f"mid.c{n}", STAMP + n) for n in range(120, 20, -1)]
+    second_page = [
+        comment_item("mid.c21", STAMP + 21),  # the boundary again: dropped as a repeat
+        comment_item("mid.c20", STAMP + 20, user_id=BOT_ID, name="Пресс-бот"),
+        comment_item("mid.c19", STAMP + 19, reply_to="mid.c5", username="ivan"),
+    ]
+    script = Script(ok(ME), ok({"messages": first_page}), ok({"messages": second_page}))
+
+    found = adapter(script, clock).comments(POST_REF)
+
+    me, page_one, page_two = script.requests
+    assert str(me.url) == f"{API}/me"
+    assert (page_one.method, str(page_one.url)) == (
+        "GET",
+        f"{API}/messages/mid.1/comments?count=100",
+    )
+    assert page_one.headers["Authorization"] == TOKEN
+    assert page_two.url.params["before"] == str(STAMP + 21 + 1)
+    assert [c.id for c in found] == ["mid.c19", *(f"mid.c{n}" for n in range(21, 121))]
+    reply = found[0]
+    assert reply == Comment(
+        network="max",
+        id="mid.c19",
+        text="Когда починят?",
+        author_id="7",
+        author_name="Иван Петров",
+        author_url="https://max.ru/ivan",
+        post_id="mid.1",
+        parent_id="mid.c5",
+        created_at=datetime(2026, 12, 1, 9, 0, 0, 19000, tzinfo=UTC),
+        url=POST_REF.url,
+        extra={"message_id": "mid.1"},
+    )
+    assert found[1].author_url == "" and found[1].parent_id == ""
+
+
+def test_comments_since_goes_as_after_and_is_applied_strictly(clock: FakeClock) -> None:
+    since = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    answer = [comment_item("mid.new", STAMP + 1), comment_item("mid.same", STAMP)]
+    script = Script(ok(ME), ok({"messages": answer}))
+
+    found = adapter(script, clock).comments(POST_REF, since)
+
+    assert script.requests[1].url.params["after"] == str(STAMP)
+    assert [c.id for c in found] == ["mid.new"]
+
+
+def test_comments_read_every_message_of_the_post_and_skip_a_deleted_one(
+    clock: FakeClock,
+) -> None:
+    ref = RemoteRef("max", "mid.1", POST_REF.url, ("mid.1", "mid.2", "mid.3"))
+    script = Script(
+        ok(ME),
+        ok({"messages": [comment_item("mid.a", STAMP + 2)]}),
+        fail(404, "not.found", "Message not found"),
+        ok({"messages": [comment_item("mid.b", STAMP + 1)]}),
+    )
+
+    found = adapter(script, clock).comments(ref)
+
+    paths = [r.url.path for r in script.requests[1:]]
+    assert paths == [f"/messages/{mid}/comments" for mid in ("mid.1", "mid.2", "mid.3")]
+    assert [(c.id, c.post_id, c.extra["message_id"]) for c in found] == [
+        ("mid.b", "mid.1", "mid.3"),
+        ("mid.a", "mid.1", "mid.1"),
+    ]
+
+
+def test_comments_are_bounded(clock: FakeClock) -> None:
+    pages = [
+        ok({"messages": [comment_item(f"mid.{p}.{n}", STAMP - p * 100 - n) for n in range(100)]})
+        for p in range(20)
+    ]
+    script = Script(ok(ME), *pages)
+
+    found = adapter(script, clock).comments(POST_REF)
+
+    assert len(found) == 1000
+    assert len(script.requests) == 1 + 10
+
+
+def test_delete_comment_under_its_message_and_gone_is_fine(clock: FakeClock) -> None:
+    script = Script(ok({"success": True}), fail(404, "not.found", "Comment not found"))
+    client = adapter(script, clock)
+    comment = citizen_comment(extra={"message_id": "mid.2"})
+
+    client.delete_comment(comment)
+    client.delete_comment(comment)
+
+    request = script.requests[0]
+    assert request.method == "DELETE"
+    assert str(request.url) == f"{API}/messages/mid.2/comments?comment_id=mid.c1"
+    assert request.headers["Authorization"] == TOKEN
+
+
+def test_delete_comment_refused_is_an_error(clock: FakeClock) -> None:
+    script = Script(ok({"success": False, "message": "cannot delete"}))
+
+    with pytest.raises(Rejected, match="cannot delete"):
+        adapter(script, clock).delete_comment(citizen_comment())
+
+
+def test_ban_blocks_the_author_in_the_channel_for_good(clock: FakeClock) -> None:
+    script = Script(ok({"success": True}))
+
+    adapter(script, clock).ban(citizen_comment(), None)
+
+    (request,) = script.requests
+    assert request.method == "DELETE"
+    assert str(request.url) == f"{API}/chats/-70123/members?user_id=7&block=true"
+
+
+def test_a_temporary_ban_is_refused_not_made_permanent(clock: FakeClock) -> None:
+    script = Script()
+
+    with pytest.raises(Rejected) as raised:
+        adapter(script, clock).ban(citizen_comment(), datetime(2027, 1, 1, tzinfo=UTC))
+
+    assert "МАКС" in raised.value.message
+    assert script.requests == []
+
+
+def test_ban_needs_a_user_id(clock: FakeClock) -> None:
+    with pytest.raises(Rejected, match="no user id"):
+        adapter(Script(), clock).ban(citizen_comment(author_id=""), None)
+
+
+def test_reply_posts_html_linked_to_the_comment(clock: FakeClock) -> None:
+    answer = comment_item("mid.r1", STAMP + 5, user_id=BOT_ID, text="Завтра", reply_to="mid.c1")
+    script = Script(ok({"message": answer}))
+
+    ref = adapter(script, clock).reply(citizen_comment(), "<b>Завтра</b>")
+
+    (request,) = script.requests
+    assert (request.method, str(request.url)) == ("POST", f"{API}/messages/mid.1/comments")
+    assert body(request) == {
+        "text": "<b>Завтра</b>",
+        "format": "html",
+        "link": {"type": "reply", "mid": "mid.c1"},
+    }
+    assert ref == RemoteRef(
+        "max",
+        "mid.r1",
+        POST_REF.url,
+        ("mid.r1",),
+        published_at=datetime(2026, 12, 1, 9, 0, 0, 5000, tzinfo=UTC),
+        extra={"message_id": "mid.1", "reply_to": "mid.c1"},
+    )
+
+
+def test_reply_is_not_sent_twice_when_the_answer_is_lost(clock: FakeClock) -> None:
+    calls: list[httpx.Request] = []
+
+    def lost(request: httpx.Request) -> httpx.Response:
+        calls.append(request)
+        raise httpx.ReadTimeout("no answer", request=request)
+
+    with pytest.raises(Transient) as raised:
+        adapter(lost, clock).reply(citizen_comment(), "Ответ")
+
+    assert raised.value.uncertain
+    assert len(calls) == 1
+
+
+def test_messages_and_hiding_are_not_offered(clock: FakeClock) -> None:
+    client = adapter(Script(), clock)
+
+    with pytest.raises(Rejected):
+        client.messages()
+    with pytest.raises(Rejected):
+        client.hide_comment(citizen_comment())
+
+
+def test_set_profile_uploads_the_icon_and_patches_title_and_icon(
+    clock: FakeClock, photo: Media
+) -> None:
+    script = Script(
+        ok({"url": IMAGE_URL}),
+        ok({"photos": {"p1": {"token": "IT"}}}),
+        ok({"chat_id": int(CHAT), "title": "Администрация"}),
+    )
+    profile = Profile("max", title="Администрация", description="Описание", avatar=photo)
+
+    done = adapter(script, clock).set_profile(profile)
+
+    slot, upload, patch = script.requests
+    assert str(slot.url) == f"{API}/uploads?type=image"
+    assert str(upload.url) == IMAGE_URL
+    assert (patch.method, str(patch.url)) == ("PATCH", f"{API}/chats/-70123")
+    assert patch.headers["Authorization"] == TOKEN
+    assert body(patch) == {"title": "Администрация", "icon": {"token": "IT"}}
+    assert done == ("title", "avatar")
+
+
+def test_set_profile_sends_nothing_max_cannot_set(clock: FakeClock, photo: Media) -> None:
+    script = Script()
+    profile = Profile("max", description="Описание", website="https://city.ru", cover=photo)
+
+    assert adapter(script, clock).set_profile(profile) == ()
+    assert script.requests == []
+
+
+def test_set_profile_title_alone(clock: FakeClock) -> None:
+    script = Script(ok({"chat_id": int(CHAT)}))
+
+    done = adapter(script, clock).set_profile(Profile("max", title="Город", website="x"))
+
+    assert body(script.requests[0]) == {"title": "Город"}
+    assert done == ("title",)
+
+
+def test_set_profile_refuses_a_title_over_200_without_cutting_it(clock: FakeClock) -> None:
+    script = Script()
+
+    with pytest.raises(Rejected) as raised:
+        adapter(script, clock).set_profile(Profile("max", title="я" * 201))
+
+    assert "201" in raised.value.message and "200" in raised.value.message
+    assert script.requests == []
+
+
+def test_refused_rights_name_what_the_bot_lacks(clock: FakeClock) -> None:
+    client = adapter(Script(), clock)
+    forbidden = fail(403, "access.denied", "Access denied")
+
+    with pytest.raises(AuthError) as ban:
+        client._unwrap(forbidden, "block member")
+    with pytest.raises(AuthError) as profile:
+        client._unwrap(forbidden, "edit channel")
+
+    assert "add_remove_members" in ban.value.hint
+    assert "change_chat_info" in profile.value.hint
+
+
+def test_bad_token_on_comments_names_the_secret(clock: FakeClock) -> None:
+    script = Script(ok(ME), fail(401, "verify.token", "Invalid access_token"))
+
+    with pytest.raises(AuthError) as raised:
+        adapter(script, clock).comments(POST_REF)
+
+    assert "MAX_TOKEN" in raised.value.hint
+
+
+def test_rate_limited_comments_are_waited_out(clock: FakeClock) -> None:
+    script = Script(
+        ok(ME),
+        fail(429, "too.many.requests", "Too many requests", **{"Retry-After": "2"}),
+        ok({"messages": [comment_item("mid.c1")]}),
+    )
+
+    found = adapter(script, clock).comments(POST_REF)
+
+    assert [c.id for c in found] == ["mid.c1"]
+    assert clock.monotonic() == 2.0
+
+
+@pytest.mark.parametrize("status", [400, 401, 403, 429, 500])
+@pytest.mark.parametrize("op", ["delete", "ban", "reply", "profile"])
+def test_no_moderation_error_shows_the_token(clock: FakeClock, status: int, op: str) -> None:
+    client = adapter(Script(*(echo_token(status) for _ in range(ApiClient.MAX_ATTEMPTS))), clock)
+    calls: dict[str, Callable[[], object]] = {
+        "delete": lambda: client.delete_comment(citizen_comment()),
+        "ban": lambda: client.ban(citizen_comment(), None),
+        "reply": lambda: client.reply(citizen_comment(), "Ответ"),
+        "profile": lambda: client.set_profile(Profile("max", title="Город")),
+    }
+
+    with pytest.raises(NetworkError) as raised:
+        calls[op]()
+
+    shown = f"{raised.value} {raised.value.detail} {raised.value.hint} {raised.value!r}"
+    assert TOKEN not in shown
+
+
+# -- moderation contract against the emulator ----------------------------------------------------
+
+
+def test_contract_comment_reply_delete_ban(sandbox: Sandbox, live: MaxAdapter) -> None:
+    ref = live.publish(post("Ремонт дороги"), "k")
+    asked = sandbox.add_comment("max", ref.remote_id, "Когда закончат?", "5001", "Иван Петров")
+    spam = sandbox.add_comment("max", ref.remote_id, "Купите <b>часы</b>", "6002", "Бот")
+
+    first, second = live.comments(ref)
+    assert (first.id, first.text, first.author_id, first.author_name) == (
+        asked,
+        "Когда закончат?",
+        "5001",
+        "Иван Петров",
+    )
+    assert (first.post_id, first.url, first.created_at) == (
+        ref.remote_id,
+        ref.url,
+        ref.published_at,
+    )
+    assert second.text == "Купите <b>часы</b>"
+
+    answer = live.reply(first, "<b>В пятницу</b>")
+    (shown,) = posts(sandbox)
+    reply = shown["comments"][-1]
+    assert (reply["id"], reply["text"], reply["reply_to"]) == (
+        answer.remote_id,
+        "В пятницу",
+        asked,
+    )
+    assert reply["from_account"] is True
+    assert [c.id for c in live.comments(ref)] == [asked, spam]  # our own reply is left out
+
+    live.delete_comment(second)
+    live.delete_comment(second)
+    live.ban(second, None)
+    view = sandbox.show()["max"]
+    assert [c["id"] for c in view["posts"][0]["comments"]] == [asked, answer.remote_id]
+    assert view["banned"] == [{"user_id": "6002", "until": None}]
+    with pytest.raises(ValueError, match="blocked"):
+        sandbox.add_comment("max", ref.remote_id, "Снова я", "6002", "Бот")
+
+
+def test_contract_comments_since_and_pages(
+    sandbox: Sandbox, live: MaxAdapter, clock: FakeClock
+) -> None:
+    ref = live.publish(post("Опрос жителей"), "k")
+    for n in range(105):
+        clock.advance(0.001)
+        sandbox.add_comment("max", ref.remote_id, f"Мнение {n}", str(5000 + n), "Житель")
+    middle = clock.now()
+    clock.advance(60)
+    late = sandbox.add_comment("max", ref.remote_id, "Позже", "7001", "Житель")
+
+    everything = live.comments(ref)
+    recent = live.comments(ref, middle)
+
+    assert [c.text for c in everything] == [*(f"Мнение {n}" for n in range(105)), "Позже"]
+    assert [c.id for c in recent] == [late]
+
+
+def test_contract_comments_of_a_deleted_post_are_none(live: MaxAdapter) -> None:
+    ref = live.publish(post("Будет удалён"), "k")
+    live.delete(ref)
+
+    assert live.comments(ref) == []
+
+
+def test_contract_set_profile_shows_title_and_icon(
+    sandbox: Sandbox, live: MaxAdapter, photo: Media
+) -> None:
+    profile = Profile("max", title="Администрация города", description="Не меняется", avatar=photo)
+
+    assert live.set_profile(profile) == ("title", "avatar")
+
+    shown = sandbox.show()["max"]["profile"]
+    assert shown["title"] == "Администрация города"
+    assert shown["description"] is None and shown["cover"] is None
+    assert sandbox.store.file_path(shown["avatar"]).read_bytes() == photo.path.read_bytes()
+
+
+def test_contract_too_long_title_is_refused_by_both(
+    sandbox: Sandbox, sandbox_http: Callable[[Sandbox], httpx.Client]
+) -> None:
+    response = sandbox_http(sandbox).patch(
+        f"{API}/chats/{CHAT}", headers={"Authorization": TOKEN}, json={"title": "я" * 201}
+    )
+
+    assert response.status_code == 400
+    assert "must be at most 200" in response.json()["message"]

@@ -404,3 +404,298 @@ def test_feed_html_escapes_text_and_shows_files(sandbox: Sandbox, http: httpx.Cl
     assert "<script>" not in page
     assert '<img src="/files/' in page
     assert "Канал -70123" in page
+
+
+# -- comments under channel posts ---------------------------------------------------------------
+
+
+def new_post(http: httpx.Client, text: str = "Пост") -> str:
+    mid: str = send(http, {"text": text}).json()["message"]["body"]["mid"]
+    return mid
+
+
+def comments(http: httpx.Client, mid: str, **params: Any) -> httpx.Response:
+    return api(http, "GET", f"/messages/{mid}/comments", params=params)
+
+
+def comment_ids(response: httpx.Response) -> list[str]:
+    assert response.status_code == 200, response.text
+    return [m["body"]["mid"] for m in response.json()["messages"]]
+
+
+def test_comments_list_newest_first_as_comment_messages(
+    sandbox: Sandbox, http: httpx.Client, clock: FakeClock
+) -> None:
+    mid = new_post(http)
+    first = sandbox.add_comment("max", mid, "Первый", "5001", "Иван Петров")
+    clock.advance(1)
+    second = sandbox.add_comment("max", mid, "Второй", "5002", "Мария", reply_to=first)
+
+    answer = comments(http, mid)
+
+    assert comment_ids(answer) == [second, first]
+    newest = answer.json()["messages"][0]
+    assert newest["sender"] == {
+        "user_id": 5002,
+        "first_name": "Мария",
+        "last_name": None,
+        "username": None,
+        "is_bot": False,
+        "name": "Мария",
+    }
+    assert newest["recipient"] == {"chat_id": CHAT, "chat_type": "channel", "user_id": None}
+    assert newest["timestamp"] == 1796115601000
+    assert newest["body"]["text"] == "Второй"
+    assert newest["link"]["type"] == "reply"
+    assert newest["link"]["message"]["mid"] == first
+    assert newest["link"]["sender"]["user_id"] == 5001
+    assert "url" not in newest
+
+
+def test_comments_count_before_after_and_ids(
+    sandbox: Sandbox, http: httpx.Client, clock: FakeClock
+) -> None:
+    mid = new_post(http)
+    ids = []
+    for n in range(4):
+        clock.advance(1)
+        ids.append(sandbox.add_comment("max", mid, f"№{n}", "5001", "Иван"))
+    stamps = [1796115601000 + 1000 * n for n in range(4)]
+
+    assert comment_ids(comments(http, mid, count=2)) == [ids[3], ids[2]]
+    assert comment_ids(comments(http, mid, before=stamps[2])) == [ids[1], ids[0]]
+    assert comment_ids(comments(http, mid, after=stamps[1])) == [ids[3], ids[2]]
+    assert comment_ids(comments(http, mid, comment_ids=f"{ids[0]},{ids[3]}")) == [ids[3], ids[0]]
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"count": 101}, "Field 'count' value (101) must be at most 100"),
+        ({"count": 0}, "Field 'count' value (0) must be at least 1"),
+        ({"before": "yesterday"}, "Invalid value for parameter before: yesterday"),
+        ({"after": "-5"}, "Invalid value for parameter after: -5"),
+    ],
+)
+def test_comments_parameters_are_checked(
+    http: httpx.Client, params: dict[str, Any], message: str
+) -> None:
+    mid = new_post(http)
+
+    assert error(comments(http, mid, **params)) == (400, "proto.payload", message)
+
+
+def test_comments_of_an_unknown_or_deleted_post_are_not_found(http: httpx.Client) -> None:
+    mid = new_post(http)
+    api(http, "DELETE", "/messages", params={"message_id": mid})
+
+    assert error(comments(http, mid))[:2] == (404, "not.found")
+    assert error(comments(http, "mid.unknown"))[:2] == (404, "not.found")
+
+
+def test_comments_need_the_token(http: httpx.Client) -> None:
+    mid = new_post(http)
+
+    response = http.get(f"{API}/messages/{mid}/comments")
+
+    assert error(response) == (401, "verify.token", "Invalid access_token")
+
+
+def test_bot_comments_as_itself_with_a_reply_link(sandbox: Sandbox, http: httpx.Client) -> None:
+    mid = new_post(http)
+    asked = sandbox.add_comment("max", mid, "Вопрос", "5001", "Иван")
+    bot = api(http, "GET", "/me").json()
+
+    answer = api(
+        http,
+        "POST",
+        f"/messages/{mid}/comments",
+        json={"text": "<b>Ответ</b>", "format": "html", "link": {"type": "reply", "mid": asked}},
+    )
+
+    assert answer.status_code == 200, answer.text
+    message = answer.json()["message"]
+    assert message["sender"]["user_id"] == bot["user_id"]
+    assert message["sender"]["is_bot"] is True
+    assert message["body"]["text"] == "Ответ"
+    assert message["body"]["markup"] == [{"type": "strong", "from": 0, "length": 5}]
+    assert message["link"]["message"]["mid"] == asked
+    one = api(http, "GET", f"/messages/{mid}/comments/{message['body']['mid']}")
+    assert one.json()["body"]["text"] == "Ответ"
+    (post,) = sandbox.show()["max"]["posts"]
+    assert post["comments"][1] == {
+        "id": message["body"]["mid"],
+        "text": "Ответ",
+        "author_id": str(bot["user_id"]),
+        "author_name": "Sandbox bot",
+        "hidden": False,
+        "reply_to": asked,
+        "from_account": True,
+    }
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        ({"text": ""}, "Field 'text' must not be empty"),
+        ({"text": None}, "Field 'text' must not be empty"),
+        ({"text": "я" * 4001}, "Field 'text' size (4001) must be at most 4000"),
+        ({"text": "Ок", "format": "bbcode"}, "Invalid format: bbcode"),
+        ({"text": "Ок", "link": {"type": "forward", "mid": "x"}}, "Only a reply link"),
+        ({"text": "Ок", "link": {"type": "reply", "mid": "mid.x"}}, "Invalid link"),
+    ],
+)
+def test_comment_payload_is_checked(
+    http: httpx.Client, payload: dict[str, Any], message: str
+) -> None:
+    mid = new_post(http)
+
+    status, code, text = error(api(http, "POST", f"/messages/{mid}/comments", json=payload))
+
+    assert (status, code) == (400, "proto.payload")
+    assert text.startswith(message)
+
+
+def test_comment_under_an_unknown_post_is_not_found(http: httpx.Client) -> None:
+    response = api(http, "POST", "/messages/mid.none/comments", json={"text": "Ок"})
+
+    assert error(response) == (404, "not.found", "Message not found")
+
+
+def test_delete_comment_then_it_is_gone(sandbox: Sandbox, http: httpx.Client) -> None:
+    mid = new_post(http)
+    cid = sandbox.add_comment("max", mid, "Мат", "5001", "Иван")
+    path = f"/messages/{mid}/comments"
+
+    missing = api(http, "DELETE", path)
+    removed = api(http, "DELETE", path, params={"comment_id": cid})
+    again = api(http, "DELETE", path, params={"comment_id": cid})
+
+    assert error(missing) == (400, "proto.payload", "Missing required parameter: comment_id")
+    assert removed.json() == {"success": True}
+    assert error(again) == (404, "not.found", "Comment not found")
+    assert comment_ids(comments(http, mid)) == []
+    assert sandbox.show()["max"]["posts"][0]["comments"] == []
+    with pytest.raises(ValueError, match="no comment"):
+        sandbox.add_comment("max", mid, "Ответ", "5002", "Мария", reply_to=cid)
+
+
+def test_add_comment_checks_what_a_citizen_can_do(sandbox: Sandbox, http: httpx.Client) -> None:
+    mid = new_post(http)
+
+    with pytest.raises(ValueError, match="direct"):
+        sandbox.add_comment("max", mid, "Привет", "5001", "Иван", direct=True)
+    with pytest.raises(ValueError, match="no post"):
+        sandbox.add_comment("max", "mid.none", "Привет", "5001", "Иван")
+    with pytest.raises(ValueError, match="numbers"):
+        sandbox.add_comment("max", mid, "Привет", "ivan", "Иван")
+    with pytest.raises(ValueError, match="text"):
+        sandbox.add_comment("max", mid, "  ", "5001", "Иван")
+
+
+# -- members and the channel's profile ----------------------------------------------------------
+
+
+def test_block_member_for_good_and_they_cannot_comment(
+    sandbox: Sandbox, http: httpx.Client
+) -> None:
+    mid = new_post(http)
+    path = f"/chats/{CHAT}/members"
+
+    removed = api(http, "DELETE", path, params={"user_id": 5001})
+    blocked = api(http, "DELETE", path, params={"user_id": 6002, "block": "true"})
+
+    assert removed.json() == blocked.json() == {"success": True}
+    assert sandbox.show()["max"]["banned"] == [{"user_id": "6002", "until": None}]
+    sandbox.add_comment("max", mid, "Я только удалён", "5001", "Иван")
+    with pytest.raises(ValueError, match="blocked"):
+        sandbox.add_comment("max", mid, "А я заблокирован", "6002", "Спамер")
+
+
+def test_block_member_needs_a_user_id(http: httpx.Client) -> None:
+    path = f"/chats/{CHAT}/members"
+
+    assert error(api(http, "DELETE", path)) == (
+        400,
+        "proto.payload",
+        "Missing required parameter: user_id",
+    )
+    assert error(api(http, "DELETE", path, params={"user_id": "x"}))[:2] == (400, "proto.payload")
+
+
+def test_patch_chat_sets_title_and_icon_from_an_upload(
+    sandbox: Sandbox, http: httpx.Client
+) -> None:
+    _, photos = upload(http, "image", "logo.png", png())
+    token = next(iter(photos["photos"].values()))["token"]
+
+    answer = api(
+        http,
+        "PATCH",
+        f"/chats/{CHAT}",
+        json={"title": "Администрация", "icon": {"token": token}, "description": "Игнор"},
+    )
+
+    assert answer.status_code == 200, answer.text
+    chat = answer.json()
+    assert (chat["chat_id"], chat["type"], chat["title"]) == (CHAT, "channel", "Администрация")
+    assert chat["icon"]["url"].startswith("https://")
+    assert chat["description"] is None
+    assert api(http, "GET", f"/chats/{CHAT}").json()["title"] == "Администрация"
+    profile = sandbox.show()["max"]["profile"]
+    assert profile["title"] == "Администрация"
+    assert (profile["description"], profile["website"], profile["cover"]) == (None, None, None)
+    assert sandbox.store.file_path(profile["avatar"]).read_bytes() == png()
+
+
+def test_patch_chat_takes_the_photos_answer_as_icon(sandbox: Sandbox, http: httpx.Client) -> None:
+    _, photos = upload(http, "image", "logo.png", png())
+
+    answer = api(http, "PATCH", f"/chats/{CHAT}", json={"icon": photos})
+
+    assert answer.status_code == 200, answer.text
+    assert sandbox.show()["max"]["profile"]["avatar"]
+
+
+@pytest.mark.parametrize(
+    ("payload", "message"),
+    [
+        ({"title": ""}, "Field 'title' size (0) must be at least 1"),
+        ({"title": "я" * 201}, "Field 'title' size (201) must be at most 200"),
+        ({"title": 5}, "Field 'title' must be a string"),
+        ({"icon": {"token": "nope"}}, "Invalid photo token provided"),
+        ({"icon": "logo.png"}, "Field 'icon' must be an object"),
+    ],
+)
+def test_patch_chat_checks_the_fields(
+    sandbox: Sandbox, http: httpx.Client, payload: dict[str, Any], message: str
+) -> None:
+    answer = api(http, "PATCH", f"/chats/{CHAT}", json=payload)
+
+    assert error(answer) == (400, "proto.payload", message)
+    assert sandbox.show()["max"]["profile"]["title"] in (None, f"Канал {CHAT}")
+
+
+def test_patch_chat_refuses_a_video_token_as_icon(http: httpx.Client) -> None:
+    slot = api(http, "POST", "/uploads", params={"type": "video"}).json()
+
+    answer = api(http, "PATCH", f"/chats/{CHAT}", json={"icon": {"token": slot["token"]}})
+
+    assert error(answer) == (400, "proto.payload", "Invalid photo token provided")
+
+
+def test_feed_html_shows_the_header_and_escaped_comments(
+    sandbox: Sandbox, http: httpx.Client
+) -> None:
+    mid = new_post(http)
+    sandbox.add_comment("max", mid, "<img src=x onerror=alert(1)>", "5001", "<b>Иван</b>")
+    _, photos = upload(http, "image", "logo.png", png())
+    api(http, "PATCH", f"/chats/{CHAT}", json={"title": "Город & область", "icon": photos})
+
+    page = sandbox.emulators["max"].feed_html(sandbox.store.read("max"))
+
+    assert "Город &amp; область" in page
+    assert '<img class="max-icon" src="/files/' in page
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page
+    assert "&lt;b&gt;Иван&lt;/b&gt;" in page
+    assert "<img src=x" not in page
