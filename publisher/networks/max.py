@@ -141,6 +141,8 @@ class MaxAdapter(Adapter):
         # cover or website [verified: M1]
         profile=frozenset({"title", "avatar"}),
         # the channel's own settings live in the app; there is no per-channel settings URL
+        # channels have a title, a description (set in the app) and an icon; no website or cover
+        profile_fields=frozenset({"title", "description", "avatar"}),
         settings_url="https://max.ru/",
         # Max allows 30 requests/s [verified: M1]; we keep well below to leave room for
         # other bots of the same owner and for uploads

@@ -15,6 +15,18 @@ What it holds to (reference ``networks-ru.md`` section 1):
   ``photos.saveWallPhoto`` checks the hash [verified: V2 upload/wall-photo].
 - ``guid`` makes a repeated ``wall.post`` on the same wall within an hour return the first post
   [uncertain: duration]; about 50 posts a day per wall, then error 214 [uncertain].
+- Comments (reference "Read comments", "Moderate"): ``wall.getComments`` (user token; ≤100 a
+  page, threads with ≤10 items, text cut to 90 characters unless ``preview_length=0`` [V1
+  schema]), ``wall.createComment`` (``from_group`` is the community's id), ``wall.deleteComment``
+  (104 for a comment already gone), ``groups.ban`` (``end_date`` ≤ a year ahead or none). A
+  banned citizen cannot comment or write to the community; VK has no hidden comments.
+- Community messages: ``messages.getConversations``/``getHistory``/``send`` with a community
+  token holding the ``messages`` right [V1 schema]; ``send`` needs ``random_id`` and a person
+  who wrote to the community first (else error 901).
+- Profile (reference "Account profile"): ``groups.edit`` (title ≤48, description ≤4000
+  [uncertain]), the owner photo (≥200×200, else 5706 [uncertain]) and the cover (≥795×200
+  [uncertain]) uploads. A community token may be registered with a subset of rights; a method
+  needing a right it lacks gets error 15 [uncertain: the code VK gives].
 """
 
 from __future__ import annotations
@@ -25,7 +37,7 @@ import html
 import json
 import re
 import secrets
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -76,12 +88,20 @@ def invalid_param(name: str) -> VkApiError:
     return VkApiError(100, f"One of the parameters specified was missing or invalid: {name}")
 
 
-def register_community_token(store: Store, token: str) -> None:
-    """Make the emulator treat ``token`` as a community token (whatever its value)."""
+def register_community_token(
+    store: Store, token: str, rights: Iterable[str] | None = None, group_id: int | None = None
+) -> None:
+    """Make the emulator treat ``token`` as a community token (whatever its value).
+
+    ``rights`` limits what it may do (``manage``, ``photos``, ``wall``, ``messages``; None: all);
+    ``group_id`` ties it to one community, as a real community token is.
+    """
     with store.transaction("vk") as state:
         known = state.setdefault("community_tokens", [])
         if token_digest(token) not in known:
             known.append(token_digest(token))
+        info = {"rights": sorted(rights) if rights is not None else None, "group_id": group_id}
+        state.setdefault("community_token_info", {})[token_digest(token)] = info
 
 
 @dataclass(frozen=True)
@@ -91,6 +111,8 @@ class Call:
     params: dict[str, str]
     user_id: int
     community: bool
+    #: the community a community token belongs to, when it is tied to one
+    token_group: int | None = None
 
     def get(self, name: str, default: str = "") -> str:
         return self.params.get(name, default)
@@ -128,6 +150,8 @@ class Call:
 class MethodSpec:
     handler: str
     community_allowed: bool
+    #: the community token's right the method needs [verified: V5 #242 names]
+    right: str = ""
 
 
 #: every emulated method, and whether a community token may call it [verified: V1 token types]
@@ -145,6 +169,23 @@ METHODS: dict[str, MethodSpec] = {
     # user or service tokens only [verified: V1]; wall.get the same [uncertain]
     "wall.getById": MethodSpec("wall_get_by_id", False),
     "wall.get": MethodSpec("wall_get", False),
+    # comments and moderation [verified: V1 access_token_type]
+    "wall.getComments": MethodSpec("wall_get_comments", False),
+    "wall.createComment": MethodSpec("wall_create_comment", True, "wall"),
+    "wall.deleteComment": MethodSpec("wall_delete_comment", False),
+    "groups.ban": MethodSpec("groups_ban", False),
+    # the community's profile [verified: V1]
+    "groups.edit": MethodSpec("groups_edit", True, "manage"),
+    "photos.getOwnerPhotoUploadServer": MethodSpec("photos_get_owner_photo_upload_server", False),
+    "photos.saveOwnerPhoto": MethodSpec("photos_save_owner_photo", False),
+    "photos.getOwnerCoverPhotoUploadServer": MethodSpec(
+        "photos_get_owner_cover_photo_upload_server", True, "photos"
+    ),
+    "photos.saveOwnerCoverPhoto": MethodSpec("photos_save_owner_cover_photo", True, "photos"),
+    # community messages [verified: V1 messages schema]
+    "messages.getConversations": MethodSpec("messages_get_conversations", True, "messages"),
+    "messages.getHistory": MethodSpec("messages_get_history", True, "messages"),
+    "messages.send": MethodSpec("messages_send", True, "messages"),
 }
 
 
@@ -176,6 +217,25 @@ class VkEmulator(Emulator):
     doc_max_bytes: ClassVar[int] = 200 * MB
     video_name_limit: ClassVar[int] = 128
     poll_max_answers: ClassVar[int] = 10
+    #: wall.getComments: ≤100 a page, ≤10 thread items, text cut to 90 unless told
+    #: ``preview_length=0`` [verified: V1 schema]
+    comments_page_max: ClassVar[int] = 100
+    thread_items_max: ClassVar[int] = 10
+    comment_preview_length: ClassVar[int] = 90
+    #: groups.ban end_date: at most a year ahead [verified: V2 groups.ban]
+    max_ban_seconds: ClassVar[int] = 365 * 86_400
+    #: community title and description lengths [uncertain: VK's settings form]
+    title_limit: ClassVar[int] = 48
+    description_limit: ClassVar[int] = 4000
+    #: the smallest community photo and cover [uncertain: V3 doc comment, VK's help]
+    avatar_min: ClassVar[tuple[int, int]] = (200, 200)
+    cover_min: ClassVar[tuple[int, int]] = (795, 200)
+    #: messages: ≤200 a page, text ≤9000 [verified: V1 schema]
+    messages_page_max: ClassVar[int] = 200
+    message_text_limit: ClassVar[int] = 9000
+    #: the same random_id to the same person within this many seconds sends nothing new
+    #: [uncertain: VK says only "to avoid resending"]
+    random_id_window: ClassVar[int] = 3600
 
     # -- the API endpoint ------------------------------------------------------------------
 
@@ -209,13 +269,23 @@ class VkEmulator(Emulator):
             raise VkApiError(
                 27, "Group authorization failed: method is unavailable with group auth."
             )
+        info = self._community_info(token) if community else {}
+        rights = info.get("rights")
+        if community and spec.right and rights is not None and spec.right not in rights:
+            raise VkApiError(15, "Access denied: no access to call this method")
         handler: Callable[[Call], Any] = getattr(self, spec.handler)
-        return handler(Call(params, _user_id(token), community))
+        return handler(Call(params, _user_id(token), community, info.get("group_id")))
 
     def is_community_token(self, token: str) -> bool:
         if token.startswith(COMMUNITY_TOKEN_PREFIX):
             return True
         return token_digest(token) in self.store.read("vk").get("community_tokens", [])
+
+    def _community_info(self, token: str) -> dict[str, Any]:
+        """A registered community token's rights and community (none: every right, any)."""
+        known = self.store.read("vk").get("community_token_info", {})
+        info: dict[str, Any] = known.get(token_digest(token), {})
+        return info
 
     def fault_response(self, kind: str) -> Response:
         """VK answers a flood of requests with error 6 in an HTTP 200, not with a 429."""
@@ -240,7 +310,7 @@ class VkEmulator(Emulator):
         fields = set(call.get("fields").split(","))
         answer = []
         for group in groups:
-            item = {**group, "is_closed": 0, "type": "page"}
+            item = {**_group_object(group, fields), "is_closed": 0, "type": "page"}
             if not call.community and fields & {"is_admin", "admin_level"}:
                 # the sandbox's user is an administrator of every community
                 item.update(is_admin=1, admin_level=3)
@@ -261,7 +331,8 @@ class VkEmulator(Emulator):
         return {"upload_url": url, "album_id": WALL_ALBUM_ID, "user_id": call.user_id}
 
     def on_photo_upload(self, request: Request, server: int) -> Response:
-        ticket = self._ticket(request, "photo")
+        """The photo host: wall photos, the community's photo and its cover all land here."""
+        ticket = self._ticket(request, ("photo", "owner_photo", "cover"))
         if ticket is None:
             return _upload_error("ERR_UPLOAD_BAD_URL: upload url is invalid or expired", 2)
         upload = request.files.get("photo")
@@ -270,20 +341,36 @@ class VkEmulator(Emulator):
             return self.json({"server": server, "photo": "[]", "hash": _sign(server, "[]")})
         name, size = self.store.save_upload(upload.stream, _suffix(upload))
         problem, image = self._inspect_photo(name, size)
+        if not problem and ticket["kind"] == "cover":
+            problem = self._cover_problem(ticket, image)
         if problem:
             self.store.file_path(name).unlink(missing_ok=True)
             return _upload_error(problem, 1)
         file_id = secrets.token_hex(8)
         with self.store.transaction("vk") as state:
             state.setdefault("uploaded", {})[file_id] = {
-                "kind": "photo",
+                "kind": ticket["kind"],
                 "file": name,
                 "size": size,
                 "owner_id": ticket["owner_id"],
                 **image,
             }
         photo = json.dumps([{"photo": file_id, "sizes": [], "kid": request.args["upload"]}])
+        if ticket["kind"] == "cover":
+            # the cover host answers only {photo, hash} [verified: reference "Account profile"]
+            return self.json({"photo": photo, "hash": _sign(UPLOAD_SERVER, photo)})
         return self.json({"server": server, "photo": photo, "hash": _sign(server, photo)})
+
+    def _cover_problem(self, ticket: dict[str, Any], image: dict[str, Any]) -> str:
+        """The crop chosen at ``getOwnerCoverPhotoUploadServer`` must fit the image and be at
+        least 795×200 [uncertain: V3 doc comment]."""
+        x, y, x2, y2 = ticket["crop"]
+        if x2 > image["width"] or y2 > image["height"]:
+            return "ERR_UPLOAD_BAD_IMAGE_SIZE: the crop is larger than the image"
+        if x2 - x < self.cover_min[0] or y2 - y < self.cover_min[1]:
+            width, height = self.cover_min
+            return f"ERR_UPLOAD_BAD_IMAGE_SIZE: a cover must be at least {width}x{height} px"
+        return ""
 
     def _inspect_photo(self, name: str, size: int) -> tuple[str, dict[str, Any]]:
         """Check a stored upload against the wall-photo rules [verified: V2]."""
@@ -589,10 +676,348 @@ class VkEmulator(Emulator):
         items = [_post_object(state, post) for post in posts[offset : offset + count]]
         return {"count": len(posts), "items": items}
 
+    # -- comments --------------------------------------------------------------------------
+
+    def wall_get_comments(self, call: Call) -> Any:
+        """One level of a post's comments (or of one thread with ``comment_id``)."""
+        count = min(max(call.integer("count", 10), 0), self.comments_page_max)
+        offset = max(call.integer("offset", 0), 0)
+        sort = call.get("sort", "asc") or "asc"
+        if sort not in ("asc", "desc", "smart"):
+            raise invalid_param("sort is invalid")
+        thread_items = call.integer("thread_items_count", 0)
+        if not 0 <= thread_items <= self.thread_items_max:
+            raise invalid_param("thread_items_count should be less or equal to 10")
+        cut = call.integer("preview_length", self.comment_preview_length)
+        state = self.store.read("vk")
+        post = _find_post(state, call.owner(), call.integer("post_id"))
+        root = call.integer("comment_id", 0)
+        if root and _find_comment(state, post["owner_id"], root, post["id"]) is None:
+            raise invalid_param("comment_id is invalid")
+        level = _comment_level(state, post, root)
+        if sort == "desc":
+            level.reverse()
+        shape = _CommentShape(state, cut, thread_items)
+        page = level[offset : offset + count]
+        live = _post_comments(state, post, root)
+        answer: dict[str, Any] = {
+            "count": len(live),
+            "items": [shape.object(comment) for comment in page],
+            "current_level_count": len(level),
+            "can_post": 0 if post["close_comments"] else 1,
+            "groups_can_post": True,
+            "show_reply_button": True,
+        }
+        if call.flag("extended"):
+            answer.update(_people(state, shape.authors))
+        return answer
+
+    def wall_create_comment(self, call: Call) -> Any:
+        """A comment by the user, or by the community (``from_group=<id>``, or any call with a
+        community token) [verified: V1 schema]."""
+        message = call.get("message")
+        if not message and not call.get("attachments"):
+            raise invalid_param("message is undefined")
+        with self.store.transaction("vk") as state:
+            post = _find_post(state, call.owner(), call.integer("post_id"))
+            author = self._comment_author(call, post["owner_id"])
+            if post["close_comments"]:
+                raise VkApiError(213, "Access to adding reply denied")
+            parent = self._reply_target(state, post, call.integer("reply_to_comment", 0))
+            repeated = self._comment_with_guid(state, post, author, call.get("guid"))
+            if repeated is not None:
+                return _created(repeated)
+            comment = _new_comment(state, post, author, message, parent, self.now())
+            comment["guid"] = call.get("guid")
+        return _created(comment)
+
+    def _comment_author(self, call: Call, owner: int) -> int:
+        group = call.integer("from_group", 0)
+        if group and -group != owner:
+            raise invalid_param("from_group is invalid")
+        if call.community:
+            _check_token_group(call, -owner)
+            return owner
+        return owner if group else call.user_id
+
+    @staticmethod
+    def _reply_target(
+        state: dict[str, Any], post: dict[str, Any], comment_id: int
+    ) -> dict[str, Any] | None:
+        if not comment_id:
+            return None
+        parent = _find_comment(state, post["owner_id"], comment_id, post["id"])
+        if parent is None or parent["deleted"]:
+            raise invalid_param("reply_to_comment is invalid")
+        return parent
+
+    def _comment_with_guid(
+        self, state: dict[str, Any], post: dict[str, Any], author: int, guid: str
+    ) -> dict[str, Any] | None:
+        """The same ``guid`` from the same author under the same post within an hour gives the
+        first comment back [uncertain: VK says only "to avoid repeated comments"]."""
+        if not guid:
+            return None
+        for comment in _post_comments(state, post):
+            same = comment.get("guid") == guid and comment["from_id"] == author
+            if same and self.now() - comment["date"] < self.guid_window:
+                return comment
+        return None
+
+    def wall_delete_comment(self, call: Call) -> Any:
+        """Error 104 for a comment that is not there (or no longer) [verified: V1 errors]."""
+        with self.store.transaction("vk") as state:
+            comment = _find_comment(state, call.owner(), call.integer("comment_id"))
+            if comment is None or comment["deleted"]:
+                raise VkApiError(104, "Not found")
+            comment.update(deleted=True, deleted_at=self.now())
+        return 1
+
+    def add_comment(
+        self,
+        post_id: str,
+        text: str,
+        author_id: str,
+        author_name: str,
+        reply_to: str = "",
+        direct: bool = False,
+    ) -> str:
+        """A citizen comments under post ``post_id`` (its ``public_view`` id), or, with
+        ``direct``, writes to the community ``post_id`` names (``123``, ``-123``, ``club123``;
+        empty: the first community). Banned citizens cannot do either."""
+        if not author_id.isdigit() or not text:
+            raise ValueError("vk: a citizen has a numeric id and says something")
+        user = int(author_id)
+        with self.store.transaction("vk") as state:
+            _remember_user(state, user, author_name)
+            if direct:
+                return str(self._citizen_message(state, post_id, user, text))
+            post = _live_post_by_id(state, post_id)
+            if self._is_banned(state, -post["owner_id"], user):
+                raise ValueError(f"vk: user {user} is banned in club{-post['owner_id']}")
+            if post["close_comments"]:
+                raise ValueError(f"vk: comments under post {post_id} are closed")
+            parent = _find_comment(state, post["owner_id"], int(reply_to or 0), post["id"])
+            if reply_to and (parent is None or parent["deleted"]):
+                raise ValueError(f"vk: no comment {reply_to} under post {post_id}")
+            comment = _new_comment(state, post, user, text, parent, self.now())
+        return str(comment["id"])
+
+    def _citizen_message(self, state: dict[str, Any], community: str, user: int, text: str) -> int:
+        groups = list(state.get("groups", {}))
+        if not community and not groups:
+            raise ValueError("vk: there is no community to write to")
+        gid = _group_number(community) if community else int(groups[0])
+        _group(state, gid)
+        if self._is_banned(state, gid, user):
+            raise ValueError(f"vk: user {user} is banned in club{gid}")
+        message = _new_message(state, gid, user, user, text, self.now())
+        return int(message["id"])
+
+    # -- moderation ------------------------------------------------------------------------
+
+    def groups_ban(self, call: Call) -> Any:
+        """``groups.ban``: for good without ``end_date``, else until it (≤ a year ahead)."""
+        gid = abs(call.integer("group_id"))
+        target = call.integer("owner_id")
+        if target in (0, -gid):
+            raise invalid_param("owner_id is invalid")
+        end_date = call.integer("end_date", 0)
+        now = self.now()
+        if end_date and not now < end_date <= now + self.max_ban_seconds:
+            raise invalid_param("end_date is invalid")
+        reason = call.integer("reason", 0)
+        if not 0 <= reason <= 4:
+            raise invalid_param("reason is invalid")
+        with self.store.transaction("vk") as state:
+            _group(state, gid)
+            state.setdefault("bans", {}).setdefault(str(gid), {})[str(target)] = {
+                "admin_id": call.user_id,
+                "date": now,
+                "end_date": end_date,
+                "reason": reason,
+                "comment": call.get("comment"),
+                "comment_visible": call.flag("comment_visible"),
+            }
+        return 1
+
+    def _is_banned(self, state: dict[str, Any], gid: int, user: int) -> bool:
+        ban = state.get("bans", {}).get(str(gid), {}).get(str(user))
+        return ban is not None and (not ban["end_date"] or ban["end_date"] > self.now())
+
+    # -- the community's profile -----------------------------------------------------------
+
+    def groups_edit(self, call: Call) -> Any:
+        """Title, description and website; the lengths are VK's form's [uncertain]."""
+        gid = abs(call.integer("group_id"))
+        _check_token_group(call, gid)
+        changes: dict[str, str] = {}
+        if "title" in call.params:
+            title = call.get("title").strip()
+            if not title or len(title) > self.title_limit:
+                raise invalid_param("title is invalid")
+            changes["name"] = title
+        if "description" in call.params:
+            if len(call.get("description")) > self.description_limit:
+                raise invalid_param("description is too long")
+            changes["description"] = call.get("description")
+        if "website" in call.params:
+            changes["site"] = call.get("website")
+        with self.store.transaction("vk") as state:
+            _group(state, gid).update(changes)
+        return 1
+
+    def photos_get_owner_photo_upload_server(self, call: Call) -> Any:
+        owner = call.integer("owner_id", call.user_id)
+        if owner > 0 and owner != call.user_id:
+            raise invalid_param("owner_id is invalid")
+        with self.store.transaction("vk") as state:
+            ticket = _new_ticket(state, "owner_photo", owner, call.user_id)
+        url = (
+            f"https://{UPLOAD_HOST}/c{UPLOAD_SERVER}/upload.php?act=owner_photo"
+            f"&oid={owner}&upload={ticket}"
+        )
+        return {"upload_url": url}
+
+    def photos_save_owner_photo(self, call: Call) -> Any:
+        """The community photo; too small an image gets 5706 [uncertain: reference codes]."""
+        photo = call.required("photo")
+        server = call.integer("server", 0)
+        if not hmac.compare_digest(_sign(server, photo), call.get("hash")):
+            raise VkApiError(121, "Invalid hash")
+        with self.store.transaction("vk") as state:
+            upload = _take_upload(state, photo, "owner_photo")
+            if upload["width"] < self.avatar_min[0] or upload["height"] < self.avatar_min[1]:
+                raise VkApiError(5706, "Photo is too small")
+            if upload["owner_id"] < 0:
+                _group(state, -upload["owner_id"])["avatar"] = upload["file"]
+        url = _file_url(upload["file"])
+        return {
+            "photo_hash": _sign(server, upload["file"])[:16],
+            "photo_src": url,
+            "photo_src_big": url,
+            "photo_src_small": url,
+            "saved": 1,
+            "post_id": 0,
+        }
+
+    def photos_get_owner_cover_photo_upload_server(self, call: Call) -> Any:
+        """The crop (default 795×200 from the top left) is checked when the file arrives."""
+        gid = abs(call.integer("group_id"))
+        _check_token_group(call, gid)
+        crop = [
+            call.integer("crop_x", 0),
+            call.integer("crop_y", 0),
+            call.integer("crop_x2", 795),
+            call.integer("crop_y2", 200),
+        ]
+        if min(crop) < 0 or crop[2] <= crop[0] or crop[3] <= crop[1]:
+            raise invalid_param("crop is invalid")
+        with self.store.transaction("vk") as state:
+            ticket = _new_ticket(state, "cover", -gid, call.user_id, crop=crop)
+        url = (
+            f"https://{UPLOAD_HOST}/c{UPLOAD_SERVER}/upload.php?act=owner_cover"
+            f"&gid={gid}&upload={ticket}"
+        )
+        return {"upload_url": url}
+
+    def photos_save_owner_cover_photo(self, call: Call) -> Any:
+        photo = call.required("photo")
+        if not hmac.compare_digest(_sign(UPLOAD_SERVER, photo), call.get("hash")):
+            raise VkApiError(121, "Invalid hash")
+        with self.store.transaction("vk") as state:
+            upload = _take_upload(state, photo, "cover")
+            _check_token_group(call, -upload["owner_id"])
+            _group(state, -upload["owner_id"])["cover"] = upload["file"]
+        image = {"url": _file_url(upload["file"])}
+        return {"images": [{**image, "width": upload["width"], "height": upload["height"]}]}
+
+    # -- community messages ----------------------------------------------------------------
+
+    def messages_get_conversations(self, call: Call) -> Any:
+        """The community's conversations, latest activity first; a user token without
+        ``group_id`` reads the user's own inbox, which is empty in the sandbox."""
+        count = call.integer("count", 20)
+        if not 0 <= count <= self.messages_page_max:
+            raise invalid_param("count should be less or equal to 200")
+        if call.get("filter", "all") not in _CONVERSATION_FILTERS:
+            raise invalid_param("filter is invalid")
+        offset = max(call.integer("offset", 0), 0)
+        state = self.store.read("vk")
+        gid = self._inbox(call)
+        latest: dict[int, dict[str, Any]] = {}
+        for message in _inbox_messages(state, gid):
+            latest[message["peer_id"]] = message
+        ordered = sorted(latest.values(), key=lambda m: m["id"], reverse=True)
+        items = [_conversation(m) for m in ordered[offset : offset + count]]
+        answer: dict[str, Any] = {"count": len(ordered), "items": items}
+        if call.flag("extended"):
+            answer.update(_people(state, {m["peer_id"] for m in ordered}))
+        return answer
+
+    def messages_get_history(self, call: Call) -> Any:
+        count = call.integer("count", 20)
+        if not 0 <= count <= self.messages_page_max:
+            raise invalid_param("count should be less or equal to 200")
+        peer = call.integer("peer_id", 0) or call.integer("user_id", 0)
+        if not peer:
+            raise invalid_param("peer_id is undefined")
+        offset = max(call.integer("offset", 0), 0)
+        state = self.store.read("vk")
+        gid = self._inbox(call)
+        history = [m for m in _inbox_messages(state, gid) if m["peer_id"] == peer]
+        if call.integer("rev", 0) != 1:
+            history.reverse()
+        page = history[offset : offset + count]
+        answer: dict[str, Any] = {"count": len(history), "items": [_message(m) for m in page]}
+        if call.flag("extended"):
+            answer.update(_people(state, {m["from_id"] for m in page} | {peer}))
+        return answer
+
+    def messages_send(self, call: Call) -> Any:
+        """One message to a person who wrote to the community (else 901) [V1 errors]."""
+        peer = call.integer("peer_id", 0) or call.integer("user_id", 0)
+        if not peer:
+            raise invalid_param("peer_id is undefined")
+        if "random_id" not in call.params:
+            raise invalid_param("random_id is a required parameter")
+        random_id = call.integer("random_id")
+        message = call.get("message")
+        if not message and not call.get("attachment"):
+            raise invalid_param("message is empty or invalid")
+        if len(message) > self.message_text_limit:
+            raise VkApiError(914, "Message is too long")
+        with self.store.transaction("vk") as state:
+            gid = self._inbox(call)
+            if gid is None:
+                raise VkApiError(901, "Can't send messages for users without permission")
+            inbox = list(_inbox_messages(state, gid))
+            if not any(m["peer_id"] == peer and not m["out"] for m in inbox):
+                raise VkApiError(901, "Can't send messages for users without permission")
+            for sent in inbox:
+                same = sent["out"] and sent["peer_id"] == peer and sent["random_id"] == random_id
+                if same and random_id and self.now() - sent["date"] < self.random_id_window:
+                    return sent["id"]
+            sent = _new_message(state, gid, peer, -gid, message, self.now(), random_id)
+        return sent["id"]
+
+    def _inbox(self, call: Call) -> int | None:
+        """The community whose messages a call reads: ``group_id`` or the community token's
+        own; None for a user token without ``group_id`` (the user's personal inbox)."""
+        if call.get("group_id"):
+            gid = abs(call.integer("group_id"))
+            _check_token_group(call, gid)
+            return gid
+        if call.community:
+            if call.token_group is None:
+                raise invalid_param("group_id is undefined")
+            return call.token_group
+        return None
+
     # -- uploads ---------------------------------------------------------------------------
 
     def _ticket(
-        self, request: Request, kind: str, host: str = UPLOAD_HOST
+        self, request: Request, kind: str | tuple[str, ...], host: str = UPLOAD_HOST
     ) -> dict[str, Any] | None:
         """The upload session a signed upload URL names, if the URL is right."""
         if request.host != host or request.method != "POST":
@@ -600,13 +1025,24 @@ class VkEmulator(Emulator):
         ticket: dict[str, Any] | None = (
             self.store.read("vk").get("tickets", {}).get(request.args.get("upload", ""))
         )
-        return ticket if ticket is not None and ticket["kind"] == kind else None
+        kinds = (kind,) if isinstance(kind, str) else kind
+        return ticket if ticket is not None and ticket["kind"] in kinds else None
 
     # -- what ``sandbox show`` and the feed page see ---------------------------------------
 
     def public_view(self, state: dict[str, Any]) -> dict[str, Any]:
-        posts = [_post_view(state, post) for post in state.get("posts", []) if not post["deleted"]]
-        return {"posts": posts, "groups": list(state.get("groups", {}).values())}
+        posts = [
+            {**_post_view(state, post), "comments": _comments_view(state, post)}
+            for post in state.get("posts", [])
+            if not post["deleted"]
+        ]
+        return {
+            "posts": posts,
+            "groups": list(state.get("groups", {}).values()),
+            "profile": _profile_view(state),
+            "banned": _banned_view(state, self.now()),
+            "messages": _messages_view(state),
+        }
 
     def feed_html(self, state: dict[str, Any]) -> str:
         posts = sorted(
@@ -615,7 +1051,8 @@ class VkEmulator(Emulator):
             reverse=True,
         )
         articles = "".join(_post_html(state, post) for post in posts)
-        return f'<section class="vk-feed">{articles}</section>'
+        header, inbox = _header_html(state), _messages_html(state)
+        return f'<section class="vk-feed">{header}{articles}{inbox}</section>'
 
 
 # -- requests and answers ----------------------------------------------------------------
@@ -843,7 +1280,10 @@ def _post_object(state: dict[str, Any], post: dict[str, Any]) -> dict[str, Any]:
         "text": post["text"],
         "post_type": "post",
         "attachments": [_attachment_object(state, a) for a in post["attachments"]],
-        "comments": {"count": 0, "can_post": 0 if post["close_comments"] else 1},
+        "comments": {
+            "count": len(_post_comments(state, post)),
+            "can_post": 0 if post["close_comments"] else 1,
+        },
         "likes": {"count": 0},
         "reposts": {"count": 0},
         "views": {"count": 0},
@@ -916,6 +1356,7 @@ def _post_html(state: dict[str, Any], post: dict[str, Any]) -> str:
         parts.append(_poll_html(view["poll"]))
     if view["link"]:
         parts.append(f'<a class="vk-link" href="{esc(view["link"])}">{esc(view["link"])}</a>')
+    parts.append(_comments_html(state, post))
     if view["comments_closed"]:
         parts.append('<footer class="vk-comments-closed">Comments are closed</footer>')
     parts.append("</article>")
@@ -944,3 +1385,351 @@ def _poll_html(poll: dict[str, Any]) -> str:
         f'<div class="vk-poll"><p class="vk-poll-question">{html.escape(poll["question"])}</p>'
         f"<ul>{options}</ul><small>{kind}</small></div>"
     )
+
+
+# -- comments, people and messages ---------------------------------------------------------
+
+_CONVERSATION_FILTERS = frozenset(
+    {"all", "archive", "important", "sorted_chats", "unanswered", "unread"}
+)
+
+
+def _check_token_group(call: Call, gid: int) -> None:
+    """A community token tied to one community may not act for another (error 15)."""
+    if call.community and call.token_group is not None and call.token_group != gid:
+        raise VkApiError(15, "Access denied: no access to call this method")
+
+
+def _live_post_by_id(state: dict[str, Any], post_id: str) -> dict[str, Any]:
+    posts: list[dict[str, Any]] = state.get("posts", [])
+    for post in posts:
+        if str(post["id"]) == str(post_id) and not post["deleted"]:
+            return post
+    raise ValueError(f"vk: no post {post_id}")
+
+
+def _find_comment(
+    state: dict[str, Any], owner: int, comment_id: int, post_id: int | None = None
+) -> dict[str, Any] | None:
+    """A comment on ``owner``'s wall (under ``post_id`` if given), deleted ones included."""
+    comments: list[dict[str, Any]] = state.get("comments", [])
+    for comment in comments:
+        same = comment["owner_id"] == owner and comment["id"] == comment_id
+        if same and (post_id is None or comment["post_id"] == post_id):
+            return comment
+    return None
+
+
+def _post_comments(
+    state: dict[str, Any], post: dict[str, Any], thread: int = 0
+) -> list[dict[str, Any]]:
+    """The live comments of a post (every level), or of one thread."""
+    return [
+        comment
+        for comment in state.get("comments", [])
+        if comment["owner_id"] == post["owner_id"]
+        and comment["post_id"] == post["id"]
+        and not comment["deleted"]
+        and (not thread or comment["thread_id"] == thread)
+    ]
+
+
+def _comment_level(state: dict[str, Any], post: dict[str, Any], root: int) -> list[dict[str, Any]]:
+    """What one ``wall.getComments`` level lists, oldest first: a thread's live replies, or the
+    top comments, a deleted one kept as a placeholder while its thread has live replies."""
+    if root:
+        return _post_comments(state, post, root)
+    everything = [
+        c
+        for c in state.get("comments", [])
+        if c["owner_id"] == post["owner_id"] and c["post_id"] == post["id"]
+    ]
+    threads = {c["thread_id"] for c in everything if not c["deleted"]}
+    return [
+        c for c in everything if not c["thread_id"] and (not c["deleted"] or c["id"] in threads)
+    ]
+
+
+class _CommentShape:
+    """Comments as ``wall.getComments`` returns them, noting whose names to add."""
+
+    def __init__(self, state: dict[str, Any], cut: int, thread_items: int) -> None:
+        self.state = state
+        self.cut = cut
+        self.thread_items = thread_items
+        self.authors: set[int] = set()
+
+    def object(self, comment: dict[str, Any]) -> dict[str, Any]:
+        obj: dict[str, Any] = {
+            "id": comment["id"],
+            "date": comment["date"],
+            "post_id": comment["post_id"],
+            "owner_id": comment["owner_id"],
+            "parents_stack": [comment["thread_id"]] if comment["thread_id"] else [],
+        }
+        if comment["deleted"]:
+            obj.update(deleted=True, text="")
+        else:
+            text = comment["text"]
+            obj.update(from_id=comment["from_id"], text=text[: self.cut] if self.cut else text)
+            self.authors.add(comment["from_id"])
+        if comment["reply_to_comment"]:
+            obj["reply_to_comment"] = comment["reply_to_comment"]
+            obj["reply_to_user"] = comment["reply_to_user"]
+        if not comment["thread_id"]:
+            obj["thread"] = self._thread(comment)
+        return obj
+
+    def _thread(self, comment: dict[str, Any]) -> dict[str, Any]:
+        post = {"owner_id": comment["owner_id"], "id": comment["post_id"]}
+        replies = _post_comments(self.state, post, comment["id"])
+        shown = replies[: self.thread_items]
+        return {
+            "count": len(replies),
+            "items": [self.object(reply) for reply in shown],
+            "can_post": True,
+            "show_reply_button": True,
+            "groups_can_post": True,
+        }
+
+
+def _new_comment(
+    state: dict[str, Any],
+    post: dict[str, Any],
+    author: int,
+    text: str,
+    parent: dict[str, Any] | None,
+    now: int,
+) -> dict[str, Any]:
+    """A comment in the state; a reply joins its parent's thread (VK threads are one deep)."""
+    comment = {
+        "id": next_id(state, "next_comment_id"),
+        "owner_id": post["owner_id"],
+        "post_id": post["id"],
+        "from_id": author,
+        "date": now,
+        "text": text,
+        "thread_id": (parent["thread_id"] or parent["id"]) if parent else 0,
+        "reply_to_comment": parent["id"] if parent else 0,
+        "reply_to_user": parent["from_id"] if parent else 0,
+        "deleted": False,
+        "guid": "",
+    }
+    state.setdefault("comments", []).append(comment)
+    return comment
+
+
+def _created(comment: dict[str, Any]) -> dict[str, Any]:
+    stack = [comment["thread_id"]] if comment["thread_id"] else []
+    return {"comment_id": comment["id"], "parents_stack": stack}
+
+
+def _remember_user(state: dict[str, Any], user: int, name: str) -> None:
+    first, _, last = name.strip().partition(" ")
+    users = state.setdefault("users", {})
+    if first or str(user) not in users:
+        users[str(user)] = {"id": user, "first_name": first or f"id{user}", "last_name": last}
+
+
+def _user_object(state: dict[str, Any], user: int) -> dict[str, Any]:
+    known = state.get("users", {}).get(str(user))
+    base = known or {"id": user, "first_name": "Пользователь", "last_name": str(user)}
+    return {**base, "screen_name": f"id{user}", "is_closed": False, "can_access_closed": True}
+
+
+def _people(state: dict[str, Any], ids: Iterable[int]) -> dict[str, Any]:
+    """``profiles`` and ``groups`` of an extended answer, for the given authors."""
+    wanted = sorted(set(ids))
+    groups = [_group(state, -i) for i in wanted if i < 0]
+    return {
+        "profiles": [_user_object(state, i) for i in wanted if i > 0],
+        "groups": [_group_object(group, set()) for group in groups],
+    }
+
+
+def _display_name(state: dict[str, Any], author: int) -> str:
+    if author < 0:
+        return _author_name(state, author)
+    user = _user_object(state, author)
+    return f"{user['first_name']} {user['last_name']}".strip()
+
+
+def _group_object(group: dict[str, Any], fields: set[str]) -> dict[str, Any]:
+    """A community as ``groups.getById`` shows it; profile fields only when asked for."""
+    obj = {key: group[key] for key in ("id", "name", "screen_name")}
+    if "description" in fields:
+        obj["description"] = group.get("description", "")
+    if "site" in fields:
+        obj["site"] = group.get("site", "")
+    if group.get("avatar"):
+        obj["photo_200"] = _file_url(group["avatar"])
+    if "cover" in fields:
+        images = [{"url": _file_url(group["cover"])}] if group.get("cover") else []
+        obj["cover"] = {"enabled": int(bool(images)), "images": images}
+    return obj
+
+
+def _take_upload(state: dict[str, Any], photo: str, kind: str) -> dict[str, Any]:
+    """The one upload a save call names; error 129 if it is not there [V1 errors]."""
+    try:
+        [file_id] = _photo_file_ids(photo)
+    except (VkApiError, ValueError):
+        raise VkApiError(129, "Invalid photo") from None
+    upload: dict[str, Any] | None = state.get("uploaded", {}).get(file_id)
+    if upload is None or upload["kind"] != kind:
+        raise VkApiError(129, "Invalid photo")
+    del state["uploaded"][file_id]
+    return upload
+
+
+def _new_message(
+    state: dict[str, Any],
+    gid: int,
+    peer: int,
+    author: int,
+    text: str,
+    now: int,
+    random_id: int = 0,
+) -> dict[str, Any]:
+    in_chat = sum(1 for m in _inbox_messages(state, gid) if m["peer_id"] == peer)
+    message = {
+        "id": next_id(state, "next_message_id"),
+        "group_id": gid,
+        "peer_id": peer,
+        "from_id": author,
+        "date": now,
+        "text": text,
+        "out": author < 0,
+        "random_id": random_id,
+        "conversation_message_id": in_chat + 1,
+    }
+    state.setdefault("messages", []).append(message)
+    return message
+
+
+def _inbox_messages(state: dict[str, Any], gid: int | None) -> Iterator[dict[str, Any]]:
+    return (m for m in state.get("messages", []) if gid is not None and m["group_id"] == gid)
+
+
+def _message(message: dict[str, Any]) -> dict[str, Any]:
+    """A message object as ``messages.getHistory`` returns it (the fields publisher reads)."""
+    fields = ("id", "date", "peer_id", "from_id", "text", "conversation_message_id", "random_id")
+    return {
+        **{key: message[key] for key in fields},
+        "out": int(message["out"]),
+        "attachments": [],
+        "fwd_messages": [],
+        "important": False,
+        "is_hidden": False,
+    }
+
+
+def _conversation(last: dict[str, Any]) -> dict[str, Any]:
+    peer = {"id": last["peer_id"], "type": "user", "local_id": last["peer_id"]}
+    conversation = {
+        "peer": peer,
+        "last_message_id": last["id"],
+        "in_read": last["id"],
+        "out_read": last["id"],
+        "can_write": {"allowed": True},
+    }
+    return {"conversation": conversation, "last_message": _message(last)}
+
+
+# -- what ``sandbox show`` adds for comments, bans, messages and the profile ---------------
+
+
+def _comments_view(state: dict[str, Any], post: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": str(comment["id"]),
+            "text": comment["text"],
+            "author_id": str(comment["from_id"]),
+            "author_name": _display_name(state, comment["from_id"]),
+            "hidden": False,  # VK cannot hide a comment
+            "reply_to": str(comment["reply_to_comment"] or ""),
+            "from_account": comment["from_id"] == post["owner_id"],
+        }
+        for comment in _post_comments(state, post)
+    ]
+
+
+def _profile_view(state: dict[str, Any]) -> dict[str, Any]:
+    """The profile of the sandbox's community (the first one it has seen)."""
+    groups = list(state.get("groups", {}).values())
+    group = groups[0] if groups else {}
+    return {
+        "title": group.get("name", ""),
+        "description": group.get("description", ""),
+        "website": group.get("site", ""),
+        "avatar": group.get("avatar"),
+        "cover": group.get("cover"),
+    }
+
+
+def _banned_view(state: dict[str, Any], now: int) -> list[dict[str, Any]]:
+    return [
+        {"user_id": user, "until": _iso(ban["end_date"])}
+        for bans in state.get("bans", {}).values()
+        for user, ban in bans.items()
+        if not ban["end_date"] or ban["end_date"] > now
+    ]
+
+
+def _messages_view(state: dict[str, Any]) -> list[dict[str, Any]]:
+    return [
+        {
+            "id": str(message["id"]),
+            "text": message["text"],
+            "author_id": str(message["from_id"]),
+            "author_name": _display_name(state, message["from_id"]),
+            "peer_id": str(message["peer_id"]),
+            "from_account": message["out"],
+        }
+        for message in state.get("messages", [])
+    ]
+
+
+def _header_html(state: dict[str, Any]) -> str:
+    """The community's header as VK shows it: cover, photo, name, description, site."""
+    profile = _profile_view(state)
+    esc = html.escape
+    parts = ['<header class="vk-community">']
+    if profile["cover"]:
+        parts.append(f'<img class="vk-cover" src="/files/{esc(profile["cover"])}" alt="">')
+    if profile["avatar"]:
+        parts.append(f'<img class="vk-avatar" src="/files/{esc(profile["avatar"])}" alt="">')
+    parts.append(f"<h2>{esc(profile['title'])}</h2>")
+    if profile["description"]:
+        text = esc(profile["description"]).replace(chr(10), "<br>")
+        parts.append(f'<div class="vk-description">{text}</div>')
+    if profile["website"]:
+        site = esc(profile["website"])
+        parts.append(f'<a class="vk-site" href="{site}">{site}</a>')
+    parts.append("</header>")
+    return "".join(parts)
+
+
+def _comments_html(state: dict[str, Any], post: dict[str, Any]) -> str:
+    comments = _comments_view(state, post)
+    if not comments:
+        return ""
+    items = "".join(
+        f'<li class="vk-comment{" vk-reply" if c["reply_to"] else ""}'
+        f'{" vk-own" if c["from_account"] else ""}" id="vk-comment{html.escape(c["id"])}">'
+        f"<strong>{html.escape(c['author_name'])}</strong> {html.escape(c['text'])}</li>"
+        for c in comments
+    )
+    return f'<ul class="vk-comments">{items}</ul>'
+
+
+def _messages_html(state: dict[str, Any]) -> str:
+    messages = _messages_view(state)
+    if not messages:
+        return ""
+    items = "".join(
+        f'<li class="vk-message{" vk-own" if m["from_account"] else ""}">'
+        f"<strong>{html.escape(m['author_name'])}</strong> {html.escape(m['text'])}</li>"
+        for m in messages
+    )
+    return f'<aside class="vk-messages"><h3>Messages</h3><ul>{items}</ul></aside>'

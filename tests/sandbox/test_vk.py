@@ -448,3 +448,410 @@ def test_public_view_and_feed_html(vk: Vk, tmp_path: Path) -> None:
     assert f'<img src="/files/{post["media"][0]["file"]}"' in page
     assert "удалён" not in page
     assert "https://a.ru/?q=&lt;b&gt;" in page
+
+
+# -- comments -------------------------------------------------------------------------------
+
+
+def comment(vk: Vk, post_id: int, text: str, author: str = "1001", **kwargs: Any) -> int:
+    """A citizen's comment through the sandbox, as ``add_comment`` makes it."""
+    name = kwargs.pop("name", "Иван Петров")
+    return int(vk.sandbox.add_comment("vk", str(post_id), text, author, name, **kwargs))
+
+
+def comments_of(vk: Vk, post_id: int, **params: Any) -> dict[str, Any]:
+    answer: dict[str, Any] = vk.call("wall.getComments", owner_id=-123, post_id=post_id, **params)
+    return answer
+
+
+def test_get_comments_shape_threads_and_names(vk: Vk) -> None:
+    post_id = vk.post(message="Новость")
+    top = comment(vk, post_id, "Вопрос")
+    vk.clock.advance(10)
+    reply = comment(vk, post_id, "Ответ соседа", "1002", name="Мария", reply_to=str(top))
+    second = comment(vk, post_id, "Ещё вопрос", "1003", name="Пётр")
+
+    answer = comments_of(vk, post_id, extended=1, thread_items_count=10, preview_length=0)
+    assert (answer["count"], answer["current_level_count"]) == (3, 2)
+    assert answer["can_post"] == 1
+    first, last = answer["items"]
+    assert (first["id"], first["from_id"], first["text"]) == (top, 1001, "Вопрос")
+    assert (first["owner_id"], first["post_id"], first["parents_stack"]) == (-123, post_id, [])
+    assert first["thread"]["count"] == 1
+    [threaded] = first["thread"]["items"]
+    assert (threaded["id"], threaded["parents_stack"]) == (reply, [top])
+    assert (threaded["reply_to_comment"], threaded["reply_to_user"]) == (top, 1001)
+    assert last["id"] == second and last["date"] == first["date"] + 10
+    names = {p["id"]: (p["first_name"], p["last_name"]) for p in answer["profiles"]}
+    assert names == {1001: ("Иван", "Петров"), 1002: ("Мария", ""), 1003: ("Пётр", "")}
+    # without thread_items_count the thread comes empty; comment_id reads it
+    assert comments_of(vk, post_id)["items"][0]["thread"]["items"] == []
+    thread = comments_of(vk, post_id, comment_id=top)
+    assert [c["id"] for c in thread["items"]] == [reply]
+    assert (thread["count"], thread["current_level_count"]) == (1, 1)
+    [item] = vk.call("wall.getById", posts=f"-123_{post_id}")["items"]
+    assert item["comments"]["count"] == 3
+
+
+def test_get_comments_pages_sort_and_preview(vk: Vk) -> None:
+    post_id = vk.post(message="Новость")
+    ids = [comment(vk, post_id, f"{i} " + "слово " * 30) for i in range(5)]
+    page = comments_of(vk, post_id, count=2, offset=2, preview_length=0)
+    assert [c["id"] for c in page["items"]] == ids[2:4]
+    assert [c["id"] for c in comments_of(vk, post_id, sort="desc")["items"]] == ids[::-1]
+    assert len(comments_of(vk, post_id, count=500)["items"]) == 5
+    # VK cuts comment text to 90 characters unless preview_length=0 [V1 schema]
+    assert len(comments_of(vk, post_id)["items"][0]["text"]) == 90
+    assert len(comments_of(vk, post_id, preview_length=0)["items"][0]["text"]) > 90
+
+
+def test_get_comments_errors(vk: Vk) -> None:
+    post_id = vk.post(message="Новость")
+    params = {"owner_id": -123, "post_id": post_id}
+    assert vk.error("wall.getComments", token=COMMUNITY, **params)["error_code"] == 27
+    assert vk.error("wall.getComments", thread_items_count=11, **params)["error_code"] == 100
+    assert vk.error("wall.getComments", sort="random", **params)["error_code"] == 100
+    assert vk.error("wall.getComments", comment_id=999, **params)["error_code"] == 100
+    assert vk.error("wall.getComments", owner_id=-123, post_id=999)["error_code"] == 104
+
+
+def test_create_comment_as_the_community_or_the_user(vk: Vk) -> None:
+    post_id = vk.post(message="Новость")
+    top = comment(vk, post_id, "Вопрос")
+    params = {"owner_id": -123, "post_id": post_id}
+    answer = vk.call("wall.createComment", from_group=123, message="Ответ", **params)
+    assert set(answer) == {"comment_id", "parents_stack"} and answer["parents_stack"] == []
+    threaded = vk.call(
+        "wall.createComment", from_group=123, message="В ветке", reply_to_comment=top, **params
+    )
+    assert threaded["parents_stack"] == [top]
+    own = vk.call("wall.createComment", message="От администратора лично", **params)
+    by_token = vk.call("wall.createComment", token=COMMUNITY, message="Токен сообщества", **params)
+    authors = {c["id"]: c["from_id"] for c in comments_of(vk, post_id)["items"]}
+    assert authors[answer["comment_id"]] == -123 and authors[by_token["comment_id"]] == -123
+    assert authors[own["comment_id"]] > 0
+    view = {c["id"]: c for c in vk.view()["posts"][0]["comments"]}
+    assert view[str(threaded["comment_id"])]["from_account"] is True
+    assert view[str(threaded["comment_id"])]["reply_to"] == str(top)
+    assert view[str(own["comment_id"])]["from_account"] is False
+
+
+def test_create_comment_rules(vk: Vk) -> None:
+    post_id = vk.post(message="Новость")
+    params = {"owner_id": -123, "post_id": post_id}
+    assert vk.error("wall.createComment", **params)["error_code"] == 100  # no message
+    assert vk.error("wall.createComment", from_group=1, message="x", **params)["error_code"] == 100
+    bad_reply = vk.error("wall.createComment", message="x", reply_to_comment=999, **params)
+    assert bad_reply["error_code"] == 100
+    first = vk.call("wall.createComment", from_group=123, message="x", guid="g", **params)
+    again = vk.call("wall.createComment", from_group=123, message="x", guid="g", **params)
+    assert again == first
+    closed = vk.post(message="Без комментариев", close_comments=1)
+    error = vk.error("wall.createComment", owner_id=-123, post_id=closed, message="x")
+    assert error["error_code"] == 213
+    tied = "vk1.a.other-community-token"
+    register_community_token(vk.sandbox.store, tied, group_id=999)
+    assert vk.error("wall.createComment", token=tied, message="x", **params)["error_code"] == 15
+
+
+def test_delete_comment_and_deleted_parents(vk: Vk) -> None:
+    post_id = vk.post(message="Новость")
+    top = comment(vk, post_id, "Грубость")
+    reply = comment(vk, post_id, "Ответ", "1002", reply_to=str(top))
+    alone = comment(vk, post_id, "Спам", "1003")
+    assert (
+        vk.error("wall.deleteComment", token=COMMUNITY, owner_id=-123, comment_id=top)["error_code"]
+        == 27
+    )
+    assert vk.call("wall.deleteComment", owner_id=-123, comment_id=top) == 1
+    assert vk.call("wall.deleteComment", owner_id=-123, comment_id=alone) == 1
+    assert vk.error("wall.deleteComment", owner_id=-123, comment_id=alone)["error_code"] == 104
+    assert vk.error("wall.deleteComment", owner_id=-123, comment_id=999)["error_code"] == 104
+    # a deleted comment whose thread lives on stays as a placeholder
+    answer = comments_of(vk, post_id, thread_items_count=10)
+    [placeholder] = answer["items"]
+    assert placeholder["id"] == top and placeholder["deleted"] is True
+    assert "from_id" not in placeholder
+    assert [c["id"] for c in placeholder["thread"]["items"]] == [reply]
+    assert answer["count"] == 1
+    assert [c["id"] for c in vk.view()["posts"][0]["comments"]] == [str(reply)]
+
+
+def test_add_comment_rules(vk: Vk) -> None:
+    post_id = vk.post(message="Новость")
+    with pytest.raises(ValueError):
+        comment(vk, 999, "Нет такого поста")
+    with pytest.raises(ValueError):
+        comment(vk, post_id, "Без номера", "ivan")
+    with pytest.raises(ValueError):
+        comment(vk, post_id, "")
+    with pytest.raises(ValueError):
+        comment(vk, post_id, "Ответ в никуда", reply_to="999")
+    closed = vk.post(message="Закрыто", close_comments=1)
+    with pytest.raises(ValueError):
+        comment(vk, closed, "Нельзя")
+
+
+# -- bans -----------------------------------------------------------------------------------
+
+
+def test_groups_ban_for_a_while_and_for_good(vk: Vk) -> None:
+    post_id = vk.post(message="Новость")
+    comment(vk, post_id, "Оскорбление", "1001")
+    now = int(vk.clock.now().timestamp())
+    week = now + 7 * 86_400
+    assert vk.call("groups.ban", group_id=123, owner_id=1001, end_date=week, reason=3) == 1
+    assert vk.call("groups.ban", group_id=123, owner_id=1002, comment="Спам", comment_visible=1)
+    banned = {b["user_id"]: b["until"] for b in vk.view()["banned"]}
+    assert banned == {"1001": vk.view()["banned"][0]["until"], "1002": None}
+    assert banned["1001"].startswith("2026-12-08")
+    for user in ("1001", "1002"):
+        with pytest.raises(ValueError):
+            comment(vk, post_id, "Снова", user)
+        with pytest.raises(ValueError):
+            vk.sandbox.add_comment("vk", "123", "Личное", user, "X", direct=True)
+    vk.clock.advance(8 * 86_400)
+    assert comment(vk, post_id, "Исправился", "1001")
+    assert [b["user_id"] for b in vk.view()["banned"]] == ["1002"]
+
+
+def test_groups_ban_rules(vk: Vk) -> None:
+    now = int(vk.clock.now().timestamp())
+    year = 365 * 86_400
+    assert vk.error("groups.ban", token=COMMUNITY, group_id=123, owner_id=1)["error_code"] == 27
+    assert vk.error("groups.ban", owner_id=1)["error_code"] == 100
+    assert vk.error("groups.ban", group_id=123)["error_code"] == 100
+    assert vk.error("groups.ban", group_id=123, owner_id=-123)["error_code"] == 100
+    late = vk.error("groups.ban", group_id=123, owner_id=1, end_date=now + year + 60)
+    assert late["error_code"] == 100
+    assert vk.error("groups.ban", group_id=123, owner_id=1, end_date=now - 1)["error_code"] == 100
+    assert vk.error("groups.ban", group_id=123, owner_id=1, reason=5)["error_code"] == 100
+    assert vk.call("groups.ban", group_id=123, owner_id=1, end_date=now + year) == 1
+
+
+# -- the community's profile ---------------------------------------------------------------
+
+
+def test_groups_edit(vk: Vk) -> None:
+    assert vk.call("groups.edit", token=COMMUNITY, group_id=123, title="Город", website="city.ru")
+    assert vk.call("groups.edit", group_id=123, description="Описание <b>\nстрока")
+    [group] = vk.call("groups.getById", group_id=123, fields="description,site")["groups"]
+    assert (group["name"], group["site"]) == ("Город", "city.ru")
+    assert group["description"] == "Описание <b>\nстрока"
+    profile = vk.view()["profile"]
+    assert profile == {
+        "title": "Город",
+        "description": "Описание <b>\nстрока",
+        "website": "city.ru",
+        "avatar": None,
+        "cover": None,
+    }
+    assert vk.call("groups.edit", group_id=123, title="я" * 48)
+    assert vk.error("groups.edit", group_id=123, title="я" * 49)["error_code"] == 100
+    assert vk.error("groups.edit", group_id=123, title=" ")["error_code"] == 100
+    assert vk.call("groups.edit", group_id=123, description="я" * 4000)
+    assert vk.error("groups.edit", group_id=123, description="я" * 4001)["error_code"] == 100
+    assert vk.error("groups.edit", title="x")["error_code"] == 100
+
+
+def test_community_token_rights_and_community(vk: Vk) -> None:
+    limited = "vk1.a.limited-community-token"
+    register_community_token(vk.sandbox.store, limited, rights=["photos"], group_id=123)
+    assert vk.error("groups.edit", token=limited, group_id=123, title="x")["error_code"] == 15
+    managing = "vk1.a.managing-community-token"
+    register_community_token(vk.sandbox.store, managing, rights=["manage"], group_id=123)
+    assert vk.call("groups.edit", token=managing, group_id=123, title="Город")
+    assert vk.error("groups.edit", token=managing, group_id=124, title="x")["error_code"] == 15
+
+
+def owner_photo(vk: Vk, path: Path) -> dict[str, Any]:
+    server = vk.call("photos.getOwnerPhotoUploadServer", owner_id=-123)
+    assert server["upload_url"].startswith("https://pu.vk.com/")
+    return vk.upload(server["upload_url"], "photo", path)
+
+
+def test_owner_photo_flow(vk: Vk, tmp_path: Path) -> None:
+    assert (
+        vk.error("photos.getOwnerPhotoUploadServer", token=COMMUNITY, owner_id=-123)["error_code"]
+        == 27
+    )
+    uploaded = owner_photo(vk, image(tmp_path, "avatar.jpg", (300, 300)))
+    assert set(uploaded) == {"server", "photo", "hash"}
+    assert vk.error("photos.saveOwnerPhoto", **{**uploaded, "hash": "0" * 32})["error_code"] == 121
+    saved = vk.call("photos.saveOwnerPhoto", **uploaded)
+    assert saved["saved"] == 1 and saved["photo_src"].startswith("https://")
+    assert vk.error("photos.saveOwnerPhoto", **uploaded)["error_code"] == 129  # used up
+    avatar = vk.view()["profile"]["avatar"]
+    stored = vk.sandbox.store.file_path(avatar)
+    assert stored.read_bytes() == (tmp_path / "avatar.jpg").read_bytes()
+    [group] = vk.call("groups.getById", group_id=123)["groups"]
+    assert group["photo_200"].endswith(avatar)
+
+
+def test_owner_photo_must_be_200_px(vk: Vk, tmp_path: Path) -> None:
+    uploaded = owner_photo(vk, image(tmp_path, "small.jpg", (199, 300)))
+    assert vk.error("photos.saveOwnerPhoto", **uploaded)["error_code"] == 5706
+    # a wall upload cannot be saved as the community photo, nor the other way round
+    server = vk.call("photos.getWallUploadServer", group_id=123)
+    wall = vk.upload(server["upload_url"], "photo", image(tmp_path, "w.jpg", (300, 300)))
+    assert vk.error("photos.saveOwnerPhoto", **wall)["error_code"] == 129
+    avatar = owner_photo(vk, image(tmp_path, "a.jpg", (300, 300)))
+    assert vk.error("photos.saveWallPhoto", group_id=123, **avatar)["error_code"] == 100
+
+
+def cover_server(vk: Vk, **crop: int) -> str:
+    server = vk.call("photos.getOwnerCoverPhotoUploadServer", token=COMMUNITY, group_id=123, **crop)
+    url: str = server["upload_url"]
+    return url
+
+
+def test_cover_flow(vk: Vk, tmp_path: Path) -> None:
+    path = image(tmp_path, "cover.jpg", (1590, 400))
+    url = cover_server(vk, crop_x=0, crop_y=0, crop_x2=1590, crop_y2=400)
+    uploaded = vk.upload(url, "photo", path)
+    assert set(uploaded) == {"photo", "hash"}
+    bad = vk.error("photos.saveOwnerCoverPhoto", token=COMMUNITY, photo=uploaded["photo"], hash="0")
+    assert bad["error_code"] == 121
+    saved = vk.call("photos.saveOwnerCoverPhoto", token=COMMUNITY, **uploaded)
+    [picture] = saved["images"]
+    assert (picture["width"], picture["height"]) == (1590, 400)
+    cover = vk.view()["profile"]["cover"]
+    assert vk.sandbox.store.file_path(cover).read_bytes() == path.read_bytes()
+    [group] = vk.call("groups.getById", group_id=123, fields="cover")["groups"]
+    assert group["cover"]["enabled"] == 1
+
+
+@pytest.mark.parametrize(
+    ("size", "crop"),
+    [
+        ((700, 200), {}),  # the default crop, 795×200, is larger than the image
+        ((1590, 400), {"crop_x2": 700, "crop_y2": 400}),  # a crop under 795×200
+        ((800, 190), {"crop_x2": 800, "crop_y2": 190}),
+    ],
+)
+def test_cover_must_be_795_by_200(
+    vk: Vk, tmp_path: Path, size: tuple[int, int], crop: dict[str, int]
+) -> None:
+    uploaded = vk.upload(cover_server(vk, **crop), "photo", image(tmp_path, "c.jpg", size))
+    assert uploaded["error"].startswith("ERR_UPLOAD_BAD_IMAGE_SIZE")
+    assert vk.view()["profile"]["cover"] is None
+
+
+def test_cover_crop_is_checked(vk: Vk) -> None:
+    params = {"token": COMMUNITY, "group_id": 123}
+    upside_down = vk.error("photos.getOwnerCoverPhotoUploadServer", crop_x=800, **params)
+    assert upside_down["error_code"] == 100
+    limited = "vk1.a.no-photos-community-token"
+    register_community_token(vk.sandbox.store, limited, rights=["manage"])
+    refused = vk.error("photos.getOwnerCoverPhotoUploadServer", token=limited, group_id=123)
+    assert refused["error_code"] == 15
+
+
+# -- community messages --------------------------------------------------------------------
+
+
+def write(vk: Vk, text: str, author: str = "1001", name: str = "Иван Петров") -> int:
+    return int(vk.sandbox.add_comment("vk", "123", text, author, name, direct=True))
+
+
+def test_messages_conversations_history_and_send(vk: Vk) -> None:
+    first = write(vk, "Здравствуйте")
+    vk.clock.advance(5)
+    write(vk, "Вопрос", "1002", "Мария")
+    vk.clock.advance(5)
+    second = write(vk, "Ещё вопрос")
+    params = {"token": COMMUNITY, "group_id": 123}
+
+    conversations = vk.call("messages.getConversations", extended=1, **params)
+    assert conversations["count"] == 2
+    assert [c["conversation"]["peer"]["id"] for c in conversations["items"]] == [1001, 1002]
+    newest = conversations["items"][0]
+    assert newest["conversation"]["peer"]["type"] == "user"
+    assert newest["last_message"]["id"] == second and newest["last_message"]["out"] == 0
+    assert {p["id"] for p in conversations["profiles"]} == {1001, 1002}
+
+    history = vk.call("messages.getHistory", peer_id=1001, extended=1, **params)
+    assert history["count"] == 2
+    assert [m["id"] for m in history["items"]] == [second, first]  # newest first
+    assert history["items"][0]["from_id"] == 1001 and history["items"][0]["peer_id"] == 1001
+    chronological = vk.call("messages.getHistory", peer_id=1001, rev=1, **params)
+    assert [m["id"] for m in chronological["items"]] == [first, second]
+
+    sent = vk.call("messages.send", peer_id=1001, random_id=77, message="Ответ", **params)
+    assert isinstance(sent, int)
+    again = vk.call("messages.send", peer_id=1001, random_id=77, message="Ответ", **params)
+    assert again == sent  # the same random_id: not sent twice
+    [reply] = vk.call("messages.getHistory", peer_id=1001, count=1, **params)["items"]
+    assert (reply["id"], reply["out"], reply["from_id"]) == (sent, 1, -123)
+    shown = vk.view()["messages"]
+    assert [(m["author_id"], m["from_account"]) for m in shown][-1] == ("-123", True)
+
+
+def test_messages_rules(vk: Vk) -> None:
+    write(vk, "Здравствуйте")
+    params = {"token": COMMUNITY, "group_id": 123}
+    never = vk.error("messages.send", peer_id=1005, random_id=1, message="Привет", **params)
+    assert never["error_code"] == 901
+    assert vk.error("messages.send", peer_id=1001, message="x", **params)["error_code"] == 100
+    assert vk.error("messages.send", peer_id=1001, random_id=2, **params)["error_code"] == 100
+    too_long = vk.error("messages.send", peer_id=1001, random_id=3, message="я" * 9001, **params)
+    assert too_long["error_code"] == 914
+    assert vk.error("messages.getConversations", count=201, **params)["error_code"] == 100
+    assert vk.error("messages.getConversations", filter="x", **params)["error_code"] == 100
+    assert vk.error("messages.getHistory", **params)["error_code"] == 100
+    # a community token that is not tied to a community must name it
+    assert vk.error("messages.getConversations", token=COMMUNITY)["error_code"] == 100
+    # a user token without group_id reads the user's own (empty) inbox
+    assert vk.call("messages.getConversations") == {"count": 0, "items": []}
+    limited = "vk1.a.no-messages-community-token"
+    register_community_token(vk.sandbox.store, limited, rights=["manage", "photos"])
+    refused = vk.error("messages.getConversations", token=limited, group_id=123)
+    assert refused["error_code"] == 15
+    tied = "vk1.a.tied-community-token"
+    register_community_token(vk.sandbox.store, tied, group_id=123)
+    assert vk.call("messages.getConversations", token=tied)["count"] == 1
+
+
+# -- views: comments, profile, bans and messages -------------------------------------------
+
+
+def test_public_view_and_feed_html_show_comments_profile_and_messages(
+    vk: Vk, tmp_path: Path
+) -> None:
+    post_id = vk.post(message="Новость")
+    top = comment(vk, post_id, "<script>alert(1)</script>", name="Злой <i>Хакер</i>")
+    vk.call(
+        "wall.createComment",
+        owner_id=-123,
+        post_id=post_id,
+        from_group=123,
+        message="Ответ & спасибо",
+        reply_to_comment=top,
+    )
+    vk.call("groups.edit", group_id=123, title="Город <N>", description="Строка 1\nСтрока 2")
+    write(vk, "Личное <письмо>", "1003", "Пётр")
+    vk.call("groups.ban", group_id=123, owner_id=1001)
+
+    view = vk.view()
+    comments = view["posts"][0]["comments"]
+    assert comments[0] == {
+        "id": str(top),
+        "text": "<script>alert(1)</script>",
+        "author_id": "1001",
+        "author_name": "Злой <i>Хакер</i>",
+        "hidden": False,
+        "reply_to": "",
+        "from_account": False,
+    }
+    assert comments[1]["from_account"] is True and comments[1]["author_name"] == "Город <N>"
+    assert view["banned"] == [{"user_id": "1001", "until": None}]
+    assert view["profile"]["title"] == "Город <N>"
+    assert view["messages"][0]["text"] == "Личное <письмо>"
+
+    page = vk.emulator.feed_html(vk.sandbox.store.read("vk"))
+    assert "<script>" not in page and "<i>" not in page and "<N>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "Ответ &amp; спасибо" in page
+    assert "Город &lt;N&gt;" in page and "Строка 1<br>Строка 2" in page
+    assert "Личное &lt;письмо&gt;" in page
+    assert page.index("Город &lt;N&gt;") < page.index("Новость")  # the header comes first
