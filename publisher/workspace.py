@@ -149,11 +149,16 @@ class Workspace:
         with self.http_client() as http:
             adapters = self.adapters_for(content, set(posts) | messaging, http)
             for network, adapter in adapters.ready.items():
+                since = collector.since(network)
                 try:
-                    found = _new_messages(adapter, posts.get(network, []), collector.since(network))
+                    found = _comments(adapter, posts.get(network, []), since)
                 except PublisherError as failure:
                     report.failed_networks[network] = failure.message
                     continue
+                try:
+                    found += adapter.messages(since) if adapter.capabilities.messages else []
+                except PublisherError as failure:  # e.g. VK's community token not named
+                    report.failed_networks[network] = failure.message
                 collector.file(found, now, report)
                 collector.advance(network, now)
         for network, missing in adapters.unavailable.items():
@@ -210,12 +215,8 @@ def commit_message(report: ApplyReport, approvals: Approvals) -> str:
     return "\n".join([*lines, "", *approvals.trailers()]).rstrip() + "\n"
 
 
-def _new_messages(adapter: Adapter, refs: list[RemoteRef], since: datetime | None) -> list[Comment]:
-    """Comments under the recent posts and direct messages, as far as the network gives them."""
-    found: list[Comment] = []
-    if adapter.capabilities.comments:
-        for ref in refs:
-            found.extend(adapter.comments(ref, since))
-    if adapter.capabilities.messages:
-        found.extend(adapter.messages(since))
-    return found
+def _comments(adapter: Adapter, refs: list[RemoteRef], since: datetime | None) -> list[Comment]:
+    """Comments under the recent posts, where the network gives them."""
+    if not adapter.capabilities.comments:
+        return []
+    return [comment for ref in refs for comment in adapter.comments(ref, since)]

@@ -9,6 +9,7 @@ blocked with the reason. Capabilities decide between update, replace and blocked
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
@@ -257,9 +258,8 @@ def _plan_profile(
     if not changed:
         return base
     if manual:
-        url = caps.settings_url.format(
-            id=account.account_id, username=account.account_id.lstrip("@")
-        )
+        bare = re.sub(r"^(-|club|public|@)", "", account.account_id)  # VK's -123, club123
+        url = caps.settings_url.format(id=bare, username=bare)
         reason = _("set by hand: {fields} — {url}", fields=", ".join(manual), url=url or "—")
     else:
         reason = _("profile: {fields}", fields=", ".join(settable))

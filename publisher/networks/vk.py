@@ -152,9 +152,9 @@ class VkAdapter(Adapter):
         "Sign in to VK as an administrator of the community and issue a user access token "
         "for a VK ID app with the scopes wall, photos, video, docs and groups (add offline "
         "for a long-lived legacy token); put it into the secret named by token_env. "
-        "Optionally create a community token (community settings, API usage) with the rights "
-        "manage, photos and wall and name its secret under secrets: community: it is used for "
-        "the description, cover and comments, and cannot publish."
+        "Also create a community token (community settings, API usage) with the rights "
+        "manage, photos and messages and name its secret under secrets: community: it is used "
+        "for the title, description, cover and the community's messages, and cannot publish."
     )
 
     def __init__(
