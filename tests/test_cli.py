@@ -113,6 +113,8 @@ def test_apply_publishes_records_and_commits(cli: Cli, repo: Path) -> None:
     assert set(commit.stats.files) == {
         "content/2026/12/elka/published.yml",
         "content/2026/12/news.published.yml",
+        "accounts/vk.published.yml",
+        "accounts/telegram.published.yml",
     }
     assert "Source: " in commit.message
 
