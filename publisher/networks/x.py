@@ -445,8 +445,8 @@ class XAdapter(Adapter):
         "secret (they do not expire); put the access token into token_env and name the other "
         "three under secrets: as api_key, api_secret and access_token_secret. "
         "Alternatively put an OAuth 2.0 user access token (Authorization Code with PKCE, "
-        "scopes tweet.read tweet.write tweet.moderate.write users.read media.write) into token_env; it expires "
-        "after two hours."
+        "scopes tweet.read tweet.write tweet.moderate.write users.read media.write) into "
+        "token_env; it expires after two hours."
     )
 
     def __init__(
