@@ -28,6 +28,7 @@ def kind_label(kind: ActionKind) -> str:
         ActionKind.WAIT: _("waits"),
         ActionKind.BLOCKED: _("blocked"),
         ActionKind.MANUAL: _("by hand"),
+        ActionKind.REPLY: _("reply"),
     }
     return labels[kind]
 
@@ -41,6 +42,7 @@ _SYMBOLS = {
     ActionKind.WAIT: "…",
     ActionKind.BLOCKED: "!",
     ActionKind.MANUAL: "✎",
+    ActionKind.REPLY: "↩",
 }
 
 
@@ -104,7 +106,7 @@ def check_summary(diagnostics: Sequence[Diagnostic]) -> str:
 def plan_summary(plan: Plan) -> str:
     return _(
         "Plan: create {create}, update {update}, replace {replace}, delete {delete}, "
-        "waiting {wait}, blocked {blocked}, by hand {manual}.",
+        "waiting {wait}, blocked {blocked}, by hand {manual}, replies {reply}.",
         create=plan.count(ActionKind.CREATE),
         update=plan.count(ActionKind.UPDATE),
         replace=plan.count(ActionKind.REPLACE),
@@ -112,6 +114,7 @@ def plan_summary(plan: Plan) -> str:
         wait=plan.count(ActionKind.WAIT),
         blocked=plan.count(ActionKind.BLOCKED),
         manual=plan.count(ActionKind.MANUAL),
+        reply=plan.count(ActionKind.REPLY),
     )
 
 

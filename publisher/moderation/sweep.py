@@ -64,6 +64,7 @@ class ModerationBook:
         self.repo = repo
         self.state: dict[str, Any] = _read_yaml(repo / STATE_FILE) or {}
         self.new_entries: list[dict[str, Any]] = []
+        self.changed = False
 
     def since(self, network: str) -> datetime | None:
         raw = (self.state.get(network) or {}).get("last_sweep")
@@ -93,8 +94,10 @@ class ModerationBook:
 
     def save(self, now: datetime) -> list[str]:
         """Write the state and this run's log entries; return the files written."""
-        written = [STATE_FILE]
-        _write_yaml(self.repo / STATE_FILE, self.state)
+        written: list[str] = []
+        if self.changed:
+            _write_yaml(self.repo / STATE_FILE, self.state)
+            written.append(STATE_FILE)
         if self.new_entries:
             rel = f"{LOG_DIR}/{now:%Y-%m}.yml"
             existing = _read_yaml(self.repo / rel) or []
