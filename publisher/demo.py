@@ -10,12 +10,15 @@ from pathlib import Path
 import git
 
 from . import report
+from .accounts import refresh_cover
 from .approval import collect_approvals
 from .clock import Clock
 from .config import CONFIG_FILE, load_config
 from .i18n import _
+from .moderation.report import sweep_text
+from .repo import commit_results
 from .sandbox.app import Sandbox
-from .workspace import open_workspace
+from .workspace import Workspace, open_workspace
 
 EXAMPLE_PARTS = ("content", "accounts", "design", CONFIG_FILE)
 
@@ -52,12 +55,50 @@ def run_demo(
     sha = ws.commit(outcome, approvals, files)
     if sha:
         echo(_("Results recorded in commit {sha}.", sha=sha[:10]))
+    _citizens(ws, sandbox, echo)
     echo("")
     echo(_("Where to look:"))
     echo(_("  the feeds in a browser:  publisher sandbox serve --state {state}", state=state))
     echo(_("  the same as JSON:        publisher sandbox show --state {state} --json", state=state))
     echo(_("  the history:             publisher --repo {repo} log", repo=repo))
     return 3 if outcome.failed else (1 if result.errors else 0)
+
+
+#: what residents write under the first VK post in the demo
+CITIZENS = (
+    ("501", "Сергей К.", "Когда починят освещение на улице Мира? Вечером темно, страшно идти."),
+    ("502", "Марина", "Спасибо за ёлку, очень красиво!"),
+    ("503", "Аноним", "Купить дешёвые кредиты без справок, пишите +7 900 123-45-67, казино"),
+    ("504", "Пётр Иванович", "Каток залили плохо, лёд неровный — переделайте, это позор."),
+)
+
+
+def _citizens(ws: Workspace, sandbox: Sandbox, echo: Callable[[str], None]) -> None:
+    """Residents comment; moderation removes spam, the inbox files the question."""
+    posts = sandbox.show()["vk"]["posts"]
+    if not posts:
+        return
+    for author_id, name, text in CITIZENS:
+        sandbox.add_comment("vk", str(posts[0]["id"]), text, author_id, name)
+    echo("")
+    echo(_("== 4. publisher moderate (residents commented under the first VK post)"))
+    content = ws.load()
+    sweep = ws.moderate(content, dry_run=False)
+    echo(sweep_text(sweep, dry_run=False))
+    commit_results(ws.repo, sweep.files, "publisher: moderation\n")
+    echo("")
+    echo(_("== 5. publisher inbox collect"))
+    report = ws.collect_inbox(content)
+    for path in report.filed:
+        echo(_("Filed {path}", path=path))
+    commit_results(ws.repo, report.files, "publisher: inbox\n")
+    echo(_("Write the answer under '## Ответ' in that file, merge, and apply publishes it."))
+    echo("")
+    echo(_("== 6. publisher accounts cover --upload"))
+    cover = refresh_cover(ws, content, upload=True)
+    echo(_("Cover drawn: {path}", path=cover.path))
+    for network in cover.uploaded:
+        echo(_("Uploaded to {network}.", network=network))
 
 
 def _copy_examples(source: Path, repo: Path) -> None:
