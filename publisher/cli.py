@@ -256,6 +256,8 @@ def apply(opts: Options, no_commit: bool, do_push: bool, skip_approval: bool) ->
         click.echo(report.diagnostics_text(result.errors), err=True)
     the_plan = ws.plan(content)
     approvals = collect_approvals(ws, the_plan, skip_approval, opts.deps.forge_transport)
+    if do_push and not no_commit:
+        content, the_plan = ws.reserve(content, the_plan)
     outcome = ws.apply(content, the_plan, approvals)
     click.echo(report.apply_text(the_plan, outcome))
     if not no_commit:

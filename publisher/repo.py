@@ -106,7 +106,7 @@ def push(path: Path, remote: str = "origin", attempts: int = PUSH_ATTEMPTS) -> N
         except git.GitCommandError as exc:
             last = _git_error(exc)
         try:
-            repo.git.pull("--rebase", remote, branch)
+            _pull_rebase(repo, remote, branch)
         except git.GitCommandError as exc:
             _abort_rebase(repo)
             raise RepoError(
@@ -121,6 +121,89 @@ def push(path: Path, remote: str = "origin", attempts: int = PUSH_ATTEMPTS) -> N
         _("The push was rejected {n} times: {error}", n=attempts, error=last),
         _("Run publisher apply --push again; nothing will be published twice."),
     )
+
+
+def _pull_rebase(repo: git.Repo, remote: str, branch: str) -> None:
+    """Rebase onto the remote; conflicts in result files are merged entry by entry.
+
+    Two runs may record results in the same file (both set an account's profile, for
+    example): each network's entry is taken from the side that recorded it last, so both
+    runs' results are kept. A conflict in a file a person wrote stops the rebase.
+    """
+    try:
+        repo.git.pull("--rebase", remote, branch)
+        return
+    except git.GitCommandError:
+        if not _unmerged(repo):
+            raise
+    for _step in range(100):
+        conflicted = _unmerged(repo)
+        if not conflicted:
+            return
+        if not all(is_result_file(p) for p in conflicted):
+            raise git.GitCommandError("rebase", 1, b"conflict in a file a person wrote")
+        for rel in conflicted:
+            merged = merge_results(repo.git.show(f":2:{rel}"), repo.git.show(f":3:{rel}"))
+            (Path(repo.working_tree_dir or ".") / rel).write_text(merged, encoding="utf-8")
+            repo.git.add(rel)
+        try:
+            repo.git.execute(["git", "-c", "core.editor=true", "rebase", "--continue"])
+        except git.GitCommandError:
+            if not _unmerged(repo):
+                raise
+
+
+def _unmerged(repo: git.Repo) -> list[str]:
+    output = str(repo.git.diff("--name-only", "--diff-filter=U"))
+    return [line for line in output.splitlines() if line]
+
+
+def is_result_file(rel: str) -> bool:
+    return rel.endswith("published.yml")
+
+
+def merge_results(ours: str, theirs: str) -> str:
+    """Both versions of a result file, each network's newer entry kept."""
+    import yaml
+
+    from .ledger import HEADER
+
+    mine = yaml.safe_load(ours) or {}
+    other = yaml.safe_load(theirs) or {}
+    networks = dict(mine.get("networks") or {})
+    for name, entry in (other.get("networks") or {}).items():
+        current = networks.get(name)
+        if current is None or str(entry.get("at", "")) >= str(current.get("at", "")):
+            networks[name] = entry
+    document = {"post": mine.get("post") or other.get("post"), "networks": networks}
+    return HEADER + yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=100)
+
+
+def push_once(path: Path, remote: str = "origin") -> bool:
+    """Push the current branch once; False when the remote has commits we lack."""
+    repo = open_repo(path)
+    if repo is None:
+        raise RepoError(_("{path} is not a Git repository.", path=path))
+    try:
+        repo.git.push(remote, f"HEAD:refs/heads/{repo.active_branch.name}")
+    except git.GitCommandError:
+        return False
+    return True
+
+
+def drop_last_commit_and_pull(path: Path, remote: str = "origin") -> None:
+    """Forget our last commit (a reservation that lost the race) and take the remote's."""
+    repo = open_repo(path)
+    if repo is None:
+        raise RepoError(_("{path} is not a Git repository.", path=path))
+    try:
+        repo.git.reset("--hard", "HEAD~1")
+        repo.git.pull("--rebase", remote, repo.active_branch.name)
+    except git.GitCommandError as exc:
+        raise RepoError(
+            _("Could not take the other run's changes: {error}", error=_git_error(exc)),
+            _("Run publisher apply --push again."),
+        ) from None
 
 
 def _abort_rebase(repo: git.Repo) -> None:

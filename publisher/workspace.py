@@ -20,10 +20,12 @@ from .check import CheckResult, check_content, scan_for_tokens
 from .clock import Clock
 from .config import CONFIG_FILE, Config, load_config
 from .content import Content, load_content
-from .engine.apply import Applier, ApplyReport
+from .engine.apply import Applier, ApplyReport, reserve
+from .engine.claims import new_claim
 from .engine.plan import PlanContext, account_ledger_path, build_plan
 from .engine.runtime import all_capabilities, build_adapters
-from .errors import Diagnostic, PublisherError
+from .errors import Diagnostic, PublisherError, RepoError
+from .i18n import _
 from .inbox import Collector, CollectReport, load_inbox_rules, removed_comments
 from .ledger import Ledger, check_ledger
 from .model import Account, Comment, LedgerEntry, Plan, RemoteRef
@@ -31,7 +33,14 @@ from .moderation.rules import load_rules
 from .moderation.sweep import ModerationBook, Sweep, SweepReport, recent_posts
 from .networks import NETWORKS
 from .networks.base import Adapter, Capabilities, new_http_client
-from .repo import commit_results, head_sha, push
+from .repo import (
+    PUSH_ATTEMPTS,
+    commit_results,
+    drop_last_commit_and_pull,
+    head_sha,
+    push,
+    push_once,
+)
 
 TOKEN_SCAN_ROOTS = (CONFIG_FILE, ".github", ".gitlab-ci.yml")
 
@@ -48,6 +57,8 @@ class Workspace:
     sandbox_dir: Path | None = None
     transport: httpx.BaseTransport | None = None
     _capabilities: dict[str, Capabilities] | None = None
+    #: this process's claim on the posts it publishes (see ``engine.claims``)
+    claim: str = field(default_factory=new_claim)
 
     @property
     def capabilities(self) -> dict[str, Capabilities]:
@@ -90,7 +101,7 @@ class Workspace:
         return result
 
     def plan(self, content: Content) -> Plan:
-        ctx = PlanContext(self.config, self.capabilities, self.clock.now())
+        ctx = PlanContext(self.config, self.capabilities, self.clock.now(), self.claim)
         return build_plan(content, self.recorded(content), ctx)
 
     def http_client(self) -> httpx.Client:
@@ -108,6 +119,7 @@ class Workspace:
                 approvals.default,
                 adapters.unavailable,
                 approvals.per_post,
+                self.claim,
             )
             return applier.run(plan)
 
@@ -177,6 +189,28 @@ class Workspace:
 
     def push(self) -> None:
         push(self.repo)
+
+    def reserve(self, content: Content, plan: Plan) -> tuple[Content, Plan]:
+        """Claim the plan's new posts in the shared repository before sending any of them.
+
+        The intents are committed and pushed; if another run pushed first, this commit is
+        dropped, the other run's claims are pulled in, and the plan is made again (their posts
+        now wait). Pushing is atomic on the Git host, so two runs never claim the same post.
+        """
+        for _attempt in range(PUSH_ATTEMPTS):
+            files = reserve(Ledger(self.repo), plan, self.claim, self.clock.now().isoformat())
+            if not files:
+                return content, plan
+            commit_results(self.repo, files, f"publisher: reserve {len(files)} posts\n")
+            if push_once(self.repo):
+                return content, plan
+            drop_last_commit_and_pull(self.repo)
+            content = self.load()
+            plan = self.plan(content)
+        raise RepoError(
+            _("Another run keeps pushing first; nothing was published."),
+            _("Run publisher apply --push again."),
+        )
 
     def head(self) -> str:
         return head_sha(self.repo)

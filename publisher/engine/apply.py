@@ -90,6 +90,7 @@ class Applier:
         provenance: Provenance,
         unavailable: Mapping[str, NetworkError] | None = None,
         per_post: Mapping[str, Provenance] | None = None,
+        claim: str = "",
     ) -> None:
         self.ledger = ledger
         self.adapters = adapters
@@ -97,6 +98,8 @@ class Applier:
         self.provenance = provenance
         #: provenance by result file, when posts came through different merge requests
         self.per_post = dict(per_post or {})
+        #: this run's claim, carried by its intents (see ``engine.claims``)
+        self.claim = claim
         self.unavailable = dict(unavailable or {})
         #: networks stopped for the rest of this run (revoked token, long rate limit)
         self.stopped: dict[str, NetworkError] = {}
@@ -206,17 +209,7 @@ class Applier:
             found = self._reconcile(adapter, action, rendered)
             if found is not None:
                 return found
-        self._record(
-            action,
-            LedgerEntry(
-                network=action.network,
-                state="intent",
-                account=action.account,
-                key=key,
-                content_hash=rendered.content_hash,
-                at=self._now(),
-            ),
-        )
+        self._record(action, intent_for(action, self.claim, self._now()))
         ref = adapter.publish(rendered, key)
         self._record_published(action, rendered, ref, key, "create")
         return Result(action, Outcome.DONE, ref)
@@ -335,6 +328,31 @@ class Applier:
 
     def _now(self) -> str:
         return _iso(self.clock.now())
+
+
+def intent_for(action: Action, claim: str, at: str) -> LedgerEntry:
+    """The record written before a post is sent: what, with which key, by which run."""
+    assert action.rendered is not None
+    return LedgerEntry(
+        network=action.network,
+        state="intent",
+        account=action.account,
+        key=idempotency_key(action.post_id, action.network, action.rendered.content_hash),
+        content_hash=action.rendered.content_hash,
+        at=at,
+        extra={"claim": claim} if claim else {},
+    )
+
+
+def reserve(ledger: Ledger, plan: Plan, claim: str, at: str) -> list[str]:
+    """Write intents for every new post of the plan at once (before any is sent), so that a
+    run on another machine sees them once they are pushed; return the files written."""
+    files = []
+    for action in plan.pending:
+        if action.kind is ActionKind.CREATE and action.ref is None and action.rendered:
+            ledger.record(action.ledger_path, action.post_id, intent_for(action, claim, at))
+            files.append(action.ledger_path)
+    return sorted(set(files))
 
 
 def _iso(moment: datetime) -> str:

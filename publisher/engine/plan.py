@@ -23,6 +23,7 @@ from ..networks import NETWORKS
 from ..networks.base import Capabilities
 from ..profiles import PROFILE_FIELDS, field_hashes
 from ..render import measure, render_post, render_text, rendered_media_hash
+from .claims import claim_alive
 
 Recorded = Mapping[str, Mapping[str, LedgerEntry]]
 
@@ -34,6 +35,8 @@ class PlanContext:
     config: Config
     capabilities: Mapping[str, Capabilities]
     now: datetime
+    #: this run's claim: intents it made are its own, not another run's
+    claim: str = ""
 
 
 def idempotency_key(post_id: str, network: str, content_hash: str) -> str:
@@ -124,15 +127,7 @@ def _plan_new(
     ctx: PlanContext,
 ) -> Action:
     if entry is not None and entry.state == "intent":
-        return replace(
-            base,
-            kind=ActionKind.CREATE,
-            rendered=rendered,
-            ref=entry.ref(),
-            reason=_(
-                "an earlier run was interrupted; publisher looks for the post on the network first"
-            ),
-        )
+        return _plan_intent(entry, rendered, base, ctx)
     if post.publish_at is not None and post.publish_at > ctx.now:
         when = post.publish_at.astimezone(ctx.config.zone).strftime("%Y-%m-%d %H:%M")
         return replace(
@@ -142,6 +137,20 @@ def _plan_new(
             reason=_("scheduled for {time}", time=when),
         )
     return replace(base, kind=ActionKind.CREATE, rendered=rendered)
+
+
+def _plan_intent(
+    entry: LedgerEntry, rendered: RenderedPost, base: Action, ctx: PlanContext
+) -> Action:
+    """Another run's intent: wait while it may still be publishing, else look first."""
+    claim = str(entry.extra.get("claim", ""))
+    if claim == ctx.claim and claim:
+        return replace(base, kind=ActionKind.CREATE, rendered=rendered)
+    if claim and claim_alive(claim, entry.at, ctx.now):
+        reason = _("another publisher run is publishing it (since {time})", time=entry.at)
+        return replace(base, kind=ActionKind.WAIT, rendered=rendered, reason=reason)
+    reason = _("an earlier run was interrupted; publisher looks for the post on the network first")
+    return replace(base, kind=ActionKind.CREATE, rendered=rendered, ref=entry.ref(), reason=reason)
 
 
 def _plan_change(
