@@ -205,8 +205,7 @@ def read_document(path: Path, rel: str, problems: _Problems) -> _Document | None
 
 def _parse_front_matter(raw: str, body: str, problems: _Problems) -> _Document | None:
     try:
-        node = yaml.compose(raw, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(raw)
+        node, data = _compose_and_load(raw)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = (mark.line + 1 + _FRONT_MATTER_OFFSET) if mark else 1
@@ -228,6 +227,20 @@ def _parse_front_matter(raw: str, body: str, problems: _Problems) -> _Document |
         )
         return None
     return _Document(data, _field_lines(node), body.strip("\n"))
+
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+def _compose_and_load(raw: str) -> tuple[yaml.Node | None, Any]:
+    """Parse the front matter once: the node tree (for line numbers) and the values."""
+    loader = _LOADER(raw)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+    return node, data
 
 
 def _field_lines(node: yaml.Node | None) -> dict[str, int]:

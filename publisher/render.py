@@ -7,10 +7,12 @@ Links, lists and emphasis survive as well as each form allows. Pure: no I/O.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import json
 import re
+import threading
 import unicodedata
 from collections.abc import Callable, Mapping
 from html.parser import HTMLParser
@@ -49,13 +51,18 @@ _BLOCKS = {"p", "ul", "ol", "pre", "blockquote", "table"}
 _BULLET = "•"
 
 
+_CONVERTER = md.Markdown(extensions=["fenced_code", "sane_lists"])
+_CONVERTER_LOCK = threading.Lock()
+
+
 def markdown_to_html(text: str) -> str:
     """The post's Markdown as HTML (python-markdown with fenced code and sane lists).
 
     A single line break inside a paragraph is a space, as in any Markdown; end a line with two
     spaces for a visible break.
     """
-    return md.markdown(text, extensions=["fenced_code", "sane_lists"])
+    with _CONVERTER_LOCK:  # one converter, reused: building one per call costs the most
+        return _CONVERTER.reset().convert(text)
 
 
 def _is_heading(tag: str) -> bool:
@@ -185,8 +192,9 @@ class _Walker(HTMLParser):
         return text.strip()
 
 
+@functools.lru_cache(maxsize=4096)
 def render_text(markdown_text: str, fmt: TextFormat) -> str:
-    """Markdown -> the text of one format (plain, Telegram HTML or Max HTML)."""
+    """Markdown -> the text of one format (plain, Telegram HTML or Max HTML); pure, cached."""
     if not markdown_text.strip():
         return ""
     walker = _Walker(fmt)

@@ -12,13 +12,20 @@ for Graph calls, as the Facebook adapter does, and ``OAuth`` for the video uploa
 documents there [verified: S6, S7] (the SDK sends ``access_token`` as a parameter instead [S1]).
 Graph errors are ``{"error": {"code", "error_subcode", "message", "is_transient"...}}``
 [verified: S2]; ``_unwrap`` dispatches on code and subcode, never on the HTTP status.
+
+Comments (reference "Read comments", "Moderate") are read per media with their replies expanded
+in the same request, and moderated with the same Page token: hide (``hide=true``), delete, and
+reply as the account (``POST /{comment}/replies``). Instagram has no API to block a commenter,
+and direct messages need the Messaging API with a webhook, so neither is offered. The profile
+(name, bio, website, picture) is read-only through the API: a person changes it in the app.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Iterator, Mapping
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import quote
@@ -27,7 +34,7 @@ import httpx
 
 from ..errors import ConfigError, NetworkError, NotFound, RateLimited, Rejected, Transient
 from ..i18n import N_, _
-from ..model import Media, RemoteRef, RenderedPost
+from ..model import Comment, Media, RemoteRef, RenderedPost
 from ..redact import redact
 from .base import (
     CHUNK_SIZE,
@@ -58,6 +65,25 @@ QUOTA_WAIT = 3600.0
 DEFAULT_QUOTA_TOTAL = 50  # "currently 50" [verified: S5]; the answer's quota_total wins
 #: how many recent posts ``find`` reads; an interrupted run is among the last few
 FIND_LIMIT = 25
+
+#: comments asked for per page, and read at most per post (replies included)
+COMMENTS_PAGE_SIZE = 50
+MAX_COMMENTS = 1000
+#: a comment's text limit [uncertain: not documented for comments; the caption's 2200]
+COMMENT_LIMIT = 2200
+#: a reply's fields [verified: S1 IGComment; S5 comment moderation]. ``user`` comes only on
+#: comments the account wrote itself [S5 IG Comment], which is how its own are left out
+#: (``from.id`` is an Instagram-scoped id that need not equal the account's id [uncertain])
+REPLY_FIELDS = "id,text,timestamp,username,from{id,username},hidden,user"
+COMMENT_FIELDS = (
+    "id,text,timestamp,username,from{id,username},hidden,parent_id,user,"
+    f"replies{{{REPLY_FIELDS}}}"
+)
+PROFILE_URL = "https://www.instagram.com/{username}/"
+#: the permissions a missing-permission answer points to [verified: S5 comment references]
+PUBLISH_PERMISSIONS = "instagram_basic, instagram_content_publish or pages_read_engagement"
+COMMENT_PERMISSIONS = "instagram_basic, instagram_manage_comments or pages_read_engagement"
+COMMENT_OPS = frozenset({"comments", "delete_comment", "hide_comment", "reply"})
 
 _RATE_CODES = frozenset({4, 17, 32, 613, 80001, 80002})
 _AUTH_CODES = frozenset({102, 190})
@@ -116,10 +142,19 @@ class InstagramAdapter(Adapter):
         silent=False,
         link_preview=False,  # links in captions are not clickable
         comments=True,  # [verified: S1 IGComment; S5 comment moderation]
-        delete_comment=True,
-        hide_comment=True,
-        ban=False,  # no block API for commenters [uncertain: reference "Moderate"]
-        profile=frozenset(),  # bio, name, website and avatar are read-only [verified: S1]
+        # the Messaging API needs instagram_manage_messages and a webhook [uncertain]
+        messages=False,
+        delete_comment=True,  # DELETE /{ig-comment-id} [verified: S1; S5]
+        hide_comment=True,  # POST /{ig-comment-id} hide=true [verified: S1; S5]
+        # no block API for commenters; moderate_conversations is for DMs [uncertain: reference]
+        ban=False,
+        max_ban_days=0,
+        reply=True,  # POST /{ig-comment-id}/replies [verified: S1; S6]
+        # bio, name, website and avatar are read-only [verified: S1 IGUser has no update]
+        profile=frozenset(),
+        # an Instagram profile has no cover image
+        profile_fields=frozenset({"title", "description", "website", "avatar"}),
+        settings_url="https://www.instagram.com/accounts/edit/",
         requests_per_second=2.0,
         can_find=True,
     )
@@ -409,6 +444,131 @@ class InstagramAdapter(Adapter):
                 )
         return FindResult.ABSENT
 
+    # -- comments, moderation and replies -----------------------------------------------------
+
+    def comments(self, ref: RemoteRef, since: datetime | None = None) -> list[Comment]:
+        """Every comment and reply under the media, oldest first, the account's own left out.
+
+        The comments edge documents no ``since`` filter [uncertain: reference "Read comments"],
+        and a new reply may sit under an old comment, so every page is read (at most
+        ``MAX_COMMENTS`` items, replies included) and ``since`` is applied here, strictly.
+        """
+        found: list[Comment] = []
+        for item, parent_id in itertools.islice(self._comment_items(ref.remote_id), MAX_COMMENTS):
+            comment = self._comment(item, ref, parent_id)
+            if comment is None:
+                continue
+            if since is not None and comment.created_at is not None and comment.created_at <= since:
+                continue
+            found.append(comment)
+        return sorted(found, key=lambda c: c.created_at or datetime.min.replace(tzinfo=UTC))
+
+    def _comment_items(self, media_id: str) -> Iterator[tuple[Mapping[str, Any], str]]:
+        """Top-level comments, each followed by its replies, with the parent id of each."""
+        params = {"fields": COMMENT_FIELDS, "limit": str(COMMENTS_PAGE_SIZE)}
+        for item in self._pages(f"{media_id}/comments", params):
+            comment_id = str(item.get("id") or "")
+            yield item, ""
+            for reply in self._replies(item):
+                yield reply, comment_id
+
+    def _replies(self, item: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
+        """The replies expanded in the comment, then the rest from ``/{comment}/replies``."""
+        nested = _as_dict(item.get("replies"))
+        data = [reply for reply in nested.get("data") or [] if isinstance(reply, Mapping)]
+        yield from data
+        after = _next_cursor(nested, data)
+        if after and item.get("id"):
+            params = {"fields": REPLY_FIELDS, "limit": str(COMMENTS_PAGE_SIZE)}
+            yield from self._pages(f"{item['id']}/replies", params, after)
+
+    def _pages(
+        self, edge: str, params: dict[str, str], after: str = ""
+    ) -> Iterator[Mapping[str, Any]]:
+        """An edge page by page: only ``paging.next`` means more [verified: S1 cursors]."""
+        for _page in range(MAX_COMMENTS // COMMENTS_PAGE_SIZE):
+            query = {**params, "after": after} if after else params
+            payload = self._get("comments", edge, **query)
+            data = [item for item in payload.get("data") or [] if isinstance(item, Mapping)]
+            yield from data
+            after = _next_cursor(payload, data)
+            if not after:
+                return
+
+    def _comment(self, item: Mapping[str, Any], ref: RemoteRef, parent_id: str) -> Comment | None:
+        """One comment, or None for the account's own (or one without an id)."""
+        author = _as_dict(item.get("from"))
+        author_id = str(author.get("id") or "")
+        comment_id = str(item.get("id") or "")
+        if not comment_id or self._is_own(item, author_id):
+            return None
+        username = str(author.get("username") or item.get("username") or "")
+        parent = parent_id or str(item.get("parent_id") or "")
+        created = _parse_time(item.get("timestamp"))
+        return Comment(
+            network=self.name,
+            id=comment_id,
+            text=str(item.get("text") or ""),
+            author_id=author_id,
+            author_name=username,
+            author_url=PROFILE_URL.format(username=username) if username else "",
+            post_id=ref.remote_id,
+            parent_id=parent,
+            created_at=created.astimezone(UTC) if created else None,
+            url=_comment_url(ref.url, comment_id, parent),
+            extra={"hidden": bool(item.get("hidden", False)), "permalink": ref.url},
+        )
+
+    def _is_own(self, item: Mapping[str, Any], author_id: str) -> bool:
+        """Written by the account: ``user`` names it, or ``from`` is the account itself."""
+        user = item.get("user")
+        user_id = str(user.get("id") or "") if isinstance(user, Mapping) else str(user or "")
+        return self._owner in (author_id, user_id)
+
+    def delete_comment(self, comment: Comment) -> None:
+        """``DELETE /{ig-comment-id}`` [verified: S1; S5]; its replies go with it. Gone is fine."""
+        try:
+            self.api.call(
+                "DELETE", self._graph(comment.id), "delete_comment", headers=self._headers()
+            )
+        except NotFound:
+            return
+
+    def hide_comment(self, comment: Comment) -> None:
+        """``POST /{ig-comment-id} hide=true``: only its author still sees it [verified: S1]."""
+        try:
+            self._post("hide_comment", comment.id, {"hide": "true"})
+        except NotFound:
+            return
+
+    def reply(self, comment: Comment, text: str) -> RemoteRef:
+        """``POST /{ig-comment-id}/replies message`` as the account [verified: S1; S6].
+
+        Replies are one level deep: a reply to a reply goes to its top-level comment, as
+        Instagram itself would do it [verified: S5 IG Comment Replies]. Instagram refuses
+        replies to hidden comments; that answer comes back as Rejected.
+        """
+        if len(text) > COMMENT_LIMIT:
+            detail = _(
+                "The text is {length} characters; {network} allows {limit}.",
+                length=len(text),
+                network=self.title,
+                limit=COMMENT_LIMIT,
+            )
+            raise Rejected(self.name, "reply", detail, _("Shorten the reply."))
+        thread = comment.parent_id or comment.id
+        body = self._post("reply", f"{thread}/replies", {"message": text}, creates=True)
+        reply_id = str(body["id"])
+        permalink = str(comment.extra.get("permalink") or "")
+        return RemoteRef(
+            network=self.name,
+            remote_id=reply_id,
+            url=_comment_url(permalink, reply_id, thread),
+            parts=(reply_id,),
+            published_at=self.clock.now(),
+            extra={"parent_id": thread},
+        )
+
     # -- errors -------------------------------------------------------------------------------
 
     def _unwrap(self, response: httpx.Response, op: str) -> Any:
@@ -443,11 +603,8 @@ class InstagramAdapter(Adapter):
         if code in _AUTH_CODES:
             return self.auth_error(op, detail)
         if code in _PERMISSION_CODES:
-            return self.auth_error(
-                op,
-                f"{detail} (missing permission: instagram_basic, "
-                "instagram_content_publish or pages_read_engagement)",
-            )
+            needed = COMMENT_PERMISSIONS if op in COMMENT_OPS else PUBLISH_PERMISSIONS
+            return self.auth_error(op, f"{detail} (missing permission: {needed})")
         if code == _RESTRICTED:
             return self.auth_error(op, f"{detail} (the Instagram account is restricted)")
         if code in _TRANSIENT_CODES or subcode in _TRANSIENT_SUBCODES or error.get("is_transient"):
@@ -491,6 +648,24 @@ class FileChunks:
         with open(self.path, "rb") as handle:
             while chunk := handle.read(CHUNK_SIZE):
                 yield chunk
+
+
+def _next_cursor(payload: Mapping[str, Any], data: list[Mapping[str, Any]]) -> str:
+    """The ``after`` cursor when the answer says there is a next page, else empty."""
+    paging = _as_dict(payload.get("paging"))
+    after = _as_dict(paging.get("cursors")).get("after")
+    return str(after) if data and paging.get("next") and after else ""
+
+
+def _comment_url(permalink: str, comment_id: str, parent_id: str = "") -> str:
+    """Instagram's web link to a comment, ``{permalink}c/{id}/`` or, for a reply,
+    ``{permalink}c/{parent}/r/{id}/`` [uncertain: web URLs, not in the API docs]."""
+    if not permalink.startswith("https://www.instagram.com/"):
+        return ""
+    base = permalink.rstrip("/")
+    if parent_id:
+        return f"{base}/c/{parent_id}/r/{comment_id}/"
+    return f"{base}/c/{comment_id}/"
 
 
 def _alt(media: Media) -> dict[str, str]:

@@ -8,6 +8,14 @@ makes a container (an image Instagram downloads from a public URL, a video uploa
 Graph calls go to ``graph.facebook.com``, which the Facebook emulator owns (the sandbox routes by
 host), so this class declares only the upload host. The Facebook emulator hands over every graph
 request for which ``handles(path)`` is true by calling this emulator with the request.
+
+Comments (reference "Read comments", "Moderate"): ``GET /{media}/comments`` lists top-level
+comments newest first with nested ``fields`` (``from{id,username}``, ``replies{...}``, whose
+first page comes expanded); ``GET|POST /{comment}/replies`` reads and answers (one level deep:
+an answer to a reply joins its top-level comment; hidden comments cannot be answered);
+``POST /{comment}`` ``hide``; ``DELETE /{comment}`` (its replies go too); ``POST
+/{media}/comments`` comments as the account. There is no block API and no direct messages. The
+profile (name, bio, website, picture) has no API either: ``edit_profile`` is the person in the app.
 """
 
 from __future__ import annotations
@@ -23,6 +31,7 @@ from collections import deque
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
+from urllib.parse import urlencode
 
 from PIL import Image, UnidentifiedImageError
 from werkzeug.routing import Rule
@@ -63,6 +72,16 @@ VIDEO_ATOMS = frozenset({b"ftyp", b"moov", b"mdat", b"wide", b"free", b"skip"})
 SHORTCODE_ALPHABET = string.ascii_uppercase + string.ascii_lowercase + string.digits + "-_"
 HASHTAG = re.compile(r"(?<![\w&])#\w+")
 MENTION = re.compile(r"(?<![\w.])@[\w.]+")
+#: a comment's length [uncertain: not documented for comments; the caption's limit]
+COMMENT_LIMIT = 2200
+#: ``limit`` of the comments and replies edges: default and largest [uncertain]
+COMMENTS_DEFAULT_LIMIT = 25
+COMMENTS_MAX_LIMIT = 50
+#: replies expanded inside a comment by ``fields=replies{...}`` [uncertain: Graph's default]
+NESTED_REPLIES_LIMIT = 25
+#: what a comment answers without ``fields`` [verified: S5 comment moderation sample]
+DEFAULT_COMMENT_FIELDS = "timestamp,text,id"
+PROFILE_KEYS = ("title", "description", "website", "avatar", "cover")
 
 NOT_READY_MESSAGE = "The media is not ready for publishing, please wait for a moment"
 MISSING_OBJECT = (
@@ -127,6 +146,10 @@ class InstagramEmulator(Emulator):
             methods=["GET"],
             endpoint="publishing_limit",
         ),
+        Rule("/<version>/<node>/comments", methods=["GET"], endpoint="list_comments"),
+        Rule("/<version>/<node>/comments", methods=["POST"], endpoint="comment_media"),
+        Rule("/<version>/<node>/replies", methods=["GET"], endpoint="list_replies"),
+        Rule("/<version>/<node>/replies", methods=["POST"], endpoint="reply"),
     ]
 
     #: Instagram's Business Use Case limit per account (4800 × impressions / 24 h in reality
@@ -145,8 +168,10 @@ class InstagramEmulator(Emulator):
         """Whether a ``graph.facebook.com`` request for ``path`` belongs to Instagram.
 
         True for ``/vNN.0/{id}/media``, ``/media_publish``, ``/content_publishing_limit``, and for
-        any path whose first segment after the version is an IG user, container or media id this
-        emulator knows, or looks like an IG professional account id (``1784…``).
+        any path whose first segment after the version is an IG user, container, media or comment
+        id this emulator knows, or looks like an IG professional account id (``1784…``). So
+        ``/{media}/comments``, ``/{comment}`` and ``/{comment}/replies`` are claimed only for ids
+        it issued; a Facebook post's ``/comments`` stays with the Facebook emulator.
         """
         segments = path.strip("/").split("/")
         if len(segments) < 2 or not VERSION.fullmatch(segments[0]):
@@ -157,7 +182,8 @@ class InstagramEmulator(Emulator):
         if node.isdigit() and node.startswith(IG_USER_PREFIX):
             return True
         state = self.store.read(NETWORK)
-        return any(node in state.get(table, {}) for table in ("users", "containers", "media"))
+        tables = ("users", "containers", "media", "comments")
+        return any(node in state.get(table, {}) for table in tables)
 
     def __call__(self, request: Request) -> Response:
         upload = request.path.startswith(UPLOAD_PREFIX)
@@ -256,6 +282,11 @@ class InstagramEmulator(Emulator):
         self._authorize(request, version)
         fields = _fields(request)
         with self.store.transaction(NETWORK) as state:
+            if node in state.get("comments", {}):
+                comment = _live_comment(state, node, "get")
+                self._throttle(comment["owner"])
+                tree = _field_tree(request.args.get("fields") or DEFAULT_COMMENT_FIELDS)
+                return self.json(_comment_json(state, comment, tree, version))
             if node in state.get("containers", {}):
                 container = state["containers"][node]
                 self._throttle(container["owner"])
@@ -292,9 +323,12 @@ class InstagramEmulator(Emulator):
     # -- POST /{node}: the one edit Instagram allows ------------------------------------------
 
     def on_update_node(self, request: Request, version: str, node: str) -> Response:
-        """``comment_enabled`` is the only field of published media that can change [S1]."""
+        """``comment_enabled`` is the only field of published media that can change [S1];
+        a comment can be hidden; an IG user cannot be changed at all (100/33) [S1]."""
         self._authorize(request, version)
         with self.store.transaction(NETWORK) as state:
+            if node in state.get("comments", {}):
+                return self.json(self._hide(state, node, request.values.get("hide")))
             media = _live_media(state, node, "post")
             self._throttle(media["owner"])
             value = request.values.get("comment_enabled")
@@ -306,9 +340,17 @@ class InstagramEmulator(Emulator):
     # -- DELETE /{node} -----------------------------------------------------------------------
 
     def on_delete_node(self, request: Request, version: str, node: str) -> Response:
-        """Delete published media [verified: S1 IGMedia.api_delete]; containers cannot be."""
+        """Delete published media [verified: S1 IGMedia.api_delete] or a comment with its
+        replies [verified: S1 IGComment.api_delete; uncertain: replies]; containers cannot be."""
         self._authorize(request, version)
         with self.store.transaction(NETWORK) as state:
+            if node in state.get("comments", {}):
+                comment = _live_comment(state, node, "delete")
+                self._throttle(comment["owner"])
+                for item in _live_comments(state, comment["media"]):
+                    if comment["id"] in (item["id"], item["parent_id"]):
+                        item["deleted"] = True
+                return self.json({"success": True})
             media = _live_media(state, node, "delete")
             self._throttle(media["owner"])
             media["deleted"] = True
@@ -561,6 +603,162 @@ class InstagramEmulator(Emulator):
         state.setdefault("media", {})[media["id"]] = media
         return media
 
+    # -- comments: read, hide, answer -----------------------------------------------------------
+
+    def on_list_comments(self, request: Request, version: str, node: str) -> Response:
+        """Top-level comments, newest first [uncertain: order], hidden ones included with
+        ``hidden: true`` (the owner sees them) [uncertain: reference "Read comments"]."""
+        self._authorize(request, version)
+        tree = _field_tree(request.args.get("fields") or DEFAULT_COMMENT_FIELDS)
+        with self.store.transaction(NETWORK) as state:
+            media = _live_media(state, node, "get")
+            self._throttle(media["owner"])
+            found = [c for c in _live_comments(state, node) if not c["parent_id"]]
+            found.reverse()
+            return self._comment_page(request, state, found, tree, version)
+
+    def on_list_replies(self, request: Request, version: str, node: str) -> Response:
+        """A comment's replies, oldest first [uncertain: order]; none for a deleted comment."""
+        self._authorize(request, version)
+        tree = _field_tree(request.args.get("fields") or DEFAULT_COMMENT_FIELDS)
+        with self.store.transaction(NETWORK) as state:
+            comment = _live_comment(state, node, "get")
+            self._throttle(comment["owner"])
+            found = _replies_of(state, comment)
+            return self._comment_page(request, state, found, tree, version)
+
+    def _comment_page(
+        self,
+        request: Request,
+        state: dict[str, Any],
+        found: list[dict[str, Any]],
+        tree: dict[str, Any],
+        version: str,
+    ) -> Response:
+        """One page of ``found`` by ``limit`` and ``after``, with Graph's cursors."""
+        limit = min(
+            max(_int_param(request, "limit", COMMENTS_DEFAULT_LIMIT), 1), COMMENTS_MAX_LIMIT
+        )
+        offset = _cursor_offset(request.args.get("after"))
+        page = found[offset : offset + limit]
+        body: dict[str, Any] = {"data": [_comment_json(state, c, tree, version) for c in page]}
+        if page:
+            more = offset + limit < len(found)
+            body["paging"] = _paging(request, offset, len(page), more)
+        return self.json(body)
+
+    def on_comment_media(self, request: Request, version: str, node: str) -> Response:
+        """A comment by the account on its own media [verified: S1] -> ``{"id"}``."""
+        self._authorize(request, version)
+        message = _checked_message(request.values.get("message"))
+        with self.store.transaction(NETWORK) as state:
+            media = _live_media(state, node, "post")
+            self._throttle(media["owner"])
+            comment = self._new_comment(state, media, "", message, self._owner_author(state, media))
+        return self.json({"id": comment["id"]})
+
+    def on_reply(self, request: Request, version: str, node: str) -> Response:
+        """An answer by the account [verified: S5 IG Comment Replies]: to a reply it goes to
+        the top-level comment; a hidden comment cannot be answered."""
+        self._authorize(request, version)
+        message = _checked_message(request.values.get("message"))
+        with self.store.transaction(NETWORK) as state:
+            comment = _live_comment(state, node, "post")
+            self._throttle(comment["owner"])
+            if comment["hidden"]:
+                # [uncertain: the code and wording]
+                raise GraphError(100, "(#100) You cannot reply to a hidden comment.")
+            media = state["media"][comment["media"]]
+            thread = comment["parent_id"] or comment["id"]
+            author = self._owner_author(state, media)
+            reply = self._new_comment(state, media, thread, message, author)
+        return self.json({"id": reply["id"]})
+
+    def _hide(self, state: dict[str, Any], node: str, value: str | None) -> dict[str, Any]:
+        """``hide=true|false`` [verified: S1 IGComment.api_update]; the account's own comments
+        cannot be hidden [uncertain: secondary sources; the code and wording]."""
+        comment = _live_comment(state, node, "post")
+        self._throttle(comment["owner"])
+        if value is None:
+            raise GraphError(100, "(#100) The parameter hide is required.")
+        if comment["by_owner"]:
+            raise GraphError(100, "(#100) Comments by the media owner cannot be hidden.")
+        comment["hidden"] = _truthy(value)
+        return {"success": True}
+
+    def _owner_author(self, state: dict[str, Any], media: dict[str, Any]) -> dict[str, str]:
+        username = state.get("users", {}).get(media["owner"], {}).get("username", "")
+        return {"id": media["owner"], "username": username}
+
+    def _new_comment(
+        self,
+        state: dict[str, Any],
+        media: dict[str, Any],
+        parent_id: str,
+        text: str,
+        author: dict[str, str],
+    ) -> dict[str, Any]:
+        comment = {
+            "id": str(next_id(state, start=FIRST_ID)),
+            "media": media["id"],
+            "owner": media["owner"],
+            "parent_id": parent_id,
+            "text": text,
+            "timestamp": self.clock.now().strftime("%Y-%m-%dT%H:%M:%S+0000"),
+            "from": dict(author),
+            "by_owner": author["id"] == media["owner"],
+            "hidden": False,
+            "deleted": False,
+        }
+        state.setdefault("comments", {})[comment["id"]] = comment
+        return comment
+
+    # -- what a citizen (and the person with the phone) does ------------------------------------
+
+    def add_comment(
+        self,
+        post_id: str,
+        text: str,
+        author_id: str,
+        author_name: str,
+        reply_to: str = "",
+        direct: bool = False,
+    ) -> str:
+        """A person comments under media ``post_id`` (``reply_to``: answer a comment; an
+        answer to a reply joins its top-level comment). Instagram has no bans through the API,
+        so nobody is refused for that; direct messages are not emulated."""
+        if direct:
+            raise ValueError("instagram: direct messages are not emulated (Messaging API)")
+        if not text.strip() or len(text) > COMMENT_LIMIT:
+            raise ValueError(f"instagram: a comment takes 1 to {COMMENT_LIMIT} characters")
+        with self.store.transaction(NETWORK) as state:
+            media = state.get("media", {}).get(post_id)
+            if media is None or media.get("deleted"):
+                raise ValueError(f"instagram: no media {post_id}")
+            if not media.get("comment_enabled", True):
+                raise ValueError(f"instagram: comments are turned off on {post_id}")
+            thread = ""
+            if reply_to:
+                parent = state.get("comments", {}).get(reply_to)
+                if parent is None or parent["deleted"] or parent["media"] != post_id:
+                    raise ValueError(f"instagram: no comment {reply_to} under {post_id}")
+                thread = parent["parent_id"] or parent["id"]
+            username = author_name or f"user{author_id}"
+            comment = self._new_comment(
+                state, media, thread, text, {"id": author_id, "username": username}
+            )
+        return str(comment["id"])
+
+    def edit_profile(self, owner: str, **fields: str) -> None:
+        """What a person does in the Instagram app: ``name``, ``biography``, ``website``,
+        ``profile_picture`` (a file name); the API cannot (reference "Account profile")."""
+        allowed = {"name", "biography", "website", "profile_picture"}
+        unknown = set(fields) - allowed
+        if unknown:
+            raise ValueError(f"instagram: no profile field {sorted(unknown)}")
+        with self.store.transaction(NETWORK) as state:
+            self._user(state, owner).update(fields)
+
     # -- POST rupload.facebook.com/ig-api-upload/{version}/{container} ------------------------
 
     def on_rupload(self, request: Request, version: str, container: str) -> Response:
@@ -588,26 +786,41 @@ class InstagramEmulator(Emulator):
     # -- views --------------------------------------------------------------------------------
 
     def public_view(self, state: dict[str, Any]) -> dict[str, Any]:
-        """Live posts, newest first, plus the accounts and their publishing quota use."""
-        posts = [_public_post(m) for m in _all_media(state) if not m.get("deleted")]
+        """Live posts, newest first, with their comments; the accounts, their publishing quota
+        use, the profile shown and (Instagram has no bans through the API) no bans."""
+        posts = [
+            {
+                **_public_post(m),
+                "comments": [_comment_view(c) for c in _live_comments(state, m["id"])],
+            }
+            for m in _all_media(state)
+            if not m.get("deleted")
+        ]
         users = state.get("users", {})
         return {
             "posts": posts,
             "accounts": {uid: u["username"] for uid, u in users.items()},
             "quota": {uid: self._quota_usage(state, uid) for uid in users},
             "quota_total": QUOTA_TOTAL,
+            "profile": _profile_view(_shown_user(state)),
+            "banned": [],
         }
 
     def feed_html(self, state: dict[str, Any]) -> str:
-        """Posts as Instagram shows them: the media first, then the caption under the name."""
+        """The profile header, then posts as Instagram shows them: the media first, the
+        caption under the name, then the comments (hidden ones marked)."""
         users = state.get("users", {})
+        user = _shown_user(state)
+        header = _profile_html(user) if user is not None else ""
         articles = []
         for media in _all_media(state):
             if media.get("deleted"):
                 continue
             username = users.get(media["owner"], {}).get("username", media["owner"])
-            articles.append(_article_html(media, username))
-        return '<section class="instagram-feed">\n' + "\n".join(articles) + "\n</section>"
+            comments = _live_comments(state, media["id"])
+            articles.append(_article_html(media, username, comments))
+        body = "\n".join([header, *articles]) if header else "\n".join(articles)
+        return '<section class="instagram-feed">\n' + body + "\n</section>"
 
 
 # -- request helpers ------------------------------------------------------------------------
@@ -788,9 +1001,9 @@ def _user_fields(state: dict[str, Any], user: dict[str, Any]) -> dict[str, Any]:
         "media_count": len(live),
         "followers_count": 0,
         "follows_count": 0,
-        "biography": "",
-        "website": "",
-        "profile_picture_url": "",
+        "biography": user.get("biography", ""),
+        "website": user.get("website", ""),
+        "profile_picture_url": _file_url(user.get("profile_picture", "")),
     }
 
 
@@ -808,7 +1021,7 @@ def _media_fields(state: dict[str, Any], media: dict[str, Any]) -> dict[str, Any
         "shortcode": media["permalink"].rstrip("/").rsplit("/", 1)[-1],
         "username": username,
         "is_comment_enabled": media.get("comment_enabled", True),
-        "comments_count": 0,
+        "comments_count": len(_live_comments(state, media["id"])),
         "like_count": 0,
         "owner": {"id": media["owner"]},
     }
@@ -864,7 +1077,9 @@ def _public_post(media: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _article_html(media: dict[str, Any], username: str) -> str:
+def _article_html(
+    media: dict[str, Any], username: str, comments: list[dict[str, Any]] | None = None
+) -> str:
     user = html.escape(username)
     items = media["items"]
     kind = "ig-carousel" if len(items) > 1 else "ig-single"
@@ -876,6 +1091,7 @@ def _article_html(media: dict[str, Any], username: str) -> str:
         f'<header class="ig-user">@{user}</header>'
         f'<div class="ig-media {kind}">{tiles}{counter}</div>'
         f'<p class="ig-caption"><strong>{user}</strong> {caption}</p>'
+        f"{_comments_html(comments or [])}"
         f'<footer><a href="{html.escape(media["permalink"])}">'
         f"{html.escape(media['permalink'])}</a> "
         f"<time>{html.escape(media['timestamp'])}</time></footer>"
@@ -888,3 +1104,233 @@ def _tile_html(item: dict[str, Any]) -> str:
     if item["kind"] == "video":
         return f'<video src="{source}" controls></video>'
     return f'<img src="{source}" alt="{html.escape(item.get("alt", ""))}">'
+
+
+# -- comments -------------------------------------------------------------------------------
+
+
+def _field_tree(raw: str) -> dict[str, Any]:
+    """``fields=a,b{c,d{e}}`` as ``{"a": None, "b": {"c": None, "d": {"e": None}}}``."""
+    tree, end = _field_selection(raw, 0)
+    if end != len(raw):
+        raise GraphError(100, f"(#100) Syntax error in fields at character {end}")
+    return tree
+
+
+def _field_selection(raw: str, pos: int) -> tuple[dict[str, Any], int]:
+    """Names from ``pos`` up to a closing brace (not consumed) or the end."""
+    tree: dict[str, Any] = {}
+    name = ""
+    while pos < len(raw) and raw[pos] != "}":
+        char = raw[pos]
+        if char == "{":
+            sub, pos = _field_selection(raw, pos + 1)
+            if pos >= len(raw) or not name.strip():
+                raise GraphError(100, f"(#100) Syntax error in fields at character {pos}")
+            tree[name.strip()], name = sub, ""
+        elif char == ",":
+            if name.strip():
+                tree[name.strip()] = None
+            name = ""
+        else:
+            name += char
+        pos += 1
+    if name.strip():
+        tree[name.strip()] = None
+    return tree, pos
+
+
+def _fields_text(tree: dict[str, Any]) -> str:
+    """The inverse of ``_field_tree``."""
+    return ",".join(
+        name if sub is None else f"{name}{{{_fields_text(sub)}}}" for name, sub in tree.items()
+    )
+
+
+def _no_field(name: str, node_type: str) -> GraphError:
+    return GraphError(
+        100, f"(#100) Tried accessing nonexisting field ({name}) on node type ({node_type})"
+    )
+
+
+def _live_comment(state: dict[str, Any], node: str, method: str) -> dict[str, Any]:
+    """A comment that exists, on media that exists; else Graph's 100/33."""
+    comment: dict[str, Any] | None = state.get("comments", {}).get(node)
+    media = state.get("media", {}).get(comment["media"], {}) if comment else {}
+    if comment is None or comment["deleted"] or not media or media.get("deleted"):
+        raise GraphError(100, MISSING_OBJECT.format(method=method, id=node), subcode=33)
+    return comment
+
+
+def _live_comments(state: dict[str, Any], media_id: str) -> list[dict[str, Any]]:
+    """The media's comments and replies that are not deleted, oldest first."""
+    found = [
+        c for c in state.get("comments", {}).values() if c["media"] == media_id and not c["deleted"]
+    ]
+    return sorted(found, key=lambda c: int(c["id"]))
+
+
+def _replies_of(state: dict[str, Any], comment: dict[str, Any]) -> list[dict[str, Any]]:
+    return [c for c in _live_comments(state, comment["media"]) if c["parent_id"] == comment["id"]]
+
+
+def _checked_message(value: str | None) -> str:
+    if not value or not value.strip():
+        raise GraphError(100, "(#100) The parameter message is required.")
+    if len(value) > COMMENT_LIMIT:
+        raise GraphError(100, f"(#100) Param message must be at most {COMMENT_LIMIT} characters")
+    return value
+
+
+def _comment_values(state: dict[str, Any], comment: dict[str, Any]) -> dict[str, Any]:
+    """IG Comment fields [verified: S1 IGComment]; None marks a field this comment lacks:
+    ``parent_id`` on a top-level comment, ``user`` on one the account did not write."""
+    media = state.get("media", {}).get(comment["media"], {})
+    return {
+        "id": comment["id"],
+        "text": comment["text"],
+        "timestamp": comment["timestamp"],
+        "username": comment["from"]["username"],
+        "from": dict(comment["from"]),
+        "hidden": comment["hidden"],
+        "like_count": 0,
+        "media": {
+            "id": comment["media"],
+            "media_product_type": media.get("media_product_type", "FEED"),
+        },
+        "parent_id": comment["parent_id"] or None,
+        "user": {"id": comment["owner"]} if comment["by_owner"] else None,
+        "legacy_instagram_comment_id": None,
+    }
+
+
+def _comment_json(
+    state: dict[str, Any], comment: dict[str, Any], tree: dict[str, Any], version: str
+) -> dict[str, Any]:
+    """A comment with the asked fields; ``replies`` expands the first page of its replies."""
+    values = _comment_values(state, comment)
+    result: dict[str, Any] = {"id": comment["id"]}
+    for name, sub in tree.items():
+        if name == "replies":
+            edge = _nested_replies(state, comment, sub, version)
+            if edge is not None:
+                result["replies"] = edge
+            continue
+        if name not in values:
+            raise _no_field(name, "IGComment")
+        value = values[name]
+        if value is None:
+            continue
+        result[name] = _pick(value, sub, name) if isinstance(value, dict) else value
+    return result
+
+
+def _pick(value: dict[str, Any], sub: dict[str, Any] | None, name: str) -> dict[str, Any]:
+    if sub is None:
+        return dict(value)
+    for key in sub:
+        if key not in value:
+            raise _no_field(key, name)
+    return {key: value[key] for key in sub}
+
+
+def _nested_replies(
+    state: dict[str, Any], comment: dict[str, Any], sub: dict[str, Any] | None, version: str
+) -> dict[str, Any] | None:
+    """The first page of replies inside a comment, with a ``next`` link to the replies edge
+    when there are more; left out when there are none, as Graph leaves out empty edges."""
+    replies = _replies_of(state, comment)
+    if not replies:
+        return None
+    tree = sub or _field_tree(DEFAULT_COMMENT_FIELDS)
+    page = replies[:NESTED_REPLIES_LIMIT]
+    paging: dict[str, Any] = {"cursors": {"before": _cursor(0), "after": _cursor(len(page))}}
+    if len(replies) > len(page):
+        query = urlencode(
+            {"fields": _fields_text(tree), "limit": len(page), "after": _cursor(len(page))}
+        )
+        paging["next"] = f"https://graph.facebook.com/{version}/{comment['id']}/replies?{query}"
+    data = [_comment_json(state, reply, tree, version) for reply in page]
+    return {"data": data, "paging": paging}
+
+
+def _comment_view(comment: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "id": comment["id"],
+        "text": comment["text"],
+        "author_id": comment["from"]["id"],
+        "author_name": comment["from"]["username"],
+        "hidden": comment["hidden"],
+        "reply_to": comment["parent_id"],
+        "from_account": comment["by_owner"],
+    }
+
+
+def _comments_html(comments: list[dict[str, Any]]) -> str:
+    """Comments in creation order, replies indented, hidden ones marked."""
+    if not comments:
+        return ""
+    items = []
+    for comment in comments:
+        classes = ["ig-comment"]
+        if comment["parent_id"]:
+            classes.append("ig-reply")
+        mark = ""
+        if comment["hidden"]:
+            classes.append("ig-hidden")
+            mark = ' <span class="ig-hidden-mark">(hidden)</span>'
+        author = html.escape(comment["from"]["username"] or comment["from"]["id"])
+        text = html.escape(comment["text"]).replace("\n", "<br>")
+        items.append(
+            f'<li class="{" ".join(classes)}" id="ig-comment-{html.escape(comment["id"])}">'
+            f"<strong>{author}</strong>{mark} {text}</li>"
+        )
+    return '<ul class="ig-comments">' + "".join(items) + "</ul>"
+
+
+# -- the profile ----------------------------------------------------------------------------
+
+
+def _file_url(name: str) -> str:
+    return f"/files/{name}" if name else ""
+
+
+def _shown_user(state: dict[str, Any]) -> dict[str, Any] | None:
+    """The account of the newest live post, else the first account known."""
+    users: dict[str, dict[str, Any]] = state.get("users", {})
+    live = [m for m in _all_media(state) if not m.get("deleted")]
+    if live and live[0]["owner"] in users:
+        return users[live[0]["owner"]]
+    return next(iter(users.values()), None)
+
+
+def _profile_view(user: dict[str, Any] | None) -> dict[str, Any]:
+    """The profile as ``public_view`` shows it; Instagram has no cover image."""
+    if user is None:
+        return dict.fromkeys(PROFILE_KEYS)
+    return {
+        "title": user.get("name") or user["username"],
+        "description": user.get("biography") or None,
+        "website": user.get("website") or None,
+        "avatar": user.get("profile_picture") or None,
+        "cover": None,
+    }
+
+
+def _profile_html(user: dict[str, Any]) -> str:
+    """The account header: picture, @username, name, bio and website."""
+    profile = _profile_view(user)
+    parts = ['<header class="ig-profile">']
+    if profile["avatar"]:
+        source = html.escape(_file_url(profile["avatar"]))
+        parts.append(f'<img class="ig-avatar" src="{source}" alt="">')
+    parts.append(f'<strong class="ig-username">@{html.escape(user["username"])}</strong>')
+    parts.append(f'<span class="ig-name">{html.escape(profile["title"])}</span>')
+    if profile["description"]:
+        bio = html.escape(profile["description"]).replace("\n", "<br>")
+        parts.append(f'<p class="ig-bio">{bio}</p>')
+    if profile["website"]:
+        site = html.escape(profile["website"])
+        parts.append(f'<a class="ig-website" href="{site}">{site}</a>')
+    parts.append("</header>")
+    return "".join(parts)

@@ -5,10 +5,10 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
@@ -25,11 +25,12 @@ from publisher.errors import (
     Rejected,
     Transient,
 )
-from publisher.model import Media, RemoteRef, RenderedPost
+from publisher.model import Comment, Media, Profile, RemoteRef, RenderedPost
 from publisher.networks import instagram as adapter_module
 from publisher.networks.base import CHUNK_SIZE, FindResult, Tokens
 from publisher.networks.instagram import InstagramAdapter
 from publisher.redact import Secret
+from publisher.sandbox import instagram as emulator_module
 from publisher.sandbox.app import Sandbox
 from publisher.sandbox.core import revoke_token
 from publisher.sandbox.faults import parse_faults
@@ -724,3 +725,418 @@ def test_contract_verify_and_revoked_token(live: InstagramAdapter, sandbox: Sand
     with pytest.raises(AuthError) as caught:
         live.verify()
     assert "INSTAGRAM_TOKEN" in caught.value.hint
+
+
+# -- comments: exact requests ----------------------------------------------------------------
+
+REPLY_FIELDS = "id,text,timestamp,username,from{id,username},hidden,user"
+COMMENT_FIELDS = (
+    "id,text,timestamp,username,from{id,username},hidden,parent_id,user,"
+    "replies{id,text,timestamp,username,from{id,username},hidden,user}"
+)
+MEDIA_URL = "https://www.instagram.com/p/DAbc/"
+MEDIA_REF = RemoteRef("instagram", "m1", MEDIA_URL, ("m1",))
+
+
+def query_of(sent: Sent) -> dict[str, str]:
+    return {k: v[0] for k, v in parse_qs(urlsplit(str(sent.request.url)).query).items()}
+
+
+def assert_get(sent: Sent, path: str, query: dict[str, str]) -> None:
+    assert sent.request.method == "GET"
+    url = urlsplit(str(sent.request.url))
+    assert f"{url.scheme}://{url.netloc}{url.path}" == f"{GRAPH}/{path}"
+    assert query_of(sent) == query
+    assert sent.request.headers["authorization"] == AUTH and TOKEN not in str(sent.request.url)
+
+
+def item(
+    comment_id: str, minute: int, author: str = "42", name: str = "citizen", **extra: Any
+) -> dict[str, Any]:
+    return {
+        "id": comment_id,
+        "text": f"текст {comment_id}",
+        "timestamp": f"2026-12-01T10:{minute:02d}:00+0000",
+        "username": name,
+        "from": {"id": author, "username": name},
+        "hidden": False,
+        **extra,
+    }
+
+
+def page(data: list[dict[str, Any]], after: str = "") -> dict[str, Any]:
+    """A Graph page; ``after`` set means there is a next page."""
+    body: dict[str, Any] = {"data": data}
+    if data:
+        body["paging"] = {"cursors": {"before": "B", "after": after or "END"}}
+        if after:
+            body["paging"]["next"] = f"{GRAPH}/next?after={after}"
+    return body
+
+
+def comment_of(comment_id: str = "c1", parent_id: str = "") -> Comment:
+    return Comment(
+        "instagram",
+        comment_id,
+        "текст",
+        "42",
+        post_id="m1",
+        parent_id=parent_id,
+        extra={"hidden": False, "permalink": MEDIA_URL},
+    )
+
+
+def test_comments_read_every_page_and_reply(clock: FakeClock) -> None:
+    own = {"id": USER}
+    thread = item(
+        "c2",
+        5,
+        replies=page(
+            [item("r1", 6, author="43", name="neighbour"), item("r2", 7, author="9", user=own)],
+            after="R",
+        ),
+    )
+    transport = Recorder(
+        ok(page([thread, item("c3", 9, author=USER, name="city")], after="A")),
+        ok(page([item("r3", 8, name="citizen")])),
+        ok(page([item("c1", 1)])),
+    )
+    found = adapter_with(transport, clock).comments(MEDIA_REF)
+
+    first = {"fields": COMMENT_FIELDS, "limit": "50"}
+    assert_get(transport.sent[0], "m1/comments", first)
+    assert_get(
+        transport.sent[1], "c2/replies", {"fields": REPLY_FIELDS, "limit": "50", "after": "R"}
+    )
+    assert_get(transport.sent[2], "m1/comments", {**first, "after": "A"})
+    assert len(transport.sent) == 3
+    # oldest first; the account's own comment (from.id) and reply (``user``) are left out
+    assert [(c.id, c.parent_id) for c in found] == [
+        ("c1", ""),
+        ("c2", ""),
+        ("r1", "c2"),
+        ("r3", "c2"),
+    ]
+    reply = found[2]
+    assert reply == Comment(
+        network="instagram",
+        id="r1",
+        text="текст r1",
+        author_id="43",
+        author_name="neighbour",
+        author_url="https://www.instagram.com/neighbour/",
+        post_id="m1",
+        parent_id="c2",
+        created_at=datetime(2026, 12, 1, 10, 6, tzinfo=UTC),
+        url=f"{MEDIA_URL}c/c2/r/r1/",
+        extra={"hidden": False, "permalink": MEDIA_URL},
+    )
+    assert found[0].url == f"{MEDIA_URL}c/c1/"
+
+
+def test_comments_since_is_strict_and_applied_locally(clock: FakeClock) -> None:
+    transport = Recorder(ok(page([item("c3", 3), item("c2", 2, hidden=True), item("c1", 1)])))
+    since = datetime(2026, 12, 1, 10, 2, tzinfo=UTC)
+    found = adapter_with(transport, clock).comments(MEDIA_REF, since)
+    assert [c.id for c in found] == ["c3"]
+    assert "since" not in query_of(transport.sent[0])
+
+
+def test_comments_without_permalink_or_author(clock: FakeClock) -> None:
+    bare = {"id": "c1", "text": "x", "timestamp": "2026-12-01T10:00:00+0000", "username": "anon"}
+    transport = Recorder(ok(page([bare, {"text": "no id"}])))
+    (found,) = adapter_with(transport, clock).comments(RemoteRef("instagram", "m1"))
+    assert (found.author_id, found.author_name, found.url) == ("", "anon", "")
+    assert found.extra == {"hidden": False, "permalink": ""}
+
+
+def test_comments_are_bounded(clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(adapter_module, "MAX_COMMENTS", 100)
+    endless = page([item(f"c{n}", n % 60) for n in range(50)], after="MORE")
+    transport = Recorder(ok(endless))
+    found = adapter_with(transport, clock).comments(MEDIA_REF)
+    assert len(transport.sent) == 2 and len(found) == 100
+
+
+def test_delete_comment(clock: FakeClock) -> None:
+    transport = Recorder(ok({"success": True}), graph_error(100, 33))
+    adapter = adapter_with(transport, clock)
+    adapter.delete_comment(comment_of())
+    adapter.delete_comment(comment_of())  # already gone: fine
+    assert_graph(transport.sent[0], "DELETE", "c1")
+    assert len(transport.sent) == 2
+
+
+def test_hide_comment(clock: FakeClock) -> None:
+    transport = Recorder(ok({"success": True}), graph_error(100, 33))
+    adapter = adapter_with(transport, clock)
+    adapter.hide_comment(comment_of())
+    adapter.hide_comment(comment_of())  # gone meanwhile: nothing left to hide
+    assert_graph(transport.sent[0], "POST", "c1")
+    assert transport.sent[0].form == {"hide": "true"}
+
+
+def test_reply_as_the_account(clock: FakeClock) -> None:
+    transport = Recorder(ok({"id": "r9"}))
+    ref = adapter_with(transport, clock).reply(comment_of(), "Спасибо, передали в ЖКХ")
+    assert_graph(transport.sent[0], "POST", "c1/replies")
+    assert transport.sent[0].form == {"message": "Спасибо, передали в ЖКХ"}
+    assert ref == RemoteRef(
+        "instagram",
+        "r9",
+        f"{MEDIA_URL}c/c1/r/r9/",
+        ("r9",),
+        clock.now(),
+        extra={"parent_id": "c1"},
+    )
+
+
+def test_reply_to_a_reply_goes_to_its_thread(clock: FakeClock) -> None:
+    transport = Recorder(ok({"id": "r9"}))
+    ref = adapter_with(transport, clock).reply(comment_of("r1", parent_id="c1"), "Ответ")
+    assert_graph(transport.sent[0], "POST", "c1/replies")
+    assert ref.extra == {"parent_id": "c1"}
+
+
+def test_too_long_reply_is_refused_before_sending(clock: FakeClock) -> None:
+    transport = Recorder(ok({"id": "r9"}))
+    with pytest.raises(Rejected) as caught:
+        adapter_with(transport, clock).reply(comment_of(), "я" * 2201)
+    assert caught.value.hint and transport.sent == []
+
+
+def test_what_instagram_cannot_do(clock: FakeClock) -> None:
+    caps = InstagramAdapter.capabilities
+    assert (caps.comments, caps.delete_comment, caps.hide_comment, caps.reply) == (
+        True,
+        True,
+        True,
+        True,
+    )
+    assert (caps.messages, caps.ban, caps.max_ban_days, caps.restore_comment) == (
+        False,
+        False,
+        0,
+        False,
+    )
+    assert caps.profile == frozenset() and "cover" not in caps.profile_fields
+    assert caps.settings_url == "https://www.instagram.com/accounts/edit/"
+    transport = Recorder(ok({}))
+    adapter = adapter_with(transport, clock)
+    profile = Profile("instagram", title="Администрация", description="Новости города")
+    for attempt in (
+        lambda: adapter.ban(comment_of(), None),
+        lambda: adapter.messages(),
+        lambda: adapter.set_profile(profile),
+    ):
+        with pytest.raises(Rejected) as caught:
+            attempt()
+        assert caught.value.hint
+    assert transport.sent == []
+
+
+# -- comments: errors ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("op", ["comments", "delete_comment", "hide_comment", "reply"])
+def test_comment_calls_name_the_secret_and_permission(clock: FakeClock, op: str) -> None:
+    adapter = adapter_with(Recorder(graph_error(10, message="(#10) Permission denied")), clock)
+    calls = {
+        "comments": lambda: adapter.comments(MEDIA_REF),
+        "delete_comment": lambda: adapter.delete_comment(comment_of()),
+        "hide_comment": lambda: adapter.hide_comment(comment_of()),
+        "reply": lambda: adapter.reply(comment_of(), "Ответ"),
+    }
+    with pytest.raises(AuthError) as caught:
+        calls[op]()
+    assert caught.value.op == op
+    assert "INSTAGRAM_TOKEN" in caught.value.hint
+    assert "instagram_manage_comments" in caught.value.detail
+
+
+def test_expired_token_on_comments(clock: FakeClock) -> None:
+    adapter = adapter_with(Recorder(graph_error(190, 463)), clock)
+    with pytest.raises(AuthError) as caught:
+        adapter.comments(MEDIA_REF)
+    assert "INSTAGRAM_TOKEN" in caught.value.hint
+
+
+def test_comment_rate_limit_waits_then_gives_up(clock: FakeClock) -> None:
+    transport = Recorder(graph_error(17), ok({"success": True}))
+    adapter_with(transport, clock).hide_comment(comment_of())
+    assert len(transport.sent) == 2 and clock.monotonic() == 60.0
+    long_wait = Recorder(graph_error(80002, headers=buc(30)))
+    with pytest.raises(RateLimited) as caught:
+        adapter_with(long_wait, clock).delete_comment(comment_of())
+    assert caught.value.retry_after == 1800.0 and len(long_wait.sent) == 1
+
+
+def test_reply_to_a_hidden_comment_is_rejected(clock: FakeClock) -> None:
+    refused = graph_error(100, message="(#100) You cannot reply to a hidden comment.")
+    with pytest.raises(Rejected, match="hidden"):
+        adapter_with(Recorder(refused), clock).reply(comment_of(), "Ответ")
+
+
+def test_lost_reply_answer_is_uncertain(clock: FakeClock) -> None:
+    def cut(request: httpx.Request) -> httpx.Response:
+        raise httpx.ReadError("connection reset")
+
+    with pytest.raises(Transient) as caught:
+        adapter_with(Recorder(cut), clock).reply(comment_of(), "Ответ")
+    assert caught.value.uncertain
+
+
+@pytest.mark.parametrize("op", ["comments", "delete_comment", "hide_comment", "reply"])
+def test_no_token_in_comment_errors(clock: FakeClock, op: str) -> None:
+    echo = graph_error(1, message=f"Invalid token {TOKEN}", error_user_msg=f"access_token={TOKEN}")
+    adapter = adapter_with(Recorder(echo), clock)
+    calls = {
+        "comments": lambda: adapter.comments(MEDIA_REF),
+        "delete_comment": lambda: adapter.delete_comment(comment_of()),
+        "hide_comment": lambda: adapter.hide_comment(comment_of()),
+        "reply": lambda: adapter.reply(comment_of(), "Ответ"),
+    }
+    with pytest.raises(NetworkError) as caught:
+        calls[op]()
+    assert TOKEN not in str(caught.value) and TOKEN not in caught.value.hint
+
+
+# -- contract: comments against the emulator -------------------------------------------------
+
+
+def instagram_view(sandbox: Sandbox) -> dict[str, Any]:
+    view: dict[str, Any] = sandbox.show()["instagram"]
+    return view
+
+
+def shown_comments(sandbox: Sandbox) -> dict[str, dict[str, Any]]:
+    (post,) = posts(sandbox)
+    return {c["id"]: c for c in post["comments"]}
+
+
+def test_contract_read_reply_hide_delete(
+    live: InstagramAdapter, sandbox: Sandbox, repo: Path, clock: FakeClock
+) -> None:
+    ref = live.publish(post_of(photo(repo)), "k")
+    clock.advance(60)
+    asked = sandbox.add_comment("instagram", ref.remote_id, "Когда уберут снег?", "501", "ivan")
+    clock.advance(60)
+    (comment,) = live.comments(ref)
+    assert (comment.id, comment.text, comment.author_id, comment.author_name) == (
+        asked,
+        "Когда уберут снег?",
+        "501",
+        "ivan",
+    )
+    assert comment.author_url == "https://www.instagram.com/ivan/"
+    assert comment.url == f"{ref.url}c/{asked}/" and comment.created_at is not None
+
+    answer = live.reply(comment, "Сегодня до 18:00")
+    assert answer.extra == {"parent_id": asked} and answer.url.endswith(f"/r/{answer.remote_id}/")
+    shown = shown_comments(sandbox)
+    assert shown[answer.remote_id]["from_account"] is True
+    assert shown[answer.remote_id]["reply_to"] == asked
+    assert [c.id for c in live.comments(ref)] == [asked]  # our answer is not a new message
+
+    live.hide_comment(comment)
+    assert shown_comments(sandbox)[asked]["hidden"] is True
+    (hidden,) = live.comments(ref)
+    assert hidden.extra["hidden"] is True
+    with pytest.raises(Rejected):
+        live.reply(hidden, "Ещё ответ")  # Instagram does not answer hidden comments
+
+    live.delete_comment(comment)
+    assert shown_comments(sandbox) == {}  # its replies went with it
+    assert live.comments(ref) == []
+    live.delete_comment(comment)  # already gone: fine
+    live.hide_comment(comment)
+
+
+def test_contract_threads_pages_and_since(
+    live: InstagramAdapter,
+    sandbox: Sandbox,
+    repo: Path,
+    clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # small pages on the emulator's side, so a few comments span several of them
+    monkeypatch.setattr(emulator_module, "COMMENTS_MAX_LIMIT", 3)
+    monkeypatch.setattr(emulator_module, "NESTED_REPLIES_LIMIT", 2)
+    ref = live.publish(post_of(photo(repo)), "k")
+    first = sandbox.add_comment("instagram", ref.remote_id, "первый", "1", "a")
+    for n in range(5):  # more than one expanded page of replies
+        clock.advance(1)
+        sandbox.add_comment("instagram", ref.remote_id, f"ответ {n}", "2", "b", reply_to=first)
+    for n in range(7):  # more than one page of comments
+        clock.advance(1)
+        sandbox.add_comment("instagram", ref.remote_id, f"комментарий {n}", "3", "c")
+    found = live.comments(ref)
+    assert len(found) == 13
+    assert found[0].id == first and {c.parent_id for c in found[1:6]} == {first}
+    assert [c.created_at for c in found] == sorted(c.created_at or clock.now() for c in found)
+    since = found[-10].created_at
+    assert [c.id for c in live.comments(ref, since)] == [c.id for c in found[-9:]]
+
+
+def test_contract_reply_to_a_reply_joins_the_thread(
+    live: InstagramAdapter, sandbox: Sandbox, repo: Path
+) -> None:
+    ref = live.publish(post_of(photo(repo)), "k")
+    top = sandbox.add_comment("instagram", ref.remote_id, "вопрос", "1", "a")
+    sandbox.add_comment("instagram", ref.remote_id, "и у меня", "2", "b", reply_to=top)
+    nested = [c for c in live.comments(ref) if c.parent_id]
+    answer = live.reply(nested[0], "Ответ обоим")
+    assert shown_comments(sandbox)[answer.remote_id]["reply_to"] == top
+
+
+def test_contract_no_ban_and_no_profile_edit(
+    live: InstagramAdapter, sandbox: Sandbox, repo: Path
+) -> None:
+    ref = live.publish(post_of(photo(repo)), "k")
+    asked = sandbox.add_comment("instagram", ref.remote_id, "спам", "7", "spammer")
+    (comment,) = live.comments(ref)
+    with pytest.raises(Rejected):
+        live.ban(comment, None)
+    assert instagram_view(sandbox)["banned"] == []
+    sandbox.add_comment("instagram", ref.remote_id, "снова", "7", "spammer", reply_to=asked)
+
+    before = instagram_view(sandbox)["profile"]
+    with pytest.raises(Rejected):
+        live.set_profile(Profile("instagram", title="Новое имя", website="https://city.example"))
+    assert instagram_view(sandbox)["profile"] == before
+    assert before["cover"] is None
+
+
+def test_contract_comments_through_the_facebook_emulator(
+    make_sandbox: Callable[..., Sandbox],
+    sandbox_http: Callable[[Sandbox], httpx.Client],
+    repo: Path,
+    clock: FakeClock,
+) -> None:
+    """In the full sandbox graph.facebook.com belongs to Facebook, which hands over IG paths."""
+    box = make_sandbox("facebook", "instagram")
+    box.media_roots[MEDIA_BASE] = repo
+    account = make_account("instagram", account_id=USER, settings={"media_base_url": MEDIA_BASE})
+    tokens = Tokens(Secret("sandbox-instagram-main", "INSTAGRAM_TOKEN"))
+    adapter = InstagramAdapter(account, tokens, sandbox_http(box), clock=clock)
+    ref = adapter.publish(post_of(photo(repo)), "k")
+    asked = box.add_comment("instagram", ref.remote_id, "Вопрос", "5", "olga")
+    (comment,) = adapter.comments(ref)
+    answer = adapter.reply(comment, "Ответ")
+    adapter.hide_comment(comment)
+    shown = {c["id"]: c for c in box.show()["instagram"]["posts"][0]["comments"]}
+    assert shown[asked]["hidden"] is True and answer.remote_id in shown
+    adapter.delete_comment(comment)
+    assert box.show()["instagram"]["posts"][0]["comments"] == []
+    assert box.show()["facebook"]["posts"] == []
+
+
+def test_contract_since_after_a_while(
+    live: InstagramAdapter, sandbox: Sandbox, repo: Path, clock: FakeClock
+) -> None:
+    ref = live.publish(post_of(photo(repo)), "k")
+    sandbox.add_comment("instagram", ref.remote_id, "старый", "1", "a")
+    seen = clock.now()
+    clock.advance(timedelta(minutes=5).total_seconds())
+    new = sandbox.add_comment("instagram", ref.remote_id, "новый", "2", "b")
+    assert [c.id for c in live.comments(ref, seen)] == [new]

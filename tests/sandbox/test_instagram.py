@@ -535,3 +535,330 @@ def test_feed_html_escapes_text(client: httpx.Client, repo: Path, sandbox: Sandb
     assert "<script>" not in html and "&lt;script&gt;" in html
     assert '<img src="/files/' in html and "<br>" in html
     assert f"@sandbox_{USER}" in html
+
+
+# -- comments --------------------------------------------------------------------------------
+
+FIELDS = (
+    "id,text,timestamp,username,from{id,username},hidden,parent_id,user,"
+    "replies{id,text,timestamp,username,from{id,username},hidden,user}"
+)
+
+
+def comments(client: httpx.Client, media_id: str, **params: str) -> dict[str, Any]:
+    answer = call(client, "GET", f"{media_id}/comments", params=params)
+    assert answer.status_code == 200, answer.text
+    body: dict[str, Any] = answer.json()
+    return body
+
+
+def test_handles_comment_paths_of_ids_it_issued(
+    client: httpx.Client, repo: Path, emulator: InstagramEmulator
+) -> None:
+    media_id = published_photo(client, repo)
+    comment = emulator.add_comment(media_id, "вопрос", "501", "ivan")
+    assert emulator.handles(f"/v25.0/{media_id}/comments")
+    assert emulator.handles(f"/v25.0/{comment}")
+    assert emulator.handles(f"/v25.0/{comment}/replies")
+    assert not emulator.handles("/v25.0/123_456/comments")  # a Facebook post
+    assert not emulator.handles("/v25.0/123456/comments")
+    assert not emulator.handles(f"/v25.0/{int(comment) + 1000}/replies")  # not issued
+
+
+def test_the_facebook_emulator_hands_comment_paths_over(
+    make_sandbox: Callable[..., Sandbox],
+    sandbox_http: Callable[[Sandbox], httpx.Client],
+    repo: Path,
+) -> None:
+    box = make_sandbox("facebook", "instagram")
+    box.media_roots[MEDIA_BASE] = repo
+    http = sandbox_http(box)
+    media_id = published_photo(http, repo)
+    comment = box.add_comment("instagram", media_id, "вопрос", "501", "ivan")
+    listed = comments(http, media_id, fields="id,text")
+    assert listed["data"] == [{"id": comment, "text": "вопрос"}]
+    answer = call(http, "POST", f"{comment}/replies", data={"message": "ответ"})
+    assert answer.status_code == 200 and "id" in answer.json()
+    assert call(http, "POST", comment, data={"hide": "true"}).json() == {"success": True}
+    assert call(http, "DELETE", comment).json() == {"success": True}
+
+
+def test_comments_newest_first_with_nested_fields(
+    client: httpx.Client, repo: Path, emulator: InstagramEmulator, clock: FakeClock
+) -> None:
+    media_id = published_photo(client, repo)
+    first = emulator.add_comment(media_id, "первый", "501", "ivan")
+    clock.advance(60)
+    reply = emulator.add_comment(media_id, "ответ", "502", "olga", reply_to=first)
+    clock.advance(60)
+    second = emulator.add_comment(media_id, "второй", "503", "")
+    body = comments(client, media_id, fields=FIELDS)
+    assert [c["id"] for c in body["data"]] == [second, first]
+    newest, oldest = body["data"]
+    assert newest["from"] == {"id": "503", "username": "user503"} and "replies" not in newest
+    assert "parent_id" not in oldest and "user" not in oldest
+    assert oldest["hidden"] is False and oldest["timestamp"].endswith("+0000")
+    (nested,) = oldest["replies"]["data"]
+    assert nested == {
+        "id": reply,
+        "text": "ответ",
+        "timestamp": nested["timestamp"],
+        "username": "olga",
+        "from": {"id": "502", "username": "olga"},
+        "hidden": False,
+    }
+    assert "next" not in oldest["replies"]["paging"]
+    assert "next" not in body["paging"]
+
+
+def test_comment_default_and_unknown_fields(
+    client: httpx.Client, repo: Path, emulator: InstagramEmulator
+) -> None:
+    media_id = published_photo(client, repo)
+    comment = emulator.add_comment(media_id, "текст", "501", "ivan")
+    (plain,) = comments(client, media_id)["data"]
+    assert set(plain) == {"id", "text", "timestamp"}
+    for bad in ("nope", "from{nope}", "replies{id", "{id}"):
+        answer = call(client, "GET", f"{media_id}/comments", params={"fields": bad})
+        assert error_of(answer) == (100, 0)
+    got = call(client, "GET", comment, params={"fields": "id,media{id},like_count,from"})
+    assert got.json() == {
+        "id": comment,
+        "media": {"id": media_id},
+        "like_count": 0,
+        "from": {"id": "501", "username": "ivan"},
+    }
+
+
+def test_comments_page_by_limit_and_after(
+    client: httpx.Client,
+    repo: Path,
+    emulator: InstagramEmulator,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(emulator_module, "COMMENTS_MAX_LIMIT", 4)
+    media_id = published_photo(client, repo)
+    ids = [emulator.add_comment(media_id, f"к {n}", "501", "ivan") for n in range(6)]
+    first = comments(client, media_id, fields="id", limit="50")  # clamped to the largest
+    assert len(first["data"]) == 4 and "next" in first["paging"]
+    after = first["paging"]["cursors"]["after"]
+    second = comments(client, media_id, fields="id", limit="50", after=after)
+    assert [c["id"] for c in first["data"] + second["data"]] == ids[::-1]
+    assert "next" not in second["paging"]
+
+
+def test_many_replies_continue_on_the_replies_edge(
+    client: httpx.Client,
+    repo: Path,
+    emulator: InstagramEmulator,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(emulator_module, "NESTED_REPLIES_LIMIT", 3)
+    media_id = published_photo(client, repo)
+    top = emulator.add_comment(media_id, "вопрос", "501", "ivan")
+    replies = [emulator.add_comment(media_id, f"о {n}", "502", "o", reply_to=top) for n in range(5)]
+    (item,) = comments(client, media_id, fields="id,replies{id,text}")["data"]
+    expanded = item["replies"]
+    assert [r["id"] for r in expanded["data"]] == replies[:3]
+    next_url = expanded["paging"]["next"]
+    assert f"/v25.0/{top}/replies?" in next_url and TOKEN not in next_url
+    after = expanded["paging"]["cursors"]["after"]
+    rest = call(client, "GET", f"{top}/replies", params={"fields": "id", "after": after})
+    assert [r["id"] for r in rest.json()["data"]] == replies[3:]
+    first = call(client, "GET", f"{top}/replies", params={"fields": "id,parent_id"}).json()
+    assert first["data"][0] == {"id": replies[0], "parent_id": top}
+
+
+def test_replies_as_the_account(
+    client: httpx.Client, repo: Path, emulator: InstagramEmulator, sandbox: Sandbox
+) -> None:
+    media_id = published_photo(client, repo)
+    top = emulator.add_comment(media_id, "вопрос", "501", "ivan")
+    nested = emulator.add_comment(media_id, "и я", "502", "olga", reply_to=top)
+    answer = call(client, "POST", f"{nested}/replies", data={"message": "Ответ"})
+    reply_id = answer.json()["id"]
+    got = call(client, "GET", reply_id, params={"fields": "parent_id,user,from,username"})
+    assert got.json() == {
+        "id": reply_id,
+        "parent_id": top,  # an answer to a reply joins the top-level comment
+        "user": {"id": USER},
+        "from": {"id": USER, "username": f"sandbox_{USER}"},
+        "username": f"sandbox_{USER}",
+    }
+    own = call(client, "POST", f"{media_id}/comments", data={"message": "От администрации"})
+    view = {c["id"]: c for c in sandbox.show()["instagram"]["posts"][0]["comments"]}
+    assert view[reply_id] == {
+        "id": reply_id,
+        "text": "Ответ",
+        "author_id": USER,
+        "author_name": f"sandbox_{USER}",
+        "hidden": False,
+        "reply_to": top,
+        "from_account": True,
+    }
+    assert view[own.json()["id"]]["reply_to"] == ""
+    fields = {"fields": "comments_count"}
+    assert call(client, "GET", media_id, params=fields).json()["comments_count"] == 4
+
+
+@pytest.mark.parametrize("message", ["", "   ", "я" * 2201])
+def test_reply_message_is_checked(
+    client: httpx.Client, repo: Path, emulator: InstagramEmulator, message: str
+) -> None:
+    media_id = published_photo(client, repo)
+    top = emulator.add_comment(media_id, "вопрос", "501", "ivan")
+    answer = call(client, "POST", f"{top}/replies", data={"message": message})
+    assert error_of(answer) == (100, 0)
+    assert (
+        error_of(call(client, "POST", f"{media_id}/comments", data={"message": message}))[0] == 100
+    )
+
+
+def test_hide_and_unhide(
+    client: httpx.Client, repo: Path, emulator: InstagramEmulator, sandbox: Sandbox
+) -> None:
+    media_id = published_photo(client, repo)
+    top = emulator.add_comment(media_id, "грубость", "501", "ivan")
+    assert call(client, "POST", top, data={"hide": "true"}).json() == {"success": True}
+    (listed,) = comments(client, media_id, fields="id,hidden")["data"]
+    assert listed == {"id": top, "hidden": True}  # the owner still sees hidden comments
+    refused = call(client, "POST", f"{top}/replies", data={"message": "ответ"})
+    assert error_of(refused) == (100, 0) and "hidden" in refused.json()["error"]["message"]
+    assert call(client, "POST", top, data={"hide": "false"}).json() == {"success": True}
+    assert sandbox.show()["instagram"]["posts"][0]["comments"][0]["hidden"] is False
+    assert error_of(call(client, "POST", top, data={})) == (100, 0)
+
+
+def test_own_comments_cannot_be_hidden(client: httpx.Client, repo: Path) -> None:
+    media_id = published_photo(client, repo)
+    own = call(client, "POST", f"{media_id}/comments", data={"message": "Наш"}).json()["id"]
+    assert error_of(call(client, "POST", own, data={"hide": "true"})) == (100, 0)
+
+
+def test_delete_comment_takes_its_replies(
+    client: httpx.Client, repo: Path, emulator: InstagramEmulator, sandbox: Sandbox
+) -> None:
+    media_id = published_photo(client, repo)
+    top = emulator.add_comment(media_id, "вопрос", "501", "ivan")
+    nested = emulator.add_comment(media_id, "ответ", "502", "olga", reply_to=top)
+    other = emulator.add_comment(media_id, "другой", "503", "petr")
+    assert call(client, "DELETE", top).json() == {"success": True}
+    shown = sandbox.show()["instagram"]["posts"][0]["comments"]
+    assert [c["id"] for c in shown] == [other]
+    for gone in (top, nested):
+        assert error_of(call(client, "GET", gone)) == (100, 33)
+    again = call(client, "DELETE", top)
+    assert error_of(again) == (100, 33) and "Unsupported delete request" in again.text
+    assert error_of(call(client, "GET", f"{top}/replies")) == (100, 33)
+    assert error_of(call(client, "POST", top, data={"hide": "true"})) == (100, 33)
+
+
+def test_comments_of_deleted_media_are_gone(
+    client: httpx.Client, repo: Path, emulator: InstagramEmulator
+) -> None:
+    media_id = published_photo(client, repo)
+    top = emulator.add_comment(media_id, "вопрос", "501", "ivan")
+    call(client, "DELETE", media_id)
+    assert error_of(call(client, "GET", f"{media_id}/comments")) == (100, 33)
+    assert error_of(call(client, "GET", top)) == (100, 33)
+    with pytest.raises(ValueError):
+        emulator.add_comment(media_id, "ещё", "501", "ivan")
+
+
+def test_comment_calls_need_a_token_and_count_against_the_budget(
+    client: httpx.Client, repo: Path, emulator: InstagramEmulator, sandbox: Sandbox
+) -> None:
+    media_id = published_photo(client, repo)
+    top = emulator.add_comment(media_id, "вопрос", "501", "ivan")
+    assert error_of(call(client, "GET", f"{media_id}/comments", token=None)) == (104, 0)
+    revoke_token(sandbox.store, "sandbox-revoked")
+    assert error_of(call(client, "DELETE", top, token="sandbox-revoked")) == (190, 460)
+    emulator.buc_calls, emulator.buc_window = 0, 60.0
+    assert error_of(call(client, "POST", top, data={"hide": "true"})) == (80002, 0)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "problem"),
+    [
+        ({"direct": True}, "direct"),
+        ({"text": ""}, "characters"),
+        ({"text": "я" * 2201}, "characters"),
+        ({"reply_to": "17900000000009999"}, "no comment"),
+    ],
+)
+def test_add_comment_refuses(
+    client: httpx.Client, repo: Path, emulator: InstagramEmulator, kwargs: Any, problem: str
+) -> None:
+    media_id = published_photo(client, repo)
+    args = {"post_id": media_id, "text": "текст", "author_id": "1", "author_name": "a", **kwargs}
+    with pytest.raises(ValueError, match=problem):
+        emulator.add_comment(**args)
+
+
+def test_no_comments_when_turned_off(
+    client: httpx.Client, repo: Path, emulator: InstagramEmulator
+) -> None:
+    media_id = published_photo(client, repo)
+    call(client, "POST", media_id, data={"comment_enabled": "false"})
+    with pytest.raises(ValueError, match="turned off"):
+        emulator.add_comment(media_id, "текст", "1", "a")
+
+
+# -- the profile -----------------------------------------------------------------------------
+
+
+def test_the_profile_cannot_be_changed_through_the_api(
+    client: httpx.Client, repo: Path, sandbox: Sandbox
+) -> None:
+    published_photo(client, repo)
+    for field in ("biography", "name", "website", "profile_picture_url"):
+        assert error_of(call(client, "POST", USER, data={field: "x"})) == (100, 33)
+    view = sandbox.show()["instagram"]
+    assert view["profile"] == {
+        "title": f"sandbox_{USER}",
+        "description": None,
+        "website": None,
+        "avatar": None,
+        "cover": None,
+    }
+    assert view["banned"] == []
+
+
+def test_profile_edited_in_the_app_shows(
+    client: httpx.Client, repo: Path, emulator: InstagramEmulator, sandbox: Sandbox
+) -> None:
+    media_id = published_photo(client, repo)
+    emulator.edit_profile(
+        USER,
+        name="Администрация <города>",
+        biography="Новости & объявления",
+        website="https://city.example",
+        profile_picture="avatar.jpg",
+    )
+    fields = {"fields": "name,biography,website,profile_picture_url"}
+    assert call(client, "GET", USER, params=fields).json() == {
+        "id": USER,
+        "name": "Администрация <города>",
+        "biography": "Новости & объявления",
+        "website": "https://city.example",
+        "profile_picture_url": "/files/avatar.jpg",
+    }
+    assert sandbox.show()["instagram"]["profile"] == {
+        "title": "Администрация <города>",
+        "description": "Новости & объявления",
+        "website": "https://city.example",
+        "avatar": "avatar.jpg",
+        "cover": None,
+    }
+    with pytest.raises(ValueError):
+        emulator.edit_profile(USER, cover="c.jpg")
+    top = emulator.add_comment(media_id, "<b>жирный</b>", "501", "ivan")
+    emulator.add_comment(media_id, "ответ", "502", "olga", reply_to=top)
+    call(client, "POST", top, data={"hide": "true"})
+    page = emulator.feed_html(sandbox.store.read("instagram"))
+    assert page.index('class="ig-profile"') < page.index('class="ig-post"')
+    assert "Администрация &lt;города&gt;" in page and "Новости &amp; объявления" in page
+    assert '<img class="ig-avatar" src="/files/avatar.jpg"' in page
+    assert "<b>жирный" not in page and "&lt;b&gt;жирный&lt;/b&gt;" in page
+    assert 'class="ig-comment ig-hidden"' in page and "(hidden)" in page
+    assert 'class="ig-comment ig-reply"' in page
