@@ -19,6 +19,7 @@ from typing import Any
 import frontmatter.default_handlers
 import yaml
 
+from .cache import PostCache, salt_of
 from .config import Config
 from .errors import Diagnostic, Severity
 from .i18n import _
@@ -85,6 +86,13 @@ class Content:
     broken_posts: frozenset[str] = field(default_factory=frozenset)
     #: citizens' messages filed under content/inbox/
     inbox: tuple[InboxItem, ...] = ()
+    #: loaded posts and renderings kept for the next run; saved by ``remember``
+    cache: PostCache | None = field(default=None, compare=False)
+
+    def remember(self) -> None:
+        """Save what this run parsed and rendered, for a faster next run."""
+        if self.cache is not None:
+            self.cache.save()
 
     def account_for(self, network: str) -> Account | None:
         return next((a for a in self.accounts if a.network == network), None)
@@ -119,8 +127,9 @@ def load_content(repo: Path, config: Config, known_networks: Iterable[str]) -> C
     posts: list[Post] = []
     broken: set[str] = set()
     diagnostics: list[Diagnostic] = []
+    cache = PostCache(repo, salt_of(config, networks, str(repo.resolve())))
     for path in sorted(_post_files(repo / config.content_dir)):
-        post, problems = load_post(repo, path, config, networks)
+        post, problems = _load_post_cached(cache, repo, path, config, networks)
         diagnostics.extend(problems)
         rel = _rel(repo, path)
         if post is None or any(p.is_error for p in problems):
@@ -148,7 +157,23 @@ def load_content(repo: Path, config: Config, known_networks: Iterable[str]) -> C
         orphans,
         frozenset(broken),
         tuple(read_items(repo)),
+        cache,
     )
+
+
+def _load_post_cached(
+    cache: PostCache, repo: Path, path: Path, config: Config, networks: tuple[str, ...]
+) -> tuple[Post | None, list[Diagnostic]]:
+    try:
+        key = cache.key(path.read_bytes() + path.as_posix().encode())
+    except OSError:
+        return load_post(repo, path, config, networks)
+    entry = cache.get(key)
+    if entry is not None:
+        return entry.post, list(entry.problems)
+    post, problems = load_post(repo, path, config, networks)
+    cache.put(key, post, problems)
+    return post, problems
 
 
 def _post_files(content_dir: Path) -> Iterable[Path]:

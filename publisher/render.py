@@ -7,7 +7,6 @@ Links, lists and emphasis survive as well as each form allows. Pure: no I/O.
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import html
 import json
@@ -192,9 +191,19 @@ class _Walker(HTMLParser):
         return text.strip()
 
 
-@functools.lru_cache(maxsize=4096)
+#: rendered texts by (Markdown, format); ``cache.PostCache`` keeps them between runs
+RENDERED: dict[tuple[str, str], str] = {}
+
+
 def render_text(markdown_text: str, fmt: TextFormat) -> str:
     """Markdown -> the text of one format (plain, Telegram HTML or Max HTML); pure, cached."""
+    key = (markdown_text, fmt)
+    if key not in RENDERED:
+        RENDERED[key] = _render_text(markdown_text, fmt)
+    return RENDERED[key]
+
+
+def _render_text(markdown_text: str, fmt: TextFormat) -> str:
     if not markdown_text.strip():
         return ""
     walker = _Walker(fmt)

@@ -73,7 +73,9 @@ class Workspace:
         self, content: Content, strict: bool = False, only: Iterable[str] | None = None
     ) -> CheckResult:
         extra = [*self.config_problems, *self._token_problems(), *self._ledger_problems(content)]
-        return check_content(content, self.config, self.capabilities, extra, strict, only)
+        result = check_content(content, self.config, self.capabilities, extra, strict, only)
+        content.remember()
+        return result
 
     def _token_problems(self) -> list[Diagnostic]:
         roots = (self.config.content_dir, self.config.accounts_dir, *TOKEN_SCAN_ROOTS)
@@ -102,7 +104,9 @@ class Workspace:
 
     def plan(self, content: Content) -> Plan:
         ctx = PlanContext(self.config, self.capabilities, self.clock.now(), self.claim)
-        return build_plan(content, self.recorded(content), ctx)
+        plan = build_plan(content, self.recorded(content), ctx)
+        content.remember()
+        return plan
 
     def http_client(self) -> httpx.Client:
         return new_http_client(self.transport)
