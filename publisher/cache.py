@@ -23,7 +23,7 @@ from .model import Post
 CACHE_DIR = ".publisher-cache"
 CACHE_FILE = "posts.pickle"
 #: bump when Post, Media or loading change shape, so old caches are ignored
-VERSION = 2
+VERSION = 3
 
 
 @dataclass

@@ -19,6 +19,7 @@ from .i18n import _
 from .model import Media, Post
 from .networks.base import Capabilities, MediaRules
 from .render import render_post
+from .stylecheck import post_style, style_diagnostics, style_rules
 
 #: token shapes of the networks in scope; a match in a committed file is an error
 TOKEN_PATTERNS = (
@@ -56,10 +57,13 @@ def check_content(
 ) -> CheckResult:
     """All diagnostics for the loaded content; ``only`` keeps those of some paths."""
     found = [*content.diagnostics, *extra]
+    rules = style_rules(config.style)
     for post in content.posts:
         if post.path in content.broken_posts:
             continue
         found.extend(check_post(post, content, config, capabilities))
+        report = post_style(post, rules)
+        found.extend(style_diagnostics(post, report, bool(config.style.get("strict"))))
     if strict or config.strict:
         found = [replace(d, severity=Severity.ERROR) for d in found]
     if only is not None:

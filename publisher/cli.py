@@ -203,14 +203,28 @@ def plan(opts: Options, fmt: str, show_all: bool, comment: bool) -> None:
     if fmt == "json":
         click.echo(report.plan_json(the_plan, result.diagnostics))
     elif fmt == "markdown":
-        click.echo(report.plan_markdown(the_plan, result.diagnostics))
+        click.echo(
+            report.plan_markdown(the_plan, result.diagnostics, _plan_style(ws, content, the_plan))
+        )
     else:
         if result.diagnostics:
             click.echo(report.diagnostics_text(result.diagnostics))
         click.echo(report.plan_text(the_plan, show_noop=show_all))
     if comment:
-        _post_plan_comment(ws, report.plan_markdown(the_plan, result.diagnostics), opts.deps)
+        body = report.plan_markdown(
+            the_plan, result.diagnostics, _plan_style(ws, content, the_plan)
+        )
+        _post_plan_comment(ws, body, opts.deps)
     sys.exit(EXIT_PROBLEMS if result.errors else EXIT_OK)
+
+
+def _plan_style(ws: Any, content: Any, the_plan: Any) -> str:
+    """The style score of every post the plan creates or changes."""
+    from .stylecheck import style_rules, style_summary
+
+    changing = {a.post_path for a in the_plan.pending}
+    posts = [p for p in content.posts if p.path in changing]
+    return style_summary(posts, style_rules(ws.config.style))
 
 
 def _post_plan_comment(ws: Any, body: str, deps: Deps) -> None:
@@ -605,3 +619,50 @@ def _post_overdue_issue(ws: Any, body: str, deps: Deps) -> None:
         return
     url = forge.upsert_issue(_("Overdue citizens' messages"), body, "<!-- publisher-inbox -->")
     click.echo(_("Overdue list: {url}", url=url))
+
+
+@main.command()
+@click.argument("files", nargs=-1)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@click.pass_obj
+@handle_errors
+def style(opts: Options, files: tuple[str, ...], fmt: str) -> None:
+    """Find press-release wording and bureaucratese; suggest plain words; score 0-10."""
+    import json
+
+    from .config import load_config
+    from .style import lint
+    from .stylecheck import style_rules
+
+    config, _problems = load_config(opts.repo)
+    rules = style_rules(config.style)
+    sources = (
+        [("-", sys.stdin.read())]
+        if files in ((), ("-",))
+        else [(name, Path(name).read_text(encoding="utf-8")) for name in files]
+    )
+    reports = []
+    for name, text in sources:
+        body = _without_front_matter(text)
+        report = lint(body, rules)
+        reports.append({"file": name, **report.as_json()})
+        if fmt == "text":
+            for finding in report.findings:
+                line = body[: finding.start].count("\n") + 1
+                quoted = body[finding.start : finding.end].replace("\n", " ")
+                click.echo(f"{name}:{line}: «{quoted}» — {finding.message}")
+                click.echo(f"    → {finding.suggestion}")
+            click.echo(_("{file}: style score {score}/10", file=name, score=report.score))
+    if fmt == "json":
+        click.echo(
+            json.dumps(reports[0] if len(reports) == 1 else reports, ensure_ascii=False, indent=2)
+        )
+
+
+def _without_front_matter(text: str) -> str:
+    """The body of a Markdown file with front matter, or the text itself."""
+    if text.startswith("---"):
+        parts = text.split("---", 2)
+        if len(parts) == 3:
+            return parts[2].lstrip("\n")
+    return text

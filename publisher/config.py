@@ -36,6 +36,8 @@ class Config:
     network_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     #: citizens' messages: deadlines, working hours, keyword rules (see data/inbox.yml)
     inbox: Mapping[str, Any] = field(default_factory=dict)
+    #: the style linter: ``strict`` (findings are errors), ``extra``, ``ignore``, sentence length
+    style: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -55,6 +57,7 @@ _FIELDS = {
     "approvals",
     "networks",
     "inbox",
+    "style",
 }
 
 
@@ -137,5 +140,6 @@ def _build(data: dict[str, Any]) -> tuple[Config, list[Diagnostic]]:
         approvals=int(data.get("approvals", 1)),
         network_options={str(k): dict(v or {}) for k, v in options.items()},
         inbox=dict(data.get("inbox") or {}),
+        style=dict(data.get("style") or {}),
     )
     return config, problems

@@ -220,12 +220,17 @@ def read_document(path: Path, rel: str, problems: _Problems) -> _Document | None
         return None
     try:
         raw, body = handler.split(text)
+        stripped = body.strip("\n")
+        body_line = text[: text.rfind(stripped)].count("\n") + 1 if stripped else 1
         if not raw.startswith("\n"):
             raw = "\n" + raw
     except ValueError:
         problems.error(1, _("The front matter is not closed."), _("Add a line '---'."), "yaml")
         return None
-    return _parse_front_matter(raw, body, problems)
+    document = _parse_front_matter(raw, body, problems)
+    if document is not None:
+        document.lines["__body__"] = body_line
+    return document
 
 
 def _parse_front_matter(raw: str, body: str, problems: _Problems) -> _Document | None:

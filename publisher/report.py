@@ -157,13 +157,18 @@ def plan_text(plan: Plan, show_noop: bool = False) -> str:
     return "\n".join(lines)
 
 
+def _table_headers() -> list[str]:
+    return [_("Action"), _("Network"), _("Post"), _("Length"), _("Note")]
+
+
 def plan_markdown(plan: Plan, diagnostics: Sequence[Diagnostic] = (), style: str = "") -> str:
     """The pull-request comment: summary, a table of changes, previews, problems."""
-    out = [PLAN_COMMENT_MARKER, f"### {_('Publication plan')}", "", f"**{plan_summary(plan)}**", ""]
+    title = _("Publication plan")
+    out = [PLAN_COMMENT_MARKER, f"### {title}", "", f"**{plan_summary(plan)}**", ""]
     shown = [a for a in plan.actions if a.kind is not ActionKind.NOOP]
     if shown:
         out += [
-            f"| {_('Action')} | {_('Network')} | {_('Post')} | {_('Length')} | {_('Note')} |",
+            "| " + " | ".join(_table_headers()) + " |",
             "|---|---|---|---|---|",
         ]
         for a in shown:
@@ -176,7 +181,8 @@ def plan_markdown(plan: Plan, diagnostics: Sequence[Diagnostic] = (), style: str
         if action.rendered is not None and action.changes_something:
             out += _markdown_preview(action)
     if diagnostics:
-        out += [f"#### {_('Problems')}", ""]
+        problems = _("Problems")
+        out += [f"#### {problems}", ""]
         for d in diagnostics:
             out.append(
                 f"- **{severity_label(d)}** `{d.path}:{d.line}` — {d.message}"
@@ -195,7 +201,7 @@ def _markdown_preview(action: Action) -> list[str]:
     lines = [f"<details><summary>{_md_cell(title)}</summary>", ""]
     for number, part in enumerate(rendered.parts, 1):
         if len(rendered.parts) > 1:
-            lines.append(f"{_('Part')} {number}:")
+            lines.append(_("Part {number}:", number=number))
         lines += [
             "```text",
             visible_text(part, "telegram_html" if "<" in part else "plain").replace("```", "ʼʼʼ"),
@@ -203,9 +209,12 @@ def _markdown_preview(action: Action) -> list[str]:
         ]
     if rendered.media:
         names = ", ".join(m.rel.rsplit("/", 1)[-1] for m in rendered.media)
-        lines.append(f"{_('Media')}: {names}")
+        lines.append(_("Media: {names}", names=names))
     if rendered.poll:
-        lines.append(f"{_('Poll')}: {rendered.poll.question} ({' / '.join(rendered.poll.options)})")
+        options = " / ".join(rendered.poll.options)
+        lines.append(
+            _("Poll: {question} ({options})", question=rendered.poll.question, options=options)
+        )
     lines += ["", "</details>", ""]
     return lines
 

@@ -58,3 +58,14 @@ def test_language_switch() -> None:
     assert i18n._("Check passed: no problems found.") == "Check passed: no problems found."
     i18n.set_language("ru")
     assert i18n._("Check passed: no problems found.").startswith("Проверка пройдена")
+
+
+def test_no_translation_hides_inside_an_f_string() -> None:
+    """Message extraction cannot see ``_()`` inside an f-string: such text stays English."""
+    offenders = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in sorted((ROOT / "publisher").rglob("*.py"))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if re.search(r"""f["'].*\{_\(["']""", line)
+    ]
+    assert not offenders, offenders

@@ -1,0 +1,70 @@
+"""The style linter wired into the repository: its rules from publisher.yml, findings as
+diagnostics at their file and line, and a short summary per post for the plan comment."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from .errors import ConfigError, Diagnostic, Severity
+from .i18n import _
+from .model import Post
+from .style import StyleReport, StyleRules, lint
+
+
+def style_rules(settings: Mapping[str, Any]) -> StyleRules:
+    """``style:`` in publisher.yml: ``extra``, ``ignore``, ``max_sentence_words``."""
+    try:
+        return StyleRules(
+            extra={str(k): list(v or []) for k, v in (settings.get("extra") or {}).items()},
+            ignore=frozenset(str(i) for i in settings.get("ignore") or ()),
+            max_sentence_words=int(settings.get("max_sentence_words", 25)),
+        )
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(
+            _("The style settings in publisher.yml cannot be used: {error}", error=exc),
+            _("Compare them with the README's example."),
+        ) from None
+
+
+def post_style(post: Post, rules: StyleRules) -> StyleReport:
+    return lint(post.body, rules)
+
+
+def style_diagnostics(post: Post, report: StyleReport, as_errors: bool) -> list[Diagnostic]:
+    """Each finding at its line in the post's file, with the plain alternative."""
+    severity = Severity.ERROR if as_errors else Severity.WARNING
+    first_line = post.lines.get("__body__", 1)
+    result = []
+    for finding in report.findings:
+        before = post.body[: finding.start]
+        line = first_line + before.count("\n")
+        column = finding.start - (before.rfind("\n") + 1) + 1
+        result.append(
+            Diagnostic(
+                post.path,
+                line,
+                severity,
+                _("Style: {message}", message=finding.message),
+                finding.suggestion,
+                f"style-{finding.category}",
+                column,
+            )
+        )
+    return result
+
+
+def style_summary(posts: Iterable[Post], rules: StyleRules) -> str:
+    """Markdown for the plan comment: the score of each post and its first findings."""
+    lines = []
+    for post in posts:
+        report = post_style(post, rules)
+        score = _("style score {score}/10", score=report.score)
+        lines.append(f"- `{post.id}` — {score}")
+        for finding in report.findings[:3]:
+            quoted = post.body[finding.start : finding.end].replace("\n", " ")
+            lines.append(f"  - «{quoted}»: {finding.message} → {finding.suggestion}")
+    if not lines:
+        return ""
+    heading = _("Style")
+    return "\n".join([f"#### {heading}", "", *lines])
