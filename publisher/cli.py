@@ -500,6 +500,24 @@ def _moderate(opts: Options, dry_run: bool, no_commit: bool, do_push: bool) -> N
     sys.exit(EXIT_PARTIAL if report.failed_networks else EXIT_OK)
 
 
+@moderate.command("restore")
+@click.argument("log_id")
+@click.pass_obj
+@handle_errors
+def moderate_restore(opts: Options, log_id: str) -> None:
+    """Undo a removal where the network allows it, and lift the author's ban."""
+    from .repo import commit_results
+
+    ws = opts.workspace()
+    done, manual = ws.restore_moderation(ws.load(), log_id)
+    for entry in done:
+        click.echo(_("Done: {entry}", entry=entry))
+    for step in manual:
+        click.echo(f"→ {step}")
+    if ws.moderation_files:
+        commit_results(opts.repo, ws.moderation_files, f"publisher: moderation restore {log_id}\n")
+
+
 @main.group()
 def moderation() -> None:
     """Tools for tuning the moderation rules."""

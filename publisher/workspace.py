@@ -59,6 +59,8 @@ class Workspace:
     _capabilities: dict[str, Capabilities] | None = None
     #: this process's claim on the posts it publishes (see ``engine.claims``)
     claim: str = field(default_factory=new_claim)
+    #: files the last moderation change wrote (to commit)
+    moderation_files: list[str] = field(default_factory=list)
 
     @property
     def capabilities(self) -> dict[str, Capabilities]:
@@ -151,6 +153,57 @@ class Workspace:
         if not dry_run:
             report.files = book.save(now)
         return report
+
+    def restore_moderation(self, content: Content, log_id: str) -> tuple[list[str], list[str]]:
+        """Undo a removal (where the network can) and lift the author's ban; log both.
+
+        Returns what was done and what a person must do by hand.
+        """
+        book = ModerationBook(self.repo)
+        history = book.history(months=12)
+        entry = next((e for e in history if e.get("id") == log_id), None)
+        if entry is None:
+            raise PublisherError(
+                _("There is no moderation log entry '{id}'.", id=log_id),
+                _("Copy the id from moderation/log/*.yml."),
+            )
+        network, author = str(entry["network"]), str(entry["author_id"])
+        comment = Comment(
+            network=network,
+            id=str(entry["comment"]),
+            text="",
+            author_id=author,
+            post_id=str(entry.get("post", "")),
+        )
+        done: list[str] = []
+        manual: list[str] = []
+        with self.http_client() as http:
+            adapters = self.adapters_for(content, {network}, http)
+            if network in adapters.unavailable:
+                raise adapters.unavailable[network]
+            adapter = adapters.ready[network]
+            caps = adapter.capabilities
+            if entry["action"] == "deleted" and caps.restore_comment:
+                adapter.restore_comment(comment)
+                done.append(book.log({**entry, "action": "restored", "at": self._now()}))
+            elif entry["action"] in ("deleted", "hidden"):
+                manual.append(
+                    _("{network} cannot bring the comment back through its API.", network=network)
+                )
+            banned = any(
+                e.get("action") == "banned"
+                and str(e.get("author_id")) == author
+                and e.get("network") == network
+                for e in history
+            )
+            if banned:
+                adapter.unban(author)
+                done.append(book.log({**entry, "action": "unbanned", "at": self._now()}))
+        self.moderation_files = book.save(self.clock.now())
+        return done, manual
+
+    def _now(self) -> str:
+        return self.clock.now().isoformat(timespec="seconds")
 
     def collect_inbox(self, content: Content) -> CollectReport:
         """File new citizens' questions, requests and complaints, each once, with a deadline."""

@@ -147,3 +147,24 @@ def test_inbox_status_lists_overdue_first(run: Run) -> None:
     run.clock.advance(timedelta(days=5).total_seconds())
     status = run("inbox", "status")
     assert "ПРОСРОЧЕНО" in status.output and "просрочено 1" in status.output
+
+
+def test_restore_brings_the_comment_back_and_lifts_the_ban(run: Run) -> None:
+    post = run.post_id("vk")
+    for text in ("гадослово раз", "гадослово два"):  # the second removal bans for a week
+        run.sandbox.add_comment("vk", post, text, "501", "Тролль")
+        assert run("moderate").exit_code == 0
+        run.clock.advance(60)
+    assert [str(b["user_id"]) for b in run.sandbox.show()["vk"]["banned"]] == ["501"]
+    log = yaml.safe_load(next((run.repo / "moderation/log").glob("*.yml")).read_text())
+    first = next(e for e in log if e["action"] == "deleted")
+    result = run("moderate", "restore", first["id"])
+    assert result.exit_code == 0, result.output
+    view = run.sandbox.show()["vk"]
+    assert [c["text"] for c in view["posts"][0]["comments"]] == [first["excerpt"]]
+    assert view["banned"] == []
+    log = yaml.safe_load(next((run.repo / "moderation/log").glob("*.yml")).read_text())
+    assert [e["action"] for e in log][-2:] == ["restored", "unbanned"]
+    assert "restore" in git.Repo(run.repo).head.commit.message
+    missing = run("moderate", "restore", "vk-999-deleted")
+    assert missing.exit_code == 1 and "moderation/log" in missing.output

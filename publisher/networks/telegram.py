@@ -444,6 +444,14 @@ class TelegramAdapter(Adapter):
             params["until_date"] = self._ban_end(until)
         self._call("banChatMember", params)
 
+    def unban(self, author_id: str) -> None:
+        """``unbanChatMember`` in the discussion group, only if banned [verified: T1]."""
+        group = self._channel_info().get("linked_chat_id")
+        if not group:
+            raise self.unsupported("unbanChatMember")
+        params = {"chat_id": int(group), "user_id": int(author_id), "only_if_banned": True}
+        self._call("unbanChatMember", params)
+
     def _ban_end(self, until: datetime) -> int:
         """``until_date``; outside 30 s … 366 days Telegram would ban for good, so refuse."""
         left = until - self.clock.now()

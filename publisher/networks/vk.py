@@ -137,6 +137,7 @@ class VkAdapter(Adapter):
         # token and its "messages" right [verified: V1 schema, token types user/group]
         messages=True,
         delete_comment=True,  # wall.deleteComment [verified: V1]
+        restore_comment=True,  # wall.restoreComment [verified: V1]
         hide_comment=False,  # VK has no way to hide a wall comment
         ban=True,  # groups.ban, for good or until end_date [verified: V2]
         max_ban_days=MAX_BAN_DAYS,
@@ -550,6 +551,14 @@ class VkAdapter(Adapter):
             self._call("wall.deleteComment", owner_id=self.owner_id, comment_id=comment.id)
         except NotFound:
             return
+
+    def restore_comment(self, comment: Comment) -> None:
+        """``wall.restoreComment``: VK keeps a deleted comment and can bring it back [V1]."""
+        self._call("wall.restoreComment", owner_id=self.owner_id, comment_id=comment.id)
+
+    def unban(self, author_id: str) -> None:
+        """``groups.unban`` with the user token [verified: V1]."""
+        self._call("groups.unban", group_id=self.group_id, owner_id=author_id)
 
     def ban(self, comment: Comment, until: datetime | None) -> None:
         """Blacklist the author in the community: ``groups.ban`` with the user token.

@@ -173,7 +173,9 @@ METHODS: dict[str, MethodSpec] = {
     "wall.getComments": MethodSpec("wall_get_comments", False),
     "wall.createComment": MethodSpec("wall_create_comment", True, "wall"),
     "wall.deleteComment": MethodSpec("wall_delete_comment", False),
+    "wall.restoreComment": MethodSpec("wall_restore_comment", False),
     "groups.ban": MethodSpec("groups_ban", False),
+    "groups.unban": MethodSpec("groups_unban", False),
     # the community's profile [verified: V1]
     "groups.edit": MethodSpec("groups_edit", True, "manage"),
     "photos.getOwnerPhotoUploadServer": MethodSpec("photos_get_owner_photo_upload_server", False),
@@ -773,6 +775,15 @@ class VkEmulator(Emulator):
             comment.update(deleted=True, deleted_at=self.now())
         return 1
 
+    def wall_restore_comment(self, call: Call) -> Any:
+        """``wall.restoreComment``: a deleted comment comes back [verified: V1]."""
+        with self.store.transaction("vk") as state:
+            comment = _find_comment(state, call.owner(), call.integer("comment_id"))
+            if comment is None or not comment["deleted"]:
+                raise VkApiError(104, "Not found")
+            comment.update(deleted=False, deleted_at=None)
+        return 1
+
     def add_comment(
         self,
         post_id: str,
@@ -839,6 +850,13 @@ class VkEmulator(Emulator):
                 "comment": call.get("comment"),
                 "comment_visible": call.flag("comment_visible"),
             }
+        return 1
+
+    def groups_unban(self, call: Call) -> Any:
+        """``groups.unban(group_id, owner_id)`` → 1 [verified: V1]."""
+        gid = abs(call.integer("group_id"))
+        with self.store.transaction("vk") as state:
+            state.get("bans", {}).get(str(gid), {}).pop(str(call.integer("owner_id")), None)
         return 1
 
     def _is_banned(self, state: dict[str, Any], gid: int, user: int) -> bool:
