@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest messages docs clean
+.PHONY: demo test lint typecheck pytest messages docs site bench clean
 
 $(STAMP): pyproject.toml package-lock.json
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,10 @@ messages: $(STAMP)
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+
+# The static site (previews, archive, accounts, moderation, inbox, monthly report) in _site/
+site: $(STAMP)
+	$(BIN)/publisher site build --out _site
 
 # Regenerate the README's capability table and token notes from the adapters
 docs: $(STAMP)

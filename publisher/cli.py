@@ -684,3 +684,63 @@ def _without_front_matter(text: str) -> str:
         if len(parts) == 3:
             return parts[2].lstrip("\n")
     return text
+
+
+@main.group()
+def site() -> None:
+    """The static site: previews, archive, accounts, moderation, inbox, report."""
+
+
+@site.command("build")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("_site"),
+    show_default=True,
+    help="Folder to write the site into.",
+)
+@click.option(
+    "--personal-data",
+    is_flag=True,
+    help="Show authors' names and comment excerpts (never for public Pages).",
+)
+@click.pass_obj
+@handle_errors
+def site_build(opts: Options, out: Path, personal_data: bool) -> None:
+    """Build the static site of the repository."""
+    from .site import build_site
+
+    ws = opts.workspace()
+    files = build_site(ws, ws.load(), out, personal_data=personal_data)
+    click.echo(_("Site written to {path}: {count} files.", path=out, count=len(files)))
+
+
+@main.command("report")
+@click.option("--month", default=None, help="YYYY-MM (default: the current month).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["markdown", "html"]),
+    default="markdown",
+    show_default=True,
+)
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Write the report (and its SVG charts) into this folder instead of printing.",
+)
+@click.pass_obj
+@handle_errors
+def monthly_report_command(opts: Options, month: str | None, fmt: str, out: Path | None) -> None:
+    """The monthly report: posts, formats, moderation, citizens' messages."""
+    from .monthly import current_month, monthly_report, report_html, report_markdown, write_report
+
+    ws = opts.workspace()
+    chosen = month or current_month(ws.clock.now(), ws.config.zone)
+    report = monthly_report(ws, ws.load(), chosen)
+    if out is not None:
+        for path in write_report(report, out, fmt):
+            click.echo(path)
+    else:
+        click.echo(report_html(report) if fmt == "html" else report_markdown(report), nl=False)

@@ -740,6 +740,8 @@ def _orphan_ledgers(
     orphans = []
     for path in sorted(content_dir.rglob("*published.yml")):
         rel = _rel(repo, path)
+        if rel.startswith(f"{config.content_dir}/inbox/"):
+            continue  # answers to citizens, not posts
         if rel in known or _post_path_of(rel) in broken:
             continue
         if path.name == "published.yml" or path.name.endswith(".published.yml"):

@@ -162,3 +162,9 @@ def test_removed_post_leaves_an_orphan_ledger(tmp_path: Path) -> None:
 def test_post_id_for_paths() -> None:
     assert post_id_for("content/2026/12/a/index.md", "content") == "2026/12/a"
     assert post_id_for("content/b.md", "content") == "b"
+
+
+def test_answers_to_citizens_are_not_orphaned_posts(tmp_path: Path) -> None:
+    ledger = "post: x\nnetworks: {}\n"
+    content = load(tmp_path, {"content/inbox/2026/12/vk-1.published.yml": ledger})
+    assert content.orphan_ledgers == ()
