@@ -1,18 +1,61 @@
 """Decide whether a comment breaks the rules: obscene, insult, spam, unlawful, custom.
 
-(Initial version: word lists only; superseded by the morphological detector.)
+The decree removes obscene language, insults, spam and unlawful content; legitimate criticism
+of the administration, however sharp, is never removed, and a false removal is worse than a
+missed one. So the detector says ``remove`` only when it is confident, ``review`` (a person
+decides) when it is not, and ``keep`` otherwise.
+
+How each category is found:
+
+* obscene: roots (``data/moderation/obscene.txt``) matched from the start of a word, after its
+  disguises are undone (:mod:`.normalize`), with every form of innocent look-alikes excepted;
+  masked letters are filled from the obscene words' inflected forms. Obscene words quoted in a
+  complaint about someone else's swearing go to review. Rude but not obscene words: review.
+* insult: insulting words in every form (pymorphy3 lexemes), removed only when aimed at a
+  person: the addressee ("ты дебил"), a person or an office ("мэр — идиот"), a name, a
+  vocative. Criticism of work has no insulting word, so it is kept; a complaint about being
+  called names, or "нас держат за идиотов", is not an insult.
+* spam: weighted signals (links to unofficial sites, contacts with selling words, earnings,
+  casino and credit offers, the same text across posts or authors); two or more: remove.
+* unlawful: threats and calls for violence (a violent verb in the first person, an order or
+  "надо" with a person as object), drug selling, forged documents.
+* the repository's extra words and patterns per category (``moderation.yml``).
 """
 
 from __future__ import annotations
 
+import functools
 import re
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Literal
 
-from .rules import Rules
+from ..errors import ConfigError
+from ..i18n import _
+from .normalize import Text, Word, analyse, fold
+from .rules import CATEGORIES, RULES_FILE, Rules
 
 Verdict = Literal["remove", "keep", "review"]
-_WORD = re.compile(r"\w+", re.UNICODE)
+DATA = Path(__file__).resolve().parent.parent / "data" / "moderation"
+#: the first of a comment's categories decides the action, so the gravest comes first
+SEVERITY = ("unlawful", "obscene", "insult", "spam", "custom")
+#: texts shorter than this are not compared across comments ("Спасибо!" is no spam)
+REPEAT_MIN_CHARS = 15
+REPEAT_MIN_WORDS = 3
+#: "the same long text from several authors"
+LONG_TEXT_CHARS = 40
+LONG_TEXT_WORDS = 6
+REPEAT_POSTS = 3
+REPEAT_AUTHORS = 3
+SPAM_REMOVE = 2.0
+
+_PHONE = re.compile(
+    r"(?<![\d+])(?:\+7|8|7)?[\s(-]*\d{3}[\s)-]*\d{3}[\s-]*\d{2}[\s-]*\d{2}(?!\d)"
+)
+_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_URL = re.compile(r"(?:https?://)([^\s/:?#]+)", re.IGNORECASE)
+_REPEAT_KEY = re.compile(r"[^\w]+")
 
 
 @dataclass(frozen=True)
@@ -29,22 +72,618 @@ class Decision:
 
 @dataclass
 class Context:
-    """What the detector remembers across comments of one sweep (repeated texts = spam)."""
+    """What the detector remembers across comments of one sweep (repeated texts = spam).
+
+    ``seen`` maps a text (folded, punctuation dropped) to the ``author<TAB>post`` pairs it came
+    from. Set ``post`` to the id of the post before classifying its comments; without it every
+    comment counts as under a post of its own.
+    """
 
     seen: dict[str, set[str]] = field(default_factory=dict)
+    post: str = ""
+    count: int = 0
+
+    def remember(self, text: str, author: str) -> str:
+        """Record a comment; return "author" or "authors" when its text repeats, else ""."""
+        key = _REPEAT_KEY.sub(" ", fold(text)).strip()
+        words = len(key.split())
+        if len(key) < REPEAT_MIN_CHARS or words < REPEAT_MIN_WORDS:
+            return ""
+        self.count += 1
+        pairs = self.seen.setdefault(key, set())
+        pairs.add(f"{author}\t{self.post or f'#{self.count}'}")
+        by = [pair.split("\t", 1) for pair in pairs]
+        if author and len({post for who, post in by if who == author}) >= REPEAT_POSTS:
+            return "author"
+        long = len(key) >= LONG_TEXT_CHARS and words >= LONG_TEXT_WORDS
+        if long and len({who for who, _post in by if who}) >= REPEAT_AUTHORS:
+            return "authors"
+        return ""
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One rule that fired."""
+
+    category: str
+    verdict: Literal["remove", "review"]
+    rule: str
+
+
+# --- morphology -------------------------------------------------------------------------------
+
+
+@functools.cache
+def morph() -> Any:
+    """pymorphy3's analyser, loaded once per process."""
+    import pymorphy3  # type: ignore[import-untyped]
+
+    return pymorphy3.MorphAnalyzer()
+
+
+@functools.lru_cache(maxsize=100_000)
+def known(word: str) -> bool:
+    """Whether ``word`` is in the dictionary."""
+    return bool(word) and bool(morph().word_is_known(word))
+
+
+@functools.lru_cache(maxsize=20_000)
+def is_name(word: str) -> bool:
+    """Whether ``word`` is most likely a first name, surname or patronymic."""
+    parses = morph().parse(word)
+    return bool(parses) and any(g in parses[0].tag for g in ("Name", "Surn", "Patr"))
+
+
+def inflect(lemma: str) -> list[tuple[str, Any]]:
+    """Every form of ``lemma`` (folded) with its tag; an unknown word stands for itself."""
+    target = fold(lemma)
+    parses = [p for p in morph().parse(target) if fold(p.normal_form) == target]
+    if not parses:
+        return [(target, None)]
+    forms: dict[tuple[str, str], Any] = {}
+    for parse in parses:
+        for form in parse.lexeme:
+            forms[(fold(form.word), str(form.tag))] = form.tag
+    return [(word, tag) for (word, _text), tag in forms.items()]
+
+
+def _nominative(tag: Any) -> bool:
+    return tag is None or "nomn" in tag or "voct" in tag or tag.case is None
+
+
+def _neuter_singular(tag: Any) -> bool:
+    return tag is not None and "neut" in tag and "sing" in tag
+
+
+# --- data -------------------------------------------------------------------------------------
+
+
+def table(name: str) -> list[list[str]]:
+    """A data file's rows: tab-separated cells; blank lines and '#' comments skipped."""
+    rows = []
+    for line in (DATA / name).read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.lstrip().startswith("#"):
+            rows.append([cell.strip() for cell in line.split("\t") if cell.strip()])
+    return rows
+
+
+@dataclass(frozen=True)
+class Insult:
+    """An insulting word form."""
+
+    lemma: str
+    level: str
+    nominative: bool
+
+
+@dataclass(frozen=True)
+class Violent:
+    """A form of a violent verb: its lemma, grammatical kinds, and whether it needs an object."""
+
+    lemma: str
+    kinds: frozenset[str]
+    needs_object: bool
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Everything read from ``data/moderation``, with words expanded to all their forms."""
+
+    roots: tuple[tuple[str, re.Pattern[str]], ...]
+    obscene_forms: tuple[str, ...]
+    exceptions: frozenset[str]
+    insults: Mapping[str, Insult]
+    words: Mapping[str, frozenset[str]]
+    nominative: frozenset[str]
+    objects: frozenset[str]
+    violent: Mapping[str, Violent]
+    patterns: Mapping[str, tuple[re.Pattern[str], ...]]
+    spam: tuple[tuple[str, float, re.Pattern[str]], ...]
+    bare_domain: re.Pattern[str]
+    official: tuple[str, ...]
+
+    def has(self, kind: str, word: Word) -> bool:
+        return word.plain in self.words.get(kind, frozenset())
+
+
+@functools.cache
+def lexicon() -> Lexicon:
+    """The data, loaded once per process."""
+    obscene = table("obscene.txt")
+    roots = _roots(obscene)
+    words, nominative, objects = _targets(table("targets.txt"))
+    spam_rows = table("spam.txt")
+    tlds = next(row[1] for row in spam_rows if row[0] == "tld")
+    return Lexicon(
+        roots=roots,
+        obscene_forms=tuple(
+            sorted({form for row in obscene if row[0] == "word" for form, _tag in inflect(row[1])})
+        ),
+        exceptions=frozenset(
+            form for row in table("obscene_exceptions.txt") for form, _tag in inflect(row[0])
+        ),
+        insults=_insults(table("insults.txt"), obscene),
+        words=words,
+        nominative=nominative,
+        objects=objects,
+        violent=_violent(table("unlawful.txt")),
+        patterns=_patterns(table("unlawful.txt")),
+        spam=tuple(
+            (row[0], float(row[1]), re.compile(row[2])) for row in spam_rows if row[0] != "tld"
+        ),
+        bare_domain=re.compile(
+            rf"(?<![\w.@-])((?:[a-z0-9а-я-]+\.)+(?:{tlds}))(?![\w-])", re.IGNORECASE
+        ),
+        official=_official(table("official_domains.txt")),
+    )
+
+
+def _roots(rows: list[list[str]]) -> tuple[tuple[str, re.Pattern[str]], ...]:
+    prefixes: dict[str, list[str]] = {}
+    for row in rows:
+        if row[0] == "prefix":
+            prefixes.setdefault(row[1], []).append(row[2])
+    groups = {name: f"(?:{'|'.join(values)})?" for name, values in prefixes.items()}
+    return tuple(
+        (row[1], re.compile(re.sub(r"\{(\w+)\}", lambda m: groups[m.group(1)], row[2])))
+        for row in rows
+        if row[0] == "root"
+    )
+
+
+def _insults(rows: list[list[str]], obscene: list[list[str]]) -> dict[str, Insult]:
+    entries = [(row[0], row[1]) for row in rows] + [
+        ("vulgar", row[1]) for row in obscene if row[0] == "vulgar"
+    ]
+    found: dict[str, Insult] = {}
+    for level, lemma in entries:
+        for form, tag in inflect(lemma):
+            old = found.get(form)
+            nominative = _nominative(tag) or (old is not None and old.nominative)
+            if old is None or old.lemma == fold(lemma):
+                found[form] = Insult(fold(lemma), level, nominative)
+    return found
+
+
+def _targets(
+    rows: list[list[str]],
+) -> tuple[dict[str, frozenset[str]], frozenset[str], frozenset[str]]:
+    words: dict[str, set[str]] = {}
+    nominative: set[str] = set()
+    objects: set[str] = set()
+    for kind, lemma in ((row[0], row[1]) for row in rows):
+        forms = [(fold(lemma), None)] if kind == "object" else inflect(lemma)
+        for form, tag in forms:
+            if kind in ("third", "this") and _neuter_singular(tag):
+                continue
+            words.setdefault(kind, set()).add(form)
+            if kind in ("person", "second", "third") and _nominative(tag):
+                nominative.add(form)
+            if kind in ("person", "second", "third", "object") and (
+                tag is None or not _nominative(tag)
+            ):
+                objects.add(form)
+    return {k: frozenset(v) for k, v in words.items()}, frozenset(nominative), frozenset(objects)
+
+
+def _violent(rows: list[list[str]]) -> dict[str, Violent]:
+    found: dict[str, Violent] = {}
+    for kind, lemma in ((row[0], row[1]) for row in rows if row[0].startswith("violent")):
+        for form, tag in inflect(lemma):
+            kinds = _verb_kinds(tag)
+            old = found.get(form)
+            if old is not None:
+                kinds |= old.kinds
+            found[form] = Violent(fold(lemma), frozenset(kinds), kind == "violent_obj")
+    return found
+
+
+def _verb_kinds(tag: Any) -> set[str]:
+    if tag is None:
+        return set()
+    if "INFN" in tag:
+        return {"infinitive"}
+    if "impr" in tag:
+        return {"order"}
+    if "1per" in tag and ("futr" in tag or "pres" in tag):
+        return {"first"}
+    return {"past"} if "past" in tag else set()
+
+
+def _patterns(rows: list[list[str]]) -> dict[str, tuple[re.Pattern[str], ...]]:
+    found: dict[str, list[re.Pattern[str]]] = {}
+    for row in rows:
+        if not row[0].startswith("violent"):
+            found.setdefault(row[0], []).append(re.compile(row[1]))
+    return {kind: tuple(values) for kind, values in found.items()}
+
+
+def _official(rows: list[list[str]]) -> tuple[str, ...]:
+    domains = {fold(row[0]) for row in rows}
+    return tuple(sorted(domains | {d.encode("idna").decode("ascii") for d in domains}))
+
+
+# --- the detector -----------------------------------------------------------------------------
 
 
 class Detector:
-    """Classifies comments with the rules' word lists."""
+    """Classifies comments with the built-in lists and the repository's extra words."""
 
     def __init__(self, rules: Rules) -> None:
         self.rules = rules
+        self.lexicon = lexicon()
+        self.extra_words = {c: _extra_words(rules.rule(c).words) for c in CATEGORIES}
+        self.extra_patterns = {c: _extra_patterns(c, rules.rule(c).patterns) for c in CATEGORIES}
 
     def classify(self, text: str, author: str = "", context: Context | None = None) -> Decision:
-        words = {w.lower() for w in _WORD.findall(text)}
-        for category in ("unlawful", "obscene", "insult", "spam", "custom"):
-            rule = self.rules.rule(category)
-            hit = next((w for w in rule.words if w.lower() in words), None)
-            if hit:
-                return Decision("remove", (category,), f"{category}:{hit}")
-        return Decision("keep")
+        """Decide on one comment; ``context`` carries what one sweep has already seen."""
+        lex = self.lexicon
+        words = analyse(text, known)
+        repeated = context.remember(text, author) if context is not None else ""
+        findings = [
+            *obscene_findings(words, lex),
+            *insult_findings(words, lex),
+            *spam_findings(text, words, lex, repeated),
+            *unlawful_findings(text, words, lex),
+            *self._extras(text, words),
+        ]
+        return decide(findings)
+
+    def _extras(self, text: str, words: Text) -> Iterable[Finding]:
+        haystacks = (fold(text), words.plain)
+        for category in CATEGORIES:
+            forms, prefixes = self.extra_words[category]
+            for word in [*words.words, *words.joined]:
+                hit = _extra_hit(word, forms, prefixes)
+                if hit:
+                    yield Finding(category, "remove", f"{category}:word:{hit}")
+                    break
+            for source, pattern in self.extra_patterns[category]:
+                if any(pattern.search(h) for h in haystacks):
+                    yield Finding(category, "remove", f"{category}:pattern:{source}")
+                    break
+
+
+def decide(findings: list[Finding]) -> Decision:
+    """The gravest verdict; its categories by severity, the rule of the first."""
+    for verdict in ("remove", "review"):
+        chosen = sorted(
+            (f for f in findings if f.verdict == verdict),
+            key=lambda f: SEVERITY.index(f.category),
+        )
+        if chosen:
+            categories = tuple(dict.fromkeys(f.category for f in chosen))
+            return Decision(verdict, categories, chosen[0].rule)
+    return Decision("keep")
+
+
+def _extra_words(words: Iterable[str]) -> tuple[frozenset[str], tuple[str, ...]]:
+    forms: set[str] = set()
+    prefixes: list[str] = []
+    for word in words:
+        folded = fold(word.strip())
+        if folded.endswith("*") and len(folded) > 1:
+            prefixes.append(folded.rstrip("*"))
+        elif folded:
+            forms.update(form for form, _tag in inflect(folded))
+    return frozenset(forms), tuple(prefixes)
+
+
+def _extra_patterns(category: str, patterns: Iterable[str]) -> list[tuple[str, re.Pattern[str]]]:
+    compiled = []
+    for source in patterns:
+        try:
+            compiled.append((source, re.compile(source, re.IGNORECASE)))
+        except re.error as error:
+            raise ConfigError(
+                _("{file}: {error}", file=RULES_FILE, error=f"{category}: {source}: {error}"),
+                _("Compare it with the example in the README."),
+            ) from None
+    return compiled
+
+
+def _extra_hit(word: Word, forms: frozenset[str], prefixes: tuple[str, ...]) -> str:
+    for form in word.forms:
+        if form in forms:
+            return form
+        prefix = next((p for p in prefixes if form.startswith(p)), None)
+        if prefix is not None:
+            return prefix + "*"
+    return ""
+
+
+def sentences(words: list[Word]) -> list[list[Word]]:
+    """Words grouped by sentence."""
+    groups: dict[int, list[Word]] = {}
+    for word in words:
+        groups.setdefault(word.sentence, []).append(word)
+    return list(groups.values())
+
+
+# --- obscene ----------------------------------------------------------------------------------
+
+
+def obscene_root(word: Word, lex: Lexicon) -> str:
+    """The obscene root ``word`` carries in any of its spellings, or ""."""
+    if word.plain in lex.exceptions or fold(word.raw) in lex.exceptions:
+        return ""
+    for form in word.forms:
+        root = _root_of(form, lex)
+        if root:
+            return root
+    if word.mask is not None:
+        mask = word.mask
+        filled = next((f for f in lex.obscene_forms if mask.fullmatch(f)), "")
+        return _root_of(filled, lex) if filled else ""
+    return ""
+
+
+def _root_of(form: str, lex: Lexicon) -> str:
+    if form in lex.exceptions:
+        return ""
+    return next((root for root, pattern in lex.roots if pattern.match(form)), "")
+
+
+def obscene_findings(words: Text, lex: Lexicon) -> Iterable[Finding]:
+    """Obscene roots; quoted in a complaint about others' swearing: review."""
+    swearing = {s[0].sentence for s in sentences(words.words) if _mentions(s, "swearing", lex)}
+    for word in [*words.words, *words.joined]:
+        root = obscene_root(word, lex)
+        if not root:
+            continue
+        if word.sentence in swearing and (word.quoted or word.mask is not None):
+            yield Finding("obscene", "review", f"obscene:quoted:{root}")
+        else:
+            yield Finding("obscene", "remove", f"obscene:root:{root}")
+
+
+def _mentions(sentence: list[Word], kind: str, lex: Lexicon) -> bool:
+    return any(lex.has(kind, word) for word in sentence)
+
+
+# --- insults ----------------------------------------------------------------------------------
+
+
+def insult_of(word: Word, lex: Lexicon) -> Insult | None:
+    """The insulting word ``word`` is, in any spelling or with masked letters filled."""
+    for form in word.forms:
+        if form in lex.insults:
+            return lex.insults[form]
+    if word.mask is not None:
+        mask = word.mask
+        return next((v for k, v in lex.insults.items() if mask.fullmatch(k)), None)
+    return None
+
+
+def insult_findings(words: Text, lex: Lexicon) -> Iterable[Finding]:
+    """Insulting words judged by whom they are aimed at."""
+    for sentence in sentences(words.words):
+        reported = _mentions(sentence, "report", lex)
+        for index, word in enumerate(sentence):
+            insult = insult_of(word, lex)
+            if insult is not None:
+                finding = judge_insult(sentence, index, insult, reported, lex)
+                if finding is not None:
+                    yield finding
+
+
+def judge_insult(
+    sentence: list[Word], index: int, insult: Insult, reported: bool, lex: Lexicon
+) -> Finding | None:
+    """Remove, review or keep one insulting word in its sentence."""
+    level, lemma = insult.level, insult.lemma
+    if level == "slur":
+        return Finding("insult", "review" if reported else "remove", f"insult:slur:{lemma}")
+    if reported or _self_or_comparison(sentence, index, lex):
+        return None
+    if level == "adj":
+        return _person_finding(lemma) if _beside_person(sentence, index, lex) else None
+    if level in ("animal", "vulgar"):
+        if insult.nominative and _addressed_nearby(sentence, index, level == "animal", lex):
+            return _person_finding(lemma)
+        vulgar = level == "vulgar"
+        return Finding("obscene", "review", f"obscene:vulgar:{lemma}") if vulgar else None
+    aimed = _aimed(sentence, index, lex)
+    if level == "strong":
+        return _person_finding(lemma) if aimed else Finding("insult", "review", f"insult:{lemma}")
+    return Finding("insult", "review", f"insult:weak:{lemma}") if aimed else None
+
+
+def _person_finding(lemma: str) -> Finding:
+    return Finding("insult", "remove", f"insult:person:{lemma}")
+
+
+def _self_or_comparison(sentence: list[Word], index: int, lex: Lexicon) -> bool:
+    """"нас держат за идиотов", "я как дурак ждал", "мы не дураки": not an insult."""
+    before = sentence[max(0, index - 3) : index]
+    if any(lex.has("self", w) for w in before) and not _mentions(sentence, "second", lex):
+        return True
+    near = sentence[max(0, index - 2) : index]
+    if any(w.plain == "за" for w in near[-1:]):
+        return True
+    return any(lex.has("compare", w) for w in near) and not _mentions(sentence, "second", lex)
+
+
+def _vocative(sentence: list[Word], index: int) -> bool:
+    word = sentence[index]
+    if index == 0:
+        return word.pause or len(sentence) == 1
+    return index == len(sentence) - 1 and sentence[index - 1].pause
+
+
+def _name(sentence: list[Word], index: int) -> bool:
+    word = sentence[index]
+    return word.capital and is_name(word.plain)
+
+
+def _aimed(sentence: list[Word], index: int, lex: Lexicon) -> bool:
+    """Addressed, said of a person, an office, a name, "он", "эти"."""
+    if _vocative(sentence, index) or _mentions(sentence, "second", lex):
+        return True
+    kinds = ("person", "third", "this")
+    return any(
+        i != index and (any(lex.has(k, w) for k in kinds) or _name(sentence, i))
+        for i, w in enumerate(sentence)
+    )
+
+
+def _beside_person(sentence: list[Word], index: int, lex: Lexicon) -> bool:
+    """An adjective next to a person ("тупой мэр") or near the addressee ("ты совсем тупой")."""
+    for i in range(max(0, index - 3), min(len(sentence), index + 4)):
+        word = sentence[i]
+        if i == index:
+            continue
+        if lex.has("second", word) or (abs(i - index) <= 2 and lex.has("third", word)):
+            return True
+        if abs(i - index) == 1 and (lex.has("person", word) or _name(sentence, i)):
+            return True
+    return False
+
+
+def _addressed_nearby(sentence: list[Word], index: int, vocative: bool, lex: Lexicon) -> bool:
+    """An ordinary or rude word used as an insult: "ты козёл", "мэр — свинья", "Свиньи!".
+
+    A rude word at the start of a sentence is an exclamation ("Сука, опять света нет"), so
+    ``vocative`` says whether a word alone may be an address.
+    """
+    if vocative and _vocative(sentence, index):
+        return True
+    for i in range(max(0, index - 2), min(len(sentence), index + 3)):
+        word = sentence[i]
+        if i == index or word.plain not in lex.nominative:
+            continue
+        if lex.has("second", word) or abs(i - index) == 1:
+            return True
+    return False
+
+
+# --- spam -------------------------------------------------------------------------------------
+
+
+def spam_findings(text: str, words: Text, lex: Lexicon, repeated: str) -> Iterable[Finding]:
+    """Weighted spam signals: two or more remove, one is sent for review."""
+    signals = spam_signals(text, words, lex)
+    if repeated:
+        signals[f"repeated:{repeated}"] = 1.0
+    if _PHONE.search(text) and signals:
+        signals = {"phone": 1.0, **signals}
+    elif _EMAIL.search(text) and signals:
+        signals = {"email": 1.0, **signals}
+    score = sum(signals.values())
+    if score:
+        verdict: Literal["remove", "review"] = "remove" if score >= SPAM_REMOVE else "review"
+        yield Finding("spam", verdict, "spam:" + "+".join(signals))
+
+
+def spam_signals(text: str, words: Text, lex: Lexicon) -> dict[str, float]:
+    """The signals of one comment, by name, with their weights."""
+    signals: dict[str, float] = {}
+    if any(not official(d, lex) for d in domains(text, lex)):
+        signals["link"] = 1.0
+    for name, weight, pattern in lex.spam:
+        if pattern.search(words.plain):
+            signals[name] = weight
+    return signals
+
+
+def domains(text: str, lex: Lexicon) -> list[str]:
+    """Hosts of the links in ``text`` (with or without a scheme), e-mail addresses left out."""
+    text = _EMAIL.sub(" ", text)
+    found = [m.group(1) for m in _URL.finditer(text)]
+    found += [m.group(1) for m in lex.bare_domain.finditer(_URL.sub(" ", text))]
+    return [fold(host).removeprefix("www.").rstrip(".") for host in found]
+
+
+def official(host: str, lex: Lexicon) -> bool:
+    """Whether ``host`` is an official site or one of its subdomains."""
+    return any(host == d or host.endswith("." + d) for d in lex.official)
+
+
+# --- unlawful ---------------------------------------------------------------------------------
+
+
+def unlawful_findings(text: str, words: Text, lex: Lexicon) -> Iterable[Finding]:
+    """Threats and calls for violence, drug selling, forged documents."""
+    yield from threat_findings(words, lex)
+    plain = words.plain
+    present = {kind: any(p.search(plain) for p in pats) for kind, pats in lex.patterns.items()}
+    if present.get("threat"):
+        yield Finding("unlawful", "remove", "unlawful:threat:phrase")
+    if present.get("hint"):
+        yield Finding("unlawful", "review", "unlawful:threat:hint")
+    present["contact"] = present.get("contact", False) or bool(_PHONE.search(text))
+    yield from _drugs(present)
+    yield from _documents(present)
+
+
+def _drugs(present: Mapping[str, bool]) -> Iterable[Finding]:
+    contact = present.get("contact") or present.get("contact_hint")
+    if present.get("drug") and (present.get("trade") or contact):
+        yield Finding("unlawful", "remove", "unlawful:drugs")
+    elif present.get("drug_hint") and present.get("trade") and present.get("contact"):
+        yield Finding("unlawful", "remove", "unlawful:drugs")
+    elif present.get("drug_job") and (present.get("job") or contact):
+        yield Finding("unlawful", "remove", "unlawful:drugs:job")
+
+
+def _documents(present: Mapping[str, bool]) -> Iterable[Finding]:
+    if not present.get("document"):
+        return
+    contact = present.get("contact") or present.get("contact_hint")
+    if present.get("forgery") or (present.get("sale") and contact):
+        yield Finding("unlawful", "remove", "unlawful:documents")
+    elif present.get("sale"):
+        yield Finding("unlawful", "review", "unlawful:documents")
+
+
+def threat_findings(words: Text, lex: Lexicon) -> Iterable[Finding]:
+    """A violent verb as a threat ("убью"), an order ("убейте") or a call ("надо повесить")."""
+    for sentence in sentences(words.words):
+        for index, word in enumerate(sentence):
+            verb = lex.violent.get(word.plain)
+            if verb is not None:
+                finding = judge_threat(sentence, index, verb, lex)
+                if finding is not None:
+                    yield finding
+
+
+def judge_threat(
+    sentence: list[Word], index: int, verb: Violent, lex: Lexicon
+) -> Finding | None:
+    """Remove a threat at a person, review one without a person, keep the rest."""
+    target = any(
+        i != index and (w.plain in lex.objects or _name(sentence, i))
+        for i, w in enumerate(sentence)
+    ) or ("first" in verb.kinds and _mentions(sentence, "second", lex))
+    only_self = not target and _mentions(sentence, "self", lex)
+    called = "infinitive" in verb.kinds and _mentions(sentence, "modal", lex)
+    if verb.kinds & {"first", "order"} or called:
+        kind = "call" if called else "threat"
+        if target:
+            return Finding("unlawful", "remove", f"unlawful:{kind}:{verb.lemma}")
+        if not verb.needs_object and not only_self:
+            return Finding("unlawful", "review", f"unlawful:{kind}:{verb.lemma}")
+        return None
+    if "past" in verb.kinds and target and any(w.plain == "бы" for w in sentence):
+        return Finding("unlawful", "review", f"unlawful:threat:{verb.lemma}")
+    return None
