@@ -174,6 +174,8 @@ class Insult:
     lemma: str
     level: str
     nominative: bool
+    #: the form more likely stands for another word ("сук" = branches, "осел" = settled)
+    ambiguous: bool = False
 
 
 @dataclass(frozen=True)
@@ -193,6 +195,8 @@ class Lexicon:
     obscene_forms: tuple[str, ...]
     exceptions: frozenset[str]
     insults: Mapping[str, Insult]
+    insult_phrases: tuple[re.Pattern[str], ...]
+    insult_exceptions: tuple[re.Pattern[str], ...]
     words: Mapping[str, frozenset[str]]
     nominative: frozenset[str]
     objects: frozenset[str]
@@ -212,6 +216,7 @@ def lexicon() -> Lexicon:
     obscene = table("obscene.txt")
     roots = _roots(obscene)
     words, nominative, objects = _targets(table("targets.txt"))
+    insults = table("insults.txt")
     spam_rows = table("spam.txt")
     tlds = next(row[1] for row in spam_rows if row[0] == "tld")
     return Lexicon(
@@ -222,7 +227,9 @@ def lexicon() -> Lexicon:
         exceptions=frozenset(
             form for row in table("obscene_exceptions.txt") for form, _tag in inflect(row[0])
         ),
-        insults=_insults(table("insults.txt"), obscene),
+        insults=_insults([row for row in insults if row[0] not in ("phrase", "except")], obscene),
+        insult_phrases=tuple(re.compile(row[1]) for row in insults if row[0] == "phrase"),
+        insult_exceptions=tuple(re.compile(row[1]) for row in insults if row[0] == "except"),
         words=words,
         nominative=nominative,
         objects=objects,
@@ -261,8 +268,20 @@ def _insults(rows: list[list[str]], obscene: list[list[str]]) -> dict[str, Insul
             old = found.get(form)
             nominative = _nominative(tag) or (old is not None and old.nominative)
             if old is None or old.lemma == fold(lemma):
-                found[form] = Insult(fold(lemma), level, nominative)
+                ambiguous = level in ("animal", "vulgar") and _ambiguous(form, fold(lemma))
+                found[form] = Insult(fold(lemma), level, nominative, ambiguous)
     return found
+
+
+def _ambiguous(form: str, lemma: str) -> bool:
+    """Whether the dictionary finds ``form`` at least as likely a form of another word."""
+    own = other = 0.0
+    for parse in morph().parse(form):
+        if fold(parse.normal_form) == lemma:
+            own += parse.score
+        else:
+            other += parse.score
+    return other >= own
 
 
 def _targets(
@@ -277,10 +296,12 @@ def _targets(
             if kind in ("third", "this") and _neuter_singular(tag):
                 continue
             words.setdefault(kind, set()).add(form)
+            if kind == "self" and tag is not None and "nomn" in tag:
+                words.setdefault("self_subject", set()).add(form)
             if kind in ("person", "second", "third") and _nominative(tag):
                 nominative.add(form)
-            if kind in ("person", "second", "third", "object") and (
-                tag is None or not _nominative(tag)
+            if kind == "object" or (
+                kind in ("person", "second", "third") and tag is not None and not _nominative(tag)
             ):
                 objects.add(form)
     return {k: frozenset(v) for k, v in words.items()}, frozenset(nominative), frozenset(objects)
@@ -353,7 +374,7 @@ class Detector:
         haystacks = (fold(text), words.plain)
         for category in CATEGORIES:
             forms, prefixes = self.extra_words[category]
-            for word in [*words.words, *words.joined]:
+            for word in [*words.words, *words.joined] if forms or prefixes else []:
                 hit = _extra_hit(word, forms, prefixes)
                 if hit:
                     yield Finding(category, "remove", f"{category}:word:{hit}")
@@ -476,59 +497,109 @@ def insult_of(word: Word, lex: Lexicon) -> Insult | None:
 
 
 def insult_findings(words: Text, lex: Lexicon) -> Iterable[Finding]:
-    """Insulting words judged by whom they are aimed at."""
+    """Insulting words judged by whom they are aimed at; insulting phrases."""
+    addressed = any(lex.has("second", w) for w in words.words)
     for sentence in sentences(words.words):
+        if _other_sense(sentence, lex):
+            continue
         reported = _mentions(sentence, "report", lex)
         for index, word in enumerate(sentence):
-            insult = insult_of(word, lex)
+            insult = None if _proper_name(sentence, index) else insult_of(word, lex)
             if insult is not None:
-                finding = judge_insult(sentence, index, insult, reported, lex)
+                place = Place(sentence, index, addressed, lex)
+                finding = judge_insult(place, insult, reported)
                 if finding is not None:
                     yield finding
+    if any(p.search(words.plain) for p in lex.insult_phrases):
+        yield Finding("insult", "remove", "insult:phrase")
 
 
-def judge_insult(
-    sentence: list[Word], index: int, insult: Insult, reported: bool, lex: Lexicon
-) -> Finding | None:
+def _other_sense(sentence: list[Word], lex: Lexicon) -> bool:
+    """"синдром Дауна", "морские гады": the insulting word means something else here."""
+    text = " ".join(w.plain for w in sentence)
+    return any(p.search(text) for p in lex.insult_exceptions)
+
+
+def _proper_name(sentence: list[Word], index: int) -> bool:
+    """A capitalised word inside a sentence is a name ("Козлов", "Баранова"), not an insult."""
+    raw = sentence[index].raw
+    return index > 0 and raw[:1].isupper() and not raw.isupper()
+
+
+@dataclass(frozen=True)
+class Place:
+    """A word in its sentence; ``addressed``: the comment speaks to someone ("ты", "вы")."""
+
+    sentence: list[Word]
+    index: int
+    addressed: bool
+    lex: Lexicon
+
+    def near(self, before: int, after: int = 0) -> list[tuple[int, Word]]:
+        low, high = max(0, self.index - before), min(len(self.sentence), self.index + after + 1)
+        return [(i, self.sentence[i]) for i in range(low, high) if i != self.index]
+
+    def has(self, kind: str, word: Word) -> bool:
+        return self.lex.has(kind, word)
+
+    def mentions(self, kind: str) -> bool:
+        return _mentions(self.sentence, kind, self.lex)
+
+    def name(self, i: int) -> bool:
+        return _name(self.sentence, i)
+
+
+def judge_insult(place: Place, insult: Insult, reported: bool) -> Finding | None:
     """Remove, review or keep one insulting word in its sentence."""
     level, lemma = insult.level, insult.lemma
     if level == "slur":
         return Finding("insult", "review" if reported else "remove", f"insult:slur:{lemma}")
-    if reported or _self_or_comparison(sentence, index, lex):
+    if reported or _not_aimed_away(place):
         return None
     if level == "adj":
-        return _person_finding(lemma) if _beside_person(sentence, index, lex) else None
+        aimed = _beside_person(place) or _predicate(place)
+        return _person_finding(lemma) if aimed else None
     if level in ("animal", "vulgar"):
-        if insult.nominative and _addressed_nearby(sentence, index, level == "animal", lex):
-            return _person_finding(lemma)
-        vulgar = level == "vulgar"
-        return Finding("obscene", "review", f"obscene:vulgar:{lemma}") if vulgar else None
-    aimed = _aimed(sentence, index, lex)
+        return _ordinary_word(place, insult)
     if level == "strong":
+        aimed = _aimed(place)
         return _person_finding(lemma) if aimed else Finding("insult", "review", f"insult:{lemma}")
+    aimed = place.addressed or _vocative(place) or _predicate(place) or _beside_person(place)
     return Finding("insult", "review", f"insult:weak:{lemma}") if aimed else None
+
+
+def _ordinary_word(place: Place, insult: Insult) -> Finding | None:
+    """An animal or a rude word: an insult when aimed at someone nearby, else rude or nothing."""
+    vocative = insult.level == "animal" and place.addressed and _vocative(place)
+    if insult.nominative and (vocative or _addressed_nearby(place) or _predicate(place)):
+        return _person_finding(insult.lemma)
+    if insult.level == "vulgar" and not insult.ambiguous:
+        return Finding("obscene", "review", f"obscene:vulgar:{insult.lemma}")
+    return None
 
 
 def _person_finding(lemma: str) -> Finding:
     return Finding("insult", "remove", f"insult:person:{lemma}")
 
 
-def _self_or_comparison(sentence: list[Word], index: int, lex: Lexicon) -> bool:
-    """"нас держат за идиотов", "я как дурак ждал", "мы не дураки": not an insult."""
-    before = sentence[max(0, index - 3) : index]
-    if any(lex.has("self", w) for w in before) and not _mentions(sentence, "second", lex):
+def _not_aimed_away(place: Place) -> bool:
+    """"мы не дураки", "нас держат за идиотов", "стоим как дураки": not an insult."""
+    if any(place.has("self_subject", w) for _i, w in place.near(3)):
         return True
-    near = sentence[max(0, index - 2) : index]
-    if any(w.plain == "за" for w in near[-1:]):
+    near = place.near(2)
+    if near and near[-1][1].plain == "за":
         return True
-    return any(lex.has("compare", w) for w in near) and not _mentions(sentence, "second", lex)
+    compared = any(place.has("compare", w) for _i, w in near)
+    return compared and not place.mentions("second")
 
 
-def _vocative(sentence: list[Word], index: int) -> bool:
+def _vocative(place: Place) -> bool:
+    """Set off by commas or the sentence's edges: "Ответь, урод, почему...", "Идиоты!"."""
+    sentence, index = place.sentence, place.index
     word = sentence[index]
-    if index == 0:
-        return word.pause or len(sentence) == 1
-    return index == len(sentence) - 1 and sentence[index - 1].pause
+    before = index == 0 or sentence[index - 1].pause
+    after = word.pause or index == len(sentence) - 1
+    return before and after
 
 
 def _name(sentence: list[Word], index: int) -> bool:
@@ -536,45 +607,47 @@ def _name(sentence: list[Word], index: int) -> bool:
     return word.capital and is_name(word.plain)
 
 
-def _aimed(sentence: list[Word], index: int, lex: Lexicon) -> bool:
+def _aimed(place: Place) -> bool:
     """Addressed, said of a person, an office, a name, "он", "эти"."""
-    if _vocative(sentence, index) or _mentions(sentence, "second", lex):
+    if place.addressed or _vocative(place):
         return True
     kinds = ("person", "third", "this")
     return any(
-        i != index and (any(lex.has(k, w) for k in kinds) or _name(sentence, i))
-        for i, w in enumerate(sentence)
+        i != place.index and (any(place.has(k, w) for k in kinds) or place.name(i))
+        for i, w in enumerate(place.sentence)
     )
 
 
-def _beside_person(sentence: list[Word], index: int, lex: Lexicon) -> bool:
+def _beside_person(place: Place) -> bool:
     """An adjective next to a person ("тупой мэр") or near the addressee ("ты совсем тупой")."""
-    for i in range(max(0, index - 3), min(len(sentence), index + 4)):
-        word = sentence[i]
-        if i == index:
-            continue
-        if lex.has("second", word) or (abs(i - index) <= 2 and lex.has("third", word)):
+    for i, word in place.near(3, 3):
+        distance = abs(i - place.index)
+        if place.has("second", word) or (distance <= 2 and place.has("third", word)):
             return True
-        if abs(i - index) == 1 and (lex.has("person", word) or _name(sentence, i)):
+        if distance == 1 and (place.has("person", word) or place.name(i)):
             return True
     return False
 
 
-def _addressed_nearby(sentence: list[Word], index: int, vocative: bool, lex: Lexicon) -> bool:
-    """An ordinary or rude word used as an insult: "ты козёл", "мэр — свинья", "Свиньи!".
-
-    A rude word at the start of a sentence is an exclamation ("Сука, опять света нет"), so
-    ``vocative`` says whether a word alone may be an address.
-    """
-    if vocative and _vocative(sentence, index):
-        return True
-    for i in range(max(0, index - 2), min(len(sentence), index + 3)):
-        word = sentence[i]
-        if i == index or word.plain not in lex.nominative:
+def _addressed_nearby(place: Place) -> bool:
+    """"ты козёл", "мэр свинья": the addressee near, or a person right beside."""
+    for i, word in place.near(2, 2):
+        if word.plain not in place.lex.nominative:
             continue
-        if lex.has("second", word) or abs(i - index) == 1:
+        if place.has("second", word) or abs(i - place.index) == 1:
             return True
     return False
+
+
+def _predicate(place: Place) -> bool:
+    """"Начальница отдела — тупая курица": a person, a dash, then the word."""
+    sentence, index = place.sentence, place.index
+    dash = next((i for i in range(index, max(-1, index - 3), -1) if sentence[i].dash), None)
+    if dash is None:
+        return False
+    return any(
+        w.plain in place.lex.nominative or place.name(i) for i, w in enumerate(sentence[:dash])
+    )
 
 
 # --- spam -------------------------------------------------------------------------------------
@@ -601,7 +674,7 @@ def spam_signals(text: str, words: Text, lex: Lexicon) -> dict[str, float]:
     if any(not official(d, lex) for d in domains(text, lex)):
         signals["link"] = 1.0
     for name, weight, pattern in lex.spam:
-        if pattern.search(words.plain):
+        if name.removesuffix("_hint") not in signals and pattern.search(words.plain):
             signals[name] = weight
     return signals
 
@@ -638,7 +711,7 @@ def unlawful_findings(text: str, words: Text, lex: Lexicon) -> Iterable[Finding]
 
 def _drugs(present: Mapping[str, bool]) -> Iterable[Finding]:
     contact = present.get("contact") or present.get("contact_hint")
-    if present.get("drug") and (present.get("trade") or contact):
+    if present.get("drug") and (present.get("trade") or present.get("contact")):
         yield Finding("unlawful", "remove", "unlawful:drugs")
     elif present.get("drug_hint") and present.get("trade") and present.get("contact"):
         yield Finding("unlawful", "remove", "unlawful:drugs")
@@ -658,7 +731,11 @@ def _documents(present: Mapping[str, bool]) -> Iterable[Finding]:
 
 def threat_findings(words: Text, lex: Lexicon) -> Iterable[Finding]:
     """A violent verb as a threat ("убью"), an order ("убейте") or a call ("надо повесить")."""
+    idioms = lex.patterns.get("idiom", ())
     for sentence in sentences(words.words):
+        text = " ".join(w.plain for w in sentence)
+        if any(p.search(text) for p in idioms):
+            continue
         for index, word in enumerate(sentence):
             verb = lex.violent.get(word.plain)
             if verb is not None:
@@ -671,10 +748,9 @@ def judge_threat(
     sentence: list[Word], index: int, verb: Violent, lex: Lexicon
 ) -> Finding | None:
     """Remove a threat at a person, review one without a person, keep the rest."""
-    target = any(
-        i != index and (w.plain in lex.objects or _name(sentence, i))
-        for i, w in enumerate(sentence)
-    ) or ("first" in verb.kinds and _mentions(sentence, "second", lex))
+    target = _object(sentence, index, lex) or (
+        "first" in verb.kinds and _mentions(sentence, "second", lex)
+    )
     only_self = not target and _mentions(sentence, "self", lex)
     called = "infinitive" in verb.kinds and _mentions(sentence, "modal", lex)
     if verb.kinds & {"first", "order"} or called:
@@ -684,6 +760,21 @@ def judge_threat(
         if not verb.needs_object and not only_self:
             return Finding("unlawful", "review", f"unlawful:{kind}:{verb.lemma}")
         return None
-    if "past" in verb.kinds and target and any(w.plain == "бы" for w in sentence):
+    angry = "infinitive" in verb.kinds and _mentions(sentence, "hyperbole", lex)
+    wished = "past" in verb.kinds and any(w.plain == "бы" for w in sentence)
+    if target and (angry or wished):
         return Finding("unlawful", "review", f"unlawful:threat:{verb.lemma}")
     return None
+
+
+def _object(sentence: list[Word], index: int, lex: Lexicon) -> bool:
+    """A person in the verb's clause who can be its object: "его", "мэра", "этого урода"."""
+    clause = sentence[index].clause
+    for i, word in enumerate(sentence):
+        if i == index or word.clause != clause:
+            continue
+        insult = insult_of(word, lex)
+        person = insult is not None and insult.level in ("strong", "weak", "slur")
+        if person or word.plain in lex.objects or _name(sentence, i):
+            return True
+    return False

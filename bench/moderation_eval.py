@@ -1,0 +1,103 @@
+"""Precision and recall of the moderation detector's "remove" on the labelled comments.
+
+The set is ``tests/moderation/comments.tsv`` (label, category, text; label is remove, keep or
+review, where review means "not to be removed automatically"). A "review" verdict counts as not
+removed; the share of review verdicts is reported too. The numbers go into
+``bench/results.json`` under "moderation"; other keys are kept.
+
+    python bench/moderation_eval.py            # print the summary, write results.json
+    python bench/moderation_eval.py --errors   # also list every disagreement
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+DATASET = ROOT / "tests" / "moderation" / "comments.tsv"
+RESULTS = ROOT / "bench" / "results.json"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One labelled comment."""
+
+    label: str
+    category: str
+    text: str
+
+
+def load(path: Path = DATASET) -> list[Row]:
+    """The labelled comments."""
+    with path.open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+        return [Row(r["label"], r["category"], r["text"]) for r in reader]
+
+
+def evaluate(rows: list[Row]) -> tuple[dict[str, Any], list[tuple[Row, dict[str, Any]]]]:
+    """Metrics over ``rows`` and the rows where the detector and the label disagree."""
+    from publisher.moderation.detector import Context, Detector, lexicon
+    from publisher.moderation.rules import Rules
+
+    lexicon()  # load the dictionaries before the clock starts
+    detector = Detector(Rules())
+    context = Context()
+    start = time.perf_counter()
+    decisions = [
+        detector.classify(row.text, f"author{i}", context).as_json() for i, row in enumerate(rows)
+    ]
+    seconds = time.perf_counter() - start
+    metrics = _metrics(rows, decisions, seconds)
+    errors = [
+        (row, got)
+        for row, got in zip(rows, decisions, strict=True)
+        if (row.label == "remove") != (got["verdict"] == "remove")
+        or (row.label == "remove" and row.category not in got["categories"])
+    ]
+    return metrics, errors
+
+
+def _metrics(rows: list[Row], decisions: list[dict[str, Any]], seconds: float) -> dict[str, Any]:
+    pairs = [(row.label == "remove", got["verdict"] == "remove") for row, got in zip(rows, decisions, strict=True)]
+    tp = sum(1 for want, got in pairs if want and got)
+    fp = sum(1 for want, got in pairs if got and not want)
+    fn = sum(1 for want, got in pairs if want and not got)
+    review = sum(1 for got in decisions if got["verdict"] == "review")
+    return {
+        "comments": len(rows),
+        "positives": tp + fn,
+        "precision": round(tp / (tp + fp), 4) if tp + fp else 1.0,
+        "recall": round(tp / (tp + fn), 4) if tp + fn else 1.0,
+        "review_share": round(review / len(rows), 4) if rows else 0.0,
+        "false_removals": fp,
+        "missed": fn,
+        "ms_per_comment": round(1000 * seconds / len(rows), 3) if rows else 0.0,
+    }
+
+
+def write(metrics: dict[str, Any], path: Path = RESULTS) -> None:
+    """Store ``metrics`` under "moderation", keeping the other keys of the file."""
+    existing = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
+    existing["moderation"] = metrics
+    path.write_text(json.dumps(existing, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def main(argv: list[str]) -> None:
+    metrics, errors = evaluate(load())
+    if "--errors" in argv:
+        for row, got in errors:
+            print(f"{row.label:6} {row.category:10} -> {got['verdict']:6} {got['rule']:28} {row.text}")
+    for key, value in metrics.items():
+        print(f"{key}: {value}")
+    write(metrics)
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(ROOT))
+    main(sys.argv[1:])

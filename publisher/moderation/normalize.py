@@ -1,0 +1,293 @@
+"""Undo the ways people disguise words, and cut a comment into words with candidate spellings.
+
+Commenters hide obscene words from filters: Latin look-alike letters ("xyй"), transliteration
+("blyat"), digits for letters ("e6ать"), asterisks and symbols for letters ("п*здец", "бл@ть"),
+dots, spaces or dashes between letters ("х.у.й", "п и з д е ц"), repeated letters ("сууука").
+:func:`analyse` returns every word with the spellings a detector should try (``Word.forms``,
+the plain one first), a pattern for masked letters (``Word.mask``), and extra candidates made
+by joining letters that were split apart (``Text.joined``). It also keeps what the detector needs
+about each word's place: the sentence and clause, quotes, a capital letter, a following comma,
+a dash before it ("мэр — идиот").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+#: Latin letters, digits and symbols that look like Cyrillic letters
+VISUAL = str.maketrans(
+    {
+        "a": "а", "b": "в", "c": "с", "d": "д", "e": "е", "f": "ф", "g": "д", "h": "н",
+        "i": "и", "j": "й", "k": "к", "l": "л", "m": "м", "n": "п", "o": "о", "p": "р",
+        "q": "д", "r": "г", "s": "с", "t": "т", "u": "и", "v": "в", "w": "ш", "x": "х",
+        "y": "у", "z": "з", "0": "о", "1": "и", "3": "з", "4": "ч", "6": "б", "9": "я",
+        "@": "а", "$": "с", "€": "е",
+    }
+)  # fmt: skip
+#: transliteration: letter pairs first, then single letters
+TRANSLIT_PAIRS = (
+    ("shch", "щ"), ("sch", "щ"), ("zh", "ж"), ("kh", "х"), ("ch", "ч"), ("sh", "ш"),
+    ("ts", "ц"), ("ya", "я"), ("ja", "я"), ("yu", "ю"), ("ju", "ю"), ("yo", "е"),
+    ("jo", "е"), ("ye", "е"), ("je", "е"),
+)  # fmt: skip
+TRANSLIT = str.maketrans(
+    {
+        "a": "а", "b": "б", "c": "ц", "d": "д", "e": "е", "f": "ф", "g": "г", "h": "х",
+        "i": "и", "j": "й", "k": "к", "l": "л", "m": "м", "n": "н", "o": "о", "p": "п",
+        "q": "к", "r": "р", "s": "с", "t": "т", "u": "у", "v": "в", "w": "в", "x": "х",
+        "z": "з", "0": "о", "1": "и", "3": "з", "4": "ч", "6": "б", "9": "я", "@": "а",
+        "$": "с", "€": "е",
+    }
+)  # fmt: skip
+VOWELS = "аеиоуыэюя"
+#: symbols that stand for a hidden letter
+MASKS = "*#%"
+#: symbols and digits that may stand for a look-alike letter or for any hidden one ("бл@ть")
+LOOSE_MASKS = "@$0123456789"
+OPENING_QUOTES = "«„“\""
+CLOSING_QUOTES = "»”“\""
+SENTENCE_END = ".!?…"
+PAUSES = ",;:"
+DASHES = "—–-"
+#: letters spaced out over at most this many words are joined back
+MAX_SPREAD = 8
+
+_CHUNK = re.compile(r"\S+")
+_INNER = re.compile(r"[0-9a-zа-яё*#%@$€]")
+_SEPARATOR = re.compile(r"[^0-9a-zа-я*#%@$€]+")
+_NUMBERISH = re.compile(r"\d+[a-zа-я]{0,3}|[a-zа-я]?\d+")
+_LATIN = re.compile(r"[a-z]")
+_OBFUSCATING = re.compile(r"[a-z0-9@$€]")
+_REPEATS = re.compile(r"(.)\1+")
+_NOT_CYRILLIC = re.compile(r"[^а-я]+")
+_MASK_RUN = re.compile(r"[*#%]+")
+#: letters split by single dots, dashes, underscores or apostrophes: "бл.ть", "п-и-з-д-а"
+_LETTER_GAPS = re.compile(r"[a-zа-я0-9*#%@$]+(?:[.\-_'`~^|][a-zа-я0-9*#%@$]+)+")
+_LINK = re.compile(
+    r"(?:https?://|www\.)|^[\w.-]+@[\w-]+\.\w+|\.(?:ru|рф|su|com|net|org|info|me|ly|cc|io)(?:/|$)"
+)
+_MIXED_DIGIT = re.compile(r"(?<=[a-zа-я])[0-9@$€]+(?=[a-zа-я])")
+
+
+@dataclass(frozen=True)
+class Word:
+    """One word of a comment and the spellings it may stand for."""
+
+    raw: str
+    #: candidate spellings in Cyrillic, lower case, ё as е; the plain one first
+    forms: tuple[str, ...]
+    #: what a masked word ("п*здец") must match in full, if letters were masked
+    mask: re.Pattern[str] | None = None
+    sentence: int = 0
+    #: clauses are separated by commas, colons, semicolons and dashes
+    clause: int = 0
+    quoted: bool = False
+    capital: bool = False
+    #: a comma, colon or the end of the sentence follows the word
+    pause: bool = False
+    #: a dash stands right before the word
+    dash: bool = False
+
+    @property
+    def plain(self) -> str:
+        return self.forms[0] if self.forms else ""
+
+
+@dataclass
+class Text:
+    """A comment cut into words."""
+
+    words: list[Word] = field(default_factory=list)
+    #: letters that were split apart, joined back (for the obscene check only)
+    joined: list[Word] = field(default_factory=list)
+    #: the whole text in lower case with ё as е and look-alike letters inside words undone
+    plain: str = ""
+
+
+def fold(text: str) -> str:
+    """Lower case, ё as е."""
+    return text.lower().replace("ё", "е")
+
+
+def collapse(word: str) -> str:
+    """Repeated letters once: "сууука" -> "сука"."""
+    return _REPEATS.sub(r"\1", word)
+
+
+def translit(word: str) -> str:
+    """Latin transliteration to Cyrillic: "blyat" -> "блят", "huy" -> "хуй"."""
+    for latin, cyrillic in TRANSLIT_PAIRS:
+        word = word.replace(latin, cyrillic)
+    out: list[str] = []
+    for char in word:
+        if char == "y":
+            out.append("й" if out and out[-1] in VOWELS else "ы")
+        else:
+            out.append(char.translate(TRANSLIT))
+    return "".join(out)
+
+
+def spellings(piece: str) -> tuple[str, ...]:
+    """Candidate Cyrillic spellings of one folded piece of a word, the plain one first."""
+    bare = _MASK_RUN.sub("", piece)
+    found = [bare]
+    if _OBFUSCATING.search(bare):
+        found = [bare.translate(VISUAL)]
+        if _LATIN.search(bare):
+            found.append(translit(bare))
+    found = [_NOT_CYRILLIC.sub("", form) for form in found]
+    found += [collapse(form) for form in found]
+    return tuple(dict.fromkeys(form for form in found if form))
+
+
+def mask_pattern(piece: str) -> re.Pattern[str] | None:
+    """A pattern for a word with masked letters ("п*здец" -> п, 1-2 letters, здец).
+
+    ``*#%`` mask a letter anywhere; ``@$`` and digits only between letters ("бл@ть", "д3бил"),
+    since at a word's edge they are more often part of a code ("MP4") or an address.
+    """
+    masked = [
+        char in MASKS or (char in LOOSE_MASKS and 0 < i < len(piece) - 1)
+        for i, char in enumerate(piece)
+    ]
+    if not any(masked):
+        return None
+    parts: list[str] = []
+    letters = run = 0
+    for char, is_mask in zip(piece + " ", [*masked, False], strict=True):
+        if is_mask:
+            run += 1
+            continue
+        if run:
+            parts.append(f"[а-я]{{1,{run + 1}}}")
+            run = 0
+        letter = _NOT_CYRILLIC.sub("", char.translate(VISUAL))
+        if letter:
+            letters += 1
+            parts.append(letter)
+    return re.compile("".join(parts)) if letters >= 2 else None
+
+
+def analyse(text: str, known: Callable[[str], bool]) -> Text:
+    """Cut ``text`` into words; ``known`` tells a dictionary word (to join split letters)."""
+    state = _State(known)
+    last_end = 0
+    for match in _CHUNK.finditer(text):
+        if "\n" in text[last_end : match.start()] and state.out.words:
+            state.sentence += 1
+            state.clause += 1
+        last_end = match.end()
+        state.chunk(match.group())
+    state.join_spread()
+    state.out.plain = " ".join(state.plain)
+    return state.out
+
+
+class _State:
+    """Walks the chunks of a text, keeping sentence and quote state."""
+
+    def __init__(self, known: Callable[[str], bool]) -> None:
+        self.known = known
+        self.out = Text()
+        self.plain: list[str] = []
+        self.sentence = 0
+        self.clause = 0
+        self.quoted = False
+        self.dash = False
+
+    def chunk(self, chunk: str) -> None:
+        lead, core, trail = _split_punctuation(chunk)
+        folded = fold(core)
+        if not folded and any(char in DASHES for char in chunk):
+            self.dash = True
+            self.clause += 1
+        self.plain.append(fold(chunk) if _LINK.search(folded) else _plain_chunk(fold(chunk)))
+        if any(char in OPENING_QUOTES for char in lead):
+            self.quoted = True
+        if folded and not _LINK.search(folded):
+            self._pieces(core, folded, trail)
+        if any(char in CLOSING_QUOTES for char in trail):
+            self.quoted = False
+        if any(char in SENTENCE_END for char in trail) and len(folded) > 1:
+            self.sentence += 1
+            self.clause += 1
+        elif any(char in PAUSES for char in trail):
+            self.clause += 1
+
+    def _pieces(self, core: str, folded: str, trail: str) -> None:
+        pieces = [p for p in _SEPARATOR.split(folded) if p and not _NUMBERISH.fullmatch(p)]
+        pause = any(char in PAUSES + SENTENCE_END for char in trail)
+        for index, piece in enumerate(pieces):
+            last = index == len(pieces) - 1
+            self.out.words.append(self._word(piece, core, pause and last))
+        if len(pieces) > 1 and any(len(p) <= 2 or not self.known(p) for p in pieces):
+            self.out.joined.append(self._word("".join(pieces), core, False))
+            if _LETTER_GAPS.fullmatch(folded):  # "бл.ть": a dot may hide a letter too
+                masked = _SEPARATOR.sub("*", folded)
+                self.out.joined.append(self._word(masked, core, False))
+
+    def _word(self, piece: str, raw: str, pause: bool) -> Word:
+        dash, self.dash = self.dash, False
+        return Word(
+            raw=raw,
+            forms=spellings(piece),
+            mask=mask_pattern(piece),
+            sentence=self.sentence,
+            clause=self.clause,
+            quoted=self.quoted,
+            capital=raw[:1].isupper(),
+            pause=pause,
+            dash=dash,
+        )
+
+    def join_spread(self) -> None:
+        """Join letters spread over several words: "х у й", "пиз дец"."""
+        words = self.out.words
+        for start in range(len(words)):
+            for end in range(start + 2, min(start + MAX_SPREAD, len(words)) + 1):
+                window = words[start:end]
+                if not self._fragments(window):
+                    break
+                if any(len(w.plain) == 1 or not self.known(w.plain) for w in window):
+                    raw = "".join(w.raw for w in window)
+                    self.out.joined.append(self._word(fold(raw), raw, False))
+
+    @staticmethod
+    def _fragments(window: list[Word]) -> bool:
+        last = window[-1]
+        return (
+            len(last.plain) <= 3
+            and last.sentence == window[0].sentence
+            and all(len(w.plain) <= 3 for w in window)
+            and not any(w.pause for w in window[:-1])
+        )
+
+
+def _split_punctuation(chunk: str) -> tuple[str, str, str]:
+    """Leading punctuation, the word, trailing punctuation; trailing masks stay in the word."""
+    start = 0
+    while start < len(chunk) and (chunk[start] in MASKS or not _INNER.match(chunk[start].lower())):
+        start += 1
+    if start < len(chunk) and chunk[start] in "#@" and start + 1 < len(chunk):
+        start += 1  # a hashtag or a mention
+    end = len(chunk)
+    keep_masks = "*" not in chunk[:start]
+    while end > start and not _INNER.match(chunk[end - 1].lower()):
+        end -= 1
+    while end > start and chunk[end - 1] in MASKS and not keep_masks:
+        end -= 1
+    while end > start and chunk[end - 1] in "@$€":
+        end -= 1
+    return chunk[:start], chunk[start:end], chunk[end:]
+
+
+def _plain_chunk(chunk: str) -> str:
+    """A chunk with look-alikes inside a Cyrillic word undone: "з@работок" -> "заработок"."""
+    if not re.search(r"[а-я]", chunk):
+        return chunk
+    chunk = _MIXED_DIGIT.sub(lambda m: m.group().translate(VISUAL), chunk)
+    if _LATIN.search(chunk):
+        chunk = re.sub(r"[a-z]+", lambda m: m.group().translate(VISUAL), chunk)
+    return chunk
