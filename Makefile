@@ -45,6 +45,15 @@ clean:
 site: $(STAMP)
 	$(BIN)/publisher site build --out _site
 
+# Benchmarks: each figure against its goal, written to bench/results.json
+bench: $(STAMP)
+	$(BIN)/python bench/startup.py
+	$(BIN)/python bench/check_plan.py --sizes 1000,10000
+	$(BIN)/python bench/apply_throughput.py --posts 40
+	$(BIN)/python bench/video_upload.py
+	$(BIN)/python bench/style_eval.py
+	$(BIN)/python bench/moderation_eval.py
+
 # Regenerate the README's capability table and token notes from the adapters
 docs: $(STAMP)
 	$(BIN)/python -m publisher.docs
