@@ -64,7 +64,10 @@ def evaluate(rows: list[Row]) -> tuple[dict[str, Any], list[tuple[Row, dict[str,
 
 
 def _metrics(rows: list[Row], decisions: list[dict[str, Any]], seconds: float) -> dict[str, Any]:
-    pairs = [(row.label == "remove", got["verdict"] == "remove") for row, got in zip(rows, decisions, strict=True)]
+    pairs = [
+        (row.label == "remove", got["verdict"] == "remove")
+        for row, got in zip(rows, decisions, strict=True)
+    ]
     tp = sum(1 for want, got in pairs if want and got)
     fp = sum(1 for want, got in pairs if got and not want)
     fn = sum(1 for want, got in pairs if want and not got)
@@ -92,7 +95,9 @@ def main(argv: list[str]) -> None:
     metrics, errors = evaluate(load())
     if "--errors" in argv:
         for row, got in errors:
-            print(f"{row.label:6} {row.category:10} -> {got['verdict']:6} {got['rule']:28} {row.text}")
+            print(
+                f"{row.label:6} {row.category:10} -> {got['verdict']:6} {got['rule']:28} {row.text}"
+            )
     for key, value in metrics.items():
         print(f"{key}: {value}")
     write(metrics)

@@ -49,11 +49,13 @@ LONG_TEXT_WORDS = 6
 REPEAT_POSTS = 3
 REPEAT_AUTHORS = 3
 SPAM_REMOVE = 2.0
+#: longer comments are judged by their beginning (networks cap comments at a few thousand)
+MAX_TEXT = 10_000
 
 _PHONE = re.compile(
-    r"(?<![\d+])(?:\+7|8|7)?[\s(-]*\d{3}[\s)-]*\d{3}[\s-]*\d{2}[\s-]*\d{2}(?!\d)"
+    r"(?<![\d+])(?:\+7|8|7)?[\s(-]{0,3}\d{3}[\s)-]{0,3}\d{3}[\s-]{0,2}\d{2}[\s-]{0,2}\d{2}(?!\d)"
 )
-_EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _URL = re.compile(r"(?:https?://)([^\s/:?#]+)", re.IGNORECASE)
 _REPEAT_KEY = re.compile(r"[^\w]+")
 
@@ -359,6 +361,7 @@ class Detector:
     def classify(self, text: str, author: str = "", context: Context | None = None) -> Decision:
         """Decide on one comment; ``context`` carries what one sweep has already seen."""
         lex = self.lexicon
+        text = text[:MAX_TEXT]
         words = analyse(text, known)
         repeated = context.remember(text, author) if context is not None else ""
         findings = [
@@ -502,10 +505,10 @@ def insult_findings(words: Text, lex: Lexicon) -> Iterable[Finding]:
     for sentence in sentences(words.words):
         if _other_sense(sentence, lex):
             continue
-        reported = _mentions(sentence, "report", lex)
         for index, word in enumerate(sentence):
             insult = None if _proper_name(sentence, index) else insult_of(word, lex)
             if insult is not None:
+                reported = _mentions(sentence[:index], "report", lex)
                 place = Place(sentence, index, addressed, lex)
                 finding = judge_insult(place, insult, reported)
                 if finding is not None:
@@ -515,7 +518,7 @@ def insult_findings(words: Text, lex: Lexicon) -> Iterable[Finding]:
 
 
 def _other_sense(sentence: list[Word], lex: Lexicon) -> bool:
-    """"синдром Дауна", "морские гады": the insulting word means something else here."""
+    """Whether the insulting word means something else here: "синдром Дауна", "морские гады"."""
     text = " ".join(w.plain for w in sentence)
     return any(p.search(text) for p in lex.insult_exceptions)
 
@@ -583,7 +586,7 @@ def _person_finding(lemma: str) -> Finding:
 
 
 def _not_aimed_away(place: Place) -> bool:
-    """"мы не дураки", "нас держат за идиотов", "стоим как дураки": not an insult."""
+    """Not an insult: "мы не дураки", "нас держат за идиотов", "стоим как дураки"."""
     if any(place.has("self_subject", w) for _i, w in place.near(3)):
         return True
     near = place.near(2)
@@ -630,7 +633,7 @@ def _beside_person(place: Place) -> bool:
 
 
 def _addressed_nearby(place: Place) -> bool:
-    """"ты козёл", "мэр свинья": the addressee near, or a person right beside."""
+    """The addressee near ("ты козёл") or a person right beside ("мэр свинья")."""
     for i, word in place.near(2, 2):
         if word.plain not in place.lex.nominative:
             continue
@@ -640,7 +643,7 @@ def _addressed_nearby(place: Place) -> bool:
 
 
 def _predicate(place: Place) -> bool:
-    """"Начальница отдела — тупая курица": a person, a dash, then the word."""
+    """A person, a dash, then the word: "Начальница отдела — тупая курица"."""
     sentence, index = place.sentence, place.index
     dash = next((i for i in range(index, max(-1, index - 3), -1) if sentence[i].dash), None)
     if dash is None:
@@ -710,12 +713,12 @@ def unlawful_findings(text: str, words: Text, lex: Lexicon) -> Iterable[Finding]
 
 
 def _drugs(present: Mapping[str, bool]) -> Iterable[Finding]:
-    contact = present.get("contact") or present.get("contact_hint")
-    if present.get("drug") and (present.get("trade") or present.get("contact")):
+    """A drug with a shop's words or a seller's contact; couriers wanted."""
+    trade, contact = present.get("trade"), present.get("contact")
+    offered = trade or contact if present.get("drug") else trade and contact
+    if (present.get("drug") or present.get("drug_hint")) and offered:
         yield Finding("unlawful", "remove", "unlawful:drugs")
-    elif present.get("drug_hint") and present.get("trade") and present.get("contact"):
-        yield Finding("unlawful", "remove", "unlawful:drugs")
-    elif present.get("drug_job") and (present.get("job") or contact):
+    elif present.get("drug_job") and (present.get("job") or contact or present.get("contact_hint")):
         yield Finding("unlawful", "remove", "unlawful:drugs:job")
 
 
@@ -744,9 +747,7 @@ def threat_findings(words: Text, lex: Lexicon) -> Iterable[Finding]:
                     yield finding
 
 
-def judge_threat(
-    sentence: list[Word], index: int, verb: Violent, lex: Lexicon
-) -> Finding | None:
+def judge_threat(sentence: list[Word], index: int, verb: Violent, lex: Lexicon) -> Finding | None:
     """Remove a threat at a person, review one without a person, keep the rest."""
     target = _object(sentence, index, lex) or (
         "first" in verb.kinds and _mentions(sentence, "second", lex)

@@ -46,19 +46,26 @@ VOWELS = "аеиоуыэюя"
 MASKS = "*#%"
 #: symbols and digits that may stand for a look-alike letter or for any hidden one ("бл@ть")
 LOOSE_MASKS = "@$0123456789"
-OPENING_QUOTES = "«„“\""
-CLOSING_QUOTES = "»”“\""
+OPENING_QUOTES = '«„“"'
+CLOSING_QUOTES = '»”“"'
 SENTENCE_END = ".!?…"
 PAUSES = ",;:"
 DASHES = "—–-"
 #: letters spaced out over at most this many words are joined back
 MAX_SPREAD = 8
+#: a run of masks stands for at most this many letters
+MAX_MASKED = 5
+#: longer words are not unmasked or joined: no obscene word is that long
+MAX_WORD = 40
 
 _CHUNK = re.compile(r"\S+")
 _INNER = re.compile(r"[0-9a-zа-яё*#%@$€]")
 _SEPARATOR = re.compile(r"[^0-9a-zа-я*#%@$€]+")
+#: a person's initials: "Е.Б.", "А. Б"
+_INITIALS = re.compile(r"[A-ZА-ЯЁ]\.\s?[A-ZА-ЯЁ]\.?")
 _NUMBERISH = re.compile(r"\d+[a-zа-я]{0,3}|[a-zа-я]?\d+")
-_LATIN = re.compile(r"[a-z]")
+_LATIN = re.compile(r"[a-z]+")
+_CYRILLIC = re.compile(r"[а-я]")
 _OBFUSCATING = re.compile(r"[a-z0-9@$€]")
 _REPEATS = re.compile(r"(.)\1+")
 _NOT_CYRILLIC = re.compile(r"[^а-я]+")
@@ -75,12 +82,17 @@ _MIXED_DIGIT = re.compile(r"(?<=[a-zа-я])[0-9@$€]+(?=[a-zа-я])")
 class Word:
     """One word of a comment and the spellings it may stand for."""
 
+    #: the word as written (for a word split by symbols: the whole of it)
     raw: str
+    #: this piece of it, folded
+    piece: str
     #: candidate spellings in Cyrillic, lower case, ё as е; the plain one first
     forms: tuple[str, ...]
     #: what a masked word ("п*здец") must match in full, if letters were masked
     mask: re.Pattern[str] | None = None
     sentence: int = 0
+    #: which whitespace-separated chunk of the text the word comes from
+    chunk: int = 0
     #: clauses are separated by commas, colons, semicolons and dashes
     clause: int = 0
     quoted: bool = False
@@ -149,10 +161,11 @@ def mask_pattern(piece: str) -> re.Pattern[str] | None:
     since at a word's edge they are more often part of a code ("MP4") or an address.
     """
     masked = [
-        char in MASKS or (char in LOOSE_MASKS and 0 < i < len(piece) - 1)
+        char in MASKS
+        or (char in LOOSE_MASKS and 0 < i < len(piece) - 1 and _between_letters(piece, i))
         for i, char in enumerate(piece)
     ]
-    if not any(masked):
+    if not any(masked) or len(piece) > MAX_WORD:
         return None
     parts: list[str] = []
     letters = run = 0
@@ -161,13 +174,17 @@ def mask_pattern(piece: str) -> re.Pattern[str] | None:
             run += 1
             continue
         if run:
-            parts.append(f"[а-я]{{1,{run + 1}}}")
+            parts.append(f"[а-я]{{1,{min(run + 1, MAX_MASKED)}}}")
             run = 0
         letter = _NOT_CYRILLIC.sub("", char.translate(VISUAL))
         if letter:
             letters += 1
             parts.append(letter)
     return re.compile("".join(parts)) if letters >= 2 else None
+
+
+def _between_letters(piece: str, index: int) -> bool:
+    return piece[index - 1].isalpha() and piece[index + 1].isalpha()
 
 
 def analyse(text: str, known: Callable[[str], bool]) -> Text:
@@ -193,11 +210,13 @@ class _State:
         self.out = Text()
         self.plain: list[str] = []
         self.sentence = 0
+        self.chunks = 0
         self.clause = 0
         self.quoted = False
         self.dash = False
 
     def chunk(self, chunk: str) -> None:
+        self.chunks += 1
         lead, core, trail = _split_punctuation(chunk)
         folded = fold(core)
         if not folded and any(char in DASHES for char in chunk):
@@ -217,12 +236,15 @@ class _State:
             self.clause += 1
 
     def _pieces(self, core: str, folded: str, trail: str) -> None:
-        pieces = [p for p in _SEPARATOR.split(folded) if p and not _NUMBERISH.fullmatch(p)]
+        pieces = [p.lstrip(MASKS) for p in _SEPARATOR.split(folded)]
+        pieces = [p for p in pieces if p and not _NUMBERISH.fullmatch(p)]
         pause = any(char in PAUSES + SENTENCE_END for char in trail)
         for index, piece in enumerate(pieces):
             last = index == len(pieces) - 1
             self.out.words.append(self._word(piece, core, pause and last))
-        if len(pieces) > 1 and any(len(p) <= 2 or not self.known(p) for p in pieces):
+        joinable = 1 < len(pieces) <= MAX_SPREAD and len(folded) <= MAX_WORD
+        joinable = joinable and not _INITIALS.fullmatch(core)
+        if joinable and any(len(p) <= 2 or not self.known(p) for p in pieces):
             self.out.joined.append(self._word("".join(pieces), core, False))
             if _LETTER_GAPS.fullmatch(folded):  # "бл.ть": a dot may hide a letter too
                 masked = _SEPARATOR.sub("*", folded)
@@ -232,9 +254,11 @@ class _State:
         dash, self.dash = self.dash, False
         return Word(
             raw=raw,
+            piece=piece,
             forms=spellings(piece),
             mask=mask_pattern(piece),
             sentence=self.sentence,
+            chunk=self.chunks,
             clause=self.clause,
             quoted=self.quoted,
             capital=raw[:1].isupper(),
@@ -245,21 +269,27 @@ class _State:
     def join_spread(self) -> None:
         """Join letters spread over several words: "х у й", "пиз дец"."""
         words = self.out.words
+        seen: set[str] = set()
         for start in range(len(words)):
             for end in range(start + 2, min(start + MAX_SPREAD, len(words)) + 1):
                 window = words[start:end]
                 if not self._fragments(window):
                     break
-                if any(len(w.plain) == 1 or not self.known(w.plain) for w in window):
-                    raw = "".join(w.raw for w in window)
+                raw = "".join(w.piece for w in window)
+                if raw not in seen and any(
+                    len(w.plain) == 1 or not self.known(w.plain) for w in window
+                ):
+                    seen.add(raw)
                     self.out.joined.append(self._word(fold(raw), raw, False))
 
     @staticmethod
     def _fragments(window: list[Word]) -> bool:
+        """Short words of one sentence, each its own chunk (pieces of one are joined already)."""
         last = window[-1]
         return (
             len(last.plain) <= 3
             and last.sentence == window[0].sentence
+            and last.chunk != window[-2].chunk
             and all(len(w.plain) <= 3 for w in window)
             and not any(w.pause for w in window[:-1])
         )
@@ -270,8 +300,8 @@ def _split_punctuation(chunk: str) -> tuple[str, str, str]:
     start = 0
     while start < len(chunk) and (chunk[start] in MASKS or not _INNER.match(chunk[start].lower())):
         start += 1
-    if start < len(chunk) and chunk[start] in "#@" and start + 1 < len(chunk):
-        start += 1  # a hashtag or a mention
+    if start + 1 < len(chunk) and chunk[start] == "@":
+        start += 1  # a mention (a hashtag's # went with the masks)
     end = len(chunk)
     keep_masks = "*" not in chunk[:start]
     while end > start and not _INNER.match(chunk[end - 1].lower()):
@@ -285,9 +315,7 @@ def _split_punctuation(chunk: str) -> tuple[str, str, str]:
 
 def _plain_chunk(chunk: str) -> str:
     """A chunk with look-alikes inside a Cyrillic word undone: "з@работок" -> "заработок"."""
-    if not re.search(r"[а-я]", chunk):
+    if not _CYRILLIC.search(chunk):
         return chunk
     chunk = _MIXED_DIGIT.sub(lambda m: m.group().translate(VISUAL), chunk)
-    if _LATIN.search(chunk):
-        chunk = re.sub(r"[a-z]+", lambda m: m.group().translate(VISUAL), chunk)
-    return chunk
+    return _LATIN.sub(lambda m: m.group().translate(VISUAL), chunk)

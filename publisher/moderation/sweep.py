@@ -167,6 +167,7 @@ class Sweep:
     def _decide(self, adapter: Adapter, comment: Comment) -> Outcome | None:
         if self.rules.allowed(comment.network, comment.author_id):
             return None
+        self.context.post = comment.post_id  # repeated text counts per post
         decision = self.detector.classify(comment.text, comment.author_id, self.context)
         if decision.verdict == "keep":
             return None

@@ -34,7 +34,9 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def _bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("moderation_eval", ROOT / "bench" / "moderation_eval.py")
+    spec = importlib.util.spec_from_file_location(
+        "moderation_eval", ROOT / "bench" / "moderation_eval.py"
+    )
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up
@@ -205,6 +207,23 @@ def test_every_form_of_an_innocent_word_is_kept(detector: Detector, lemma: str) 
         assert verdict(detector, f"опять {form} на улице") == "keep", form
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Зам. главы Е.Б. Иванова обещала ответить",
+        "Иванова Е.Б., ответьте, пожалуйста",
+        "На ул.Ленина,д.5 нет света, т.е. вообще, и т.д.",
+        "В х.Садки и х.Степной дорогу размыло",
+        "Приём с 8:00 до 17:00, каб.№5, тел. 2-12-34",
+        "Видео в MP4 или MOV, до 300 МБ",
+        "Блин, опять света нет. Капец!",
+        "Ху Цзиньтао приезжал в Россию давно",
+    ],
+)
+def test_initials_abbreviations_and_euphemisms_are_kept(detector: Detector, text: str) -> None:
+    assert verdict(detector, text) == "keep"
+
+
 # --- morphology -------------------------------------------------------------------------------
 
 
@@ -240,6 +259,7 @@ def test_every_form_of_an_insult_aimed_at_you_is_removed(detector: Detector, lem
         "Петров — ублюдок, всех обманул",
         "Иди в жопу, мэр",
         "Глава, ты вообще нормальный? Идиот конченый",
+        "Мэр — дурак, и это не оскорбление, а диагноз",
     ],
 )
 def test_insults_aimed_at_a_person_are_removed(detector: Detector, text: str) -> None:
@@ -305,7 +325,7 @@ def test_quoted_swearing_in_a_complaint_goes_to_review(detector: Detector) -> No
     ("text", "rule"),
     [
         ("Продам гараж, звоните 8-918-123-45-67", "spam:phone+selling"),
-        ("Натяжные потолки недорого, pochta@mail.ru", "spam:email+selling"),
+        ("Продаю дрова, pochta@mail.ru", "spam:email+selling"),
         ("Заработок от 5000 рублей в день без вложений", "spam:earnings"),
         ("Онлайн-казино, фриспины каждый день", "spam:casino"),
         ("Займы на карту без отказа", "spam:credit"),
@@ -325,6 +345,9 @@ def test_a_single_spam_signal_goes_to_review(detector: Detector) -> None:
     link = detector.classify("Вот подробнее: https://kubnews.ru/obshchestvo/123")
     assert (link.verdict, link.rule) == ("review", "spam:link")
     assert verdict(detector, "Кто хочет подработку на лето?") == "review"
+    question = "Где купить саженцы недорого? Пишите в личку"
+    assert verdict(detector, question) == "review", "a question is no advert"
+    assert verdict(detector, "Ставки на спорт — зло, закройте эти пункты у школы") == "review"
 
 
 @pytest.mark.parametrize(
@@ -443,7 +466,9 @@ def test_repository_extra_words_and_patterns() -> None:
     rules = Rules(
         categories={
             "obscene": CategoryRule("delete", words=("гадослово",)),
-            "custom": CategoryRule("review", words=("навальный", "жулик*"), patterns=(r"\bнаш\s+слоган\b",)),
+            "custom": CategoryRule(
+                "review", words=("навальный", "жулик*"), patterns=(r"\bнаш\s+слоган\b",)
+            ),
             "spam": CategoryRule("delete", patterns=(r"promo-site\.example",)),
         }
     )
@@ -502,6 +527,13 @@ def test_classify_never_raises(text: str, author: str, post: str) -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.lists(st.sampled_from(["х", "у", "й", "*", ".", " ", "@", "3", "бл", "ть", "ё", "y", "-", "«", "!", ","]), max_size=40))
+@given(
+    st.lists(
+        st.sampled_from(
+            ["х", "у", "й", "*", ".", " ", "@", "3", "бл", "ть", "ё", "y", "-", "«", "!", ","]
+        ),
+        max_size=40,
+    )
+)
 def test_classify_never_raises_on_obfuscation_soup(parts: list[str]) -> None:
     Detector(Rules()).classify("".join(parts))
