@@ -420,7 +420,11 @@ def _extra_patterns(category: str, patterns: Iterable[str]) -> list[tuple[str, r
             compiled.append((source, re.compile(source, re.IGNORECASE)))
         except re.error as error:
             raise ConfigError(
-                _("{file}: {error}", file=RULES_FILE, error=f"{category}: {source}: {error}"),
+                _(
+                    "{file}: {error}",
+                    file=RULES_FILE,
+                    error=": ".join((category, source, str(error))),
+                ),
                 _("Compare it with the example in the README."),
             ) from None
     return compiled
