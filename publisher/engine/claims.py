@@ -36,7 +36,9 @@ def claim_alive(claim: str, since: str, now: datetime) -> bool:
 
 def _process_alive(pid: int) -> bool:
     if pid == os.getpid():
-        return True
+        # this process: its own claim was recognised before; another one of its claims was
+        # made by an earlier run in the same process, which has finished
+        return False
     try:
         os.kill(pid, 0)
     except ProcessLookupError:

@@ -180,3 +180,32 @@ def test_poll_is_dropped_for_networks_without_polls(with_poll: bool) -> None:
     post = make_post(poll=Poll("Q", ("a", "b")) if with_poll else None)
     action = plan_for(post).actions[0]
     assert action.rendered is not None and action.rendered.poll is None
+
+
+def test_intent_of_a_live_run_waits_and_of_a_dead_one_is_reconciled() -> None:
+    import subprocess
+    import sys
+
+    from publisher.engine.claims import new_claim
+
+    post = make_post()
+    sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        host = new_claim().split(":")[0]
+        live = LedgerEntry(
+            network="vk",
+            state="intent",
+            key="k",
+            at=NOW.isoformat(),
+            extra={"claim": f"{host}:{sleeper.pid}:abcd"},
+        )
+        assert plan_for(post, {"vk": live}).actions[0].kind is ActionKind.WAIT
+    finally:
+        sleeper.kill()
+        sleeper.wait()
+    dead = replace(live, extra={"claim": f"{host}:{sleeper.pid}:abcd"})
+    assert plan_for(post, {"vk": dead}).actions[0].kind is ActionKind.CREATE
+    remote = replace(live, extra={"claim": "other-host:1:abcd"})
+    assert plan_for(post, {"vk": remote}).actions[0].kind is ActionKind.WAIT
+    old = replace(remote, at=(NOW - timedelta(hours=2)).isoformat())
+    assert plan_for(post, {"vk": old}).actions[0].kind is ActionKind.CREATE
