@@ -16,14 +16,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import render
+from . import render, stylecheck
 from .errors import Diagnostic
 from .model import Post
 
 CACHE_DIR = ".publisher-cache"
 CACHE_FILE = "posts.pickle"
 #: bump when Post, Media or loading change shape, so old caches are ignored
-VERSION = 3
+VERSION = 4
 
 
 @dataclass
@@ -43,18 +43,20 @@ class PostCache:
         self.salt = salt
         self.entries: dict[str, Entry] = {}
         self.rendered: dict[tuple[str, str], str] = {}
+        self.linted: dict[tuple[str, str], Any] = {}
         self._read()
         render.RENDERED.update(self.rendered)
+        stylecheck.LINTED.update(self.linted)
         self.used: dict[str, Entry] = {}
 
     def _read(self) -> None:
         try:
             with open(self.path, "rb") as handle:
-                version, entries, rendered = pickle.load(handle)
+                version, entries, rendered, linted = pickle.load(handle)
         except (OSError, pickle.PickleError, EOFError, ValueError, AttributeError, TypeError):
             return
         if version == VERSION:
-            self.entries, self.rendered = entries, rendered
+            self.entries, self.rendered, self.linted = entries, rendered, linted
 
     def key(self, data: bytes) -> str:
         return hashlib.sha256(self.salt.encode() + data).hexdigest()
@@ -74,13 +76,19 @@ class PostCache:
         """Keep the entries this run used (files since removed drop out) and the renderings."""
         texts = self._texts()
         rendered = {k: v for k, v in render.RENDERED.items() if k[0] in texts}
-        if self.used.keys() == self.entries.keys() and rendered.keys() == self.rendered.keys():
+        linted = {k: v for k, v in stylecheck.LINTED.items() if k[0] in texts}
+        unchanged = self.used.keys() == self.entries.keys()
+        if (
+            unchanged
+            and rendered.keys() == self.rendered.keys()
+            and linted.keys() == self.linted.keys()
+        ):
             return
         try:
             self.path.parent.mkdir(exist_ok=True)
             fd, tmp = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
             with os.fdopen(fd, "wb") as handle:
-                document = (VERSION, self.used, rendered)
+                document = (VERSION, self.used, rendered, linted)
                 pickle.dump(document, handle, protocol=pickle.HIGHEST_PROTOCOL)
             os.replace(tmp, self.path)
         except OSError:

@@ -27,8 +27,16 @@ def style_rules(settings: Mapping[str, Any]) -> StyleRules:
         ) from None
 
 
+#: style reports by (text, rules); ``cache.PostCache`` keeps them between runs
+LINTED: dict[tuple[str, str], StyleReport] = {}
+
+
 def post_style(post: Post, rules: StyleRules) -> StyleReport:
-    return lint(post.body, rules)
+    """The post's style report; linting is the slowest part of check, so it is cached."""
+    key = (post.body, repr(rules))
+    if key not in LINTED:
+        LINTED[key] = lint(post.body, rules)
+    return LINTED[key]
 
 
 def style_diagnostics(post: Post, report: StyleReport, as_errors: bool) -> list[Diagnostic]:
