@@ -58,16 +58,16 @@ def check_content(
     """All diagnostics for the loaded content; ``only`` keeps those of some paths."""
     found = [*content.diagnostics, *extra]
     rules = style_rules(config.style)
+    prefixes = tuple(p.rstrip("/") for p in only) if only is not None else ("",)
     for post in content.posts:
-        if post.path in content.broken_posts:
-            continue
+        if post.path in content.broken_posts or not post.path.startswith(prefixes):
+            continue  # a check of some files checks only those (their ids still meet all)
         found.extend(check_post(post, content, config, capabilities))
         report = post_style(post, rules)
         found.extend(style_diagnostics(post, report, bool(config.style.get("strict"))))
     if strict or config.strict:
         found = [replace(d, severity=Severity.ERROR) for d in found]
     if only is not None:
-        prefixes = tuple(p.rstrip("/") for p in only)
         found = [d for d in found if d.path.startswith(prefixes)]
     found.sort(key=lambda d: (d.path, d.line))
     return CheckResult(tuple(found))
