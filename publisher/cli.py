@@ -199,7 +199,7 @@ def plan(opts: Options, fmt: str, show_all: bool, comment: bool) -> None:
     ws = opts.workspace()
     content = ws.load()
     result = ws.check(content)
-    the_plan = ws.plan(content)
+    the_plan = ws.plan(content.holding_back(result.errors))
     if fmt == "json":
         click.echo(report.plan_json(the_plan, result.diagnostics))
     elif fmt == "markdown":
@@ -268,7 +268,7 @@ def apply(opts: Options, no_commit: bool, do_push: bool, skip_approval: bool) ->
     result = ws.check(content)
     if result.errors:
         click.echo(report.diagnostics_text(result.errors), err=True)
-    the_plan = ws.plan(content)
+    the_plan = ws.plan(content.holding_back(result.errors))
     approvals = collect_approvals(ws, the_plan, skip_approval, opts.deps.forge_transport)
     if do_push and not no_commit:
         content, the_plan = ws.reserve(content, the_plan)

@@ -89,6 +89,11 @@ class Content:
     #: loaded posts and renderings kept for the next run; saved by ``remember``
     cache: PostCache | None = field(default=None, compare=False)
 
+    def holding_back(self, errors: Iterable[Diagnostic]) -> Content:
+        """The content with every post that has an error held back from publishing."""
+        paths = {d.path for d in errors if d.is_error}
+        return replace(self, broken_posts=self.broken_posts | paths)
+
     def remember(self) -> None:
         """Save what this run parsed and rendered, for a faster next run."""
         if self.cache is not None:

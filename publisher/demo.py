@@ -44,7 +44,7 @@ def run_demo(
     echo(report.check_summary(result.diagnostics))
     echo("")
     echo(_("== 2. publisher plan"))
-    plan = ws.plan(content)
+    plan = ws.plan(content.holding_back(result.errors))
     echo(report.plan_text(plan))
     echo("")
     echo(_("== 3. publisher apply (sandbox: {path})", path=state))

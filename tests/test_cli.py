@@ -255,3 +255,15 @@ def test_sandbox_show_json(cli: Cli) -> None:
     result = CliRunner().invoke(main, ["sandbox", "show", "--state", str(cli.state), "--json"])
     data = json.loads(result.output)
     assert len(data["vk"]["posts"]) == 2
+
+
+def test_a_post_with_an_error_is_held_back_and_the_others_go_out(cli: Cli, repo: Path) -> None:
+    body = "Очень длинный текст. " * 250
+    write_files(
+        repo, {"content/long.md": f"---\ntitle: L\nnetworks: [vk, telegram]\n---\n{body}\n"}
+    )
+    result = cli("apply")
+    assert result.exit_code == 1
+    assert "content/long.md" in result.output
+    texts = [str(p["text"]) for p in cli.feed("vk")]
+    assert len(texts) == 2 and not any("Очень длинный" in t for t in texts)
