@@ -198,8 +198,7 @@ def plan(opts: Options, fmt: str, show_all: bool, comment: bool) -> None:
 
     ws = opts.workspace()
     content = ws.load()
-    result = ws.check(content)
-    the_plan = ws.plan(content.holding_back(result.errors))
+    result, the_plan = ws.checked_plan(content)
     if fmt == "json":
         click.echo(report.plan_json(the_plan, result.diagnostics))
     elif fmt == "markdown":
@@ -265,10 +264,9 @@ def apply(opts: Options, no_commit: bool, do_push: bool, skip_approval: bool) ->
 
     ws = opts.workspace()
     content = ws.load()
-    result = ws.check(content)
+    result, the_plan = ws.checked_plan(content)
     if result.errors:
         click.echo(report.diagnostics_text(result.errors), err=True)
-    the_plan = ws.plan(content.holding_back(result.errors))
     approvals = collect_approvals(ws, the_plan, skip_approval, opts.deps.forge_transport)
     if do_push and not no_commit:
         content, the_plan = ws.reserve(content, the_plan)
@@ -509,13 +507,13 @@ def moderate_restore(opts: Options, log_id: str) -> None:
     from .repo import commit_results
 
     ws = opts.workspace()
-    done, manual = ws.restore_moderation(ws.load(), log_id)
-    for entry in done:
+    restored = ws.restore_moderation(ws.load(), log_id)
+    for entry in restored.done:
         click.echo(_("Done: {entry}", entry=entry))
-    for step in manual:
+    for step in restored.manual:
         click.echo(f"→ {step}")
-    if ws.moderation_files:
-        commit_results(opts.repo, ws.moderation_files, f"publisher: moderation restore {log_id}\n")
+    if restored.files:
+        commit_results(opts.repo, restored.files, f"publisher: moderation restore {log_id}\n")
 
 
 @main.group()

@@ -45,6 +45,15 @@ from .repo import (
 TOKEN_SCAN_ROOTS = (CONFIG_FILE, ".github", ".gitlab-ci.yml")
 
 
+@dataclass(frozen=True)
+class Restored:
+    """What ``moderate restore`` did, what a person must do by hand, the files to commit."""
+
+    done: list[str]
+    manual: list[str]
+    files: list[str]
+
+
 @dataclass
 class Workspace:
     """A repository plus everything a command needs to act on it."""
@@ -59,8 +68,6 @@ class Workspace:
     _capabilities: dict[str, Capabilities] | None = None
     #: this process's claim on the posts it publishes (see ``engine.claims``)
     claim: str = field(default_factory=new_claim)
-    #: files the last moderation change wrote (to commit)
-    moderation_files: list[str] = field(default_factory=list)
 
     @property
     def capabilities(self) -> dict[str, Capabilities]:
@@ -110,6 +117,11 @@ class Workspace:
         content.remember()
         return plan
 
+    def checked_plan(self, content: Content) -> tuple[CheckResult, Plan]:
+        """Check, then plan with every post that has an error held back (plan and apply)."""
+        result = self.check(content)
+        return result, self.plan(content.holding_back(result.errors))
+
     def http_client(self) -> httpx.Client:
         return new_http_client(self.transport)
 
@@ -154,11 +166,8 @@ class Workspace:
             report.files = book.save(now)
         return report
 
-    def restore_moderation(self, content: Content, log_id: str) -> tuple[list[str], list[str]]:
-        """Undo a removal (where the network can) and lift the author's ban; log both.
-
-        Returns what was done and what a person must do by hand.
-        """
+    def restore_moderation(self, content: Content, log_id: str) -> Restored:
+        """Undo a removal (where the network can) and lift the author's ban; log both."""
         book = ModerationBook(self.repo)
         history = book.history(months=12)
         entry = next((e for e in history if e.get("id") == log_id), None)
@@ -199,8 +208,7 @@ class Workspace:
             if banned:
                 adapter.unban(author)
                 done.append(book.log({**entry, "action": "unbanned", "at": self._now()}))
-        self.moderation_files = book.save(self.clock.now())
-        return done, manual
+        return Restored(done, manual, book.save(self.clock.now()))
 
     def _now(self) -> str:
         return self.clock.now().isoformat(timespec="seconds")

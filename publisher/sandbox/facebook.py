@@ -51,7 +51,7 @@ from werkzeug.routing import BaseConverter, Rule
 from werkzeug.wrappers import Request, Response
 
 from ..clock import Clock
-from .core import SANDBOX_TOKEN_PREFIX, Emulator, Store, next_id
+from .core import SANDBOX_TOKEN_PREFIX, Emulator, Store, next_id, profile_header
 from .instagram import InstagramEmulator
 
 NETWORK = "facebook"
@@ -1406,21 +1406,7 @@ def _iso(timestamp: int) -> str:
 
 def _profile_html(profile: dict[str, Any]) -> str:
     """The Page header: cover, picture, name, description and website, all escaped."""
-    parts = ['<header class="fb-page">']
-    if profile["cover"]:
-        parts.append(f'<img class="fb-cover" src="/files/{html.escape(profile["cover"])}" alt="">')
-    if profile["avatar"]:
-        avatar = html.escape(profile["avatar"])
-        parts.append(f'<img class="fb-avatar" src="/files/{avatar}" alt="">')
-    parts.append(f"<h2>{html.escape(profile['title'] or '')}</h2>")
-    if profile["description"]:
-        text = html.escape(profile["description"]).replace("\n", "<br>")
-        parts.append(f'<p class="fb-about">{text}</p>')
-    if profile["website"]:
-        site = html.escape(profile["website"])
-        parts.append(f'<a class="fb-website" href="{site}">{site}</a>')
-    parts.append("</header>")
-    return "".join(parts)
+    return profile_header(profile, "fb", "fb-page")
 
 
 def _comments_html(comments: list[dict[str, Any]]) -> str:

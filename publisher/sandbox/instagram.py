@@ -38,7 +38,7 @@ from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
 from ..clock import Clock
-from .core import Emulator, Store, next_id
+from .core import Emulator, Store, next_id, profile_header
 
 NETWORK = "instagram"
 RUPLOAD_HOST = "rupload.facebook.com"
@@ -1320,17 +1320,8 @@ def _profile_view(user: dict[str, Any] | None) -> dict[str, Any]:
 def _profile_html(user: dict[str, Any]) -> str:
     """The account header: picture, @username, name, bio and website."""
     profile = _profile_view(user)
-    parts = ['<header class="ig-profile">']
-    if profile["avatar"]:
-        source = html.escape(_file_url(profile["avatar"]))
-        parts.append(f'<img class="ig-avatar" src="{source}" alt="">')
-    parts.append(f'<strong class="ig-username">@{html.escape(user["username"])}</strong>')
-    parts.append(f'<span class="ig-name">{html.escape(profile["title"])}</span>')
-    if profile["description"]:
-        bio = html.escape(profile["description"]).replace("\n", "<br>")
-        parts.append(f'<p class="ig-bio">{bio}</p>')
-    if profile["website"]:
-        site = html.escape(profile["website"])
-        parts.append(f'<a class="ig-website" href="{site}">{site}</a>')
-    parts.append("</header>")
-    return "".join(parts)
+    name = (
+        f'<strong class="ig-username">@{html.escape(user["username"])}</strong>'
+        f'<span class="ig-name">{html.escape(profile["title"])}</span>'
+    )
+    return profile_header(profile, "ig", "ig-profile", name_html=name)
