@@ -43,7 +43,7 @@ MIXED = 2_000
 SENTENCES = ROOT / "tests" / "style" / "sentences.tsv"
 RULES = StyleRules(
     extra={
-        "cliche": [{"phrase": "шикарный", "suggestion": "красивый"}, "от души"],
+        "cliche": [{"phrase": "шикарный", "suggestion": "красивый"}, {"phrase": "от души"}],
         "formula": [{"phrase": "сообщает пресс-служба ; как ... сообщили"}],
         "bureaucratic": [{"phrase": "данный|=сей ... вопрос", "suggestion": "этот"}],
     },
