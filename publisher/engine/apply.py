@@ -17,7 +17,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from ..clock import Clock
-from ..errors import AuthError, NetworkError, NotFound, RateLimited
+from ..errors import AuthError, NetworkError, NotFound, PublisherError, RateLimited
 from ..i18n import _
 from ..inbox import set_status
 from ..ledger import Ledger
@@ -27,6 +27,9 @@ from ..profiles import field_hashes, only
 from ..redact import redact
 from ..render import rendered_media_hash
 from .plan import idempotency_key
+
+#: how many of a network's next actions the adapter is shown to work ahead on
+LOOKAHEAD = 8
 
 
 class Outcome(StrEnum):
@@ -122,13 +125,62 @@ class Applier:
     def _run_network(self, network: str, actions: list[Action]) -> list[Result]:
         stop: NetworkError | None = self.unavailable.get(network)
         results: list[Result] = []
-        for action in actions:
+        for index, action in enumerate(actions):
             if stop is not None and action.kind is not ActionKind.MANUAL:
-                results.append(_skipped(action, stop))
+                results.append(self._leave(action, stop))
                 continue
-            results.append(self._attempt(action))
+            held = self._prepare(actions, index)
+            results.append(held or self._attempt(action))
             stop = self.stopped.get(network)
         return results
+
+    def _prepare(self, actions: list[Action], index: int) -> Result | None:
+        """Let the adapter work ahead on the next new posts, before this one's intent.
+
+        Returns a SKIPPED result when the network's budget cannot take this post now: it and
+        the rest of the network's actions are left for the next run, and nothing is recorded
+        for them (no intent was written). Any other error is left for ``publish`` to meet again
+        and record in the usual way.
+        """
+        action = actions[index]
+        if not _fresh_create(action):
+            return None
+        upcoming = [
+            (a.rendered, idempotency_key(a.post_id, a.network, a.rendered.content_hash))
+            for a in actions[index : index + LOOKAHEAD]
+            if _fresh_create(a) and a.rendered is not None
+        ]
+        try:
+            self.adapters[action.network].prepare(upcoming)
+        except RateLimited as error:
+            self.stopped.setdefault(action.network, error)
+            return self._leave(action, error, detail=True)
+        except PublisherError:
+            return None
+        return None
+
+    def _leave(self, action: Action, cause: NetworkError, detail: bool = False) -> Result:
+        """Skip the action for the next run; a post this run reserved (``reserve``) but never
+        sent gets its intent replaced by ``failed``, so the next run publishes it without
+        first looking for it (Telegram could not look, and would ask a person)."""
+        previous = self.ledger.read(action.ledger_path).get(action.network)
+        reserved = (
+            previous is not None
+            and previous.state == "intent"
+            and bool(self.claim)
+            and previous.extra.get("claim") == self.claim
+        )
+        if reserved and _fresh_create(action):
+            entry = LedgerEntry(
+                network=action.network,
+                state="failed",
+                account=action.account,
+                at=self._now(),
+                error=f"{type(cause).__name__}: {redact(cause.detail)}",
+                operation=action.kind.value,
+            )
+            self._record(action, entry)
+        return _skipped(action, cause, detail)
 
     def _attempt(self, action: Action) -> Result:
         try:
@@ -359,9 +411,17 @@ def _iso(moment: datetime) -> str:
     return moment.isoformat(timespec="seconds")
 
 
-def _skipped(action: Action, cause: NetworkError) -> Result:
+def _fresh_create(action: Action) -> bool:
+    """A new post with nothing of an earlier run to reconcile first."""
+    return action.kind is ActionKind.CREATE and action.ref is None and action.rendered is not None
+
+
+def _skipped(action: Action, cause: NetworkError, detail: bool = False) -> Result:
+    """Left for the next run; ``detail`` adds the network's reason (to the first one only)."""
     if isinstance(cause, AuthError):
         message = _("skipped: the token of this network does not work")
     else:
         message = _("left for the next run: the network asked to wait")
+    if detail and cause.detail:
+        message = f"{message} ({redact(cause.detail)})"
     return Result(action, Outcome.SKIPPED, message=message, hint=cause.hint)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import gc
 import threading
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
@@ -298,6 +298,17 @@ class Adapter(ABC):
     @abstractmethod
     def delete(self, ref: RemoteRef) -> None:
         """Remove a published post and every message that makes it up."""
+
+    def prepare(self, upcoming: Sequence[tuple[RenderedPost, str]]) -> None:
+        """Before ``publish(*upcoming[0])``: the posts (with their keys) this run sends next.
+
+        An adapter may start work nobody can see for them (Instagram creates media containers
+        ahead, so they are processed while earlier posts go out), and raises ``RateLimited``
+        when the network's budget or publishing limit cannot take ``upcoming[0]`` now, so the
+        engine leaves it and the rest for the next run before recording any intent. It never
+        makes anything visible, so a crash after it leaves nothing to reconcile.
+        """
+        return None
 
     def find(self, key: str, post: RenderedPost) -> RemoteRef | FindResult:
         """After an interrupted publish: is the post there? ``UNKNOWN`` if we cannot tell."""

@@ -31,7 +31,7 @@ import html
 import re
 import secrets
 import unicodedata
-from collections.abc import Callable, Generator, Iterable, Iterator, Mapping
+from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
@@ -460,6 +460,8 @@ class XAdapter(Adapter):
         super().__init__(account, tokens, http, limiter, clock)
         #: source of OAuth 1.0a nonces; tests replace it to get fixed signatures
         self.nonce: Callable[[], str] = new_nonce
+        #: (posts left, reset epoch) of each posting window, from the last ``POST /2/tweets``
+        self._post_windows: list[tuple[int, float]] = []
 
     @property
     def api_base(self) -> str:
@@ -477,6 +479,7 @@ class XAdapter(Adapter):
     # -- the one place that knows X's errors ----------------------------------------------
 
     def _unwrap(self, response: httpx.Response, op: str) -> Any:
+        self._note_post_windows(response)
         status = response.status_code
         if status < 300:
             return self._success(response, op)
@@ -508,6 +511,40 @@ class XAdapter(Adapter):
                 raise NotFound(self.name, op, detail)
             raise Rejected(self.name, op, detail)
         return body
+
+    def _note_post_windows(self, response: httpx.Response) -> None:
+        """Remember what ``POST /2/tweets`` still allows: its 15-minute window and the daily
+        caps, from the ``x-*-limit-*`` headers of its answer [verified: X1 "Errors & rate
+        limits"]."""
+        try:
+            request = response.request
+        except RuntimeError:  # a bare Response built in a test has none
+            return
+        if request.method != "POST" or not request.url.path.endswith("/2/tweets"):
+            return
+        windows = []
+        for family in _RATE_HEADER_FAMILIES:
+            left = _header_number(response, f"{family}-remaining")
+            reset = _header_number(response, f"{family}-reset")
+            if left is not None and reset is not None:
+                windows.append((int(left), reset))
+        self._post_windows = windows
+
+    def prepare(self, upcoming: Sequence[tuple[RenderedPost, str]]) -> None:
+        """Leave the post for a later run when a posting window cannot take its parts and
+        will not reset within the wait ``ApiClient`` would make: 100 posts a 15-minute window
+        [verified: X1 "Errors & rate limits"], so the 101st of a run waits for the next one."""
+        if not upcoming:
+            return
+        needed = len(thread_items(upcoming[0][0]))
+        now = self.clock.now().timestamp()
+        for left, reset in self._post_windows:
+            if left < needed and reset - now > self.api.MAX_RATE_WAIT:
+                detail = (
+                    f"posting limit reached: {left} posts left until "
+                    f"{datetime.fromtimestamp(reset, UTC):%Y-%m-%d %H:%M} UTC"
+                )
+                raise RateLimited(self.name, "publish", detail, reset - now)
 
     def _rate_wait(self, response: httpx.Response, kind: str) -> float:
         """Seconds until X lifts the limit, read from whichever reset header is exhausted."""

@@ -152,10 +152,11 @@ class InstagramEmulator(Emulator):
         Rule("/<version>/<node>/replies", methods=["POST"], endpoint="reply"),
     ]
 
-    #: Instagram's Business Use Case limit per account (4800 × impressions / 24 h in reality
-    #: [verified: S7]); the emulator uses a fixed budget per rolling window, tests shrink it
-    buc_calls: int = 200
-    buc_window: float = 3600.0
+    #: Instagram's Business Use Case limit per account: 4800 × impressions per rolling 24 h
+    #: [verified: S6, S7]; the emulator counts one impression (the smallest account), so 4800
+    #: calls a day. Tests shrink it
+    buc_calls: int = 4800
+    buc_window: float = 86400.0
 
     def __init__(self, store: Store, clock: Clock) -> None:
         super().__init__(store, clock)

@@ -13,9 +13,9 @@ import pytest
 from publisher.clock import FakeClock
 from publisher.config import Config
 from publisher.content import Content
-from publisher.engine.apply import Applier, Outcome, Provenance
+from publisher.engine.apply import Applier, Outcome, Provenance, intent_for
 from publisher.engine.plan import PlanContext, build_plan
-from publisher.errors import AuthError, NetworkError, Rejected, Transient
+from publisher.errors import AuthError, NetworkError, RateLimited, Rejected, Transient
 from publisher.ledger import Ledger
 from publisher.model import Account, ActionKind, Post, RemoteRef, RenderedPost
 from publisher.networks.base import AccountInfo, Adapter, Capabilities, FindResult, Tokens
@@ -213,3 +213,50 @@ def test_unavailable_network_is_skipped_with_the_secret_named(
     report, _ = run(tmp_path, {"telegram": adapters["telegram"]}, unavailable={"vk": missing})
     vk = next(r for r in report.results if r.action.network == "vk")
     assert vk.outcome is Outcome.SKIPPED and "VK_TOKEN" in vk.hint
+
+
+# -- working ahead and budgets (``Adapter.prepare``) ----------------------------------------
+
+
+class OverBudget(FakeAdapter):
+    """A network whose budget is spent: ``prepare`` says so before anything is sent."""
+
+    def prepare(self, upcoming: Any) -> None:
+        raise RateLimited(self.network, "publish", "budget spent for today", 86400)
+
+
+def test_reserved_intent_of_a_post_left_over_is_released(tmp_path: Path) -> None:
+    """``apply --push`` reserves new posts with intents; one it then leaves unsent must not
+    look interrupted to the next run (Telegram could not look, a person would be asked)."""
+    ledger = Ledger(tmp_path)
+    recorded = {POST.ledger_path: ledger.read(POST.ledger_path)}
+    plan = build_plan(Content((POST,), ACCOUNTS), recorded, PlanContext(Config(), CAPS, NOW))
+    for action in plan.pending:
+        ledger.record(action.ledger_path, action.post_id, intent_for(action, "run-1", "t"))
+    adapters = {"vk": FakeAdapter("vk"), "telegram": OverBudget("telegram")}
+    applier = Applier(ledger, adapters, FakeClock(NOW), Provenance(), claim="run-1")
+    report = applier.run(plan)
+    outcomes = {r.action.network: r.outcome for r in report.results}
+    assert outcomes == {"vk": Outcome.DONE, "telegram": Outcome.SKIPPED}
+    (skipped,) = report.failed
+    assert "budget spent for today" in skipped.message
+    entries = ledger.read(POST.ledger_path)
+    assert entries["vk"].state == "published"
+    assert entries["telegram"].state == "failed" and "budget spent" in entries["telegram"].error
+    assert adapters["telegram"].calls == []
+
+
+def test_prepare_sees_the_next_new_posts_in_order(tmp_path: Path) -> None:
+    seen: list[list[str]] = []
+
+    class Watching(FakeAdapter):
+        def prepare(self, upcoming: list[tuple[RenderedPost, str]]) -> None:
+            seen.append([post.post_id for post, _key in upcoming])
+
+    posts = tuple(replace(POST, id=f"p{n}", path=f"content/p{n}.md") for n in range(3))
+    ledger = Ledger(tmp_path)
+    recorded = {p.ledger_path: ledger.read(p.ledger_path) for p in posts}
+    plan = build_plan(Content(posts, ACCOUNTS), recorded, PlanContext(Config(), CAPS, NOW))
+    adapters = {"vk": Watching("vk"), "telegram": FakeAdapter("telegram")}
+    Applier(ledger, adapters, FakeClock(NOW), Provenance()).run(plan)
+    assert seen == [["p0", "p1", "p2"], ["p1", "p2"], ["p2"]]
