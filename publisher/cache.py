@@ -1,9 +1,14 @@
-"""A cache of loaded posts by file content, so a warm ``check`` or ``plan`` skips the parsing.
+"""What earlier runs worked out about each file, so a warm ``check`` or ``plan`` redoes nothing.
 
-The key is the post file's bytes and the configuration that shapes loading; an entry also
-remembers the size and modification time of each media file it read, and is used only while
-they are unchanged. The cache lives in ``.publisher-cache/`` (ignored by Git) and is only ever
-an optimisation: any problem reading it means starting from scratch.
+Entries are keyed by a file's content (its Git blob id, see ``tree``), its path, and everything
+that shapes the result: the configuration, the networks, the message language and the code of
+publisher itself. A post's entry holds the loaded post and its problems, the identities of the
+media files it read (the entry is used only while they are unchanged), and what was derived
+from it: check findings, style report, each network's rendering. Result files are cached by
+content too, parsed; files found free of tokens are remembered by content.
+
+The cache lives in ``.publisher-cache/`` (ignored by Git) and is only ever an optimisation: any
+problem reading it means starting from scratch, and a read-only checkout runs without it.
 """
 
 from __future__ import annotations
@@ -12,105 +17,304 @@ import hashlib
 import os
 import pickle
 import tempfile
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields, is_dataclass
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from . import render, stylecheck
 from .errors import Diagnostic
-from .model import Post
+from .i18n import language
+from .model import LedgerEntry, Post
+from .parallel import fork_map
+from .tree import Tree
 
 CACHE_DIR = ".publisher-cache"
-CACHE_FILE = "posts.pickle"
-#: bump when Post, Media or loading change shape, so old caches are ignored
-VERSION = 4
+CACHE_FILE = "cache.pickle"
+#: each network's rendering of the posts, kept apart: only plan and apply read it
+RENDERS_FILE = "renders.pickle"
+RENDER_KEY = "render:"
+#: bump when the pickled document changes shape (code changes are noticed by themselves)
+VERSION = 5
+
+T = TypeVar("T")
 
 
 @dataclass
 class Entry:
-    """One post file as loaded, and the media files it depended on."""
+    """One post file as loaded, what it depended on, and what was derived from it."""
 
     post: Post | None
     problems: list[Diagnostic]
-    media: dict[str, tuple[int, int]] = field(default_factory=dict)
+    #: identity of each media file the post named, as loading saw it (see ``Cache.identity``)
+    media: dict[str, str] = field(default_factory=dict)
+    #: results computed from the post, by a key naming what they depend on
+    derived: dict[str, Any] = field(default_factory=dict)
 
 
-class PostCache:
-    """Loaded posts by the hash of their file and the loading settings."""
+@dataclass
+class _Document:
+    """The pickled file."""
 
-    def __init__(self, repo: Path, salt: str) -> None:
+    version: int
+    code: str
+    entries: dict[str, Entry]
+    ledgers: dict[str, dict[str, LedgerEntry]]
+    clean: set[str]
+
+
+class Cache:
+    """Posts, derived results, parsed result files and token-free files, by content."""
+
+    def __init__(self, repo: Path, tree: Tree, salt: str) -> None:
         self.path = repo / CACHE_DIR / CACHE_FILE
-        self.salt = salt
-        self.entries: dict[str, Entry] = {}
-        self.rendered: dict[tuple[str, str], str] = {}
-        self.linted: dict[tuple[str, str], Any] = {}
-        self._read()
-        render.RENDERED.update(self.rendered)
-        stylecheck.LINTED.update(self.linted)
-        self.used: dict[str, Entry] = {}
+        self.renders_path = repo / CACHE_DIR / RENDERS_FILE
+        self.repo = repo.resolve()
+        self.tree = tree
+        self.salt = f"{salt}\0{language()}"
+        self._old = self._read()
+        #: entries of this run by repository path of the post file
+        self.by_path: dict[str, Entry] = {}
+        self._keys: dict[str, str] = {}
+        self.ledgers: dict[str, dict[str, LedgerEntry]] = {}
+        self.clean: set[str] = set()
+        self._salts: dict[tuple[object, ...], tuple[str, tuple[Any, ...]]] = {}
+        self._changed = False
+        #: whether the renderings file was read (or found missing) this run
+        self._renders_read = False
+        self._renders_changed = False
 
-    def _read(self) -> None:
-        try:
-            with open(self.path, "rb") as handle:
-                version, entries, rendered, linted = pickle.load(handle)
-        except (OSError, pickle.PickleError, EOFError, ValueError, AttributeError, TypeError):
+    def _read(self) -> _Document:
+        empty = _Document(VERSION, code_fingerprint(), {}, {}, set())
+        document = _load(self.path)
+        if not isinstance(document, _Document):
+            return empty
+        if (document.version, document.code) != (empty.version, empty.code):
+            return empty
+        return document
+
+    def _read_renders(self) -> None:
+        """Bring the stored renderings into this run's entries (once, on first need)."""
+        self._renders_read = True
+        stored = _load(self.renders_path)
+        if not isinstance(stored, tuple) or stored[:2] != (VERSION, self._old.code):
+            self._renders_changed = True
             return
-        if version == VERSION:
-            self.entries, self.rendered, self.linted = entries, rendered, linted
+        renders: dict[str, dict[str, Any]] = stored[2]
+        for rel, entry in self.by_path.items():
+            for key, value in renders.get(self._keys.get(rel, ""), {}).items():
+                entry.derived.setdefault(key, value)
 
-    def key(self, data: bytes) -> str:
-        return hashlib.sha256(self.salt.encode() + data).hexdigest()
+    # -- posts ------------------------------------------------------------------------------
 
-    def get(self, key: str) -> Entry | None:
-        entry = self.entries.get(key)
-        if entry is None or not all(_stat(p) == s for p, s in entry.media.items()):
+    def get(self, rel: str) -> Entry | None:
+        """The entry for the post file at ``rel`` as it is now, if an earlier run left one."""
+        key = self._key(rel)
+        entry = self._old.entries.get(key) if key else None
+        if entry is None or any(self.identity(p) != i for p, i in entry.media.items()):
             return None
-        self.used[key] = entry
+        self.by_path[rel] = entry
         return entry
 
-    def put(self, key: str, post: Post | None, problems: list[Diagnostic]) -> None:
-        media = {str(m.path): _stat(str(m.path)) for m in (post.media if post else ())}
-        self.used[key] = Entry(post, problems, media)
+    def put(self, rel: str, entry: Entry) -> None:
+        self.by_path[rel] = entry
+        self._changed = True
+
+    def _key(self, rel: str) -> str | None:
+        if rel not in self._keys:
+            digest = self.tree.digest(rel)
+            if digest is None:
+                return None
+            self._keys[rel] = hashlib.sha256(f"{self.salt}\0{rel}\0{digest}".encode()).hexdigest()
+        return self._keys[rel]
+
+    def identity(self, path: str | Path) -> str:
+        """A media file's identity: its blob id if scanned, else size and modification time."""
+        target = Path(path)
+        if not target.is_absolute():
+            target = self.repo / target
+        try:
+            rel = target.relative_to(self.repo.resolve()).as_posix()
+        except ValueError:
+            rel = ""
+        digest = self.tree.digest(rel)
+        if digest is not None:
+            return digest
+        try:
+            info = os.stat(target)
+        except OSError:
+            return "missing"
+        return f"{info.st_size}:{info.st_mtime_ns}"
+
+    def derived(self, rel: str, key: str, compute: Callable[[], T], stored: bool = True) -> T:
+        """A result derived from the post at ``rel`` (computed once per content and ``key``).
+
+        A rendering (``key`` starting with ``RENDER_KEY``) is looked up in the renderings file
+        unless ``stored`` is false: check renders only the posts it checks, and the file is
+        large, so it leaves it unread.
+        """
+        entry = self.by_path.get(rel)
+        if entry is None:
+            return compute()
+        wanted_from_file = stored and key.startswith(RENDER_KEY) and not self._renders_read
+        if wanted_from_file and key not in entry.derived:
+            self._read_renders()
+        if key not in entry.derived:
+            entry.derived[key] = compute()
+            self._note_change(key)
+        return entry.derived[key]  # type: ignore[no-any-return]
+
+    def _note_change(self, key: str) -> None:
+        if key.startswith(RENDER_KEY):
+            self._renders_changed = True
+        else:
+            self._changed = True
+
+    def derive_many(self, rels: list[str], compute: Callable[[int], object]) -> None:
+        """Call ``compute(i)`` for each of ``rels`` (on all cores when there are many), keeping
+        what each call derived, through ``derived``, for the post at ``rels[i]``."""
+
+        def run(index: int) -> dict[str, Any]:
+            compute(index)
+            entry = self.by_path.get(rels[index])
+            return entry.derived if entry is not None else {}
+
+        for rel, derived in zip(rels, fork_map(run, range(len(rels))), strict=True):
+            entry = self.by_path.get(rel)
+            if entry is not None and derived is not entry.derived:
+                for key in derived.keys() - entry.derived.keys():
+                    self._note_change(key)
+                entry.derived.update(derived)
+
+    def salt_for(self, *parts: Any) -> str:
+        """A short key naming ``parts`` (settings, capabilities), worked out once per run."""
+        memo_key = tuple(p if isinstance(p, str | int | None) else id(p) for p in parts)
+        found = self._salts.get(memo_key)
+        if found is None:
+            found = (salt_of(*parts)[:24], parts)  # parts are kept so their ids stay theirs
+            self._salts[memo_key] = found
+        return found[0]
+
+    def has(self, rel: str, key: str) -> bool:
+        entry = self.by_path.get(rel)
+        return entry is not None and key in entry.derived
+
+    def store(self, rel: str, key: str, value: Any) -> None:
+        entry = self.by_path.get(rel)
+        if entry is not None:
+            entry.derived[key] = value
+            self._note_change(key)
+
+    # -- result files and token scans --------------------------------------------------------
+
+    def ledger(
+        self, digest: str, parse: Callable[[], dict[str, LedgerEntry]]
+    ) -> dict[str, LedgerEntry]:
+        """A result file's entries by its content (parse errors are not cached: they raise)."""
+        if digest not in self.ledgers:
+            found = self._old.ledgers.get(digest)
+            self.ledgers[digest] = found if found is not None else parse()
+            self._changed |= found is None
+        return self.ledgers[digest]
+
+    def known_clean(self, digest: str) -> bool:
+        if digest in self._old.clean:
+            self.clean.add(digest)
+            return True
+        return False
+
+    def mark_clean(self, digest: str) -> None:
+        self.clean.add(digest)
+        self._changed = True
+
+    # -- saving ------------------------------------------------------------------------------
 
     def save(self) -> None:
-        """Keep the entries this run used (files since removed drop out) and the renderings."""
-        texts = self._texts()
-        rendered = {k: v for k, v in render.RENDERED.items() if k[0] in texts}
-        linted = {k: v for k, v in stylecheck.LINTED.items() if k[0] in texts}
-        unchanged = self.used.keys() == self.entries.keys()
-        if (
-            unchanged
-            and rendered.keys() == self.rendered.keys()
-            and linted.keys() == self.linted.keys()
-        ):
-            return
-        try:
-            self.path.parent.mkdir(exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=self.path.parent, suffix=".tmp")
-            with os.fdopen(fd, "wb") as handle:
-                document = (VERSION, self.used, rendered, linted)
-                pickle.dump(document, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path)
-        except OSError:
-            return  # a read-only checkout simply runs without a cache
+        """Keep what this run used or made (entries of removed files drop out), atomically.
 
-    def _texts(self) -> set[str]:
-        """Every Markdown source the cached posts may render (bodies and overrides)."""
-        texts: set[str] = set()
-        for entry in self.used.values():
-            if entry.post is not None:
-                texts.add(entry.post.body)
-                texts.update(o.text for o in entry.post.overrides.values() if o.text)
-        return texts
+        Renderings are written only if this run read the renderings file or there was none
+        (a run that did not read it cannot tell what else it held)."""
+        keys = {rel: self._keys[rel] for rel in self.by_path if rel in self._keys}
+        entries = {keys[rel]: _without_renders(self.by_path[rel]) for rel in keys}
+        unchanged = (
+            not self._changed
+            and entries.keys() == self._old.entries.keys()
+            and self.ledgers.keys() == self._old.ledgers.keys()
+            and self.clean == self._old.clean
+        )
+        document = _Document(VERSION, self._old.code, entries, self.ledgers, self.clean)
+        if not unchanged and _dump(self.path, document):
+            self._old, self._changed = document, False
+        if self._renders_changed and (self._renders_read or not self.renders_path.exists()):
+            renders = {
+                keys[rel]: {k: v for k, v in e.derived.items() if k.startswith(RENDER_KEY)}
+                for rel, e in self.by_path.items()
+                if rel in keys
+            }
+            if _dump(self.renders_path, (VERSION, self._old.code, renders)):
+                self._renders_changed = False
 
 
-def _stat(path: str) -> tuple[int, int]:
+def _without_renders(entry: Entry) -> Entry:
+    derived = {k: v for k, v in entry.derived.items() if not k.startswith(RENDER_KEY)}
+    return Entry(entry.post, entry.problems, entry.media, derived)
+
+
+def _load(path: Path) -> Any:
+    """A pickled file, or None if it is missing or damaged in any way."""
     try:
-        info = os.stat(path)
+        with open(path, "rb") as handle:
+            return pickle.load(handle)
+    except Exception:  # any damage or old format: start from scratch
+        return None
+
+
+def _dump(path: Path, value: Any) -> bool:
+    """Write a pickle atomically; False if the folder is read-only (the cache is optional)."""
+    try:
+        path.parent.mkdir(exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
     except OSError:
-        return (-1, -1)
-    return (info.st_size, info.st_mtime_ns)
+        return False
+    return True
+
+
+@cache
+def code_fingerprint() -> str:
+    """Size and modification time of every file of the installed package: any change to
+    publisher's code or messages makes earlier results unusable."""
+    package = Path(__file__).resolve().parent
+    parts = []
+    for root, _dirs, names in sorted(os.walk(package)):
+        for name in sorted(names):
+            if name.endswith((".py", ".mo", ".yml", ".json")):
+                info = os.stat(os.path.join(root, name))
+                parts.append(f"{root}/{name}:{info.st_size}:{info.st_mtime_ns}")
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def salt_of(*parts: Any) -> str:
-    return repr(parts)
+    """A digest naming settings an entry depends on, the same in every process."""
+    return hashlib.sha256(stable_repr(parts).encode()).hexdigest()
+
+
+def stable_repr(value: Any) -> str:
+    """``repr`` with sets and mappings in sorted order (their order varies between processes)."""
+    if is_dataclass(value) and not isinstance(value, type):
+        inner = ", ".join(f"{f.name}={stable_repr(getattr(value, f.name))}" for f in fields(value))
+        return f"{type(value).__name__}({inner})"
+    if isinstance(value, Mapping):
+        items = sorted((stable_repr(k), stable_repr(v)) for k, v in value.items())
+        return "{" + ", ".join(f"{k}: {v}" for k, v in items) + "}"
+    if isinstance(value, set | frozenset):
+        return "{" + ", ".join(sorted(stable_repr(v) for v in value)) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(stable_repr(v) for v in value) + "]"
+    return repr(value)

@@ -8,18 +8,21 @@ refuses, polls it cannot take, and tokens committed by mistake.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
-from pathlib import Path
+from functools import partial
+from pathlib import Path, PurePosixPath
 
+from .cache import Cache, salt_of
 from .config import Config
 from .content import Content
 from .errors import Diagnostic, Severity
 from .i18n import _
 from .model import Media, Post
 from .networks.base import Capabilities, MediaRules
-from .render import render_post
+from .parallel import fork_map
 from .stylecheck import post_style, style_diagnostics, style_rules
+from .tree import Tree
 
 #: token shapes of the networks in scope; a match in a committed file is an error
 TOKEN_PATTERNS = (
@@ -58,19 +61,44 @@ def check_content(
     """All diagnostics for the loaded content; ``only`` keeps those of some paths."""
     found = [*content.diagnostics, *extra]
     rules = style_rules(config.style)
-    prefixes = tuple(p.rstrip("/") for p in only) if only is not None else ("",)
-    for post in content.posts:
-        if post.path in content.broken_posts or not post.path.startswith(prefixes):
-            continue  # a check of some files checks only those (their ids still meet all)
-        found.extend(check_post(post, content, config, capabilities))
+    style_errors = bool(config.style.get("strict"))
+    scope = None if only is None else tuple(only)
+    # a check of some files checks only those (their ids still meet all the others)
+    checked = [
+        post
+        for post in content.posts
+        if post.path not in content.broken_posts and in_scope(post.path, scope)
+    ]
+    key = "check:" + salt_of(content.accounts, dict(capabilities), rules, style_errors)
+
+    def findings(post: Post) -> list[Diagnostic]:
         report = post_style(post, rules)
-        found.extend(style_diagnostics(post, report, bool(config.style.get("strict"))))
+        return [
+            *check_post(post, content, config, capabilities),
+            *style_diagnostics(post, report, style_errors),
+        ]
+
+    content.derive_all(checked, key, findings)
+    for post in checked:
+        found.extend(content.derived(post, key, partial(findings, post)))
     if strict or config.strict:
         found = [replace(d, severity=Severity.ERROR) for d in found]
-    if only is not None:
-        found = [d for d in found if d.path.startswith(prefixes)]
+    if scope is not None:
+        found = [d for d in found if in_scope(d.path, scope)]
     found.sort(key=lambda d: (d.path, d.line))
     return CheckResult(tuple(found))
+
+
+def in_scope(path: str, scope: Iterable[str] | None) -> bool:
+    """Whether ``path`` is one of the files or under one of the folders of ``scope``
+    (None, ``""`` or ``.`` mean the whole repository)."""
+    if scope is None:
+        return True
+    for item in scope:
+        folder = item.strip("/")
+        if folder in ("", ".") or path == folder or path.startswith(folder + "/"):
+            return True
+    return False
 
 
 def check_post(
@@ -112,7 +140,8 @@ def _check_network(
                 "no-account",
             )
         )
-    rendered = render_post(post, network, caps, config.network_options.get(network))
+    options = config.network_options.get(network)
+    rendered = content.rendered(post, network, caps, options, stored=False)
     if not caps.thread and rendered.length > caps.text_limit:
         problems.append(
             _error(
@@ -375,24 +404,57 @@ def _check_poll(post: Post, network: str, caps: Capabilities) -> list[Diagnostic
     return problems
 
 
-def scan_for_tokens(repo: Path, roots: Iterable[str]) -> list[Diagnostic]:
-    """Token-shaped strings in committed files: a token must live only in a CI secret."""
-    problems: list[Diagnostic] = []
+def scan_for_tokens(
+    repo: Path,
+    roots: Iterable[str],
+    tree: Tree | None = None,
+    cache: Cache | None = None,
+    scope: Iterable[str] | None = None,
+) -> list[Diagnostic]:
+    """Token-shaped strings in committed files: a token must live only in a CI secret.
+
+    Files under the ``tree``'s folders are named by content, and ``cache`` remembers which
+    contents were free of tokens, so unchanged files are not read again. ``scope`` limits the
+    scan to some files or folders.
+    """
+    todo: list[str] = []
+    for rel, digest in _scanned_files(repo, roots, tree):
+        if not in_scope(rel, scope):
+            continue
+        if cache is None or digest is None or not cache.known_clean(digest):
+            todo.append(rel)
+    found = fork_map(lambda rel: _scan_file(repo, rel), todo)
+    if cache is not None and tree is not None:
+        for rel, problems in zip(todo, found, strict=True):
+            digest = tree.digest(rel)
+            if not problems and digest is not None:
+                cache.mark_clean(digest)
+    return [problem for problems in found for problem in problems]
+
+
+def _scanned_files(
+    repo: Path, roots: Iterable[str], tree: Tree | None
+) -> Iterator[tuple[str, str | None]]:
+    """Files the token scan reads, each with its content's identity where known."""
     for root in roots:
-        base = repo / root
-        files = [base] if base.is_file() else sorted(base.rglob("*")) if base.is_dir() else []
-        for path in files:
-            if path.suffix.lower() in SCANNED_SUFFIXES and path.is_file():
-                problems.extend(_scan_file(repo, path))
-    return problems
+        if tree is not None and root in tree.folders:
+            listed: Iterable[tuple[str, str | None]] = (
+                (rel, tree.digest(rel)) for rel in tree.under(root)
+            )
+        else:
+            base = repo / root
+            paths = [base] if base.is_file() else sorted(base.rglob("*")) if base.is_dir() else []
+            listed = ((p.relative_to(repo).as_posix(), None) for p in paths if p.is_file())
+        for rel, digest in listed:
+            if PurePosixPath(rel).suffix.lower() in SCANNED_SUFFIXES:
+                yield rel, digest
 
 
-def _scan_file(repo: Path, path: Path) -> list[Diagnostic]:
+def _scan_file(repo: Path, rel: str) -> list[Diagnostic]:
     try:
-        lines = path.read_text(encoding="utf-8").splitlines()
+        lines = (repo / rel).read_text(encoding="utf-8").splitlines()
     except (OSError, UnicodeDecodeError):
         return []
-    rel = path.relative_to(repo).as_posix()
     return [
         Diagnostic(
             rel,

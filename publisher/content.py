@@ -10,22 +10,29 @@ from __future__ import annotations
 
 import difflib
 import hashlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import frontmatter.default_handlers
 import yaml
 
-from .cache import PostCache, salt_of
+from .cache import RENDER_KEY, Cache, Entry, salt_of
 from .config import Config
 from .errors import Diagnostic, Severity
 from .i18n import _
 from .inbox import InboxItem, read_items
-from .model import Account, Media, MediaKind, Override, Poll, Post, Profile
+from .model import Account, Media, MediaKind, Override, Poll, Post, Profile, RenderedPost
+from .parallel import fork_map
 from .profiles import check_image, profile_for
+from .tree import Tree, scan_tree
+
+if TYPE_CHECKING:
+    from .networks.base import Capabilities
+
+T = TypeVar("T")
 
 POST_FIELDS = (
     "title",
@@ -86,8 +93,10 @@ class Content:
     broken_posts: frozenset[str] = field(default_factory=frozenset)
     #: citizens' messages filed under content/inbox/
     inbox: tuple[InboxItem, ...] = ()
-    #: loaded posts and renderings kept for the next run; saved by ``remember``
-    cache: PostCache | None = field(default=None, compare=False)
+    #: what this run loaded and derived, kept for the next run; saved by ``remember``
+    cache: Cache | None = field(default=None, compare=False)
+    #: the files under content/ and accounts/ with the identity of their contents
+    tree: Tree | None = field(default=None, compare=False)
 
     def holding_back(self, errors: Iterable[Diagnostic]) -> Content:
         """The content with every post that has an error held back from publishing."""
@@ -101,6 +110,46 @@ class Content:
 
     def account_for(self, network: str) -> Account | None:
         return next((a for a in self.accounts if a.network == network), None)
+
+    def derived(self, post: Post, key: str, compute: Callable[[], T]) -> T:
+        """A result computed from ``post`` alone (given what ``key`` names), cached by content."""
+        if self.cache is None:
+            return compute()
+        return self.cache.derived(post.path, key, compute)
+
+    def derive_all(
+        self, posts: Iterable[Post], key: str, compute: Callable[[Post], object]
+    ) -> None:
+        """Compute ``compute(post)`` under ``key`` for every post that lacks it, on all cores."""
+        if self.cache is None:
+            return
+        cache = self.cache
+        todo = [post for post in posts if not cache.has(post.path, key)]
+
+        def derive(index: int) -> object:
+            post = todo[index]
+            return self.derived(post, key, lambda: compute(post))
+
+        cache.derive_many([post.path for post in todo], derive)
+
+    def rendered(
+        self,
+        post: Post,
+        network: str,
+        caps: Capabilities,
+        defaults: Mapping[str, Any] | None,
+        stored: bool = True,
+    ) -> RenderedPost:
+        """``render_post``, cached with the post (``stored``: see ``Cache.derived``)."""
+        from .render import render_post
+
+        def render() -> RenderedPost:
+            return render_post(post, network, caps, defaults)
+
+        if self.cache is None:
+            return render()
+        key = RENDER_KEY + self.cache.salt_for("render", network, caps, defaults)
+        return self.cache.derived(post.path, key, render, stored)
 
 
 class _Problems:
@@ -129,18 +178,18 @@ class _Document:
 def load_content(repo: Path, config: Config, known_networks: Iterable[str]) -> Content:
     """Load every post and account under ``repo``; collect problems instead of stopping."""
     networks = tuple(known_networks)
+    tree = scan_tree(repo, (config.content_dir, config.accounts_dir))
+    cache = Cache(repo, tree, salt_of(config, networks, str(repo.resolve())))
+    entries = _post_entries(cache, repo, config, networks)
     posts: list[Post] = []
     broken: set[str] = set()
     diagnostics: list[Diagnostic] = []
-    cache = PostCache(repo, salt_of(config, networks, str(repo.resolve())))
-    for path in sorted(_post_files(repo / config.content_dir)):
-        post, problems = _load_post_cached(cache, repo, path, config, networks)
-        diagnostics.extend(problems)
-        rel = _rel(repo, path)
-        if post is None or any(p.is_error for p in problems):
+    for rel, entry in entries.items():
+        diagnostics.extend(entry.problems)
+        if entry.post is None or any(p.is_error for p in entry.problems):
             broken.add(rel)
-        if post is not None:
-            posts.append(post)
+        if entry.post is not None:
+            posts.append(entry.post)
     diagnostics.extend(_duplicate_ids(posts))
     accounts: list[Account] = []
     profiles: dict[str, Profile] = {}
@@ -153,7 +202,7 @@ def load_content(repo: Path, config: Config, known_networks: Iterable[str]) -> C
             profiles[account.name] = profile
             diagnostics.extend(image_problems)
     diagnostics.extend(_duplicate_accounts(accounts))
-    orphans = _orphan_ledgers(repo, config, posts, broken)
+    orphans = _orphan_ledgers(tree, config, posts, broken)
     return Content(
         tuple(posts),
         tuple(accounts),
@@ -163,32 +212,37 @@ def load_content(repo: Path, config: Config, known_networks: Iterable[str]) -> C
         frozenset(broken),
         tuple(read_items(repo)),
         cache,
+        tree,
     )
 
 
-def _load_post_cached(
-    cache: PostCache, repo: Path, path: Path, config: Config, networks: tuple[str, ...]
-) -> tuple[Post | None, list[Diagnostic]]:
-    try:
-        key = cache.key(path.read_bytes() + path.as_posix().encode())
-    except OSError:
-        return load_post(repo, path, config, networks)
-    entry = cache.get(key)
-    if entry is not None:
-        return entry.post, list(entry.problems)
-    post, problems = load_post(repo, path, config, networks)
-    cache.put(key, post, problems)
-    return post, problems
+def _post_entries(
+    cache: Cache, repo: Path, config: Config, networks: tuple[str, ...]
+) -> dict[str, Entry]:
+    """Every post file's entry by path, in path order: from the cache, or loaded now."""
+    skip = len(config.content_dir.rstrip("/"))  # folders named inbox hold citizens' messages
+    paths = [
+        rel
+        for rel in cache.tree.under(config.content_dir)
+        if _is_post_file(rel) and "/inbox/" not in rel[skip:]
+    ]
+    entries = {rel: cache.get(rel) for rel in paths}
+    missing = [rel for rel, entry in entries.items() if entry is None]
+
+    def load(rel: str) -> Entry:
+        post, problems, media = _load_post(repo, repo / rel, config, networks)
+        return Entry(post, problems, {str(path): cache.identity(path) for path in media})
+
+    for rel, entry in zip(missing, fork_map(load, missing), strict=True):
+        cache.put(rel, entry)
+        entries[rel] = entry
+    return {rel: entry for rel, entry in entries.items() if entry is not None}
 
 
-def _post_files(content_dir: Path) -> Iterable[Path]:
-    if not content_dir.is_dir():
-        return []
-    return (
-        p
-        for p in content_dir.rglob("*.md")
-        if not p.name.startswith(("_", ".")) and "inbox" not in p.relative_to(content_dir).parts
-    )
+def _is_post_file(rel: str) -> bool:
+    """A Markdown file whose name does not start with ``_`` or ``.``."""
+    name = rel.rpartition("/")[2]
+    return name.endswith(".md") and not name.startswith(("_", "."))
 
 
 def _rel(repo: Path, path: Path) -> str:
@@ -318,14 +372,23 @@ def load_post(
     repo: Path, path: Path, config: Config, networks: tuple[str, ...]
 ) -> tuple[Post | None, list[Diagnostic]]:
     """Load one post file; return the post (if its front matter could be read) and problems."""
+    post, problems, _media = _load_post(repo, path, config, networks)
+    return post, problems
+
+
+def _load_post(
+    repo: Path, path: Path, config: Config, networks: tuple[str, ...]
+) -> tuple[Post | None, list[Diagnostic], list[Path]]:
+    """``load_post``, and every media file it looked for (found or not): a change to any of
+    them changes the result."""
     rel = _rel(repo, path)
     problems = _Problems(rel)
     doc = read_document(path, rel, problems)
     if doc is None:
-        return None, problems.items
+        return None, problems.items, []
     _unknown_fields(doc, POST_FIELDS, problems)
     reader = _PostReader(repo, path, rel, doc, config, networks, problems)
-    return reader.build(), problems.items
+    return reader.build(), problems.items, reader.media_seen
 
 
 class _PostReader:
@@ -343,6 +406,7 @@ class _PostReader:
     ) -> None:
         self.repo, self.path, self.rel, self.doc = repo, path, rel, doc
         self.config, self.networks, self.problems = config, networks, problems
+        self.media_seen: list[Path] = []
 
     def line(self, name: str) -> int:
         return self.doc.lines.get(name, 1)
@@ -458,6 +522,7 @@ class _PostReader:
                 code="media-outside",
             )
             return None
+        self.media_seen.append(target)
         kind = item.get("kind") or MEDIA_KINDS.get(target.suffix.lower())
         if kind not in ("photo", "video", "animation", "document"):
             self.problems.error(
@@ -735,22 +800,19 @@ def _duplicate_accounts(accounts: list[Account]) -> list[Diagnostic]:
 
 
 def _orphan_ledgers(
-    repo: Path, config: Config, posts: list[Post], broken: set[str]
+    tree: Tree, config: Config, posts: list[Post], broken: set[str]
 ) -> tuple[str, ...]:
     """Result files whose post file was removed: their posts are to be deleted."""
-    content_dir = repo / config.content_dir
-    if not content_dir.is_dir():
-        return ()
     known = {p.ledger_path for p in posts}
     orphans = []
-    for path in sorted(content_dir.rglob("*published.yml")):
-        rel = _rel(repo, path)
+    for rel in tree.under(config.content_dir):
+        if not (rel.endswith("/published.yml") or rel.endswith(".published.yml")):
+            continue
         if rel.startswith(f"{config.content_dir}/inbox/"):
             continue  # answers to citizens, not posts
         if rel in known or _post_path_of(rel) in broken:
             continue
-        if path.name == "published.yml" or path.name.endswith(".published.yml"):
-            orphans.append(rel)
+        orphans.append(rel)
     return tuple(orphans)
 
 

@@ -28,6 +28,9 @@ HEADER = (
     "# Machine-owned: written by publisher apply. Do not edit by hand.\n"
 )
 _FIELD_NAMES = {f.name for f in fields(LedgerEntry)}
+#: what reading a damaged result file raises
+LEDGER_ERRORS = (yaml.YAMLError, AttributeError, TypeError, ValueError, UnicodeDecodeError)
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TUPLE_FIELDS = ("parts", "approved_by")
 
 
@@ -49,9 +52,7 @@ class Ledger:
         path = self.repo / rel
         if not path.exists():
             return {}
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        networks = data.get("networks") or {}
-        return {str(name): entry_from_dict(str(name), raw) for name, raw in networks.items()}
+        return parse_ledger(path.read_text(encoding="utf-8"))
 
     def record(self, rel: str, post_id: str, entry: LedgerEntry) -> None:
         """Replace one network's entry in a result file, atomically."""
@@ -81,6 +82,13 @@ class Ledger:
             raise
 
 
+def parse_ledger(text: str) -> dict[str, LedgerEntry]:
+    """A result file's entries by network (``LEDGER_ERRORS`` if someone broke it)."""
+    data = yaml.load(text, Loader=_LOADER) or {}
+    networks = data.get("networks") or {}
+    return {str(name): entry_from_dict(str(name), raw) for name, raw in networks.items()}
+
+
 def entry_to_dict(entry: LedgerEntry) -> dict[str, Any]:
     """An entry as YAML-friendly data, leaving out empty fields."""
     raw = asdict(entry)
@@ -105,19 +113,13 @@ def entry_from_dict(network: str, raw: Mapping[str, Any]) -> LedgerEntry:
     return LedgerEntry(network=network, **values)
 
 
-def check_ledger(repo: Path, rel: str) -> list[Diagnostic]:
-    """Report a result file that cannot be read (someone edited it by hand)."""
-    try:
-        Ledger(repo).read(rel)
-    except (yaml.YAMLError, AttributeError, TypeError) as exc:
-        return [
-            Diagnostic(
-                rel,
-                1,
-                Severity.ERROR,
-                _("The result file cannot be read: {error}.", error=type(exc).__name__),
-                _("Restore it from Git history (git checkout -- {file}).", file=rel),
-                "ledger",
-            )
-        ]
-    return []
+def ledger_problem(rel: str, error: Exception) -> Diagnostic:
+    """A result file that cannot be read (someone edited it by hand)."""
+    return Diagnostic(
+        rel,
+        1,
+        Severity.ERROR,
+        _("The result file cannot be read: {error}.", error=type(error).__name__),
+        _("Restore it from Git history (git checkout -- {file}).", file=rel),
+        "ledger",
+    )

@@ -14,6 +14,7 @@ import re
 import threading
 import unicodedata
 from collections.abc import Callable, Mapping
+from functools import lru_cache
 from html.parser import HTMLParser
 from typing import Any
 
@@ -54,11 +55,13 @@ _CONVERTER = md.Markdown(extensions=["fenced_code", "sane_lists"])
 _CONVERTER_LOCK = threading.Lock()
 
 
+@lru_cache(maxsize=64)
 def markdown_to_html(text: str) -> str:
     """The post's Markdown as HTML (python-markdown with fenced code and sane lists).
 
     A single line break inside a paragraph is a space, as in any Markdown; end a line with two
-    spaces for a visible break.
+    spaces for a visible break. Each network's format is made from this HTML, so the few most
+    recent conversions are kept: a post's networks are rendered one after another.
     """
     with _CONVERTER_LOCK:  # one converter, reused: building one per call costs the most
         return _CONVERTER.reset().convert(text)

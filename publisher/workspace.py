@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 
 from .approval import Approvals
-from .check import CheckResult, check_content, scan_for_tokens
+from .check import CheckResult, check_content, in_scope, scan_for_tokens
 from .clock import Clock
 from .config import CONFIG_FILE, Config, load_config
 from .content import Content, load_content
@@ -27,7 +27,7 @@ from .engine.runtime import all_capabilities, build_adapters
 from .errors import Diagnostic, PublisherError, RepoError
 from .i18n import _
 from .inbox import Collector, CollectReport, load_inbox_rules, removed_comments
-from .ledger import Ledger, check_ledger
+from .ledger import LEDGER_ERRORS, Ledger, ledger_problem, parse_ledger
 from .model import Account, Comment, LedgerEntry, Plan, RemoteRef
 from .moderation.rules import load_rules
 from .moderation.sweep import ModerationBook, Sweep, SweepReport, recent_posts
@@ -81,17 +81,20 @@ class Workspace:
     def check(
         self, content: Content, strict: bool = False, only: Iterable[str] | None = None
     ) -> CheckResult:
-        extra = [*self.config_problems, *self._token_problems(), *self._ledger_problems(content)]
-        result = check_content(content, self.config, self.capabilities, extra, strict, only)
+        """Every problem; ``only`` limits the check to some files or folders (a pull request's)."""
+        scope = None if only is None else tuple(only)
+        extra = [
+            *self.config_problems,
+            *self._token_problems(content, scope),
+            *self.read_results(content, scope)[1],
+        ]
+        result = check_content(content, self.config, self.capabilities, extra, strict, scope)
         content.remember()
         return result
 
-    def _token_problems(self) -> list[Diagnostic]:
+    def _token_problems(self, content: Content, scope: tuple[str, ...] | None) -> list[Diagnostic]:
         roots = (self.config.content_dir, self.config.accounts_dir, *TOKEN_SCAN_ROOTS)
-        return scan_for_tokens(self.repo, roots)
-
-    def _ledger_problems(self, content: Content) -> list[Diagnostic]:
-        return [d for rel in self.ledger_paths(content) for d in check_ledger(self.repo, rel)]
+        return scan_for_tokens(self.repo, roots, content.tree, content.cache, scope)
 
     def ledger_paths(self, content: Content) -> list[str]:
         """Every result file the content may have: posts', removed posts', accounts'."""
@@ -101,15 +104,41 @@ class Workspace:
         return sorted(paths)
 
     def recorded(self, content: Content) -> dict[str, dict[str, LedgerEntry]]:
-        ledger = Ledger(self.repo)
+        """Every result file's entries by path (a damaged file counts as empty)."""
+        return self.read_results(content)[0]
+
+    def read_results(
+        self, content: Content, scope: tuple[str, ...] | None = None
+    ) -> tuple[dict[str, dict[str, LedgerEntry]], list[Diagnostic]]:
+        """Every result file's entries by path (or those under ``scope``), and a problem for
+        each damaged one."""
+        recorded: dict[str, dict[str, LedgerEntry]] = {}
+        problems: list[Diagnostic] = []
         paths = self.ledger_paths(content)
-        result = {}
-        for rel in sorted(paths):
+        if scope is not None:
+            paths = [rel for rel in paths if in_scope(rel, scope)]
+        for rel in paths:
             try:
-                result[rel] = ledger.read(rel)
-            except Exception:
-                result[rel] = {}
-        return result
+                recorded[rel] = self._read_result(content, rel)
+            except LEDGER_ERRORS as error:
+                recorded[rel] = {}
+                problems.append(ledger_problem(rel, error))
+        return recorded, problems
+
+    def _read_result(self, content: Content, rel: str) -> dict[str, LedgerEntry]:
+        """One result file, parsed once per content (files under the scanned tree are known
+        by content without reading them)."""
+        tree, cache = content.tree, content.cache
+        if (
+            tree is None
+            or cache is None
+            or not rel.startswith(tuple(f"{f}/" for f in tree.folders))
+        ):
+            return Ledger(self.repo).read(rel)
+        digest = tree.digest(rel)
+        if digest is None:
+            return {}
+        return cache.ledger(digest, lambda: parse_ledger((self.repo / rel).read_text("utf-8")))
 
     def plan(self, content: Content) -> Plan:
         ctx = PlanContext(self.config, self.capabilities, self.clock.now(), self.claim)

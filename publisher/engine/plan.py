@@ -22,7 +22,7 @@ from ..model import Account, Action, ActionKind, LedgerEntry, Plan, Post, Profil
 from ..networks import NETWORKS
 from ..networks.base import Capabilities
 from ..profiles import PROFILE_FIELDS, field_hashes
-from ..render import measure, render_post, render_text, rendered_media_hash
+from ..render import measure, render_text, rendered_media_hash
 from .claims import claim_alive
 
 Recorded = Mapping[str, Mapping[str, LedgerEntry]]
@@ -99,7 +99,7 @@ def _plan_one(
     if not wanted:
         return _plan_unwanted(post, entry if live else None, base, ctx)
     caps = ctx.capabilities[network]
-    rendered = render_post(post, network, caps, ctx.config.network_options.get(network))
+    rendered = content.rendered(post, network, caps, ctx.config.network_options.get(network))
     if account is None:
         return replace(
             base,
