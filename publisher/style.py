@@ -27,7 +27,7 @@ text shorter than 20 words counts as 20 words, so one slip in a short post does 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
@@ -199,31 +199,132 @@ def _plausible(parses: tuple[_Parse, ...]) -> tuple[_Parse, ...]:
 
 _ADJECTIVAL = frozenset({"ADJF", "PRTF"})
 _AGREEING = frozenset({"NOUN", "ADJF", "PRTF"})
+_NAME_TAGS = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad", "Abbr"})
+_GENITIVE = frozenset({"gent", "gen2"})
+_PERSONAL = frozenset({"1per", "2per", "impr"})
 
 
-def _agrees(parse: _Parse, following: tuple[_Parse, ...]) -> bool:
-    return any(
-        p.pos in _AGREEING and p.case == parse.case and p.number == parse.number for p in following
+@dataclass(frozen=True, slots=True, eq=False)
+class _Word:
+    """A written word as the finders see it, worked out once per process (see ``_word``).
+
+    Its lemmas depend on the next word only through ``agreeing``: adjectival readings that
+    count when the next word agrees in case and number (``_lemmas``).
+    """
+
+    norm: str
+    parses: tuple[_Parse, ...]  # the plausible ones, most likely first
+    pos: str  # of the most likely parse, "" for a word pymorphy3 does not analyse
+    lemmas: frozenset[str]  # what it reads as whatever follows
+    agreeing: tuple[tuple[str, str, str], ...]  # (lemma, case, number) counted if agreed with
+    agreement: frozenset[tuple[str, str]]  # (case, number) an adjective before it agrees with
+    verbal: bool  # a verbal noun for noun chains: «проведение», «устранение»
+    genitive: bool  # can be a noun in the genitive: the link of a noun chain
+    preposition: bool  # a preposition that may link a noun chain
+    report: bool  # a report participle: «проведено», «усилен»
+    reflexive: bool  # a reflexive verb of a passive report: «проводится»
+
+
+@lru_cache(maxsize=131072)
+def _word(text: str) -> _Word:
+    """Everything about a word that does not depend on its neighbours.
+
+    Memoised: the vocabulary of posts repeats, so most words of a text have been seen before;
+    pymorphy3 and the per-parse tests below are the bulk of the linter's work otherwise.
+    """
+    norm = _norm(text)
+    analysed = _parses(norm) if _RUSSIAN.fullmatch(text) else ()
+    parses = _plausible(analysed)
+    if not analysed:
+        lists = _lists()
+        return _Word(
+            norm,
+            (),
+            "",
+            frozenset({norm}),
+            (),
+            frozenset(),
+            False,
+            False,
+            norm in lists.chain_prepositions,
+            False,
+            False,
+        )
+    lemmas, agreeing = _lemma_readings(analysed)
+    top = parses[0]
+    return _Word(
+        norm=norm,
+        parses=parses,
+        pos=top.pos,
+        lemmas=lemmas,
+        agreeing=agreeing,
+        agreement=frozenset((p.case, p.number) for p in parses if p.pos in _AGREEING),
+        verbal=_is_verbal(top),
+        genitive=any(p.pos == "NOUN" and p.case in _GENITIVE for p in parses),
+        preposition=norm in _lists().chain_prepositions,
+        report=_is_report(parses),
+        reflexive=_is_reflexive(top),
     )
 
 
-def _lemmas(parses: tuple[_Parse, ...], following: tuple[_Parse, ...]) -> frozenset[str]:
-    """Plausible lemmas of a word in context.
+def _lemma_readings(
+    parses: tuple[_Parse, ...],
+) -> tuple[frozenset[str], tuple[tuple[str, str, str], ...]]:
+    """Lemmas that always count, and adjectival ones that count only before an agreeing word.
 
     Unlikely parses are dropped. An adjectival reading of a word that can also be a noun counts
     only when the next word agrees with it: «данных мероприятий» (this) but «по данным» (data).
     """
     has_noun = any(p.pos == "NOUN" and p.score >= MIN_SCORE for p in parses)
     lemmas = set()
+    agreeing = []
     for index, parse in enumerate(parses):
         likely = index == 0 or parse.score >= MIN_SCORE
-        if parse.pos in _ADJECTIVAL:
-            ok = _agrees(parse, following) if has_noun else likely or _agrees(parse, following)
-        else:
-            ok = likely
-        if ok:
+        if parse.pos in _ADJECTIVAL and (has_noun or not likely):
+            agreeing.append((parse.lemma, parse.case, parse.number))
+        elif likely:
             lemmas.add(parse.lemma)
-    return frozenset(lemmas)
+    return frozenset(lemmas), tuple(agreeing)
+
+
+def _lemmas(word: _Word, following: _Word | None) -> frozenset[str]:
+    """Plausible lemmas of a word in context (``following``: the next word of its sentence)."""
+    if not word.agreeing:
+        return word.lemmas
+    agreement = following.agreement if following else frozenset()
+    extra = {lemma for lemma, case, number in word.agreeing if (case, number) in agreement}
+    return word.lemmas | extra if extra else word.lemmas
+
+
+def _is_verbal(top: _Parse) -> bool:
+    """A verbal noun («проведение»), not a name or a noun that only looks like one."""
+    if top.pos != "NOUN" or _NAME_TAGS & top.grammemes:
+        return False
+    lists = _lists()
+    if top.lemma in lists.verbal:
+        return True
+    return top.lemma.endswith(lists.chain_suffixes) and top.lemma not in lists.not_verbal
+
+
+def _is_report(parses: tuple[_Parse, ...]) -> bool:
+    """«проведено»; also «усилен», which pymorphy3 reads first as a short adjective."""
+    top, participles = parses[0], _lists().participles
+    return any(
+        p.pos == "PRTS"
+        and p.lemma in participles
+        and (p is top or (top.pos == "ADJS" and p.score >= MIN_SCORE))
+        for p in parses
+    )
+
+
+def _is_reflexive(top: _Parse) -> bool:
+    """«проводится», «состоялось»: a reflexive verb from the list, not in 1st/2nd person."""
+    return (
+        top.pos == "VERB"
+        and top.lemma.endswith(("ся", "сь"))
+        and top.lemma[:-2] in _lists().reflexive
+        and not _PERSONAL & top.grammemes
+    )
 
 
 # --- text: what to skip, words and sentences ----------------------------------------------------
@@ -249,13 +350,14 @@ _BREAK = re.compile(
     r"|[!?…]+[\"»”)\]*_]*"  # ! and ? end a sentence whatever follows
 )
 _LAST_WORD = re.compile(r"([^\W_]+(?:-[^\W_]+)?)\s*$")
+_NOT_NEWLINE = re.compile(r"[^\n]")
 
 
 def _mask(text: str) -> str:
     """``text`` with everything that is not prose blanked out (newlines kept, length kept)."""
 
     def blank(match: re.Match[str]) -> str:
-        return re.sub(r"[^\n]", " ", match.group(0))
+        return _NOT_NEWLINE.sub(" ", match.group(0))
 
     return _SKIP.sub(blank, text)
 
@@ -275,23 +377,23 @@ def _sentence_breaks(masked: str) -> list[int]:
     return breaks
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True, eq=False)
 class _Token:
+    """A word of the text at ``text[start:end]``, in sentence number ``sentence``."""
+
     start: int
     end: int
-    text: str
-    norm: str
     sentence: int
-    parses: tuple[_Parse, ...]  # the plausible ones, most likely first
-    lemmas: frozenset[str]
+    word: _Word
+    lemmas: frozenset[str]  # the word's lemmas in this context (``_lemmas``)
 
     @property
-    def top(self) -> _Parse | None:
-        return self.parses[0] if self.parses else None
+    def norm(self) -> str:
+        return self.word.norm
 
     @property
     def pos(self) -> str:
-        return self.parses[0].pos if self.parses else ""
+        return self.word.pos
 
     def has(self, lemma: str) -> bool:
         return lemma in self.lemmas
@@ -300,22 +402,19 @@ class _Token:
 def _tokenize(text: str) -> list[_Token]:
     masked = _mask(text)
     breaks = _sentence_breaks(masked)
-    raw: list[tuple[int, int, str, int]] = []
+    tokens = []
     sentence = 0
     for match in _WORD.finditer(masked):
-        while sentence < len(breaks) and breaks[sentence] <= match.start():
+        start = match.start()
+        while sentence < len(breaks) and breaks[sentence] <= start:
             sentence += 1
-        raw.append((match.start(), match.end(), match.group(0), sentence))
-    analysed = [_parses(_norm(word)) if _RUSSIAN.fullmatch(word) else () for *_, word, _n in raw]
-    plausible = [_plausible(parses) for parses in analysed]
-    tokens = []
-    for index, (start, end, word, number) in enumerate(raw):
-        following: tuple[_Parse, ...] = ()
-        if index + 1 < len(raw) and raw[index + 1][3] == number:
-            following = plausible[index + 1]
-        parses = analysed[index]
-        lemmas = _lemmas(parses, following) if parses else frozenset({_norm(word)})
-        tokens.append(_Token(start, end, word, _norm(word), number, plausible[index], lemmas))
+        word = _word(match.group(0))
+        tokens.append(_Token(start, match.end(), sentence, word, word.lemmas))
+    for index, token in enumerate(tokens):
+        if token.word.agreeing:  # its lemmas depend on the next word of the sentence
+            after = tokens[index + 1] if index + 1 < len(tokens) else None
+            following = after.word if after and after.sentence == token.sentence else None
+            token.lemmas = _lemmas(token.word, following)
     return tokens
 
 
@@ -327,9 +426,6 @@ class _Slot:
     lemmas: frozenset[str] = frozenset()
     forms: frozenset[str] = frozenset()
     gap: bool = False
-
-    def matches(self, token: _Token) -> bool:
-        return token.norm in self.forms or not self.lemmas.isdisjoint(token.lemmas)
 
 
 @dataclass(frozen=True)
@@ -416,50 +512,112 @@ def _lists() -> _Lists:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Starts:
+    """Phrase entries whose first word a token can be: ``short`` whatever the next word is
+    (one-word phrases and those that go on with «...»), ``by_next`` by what the next word can be."""
+
+    short: tuple[_Entry, ...] = ()
+    by_next: Mapping[str, tuple[_Entry, ...]] = field(default_factory=dict)
+
+
+_NO_STARTS = _Starts()
+
+
+def _keys(slot: _Slot) -> frozenset[str]:
+    """What a word's norm or one of its lemmas must be for ``slot`` to match it."""
+    return slot.lemmas | slot.forms
+
+
 class _Index:
-    """Phrase entries by what their first word can be, for a quick scan."""
+    """Phrase entries by what their first two words can be, for a quick scan.
+
+    Built once per set of entries (``_index``); the entries a word in a given reading can start
+    are remembered, since the same words come back in every text. Most phrases start with «в»,
+    «на» or «по», so indexing the second word too spares trying them all after every «в».
+    """
 
     def __init__(self, entries: Sequence[_Entry]) -> None:
         self.by_key: dict[str, list[_Entry]] = {}
         for entry in entries:
-            first = entry.slots[0]
-            for key in first.lemmas | first.forms:
+            for key in _keys(entry.slots[0]):
                 self.by_key.setdefault(key, []).append(entry)
+        self.seen: dict[tuple[str, frozenset[str]], _Starts] = {}
 
-    def candidates(self, token: _Token) -> list[_Entry]:
-        found: dict[int, _Entry] = {}
-        for key in (token.norm, *token.lemmas):
-            for entry in self.by_key.get(key, ()):
-                found[id(entry)] = entry
-        return list(found.values())
+    def starts(self, token: _Token) -> _Starts:
+        key = (token.word.norm, token.lemmas)
+        found = self.seen.get(key)
+        if found is None:
+            if len(self.seen) >= _SEEN_LIMIT:
+                self.seen.clear()
+            found = self.seen[key] = self._lookup(*key)
+        return found
+
+    def _lookup(self, norm: str, lemmas: frozenset[str]) -> _Starts:
+        entries = _unique(entry for key in (norm, *lemmas) for entry in self.by_key.get(key, ()))
+        if not entries:
+            return _NO_STARTS
+        short: list[_Entry] = []
+        by_next: dict[str, list[_Entry]] = {}
+        for entry in entries:
+            if len(entry.slots) == 1 or entry.slots[1].gap:
+                short.append(entry)
+            else:
+                for key in _keys(entry.slots[1]):
+                    by_next.setdefault(key, []).append(entry)
+        return _Starts(tuple(short), {key: tuple(found) for key, found in by_next.items()})
+
+    @staticmethod
+    def candidates(starts: _Starts, following: _Token | None) -> list[_Entry]:
+        """The entries to try at a token that can start ``starts``, followed by ``following``."""
+        if not starts.by_next or following is None:
+            return list(starts.short)
+        more = [
+            entry
+            for key in (following.word.norm, *following.lemmas)
+            for entry in starts.by_next.get(key, ())
+        ]
+        return _unique([*starts.short, *more]) if more else list(starts.short)
 
 
-def _match(slots: tuple[_Slot, ...], tokens: list[_Token], index: int) -> list[int] | None:
-    """Token indices matched by ``slots`` starting at ``tokens[index]`` (gaps excluded)."""
-    slot, rest = slots[0], slots[1:]
-    if index >= len(tokens):
-        return None
-    if slot.gap:
-        sentence = tokens[index - 1].sentence
-        for skip in range(MAX_GAP + 1):
-            at = index + skip
-            if at >= len(tokens) or tokens[at].sentence != sentence:
-                break
-            found = _match(rest, tokens, at)
-            if found is not None:
-                return found
-        return None
-    token = tokens[index]
-    if not slot.matches(token):
-        return None
-    if not rest:
-        return [index]
-    if not rest[0].gap and (
-        index + 1 >= len(tokens) or tokens[index + 1].sentence != token.sentence
-    ):
-        return None
-    found = _match(rest, tokens, index + 1)
-    return None if found is None else [index, *found]
+def _unique(entries: Iterable[_Entry]) -> list[_Entry]:
+    """``entries`` without repeats (by identity: two list lines may compile to equal entries)."""
+    return list({id(entry): entry for entry in entries}.values())
+
+
+_SEEN_LIMIT = 200_000  # words remembered per index; more are forgotten all at once
+
+
+def _match(
+    slots: tuple[_Slot, ...], tokens: list[_Token], index: int, at: int = 0
+) -> list[int] | None:
+    """Token indices matched by ``slots[at:]`` starting at ``tokens[index]`` (gaps excluded).
+
+    Consecutive words of a phrase must be in one sentence; a gap («...») skips up to
+    ``MAX_GAP`` words of the sentence of the word before it (a phrase never starts with one).
+    """
+    found: list[int] = []
+    for position in range(at, len(slots)):
+        slot = slots[position]
+        if slot.gap:
+            sentence = tokens[index - 1].sentence
+            for skip in range(index, min(index + MAX_GAP + 1, len(tokens))):
+                if tokens[skip].sentence != sentence:
+                    break
+                rest = _match(slots, tokens, skip, position + 1)
+                if rest is not None:
+                    return found + rest
+            return None
+        if index >= len(tokens):
+            return None
+        token = tokens[index]
+        if found and not slots[position - 1].gap and token.sentence != tokens[index - 1].sentence:
+            return None
+        if token.word.norm not in slot.forms and slot.lemmas.isdisjoint(token.lemmas):
+            return None
+        found.append(index)
+        index += 1
+    return found
 
 
 # --- the finders ---------------------------------------------------------------------------------
@@ -476,26 +634,21 @@ class _Hit:
 
 def _phrase_hits(tokens: list[_Token], index: _Index) -> Iterator[_Hit]:
     for at, token in enumerate(tokens):
-        for entry in index.candidates(token):
+        starts = index.starts(token)
+        if starts is _NO_STARTS:
+            continue
+        following = tokens[at + 1] if at + 1 < len(tokens) else None
+        for entry in index.candidates(starts, following):
             found = _match(entry.slots, tokens, at)
             if found:
                 start, end = tokens[found[0]].start, tokens[found[-1]].end
                 yield _Hit(start, end, entry.category, entry.suggestion, tuple(found))
 
 
-def _passive_hits(tokens: list[_Token], lists: _Lists) -> Iterator[_Hit]:
+def _passive_hits(tokens: list[_Token]) -> Iterator[_Hit]:
     for at, token in enumerate(tokens):
-        top = token.top
-        if top is None:
-            continue
-        # «проведено»; also «усилен», which pymorphy3 reads first as a short adjective
-        report = any(
-            p.pos == "PRTS"
-            and p.lemma in lists.participles
-            and (p is top or (top.pos == "ADJS" and p.score >= MIN_SCORE))
-            for p in token.parses
-        )
-        if report or top.pos == "PRTS":
+        word = token.word
+        if word.report or word.pos == "PRTS":
             neighbours = [
                 i
                 for i in (at - 2, at - 1, at + 1)
@@ -504,82 +657,49 @@ def _passive_hits(tokens: list[_Token], lists: _Lists) -> Iterator[_Hit]:
                 and tokens[i].has("быть")
                 and tokens[i].pos == "VERB"
             ]
-            if report or neighbours:
+            if word.report or neighbours:
                 first = min([at, *neighbours])
                 last = max([at, *neighbours])
                 yield _Hit(tokens[first].start, tokens[last].end, PASSIVE, "", (at,))
-        elif (
-            top.pos == "VERB"
-            and top.lemma.endswith(("ся", "сь"))
-            and top.lemma[:-2] in lists.reflexive
-            and not {"1per", "2per", "impr"} & top.grammemes
-        ):
+        elif word.reflexive:
             yield _Hit(token.start, token.end, PASSIVE, "", (at,))
 
 
-_NAME_TAGS = frozenset({"Name", "Surn", "Patr", "Geox", "Orgn", "Trad", "Abbr"})
-
-
-def _adjacent(text: str, left: _Token, right: _Token) -> bool:
+def _adjacent(text: str, tokens: list[_Token], index: int) -> bool:
+    """``tokens[index]`` exists and follows the word before it with only spaces between."""
+    if index >= len(tokens):
+        return False
+    left, right = tokens[index - 1], tokens[index]
     return left.sentence == right.sentence and not text[left.end : right.start].strip()
 
 
-def _is_noun(token: _Token) -> bool:
-    return token.pos == "NOUN"
-
-
-def _is_verbal(token: _Token, lists: _Lists) -> bool:
-    top = token.top
-    if top is None or top.pos != "NOUN" or _NAME_TAGS & top.grammemes:
-        return False
-    lemma = top.lemma
-    if lemma in lists.verbal:
-        return True
-    return lemma.endswith(lists.chain_suffixes) and lemma not in lists.not_verbal
-
-
-def _chain_hits(text: str, tokens: list[_Token], lists: _Lists) -> Iterator[_Hit]:
+def _chain_hits(text: str, tokens: list[_Token]) -> Iterator[_Hit]:
     at = 0
     while at < len(tokens):
-        if not _is_noun(tokens[at]):
+        if tokens[at].pos != "NOUN":
             at += 1
             continue
         nouns = [at]
         while True:
-            last = nouns[-1]
-            step = last + 1
+            step = nouns[-1] + 1
             preposition = False
-            if (
-                step < len(tokens)
-                and tokens[step].norm in lists.chain_prepositions
-                and _adjacent(text, tokens[step - 1], tokens[step])
-            ):
+            if _adjacent(text, tokens, step) and tokens[step].word.preposition:
                 preposition = True
                 step += 1
-            while (
-                step < len(tokens)
-                and tokens[step].pos in _ADJECTIVAL
-                and _adjacent(text, tokens[step - 1], tokens[step])
-            ):
+            while _adjacent(text, tokens, step) and tokens[step].pos in _ADJECTIVAL:
                 step += 1
             if (
-                step < len(tokens)
-                and _adjacent(text, tokens[step - 1], tokens[step])
-                and _is_noun(tokens[step])
-                and (
-                    preposition
-                    or any(
-                        p.pos == "NOUN" and p.case in ("gent", "gen2") for p in tokens[step].parses
-                    )
-                )
+                _adjacent(text, tokens, step)
+                and tokens[step].pos == "NOUN"
+                and (preposition or tokens[step].word.genitive)
             ):
                 nouns.append(step)
                 continue
             break
         at = nouns[-1] + 1
-        while nouns and not _is_verbal(tokens[nouns[0]], lists):
+        while nouns and not tokens[nouns[0]].word.verbal:
             nouns.pop(0)  # the chain starts at its first verbal noun
-        verbal = sum(1 for i in nouns if _is_verbal(tokens[i], lists))
+        verbal = sum(1 for i in nouns if tokens[i].word.verbal)
         if (len(nouns) >= 3 and verbal >= 2) or verbal >= 3:
             head, tail = tokens[nouns[0]], tokens[nouns[-1]]
             yield _Hit(head.start, tail.end, NOUN_CHAIN, "", tuple(range(nouns[0], nouns[-1] + 1)))
@@ -630,14 +750,26 @@ def _message(category: str, words: str) -> str:
     return _(_MESSAGES[category], words=words)
 
 
+_INDEXES: dict[str, _Index] = {}
+
+
+def _index(rules: StyleRules) -> _Index:
+    """The phrase index of the built-in lists plus ``rules.extra``, built once per ``extra``."""
+    key = repr(rules.extra)
+    if key not in _INDEXES:
+        entries = list(_lists().entries)
+        for category, raw in rules.extra.items():
+            entries += _compile_entries(category, raw)
+        if len(_INDEXES) >= 16:
+            _INDEXES.clear()
+        _INDEXES[key] = _Index(entries)
+    return _INDEXES[key]
+
+
 def lint(text: str, rules: StyleRules | None = None) -> StyleReport:
     """Find press-release wording in ``text`` (plain text or Markdown) and score it."""
     rules = rules or StyleRules()
-    lists = _lists()
     tokens = _tokenize(text)
-    entries = list(lists.entries)
-    for category, raw in rules.extra.items():
-        entries += _compile_entries(category, raw)
     disabled = {item for item in rules.ignore if item in CATEGORY_LABELS}
     ignore = [
         tuple(_lemma(word) for word in item.split())
@@ -648,9 +780,9 @@ def lint(text: str, rules: StyleRules | None = None) -> StyleReport:
     def allowed(hit: _Hit) -> bool:
         return hit.category not in disabled and not _ignored(hit, tokens, ignore)
 
-    phrase_hits = [*_phrase_hits(tokens, _Index(entries)), *_passive_hits(tokens, lists)]
+    phrase_hits = [*_phrase_hits(tokens, _index(rules)), *_passive_hits(tokens)]
     hits = _without_overlaps([h for h in phrase_hits if allowed(h)])
-    hits += [h for h in _chain_hits(text, tokens, lists) if allowed(h)]
+    hits += [h for h in _chain_hits(text, tokens) if allowed(h)]
 
     findings: list[Finding] = []
     for hit in hits:
