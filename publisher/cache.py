@@ -34,6 +34,8 @@ CACHE_FILE = "cache.pickle"
 #: each network's rendering of the posts, kept apart: only plan and apply read it
 RENDERS_FILE = "renders.pickle"
 RENDER_KEY = "render:"
+#: each post file's id by path and content, for checking a few files against all the others
+INDEX_FILE = "ids.pickle"
 #: bump when the pickled document changes shape (code changes are noticed by themselves)
 VERSION = 5
 
@@ -71,6 +73,7 @@ class Cache:
         self.renders_path = repo / CACHE_DIR / RENDERS_FILE
         self.repo = repo.resolve()
         self.tree = tree
+        self.base_salt = salt
         self.salt = f"{salt}\0{language()}"
         self._old = self._read()
         #: entries of this run by repository path of the post file
@@ -245,6 +248,7 @@ class Cache:
         document = _Document(VERSION, self._old.code, entries, self.ledgers, self.clean)
         if not unchanged and _dump(self.path, document):
             self._old, self._changed = document, False
+        self._save_index()
         if self._renders_changed and (self._renders_read or not self.renders_path.exists()):
             renders = {
                 keys[rel]: {k: v for k, v in e.derived.items() if k.startswith(RENDER_KEY)}
@@ -253,6 +257,26 @@ class Cache:
             }
             if _dump(self.renders_path, (VERSION, self._old.code, renders)):
                 self._renders_changed = False
+
+    def _save_index(self) -> None:
+        index = {
+            rel: (digest, entry.post.id)
+            for rel, entry in self.by_path.items()
+            if entry.post is not None and (digest := self.tree.digest(rel)) is not None
+        }
+        if read_id_index(self.repo, self.base_salt) != index:
+            _dump(
+                self.repo / CACHE_DIR / INDEX_FILE, (VERSION, self._old.code, self.base_salt, index)
+            )
+
+
+def read_id_index(repo: Path, salt: str) -> dict[str, tuple[str, str]] | None:
+    """Post ids by path and blob id as the last full run saw them (None if unusable)."""
+    stored = _load(repo / CACHE_DIR / INDEX_FILE)
+    if not isinstance(stored, tuple) or stored[:3] != (VERSION, code_fingerprint(), salt):
+        return None
+    index: dict[str, tuple[str, str]] = stored[3]
+    return index
 
 
 def _without_renders(entry: Entry) -> Entry:

@@ -22,7 +22,7 @@ from .model import Media, Post
 from .networks.base import Capabilities, MediaRules
 from .parallel import fork_map
 from .stylecheck import post_style, style_diagnostics, style_rules
-from .tree import Tree
+from .tree import Tree, scope_filter
 
 #: token shapes of the networks in scope; a match in a committed file is an error
 TOKEN_PATTERNS = (
@@ -62,12 +62,12 @@ def check_content(
     found = [*content.diagnostics, *extra]
     rules = style_rules(config.style)
     style_errors = bool(config.style.get("strict"))
-    scope = None if only is None else tuple(only)
+    wanted = scope_filter(only)
     # a check of some files checks only those (their ids still meet all the others)
     checked = [
         post
         for post in content.posts
-        if post.path not in content.broken_posts and in_scope(post.path, scope)
+        if post.path not in content.broken_posts and wanted(post.path)
     ]
     key = "check:" + salt_of(content.accounts, dict(capabilities), rules, style_errors)
 
@@ -83,22 +83,10 @@ def check_content(
         found.extend(content.derived(post, key, partial(findings, post)))
     if strict or config.strict:
         found = [replace(d, severity=Severity.ERROR) for d in found]
-    if scope is not None:
-        found = [d for d in found if in_scope(d.path, scope)]
+    if only is not None:
+        found = [d for d in found if wanted(d.path)]
     found.sort(key=lambda d: (d.path, d.line))
     return CheckResult(tuple(found))
-
-
-def in_scope(path: str, scope: Iterable[str] | None) -> bool:
-    """Whether ``path`` is one of the files or under one of the folders of ``scope``
-    (None, ``""`` or ``.`` mean the whole repository)."""
-    if scope is None:
-        return True
-    for item in scope:
-        folder = item.strip("/")
-        if folder in ("", ".") or path == folder or path.startswith(folder + "/"):
-            return True
-    return False
 
 
 def check_post(
@@ -417,9 +405,10 @@ def scan_for_tokens(
     contents were free of tokens, so unchanged files are not read again. ``scope`` limits the
     scan to some files or folders.
     """
+    wanted = scope_filter(scope)
     todo: list[str] = []
     for rel, digest in _scanned_files(repo, roots, tree):
-        if not in_scope(rel, scope):
+        if not wanted(rel):
             continue
         if cache is None or digest is None or not cache.known_clean(digest):
             todo.append(rel)

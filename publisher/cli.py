@@ -151,7 +151,7 @@ def check(opts: Options, paths: tuple[str, ...], fmt: str, strict: bool) -> None
 
     ws = opts.workspace()
     only = [_repo_relative(opts.repo, p) for p in paths] or None
-    result = ws.check(ws.load(), strict=strict, only=only)
+    result = ws.check(ws.load(only), strict=strict, only=only)
     if fmt == "json":
         import json
 

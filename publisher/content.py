@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import frontmatter.default_handlers
 import yaml
 
-from .cache import RENDER_KEY, Cache, Entry, salt_of
+from .cache import RENDER_KEY, Cache, Entry, read_id_index, salt_of
 from .config import Config
 from .errors import Diagnostic, Severity
 from .i18n import _
@@ -27,7 +27,7 @@ from .inbox import InboxItem, read_items
 from .model import Account, Media, MediaKind, Override, Poll, Post, Profile, RenderedPost
 from .parallel import fork_map
 from .profiles import check_image, profile_for
-from .tree import Tree, scan_tree
+from .tree import Tree, scan_tree, scope_filter
 
 if TYPE_CHECKING:
     from .networks.base import Capabilities
@@ -175,12 +175,30 @@ class _Document:
     body: str
 
 
-def load_content(repo: Path, config: Config, known_networks: Iterable[str]) -> Content:
-    """Load every post and account under ``repo``; collect problems instead of stopping."""
+def load_content(
+    repo: Path, config: Config, known_networks: Iterable[str], only: Iterable[str] | None = None
+) -> Content:
+    """Load every post and account under ``repo``; collect problems instead of stopping.
+
+    With ``only`` (some files or folders, as a pull request's check names them), only the posts
+    there are loaded; the others are known just by their ids (from the last full run's index
+    where their files are unchanged), to find a duplicate id.
+    """
     networks = tuple(known_networks)
     tree = scan_tree(repo, (config.content_dir, config.accounts_dir))
-    cache = Cache(repo, tree, salt_of(config, networks, str(repo.resolve())))
-    entries = _post_entries(cache, repo, config, networks)
+    salt = salt_of(config, networks, str(repo.resolve()))
+    paths = _post_paths(tree, config)
+    cache: Cache | None = None
+    others: dict[str, str] = {}
+    if only is None:
+        cache = Cache(repo, tree, salt)
+        entries = _post_entries(cache, paths, repo, config, networks)
+    else:
+        wanted = scope_filter(only)
+        entries = _load_entries([rel for rel in paths if wanted(rel)], repo, config, networks)
+        others = _ids_of(
+            [rel for rel in paths if not wanted(rel)], tree, salt, repo, config, networks
+        )
     posts: list[Post] = []
     broken: set[str] = set()
     diagnostics: list[Diagnostic] = []
@@ -190,7 +208,7 @@ def load_content(repo: Path, config: Config, known_networks: Iterable[str]) -> C
             broken.add(rel)
         if entry.post is not None:
             posts.append(entry.post)
-    diagnostics.extend(_duplicate_ids(posts))
+    diagnostics.extend(_duplicate_ids(posts, others))
     accounts: list[Account] = []
     profiles: dict[str, Profile] = {}
     for path in sorted((repo / config.accounts_dir).glob("*.md")):
@@ -202,7 +220,7 @@ def load_content(repo: Path, config: Config, known_networks: Iterable[str]) -> C
             profiles[account.name] = profile
             diagnostics.extend(image_problems)
     diagnostics.extend(_duplicate_accounts(accounts))
-    orphans = _orphan_ledgers(tree, config, posts, broken)
+    orphans = _orphan_ledgers(tree, config, posts, broken) if only is None else ()
     return Content(
         tuple(posts),
         tuple(accounts),
@@ -216,27 +234,67 @@ def load_content(repo: Path, config: Config, known_networks: Iterable[str]) -> C
     )
 
 
-def _post_entries(
-    cache: Cache, repo: Path, config: Config, networks: tuple[str, ...]
-) -> dict[str, Entry]:
-    """Every post file's entry by path, in path order: from the cache, or loaded now."""
-    skip = len(config.content_dir.rstrip("/"))  # folders named inbox hold citizens' messages
-    paths = [
+def _post_paths(tree: Tree, config: Config) -> list[str]:
+    """Post files in path order (folders named inbox hold citizens' messages, not posts)."""
+    skip = len(config.content_dir.rstrip("/"))
+    return [
         rel
-        for rel in cache.tree.under(config.content_dir)
+        for rel in tree.under(config.content_dir)
         if _is_post_file(rel) and "/inbox/" not in rel[skip:]
     ]
+
+
+def _post_entries(
+    cache: Cache, paths: list[str], repo: Path, config: Config, networks: tuple[str, ...]
+) -> dict[str, Entry]:
+    """Each post file's entry by path, in path order: from the cache, or loaded now."""
     entries = {rel: cache.get(rel) for rel in paths}
     missing = [rel for rel, entry in entries.items() if entry is None]
+    loaded = _load_entries(missing, repo, config, networks, cache)
+    for rel, entry in loaded.items():
+        cache.put(rel, entry)
+    return {rel: entry or loaded[rel] for rel, entry in entries.items()}
+
+
+def _load_entries(
+    paths: list[str],
+    repo: Path,
+    config: Config,
+    networks: tuple[str, ...],
+    cache: Cache | None = None,
+) -> dict[str, Entry]:
+    """Load post files (on all cores when there are many), with the media each depends on."""
 
     def load(rel: str) -> Entry:
         post, problems, media = _load_post(repo, repo / rel, config, networks)
-        return Entry(post, problems, {str(path): cache.identity(path) for path in media})
+        identities = {str(path): cache.identity(path) for path in media} if cache else {}
+        return Entry(post, problems, identities)
 
-    for rel, entry in zip(missing, fork_map(load, missing), strict=True):
-        cache.put(rel, entry)
-        entries[rel] = entry
-    return {rel: entry for rel, entry in entries.items() if entry is not None}
+    return dict(zip(paths, fork_map(load, paths), strict=True))
+
+
+def _ids_of(
+    paths: list[str],
+    tree: Tree,
+    salt: str,
+    repo: Path,
+    config: Config,
+    networks: tuple[str, ...],
+) -> dict[str, str]:
+    """The post id of each file: from the last full run's index if unchanged, else loaded."""
+    index = read_id_index(repo, salt) or {}
+    ids: dict[str, str] = {}
+    unknown: list[str] = []
+    for rel in paths:
+        known = index.get(rel)
+        if known is not None and known[0] == tree.digest(rel):
+            ids[rel] = known[1]
+        else:
+            unknown.append(rel)
+    for rel, entry in _load_entries(unknown, repo, config, networks).items():
+        if entry.post is not None:
+            ids[rel] = entry.post.id
+    return ids
 
 
 def _is_post_file(rel: str) -> bool:
@@ -673,12 +731,17 @@ def _with_image_info(media: Media, line: int, problems: _Problems) -> Media | No
     return replace(media, width=width, height=height, image_format=image_format)
 
 
-def _duplicate_ids(posts: list[Post]) -> list[Diagnostic]:
-    seen: dict[str, Post] = {}
+def _duplicate_ids(posts: list[Post], others: Mapping[str, str]) -> list[Diagnostic]:
+    """A post whose id an earlier file (in path order) already has; ``others`` are the ids of
+    files not loaded, by path."""
+    loaded = {post.path: post for post in posts}
+    seen: dict[str, str] = {}
     problems: list[Diagnostic] = []
-    for post in posts:
-        first = seen.setdefault(post.id, post)
-        if first is not post:
+    for path in sorted(loaded.keys() | others.keys()):
+        post = loaded.get(path)
+        post_id = post.id if post is not None else others[path]
+        first = seen.setdefault(post_id, path)
+        if first != path and post is not None:
             problems.append(
                 Diagnostic(
                     post.path,
@@ -687,7 +750,7 @@ def _duplicate_ids(posts: list[Post]) -> list[Diagnostic]:
                     _(
                         "Two posts have the id '{id}': this one and {other}.",
                         id=post.id,
-                        other=first.path,
+                        other=first,
                     ),
                     _("Give one of them a different 'id:'."),
                     "duplicate-id",

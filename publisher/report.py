@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from .errors import Diagnostic
-from .i18n import _
+from .i18n import N_, _
 from .model import Action, ActionKind, Plan
 from .render import visible_text
 
@@ -18,19 +18,21 @@ PREVIEW_CHARS = 280
 PLAN_COMMENT_MARKER = "<!-- publisher-plan -->"
 
 
+_KIND_LABELS = {
+    ActionKind.CREATE: N_("create"),
+    ActionKind.UPDATE: N_("update"),
+    ActionKind.REPLACE: N_("replace"),
+    ActionKind.DELETE: N_("delete"),
+    ActionKind.NOOP: N_("no change"),
+    ActionKind.WAIT: N_("waits"),
+    ActionKind.BLOCKED: N_("blocked"),
+    ActionKind.MANUAL: N_("by hand"),
+    ActionKind.REPLY: N_("reply"),
+}
+
+
 def kind_label(kind: ActionKind) -> str:
-    labels = {
-        ActionKind.CREATE: _("create"),
-        ActionKind.UPDATE: _("update"),
-        ActionKind.REPLACE: _("replace"),
-        ActionKind.DELETE: _("delete"),
-        ActionKind.NOOP: _("no change"),
-        ActionKind.WAIT: _("waits"),
-        ActionKind.BLOCKED: _("blocked"),
-        ActionKind.MANUAL: _("by hand"),
-        ActionKind.REPLY: _("reply"),
-    }
-    return labels[kind]
+    return _(_KIND_LABELS[kind])
 
 
 _SYMBOLS = {

@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import os
 import subprocess
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -40,6 +40,16 @@ class Tree:
 
     def digest(self, rel: str) -> str | None:
         return self.files.get(rel)
+
+
+def scope_filter(scope: Iterable[str] | None) -> Callable[[str], bool]:
+    """Whether a repository path is one of the files, or under one of the folders, of
+    ``scope`` (None, ``""`` or ``.`` mean the whole repository)."""
+    names = {item.strip("/") for item in scope} if scope is not None else {""}
+    if names & {"", "."}:
+        return lambda path: True
+    folders = tuple(f"{name}/" for name in names)
+    return lambda path: path in names or path.startswith(folders)
 
 
 def blob_id(data: bytes) -> str:

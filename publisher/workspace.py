@@ -16,7 +16,7 @@ from typing import Any
 import httpx
 
 from .approval import Approvals
-from .check import CheckResult, check_content, in_scope, scan_for_tokens
+from .check import CheckResult, check_content, scan_for_tokens
 from .clock import Clock
 from .config import CONFIG_FILE, Config, load_config
 from .content import Content, load_content
@@ -41,6 +41,7 @@ from .repo import (
     push,
     push_once,
 )
+from .tree import scope_filter
 
 TOKEN_SCAN_ROOTS = (CONFIG_FILE, ".github", ".gitlab-ci.yml")
 
@@ -75,8 +76,10 @@ class Workspace:
             self._capabilities = all_capabilities()
         return self._capabilities
 
-    def load(self) -> Content:
-        return load_content(self.repo, self.config, NETWORKS)
+    def load(self, only: Iterable[str] | None = None) -> Content:
+        """The repository's content (``only``: just the posts there, for ``check`` of a few
+        files; such content cannot be planned)."""
+        return load_content(self.repo, self.config, NETWORKS, only)
 
     def check(
         self, content: Content, strict: bool = False, only: Iterable[str] | None = None
@@ -116,7 +119,7 @@ class Workspace:
         problems: list[Diagnostic] = []
         paths = self.ledger_paths(content)
         if scope is not None:
-            paths = [rel for rel in paths if in_scope(rel, scope)]
+            paths = list(filter(scope_filter(scope), paths))
         for rel in paths:
             try:
                 recorded[rel] = self._read_result(content, rel)

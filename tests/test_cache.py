@@ -191,3 +191,33 @@ def test_work_spread_over_cores_finds_what_serial_work_finds(
 
     assert forked == serial
     assert [code for _path, _line, code in forked] == ["title", "too-long"]
+
+
+def test_a_partial_check_loads_only_its_posts_and_still_finds_a_duplicate_id(
+    repo: Path, loads: Counter
+) -> None:
+    check(repo)  # a full run leaves the index of ids
+    assert loads.calls == 5
+    write_files(
+        repo,
+        {"content/2026/06/new.md": POST.replace("---\nПриход", "id: 2026/01/post\n---\nПриход")},
+    )
+
+    found = check(repo, only=["content/2026/06"])
+
+    assert loads.calls == 6
+    assert found == [("content/2026/06/new.md", 4, "duplicate-id")]
+
+
+def test_a_partial_check_without_an_index_loads_the_others_for_their_ids(
+    repo: Path, loads: Counter
+) -> None:
+    write_files(
+        repo,
+        {"content/2026/00/first.md": POST.replace("---\nПриход", "id: 2026/03/post\n---\nПриход")},
+    )
+
+    found = check(repo, only=["content/2026/03/post.md"])
+
+    assert loads.calls == 6
+    assert found == [("content/2026/03/post.md", 1, "duplicate-id")]
