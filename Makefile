@@ -11,6 +11,7 @@ $(STAMP): pyproject.toml package-lock.json
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
 	npm ci --silent --no-audit --no-fund
+	$(BIN)/python -m compileall -q publisher
 	touch $(STAMP)
 
 demo: $(STAMP)

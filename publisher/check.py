@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from functools import partial
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from .cache import Cache, salt_of
 from .config import Config
@@ -435,7 +435,8 @@ def _scanned_files(
             paths = [base] if base.is_file() else sorted(base.rglob("*")) if base.is_dir() else []
             listed = ((p.relative_to(repo).as_posix(), None) for p in paths if p.is_file())
         for rel, digest in listed:
-            if PurePosixPath(rel).suffix.lower() in SCANNED_SUFFIXES:
+            name = rel.rpartition("/")[2]
+            if "." in name and name[name.rindex(".") :].lower() in SCANNED_SUFFIXES:
                 yield rel, digest
 
 

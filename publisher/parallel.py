@@ -8,7 +8,6 @@ the results are the same either way.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
@@ -32,7 +31,11 @@ def cores() -> int:
 def fork_map(func: Callable[[T], R], items: Sequence[T], workers: int | None = None) -> list[R]:
     """``[func(item) for item in items]``, on several cores when that pays off."""
     count = min(workers or cores(), len(items) // MIN_PER_WORKER)
-    if count < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    if count < 2:
+        return [func(item) for item in items]
+    import multiprocessing  # only when there is work to spread: it costs startup time
+
+    if "fork" not in multiprocessing.get_all_start_methods():
         return [func(item) for item in items]
     global _job
     _job = (func, items)

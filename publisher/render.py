@@ -16,12 +16,13 @@ import unicodedata
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 from html.parser import HTMLParser
-from typing import Any
-
-import markdown as md
+from typing import TYPE_CHECKING, Any
 
 from .model import Media, Poll, Post, RenderedPost, TextFormat
 from .networks.base import Capabilities
+
+if TYPE_CHECKING:
+    import markdown
 
 _INLINE_TAGS = {
     "telegram_html": {
@@ -51,7 +52,6 @@ _BLOCKS = {"p", "ul", "ol", "pre", "blockquote", "table"}
 _BULLET = "•"
 
 
-_CONVERTER = md.Markdown(extensions=["fenced_code", "sane_lists"])
 _CONVERTER_LOCK = threading.Lock()
 
 
@@ -64,7 +64,15 @@ def markdown_to_html(text: str) -> str:
     recent conversions are kept: a post's networks are rendered one after another.
     """
     with _CONVERTER_LOCK:  # one converter, reused: building one per call costs the most
-        return _CONVERTER.reset().convert(text)
+        return _converter().reset().convert(text)
+
+
+@lru_cache(maxsize=1)
+def _converter() -> markdown.Markdown:
+    """python-markdown, imported on first use: commands that render nothing start faster."""
+    import markdown
+
+    return markdown.Markdown(extensions=["fenced_code", "sane_lists"])
 
 
 def _is_heading(tag: str) -> bool:

@@ -11,37 +11,30 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import httpx
-
-from .approval import Approvals
 from .check import CheckResult, check_content, scan_for_tokens
 from .clock import Clock
 from .config import CONFIG_FILE, Config, load_config
 from .content import Content, load_content
-from .engine.apply import Applier, ApplyReport, reserve
 from .engine.claims import new_claim
 from .engine.plan import PlanContext, account_ledger_path, build_plan
 from .engine.runtime import all_capabilities, build_adapters
 from .errors import Diagnostic, PublisherError, RepoError
 from .i18n import _
-from .inbox import Collector, CollectReport, load_inbox_rules, removed_comments
 from .ledger import LEDGER_ERRORS, Ledger, ledger_problem, parse_ledger
 from .model import Account, Comment, LedgerEntry, Plan, RemoteRef
-from .moderation.rules import load_rules
-from .moderation.sweep import ModerationBook, Sweep, SweepReport, recent_posts
 from .networks import NETWORKS
-from .networks.base import Adapter, Capabilities, new_http_client
-from .repo import (
-    PUSH_ATTEMPTS,
-    commit_results,
-    drop_last_commit_and_pull,
-    head_sha,
-    push,
-    push_once,
-)
 from .tree import scope_filter
+
+if TYPE_CHECKING:  # the modules for publishing, moderation and Git load only when used
+    import httpx
+
+    from .approval import Approvals
+    from .engine.apply import ApplyReport
+    from .inbox import CollectReport
+    from .moderation.sweep import SweepReport
+    from .networks.base import Adapter, Capabilities
 
 TOKEN_SCAN_ROOTS = (CONFIG_FILE, ".github", ".gitlab-ci.yml")
 
@@ -155,10 +148,14 @@ class Workspace:
         return result, self.plan(content.holding_back(result.errors))
 
     def http_client(self) -> httpx.Client:
+        from .networks.base import new_http_client
+
         return new_http_client(self.transport)
 
     def apply(self, content: Content, plan: Plan, approvals: Approvals) -> ApplyReport:
         """Run the plan's changes; every result is in the result files when this returns."""
+        from .engine.apply import Applier
+
         pending = {action.network for action in plan.pending}
         with self.http_client() as http:
             adapters = self.adapters_for(content, pending, http)
@@ -185,6 +182,9 @@ class Workspace:
 
     def moderate(self, content: Content, dry_run: bool) -> SweepReport:
         """One moderation sweep over the recent posts; the log is written unless ``dry_run``."""
+        from .moderation.rules import load_rules
+        from .moderation.sweep import ModerationBook, Sweep, recent_posts
+
         rules = load_rules(self.repo, self.config.timezone)
         now = self.clock.now()
         posts = recent_posts(self.recorded(content), now, rules.recent_days)
@@ -200,6 +200,8 @@ class Workspace:
 
     def restore_moderation(self, content: Content, log_id: str) -> Restored:
         """Undo a removal (where the network can) and lift the author's ban; log both."""
+        from .moderation.sweep import ModerationBook
+
         book = ModerationBook(self.repo)
         history = book.history(months=12)
         entry = next((e for e in history if e.get("id") == log_id), None)
@@ -247,6 +249,10 @@ class Workspace:
 
     def collect_inbox(self, content: Content) -> CollectReport:
         """File new citizens' questions, requests and complaints, each once, with a deadline."""
+        from .inbox import Collector, CollectReport, load_inbox_rules, removed_comments
+        from .moderation.rules import load_rules
+        from .moderation.sweep import ModerationBook, recent_posts
+
         rules = load_inbox_rules(self.repo, self.config.inbox)
         collector = Collector(
             self.repo, rules, removed_comments(ModerationBook(self.repo).history())
@@ -282,9 +288,13 @@ class Workspace:
         return replace(account, settings={**defaults, **account.settings})
 
     def commit(self, report: ApplyReport, approvals: Approvals, files: Iterable[str]) -> str | None:
+        from .repo import commit_results
+
         return commit_results(self.repo, files, commit_message(report, approvals))
 
     def push(self) -> None:
+        from .repo import push
+
         push(self.repo)
 
     def reserve(self, content: Content, plan: Plan) -> tuple[Content, Plan]:
@@ -294,6 +304,9 @@ class Workspace:
         dropped, the other run's claims are pulled in, and the plan is made again (their posts
         now wait). Pushing is atomic on the Git host, so two runs never claim the same post.
         """
+        from .engine.apply import reserve
+        from .repo import PUSH_ATTEMPTS, commit_results, drop_last_commit_and_pull, push_once
+
         for _attempt in range(PUSH_ATTEMPTS):
             files = reserve(Ledger(self.repo), plan, self.claim, self.clock.now().isoformat())
             if not files:
@@ -310,6 +323,8 @@ class Workspace:
         )
 
     def head(self) -> str:
+        from .repo import head_sha
+
         return head_sha(self.repo)
 
 
