@@ -26,6 +26,7 @@ text shorter than 20 words counts as 20 words, so one slip in a short post does 
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -351,6 +352,9 @@ _BREAK = re.compile(
 )
 _LAST_WORD = re.compile(r"([^\W_]+(?:-[^\W_]+)?)\s*$")
 _NOT_NEWLINE = re.compile(r"[^\n]")
+#: Every part of ``_SKIP`` contains one of these; most posts have none, and searching for them
+#: is much faster than running ``_SKIP``.
+_SKIP_HINTS = ("`", "<", "@", "#", "~~~", "](", "http://", "https://", "www.")
 
 
 def _mask(text: str) -> str:
@@ -359,6 +363,8 @@ def _mask(text: str) -> str:
     def blank(match: re.Match[str]) -> str:
         return _NOT_NEWLINE.sub(" ", match.group(0))
 
+    if not text.startswith("---") and not any(hint in text for hint in _SKIP_HINTS):
+        return text
     return _SKIP.sub(blank, text)
 
 
@@ -366,15 +372,24 @@ def _sentence_breaks(masked: str) -> list[int]:
     """Offsets where sentences end."""
     breaks = []
     for match in _BREAK.finditer(masked):
-        if match.group(0)[0] == ".":
-            word = _LAST_WORD.search(masked, max(0, match.start() - 20), match.start())
-            if word and (
-                _norm(word.group(1)) in _lists().abbreviations
-                or (len(word.group(1)) == 1 and word.group(1).isupper())
-            ):
-                continue
+        end = match.start()
+        if match.group(0)[0] == "." and _abbreviation(masked[max(0, end - 20) : end]):
+            continue
         breaks.append(match.end())
     return breaks
+
+
+@lru_cache(maxsize=16384)
+def _abbreviation(before: str) -> bool:
+    """Whether the word that ``before`` ends with is an abbreviation or an initial («ул», «А»)."""
+    word = _LAST_WORD.search(before)
+    return bool(
+        word
+        and (
+            _norm(word.group(1)) in _lists().abbreviations
+            or (len(word.group(1)) == 1 and word.group(1).isupper())
+        )
+    )
 
 
 @dataclass(slots=True, eq=False)
@@ -400,21 +415,21 @@ class _Token:
 
 
 def _tokenize(text: str) -> list[_Token]:
+    """The words of ``text`` outside code, links and the like, with their sentence numbers."""
     masked = _mask(text)
     breaks = _sentence_breaks(masked)
-    tokens = []
+    tokens: list[_Token] = []
+    previous = None
     sentence = 0
     for match in _WORD.finditer(masked):
         start = match.start()
         while sentence < len(breaks) and breaks[sentence] <= start:
             sentence += 1
         word = _word(match.group(0))
-        tokens.append(_Token(start, match.end(), sentence, word, word.lemmas))
-    for index, token in enumerate(tokens):
-        if token.word.agreeing:  # its lemmas depend on the next word of the sentence
-            after = tokens[index + 1] if index + 1 < len(tokens) else None
-            following = after.word if after and after.sentence == token.sentence else None
-            token.lemmas = _lemmas(token.word, following)
+        if previous is not None and previous.word.agreeing and previous.sentence == sentence:
+            previous.lemmas = _lemmas(previous.word, word)  # they depend on the next word
+        previous = _Token(start, match.end(), sentence, word, word.lemmas)
+        tokens.append(previous)
     return tokens
 
 
@@ -666,16 +681,17 @@ def _passive_hits(tokens: list[_Token]) -> Iterator[_Hit]:
 
 
 def _adjacent(text: str, tokens: list[_Token], index: int) -> bool:
-    """``tokens[index]`` exists and follows the word before it with only spaces between."""
-    if index >= len(tokens):
-        return False
+    """``tokens[index]`` follows the word before it with only spaces between."""
     left, right = tokens[index - 1], tokens[index]
     return left.sentence == right.sentence and not text[left.end : right.start].strip()
 
 
 def _chain_hits(text: str, tokens: list[_Token]) -> Iterator[_Hit]:
+    if sum(1 for token in tokens if token.word.verbal) < 2:
+        return  # every chain reported has at least two verbal nouns
+    count = len(tokens)
     at = 0
-    while at < len(tokens):
+    while at < count:
         if tokens[at].pos != "NOUN":
             at += 1
             continue
@@ -683,15 +699,18 @@ def _chain_hits(text: str, tokens: list[_Token]) -> Iterator[_Hit]:
         while True:
             step = nouns[-1] + 1
             preposition = False
-            if _adjacent(text, tokens, step) and tokens[step].word.preposition:
+            if step < count and tokens[step].word.preposition and _adjacent(text, tokens, step):
                 preposition = True
                 step += 1
-            while _adjacent(text, tokens, step) and tokens[step].pos in _ADJECTIVAL:
+            while (
+                step < count and tokens[step].pos in _ADJECTIVAL and _adjacent(text, tokens, step)
+            ):
                 step += 1
             if (
-                _adjacent(text, tokens, step)
+                step < count
                 and tokens[step].pos == "NOUN"
                 and (preposition or tokens[step].word.genitive)
+                and _adjacent(text, tokens, step)
             ):
                 nouns.append(step)
                 continue
@@ -706,16 +725,14 @@ def _chain_hits(text: str, tokens: list[_Token]) -> Iterator[_Hit]:
 
 
 def _long_sentences(tokens: list[_Token], limit: int) -> Iterator[tuple[_Hit, int]]:
+    numbers = [token.sentence for token in tokens]  # never decreasing
     start = 0
-    while start < len(tokens):
-        end = start
-        while end + 1 < len(tokens) and tokens[end + 1].sentence == tokens[start].sentence:
-            end += 1
-        count = end - start + 1
+    while start < len(numbers):
+        end = bisect.bisect_right(numbers, numbers[start], start)  # one past the sentence
+        count = end - start
         if count > limit:
-            hit = _Hit(tokens[start].start, tokens[end].end, LONG_SENTENCE, "", ())
-            yield hit, count
-        start = end + 1
+            yield _Hit(tokens[start].start, tokens[end - 1].end, LONG_SENTENCE, "", ()), count
+        start = end
 
 
 # --- putting it together -------------------------------------------------------------------------
