@@ -234,23 +234,23 @@ def _word(text: str) -> _Word:
     pymorphy3 and the per-parse tests below are the bulk of the linter's work otherwise.
     """
     norm = _norm(text)
+    preposition = norm in _lists().chain_prepositions
     analysed = _parses(norm) if _RUSSIAN.fullmatch(text) else ()
-    parses = _plausible(analysed)
-    if not analysed:
-        lists = _lists()
+    if not analysed:  # a number, a Latin word: it reads as itself and nothing else
         return _Word(
-            norm,
-            (),
-            "",
-            frozenset({norm}),
-            (),
-            frozenset(),
-            False,
-            False,
-            norm in lists.chain_prepositions,
-            False,
-            False,
+            norm=norm,
+            parses=(),
+            pos="",
+            lemmas=frozenset({norm}),
+            agreeing=(),
+            agreement=frozenset(),
+            verbal=False,
+            genitive=False,
+            preposition=preposition,
+            report=False,
+            reflexive=False,
         )
+    parses = _plausible(analysed)
     lemmas, agreeing = _lemma_readings(analysed)
     top = parses[0]
     return _Word(
@@ -262,7 +262,7 @@ def _word(text: str) -> _Word:
         agreement=frozenset((p.case, p.number) for p in parses if p.pos in _AGREEING),
         verbal=_is_verbal(top),
         genitive=any(p.pos == "NOUN" and p.case in _GENITIVE for p in parses),
-        preposition=norm in _lists().chain_prepositions,
+        preposition=preposition,
         report=_is_report(parses),
         reflexive=_is_reflexive(top),
     )
@@ -529,8 +529,11 @@ def _lists() -> _Lists:
 
 @dataclass(frozen=True, slots=True)
 class _Starts:
-    """Phrase entries whose first word a token can be: ``short`` whatever the next word is
-    (one-word phrases and those that go on with «...»), ``by_next`` by what the next word can be."""
+    """The phrase entries that can start at a word.
+
+    ``short``: to try whatever the next word is (one-word phrases and those that go on with
+    «...»); ``by_next``: the others, by what the next word's norm or one of its lemmas must be.
+    """
 
     short: tuple[_Entry, ...] = ()
     by_next: Mapping[str, tuple[_Entry, ...]] = field(default_factory=dict)
@@ -544,11 +547,14 @@ def _keys(slot: _Slot) -> frozenset[str]:
     return slot.lemmas | slot.forms
 
 
+_SEEN_LIMIT = 200_000  # word readings an index remembers; more are forgotten all at once
+
+
 class _Index:
     """Phrase entries by what their first two words can be, for a quick scan.
 
     Built once per set of entries (``_index``); the entries a word in a given reading can start
-    are remembered, since the same words come back in every text. Most phrases start with «в»,
+    are remembered, since the same words come back in every text. Many phrases start with «в»,
     «на» or «по», so indexing the second word too spares trying them all after every «в».
     """
 
@@ -600,9 +606,6 @@ def _unique(entries: Iterable[_Entry]) -> list[_Entry]:
     return list({id(entry): entry for entry in entries}.values())
 
 
-_SEEN_LIMIT = 200_000  # words remembered per index; more are forgotten all at once
-
-
 def _match(
     slots: tuple[_Slot, ...], tokens: list[_Token], index: int, at: int = 0
 ) -> list[int] | None:
@@ -626,8 +629,8 @@ def _match(
         if index >= len(tokens):
             return None
         token = tokens[index]
-        if found and not slots[position - 1].gap and token.sentence != tokens[index - 1].sentence:
-            return None
+        if found and token.sentence != tokens[index - 1].sentence:
+            return None  # the previous slot matched the word before, in another sentence
         if token.word.norm not in slot.forms and slot.lemmas.isdisjoint(token.lemmas):
             return None
         found.append(index)
