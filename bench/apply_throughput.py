@@ -22,8 +22,10 @@ the wait for the next slot. Budgets cap how many posts a network can take now:
   from binding;
 - X: ``POST /2/tweets`` 100 per user per 15-minute window (reference §3 "Errors & rate
   limits"), so k = min(n, 100) in a run shorter than the window;
-- the others: no budget a run of this size reaches (VK's and OK's daily caps, Telegram's
-  20 messages a minute to a channel are rates, already in ``r``), so k = n.
+- VK: about 50 posts a day per community, then error 214 (networks-ru.md, VK "Errors & rate
+  limits" [uncertain]; the sandbox's ``posts_per_day``), so k = min(n, 50);
+- the others: no budget a run of this size reaches (Telegram's 20 messages a minute to a
+  channel is a rate, already in ``r``), so k = n.
 
 A network that may publish k of n posts needs ``c = calls * k / done`` calls (its measured calls
 per published post, scaled to what the budget allows, so a network that stopped early is not
@@ -188,11 +190,13 @@ def outcomes(log: Path) -> dict[str, dict[str, int]]:
 def budgets(posts: int) -> dict[str, int]:
     """How many of ``posts`` each network's budget lets one run publish (see the docstring)."""
     from publisher.sandbox.instagram import QUOTA_TOTAL
+    from publisher.sandbox.vk import VkEmulator
     from publisher.sandbox.x import LIMITS
 
     allowed = dict.fromkeys(NETWORKS, posts)
     allowed["instagram"] = min(posts, QUOTA_TOTAL)
     allowed["x"] = min(posts, LIMITS["tweets_create"])
+    allowed["vk"] = min(posts, VkEmulator.posts_per_day)
     return allowed
 
 

@@ -4,6 +4,12 @@ Every call is recorded around itself: an ``intent`` before a post is sent, the r
 the network answers. An intent found by a later run is reconciled with ``Adapter.find`` before
 anything is sent again, so a crash or a re-run never posts twice. A network that fails does not
 stop the others; a revoked token stops only its own network.
+
+Before each new post the adapter sees the next few (``Adapter.prepare``): it may work ahead on
+what nobody can see (Instagram's media containers), and it says when the network's budget or
+publishing limit cannot take the post now. Then this post and the rest of that network are left
+for the next run (exit code 3) instead of waiting for hours; short waits the network asks for
+are made by ``ApiClient``.
 """
 
 from __future__ import annotations
@@ -364,6 +370,9 @@ class Applier:
                 operation=action.kind.value,
             )
         self._record(action, entry)
+        if action.network in self.stopped and isinstance(error, RateLimited):
+            # a spent budget is no fault of the post: it waits for the next run like the rest
+            return _skipped(action, error, detail=True)
         return Result(action, Outcome.FAILED, message=message, hint=error.hint)
 
     def _record(self, action: Action, entry: LedgerEntry) -> None:

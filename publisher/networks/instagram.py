@@ -4,8 +4,12 @@ Publishing is a two-step protocol [verified: S5 content publishing]: create a me
 (a photo Instagram downloads from a public URL, a video we upload to ``rupload.facebook.com``, or
 a carousel of such items), wait until its ``status_code`` is FINISHED, then ``media_publish`` it.
 Photos therefore need ``settings["media_base_url"]``: the public URL prefix under which the
-repository's media files are served. Captions cannot be edited; published media can be deleted
-(Business SDK 25 ``IGMedia.api_delete``) where Meta allows it.
+repository's media files are served. ``prepare`` makes the containers of the next few posts
+while earlier ones are published (they are invisible until ``media_publish``), so a photo's
+processing time is spent while other posts go out; the publishing quota (50 posts per rolling
+24 h) is read once per run and counted down, and a spent quota leaves the rest for a later run.
+Captions cannot be edited; published media can be deleted (Business SDK 25
+``IGMedia.api_delete``) where Meta allows it.
 
 The Page token travels in an ``Authorization`` header, never in a URL or a form body: ``Bearer``
 for Graph calls, as the Facebook adapter does, and ``OAuth`` for the video upload, the scheme Meta
@@ -113,7 +117,7 @@ class Pending:
 
     container_id: str
     children: tuple[str, ...]
-    #: ``clock.monotonic()`` when they were made
+    #: ``clock.monotonic()`` when they were made (and a video uploaded): processing starts
     started: float
 
 
@@ -346,11 +350,13 @@ class InstagramAdapter(Adapter):
     def _start(self, post: RenderedPost) -> Pending:
         """Make the post's containers without waiting for them: one photo, one Reel, or the
         items of a carousel (whose own container needs them FINISHED first)."""
-        now = self.clock.monotonic()
         if len(post.media) == 1:
             caption = {"caption": post.text} if post.text else {}
-            return Pending(self._single_container(post.media[0], caption), (), now)
-        return Pending("", tuple(self._item_container(media) for media in post.media), now)
+            container_id = self._single_container(post.media[0], caption)
+            return Pending(container_id, (), self.clock.monotonic())
+        children = tuple(self._item_container(media) for media in post.media)
+        # processing starts once a video is uploaded, so the clock starts after the uploads
+        return Pending("", children, self.clock.monotonic())
 
     def _finish(self, pending: Pending, post: RenderedPost) -> str:
         """The FINISHED container that makes the post (a carousel's is made here)."""

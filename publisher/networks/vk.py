@@ -224,7 +224,13 @@ class VkAdapter(Adapter):
                 "VK refused a new post on this wall: posting may be closed in the community "
                 "settings, or the daily limit of about 50 posts is reached; try again tomorrow."
             )
-            return Rejected(self.name, op, detail, hint)
+            if "limit" not in detail.lower():
+                return Rejected(self.name, op, detail, hint)
+            # "a limit on posts per day is reached": a budget, not a refusal of this post, so
+            # the rest waits for tomorrow's run [uncertain: reference "Errors", V6]
+            limited = RateLimited(self.name, op, detail, _seconds_until_quota_reset(self.clock))
+            limited.hint = hint
+            return limited
         return Rejected(self.name, op, detail)
 
     def _hint_user_token(self) -> str:

@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
-from conftest import jpeg_bytes
+from conftest import VK_ACCOUNT, jpeg_bytes
 
 from publisher.cli import Deps, main
 from publisher.clock import FakeClock
@@ -21,12 +21,14 @@ from publisher.ledger import Ledger
 from publisher.networks.instagram import InstagramAdapter
 from publisher.sandbox import x as x_emulator
 from publisher.sandbox.app import Sandbox
+from publisher.sandbox.vk import VkEmulator
 
 IG_USER = "17841400000000001"
 ACCOUNT_FILES = {
     "accounts/instagram.md": (
         f'---\nnetwork: instagram\nid: "{IG_USER}"\ntoken_env: INSTAGRAM_TOKEN\n---\nАккаунт\n'
     ),
+    "accounts/vk.md": VK_ACCOUNT,
     "accounts/x.md": '---\nnetwork: x\nid: "1600000000000000001"\ntoken_env: X_TOKEN\n---\nX\n',
 }
 CONFIG = "timezone: Europe/Moscow\nmedia_base_url: https://city.example/media/\n"
@@ -162,4 +164,25 @@ def test_spent_x_window_leaves_the_rest_without_uploading_their_media(
     texts = Counter(
         t["text"] for t in Sandbox(state, clock=clock).store.read("x")["tweets"].values()
     )
+    assert texts == Counter(caption(n) for n in range(4))
+
+
+def test_vk_daily_post_limit_leaves_the_rest_for_tomorrow(
+    repo: Callable[[int, str], Path],
+    tmp_path: Path,
+    clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(VkEmulator, "posts_per_day", 2)
+    state, root = tmp_path / "state", repo(4, "vk")
+    first = apply(root, state, clock)
+    assert first.exit_code == 3, first.output
+    assert "limit on posts per day" in first.output
+    assert "✗" not in first.output  # left over, not failed
+    assert len(Sandbox(state, clock=clock).show()["vk"]["posts"]) == 2
+
+    clock.advance(24 * 3600)
+    second = apply(root, state, clock)
+    assert second.exit_code == 0, second.output
+    texts = Counter(p["text"] for p in Sandbox(state, clock=clock).show()["vk"]["posts"])
     assert texts == Counter(caption(n) for n in range(4))

@@ -385,6 +385,60 @@ def test_expired_container_is_transient(tmp_path: Path, clock: FakeClock) -> Non
         adapter_with(transport, clock).publish(post_of(photo(tmp_path)), "k")
 
 
+def quota(used: int, total: int = 50) -> httpx.Response:
+    return ok({"data": [{"quota_usage": used, "config": {"quota_total": total}}]})
+
+
+def test_containers_are_made_ahead_within_the_quota_and_used_in_order(
+    tmp_path: Path, clock: FakeClock
+) -> None:
+    transport = Recorder(
+        quota(48),
+        ok({"id": "c1"}),
+        ok({"id": "c2"}),
+        status_answer("FINISHED"),
+        ok({"id": "m1"}),
+        ok(PERMALINK),
+        status_answer("FINISHED"),
+        ok({"id": "m2"}),
+        ok(PERMALINK),
+        quota(50),
+    )
+    adapter = adapter_with(transport, clock)
+    posts = [post_of(photo(tmp_path, f"{n}.jpg"), text=f"Пост {n}") for n in range(4)]
+    upcoming = [(post, f"k{n}") for n, post in enumerate(posts)]
+    adapter.prepare(upcoming)
+    # two posts left in the 24 h quota: two containers, not four
+    assert [s.form.get("caption") for s in transport.sent[1:]] == ["Пост 0", "Пост 1"]
+
+    adapter.publish(*upcoming[0])
+    adapter.prepare(upcoming[1:])  # nothing new: the quota has room for one more only
+    adapter.publish(*upcoming[1])
+    published = [
+        s.form["creation_id"] for s in transport.sent if "media_publish" in str(s.request.url)
+    ]
+    assert published == ["c1", "c2"]
+    assert len(transport.sent) == 9  # one quota read, no second container for either post
+
+    with pytest.raises(RateLimited, match="50 of 50") as caught:
+        adapter.prepare(upcoming[2:])  # the quota is read again before giving up
+    assert caught.value.retry_after == adapter_module.QUOTA_WAIT
+    assert len(transport.sent) == 10
+
+
+def test_a_container_made_ahead_is_polled_at_once(tmp_path: Path, clock: FakeClock) -> None:
+    transport = Recorder(
+        ok(QUOTA_OK), ok({"id": "c1"}), status_answer("FINISHED"), ok({"id": "m1"}), ok(PERMALINK)
+    )
+    adapter = adapter_with(transport, clock)
+    post = post_of(photo(tmp_path))
+    adapter.prepare([(post, "k")])
+    clock.advance(5)  # earlier posts went out meanwhile
+    adapter.publish(post, "k")
+    assert clock.monotonic() == 5
+    assert len(transport.sent) == 5
+
+
 def test_polling_is_bounded(tmp_path: Path, clock: FakeClock) -> None:
     transport = Recorder(ok(QUOTA_OK), ok({"id": "c1"}), status_answer("IN_PROGRESS"))
     with pytest.raises(Transient, match="still processing"):

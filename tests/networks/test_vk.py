@@ -526,6 +526,19 @@ ERRORS = [
 ]
 
 
+def test_vk_daily_post_limit_is_a_budget_until_midnight_in_moscow(
+    adapter_for: Callable[[FakeVk], VkAdapter],
+) -> None:
+    """214 says "a limit on posts per day is reached": the rest waits for tomorrow's run."""
+    adapter = adapter_for(FakeVk({}))
+    message = "Access to adding post denied: a limit on posts per day is reached"
+    response = httpx.Response(200, json=vk_error(214, message))
+    with pytest.raises(RateLimited) as caught:
+        adapter._unwrap(response, "wall.post")
+    assert caught.value.retry_after == 12 * 3600.0  # the fake clock is at 12:00 in Moscow
+    assert "50" in caught.value.hint
+
+
 @pytest.mark.parametrize(("code", "expected", "wait"), ERRORS)
 def test_vk_error_codes_map_to_our_errors(
     adapter_for: Callable[[FakeVk], VkAdapter],
