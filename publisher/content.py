@@ -190,11 +190,11 @@ def load_content(
     paths = _post_paths(tree, config)
     cache: Cache | None = None
     others: dict[str, str] = {}
+    wanted = scope_filter(only)
     if only is None:
         cache = Cache(repo, tree, salt)
         entries = _post_entries(cache, paths, repo, config, networks)
     else:
-        wanted = scope_filter(only)
         entries = _load_entries([rel for rel in paths if wanted(rel)], repo, config, networks)
         others = _ids_of(
             [rel for rel in paths if not wanted(rel)], tree, salt, repo, config, networks
@@ -216,9 +216,10 @@ def load_content(
         diagnostics.extend(problems)
         if account is not None:
             accounts.append(account)
-            profile, image_problems = _profile(repo, account)
-            profiles[account.name] = profile
-            diagnostics.extend(image_problems)
+            if wanted(account.path):  # a profile is rendered and its images read: costly
+                profile, image_problems = _profile(repo, account)
+                profiles[account.name] = profile
+                diagnostics.extend(image_problems)
     diagnostics.extend(_duplicate_accounts(accounts))
     orphans = _orphan_ledgers(tree, config, posts, broken) if only is None else ()
     return Content(

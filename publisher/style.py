@@ -491,7 +491,7 @@ def _compile_entries(category: str, raw: Sequence[Mapping[str, str] | str]) -> l
 
 def _load(name: str) -> Any:
     with open(DATA_DIR / name, encoding="utf-8") as handle:
-        return yaml.safe_load(handle)
+        return yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 @dataclass(frozen=True)
