@@ -81,7 +81,7 @@ class Cache:
         self._keys: dict[str, str] = {}
         self.ledgers: dict[str, dict[str, LedgerEntry]] = {}
         self.clean: set[str] = set()
-        self._salts: dict[tuple[object, ...], tuple[str, tuple[Any, ...]]] = {}
+        self._render_keys: dict[tuple[str, int, int], tuple[str, Any, Any]] = {}
         self._changed = False
         #: whether the renderings file was read (or found missing) this run
         self._renders_read = False
@@ -96,8 +96,10 @@ class Cache:
             return empty
         return document
 
-    def _read_renders(self) -> None:
+    def read_renders(self) -> None:
         """Bring the stored renderings into this run's entries (once, on first need)."""
+        if self._renders_read:
+            return
         self._renders_read = True
         stored = _load(self.renders_path)
         if not isinstance(stored, tuple) or stored[:2] != (VERSION, self._old.code):
@@ -161,7 +163,7 @@ class Cache:
             return compute()
         wanted_from_file = stored and key.startswith(RENDER_KEY) and not self._renders_read
         if wanted_from_file and key not in entry.derived:
-            self._read_renders()
+            self.read_renders()
         if key not in entry.derived:
             entry.derived[key] = compute()
             self._note_change(key)
@@ -189,13 +191,14 @@ class Cache:
                     self._note_change(key)
                 entry.derived.update(derived)
 
-    def salt_for(self, *parts: Any) -> str:
-        """A short key naming ``parts`` (settings, capabilities), worked out once per run."""
-        memo_key = tuple(p if isinstance(p, str | int | None) else id(p) for p in parts)
-        found = self._salts.get(memo_key)
-        if found is None:
-            found = (salt_of(*parts)[:24], parts)  # parts are kept so their ids stay theirs
-            self._salts[memo_key] = found
+    def render_key(self, network: str, caps: Any, defaults: Any) -> str:
+        """The key of a network's rendering with these capabilities and options (worked out
+        once per run: the objects are the same for every post)."""
+        memo = (network, id(caps), id(defaults))
+        found = self._render_keys.get(memo)
+        if found is None:  # the objects are kept with the key, so their ids stay theirs
+            found = (RENDER_KEY + salt_of(network, caps, defaults)[:24], caps, defaults)
+            self._render_keys[memo] = found
         return found[0]
 
     def has(self, rel: str, key: str) -> bool:

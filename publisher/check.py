@@ -21,6 +21,7 @@ from .i18n import _
 from .model import Media, Post
 from .networks.base import Capabilities, MediaRules
 from .parallel import fork_map
+from .render import counter, source_text
 from .stylecheck import post_style, style_diagnostics, style_rules
 from .tree import Tree, scope_filter
 
@@ -128,16 +129,15 @@ def _check_network(
                 "no-account",
             )
         )
-    options = config.network_options.get(network)
-    rendered = content.rendered(post, network, caps, options, stored=False)
-    if not caps.thread and rendered.length > caps.text_limit:
+    length = _length_if_near_limit(post, network, caps, content, config)
+    if length is not None and length > caps.text_limit:
         problems.append(
             _error(
                 post,
                 "title",
                 _(
                     "The text is {length} characters; {network} allows {limit}.",
-                    length=rendered.length,
+                    length=length,
                     network=title,
                     limit=caps.text_limit,
                 ),
@@ -150,7 +150,8 @@ def _check_network(
         )
     problems.extend(_check_media(post, network, caps))
     problems.extend(_check_poll(post, network, caps))
-    if caps.requires_media and not rendered.media:
+    media = [m for m in post.media if caps.accepts(m.kind)]
+    if caps.requires_media and not media:
         problems.append(
             _error(
                 post,
@@ -160,7 +161,7 @@ def _check_network(
                 "needs-media",
             )
         )
-    if network == "instagram" and rendered.media and not _media_base_url(content, config):
+    if network == "instagram" and media and not _media_base_url(content, config):
         problems.append(
             _error(
                 post,
@@ -171,6 +172,31 @@ def _check_network(
             )
         )
     return problems
+
+
+#: a reference-style link definition: its address is written out at every use of the link
+_REFERENCE_DEFINITION = re.compile(r"(?m)^ {0,3}\[[^\]]+\]:")
+
+
+def _length_if_near_limit(
+    post: Post, network: str, caps: Capabilities, content: Content, config: Config
+) -> int | None:
+    """The length the network counts, or None where it cannot matter.
+
+    A thread has no limit as a whole. Rendering adds at most as many characters as the Markdown
+    has (a list number can grow by a digit, a link's address goes in brackets), so a text under
+    a third of the limit cannot be over it, and rendering it (the slowest part of a cold check)
+    is skipped. Not where the network counts markup, nor with reference-style links, whose
+    addresses are repeated at each use (``tests/test_check.py`` tests the bound).
+    """
+    if caps.thread:
+        return None
+    source = source_text(post, network)
+    short = 3 * counter(caps.length_unit)(source) + 16 <= caps.text_limit
+    if short and not caps.counts_markup and not _REFERENCE_DEFINITION.search(source):
+        return None
+    options = config.network_options.get(network)
+    return content.rendered(post, network, caps, options, stored=False).length
 
 
 def _media_base_url(content: Content, config: Config) -> str:

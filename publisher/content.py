@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, TypeVar
 import frontmatter.default_handlers
 import yaml
 
-from .cache import RENDER_KEY, Cache, Entry, read_id_index, salt_of
+from .cache import Cache, Entry, read_id_index, salt_of
 from .config import Config
 from .errors import Diagnostic, Severity
 from .i18n import _
@@ -132,6 +132,35 @@ class Content:
 
         cache.derive_many([post.path for post in todo], derive)
 
+    def render_all(
+        self,
+        posts: Iterable[Post],
+        capabilities: Mapping[str, Capabilities],
+        options: Mapping[str, Mapping[str, Any]],
+    ) -> None:
+        """Render each post for each of its networks, on all cores, where no earlier run did:
+        a plan needs every one of them."""
+        if self.cache is None:
+            return
+        cache = self.cache
+        cache.read_renders()
+
+        def networks(post: Post) -> list[str]:
+            return [n for n in post.networks if n in capabilities]
+
+        def key(network: str) -> str:
+            caps, defaults = capabilities[network], options.get(network)
+            return cache.render_key(network, caps, defaults)
+
+        todo = [p for p in posts if any(not cache.has(p.path, key(n)) for n in networks(p))]
+
+        def render(index: int) -> None:
+            post = todo[index]
+            for network in networks(post):
+                self.rendered(post, network, capabilities[network], options.get(network))
+
+        cache.derive_many([post.path for post in todo], render)
+
     def rendered(
         self,
         post: Post,
@@ -148,7 +177,7 @@ class Content:
 
         if self.cache is None:
             return render()
-        key = RENDER_KEY + self.cache.salt_for("render", network, caps, defaults)
+        key = self.cache.render_key(network, caps, defaults)
         return self.cache.derived(post.path, key, render, stored)
 
 

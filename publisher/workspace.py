@@ -138,6 +138,8 @@ class Workspace:
 
     def plan(self, content: Content) -> Plan:
         ctx = PlanContext(self.config, self.capabilities, self.clock.now(), self.claim)
+        ready = [p for p in content.posts if p.status == "ready"]
+        content.render_all(ready, self.capabilities, self.config.network_options)
         plan = build_plan(content, self.recorded(content), ctx)
         content.remember()
         return plan
