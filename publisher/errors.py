@@ -114,6 +114,11 @@ class RateLimited(NetworkError):
         self.retry_after = retry_after
 
 
+class PostingLimit(RateLimited):
+    """The network takes no more new posts for now (a daily or windowed posting quota); edits,
+    deletions, replies and profile changes still go through."""
+
+
 class Transient(NetworkError):
     """A server error, timeout or dropped connection: back off and retry."""
 

@@ -23,7 +23,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from ..clock import Clock
-from ..errors import AuthError, NetworkError, NotFound, PublisherError, RateLimited
+from ..errors import AuthError, NetworkError, NotFound, PostingLimit, PublisherError, RateLimited
 from ..i18n import _
 from ..inbox import set_status
 from ..ledger import Ledger
@@ -112,6 +112,8 @@ class Applier:
         self.unavailable = dict(unavailable or {})
         #: networks stopped for the rest of this run (revoked token, long rate limit)
         self.stopped: dict[str, NetworkError] = {}
+        #: networks that take no more new posts this run (a posting quota); the rest goes on
+        self.full: dict[str, PostingLimit] = {}
 
     def run(self, plan: Plan) -> ApplyReport:
         by_network: dict[str, list[Action]] = {}
@@ -132,12 +134,13 @@ class Applier:
         stop: NetworkError | None = self.unavailable.get(network)
         results: list[Result] = []
         for index, action in enumerate(actions):
-            if stop is not None and action.kind is not ActionKind.MANUAL:
-                results.append(self._leave(action, stop))
+            blocked = stop or (self.full.get(network) if _posts(action) else None)
+            if blocked is not None and action.kind is not ActionKind.MANUAL:
+                results.append(self._leave(action, blocked))
                 continue
             held = self._prepare(actions, index)
             results.append(held or self._attempt(action))
-            stop = self.stopped.get(network)
+            stop = stop or self.stopped.get(network)
         return results
 
     def _prepare(self, actions: list[Action], index: int) -> Result | None:
@@ -159,11 +162,18 @@ class Applier:
         try:
             self.adapters[action.network].prepare(upcoming)
         except RateLimited as error:
-            self.stopped.setdefault(action.network, error)
+            self._note_limit(action.network, error)
             return self._leave(action, error, detail=True)
         except PublisherError:
             return None
         return None
+
+    def _note_limit(self, network: str, error: NetworkError) -> None:
+        """Stop the network for this run, or, for a posting quota, stop only its new posts."""
+        if isinstance(error, PostingLimit):
+            self.full.setdefault(network, error)
+        else:
+            self.stopped.setdefault(network, error)
 
     def _leave(self, action: Action, cause: NetworkError, detail: bool = False) -> Result:
         """Skip the action for the next run; a post this run reserved (``reserve``) but never
@@ -346,7 +356,7 @@ class Applier:
         if isinstance(error, AuthError) or (
             isinstance(error, RateLimited) and error.retry_after > 0
         ):
-            self.stopped.setdefault(action.network, error)
+            self._note_limit(action.network, error)
         if error.uncertain:
             return Result(
                 action,
@@ -370,7 +380,8 @@ class Applier:
                 operation=action.kind.value,
             )
         self._record(action, entry)
-        if action.network in self.stopped and isinstance(error, RateLimited):
+        limited = action.network in self.stopped or action.network in self.full
+        if limited and isinstance(error, RateLimited):
             # a spent budget is no fault of the post: it waits for the next run like the rest
             return _skipped(action, error, detail=True)
         return Result(action, Outcome.FAILED, message=message, hint=error.hint)
@@ -418,6 +429,11 @@ def reserve(ledger: Ledger, plan: Plan, claim: str, at: str) -> list[str]:
 
 def _iso(moment: datetime) -> str:
     return moment.isoformat(timespec="seconds")
+
+
+def _posts(action: Action) -> bool:
+    """Whether the action puts a new post on the network (a quota of posts applies to it)."""
+    return action.kind in (ActionKind.CREATE, ActionKind.REPLACE)
 
 
 def _fresh_create(action: Action) -> bool:

@@ -38,7 +38,15 @@ from urllib.parse import quote
 import httpx
 
 from ..clock import Clock
-from ..errors import ConfigError, NetworkError, NotFound, RateLimited, Rejected, Transient
+from ..errors import (
+    ConfigError,
+    NetworkError,
+    NotFound,
+    PostingLimit,
+    RateLimited,
+    Rejected,
+    Transient,
+)
 from ..i18n import N_, _
 from ..model import Account, Comment, Media, RemoteRef, RenderedPost
 from ..redact import redact
@@ -344,7 +352,7 @@ class InstagramAdapter(Adapter):
             self._quota = max(0, total - usage)
             if not self._quota:
                 detail = f"publishing quota used: {usage} of {total} posts in 24 h"
-                raise RateLimited(self.name, "publish", detail, QUOTA_WAIT)
+                raise PostingLimit(self.name, "publish", detail, QUOTA_WAIT)
         return self._quota
 
     def _start(self, post: RenderedPost) -> Pending:
@@ -689,7 +697,7 @@ class InstagramAdapter(Adapter):
         code, subcode = _int(error.get("code")), _int(error.get("error_subcode"))
         detail = redact(_describe(error, code, subcode))
         if code == _QUOTA_CODE or subcode == _QUOTA_SUBCODE:
-            return RateLimited(self.name, op, detail, QUOTA_WAIT)
+            return PostingLimit(self.name, op, detail, QUOTA_WAIT)
         if code in _RATE_CODES:
             return RateLimited(self.name, op, detail, _regain_seconds(response))
         if code in _AUTH_CODES:

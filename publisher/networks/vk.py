@@ -33,6 +33,7 @@ from ..errors import (
     ConfigError,
     NetworkError,
     NotFound,
+    PostingLimit,
     RateLimited,
     Rejected,
     Transient,
@@ -228,7 +229,7 @@ class VkAdapter(Adapter):
                 return Rejected(self.name, op, detail, hint)
             # "a limit on posts per day is reached": a budget, not a refusal of this post, so
             # the rest waits for tomorrow's run [uncertain: reference "Errors", V6]
-            limited = RateLimited(self.name, op, detail, _seconds_until_quota_reset(self.clock))
+            limited = PostingLimit(self.name, op, detail, _seconds_until_quota_reset(self.clock))
             limited.hint = hint
             return limited
         return Rejected(self.name, op, detail)

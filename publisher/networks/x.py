@@ -40,7 +40,7 @@ from urllib.parse import quote
 import httpx
 
 from ..clock import Clock
-from ..errors import NetworkError, NotFound, RateLimited, Rejected, Transient
+from ..errors import NetworkError, NotFound, PostingLimit, RateLimited, Rejected, Transient
 from ..i18n import N_, _
 from ..model import Account, Comment, Media, Profile, RemoteRef, RenderedPost
 from ..redact import Secret, redact
@@ -544,7 +544,7 @@ class XAdapter(Adapter):
                     f"posting limit reached: {left} posts left until "
                     f"{datetime.fromtimestamp(reset, UTC):%Y-%m-%d %H:%M} UTC"
                 )
-                raise RateLimited(self.name, "publish", detail, reset - now)
+                raise PostingLimit(self.name, "publish", detail, reset - now)
 
     def _rate_wait(self, response: httpx.Response, kind: str) -> float:
         """Seconds until X lifts the limit, read from whichever reset header is exhausted."""

@@ -186,3 +186,24 @@ def test_vk_daily_post_limit_leaves_the_rest_for_tomorrow(
     assert second.exit_code == 0, second.output
     texts = Counter(p["text"] for p in Sandbox(state, clock=clock).show()["vk"]["posts"])
     assert texts == Counter(caption(n) for n in range(4))
+
+
+def test_a_spent_posting_limit_still_lets_edits_through(
+    repo: Callable[[int, str], Path],
+    tmp_path: Path,
+    clock: FakeClock,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(VkEmulator, "posts_per_day", 2)
+    state, root = tmp_path / "state", repo(2, "vk")
+    assert apply(root, state, clock).exit_code == 0
+    new_post = "---\ntitle: Новая\nnetworks: [vk]\n---\n\nЕщё одна новость.\n"
+    (root / "content/a-new.md").write_text(new_post, encoding="utf-8")  # planned first
+    edited = root / "content/p01/index.md"
+    edited.write_text(edited.read_text(encoding="utf-8").replace("номер 1", "номер один"))
+
+    second = apply(root, state, clock, "--no-commit")
+
+    assert second.exit_code == 3, second.output
+    texts = sorted(p["text"] for p in Sandbox(state, clock=clock).show()["vk"]["posts"])
+    assert texts == ["Новость номер 0.", "Новость номер один."]
