@@ -36,6 +36,7 @@ RENDERS_FILE = "renders.pickle"
 RENDER_KEY = "render:"
 #: each post file's id by path and content, for checking a few files against all the others
 INDEX_FILE = "ids.pickle"
+CAPABILITIES_FILE = "capabilities.pickle"
 #: bump when the pickled document changes shape (code changes are noticed by themselves)
 VERSION = 5
 
@@ -271,6 +272,19 @@ class Cache:
             _dump(
                 self.repo / CACHE_DIR / INDEX_FILE, (VERSION, self._old.code, self.base_salt, index)
             )
+
+
+def stored_capabilities(repo: Path, compute: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """Every network's capabilities, as this code declares them; kept in the cache so that a
+    check need not import the adapters (and their HTTP client) to read them."""
+    path = repo / CACHE_DIR / CAPABILITIES_FILE
+    stored = _load(path)
+    if isinstance(stored, tuple) and stored[:2] == (VERSION, code_fingerprint()):
+        found: dict[str, Any] = stored[2]
+        return found
+    value = compute()
+    _dump(path, (VERSION, code_fingerprint(), value))
+    return value
 
 
 def read_id_index(repo: Path, salt: str) -> dict[str, tuple[str, str]] | None:

@@ -19,7 +19,7 @@ from .content import Content
 from .errors import Diagnostic, Severity
 from .i18n import _
 from .model import Media, Post
-from .networks.base import Capabilities, MediaRules
+from .networks.capabilities import Capabilities, MediaRules
 from .parallel import fork_map
 from .render import counter, source_text
 from .stylecheck import post_style, style_diagnostics, style_rules

@@ -30,7 +30,7 @@ from .profiles import check_image, profile_for
 from .tree import Tree, scan_tree, scope_filter
 
 if TYPE_CHECKING:
-    from .networks.base import Capabilities
+    from .networks.capabilities import Capabilities
 
 T = TypeVar("T")
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from .i18n import _, set_language
 from .networks import NETWORKS, adapter_class
-from .networks.base import Capabilities
+from .networks.capabilities import Capabilities
 
 TABLE_START = "<!-- capabilities:start -->"
 TABLE_END = "<!-- capabilities:end -->"

@@ -19,7 +19,7 @@ from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
 
 from .model import Media, Poll, Post, RenderedPost, TextFormat
-from .networks.base import Capabilities
+from .networks.capabilities import Capabilities
 
 if TYPE_CHECKING:
     import markdown

@@ -30,7 +30,7 @@ from .inbox import InboxItem, load_inbox_rules, open_items
 from .model import Account, Action, ActionKind, LedgerEntry, Media, Plan, Post, RenderedPost
 from .monthly import network_title
 from .networks import NETWORKS
-from .networks.base import Capabilities
+from .networks.capabilities import Capabilities
 from .networks.x import thread_items
 from .render import counter, render_post, utf16_length, visible_text
 from .report import kind_label

@@ -13,13 +13,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .cache import stored_capabilities
 from .check import CheckResult, check_content, scan_for_tokens
 from .clock import Clock
 from .config import CONFIG_FILE, Config, load_config
 from .content import Content, load_content
 from .engine.claims import new_claim
 from .engine.plan import PlanContext, account_ledger_path, build_plan
-from .engine.runtime import all_capabilities, build_adapters
 from .errors import Diagnostic, PublisherError, RepoError
 from .i18n import _
 from .ledger import LEDGER_ERRORS, Ledger, ledger_problem, parse_ledger
@@ -34,7 +34,8 @@ if TYPE_CHECKING:  # the modules for publishing, moderation and Git load only wh
     from .engine.apply import ApplyReport
     from .inbox import CollectReport
     from .moderation.sweep import SweepReport
-    from .networks.base import Adapter, Capabilities
+    from .networks.base import Adapter
+    from .networks.capabilities import Capabilities
 
 TOKEN_SCAN_ROOTS = (CONFIG_FILE, ".github", ".gitlab-ci.yml")
 
@@ -66,7 +67,7 @@ class Workspace:
     @property
     def capabilities(self) -> dict[str, Capabilities]:
         if self._capabilities is None:
-            self._capabilities = all_capabilities()
+            self._capabilities = stored_capabilities(self.repo, _all_capabilities)
         return self._capabilities
 
     def load(self, only: Iterable[str] | None = None) -> Content:
@@ -180,6 +181,8 @@ class Workspace:
             for a in content.accounts
             if a.network in wanted
         }
+        from .engine.runtime import build_adapters
+
         return build_adapters(accounts, self.env, http, self.clock, self.sandbox_dir is not None)
 
     def moderate(self, content: Content, dry_run: bool) -> SweepReport:
@@ -328,6 +331,12 @@ class Workspace:
         from .repo import head_sha
 
         return head_sha(self.repo)
+
+
+def _all_capabilities() -> dict[str, Capabilities]:
+    from .engine.runtime import all_capabilities  # imports every adapter and the HTTP client
+
+    return all_capabilities()
 
 
 def open_workspace(

@@ -12,7 +12,14 @@ from conftest import jpeg_bytes, write_files
 
 from publisher import content as content_module
 from publisher import parallel, render
-from publisher.cache import CACHE_DIR, CACHE_FILE, RENDERS_FILE
+from publisher.cache import (
+    CACHE_DIR,
+    CACHE_FILE,
+    CAPABILITIES_FILE,
+    RENDERS_FILE,
+    VERSION,
+    stored_capabilities,
+)
 from publisher.i18n import set_language
 from publisher.workspace import open_workspace
 
@@ -221,3 +228,19 @@ def test_a_partial_check_without_an_index_loads_the_others_for_their_ids(
 
     assert loads.calls == 6
     assert found == [("content/2026/03/post.md", 1, "duplicate-id")]
+
+
+def test_capabilities_are_kept_for_the_same_code_only(tmp_path: Path) -> None:
+    calls: list[int] = []
+
+    def compute() -> dict[str, Any]:
+        calls.append(1)
+        return {"vk": len(calls)}
+
+    assert stored_capabilities(tmp_path, compute) == {"vk": 1}
+    assert stored_capabilities(tmp_path, compute) == {"vk": 1}
+    assert len(calls) == 1
+    stored = tmp_path / CACHE_DIR / CAPABILITIES_FILE
+    stored.write_bytes(pickle.dumps((VERSION, "other code", {"vk": 99})))
+
+    assert stored_capabilities(tmp_path, compute) == {"vk": 2}

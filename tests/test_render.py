@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from publisher.model import Override, Poll, Post
-from publisher.networks.base import Capabilities
+from publisher.networks.capabilities import Capabilities
 from publisher.render import (
     render_post,
     render_text,

@@ -20,7 +20,7 @@ from ..i18n import _
 from ..inbox import InboxItem
 from ..model import Account, Action, ActionKind, LedgerEntry, Plan, Post, Profile, RenderedPost
 from ..networks import NETWORKS
-from ..networks.base import Capabilities
+from ..networks.capabilities import Capabilities
 from ..profiles import PROFILE_FIELDS, field_hashes
 from ..render import measure, render_text, rendered_media_hash
 from .claims import claim_alive

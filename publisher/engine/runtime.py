@@ -17,7 +17,8 @@ from ..errors import AuthError, NetworkError
 from ..i18n import _
 from ..model import Account
 from ..networks import NETWORKS, adapter_class
-from ..networks.base import Adapter, Capabilities, RateLimiter, Tokens
+from ..networks.base import Adapter, RateLimiter, Tokens
+from ..networks.capabilities import Capabilities
 from ..redact import Secret
 
 

@@ -21,7 +21,8 @@ import yaml
 from ..errors import NetworkError, PublisherError
 from ..i18n import _
 from ..model import Comment, LedgerEntry, RemoteRef
-from ..networks.base import Adapter, Capabilities
+from ..networks.base import Adapter
+from ..networks.capabilities import Capabilities
 from ..redact import redact
 from .detector import Context, Decision, Detector
 from .rules import Rules

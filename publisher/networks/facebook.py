@@ -37,15 +37,8 @@ from ..errors import RateLimited as RateLimitedError
 from ..i18n import N_, _
 from ..model import Comment, Media, Profile, RemoteRef, RenderedPost
 from ..redact import redact
-from .base import (
-    UPLOAD_TIMEOUT,
-    AccountInfo,
-    Adapter,
-    Capabilities,
-    FindResult,
-    MediaRules,
-    json_body,
-)
+from .base import UPLOAD_TIMEOUT, AccountInfo, Adapter, FindResult, json_body
+from .capabilities import Capabilities, MediaRules
 
 GRAPH_HOST = "https://graph.facebook.com"
 WEB_HOST = "https://www.facebook.com"

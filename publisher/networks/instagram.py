@@ -55,13 +55,12 @@ from .base import (
     UPLOAD_TIMEOUT,
     AccountInfo,
     Adapter,
-    Capabilities,
     FindResult,
-    MediaRules,
     RateLimiter,
     Tokens,
     json_body,
 )
+from .capabilities import Capabilities, MediaRules
 
 GRAPH_BASE = "https://graph.facebook.com"
 RUPLOAD_BASE = "https://rupload.facebook.com"

@@ -43,15 +43,8 @@ from ..errors import (
 from ..i18n import N_, _
 from ..model import Comment, Media, Profile, RemoteRef, RenderedPost
 from ..redact import redact
-from .base import (
-    UPLOAD_TIMEOUT,
-    AccountInfo,
-    Adapter,
-    Capabilities,
-    FindResult,
-    MediaRules,
-    json_body,
-)
+from .base import UPLOAD_TIMEOUT, AccountInfo, Adapter, FindResult, json_body
+from .capabilities import Capabilities, MediaRules
 
 DEFAULT_BASE_URL = "https://platform-api2.max.ru"
 MB = 1024 * 1024

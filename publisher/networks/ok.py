@@ -43,15 +43,8 @@ from ..errors import (
 from ..i18n import N_, _
 from ..model import Comment, Media, Poll, Profile, RemoteRef, RenderedPost
 from ..redact import redact, register
-from .base import (
-    CHUNK_SIZE,
-    UPLOAD_TIMEOUT,
-    AccountInfo,
-    Adapter,
-    Capabilities,
-    MediaRules,
-    json_body,
-)
+from .base import CHUNK_SIZE, UPLOAD_TIMEOUT, AccountInfo, Adapter, json_body
+from .capabilities import Capabilities, MediaRules
 
 API_URL = "https://api.ok.ru/fb.do"
 GROUP_URL = "https://ok.ru/group/{gid}"

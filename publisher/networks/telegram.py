@@ -38,16 +38,8 @@ from ..i18n import N_, _
 from ..model import Account, Comment, Media, Poll, Profile, RemoteRef, RenderedPost
 from ..redact import redact
 from ..render import utf16_length, visible_text
-from .base import (
-    UPLOAD_TIMEOUT,
-    AccountInfo,
-    Adapter,
-    Capabilities,
-    MediaRules,
-    RateLimiter,
-    Tokens,
-    json_body,
-)
+from .base import UPLOAD_TIMEOUT, AccountInfo, Adapter, RateLimiter, Tokens, json_body
+from .capabilities import Capabilities, MediaRules
 
 API_BASE = "https://api.telegram.org"
 MB = 1024 * 1024

@@ -41,17 +41,8 @@ from ..errors import (
 from ..i18n import N_, _
 from ..model import Account, Comment, Media, Poll, Profile, RemoteRef, RenderedPost
 from ..redact import redact
-from .base import (
-    UPLOAD_TIMEOUT,
-    AccountInfo,
-    Adapter,
-    Capabilities,
-    FindResult,
-    MediaRules,
-    RateLimiter,
-    Tokens,
-    json_body,
-)
+from .base import UPLOAD_TIMEOUT, AccountInfo, Adapter, FindResult, RateLimiter, Tokens, json_body
+from .capabilities import Capabilities, MediaRules
 
 API_VERSION = "5.199"
 DEFAULT_API_BASE = "https://api.vk.com/method"

@@ -49,13 +49,12 @@ from .base import (
     UPLOAD_TIMEOUT,
     AccountInfo,
     Adapter,
-    Capabilities,
     FindResult,
-    MediaRules,
     RateLimiter,
     Tokens,
     json_body,
 )
+from .capabilities import Capabilities, MediaRules
 
 DEFAULT_API_BASE = "https://api.x.com"
 MB = 1024 * 1024

@@ -18,7 +18,8 @@ from publisher.engine.plan import PlanContext, build_plan
 from publisher.errors import AuthError, NetworkError, RateLimited, Rejected, Transient
 from publisher.ledger import Ledger
 from publisher.model import Account, ActionKind, Post, RemoteRef, RenderedPost
-from publisher.networks.base import AccountInfo, Adapter, Capabilities, FindResult, Tokens
+from publisher.networks.base import AccountInfo, Adapter, FindResult, Tokens
+from publisher.networks.capabilities import Capabilities
 from publisher.redact import Secret
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)

@@ -11,7 +11,7 @@ from publisher.config import Config
 from publisher.content import Content
 from publisher.engine.plan import PlanContext, build_plan
 from publisher.model import Account, ActionKind, LedgerEntry, Media, Poll, Post
-from publisher.networks.base import Capabilities, MediaRules
+from publisher.networks.capabilities import Capabilities, MediaRules
 from publisher.render import media_hash, render_post
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
