@@ -252,7 +252,8 @@ class Cache:
         document = _Document(VERSION, self._old.code, entries, self.ledgers, self.clean)
         if not unchanged and _dump(self.path, document):
             self._old, self._changed = document, False
-        self._save_index()
+        if not unchanged or not (self.repo / CACHE_DIR / INDEX_FILE).exists():
+            self._save_index()  # the ids follow from the entries: unchanged entries, same ids
         if self._renders_changed and (self._renders_read or not self.renders_path.exists()):
             renders = {
                 keys[rel]: {k: v for k, v in e.derived.items() if k.startswith(RENDER_KEY)}

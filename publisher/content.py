@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, TypeVar
 
-import frontmatter.default_handlers
 import yaml
 
 from .cache import Cache, Entry, read_id_index, salt_of
@@ -77,7 +77,9 @@ MEDIA_KINDS: dict[str, MediaKind] = {
 }
 LEDGER_NAMES = ("published.yml",)
 HASH_CHUNK = 1024 * 1024
-_FRONT_MATTER_OFFSET = 0  # python-frontmatter keeps the newline after '---', so YAML line 0 is it
+_FRONT_MATTER_OFFSET = 0  # the split keeps the newline after '---', so YAML line 0 is that line
+#: a line of three or more dashes opens and closes the front matter
+_FRONT_MATTER_BOUNDARY = re.compile(r"^-{3,}\s*$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -356,8 +358,7 @@ def read_document(path: Path, rel: str, problems: _Problems) -> _Document | None
         problems.error(1, _("Cannot read the file: {error}", error=exc.strerror), "", "unreadable")
         return None
     text = text.removeprefix("\ufeff")
-    handler = frontmatter.default_handlers.YAMLHandler()
-    if not handler.detect(text):
+    if not _FRONT_MATTER_BOUNDARY.match(text):
         problems.error(
             1,
             _("The file has no front matter."),
@@ -366,7 +367,7 @@ def read_document(path: Path, rel: str, problems: _Problems) -> _Document | None
         )
         return None
     try:
-        raw, body = handler.split(text)
+        _before, raw, body = _FRONT_MATTER_BOUNDARY.split(text, 2)
         stripped = body.strip("\n")
         body_line = text[: text.rfind(stripped)].count("\n") + 1 if stripped else 1
         if not raw.startswith("\n"):
