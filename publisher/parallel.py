@@ -53,3 +53,44 @@ def _run_chunk(bounds: tuple[int, int]) -> list[Any]:
     assert _job is not None, "fork_map's worker started without its job"
     func, items = _job
     return [func(items[i]) for i in range(*bounds)]
+
+
+class Background:
+    """A function running in a forked child; ``result()`` waits for it (None if it failed)."""
+
+    def __init__(self, pid: int, fd: int) -> None:
+        self._pid, self._fd = pid, fd
+
+    def result(self) -> Any:
+        import pickle
+
+        try:
+            with os.fdopen(self._fd, "rb") as pipe:
+                data = pipe.read()
+            os.waitpid(self._pid, 0)
+            return pickle.loads(data) if data else None
+        except Exception:  # the work was only ever a head start
+            return None
+
+
+def in_background(func: Callable[[], Any]) -> Background | None:
+    """Start ``func()`` in a forked child, to overlap it with work here (None where forking is
+    not available, there is a single core, or threads run here, which a fork would copy in
+    whatever state they are: then the caller does the work itself)."""
+    import threading
+
+    if cores() < 2 or not hasattr(os, "fork") or threading.active_count() > 1:
+        return None
+    import pickle
+
+    read_fd, write_fd = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # pragma: no cover - the child; coverage cannot follow it
+        try:
+            os.close(read_fd)
+            with os.fdopen(write_fd, "wb") as pipe:
+                pipe.write(pickle.dumps(func()))
+        finally:
+            os._exit(0)
+    os.close(write_fd)
+    return Background(pid, read_fd)

@@ -10,6 +10,7 @@ import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -17,7 +18,7 @@ from .cache import stored_capabilities
 from .check import CheckResult, check_content, scan_for_tokens
 from .clock import Clock
 from .config import CONFIG_FILE, Config, load_config
-from .content import Content, load_content
+from .content import Content, load_content, load_post
 from .engine.claims import new_claim
 from .engine.plan import PlanContext, account_ledger_path, build_plan
 from .errors import Diagnostic, PublisherError, RepoError
@@ -25,6 +26,8 @@ from .i18n import _
 from .ledger import LEDGER_ERRORS, Ledger, ledger_problem, parse_ledger
 from .model import Account, Comment, LedgerEntry, Plan, RemoteRef
 from .networks import NETWORKS
+from .parallel import Background, in_background
+from .stylecheck import LINTED, post_style, style_rules
 from .tree import scope_filter
 
 if TYPE_CHECKING:  # the modules for publishing, moderation and Git load only when used
@@ -63,6 +66,8 @@ class Workspace:
     _capabilities: dict[str, Capabilities] | None = None
     #: this process's claim on the posts it publishes (see ``engine.claims``)
     claim: str = field(default_factory=new_claim)
+    #: style reports of the posts a partial check names, being made in a child process
+    _lint_ahead: Background | None = field(default=None, repr=False)
 
     @property
     def capabilities(self) -> dict[str, Capabilities]:
@@ -73,6 +78,8 @@ class Workspace:
     def load(self, only: Iterable[str] | None = None) -> Content:
         """The repository's content (``only``: just the posts there, for ``check`` of a few
         files; such content cannot be planned)."""
+        if only is not None:  # lint the named posts meanwhile: the linter takes long to start
+            self._lint_ahead = in_background(partial(_lint_posts, self.repo, self.config, only))
         return load_content(self.repo, self.config, NETWORKS, only)
 
     def check(
@@ -85,6 +92,9 @@ class Workspace:
             *self._token_problems(content, scope),
             *self.read_results(content, scope)[1],
         ]
+        if self._lint_ahead is not None:
+            LINTED.update(self._lint_ahead.result() or {})
+            self._lint_ahead = None
         result = check_content(content, self.config, self.capabilities, extra, strict, scope)
         content.remember()
         return result
@@ -331,6 +341,21 @@ class Workspace:
         from .repo import head_sha
 
         return head_sha(self.repo)
+
+
+def _lint_posts(repo: Path, config: Config, only: Iterable[str]) -> dict[Any, Any]:
+    """Style reports of the posts under ``only`` (see ``stylecheck.LINTED``), for a parent
+    process that meanwhile does the rest of the check."""
+    rules = style_rules(config.style)
+    for path in only:
+        target = repo / path
+        files = sorted(target.rglob("*.md")) if target.is_dir() else [target]
+        for file in files:
+            if file.suffix == ".md" and file.is_file():
+                post, _problems = load_post(repo, file, config, NETWORKS)
+                if post is not None:
+                    post_style(post, rules)
+    return dict(LINTED)
 
 
 def _all_capabilities() -> dict[str, Capabilities]:

@@ -11,7 +11,7 @@ import pytest
 from conftest import jpeg_bytes, write_files
 
 from publisher import content as content_module
-from publisher import parallel, render
+from publisher import parallel, render, stylecheck
 from publisher.cache import (
     CACHE_DIR,
     CACHE_FILE,
@@ -244,3 +244,19 @@ def test_capabilities_are_kept_for_the_same_code_only(tmp_path: Path) -> None:
     stored.write_bytes(pickle.dumps((VERSION, "other code", {"vk": 99})))
 
     assert stored_capabilities(tmp_path, compute) == {"vk": 2}
+
+
+@pytest.mark.parametrize("cores", [1, 2])
+def test_a_partial_check_finds_the_style_problems_whoever_lints(
+    repo: Path, monkeypatch: pytest.MonkeyPatch, cores: int
+) -> None:
+    monkeypatch.setattr(parallel, "cores", lambda: cores)  # 2: linted in a child meanwhile
+    stylecheck.LINTED.clear()
+    text = "В целях реализации мероприятий по благоустройству было осуществлено проведение работ."
+    write_files(
+        repo, {"content/2026/07/press.md": POST.replace("Приходите в субботу в парк.", text)}
+    )
+
+    found = check(repo, only=["content/2026/07"])
+
+    assert {code for _path, _line, code in found} >= {"style-bureaucratic", "style-passive"}
