@@ -242,16 +242,17 @@ class Cache:
         Renderings are written only if this run read the renderings file or there was none
         (a run that did not read it cannot tell what else it held)."""
         keys = {rel: self._keys[rel] for rel in self.by_path if rel in self._keys}
-        entries = {keys[rel]: _without_renders(self.by_path[rel]) for rel in keys}
         unchanged = (
             not self._changed
-            and entries.keys() == self._old.entries.keys()
+            and set(keys.values()) == self._old.entries.keys()
             and self.ledgers.keys() == self._old.ledgers.keys()
             and self.clean == self._old.clean
         )
-        document = _Document(VERSION, self._old.code, entries, self.ledgers, self.clean)
-        if not unchanged and _dump(self.path, document):
-            self._old, self._changed = document, False
+        if not unchanged:
+            entries = {keys[rel]: _without_renders(self.by_path[rel]) for rel in keys}
+            document = _Document(VERSION, self._old.code, entries, self.ledgers, self.clean)
+            if _dump(self.path, document):
+                self._old, self._changed = document, False
         if not unchanged or not (self.repo / CACHE_DIR / INDEX_FILE).exists():
             self._save_index()  # the ids follow from the entries: unchanged entries, same ids
         if self._renders_changed and (self._renders_read or not self.renders_path.exists()):
