@@ -316,6 +316,9 @@ def _dump(path: Path, value: Any) -> bool:
     """Write a pickle atomically; False if the folder is read-only (the cache is optional)."""
     try:
         path.parent.mkdir(exist_ok=True)
+        ignore = path.parent / ".gitignore"
+        if not ignore.exists():  # the folder keeps itself out of Git, as .pytest_cache does
+            ignore.write_text("# written by publisher: a cache, never committed\n*\n")
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         try:
             with os.fdopen(fd, "wb") as handle:

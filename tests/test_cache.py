@@ -260,3 +260,16 @@ def test_a_partial_check_finds_the_style_problems_whoever_lints(
     found = check(repo, only=["content/2026/07"])
 
     assert {code for _path, _line, code in found} >= {"style-bureaucratic", "style-passive"}
+
+
+def test_the_cache_folder_keeps_itself_out_of_git(make_repo: Callable[..., Path]) -> None:
+    import subprocess
+
+    root = make_repo({"content/p.md": POST})  # no .gitignore of its own
+    check(root)
+
+    status = subprocess.run(
+        ["git", "-C", str(root), "status", "--porcelain"], capture_output=True, text=True
+    )
+    assert (root / CACHE_DIR / CACHE_FILE).exists()
+    assert status.stdout == ""
