@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest messages docs site bench clean
+.PHONY: demo test lint typecheck pytest messages docs lemmas site bench clean
 
 $(STAMP): pyproject.toml package-lock.json
 	$(PYTHON) -m venv $(VENV)
@@ -58,3 +58,7 @@ bench: $(STAMP)
 # Regenerate the README's capability table and token notes from the adapters
 docs: $(STAMP)
 	$(BIN)/python -m publisher.docs
+
+# Lemmas of the style lists' words, worked out ahead (after editing publisher/data/style/*.yml)
+lemmas: $(STAMP)
+	$(BIN)/python -c "from publisher.style import write_lemma_table; write_lemma_table()"

@@ -27,8 +27,9 @@ text shorter than 20 words counts as 20 words, so one slip in a short post does 
 from __future__ import annotations
 
 import bisect
+import json
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
@@ -39,6 +40,7 @@ import yaml
 from .i18n import N_, _
 
 DATA_DIR = Path(__file__).parent / "data" / "style"
+LEMMAS_FILE = "lemmas.json"
 
 BUREAUCRATIC = "bureaucratic"
 NOUN_CHAIN = "noun_chain"
@@ -188,9 +190,44 @@ def _parses(word: str) -> tuple[_Parse, ...]:
 
 @lru_cache(maxsize=4096)
 def _lemma(word: str) -> str:
-    """The most likely lemma of a word written in a list."""
+    """The most likely lemma of a word written in a list (the built-in lists' words are looked
+    up in ``lemmas.json``: compiling them then needs no morphology, which is slow to start)."""
+    known = _known_lemmas().get(word)
+    return known if known is not None else _analysed_lemma(word)
+
+
+def _analysed_lemma(word: str) -> str:
     parses = _parses(_norm(word))
     return parses[0].lemma if parses else _norm(word)
+
+
+@cache
+def _known_lemmas() -> dict[str, str]:
+    try:
+        with open(DATA_DIR / LEMMAS_FILE, encoding="utf-8") as handle:
+            table = json.load(handle)
+    except (OSError, ValueError):
+        return {}
+    return table if isinstance(table, dict) else {}
+
+
+def lemma_table() -> dict[str, str]:
+    """Every word of the built-in lists with its lemma, as morphology gives it: the content of
+    ``lemmas.json`` (``make lemmas`` writes it; a test checks that it is up to date)."""
+    table: dict[str, str] = {}
+
+    def record(word: str) -> str:
+        table[word] = _analysed_lemma(word)
+        return table[word]
+
+    for category, raw in _list_phrases():
+        _compile_entries(category, raw, record)
+    return dict(sorted(table.items()))
+
+
+def write_lemma_table() -> None:
+    text = json.dumps(lemma_table(), ensure_ascii=False, indent=0, sort_keys=True)
+    (DATA_DIR / LEMMAS_FILE).write_text(text + "\n", encoding="utf-8")
 
 
 def _plausible(parses: tuple[_Parse, ...]) -> tuple[_Parse, ...]:
@@ -450,7 +487,7 @@ class _Entry:
     suggestion: str
 
 
-def _compile_phrase(phrase: str) -> list[tuple[_Slot, ...]]:
+def _compile_phrase(phrase: str, lemma: Callable[[str], str] = _lemma) -> list[tuple[_Slot, ...]]:
     """The slot sequences of a phrase (one per `` ; ``-separated alternative)."""
     alternatives = []
     for variant in phrase.split(";"):
@@ -466,7 +503,7 @@ def _compile_phrase(phrase: str) -> list[tuple[_Slot, ...]]:
                     if option[1:]:
                         forms.add(_norm(option[1:]))
                 elif option:
-                    lemmas.add(_lemma(option))
+                    lemmas.add(lemma(option))
             if lemmas or forms:
                 slots.append(_Slot(frozenset(lemmas), frozenset(forms)))
         while slots and slots[-1].gap:
@@ -476,7 +513,9 @@ def _compile_phrase(phrase: str) -> list[tuple[_Slot, ...]]:
     return alternatives
 
 
-def _compile_entries(category: str, raw: Sequence[Mapping[str, str] | str]) -> list[_Entry]:
+def _compile_entries(
+    category: str, raw: Sequence[Mapping[str, str] | str], lemma: Callable[[str], str] = _lemma
+) -> list[_Entry]:
     """Compile list entries; a bare string is a phrase without a suggestion of its own."""
     entries = []
     for item in raw:
@@ -484,7 +523,7 @@ def _compile_entries(category: str, raw: Sequence[Mapping[str, str] | str]) -> l
             phrase, suggestion = item, ""
         else:
             phrase, suggestion = str(item.get("phrase") or ""), str(item.get("suggestion") or "")
-        for slots in _compile_phrase(phrase):
+        for slots in _compile_phrase(phrase, lemma):
             entries.append(_Entry(category, slots, suggestion))
     return entries
 
@@ -506,14 +545,19 @@ class _Lists:
     abbreviations: frozenset[str]
 
 
+def _list_phrases() -> list[tuple[str, Any]]:
+    """The built-in phrase lists by category."""
+    phrases = [(category, _load(f"{category}.yml")) for category in (FORMULA, BUREAUCRATIC, CLICHE)]
+    return [*phrases, (PASSIVE, _load("passive.yml")["phrases"])]
+
+
 @cache
 def _lists() -> _Lists:
     """The built-in lists, read and compiled once."""
     entries: list[_Entry] = []
-    for category in (FORMULA, BUREAUCRATIC, CLICHE):
-        entries += _compile_entries(category, _load(f"{category}.yml"))
+    for category, raw in _list_phrases():
+        entries += _compile_entries(category, raw)
     passive = _load("passive.yml")
-    entries += _compile_entries(PASSIVE, passive["phrases"])
     chain = _load("noun_chain.yml")
     return _Lists(
         entries=tuple(entries),

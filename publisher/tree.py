@@ -86,9 +86,12 @@ def _from_git(repo: Path, folders: list[str]) -> dict[str, str | None] | None:
     present = [f for f in folders if (repo / f).exists()]
     if not present:
         return {}
-    staged = _git(repo, "ls-files", "--stage", "-z", "--", *present)
-    changed = _git(repo, "diff-files", "--name-only", "--relative", "-z", "--", *present)
-    untracked = _git(repo, "ls-files", "--others", "-z", "--", *present)
+    staged, changed, untracked = _git_all(
+        repo,
+        ("ls-files", "--stage", "-z", "--", *present),
+        ("diff-files", "--name-only", "--relative", "-z", "--", *present),
+        ("ls-files", "--others", "-z", "--", *present),
+    )
     if staged is None or changed is None or untracked is None:
         return None
     listed: dict[str, str | None] = {}
@@ -106,20 +109,33 @@ def _from_git(repo: Path, folders: list[str]) -> dict[str, str | None] | None:
     return listed
 
 
-def _git(repo: Path, *args: str) -> list[str] | None:
-    """NUL-separated records of one Git command, or None if it could not run."""
-    try:
-        done = subprocess.run(
-            ["git", "-C", str(repo), "-c", "core.quotePath=false", *args],
-            capture_output=True,
-            check=False,
-            env={**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"},
-        )
-    except OSError:
+def _git_all(repo: Path, *commands: tuple[str, ...]) -> list[list[str] | None]:
+    """NUL-separated records of each Git command (None for one that could not run); the
+    commands run at the same time, as they only read."""
+    env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
+    started: list[subprocess.Popen[bytes] | None] = []
+    for args in commands:
+        try:
+            started.append(
+                subprocess.Popen(
+                    ["git", "-C", str(repo), "-c", "core.quotePath=false", *args],
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.DEVNULL,
+                    env=env,
+                )
+            )
+        except OSError:
+            started.append(None)
+    return [_records(process) for process in started]
+
+
+def _records(process: subprocess.Popen[bytes] | None) -> list[str] | None:
+    if process is None:
         return None
-    if done.returncode != 0:
+    output, _errors = process.communicate()
+    if process.returncode != 0:
         return None
-    return [r for r in done.stdout.decode("utf-8", "surrogateescape").split("\0") if r]
+    return [r for r in output.decode("utf-8", "surrogateescape").split("\0") if r]
 
 
 def _walk(repo: Path, folders: list[str]) -> Iterator[str]:

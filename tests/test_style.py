@@ -315,3 +315,13 @@ def test_extra_entries_of_one_call_do_not_leak_into_the_next() -> None:
     assert found(text) == []
     assert found(text, tree) == [("cliche", "ёлка")]
     assert found(text, lush) == [("cliche", "Шикарная"), ("cliche", "шикарные")]
+
+
+def test_the_lemma_table_of_the_lists_is_up_to_date() -> None:
+    import json
+
+    from publisher.style import DATA_DIR, LEMMAS_FILE, lemma_table
+
+    shipped = json.loads((DATA_DIR / LEMMAS_FILE).read_text(encoding="utf-8"))
+
+    assert shipped == lemma_table(), "the style lists changed: run make lemmas"
