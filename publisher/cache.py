@@ -206,12 +206,6 @@ class Cache:
         entry = self.by_path.get(rel)
         return entry is not None and key in entry.derived
 
-    def store(self, rel: str, key: str, value: Any) -> None:
-        entry = self.by_path.get(rel)
-        if entry is not None:
-            entry.derived[key] = value
-            self._note_change(key)
-
     # -- result files and token scans --------------------------------------------------------
 
     def ledger(
