@@ -7,8 +7,12 @@ media files it read (the entry is used only while they are unchanged), and what 
 from it: check findings, style report, each network's rendering. Result files are cached by
 content too, parsed; files found free of tokens are remembered by content.
 
-The cache lives in ``.publisher-cache/`` (ignored by Git) and is only ever an optimisation: any
-problem reading it means starting from scratch, and a read-only checkout runs without it.
+The cache lives in ``.publisher-cache/`` (it ignores itself in Git) as a few pickles: the
+entries, the renderings (read only by plan and apply: they are the bulk), an index of post ids
+by path (for ``check FILE``), and the networks' capabilities. It is only ever an optimisation:
+any problem reading it means starting from scratch, and a read-only checkout runs without it.
+Pickles run code when loaded, so a cache must never come from anyone a job with secrets does
+not trust (the publish workflow restores none).
 """
 
 from __future__ import annotations
