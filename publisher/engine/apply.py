@@ -187,15 +187,7 @@ class Applier:
             and previous.extra.get("claim") == self.claim
         )
         if reserved and _fresh_create(action):
-            entry = LedgerEntry(
-                network=action.network,
-                state="failed",
-                account=action.account,
-                at=self._now(),
-                error=f"{type(cause).__name__}: {redact(cause.detail)}",
-                operation=action.kind.value,
-            )
-            self._record(action, entry)
+            self._record(action, self._failed_entry(action, cause, redact(cause.detail)))
         return _skipped(action, cause, detail)
 
     def _attempt(self, action: Action) -> Result:
@@ -371,20 +363,24 @@ class Applier:
         if previous is not None and previous.state == "published":
             entry = replace(previous, error=f"{type(error).__name__}: {message}", at=self._now())
         else:
-            entry = LedgerEntry(
-                network=action.network,
-                state="failed",
-                account=action.account,
-                at=self._now(),
-                error=f"{type(error).__name__}: {message}",
-                operation=action.kind.value,
-            )
+            entry = self._failed_entry(action, error, message)
         self._record(action, entry)
         limited = action.network in self.stopped or action.network in self.full
         if limited and isinstance(error, RateLimited):
             # a spent budget is no fault of the post: it waits for the next run like the rest
             return _skipped(action, error, detail=True)
         return Result(action, Outcome.FAILED, message=message, hint=error.hint)
+
+    def _failed_entry(self, action: Action, error: NetworkError, message: str) -> LedgerEntry:
+        """A ``failed`` result: the next run sends the post without looking for it first."""
+        return LedgerEntry(
+            network=action.network,
+            state="failed",
+            account=action.account,
+            at=self._now(),
+            error=f"{type(error).__name__}: {message}",
+            operation=action.kind.value,
+        )
 
     def _record(self, action: Action, entry: LedgerEntry) -> None:
         """Write one entry at once, stamped with the commit and the approval it came from."""
