@@ -144,7 +144,7 @@ class Cache:
         if not target.is_absolute():
             target = self.repo / target
         try:
-            rel = target.relative_to(self.repo.resolve()).as_posix()
+            rel = target.relative_to(self.repo).as_posix()
         except ValueError:
             rel = ""
         digest = self.tree.digest(rel)

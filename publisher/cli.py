@@ -150,7 +150,9 @@ def check(opts: Options, paths: tuple[str, ...], fmt: str, strict: bool) -> None
     from . import report
 
     ws = opts.workspace()
-    only = [_repo_relative(opts.repo, p) for p in paths] or None
+    from .tree import narrowed
+
+    only = narrowed([_repo_relative(opts.repo, p) for p in paths] or None)
     result = ws.check(ws.load(only), strict=strict, only=only)
     if fmt == "json":
         import json

@@ -29,7 +29,7 @@ HEADER = (
 )
 _FIELD_NAMES = {f.name for f in fields(LedgerEntry)}
 #: what reading a damaged result file raises
-LEDGER_ERRORS = (yaml.YAMLError, AttributeError, TypeError, ValueError, UnicodeDecodeError)
+LEDGER_ERRORS = (yaml.YAMLError, AttributeError, TypeError, ValueError, OSError)
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TUPLE_FIELDS = ("parts", "approved_by")
 

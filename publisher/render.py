@@ -202,7 +202,7 @@ class _Walker(HTMLParser):
         return text.strip()
 
 
-#: rendered texts by (Markdown, format); ``cache.PostCache`` keeps them between runs
+#: rendered texts by (Markdown, format) within one run (``cache`` keeps each post's renderings)
 RENDERED: dict[tuple[str, str], str] = {}
 
 

@@ -27,7 +27,8 @@ def style_rules(settings: Mapping[str, Any]) -> StyleRules:
         ) from None
 
 
-#: style reports by (text, rules); ``cache.PostCache`` keeps them between runs
+#: style reports by (text, rules) within one run (``cache`` keeps each post's findings); a
+#: partial check fills it from the child that linted ahead (``Workspace.load``)
 LINTED: dict[tuple[str, str], StyleReport] = {}
 
 

@@ -31,23 +31,33 @@ class Tree:
     repo: Path
     #: the folders scanned (a file is complete only under these)
     folders: tuple[str, ...]
+    #: in path order (``scan_tree`` builds it so)
     files: dict[str, str]
 
     def under(self, folder: str) -> Iterator[str]:
-        """Repository paths under ``folder`` (or the file itself), sorted."""
+        """Repository paths under ``folder`` (or the file itself), sorted (``files`` is)."""
         prefix = folder.rstrip("/") + "/"
-        return (rel for rel in sorted(self.files) if rel.startswith(prefix) or rel == folder)
+        return (rel for rel in self.files if rel.startswith(prefix) or rel == folder)
 
     def digest(self, rel: str) -> str | None:
         return self.files.get(rel)
 
 
+def narrowed(scope: Iterable[str] | None) -> tuple[str, ...] | None:
+    """``scope`` as given, or None where it names the whole repository (``""`` or ``.``)."""
+    if scope is None:
+        return None
+    names = tuple(scope)
+    return None if any(name.strip("/") in ("", ".") for name in names) else names
+
+
 def scope_filter(scope: Iterable[str] | None) -> Callable[[str], bool]:
     """Whether a repository path is one of the files, or under one of the folders, of
     ``scope`` (None, ``""`` or ``.`` mean the whole repository)."""
-    names = {item.strip("/") for item in scope} if scope is not None else {""}
-    if names & {"", "."}:
+    names = narrowed(scope)
+    if names is None:
         return lambda path: True
+    names = tuple(name.strip("/") for name in names)
     folders = tuple(f"{name}/" for name in names)
     return lambda path: path in names or path.startswith(folders)
 

@@ -273,3 +273,15 @@ def test_the_cache_folder_keeps_itself_out_of_git(make_repo: Callable[..., Path]
     )
     assert (root / CACHE_DIR / CACHE_FILE).exists()
     assert status.stdout == ""
+
+
+def test_check_of_the_whole_repository_by_name_uses_the_cache(repo: Path, loads: Counter) -> None:
+    from click.testing import CliRunner
+
+    from publisher.cli import main
+
+    check(repo)
+    result = CliRunner().invoke(main, ["--repo", str(repo), "check", str(repo)])
+
+    assert result.exit_code == 0, result.output
+    assert loads.calls == 5
