@@ -28,11 +28,13 @@ from .cache import CACHE_DIR, Cache
 from .errors import Diagnostic, Severity
 from .i18n import _
 from .parallel import fork_map
-from .redact import TOKEN_SHAPE, assigned_secret
+from .redact import TOKEN_SHAPE, assigned_secret, looks_like_token, register
 from .tree import _NOT_PLAIN_FILES, Tree, _git_all, blob_id, scope_filter
 
 #: detect-secrets' marker: a line with it holds a fake token on purpose
 ALLOW_MARKER = "pragma: allowlist secret"
+#: what GitHub and GitLab accept as the name of a secret or CI variable
+_ENV_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 #: a run of characters a token is made of, long enough to be one
 _RUN = re.compile(r"[A-Za-z0-9_.:%~+/=-]{20,}")
 _SNIFF = 8000
@@ -101,6 +103,27 @@ def find_tokens(text: str) -> list[int]:
         if TOKEN_SHAPE.search(run.group()) or assigned_secret(line):
             numbers.append(number)
     return numbers
+
+
+def env_name_problem(value: str) -> tuple[str, str] | None:
+    """What is wrong with ``value`` where the name of an environment variable belongs
+    (``token_env``, ``secrets:``), as a message and a hint that never quote it; None if it is
+    a name. A value that looks like a token is registered, so ``redact`` masks it anywhere."""
+    if looks_like_token(value):
+        register(value)
+        return (
+            _("The value looks like a token; the name of an environment variable belongs here."),
+            _(
+                "Revoke this token on the network (it is in the repository's history now), put "
+                "a new one into a CI secret and write the secret's name here, e.g. VK_TOKEN."
+            ),
+        )
+    if not _ENV_NAME.fullmatch(value):
+        return (
+            _("This is not the name of an environment variable."),
+            _("Write the name of the CI secret: Latin letters, digits and '_', e.g. VK_TOKEN."),
+        )
+    return None
 
 
 def _scan_file(repo: Path, item: tuple[str, str | None]) -> tuple[list[int], str | None]:
