@@ -31,7 +31,7 @@ TOKEN_SHAPES: dict[str, str] = {
     "VK": r"vk1\.a\.[A-Za-z0-9_-]{20,}",
     "VK (legacy)": r"(?<![0-9a-fA-F])[0-9a-f]{85}(?![0-9a-fA-F])",
     "OK": r"tkn1[A-Za-z0-9]{30,}|(?<![\w-])-[sn]-[A-Za-z0-9_.-]{30,}",
-    "Telegram": r"(?<!\d)\d{8,10}:[A-Za-z0-9_-]{35}(?![A-Za-z0-9_-])",
+    "Telegram": r"(?<!\d)\d{8,10}:(?:AA[A-Za-z0-9_-]{30,}|[A-Za-z0-9_-]{35}(?![A-Za-z0-9_-]))",
     "Facebook": r"EAA[A-Za-z0-9]{30,}",
     "Instagram": r"IG(?:QV|AA)[A-Za-z0-9_-]{30,}",
     "X": r"A{20,}[A-Za-z0-9%]{20,}|(?<![\w-])\d{5,20}-[A-Za-z0-9]{40}(?![A-Za-z0-9])",
