@@ -9,7 +9,9 @@ error at its file and line; the line itself is never printed. A line carrying
 Binary files (a NUL byte in the first 8,000, as Git decides) are skipped.
 
 Speed: files are known by Git blob id and ``cache`` remembers the ids of clean files, so a warm
-check reads none. detect-secrets was measured for the cold scan and not used: its full scan
+check reads none; listing the files outside the content and accounts folders (which ``tree``
+has listed already) adds 20-45 ms to a warm check of 10,000 posts, and a scan of all of them
+with no cache takes 1.4 s on two busy cores (the old scan of fewer files: 1.1-1.8 s). detect-secrets was measured for the cold scan and not used: its full scan
 took 11 ms per post file (10,000 posts: about two minutes), its keyword detector alone 1.1 ms,
 and its import (which pulls in ``requests``) 130 ms. One regular expression of all the token
 shapes took 0.4 ms per post (Cyrillic text defeats its literal prefixes), so each text is first
