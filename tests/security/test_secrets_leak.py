@@ -86,6 +86,15 @@ def _written(before: dict[Path, bytes], *roots: Path) -> str:
     )
 
 
+#: the environment of a pull request's CI job on GitHub
+PR_JOB = {
+    "GITHUB_ACTIONS": "true",
+    "GITHUB_REPOSITORY": "city/social",
+    "GITHUB_REF": "refs/pull/7/merge",
+    "GITHUB_TOKEN": GITHUB_JOB,
+}
+
+
 # ---- a token committed anywhere in the repository -----------------------------------------
 
 
@@ -168,17 +177,28 @@ def test_a_token_pasted_as_token_env_is_an_error_that_never_prints_it(
     state = tmp_path / "state"
     env = {"VK_USER_TOKEN": VK_USER, "TELEGRAM_BOT_TOKEN": TELEGRAM}
     before = _files(repo)
+    posted: list[str] = []
+
+    def comments(request: httpx.Request) -> httpx.Response:
+        if request.method == "GET":
+            return httpx.Response(200, json=[], request=request)
+        posted.append(request.content.decode())
+        return httpx.Response(201, json={"id": 1, "html_url": "https://c/1"}, request=request)
+
+    forge = httpx.MockTransport(comments)
     runs = [
         _run(repo, clock, "check"),
         _run(repo, clock, "check", "--format", "json"),
         _run(repo, clock, "plan", "--format", "json", sandbox=state, env=env),
         _run(repo, clock, "plan", sandbox=state, env=env),
         _run(repo, clock, "apply", sandbox=state, env=env),
+        _run(repo, clock, "plan", "--comment", sandbox=state, env=env | PR_JOB, forge=forge),
     ]
     assert runs[0].exit_code == 1
     assert "похоже на токен" in runs[0].output and "accounts/vk.md:" in runs[0].output
     outputs = [r.output + repr(r.exception or "") for r in runs]
-    assert _leaks(token, *outputs, _written(before, repo, state)) == []
+    assert posted and "vk" in posted[0]
+    assert _leaks(token, *outputs, *posted, _written(before, repo, state)) == []
 
 
 # ---- a server's error answer that echoes the token ------------------------------------------
@@ -228,19 +248,13 @@ def test_a_forge_error_echoing_the_token_is_masked_before_it_is_cut(
 
     repo = make_repo({"content/2026/12/news.md": POST})
     before = _files(repo)
-    env = {
-        "GITHUB_ACTIONS": "true",
-        "GITHUB_REPOSITORY": "city/social",
-        "GITHUB_REF": "refs/pull/7/merge",
-        "GITHUB_TOKEN": GITHUB_JOB,
-    }
     result = _run(
         repo,
         clock,
         "plan",
         "--comment",
         sandbox=tmp_path / "state",
-        env=env,
+        env=PR_JOB,
         forge=httpx.MockTransport(refusing),
     )
     assert "403" in result.output
