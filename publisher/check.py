@@ -2,38 +2,27 @@
 
 Structure comes from ``content`` (broken YAML, unknown fields, missing media); this module adds
 what depends on the networks: length counted the way each network counts, media each network
-refuses, polls it cannot take, and tokens committed by mistake.
+refuses, polls it cannot take. Tokens committed by mistake are ``secrets_scan``'s.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 from functools import partial
 from pathlib import Path
 
-from .cache import Cache, salt_of
+from .cache import salt_of
 from .config import Config
 from .content import Content
 from .errors import Diagnostic, Severity
 from .i18n import _
 from .model import Media, Post
 from .networks.capabilities import Capabilities, MediaRules
-from .parallel import fork_map
 from .render import counter, source_text
 from .stylecheck import post_style, style_diagnostics, style_rules
-from .tree import Tree, scope_filter
-
-#: token shapes of the networks in scope; a match in a committed file is an error
-TOKEN_PATTERNS = (
-    re.compile(r"vk1\.a\.[A-Za-z0-9_-]{20,}"),
-    re.compile(r"\b[0-9]{8,10}:AA[A-Za-z0-9_-]{30,}"),
-    re.compile(r"\bEAA[A-Za-z0-9]{40,}"),
-    re.compile(r"AAAAAAAAAAAAAAAAAAAAA[A-Za-z0-9%]{20,}"),
-    re.compile(r"(?i)\b(?:access_token|token|secret)\s*[:=]\s*['\"]?[A-Za-z0-9._-]{24,}"),
-)
-SCANNED_SUFFIXES = {".md", ".yml", ".yaml", ".json", ".txt", ".toml", ".env"}
+from .tree import scope_filter
 
 
 @dataclass(frozen=True)
@@ -416,76 +405,6 @@ def _check_poll(post: Post, network: str, caps: Capabilities) -> list[Diagnostic
             )
         )
     return problems
-
-
-def scan_for_tokens(
-    repo: Path,
-    roots: Iterable[str],
-    tree: Tree | None = None,
-    cache: Cache | None = None,
-    scope: Iterable[str] | None = None,
-) -> list[Diagnostic]:
-    """Token-shaped strings in committed files: a token must live only in a CI secret.
-
-    Files under the ``tree``'s folders are named by content, and ``cache`` remembers which
-    contents were free of tokens, so unchanged files are not read again. ``scope`` limits the
-    scan to some files or folders.
-    """
-    wanted = scope_filter(scope)
-    todo: list[str] = []
-    for rel, digest in _scanned_files(repo, roots, tree):
-        if not wanted(rel):
-            continue
-        if cache is None or digest is None or not cache.known_clean(digest):
-            todo.append(rel)
-    found = fork_map(lambda rel: _scan_file(repo, rel), todo)
-    if cache is not None and tree is not None:
-        for rel, problems in zip(todo, found, strict=True):
-            digest = tree.digest(rel)
-            if not problems and digest is not None:
-                cache.mark_clean(digest)
-    return [problem for problems in found for problem in problems]
-
-
-def _scanned_files(
-    repo: Path, roots: Iterable[str], tree: Tree | None
-) -> Iterator[tuple[str, str | None]]:
-    """Files the token scan reads, each with its content's identity where known."""
-    for root in roots:
-        if tree is not None and root in tree.folders:
-            listed: Iterable[tuple[str, str | None]] = (
-                (rel, tree.digest(rel)) for rel in tree.under(root)
-            )
-        else:
-            base = repo / root
-            paths = [base] if base.is_file() else sorted(base.rglob("*")) if base.is_dir() else []
-            listed = ((p.relative_to(repo).as_posix(), None) for p in paths if p.is_file())
-        for rel, digest in listed:
-            name = rel.rpartition("/")[2]
-            if "." in name and name[name.rindex(".") :].lower() in SCANNED_SUFFIXES:
-                yield rel, digest
-
-
-def _scan_file(repo: Path, rel: str) -> list[Diagnostic]:
-    try:
-        lines = (repo / rel).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return []
-    return [
-        Diagnostic(
-            rel,
-            number,
-            Severity.ERROR,
-            _("This line looks like an access token committed to the repository."),
-            _(
-                "Remove it, revoke the token on the network, and keep the new one only in a CI "
-                "secret named by token_env."
-            ),
-            "token-committed",
-        )
-        for number, line in enumerate(lines, 1)
-        if any(p.search(line) for p in TOKEN_PATTERNS)
-    ]
 
 
 def kind_label(kind: str) -> str:

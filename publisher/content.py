@@ -27,6 +27,7 @@ from .inbox import InboxItem, read_items
 from .model import Account, Media, MediaKind, Override, Poll, Post, Profile, RenderedPost
 from .parallel import fork_map
 from .profiles import check_image, profile_for
+from .secrets_scan import env_name_problem
 from .tree import Tree, scan_tree, scope_filter
 
 if TYPE_CHECKING:
@@ -809,8 +810,9 @@ def load_account(
             _("Known networks: {names}.", names=", ".join(networks)),
             "unknown-network",
         )
-    token_env = str(data.get("token_env") or "").strip()
-    if not token_env:
+    given_env = str(data.get("token_env") or "").strip()
+    token_env = _env_name(given_env, "token_env", doc, problems)
+    if not given_env:
         problems.error(
             doc.lines.get("token_env", 1),
             _("The account has no 'token_env'."),
@@ -839,7 +841,10 @@ def load_account(
         avatar=str(data.get("avatar") or ""),
         cover=str(data.get("cover") or ""),
         website=str(data.get("website") or ""),
-        extra_token_envs={str(k): str(v) for k, v in secrets.items()},
+        extra_token_envs={
+            str(k): _env_name(str(v).strip(), f"secrets.{k}", doc, problems)
+            for k, v in secrets.items()
+        },
         settings=dict(settings) if isinstance(settings, dict) else {},
         lines=dict(doc.lines),
     )
@@ -851,6 +856,16 @@ def load_account(
             "account-id",
         )
     return account, problems.items
+
+
+def _env_name(value: str, field: str, doc: _Document, problems: _Problems) -> str:
+    """``value`` if it is the name of an environment variable, else "" and a problem that
+    does not quote it (a token pasted here must not be printed again)."""
+    wrong = env_name_problem(value) if value else None
+    if wrong is None:
+        return value
+    problems.error(doc.lines.get(field, 1), *wrong, "token-env")
+    return ""
 
 
 def _profile(repo: Path, account: Account) -> tuple[Profile, list[Diagnostic]]:

@@ -22,6 +22,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from .redact import redact
+
 
 class Severity(StrEnum):
     """How bad a diagnostic is; ``--strict`` turns warnings into errors."""
@@ -84,6 +86,7 @@ class NetworkError(PublisherError):
     def __init__(
         self, network: str, op: str, detail: str, hint: str = "", *, uncertain: bool = False
     ) -> None:
+        detail = redact(detail)  # every adapter's detail, whatever its path, is masked here
         super().__init__(f"{network}: {op}: {detail}", hint)
         self.network = network
         self.op = op

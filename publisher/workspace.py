@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .cache import stored_capabilities
-from .check import CheckResult, check_content, scan_for_tokens
+from .check import CheckResult, check_content
 from .clock import Clock
-from .config import CONFIG_FILE, Config, load_config
+from .config import Config, load_config
 from .content import Content, load_content, load_post
 from .engine.claims import new_claim
 from .engine.plan import PlanContext, account_ledger_path, build_plan
@@ -27,6 +27,7 @@ from .ledger import LEDGER_ERRORS, Ledger, ledger_problem, parse_ledger
 from .model import Account, Comment, LedgerEntry, Plan, RemoteRef
 from .networks import NETWORKS
 from .parallel import Background, in_background
+from .secrets_scan import scan_for_tokens
 from .stylecheck import LINTED, post_style, style_rules
 from .tree import scope_filter
 
@@ -39,8 +40,6 @@ if TYPE_CHECKING:  # the modules for publishing, moderation and Git load only wh
     from .moderation.sweep import SweepReport
     from .networks.base import Adapter
     from .networks.capabilities import Capabilities
-
-TOKEN_SCAN_ROOTS = (CONFIG_FILE, ".github", ".gitlab-ci.yml")
 
 
 @dataclass(frozen=True)
@@ -100,8 +99,7 @@ class Workspace:
         return result
 
     def _token_problems(self, content: Content, scope: tuple[str, ...] | None) -> list[Diagnostic]:
-        roots = (self.config.content_dir, self.config.accounts_dir, *TOKEN_SCAN_ROOTS)
-        return scan_for_tokens(self.repo, roots, content.tree, content.cache, scope)
+        return scan_for_tokens(self.repo, content.tree, content.cache, scope)
 
     def ledger_paths(self, content: Content) -> list[str]:
         """Every result file the content may have: posts', removed posts', accounts'."""

@@ -165,7 +165,7 @@ def test_revoked_token_names_the_secret_and_stops_only_that_network(cli: Cli) ->
 
 
 def test_token_set_in_the_environment_is_used_and_never_shown(cli: Cli, repo: Path) -> None:
-    secret = "vk1.a.SECRETSECRETSECRETSECRET123"
+    secret = "vk1.a.SECRETSECRETSECRETSECRET123"  # pragma: allowlist secret
     cli.env["VK_USER_TOKEN"] = secret
     revoke_token(Sandbox(cli.state).store, secret)
     result = cli("apply")
@@ -203,7 +203,8 @@ def test_text_over_the_limit_is_an_error_with_the_count(cli: Cli, repo: Path) ->
 
 
 def test_committed_token_is_an_error(cli: Cli, repo: Path) -> None:
-    write_files(repo, {"accounts/notes.md": "token: vk1.a.abcdefghijklmnopqrstuvwxyz0123\n"})
+    token = "vk1.a.abcdefghijklmnopqrstuvwxyz0123"  # pragma: allowlist secret
+    write_files(repo, {"accounts/notes.md": f"token: {token}\n"})
     result = cli("check")
     assert result.exit_code == 1
     assert "accounts/notes.md:1" in result.output

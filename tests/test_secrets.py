@@ -19,15 +19,21 @@ from publisher.sandbox.core import revoke_token
 ROOT = Path(__file__).resolve().parent.parent
 #: one marker per secret the example accounts name; shaped like the real thing
 MARKERS = {
-    "VK_USER_TOKEN": "vk1.a.MARKERuserTOKEN0123456789abcdefABCDEF",
-    "VK_COMMUNITY_TOKEN": "vk1.a.MARKERcommunity0123456789abcdefABCD",
-    "TELEGRAM_BOT_TOKEN": "1234567890:AAMARKERtelegram0123456789abcdefABC",
-    "OK_ACCESS_TOKEN": "MARKERokACCESS0123456789abcdef",
-    "OK_APP_SECRET": "MARKERokSECRET0123456789abcdef",
-    "MAX_BOT_TOKEN": "MARKERmaxTOKEN0123456789abcdef",
-    "FACEBOOK_PAGE_TOKEN": "EAAMARKERfacebook0123456789abcdefABCDEFabcdef0123",
-    "INSTAGRAM_TOKEN": "EAAMARKERinstagram0123456789abcdefABCDEFabcdef012",
-    "X_USER_TOKEN": "MARKERxBEARER0123456789abcdef",
+    "VK_USER_TOKEN": "vk1.a.MARKERuserTOKEN0123456789abcdefABCDEF",  # pragma: allowlist secret
+    "VK_COMMUNITY_TOKEN": "vk1.a.MARKERcommunity0123456789abcdefABCD",  # pragma: allowlist secret
+    "TELEGRAM_BOT_TOKEN": (
+        "1234567890:AAMARKERtelegram0123456789abcdefABC"  # pragma: allowlist secret
+    ),
+    "OK_ACCESS_TOKEN": "MARKERokACCESS0123456789abcdef",  # pragma: allowlist secret
+    "OK_APP_SECRET": "MARKERokSECRET0123456789abcdef",  # pragma: allowlist secret
+    "MAX_BOT_TOKEN": "MARKERmaxTOKEN0123456789abcdef",  # pragma: allowlist secret
+    "FACEBOOK_PAGE_TOKEN": (
+        "EAAMARKERfacebook0123456789abcdefABCDEFabcdef0123"  # pragma: allowlist secret
+    ),
+    "INSTAGRAM_TOKEN": (
+        "EAAMARKERinstagram0123456789abcdefABCDEFabcdef012"  # pragma: allowlist secret
+    ),
+    "X_USER_TOKEN": "MARKERxBEARER0123456789abcdef",  # pragma: allowlist secret
 }
 POST = """---
 title: Ёлка

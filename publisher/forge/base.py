@@ -88,7 +88,7 @@ class Forge(ABC):
                     status=response.status_code,
                     method=method,
                     path=path,
-                    body=redact(response.text[:200]),
+                    body=redact(response.text, limit=200),
                 ),
                 _("Check that the CI token may read pull requests and write comments."),
             )

@@ -182,7 +182,7 @@ def json_body(response: httpx.Response, network: str, op: str) -> Any:
     try:
         return response.json()
     except ValueError:
-        snippet = redact(response.text[:200])
+        snippet = redact(response.text, limit=200)
         raise Transient(
             network, op, f"HTTP {response.status_code}, not JSON: {snippet!r}"
         ) from None

@@ -678,7 +678,7 @@ class InstagramAdapter(Adapter):
             raise self._graph_error(body["error"], response, op)
         if isinstance(body.get("debug_info"), dict):
             raise self._upload_error(body["debug_info"], response, op)
-        detail = redact(f"HTTP {response.status_code}: {response.text[:200]}")
+        detail = f"HTTP {response.status_code}: {redact(response.text, limit=200)}"
         if response.status_code == 429:
             raise RateLimited(self.name, op, detail, DEFAULT_RATE_WAIT)
         if response.status_code >= 500:

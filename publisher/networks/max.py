@@ -684,9 +684,9 @@ def _error_fields(response: httpx.Response) -> tuple[str, str]:
     try:
         body = response.json()
     except ValueError:
-        return "", response.text[:200]
+        return "", redact(response.text, limit=200)
     if not isinstance(body, dict):
-        return "", str(body)[:200]
+        return "", redact(body, limit=200)
     message = body.get("message") or body.get("error") or ""
     return str(body.get("code") or ""), str(message)
 

@@ -418,7 +418,7 @@ class OkAdapter(Adapter):
             }
             page = self._call("discussions.getComments", params, "comments")
             if not isinstance(page, dict):
-                detail = redact(f"unexpected answer {str(page)[:200]!r}")
+                detail = f"unexpected answer {redact(page, limit=200)!r}"
                 raise Transient(self.name, "comments", detail)
             batch = page.get("comments") or []  # left out when there are none [uncertain]
             items += [c for c in batch if isinstance(c, dict)]
@@ -643,7 +643,7 @@ def _field(payload: Any, key: str, network: str, op: str) -> Any:
     """``payload[key]``, or a Transient error explaining that OK answered something else."""
     if isinstance(payload, dict) and key in payload:
         return payload[key]
-    raise Transient(network, op, redact(f"answer without {key!r}: {str(payload)[:200]!r}"))
+    raise Transient(network, op, f"answer without {key!r}: {redact(payload, limit=200)!r}")
 
 
 def _discussion(comment: Comment) -> tuple[str, str]:

@@ -172,7 +172,7 @@ class VkAdapter(Adapter):
         if status == 429:
             raise RateLimited(self.name, op, "HTTP 429", _retry_after(response))
         if status >= 400:
-            raise Rejected(self.name, op, redact(f"HTTP {status}: {response.text[:200]}"))
+            raise Rejected(self.name, op, f"HTTP {status}: {redact(response.text, limit=200)}")
         body = json_body(response, self.name, op)
         if not isinstance(body, dict):
             raise Transient(self.name, op, f"unexpected answer of type {type(body).__name__}")

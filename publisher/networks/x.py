@@ -485,7 +485,8 @@ class XAdapter(Adapter):
         body = _json_or_none(response)
         kind = _problem_kind(body)
         code = _v1_code(body)
-        detail = redact(f"HTTP {status}: {_describe_problem(body) or response.text[:200]}")
+        problem = _describe_problem(body) or redact(response.text, limit=200)
+        detail = redact(f"HTTP {status}: {problem}")
         if status == 429 or kind in _RATE_KINDS or code in _V1_RATE:
             raise RateLimited(self.name, op, detail, self._rate_wait(response, kind))
         if status >= 500 or code in _V1_TRANSIENT:

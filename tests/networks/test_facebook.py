@@ -35,7 +35,7 @@ from publisher.sandbox.facebook import FacebookEmulator, UsageBudget
 from publisher.sandbox.faults import Faults
 
 PAGE = "4242"
-TOKEN = "EAAG-facebook-test-token-0001"
+TOKEN = "EAAG-facebook-test-token-0001"  # pragma: allowlist secret
 APP_SECRET = "fb-app-secret-test"
 GRAPH = "https://graph.facebook.com/v25.0"
 MB = 1024 * 1024

@@ -22,7 +22,7 @@ from publisher.sandbox.app import Sandbox
 from publisher.sandbox.core import revoke_token
 from publisher.sandbox.faults import parse_faults
 
-TOKEN = "123456789:AAHsecretsecretsecretsecretsecret12"
+TOKEN = "123456789:AAHsecretsecretsecretsecretsecret12"  # pragma: allowlist secret
 BASE = f"https://api.telegram.org/bot{TOKEN}"
 
 

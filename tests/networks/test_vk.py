@@ -27,8 +27,8 @@ from publisher.sandbox.faults import Faults
 from publisher.sandbox.vk import register_community_token
 
 API = "https://api.vk.com/method/"
-TOKEN = "vk1.a.user-token-0123456789abcdef"
-COMMUNITY_TOKEN = "vk1.a.community-token-fedcba9876543210"
+TOKEN = "vk1.a.user-token-0123456789abcdef"  # pragma: allowlist secret
+COMMUNITY_TOKEN = "vk1.a.community-token-fedcba9876543210"  # pragma: allowlist secret
 UPLOAD_URL = "https://pu.vk.com/c851130/upload.php?act=do_add&gid=123&upload=t1"
 MB = 1024 * 1024
 
@@ -1433,7 +1433,7 @@ def test_contract_direct_messages(
 def test_contract_community_token_without_the_messages_right(
     on_sandbox_with_community: Callable[..., VkAdapter], sandbox: Sandbox
 ) -> None:
-    token = "vk1.a.limited-community-token-000111"
+    token = "vk1.a.limited-community-token-000111"  # pragma: allowlist secret
     register_community_token(sandbox.store, token, rights=["manage", "photos"])
     with pytest.raises(AuthError) as caught:
         on_sandbox_with_community(token).messages()

@@ -188,7 +188,10 @@ DOC_PARAMS = [
     ("oauth_nonce", "kYjzVBB8Y0ZFabxSWbWovY3uYSQ2pTgmZeNu2VS4cg"),
     ("oauth_signature_method", "HMAC-SHA1"),
     ("oauth_timestamp", "1318622958"),
-    ("oauth_token", "370773112-GmHxMAgYyLbNEtIKZeRNFsMKPR9EyMZeS9weJAEb"),
+    (
+        "oauth_token",
+        "370773112-GmHxMAgYyLbNEtIKZeRNFsMKPR9EyMZeS9weJAEb",  # pragma: allowlist secret
+    ),
     ("oauth_version", "1.0"),
 ]
 

@@ -120,7 +120,7 @@ def send_chunk(http: httpx.Client, url: str, start: int, data: bytes, total: int
 
 
 def test_aiookru_signature_vector_is_accepted(sandbox: Sandbox, http: httpx.Client) -> None:
-    token = "-s-84W-s3egarWUsbkq-IWTucuedzTKT8VUXIA.s4Xx8IW7"
+    token = "-s-84W-s3egarWUsbkq-IWTucuedzTKT8VUXIA.s4Xx8IW7"  # pragma: allowlist secret
     register_app(sandbox.store, "ABCDEFGHIGKLMNOPK", "ABC123DEF456GHI789JKL123")
     fields = {
         "application_key": "ABCDEFGHIGKLMNOPK",

@@ -549,7 +549,7 @@ def test_create_comment_rules(vk: Vk) -> None:
     closed = vk.post(message="Без комментариев", close_comments=1)
     error = vk.error("wall.createComment", owner_id=-123, post_id=closed, message="x")
     assert error["error_code"] == 213
-    tied = "vk1.a.other-community-token"
+    tied = "vk1.a.other-community-token"  # pragma: allowlist secret
     register_community_token(vk.sandbox.store, tied, group_id=999)
     assert vk.error("wall.createComment", token=tied, message="x", **params)["error_code"] == 15
 
@@ -655,10 +655,10 @@ def test_groups_edit(vk: Vk) -> None:
 
 
 def test_community_token_rights_and_community(vk: Vk) -> None:
-    limited = "vk1.a.limited-community-token"
+    limited = "vk1.a.limited-community-token"  # pragma: allowlist secret
     register_community_token(vk.sandbox.store, limited, rights=["photos"], group_id=123)
     assert vk.error("groups.edit", token=limited, group_id=123, title="x")["error_code"] == 15
-    managing = "vk1.a.managing-community-token"
+    managing = "vk1.a.managing-community-token"  # pragma: allowlist secret
     register_community_token(vk.sandbox.store, managing, rights=["manage"], group_id=123)
     assert vk.call("groups.edit", token=managing, group_id=123, title="Город")
     assert vk.error("groups.edit", token=managing, group_id=124, title="x")["error_code"] == 15
@@ -741,7 +741,7 @@ def test_cover_crop_is_checked(vk: Vk) -> None:
     params = {"token": COMMUNITY, "group_id": 123}
     upside_down = vk.error("photos.getOwnerCoverPhotoUploadServer", crop_x=800, **params)
     assert upside_down["error_code"] == 100
-    limited = "vk1.a.no-photos-community-token"
+    limited = "vk1.a.no-photos-community-token"  # pragma: allowlist secret
     register_community_token(vk.sandbox.store, limited, rights=["manage"])
     refused = vk.error("photos.getOwnerCoverPhotoUploadServer", token=limited, group_id=123)
     assert refused["error_code"] == 15
@@ -803,11 +803,11 @@ def test_messages_rules(vk: Vk) -> None:
     assert vk.error("messages.getConversations", token=COMMUNITY)["error_code"] == 100
     # a user token without group_id reads the user's own (empty) inbox
     assert vk.call("messages.getConversations") == {"count": 0, "items": []}
-    limited = "vk1.a.no-messages-community-token"
+    limited = "vk1.a.no-messages-community-token"  # pragma: allowlist secret
     register_community_token(vk.sandbox.store, limited, rights=["manage", "photos"])
     refused = vk.error("messages.getConversations", token=limited, group_id=123)
     assert refused["error_code"] == 15
-    tied = "vk1.a.tied-community-token"
+    tied = "vk1.a.tied-community-token"  # pragma: allowlist secret
     register_community_token(vk.sandbox.store, tied, group_id=123)
     assert vk.call("messages.getConversations", token=tied)["count"] == 1
 
