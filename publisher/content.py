@@ -259,6 +259,7 @@ def load_content(
     diagnostics.extend(_duplicate_accounts(accounts))
     orphans = _orphan_ledgers(tree, config, posts, broken) if only is None else ()
     moves = find_moves(repo, posts, orphans)
+    orphans = tuple(rel for rel in orphans if rel not in moves.disputed)  # nothing deleted
     diagnostics.extend(moves.problems)
     broken.update(d.path for d in moves.problems)
     return Content(

@@ -35,6 +35,8 @@ class Moves:
     #: the new result file's path -> the left-behind one's
     carried: Mapping[str, str] = field(default_factory=dict)
     problems: tuple[Diagnostic, ...] = ()
+    #: left-behind result files more than one post claims: left alone until that is settled
+    disputed: frozenset[str] = frozenset()
 
 
 def find_moves(repo: Path, posts: Sequence[Post], orphans: Sequence[str]) -> Moves:
@@ -64,16 +66,19 @@ def _settle(claims: Mapping[str, list[Post]]) -> Moves:
             per_post.setdefault(post.path, []).append(rel)
     carried: dict[str, str] = {}
     problems: list[Diagnostic] = []
+    disputed: set[str] = set()
     for rel, posts in sorted(claims.items()):
         if len(posts) > 1:
             problems += [_claim_problem(post, rel, _shared(rel, posts)) for post in posts]
+            disputed.add(rel)
             continue
         (post,) = posts
         if len(per_post[post.path]) > 1:
             problems.append(_claim_problem(post, rel, _two_files(per_post[post.path])))
+            disputed.add(rel)
             continue
         carried[post.ledger_path] = rel
-    return Moves(carried, tuple(dict.fromkeys(problems)))
+    return Moves(carried, tuple(dict.fromkeys(problems)), frozenset(disputed))
 
 
 def _shared(rel: str, posts: Iterable[Post]) -> str:
