@@ -41,9 +41,9 @@ class Moves:
 
 def find_moves(repo: Path, posts: Sequence[Post], orphans: Sequence[str]) -> Moves:
     """Match result files left behind (``orphans``) with posts that have none."""
-    homeless = [p for p in posts if not (repo / p.ledger_path).exists()]
-    if not orphans or not homeless:
+    if not orphans:
         return Moves()
+    homeless = [p for p in posts if not (repo / p.ledger_path).exists()]
     ledger = Ledger(repo)
     recorded_ids = {rel: ledger.post_of(rel) for rel in orphans}
     renamed: dict[str, str] | None = None  # asked of Git only when an id does not tell

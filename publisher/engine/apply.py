@@ -287,18 +287,20 @@ class Applier:
         assert action.ref is not None and action.rendered is not None
         previous = self.ledger.read(action.ledger_path).get(action.network)
         resumed = previous is not None and previous.state == "intent"
-        self._record(action, replace_intent(action, self.claim, self._now()))
+        if not resumed:
+            self._record(action, replace_intent(action, self.claim, self._now()))
         try:
             with contextlib.suppress(NotFound):
                 adapter.delete(action.ref)
         except NetworkError:
-            if previous is not None:  # the old post stays: so does its record
+            if previous is not None and not resumed:  # the old post stays: so does its record
                 self._record(action, previous)
             raise
-        if resumed:
+        if resumed:  # look with the key the interrupted run sent, then claim it for this run
             found = self._reconcile(adapter, action, action.rendered)
             if found is not None:
                 return found
+            self._record(action, replace_intent(action, self.claim, self._now()))
         key = idempotency_key(action.post_id, action.network, action.rendered.content_hash)
         ref = adapter.publish(action.rendered, key)
         self._record_published(action, action.rendered, ref, key, "replace")
