@@ -135,3 +135,20 @@ def test_new_writes_a_stable_unique_id(
     assert values == ["katok-u-shkoly", "katok-u-shkoly-2"]
     assert all(re.fullmatch(r"[a-z0-9][a-z0-9-]{0,99}", v) for v in values)
     assert run("check").exit_code == 0
+
+
+def test_a_post_moved_and_edited_is_edited_in_place(
+    make_repo: Callable[..., Path], publisher: Callable[[Path], Publisher]
+) -> None:
+    run = _published(make_repo, publisher, "vyvoz-musora")
+    before = _feeds(run)
+    (run.repo / "content/2027/01").mkdir(parents=True)
+    run.git("mv", "content/2026/12/news.md", "content/2027/01/musor.md")
+    moved = run.repo / "content/2027/01/musor.md"
+    moved.write_text(moved.read_text(encoding="utf-8").replace("графику", "новому графику"))
+    run.git("commit", "-qam", "Move the post and fix its text")
+
+    assert _kinds(run) == {"move", "update", "noop"}
+    assert run("apply").exit_code == 0
+    assert _feeds(run) == before
+    assert any("новому графику" in str(p["text"]) for p in run.feed("vk"))
