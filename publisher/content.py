@@ -107,7 +107,11 @@ class Content:
         """The content with every post that has an error held back from publishing, in its
         file or in its result file (a damaged one must not read as "never published")."""
         paths = {d.path for d in errors if d.is_error}
-        paths |= {p.path for p in self.posts if p.ledger_path in paths}
+        paths |= {
+            p.path
+            for p in self.posts
+            if p.ledger_path in paths or self.moves.get(p.ledger_path) in paths
+        }
         return replace(self, broken_posts=self.broken_posts | paths)
 
     def remember(self) -> None:

@@ -113,9 +113,10 @@ def _claim_problem(post: Post, rel: str, message: str) -> Diagnostic:
 
 
 def _renames(repo: Path, orphans: Sequence[str]) -> dict[str, str]:
-    """Post files Git sees renamed (old path -> new path) since each result file was written."""
+    """Post files Git sees renamed (old path -> new path) between the last commit that had
+    each left-behind result file's post and the index."""
     renamed: dict[str, str] = {}
-    for base in dict.fromkeys(_last_commit(repo, rel) or "HEAD" for rel in orphans):
+    for base in dict.fromkeys(_last_with(repo, post_path_of(rel)) for rel in orphans):
         output = _git(repo, "diff", "--cached", "-M", "--name-status", "-z", base, "--")
         fields = output.split("\0")
         index = 0
@@ -129,8 +130,10 @@ def _renames(repo: Path, orphans: Sequence[str]) -> dict[str, str]:
     return renamed
 
 
-def _last_commit(repo: Path, rel: str) -> str:
-    return _git(repo, "log", "-1", "--format=%H", "--", rel).strip()
+def _last_with(repo: Path, rel: str) -> str:
+    """The parent of the commit that removed ``rel``; HEAD if no commit did (not committed)."""
+    removed = _git(repo, "log", "-1", "--format=%H", "--no-renames", "--diff-filter=D", "--", rel)
+    return f"{removed.strip()}^" if removed.strip() else "HEAD"
 
 
 def _git(repo: Path, *args: str) -> str:

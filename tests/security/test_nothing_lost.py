@@ -152,3 +152,20 @@ def test_a_post_moved_and_edited_is_edited_in_place(
     assert run("apply").exit_code == 0
     assert _feeds(run) == before
     assert any("новому графику" in str(p["text"]) for p in run.feed("vk"))
+
+
+def test_a_moved_post_whose_left_behind_result_file_is_damaged_is_held_back(
+    make_repo: Callable[..., Path], publisher: Callable[[Path], Publisher]
+) -> None:
+    run = _published(make_repo, publisher, "")
+    before = _feeds(run)
+    write_files(run.repo, {"content/2026/12/news.published.yml": "networks: [vk\n"})
+    (run.repo / "content/2027/01").mkdir(parents=True)
+    run.git("mv", "content/2026/12/news.md", "content/2027/01/musor.md")
+    run.git("commit", "-qam", "Move the post; its result file got broken on the way")
+
+    result = run("apply")
+
+    assert result.exit_code == 1
+    assert "content/2026/12/news.published.yml:" in result.output
+    assert _feeds(run) == before
