@@ -9,6 +9,7 @@ Exit codes:
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Callable, Mapping
@@ -95,6 +96,29 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
             fail(redact(f"{exc.strerror or exc}: {exc.filename or ''}".strip(": ")))
 
     return wrapper
+
+
+def exclusive(func: Callable[..., Any]) -> Callable[..., Any]:
+    """Run the command under the clone's run lock (``engine.lock``): commands that post or
+    write result files never run twice at once in one clone."""
+    import functools
+
+    @functools.wraps(func)
+    def wrapper(opts: Options, *args: Any, **kwargs: Any) -> Any:
+        with _run_lock(opts.repo):
+            return func(opts, *args, **kwargs)
+
+    return wrapper
+
+
+def _run_lock(repo: Path) -> contextlib.AbstractContextManager[None]:
+    from .engine.lock import run_lock
+
+    def waiting() -> None:
+        message = _("Another publisher run is going on in this folder; waiting for it to end.")
+        click.echo(message, err=True)
+
+    return run_lock(repo, waiting)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -259,10 +283,12 @@ def _post_plan_comment(ws: Any, body: str, deps: Deps) -> None:
 )
 @click.pass_obj
 @handle_errors
+@exclusive
 def apply(opts: Options, no_commit: bool, do_push: bool, skip_approval: bool) -> None:
     """Publish what the plan says, record the results and commit them."""
     from . import report
     from .approval import collect_approvals
+    from .engine.apply import moves
 
     ws = opts.workspace()
     content = ws.load()
@@ -276,6 +302,7 @@ def apply(opts: Options, no_commit: bool, do_push: bool, skip_approval: bool) ->
     click.echo(report.apply_text(the_plan, outcome))
     if not no_commit:
         files = [f for f in ws.ledger_paths(content) if (opts.repo / f).exists()]
+        files += [action.moved_from for action in moves(the_plan)]  # the removal is committed
         sha = ws.commit(outcome, approvals, files)
         if sha:
             click.echo(_("Results recorded in commit {sha}.", sha=sha[:10]))
@@ -352,6 +379,7 @@ def _trailer_label(key: str) -> str:
 @click.option("--absent", is_flag=True, help="The post is not on the network: publish it again.")
 @click.pass_obj
 @handle_errors
+@exclusive
 def resolve(
     opts: Options, post: str, network: str, url: str | None, remote_id: str | None, absent: bool
 ) -> None:
@@ -460,7 +488,8 @@ def accounts_cover(opts: Options, upload: bool) -> None:
     from .accounts import refresh_cover
 
     ws = opts.workspace()
-    result = refresh_cover(ws, ws.load(), upload)
+    with _run_lock(opts.repo) if upload else contextlib.nullcontext():
+        result = refresh_cover(ws, ws.load(), upload)
     click.echo(_("Cover drawn: {path}", path=result.path))
     for network in result.uploaded:
         click.echo(_("Uploaded to {network}.", network=network))
@@ -483,6 +512,7 @@ def moderate(ctx: click.Context, dry_run: bool, no_commit: bool, do_push: bool) 
 
 
 @handle_errors
+@exclusive
 def _moderate(opts: Options, dry_run: bool, no_commit: bool, do_push: bool) -> None:
     from .moderation.report import sweep_text
     from .repo import commit_results
@@ -504,6 +534,7 @@ def _moderate(opts: Options, dry_run: bool, no_commit: bool, do_push: bool) -> N
 @click.argument("log_id")
 @click.pass_obj
 @handle_errors
+@exclusive
 def moderate_restore(opts: Options, log_id: str) -> None:
     """Undo a removal where the network allows it, and lift the author's ban."""
     from .repo import commit_results
@@ -580,6 +611,7 @@ def inbox() -> None:
 @click.option("--push", "do_push", is_flag=True, help="Push the commit.")
 @click.pass_obj
 @handle_errors
+@exclusive
 def inbox_collect(opts: Options, no_commit: bool, do_push: bool) -> None:
     """File new questions, requests and complaints as content/inbox/... files."""
     from .repo import commit_results

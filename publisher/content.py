@@ -25,6 +25,7 @@ from .errors import Diagnostic, Severity
 from .i18n import _
 from .inbox import InboxItem, read_items
 from .model import Account, Media, MediaKind, Override, Poll, Post, Profile, RenderedPost
+from .moves import find_moves, post_path_of
 from .parallel import fork_map
 from .profiles import check_image, profile_for
 from .secrets_scan import env_name_problem
@@ -100,10 +101,18 @@ class Content:
     cache: Cache | None = field(default=None, compare=False)
     #: the files under content/ and accounts/ with the identity of their contents
     tree: Tree | None = field(default=None, compare=False)
+    #: result files left behind by moved posts: the new path -> the left-behind one
+    moves: Mapping[str, str] = field(default_factory=dict)
 
     def holding_back(self, errors: Iterable[Diagnostic]) -> Content:
-        """The content with every post that has an error held back from publishing."""
+        """The content with every post that has an error held back from publishing, in its
+        file or in its result file (a damaged one must not read as "never published")."""
         paths = {d.path for d in errors if d.is_error}
+        paths |= {
+            p.path
+            for p in self.posts
+            if p.ledger_path in paths or self.moves.get(p.ledger_path) in paths
+        }
         return replace(self, broken_posts=self.broken_posts | paths)
 
     def remember(self) -> None:
@@ -254,6 +263,10 @@ def load_content(
                 diagnostics.extend(image_problems)
     diagnostics.extend(_duplicate_accounts(accounts))
     orphans = _orphan_ledgers(tree, config, posts, broken) if only is None else ()
+    moves = find_moves(repo, posts, orphans)
+    orphans = tuple(rel for rel in orphans if rel not in moves.disputed)  # nothing deleted
+    diagnostics.extend(moves.problems)
+    broken.update(d.path for d in moves.problems)
     return Content(
         tuple(posts),
         tuple(accounts),
@@ -264,6 +277,7 @@ def load_content(
         tuple(read_items(repo)),
         cache,
         tree,
+        moves.carried,
     )
 
 
@@ -919,13 +933,7 @@ def _orphan_ledgers(
             continue
         if rel.startswith(f"{config.content_dir}/inbox/"):
             continue  # answers to citizens, not posts
-        if rel in known or _post_path_of(rel) in broken:
+        if rel in known or post_path_of(rel) in broken:
             continue
         orphans.append(rel)
     return tuple(orphans)
-
-
-def _post_path_of(ledger_rel: str) -> str:
-    if ledger_rel.endswith("/published.yml"):
-        return ledger_rel[: -len("published.yml")] + "index.md"
-    return ledger_rel[: -len(".published.yml")] + ".md"

@@ -54,6 +54,22 @@ class Ledger:
             return {}
         return parse_ledger(path.read_text(encoding="utf-8"))
 
+    def post_of(self, rel: str) -> str:
+        """The id of the post a result file was written for ("" if it cannot be read)."""
+        try:
+            data = yaml.load((self.repo / rel).read_text(encoding="utf-8"), Loader=_LOADER)
+        except LEDGER_ERRORS:
+            return ""
+        return str(data.get("post") or "") if isinstance(data, dict) else ""
+
+    def move(self, old: str, new: str) -> None:
+        """Carry a moved post's result file to its new place (once; it is never overwritten)."""
+        source, target = self.repo / old, self.repo / new
+        if source.exists() and not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(source, target)
+            self.written.update((old, new))
+
     def record(self, rel: str, post_id: str, entry: LedgerEntry) -> None:
         """Replace one network's entry in a result file, atomically."""
         with self._lock(rel):
@@ -82,10 +98,19 @@ class Ledger:
             raise
 
 
+class EmptyLedger(ValueError):
+    """A result file with nothing in it: publisher never writes one, so it was damaged."""
+
+
 def parse_ledger(text: str) -> dict[str, LedgerEntry]:
-    """A result file's entries by network (``LEDGER_ERRORS`` if someone broke it)."""
-    data = yaml.load(text, Loader=_LOADER) or {}
-    networks = data.get("networks") or {}
+    """A result file's entries by network (``LEDGER_ERRORS`` if someone broke or emptied it:
+    such a file must hold its post back, not read as "never published")."""
+    data = yaml.load(text, Loader=_LOADER)
+    if data is None:
+        raise EmptyLedger(text)
+    networks = data.get("networks")
+    if not isinstance(networks, dict):
+        raise ValueError(networks)
     return {str(name): entry_from_dict(str(name), raw) for name, raw in networks.items()}
 
 
@@ -114,12 +139,21 @@ def entry_from_dict(network: str, raw: Mapping[str, Any]) -> LedgerEntry:
 
 
 def ledger_problem(rel: str, error: Exception) -> Diagnostic:
-    """A result file that cannot be read (someone edited it by hand)."""
+    """A result file that cannot be read (someone edited it by hand); its post is held back."""
+    mark = getattr(error, "problem_mark", None)
+    if isinstance(error, EmptyLedger):
+        message = _("The result file is empty; its post is not published again until it is fixed.")
+    else:
+        message = _(
+            "The result file cannot be read ({error}); its post is not published again until "
+            "it is fixed.",
+            error=type(error).__name__,
+        )
     return Diagnostic(
         rel,
-        1,
+        mark.line + 1 if mark is not None else 1,
         Severity.ERROR,
-        _("The result file cannot be read: {error}.", error=type(error).__name__),
+        message,
         _("Restore it from Git history (git checkout -- {file}).", file=rel),
         "ledger",
     )

@@ -146,6 +146,7 @@ class ActionKind(StrEnum):
     BLOCKED = "blocked"
     MANUAL = "manual"
     REPLY = "reply"
+    MOVE = "move"
 
 
 @dataclass(frozen=True)
@@ -167,6 +168,8 @@ class Action:
     manual: tuple[str, ...] = ()
     #: for a citizen's message: the comment the answer replies to
     comment: Comment | None = None
+    #: for a moved post: the result file left at its old place, to move to ``ledger_path``
+    moved_from: str = ""
 
     @property
     def changes_something(self) -> bool:
@@ -177,6 +180,7 @@ class Action:
             ActionKind.DELETE,
             ActionKind.MANUAL,
             ActionKind.REPLY,
+            ActionKind.MOVE,
         )
 
 

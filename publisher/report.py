@@ -28,6 +28,7 @@ _KIND_LABELS = {
     ActionKind.BLOCKED: N_("blocked"),
     ActionKind.MANUAL: N_("by hand"),
     ActionKind.REPLY: N_("reply"),
+    ActionKind.MOVE: N_("moved"),
 }
 
 
@@ -45,6 +46,7 @@ _SYMBOLS = {
     ActionKind.BLOCKED: "!",
     ActionKind.MANUAL: "✎",
     ActionKind.REPLY: "↩",
+    ActionKind.MOVE: "→",
 }
 
 

@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from .errors import ConfigError
 from .i18n import _
-from .ledger import Ledger
+from .ledger import LEDGER_ERRORS, Ledger, ledger_problem
 from .render import render_post, rendered_media_hash
 
 if TYPE_CHECKING:
@@ -26,7 +26,13 @@ def resolve_uncertain(
             _("Use the post id shown by publisher plan."),
         )
     ledger = Ledger(ws.repo)
-    entry = ledger.read(post.ledger_path).get(network)
+    try:
+        entry = ledger.read(post.ledger_path).get(network)
+    except LEDGER_ERRORS as error:  # a damaged file is never written over
+        problem = ledger_problem(post.ledger_path, error)
+        raise ConfigError(
+            f"{problem.path}:{problem.line}: {problem.message}", problem.hint
+        ) from None
     if entry is None or entry.state != "intent":
         raise ConfigError(
             _(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 from datetime import date
 from pathlib import Path
@@ -52,6 +53,8 @@ _TRANSLIT = {
 
 TEMPLATE = """---
 title: "{title}"
+# Постоянный id: по нему publisher узнаёт пост, если файл перенесут. Не меняйте его.
+id: {id}
 # Где публиковать: vk, ok, telegram, max, facebook, instagram, x
 networks: [{networks}]
 # Когда публиковать. Без этой строки пост выйдет сразу после слияния.
@@ -70,11 +73,27 @@ tags: []
 """
 
 
+#: an ``id:`` line of a front matter, its value unquoted
+_ID_LINE = re.compile(r"""^id:[ \t]*["']?([^"'\s#]+)""", re.MULTILINE)
+
+
 def slugify(title: str) -> str:
     """A folder name from a title: ``Ёлка на площади`` -> ``elka-na-ploshchadi``."""
     latin = "".join(_TRANSLIT.get(ch, ch) for ch in title.lower())
     slug = re.sub(r"[^a-z0-9]+", "-", latin).strip("-")
-    return slug[:60].strip("-") or "post"
+    return slug[:60].strip("-") or "post"  # a valid id too: ^[a-z0-9][a-z0-9-]{0,99}$
+
+
+def _ids_in(content: Path) -> set[str]:
+    """The ``id:`` of every post under ``content`` (ids made from paths have a slash, so they
+    never equal a slug)."""
+    ids = set()
+    for path in content.rglob("*.md"):
+        with contextlib.suppress(OSError, UnicodeDecodeError):
+            match = _ID_LINE.search(path.read_text(encoding="utf-8"))
+            if match:
+                ids.add(match.group(1))
+    return ids
 
 
 def new_post(repo: Path, title: str, day: str | None = None) -> Path:
@@ -90,13 +109,15 @@ def new_post(repo: Path, title: str, day: str | None = None) -> Path:
         ) from None
     base = repo / config.content_dir / f"{when:%Y}" / f"{when:%m}"
     slug = slugify(title)
-    folder = base / slug
-    number = 2
-    while folder.exists():
-        folder = base / f"{slug}-{number}"
+    taken = _ids_in(repo / config.content_dir)
+    name, number = slug, 2
+    while (base / name).exists() or name in taken:
+        name = f"{slug}-{number}"
         number += 1
+    folder = base / name
     folder.mkdir(parents=True)
     text = TEMPLATE.format(
+        id=name,
         title=title.replace('"', "'"),
         networks=", ".join(config.default_networks),
         day=when.isoformat(),

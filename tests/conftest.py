@@ -145,3 +145,54 @@ def make_repo(tmp_path: Path) -> Callable[..., Path]:
         return root
 
     return build
+
+
+OK_ACCOUNT = """---
+network: ok
+id: "70000001234567"
+token_env: OK_ACCESS_TOKEN
+secrets:
+  app_secret: OK_APP_SECRET
+settings:
+  application_key: CBAPUBLICKEYEXAMPLE
+---
+Группа администрации.
+"""
+
+INSTAGRAM_ACCOUNT = """---
+network: instagram
+id: "17841400000000001"
+token_env: INSTAGRAM_TOKEN
+---
+Фото и новости администрации.
+"""
+
+
+class Publisher:
+    """Runs publisher commands through the CLI on one repository and one sandbox."""
+
+    def __init__(self, repo: Path, state: Path, clock: FakeClock) -> None:
+        self.repo, self.state, self.clock = repo, state, clock
+
+    def __call__(self, *args: str) -> Any:
+        from click.testing import CliRunner
+
+        from publisher.cli import Deps, main
+
+        prefix = ["--repo", str(self.repo), "--sandbox", str(self.state)]
+        return CliRunner().invoke(main, [*prefix, *args], obj=Deps(self.clock, {}))
+
+    def feed(self, network: str) -> list[dict[str, Any]]:
+        posts: list[dict[str, Any]] = Sandbox(self.state, clock=self.clock).show()[network]["posts"]
+        return posts
+
+    def git(self, *args: str) -> str:
+        import git
+
+        return str(git.Repo(self.repo).git.execute(["git", *args]))
+
+
+@pytest.fixture
+def publisher(tmp_path: Path, clock: FakeClock) -> Callable[[Path], Publisher]:
+    """``publisher(repo)``: the CLI on ``repo`` with a sandbox in a temp folder."""
+    return lambda repo: Publisher(repo, tmp_path / "state", clock)

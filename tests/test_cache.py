@@ -156,7 +156,7 @@ def test_a_result_file_broken_after_a_clean_read_is_reported(repo: Path) -> None
 
     write_files(repo, {ledger: "post: [unclosed\n"})
 
-    assert (ledger, 1, "ledger") in check(repo)
+    assert (ledger, 2, "ledger") in check(repo)
 
 
 def test_a_partial_check_reports_only_its_files(repo: Path) -> None:

@@ -116,10 +116,14 @@ class Applier:
         self.full: dict[str, PostingLimit] = {}
 
     def run(self, plan: Plan) -> ApplyReport:
+        carry_moves(self.ledger, plan)
+        report = ApplyReport()
         by_network: dict[str, list[Action]] = {}
         for action in plan.pending:
-            by_network.setdefault(action.network, []).append(action)
-        report = ApplyReport()
+            if action.kind is ActionKind.MOVE:
+                report.results.append(Result(action, Outcome.DONE))
+            else:
+                by_network.setdefault(action.network, []).append(action)
         if not by_network:
             return report
         with ThreadPoolExecutor(max_workers=len(by_network)) as pool:
@@ -213,8 +217,7 @@ class Applier:
             self._record_published(action, action.rendered, ref, "", "update")
             return Result(action, Outcome.DONE, ref)
         if action.kind is ActionKind.REPLACE:
-            self._delete(adapter, action)
-            return self._create(adapter, replace(action, ref=None))
+            return self._replace(adapter, action)
         self._delete(adapter, action)
         return Result(action, Outcome.DONE, action.ref)
 
@@ -272,6 +275,35 @@ class Applier:
         self._record(action, intent_for(action, self.claim, self._now()))
         ref = adapter.publish(rendered, key)
         self._record_published(action, rendered, ref, key, "create")
+        return Result(action, Outcome.DONE, ref)
+
+    def _replace(self, adapter: Adapter, action: Action) -> Result:
+        """Delete the old post and publish the new one, with an intent recorded before either.
+
+        A run killed anywhere in between leaves that intent (naming the old post); the next run
+        plans a replace again (``plan._plan_intent``): it deletes the old post (already gone is
+        fine), then looks for the new one before sending it, like an interrupted create.
+        """
+        assert action.ref is not None and action.rendered is not None
+        previous = self.ledger.read(action.ledger_path).get(action.network)
+        resumed = previous is not None and previous.state == "intent"
+        if not resumed:
+            self._record(action, replace_intent(action, self.claim, self._now()))
+        try:
+            with contextlib.suppress(NotFound):
+                adapter.delete(action.ref)
+        except NetworkError:
+            if previous is not None and not resumed:  # the old post stays: so does its record
+                self._record(action, previous)
+            raise
+        if resumed:  # look with the key the interrupted run sent, then claim it for this run
+            found = self._reconcile(adapter, action, action.rendered)
+            if found is not None:
+                return found
+            self._record(action, replace_intent(action, self.claim, self._now()))
+        key = idempotency_key(action.post_id, action.network, action.rendered.content_hash)
+        ref = adapter.publish(action.rendered, key)
+        self._record_published(action, action.rendered, ref, key, "replace")
         return Result(action, Outcome.DONE, ref)
 
     def _reconcile(self, adapter: Adapter, action: Action, rendered: RenderedPost) -> Result | None:
@@ -412,10 +444,38 @@ def intent_for(action: Action, claim: str, at: str) -> LedgerEntry:
     )
 
 
+def replace_intent(action: Action, claim: str, at: str) -> LedgerEntry:
+    """The intent of a replace: the new post's key and the old post, to delete on a re-run."""
+    assert action.ref is not None
+    ref = action.ref
+    entry = intent_for(action, claim, at)
+    return replace(
+        entry,
+        remote_id=ref.remote_id,
+        url=ref.url,
+        parts=ref.parts,
+        operation="replace",
+        extra={**ref.extra, **entry.extra},
+    )
+
+
+def carry_moves(ledger: Ledger, plan: Plan) -> None:
+    """Move the result files of moved posts to their new places, before anything is recorded
+    there (a second call finds them moved already)."""
+    for action in moves(plan):
+        ledger.move(action.moved_from, action.ledger_path)
+
+
+def moves(plan: Plan) -> list[Action]:
+    """The plan's moved posts (their result files are carried, no network is touched)."""
+    return [a for a in plan.actions if a.kind is ActionKind.MOVE]
+
+
 def reserve(ledger: Ledger, plan: Plan, claim: str, at: str) -> list[str]:
     """Write intents for every new post of the plan at once (before any is sent), so that a
     run on another machine sees them once they are pushed; return the files written."""
-    files = []
+    carry_moves(ledger, plan)
+    files = [f for a in moves(plan) for f in (a.moved_from, a.ledger_path)]
     for action in plan.pending:
         if action.kind is ActionKind.CREATE and action.ref is None and action.rendered:
             ledger.record(action.ledger_path, action.post_id, intent_for(action, claim, at))

@@ -19,6 +19,7 @@ from ..content import Content
 from ..i18n import _
 from ..inbox import InboxItem
 from ..model import Account, Action, ActionKind, LedgerEntry, Plan, Post, Profile, RenderedPost
+from ..moves import post_path_of
 from ..networks import NETWORKS
 from ..networks.capabilities import Capabilities
 from ..profiles import PROFILE_FIELDS, field_hashes
@@ -48,22 +49,52 @@ def build_plan(content: Content, recorded: Recorded, ctx: PlanContext) -> Plan:
     """Every action for every post and network, posts in path order, networks in registry order."""
     actions: list[Action] = []
     for post in content.posts:
-        entries = recorded.get(post.ledger_path, {})
+        moved_from = content.moves.get(post.ledger_path, "")
+        entries = recorded.get(moved_from or post.ledger_path, {})
+        if moved_from:
+            actions.append(_plan_move(post, moved_from))
         for network in _networks_of(post, entries):
             actions.append(_plan_one(post, network, entries.get(network), content, ctx))
     for account in content.accounts:
         if account.network in ctx.capabilities and account.name in content.profiles:
             entry = recorded.get(account_ledger_path(account), {}).get(account.network)
-            actions.append(_plan_profile(account, content.profiles[account.name], entry, ctx))
+            action = _plan_profile(account, content.profiles[account.name], entry, ctx)
+            actions.append(_held_back(action, content))
     for item in content.inbox:
         entry = recorded.get(item.ledger_path, {}).get(str(item.data.get("network")))
-        action = _plan_reply(item, entry, content, ctx)
-        if action is not None:
-            actions.append(action)
+        reply = _plan_reply(item, entry, content, ctx)
+        if reply is not None:
+            actions.append(_held_back(reply, content))
+    carried = set(content.moves.values())
     for ledger_path in content.orphan_ledgers:
+        if ledger_path in carried:
+            continue
         for network, entry in sorted(recorded.get(ledger_path, {}).items()):
             actions.append(_plan_orphan(ledger_path, network, entry, ctx))
     return Plan(tuple(actions))
+
+
+def _plan_move(post: Post, moved_from: str) -> Action:
+    """The post was moved: its result file follows it; no network is touched for that."""
+    return Action(
+        ActionKind.MOVE,
+        post_id=post.id,
+        network="",
+        post_path=post.path,
+        ledger_path=post.ledger_path,
+        moved_from=moved_from,
+        reason=_("moved from {path}: the publication stays", path=post_path_of(moved_from)),
+    )
+
+
+def _held_back(action: Action, content: Content) -> Action:
+    """A profile or reply whose result file is damaged waits until it is fixed."""
+    if action.changes_something and action.ledger_path in content.broken_posts:
+        reason = _(
+            "the result file {file} is damaged: run publisher check", file=action.ledger_path
+        )
+        return replace(action, kind=ActionKind.BLOCKED, reason=reason)
+    return action
 
 
 def _networks_of(post: Post, entries: Mapping[str, LedgerEntry]) -> list[str]:
@@ -150,7 +181,8 @@ def _plan_intent(
         reason = _("another publisher run is publishing it (since {time})", time=entry.at)
         return replace(base, kind=ActionKind.WAIT, rendered=rendered, reason=reason)
     reason = _("an earlier run was interrupted; publisher looks for the post on the network first")
-    return replace(base, kind=ActionKind.CREATE, rendered=rendered, ref=entry.ref(), reason=reason)
+    kind = ActionKind.REPLACE if entry.operation == "replace" else ActionKind.CREATE
+    return replace(base, kind=kind, rendered=rendered, ref=entry.ref(), reason=reason)
 
 
 def _plan_change(
