@@ -96,7 +96,7 @@ def _from_git(repo: Path, folders: list[str]) -> dict[str, str | None] | None:
     present = [f for f in folders if (repo / f).exists()]
     if not present:
         return {}
-    staged, changed, untracked = _git_all(
+    staged, changed, untracked = git_all(
         repo,
         ("ls-files", "--stage", "-z", "--", *present),
         ("diff-files", "--name-only", "--relative", "-z", "--", *present),
@@ -119,7 +119,7 @@ def _from_git(repo: Path, folders: list[str]) -> dict[str, str | None] | None:
     return listed
 
 
-def _git_all(repo: Path, *commands: tuple[str, ...]) -> list[list[str] | None]:
+def git_all(repo: Path, *commands: tuple[str, ...]) -> list[list[str] | None]:
     """NUL-separated records of each Git command (None for one that could not run); the
     commands run at the same time, as they only read."""
     env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}
