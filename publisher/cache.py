@@ -46,7 +46,9 @@ CACHE_NAME = "publisher-cache"
 #: files there are an error of ``check``
 LEGACY_DIR = ".publisher-cache"
 #: committed files that look like a cache (Git pathspecs, relative to the repository)
-CACHE_PATHSPECS = (f":(glob)**/{LEGACY_DIR}/**", ":(glob)**/*.pickle", ":(glob)**/*.pkl")
+CACHE_PATHSPECS = tuple(
+    f":(glob,icase)**/{pattern}" for pattern in (f"{LEGACY_DIR}/**", "*.pickle", "*.pkl")
+)
 CACHE_FILE = "cache.msgpack"
 #: each network's rendering of the posts, kept apart: only plan and apply read it
 RENDERS_FILE = "renders.msgpack"

@@ -290,3 +290,24 @@ def test_check_of_the_whole_repository_by_name_uses_the_cache(repo: Path, loads:
 
     assert result.exit_code == 0, result.output
     assert loads.calls == 5
+
+
+def test_a_post_from_the_cache_is_the_post_as_loaded(
+    make_repo: Callable[..., Path], loads: Counter
+) -> None:
+    full = POST.replace(
+        "---\nПриходите",
+        "publish_at: 2026-05-01 10:00\nmedia: [photo.jpg]\npoll:\n  question: Придёте?\n"
+        "  options: [Да, Нет]\noverrides:\n  vk:\n    silent: true\n    tags: [a, b]\n"
+        "---\nПриходите",
+    )
+    repo = make_repo({"content/p.md": full, "content/photo.jpg": jpeg_bytes()})
+    cold = open_workspace(repo).load()
+    cold.remember()
+
+    warm = open_workspace(repo).load()
+
+    assert loads.calls == 1
+    assert warm.posts == cold.posts
+    assert warm.posts[0].publish_at.isoformat() == cold.posts[0].publish_at.isoformat()  # type: ignore[union-attr]
+    assert warm.posts[0].publish_at.tzinfo is cold.posts[0].publish_at.tzinfo  # type: ignore[union-attr]
