@@ -309,5 +309,6 @@ def test_a_post_from_the_cache_is_the_post_as_loaded(
 
     assert loads.calls == 1
     assert warm.posts == cold.posts
-    assert warm.posts[0].publish_at.isoformat() == cold.posts[0].publish_at.isoformat()  # type: ignore[union-attr]
-    assert warm.posts[0].publish_at.tzinfo is cold.posts[0].publish_at.tzinfo  # type: ignore[union-attr]
+    when, loaded_when = warm.posts[0].publish_at, cold.posts[0].publish_at
+    assert when is not None and loaded_when is not None
+    assert (when.isoformat(), when.tzinfo) == (loaded_when.isoformat(), loaded_when.tzinfo)
