@@ -4,7 +4,7 @@ For each size a scratch Git repository of realistic Russian posts is generated u
 (year/month folders, accounts ``vk`` and ``telegram``, every post for both). Each command runs
 as a subprocess, as CI runs it:
 
-- cold: the first run after deleting ``.publisher-cache/``;
+- cold: the first run after deleting the cache (``.git/publisher-cache/``);
 - warm: the best of three runs with the cache in place.
 
 The baseline is the least any tool must do: a fresh Python process that reads every post file
@@ -170,7 +170,6 @@ def git_commit(repo: Path, message: str) -> None:
     env = {**os.environ, **GIT_ENV}
     if not (repo / ".git").exists():
         subprocess.run(["git", "init", "-q", "-b", "main", str(repo)], check=True, env=env)
-    (repo / ".gitignore").write_text(".publisher-cache/\n")
     subprocess.run(["git", "-C", str(repo), "add", "-A"], check=True, env=env)
     subprocess.run(["git", "-C", str(repo), "commit", "-qm", message], check=True, env=env)
 
@@ -213,7 +212,7 @@ def best_of(runs: int, measure: Callable[[], float]) -> float:
 
 
 def drop_cache(repo: Path) -> None:
-    shutil.rmtree(repo / ".publisher-cache", ignore_errors=True)
+    shutil.rmtree(repo / ".git" / "publisher-cache", ignore_errors=True)
 
 
 def measure_command(repo: Path, command: str) -> dict[str, float]:

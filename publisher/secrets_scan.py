@@ -11,8 +11,9 @@ Binary files (a NUL byte in the first 8,000, as Git decides) are skipped.
 Speed: files are known by Git blob id and ``cache`` remembers the ids of clean files, so a warm
 check reads none; listing the files outside the content and accounts folders (which ``tree``
 has listed already) adds 20-45 ms to a warm check of 10,000 posts, and a scan of all of them
-with no cache takes 1.4 s on two busy cores (the old scan of fewer files: 1.1-1.8 s). detect-secrets was measured for the cold scan and not used: its full scan
-took 11 ms per post file (10,000 posts: about two minutes), its keyword detector alone 1.1 ms,
+with no cache takes 1.4 s on two busy cores (the old scan of fewer files: 1.1-1.8 s).
+detect-secrets was measured for the cold scan and not used: its full scan took 11 ms per post
+file (10,000 posts: about two minutes), its keyword detector alone 1.1 ms,
 and its import (which pulls in ``requests``) 130 ms. One regular expression of all the token
 shapes took 0.4 ms per post (Cyrillic text defeats its literal prefixes), so each text is first
 cut into runs of 20+ token characters (6 µs per post) and only those few runs are matched.
@@ -26,12 +27,12 @@ from collections.abc import Iterable, Iterator
 from functools import partial
 from pathlib import Path
 
-from .cache import CACHE_DIR, Cache
+from .cache import LEGACY_DIR, Cache
 from .errors import Diagnostic, Severity
 from .i18n import _
 from .parallel import fork_map
 from .redact import TOKEN_SHAPE, assigned_secret, looks_like_token, register
-from .tree import _NOT_PLAIN_FILES, Tree, _git_all, blob_id, scope_filter
+from .tree import NOT_PLAIN_FILES, Tree, blob_id, git_all, scope_filter
 
 #: detect-secrets' marker: a line with it holds a fake token on purpose
 ALLOW_MARKER = "pragma: allowlist secret"
@@ -50,7 +51,7 @@ _BINARY_SUFFIXES = frozenset(
     }
 )
 #: walked past outside Git (inside it, .gitignore decides)
-_SKIPPED_DIRS = frozenset({".git", CACHE_DIR, "node_modules", ".venv", "__pycache__"})
+_SKIPPED_DIRS = frozenset({".git", LEGACY_DIR, "node_modules", ".venv", "__pycache__"})
 
 
 def scan_for_tokens(
@@ -167,7 +168,7 @@ def _from_git(repo: Path, folders: tuple[str, ...]) -> dict[str, str | None] | N
     """Files outside ``folders`` that Git tracks or would add: path -> blob id, None where
     the working tree differs. None as a whole outside Git."""
     spec = ("--", ".", *(f":(exclude){folder}" for folder in folders))
-    staged, changed, untracked = _git_all(
+    staged, changed, untracked = git_all(
         repo,
         ("ls-files", "--stage", "-z", *spec),
         ("diff-files", "--name-only", "--relative", "-z", *spec),
@@ -179,7 +180,7 @@ def _from_git(repo: Path, folders: tuple[str, ...]) -> dict[str, str | None] | N
     for record in staged:
         meta, _tab, rel = record.partition("\t")
         mode, digest, _stage = meta.split(" ")
-        if mode not in _NOT_PLAIN_FILES:
+        if mode not in NOT_PLAIN_FILES:
             listed[rel] = digest
     for rel in changed:
         if rel in listed:

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 #: modes in ``git ls-files -s`` whose blob id is not the file's bytes (symlinks, submodules)
-_NOT_PLAIN_FILES = ("120000", "160000")
+NOT_PLAIN_FILES = ("120000", "160000")
 
 
 @dataclass(frozen=True)
@@ -96,7 +96,7 @@ def _from_git(repo: Path, folders: list[str]) -> dict[str, str | None] | None:
     present = [f for f in folders if (repo / f).exists()]
     if not present:
         return {}
-    staged, changed, untracked = _git_all(
+    staged, changed, untracked = git_all(
         repo,
         ("ls-files", "--stage", "-z", "--", *present),
         ("diff-files", "--name-only", "--relative", "-z", "--", *present),
@@ -108,7 +108,7 @@ def _from_git(repo: Path, folders: list[str]) -> dict[str, str | None] | None:
     for record in staged:
         meta, _tab, rel = record.partition("\t")
         mode, digest, _stage = meta.split(" ")
-        if mode in _NOT_PLAIN_FILES:
+        if mode in NOT_PLAIN_FILES:
             continue
         listed[rel] = None if mode == "120000" else digest
     for rel in changed:
@@ -119,7 +119,7 @@ def _from_git(repo: Path, folders: list[str]) -> dict[str, str | None] | None:
     return listed
 
 
-def _git_all(repo: Path, *commands: tuple[str, ...]) -> list[list[str] | None]:
+def git_all(repo: Path, *commands: tuple[str, ...]) -> list[list[str] | None]:
     """NUL-separated records of each Git command (None for one that could not run); the
     commands run at the same time, as they only read."""
     env = {**os.environ, "GIT_OPTIONAL_LOCKS": "0", "LC_ALL": "C"}

@@ -14,7 +14,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .cache import stored_capabilities
+from .cache import stored_capabilities, tracked_caches
 from .check import CheckResult, check_content
 from .clock import Clock
 from .config import Config, load_config
@@ -90,6 +90,7 @@ class Workspace:
             *self.config_problems,
             *self._token_problems(content, scope),
             *self.read_results(content, scope)[1],
+            *tracked_caches(self.repo),
         ]
         if self._lint_ahead is not None:
             LINTED.update(self._lint_ahead.result() or {})

@@ -36,6 +36,16 @@ def clean_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     i18n.set_language("ru")
 
 
+@pytest.fixture(autouse=True)
+def user_cache_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """The user cache folder (publisher's cache of a folder outside Git) of this test alone."""
+    home = tmp_path_factory.mktemp("user-cache")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    return home
+
+
 @pytest.fixture
 def clock() -> FakeClock:
     return FakeClock()

@@ -2,25 +2,26 @@
 
 from __future__ import annotations
 
-import pickle
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import msgspec
 import pytest
 from conftest import jpeg_bytes, write_files
 
 from publisher import content as content_module
 from publisher import parallel, render, stylecheck
 from publisher.cache import (
-    CACHE_DIR,
     CACHE_FILE,
     CAPABILITIES_FILE,
     RENDERS_FILE,
     VERSION,
+    cache_dir,
     stored_capabilities,
 )
 from publisher.i18n import set_language
+from publisher.networks.capabilities import Capabilities
 from publisher.workspace import open_workspace
 
 POST = """---
@@ -54,7 +55,7 @@ def check(repo: Path, only: list[str] | None = None) -> list[tuple[str, int, str
 @pytest.fixture
 def repo(make_repo: Callable[..., Path]) -> Path:
     posts = {f"content/2026/0{i}/post.md": POST for i in range(1, 6)}
-    return make_repo({**posts, ".gitignore": f"{CACHE_DIR}/\n"})
+    return make_repo(posts)
 
 
 @pytest.fixture
@@ -121,20 +122,20 @@ def test_messages_follow_the_language(repo: Path) -> None:
 
 def test_a_damaged_cache_is_ignored_and_replaced(repo: Path, loads: Counter) -> None:
     check(repo)
-    cache_file = repo / CACHE_DIR / CACHE_FILE
-    cache_file.write_bytes(b"\x80\x05not a pickle")
+    cache_file = cache_dir(repo) / CACHE_FILE
+    cache_file.write_bytes(b"\x95\x06not msgpack")
 
     assert check(repo) == []
     assert loads.calls == 10
-    assert pickle.loads(cache_file.read_bytes()).entries
+    assert len(msgspec.msgpack.decode(cache_file.read_bytes())[2]) == 5
 
 
 def test_a_cache_made_by_other_code_is_ignored(repo: Path, loads: Counter) -> None:
     check(repo)
-    cache_file = repo / CACHE_DIR / CACHE_FILE
-    document = pickle.loads(cache_file.read_bytes())
-    document.code = "another version"
-    cache_file.write_bytes(pickle.dumps(document))
+    cache_file = cache_dir(repo) / CACHE_FILE
+    document = msgspec.msgpack.decode(cache_file.read_bytes())
+    document[1] = "another version"
+    cache_file.write_bytes(msgspec.msgpack.encode(document))
 
     check(repo)
 
@@ -173,7 +174,7 @@ def test_plan_reuses_the_renderings_of_an_earlier_run(
 ) -> None:
     ws = open_workspace(repo)
     ws.checked_plan(ws.load())
-    assert (repo / CACHE_DIR / RENDERS_FILE).exists()
+    assert (cache_dir(repo) / RENDERS_FILE).exists()
     renders = Counter(monkeypatch, render, "render_post")
 
     ws = open_workspace(repo)
@@ -191,7 +192,7 @@ def test_work_spread_over_cores_finds_what_serial_work_finds(
     posts["content/p33.md"] = POST + "Очень длинный текст. " * 250
     repo = make_repo(posts)
     serial = check(repo)
-    (repo / CACHE_DIR / CACHE_FILE).unlink()
+    (cache_dir(repo) / CACHE_FILE).unlink()
     monkeypatch.setattr(parallel, "MIN_PER_WORKER", 4)
 
     forked = check(repo)
@@ -233,17 +234,17 @@ def test_a_partial_check_without_an_index_loads_the_others_for_their_ids(
 def test_capabilities_are_kept_for_the_same_code_only(tmp_path: Path) -> None:
     calls: list[int] = []
 
-    def compute() -> dict[str, Any]:
+    def compute() -> dict[str, Capabilities]:
         calls.append(1)
-        return {"vk": len(calls)}
+        return {"vk": Capabilities("plain", len(calls))}
 
-    assert stored_capabilities(tmp_path, compute) == {"vk": 1}
-    assert stored_capabilities(tmp_path, compute) == {"vk": 1}
+    assert stored_capabilities(tmp_path, compute) == {"vk": Capabilities("plain", 1)}
+    assert stored_capabilities(tmp_path, compute) == {"vk": Capabilities("plain", 1)}
     assert len(calls) == 1
-    stored = tmp_path / CACHE_DIR / CAPABILITIES_FILE
-    stored.write_bytes(pickle.dumps((VERSION, "other code", {"vk": 99})))
+    stored = cache_dir(tmp_path) / CAPABILITIES_FILE
+    stored.write_bytes(msgspec.msgpack.encode((VERSION, "other code", {"vk": {"text_limit": 9}})))
 
-    assert stored_capabilities(tmp_path, compute) == {"vk": 2}
+    assert stored_capabilities(tmp_path, compute) == {"vk": Capabilities("plain", 2)}
 
 
 @pytest.mark.parametrize("cores", [1, 2])
@@ -262,16 +263,20 @@ def test_a_partial_check_finds_the_style_problems_whoever_lints(
     assert {code for _path, _line, code in found} >= {"style-bureaucratic", "style-passive"}
 
 
-def test_the_cache_folder_keeps_itself_out_of_git(make_repo: Callable[..., Path]) -> None:
+def test_the_cache_lives_in_the_git_directory_out_of_the_work_tree(
+    make_repo: Callable[..., Path],
+) -> None:
     import subprocess
 
     root = make_repo({"content/p.md": POST})  # no .gitignore of its own
     check(root)
 
     status = subprocess.run(
-        ["git", "-C", str(root), "status", "--porcelain"], capture_output=True, text=True
+        ["git", "-C", str(root), "status", "--porcelain", "--ignored"],
+        capture_output=True,
+        text=True,
     )
-    assert (root / CACHE_DIR / CACHE_FILE).exists()
+    assert (root / ".git" / "publisher-cache" / CACHE_FILE).exists()
     assert status.stdout == ""
 
 
@@ -285,3 +290,25 @@ def test_check_of_the_whole_repository_by_name_uses_the_cache(repo: Path, loads:
 
     assert result.exit_code == 0, result.output
     assert loads.calls == 5
+
+
+def test_a_post_from_the_cache_is_the_post_as_loaded(
+    make_repo: Callable[..., Path], loads: Counter
+) -> None:
+    full = POST.replace(
+        "---\nПриходите",
+        "publish_at: 2026-05-01 10:00\nmedia: [photo.jpg]\npoll:\n  question: Придёте?\n"
+        "  options: [Да, Нет]\noverrides:\n  vk:\n    silent: true\n    tags: [a, b]\n"
+        "---\nПриходите",
+    )
+    repo = make_repo({"content/p.md": full, "content/photo.jpg": jpeg_bytes()})
+    cold = open_workspace(repo).load()
+    cold.remember()
+
+    warm = open_workspace(repo).load()
+
+    assert loads.calls == 1
+    assert warm.posts == cold.posts
+    when, loaded_when = warm.posts[0].publish_at, cold.posts[0].publish_at
+    assert when is not None and loaded_when is not None
+    assert (when.isoformat(), when.tzinfo) == (loaded_when.isoformat(), loaded_when.tzinfo)

@@ -1,0 +1,195 @@
+"""The cache is data, kept out of the work tree: a committed or forged cache runs nothing.
+
+The attack: a pull request commits ``.publisher-cache/*.pickle`` (``git add -f``) whose
+unpickling would run code; the publish job, holding every token, used to load it.
+"""
+
+from __future__ import annotations
+
+import os
+import pickle
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+import git
+import msgspec
+import pytest
+from click.testing import CliRunner, Result
+
+from publisher.cache import CACHE_FILE, RENDERS_FILE, cache_dir
+from publisher.cli import Deps, main
+from publisher.clock import FakeClock
+
+POST = """---
+title: Субботник
+networks: [vk, telegram]
+---
+Приходите в субботу в парк.
+"""
+PICKLES = ("cache.pickle", "renders.pickle", "ids.pickle", "capabilities.pickle")
+
+
+class _Payload:
+    """Unpickling this makes the folder ``marker``: proof that code from the repository ran."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return (os.mkdir, (str(self.marker),))
+
+
+def run(repo: Path, clock: FakeClock, *args: str) -> Result:
+    state = repo.parent / "sandbox"
+    return CliRunner().invoke(
+        main, ["--repo", str(repo), "--sandbox", str(state), *args], obj=Deps(clock, {})
+    )
+
+
+def files_of(repo: Path) -> set[str]:
+    """Every file of the work tree (the Git directory left out)."""
+    return {
+        path.relative_to(repo).as_posix()
+        for path in repo.rglob("*")
+        if path.is_file() and ".git" not in path.relative_to(repo).parts
+    }
+
+
+@pytest.fixture
+def repo(make_repo: Callable[..., Path]) -> Path:
+    return make_repo({"content/2026/01/post.md": POST, "content/2026/02/post.md": POST})
+
+
+def test_a_committed_pickle_never_runs_and_check_names_it(
+    repo: Path, tmp_path: Path, clock: FakeClock
+) -> None:
+    marker = tmp_path / "pwned"
+    payload = pickle.dumps(_Payload(marker))
+    for name in PICKLES:
+        (repo / ".publisher-cache").mkdir(exist_ok=True)
+        (repo / ".publisher-cache" / name).write_bytes(payload)
+    (repo / "content/2026/01/state.pkl").write_bytes(payload)
+    git.Repo(repo).git.add("-f", ".publisher-cache", "content/2026/01/state.pkl")
+    git.Repo(repo).git.commit("-m", "A helpful speed-up")
+
+    checked = run(repo, clock, "check")
+    planned = run(repo, clock, "plan")
+    applied = run(repo, clock, "apply")
+
+    assert not marker.exists()
+    assert checked.exit_code == 1, checked.output
+    for name in PICKLES:
+        assert f".publisher-cache/{name}" in checked.output
+    assert "content/2026/01/state.pkl" in checked.output
+    assert "git rm -r --cached" in checked.output
+    assert "state.pkl" in planned.output and "Приходите в субботу в парк." in planned.output
+    assert "Готово: 6, не удалось: 0." in applied.output  # the posts still go out
+
+
+def test_a_pickle_where_the_cache_lives_is_not_loaded(
+    repo: Path, tmp_path: Path, clock: FakeClock
+) -> None:
+    marker = tmp_path / "pwned"
+    assert run(repo, clock, "plan").exit_code == 0
+    for path in cache_dir(repo).iterdir():
+        path.write_bytes(pickle.dumps(_Payload(marker)))
+
+    assert run(repo, clock, "check").exit_code == 0
+    assert run(repo, clock, "plan").exit_code == 0
+    assert not marker.exists()
+
+
+def _rewrite_renderings(repo: Path, change: Callable[[dict[str, object]], None]) -> None:
+    """Change every stored rendering in place, keeping the file's version and code."""
+    path = cache_dir(repo) / RENDERS_FILE
+    document = msgspec.msgpack.decode(path.read_bytes())
+    for renders in document[2].values():
+        for rendering in renders.values():
+            change(rendering)
+    path.write_bytes(msgspec.msgpack.encode(document))
+
+
+def _other_post(rendering: dict[str, object]) -> None:
+    rendering["post_id"] = "2026/99/elsewhere"
+    rendering["parts"] = ["Подделка"]
+
+
+def _wrong_shape(rendering: dict[str, object]) -> None:
+    rendering["parts"] = "Подделка"
+    rendering["media"] = [{"path": 1}]
+
+
+@pytest.mark.parametrize("forge", [_other_post, _wrong_shape])
+def test_a_forged_rendering_in_the_cache_is_not_trusted(
+    repo: Path, clock: FakeClock, forge: Callable[[dict[str, object]], None]
+) -> None:
+    assert run(repo, clock, "plan").exit_code == 0
+    _rewrite_renderings(repo, forge)
+
+    planned = run(repo, clock, "plan")
+
+    assert planned.exit_code == 0, planned.output
+    assert "Подделка" not in planned.output
+    assert "Приходите в субботу в парк." in planned.output
+
+
+def test_a_cache_entry_of_the_wrong_shape_is_a_miss_not_a_crash(
+    repo: Path, clock: FakeClock
+) -> None:
+    assert run(repo, clock, "check").exit_code == 0
+    path = cache_dir(repo) / CACHE_FILE
+    document = msgspec.msgpack.decode(path.read_bytes())
+    for key in document[2]:
+        document[2][key] = [{"id": 1}, None, "problems", {}, {}]
+    path.write_bytes(msgspec.msgpack.encode(document))
+    (repo / "content/2026/02/post.md").write_text(POST.replace("title: Субботник\n", ""))
+
+    checked = run(repo, clock, "check")
+
+    assert checked.exit_code == 1, checked.output
+    assert "content/2026/02/post.md" in checked.output
+    assert "Traceback" not in checked.output
+
+
+def test_the_cache_is_kept_out_of_the_work_tree(repo: Path, clock: FakeClock) -> None:
+    before = files_of(repo)
+
+    assert run(repo, clock, "plan").exit_code == 0
+
+    assert files_of(repo) == before
+    assert (cache_dir(repo) / CACHE_FILE).exists()
+    git_dir = subprocess.run(
+        ["git", "-C", str(repo), "rev-parse", "--absolute-git-dir"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert cache_dir(repo).parent == Path(git_dir)
+
+
+def test_outside_git_the_cache_goes_to_the_user_cache_folder(
+    tmp_path: Path, user_cache_home: Path, clock: FakeClock
+) -> None:
+    folder = tmp_path / "plain"
+    folder.mkdir()
+    (folder / "publisher.yml").write_text("timezone: Europe/Moscow\n")
+    (folder / "content").mkdir()
+    (folder / "content/post.md").write_text(POST.replace("[vk, telegram]", "[vk]"))
+
+    run(folder, clock, "check")
+
+    assert files_of(folder) == {"publisher.yml", "content/post.md"}
+    assert cache_dir(folder).is_relative_to(user_cache_home)
+    assert (cache_dir(folder) / CACHE_FILE).exists()
+
+
+def test_ci_keeps_the_cache_in_the_git_directory_and_publish_restores_none() -> None:
+    import yaml
+
+    workflows = Path(__file__).resolve().parents[2] / ".github" / "workflows"
+    check_steps = yaml.safe_load((workflows / "check.yml").read_text())["jobs"]["plan"]["steps"]
+    cached = [s["with"]["path"] for s in check_steps if "actions/cache" in s.get("uses", "")]
+
+    assert cached == [".git/publisher-cache"]
+    assert "actions/cache" not in (workflows / "publish.yml").read_text()
