@@ -253,31 +253,17 @@ class HtmlPolicy:
 #: Links only to the web, e-mail and the network's own ``tg://`` or ``max://`` addresses.
 HTML_POLICIES: Mapping[str, HtmlPolicy] = {
     "telegram_html": HtmlPolicy(
-        frozenset(
-            [
-                "b",
-                "strong",
-                "i",
-                "em",
-                "u",
-                "ins",
-                "s",
-                "strike",
-                "del",
-                "tg-spoiler",
-                "a",
-                "code",
-                "pre",
-                "blockquote",
-            ]
-        ),
-        frozenset(("http", "https", "mailto", "tg")),
+        frozenset({
+            "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "tg-spoiler", "a",
+            "code", "pre", "blockquote",
+        }),
+        frozenset({"http", "https", "mailto", "tg"}),
     ),
     "max_html": HtmlPolicy(
-        frozenset(["b", "strong", "i", "em", "u", "ins", "s", "del", "a", "code", "pre", "mark"]),
-        frozenset(("http", "https", "mailto", "max")),
+        frozenset({"b", "strong", "i", "em", "u", "ins", "s", "del", "a", "code", "pre", "mark"}),
+        frozenset({"http", "https", "mailto", "max"}),
     ),
-}
+}  # fmt: skip
 #: an ``<a>`` that lost its ``href`` to the sanitizer (nh3 serializes it exactly so)
 _BARE_LINK = re.compile(r"<a>(.*?)</a>", re.DOTALL)
 
