@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 
 from .errors import ConfigError, PublisherError
+from .escape import markdown_inline, markdown_link, one_line
 from .i18n import _
 from .model import Comment
 from .workcalendar import WorkCalendar, load_calendar
@@ -374,13 +375,17 @@ def status_text(items: list[OpenItem], markdown: bool = False) -> str:
         flag = _("OVERDUE") if item.overdue else ""
         if markdown:
             lines.append(
-                f"- {'**' + flag + '** ' if flag else ''}{due} · {item.network} · "
-                f"{item.category} · [{item.path}]({item.link or item.path})"
+                f"- {'**' + flag + '** ' if flag else ''}{due} · {markdown_inline(item.network)} · "
+                f"{markdown_inline(item.category)} · {markdown_link(item.path, item.link)}"
             )
         else:
-            lines.append(f"{flag:>12} {due}  {item.network:<10} {item.category:<12} {item.path}")
+            network, category, path = (
+                one_line(v) for v in (item.network, item.category, item.path)
+            )
+            lines.append(f"{flag:>12} {due}  {network:<10} {category:<12} {path}")
     for key in ("by_category", "by_network"):
         if summary[key]:
-            pairs = ", ".join(f"{k}: {v}" for k, v in sorted(summary[key].items()))
+            clean = markdown_inline if markdown else one_line
+            pairs = ", ".join(f"{clean(k)}: {v}" for k, v in sorted(summary[key].items()))
             lines.append(("- " if markdown else "") + pairs)
     return "\n".join(lines)
