@@ -316,18 +316,25 @@ def new(opts: Options, title: str, day: str | None) -> None:
 @handle_errors
 def log(opts: Options, limit: int) -> None:
     """The publication history, read from git log."""
-    from .repo import result_history
+    from .history import publisher_commits
 
-    items = result_history(opts.repo, limit)
+    items = publisher_commits(opts.repo, limit)
     if not items:
         click.echo(_("Nothing has been published from this repository yet."))
         return
     for item in items:
         click.echo(f"{item.sha[:10]}  {item.date}  {item.subject}")
-        for line in item.body.splitlines():
-            if line.startswith("- "):
-                click.echo(f"    {line[2:]}")
-        for key, value in item.trailers:
+        if not item.machine:
+            click.echo(
+                "    ⚠ "
+                + _(
+                    "Not a publisher commit: it also changes files a person writes. "
+                    "Its approvals are not shown."
+                )
+            )
+        for line in item.lines:
+            click.echo(f"    {line}")
+        for key, value in item.provenance:
             click.echo(f"    {_trailer_label(key)}: {value}")
 
 
@@ -336,7 +343,6 @@ def _trailer_label(key: str) -> str:
         "Source": _("Source commit"),
         "Approved-by": _("Approved by"),
         "Approval": _("Merge request"),
-        "Approval-skipped": _("Approval skipped"),
         "Run": _("CI run"),
     }
     return labels.get(key, key)
@@ -506,7 +512,7 @@ def _moderate(opts: Options, dry_run: bool, no_commit: bool, do_push: bool) -> N
 @handle_errors
 def moderate_restore(opts: Options, log_id: str) -> None:
     """Undo a removal where the network allows it, and lift the author's ban."""
-    from .repo import commit_results
+    from .repo import build_message, commit_results
 
     ws = opts.workspace()
     restored = ws.restore_moderation(ws.load(), log_id)
@@ -515,7 +521,8 @@ def moderate_restore(opts: Options, log_id: str) -> None:
     for step in restored.manual:
         click.echo(f"→ {step}")
     if restored.files:
-        commit_results(opts.repo, restored.files, f"publisher: moderation restore {log_id}\n")
+        message = build_message(f"publisher: moderation restore {log_id}")
+        commit_results(opts.repo, restored.files, message)
 
 
 @main.group()
