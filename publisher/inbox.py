@@ -6,6 +6,10 @@ requests and complaints about the district's life, and files each as
 hours on the production calendar. An officer writes the answer under ``## Ответ``; after the
 merge, ``apply`` publishes it as a reply where the citizen asked, records it beside the file and
 sets ``status: answered`` (only that line of the file changes).
+
+A citizen's name and text are theirs to choose, so the file is written by ``yaml.safe_dump``
+and read back by python-frontmatter (the front matter ends at the first line that is only
+dashes; values by ``yaml.safe_load``): a name like ``---\nstatus: answered`` stays a name.
 """
 
 from __future__ import annotations
@@ -20,7 +24,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import frontmatter
 import yaml
+from frontmatter.default_handlers import YAMLHandler
 
 from .errors import ConfigError, PublisherError
 from .escape import markdown_inline, markdown_link, one_line
@@ -34,6 +40,9 @@ DEFAULTS = Path(__file__).parent / "data" / "inbox.yml"
 ANSWER_HEADING = "## Ответ"
 STATUSES = ("new", "in_progress", "answered", "closed")
 _STATUS_LINE = re.compile(r"^status:[ \t]*(\S*)[ \t]*$", re.MULTILINE)
+_FRONT_MATTER = YAMLHandler()
+#: what a damaged inbox file raises when its front matter is read
+_UNREADABLE = (yaml.YAMLError, ValueError, TypeError, AttributeError)
 
 
 @dataclass(frozen=True)
@@ -203,24 +212,39 @@ def read_items(repo: Path) -> list[InboxItem]:
     folder = repo / INBOX_DIR
     items = []
     for path in sorted(folder.rglob("*.md")) if folder.is_dir() else []:
-        text = path.read_text(encoding="utf-8")
-        parts = text.split("---", 2)
-        if len(parts) < 3:
-            continue
-        try:
-            data = yaml.safe_load(parts[1]) or {}
-        except yaml.YAMLError:
-            continue
-        items.append(InboxItem(path.relative_to(repo).as_posix(), data, parts[2]))
+        document = _front_matter(path.read_text(encoding="utf-8"))
+        if document is not None:
+            items.append(InboxItem(path.relative_to(repo).as_posix(), *document))
     return items
 
 
+def _front_matter(text: str) -> tuple[dict[str, Any], str] | None:
+    """The front matter's values and the body; None for a file without readable front matter."""
+    if not _FRONT_MATTER.detect(text):
+        return None
+    try:
+        post = frontmatter.loads(text, handler=_FRONT_MATTER)
+    except _UNREADABLE:
+        return None
+    return dict(post.metadata), post.content
+
+
 def set_status(repo: Path, rel: str, status: str) -> None:
-    """Change only the ``status:`` line of an inbox file; every other byte stays."""
+    """Change only the ``status:`` line of an inbox file's front matter; every other byte stays.
+
+    The line is looked for between the two front matter delimiters only, and the result is read
+    back: unless exactly ``status`` changed, the file is left alone and an error is raised.
+    """
     path = repo / rel
     text = path.read_text(encoding="utf-8")
-    updated, count = _STATUS_LINE.subn(f"status: {status}", text, count=1)
-    if count != 1:
+    before = _front_matter(text)
+    boundaries = list(_FRONT_MATTER.FM_BOUNDARY.finditer(text))[:2]
+    if before is None or len(boundaries) < 2:
+        raise PublisherError(_("{file} has no status line.", file=rel))
+    start, end = boundaries[0].end(), boundaries[1].start()
+    header, count = _STATUS_LINE.subn(f"status: {status}", text[start:end], count=1)
+    updated = text[:start] + header + text[end:]
+    if count != 1 or _front_matter(updated) != ({**before[0], "status": status}, before[1]):
         raise PublisherError(_("{file} has no status line.", file=rel))
     _write_atomic(path, updated)
 
