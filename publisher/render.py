@@ -434,6 +434,7 @@ def render_post(
         limit=caps.text_limit,
         content_hash=content_hash(parts, media_hash(media, poll), options),
         title=post.title,
+        text_format=fmt,
     )
 
 

@@ -217,7 +217,7 @@ def _markdown_preview(action: Action) -> list[str]:
     for number, part in enumerate(rendered.parts, 1):
         if len(rendered.parts) > 1:
             lines.append(_("Part {number}:", number=number))
-        lines += markdown_fence(visible_text(part, "telegram_html" if "<" in part else "plain"))
+        lines += markdown_fence(visible_text(part, rendered.text_format))
     if rendered.media:
         names = ", ".join(markdown_inline(m.rel.rsplit("/", 1)[-1]) for m in rendered.media)
         lines.append(_("Media: {names}", names=names))
