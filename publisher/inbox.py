@@ -38,6 +38,8 @@ INBOX_DIR = "content/inbox"
 STATE_FILE = "content/inbox/state.yml"
 DEFAULTS = Path(__file__).parent / "data" / "inbox.yml"
 ANSWER_HEADING = "## Ответ"
+#: the heading on a line of its own: the citizen's quoted "> ## Ответ" is not the answer
+_ANSWER_LINE = re.compile(rf"^{re.escape(ANSWER_HEADING)}[ \t]*$", re.MULTILINE)
 STATUSES = ("new", "in_progress", "answered", "closed")
 _STATUS_LINE = re.compile(r"^status:[ \t]*(\S*)[ \t]*$", re.MULTILINE)
 _FRONT_MATTER = YAMLHandler()
@@ -136,9 +138,10 @@ class InboxItem:
     @property
     def answer(self) -> str:
         """The officer's answer: the text under ``## Ответ`` up to the next heading."""
-        _before, found, rest = self.body.partition(ANSWER_HEADING)
-        if not found:
+        found = _ANSWER_LINE.search(self.body)
+        if found is None:
             return ""
+        rest = self.body[found.end() :]
         return re.split(r"^#{1,2} ", rest, maxsplit=1, flags=re.MULTILINE)[0].strip()
 
     @property
