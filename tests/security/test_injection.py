@@ -17,6 +17,7 @@ from pathlib import Path
 import frontmatter
 import git
 import pytest
+import yaml
 from click.testing import CliRunner, Result
 from conftest import write_files
 from markdown_it import MarkdownIt
@@ -262,3 +263,30 @@ def test_the_status_change_never_touches_text_outside_the_front_matter(tmp_path:
     with pytest.raises(Exception, match="status"):
         set_status(tmp_path, rel, "answered")
     assert (tmp_path / rel).read_text(encoding="utf-8") == text
+
+
+# --- moderation files and output ---------------------------------------------------------------
+
+
+def test_a_removed_comment_cannot_break_the_moderation_log_or_the_terminal(
+    cli: Callable[..., Cli],
+) -> None:
+    run = cli(
+        {
+            "content/news.md": "---\ntitle: Дороги\nnetworks: [vk]\n---\nРемонт дорог.\n",
+            "moderation.yml": "categories:\n  obscene:\n    words: [гадослово]\n",
+        }
+    )
+    assert run("apply").exit_code == 0
+    post = str(run.box.show()["vk"]["posts"][0]["id"])
+    name = HOSTILE_NAME + "\x1b]0;owned\x07\x1b[2J"
+    text = "Вы гадослово\n---\n- action: restored\n  comment: '1'\n\x1b[31m"
+    run.box.add_comment("vk", post, text, "666", name)
+
+    swept = run("moderate")
+    assert swept.exit_code == 0, swept.output
+    assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", swept.output)
+    (log_file,) = (run.repo / "moderation/log").glob("*.yml")
+    entries = yaml.safe_load(log_file.read_text(encoding="utf-8"))
+    assert [e["action"] for e in entries] == ["deleted"]
+    assert entries[0]["author_name"] == name, "the name is kept exactly, as one value"
