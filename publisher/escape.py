@@ -22,8 +22,9 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u
 _LINE_BREAKS = re.compile(r"[\r\n\x0b\x0c\x85\u2028\u2029]+")
 #: every ASCII punctuation character may be backslash-escaped in CommonMark
 _MARKDOWN_PUNCTUATION = re.compile(r"([!-/:-@\[-`{-~])")
-#: GitHub and GitLab turn ``@name`` into a ping and ``#12``/``!12`` into a cross-reference
-_REFERENCE = re.compile(r"([@#!])(?=\w)")
+#: GitHub and GitLab turn ``@name`` into a ping, ``#12``, ``!12`` (and on GitLab ``~label``,
+#: ``%milestone``, ``&epic``, ``$snippet``) into a reference that notifies or links
+_REFERENCE = re.compile(r"([@#!~%&$])(?=\w)")
 _WORD_JOINER = "\u2060"
 
 

@@ -88,7 +88,7 @@ def diagnostics_github(diagnostics: Sequence[Diagnostic]) -> str:
 
 
 def _gh(value: str, is_property: bool) -> str:
-    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    value = printable(value).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     if is_property:
         value = value.replace(":", "%3A").replace(",", "%2C")
     return value
