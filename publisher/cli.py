@@ -72,9 +72,12 @@ class Options:
 
 
 def fail(message: str, hint: str = "", code: int = EXIT_PROBLEMS) -> NoReturn:
-    click.echo(_("Error: {message}", message=message), err=True)
+    """Print the error (printable only: it may quote a file or a network) and exit."""
+    from .escape import printable
+
+    click.echo(_("Error: {message}", message=printable(message)), err=True)
     if hint:
-        click.echo(f"→ {hint}", err=True)
+        click.echo(f"→ {printable(hint)}", err=True)
     sys.exit(code)
 
 
@@ -384,6 +387,7 @@ def sandbox_show(state: Path, as_json: bool) -> None:
     """Print what each emulated network shows."""
     import json
 
+    from .escape import one_line
     from .sandbox.app import Sandbox
 
     view = Sandbox(state).show()
@@ -394,7 +398,7 @@ def sandbox_show(state: Path, as_json: bool) -> None:
         posts = data.get("posts", [])
         click.echo(f"{network}: " + _("{n} posts", n=len(posts)))
         for item in posts:
-            text = str(item.get("text") or "").replace("\n", " ")
+            text = one_line(str(item.get("text") or ""))
             click.echo(f"  [{item.get('id')}] {text[:80]}")
 
 
@@ -656,6 +660,7 @@ def style(opts: Options, files: tuple[str, ...], fmt: str) -> None:
     import json
 
     from .config import load_config
+    from .escape import one_line
     from .style import lint
     from .stylecheck import style_rules
 
@@ -674,8 +679,8 @@ def style(opts: Options, files: tuple[str, ...], fmt: str) -> None:
         if fmt == "text":
             for finding in report.findings:
                 line = body[: finding.start].count("\n") + 1
-                quoted = body[finding.start : finding.end].replace("\n", " ")
-                click.echo(f"{name}:{line}: «{quoted}» — {finding.message}")
+                quoted = one_line(body[finding.start : finding.end])
+                click.echo(f"{one_line(name)}:{line}: «{quoted}» — {finding.message}")
                 click.echo(f"    → {finding.suggestion}")
             click.echo(_("{file}: style score {score}/10", file=name, score=report.score))
     if fmt == "json":

@@ -223,10 +223,14 @@ def test_log_does_not_believe_approvals_a_person_wrote_into_a_commit(
 
 def test_terminal_plan_output_drops_escape_sequences(cli: Callable[..., Cli]) -> None:
     run = cli(
-        {"content/news.md": "---\ntitle: T\nnetworks: [vk]\n---\nТекст\x1b[2J\x1b]0;x\x07\rконец\n"}
+        {
+            "content/news.md": "---\ntitle: T\nnetworks: [vk]\n---\nТекст\x1b[2J\x1b]0;x\x07\rend",
+            "content/evil\x1b[2J\x1b]0;x\x07.md": "---\ntitle: T\nnetwroks: [vk]\n---\nТекст\n",
+        }
     )
     output = run("plan").output
-    assert "Текст" in output and "конец" in output
+    assert "Текст" in output and "end" in output
+    assert "content/evil" in output, "the broken file is reported"
     assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]", output)
 
 
