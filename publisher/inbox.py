@@ -247,8 +247,16 @@ def set_status(repo: Path, rel: str, status: str) -> None:
     start, end = boundaries[0].end(), boundaries[1].start()
     header, count = _STATUS_LINE.subn(f"status: {status}", text[start:end], count=1)
     updated = text[:start] + header + text[end:]
-    if count != 1 or _front_matter(updated) != ({**before[0], "status": status}, before[1]):
+    if count != 1:
         raise PublisherError(_("{file} has no status line.", file=rel))
+    if _front_matter(updated) != ({**before[0], "status": status}, before[1]):
+        raise PublisherError(
+            _(
+                "The status of {file} cannot be changed alone: its front matter is unusual.",
+                file=rel,
+            ),
+            _("Write the status line as 'status: new' on a line of its own and run apply again."),
+        )
     _write_atomic(path, updated)
 
 
