@@ -56,7 +56,7 @@ _INLINE_TAGS = {
 }
 _BLOCKS = {"p", "ul", "ol", "pre", "blockquote", "table"}
 #: raw HTML whose content is not text to show (python-markdown passes it through)
-_HIDDEN = {"script", "style", "template", "textarea", "title"}
+_HIDDEN = {"script", "style"}
 _BULLET = "•"
 
 
