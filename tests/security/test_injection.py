@@ -294,3 +294,22 @@ def test_a_removed_comment_cannot_break_the_moderation_log_or_the_terminal(
     entries = yaml.safe_load(log_file.read_text(encoding="utf-8"))
     assert [e["action"] for e in entries] == ["deleted"]
     assert entries[0]["author_name"] == name, "the name is kept exactly, as one value"
+
+
+def test_a_moderation_log_of_the_wrong_shape_is_reported_not_a_traceback(
+    cli: Callable[..., Cli],
+) -> None:
+    run = cli(
+        {
+            "content/news.md": "---\ntitle: Дороги\nnetworks: [vk]\n---\nРемонт дорог.\n",
+            "moderation.yml": "categories:\n  obscene:\n    words: [гадослово]\n",
+            "moderation/log/2026-11.yml": "- action: deleted\n- '---'\n",
+        }
+    )
+    assert run("apply").exit_code == 0
+    post = str(run.box.show()["vk"]["posts"][0]["id"])
+    run.box.add_comment("vk", post, "Вы гадослово", "666", "Тролль")
+
+    swept = run("moderate")
+    assert isinstance(swept.exception, SystemExit), swept.exception
+    assert swept.exit_code != 0 and "2026-11.yml" in swept.output
