@@ -98,6 +98,8 @@ class _Walker(HTMLParser):
         self.links: list[tuple[str, int]] = []
         self.in_pre = False
         self.hidden = 0
+        #: a hidden element was just dropped: the spaces around it would double
+        self.dropped = False
 
     @property
     def rich(self) -> bool:
@@ -155,6 +157,7 @@ class _Walker(HTMLParser):
     def handle_endtag(self, tag: str) -> None:
         if tag in _HIDDEN:
             self.hidden = max(0, self.hidden - 1)
+            self.dropped = True
         elif tag in ("ul", "ol") and self.lists:
             self.lists.pop()
             if not self.lists:
@@ -204,8 +207,10 @@ class _Walker(HTMLParser):
             if not data.strip() and "\n" in data:
                 return
             data = data.replace("\n", " ")
-            if self.out and self.out[-1].endswith("\n"):
+            after = ("\n", " ") if self.dropped else ("\n",)
+            if self.out and self.out[-1].endswith(after):
                 data = data.lstrip(" ")
+        self.dropped = False
         self.out.append(self._escape(data))
 
     def _escape(self, text: str) -> str:
