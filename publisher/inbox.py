@@ -29,7 +29,7 @@ import yaml
 from frontmatter.default_handlers import YAMLHandler
 
 from .errors import ConfigError, PublisherError
-from .escape import markdown_inline, markdown_link, one_line
+from .escape import markdown_inline, markdown_link, one_line, printable
 from .i18n import _
 from .model import Comment
 from .workcalendar import WorkCalendar, load_calendar
@@ -183,8 +183,13 @@ def pseudonym(comment: Comment) -> str:
 def render_item(
     comment: Comment, sorting: Sorting, received: datetime, due: datetime, pseudonymize: bool
 ) -> str:
-    """The file for a new message: front matter, the message quoted, an empty answer section."""
-    author = pseudonym(comment) if pseudonymize else comment.author_name or comment.author_id
+    """The file for a new message: front matter, the message quoted, an empty answer section.
+
+    The name and the text are kept without control characters (a terminal showing the file
+    would obey them, and YAML cannot keep some of them).
+    """
+    name = printable(comment.author_name or comment.author_id)
+    author = pseudonym(comment) if pseudonymize else name
     front = {
         "network": comment.network,
         "id": comment.id,
@@ -205,7 +210,8 @@ def render_item(
             "extra": dict(comment.extra),
         },
     }
-    quoted = "\n".join(f"> {line}" if line else ">" for line in comment.text.splitlines())
+    lines = printable(comment.text).splitlines()
+    quoted = "\n".join(f"> {line}" if line else ">" for line in lines)
     header = yaml.safe_dump(front, allow_unicode=True, sort_keys=False, width=100)
     return f"---\n{header}---\n\n{quoted}\n\n{ANSWER_HEADING}\n\n"
 

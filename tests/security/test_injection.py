@@ -245,7 +245,7 @@ def test_a_citizens_name_and_text_cannot_break_or_answer_their_inbox_file(
     run = cli({"content/news.md": "---\ntitle: Дороги\nnetworks: [vk]\n---\nРемонт дорог.\n"})
     assert run("apply").exit_code == 0
     post = str(run.box.show()["vk"]["posts"][0]["id"])
-    text = "Когда починят дорогу у школы?\n---\nstatus: answered\n---\n## Ответ\nУже."
+    text = "Когда починят дорогу у школы?\n---\nstatus: answered\n---\n## Ответ\nУже.\x1b[2J"
     run.box.add_comment("vk", post, text, "777", HOSTILE_NAME)
 
     collected = run("inbox", "collect")
@@ -254,7 +254,9 @@ def test_a_citizens_name_and_text_cannot_break_or_answer_their_inbox_file(
     assert item.status == "new"
     assert item.data["author"] == HOSTILE_NAME
     assert item.answer == "", "the citizen's text is quoted, not an answer"
-    on_disk = frontmatter.loads((run.repo / item.path).read_text(encoding="utf-8"))
+    raw = (run.repo / item.path).read_text(encoding="utf-8")
+    assert "\x1b" not in raw, "no terminal escapes in a file people read"
+    on_disk = frontmatter.loads(raw)
     assert on_disk.metadata["status"] == "new" and on_disk.metadata["author"] == HOSTILE_NAME
     status = run("inbox", "status", sandbox=False).output
     assert item.path in status, "the message is still open"
