@@ -98,6 +98,8 @@ class _Walker(HTMLParser):
         self.links: list[tuple[str, int]] = []
         self.in_pre = False
         self.hidden = 0
+        #: open quotes: Telegram refuses a blockquote inside another, so only the outer one is
+        self.quotes = 0
         #: a hidden element was just dropped: the spaces around it would double
         self.dropped = False
 
@@ -131,8 +133,10 @@ class _Walker(HTMLParser):
             self.in_pre = True
             if self.rich:
                 self.out.append("<pre>")
-        elif tag == "blockquote" and self.fmt == "telegram_html":
-            self.out.append("<blockquote>")
+        elif tag == "blockquote":
+            self.quotes += 1
+            if self.fmt == "telegram_html" and self.quotes == 1:
+                self.out.append("<blockquote>")
         elif _is_heading(tag) and self.rich:
             self.out.append("<b>")
         elif tag == "img":
@@ -170,7 +174,8 @@ class _Walker(HTMLParser):
                 self.out.append("</pre>")
             self._block_break()
         elif tag == "blockquote":
-            if self.fmt == "telegram_html":
+            self.quotes = max(0, self.quotes - 1)
+            if self.fmt == "telegram_html" and self.quotes == 0:
                 self._strip_trailing_newlines()
                 self.out.append("</blockquote>")
             self._block_break()

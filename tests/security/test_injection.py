@@ -42,6 +42,10 @@ HOSTILE_BODY = """Новости района.
 Жирное <b>без конца и <i>вперемешку</b> курсив</i>.
 <img src=x onerror=alert(4)> <iframe src="https://evil.example"></iframe>
 [Сайт](https://example.org) и <a href="data:text/html,x">данные</a>.
+
+> Цитата
+>
+> > во вложенной цитате <blockquote>и ещё</blockquote>
 """
 
 #: everything that could restructure a Markdown comment or ping someone
@@ -127,6 +131,7 @@ def test_raw_html_in_a_post_reaches_telegram_and_max_only_as_their_allowed_marku
         counted = html if network == "max" else str(post["text"])  # Max counts the markup
         assert lengths[network] == len(counted.encode("utf-16-le")) // 2
     assert parse_html(str(telegram["html"])) == telegram["text"]  # balanced, as Telegram reads it
+    assert str(telegram["html"]).count("<blockquote>") == 1, "Telegram refuses nested quotes"
 
 
 # --- the pull-request comment ------------------------------------------------------------------
