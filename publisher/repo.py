@@ -27,7 +27,7 @@ def build_message(subject: str, lines: Iterable[str] = (), trailers: Iterable[st
     """A commit message: one subject line, one line per item, then the trailer block.
 
     Every part is made one printable line, so a post id or an approver's name holding a line
-    break cannot start a paragraph or a ``Approved-by:`` line; trailers must be ``Key: value``
+    break cannot start a paragraph or an ``Approved-by:`` line; trailers must be ``Key: value``
     with one of ``TRAILER_KEYS``, and the block is always the message's last paragraph.
     """
     body = [f"- {one_line(line)}" for line in lines]
