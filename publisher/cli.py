@@ -73,9 +73,12 @@ class Options:
 
 
 def fail(message: str, hint: str = "", code: int = EXIT_PROBLEMS) -> NoReturn:
-    click.echo(_("Error: {message}", message=message), err=True)
+    """Print the error (printable only: it may quote a file or a network) and exit."""
+    from .escape import printable
+
+    click.echo(_("Error: {message}", message=printable(message)), err=True)
     if hint:
-        click.echo(f"→ {hint}", err=True)
+        click.echo(f"→ {printable(hint)}", err=True)
     sys.exit(code)
 
 
@@ -343,18 +346,25 @@ def new(opts: Options, title: str, day: str | None) -> None:
 @handle_errors
 def log(opts: Options, limit: int) -> None:
     """The publication history, read from git log."""
-    from .repo import result_history
+    from .history import publisher_commits
 
-    items = result_history(opts.repo, limit)
+    items = publisher_commits(opts.repo, limit)
     if not items:
         click.echo(_("Nothing has been published from this repository yet."))
         return
     for item in items:
         click.echo(f"{item.sha[:10]}  {item.date}  {item.subject}")
-        for line in item.body.splitlines():
-            if line.startswith("- "):
-                click.echo(f"    {line[2:]}")
-        for key, value in item.trailers:
+        if not item.machine:
+            click.echo(
+                "    ⚠ "
+                + _(
+                    "Not a publisher commit: it also changes files a person writes. "
+                    "Its approvals are not shown."
+                )
+            )
+        for line in item.lines:
+            click.echo(f"    {line}")
+        for key, value in item.provenance:
             click.echo(f"    {_trailer_label(key)}: {value}")
 
 
@@ -363,7 +373,6 @@ def _trailer_label(key: str) -> str:
         "Source": _("Source commit"),
         "Approved-by": _("Approved by"),
         "Approval": _("Merge request"),
-        "Approval-skipped": _("Approval skipped"),
         "Run": _("CI run"),
     }
     return labels.get(key, key)
@@ -406,6 +415,7 @@ def sandbox_show(state: Path, as_json: bool) -> None:
     """Print what each emulated network shows."""
     import json
 
+    from .escape import one_line
     from .sandbox.app import Sandbox
 
     view = Sandbox(state).show()
@@ -416,7 +426,7 @@ def sandbox_show(state: Path, as_json: bool) -> None:
         posts = data.get("posts", [])
         click.echo(f"{network}: " + _("{n} posts", n=len(posts)))
         for item in posts:
-            text = str(item.get("text") or "").replace("\n", " ")
+            text = one_line(str(item.get("text") or ""))
             click.echo(f"  [{item.get('id')}] {text[:80]}")
 
 
@@ -537,7 +547,7 @@ def _moderate(opts: Options, dry_run: bool, no_commit: bool, do_push: bool) -> N
 @exclusive
 def moderate_restore(opts: Options, log_id: str) -> None:
     """Undo a removal where the network allows it, and lift the author's ban."""
-    from .repo import commit_results
+    from .repo import build_message, commit_results
 
     ws = opts.workspace()
     restored = ws.restore_moderation(ws.load(), log_id)
@@ -546,7 +556,8 @@ def moderate_restore(opts: Options, log_id: str) -> None:
     for step in restored.manual:
         click.echo(f"→ {step}")
     if restored.files:
-        commit_results(opts.repo, restored.files, f"publisher: moderation restore {log_id}\n")
+        message = build_message(f"publisher: moderation restore {log_id}")
+        commit_results(opts.repo, restored.files, message)
 
 
 @main.group()
@@ -681,6 +692,7 @@ def style(opts: Options, files: tuple[str, ...], fmt: str) -> None:
     import json
 
     from .config import load_config
+    from .escape import one_line
     from .style import lint
     from .stylecheck import style_rules
 
@@ -699,8 +711,8 @@ def style(opts: Options, files: tuple[str, ...], fmt: str) -> None:
         if fmt == "text":
             for finding in report.findings:
                 line = body[: finding.start].count("\n") + 1
-                quoted = body[finding.start : finding.end].replace("\n", " ")
-                click.echo(f"{name}:{line}: «{quoted}» — {finding.message}")
+                quoted = one_line(body[finding.start : finding.end])
+                click.echo(f"{one_line(name)}:{line}: «{quoted}» — {finding.message}")
                 click.echo(f"    → {finding.suggestion}")
             click.echo(_("{file}: style score {score}/10", file=name, score=report.score))
     if fmt == "json":

@@ -6,6 +6,10 @@ requests and complaints about the district's life, and files each as
 hours on the production calendar. An officer writes the answer under ``## Ответ``; after the
 merge, ``apply`` publishes it as a reply where the citizen asked, records it beside the file and
 sets ``status: answered`` (only that line of the file changes).
+
+A citizen's name and text are theirs to choose, so the file is written by ``yaml.safe_dump``
+and read back by python-frontmatter (the front matter ends at the first line that is only
+dashes; values by ``yaml.safe_load``): a name like ``---\nstatus: answered`` stays a name.
 """
 
 from __future__ import annotations
@@ -20,9 +24,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+import frontmatter
 import yaml
+from frontmatter.default_handlers import YAMLHandler
 
 from .errors import ConfigError, PublisherError
+from .escape import markdown_inline, markdown_link, one_line, printable
 from .i18n import _
 from .model import Comment
 from .workcalendar import WorkCalendar, load_calendar
@@ -31,8 +38,13 @@ INBOX_DIR = "content/inbox"
 STATE_FILE = "content/inbox/state.yml"
 DEFAULTS = Path(__file__).parent / "data" / "inbox.yml"
 ANSWER_HEADING = "## Ответ"
+#: the heading on a line of its own: the citizen's quoted "> ## Ответ" is not the answer
+_ANSWER_LINE = re.compile(rf"^{re.escape(ANSWER_HEADING)}[ \t]*$", re.MULTILINE)
 STATUSES = ("new", "in_progress", "answered", "closed")
 _STATUS_LINE = re.compile(r"^status:[ \t]*(\S*)[ \t]*$", re.MULTILINE)
+_FRONT_MATTER = YAMLHandler()
+#: what a damaged inbox file raises when its front matter is read
+_UNREADABLE = (yaml.YAMLError, ValueError, TypeError, AttributeError)
 
 
 @dataclass(frozen=True)
@@ -126,9 +138,10 @@ class InboxItem:
     @property
     def answer(self) -> str:
         """The officer's answer: the text under ``## Ответ`` up to the next heading."""
-        _before, found, rest = self.body.partition(ANSWER_HEADING)
-        if not found:
+        found = _ANSWER_LINE.search(self.body)
+        if found is None:
             return ""
+        rest = self.body[found.end() :]
         return re.split(r"^#{1,2} ", rest, maxsplit=1, flags=re.MULTILINE)[0].strip()
 
     @property
@@ -170,8 +183,13 @@ def pseudonym(comment: Comment) -> str:
 def render_item(
     comment: Comment, sorting: Sorting, received: datetime, due: datetime, pseudonymize: bool
 ) -> str:
-    """The file for a new message: front matter, the message quoted, an empty answer section."""
-    author = pseudonym(comment) if pseudonymize else comment.author_name or comment.author_id
+    """The file for a new message: front matter, the message quoted, an empty answer section.
+
+    The name and the text are kept without control characters (a terminal showing the file
+    would obey them, and YAML cannot keep some of them).
+    """
+    name = printable(comment.author_name or comment.author_id)
+    author = pseudonym(comment) if pseudonymize else name
     front = {
         "network": comment.network,
         "id": comment.id,
@@ -192,7 +210,8 @@ def render_item(
             "extra": dict(comment.extra),
         },
     }
-    quoted = "\n".join(f"> {line}" if line else ">" for line in comment.text.splitlines())
+    lines = printable(comment.text).splitlines()
+    quoted = "\n".join(f"> {line}" if line else ">" for line in lines)
     header = yaml.safe_dump(front, allow_unicode=True, sort_keys=False, width=100)
     return f"---\n{header}---\n\n{quoted}\n\n{ANSWER_HEADING}\n\n"
 
@@ -202,25 +221,48 @@ def read_items(repo: Path) -> list[InboxItem]:
     folder = repo / INBOX_DIR
     items = []
     for path in sorted(folder.rglob("*.md")) if folder.is_dir() else []:
-        text = path.read_text(encoding="utf-8")
-        parts = text.split("---", 2)
-        if len(parts) < 3:
-            continue
-        try:
-            data = yaml.safe_load(parts[1]) or {}
-        except yaml.YAMLError:
-            continue
-        items.append(InboxItem(path.relative_to(repo).as_posix(), data, parts[2]))
+        document = _front_matter(path.read_text(encoding="utf-8"))
+        if document is not None:
+            items.append(InboxItem(path.relative_to(repo).as_posix(), *document))
     return items
 
 
+def _front_matter(text: str) -> tuple[dict[str, Any], str] | None:
+    """The front matter's values and the body; None for a file without readable front matter."""
+    if not _FRONT_MATTER.detect(text):
+        return None
+    try:
+        post = frontmatter.loads(text, handler=_FRONT_MATTER)
+    except _UNREADABLE:
+        return None
+    return dict(post.metadata), post.content
+
+
 def set_status(repo: Path, rel: str, status: str) -> None:
-    """Change only the ``status:`` line of an inbox file; every other byte stays."""
+    """Change only the ``status:`` line of an inbox file's front matter; every other byte stays.
+
+    The line is looked for between the two front matter delimiters only, and the result is read
+    back: unless exactly ``status`` changed, the file is left alone and an error is raised.
+    """
     path = repo / rel
     text = path.read_text(encoding="utf-8")
-    updated, count = _STATUS_LINE.subn(f"status: {status}", text, count=1)
+    before = _front_matter(text)
+    boundaries = list(_FRONT_MATTER.FM_BOUNDARY.finditer(text))[:2]
+    if before is None or len(boundaries) < 2:
+        raise PublisherError(_("{file} has no status line.", file=rel))
+    start, end = boundaries[0].end(), boundaries[1].start()
+    header, count = _STATUS_LINE.subn(f"status: {status}", text[start:end], count=1)
+    updated = text[:start] + header + text[end:]
     if count != 1:
         raise PublisherError(_("{file} has no status line.", file=rel))
+    if _front_matter(updated) != ({**before[0], "status": status}, before[1]):
+        raise PublisherError(
+            _(
+                "The status of {file} cannot be changed alone: its front matter is unusual.",
+                file=rel,
+            ),
+            _("Write the status line as 'status: new' on a line of its own and run apply again."),
+        )
     _write_atomic(path, updated)
 
 
@@ -374,13 +416,17 @@ def status_text(items: list[OpenItem], markdown: bool = False) -> str:
         flag = _("OVERDUE") if item.overdue else ""
         if markdown:
             lines.append(
-                f"- {'**' + flag + '** ' if flag else ''}{due} · {item.network} · "
-                f"{item.category} · [{item.path}]({item.link or item.path})"
+                f"- {'**' + flag + '** ' if flag else ''}{due} · {markdown_inline(item.network)} · "
+                f"{markdown_inline(item.category)} · {markdown_link(item.path, item.link)}"
             )
         else:
-            lines.append(f"{flag:>12} {due}  {item.network:<10} {item.category:<12} {item.path}")
+            network, category, path = (
+                one_line(v) for v in (item.network, item.category, item.path)
+            )
+            lines.append(f"{flag:>12} {due}  {network:<10} {category:<12} {path}")
     for key in ("by_category", "by_network"):
         if summary[key]:
-            pairs = ", ".join(f"{k}: {v}" for k, v in sorted(summary[key].items()))
+            clean = markdown_inline if markdown else one_line
+            pairs = ", ".join(f"{clean(k)}: {v}" for k, v in sorted(summary[key].items()))
             lines.append(("- " if markdown else "") + pairs)
     return "\n".join(lines)

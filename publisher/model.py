@@ -111,6 +111,8 @@ class RenderedPost:
     limit: int = 0
     content_hash: str = ""
     title: str = ""
+    #: the form of ``parts``: plain text, or the network's HTML
+    text_format: TextFormat = "plain"
 
     @property
     def text(self) -> str:

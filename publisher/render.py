@@ -3,6 +3,11 @@
 Markdown is converted to HTML once (python-markdown), then walked into one of three forms:
 plain text (VK, OK, Facebook, Instagram, X), Telegram's HTML subset, or Max's HTML subset.
 Links, lists and emphasis survive as well as each form allows. Pure: no I/O.
+
+Raw HTML in a post passes through python-markdown, so the HTML forms are finally cleaned by
+``nh3`` (an allowlist sanitizer that re-parses and balances the tags): only the tags, the
+attribute and the link schemes the network accepts are kept, and lengths are counted on that
+final text.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ import re
 import threading
 import unicodedata
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
@@ -49,6 +55,8 @@ _INLINE_TAGS = {
     },
 }
 _BLOCKS = {"p", "ul", "ol", "pre", "blockquote", "table"}
+#: raw HTML whose content is not text to show (python-markdown passes it through)
+_HIDDEN = {"script", "style"}
 _BULLET = "•"
 
 
@@ -89,6 +97,11 @@ class _Walker(HTMLParser):
         self.lists: list[list[int]] = []
         self.links: list[tuple[str, int]] = []
         self.in_pre = False
+        self.hidden = 0
+        #: open quotes: Telegram refuses a blockquote inside another, so only the outer one is
+        self.quotes = 0
+        #: a hidden element was just dropped: the spaces around it would double
+        self.dropped = False
 
     @property
     def rich(self) -> bool:
@@ -100,6 +113,9 @@ class _Walker(HTMLParser):
             self.out.append("\n" if text.endswith("\n") else "\n\n")
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in _HIDDEN:
+            self.hidden += 1
+            return
         nested_list = tag in ("ul", "ol") and bool(self.lists)
         if (tag in _BLOCKS or _is_heading(tag)) and not nested_list:
             self._block_break()
@@ -117,8 +133,10 @@ class _Walker(HTMLParser):
             self.in_pre = True
             if self.rich:
                 self.out.append("<pre>")
-        elif tag == "blockquote" and self.fmt == "telegram_html":
-            self.out.append("<blockquote>")
+        elif tag == "blockquote":
+            self.quotes += 1
+            if self.fmt == "telegram_html" and self.quotes == 1:
+                self.out.append("<blockquote>")
         elif _is_heading(tag) and self.rich:
             self.out.append("<b>")
         elif tag == "img":
@@ -141,7 +159,10 @@ class _Walker(HTMLParser):
         self.out.append("  " * depth + marker + " ")
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("ul", "ol") and self.lists:
+        if tag in _HIDDEN:
+            self.hidden = max(0, self.hidden - 1)
+            self.dropped = True
+        elif tag in ("ul", "ol") and self.lists:
             self.lists.pop()
             if not self.lists:
                 self._block_break()
@@ -153,7 +174,8 @@ class _Walker(HTMLParser):
                 self.out.append("</pre>")
             self._block_break()
         elif tag == "blockquote":
-            if self.fmt == "telegram_html":
+            self.quotes = max(0, self.quotes - 1)
+            if self.fmt == "telegram_html" and self.quotes == 0:
                 self._strip_trailing_newlines()
                 self.out.append("</blockquote>")
             self._block_break()
@@ -184,12 +206,16 @@ class _Walker(HTMLParser):
             self.out.append(f" ({href})")
 
     def handle_data(self, data: str) -> None:
+        if self.hidden:
+            return
         if not self.in_pre:
             if not data.strip() and "\n" in data:
                 return
             data = data.replace("\n", " ")
-            if self.out and self.out[-1].endswith("\n"):
+            after = ("\n", " ") if self.dropped else ("\n",)
+            if self.out and self.out[-1].endswith(after):
                 data = data.lstrip(" ")
+        self.dropped = False
         self.out.append(self._escape(data))
 
     def _escape(self, text: str) -> str:
@@ -220,7 +246,58 @@ def _render_text(markdown_text: str, fmt: TextFormat) -> str:
     walker = _Walker(fmt)
     walker.feed(markdown_to_html(markdown_text))
     walker.close()
-    return walker.result()
+    text = walker.result()
+    return text if fmt == "plain" else sanitize_html(text, fmt)
+
+
+@dataclass(frozen=True)
+class HtmlPolicy:
+    """What one network's HTML parser accepts; everything else is dropped, its text kept."""
+
+    tags: frozenset[str]
+    schemes: frozenset[str]
+
+
+#: Telegram: the Bot API's "HTML style" (``span class="tg-spoiler"`` and ``tg-emoji`` left out:
+#: they need attribute values a post never has). Max: the tags its HTML format keeps [M1].
+#: Links only to the web, e-mail and the network's own ``tg://`` or ``max://`` addresses.
+HTML_POLICIES: Mapping[str, HtmlPolicy] = {
+    "telegram_html": HtmlPolicy(
+        frozenset({
+            "b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "tg-spoiler", "a",
+            "code", "pre", "blockquote",
+        }),
+        frozenset({"http", "https", "mailto", "tg"}),
+    ),
+    "max_html": HtmlPolicy(
+        frozenset({"b", "strong", "i", "em", "u", "ins", "s", "del", "a", "code", "pre", "mark"}),
+        frozenset({"http", "https", "mailto", "max"}),
+    ),
+}  # fmt: skip
+#: an ``<a>`` that lost its ``href`` to the sanitizer (nh3 serializes it exactly so)
+_BARE_LINK = re.compile(r"<a>(.*?)</a>", re.DOTALL)
+
+
+def sanitize_html(text: str, fmt: TextFormat) -> str:
+    """``text`` with only the network's tags, balanced, and links with allowed schemes only.
+
+    A link whose address was dropped (``javascript:``, a relative path) becomes its label: the
+    networks refuse an ``<a>`` without ``href``. ``&nbsp;`` goes back to the character, as
+    Telegram knows only the ``&lt; &gt; &amp; &quot;`` entities.
+    """
+    import nh3
+
+    policy = HTML_POLICIES[fmt]
+    clean = nh3.clean(
+        text,
+        tags=set(policy.tags),
+        attributes={"a": {"href"}},
+        url_schemes=set(policy.schemes),
+        url_relative="deny",
+        link_rel=None,
+        strip_comments=True,
+    )
+    return _BARE_LINK.sub(r"\1", clean).replace("&nbsp;", "\u00a0")
 
 
 class _Visible(HTMLParser):
@@ -367,6 +444,7 @@ def render_post(
         limit=caps.text_limit,
         content_hash=content_hash(parts, media_hash(media, poll), options),
         title=post.title,
+        text_format=fmt,
     )
 
 

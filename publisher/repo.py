@@ -2,19 +2,20 @@
 
 Result commits contain only machine-owned result files (``*published.yml``); nothing a person
 wrote is staged or changed. Their messages carry trailers (``Source:``, ``Approved-by:``,
-``Approval:``) so ``git log`` answers who approved what.
+``Approval:``) so ``git log`` answers who approved what; ``build_message`` keeps every part of a
+message on its own line, so no title or name can add a trailer of its own.
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable
 from pathlib import Path
 
 import git
 
 from .errors import RepoError
+from .escape import one_line
 from .i18n import _
 
 RESULT_SUBJECT_PREFIX = "publisher:"
@@ -22,15 +23,23 @@ PUSH_ATTEMPTS = 5
 TRAILER_KEYS = ("Source", "Approved-by", "Approval", "Approval-skipped", "Run")
 
 
-@dataclass(frozen=True)
-class HistoryItem:
-    """One result commit, read back for ``publisher log``."""
+def build_message(subject: str, lines: Iterable[str] = (), trailers: Iterable[str] = ()) -> str:
+    """A commit message: one subject line, one line per item, then the trailer block.
 
-    sha: str
-    date: str
-    subject: str
-    body: str
-    trailers: tuple[tuple[str, str], ...]
+    Every part is made one printable line, so a post id or an approver's name holding a line
+    break cannot start a paragraph or an ``Approved-by:`` line; trailers must be ``Key: value``
+    with one of ``TRAILER_KEYS``, and the block is always the message's last paragraph.
+    """
+    body = [f"- {one_line(line)}" for line in lines]
+    block = []
+    for trailer in trailers:
+        key, _sep, value = trailer.partition(":")
+        if key not in TRAILER_KEYS:
+            raise ValueError(f"not a publisher trailer: {key!r}")
+        if one_line(value):
+            block.append(f"{key}: {one_line(value)}")
+    paragraphs = [one_line(subject), "\n".join(body), "\n".join(block)]
+    return "\n\n".join(p for p in paragraphs if p) + "\n"
 
 
 def open_repo(path: Path) -> git.Repo | None:
@@ -216,36 +225,3 @@ def _git_error(exc: git.GitCommandError) -> str:
 
     text = str(exc.stderr or exc).strip().splitlines()
     return redact(text[-1] if text else str(exc))
-
-
-def result_history(path: Path, limit: int = 50) -> list[HistoryItem]:
-    """Result commits, newest first."""
-    repo = open_repo(path)
-    if repo is None:
-        return []
-    try:
-        commits = list(repo.iter_commits(max_count=limit * 5))
-    except (ValueError, git.GitCommandError):
-        return []
-    items = [_item(c) for c in commits if str(c.message).startswith(RESULT_SUBJECT_PREFIX)]
-    return items[:limit]
-
-
-def _item(commit: git.Commit) -> HistoryItem:
-    message = str(commit.message)
-    subject, _sep, rest = message.partition("\n")
-    trailers = tuple(_trailers(rest.splitlines()))
-    return HistoryItem(
-        sha=commit.hexsha,
-        date=commit.committed_datetime.isoformat(timespec="minutes"),
-        subject=subject,
-        body=rest.strip(),
-        trailers=trailers,
-    )
-
-
-def _trailers(lines: Sequence[str]) -> Iterable[tuple[str, str]]:
-    for line in lines:
-        key, sep, value = line.partition(": ")
-        if sep and key in TRAILER_KEYS:
-            yield key, value.strip()

@@ -1,6 +1,8 @@
 """Plans, results and diagnostics as terminal text, PR-comment Markdown, JSON or CI annotations.
 
-Pure formatting: every function takes data and returns a string.
+Pure formatting: every function takes data and returns a string. What a person or a network
+wrote (titles, texts, file names, reasons) goes through ``escape``: printable on a terminal,
+literal in Markdown.
 """
 
 from __future__ import annotations
@@ -10,6 +12,15 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from .errors import Diagnostic
+from .escape import (
+    html_inline,
+    markdown_cell,
+    markdown_code,
+    markdown_fence,
+    markdown_inline,
+    one_line,
+    printable,
+)
 from .i18n import N_, _
 from .model import Action, ActionKind, Plan
 from .render import visible_text
@@ -60,9 +71,9 @@ def severity_label(diagnostic: Diagnostic) -> str:
 def diagnostics_text(diagnostics: Sequence[Diagnostic]) -> str:
     lines = []
     for d in diagnostics:
-        lines.append(f"{d.path}:{d.line}: {severity_label(d)}: {d.message}")
+        lines.append(f"{one_line(d.path)}:{d.line}: {severity_label(d)}: {one_line(d.message)}")
         if d.hint:
-            lines.append(f"    → {d.hint}")
+            lines.append(f"    → {one_line(d.hint)}")
     return "\n".join(lines)
 
 
@@ -79,7 +90,7 @@ def diagnostics_github(diagnostics: Sequence[Diagnostic]) -> str:
 
 
 def _gh(value: str, is_property: bool) -> str:
-    value = value.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+    value = printable(value).replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
     if is_property:
         value = value.replace(":", "%3A").replace(",", "%2C")
     return value
@@ -147,15 +158,15 @@ def plan_text(plan: Plan, show_noop: bool = False) -> str:
         if action.kind is ActionKind.NOOP and not show_noop:
             continue
         head = f"{_SYMBOLS[action.kind]} {kind_label(action.kind):<14} {action.network:<10} "
-        head += action.post_id
+        head += one_line(action.post_id)
         length = _length(action)
         if length:
             head += f"  [{length}]"
         lines.append(head)
         if action.reason:
-            lines.append(f"    {action.reason}")
+            lines.append(f"    {one_line(action.reason)}")
         if action.changes_something and action.rendered is not None:
-            for line in _preview(action).splitlines() or [""]:
+            for line in printable(_preview(action)).splitlines() or [""]:
                 lines.append(f"    │ {line}")
     lines.append(plan_summary(plan))
     return "\n".join(lines)
@@ -177,8 +188,9 @@ def plan_markdown(plan: Plan, diagnostics: Sequence[Diagnostic] = (), style: str
         ]
         for a in shown:
             out.append(
-                f"| {_SYMBOLS[a.kind]} {kind_label(a.kind)} | {a.network} | `{a.post_id}` | "
-                f"{_length(a)} | {_md_cell(a.reason)} |"
+                f"| {_SYMBOLS[a.kind]} {kind_label(a.kind)} | {markdown_inline(a.network)} | "
+                f"{markdown_cell(markdown_code(a.post_id))} | {_length(a)} | "
+                f"{markdown_inline(a.reason)} |"
             )
         out.append("")
     for action in shown:
@@ -189,8 +201,9 @@ def plan_markdown(plan: Plan, diagnostics: Sequence[Diagnostic] = (), style: str
         out += [f"#### {problems}", ""]
         for d in diagnostics:
             out.append(
-                f"- **{severity_label(d)}** `{d.path}:{d.line}` — {d.message}"
-                + (f" — {d.hint}" if d.hint else "")
+                f"- **{severity_label(d)}** {markdown_code(f'{d.path}:{d.line}')} — "
+                f"{markdown_inline(d.message)}"
+                + (f" — {markdown_inline(d.hint)}" if d.hint else "")
             )
         out.append("")
     if style:
@@ -202,29 +215,20 @@ def _markdown_preview(action: Action) -> list[str]:
     rendered = action.rendered
     assert rendered is not None
     title = f"{kind_label(action.kind)}: {action.network} — {action.post_id}"
-    lines = [f"<details><summary>{_md_cell(title)}</summary>", ""]
+    lines = [f"<details><summary>{html_inline(title)}</summary>", ""]
     for number, part in enumerate(rendered.parts, 1):
         if len(rendered.parts) > 1:
             lines.append(_("Part {number}:", number=number))
-        lines += [
-            "```text",
-            visible_text(part, "telegram_html" if "<" in part else "plain").replace("```", "ʼʼʼ"),
-            "```",
-        ]
+        lines += markdown_fence(visible_text(part, rendered.text_format))
     if rendered.media:
-        names = ", ".join(m.rel.rsplit("/", 1)[-1] for m in rendered.media)
+        names = ", ".join(markdown_inline(m.rel.rsplit("/", 1)[-1]) for m in rendered.media)
         lines.append(_("Media: {names}", names=names))
     if rendered.poll:
-        options = " / ".join(rendered.poll.options)
-        lines.append(
-            _("Poll: {question} ({options})", question=rendered.poll.question, options=options)
-        )
+        options = " / ".join(markdown_inline(o) for o in rendered.poll.options)
+        question = markdown_inline(rendered.poll.question)
+        lines.append(_("Poll: {question} ({options})", question=question, options=options))
     lines += ["", "</details>", ""]
     return lines
-
-
-def _md_cell(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
 
 
 def action_dict(action: Action) -> dict[str, Any]:
@@ -277,19 +281,19 @@ def apply_text(plan: Plan, report: Any) -> str:
     for result in report.results:
         action = result.action
         line = f"{_outcome_label(result)} {kind_label(action.kind)} {action.network}: "
-        line += action.post_id
+        line += one_line(action.post_id)
         if result.ref is not None and result.ref.url and action.kind is not ActionKind.DELETE:
-            line += f" → {result.ref.url}"
+            line += f" → {one_line(result.ref.url)}"
         lines.append(line)
         if result.message:
-            lines.append(f"    {result.message}")
+            lines.append(f"    {one_line(result.message)}")
         if result.hint:
-            lines.append(f"    → {result.hint}")
+            lines.append(f"    → {one_line(result.hint)}")
     for action in plan.actions:
         if action.kind in (ActionKind.WAIT, ActionKind.BLOCKED):
             lines.append(
                 f"{_SYMBOLS[action.kind]} {kind_label(action.kind)} {action.network}: "
-                f"{action.post_id} — {action.reason}"
+                f"{one_line(action.post_id)} — {one_line(action.reason)}"
             )
     if not report.results:
         lines.append(_("Nothing to publish: the networks match the repository."))

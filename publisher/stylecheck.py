@@ -7,6 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .errors import ConfigError, Diagnostic, Severity
+from .escape import markdown_code, markdown_inline
 from .i18n import _
 from .model import Post
 from .style import StyleReport, StyleRules, lint
@@ -69,10 +70,17 @@ def style_summary(posts: Iterable[Post], rules: StyleRules) -> str:
     for post in posts:
         report = post_style(post, rules)
         score = _("style score {score}/10", score=report.score)
-        lines.append(f"- `{post.id}` — {score}")
+        lines.append(f"- {markdown_code(post.id)} — {score}")
         for finding in report.findings[:3]:
-            quoted = post.body[finding.start : finding.end].replace("\n", " ")
-            lines.append(f"  - «{quoted}»: {finding.message} → {finding.suggestion}")
+            quoted, message, suggestion = (
+                markdown_inline(text)
+                for text in (
+                    post.body[finding.start : finding.end],
+                    finding.message,
+                    finding.suggestion,
+                )
+            )
+            lines.append(f"  - «{quoted}»: {message} → {suggestion}")
     if not lines:
         return ""
     heading = _("Style")

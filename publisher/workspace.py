@@ -384,16 +384,18 @@ def open_workspace(
 
 def commit_message(report: ApplyReport, approvals: Approvals) -> str:
     """Subject with counts, one line per result, trailers naming the sources and approvers."""
+    from .repo import build_message
+
     subject = f"publisher: {len(report.done())} done, {len(report.failed)} failed"
-    lines = [subject, ""]
+    lines = []
     for result in report.results:
         action = result.action
         where = result.ref.url if result.ref and result.ref.url else ""
         lines.append(
-            f"- {action.kind.value} {action.network}: {action.post_id} "
+            f"{action.kind.value} {action.network}: {action.post_id} "
             f"[{result.outcome.value}] {where}".rstrip()
         )
-    return "\n".join([*lines, "", *approvals.trailers()]).rstrip() + "\n"
+    return build_message(subject, lines, approvals.trailers())
 
 
 def _comments(adapter: Adapter, refs: list[RemoteRef], since: datetime | None) -> list[Comment]:

@@ -184,11 +184,11 @@ def test_text_is_escaped_and_no_script_gets_through(site: Path) -> None:
 def test_previews_show_the_text_each_network_gets(site: Path) -> None:
     page = read(site, "post-2026-12-elka.html")
     vk, telegram = text_of(card(page, "vk")), text_of(card(page, "telegram"))
-    assert "Ёлку нарядили. alert(1)" in vk and "<" not in vk, "VK gets plain text"
+    assert "Ёлку нарядили. Опасная ссылка" in vk and "<" not in vk, "VK gets plain text"
     assert "(https://example.org)" in vk, "plain text writes the address after a link"
     assert "Ёлку <b>нарядили</b>." in telegram, "Telegram keeps its HTML"
     assert '<a href="https://example.org" rel="nofollow">сайт</a>' in telegram
-    assert "<a>Опасная ссылка</a>" in telegram, "an unsafe link loses its address"
+    assert "Опасная ссылка" in telegram and "javascript" not in telegram, "unsafe link: label only"
 
 
 def test_x_shows_the_thread_parts_with_their_lengths(site: Path) -> None:

@@ -1,7 +1,9 @@
-"""A sweep's decisions as text for the terminal and the CI log."""
+"""A sweep's decisions as text for the terminal and the CI log (citizens' names and words
+without escape sequences or control characters)."""
 
 from __future__ import annotations
 
+from ..escape import one_line
 from ..i18n import _
 from .sweep import SweepReport
 
@@ -21,10 +23,11 @@ def sweep_text(report: SweepReport, dry_run: bool) -> str:
     lines: list[str] = []
     for item in report.outcomes:
         comment = item.comment
-        excerpt = " ".join(comment.text.split())[:60]
+        excerpt = " ".join(one_line(comment.text).split())[:60]
+        author = one_line(comment.author_name or comment.author_id)
         lines.append(
             f"{_LABELS.get(item.action, '·')} {action_label(item.action)} {comment.network} "
-            f"{comment.author_name or comment.author_id}: «{excerpt}» "
+            f"{author}: «{excerpt}» "
             f"[{', '.join(item.decision.categories)}; {item.decision.rule}]"
         )
         if item.ban_until:

@@ -63,7 +63,7 @@ class ModerationBook:
 
     def __init__(self, repo: Path) -> None:
         self.repo = repo
-        self.state: dict[str, Any] = _read_yaml(repo / STATE_FILE) or {}
+        self.state: dict[str, Any] = _read_yaml(repo / STATE_FILE, dict) or {}
         self.new_entries: list[dict[str, Any]] = []
         self.changed = False
 
@@ -90,7 +90,7 @@ class ModerationBook:
         entries: list[dict[str, Any]] = []
         folder = self.repo / LOG_DIR
         for path in sorted(folder.glob("*.yml"))[-months:] if folder.is_dir() else []:
-            entries.extend(_read_yaml(path) or [])
+            entries.extend(_read_yaml(path, list) or [])
         return entries + self.new_entries
 
     def save(self, now: datetime) -> list[str]:
@@ -101,7 +101,7 @@ class ModerationBook:
             written.append(STATE_FILE)
         if self.new_entries:
             rel = f"{LOG_DIR}/{now:%Y-%m}.yml"
-            existing = _read_yaml(self.repo / rel) or []
+            existing = _read_yaml(self.repo / rel, list) or []
             _write_yaml(self.repo / rel, existing + self.new_entries)
             written.append(rel)
         return written
@@ -277,16 +277,27 @@ def recent_posts(
     return posts
 
 
-def _read_yaml(path: Path) -> Any:
+def _read_yaml(path: Path, shape: type[dict[str, Any]] | type[list[Any]]) -> Any:
+    """A machine-owned file's data: the state a mapping, the log a list of mappings."""
     if not path.exists():
         return None
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        readable = True
     except yaml.YAMLError:
-        raise PublisherError(
-            _("{file} cannot be read.", file=path.name),
-            _("Restore it from Git history; publisher writes it."),
-        ) from None
+        data, readable = None, False
+    if readable and (data is None or _shaped(data, shape)):
+        return data
+    raise PublisherError(
+        _("{file} cannot be read.", file=path.name),
+        _("Restore it from Git history; publisher writes it."),
+    )
+
+
+def _shaped(data: Any, shape: type[dict[str, Any]] | type[list[Any]]) -> bool:
+    if shape is list:
+        return isinstance(data, list) and all(isinstance(entry, dict) for entry in data)
+    return isinstance(data, dict)
 
 
 def _write_yaml(path: Path, data: Any) -> None:
