@@ -262,16 +262,18 @@ def _post_plan_comment(ws: Any, body: str, deps: Deps) -> None:
 def apply(opts: Options, no_commit: bool, do_push: bool, skip_approval: bool) -> None:
     """Publish what the plan says, record the results and commit them."""
     from . import report
-    from .approval import collect_approvals
+    from .approval import Approver
 
     ws = opts.workspace()
     content = ws.load()
     result, the_plan = ws.checked_plan(content)
     if result.errors:
         click.echo(report.diagnostics_text(result.errors), err=True)
-    approvals = collect_approvals(ws, the_plan, skip_approval, opts.deps.forge_transport)
+    approve = Approver(ws, skip_approval, opts.deps.forge_transport)
+    approve(the_plan)
     if do_push and not no_commit:
-        content, the_plan = ws.reserve(content, the_plan)
+        content, the_plan = ws.reserve(content, the_plan, approve)
+    approvals = approve.current
     outcome = ws.apply(content, the_plan, approvals)
     click.echo(report.apply_text(the_plan, outcome))
     if not no_commit:
