@@ -150,7 +150,7 @@ class _Gate:
         except ApprovalError as exc:
             raise ApprovalError(
                 _(
-                    "Commit {sha} changed {paths} without an approved merge request: {reason}",
+                    "Changes to {paths} in commit {sha} are not approved. {reason}",
                     sha=sha[:10],
                     paths=", ".join(paths),
                     reason=exc.message,
