@@ -105,10 +105,17 @@ class GitHub(Forge):
 
 
 def approvers(reviews: list[dict[str, Any]], author: str, head: str) -> tuple[str, ...]:
-    """People whose latest review approves the merged head commit, the author excluded."""
+    """People whose latest review approves the merged head commit, the author excluded.
+
+    Bots never count: a pull request's own check job holds a token that may write reviews
+    (``pull-requests: write``, for the plan comment), and the code it runs is the request's.
+    """
     latest: dict[str, dict[str, Any]] = {}
     for review in reviews:
-        login = str(review.get("user", {}).get("login", ""))
+        user = review.get("user") or {}
+        login = str(user.get("login", ""))
+        if user.get("type") == "Bot" or login.endswith("[bot]"):
+            continue
         if review.get("state") in ("APPROVED", "CHANGES_REQUESTED", "DISMISSED"):
             latest[login] = review
     return tuple(
@@ -117,7 +124,8 @@ def approvers(reviews: list[dict[str, Any]], author: str, head: str) -> tuple[st
             for login, review in latest.items()
             if review.get("state") == "APPROVED"
             and login != author
-            and (not head or review.get("commit_id") == head)
+            and bool(head)
+            and review.get("commit_id") == head
         )
     )
 

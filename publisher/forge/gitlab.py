@@ -12,6 +12,7 @@ pushed, so an approval of an earlier head does not cover commits added later.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any
@@ -79,6 +80,7 @@ class GitLab(Forge):
             str(a["user"].get("username", ""))
             for a in _list(approved)
             if isinstance(a.get("user"), dict)
+            and not _BOT.match(str(a["user"].get("username", "")))
             and not writers & {str(a["user"].get(k, "")).lower() for k in ("username", "name")}
             and _covers(_moment(a.get("approved_at")), pushed)
         )
@@ -106,6 +108,11 @@ class GitLab(Forge):
         else:
             result = self._send("POST", base, json={"title": title, "description": text})
         return str(result.get("web_url", "")) if isinstance(result, dict) else ""
+
+
+#: the users behind project and group access tokens (``project_42_bot_<hash>``); a token is
+#: not a person, and one may sit in a merge request pipeline that runs the request's own code
+_BOT = re.compile(r"^(project|group)_\d+_bot")
 
 
 def _best(merged: list[dict[str, Any]], sha: str, branch: str) -> dict[str, Any]:

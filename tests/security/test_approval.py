@@ -265,6 +265,15 @@ def test_an_approver_who_co_wrote_the_request_does_not_count(ci: Ci) -> None:
     assert not any("Концерт" in text for text in ci.texts())
 
 
+def test_the_request_job_token_approving_its_own_request_does_not_count(ci: Ci) -> None:
+    """The check job's token may write reviews; the request's code could approve itself."""
+    sha = commit(ci.repo, {"content/2026/12/concert.md": CONCERT}, "Концерт")
+    ci.forge.merge(sha, reviewers=("github-actions[bot]",))
+    result = ci("apply")
+    assert result.exit_code == 1, result.output
+    assert not any("Концерт" in text for text in ci.texts())
+
+
 def test_a_request_merged_into_another_branch_does_not_count(ci: Ci) -> None:
     sha = commit(ci.repo, {"content/2026/12/concert.md": CONCERT}, "Концерт")
     ci.forge.merge(sha, base="draft")
@@ -294,7 +303,7 @@ def test_approvals_zero_does_not_let_an_unreviewed_request_out(ci: Ci) -> None:
     assert not any("Концерт" in text for text in ci.texts())
 
 
-def gitlab_approval(approved_at: str) -> tuple[str, ...]:
+def gitlab_approval(approved_at: str, username: str = "chief") -> tuple[str, ...]:
     """Approvers GitLab counts for a request whose merged head was pushed at 10:00."""
     head = "b" * 40
 
@@ -312,7 +321,7 @@ def gitlab_approval(approved_at: str) -> tuple[str, ...]:
             }
             return httpx.Response(200, json=[mr])
         if path.endswith("/approvals"):
-            approved = [{"user": {"username": "chief"}, "approved_at": approved_at}]
+            approved = [{"user": {"username": username}, "approved_at": approved_at}]
             return httpx.Response(200, json={"approved_by": approved})
         if path.endswith("/versions"):
             versions = [
@@ -335,6 +344,10 @@ def test_gitlab_approval_of_an_earlier_head_is_stale() -> None:
     see it (GitLab keeps approvals across pushes unless the project resets them)."""
     assert gitlab_approval("2026-12-01T09:30:00.000Z") == ()
     assert gitlab_approval("2026-12-01T13:30:00.000+03:00") == ("chief",)
+
+
+def test_gitlab_approval_by_an_access_token_bot_does_not_count() -> None:
+    assert gitlab_approval("2026-12-01T11:00:00Z", "project_42_bot_3f9a") == ()
 
 
 def race(ci: Ci, tmp_path: Path, files: dict[str, str | bytes], author: str) -> str:
