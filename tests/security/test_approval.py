@@ -12,6 +12,7 @@ from typing import Any
 import git
 import httpx
 import pytest
+import yaml
 from click.testing import CliRunner, Result
 from conftest import jpeg_bytes, write_files
 
@@ -400,3 +401,20 @@ networks: [vk, telegram]
 
 Купите выгодно: https://phish.example
 """
+
+
+def test_the_merge_request_job_holds_no_token_that_can_write() -> None:
+    """The check jobs run the request's own code: GitHub's gets a token that cannot push and
+    runs on ``pull_request``; GitLab's drops the write token before installing the request."""
+    root = Path(__file__).resolve().parents[2]
+    github = yaml.safe_load((root / ".github/workflows/check.yml").read_text(encoding="utf-8"))
+    assert set(github.get("on", github.get(True))) == {"pull_request"}
+    for job in github["jobs"].values():
+        assert job["permissions"].get("contents") == "read"
+        assert set(job["permissions"].values()) <= {"read", "write"}
+        assert {k for k, v in job["permissions"].items() if v == "write"} <= {"pull-requests"}
+    gitlab = yaml.safe_load((root / ".gitlab-ci.yml").read_text(encoding="utf-8"))
+    check = gitlab["check"]
+    assert check["before_script"][0] == "unset GITLAB_TOKEN"
+    script = "\n".join(check["script"])
+    assert 'GITLAB_TOKEN="$GITLAB_COMMENT_TOKEN"' in script
