@@ -329,7 +329,7 @@ def changes_since(path: Path, base: str) -> list[Change]:
         return []
     try:
         log = str(
-            repo.git.log(
+            _unquoted(repo).log(
                 "--format=%x1e%H%x00%ae%x00%s",
                 "--name-status",
                 "--no-renames",
@@ -357,9 +357,15 @@ def changed_paths(path: Path, base: str) -> set[str]:
     if repo is None:
         return set()
     try:
-        return set(str(repo.git.diff("--name-only", "--no-renames", base, "HEAD")).splitlines())
+        listing = _unquoted(repo).diff("--name-only", "--no-renames", base, "HEAD")
+        return set(str(listing).splitlines())
     except git.GitCommandError as exc:
         raise RepoError(_("Cannot read the history: {error}", error=_git_error(exc))) from None
+
+
+def _unquoted(repo: git.Repo) -> git.Git:
+    """Git for one call that lists paths as they are (``ёлка.md``, not ``"\\321\\221..."``)."""
+    return repo.git(c="core.quotePath=false")
 
 
 def _is_ancestor(repo: git.Repo, older: str, newer: str) -> bool:

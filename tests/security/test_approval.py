@@ -186,6 +186,7 @@ ATTACKS = {
         "content/2026/12/elka/a.jpg",
         jpeg_bytes(1080, 1080, "red"),
     ),
+    "photo with a Russian name": ("content/2026/12/elka/ёлка.jpg", jpeg_bytes(800, 800, "red")),
     "moderation rules": ("moderation.yml", "rules: [{delete_if: 'жалоба'}]\n"),
     "account file": (
         "accounts/vk.md",
