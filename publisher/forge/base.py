@@ -14,6 +14,7 @@ from ..i18n import _
 from ..redact import Secret, redact
 
 FORGE_TIMEOUT = httpx.Timeout(20.0, connect=10.0)
+PER_PAGE = 100
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,18 @@ class Forge(ABC):
 
     def _get(self, path: str, **params: object) -> object:
         return self._send("GET", path, params=params)
+
+    def _get_all(self, path: str, pages: int = 10) -> list[object]:
+        """Every item of a paginated list (``page``/``per_page``, as GitHub and GitLab take)."""
+        items: list[object] = []
+        for page in range(1, pages + 1):
+            batch = self._get(path, per_page=PER_PAGE, page=page)
+            if not isinstance(batch, list):
+                break
+            items.extend(batch)
+            if len(batch) < PER_PAGE:
+                break
+        return items
 
     def _send(self, method: str, path: str, **kwargs: object) -> object:
         url = f"{self.api_url}{path}"

@@ -68,8 +68,8 @@ class GitLab(Forge):
         base = f"/projects/{self.project}/merge_requests/{iid}"
         data = self._get(f"{base}/approvals")
         approved = data.get("approved_by", []) if isinstance(data, dict) else []
-        pushed = _pushed_at(_list(self._get(f"{base}/versions")), str(request.get("sha", "")))
-        commits = _list(self._get(f"{base}/commits", per_page=100))
+        pushed = _pushed_at(_list(self._get_all(f"{base}/versions")), str(request.get("sha", "")))
+        commits = _list(self._get_all(f"{base}/commits"))
         author = str(request.get("author", {}).get("username", ""))
         fields = ("author_name", "author_email")
         writers = identities(
