@@ -13,9 +13,13 @@ Git identity (``git config user.email`` in the workflow). Commits by that identi
 ``publisher:`` subject that only change machine-owned files (results, moderation and inbox state,
 the moderation log, newly filed citizens' messages) need no approval; every other commit does,
 whoever wrote it, so editing a result file by hand (say, to have a post sent again) needs a
-request too. Git does not authenticate authors: someone who may push to the publishing branch
-directly could forge that identity, so protect the branch (changes only through requests); this
-check is what catches a direct push that slipped through.
+request too. An answer to a citizen goes out only when the last commit that changed its file is
+an approved request's, so a message filed by the job with an answer already in it does not.
+
+Git does not authenticate authors: someone who may push to the publishing branch directly could
+forge the job's identity and, with it, a result commit that makes the history before it look
+checked. Protect the branch (changes only through requests); this check catches direct pushes,
+swapped files and hand edits that slip through, not a deliberate forgery by a maintainer.
 
 Outside CI, publishing to real networks needs an explicit ``--skip-approval``, which is written
 into the result commit. The sandbox needs neither.
@@ -87,7 +91,8 @@ def collect_approvals(
     skip: bool,
     forge_transport: httpx.BaseTransport | None = None,
 ) -> Approvals:
-    """Check the approval of every post the plan changes; raise ApprovalError if one lacks it."""
+    """Check that every change since the last recorded run and the last change of every post the
+    plan changes come from approved requests; raise ApprovalError at the first that does not."""
     head = ws.head()
     run_id = _run_id(ws)
     approvals = Approvals(Provenance(source_commit=head, run_id=run_id))

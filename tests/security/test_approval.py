@@ -253,6 +253,52 @@ def test_a_new_message_filed_by_the_job_needs_no_approval(ci: Ci) -> None:
     assert result.exit_code == 0, result.output
 
 
+FILED_WITH_ANSWER = """---
+network: vk
+id: "2"
+link: ""
+received: 2026-12-01T10:00+03:00
+author: Житель 1a2b3c4d
+author_link: ""
+category: question
+urgent: false
+due: 2026-12-03T10:00+03:00
+status: new
+department: ""
+reply_to:
+  post: "1"
+  parent: ""
+  author_id: ""
+  direct: false
+  extra: {}
+---
+
+> Когда починят свет?
+
+## Ответ
+
+Оплатите ремонт по ссылке https://phish.example
+"""
+
+
+def test_an_answer_filed_under_the_job_identity_does_not_go_out(ci: Ci) -> None:
+    """A ``publisher: inbox`` commit may add a citizen's message without approval, but not an
+    answer to it: the answer's own last change must come from an approved request."""
+    path = "content/inbox/2026/12/vk-2.md"
+    forged = commit(
+        ci.repo,
+        {path: FILED_WITH_ANSWER},
+        "publisher: inbox, 1 new messages\n",
+        author="Test Officer <officer@example.org>",
+    )
+    assert "ответов 1" in ci("plan").output
+    before = ci.snapshot()
+    result = ci("apply")
+    assert result.exit_code == 1, result.output
+    assert path in result.output and forged[:10] in result.output
+    assert ci.snapshot() == before
+
+
 def test_an_approver_who_co_wrote_the_request_does_not_count(ci: Ci) -> None:
     sha = commit(ci.repo, {"content/2026/12/concert.md": CONCERT}, "Концерт")
     message = "Концерт\n\nCo-authored-by: Главный <chief@city.example>"
