@@ -450,9 +450,10 @@ networks: [vk, telegram]
 """
 
 
-def test_the_merge_request_job_holds_no_token_that_can_write() -> None:
+def test_request_jobs_hold_no_write_token_and_only_main_publishes() -> None:
     """The check jobs run the request's own code: GitHub's gets a token that cannot push and
-    runs on ``pull_request``; GitLab's drops the write token before installing the request."""
+    runs on ``pull_request``; GitLab's drops the write token before installing the request;
+    only main is published (a hand-started run elsewhere would count that branch's merges)."""
     root = Path(__file__).resolve().parents[2]
     github = yaml.safe_load((root / ".github/workflows/check.yml").read_text(encoding="utf-8"))
     assert set(github.get("on", github.get(True))) == {"pull_request"}
@@ -460,6 +461,8 @@ def test_the_merge_request_job_holds_no_token_that_can_write() -> None:
         assert job["permissions"].get("contents") == "read"
         assert set(job["permissions"].values()) <= {"read", "write"}
         assert {k for k, v in job["permissions"].items() if v == "write"} <= {"pull-requests"}
+    publish = yaml.safe_load((root / ".github/workflows/publish.yml").read_text(encoding="utf-8"))
+    assert publish["jobs"]["apply"]["if"] == "github.ref == 'refs/heads/main'"
     gitlab = yaml.safe_load((root / ".gitlab-ci.yml").read_text(encoding="utf-8"))
     check = gitlab["check"]
     assert check["before_script"][0] == "unset GITLAB_TOKEN"
