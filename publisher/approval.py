@@ -123,6 +123,17 @@ def collect_approvals(
     return approvals
 
 
+def require_approved_history(
+    ws: Workspace, forge_transport: httpx.BaseTransport | None = None
+) -> None:
+    """In CI, before a command acts on the networks by the repository's rules (moderation by
+    ``moderation.yml``, the cover by its template): every change since the last recorded run
+    must come from an approved request. Outside CI a person runs it and answers for it."""
+    forge = detect(ws.env, forge_transport)
+    if forge is not None:
+        _check_history(ws, _Gate(forge, ws.config.approvals, _branch(ws)))
+
+
 class Approver:
     """``collect_approvals`` for a plan that may be made again: the approvals of the last plan
     checked are the ones the run applies and records (see ``Workspace.reserve``)."""

@@ -460,8 +460,11 @@ def accounts_fit(opts: Options) -> None:
 def accounts_cover(opts: Options, upload: bool) -> None:
     """Draw the dynamic cover (date, next events, latest posts) and upload it."""
     from .accounts import refresh_cover
+    from .approval import require_approved_history
 
     ws = opts.workspace()
+    if upload:
+        require_approved_history(ws, opts.deps.forge_transport)
     result = refresh_cover(ws, ws.load(), upload)
     click.echo(_("Cover drawn: {path}", path=result.path))
     for network in result.uploaded:
@@ -486,10 +489,13 @@ def moderate(ctx: click.Context, dry_run: bool, no_commit: bool, do_push: bool) 
 
 @handle_errors
 def _moderate(opts: Options, dry_run: bool, no_commit: bool, do_push: bool) -> None:
+    from .approval import require_approved_history
     from .moderation.report import sweep_text
     from .repo import commit_results
 
     ws = opts.workspace()
+    if not dry_run:
+        require_approved_history(ws, opts.deps.forge_transport)
     report = ws.moderate(ws.load(), dry_run)
     click.echo(sweep_text(report, dry_run))
     if report.files and not no_commit and not dry_run:

@@ -62,6 +62,10 @@ networks: [vk, telegram]
 Концерт в субботу в доме культуры.
 """
 
+RULES = "categories:\n  obscene:\n    words: [гадослово]\n"
+#: rules that would remove every comment criticising the road works
+CENSOR = "categories:\n  obscene:\n    words: [гадослово, ремонт, дорога]\n"
+
 INBOX_ITEM = """---
 network: vk
 id: "1"
@@ -154,7 +158,7 @@ def ci(make_repo: Callable[..., Path], tmp_path: Path, clock: FakeClock) -> Ci:
     """A repository whose first content came through an approved request and was published."""
     repo = make_repo(
         {
-            "moderation.yml": "rules: []\n",
+            "moderation.yml": RULES,
             "content/2026/12/news.md": NEWS,
             "content/2026/12/elka/index.md": ELKA,
             "content/2026/12/elka/a.jpg": jpeg_bytes(),
@@ -187,7 +191,7 @@ ATTACKS = {
         jpeg_bytes(1080, 1080, "red"),
     ),
     "photo with a Russian name": ("content/2026/12/elka/ёлка.jpg", jpeg_bytes(800, 800, "red")),
-    "moderation rules": ("moderation.yml", "rules: [{delete_if: 'жалоба'}]\n"),
+    "moderation rules": ("moderation.yml", CENSOR),
     "account file": (
         "accounts/vk.md",
         '---\nnetwork: vk\nid: "1001"\ntoken_env: VK_USER_TOKEN\n---\nКупите у нас!\n',
@@ -212,6 +216,39 @@ def test_a_direct_push_stops_the_run_before_anything_is_posted(ci: Ci, name: str
     assert path in result.output and pushed[:10] in result.output
     assert ci.snapshot() == before
     assert not any("Концерт" in text for text in ci.texts())
+
+
+@pytest.mark.parametrize("approved", [False, True])
+def test_moderation_by_directly_pushed_rules_removes_nothing(ci: Ci, approved: bool) -> None:
+    sandbox = Sandbox(ci.state, clock=ci.clock)
+    post = str(sandbox.show()["vk"]["posts"][0]["id"])
+    sandbox.add_comment("vk", post, "Когда закончат ремонт дороги?", "501", "Житель")
+    sha = commit(ci.repo, {"moderation.yml": CENSOR}, "Правила", author=MALLORY)
+    if approved:
+        ci.forge.merge(sha)
+
+    result = ci("moderate")
+
+    comments = Sandbox(ci.state, clock=ci.clock).show()["vk"]["posts"][0]["comments"]
+    if approved:
+        assert result.exit_code == 0, result.output
+        assert comments == []
+    else:
+        assert result.exit_code == 1 and "moderation.yml" in result.output, result.output
+        assert [c["text"] for c in comments] == ["Когда закончат ремонт дороги?"]
+
+
+def test_a_directly_pushed_cover_template_is_not_uploaded(ci: Ci) -> None:
+    template = (
+        'size: [1590, 400]\nslots:\n  - text: "Выплаты: https://phish.example"\n'
+        "    x: 60\n    y: 50\n    size: 56\n"
+    )
+    sha = commit(ci.repo, {"design/cover.yml": template}, "Обложка", author=MALLORY)
+    before = ci.snapshot()
+    result = ci("accounts", "cover", "--upload")
+    assert result.exit_code == 1, result.output
+    assert "design/cover.yml" in result.output and sha[:10] in result.output
+    assert ci.snapshot() == before
 
 
 def test_the_same_change_through_an_approved_request_goes_out(ci: Ci) -> None:
