@@ -290,7 +290,7 @@ def _post_plan_comment(ws: Any, body: str, deps: Deps) -> None:
 def apply(opts: Options, no_commit: bool, do_push: bool, skip_approval: bool) -> None:
     """Publish what the plan says, record the results and commit them."""
     from . import report
-    from .approval import collect_approvals
+    from .approval import Approver
     from .engine.apply import moves
 
     ws = opts.workspace()
@@ -298,9 +298,11 @@ def apply(opts: Options, no_commit: bool, do_push: bool, skip_approval: bool) ->
     result, the_plan = ws.checked_plan(content)
     if result.errors:
         click.echo(report.diagnostics_text(result.errors), err=True)
-    approvals = collect_approvals(ws, the_plan, skip_approval, opts.deps.forge_transport)
+    approve = Approver(ws, skip_approval, opts.deps.forge_transport)
+    approve(the_plan)
     if do_push and not no_commit:
-        content, the_plan = ws.reserve(content, the_plan)
+        content, the_plan = ws.reserve(content, the_plan, approve)
+    approvals = approve.current
     outcome = ws.apply(content, the_plan, approvals)
     click.echo(report.apply_text(the_plan, outcome))
     if not no_commit:
@@ -496,9 +498,12 @@ def accounts_fit(opts: Options) -> None:
 def accounts_cover(opts: Options, upload: bool) -> None:
     """Draw the dynamic cover (date, next events, latest posts) and upload it."""
     from .accounts import refresh_cover
+    from .approval import require_approved_history
 
     ws = opts.workspace()
     with _run_lock(opts.repo) if upload else contextlib.nullcontext():
+        if upload:
+            require_approved_history(ws, opts.deps.forge_transport)
         result = refresh_cover(ws, ws.load(), upload)
     click.echo(_("Cover drawn: {path}", path=result.path))
     for network in result.uploaded:
@@ -524,10 +529,13 @@ def moderate(ctx: click.Context, dry_run: bool, no_commit: bool, do_push: bool) 
 @handle_errors
 @exclusive
 def _moderate(opts: Options, dry_run: bool, no_commit: bool, do_push: bool) -> None:
+    from .approval import require_approved_history
     from .moderation.report import sweep_text
     from .repo import commit_results
 
     ws = opts.workspace()
+    if not dry_run:
+        require_approved_history(ws, opts.deps.forge_transport)
     report = ws.moderate(ws.load(), dry_run)
     click.echo(sweep_text(report, dry_run))
     if report.files and not no_commit and not dry_run:

@@ -137,9 +137,24 @@ def _build(data: dict[str, Any]) -> tuple[Config, list[Diagnostic]]:
         on_edit_unsupported=fallback,
         delete_when_file_removed=bool(data.get("delete_when_file_removed", True)),
         strict=bool(data.get("strict", False)),
-        approvals=int(data.get("approvals", 1)),
+        approvals=_approvals(data.get("approvals", 1)),
         network_options={str(k): dict(v or {}) for k, v in options.items()},
         inbox=dict(data.get("inbox") or {}),
         style=dict(data.get("style") or {}),
     )
     return config, problems
+
+
+def _approvals(value: object) -> int:
+    """``approvals:`` is a whole number of at least 1: ``0``, ``-1``, ``"1"`` or ``true`` would
+    let a post out with fewer approvals than the team meant (``True`` is an int to Python)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        return value
+    raise ConfigError(
+        _(
+            "{file}: approvals must be a whole number of at least 1, not '{value}'.",
+            file=CONFIG_FILE,
+            value=value,
+        ),
+        _("Write, for example, approvals: 1 (how many people other than the author approve)."),
+    )

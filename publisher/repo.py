@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import git
@@ -61,12 +62,15 @@ def head_sha(path: Path) -> str:
 
 
 def last_commit_touching(path: Path, rel: str) -> str:
-    """The newest commit that changed (or removed) ``rel``; empty when there is none."""
+    """The newest commit that changed (or removed) ``rel`` (a file or a folder), result files
+    left out; empty when there is none."""
     repo = open_repo(path)
     if repo is None:
         return ""
     try:
-        return str(repo.git.log("-1", "--format=%H", "--", rel)).strip()
+        return str(
+            repo.git.log("-1", "--format=%H", "--", rel, ":(exclude,glob)**/*published.yml")
+        ).strip()
     except git.GitCommandError:
         return ""
 
@@ -225,3 +229,133 @@ def _git_error(exc: git.GitCommandError) -> str:
 
     text = str(exc.stderr or exc).strip().splitlines()
     return redact(text[-1] if text else str(exc))
+
+
+def _trailers(message: str) -> Iterable[tuple[str, str]]:
+    """Known trailers of the message's last paragraph, as ``git interpret-trailers`` reads them."""
+    for line in message.strip().rpartition("\n\n")[2].splitlines():
+        key, sep, value = line.partition(": ")
+        if sep and key in TRAILER_KEYS:
+            yield key, value.strip()
+
+
+#: how far back ``last_run_source`` looks for a result commit before treating the run as the first
+RUN_SEARCH_DEPTH = 2000
+
+
+@dataclass(frozen=True)
+class Change:
+    """One commit since the last recorded run: who wrote it and what it changed.
+
+    ``paths`` pairs each path with its status letter (``A`` added, ``M``, ``D``, ``R``...); a merge
+    is listed with its difference from its first parent, so a change made while merging shows.
+    """
+
+    sha: str
+    author_email: str
+    subject: str
+    paths: tuple[tuple[str, str], ...]
+
+
+def committer_email(path: Path) -> str:
+    """The e-mail this job commits results with (``git config user.email`` in the workflow)."""
+    repo = open_repo(path)
+    if repo is None:
+        return ""
+    try:
+        ident = str(repo.git.var("GIT_COMMITTER_IDENT"))
+    except git.GitCommandError:
+        return ""
+    return ident.partition("<")[2].partition(">")[0].strip().lower()
+
+
+def current_branch(path: Path) -> str:
+    repo = open_repo(path)
+    if repo is None:
+        return ""
+    try:
+        return repo.active_branch.name
+    except (TypeError, ValueError):
+        return ""
+
+
+def last_run_source(path: Path, bot_email: str) -> str:
+    """The ``Source:`` of the newest result commit the bot wrote, when it is in HEAD's history.
+
+    That commit is what the last recording run checked the approval of; empty when no run was
+    recorded (within ``RUN_SEARCH_DEPTH`` commits).
+    """
+    repo = open_repo(path)
+    if repo is None or not bot_email:
+        return ""
+    try:
+        log = str(
+            repo.git.log(
+                f"-{RUN_SEARCH_DEPTH}", "--format=%H%x00%ae%x00%B%x1e", "--no-show-signature"
+            )
+        )
+    except git.GitCommandError:
+        return ""
+    for record in log.split("\x1e"):
+        sha, _sep, rest = record.strip().partition("\x00")
+        email, _sep, message = rest.partition("\x00")
+        if email.lower() != bot_email or not message.startswith(RESULT_SUBJECT_PREFIX):
+            continue
+        source = dict(_trailers(message)).get("Source", "")
+        if source and _is_ancestor(repo, source, sha):
+            return source
+    return ""
+
+
+def changes_since(path: Path, base: str) -> list[Change]:
+    """Every commit in ``base..HEAD`` with the paths it changed, newest first."""
+    repo = open_repo(path)
+    if repo is None:
+        return []
+    try:
+        log = str(
+            _unquoted(repo).log(
+                "--format=%x1e%H%x00%ae%x00%s",
+                "--name-status",
+                "--no-renames",
+                "--diff-merges=first-parent",
+                f"{base}..HEAD",
+            )
+        )
+    except git.GitCommandError as exc:
+        raise RepoError(_("Cannot read the history: {error}", error=_git_error(exc))) from None
+    changes: list[Change] = []
+    for record in log.split("\x1e")[1:]:
+        head, *lines = record.strip("\n").splitlines()
+        sha, email, subject = [*head.split("\x00"), "", ""][:3]
+        paths = tuple(
+            (status[:1], name)
+            for status, _tab, name in (line.partition("\t") for line in lines if "\t" in line)
+        )
+        changes.append(Change(sha, email.lower(), subject, paths))
+    return changes
+
+
+def changed_paths(path: Path, base: str) -> set[str]:
+    """Paths whose content differs between ``base`` and HEAD."""
+    repo = open_repo(path)
+    if repo is None:
+        return set()
+    try:
+        listing = _unquoted(repo).diff("--name-only", "--no-renames", base, "HEAD")
+        return set(str(listing).splitlines())
+    except git.GitCommandError as exc:
+        raise RepoError(_("Cannot read the history: {error}", error=_git_error(exc))) from None
+
+
+def _unquoted(repo: git.Repo) -> git.Git:
+    """Git for one call that lists paths as they are (``ёлка.md``, not ``"\\321\\221..."``)."""
+    return repo.git(c="core.quotePath=false")
+
+
+def _is_ancestor(repo: git.Repo, older: str, newer: str) -> bool:
+    try:
+        repo.git.merge_base("--is-ancestor", older, newer)
+    except git.GitCommandError:
+        return False
+    return True

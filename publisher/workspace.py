@@ -7,7 +7,7 @@ in sandbox mode, the sandbox) and offers the library entry points: ``check``, ``
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
@@ -311,12 +311,16 @@ class Workspace:
 
         push(self.repo)
 
-    def reserve(self, content: Content, plan: Plan) -> tuple[Content, Plan]:
+    def reserve(
+        self, content: Content, plan: Plan, approve: Callable[[Plan], object]
+    ) -> tuple[Content, Plan]:
         """Claim the plan's new posts in the shared repository before sending any of them.
 
         The intents are committed and pushed; if another run pushed first, this commit is
         dropped, the other run's claims are pulled in, and the plan is made again (their posts
         now wait). Pushing is atomic on the Git host, so two runs never claim the same post.
+        The pull may bring new commits too, so the new plan's approvals are checked again
+        (``approve`` raises ApprovalError) before it is claimed or applied.
         """
         from .engine.apply import reserve
         from .repo import PUSH_ATTEMPTS, commit_results, drop_last_commit_and_pull, push_once
@@ -331,6 +335,7 @@ class Workspace:
             drop_last_commit_and_pull(self.repo)
             content = self.load()
             plan = self.plan(content)
+            approve(plan)
         raise RepoError(
             _("Another run keeps pushing first; nothing was published."),
             _("Run publisher apply --push again."),

@@ -30,9 +30,17 @@ def review(login: str, state: str, commit: str = HEAD) -> dict[str, Any]:
 class FakeGitHub:
     """Answers the few GitHub REST calls publisher makes; records every request."""
 
-    def __init__(self, reviews: list[dict[str, Any]], merged: bool = True) -> None:
+    def __init__(
+        self,
+        reviews: list[dict[str, Any]],
+        merged: bool = True,
+        commits: list[dict[str, Any]] | None = None,
+        base: str = "main",
+    ) -> None:
         self.reviews = reviews
         self.merged = merged
+        self.commits = commits or []
+        self.base = base
         self.requests: list[httpx.Request] = []
         self.comments: list[dict[str, Any]] = []
 
@@ -46,12 +54,15 @@ class FakeGitHub:
                 "html_url": "https://github.test/city/smm/pull/7",
                 "user": {"login": "officer"},
                 "head": {"sha": HEAD},
+                "base": {"ref": self.base},
                 "merge_commit_sha": SHA,
                 "merged_at": "2026-12-01T09:00:00Z" if self.merged else None,
             }
             return httpx.Response(200, json=[pull])
         if path == "/repos/city/smm/pulls/7/reviews":
             return httpx.Response(200, json=self.reviews)
+        if path == "/repos/city/smm/pulls/7/commits":
+            return httpx.Response(200, json=self.commits)
         if path == "/repos/city/smm/issues/7/comments" and request.method == "GET":
             return httpx.Response(200, json=self.comments)
         if path == "/repos/city/smm/issues/7/comments" and request.method == "POST":
@@ -137,11 +148,21 @@ def test_gitlab_approvals_and_notes() -> None:
                 "merge_commit_sha": SHA,
                 "web_url": "https://gl/mr/3",
                 "author": {"username": "officer"},
+                "sha": HEAD,
+                "target_branch": "main",
             }
             return httpx.Response(200, json=[mr])
         if path.endswith("/merge_requests/3/approvals"):
-            approved = [{"user": {"username": "officer"}}, {"user": {"username": "chief"}}]
+            approved = [
+                {"user": {"username": "officer"}, "approved_at": "2026-12-01T10:00:00Z"},
+                {"user": {"username": "chief"}, "approved_at": "2026-12-01T10:00:00Z"},
+            ]
             return httpx.Response(200, json={"approved_by": approved})
+        if path.endswith("/merge_requests/3/versions"):
+            pushed = {"head_commit_sha": HEAD, "created_at": "2026-12-01T09:00:00.000Z"}
+            return httpx.Response(200, json=[pushed])
+        if path.endswith("/merge_requests/3/commits"):
+            return httpx.Response(200, json=[])
         if path.endswith("/merge_requests/3/notes") and request.method == "GET":
             return httpx.Response(200, json=notes)
         if path.endswith("/merge_requests/3/notes") and request.method == "POST":

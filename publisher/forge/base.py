@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 import httpx
@@ -12,24 +14,38 @@ from ..i18n import _
 from ..redact import Secret, redact
 
 FORGE_TIMEOUT = httpx.Timeout(20.0, connect=10.0)
+PER_PAGE = 100
 
 
 @dataclass(frozen=True)
 class Approval:
-    """The merge request that brought a commit and who approved it."""
+    """The merge request that brought a commit, the branch it went into, and who approved it
+    (people who wrote or co-wrote none of its commits, on the head that was merged)."""
 
     number: int
     url: str
     author: str
     approvers: tuple[str, ...]
     merged: bool
+    target: str = ""
 
-    def check(self, required: int) -> None:
-        """Raise ApprovalError unless enough people other than the author approved."""
+    def check(self, required: int, branch: str = "") -> None:
+        """Raise ApprovalError unless merged into ``branch`` with enough independent approvals."""
         if not self.merged:
             raise ApprovalError(
                 _("Merge request {url} is not merged.", url=self.url),
                 _("Publish only from the main branch after the merge."),
+            )
+        if branch and self.target != branch:
+            raise ApprovalError(
+                _(
+                    "Merge request {url} was merged into '{target}', not into '{branch}' that is "
+                    "published.",
+                    url=self.url,
+                    target=self.target,
+                    branch=branch,
+                ),
+                _("Only a request merged into the publishing branch approves a change."),
             )
         if len(self.approvers) < required:
             raise ApprovalError(
@@ -47,6 +63,28 @@ class Approval:
         return tuple(f"Approved-by: {name}" for name in self.approvers)
 
 
+_CO_AUTHOR = re.compile(r"^co-authored-by:\s*(.*?)\s*<([^>]*)>", re.IGNORECASE | re.MULTILINE)
+_NOREPLY = re.compile(r"^(?:\d+\+)?([^@]+)@users\.noreply\.github\.com$", re.IGNORECASE)
+
+
+def identities(names: Iterable[str], messages: Iterable[str]) -> frozenset[str]:
+    """Every name, e-mail, e-mail user and GitHub login of the given authors and of the
+    ``Co-authored-by:`` lines in the commit messages, lower-cased.
+
+    A forge tells who approved by login (GitHub) or username and name (GitLab) but a commit
+    names people by name and e-mail, so an approver is matched against all of these forms.
+    """
+    found: set[str] = {n for n in names if n}
+    for message in messages:
+        for name, email in _CO_AUTHOR.findall(message):
+            found.update((name, email))
+    for value in list(found):
+        if "@" in value:
+            login = _NOREPLY.match(value)
+            found.add(login.group(1) if login else value.split("@", 1)[0])
+    return frozenset(v.strip().lower() for v in found if v.strip())
+
+
 class Forge(ABC):
     """A Git host's API, used with the CI job's own token."""
 
@@ -58,8 +96,10 @@ class Forge(ABC):
         self.http = httpx.Client(transport=transport, timeout=FORGE_TIMEOUT)
 
     @abstractmethod
-    def approval_for(self, sha: str) -> Approval:
-        """The merged request that brought ``sha`` and its approvers on the merged head."""
+    def approval_for(self, sha: str, branch: str = "") -> Approval:
+        """The merged request that brought ``sha`` (the one merged into ``branch`` when several
+        did), its target branch, and its approvers on the merged head who wrote none of its
+        commits."""
 
     @abstractmethod
     def upsert_comment(self, number: int, body: str, marker: str) -> str:
@@ -71,6 +111,18 @@ class Forge(ABC):
 
     def _get(self, path: str, **params: object) -> object:
         return self._send("GET", path, params=params)
+
+    def _get_all(self, path: str, pages: int = 10) -> list[object]:
+        """Every item of a paginated list (``page``/``per_page``, as GitHub and GitLab take)."""
+        items: list[object] = []
+        for page in range(1, pages + 1):
+            batch = self._get(path, per_page=PER_PAGE, page=page)
+            if not isinstance(batch, list):
+                break
+            items.extend(batch)
+            if len(batch) < PER_PAGE:
+                break
+        return items
 
     def _send(self, method: str, path: str, **kwargs: object) -> object:
         url = f"{self.api_url}{path}"

@@ -1,4 +1,11 @@
-"""GitHub REST: the pull request of a commit, its reviews, and the plan comment."""
+"""GitHub REST: the pull request of a commit, its reviews, and the plan comment.
+
+Endpoints (https://docs.github.com/en/rest): ``GET /repos/{o}/{r}/commits/{sha}/pulls`` (pull
+requests associated with a commit; ``merged_at``, ``merge_commit_sha``, ``base.ref`` the branch it
+went into, ``head.sha``), ``GET /repos/{o}/{r}/pulls/{n}/reviews`` (each review's ``state`` and the
+``commit_id`` it was given on) and ``GET /repos/{o}/{r}/pulls/{n}/commits`` (at most 250 commits,
+each with ``author.login`` and ``commit.author``/``commit.message`` for ``Co-authored-by:``).
+"""
 
 from __future__ import annotations
 
@@ -10,7 +17,7 @@ import httpx
 from ..errors import ApprovalError
 from ..i18n import _
 from ..redact import Secret
-from .base import Approval, Forge
+from .base import Approval, Forge, identities
 
 API_VERSION = "2022-11-28"
 
@@ -48,7 +55,7 @@ class GitHub(Forge):
             "X-GitHub-Api-Version": API_VERSION,
         }
 
-    def approval_for(self, sha: str) -> Approval:
+    def approval_for(self, sha: str, branch: str = "") -> Approval:
         pulls = self._get(f"/repos/{self.repository}/commits/{sha}/pulls")
         merged = [p for p in _list(pulls) if p.get("merged_at")]
         if not merged:
@@ -56,18 +63,22 @@ class GitHub(Forge):
                 _("Commit {sha} did not come through a merged pull request.", sha=sha[:10]),
                 _("Changes reach the networks only through an approved pull request."),
             )
-        pull = next((p for p in merged if p.get("merge_commit_sha") == sha), merged[0])
-        reviews = self._get(
-            f"/repos/{self.repository}/pulls/{pull['number']}/reviews", per_page=100
-        )
+        pull = _best(merged, sha, branch)
+        number = int(pull["number"])
+        reviews = self._get_all(f"/repos/{self.repository}/pulls/{number}/reviews")
+        commits = self._get_all(f"/repos/{self.repository}/pulls/{number}/commits")
         author = str(pull.get("user", {}).get("login", ""))
         head = str(pull.get("head", {}).get("sha", ""))
+        writers = _writers(author, _list(commits))
         return Approval(
-            number=int(pull["number"]),
+            number=number,
             url=str(pull.get("html_url", "")),
             author=author,
-            approvers=approvers(_list(reviews), author, head),
+            approvers=tuple(
+                a for a in approvers(_list(reviews), author, head) if a.lower() not in writers
+            ),
             merged=True,
+            target=str(pull.get("base", {}).get("ref", "")),
         )
 
     def upsert_comment(self, number: int, body: str, marker: str) -> str:
@@ -94,10 +105,17 @@ class GitHub(Forge):
 
 
 def approvers(reviews: list[dict[str, Any]], author: str, head: str) -> tuple[str, ...]:
-    """People whose latest review approves the merged head commit, the author excluded."""
+    """People whose latest review approves the merged head commit, the author excluded.
+
+    Bots never count: a pull request's own check job holds a token that may write reviews
+    (``pull-requests: write``, for the plan comment), and the code it runs is the request's.
+    """
     latest: dict[str, dict[str, Any]] = {}
     for review in reviews:
-        login = str(review.get("user", {}).get("login", ""))
+        user = review.get("user") or {}
+        login = str(user.get("login", ""))
+        if user.get("type") == "Bot" or login.endswith("[bot]"):
+            continue
         if review.get("state") in ("APPROVED", "CHANGES_REQUESTED", "DISMISSED"):
             latest[login] = review
     return tuple(
@@ -106,9 +124,28 @@ def approvers(reviews: list[dict[str, Any]], author: str, head: str) -> tuple[st
             for login, review in latest.items()
             if review.get("state") == "APPROVED"
             and login != author
-            and (not head or review.get("commit_id") == head)
+            and bool(head)
+            and review.get("commit_id") == head
         )
     )
+
+
+def _best(merged: list[dict[str, Any]], sha: str, branch: str) -> dict[str, Any]:
+    """The request merged into ``branch`` (the one whose merge commit is ``sha`` first); another
+    branch's request only when there is none, so that its check names the wrong target."""
+    into = [p for p in merged if p.get("base", {}).get("ref") == branch] or merged
+    return next((p for p in into if p.get("merge_commit_sha") == sha), into[0])
+
+
+def _writers(author: str, commits: list[dict[str, Any]]) -> frozenset[str]:
+    """Who wrote the request: its author, every commit's author, and co-authors."""
+    names = [author]
+    for commit in commits:
+        names.append(str((commit.get("author") or {}).get("login", "")))
+        names.append(str(commit.get("commit", {}).get("author", {}).get("email", "")))
+        names.append(str(commit.get("commit", {}).get("author", {}).get("name", "")))
+    messages = [str(c.get("commit", {}).get("message", "")) for c in commits]
+    return identities(names, messages)
 
 
 def _list(value: object) -> list[dict[str, Any]]:

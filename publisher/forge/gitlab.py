@@ -1,8 +1,20 @@
-"""GitLab API v4: the merge request of a commit, its approvals, and the plan note."""
+"""GitLab API v4: the merge request of a commit, its approvals, and the plan note.
+
+Endpoints (https://docs.gitlab.com/api/): ``GET /projects/:id/repository/commits/:sha/
+merge_requests`` (``state``, ``target_branch``, ``sha`` the head, ``merge_commit_sha``),
+``GET /projects/:id/merge_requests/:iid/approvals`` (``approved_by[].user`` and
+``approved_by[].approved_at``), ``GET .../merge_requests/:iid/versions`` (one diff version per
+push: ``head_commit_sha``, ``created_at``) and ``GET .../merge_requests/:iid/commits``
+(``author_name``, ``author_email``, ``message``). GitLab records no commit per approval, unlike
+a GitHub review's ``commit_id``: an approval counts only if given after the merged head was
+pushed, so an approval of an earlier head does not cover commits added later.
+"""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -11,7 +23,7 @@ import httpx
 from ..errors import ApprovalError
 from ..i18n import _
 from ..redact import Secret
-from .base import Approval, Forge
+from .base import Approval, Forge, identities
 
 
 class GitLab(Forge):
@@ -43,7 +55,7 @@ class GitLab(Forge):
     def _headers(self) -> dict[str, str]:
         return {"PRIVATE-TOKEN": self.token.reveal()}
 
-    def approval_for(self, sha: str) -> Approval:
+    def approval_for(self, sha: str, branch: str = "") -> Approval:
         requests = self._get(f"/projects/{self.project}/repository/commits/{sha}/merge_requests")
         merged = [r for r in _list(requests) if r.get("state") == "merged"]
         if not merged:
@@ -51,20 +63,29 @@ class GitLab(Forge):
                 _("Commit {sha} did not come through a merged pull request.", sha=sha[:10]),
                 _("Changes reach the networks only through an approved pull request."),
             )
-        request = next(
-            (r for r in merged if sha in (r.get("merge_commit_sha"), r.get("squash_commit_sha"))),
-            merged[0],
-        )
+        request = _best(merged, sha, branch)
         iid = int(request["iid"])
-        data = self._get(f"/projects/{self.project}/merge_requests/{iid}/approvals")
-        author = str(request.get("author", {}).get("username", ""))
+        base = f"/projects/{self.project}/merge_requests/{iid}"
+        data = self._get(f"{base}/approvals")
         approved = data.get("approved_by", []) if isinstance(data, dict) else []
-        names = sorted(
-            str(a.get("user", {}).get("username", ""))
-            for a in approved
-            if isinstance(a, dict) and a.get("user", {}).get("username") != author
+        pushed = _pushed_at(_list(self._get_all(f"{base}/versions")), str(request.get("sha", "")))
+        commits = _list(self._get_all(f"{base}/commits"))
+        author = str(request.get("author", {}).get("username", ""))
+        fields = ("author_name", "author_email")
+        writers = identities(
+            [author, *(str(c.get(k, "")) for c in commits for k in fields)],
+            [str(c.get("message", "")) for c in commits],
         )
-        return Approval(iid, str(request.get("web_url", "")), author, tuple(names), True)
+        names = sorted(
+            str(a["user"].get("username", ""))
+            for a in _list(approved)
+            if isinstance(a.get("user"), dict)
+            and not _BOT.match(str(a["user"].get("username", "")))
+            and not writers & {str(a["user"].get(k, "")).lower() for k in ("username", "name")}
+            and _covers(_moment(a.get("approved_at")), pushed)
+        )
+        url = str(request.get("web_url", ""))
+        return Approval(iid, url, author, tuple(names), True, str(request.get("target_branch", "")))
 
     def upsert_comment(self, number: int, body: str, marker: str) -> str:
         base = f"/projects/{self.project}/merge_requests/{number}/notes"
@@ -87,6 +108,41 @@ class GitLab(Forge):
         else:
             result = self._send("POST", base, json={"title": title, "description": text})
         return str(result.get("web_url", "")) if isinstance(result, dict) else ""
+
+
+#: the users behind project and group access tokens (``project_42_bot_<hash>``); a token is
+#: not a person, and one may sit in a merge request pipeline that runs the request's own code
+_BOT = re.compile(r"^(project|group)_\d+_bot")
+
+
+def _best(merged: list[dict[str, Any]], sha: str, branch: str) -> dict[str, Any]:
+    """The request merged into ``branch`` (the one whose merge or squash commit is ``sha``
+    first); another branch's request only when there is none, so its check names the target."""
+    into = [r for r in merged if r.get("target_branch") == branch] or merged
+    return next(
+        (r for r in into if sha in (r.get("merge_commit_sha"), r.get("squash_commit_sha"))),
+        into[0],
+    )
+
+
+def _pushed_at(versions: list[dict[str, Any]], head: str) -> datetime | None:
+    """When the merged head was first pushed to the request (None when unknown)."""
+    times = [_moment(v.get("created_at")) for v in versions if v.get("head_commit_sha") == head]
+    known = [t for t in times if t is not None]
+    return min(known) if known else None
+
+
+def _covers(approved: datetime | None, pushed: datetime | None) -> bool:
+    """An approval given after the merged head was pushed; unknown times never count."""
+    return approved is not None and pushed is not None and approved >= pushed
+
+
+def _moment(value: object) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _list(value: object) -> list[dict[str, Any]]:

@@ -1,0 +1,507 @@
+"""Attacks on the approval gate: whatever changes what goes out must come through an approved,
+merged request, checked in CI against a fake Git host, and nothing reaches the networks
+otherwise."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import git
+import httpx
+import pytest
+import yaml
+from click.testing import CliRunner, Result
+from conftest import jpeg_bytes, write_files
+
+from publisher.cli import Deps, main
+from publisher.clock import FakeClock
+from publisher.config import load_config
+from publisher.errors import ConfigError
+from publisher.forge import detect
+from publisher.forge.gitlab import GitLab
+from publisher.sandbox.app import Sandbox
+
+CI_ENV = {
+    "GITHUB_ACTIONS": "true",
+    "GITHUB_REPOSITORY": "city/smm",
+    "GITHUB_TOKEN": "ghs_job_token",
+    "GITHUB_API_URL": "https://api.github.test",
+    "GITHUB_REF": "refs/heads/main",
+}
+#: commits people make; the CI job commits as the test environment's identity
+OFFICER = "Officer <officer@city.example>"
+MALLORY = "Mallory <mallory@city.example>"
+
+NEWS = """---
+title: Вывоз мусора
+networks: [vk, telegram]
+---
+
+Мусор в праздники вывозят по графику.
+"""
+
+ELKA = """---
+title: Ёлка
+networks: [vk, telegram]
+media:
+  - file: a.jpg
+    alt: Ёлка на площади
+---
+
+Ёлку нарядили.
+"""
+
+CONCERT = """---
+title: Концерт
+networks: [vk, telegram]
+---
+
+Концерт в субботу в доме культуры.
+"""
+
+RULES = "categories:\n  obscene:\n    words: [гадослово]\n"
+#: rules that would remove every comment criticising the road works
+CENSOR = "categories:\n  obscene:\n    words: [гадослово, ремонт, дорога]\n"
+
+INBOX_ITEM = """---
+network: vk
+id: "1"
+status: new
+---
+
+> Когда починят свет?
+
+## Ответ
+
+"""
+
+
+class FakeGitHub:
+    """GitHub's REST answers for the merged pull requests registered with ``merge``."""
+
+    def __init__(self) -> None:
+        self.pulls: dict[str, dict[str, Any]] = {}
+        self.reviews: dict[int, list[dict[str, Any]]] = {}
+        self.commits: dict[int, list[dict[str, Any]]] = {}
+
+    def merge(
+        self,
+        sha: str,
+        reviewers: tuple[str, ...] = ("chief",),
+        base: str = "main",
+        commits: list[dict[str, Any]] | None = None,
+    ) -> None:
+        """``sha`` came through pull request n, merged into ``base`` and approved on its head."""
+        number = len(self.pulls) + 1
+        head = f"{number:040x}"
+        self.pulls[sha] = {
+            "number": number,
+            "html_url": f"https://github.test/city/smm/pull/{number}",
+            "user": {"login": "officer"},
+            "head": {"sha": head},
+            "base": {"ref": base},
+            "merge_commit_sha": sha,
+            "merged_at": "2026-12-01T09:00:00Z",
+        }
+        self.reviews[number] = [
+            {"user": {"login": r}, "state": "APPROVED", "commit_id": head} for r in reviewers
+        ]
+        self.commits[number] = commits or [
+            {"author": {"login": "officer"}, "commit": {"author": {}, "message": "Пост"}}
+        ]
+
+    def __call__(self, request: httpx.Request) -> httpx.Response:
+        parts = request.url.path.split("/")
+        if parts[4:5] == ["commits"] and parts[6:] == ["pulls"]:
+            pull = self.pulls.get(parts[5])
+            return httpx.Response(200, json=[pull] if pull else [])
+        if parts[4:5] == ["pulls"] and parts[6:] == ["reviews"]:
+            return httpx.Response(200, json=self.reviews[int(parts[5])])
+        if parts[4:5] == ["pulls"] and parts[6:] == ["commits"]:
+            return httpx.Response(200, json=self.commits[int(parts[5])])
+        return httpx.Response(404, json={"message": "Not Found"})
+
+
+class Ci:
+    """``publisher`` run as the CI job would, against the sandbox and the fake Git host."""
+
+    def __init__(self, repo: Path, state: Path, clock: FakeClock, forge: FakeGitHub) -> None:
+        self.repo, self.state, self.clock, self.forge = repo, state, clock, forge
+
+    def __call__(self, *args: str) -> Result:
+        deps = Deps(self.clock, CI_ENV, httpx.MockTransport(self.forge))
+        prefix = ["--repo", str(self.repo), "--sandbox", str(self.state)]
+        return CliRunner().invoke(main, [*prefix, *args], obj=deps)
+
+    def texts(self) -> list[str]:
+        """Every text the sandbox's networks now show."""
+        feeds = Sandbox(self.state, clock=self.clock).show()
+        return [str(p.get("text")) for feed in feeds.values() for p in feed.get("posts", [])]
+
+    def snapshot(self) -> str:
+        return json.dumps(Sandbox(self.state, clock=self.clock).show(), sort_keys=True)
+
+
+def commit(repo: Path, files: dict[str, str | bytes], message: str, author: str = OFFICER) -> str:
+    write_files(repo, files)
+    handle = git.Repo(repo)
+    handle.git.add("--all")
+    handle.git.commit("-m", message, f"--author={author}")
+    return handle.head.commit.hexsha
+
+
+@pytest.fixture
+def ci(make_repo: Callable[..., Path], tmp_path: Path, clock: FakeClock) -> Ci:
+    """A repository whose first content came through an approved request and was published."""
+    repo = make_repo(
+        {
+            "moderation.yml": RULES,
+            "content/2026/12/news.md": NEWS,
+            "content/2026/12/elka/index.md": ELKA,
+            "content/2026/12/elka/a.jpg": jpeg_bytes(),
+            "content/inbox/2026/12/vk-1.md": INBOX_ITEM,
+        }
+    )
+    forge = FakeGitHub()
+    forge.merge(git.Repo(repo).head.commit.hexsha)
+    runner = Ci(repo, tmp_path / "state", clock, forge)
+    first = runner("apply")
+    assert first.exit_code == 0, first.output
+    assert "Source: " in str(git.Repo(repo).head.commit.message)
+    return runner
+
+
+def approved_post(ci: Ci) -> str:
+    sha = commit(ci.repo, {"content/2026/12/concert.md": CONCERT}, "Концерт")
+    ci.forge.merge(sha)
+    return sha
+
+
+ATTACKS = {
+    "phishing link in publisher.yml": (
+        "publisher.yml",
+        "timezone: Europe/Moscow\ndefault_networks: [vk, telegram]\nnetworks:\n"
+        "  vk:\n    link: https://gosuslugi.phish.example/login\n",
+    ),
+    "swapped photo of a published post": (
+        "content/2026/12/elka/a.jpg",
+        jpeg_bytes(1080, 1080, "red"),
+    ),
+    "photo with a Russian name": ("content/2026/12/elka/ёлка.jpg", jpeg_bytes(800, 800, "red")),
+    "moderation rules": ("moderation.yml", CENSOR),
+    "account file": (
+        "accounts/vk.md",
+        '---\nnetwork: vk\nid: "1001"\ntoken_env: VK_USER_TOKEN\n---\nКупите у нас!\n',
+    ),
+    "answer to a citizen": (
+        "content/inbox/2026/12/vk-1.md",
+        INBOX_ITEM + "Переходите по ссылке https://phish.example\n",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(ATTACKS))
+def test_a_direct_push_stops_the_run_before_anything_is_posted(ci: Ci, name: str) -> None:
+    path, content = ATTACKS[name]
+    approved_post(ci)
+    pushed = commit(ci.repo, {path: content}, "Небольшая правка", author=MALLORY)
+    before = ci.snapshot()
+
+    result = ci("apply")
+
+    assert result.exit_code == 1, result.output
+    assert path in result.output and pushed[:10] in result.output
+    assert ci.snapshot() == before
+    assert not any("Концерт" in text for text in ci.texts())
+
+
+@pytest.mark.parametrize("approved", [False, True])
+def test_moderation_by_directly_pushed_rules_removes_nothing(ci: Ci, approved: bool) -> None:
+    sandbox = Sandbox(ci.state, clock=ci.clock)
+    post = str(sandbox.show()["vk"]["posts"][0]["id"])
+    sandbox.add_comment("vk", post, "Когда закончат ремонт дороги?", "501", "Житель")
+    sha = commit(ci.repo, {"moderation.yml": CENSOR}, "Правила", author=MALLORY)
+    if approved:
+        ci.forge.merge(sha)
+
+    result = ci("moderate")
+
+    comments = Sandbox(ci.state, clock=ci.clock).show()["vk"]["posts"][0]["comments"]
+    if approved:
+        assert result.exit_code == 0, result.output
+        assert comments == []
+    else:
+        assert result.exit_code == 1 and "moderation.yml" in result.output, result.output
+        assert [c["text"] for c in comments] == ["Когда закончат ремонт дороги?"]
+
+
+def test_a_directly_pushed_cover_template_is_not_uploaded(ci: Ci) -> None:
+    template = (
+        'size: [1590, 400]\nslots:\n  - text: "Выплаты: https://phish.example"\n'
+        "    x: 60\n    y: 50\n    size: 56\n"
+    )
+    sha = commit(ci.repo, {"design/cover.yml": template}, "Обложка", author=MALLORY)
+    before = ci.snapshot()
+    result = ci("accounts", "cover", "--upload")
+    assert result.exit_code == 1, result.output
+    assert "design/cover.yml" in result.output and sha[:10] in result.output
+    assert ci.snapshot() == before
+
+
+def test_the_same_change_through_an_approved_request_goes_out(ci: Ci) -> None:
+    approved_post(ci)
+    path, content = ATTACKS["account file"]
+    ci.forge.merge(commit(ci.repo, {path: content}, "Новое описание"))
+    result = ci("apply")
+    assert result.exit_code == 0, result.output
+    assert any("Концерт" in text for text in ci.texts())
+
+
+def test_a_forged_result_commit_is_not_a_machine_commit(ci: Ci) -> None:
+    """A ``publisher:`` subject by the job's own identity still needs approval for a person's
+    file, and a hand edit of a result file (to have a post sent again) needs one too."""
+    approved_post(ci)
+    ledger = "content/2026/12/news.published.yml"
+    forged = commit(
+        ci.repo,
+        {ledger: "", "publisher.yml": "timezone: Europe/Moscow\n"},
+        "publisher: 1 published\n\nSource: 0000000",
+        author="Test Officer <officer@example.org>",
+    )
+    result = ci("apply")
+    assert result.exit_code == 1, result.output
+    assert forged[:10] in result.output and ledger in result.output
+    assert not any("Концерт" in text for text in ci.texts())
+
+
+def test_a_new_message_filed_by_the_job_needs_no_approval(ci: Ci) -> None:
+    item = INBOX_ITEM.replace('id: "1"', 'id: "2"')
+    commit(
+        ci.repo,
+        {"content/inbox/2026/12/vk-2.md": item},
+        "publisher: inbox, 1 new messages\n",
+        author="Test Officer <officer@example.org>",
+    )
+    approved_post(ci)
+    result = ci("apply")
+    assert result.exit_code == 0, result.output
+
+
+FILED_WITH_ANSWER = """---
+network: vk
+id: "2"
+link: ""
+received: 2026-12-01T10:00+03:00
+author: Житель 1a2b3c4d
+author_link: ""
+category: question
+urgent: false
+due: 2026-12-03T10:00+03:00
+status: new
+department: ""
+reply_to:
+  post: "1"
+  parent: ""
+  author_id: ""
+  direct: false
+  extra: {}
+---
+
+> Когда починят свет?
+
+## Ответ
+
+Оплатите ремонт по ссылке https://phish.example
+"""
+
+
+def test_an_answer_filed_under_the_job_identity_does_not_go_out(ci: Ci) -> None:
+    """A ``publisher: inbox`` commit may add a citizen's message without approval, but not an
+    answer to it: the answer's own last change must come from an approved request."""
+    path = "content/inbox/2026/12/vk-2.md"
+    forged = commit(
+        ci.repo,
+        {path: FILED_WITH_ANSWER},
+        "publisher: inbox, 1 new messages\n",
+        author="Test Officer <officer@example.org>",
+    )
+    assert "ответов 1" in ci("plan").output
+    before = ci.snapshot()
+    result = ci("apply")
+    assert result.exit_code == 1, result.output
+    assert path in result.output and forged[:10] in result.output
+    assert ci.snapshot() == before
+
+
+def test_an_approver_who_co_wrote_the_request_does_not_count(ci: Ci) -> None:
+    sha = commit(ci.repo, {"content/2026/12/concert.md": CONCERT}, "Концерт")
+    message = "Концерт\n\nCo-authored-by: Главный <chief@city.example>"
+    ci.forge.merge(
+        sha,
+        reviewers=("chief",),
+        commits=[{"author": {"login": "officer"}, "commit": {"author": {}, "message": message}}],
+    )
+    result = ci("apply")
+    assert result.exit_code == 1, result.output
+    assert "0" in result.output and sha[:10] in result.output
+    assert not any("Концерт" in text for text in ci.texts())
+
+
+def test_the_request_job_token_approving_its_own_request_does_not_count(ci: Ci) -> None:
+    """The check job's token may write reviews; the request's code could approve itself."""
+    sha = commit(ci.repo, {"content/2026/12/concert.md": CONCERT}, "Концерт")
+    ci.forge.merge(sha, reviewers=("github-actions[bot]",))
+    result = ci("apply")
+    assert result.exit_code == 1, result.output
+    assert not any("Концерт" in text for text in ci.texts())
+
+
+def test_a_request_merged_into_another_branch_does_not_count(ci: Ci) -> None:
+    sha = commit(ci.repo, {"content/2026/12/concert.md": CONCERT}, "Концерт")
+    ci.forge.merge(sha, base="draft")
+    result = ci("apply")
+    assert result.exit_code == 1, result.output
+    assert "draft" in result.output
+    assert not any("Концерт" in text for text in ci.texts())
+
+
+@pytest.mark.parametrize("value", ["-1", "0", '"1"', "true", "1.5"])
+def test_approvals_must_be_a_whole_number_of_at_least_one(
+    make_repo: Callable[..., Path], value: str
+) -> None:
+    repo = make_repo({"publisher.yml": f"timezone: Europe/Moscow\napprovals: {value}\n"})
+    with pytest.raises(ConfigError, match="approvals"):
+        load_config(repo)
+    result = CliRunner().invoke(main, ["--repo", str(repo), "check"], obj=Deps(None, {}))
+    assert result.exit_code != 0 and "approvals" in result.output
+
+
+def test_approvals_zero_does_not_let_an_unreviewed_request_out(ci: Ci) -> None:
+    config = "timezone: Europe/Moscow\ndefault_networks: [vk, telegram]\napprovals: 0\n"
+    sha = commit(ci.repo, {"publisher.yml": config, "content/2026/12/concert.md": CONCERT}, "x")
+    ci.forge.merge(sha, reviewers=())
+    result = ci("apply")
+    assert result.exit_code != 0, result.output
+    assert not any("Концерт" in text for text in ci.texts())
+
+
+def gitlab_approval(approved_at: str, username: str = "chief") -> tuple[str, ...]:
+    """Approvers GitLab counts for a request whose merged head was pushed at 10:00."""
+    head = "b" * 40
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        path = request.url.path
+        if path.endswith("/merge_requests"):
+            mr = {
+                "iid": 3,
+                "state": "merged",
+                "merge_commit_sha": "a" * 40,
+                "sha": head,
+                "target_branch": "main",
+                "web_url": "https://gl/mr/3",
+                "author": {"username": "officer"},
+            }
+            return httpx.Response(200, json=[mr])
+        if path.endswith("/approvals"):
+            approved = [{"user": {"username": username}, "approved_at": approved_at}]
+            return httpx.Response(200, json={"approved_by": approved})
+        if path.endswith("/versions"):
+            versions = [
+                {"head_commit_sha": "c" * 40, "created_at": "2026-12-01T09:00:00.000Z"},
+                {"head_commit_sha": head, "created_at": "2026-12-01T10:00:00.000Z"},
+            ]
+            return httpx.Response(200, json=versions)
+        if path.endswith("/commits"):
+            return httpx.Response(200, json=[])
+        return httpx.Response(404)
+
+    env = {"GITLAB_CI": "true", "CI_PROJECT_ID": "42", "GITLAB_TOKEN": "glpat-x"}
+    forge = detect(env, httpx.MockTransport(handler))
+    assert isinstance(forge, GitLab)
+    return forge.approval_for("a" * 40, "main").approvers
+
+
+def test_gitlab_approval_of_an_earlier_head_is_stale() -> None:
+    """Approved at 09:30, then a commit was pushed at 10:00 and merged: that approval did not
+    see it (GitLab keeps approvals across pushes unless the project resets them)."""
+    assert gitlab_approval("2026-12-01T09:30:00.000Z") == ()
+    assert gitlab_approval("2026-12-01T13:30:00.000+03:00") == ("chief",)
+
+
+def test_gitlab_approval_by_an_access_token_bot_does_not_count() -> None:
+    assert gitlab_approval("2026-12-01T11:00:00Z", "project_42_bot_3f9a") == ()
+
+
+def race(ci: Ci, tmp_path: Path, files: dict[str, str | bytes], author: str) -> str:
+    """This run's approved post is on the shared remote; another commit lands there before
+    this run reserves its posts. Returns that commit."""
+    remote = tmp_path / "origin.git"
+    git.Repo.init(remote, bare=True, initial_branch="main")
+    local = git.Repo(ci.repo)
+    local.create_remote("origin", str(remote))
+    approved_post(ci)
+    local.git.push("origin", "main")
+    other = git.Repo.clone_from(str(remote), tmp_path / "other")
+    write_files(Path(other.working_tree_dir or ""), files)
+    other.git.add("--all")
+    other.git.commit("-m", "Ещё пост", f"--author={author}")
+    other.git.push("origin", "main")
+    return other.head.commit.hexsha
+
+
+def test_a_commit_pulled_during_the_reservation_is_checked_before_it_goes_out(
+    ci: Ci, tmp_path: Path
+) -> None:
+    """The plan made again after the pull brings an unapproved post: neither it nor this run's
+    own approved post goes out."""
+    pushed = race(ci, tmp_path, {"content/2026/12/spam.md": SPAM}, MALLORY)
+    before = ci.snapshot()
+
+    result = ci("apply", "--push")
+
+    assert result.exit_code == 1, result.output
+    assert pushed[:10] in result.output
+    assert ci.snapshot() == before
+
+
+def test_a_re_planned_run_records_the_pulled_commit_as_its_source(ci: Ci, tmp_path: Path) -> None:
+    pulled = race(ci, tmp_path, {"content/2026/12/spam.md": SPAM}, OFFICER)
+    ci.forge.merge(pulled)
+
+    result = ci("apply", "--push")
+
+    assert result.exit_code == 0, result.output
+    assert any("Купите" in text for text in ci.texts())
+    assert f"Source: {pulled}" in str(git.Repo(ci.repo).head.commit.message)
+
+
+SPAM = """---
+title: Реклама
+networks: [vk, telegram]
+---
+
+Купите выгодно: https://phish.example
+"""
+
+
+def test_request_jobs_hold_no_write_token_and_only_main_publishes() -> None:
+    """The check jobs run the request's own code: GitHub's gets a token that cannot push and
+    runs on ``pull_request``; GitLab's drops the write token before installing the request;
+    only main is published (a hand-started run elsewhere would count that branch's merges)."""
+    root = Path(__file__).resolve().parents[2]
+    github = yaml.safe_load((root / ".github/workflows/check.yml").read_text(encoding="utf-8"))
+    assert set(github.get("on", github.get(True))) == {"pull_request"}
+    for job in github["jobs"].values():
+        assert job["permissions"].get("contents") == "read"
+        assert set(job["permissions"].values()) <= {"read", "write"}
+        assert {k for k, v in job["permissions"].items() if v == "write"} <= {"pull-requests"}
+    publish = yaml.safe_load((root / ".github/workflows/publish.yml").read_text(encoding="utf-8"))
+    assert publish["jobs"]["apply"]["if"] == "github.ref == 'refs/heads/main'"
+    gitlab = yaml.safe_load((root / ".gitlab-ci.yml").read_text(encoding="utf-8"))
+    check = gitlab["check"]
+    assert check["before_script"][0] == "unset GITLAB_TOKEN"
+    script = "\n".join(check["script"])
+    assert 'GITLAB_TOKEN="$GITLAB_COMMENT_TOKEN"' in script
