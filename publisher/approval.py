@@ -36,13 +36,10 @@ from .config import CONFIG_FILE
 from .engine.apply import Provenance
 from .errors import ApprovalError
 from .forge import Approval, Forge, detect
+from .history import is_machine_change
 from .i18n import _
-from .inbox import INBOX_DIR
-from .inbox import STATE_FILE as INBOX_STATE
 from .model import Plan
 from .moderation.rules import RULES_FILE
-from .moderation.sweep import LOG_DIR
-from .moderation.sweep import STATE_FILE as MODERATION_STATE
 from .repo import (
     RESULT_SUBJECT_PREFIX,
     Change,
@@ -51,7 +48,6 @@ from .repo import (
     changes_since,
     committer_email,
     current_branch,
-    is_result_file,
     last_commit_touching,
     last_run_source,
 )
@@ -198,17 +194,8 @@ def _machine(change: Change, bot: str) -> bool:
     return (
         change.author_email == bot
         and change.subject.startswith(RESULT_SUBJECT_PREFIX)
-        and all(_machine_path(status, rel) for status, rel in change.paths)
+        and all(is_machine_change(status, rel) for status, rel in change.paths)
     )
-
-
-def _machine_path(status: str, rel: str) -> bool:
-    if is_result_file(rel) or rel in (INBOX_STATE, MODERATION_STATE):
-        return True
-    if rel.startswith(LOG_DIR + "/"):
-        return True
-    # inbox collect files a new message; an answer to one is a person's edit of that file
-    return status == "A" and rel.startswith(INBOX_DIR + "/")
 
 
 def _branch(ws: Workspace) -> str:

@@ -18,13 +18,13 @@ from pathlib import Path
 import git
 
 from .escape import one_line
+from .inbox import INBOX_DIR
+from .inbox import STATE_FILE as INBOX_STATE
 from .ledger import LEDGER_ERRORS, parse_ledger
 from .model import LedgerEntry
+from .moderation.sweep import LOG_DIR
+from .moderation.sweep import STATE_FILE as MODERATION_STATE
 from .repo import RESULT_SUBJECT_PREFIX, is_result_file, open_repo
-
-#: what only publisher writes, besides result files
-MACHINE_PREFIXES = ("moderation/log/", "content/inbox/")
-MACHINE_FILES = ("moderation/state.yml",)
 
 
 @dataclass(frozen=True)
@@ -43,8 +43,18 @@ class LoggedCommit:
     provenance: tuple[tuple[str, str], ...]
 
 
-def is_machine_owned(rel: str) -> bool:
-    return is_result_file(rel) or rel.startswith(MACHINE_PREFIXES) or rel in MACHINE_FILES
+def is_machine_change(status: str, rel: str) -> bool:
+    """Whether a change of ``rel`` (Git status letter ``status``) is one only publisher makes.
+
+    Result files, the moderation and inbox cursors and the moderation log are machine-owned;
+    ``inbox collect`` files a new message, but a change to one (an answer) is a person's edit.
+    The approval gate and ``publisher log`` share this one rule.
+    """
+    if is_result_file(rel) or rel in (INBOX_STATE, MODERATION_STATE):
+        return True
+    if rel.startswith(LOG_DIR + "/"):
+        return True
+    return status == "A" and rel.startswith(INBOX_DIR + "/")
 
 
 def publisher_commits(path: Path, limit: int = 50) -> list[LoggedCommit]:
@@ -64,7 +74,7 @@ def _logged(repo: git.Repo, commit: git.Commit) -> LoggedCommit:
     message = str(commit.message)
     subject, _sep, rest = message.partition("\n")
     files = _changed_files(repo, commit)
-    machine = len(commit.parents) <= 1 and all(is_machine_owned(f) for f in files)
+    machine = len(commit.parents) <= 1 and all(is_machine_change(st, f) for st, f in files)
     lines = tuple(one_line(line[2:]) for line in rest.splitlines() if line.startswith("- "))
     return LoggedCommit(
         sha=commit.hexsha,
@@ -72,15 +82,17 @@ def _logged(repo: git.Repo, commit: git.Commit) -> LoggedCommit:
         subject=one_line(subject),
         lines=lines if machine else (),
         machine=machine,
-        provenance=_provenance(repo, commit, files) if machine else (),
+        provenance=_provenance(repo, commit, [rel for _st, rel in files]) if machine else (),
     )
 
 
-def _changed_files(repo: git.Repo, commit: git.Commit) -> list[str]:
+def _changed_files(repo: git.Repo, commit: git.Commit) -> list[tuple[str, str]]:
+    """(status letter, path) of each file the commit changed."""
     output = repo.git.diff_tree(
-        "--no-commit-id", "--name-only", "-r", "--root", "-z", commit.hexsha
+        "--no-commit-id", "--name-status", "--no-renames", "-r", "--root", "-z", commit.hexsha
     )
-    return [name for name in str(output).split("\0") if name]
+    fields = [name for name in str(output).split("\0") if name]
+    return [(status[:1], rel) for status, rel in zip(fields[::2], fields[1::2], strict=True)]
 
 
 def _provenance(
