@@ -77,6 +77,8 @@ class Capabilities:
     #: of them decides where a request goes: API hosts are fixed in each adapter's code
     settings: frozenset[str] = COMMON_SETTINGS
     requests_per_second: float = 3.0
+    #: the documented limit counts calls over this many seconds (Telegram: 20 in 60)
+    rate_window: float = 1.0
     can_find: bool = False
 
     def accepts(self, kind: MediaKind) -> bool:
