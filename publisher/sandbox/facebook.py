@@ -98,6 +98,7 @@ class UsageBudget:
         self.window = window
         self._calls: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
+        self.refused = 0
 
     def _recent(self, key: str) -> deque[float]:
         now = self.clock.monotonic()
@@ -111,6 +112,7 @@ class UsageBudget:
         with self._lock:
             calls = self._recent(key)
             if len(calls) >= self.limit:
+                self.refused += 1
                 return False
             calls.append(self.clock.monotonic())
             return True
@@ -217,6 +219,10 @@ class FacebookEmulator(Emulator):
                 100, f"(#100) {VIDEO_HOST} serves only video uploads", "GraphMethodException"
             )
         return None
+
+    def refusals(self) -> int:
+        budgets = (self.app_budget, self.page_burst, self.page_budget)
+        return super().refusals() + sum(budget.refused for budget in budgets)
 
     def proof_for(self, token: str) -> str:
         key = self.app_secret.encode()

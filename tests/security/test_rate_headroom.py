@@ -16,7 +16,6 @@ from publisher.cli import Deps, main
 from publisher.clock import FakeClock
 from publisher.networks.base import RateLimiter
 from publisher.sandbox.app import Sandbox
-from publisher.sandbox.core import RateWindow
 
 LIMITS = [
     pytest.param(3.0, 1.0, id="vk-ok-3-a-second"),
@@ -96,16 +95,14 @@ def test_an_apply_of_many_posts_to_vk_and_ok_meets_no_flood_control(
     clock: FakeClock,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    refused: list[str] = []
-    allow = RateWindow.allow
+    boxes: list[Sandbox] = []
+    transport = Sandbox.transport
 
-    def counting(self: RateWindow, key: str, per_second: float, window: float = 1.0) -> bool:
-        allowed = allow(self, key, per_second, window)
-        if not allowed:
-            refused.append(key.split(":")[0])
-        return allowed
+    def keep(self: Sandbox) -> object:
+        boxes.append(self)
+        return transport(self)
 
-    monkeypatch.setattr(RateWindow, "allow", counting)
+    monkeypatch.setattr(Sandbox, "transport", keep)
     posts = {f"content/news-{i:02d}.md": news(i) for i in range(40)}
     repo = make_repo({"accounts/ok.md": OK_ACCOUNT, **posts})
     state = tmp_path / "state"
@@ -117,4 +114,5 @@ def test_an_apply_of_many_posts_to_vk_and_ok_meets_no_flood_control(
     assert result.exit_code == 0, result.output
     view = Sandbox(state, clock=clock).show()
     assert len(view["vk"]["posts"]) == len(view["ok"]["posts"]) == 40
-    assert refused == [], "VK error 6 / OK FLOOD_BLOCKED answers"
+    refused = {name: n for box in boxes for name, n in box.refusals().items() if n}
+    assert boxes and refused == {}, "VK error 6 / OK FLOOD_BLOCKED answers"
