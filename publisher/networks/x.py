@@ -434,8 +434,10 @@ class XAdapter(Adapter):
         # PUT /2/users/me and /profile_image [uncertain: X1 "Account profile"]; no banner
         profile=frozenset({"description", "title", "website", "avatar"}),
         settings_url="https://x.com/settings/profile",
-        # 100 posts / 15 min per user [verified: X1]; one call a second stays far below
+        # 100 posts / 15 min per user [verified: X1]; one call a second stays far below.
+        # X counts its limits over 15-minute windows, so the pacing's headroom is per window
         requests_per_second=1.0,
+        rate_window=15 * 60.0,
         can_find=True,
     )
     token_help = N_(
