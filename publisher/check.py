@@ -49,7 +49,7 @@ def check_content(
     only: Iterable[str] | None = None,
 ) -> CheckResult:
     """All diagnostics for the loaded content; ``only`` keeps those of some paths."""
-    found = [*content.diagnostics, *extra]
+    found = [*content.diagnostics, *extra, *check_account_settings(content, capabilities)]
     rules = style_rules(config.style)
     style_errors = bool(config.style.get("strict"))
     wanted = scope_filter(only)
@@ -77,6 +77,39 @@ def check_content(
         found = [d for d in found if wanted(d.path)]
     found.sort(key=lambda d: (d.path, d.line))
     return CheckResult(tuple(found))
+
+
+def check_account_settings(
+    content: Content, capabilities: Mapping[str, Capabilities]
+) -> list[Diagnostic]:
+    """A ``settings:`` key the account's network does not declare is an error.
+
+    No setting may decide where a request (and so a token) goes: a key such as ``api_base``
+    would, if an adapter read it, send the token to any host named in a pull request.
+    """
+    problems: list[Diagnostic] = []
+    for account in content.accounts:
+        caps = capabilities.get(account.network)
+        if caps is None:  # an unknown network is reported where the account is loaded
+            continue
+        allowed = ", ".join(sorted(caps.settings)) or "—"
+        for key in sorted(set(map(str, account.settings)) - caps.settings):
+            problems.append(
+                Diagnostic(
+                    account.path,
+                    account.lines.get(f"settings.{key}", account.lines.get("settings", 1)),
+                    Severity.ERROR,
+                    _("Unknown setting '{name}'.", name=key),
+                    _(
+                        "Remove or correct it. {network} takes only: {names}. API addresses "
+                        "are fixed in the program: no setting changes them.",
+                        network=account.network,
+                        names=allowed,
+                    ),
+                    "unknown-setting",
+                )
+            )
+    return problems
 
 
 def check_post(

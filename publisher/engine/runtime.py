@@ -76,6 +76,7 @@ def build_adapters(
         except AuthError as error:
             unavailable[network] = error
             continue
-        limiter = RateLimiter(cls.capabilities.requests_per_second, clock)
+        caps = cls.capabilities
+        limiter = RateLimiter(caps.requests_per_second, clock, caps.rate_window)
         ready[network] = cls(account, tokens, http, limiter=limiter, clock=clock)
     return Adapters(ready, unavailable)

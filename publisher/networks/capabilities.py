@@ -11,6 +11,9 @@ from ..model import MediaKind, TextFormat
 
 LengthUnit = Literal["chars", "utf16", "x_weighted"]
 
+#: ``settings:`` keys every network takes: ``handle``, the name shown on the preview site
+COMMON_SETTINGS = frozenset({"handle"})
+
 
 @dataclass(frozen=True)
 class MediaRules:
@@ -70,7 +73,12 @@ class Capabilities:
     )
     #: where a person changes what ``profile`` lacks; ``{id}`` and ``{username}`` are filled in
     settings_url: str = ""
+    #: the keys an account file may set under ``settings:``; ``check`` refuses any other. None
+    #: of them decides where a request goes: API hosts are fixed in each adapter's code
+    settings: frozenset[str] = COMMON_SETTINGS
     requests_per_second: float = 3.0
+    #: the documented limit counts calls over this many seconds (Telegram: 20 in 60)
+    rate_window: float = 1.0
     can_find: bool = False
 
     def accepts(self, kind: MediaKind) -> bool:

@@ -1,9 +1,10 @@
 """Facebook Page adapter: posts, photos, albums and chunked video uploads through the Graph API.
 
 Reference: networks-meta-x.md section 1 (Facebook Pages). Every call goes to
-``https://graph.facebook.com/<version>/`` with the Page token in an ``Authorization: Bearer``
-header, so it never appears in a URL or a logged form body; Graph accepts the header for every
-method [uncertain: the SDK sends ``access_token`` as a parameter, S1 session.py]. When the
+``https://graph.facebook.com/<version>/`` (video uploads to ``graph-video.facebook.com``) with
+the Page token in an ``Authorization: Bearer`` header, so it never appears in a URL or a logged
+form body; Graph accepts the header for every method [uncertain: the SDK sends
+``access_token`` as a parameter, S1 session.py]. When the
 account names an app secret (``extra_token_envs["app_secret"]``) each call also carries
 ``appsecret_proof`` [verified: S1 session.py].
 
@@ -38,9 +39,13 @@ from ..i18n import N_, _
 from ..model import Comment, Media, Profile, RemoteRef, RenderedPost
 from ..redact import redact
 from .base import UPLOAD_TIMEOUT, AccountInfo, Adapter, FindResult, json_body
-from .capabilities import Capabilities, MediaRules
+from .capabilities import COMMON_SETTINGS, Capabilities, MediaRules
 
 GRAPH_HOST = "https://graph.facebook.com"
+#: video uploads go to the Video API host: "Videos must be published to graph-video.facebook.com
+#: instead of the regular Graph API URL" [verified: developers.facebook.com/docs/graph-api/
+#: video-uploads; the Video API publishing guide's examples use it too]
+VIDEO_HOST = "https://graph-video.facebook.com"
 WEB_HOST = "https://www.facebook.com"
 DEFAULT_VERSION = "v25.0"  # pinned by Business SDK 25.0.2 [verified: S1, S2]
 
@@ -190,7 +195,7 @@ class FacebookAdapter(Adapter):
 
     name = "facebook"
     title = "Facebook"
-    base_urls = (GRAPH_HOST,)
+    base_urls = (GRAPH_HOST, VIDEO_HOST)
     capabilities = Capabilities(
         text_format="plain",
         mixed_media=False,  # one video, or several photos [verified: S1 create_feed, create_video]
@@ -222,6 +227,7 @@ class FacebookAdapter(Adapter):
         # the Page name cannot be changed through the API [uncertain: no name param in S1]
         profile=frozenset({"description", "website", "avatar", "cover"}),
         settings_url="https://www.facebook.com/{id}/settings",
+        settings=COMMON_SETTINGS | {"graph_version"},
         # Client pacing only: Graph throttles by budgets (X-App-Usage, BUC per Page), not rps.
         requests_per_second=5.0,
         can_find=True,
@@ -526,13 +532,14 @@ class FacebookAdapter(Adapter):
             f"{self.page_id}/videos",
             "upload video",
             {"upload_phase": "start", "file_size": str(size)},
+            host=VIDEO_HOST,
         )
         session = str(start["upload_session_id"])
         video_id = str(start["video_id"])
         self._transfer(media.path, session, int(start["start_offset"]), int(start["end_offset"]))
         finish = {"upload_phase": "finish", "upload_session_id": session}
         finish.update(_without_empty({"title": post.title, "description": post.text}))
-        self._post(f"{self.page_id}/videos", "publish", finish, creates=True)
+        self._post(f"{self.page_id}/videos", "publish", finish, creates=True, host=VIDEO_HOST)
         return RemoteRef(
             network=self.name,
             remote_id=video_id,
@@ -565,7 +572,9 @@ class FacebookAdapter(Adapter):
         }
         chunk = cast(IO[bytes], FileSlice(handle, start, end))
         files = {"video_file_chunk": (name, chunk, "application/octet-stream")}
-        reply = self._post(f"{self.page_id}/videos", "upload video", data, files=files)
+        reply = self._post(
+            f"{self.page_id}/videos", "upload video", data, files=files, host=VIDEO_HOST
+        )
         next_start, next_end = int(reply["start_offset"]), int(reply["end_offset"])
         if next_start <= start and next_start < next_end:
             raise Transient(self.name, "upload video", f"upload stuck at offset {start}")
@@ -602,8 +611,8 @@ class FacebookAdapter(Adapter):
 
     # -- HTTP ---------------------------------------------------------------------------------
 
-    def _url(self, path: str) -> str:
-        return f"{GRAPH_HOST}/{self.version}/{path}"
+    def _url(self, path: str, host: str = GRAPH_HOST) -> str:
+        return f"{host}/{self.version}/{path}"
 
     def _headers(self) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens.main.reveal()}"}
@@ -633,12 +642,13 @@ class FacebookAdapter(Adapter):
         *,
         files: dict[str, Any] | None = None,
         creates: bool = False,
+        host: str = GRAPH_HOST,
     ) -> Any:
         kwargs: dict[str, Any] = {"data": {**data, **self._proof()}, "headers": self._headers()}
         if files:
             kwargs["files"] = files
             kwargs["timeout"] = UPLOAD_TIMEOUT
-        return self.api.call("POST", self._url(path), op, creates=creates, **kwargs)
+        return self.api.call("POST", self._url(path, host), op, creates=creates, **kwargs)
 
     # -- errors -------------------------------------------------------------------------------
 

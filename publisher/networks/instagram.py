@@ -60,7 +60,7 @@ from .base import (
     Tokens,
     json_body,
 )
-from .capabilities import Capabilities, MediaRules
+from .capabilities import COMMON_SETTINGS, Capabilities, MediaRules
 
 GRAPH_BASE = "https://graph.facebook.com"
 RUPLOAD_BASE = "https://rupload.facebook.com"
@@ -187,6 +187,8 @@ class InstagramAdapter(Adapter):
         # an Instagram profile has no cover image
         profile_fields=frozenset({"title", "description", "website", "avatar"}),
         settings_url="https://www.instagram.com/accounts/edit/",
+        # media_base_url is where Instagram downloads photos from; no token is sent there
+        settings=COMMON_SETTINGS | {"graph_version", "media_base_url"},
         requests_per_second=2.0,
         can_find=True,
     )

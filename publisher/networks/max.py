@@ -3,7 +3,7 @@
 The bot must be an administrator of the channel with the right to write posts (and to edit and
 delete them). Every call goes to ``https://platform-api2.max.ru`` (the old
 ``platform-api.max.ru`` is deprecated) with the raw token in the ``Authorization`` header, no
-"Bearer" [verified: M1, M2, M3]; ``account.settings["base_url"]`` overrides the host.
+"Bearer" [verified: M1, M2, M3]; no setting moves it.
 
 A post is one message ``POST /messages?chat_id=…`` with text in Max's HTML subset
 (``format: "html"``) and attachments made of upload tokens. A ``file`` attachment must be alone in
@@ -46,7 +46,7 @@ from ..redact import redact
 from .base import UPLOAD_TIMEOUT, AccountInfo, Adapter, FindResult, json_body
 from .capabilities import Capabilities, MediaRules
 
-DEFAULT_BASE_URL = "https://platform-api2.max.ru"
+BASE_URL = "https://platform-api2.max.ru"
 MB = 1024 * 1024
 GB = 1024 * MB
 #: image formats of ``POST /uploads?type=image``: JPG, PNG, GIF, TIFF, BMP, HEIC [verified: M1];
@@ -92,7 +92,7 @@ class MaxAdapter(Adapter):
 
     name = "max"
     title = "МАКС"
-    base_urls: ClassVar[tuple[str, ...]] = (DEFAULT_BASE_URL,)
+    base_urls: ClassVar[tuple[str, ...]] = (BASE_URL,)
     capabilities = Capabilities(
         text_format="max_html",
         # ≤4000 characters [verified: M1]; the server says "Field 'text' size (N) must be at
@@ -207,10 +207,6 @@ class MaxAdapter(Adapter):
     # -- small helpers ----------------------------------------------------------------------
 
     @property
-    def base_url(self) -> str:
-        return str(self.account.settings.get("base_url") or DEFAULT_BASE_URL).rstrip("/")
-
-    @property
     def chat_id(self) -> int:
         """The channel's numeric id (channels have negative ids)."""
         try:
@@ -230,7 +226,7 @@ class MaxAdapter(Adapter):
 
     def _call(self, method: str, path: str, op: str, **kwargs: Any) -> Any:
         """One call to the Bot API host, with the token in the header."""
-        return self.api.call(method, self.base_url + path, op, headers=self._auth(), **kwargs)
+        return self.api.call(method, BASE_URL + path, op, headers=self._auth(), **kwargs)
 
     # -- the adapter interface --------------------------------------------------------------
 

@@ -44,7 +44,7 @@ from ..i18n import N_, _
 from ..model import Comment, Media, Poll, Profile, RemoteRef, RenderedPost
 from ..redact import redact, register
 from .base import CHUNK_SIZE, UPLOAD_TIMEOUT, AccountInfo, Adapter, json_body
-from .capabilities import Capabilities, MediaRules
+from .capabilities import COMMON_SETTINGS, Capabilities, MediaRules
 
 API_URL = "https://api.ok.ru/fb.do"
 GROUP_URL = "https://ok.ru/group/{gid}"
@@ -189,6 +189,7 @@ class OkAdapter(Adapter):
         reply=True,
         profile=frozenset({"avatar"}),  # group.setMainPhoto; no description/cover API [O2]
         settings_url=SETTINGS_URL,
+        settings=COMMON_SETTINGS | {"application_key"},
         requests_per_second=3.0,  # not documented [uncertain]
         can_find=False,  # no documented listing of a group's topics
     )

@@ -121,6 +121,7 @@ class TelegramAdapter(Adapter):
         # ≈1 message/s per chat, but ≤20 a minute in a group or channel [verified: T3, T4]:
         # pacing at the minute limit avoids a storm of 429 answers
         requests_per_second=20 / 60,
+        rate_window=60.0,
         can_find=False,
     )
     token_help = N_(

@@ -45,7 +45,8 @@ from .base import UPLOAD_TIMEOUT, AccountInfo, Adapter, FindResult, RateLimiter,
 from .capabilities import Capabilities, MediaRules
 
 API_VERSION = "5.199"
-DEFAULT_API_BASE = "https://api.vk.com/method"
+#: the only host the tokens go to (the sandbox serves it too, through its transport)
+API_BASE = "https://api.vk.com/method"
 MB = 1024 * 1024
 GB = 1024 * MB
 
@@ -161,7 +162,6 @@ class VkAdapter(Adapter):
         super().__init__(account, tokens, http, limiter, clock)
         self.group_id = community_id(account)
         self.owner_id = f"-{self.group_id}"
-        self.api_base = str(account.settings.get("api_base", DEFAULT_API_BASE)).rstrip("/")
 
     # -- the one place that knows VK's errors ---------------------------------------------
 
@@ -253,7 +253,7 @@ class VkAdapter(Adapter):
         form["v"] = API_VERSION
         token = self.tokens.main if role == "main" else self.tokens.get(role)
         headers = {"Authorization": f"Bearer {token.reveal()}"}
-        url = f"{self.api_base}/{method}"
+        url = f"{API_BASE}/{method}"
         try:
             return self.api.call("POST", url, method, creates=creates, data=form, headers=headers)
         except AuthError as exc:

@@ -56,7 +56,7 @@ from .base import (
 )
 from .capabilities import Capabilities, MediaRules
 
-DEFAULT_API_BASE = "https://api.x.com"
+API_BASE = "https://api.x.com"
 MB = 1024 * 1024
 TEXT_LIMIT = 280
 POLL_MINUTES = 1440
@@ -393,7 +393,7 @@ class XAdapter(Adapter):
 
     name = "x"
     title = "X (бывший Twitter)"
-    base_urls: ClassVar[tuple[str, ...]] = (DEFAULT_API_BASE,)
+    base_urls: ClassVar[tuple[str, ...]] = (API_BASE,)
     capabilities = Capabilities(
         text_format="plain",
         mixed_media=False,  # up to 4 photos, or one video or GIF [verified: S8]
@@ -434,8 +434,10 @@ class XAdapter(Adapter):
         # PUT /2/users/me and /profile_image [uncertain: X1 "Account profile"]; no banner
         profile=frozenset({"description", "title", "website", "avatar"}),
         settings_url="https://x.com/settings/profile",
-        # 100 posts / 15 min per user [verified: X1]; one call a second stays far below
+        # 100 posts / 15 min per user [verified: X1]; one call a second stays far below.
+        # X counts its limits over 15-minute windows, so the pacing's headroom is per window
         requests_per_second=1.0,
+        rate_window=15 * 60.0,
         can_find=True,
     )
     token_help = N_(
@@ -461,10 +463,6 @@ class XAdapter(Adapter):
         self.nonce: Callable[[], str] = new_nonce
         #: (posts left, reset epoch) of each posting window, from the last ``POST /2/tweets``
         self._post_windows: list[tuple[int, float]] = []
-
-    @property
-    def api_base(self) -> str:
-        return str(self.account.settings.get("api_base", DEFAULT_API_BASE)).rstrip("/")
 
     @property
     def handle(self) -> str:
@@ -580,7 +578,7 @@ class XAdapter(Adapter):
         )
 
     def _call(self, method: str, path: str, op: str, **kwargs: Any) -> dict[str, Any]:
-        answer = self.api.call(method, self.api_base + path, op, auth=self._auth(), **kwargs)
+        answer = self.api.call(method, API_BASE + path, op, auth=self._auth(), **kwargs)
         if not isinstance(answer, dict):
             raise Transient(self.name, op, f"unexpected answer of type {type(answer).__name__}")
         return answer

@@ -83,6 +83,10 @@ class Sandbox:
             return emulator.fault_response(fault)
         return emulator(request)
 
+    def refusals(self) -> dict[str, int]:
+        """Per network, the requests refused so far for going over a rate limit."""
+        return {name: emulator.refusals() for name, emulator in self.emulators.items()}
+
     def transport(self) -> Any:
         from .transport import SandboxTransport
 

@@ -108,6 +108,8 @@ class RateWindow:
         self.clock = clock
         self._seen: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
+        #: requests refused so far (what ``make bench`` reports as flood errors)
+        self.refused = 0
 
     def allow(self, key: str, per_second: float, window: float = 1.0) -> bool:
         now = self.clock.monotonic()
@@ -116,6 +118,7 @@ class RateWindow:
             while seen and now - seen[0] >= window:
                 seen.popleft()
             if len(seen) >= per_second * window:
+                self.refused += 1
                 return False
             seen.append(now)
             return True
@@ -181,6 +184,11 @@ class Emulator:
     def is_revoked(self, token: str) -> bool:
         state = self.store.read("_tokens")
         return token_digest(token) in state.get("revoked", [])
+
+    def refusals(self) -> int:
+        """Requests refused so far for going over a rate limit (VK error 6, OK FLOOD_BLOCKED,
+        429), not counting injected faults."""
+        return self.rates.refused
 
     def public_view(self, state: dict[str, Any]) -> dict[str, Any]:
         """The state as ``sandbox show --json`` prints it: ``{"posts": [...], ...}``."""

@@ -55,6 +55,13 @@ from .core import SANDBOX_TOKEN_PREFIX, Emulator, Store, next_id, profile_header
 from .instagram import InstagramEmulator
 
 NETWORK = "facebook"
+GRAPH_HOST = "graph.facebook.com"
+#: "Videos must be published to graph-video.facebook.com instead of the regular Graph API URL"
+#: (developers.facebook.com/docs/graph-api/video-uploads): the emulator serves the Page's
+#: ``/videos`` edge only there, and nothing else there, so an adapter using the wrong host fails
+VIDEO_HOST = "graph-video.facebook.com"
+#: a POST to a node's ``videos`` edge: ``/v25.0/<node>/videos``
+VIDEO_EDGE = re.compile(r"/v\d+\.0/[^/]+/videos/?")
 TEXT_LIMIT = 63206  # [uncertain] mirrors the adapter's declared limit
 PHOTO_MAX_BYTES = 10 * 1024 * 1024  # [uncertain]
 VIDEO_MAX_BYTES = 10 * 1024 * 1024 * 1024  # [uncertain]
@@ -91,6 +98,7 @@ class UsageBudget:
         self.window = window
         self._calls: dict[str, deque[float]] = {}
         self._lock = threading.Lock()
+        self.refused = 0
 
     def _recent(self, key: str) -> deque[float]:
         now = self.clock.monotonic()
@@ -104,6 +112,7 @@ class UsageBudget:
         with self._lock:
             calls = self._recent(key)
             if len(calls) >= self.limit:
+                self.refused += 1
                 return False
             calls.append(self.clock.monotonic())
             return True
@@ -126,10 +135,11 @@ def _version_rule(path: str, endpoint: str, method: str) -> Rule:
 
 
 class FacebookEmulator(Emulator):
-    """graph.facebook.com for one app whose token administers every Page."""
+    """graph.facebook.com (and graph-video for uploads) for one app whose token administers
+    every Page."""
 
     network = NETWORK
-    hosts = ("graph.facebook.com",)
+    hosts = (GRAPH_HOST, VIDEO_HOST)
     rules: ClassVar[list[Rule]] = [
         _version_rule("/<node>/feed", "create_post", "POST"),
         _version_rule("/<node>/feed", "read_feed", "GET"),
@@ -163,6 +173,9 @@ class FacebookEmulator(Emulator):
     # -- the request pipeline: token, proof, budgets, then the endpoint ----------------------
 
     def __call__(self, request: Request) -> Response:
+        misrouted = self._refuse_wrong_host(request)
+        if misrouted is not None:
+            return misrouted
         instagram = self.sandbox.emulators.get("instagram") if hasattr(self, "sandbox") else None
         if isinstance(instagram, InstagramEmulator) and instagram.handles(request.path):
             # Instagram's Graph API shares graph.facebook.com; the sandbox routes by host,
@@ -189,6 +202,27 @@ class FacebookEmulator(Emulator):
         response = self._refuse_over_budget(page) or super().__call__(request)
         response.headers.update(self._usage_headers(page))
         return response
+
+    def _refuse_wrong_host(self, request: Request) -> Response | None:
+        """A video upload anywhere but the Video API host, or anything else there.
+
+        The real answers are not documented [uncertain]: an unknown path's error is used.
+        """
+        video = request.method == "POST" and VIDEO_EDGE.fullmatch(request.path) is not None
+        on_video_host = request.host.split(":")[0].lower() == VIDEO_HOST
+        if video and not on_video_host:
+            return self.error(
+                100, f"(#100) Videos must be uploaded to {VIDEO_HOST}", "GraphMethodException"
+            )
+        if on_video_host and not video:
+            return self.error(
+                100, f"(#100) {VIDEO_HOST} serves only video uploads", "GraphMethodException"
+            )
+        return None
+
+    def refusals(self) -> int:
+        budgets = (self.app_budget, self.page_burst, self.page_budget)
+        return super().refusals() + sum(budget.refused for budget in budgets)
 
     def proof_for(self, token: str) -> str:
         key = self.app_secret.encode()

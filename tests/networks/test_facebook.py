@@ -38,6 +38,7 @@ PAGE = "4242"
 TOKEN = "EAAG-facebook-test-token-0001"  # pragma: allowlist secret
 APP_SECRET = "fb-app-secret-test"
 GRAPH = "https://graph.facebook.com/v25.0"
+VIDEO = "https://graph-video.facebook.com/v25.0"
 MB = 1024 * 1024
 
 Handler = Callable[[httpx.Request], httpx.Response]
@@ -298,7 +299,7 @@ def test_publish_video_uploads_in_chunks_and_finishes_with_the_text(
     ref = adapter.publish(post("Видео", media), "k")
 
     start, *transfers, finish = recorder.requests
-    assert all(str(r.url) == f"{GRAPH}/{PAGE}/videos" for r in recorder.requests)
+    assert all(str(r.url) == f"{VIDEO}/{PAGE}/videos" for r in recorder.requests)
     assert form_of(start)[0] == {"upload_phase": "start", "file_size": str(size)}
     chunks = [form_of(r) for r in transfers]
     assert [form["start_offset"] for form, _ in chunks] == [

@@ -407,12 +407,13 @@ def test_verify_reads_the_bot(clock: FakeClock) -> None:
     assert (info.name, info.id, info.url) == ("Пресс-бот", "42", "https://max.ru/press_bot")
 
 
-def test_base_url_setting_moves_every_api_call(clock: FakeClock) -> None:
+def test_base_url_setting_does_not_move_the_api_host(clock: FakeClock) -> None:
+    """No account file decides where the token goes (the setting once did)."""
     script = Script(ok({"user_id": 1}))
 
     adapter(script, clock, settings={"base_url": "https://max.example.org/"}).verify()
 
-    assert str(script.requests[0].url) == "https://max.example.org/me"
+    assert str(script.requests[0].url) == f"{API}/me"
 
 
 def test_account_id_must_be_a_number(clock: FakeClock) -> None:
@@ -571,11 +572,12 @@ def test_contract_too_long_text_is_rejected(live: MaxAdapter) -> None:
 def test_contract_deprecated_host_is_refused(
     sandbox: Sandbox, sandbox_http: Callable[[Sandbox], httpx.Client], clock: FakeClock
 ) -> None:
-    old = make_account("max", account_id=CHAT, settings={"base_url": "https://platform-api.max.ru"})
-    client = MaxAdapter(old, Tokens(Secret("sandbox-max-main")), sandbox_http(sandbox), clock=clock)
-
+    account = make_account("max", account_id=CHAT)
+    client = MaxAdapter(
+        account, Tokens(Secret("sandbox-max-main")), sandbox_http(sandbox), clock=clock
+    )
     with pytest.raises(AuthError, match="deprecated"):
-        client.verify()
+        client.api.call("GET", "https://platform-api.max.ru/me", "verify")
 
 
 # -- comments, moderation, replies, profile ---------------------------------------------------

@@ -28,6 +28,7 @@ from publisher.sandbox.facebook import (
 PAGE = "4242"
 TOKEN = "sandbox-facebook-main"
 GRAPH = "https://graph.facebook.com/v25.0"
+VIDEO = "https://graph-video.facebook.com/v25.0"
 AUTH = {"Authorization": f"Bearer {TOKEN}"}
 KB = 1024
 
@@ -289,7 +290,10 @@ def test_attached_media_must_be_this_pages_unpublished_photo(http: httpx.Client)
 
 def start_video(http: httpx.Client, size: int) -> dict[str, str]:
     response = call(
-        http, "POST", f"{PAGE}/videos", data={"upload_phase": "start", "file_size": str(size)}
+        http,
+        "POST",
+        f"{VIDEO}/{PAGE}/videos",
+        data={"upload_phase": "start", "file_size": str(size)},
     )
     assert response.status_code == 200, response.text
     body: dict[str, str] = response.json()
@@ -298,7 +302,9 @@ def start_video(http: httpx.Client, size: int) -> dict[str, str]:
 
 def transfer(http: httpx.Client, session: str, start: int, chunk: bytes) -> httpx.Response:
     data = {"upload_phase": "transfer", "upload_session_id": session, "start_offset": str(start)}
-    return call(http, "POST", f"{PAGE}/videos", data=data, files={"video_file_chunk": ("c", chunk)})
+    return call(
+        http, "POST", f"{VIDEO}/{PAGE}/videos", data=data, files={"video_file_chunk": ("c", chunk)}
+    )
 
 
 def test_chunked_video_upload_follows_the_server_offsets(
@@ -319,14 +325,14 @@ def test_chunked_video_upload_follows_the_server_offsets(
         "title": "Ролик",
         "description": "Описание",
     }
-    done = call(http, "POST", f"{PAGE}/videos", data=finish)
+    done = call(http, "POST", f"{VIDEO}/{PAGE}/videos", data=finish)
 
     assert done.json() == {"success": True}
     video = sandbox.store.read("facebook")["videos"][started["video_id"]]
     assert sandbox.store.file_path(video["file"]).read_bytes() == content
     assert video["file"].endswith(".mp4")
     assert feed(http)[0]["message"] == "Описание"
-    again = call(http, "POST", f"{PAGE}/videos", data=finish)
+    again = call(http, "POST", f"{VIDEO}/{PAGE}/videos", data=finish)
     assert error_of(again)["code"] == 100
 
 
@@ -351,7 +357,7 @@ def test_wrong_offset_or_length_gets_1363037_with_offsets_to_resume(
 
 def test_video_upload_validation(http: httpx.Client) -> None:
     def phase(**data: str) -> dict[str, Any]:
-        return error_of(call(http, "POST", f"{PAGE}/videos", data=data))
+        return error_of(call(http, "POST", f"{VIDEO}/{PAGE}/videos", data=data))
 
     started = start_video(http, 1000)
     session = started["upload_session_id"]
@@ -374,7 +380,7 @@ def test_gif_uploaded_as_video_is_shown_animated(
     started = start_video(http, len(content))
     transfer(http, started["upload_session_id"], 0, content)
     finish = {"upload_phase": "finish", "upload_session_id": started["upload_session_id"]}
-    call(http, "POST", f"{PAGE}/videos", data=finish)
+    call(http, "POST", f"{VIDEO}/{PAGE}/videos", data=finish)
 
     html = emulator.feed_html(sandbox.store.read("facebook"))
 
