@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -21,12 +22,13 @@ import yaml
 
 from .cache import Cache, Entry, read_id_index, salt_of
 from .config import Config
+from .confine import IMAGE_FORMATS, confined, content_problem
 from .errors import Diagnostic, Severity
 from .i18n import _
 from .inbox import InboxItem, read_items
 from .model import Account, Media, MediaKind, Override, Poll, Post, Profile, RenderedPost
 from .parallel import fork_map
-from .profiles import check_image, profile_for
+from .profiles import IMAGES_DIR, check_image, profile_for
 from .tree import Tree, scan_tree, scope_filter
 
 if TYPE_CHECKING:
@@ -603,14 +605,11 @@ class _PostReader:
             )
             return None
         file_name = item["file"].strip()
-        target = (self.path.parent / file_name).resolve()
-        if not target.is_relative_to(self.repo.resolve()):
-            self.problems.error(
-                line,
-                _("The media file '{file}' is outside the repository.", file=file_name),
-                code="media-outside",
-            )
+        found = confined(self.path.parent, file_name, self._media_roots())
+        if found is None:
+            self._outside(line, file_name)
             return None
+        target, root = found
         self.media_seen.append(target)
         kind = item.get("kind") or MEDIA_KINDS.get(target.suffix.lower())
         if kind not in ("photo", "video", "animation", "document"):
@@ -622,7 +621,25 @@ class _PostReader:
             )
             return None
         return inspect_media(
-            target, self.repo, kind, str(item.get("alt") or ""), line, self.problems
+            target, self.repo, kind, str(item.get("alt") or ""), line, self.problems, root
+        )
+
+    def _media_roots(self) -> tuple[Path, ...]:
+        """The post's own folder, and the configured media folder."""
+        media_dir = self.config.media_dir
+        return (self.path.parent, *((self.repo / media_dir,) if media_dir else ()))
+
+    def _outside(self, line: int, file_name: str) -> None:
+        media_dir = self.config.media_dir
+        self.problems.error(
+            line,
+            _("The media file '{file}' is outside the post's folder.", file=file_name),
+            _(
+                "Put the file next to the post or in the media folder {folder}; files whose "
+                "names start with a dot and links out of the folder are never published.",
+                folder=media_dir or "—",
+            ),
+            "media-outside",
         )
 
     def _poll(self) -> Poll | None:
@@ -698,39 +715,70 @@ def parse_time(value: Any, config: Config) -> datetime | None:
 
 
 def inspect_media(
-    target: Path, repo: Path, kind: Any, alt: str, line: int, problems: _Problems
+    target: Path,
+    repo: Path,
+    kind: Any,
+    alt: str,
+    line: int,
+    problems: _Problems,
+    root: Path | None = None,
 ) -> Media | None:
-    """Read a media file's size, hash and (for images) dimensions; report it if unreadable."""
+    """Read a media file's size, hash and (for images) dimensions; report it if unreadable or
+    if its bytes are not the ``kind`` it claims (``root``: the folder it was confined to)."""
     rel = (
         target.relative_to(repo.resolve()).as_posix()
         if target.is_relative_to(repo.resolve())
         else str(target)
     )
+    name = PurePosixPath(rel).name
     if not target.is_file():
         problems.error(
             line,
-            _("The media file '{file}' does not exist.", file=PurePosixPath(rel).name),
+            _("The media file '{file}' does not exist.", file=name),
             _("Put the file next to the post or correct its name."),
             "media-missing",
         )
         return None
     try:
         size, digest = _hash_file(target)
+        wrong = content_problem(target, kind)
     except OSError as exc:
         problems.error(line, _("Cannot read '{file}': {error}", file=rel, error=exc.strerror))
         return None
-    media = Media(path=target, rel=rel, kind=kind, alt=alt, size=size, sha256=digest)
+    if wrong is not None:
+        problems.error(
+            line,
+            _("'{file}' is not what its type says: {problem}", file=name, problem=wrong),
+            _("Attach the real file, or set the right 'kind:'."),
+            "media-content",
+        )
+        return None
+    media = Media(path=target, rel=rel, kind=kind, alt=alt, size=size, sha256=digest, root=root)
     if kind in ("photo", "animation"):
         return _with_image_info(media, line, problems)
     return media
 
 
 def read_media(
-    repo: Path, target: Path, kind: MediaKind = "photo"
+    repo: Path, target: Path, root: Path, kind: MediaKind = "photo"
 ) -> tuple[Media | None, list[Diagnostic]]:
-    """A file as ``Media`` (size, hash, image size), or the problems that stop it being one."""
+    """A file inside ``root`` as ``Media`` (size, hash, image size), or the problems that stop
+    it being one."""
     problems = _Problems(_rel(repo, target) if target.is_relative_to(repo) else str(target))
-    media = inspect_media(target.resolve(), repo, kind, "", 1, problems)
+    inside = target.is_relative_to(root)
+    found = confined(root, target.relative_to(root).as_posix(), (root,)) if inside else None
+    if found is None:
+        problems.error(
+            1,
+            _(
+                "The image '{file}' is outside the folder {folder}.",
+                file=problems.path,
+                folder=_rel(repo, root) if root.is_relative_to(repo) else str(root),
+            ),
+            code="media-outside",
+        )
+        return None, problems.items
+    media = inspect_media(found[0], repo, kind, "", 1, problems, found[1])
     return media, problems.items
 
 
@@ -745,16 +793,34 @@ def _hash_file(path: Path) -> tuple[int, str]:
 
 
 def _with_image_info(media: Media, line: int, problems: _Problems) -> Media | None:
+    """The image's size and format, if Pillow decodes it (only formats without external
+    programs) and it is not a decompression bomb (more pixels than ``MAX_IMAGE_PIXELS``)."""
     from PIL import Image, UnidentifiedImageError
 
+    name = PurePosixPath(media.rel).name
     try:
-        with Image.open(media.path) as image:
-            width, height = image.size
-            image_format = image.format or ""
-    except (UnidentifiedImageError, OSError):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(media.path, formats=IMAGE_FORMATS) as image:
+                width, height = image.size
+                image_format = image.format or ""
+                image.verify()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         problems.error(
             line,
-            _("'{file}' is not a readable image.", file=PurePosixPath(media.rel).name),
+            _(
+                "'{file}' has too many pixels: at most {limit} million are read.",
+                file=name,
+                limit=(Image.MAX_IMAGE_PIXELS or 0) // 1_000_000,
+            ),
+            _("Scale the image down (a photo for a post needs no more than 4000×4000 px)."),
+            "media-too-many-pixels",
+        )
+        return None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        problems.error(
+            line,
+            _("'{file}' is not a readable image.", file=name),
             _("Save it again as JPEG or PNG."),
             "media-unreadable",
         )
@@ -854,19 +920,37 @@ def load_account(
 
 
 def _profile(repo: Path, account: Account) -> tuple[Profile, list[Diagnostic]]:
-    """The account's profile, its avatar and cover read from paths relative to the repository."""
+    """The account's profile, its avatar and cover read from paths relative to the repository
+    (inside ``design/`` only)."""
     problems = _Problems(account.path)
     images: dict[str, Media | None] = {}
     for name in ("avatar", "cover"):
         rel = str(getattr(account, name))
         images[name] = None
-        if rel:
-            target = (repo / rel).resolve()
-            line = account.lines.get(name, 1)
-            media = inspect_media(target, repo, "photo", "", line, problems)
-            images[name] = media
-            if media is not None:
-                problems.items.extend(check_image(account, name, media))
+        if not rel:
+            continue
+        line = account.lines.get(name, 1)
+        found = confined(repo, rel, (repo / IMAGES_DIR,))
+        if found is None:
+            problems.error(
+                line,
+                _(
+                    "The image '{file}' is outside the folder {folder}.",
+                    file=rel,
+                    folder=IMAGES_DIR,
+                ),
+                _(
+                    "Put the image in {folder}/ and write its path from the repository root, "
+                    "such as {folder}/avatar.png.",
+                    folder=IMAGES_DIR,
+                ),
+                "media-outside",
+            )
+            continue
+        media = inspect_media(found[0], repo, "photo", "", line, problems, found[1])
+        images[name] = media
+        if media is not None:
+            problems.items.extend(check_image(account, name, media))
     return profile_for(account, images["avatar"], images["cover"]), problems.items
 
 
