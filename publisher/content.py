@@ -79,6 +79,13 @@ MEDIA_KINDS: dict[str, MediaKind] = {
 }
 LEDGER_NAMES = ("published.yml",)
 HASH_CHUNK = 1024 * 1024
+#: the largest post or account file read: ten times the longest text any network takes (a
+#: Facebook post, 63,206 characters, in two-byte Cyrillic), so only junk is refused unread
+MAX_FILE_BYTES = 1024 * 1024
+#: an explicit ``id:``: lower-case Latin letters, digits and dashes, as ``publisher new`` names
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
+#: what a front matter value used as text, an option or a poll answer may be
+_SCALARS = (str, int, float)
 _FRONT_MATTER_OFFSET = 0  # the split keeps the newline after '---', so YAML line 0 is that line
 #: a line of three or more dashes opens and closes the front matter
 _FRONT_MATTER_BOUNDARY = re.compile(r"^-{3,}\s*$", re.MULTILINE)
@@ -352,6 +359,18 @@ def post_id_for(rel: str, content_dir: str) -> str:
 def read_document(path: Path, rel: str, problems: _Problems) -> _Document | None:
     """Split a Markdown file into front matter and body; report unreadable or broken YAML."""
     try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            problems.error(
+                1,
+                _(
+                    "The file is {size} KB; a post or account file may be at most {limit} KB.",
+                    size=path.stat().st_size // 1024,
+                    limit=MAX_FILE_BYTES // 1024,
+                ),
+                _("No network takes a text this long: shorten it or split it into posts."),
+                "file-too-large",
+            )
+            return None
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         problems.error(1, _("The file is not UTF-8 text."), _("Save it as UTF-8."), "encoding")
@@ -386,6 +405,17 @@ def read_document(path: Path, rel: str, problems: _Problems) -> _Document | None
 def _parse_front_matter(raw: str, body: str, problems: _Problems) -> _Document | None:
     try:
         node, data = _compose_and_load(raw)
+    except _BadTimestamp as exc:
+        problems.error(
+            exc.line + _FRONT_MATTER_OFFSET,
+            _("'{value}' is not a real date or time.", value=exc.value),
+            _(
+                "Check the day of the month and the offset (from -12:00 to +14:00), as in "
+                "2026-12-31 10:00 or 2026-12-31T10:00:00+03:00; quote it if it is not a date."
+            ),
+            "timestamp",
+        )
+        return None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = (mark.line + 1 + _FRONT_MATTER_OFFSET) if mark else 1
@@ -409,7 +439,30 @@ def _parse_front_matter(raw: str, body: str, problems: _Problems) -> _Document |
     return _Document(data, _field_lines(node), body.strip("\n"))
 
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BASE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _BadTimestamp(Exception):
+    """A value shaped like a date or time that is none (``2026-02-30``, ``+25:00``)."""
+
+    def __init__(self, line: int, value: str) -> None:
+        super().__init__(value)
+        self.line, self.value = line, value
+
+
+class _Loader(_BASE_LOADER):  # type: ignore[misc]
+    """The safe loader, with an impossible date anywhere reported at its line (PyYAML would
+    raise a bare ValueError from deep inside)."""
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            raise _BadTimestamp(node.start_mark.line + 1, str(node.value)) from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+_LOADER = _Loader
 
 
 def _compose_and_load(raw: str) -> tuple[yaml.Node | None, Any]:
@@ -503,10 +556,8 @@ class _PostReader:
         return self.doc.lines.get(name, 1)
 
     def build(self) -> Post:
-        data = self.doc.data
-        post_id = str(data.get("id") or post_id_for(self.rel, self.config.content_dir))
         return Post(
-            id=post_id,
+            id=self._id(),
             path=self.rel,
             title=self._title(),
             body=self.doc.body,
@@ -519,6 +570,22 @@ class _PostReader:
             tags=self._tags(),
             lines=dict(self.doc.lines),
         )
+
+    def _id(self) -> str:
+        value = self.doc.data.get("id")
+        if value is None or value == "":
+            return post_id_for(self.rel, self.config.content_dir)
+        if not isinstance(value, str | int) or not ID_PATTERN.fullmatch(str(value)):
+            self.problems.error(
+                self.line("id"),
+                _("The id '{id}' is not a valid id.", id=value),
+                _(
+                    "Use lower-case Latin letters, digits and dashes (up to 100), such as "
+                    "elka-na-ploshchadi, or remove the line to take the id from the file's path."
+                ),
+                "id",
+            )
+        return str(value)
 
     def _title(self) -> str:
         title = self.doc.data.get("title")
@@ -658,6 +725,14 @@ class _PostReader:
             )
             return None
         assert isinstance(value, dict)
+        if not all(isinstance(o, _SCALARS) for o in options):
+            self.problems.error(
+                self.doc.lines.get("poll.options", line),
+                _("Each poll option must be a line of text."),
+                _("Write options: [First answer, Second answer]."),
+                "poll",
+            )
+            return None
         return Poll(question.strip(), tuple(str(o) for o in options), bool(value.get("multiple")))
 
     def _overrides(self) -> Mapping[str, Override]:
@@ -682,12 +757,35 @@ class _PostReader:
                 continue
             if not isinstance(settings, dict):
                 settings = {"text": settings}
-            options = {k: v for k, v in settings.items() if k != "text"}
+            if not self._override_types(network, settings):
+                continue
+            options = {str(k): v for k, v in settings.items() if k != "text"}
             if link:
                 options.setdefault("link", str(link))
             text = settings.get("text")
             result[network] = Override(str(text) if text is not None else None, options)
         return result
+
+    def _override_types(self, network: str, settings: dict[Any, Any]) -> bool:
+        """Text and each setting of a network's override are plain values; report the rest."""
+        wrong = [
+            str(k)
+            for k, v in settings.items()
+            if v is not None and not isinstance(v, (*_SCALARS, bool))
+        ]
+        if not wrong:
+            return True
+        self.problems.error(
+            self.doc.lines.get(f"overrides.{network}", self.line("overrides")),
+            _(
+                "'{name}' under overrides: {network}: must be text, a number or true/false.",
+                name=wrong[0],
+                network=network,
+            ),
+            _("Write it on one line, as in text: Short text for this network."),
+            "overrides",
+        )
+        return False
 
     def _tags(self) -> tuple[str, ...]:
         value = self.doc.data.get("tags") or []
