@@ -83,7 +83,8 @@ HASH_CHUNK = 1024 * 1024
 #: Facebook post, 63,206 characters, in two-byte Cyrillic), so only junk is refused unread
 MAX_FILE_BYTES = 1024 * 1024
 #: an explicit ``id:``: lower-case Latin letters, digits and dashes, as ``publisher new`` names
-ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]{0,99}")
+#: a post's folder, optionally in segments like the ids taken from paths (``2026/12/elka``)
+ID_PATTERN = re.compile(r"(?=.{1,100}\Z)[a-z0-9][a-z0-9-]*(?:/[a-z0-9][a-z0-9-]*)*\Z")
 #: what a front matter value used as text, an option or a poll answer may be
 _SCALARS = (str, int, float)
 _FRONT_MATTER_OFFSET = 0  # the split keeps the newline after '---', so YAML line 0 is that line
@@ -575,13 +576,14 @@ class _PostReader:
         value = self.doc.data.get("id")
         if value is None or value == "":
             return post_id_for(self.rel, self.config.content_dir)
-        if not isinstance(value, str | int) or not ID_PATTERN.fullmatch(str(value)):
+        if not isinstance(value, str | int) or not ID_PATTERN.match(str(value)):
             self.problems.error(
                 self.line("id"),
                 _("The id '{id}' is not a valid id.", id=value),
                 _(
-                    "Use lower-case Latin letters, digits and dashes (up to 100), such as "
-                    "elka-na-ploshchadi, or remove the line to take the id from the file's path."
+                    "Use lower-case Latin letters, digits, dashes and slashes (up to 100), such "
+                    "as elka-na-ploshchadi, or remove the line to take the id from the file's "
+                    "path."
                 ),
                 "id",
             )

@@ -145,3 +145,34 @@ def make_repo(tmp_path: Path) -> Callable[..., Path]:
         return root
 
     return build
+
+
+class PublisherRun:
+    """Runs ``publisher`` commands on one repository against one in-process sandbox."""
+
+    def __init__(self, repo: Path, state: Path, clock: FakeClock) -> None:
+        self.repo, self.state, self.clock = repo, state, clock
+
+    def __call__(self, *args: str) -> Any:
+        from click.testing import CliRunner
+
+        from publisher.cli import Deps, main
+
+        command = ["--repo", str(self.repo), "--sandbox", str(self.state), *args]
+        return CliRunner().invoke(main, command, obj=Deps(self.clock, {}))
+
+    def texts(self, network: str) -> list[str]:
+        """The text of every post in the network's sandbox feed."""
+        posts = Sandbox(self.state, clock=self.clock).show()[network]["posts"]
+        return [str(post.get("text") or post.get("caption") or "") for post in posts]
+
+    def received(self) -> bytes:
+        """Every byte the sandbox networks keep: their state and the files uploaded to them."""
+        files = sorted(p for p in self.state.rglob("*") if p.is_file())
+        return b"".join(p.read_bytes() for p in files)
+
+
+@pytest.fixture
+def publisher_run(tmp_path: Path, clock: FakeClock) -> Callable[[Path], PublisherRun]:
+    """``publisher_run(repo)``: the CLI on ``repo``, with a sandbox under ``tmp_path``."""
+    return lambda repo: PublisherRun(repo, tmp_path / "state", clock)
