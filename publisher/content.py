@@ -357,8 +357,19 @@ def post_id_for(rel: str, content_dir: str) -> str:
     return inner.with_suffix("").as_posix()
 
 
-def read_document(path: Path, rel: str, problems: _Problems) -> _Document | None:
-    """Split a Markdown file into front matter and body; report unreadable or broken YAML."""
+def read_document(
+    path: Path, rel: str, problems: _Problems, root: Path | None = None
+) -> _Document | None:
+    """Split a Markdown file into front matter and body; report unreadable or broken YAML,
+    and a file that is a symlink out of ``root`` (its text would be published)."""
+    if root is not None and path.is_symlink() and confined(root, _rel(root, path), (root,)) is None:
+        problems.error(
+            1,
+            _("The file is a link to a file outside the folder {folder}.", folder=root.name),
+            _("Commit the file itself instead of a link."),
+            "link-outside",
+        )
+        return None
     try:
         if path.stat().st_size > MAX_FILE_BYTES:
             problems.error(
@@ -430,6 +441,15 @@ def _parse_front_matter(raw: str, body: str, problems: _Problems) -> _Document |
         return None
     if data is None:
         data = {}
+    alias = _alias_line(node)
+    if alias:
+        problems.error(
+            alias + _FRONT_MATTER_OFFSET,
+            _("The front matter repeats a value by reference (&name and *name)."),
+            _("Write the value out in full instead of the reference."),
+            "yaml-alias",
+        )
+        return None
     if not isinstance(data, dict):
         problems.error(
             1 + _FRONT_MATTER_OFFSET,
@@ -475,6 +495,27 @@ def _compose_and_load(raw: str) -> tuple[yaml.Node | None, Any]:
     finally:
         loader.dispose()
     return node, data
+
+
+def _alias_line(node: yaml.Node | None) -> int:
+    """The line of the first value used twice through an alias, or 0.
+
+    Aliases let a few lines of YAML stand for a value of billions of items ("billion laughs"),
+    which turning it into text would never finish; a post has no use for them. Each node is
+    visited once, so this is linear in the size of the front matter.
+    """
+    seen: set[int] = set()
+    todo = [node] if node is not None else []
+    while todo:
+        current = todo.pop()
+        if id(current) in seen:
+            return int(current.start_mark.line) + 1
+        seen.add(id(current))
+        if isinstance(current, yaml.SequenceNode):
+            todo.extend(current.value)
+        elif isinstance(current, yaml.MappingNode):
+            todo.extend(part for pair in current.value for part in pair)
+    return 0
 
 
 def _field_lines(node: yaml.Node | None) -> dict[str, int]:
@@ -528,7 +569,7 @@ def _load_post(
     them changes the result."""
     rel = _rel(repo, path)
     problems = _Problems(rel)
-    doc = read_document(path, rel, problems)
+    doc = read_document(path, rel, problems, repo / config.content_dir)
     if doc is None:
         return None, problems.items, []
     _unknown_fields(doc, POST_FIELDS, problems)
@@ -962,7 +1003,7 @@ def load_account(
     """Load ``accounts/<name>.md``; the body is the account's description."""
     rel = _rel(repo, path)
     problems = _Problems(rel)
-    doc = read_document(path, rel, problems)
+    doc = read_document(path, rel, problems, path.parent)
     if doc is None:
         return None, problems.items
     _unknown_fields(doc, ACCOUNT_FIELDS, problems)

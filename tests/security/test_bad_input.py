@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 from collections.abc import Callable
 from pathlib import Path
 
@@ -130,3 +131,18 @@ def test_splitting_a_long_word_into_a_thread_counts_a_bounded_number_of_times() 
     assert len(parts) > 25 and all(weighted_length(p) <= 280 for p in parts)
     assert "".join(p.rsplit(" ", 1)[0] for p in parts) == word
     assert calls < 40 * len(parts)  # one prefix at a time took thousands per part
+
+
+def test_a_billion_laughs_front_matter_is_an_error(run: PublisherRun) -> None:
+    """Nine tags built from anchors stand for 387 million words; turning them into text would
+    never end."""
+    levels = "abcdefghi"
+    tags = [f"&a [{', '.join(['x'] * 9)}]"]
+    tags += [
+        f"&{name} [{', '.join([f'*{prev}'] * 9)}]" for prev, name in itertools.pairwise(levels)
+    ]
+    front = "tags:\n" + "".join(f"  - {tag}\n" for tag in tags)
+    output = assert_located(
+        run, {"content/2026/12/lol.md": f"{HEAD}{front}---\nТекст.\n"}, "content/2026/12/lol.md:"
+    )
+    assert "по ссылке" in output

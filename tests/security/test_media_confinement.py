@@ -196,3 +196,25 @@ def test_a_file_swapped_for_a_symlink_after_check_is_never_read(
     assert all(FORGE_TOKEN not in p.read_bytes() for p in written if p.is_file())
     assert FORGE_TOKEN not in PublisherRun(repo, state, clock).received()
     assert os.path.islink(photo)
+
+
+def test_a_post_file_that_is_a_symlink_out_of_the_content_folder_is_refused(
+    repo: Path, tmp_path: Path, publisher_run: Callable[[Path], PublisherRun]
+) -> None:
+    secret = "Служебная записка: пароль от почты hunter2."
+    outside = tmp_path / "outside" / "note.md"
+    write_files(
+        outside.parent, {"note.md": f"---\ntitle: Записка\nnetworks: [vk]\n---\n{secret}\n"}
+    )
+    (repo / "content/2026/12/leak.md").symlink_to(outside)
+    assert_refused(publisher_run(repo), "content/2026/12/leak.md", 1, secret.encode())
+
+
+def test_a_cover_background_outside_design_is_refused(
+    repo: Path, publisher_run: Callable[[Path], PublisherRun]
+) -> None:
+    write_files(repo, {"design/cover.yml": "background: .git/config\nslots: []\n"})
+    result = publisher_run(repo)("accounts", "cover", "--upload")
+    assert result.exit_code == 1
+    assert "вне папки design" in result.output
+    assert not (repo / "design/generated/cover.png").exists()
