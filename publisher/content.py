@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
+import stat
 import warnings
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
@@ -360,35 +361,9 @@ def post_id_for(rel: str, content_dir: str) -> str:
 def read_document(
     path: Path, rel: str, problems: _Problems, root: Path | None = None
 ) -> _Document | None:
-    """Split a Markdown file into front matter and body; report unreadable or broken YAML,
-    and a file that is a symlink out of ``root`` (its text would be published)."""
-    if root is not None and path.is_symlink() and confined(root, _rel(root, path), (root,)) is None:
-        problems.error(
-            1,
-            _("The file is a link to a file outside the folder {folder}.", folder=root.name),
-            _("Commit the file itself instead of a link."),
-            "link-outside",
-        )
-        return None
-    try:
-        if path.stat().st_size > MAX_FILE_BYTES:
-            problems.error(
-                1,
-                _(
-                    "The file is {size} KB; a post or account file may be at most {limit} KB.",
-                    size=path.stat().st_size // 1024,
-                    limit=MAX_FILE_BYTES // 1024,
-                ),
-                _("No network takes a text this long: shorten it or split it into posts."),
-                "file-too-large",
-            )
-            return None
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        problems.error(1, _("The file is not UTF-8 text."), _("Save it as UTF-8."), "encoding")
-        return None
-    except OSError as exc:
-        problems.error(1, _("Cannot read the file: {error}", error=exc.strerror), "", "unreadable")
+    """Split a Markdown file into front matter and body; report unreadable or broken YAML."""
+    text = _read_text(path, problems, root)
+    if text is None:
         return None
     text = text.removeprefix("\ufeff")
     if not _FRONT_MATTER_BOUNDARY.match(text):
@@ -412,6 +387,44 @@ def read_document(
     if document is not None:
         document.lines["__body__"] = body_line
     return document
+
+
+def _read_text(path: Path, problems: _Problems, root: Path | None) -> str | None:
+    """The file's text, or None (reported) if it is a symlink out of ``root`` (its text would
+    be published), too large to be a post, or unreadable."""
+    try:
+        info = path.lstat()
+        if stat.S_ISLNK(info.st_mode):
+            if root is not None and confined(root, _rel(root, path), (root,)) is None:
+                problems.error(
+                    1,
+                    _(
+                        "The file is a link to a file outside the folder {folder}.",
+                        folder=root.name,
+                    ),
+                    _("Commit the file itself instead of a link."),
+                    "link-outside",
+                )
+                return None
+            info = path.stat()
+        if info.st_size > MAX_FILE_BYTES:
+            problems.error(
+                1,
+                _(
+                    "The file is {size} KB; a post or account file may be at most {limit} KB.",
+                    size=info.st_size // 1024,
+                    limit=MAX_FILE_BYTES // 1024,
+                ),
+                _("No network takes a text this long: shorten it or split it into posts."),
+                "file-too-large",
+            )
+            return None
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        problems.error(1, _("The file is not UTF-8 text."), _("Save it as UTF-8."), "encoding")
+    except OSError as exc:
+        problems.error(1, _("Cannot read the file: {error}", error=exc.strerror), "", "unreadable")
+    return None
 
 
 def _parse_front_matter(raw: str, body: str, problems: _Problems) -> _Document | None:

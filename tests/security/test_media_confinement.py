@@ -78,6 +78,21 @@ def test_a_symlink_in_the_post_folder_to_a_secret_is_refused(
     assert_refused(publisher_run(repo), "content/2026/12/plan/index.md", 5, secret)
 
 
+def test_a_symlink_loop_or_a_nul_byte_is_an_error_not_a_crash(
+    repo: Path, publisher_run: Callable[[Path], PublisherRun]
+) -> None:
+    write_files(repo, {"content/2026/12/plan/index.md": attached('"a\\0.pdf"')})
+    (repo / "content/2026/12/loop.pdf").symlink_to(repo / "content/2026/12/loop.pdf")
+    write_files(
+        repo, {"content/2026/12/loop.md": attached("loop.pdf").replace("Документ", "Петля")}
+    )
+    run = publisher_run(repo)
+    checked = run("check")
+    assert checked.exit_code == 1, checked.output
+    assert "content/2026/12/plan/index.md:5" in checked.output
+    assert "content/2026/12/loop.md:5" in checked.output
+
+
 def test_a_dot_file_beside_the_post_is_refused(
     repo: Path, publisher_run: Callable[[Path], PublisherRun]
 ) -> None:
