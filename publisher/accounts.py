@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .confine import verified
 from .content import Content, read_media
 from .cover import cover_data, fit_image, load_template, render_cover
 from .engine.runtime import build_adapters
 from .errors import NetworkError
 from .model import Profile
-from .profiles import IMAGE_RULES, check_image
+from .profiles import IMAGE_RULES, IMAGES_DIR, check_image
 
 if TYPE_CHECKING:
     from .workspace import Workspace
@@ -41,7 +42,7 @@ def fit_images(ws: Workspace, content: Content, out: str = FITTED_DIR) -> list[F
             if media is None or rule is None or not check_image(account, field, media):
                 continue
             name = f"{Path(media.rel).stem}-{account.network}-{field}.jpg"
-            fit_image(media.path, rule, ws.repo / out / name)
+            fit_image(verified(media), rule, ws.repo / out / name)
             made.append(Fitted(account.name, field, media.rel, f"{out}/{name}"))
     return made
 
@@ -62,7 +63,7 @@ def refresh_cover(ws: Workspace, content: Content, upload: bool) -> CoverResult:
     render_cover(template, cover_data(content.posts, ws.clock.now()), target)
     if not upload:
         return CoverResult(COVER_FILE, (), ())
-    media, problems = read_media(ws.repo, target)
+    media, problems = read_media(ws.repo, target, ws.repo / IMAGES_DIR)
     if media is None:
         return CoverResult(COVER_FILE, (), tuple(("cover", p.message) for p in problems))
     accounts = {

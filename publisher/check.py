@@ -20,7 +20,7 @@ from .errors import Diagnostic, Severity
 from .i18n import _
 from .model import Media, Post
 from .networks.capabilities import Capabilities, MediaRules
-from .render import counter, source_text
+from .render import MAX_THREAD_PARTS, counter, source_text
 from .stylecheck import post_style, style_diagnostics, style_rules
 from .tree import scope_filter
 
@@ -151,8 +151,9 @@ def _check_network(
                 "no-account",
             )
         )
-    length = _length_if_near_limit(post, network, caps, content, config)
-    if length is not None and length > caps.text_limit:
+    limit = caps.text_limit * (MAX_THREAD_PARTS if caps.thread else 1)
+    length = _length_if_near_limit(post, network, caps, content, config, limit)
+    if length is not None and length > limit:
         problems.append(
             _error(
                 post,
@@ -161,7 +162,7 @@ def _check_network(
                     "The text is {length} characters; {network} allows {limit}.",
                     length=length,
                     network=title,
-                    limit=caps.text_limit,
+                    limit=limit,
                 ),
                 _(
                     "Shorten it, or write a shorter text under overrides: {network}: text:.",
@@ -201,20 +202,19 @@ _REFERENCE_DEFINITION = re.compile(r"(?m)^ {0,3}\[[^\]]+\]:")
 
 
 def _length_if_near_limit(
-    post: Post, network: str, caps: Capabilities, content: Content, config: Config
+    post: Post, network: str, caps: Capabilities, content: Content, config: Config, limit: int
 ) -> int | None:
     """The length the network counts, or None where it cannot matter.
 
-    A thread has no limit as a whole. Rendering adds at most as many characters as the Markdown
-    has (a list number can grow by a digit, a link's address goes in brackets), so a text under
-    a third of the limit cannot be over it, and rendering it (the slowest part of a cold check)
-    is skipped. Not where the network counts markup, nor with reference-style links, whose
-    addresses are repeated at each use (``tests/test_check.py`` tests the bound).
+    ``limit`` is the network's, or for a thread that of ``MAX_THREAD_PARTS`` parts. Rendering
+    adds at most as many characters as the Markdown has (a list number can grow by a digit, a
+    link's address goes in brackets), so a text under a third of the limit cannot be over it,
+    and rendering it (the slowest part of a cold check) is skipped. Not where the network counts
+    markup, nor with reference-style links, whose addresses are repeated at each use
+    (``tests/test_check.py`` tests the bound).
     """
-    if caps.thread:
-        return None
     source = source_text(post, network)
-    short = 3 * counter(caps.length_unit)(source) + 16 <= caps.text_limit
+    short = 3 * counter(caps.length_unit)(source) + 16 <= limit
     if short and not caps.counts_markup and not _REFERENCE_DEFINITION.search(source):
         return None
     options = config.network_options.get(network)

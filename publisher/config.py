@@ -28,6 +28,8 @@ class Config:
     default_networks: tuple[str, ...] = ("vk", "telegram")
     content_dir: str = "content"
     accounts_dir: str = "accounts"
+    #: a folder under ``content_dir`` that any post may take media from (besides its own)
+    media_dir: str = ""
     media_base_url: str = ""
     on_edit_unsupported: EditFallback = "blocked"
     delete_when_file_removed: bool = True
@@ -50,6 +52,7 @@ _FIELDS = {
     "default_networks",
     "content_dir",
     "accounts_dir",
+    "media_dir",
     "media_base_url",
     "on_edit_unsupported",
     "delete_when_file_removed",
@@ -67,7 +70,8 @@ def load_config(repo: Path) -> tuple[Config, list[Diagnostic]]:
     if not path.exists():
         return Config(), []
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        text = path.read_text(encoding="utf-8")
+        data = yaml.safe_load(text) or {}
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark else 1
@@ -86,7 +90,43 @@ def load_config(repo: Path) -> tuple[Config, list[Diagnostic]]:
         raise ConfigError(
             _("{file} must list settings as lines like name: value.", file=CONFIG_FILE)
         )
-    return _build(data)
+    config, problems = _build(data)
+    _check_folders(repo, config, text)
+    return config, problems
+
+
+def _check_folders(repo: Path, config: Config, text: str) -> None:
+    """Content, accounts and media folders inside the repository (symlinks followed), never
+    the repository itself or a dot-folder such as ``.git``; the media folder under content."""
+    real = repo.resolve()
+    content = (repo / config.content_dir).resolve()
+    for name in ("content_dir", "accounts_dir", "media_dir"):
+        value = str(getattr(config, name))
+        if name == "media_dir" and not value:
+            continue
+        target = (repo / value).resolve()
+        within = content if name == "media_dir" else real
+        if (
+            Path(value).is_absolute()
+            or target == within
+            or not target.is_relative_to(within)
+            or any(part.startswith(".") for part in target.relative_to(real).parts)
+        ):
+            line = next(
+                (n for n, raw in enumerate(text.splitlines(), 1) if raw.startswith(f"{name}:")),
+                1,
+            )
+            raise ConfigError(
+                _(
+                    "{file}:{line}: {setting} must name a folder inside {within}, not '{value}'.",
+                    file=CONFIG_FILE,
+                    line=line,
+                    setting=name,
+                    within=config.content_dir if name == "media_dir" else _("the repository"),
+                    value=value,
+                ),
+                _("Write a path from the repository root, such as content or content/media."),
+            )
 
 
 def _build(data: dict[str, Any]) -> tuple[Config, list[Diagnostic]]:
@@ -133,6 +173,7 @@ def _build(data: dict[str, Any]) -> tuple[Config, list[Diagnostic]]:
         default_networks=tuple(str(n) for n in networks),
         content_dir=str(data.get("content_dir", Config.content_dir)),
         accounts_dir=str(data.get("accounts_dir", Config.accounts_dir)),
+        media_dir=str(data.get("media_dir") or "").strip("/"),
         media_base_url=str(data.get("media_base_url", "")),
         on_edit_unsupported=fallback,
         delete_when_file_removed=bool(data.get("delete_when_file_removed", True)),

@@ -11,6 +11,8 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
+import stat
+import warnings
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
@@ -21,13 +23,14 @@ import yaml
 
 from .cache import Cache, Entry, read_id_index, salt_of
 from .config import Config
+from .confine import IMAGE_FORMATS, confined, content_problem
 from .errors import Diagnostic, Severity
 from .i18n import _
 from .inbox import InboxItem, read_items
 from .model import Account, Media, MediaKind, Override, Poll, Post, Profile, RenderedPost
 from .moves import find_moves, post_path_of
 from .parallel import fork_map
-from .profiles import check_image, profile_for
+from .profiles import IMAGES_DIR, check_image, profile_for
 from .secrets_scan import env_name_problem
 from .tree import Tree, scan_tree, scope_filter
 
@@ -79,6 +82,14 @@ MEDIA_KINDS: dict[str, MediaKind] = {
 }
 LEDGER_NAMES = ("published.yml",)
 HASH_CHUNK = 1024 * 1024
+#: the largest post or account file read: ten times the longest text any network takes (a
+#: Facebook post, 63,206 characters, in two-byte Cyrillic), so only junk is refused unread
+MAX_FILE_BYTES = 1024 * 1024
+#: an explicit ``id:``: lower-case Latin letters, digits and dashes, as ``publisher new`` names
+#: a post's folder, optionally in segments like the ids taken from paths (``2026/12/elka``)
+ID_PATTERN = re.compile(r"(?=.{1,100}\Z)[a-z0-9][a-z0-9-]*(?:/[a-z0-9][a-z0-9-]*)*\Z")
+#: what a front matter value used as text, an option or a poll answer may be
+_SCALARS = (str, int, float)
 _FRONT_MATTER_OFFSET = 0  # the split keeps the newline after '---', so YAML line 0 is that line
 #: a line of three or more dashes opens and closes the front matter
 _FRONT_MATTER_BOUNDARY = re.compile(r"^-{3,}\s*$", re.MULTILINE)
@@ -362,15 +373,12 @@ def post_id_for(rel: str, content_dir: str) -> str:
     return inner.with_suffix("").as_posix()
 
 
-def read_document(path: Path, rel: str, problems: _Problems) -> _Document | None:
+def read_document(
+    path: Path, rel: str, problems: _Problems, root: Path | None = None
+) -> _Document | None:
     """Split a Markdown file into front matter and body; report unreadable or broken YAML."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except UnicodeDecodeError:
-        problems.error(1, _("The file is not UTF-8 text."), _("Save it as UTF-8."), "encoding")
-        return None
-    except OSError as exc:
-        problems.error(1, _("Cannot read the file: {error}", error=exc.strerror), "", "unreadable")
+    text = _read_text(path, problems, root)
+    if text is None:
         return None
     text = text.removeprefix("\ufeff")
     if not _FRONT_MATTER_BOUNDARY.match(text):
@@ -396,9 +404,58 @@ def read_document(path: Path, rel: str, problems: _Problems) -> _Document | None
     return document
 
 
+def _read_text(path: Path, problems: _Problems, root: Path | None) -> str | None:
+    """The file's text, or None (reported) if it is a symlink out of ``root`` (its text would
+    be published), too large to be a post, or unreadable."""
+    try:
+        info = path.lstat()
+        if stat.S_ISLNK(info.st_mode):
+            if root is not None and confined(root, _rel(root, path), (root,)) is None:
+                problems.error(
+                    1,
+                    _(
+                        "The file is a link to a file outside the folder {folder}.",
+                        folder=root.name,
+                    ),
+                    _("Commit the file itself instead of a link."),
+                    "link-outside",
+                )
+                return None
+            info = path.stat()
+        if info.st_size > MAX_FILE_BYTES:
+            problems.error(
+                1,
+                _(
+                    "The file is {size} KB; a post or account file may be at most {limit} KB.",
+                    size=info.st_size // 1024,
+                    limit=MAX_FILE_BYTES // 1024,
+                ),
+                _("No network takes a text this long: shorten it or split it into posts."),
+                "file-too-large",
+            )
+            return None
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        problems.error(1, _("The file is not UTF-8 text."), _("Save it as UTF-8."), "encoding")
+    except OSError as exc:
+        problems.error(1, _("Cannot read the file: {error}", error=exc.strerror), "", "unreadable")
+    return None
+
+
 def _parse_front_matter(raw: str, body: str, problems: _Problems) -> _Document | None:
     try:
         node, data = _compose_and_load(raw)
+    except _BadTimestamp as exc:
+        problems.error(
+            exc.line + _FRONT_MATTER_OFFSET,
+            _("'{value}' is not a real date or time.", value=exc.value),
+            _(
+                "Check the day of the month and the offset (from -12:00 to +14:00), as in "
+                "2026-12-31 10:00 or 2026-12-31T10:00:00+03:00; quote it if it is not a date."
+            ),
+            "timestamp",
+        )
+        return None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = (mark.line + 1 + _FRONT_MATTER_OFFSET) if mark else 1
@@ -412,6 +469,15 @@ def _parse_front_matter(raw: str, body: str, problems: _Problems) -> _Document |
         return None
     if data is None:
         data = {}
+    alias = _alias_line(node)
+    if alias:
+        problems.error(
+            alias + _FRONT_MATTER_OFFSET,
+            _("The front matter repeats a value by reference (&name and *name)."),
+            _("Write the value out in full instead of the reference."),
+            "yaml-alias",
+        )
+        return None
     if not isinstance(data, dict):
         problems.error(
             1 + _FRONT_MATTER_OFFSET,
@@ -422,7 +488,30 @@ def _parse_front_matter(raw: str, body: str, problems: _Problems) -> _Document |
     return _Document(data, _field_lines(node), body.strip("\n"))
 
 
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_BASE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _BadTimestamp(Exception):
+    """A value shaped like a date or time that is none (``2026-02-30``, ``+25:00``)."""
+
+    def __init__(self, line: int, value: str) -> None:
+        super().__init__(value)
+        self.line, self.value = line, value
+
+
+class _Loader(_BASE_LOADER):  # type: ignore[misc]
+    """The safe loader, with an impossible date anywhere reported at its line (PyYAML would
+    raise a bare ValueError from deep inside)."""
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            raise _BadTimestamp(node.start_mark.line + 1, str(node.value)) from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+_LOADER = _Loader
 
 
 def _compose_and_load(raw: str) -> tuple[yaml.Node | None, Any]:
@@ -434,6 +523,27 @@ def _compose_and_load(raw: str) -> tuple[yaml.Node | None, Any]:
     finally:
         loader.dispose()
     return node, data
+
+
+def _alias_line(node: yaml.Node | None) -> int:
+    """The line of the first value used twice through an alias, or 0.
+
+    Aliases let a few lines of YAML stand for a value of billions of items ("billion laughs"),
+    which turning it into text would never finish; a post has no use for them. Each node is
+    visited once, so this is linear in the size of the front matter.
+    """
+    seen: set[int] = set()
+    todo = [node] if node is not None else []
+    while todo:
+        current = todo.pop()
+        if id(current) in seen:
+            return int(current.start_mark.line) + 1
+        seen.add(id(current))
+        if isinstance(current, yaml.SequenceNode):
+            todo.extend(current.value)
+        elif isinstance(current, yaml.MappingNode):
+            todo.extend(part for pair in current.value for part in pair)
+    return 0
 
 
 def _field_lines(node: yaml.Node | None) -> dict[str, int]:
@@ -487,7 +597,7 @@ def _load_post(
     them changes the result."""
     rel = _rel(repo, path)
     problems = _Problems(rel)
-    doc = read_document(path, rel, problems)
+    doc = read_document(path, rel, problems, repo / config.content_dir)
     if doc is None:
         return None, problems.items, []
     _unknown_fields(doc, POST_FIELDS, problems)
@@ -516,10 +626,8 @@ class _PostReader:
         return self.doc.lines.get(name, 1)
 
     def build(self) -> Post:
-        data = self.doc.data
-        post_id = str(data.get("id") or post_id_for(self.rel, self.config.content_dir))
         return Post(
-            id=post_id,
+            id=self._id(),
             path=self.rel,
             title=self._title(),
             body=self.doc.body,
@@ -532,6 +640,23 @@ class _PostReader:
             tags=self._tags(),
             lines=dict(self.doc.lines),
         )
+
+    def _id(self) -> str:
+        value = self.doc.data.get("id")
+        if value is None or value == "":
+            return post_id_for(self.rel, self.config.content_dir)
+        if not isinstance(value, str | int) or not ID_PATTERN.match(str(value)):
+            self.problems.error(
+                self.line("id"),
+                _("The id '{id}' is not a valid id.", id=value),
+                _(
+                    "Use lower-case Latin letters, digits, dashes and slashes (up to 100), such "
+                    "as elka-na-ploshchadi, or remove the line to take the id from the file's "
+                    "path."
+                ),
+                "id",
+            )
+        return str(value)
 
     def _title(self) -> str:
         title = self.doc.data.get("title")
@@ -618,14 +743,11 @@ class _PostReader:
             )
             return None
         file_name = item["file"].strip()
-        target = (self.path.parent / file_name).resolve()
-        if not target.is_relative_to(self.repo.resolve()):
-            self.problems.error(
-                line,
-                _("The media file '{file}' is outside the repository.", file=file_name),
-                code="media-outside",
-            )
+        found = confined(self.path.parent, file_name, self._media_roots())
+        if found is None:
+            self._outside(line, file_name)
             return None
+        target, root = found
         self.media_seen.append(target)
         kind = item.get("kind") or MEDIA_KINDS.get(target.suffix.lower())
         if kind not in ("photo", "video", "animation", "document"):
@@ -637,7 +759,25 @@ class _PostReader:
             )
             return None
         return inspect_media(
-            target, self.repo, kind, str(item.get("alt") or ""), line, self.problems
+            target, self.repo, kind, str(item.get("alt") or ""), line, self.problems, root
+        )
+
+    def _media_roots(self) -> tuple[Path, ...]:
+        """The post's own folder, and the configured media folder."""
+        media_dir = self.config.media_dir
+        return (self.path.parent, *((self.repo / media_dir,) if media_dir else ()))
+
+    def _outside(self, line: int, file_name: str) -> None:
+        media_dir = self.config.media_dir
+        self.problems.error(
+            line,
+            _("The media file '{file}' is outside the post's folder.", file=file_name),
+            _(
+                "Put the file next to the post or in the media folder {folder}; files whose "
+                "names start with a dot and links out of the folder are never published.",
+                folder=media_dir or "—",
+            ),
+            "media-outside",
         )
 
     def _poll(self) -> Poll | None:
@@ -656,6 +796,14 @@ class _PostReader:
             )
             return None
         assert isinstance(value, dict)
+        if not all(isinstance(o, _SCALARS) for o in options):
+            self.problems.error(
+                self.doc.lines.get("poll.options", line),
+                _("Each poll option must be a line of text."),
+                _("Write options: [First answer, Second answer]."),
+                "poll",
+            )
+            return None
         return Poll(question.strip(), tuple(str(o) for o in options), bool(value.get("multiple")))
 
     def _overrides(self) -> Mapping[str, Override]:
@@ -680,12 +828,35 @@ class _PostReader:
                 continue
             if not isinstance(settings, dict):
                 settings = {"text": settings}
-            options = {k: v for k, v in settings.items() if k != "text"}
+            if not self._override_types(network, settings):
+                continue
+            options = {str(k): v for k, v in settings.items() if k != "text"}
             if link:
                 options.setdefault("link", str(link))
             text = settings.get("text")
             result[network] = Override(str(text) if text is not None else None, options)
         return result
+
+    def _override_types(self, network: str, settings: dict[Any, Any]) -> bool:
+        """Text and each setting of a network's override are plain values; report the rest."""
+        wrong = [
+            str(k)
+            for k, v in settings.items()
+            if v is not None and not isinstance(v, (*_SCALARS, bool))
+        ]
+        if not wrong:
+            return True
+        self.problems.error(
+            self.doc.lines.get(f"overrides.{network}", self.line("overrides")),
+            _(
+                "'{name}' under overrides: {network}: must be text, a number or true/false.",
+                name=wrong[0],
+                network=network,
+            ),
+            _("Write it on one line, as in text: Short text for this network."),
+            "overrides",
+        )
+        return False
 
     def _tags(self) -> tuple[str, ...]:
         value = self.doc.data.get("tags") or []
@@ -713,39 +884,70 @@ def parse_time(value: Any, config: Config) -> datetime | None:
 
 
 def inspect_media(
-    target: Path, repo: Path, kind: Any, alt: str, line: int, problems: _Problems
+    target: Path,
+    repo: Path,
+    kind: Any,
+    alt: str,
+    line: int,
+    problems: _Problems,
+    root: Path | None = None,
 ) -> Media | None:
-    """Read a media file's size, hash and (for images) dimensions; report it if unreadable."""
+    """Read a media file's size, hash and (for images) dimensions; report it if unreadable or
+    if its bytes are not the ``kind`` it claims (``root``: the folder it was confined to)."""
     rel = (
         target.relative_to(repo.resolve()).as_posix()
         if target.is_relative_to(repo.resolve())
         else str(target)
     )
+    name = PurePosixPath(rel).name
     if not target.is_file():
         problems.error(
             line,
-            _("The media file '{file}' does not exist.", file=PurePosixPath(rel).name),
+            _("The media file '{file}' does not exist.", file=name),
             _("Put the file next to the post or correct its name."),
             "media-missing",
         )
         return None
     try:
         size, digest = _hash_file(target)
+        wrong = content_problem(target, kind)
     except OSError as exc:
         problems.error(line, _("Cannot read '{file}': {error}", file=rel, error=exc.strerror))
         return None
-    media = Media(path=target, rel=rel, kind=kind, alt=alt, size=size, sha256=digest)
+    if wrong is not None:
+        problems.error(
+            line,
+            _("'{file}' is not what its type says: {problem}", file=name, problem=wrong),
+            _("Attach the real file, or set the right 'kind:'."),
+            "media-content",
+        )
+        return None
+    media = Media(path=target, rel=rel, kind=kind, alt=alt, size=size, sha256=digest, root=root)
     if kind in ("photo", "animation"):
         return _with_image_info(media, line, problems)
     return media
 
 
 def read_media(
-    repo: Path, target: Path, kind: MediaKind = "photo"
+    repo: Path, target: Path, root: Path, kind: MediaKind = "photo"
 ) -> tuple[Media | None, list[Diagnostic]]:
-    """A file as ``Media`` (size, hash, image size), or the problems that stop it being one."""
+    """A file inside ``root`` as ``Media`` (size, hash, image size), or the problems that stop
+    it being one."""
     problems = _Problems(_rel(repo, target) if target.is_relative_to(repo) else str(target))
-    media = inspect_media(target.resolve(), repo, kind, "", 1, problems)
+    inside = target.is_relative_to(root)
+    found = confined(root, target.relative_to(root).as_posix(), (root,)) if inside else None
+    if found is None:
+        problems.error(
+            1,
+            _(
+                "The image '{file}' is outside the folder {folder}.",
+                file=problems.path,
+                folder=_rel(repo, root) if root.is_relative_to(repo) else str(root),
+            ),
+            code="media-outside",
+        )
+        return None, problems.items
+    media = inspect_media(found[0], repo, kind, "", 1, problems, found[1])
     return media, problems.items
 
 
@@ -760,16 +962,34 @@ def _hash_file(path: Path) -> tuple[int, str]:
 
 
 def _with_image_info(media: Media, line: int, problems: _Problems) -> Media | None:
+    """The image's size and format, if Pillow decodes it (only formats without external
+    programs) and it is not a decompression bomb (more pixels than ``MAX_IMAGE_PIXELS``)."""
     from PIL import Image, UnidentifiedImageError
 
+    name = PurePosixPath(media.rel).name
     try:
-        with Image.open(media.path) as image:
-            width, height = image.size
-            image_format = image.format or ""
-    except (UnidentifiedImageError, OSError):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(media.path, formats=IMAGE_FORMATS) as image:
+                width, height = image.size
+                image_format = image.format or ""
+                image.verify()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         problems.error(
             line,
-            _("'{file}' is not a readable image.", file=PurePosixPath(media.rel).name),
+            _(
+                "'{file}' has too many pixels: at most {limit} million are read.",
+                file=name,
+                limit=(Image.MAX_IMAGE_PIXELS or 0) // 1_000_000,
+            ),
+            _("Scale the image down (a photo for a post needs no more than 4000×4000 px)."),
+            "media-too-many-pixels",
+        )
+        return None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        problems.error(
+            line,
+            _("'{file}' is not a readable image.", file=name),
             _("Save it again as JPEG or PNG."),
             "media-unreadable",
         )
@@ -811,7 +1031,7 @@ def load_account(
     """Load ``accounts/<name>.md``; the body is the account's description."""
     rel = _rel(repo, path)
     problems = _Problems(rel)
-    doc = read_document(path, rel, problems)
+    doc = read_document(path, rel, problems, path.parent)
     if doc is None:
         return None, problems.items
     _unknown_fields(doc, ACCOUNT_FIELDS, problems)
@@ -883,19 +1103,37 @@ def _env_name(value: str, field: str, doc: _Document, problems: _Problems) -> st
 
 
 def _profile(repo: Path, account: Account) -> tuple[Profile, list[Diagnostic]]:
-    """The account's profile, its avatar and cover read from paths relative to the repository."""
+    """The account's profile, its avatar and cover read from paths relative to the repository
+    (inside ``design/`` only)."""
     problems = _Problems(account.path)
     images: dict[str, Media | None] = {}
     for name in ("avatar", "cover"):
         rel = str(getattr(account, name))
         images[name] = None
-        if rel:
-            target = (repo / rel).resolve()
-            line = account.lines.get(name, 1)
-            media = inspect_media(target, repo, "photo", "", line, problems)
-            images[name] = media
-            if media is not None:
-                problems.items.extend(check_image(account, name, media))
+        if not rel:
+            continue
+        line = account.lines.get(name, 1)
+        found = confined(repo, rel, (repo / IMAGES_DIR,))
+        if found is None:
+            problems.error(
+                line,
+                _(
+                    "The image '{file}' is outside the folder {folder}.",
+                    file=rel,
+                    folder=IMAGES_DIR,
+                ),
+                _(
+                    "Put the image in {folder}/ and write its path from the repository root, "
+                    "such as {folder}/avatar.png.",
+                    folder=IMAGES_DIR,
+                ),
+                "media-outside",
+            )
+            continue
+        media = inspect_media(found[0], repo, "photo", "", line, problems, found[1])
+        images[name] = media
+        if media is not None:
+            problems.items.extend(check_image(account, name, media))
     return profile_for(account, images["avatar"], images["cover"]), problems.items
 
 

@@ -9,6 +9,7 @@ package (DejaVu Sans), so nothing is downloaded at run time.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -18,10 +19,11 @@ from typing import Any
 import yaml
 from PIL import Image, ImageDraw, ImageFont
 
+from .confine import IMAGE_FORMATS, confined
 from .errors import ConfigError
 from .i18n import _
 from .model import Post
-from .profiles import ImageRule
+from .profiles import IMAGES_DIR, ImageRule
 
 FONTS = Path(__file__).parent / "fonts"
 REGULAR = FONTS / "DejaVuSans.ttf"
@@ -103,11 +105,27 @@ def load_template(repo: Path) -> CoverTemplate:
         ) from None
     background = data.get("background")
     return CoverTemplate(
-        background=(repo / background) if background else None,
+        background=_background(repo, str(background)) if background else None,
         size=(size[0], size[1]),
         slots=slots,
         color=str(data.get("color", "#1f4e79")),
     )
+
+
+def _background(repo: Path, name: str) -> Path:
+    """The template's background image, which must be inside ``design/`` like every profile
+    image (see ``confine``)."""
+    found = confined(repo, name, (repo / IMAGES_DIR,))
+    if found is None:
+        raise ConfigError(
+            _("The image '{file}' is outside the folder {folder}.", file=name, folder=IMAGES_DIR),
+            _(
+                "Put the image in {folder}/ and write its path from the repository root, "
+                "such as {folder}/avatar.png.",
+                folder=IMAGES_DIR,
+            ),
+        )
+    return found[0]
 
 
 def cover_data(posts: Sequence[Post], today: datetime) -> dict[str, str]:
@@ -139,8 +157,7 @@ def _day_month(moment: datetime | None) -> str:
 def render_cover(template: CoverTemplate, data: dict[str, str], target: Path) -> Path:
     """Draw the cover: background scaled to size, each slot's text fitted to its width."""
     if template.background is not None and template.background.exists():
-        with Image.open(template.background) as background:
-            image = background.convert("RGB").resize(template.size, Image.Resampling.LANCZOS)
+        image = _open_background(template.background, template.size)
     else:
         image = Image.new("RGB", template.size, template.color)
     draw = ImageDraw.Draw(image)
@@ -151,6 +168,21 @@ def render_cover(template: CoverTemplate, data: dict[str, str], target: Path) ->
     target.parent.mkdir(parents=True, exist_ok=True)
     image.save(target)
     return target
+
+
+def _open_background(path: Path, size: tuple[int, int]) -> Image.Image:
+    """The background scaled to the cover's size; an unreadable or oversized (decompression
+    bomb) image is a configuration error, not a traceback."""
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path, formats=IMAGE_FORMATS) as background:
+                return background.convert("RGB").resize(size, Image.Resampling.LANCZOS)
+    except (OSError, ValueError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise ConfigError(
+            _("'{file}' is not a readable image.", file=path.name),
+            _("Save it again as JPEG or PNG."),
+        ) from None
 
 
 def _draw_fitted(draw: ImageDraw.ImageDraw, slot: Slot, text: str, width: int) -> None:

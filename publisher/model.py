@@ -31,6 +31,9 @@ class Media:
     width: int = 0
     height: int = 0
     image_format: str = ""
+    #: the folder loading confined the file to (resolved); None for a file not loaded from the
+    #: repository, which is never uploaded or copied (see ``confine.verified``)
+    root: Path | None = None
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,9 @@
 """Account profiles: what ``accounts/<name>.md`` asks each network to show, and image rules.
 
 The body of an account file is its description; ``title``, ``website``, ``avatar`` and ``cover``
-come from the front matter (image paths are relative to the repository root). Planning compares
-each field's hash with the recorded one, so only what changed is sent; fields a network's API
-cannot set become manual steps with a link to the network's settings page.
+come from the front matter (image paths are relative to the repository root, inside ``design/``).
+Planning compares each field's hash with the recorded one, so only what changed is sent; fields a
+network's API cannot set become manual steps with a link to the network's settings page.
 """
 
 from __future__ import annotations
@@ -17,6 +17,9 @@ from .model import Account, Media, Profile
 from .render import render_text
 
 PROFILE_FIELDS = ("title", "description", "website", "avatar", "cover")
+#: the folder an account's avatar and cover must be in (its path from the repository root):
+#: nothing else in the repository, such as ``.git/config``, may become a profile image
+IMAGES_DIR = "design"
 
 
 @dataclass(frozen=True)

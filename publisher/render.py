@@ -338,21 +338,27 @@ def measure(text: str, fmt: TextFormat, unit: str) -> int:
     return counter(unit)(visible_text(text, fmt))
 
 
+#: the most parts a text is split into for a network that threads; a longer text is an error
+MAX_THREAD_PARTS = 99
 _SENTENCE_END = re.compile(r"(?<=[.!?…»])\s+|\n+")
 
 
 def split_thread(text: str, limit: int, count: Callable[[str], int]) -> tuple[str, ...]:
-    """Split plain text into numbered parts (``1/3``) at sentence ends, each within ``limit``."""
-    if count(text) <= limit:
+    """Split plain text into numbered parts (``1/3``) at sentence ends, each within ``limit``.
+
+    A text longer than ``MAX_THREAD_PARTS`` parts can hold stays whole (check reports it), so
+    the work is bounded whatever the input.
+    """
+    if count(text) <= limit or count(text) > limit * MAX_THREAD_PARTS:
         return (text,)
-    for total_guess in (9, 99):
+    for total_guess in (9, MAX_THREAD_PARTS):
         parts = _pack(
             _pieces(text, limit - 8, count), limit - len(f" {total_guess}/{total_guess}"), count
         )
-        if len(parts) <= total_guess:
+        if len(parts) <= total_guess or total_guess == MAX_THREAD_PARTS:
             total = len(parts)
             return tuple(f"{part} {i}/{total}" for i, part in enumerate(parts, 1))
-    raise ValueError("text too long to split")  # pragma: no cover - 99 parts of 280
+    raise AssertionError("unreachable")  # pragma: no cover
 
 
 def _pieces(text: str, limit: int, count: Callable[[str], int]) -> list[str]:
@@ -379,15 +385,26 @@ def _hard_split(sentence: str, limit: int, count: Callable[[str], int]) -> list[
         if current:
             chunks.append(current)
         while count(word) > limit:
-            cut = len(word)
-            while count(word[:cut]) > limit:
-                cut -= 1
+            cut = _longest_prefix(word, limit, count)
             chunks.append(word[:cut])
             word = word[cut:]
         current = word
     if current:
         chunks.append(current)
     return chunks
+
+
+def _longest_prefix(word: str, limit: int, count: Callable[[str], int]) -> int:
+    """A long prefix of ``word`` within ``limit`` (at least one character), by bisection:
+    counting each shorter prefix in turn would be quadratic in the word's length."""
+    low, high = 1, len(word)
+    while low < high:
+        middle = (low + high + 1) // 2
+        if count(word[:middle]) <= limit:
+            low = middle
+        else:
+            high = middle - 1
+    return low
 
 
 def _pack(pieces: list[str], limit: int, count: Callable[[str], int]) -> list[str]:

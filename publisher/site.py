@@ -10,6 +10,7 @@ unless ``personal_data`` is set, since Pages are public even for a private repos
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import html
 import re
@@ -23,6 +24,7 @@ from urllib.parse import urlsplit
 
 from . import monthly
 from .check import CheckResult
+from .confine import MediaEscaped, verified
 from .content import Content
 from .errors import Diagnostic
 from .i18n import N_, _, language
@@ -163,9 +165,11 @@ class _Site:
             digest = media.sha256[:16] or hashlib.sha256(str(media.path).encode()).hexdigest()[:16]
             name = f"media/{digest}{media.path.suffix.lower()}"
             target = self.out / name
-            if not target.exists() and media.path.is_file():
-                target.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(media.path, target)
+            if not target.exists():
+                with contextlib.suppress(MediaEscaped):  # only what loading confined is copied
+                    source = verified(media)
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copyfile(source, target)
             self.copied[media.path] = name
         return self.copied[media.path]
 

@@ -201,6 +201,15 @@ class Publisher:
 
         return str(git.Repo(self.repo).git.execute(["git", *args]))
 
+    def texts(self, network: str) -> list[str]:
+        """The text of every post in the network's sandbox feed."""
+        return [str(post.get("text") or post.get("caption") or "") for post in self.feed(network)]
+
+    def received(self) -> bytes:
+        """Every byte the sandbox networks keep: their state and the files uploaded to them."""
+        files = sorted(p for p in self.state.rglob("*") if p.is_file())
+        return b"".join(p.read_bytes() for p in files)
+
 
 @pytest.fixture
 def publisher(tmp_path: Path, clock: FakeClock) -> Callable[[Path], Publisher]:

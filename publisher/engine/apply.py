@@ -23,7 +23,16 @@ from datetime import datetime
 from enum import StrEnum
 
 from ..clock import Clock
-from ..errors import AuthError, NetworkError, NotFound, PostingLimit, PublisherError, RateLimited
+from ..confine import MediaEscaped, verified
+from ..errors import (
+    AuthError,
+    NetworkError,
+    NotFound,
+    PostingLimit,
+    PublisherError,
+    RateLimited,
+    Rejected,
+)
 from ..i18n import _
 from ..inbox import set_status
 from ..ledger import Ledger
@@ -161,7 +170,7 @@ class Applier:
         upcoming = [
             (a.rendered, idempotency_key(a.post_id, a.network, a.rendered.content_hash))
             for a in actions[index : index + LOOKAHEAD]
-            if _fresh_create(a) and a.rendered is not None
+            if _fresh_create(a) and a.rendered is not None and _files_error(a) is None
         ]
         try:
             self.adapters[action.network].prepare(upcoming)
@@ -204,6 +213,7 @@ class Applier:
         if action.kind is ActionKind.MANUAL:
             return self._set_profile(None, action)
         adapter = self.adapters[action.network]
+        _check_files(action)
         if action.profile is not None:
             return self._set_profile(adapter, action)
         if action.kind is ActionKind.REPLY:
@@ -485,6 +495,29 @@ def reserve(ledger: Ledger, plan: Plan, claim: str, at: str) -> list[str]:
 
 def _iso(moment: datetime) -> str:
     return moment.isoformat(timespec="seconds")
+
+
+def _files_error(action: Action) -> MediaEscaped | None:
+    """Why a file the action would upload may not be read (see ``confine``), or None."""
+    if action.kind in (ActionKind.DELETE, ActionKind.REPLY):
+        return None
+    files = [*(action.rendered.media if action.rendered else ())]
+    if action.profile is not None:
+        files += [m for m in (action.profile.avatar, action.profile.cover) if m is not None]
+    for media in files:
+        try:
+            verified(media)
+        except MediaEscaped as error:
+            return error
+    return None
+
+
+def _check_files(action: Action) -> None:
+    """Refuse the action before anything is sent if it would upload a file that escaped the
+    folders loading confined it to, whatever check said (defence in depth)."""
+    error = _files_error(action)
+    if error is not None:
+        raise Rejected(action.network, action.kind.value, error.message, error.hint)
 
 
 def _posts(action: Action) -> bool:
