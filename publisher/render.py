@@ -278,12 +278,13 @@ HTML_POLICIES: Mapping[str, HtmlPolicy] = {
 _BARE_LINK = re.compile(r"<a>(.*?)</a>", re.DOTALL)
 
 
-def sanitize_html(text: str, fmt: TextFormat) -> str:
+def sanitize_html(text: str, fmt: TextFormat, link_rel: str | None = None) -> str:
     """``text`` with only the network's tags, balanced, and links with allowed schemes only.
 
     A link whose address was dropped (``javascript:``, a relative path) becomes its label: the
     networks refuse an ``<a>`` without ``href``. ``&nbsp;`` goes back to the character, as
-    Telegram knows only the ``&lt; &gt; &amp; &quot;`` entities.
+    Telegram knows only the ``&lt; &gt; &amp; &quot;`` entities. ``link_rel`` is for our own
+    pages (the preview site), never for what is sent.
     """
     import nh3
 
@@ -294,7 +295,7 @@ def sanitize_html(text: str, fmt: TextFormat) -> str:
         attributes={"a": {"href"}},
         url_schemes=set(policy.schemes),
         url_relative="deny",
-        link_rel=None,
+        link_rel=link_rel,
         strip_comments=True,
     )
     return _BARE_LINK.sub(r"\1", clean).replace("&nbsp;", "\u00a0")

@@ -18,9 +18,7 @@ import shutil
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from . import monthly
 from .check import CheckResult
@@ -34,7 +32,7 @@ from .monthly import network_title
 from .networks import NETWORKS
 from .networks.capabilities import Capabilities
 from .networks.x import thread_items
-from .render import counter, render_post, utf16_length, visible_text
+from .render import counter, render_post, sanitize_html, utf16_length, visible_text
 from .report import kind_label
 from .workspace import Workspace
 
@@ -45,9 +43,6 @@ CSP = (
     "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'self'; "
     "font-src 'self'; base-uri 'none'; form-action 'none'"
 )
-#: tags Telegram and Max show in a post; everything else is dropped, its text kept
-RICH_TAGS = frozenset({"b", "i", "s", "u", "code", "pre", "a", "blockquote"})
-SAFE_SCHEMES = ("http", "https", "mailto", "tg")
 #: the tab's icon, so that browsers do not ask for a missing /favicon.ico
 FAVICON = (
     '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">'
@@ -87,57 +82,11 @@ def local_time(moment: datetime | None, ws: Workspace) -> str:
     return moment.astimezone(ws.config.zone).strftime("%d.%m.%Y %H:%M") if moment else "—"
 
 
-# --- Telegram and Max HTML ---------------------------------------------------------------------
-
-
-class _Sanitizer(HTMLParser):
-    """Keeps the whitelisted tags (links with a safe address only), escapes all text."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.out: list[str] = []
-        self.open: list[str] = []
-
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag not in RICH_TAGS:
-            return
-        if tag == "a":
-            href = dict(attrs).get("href") or ""
-            href = href.strip()
-            safe = urlsplit(href).scheme.lower() in SAFE_SCHEMES
-            self.out.append(f'<a href="{esc(href)}" rel="nofollow">' if safe else "<a>")
-        else:
-            self.out.append(f"<{tag}>")
-        self.open.append(tag)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag in self.open:
-            while self.open:
-                last = self.open.pop()
-                self.out.append(f"</{last}>")
-                if last == tag:
-                    break
-
-    def handle_data(self, data: str) -> None:
-        self.out.append(html.escape(data, quote=False))
-
-    def result(self) -> str:
-        return "".join(self.out) + "".join(f"</{t}>" for t in reversed(self.open))
-
-
-def safe_rich_html(text: str) -> str:
-    """Telegram or Max HTML as it may appear in our page: only their tags, safe links."""
-    sanitizer = _Sanitizer()
-    sanitizer.feed(text)
-    sanitizer.close()
-    return sanitizer.result()
-
-
 def text_html(text: str, caps: Capabilities) -> str:
     """A post's text for a preview (line breaks kept by the stylesheet)."""
     if caps.text_format == "plain":
         return esc(text)
-    return safe_rich_html(text)
+    return sanitize_html(text, caps.text_format, link_rel="nofollow")
 
 
 # --- the site --------------------------------------------------------------------------------

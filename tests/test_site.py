@@ -14,8 +14,9 @@ from conftest import jpeg_bytes
 from publisher import i18n
 from publisher.clock import FakeClock
 from publisher.model import Media, Poll, RenderedPost
+from publisher.networks.max import MaxAdapter
 from publisher.networks.telegram import TelegramAdapter
-from publisher.site import TelegramMessage, build_site, safe_rich_html, telegram_messages
+from publisher.site import TelegramMessage, build_site, telegram_messages, text_html
 from publisher.workspace import Workspace, open_workspace
 
 NOW = datetime(2026, 12, 10, 9, 0, tzinfo=UTC)
@@ -314,13 +315,20 @@ def test_ui_follows_the_language(workspace: Workspace, tmp_path: Path) -> None:
     assert '<html lang="en">' in index and ">Archive</a>" in index
 
 
+def preview_html(raw: str, fmt: str = "telegram_html") -> str:
+    adapter = TelegramAdapter if fmt == "telegram_html" else MaxAdapter
+    return text_html(raw, adapter.capabilities)
+
+
 def test_rich_html_keeps_only_the_networks_tags() -> None:
     raw = '<b>a</b><img src=x onerror=alert(1)><a href="tg://resolve?d=x">t</a><i>open'
-    assert safe_rich_html(raw) == (
+    assert preview_html(raw) == (
         '<b>a</b><a href="tg://resolve?d=x" rel="nofollow">t</a><i>open</i>'
     )
-    assert safe_rich_html('<a href=" javascript:x">x</a>') == "<a>x</a>"
-    assert safe_rich_html("1 &lt; 2 &amp; <u>3</u>") == "1 &lt; 2 &amp; <u>3</u>"
+    assert "javascript" not in preview_html('<a href=" javascript:x">x</a>')
+    assert preview_html("1 &lt; 2 &amp; <u>3</u>") == "1 &lt; 2 &amp; <u>3</u>"
+    assert preview_html("<mark>m</mark>", "max_html") == "<mark>m</mark>"
+    assert preview_html("<mark>m</mark>") == "m"  # Telegram has no <mark>
 
 
 def test_telegram_puts_a_short_text_in_the_caption_and_a_long_one_apart() -> None:
