@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import jsonschema
 import pytest
 import yaml
 
-from publisher.content import ACCOUNT_FIELDS, POST_FIELDS
+from publisher.content import ACCOUNT_FIELDS, ID_PATTERN, POST_FIELDS
 from publisher.docs import (
     TABLE_END,
     TABLE_START,
@@ -69,3 +70,13 @@ def test_schema_covers_the_fields_and_accepts_the_examples(
     for path in files:
         data = json.loads(json.dumps(_front_matter(path), default=str))
         jsonschema.validate(data, document)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["elka", "2026/12/elka-na-ploshchadi", "a" * 100, "a" * 101, "Ёлка", "../x", "a//b", "-a", ""],
+)
+def test_the_schema_and_check_agree_on_what_an_id_is(value: str) -> None:
+    schema = json.loads((SCHEMAS / "post.schema.json").read_text(encoding="utf-8"))
+    pattern = schema["properties"]["id"]["pattern"]
+    assert bool(re.search(pattern, value)) == bool(ID_PATTERN.match(value))
