@@ -32,7 +32,7 @@ from .errors import Diagnostic, Severity
 from .i18n import _
 from .parallel import fork_map
 from .redact import TOKEN_SHAPE, assigned_secret, looks_like_token, register
-from .tree import NOT_PLAIN_FILES, Tree, blob_id, git_all, scope_filter
+from .tree import Tree, blob_id, git_files, scope_filter
 
 #: detect-secrets' marker: a line with it holds a fake token on purpose
 ALLOW_MARKER = "pragma: allowlist secret"
@@ -168,25 +168,7 @@ def _from_git(repo: Path, folders: tuple[str, ...]) -> dict[str, str | None] | N
     """Files outside ``folders`` that Git tracks or would add: path -> blob id, None where
     the working tree differs. None as a whole outside Git."""
     spec = ("--", ".", *(f":(exclude){folder}" for folder in folders))
-    staged, changed, untracked = git_all(
-        repo,
-        ("ls-files", "--stage", "-z", *spec),
-        ("diff-files", "--name-only", "--relative", "-z", *spec),
-        ("ls-files", "--others", "--exclude-standard", "-z", *spec),
-    )
-    if staged is None or changed is None or untracked is None:
-        return None
-    listed: dict[str, str | None] = {}
-    for record in staged:
-        meta, _tab, rel = record.partition("\t")
-        mode, digest, _stage = meta.split(" ")
-        if mode not in NOT_PLAIN_FILES:
-            listed[rel] = digest
-    for rel in changed:
-        if rel in listed:
-            listed[rel] = None
-    listed.update(dict.fromkeys(untracked))
-    return listed
+    return git_files(repo, spec, ignored=False)
 
 
 def _walk(repo: Path, folders: tuple[str, ...]) -> Iterator[str]:

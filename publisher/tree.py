@@ -96,11 +96,23 @@ def _from_git(repo: Path, folders: list[str]) -> dict[str, str | None] | None:
     present = [f for f in folders if (repo / f).exists()]
     if not present:
         return {}
+    # ignored files too: a post someone has not added yet is still checked
+    return git_files(repo, ("--", *present), ignored=True)
+
+
+def git_files(repo: Path, spec: tuple[str, ...], ignored: bool) -> dict[str, str | None] | None:
+    """Plain files Git tracks or would add under the pathspec ``spec``: path -> blob id, None
+    where the working tree differs and for untracked files (with ``ignored``, ignored ones too).
+
+    Symlinks and submodules are left out: their blob id is not a file's bytes. None as a whole
+    when Git cannot run here.
+    """
+    others = ("ls-files", "--others", "-z", *(() if ignored else ("--exclude-standard",)))
     staged, changed, untracked = git_all(
         repo,
-        ("ls-files", "--stage", "-z", "--", *present),
-        ("diff-files", "--name-only", "--relative", "-z", "--", *present),
-        ("ls-files", "--others", "-z", "--", *present),
+        ("ls-files", "--stage", "-z", *spec),
+        ("diff-files", "--name-only", "--relative", "-z", *spec),
+        (*others, *spec),
     )
     if staged is None or changed is None or untracked is None:
         return None
@@ -108,14 +120,12 @@ def _from_git(repo: Path, folders: list[str]) -> dict[str, str | None] | None:
     for record in staged:
         meta, _tab, rel = record.partition("\t")
         mode, digest, _stage = meta.split(" ")
-        if mode in NOT_PLAIN_FILES:
-            continue
-        listed[rel] = None if mode == "120000" else digest
+        if mode not in NOT_PLAIN_FILES:
+            listed[rel] = digest
     for rel in changed:
         if rel in listed:
             listed[rel] = None
-    for rel in untracked:
-        listed[rel] = None
+    listed.update(dict.fromkeys(untracked))
     return listed
 
 

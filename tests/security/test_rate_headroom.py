@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from conftest import OK_ACCOUNT
 
 from publisher.cli import Deps, main
 from publisher.clock import FakeClock
@@ -67,19 +68,6 @@ def test_the_headroom_costs_only_the_margin_per_window(per_second: float, window
 
     windows = (calls - 1) / (per_second * window)
     assert clock.monotonic() <= windows * (window + RateLimiter.MARGIN) + 1e-9
-
-
-OK_ACCOUNT = """---
-network: ok
-id: "70000001234567"
-token_env: OK_ACCESS_TOKEN
-secrets:
-  app_secret: OK_APP_SECRET
-settings:
-  application_key: CBAPUBLICKEYEXAMPLE
----
-Группа.
-"""
 
 
 def news(index: int) -> str:
