@@ -772,10 +772,18 @@ class _PostReader:
         self.problems.error(
             line,
             _("The media file '{file}' is outside the post's folder.", file=file_name),
-            _(
-                "Put the file next to the post or in the media folder {folder}; files whose "
-                "names start with a dot and links out of the folder are never published.",
-                folder=media_dir or "—",
+            (
+                _(
+                    "Put the file next to the post or in the media folder {folder}; files whose "
+                    "names start with a dot and links out of the folder are never published.",
+                    folder=media_dir,
+                )
+                if media_dir
+                else _(
+                    "Put the file next to the post (or set media_dir in publisher.yml to a folder "
+                    "under content/ for shared files); files whose names start with a dot and "
+                    "links out of the folder are never published."
+                )
             ),
             "media-outside",
         )

@@ -55,6 +55,7 @@ def run_demo(
     if sha:
         echo(_("Results recorded in commit {sha}.", sha=sha[:10]))
     _citizens(ws, sandbox, echo)
+    _refused(ws, echo)
     echo("")
     echo(_("Where to look:"))
     echo(_("  the feeds in a browser:  publisher sandbox serve --state {state}", state=state))
@@ -98,6 +99,37 @@ def _citizens(ws: Workspace, sandbox: Sandbox, echo: Callable[[str], None]) -> N
     echo(_("Cover drawn: {path}", path=cover.path))
     for network in cover.uploaded:
         echo(_("Uploaded to {network}.", network=network))
+
+
+#: a careless or hostile post: a forge token's file as its attachment, a token in its text and
+#: a date that does not exist (the token is assembled here so that this file holds none)
+HOSTILE_FOLDER = "content/2026/12/tak-nelzya"
+HOSTILE_POST = """---
+title: Так нельзя
+networks: [vk, telegram]
+publish_at: 2026-02-30 10:00
+media:
+  - file: ../../../.git/config
+    kind: document
+---
+Ключ бота на всякий случай: {token}
+"""
+
+
+def _refused(ws: Workspace, echo: Callable[[str], None]) -> None:
+    """What ``check`` stops in a request: shown on a post written into the copy, then removed."""
+    echo("")
+    echo(_("== 7. publisher check of a request that must not go out"))
+    folder = ws.repo / HOSTILE_FOLDER
+    folder.mkdir(parents=True)
+    token = "7012345678:" + "AA" + "Demo" * 8 + "x"
+    (folder / "index.md").write_text(HOSTILE_POST.format(token=token), encoding="utf-8")
+    try:
+        result = ws.check(ws.load(only=[HOSTILE_FOLDER]), only=[HOSTILE_FOLDER])
+        echo(report.diagnostics_text(result.diagnostics))
+        echo(_("Such a post goes to no network until it is fixed; the other posts go out."))
+    finally:
+        shutil.rmtree(folder)
 
 
 def _copy_examples(source: Path, repo: Path) -> None:
