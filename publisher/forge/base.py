@@ -59,9 +59,6 @@ class Approval:
                 _("Ask the head of the press service to approve it; nothing was published."),
             )
 
-    def trailers(self) -> tuple[str, ...]:
-        return tuple(f"Approved-by: {name}" for name in self.approvers)
-
 
 _CO_AUTHOR = re.compile(r"^co-authored-by:\s*(.*?)\s*<([^>]*)>", re.IGNORECASE | re.MULTILINE)
 _NOREPLY = re.compile(r"^(?:\d+\+)?([^@]+)@users\.noreply\.github\.com$", re.IGNORECASE)
