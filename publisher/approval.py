@@ -38,7 +38,7 @@ from .errors import ApprovalError
 from .forge import Approval, Forge, detect
 from .history import is_machine_change
 from .i18n import _
-from .model import Plan
+from .model import Action, Plan
 from .moderation.rules import RULES_FILE
 from .repo import (
     RESULT_SUBJECT_PREFIX,
@@ -48,8 +48,9 @@ from .repo import (
     changes_since,
     committer_email,
     current_branch,
+    is_shallow,
     last_commit_touching,
-    last_run_source,
+    last_recorded_run,
 )
 
 if TYPE_CHECKING:
@@ -111,6 +112,8 @@ def collect_approvals(
     _check_history(ws, gate)
     for action in plan.pending:
         path = _source_path(action.post_path or _post_path_of(action.ledger_path))
+        for rel in _media_elsewhere(action, path):  # a single-file post's photo, media_dir
+            gate.require(last_commit_touching(ws.repo, rel) or head, [rel])
         sha = last_commit_touching(ws.repo, path) or head
         approval = gate.require(sha, [path])
         approvals.per_post[action.ledger_path] = Provenance(
@@ -173,17 +176,31 @@ class _Gate:
 
 
 def _check_history(ws: Workspace, gate: _Gate) -> None:
-    """Every change since the last recorded run that still differs must be approved."""
+    """Every change since the last recorded run that still differs from what that run checked
+    or wrote must be approved.
+
+    Both ends count: a change to what the run published (its source) and a change to what it
+    recorded (its result commit), so that deleting or reverting a result file by hand, which
+    would have a post sent again, needs a request too.
+    """
+    if is_shallow(ws.repo):
+        raise ApprovalError(
+            _(
+                "This clone has only part of the history, so it cannot be told who approved "
+                "the changes since the last run; nothing was published."
+            ),
+            _("Fetch the whole history: fetch-depth: 0 in GitHub Actions, GIT_DEPTH: 0 in GitLab."),
+        )
     bot = committer_email(ws.repo)
-    base = last_run_source(ws.repo, bot)
-    if not base:
+    run = last_recorded_run(ws.repo, bot)
+    if run is None:
         for rel in (CONFIG_FILE, RULES_FILE, ws.config.accounts_dir, "design"):
             sha = last_commit_touching(ws.repo, rel)
             if sha:
                 gate.require(sha, [rel])
         return
-    changed = changed_paths(ws.repo, base)
-    for change in reversed(changes_since(ws.repo, base)):
+    changed = changed_paths(ws.repo, run.source) | changed_paths(ws.repo, run.commit)
+    for change in reversed(changes_since(ws.repo, run.source)):
         touched = sorted({rel for _status, rel in change.paths if rel in changed})
         if touched and not _machine(change, bot):
             gate.require(change.sha, touched)
@@ -209,6 +226,12 @@ def _branch(ws: Workspace) -> str:
             _("Run apply on the publishing branch (git checkout -B main)."),
         )
     return branch
+
+
+def _media_elsewhere(action: Action, source: str) -> list[str]:
+    """The files the action sends that lie outside the post's own file or folder."""
+    media = action.rendered.media if action.rendered else ()
+    return sorted({m.rel for m in media if not m.rel.startswith(source + "/")})
 
 
 def _source_path(path: str) -> str:

@@ -39,7 +39,8 @@ class MediaEscaped(PublisherError):
 
 def confined(base: Path, name: str, roots: Sequence[Path]) -> tuple[Path, Path] | None:
     """``name`` (relative to ``base``) resolved, with the root it lies in; None if it is
-    absolute, has a dot-named part, or resolves (symlinks followed) outside every root."""
+    absolute, has a dot-named part, or resolves (symlinks followed) outside every root. A root
+    that is itself a symlink (``design -> /usr/share``) holds nothing."""
     raw = PurePosixPath(name)
     if raw.is_absolute() or _hidden(raw.parts):
         return None
@@ -48,6 +49,8 @@ def confined(base: Path, name: str, roots: Sequence[Path]) -> tuple[Path, Path] 
     except (OSError, ValueError, RuntimeError):  # a NUL byte, a symlink loop
         return None
     for root in roots:
+        if root.is_symlink():  # a folder linked elsewhere would move the boundary with it
+            continue
         real_root = root.resolve()
         inside = target != real_root and target.is_relative_to(real_root)
         if inside and not _hidden(target.relative_to(real_root).parts):

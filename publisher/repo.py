@@ -9,6 +9,7 @@ message on its own line, so no title or name can add a trailer of its own.
 from __future__ import annotations
 
 import contextlib
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -239,10 +240,6 @@ def _trailers(message: str) -> Iterable[tuple[str, str]]:
             yield key, value.strip()
 
 
-#: how far back ``last_run_source`` looks for a result commit before treating the run as the first
-RUN_SEARCH_DEPTH = 2000
-
-
 @dataclass(frozen=True)
 class Change:
     """One commit since the last recorded run: who wrote it and what it changed.
@@ -279,23 +276,36 @@ def current_branch(path: Path) -> str:
         return ""
 
 
-def last_run_source(path: Path, bot_email: str) -> str:
-    """The ``Source:`` of the newest result commit the bot wrote, when it is in HEAD's history.
+@dataclass(frozen=True)
+class RecordedRun:
+    """The newest run this job recorded: the commit whose approval it checked (``source``) and
+    the result commit it wrote (``commit``)."""
 
-    That commit is what the last recording run checked the approval of; empty when no run was
-    recorded (within ``RUN_SEARCH_DEPTH`` commits).
+    source: str
+    commit: str
+
+
+def last_recorded_run(path: Path, bot_email: str) -> RecordedRun | None:
+    """The newest result commit the bot wrote whose ``Source:`` is in its history, or None.
+
+    The whole history is searched (Git filters by author and subject): a depth limit would let
+    anyone who pushes enough empty commits turn the run into a "first" one with weaker checks.
     """
     repo = open_repo(path)
     if repo is None or not bot_email:
-        return ""
+        return None
     try:
         log = str(
             repo.git.log(
-                f"-{RUN_SEARCH_DEPTH}", "--format=%H%x00%ae%x00%B%x1e", "--no-show-signature"
+                f"--author=<{re.escape(bot_email)}>",
+                "--regexp-ignore-case",
+                f"--grep=^{re.escape(RESULT_SUBJECT_PREFIX)}",
+                "--format=%H%x00%ae%x00%B%x1e",
+                "--no-show-signature",
             )
         )
     except git.GitCommandError:
-        return ""
+        return None
     for record in log.split("\x1e"):
         sha, _sep, rest = record.strip().partition("\x00")
         email, _sep, message = rest.partition("\x00")
@@ -303,8 +313,19 @@ def last_run_source(path: Path, bot_email: str) -> str:
             continue
         source = dict(_trailers(message)).get("Source", "")
         if source and _is_ancestor(repo, source, sha):
-            return source
-    return ""
+            return RecordedRun(source, sha)
+    return None
+
+
+def is_shallow(path: Path) -> bool:
+    """Whether this clone lacks part of its history (``fetch-depth: 1``, ``GIT_DEPTH``)."""
+    repo = open_repo(path)
+    if repo is None:
+        return False
+    try:
+        return str(repo.git.rev_parse("--is-shallow-repository")).strip() == "true"
+    except git.GitCommandError:
+        return False
 
 
 def changes_since(path: Path, base: str) -> list[Change]:

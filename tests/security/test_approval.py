@@ -505,3 +505,78 @@ def test_request_jobs_hold_no_write_token_and_only_main_publishes() -> None:
     assert check["before_script"][0] == "unset GITLAB_TOKEN"
     script = "\n".join(check["script"])
     assert 'GITLAB_TOKEN="$GITLAB_COMMENT_TOKEN"' in script
+
+
+SINGLE_FILE_POST = """---
+title: Ёлка
+networks: [vk, telegram]
+media:
+  - file: a.jpg
+    alt: Ёлка
+---
+
+Ёлку нарядили.
+"""
+
+
+def test_deleting_a_result_file_by_hand_does_not_send_the_post_again(ci: Ci) -> None:
+    handle = git.Repo(ci.repo)
+    handle.git.rm("-q", "content/2026/12/news.published.yml")
+    pushed = commit(ci.repo, {}, "Уборка", author=MALLORY)
+    before = ci.snapshot()
+
+    result = ci("apply")
+
+    assert result.exit_code == 1, result.output
+    assert "news.published.yml" in result.output and pushed[:10] in result.output
+    assert ci.snapshot() == before
+
+
+def test_padding_the_history_with_empty_commits_does_not_hide_a_change(ci: Ci) -> None:
+    approved_post(ci)
+    evil = jpeg_bytes(1080, 1080, "red")
+    commit(ci.repo, {"content/2026/12/elka/a.jpg": evil}, "Фото", author=MALLORY)
+    handle = git.Repo(ci.repo)
+    head, tree = handle.head.commit.hexsha, handle.head.commit.tree.hexsha
+    for index in range(2100):  # more than any fixed search depth would cover
+        head = handle.git.commit_tree(tree, "-p", head, "-m", f"pad {index}")
+    handle.git.update_ref("refs/heads/main", head)
+
+    result = ci("apply")
+
+    assert result.exit_code == 1, result.output
+    assert "elka/a.jpg" in result.output
+    assert evil not in b"".join(p.read_bytes() for p in ci.state.rglob("*") if p.is_file())
+
+
+def test_a_shallow_clone_publishes_nothing(ci: Ci, tmp_path: Path) -> None:
+    approved_post(ci)
+    shallow = tmp_path / "shallow"
+    git.Repo.clone_from(f"file://{ci.repo}", shallow, depth=1)
+    runner = Ci(shallow, ci.state, ci.clock, ci.forge)
+    before = ci.snapshot()
+
+    result = runner("apply", "--no-commit")
+
+    assert result.exit_code == 1, result.output
+    assert "fetch-depth: 0" in result.output
+    assert ci.snapshot() == before
+
+
+def test_a_first_run_checks_the_photo_of_a_single_file_post(
+    make_repo: Callable[..., Path], tmp_path: Path, clock: FakeClock
+) -> None:
+    repo = make_repo(
+        {"content/2026/12/elka.md": SINGLE_FILE_POST, "content/2026/12/a.jpg": jpeg_bytes()}
+    )
+    forge = FakeGitHub()
+    forge.merge(git.Repo(repo).head.commit.hexsha)
+    evil = jpeg_bytes(1080, 1080, "red")
+    pushed = commit(repo, {"content/2026/12/a.jpg": evil}, "Фото", author=MALLORY)
+    runner = Ci(repo, tmp_path / "state", clock, forge)
+
+    result = runner("apply")
+
+    assert result.exit_code == 1, result.output
+    assert "content/2026/12/a.jpg" in result.output and pushed[:10] in result.output
+    assert evil not in b"".join(p.read_bytes() for p in runner.state.rglob("*") if p.is_file())

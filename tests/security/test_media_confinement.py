@@ -174,6 +174,27 @@ def test_an_avatar_pointing_at_the_git_config_is_refused(
     assert FORGE_TOKEN not in run.received()
 
 
+def test_a_design_folder_linked_out_of_the_repository_gives_no_avatar(
+    repo: Path, tmp_path: Path, publisher: Callable[[Path], Publisher]
+) -> None:
+    elsewhere = tmp_path / "runner-files"
+    elsewhere.mkdir()
+    secret_image = jpeg_bytes(400, 400, "red")
+    (elsewhere / "logo.jpg").write_bytes(secret_image)
+    os.symlink(elsewhere, repo / "design")
+    account = (repo / "accounts/vk.md").read_text(encoding="utf-8")
+    write_files(
+        repo,
+        {"accounts/vk.md": account.replace("token_env:", "avatar: design/logo.jpg\ntoken_env:")},
+    )
+    run = publisher(repo)
+    checked = run("check")
+    assert checked.exit_code == 1
+    assert "accounts/vk.md:4" in checked.output and "вне папки design" in checked.output
+    run("apply", "--no-commit")
+    assert secret_image not in run.received()
+
+
 @pytest.mark.parametrize("setting", ["content_dir: ..", "content_dir: .git", "media_dir: ."])
 def test_folders_outside_the_repository_are_refused(
     repo: Path, publisher: Callable[[Path], Publisher], setting: str
