@@ -49,7 +49,12 @@ def check_content(
     only: Iterable[str] | None = None,
 ) -> CheckResult:
     """All diagnostics for the loaded content; ``only`` keeps those of some paths."""
-    found = [*content.diagnostics, *extra, *check_account_settings(content, capabilities)]
+    found = [
+        *content.diagnostics,
+        *extra,
+        *check_account_settings(content, capabilities),
+        *(problem for item in content.inbox for problem in item.problems),
+    ]
     rules = style_rules(config.style)
     style_errors = bool(config.style.get("strict"))
     wanted = scope_filter(only)

@@ -667,16 +667,22 @@ def inbox_status(opts: Options, fmt: str, issue: bool) -> None:
     """Open messages by deadline, overdue first, with counts by category and network."""
     import json
 
+    from . import report
     from .inbox import open_items, read_items, status_json, status_text
 
     ws = opts.workspace()
-    items = open_items(read_items(opts.repo), ws.clock.now())
+    filed = read_items(opts.repo)
+    problems = [problem for item in filed for problem in item.problems]
+    if problems:
+        click.echo(report.diagnostics_text(problems), err=True)
+    items = open_items(filed, ws.clock.now())
     if fmt == "json":
         click.echo(json.dumps(status_json(items), ensure_ascii=False, indent=2))
     else:
         click.echo(status_text(items, markdown=fmt == "markdown"))
     if issue:
         _post_overdue_issue(ws, status_text([i for i in items if i.overdue], True), opts.deps)
+    sys.exit(EXIT_PROBLEMS if problems else EXIT_OK)
 
 
 def _post_overdue_issue(ws: Any, body: str, deps: Deps) -> None:

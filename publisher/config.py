@@ -13,6 +13,8 @@ import yaml
 
 from .errors import ConfigError, Diagnostic, Severity
 from .i18n import _
+from .shapes import ShapeError, line_of, mapping
+from .stylecheck import style_rules
 
 CONFIG_FILE = "publisher.yml"
 
@@ -90,7 +92,13 @@ def load_config(repo: Path) -> tuple[Config, list[Diagnostic]]:
         raise ConfigError(
             _("{file} must list settings as lines like name: value.", file=CONFIG_FILE)
         )
-    config, problems = _build(data)
+    try:
+        config, problems = _build(data)
+    except ShapeError as exc:
+        raise ConfigError(
+            _("{file}:{line}: {error}", file=CONFIG_FILE, line=line_of(text, *exc.keys), error=exc),
+            exc.hint,
+        ) from None
     _check_folders(repo, config, text)
     return config, problems
 
@@ -98,35 +106,37 @@ def load_config(repo: Path) -> tuple[Config, list[Diagnostic]]:
 def _check_folders(repo: Path, config: Config, text: str) -> None:
     """Content, accounts and media folders inside the repository (symlinks followed), never
     the repository itself or a dot-folder such as ``.git``; the media folder under content."""
-    real = repo.resolve()
-    content = (repo / config.content_dir).resolve()
     for name in ("content_dir", "accounts_dir", "media_dir"):
         value = str(getattr(config, name))
         if name == "media_dir" and not value:
             continue
-        target = (repo / value).resolve()
-        within = content if name == "media_dir" else real
-        if (
-            Path(value).is_absolute()
-            or target == within
-            or not target.is_relative_to(within)
-            or any(part.startswith(".") for part in target.relative_to(real).parts)
-        ):
-            line = next(
-                (n for n, raw in enumerate(text.splitlines(), 1) if raw.startswith(f"{name}:")),
-                1,
-            )
+        # content_dir is checked first, so it can be resolved for media_dir
+        within = (repo / config.content_dir if name == "media_dir" else repo).resolve()
+        if not _inside(repo, value, within):
             raise ConfigError(
                 _(
                     "{file}:{line}: {setting} must name a folder inside {within}, not '{value}'.",
                     file=CONFIG_FILE,
-                    line=line,
+                    line=line_of(text, name),
                     setting=name,
                     within=config.content_dir if name == "media_dir" else _("the repository"),
                     value=value,
                 ),
                 _("Write a path from the repository root, such as content or content/media."),
             )
+
+
+def _inside(repo: Path, value: str, within: Path) -> bool:
+    """``value`` names a folder strictly under ``within`` and under no dot-folder; a NUL byte
+    names no folder at all (the system refuses it)."""
+    if "\0" in value or Path(value).is_absolute():
+        return False
+    target = (repo / value).resolve()
+    return (
+        target != within
+        and target.is_relative_to(within)
+        and not any(part.startswith(".") for part in target.relative_to(repo.resolve()).parts)
+    )
 
 
 def _build(data: dict[str, Any]) -> tuple[Config, list[Diagnostic]]:
@@ -167,6 +177,8 @@ def _build(data: dict[str, Any]) -> tuple[Config, list[Diagnostic]]:
                 "settings under each network name."
             )
         )
+    style = dict(mapping(data.get("style"), "style"))
+    style_rules(style)  # a wrong kind of value is reported here, at its line
     config = Config(
         timezone=timezone,
         language=str(data.get("language", "")),
@@ -179,9 +191,9 @@ def _build(data: dict[str, Any]) -> tuple[Config, list[Diagnostic]]:
         delete_when_file_removed=bool(data.get("delete_when_file_removed", True)),
         strict=bool(data.get("strict", False)),
         approvals=_approvals(data.get("approvals", 1)),
-        network_options={str(k): dict(v or {}) for k, v in options.items()},
-        inbox=dict(data.get("inbox") or {}),
-        style=dict(data.get("style") or {}),
+        network_options={str(k): dict(mapping(v, "networks", str(k))) for k, v in options.items()},
+        inbox=dict(mapping(data.get("inbox"), "inbox")),
+        style=style,
     )
     return config, problems
 

@@ -96,6 +96,10 @@ def load_template(repo: Path) -> CoverTemplate:
         )
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        if not isinstance(data, dict):
+            raise ConfigError(
+                _("{file} must list settings as lines like name: value.", file=TEMPLATE)
+            )
         slots = tuple(Slot(**raw) for raw in data.get("slots", []))
         size = tuple(int(v) for v in data.get("size", (1590, 400)))
     except (yaml.YAMLError, TypeError, ValueError) as exc:

@@ -28,10 +28,11 @@ import frontmatter
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
-from .errors import ConfigError, PublisherError
+from .errors import ConfigError, Diagnostic, PublisherError, Severity
 from .escape import markdown_inline, markdown_link, one_line, printable
 from .i18n import _
 from .model import Comment
+from .shapes import ShapeError, line_of, mapping, sequence
 from .workcalendar import WorkCalendar, load_calendar
 
 INBOX_DIR = "content/inbox"
@@ -65,17 +66,19 @@ def load_inbox_rules(repo: Path, overrides: Mapping[str, Any] | None) -> InboxRu
     """Package defaults with the repository's ``inbox:`` settings on top."""
     data = yaml.safe_load(DEFAULTS.read_text(encoding="utf-8"))
     data.update(dict(overrides or {}))
-    deadlines = data.get("deadlines") or {}
     try:
+        deadlines = mapping(data.get("deadlines"), "inbox", "deadlines")
+        categories = mapping(data["categories"], "inbox", "categories")
+        hours = mapping(data.get("working_hours"), "inbox", "working_hours")
         return InboxRules(
-            relevant=_lower(data["relevant"]),
-            chatter=_lower(data["chatter"]),
-            urgent=_lower(data["urgent"]),
-            categories={str(k): _lower(v) for k, v in (data["categories"] or {}).items()},
+            relevant=_lower(data["relevant"], "relevant"),
+            chatter=_lower(data["chatter"], "chatter"),
+            urgent=_lower(data["urgent"], "urgent"),
+            categories={str(k): _lower(v, "categories", str(k)) for k, v in categories.items()},
             deadline=str(deadlines.get("default", "8h")),
             urgent_deadline=str(deadlines.get("urgent", "4h")),
             pseudonymize=bool(data.get("pseudonymize", False)),
-            calendar=load_calendar(repo, data.get("working_hours")),
+            calendar=load_calendar(repo, dict(hours)),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ConfigError(
@@ -84,8 +87,8 @@ def load_inbox_rules(repo: Path, overrides: Mapping[str, Any] | None) -> InboxRu
         ) from None
 
 
-def _lower(values: Iterable[Any]) -> tuple[str, ...]:
-    return tuple(str(v).lower() for v in values or ())
+def _lower(values: object, *keys: str) -> tuple[str, ...]:
+    return tuple(str(v).lower() for v in sequence(values, "inbox", *keys))
 
 
 def _matches(text: str, stems: Iterable[str]) -> list[str]:
@@ -130,6 +133,8 @@ class InboxItem:
     path: str
     data: Mapping[str, Any]
     body: str
+    #: what a person's edit of the file broke (``_item_problems``): such a file is not answered
+    problems: tuple[Diagnostic, ...] = ()
 
     @property
     def status(self) -> str:
@@ -146,10 +151,7 @@ class InboxItem:
 
     @property
     def due(self) -> datetime | None:
-        raw = self.data.get("due")
-        if isinstance(raw, datetime):
-            return raw
-        return datetime.fromisoformat(str(raw)) if raw else None
+        return _moment(self.data.get("due"))
 
     @property
     def ledger_path(self) -> str:
@@ -157,7 +159,7 @@ class InboxItem:
 
     def comment(self) -> Comment:
         """The message as the adapter needs it to reply."""
-        reply = self.data.get("reply_to") or {}
+        reply, extra = _reply_of(self.data)
         return Comment(
             network=str(self.data["network"]),
             id=str(self.data["id"]),
@@ -166,8 +168,53 @@ class InboxItem:
             post_id=str(reply.get("post", "")),
             parent_id=str(reply.get("parent", "")),
             is_direct=bool(reply.get("direct", False)),
-            extra=dict(reply.get("extra") or {}),
+            extra=dict(extra),
         )
+
+
+def _moment(raw: object) -> datetime | None:
+    """A time with its UTC offset from the front matter; None when it is absent, cannot be
+    read or has no offset (it could not be compared with the time now)."""
+    try:
+        moment = raw if isinstance(raw, datetime) else datetime.fromisoformat(str(raw))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else None
+
+
+def _reply_of(data: Mapping[str, Any]) -> tuple[Mapping[str, Any], Mapping[str, Any]]:
+    """``reply_to`` and its ``extra``: where and how the answer goes."""
+    reply = mapping(data.get("reply_to"), "reply_to")
+    return reply, mapping(reply.get("extra"), "reply_to", "extra")
+
+
+def _item_problems(path: str, text: str, data: Mapping[str, Any]) -> tuple[Diagnostic, ...]:
+    """What a person's edit broke in the lines publisher wrote, each at its line: the file's
+    answer cannot be sent (or its deadline counted) until they are restored."""
+    header = _FRONT_MATTER.split(text)[0]  # starts on the file's first line, after "---"
+    restore = _("Restore the line as publisher inbox collect wrote it (see the file's history).")
+    found: list[tuple[int, str, str]] = []
+    try:
+        _reply_of(data)
+    except ShapeError as exc:
+        found.append((line_of(header, *exc.keys), str(exc), restore))
+    if data.get("network") and data.get("id") in (None, ""):
+        no_id = _("The message has no id: publisher cannot tell where to send the answer.")
+        found.append((1, no_id, restore))
+    due = data.get("due")
+    if due not in (None, "") and _moment(due) is None:
+        unreadable = _("Cannot read the time '{value}'.", value=due)
+        found.append(
+            (
+                line_of(header, "due"),
+                unreadable,
+                _("Write it with its time zone, like 2026-12-01T18:00+03:00."),
+            )
+        )
+    return tuple(
+        Diagnostic(path, line, Severity.ERROR, message, hint, "inbox-file")
+        for line, message, hint in found
+    )
 
 
 def item_path(comment: Comment, received: datetime) -> str:
@@ -221,9 +268,11 @@ def read_items(repo: Path) -> list[InboxItem]:
     folder = repo / INBOX_DIR
     items = []
     for path in sorted(folder.rglob("*.md")) if folder.is_dir() else []:
-        document = _front_matter(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
+        document = _front_matter(text)
         if document is not None:
-            items.append(InboxItem(path.relative_to(repo).as_posix(), *document))
+            rel = path.relative_to(repo).as_posix()
+            items.append(InboxItem(rel, *document, _item_problems(rel, text, document[0])))
     return items
 
 

@@ -10,6 +10,7 @@ from .errors import ConfigError, Diagnostic, Severity
 from .escape import markdown_code, markdown_inline
 from .i18n import _
 from .model import Post
+from .shapes import ShapeError, mapping, sequence
 from .style import StyleReport, StyleRules, lint
 
 
@@ -17,10 +18,15 @@ def style_rules(settings: Mapping[str, Any]) -> StyleRules:
     """``style:`` in publisher.yml: ``extra``, ``ignore``, ``max_sentence_words``."""
     try:
         return StyleRules(
-            extra={str(k): list(v or []) for k, v in (settings.get("extra") or {}).items()},
-            ignore=frozenset(str(i) for i in settings.get("ignore") or ()),
+            extra={
+                str(k): sequence(v, "style", "extra", str(k))
+                for k, v in mapping(settings.get("extra"), "style", "extra").items()
+            },
+            ignore=frozenset(str(i) for i in sequence(settings.get("ignore"), "style", "ignore")),
             max_sentence_words=int(settings.get("max_sentence_words", 25)),
         )
+    except ShapeError:
+        raise  # load_config puts it at its line in publisher.yml
     except (TypeError, ValueError) as exc:
         raise ConfigError(
             _("The style settings in publisher.yml cannot be used: {error}", error=exc),

@@ -18,6 +18,7 @@ import yaml
 
 from .errors import ConfigError
 from .i18n import _
+from .shapes import ShapeError, line_of, mapping, sequence
 
 PACKAGE_CALENDAR = Path(__file__).parent / "data" / "calendar_ru.yml"
 REPO_CALENDAR = "calendar.yml"
@@ -141,11 +142,28 @@ def load_calendar(repo: Path | None, hours: dict[str, Any] | None = None) -> Wor
 
 
 def _read(path: Path) -> dict[Any, Any]:
+    """A calendar file's years, each with its lists of days."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        text = path.read_text(encoding="utf-8")
+        data = yaml.safe_load(text) or {}
     except yaml.YAMLError:
         raise ConfigError(_("{file} cannot be read.", file=path.name)) from None
-    return data if isinstance(data, dict) else {}
+    if not isinstance(data, dict):
+        raise ConfigError(_("{file} must list settings as lines like name: value.", file=path.name))
+    try:
+        return {year: _year(days, str(year)) for year, days in data.items()}
+    except ShapeError as exc:
+        raise ConfigError(
+            _("{file}:{line}: {error}", file=path.name, line=line_of(text, *exc.keys), error=exc),
+            exc.hint,
+        ) from None
+
+
+def _year(days: object, year: str) -> dict[str, Any]:
+    entry = dict(mapping(days, year))
+    for key in ("holidays", "working_weekends", "shortened"):
+        entry[key] = sequence(entry.get(key), year, key)
+    return entry
 
 
 def _dates(values: Any) -> set[date]:

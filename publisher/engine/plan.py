@@ -315,6 +315,8 @@ def _plan_reply(
     network = str(item.data.get("network", ""))
     if not item.answer or item.status in ("answered", "closed") or network not in ctx.capabilities:
         return None
+    if item.problems:  # check reports them; the answer waits until the file is mended
+        return None
     caps = ctx.capabilities[network]
     account = content.account_for(network)
     text = render_text(item.answer, caps.text_format)

@@ -20,6 +20,7 @@ import yaml
 
 from ..errors import ConfigError
 from ..i18n import _
+from ..shapes import ShapeError, line_of, mapping, sequence
 
 RULES_FILE = "moderation.yml"
 CATEGORIES = ("obscene", "insult", "spam", "unlawful", "custom")
@@ -103,7 +104,12 @@ def load_rules(repo: Path, timezone: str = "Europe/Moscow") -> Rules:
     if not path.exists():
         return Rules(categories=DEFAULT_CATEGORIES, timezone=timezone)
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        text = path.read_text(encoding="utf-8")
+        data = yaml.safe_load(text) or {}
+        if not isinstance(data, dict):
+            raise ConfigError(
+                _("{file} must list settings as lines like name: value.", file=RULES_FILE)
+            )
         return _build(data, timezone)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
@@ -115,6 +121,11 @@ def load_rules(repo: Path, timezone: str = "Europe/Moscow") -> Rules:
             ),
             _("Check indentation and colons on that line."),
         ) from None
+    except ShapeError as exc:
+        raise ConfigError(
+            _("{file}:{line}: {error}", file=RULES_FILE, line=line_of(text, *exc.keys), error=exc),
+            exc.hint,
+        ) from None
     except (TypeError, ValueError, KeyError) as exc:
         raise ConfigError(
             _("{file}: {error}", file=RULES_FILE, error=exc),
@@ -124,28 +135,33 @@ def load_rules(repo: Path, timezone: str = "Europe/Moscow") -> Rules:
 
 def _build(data: dict[str, Any], timezone: str) -> Rules:
     categories = dict(DEFAULT_CATEGORIES)
-    for name, raw in (data.get("categories") or {}).items():
+    for name, raw in mapping(data.get("categories"), "categories").items():
         if name not in CATEGORIES:
             raise ValueError(_("unknown category '{name}'", name=name))
-        categories[name] = _category(name, raw or {})
-    policy = data.get("blacklist") or {}
+        categories[name] = _category(name, mapping(raw, "categories", name))
+    policy = mapping(data.get("blacklist"), "blacklist")
+    default_steps = [{"removals": 2, "ban_days": 7}, {"removals": 3}]
     steps = tuple(
-        BanStep(int(step["removals"]), int(step.get("ban_days", 0)))
-        for step in policy.get("steps", [{"removals": 2, "ban_days": 7}, {"removals": 3}])
+        _ban_step(mapping(step, "blacklist", "steps"))
+        for step in sequence(policy.get("steps", default_steps), "blacklist", "steps")
     )
     quiet = data.get("quiet_hours")
     return Rules(
         categories=categories,
-        allowlist=frozenset(str(a) for a in data.get("allowlist") or ()),
+        allowlist=frozenset(str(a) for a in sequence(data.get("allowlist"), "allowlist")),
         window_days=int(policy.get("window_days", 30)),
         ban_steps=steps,
-        quiet_hours=_quiet(quiet) if quiet else None,
+        quiet_hours=_quiet(mapping(quiet, "quiet_hours")) if quiet else None,
         recent_days=int(data.get("recent_days", 14)),
         timezone=timezone,
     )
 
 
-def _category(name: str, raw: dict[str, Any]) -> CategoryRule:
+def _ban_step(step: Mapping[str, Any]) -> BanStep:
+    return BanStep(int(step["removals"]), int(step.get("ban_days", 0)))
+
+
+def _category(name: str, raw: Mapping[str, Any]) -> CategoryRule:
     base = DEFAULT_CATEGORIES[name]
     action = raw.get("action", base.action)
     fallback = raw.get("fallback", base.fallback)
@@ -160,14 +176,17 @@ def _category(name: str, raw: dict[str, Any]) -> CategoryRule:
     return CategoryRule(
         action=action,
         fallback=fallback,
-        words=tuple(str(w) for w in raw.get("words", ())),
-        patterns=tuple(str(p) for p in raw.get("patterns", ())),
+        words=tuple(str(w) for w in sequence(raw.get("words"), "categories", name, "words")),
+        patterns=tuple(
+            str(p) for p in sequence(raw.get("patterns"), "categories", name, "patterns")
+        ),
     )
 
 
-def _quiet(raw: dict[str, Any]) -> QuietHours:
+def _quiet(raw: Mapping[str, Any]) -> QuietHours:
+    still = raw.get("still_remove", ["obscene", "spam"])
     return QuietHours(
         start=time.fromisoformat(str(raw["start"])),
         end=time.fromisoformat(str(raw["end"])),
-        still_remove=tuple(raw.get("still_remove", ("obscene", "spam"))),
+        still_remove=tuple(str(c) for c in sequence(still, "quiet_hours", "still_remove")),
     )

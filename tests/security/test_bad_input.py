@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import Publisher, write_files
+from conftest import BASE_CONFIG, Publisher, write_files
 from PIL import Image
 
 from publisher.networks.x import weighted_length
@@ -144,3 +144,124 @@ def test_a_billion_laughs_front_matter_is_an_error(run: Publisher) -> None:
         run, {"content/2026/12/lol.md": f"{HEAD}{front}---\nТекст.\n"}, "content/2026/12/lol.md:"
     )
     assert "по ссылке" in output
+
+
+@pytest.mark.parametrize(
+    ("setting", "line"),
+    [
+        ("networks: {vk: abc}\n", 3),
+        ("networks:\n  telegram: {}\n  vk: [1, 2]\n", 5),
+        ("inbox: [1]\n", 3),
+        ("style: 5\n", 3),
+        ("style:\n  extra: 5\n", 4),
+        ("style:\n  ignore: passive\n", 4),
+        ('content_dir: "a\\0b"\n', 3),
+        ('media_dir: "content/\\0"\n', 3),
+    ],
+)
+@pytest.mark.parametrize("command", ["check", "plan"])
+def test_a_wrong_kind_of_setting_in_publisher_yml_is_an_error_at_its_line(
+    run: Publisher, setting: str, line: int, command: str
+) -> None:
+    write_files(run.repo, {"publisher.yml": BASE_CONFIG + setting})
+    result = run(command)
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert f"publisher.yml:{line}:" in result.output
+    assert "Traceback" not in result.output
+    assert run.texts("vk") == []
+
+
+@pytest.mark.parametrize(
+    ("rules", "where"),
+    [
+        ("[1]\n", "moderation.yml"),
+        ("categories: [1]\n", "moderation.yml:1:"),
+        ("categories: {obscene: abc}\n", "moderation.yml:1:"),
+        ("categories:\n  spam:\n    words: реклама\n", "moderation.yml:3:"),
+        ("allowlist: vk:1\n", "moderation.yml:1:"),
+        ("blacklist: [1]\n", "moderation.yml:1:"),
+        ("quiet_hours: [22, 7]\n", "moderation.yml:1:"),
+    ],
+)
+def test_a_wrong_kind_of_value_in_moderation_yml_is_an_error(
+    run: Publisher, rules: str, where: str
+) -> None:
+    write_files(run.repo, {"moderation.yml": rules})
+    result = run("moderate", "--dry-run")
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert where in result.output
+    assert "Traceback" not in result.output
+
+
+def inbox_file(front: str) -> str:
+    """A filed citizen's message with an officer's answer; ``front`` starts at line 5."""
+    return (
+        "---\nnetwork: vk\nid: '1001_7'\nstatus: new\n"
+        f"{front}---\n\n> Когда уберут снег?\n\n## Ответ\n\nНа этой неделе.\n"
+    )
+
+
+INBOX_FILE = "content/inbox/2026/12/vk-1001_7.md"
+
+
+@pytest.mark.parametrize(
+    ("front", "line"),
+    [
+        ("reply_to: abc\n", 5),
+        ("reply_to:\n  post: '3'\n  extra: [1]\n", 7),
+        ("reply_to: {extra: abc}\n", 5),
+        ("due: [1]\n", 5),
+        ("received: 2026-12-01\ndue: завтра\n", 6),
+        ("due: 2026-12-10 18:00\n", 5),  # no offset: it cannot be compared with now
+    ],
+)
+def test_a_broken_line_in_an_inbox_file_is_an_error_and_the_rest_goes_out(
+    run: Publisher, front: str, line: int
+) -> None:
+    where = f"{INBOX_FILE}:{line}"
+    assert_located(run, {INBOX_FILE: inbox_file(front)}, where)
+    planned = run("plan")
+    assert planned.exit_code == 1, planned.output
+    assert planned.exception is None or isinstance(planned.exception, SystemExit)
+    assert where in planned.output
+    status = run("inbox", "status")
+    assert status.exit_code == 1, status.output
+    assert status.exception is None or isinstance(status.exception, SystemExit)
+    assert where in status.output
+    assert INBOX_FILE in status.output.split(where, 1)[1]  # still listed after the error
+
+
+def test_an_inbox_file_without_its_id_is_an_error_not_a_crash(run: Publisher) -> None:
+    text = inbox_file("reply_to: {post: '3'}\n").replace("id: '1001_7'\n", "")
+    assert_located(run, {INBOX_FILE: text}, f"{INBOX_FILE}:1")
+
+
+@pytest.mark.parametrize(
+    ("files", "where"),
+    [
+        ({"calendar.yml": "2026: [1]\n"}, "calendar.yml:1:"),
+        ({"calendar.yml": "2026:\n  holidays: 2026-12-31\n"}, "calendar.yml:2:"),
+        ({"calendar.yml": "[2026]\n"}, "calendar.yml"),
+        ({"publisher.yml": BASE_CONFIG + "inbox:\n  deadlines: [8h]\n"}, "inbox.deadlines"),
+        ({"publisher.yml": BASE_CONFIG + "inbox:\n  working_hours: 9-18\n"}, "publisher.yml"),
+    ],
+)
+def test_a_wrong_kind_of_value_in_the_inbox_settings_is_an_error(
+    run: Publisher, files: dict[str, str | bytes], where: str
+) -> None:
+    write_files(run.repo, files)
+    result = run("inbox", "collect", "--no-commit")
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert where in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_cover_template_that_is_a_list_is_an_error(run: Publisher) -> None:
+    write_files(run.repo, {"design/cover.yml": "- background: cover.png\n"})
+    result = run("accounts", "cover")
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "design/cover.yml" in result.output
