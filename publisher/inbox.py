@@ -268,12 +268,29 @@ def read_items(repo: Path) -> list[InboxItem]:
     folder = repo / INBOX_DIR
     items = []
     for path in sorted(folder.rglob("*.md")) if folder.is_dir() else []:
-        text = path.read_text(encoding="utf-8")
+        rel = path.relative_to(repo).as_posix()
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            items.append(InboxItem(rel, {}, "", (_unreadable(rel),)))
+            continue
         document = _front_matter(text)
         if document is not None:
-            rel = path.relative_to(repo).as_posix()
             items.append(InboxItem(rel, *document, _item_problems(rel, text, document[0])))
+        elif _FRONT_MATTER.detect(text):  # front matter there, but broken by an edit
+            items.append(InboxItem(rel, {}, text, (_unreadable(rel),)))
     return items
+
+
+def _unreadable(rel: str) -> Diagnostic:
+    return Diagnostic(
+        rel,
+        1,
+        Severity.ERROR,
+        _("The fields at the top of this message's file cannot be read."),
+        _("Restore the file as publisher inbox collect wrote it (see the file's history)."),
+        "inbox-file",
+    )
 
 
 def _front_matter(text: str) -> tuple[dict[str, Any], str] | None:

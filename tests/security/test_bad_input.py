@@ -239,6 +239,20 @@ def test_an_inbox_file_without_its_id_is_an_error_not_a_crash(run: Publisher) ->
 
 
 @pytest.mark.parametrize(
+    "damaged",
+    [
+        inbox_file("reply_to: {post: '3'\n").encode(),  # an unclosed flow mapping
+        inbox_file("- a list\n").encode(),
+        inbox_file("").encode("cp1251"),  # saved by an editor in another encoding
+    ],
+)
+def test_an_inbox_file_with_damaged_front_matter_is_an_error_not_skipped(
+    run: Publisher, damaged: bytes
+) -> None:
+    assert_located(run, {INBOX_FILE: damaged}, f"{INBOX_FILE}:1")
+
+
+@pytest.mark.parametrize(
     ("files", "where"),
     [
         ({"calendar.yml": "2026: [1]\n"}, "calendar.yml:1:"),
