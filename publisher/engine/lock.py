@@ -59,8 +59,9 @@ def _acquire(fd: int, path: Path, on_wait: Callable[[], None]) -> None:
             if time.monotonic() >= deadline:
                 raise RepoError(
                     _(
-                        "another apply run is already going on in this folder ({file}); "
-                        "nothing was done, so that nothing is published twice",
+                        "another publisher run (apply, moderate, inbox collect, resolve or a "
+                        "cover upload) is already going on in this folder ({file}); nothing "
+                        "was done, so that nothing is published twice",
                         file=path,
                     ),
                     _("Wait until it ends, then run the command again."),

@@ -119,7 +119,7 @@ def test_a_second_apply_in_the_same_clone_gives_up_while_the_first_runs(
         result = run("apply")
 
     assert result.exit_code == 1
-    assert "другой запуск apply уже идёт в этой папке" in result.output
+    assert "в этой папке уже идёт другой запуск publisher" in result.output
     assert _counts(run) == {"vk": 0, "telegram": 0}
     assert run("apply").exit_code == 0
     assert _counts(run) == {"vk": 2, "telegram": 2}
