@@ -179,6 +179,7 @@ class Workspace:
                 adapters.unavailable,
                 approvals.per_post,
                 self.claim,
+                _remote_owners(self.recorded(content)),
             )
             return applier.run(plan)
 
@@ -408,3 +409,15 @@ def _comments(adapter: Adapter, refs: list[RemoteRef], since: datetime | None) -
     if not adapter.capabilities.comments:
         return []
     return [comment for ref in refs for comment in adapter.comments(ref, since)]
+
+
+def _remote_owners(
+    recorded: Mapping[str, Mapping[str, LedgerEntry]],
+) -> dict[tuple[str, str], str]:
+    """(network, remote id) -> the result file that records that publication."""
+    return {
+        (network, entry.remote_id): rel
+        for rel, entries in recorded.items()
+        for network, entry in entries.items()
+        if entry.remote_id
+    }

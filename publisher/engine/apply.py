@@ -109,6 +109,7 @@ class Applier:
         unavailable: Mapping[str, NetworkError] | None = None,
         per_post: Mapping[str, Provenance] | None = None,
         claim: str = "",
+        owners: Mapping[tuple[str, str], str] | None = None,
     ) -> None:
         self.ledger = ledger
         self.adapters = adapters
@@ -119,6 +120,9 @@ class Applier:
         #: this run's claim, carried by its intents (see ``engine.claims``)
         self.claim = claim
         self.unavailable = dict(unavailable or {})
+        #: (network, remote id) -> the result file that records it: a post found on the network
+        #: after a crash is ours only if no other post owns it
+        self.owners = dict(owners or {})
         #: networks stopped for the rest of this run (revoked token, long rate limit)
         self.stopped: dict[str, NetworkError] = {}
         #: networks that take no more new posts this run (a posting quota); the rest goes on
@@ -322,6 +326,20 @@ class Applier:
         previous = self.ledger.read(action.ledger_path).get(action.network)
         key = previous.key if previous else ""
         found = adapter.find(key, rendered)
+        owner = (
+            self.owners.get((action.network, found.remote_id), action.ledger_path)
+            if isinstance(found, RemoteRef)
+            else action.ledger_path
+        )
+        if owner != action.ledger_path:  # the same text, published for another post
+            return self._uncertain(
+                action,
+                _(
+                    "an earlier run was interrupted while publishing; the network shows a post "
+                    "with the same text, but it belongs to another post ({file})",
+                    file=owner,
+                ),
+            )
         if isinstance(found, RemoteRef):
             self._record_published(action, rendered, found, key, "reconcile")
             return Result(
@@ -332,13 +350,20 @@ class Applier:
             )
         if found is FindResult.ABSENT:
             return None
-        return Result(
+        return self._uncertain(
             action,
-            Outcome.UNCERTAIN,
-            message=_(
+            _(
                 "an earlier run was interrupted while publishing, and this network cannot "
                 "tell whether the post exists"
             ),
+        )
+
+    def _uncertain(self, action: Action, message: str) -> Result:
+        """Whether the post went out is for a person to say (``publisher resolve``)."""
+        return Result(
+            action,
+            Outcome.UNCERTAIN,
+            message=message,
             hint=_(
                 "Look at the account. Then run: publisher resolve {post} {network} --url LINK "
                 "(if it is there) or --absent (if not).",

@@ -11,12 +11,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 from conftest import INSTAGRAM_ACCOUNT, OK_ACCOUNT, Publisher, jpeg_bytes, write_files
 
 from publisher.engine import lock
 from publisher.engine.apply import Applier
 from publisher.networks.instagram import InstagramAdapter
+from publisher.networks.max import MaxAdapter
 from publisher.networks.ok import OkAdapter
+from publisher.networks.vk import VkAdapter
 
 PHOTO_POST = """---
 title: Каток
@@ -178,3 +181,42 @@ def test_a_damaged_result_file_holds_its_post_back_and_the_others_go_out(
     assert "content/a.published.yml:" in result.output
     assert _counts(run) == {"vk": 3, "telegram": 3}  # a and b once each, and the new c
     assert (run.repo / "content/a.published.yml").read_text(encoding="utf-8") == damage
+
+
+SAME_TEXT = "---\ntitle: {title}\nnetworks: [{network}]\n---\n\nПриём граждан переносится.\n"
+MAX_ACCOUNT = '---\nnetwork: max\nid: "-71234567890"\ntoken_env: MAX_BOT_TOKEN\n---\nКанал.\n'
+
+
+@pytest.mark.parametrize("adapter", [VkAdapter, MaxAdapter])
+def test_a_lost_post_is_not_taken_for_another_post_with_the_same_text(
+    make_repo: Callable[..., Path],
+    publisher: Callable[[Path], Publisher],
+    monkeypatch: pytest.MonkeyPatch,
+    adapter: type,
+) -> None:
+    network = "vk" if adapter is VkAdapter else "max"
+    first = SAME_TEXT.format(title="Приём", network=network)
+    repo = make_repo({"content/2026/12/a.md": first, "accounts/max.md": MAX_ACCOUNT})
+    run = publisher(repo)
+    assert run("apply").exit_code == 0
+    second = SAME_TEXT.format(title="Приём, повтор", network=network)
+    write_files(repo, {"content/2026/12/b.md": second})
+    run.git("add", "-A")
+    run.git("commit", "-qm", "Второй пост с тем же текстом")
+    with monkeypatch.context() as patch:  # killed after the intent, before the network answered
+        patch.setattr(adapter, "publish", _kill)
+        with pytest.raises(Killed):
+            run("apply")
+
+    result = run("apply")
+
+    def entry(name: str) -> dict[str, Any]:
+        text = (repo / f"content/2026/12/{name}.published.yml").read_text(encoding="utf-8")
+        return dict(yaml.safe_load(text)["networks"][network])
+
+    assert result.exit_code == 3, result.output  # a person decides, nothing is guessed
+    assert "publisher resolve" in result.output
+    assert len(run.feed(network)) == 1, "nothing was posted twice"
+    assert entry("a")["state"] == "published"
+    assert entry("b")["state"] == "intent", "the other post's publication is not claimed"
+    assert entry("b").get("remote_id") != entry("a")["remote_id"]
