@@ -27,6 +27,7 @@ from .confine import IMAGE_FORMATS, confined, content_problem
 from .errors import Diagnostic, Severity
 from .i18n import _
 from .inbox import InboxItem, read_items
+from .ledger import Ledger
 from .model import Account, Media, MediaKind, Override, Poll, Post, Profile, RenderedPost
 from .moves import find_moves, post_path_of
 from .parallel import fork_map
@@ -273,7 +274,10 @@ def load_content(
                 profiles[account.name] = profile
                 diagnostics.extend(image_problems)
     diagnostics.extend(_duplicate_accounts(accounts))
-    orphans = _orphan_ledgers(tree, config, posts, broken) if only is None else ()
+    foreign, foreign_problems = _foreign_ledgers(repo, tree, posts, cache)
+    diagnostics.extend(foreign_problems)
+    broken.update(d.path for d in foreign_problems)
+    orphans = _orphan_ledgers(tree, config, posts, broken) + foreign if only is None else ()
     moves = find_moves(repo, posts, orphans)
     orphans = tuple(rel for rel in orphans if rel not in moves.disputed)  # nothing deleted
     diagnostics.extend(moves.problems)
@@ -1166,6 +1170,54 @@ def _duplicate_accounts(accounts: list[Account]) -> list[Diagnostic]:
                 )
             )
     return problems
+
+
+def _foreign_ledgers(
+    repo: Path, tree: Tree, posts: list[Post], cache: Cache | None
+) -> tuple[tuple[str, ...], list[Diagnostic]]:
+    """Result files at a post's place that record the id of another post that exists, and an
+    error on each such post: that post was moved away and a new one took its place. The new
+    post must not inherit (edit, withdraw) the old one's publications; the old post, found by
+    its id, takes its results along. A match is remembered by the contents' ids (``cache``)."""
+    ledger = Ledger(repo)
+    ids = {post.id for post in posts}
+    foreign: list[str] = []
+    problems: list[Diagnostic] = []
+    for post in posts:
+        digest = tree.digest(post.ledger_path)
+        fact = f"owner:{digest}:{post.id}"
+        if digest is None or (cache is not None and cache.known_clean(fact)):
+            continue
+        owner = ledger.post_of(post.ledger_path)
+        if owner in ("", post.id):
+            if cache is not None:
+                cache.mark_clean(fact)
+            continue
+        if owner not in ids:  # no such post now: a folder moved with its results (id = path)
+            continue
+        foreign.append(post.ledger_path)
+        problems.append(
+            Diagnostic(
+                post.path,
+                post.line_of("id"),
+                Severity.ERROR,
+                _(
+                    "The results at this post's place ({file}) were recorded for another "
+                    "post, '{owner}': that post was moved away and this one took its place.",
+                    file=post.ledger_path,
+                    owner=owner,
+                ),
+                _(
+                    "Move {file} along with the post '{owner}' (git mv), or give this post "
+                    "another file name; if '{owner}' is gone from the networks, remove {file}. "
+                    "Until then this post is not published.",
+                    file=post.ledger_path,
+                    owner=owner,
+                ),
+                "moved-post",
+            )
+        )
+    return tuple(foreign), problems
 
 
 def _orphan_ledgers(

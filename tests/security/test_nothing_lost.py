@@ -169,3 +169,35 @@ def test_a_moved_post_whose_left_behind_result_file_is_damaged_is_held_back(
     assert result.exit_code == 1
     assert "content/2026/12/news.published.yml:" in result.output
     assert _feeds(run) == before
+
+
+def _with_id(title: str, text: str, post_id: str) -> str:
+    return f"---\ntitle: {title}\nid: {post_id}\nnetworks: [vk, telegram]\n---\n\n{text}\n"
+
+
+def test_a_new_post_in_a_moved_posts_place_does_not_inherit_its_publication(
+    make_repo: Callable[..., Path], publisher: Callable[[Path], Publisher]
+) -> None:
+    repo = make_repo({"content/2026/12/news.md": _with_id("А", "Текст А.", "aaa")})
+    run = publisher(repo)
+    assert run("apply").exit_code == 0
+    (repo / "content/2027/01").mkdir(parents=True)
+    run.git("mv", "content/2026/12/news.md", "content/2027/01/a.md")
+    write_files(repo, {"content/2026/12/news.md": _with_id("С", "Текст С, другой.", "ccc")})
+    run.git("add", "-A")
+    run.git("commit", "-qm", "A moved away, C written at its old place")
+
+    checked = run("check")
+    first = run("apply")
+
+    assert checked.exit_code == 1
+    assert "content/2026/12/news.md:3:" in checked.output and "aaa" in checked.output
+    assert first.exit_code == 1, first.output
+    assert run.texts("vk") == run.texts("telegram") == ["Текст А."], "A kept, not rewritten"
+    assert "aaa" in (repo / "content/2027/01/a.published.yml").read_text(encoding="utf-8")
+
+    second = run("apply")  # A's results have moved away: C is a new post now
+
+    assert second.exit_code == 0, second.output
+    for network in ("vk", "telegram"):
+        assert sorted(run.texts(network)) == ["Текст А.", "Текст С, другой."]
