@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import urlsplit
 
 import yaml
 
@@ -25,6 +26,7 @@ from .cache import Cache, Entry, read_id_index, salt_of
 from .config import Config
 from .confine import IMAGE_FORMATS, confined, content_problem
 from .errors import Diagnostic, Severity
+from .escape import one_line
 from .i18n import _
 from .inbox import InboxItem, read_items
 from .ledger import Ledger
@@ -821,6 +823,8 @@ class _PostReader:
     def _overrides(self) -> Mapping[str, Override]:
         value = self.doc.data.get("overrides") or {}
         link = self.doc.data.get("link")
+        if link and not self._web_link(link, self.line("link")):
+            link = None
         result: dict[str, Override] = {}
         if not isinstance(value, dict):
             self.problems.error(
@@ -842,12 +846,30 @@ class _PostReader:
                 settings = {"text": settings}
             if not self._override_types(network, settings):
                 continue
+            own_link = settings.get("link")
+            line = self.doc.lines.get(f"overrides.{network}", self.line("overrides"))
+            if own_link and not self._web_link(own_link, line):
+                continue
             options = {str(k): v for k, v in settings.items() if k != "text"}
             if link:
                 options.setdefault("link", str(link))
             text = settings.get("text")
             result[network] = Override(str(text) if text is not None else None, options)
         return result
+
+    def _web_link(self, value: object, line: int) -> bool:
+        """Whether ``value`` is a web address; a ``javascript:`` or ``file:`` link is an error
+        (the networks get it as a link card, the preview site as a live link)."""
+        parts = urlsplit(str(value).strip())
+        if parts.scheme.lower() in ("http", "https") and parts.netloc:
+            return True
+        self.problems.error(
+            line,
+            _("The link '{link}' is not a web address.", link=one_line(str(value))[:100]),
+            _("Write the whole address, starting with https://."),
+            "link",
+        )
+        return False
 
     def _override_types(self, network: str, settings: dict[Any, Any]) -> bool:
         """Text and each setting of a network's override are plain values; report the rest."""

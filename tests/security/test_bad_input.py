@@ -279,3 +279,19 @@ def test_a_cover_template_that_is_a_list_is_an_error(run: Publisher) -> None:
     assert result.exit_code == 1, result.output
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "design/cover.yml" in result.output
+
+
+@pytest.mark.parametrize(
+    ("front", "line"),
+    [
+        ('link: "javascript:alert(document.domain)"\n', 3),
+        ("link: //evil.example/x\n", 3),
+        ("overrides:\n  telegram:\n    link: file:///etc/passwd\n", 4),
+    ],
+)
+def test_a_link_that_is_not_a_web_address_is_an_error(
+    run: Publisher, front: str, line: int
+) -> None:
+    post = f"---\ntitle: Ссылка\n{front}---\n\nПодробности по ссылке.\n"
+    assert_located(run, {"content/2026/12/link.md": post}, f"content/2026/12/link.md:{line}:")
+    assert "javascript" not in run.received().decode("utf-8", "replace")
