@@ -4,19 +4,35 @@ Workers are forked, so they inherit the function and its inputs from the parent:
 pickled on the way in, only results on the way out (they must be picklable). Where forking is
 not available, or the work is small or the machine has one core, everything runs here, in order;
 the results are the same either way.
+
+The results carry text from the repository, and the parent runs in the job that holds every
+token, so they come back through ``safe_loads``: an unpickler that builds only publisher's own
+types and plain values (no other class or function a pickle could name and call). A stream
+that names anything else is refused, whatever wrote it.
 """
 
 from __future__ import annotations
 
+import io
 import os
+import pickle
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 T = TypeVar("T")
 R = TypeVar("R")
 
 #: below this many items per worker, starting workers costs more than it saves
 MIN_PER_WORKER = 250
+#: what a worker's results may be built from besides publisher's own types
+_PLAIN_TYPES = {
+    "builtins": frozenset({"set", "frozenset", "bytearray", "complex", "slice", "range"}),
+    "datetime": frozenset({"date", "datetime", "time", "timedelta", "timezone"}),
+    "pathlib": frozenset({"Path", "PosixPath", "PurePath", "PurePosixPath"}),
+    "collections": frozenset({"OrderedDict", "defaultdict", "Counter"}),
+    "copyreg": frozenset({"_reconstructor"}),
+}
 
 _job: tuple[Callable[[Any], Any], Sequence[Any]] | None = None
 
@@ -46,13 +62,45 @@ def fork_map(func: Callable[[T], R], items: Sequence[T], workers: int | None = N
             parts = pool.map(_run_chunk, chunks)
     finally:
         _job = None
-    return [result for part in parts for result in part]
+    return [result for part in parts for result in safe_loads(part)]
 
 
-def _run_chunk(bounds: tuple[int, int]) -> list[Any]:
+def _run_chunk(bounds: tuple[int, int]) -> bytes:
     assert _job is not None, "fork_map's worker started without its job"
     func, items = _job
-    return [func(items[i]) for i in range(*bounds)]
+    return _dumps([func(items[i]) for i in range(*bounds)])
+
+
+class _PlainPickler(pickle.Pickler):
+    def reducer_override(self, obj: Any) -> Any:
+        """A time zone by its name: its own pickle calls ``getattr``, which ``safe_loads``
+        does not allow (it could reach any method of an allowed object)."""
+        if isinstance(obj, ZoneInfo):
+            return _zone, (obj.key,)
+        return NotImplemented
+
+
+def _zone(key: str) -> ZoneInfo:
+    return ZoneInfo(key)
+
+
+def _dumps(value: Any) -> bytes:
+    buffer = io.BytesIO()
+    _PlainPickler(buffer).dump(value)
+    return buffer.getvalue()
+
+
+class _PlainUnpickler(pickle.Unpickler):
+    def find_class(self, module: str, name: str) -> Any:
+        own = module == "publisher" or module.startswith("publisher.")
+        if own or name in _PLAIN_TYPES.get(module, ()):
+            return super().find_class(module, name)
+        raise pickle.UnpicklingError(f"refused to build {module}.{name}")
+
+
+def safe_loads(data: bytes) -> Any:
+    """A worker's pickled results, built only from publisher's types and plain values."""
+    return _PlainUnpickler(io.BytesIO(data)).load()
 
 
 class Background:
@@ -62,13 +110,11 @@ class Background:
         self._pid, self._fd = pid, fd
 
     def result(self) -> Any:
-        import pickle
-
         try:
             with os.fdopen(self._fd, "rb") as pipe:
                 data = pipe.read()
             os.waitpid(self._pid, 0)
-            return pickle.loads(data) if data else None
+            return safe_loads(data) if data else None
         except Exception:  # the work was only ever a head start
             return None
 
@@ -81,15 +127,13 @@ def in_background(func: Callable[[], Any]) -> Background | None:
 
     if cores() < 2 or not hasattr(os, "fork") or threading.active_count() > 1:
         return None
-    import pickle
-
     read_fd, write_fd = os.pipe()
     pid = os.fork()
     if pid == 0:  # pragma: no cover - the child; coverage cannot follow it
         try:
             os.close(read_fd)
             with os.fdopen(write_fd, "wb") as pipe:
-                pipe.write(pickle.dumps(func()))
+                pipe.write(_dumps(func()))
         finally:
             os._exit(0)
     os.close(write_fd)

@@ -10,16 +10,20 @@ import os
 import pickle
 import subprocess
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import git
 import msgspec
 import pytest
 from click.testing import CliRunner, Result
 
+from publisher import parallel
 from publisher.cache import CACHE_FILE, RENDERS_FILE, cache_dir
 from publisher.cli import Deps, main
 from publisher.clock import FakeClock
+from publisher.errors import Diagnostic, Severity
 
 POST = """---
 title: Субботник
@@ -193,3 +197,37 @@ def test_ci_keeps_the_cache_in_the_git_directory_and_publish_restores_none() -> 
 
     assert cached == [".git/publisher-cache"]
     assert "actions/cache" not in (workflows / "publish.yml").read_text()
+
+
+class _Calls:
+    """A result whose pickle names a function to call when it is loaded (as a forged stream
+    would): here one that creates the marker file."""
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return (Path.touch, (str(self.marker),))  # type: ignore[return-value]
+
+
+def test_results_from_workers_cannot_name_a_function_to_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(parallel, "MIN_PER_WORKER", 1)
+    monkeypatch.setattr(parallel, "cores", lambda: 2)
+    marker = tmp_path / "ran"
+
+    with pytest.raises(pickle.UnpicklingError):
+        parallel.fork_map(lambda _item: _Calls(marker), range(4), workers=2)
+    background = parallel.in_background(lambda: _Calls(marker))
+    assert background is not None and background.result() is None
+
+    assert not marker.exists()
+
+
+def test_worker_results_of_publisher_types_still_come_back(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "MIN_PER_WORKER", 1)
+    moment = datetime(2026, 12, 6, 10, 0, tzinfo=ZoneInfo("Europe/Moscow"))
+    value = (Diagnostic("a.md", 3, Severity.ERROR, "м"), moment, Path("a/b"), {1, 2})
+
+    assert parallel.fork_map(lambda _item: value, range(4), workers=2) == [value] * 4
