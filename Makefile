@@ -57,8 +57,8 @@ bench: $(STAMP)
 
 # Regenerate the README's capability table and token notes from the adapters
 docs: $(STAMP)
-	$(BIN)/python -m publisher.docs
+	$(BIN)/python -m publisher.commands.docs
 
 # Lemmas of the style lists' words, worked out ahead (after editing publisher/data/style/*.yml)
 lemmas: $(STAMP)
-	$(BIN)/python -c "from publisher.style import write_lemma_table; write_lemma_table()"
+	$(BIN)/python -c "from publisher.content.style import write_lemma_table; write_lemma_table()"

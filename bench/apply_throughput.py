@@ -77,7 +77,7 @@ X_TEXTS = (
 WRAPPER = """
 import json, sys, threading, time
 from collections import Counter
-from publisher.errors import RateLimited
+from publisher.core.errors import RateLimited
 from publisher.networks import base
 from publisher.sandbox.app import Sandbox
 

@@ -1,8 +1,9 @@
 """How well the style linter separates press-release wording from plain text.
 
-Runs ``publisher.style.lint`` on every sentence of ``tests/style/sentences.tsv`` and prints the
-share flagged in each half (goal: at least 90% of «press», at most 10% of «plain»), the mean
-score of each half and the time taken; the numbers go to ``bench/results.json`` under "style".
+Runs ``publisher.content.style.lint`` on every sentence of
+``tests/content/style/sentences.tsv`` and prints the share flagged in each half (goal: at
+least 90% of «press», at most 10% of «plain»), the mean score of each half and the time
+taken; the numbers go to ``bench/results.json`` under "style".
 
     python bench/style_eval.py            # summary
     python bench/style_eval.py -v         # and every sentence the linter gets wrong
@@ -18,9 +19,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from publisher.style import lint  # noqa: E402
+from publisher.content.style import lint  # noqa: E402
 
-SENTENCES = ROOT / "tests" / "style" / "sentences.tsv"
+SENTENCES = ROOT / "tests" / "content" / "style" / "sentences.tsv"
 RESULTS = ROOT / "bench" / "results.json"
 
 

@@ -4,7 +4,7 @@ Lints, in one process and in this order:
 
 - ``bench``: the bodies of the 10,000 posts that ``bench/check_plan.py`` generates (same
   generators, same seed, so the same texts ``publisher check`` lints there);
-- ``eval``: the sentences of ``tests/style/sentences.tsv`` (``bench/style_eval.py``'s set);
+- ``eval``: the sentences of ``tests/content/style/sentences.tsv`` (``bench/style_eval.py``'s set);
 - ``mixed``: 2,000 of those bodies with two to four eval sentences spliced in, so the findings
   of every category are compared too (the generated posts themselves are plain text);
 - ``content``: the repository's own ``content/**/*.md``, as whole files and as bodies;
@@ -36,11 +36,11 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from check_plan import post_body, post_title  # noqa: E402
 
-from publisher.style import StyleRules, lint  # noqa: E402
+from publisher.content.style import StyleRules, lint  # noqa: E402
 
 BENCH_SIZE = 10_000  # check_plan.py's goal size; its seed is the size
 MIXED = 2_000
-SENTENCES = ROOT / "tests" / "style" / "sentences.tsv"
+SENTENCES = ROOT / "tests" / "content" / "style" / "sentences.tsv"
 RULES = StyleRules(
     extra={
         "cliche": [{"phrase": "шикарный", "suggestion": "красивый"}, {"phrase": "от души"}],

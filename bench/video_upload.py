@@ -40,10 +40,10 @@ def upload(network: str, size: int) -> dict[str, float]:
     """Publish one video post of ``size`` bytes to ``network``; return seconds and peak MB."""
     import httpx
 
-    from publisher.clock import FakeClock
-    from publisher.content import load_account
+    from publisher.content.load import load_account
+    from publisher.core.clock import FakeClock
+    from publisher.core.model import Media, RenderedPost
     from publisher.engine.runtime import read_tokens
-    from publisher.model import Media, RenderedPost
     from publisher.networks import adapter_class
     from publisher.sandbox.app import Sandbox
 

@@ -1,5 +1,5 @@
 """``python -m publisher``."""
 
-from .cli import run
+from publisher.cli import run
 
 run()

@@ -19,8 +19,8 @@ from typing import Any, NoReturn
 
 import click
 
-from . import i18n
-from .i18n import _
+from publisher.core import i18n
+from publisher.core.i18n import _
 
 EXIT_OK = 0
 EXIT_PROBLEMS = 1
@@ -45,8 +45,8 @@ class Options:
     deps: Deps
 
     def workspace(self) -> Any:
-        from .clock import Clock
-        from .workspace import open_workspace
+        from publisher.core.clock import Clock
+        from publisher.engine.workspace import open_workspace
 
         clock = self.deps.clock or Clock()
         transport = None
@@ -55,9 +55,9 @@ class Options:
         return open_workspace(self.repo, clock, self.deps.env, self.sandbox, transport)
 
     def _sandbox(self, clock: Any) -> Any:
-        from .config import load_config
-        from .sandbox.app import Sandbox
-        from .sandbox.faults import FaultSpecError, parse_faults
+        from publisher.core.config import load_config
+        from publisher.sandbox.app import Sandbox
+        from publisher.sandbox.faults import FaultSpecError, parse_faults
 
         assert self.sandbox is not None
         env = self.deps.env if self.deps.env is not None else os.environ
@@ -74,7 +74,7 @@ class Options:
 
 def fail(message: str, hint: str = "", code: int = EXIT_PROBLEMS) -> NoReturn:
     """Print the error (printable only: it may quote a file or a network) and exit."""
-    from .escape import printable
+    from publisher.core.escape import printable
 
     click.echo(_("Error: {message}", message=printable(message)), err=True)
     if hint:
@@ -88,8 +88,8 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(func)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        from .errors import PublisherError
-        from .redact import redact
+        from publisher.core.errors import PublisherError
+        from publisher.core.redact import redact
 
         try:
             return func(*args, **kwargs)
@@ -115,7 +115,7 @@ def exclusive(func: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _run_lock(repo: Path) -> contextlib.AbstractContextManager[None]:
-    from .engine.lock import run_lock
+    from publisher.engine.lock import run_lock
 
     def waiting() -> None:
         message = _("Another publisher run is going on in this folder; waiting for it to end.")
@@ -154,8 +154,8 @@ def main(ctx: click.Context, repo: Path, sandbox: Path | None, lang: str | None)
 
 
 def _config_language(repo: Path) -> str | None:
-    from .config import load_config
-    from .errors import ConfigError
+    from publisher.core.config import load_config
+    from publisher.core.errors import ConfigError
 
     try:
         return load_config(repo)[0].language or None
@@ -174,10 +174,10 @@ FORMATS_CHECK = click.Choice(["text", "github", "json"])
 @handle_errors
 def check(opts: Options, paths: tuple[str, ...], fmt: str, strict: bool) -> None:
     """Check posts and accounts; list every problem with its file, line and fix."""
-    from . import report
+    from publisher.reports import plan_report as report
 
     ws = opts.workspace()
-    from .tree import narrowed
+    from publisher.state.tree import narrowed
 
     only = narrowed([_repo_relative(opts.repo, p) for p in paths] or None)
     result = ws.check(ws.load(only), strict=strict, only=only)
@@ -223,7 +223,7 @@ def _repo_relative(repo: Path, path: str) -> str:
 @handle_errors
 def plan(opts: Options, fmt: str, show_all: bool, comment: bool) -> None:
     """Show what apply would do on each network, with each network's text."""
-    from . import report
+    from publisher.reports import plan_report as report
 
     ws = opts.workspace()
     content = ws.load()
@@ -248,7 +248,7 @@ def plan(opts: Options, fmt: str, show_all: bool, comment: bool) -> None:
 
 def _plan_style(ws: Any, content: Any, the_plan: Any) -> str:
     """The style score of every post the plan creates or changes."""
-    from .stylecheck import style_rules, style_summary
+    from publisher.content.stylecheck import style_rules, style_summary
 
     changing = {a.post_path for a in the_plan.pending}
     posts = [p for p in content.posts if p.path in changing]
@@ -257,9 +257,9 @@ def _plan_style(ws: Any, content: Any, the_plan: Any) -> str:
 
 def _post_plan_comment(ws: Any, body: str, deps: Deps) -> None:
     """Put the plan on the merge request; a fork's read-only token only earns a warning."""
-    from .errors import ApprovalError
-    from .forge import detect, request_number
-    from .report import PLAN_COMMENT_MARKER
+    from publisher.core.errors import ApprovalError
+    from publisher.forge import detect, request_number
+    from publisher.reports.plan_report import PLAN_COMMENT_MARKER
 
     number = request_number(ws.env)
     forge = detect(ws.env, deps.forge_transport)
@@ -289,9 +289,9 @@ def _post_plan_comment(ws: Any, body: str, deps: Deps) -> None:
 @exclusive
 def apply(opts: Options, no_commit: bool, do_push: bool, skip_approval: bool) -> None:
     """Publish what the plan says, record the results and commit them."""
-    from . import report
-    from .approval import Approver
-    from .engine.apply import moves
+    from publisher.engine.apply import moves
+    from publisher.engine.approval import Approver
+    from publisher.reports import plan_report as report
 
     ws = opts.workspace()
     content = ws.load()
@@ -331,7 +331,7 @@ def run() -> None:
 @handle_errors
 def new(opts: Options, title: str, day: str | None) -> None:
     """Create a post bundle from the template, ready to edit."""
-    from .scaffold import new_post
+    from publisher.commands.scaffold import new_post
 
     path = new_post(opts.repo, title, day)
     click.echo(
@@ -348,7 +348,7 @@ def new(opts: Options, title: str, day: str | None) -> None:
 @handle_errors
 def log(opts: Options, limit: int) -> None:
     """The publication history, read from git log."""
-    from .history import publisher_commits
+    from publisher.engine.history import publisher_commits
 
     items = publisher_commits(opts.repo, limit)
     if not items:
@@ -395,7 +395,7 @@ def resolve(
     opts: Options, post: str, network: str, url: str | None, remote_id: str | None, absent: bool
 ) -> None:
     """Settle a post left uncertain by an interrupted run, after looking at the network."""
-    from .resolve import resolve_uncertain
+    from publisher.commands.resolve import resolve_uncertain
 
     if absent == bool(url or remote_id):
         fail(_("Give either --url/--id (the post is there) or --absent (it is not)."), code=2)
@@ -417,8 +417,8 @@ def sandbox_show(state: Path, as_json: bool) -> None:
     """Print what each emulated network shows."""
     import json
 
-    from .escape import one_line
-    from .sandbox.app import Sandbox
+    from publisher.core.escape import one_line
+    from publisher.sandbox.app import Sandbox
 
     view = Sandbox(state).show()
     if as_json:
@@ -441,7 +441,7 @@ def sandbox_serve(state: Path, port: int, host: str) -> None:
     """Serve a web page showing each network's feed as published."""
     from werkzeug.serving import run_simple
 
-    from .sandbox.web import FeedPage
+    from publisher.sandbox.web import FeedPage
 
     click.echo(_("Open http://{host}:{port}/ (Ctrl+C to stop).", host=host, port=port))
     run_simple(host, port, FeedPage(state), use_reloader=False, threaded=True)
@@ -458,7 +458,7 @@ def sandbox_serve(state: Path, port: int, host: str) -> None:
 @handle_errors
 def demo(opts: Options, out: Path | None) -> None:
     """Run check, plan and apply on a copy of the example content against a fresh sandbox."""
-    from .demo import run_demo
+    from publisher.commands.demo import run_demo
 
     sys.exit(run_demo(opts.repo, out, click.echo, opts.deps.clock))
 
@@ -473,7 +473,7 @@ def accounts() -> None:
 @handle_errors
 def accounts_fit(opts: Options) -> None:
     """Make copies of avatars and covers at the size each network wants."""
-    from .accounts import fit_images
+    from publisher.commands.accounts import fit_images
 
     ws = opts.workspace()
     made = fit_images(ws, ws.load())
@@ -497,8 +497,8 @@ def accounts_fit(opts: Options) -> None:
 @handle_errors
 def accounts_cover(opts: Options, upload: bool) -> None:
     """Draw the dynamic cover (date, next events, latest posts) and upload it."""
-    from .accounts import refresh_cover
-    from .approval import require_approved_history
+    from publisher.commands.accounts import refresh_cover
+    from publisher.engine.approval import require_approved_history
 
     ws = opts.workspace()
     with _run_lock(opts.repo) if upload else contextlib.nullcontext():
@@ -529,9 +529,9 @@ def moderate(ctx: click.Context, dry_run: bool, no_commit: bool, do_push: bool) 
 @handle_errors
 @exclusive
 def _moderate(opts: Options, dry_run: bool, no_commit: bool, do_push: bool) -> None:
-    from .approval import require_approved_history
-    from .moderation.report import sweep_text
-    from .repo import commit_results
+    from publisher.engine.approval import require_approved_history
+    from publisher.moderation.report import sweep_text
+    from publisher.state.repo import commit_results
 
     ws = opts.workspace()
     if not dry_run:
@@ -555,7 +555,7 @@ def _moderate(opts: Options, dry_run: bool, no_commit: bool, do_push: bool) -> N
 @exclusive
 def moderate_restore(opts: Options, log_id: str) -> None:
     """Undo a removal where the network allows it, and lift the author's ban."""
-    from .repo import build_message, commit_results
+    from publisher.state.repo import build_message, commit_results
 
     ws = opts.workspace()
     restored = ws.restore_moderation(ws.load(), log_id)
@@ -580,8 +580,8 @@ def moderation_classify(opts: Options) -> None:
     """Read comments one per line on stdin; print one JSON decision per line."""
     import json
 
-    from .moderation.detector import Context, Detector
-    from .moderation.rules import load_rules
+    from publisher.moderation.detector import Context, Detector
+    from publisher.moderation.rules import load_rules
 
     detector = Detector(load_rules(opts.repo))
     context = Context()
@@ -607,7 +607,7 @@ def sandbox_comment(
     """Add a citizen's comment (or direct message) in the sandbox."""
     import zlib
 
-    from .sandbox.app import Sandbox
+    from publisher.sandbox.app import Sandbox
 
     box = Sandbox(state)
     if network not in box.emulators:
@@ -633,7 +633,7 @@ def inbox() -> None:
 @exclusive
 def inbox_collect(opts: Options, no_commit: bool, do_push: bool) -> None:
     """File new questions, requests and complaints as content/inbox/... files."""
-    from .repo import commit_results
+    from publisher.state.repo import commit_results
 
     ws = opts.workspace()
     report = ws.collect_inbox(ws.load())
@@ -667,8 +667,8 @@ def inbox_status(opts: Options, fmt: str, issue: bool) -> None:
     """Open messages by deadline, overdue first, with counts by category and network."""
     import json
 
-    from . import report
-    from .inbox import open_items, read_items, status_json, status_text
+    from publisher.inbox.items import open_items, read_items, status_json, status_text
+    from publisher.reports import plan_report as report
 
     ws = opts.workspace()
     filed = read_items(opts.repo)
@@ -686,7 +686,7 @@ def inbox_status(opts: Options, fmt: str, issue: bool) -> None:
 
 
 def _post_overdue_issue(ws: Any, body: str, deps: Deps) -> None:
-    from .forge import detect
+    from publisher.forge import detect
 
     forge = detect(ws.env, deps.forge_transport)
     if forge is None:
@@ -705,10 +705,10 @@ def style(opts: Options, files: tuple[str, ...], fmt: str) -> None:
     """Find press-release wording and bureaucratese; suggest plain words; score 0-10."""
     import json
 
-    from .config import load_config
-    from .escape import one_line
-    from .style import lint
-    from .stylecheck import style_rules
+    from publisher.content.style import lint
+    from publisher.content.stylecheck import style_rules
+    from publisher.core.config import load_config
+    from publisher.core.escape import one_line
 
     config, _problems = load_config(opts.repo)
     rules = style_rules(config.style)
@@ -766,7 +766,7 @@ def site() -> None:
 @handle_errors
 def site_build(opts: Options, out: Path, personal_data: bool) -> None:
     """Build the static site of the repository."""
-    from .site import build_site
+    from publisher.reports.site import build_site
 
     ws = opts.workspace()
     files = build_site(ws, ws.load(), out, personal_data=personal_data)
@@ -792,7 +792,13 @@ def site_build(opts: Options, out: Path, personal_data: bool) -> None:
 @handle_errors
 def monthly_report_command(opts: Options, month: str | None, fmt: str, out: Path | None) -> None:
     """The monthly report: posts, formats, moderation, citizens' messages."""
-    from .monthly import current_month, monthly_report, report_html, report_markdown, write_report
+    from publisher.reports.monthly import (
+        current_month,
+        monthly_report,
+        report_html,
+        report_markdown,
+        write_report,
+    )
 
     ws = opts.workspace()
     chosen = month or current_month(ws.clock.now(), ws.config.zone)

@@ -10,9 +10,9 @@ from typing import Any
 import httpx
 import pytest
 
-from publisher import i18n
-from publisher.clock import FakeClock
-from publisher.model import Account
+from publisher.core import i18n
+from publisher.core.clock import FakeClock
+from publisher.core.model import Account
 from publisher.sandbox.app import Sandbox
 from publisher.sandbox.faults import Faults
 

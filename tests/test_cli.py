@@ -13,7 +13,7 @@ from click.testing import CliRunner, Result
 from conftest import jpeg_bytes, write_files
 
 from publisher.cli import Deps, main
-from publisher.clock import FakeClock
+from publisher.core.clock import FakeClock
 from publisher.sandbox.app import Sandbox
 from publisher.sandbox.core import revoke_token
 

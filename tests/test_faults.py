@@ -20,7 +20,7 @@ import pytest
 from click.testing import CliRunner
 
 from publisher.cli import Deps, main
-from publisher.clock import FakeClock
+from publisher.core.clock import FakeClock
 from publisher.sandbox.app import Sandbox
 
 #: networks whose API can tell whether an interrupted post exists (``find``)

@@ -13,7 +13,7 @@ import yaml
 from click.testing import CliRunner, Result
 
 from publisher.cli import Deps, main
-from publisher.clock import FakeClock
+from publisher.core.clock import FakeClock
 from publisher.sandbox.app import Sandbox
 
 NEWS = """---

@@ -22,9 +22,11 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
 
-from ..clock import Clock
-from ..confine import MediaEscaped, verified
-from ..errors import (
+from publisher.content.confine import MediaEscaped, verified
+from publisher.content.profiles import field_hashes, only
+from publisher.content.render import rendered_media_hash
+from publisher.core.clock import Clock
+from publisher.core.errors import (
     AuthError,
     NetworkError,
     NotFound,
@@ -33,15 +35,13 @@ from ..errors import (
     RateLimited,
     Rejected,
 )
-from ..i18n import _
-from ..inbox import set_status
-from ..ledger import Ledger
-from ..model import Action, ActionKind, LedgerEntry, Plan, RemoteRef, RenderedPost
-from ..networks.base import Adapter, FindResult
-from ..profiles import field_hashes, only
-from ..redact import redact
-from ..render import rendered_media_hash
-from .plan import idempotency_key
+from publisher.core.i18n import _
+from publisher.core.model import Action, ActionKind, LedgerEntry, Plan, RemoteRef, RenderedPost
+from publisher.core.redact import redact
+from publisher.engine.plan import idempotency_key
+from publisher.inbox.items import set_status
+from publisher.networks.base import Adapter, FindResult
+from publisher.state.ledger import Ledger
 
 #: how many of a network's next actions the adapter is shown to work ahead on
 LOOKAHEAD = 8

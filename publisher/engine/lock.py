@@ -17,8 +17,8 @@ import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from ..errors import RepoError
-from ..i18n import _
+from publisher.core.errors import RepoError
+from publisher.core.i18n import _
 
 LOCK_NAME = "publisher-apply.lock"
 #: how long a second run waits for the first one to finish before it gives up (exit 1)
@@ -28,7 +28,7 @@ _POLL_SECONDS = 0.2
 
 def lock_path(repo: Path) -> Path:
     """``<git common dir>/publisher-apply.lock``; the repository folder itself outside Git."""
-    from ..repo import open_repo
+    from publisher.state.repo import open_repo
 
     git_repo = open_repo(repo)
     folder = Path(git_repo.common_dir) if git_repo is not None else repo

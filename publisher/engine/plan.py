@@ -14,17 +14,26 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from ..config import Config
-from ..content import Content
-from ..i18n import _
-from ..inbox import InboxItem
-from ..model import Account, Action, ActionKind, LedgerEntry, Plan, Post, Profile, RenderedPost
-from ..moves import post_path_of
-from ..networks import NETWORKS
-from ..networks.capabilities import Capabilities
-from ..profiles import PROFILE_FIELDS, field_hashes
-from ..render import measure, render_text, rendered_media_hash
-from .claims import claim_alive
+from publisher.content.load import Content
+from publisher.content.profiles import PROFILE_FIELDS, field_hashes
+from publisher.content.render import measure, render_text, rendered_media_hash
+from publisher.core.capabilities import Capabilities
+from publisher.core.config import Config
+from publisher.core.i18n import _
+from publisher.core.model import (
+    Account,
+    Action,
+    ActionKind,
+    LedgerEntry,
+    Plan,
+    Post,
+    Profile,
+    RenderedPost,
+)
+from publisher.engine.claims import claim_alive
+from publisher.inbox.items import InboxItem
+from publisher.networks import NETWORKS
+from publisher.state.moves import post_path_of
 
 Recorded = Mapping[str, Mapping[str, LedgerEntry]]
 

@@ -12,14 +12,14 @@ from dataclasses import dataclass
 
 import httpx
 
-from ..clock import Clock
-from ..errors import AuthError, NetworkError
-from ..i18n import _
-from ..model import Account
-from ..networks import NETWORKS, adapter_class
-from ..networks.base import Adapter, RateLimiter, Tokens
-from ..networks.capabilities import Capabilities
-from ..redact import Secret
+from publisher.core.capabilities import Capabilities
+from publisher.core.clock import Clock
+from publisher.core.errors import AuthError, NetworkError
+from publisher.core.i18n import _
+from publisher.core.model import Account
+from publisher.core.redact import Secret
+from publisher.networks import NETWORKS, adapter_class
+from publisher.networks.base import Adapter, RateLimiter, Tokens
 
 
 def sandbox_token(network: str, role: str) -> str:

@@ -10,17 +10,17 @@ from collections.abc import Mapping
 
 import httpx
 
-from .base import Approval, Forge
+from publisher.forge.base import Approval, Forge
 
 
 def detect(env: Mapping[str, str], transport: httpx.BaseTransport | None = None) -> Forge | None:
     """The forge named by the CI environment, or None when not running in CI."""
     if env.get("GITHUB_ACTIONS") == "true" and env.get("GITHUB_REPOSITORY"):
-        from .github import GitHub
+        from publisher.forge.github import GitHub
 
         return GitHub.from_env(env, transport)
     if env.get("GITLAB_CI") == "true" and env.get("CI_PROJECT_ID"):
-        from .gitlab import GitLab
+        from publisher.forge.gitlab import GitLab
 
         return GitLab.from_env(env, transport)
     return None

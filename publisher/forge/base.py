@@ -9,9 +9,9 @@ from dataclasses import dataclass
 
 import httpx
 
-from ..errors import ApprovalError
-from ..i18n import _
-from ..redact import Secret, redact
+from publisher.core.errors import ApprovalError
+from publisher.core.i18n import _
+from publisher.core.redact import Secret, redact
 
 FORGE_TIMEOUT = httpx.Timeout(20.0, connect=10.0)
 PER_PAGE = 100

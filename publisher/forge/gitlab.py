@@ -20,10 +20,10 @@ from urllib.parse import quote
 
 import httpx
 
-from ..errors import ApprovalError
-from ..i18n import _
-from ..redact import Secret
-from .base import Approval, Forge, identities
+from publisher.core.errors import ApprovalError
+from publisher.core.i18n import _
+from publisher.core.redact import Secret
+from publisher.forge.base import Approval, Forge, identities
 
 
 class GitLab(Forge):

@@ -28,16 +28,16 @@ import functools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Literal
 
-from ..errors import ConfigError
-from ..i18n import _
-from .normalize import Text, Word, analyse, fold
-from .rules import CATEGORIES, RULES_FILE, Rules
+from publisher.core.errors import ConfigError
+from publisher.core.i18n import _
+from publisher.core.resources import DATA_DIR
+from publisher.moderation.normalize import Text, Word, analyse, fold
+from publisher.moderation.rules import CATEGORIES, RULES_FILE, Rules
 
 Verdict = Literal["remove", "keep", "review"]
-DATA = Path(__file__).resolve().parent.parent / "data" / "moderation"
+DATA = DATA_DIR / "moderation"
 #: the first of a comment's categories decides the action, so the gravest comes first
 SEVERITY = ("unlawful", "obscene", "insult", "spam", "custom")
 #: texts shorter than this are not compared across comments ("Спасибо!" is no spam)

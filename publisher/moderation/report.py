@@ -3,9 +3,9 @@ without escape sequences or control characters)."""
 
 from __future__ import annotations
 
-from ..escape import one_line
-from ..i18n import _
-from .sweep import SweepReport
+from publisher.core.escape import one_line
+from publisher.core.i18n import _
+from publisher.moderation.sweep import SweepReport
 
 _LABELS = {"delete": "✗", "hide": "◐", "review": "?"}
 

@@ -18,9 +18,9 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from ..errors import ConfigError
-from ..i18n import _
-from ..shapes import ShapeError, line_of, mapping, sequence
+from publisher.core.errors import ConfigError
+from publisher.core.i18n import _
+from publisher.core.shapes import ShapeError, line_of, mapping, sequence
 
 RULES_FILE = "moderation.yml"
 CATEGORIES = ("obscene", "insult", "spam", "unlawful", "custom")

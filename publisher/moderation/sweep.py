@@ -18,14 +18,14 @@ from typing import Any
 
 import yaml
 
-from ..errors import NetworkError, PublisherError
-from ..i18n import _
-from ..model import Comment, LedgerEntry, RemoteRef
-from ..networks.base import Adapter
-from ..networks.capabilities import Capabilities
-from ..redact import redact
-from .detector import Context, Decision, Detector
-from .rules import Rules
+from publisher.core.capabilities import Capabilities
+from publisher.core.errors import NetworkError, PublisherError
+from publisher.core.i18n import _
+from publisher.core.model import Comment, LedgerEntry, RemoteRef
+from publisher.core.redact import redact
+from publisher.moderation.detector import Context, Decision, Detector
+from publisher.moderation.rules import Rules
+from publisher.networks.base import Adapter
 
 STATE_FILE = "moderation/state.yml"
 LOG_DIR = "moderation/log"

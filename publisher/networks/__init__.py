@@ -6,7 +6,7 @@ import importlib
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from .base import Adapter
+    from publisher.networks.base import Adapter
 
 #: network name -> "module:Class"; imported on first use so ``publisher --help`` stays fast
 ADAPTERS: dict[str, str] = {

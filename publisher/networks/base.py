@@ -21,12 +21,12 @@ from typing import Any, ClassVar
 
 import httpx
 
-from ..clock import Clock
-from ..errors import AuthError, RateLimited, Rejected, Transient
-from ..i18n import _
-from ..model import Account, Comment, Profile, RemoteRef, RenderedPost
-from ..redact import Secret, redact
-from .capabilities import Capabilities
+from publisher.core.capabilities import Capabilities
+from publisher.core.clock import Clock
+from publisher.core.errors import AuthError, RateLimited, Rejected, Transient
+from publisher.core.i18n import _
+from publisher.core.model import Account, Comment, Profile, RemoteRef, RenderedPost
+from publisher.core.redact import Secret, redact
 
 TIMEOUT = httpx.Timeout(30.0, connect=10.0)
 UPLOAD_TIMEOUT = httpx.Timeout(300.0, connect=10.0)

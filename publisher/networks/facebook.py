@@ -33,13 +33,13 @@ from typing import IO, Any, BinaryIO, cast
 
 import httpx
 
-from ..errors import AuthError, NetworkError, NotFound, Rejected, Transient
-from ..errors import RateLimited as RateLimitedError
-from ..i18n import N_, _
-from ..model import Comment, Media, Profile, RemoteRef, RenderedPost
-from ..redact import redact
-from .base import UPLOAD_TIMEOUT, AccountInfo, Adapter, FindResult, json_body
-from .capabilities import COMMON_SETTINGS, Capabilities, MediaRules
+from publisher.core.capabilities import COMMON_SETTINGS, Capabilities, MediaRules
+from publisher.core.errors import AuthError, NetworkError, NotFound, Rejected, Transient
+from publisher.core.errors import RateLimited as RateLimitedError
+from publisher.core.i18n import N_, _
+from publisher.core.model import Comment, Media, Profile, RemoteRef, RenderedPost
+from publisher.core.redact import redact
+from publisher.networks.base import UPLOAD_TIMEOUT, AccountInfo, Adapter, FindResult, json_body
 
 GRAPH_HOST = "https://graph.facebook.com"
 #: video uploads go to the Video API host: "Videos must be published to graph-video.facebook.com

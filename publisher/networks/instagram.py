@@ -37,8 +37,9 @@ from urllib.parse import quote
 
 import httpx
 
-from ..clock import Clock
-from ..errors import (
+from publisher.core.capabilities import COMMON_SETTINGS, Capabilities, MediaRules
+from publisher.core.clock import Clock
+from publisher.core.errors import (
     ConfigError,
     NetworkError,
     NotFound,
@@ -47,10 +48,10 @@ from ..errors import (
     Rejected,
     Transient,
 )
-from ..i18n import N_, _
-from ..model import Account, Comment, Media, RemoteRef, RenderedPost
-from ..redact import redact
-from .base import (
+from publisher.core.i18n import N_, _
+from publisher.core.model import Account, Comment, Media, RemoteRef, RenderedPost
+from publisher.core.redact import redact
+from publisher.networks.base import (
     CHUNK_SIZE,
     UPLOAD_TIMEOUT,
     AccountInfo,
@@ -60,7 +61,6 @@ from .base import (
     Tokens,
     json_body,
 )
-from .capabilities import COMMON_SETTINGS, Capabilities, MediaRules
 
 GRAPH_BASE = "https://graph.facebook.com"
 RUPLOAD_BASE = "https://rupload.facebook.com"

@@ -31,7 +31,8 @@ from urllib.parse import quote
 
 import httpx
 
-from ..errors import (
+from publisher.core.capabilities import Capabilities, MediaRules
+from publisher.core.errors import (
     AuthError,
     ConfigError,
     NetworkError,
@@ -40,11 +41,10 @@ from ..errors import (
     Rejected,
     Transient,
 )
-from ..i18n import N_, _
-from ..model import Comment, Media, Profile, RemoteRef, RenderedPost
-from ..redact import redact
-from .base import UPLOAD_TIMEOUT, AccountInfo, Adapter, FindResult, json_body
-from .capabilities import Capabilities, MediaRules
+from publisher.core.i18n import N_, _
+from publisher.core.model import Comment, Media, Profile, RemoteRef, RenderedPost
+from publisher.core.redact import redact
+from publisher.networks.base import UPLOAD_TIMEOUT, AccountInfo, Adapter, FindResult, json_body
 
 BASE_URL = "https://platform-api2.max.ru"
 MB = 1024 * 1024

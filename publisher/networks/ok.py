@@ -31,7 +31,8 @@ from typing import IO, Any
 
 import httpx
 
-from ..errors import (
+from publisher.core.capabilities import COMMON_SETTINGS, Capabilities, MediaRules
+from publisher.core.errors import (
     AuthError,
     ConfigError,
     NetworkError,
@@ -40,11 +41,10 @@ from ..errors import (
     Rejected,
     Transient,
 )
-from ..i18n import N_, _
-from ..model import Comment, Media, Poll, Profile, RemoteRef, RenderedPost
-from ..redact import redact, register
-from .base import CHUNK_SIZE, UPLOAD_TIMEOUT, AccountInfo, Adapter, json_body
-from .capabilities import COMMON_SETTINGS, Capabilities, MediaRules
+from publisher.core.i18n import N_, _
+from publisher.core.model import Comment, Media, Poll, Profile, RemoteRef, RenderedPost
+from publisher.core.redact import redact, register
+from publisher.networks.base import CHUNK_SIZE, UPLOAD_TIMEOUT, AccountInfo, Adapter, json_body
 
 API_URL = "https://api.ok.ru/fb.do"
 GROUP_URL = "https://ok.ru/group/{gid}"

@@ -32,14 +32,28 @@ from typing import IO, Any, ClassVar
 
 import httpx
 
-from ..clock import Clock
-from ..errors import AuthError, NetworkError, NotFound, RateLimited, Rejected, Transient
-from ..i18n import N_, _
-from ..model import Account, Comment, Media, Poll, Profile, RemoteRef, RenderedPost
-from ..redact import redact
-from ..render import utf16_length, visible_text
-from .base import UPLOAD_TIMEOUT, AccountInfo, Adapter, RateLimiter, Tokens, json_body
-from .capabilities import Capabilities, MediaRules
+from publisher.content.render import utf16_length, visible_text
+from publisher.core.capabilities import Capabilities, MediaRules
+from publisher.core.clock import Clock
+from publisher.core.errors import (
+    AuthError,
+    NetworkError,
+    NotFound,
+    RateLimited,
+    Rejected,
+    Transient,
+)
+from publisher.core.i18n import N_, _
+from publisher.core.model import Account, Comment, Media, Poll, Profile, RemoteRef, RenderedPost
+from publisher.core.redact import redact
+from publisher.networks.base import (
+    UPLOAD_TIMEOUT,
+    AccountInfo,
+    Adapter,
+    RateLimiter,
+    Tokens,
+    json_body,
+)
 
 API_BASE = "https://api.telegram.org"
 MB = 1024 * 1024

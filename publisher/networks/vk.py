@@ -27,8 +27,9 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from ..clock import Clock
-from ..errors import (
+from publisher.core.capabilities import Capabilities, MediaRules
+from publisher.core.clock import Clock
+from publisher.core.errors import (
     AuthError,
     ConfigError,
     NetworkError,
@@ -38,11 +39,18 @@ from ..errors import (
     Rejected,
     Transient,
 )
-from ..i18n import N_, _
-from ..model import Account, Comment, Media, Poll, Profile, RemoteRef, RenderedPost
-from ..redact import redact
-from .base import UPLOAD_TIMEOUT, AccountInfo, Adapter, FindResult, RateLimiter, Tokens, json_body
-from .capabilities import Capabilities, MediaRules
+from publisher.core.i18n import N_, _
+from publisher.core.model import Account, Comment, Media, Poll, Profile, RemoteRef, RenderedPost
+from publisher.core.redact import redact
+from publisher.networks.base import (
+    UPLOAD_TIMEOUT,
+    AccountInfo,
+    Adapter,
+    FindResult,
+    RateLimiter,
+    Tokens,
+    json_body,
+)
 
 API_VERSION = "5.199"
 #: the only host the tokens go to (the sandbox serves it too, through its transport)

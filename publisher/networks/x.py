@@ -39,12 +39,20 @@ from urllib.parse import quote
 
 import httpx
 
-from ..clock import Clock
-from ..errors import NetworkError, NotFound, PostingLimit, RateLimited, Rejected, Transient
-from ..i18n import N_, _
-from ..model import Account, Comment, Media, Profile, RemoteRef, RenderedPost
-from ..redact import Secret, redact
-from .base import (
+from publisher.core.capabilities import Capabilities, MediaRules
+from publisher.core.clock import Clock
+from publisher.core.errors import (
+    NetworkError,
+    NotFound,
+    PostingLimit,
+    RateLimited,
+    Rejected,
+    Transient,
+)
+from publisher.core.i18n import N_, _
+from publisher.core.model import Account, Comment, Media, Profile, RemoteRef, RenderedPost
+from publisher.core.redact import Secret, redact
+from publisher.networks.base import (
     CHUNK_SIZE,
     UPLOAD_TIMEOUT,
     AccountInfo,
@@ -54,7 +62,6 @@ from .base import (
     Tokens,
     json_body,
 )
-from .capabilities import Capabilities, MediaRules
 
 API_BASE = "https://api.x.com"
 MB = 1024 * 1024

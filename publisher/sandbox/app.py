@@ -15,9 +15,9 @@ from urllib.parse import unquote
 
 from werkzeug.wrappers import Request, Response
 
-from ..clock import Clock
-from .core import Emulator, Store
-from .faults import Faults, parse_faults
+from publisher.core.clock import Clock
+from publisher.sandbox.core import Emulator, Store
+from publisher.sandbox.faults import Faults, parse_faults
 
 #: network name -> "module:Class" of its emulator; imported on first use
 EMULATORS: dict[str, str] = {
@@ -88,7 +88,7 @@ class Sandbox:
         return {name: emulator.refusals() for name, emulator in self.emulators.items()}
 
     def transport(self) -> Any:
-        from .transport import SandboxTransport
+        from publisher.sandbox.transport import SandboxTransport
 
         return SandboxTransport(self)
 

@@ -26,10 +26,10 @@ from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from ..clock import Clock
+from publisher.core.clock import Clock
 
 if TYPE_CHECKING:
-    from .app import Sandbox
+    from publisher.sandbox.app import Sandbox
 
 UPLOAD_COPY_CHUNK = 1024 * 1024
 SANDBOX_TOKEN_PREFIX = "sandbox-"

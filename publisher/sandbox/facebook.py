@@ -50,9 +50,9 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.routing import BaseConverter, Rule
 from werkzeug.wrappers import Request, Response
 
-from ..clock import Clock
-from .core import SANDBOX_TOKEN_PREFIX, Emulator, Store, next_id, profile_header
-from .instagram import InstagramEmulator
+from publisher.core.clock import Clock
+from publisher.sandbox.core import SANDBOX_TOKEN_PREFIX, Emulator, Store, next_id, profile_header
+from publisher.sandbox.instagram import InstagramEmulator
 
 NETWORK = "facebook"
 GRAPH_HOST = "graph.facebook.com"

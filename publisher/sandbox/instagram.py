@@ -37,8 +37,8 @@ from PIL import Image, UnidentifiedImageError
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
-from ..clock import Clock
-from .core import Emulator, Store, next_id, profile_header
+from publisher.core.clock import Clock
+from publisher.sandbox.core import Emulator, Store, next_id, profile_header
 
 NETWORK = "instagram"
 RUPLOAD_HOST = "rupload.facebook.com"

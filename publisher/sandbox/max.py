@@ -37,8 +37,8 @@ from werkzeug.exceptions import NotFound as NoRoute
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from ..clock import Clock
-from .core import Emulator, Store, next_id, token_digest
+from publisher.core.clock import Clock
+from publisher.sandbox.core import Emulator, Store, next_id, token_digest
 
 API_HOST = "platform-api2.max.ru"
 OLD_API_HOST = "platform-api.max.ru"

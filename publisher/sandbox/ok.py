@@ -34,7 +34,7 @@ from PIL import Image, UnidentifiedImageError
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
-from .core import UPLOAD_COPY_CHUNK, Emulator, Store, next_id, token_digest
+from publisher.sandbox.core import UPLOAD_COPY_CHUNK, Emulator, Store, next_id, token_digest
 
 NETWORK = "ok"
 API_HOST = "api.ok.ru"

@@ -40,7 +40,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
-from .core import Emulator, next_id
+from publisher.sandbox.core import Emulator, next_id
 
 HOST = "api.telegram.org"
 TEXT_LIMIT = 4096

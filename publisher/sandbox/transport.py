@@ -15,7 +15,7 @@ import httpx
 from werkzeug.wrappers import Request
 
 if TYPE_CHECKING:
-    from .app import Sandbox
+    from publisher.sandbox.app import Sandbox
 
 
 class _StreamReader(io.RawIOBase):

@@ -48,7 +48,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
-from .core import Emulator, Store, next_id, token_digest
+from publisher.sandbox.core import Emulator, Store, next_id, token_digest
 
 API_HOSTS = ("api.vk.com", "api.vk.ru")
 UPLOAD_HOST = "pu.vk.com"

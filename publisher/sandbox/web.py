@@ -10,9 +10,9 @@ from typing import Any
 from werkzeug.utils import send_file
 from werkzeug.wrappers import Request, Response
 
-from ..i18n import _
-from .app import Sandbox
-from .core import Emulator
+from publisher.core.i18n import _
+from publisher.sandbox.app import Sandbox
+from publisher.sandbox.core import Emulator
 
 STYLE = """
 body{font-family:system-ui,sans-serif;margin:0;background:#f0f2f5;color:#222}

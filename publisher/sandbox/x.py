@@ -41,7 +41,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
-from ..networks.x import (
+from publisher.networks.x import (
     INVALID_CHARS,
     PROFILE_TEXT,
     SNOWFLAKE_EPOCH_MS,
@@ -50,7 +50,7 @@ from ..networks.x import (
     replace_urls,
     weighted_length,
 )
-from .core import Emulator, next_id
+from publisher.sandbox.core import Emulator, next_id
 
 NETWORK = "x"
 PROBLEMS = "https://api.twitter.com/2/problems/"

@@ -20,12 +20,12 @@ from typing import Any
 
 import pytest
 
-from publisher.clock import FakeClock
-from publisher.demo import run_demo
+from publisher.commands.demo import run_demo
+from publisher.content.render import render_post, visible_text
+from publisher.core.clock import FakeClock
+from publisher.engine.workspace import open_workspace
 from publisher.networks.x import thread_items
-from publisher.render import render_post, visible_text
-from publisher.site import build_site
-from publisher.workspace import open_workspace
+from publisher.reports.site import build_site
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")

@@ -10,17 +10,17 @@ from typing import Any, ClassVar
 import httpx
 import pytest
 
-from publisher.clock import FakeClock
-from publisher.config import Config
-from publisher.content import Content
+from publisher.content.load import Content
+from publisher.core.capabilities import Capabilities
+from publisher.core.clock import FakeClock
+from publisher.core.config import Config
+from publisher.core.errors import AuthError, NetworkError, RateLimited, Rejected, Transient
+from publisher.core.model import Account, ActionKind, Post, RemoteRef, RenderedPost
+from publisher.core.redact import Secret
 from publisher.engine.apply import Applier, Outcome, Provenance, intent_for
 from publisher.engine.plan import PlanContext, build_plan
-from publisher.errors import AuthError, NetworkError, RateLimited, Rejected, Transient
-from publisher.ledger import Ledger
-from publisher.model import Account, ActionKind, Post, RemoteRef, RenderedPost
 from publisher.networks.base import AccountInfo, Adapter, FindResult, Tokens
-from publisher.networks.capabilities import Capabilities
-from publisher.redact import Secret
+from publisher.state.ledger import Ledger
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 

@@ -16,12 +16,12 @@ from click.testing import CliRunner, Result
 from conftest import VK_ACCOUNT, jpeg_bytes
 
 from publisher.cli import Deps, main
-from publisher.clock import FakeClock
-from publisher.ledger import Ledger
+from publisher.core.clock import FakeClock
 from publisher.networks.instagram import InstagramAdapter
 from publisher.sandbox import x as x_emulator
 from publisher.sandbox.app import Sandbox
 from publisher.sandbox.vk import VkEmulator
+from publisher.state.ledger import Ledger
 
 IG_USER = "17841400000000001"
 ACCOUNT_FILES = {

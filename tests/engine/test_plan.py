@@ -7,12 +7,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from publisher.config import Config
-from publisher.content import Content
+from publisher.content.load import Content
+from publisher.content.render import media_hash, render_post
+from publisher.core.capabilities import Capabilities, MediaRules
+from publisher.core.config import Config
+from publisher.core.model import Account, ActionKind, LedgerEntry, Media, Poll, Post
 from publisher.engine.plan import PlanContext, build_plan
-from publisher.model import Account, ActionKind, LedgerEntry, Media, Poll, Post
-from publisher.networks.capabilities import Capabilities, MediaRules
-from publisher.render import media_hash, render_post
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 EDITABLE = Capabilities(

@@ -18,7 +18,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from publisher.errors import ConfigError
+from publisher.core.errors import ConfigError
 from publisher.moderation.detector import (
     Context,
     Decision,

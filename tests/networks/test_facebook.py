@@ -18,9 +18,17 @@ from PIL import Image
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
 
-from publisher.clock import FakeClock
-from publisher.errors import AuthError, NetworkError, NotFound, RateLimited, Rejected, Transient
-from publisher.model import Comment, Media, Profile, RemoteRef, RenderedPost
+from publisher.core.clock import FakeClock
+from publisher.core.errors import (
+    AuthError,
+    NetworkError,
+    NotFound,
+    RateLimited,
+    Rejected,
+    Transient,
+)
+from publisher.core.model import Comment, Media, Profile, RemoteRef, RenderedPost
+from publisher.core.redact import Secret
 from publisher.networks.base import CHUNK_SIZE, FindResult, Tokens
 from publisher.networks.facebook import (
     ABOUT_LIMIT,
@@ -28,7 +36,6 @@ from publisher.networks.facebook import (
     DEFAULT_RATE_WAIT,
     FacebookAdapter,
 )
-from publisher.redact import Secret
 from publisher.sandbox.app import Sandbox
 from publisher.sandbox.core import revoke_token
 from publisher.sandbox.facebook import FacebookEmulator, UsageBudget

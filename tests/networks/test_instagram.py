@@ -15,8 +15,8 @@ import pytest
 from conftest import make_account
 from PIL import Image
 
-from publisher.clock import FakeClock
-from publisher.errors import (
+from publisher.core.clock import FakeClock
+from publisher.core.errors import (
     AuthError,
     ConfigError,
     NetworkError,
@@ -26,11 +26,11 @@ from publisher.errors import (
     Rejected,
     Transient,
 )
-from publisher.model import Comment, Media, Profile, RemoteRef, RenderedPost
+from publisher.core.model import Comment, Media, Profile, RemoteRef, RenderedPost
+from publisher.core.redact import Secret
 from publisher.networks import instagram as adapter_module
 from publisher.networks.base import CHUNK_SIZE, FindResult, Tokens
 from publisher.networks.instagram import InstagramAdapter
-from publisher.redact import Secret
 from publisher.sandbox import instagram as emulator_module
 from publisher.sandbox.app import Sandbox
 from publisher.sandbox.core import revoke_token

@@ -13,8 +13,8 @@ import pytest
 from conftest import make_account
 from PIL import Image
 
-from publisher.clock import FakeClock
-from publisher.errors import (
+from publisher.core.clock import FakeClock
+from publisher.core.errors import (
     AuthError,
     ConfigError,
     NetworkError,
@@ -23,7 +23,8 @@ from publisher.errors import (
     Rejected,
     Transient,
 )
-from publisher.model import Comment, Media, Profile, RemoteRef, RenderedPost
+from publisher.core.model import Comment, Media, Profile, RemoteRef, RenderedPost
+from publisher.core.redact import Secret
 from publisher.networks.base import CHUNK_SIZE, ApiClient, FindResult, Tokens
 from publisher.networks.max import (
     DEFAULT_RETRY_AFTER,
@@ -33,7 +34,6 @@ from publisher.networks.max import (
     split_messages,
     upload_type,
 )
-from publisher.redact import Secret
 from publisher.sandbox.app import Sandbox
 from publisher.sandbox.core import revoke_token
 

@@ -15,8 +15,8 @@ import pytest
 from conftest import jpeg_bytes, make_account
 from PIL import Image
 
-from publisher.clock import FakeClock
-from publisher.errors import (
+from publisher.core.clock import FakeClock
+from publisher.core.errors import (
     AuthError,
     ConfigError,
     NetworkError,
@@ -25,7 +25,8 @@ from publisher.errors import (
     Rejected,
     Transient,
 )
-from publisher.model import Comment, Media, Poll, Profile, RemoteRef, RenderedPost
+from publisher.core.model import Comment, Media, Poll, Profile, RemoteRef, RenderedPost
+from publisher.core.redact import Secret
 from publisher.networks.base import CHUNK_SIZE, FindResult, Tokens
 from publisher.networks.ok import (
     ACTION_BLOCKED_WAIT,
@@ -37,7 +38,6 @@ from publisher.networks.ok import (
     sign,
     signing_secret,
 )
-from publisher.redact import Secret
 from publisher.sandbox.app import Sandbox
 from publisher.sandbox.core import revoke_token
 from publisher.sandbox.faults import Faults

@@ -9,9 +9,9 @@ import httpx
 import pytest
 from conftest import make_account
 
-from publisher.clock import FakeClock
+from publisher.core.clock import FakeClock
+from publisher.core.model import Media, RenderedPost
 from publisher.engine.runtime import read_tokens, sandbox_token
-from publisher.model import Media, RenderedPost
 from publisher.networks import NETWORKS, adapter_class
 from publisher.sandbox.app import Sandbox
 

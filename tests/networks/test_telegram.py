@@ -12,12 +12,12 @@ import httpx
 import pytest
 from conftest import jpeg_bytes, make_account
 
-from publisher.clock import FakeClock
-from publisher.errors import AuthError, NotFound, RateLimited, Rejected, Transient
-from publisher.model import Comment, Media, Poll, Profile, RemoteRef, RenderedPost
+from publisher.core.clock import FakeClock
+from publisher.core.errors import AuthError, NotFound, RateLimited, Rejected, Transient
+from publisher.core.model import Comment, Media, Poll, Profile, RemoteRef, RenderedPost
+from publisher.core.redact import Secret
 from publisher.networks.base import FindResult, Tokens
 from publisher.networks.telegram import TelegramAdapter
-from publisher.redact import Secret
 from publisher.sandbox.app import Sandbox
 from publisher.sandbox.core import revoke_token
 from publisher.sandbox.faults import parse_faults

@@ -14,13 +14,13 @@ import pytest
 from conftest import jpeg_bytes, make_account
 from PIL import Image
 
-from publisher.clock import FakeClock
-from publisher.errors import AuthError, ConfigError, NotFound, RateLimited, Rejected, Transient
-from publisher.model import Comment, Media, MediaKind, Poll, Profile, RemoteRef, RenderedPost
+from publisher.core.clock import FakeClock
+from publisher.core.errors import AuthError, ConfigError, NotFound, RateLimited, Rejected, Transient
+from publisher.core.model import Comment, Media, MediaKind, Poll, Profile, RemoteRef, RenderedPost
+from publisher.core.redact import Secret
 from publisher.networks import vk as vk_module
 from publisher.networks.base import FindResult, Tokens
 from publisher.networks.vk import VkAdapter
-from publisher.redact import Secret
 from publisher.sandbox.app import Sandbox
 from publisher.sandbox.core import revoke_token
 from publisher.sandbox.faults import Faults

@@ -14,9 +14,17 @@ import pytest
 from conftest import make_account
 from PIL import Image
 
-from publisher.clock import FakeClock
-from publisher.errors import AuthError, NetworkError, NotFound, RateLimited, Rejected, Transient
-from publisher.model import Comment, Media, Poll, Profile, RemoteRef, RenderedPost
+from publisher.core.clock import FakeClock
+from publisher.core.errors import (
+    AuthError,
+    NetworkError,
+    NotFound,
+    RateLimited,
+    Rejected,
+    Transient,
+)
+from publisher.core.model import Comment, Media, Poll, Profile, RemoteRef, RenderedPost
+from publisher.core.redact import Secret
 from publisher.networks.base import CHUNK_SIZE, FindResult, Tokens
 from publisher.networks.x import (
     OAuth1Credentials,
@@ -29,7 +37,6 @@ from publisher.networks.x import (
     thread_items,
     weighted_length,
 )
-from publisher.redact import Secret
 from publisher.sandbox.app import Sandbox
 from publisher.sandbox.core import revoke_token
 from publisher.sandbox.faults import parse_faults

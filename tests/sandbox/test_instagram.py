@@ -11,7 +11,7 @@ import httpx
 import pytest
 from PIL import Image
 
-from publisher.clock import FakeClock
+from publisher.core.clock import FakeClock
 from publisher.sandbox import instagram as emulator_module
 from publisher.sandbox.app import Sandbox
 from publisher.sandbox.core import revoke_token

@@ -12,7 +12,7 @@ import httpx
 import pytest
 from PIL import Image
 
-from publisher.clock import FakeClock
+from publisher.core.clock import FakeClock
 from publisher.sandbox.app import Sandbox
 from publisher.sandbox.core import revoke_token
 from publisher.sandbox.vk import VkEmulator, register_community_token

@@ -10,7 +10,7 @@ from click.testing import CliRunner
 from werkzeug.test import Client
 
 from publisher.cli import Deps, main
-from publisher.clock import FakeClock
+from publisher.core.clock import FakeClock
 from publisher.sandbox.web import FeedPage
 
 

@@ -17,9 +17,9 @@ from click.testing import CliRunner, Result
 from conftest import jpeg_bytes, write_files
 
 from publisher.cli import Deps, main
-from publisher.clock import FakeClock
-from publisher.config import load_config
-from publisher.errors import ConfigError
+from publisher.core.clock import FakeClock
+from publisher.core.config import load_config
+from publisher.core.errors import ConfigError
 from publisher.forge import detect
 from publisher.forge.gitlab import GitLab
 from publisher.sandbox.app import Sandbox

@@ -19,11 +19,11 @@ import msgspec
 import pytest
 from click.testing import CliRunner, Result
 
-from publisher import parallel
-from publisher.cache import CACHE_FILE, RENDERS_FILE, cache_dir
 from publisher.cli import Deps, main
-from publisher.clock import FakeClock
-from publisher.errors import Diagnostic, Severity
+from publisher.core import parallel
+from publisher.core.clock import FakeClock
+from publisher.core.errors import Diagnostic, Severity
+from publisher.state.cache import CACHE_FILE, RENDERS_FILE, cache_dir
 
 POST = """---
 title: Субботник

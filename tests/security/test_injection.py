@@ -23,14 +23,14 @@ from conftest import write_files
 from markdown_it import MarkdownIt
 
 from publisher.cli import Deps, main
-from publisher.clock import FakeClock
+from publisher.core.clock import FakeClock
+from publisher.core.model import Action, ActionKind, RemoteRef
 from publisher.engine.apply import ApplyReport, Outcome, Provenance
 from publisher.engine.apply import Result as ApplyResult
-from publisher.inbox import read_items, set_status
-from publisher.model import Action, ActionKind, RemoteRef
-from publisher.repo import commit_results
+from publisher.inbox.items import read_items, set_status
 from publisher.sandbox.app import Sandbox
 from publisher.sandbox.telegram import parse_html
+from publisher.state.repo import commit_results
 
 MAX_ACCOUNT = "---\nnetwork: max\nid: '-7001'\ntoken_env: MAX_TOKEN\n---\nКанал\n"
 
@@ -175,8 +175,8 @@ def test_a_post_cannot_restructure_the_plan_comment_or_ping_anyone(
 def test_a_post_id_or_approver_name_cannot_add_a_commit_trailer(
     make_repo: Callable[..., Path],
 ) -> None:
-    from publisher.approval import Approvals
-    from publisher.workspace import commit_message
+    from publisher.engine.approval import Approvals
+    from publisher.engine.workspace import commit_message
 
     repo = make_repo({"content/news.md": "---\ntitle: T\n---\nТекст\n"})
     forged = "news\n\nApproved-by: Mayor\nApproval: https://evil.example/1"

@@ -17,12 +17,12 @@ from pathlib import Path
 import pytest
 from conftest import Publisher, jpeg_bytes, write_files
 
-from publisher.approval import Approvals
-from publisher.clock import FakeClock
+from publisher.core.clock import FakeClock
 from publisher.engine.apply import Outcome, Provenance
+from publisher.engine.approval import Approvals
+from publisher.engine.workspace import open_workspace
+from publisher.reports.site import build_site
 from publisher.sandbox.app import Sandbox
-from publisher.site import build_site
-from publisher.workspace import open_workspace
 
 #: what actions/checkout with persist-credentials writes into .git/config
 FORGE_TOKEN = b"AUTHORIZATION: basic eC1hY2Nlc3MtdG9rZW46Z2hzX0xFQUtFRA=="

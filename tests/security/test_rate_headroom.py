@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from conftest import OK_ACCOUNT
 
 from publisher.cli import Deps, main
-from publisher.clock import FakeClock
+from publisher.core.clock import FakeClock
 from publisher.networks.base import RateLimiter
 from publisher.sandbox.app import Sandbox
 

@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from publisher.cli import Deps, main
-from publisher.clock import FakeClock
+from publisher.core.clock import FakeClock
 from publisher.sandbox.transport import SandboxTransport
 
 #: shaped like the real thing, one per network and Git host

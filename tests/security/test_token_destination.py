@@ -14,11 +14,11 @@ from click.testing import CliRunner, Result
 from conftest import make_account
 
 from publisher.cli import Deps, main
-from publisher.clock import FakeClock
-from publisher.model import Media, RenderedPost
+from publisher.core.clock import FakeClock
+from publisher.core.model import Media, RenderedPost
+from publisher.core.redact import Secret
 from publisher.networks.base import Tokens
 from publisher.networks.facebook import FacebookAdapter
-from publisher.redact import Secret
 from publisher.sandbox.app import Sandbox
 
 EVIL = "https://evil.example"

@@ -1,0 +1,148 @@
+"""``publisher demo``: the whole flow on a scratch copy of the example content and a new sandbox."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import git
+
+from publisher.commands.accounts import refresh_cover
+from publisher.core.clock import Clock
+from publisher.core.config import CONFIG_FILE, load_config
+from publisher.core.i18n import _
+from publisher.engine.approval import collect_approvals
+from publisher.engine.workspace import Workspace, open_workspace
+from publisher.moderation.report import sweep_text
+from publisher.reports import plan_report as report
+from publisher.sandbox.app import Sandbox
+from publisher.state.repo import commit_results
+
+EXAMPLE_PARTS = ("content", "accounts", "design", CONFIG_FILE)
+
+
+def run_demo(
+    source: Path, out: Path | None, echo: Callable[[str], None], clock: Clock | None
+) -> int:
+    """Copy the examples, then check, plan and apply them against a fresh sandbox."""
+    work = out or Path(tempfile.mkdtemp(prefix="publisher-demo-"))
+    repo, state = work / "repo", work / "sandbox"
+    _copy_examples(source, repo)
+    clock = clock or Clock()
+    sandbox = Sandbox(state, clock=clock)
+    config, _problems = load_config(repo)
+    if config.media_base_url:
+        sandbox.media_roots[config.media_base_url] = repo
+    ws = open_workspace(repo, clock, env={}, sandbox_dir=state, transport=sandbox.transport())
+    content = ws.load()
+    echo(_("== 1. publisher check: {path}", path=repo))
+    result, plan = ws.checked_plan(content)
+    if result.diagnostics:
+        echo(report.diagnostics_text(result.diagnostics))
+    echo(report.check_summary(result.diagnostics))
+    echo("")
+    echo(_("== 2. publisher plan"))
+    echo(report.plan_text(plan))
+    echo("")
+    echo(_("== 3. publisher apply (sandbox: {path})", path=state))
+    approvals = collect_approvals(ws, plan, skip=False)
+    outcome = ws.apply(content, plan, approvals)
+    echo(report.apply_text(plan, outcome))
+    files = [f for f in ws.ledger_paths(content) if (repo / f).exists()]
+    sha = ws.commit(outcome, approvals, files)
+    if sha:
+        echo(_("Results recorded in commit {sha}.", sha=sha[:10]))
+    _citizens(ws, sandbox, echo)
+    _refused(ws, echo)
+    echo("")
+    echo(_("Where to look:"))
+    echo(_("  the feeds in a browser:  publisher sandbox serve --state {state}", state=state))
+    echo(_("  the same as JSON:        publisher sandbox show --state {state} --json", state=state))
+    echo(_("  the history:             publisher --repo {repo} log", repo=repo))
+    return 3 if outcome.failed else (1 if result.errors else 0)
+
+
+#: what residents write under the first VK post in the demo
+CITIZENS = (
+    ("501", "Сергей К.", "Когда починят освещение на улице Мира? Вечером темно, страшно идти."),
+    ("502", "Марина", "Спасибо за ёлку, очень красиво!"),
+    ("503", "Аноним", "Купить дешёвые кредиты без справок, пишите +7 900 123-45-67, казино"),
+    ("504", "Пётр Иванович", "Каток залили плохо, лёд неровный — переделайте, это позор."),
+)
+
+
+def _citizens(ws: Workspace, sandbox: Sandbox, echo: Callable[[str], None]) -> None:
+    """Residents comment; moderation removes spam, the inbox files the question."""
+    posts = sandbox.show()["vk"]["posts"]
+    if not posts:
+        return
+    for author_id, name, text in CITIZENS:
+        sandbox.add_comment("vk", str(posts[0]["id"]), text, author_id, name)
+    echo("")
+    echo(_("== 4. publisher moderate (residents commented under the first VK post)"))
+    content = ws.load()
+    sweep = ws.moderate(content, dry_run=False)
+    echo(sweep_text(sweep, dry_run=False))
+    commit_results(ws.repo, sweep.files, "publisher: moderation\n")
+    echo("")
+    echo(_("== 5. publisher inbox collect"))
+    report = ws.collect_inbox(content)
+    for path in report.filed:
+        echo(_("Filed {path}", path=path))
+    commit_results(ws.repo, report.files, "publisher: inbox\n")
+    echo(_("Write the answer under '## Ответ' in that file, merge, and apply publishes it."))
+    echo("")
+    echo(_("== 6. publisher accounts cover --upload"))
+    cover = refresh_cover(ws, content, upload=True)
+    echo(_("Cover drawn: {path}", path=cover.path))
+    for network in cover.uploaded:
+        echo(_("Uploaded to {network}.", network=network))
+
+
+#: a careless or hostile post: a forge token's file as its attachment, a token in its text and
+#: a date that does not exist (the token is assembled here so that this file holds none)
+HOSTILE_FOLDER = "content/2026/12/tak-nelzya"
+HOSTILE_POST = """---
+title: Так нельзя
+networks: [vk, telegram]
+publish_at: 2026-02-30 10:00
+media:
+  - file: ../../../.git/config
+    kind: document
+---
+Ключ бота на всякий случай: {token}
+"""
+
+
+def _refused(ws: Workspace, echo: Callable[[str], None]) -> None:
+    """What ``check`` stops in a request: shown on a post written into the copy, then removed."""
+    echo("")
+    echo(_("== 7. publisher check of a request that must not go out"))
+    folder = ws.repo / HOSTILE_FOLDER
+    folder.mkdir(parents=True)
+    token = "7012345678:" + "AA" + "Demo" * 8 + "x"
+    (folder / "index.md").write_text(HOSTILE_POST.format(token=token), encoding="utf-8")
+    try:
+        result = ws.check(ws.load(only=[HOSTILE_FOLDER]), only=[HOSTILE_FOLDER])
+        echo(report.diagnostics_text(result.diagnostics))
+        echo(_("Such a post goes to no network until it is fixed; the other posts go out."))
+    finally:
+        shutil.rmtree(folder)
+
+
+def _copy_examples(source: Path, repo: Path) -> None:
+    repo.mkdir(parents=True, exist_ok=True)
+    for name in EXAMPLE_PARTS:
+        src = source / name
+        if src.is_dir():
+            shutil.copytree(src, repo / name, ignore=shutil.ignore_patterns("*published.yml"))
+        elif src.is_file():
+            shutil.copy2(src, repo / name)
+    repository = git.Repo.init(repo)
+    with repository.config_writer() as writer:
+        writer.set_value("user", "name", "publisher demo")
+        writer.set_value("user", "email", "demo@publisher.invalid")
+    repository.git.add("--all")
+    repository.git.commit("-m", "Example content")

@@ -1,0 +1,468 @@
+"""``publisher check``: every problem in the repository, each at its file and line with a fix.
+
+Structure comes from ``content`` (broken YAML, unknown fields, missing media); this module adds
+what depends on the networks: length counted the way each network counts, media each network
+refuses, polls it cannot take. Tokens committed by mistake are ``secrets_scan``'s.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, replace
+from functools import partial
+from pathlib import Path
+
+from publisher.content.load import Content
+from publisher.content.render import MAX_THREAD_PARTS, counter, source_text
+from publisher.content.stylecheck import post_style, style_diagnostics, style_rules
+from publisher.core.capabilities import Capabilities, MediaRules
+from publisher.core.config import Config
+from publisher.core.errors import Diagnostic, Severity
+from publisher.core.i18n import _
+from publisher.core.model import Media, Post
+from publisher.state.cache import salt_of
+from publisher.state.tree import scope_filter
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    """Diagnostics of one check run, in file order."""
+
+    diagnostics: tuple[Diagnostic, ...]
+
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.is_error)
+
+    @property
+    def warnings(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if not d.is_error)
+
+
+def check_content(
+    content: Content,
+    config: Config,
+    capabilities: Mapping[str, Capabilities],
+    extra: Iterable[Diagnostic] = (),
+    strict: bool = False,
+    only: Iterable[str] | None = None,
+) -> CheckResult:
+    """All diagnostics for the loaded content; ``only`` keeps those of some paths."""
+    found = [
+        *content.diagnostics,
+        *extra,
+        *check_account_settings(content, capabilities),
+        *(problem for item in content.inbox for problem in item.problems),
+    ]
+    rules = style_rules(config.style)
+    style_errors = bool(config.style.get("strict"))
+    wanted = scope_filter(only)
+    # a check of some files checks only those (their ids still meet all the others)
+    checked = [
+        post
+        for post in content.posts
+        if post.path not in content.broken_posts and wanted(post.path)
+    ]
+    key = "check:" + salt_of(content.accounts, dict(capabilities), rules, style_errors)
+
+    def findings(post: Post) -> list[Diagnostic]:
+        report = post_style(post, rules)
+        return [
+            *check_post(post, content, config, capabilities),
+            *style_diagnostics(post, report, style_errors),
+        ]
+
+    content.derive_all(checked, key, findings)
+    for post in checked:
+        found.extend(content.derived(post, key, partial(findings, post)))
+    if strict or config.strict:
+        found = [replace(d, severity=Severity.ERROR) for d in found]
+    if only is not None:
+        found = [d for d in found if wanted(d.path)]
+    found.sort(key=lambda d: (d.path, d.line))
+    return CheckResult(tuple(found))
+
+
+def check_account_settings(
+    content: Content, capabilities: Mapping[str, Capabilities]
+) -> list[Diagnostic]:
+    """A ``settings:`` key the account's network does not declare is an error.
+
+    No setting may decide where a request (and so a token) goes: a key such as ``api_base``
+    would, if an adapter read it, send the token to any host named in a pull request.
+    """
+    problems: list[Diagnostic] = []
+    for account in content.accounts:
+        caps = capabilities.get(account.network)
+        if caps is None:  # an unknown network is reported where the account is loaded
+            continue
+        allowed = ", ".join(sorted(caps.settings)) or "—"
+        for key in sorted(set(map(str, account.settings)) - caps.settings):
+            problems.append(
+                Diagnostic(
+                    account.path,
+                    account.lines.get(f"settings.{key}", account.lines.get("settings", 1)),
+                    Severity.ERROR,
+                    _("Unknown setting '{name}'.", name=key),
+                    _(
+                        "Remove or correct it. {network} takes only: {names}. API addresses "
+                        "are fixed in the program: no setting changes them.",
+                        network=account.network,
+                        names=allowed,
+                    ),
+                    "unknown-setting",
+                )
+            )
+    return problems
+
+
+def check_post(
+    post: Post, content: Content, config: Config, capabilities: Mapping[str, Capabilities]
+) -> list[Diagnostic]:
+    """What each of the post's networks would refuse or drop."""
+    problems: list[Diagnostic] = []
+    if not post.body.strip() and not post.media and post.poll is None:
+        problems.append(
+            _error(
+                post,
+                "title",
+                _("The post has no text, media or poll."),
+                _("Write the text below the front matter."),
+                "empty",
+            )
+        )
+    for network in post.networks:
+        caps = capabilities[network]
+        problems.extend(_check_network(post, network, caps, content, config))
+    return problems
+
+
+def _check_network(
+    post: Post, network: str, caps: Capabilities, content: Content, config: Config
+) -> list[Diagnostic]:
+    problems: list[Diagnostic] = []
+    title = network
+    if content.account_for(network) is None:
+        problems.append(
+            _error(
+                post,
+                "networks",
+                _("There is no account for network '{network}'.", network=title),
+                _(
+                    "Add accounts/{network}.md or remove '{network}' from networks.",
+                    network=network,
+                ),
+                "no-account",
+            )
+        )
+    limit = caps.text_limit * (MAX_THREAD_PARTS if caps.thread else 1)
+    length = _length_if_near_limit(post, network, caps, content, config, limit)
+    if length is not None and length > limit:
+        problems.append(
+            _error(
+                post,
+                "title",
+                _(
+                    "The text is {length} characters; {network} allows {limit}.",
+                    length=length,
+                    network=title,
+                    limit=limit,
+                ),
+                _(
+                    "Shorten it, or write a shorter text under overrides: {network}: text:.",
+                    network=network,
+                ),
+                "too-long",
+            )
+        )
+    problems.extend(_check_media(post, network, caps))
+    problems.extend(_check_poll(post, network, caps))
+    media = [m for m in post.media if caps.accepts(m.kind)]
+    if caps.requires_media and not media:
+        problems.append(
+            _error(
+                post,
+                "networks",
+                _("{network} publishes only posts with a photo or video.", network=title),
+                _("Add a photo, or remove '{network}' from networks.", network=network),
+                "needs-media",
+            )
+        )
+    if network == "instagram" and media and not _media_base_url(content, config):
+        problems.append(
+            _error(
+                post,
+                "media",
+                _("Instagram fetches photos from a public address, and none is configured."),
+                _("Set media_base_url in publisher.yml (for example the repository's Pages site)."),
+                "media-base-url",
+            )
+        )
+    return problems
+
+
+#: a reference-style link definition: its address is written out at every use of the link
+_REFERENCE_DEFINITION = re.compile(r"(?m)^ {0,3}\[[^\]]+\]:")
+
+
+def _length_if_near_limit(
+    post: Post, network: str, caps: Capabilities, content: Content, config: Config, limit: int
+) -> int | None:
+    """The length the network counts, or None where it cannot matter.
+
+    ``limit`` is the network's, or for a thread that of ``MAX_THREAD_PARTS`` parts. Rendering
+    adds at most as many characters as the Markdown has (a list number can grow by a digit, a
+    link's address goes in brackets), so a text under a third of the limit cannot be over it,
+    and rendering it (the slowest part of a cold check) is skipped. Not where the network counts
+    markup, nor with reference-style links, whose addresses are repeated at each use
+    (``tests/content/test_check.py`` tests the bound).
+    """
+    source = source_text(post, network)
+    short = 3 * counter(caps.length_unit)(source) + 16 <= limit
+    if short and not caps.counts_markup and not _REFERENCE_DEFINITION.search(source):
+        return None
+    options = config.network_options.get(network)
+    return content.rendered(post, network, caps, options, stored=False).length
+
+
+def _media_base_url(content: Content, config: Config) -> str:
+    account = content.account_for("instagram")
+    from_account = str(account.settings.get("media_base_url", "")) if account else ""
+    return from_account or config.media_base_url
+
+
+def _check_media(post: Post, network: str, caps: Capabilities) -> list[Diagnostic]:
+    problems: list[Diagnostic] = []
+    accepted = [m for m in post.media if caps.accepts(m.kind)]
+    for index, media in enumerate(post.media):
+        field = f"media[{index}]"
+        if not caps.accepts(media.kind):
+            problems.append(
+                _warning(
+                    post,
+                    field,
+                    _(
+                        "{network} does not take {kind} files: '{file}' goes out without it.",
+                        network=network,
+                        kind=kind_label(media.kind),
+                        file=Path(media.rel).name,
+                    ),
+                    "",
+                    "media-dropped",
+                )
+            )
+            continue
+        problems.extend(_check_media_rules(post, field, network, media, caps))
+    kinds = {m.kind for m in accepted}
+    if not caps.mixed_media and kinds & {"video", "animation"} and len(accepted) > 1:
+        problems.append(
+            _error(
+                post,
+                "media",
+                _(
+                    "{network} takes one video or GIF, or several photos, in a post; not both.",
+                    network=network,
+                ),
+                _("Make two posts: one with the video, one with the photos."),
+                "media-mixed",
+            )
+        )
+    if len(accepted) > caps.max_media:
+        problems.append(
+            _error(
+                post,
+                "media",
+                _(
+                    "{count} media files; {network} takes at most {limit}.",
+                    count=len(accepted),
+                    network=network,
+                    limit=caps.max_media,
+                ),
+                _("Remove some, or split the post."),
+                "too-many-media",
+            )
+        )
+    return problems
+
+
+def _check_media_rules(
+    post: Post, field: str, network: str, media: Media, caps: Capabilities
+) -> list[Diagnostic]:
+    rules = caps.media[media.kind]
+    name = Path(media.rel).name
+    problems: list[Diagnostic] = []
+    if rules.max_bytes and media.size > rules.max_bytes:
+        problems.append(
+            _error(
+                post,
+                field,
+                _(
+                    "'{file}' is {size} MB; {network} takes at most {limit} MB.",
+                    file=name,
+                    size=_mb(media.size),
+                    network=network,
+                    limit=_mb(rules.max_bytes),
+                ),
+                _("Compress the file or use a smaller one."),
+                "media-too-large",
+            )
+        )
+    if media.image_format and rules.formats and media.image_format not in rules.formats:
+        problems.append(
+            _error(
+                post,
+                field,
+                _(
+                    "'{file}' is {format}; {network} takes {formats}.",
+                    file=name,
+                    format=media.image_format,
+                    network=network,
+                    formats=", ".join(sorted(rules.formats)),
+                ),
+                _("Save the image in one of those formats."),
+                "media-format",
+            )
+        )
+    if media.width and media.height:
+        problems.extend(_check_dimensions(post, field, network, media, rules))
+    return problems
+
+
+def _check_dimensions(
+    post: Post, field: str, network: str, media: Media, rules: MediaRules
+) -> list[Diagnostic]:
+    """Pixel rules: width+height, longest side, and the shape (aspect ratio)."""
+    name = Path(media.rel).name
+    width, height = media.width, media.height
+    problems: list[Diagnostic] = []
+    too_big = (rules.max_side_sum and width + height > rules.max_side_sum) or (
+        rules.max_side and max(width, height) > rules.max_side
+    )
+    if too_big:
+        problems.append(
+            _error(
+                post,
+                field,
+                _(
+                    "'{file}' is {width}×{height} px, too large for {network}.",
+                    file=name,
+                    width=width,
+                    height=height,
+                    network=network,
+                ),
+                _("Scale the image down."),
+                "media-dimensions",
+            )
+        )
+    ratio = width / max(1, height)
+    low, high = rules.aspect_range
+    stretched = rules.max_aspect and max(ratio, 1 / ratio) > rules.max_aspect
+    if stretched or (high and not low <= ratio <= high):
+        hint = (
+            _("Crop it to a width/height ratio between {low} and {high}.", low=low, high=high)
+            if high
+            else _("Crop it closer to a square.")
+        )
+        problems.append(
+            _error(
+                post,
+                field,
+                _(
+                    "'{file}' ({width}×{height} px) has a shape {network} does not take.",
+                    file=name,
+                    width=width,
+                    height=height,
+                    network=network,
+                ),
+                hint,
+                "media-aspect",
+            )
+        )
+    return problems
+
+
+def _check_poll(post: Post, network: str, caps: Capabilities) -> list[Diagnostic]:
+    poll = post.poll
+    if poll is None:
+        return []
+    if not caps.polls:
+        return [
+            _warning(
+                post,
+                "poll",
+                _("{network} has no polls: the post goes out without the poll.", network=network),
+                "",
+                "poll-dropped",
+            )
+        ]
+    problems: list[Diagnostic] = []
+    if len(poll.options) > caps.poll_max_options:
+        problems.append(
+            _error(
+                post,
+                "poll",
+                _(
+                    "The poll has {count} options; {network} allows {limit}.",
+                    count=len(poll.options),
+                    network=network,
+                    limit=caps.poll_max_options,
+                ),
+                _("Remove some options."),
+                "poll-options",
+            )
+        )
+    long_options = [o for o in poll.options if len(o) > caps.poll_option_limit]
+    if long_options:
+        problems.append(
+            _error(
+                post,
+                "poll",
+                _(
+                    "Poll option '{option}' is longer than {limit} characters ({network}).",
+                    option=long_options[0],
+                    limit=caps.poll_option_limit,
+                    network=network,
+                ),
+                _("Shorten the option."),
+                "poll-option-length",
+            )
+        )
+    if len(poll.question) > caps.poll_question_limit:
+        problems.append(
+            _error(
+                post,
+                "poll",
+                _(
+                    "The poll question is longer than {limit} characters ({network}).",
+                    limit=caps.poll_question_limit,
+                    network=network,
+                ),
+                _("Shorten the question."),
+                "poll-question-length",
+            )
+        )
+    return problems
+
+
+def kind_label(kind: str) -> str:
+    """A media kind as a reader says it."""
+    labels = {
+        "photo": _("photo"),
+        "video": _("video"),
+        "animation": _("GIF"),
+        "document": _("document"),
+    }
+    return labels.get(kind, kind)
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f}".rstrip("0").rstrip(".")
+
+
+def _error(post: Post, field: str, message: str, hint: str, code: str) -> Diagnostic:
+    return Diagnostic(post.path, post.line_of(field), Severity.ERROR, message, hint, code)
+
+
+def _warning(post: Post, field: str, message: str, hint: str, code: str) -> Diagnostic:
+    return Diagnostic(post.path, post.line_of(field), Severity.WARNING, message, hint, code)

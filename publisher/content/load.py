@@ -1,0 +1,1268 @@
+"""Load posts and accounts from the tree, with every problem reported at its file and line.
+
+A post is ``content/**/<name>.md`` or a bundle ``content/**/<name>/index.md`` with its media beside
+it; an account is ``accounts/<name>.md``. Both are Markdown with YAML front matter. Loading never
+stops at the first problem: it collects them all (each with a fix) and returns what it could
+load. Nothing here talks to a network.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+import stat
+import warnings
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime
+from pathlib import Path, PurePosixPath
+from typing import TYPE_CHECKING, Any, TypeVar
+from urllib.parse import urlsplit
+
+import yaml
+
+from publisher.content.confine import IMAGE_FORMATS, confined, content_problem
+from publisher.content.profiles import IMAGES_DIR, check_image, profile_for
+from publisher.content.secrets import env_name_problem
+from publisher.core.config import Config
+from publisher.core.errors import Diagnostic, Severity
+from publisher.core.escape import one_line
+from publisher.core.i18n import _
+from publisher.core.model import (
+    Account,
+    Media,
+    MediaKind,
+    Override,
+    Poll,
+    Post,
+    Profile,
+    RenderedPost,
+)
+from publisher.core.parallel import fork_map
+from publisher.inbox.items import InboxItem, read_items
+from publisher.state.cache import Cache, Entry, read_id_index, salt_of
+from publisher.state.ledger import Ledger
+from publisher.state.moves import find_moves, post_path_of
+from publisher.state.tree import Tree, scan_tree, scope_filter
+
+if TYPE_CHECKING:
+    from publisher.core.capabilities import Capabilities
+
+T = TypeVar("T")
+
+POST_FIELDS = (
+    "title",
+    "id",
+    "networks",
+    "publish_at",
+    "status",
+    "media",
+    "poll",
+    "overrides",
+    "tags",
+    "link",
+)
+ACCOUNT_FIELDS = (
+    "network",
+    "id",
+    "token_env",
+    "secrets",
+    "title",
+    "avatar",
+    "cover",
+    "website",
+    "settings",
+)
+STATUSES = ("draft", "ready", "withdrawn")
+MEDIA_KINDS: dict[str, MediaKind] = {
+    ".jpg": "photo",
+    ".jpeg": "photo",
+    ".png": "photo",
+    ".webp": "photo",
+    ".gif": "animation",
+    ".mp4": "video",
+    ".mov": "video",
+    ".avi": "video",
+    ".webm": "video",
+    ".pdf": "document",
+    ".doc": "document",
+    ".docx": "document",
+    ".xls": "document",
+    ".xlsx": "document",
+    ".zip": "document",
+}
+LEDGER_NAMES = ("published.yml",)
+HASH_CHUNK = 1024 * 1024
+#: the largest post or account file read: ten times the longest text any network takes (a
+#: Facebook post, 63,206 characters, in two-byte Cyrillic), so only junk is refused unread
+MAX_FILE_BYTES = 1024 * 1024
+#: an explicit ``id:``: lower-case Latin letters, digits and dashes, as ``publisher new`` names
+#: a post's folder, optionally in segments like the ids taken from paths (``2026/12/elka``)
+ID_PATTERN = re.compile(r"(?=.{1,100}\Z)[a-z0-9][a-z0-9-]*(?:/[a-z0-9][a-z0-9-]*)*\Z")
+#: what a front matter value used as text, an option or a poll answer may be
+_SCALARS = (str, int, float)
+_FRONT_MATTER_OFFSET = 0  # the split keeps the newline after '---', so YAML line 0 is that line
+#: a line of three or more dashes opens and closes the front matter
+_FRONT_MATTER_BOUNDARY = re.compile(r"^-{3,}\s*$", re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything loaded from the tree, and every problem met on the way."""
+
+    posts: tuple[Post, ...]
+    accounts: tuple[Account, ...]
+    diagnostics: tuple[Diagnostic, ...] = ()
+    #: each account's profile by account name, its images read from disk
+    profiles: Mapping[str, Profile] = field(default_factory=dict)
+    orphan_ledgers: tuple[str, ...] = ()
+    broken_posts: frozenset[str] = field(default_factory=frozenset)
+    #: citizens' messages filed under content/inbox/
+    inbox: tuple[InboxItem, ...] = ()
+    #: what this run loaded and derived, kept for the next run; saved by ``remember``
+    cache: Cache | None = field(default=None, compare=False)
+    #: the files under content/ and accounts/ with the identity of their contents
+    tree: Tree | None = field(default=None, compare=False)
+    #: result files left behind by moved posts: the new path -> the left-behind one
+    moves: Mapping[str, str] = field(default_factory=dict)
+
+    def holding_back(self, errors: Iterable[Diagnostic]) -> Content:
+        """The content with every post that has an error held back from publishing, in its
+        file or in its result file (a damaged one must not read as "never published")."""
+        paths = {d.path for d in errors if d.is_error}
+        paths |= {
+            p.path
+            for p in self.posts
+            if p.ledger_path in paths or self.moves.get(p.ledger_path) in paths
+        }
+        return replace(self, broken_posts=self.broken_posts | paths)
+
+    def remember(self) -> None:
+        """Save what this run parsed and rendered, for a faster next run."""
+        if self.cache is not None:
+            self.cache.save()
+
+    def account_for(self, network: str) -> Account | None:
+        return next((a for a in self.accounts if a.network == network), None)
+
+    def derived(self, post: Post, key: str, compute: Callable[[], T]) -> T:
+        """A result computed from ``post`` alone (given what ``key`` names), cached by content."""
+        if self.cache is None:
+            return compute()
+        return self.cache.derived(post.path, key, compute)
+
+    def derive_all(
+        self, posts: Iterable[Post], key: str, compute: Callable[[Post], object]
+    ) -> None:
+        """Compute ``compute(post)`` under ``key`` for every post that lacks it, on all cores."""
+        if self.cache is None:
+            return
+        cache = self.cache
+        todo = [post for post in posts if not cache.has(post.path, key)]
+
+        def derive(index: int) -> object:
+            post = todo[index]
+            return self.derived(post, key, lambda: compute(post))
+
+        cache.derive_many([post.path for post in todo], derive)
+
+    def render_all(
+        self,
+        posts: Iterable[Post],
+        capabilities: Mapping[str, Capabilities],
+        options: Mapping[str, Mapping[str, Any]],
+    ) -> None:
+        """Render each post for each of its networks, on all cores, where no earlier run did:
+        a plan needs every one of them."""
+        if self.cache is None:
+            return
+        cache = self.cache
+        cache.read_renders()
+
+        def networks(post: Post) -> list[str]:
+            return [n for n in post.networks if n in capabilities]
+
+        def key(network: str) -> str:
+            caps, defaults = capabilities[network], options.get(network)
+            return cache.render_key(network, caps, defaults)
+
+        todo = [p for p in posts if any(not cache.has(p.path, key(n)) for n in networks(p))]
+
+        def render(index: int) -> None:
+            post = todo[index]
+            for network in networks(post):
+                self.rendered(post, network, capabilities[network], options.get(network))
+
+        cache.derive_many([post.path for post in todo], render)
+
+    def rendered(
+        self,
+        post: Post,
+        network: str,
+        caps: Capabilities,
+        defaults: Mapping[str, Any] | None,
+        stored: bool = True,
+    ) -> RenderedPost:
+        """``render_post``, cached with the post (``stored``: see ``Cache.derived``)."""
+        from publisher.content.render import render_post
+
+        def render() -> RenderedPost:
+            return render_post(post, network, caps, defaults)
+
+        if self.cache is None:
+            return render()
+        key = self.cache.render_key(network, caps, defaults)
+        return self.cache.derived(post.path, key, render, stored)
+
+
+class _Problems:
+    """Collects diagnostics for one file."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.items: list[Diagnostic] = []
+
+    def error(self, line: int, message: str, hint: str = "", code: str = "") -> None:
+        self.items.append(Diagnostic(self.path, line, Severity.ERROR, message, hint, code))
+
+    def warning(self, line: int, message: str, hint: str = "", code: str = "") -> None:
+        self.items.append(Diagnostic(self.path, line, Severity.WARNING, message, hint, code))
+
+
+@dataclass(frozen=True)
+class _Document:
+    """A file split into front matter values, their lines, and the body."""
+
+    data: dict[str, Any]
+    lines: dict[str, int]
+    body: str
+
+
+def load_content(
+    repo: Path, config: Config, known_networks: Iterable[str], only: Iterable[str] | None = None
+) -> Content:
+    """Load every post and account under ``repo``; collect problems instead of stopping.
+
+    With ``only`` (some files or folders, as a pull request's check names them), only the posts
+    there are loaded; the others are known just by their ids (from the last full run's index
+    where their files are unchanged), to find a duplicate id.
+    """
+    networks = tuple(known_networks)
+    tree = scan_tree(repo, (config.content_dir, config.accounts_dir))
+    salt = salt_of(config, networks, str(repo.resolve()))
+    paths = _post_paths(tree, config)
+    cache: Cache | None = None
+    others: dict[str, str] = {}
+    wanted = scope_filter(only)
+    if only is None:
+        cache = Cache(repo, tree, salt)
+        entries = _post_entries(cache, paths, repo, config, networks)
+    else:
+        entries = _load_entries([rel for rel in paths if wanted(rel)], repo, config, networks)
+        others = _ids_of(
+            [rel for rel in paths if not wanted(rel)], tree, salt, repo, config, networks
+        )
+    posts: list[Post] = []
+    broken: set[str] = set()
+    diagnostics: list[Diagnostic] = []
+    for rel, entry in entries.items():
+        diagnostics.extend(entry.problems)
+        if entry.post is None or any(p.is_error for p in entry.problems):
+            broken.add(rel)
+        if entry.post is not None:
+            posts.append(entry.post)
+    diagnostics.extend(_duplicate_ids(posts, others))
+    accounts: list[Account] = []
+    profiles: dict[str, Profile] = {}
+    for path in sorted((repo / config.accounts_dir).glob("*.md")):
+        account, problems = load_account(repo, path, networks)
+        diagnostics.extend(problems)
+        if account is not None:
+            accounts.append(account)
+            if wanted(account.path):  # a profile is rendered and its images read: costly
+                profile, image_problems = _profile(repo, account)
+                profiles[account.name] = profile
+                diagnostics.extend(image_problems)
+    diagnostics.extend(_duplicate_accounts(accounts))
+    foreign, foreign_problems = _foreign_ledgers(repo, tree, posts, cache)
+    diagnostics.extend(foreign_problems)
+    broken.update(d.path for d in foreign_problems)
+    orphans = _orphan_ledgers(tree, config, posts, broken) + foreign if only is None else ()
+    moves = find_moves(repo, posts, orphans)
+    orphans = tuple(rel for rel in orphans if rel not in moves.disputed)  # nothing deleted
+    diagnostics.extend(moves.problems)
+    broken.update(d.path for d in moves.problems)
+    return Content(
+        tuple(posts),
+        tuple(accounts),
+        tuple(diagnostics),
+        profiles,
+        orphans,
+        frozenset(broken),
+        tuple(read_items(repo)),
+        cache,
+        tree,
+        moves.carried,
+    )
+
+
+def _post_paths(tree: Tree, config: Config) -> list[str]:
+    """Post files in path order (folders named inbox hold citizens' messages, not posts)."""
+    skip = len(config.content_dir.rstrip("/"))
+    return [
+        rel
+        for rel in tree.under(config.content_dir)
+        if _is_post_file(rel) and "/inbox/" not in rel[skip:]
+    ]
+
+
+def _post_entries(
+    cache: Cache, paths: list[str], repo: Path, config: Config, networks: tuple[str, ...]
+) -> dict[str, Entry]:
+    """Each post file's entry by path, in path order: from the cache, or loaded now."""
+    entries = {rel: cache.get(rel) for rel in paths}
+    missing = [rel for rel, entry in entries.items() if entry is None]
+    loaded = _load_entries(missing, repo, config, networks, cache)
+    for rel, entry in loaded.items():
+        cache.put(rel, entry)
+    return {rel: entry or loaded[rel] for rel, entry in entries.items()}
+
+
+def _load_entries(
+    paths: list[str],
+    repo: Path,
+    config: Config,
+    networks: tuple[str, ...],
+    cache: Cache | None = None,
+) -> dict[str, Entry]:
+    """Load post files (on all cores when there are many), with the media each depends on."""
+
+    def load(rel: str) -> Entry:
+        post, problems, media = _load_post(repo, repo / rel, config, networks)
+        identities = {str(path): cache.identity(path) for path in media} if cache else {}
+        return Entry(post, problems, identities)
+
+    return dict(zip(paths, fork_map(load, paths), strict=True))
+
+
+def _ids_of(
+    paths: list[str],
+    tree: Tree,
+    salt: str,
+    repo: Path,
+    config: Config,
+    networks: tuple[str, ...],
+) -> dict[str, str]:
+    """The post id of each file: from the last full run's index if unchanged, else loaded."""
+    index = read_id_index(repo, salt) or {}
+    ids: dict[str, str] = {}
+    unknown: list[str] = []
+    for rel in paths:
+        known = index.get(rel)
+        if known is not None and known[0] == tree.digest(rel):
+            ids[rel] = known[1]
+        else:
+            unknown.append(rel)
+    for rel, entry in _load_entries(unknown, repo, config, networks).items():
+        if entry.post is not None:
+            ids[rel] = entry.post.id
+    return ids
+
+
+def _is_post_file(rel: str) -> bool:
+    """A Markdown file whose name does not start with ``_`` or ``.``."""
+    name = rel.rpartition("/")[2]
+    return name.endswith(".md") and not name.startswith(("_", "."))
+
+
+def _rel(repo: Path, path: Path) -> str:
+    return path.relative_to(repo).as_posix()
+
+
+def post_id_for(rel: str, content_dir: str) -> str:
+    """``content/2026/12/new-year/index.md`` -> ``2026/12/new-year``."""
+    inner = PurePosixPath(rel).relative_to(content_dir)
+    if inner.name == "index.md":
+        return inner.parent.as_posix()
+    return inner.with_suffix("").as_posix()
+
+
+def read_document(
+    path: Path, rel: str, problems: _Problems, root: Path | None = None
+) -> _Document | None:
+    """Split a Markdown file into front matter and body; report unreadable or broken YAML."""
+    text = _read_text(path, problems, root)
+    if text is None:
+        return None
+    text = text.removeprefix("\ufeff")
+    if not _FRONT_MATTER_BOUNDARY.match(text):
+        problems.error(
+            1,
+            _("The file has no front matter."),
+            _("Start it with a line '---', the fields (title: ...), and another '---'."),
+            "no-front-matter",
+        )
+        return None
+    try:
+        _before, raw, body = _FRONT_MATTER_BOUNDARY.split(text, 2)
+        stripped = body.strip("\n")
+        body_line = text[: text.rfind(stripped)].count("\n") + 1 if stripped else 1
+        if not raw.startswith("\n"):
+            raw = "\n" + raw
+    except ValueError:
+        problems.error(1, _("The front matter is not closed."), _("Add a line '---'."), "yaml")
+        return None
+    document = _parse_front_matter(raw, body, problems)
+    if document is not None:
+        document.lines["__body__"] = body_line
+    return document
+
+
+def _read_text(path: Path, problems: _Problems, root: Path | None) -> str | None:
+    """The file's text, or None (reported) if it is a symlink out of ``root`` (its text would
+    be published), too large to be a post, or unreadable."""
+    try:
+        info = path.lstat()
+        if stat.S_ISLNK(info.st_mode):
+            if root is not None and confined(root, _rel(root, path), (root,)) is None:
+                problems.error(
+                    1,
+                    _(
+                        "The file is a link to a file outside the folder {folder}.",
+                        folder=root.name,
+                    ),
+                    _("Commit the file itself instead of a link."),
+                    "link-outside",
+                )
+                return None
+            info = path.stat()
+        if info.st_size > MAX_FILE_BYTES:
+            problems.error(
+                1,
+                _(
+                    "The file is {size} KB; a post or account file may be at most {limit} KB.",
+                    size=info.st_size // 1024,
+                    limit=MAX_FILE_BYTES // 1024,
+                ),
+                _("No network takes a text this long: shorten it or split it into posts."),
+                "file-too-large",
+            )
+            return None
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        problems.error(1, _("The file is not UTF-8 text."), _("Save it as UTF-8."), "encoding")
+    except OSError as exc:
+        problems.error(1, _("Cannot read the file: {error}", error=exc.strerror), "", "unreadable")
+    return None
+
+
+def _parse_front_matter(raw: str, body: str, problems: _Problems) -> _Document | None:
+    try:
+        node, data = _compose_and_load(raw)
+    except _BadTimestamp as exc:
+        problems.error(
+            exc.line + _FRONT_MATTER_OFFSET,
+            _("'{value}' is not a real date or time.", value=exc.value),
+            _(
+                "Check the day of the month and the offset (from -12:00 to +14:00), as in "
+                "2026-12-31 10:00 or 2026-12-31T10:00:00+03:00; quote it if it is not a date."
+            ),
+            "timestamp",
+        )
+        return None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = (mark.line + 1 + _FRONT_MATTER_OFFSET) if mark else 1
+        problem = getattr(exc, "problem", None) or str(exc)
+        problems.error(
+            line,
+            _("The front matter is not valid YAML: {problem}.", problem=problem),
+            _("Check the colon after each field name, the quotes and the indentation."),
+            "yaml",
+        )
+        return None
+    if data is None:
+        data = {}
+    alias = _alias_line(node)
+    if alias:
+        problems.error(
+            alias + _FRONT_MATTER_OFFSET,
+            _("The front matter repeats a value by reference (&name and *name)."),
+            _("Write the value out in full instead of the reference."),
+            "yaml-alias",
+        )
+        return None
+    if not isinstance(data, dict):
+        problems.error(
+            1 + _FRONT_MATTER_OFFSET,
+            _("The front matter must be a list of fields like 'title: ...'."),
+            code="yaml",
+        )
+        return None
+    return _Document(data, _field_lines(node), body.strip("\n"))
+
+
+_BASE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class _BadTimestamp(Exception):
+    """A value shaped like a date or time that is none (``2026-02-30``, ``+25:00``)."""
+
+    def __init__(self, line: int, value: str) -> None:
+        super().__init__(value)
+        self.line, self.value = line, value
+
+
+class _Loader(_BASE_LOADER):  # type: ignore[misc]
+    """The safe loader, with an impossible date anywhere reported at its line (PyYAML would
+    raise a bare ValueError from deep inside)."""
+
+    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except ValueError:
+            raise _BadTimestamp(node.start_mark.line + 1, str(node.value)) from None
+
+
+_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
+_LOADER = _Loader
+
+
+def _compose_and_load(raw: str) -> tuple[yaml.Node | None, Any]:
+    """Parse the front matter once: the node tree (for line numbers) and the values."""
+    loader = _LOADER(raw)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
+    return node, data
+
+
+def _alias_line(node: yaml.Node | None) -> int:
+    """The line of the first value used twice through an alias, or 0.
+
+    Aliases let a few lines of YAML stand for a value of billions of items ("billion laughs"),
+    which turning it into text would never finish; a post has no use for them. Each node is
+    visited once, so this is linear in the size of the front matter.
+    """
+    seen: set[int] = set()
+    todo = [node] if node is not None else []
+    while todo:
+        current = todo.pop()
+        if id(current) in seen:
+            return int(current.start_mark.line) + 1
+        seen.add(id(current))
+        if isinstance(current, yaml.SequenceNode):
+            todo.extend(current.value)
+        elif isinstance(current, yaml.MappingNode):
+            todo.extend(part for pair in current.value for part in pair)
+    return 0
+
+
+def _field_lines(node: yaml.Node | None) -> dict[str, int]:
+    """Line (1-based, in the file) of every top-level field and of nested keys as a.b."""
+    lines: dict[str, int] = {}
+    if not isinstance(node, yaml.MappingNode):
+        return lines
+    for key, value in node.value:
+        name = str(key.value)
+        lines[name] = key.start_mark.line + 1 + _FRONT_MATTER_OFFSET
+        if isinstance(value, yaml.SequenceNode):
+            for index, item in enumerate(value.value):
+                lines[f"{name}[{index}]"] = item.start_mark.line + 1 + _FRONT_MATTER_OFFSET
+        if isinstance(value, yaml.MappingNode):
+            for sub_key, _sub in value.value:
+                line = sub_key.start_mark.line + 1 + _FRONT_MATTER_OFFSET
+                lines[f"{name}.{sub_key.value}"] = line
+    return lines
+
+
+def _unknown_fields(doc: _Document, allowed: tuple[str, ...], problems: _Problems) -> None:
+    for name in doc.data:
+        if str(name) in allowed:
+            continue
+        close = difflib.get_close_matches(str(name), allowed, n=1, cutoff=0.6)
+        hint = (
+            _("Did you mean '{name}'?", name=close[0])
+            if close
+            else _("Known fields: {names}.", names=", ".join(allowed))
+        )
+        problems.error(
+            doc.lines.get(str(name), 1),
+            _("Unknown field '{name}'.", name=name),
+            hint,
+            "unknown-field",
+        )
+
+
+def load_post(
+    repo: Path, path: Path, config: Config, networks: tuple[str, ...]
+) -> tuple[Post | None, list[Diagnostic]]:
+    """Load one post file; return the post (if its front matter could be read) and problems."""
+    post, problems, _media = _load_post(repo, path, config, networks)
+    return post, problems
+
+
+def _load_post(
+    repo: Path, path: Path, config: Config, networks: tuple[str, ...]
+) -> tuple[Post | None, list[Diagnostic], list[Path]]:
+    """``load_post``, and every media file it looked for (found or not): a change to any of
+    them changes the result."""
+    rel = _rel(repo, path)
+    problems = _Problems(rel)
+    doc = read_document(path, rel, problems, repo / config.content_dir)
+    if doc is None:
+        return None, problems.items, []
+    _unknown_fields(doc, POST_FIELDS, problems)
+    reader = _PostReader(repo, path, rel, doc, config, networks, problems)
+    return reader.build(), problems.items, reader.media_seen
+
+
+class _PostReader:
+    """Turns one post's front matter into a ``Post``, reporting each bad field."""
+
+    def __init__(
+        self,
+        repo: Path,
+        path: Path,
+        rel: str,
+        doc: _Document,
+        config: Config,
+        networks: tuple[str, ...],
+        problems: _Problems,
+    ) -> None:
+        self.repo, self.path, self.rel, self.doc = repo, path, rel, doc
+        self.config, self.networks, self.problems = config, networks, problems
+        self.media_seen: list[Path] = []
+
+    def line(self, name: str) -> int:
+        return self.doc.lines.get(name, 1)
+
+    def build(self) -> Post:
+        return Post(
+            id=self._id(),
+            path=self.rel,
+            title=self._title(),
+            body=self.doc.body,
+            networks=self._networks(),
+            status=self._status(),
+            publish_at=self._publish_at(),
+            media=self._media(),
+            poll=self._poll(),
+            overrides=self._overrides(),
+            tags=self._tags(),
+            lines=dict(self.doc.lines),
+        )
+
+    def _id(self) -> str:
+        value = self.doc.data.get("id")
+        if value is None or value == "":
+            return post_id_for(self.rel, self.config.content_dir)
+        if not isinstance(value, str | int) or not ID_PATTERN.match(str(value)):
+            self.problems.error(
+                self.line("id"),
+                _("The id '{id}' is not a valid id.", id=value),
+                _(
+                    "Use lower-case Latin letters, digits, dashes and slashes (up to 100), such "
+                    "as elka-na-ploshchadi, or remove the line to take the id from the file's "
+                    "path."
+                ),
+                "id",
+            )
+        return str(value)
+
+    def _title(self) -> str:
+        title = self.doc.data.get("title")
+        if not isinstance(title, str) or not title.strip():
+            self.problems.error(
+                self.line("title"),
+                _("The post has no title."),
+                _("Add a line 'title: ...' to the front matter."),
+                "title",
+            )
+            return ""
+        return title.strip()
+
+    def _networks(self) -> tuple[str, ...]:
+        value = self.doc.data.get("networks", list(self.config.default_networks))
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            self.problems.error(
+                self.line("networks"),
+                _("'networks' must be a list such as [vk, telegram]."),
+                code="networks",
+            )
+            return ()
+        result: list[str] = []
+        for index, item in enumerate(value):
+            name = str(item).strip().lower()
+            if name not in self.networks:
+                close = difflib.get_close_matches(name, self.networks, n=1)
+                hint = (
+                    _("Did you mean '{name}'?", name=close[0])
+                    if close
+                    else _("Known networks: {names}.", names=", ".join(self.networks))
+                )
+                line = self.doc.lines.get(f"networks[{index}]", self.line("networks"))
+                self.problems.error(
+                    line, _("Unknown network '{name}'.", name=item), hint, "unknown-network"
+                )
+            elif name not in result:
+                result.append(name)
+        return tuple(result)
+
+    def _status(self) -> Any:
+        status = str(self.doc.data.get("status", "ready")).strip().lower()
+        if status not in STATUSES:
+            self.problems.error(
+                self.line("status"),
+                _("Unknown status '{status}'.", status=status),
+                _("Use one of: draft, ready, withdrawn."),
+                "status",
+            )
+            return "draft"
+        return status
+
+    def _publish_at(self) -> datetime | None:
+        if "publish_at" not in self.doc.data:
+            return None
+        parsed = parse_time(self.doc.data["publish_at"], self.config)
+        if parsed is None:
+            self.problems.error(
+                self.line("publish_at"),
+                _("Cannot read the time '{value}'.", value=self.doc.data["publish_at"]),
+                _("Write it as 2026-12-31 10:00 or 2026-12-31T10:00:00+03:00."),
+                "publish-at",
+            )
+        return parsed
+
+    def _media(self) -> tuple[Media, ...]:
+        value = self.doc.data.get("media") or []
+        if not isinstance(value, list):
+            value = [value]
+        items = (self._media_item(index, item) for index, item in enumerate(value))
+        return tuple(m for m in items if m is not None)
+
+    def _media_item(self, index: int, item: Any) -> Media | None:
+        line = self.doc.lines.get(f"media[{index}]", self.line("media"))
+        if isinstance(item, str):
+            item = {"file": item}
+        if not isinstance(item, dict) or not isinstance(item.get("file"), str):
+            self.problems.error(
+                line,
+                _("A media item must be a file name or 'file: ..., alt: ...'."),
+                code="media",
+            )
+            return None
+        file_name = item["file"].strip()
+        found = confined(self.path.parent, file_name, self._media_roots())
+        if found is None:
+            self._outside(line, file_name)
+            return None
+        target, root = found
+        self.media_seen.append(target)
+        kind = item.get("kind") or MEDIA_KINDS.get(target.suffix.lower())
+        if kind not in ("photo", "video", "animation", "document"):
+            self.problems.error(
+                line,
+                _("Unknown media type of '{file}'.", file=file_name),
+                _("Use JPEG, PNG, GIF, MP4 or PDF files, or set 'kind:'."),
+                "media-kind",
+            )
+            return None
+        return inspect_media(
+            target, self.repo, kind, str(item.get("alt") or ""), line, self.problems, root
+        )
+
+    def _media_roots(self) -> tuple[Path, ...]:
+        """The post's own folder, and the configured media folder."""
+        media_dir = self.config.media_dir
+        return (self.path.parent, *((self.repo / media_dir,) if media_dir else ()))
+
+    def _outside(self, line: int, file_name: str) -> None:
+        media_dir = self.config.media_dir
+        self.problems.error(
+            line,
+            _("The media file '{file}' is outside the post's folder.", file=file_name),
+            (
+                _(
+                    "Put the file next to the post or in the media folder {folder}; files whose "
+                    "names start with a dot and links out of the folder are never published.",
+                    folder=media_dir,
+                )
+                if media_dir
+                else _(
+                    "Put the file next to the post (or set media_dir in publisher.yml to a folder "
+                    "under content/ for shared files); files whose names start with a dot and "
+                    "links out of the folder are never published."
+                )
+            ),
+            "media-outside",
+        )
+
+    def _poll(self) -> Poll | None:
+        value = self.doc.data.get("poll")
+        if value is None:
+            return None
+        line = self.line("poll")
+        options = value.get("options") if isinstance(value, dict) else None
+        question = value.get("question") if isinstance(value, dict) else None
+        if not isinstance(question, str) or not isinstance(options, list) or len(options) < 2:
+            self.problems.error(
+                line,
+                _("A poll needs a question and at least two options."),
+                _("Write poll: with question: ... and options: [..., ...]."),
+                "poll",
+            )
+            return None
+        assert isinstance(value, dict)
+        if not all(isinstance(o, _SCALARS) for o in options):
+            self.problems.error(
+                self.doc.lines.get("poll.options", line),
+                _("Each poll option must be a line of text."),
+                _("Write options: [First answer, Second answer]."),
+                "poll",
+            )
+            return None
+        return Poll(question.strip(), tuple(str(o) for o in options), bool(value.get("multiple")))
+
+    def _overrides(self) -> Mapping[str, Override]:
+        value = self.doc.data.get("overrides") or {}
+        link = self.doc.data.get("link")
+        if link and not self._web_link(link, self.line("link")):
+            link = None
+        result: dict[str, Override] = {}
+        if not isinstance(value, dict):
+            self.problems.error(
+                self.line("overrides"),
+                _("Under 'overrides', write a network name and its settings below it."),
+                code="overrides",
+            )
+            return result
+        for network in set(value) | set(self.networks if link else ()):
+            settings = value.get(network) or {}
+            if network not in self.networks:
+                self.problems.error(
+                    self.doc.lines.get(f"overrides.{network}", self.line("overrides")),
+                    _("Unknown network '{name}'.", name=network),
+                    code="unknown-network",
+                )
+                continue
+            if not isinstance(settings, dict):
+                settings = {"text": settings}
+            if not self._override_types(network, settings):
+                continue
+            own_link = settings.get("link")
+            line = self.doc.lines.get(f"overrides.{network}", self.line("overrides"))
+            if own_link and not self._web_link(own_link, line):
+                continue
+            options = {str(k): v for k, v in settings.items() if k != "text"}
+            if link:
+                options.setdefault("link", str(link))
+            text = settings.get("text")
+            result[network] = Override(str(text) if text is not None else None, options)
+        return result
+
+    def _web_link(self, value: object, line: int) -> bool:
+        """Whether ``value`` is a web address; a ``javascript:`` or ``file:`` link is an error
+        (the networks get it as a link card, the preview site as a live link)."""
+        parts = urlsplit(str(value).strip())
+        if parts.scheme.lower() in ("http", "https") and parts.netloc:
+            return True
+        self.problems.error(
+            line,
+            _("The link '{link}' is not a web address.", link=one_line(str(value))[:100]),
+            _("Write the whole address, starting with https://."),
+            "link",
+        )
+        return False
+
+    def _override_types(self, network: str, settings: dict[Any, Any]) -> bool:
+        """Text and each setting of a network's override are plain values; report the rest."""
+        wrong = [
+            str(k)
+            for k, v in settings.items()
+            if v is not None and not isinstance(v, (*_SCALARS, bool))
+        ]
+        if not wrong:
+            return True
+        self.problems.error(
+            self.doc.lines.get(f"overrides.{network}", self.line("overrides")),
+            _(
+                "'{name}' under overrides: {network}: must be text, a number or true/false.",
+                name=wrong[0],
+                network=network,
+            ),
+            _("Write it on one line, as in text: Short text for this network."),
+            "overrides",
+        )
+        return False
+
+    def _tags(self) -> tuple[str, ...]:
+        value = self.doc.data.get("tags") or []
+        if isinstance(value, str):
+            value = [value]
+        return tuple(str(t) for t in value) if isinstance(value, list) else ()
+
+
+def parse_time(value: Any, config: Config) -> datetime | None:
+    """A ``publish_at`` value as an aware datetime; the config's zone when none is given."""
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, date):
+        return None
+    elif isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    else:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=config.zone)
+    return parsed
+
+
+def inspect_media(
+    target: Path,
+    repo: Path,
+    kind: Any,
+    alt: str,
+    line: int,
+    problems: _Problems,
+    root: Path | None = None,
+) -> Media | None:
+    """Read a media file's size, hash and (for images) dimensions; report it if unreadable or
+    if its bytes are not the ``kind`` it claims (``root``: the folder it was confined to)."""
+    rel = (
+        target.relative_to(repo.resolve()).as_posix()
+        if target.is_relative_to(repo.resolve())
+        else str(target)
+    )
+    name = PurePosixPath(rel).name
+    if not target.is_file():
+        problems.error(
+            line,
+            _("The media file '{file}' does not exist.", file=name),
+            _("Put the file next to the post or correct its name."),
+            "media-missing",
+        )
+        return None
+    try:
+        size, digest = _hash_file(target)
+        wrong = content_problem(target, kind)
+    except OSError as exc:
+        problems.error(line, _("Cannot read '{file}': {error}", file=rel, error=exc.strerror))
+        return None
+    if wrong is not None:
+        problems.error(
+            line,
+            _("'{file}' is not what its type says: {problem}", file=name, problem=wrong),
+            _("Attach the real file, or set the right 'kind:'."),
+            "media-content",
+        )
+        return None
+    media = Media(path=target, rel=rel, kind=kind, alt=alt, size=size, sha256=digest, root=root)
+    if kind in ("photo", "animation"):
+        return _with_image_info(media, line, problems)
+    return media
+
+
+def read_media(
+    repo: Path, target: Path, root: Path, kind: MediaKind = "photo"
+) -> tuple[Media | None, list[Diagnostic]]:
+    """A file inside ``root`` as ``Media`` (size, hash, image size), or the problems that stop
+    it being one."""
+    problems = _Problems(_rel(repo, target) if target.is_relative_to(repo) else str(target))
+    inside = target.is_relative_to(root)
+    found = confined(root, target.relative_to(root).as_posix(), (root,)) if inside else None
+    if found is None:
+        problems.error(
+            1,
+            _(
+                "The image '{file}' is outside the folder {folder}.",
+                file=problems.path,
+                folder=_rel(repo, root) if root.is_relative_to(repo) else str(root),
+            ),
+            code="media-outside",
+        )
+        return None, problems.items
+    media = inspect_media(found[0], repo, kind, "", 1, problems, found[1])
+    return media, problems.items
+
+
+def _hash_file(path: Path) -> tuple[int, str]:
+    digest = hashlib.sha256()
+    size = 0
+    with open(path, "rb") as handle:
+        while chunk := handle.read(HASH_CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+    return size, digest.hexdigest()
+
+
+def _with_image_info(media: Media, line: int, problems: _Problems) -> Media | None:
+    """The image's size and format, if Pillow decodes it (only formats without external
+    programs) and it is not a decompression bomb (more pixels than ``MAX_IMAGE_PIXELS``)."""
+    from PIL import Image, UnidentifiedImageError
+
+    name = PurePosixPath(media.rel).name
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(media.path, formats=IMAGE_FORMATS) as image:
+                width, height = image.size
+                image_format = image.format or ""
+                image.verify()
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        problems.error(
+            line,
+            _(
+                "'{file}' has too many pixels: at most {limit} million are read.",
+                file=name,
+                limit=(Image.MAX_IMAGE_PIXELS or 0) // 1_000_000,
+            ),
+            _("Scale the image down (a photo for a post needs no more than 4000×4000 px)."),
+            "media-too-many-pixels",
+        )
+        return None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        problems.error(
+            line,
+            _("'{file}' is not a readable image.", file=name),
+            _("Save it again as JPEG or PNG."),
+            "media-unreadable",
+        )
+        return None
+    return replace(media, width=width, height=height, image_format=image_format)
+
+
+def _duplicate_ids(posts: list[Post], others: Mapping[str, str]) -> list[Diagnostic]:
+    """A post whose id an earlier file (in path order) already has; ``others`` are the ids of
+    files not loaded, by path."""
+    loaded = {post.path: post for post in posts}
+    seen: dict[str, str] = {}
+    problems: list[Diagnostic] = []
+    for path in sorted(loaded.keys() | others.keys()):
+        post = loaded.get(path)
+        post_id = post.id if post is not None else others[path]
+        first = seen.setdefault(post_id, path)
+        if first != path and post is not None:
+            problems.append(
+                Diagnostic(
+                    post.path,
+                    post.line_of("id"),
+                    Severity.ERROR,
+                    _(
+                        "Two posts have the id '{id}': this one and {other}.",
+                        id=post.id,
+                        other=first,
+                    ),
+                    _("Give one of them a different 'id:'."),
+                    "duplicate-id",
+                )
+            )
+    return problems
+
+
+def load_account(
+    repo: Path, path: Path, networks: tuple[str, ...]
+) -> tuple[Account | None, list[Diagnostic]]:
+    """Load ``accounts/<name>.md``; the body is the account's description."""
+    rel = _rel(repo, path)
+    problems = _Problems(rel)
+    doc = read_document(path, rel, problems, path.parent)
+    if doc is None:
+        return None, problems.items
+    _unknown_fields(doc, ACCOUNT_FIELDS, problems)
+    data = doc.data
+    network = str(data.get("network", "")).strip().lower()
+    if network not in networks:
+        problems.error(
+            doc.lines.get("network", 1),
+            _("Unknown network '{name}'.", name=network or "—"),
+            _("Known networks: {names}.", names=", ".join(networks)),
+            "unknown-network",
+        )
+    given_env = str(data.get("token_env") or "").strip()
+    token_env = _env_name(given_env, "token_env", doc, problems)
+    if not given_env:
+        problems.error(
+            doc.lines.get("token_env", 1),
+            _("The account has no 'token_env'."),
+            _(
+                "Add 'token_env: NAME', the name of the CI secret holding the token (never the "
+                "token itself)."
+            ),
+            "token-env",
+        )
+    secrets = data.get("secrets") or {}
+    if not isinstance(secrets, dict):
+        problems.error(
+            doc.lines.get("secrets", 1),
+            _("Under 'secrets', write lines like community: SECRET_NAME."),
+        )
+        secrets = {}
+    settings = data.get("settings") or {}
+    account = Account(
+        name=path.stem,
+        path=rel,
+        network=network,
+        account_id=str(data.get("id", "")).strip(),
+        token_env=token_env,
+        title=str(data.get("title") or ""),
+        description=doc.body,
+        avatar=str(data.get("avatar") or ""),
+        cover=str(data.get("cover") or ""),
+        website=str(data.get("website") or ""),
+        extra_token_envs={
+            str(k): _env_name(str(v).strip(), f"secrets.{k}", doc, problems)
+            for k, v in secrets.items()
+        },
+        settings=dict(settings) if isinstance(settings, dict) else {},
+        lines=dict(doc.lines),
+    )
+    if not account.account_id:
+        problems.error(
+            doc.lines.get("id", 1),
+            _("The account has no 'id'."),
+            _("Add 'id: ...', the group, channel or page id on the network."),
+            "account-id",
+        )
+    return account, problems.items
+
+
+def _env_name(value: str, field: str, doc: _Document, problems: _Problems) -> str:
+    """``value`` if it is the name of an environment variable, else "" and a problem that
+    does not quote it (a token pasted here must not be printed again)."""
+    wrong = env_name_problem(value) if value else None
+    if wrong is None:
+        return value
+    problems.error(doc.lines.get(field, 1), *wrong, "token-env")
+    return ""
+
+
+def _profile(repo: Path, account: Account) -> tuple[Profile, list[Diagnostic]]:
+    """The account's profile, its avatar and cover read from paths relative to the repository
+    (inside ``design/`` only)."""
+    problems = _Problems(account.path)
+    images: dict[str, Media | None] = {}
+    for name in ("avatar", "cover"):
+        rel = str(getattr(account, name))
+        images[name] = None
+        if not rel:
+            continue
+        line = account.lines.get(name, 1)
+        found = confined(repo, rel, (repo / IMAGES_DIR,))
+        if found is None:
+            problems.error(
+                line,
+                _(
+                    "The image '{file}' is outside the folder {folder}.",
+                    file=rel,
+                    folder=IMAGES_DIR,
+                ),
+                _(
+                    "Put the image in {folder}/ and write its path from the repository root, "
+                    "such as {folder}/avatar.png.",
+                    folder=IMAGES_DIR,
+                ),
+                "media-outside",
+            )
+            continue
+        media = inspect_media(found[0], repo, "photo", "", line, problems, found[1])
+        images[name] = media
+        if media is not None:
+            problems.items.extend(check_image(account, name, media))
+    return profile_for(account, images["avatar"], images["cover"]), problems.items
+
+
+def _duplicate_accounts(accounts: list[Account]) -> list[Diagnostic]:
+    seen: dict[str, Account] = {}
+    problems: list[Diagnostic] = []
+    for account in accounts:
+        first = seen.setdefault(account.network, account)
+        if first is not account:
+            problems.append(
+                Diagnostic(
+                    account.path,
+                    account.lines.get("network", 1),
+                    Severity.ERROR,
+                    _(
+                        "A second account for '{network}' (the first is {other}).",
+                        network=account.network,
+                        other=first.path,
+                    ),
+                    _("Keep one account file per network."),
+                    "duplicate-account",
+                )
+            )
+    return problems
+
+
+def _foreign_ledgers(
+    repo: Path, tree: Tree, posts: list[Post], cache: Cache | None
+) -> tuple[tuple[str, ...], list[Diagnostic]]:
+    """Result files at a post's place that record the id of another post that exists, and an
+    error on each such post: that post was moved away and a new one took its place. The new
+    post must not inherit (edit, withdraw) the old one's publications; the old post, found by
+    its id, takes its results along. A match is remembered by the contents' ids (``cache``)."""
+    ledger = Ledger(repo)
+    ids = {post.id for post in posts}
+    foreign: list[str] = []
+    problems: list[Diagnostic] = []
+    for post in posts:
+        digest = tree.digest(post.ledger_path)
+        fact = f"owner:{digest}:{post.id}"
+        if digest is None or (cache is not None and cache.known_clean(fact)):
+            continue
+        owner = ledger.post_of(post.ledger_path)
+        if owner in ("", post.id):
+            if cache is not None:
+                cache.mark_clean(fact)
+            continue
+        if owner not in ids:  # no such post now: a folder moved with its results (id = path)
+            continue
+        foreign.append(post.ledger_path)
+        problems.append(
+            Diagnostic(
+                post.path,
+                post.line_of("id"),
+                Severity.ERROR,
+                _(
+                    "The results at this post's place ({file}) were recorded for another "
+                    "post, '{owner}': that post was moved away and this one took its place.",
+                    file=post.ledger_path,
+                    owner=owner,
+                ),
+                _(
+                    "Move {file} along with the post '{owner}' (git mv), or give this post "
+                    "another file name; if '{owner}' is gone from the networks, remove {file}. "
+                    "Until then this post is not published.",
+                    file=post.ledger_path,
+                    owner=owner,
+                ),
+                "moved-post",
+            )
+        )
+    return tuple(foreign), problems
+
+
+def _orphan_ledgers(
+    tree: Tree, config: Config, posts: list[Post], broken: set[str]
+) -> tuple[str, ...]:
+    """Result files whose post file was removed: their posts are to be deleted."""
+    known = {p.ledger_path for p in posts}
+    orphans = []
+    for rel in tree.under(config.content_dir):
+        if not (rel.endswith("/published.yml") or rel.endswith(".published.yml")):
+            continue
+        if rel.startswith(f"{config.content_dir}/inbox/"):
+            continue  # answers to citizens, not posts
+        if rel in known or post_path_of(rel) in broken:
+            continue
+        orphans.append(rel)
+    return tuple(orphans)

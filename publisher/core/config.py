@@ -1,0 +1,213 @@
+"""``publisher.yml`` -> a frozen ``Config``; every setting has a sensible default."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+
+from publisher.content.stylecheck import style_rules
+from publisher.core.errors import ConfigError, Diagnostic, Severity
+from publisher.core.i18n import _
+from publisher.core.shapes import ShapeError, line_of, mapping
+
+CONFIG_FILE = "publisher.yml"
+
+EditFallback = Literal["blocked", "replace"]
+
+
+@dataclass(frozen=True)
+class Config:
+    """The repository's settings."""
+
+    timezone: str = "Europe/Moscow"
+    language: str = ""
+    default_networks: tuple[str, ...] = ("vk", "telegram")
+    content_dir: str = "content"
+    accounts_dir: str = "accounts"
+    #: a folder under ``content_dir`` that any post may take media from (besides its own)
+    media_dir: str = ""
+    media_base_url: str = ""
+    on_edit_unsupported: EditFallback = "blocked"
+    delete_when_file_removed: bool = True
+    strict: bool = False
+    approvals: int = 1
+    network_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    #: citizens' messages: deadlines, working hours, keyword rules (see data/inbox.yml)
+    inbox: Mapping[str, Any] = field(default_factory=dict)
+    #: the style linter: ``strict`` (findings are errors), ``extra``, ``ignore``, sentence length
+    style: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+
+_FIELDS = {
+    "timezone",
+    "language",
+    "default_networks",
+    "content_dir",
+    "accounts_dir",
+    "media_dir",
+    "media_base_url",
+    "on_edit_unsupported",
+    "delete_when_file_removed",
+    "strict",
+    "approvals",
+    "networks",
+    "inbox",
+    "style",
+}
+
+
+def load_config(repo: Path) -> tuple[Config, list[Diagnostic]]:
+    """Read ``publisher.yml`` (optional); return the config and any problems found in it."""
+    path = repo / CONFIG_FILE
+    if not path.exists():
+        return Config(), []
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = yaml.safe_load(text) or {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = mark.line + 1 if mark else 1
+        raise ConfigError(
+            _(
+                "{file}:{line}: the YAML cannot be read: {problem}",
+                file=CONFIG_FILE,
+                line=line,
+                problem=getattr(exc, "problem", str(exc)),
+            ),
+            _("Check indentation and colons on that line."),
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(_("Cannot read {file}: {error}", file=CONFIG_FILE, error=exc)) from None
+    if not isinstance(data, dict):
+        raise ConfigError(
+            _("{file} must list settings as lines like name: value.", file=CONFIG_FILE)
+        )
+    try:
+        config, problems = _build(data)
+    except ShapeError as exc:
+        raise ConfigError(
+            _("{file}:{line}: {error}", file=CONFIG_FILE, line=line_of(text, *exc.keys), error=exc),
+            exc.hint,
+        ) from None
+    _check_folders(repo, config, text)
+    return config, problems
+
+
+def _check_folders(repo: Path, config: Config, text: str) -> None:
+    """Content, accounts and media folders inside the repository (symlinks followed), never
+    the repository itself or a dot-folder such as ``.git``; the media folder under content."""
+    for name in ("content_dir", "accounts_dir", "media_dir"):
+        value = str(getattr(config, name))
+        if name == "media_dir" and not value:
+            continue
+        # content_dir is checked first, so it can be resolved for media_dir
+        within = (repo / config.content_dir if name == "media_dir" else repo).resolve()
+        if not _inside(repo, value, within):
+            raise ConfigError(
+                _(
+                    "{file}:{line}: {setting} must name a folder inside {within}, not '{value}'.",
+                    file=CONFIG_FILE,
+                    line=line_of(text, name),
+                    setting=name,
+                    within=config.content_dir if name == "media_dir" else _("the repository"),
+                    value=value,
+                ),
+                _("Write a path from the repository root, such as content or content/media."),
+            )
+
+
+def _inside(repo: Path, value: str, within: Path) -> bool:
+    """``value`` names a folder strictly under ``within`` and under no dot-folder; a NUL byte
+    names no folder at all (the system refuses it)."""
+    if "\0" in value or Path(value).is_absolute():
+        return False
+    target = (repo / value).resolve()
+    return (
+        target != within
+        and target.is_relative_to(within)
+        and not any(part.startswith(".") for part in target.relative_to(repo.resolve()).parts)
+    )
+
+
+def _build(data: dict[str, Any]) -> tuple[Config, list[Diagnostic]]:
+    problems: list[Diagnostic] = []
+    for key in data:
+        if key not in _FIELDS:
+            close = difflib.get_close_matches(str(key), sorted(_FIELDS), n=1)
+            hint = _("Did you mean '{name}'?", name=close[0]) if close else ""
+            problems.append(
+                Diagnostic(
+                    CONFIG_FILE,
+                    1,
+                    Severity.WARNING,
+                    _("Unknown setting '{name}'.", name=key),
+                    hint,
+                    "config-unknown",
+                )
+            )
+    timezone = str(data.get("timezone", Config.timezone))
+    try:
+        ZoneInfo(timezone)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ConfigError(
+            _("Unknown time zone '{zone}' in {file}.", zone=timezone, file=CONFIG_FILE),
+            _("Use a name such as Europe/Moscow."),
+        ) from None
+    fallback = data.get("on_edit_unsupported", "blocked")
+    if fallback not in ("blocked", "replace"):
+        raise ConfigError(
+            _("on_edit_unsupported must be 'blocked' or 'replace', not '{value}'.", value=fallback)
+        )
+    networks = data.get("default_networks", list(Config.default_networks))
+    options = data.get("networks") or {}
+    if not isinstance(networks, list) or not isinstance(options, dict):
+        raise ConfigError(
+            _(
+                "default_networks must be a list like [vk, telegram], and networks must list "
+                "settings under each network name."
+            )
+        )
+    style = dict(mapping(data.get("style"), "style"))
+    style_rules(style)  # a wrong kind of value is reported here, at its line
+    config = Config(
+        timezone=timezone,
+        language=str(data.get("language", "")),
+        default_networks=tuple(str(n) for n in networks),
+        content_dir=str(data.get("content_dir", Config.content_dir)),
+        accounts_dir=str(data.get("accounts_dir", Config.accounts_dir)),
+        media_dir=str(data.get("media_dir") or "").strip("/"),
+        media_base_url=str(data.get("media_base_url", "")),
+        on_edit_unsupported=fallback,
+        delete_when_file_removed=bool(data.get("delete_when_file_removed", True)),
+        strict=bool(data.get("strict", False)),
+        approvals=_approvals(data.get("approvals", 1)),
+        network_options={str(k): dict(mapping(v, "networks", str(k))) for k, v in options.items()},
+        inbox=dict(mapping(data.get("inbox"), "inbox")),
+        style=style,
+    )
+    return config, problems
+
+
+def _approvals(value: object) -> int:
+    """``approvals:`` is a whole number of at least 1: ``0``, ``-1``, ``"1"`` or ``true`` would
+    let a post out with fewer approvals than the team meant (``True`` is an int to Python)."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        return value
+    raise ConfigError(
+        _(
+            "{file}: approvals must be a whole number of at least 1, not '{value}'.",
+            file=CONFIG_FILE,
+            value=value,
+        ),
+        _("Write, for example, approvals: 1 (how many people other than the author approve)."),
+    )

@@ -1,0 +1,126 @@
+"""``publisher log``: the commits publisher made, and who approved what they recorded.
+
+A commit message is text anyone can write: a person can commit "publisher: 3 done" with an
+``Approved-by: Mayor`` line of their own. So a commit counts as publisher's only when it has
+one parent and changes nothing but machine-owned files (result files, the moderation log, the
+inbox), and who approved, which commit and which merge request come from the result entries
+that commit recorded, not from its message. A ``publisher:`` commit that also changes files a
+person writes is listed with a warning and none of its claims. Only the CI run's address is
+taken from the message, from its trailer block as ``git interpret-trailers`` reads it (the
+last paragraph only). Everything printed is stripped of escape sequences and controls.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import git
+
+from publisher.core.escape import one_line
+from publisher.core.model import LedgerEntry
+from publisher.inbox.items import INBOX_DIR
+from publisher.inbox.items import STATE_FILE as INBOX_STATE
+from publisher.moderation.sweep import LOG_DIR
+from publisher.moderation.sweep import STATE_FILE as MODERATION_STATE
+from publisher.state.ledger import LEDGER_ERRORS, parse_ledger
+from publisher.state.repo import RESULT_SUBJECT_PREFIX, is_result_file, open_repo
+
+
+@dataclass(frozen=True)
+class LoggedCommit:
+    """One ``publisher:`` commit as ``publisher log`` shows it; every string is one line."""
+
+    sha: str
+    date: str
+    subject: str
+    #: the per-result lines of the message (``- create vk: ... [done] url``)
+    lines: tuple[str, ...]
+    #: False when the commit also changes files a person writes: nothing in it is trusted
+    machine: bool
+    #: (key, value): ``Source``, ``Approved-by``, ``Approval`` from the recorded results,
+    #: ``Run`` from the trailer block
+    provenance: tuple[tuple[str, str], ...]
+
+
+def is_machine_change(status: str, rel: str) -> bool:
+    """Whether a change of ``rel`` (Git status letter ``status``) is one only publisher makes.
+
+    Result files, the moderation and inbox cursors and the moderation log are machine-owned;
+    ``inbox collect`` files a new message, but a change to one (an answer) is a person's edit.
+    The approval gate and ``publisher log`` share this one rule.
+    """
+    if is_result_file(rel) or rel in (INBOX_STATE, MODERATION_STATE):
+        return True
+    if rel.startswith(LOG_DIR + "/"):
+        return True
+    return status == "A" and rel.startswith(INBOX_DIR + "/")
+
+
+def publisher_commits(path: Path, limit: int = 50) -> list[LoggedCommit]:
+    """The newest ``limit`` commits whose subject says publisher made them, newest first."""
+    repo = open_repo(path)
+    if repo is None:
+        return []
+    try:
+        commits = list(repo.iter_commits(max_count=limit * 5))
+    except (ValueError, git.GitCommandError):
+        return []
+    claimed = [c for c in commits if str(c.message).startswith(RESULT_SUBJECT_PREFIX)]
+    return [_logged(repo, commit) for commit in claimed[:limit]]
+
+
+def _logged(repo: git.Repo, commit: git.Commit) -> LoggedCommit:
+    message = str(commit.message)
+    subject, _sep, rest = message.partition("\n")
+    files = _changed_files(repo, commit)
+    machine = len(commit.parents) <= 1 and all(is_machine_change(st, f) for st, f in files)
+    lines = tuple(one_line(line[2:]) for line in rest.splitlines() if line.startswith("- "))
+    return LoggedCommit(
+        sha=commit.hexsha,
+        date=commit.committed_datetime.isoformat(timespec="minutes"),
+        subject=one_line(subject),
+        lines=lines if machine else (),
+        machine=machine,
+        provenance=_provenance(repo, commit, [rel for _st, rel in files]) if machine else (),
+    )
+
+
+def _changed_files(repo: git.Repo, commit: git.Commit) -> list[tuple[str, str]]:
+    """(status letter, path) of each file the commit changed."""
+    output = repo.git.diff_tree(
+        "--no-commit-id", "--name-status", "--no-renames", "-r", "--root", "-z", commit.hexsha
+    )
+    fields = [name for name in str(output).split("\0") if name]
+    return [(status[:1], rel) for status, rel in zip(fields[::2], fields[1::2], strict=True)]
+
+
+def _provenance(
+    repo: git.Repo, commit: git.Commit, files: list[str]
+) -> tuple[tuple[str, str], ...]:
+    """Source, approvers and merge request of the entries the commit recorded, then the run."""
+    parent = commit.parents[0].hexsha if commit.parents else ""
+    values: dict[tuple[str, str], None] = {}
+    for rel in filter(is_result_file, files):
+        before = _entries(repo, parent, rel) if parent else {}
+        for network, entry in _entries(repo, commit.hexsha, rel).items():
+            if before.get(network) == entry:
+                continue
+            for key, value in (
+                ("Source", entry.source_commit),
+                *(("Approved-by", name) for name in entry.approved_by),
+                ("Approval", entry.approval),
+            ):
+                if one_line(value):
+                    values[(key, one_line(value))] = None
+    ordered = sorted(values, key=lambda kv: ("Source", "Approved-by", "Approval").index(kv[0]))
+    runs = [(k, one_line(v)) for k, v in commit.trailers_list if k == "Run" and one_line(v)]
+    return (*ordered, *dict.fromkeys(runs))
+
+
+def _entries(repo: git.Repo, sha: str, rel: str) -> dict[str, LedgerEntry]:
+    """A result file's entries at a commit; none when absent there or unreadable."""
+    try:
+        return parse_ledger(str(repo.git.show(f"{sha}:{rel}")))
+    except (git.GitCommandError, *LEDGER_ERRORS):
+        return {}

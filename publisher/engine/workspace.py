@@ -1,0 +1,435 @@
+"""One repository being worked on: config, content, plan, apply, record. The CLI calls these.
+
+A ``Workspace`` holds what a command needs (the repository path, config, clock, environment and,
+in sandbox mode, the sandbox) and offers the library entry points: ``check``, ``plan``, ``apply``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from functools import partial
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from publisher.content.check import CheckResult, check_content
+from publisher.content.load import Content, load_content, load_post
+from publisher.content.secrets import scan_for_tokens
+from publisher.content.stylecheck import LINTED, post_style, style_rules
+from publisher.core.clock import Clock
+from publisher.core.config import Config, load_config
+from publisher.core.errors import Diagnostic, PublisherError, RepoError
+from publisher.core.i18n import _
+from publisher.core.model import Account, Comment, LedgerEntry, Plan, RemoteRef
+from publisher.core.parallel import Background, in_background
+from publisher.engine.claims import new_claim
+from publisher.engine.plan import PlanContext, account_ledger_path, build_plan
+from publisher.networks import NETWORKS
+from publisher.state.cache import stored_capabilities, tracked_caches
+from publisher.state.ledger import LEDGER_ERRORS, Ledger, ledger_problem, parse_ledger
+from publisher.state.tree import scope_filter
+
+if TYPE_CHECKING:  # the modules for publishing, moderation and Git load only when used
+    import httpx
+
+    from publisher.core.capabilities import Capabilities
+    from publisher.engine.apply import ApplyReport
+    from publisher.engine.approval import Approvals
+    from publisher.inbox.items import CollectReport
+    from publisher.moderation.sweep import SweepReport
+    from publisher.networks.base import Adapter
+
+
+@dataclass(frozen=True)
+class Restored:
+    """What ``moderate restore`` did, what a person must do by hand, the files to commit."""
+
+    done: list[str]
+    manual: list[str]
+    files: list[str]
+
+
+@dataclass
+class Workspace:
+    """A repository plus everything a command needs to act on it."""
+
+    repo: Path
+    config: Config
+    config_problems: list[Diagnostic]
+    clock: Clock = field(default_factory=Clock)
+    env: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
+    sandbox_dir: Path | None = None
+    transport: httpx.BaseTransport | None = None
+    _capabilities: dict[str, Capabilities] | None = None
+    #: this process's claim on the posts it publishes (see ``engine.claims``)
+    claim: str = field(default_factory=new_claim)
+    #: style reports of the posts a partial check names, being made in a child process
+    _lint_ahead: Background | None = field(default=None, repr=False)
+
+    @property
+    def capabilities(self) -> dict[str, Capabilities]:
+        if self._capabilities is None:
+            self._capabilities = stored_capabilities(self.repo, _all_capabilities)
+        return self._capabilities
+
+    def load(self, only: Iterable[str] | None = None) -> Content:
+        """The repository's content (``only``: just the posts there, for ``check`` of a few
+        files; such content cannot be planned)."""
+        if only is not None:  # lint the named posts meanwhile: the linter takes long to start
+            self._lint_ahead = in_background(partial(_lint_posts, self.repo, self.config, only))
+        return load_content(self.repo, self.config, NETWORKS, only)
+
+    def check(
+        self, content: Content, strict: bool = False, only: Iterable[str] | None = None
+    ) -> CheckResult:
+        """Every problem; ``only`` limits the check to some files or folders (a pull request's)."""
+        scope = None if only is None else tuple(only)
+        extra = [
+            *self.config_problems,
+            *self._token_problems(content, scope),
+            *self.read_results(content, scope)[1],
+            *tracked_caches(self.repo),
+        ]
+        if self._lint_ahead is not None:
+            LINTED.update(self._lint_ahead.result() or {})
+            self._lint_ahead = None
+        result = check_content(content, self.config, self.capabilities, extra, strict, scope)
+        content.remember()
+        return result
+
+    def _token_problems(self, content: Content, scope: tuple[str, ...] | None) -> list[Diagnostic]:
+        return scan_for_tokens(self.repo, content.tree, content.cache, scope)
+
+    def ledger_paths(self, content: Content) -> list[str]:
+        """Every result file the content may have: posts', removed posts', accounts'."""
+        paths = {p.ledger_path for p in content.posts} | set(content.orphan_ledgers)
+        paths |= {account_ledger_path(a) for a in content.accounts}
+        paths |= {item.ledger_path for item in content.inbox}
+        return sorted(paths)
+
+    def recorded(self, content: Content) -> dict[str, dict[str, LedgerEntry]]:
+        """Every result file's entries by path (a damaged file counts as empty)."""
+        return self.read_results(content)[0]
+
+    def read_results(
+        self, content: Content, scope: tuple[str, ...] | None = None
+    ) -> tuple[dict[str, dict[str, LedgerEntry]], list[Diagnostic]]:
+        """Every result file's entries by path (or those under ``scope``), and a problem for
+        each damaged one."""
+        recorded: dict[str, dict[str, LedgerEntry]] = {}
+        problems: list[Diagnostic] = []
+        paths = self.ledger_paths(content)
+        if scope is not None:
+            paths = list(filter(scope_filter(scope), paths))
+        for rel in paths:
+            try:
+                recorded[rel] = self._read_result(content, rel)
+            except LEDGER_ERRORS as error:
+                recorded[rel] = {}
+                problems.append(ledger_problem(rel, error))
+        return recorded, problems
+
+    def _read_result(self, content: Content, rel: str) -> dict[str, LedgerEntry]:
+        """One result file, parsed once per content (files under the scanned tree are known
+        by content without reading them)."""
+        tree, cache = content.tree, content.cache
+        if (
+            tree is None
+            or cache is None
+            or not rel.startswith(tuple(f"{f}/" for f in tree.folders))
+        ):
+            return Ledger(self.repo).read(rel)
+        digest = tree.digest(rel)
+        if digest is None:
+            return {}
+        return cache.ledger(digest, lambda: parse_ledger((self.repo / rel).read_text("utf-8")))
+
+    def plan(self, content: Content) -> Plan:
+        ctx = PlanContext(self.config, self.capabilities, self.clock.now(), self.claim)
+        ready = [p for p in content.posts if p.status == "ready"]
+        content.render_all(ready, self.capabilities, self.config.network_options)
+        plan = build_plan(content, self.recorded(content), ctx)
+        content.remember()
+        return plan
+
+    def checked_plan(self, content: Content) -> tuple[CheckResult, Plan]:
+        """Check, then plan with every post that has an error held back (plan and apply)."""
+        result = self.check(content)
+        return result, self.plan(content.holding_back(result.errors))
+
+    def http_client(self) -> httpx.Client:
+        from publisher.networks.base import new_http_client
+
+        return new_http_client(self.transport)
+
+    def apply(self, content: Content, plan: Plan, approvals: Approvals) -> ApplyReport:
+        """Run the plan's changes; every result is in the result files when this returns."""
+        from publisher.engine.apply import Applier
+
+        pending = {action.network for action in plan.pending}
+        with self.http_client() as http:
+            adapters = self.adapters_for(content, pending, http)
+            applier = Applier(
+                Ledger(self.repo),
+                adapters.ready,
+                self.clock,
+                approvals.default,
+                adapters.unavailable,
+                approvals.per_post,
+                self.claim,
+                _remote_owners(self.recorded(content)),
+            )
+            return applier.run(plan)
+
+    def adapters_for(self, content: Content, networks: Iterable[str], http: httpx.Client) -> Any:
+        """Adapters for the given networks that have an account file (and what is missing)."""
+        wanted = set(networks)
+        accounts = {
+            a.network: self._with_config_settings(a)
+            for a in content.accounts
+            if a.network in wanted
+        }
+        from publisher.engine.runtime import build_adapters
+
+        return build_adapters(accounts, self.env, http, self.clock, self.sandbox_dir is not None)
+
+    def moderate(self, content: Content, dry_run: bool) -> SweepReport:
+        """One moderation sweep over the recent posts; the log is written unless ``dry_run``."""
+        from publisher.moderation.rules import load_rules
+        from publisher.moderation.sweep import ModerationBook, Sweep, recent_posts
+
+        rules = load_rules(self.repo, self.config.timezone)
+        now = self.clock.now()
+        posts = recent_posts(self.recorded(content), now, rules.recent_days)
+        book = ModerationBook(self.repo)
+        with self.http_client() as http:
+            adapters = self.adapters_for(content, posts, http)
+            report = Sweep(rules, adapters.ready, book, now, dry_run).run(posts)
+        for network, error in adapters.unavailable.items():
+            report.failed_networks[network] = error.message
+        if not dry_run:
+            report.files = book.save(now)
+        return report
+
+    def restore_moderation(self, content: Content, log_id: str) -> Restored:
+        """Undo a removal (where the network can) and lift the author's ban; log both."""
+        from publisher.moderation.sweep import ModerationBook
+
+        book = ModerationBook(self.repo)
+        history = book.history(months=12)
+        entry = next((e for e in history if e.get("id") == log_id), None)
+        if entry is None:
+            raise PublisherError(
+                _("There is no moderation log entry '{id}'.", id=log_id),
+                _("Copy the id from moderation/log/*.yml."),
+            )
+        network, author = str(entry["network"]), str(entry["author_id"])
+        comment = Comment(
+            network=network,
+            id=str(entry["comment"]),
+            text="",
+            author_id=author,
+            post_id=str(entry.get("post", "")),
+        )
+        done: list[str] = []
+        manual: list[str] = []
+        with self.http_client() as http:
+            adapters = self.adapters_for(content, {network}, http)
+            if network in adapters.unavailable:
+                raise adapters.unavailable[network]
+            adapter = adapters.ready[network]
+            caps = adapter.capabilities
+            if entry["action"] == "deleted" and caps.restore_comment:
+                adapter.restore_comment(comment)
+                done.append(book.log({**entry, "action": "restored", "at": self._now()}))
+            elif entry["action"] in ("deleted", "hidden"):
+                manual.append(
+                    _("{network} cannot bring the comment back through its API.", network=network)
+                )
+            banned = any(
+                e.get("action") == "banned"
+                and str(e.get("author_id")) == author
+                and e.get("network") == network
+                for e in history
+            )
+            if banned:
+                adapter.unban(author)
+                done.append(book.log({**entry, "action": "unbanned", "at": self._now()}))
+        return Restored(done, manual, book.save(self.clock.now()))
+
+    def _now(self) -> str:
+        return self.clock.now().isoformat(timespec="seconds")
+
+    def collect_inbox(self, content: Content) -> CollectReport:
+        """File new citizens' questions, requests and complaints, each once, with a deadline."""
+        from publisher.inbox.items import (
+            Collector,
+            CollectReport,
+            load_inbox_rules,
+            removed_comments,
+        )
+        from publisher.moderation.rules import load_rules
+        from publisher.moderation.sweep import ModerationBook, recent_posts
+
+        rules = load_inbox_rules(self.repo, self.config.inbox)
+        collector = Collector(
+            self.repo, rules, removed_comments(ModerationBook(self.repo).history())
+        )
+        now = self.clock.now().astimezone(self.config.zone)
+        posts = recent_posts(self.recorded(content), now, load_rules(self.repo).recent_days)
+        messaging = {a.network for a in content.accounts if self.capabilities[a.network].messages}
+        report = CollectReport()
+        with self.http_client() as http:
+            adapters = self.adapters_for(content, set(posts) | messaging, http)
+            for network, adapter in adapters.ready.items():
+                since = collector.since(network)
+                try:
+                    found = _comments(adapter, posts.get(network, []), since)
+                except PublisherError as failure:
+                    report.failed_networks[network] = failure.message
+                    continue
+                try:
+                    found += adapter.messages(since) if adapter.capabilities.messages else []
+                except PublisherError as failure:  # e.g. VK's community token not named
+                    report.failed_networks[network] = failure.message
+                collector.file(found, now, report)
+                collector.advance(network, now)
+        for network, missing in adapters.unavailable.items():
+            report.failed_networks[network] = missing.message
+        report.files = [*report.filed, collector.save()]
+        return report
+
+    def _with_config_settings(self, account: Account) -> Account:
+        """Repository-wide settings an adapter needs, unless the account overrides them."""
+        url = self.config.media_base_url
+        defaults = {"media_base_url": url} if url else {}
+        return replace(account, settings={**defaults, **account.settings})
+
+    def commit(self, report: ApplyReport, approvals: Approvals, files: Iterable[str]) -> str | None:
+        from publisher.state.repo import commit_results
+
+        return commit_results(self.repo, files, commit_message(report, approvals))
+
+    def push(self) -> None:
+        from publisher.state.repo import push
+
+        push(self.repo)
+
+    def reserve(
+        self, content: Content, plan: Plan, approve: Callable[[Plan], object]
+    ) -> tuple[Content, Plan]:
+        """Claim the plan's new posts in the shared repository before sending any of them.
+
+        The intents are committed and pushed; if another run pushed first, this commit is
+        dropped, the other run's claims are pulled in, and the plan is made again (their posts
+        now wait). Pushing is atomic on the Git host, so two runs never claim the same post.
+        The pull may bring new commits too, so the new plan's approvals are checked again
+        (``approve`` raises ApprovalError) before it is claimed or applied.
+        """
+        from publisher.engine.apply import reserve
+        from publisher.state.repo import (
+            PUSH_ATTEMPTS,
+            commit_results,
+            drop_last_commit_and_pull,
+            push_once,
+        )
+
+        for _attempt in range(PUSH_ATTEMPTS):
+            files = reserve(Ledger(self.repo), plan, self.claim, self.clock.now().isoformat())
+            if not files:
+                return content, plan
+            commit_results(self.repo, files, f"publisher: reserve {len(files)} posts\n")
+            if push_once(self.repo):
+                return content, plan
+            drop_last_commit_and_pull(self.repo)
+            content = self.load()
+            plan = self.plan(content)
+            approve(plan)
+        raise RepoError(
+            _("Another run keeps pushing first; nothing was published."),
+            _("Run publisher apply --push again."),
+        )
+
+    def head(self) -> str:
+        from publisher.state.repo import head_sha
+
+        return head_sha(self.repo)
+
+
+def _lint_posts(repo: Path, config: Config, only: Iterable[str]) -> dict[Any, Any]:
+    """Style reports of the posts under ``only`` (see ``stylecheck.LINTED``), for a parent
+    process that meanwhile does the rest of the check."""
+    rules = style_rules(config.style)
+    for path in only:
+        target = repo / path
+        files = sorted(target.rglob("*.md")) if target.is_dir() else [target]
+        for file in files:
+            if file.suffix == ".md" and file.is_file():
+                post, _problems = load_post(repo, file, config, NETWORKS)
+                if post is not None:
+                    post_style(post, rules)
+    return dict(LINTED)
+
+
+def _all_capabilities() -> dict[str, Capabilities]:
+    from publisher.engine.runtime import (
+        all_capabilities,  # imports every adapter and the HTTP client
+    )
+
+    return all_capabilities()
+
+
+def open_workspace(
+    repo: Path,
+    clock: Clock | None = None,
+    env: Mapping[str, str] | None = None,
+    sandbox_dir: Path | None = None,
+    transport: httpx.BaseTransport | None = None,
+) -> Workspace:
+    config, problems = load_config(repo)
+    return Workspace(
+        repo=repo,
+        config=config,
+        config_problems=problems,
+        clock=clock or Clock(),
+        env=dict(os.environ) if env is None else env,
+        sandbox_dir=sandbox_dir,
+        transport=transport,
+    )
+
+
+def commit_message(report: ApplyReport, approvals: Approvals) -> str:
+    """Subject with counts, one line per result, trailers naming the sources and approvers."""
+    from publisher.state.repo import build_message
+
+    subject = f"publisher: {len(report.done())} done, {len(report.failed)} failed"
+    lines = []
+    for result in report.results:
+        action = result.action
+        where = result.ref.url if result.ref and result.ref.url else ""
+        lines.append(
+            f"{action.kind.value} {action.network}: {action.post_id} "
+            f"[{result.outcome.value}] {where}".rstrip()
+        )
+    return build_message(subject, lines, approvals.trailers())
+
+
+def _comments(adapter: Adapter, refs: list[RemoteRef], since: datetime | None) -> list[Comment]:
+    """Comments under the recent posts, where the network gives them."""
+    if not adapter.capabilities.comments:
+        return []
+    return [comment for ref in refs for comment in adapter.comments(ref, since)]
+
+
+def _remote_owners(
+    recorded: Mapping[str, Mapping[str, LedgerEntry]],
+) -> dict[tuple[str, str], str]:
+    """(network, remote id) -> the result file that records that publication."""
+    return {
+        (network, entry.remote_id): rel
+        for rel, entries in recorded.items()
+        for network, entry in entries.items()
+        if entry.remote_id
+    }

@@ -1,0 +1,499 @@
+"""Citizens' messages: find them, file them with a deadline, publish the approved answer.
+
+``collect`` reads new comments (and direct messages where the API gives them), keeps questions,
+requests and complaints about the district's life, and files each as
+``content/inbox/YYYY/MM/<network>-<id>.md`` with a category and a deadline counted in working
+hours on the production calendar. An officer writes the answer under ``## Ответ``; after the
+merge, ``apply`` publishes it as a reply where the citizen asked, records it beside the file and
+sets ``status: answered`` (only that line of the file changes).
+
+A citizen's name and text are theirs to choose, so the file is written by ``yaml.safe_dump``
+and read back by python-frontmatter (the front matter ends at the first line that is only
+dashes; values by ``yaml.safe_load``): a name like ``---\nstatus: answered`` stays a name.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import frontmatter
+import yaml
+from frontmatter.default_handlers import YAMLHandler
+
+from publisher.core.errors import ConfigError, Diagnostic, PublisherError, Severity
+from publisher.core.escape import markdown_inline, markdown_link, one_line, printable
+from publisher.core.i18n import _
+from publisher.core.model import Comment
+from publisher.core.resources import DATA_DIR
+from publisher.core.shapes import ShapeError, line_of, mapping, sequence
+from publisher.core.workcalendar import WorkCalendar, load_calendar
+
+INBOX_DIR = "content/inbox"
+STATE_FILE = "content/inbox/state.yml"
+DEFAULTS = DATA_DIR / "inbox.yml"
+ANSWER_HEADING = "## Ответ"
+#: the heading on a line of its own: the citizen's quoted "> ## Ответ" is not the answer
+_ANSWER_LINE = re.compile(rf"^{re.escape(ANSWER_HEADING)}[ \t]*$", re.MULTILINE)
+STATUSES = ("new", "in_progress", "answered", "closed")
+_STATUS_LINE = re.compile(r"^status:[ \t]*(\S*)[ \t]*$", re.MULTILINE)
+_FRONT_MATTER = YAMLHandler()
+#: what a damaged inbox file raises when its front matter is read
+_UNREADABLE = (yaml.YAMLError, ValueError, TypeError, AttributeError)
+
+
+@dataclass(frozen=True)
+class InboxRules:
+    """What is filed, how it is sorted, and when it is due (``inbox:`` in publisher.yml)."""
+
+    relevant: tuple[str, ...]
+    chatter: tuple[str, ...]
+    urgent: tuple[str, ...]
+    categories: Mapping[str, tuple[str, ...]]
+    deadline: str = "8h"
+    urgent_deadline: str = "4h"
+    pseudonymize: bool = False
+    calendar: WorkCalendar = field(default_factory=WorkCalendar)
+
+
+def load_inbox_rules(repo: Path, overrides: Mapping[str, Any] | None) -> InboxRules:
+    """Package defaults with the repository's ``inbox:`` settings on top."""
+    data = yaml.safe_load(DEFAULTS.read_text(encoding="utf-8"))
+    data.update(dict(overrides or {}))
+    try:
+        deadlines = mapping(data.get("deadlines"), "inbox", "deadlines")
+        categories = mapping(data["categories"], "inbox", "categories")
+        hours = mapping(data.get("working_hours"), "inbox", "working_hours")
+        return InboxRules(
+            relevant=_lower(data["relevant"], "relevant"),
+            chatter=_lower(data["chatter"], "chatter"),
+            urgent=_lower(data["urgent"], "urgent"),
+            categories={str(k): _lower(v, "categories", str(k)) for k, v in categories.items()},
+            deadline=str(deadlines.get("default", "8h")),
+            urgent_deadline=str(deadlines.get("urgent", "4h")),
+            pseudonymize=bool(data.get("pseudonymize", False)),
+            calendar=load_calendar(repo, dict(hours)),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ConfigError(
+            _("The inbox settings in publisher.yml cannot be used: {error}", error=exc),
+            _("Compare them with the README's example."),
+        ) from None
+
+
+def _lower(values: object, *keys: str) -> tuple[str, ...]:
+    return tuple(str(v).lower() for v in sequence(values, "inbox", *keys))
+
+
+def _matches(text: str, stems: Iterable[str]) -> list[str]:
+    """Stems found at the start of a word (or anywhere, for punctuation like ``?``)."""
+    found = []
+    for stem in stems:
+        if stem.isalpha() or " " in stem:
+            if re.search(r"(?<!\w)" + re.escape(stem), text):
+                found.append(stem)
+        elif stem in text:
+            found.append(stem)
+    return found
+
+
+@dataclass(frozen=True)
+class Sorting:
+    """How a message was sorted: filed or not, category, urgency."""
+
+    relevant: bool
+    category: str
+    urgent: bool
+
+
+def sort_message(text: str, rules: InboxRules) -> Sorting:
+    """Questions, requests and complaints are filed; thanks and chatter are not."""
+    lowered = " ".join(text.lower().split())
+    asks = _matches(lowered, rules.relevant)
+    words = re.findall(r"\w+", lowered)
+    relevant = bool(asks) and len(words) >= 3
+    if relevant and asks == ["?"] and _matches(lowered, rules.chatter) and len(words) < 6:
+        relevant = False
+    scores = {name: len(_matches(lowered, stems)) for name, stems in rules.categories.items()}
+    best = max(scores, key=lambda name: scores[name]) if scores else "other"
+    category = best if scores.get(best) else "other"
+    return Sorting(relevant, category, bool(_matches(lowered, rules.urgent)))
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    """One filed message, read back from its file."""
+
+    path: str
+    data: Mapping[str, Any]
+    body: str
+    #: what a person's edit of the file broke (``_item_problems``): such a file is not answered
+    problems: tuple[Diagnostic, ...] = ()
+
+    @property
+    def status(self) -> str:
+        return str(self.data.get("status", "new"))
+
+    @property
+    def answer(self) -> str:
+        """The officer's answer: the text under ``## Ответ`` up to the next heading."""
+        found = _ANSWER_LINE.search(self.body)
+        if found is None:
+            return ""
+        rest = self.body[found.end() :]
+        return re.split(r"^#{1,2} ", rest, maxsplit=1, flags=re.MULTILINE)[0].strip()
+
+    @property
+    def due(self) -> datetime | None:
+        return _moment(self.data.get("due"))
+
+    @property
+    def ledger_path(self) -> str:
+        return self.path[: -len(".md")] + ".published.yml"
+
+    def comment(self) -> Comment:
+        """The message as the adapter needs it to reply."""
+        reply, extra = _reply_of(self.data)
+        return Comment(
+            network=str(self.data["network"]),
+            id=str(self.data["id"]),
+            text="",
+            author_id=str(reply.get("author_id", "")),
+            post_id=str(reply.get("post", "")),
+            parent_id=str(reply.get("parent", "")),
+            is_direct=bool(reply.get("direct", False)),
+            extra=dict(extra),
+        )
+
+
+def _moment(raw: object) -> datetime | None:
+    """A time with its UTC offset from the front matter; None when it is absent, cannot be
+    read or has no offset (it could not be compared with the time now)."""
+    try:
+        moment = raw if isinstance(raw, datetime) else datetime.fromisoformat(str(raw))
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else None
+
+
+def _reply_of(data: Mapping[str, Any]) -> tuple[Mapping[str, Any], Mapping[str, Any]]:
+    """``reply_to`` and its ``extra``: where and how the answer goes."""
+    reply = mapping(data.get("reply_to"), "reply_to")
+    return reply, mapping(reply.get("extra"), "reply_to", "extra")
+
+
+def _item_problems(path: str, text: str, data: Mapping[str, Any]) -> tuple[Diagnostic, ...]:
+    """What a person's edit broke in the lines publisher wrote, each at its line: the file's
+    answer cannot be sent (or its deadline counted) until they are restored."""
+    header = _FRONT_MATTER.split(text)[0]  # starts on the file's first line, after "---"
+    restore = _("Restore the line as publisher inbox collect wrote it (see the file's history).")
+    found: list[tuple[int, str, str]] = []
+    try:
+        _reply_of(data)
+    except ShapeError as exc:
+        found.append((line_of(header, *exc.keys), str(exc), restore))
+    if data.get("network") and data.get("id") in (None, ""):
+        no_id = _("The message has no id: publisher cannot tell where to send the answer.")
+        found.append((1, no_id, restore))
+    due = data.get("due")
+    if due not in (None, "") and _moment(due) is None:
+        unreadable = _("Cannot read the time '{value}'.", value=due)
+        found.append(
+            (
+                line_of(header, "due"),
+                unreadable,
+                _("Write it with its time zone, like 2026-12-01T18:00+03:00."),
+            )
+        )
+    return tuple(
+        Diagnostic(path, line, Severity.ERROR, message, hint, "inbox-file")
+        for line, message, hint in found
+    )
+
+
+def item_path(comment: Comment, received: datetime) -> str:
+    safe = re.sub(r"[^0-9A-Za-z_.-]", "_", comment.id)
+    return f"{INBOX_DIR}/{received:%Y}/{received:%m}/{comment.network}-{safe}.md"
+
+
+def pseudonym(comment: Comment) -> str:
+    digest = hashlib.sha256(f"{comment.network}:{comment.author_id}".encode()).hexdigest()[:8]
+    return _("Resident {code}", code=digest)
+
+
+def render_item(
+    comment: Comment, sorting: Sorting, received: datetime, due: datetime, pseudonymize: bool
+) -> str:
+    """The file for a new message: front matter, the message quoted, an empty answer section.
+
+    The name and the text are kept without control characters (a terminal showing the file
+    would obey them, and YAML cannot keep some of them).
+    """
+    name = printable(comment.author_name or comment.author_id)
+    author = pseudonym(comment) if pseudonymize else name
+    front = {
+        "network": comment.network,
+        "id": comment.id,
+        "link": comment.url,
+        "received": received.isoformat(timespec="minutes"),
+        "author": author,
+        "author_link": "" if pseudonymize else comment.author_url,
+        "category": sorting.category,
+        "urgent": sorting.urgent,
+        "due": due.isoformat(timespec="minutes"),
+        "status": "new",
+        "department": "",
+        "reply_to": {
+            "post": comment.post_id,
+            "parent": comment.parent_id,
+            "author_id": "" if pseudonymize else comment.author_id,
+            "direct": comment.is_direct,
+            "extra": dict(comment.extra),
+        },
+    }
+    lines = printable(comment.text).splitlines()
+    quoted = "\n".join(f"> {line}" if line else ">" for line in lines)
+    header = yaml.safe_dump(front, allow_unicode=True, sort_keys=False, width=100)
+    return f"---\n{header}---\n\n{quoted}\n\n{ANSWER_HEADING}\n\n"
+
+
+def read_items(repo: Path) -> list[InboxItem]:
+    """Every filed message, oldest first."""
+    folder = repo / INBOX_DIR
+    items = []
+    for path in sorted(folder.rglob("*.md")) if folder.is_dir() else []:
+        rel = path.relative_to(repo).as_posix()
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            items.append(InboxItem(rel, {}, "", (_unreadable(rel),)))
+            continue
+        document = _front_matter(text)
+        if document is not None:
+            items.append(InboxItem(rel, *document, _item_problems(rel, text, document[0])))
+        elif _FRONT_MATTER.detect(text):  # front matter there, but broken by an edit
+            items.append(InboxItem(rel, {}, text, (_unreadable(rel),)))
+    return items
+
+
+def _unreadable(rel: str) -> Diagnostic:
+    return Diagnostic(
+        rel,
+        1,
+        Severity.ERROR,
+        _("The fields at the top of this message's file cannot be read."),
+        _("Restore the file as publisher inbox collect wrote it (see the file's history)."),
+        "inbox-file",
+    )
+
+
+def _front_matter(text: str) -> tuple[dict[str, Any], str] | None:
+    """The front matter's values and the body; None for a file without readable front matter."""
+    if not _FRONT_MATTER.detect(text):
+        return None
+    try:
+        post = frontmatter.loads(text, handler=_FRONT_MATTER)
+    except _UNREADABLE:
+        return None
+    return dict(post.metadata), post.content
+
+
+def set_status(repo: Path, rel: str, status: str) -> None:
+    """Change only the ``status:`` line of an inbox file's front matter; every other byte stays.
+
+    The line is looked for between the two front matter delimiters only, and the result is read
+    back: unless exactly ``status`` changed, the file is left alone and an error is raised.
+    """
+    path = repo / rel
+    text = path.read_text(encoding="utf-8")
+    before = _front_matter(text)
+    boundaries = list(_FRONT_MATTER.FM_BOUNDARY.finditer(text))[:2]
+    if before is None or len(boundaries) < 2:
+        raise PublisherError(_("{file} has no status line.", file=rel))
+    start, end = boundaries[0].end(), boundaries[1].start()
+    header, count = _STATUS_LINE.subn(f"status: {status}", text[start:end], count=1)
+    updated = text[:start] + header + text[end:]
+    if count != 1:
+        raise PublisherError(_("{file} has no status line.", file=rel))
+    if _front_matter(updated) != ({**before[0], "status": status}, before[1]):
+        raise PublisherError(
+            _(
+                "The status of {file} cannot be changed alone: its front matter is unusual.",
+                file=rel,
+            ),
+            _("Write the status line as 'status: new' on a line of its own and run apply again."),
+        )
+    _write_atomic(path, updated)
+
+
+def _write_atomic(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(text)
+    os.replace(tmp, path)
+
+
+@dataclass
+class CollectReport:
+    """What ``inbox collect`` filed and skipped."""
+
+    filed: list[str] = field(default_factory=list)
+    skipped: int = 0
+    failed_networks: dict[str, str] = field(default_factory=dict)
+    files: list[str] = field(default_factory=list)
+
+
+class Collector:
+    """Files new relevant messages once; keeps a cursor per network."""
+
+    def __init__(self, repo: Path, rules: InboxRules, removed: set[str]) -> None:
+        self.repo = repo
+        self.rules = rules
+        self.removed = removed
+        state = _read_state(repo)
+        self.state: dict[str, Any] = state
+        self.known = {f"{i.data.get('network')}:{i.data.get('id')}" for i in read_items(repo)}
+
+    def file(self, comments: Iterable[Comment], now: datetime, report: CollectReport) -> None:
+        for comment in comments:
+            key = f"{comment.network}:{comment.id}"
+            if key in self.known or key in self.removed:
+                continue
+            self.known.add(key)
+            sorting = sort_message(comment.text, self.rules)
+            if not sorting.relevant:
+                report.skipped += 1
+                continue
+            received = (comment.created_at or now).astimezone(now.tzinfo)
+            deadline = self.rules.urgent_deadline if sorting.urgent else self.rules.deadline
+            due = self.rules.calendar.add(received, deadline)
+            rel = item_path(comment, received)
+            text = render_item(comment, sorting, received, due, self.rules.pseudonymize)
+            _write_atomic(self.repo / rel, text)
+            report.filed.append(rel)
+
+    def since(self, network: str) -> datetime | None:
+        raw = (self.state.get(network) or {}).get("last_collect")
+        return datetime.fromisoformat(raw) if raw else None
+
+    def advance(self, network: str, now: datetime) -> None:
+        self.state[network] = {"last_collect": now.isoformat(timespec="seconds")}
+
+    def save(self) -> str:
+        body = yaml.safe_dump(self.state, allow_unicode=True, sort_keys=True)
+        _write_atomic(self.repo / STATE_FILE, "# Ведёт publisher.\n" + body)
+        return STATE_FILE
+
+
+def _read_state(repo: Path) -> dict[str, Any]:
+    path = repo / STATE_FILE
+    if not path.exists():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    return data if isinstance(data, dict) else {}
+
+
+def removed_comments(history: Iterable[Mapping[str, Any]]) -> set[str]:
+    """Comments moderation removed or hid: never filed as citizens' messages."""
+    return {
+        f"{entry.get('network')}:{entry.get('comment')}"
+        for entry in history
+        if entry.get("action") in ("deleted", "hidden")
+    }
+
+
+@dataclass(frozen=True)
+class OpenItem:
+    """A message still waiting for its answer."""
+
+    path: str
+    network: str
+    category: str
+    author: str
+    due: datetime | None
+    overdue: bool
+    link: str
+
+
+def open_items(items: Iterable[InboxItem], now: datetime) -> list[OpenItem]:
+    """Unanswered messages by deadline, overdue first."""
+    result = []
+    for item in items:
+        if item.status in ("answered", "closed"):
+            continue
+        due = item.due
+        result.append(
+            OpenItem(
+                item.path,
+                str(item.data.get("network", "")),
+                str(item.data.get("category", "other")),
+                str(item.data.get("author", "")),
+                due,
+                due is not None and due < now,
+                str(item.data.get("link", "")),
+            )
+        )
+    return sorted(result, key=lambda o: (not o.overdue, o.due or now))
+
+
+def status_json(items: list[OpenItem]) -> dict[str, Any]:
+    counts: dict[str, dict[str, int]] = {"category": {}, "network": {}}
+    for item in items:
+        counts["category"][item.category] = counts["category"].get(item.category, 0) + 1
+        counts["network"][item.network] = counts["network"].get(item.network, 0) + 1
+    return {
+        "open": len(items),
+        "overdue": sum(1 for i in items if i.overdue),
+        "by_category": counts["category"],
+        "by_network": counts["network"],
+        "items": [
+            {
+                "file": i.path,
+                "network": i.network,
+                "category": i.category,
+                "author": i.author,
+                "due": i.due.isoformat(timespec="minutes") if i.due else None,
+                "overdue": i.overdue,
+                "link": i.link,
+            }
+            for i in items
+        ],
+    }
+
+
+def status_text(items: list[OpenItem], markdown: bool = False) -> str:
+    """The open messages for a person: overdue first, then by deadline, with counts."""
+    summary = status_json(items)
+    title = _(
+        "Citizens' messages: open {open}, overdue {overdue}.",
+        open=summary["open"],
+        overdue=summary["overdue"],
+    )
+    lines = [f"### {title}" if markdown else title]
+    for item in items:
+        due = item.due.strftime("%Y-%m-%d %H:%M") if item.due else "—"
+        flag = _("OVERDUE") if item.overdue else ""
+        if markdown:
+            lines.append(
+                f"- {'**' + flag + '** ' if flag else ''}{due} · {markdown_inline(item.network)} · "
+                f"{markdown_inline(item.category)} · {markdown_link(item.path, item.link)}"
+            )
+        else:
+            network, category, path = (
+                one_line(v) for v in (item.network, item.category, item.path)
+            )
+            lines.append(f"{flag:>12} {due}  {network:<10} {category:<12} {path}")
+    for key in ("by_category", "by_network"):
+        if summary[key]:
+            clean = markdown_inline if markdown else one_line
+            pairs = ", ".join(f"{clean(k)}: {v}" for k, v in sorted(summary[key].items()))
+            lines.append(("- " if markdown else "") + pairs)
+    return "\n".join(lines)

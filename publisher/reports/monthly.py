@@ -1,0 +1,782 @@
+"""The monthly report: what was published, moderated and answered in one month, with charts.
+
+Figures come from the repository only: publications from the result files (``published_at``),
+formats from rendering each published post for its network, moderation actions from
+``moderation/log``, citizens' messages from ``content/inbox`` and the time of each answer from
+the message's result file (``at``). Answer times are counted in working hours on the
+production calendar, as deadlines are. Charts are SVG drawn here (bars, text, lines), so the
+report needs no plotting library and no external file.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import statistics
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta, tzinfo
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from publisher.content.load import Content
+from publisher.content.render import render_post
+from publisher.core.errors import PublisherError
+from publisher.core.i18n import N_, _, language
+from publisher.core.model import LedgerEntry, Post, RenderedPost
+from publisher.core.resources import DATA_DIR
+from publisher.core.workcalendar import WorkCalendar
+from publisher.engine.workspace import Workspace
+from publisher.inbox.items import INBOX_DIR, InboxItem, load_inbox_rules
+from publisher.moderation.sweep import LOG_DIR
+from publisher.networks import NETWORKS
+
+FORMATS = ("text", "photo", "album", "video", "document", "poll", "thread")
+MODERATION_ACTIONS = ("deleted", "hidden", "review", "banned")
+_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+#: operations in a result file that are not a post's publication
+_NOT_POSTS = ("profile", "reply")
+
+LABELS = {
+    "text": N_("Text only"),
+    "photo": N_("Photo"),
+    "album": N_("Album"),
+    "video": N_("Video"),
+    "document": N_("Document"),
+    "poll": N_("Poll"),
+    "thread": N_("Thread"),
+    "deleted": N_("deleted"),
+    "hidden": N_("hidden"),
+    "review": N_("left for a person"),
+    "banned": N_("author banned"),
+    "obscene": N_("obscene language"),
+    "insult": N_("insults"),
+    "spam": N_("spam"),
+    "unlawful": N_("unlawful content"),
+    "custom": N_("own rules"),
+    "roads": N_("roads"),
+    "utilities": N_("utilities"),
+    "transport": N_("transport"),
+    "education": N_("education"),
+    "health": N_("health care"),
+    "improvement": N_("improvement"),
+    "other": N_("other"),
+}
+MONTHS = (
+    N_("January"),
+    N_("February"),
+    N_("March"),
+    N_("April"),
+    N_("May"),
+    N_("June"),
+    N_("July"),
+    N_("August"),
+    N_("September"),
+    N_("October"),
+    N_("November"),
+    N_("December"),
+)
+COLORS = {
+    "vk": "#0077ff",
+    "telegram": "#29a9eb",
+    "ok": "#ee8208",
+    "max": "#7b4dff",
+    "facebook": "#3b5998",
+    "instagram": "#d62976",
+    "x": "#14171a",
+}
+BAR_COLOR = "#2f6db5"
+STYLE_FILE = DATA_DIR / "site" / "site.css"
+
+
+def label(key: str) -> str:
+    """The reader's word for a format, action or category key (the key itself if unknown)."""
+    return _(LABELS[key]) if key in LABELS else key
+
+
+# --- figures -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Week:
+    """An ISO week as far as it lies in the month: key ``2026-W49``, label ``30.11–06.12``."""
+
+    key: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One citizen's message and how long its answer took, in working hours."""
+
+    path: str
+    network: str
+    category: str
+    received: datetime | None
+    due: datetime | None
+    answered: datetime | None
+    hours: float | None = None
+    allowed: float | None = None
+    closed: bool = False
+
+    @property
+    def late(self) -> bool:
+        return self.due is not None and self.answered is not None and self.answered > self.due
+
+
+@dataclass(frozen=True)
+class MonthlyReport:
+    """The figures of one month."""
+
+    month: str
+    start: datetime
+    end: datetime
+    weeks: tuple[Week, ...]
+    #: network -> week key -> publications
+    posts: Mapping[str, Mapping[str, int]]
+    #: format -> publications
+    formats: Mapping[str, int]
+    #: moderation category -> action -> log entries
+    moderation: Mapping[str, Mapping[str, int]]
+    received: int
+    #: answers sent in the month
+    answers: tuple[Answer, ...]
+    #: messages without an answer whose deadline had passed at ``cutoff``
+    overdue: tuple[Answer, ...] = ()
+    open: int = 0
+    cutoff: datetime | None = None
+    networks: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def answered(self) -> int:
+        return len(self.answers)
+
+    @property
+    def in_time(self) -> int:
+        return sum(1 for a in self.answers if not a.late)
+
+    @property
+    def late(self) -> int:
+        return sum(1 for a in self.answers if a.late)
+
+    @property
+    def total_posts(self) -> int:
+        return sum(self.network_total(n) for n in self.posts)
+
+    def network_total(self, network: str) -> int:
+        return sum(self.posts.get(network, {}).values())
+
+    def median_hours(self) -> float | None:
+        hours = [a.hours for a in self.answers if a.hours is not None]
+        return statistics.median(hours) if hours else None
+
+    @property
+    def title(self) -> str:
+        return _("Report for {month}", month=month_name(self.month))
+
+
+def month_name(month: str) -> str:
+    """``2026-12`` -> ``December 2026`` in the reader's language."""
+    year, number = month.split("-")
+    return f"{_(MONTHS[int(number) - 1])} {year}"
+
+
+def parse_month(month: str, zone: tzinfo) -> tuple[datetime, datetime]:
+    """The month's first moment and the next month's first, in the local zone."""
+    match = _MONTH.match(month.strip())
+    if not match:
+        raise PublisherError(
+            _("Cannot read the month '{value}'.", value=month),
+            _("Write it as YYYY-MM, for example 2026-12."),
+        )
+    year, number = int(match.group(1)), int(match.group(2))
+    start = datetime(year, number, 1, tzinfo=zone)
+    following = datetime(year + number // 12, number % 12 + 1, 1, tzinfo=zone)
+    return start, following
+
+
+def current_month(now: datetime, zone: tzinfo) -> str:
+    return now.astimezone(zone).strftime("%Y-%m")
+
+
+def month_weeks(start: datetime, end: datetime) -> tuple[Week, ...]:
+    """The ISO weeks that touch the month, each labelled with its days inside the month."""
+    first, last = start.date(), (end - timedelta(days=1)).date()
+    weeks: list[Week] = []
+    monday = first - timedelta(days=first.weekday())
+    while monday <= last:
+        lo, hi = max(monday, first), min(monday + timedelta(days=6), last)
+        year, number, _day = monday.isocalendar()
+        span = f"{lo:%d.%m}" if lo == hi else f"{lo:%d.%m}–{hi:%d.%m}"
+        weeks.append(Week(f"{year}-W{number:02d}", span))
+        monday += timedelta(days=7)
+    return tuple(weeks)
+
+
+def week_key(moment: date) -> str:
+    year, number, _day = moment.isocalendar()
+    return f"{year}-W{number:02d}"
+
+
+def monthly_report(ws: Workspace, content: Content, month: str) -> MonthlyReport:
+    """Every figure of ``month`` (``YYYY-MM``) from the repository's files."""
+    zone = ws.config.zone
+    start, end = parse_month(month, zone)
+    recorded = ws.recorded(content)
+    posts, formats = _publications(ws, content, recorded, start, end)
+    calendar = load_inbox_rules(ws.repo, ws.config.inbox).calendar
+    cutoff = min(ws.clock.now().astimezone(zone), end)
+    answers = [answer_for(item, recorded, calendar, zone) for item in content.inbox]
+    return MonthlyReport(
+        month=month,
+        start=start,
+        end=end,
+        weeks=month_weeks(start, end),
+        posts=posts,
+        formats=formats,
+        moderation=moderation_counts(read_log(ws.repo), zone, start, end),
+        received=sum(1 for a in answers if a.received and start <= a.received < end),
+        answers=tuple(a for a in answers if a.answered and start <= a.answered < end),
+        overdue=tuple(a for a in answers if _overdue_at(a, cutoff)),
+        open=sum(1 for a in answers if _open_at(a, cutoff)),
+        cutoff=cutoff,
+        networks=tuple(n for n in NETWORKS if n in posts),
+    )
+
+
+def _publications(
+    ws: Workspace,
+    content: Content,
+    recorded: Mapping[str, Mapping[str, LedgerEntry]],
+    start: datetime,
+    end: datetime,
+) -> tuple[dict[str, dict[str, int]], dict[str, int]]:
+    """Publications per network per week, and the formats they used."""
+    by_ledger = {post.ledger_path: post for post in content.posts}
+    posts: dict[str, dict[str, int]] = {}
+    formats = dict.fromkeys(FORMATS, 0)
+    for rel, entries in recorded.items():
+        if rel.startswith(INBOX_DIR + "/"):
+            continue
+        for network, entry in entries.items():
+            moment = published_at(entry, ws.config.zone)
+            if moment is None or not start <= moment < end:
+                continue
+            weeks = posts.setdefault(network, {})
+            weeks[week_key(moment.date())] = weeks.get(week_key(moment.date()), 0) + 1
+            for name in _formats(ws, by_ledger.get(rel), network):
+                formats[name] += 1
+    return posts, formats
+
+
+def published_at(entry: LedgerEntry, zone: tzinfo) -> datetime | None:
+    """When a post appeared on the network (local time), if this entry records a post."""
+    if entry.state not in ("published", "deleted") or entry.operation in _NOT_POSTS:
+        return None
+    return _local(entry.published_at, zone)
+
+
+def _formats(ws: Workspace, post: Post | None, network: str) -> tuple[str, ...]:
+    caps = ws.capabilities.get(network)
+    if post is None or caps is None:
+        return ()
+    return formats_of(render_post(post, network, caps, ws.config.network_options.get(network)))
+
+
+def formats_of(rendered: RenderedPost) -> tuple[str, ...]:
+    """What a publication is made of: text only, a photo, an album, a video, a poll, a thread."""
+    found: list[str] = []
+    media = rendered.media
+    if len(media) > 1:
+        found.append("album")
+    elif media:
+        kind = media[0].kind
+        found.append({"video": "video", "document": "document"}.get(kind, "photo"))
+    if rendered.poll is not None:
+        found.append("poll")
+    if len(rendered.parts) > 1:
+        found.append("thread")
+    return tuple(found) or ("text",)
+
+
+def read_log(repo: Path) -> list[dict[str, Any]]:
+    """Every moderation log entry; a file that cannot be read is skipped."""
+    entries: list[dict[str, Any]] = []
+    folder = repo / LOG_DIR
+    for path in sorted(folder.glob("*.yml")) if folder.is_dir() else []:
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, yaml.YAMLError):
+            continue
+        entries.extend(e for e in data or [] if isinstance(e, dict))
+    return entries
+
+
+def log_category(entry: Mapping[str, Any]) -> str:
+    """The category that decided the action (the first one listed), ``other`` if none."""
+    first = str(entry.get("category") or "").split(",")[0].strip()
+    return first or "other"
+
+
+def moderation_counts(
+    entries: Iterable[Mapping[str, Any]], zone: tzinfo, start: datetime, end: datetime
+) -> dict[str, dict[str, int]]:
+    counts: dict[str, dict[str, int]] = {}
+    for entry in entries:
+        moment = moment_of(entry.get("at"), zone)
+        if moment is None or not start <= moment < end:
+            continue
+        actions = counts.setdefault(log_category(entry), {})
+        action = str(entry.get("action", ""))
+        actions[action] = actions.get(action, 0) + 1
+    return counts
+
+
+def moment_of(raw: Any, zone: tzinfo) -> datetime | None:
+    """A time from YAML (a string or a datetime); naive times are local."""
+    if isinstance(raw, datetime):
+        moment = raw
+    elif isinstance(raw, str) and raw:
+        try:
+            moment = datetime.fromisoformat(raw)
+        except ValueError:
+            return None
+    else:
+        return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=zone)
+
+
+def answered_at(
+    item: InboxItem, recorded: Mapping[str, Mapping[str, LedgerEntry]], zone: tzinfo
+) -> datetime | None:
+    """When the answer to a message was published (``at`` of its result file)."""
+    for entry in recorded.get(item.ledger_path, {}).values():
+        if entry.state == "published":
+            return _local(entry.at, zone)
+    return None
+
+
+def answer_for(
+    item: InboxItem,
+    recorded: Mapping[str, Mapping[str, LedgerEntry]],
+    calendar: WorkCalendar,
+    zone: tzinfo,
+) -> Answer:
+    received = _local(item.data.get("received"), zone)
+    due = _local(item.data.get("due"), zone)
+    answered = answered_at(item, recorded, zone)
+    hours = allowed = None
+    if received is not None:
+        hours = calendar.working_hours_between(received, answered) if answered else None
+        allowed = calendar.working_hours_between(received, due) if due else None
+    return Answer(
+        path=item.path,
+        network=str(item.data.get("network", "")),
+        category=str(item.data.get("category") or "other"),
+        received=received,
+        due=due,
+        answered=answered,
+        hours=hours,
+        allowed=allowed,
+        closed=item.status == "closed" and answered is None,
+    )
+
+
+def _local(raw: Any, zone: tzinfo) -> datetime | None:
+    moment = moment_of(raw, zone)
+    return moment.astimezone(zone) if moment else None
+
+
+def _open_at(answer: Answer, cutoff: datetime) -> bool:
+    """Received before ``cutoff`` and not answered (nor closed) by then."""
+    if answer.closed or answer.received is None or answer.received >= cutoff:
+        return False
+    return answer.answered is None or answer.answered > cutoff
+
+
+def _overdue_at(answer: Answer, cutoff: datetime) -> bool:
+    return _open_at(answer, cutoff) and answer.due is not None and answer.due < cutoff
+
+
+# --- charts ------------------------------------------------------------------------------------
+
+_FONT = "DejaVu Sans, Verdana, sans-serif"
+_WIDTH = 640
+
+
+def _svg(width: int, height: int, title: str, body: Iterable[str], titled: bool = True) -> str:
+    """An SVG document; its title is always its accessible name and, if ``titled``, shown."""
+    heading = (
+        f'<text x="10" y="20" font-size="15" font-weight="bold" fill="#222">{_x(title)}</text>'
+        if titled
+        else ""
+    )
+    return (
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'font-family="{_FONT}" font-size="12">'
+        f"<title>{_x(title)}</title>"
+        f'<rect width="{width}" height="{height}" fill="#ffffff"/>{heading}'
+        + "".join(body)
+        + "</svg>"
+    )
+
+
+def _x(text: object) -> str:
+    return html.escape(str(text), quote=True)
+
+
+def _no_data(width: int, height: int) -> str:
+    return (
+        f'<text x="{width // 2}" y="{height // 2}" text-anchor="middle" fill="#777">'
+        + _x(_("No data for this month"))
+        + "</text>"
+    )
+
+
+def _step(top: int) -> int:
+    """A whole-number tick step that gives at most five ticks."""
+    return max(1, -(-top // 5))
+
+
+Series = tuple[str, str, Sequence[int]]
+
+
+def grouped_bar_chart(
+    title: str, groups: Sequence[str], series: Sequence[Series], titled: bool = True
+) -> str:
+    """Vertical bars: one group per label, one bar per (name, colour, values) series."""
+    legend, legend_h = _legend([(n, c) for n, c, _v in series], 40)
+    top, plot_h = (36 if titled else 12), 180
+    height = top + plot_h + 28 + legend_h
+    peak = max((v for _n, _c, values in series for v in values), default=0)
+    if peak == 0 or not groups:
+        return _svg(_WIDTH, height, title, [_no_data(_WIDTH, height)], titled)
+    step = _step(peak)
+    scale = plot_h / (step * -(-peak // step))
+    body = _y_axis(40, top, _WIDTH - 52, plot_h, step, scale)
+    group_w = (_WIDTH - 52) / len(groups)
+    for index, name in enumerate(groups):
+        body += _group(index, name, series, (40 + index * group_w, group_w), top + plot_h, scale)
+    body += [f'<g transform="translate(0 {top + plot_h + 32})">', *legend, "</g>"]
+    return _svg(_WIDTH, height, title, body, titled)
+
+
+def _group(
+    index: int,
+    name: str,
+    series: Sequence[Series],
+    span: tuple[float, float],
+    base: float,
+    scale: float,
+) -> list[str]:
+    """One group's bars and its label under them."""
+    left, width = span
+    bar_w = min(28.0, (width - 8) / max(1, len(series)))
+    x0 = left + (width - bar_w * len(series)) / 2
+    parts = [
+        _bar(
+            x0 + s * bar_w,
+            base,
+            bar_w - 2,
+            values[index] * scale,
+            color,
+            f"{series_name}, {name}: {values[index]}",
+        )
+        for s, (series_name, color, values) in enumerate(series)
+    ]
+    parts.append(
+        f'<text x="{left + width / 2:.1f}" y="{base + 16}" text-anchor="middle" '
+        f'fill="#333">{_x(name)}</text>'
+    )
+    return parts
+
+
+def _y_axis(left: int, top: int, width: int, height: int, step: int, scale: float) -> list[str]:
+    parts = []
+    value = 0
+    while value * scale <= height + 0.5:
+        y = top + height - value * scale
+        parts.append(
+            f'<line x1="{left}" x2="{left + width}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e3e3e3"/>'
+            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#555">{value}</text>'
+        )
+        value += step
+    return parts
+
+
+def _bar(x: float, base: float, width: float, height: float, color: str, tip: str) -> str:
+    return (
+        f'<rect x="{x:.1f}" y="{base - height:.1f}" width="{max(width, 1):.1f}" '
+        f'height="{height:.1f}" fill="{color}"><title>{_x(tip)}</title></rect>'
+    )
+
+
+def _legend(items: Sequence[tuple[str, str]], left: int) -> tuple[list[str], int]:
+    """Colour keys in rows that fit the chart's width, and the height they take."""
+    parts: list[str] = []
+    x, y = float(left), 0
+    for name, color in items:
+        width = 28 + 7.5 * len(name)
+        if x + width > _WIDTH and x > left:
+            x, y = float(left), y + 18
+        parts.append(
+            f'<rect x="{x:.1f}" y="{y}" width="12" height="12" fill="{color}"/>'
+            f'<text x="{x + 16:.1f}" y="{y + 10}" fill="#333">{_x(name)}</text>'
+        )
+        x += width
+    return parts, y + 20
+
+
+def bar_chart(
+    title: str, items: Sequence[tuple[str, int]], color: str = BAR_COLOR, titled: bool = True
+) -> str:
+    """Horizontal bars, one per (label, value), the value written after the bar."""
+    left, top, row = 190, (36 if titled else 8), 28
+    height = max(top + row * len(items) + 12, 100)
+    peak = max((value for _label, value in items), default=0)
+    if peak == 0:
+        return _svg(_WIDTH, height, title, [_no_data(_WIDTH, height)], titled)
+    scale = (_WIDTH - left - 60) / peak
+    body = []
+    for index, (name, value) in enumerate(items):
+        y = top + index * row
+        body.append(
+            f'<text x="{left - 8}" y="{y + 17}" text-anchor="end" fill="#333">{_x(name)}</text>'
+            f'<rect x="{left}" y="{y + 5}" width="{max(value * scale, 1):.1f}" height="18" '
+            f'fill="{color}"><title>{_x(name)}: {value}</title></rect>'
+            f'<text x="{left + value * scale + 6:.1f}" y="{y + 18}" fill="#222">{value}</text>'
+        )
+    return _svg(_WIDTH, height, title, body, titled)
+
+
+def report_charts(report: MonthlyReport, titled: bool = True) -> dict[str, str]:
+    """The report's charts as SVG documents, by file name (``titled``: the title drawn too)."""
+    moderation = [(label(c), sum(a.values())) for c, a in sorted(report.moderation.items())]
+    return {
+        "posts.svg": posts_chart(report, titled),
+        "formats.svg": bar_chart(
+            _("Formats used"),
+            [(label(f), report.formats.get(f, 0)) for f in FORMATS],
+            titled=titled,
+        ),
+        "moderation.svg": bar_chart(
+            _("Moderation actions by category"), moderation, "#c0392b", titled
+        ),
+        "answers.svg": bar_chart(_("Answers to citizens"), _answer_bars(report), "#27865a", titled),
+    }
+
+
+def posts_chart(report: MonthlyReport, titled: bool = True) -> str:
+    series = [
+        (
+            network_title(n),
+            COLORS.get(n, BAR_COLOR),
+            [report.posts[n].get(w.key, 0) for w in report.weeks],
+        )
+        for n in report.networks
+    ]
+    title = _("Posts per network per week")
+    return grouped_bar_chart(title, [w.label for w in report.weeks], series, titled)
+
+
+def network_title(network: str) -> str:
+    from publisher.networks import adapter_class
+
+    try:
+        return str(adapter_class(network).title)
+    except KeyError:
+        return network
+
+
+def _answer_bars(report: MonthlyReport) -> list[tuple[str, int]]:
+    return [
+        (_("received"), report.received),
+        (_("answered in time"), report.in_time),
+        (_("answered late"), report.late),
+        (_("overdue, no answer"), len(report.overdue)),
+    ]
+
+
+# --- text --------------------------------------------------------------------------------------
+
+
+def hours_text(hours: float | None) -> str:
+    """Working hours for a reader: ``3,5 раб. ч``."""
+    if hours is None:
+        return "—"
+    number = f"{hours:.1f}"
+    if language() == "ru":
+        number = number.replace(".", ",")
+    return _("{hours} working h", hours=number)
+
+
+def _table(head: Sequence[str], rows: Iterable[Sequence[object]]) -> list[str]:
+    cells = [" | ".join(_md(c) for c in head)]
+    lines = [f"| {cells[0]} |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(_md(c) for c in row) + " |" for row in rows]
+    return lines
+
+
+def _md(value: object) -> str:
+    return str(value).replace("|", "\\|").replace("\n", " ")
+
+
+def posts_rows(report: MonthlyReport) -> list[list[object]]:
+    rows: list[list[object]] = []
+    for network in report.networks:
+        counts = [report.posts[network].get(w.key, 0) for w in report.weeks]
+        rows.append([network_title(network), *counts, sum(counts)])
+    totals = [sum(report.posts[n].get(w.key, 0) for n in report.networks) for w in report.weeks]
+    rows.append([_("Total"), *totals, report.total_posts])
+    return rows
+
+
+def moderation_rows(report: MonthlyReport) -> list[list[object]]:
+    rows: list[list[object]] = []
+    for category, actions in sorted(report.moderation.items()):
+        counts = [actions.get(a, 0) for a in MODERATION_ACTIONS]
+        rows.append([label(category), *counts, sum(actions.values())])
+    return rows
+
+
+def inbox_rows(report: MonthlyReport) -> list[tuple[str, object]]:
+    return [
+        (_("Messages received"), report.received),
+        (_("Answers sent"), report.answered),
+        (_("answered in time"), report.in_time),
+        (_("answered late"), report.late),
+        (_("Median answer time"), hours_text(report.median_hours())),
+        (_("Overdue without an answer"), len(report.overdue)),
+        (_("Still open"), report.open),
+    ]
+
+
+def report_markdown(report: MonthlyReport, charts: str | None = None) -> str:
+    """The report as Markdown; with ``charts`` (a folder), the SVG charts are linked from it."""
+    images = report_charts(report) if charts is not None else {}
+    prefix = f"{charts.rstrip('/')}/" if charts else ""
+
+    def chart(name: str) -> list[str]:
+        return [f"![{_svg_title(images[name])}]({prefix}{name})", ""] if name in images else []
+
+    lines = [f"# {report.title}", ""]
+    lines += ["## " + _("Posts per network per week"), "", *chart("posts.svg")]
+    head = [_("Network"), *[w.label for w in report.weeks], _("Total")]
+    lines += [*_table(head, posts_rows(report)), ""]
+    lines += ["## " + _("Formats used"), "", *chart("formats.svg")]
+    rows = [[label(f), report.formats.get(f, 0)] for f in FORMATS]
+    lines += [*_table([_("Format"), _("Publications")], rows), ""]
+    lines += ["## " + _("Moderation actions by category"), "", *chart("moderation.svg")]
+    head = [_("Category"), *[label(a) for a in MODERATION_ACTIONS], _("Total")]
+    lines += [*_table(head, moderation_rows(report) or [["—", *[0] * 5]]), ""]
+    lines += ["## " + _("Citizens' messages"), "", *chart("answers.svg")]
+    lines += [*_table([_("Figure"), _("Value")], inbox_rows(report)), ""]
+    lines += _overdue_markdown(report)
+    return "\n".join(lines).rstrip() + "\n"
+
+
+def _svg_title(svg: str) -> str:
+    match = re.search(r"<title>(.*?)</title>", svg)
+    return html.unescape(match.group(1)) if match else ""
+
+
+def _overdue_markdown(report: MonthlyReport) -> list[str]:
+    if not report.overdue:
+        return []
+    rows = [[a.path, a.network, label(a.category), _when(a.due)] for a in report.overdue]
+    head = [_("Message"), _("Network"), _("Category"), _("Due")]
+    return ["### " + _("Overdue"), "", *_table(head, rows), ""]
+
+
+def _when(moment: datetime | None) -> str:
+    return moment.strftime("%d.%m.%Y %H:%M") if moment else "—"
+
+
+def _html_table(head: Sequence[str], rows: Iterable[Sequence[object]], css: str = "") -> str:
+    cls = f' class="{css}"' if css else ""
+    header = "".join(f"<th>{_x(h)}</th>" for h in head)
+    body = "".join("<tr>" + "".join(f"<td>{_x(c)}</td>" for c in row) + "</tr>" for row in rows)
+    return f"<table{cls}><thead><tr>{header}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def report_fragment(report: MonthlyReport) -> str:
+    """The report's body as HTML with the charts inline (for the site and ``report_html``)."""
+    charts = report_charts(report, titled=False)
+    sections = [
+        (
+            _("Posts per network per week"),
+            charts["posts.svg"],
+            _html_table(
+                [_("Network"), *[w.label for w in report.weeks], _("Total")], posts_rows(report)
+            ),
+        ),
+        (
+            _("Formats used"),
+            charts["formats.svg"],
+            _html_table(
+                [_("Format"), _("Publications")],
+                [[label(f), report.formats.get(f, 0)] for f in FORMATS],
+            ),
+        ),
+        (
+            _("Moderation actions by category"),
+            charts["moderation.svg"],
+            _html_table(
+                [_("Category"), *[label(a) for a in MODERATION_ACTIONS], _("Total")],
+                moderation_rows(report),
+            ),
+        ),
+        (
+            _("Citizens' messages"),
+            charts["answers.svg"],
+            _html_table([_("Figure"), _("Value")], inbox_rows(report)) + _overdue_html(report),
+        ),
+    ]
+    return "".join(
+        f'<section class="report-part"><h2>{_x(title)}</h2>'
+        f'<figure class="chart-box">{svg}</figure>{table}</section>'
+        for title, svg, table in sections
+    )
+
+
+def _overdue_html(report: MonthlyReport) -> str:
+    if not report.overdue:
+        return ""
+    rows = [[a.path, a.network, label(a.category), _when(a.due)] for a in report.overdue]
+    head = [_("Message"), _("Network"), _("Category"), _("Due")]
+    return "<h3>" + _x(_("Overdue")) + "</h3>" + _html_table(head, rows, "overdue")
+
+
+def report_html(report: MonthlyReport) -> str:
+    """The report as one self-contained HTML page (styles inline, charts inline)."""
+    style = STYLE_FILE.read_text(encoding="utf-8") if STYLE_FILE.exists() else ""
+    title = _x(report.title)
+    return (
+        f'<!doctype html><html lang="{language()}"><head><meta charset="utf-8">'
+        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{title}</title><style>{style}</style></head>"
+        f'<body><main class="page report"><h1>{title}</h1>{report_fragment(report)}</main>'
+        "</body></html>\n"
+    )
+
+
+def write_report(report: MonthlyReport, out: Path, fmt: str) -> list[Path]:
+    """Write ``report-YYYY-MM.md`` with its SVG charts beside it, or ``report-YYYY-MM.html``."""
+    out.mkdir(parents=True, exist_ok=True)
+    if fmt == "html":
+        page = out / f"report-{report.month}.html"
+        page.write_text(report_html(report), encoding="utf-8")
+        return [page]
+    folder = f"charts-{report.month}"
+    (out / folder).mkdir(exist_ok=True)
+    written = []
+    for name, svg in report_charts(report).items():
+        path = out / folder / name
+        path.write_text('<?xml version="1.0" encoding="UTF-8"?>\n' + svg + "\n", encoding="utf-8")
+        written.append(path)
+    page = out / f"report-{report.month}.md"
+    page.write_text(report_markdown(report, folder), encoding="utf-8")
+    return [page, *written]

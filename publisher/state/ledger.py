@@ -1,0 +1,159 @@
+"""Machine-owned result files: what was published where, recorded the moment it happened.
+
+Each post has a sidecar (``<post>.published.yml``, or ``published.yml`` inside a bundle) that only
+publisher writes, so no line a person wrote is ever touched. Every write replaces the whole file
+atomically (temporary file + rename): a crash leaves the old record or the new one, never half.
+An ``intent`` entry is written before a post is sent; a result replaces it the moment the network
+answers, so a re-run after a crash knows which posts may already exist.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import threading
+from collections.abc import Mapping
+from dataclasses import asdict, fields
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from publisher.core.errors import Diagnostic, Severity
+from publisher.core.i18n import _
+from publisher.core.model import LedgerEntry
+
+HEADER = (
+    "# Этот файл ведёт publisher: здесь записано, где опубликован пост. Не редактируйте его.\n"
+    "# Machine-owned: written by publisher apply. Do not edit by hand.\n"
+)
+_FIELD_NAMES = {f.name for f in fields(LedgerEntry)}
+#: what reading a damaged result file raises
+LEDGER_ERRORS = (yaml.YAMLError, AttributeError, TypeError, ValueError, OSError)
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_TUPLE_FIELDS = ("parts", "approved_by")
+
+
+class Ledger:
+    """Reads and writes the result files of one repository; safe across threads."""
+
+    def __init__(self, repo: Path) -> None:
+        self.repo = repo
+        self._locks: dict[str, threading.Lock] = {}
+        self._guard = threading.Lock()
+        self.written: set[str] = set()
+
+    def _lock(self, rel: str) -> threading.Lock:
+        with self._guard:
+            return self._locks.setdefault(rel, threading.Lock())
+
+    def read(self, rel: str) -> dict[str, LedgerEntry]:
+        """Entries of one result file by network; an absent file has none."""
+        path = self.repo / rel
+        if not path.exists():
+            return {}
+        return parse_ledger(path.read_text(encoding="utf-8"))
+
+    def post_of(self, rel: str) -> str:
+        """The id of the post a result file was written for ("" if it cannot be read)."""
+        try:
+            data = yaml.load((self.repo / rel).read_text(encoding="utf-8"), Loader=_LOADER)
+        except LEDGER_ERRORS:
+            return ""
+        return str(data.get("post") or "") if isinstance(data, dict) else ""
+
+    def move(self, old: str, new: str) -> None:
+        """Carry a moved post's result file to its new place (once; it is never overwritten)."""
+        source, target = self.repo / old, self.repo / new
+        if source.exists() and not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(source, target)
+            self.written.update((old, new))
+
+    def record(self, rel: str, post_id: str, entry: LedgerEntry) -> None:
+        """Replace one network's entry in a result file, atomically."""
+        with self._lock(rel):
+            entries = self.read(rel)
+            entries[entry.network] = entry
+            self._write(rel, post_id, entries)
+            self.written.add(rel)
+
+    def _write(self, rel: str, post_id: str, entries: Mapping[str, LedgerEntry]) -> None:
+        path = self.repo / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        document = {
+            "post": post_id,
+            "networks": {name: entry_to_dict(entries[name]) for name in sorted(entries)},
+        }
+        text = HEADER + yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=100)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".published.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                handle.write(text)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+class EmptyLedger(ValueError):
+    """A result file with nothing in it: publisher never writes one, so it was damaged."""
+
+
+def parse_ledger(text: str) -> dict[str, LedgerEntry]:
+    """A result file's entries by network (``LEDGER_ERRORS`` if someone broke or emptied it:
+    such a file must hold its post back, not read as "never published")."""
+    data = yaml.load(text, Loader=_LOADER)
+    if data is None:
+        raise EmptyLedger(text)
+    networks = data.get("networks")
+    if not isinstance(networks, dict):
+        raise ValueError(networks)
+    return {str(name): entry_from_dict(str(name), raw) for name, raw in networks.items()}
+
+
+def entry_to_dict(entry: LedgerEntry) -> dict[str, Any]:
+    """An entry as YAML-friendly data, leaving out empty fields."""
+    raw = asdict(entry)
+    raw.pop("network")
+    result: dict[str, Any] = {}
+    for key, value in raw.items():
+        if value in ("", (), [], {}, None):
+            continue
+        result[key] = list(value) if isinstance(value, tuple) else value
+    return result
+
+
+def entry_from_dict(network: str, raw: Mapping[str, Any]) -> LedgerEntry:
+    values = {k: v for k, v in dict(raw).items() if k in _FIELD_NAMES}
+    for key in _TUPLE_FIELDS:
+        if key in values:
+            values[key] = tuple(str(v) for v in values[key] or ())
+    for key, value in list(values.items()):
+        if key not in _TUPLE_FIELDS and key != "extra" and value is not None:
+            values[key] = str(value)
+    values.setdefault("state", "failed")
+    return LedgerEntry(network=network, **values)
+
+
+def ledger_problem(rel: str, error: Exception) -> Diagnostic:
+    """A result file that cannot be read (someone edited it by hand); its post is held back."""
+    mark = getattr(error, "problem_mark", None)
+    if isinstance(error, EmptyLedger):
+        message = _("The result file is empty; its post is not published again until it is fixed.")
+    else:
+        message = _(
+            "The result file cannot be read ({error}); its post is not published again until "
+            "it is fixed.",
+            error=type(error).__name__,
+        )
+    return Diagnostic(
+        rel,
+        mark.line + 1 if mark is not None else 1,
+        Severity.ERROR,
+        message,
+        _("Restore it from Git history (git checkout -- {file}).", file=rel),
+        "ledger",
+    )

@@ -1,0 +1,25 @@
+"""``publisher demo``: the whole flow on the examples, ending with a request check must stop."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from publisher.commands.demo import HOSTILE_FOLDER, run_demo
+from publisher.core.clock import FakeClock
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_demo_publishes_the_examples_and_shows_what_check_stops(tmp_path: Path) -> None:
+    lines: list[str] = []
+
+    assert run_demo(ROOT, tmp_path, lines.append, FakeClock()) == 0
+
+    text = "\n".join(lines)
+    hostile = f"{HOSTILE_FOLDER}/index.md"
+    for line in (4, 6, 9):  # the impossible date, the .git/config attachment, the token
+        assert f"{hostile}:{line}:" in text
+    assert "AADemo" not in text, "the token is never printed"
+    assert not (tmp_path / "repo" / HOSTILE_FOLDER).exists(), "the demo post is removed again"
+    state = b"".join(p.read_bytes() for p in (tmp_path / "sandbox").rglob("*") if p.is_file())
+    assert b"[core]" not in state, "nothing of .git/config reached a network"

@@ -1,0 +1,69 @@
+"""Account files drive each network's profile: plan shows the change, apply sets it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from click.testing import CliRunner
+from conftest import VK_ACCOUNT
+
+from publisher.cli import Deps, main
+from publisher.core.clock import FakeClock
+from publisher.sandbox.app import Sandbox
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_editing_the_vk_account_updates_the_vk_profile(
+    make_repo: Callable[..., Path], tmp_path: Path, clock: FakeClock
+) -> None:
+    repo = make_repo({})
+    state = tmp_path / "state"
+
+    def run(*args: str) -> str:
+        result = CliRunner().invoke(
+            main, ["--repo", str(repo), "--sandbox", str(state), *args], obj=Deps(clock, {})
+        )
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    run("apply")
+    assert Sandbox(state).show()["vk"]["profile"]["description"] == "Описание сообщества."
+    assert "изменить 0," in run("plan")
+    (repo / "accounts/vk.md").write_text(
+        VK_ACCOUNT.replace("Описание сообщества.", "Новое описание: пишите нам."),
+        encoding="utf-8",
+    )
+    plan = run("plan")
+    assert "изменить 1," in plan and "accounts/vk" in plan and "description" in plan
+    run("apply")
+    assert Sandbox(state).show()["vk"]["profile"]["description"] == "Новое описание: пишите нам."
+
+
+def test_every_network_profile_is_set_or_listed_as_a_manual_step(
+    make_repo: Callable[..., Path], tmp_path: Path, clock: FakeClock
+) -> None:
+    accounts = {
+        f"accounts/{p.name}": p.read_text(encoding="utf-8")
+        for p in sorted((ROOT / "accounts").glob("*.md"))
+    }
+    design = {f"design/{p.name}": p.read_bytes() for p in (ROOT / "design").glob("*.*")}
+    design |= {
+        f"design/fitted/{p.name}": p.read_bytes() for p in (ROOT / "design/fitted").glob("*")
+    }
+    repo = make_repo({**accounts, **design}, accounts=False)
+    state = tmp_path / "state"
+    result = CliRunner().invoke(
+        main, ["--repo", str(repo), "--sandbox", str(state), "apply"], obj=Deps(clock, {})
+    )
+    assert result.exit_code == 0, result.output
+    view = Sandbox(state).show()
+    assert view["vk"]["profile"]["cover"] and view["vk"]["profile"]["avatar"]
+    assert view["telegram"]["profile"]["description"].startswith("Новости администрации")
+    assert view["facebook"]["profile"]["cover"]
+    assert (
+        view["x"]["profile"]["description"] == "Новости администрации Приморско-Ахтарского района."
+    )
+    assert "https://www.instagram.com/accounts/edit/" in result.output, "Instagram: by hand"
+    assert "https://max.ru/" in result.output, "Max's description: by hand"

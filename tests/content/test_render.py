@@ -1,0 +1,129 @@
+"""Rendering Markdown per network and counting lengths the way each network counts."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from publisher.content.render import (
+    render_post,
+    render_text,
+    split_thread,
+    utf16_length,
+    visible_text,
+)
+from publisher.core.capabilities import Capabilities
+from publisher.core.model import Override, Poll, Post
+
+SOURCE = """# Ёлка
+
+Привет, **жители**! Читайте [новости](https://example.org) и _важное_.
+
+- один
+- два
+
+> Цитата
+
+Знаки < и & на месте.
+"""
+
+
+def test_plain_text_keeps_links_and_lists_and_drops_markup() -> None:
+    text = render_text(SOURCE, "plain")
+    assert text == (
+        "Ёлка\n\nПривет, жители! Читайте новости (https://example.org) и важное.\n\n"
+        "• один\n• два\n\nЦитата\n\nЗнаки < и & на месте."
+    )
+
+
+def test_telegram_html_uses_only_allowed_tags_and_escapes() -> None:
+    text = render_text(SOURCE, "telegram_html")
+    assert "<b>Ёлка</b>" in text
+    assert '<a href="https://example.org">новости</a>' in text
+    assert "<i>важное</i>" in text
+    assert "<blockquote>Цитата</blockquote>" in text
+    assert "Знаки &lt; и &amp; на месте." in text
+    assert "<p>" not in text and "<h1>" not in text
+
+
+def test_max_html_has_no_blockquote_tag() -> None:
+    text = render_text(SOURCE, "max_html")
+    assert "<blockquote>" not in text
+    assert "<b>жители</b>" in text
+
+
+def test_bare_link_is_not_repeated_in_plain_text() -> None:
+    assert render_text("См. <https://example.org>", "plain") == "См. https://example.org"
+
+
+def test_ordered_and_nested_lists() -> None:
+    text = render_text("1. первый\n2. второй\n    - вложенный\n", "plain")
+    assert text == "1. первый\n2. второй\n  • вложенный"
+
+
+def test_visible_text_counts_after_entity_parsing() -> None:
+    assert visible_text("<b>a &amp; b</b>", "telegram_html") == "a & b"
+    assert utf16_length("😀я") == 3
+
+
+def test_thread_split_at_sentences_with_numbering() -> None:
+    text = " ".join(f"Предложение номер {i} про уборку снега." for i in range(30))
+    parts = split_thread(text, 280, len)
+    assert len(parts) > 1
+    assert all(len(p) <= 280 for p in parts)
+    assert parts[0].endswith(f" 1/{len(parts)}")
+    assert all(p.rsplit(" ", 1)[0].endswith(".") for p in parts)
+    joined = " ".join(p.rsplit(" ", 1)[0] for p in parts)
+    assert joined == text
+
+
+def test_thread_split_breaks_a_giant_word() -> None:
+    parts = split_thread("я" * 700, 280, len)
+    assert all(len(p) <= 280 for p in parts) and len(parts) == 3
+
+
+CAPS = Capabilities(text_format="plain", text_limit=100, polls=False, media={})
+
+
+def post(**fields: object) -> Post:
+    base: dict[str, object] = {
+        "id": "p",
+        "path": "content/p.md",
+        "title": "T",
+        "body": "Текст",
+        "networks": ("vk",),
+    }
+    base.update(fields)
+    return Post(**base)  # type: ignore[arg-type]
+
+
+def test_render_post_drops_poll_where_the_network_has_none_and_applies_overrides() -> None:
+    p = post(
+        poll=Poll("Q?", ("a", "b")),
+        overrides={"vk": Override("Другой текст", {"silent": True})},
+    )
+    rendered = render_post(p, "vk", CAPS, {"link_preview": False})
+    assert rendered.poll is None
+    assert rendered.parts == ("Другой текст",)
+    assert rendered.options == {"link_preview": False, "silent": True}
+    assert rendered.length == len("Другой текст") and rendered.limit == 100
+
+
+def test_content_hash_changes_with_text_and_not_otherwise() -> None:
+    a = render_post(post(), "vk", CAPS)
+    assert a.content_hash == render_post(post(), "vk", CAPS).content_hash
+    assert a.content_hash != render_post(post(body="Новый"), "vk", CAPS).content_hash
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.text(max_size=400))
+@pytest.mark.parametrize("fmt", ["plain", "telegram_html", "max_html"])
+def test_any_markdown_renders_without_error(fmt: str, text: str) -> None:
+    result = render_text(text, fmt)  # type: ignore[arg-type]
+    assert isinstance(result, str)
+
+
+def test_single_line_breaks_are_spaces_and_two_trailing_spaces_break() -> None:
+    text = render_text("Строка один\nстрока два.  \nНовая строка", "plain")
+    assert text == "Строка один строка два.\nНовая строка"
