@@ -248,11 +248,11 @@ def plan(opts: Options, fmt: str, show_all: bool, comment: bool) -> None:
 
 def _plan_style(ws: Any, content: Any, the_plan: Any) -> str:
     """The style score of every post the plan creates or changes."""
-    from publisher.content.stylecheck import style_rules, style_summary
+    from publisher.content.stylecheck import style_summary
 
     changing = {a.post_path for a in the_plan.pending}
     posts = [p for p in content.posts if p.path in changing]
-    return style_summary(posts, style_rules(ws.config.style))
+    return style_summary(posts, ws.config.style)
 
 
 def _post_plan_comment(ws: Any, body: str, deps: Deps) -> None:
@@ -706,12 +706,11 @@ def style(opts: Options, files: tuple[str, ...], fmt: str) -> None:
     import json
 
     from publisher.content.style import lint
-    from publisher.content.stylecheck import style_rules
     from publisher.core.config import load_config
     from publisher.core.escape import one_line
 
     config, _problems = load_config(opts.repo)
-    rules = style_rules(config.style)
+    rules = config.style
     sources = (
         [("-", sys.stdin.read())]
         if files in ((), ("-",))

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from publisher.content.load import Content
 from publisher.content.render import MAX_THREAD_PARTS, counter, source_text
-from publisher.content.stylecheck import post_style, style_diagnostics, style_rules
+from publisher.content.stylecheck import post_style, style_diagnostics
 from publisher.core.capabilities import Capabilities, MediaRules
 from publisher.core.config import Config
 from publisher.core.errors import Diagnostic, Severity
@@ -55,8 +55,8 @@ def check_content(
         *check_account_settings(content, capabilities),
         *(problem for item in content.inbox for problem in item.problems),
     ]
-    rules = style_rules(config.style)
-    style_errors = bool(config.style.get("strict"))
+    rules = config.style
+    style_errors = rules.strict
     wanted = scope_filter(only)
     # a check of some files checks only those (their ids still meet all the others)
     checked = [

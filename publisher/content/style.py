@@ -36,6 +36,7 @@ from typing import Any
 
 import yaml
 
+from publisher.core.config import PHRASE_CATEGORIES, StyleRules
 from publisher.core.i18n import N_, _
 from publisher.core.resources import DATA_DIR
 
@@ -58,8 +59,6 @@ CATEGORY_LABELS: dict[str, str] = {
     LONG_SENTENCE: N_("Long sentence"),
 }
 
-#: Categories whose findings come from phrase lists, so a repository can add entries to them.
-PHRASE_CATEGORIES: tuple[str, ...] = (FORMULA, BUREAUCRATIC, CLICHE, PASSIVE)
 
 #: Penalty of one finding in the score (see the module docstring).
 WEIGHTS: dict[str, float] = {
@@ -123,25 +122,6 @@ class StyleReport:
             ],
             "score": self.score,
         }
-
-
-@dataclass(frozen=True)
-class StyleRules:
-    """A repository's additions to the built-in lists.
-
-    ``extra``: category (one of ``PHRASE_CATEGORIES``) -> entries ``{"phrase", "suggestion"}`` in
-    the data files' syntax. ``ignore``: words or phrases the repository allows (matched by lemma,
-    so «мероприятие» allows every form), or whole category ids such as ``"long_sentence"``.
-    """
-
-    extra: Mapping[str, Sequence[Mapping[str, str]]] = field(default_factory=dict)
-    ignore: frozenset[str] = frozenset()
-    max_sentence_words: int = 25
-
-    def __post_init__(self) -> None:
-        for category in self.extra:
-            if category not in PHRASE_CATEGORIES:
-                raise ValueError(_("Unknown style category: {category}", category=category))
 
 
 # --- morphology -------------------------------------------------------------------------------

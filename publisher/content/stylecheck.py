@@ -3,36 +3,14 @@ diagnostics at their file and line, and a short summary per post for the plan co
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from typing import Any
+from collections.abc import Iterable
 
-from publisher.content.style import StyleReport, StyleRules, lint
-from publisher.core.errors import ConfigError, Diagnostic, Severity
+from publisher.content.style import StyleReport, lint
+from publisher.core.config import StyleRules
+from publisher.core.errors import Diagnostic, Severity
 from publisher.core.escape import markdown_code, markdown_inline
 from publisher.core.i18n import _
 from publisher.core.model import Post
-from publisher.core.shapes import ShapeError, mapping, sequence
-
-
-def style_rules(settings: Mapping[str, Any]) -> StyleRules:
-    """``style:`` in publisher.yml: ``extra``, ``ignore``, ``max_sentence_words``."""
-    try:
-        return StyleRules(
-            extra={
-                str(k): sequence(v, "style", "extra", str(k))
-                for k, v in mapping(settings.get("extra"), "style", "extra").items()
-            },
-            ignore=frozenset(str(i) for i in sequence(settings.get("ignore"), "style", "ignore")),
-            max_sentence_words=int(settings.get("max_sentence_words", 25)),
-        )
-    except ShapeError:
-        raise  # load_config puts it at its line in publisher.yml
-    except (TypeError, ValueError) as exc:
-        raise ConfigError(
-            _("The style settings in publisher.yml cannot be used: {error}", error=exc),
-            _("Compare them with the README's example."),
-        ) from None
-
 
 #: style reports by (text, rules) within one run (``cache`` keeps each post's findings); a
 #: partial check fills it from the child that linted ahead (``Workspace.load``)

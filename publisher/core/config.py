@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import difflib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -11,14 +11,37 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
-from publisher.content.stylecheck import style_rules
 from publisher.core.errors import ConfigError, Diagnostic, Severity
 from publisher.core.i18n import _
-from publisher.core.shapes import ShapeError, line_of, mapping
+from publisher.core.shapes import ShapeError, line_of, mapping, sequence
 
 CONFIG_FILE = "publisher.yml"
 
 EditFallback = Literal["blocked", "replace"]
+
+#: style categories whose findings come from phrase lists, so a repository can add entries to them
+PHRASE_CATEGORIES: tuple[str, ...] = ("formula", "bureaucratic", "cliche", "passive")
+
+
+@dataclass(frozen=True)
+class StyleRules:
+    """``style:`` in publisher.yml: a repository's additions to the linter's built-in lists.
+
+    ``extra``: category (one of ``PHRASE_CATEGORIES``) -> entries ``{"phrase", "suggestion"}`` in
+    the data files' syntax. ``ignore``: words or phrases the repository allows (matched by lemma,
+    so «мероприятие» allows every form), or whole category ids such as ``"long_sentence"``.
+    ``strict``: findings are errors, not warnings.
+    """
+
+    extra: Mapping[str, Sequence[Mapping[str, str]]] = field(default_factory=dict)
+    ignore: frozenset[str] = frozenset()
+    max_sentence_words: int = 25
+    strict: bool = False
+
+    def __post_init__(self) -> None:
+        for category in self.extra:
+            if category not in PHRASE_CATEGORIES:
+                raise ValueError(_("Unknown style category: {category}", category=category))
 
 
 @dataclass(frozen=True)
@@ -40,8 +63,8 @@ class Config:
     network_options: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
     #: citizens' messages: deadlines, working hours, keyword rules (see data/inbox.yml)
     inbox: Mapping[str, Any] = field(default_factory=dict)
-    #: the style linter: ``strict`` (findings are errors), ``extra``, ``ignore``, sentence length
-    style: Mapping[str, Any] = field(default_factory=dict)
+    #: the style linter's settings
+    style: StyleRules = field(default_factory=StyleRules)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -177,8 +200,7 @@ def _build(data: dict[str, Any]) -> tuple[Config, list[Diagnostic]]:
                 "settings under each network name."
             )
         )
-    style = dict(mapping(data.get("style"), "style"))
-    style_rules(style)  # a wrong kind of value is reported here, at its line
+    style = style_rules(mapping(data.get("style"), "style"))
     config = Config(
         timezone=timezone,
         language=str(data.get("language", "")),
@@ -211,3 +233,24 @@ def _approvals(value: object) -> int:
         ),
         _("Write, for example, approvals: 1 (how many people other than the author approve)."),
     )
+
+
+def style_rules(settings: Mapping[str, Any]) -> StyleRules:
+    """``style:`` in publisher.yml: ``extra``, ``ignore``, ``max_sentence_words``, ``strict``."""
+    try:
+        return StyleRules(
+            extra={
+                str(k): sequence(v, "style", "extra", str(k))
+                for k, v in mapping(settings.get("extra"), "style", "extra").items()
+            },
+            ignore=frozenset(str(i) for i in sequence(settings.get("ignore"), "style", "ignore")),
+            max_sentence_words=int(settings.get("max_sentence_words", 25)),
+            strict=bool(settings.get("strict", False)),
+        )
+    except ShapeError:
+        raise  # load_config puts it at its line in publisher.yml
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(
+            _("The style settings in publisher.yml cannot be used: {error}", error=exc),
+            _("Compare them with the README's example."),
+        ) from None

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 from publisher.content.check import CheckResult, check_content
 from publisher.content.load import Content, load_content, load_post
 from publisher.content.secrets import scan_for_tokens
-from publisher.content.stylecheck import LINTED, post_style, style_rules
+from publisher.content.stylecheck import LINTED, post_style
 from publisher.core.clock import Clock
 from publisher.core.config import Config, load_config
 from publisher.core.errors import Diagnostic, PublisherError, RepoError
@@ -361,7 +361,7 @@ class Workspace:
 def _lint_posts(repo: Path, config: Config, only: Iterable[str]) -> dict[Any, Any]:
     """Style reports of the posts under ``only`` (see ``stylecheck.LINTED``), for a parent
     process that meanwhile does the rest of the check."""
-    rules = style_rules(config.style)
+    rules = config.style
     for path in only:
         target = repo / path
         files = sorted(target.rglob("*.md")) if target.is_dir() else [target]

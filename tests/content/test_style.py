@@ -325,3 +325,11 @@ def test_the_lemma_table_of_the_lists_is_up_to_date() -> None:
     shipped = json.loads((DATA_DIR / LEMMAS_FILE).read_text(encoding="utf-8"))
 
     assert shipped == lemma_table(), "the style lists changed: run make lemmas"
+
+
+def test_the_settings_name_every_phrase_list_category() -> None:
+    """publisher.yml's ``style.extra`` keys (core.config) are the linter's phrase categories."""
+    from publisher.content.style import BUREAUCRATIC, CLICHE, FORMULA, PASSIVE
+    from publisher.core.config import PHRASE_CATEGORIES
+
+    assert set(PHRASE_CATEGORIES) == {FORMULA, BUREAUCRATIC, CLICHE, PASSIVE}
