@@ -72,7 +72,7 @@ def test_filed_once_with_deadline_and_quote(tmp_path: Path) -> None:
     assert len(report.filed) == 1, "never the same message twice"
     (item,) = read_items(tmp_path)
     assert item.due == datetime(2026, 12, 2, 10, 0, tzinfo=MSK)  # 8 working hours later
-    assert item.data["author"] == "Иван Петров" and item.data["status"] == "new"
+    assert item.author == "Иван Петров" and item.status == "new"
     assert "> Когда уберут снег во дворе?" in item.body
     assert item.answer == ""
     assert item.comment().extra == {"owner_id": -1} and item.comment().post_id == "42"
