@@ -319,4 +319,4 @@ def test_a_moderation_log_of_the_wrong_shape_is_reported_not_a_traceback(
 
     swept = run("moderate")
     assert isinstance(swept.exception, SystemExit), swept.exception
-    assert swept.exit_code != 0 and "2026-11.yml" in swept.output
+    assert swept.exit_code != 0 and "moderation/log/2026-11.yml:2:" in swept.output
