@@ -8,6 +8,7 @@ with the file's name and the line (``line_of``), never a traceback from ``.get``
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import datetime, tzinfo
 from typing import Any
 
 import yaml
@@ -59,14 +60,36 @@ def sequence(value: object, *keys: str) -> list[Any]:
     )
 
 
-def line_of(text: str, *keys: str) -> int:
-    """The line of the deepest of ``keys`` found in the YAML ``text``; 1 when none is."""
+def moment_of(value: object, zone: tzinfo | None = None) -> datetime | None:
+    """A time as YAML gives it (a datetime, or ISO text); one written without an offset is
+    local to ``zone`` (naive without one). None when there is none: absent, a bare date, or
+    text that is not a time."""
+    found: datetime | None
+    if isinstance(value, datetime):
+        found = value
+    else:
+        try:
+            found = datetime.fromisoformat(value) if isinstance(value, str) and value else None
+        except ValueError:
+            return None
+    if found is None or found.tzinfo or zone is None:
+        return found
+    return found.replace(tzinfo=zone)
+
+
+def line_of(text: str, *keys: str | int) -> int:
+    """The line of the deepest of ``keys`` (names in mappings, indexes in lists) found in the
+    YAML ``text``; 1 when none is."""
     try:
         node = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError:
         return 1
     line = 1
     for key in keys:
+        if isinstance(key, int) and isinstance(node, yaml.SequenceNode) and key < len(node.value):
+            node = node.value[key]
+            line = node.start_mark.line + 1
+            continue
         if not isinstance(node, yaml.MappingNode):
             break
         found = next((pair for pair in node.value if _named(pair[0], key)), None)
@@ -76,7 +99,7 @@ def line_of(text: str, *keys: str) -> int:
     return line
 
 
-def _named(node: yaml.Node, key: str) -> bool:
+def _named(node: yaml.Node, key: str | int) -> bool:
     return isinstance(node, yaml.ScalarNode) and node.value == key
 
 

@@ -21,7 +21,7 @@ from publisher.core.escape import one_line
 from publisher.core.model import LedgerEntry
 from publisher.inbox.items import INBOX_DIR
 from publisher.inbox.items import STATE_FILE as INBOX_STATE
-from publisher.moderation.sweep import LOG_DIR
+from publisher.moderation.log import LOG_DIR
 from publisher.moderation.sweep import STATE_FILE as MODERATION_STATE
 from publisher.state.ledger import LEDGER_ERRORS, parse_ledger
 from publisher.state.repo import RESULT_SUBJECT_PREFIX, is_result_file, open_repo

@@ -70,7 +70,7 @@ def build_plan(content: Content, recorded: Recorded, ctx: PlanContext) -> Plan:
             action = _plan_profile(account, content.profiles[account.name], entry, ctx)
             actions.append(_held_back(action, content))
     for item in content.inbox:
-        entry = recorded.get(item.ledger_path, {}).get(str(item.data.get("network")))
+        entry = recorded.get(item.ledger_path, {}).get(item.network)
         reply = _plan_reply(item, entry, content, ctx)
         if reply is not None:
             actions.append(_held_back(reply, content))
@@ -321,7 +321,7 @@ def _plan_reply(
     item: InboxItem, entry: LedgerEntry | None, content: Content, ctx: PlanContext
 ) -> Action | None:
     """An approved answer to a citizen becomes a reply where they asked."""
-    network = str(item.data.get("network", ""))
+    network = item.network
     if not item.answer or item.status in ("answered", "closed") or network not in ctx.capabilities:
         return None
     if item.problems:  # check reports them; the answer waits until the file is mended

@@ -219,20 +219,14 @@ class Workspace:
 
         book = ModerationBook(self.repo)
         history = book.history(months=12)
-        entry = next((e for e in history if e.get("id") == log_id), None)
+        entry = next((e for e in history if e.id == log_id), None)
         if entry is None:
             raise PublisherError(
                 _("There is no moderation log entry '{id}'.", id=log_id),
                 _("Copy the id from moderation/log/*.yml."),
             )
-        network, author = str(entry["network"]), str(entry["author_id"])
-        comment = Comment(
-            network=network,
-            id=str(entry["comment"]),
-            text="",
-            author_id=author,
-            post_id=str(entry.get("post", "")),
-        )
+        network, author = entry.network, entry.author_id
+        comment = Comment(network, entry.comment, "", author, post_id=entry.post)
         done: list[str] = []
         manual: list[str] = []
         with self.http_client() as http:
@@ -241,42 +235,31 @@ class Workspace:
                 raise adapters.unavailable[network]
             adapter = adapters.ready[network]
             caps = adapter.capabilities
-            if entry["action"] == "deleted" and caps.restore_comment:
+            if entry.action == "deleted" and caps.restore_comment:
                 adapter.restore_comment(comment)
-                done.append(book.log({**entry, "action": "restored", "at": self._now()}))
-            elif entry["action"] in ("deleted", "hidden"):
+                done.append(book.log(replace(entry, action="restored", at=self.clock.now())))
+            elif entry.action in ("deleted", "hidden"):
                 manual.append(
                     _("{network} cannot bring the comment back through its API.", network=network)
                 )
             banned = any(
-                e.get("action") == "banned"
-                and str(e.get("author_id")) == author
-                and e.get("network") == network
+                e.action == "banned" and e.author_id == author and e.network == network
                 for e in history
             )
             if banned:
                 adapter.unban(author)
-                done.append(book.log({**entry, "action": "unbanned", "at": self._now()}))
+                done.append(book.log(replace(entry, action="unbanned", at=self.clock.now())))
         return Restored(done, manual, book.save(self.clock.now()))
-
-    def _now(self) -> str:
-        return self.clock.now().isoformat(timespec="seconds")
 
     def collect_inbox(self, content: Content) -> CollectReport:
         """File new citizens' questions, requests and complaints, each once, with a deadline."""
-        from publisher.inbox.items import (
-            Collector,
-            CollectReport,
-            load_inbox_rules,
-            removed_comments,
-        )
+        from publisher.inbox.items import Collector, CollectReport, load_inbox_rules
+        from publisher.moderation.log import read_log, removed_comments
         from publisher.moderation.rules import load_rules
-        from publisher.moderation.sweep import ModerationBook, recent_posts
+        from publisher.moderation.sweep import recent_posts
 
         rules = load_inbox_rules(self.repo, self.config.inbox)
-        collector = Collector(
-            self.repo, rules, removed_comments(ModerationBook(self.repo).history())
-        )
+        collector = Collector(self.repo, rules, removed_comments(read_log(self.repo, months=3)))
         now = self.clock.now().astimezone(self.config.zone)
         posts = recent_posts(self.recorded(content), now, load_rules(self.repo).recent_days)
         messaging = {a.network for a in content.accounts if self.capabilities[a.network].messages}

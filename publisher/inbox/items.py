@@ -18,7 +18,8 @@ import hashlib
 import os
 import re
 import tempfile
-from collections.abc import Iterable, Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -33,7 +34,7 @@ from publisher.core.escape import markdown_inline, markdown_link, one_line, prin
 from publisher.core.i18n import _
 from publisher.core.model import Comment
 from publisher.core.resources import DATA_DIR
-from publisher.core.shapes import ShapeError, line_of, mapping, sequence
+from publisher.core.shapes import ShapeError, line_of, mapping, moment_of, sequence
 from publisher.core.workcalendar import WorkCalendar, load_calendar
 
 INBOX_DIR = "content/inbox"
@@ -128,18 +129,39 @@ def sort_message(text: str, rules: InboxRules) -> Sorting:
 
 
 @dataclass(frozen=True)
+class ReplyTo:
+    """Where and how the answer goes (``reply_to`` in the file, written by ``collect``)."""
+
+    post: str = ""
+    parent: str = ""
+    author_id: str = ""
+    direct: bool = False
+    #: what the adapter needs to reply (Telegram's discussion chat, OK's discussion id, ...)
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class InboxItem:
-    """One filed message, read back from its file."""
+    """One filed message, read back from its file (``read_items``); the fields are its keys."""
 
     path: str
-    data: Mapping[str, Any]
-    body: str
+    network: str = ""
+    id: str = ""
+    link: str = ""
+    #: times as written: naive when written without an offset (the reports take them as
+    #: local; ``check`` reports such a ``due``), None when absent or unreadable
+    received: datetime | None = None
+    author: str = ""
+    author_link: str = ""
+    category: str = "other"
+    urgent: bool = False
+    due: datetime | None = None
+    status: str = "new"
+    department: str = ""
+    reply_to: ReplyTo = field(default_factory=ReplyTo)
+    body: str = ""
     #: what a person's edit of the file broke (``_item_problems``): such a file is not answered
     problems: tuple[Diagnostic, ...] = ()
-
-    @property
-    def status(self) -> str:
-        return str(self.data.get("status", "new"))
 
     @property
     def answer(self) -> str:
@@ -151,8 +173,9 @@ class InboxItem:
         return re.split(r"^#{1,2} ", rest, maxsplit=1, flags=re.MULTILINE)[0].strip()
 
     @property
-    def due(self) -> datetime | None:
-        return _moment(self.data.get("due"))
+    def deadline(self) -> datetime | None:
+        """``due`` when it can be compared with the time now (it has an offset)."""
+        return _aware(self.due)
 
     @property
     def ledger_path(self) -> str:
@@ -160,50 +183,82 @@ class InboxItem:
 
     def comment(self) -> Comment:
         """The message as the adapter needs it to reply."""
-        reply, extra = _reply_of(self.data)
+        reply = self.reply_to
         return Comment(
-            network=str(self.data["network"]),
-            id=str(self.data["id"]),
+            network=self.network,
+            id=self.id,
             text="",
-            author_id=str(reply.get("author_id", "")),
-            post_id=str(reply.get("post", "")),
-            parent_id=str(reply.get("parent", "")),
-            is_direct=bool(reply.get("direct", False)),
-            extra=dict(extra),
+            author_id=reply.author_id,
+            post_id=reply.post,
+            parent_id=reply.parent,
+            is_direct=reply.direct,
+            extra=dict(reply.extra),
         )
 
 
-def _moment(raw: object) -> datetime | None:
-    """A time with its UTC offset from the front matter; None when it is absent, cannot be
-    read or has no offset (it could not be compared with the time now)."""
+def _item(path: str, text: str, data: Mapping[str, Any], body: str) -> InboxItem:
+    """The item a file's front matter ``data`` describes, with what an edit broke in it."""
     try:
-        moment = raw if isinstance(raw, datetime) else datetime.fromisoformat(str(raw))
-    except ValueError:
-        return None
-    return moment if moment.tzinfo else None
+        reply, broken = _reply_of(data), None
+    except ShapeError as exc:
+        reply, broken = ReplyTo(), exc
+    return InboxItem(
+        path=path,
+        network=_text(data, "network"),
+        id=_text(data, "id"),
+        link=_text(data, "link"),
+        received=moment_of(data.get("received")),
+        author=_text(data, "author"),
+        author_link=_text(data, "author_link"),
+        category=_text(data, "category", "other"),
+        urgent=bool(data.get("urgent", False)),
+        due=moment_of(data.get("due")),
+        status=_text(data, "status", "new"),
+        department=_text(data, "department"),
+        reply_to=reply,
+        body=body,
+        problems=_item_problems(path, text, data, broken),
+    )
 
 
-def _reply_of(data: Mapping[str, Any]) -> tuple[Mapping[str, Any], Mapping[str, Any]]:
+def _text(data: Mapping[str, Any], key: str, default: str = "") -> str:
+    value = data.get(key)
+    return default if value is None else str(value)
+
+
+def _aware(moment: datetime | None) -> datetime | None:
+    """A time that can be compared with the time now: one with its UTC offset."""
+    return moment if moment is not None and moment.tzinfo else None
+
+
+def _reply_of(data: Mapping[str, Any]) -> ReplyTo:
     """``reply_to`` and its ``extra``: where and how the answer goes."""
     reply = mapping(data.get("reply_to"), "reply_to")
-    return reply, mapping(reply.get("extra"), "reply_to", "extra")
+    return ReplyTo(
+        post=_text(reply, "post"),
+        parent=_text(reply, "parent"),
+        author_id=_text(reply, "author_id"),
+        direct=bool(reply.get("direct", False)),
+        extra=dict(mapping(reply.get("extra"), "reply_to", "extra")),
+    )
 
 
-def _item_problems(path: str, text: str, data: Mapping[str, Any]) -> tuple[Diagnostic, ...]:
-    """What a person's edit broke in the lines publisher wrote, each at its line: the file's
-    answer cannot be sent (or its deadline counted) until they are restored."""
+def _item_problems(
+    path: str, text: str, data: Mapping[str, Any], broken: ShapeError | None
+) -> tuple[Diagnostic, ...]:
+    """What a person's edit broke in the lines publisher wrote (``broken``: in ``reply_to``),
+    each at its line: the file's answer cannot be sent (or its deadline counted) until they
+    are restored."""
     header = _FRONT_MATTER.split(text)[0]  # starts on the file's first line, after "---"
     restore = _("Restore the line as publisher inbox collect wrote it (see the file's history).")
     found: list[tuple[int, str, str]] = []
-    try:
-        _reply_of(data)
-    except ShapeError as exc:
-        found.append((line_of(header, *exc.keys), str(exc), restore))
+    if broken is not None:
+        found.append((line_of(header, *broken.keys), str(broken), restore))
     if data.get("network") and data.get("id") in (None, ""):
         no_id = _("The message has no id: publisher cannot tell where to send the answer.")
         found.append((1, no_id, restore))
     due = data.get("due")
-    if due not in (None, "") and _moment(due) is None:
+    if due not in (None, "") and _aware(moment_of(due)) is None:
         unreadable = _("Cannot read the time '{value}'.", value=due)
         found.append(
             (
@@ -273,13 +328,13 @@ def read_items(repo: Path) -> list[InboxItem]:
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):
-            items.append(InboxItem(rel, {}, "", (_unreadable(rel),)))
+            items.append(InboxItem(rel, problems=(_unreadable(rel),)))
             continue
         document = _front_matter(text)
         if document is not None:
-            items.append(InboxItem(rel, *document, _item_problems(rel, text, document[0])))
+            items.append(_item(rel, text, *document))
         elif _FRONT_MATTER.detect(text):  # front matter there, but broken by an edit
-            items.append(InboxItem(rel, {}, text, (_unreadable(rel),)))
+            items.append(InboxItem(rel, body=text, problems=(_unreadable(rel),)))
     return items
 
 
@@ -358,9 +413,8 @@ class Collector:
         self.repo = repo
         self.rules = rules
         self.removed = removed
-        state = _read_state(repo)
-        self.state: dict[str, Any] = state
-        self.known = {f"{i.data.get('network')}:{i.data.get('id')}" for i in read_items(repo)}
+        self.cursors = _read_cursors(repo)
+        self.known = {f"{i.network}:{i.id}" for i in read_items(repo)}
 
     def file(self, comments: Iterable[Comment], now: datetime, report: CollectReport) -> None:
         for comment in comments:
@@ -381,33 +435,54 @@ class Collector:
             report.filed.append(rel)
 
     def since(self, network: str) -> datetime | None:
-        raw = (self.state.get(network) or {}).get("last_collect")
-        return datetime.fromisoformat(raw) if raw else None
+        return self.cursors.get(network)
 
     def advance(self, network: str, now: datetime) -> None:
-        self.state[network] = {"last_collect": now.isoformat(timespec="seconds")}
+        self.cursors[network] = now.replace(microsecond=0)
 
     def save(self) -> str:
-        body = yaml.safe_dump(self.state, allow_unicode=True, sort_keys=True)
+        state = {
+            n: {"last_collect": at.isoformat(timespec="seconds")} for n, at in self.cursors.items()
+        }
+        body = yaml.safe_dump(state, allow_unicode=True, sort_keys=True)
         _write_atomic(self.repo / STATE_FILE, "# Ведёт publisher.\n" + body)
         return STATE_FILE
 
 
-def _read_state(repo: Path) -> dict[str, Any]:
+def _read_cursors(repo: Path) -> dict[str, datetime]:
+    """When each network was last collected from (``network: {last_collect: time}``, as
+    ``Collector.save`` writes it); a damaged file is an error at its line."""
     path = repo / STATE_FILE
     if not path.exists():
         return {}
-    data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    return data if isinstance(data, dict) else {}
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = yaml.safe_load(text)
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise _damaged_state(mark.line + 1 if mark else 1) from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise _damaged_state(1)
+    cursors: dict[str, datetime] = {}
+    for network, cursor in data.items():
+        if not isinstance(cursor, dict | None):
+            raise _damaged_state(line_of(text, str(network)))
+        last = (cursor or {}).get("last_collect")
+        at = _aware(moment_of(last))
+        if at is not None:
+            cursors[str(network)] = at
+        elif last is not None:
+            raise _damaged_state(line_of(text, str(network), "last_collect"))
+    return cursors
 
 
-def removed_comments(history: Iterable[Mapping[str, Any]]) -> set[str]:
-    """Comments moderation removed or hid: never filed as citizens' messages."""
-    return {
-        f"{entry.get('network')}:{entry.get('comment')}"
-        for entry in history
-        if entry.get("action") in ("deleted", "hidden")
-    }
+def _damaged_state(line: int) -> PublisherError:
+    return PublisherError(
+        _("{file}:{line}: publisher cannot read this line.", file=STATE_FILE, line=line),
+        _("Restore it from Git history; publisher writes it."),
+    )
 
 
 @dataclass(frozen=True)
@@ -429,31 +504,41 @@ def open_items(items: Iterable[InboxItem], now: datetime) -> list[OpenItem]:
     for item in items:
         if item.status in ("answered", "closed"):
             continue
-        due = item.due
+        due = item.deadline
+        overdue = due is not None and due < now
         result.append(
-            OpenItem(
-                item.path,
-                str(item.data.get("network", "")),
-                str(item.data.get("category", "other")),
-                str(item.data.get("author", "")),
-                due,
-                due is not None and due < now,
-                str(item.data.get("link", "")),
-            )
+            OpenItem(item.path, item.network, item.category, item.author, due, overdue, item.link)
         )
     return sorted(result, key=lambda o: (not o.overdue, o.due or now))
 
 
+@dataclass(frozen=True)
+class InboxSummary:
+    """The counts ``inbox status`` gives with the open messages."""
+
+    open: int
+    overdue: int
+    by_category: Mapping[str, int]
+    by_network: Mapping[str, int]
+
+
+def summarize(items: Sequence[OpenItem]) -> InboxSummary:
+    return InboxSummary(
+        open=len(items),
+        overdue=sum(1 for i in items if i.overdue),
+        by_category=Counter(i.category for i in items),
+        by_network=Counter(i.network for i in items),
+    )
+
+
 def status_json(items: list[OpenItem]) -> dict[str, Any]:
-    counts: dict[str, dict[str, int]] = {"category": {}, "network": {}}
-    for item in items:
-        counts["category"][item.category] = counts["category"].get(item.category, 0) + 1
-        counts["network"][item.network] = counts["network"].get(item.network, 0) + 1
+    """``inbox status --format=json``: the summary's counts and every open message."""
+    summary = summarize(items)
     return {
-        "open": len(items),
-        "overdue": sum(1 for i in items if i.overdue),
-        "by_category": counts["category"],
-        "by_network": counts["network"],
+        "open": summary.open,
+        "overdue": summary.overdue,
+        "by_category": dict(summary.by_category),
+        "by_network": dict(summary.by_network),
         "items": [
             {
                 "file": i.path,
@@ -471,11 +556,11 @@ def status_json(items: list[OpenItem]) -> dict[str, Any]:
 
 def status_text(items: list[OpenItem], markdown: bool = False) -> str:
     """The open messages for a person: overdue first, then by deadline, with counts."""
-    summary = status_json(items)
+    summary = summarize(items)
     title = _(
         "Citizens' messages: open {open}, overdue {overdue}.",
-        open=summary["open"],
-        overdue=summary["overdue"],
+        open=summary.open,
+        overdue=summary.overdue,
     )
     lines = [f"### {title}" if markdown else title]
     for item in items:
@@ -491,9 +576,9 @@ def status_text(items: list[OpenItem], markdown: bool = False) -> str:
                 one_line(v) for v in (item.network, item.category, item.path)
             )
             lines.append(f"{flag:>12} {due}  {network:<10} {category:<12} {path}")
-    for key in ("by_category", "by_network"):
-        if summary[key]:
+    for counts in (summary.by_category, summary.by_network):
+        if counts:
             clean = markdown_inline if markdown else one_line
-            pairs = ", ".join(f"{clean(k)}: {v}" for k, v in sorted(summary[key].items()))
+            pairs = ", ".join(f"{clean(k)}: {v}" for k, v in sorted(counts.items()))
             lines.append(("- " if markdown else "") + pairs)
     return "\n".join(lines)

@@ -2,16 +2,15 @@
 
 A cursor per network (``moderation/state.yml``) remembers when the last sweep ran and which
 comments it already decided, so nothing is read twice or missed. Every action goes into the
-moderation log (``moderation/log/YYYY-MM.yml``): network, link, author id and name, a short
-excerpt, category, rule, action and time. Both files are machine-owned and committed together.
+moderation log (``moderation/log/YYYY-MM.yml``, read and written by ``moderation.log``). Both
+files are machine-owned and committed together.
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+import contextlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -23,16 +22,22 @@ from publisher.core.errors import NetworkError, PublisherError
 from publisher.core.i18n import _
 from publisher.core.model import Comment, LedgerEntry, RemoteRef
 from publisher.core.redact import redact
+from publisher.core.shapes import moment_of
 from publisher.moderation.detector import Context, Decision, Detector
+from publisher.moderation.log import (
+    REMOVALS,
+    LogEntry,
+    append_log,
+    read_log,
+    write_machine_file,
+)
 from publisher.moderation.rules import Rules
 from publisher.networks.base import Adapter
 
 STATE_FILE = "moderation/state.yml"
-LOG_DIR = "moderation/log"
 EXCERPT = 80
 #: comments are read again this long before the last sweep, in case a network is late to list
 OVERLAP = timedelta(minutes=10)
-HEADER = "# Ведёт publisher: журнал модерации. Не редактируйте вручную.\n"
 
 
 @dataclass
@@ -63,8 +68,8 @@ class ModerationBook:
 
     def __init__(self, repo: Path) -> None:
         self.repo = repo
-        self.state: dict[str, Any] = _read_yaml(repo / STATE_FILE, dict) or {}
-        self.new_entries: list[dict[str, Any]] = []
+        self.state: dict[str, Any] = _read_state(repo / STATE_FILE)
+        self.new_entries: list[LogEntry] = []
         self.changed = False
 
     def since(self, network: str) -> datetime | None:
@@ -80,42 +85,38 @@ class ModerationBook:
             "seen": sorted(set(seen)),
         }
 
-    def log(self, entry: dict[str, Any]) -> str:
-        entry["id"] = f"{entry['network']}-{entry['comment']}-{entry['action']}"
-        self.new_entries.append(entry)
-        return str(entry["id"])
+    def log(self, entry: LogEntry) -> str:
+        """Add an entry to this run's log under its id, ``network-comment-action``."""
+        logged = replace(entry, id=f"{entry.network}-{entry.comment}-{entry.action}")
+        self.new_entries.append(logged)
+        return logged.id
 
-    def history(self, months: int = 3) -> list[dict[str, Any]]:
+    def history(self, months: int = 3) -> list[LogEntry]:
         """Log entries of the last months, older first, including this run's."""
-        entries: list[dict[str, Any]] = []
-        folder = self.repo / LOG_DIR
-        for path in sorted(folder.glob("*.yml"))[-months:] if folder.is_dir() else []:
-            entries.extend(_read_yaml(path, list) or [])
-        return entries + self.new_entries
+        return read_log(self.repo, months) + self.new_entries
 
     def save(self, now: datetime) -> list[str]:
         """Write the state and this run's log entries; return the files written."""
         written: list[str] = []
         if self.changed:
-            _write_yaml(self.repo / STATE_FILE, self.state)
+            write_machine_file(self.repo / STATE_FILE, self.state)
             written.append(STATE_FILE)
         if self.new_entries:
-            rel = f"{LOG_DIR}/{now:%Y-%m}.yml"
-            existing = _read_yaml(self.repo / rel, list) or []
-            _write_yaml(self.repo / rel, existing + self.new_entries)
-            written.append(rel)
+            written.append(append_log(self.repo, now, self.new_entries))
         return written
 
 
-def removals_by(history: list[dict[str, Any]], network: str, author: str, since: datetime) -> int:
-    """How many of an author's comments were removed on a network since a moment."""
+def removals_by(history: Sequence[LogEntry], network: str, author: str, since: datetime) -> int:
+    """How many of an author's comments were removed on a network since a moment (an entry
+    without a readable time does not count; one without an offset is in ``since``'s zone)."""
     return sum(
         1
         for entry in history
-        if entry.get("network") == network
-        and str(entry.get("author_id")) == author
-        and entry.get("action") in ("deleted", "hidden")
-        and datetime.fromisoformat(str(entry["at"])) >= since
+        if entry.network == network
+        and entry.author_id == author
+        and entry.action in REMOVALS
+        and (at := moment_of(entry.at, since.tzinfo)) is not None
+        and at >= since
     )
 
 
@@ -222,7 +223,7 @@ class Sweep:
         """(until, removals) when this removal reaches a step of the blacklist policy."""
         comment = outcome.comment
         caps = adapter.capabilities
-        window = self.now - timedelta(days=self.rules.window_days)
+        window = self.rules.local(self.now) - timedelta(days=self.rules.window_days)
         count = removals_by(self.book.history(), comment.network, comment.author_id, window) + 1
         days = self.rules.ban_days(count)
         if days is None or not caps.ban or (days and caps.max_ban_days == 0):
@@ -240,25 +241,23 @@ class Sweep:
                 return
         outcome.ban_until = until.isoformat(timespec="seconds") if until else "forever"
         entry = self._entry(comment, outcome.decision, "banned")
-        entry["ban_until"] = outcome.ban_until
-        entry["removals"] = count
-        self.book.log(entry)
+        self.book.log(replace(entry, ban_until=outcome.ban_until, removals=count))
 
-    def _entry(self, comment: Comment, decision: Decision, action: str) -> dict[str, Any]:
+    def _entry(self, comment: Comment, decision: Decision, action: str) -> LogEntry:
         text = " ".join(comment.text.split())
-        return {
-            "network": comment.network,
-            "comment": comment.id,
-            "post": comment.post_id,
-            "link": comment.url,
-            "author_id": comment.author_id,
-            "author_name": comment.author_name,
-            "excerpt": text[:EXCERPT] + ("…" if len(text) > EXCERPT else ""),
-            "category": ",".join(decision.categories),
-            "rule": decision.rule,
-            "action": action,
-            "at": self.now.isoformat(timespec="seconds"),
-        }
+        return LogEntry(
+            network=comment.network,
+            comment=comment.id,
+            post=comment.post_id,
+            link=comment.url,
+            author_id=comment.author_id,
+            author_name=comment.author_name,
+            excerpt=text[:EXCERPT] + ("…" if len(text) > EXCERPT else ""),
+            category=",".join(decision.categories),
+            rule=decision.rule,
+            action=action,
+            at=self.now.replace(microsecond=0),
+        )
 
 
 def recent_posts(
@@ -277,33 +276,15 @@ def recent_posts(
     return posts
 
 
-def _read_yaml(path: Path, shape: type[dict[str, Any]] | type[list[Any]]) -> Any:
-    """A machine-owned file's data: the state a mapping, the log a list of mappings."""
+def _read_state(path: Path) -> dict[str, Any]:
+    """The cursor: a mapping of network to its last sweep and the comments it decided."""
     if not path.exists():
-        return None
-    try:
+        return {}
+    with contextlib.suppress(yaml.YAMLError, UnicodeDecodeError):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        readable = True
-    except yaml.YAMLError:
-        data, readable = None, False
-    if readable and (data is None or _shaped(data, shape)):
-        return data
+        if data is None or isinstance(data, dict):
+            return data or {}
     raise PublisherError(
         _("{file} cannot be read.", file=path.name),
         _("Restore it from Git history; publisher writes it."),
     )
-
-
-def _shaped(data: Any, shape: type[dict[str, Any]] | type[list[Any]]) -> bool:
-    if shape is list:
-        return isinstance(data, list) and all(isinstance(entry, dict) for entry in data)
-    return isinstance(data, dict)
-
-
-def _write_yaml(path: Path, data: Any) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    text = HEADER + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.replace(tmp, path)

@@ -19,18 +19,17 @@ from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from publisher.content.load import Content
 from publisher.content.render import render_post
 from publisher.core.errors import PublisherError
 from publisher.core.i18n import N_, _, language
 from publisher.core.model import LedgerEntry, Post, RenderedPost
 from publisher.core.resources import DATA_DIR
+from publisher.core.shapes import moment_of
 from publisher.core.workcalendar import WorkCalendar
 from publisher.engine.workspace import Workspace
 from publisher.inbox.items import INBOX_DIR, InboxItem, load_inbox_rules
-from publisher.moderation.sweep import LOG_DIR
+from publisher.moderation.log import LogEntry, read_log
 from publisher.networks import NETWORKS
 
 FORMATS = ("text", "photo", "album", "video", "document", "poll", "thread")
@@ -236,7 +235,7 @@ def monthly_report(ws: Workspace, content: Content, month: str) -> MonthlyReport
         weeks=month_weeks(start, end),
         posts=posts,
         formats=formats,
-        moderation=moderation_counts(read_log(ws.repo), zone, start, end),
+        moderation=moderation_counts(read_log(ws.repo, skip_damaged=True), zone, start, end),
         received=sum(1 for a in answers if a.received and start <= a.received < end),
         answers=tuple(a for a in answers if a.answered and start <= a.answered < end),
         overdue=tuple(a for a in answers if _overdue_at(a, cutoff)),
@@ -301,51 +300,17 @@ def formats_of(rendered: RenderedPost) -> tuple[str, ...]:
     return tuple(found) or ("text",)
 
 
-def read_log(repo: Path) -> list[dict[str, Any]]:
-    """Every moderation log entry; a file that cannot be read is skipped."""
-    entries: list[dict[str, Any]] = []
-    folder = repo / LOG_DIR
-    for path in sorted(folder.glob("*.yml")) if folder.is_dir() else []:
-        try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        except (OSError, yaml.YAMLError):
-            continue
-        entries.extend(e for e in data or [] if isinstance(e, dict))
-    return entries
-
-
-def log_category(entry: Mapping[str, Any]) -> str:
-    """The category that decided the action (the first one listed), ``other`` if none."""
-    first = str(entry.get("category") or "").split(",")[0].strip()
-    return first or "other"
-
-
 def moderation_counts(
-    entries: Iterable[Mapping[str, Any]], zone: tzinfo, start: datetime, end: datetime
+    entries: Iterable[LogEntry], zone: tzinfo, start: datetime, end: datetime
 ) -> dict[str, dict[str, int]]:
     counts: dict[str, dict[str, int]] = {}
     for entry in entries:
-        moment = moment_of(entry.get("at"), zone)
-        if moment is None or not start <= moment < end:
+        at = moment_of(entry.at, zone)
+        if at is None or not start <= at < end:
             continue
-        actions = counts.setdefault(log_category(entry), {})
-        action = str(entry.get("action", ""))
-        actions[action] = actions.get(action, 0) + 1
+        actions = counts.setdefault(entry.main_category, {})
+        actions[entry.action] = actions.get(entry.action, 0) + 1
     return counts
-
-
-def moment_of(raw: Any, zone: tzinfo) -> datetime | None:
-    """A time from YAML (a string or a datetime); naive times are local."""
-    if isinstance(raw, datetime):
-        moment = raw
-    elif isinstance(raw, str) and raw:
-        try:
-            moment = datetime.fromisoformat(raw)
-        except ValueError:
-            return None
-    else:
-        return None
-    return moment if moment.tzinfo else moment.replace(tzinfo=zone)
 
 
 def answered_at(
@@ -364,8 +329,8 @@ def answer_for(
     calendar: WorkCalendar,
     zone: tzinfo,
 ) -> Answer:
-    received = _local(item.data.get("received"), zone)
-    due = _local(item.data.get("due"), zone)
+    received = _local(item.received, zone)
+    due = _local(item.due, zone)
     answered = answered_at(item, recorded, zone)
     hours = allowed = None
     if received is not None:
@@ -373,8 +338,8 @@ def answer_for(
         allowed = calendar.working_hours_between(received, due) if due else None
     return Answer(
         path=item.path,
-        network=str(item.data.get("network", "")),
-        category=str(item.data.get("category") or "other"),
+        network=item.network,
+        category=item.category or "other",
         received=received,
         due=due,
         answered=answered,
@@ -385,8 +350,8 @@ def answer_for(
 
 
 def _local(raw: Any, zone: tzinfo) -> datetime | None:
-    moment = moment_of(raw, zone)
-    return moment.astimezone(zone) if moment else None
+    found = moment_of(raw, zone)
+    return found.astimezone(zone) if found else None
 
 
 def _open_at(answer: Answer, cutoff: datetime) -> bool:

@@ -38,8 +38,10 @@ from publisher.core.model import (
     RenderedPost,
 )
 from publisher.core.resources import DATA_DIR, FONTS_DIR
+from publisher.core.shapes import moment_of
 from publisher.engine.workspace import Workspace
 from publisher.inbox.items import InboxItem, load_inbox_rules, open_items
+from publisher.moderation.log import LogEntry, read_log
 from publisher.networks import NETWORKS
 from publisher.networks.x import thread_items
 from publisher.reports import monthly
@@ -675,7 +677,7 @@ def _account_card(site: _Site, account: Account) -> str:
 
 def moderation_body(site: _Site) -> str:
     entries = sorted(
-        monthly.read_log(site.ws.repo), key=lambda e: str(e.get("at", "")), reverse=True
+        read_log(site.ws.repo, skip_damaged=True), key=lambda e: str(e.at or ""), reverse=True
     )
     if not entries:
         return _empty(_("The moderation log is empty."))
@@ -687,22 +689,22 @@ def moderation_body(site: _Site) -> str:
     return f'<table class="log"><thead><tr>{cells}</tr></thead><tbody>{rows}</tbody></table>'
 
 
-def _log_row(site: _Site, entry: Mapping[str, object]) -> str:
-    moment = monthly.moment_of(entry.get("at"), site.ws.config.zone)
-    action = _ban_text(site, monthly.label(str(entry.get("action", ""))), entry.get("ban_until"))
-    link = str(entry.get("link") or "")
+def _log_row(site: _Site, entry: LogEntry) -> str:
+    moment = moment_of(entry.at, site.ws.config.zone)
+    action = _ban_text(site, monthly.label(entry.action), entry.ban_until)
+    link = entry.link
     cells = [
         esc(local_time(moment, site.ws)),
-        esc(network_title(str(entry.get("network", "")))),
-        esc(monthly.label(monthly.log_category(entry))),
+        esc(network_title(entry.network)),
+        esc(monthly.label(entry.main_category)),
         esc(action),
-        esc(entry.get("rule", "")),
+        esc(entry.rule),
         _link(link, _("open")) if link else "—",
     ]
     if site.personal_data:
         cells += [
-            esc(entry.get("author_name") or entry.get("author_id", "")),
-            esc(entry.get("excerpt", "")),
+            esc(entry.author_name or entry.author_id),
+            esc(entry.excerpt),
         ]
     return "<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
 
@@ -712,7 +714,7 @@ def _ban_text(site: _Site, action: str, until: object) -> str:
         return action
     if until == "forever":
         return _("{action} for good", action=action)
-    moment = monthly.moment_of(until, site.ws.config.zone)
+    moment = moment_of(until, site.ws.config.zone)
     return _("{action} until {time}", action=action, time=local_time(moment, site.ws))
 
 
@@ -738,20 +740,20 @@ def inbox_body(site: _Site) -> str:
 
 def _open_row(site: _Site, path: str, overdue: bool, item: InboxItem) -> str:
     zone = site.ws.config.zone
-    due = monthly.moment_of(item.data.get("due"), zone)
-    received = monthly.moment_of(item.data.get("received"), zone)
+    due = moment_of(item.due, zone)
+    received = moment_of(item.received, zone)
     flag = " " + _span("overdue-flag", _("OVERDUE")) if overdue else ""
-    link = str(item.data.get("link") or "")
+    link = item.link
     message = f'<a href="{esc(link)}" rel="nofollow">{esc(path)}</a>' if link else esc(path)
     cells = [
         esc(local_time(due, site.ws)) + flag,
-        esc(network_title(str(item.data.get("network", "")))),
-        esc(monthly.label(str(item.data.get("category") or "other"))),
+        esc(network_title(item.network)),
+        esc(monthly.label(item.category or "other")),
         esc(local_time(received, site.ws)),
         message,
     ]
     if site.personal_data:
-        cells.append(esc(item.data.get("author", "")))
+        cells.append(esc(item.author))
     css = ' class="overdue"' if overdue else ""
     return f"<tr{css}>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
 
@@ -815,8 +817,8 @@ def report_months(site: _Site) -> list[str]:
     moments: list[datetime | None] = [site.now]
     for entries in site.recorded.values():
         moments += [monthly.published_at(e, zone) for e in entries.values()]
-    moments += [monthly.moment_of(e.get("at"), zone) for e in monthly.read_log(site.ws.repo)]
-    moments += [monthly.moment_of(i.data.get("received"), zone) for i in site.content.inbox]
+    moments += [moment_of(e.at, zone) for e in read_log(site.ws.repo, skip_damaged=True)]
+    moments += [moment_of(i.received, zone) for i in site.content.inbox]
     months = {m.astimezone(zone).strftime("%Y-%m") for m in moments if m is not None}
     return sorted(months, reverse=True)
 

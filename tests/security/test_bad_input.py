@@ -273,6 +273,25 @@ def test_a_wrong_kind_of_value_in_the_inbox_settings_is_an_error(
     assert "Traceback" not in result.output
 
 
+@pytest.mark.parametrize(
+    ("files", "where"),
+    [
+        ({"content/inbox/state.yml": "vk:\n  last_collect: вчера\n"}, "content/inbox/state.yml:2:"),
+        ({"content/inbox/state.yml": "vk: {last_collect: [\n"}, "content/inbox/state.yml:2:"),
+        ({"moderation/log/2026-11.yml": "- {action: deleted}\n- '---'\n"}, "2026-11.yml:2:"),
+    ],
+)
+def test_a_damaged_machine_file_stops_collect_at_its_line(
+    run: Publisher, files: dict[str, str | bytes], where: str
+) -> None:
+    write_files(run.repo, files)
+    result = run("inbox", "collect", "--no-commit")
+    assert result.exit_code == 1, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert where in result.output
+    assert "Traceback" not in result.output
+
+
 def test_a_cover_template_that_is_a_list_is_an_error(run: Publisher) -> None:
     write_files(run.repo, {"design/cover.yml": "- background: cover.png\n"})
     result = run("accounts", "cover")

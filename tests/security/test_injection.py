@@ -257,7 +257,7 @@ def test_a_citizens_name_and_text_cannot_break_or_answer_their_inbox_file(
     assert collected.exit_code == 0, collected.output
     (item,) = read_items(run.repo)
     assert item.status == "new"
-    assert item.data["author"] == HOSTILE_NAME
+    assert item.author == HOSTILE_NAME
     assert item.answer == "", "the citizen's text is quoted, not an answer"
     raw = (run.repo / item.path).read_text(encoding="utf-8")
     assert "\x1b" not in raw, "no terminal escapes in a file people read"
@@ -319,4 +319,4 @@ def test_a_moderation_log_of_the_wrong_shape_is_reported_not_a_traceback(
 
     swept = run("moderate")
     assert isinstance(swept.exception, SystemExit), swept.exception
-    assert swept.exit_code != 0 and "2026-11.yml" in swept.output
+    assert swept.exit_code != 0 and "moderation/log/2026-11.yml:2:" in swept.output
