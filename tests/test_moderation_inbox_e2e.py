@@ -96,6 +96,9 @@ def test_sweep_removes_keeps_bans_and_commits_the_log(run: Run) -> None:
     commit = git.Repo(run.repo).head.commit
     assert "moderation" in commit.message
     assert any(path.startswith("moderation/log/") for path in commit.stats.files)
+    assert "moderation/state.yml" in commit.stats.files, "the cursor moves with the sweep"
+    state = yaml.safe_load((run.repo / "moderation/state.yml").read_text(encoding="utf-8"))
+    assert len(state["vk"]["seen"]) == 3
     with pytest.raises(ValueError):
         run.sandbox.add_comment("vk", post, "я снова тут", "501", "Тролль")
     head = git.Repo(run.repo).head.commit.hexsha

@@ -80,10 +80,15 @@ class ModerationBook:
         return set((self.state.get(network) or {}).get("seen", []))
 
     def advance(self, network: str, now: datetime, seen: Iterable[str]) -> None:
+        """Move the network's cursor when the sweep met new comments; a quiet sweep leaves it
+        (and the file) as it was, so it commits nothing and reads the same window next time."""
+        if set(seen) == self.seen(network):
+            return
         self.state[network] = {
             "last_sweep": now.isoformat(timespec="seconds"),
             "seen": sorted(set(seen)),
         }
+        self.changed = True
 
     def log(self, entry: LogEntry) -> str:
         """Add an entry to this run's log under its id, ``network-comment-action``."""

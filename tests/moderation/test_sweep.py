@@ -55,11 +55,20 @@ def test_the_book_names_each_entry_and_counts_this_runs_entries_too(tmp_path: Pa
 def test_the_cursor_is_written_and_read_back(tmp_path: Path) -> None:
     book = ModerationBook(tmp_path)
     book.advance("vk", NOW, {"2", "1"})
-    book.changed = True
     assert book.save(NOW) == ["moderation/state.yml"]
     again = ModerationBook(tmp_path)
     assert again.seen("vk") == {"1", "2"}
     assert again.since("vk") == NOW - timedelta(minutes=10)
+
+
+def test_a_quiet_sweep_leaves_the_cursor_and_writes_nothing(tmp_path: Path) -> None:
+    book = ModerationBook(tmp_path)
+    book.advance("vk", NOW, {"1"})
+    book.save(NOW)
+    quiet = ModerationBook(tmp_path)
+    quiet.advance("vk", NOW + timedelta(hours=1), {"1"})
+    assert quiet.save(NOW + timedelta(hours=1)) == []
+    assert ModerationBook(tmp_path).since("vk") == NOW - timedelta(minutes=10)
 
 
 @pytest.mark.parametrize("text", ["vk: [1\n", "- vk\n", b"vk: \xff\n"])
