@@ -39,7 +39,7 @@ from urllib.parse import quote
 
 import httpx
 
-from publisher.core.capabilities import Capabilities, MediaRules
+from publisher.core.capabilities import NETWORK_TABLE
 from publisher.core.clock import Clock
 from publisher.core.errors import (
     NetworkError,
@@ -64,8 +64,7 @@ from publisher.networks.base import (
 )
 
 API_BASE = "https://api.x.com"
-MB = 1024 * 1024
-TEXT_LIMIT = 280
+TEXT_LIMIT = NETWORK_TABLE["x"].capabilities.text_limit
 POLL_MINUTES = 1440
 ALT_TEXT_LIMIT = 1000
 #: STATUS checks of one upload before we give up on X's processing
@@ -399,54 +398,9 @@ class XAdapter(Adapter):
     """An X account: posts and threads with photos, a video or GIF, or a poll."""
 
     name = "x"
-    title = "X (бывший Twitter)"
+    title = NETWORK_TABLE["x"].title
     base_urls: ClassVar[tuple[str, ...]] = (API_BASE,)
-    capabilities = Capabilities(
-        text_format="plain",
-        mixed_media=False,  # up to 4 photos, or one video or GIF [verified: S8]
-        text_limit=TEXT_LIMIT,  # non-Premium accounts [verified: X1 "Limits"]
-        length_unit="x_weighted",
-        thread=True,
-        media={
-            # [verified: X1 "Limits", S8 best practices]
-            "photo": MediaRules(
-                max_bytes=5 * MB, formats=frozenset({"JPEG", "PNG", "GIF", "WEBP"})
-            ),
-            "animation": MediaRules(max_bytes=15 * MB, formats=frozenset({"GIF"})),
-            # MP4 only; aspect 1:3–3:1 (the 1280×1024 size is advice, not enforced here)
-            "video": MediaRules(max_bytes=512 * MB, formats=frozenset({"MP4"}), max_aspect=3.0),
-        },
-        # up to 4 photos OR one video/GIF per post; a mix is refused before anything is sent
-        max_media=4,
-        polls=True,
-        poll_max_options=4,
-        poll_option_limit=25,
-        # the question is post text (X polls have none of their own)
-        poll_question_limit=TEXT_LIMIT,
-        # editing needs X Premium [verified: X1 "Edit / delete"]: delete and repost instead
-        can_edit=False,
-        can_delete=True,
-        silent=False,
-        link_preview=False,
-        # replies are read with search/recent (last 7 days only); hiding replies to our own
-        # posts works on every tier; others' replies cannot be deleted; blocking is
-        # Enterprise-only, and muting does not keep anyone out [verified: X1 "Moderate"]
-        comments=True,
-        messages=False,
-        delete_comment=False,
-        hide_comment=True,
-        ban=False,
-        max_ban_days=0,
-        reply=True,
-        # PUT /2/users/me and /profile_image [uncertain: X1 "Account profile"]; no banner
-        profile=frozenset({"description", "title", "website", "avatar"}),
-        settings_url="https://x.com/settings/profile",
-        # 100 posts / 15 min per user [verified: X1]; one call a second stays far below.
-        # X counts its limits over 15-minute windows, so the pacing's headroom is per window
-        requests_per_second=1.0,
-        rate_window=15 * 60.0,
-        can_find=True,
-    )
+    capabilities = NETWORK_TABLE["x"].capabilities
     token_help = N_(
         "In the X Developer Console create an app with 'Read and write' permissions. Simplest "
         "for CI: generate its API key and secret and the account's OAuth 1.0a access token and "
