@@ -24,6 +24,7 @@ from publisher.content.check import CheckResult
 from publisher.content.confine import MediaEscaped, verified
 from publisher.content.load import Content
 from publisher.content.render import counter, render_post, sanitize_html, utf16_length, visible_text
+from publisher.content.xtext import thread_items
 from publisher.core.capabilities import NETWORK_TABLE, Capabilities, network_title
 from publisher.core.errors import Diagnostic
 from publisher.core.i18n import N_, _, language
@@ -42,7 +43,6 @@ from publisher.core.shapes import moment_of
 from publisher.engine.workspace import Workspace
 from publisher.inbox.items import InboxItem, load_inbox_rules, open_items
 from publisher.moderation.log import LogEntry, read_log
-from publisher.networks.x import thread_items
 from publisher.reports import monthly
 from publisher.reports.plan_report import kind_label
 

@@ -41,15 +41,8 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
-from publisher.networks.x import (
-    INVALID_CHARS,
-    PROFILE_TEXT,
-    SNOWFLAKE_EPOCH_MS,
-    SNOWFLAKE_SHIFT,
-    TEXT_LIMIT,
-    replace_urls,
-    weighted_length,
-)
+from publisher.content.xtext import INVALID_CHARS, TEXT_LIMIT, replace_urls, weighted_length
+from publisher.networks.x import PROFILE_TEXT, SNOWFLAKE_EPOCH_MS, SNOWFLAKE_SHIFT
 from publisher.sandbox.core import Emulator, next_id
 
 NETWORK = "x"
