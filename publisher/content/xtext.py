@@ -65,7 +65,7 @@ _BARE_URL = re.compile(
 )
 _EMOJI_BASE = (
     "[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u2300-\u23ff\u203c\u2049\u2122\u2139"
-    "\u2194-\u21aa\u3030\u303d\u3297\u3299]|[\u00a9\u00ae]\ufe0f"
+    "\u2194-\u21aa\u3030\u303d\u3297\u3299]|[\u00a9\u00ae]\ufe0f?"
 )
 _EMOJI_MODIFIERS = "(?:\ufe0f|[\U0001f3fb-\U0001f3ff]|\u20e3|[\U000e0020-\U000e007f])*"
 # an emoji sequence (flags, keycaps, ZWJ families, skin tones) weighs 2 as a whole; this is an

@@ -44,6 +44,9 @@ def photo(tmp_path: Path) -> Media:
         ("Сайт: gov.ru.", 13 - 6 + 23),
         ("press@gov.ru", 12),
         ("❤️ 🇷🇺", 5),
+        # an unqualified © or ® is an emoji to twitter-text, as with its variation selector
+        ("© 2026", 7),
+        ("®\ufe0f", 2),
     ],
 )
 def test_weighted_length_matches_twitter_text_vectors(text: str, length: int) -> None:
