@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import make_account
+from conftest import Sandboxes, make_account
 from PIL import Image
 
 from publisher.core.clock import FakeClock
@@ -680,20 +680,20 @@ def test_no_token_reaches_an_error_text(
 
 
 @pytest.fixture
-def sandbox(make_sandbox: Callable[..., Sandbox]) -> Sandbox:
-    return make_sandbox("x")
+def sandbox(sandboxes: Sandboxes) -> Sandbox:
+    return sandboxes("x")
 
 
 @pytest.fixture
 def live(
     sandbox: Sandbox,
-    sandbox_http: Callable[[Sandbox], httpx.Client],
+    sandboxes: Sandboxes,
     clock: FakeClock,
 ) -> Callable[..., XAdapter]:
     def build(tokens: Tokens | None = None, **fields: Any) -> XAdapter:
         account = make_account("x", account_id="42", settings={"handle": "city"}, **fields)
         tokens = tokens or Tokens(Secret("sandbox-x-main", "X_TOKEN"))
-        return XAdapter(account, tokens, sandbox_http(sandbox), clock=clock)
+        return XAdapter(account, tokens, sandboxes.client(sandbox), clock=clock)
 
     return build
 
@@ -1145,13 +1145,13 @@ def test_no_token_reaches_the_error_text_of_replies_and_profile(
 @pytest.fixture
 def city(
     sandbox: Sandbox,
-    sandbox_http: Callable[[Sandbox], httpx.Client],
+    sandboxes: Sandboxes,
     clock: FakeClock,
 ) -> XAdapter:
     """The adapter configured with the sandbox account's real id and handle."""
     account = make_account("x", account_id=SANDBOX_USER, settings={"handle": "sandbox_city"})
     tokens = Tokens(Secret("sandbox-x-main", "X_TOKEN"))
-    return XAdapter(account, tokens, sandbox_http(sandbox), clock=clock)
+    return XAdapter(account, tokens, sandboxes.client(sandbox), clock=clock)
 
 
 def test_contract_a_citizen_replies_we_read_answer_and_hide(
