@@ -56,7 +56,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/style_eval.py
 	$(BIN)/python bench/moderation_eval.py
 
-# Regenerate the README's capability table and token notes from the adapters
+# Regenerate the README's capability table (core/capabilities.py) and token notes (adapters)
 docs: $(STAMP)
 	$(BIN)/python -m publisher.commands.docs
 

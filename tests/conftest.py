@@ -51,31 +51,43 @@ def clock() -> FakeClock:
     return FakeClock()
 
 
-@pytest.fixture
-def make_sandbox(tmp_path: Path, clock: FakeClock) -> Callable[..., Sandbox]:
-    """Build a sandbox over a temp state directory: ``make_sandbox("vk", faults=...)``."""
+class Sandboxes:
+    """The tests' one way to the sandbox. ``sandboxes("vk", faults=...)`` builds a sandbox of
+    the named networks (all if none) over ``sandboxes.state``, with the test's clock and no
+    faults unless given; ``sandboxes.client(box)`` is an httpx client into it, closed when the
+    test ends. Sandboxes over one folder share the networks' state, as two processes would."""
 
-    def build(*networks: str, faults: Faults | None = None) -> Sandbox:
+    def __init__(self, state: Path, clock: FakeClock) -> None:
+        self.state = state
+        self.clock = clock
+        self._clients: list[httpx.Client] = []
+
+    def __call__(
+        self, *networks: str, faults: Faults | None = None, state: Path | None = None
+    ) -> Sandbox:
         return Sandbox(
-            tmp_path / "sandbox", clock=clock, faults=faults or Faults(), networks=networks or None
+            state or self.state,
+            clock=self.clock,
+            faults=faults or Faults(),
+            networks=networks or None,
         )
 
-    return build
+    def client(self, sandbox: Sandbox) -> httpx.Client:
+        client = httpx.Client(transport=sandbox.transport())
+        self._clients.append(client)
+        return client
+
+    def close(self) -> None:
+        for client in self._clients:
+            client.close()
 
 
 @pytest.fixture
-def sandbox_http() -> Callable[[Sandbox], httpx.Client]:
-    """An httpx client whose requests go to the sandbox's emulators."""
-    clients: list[httpx.Client] = []
-
-    def build(sandbox: Sandbox) -> httpx.Client:
-        client = httpx.Client(transport=sandbox.transport())
-        clients.append(client)
-        return client
-
-    yield build  # type: ignore[misc]
-    for client in clients:
-        client.close()
+def sandboxes(tmp_path: Path, clock: FakeClock) -> Iterator[Sandboxes]:
+    """Sandboxes and their clients for this test (see ``Sandboxes``)."""
+    factory = Sandboxes(tmp_path / "sandbox", clock)
+    yield factory
+    factory.close()
 
 
 def make_account(network: str, **fields: Any) -> Account:
@@ -181,8 +193,9 @@ token_env: INSTAGRAM_TOKEN
 class Publisher:
     """Runs publisher commands through the CLI on one repository and one sandbox."""
 
-    def __init__(self, repo: Path, state: Path, clock: FakeClock) -> None:
-        self.repo, self.state, self.clock = repo, state, clock
+    def __init__(self, repo: Path, sandboxes: Sandboxes) -> None:
+        self.repo, self.sandboxes = repo, sandboxes
+        self.state, self.clock = sandboxes.state, sandboxes.clock
 
     def __call__(self, *args: str) -> Any:
         from click.testing import CliRunner
@@ -193,7 +206,7 @@ class Publisher:
         return CliRunner().invoke(main, [*prefix, *args], obj=Deps(self.clock, {}))
 
     def feed(self, network: str) -> list[dict[str, Any]]:
-        posts: list[dict[str, Any]] = Sandbox(self.state, clock=self.clock).show()[network]["posts"]
+        posts: list[dict[str, Any]] = self.sandboxes().show()[network]["posts"]
         return posts
 
     def git(self, *args: str) -> str:
@@ -212,6 +225,6 @@ class Publisher:
 
 
 @pytest.fixture
-def publisher(tmp_path: Path, clock: FakeClock) -> Callable[[Path], Publisher]:
-    """``publisher(repo)``: the CLI on ``repo`` with a sandbox in a temp folder."""
-    return lambda repo: Publisher(repo, tmp_path / "state", clock)
+def publisher(sandboxes: Sandboxes) -> Callable[[Path], Publisher]:
+    """``publisher(repo)``: the CLI on ``repo`` with the test's sandbox folder."""
+    return lambda repo: Publisher(repo, sandboxes)

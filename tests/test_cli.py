@@ -10,11 +10,9 @@ from typing import Any
 import git
 import pytest
 from click.testing import CliRunner, Result
-from conftest import jpeg_bytes, write_files
+from conftest import Sandboxes, jpeg_bytes, write_files
 
 from publisher.cli import Deps, main
-from publisher.core.clock import FakeClock
-from publisher.sandbox.app import Sandbox
 from publisher.sandbox.core import revoke_token
 
 POST = """---
@@ -56,8 +54,9 @@ def repo(make_repo: Callable[..., Path]) -> Path:
 class Cli:
     """Runs publisher commands against one repository and one sandbox."""
 
-    def __init__(self, repo: Path, state: Path, clock: FakeClock) -> None:
-        self.repo, self.state, self.clock = repo, state, clock
+    def __init__(self, repo: Path, sandboxes: Sandboxes) -> None:
+        self.repo, self.sandboxes = repo, sandboxes
+        self.state, self.clock = sandboxes.state, sandboxes.clock
         self.env: dict[str, str] = {}
 
     def __call__(self, *args: str, sandbox: bool = True) -> Result:
@@ -68,13 +67,13 @@ class Cli:
         return runner.invoke(main, [*prefix, *args], obj=Deps(self.clock, self.env))
 
     def feed(self, network: str) -> list[dict[str, Any]]:
-        posts: list[dict[str, Any]] = Sandbox(self.state, clock=self.clock).show()[network]["posts"]
+        posts: list[dict[str, Any]] = self.sandboxes().show()[network]["posts"]
         return posts
 
 
 @pytest.fixture
-def cli(repo: Path, tmp_path: Path, clock: FakeClock) -> Cli:
-    return Cli(repo, tmp_path / "state", clock)
+def cli(repo: Path, sandboxes: Sandboxes) -> Cli:
+    return Cli(repo, sandboxes)
 
 
 def last_commit(repo: Path) -> git.Commit:
@@ -122,12 +121,12 @@ def test_apply_publishes_records_and_commits(cli: Cli, repo: Path) -> None:
 def test_second_apply_makes_no_network_call(cli: Cli, repo: Path) -> None:
     assert cli("apply").exit_code == 0
     head = last_commit(repo).hexsha
-    before = json.dumps(Sandbox(cli.state).show(), sort_keys=True)
+    before = json.dumps(cli.sandboxes().show(), sort_keys=True)
     cli.env["PUBLISHER_SANDBOX_FAULTS"] = "reset=1"  # any network call would now fail
     result = cli("apply")
     assert result.exit_code == 0, result.output
     assert "Нечего публиковать" in result.output
-    assert json.dumps(Sandbox(cli.state).show(), sort_keys=True) == before
+    assert json.dumps(cli.sandboxes().show(), sort_keys=True) == before
     assert last_commit(repo).hexsha == head
 
 
@@ -157,7 +156,7 @@ def test_failure_of_one_network_exits_3_and_next_run_retries_only_it(cli: Cli) -
 
 
 def test_revoked_token_names_the_secret_and_stops_only_that_network(cli: Cli) -> None:
-    revoke_token(Sandbox(cli.state).store, "sandbox-vk-main")
+    revoke_token(cli.sandboxes().store, "sandbox-vk-main")
     result = cli("apply")
     assert result.exit_code == 3
     assert "VK_USER_TOKEN" in result.output
@@ -167,7 +166,7 @@ def test_revoked_token_names_the_secret_and_stops_only_that_network(cli: Cli) ->
 def test_token_set_in_the_environment_is_used_and_never_shown(cli: Cli, repo: Path) -> None:
     secret = "vk1.a.SECRETSECRETSECRETSECRET123"  # pragma: allowlist secret
     cli.env["VK_USER_TOKEN"] = secret
-    revoke_token(Sandbox(cli.state).store, secret)
+    revoke_token(cli.sandboxes().store, secret)
     result = cli("apply")
     assert result.exit_code == 3
     assert secret not in result.output

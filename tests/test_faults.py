@@ -18,10 +18,10 @@ from pathlib import Path
 import git
 import pytest
 from click.testing import CliRunner
+from conftest import Sandboxes
 
 from publisher.cli import Deps, main
 from publisher.core.clock import FakeClock
-from publisher.sandbox.app import Sandbox
 
 #: networks whose API can tell whether an interrupted post exists (``find``)
 NETWORKS = ("vk", "max", "facebook")
@@ -41,13 +41,13 @@ def posts(count: int) -> dict[str, str | bytes]:
     }
 
 
-def published(state: Path) -> dict[str, Counter[str]]:
-    view = Sandbox(state).show()
+def published(sandboxes: Sandboxes) -> dict[str, Counter[str]]:
+    view = sandboxes().show()
     return {n: Counter(str(p["text"]) for p in view[n]["posts"]) for n in NETWORKS}
 
 
-def assert_exactly_once(state: Path, count: int) -> None:
-    for network, texts in published(state).items():
+def assert_exactly_once(sandboxes: Sandboxes, count: int) -> None:
+    for network, texts in published(sandboxes).items():
         assert sorted(texts) == sorted(f"Новость номер {n}." for n in range(count)), network
         assert set(texts.values()) == {1}, f"{network}: posted twice: {texts}"
 
@@ -68,8 +68,10 @@ def repo(make_repo: Callable[..., Path]) -> Path:
     return make_repo({**ACCOUNTS, **posts(8)}, accounts=False)
 
 
-def test_killed_mid_apply_then_rerun_publishes_each_post_once(repo: Path, tmp_path: Path) -> None:
-    state = tmp_path / "state"
+def test_killed_mid_apply_then_rerun_publishes_each_post_once(
+    repo: Path, sandboxes: Sandboxes
+) -> None:
+    state = sandboxes.state
     for delay in (0.8, 1.6):
         run = cli(repo, state, "apply", "--no-commit", faults="latency=40ms")
         time.sleep(delay)
@@ -78,24 +80,26 @@ def test_killed_mid_apply_then_rerun_publishes_each_post_once(repo: Path, tmp_pa
     finish = cli(repo, state, "apply")
     output, _ = finish.communicate(timeout=120)
     assert finish.returncode == 0, output
-    assert_exactly_once(state, 8)
+    assert_exactly_once(sandboxes, 8)
     again = cli(repo, state, "apply")
     assert again.communicate(timeout=60)[1] is None and again.returncode == 0
 
 
-def test_two_runs_at_once_on_clones_publish_each_post_once(repo: Path, tmp_path: Path) -> None:
+def test_two_runs_at_once_on_clones_publish_each_post_once(
+    repo: Path, tmp_path: Path, sandboxes: Sandboxes
+) -> None:
     origin = tmp_path / "origin.git"
     git.Repo.clone_from(repo, origin, bare=True)
     clones = [tmp_path / "a", tmp_path / "b"]
     for clone in clones:
         git.Repo.clone_from(origin, clone)
-    state = tmp_path / "state"
+    state = sandboxes.state
     runs = [cli(c, state, "apply", "--push", faults="latency=20ms") for c in clones]
     outputs = [r.communicate(timeout=180)[0] for r in runs]
     assert all(r.returncode in (0, 3) for r in runs), outputs
     final = cli(clones[0], state, "apply", "--push")
     assert final.communicate(timeout=120)[0] is not None and final.returncode == 0
-    assert_exactly_once(state, 8)
+    assert_exactly_once(sandboxes, 8)
     check = tmp_path / "check"
     git.Repo.clone_from(origin, check)
     ledgers = list(check.glob("content/*.published.yml"))
@@ -129,9 +133,9 @@ def test_lost_push_race_rebases_and_records(repo: Path, tmp_path: Path, clock: F
     "faults", ["rate429=0.6,seed=3", "timeout=0.3,seed=5", "error500=0.5,seed=7"]
 )
 def test_hostile_network_ends_clean_and_the_next_run_finishes(
-    repo: Path, tmp_path: Path, clock: FakeClock, faults: str
+    repo: Path, sandboxes: Sandboxes, clock: FakeClock, faults: str
 ) -> None:
-    state = tmp_path / "state"
+    state = sandboxes.state
 
     def apply(env_faults: str) -> int:
         env = {"PUBLISHER_SANDBOX_FAULTS": env_faults}
@@ -146,4 +150,4 @@ def test_hostile_network_ends_clean_and_the_next_run_finishes(
     for _attempt in range(3):
         if apply("") == 0:
             break
-    assert_exactly_once(state, 8)
+    assert_exactly_once(sandboxes, 8)

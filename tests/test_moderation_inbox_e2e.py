@@ -11,9 +11,9 @@ import git
 import pytest
 import yaml
 from click.testing import CliRunner, Result
+from conftest import Sandboxes
 
 from publisher.cli import Deps, main
-from publisher.core.clock import FakeClock
 from publisher.sandbox.app import Sandbox
 
 NEWS = """---
@@ -36,8 +36,9 @@ blacklist:
 
 
 class Run:
-    def __init__(self, repo: Path, state: Path, clock: FakeClock) -> None:
-        self.repo, self.state, self.clock = repo, state, clock
+    def __init__(self, repo: Path, sandboxes: Sandboxes) -> None:
+        self.repo, self.sandboxes = repo, sandboxes
+        self.state, self.clock = sandboxes.state, sandboxes.clock
 
     def __call__(self, *args: str, stdin: str | None = None) -> Result:
         return CliRunner().invoke(
@@ -49,7 +50,7 @@ class Run:
 
     @property
     def sandbox(self) -> Sandbox:
-        return Sandbox(self.state, clock=self.clock)
+        return self.sandboxes()
 
     def post_id(self, network: str) -> str:
         posts: list[dict[str, Any]] = self.sandbox.show()[network]["posts"]
@@ -57,9 +58,9 @@ class Run:
 
 
 @pytest.fixture
-def run(make_repo: Callable[..., Path], tmp_path: Path, clock: FakeClock) -> Run:
+def run(make_repo: Callable[..., Path], sandboxes: Sandboxes) -> Run:
     repo = make_repo({"content/news.md": NEWS, "moderation.yml": RULES})
-    runner = Run(repo, tmp_path / "state", clock)
+    runner = Run(repo, sandboxes)
     assert runner("apply").exit_code == 0
     return runner
 

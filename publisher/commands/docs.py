@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from publisher.core.capabilities import Capabilities
+from publisher.core.capabilities import NETWORK_TABLE, Capabilities
 from publisher.core.i18n import _, set_language
-from publisher.networks import NETWORKS, adapter_class
+from publisher.networks import adapter_class
 
 TABLE_START = "<!-- capabilities:start -->"
 TABLE_END = "<!-- capabilities:end -->"
@@ -40,21 +40,20 @@ def _text(caps: Capabilities) -> str:
 
 
 def capability_table() -> str:
-    """What every network can do, read from the adapters' declared capabilities."""
+    """What every network can do, read from the capability table."""
     header = (
         "| Сеть | Текст | Формат | Медиа | Опросы | Правка | Удаление | Комментарии | "
         "Бан | Профиль |\n|---|---|---|---|---|---|---|---|---|---|"
     )
     rows = []
-    for name in NETWORKS:
-        cls = adapter_class(name)
-        caps = cls.capabilities
+    for name, spec in NETWORK_TABLE.items():
+        caps = spec.capabilities
         comments = "удалить" if caps.delete_comment else ""
         comments += (", " if comments and caps.hide_comment else "") + (
             "скрыть" if caps.hide_comment else ""
         )
         rows.append(
-            f"| {cls.title} (`{name}`) | {_text(caps)} | {caps.text_format} | {_media(caps)} | "
+            f"| {spec.title} (`{name}`) | {_text(caps)} | {caps.text_format} | {_media(caps)} | "
             f"{_flag(caps.polls)} | {_window(caps.can_edit, caps.edit_window_hours)} | "
             f"{_window(caps.can_delete, caps.delete_window_hours)} | {comments or _NO} | "
             f"{_flag(caps.ban)} | {', '.join(sorted(caps.profile)) or _NO} |"
@@ -65,9 +64,9 @@ def capability_table() -> str:
 def token_help() -> str:
     """How to obtain each network's token with the least rights (from the adapters)."""
     parts = []
-    for name in NETWORKS:
-        cls = adapter_class(name)
-        parts.append(f"- **{cls.title}** (`{name}`): {_(cls.token_help).strip()}")
+    for name, spec in NETWORK_TABLE.items():
+        help_text = _(adapter_class(name).token_help).strip()
+        parts.append(f"- **{spec.title}** (`{name}`): {help_text}")
     return "\n".join(parts)
 
 

@@ -24,6 +24,7 @@ from functools import lru_cache
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any
 
+from publisher.content.xtext import weighted_length
 from publisher.core.capabilities import Capabilities
 from publisher.core.model import Media, Poll, Post, RenderedPost, TextFormat
 
@@ -329,8 +330,6 @@ def counter(unit: str) -> Callable[[str], int]:
     if unit == "utf16":
         return utf16_length
     if unit == "x_weighted":
-        from publisher.networks.x import weighted_length
-
         return weighted_length
     return lambda text: len(unicodedata.normalize("NFC", text))
 

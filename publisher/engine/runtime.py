@@ -12,23 +12,18 @@ from dataclasses import dataclass
 
 import httpx
 
-from publisher.core.capabilities import Capabilities
 from publisher.core.clock import Clock
 from publisher.core.errors import AuthError, NetworkError
 from publisher.core.i18n import _
 from publisher.core.model import Account
 from publisher.core.redact import Secret
-from publisher.networks import NETWORKS, adapter_class
+from publisher.networks import adapter_class
 from publisher.networks.base import Adapter, RateLimiter, Tokens
 
 
 def sandbox_token(network: str, role: str) -> str:
     """The token the sandbox is given when none is set for ``network`` and ``role``."""
     return f"sandbox-{network}-{role}"
-
-
-def all_capabilities() -> dict[str, Capabilities]:
-    return {name: adapter_class(name).capabilities for name in NETWORKS}
 
 
 def read_tokens(account: Account, env: Mapping[str, str], sandbox: bool) -> Tokens:

@@ -18,6 +18,7 @@ from publisher.content.check import CheckResult, check_content
 from publisher.content.load import Content, load_content, load_post
 from publisher.content.secrets import scan_for_tokens
 from publisher.content.stylecheck import LINTED, post_style
+from publisher.core.capabilities import Capabilities, all_capabilities
 from publisher.core.clock import Clock
 from publisher.core.config import Config, load_config
 from publisher.core.errors import Diagnostic, PublisherError, RepoError
@@ -27,14 +28,13 @@ from publisher.core.parallel import Background, in_background
 from publisher.engine.claims import new_claim
 from publisher.engine.plan import PlanContext, account_ledger_path, build_plan
 from publisher.networks import NETWORKS
-from publisher.state.cache import stored_capabilities, tracked_caches
+from publisher.state.cache import tracked_caches
 from publisher.state.ledger import LEDGER_ERRORS, Ledger, ledger_problem, parse_ledger
 from publisher.state.tree import scope_filter
 
 if TYPE_CHECKING:  # the modules for publishing, moderation and Git load only when used
     import httpx
 
-    from publisher.core.capabilities import Capabilities
     from publisher.engine.apply import ApplyReport
     from publisher.engine.approval import Approvals
     from publisher.inbox.items import CollectReport
@@ -62,7 +62,6 @@ class Workspace:
     env: Mapping[str, str] = field(default_factory=lambda: dict(os.environ))
     sandbox_dir: Path | None = None
     transport: httpx.BaseTransport | None = None
-    _capabilities: dict[str, Capabilities] | None = None
     #: this process's claim on the posts it publishes (see ``engine.claims``)
     claim: str = field(default_factory=new_claim)
     #: style reports of the posts a partial check names, being made in a child process
@@ -70,9 +69,8 @@ class Workspace:
 
     @property
     def capabilities(self) -> dict[str, Capabilities]:
-        if self._capabilities is None:
-            self._capabilities = stored_capabilities(self.repo, _all_capabilities)
-        return self._capabilities
+        """What every network can do (the capability table: no adapter is loaded for it)."""
+        return all_capabilities()
 
     def load(self, only: Iterable[str] | None = None) -> Content:
         """The repository's content (``only``: just the posts there, for ``check`` of a few
@@ -354,14 +352,6 @@ def _lint_posts(repo: Path, config: Config, only: Iterable[str]) -> dict[Any, An
                 if post is not None:
                     post_style(post, rules)
     return dict(LINTED)
-
-
-def _all_capabilities() -> dict[str, Capabilities]:
-    from publisher.engine.runtime import (
-        all_capabilities,  # imports every adapter and the HTTP client
-    )
-
-    return all_capabilities()
 
 
 def open_workspace(

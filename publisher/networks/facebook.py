@@ -33,7 +33,7 @@ from typing import IO, Any, BinaryIO, cast
 
 import httpx
 
-from publisher.core.capabilities import COMMON_SETTINGS, Capabilities, MediaRules
+from publisher.core.capabilities import NETWORK_TABLE
 from publisher.core.errors import AuthError, NetworkError, NotFound, Rejected, Transient
 from publisher.core.errors import RateLimited as RateLimitedError
 from publisher.core.i18n import N_, _
@@ -48,17 +48,6 @@ GRAPH_HOST = "https://graph.facebook.com"
 VIDEO_HOST = "https://graph-video.facebook.com"
 WEB_HOST = "https://www.facebook.com"
 DEFAULT_VERSION = "v25.0"  # pinned by Business SDK 25.0.2 [verified: S1, S2]
-
-MB = 1024 * 1024
-GB = 1024 * MB
-#: post text limit; not in the official docs [uncertain], widely quoted
-TEXT_LIMIT = 63206
-#: photo size limit [uncertain: 4-10 MB in different sources]; the larger documented value
-PHOTO_MAX_BYTES = 10 * MB
-#: video size limit [uncertain: 1-10 GB]
-VIDEO_MAX_BYTES = 10 * GB
-#: photos in one post: no documented maximum for attached_media [uncertain: ~10 in practice]
-MAX_MEDIA = 10
 
 #: a comment's text limit [uncertain: ~8000, not in the official docs]
 COMMENT_LIMIT = 8000
@@ -194,44 +183,9 @@ class FacebookAdapter(Adapter):
     """A Facebook Page, written to with a non-expiring Page access token."""
 
     name = "facebook"
-    title = "Facebook"
+    title = NETWORK_TABLE["facebook"].title
     base_urls = (GRAPH_HOST, VIDEO_HOST)
-    capabilities = Capabilities(
-        text_format="plain",
-        mixed_media=False,  # one video, or several photos [verified: S1 create_feed, create_video]
-        text_limit=TEXT_LIMIT,
-        media={
-            "photo": MediaRules(
-                max_bytes=PHOTO_MAX_BYTES,
-                formats=frozenset({"JPEG", "PNG", "GIF", "BMP", "TIFF"}),
-            ),
-            "video": MediaRules(max_bytes=VIDEO_MAX_BYTES),
-            # Animations go through the video upload, which keeps a GIF moving (a GIF sent
-            # to /photos shows as a still) and takes MP4 animations too; so no format list.
-            "animation": MediaRules(max_bytes=PHOTO_MAX_BYTES),
-        },
-        max_media=MAX_MEDIA,
-        polls=False,  # no poll parameter on feed/photos [verified: S1 create_feed]
-        can_edit=True,  # POST /{post-id} message [verified: S1 PagePost.api_update]
-        can_delete=True,
-        silent=False,
-        link_preview=True,
-        comments=True,  # GET /{object-id}/comments [verified: S1 Comment/PagePost]
-        messages=False,  # Messenger needs pages_messaging and a webhook endpoint
-        delete_comment=True,  # DELETE /{comment-id} [verified: S1 Comment.api_delete]
-        restore_comment=False,  # a deleted comment is gone for good
-        hide_comment=True,  # POST /{comment-id} is_hidden [verified: S1 Comment.api_update]
-        ban=True,  # POST /{page-id}/blocked [verified: S1 create_blocked]
-        max_ban_days=0,  # the blocked edge takes no end date: only for good
-        reply=True,  # POST /{comment-id}/comments [verified: S1 create_comment]
-        # the Page name cannot be changed through the API [uncertain: no name param in S1]
-        profile=frozenset({"description", "website", "avatar", "cover"}),
-        settings_url="https://www.facebook.com/{id}/settings",
-        settings=COMMON_SETTINGS | {"graph_version"},
-        # Client pacing only: Graph throttles by budgets (X-App-Usage, BUC per Page), not rps.
-        requests_per_second=5.0,
-        can_find=True,
-    )
+    capabilities = NETWORK_TABLE["facebook"].capabilities
     token_help = N_(
         "Create a Meta app of the Business type with Facebook Login for Business and request "
         "only pages_show_list, pages_read_engagement, pages_manage_posts and publish_video "

@@ -37,7 +37,7 @@ from urllib.parse import quote
 
 import httpx
 
-from publisher.core.capabilities import COMMON_SETTINGS, Capabilities, MediaRules
+from publisher.core.capabilities import NETWORK_TABLE
 from publisher.core.clock import Clock
 from publisher.core.errors import (
     ConfigError,
@@ -66,7 +66,6 @@ GRAPH_BASE = "https://graph.facebook.com"
 RUPLOAD_BASE = "https://rupload.facebook.com"
 #: Business SDK 25.0.2 pins v25.0 [verified: S1]; ``settings["graph_version"]`` overrides it
 DEFAULT_VERSION = "v25.0"
-MB = 1024 * 1024
 
 #: status polling: Meta asks for at most one query a minute for at most five minutes
 #: [verified: S6]. A photo is usually ready within seconds, so the first query comes
@@ -132,7 +131,7 @@ class InstagramAdapter(Adapter):
     """An Instagram professional account: photos, carousels and Reels with a caption."""
 
     name = "instagram"
-    title = "Instagram"
+    title = NETWORK_TABLE["instagram"].title
     base_urls: ClassVar[tuple[str, ...]] = (GRAPH_BASE, RUPLOAD_BASE)
     token_help = N_(
         "Link the Instagram professional account to the administration's Facebook Page. In a "
@@ -144,54 +143,7 @@ class InstagramAdapter(Adapter):
         "instagram_business_account id. Instagram downloads photos itself, from media_base_url "
         "(publisher.yml or the account's settings), which must serve the repository publicly."
     )
-    capabilities = Capabilities(
-        text_format="plain",
-        # every Instagram text is a caption: ≤ 2200 characters, ≤ 30 hashtags [verified: S6, S7]
-        text_limit=2200,
-        caption_limit=2200,
-        media={
-            # JPEG only, ≤ 8 MB ("8 MB" read as MiB [uncertain]), width/height from 4:5 to
-            # 1.91:1 [verified: S6, S7]; widths outside 320–1440 px are scaled, not refused
-            "photo": MediaRules(
-                max_bytes=8 * MB,
-                formats=frozenset({"JPEG"}),
-                max_aspect=1.91,
-                aspect_range=(0.8, 1.91),
-            ),
-            # Reels: MP4/MOV, ≤ 300 MB, 3 s–15 min [verified: S6, S7]; containers are not
-            # Pillow formats, so ``formats`` stays empty
-            "video": MediaRules(max_bytes=300 * MB),
-            # no "animation": GIFs are refused (JPEG only) and there is no GIF post type
-        },
-        # a carousel holds 2–10 items of photos and videos mixed [verified: S5, S6]
-        max_media=10,
-        mixed_media=True,
-        # there are no text-only posts on Instagram [verified: S5 content publishing]
-        requires_media=True,
-        polls=False,  # no poll parameter for feed media [verified: S1]
-        can_edit=False,  # captions cannot be edited [verified: S1 IGMedia.api_update]
-        can_delete=True,  # DELETE /{ig-media-id} [verified: S1; uncertain for old accounts]
-        silent=False,
-        link_preview=False,  # links in captions are not clickable
-        comments=True,  # [verified: S1 IGComment; S5 comment moderation]
-        # the Messaging API needs instagram_manage_messages and a webhook [uncertain]
-        messages=False,
-        delete_comment=True,  # DELETE /{ig-comment-id} [verified: S1; S5]
-        hide_comment=True,  # POST /{ig-comment-id} hide=true [verified: S1; S5]
-        # no block API for commenters; moderate_conversations is for DMs [uncertain: reference]
-        ban=False,
-        max_ban_days=0,
-        reply=True,  # POST /{ig-comment-id}/replies [verified: S1; S6]
-        # bio, name, website and avatar are read-only [verified: S1 IGUser has no update]
-        profile=frozenset(),
-        # an Instagram profile has no cover image
-        profile_fields=frozenset({"title", "description", "website", "avatar"}),
-        settings_url="https://www.instagram.com/accounts/edit/",
-        # media_base_url is where Instagram downloads photos from; no token is sent there
-        settings=COMMON_SETTINGS | {"graph_version", "media_base_url"},
-        requests_per_second=2.0,
-        can_find=True,
-    )
+    capabilities = NETWORK_TABLE["instagram"].capabilities
 
     def __init__(
         self,

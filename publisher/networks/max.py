@@ -31,7 +31,7 @@ from urllib.parse import quote
 
 import httpx
 
-from publisher.core.capabilities import Capabilities, MediaRules
+from publisher.core.capabilities import NETWORK_TABLE
 from publisher.core.errors import (
     AuthError,
     ConfigError,
@@ -47,14 +47,6 @@ from publisher.core.redact import redact
 from publisher.networks.base import UPLOAD_TIMEOUT, AccountInfo, Adapter, FindResult, json_body
 
 BASE_URL = "https://platform-api2.max.ru"
-MB = 1024 * 1024
-GB = 1024 * MB
-#: image formats of ``POST /uploads?type=image``: JPG, PNG, GIF, TIFF, BMP, HEIC [verified: M1];
-#: WEBP is not listed, so it is not accepted here. Pillow names HEIC "HEIF" (pillow-heif).
-IMAGE_FORMATS = frozenset({"JPEG", "PNG", "GIF", "TIFF", "BMP", "HEIF"})
-#: an image may be at most 7680×7680 px [verified: M1]; MediaRules has no per-side limit, so
-#: the sum of sides is the closest check (the network itself refuses a longer side)
-MAX_IMAGE_SIDE = 7680
 #: wait when a 429 carries no Retry-After (its presence is [uncertain] in the reference)
 DEFAULT_RETRY_AFTER = 3.0
 #: ``attachment.not.ready``: the network still processes a fresh upload [verified: M1, M2].
@@ -91,57 +83,9 @@ class MaxAdapter(Adapter):
     """A Max channel: HTML text, photos, videos and documents; editable at any age."""
 
     name = "max"
-    title = "МАКС"
+    title = NETWORK_TABLE["max"].title
     base_urls: ClassVar[tuple[str, ...]] = (BASE_URL,)
-    capabilities = Capabilities(
-        text_format="max_html",
-        # ≤4000 characters [verified: M1]; the server says "Field 'text' size (N) must be at
-        # most 4000", a Java string size, i.e. UTF-16 units [uncertain]
-        text_limit=4000,
-        length_unit="utf16",
-        counts_markup=True,
-        media={
-            "photo": MediaRules(max_bytes=50 * MB, formats=IMAGE_FORMATS, max_side=MAX_IMAGE_SIDE),
-            # ≤250 MB, MP4/MOV/MKV/WEBM [verified: M1]: containers Pillow cannot name
-            "video": MediaRules(max_bytes=250 * MB),
-            # a GIF goes up as an image (Max plays GIFs), an MP4 animation as a video; the
-            # image limit is the stricter of the two
-            "animation": MediaRules(max_bytes=50 * MB, max_side=MAX_IMAGE_SIDE),
-            "document": MediaRules(max_bytes=4 * GB),  # ≤4 GB [verified: M1]
-        },
-        # attachments per message are not documented [uncertain]: ten, like an album elsewhere
-        max_media=10,
-        polls=False,  # Max has no poll attachment [verified: M1, M2]
-        can_edit=True,  # channel posts are editable at any age [verified: M1 PUT /messages]
-        can_delete=True,
-        silent=True,  # notify: false [verified: M1]
-        link_preview=True,  # disable_link_preview [verified: M1]
-        # channel comments: GET/POST/DELETE /messages/{mid}/comments exist only in the TS
-        # client since 2026-08, not in the schema [uncertain: M2 only]; without them nothing
-        # could be read or answered at all
-        comments=True,
-        # long polling GET /updates is "not for production" and a webhook needs a public
-        # HTTPS endpoint, which a CLI run from CI does not have [verified: M1]
-        messages=False,
-        delete_comment=True,  # DELETE /messages/{mid}/comments?comment_id= [uncertain: M2]
-        hide_comment=False,  # neither M1 nor M2 has a way to hide a comment
-        # DELETE /chats/{id}/members?user_id=…&block=true removes and blocks the subscriber;
-        # "block" applies only to chats with a public or private link [verified: M1]
-        ban=True,
-        max_ban_days=0,  # the block has no end date: only for good [verified: M1]
-        reply=True,  # POST /messages/{mid}/comments with link type reply [uncertain: M2]
-        # PATCH /chats/{id} sets title and icon; the description is read-only and there is no
-        # cover or website [verified: M1]
-        profile=frozenset({"title", "avatar"}),
-        # the channel's own settings live in the app; there is no per-channel settings URL
-        # channels have a title, a description (set in the app) and an icon; no website or cover
-        profile_fields=frozenset({"title", "description", "avatar"}),
-        settings_url="https://max.ru/",
-        # Max allows 30 requests/s [verified: M1]; we keep well below to leave room for
-        # other bots of the same owner and for uploads
-        requests_per_second=10.0,
-        can_find=True,
-    )
+    capabilities = NETWORK_TABLE["max"].capabilities
     token_help = N_(
         "Create a bot with @MasterBot in MAX (the bot platform needs a verified organisation "
         "account), copy the token it gives, and add the bot to the channel as an administrator "

@@ -31,7 +31,7 @@ from typing import IO, Any
 
 import httpx
 
-from publisher.core.capabilities import COMMON_SETTINGS, Capabilities, MediaRules
+from publisher.core.capabilities import NETWORK_TABLE
 from publisher.core.errors import (
     AuthError,
     ConfigError,
@@ -50,27 +50,10 @@ API_URL = "https://api.ok.ru/fb.do"
 GROUP_URL = "https://ok.ru/group/{gid}"
 TOPIC_URL = "https://ok.ru/group/{gid}/topic/{topic_id}"
 PROFILE_URL = "https://ok.ru/profile/{uid}"
-#: where a person changes the group's name, description and cover (``{id}``: the group id)
-SETTINGS_URL = "https://ok.ru/group/{id}/settings"
 
 #: parameters left out of the signature [verified: O1 dev/methods]
 UNSIGNED_PARAMS = frozenset({"access_token", "session_key", "sig"})
 
-MB = 1024 * 1024
-#: Post text length is not documented [uncertain]; 32000 characters is our setting, generous
-#: for a press release and kept in step with the sandbox's limit.
-TEXT_LIMIT = 32000
-#: Photo size and formats are not documented for photosV2 [uncertain]: we accept what every
-#: OK client uploads (JPEG, PNG, GIF) up to 20 MB.
-PHOTO_MAX_BYTES = 20 * MB
-#: one file up to 2 GB [verified: O1 video upload example]
-VIDEO_MAX_BYTES = 2 * 1024 * MB
-#: media per topic: not documented [uncertain]; 10 like the other networks
-MAX_MEDIA = 10
-#: poll limits: not documented [uncertain]; conservative values
-POLL_MAX_ANSWERS = 10
-POLL_ANSWER_LIMIT = 100
-POLL_QUESTION_LIMIT = 255
 VIDEO_TITLE_LIMIT = 1000  # [verified: O1 video.update]
 
 #: How long to wait on OK's blocking codes. The numbers are our policy, not documented values:
@@ -148,7 +131,7 @@ class OkAdapter(Adapter):
     """Posts topics to an OK group as the group, with photos, videos, a link and a poll."""
 
     name = "ok"
-    title = "Одноклассники"
+    title = NETWORK_TABLE["ok"].title
     base_urls = ("https://api.ok.ru",)
     token_help = N_(
         "Register an application on ok.ru (apiok.ru, 'Add application'), ask OK support for the "
@@ -159,40 +142,7 @@ class OkAdapter(Adapter):
         "of that long-lived token in secrets: session_secret) and the public "
         "application key in settings.application_key."
     )
-    capabilities = Capabilities(
-        text_format="plain",
-        text_limit=TEXT_LIMIT,
-        media={
-            "photo": MediaRules(PHOTO_MAX_BYTES, frozenset(PHOTO_MIME)),
-            "animation": MediaRules(PHOTO_MAX_BYTES, frozenset({"GIF"})),
-            "video": MediaRules(VIDEO_MAX_BYTES),
-        },
-        max_media=MAX_MEDIA,
-        polls=True,
-        poll_max_options=POLL_MAX_ANSWERS,
-        poll_option_limit=POLL_ANSWER_LIMIT,
-        poll_question_limit=POLL_QUESTION_LIMIT,
-        # mediatopic.edit is only seen in one client [uncertain: O3]: the planner replaces
-        can_edit=False,
-        can_delete=True,
-        link_preview=True,  # mediatopic.post text_link_preview [verified: O1, O2]
-        comments=True,  # discussions.getComments [verified: O2, O3]
-        messages=False,  # no direct-message API for a group with our tokens
-        delete_comment=True,  # discussions.deleteDiscussionComment [verified: O2]
-        hide_comment=False,  # OK cannot hide a comment
-        # no group-ban method: deleting a comment with block_author bans, for good [verified: O2]
-        ban=True,
-        max_ban_days=0,
-        ban_deletes_comment=True,  # block_author on deleteDiscussionComment [verified: O2]
-        # discussions.addDiscussionComment with as_admin [verified: O2 2017 docs; uncertain
-        # whether apiok.ru still lists it]
-        reply=True,
-        profile=frozenset({"avatar"}),  # group.setMainPhoto; no description/cover API [O2]
-        settings_url=SETTINGS_URL,
-        settings=COMMON_SETTINGS | {"application_key"},
-        requests_per_second=3.0,  # not documented [uncertain]
-        can_find=False,  # no documented listing of a group's topics
-    )
+    capabilities = NETWORK_TABLE["ok"].capabilities
     #: bytes per video upload request; a class attribute so tests can make it small
     chunk_size = CHUNK_SIZE
 

@@ -33,7 +33,7 @@ from typing import IO, Any, ClassVar
 import httpx
 
 from publisher.content.render import utf16_length, visible_text
-from publisher.core.capabilities import Capabilities, MediaRules
+from publisher.core.capabilities import NETWORK_TABLE
 from publisher.core.clock import Clock
 from publisher.core.errors import (
     AuthError,
@@ -56,8 +56,7 @@ from publisher.networks.base import (
 )
 
 API_BASE = "https://api.telegram.org"
-MB = 1024 * 1024
-CAPTION_LIMIT = 1024
+CAPTION_LIMIT = NETWORK_TABLE["telegram"].capabilities.caption_limit
 #: a retry_after is not always given with 429 [uncertain]; Telegram's usual floor
 DEFAULT_RETRY_AFTER = 5.0
 _GROUPABLE = ("photo", "video")
@@ -73,7 +72,7 @@ DESCRIPTION_LIMIT = 255  # setChatDescription: 0–255 characters [verified: T1,
 DELETE_WINDOW = timedelta(hours=48)  # deleteMessage [verified: T1]
 #: banChatMember: an until_date < 30 s or > 366 days ahead bans for good [verified: T1]
 BAN_MIN = timedelta(seconds=30)
-MAX_BAN_DAYS = 366
+MAX_BAN_DAYS = NETWORK_TABLE["telegram"].capabilities.max_ban_days
 _EPOCH = datetime.fromtimestamp(0, UTC)
 
 
@@ -90,54 +89,9 @@ class TelegramAdapter(Adapter):
     """A channel on Telegram: text, photos and video albums, GIFs, documents, polls."""
 
     name = "telegram"
-    title = "Telegram"
+    title = NETWORK_TABLE["telegram"].title
     base_urls: ClassVar[tuple[str, ...]] = (API_BASE,)
-    capabilities = Capabilities(
-        text_format="telegram_html",
-        text_limit=4096,  # 1–4096 characters after entity parsing [verified: T1]
-        # Telegram counts in UTF-16 code units [uncertain: the Bot API docs say "characters"]
-        length_unit="utf16",
-        caption_limit=CAPTION_LIMIT,  # [verified: T1]
-        media={
-            # multipart uploads: photo ≤10 MB, w+h ≤10000, ratio ≤20 [verified: T1, T5]
-            "photo": MediaRules(
-                max_bytes=10 * MB,
-                formats=frozenset({"JPEG", "PNG", "WEBP"}),
-                max_side_sum=10000,
-                max_aspect=20.0,
-            ),
-            "video": MediaRules(max_bytes=50 * MB),  # other files ≤50 MB [verified: T1, T5]
-            "animation": MediaRules(max_bytes=50 * MB),
-            "document": MediaRules(max_bytes=50 * MB),
-        },
-        max_media=10,  # an album holds 2–10 items [verified: T1]
-        polls=True,
-        poll_max_options=12,  # [verified: T1 10.1]
-        poll_option_limit=100,
-        poll_question_limit=300,
-        can_edit=True,  # channel posts have no edit window [verified: T1]
-        can_delete=True,
-        delete_window_hours=48.0,  # deleteMessage: only messages < 48 h old [verified: T1]
-        silent=True,  # disable_notification
-        link_preview=True,  # link_preview_options.is_disabled
-        comments=True,  # through the channel's linked discussion group [verified: T1]
-        messages=True,  # private chats with the bot arrive as updates [verified: T1]
-        delete_comment=True,  # deleteMessage in the group, < 48 h [verified: T1]
-        hide_comment=False,  # the Bot API cannot hide a message [verified: T1]
-        ban=True,  # banChatMember / banChatSenderChat in the discussion group [verified: T1]
-        max_ban_days=MAX_BAN_DAYS,
-        reply=True,  # sendMessage with reply_parameters, as the bot
-        # setChatTitle, setChatDescription, setChatPhoto; channels have no cover or website
-        profile=frozenset({"title", "description", "avatar"}),
-        profile_fields=frozenset({"title", "description", "avatar"}),
-        # no settings page on the web: the channel's link opens it in the app
-        settings_url="https://t.me/{username}",
-        # ≈1 message/s per chat, but ≤20 a minute in a group or channel [verified: T3, T4]:
-        # pacing at the minute limit avoids a storm of 429 answers
-        requests_per_second=20 / 60,
-        rate_window=60.0,
-        can_find=False,
-    )
+    capabilities = NETWORK_TABLE["telegram"].capabilities
     token_help = N_(
         "Create a bot with @BotFather (/newbot) and keep the token it prints as the CI secret. "
         "Add the bot to the channel as an administrator with only 'Post messages', 'Edit "

@@ -27,7 +27,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from publisher.core.capabilities import Capabilities, MediaRules
+from publisher.core.capabilities import NETWORK_TABLE
 from publisher.core.clock import Clock
 from publisher.core.errors import (
     AuthError,
@@ -55,8 +55,6 @@ from publisher.networks.base import (
 API_VERSION = "5.199"
 #: the only host the tokens go to (the sandbox serves it too, through its transport)
 API_BASE = "https://api.vk.com/method"
-MB = 1024 * 1024
-GB = 1024 * MB
 
 #: error 6 asks for at most 3 (user token) requests per second: one second is enough
 PER_SECOND_WAIT = 1.0
@@ -75,8 +73,7 @@ THREAD_ITEMS = 10
 MESSAGES_PAGE = 200
 #: one read returns at most this many comments or messages: bounded work per run
 MAX_ITEMS = 1000
-#: ``groups.ban`` takes an ``end_date`` at most a year ahead [verified: V2 groups.ban]
-MAX_BAN_DAYS = 365
+MAX_BAN_DAYS = NETWORK_TABLE["vk"].capabilities.max_ban_days
 #: community title and description lengths are not documented [uncertain]: VK's settings form
 #: takes 48 and 4000 characters; the emulator enforces the same
 TITLE_LIMIT = 48
@@ -97,59 +94,9 @@ class VkAdapter(Adapter):
     """A community wall on VK: text, photos, video, documents, polls and one link per post."""
 
     name = "vk"
-    title = "ВКонтакте"
+    title = NETWORK_TABLE["vk"].title
     base_urls: ClassVar[tuple[str, ...]] = ("https://api.vk.com",)
-    capabilities = Capabilities(
-        text_format="plain",
-        # ≈16384 characters [uncertain: reference "Limits"]; the emulator enforces the same
-        text_limit=16384,
-        media={
-            # [verified: V2 upload/wall-photo] JPG/PNG/GIF, ≤50 MB, w+h ≤14000, aspect ≤20:1
-            "photo": MediaRules(
-                max_bytes=50 * MB,
-                formats=frozenset({"JPEG", "PNG", "GIF"}),
-                max_side_sum=14000,
-                max_aspect=20.0,
-            ),
-            # VK accepts video files up to 256 GB [uncertain: VK's own announcements, not the
-            # API reference]; containers AVI/MP4/3GP/MPEG/MOV/FLV/WMV are not Pillow formats
-            "video": MediaRules(max_bytes=256 * GB),
-            # a GIF goes up as a document so it stays animated; documents ≤200 MB [uncertain:
-            # V3 doc comment]
-            "animation": MediaRules(max_bytes=200 * MB, formats=frozenset({"GIF"})),
-            "document": MediaRules(max_bytes=200 * MB),
-        },
-        # ≈10 media attachments plus one link [uncertain: reference "Limits"]
-        max_media=10,
-        polls=True,
-        poll_max_options=10,  # 1–10 answers [verified: V1 polls.create]
-        # question and answer lengths are not documented [uncertain]: the common defaults
-        poll_option_limit=100,
-        poll_question_limit=300,
-        can_edit=True,
-        # an edit window for published community posts is not documented [uncertain]: none
-        edit_window_hours=0.0,
-        can_delete=True,
-        silent=True,  # wall.post mute_notifications [verified: V2 wall.post]
-        # VK builds a snippet from an attached link; there is no switch to turn previews off
-        link_preview=False,
-        comments=True,  # wall.getComments with the user token [verified: V1]
-        # the community's inbox: messages.getConversations/getHistory/send with the community
-        # token and its "messages" right [verified: V1 schema, token types user/group]
-        messages=True,
-        delete_comment=True,  # wall.deleteComment [verified: V1]
-        restore_comment=True,  # wall.restoreComment [verified: V1]
-        hide_comment=False,  # VK has no way to hide a wall comment
-        ban=True,  # groups.ban, for good or until end_date [verified: V2]
-        max_ban_days=MAX_BAN_DAYS,
-        reply=True,  # wall.createComment from_group / messages.send [verified: V1]
-        # groups.edit (title, description, website), owner photo and cover uploads [verified: V1]
-        profile=frozenset({"description", "title", "website", "avatar", "cover"}),
-        # the community's own settings page; ``{id}`` is the community id (digits)
-        settings_url="https://vk.com/club{id}?act=edit",
-        requests_per_second=3.0,  # ≤3 req/s per user token [verified: V3, V6]
-        can_find=True,
-    )
+    capabilities = NETWORK_TABLE["vk"].capabilities
     token_help = N_(
         "Sign in to VK as an administrator of the community and issue a user access token "
         "for a VK ID app with the scopes wall, photos, video, docs and groups (add offline "

@@ -6,11 +6,11 @@ user context with the access token in ``token_env`` [verified: X1 "Auth"]. OAuth
 not expire, which suits CI; OAuth 2.0 user tokens last two hours.
 
 A long text arrives already split into ``post.parts`` (the renderer counts with
-``weighted_length`` below); the parts are chained as replies. Media go on the first part. X has
-no poll question field, so a poll goes on a single-part post without media with its question
-appended to the text when that still fits, and otherwise into an extra reply at the end of the
-thread whose text is the question. X has no idempotency field: ``key`` is not sent, and ``find``
-matches the first part's text instead.
+``weighted_length``; X's text rules live in ``content.xtext``); the parts are chained as
+replies. Media go on the first part. X has no poll question field, so a poll goes on a
+single-part post without media with its question appended to the text when that still fits,
+and otherwise into an extra reply at the end of the thread whose text is the question. X has
+no idempotency field: ``key`` is not sent, and ``find`` matches the first part's text instead.
 
 Citizens answer a post by replying in its conversation: ``comments`` reads them with the recent
 search (``conversation_id:``), which only covers the last seven days. The account can hide a
@@ -39,7 +39,15 @@ from urllib.parse import quote
 
 import httpx
 
-from publisher.core.capabilities import Capabilities, MediaRules
+from publisher.content.xtext import (
+    INVALID_CHARS,
+    TEXT_LIMIT,
+    ThreadItem,
+    comparable_text,
+    thread_items,
+    weighted_length,
+)
+from publisher.core.capabilities import NETWORK_TABLE
 from publisher.core.clock import Clock
 from publisher.core.errors import (
     NetworkError,
@@ -64,8 +72,6 @@ from publisher.networks.base import (
 )
 
 API_BASE = "https://api.x.com"
-MB = 1024 * 1024
-TEXT_LIMIT = 280
 POLL_MINUTES = 1440
 ALT_TEXT_LIMIT = 1000
 #: STATUS checks of one upload before we give up on X's processing
@@ -93,121 +99,6 @@ SNOWFLAKE_SHIFT = 22
 #: limits; PUT /2/users/me documents none) [uncertain: X1 "Account profile", S12, S14]
 PROFILE_TEXT = (("title", "name", 50), ("description", "description", 160), ("website", "url", 100))
 _LEADING_MENTIONS = re.compile(r"^(?:@[A-Za-z0-9_]{1,15}\s+)+")
-
-# ---------------------------------------------------------------------------------------------
-# Weighted length (twitter-text v3) [verified: X1 "Limits", S13]
-
-#: code point ranges that weigh 1; everything else weighs 2
-_LIGHT_RANGES = ((0x0000, 0x10FF), (0x2000, 0x200D), (0x2010, 0x201F), (0x2032, 0x2037))
-URL_WEIGHT = 23
-EMOJI_WEIGHT = 2
-HEAVY_WEIGHT = 2
-INVALID_CHARS = frozenset("\ufffe\ufeff\uffff")
-
-#: ASCII country-code TLDs of twitter-text's validCCTLD [verified: S13]
-_CC_TLD_NAMES = """ac ad ae af ag ai al am an ao aq ar as at au aw ax az ba bb bd be bf bg bh bi bj
-    bl bm bn bo bq br bs bt bv bw by bz ca cc cd cf cg ch ci ck cl cm cn co cr cu cv cw cx cy cz
-    de dj dk dm do dz ec ee eg eh er es et eu fi fj fk fm fo fr ga gb gd ge gf gg gh gi gl gm gn
-    gp gq gr gs gt gu gw gy hk hm hn hr ht hu id ie il im in io iq ir is it je jm jo jp ke kg kh
-    ki km kn kp kr kw ky kz la lb lc li lk lr ls lt lu lv ly ma mc md me mf mg mh mk ml mm mn mo
-    mp mq mr ms mt mu mv mw mx my mz na nc ne nf ng ni nl no np nr nu nz om pa pe pf pg ph pk pl
-    pm pn pr ps pt pw py qa re ro rs ru rw sa sb sc sd se sg sh si sj sk sl sm sn so sr ss st su
-    sv sx sy sz tc td tf tg th tj tk tl tm tn to tp tr tt tv tw tz ua ug uk um us uy uz va vc ve
-    vg vi vn vu wf ws ye yt za zm zw"""
-#: the generic TLDs a Russian city's texts plausibly contain; twitter-text knows ~1,400, and a
-#: scheme-less domain on a TLD missing here counts by its characters [decided: approximation]
-_GENERIC_TLD_NAMES = """aero app art asia biz blog cafe center city click cloud club com coop
-    dev digital edu email expert express finance fun gallery games global gov group guide health
-    help info int jobs legal life link live media mil mobi moscow museum name net network news
-    one online org page photo photos plus press pro school science services shop site social
-    space store studio support team tech today top travel video website wiki work works world
-    xyz yandex zone"""
-_TLDS = frozenset(_CC_TLD_NAMES.split()) | frozenset(_GENERIC_TLD_NAMES.split())
-_TRAILING_PUNCTUATION = ".,:;!?'\")]}»…"
-_SCHEME_URL = re.compile(
-    r"https?://(?:[^\W_](?:[\w-]*[^\W_])?\.)+[^\W\d_]{2,}(?::\d{1,5})?(?:[/?#][^\s]*)?",
-    re.IGNORECASE,
-)
-# twitter-text refuses a scheme-less URL after these characters (validUrlPrecedingChars and
-# invalidUrlWithoutProtocolPrecedingChars) and takes only ASCII domains [verified: S13]
-_BARE_URL = re.compile(
-    r"(?<![A-Za-z0-9@$#＠＃.\-_/])"
-    r"((?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+([A-Za-z]{2,}))"
-    r"(?![0-9A-Za-z@+-])"
-    r"(?::\d{1,5})?(?:/[^\s]*)?"
-)
-_EMOJI_BASE = (
-    "[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u2300-\u23ff\u203c\u2049\u2122\u2139"
-    "\u2194-\u21aa\u3030\u303d\u3297\u3299]|[\u00a9\u00ae]\ufe0f"
-)
-_EMOJI_MODIFIERS = "(?:\ufe0f|[\U0001f3fb-\U0001f3ff]|\u20e3|[\U000e0020-\U000e007f])*"
-# an emoji sequence (flags, keycaps, ZWJ families, skin tones) weighs 2 as a whole; this is an
-# approximation of twitter-text's emoji regex [decided]
-_EMOJI = re.compile(
-    "[\U0001f1e6-\U0001f1ff]{2}"
-    "|[0-9#*]\ufe0f?\u20e3"
-    f"|(?:{_EMOJI_BASE}){_EMOJI_MODIFIERS}(?:\u200d(?:{_EMOJI_BASE}){_EMOJI_MODIFIERS})*"
-)
-
-
-def url_spans(text: str) -> list[tuple[int, int]]:
-    """Where ``text`` has URLs as X counts them: with a scheme, or bare ASCII domains."""
-    spans = [_trimmed(m.start(), m.group()) for m in _SCHEME_URL.finditer(text)]
-    for match in _BARE_URL.finditer(text):
-        if match.group(2).lower() not in _TLDS:
-            continue
-        span = _trimmed(match.start(), match.group())
-        if not any(start <= span[0] < end for start, end in spans):
-            spans.append(span)
-    return sorted(spans)
-
-
-def _trimmed(start: int, url: str) -> tuple[int, int]:
-    """A URL's span without the punctuation that ends the sentence around it."""
-    return start, start + len(url.rstrip(_TRAILING_PUNCTUATION))
-
-
-def weighted_length(text: str) -> int:
-    """The length X counts against its 280 limit (twitter-text v3).
-
-    NFC first; a code point in the light ranges weighs 1, any other 2; an emoji sequence weighs
-    2; every URL weighs 23 whatever its length [verified: X1 "Limits"].
-    """
-    normalized = unicodedata.normalize("NFC", text)
-    total = 0
-    position = 0
-    for start, end in url_spans(normalized):
-        total += _text_weight(normalized[position:start]) + URL_WEIGHT
-        position = end
-    return total + _text_weight(normalized[position:])
-
-
-def _text_weight(text: str) -> int:
-    total = 0
-    position = 0
-    for match in _EMOJI.finditer(text):
-        total += _chars_weight(text[position : match.start()]) + EMOJI_WEIGHT
-        position = match.end()
-    return total + _chars_weight(text[position:])
-
-
-def _chars_weight(text: str) -> int:
-    return sum(1 if _is_light(ord(char)) else HEAVY_WEIGHT for char in text)
-
-
-def _is_light(code: int) -> bool:
-    return any(low <= code <= high for low, high in _LIGHT_RANGES)
-
-
-def replace_urls(text: str, replacement: Callable[[str], str]) -> str:
-    """``text`` with each URL X would count replaced (X shows them as t.co links)."""
-    pieces: list[str] = []
-    position = 0
-    for start, end in url_spans(text):
-        pieces += [text[position:start], replacement(text[start:end])]
-        position = end
-    return "".join([*pieces, text[position:]])
-
 
 # ---------------------------------------------------------------------------------------------
 # OAuth 1.0a HMAC-SHA1 [verified: X1 "Auth"; S8 creating-a-signature]
@@ -331,41 +222,6 @@ def new_nonce() -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# Threads
-
-
-@dataclass(frozen=True)
-class ThreadItem:
-    """One post of a thread as it will be sent: its text and what it carries."""
-
-    text: str
-    media: bool = False
-    poll: bool = False
-
-
-def thread_items(post: RenderedPost) -> list[ThreadItem]:
-    """The posts that make ``post`` on X, in order (see the module docstring for polls)."""
-    items = [ThreadItem(text) for text in post.parts or ("",)]
-    if post.media:
-        items[0] = ThreadItem(items[0].text, media=True)
-    if post.poll is None:
-        return items
-    question = post.poll.question.strip()
-    first = items[0].text
-    joined = f"{first}\n\n{question}".strip() if question not in first else first
-    if len(items) == 1 and not post.media and weighted_length(joined) <= TEXT_LIMIT:
-        return [ThreadItem(joined, poll=True)]
-    return [*items, ThreadItem(question, poll=True)]
-
-
-def comparable_text(text: str) -> str:
-    """Text as ``find`` compares it: X HTML-escapes text, turns URLs into t.co links and adds a
-    link to attached media, so entities are undone and links dropped."""
-    plain = unicodedata.normalize("NFC", html.unescape(text))
-    return " ".join(replace_urls(plain, lambda url: " ").split())
-
-
-# ---------------------------------------------------------------------------------------------
 # The adapter
 
 _AUTH_KINDS = frozenset(
@@ -399,54 +255,9 @@ class XAdapter(Adapter):
     """An X account: posts and threads with photos, a video or GIF, or a poll."""
 
     name = "x"
-    title = "X (бывший Twitter)"
+    title = NETWORK_TABLE["x"].title
     base_urls: ClassVar[tuple[str, ...]] = (API_BASE,)
-    capabilities = Capabilities(
-        text_format="plain",
-        mixed_media=False,  # up to 4 photos, or one video or GIF [verified: S8]
-        text_limit=TEXT_LIMIT,  # non-Premium accounts [verified: X1 "Limits"]
-        length_unit="x_weighted",
-        thread=True,
-        media={
-            # [verified: X1 "Limits", S8 best practices]
-            "photo": MediaRules(
-                max_bytes=5 * MB, formats=frozenset({"JPEG", "PNG", "GIF", "WEBP"})
-            ),
-            "animation": MediaRules(max_bytes=15 * MB, formats=frozenset({"GIF"})),
-            # MP4 only; aspect 1:3–3:1 (the 1280×1024 size is advice, not enforced here)
-            "video": MediaRules(max_bytes=512 * MB, formats=frozenset({"MP4"}), max_aspect=3.0),
-        },
-        # up to 4 photos OR one video/GIF per post; a mix is refused before anything is sent
-        max_media=4,
-        polls=True,
-        poll_max_options=4,
-        poll_option_limit=25,
-        # the question is post text (X polls have none of their own)
-        poll_question_limit=TEXT_LIMIT,
-        # editing needs X Premium [verified: X1 "Edit / delete"]: delete and repost instead
-        can_edit=False,
-        can_delete=True,
-        silent=False,
-        link_preview=False,
-        # replies are read with search/recent (last 7 days only); hiding replies to our own
-        # posts works on every tier; others' replies cannot be deleted; blocking is
-        # Enterprise-only, and muting does not keep anyone out [verified: X1 "Moderate"]
-        comments=True,
-        messages=False,
-        delete_comment=False,
-        hide_comment=True,
-        ban=False,
-        max_ban_days=0,
-        reply=True,
-        # PUT /2/users/me and /profile_image [uncertain: X1 "Account profile"]; no banner
-        profile=frozenset({"description", "title", "website", "avatar"}),
-        settings_url="https://x.com/settings/profile",
-        # 100 posts / 15 min per user [verified: X1]; one call a second stays far below.
-        # X counts its limits over 15-minute windows, so the pacing's headroom is per window
-        requests_per_second=1.0,
-        rate_window=15 * 60.0,
-        can_find=True,
-    )
+    capabilities = NETWORK_TABLE["x"].capabilities
     token_help = N_(
         "In the X Developer Console create an app with 'Read and write' permissions. Simplest "
         "for CI: generate its API key and secret and the account's OAuth 1.0a access token and "

@@ -21,6 +21,7 @@ from typing import Any
 
 from publisher.content.load import Content
 from publisher.content.render import render_post
+from publisher.core.capabilities import NETWORK_TABLE, network_title
 from publisher.core.errors import PublisherError
 from publisher.core.i18n import N_, _, language
 from publisher.core.model import LedgerEntry, Post, RenderedPost
@@ -30,7 +31,6 @@ from publisher.core.workcalendar import WorkCalendar
 from publisher.engine.workspace import Workspace
 from publisher.inbox.items import INBOX_DIR, InboxItem, load_inbox_rules
 from publisher.moderation.log import LogEntry, read_log
-from publisher.networks import NETWORKS
 
 FORMATS = ("text", "photo", "album", "video", "document", "poll", "thread")
 MODERATION_ACTIONS = ("deleted", "hidden", "review", "banned")
@@ -241,7 +241,7 @@ def monthly_report(ws: Workspace, content: Content, month: str) -> MonthlyReport
         overdue=tuple(a for a in answers if _overdue_at(a, cutoff)),
         open=sum(1 for a in answers if _open_at(a, cutoff)),
         cutoff=cutoff,
-        networks=tuple(n for n in NETWORKS if n in posts),
+        networks=tuple(n for n in NETWORK_TABLE if n in posts),
     )
 
 
@@ -545,15 +545,6 @@ def posts_chart(report: MonthlyReport, titled: bool = True) -> str:
     ]
     title = _("Posts per network per week")
     return grouped_bar_chart(title, [w.label for w in report.weeks], series, titled)
-
-
-def network_title(network: str) -> str:
-    from publisher.networks import adapter_class
-
-    try:
-        return str(adapter_class(network).title)
-    except KeyError:
-        return network
 
 
 def _answer_bars(report: MonthlyReport) -> list[tuple[str, int]]:

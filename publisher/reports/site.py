@@ -24,7 +24,8 @@ from publisher.content.check import CheckResult
 from publisher.content.confine import MediaEscaped, verified
 from publisher.content.load import Content
 from publisher.content.render import counter, render_post, sanitize_html, utf16_length, visible_text
-from publisher.core.capabilities import Capabilities
+from publisher.content.xtext import thread_items
+from publisher.core.capabilities import NETWORK_TABLE, Capabilities, network_title
 from publisher.core.errors import Diagnostic
 from publisher.core.i18n import N_, _, language
 from publisher.core.model import (
@@ -42,10 +43,7 @@ from publisher.core.shapes import moment_of
 from publisher.engine.workspace import Workspace
 from publisher.inbox.items import InboxItem, load_inbox_rules, open_items
 from publisher.moderation.log import LogEntry, read_log
-from publisher.networks import NETWORKS
-from publisher.networks.x import thread_items
 from publisher.reports import monthly
-from publisher.reports.monthly import network_title
 from publisher.reports.plan_report import kind_label
 
 DATA = DATA_DIR / "site"
@@ -255,7 +253,7 @@ def post_networks(site: _Site, post: Post) -> list[str]:
     """The post's networks and any other network it is still published on, registry order."""
     entries = site.recorded.get(post.ledger_path, {})
     wanted = set(post.networks) | {n for n, e in entries.items() if e.state == "published"}
-    return [n for n in NETWORKS if n in wanted]
+    return [n for n in NETWORK_TABLE if n in wanted]
 
 
 def index_body(site: _Site) -> str:
@@ -620,7 +618,7 @@ def _archive_row(
         if post
         else esc(rel) + " " + _span("removed", _("(file removed)"))
     )
-    links = "".join(_archive_link(n, live[n]) for n in NETWORKS if n in live)
+    links = "".join(_archive_link(n, live[n]) for n in NETWORK_TABLE if n in live)
     return (
         f"<tr><td>{esc(local_time(first, site.ws))}</td><td>{title}</td>"
         f'<td><ul class="chips">{links}</ul></td></tr>'

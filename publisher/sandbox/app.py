@@ -18,6 +18,7 @@ from werkzeug.wrappers import Request, Response
 from publisher.core.clock import Clock
 from publisher.sandbox.core import Emulator, Store
 from publisher.sandbox.faults import Faults, parse_faults
+from publisher.sandbox.transport import SandboxTransport
 
 #: network name -> "module:Class" of its emulator; imported on first use
 EMULATORS: dict[str, str] = {
@@ -87,9 +88,7 @@ class Sandbox:
         """Per network, the requests refused so far for going over a rate limit."""
         return {name: emulator.refusals() for name, emulator in self.emulators.items()}
 
-    def transport(self) -> Any:
-        from publisher.sandbox.transport import SandboxTransport
-
+    def transport(self) -> SandboxTransport:
         return SandboxTransport(self)
 
     def add_comment(

@@ -20,16 +20,13 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any, ClassVar
+from typing import IO, Any, ClassVar, Protocol
 
 from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from publisher.core.clock import Clock
-
-if TYPE_CHECKING:
-    from publisher.sandbox.app import Sandbox
 
 UPLOAD_COPY_CHUNK = 1024 * 1024
 SANDBOX_TOKEN_PREFIX = "sandbox-"
@@ -134,6 +131,16 @@ class RateWindow:
 Handler = Callable[..., Response]
 
 
+class SandboxView(Protocol):
+    """What an emulator sees of the sandbox around it (``app.Sandbox``): the other emulators
+    (Instagram's Graph paths arrive at Facebook's host) and what "the internet" serves."""
+
+    @property
+    def emulators(self) -> Mapping[str, Emulator]: ...
+
+    def fetch_public(self, url: str) -> Path | None: ...
+
+
 class Emulator:
     """Base of every network emulator: routing, JSON answers, token bookkeeping."""
 
@@ -143,7 +150,7 @@ class Emulator:
     #: werkzeug URL converters the rules use (Facebook's ``<version:v>``)
     converters: ClassVar[dict[str, Any]] = {}
 
-    sandbox: Sandbox
+    sandbox: SandboxView
 
     def __init__(self, store: Store, clock: Clock) -> None:
         self.store = store

@@ -9,13 +9,29 @@ from __future__ import annotations
 
 import io
 from collections.abc import Iterable, Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import httpx
-from werkzeug.wrappers import Request
+from werkzeug.wrappers import Request, Response
 
-if TYPE_CHECKING:
-    from publisher.sandbox.app import Sandbox
+from publisher.core.clock import Clock
+from publisher.sandbox.core import Emulator
+from publisher.sandbox.faults import Faults
+
+
+class Router(Protocol):
+    """What the transport needs of the sandbox (``app.Sandbox``): the emulator behind a host,
+    the clock and faults that shape each call, and the answer to one request."""
+
+    @property
+    def clock(self) -> Clock: ...
+
+    @property
+    def faults(self) -> Faults: ...
+
+    def emulator_for(self, host: str) -> Emulator | None: ...
+
+    def handle(self, emulator: Emulator, request: Request, fault: str | None) -> Response: ...
 
 
 class _StreamReader(io.RawIOBase):
@@ -72,7 +88,7 @@ def _environ(request: httpx.Request) -> dict[str, Any]:
 class SandboxTransport(httpx.BaseTransport):
     """Route each request by host to its emulator, applying latency and faults first."""
 
-    def __init__(self, sandbox: Sandbox) -> None:
+    def __init__(self, sandbox: Router) -> None:
         self.sandbox = sandbox
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:

@@ -32,27 +32,26 @@ import io
 import json
 import re
 import shutil
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any, ClassVar
 from urllib.parse import unquote
 
+from twitter_text import extract_urls_with_indices, parse_tweet
+from twitter_text.has_invalid_characters import has_invalid_characters
 from werkzeug.datastructures import FileStorage
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
-from publisher.networks.x import (
-    INVALID_CHARS,
-    PROFILE_TEXT,
-    SNOWFLAKE_EPOCH_MS,
-    SNOWFLAKE_SHIFT,
-    TEXT_LIMIT,
-    replace_urls,
-    weighted_length,
-)
 from publisher.sandbox.core import Emulator, next_id
 
 NETWORK = "x"
+#: the weighted length a post may have on a non-Premium account [verified: X1 "Limits"]
+TEXT_LIMIT = 280
+#: post ids are snowflakes: milliseconds since this epoch, shifted left by 22 bits [decided: the
+#: documented "X IDs" layout; the since_id error X gives names the same ids, S10]
+SNOWFLAKE_EPOCH_MS = 1288834974657
+SNOWFLAKE_SHIFT = 22
 PROBLEMS = "https://api.twitter.com/2/problems/"
 MB = 1024 * 1024
 WINDOW = 15 * 60
@@ -126,8 +125,9 @@ SEARCH_QUERY_LIMIT = 512
 _CONVERSATION_QUERY = re.compile(r"^\s*conversation_id:(\d+)\s*$")
 #: replies one conversation can have hidden [verified: S8 hide-replies introduction]
 MAX_HIDDEN = 725
-#: ``PUT /2/users/me`` fields and their limits; ``location`` ≤ 30 [uncertain: X1, S14]
-PROFILE_LIMITS = {key: limit for _name, key, limit in PROFILE_TEXT} | {"location": 30}
+#: ``PUT /2/users/me`` fields and their limits in characters: the v1.1 limits, as v2 documents
+#: none [uncertain: X1 "Account profile", S12, S14]
+PROFILE_LIMITS = {"name": 50, "description": 160, "url": 100, "location": 30}
 _USER_FIELDS = ("description", "url", "location")
 
 
@@ -906,12 +906,34 @@ def _check_text(text: str) -> None:
 
     The over-length answer is a 403 like v1.1's code 186 [uncertain: v2 shape].
     """
-    if any(char in INVALID_CHARS for char in text):
+    if has_invalid_characters(text):
         raise _Reply(_invalid("$.text", "", "$.text: contains invalid characters"))
     length = weighted_length(text)
     if length > TEXT_LIMIT:
         detail = f"Tweet needs to be a bit shorter (weighted length {length} > {TEXT_LIMIT})."
         raise _Reply(_problem(403, "Forbidden", detail))
+
+
+# -- X's text rules ----------------------------------------------------------------------------
+# They come from twitter-text-parser, a port of X's twitter-text that passes its conformance
+# suite, and never from the adapter's side (publisher.content.xtext): the emulator checks the
+# adapter's count, it does not repeat it (tests/sandbox/test_x_text.py compares the two).
+
+
+def weighted_length(text: str) -> int:
+    """The length X counts against its limit (twitter-text v3)."""
+    return int(parse_tweet(text).weightedLength)
+
+
+def replace_urls(text: str, replacement: Callable[[str], str]) -> str:
+    """``text`` with each URL X recognises replaced (X shows them as t.co links)."""
+    pieces: list[str] = []
+    position = 0
+    for url in extract_urls_with_indices(text):
+        start, end = url["indices"]
+        pieces += [text[position:start], replacement(text[start:end])]
+        position = end
+    return "".join([*pieces, text[position:]])
 
 
 def _sniff(path: Any) -> str:

@@ -12,8 +12,8 @@ types, each entry checked on its own, so a damaged or forged entry is a cache mi
 in it can run. It lives outside the work tree, in the Git directory (``.git/publisher-cache/``,
 see ``cache_dir``), so a pull request cannot bring one along; ``check`` reports a cache file
 committed to the repository (``tracked_caches``). The files: the entries, the renderings (read
-only by plan and apply: they are the bulk), an index of post ids by path (for ``check FILE``),
-and the networks' capabilities. It is only ever an optimisation: any problem reading it means
+only by plan and apply: they are the bulk) and an index of post ids by path (for
+``check FILE``). It is only ever an optimisation: any problem reading it means
 starting from scratch, and a read-only checkout runs without it.
 """
 
@@ -33,7 +33,6 @@ from zoneinfo import ZoneInfo
 
 import msgspec
 
-from publisher.core.capabilities import Capabilities
 from publisher.core.errors import Diagnostic, Severity
 from publisher.core.i18n import _, language
 from publisher.core.model import LedgerEntry, Post, RenderedPost
@@ -56,7 +55,6 @@ RENDERS_FILE = "renders.msgpack"
 RENDER_KEY = "render:"
 #: each post file's id by path and content, for checking a few files against all the others
 INDEX_FILE = "ids.msgpack"
-CAPABILITIES_FILE = "capabilities.msgpack"
 #: bump when the stored data changes shape (code changes are noticed by themselves)
 VERSION = 6
 
@@ -130,12 +128,6 @@ class _Index(msgspec.Struct, array_like=True, frozen=True):
     ids: dict[str, tuple[str, str]]
 
 
-class _Capabilities(msgspec.Struct, array_like=True, frozen=True):
-    version: int
-    code: str
-    value: dict[str, Capabilities]
-
-
 def _enc_hook(value: object) -> object:
     if isinstance(value, Path):
         return str(value)
@@ -155,7 +147,6 @@ _RENDERS = msgspec.msgpack.Decoder(_Renders)
 _RENDERINGS = msgspec.msgpack.Decoder(dict[str, RenderedPost], dec_hook=_dec_hook)
 _LEDGER = msgspec.msgpack.Decoder(dict[str, LedgerEntry])
 _INDEX = msgspec.msgpack.Decoder(_Index)
-_CAPABILITIES = msgspec.msgpack.Decoder(_Capabilities)
 
 
 class Cache:
@@ -446,20 +437,6 @@ def tracked_caches(repo: Path) -> list[Diagnostic]:
         )
         for rel in listed
     ]
-
-
-def stored_capabilities(
-    repo: Path, compute: Callable[[], dict[str, Capabilities]]
-) -> dict[str, Capabilities]:
-    """Every network's capabilities, as this code declares them; kept in the cache so that a
-    check need not import the adapters (and their HTTP client) to read them."""
-    path = cache_dir(repo) / CAPABILITIES_FILE
-    stored = _decode(_CAPABILITIES, _load(path))
-    if stored is not None and (stored.version, stored.code) == (VERSION, code_fingerprint()):
-        return stored.value
-    value = compute()
-    _dump(path, _ENCODER.encode(_Capabilities(VERSION, code_fingerprint(), value)))
-    return value
 
 
 def read_id_index(repo: Path, salt: str) -> dict[str, tuple[str, str]] | None:

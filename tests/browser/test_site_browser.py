@@ -22,9 +22,9 @@ import pytest
 
 from publisher.commands.demo import run_demo
 from publisher.content.render import render_post, visible_text
+from publisher.content.xtext import thread_items
 from publisher.core.clock import FakeClock
 from publisher.engine.workspace import open_workspace
-from publisher.networks.x import thread_items
 from publisher.reports.site import build_site
 
 ROOT = Path(__file__).resolve().parents[2]

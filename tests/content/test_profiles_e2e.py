@@ -6,20 +6,19 @@ from collections.abc import Callable
 from pathlib import Path
 
 from click.testing import CliRunner
-from conftest import VK_ACCOUNT
+from conftest import VK_ACCOUNT, Sandboxes
 
 from publisher.cli import Deps, main
 from publisher.core.clock import FakeClock
-from publisher.sandbox.app import Sandbox
 
 ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_editing_the_vk_account_updates_the_vk_profile(
-    make_repo: Callable[..., Path], tmp_path: Path, clock: FakeClock
+    make_repo: Callable[..., Path], sandboxes: Sandboxes, clock: FakeClock
 ) -> None:
     repo = make_repo({})
-    state = tmp_path / "state"
+    state = sandboxes.state
 
     def run(*args: str) -> str:
         result = CliRunner().invoke(
@@ -29,7 +28,7 @@ def test_editing_the_vk_account_updates_the_vk_profile(
         return result.output
 
     run("apply")
-    assert Sandbox(state).show()["vk"]["profile"]["description"] == "Описание сообщества."
+    assert sandboxes().show()["vk"]["profile"]["description"] == "Описание сообщества."
     assert "изменить 0," in run("plan")
     (repo / "accounts/vk.md").write_text(
         VK_ACCOUNT.replace("Описание сообщества.", "Новое описание: пишите нам."),
@@ -38,11 +37,11 @@ def test_editing_the_vk_account_updates_the_vk_profile(
     plan = run("plan")
     assert "изменить 1," in plan and "accounts/vk" in plan and "description" in plan
     run("apply")
-    assert Sandbox(state).show()["vk"]["profile"]["description"] == "Новое описание: пишите нам."
+    assert sandboxes().show()["vk"]["profile"]["description"] == "Новое описание: пишите нам."
 
 
 def test_every_network_profile_is_set_or_listed_as_a_manual_step(
-    make_repo: Callable[..., Path], tmp_path: Path, clock: FakeClock
+    make_repo: Callable[..., Path], sandboxes: Sandboxes, clock: FakeClock
 ) -> None:
     accounts = {
         f"accounts/{p.name}": p.read_text(encoding="utf-8")
@@ -53,12 +52,12 @@ def test_every_network_profile_is_set_or_listed_as_a_manual_step(
         f"design/fitted/{p.name}": p.read_bytes() for p in (ROOT / "design/fitted").glob("*")
     }
     repo = make_repo({**accounts, **design}, accounts=False)
-    state = tmp_path / "state"
+    state = sandboxes.state
     result = CliRunner().invoke(
         main, ["--repo", str(repo), "--sandbox", str(state), "apply"], obj=Deps(clock, {})
     )
     assert result.exit_code == 0, result.output
-    view = Sandbox(state).show()
+    view = sandboxes().show()
     assert view["vk"]["profile"]["cover"] and view["vk"]["profile"]["avatar"]
     assert view["telegram"]["profile"]["description"].startswith("Новости администрации")
     assert view["facebook"]["profile"]["cover"]

@@ -8,12 +8,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import jpeg_bytes
+from conftest import Sandboxes, jpeg_bytes
 
 from publisher.cli import Deps, main
 from publisher.core.clock import FakeClock
 from publisher.core.redact import redact
-from publisher.sandbox.app import Sandbox
 from publisher.sandbox.core import revoke_token
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -55,7 +54,7 @@ def _assert_clean(text: str, where: str) -> None:
 
 
 def test_every_command_keeps_tokens_secret(
-    make_repo: Callable[..., Path], tmp_path: Path, clock: FakeClock
+    make_repo: Callable[..., Path], sandboxes: Sandboxes, clock: FakeClock
 ) -> None:
     accounts = {
         f"accounts/{p.name}": p.read_text(encoding="utf-8")
@@ -75,8 +74,8 @@ def test_every_command_keeps_tokens_secret(
         },
         accounts=False,
     )
-    state = tmp_path / "state"
-    box = Sandbox(state, clock=clock)
+    state = sandboxes.state
+    box = sandboxes()
     for name in ("TELEGRAM_BOT_TOKEN", "X_USER_TOKEN"):
         revoke_token(box.store, MARKERS[name])  # two networks answer "revoked": errors print
 
@@ -91,8 +90,8 @@ def test_every_command_keeps_tokens_secret(
     run("check")
     run("plan", "--format", "json")
     run("apply")
-    posts = Sandbox(state, clock=clock).show()["vk"]["posts"]
-    Sandbox(state, clock=clock).add_comment("vk", str(posts[0]["id"]), "Когда каток?", "9", "Ж")
+    posts = sandboxes().show()["vk"]["posts"]
+    sandboxes().add_comment("vk", str(posts[0]["id"]), "Когда каток?", "9", "Ж")
     run("moderate")
     run("inbox", "collect")
     run("inbox", "status", "--format", "json")

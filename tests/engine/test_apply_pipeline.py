@@ -13,13 +13,12 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
-from conftest import VK_ACCOUNT, jpeg_bytes
+from conftest import VK_ACCOUNT, Sandboxes, jpeg_bytes
 
 from publisher.cli import Deps, main
 from publisher.core.clock import FakeClock
 from publisher.networks.instagram import InstagramAdapter
 from publisher.sandbox import x as x_emulator
-from publisher.sandbox.app import Sandbox
 from publisher.sandbox.vk import VkEmulator
 from publisher.state.ledger import Ledger
 
@@ -63,21 +62,21 @@ def apply(repo: Path, state: Path, clock: FakeClock, *args: str) -> Result:
     return CliRunner().invoke(main, argv, obj=Deps(clock, {}))
 
 
-def instagram_media(state: Path, clock: FakeClock) -> list[dict[str, Any]]:
+def instagram_media(sandboxes: Sandboxes) -> list[dict[str, Any]]:
     """Published media in the order they were published."""
-    media = Sandbox(state, clock=clock).store.read("instagram").get("media", {})
+    media = sandboxes().store.read("instagram").get("media", {})
     return sorted(media.values(), key=lambda m: int(m["id"]))
 
 
 def test_instagram_publishes_each_post_once_in_order_with_containers_made_ahead(
-    repo: Callable[[int, str], Path], tmp_path: Path, clock: FakeClock
+    repo: Callable[[int, str], Path], sandboxes: Sandboxes, clock: FakeClock
 ) -> None:
-    state = tmp_path / "state"
+    state = sandboxes.state
     result = apply(repo(6, "instagram"), state, clock, "--no-commit")
     assert result.exit_code == 0, result.output
-    media = instagram_media(state, clock)
+    media = instagram_media(sandboxes)
     assert [m["caption"] for m in media] == [caption(n) for n in range(6)]
-    containers = Sandbox(state, clock=clock).store.read("instagram")["containers"]
+    containers = sandboxes().store.read("instagram")["containers"]
     # the second post's container was made before the first post was published
     second = next(c for c in containers.values() if c.get("caption") == caption(1))
     assert int(second["id"]) < int(media[0]["id"])
@@ -90,11 +89,11 @@ class Crash(BaseException):
 
 def test_crash_after_containers_were_made_ahead_does_not_post_twice(
     repo: Callable[[int, str], Path],
-    tmp_path: Path,
+    sandboxes: Sandboxes,
     clock: FakeClock,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    state, root = tmp_path / "state", repo(6, "instagram")
+    state, root = sandboxes.state, repo(6, "instagram")
     original = InstagramAdapter._reference
     published: list[str] = []
 
@@ -108,27 +107,27 @@ def test_crash_after_containers_were_made_ahead_does_not_post_twice(
     with pytest.raises(Crash):
         apply(root, state, clock, "--no-commit")
     monkeypatch.setattr(InstagramAdapter, "_reference", original)
-    assert len(instagram_media(state, clock)) == 3
+    assert len(instagram_media(sandboxes)) == 3
 
     result = apply(root, state, clock)
     assert result.exit_code == 0, result.output
     assert "found on the network after an interrupted run" in result.output
-    captions = Counter(m["caption"] for m in instagram_media(state, clock))
+    captions = Counter(m["caption"] for m in instagram_media(sandboxes))
     assert captions == Counter(caption(n) for n in range(6))
 
 
 def test_spent_publishing_limit_leaves_the_rest_for_the_next_run(
-    repo: Callable[[int, str], Path], tmp_path: Path, clock: FakeClock
+    repo: Callable[[int, str], Path], sandboxes: Sandboxes, clock: FakeClock
 ) -> None:
-    state, root = tmp_path / "state", repo(5, "instagram")
+    state, root = sandboxes.state, repo(5, "instagram")
     earlier = clock.now().timestamp() - 3600
-    with Sandbox(state, clock=clock).store.transaction("instagram") as sandbox_state:
+    with sandboxes().store.transaction("instagram") as sandbox_state:
         sandbox_state["publishes"] = {IG_USER: [earlier] * 48}  # 48 of 50 used in 24 h
 
     first = apply(root, state, clock)
     assert first.exit_code == 3, first.output
     assert "publishing quota used: 50 of 50 posts in 24 h" in first.output
-    assert [m["caption"] for m in instagram_media(state, clock)] == [caption(0), caption(1)]
+    assert [m["caption"] for m in instagram_media(sandboxes)] == [caption(0), caption(1)]
     assert clock.monotonic() < 3600  # nobody waited for the quota
 
     ledger = Ledger(root)
@@ -138,22 +137,22 @@ def test_spent_publishing_limit_leaves_the_rest_for_the_next_run(
     clock.advance(24 * 3600)
     second = apply(root, state, clock)
     assert second.exit_code == 0, second.output
-    captions = Counter(m["caption"] for m in instagram_media(state, clock))
+    captions = Counter(m["caption"] for m in instagram_media(sandboxes))
     assert captions == Counter(caption(n) for n in range(5))
 
 
 def test_spent_x_window_leaves_the_rest_without_uploading_their_media(
     repo: Callable[[int, str], Path],
-    tmp_path: Path,
+    sandboxes: Sandboxes,
     clock: FakeClock,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setitem(x_emulator.LIMITS, "tweets_create", 2)  # 2 posts a 15-minute window
-    state, root = tmp_path / "state", repo(4, "x")
+    state, root = sandboxes.state, repo(4, "x")
     first = apply(root, state, clock)
     assert first.exit_code == 3, first.output
     assert "posting limit reached" in first.output
-    x_state = Sandbox(state, clock=clock).store.read("x")
+    x_state = sandboxes().store.read("x")
     assert len(x_state["tweets"]) == 2
     assert len(x_state["media"]) == 2  # the posts left over sent nothing
     assert clock.monotonic() < 15 * 60
@@ -161,41 +160,39 @@ def test_spent_x_window_leaves_the_rest_without_uploading_their_media(
     clock.advance(15 * 60)
     second = apply(root, state, clock)
     assert second.exit_code == 0, second.output
-    texts = Counter(
-        t["text"] for t in Sandbox(state, clock=clock).store.read("x")["tweets"].values()
-    )
+    texts = Counter(t["text"] for t in sandboxes().store.read("x")["tweets"].values())
     assert texts == Counter(caption(n) for n in range(4))
 
 
 def test_vk_daily_post_limit_leaves_the_rest_for_tomorrow(
     repo: Callable[[int, str], Path],
-    tmp_path: Path,
+    sandboxes: Sandboxes,
     clock: FakeClock,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(VkEmulator, "posts_per_day", 2)
-    state, root = tmp_path / "state", repo(4, "vk")
+    state, root = sandboxes.state, repo(4, "vk")
     first = apply(root, state, clock)
     assert first.exit_code == 3, first.output
     assert "limit on posts per day" in first.output
     assert "✗" not in first.output  # left over, not failed
-    assert len(Sandbox(state, clock=clock).show()["vk"]["posts"]) == 2
+    assert len(sandboxes().show()["vk"]["posts"]) == 2
 
     clock.advance(24 * 3600)
     second = apply(root, state, clock)
     assert second.exit_code == 0, second.output
-    texts = Counter(p["text"] for p in Sandbox(state, clock=clock).show()["vk"]["posts"])
+    texts = Counter(p["text"] for p in sandboxes().show()["vk"]["posts"])
     assert texts == Counter(caption(n) for n in range(4))
 
 
 def test_a_spent_posting_limit_still_lets_edits_through(
     repo: Callable[[int, str], Path],
-    tmp_path: Path,
+    sandboxes: Sandboxes,
     clock: FakeClock,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(VkEmulator, "posts_per_day", 2)
-    state, root = tmp_path / "state", repo(2, "vk")
+    state, root = sandboxes.state, repo(2, "vk")
     assert apply(root, state, clock).exit_code == 0
     new_post = "---\ntitle: Новая\nnetworks: [vk]\n---\n\nЕщё одна новость.\n"
     (root / "content/a-new.md").write_text(new_post, encoding="utf-8")  # planned first
@@ -205,5 +202,5 @@ def test_a_spent_posting_limit_still_lets_edits_through(
     second = apply(root, state, clock, "--no-commit")
 
     assert second.exit_code == 3, second.output
-    texts = sorted(p["text"] for p in Sandbox(state, clock=clock).show()["vk"]["posts"])
+    texts = sorted(p["text"] for p in sandboxes().show()["vk"]["posts"])
     assert texts == ["Новость номер 0.", "Новость номер один."]

@@ -7,11 +7,10 @@ from pathlib import Path
 from typing import Any
 
 from click.testing import CliRunner
-from conftest import jpeg_bytes
+from conftest import Sandboxes, jpeg_bytes
 
 from publisher.cli import Deps, main
 from publisher.core.clock import FakeClock
-from publisher.sandbox.app import Sandbox
 
 ROOT = Path(__file__).resolve().parents[2]
 SENTENCE = "Ёлку на площади нарядили, гирлянды горят каждый вечер до полуночи. "
@@ -38,7 +37,7 @@ media_base_url: https://city.example/media/
 
 
 def test_post_with_three_photos_and_a_poll_on_every_network(
-    make_repo: Callable[..., Path], tmp_path: Path, clock: FakeClock
+    make_repo: Callable[..., Path], sandboxes: Sandboxes, clock: FakeClock
 ) -> None:
     accounts = {
         f"accounts/{p.name}": p.read_text(encoding="utf-8")
@@ -58,12 +57,12 @@ def test_post_with_three_photos_and_a_poll_on_every_network(
         {"publisher.yml": CONFIG, "content/elka/index.md": POST, **accounts, **photos, **design},
         accounts=False,
     )
-    state = tmp_path / "state"
+    state = sandboxes.state
     result = CliRunner().invoke(
         main, ["--repo", str(repo), "--sandbox", str(state), "apply"], obj=Deps(clock, {})
     )
     assert result.exit_code == 0, result.output
-    view = Sandbox(state, clock=clock).show()
+    view = sandboxes().show()
 
     def posts(network: str) -> list[dict[str, Any]]:
         return list(view[network]["posts"])

@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl
 
 import httpx
 import pytest
-from conftest import jpeg_bytes, make_account
+from conftest import Sandboxes, jpeg_bytes, make_account
 from PIL import Image
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
@@ -578,17 +578,17 @@ def test_rate_limit_answer_is_waited_out_and_retried(clock: FakeClock) -> None:
 
 
 @pytest.fixture
-def sandbox(make_sandbox: Callable[..., Sandbox]) -> Sandbox:
-    return make_sandbox("facebook")
+def sandbox(sandboxes: Sandboxes) -> Sandbox:
+    return sandboxes("facebook")
 
 
 def sandbox_adapter(
     sandbox: Sandbox,
-    sandbox_http: Callable[[Sandbox], httpx.Client],
+    sandboxes: Sandboxes,
     clock: FakeClock,
     **kwargs: Any,
 ) -> FacebookAdapter:
-    return adapter_for(sandbox_http(sandbox), clock, **kwargs)
+    return adapter_for(sandboxes.client(sandbox), clock, **kwargs)
 
 
 def emulator_of(sandbox: Sandbox) -> FacebookEmulator:
@@ -603,9 +603,9 @@ def live_posts(sandbox: Sandbox) -> list[dict[str, Any]]:
 
 
 def test_contract_publish_update_find_delete(
-    sandbox: Sandbox, sandbox_http: Callable[[Sandbox], httpx.Client], clock: FakeClock
+    sandbox: Sandbox, sandboxes: Sandboxes, clock: FakeClock
 ) -> None:
-    adapter = sandbox_adapter(sandbox, sandbox_http, clock)
+    adapter = sandbox_adapter(sandbox, sandboxes, clock)
 
     info = adapter.verify()
     ref = adapter.publish(post("Первый пост", link="https://example.org/news"), "k")
@@ -630,12 +630,12 @@ def test_contract_publish_update_find_delete(
 
 def test_contract_album_and_its_photos_are_deleted_together(
     sandbox: Sandbox,
-    sandbox_http: Callable[[Sandbox], httpx.Client],
+    sandboxes: Sandboxes,
     clock: FakeClock,
     tmp_path: Path,
 ) -> None:
     secret = emulator_of(sandbox).app_secret
-    adapter = sandbox_adapter(sandbox, sandbox_http, clock, app_secret=secret)
+    adapter = sandbox_adapter(sandbox, sandboxes, clock, app_secret=secret)
     media = [photo(tmp_path, f"{i}.jpg", alt=f"фото {i}") for i in range(3)]
 
     ref = adapter.publish(post("Альбом", *media), "k")
@@ -650,11 +650,11 @@ def test_contract_album_and_its_photos_are_deleted_together(
 
 def test_contract_single_photo(
     sandbox: Sandbox,
-    sandbox_http: Callable[[Sandbox], httpx.Client],
+    sandboxes: Sandboxes,
     clock: FakeClock,
     tmp_path: Path,
 ) -> None:
-    adapter = sandbox_adapter(sandbox, sandbox_http, clock)
+    adapter = sandbox_adapter(sandbox, sandboxes, clock)
 
     ref = adapter.publish(post("Одно фото", photo(tmp_path)), "k")
 
@@ -666,13 +666,13 @@ def test_contract_single_photo(
 
 def test_contract_video_is_uploaded_in_chunks(
     sandbox: Sandbox,
-    sandbox_http: Callable[[Sandbox], httpx.Client],
+    sandboxes: Sandboxes,
     clock: FakeClock,
     tmp_path: Path,
 ) -> None:
     emulator_of(sandbox).chunk_size = MB
     sent: list[httpx.Request] = []
-    client = sandbox_http(sandbox)
+    client = sandboxes.client(sandbox)
     client.event_hooks["request"].append(sent.append)
     adapter = adapter_for(client, clock)
     media = sparse_video(tmp_path, 3 * MB + 123)
@@ -694,11 +694,11 @@ def test_contract_video_is_uploaded_in_chunks(
 
 def test_contract_gif_animation_stays_animated(
     sandbox: Sandbox,
-    sandbox_http: Callable[[Sandbox], httpx.Client],
+    sandboxes: Sandboxes,
     clock: FakeClock,
     tmp_path: Path,
 ) -> None:
-    adapter = sandbox_adapter(sandbox, sandbox_http, clock)
+    adapter = sandbox_adapter(sandbox, sandboxes, clock)
     path = tmp_path / "a.gif"
     frames = [Image.new("RGB", (4, 4), color) for color in ("red", "blue")]
     frames[0].save(path, save_all=True, append_images=frames[1:])
@@ -711,12 +711,12 @@ def test_contract_gif_animation_stays_animated(
 
 def test_contract_page_burst_limit_is_waited_out(
     sandbox: Sandbox,
-    sandbox_http: Callable[[Sandbox], httpx.Client],
+    sandboxes: Sandboxes,
     clock: FakeClock,
     tmp_path: Path,
 ) -> None:
     emulator_of(sandbox).page_burst.limit = 1
-    adapter = sandbox_adapter(sandbox, sandbox_http, clock)
+    adapter = sandbox_adapter(sandbox, sandboxes, clock)
     before = clock.monotonic()
 
     adapter.publish(post("x", photo(tmp_path, "a.jpg"), photo(tmp_path, "b.jpg")), "k")
@@ -726,10 +726,10 @@ def test_contract_page_burst_limit_is_waited_out(
 
 
 def test_contract_page_budget_waits_for_the_regain_time(
-    sandbox: Sandbox, sandbox_http: Callable[[Sandbox], httpx.Client], clock: FakeClock
+    sandbox: Sandbox, sandboxes: Sandboxes, clock: FakeClock
 ) -> None:
     emulator_of(sandbox).page_budget = UsageBudget(clock, 1, 60.0)
-    adapter = sandbox_adapter(sandbox, sandbox_http, clock)
+    adapter = sandbox_adapter(sandbox, sandboxes, clock)
     adapter.verify()
     before = clock.monotonic()
 
@@ -740,10 +740,10 @@ def test_contract_page_budget_waits_for_the_regain_time(
 
 
 def test_contract_long_page_budget_wait_is_left_to_the_engine(
-    sandbox: Sandbox, sandbox_http: Callable[[Sandbox], httpx.Client], clock: FakeClock
+    sandbox: Sandbox, sandboxes: Sandboxes, clock: FakeClock
 ) -> None:
     emulator_of(sandbox).page_budget = UsageBudget(clock, 1, 3600.0)
-    adapter = sandbox_adapter(sandbox, sandbox_http, clock)
+    adapter = sandbox_adapter(sandbox, sandboxes, clock)
     adapter.verify()
 
     with pytest.raises(RateLimited) as caught:
@@ -767,12 +767,11 @@ class FirstRequestFaults(Faults):
 @pytest.mark.parametrize("kind", ["rate429", "error500"])
 def test_contract_injected_fault_then_success(
     kind: str,
-    make_sandbox: Callable[..., Sandbox],
-    sandbox_http: Callable[[Sandbox], httpx.Client],
+    sandboxes: Sandboxes,
     clock: FakeClock,
 ) -> None:
-    sandbox = make_sandbox("facebook", faults=FirstRequestFaults(kind))
-    adapter = sandbox_adapter(sandbox, sandbox_http, clock)
+    sandbox = sandboxes("facebook", faults=FirstRequestFaults(kind))
+    adapter = sandbox_adapter(sandbox, sandboxes, clock)
 
     ref = adapter.publish(post("после сбоя"), "k")
 
@@ -780,10 +779,10 @@ def test_contract_injected_fault_then_success(
 
 
 def test_contract_revoked_token_is_an_auth_error(
-    sandbox: Sandbox, sandbox_http: Callable[[Sandbox], httpx.Client], clock: FakeClock
+    sandbox: Sandbox, sandboxes: Sandboxes, clock: FakeClock
 ) -> None:
     revoke_token(sandbox.store, TOKEN)
-    adapter = sandbox_adapter(sandbox, sandbox_http, clock)
+    adapter = sandbox_adapter(sandbox, sandboxes, clock)
 
     with pytest.raises(AuthError) as caught:
         adapter.publish(post(), "k")
@@ -793,9 +792,9 @@ def test_contract_revoked_token_is_an_auth_error(
 
 
 def test_contract_duplicate_text_is_rejected(
-    sandbox: Sandbox, sandbox_http: Callable[[Sandbox], httpx.Client], clock: FakeClock
+    sandbox: Sandbox, sandboxes: Sandboxes, clock: FakeClock
 ) -> None:
-    adapter = sandbox_adapter(sandbox, sandbox_http, clock)
+    adapter = sandbox_adapter(sandbox, sandboxes, clock)
     adapter.publish(post("Одинаковый текст"), "k1")
 
     with pytest.raises(Rejected) as caught:
@@ -1152,9 +1151,9 @@ def test_moderation_errors_expired_token_rate_limit_and_no_secret_in_text(
 
 
 def test_contract_citizen_comments_are_read_answered_hidden_deleted_and_banned(
-    sandbox: Sandbox, sandbox_http: Callable[[Sandbox], httpx.Client], clock: FakeClock
+    sandbox: Sandbox, sandboxes: Sandboxes, clock: FakeClock
 ) -> None:
-    adapter = sandbox_adapter(sandbox, sandbox_http, clock)
+    adapter = sandbox_adapter(sandbox, sandboxes, clock)
     ref = adapter.publish(post("Ремонт дороги на Лесной"), "k")
     question = sandbox.add_comment("facebook", ref.remote_id, "Когда закончат?", "501", "Анна")
     clock.advance(60)
@@ -1198,11 +1197,11 @@ def test_contract_citizen_comments_are_read_answered_hidden_deleted_and_banned(
 
 def test_contract_comments_of_a_video_post_and_every_page_of_them(
     sandbox: Sandbox,
-    sandbox_http: Callable[[Sandbox], httpx.Client],
+    sandboxes: Sandboxes,
     clock: FakeClock,
     tmp_path: Path,
 ) -> None:
-    adapter = sandbox_adapter(sandbox, sandbox_http, clock)
+    adapter = sandbox_adapter(sandbox, sandboxes, clock)
     ref = adapter.publish(post("Видео", sparse_video(tmp_path, MB)), "k")
     (shown,) = live_posts(sandbox)
     for number in range(105):
@@ -1216,10 +1215,10 @@ def test_contract_comments_of_a_video_post_and_every_page_of_them(
 
 
 def test_contract_unknown_authors_cannot_be_banned(
-    sandbox: Sandbox, sandbox_http: Callable[[Sandbox], httpx.Client], clock: FakeClock
+    sandbox: Sandbox, sandboxes: Sandboxes, clock: FakeClock
 ) -> None:
     emulator_of(sandbox).reveals_authors = False
-    adapter = sandbox_adapter(sandbox, sandbox_http, clock)
+    adapter = sandbox_adapter(sandbox, sandboxes, clock)
     ref = adapter.publish(post("Пост"), "k")
     sandbox.add_comment("facebook", ref.remote_id, "Текст", "501", "Анна")
 
@@ -1233,12 +1232,12 @@ def test_contract_unknown_authors_cannot_be_banned(
 
 def test_contract_set_profile_shows_on_the_page(
     sandbox: Sandbox,
-    sandbox_http: Callable[[Sandbox], httpx.Client],
+    sandboxes: Sandboxes,
     clock: FakeClock,
     tmp_path: Path,
 ) -> None:
     secret = emulator_of(sandbox).app_secret
-    adapter = sandbox_adapter(sandbox, sandbox_http, clock, app_secret=secret)
+    adapter = sandbox_adapter(sandbox, sandboxes, clock, app_secret=secret)
     avatar = image(tmp_path, "avatar.jpg", 720, 720)
     cover = image(tmp_path, "cover.jpg", 1640, 624)
     profile = Profile(

@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-from conftest import make_account
+from conftest import Sandboxes, make_account
 from PIL import Image
 
 from publisher.core.clock import FakeClock
@@ -675,17 +675,15 @@ def sandbox_adapter(
 
 
 @pytest.fixture
-def sandbox(make_sandbox: Callable[..., Sandbox], repo: Path) -> Sandbox:
-    box = make_sandbox("instagram")
+def sandbox(sandboxes: Sandboxes, repo: Path) -> Sandbox:
+    box = sandboxes("instagram")
     box.media_roots[MEDIA_BASE] = repo
     return box
 
 
 @pytest.fixture
-def live(
-    sandbox: Sandbox, sandbox_http: Callable[[Sandbox], httpx.Client], clock: FakeClock
-) -> InstagramAdapter:
-    return sandbox_adapter(sandbox, sandbox_http(sandbox), clock)
+def live(sandbox: Sandbox, sandboxes: Sandboxes, clock: FakeClock) -> InstagramAdapter:
+    return sandbox_adapter(sandbox, sandboxes.client(sandbox), clock)
 
 
 def posts(sandbox: Sandbox) -> list[dict[str, Any]]:
@@ -739,14 +737,13 @@ def test_contract_rate_limit_then_success(
 
 
 def test_contract_faults_are_survived(
-    make_sandbox: Callable[..., Sandbox],
-    sandbox_http: Callable[[Sandbox], httpx.Client],
+    sandboxes: Sandboxes,
     repo: Path,
     clock: FakeClock,
 ) -> None:
-    box = make_sandbox("instagram", faults=parse_faults("rate429=0.15,error500=0.15,seed=4"))
+    box = sandboxes("instagram", faults=parse_faults("rate429=0.15,error500=0.15,seed=4"))
     box.media_roots[MEDIA_BASE] = repo
-    adapter = sandbox_adapter(box, sandbox_http(box), clock)
+    adapter = sandbox_adapter(box, sandboxes.client(box), clock)
     adapter.publish(post_of(photo(repo)), "k")
     assert len(posts(box)) == 1
 
@@ -765,10 +762,10 @@ def test_contract_refused_photo(live: InstagramAdapter, repo: Path) -> None:
 
 
 def test_contract_unreachable_media_base_url(
-    sandbox: Sandbox, sandbox_http: Callable[[Sandbox], httpx.Client], repo: Path, clock: FakeClock
+    sandbox: Sandbox, sandboxes: Sandboxes, repo: Path, clock: FakeClock
 ) -> None:
     adapter = sandbox_adapter(
-        sandbox, sandbox_http(sandbox), clock, media_base_url="https://private.example.org"
+        sandbox, sandboxes.client(sandbox), clock, media_base_url="https://private.example.org"
     )
     with pytest.raises(Rejected) as caught:
         adapter.publish(post_of(photo(repo)), "k")
@@ -1165,17 +1162,16 @@ def test_contract_no_ban_and_no_profile_edit(
 
 
 def test_contract_comments_through_the_facebook_emulator(
-    make_sandbox: Callable[..., Sandbox],
-    sandbox_http: Callable[[Sandbox], httpx.Client],
+    sandboxes: Sandboxes,
     repo: Path,
     clock: FakeClock,
 ) -> None:
     """In the full sandbox graph.facebook.com belongs to Facebook, which hands over IG paths."""
-    box = make_sandbox("facebook", "instagram")
+    box = sandboxes("facebook", "instagram")
     box.media_roots[MEDIA_BASE] = repo
     account = make_account("instagram", account_id=USER, settings={"media_base_url": MEDIA_BASE})
     tokens = Tokens(Secret("sandbox-instagram-main", "INSTAGRAM_TOKEN"))
-    adapter = InstagramAdapter(account, tokens, sandbox_http(box), clock=clock)
+    adapter = InstagramAdapter(account, tokens, sandboxes.client(box), clock=clock)
     ref = adapter.publish(post_of(photo(repo)), "k")
     asked = box.add_comment("instagram", ref.remote_id, "Вопрос", "5", "olga")
     (comment,) = adapter.comments(ref)

@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import make_account
+from conftest import Sandboxes, make_account
 from PIL import Image
 
 from publisher.core.clock import FakeClock
@@ -491,17 +491,15 @@ def test_a_dropped_connection_does_not_show_the_token(clock: FakeClock) -> None:
 
 
 @pytest.fixture
-def sandbox(make_sandbox: Callable[..., Sandbox]) -> Sandbox:
-    return make_sandbox("max")
+def sandbox(sandboxes: Sandboxes) -> Sandbox:
+    return sandboxes("max")
 
 
 @pytest.fixture
-def live(
-    sandbox: Sandbox, sandbox_http: Callable[[Sandbox], httpx.Client], clock: FakeClock
-) -> MaxAdapter:
+def live(sandbox: Sandbox, sandboxes: Sandboxes, clock: FakeClock) -> MaxAdapter:
     account = make_account("max", account_id=CHAT, token_env="MAX_TOKEN")
     tokens = Tokens(Secret("sandbox-max-main", "MAX_TOKEN"))
-    return MaxAdapter(account, tokens, sandbox_http(sandbox), clock=clock)
+    return MaxAdapter(account, tokens, sandboxes.client(sandbox), clock=clock)
 
 
 def posts(sandbox: Sandbox) -> list[dict[str, Any]]:
@@ -570,11 +568,11 @@ def test_contract_too_long_text_is_rejected(live: MaxAdapter) -> None:
 
 
 def test_contract_deprecated_host_is_refused(
-    sandbox: Sandbox, sandbox_http: Callable[[Sandbox], httpx.Client], clock: FakeClock
+    sandbox: Sandbox, sandboxes: Sandboxes, clock: FakeClock
 ) -> None:
     account = make_account("max", account_id=CHAT)
     client = MaxAdapter(
-        account, Tokens(Secret("sandbox-max-main")), sandbox_http(sandbox), clock=clock
+        account, Tokens(Secret("sandbox-max-main")), sandboxes.client(sandbox), clock=clock
     )
     with pytest.raises(AuthError, match="deprecated"):
         client.api.call("GET", "https://platform-api.max.ru/me", "verify")
@@ -988,10 +986,8 @@ def test_contract_set_profile_shows_title_and_icon(
     assert sandbox.store.file_path(shown["avatar"]).read_bytes() == photo.path.read_bytes()
 
 
-def test_contract_too_long_title_is_refused_by_both(
-    sandbox: Sandbox, sandbox_http: Callable[[Sandbox], httpx.Client]
-) -> None:
-    response = sandbox_http(sandbox).patch(
+def test_contract_too_long_title_is_refused_by_both(sandbox: Sandbox, sandboxes: Sandboxes) -> None:
+    response = sandboxes.client(sandbox).patch(
         f"{API}/chats/{CHAT}", headers={"Authorization": TOKEN}, json={"title": "я" * 201}
     )
 

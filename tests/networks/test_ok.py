@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl
 
 import httpx
 import pytest
-from conftest import jpeg_bytes, make_account
+from conftest import Sandboxes, jpeg_bytes, make_account
 from PIL import Image
 
 from publisher.core.clock import FakeClock
@@ -457,16 +457,14 @@ def test_no_token_or_secret_in_raised_errors(clock: FakeClock) -> None:
 
 
 @pytest.fixture
-def sandbox(make_sandbox: Callable[..., Sandbox]) -> Sandbox:
-    return make_sandbox("ok")
+def sandbox(sandboxes: Sandboxes) -> Sandbox:
+    return sandboxes("ok")
 
 
 @pytest.fixture
-def sandbox_adapter(
-    sandbox: Sandbox, sandbox_http: Callable[[Sandbox], httpx.Client], clock: FakeClock
-) -> OkAdapter:
+def sandbox_adapter(sandbox: Sandbox, sandboxes: Sandboxes, clock: FakeClock) -> OkAdapter:
     tokens = ok_tokens("sandbox-ok-main", "sandbox-ok-app_secret")
-    return OkAdapter(ok_account(), tokens, sandbox_http(sandbox), clock=clock)
+    return OkAdapter(ok_account(), tokens, sandboxes.client(sandbox), clock=clock)
 
 
 def live_posts(sandbox: Sandbox) -> list[dict[str, Any]]:
@@ -519,23 +517,22 @@ class ScriptedFaults(Faults):
 
 @pytest.mark.parametrize("fault", ["rate429", "error500"])
 def test_contract_fault_then_success(
-    make_sandbox: Callable[..., Sandbox],
-    sandbox_http: Callable[[Sandbox], httpx.Client],
+    sandboxes: Sandboxes,
     clock: FakeClock,
     fault: str,
 ) -> None:
-    sandbox = make_sandbox("ok", faults=ScriptedFaults(fault))
+    sandbox = sandboxes("ok", faults=ScriptedFaults(fault))
     tokens = ok_tokens("sandbox-ok-main", "sandbox-ok-app_secret")
-    adapter = OkAdapter(ok_account(), tokens, sandbox_http(sandbox), clock=clock)
+    adapter = OkAdapter(ok_account(), tokens, sandboxes.client(sandbox), clock=clock)
     ref = adapter.publish(rendered(), "k")
     assert [post["id"] for post in live_posts(sandbox)] == [ref.remote_id]
 
 
 def test_contract_wrong_app_secret_is_an_auth_error(
-    sandbox: Sandbox, sandbox_http: Callable[[Sandbox], httpx.Client], clock: FakeClock
+    sandbox: Sandbox, sandboxes: Sandboxes, clock: FakeClock
 ) -> None:
     tokens = ok_tokens("sandbox-ok-main", "wrong-secret")
-    adapter = OkAdapter(ok_account(), tokens, sandbox_http(sandbox), clock=clock)
+    adapter = OkAdapter(ok_account(), tokens, sandboxes.client(sandbox), clock=clock)
     with pytest.raises(AuthError) as caught:
         adapter.verify()
     assert "104" in caught.value.detail

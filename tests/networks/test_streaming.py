@@ -5,15 +5,13 @@ from __future__ import annotations
 import tracemalloc
 from pathlib import Path
 
-import httpx
 import pytest
-from conftest import make_account
+from conftest import Sandboxes, make_account
 
 from publisher.core.clock import FakeClock
 from publisher.core.model import Media, RenderedPost
 from publisher.engine.runtime import read_tokens, sandbox_token
 from publisher.networks import NETWORKS, adapter_class
-from publisher.sandbox.app import Sandbox
 
 MB = 1024 * 1024
 VIDEO_SIZE = 40 * MB  # within every network's video limit (Telegram: 50 MB)
@@ -30,7 +28,9 @@ ACCOUNT_IDS = {
 
 
 @pytest.mark.parametrize("network", NETWORKS)
-def test_video_upload_keeps_memory_flat(network: str, tmp_path: Path, clock: FakeClock) -> None:
+def test_video_upload_keeps_memory_flat(
+    network: str, tmp_path: Path, clock: FakeClock, sandboxes: Sandboxes
+) -> None:
     video = tmp_path / "video.mp4"
     with open(video, "wb") as handle:
         handle.write(MP4_HEADER)
@@ -42,19 +42,17 @@ def test_video_upload_keeps_memory_flat(network: str, tmp_path: Path, clock: Fak
     )
     tokens = read_tokens(account, {}, sandbox=True)
     assert tokens.main.reveal() == sandbox_token(network, "main")
-    sandbox = Sandbox(tmp_path / "state", clock=clock)
     post = RenderedPost(
         "p",
         network,
         ("Видео",),
         media=(Media(video, "content/video.mp4", "video", size=VIDEO_SIZE),),
     )
-    with httpx.Client(transport=sandbox.transport()) as http:
-        adapter = adapter_class(network)(account, tokens, http, clock=clock)
-        tracemalloc.start()
-        try:
-            adapter.publish(post, "key")
-            _current, peak = tracemalloc.get_traced_memory()
-        finally:
-            tracemalloc.stop()
+    adapter = adapter_class(network)(account, tokens, sandboxes.client(sandboxes()), clock=clock)
+    tracemalloc.start()
+    try:
+        adapter.publish(post, "key")
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
     assert peak < 16 * MB, f"{network}: {peak / MB:.1f} MB held for a {VIDEO_SIZE // MB} MB file"

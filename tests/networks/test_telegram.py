@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import jpeg_bytes, make_account
+from conftest import Sandboxes, jpeg_bytes, make_account
 
 from publisher.core.clock import FakeClock
 from publisher.core.errors import AuthError, NotFound, RateLimited, Rejected, Transient
@@ -18,7 +18,6 @@ from publisher.core.model import Comment, Media, Poll, Profile, RemoteRef, Rende
 from publisher.core.redact import Secret
 from publisher.networks.base import FindResult, Tokens
 from publisher.networks.telegram import TelegramAdapter
-from publisher.sandbox.app import Sandbox
 from publisher.sandbox.core import revoke_token
 from publisher.sandbox.faults import parse_faults
 
@@ -334,17 +333,16 @@ def test_bot_without_rights_is_an_auth_error_with_a_hint(clock: FakeClock) -> No
 # -- against the emulator -------------------------------------------------------------------
 
 
-def sandbox_adapter(sandbox: Sandbox, clock: FakeClock, token: str = TOKEN) -> TelegramAdapter:
+def sandbox_adapter(http: httpx.Client, clock: FakeClock, token: str = TOKEN) -> TelegramAdapter:
     account = make_account("telegram", account_id="@city_news", token_env="TELEGRAM_BOT_TOKEN")
-    http = httpx.Client(transport=sandbox.transport())
     return TelegramAdapter(account, Tokens(Secret(token, "TELEGRAM_BOT_TOKEN")), http, clock=clock)
 
 
 def test_contract_publish_update_delete(
-    make_sandbox: Callable[..., Sandbox], tmp_path: Path, clock: FakeClock
+    sandboxes: Sandboxes, tmp_path: Path, clock: FakeClock
 ) -> None:
-    sandbox = make_sandbox("telegram")
-    client = sandbox_adapter(sandbox, clock)
+    sandbox = sandboxes("telegram")
+    client = sandbox_adapter(sandboxes.client(sandbox), clock)
     assert client.verify().id.startswith("-100")
     media = (photo(tmp_path, "a.jpg"), photo(tmp_path, "b.jpg"))
     ref = client.publish(post("<b>Ёлка</b> горит", media=media, poll=Poll("Q?", ("a", "b"))), "k")
@@ -357,60 +355,53 @@ def test_contract_publish_update_delete(
     assert sandbox.show()["telegram"]["posts"] == []
 
 
-def test_contract_delete_after_48_hours_is_refused(
-    make_sandbox: Callable[..., Sandbox], clock: FakeClock
-) -> None:
-    sandbox = make_sandbox("telegram")
-    client = sandbox_adapter(sandbox, clock)
+def test_contract_delete_after_48_hours_is_refused(sandboxes: Sandboxes, clock: FakeClock) -> None:
+    sandbox = sandboxes("telegram")
+    client = sandbox_adapter(sandboxes.client(sandbox), clock)
     ref = client.publish(post(), "k")
     clock.advance(timedelta(hours=49).total_seconds())
     with pytest.raises(Rejected, match="48"):
         client.delete(ref)
 
 
-def test_contract_rate_limit_reply_is_waited_out(
-    make_sandbox: Callable[..., Sandbox], clock: FakeClock
-) -> None:
-    sandbox = make_sandbox("telegram")
-    client = sandbox_adapter(sandbox, clock)
+def test_contract_rate_limit_reply_is_waited_out(sandboxes: Sandboxes, clock: FakeClock) -> None:
+    sandbox = sandboxes("telegram")
+    client = sandbox_adapter(sandboxes.client(sandbox), clock)
     for number in range(21):
         client.publish(post(f"Пост {number}"), f"k{number}")
     assert len(sandbox.show()["telegram"]["posts"]) == 21
     assert clock.monotonic() >= 60  # the 21st message waited for Telegram's minute window
 
 
-def test_contract_injected_429_then_success(tmp_path: Path, clock: FakeClock) -> None:
-    sandbox = Sandbox(
-        tmp_path / "s",
-        clock=clock,
-        networks=("telegram",),
-        faults=parse_faults("rate429=0.5,seed=3"),
-    )
-    client = sandbox_adapter(sandbox, clock)
+def test_contract_injected_429_then_success(sandboxes: Sandboxes, clock: FakeClock) -> None:
+    sandbox = sandboxes("telegram", faults=parse_faults("rate429=0.5,seed=3"))
+    client = sandbox_adapter(sandboxes.client(sandbox), clock)
     for number in range(5):
         client.publish(post(f"Пост {number}"), f"k{number}")
     assert len(sandbox.show()["telegram"]["posts"]) == 5
 
 
-def test_contract_revoked_token(make_sandbox: Callable[..., Sandbox], clock: FakeClock) -> None:
-    sandbox = make_sandbox("telegram")
+def test_contract_revoked_token(sandboxes: Sandboxes, clock: FakeClock) -> None:
+    sandbox = sandboxes("telegram")
     revoke_token(sandbox.store, TOKEN)
     with pytest.raises(AuthError) as raised:
-        sandbox_adapter(sandbox, clock).publish(post(), "k")
+        sandbox_adapter(sandboxes.client(sandbox), clock).publish(post(), "k")
     assert TOKEN not in str(raised.value)
 
 
 def test_contract_video_gif_and_documents(
-    make_sandbox: Callable[..., Sandbox], tmp_path: Path, clock: FakeClock
+    sandboxes: Sandboxes, tmp_path: Path, clock: FakeClock
 ) -> None:
-    sandbox = make_sandbox("telegram")
+    sandbox = sandboxes("telegram")
     media = (
         media_file(tmp_path, "v.mp4", "video", 2 * 1024 * 1024),
         media_file(tmp_path, "g.gif", "animation"),
         media_file(tmp_path, "a.pdf", "document"),
         media_file(tmp_path, "b.pdf", "document"),
     )
-    ref = sandbox_adapter(sandbox, clock).publish(post("<i>Всё</i> вместе", media=media), "k")
+    ref = sandbox_adapter(sandboxes.client(sandbox), clock).publish(
+        post("<i>Всё</i> вместе", media=media), "k"
+    )
     feed = sandbox.show()["telegram"]["posts"]
     assert [p["id"] for p in feed] == list(ref.parts) and len(feed) == 4
     assert feed[0]["text"] == "Всё вместе" and [p["text"] for p in feed[1:]] == ["", "", ""]
@@ -420,10 +411,10 @@ def test_contract_video_gif_and_documents(
 
 
 def test_contract_long_text_follows_the_media_and_is_edited_there(
-    make_sandbox: Callable[..., Sandbox], tmp_path: Path, clock: FakeClock
+    sandboxes: Sandboxes, tmp_path: Path, clock: FakeClock
 ) -> None:
-    sandbox = make_sandbox("telegram")
-    client = sandbox_adapter(sandbox, clock)
+    sandbox = sandboxes("telegram")
+    client = sandbox_adapter(sandboxes.client(sandbox), clock)
     long_text = "<b>Длинно</b> " + "я" * 1100
     ref = client.publish(post(long_text, media=(photo(tmp_path),)), "k")
     feed = sandbox.show()["telegram"]["posts"]
@@ -434,10 +425,10 @@ def test_contract_long_text_follows_the_media_and_is_edited_there(
 
 
 def test_contract_media_only_post_gets_a_caption(
-    make_sandbox: Callable[..., Sandbox], tmp_path: Path, clock: FakeClock
+    sandboxes: Sandboxes, tmp_path: Path, clock: FakeClock
 ) -> None:
-    sandbox = make_sandbox("telegram")
-    client = sandbox_adapter(sandbox, clock)
+    sandbox = sandboxes("telegram")
+    client = sandbox_adapter(sandboxes.client(sandbox), clock)
     media = (photo(tmp_path, "a.jpg"), photo(tmp_path, "b.jpg"))
     ref = client.publish(post("", media=media), "k")
     ref = client.update(ref, post("<b>Теперь</b> с подписью", media=media))
@@ -447,24 +438,28 @@ def test_contract_media_only_post_gets_a_caption(
 
 
 def test_contract_failed_poll_takes_the_album_back(
-    make_sandbox: Callable[..., Sandbox], tmp_path: Path, clock: FakeClock
+    sandboxes: Sandboxes, tmp_path: Path, clock: FakeClock
 ) -> None:
-    sandbox = make_sandbox("telegram")
+    sandbox = sandboxes("telegram")
     bad_poll = Poll("Вопрос?", tuple(f"вариант {n}" for n in range(13)))
     media = (photo(tmp_path, "a.jpg"), photo(tmp_path, "b.jpg"))
     with pytest.raises(Rejected):
-        sandbox_adapter(sandbox, clock).publish(post("Текст", media=media, poll=bad_poll), "k")
+        sandbox_adapter(sandboxes.client(sandbox), clock).publish(
+            post("Текст", media=media, poll=bad_poll), "k"
+        )
     assert sandbox.show()["telegram"]["posts"] == []
 
 
 def test_contract_photo_too_large_for_telegram_is_rejected(
-    make_sandbox: Callable[..., Sandbox], tmp_path: Path, clock: FakeClock
+    sandboxes: Sandboxes, tmp_path: Path, clock: FakeClock
 ) -> None:
     path = tmp_path / "wide.jpg"
     path.write_bytes(jpeg_bytes(2100, 100))
     wide = Media(path=path, rel="content/wide.jpg", kind="photo", size=path.stat().st_size)
     with pytest.raises(Rejected, match="PHOTO_INVALID_DIMENSIONS"):
-        sandbox_adapter(make_sandbox("telegram"), clock).publish(post(media=(wide,)), "k")
+        sandbox_adapter(sandboxes.client(sandboxes("telegram")), clock).publish(
+            post(media=(wide,)), "k"
+        )
 
 
 # -- comments, moderation, replies, profile (MockTransport) ---------------------------------
@@ -832,15 +827,15 @@ def test_missing_admin_rights_are_an_auth_error_naming_the_rights(clock: FakeClo
 
 
 def test_contract_citizen_comments_adapter_reads_replies_deletes_and_bans(
-    make_sandbox: Callable[..., Sandbox], clock: FakeClock
+    sandboxes: Sandboxes, clock: FakeClock
 ) -> None:
-    sandbox = make_sandbox("telegram")
-    ref = sandbox_adapter(sandbox, clock).publish(post("Уборка снега"), "k")
-    other = sandbox_adapter(sandbox, clock).publish(post("Другое"), "k2")
+    sandbox = sandboxes("telegram")
+    ref = sandbox_adapter(sandboxes.client(sandbox), clock).publish(post("Уборка снега"), "k")
+    other = sandbox_adapter(sandboxes.client(sandbox), clock).publish(post("Другое"), "k2")
     first = sandbox.add_comment("telegram", ref.remote_id, "Когда уберут?", "555", "Иван")
     sandbox.add_comment("telegram", ref.remote_id, "Спам <b>", "666", "Спамер", reply_to=first)
     sandbox.add_comment("telegram", other.remote_id, "Про другое", "555", "Иван")
-    run = sandbox_adapter(sandbox, clock)  # one moderation run
+    run = sandbox_adapter(sandboxes.client(sandbox), clock)  # one moderation run
     question, spam = run.comments(ref)
     assert (question.text, question.author_name, question.parent_id) == (
         "Когда уберут?",
@@ -864,7 +859,7 @@ def test_contract_citizen_comments_adapter_reads_replies_deletes_and_bans(
     assert view["banned"] == [{"user_id": "666", "until": until.isoformat()}]
     with pytest.raises(ValueError):
         sandbox.add_comment("telegram", ref.remote_id, "Снова спам", "666", "Спамер")
-    next_run = sandbox_adapter(sandbox, clock)  # updates were not consumed
+    next_run = sandbox_adapter(sandboxes.client(sandbox), clock)  # updates were not consumed
     assert [c.text for c in next_run.comments(other)] == ["Про другое"]
     # a pending update outlives its message: the next run sees the spam again, and deleting
     # it again is fine
@@ -873,13 +868,13 @@ def test_contract_citizen_comments_adapter_reads_replies_deletes_and_bans(
 
 
 def test_contract_ban_for_good_and_a_comment_as_a_channel(
-    make_sandbox: Callable[..., Sandbox], clock: FakeClock
+    sandboxes: Sandboxes, clock: FakeClock
 ) -> None:
-    sandbox = make_sandbox("telegram")
-    ref = sandbox_adapter(sandbox, clock).publish(post(), "k")
+    sandbox = sandboxes("telegram")
+    ref = sandbox_adapter(sandboxes.client(sandbox), clock).publish(post(), "k")
     sandbox.add_comment("telegram", ref.remote_id, "мат", "777", "Хам")
     sandbox.add_comment("telegram", ref.remote_id, "реклама", "-1009999", "Реклама")
-    run = sandbox_adapter(sandbox, clock)
+    run = sandbox_adapter(sandboxes.client(sandbox), clock)
     rude, advert = run.comments(ref)
     assert advert.author_id == "-1009999" and advert.author_name == "Реклама"
     run.ban(rude, None)
@@ -893,14 +888,12 @@ def test_contract_ban_for_good_and_a_comment_as_a_channel(
             sandbox.add_comment("telegram", ref.remote_id, "ещё", author, "x")
 
 
-def test_contract_direct_messages_and_reply(
-    make_sandbox: Callable[..., Sandbox], clock: FakeClock
-) -> None:
-    sandbox = make_sandbox("telegram")
-    client = sandbox_adapter(sandbox, clock)
+def test_contract_direct_messages_and_reply(sandboxes: Sandboxes, clock: FakeClock) -> None:
+    sandbox = sandboxes("telegram")
+    client = sandbox_adapter(sandboxes.client(sandbox), clock)
     client.verify()
     sandbox.add_comment("telegram", "", "Где взять справку?", "557", "Анна", direct=True)
-    (message,) = sandbox_adapter(sandbox, clock).messages()
+    (message,) = sandbox_adapter(sandboxes.client(sandbox), clock).messages()
     assert message.is_direct and message.text == "Где взять справку?"
     client.reply(message, "В МФЦ")
     messages = sandbox.show()["telegram"]["messages"]
@@ -910,28 +903,26 @@ def test_contract_direct_messages_and_reply(
     ]
 
 
-def test_contract_comments_since_and_48_hours(
-    make_sandbox: Callable[..., Sandbox], clock: FakeClock
-) -> None:
-    sandbox = make_sandbox("telegram")
-    ref = sandbox_adapter(sandbox, clock).publish(post(), "k")
+def test_contract_comments_since_and_48_hours(sandboxes: Sandboxes, clock: FakeClock) -> None:
+    sandbox = sandboxes("telegram")
+    ref = sandbox_adapter(sandboxes.client(sandbox), clock).publish(post(), "k")
     sandbox.add_comment("telegram", ref.remote_id, "первый", "555", "Иван")
     clock.advance(3600)
     mark = clock.now()
     clock.advance(60)
     sandbox.add_comment("telegram", ref.remote_id, "второй", "556", "Пётр")
-    assert [c.text for c in sandbox_adapter(sandbox, clock).comments(ref, mark)] == ["второй"]
-    old = sandbox_adapter(sandbox, clock).comments(ref)[0]
+    assert [
+        c.text for c in sandbox_adapter(sandboxes.client(sandbox), clock).comments(ref, mark)
+    ] == ["второй"]
+    old = sandbox_adapter(sandboxes.client(sandbox), clock).comments(ref)[0]
     clock.advance(timedelta(hours=48).total_seconds())
     with pytest.raises(Rejected, match="48"):
-        sandbox_adapter(sandbox, clock).delete_comment(old)
+        sandbox_adapter(sandboxes.client(sandbox), clock).delete_comment(old)
 
 
-def test_contract_set_profile(
-    make_sandbox: Callable[..., Sandbox], tmp_path: Path, clock: FakeClock
-) -> None:
-    sandbox = make_sandbox("telegram")
-    client = sandbox_adapter(sandbox, clock)
+def test_contract_set_profile(sandboxes: Sandboxes, tmp_path: Path, clock: FakeClock) -> None:
+    sandbox = sandboxes("telegram")
+    client = sandbox_adapter(sandboxes.client(sandbox), clock)
     profile = Profile(
         "telegram",
         title="Администрация района",

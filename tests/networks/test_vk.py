@@ -11,7 +11,7 @@ from urllib.parse import parse_qsl
 
 import httpx
 import pytest
-from conftest import jpeg_bytes, make_account
+from conftest import Sandboxes, jpeg_bytes, make_account
 from PIL import Image
 
 from publisher.core.clock import FakeClock
@@ -635,20 +635,20 @@ def test_a_lost_wall_post_answer_is_uncertain_and_not_retried(
 
 
 @pytest.fixture
-def sandbox(make_sandbox: Callable[..., Sandbox]) -> Sandbox:
-    return make_sandbox("vk")
+def sandbox(sandboxes: Sandboxes) -> Sandbox:
+    return sandboxes("vk")
 
 
 @pytest.fixture
 def on_sandbox(
     sandbox: Sandbox,
-    sandbox_http: Callable[[Sandbox], httpx.Client],
+    sandboxes: Sandboxes,
     clock: FakeClock,
 ) -> Callable[..., VkAdapter]:
     def build(token: str = "sandbox-vk-main", sandbox: Sandbox = sandbox) -> VkAdapter:
         account = make_account("vk", account_id="123", token_env="VK_TOKEN")
         return VkAdapter(
-            account, Tokens(Secret(token, "VK_TOKEN")), sandbox_http(sandbox), clock=clock
+            account, Tokens(Secret(token, "VK_TOKEN")), sandboxes.client(sandbox), clock=clock
         )
 
     return build
@@ -760,9 +760,9 @@ class ScriptedFaults(Faults):
 
 
 def test_contract_injected_faults_are_retried(
-    make_sandbox: Callable[..., Sandbox], on_sandbox: Callable[..., VkAdapter], clock: FakeClock
+    sandboxes: Sandboxes, on_sandbox: Callable[..., VkAdapter], clock: FakeClock
 ) -> None:
-    faulty = make_sandbox("vk", faults=ScriptedFaults(["rate429", "error500"]))
+    faulty = sandboxes("vk", faults=ScriptedFaults(["rate429", "error500"]))
     ref = on_sandbox(sandbox=faulty).publish(rendered(), "k")
     assert ref.remote_id == faulty.show()["vk"]["posts"][0]["id"]
     assert clock.monotonic() == pytest.approx(3.0)  # 1 s after error 6, then 2 s backoff (500)
@@ -1345,7 +1345,7 @@ def test_no_token_in_errors_of_these_calls(
 
 @pytest.fixture
 def on_sandbox_with_community(
-    sandbox: Sandbox, sandbox_http: Callable[[Sandbox], httpx.Client], clock: FakeClock
+    sandbox: Sandbox, sandboxes: Sandboxes, clock: FakeClock
 ) -> Callable[..., VkAdapter]:
     def build(community: str = "sandbox-vk-community") -> VkAdapter:
         account = make_account(
@@ -1358,7 +1358,7 @@ def on_sandbox_with_community(
             Secret("sandbox-vk-main", "VK_TOKEN"),
             {"community": Secret(community, "VK_COMMUNITY_TOKEN")},
         )
-        return VkAdapter(account, tokens, sandbox_http(sandbox), clock=clock)
+        return VkAdapter(account, tokens, sandboxes.client(sandbox), clock=clock)
 
     return build
 

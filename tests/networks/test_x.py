@@ -11,7 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import make_account
+from conftest import Sandboxes, make_account
 from PIL import Image
 
 from publisher.core.clock import FakeClock
@@ -28,14 +28,11 @@ from publisher.core.redact import Secret
 from publisher.networks.base import CHUNK_SIZE, FindResult, Tokens
 from publisher.networks.x import (
     OAuth1Credentials,
-    ThreadItem,
     XAdapter,
     oauth1_header,
     oauth1_signature,
     signature_base_url,
     snowflake_after,
-    thread_items,
-    weighted_length,
 )
 from publisher.sandbox.app import Sandbox
 from publisher.sandbox.core import revoke_token
@@ -153,39 +150,6 @@ def oauth1_tokens() -> Tokens:
     return Tokens(Secret("access-token-jkl", "X_TOKEN"), extras)
 
 
-# -- weighted length ------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    ("text", "length"),
-    [
-        ("Привет, мир", 11),
-        ("мэрия.рф", 8),
-        ("https://мэрия.рф", 23),
-        ("gov.ru", 23),
-        ("См. https://example.com/very/long/path", 27),
-        ("…", 2),
-        ("№", 2),
-        ("₽", 2),
-        ("«»—", 3),
-        ("\U0001f468\u200d\U0001f469\u200d\U0001f467\u200d\U0001f466", 2),
-        ("e\u0301", 1),
-        ("я" * 280, 280),
-        ("中" * 141, 282),
-        ("Сайт: gov.ru.", 13 - 6 + 23),
-        ("press@gov.ru", 12),
-        ("❤️ 🇷🇺", 5),
-    ],
-)
-def test_weighted_length_matches_twitter_text_vectors(text: str, length: int) -> None:
-    assert weighted_length(text) == length
-
-
-def test_weighted_length_puts_280_cyrillic_letters_within_the_limit_and_281_over() -> None:
-    assert weighted_length("я" * 280) <= XAdapter.capabilities.text_limit
-    assert weighted_length("я" * 281) > XAdapter.capabilities.text_limit
-
-
 # -- OAuth 1.0a -----------------------------------------------------------------------------------
 
 DOC_PARAMS = [
@@ -294,37 +258,6 @@ def test_bearer_token_is_used_without_the_oauth1_secrets(
     info = make_adapter().verify()
     assert script.requests[0].headers["Authorization"] == f"Bearer {TOKEN}"
     assert (info.id, info.name, info.url) == ("42", "Город", "https://x.com/city")
-
-
-# -- threads --------------------------------------------------------------------------------------
-
-
-def test_thread_items_put_media_on_the_first_part(tmp_path: Path) -> None:
-    items = thread_items(rendered("один", "два", media=(photo(tmp_path),)))
-    assert items == [ThreadItem("один", media=True), ThreadItem("два")]
-
-
-def test_thread_items_append_the_poll_question_to_a_single_text_post() -> None:
-    poll = Poll("Вам удобно?", ("Да", "Нет"))
-    assert thread_items(rendered("Опрос жителей.", poll=poll)) == [
-        ThreadItem("Опрос жителей.\n\nВам удобно?", poll=True)
-    ]
-
-
-def test_thread_items_put_the_poll_into_a_last_reply_with_media_or_a_thread(
-    tmp_path: Path,
-) -> None:
-    poll = Poll("Вам удобно?", ("Да", "Нет"))
-    with_media = thread_items(rendered("Текст", media=(photo(tmp_path),), poll=poll))
-    assert with_media[-1] == ThreadItem("Вам удобно?", poll=True)
-    threaded = thread_items(rendered("один", "два", poll=poll))
-    assert threaded == [ThreadItem("один"), ThreadItem("два"), ThreadItem("Вам удобно?", poll=True)]
-
-
-def test_thread_items_use_a_reply_when_the_question_does_not_fit() -> None:
-    poll = Poll("Вопрос?", ("Да", "Нет"))
-    items = thread_items(rendered("я" * 275, poll=poll))
-    assert items == [ThreadItem("я" * 275), ThreadItem("Вопрос?", poll=True)]
 
 
 # -- publish --------------------------------------------------------------------------------------
@@ -747,20 +680,20 @@ def test_no_token_reaches_an_error_text(
 
 
 @pytest.fixture
-def sandbox(make_sandbox: Callable[..., Sandbox]) -> Sandbox:
-    return make_sandbox("x")
+def sandbox(sandboxes: Sandboxes) -> Sandbox:
+    return sandboxes("x")
 
 
 @pytest.fixture
 def live(
     sandbox: Sandbox,
-    sandbox_http: Callable[[Sandbox], httpx.Client],
+    sandboxes: Sandboxes,
     clock: FakeClock,
 ) -> Callable[..., XAdapter]:
     def build(tokens: Tokens | None = None, **fields: Any) -> XAdapter:
         account = make_account("x", account_id="42", settings={"handle": "city"}, **fields)
         tokens = tokens or Tokens(Secret("sandbox-x-main", "X_TOKEN"))
-        return XAdapter(account, tokens, sandbox_http(sandbox), clock=clock)
+        return XAdapter(account, tokens, sandboxes.client(sandbox), clock=clock)
 
     return build
 
@@ -1212,13 +1145,13 @@ def test_no_token_reaches_the_error_text_of_replies_and_profile(
 @pytest.fixture
 def city(
     sandbox: Sandbox,
-    sandbox_http: Callable[[Sandbox], httpx.Client],
+    sandboxes: Sandboxes,
     clock: FakeClock,
 ) -> XAdapter:
     """The adapter configured with the sandbox account's real id and handle."""
     account = make_account("x", account_id=SANDBOX_USER, settings={"handle": "sandbox_city"})
     tokens = Tokens(Secret("sandbox-x-main", "X_TOKEN"))
-    return XAdapter(account, tokens, sandbox_http(sandbox), clock=clock)
+    return XAdapter(account, tokens, sandboxes.client(sandbox), clock=clock)
 
 
 def test_contract_a_citizen_replies_we_read_answer_and_hide(

@@ -6,12 +6,12 @@ import hashlib
 import hmac
 import io
 import json
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from conftest import Sandboxes
 from PIL import Image
 
 from publisher.core.clock import FakeClock
@@ -34,8 +34,8 @@ KB = 1024
 
 
 @pytest.fixture
-def sandbox(make_sandbox: Callable[..., Sandbox]) -> Sandbox:
-    return make_sandbox("facebook")
+def sandbox(sandboxes: Sandboxes) -> Sandbox:
+    return sandboxes("facebook")
 
 
 @pytest.fixture
@@ -46,8 +46,8 @@ def emulator(sandbox: Sandbox) -> FacebookEmulator:
 
 
 @pytest.fixture
-def http(sandbox: Sandbox, sandbox_http: Callable[[Sandbox], httpx.Client]) -> httpx.Client:
-    return sandbox_http(sandbox)
+def http(sandbox: Sandbox, sandboxes: Sandboxes) -> httpx.Client:
+    return sandboxes.client(sandbox)
 
 
 def call(http: httpx.Client, method: str, path: str, **kwargs: Any) -> httpx.Response:
@@ -138,14 +138,12 @@ def test_appsecret_proof_is_checked(emulator: FacebookEmulator, http: httpx.Clie
     assert error["code"] == 100 and "appsecret_proof" in error["message"]
 
 
-def test_two_sandboxes_can_live_in_one_process(
-    tmp_path: Path, clock: FakeClock, sandbox_http: Callable[[Sandbox], httpx.Client]
-) -> None:
-    first = Sandbox(tmp_path / "one", clock=clock, networks=("facebook",))
-    second = Sandbox(tmp_path / "two", clock=clock, networks=("facebook",))
+def test_two_sandboxes_can_live_in_one_process(tmp_path: Path, sandboxes: Sandboxes) -> None:
+    first = sandboxes("facebook", state=tmp_path / "one")
+    second = sandboxes("facebook", state=tmp_path / "two")
 
     for sandbox in (first, second):
-        assert call(sandbox_http(sandbox), "GET", PAGE).status_code == 200
+        assert call(sandboxes.client(sandbox), "GET", PAGE).status_code == 200
 
 
 # -- the feed ----------------------------------------------------------------------------------

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from conftest import Sandboxes
 from PIL import Image
 
 from publisher.core.clock import FakeClock
@@ -31,9 +32,9 @@ def repo(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def sandbox(make_sandbox: Callable[..., Sandbox], repo: Path) -> Sandbox:
+def sandbox(sandboxes: Sandboxes, repo: Path) -> Sandbox:
     """Only Instagram, with graph.facebook.com routed to it (the Facebook emulator delegates)."""
-    box = make_sandbox("instagram")
+    box = sandboxes("instagram")
     box._by_host["graph.facebook.com"] = box.emulators["instagram"]
     box.media_roots[MEDIA_BASE] = repo
     return box
@@ -47,8 +48,8 @@ def emulator(sandbox: Sandbox) -> InstagramEmulator:
 
 
 @pytest.fixture
-def client(sandbox: Sandbox, sandbox_http: Callable[[Sandbox], httpx.Client]) -> httpx.Client:
-    return sandbox_http(sandbox)
+def client(sandbox: Sandbox, sandboxes: Sandboxes) -> httpx.Client:
+    return sandboxes.client(sandbox)
 
 
 def jpeg(repo: Path, name: str, size: tuple[int, int] = (1080, 1080), fmt: str = "JPEG") -> str:
@@ -566,13 +567,12 @@ def test_handles_comment_paths_of_ids_it_issued(
 
 
 def test_the_facebook_emulator_hands_comment_paths_over(
-    make_sandbox: Callable[..., Sandbox],
-    sandbox_http: Callable[[Sandbox], httpx.Client],
+    sandboxes: Sandboxes,
     repo: Path,
 ) -> None:
-    box = make_sandbox("facebook", "instagram")
+    box = sandboxes("facebook", "instagram")
     box.media_roots[MEDIA_BASE] = repo
-    http = sandbox_http(box)
+    http = sandboxes.client(box)
     media_id = published_photo(http, repo)
     comment = box.add_comment("instagram", media_id, "вопрос", "501", "ivan")
     listed = comments(http, media_id, fields="id,text")

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pytest
+from conftest import Sandboxes
 from PIL import Image
 
 from publisher.core.clock import FakeClock
@@ -21,13 +21,13 @@ CHAT = -70123
 
 
 @pytest.fixture
-def sandbox(make_sandbox: Callable[..., Sandbox]) -> Sandbox:
-    return make_sandbox("max")
+def sandbox(sandboxes: Sandboxes) -> Sandbox:
+    return sandboxes("max")
 
 
 @pytest.fixture
-def http(sandbox: Sandbox, sandbox_http: Callable[[Sandbox], httpx.Client]) -> httpx.Client:
-    return sandbox_http(sandbox)
+def http(sandbox: Sandbox, sandboxes: Sandboxes) -> httpx.Client:
+    return sandboxes.client(sandbox)
 
 
 def api(http: httpx.Client, method: str, path: str, **kwargs: Any) -> httpx.Response:
@@ -134,8 +134,8 @@ def test_fault_answers_use_max_error_shape(
     assert sandbox.emulators["max"].fault_response("error500").status_code == 500
 
 
-def test_two_sandboxes_in_one_process(make_sandbox: Callable[..., Sandbox]) -> None:
-    first, second = make_sandbox("max"), make_sandbox("max")
+def test_two_sandboxes_in_one_process(sandboxes: Sandboxes) -> None:
+    first, second = sandboxes("max"), sandboxes("max")
 
     assert first.emulators["max"] is not second.emulators["max"]
 

@@ -11,6 +11,7 @@ from typing import Any
 
 import httpx
 import pytest
+from conftest import Sandboxes
 from PIL import Image
 
 from publisher.core.clock import FakeClock
@@ -52,13 +53,13 @@ def signed(
 
 
 @pytest.fixture
-def sandbox(make_sandbox: Callable[..., Sandbox]) -> Sandbox:
-    return make_sandbox("ok")
+def sandbox(sandboxes: Sandboxes) -> Sandbox:
+    return sandboxes("ok")
 
 
 @pytest.fixture
-def http(sandbox: Sandbox, sandbox_http: Callable[[Sandbox], httpx.Client]) -> httpx.Client:
-    return sandbox_http(sandbox)
+def http(sandbox: Sandbox, sandboxes: Sandboxes) -> httpx.Client:
+    return sandboxes.client(sandbox)
 
 
 @pytest.fixture

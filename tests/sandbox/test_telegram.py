@@ -8,19 +8,18 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import jpeg_bytes
+from conftest import Sandboxes, jpeg_bytes
 
 from publisher.core.clock import FakeClock
-from publisher.sandbox.app import Sandbox
 from publisher.sandbox.core import revoke_token
 
 TOKEN = "42:sandbox-token"
 
 
 @pytest.fixture
-def api(make_sandbox: Callable[..., Sandbox]) -> Callable[..., httpx.Response]:
-    sandbox = make_sandbox("telegram")
-    client = httpx.Client(transport=sandbox.transport())
+def api(sandboxes: Sandboxes) -> Callable[..., httpx.Response]:
+    sandbox = sandboxes("telegram")
+    client = sandboxes.client(sandbox)
 
     def call(method: str, token: str = TOKEN, **kwargs: Any) -> httpx.Response:
         return client.post(f"https://api.telegram.org/bot{token}/{method}", **kwargs)
@@ -151,8 +150,8 @@ def test_tokens(api: Callable[..., httpx.Response]) -> None:
     assert api("getMe", token="other:token").json()["result"]["is_bot"] is True
 
 
-def test_faults_answer_in_telegram_shape(make_sandbox: Callable[..., Sandbox]) -> None:
-    emulator = make_sandbox("telegram").emulators["telegram"]
+def test_faults_answer_in_telegram_shape(sandboxes: Sandboxes) -> None:
+    emulator = sandboxes("telegram").emulators["telegram"]
     limited = emulator.fault_response("rate429")
     assert limited.status_code == 429 and b'"retry_after": 3' in limited.get_data()
     assert emulator.fault_response("error500").status_code == 502

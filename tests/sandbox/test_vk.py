@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
+from conftest import Sandboxes
 from PIL import Image
 
 from publisher.core.clock import FakeClock
@@ -86,12 +86,11 @@ class Vk:
 
 @pytest.fixture
 def vk(
-    make_sandbox: Callable[..., Sandbox],
-    sandbox_http: Callable[[Sandbox], httpx.Client],
+    sandboxes: Sandboxes,
     clock: FakeClock,
 ) -> Vk:
-    sandbox = make_sandbox("vk")
-    return Vk(sandbox, sandbox_http(sandbox), clock)
+    sandbox = sandboxes("vk")
+    return Vk(sandbox, sandboxes.client(sandbox), clock)
 
 
 def image(tmp_path: Path, name: str = "a.jpg", size: tuple[int, int] = (40, 30)) -> Path:

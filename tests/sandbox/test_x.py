@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import base64
 import io
-from collections.abc import Callable
 from typing import Any
 
 import httpx
 import pytest
+from conftest import Sandboxes
 from PIL import Image
 
 from publisher.core.clock import FakeClock
@@ -24,13 +24,13 @@ INVALID = "https://api.twitter.com/2/problems/invalid-request"
 
 
 @pytest.fixture
-def sandbox(make_sandbox: Callable[..., Sandbox]) -> Sandbox:
-    return make_sandbox("x")
+def sandbox(sandboxes: Sandboxes) -> Sandbox:
+    return sandboxes("x")
 
 
 @pytest.fixture
-def http(sandbox: Sandbox, sandbox_http: Callable[[Sandbox], httpx.Client]) -> httpx.Client:
-    return sandbox_http(sandbox)
+def http(sandbox: Sandbox, sandboxes: Sandboxes) -> httpx.Client:
+    return sandboxes.client(sandbox)
 
 
 def tweet(http: httpx.Client, **body: Any) -> httpx.Response:

@@ -14,15 +14,13 @@ import httpx
 import pytest
 import yaml
 from click.testing import CliRunner, Result
-from conftest import jpeg_bytes, write_files
+from conftest import Sandboxes, jpeg_bytes, write_files
 
 from publisher.cli import Deps, main
-from publisher.core.clock import FakeClock
 from publisher.core.config import load_config
 from publisher.core.errors import ConfigError
 from publisher.forge import detect
 from publisher.forge.gitlab import GitLab
-from publisher.sandbox.app import Sandbox
 
 CI_ENV = {
     "GITHUB_ACTIONS": "true",
@@ -128,8 +126,9 @@ class FakeGitHub:
 class Ci:
     """``publisher`` run as the CI job would, against the sandbox and the fake Git host."""
 
-    def __init__(self, repo: Path, state: Path, clock: FakeClock, forge: FakeGitHub) -> None:
-        self.repo, self.state, self.clock, self.forge = repo, state, clock, forge
+    def __init__(self, repo: Path, sandboxes: Sandboxes, forge: FakeGitHub) -> None:
+        self.repo, self.sandboxes, self.forge = repo, sandboxes, forge
+        self.state, self.clock = sandboxes.state, sandboxes.clock
 
     def __call__(self, *args: str) -> Result:
         deps = Deps(self.clock, CI_ENV, httpx.MockTransport(self.forge))
@@ -138,11 +137,11 @@ class Ci:
 
     def texts(self) -> list[str]:
         """Every text the sandbox's networks now show."""
-        feeds = Sandbox(self.state, clock=self.clock).show()
+        feeds = self.sandboxes().show()
         return [str(p.get("text")) for feed in feeds.values() for p in feed.get("posts", [])]
 
     def snapshot(self) -> str:
-        return json.dumps(Sandbox(self.state, clock=self.clock).show(), sort_keys=True)
+        return json.dumps(self.sandboxes().show(), sort_keys=True)
 
 
 def commit(repo: Path, files: dict[str, str | bytes], message: str, author: str = OFFICER) -> str:
@@ -154,7 +153,7 @@ def commit(repo: Path, files: dict[str, str | bytes], message: str, author: str 
 
 
 @pytest.fixture
-def ci(make_repo: Callable[..., Path], tmp_path: Path, clock: FakeClock) -> Ci:
+def ci(make_repo: Callable[..., Path], sandboxes: Sandboxes) -> Ci:
     """A repository whose first content came through an approved request and was published."""
     repo = make_repo(
         {
@@ -167,7 +166,7 @@ def ci(make_repo: Callable[..., Path], tmp_path: Path, clock: FakeClock) -> Ci:
     )
     forge = FakeGitHub()
     forge.merge(git.Repo(repo).head.commit.hexsha)
-    runner = Ci(repo, tmp_path / "state", clock, forge)
+    runner = Ci(repo, sandboxes, forge)
     first = runner("apply")
     assert first.exit_code == 0, first.output
     assert "Source: " in str(git.Repo(repo).head.commit.message)
@@ -220,7 +219,7 @@ def test_a_direct_push_stops_the_run_before_anything_is_posted(ci: Ci, name: str
 
 @pytest.mark.parametrize("approved", [False, True])
 def test_moderation_by_directly_pushed_rules_removes_nothing(ci: Ci, approved: bool) -> None:
-    sandbox = Sandbox(ci.state, clock=ci.clock)
+    sandbox = ci.sandboxes()
     post = str(sandbox.show()["vk"]["posts"][0]["id"])
     sandbox.add_comment("vk", post, "Когда закончат ремонт дороги?", "501", "Житель")
     sha = commit(ci.repo, {"moderation.yml": CENSOR}, "Правила", author=MALLORY)
@@ -229,7 +228,7 @@ def test_moderation_by_directly_pushed_rules_removes_nothing(ci: Ci, approved: b
 
     result = ci("moderate")
 
-    comments = Sandbox(ci.state, clock=ci.clock).show()["vk"]["posts"][0]["comments"]
+    comments = ci.sandboxes().show()["vk"]["posts"][0]["comments"]
     if approved:
         assert result.exit_code == 0, result.output
         assert comments == []
@@ -553,7 +552,7 @@ def test_a_shallow_clone_publishes_nothing(ci: Ci, tmp_path: Path) -> None:
     approved_post(ci)
     shallow = tmp_path / "shallow"
     git.Repo.clone_from(f"file://{ci.repo}", shallow, depth=1)
-    runner = Ci(shallow, ci.state, ci.clock, ci.forge)
+    runner = Ci(shallow, ci.sandboxes, ci.forge)
     before = ci.snapshot()
 
     result = runner("apply", "--no-commit")
@@ -564,7 +563,7 @@ def test_a_shallow_clone_publishes_nothing(ci: Ci, tmp_path: Path) -> None:
 
 
 def test_a_first_run_checks_the_photo_of_a_single_file_post(
-    make_repo: Callable[..., Path], tmp_path: Path, clock: FakeClock
+    make_repo: Callable[..., Path], sandboxes: Sandboxes
 ) -> None:
     repo = make_repo(
         {"content/2026/12/elka.md": SINGLE_FILE_POST, "content/2026/12/a.jpg": jpeg_bytes()}
@@ -573,7 +572,7 @@ def test_a_first_run_checks_the_photo_of_a_single_file_post(
     forge.merge(git.Repo(repo).head.commit.hexsha)
     evil = jpeg_bytes(1080, 1080, "red")
     pushed = commit(repo, {"content/2026/12/a.jpg": evil}, "Фото", author=MALLORY)
-    runner = Ci(repo, tmp_path / "state", clock, forge)
+    runner = Ci(repo, sandboxes, forge)
 
     result = runner("apply")
 

@@ -13,7 +13,7 @@ from conftest import BASE_CONFIG, Publisher, write_files
 from PIL import Image
 
 from publisher.content.render import MAX_THREAD_PARTS, split_thread
-from publisher.networks.x import weighted_length
+from publisher.content.xtext import weighted_length
 
 NEWS = "---\ntitle: Вывоз мусора\nnetworks: [vk, telegram]\n---\nМусор вывозят по графику.\n"
 HEAD = "---\ntitle: Пост\nnetworks: [vk, telegram]\n"

@@ -19,11 +19,10 @@ import git
 import pytest
 import yaml
 from click.testing import CliRunner, Result
-from conftest import write_files
+from conftest import Sandboxes, write_files
 from markdown_it import MarkdownIt
 
 from publisher.cli import Deps, main
-from publisher.core.clock import FakeClock
 from publisher.core.model import Action, ActionKind, RemoteRef
 from publisher.engine.apply import ApplyReport, Outcome, Provenance
 from publisher.engine.apply import Result as ApplyResult
@@ -56,8 +55,9 @@ HOSTILE_TEXT = (
 
 
 class Cli:
-    def __init__(self, repo: Path, state: Path, clock: FakeClock) -> None:
-        self.repo, self.state, self.clock = repo, state, clock
+    def __init__(self, repo: Path, sandboxes: Sandboxes) -> None:
+        self.repo, self.sandboxes = repo, sandboxes
+        self.state, self.clock = sandboxes.state, sandboxes.clock
 
     def __call__(self, *args: str, sandbox: bool = True) -> Result:
         prefix = ["--repo", str(self.repo)] + (["--sandbox", str(self.state)] if sandbox else [])
@@ -65,13 +65,13 @@ class Cli:
 
     @property
     def box(self) -> Sandbox:
-        return Sandbox(self.state, clock=self.clock)
+        return self.sandboxes()
 
 
 @pytest.fixture
-def cli(make_repo: Callable[..., Path], tmp_path: Path, clock: FakeClock) -> Callable[..., Cli]:
+def cli(make_repo: Callable[..., Path], sandboxes: Sandboxes) -> Callable[..., Cli]:
     def build(files: dict[str, str | bytes]) -> Cli:
-        return Cli(make_repo(files), tmp_path / "state", clock)
+        return Cli(make_repo(files), sandboxes)
 
     return build
 

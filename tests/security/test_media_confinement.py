@@ -15,14 +15,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import Publisher, jpeg_bytes, write_files
+from conftest import Publisher, Sandboxes, jpeg_bytes, write_files
 
 from publisher.core.clock import FakeClock
 from publisher.engine.apply import Outcome, Provenance
 from publisher.engine.approval import Approvals
 from publisher.engine.workspace import open_workspace
 from publisher.reports.site import build_site
-from publisher.sandbox.app import Sandbox
 
 #: what actions/checkout with persist-credentials writes into .git/config
 FORGE_TOKEN = b"AUTHORIZATION: basic eC1hY2Nlc3MtdG9rZW46Z2hzX0xFQUtFRA=="
@@ -209,15 +208,14 @@ def test_folders_outside_the_repository_are_refused(
 
 
 def test_a_file_swapped_for_a_symlink_after_check_is_never_read(
-    repo: Path, tmp_path: Path, clock: FakeClock
+    repo: Path, tmp_path: Path, clock: FakeClock, sandboxes: Sandboxes
 ) -> None:
     """Defence in depth: apply and the site check each file again where they read it."""
     write_files(
         repo,
         {"content/2026/12/elka/index.md": PHOTO_POST, "content/2026/12/elka/a.jpg": jpeg_bytes()},
     )
-    state = tmp_path / "state"
-    ws = open_workspace(repo, clock, {}, state, Sandbox(state, clock=clock).transport())
+    ws = open_workspace(repo, clock, {}, sandboxes.state, sandboxes().transport())
     content = ws.load()
     result, plan = ws.checked_plan(content)
     assert not result.errors
@@ -230,7 +228,7 @@ def test_a_file_swapped_for_a_symlink_after_check_is_never_read(
     assert outcomes[("content/2026/12/news.md", "vk")] is Outcome.DONE
     written = build_site(ws, content, tmp_path / "site")
     assert all(FORGE_TOKEN not in p.read_bytes() for p in written if p.is_file())
-    assert FORGE_TOKEN not in Publisher(repo, state, clock).received()
+    assert FORGE_TOKEN not in Publisher(repo, sandboxes).received()
     assert os.path.islink(photo)
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import OK_ACCOUNT
+from conftest import OK_ACCOUNT, Sandboxes
 
 from publisher.cli import Deps, main
 from publisher.core.clock import FakeClock
@@ -79,7 +79,7 @@ def news(index: int) -> str:
 
 def test_an_apply_of_many_posts_to_vk_and_ok_meets_no_flood_control(
     make_repo: Callable[..., Path],
-    tmp_path: Path,
+    sandboxes: Sandboxes,
     clock: FakeClock,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -93,14 +93,14 @@ def test_an_apply_of_many_posts_to_vk_and_ok_meets_no_flood_control(
     monkeypatch.setattr(Sandbox, "transport", keep)
     posts = {f"content/news-{i:02d}.md": news(i) for i in range(40)}
     repo = make_repo({"accounts/ok.md": OK_ACCOUNT, **posts})
-    state = tmp_path / "state"
+    state = sandboxes.state
 
     result = CliRunner().invoke(
         main, ["--repo", str(repo), "--sandbox", str(state), "apply"], obj=Deps(clock, {})
     )
 
     assert result.exit_code == 0, result.output
-    view = Sandbox(state, clock=clock).show()
+    view = sandboxes().show()
     assert len(view["vk"]["posts"]) == len(view["ok"]["posts"]) == 40
     refused = {name: n for box in boxes for name, n in box.refusals().items() if n}
     assert boxes and refused == {}, "VK error 6 / OK FLOOD_BLOCKED answers"

@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 from click.testing import CliRunner, Result
-from conftest import make_account
+from conftest import Sandboxes, make_account
 
 from publisher.cli import Deps, main
 from publisher.core.clock import FakeClock
@@ -145,7 +145,7 @@ def test_declared_settings_pass_check(
 
 
 def test_no_command_sends_a_request_to_a_host_an_account_file_names(
-    make_repo: Callable[..., Path], tmp_path: Path, clock: FakeClock, urls: list[httpx.URL]
+    make_repo: Callable[..., Path], sandboxes: Sandboxes, clock: FakeClock, urls: list[httpx.URL]
 ) -> None:
     """Even with check's verdict ignored, apply, moderate and inbox collect reach only the
     networks' own hosts."""
@@ -160,10 +160,10 @@ def test_no_command_sends_a_request_to_a_host_an_account_file_names(
             "moderation.yml": RULES,
         }
     )
-    state = tmp_path / "state"
+    state = sandboxes.state
 
     cli(repo, state, clock, "apply")  # exits 1 for the account files, publishes the post
-    box = Sandbox(state, clock=clock)
+    box = sandboxes()
     for post in box.show()["vk"]["posts"]:  # a question for moderate and inbox collect to read
         box.add_comment("vk", str(post["id"]), "Почему не убирают снег во дворе?", "701", "Олег")
     assert cli(repo, state, clock, "moderate").exit_code == 0
@@ -185,12 +185,12 @@ FACEBOOK_TOKEN = "sandbox-facebook-main"
 
 
 def test_facebook_video_is_uploaded_to_the_video_host(
-    make_sandbox: Callable[..., Sandbox], clock: FakeClock, tmp_path: Path
+    sandboxes: Sandboxes, clock: FakeClock, tmp_path: Path
 ) -> None:
     """ "Videos must be published to graph-video.facebook.com instead of the regular Graph API
     URL" (developers.facebook.com/docs/graph-api/video-uploads)."""
     seen: list[httpx.URL] = []
-    sandbox = make_sandbox("facebook")
+    sandbox = sandboxes("facebook")
     http = httpx.Client(transport=Recorder(sandbox.transport(), seen))
     tokens = Tokens(Secret(FACEBOOK_TOKEN))
     adapter = FacebookAdapter(make_account("facebook", account_id=PAGE), tokens, http, clock=clock)
@@ -209,9 +209,9 @@ def test_facebook_video_is_uploaded_to_the_video_host(
 
 
 def test_facebook_sandbox_serves_video_only_on_the_video_host(
-    make_sandbox: Callable[..., Sandbox],
+    sandboxes: Sandboxes,
 ) -> None:
-    http = httpx.Client(transport=make_sandbox("facebook").transport())
+    http = sandboxes.client(sandboxes("facebook"))
     auth = {"Authorization": f"Bearer {FACEBOOK_TOKEN}"}
     start = {"upload_phase": "start", "file_size": "1024"}
 

@@ -13,16 +13,12 @@ from conftest import jpeg_bytes, write_files
 from publisher.content import load as content_module
 from publisher.content import render, stylecheck
 from publisher.core import parallel
-from publisher.core.capabilities import Capabilities
 from publisher.core.i18n import set_language
 from publisher.engine.workspace import open_workspace
 from publisher.state.cache import (
     CACHE_FILE,
-    CAPABILITIES_FILE,
     RENDERS_FILE,
-    VERSION,
     cache_dir,
-    stored_capabilities,
 )
 
 POST = """---
@@ -230,22 +226,6 @@ def test_a_partial_check_without_an_index_loads_the_others_for_their_ids(
 
     assert loads.calls == 6
     assert found == [("content/2026/03/post.md", 1, "duplicate-id")]
-
-
-def test_capabilities_are_kept_for_the_same_code_only(tmp_path: Path) -> None:
-    calls: list[int] = []
-
-    def compute() -> dict[str, Capabilities]:
-        calls.append(1)
-        return {"vk": Capabilities("plain", len(calls))}
-
-    assert stored_capabilities(tmp_path, compute) == {"vk": Capabilities("plain", 1)}
-    assert stored_capabilities(tmp_path, compute) == {"vk": Capabilities("plain", 1)}
-    assert len(calls) == 1
-    stored = cache_dir(tmp_path) / CAPABILITIES_FILE
-    stored.write_bytes(msgspec.msgpack.encode((VERSION, "other code", {"vk": {"text_limit": 9}})))
-
-    assert stored_capabilities(tmp_path, compute) == {"vk": Capabilities("plain", 2)}
 
 
 @pytest.mark.parametrize("cores", [1, 2])
