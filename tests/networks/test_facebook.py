@@ -30,12 +30,8 @@ from publisher.core.errors import (
 from publisher.core.model import Comment, Media, Profile, RemoteRef, RenderedPost
 from publisher.core.redact import Secret
 from publisher.networks.base import CHUNK_SIZE, FindResult, Tokens
-from publisher.networks.facebook import (
-    ABOUT_LIMIT,
-    COMMENT_LIMIT,
-    DEFAULT_RATE_WAIT,
-    FacebookAdapter,
-)
+from publisher.networks.facebook import ABOUT_LIMIT, COMMENT_LIMIT, FacebookAdapter
+from publisher.networks.graph import DEFAULT_RATE_WAIT
 from publisher.sandbox.app import Sandbox
 from publisher.sandbox.core import revoke_token
 from publisher.sandbox.facebook import FacebookEmulator, UsageBudget

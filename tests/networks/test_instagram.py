@@ -1008,7 +1008,7 @@ def test_comment_calls_name_the_secret_and_permission(clock: FakeClock, op: str)
         calls[op]()
     assert caught.value.op == op
     assert "INSTAGRAM_TOKEN" in caught.value.hint
-    assert "instagram_manage_comments" in caught.value.detail
+    assert "instagram_manage_comments" in caught.value.hint
 
 
 def test_expired_token_on_comments(clock: FakeClock) -> None:
