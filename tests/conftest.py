@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
 import httpx
 import pytest
@@ -215,3 +219,94 @@ class Publisher:
 def publisher(tmp_path: Path, clock: FakeClock) -> Callable[[Path], Publisher]:
     """``publisher(repo)``: the CLI on ``repo`` with a sandbox in a temp folder."""
     return lambda repo: Publisher(repo, tmp_path / "state", clock)
+
+
+# -- a scripted network ----------------------------------------------------------------------
+
+#: what a scripted route answers: a response, a JSON body (answered with 200), an exception to
+#: raise (a dropped connection), or a function of the request that gives one of these
+Answer = httpx.Response | dict[str, Any] | list[Any] | Exception | Callable[[httpx.Request], Any]
+
+
+@dataclass
+class Sent:
+    """One request as the scripted network received it."""
+
+    request: httpx.Request
+    #: the sizes of the body's pieces as a socket read them: a file is streamed, not held whole
+    chunks: list[int]
+
+    @property
+    def body(self) -> bytes:
+        return self.request.content
+
+    @property
+    def form(self) -> dict[str, str]:
+        """The fields of a urlencoded body (the first value of each)."""
+        return {key: values[0] for key, values in parse_qs(self.body.decode()).items()}
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+class Scripted(httpx.BaseTransport):
+    """A network that answers from a script and records every request, for adapter tests.
+
+    ``Scripted(a, b)`` answers any request with ``a``, then ``b``; ``.on(method, pattern, ...)``
+    adds answers for the requests whose method (None: any) and URL match. ``pattern`` is a
+    regular expression the end of the URL, its query left out, must match: ``/2/tweets``,
+    ``/method/wall\\.post``, ``//pu\\.vk\\.com/.*``. The first route that matches answers; its
+    answers are used in turn and the last one repeats. A request no route matches fails the test.
+    """
+
+    def __init__(self, *answers: Answer) -> None:
+        self.routes: list[tuple[str | None, re.Pattern[str], list[Answer]]] = []
+        self.received: list[Sent] = []
+        if answers:
+            self.on(None, ".*", *answers)
+
+    def on(self, method: str | None, pattern: str, *answers: Answer) -> Scripted:
+        for known, regex, queue in self.routes:
+            if known == method and regex.pattern == f"(?:{pattern})$":
+                queue.extend(answers)
+                return self
+        self.routes.append((method, re.compile(f"(?:{pattern})$"), list(answers)))
+        return self
+
+    @property
+    def requests(self) -> list[httpx.Request]:
+        return [sent.request for sent in self.received]
+
+    def sent(self, method: str | None, pattern: str) -> list[httpx.Request]:
+        """The requests received whose method and URL match, as ``on`` matches them."""
+        return [r for r in self.requests if _matches(method, re.compile(f"(?:{pattern})$"), r)]
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        assert isinstance(request.stream, httpx.SyncByteStream)
+        pieces = [bytes(piece) for piece in request.stream]
+        request.stream = httpx.ByteStream(b"".join(pieces))
+        request.read()
+        self.received.append(Sent(request, [len(piece) for piece in pieces]))
+        answer = self._next(request)
+        if callable(answer) and not isinstance(answer, httpx.Response):
+            answer = answer(request)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer if isinstance(answer, httpx.Response) else httpx.Response(200, json=answer)
+
+    def _next(self, request: httpx.Request) -> Answer:
+        for method, regex, queue in self.routes:
+            if queue and _matches(method, regex, request):
+                return queue.pop(0) if len(queue) > 1 else queue[0]
+        raise AssertionError(f"unscripted request: {request.method} {request.url}")
+
+
+def _matches(method: str | None, regex: re.Pattern[str], request: httpx.Request) -> bool:
+    url = request.url.copy_with(query=None, fragment=None)
+    return method in (None, request.method) and regex.search(str(url)) is not None
+
+
+@pytest.fixture
+def scripted() -> Scripted:
+    """A scripted network with no answers yet: ``scripted.on("POST", "/2/tweets", ...)``."""
+    return Scripted()
