@@ -249,37 +249,58 @@ class Sent:
         return json.loads(self.body)
 
 
+@dataclass
+class Route:
+    """Requests a scripted network answers alike, and the answers still to give."""
+
+    method: str | None
+    url: re.Pattern[str]
+    answers: list[Answer]
+    last: Answer | None = None
+
+    def matches(self, request: httpx.Request) -> bool:
+        return _matches(self.method, self.url, request)
+
+
 class Scripted(httpx.BaseTransport):
     """A network that answers from a script and records every request, for adapter tests.
 
-    ``Scripted(a, b)`` answers any request with ``a``, then ``b``; ``.on(method, pattern, ...)``
-    adds answers for the requests whose method (None: any) and URL match. ``pattern`` is a
+    ``.on(method, pattern, ...)`` adds answers for the requests whose method (None: any) and URL
+    match; ``Scripted(a, b)`` answers the requests no such route takes with ``a``, then ``b``. ``pattern`` is a
     regular expression the end of the URL, its query left out, must match: ``/2/tweets``,
-    ``/method/wall\\.post``, ``//pu\\.vk\\.com/.*``. The first route that matches answers; its
-    answers are used in turn and the last one repeats. A request no route matches fails the test.
+    ``/method/wall\\.post``, ``//pu\\.vk\\.com/.*``. The first route that matches answers (the
+    order of ``on``); its answers are given in turn and the last one repeats. A request no route matches fails the
+    test. Bodies are read piece by piece, as a socket reads them (``Sent.chunks``).
     """
 
     def __init__(self, *answers: Answer) -> None:
-        self.routes: list[tuple[str | None, re.Pattern[str], list[Answer]]] = []
+        self.routes: list[Route] = []
+        #: tried after every route
+        self.anything = Route(None, _end_of_url(".*"), list(answers))
         self.received: list[Sent] = []
-        if answers:
-            self.on(None, ".*", *answers)
 
     def on(self, method: str | None, pattern: str, *answers: Answer) -> Scripted:
-        for known, regex, queue in self.routes:
-            if known == method and regex.pattern == f"(?:{pattern})$":
-                queue.extend(answers)
+        url = _end_of_url(pattern)
+        for route in self.routes:
+            if (route.method, route.url) == (method, url):
+                route.answers.extend(answers)
                 return self
-        self.routes.append((method, re.compile(f"(?:{pattern})$"), list(answers)))
+        self.routes.append(Route(method, url, list(answers)))
         return self
 
     @property
     def requests(self) -> list[httpx.Request]:
         return [sent.request for sent in self.received]
 
+    @property
+    def pending(self) -> list[Answer]:
+        """The scripted answers no request has had yet."""
+        return [answer for route in (*self.routes, self.anything) for answer in route.answers]
+
     def sent(self, method: str | None, pattern: str) -> list[httpx.Request]:
         """The requests received whose method and URL match, as ``on`` matches them."""
-        return [r for r in self.requests if _matches(method, re.compile(f"(?:{pattern})$"), r)]
+        url = _end_of_url(pattern)
+        return [request for request in self.requests if _matches(method, url, request)]
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         assert isinstance(request.stream, httpx.SyncByteStream)
@@ -295,10 +316,16 @@ class Scripted(httpx.BaseTransport):
         return answer if isinstance(answer, httpx.Response) else httpx.Response(200, json=answer)
 
     def _next(self, request: httpx.Request) -> Answer:
-        for method, regex, queue in self.routes:
-            if queue and _matches(method, regex, request):
-                return queue.pop(0) if len(queue) > 1 else queue[0]
+        for route in (*self.routes, self.anything):
+            if route.matches(request) and (route.answers or route.last is not None):
+                if route.answers:
+                    route.last = route.answers.pop(0)
+                return route.last
         raise AssertionError(f"unscripted request: {request.method} {request.url}")
+
+
+def _end_of_url(pattern: str) -> re.Pattern[str]:
+    return re.compile(f"(?:{pattern})$")
 
 
 def _matches(method: str | None, regex: re.Pattern[str], request: httpx.Request) -> bool:
