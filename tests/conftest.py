@@ -266,11 +266,12 @@ class Scripted(httpx.BaseTransport):
     """A network that answers from a script and records every request, for adapter tests.
 
     ``.on(method, pattern, ...)`` adds answers for the requests whose method (None: any) and URL
-    match; ``Scripted(a, b)`` answers the requests no such route takes with ``a``, then ``b``. ``pattern`` is a
-    regular expression the end of the URL, its query left out, must match: ``/2/tweets``,
-    ``/method/wall\\.post``, ``//pu\\.vk\\.com/.*``. The first route that matches answers (the
-    order of ``on``); its answers are given in turn and the last one repeats. A request no route matches fails the
-    test. Bodies are read piece by piece, as a socket reads them (``Sent.chunks``).
+    match; ``Scripted(a, b)`` answers the requests no route takes with ``a``, then ``b``.
+    ``pattern`` is a regular expression the end of the URL, its query left out, must match:
+    ``/2/tweets``, ``/method/wall\\.post``, ``//pu\\.vk\\.com/.*``. The first route that
+    matches answers (in the order of ``on``); its answers are given in turn and the last one
+    repeats. A request nothing answers fails the test. Bodies are read piece by piece, as a
+    socket reads them (``Sent.chunks``).
     """
 
     def __init__(self, *answers: Answer) -> None:
