@@ -15,7 +15,7 @@ The Page token travels in an ``Authorization`` header, never in a URL or a form 
 for Graph calls, as the Facebook adapter does, and ``OAuth`` for the video upload, the scheme Meta
 documents there [verified: S6, S7] (the SDK sends ``access_token`` as a parameter instead [S1]).
 Graph errors are ``{"error": {"code", "error_subcode", "message", "is_transient"...}}``
-[verified: S2]; ``_unwrap`` dispatches on code and subcode, never on the HTTP status.
+[verified: S2]; the Graph table (``networks.graph``) maps code and subcode, not the HTTP status.
 
 Comments (reference "Read comments", "Moderate") are read per media with their replies expanded
 in the same request, and moderated with the same Page token: hide (``hide=true``), delete, and

@@ -10,7 +10,7 @@ Reading, deleting and answering comments and banning their authors use the user 
 Every call is a POST form carrying ``v=5.199`` with the token in the ``Authorization: Bearer``
 header, so the token never sits in a URL [verified: V2 api-requests]. VK reports API errors in
 the body of an HTTP 200 (``{"error": {"error_code", "error_msg", "request_params"}}``), and
-``request_params`` may echo the token back [verified: V1, V2], so ``_unwrap`` reads the body and
+``request_params`` may echo the token back [verified: V1, V2], so ``_read`` reads the body and
 keeps nothing of it but the code and the (redacted) message.
 """
 
