@@ -52,7 +52,14 @@ from publisher.networks.base import (
     FindResult,
     Rule,
 )
-from publisher.networks.http import json_body, json_or_none, mime_type, retry_after, status_keys
+from publisher.networks.http import (
+    as_dict,
+    json_body,
+    json_or_none,
+    mime_type,
+    retry_after,
+    status_keys,
+)
 
 BASE_URL = "https://platform-api2.max.ru"
 MB = 1024 * 1024
@@ -349,8 +356,8 @@ class MaxAdapter(Adapter):
         A comment has no link of its own, so ``url`` is the post's public link; the author's
         profile link exists only for users with a username [uncertain: max.ru/<username>].
         """
-        sender, link = _mapping(item.get("sender")), _mapping(item.get("link"))
-        replied = _mapping(link.get("message")) if link.get("type") == "reply" else {}
+        sender, link = as_dict(item.get("sender")), as_dict(item.get("link"))
+        replied = as_dict(link.get("message")) if link.get("type") == "reply" else {}
         username = str(sender.get("username") or "")
         return Comment(
             network=self.name,
@@ -411,7 +418,7 @@ class MaxAdapter(Adapter):
         mid = _message_of(comment)
         body = {"text": text, "format": "html", "link": {"type": "reply", "mid": comment.id}}
         answer = self._call("POST", _comments_path(mid), OP_REPLY, creates=True, json=body)
-        message = _mapping(_mapping(answer).get("message"))
+        message = as_dict(as_dict(answer).get("message"))
         reply_id = _mid(message)
         if not reply_id:
             raise Transient(self.name, OP_REPLY, "no comment id in the answer", uncertain=True)
@@ -466,7 +473,7 @@ class MaxAdapter(Adapter):
         photos = payload.get("photos")
         tokens = [payload.get("token")]
         if isinstance(photos, Mapping):
-            tokens = [_mapping(p).get("token") for p in photos.values()]
+            tokens = [as_dict(p).get("token") for p in photos.values()]
         token = next((str(t) for t in tokens if t), "")
         if not token:
             raise Transient(self.name, OP_UPLOAD_DATA, "no image token in the upload answer")
@@ -601,12 +608,7 @@ def _normalize(text: str) -> str:
 
 
 def _body(message: Mapping[str, Any]) -> Mapping[str, Any]:
-    body = message.get("body")
-    return body if isinstance(body, Mapping) else {}
-
-
-def _mapping(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
+    return as_dict(message.get("body"))
 
 
 def _mid(message: Mapping[str, Any]) -> str:
