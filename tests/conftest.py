@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
+import re
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs
 
 import httpx
 import pytest
@@ -228,3 +232,122 @@ class Publisher:
 def publisher(sandboxes: Sandboxes) -> Callable[[Path], Publisher]:
     """``publisher(repo)``: the CLI on ``repo`` with the test's sandbox folder."""
     return lambda repo: Publisher(repo, sandboxes)
+
+
+# -- a scripted network ----------------------------------------------------------------------
+
+#: what a scripted route answers: a response, a JSON body (answered with 200), an exception to
+#: raise (a dropped connection), or a function of the request that gives one of these
+Answer = httpx.Response | dict[str, Any] | list[Any] | Exception | Callable[[httpx.Request], Any]
+
+
+@dataclass
+class Sent:
+    """One request as the scripted network received it."""
+
+    request: httpx.Request
+    #: the sizes of the body's pieces as a socket read them: a file is streamed, not held whole
+    chunks: list[int]
+
+    @property
+    def body(self) -> bytes:
+        return self.request.content
+
+    @property
+    def form(self) -> dict[str, str]:
+        """The fields of a urlencoded body (the first value of each)."""
+        return {key: values[0] for key, values in parse_qs(self.body.decode()).items()}
+
+    def json(self) -> Any:
+        return json.loads(self.body)
+
+
+@dataclass
+class Route:
+    """Requests a scripted network answers alike, and the answers still to give."""
+
+    method: str | None
+    url: re.Pattern[str]
+    answers: list[Answer]
+    last: Answer | None = None
+
+    def matches(self, request: httpx.Request) -> bool:
+        return _matches(self.method, self.url, request)
+
+
+class Scripted(httpx.BaseTransport):
+    """A network that answers from a script and records every request, for adapter tests.
+
+    ``.on(method, pattern, ...)`` adds answers for the requests whose method (None: any) and URL
+    match; ``Scripted(a, b)`` answers the requests no route takes with ``a``, then ``b``.
+    ``pattern`` is a regular expression the end of the URL, its query left out, must match:
+    ``/2/tweets``, ``/method/wall\\.post``, ``//pu\\.vk\\.com/.*``. The first route that
+    matches answers (in the order of ``on``); its answers are given in turn and the last one
+    repeats. A request nothing answers fails the test. Bodies are read piece by piece, as a
+    socket reads them (``Sent.chunks``).
+    """
+
+    def __init__(self, *answers: Answer) -> None:
+        self.routes: list[Route] = []
+        #: tried after every route
+        self.anything = Route(None, _end_of_url(".*"), list(answers))
+        self.received: list[Sent] = []
+
+    def on(self, method: str | None, pattern: str, *answers: Answer) -> Scripted:
+        url = _end_of_url(pattern)
+        for route in self.routes:
+            if (route.method, route.url) == (method, url):
+                route.answers.extend(answers)
+                return self
+        self.routes.append(Route(method, url, list(answers)))
+        return self
+
+    @property
+    def requests(self) -> list[httpx.Request]:
+        return [sent.request for sent in self.received]
+
+    @property
+    def pending(self) -> list[Answer]:
+        """The scripted answers no request has had yet."""
+        return [answer for route in (*self.routes, self.anything) for answer in route.answers]
+
+    def sent(self, method: str | None, pattern: str) -> list[httpx.Request]:
+        """The requests received whose method and URL match, as ``on`` matches them."""
+        url = _end_of_url(pattern)
+        return [request for request in self.requests if _matches(method, url, request)]
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        assert isinstance(request.stream, httpx.SyncByteStream)
+        pieces = [bytes(piece) for piece in request.stream]
+        request.stream = httpx.ByteStream(b"".join(pieces))
+        request.read()
+        self.received.append(Sent(request, [len(piece) for piece in pieces]))
+        answer = self._next(request)
+        if callable(answer) and not isinstance(answer, httpx.Response):
+            answer = answer(request)
+        if isinstance(answer, Exception):
+            raise answer
+        return answer if isinstance(answer, httpx.Response) else httpx.Response(200, json=answer)
+
+    def _next(self, request: httpx.Request) -> Answer:
+        for route in (*self.routes, self.anything):
+            if route.matches(request) and (route.answers or route.last is not None):
+                if route.answers:
+                    route.last = route.answers.pop(0)
+                return route.last
+        raise AssertionError(f"unscripted request: {request.method} {request.url}")
+
+
+def _end_of_url(pattern: str) -> re.Pattern[str]:
+    return re.compile(f"(?:{pattern})$")
+
+
+def _matches(method: str | None, regex: re.Pattern[str], request: httpx.Request) -> bool:
+    url = request.url.copy_with(query=None, fragment=None)
+    return method in (None, request.method) and regex.search(str(url)) is not None
+
+
+@pytest.fixture
+def scripted() -> Scripted:
+    """A scripted network with no answers yet: ``scripted.on("POST", "/2/tweets", ...)``."""
+    return Scripted()

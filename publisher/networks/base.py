@@ -2,8 +2,9 @@
 
 An adapter is built with the account, its tokens and an ``httpx.Client``; it never reads the
 environment. It declares what it can do as ``Capabilities`` (data, read by check and plan) and
-turns that network's error responses into our ``NetworkError`` classes in exactly one place,
-its ``raise_for`` method.
+turns that network's error responses into our ``NetworkError`` classes in exactly one place:
+``_unwrap`` hands each answer to the adapter's reader (``_read``), and a ``Failure`` the reader
+finds is looked up in the adapter's ``errors`` table (``error_for``).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ from abc import ABC, abstractmethod
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import Enum
 from typing import Any, ClassVar
@@ -23,7 +24,7 @@ import httpx
 
 from publisher.core.capabilities import Capabilities
 from publisher.core.clock import Clock
-from publisher.core.errors import AuthError, RateLimited, Rejected, Transient
+from publisher.core.errors import AuthError, NetworkError, RateLimited, Rejected, Transient
 from publisher.core.i18n import _
 from publisher.core.model import Account, Comment, Profile, RemoteRef, RenderedPost
 from publisher.core.redact import Secret, redact
@@ -210,15 +211,49 @@ def _describe(exc: Exception) -> str:
     return f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
 
 
-def json_body(response: httpx.Response, network: str, op: str) -> Any:
-    """Parse a JSON response body or explain that the network answered something else."""
-    try:
-        return response.json()
-    except ValueError:
-        snippet = redact(response.text, limit=200)
-        raise Transient(
-            network, op, f"HTTP {response.status_code}, not JSON: {snippet!r}"
-        ) from None
+ErrorKey = int | str | tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Failure:
+    """An error answer as the adapter's reader saw it, before it becomes one of our errors.
+
+    ``keys`` are what the adapter's error table is looked up by, most specific first: the
+    network's own codes (numbers), its named kinds (strings) and the HTTP status
+    (``"404"``, ``"4xx"``: see ``http.status_keys``).
+    """
+
+    keys: tuple[ErrorKey, ...]
+    #: what went wrong, already redacted
+    detail: str
+    #: the wait the answer itself asks for (a header, a field), if it names one
+    retry_after: float | None = None
+    #: anything else a caller needs from the answer (Graph's ``error_data``)
+    data: Mapping[str, Any] = field(default_factory=dict)
+
+
+#: a hint's message id, or a function of the operation that picks one
+Hint = str | Callable[[str], str]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One row of an adapter's error table: our class for a code, and what goes with it."""
+
+    error: type[NetworkError]
+    #: a message id marked with ``N_``, filled from ``Adapter.hint_fields``; for an AuthError
+    #: without one, the hint names the secret to renew
+    hint: Hint = ""
+    #: for a RateLimited class: the seconds to wait when the answer does not say, or a function
+    #: of the clock (a quota that resets at midnight)
+    wait: float | Callable[[Clock], float] = 0.0
+
+
+#: a network's error codes and kinds -> our classes, in the manner of httpx's exception map
+ErrorMap = Mapping[ErrorKey, Rule | type[NetworkError]]
+
+#: what a code missing from the table means: the network refused the request as sent
+REFUSED = Rule(Rejected)
 
 
 class Adapter(ABC):
@@ -229,6 +264,8 @@ class Adapter(ABC):
     capabilities: ClassVar[Capabilities]
     base_urls: ClassVar[tuple[str, ...]]
     token_help: ClassVar[str] = ""
+    #: this network's error codes and kinds -> our classes (see ``error_for``)
+    errors: ClassVar[ErrorMap] = {}
 
     def __init__(
         self,
@@ -244,11 +281,47 @@ class Adapter(ABC):
         self.api = ApiClient(self.name, http, self._unwrap, limiter, self.clock)
 
     @abstractmethod
-    def _unwrap(self, response: httpx.Response, op: str) -> Any:
-        """Return the payload of a successful response; raise our error for any other.
+    def _read(self, response: httpx.Response, op: str) -> Any:
+        """The payload of a successful answer, or the ``Failure`` an error answer reports.
 
-        The only place that knows this network's error codes.
+        The only place that knows where this network puts its error codes.
         """
+
+    def _unwrap(self, response: httpx.Response, op: str) -> Any:
+        """Every answer's one way in (``ApiClient`` calls it): its payload, or our error."""
+        answer = self._read(response, op)
+        if isinstance(answer, Failure):
+            raise self.error_for(answer, op)
+        return answer
+
+    def error_for(self, failure: Failure, op: str) -> NetworkError:
+        """Our error for a failed answer: the first of its keys found in ``errors`` decides,
+        and a failure none of whose keys is there was refused (``Rejected``)."""
+        rule = next((self.errors[key] for key in failure.keys if key in self.errors), REFUSED)
+        if not isinstance(rule, Rule):
+            rule = Rule(rule)
+        msgid = rule.hint(op) if callable(rule.hint) else rule.hint
+        hint = _(msgid, **self.hint_fields(op)) if msgid else ""
+        if issubclass(rule.error, RateLimited):
+            wait = failure.retry_after
+            if wait is None:
+                wait = rule.wait(self.clock) if callable(rule.wait) else rule.wait
+            limited = rule.error(self.name, op, failure.detail, wait)
+            limited.hint = hint
+            return limited
+        if issubclass(rule.error, AuthError) and not hint:
+            return self.auth_error(op, failure.detail)
+        return rule.error(self.name, op, failure.detail, hint)
+
+    def hint_fields(self, op: str) -> dict[str, object]:
+        """The values an error hint may name: ``{env}``, ``{account}``, ``{path}``, ``{chat}``."""
+        return {
+            "env": self.account.token_env,
+            "account": self.account.name,
+            "path": self.account.path,
+            "chat": self.account.account_id,
+            "network": self.name,
+        }
 
     @abstractmethod
     def verify(self) -> AccountInfo:

@@ -24,9 +24,7 @@ import hashlib
 import hmac
 import io
 import json
-import mimetypes
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any, BinaryIO, cast
@@ -34,20 +32,19 @@ from typing import IO, Any, BinaryIO, cast
 import httpx
 
 from publisher.core.capabilities import NETWORK_TABLE
-from publisher.core.errors import AuthError, NetworkError, NotFound, Rejected, Transient
-from publisher.core.errors import RateLimited as RateLimitedError
+from publisher.core.errors import NetworkError, NotFound, Rejected, Transient
 from publisher.core.i18n import N_, _
 from publisher.core.model import Comment, Media, Profile, RemoteRef, RenderedPost
 from publisher.core.redact import redact
-from publisher.networks.base import UPLOAD_TIMEOUT, AccountInfo, Adapter, FindResult, json_body
+from publisher.networks.base import UPLOAD_TIMEOUT, AccountInfo, Failure, FindResult
+from publisher.networks.graph import GRAPH_HOST, GraphAdapter, paged
+from publisher.networks.http import as_int, mime_type, parse_time
 
-GRAPH_HOST = "https://graph.facebook.com"
 #: video uploads go to the Video API host: "Videos must be published to graph-video.facebook.com
 #: instead of the regular Graph API URL" [verified: developers.facebook.com/docs/graph-api/
 #: video-uploads; the Video API publishing guide's examples use it too]
 VIDEO_HOST = "https://graph-video.facebook.com"
 WEB_HOST = "https://www.facebook.com"
-DEFAULT_VERSION = "v25.0"  # pinned by Business SDK 25.0.2 [verified: S1, S2]
 
 #: a comment's text limit [uncertain: ~8000, not in the official docs]
 COMMENT_LIMIT = 8000
@@ -70,60 +67,15 @@ PERMISSIONS = {
     "unban": "pages_manage_metadata, pages_manage_engagement",
     "set_profile": "pages_manage_metadata",
 }
+#: what any other operation (publishing) needs
+PUBLISH_PERMISSIONS = "pages_manage_posts, publish_video"
 
-#: how long to wait on a rate-limit answer without a hint in X-Business-Use-Case-Usage
-DEFAULT_RATE_WAIT = 60.0
 #: how often one video upload may be told to resend from other offsets (subcode 1363037)
 MAX_OFFSET_RESUMES = 5
 
-AUTH_CODES = frozenset({102, 104, 190})
-RATE_CODES = frozenset({4, 17, 32, 341, 613})
-#: Business Use Case throttling codes, 80001 (Pages) and its siblings [verified: S3]
-BUC_CODES = range(80000, 80015)
-TRANSIENT_CODES = frozenset({1, 2})
-NOT_FOUND_CODES = frozenset({803})
-OBJECT_MISSING_SUBCODE = 33
-POLICY_BLOCK_CODE = 368
-DUPLICATE_CODE = 506
-LINK_SCRAPE_CODE = 1609005
 OFFSET_MISMATCH_SUBCODE = 1363037
 
 VIDEO_KINDS = ("video", "animation")
-
-
-@dataclass(frozen=True)
-class GraphError:
-    """The ``error`` object of a Graph API answer [verified: S2 error handling]."""
-
-    code: int
-    subcode: int = 0
-    message: str = ""
-    kind: str = ""
-    trace: str = ""
-    transient: bool = False
-    data: Mapping[str, Any] = field(default_factory=dict)
-
-    @classmethod
-    def parse(cls, raw: Any) -> GraphError:
-        if not isinstance(raw, Mapping):
-            return cls(code=0, message=str(raw))
-        data = raw.get("error_data")
-        if isinstance(data, str):
-            data = _json_object(data)
-        return cls(
-            code=_as_int(raw.get("code")),
-            subcode=_as_int(raw.get("error_subcode")),
-            message=str(raw.get("message", "")),
-            kind=str(raw.get("type", "")),
-            trace=str(raw.get("fbtrace_id", "")),
-            transient=bool(raw.get("is_transient", False)),
-            data=data if isinstance(data, Mapping) else {},
-        )
-
-    def describe(self) -> str:
-        code = f"{self.code}/{self.subcode}" if self.subcode else str(self.code)
-        trace = f", fbtrace_id {self.trace}" if self.trace else ""
-        return f"{self.message} (code {code}{trace})"
 
 
 class UploadOffsetMismatch(NetworkError):
@@ -179,7 +131,7 @@ class FileSlice(io.RawIOBase):
         return self._position
 
 
-class FacebookAdapter(Adapter):
+class FacebookAdapter(GraphAdapter):
     """A Facebook Page, written to with a non-expiring Page access token."""
 
     name = "facebook"
@@ -200,10 +152,6 @@ class FacebookAdapter(Adapter):
     @property
     def page_id(self) -> str:
         return self.account.account_id
-
-    @property
-    def version(self) -> str:
-        return str(self.account.settings.get("graph_version", DEFAULT_VERSION))
 
     # -- the interface -------------------------------------------------------------------
 
@@ -247,7 +195,7 @@ class FacebookAdapter(Adapter):
         payload = self._get(f"{self.page_id}/feed", "find", params)
         for item in payload.get("data", []):
             if str(item.get("message", "")).strip() == wanted:
-                return self._post_ref(str(item["id"]), _parse_time(item.get("created_time")))
+                return self._post_ref(str(item["id"]), parse_time(item.get("created_time")))
         return FindResult.ABSENT
 
     # -- comments, moderation and replies ---------------------------------------------------
@@ -266,7 +214,9 @@ class FacebookAdapter(Adapter):
         if since is not None:
             params["since"] = str(int(since.timestamp()))
         found: list[Comment] = []
-        for item in self._comment_items(ref.remote_id, params):
+        pages = MAX_COMMENTS // COMMENTS_PAGE_SIZE
+        edge = f"{ref.remote_id}/comments"
+        for item in paged(lambda query: self._get(edge, "comments", query), params, pages):
             comment = self._comment(item, ref)
             if comment is None:
                 continue
@@ -274,19 +224,6 @@ class FacebookAdapter(Adapter):
                 continue
             found.append(comment)
         return sorted(found, key=lambda c: c.created_at or datetime.min.replace(tzinfo=UTC))
-
-    def _comment_items(self, object_id: str, params: dict[str, str]) -> Iterator[Mapping[str, Any]]:
-        """The comments edge page by page: only ``paging.next`` means more [verified: S1]."""
-        query = dict(params)
-        for _page in range(MAX_COMMENTS // COMMENTS_PAGE_SIZE):
-            payload = self._get(f"{object_id}/comments", "comments", query)
-            data = [item for item in payload.get("data", []) if isinstance(item, Mapping)]
-            yield from data
-            paging = payload.get("paging") or {}
-            after = (paging.get("cursors") or {}).get("after")
-            if not (data and paging.get("next") and after):
-                return
-            query = {**params, "after": str(after)}
 
     def _comment(self, item: Mapping[str, Any], ref: RemoteRef) -> Comment | None:
         """One comment, or None for the Page's own (or one without an id).
@@ -302,7 +239,7 @@ class FacebookAdapter(Adapter):
         if not comment_id or author_id == self.page_id:
             return None
         parent = item.get("parent") or {}
-        created = _parse_time(item.get("created_time"))
+        created = parse_time(item.get("created_time"))
         return Comment(
             network=self.name,
             id=comment_id,
@@ -445,7 +382,7 @@ class FacebookAdapter(Adapter):
         """One photo: POST /{page}/photos with ``source`` [verified: S1 create_photo]."""
         data = _without_empty({"message": post.text, "alt_text_custom": media.alt})
         with open(media.path, "rb") as handle:
-            files = {"source": (media.path.name, handle, _mime(media.path))}
+            files = {"source": (media.path.name, handle, mime_type(media.path.name))}
             payload = self._post(
                 f"{self.page_id}/photos", "publish", data, files=files, creates=True
             )
@@ -472,7 +409,7 @@ class FacebookAdapter(Adapter):
     def _upload_unpublished_photo(self, media: Media) -> str:
         data = _without_empty({"published": "false", "alt_text_custom": media.alt})
         with open(media.path, "rb") as handle:
-            files = {"source": (media.path.name, handle, _mime(media.path))}
+            files = {"source": (media.path.name, handle, mime_type(media.path.name))}
             payload = self._post(f"{self.page_id}/photos", "upload photo", data, files=files)
         return str(payload["id"])
 
@@ -565,12 +502,6 @@ class FacebookAdapter(Adapter):
 
     # -- HTTP ---------------------------------------------------------------------------------
 
-    def _url(self, path: str, host: str = GRAPH_HOST) -> str:
-        return f"{host}/{self.version}/{path}"
-
-    def _headers(self) -> dict[str, str]:
-        return {"Authorization": f"Bearer {self.tokens.main.reveal()}"}
-
     def _proof(self) -> dict[str, str]:
         """``appsecret_proof`` = hex HMAC-SHA256(app secret, token) [verified: S1 session.py]."""
         secret = self.tokens.extras.get("app_secret")
@@ -582,11 +513,12 @@ class FacebookAdapter(Adapter):
 
     def _get(self, path: str, op: str, params: dict[str, str]) -> Any:
         query = {**params, **self._proof()}
-        return self.api.call("GET", self._url(path), op, params=query, headers=self._headers())
+        return self.api.call("GET", self.graph_url(path), op, params=query, headers=self.bearer())
 
     def _delete(self, path: str, op: str, params: dict[str, str] | None = None) -> Any:
-        params = {**(params or {}), **self._proof()}
-        return self.api.call("DELETE", self._url(path), op, params=params, headers=self._headers())
+        query = {**(params or {}), **self._proof()}
+        url = self.graph_url(path)
+        return self.api.call("DELETE", url, op, params=query, headers=self.bearer())
 
     def _post(
         self,
@@ -598,132 +530,40 @@ class FacebookAdapter(Adapter):
         creates: bool = False,
         host: str = GRAPH_HOST,
     ) -> Any:
-        kwargs: dict[str, Any] = {"data": {**data, **self._proof()}, "headers": self._headers()}
+        kwargs: dict[str, Any] = {"data": {**data, **self._proof()}, "headers": self.bearer()}
         if files:
             kwargs["files"] = files
             kwargs["timeout"] = UPLOAD_TIMEOUT
-        return self.api.call("POST", self._url(path, host), op, creates=creates, **kwargs)
+        return self.api.call("POST", self.graph_url(path, host), op, creates=creates, **kwargs)
 
     # -- errors -------------------------------------------------------------------------------
 
-    def _unwrap(self, response: httpx.Response, op: str) -> Any:
-        payload = json_body(response, self.name, op)
-        if isinstance(payload, Mapping) and "error" in payload:
-            raise self._error_for(GraphError.parse(payload["error"]), response, op)
-        if response.status_code >= 500:
-            raise Transient(self.name, op, f"HTTP {response.status_code}")
-        if response.is_error:
-            raise Rejected(self.name, op, redact(f"HTTP {response.status_code}: {payload}"))
-        return payload
+    def _read(self, response: httpx.Response, op: str) -> Any:
+        """Graph's reader, and one answer that is not an error but a request: resend the video
+        chunk from other offsets (subcode 1363037), handled by the upload loop."""
+        answer = super()._read(response, op)
+        if isinstance(answer, Failure) and _is_offset_mismatch(answer):
+            start, end = _resume_offsets(answer.data)
+            raise UploadOffsetMismatch(self.name, op, answer.detail, start, end)
+        return answer
 
-    def _error_for(self, error: GraphError, response: httpx.Response, op: str) -> NetworkError:
-        """Map a Graph error by its code and subcode, never by HTTP status [S2]."""
-        detail = redact(error.describe())
-        code = error.code
-        if error.subcode == OFFSET_MISMATCH_SUBCODE:
-            start, end = _resume_offsets(error.data)
-            return UploadOffsetMismatch(self.name, op, detail, start, end)
-        if code in RATE_CODES or code in BUC_CODES:
-            return RateLimitedError(self.name, op, detail, _rate_wait(response))
-        if code in AUTH_CODES:
-            return self.auth_error(op, detail)
-        if code == 10 or 200 <= code <= 299:
-            return self._permission_error(op, detail)
-        if error.transient or code in TRANSIENT_CODES or response.status_code >= 500:
-            return Transient(self.name, op, detail)
-        if _is_missing_object(error):
-            return NotFound(self.name, op, detail)
-        return Rejected(self.name, op, detail, _rejection_hint(code))
-
-    def _permission_error(self, op: str, detail: str) -> AuthError:
-        permissions = PERMISSIONS.get(op)
-        if permissions is None:
-            hint = _(
-                "The token in {env} lacks a permission: grant pages_manage_posts "
-                "(and publish_video for videos) to the app, then issue a new Page token.",
-                env=self.account.token_env,
-            )
-        else:
-            hint = _(
-                "The token in {env} lacks a permission: grant {permissions} to the app, "
-                "then issue a new Page token.",
-                env=self.account.token_env,
-                permissions=permissions,
-            )
-        return AuthError(self.name, op, detail, hint)
+    def permissions(self, op: str) -> str:
+        return PERMISSIONS.get(op, PUBLISH_PERMISSIONS)
 
 
-def _rejection_hint(code: int) -> str:
-    if code == POLICY_BLOCK_CODE:
-        return _(
-            "Facebook has blocked posting for a policy violation: a person must review "
-            "the Page's notifications before anything is published again."
-        )
-    if code == DUPLICATE_CODE:
-        return _(
-            "Facebook refused a duplicate of a recent post: check whether it is already on the "
-            "Page."
-        )
-    if code == LINK_SCRAPE_CODE:
-        return _("Facebook could not read the attached link: check that the URL opens.")
-    return ""
-
-
-def _is_missing_object(error: GraphError) -> bool:
-    """``(#100)`` subcode 33 "Object with ID ... does not exist", or code 803."""
-    if error.code in NOT_FOUND_CODES:
-        return True
-    return error.code == 100 and (
-        error.subcode == OBJECT_MISSING_SUBCODE or "does not exist" in error.message
-    )
-
-
-def _rate_wait(response: httpx.Response) -> float:
-    """Seconds until the Page's budget returns, from X-Business-Use-Case-Usage [S2, S3]."""
-    usage = _json_object(response.headers.get("x-business-use-case-usage", ""))
-    minutes = 0
-    for entries in usage.values():
-        for entry in entries if isinstance(entries, list) else []:
-            if isinstance(entry, Mapping):
-                minutes = max(minutes, _as_int(entry.get("estimated_time_to_regain_access")))
-    return minutes * 60.0 if minutes > 0 else DEFAULT_RATE_WAIT
+def _is_offset_mismatch(failure: Failure) -> bool:
+    """Subcode 1363037, whatever the code: its (code, subcode) key says so."""
+    return any(isinstance(key, tuple) and key[1] == OFFSET_MISMATCH_SUBCODE for key in failure.keys)
 
 
 def _resume_offsets(data: Mapping[str, Any]) -> tuple[int, int]:
-    return _as_int(data.get("start_offset")), _as_int(data.get("end_offset"))
-
-
-def _json_object(text: str) -> dict[str, Any]:
-    try:
-        value = json.loads(text)
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
-
-
-def _as_int(value: Any) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
-
-
-def _parse_time(value: Any) -> datetime | None:
-    """Graph's ``created_time``, e.g. ``2026-12-01T09:00:00+0000``."""
-    try:
-        return datetime.strptime(str(value), "%Y-%m-%dT%H:%M:%S%z")
-    except ValueError:
-        return None
+    return as_int(data.get("start_offset")), as_int(data.get("end_offset"))
 
 
 def _comment_url(post_id: str, comment_id: str) -> str:
     """A link to a comment when Graph gave no ``permalink_url`` [uncertain: the comment's own
     number, after the ``_``, is what ``comment_id`` takes]."""
     return f"{WEB_HOST}/{post_id}?comment_id={comment_id.rsplit('_', 1)[-1]}"
-
-
-def _mime(path: Path) -> str:
-    return mimetypes.guess_type(path.name)[0] or "application/octet-stream"
 
 
 def _compact_json(value: Any) -> str:

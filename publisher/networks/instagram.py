@@ -15,7 +15,7 @@ The Page token travels in an ``Authorization`` header, never in a URL or a form 
 for Graph calls, as the Facebook adapter does, and ``OAuth`` for the video upload, the scheme Meta
 documents there [verified: S6, S7] (the SDK sends ``access_token`` as a parameter instead [S1]).
 Graph errors are ``{"error": {"code", "error_subcode", "message", "is_transient"...}}``
-[verified: S2]; ``_unwrap`` dispatches on code and subcode, never on the HTTP status.
+[verified: S2]; the Graph table (``networks.graph``) maps code and subcode, not the HTTP status.
 
 Comments (reference "Read comments", "Moderate") are read per media with their replies expanded
 in the same request, and moderated with the same Page token: hide (``hide=true``), delete, and
@@ -27,7 +27,6 @@ and direct messages need the Messaging API with a webhook, so neither is offered
 from __future__ import annotations
 
 import itertools
-import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -55,17 +54,15 @@ from publisher.networks.base import (
     CHUNK_SIZE,
     UPLOAD_TIMEOUT,
     AccountInfo,
-    Adapter,
     FindResult,
     RateLimiter,
     Tokens,
-    json_body,
 )
+from publisher.networks.graph import GRAPH_HOST, QUOTA_WAIT, GraphAdapter, next_cursor, paged
+from publisher.networks.http import as_dict, parse_time
 
-GRAPH_BASE = "https://graph.facebook.com"
 RUPLOAD_BASE = "https://rupload.facebook.com"
-#: Business SDK 25.0.2 pins v25.0 [verified: S1]; ``settings["graph_version"]`` overrides it
-DEFAULT_VERSION = "v25.0"
+MB = 1024 * 1024
 
 #: status polling: Meta asks for at most one query a minute for at most five minutes
 #: [verified: S6]. A photo is usually ready within seconds, so the first query comes
@@ -78,10 +75,6 @@ POLL_TIMEOUT = 300.0
 #: while earlier posts go out (about 2 s each at 2 calls a second), few enough that a run that
 #: stops early wastes little of the 400 containers a day Meta allows [verified: S6, S7]
 PIPELINE_DEPTH = 4
-#: wait when a rate-limit answer carries no ``estimated_time_to_regain_access``
-DEFAULT_RATE_WAIT = 60.0
-#: the publishing quota is a rolling 24 h window we cannot see into: try again in an hour
-QUOTA_WAIT = 3600.0
 DEFAULT_QUOTA_TOTAL = 50  # "currently 50" [verified: S5]; the answer's quota_total wins
 #: how many recent posts ``find`` reads; an interrupted run is among the last few
 FIND_LIMIT = 25
@@ -105,16 +98,6 @@ PUBLISH_PERMISSIONS = "instagram_basic, instagram_content_publish or pages_read_
 COMMENT_PERMISSIONS = "instagram_basic, instagram_manage_comments or pages_read_engagement"
 COMMENT_OPS = frozenset({"comments", "delete_comment", "hide_comment", "reply"})
 
-_RATE_CODES = frozenset({4, 17, 32, 613, 80001, 80002})
-_AUTH_CODES = frozenset({102, 190})
-_PERMISSION_CODES = frozenset({10, *range(200, 300)})
-_RESTRICTED = 25
-_QUOTA_CODE, _QUOTA_SUBCODE = 9, 2207042
-_TRANSIENT_CODES = frozenset({1, 2, -1, -2, 9007})
-_TRANSIENT_SUBCODES = frozenset({2207003, 2207020, 2207027, 2207032})
-_FETCH_CODE, _FETCH_SUBCODE = 9004, 2207052
-_MISSING_OBJECT = (100, 33)
-
 
 @dataclass(frozen=True)
 class Pending:
@@ -127,12 +110,12 @@ class Pending:
     started: float
 
 
-class InstagramAdapter(Adapter):
+class InstagramAdapter(GraphAdapter):
     """An Instagram professional account: photos, carousels and Reels with a caption."""
 
     name = "instagram"
     title = NETWORK_TABLE["instagram"].title
-    base_urls: ClassVar[tuple[str, ...]] = (GRAPH_BASE, RUPLOAD_BASE)
+    base_urls: ClassVar[tuple[str, ...]] = (GRAPH_HOST, RUPLOAD_BASE)
     token_help = N_(
         "Link the Instagram professional account to the administration's Facebook Page. In a "
         "Meta app with Facebook Login for Business, log in as a Page admin granting only "
@@ -169,26 +152,16 @@ class InstagramAdapter(Adapter):
     def _media_edge(self) -> str:
         return f"{self._owner}/media"
 
-    @property
-    def _version(self) -> str:
-        return str(self.account.settings.get("graph_version") or DEFAULT_VERSION)
-
-    def _graph(self, path: str) -> str:
-        return f"{GRAPH_BASE}/{self._version}/{path}"
-
-    def _headers(self, scheme: str = "Bearer") -> dict[str, str]:
-        return {"Authorization": f"{scheme} {self.tokens.main.reveal()}"}
-
     def _get(self, op: str, path: str, **params: str) -> dict[str, Any]:
-        body = self.api.call("GET", self._graph(path), op, params=params, headers=self._headers())
-        return _as_dict(body)
+        body = self.api.call("GET", self.graph_url(path), op, params=params, headers=self.bearer())
+        return as_dict(body)
 
     def _post(
         self, op: str, path: str, data: Mapping[str, str], *, creates: bool = False
     ) -> dict[str, Any]:
-        url = self._graph(path)
-        body = self.api.call("POST", url, op, creates=creates, data=data, headers=self._headers())
-        return _as_dict(body)
+        url = self.graph_url(path)
+        body = self.api.call("POST", url, op, creates=creates, data=data, headers=self.bearer())
+        return as_dict(body)
 
     def public_url(self, media: Media) -> str:
         """Where Instagram downloads a photo: ``media_base_url`` + the repository path.
@@ -299,9 +272,9 @@ class InstagramAdapter(Adapter):
             edge = f"{self._owner}/content_publishing_limit"
             body = self._get("quota", edge, fields="config,quota_usage")
             entries = body.get("data") or [{}]
-            entry = _as_dict(entries[0])
+            entry = as_dict(entries[0])
             usage = int(entry.get("quota_usage") or 0)
-            total = int(_as_dict(entry.get("config")).get("quota_total") or DEFAULT_QUOTA_TOTAL)
+            total = int(as_dict(entry.get("config")).get("quota_total") or DEFAULT_QUOTA_TOTAL)
             self._quota = max(0, total - usage)
             if not self._quota:
                 detail = f"publishing quota used: {usage} of {total} posts in 24 h"
@@ -355,13 +328,13 @@ class InstagramAdapter(Adapter):
         """The ``uri`` Meta answered, if it is Meta's upload host; the token goes there."""
         if isinstance(uri, str) and uri.startswith(RUPLOAD_BASE + "/"):
             return uri
-        return f"{RUPLOAD_BASE}/ig-api-upload/{self._version}/{container_id}"
+        return f"{RUPLOAD_BASE}/ig-api-upload/{self.version}/{container_id}"
 
     def _upload_video(self, url: str, media: Media) -> None:
         """POST the raw file, streamed from disk, with ``offset`` and ``file_size`` headers."""
         size = media.path.stat().st_size
         headers = {
-            **self._headers("OAuth"),
+            **self.bearer("OAuth"),
             "offset": "0",
             "file_size": str(size),
             "Content-Length": str(size),
@@ -375,7 +348,7 @@ class InstagramAdapter(Adapter):
             headers=headers,
             timeout=UPLOAD_TIMEOUT,
         )
-        if _as_dict(body).get("success") is False:
+        if as_dict(body).get("success") is False:
             detail = redact(f"video upload refused: {body}")
             raise Transient(self.name, "upload", detail)
 
@@ -435,7 +408,7 @@ class InstagramAdapter(Adapter):
             body = self._get("permalink", media_id, fields="permalink,timestamp")
         except NetworkError:
             body = {}
-        published = _parse_time(body.get("timestamp")) or self.clock.now()
+        published = parse_time(body.get("timestamp")) or self.clock.now()
         permalink = str(body.get("permalink") or "")
         return RemoteRef(self.name, media_id, permalink, (media_id,), published)
 
@@ -462,7 +435,7 @@ class InstagramAdapter(Adapter):
         """
         manual = _("Delete the post manually in the Instagram app.")
         try:
-            self.api.call("DELETE", self._graph(media_id), "delete", headers=self._headers())
+            self.api.call("DELETE", self.graph_url(media_id), "delete", headers=self.bearer())
         except NotFound:
             if self._exists(media_id):
                 detail = f"media {media_id} cannot be deleted through the API"
@@ -488,10 +461,10 @@ class InstagramAdapter(Adapter):
         fields = "id,caption,permalink,timestamp"
         body = self._get("find", self._media_edge, fields=fields, limit=str(FIND_LIMIT))
         for item in body.get("data") or []:
-            entry = _as_dict(item)
+            entry = as_dict(item)
             if str(entry.get("caption") or "").strip() == text:
                 media_id = str(entry["id"])
-                published = _parse_time(entry.get("timestamp"))
+                published = parse_time(entry.get("timestamp"))
                 return RemoteRef(
                     self.name, media_id, str(entry.get("permalink") or ""), (media_id,), published
                 )
@@ -527,10 +500,10 @@ class InstagramAdapter(Adapter):
 
     def _replies(self, item: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:
         """The replies expanded in the comment, then the rest from ``/{comment}/replies``."""
-        nested = _as_dict(item.get("replies"))
+        nested = as_dict(item.get("replies"))
         data = [reply for reply in nested.get("data") or [] if isinstance(reply, Mapping)]
         yield from data
-        after = _next_cursor(nested, data)
+        after = next_cursor(nested, data)
         if after and item.get("id"):
             params = {"fields": REPLY_FIELDS, "limit": str(COMMENTS_PAGE_SIZE)}
             yield from self._pages(f"{item['id']}/replies", params, after)
@@ -538,26 +511,19 @@ class InstagramAdapter(Adapter):
     def _pages(
         self, edge: str, params: dict[str, str], after: str = ""
     ) -> Iterator[Mapping[str, Any]]:
-        """An edge page by page: only ``paging.next`` means more [verified: S1 cursors]."""
-        for _page in range(MAX_COMMENTS // COMMENTS_PAGE_SIZE):
-            query = {**params, "after": after} if after else params
-            payload = self._get("comments", edge, **query)
-            data = [item for item in payload.get("data") or [] if isinstance(item, Mapping)]
-            yield from data
-            after = _next_cursor(payload, data)
-            if not after:
-                return
+        pages = MAX_COMMENTS // COMMENTS_PAGE_SIZE
+        return paged(lambda query: self._get("comments", edge, **query), params, pages, after)
 
     def _comment(self, item: Mapping[str, Any], ref: RemoteRef, parent_id: str) -> Comment | None:
         """One comment, or None for the account's own (or one without an id)."""
-        author = _as_dict(item.get("from"))
+        author = as_dict(item.get("from"))
         author_id = str(author.get("id") or "")
         comment_id = str(item.get("id") or "")
         if not comment_id or self._is_own(item, author_id):
             return None
         username = str(author.get("username") or item.get("username") or "")
         parent = parent_id or str(item.get("parent_id") or "")
-        created = _parse_time(item.get("timestamp"))
+        created = parse_time(item.get("timestamp"))
         return Comment(
             network=self.name,
             id=comment_id,
@@ -582,7 +548,7 @@ class InstagramAdapter(Adapter):
         """``DELETE /{ig-comment-id}`` [verified: S1; S5]; its replies go with it. Gone is fine."""
         try:
             self.api.call(
-                "DELETE", self._graph(comment.id), "delete_comment", headers=self._headers()
+                "DELETE", self.graph_url(comment.id), "delete_comment", headers=self.bearer()
             )
         except NotFound:
             return
@@ -624,67 +590,8 @@ class InstagramAdapter(Adapter):
 
     # -- errors -------------------------------------------------------------------------------
 
-    def _unwrap(self, response: httpx.Response, op: str) -> Any:
-        if response.is_success:
-            return json_body(response, self.name, op)
-        body = _json_or_none(response)
-        if isinstance(body.get("error"), dict):
-            raise self._graph_error(body["error"], response, op)
-        if isinstance(body.get("debug_info"), dict):
-            raise self._upload_error(body["debug_info"], response, op)
-        detail = f"HTTP {response.status_code}: {redact(response.text, limit=200)}"
-        if response.status_code == 429:
-            raise RateLimited(self.name, op, detail, DEFAULT_RATE_WAIT)
-        if response.status_code >= 500:
-            raise Transient(self.name, op, detail)
-        if response.status_code in (401, 403):
-            raise self.auth_error(op, detail)
-        if response.status_code == 404:
-            raise NotFound(self.name, op, detail)
-        raise Rejected(self.name, op, detail)
-
-    def _graph_error(
-        self, error: Mapping[str, Any], response: httpx.Response, op: str
-    ) -> NetworkError:
-        """Map a Graph error body to our class [verified: S2 error codes; S6 IG codes]."""
-        code, subcode = _int(error.get("code")), _int(error.get("error_subcode"))
-        detail = redact(_describe(error, code, subcode))
-        if code == _QUOTA_CODE or subcode == _QUOTA_SUBCODE:
-            return PostingLimit(self.name, op, detail, QUOTA_WAIT)
-        if code in _RATE_CODES:
-            return RateLimited(self.name, op, detail, _regain_seconds(response))
-        if code in _AUTH_CODES:
-            return self.auth_error(op, detail)
-        if code in _PERMISSION_CODES:
-            needed = COMMENT_PERMISSIONS if op in COMMENT_OPS else PUBLISH_PERMISSIONS
-            return self.auth_error(op, f"{detail} (missing permission: {needed})")
-        if code == _RESTRICTED:
-            return self.auth_error(op, f"{detail} (the Instagram account is restricted)")
-        if code in _TRANSIENT_CODES or subcode in _TRANSIENT_SUBCODES or error.get("is_transient"):
-            return Transient(self.name, op, detail)
-        if code == _FETCH_CODE or subcode == _FETCH_SUBCODE:
-            hint = _(
-                "Instagram could not download the photo: check that media_base_url in the "
-                "account file points to a public copy of the repository's media files."
-            )
-            return Rejected(self.name, op, detail, hint)
-        if (code, subcode) == _MISSING_OBJECT:
-            return NotFound(self.name, op, detail)
-        if response.status_code >= 500:
-            return Transient(self.name, op, detail)
-        return Rejected(self.name, op, detail)
-
-    def _upload_error(
-        self, info: Mapping[str, Any], response: httpx.Response, op: str
-    ) -> NetworkError:
-        """rupload answers ``{"debug_info": {"retriable", "type", "message"}}`` [uncertain]."""
-        kind = str(info.get("type") or "")
-        detail = redact(f"{kind}: {info.get('message', '')}")
-        if "auth" in kind.lower() or response.status_code == 401:
-            return self.auth_error(op, detail)
-        if info.get("retriable") or response.status_code >= 500:
-            return Transient(self.name, op, detail)
-        return Rejected(self.name, op, detail)
+    def permissions(self, op: str) -> str:
+        return COMMENT_PERMISSIONS if op in COMMENT_OPS else PUBLISH_PERMISSIONS
 
 
 class FileChunks:
@@ -703,13 +610,6 @@ class FileChunks:
                 yield chunk
 
 
-def _next_cursor(payload: Mapping[str, Any], data: list[Mapping[str, Any]]) -> str:
-    """The ``after`` cursor when the answer says there is a next page, else empty."""
-    paging = _as_dict(payload.get("paging"))
-    after = _as_dict(paging.get("cursors")).get("after")
-    return str(after) if data and paging.get("next") and after else ""
-
-
 def _comment_url(permalink: str, comment_id: str, parent_id: str = "") -> str:
     """Instagram's web link to a comment, ``{permalink}c/{id}/`` or, for a reply,
     ``{permalink}c/{parent}/r/{id}/`` [uncertain: web URLs, not in the API docs]."""
@@ -724,54 +624,3 @@ def _comment_url(permalink: str, comment_id: str, parent_id: str = "") -> str:
 def _alt(media: Media) -> dict[str, str]:
     """Alt text for image containers (``alt_text``, 2025) [uncertain: carousel items]."""
     return {"alt_text": media.alt} if media.alt else {}
-
-
-def _as_dict(value: object) -> dict[str, Any]:
-    return value if isinstance(value, dict) else {}
-
-
-def _json_or_none(response: httpx.Response) -> dict[str, Any]:
-    try:
-        return _as_dict(response.json())
-    except ValueError:
-        return {}
-
-
-def _int(value: object) -> int:
-    try:
-        return int(str(value))
-    except ValueError:
-        return 0
-
-
-def _describe(error: Mapping[str, Any], code: int, subcode: int) -> str:
-    codes = f"{code}/{subcode}" if subcode else str(code)
-    text = f"({codes}) {error.get('message', '')}"
-    user_message = error.get("error_user_msg")
-    return f"{text}: {user_message}" if user_message else text
-
-
-def _regain_seconds(response: httpx.Response) -> float:
-    """``estimated_time_to_regain_access`` (minutes) of the BUC header [verified: S2, S3]."""
-    raw = response.headers.get("X-Business-Use-Case-Usage", "")
-    try:
-        usage = json.loads(raw) if raw else {}
-        minutes = max(
-            (
-                float(entry.get("estimated_time_to_regain_access") or 0)
-                for entries in usage.values()
-                for entry in entries
-            ),
-            default=0.0,
-        )
-    except (ValueError, TypeError, AttributeError):
-        minutes = 0.0
-    return minutes * 60 if minutes > 0 else DEFAULT_RATE_WAIT
-
-
-def _parse_time(value: object) -> datetime | None:
-    """Graph timestamps look like ``2026-12-01T09:00:00+0000``."""
-    try:
-        return datetime.strptime(str(value), "%Y-%m-%dT%H:%M:%S%z")
-    except ValueError:
-        return None

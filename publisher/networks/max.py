@@ -22,7 +22,6 @@ icon (``PATCH /chats/{id}``); the description cannot be written [verified: M1].
 
 from __future__ import annotations
 
-import mimetypes
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from html.parser import HTMLParser
@@ -44,7 +43,23 @@ from publisher.core.errors import (
 from publisher.core.i18n import N_, _
 from publisher.core.model import Comment, Media, Profile, RemoteRef, RenderedPost
 from publisher.core.redact import redact
-from publisher.networks.base import UPLOAD_TIMEOUT, AccountInfo, Adapter, FindResult, json_body
+from publisher.networks.base import (
+    UPLOAD_TIMEOUT,
+    AccountInfo,
+    Adapter,
+    ErrorMap,
+    Failure,
+    FindResult,
+    Rule,
+)
+from publisher.networks.http import (
+    as_dict,
+    json_body,
+    json_or_none,
+    mime_type,
+    retry_after,
+    status_keys,
+)
 
 BASE_URL = "https://platform-api2.max.ru"
 #: wait when a 429 carries no Retry-After (its presence is [uncertain] in the reference)
@@ -79,11 +94,41 @@ class AttachmentNotReady(Transient):
     """Max has not finished processing an uploaded file; sending again later works."""
 
 
+def admin_rights_hint(op: str) -> str:
+    """What the bot lacks: the right the refused operation needs [verified: M1 rights]."""
+    if op == OP_BAN:
+        return N_(
+            "Give the bot the right to remove subscribers (add_remove_members) in the Max "
+            "channel {chat}."
+        )
+    if op == OP_PROFILE:
+        return N_(
+            "Give the bot the right to change channel info (change_chat_info) in the Max "
+            "channel {chat}."
+        )
+    return N_(
+        "Make the bot an administrator of the Max channel {chat} with the right to write "
+        "posts (and to edit and delete them)."
+    )
+
+
+#: Max's error ``code``s and HTTP statuses -> our classes [verified: M1]
+ERRORS: ErrorMap = {
+    "attachment.not.ready": AttachmentNotReady,
+    "401": AuthError,
+    "403": Rule(AuthError, hint=admin_rights_hint),
+    "404": NotFound,
+    "429": Rule(RateLimited, wait=DEFAULT_RETRY_AFTER),
+    "5xx": Transient,
+}
+
+
 class MaxAdapter(Adapter):
     """A Max channel: HTML text, photos, videos and documents; editable at any age."""
 
     name = "max"
     title = NETWORK_TABLE["max"].title
+    errors = ERRORS
     base_urls: ClassVar[tuple[str, ...]] = (BASE_URL,)
     capabilities = NETWORK_TABLE["max"].capabilities
     token_help = N_(
@@ -99,25 +144,14 @@ class MaxAdapter(Adapter):
 
     # -- the one place that knows Max's errors --------------------------------------------
 
-    def _unwrap(self, response: httpx.Response, op: str) -> Any:
+    def _read(self, response: httpx.Response, op: str) -> Any:
         if response.is_success:
             return self._success(response, op)
         code, message = _error_fields(response)
         status = response.status_code
         detail = redact(f"HTTP {status} {code}: {message}" if code else f"HTTP {status}: {message}")
-        if code == "attachment.not.ready":
-            raise AttachmentNotReady(self.name, op, detail)
-        if status == 401:
-            raise self.auth_error(op, detail)
-        if status == 403:
-            raise AuthError(self.name, op, detail, self._hint_admin_rights(op))
-        if status == 404:
-            raise NotFound(self.name, op, detail)
-        if status == 429:
-            raise RateLimited(self.name, op, detail, _retry_after(response))
-        if status >= 500:
-            raise Transient(self.name, op, detail)
-        raise Rejected(self.name, op, detail)
+        keys = (code, *status_keys(status)) if code else status_keys(status)
+        return Failure(keys, detail, retry_after(response))
 
     def _success(self, response: httpx.Response, op: str) -> Any:
         if op == OP_UPLOAD_MEDIA:
@@ -125,28 +159,8 @@ class MaxAdapter(Adapter):
             return response.text
         body = json_body(response, self.name, op)
         if isinstance(body, dict) and body.get("success") is False:
-            raise Rejected(self.name, op, redact(f"refused: {body.get('message', '')}"))
+            return Failure(("refused",), redact(f"refused: {body.get('message', '')}"))
         return body
-
-    def _hint_admin_rights(self, op: str = "") -> str:
-        """What the bot lacks: the right the refused operation needs [verified: M1 rights]."""
-        if op == OP_BAN:
-            return _(
-                "Give the bot the right to remove subscribers (add_remove_members) in the Max "
-                "channel {chat}.",
-                chat=self.account.account_id,
-            )
-        if op == OP_PROFILE:
-            return _(
-                "Give the bot the right to change channel info (change_chat_info) in the Max "
-                "channel {chat}.",
-                chat=self.account.account_id,
-            )
-        return _(
-            "Make the bot an administrator of the Max channel {chat} with the right to write "
-            "posts (and to edit and delete them).",
-            chat=self.account.account_id,
-        )
 
     # -- small helpers ----------------------------------------------------------------------
 
@@ -286,8 +300,8 @@ class MaxAdapter(Adapter):
         A comment has no link of its own, so ``url`` is the post's public link; the author's
         profile link exists only for users with a username [uncertain: max.ru/<username>].
         """
-        sender, link = _mapping(item.get("sender")), _mapping(item.get("link"))
-        replied = _mapping(link.get("message")) if link.get("type") == "reply" else {}
+        sender, link = as_dict(item.get("sender")), as_dict(item.get("link"))
+        replied = as_dict(link.get("message")) if link.get("type") == "reply" else {}
         username = str(sender.get("username") or "")
         return Comment(
             network=self.name,
@@ -348,7 +362,7 @@ class MaxAdapter(Adapter):
         mid = _message_of(comment)
         body = {"text": text, "format": "html", "link": {"type": "reply", "mid": comment.id}}
         answer = self._call("POST", _comments_path(mid), OP_REPLY, creates=True, json=body)
-        message = _mapping(_mapping(answer).get("message"))
+        message = as_dict(as_dict(answer).get("message"))
         reply_id = _mid(message)
         if not reply_id:
             raise Transient(self.name, OP_REPLY, "no comment id in the answer", uncertain=True)
@@ -403,7 +417,7 @@ class MaxAdapter(Adapter):
         photos = payload.get("photos")
         tokens = [payload.get("token")]
         if isinstance(photos, Mapping):
-            tokens = [_mapping(p).get("token") for p in photos.values()]
+            tokens = [as_dict(p).get("token") for p in photos.values()]
         token = next((str(t) for t in tokens if t), "")
         if not token:
             raise Transient(self.name, OP_UPLOAD_DATA, "no image token in the upload answer")
@@ -420,7 +434,7 @@ class MaxAdapter(Adapter):
             raise Transient(self.name, OP_UPLOAD_SLOT, "no upload url in the answer")
         op = OP_UPLOAD_MEDIA if kind == "video" else OP_UPLOAD_DATA
         name = media.path.name
-        mime = mimetypes.guess_type(name)[0] or "application/octet-stream"
+        mime = mime_type(name)
         with open(media.path, "rb") as handle:
             # the upload host has its own signed URL: our token is not sent there [verified: M2]
             result = self.api.call(
@@ -538,12 +552,7 @@ def _normalize(text: str) -> str:
 
 
 def _body(message: Mapping[str, Any]) -> Mapping[str, Any]:
-    body = message.get("body")
-    return body if isinstance(body, Mapping) else {}
-
-
-def _mapping(value: Any) -> Mapping[str, Any]:
-    return value if isinstance(value, Mapping) else {}
+    return as_dict(message.get("body"))
 
 
 def _mid(message: Mapping[str, Any]) -> str:
@@ -621,21 +630,13 @@ def _utf16_length(text: str) -> int:
 
 def _error_fields(response: httpx.Response) -> tuple[str, str]:
     """``code`` and ``message`` of an error answer, or a snippet when it is not JSON."""
-    try:
-        body = response.json()
-    except ValueError:
+    body = json_or_none(response)
+    if body is None:
         return "", redact(response.text, limit=200)
     if not isinstance(body, dict):
         return "", redact(body, limit=200)
     message = body.get("message") or body.get("error") or ""
     return str(body.get("code") or ""), str(message)
-
-
-def _retry_after(response: httpx.Response) -> float:
-    try:
-        return max(float(response.headers.get("Retry-After", "")), 0.0)
-    except ValueError:
-        return DEFAULT_RETRY_AFTER
 
 
 def _flag(value: bool) -> str:

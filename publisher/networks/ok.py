@@ -35,7 +35,6 @@ from publisher.core.capabilities import NETWORK_TABLE
 from publisher.core.errors import (
     AuthError,
     ConfigError,
-    NetworkError,
     NotFound,
     RateLimited,
     Rejected,
@@ -44,7 +43,16 @@ from publisher.core.errors import (
 from publisher.core.i18n import N_, _
 from publisher.core.model import Comment, Media, Poll, Profile, RemoteRef, RenderedPost
 from publisher.core.redact import redact, register
-from publisher.networks.base import CHUNK_SIZE, UPLOAD_TIMEOUT, AccountInfo, Adapter, json_body
+from publisher.networks.base import (
+    CHUNK_SIZE,
+    UPLOAD_TIMEOUT,
+    AccountInfo,
+    Adapter,
+    ErrorMap,
+    Failure,
+    Rule,
+)
+from publisher.networks.http import as_int, json_body, json_or_none, retry_after, status_keys
 
 API_URL = "https://api.ok.ru/fb.do"
 GROUP_URL = "https://ok.ru/group/{gid}"
@@ -64,14 +72,39 @@ ACTION_BLOCKED_WAIT = 300.0
 LIMIT_REACHED_WAIT = 3600.0
 HTTP_429_WAIT = 1.0
 
-RATE_LIMIT_WAITS = {7: ACTION_BLOCKED_WAIT, 8: FLOOD_WAIT, 11: LIMIT_REACHED_WAIT}
-TRANSIENT_CODES = frozenset({1, 2})  # UNKNOWN, SERVICE
-NOT_FOUND_CODES = frozenset({106, 120, 121, 141, 300})  # discussion/album/photo/comment/NOT_FOUND
-#: IP_BLOCKED, PERMISSION_DENIED, NOT_OWNER, NOT_ADMIN, session expired/invalid: renew the token
-TOKEN_CODES = frozenset({9, 10, 24, 50, 102, 103})
-PARAM_API_KEY = 101
-PARAM_SIGNATURE = 104
-PERMISSION_DENIED = 10
+#: OK's error codes -> our classes [verified: O1 errors]
+ERRORS: ErrorMap = {
+    **dict.fromkeys((1, 2), Transient),  # UNKNOWN, SERVICE
+    7: Rule(RateLimited, wait=ACTION_BLOCKED_WAIT),  # ACTION_BLOCKED
+    8: Rule(RateLimited, wait=FLOOD_WAIT),  # FLOOD_BLOCKED
+    11: Rule(RateLimited, wait=LIMIT_REACHED_WAIT),  # LIMIT_REACHED
+    # discussion, album, photo, comment not found; NOT_FOUND
+    **dict.fromkeys((106, 120, 121, 141, 300), NotFound),
+    # IP_BLOCKED, NOT_OWNER, NOT_ADMIN, session expired or invalid: renew the token
+    **dict.fromkeys((9, 24, 50, 102, 103), AuthError),
+    10: Rule(  # PERMISSION_DENIED
+        AuthError,
+        hint=N_(
+            "The OK token lacks a permission: request VALUABLE_ACCESS, GROUP_CONTENT, "
+            "PHOTO_CONTENT and VIDEO_CONTENT, then renew {env}."
+        ),
+    ),
+    101: Rule(  # PARAM_API_KEY
+        AuthError,
+        hint=N_("Check settings.application_key in {path}: OK does not know this application key."),
+    ),
+    104: Rule(  # PARAM_SIGNATURE
+        AuthError,
+        hint=N_(
+            "OK refused the request signature: check the application secret key in {secret_env} "
+            "and that the token belongs to this application (account {account})."
+        ),
+    ),
+    "429": Rule(RateLimited, wait=HTTP_429_WAIT),
+    "5xx": Transient,
+    **dict.fromkeys(("401", "403"), AuthError),
+    "404": NotFound,
+}
 
 PHOTO_MIME = {"JPEG": "image/jpeg", "PNG": "image/png", "GIF": "image/gif"}
 
@@ -143,6 +176,7 @@ class OkAdapter(Adapter):
         "application key in settings.application_key."
     )
     capabilities = NETWORK_TABLE["ok"].capabilities
+    errors = ERRORS
     #: bytes per video upload request; a class attribute so tests can make it small
     chunk_size = CHUNK_SIZE
 
@@ -199,73 +233,31 @@ class OkAdapter(Adapter):
 
     # ---- error mapping -------------------------------------------------------------------
 
-    def _unwrap(self, response: httpx.Response, op: str) -> Any:
+    def _read(self, response: httpx.Response, op: str) -> Any:
+        """OK names its error in the body (``error_code``) or only in the ``invocation-error``
+        header, with HTTP 200 either way [verified: O1, O4]."""
         status = response.status_code
-        if status >= 500:
-            raise Transient(self.name, op, f"HTTP {status}")
-        if status == 429:
-            raise RateLimited(self.name, op, "HTTP 429", _retry_after(response))
-        body = _json_or_none(response)
+        if status >= 500 or status == 429:
+            return Failure(status_keys(status), f"HTTP {status}", retry_after(response))
+        body = json_or_none(response)
         if isinstance(body, dict) and "error_code" in body:
-            raise self._api_error(op, _int(body["error_code"]), str(body.get("error_msg", "")))
-        code = response.headers.get("invocation-error")
-        if code is not None:
-            raise self._api_error(op, _int(code), "")
+            code = as_int(body["error_code"])
+            return Failure((code,), redact(f"{code} {body.get('error_msg', '')}".strip()))
+        header = response.headers.get("invocation-error")
+        if header is not None:
+            code = as_int(header)
+            return Failure((code,), str(code))
         if status >= 400:
-            raise self._http_error(op, status)
+            return Failure(status_keys(status), f"HTTP {status}")
         if not response.content.strip():
             return None  # the video upload host answers a chunk with an empty body
         return json_body(response, self.name, op)
 
-    def _api_error(self, op: str, code: int, message: str) -> NetworkError:
-        """Turn one of OK's error codes into our error class [verified: O1 errors]."""
-        detail = redact(f"{code} {message}".strip())
-        if code in TRANSIENT_CODES:
-            return Transient(self.name, op, detail)
-        if code in RATE_LIMIT_WAITS:
-            return RateLimited(self.name, op, detail, RATE_LIMIT_WAITS[code])
-        if code in NOT_FOUND_CODES:
-            return NotFound(self.name, op, detail)
-        if code == PARAM_SIGNATURE:
-            return self._signature_error(op, detail)
-        if code == PARAM_API_KEY:
-            hint = _(
-                "Check settings.application_key in {path}: OK does not know this application key.",
-                path=self.account.path,
-            )
-            return AuthError(self.name, op, detail, hint)
-        if code == PERMISSION_DENIED:
-            return self._permission_error(op, detail)
-        if code in TOKEN_CODES:
-            return self.auth_error(op, detail)
-        return Rejected(self.name, op, detail)
-
-    def _signature_error(self, op: str, detail: str) -> AuthError:
+    def hint_fields(self, op: str) -> dict[str, object]:
+        """Also ``{secret_env}``: the secret that signs, the session's or the application's."""
         role = "session_secret" if "session_secret" in self.tokens.extras else "app_secret"
-        env = self.account.extra_token_envs.get(role, role)
-        hint = _(
-            "OK refused the request signature: check the application secret key in {env} and "
-            "that the token belongs to this application (account {account}).",
-            env=env,
-            account=self.account.name,
-        )
-        return AuthError(self.name, op, detail, hint)
-
-    def _permission_error(self, op: str, detail: str) -> AuthError:
-        hint = _(
-            "The OK token lacks a permission: request VALUABLE_ACCESS, GROUP_CONTENT, "
-            "PHOTO_CONTENT and VIDEO_CONTENT, then renew {env}.",
-            env=self.account.token_env,
-        )
-        return AuthError(self.name, op, detail, hint)
-
-    def _http_error(self, op: str, status: int) -> NetworkError:
-        detail = f"HTTP {status}"
-        if status in (401, 403):
-            return self.auth_error(op, detail)
-        if status == 404:
-            return NotFound(self.name, op, detail)
-        return Rejected(self.name, op, detail)
+        secret_env = self.account.extra_token_envs.get(role, role)
+        return {**super().hint_fields(op), "secret_env": secret_env}
 
     # ---- the interface -------------------------------------------------------------------
 
@@ -637,24 +629,3 @@ def _topic_id(answer: Any) -> str:
     if isinstance(answer, (str, int)) and not isinstance(answer, bool):
         return str(answer).strip()
     return ""
-
-
-def _json_or_none(response: httpx.Response) -> Any:
-    try:
-        return response.json()
-    except ValueError:
-        return None
-
-
-def _int(value: object) -> int:
-    try:
-        return int(str(value).strip())
-    except ValueError:
-        return 0
-
-
-def _retry_after(response: httpx.Response) -> float:
-    try:
-        return max(float(response.headers.get("Retry-After", HTTP_429_WAIT)), 0.0)
-    except ValueError:
-        return HTTP_429_WAIT

@@ -10,7 +10,7 @@ Reading, deleting and answering comments and banning their authors use the user 
 Every call is a POST form carrying ``v=5.199`` with the token in the ``Authorization: Bearer``
 header, so the token never sits in a URL [verified: V2 api-requests]. VK reports API errors in
 the body of an HTTP 200 (``{"error": {"error_code", "error_msg", "request_params"}}``), and
-``request_params`` may echo the token back [verified: V1, V2], so ``_unwrap`` reads the body and
+``request_params`` may echo the token back [verified: V1, V2], so ``_read`` reads the body and
 keeps nothing of it but the code and the (redacted) message.
 """
 
@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import mimetypes
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -32,7 +31,6 @@ from publisher.core.clock import Clock
 from publisher.core.errors import (
     AuthError,
     ConfigError,
-    NetworkError,
     NotFound,
     PostingLimit,
     RateLimited,
@@ -46,11 +44,14 @@ from publisher.networks.base import (
     UPLOAD_TIMEOUT,
     AccountInfo,
     Adapter,
+    ErrorMap,
+    Failure,
     FindResult,
     RateLimiter,
+    Rule,
     Tokens,
-    json_body,
 )
+from publisher.networks.http import as_int, json_body, mime_type, retry_after, status_keys
 
 API_VERSION = "5.199"
 #: the only host the tokens go to (the sandbox serves it too, through its transport)
@@ -79,15 +80,66 @@ MAX_BAN_DAYS = NETWORK_TABLE["vk"].capabilities.max_ban_days
 TITLE_LIMIT = 48
 DESCRIPTION_LIMIT = 4000
 
-_TRANSIENT = frozenset({1, 10, 22})
-_NOT_FOUND = frozenset({104, 113, 125})
-_AUTH = frozenset({5, 7, 15, 210, 211, 212})
-_HUMAN_CHECK = frozenset({14, 17, 703})
-_WRONG_TOKEN_TYPE = 27
-#: the person blocked the community, never wrote to it or forbids messages [V1 errors.json]
-_MESSAGES_DENIED = frozenset({900, 901, 902})
-_QUOTA = 29
-_POSTING_DENIED = 214
+USER_TOKEN_HINT = N_(
+    "This VK method needs a user token of a community administrator, not a community "
+    "token: put such a token into {env}."
+)
+POSTING_DENIED_HINT = N_(
+    "VK refused a new post on this wall: posting may be closed in the community "
+    "settings, or the daily limit of about 50 posts is reached; try again tomorrow."
+)
+#: the key of error 214 when its message speaks of the daily limit on posts
+DAILY_POSTS = "214: daily limit"
+
+
+def seconds_until_quota_reset(clock: Clock) -> float:
+    """VK's daily quotas reset at midnight Moscow time [uncertain]: the seconds until then."""
+    now = clock.now().astimezone(QUOTA_ZONE)
+    midnight = (now + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+    return (midnight - now).total_seconds()
+
+
+#: VK's error codes -> our classes [verified: V1 errors.json; reference "Errors & rate limits"]
+ERRORS: ErrorMap = {
+    **dict.fromkeys((1, 10, 22), Transient),  # unknown, internal server error, upload error
+    6: Rule(RateLimited, wait=PER_SECOND_WAIT),  # too many requests per second
+    9: Rule(RateLimited, wait=FLOOD_WAIT),  # flood control
+    29: Rule(RateLimited, wait=seconds_until_quota_reset),  # a method's daily quota
+    **dict.fromkeys((104, 113, 125), NotFound),  # not found, invalid user id, invalid group id
+    # authorization failed, permission denied, access denied, no access to the post's wall,
+    # comment or comments
+    **dict.fromkeys((5, 7, 15, 210, 211, 212), AuthError),
+    27: Rule(AuthError, hint=USER_TOKEN_HINT),  # a community token where a user token is due
+    # captcha, validation, two-factor check: a person must confirm the account
+    **dict.fromkeys(
+        (14, 17, 703),
+        Rule(
+            AuthError,
+            hint=N_(
+                "VK wants a person to confirm the account behind {env} (captcha, validation or "
+                "two-factor check): sign in to VK as its owner, complete the check, then run "
+                "again."
+            ),
+        ),
+    ),
+    # the person blocked the community, never wrote to it or forbids messages [V1 errors.json]
+    **dict.fromkeys(
+        (900, 901, 902),
+        Rule(
+            Rejected,
+            hint=N_(
+                "VK does not let the community write to this person: they never wrote to it, "
+                "forbade its messages or blocked it. Answer them in a comment instead."
+            ),
+        ),
+    ),
+    214: Rule(Rejected, hint=POSTING_DENIED_HINT),  # posting to the wall denied
+    # "a limit on posts per day is reached": a budget, not a refusal of this post, so the rest
+    # waits for tomorrow's run [uncertain: reference "Errors", V6]
+    DAILY_POSTS: Rule(PostingLimit, hint=POSTING_DENIED_HINT, wait=seconds_until_quota_reset),
+    "429": Rule(RateLimited, wait=PER_SECOND_WAIT),
+    "5xx": Transient,
+}
 
 
 class VkAdapter(Adapter):
@@ -96,6 +148,7 @@ class VkAdapter(Adapter):
     name = "vk"
     title = NETWORK_TABLE["vk"].title
     base_urls: ClassVar[tuple[str, ...]] = ("https://api.vk.com",)
+    errors = ERRORS
     capabilities = NETWORK_TABLE["vk"].capabilities
     token_help = N_(
         "Sign in to VK as an administrator of the community and issue a user access token "
@@ -120,79 +173,24 @@ class VkAdapter(Adapter):
 
     # -- the one place that knows VK's errors ---------------------------------------------
 
-    def _unwrap(self, response: httpx.Response, op: str) -> Any:
+    def _read(self, response: httpx.Response, op: str) -> Any:
+        """VK answers API errors in the body of an HTTP 200; only the code and the message of
+        its error object are kept, since ``request_params`` may echo the token."""
         status = response.status_code
-        if status >= 500:
-            raise Transient(self.name, op, f"HTTP {status}")
-        if status == 429:
-            raise RateLimited(self.name, op, "HTTP 429", _retry_after(response))
         if status >= 400:
-            raise Rejected(self.name, op, f"HTTP {status}: {redact(response.text, limit=200)}")
+            detail = f"HTTP {status}: {redact(response.text, limit=200)}"
+            return Failure(status_keys(status), detail, retry_after(response))
         body = json_body(response, self.name, op)
         if not isinstance(body, dict):
             raise Transient(self.name, op, f"unexpected answer of type {type(body).__name__}")
         error = body.get("error")
         if isinstance(error, dict):
-            raise self._api_error(error, op)
+            return _api_failure(error)
         if error:
             # an upload host's own error: {"error": "...", "error_code": N} [uncertain: V3]
-            raise Rejected(self.name, op, redact(f"upload refused: {error}"))
+            return Failure(("upload",), redact(f"upload refused: {error}"))
         # an API success is {"response": ...}; an upload host answers a bare object
         return body.get("response", body)
-
-    def _api_error(self, error: Mapping[str, Any], op: str) -> NetworkError:
-        """Our error for one VK error object (codes: reference "Errors & rate limits")."""
-        code = _int(error.get("error_code"))
-        detail = redact(f"VK error {code}: {error.get('error_msg', '')}")
-        if code == 6:
-            return RateLimited(self.name, op, detail, PER_SECOND_WAIT)
-        if code == 9:
-            return RateLimited(self.name, op, detail, FLOOD_WAIT)
-        if code == _QUOTA:
-            return RateLimited(self.name, op, detail, _seconds_until_quota_reset(self.clock))
-        if code in _TRANSIENT:
-            return Transient(self.name, op, detail)
-        if code in _NOT_FOUND:
-            return NotFound(self.name, op, detail)
-        if code == _WRONG_TOKEN_TYPE:
-            return AuthError(self.name, op, detail, self._hint_user_token())
-        if code in _HUMAN_CHECK:
-            return AuthError(self.name, op, detail, self._hint_human_check())
-        if code in _AUTH:
-            return self.auth_error(op, detail)
-        if code in _MESSAGES_DENIED:
-            hint = _(
-                "VK does not let the community write to this person: they never wrote to it, "
-                "forbade its messages or blocked it. Answer them in a comment instead."
-            )
-            return Rejected(self.name, op, detail, hint)
-        if code == _POSTING_DENIED:
-            hint = _(
-                "VK refused a new post on this wall: posting may be closed in the community "
-                "settings, or the daily limit of about 50 posts is reached; try again tomorrow."
-            )
-            if "limit" not in detail.lower():
-                return Rejected(self.name, op, detail, hint)
-            # "a limit on posts per day is reached": a budget, not a refusal of this post, so
-            # the rest waits for tomorrow's run [uncertain: reference "Errors", V6]
-            limited = PostingLimit(self.name, op, detail, _seconds_until_quota_reset(self.clock))
-            limited.hint = hint
-            return limited
-        return Rejected(self.name, op, detail)
-
-    def _hint_user_token(self) -> str:
-        return _(
-            "This VK method needs a user token of a community administrator, not a community "
-            "token: put such a token into {env}.",
-            env=self.account.token_env,
-        )
-
-    def _hint_human_check(self) -> str:
-        return _(
-            "VK wants a person to confirm the account behind {env} (captcha, validation or "
-            "two-factor check): sign in to VK as its owner, complete the check, then run again.",
-            env=self.account.token_env,
-        )
 
     # -- calls ----------------------------------------------------------------------------
 
@@ -231,9 +229,8 @@ class VkAdapter(Adapter):
 
     def _upload(self, url: str, field: str, media: Media, op: str) -> dict[str, Any]:
         """POST one file to an upload host, streamed from disk (no token: the URL is signed)."""
-        mime = mimetypes.guess_type(media.path.name)[0] or "application/octet-stream"
         with open(media.path, "rb") as handle:
-            files = {field: (media.path.name, handle, mime)}
+            files = {field: (media.path.name, handle, mime_type(media.path.name))}
             answer = self.api.call("POST", url, op, files=files, timeout=UPLOAD_TIMEOUT)
         if not isinstance(answer, dict):
             raise Transient(self.name, op, "upload host answered no object")
@@ -252,8 +249,10 @@ class VkAdapter(Adapter):
         group = groups[0]
         if "is_admin" not in group:
             # VK leaves ``is_admin`` out for a community token: the wrong kind of token
-            raise AuthError(self.name, op, "not a user token", self._hint_user_token())
-        if _int(group.get("is_admin")) != 1:
+            raise AuthError(
+                self.name, op, "not a user token", _(USER_TOKEN_HINT, env=self.account.token_env)
+            )
+        if as_int(group.get("is_admin")) != 1:
             hint = _(
                 "The token in {env} does not belong to an administrator of VK community "
                 "{group}: issue a user token of an administrator.",
@@ -313,7 +312,7 @@ class VkAdapter(Adapter):
             attachments = _attachment_ids(item)
             same_text = str(item.get("text", "")).strip() == post.text.strip()
             if same_text and len(attachments) == expected:
-                published = datetime.fromtimestamp(_int(item.get("date")), UTC)
+                published = datetime.fromtimestamp(as_int(item.get("date")), UTC)
                 return self._ref(item["id"], attachments, published)
         return FindResult.ABSENT
 
@@ -332,7 +331,7 @@ class VkAdapter(Adapter):
         found = [
             self._comment(ref.remote_id, item, people)
             for item in items
-            if not item.get("deleted") and _int(item.get("from_id")) != int(self.owner_id)
+            if not item.get("deleted") and as_int(item.get("from_id")) != int(self.owner_id)
         ]
         fresh = [c for c in found if since is None or (c.created_at and c.created_at > since)]
         return sorted(fresh, key=_chronological)
@@ -350,8 +349,8 @@ class VkAdapter(Adapter):
             thread = top.get("thread") or {}
             replies = list(thread.get("items") or [])
             budget = MAX_ITEMS - len(items)
-            if _int(thread.get("count")) > len(replies):
-                replies = self._comment_level(post_id, _int(top.get("id")), people, budget)
+            if as_int(thread.get("count")) > len(replies):
+                replies = self._comment_level(post_id, as_int(top.get("id")), people, budget)
             items.extend(replies[:budget])
             if len(items) >= MAX_ITEMS:
                 break
@@ -380,16 +379,16 @@ class VkAdapter(Adapter):
             _collect_people(page, people)
             batch = list(page.get("items") or [])
             items.extend(batch)
-            total = _int(page.get("current_level_count", page.get("count")))
+            total = as_int(page.get("current_level_count", page.get("count")))
             if not batch or len(items) >= total:
                 break
         return items[:limit]
 
     def _comment(self, post_id: str, item: Mapping[str, Any], people: dict[int, Person]) -> Comment:
-        author = _int(item.get("from_id"))
-        stack = [_int(p) for p in item.get("parents_stack") or []]
+        author = as_int(item.get("from_id"))
+        stack = [as_int(p) for p in item.get("parents_stack") or []]
         thread = stack[0] if stack else 0
-        parent = _int(item.get("reply_to_comment")) or (stack[-1] if stack else 0)
+        parent = as_int(item.get("reply_to_comment")) or (stack[-1] if stack else 0)
         comment_id = str(item.get("id", ""))
         return Comment(
             network=self.name,
@@ -400,7 +399,7 @@ class VkAdapter(Adapter):
             author_url=_person_url(author, people),
             post_id=post_id,
             parent_id=str(parent) if parent else "",
-            created_at=datetime.fromtimestamp(_int(item.get("date")), UTC),
+            created_at=datetime.fromtimestamp(as_int(item.get("date")), UTC),
             url=self._comment_url(post_id, comment_id, thread),
             extra={"owner_id": self.owner_id, "thread_id": str(thread) if thread else ""},
         )
@@ -445,9 +444,9 @@ class VkAdapter(Adapter):
             for item in fresh:
                 peer = (item.get("conversation") or {}).get("peer") or {}
                 if peer.get("type") == "user":
-                    peers.append(_int(peer.get("id")))
+                    peers.append(as_int(peer.get("id")))
             offset += len(batch)
-            if not batch or not fresh or offset >= _int(page.get("count")):
+            if not batch or not fresh or offset >= as_int(page.get("count")):
                 break
         return peers[:MAX_ITEMS]
 
@@ -472,13 +471,13 @@ class VkAdapter(Adapter):
             fresh = [m for m in batch if _is_after(m, since)]
             found.extend(m for m in fresh if not m.get("out"))  # ``out``: the community's own
             offset += len(batch)
-            if not batch or len(fresh) < len(batch) or offset >= _int(page.get("count")):
+            if not batch or len(fresh) < len(batch) or offset >= as_int(page.get("count")):
                 break
         return found[:limit]
 
     def _direct(self, item: Mapping[str, Any], people: dict[int, Person]) -> Comment:
-        author = _int(item.get("from_id"))
-        peer = _int(item.get("peer_id")) or author
+        author = as_int(item.get("from_id"))
+        peer = as_int(item.get("peer_id")) or author
         return Comment(
             network=self.name,
             id=str(item.get("id", "")),
@@ -486,7 +485,7 @@ class VkAdapter(Adapter):
             author_id=str(author),
             author_name=people.get(author, Person()).name,
             author_url=_person_url(author, people),
-            created_at=datetime.fromtimestamp(_int(item.get("date")), UTC),
+            created_at=datetime.fromtimestamp(as_int(item.get("date")), UTC),
             # the community's inbox page for this person [uncertain: VK's web links]
             url=f"{_VK}gim{self.group_id}?sel={peer}",
             is_direct=True,
@@ -548,7 +547,7 @@ class VkAdapter(Adapter):
             guid=_digest(f"{comment.id}:{text}")[:32],
         )
         comment_id = str(answer["comment_id"])
-        stack = [_int(p) for p in answer.get("parents_stack") or []]
+        stack = [as_int(p) for p in answer.get("parents_stack") or []]
         return RemoteRef(
             network=self.name,
             remote_id=comment_id,
@@ -563,7 +562,7 @@ class VkAdapter(Adapter):
         text, so a retried answer is not delivered twice [verified: V1 random_id]."""
         op = "messages.send"
         self._require_community_token(op, "messages")
-        peer = _int(comment.extra.get("peer_id")) or _int(comment.author_id)
+        peer = as_int(comment.extra.get("peer_id")) or as_int(comment.author_id)
         answer = self._call(
             op,
             creates=True,
@@ -779,13 +778,6 @@ def _form_value(value: object) -> str:
     return str(int(value)) if isinstance(value, bool) else str(value)
 
 
-def _int(value: object) -> int:
-    try:
-        return int(str(value))
-    except ValueError:
-        return 0
-
-
 def _attachment_id(kind: str, obj: Mapping[str, Any]) -> str:
     """``{type}{owner_id}_{id}`` (plus ``_{access_key}`` when VK gave one) [verified: V2]."""
     base = f"{kind}{obj['owner_id']}_{obj['id']}"
@@ -826,9 +818,9 @@ def _collect_people(page: Mapping[str, Any], people: dict[int, Person]) -> None:
     """Names from ``profiles`` (users, positive ids) and ``groups`` (negative ids)."""
     for profile in page.get("profiles") or []:
         name = f"{profile.get('first_name', '')} {profile.get('last_name', '')}".strip()
-        people[_int(profile.get("id"))] = Person(name, str(profile.get("screen_name") or ""))
+        people[as_int(profile.get("id"))] = Person(name, str(profile.get("screen_name") or ""))
     for group in page.get("groups") or []:
-        people[-_int(group.get("id"))] = Person(
+        people[-as_int(group.get("id"))] = Person(
             str(group.get("name", "")), str(group.get("screen_name") or "")
         )
 
@@ -841,11 +833,11 @@ def _person_url(author: int, people: Mapping[int, Person]) -> str:
 
 
 def _is_after(item: Mapping[str, Any], since: datetime | None) -> bool:
-    return since is None or datetime.fromtimestamp(_int(item.get("date")), UTC) > since
+    return since is None or datetime.fromtimestamp(as_int(item.get("date")), UTC) > since
 
 
 def _chronological(comment: Comment) -> tuple[datetime, int]:
-    return (comment.created_at or datetime.min.replace(tzinfo=UTC), _int(comment.id))
+    return (comment.created_at or datetime.min.replace(tzinfo=UTC), as_int(comment.id))
 
 
 def _digest(text: str) -> str:
@@ -865,14 +857,11 @@ def _image_size(media: Media) -> tuple[int, int]:
         return 0, 0
 
 
-def _retry_after(response: httpx.Response) -> float:
-    try:
-        return max(float(response.headers.get("Retry-After", PER_SECOND_WAIT)), 0.0)
-    except ValueError:
-        return PER_SECOND_WAIT
-
-
-def _seconds_until_quota_reset(clock: Clock) -> float:
-    now = clock.now().astimezone(QUOTA_ZONE)
-    midnight = (now + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
-    return (midnight - now).total_seconds()
+def _api_failure(error: Mapping[str, Any]) -> Failure:
+    """One VK error object: its code, or ``DAILY_POSTS`` for error 214 about the daily limit."""
+    code = as_int(error.get("error_code"))
+    detail = redact(f"VK error {code}: {error.get('error_msg', '')}")
+    keys: tuple[int | str, ...] = (code,)
+    if code == 214 and "limit" in detail.lower():
+        keys = (DAILY_POSTS, code)
+    return Failure(keys, detail)

@@ -24,18 +24,13 @@ References in comments: X1 = shared/reference/networks-meta-x.md section 3, S# i
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import html
 import re
-import secrets
 import unicodedata
-from collections.abc import Callable, Generator, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar
-from urllib.parse import quote
 
 import httpx
 
@@ -50,6 +45,7 @@ from publisher.content.xtext import (
 from publisher.core.capabilities import NETWORK_TABLE
 from publisher.core.clock import Clock
 from publisher.core.errors import (
+    AuthError,
     NetworkError,
     NotFound,
     PostingLimit,
@@ -65,11 +61,14 @@ from publisher.networks.base import (
     UPLOAD_TIMEOUT,
     AccountInfo,
     Adapter,
+    ErrorMap,
+    Failure,
     FindResult,
     RateLimiter,
+    Rule,
     Tokens,
-    json_body,
 )
+from publisher.networks.http import json_body, json_or_none, parse_time, status_keys
 
 API_BASE = "https://api.x.com"
 POLL_MINUTES = 1440
@@ -101,34 +100,8 @@ PROFILE_TEXT = (("title", "name", 50), ("description", "description", 160), ("we
 _LEADING_MENTIONS = re.compile(r"^(?:@[A-Za-z0-9_]{1,15}\s+)+")
 
 # ---------------------------------------------------------------------------------------------
-# OAuth 1.0a HMAC-SHA1 [verified: X1 "Auth"; S8 creating-a-signature]
-
-
-def percent_encode(value: str) -> str:
-    """RFC 3986 encoding as OAuth 1.0a wants it: only ``A-Za-z0-9-._~`` stay as they are."""
-    return quote(value, safe="-._~")
-
-
-def oauth1_signature(
-    method: str,
-    url: str,
-    params: Iterable[tuple[str, str]],
-    consumer_secret: str,
-    token_secret: str,
-) -> str:
-    """The base64 HMAC-SHA1 signature of a request.
-
-    ``url`` has no query; ``params`` are the query and form parameters plus every ``oauth_*``
-    one (JSON and multipart bodies are not signed).
-    """
-    pairs = sorted((percent_encode(k), percent_encode(v)) for k, v in params)
-    parameter_string = "&".join(f"{k}={v}" for k, v in pairs)
-    base = "&".join(
-        (method.upper(), percent_encode(url), percent_encode(parameter_string)),
-    )
-    key = f"{percent_encode(consumer_secret)}&{percent_encode(token_secret)}"
-    digest = hmac.new(key.encode(), base.encode(), hashlib.sha1).digest()
-    return base64.b64encode(digest).decode("ascii")
+# ---------------------------------------------------------------------------------------------
+# OAuth 1.0a HMAC-SHA1 [verified: X1 "Auth"; S8 creating-a-signature], signed by oauthlib
 
 
 @dataclass(frozen=True)
@@ -141,68 +114,40 @@ class OAuth1Credentials:
     token_secret: str
 
 
-def oauth1_header(
-    method: str,
-    url: str,
-    params: Iterable[tuple[str, str]],
-    credentials: OAuth1Credentials,
-    nonce: str,
-    timestamp: int,
-) -> str:
-    """The ``Authorization: OAuth ...`` value of one request."""
-    oauth = {
-        "oauth_consumer_key": credentials.consumer_key,
-        "oauth_nonce": nonce,
-        "oauth_signature_method": "HMAC-SHA1",
-        "oauth_timestamp": str(timestamp),
-        "oauth_token": credentials.token,
-        "oauth_version": "1.0",
-    }
-    oauth["oauth_signature"] = oauth1_signature(
-        method,
-        url,
-        [*params, *oauth.items()],
-        credentials.consumer_secret,
-        credentials.token_secret,
-    )
-    fields = ", ".join(
-        f'{percent_encode(k)}="{percent_encode(v)}"' for k, v in sorted(oauth.items())
-    )
-    return f"OAuth {fields}"
-
-
-def signature_base_url(url: httpx.URL) -> str:
-    """Scheme, host, non-default port and path: the URL OAuth 1.0a signs."""
-    port = f":{url.port}" if url.port not in (None, 80, 443) else ""
-    return f"{url.scheme.lower()}://{url.host.lower()}{port}{url.path}"
-
-
 class OAuth1Auth(httpx.Auth):
     """Signs every request as it is sent, so a retried request gets a fresh nonce and time.
 
-    Only query parameters are signed: every body this adapter sends is JSON or multipart,
-    which OAuth 1.0a leaves out of the signature.
+    Only the query is signed: every body this adapter sends is JSON or multipart, which OAuth
+    1.0a leaves out of the signature (RFC 5849 3.4.1.3.1). oauthlib does the signing; authlib's
+    httpx ``OAuth1Auth`` would empty such bodies (authlib issue 543). ``nonce`` None lets
+    oauthlib draw one.
     """
 
     def __init__(
         self,
         credentials: Callable[[], OAuth1Credentials],
         timestamp: Callable[[], int],
-        nonce: Callable[[], str],
+        nonce: Callable[[], str] | None = None,
     ) -> None:
         self.credentials = credentials
         self.timestamp = timestamp
         self.nonce = nonce
 
     def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        request.headers["Authorization"] = oauth1_header(
-            request.method,
-            signature_base_url(request.url),
-            request.url.params.multi_items(),
-            self.credentials(),
-            self.nonce(),
-            self.timestamp(),
+        from oauthlib.oauth1 import Client  # here: only OAuth 1.0a accounts of X need it
+
+        keys = self.credentials()
+        client = Client(
+            keys.consumer_key,
+            client_secret=keys.consumer_secret,
+            resource_owner_key=keys.token,
+            resource_owner_secret=keys.token_secret,
+            nonce=self.nonce() if self.nonce else None,
+            timestamp=str(self.timestamp()),
         )
+        method: Any = request.method  # a str; the stubs want a Literal of the verbs
+        _uri, headers, _body = client.sign(str(request.url), method)
+        request.headers["Authorization"] = headers["Authorization"]
         yield request
 
 
@@ -217,28 +162,37 @@ class BearerAuth(httpx.Auth):
         yield request
 
 
-def new_nonce() -> str:
-    return secrets.token_hex(16)
-
-
 # ---------------------------------------------------------------------------------------------
 # The adapter
 
-_AUTH_KINDS = frozenset(
-    {
-        "client-forbidden",
-        "not-authorized-for-resource",
-        "oauth1-permissions",
-        "unsupported-authentication",
-    }
+#: the key of an error whose text calls the post a duplicate
+DUPLICATE = "duplicate"
+DUPLICATE_RULE = Rule(
+    Rejected,
+    hint=N_("X refuses a text identical to a recent post of this account: change the text."),
 )
-_RATE_KINDS = frozenset({"rate-limit-exceeded", "usage-capped"})
-#: v1.1 error codes [verified: X1 "Errors"; S12]
-_V1_AUTH = frozenset({32, 64, 89, 135, 215, 220, 226, 326})
-_V1_RATE = frozenset({88, 185})
-_V1_NOT_FOUND = frozenset({8, 34, 144})
-_V1_TRANSIENT = frozenset({130, 131})
-_V1_DUPLICATE = 187
+#: X's problem types (``…/2/problems/<kind>``), v1.1 error codes [verified: X1 "Errors"; S12]
+#: and HTTP statuses -> our classes
+ERRORS: ErrorMap = {
+    **dict.fromkeys(
+        ("rate-limit-exceeded", 88, 185, "429"), Rule(RateLimited, wait=DEFAULT_RATE_WAIT)
+    ),
+    "usage-capped": Rule(RateLimited, wait=USAGE_CAP_WAIT),
+    **dict.fromkeys((130, 131, "5xx"), Transient),  # over capacity, internal error
+    **dict.fromkeys(
+        (
+            "client-forbidden",
+            "not-authorized-for-resource",
+            "oauth1-permissions",
+            "unsupported-authentication",
+            *(32, 64, 89, 135, 215, 220, 226, 326),
+            "401",
+        ),
+        AuthError,
+    ),
+    **dict.fromkeys(("resource-not-found", 8, 34, 144, "404"), NotFound),
+    **dict.fromkeys((DUPLICATE, 187), DUPLICATE_RULE),
+}
 _RATE_HEADER_FAMILIES = ("x-rate-limit", "x-user-limit-24hour", "x-app-limit-24hour")
 _MIME = {
     "JPEG": "image/jpeg",
@@ -257,6 +211,7 @@ class XAdapter(Adapter):
     name = "x"
     title = NETWORK_TABLE["x"].title
     base_urls: ClassVar[tuple[str, ...]] = (API_BASE,)
+    errors = ERRORS
     capabilities = NETWORK_TABLE["x"].capabilities
     token_help = N_(
         "In the X Developer Console create an app with 'Read and write' permissions. Simplest "
@@ -277,8 +232,8 @@ class XAdapter(Adapter):
         clock: Clock | None = None,
     ) -> None:
         super().__init__(account, tokens, http, limiter, clock)
-        #: source of OAuth 1.0a nonces; tests replace it to get fixed signatures
-        self.nonce: Callable[[], str] = new_nonce
+        #: source of OAuth 1.0a nonces; tests set it to get fixed signatures (None: oauthlib's)
+        self.nonce: Callable[[], str] | None = None
         #: (posts left, reset epoch) of each posting window, from the last ``POST /2/tweets``
         self._post_windows: list[tuple[int, float]] = []
 
@@ -293,39 +248,25 @@ class XAdapter(Adapter):
 
     # -- the one place that knows X's errors ----------------------------------------------
 
-    def _unwrap(self, response: httpx.Response, op: str) -> Any:
+    def _read(self, response: httpx.Response, op: str) -> Any:
         self._note_post_windows(response)
         status = response.status_code
         if status < 300:
             return self._success(response, op)
-        body = _json_or_none(response)
-        kind = _problem_kind(body)
-        code = _v1_code(body)
+        body = json_or_none(response)
         problem = _describe_problem(body) or redact(response.text, limit=200)
         detail = redact(f"HTTP {status}: {problem}")
-        if status == 429 or kind in _RATE_KINDS or code in _V1_RATE:
-            raise RateLimited(self.name, op, detail, self._rate_wait(response, kind))
-        if status >= 500 or code in _V1_TRANSIENT:
-            raise Transient(self.name, op, detail)
-        if status == 401 or kind in _AUTH_KINDS or code in _V1_AUTH:
-            raise self.auth_error(op, detail)
-        if status == 404 or kind == "resource-not-found" or code in _V1_NOT_FOUND:
-            raise NotFound(self.name, op, detail)
-        if "duplicate" in detail.lower() or code == _V1_DUPLICATE:
-            raise Rejected(self.name, op, detail, _hint_duplicate())
-        raise Rejected(self.name, op, detail)
+        keys = (*_problem_keys(body), *_duplicate(detail), *status_keys(status))
+        return Failure(keys, detail, self._reset_wait(response))
 
     def _success(self, response: httpx.Response, op: str) -> Any:
-        """The body of a 2xx; a 200 that carries only ``errors`` is mapped like a failure."""
+        """The body of a 2xx; a 200 that carries only ``errors`` is a failure too."""
         if response.status_code == 204 or not response.content:
             return {}
         body = json_body(response, self.name, op)
         if isinstance(body, dict) and "data" not in body and body.get("errors"):
             error = body["errors"][0]
-            detail = redact(_describe_problem(error))
-            if _problem_kind(error) == "resource-not-found":
-                raise NotFound(self.name, op, detail)
-            raise Rejected(self.name, op, detail)
+            return Failure(_problem_keys(error), redact(_describe_problem(error)))
         return body
 
     def _note_post_windows(self, response: httpx.Response) -> None:
@@ -362,8 +303,9 @@ class XAdapter(Adapter):
                 )
                 raise PostingLimit(self.name, "publish", detail, reset - now)
 
-    def _rate_wait(self, response: httpx.Response, kind: str) -> float:
-        """Seconds until X lifts the limit, read from whichever reset header is exhausted."""
+    def _reset_wait(self, response: httpx.Response) -> float | None:
+        """Seconds until X lifts a limit, from whichever reset header is exhausted (else the
+        first one), or None when the answer has none."""
         now = self.clock.now().timestamp()
         resets = [_header_number(response, f"{family}-reset") for family in _RATE_HEADER_FAMILIES]
         exhausted = [
@@ -372,9 +314,7 @@ class XAdapter(Adapter):
             if reset is not None and _header_number(response, f"{family}-remaining") == 0
         ]
         candidates = exhausted or [r for r in resets[:1] if r is not None]
-        if candidates:
-            return max(1.0, max(candidates) - now)
-        return USAGE_CAP_WAIT if kind == "usage-capped" else DEFAULT_RATE_WAIT
+        return max(1.0, max(candidates) - now) if candidates else None
 
     # -- calls ----------------------------------------------------------------------------
 
@@ -460,7 +400,7 @@ class XAdapter(Adapter):
         if len(parts) < len(items):
             self._delete_quietly(parts)
             return FindResult.ABSENT
-        return self._ref(parts, _parse_time(root.get("created_at")))
+        return self._ref(parts, parse_time(root.get("created_at")))
 
     # -- replies, moderation and the profile ---------------------------------------------
 
@@ -583,7 +523,7 @@ class XAdapter(Adapter):
         user = users.get(author_id, {})
         username = str(user.get("username", ""))
         parent = _replied_to(tweet)
-        created = _parse_time(tweet.get("created_at"))
+        created = parse_time(tweet.get("created_at"))
         return Comment(
             network=self.name,
             id=tweet_id,
@@ -834,13 +774,6 @@ def _data(answer: Mapping[str, Any]) -> Mapping[str, Any]:
     return data if isinstance(data, Mapping) else {}
 
 
-def _json_or_none(response: httpx.Response) -> Any:
-    try:
-        return response.json()
-    except ValueError:
-        return None
-
-
 def _problem_kind(body: Any) -> str:
     """``invalid-request`` from ``https://api.(x|twitter).com/2/problems/invalid-request``."""
     if not isinstance(body, Mapping):
@@ -851,6 +784,16 @@ def _problem_kind(body: Any) -> str:
         if isinstance(errors, list) and errors and isinstance(errors[0], Mapping):
             problem_type = str(errors[0].get("type", ""))
     return problem_type.rsplit("/problems/", 1)[1] if "/problems/" in problem_type else ""
+
+
+def _problem_keys(body: Any) -> tuple[str | int, ...]:
+    """A problem's kind and a v1.1 error's code, whichever the body has."""
+    kind, code = _problem_kind(body), _v1_code(body)
+    return (*((kind,) if kind else ()), *((code,) if code is not None else ()))
+
+
+def _duplicate(detail: str) -> tuple[str, ...]:
+    return (DUPLICATE,) if "duplicate" in detail.lower() else ()
 
 
 def _v1_code(body: Any) -> int | None:
@@ -886,16 +829,3 @@ def _header_number(response: httpx.Response, name: str) -> float | None:
 
 def _is_root(tweet: Mapping[str, Any]) -> bool:
     return bool(tweet.get("conversation_id", tweet.get("id")) == tweet.get("id"))
-
-
-def _parse_time(value: object) -> datetime | None:
-    if not isinstance(value, str):
-        return None
-    try:
-        return datetime.fromisoformat(value)
-    except ValueError:
-        return None
-
-
-def _hint_duplicate() -> str:
-    return _("X refuses a text identical to a recent post of this account: change the text.")

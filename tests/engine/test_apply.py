@@ -45,7 +45,7 @@ class FakeAdapter(Adapter):
         self.lose_answer = False
         self.find_mode = find_mode
 
-    def _unwrap(self, response: httpx.Response, op: str) -> Any:  # pragma: no cover
+    def _read(self, response: httpx.Response, op: str) -> Any:  # pragma: no cover
         return response.json()
 
     def verify(self) -> AccountInfo:

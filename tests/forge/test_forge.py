@@ -7,6 +7,7 @@ from typing import Any
 
 import httpx
 import pytest
+from conftest import Scripted
 
 from publisher.core.errors import ApprovalError
 from publisher.forge import detect
@@ -27,8 +28,8 @@ def review(login: str, state: str, commit: str = HEAD) -> dict[str, Any]:
     return {"user": {"login": login}, "state": state, "commit_id": commit}
 
 
-class FakeGitHub:
-    """Answers the few GitHub REST calls publisher makes; records every request."""
+class FakeGitHub(Scripted):
+    """The few GitHub REST calls publisher makes, scripted; the comments it keeps."""
 
     def __init__(
         self,
@@ -37,46 +38,41 @@ class FakeGitHub:
         commits: list[dict[str, Any]] | None = None,
         base: str = "main",
     ) -> None:
-        self.reviews = reviews
-        self.merged = merged
-        self.commits = commits or []
-        self.base = base
-        self.requests: list[httpx.Request] = []
+        super().__init__(httpx.Response(404, json={"message": "Not Found"}))
         self.comments: list[dict[str, Any]] = []
+        pull = {
+            "number": 7,
+            "html_url": "https://github.test/city/smm/pull/7",
+            "user": {"login": "officer"},
+            "head": {"sha": HEAD},
+            "base": {"ref": base},
+            "merge_commit_sha": SHA,
+            "merged_at": "2026-12-01T09:00:00Z" if merged else None,
+        }
+        repo = "/repos/city/smm"
+        self.on(None, f"{repo}/commits/{SHA}/pulls", [pull])
+        self.on(None, f"{repo}/pulls/7/reviews", reviews)
+        self.on(None, f"{repo}/pulls/7/commits", commits or [])
+        self.on("GET", f"{repo}/issues/7/comments", lambda request: self.comments)
+        self.on("POST", f"{repo}/issues/7/comments", self._create)
+        self.on("PATCH", f"{repo}/issues/comments/99", self._edit)
 
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
         assert request.headers["Authorization"] == "Bearer ghs_secret_token_value"
-        path = request.url.path
-        if path == f"/repos/city/smm/commits/{SHA}/pulls":
-            pull = {
-                "number": 7,
-                "html_url": "https://github.test/city/smm/pull/7",
-                "user": {"login": "officer"},
-                "head": {"sha": HEAD},
-                "base": {"ref": self.base},
-                "merge_commit_sha": SHA,
-                "merged_at": "2026-12-01T09:00:00Z" if self.merged else None,
-            }
-            return httpx.Response(200, json=[pull])
-        if path == "/repos/city/smm/pulls/7/reviews":
-            return httpx.Response(200, json=self.reviews)
-        if path == "/repos/city/smm/pulls/7/commits":
-            return httpx.Response(200, json=self.commits)
-        if path == "/repos/city/smm/issues/7/comments" and request.method == "GET":
-            return httpx.Response(200, json=self.comments)
-        if path == "/repos/city/smm/issues/7/comments" and request.method == "POST":
-            body = json.loads(request.content)["body"]
-            self.comments.append({"id": 99, "body": body, "html_url": "https://c/99"})
-            return httpx.Response(201, json=self.comments[-1])
-        if path == "/repos/city/smm/issues/comments/99" and request.method == "PATCH":
-            self.comments[0]["body"] = json.loads(request.content)["body"]
-            return httpx.Response(200, json=self.comments[0])
-        return httpx.Response(404, json={"message": "Not Found"})
+        return super().handle_request(request)
+
+    def _create(self, request: httpx.Request) -> httpx.Response:
+        body = json.loads(request.content)["body"]
+        self.comments.append({"id": 99, "body": body, "html_url": "https://c/99"})
+        return httpx.Response(201, json=self.comments[-1])
+
+    def _edit(self, request: httpx.Request) -> dict[str, Any]:
+        self.comments[0]["body"] = json.loads(request.content)["body"]
+        return self.comments[0]
 
 
 def github(fake: FakeGitHub) -> GitHub:
-    forge = detect(GITHUB_ENV, httpx.MockTransport(fake))
+    forge = detect(GITHUB_ENV, fake)
     assert isinstance(forge, GitHub)
     return forge
 
@@ -119,10 +115,10 @@ def test_plan_comment_is_created_once_then_edited() -> None:
 
 
 def test_api_errors_become_approval_errors_without_the_token() -> None:
-    def broken(request: httpx.Request) -> httpx.Response:
-        return httpx.Response(403, json={"message": "Resource not accessible by integration"})
-
-    forge = detect(GITHUB_ENV, httpx.MockTransport(broken))
+    broken = Scripted(
+        httpx.Response(403, json={"message": "Resource not accessible by integration"})
+    )
+    forge = detect(GITHUB_ENV, broken)
     assert forge is not None
     with pytest.raises(ApprovalError) as error:
         forge.approval_for(SHA)
@@ -138,40 +134,38 @@ def test_no_forge_outside_ci_and_missing_token_is_explained() -> None:
 def test_gitlab_approvals_and_notes() -> None:
     notes: list[dict[str, Any]] = []
 
-    def handler(request: httpx.Request) -> httpx.Response:
-        assert request.headers["PRIVATE-TOKEN"] == "glpat-secret"
-        path = request.url.path
-        if path.endswith(f"/repository/commits/{SHA}/merge_requests"):
-            mr = {
-                "iid": 3,
-                "state": "merged",
-                "merge_commit_sha": SHA,
-                "web_url": "https://gl/mr/3",
-                "author": {"username": "officer"},
-                "sha": HEAD,
-                "target_branch": "main",
-            }
-            return httpx.Response(200, json=[mr])
-        if path.endswith("/merge_requests/3/approvals"):
-            approved = [
-                {"user": {"username": "officer"}, "approved_at": "2026-12-01T10:00:00Z"},
-                {"user": {"username": "chief"}, "approved_at": "2026-12-01T10:00:00Z"},
-            ]
-            return httpx.Response(200, json={"approved_by": approved})
-        if path.endswith("/merge_requests/3/versions"):
-            pushed = {"head_commit_sha": HEAD, "created_at": "2026-12-01T09:00:00.000Z"}
-            return httpx.Response(200, json=[pushed])
-        if path.endswith("/merge_requests/3/commits"):
-            return httpx.Response(200, json=[])
-        if path.endswith("/merge_requests/3/notes") and request.method == "GET":
-            return httpx.Response(200, json=notes)
-        if path.endswith("/merge_requests/3/notes") and request.method == "POST":
-            notes.append({"id": 5, "body": json.loads(request.content)["body"]})
-            return httpx.Response(201, json=notes[-1])
-        if path.endswith("/merge_requests/3/notes/5") and request.method == "PUT":
-            notes[0]["body"] = json.loads(request.content)["body"]
-            return httpx.Response(200, json=notes[0])
-        return httpx.Response(404)
+    def create(request: httpx.Request) -> httpx.Response:
+        notes.append({"id": 5, "body": json.loads(request.content)["body"]})
+        return httpx.Response(201, json=notes[-1])
+
+    def edit(request: httpx.Request) -> dict[str, Any]:
+        notes[0]["body"] = json.loads(request.content)["body"]
+        return notes[0]
+
+    merge_request = {
+        "iid": 3,
+        "state": "merged",
+        "merge_commit_sha": SHA,
+        "web_url": "https://gl/mr/3",
+        "author": {"username": "officer"},
+        "sha": HEAD,
+        "target_branch": "main",
+    }
+    approved = [
+        {"user": {"username": "officer"}, "approved_at": "2026-12-01T10:00:00Z"},
+        {"user": {"username": "chief"}, "approved_at": "2026-12-01T10:00:00Z"},
+    ]
+    pushed = {"head_commit_sha": HEAD, "created_at": "2026-12-01T09:00:00.000Z"}
+    gitlab = (
+        Scripted(httpx.Response(404))
+        .on(None, f"/repository/commits/{SHA}/merge_requests", [merge_request])
+        .on(None, "/merge_requests/3/approvals", {"approved_by": approved})
+        .on(None, "/merge_requests/3/versions", [pushed])
+        .on(None, "/merge_requests/3/commits", [])
+        .on("GET", "/merge_requests/3/notes", lambda request: notes)
+        .on("POST", "/merge_requests/3/notes", create)
+        .on("PUT", "/merge_requests/3/notes/5", edit)
+    )
 
     env = {
         "GITLAB_CI": "true",
@@ -179,10 +173,11 @@ def test_gitlab_approvals_and_notes() -> None:
         "GITLAB_TOKEN": "glpat-secret",
         "CI_API_V4_URL": "https://gl/api/v4",
     }
-    forge = detect(env, httpx.MockTransport(handler))
+    forge = detect(env, gitlab)
     assert isinstance(forge, GitLab)
     approval = forge.approval_for(SHA)
     assert approval.approvers == ("chief",) and approval.url == "https://gl/mr/3"
     forge.upsert_comment(3, "<!-- m --> a", "<!-- m -->")
     forge.upsert_comment(3, "<!-- m --> b", "<!-- m -->")
     assert len(notes) == 1 and notes[0]["body"].endswith("b")
+    assert all(r.headers["PRIVATE-TOKEN"] == "glpat-secret" for r in gitlab.requests)

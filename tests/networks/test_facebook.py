@@ -13,7 +13,7 @@ from urllib.parse import parse_qsl
 
 import httpx
 import pytest
-from conftest import Sandboxes, jpeg_bytes, make_account
+from conftest import Sandboxes, Scripted, jpeg_bytes, make_account
 from PIL import Image
 from werkzeug.test import EnvironBuilder
 from werkzeug.wrappers import Request
@@ -30,12 +30,8 @@ from publisher.core.errors import (
 from publisher.core.model import Comment, Media, Profile, RemoteRef, RenderedPost
 from publisher.core.redact import Secret
 from publisher.networks.base import CHUNK_SIZE, FindResult, Tokens
-from publisher.networks.facebook import (
-    ABOUT_LIMIT,
-    COMMENT_LIMIT,
-    DEFAULT_RATE_WAIT,
-    FacebookAdapter,
-)
+from publisher.networks.facebook import ABOUT_LIMIT, COMMENT_LIMIT, FacebookAdapter
+from publisher.networks.graph import DEFAULT_RATE_WAIT
 from publisher.sandbox.app import Sandbox
 from publisher.sandbox.core import revoke_token
 from publisher.sandbox.facebook import FacebookEmulator, UsageBudget
@@ -49,20 +45,6 @@ VIDEO = "https://graph-video.facebook.com/v25.0"
 MB = 1024 * 1024
 
 Handler = Callable[[httpx.Request], httpx.Response]
-
-
-class Recorder:
-    """A MockTransport handler that records requests and answers from a script."""
-
-    def __init__(self, *answers: httpx.Response | Handler) -> None:
-        self.answers = list(answers)
-        self.requests: list[httpx.Request] = []
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        request.read()
-        self.requests.append(request)
-        answer = self.answers.pop(0)
-        return answer(request) if callable(answer) else answer
 
 
 def ok(body: Any, headers: dict[str, str] | None = None) -> httpx.Response:
@@ -94,8 +76,8 @@ def adapter_for(
     return FacebookAdapter(fb_account(**account), tokens, client, None, clock)
 
 
-def mock_adapter(recorder: Recorder, clock: FakeClock, **kwargs: Any) -> FacebookAdapter:
-    return adapter_for(httpx.Client(transport=httpx.MockTransport(recorder)), clock, **kwargs)
+def mock_adapter(recorder: Scripted, clock: FakeClock, **kwargs: Any) -> FacebookAdapter:
+    return adapter_for(httpx.Client(transport=recorder), clock, **kwargs)
 
 
 def form_of(request: httpx.Request) -> tuple[dict[str, str], dict[str, bytes]]:
@@ -144,7 +126,7 @@ def assert_authorized(request: httpx.Request) -> None:
 
 
 def test_publish_text_with_link_posts_to_the_page_feed(clock: FakeClock) -> None:
-    recorder = Recorder(ok({"id": f"{PAGE}_77"}))
+    recorder = Scripted(ok({"id": f"{PAGE}_77"}))
     adapter = mock_adapter(recorder, clock)
 
     ref = adapter.publish(post("Новости", link="https://example.org/a"), "key1")
@@ -163,7 +145,7 @@ def test_publish_text_with_link_posts_to_the_page_feed(clock: FakeClock) -> None
 
 
 def test_graph_version_is_a_setting(clock: FakeClock) -> None:
-    recorder = Recorder(ok({"id": PAGE, "name": "Администрация"}))
+    recorder = Scripted(ok({"id": PAGE, "name": "Администрация"}))
     adapter = mock_adapter(recorder, clock, settings={"graph_version": "v27.0"})
 
     info = adapter.verify()
@@ -181,7 +163,7 @@ def test_graph_version_is_a_setting(clock: FakeClock) -> None:
 
 
 def test_app_secret_signs_every_call_with_appsecret_proof(clock: FakeClock) -> None:
-    recorder = Recorder(ok({"id": f"{PAGE}_1"}), ok({"id": PAGE, "name": "P"}))
+    recorder = Scripted(ok({"id": f"{PAGE}_1"}), ok({"id": PAGE, "name": "P"}))
     adapter = mock_adapter(recorder, clock, app_secret=APP_SECRET)
     proof = hmac.new(APP_SECRET.encode(), TOKEN.encode(), hashlib.sha256).hexdigest()
 
@@ -195,7 +177,7 @@ def test_app_secret_signs_every_call_with_appsecret_proof(clock: FakeClock) -> N
 def test_publish_one_photo_uploads_source_with_the_message(
     clock: FakeClock, tmp_path: Path
 ) -> None:
-    recorder = Recorder(ok({"id": "501", "post_id": f"{PAGE}_88"}))
+    recorder = Scripted(ok({"id": "501", "post_id": f"{PAGE}_88"}))
     adapter = mock_adapter(recorder, clock)
     media = photo(tmp_path, alt="Площадь")
 
@@ -213,7 +195,7 @@ def test_publish_one_photo_uploads_source_with_the_message(
 def test_publish_album_uploads_unpublished_photos_then_attaches_them(
     clock: FakeClock, tmp_path: Path
 ) -> None:
-    recorder = Recorder(ok({"id": "601"}), ok({"id": "602"}), ok({"id": f"{PAGE}_90"}))
+    recorder = Scripted(ok({"id": "601"}), ok({"id": "602"}), ok({"id": f"{PAGE}_90"}))
     adapter = mock_adapter(recorder, clock)
     first, second = photo(tmp_path, "a.jpg"), photo(tmp_path, "b.jpg")
 
@@ -238,7 +220,7 @@ def test_publish_album_uploads_unpublished_photos_then_attaches_them(
 def test_album_whose_post_fails_deletes_its_uploaded_photos(
     clock: FakeClock, tmp_path: Path
 ) -> None:
-    recorder = Recorder(
+    recorder = Scripted(
         ok({"id": "601"}), ok({"id": "602"}), graph_error(100), ok({"success": True}), ok({})
     )
     adapter = mock_adapter(recorder, clock)
@@ -254,7 +236,7 @@ def test_album_whose_post_answer_is_lost_keeps_its_photos(clock: FakeClock, tmp_
     def lost(request: httpx.Request) -> httpx.Response:
         raise httpx.ReadTimeout("answer lost", request=request)
 
-    recorder = Recorder(ok({"id": "601"}), ok({"id": "602"}), lost)
+    recorder = Scripted(ok({"id": "601"}), ok({"id": "602"}), lost)
     adapter = mock_adapter(recorder, clock)
 
     with pytest.raises(Transient) as caught:
@@ -299,7 +281,7 @@ def test_publish_video_uploads_in_chunks_and_finishes_with_the_text(
 ) -> None:
     size = 2 * CHUNK_SIZE + MB
     server = video_server(size)
-    recorder = Recorder(*([server] * 5))
+    recorder = Scripted(*([server] * 5))
     adapter = mock_adapter(recorder, clock)
     media = sparse_video(tmp_path, size)
 
@@ -333,7 +315,7 @@ def test_video_upload_resumes_from_the_offsets_of_error_1363037(
 ) -> None:
     size = CHUNK_SIZE + MB
     server = video_server(size, fail_first_transfer=True)
-    recorder = Recorder(*([server] * 6))
+    recorder = Scripted(*([server] * 6))
     adapter = mock_adapter(recorder, clock)
 
     adapter.publish(post("v", sparse_video(tmp_path, size)), "k")
@@ -349,7 +331,7 @@ def test_gif_animation_goes_through_the_video_upload(clock: FakeClock, tmp_path:
     frames[0].save(path, save_all=True, append_images=frames[1:])
     size = path.stat().st_size
     server = video_server(size)
-    recorder = Recorder(*([server] * 3))
+    recorder = Scripted(*([server] * 3))
     adapter = mock_adapter(recorder, clock)
 
     adapter.publish(post("gif", Media(path, "a.gif", "animation", image_format="GIF")), "k")
@@ -369,7 +351,7 @@ def test_gif_animation_goes_through_the_video_upload(clock: FakeClock, tmp_path:
 def test_media_a_page_post_cannot_hold_are_refused_before_any_call(
     kinds: tuple[str, ...], clock: FakeClock, tmp_path: Path
 ) -> None:
-    recorder = Recorder()
+    recorder = Scripted()
     adapter = mock_adapter(recorder, clock)
     media = [Media(tmp_path / f"f{i}", f"f{i}", kind) for i, kind in enumerate(kinds)]
 
@@ -381,7 +363,7 @@ def test_media_a_page_post_cannot_hold_are_refused_before_any_call(
 
 
 def test_update_posts_the_new_message(clock: FakeClock) -> None:
-    recorder = Recorder(ok({"success": True}))
+    recorder = Scripted(ok({"success": True}))
     adapter = mock_adapter(recorder, clock)
     ref = RemoteRef("facebook", f"{PAGE}_5", parts=(f"{PAGE}_5",))
 
@@ -394,7 +376,7 @@ def test_update_posts_the_new_message(clock: FakeClock) -> None:
 
 
 def test_update_of_a_video_changes_its_description(clock: FakeClock) -> None:
-    recorder = Recorder(ok({"success": True}))
+    recorder = Scripted(ok({"success": True}))
     adapter = mock_adapter(recorder, clock)
 
     adapter.update(RemoteRef("facebook", "900", extra={"kind": "video"}), post("Новое"))
@@ -405,7 +387,7 @@ def test_update_of_a_video_changes_its_description(clock: FakeClock) -> None:
 
 def test_delete_removes_every_part_and_ignores_parts_already_gone(clock: FakeClock) -> None:
     gone = graph_error(100, error_subcode=33, type="GraphMethodException")
-    recorder = Recorder(ok({"success": True}), gone, ok({"success": True}))
+    recorder = Scripted(ok({"success": True}), gone, ok({"success": True}))
     adapter = mock_adapter(recorder, clock)
 
     adapter.delete(RemoteRef("facebook", f"{PAGE}_9", parts=(f"{PAGE}_9", "601", "602")))
@@ -427,7 +409,7 @@ def test_find_matches_the_text_among_recent_posts(clock: FakeClock) -> None:
             {"id": f"{PAGE}_1", "message": "Искомое", "created_time": "2026-12-01T07:30:00+0000"},
         ]
     }
-    recorder = Recorder(ok(feed), ok({"data": []}))
+    recorder = Scripted(ok(feed), ok({"data": []}))
     adapter = mock_adapter(recorder, clock)
 
     found = adapter.find("k", post("Искомое"))
@@ -444,7 +426,7 @@ def test_find_matches_the_text_among_recent_posts(clock: FakeClock) -> None:
 
 
 def test_find_cannot_tell_for_a_post_without_text(clock: FakeClock) -> None:
-    recorder = Recorder()
+    recorder = Scripted()
     adapter = mock_adapter(recorder, clock)
 
     assert adapter.find("k", post("")) is FindResult.UNKNOWN
@@ -498,7 +480,7 @@ BUC_HEADER = {
 def test_graph_errors_map_to_our_errors(
     response: httpx.Response, expected: type[NetworkError], wait: float | None, clock: FakeClock
 ) -> None:
-    adapter = mock_adapter(Recorder(), clock)
+    adapter = mock_adapter(Scripted(), clock)
 
     with pytest.raises(expected) as caught:
         adapter._unwrap(response, "publish")
@@ -510,7 +492,7 @@ def test_graph_errors_map_to_our_errors(
 
 
 def test_auth_hints_name_the_secret_and_the_missing_permission(clock: FakeClock) -> None:
-    adapter = mock_adapter(Recorder(), clock)
+    adapter = mock_adapter(Scripted(), clock)
 
     with pytest.raises(AuthError) as expired:
         adapter._unwrap(graph_error(190, error_subcode=460), "verify")
@@ -523,7 +505,7 @@ def test_auth_hints_name_the_secret_and_the_missing_permission(clock: FakeClock)
 
 
 def test_policy_block_and_duplicate_say_what_to_do(clock: FakeClock) -> None:
-    adapter = mock_adapter(Recorder(), clock)
+    adapter = mock_adapter(Scripted(), clock)
 
     for code in (368, 506):
         with pytest.raises(Rejected) as caught:
@@ -548,7 +530,7 @@ def test_no_token_appears_in_any_error(clock: FakeClock, tmp_path: Path) -> None
         httpx.Response(500, text=f"oops {TOKEN}"),
         *([broken] * 8),
     ]
-    adapter = mock_adapter(Recorder(*answers), clock, app_secret=APP_SECRET)
+    adapter = mock_adapter(Scripted(*answers), clock, app_secret=APP_SECRET)
     errors: list[NetworkError] = []
     for _ in range(4):
         with pytest.raises(NetworkError) as caught:
@@ -563,7 +545,7 @@ def test_no_token_appears_in_any_error(clock: FakeClock, tmp_path: Path) -> None
 
 
 def test_rate_limit_answer_is_waited_out_and_retried(clock: FakeClock) -> None:
-    recorder = Recorder(graph_error(4, is_transient=True), ok({"id": f"{PAGE}_3"}))
+    recorder = Scripted(graph_error(4, is_transient=True), ok({"id": f"{PAGE}_3"}))
     adapter = mock_adapter(recorder, clock)
     before = clock.monotonic()
 
@@ -848,7 +830,7 @@ def test_comments_read_every_page_oldest_first_without_the_pages_own(clock: Fake
         ],
         "paging": {"cursors": {"before": "b2", "after": "a2"}},  # no next: the last page
     }
-    recorder = Recorder(ok(first), ok(last))
+    recorder = Scripted(ok(first), ok(last))
     adapter = mock_adapter(recorder, clock)
 
     comments = adapter.comments(RemoteRef("facebook", POST_ID))
@@ -881,7 +863,7 @@ def test_comments_since_is_sent_and_applied_strictly(clock: FakeClock) -> None:
     page = {
         "data": [graph_comment(1, "ровно тогда", minute=2), graph_comment(2, "позже", minute=3)]
     }
-    recorder = Recorder(ok(page))
+    recorder = Scripted(ok(page))
     adapter = mock_adapter(recorder, clock)
 
     comments = adapter.comments(RemoteRef("facebook", POST_ID), since)
@@ -900,7 +882,7 @@ def test_comments_reading_is_bounded(clock: FakeClock) -> None:
             }
         )
 
-    recorder = Recorder(*([endless] * 20))
+    recorder = Scripted(*([endless] * 20))
     adapter = mock_adapter(recorder, clock)
 
     comments = adapter.comments(RemoteRef("facebook", POST_ID))
@@ -911,7 +893,7 @@ def test_comments_reading_is_bounded(clock: FakeClock) -> None:
 
 def test_delete_and_hide_a_comment_and_gone_is_fine(clock: FakeClock) -> None:
     gone = graph_error(100, error_subcode=33, type="GraphMethodException")
-    recorder = Recorder(ok({"success": True}), ok({"success": True}), gone, gone)
+    recorder = Scripted(ok({"success": True}), ok({"success": True}), gone, gone)
     adapter = mock_adapter(recorder, clock)
 
     adapter.hide_comment(citizen_comment())
@@ -928,7 +910,7 @@ def test_delete_and_hide_a_comment_and_gone_is_fine(clock: FakeClock) -> None:
 
 
 def test_ban_blocks_the_author_on_the_page_for_good(clock: FakeClock) -> None:
-    recorder = Recorder(ok({"77": True}), ok({"success": True}))
+    recorder = Scripted(ok({"77": True}), ok({"success": True}))
     adapter = mock_adapter(recorder, clock)
 
     adapter.ban(citizen_comment(), None)
@@ -943,7 +925,7 @@ def test_ban_blocks_the_author_on_the_page_for_good(clock: FakeClock) -> None:
 
 
 def test_ban_refuses_a_date_an_unknown_author_and_a_refusal(clock: FakeClock) -> None:
-    recorder = Recorder(ok({"77": False}))
+    recorder = Scripted(ok({"77": False}))
     adapter = mock_adapter(recorder, clock)
 
     with pytest.raises(Rejected):
@@ -959,7 +941,7 @@ def test_ban_refuses_a_date_an_unknown_author_and_a_refusal(clock: FakeClock) ->
 
 
 def test_reply_answers_as_the_page_in_the_comments_thread(clock: FakeClock) -> None:
-    recorder = Recorder(ok({"id": "500_9"}), ok({"id": "500_10"}))
+    recorder = Scripted(ok({"id": "500_9"}), ok({"id": "500_10"}))
     adapter = mock_adapter(recorder, clock)
 
     ref = adapter.reply(citizen_comment(), "Спасибо, передали в службу.")
@@ -982,7 +964,7 @@ def test_reply_over_the_limit_is_refused_and_a_lost_answer_is_not_resent(
     def lost(request: httpx.Request) -> httpx.Response:
         raise httpx.ReadTimeout("answer lost", request=request)
 
-    recorder = Recorder(lost)
+    recorder = Scripted(lost)
     adapter = mock_adapter(recorder, clock)
 
     with pytest.raises(Rejected):
@@ -1002,7 +984,7 @@ def image(tmp_path: Path, name: str, width: int, height: int) -> Media:
 
 
 def test_set_profile_sends_every_field_the_api_takes(clock: FakeClock, tmp_path: Path) -> None:
-    recorder = Recorder(
+    recorder = Scripted(
         ok({"success": True}),
         ok({"id": "701"}),
         ok({"success": True}),
@@ -1044,7 +1026,7 @@ def test_set_profile_sends_every_field_the_api_takes(clock: FakeClock, tmp_path:
 
 
 def test_set_profile_sends_only_the_fields_given(clock: FakeClock) -> None:
-    recorder = Recorder(ok({"success": True}))
+    recorder = Scripted(ok({"success": True}))
     adapter = mock_adapter(recorder, clock)
 
     assert adapter.set_profile(Profile("facebook", title="Новое имя")) == ()
@@ -1062,7 +1044,7 @@ def test_set_profile_sends_only_the_fields_given(clock: FakeClock) -> None:
 def test_set_profile_refuses_a_description_over_the_limit_before_any_call(
     clock: FakeClock,
 ) -> None:
-    recorder = Recorder()
+    recorder = Scripted()
     adapter = mock_adapter(recorder, clock)
 
     with pytest.raises(Rejected) as caught:
@@ -1075,7 +1057,7 @@ def test_set_profile_refuses_a_description_over_the_limit_before_any_call(
 def test_a_refused_picture_removes_the_photo_uploaded_for_it(
     clock: FakeClock, tmp_path: Path
 ) -> None:
-    recorder = Recorder(ok({"id": "701"}), graph_error(100), ok({"success": True}))
+    recorder = Scripted(ok({"id": "701"}), graph_error(100), ok({"success": True}))
     adapter = mock_adapter(recorder, clock)
 
     with pytest.raises(Rejected):
@@ -1111,7 +1093,7 @@ def test_a_refused_picture_removes_the_photo_uploaded_for_it(
 def test_missing_permission_names_the_secret_and_the_permission(
     op: str, call: Callable[[FacebookAdapter], Any], permission: str, clock: FakeClock
 ) -> None:
-    adapter = mock_adapter(Recorder(graph_error(200, status=403)), clock)
+    adapter = mock_adapter(Scripted(graph_error(200, status=403)), clock)
 
     with pytest.raises(AuthError) as caught:
         call(adapter)
@@ -1125,7 +1107,7 @@ def test_moderation_errors_expired_token_rate_limit_and_no_secret_in_text(
     clock: FakeClock,
 ) -> None:
     echo = {"message": f"bad token {TOKEN}", "code": 190, "error_subcode": 463}
-    recorder = Recorder(
+    recorder = Scripted(
         httpx.Response(400, json={"error": echo}),
         graph_error(32),
         ok({"success": True}),

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -12,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-from conftest import Sandboxes, make_account
+from conftest import Sandboxes, Scripted, Sent, make_account
 from PIL import Image
 
 from publisher.core.clock import FakeClock
@@ -49,37 +47,6 @@ PERMALINK = {
     "permalink": "https://www.instagram.com/p/DAbc/",
     "timestamp": "2026-12-01T09:00:00+0000",
 }
-
-
-@dataclass
-class Sent:
-    """One request as the network saw it: its body arrives in chunks."""
-
-    request: httpx.Request
-    chunks: list[int]
-    body: bytes
-
-    @property
-    def form(self) -> dict[str, str]:
-        return {key: values[0] for key, values in parse_qs(self.body.decode()).items()}
-
-
-Answer = httpx.Response | Callable[[httpx.Request], httpx.Response]
-
-
-class Recorder(httpx.BaseTransport):
-    """Answers from a script and records every request, reading bodies chunk by chunk."""
-
-    def __init__(self, *answers: Answer) -> None:
-        self.answers = list(answers)
-        self.sent: list[Sent] = []
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        assert isinstance(request.stream, httpx.SyncByteStream)
-        chunks = [bytes(chunk) for chunk in request.stream]
-        self.sent.append(Sent(request, [len(c) for c in chunks], b"".join(chunks)))
-        answer = self.answers.pop(0) if len(self.answers) > 1 else self.answers[0]
-        return answer(request) if callable(answer) else answer
 
 
 def ok(body: Any) -> httpx.Response:
@@ -160,7 +127,7 @@ def assert_graph(sent: Sent, method: str, path: str, query: str = "") -> None:
 
 
 def test_publish_one_photo(tmp_path: Path, clock: FakeClock) -> None:
-    transport = Recorder(
+    transport = Scripted(
         ok(QUOTA_OK),
         ok({"id": "c1"}),
         status_answer("IN_PROGRESS"),
@@ -171,7 +138,7 @@ def test_publish_one_photo(tmp_path: Path, clock: FakeClock) -> None:
     adapter = adapter_with(transport, clock)
     ref = adapter.publish(post_of(photo(tmp_path, alt="Дети сажают деревья")), "ab" * 16)
 
-    sent = transport.sent
+    sent = transport.received
     assert_graph(sent[0], "GET", f"{USER}/content_publishing_limit", "fields=config%2Cquota_usage")
     assert_graph(sent[1], "POST", f"{USER}/media")
     assert sent[1].form == {
@@ -197,7 +164,7 @@ def test_publish_one_photo(tmp_path: Path, clock: FakeClock) -> None:
 
 
 def test_publish_carousel_of_photo_and_video(tmp_path: Path, clock: FakeClock) -> None:
-    transport = Recorder(
+    transport = Scripted(
         ok(QUOTA_OK),
         ok({"id": "c1"}),
         ok({"id": "c2", "uri": f"{RUPLOAD}/c2"}),
@@ -213,7 +180,7 @@ def test_publish_carousel_of_photo_and_video(tmp_path: Path, clock: FakeClock) -
     media = (photo(tmp_path, "a.jpg"), video(tmp_path, 1000))
     adapter_with(transport, clock).publish(post_of(*media), "k")
 
-    sent = transport.sent
+    sent = transport.received
     assert sent[1].form == {"image_url": f"{MEDIA_BASE}/content/a.jpg", "is_carousel_item": "true"}
     assert sent[2].form == {
         "upload_type": "resumable",
@@ -237,7 +204,7 @@ def test_publish_carousel_of_photo_and_video(tmp_path: Path, clock: FakeClock) -
 
 def test_publish_reel_streams_the_file_in_chunks(tmp_path: Path, clock: FakeClock) -> None:
     size = 2 * CHUNK_SIZE + 1000
-    transport = Recorder(
+    transport = Scripted(
         ok(QUOTA_OK),
         ok({"id": "c1", "uri": f"{RUPLOAD}/c1"}),
         ok({"success": True, "message": "Upload successful."}),
@@ -247,7 +214,7 @@ def test_publish_reel_streams_the_file_in_chunks(tmp_path: Path, clock: FakeCloc
     )
     adapter_with(transport, clock).publish(post_of(video(tmp_path, size), text="Видео"), "k")
 
-    sent = transport.sent
+    sent = transport.received
     assert sent[1].form == {"upload_type": "resumable", "media_type": "REELS", "caption": "Видео"}
     upload = sent[2]
     assert upload.request.method == "POST" and str(upload.request.url) == f"{RUPLOAD}/c1"
@@ -260,7 +227,7 @@ def test_publish_reel_streams_the_file_in_chunks(tmp_path: Path, clock: FakeCloc
 
 
 def test_video_needs_no_media_base_url(tmp_path: Path, clock: FakeClock) -> None:
-    transport = Recorder(
+    transport = Scripted(
         ok(QUOTA_OK),
         ok({"id": "c1", "uri": f"{RUPLOAD}/c1"}),
         ok({"success": True}),
@@ -273,7 +240,7 @@ def test_video_needs_no_media_base_url(tmp_path: Path, clock: FakeClock) -> None
 
 
 def test_retried_upload_resends_the_whole_file(tmp_path: Path, clock: FakeClock) -> None:
-    transport = Recorder(
+    transport = Scripted(
         ok(QUOTA_OK),
         ok({"id": "c1", "uri": f"{RUPLOAD}/c1"}),
         httpx.Response(503, text="busy"),
@@ -284,11 +251,11 @@ def test_retried_upload_resends_the_whole_file(tmp_path: Path, clock: FakeClock)
     )
     size = CHUNK_SIZE + 10
     adapter_with(transport, clock).publish(post_of(video(tmp_path, size)), "k")
-    assert transport.sent[2].chunks == transport.sent[3].chunks == [CHUNK_SIZE, 10]
+    assert transport.received[2].chunks == transport.received[3].chunks == [CHUNK_SIZE, 10]
 
 
 def test_upload_goes_only_to_metas_upload_host(tmp_path: Path, clock: FakeClock) -> None:
-    transport = Recorder(
+    transport = Scripted(
         ok(QUOTA_OK),
         ok({"id": "c1", "uri": "https://evil.example.org/steal"}),
         ok({"success": True}),
@@ -297,18 +264,18 @@ def test_upload_goes_only_to_metas_upload_host(tmp_path: Path, clock: FakeClock)
         ok(PERMALINK),
     )
     adapter_with(transport, clock).publish(post_of(video(tmp_path, 100)), "k")
-    assert str(transport.sent[2].request.url) == f"{RUPLOAD}/c1"
+    assert str(transport.received[2].request.url) == f"{RUPLOAD}/c1"
 
 
 def test_graph_version_setting(tmp_path: Path, clock: FakeClock) -> None:
-    transport = Recorder(ok({"id": USER, "username": "city"}))
+    transport = Scripted(ok({"id": USER, "username": "city"}))
     adapter_with(transport, clock, graph_version="v27.0").verify()
-    url = str(transport.sent[0].request.url)
+    url = str(transport.received[0].request.url)
     assert url == f"https://graph.facebook.com/v27.0/{USER}?fields=id%2Cusername"
 
 
 def test_close_comments_option(tmp_path: Path, clock: FakeClock) -> None:
-    transport = Recorder(
+    transport = Scripted(
         ok(QUOTA_OK),
         ok({"id": "c1"}),
         status_answer("FINISHED"),
@@ -318,13 +285,13 @@ def test_close_comments_option(tmp_path: Path, clock: FakeClock) -> None:
     )
     post = post_of(photo(tmp_path), close_comments=True, silent=True, unknown="x")
     ref = adapter_with(transport, clock).publish(post, "k")
-    assert_graph(transport.sent[4], "POST", "m1")
-    assert transport.sent[4].form == {"comment_enabled": "false"}
+    assert_graph(transport.received[4], "POST", "m1")
+    assert transport.received[4].form == {"comment_enabled": "false"}
     assert ref.remote_id == "m1"
 
 
 def test_lost_permalink_does_not_fail_a_live_post(tmp_path: Path, clock: FakeClock) -> None:
-    transport = Recorder(
+    transport = Scripted(
         ok(QUOTA_OK),
         ok({"id": "c1"}),
         status_answer("FINISHED"),
@@ -339,49 +306,49 @@ def test_lost_permalink_does_not_fail_a_live_post(tmp_path: Path, clock: FakeClo
 
 
 def test_text_only_post_is_rejected_without_calls(clock: FakeClock) -> None:
-    transport = Recorder(ok({}))
+    transport = Scripted(ok({}))
     with pytest.raises(Rejected) as caught:
         adapter_with(transport, clock).publish(post_of(), "k")
-    assert caught.value.hint and transport.sent == []
+    assert caught.value.hint and transport.received == []
 
 
 def test_gif_animation_is_rejected(tmp_path: Path, clock: FakeClock) -> None:
     gif = Media(path=tmp_path / "a.gif", rel="a.gif", kind="animation", image_format="GIF")
-    transport = Recorder(ok({}))
+    transport = Scripted(ok({}))
     with pytest.raises(Rejected, match="animation"):
         adapter_with(transport, clock).publish(post_of(gif), "k")
-    assert transport.sent == []
+    assert transport.received == []
 
 
 def test_photo_without_media_base_url_is_a_config_error(tmp_path: Path, clock: FakeClock) -> None:
-    transport = Recorder(ok({}))
+    transport = Scripted(ok({}))
     adapter = adapter_with(transport, clock, media_base_url=None)
     with pytest.raises(ConfigError) as caught:
         adapter.publish(post_of(photo(tmp_path)), "k")
     assert "accounts/instagram.md" in caught.value.message
     assert "media_base_url" in caught.value.message + caught.value.hint
-    assert transport.sent == []
+    assert transport.received == []
 
 
 def test_spent_quota_leaves_the_post_for_later(tmp_path: Path, clock: FakeClock) -> None:
     spent = {"data": [{"quota_usage": 50, "config": {"quota_total": 50}}]}
-    transport = Recorder(ok(spent))
+    transport = Scripted(ok(spent))
     with pytest.raises(RateLimited) as caught:
         adapter_with(transport, clock).publish(post_of(photo(tmp_path)), "k")
     assert caught.value.retry_after == adapter_module.QUOTA_WAIT
-    assert len(transport.sent) == 1
+    assert len(transport.received) == 1
 
 
 def test_container_error_is_rejected_with_its_status(tmp_path: Path, clock: FakeClock) -> None:
     failed = status_answer("ERROR", "Error: Media upload has failed with error code 2207026")
-    transport = Recorder(ok(QUOTA_OK), ok({"id": "c1"}), failed)
+    transport = Scripted(ok(QUOTA_OK), ok({"id": "c1"}), failed)
     with pytest.raises(Rejected, match="2207026") as caught:
         adapter_with(transport, clock).publish(post_of(photo(tmp_path)), "k")
     assert caught.value.hint
 
 
 def test_expired_container_is_transient(tmp_path: Path, clock: FakeClock) -> None:
-    transport = Recorder(ok(QUOTA_OK), ok({"id": "c1"}), status_answer("EXPIRED"))
+    transport = Scripted(ok(QUOTA_OK), ok({"id": "c1"}), status_answer("EXPIRED"))
     with pytest.raises(Transient):
         adapter_with(transport, clock).publish(post_of(photo(tmp_path)), "k")
 
@@ -393,7 +360,7 @@ def quota(used: int, total: int = 50) -> httpx.Response:
 def test_containers_are_made_ahead_within_the_quota_and_used_in_order(
     tmp_path: Path, clock: FakeClock
 ) -> None:
-    transport = Recorder(
+    transport = Scripted(
         quota(48),
         ok({"id": "c1"}),
         ok({"id": "c2"}),
@@ -410,25 +377,25 @@ def test_containers_are_made_ahead_within_the_quota_and_used_in_order(
     upcoming = [(post, f"k{n}") for n, post in enumerate(posts)]
     adapter.prepare(upcoming)
     # two posts left in the 24 h quota: two containers, not four
-    assert [s.form.get("caption") for s in transport.sent[1:]] == ["Пост 0", "Пост 1"]
+    assert [s.form.get("caption") for s in transport.received[1:]] == ["Пост 0", "Пост 1"]
 
     adapter.publish(*upcoming[0])
     adapter.prepare(upcoming[1:])  # nothing new: the quota has room for one more only
     adapter.publish(*upcoming[1])
     published = [
-        s.form["creation_id"] for s in transport.sent if "media_publish" in str(s.request.url)
+        s.form["creation_id"] for s in transport.received if "media_publish" in str(s.request.url)
     ]
     assert published == ["c1", "c2"]
-    assert len(transport.sent) == 9  # one quota read, no second container for either post
+    assert len(transport.received) == 9  # one quota read, no second container for either post
 
     with pytest.raises(RateLimited, match="50 of 50") as caught:
         adapter.prepare(upcoming[2:])  # the quota is read again before giving up
     assert caught.value.retry_after == adapter_module.QUOTA_WAIT
-    assert len(transport.sent) == 10
+    assert len(transport.received) == 10
 
 
 def test_a_container_made_ahead_is_polled_at_once(tmp_path: Path, clock: FakeClock) -> None:
-    transport = Recorder(
+    transport = Scripted(
         ok(QUOTA_OK), ok({"id": "c1"}), status_answer("FINISHED"), ok({"id": "m1"}), ok(PERMALINK)
     )
     adapter = adapter_with(transport, clock)
@@ -437,18 +404,18 @@ def test_a_container_made_ahead_is_polled_at_once(tmp_path: Path, clock: FakeClo
     clock.advance(5)  # earlier posts went out meanwhile
     adapter.publish(post, "k")
     assert clock.monotonic() == 5
-    assert len(transport.sent) == 5
+    assert len(transport.received) == 5
 
 
 def test_polling_is_bounded(tmp_path: Path, clock: FakeClock) -> None:
-    transport = Recorder(ok(QUOTA_OK), ok({"id": "c1"}), status_answer("IN_PROGRESS"))
+    transport = Scripted(ok(QUOTA_OK), ok({"id": "c1"}), status_answer("IN_PROGRESS"))
     with pytest.raises(Transient, match="still processing"):
         adapter_with(transport, clock).publish(post_of(photo(tmp_path)), "k")
-    polls = len(transport.sent) - 2
+    polls = len(transport.received) - 2
     # 1 s after the container, then gaps of 1, 2, 4, ... 32, 60, 60, 60, 60 s: 5 minutes
     assert polls == 11
     assert adapter_module.POLL_TIMEOUT <= clock.monotonic() <= adapter_module.POLL_TIMEOUT + 60
-    assert not any("media_publish" in str(s.request.url) for s in transport.sent)
+    assert not any("media_publish" in str(s.request.url) for s in transport.received)
 
 
 # -- update, delete, find, verify ------------------------------------------------------------
@@ -457,20 +424,20 @@ def test_polling_is_bounded(tmp_path: Path, clock: FakeClock) -> None:
 def test_update_is_refused(clock: FakeClock) -> None:
     assert InstagramAdapter.capabilities.can_edit is False
     with pytest.raises(Rejected):
-        adapter_with(Recorder(ok({})), clock).update(RemoteRef("instagram", "m1"), post_of())
+        adapter_with(Scripted(ok({})), clock).update(RemoteRef("instagram", "m1"), post_of())
 
 
 def test_delete(clock: FakeClock) -> None:
-    transport = Recorder(ok({"success": True}))
+    transport = Scripted(ok({"success": True}))
     adapter_with(transport, clock).delete(RemoteRef("instagram", "m1", parts=("m1",)))
-    (sent,) = transport.sent
+    (sent,) = transport.received
     assert_graph(sent, "DELETE", "m1")
 
 
 def test_delete_of_a_gone_post_is_fine(clock: FakeClock) -> None:
-    transport = Recorder(graph_error(100, 33), graph_error(100, 33))
+    transport = Scripted(graph_error(100, 33), graph_error(100, 33))
     adapter_with(transport, clock).delete(RemoteRef("instagram", "m1"))
-    assert_graph(transport.sent[1], "GET", "m1", "fields=id")
+    assert_graph(transport.received[1], "GET", "m1", "fields=id")
 
 
 @pytest.mark.parametrize(
@@ -484,7 +451,7 @@ def test_undeletable_post_asks_for_manual_deletion(
     clock: FakeClock, answers: tuple[httpx.Response, ...]
 ) -> None:
     with pytest.raises(Rejected) as caught:
-        adapter_with(Recorder(*answers), clock).delete(RemoteRef("instagram", "m1"))
+        adapter_with(Scripted(*answers), clock).delete(RemoteRef("instagram", "m1"))
     assert caught.value.hint
 
 
@@ -500,27 +467,27 @@ def test_find_matches_the_caption(clock: FakeClock) -> None:
             },
         ]
     }
-    transport = Recorder(ok(listing))
+    transport = Scripted(ok(listing))
     found = adapter_with(transport, clock).find("k", post_of())
     query = "fields=id%2Ccaption%2Cpermalink%2Ctimestamp&limit=25"
-    assert_graph(transport.sent[0], "GET", f"{USER}/media", query)
+    assert_graph(transport.received[0], "GET", f"{USER}/media", query)
     assert found == RemoteRef(
         "instagram", "m1", "https://i/p/1/", ("m1",), datetime(2026, 12, 1, 8, tzinfo=UTC)
     )
 
 
 def test_find_absent_and_unknown(clock: FakeClock) -> None:
-    transport = Recorder(ok({"data": [{"id": "m2", "caption": "Другой"}]}))
+    transport = Scripted(ok({"data": [{"id": "m2", "caption": "Другой"}]}))
     adapter = adapter_with(transport, clock)
     assert adapter.find("k", post_of()) is FindResult.ABSENT
     assert adapter.find("k", post_of(text="")) is FindResult.UNKNOWN
-    assert len(transport.sent) == 1
+    assert len(transport.received) == 1
 
 
 def test_verify(clock: FakeClock) -> None:
-    transport = Recorder(ok({"id": USER, "username": "city_hall"}))
+    transport = Scripted(ok({"id": USER, "username": "city_hall"}))
     info = adapter_with(transport, clock).verify()
-    assert_graph(transport.sent[0], "GET", USER, "fields=id%2Cusername")
+    assert_graph(transport.received[0], "GET", USER, "fields=id%2Cusername")
     assert (info.name, info.id, info.url) == (
         "city_hall",
         USER,
@@ -602,7 +569,7 @@ def test_error_mapping(
     expected: type[NetworkError],
     wait: float | None,
 ) -> None:
-    adapter = adapter_with(Recorder(ok({})), clock)
+    adapter = adapter_with(Scripted(ok({})), clock)
     with pytest.raises(expected) as caught:
         adapter._unwrap(response, "publish")
     error = caught.value
@@ -614,7 +581,7 @@ def test_error_mapping(
 
 
 def test_fetch_error_hints_at_media_base_url(clock: FakeClock) -> None:
-    adapter = adapter_with(Recorder(ok({})), clock)
+    adapter = adapter_with(Scripted(ok({})), clock)
     with pytest.raises(Rejected) as caught:
         adapter._unwrap(graph_error(9004, 2207052), "container")
     assert "media_base_url" in caught.value.hint
@@ -634,7 +601,7 @@ def test_no_token_in_errors(clock: FakeClock, case: tuple[Any, ...]) -> None:
             value["message"] = f"Invalid token {TOKEN} in access_token={TOKEN}"
             value["error_user_msg"] = f"token {TOKEN}"
         echo = httpx.Response(response.status_code, json=echoed, headers=headers)
-    adapter = adapter_with(Recorder(ok({})), clock)
+    adapter = adapter_with(Scripted(ok({})), clock)
     with pytest.raises(NetworkError) as caught:
         adapter._unwrap(echo, "publish")
     assert TOKEN not in str(caught.value) and TOKEN not in caught.value.hint
@@ -645,7 +612,7 @@ def test_no_token_in_connection_errors(clock: FakeClock) -> None:
         raise httpx.ConnectError(f"cannot reach {request.headers['authorization']}")
 
     with pytest.raises(Transient) as caught:
-        adapter_with(Recorder(refuse), clock).verify()
+        adapter_with(Scripted(refuse), clock).verify()
     assert TOKEN not in str(caught.value)
 
 
@@ -850,7 +817,7 @@ def test_comments_read_every_page_and_reply(clock: FakeClock) -> None:
             after="R",
         ),
     )
-    transport = Recorder(
+    transport = Scripted(
         ok(page([thread, item("c3", 9, author=USER, name="city")], after="A")),
         ok(page([item("r3", 8, name="citizen")])),
         ok(page([item("c1", 1)])),
@@ -858,12 +825,12 @@ def test_comments_read_every_page_and_reply(clock: FakeClock) -> None:
     found = adapter_with(transport, clock).comments(MEDIA_REF)
 
     first = {"fields": COMMENT_FIELDS, "limit": "50"}
-    assert_get(transport.sent[0], "m1/comments", first)
+    assert_get(transport.received[0], "m1/comments", first)
     assert_get(
-        transport.sent[1], "c2/replies", {"fields": REPLY_FIELDS, "limit": "50", "after": "R"}
+        transport.received[1], "c2/replies", {"fields": REPLY_FIELDS, "limit": "50", "after": "R"}
     )
-    assert_get(transport.sent[2], "m1/comments", {**first, "after": "A"})
-    assert len(transport.sent) == 3
+    assert_get(transport.received[2], "m1/comments", {**first, "after": "A"})
+    assert len(transport.received) == 3
     # oldest first; the account's own comment (from.id) and reply (``user``) are left out
     assert [(c.id, c.parent_id) for c in found] == [
         ("c1", ""),
@@ -889,16 +856,16 @@ def test_comments_read_every_page_and_reply(clock: FakeClock) -> None:
 
 
 def test_comments_since_is_strict_and_applied_locally(clock: FakeClock) -> None:
-    transport = Recorder(ok(page([item("c3", 3), item("c2", 2, hidden=True), item("c1", 1)])))
+    transport = Scripted(ok(page([item("c3", 3), item("c2", 2, hidden=True), item("c1", 1)])))
     since = datetime(2026, 12, 1, 10, 2, tzinfo=UTC)
     found = adapter_with(transport, clock).comments(MEDIA_REF, since)
     assert [c.id for c in found] == ["c3"]
-    assert "since" not in query_of(transport.sent[0])
+    assert "since" not in query_of(transport.received[0])
 
 
 def test_comments_without_permalink_or_author(clock: FakeClock) -> None:
     bare = {"id": "c1", "text": "x", "timestamp": "2026-12-01T10:00:00+0000", "username": "anon"}
-    transport = Recorder(ok(page([bare, {"text": "no id"}])))
+    transport = Scripted(ok(page([bare, {"text": "no id"}])))
     (found,) = adapter_with(transport, clock).comments(RemoteRef("instagram", "m1"))
     assert (found.author_id, found.author_name, found.url) == ("", "anon", "")
     assert found.extra == {"hidden": False, "permalink": ""}
@@ -907,34 +874,34 @@ def test_comments_without_permalink_or_author(clock: FakeClock) -> None:
 def test_comments_are_bounded(clock: FakeClock, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(adapter_module, "MAX_COMMENTS", 100)
     endless = page([item(f"c{n}", n % 60) for n in range(50)], after="MORE")
-    transport = Recorder(ok(endless))
+    transport = Scripted(ok(endless))
     found = adapter_with(transport, clock).comments(MEDIA_REF)
-    assert len(transport.sent) == 2 and len(found) == 100
+    assert len(transport.received) == 2 and len(found) == 100
 
 
 def test_delete_comment(clock: FakeClock) -> None:
-    transport = Recorder(ok({"success": True}), graph_error(100, 33))
+    transport = Scripted(ok({"success": True}), graph_error(100, 33))
     adapter = adapter_with(transport, clock)
     adapter.delete_comment(comment_of())
     adapter.delete_comment(comment_of())  # already gone: fine
-    assert_graph(transport.sent[0], "DELETE", "c1")
-    assert len(transport.sent) == 2
+    assert_graph(transport.received[0], "DELETE", "c1")
+    assert len(transport.received) == 2
 
 
 def test_hide_comment(clock: FakeClock) -> None:
-    transport = Recorder(ok({"success": True}), graph_error(100, 33))
+    transport = Scripted(ok({"success": True}), graph_error(100, 33))
     adapter = adapter_with(transport, clock)
     adapter.hide_comment(comment_of())
     adapter.hide_comment(comment_of())  # gone meanwhile: nothing left to hide
-    assert_graph(transport.sent[0], "POST", "c1")
-    assert transport.sent[0].form == {"hide": "true"}
+    assert_graph(transport.received[0], "POST", "c1")
+    assert transport.received[0].form == {"hide": "true"}
 
 
 def test_reply_as_the_account(clock: FakeClock) -> None:
-    transport = Recorder(ok({"id": "r9"}))
+    transport = Scripted(ok({"id": "r9"}))
     ref = adapter_with(transport, clock).reply(comment_of(), "Спасибо, передали в ЖКХ")
-    assert_graph(transport.sent[0], "POST", "c1/replies")
-    assert transport.sent[0].form == {"message": "Спасибо, передали в ЖКХ"}
+    assert_graph(transport.received[0], "POST", "c1/replies")
+    assert transport.received[0].form == {"message": "Спасибо, передали в ЖКХ"}
     assert ref == RemoteRef(
         "instagram",
         "r9",
@@ -946,17 +913,17 @@ def test_reply_as_the_account(clock: FakeClock) -> None:
 
 
 def test_reply_to_a_reply_goes_to_its_thread(clock: FakeClock) -> None:
-    transport = Recorder(ok({"id": "r9"}))
+    transport = Scripted(ok({"id": "r9"}))
     ref = adapter_with(transport, clock).reply(comment_of("r1", parent_id="c1"), "Ответ")
-    assert_graph(transport.sent[0], "POST", "c1/replies")
+    assert_graph(transport.received[0], "POST", "c1/replies")
     assert ref.extra == {"parent_id": "c1"}
 
 
 def test_too_long_reply_is_refused_before_sending(clock: FakeClock) -> None:
-    transport = Recorder(ok({"id": "r9"}))
+    transport = Scripted(ok({"id": "r9"}))
     with pytest.raises(Rejected) as caught:
         adapter_with(transport, clock).reply(comment_of(), "я" * 2201)
-    assert caught.value.hint and transport.sent == []
+    assert caught.value.hint and transport.received == []
 
 
 def test_what_instagram_cannot_do(clock: FakeClock) -> None:
@@ -975,7 +942,7 @@ def test_what_instagram_cannot_do(clock: FakeClock) -> None:
     )
     assert caps.profile == frozenset() and "cover" not in caps.profile_fields
     assert caps.settings_url == "https://www.instagram.com/accounts/edit/"
-    transport = Recorder(ok({}))
+    transport = Scripted(ok({}))
     adapter = adapter_with(transport, clock)
     profile = Profile("instagram", title="Администрация", description="Новости города")
     for attempt in (
@@ -986,7 +953,7 @@ def test_what_instagram_cannot_do(clock: FakeClock) -> None:
         with pytest.raises(Rejected) as caught:
             attempt()
         assert caught.value.hint
-    assert transport.sent == []
+    assert transport.received == []
 
 
 # -- comments: errors ------------------------------------------------------------------------
@@ -994,7 +961,7 @@ def test_what_instagram_cannot_do(clock: FakeClock) -> None:
 
 @pytest.mark.parametrize("op", ["comments", "delete_comment", "hide_comment", "reply"])
 def test_comment_calls_name_the_secret_and_permission(clock: FakeClock, op: str) -> None:
-    adapter = adapter_with(Recorder(graph_error(10, message="(#10) Permission denied")), clock)
+    adapter = adapter_with(Scripted(graph_error(10, message="(#10) Permission denied")), clock)
     calls = {
         "comments": lambda: adapter.comments(MEDIA_REF),
         "delete_comment": lambda: adapter.delete_comment(comment_of()),
@@ -1005,30 +972,30 @@ def test_comment_calls_name_the_secret_and_permission(clock: FakeClock, op: str)
         calls[op]()
     assert caught.value.op == op
     assert "INSTAGRAM_TOKEN" in caught.value.hint
-    assert "instagram_manage_comments" in caught.value.detail
+    assert "instagram_manage_comments" in caught.value.hint
 
 
 def test_expired_token_on_comments(clock: FakeClock) -> None:
-    adapter = adapter_with(Recorder(graph_error(190, 463)), clock)
+    adapter = adapter_with(Scripted(graph_error(190, 463)), clock)
     with pytest.raises(AuthError) as caught:
         adapter.comments(MEDIA_REF)
     assert "INSTAGRAM_TOKEN" in caught.value.hint
 
 
 def test_comment_rate_limit_waits_then_gives_up(clock: FakeClock) -> None:
-    transport = Recorder(graph_error(17), ok({"success": True}))
+    transport = Scripted(graph_error(17), ok({"success": True}))
     adapter_with(transport, clock).hide_comment(comment_of())
-    assert len(transport.sent) == 2 and clock.monotonic() == 60.0
-    long_wait = Recorder(graph_error(80002, headers=buc(30)))
+    assert len(transport.received) == 2 and clock.monotonic() == 60.0
+    long_wait = Scripted(graph_error(80002, headers=buc(30)))
     with pytest.raises(RateLimited) as caught:
         adapter_with(long_wait, clock).delete_comment(comment_of())
-    assert caught.value.retry_after == 1800.0 and len(long_wait.sent) == 1
+    assert caught.value.retry_after == 1800.0 and len(long_wait.received) == 1
 
 
 def test_reply_to_a_hidden_comment_is_rejected(clock: FakeClock) -> None:
     refused = graph_error(100, message="(#100) You cannot reply to a hidden comment.")
     with pytest.raises(Rejected, match="hidden"):
-        adapter_with(Recorder(refused), clock).reply(comment_of(), "Ответ")
+        adapter_with(Scripted(refused), clock).reply(comment_of(), "Ответ")
 
 
 def test_lost_reply_answer_is_uncertain(clock: FakeClock) -> None:
@@ -1036,14 +1003,14 @@ def test_lost_reply_answer_is_uncertain(clock: FakeClock) -> None:
         raise httpx.ReadError("connection reset")
 
     with pytest.raises(Transient) as caught:
-        adapter_with(Recorder(cut), clock).reply(comment_of(), "Ответ")
+        adapter_with(Scripted(cut), clock).reply(comment_of(), "Ответ")
     assert caught.value.uncertain
 
 
 @pytest.mark.parametrize("op", ["comments", "delete_comment", "hide_comment", "reply"])
 def test_no_token_in_comment_errors(clock: FakeClock, op: str) -> None:
     echo = graph_error(1, message=f"Invalid token {TOKEN}", error_user_msg=f"access_token={TOKEN}")
-    adapter = adapter_with(Recorder(echo), clock)
+    adapter = adapter_with(Scripted(echo), clock)
     calls = {
         "comments": lambda: adapter.comments(MEDIA_REF),
         "delete_comment": lambda: adapter.delete_comment(comment_of()),

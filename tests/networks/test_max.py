@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import Sandboxes, make_account
+from conftest import Sandboxes, Scripted, make_account
 from PIL import Image
 
 from publisher.core.clock import FakeClock
@@ -45,21 +45,6 @@ IMAGE_URL = "https://iu.oneme.ru/upload.do?id=1"
 FILE_URL = "https://fu.oneme.ru/upload.do?id=2"
 VIDEO_URL = "https://vu.okcdn.ru/upload.do?id=3"
 
-Answer = httpx.Response | Callable[[httpx.Request], httpx.Response]
-
-
-class Script:
-    """A MockTransport handler answering in order and remembering every request."""
-
-    def __init__(self, *answers: Answer) -> None:
-        self.answers = list(answers)
-        self.requests: list[httpx.Request] = []
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        answer = self.answers.pop(0)
-        return answer(request) if callable(answer) else answer
-
 
 def ok(body: Any) -> httpx.Response:
     return httpx.Response(200, json=body)
@@ -90,7 +75,7 @@ def adapter(
     **account: Any,
 ) -> MaxAdapter:
     if not isinstance(transport, httpx.BaseTransport):
-        transport = httpx.MockTransport(transport)
+        transport = Scripted(transport)
     fields: dict[str, Any] = {"account_id": CHAT, "token_env": "MAX_TOKEN", **account}
     return MaxAdapter(
         make_account("max", **fields),
@@ -126,7 +111,7 @@ def medium(tmp_path: Path, name: str, kind: str, size: int = 64) -> Media:
 
 
 def test_publish_text_sends_one_html_message_with_raw_token_header(clock: FakeClock) -> None:
-    script = Script(sent("mid.1", "Привет"))
+    script = Scripted(sent("mid.1", "Привет"))
 
     ref = adapter(script, clock).publish(post(), "k" * 64)
 
@@ -150,7 +135,7 @@ def test_publish_text_sends_one_html_message_with_raw_token_header(clock: FakeCl
 
 
 def test_publish_silent_without_link_preview(clock: FakeClock) -> None:
-    script = Script(sent("mid.1"))
+    script = Scripted(sent("mid.1"))
 
     adapter(script, clock).publish(post(silent=True, link_preview=False, link="x"), "k")
 
@@ -163,7 +148,7 @@ def test_publish_photos_uploads_each_then_sends_one_message(
     clock: FakeClock, photo: Media, tmp_path: Path
 ) -> None:
     second = medium(tmp_path, "b.png", "photo")
-    script = Script(
+    script = Scripted(
         ok({"url": IMAGE_URL}),
         ok({"photos": {"p1": {"token": "T1"}}}),
         ok({"url": IMAGE_URL + "1"}),
@@ -195,7 +180,7 @@ def test_publish_video_uses_token_of_upload_url_and_waits_until_ready(
     clock: FakeClock, tmp_path: Path
 ) -> None:
     video = medium(tmp_path, "clip.mp4", "video")
-    script = Script(
+    script = Scripted(
         ok({"url": VIDEO_URL, "token": "VT"}),
         httpx.Response(200, text="<retval>1</retval>"),
         fail(400, "attachment.not.ready", "Key: errors.process.attachment.file.not.processed"),
@@ -219,20 +204,20 @@ def test_publish_gives_up_when_the_attachment_never_gets_ready(
     document = medium(tmp_path, "plan.pdf", "document")
     sends = NOT_READY_ROUNDS * ApiClient.MAX_ATTEMPTS
     never = [fail(400, "attachment.not.ready") for _ in range(sends)]
-    script = Script(ok({"url": FILE_URL}), ok({"token": "FT"}), *never)
+    script = Scripted(ok({"url": FILE_URL}), ok({"token": "FT"}), *never)
 
     with pytest.raises(AttachmentNotReady):
         adapter(script, clock).publish(post("План", document), "k")
 
     assert len(script.requests) == 2 + sends
-    assert script.answers == []
+    assert script.pending == []
 
 
 def test_documents_follow_as_messages_of_their_own(
     clock: FakeClock, photo: Media, tmp_path: Path
 ) -> None:
     first, second = medium(tmp_path, "a.pdf", "document"), medium(tmp_path, "b.docx", "document")
-    script = Script(
+    script = Scripted(
         ok({"url": IMAGE_URL}),
         ok({"photos": {"p": {"token": "PT"}}}),
         ok({"url": FILE_URL}),
@@ -268,7 +253,7 @@ def test_publish_deletes_what_was_sent_when_a_later_message_fails(
     clock: FakeClock, photo: Media, tmp_path: Path
 ) -> None:
     document = medium(tmp_path, "a.pdf", "document")
-    script = Script(
+    script = Scripted(
         ok({"url": IMAGE_URL}),
         ok({"photos": {"p": {"token": "PT"}}}),
         ok({"url": FILE_URL}),
@@ -306,32 +291,24 @@ def test_large_video_is_streamed_in_chunks_with_the_upload_timeout(
 ) -> None:
     size = 6 * 1024 * 1024
     video = medium(tmp_path, "big.mp4", "video", size)
-    chunks: list[int] = []
-    timeouts: list[Any] = []
-    script = Script(ok({"url": VIDEO_URL, "token": "VT"}), sent("mid.1"))
+    script = Scripted(ok({"url": VIDEO_URL, "token": "VT"}), sent("mid.1"))
+    script.on("POST", r"//vu\.okcdn\.ru/.*", httpx.Response(200, text="<retval>1</retval>"))
 
-    class Streaming(httpx.BaseTransport):
-        def handle_request(self, request: httpx.Request) -> httpx.Response:
-            if request.url.host == "vu.okcdn.ru":
-                chunks.extend(len(chunk) for chunk in request.stream)  # type: ignore[union-attr]
-                timeouts.append(request.extensions["timeout"])
-                return httpx.Response(200, text="<retval>1</retval>", request=request)
-            request.read()
-            return script(request)
+    adapter(script, clock).publish(post("", video), "k")
 
-    adapter(Streaming(), clock).publish(post("", video), "k")
-
+    [upload] = [s for s in script.received if s.request.url.host == "vu.okcdn.ru"]
+    chunks = upload.chunks
     assert sum(chunks) > size
     assert len(chunks) > 2
     assert max(chunks) <= CHUNK_SIZE
-    assert timeouts[0]["read"] == 300.0
+    assert upload.request.extensions["timeout"]["read"] == 300.0
 
 
 # -- update, delete, find, verify --------------------------------------------------------------
 
 
 def test_update_puts_new_text_and_keeps_attachments(clock: FakeClock) -> None:
-    script = Script(ok({"success": True}))
+    script = Scripted(ok({"success": True}))
     ref = RemoteRef("max", "mid.1", "https://max.ru/c/1/x", ("mid.1", "mid.2"))
 
     assert adapter(script, clock).update(ref, post("<i>Новый</i>")) == ref
@@ -343,14 +320,14 @@ def test_update_puts_new_text_and_keeps_attachments(clock: FakeClock) -> None:
 
 
 def test_update_refused_with_success_false_is_rejected(clock: FakeClock) -> None:
-    script = Script(ok({"success": False, "message": "edit is not allowed"}))
+    script = Scripted(ok({"success": False, "message": "edit is not allowed"}))
 
     with pytest.raises(Rejected, match="edit is not allowed"):
         adapter(script, clock).update(RemoteRef("max", "mid.1"), post())
 
 
 def test_delete_removes_every_part_last_first_and_skips_gone_ones(clock: FakeClock) -> None:
-    script = Script(fail(404, "not.found", "Message not found"), ok({"success": True}))
+    script = Scripted(fail(404, "not.found", "Message not found"), ok({"success": True}))
 
     adapter(script, clock).delete(RemoteRef("max", "mid.1", parts=("mid.1", "mid.2")))
 
@@ -375,7 +352,7 @@ def test_find_matches_the_visible_text_and_the_documents_after_it(
         message("mid.1", "Привет & мир", [{"type": "image", "payload": {}}]),
         message("mid.0", "Старый пост"),
     ]
-    script = Script(ok({"messages": newest_first}))
+    script = Scripted(ok({"messages": newest_first}))
 
     found = adapter(script, clock).find("k", post("<b>Привет</b>  &amp; мир", photo, first, second))
 
@@ -385,13 +362,13 @@ def test_find_matches_the_visible_text_and_the_documents_after_it(
 
 
 def test_find_says_absent_when_no_recent_message_has_the_text(clock: FakeClock) -> None:
-    script = Script(ok({"messages": [message("mid.1", "Другое")]}))
+    script = Scripted(ok({"messages": [message("mid.1", "Другое")]}))
 
     assert adapter(script, clock).find("k", post("Наш пост")) is FindResult.ABSENT
 
 
 def test_find_cannot_tell_a_post_without_text(clock: FakeClock, photo: Media) -> None:
-    script = Script()
+    script = Scripted()
 
     assert adapter(script, clock).find("k", post("", photo)) is FindResult.UNKNOWN
     assert script.requests == []
@@ -399,7 +376,7 @@ def test_find_cannot_tell_a_post_without_text(clock: FakeClock, photo: Media) ->
 
 def test_verify_reads_the_bot(clock: FakeClock) -> None:
     me = {"user_id": 42, "first_name": "Пресс-бот", "username": "press_bot", "is_bot": True}
-    script = Script(ok(me))
+    script = Scripted(ok(me))
 
     info = adapter(script, clock).verify()
 
@@ -409,7 +386,7 @@ def test_verify_reads_the_bot(clock: FakeClock) -> None:
 
 def test_base_url_setting_does_not_move_the_api_host(clock: FakeClock) -> None:
     """No account file decides where the token goes (the setting once did)."""
-    script = Script(ok({"user_id": 1}))
+    script = Scripted(ok({"user_id": 1}))
 
     adapter(script, clock, settings={"base_url": "https://max.example.org/"}).verify()
 
@@ -418,7 +395,7 @@ def test_base_url_setting_does_not_move_the_api_host(clock: FakeClock) -> None:
 
 def test_account_id_must_be_a_number(clock: FakeClock) -> None:
     with pytest.raises(ConfigError, match="account_id"):
-        adapter(Script(), clock, account_id="@city_channel").publish(post(), "k")
+        adapter(Scripted(), clock, account_id="@city_channel").publish(post(), "k")
 
 
 # -- errors -----------------------------------------------------------------------------------
@@ -443,7 +420,7 @@ def test_error_answers_map_to_our_errors(
     response.request = httpx.Request("POST", f"{API}/messages")
 
     with pytest.raises(error) as raised:
-        adapter(Script(), clock)._unwrap(response, "send message")
+        adapter(Scripted(), clock)._unwrap(response, "send message")
 
     assert says in f"{raised.value} {raised.value.hint}"
 
@@ -457,7 +434,7 @@ def test_rate_limit_waits_as_told_or_a_few_seconds(
     response = fail(429, "too.many.requests", "Too many requests", **headers)
 
     with pytest.raises(RateLimited) as raised:
-        adapter(Script(), clock)._unwrap(response, "send message")
+        adapter(Scripted(), clock)._unwrap(response, "send message")
 
     assert raised.value.retry_after == wait
 
@@ -471,7 +448,7 @@ def test_no_error_shows_the_token(clock: FakeClock, status: int) -> None:
     answers = [echo_token(status) for _ in range(ApiClient.MAX_ATTEMPTS)]
 
     with pytest.raises(NetworkError) as raised:
-        adapter(Script(*answers), clock).verify()
+        adapter(Scripted(*answers), clock).verify()
 
     shown = f"{raised.value} {raised.value.detail} {raised.value.hint} {raised.value!r}"
     assert TOKEN not in shown
@@ -637,7 +614,7 @@ def test_comments_pages_back_in_time_and_come_oldest_first(clock: FakeClock) -> 
         comment_item("mid.c20", STAMP + 20, user_id=BOT_ID, name="Пресс-бот"),
         comment_item("mid.c19", STAMP + 19, reply_to="mid.c5", username="ivan"),
     ]
-    script = Script(ok(ME), ok({"messages": first_page}), ok({"messages": second_page}))
+    script = Scripted(ok(ME), ok({"messages": first_page}), ok({"messages": second_page}))
 
     found = adapter(script, clock).comments(POST_REF)
 
@@ -670,7 +647,7 @@ def test_comments_pages_back_in_time_and_come_oldest_first(clock: FakeClock) -> 
 def test_comments_since_goes_as_after_and_is_applied_strictly(clock: FakeClock) -> None:
     since = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
     answer = [comment_item("mid.new", STAMP + 1), comment_item("mid.same", STAMP)]
-    script = Script(ok(ME), ok({"messages": answer}))
+    script = Scripted(ok(ME), ok({"messages": answer}))
 
     found = adapter(script, clock).comments(POST_REF, since)
 
@@ -682,7 +659,7 @@ def test_comments_read_every_message_of_the_post_and_skip_a_deleted_one(
     clock: FakeClock,
 ) -> None:
     ref = RemoteRef("max", "mid.1", POST_REF.url, ("mid.1", "mid.2", "mid.3"))
-    script = Script(
+    script = Scripted(
         ok(ME),
         ok({"messages": [comment_item("mid.a", STAMP + 2)]}),
         fail(404, "not.found", "Message not found"),
@@ -704,7 +681,7 @@ def test_comments_are_bounded(clock: FakeClock) -> None:
         ok({"messages": [comment_item(f"mid.{p}.{n}", STAMP - p * 100 - n) for n in range(100)]})
         for p in range(20)
     ]
-    script = Script(ok(ME), *pages)
+    script = Scripted(ok(ME), *pages)
 
     found = adapter(script, clock).comments(POST_REF)
 
@@ -713,7 +690,7 @@ def test_comments_are_bounded(clock: FakeClock) -> None:
 
 
 def test_delete_comment_under_its_message_and_gone_is_fine(clock: FakeClock) -> None:
-    script = Script(ok({"success": True}), fail(404, "not.found", "Comment not found"))
+    script = Scripted(ok({"success": True}), fail(404, "not.found", "Comment not found"))
     client = adapter(script, clock)
     comment = citizen_comment(extra={"message_id": "mid.2"})
 
@@ -727,14 +704,14 @@ def test_delete_comment_under_its_message_and_gone_is_fine(clock: FakeClock) -> 
 
 
 def test_delete_comment_refused_is_an_error(clock: FakeClock) -> None:
-    script = Script(ok({"success": False, "message": "cannot delete"}))
+    script = Scripted(ok({"success": False, "message": "cannot delete"}))
 
     with pytest.raises(Rejected, match="cannot delete"):
         adapter(script, clock).delete_comment(citizen_comment())
 
 
 def test_ban_blocks_the_author_in_the_channel_for_good(clock: FakeClock) -> None:
-    script = Script(ok({"success": True}))
+    script = Scripted(ok({"success": True}))
 
     adapter(script, clock).ban(citizen_comment(), None)
 
@@ -744,7 +721,7 @@ def test_ban_blocks_the_author_in_the_channel_for_good(clock: FakeClock) -> None
 
 
 def test_a_temporary_ban_is_refused_not_made_permanent(clock: FakeClock) -> None:
-    script = Script()
+    script = Scripted()
 
     with pytest.raises(Rejected) as raised:
         adapter(script, clock).ban(citizen_comment(), datetime(2027, 1, 1, tzinfo=UTC))
@@ -755,12 +732,12 @@ def test_a_temporary_ban_is_refused_not_made_permanent(clock: FakeClock) -> None
 
 def test_ban_needs_a_user_id(clock: FakeClock) -> None:
     with pytest.raises(Rejected, match="no user id"):
-        adapter(Script(), clock).ban(citizen_comment(author_id=""), None)
+        adapter(Scripted(), clock).ban(citizen_comment(author_id=""), None)
 
 
 def test_reply_posts_html_linked_to_the_comment(clock: FakeClock) -> None:
     answer = comment_item("mid.r1", STAMP + 5, user_id=BOT_ID, text="Завтра", reply_to="mid.c1")
-    script = Script(ok({"message": answer}))
+    script = Scripted(ok({"message": answer}))
 
     ref = adapter(script, clock).reply(citizen_comment(), "<b>Завтра</b>")
 
@@ -796,7 +773,7 @@ def test_reply_is_not_sent_twice_when_the_answer_is_lost(clock: FakeClock) -> No
 
 
 def test_messages_and_hiding_are_not_offered(clock: FakeClock) -> None:
-    client = adapter(Script(), clock)
+    client = adapter(Scripted(), clock)
 
     with pytest.raises(Rejected):
         client.messages()
@@ -807,7 +784,7 @@ def test_messages_and_hiding_are_not_offered(clock: FakeClock) -> None:
 def test_set_profile_uploads_the_icon_and_patches_title_and_icon(
     clock: FakeClock, photo: Media
 ) -> None:
-    script = Script(
+    script = Scripted(
         ok({"url": IMAGE_URL}),
         ok({"photos": {"p1": {"token": "IT"}}}),
         ok({"chat_id": int(CHAT), "title": "Администрация"}),
@@ -826,7 +803,7 @@ def test_set_profile_uploads_the_icon_and_patches_title_and_icon(
 
 
 def test_set_profile_sends_nothing_max_cannot_set(clock: FakeClock, photo: Media) -> None:
-    script = Script()
+    script = Scripted()
     profile = Profile("max", description="Описание", website="https://city.ru", cover=photo)
 
     assert adapter(script, clock).set_profile(profile) == ()
@@ -834,7 +811,7 @@ def test_set_profile_sends_nothing_max_cannot_set(clock: FakeClock, photo: Media
 
 
 def test_set_profile_title_alone(clock: FakeClock) -> None:
-    script = Script(ok({"chat_id": int(CHAT)}))
+    script = Scripted(ok({"chat_id": int(CHAT)}))
 
     done = adapter(script, clock).set_profile(Profile("max", title="Город", website="x"))
 
@@ -843,7 +820,7 @@ def test_set_profile_title_alone(clock: FakeClock) -> None:
 
 
 def test_set_profile_refuses_a_title_over_200_without_cutting_it(clock: FakeClock) -> None:
-    script = Script()
+    script = Scripted()
 
     with pytest.raises(Rejected) as raised:
         adapter(script, clock).set_profile(Profile("max", title="я" * 201))
@@ -853,7 +830,7 @@ def test_set_profile_refuses_a_title_over_200_without_cutting_it(clock: FakeCloc
 
 
 def test_refused_rights_name_what_the_bot_lacks(clock: FakeClock) -> None:
-    client = adapter(Script(), clock)
+    client = adapter(Scripted(), clock)
     forbidden = fail(403, "access.denied", "Access denied")
 
     with pytest.raises(AuthError) as ban:
@@ -866,7 +843,7 @@ def test_refused_rights_name_what_the_bot_lacks(clock: FakeClock) -> None:
 
 
 def test_bad_token_on_comments_names_the_secret(clock: FakeClock) -> None:
-    script = Script(ok(ME), fail(401, "verify.token", "Invalid access_token"))
+    script = Scripted(ok(ME), fail(401, "verify.token", "Invalid access_token"))
 
     with pytest.raises(AuthError) as raised:
         adapter(script, clock).comments(POST_REF)
@@ -875,7 +852,7 @@ def test_bad_token_on_comments_names_the_secret(clock: FakeClock) -> None:
 
 
 def test_rate_limited_comments_are_waited_out(clock: FakeClock) -> None:
-    script = Script(
+    script = Scripted(
         ok(ME),
         fail(429, "too.many.requests", "Too many requests", **{"Retry-After": "2"}),
         ok({"messages": [comment_item("mid.c1")]}),
@@ -890,7 +867,7 @@ def test_rate_limited_comments_are_waited_out(clock: FakeClock) -> None:
 @pytest.mark.parametrize("status", [400, 401, 403, 429, 500])
 @pytest.mark.parametrize("op", ["delete", "ban", "reply", "profile"])
 def test_no_moderation_error_shows_the_token(clock: FakeClock, status: int, op: str) -> None:
-    client = adapter(Script(*(echo_token(status) for _ in range(ApiClient.MAX_ATTEMPTS))), clock)
+    client = adapter(Scripted(*(echo_token(status) for _ in range(ApiClient.MAX_ATTEMPTS))), clock)
     calls: dict[str, Callable[[], object]] = {
         "delete": lambda: client.delete_comment(citizen_comment()),
         "ban": lambda: client.ban(citizen_comment(), None),

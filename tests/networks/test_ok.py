@@ -12,7 +12,7 @@ from urllib.parse import parse_qsl
 
 import httpx
 import pytest
-from conftest import Sandboxes, jpeg_bytes, make_account
+from conftest import Sandboxes, Scripted, jpeg_bytes, make_account
 from PIL import Image
 
 from publisher.core.clock import FakeClock
@@ -48,8 +48,6 @@ APP_SECRET = "APPSECRET-ok-test"
 APP_KEY = "CBAPUBLIC"
 API = "https://api.ok.ru/fb.do"
 
-Handler = Callable[[httpx.Request], httpx.Response]
-
 
 def ok_account(**fields: Any) -> Any:
     defaults: dict[str, Any] = {
@@ -68,24 +66,10 @@ def ok_tokens(token: str = TOKEN, app_secret: str = APP_SECRET, **extras: str) -
     return Tokens(Secret(token, "OK_TOKEN"), secrets)
 
 
-class Recorder:
-    """A MockTransport handler that records requests and answers from a script."""
-
-    def __init__(self, *answers: httpx.Response | Handler) -> None:
-        self.answers = list(answers)
-        self.requests: list[httpx.Request] = []
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        request.read()
-        self.requests.append(request)
-        answer = self.answers.pop(0)
-        return answer(request) if callable(answer) else answer
-
-
 def make_adapter(
-    recorder: Recorder, clock: FakeClock, account: Any = None, tokens: Tokens | None = None
+    recorder: Scripted, clock: FakeClock, account: Any = None, tokens: Tokens | None = None
 ) -> OkAdapter:
-    http = httpx.Client(transport=httpx.MockTransport(recorder))
+    http = httpx.Client(transport=recorder)
     return OkAdapter(account or ok_account(), tokens or ok_tokens(), http, clock=clock)
 
 
@@ -178,7 +162,7 @@ def test_signature_ignores_sig_and_session_key() -> None:
 
 
 def test_session_secret_signs_instead_of_the_app_secret(clock: FakeClock) -> None:
-    recorder = Recorder(reply([{"uid": GID, "name": "Мэрия"}]))
+    recorder = Scripted(reply([{"uid": GID, "name": "Мэрия"}]))
     account = ok_account(extra_token_envs={"session_secret": "OK_SESSION_SECRET"})
     tokens = Tokens(Secret(TOKEN, "OK_TOKEN"), {"session_secret": Secret("SESSIONSECRET", "OK_SS")})
     make_adapter(recorder, clock, account, tokens).verify()
@@ -188,7 +172,7 @@ def test_session_secret_signs_instead_of_the_app_secret(clock: FakeClock) -> Non
 
 
 def test_missing_application_key_is_a_config_error(clock: FakeClock) -> None:
-    adapter = make_adapter(Recorder(), clock, ok_account(settings={}))
+    adapter = make_adapter(Scripted(), clock, ok_account(settings={}))
     with pytest.raises(ConfigError) as caught:
         adapter.verify()
     assert "accounts/ok.md" in caught.value.message
@@ -197,7 +181,7 @@ def test_missing_application_key_is_a_config_error(clock: FakeClock) -> None:
 
 def test_missing_app_secret_is_a_config_error(clock: FakeClock) -> None:
     account = ok_account(extra_token_envs={})
-    adapter = make_adapter(Recorder(), clock, account, Tokens(Secret(TOKEN, "OK_TOKEN")))
+    adapter = make_adapter(Scripted(), clock, account, Tokens(Secret(TOKEN, "OK_TOKEN")))
     with pytest.raises(ConfigError) as caught:
         adapter.verify()
     assert "accounts/ok.md" in caught.value.message
@@ -208,7 +192,7 @@ def test_missing_app_secret_is_a_config_error(clock: FakeClock) -> None:
 
 
 def test_verify_calls_group_get_info(clock: FakeClock) -> None:
-    recorder = Recorder(reply([{"uid": GID, "name": "Мэрия"}]))
+    recorder = Scripted(reply([{"uid": GID, "name": "Мэрия"}]))
     info = make_adapter(recorder, clock).verify()
     request = recorder.requests[0]
     assert (request.method, str(request.url)) == ("POST", API)
@@ -221,11 +205,11 @@ def test_verify_calls_group_get_info(clock: FakeClock) -> None:
 
 def test_verify_of_unknown_group_is_a_config_error(clock: FakeClock) -> None:
     with pytest.raises(ConfigError):
-        make_adapter(Recorder(reply([])), clock).verify()
+        make_adapter(Scripted(reply([])), clock).verify()
 
 
 def test_publish_text(clock: FakeClock) -> None:
-    recorder = Recorder(reply("155000000000042"))
+    recorder = Scripted(reply("155000000000042"))
     ref = make_adapter(recorder, clock).publish(rendered(), "ab" * 16)
     (request,) = recorder.requests
     assert (request.method, str(request.url)) == ("POST", API)
@@ -247,12 +231,12 @@ def test_publish_text(clock: FakeClock) -> None:
 
 
 def test_publish_accepts_a_numeric_topic_id(clock: FakeClock) -> None:
-    ref = make_adapter(Recorder(reply(77)), clock).publish(rendered(), "k")
+    ref = make_adapter(Scripted(reply(77)), clock).publish(rendered(), "k")
     assert ref.remote_id == "77"
 
 
 def test_publish_with_options_link_and_poll(clock: FakeClock) -> None:
-    recorder = Recorder(reply("1"))
+    recorder = Scripted(reply("1"))
     post = rendered(
         poll=Poll("Куда пойдём?", ("В парк", "В музей"), multiple=True),
         options={
@@ -283,7 +267,7 @@ def test_publish_with_options_link_and_poll(clock: FakeClock) -> None:
 
 
 def test_single_choice_poll_without_text(clock: FakeClock) -> None:
-    recorder = Recorder(reply("1"))
+    recorder = Scripted(reply("1"))
     make_adapter(recorder, clock).publish(rendered("", poll=Poll("Да?", ("Да", "Нет"))), "k")
     media = json.loads(form(recorder.requests[0])["attachment"])["media"]
     assert [item["type"] for item in media] == ["poll"]
@@ -294,7 +278,7 @@ def test_publish_photos_uploads_pic_fields_then_posts_tokens(
     clock: FakeClock, tmp_path: Path
 ) -> None:
     upload_url = "https://pu.mycdn.me/upload.do?sid=abc&photoIds=p1,p2"
-    recorder = Recorder(
+    recorder = Scripted(
         reply({"upload_url": upload_url, "photo_ids": ["p1", "p2"], "expires_ms": 1, "ttl_ms": 1}),
         reply({"photos": {"p2": {"token": "T2"}, "p1": {"token": "T1"}}}),
         reply("9"),
@@ -318,7 +302,7 @@ def test_publish_photos_uploads_pic_fields_then_posts_tokens(
 def test_publish_video_uploads_in_chunks_then_names_it(clock: FakeClock, tmp_path: Path) -> None:
     size = 2 * CHUNK_SIZE + 1000
     upload_url = "https://vu.mycdn.me/upload.do?id=5&sid=s"
-    recorder = Recorder(
+    recorder = Scripted(
         reply({"upload_url": upload_url, "video_id": 5}),
         httpx.Response(200),
         httpx.Response(200),
@@ -347,7 +331,7 @@ def test_publish_video_uploads_in_chunks_then_names_it(clock: FakeClock, tmp_pat
 
 
 def test_update_is_refused(clock: FakeClock) -> None:
-    adapter = make_adapter(Recorder(), clock)
+    adapter = make_adapter(Scripted(), clock)
     assert OkAdapter.capabilities.can_edit is False
     with pytest.raises(Rejected) as caught:
         adapter.update(RemoteRef("ok", "1", parts=("1",)), rendered())
@@ -355,7 +339,7 @@ def test_update_is_refused(clock: FakeClock) -> None:
 
 
 def test_delete_calls_delete_topic(clock: FakeClock) -> None:
-    recorder = Recorder(reply({"success": True}))
+    recorder = Scripted(reply({"success": True}))
     make_adapter(recorder, clock).delete(RemoteRef("ok", "42", parts=("42",), extra={"gid": "9"}))
     fields = form(recorder.requests[0])
     assert_signed(fields, "mediatopic.deleteTopic")
@@ -363,13 +347,13 @@ def test_delete_calls_delete_topic(clock: FakeClock) -> None:
 
 
 def test_delete_of_a_topic_already_gone_is_fine(clock: FakeClock) -> None:
-    recorder = Recorder(ok_error(300, "NOT_FOUND : Topic not found"))
+    recorder = Scripted(ok_error(300, "NOT_FOUND : Topic not found"))
     make_adapter(recorder, clock).delete(RemoteRef("ok", "42"))
     assert form(recorder.requests[0])["gid"] == GID
 
 
 def test_find_cannot_tell(clock: FakeClock) -> None:
-    recorder = Recorder()
+    recorder = Scripted()
     assert make_adapter(recorder, clock).find("k", rendered()) is FindResult.UNKNOWN
     assert recorder.requests == []
     assert OkAdapter.capabilities.can_find is False
@@ -411,7 +395,7 @@ def test_find_cannot_tell(clock: FakeClock) -> None:
 def test_error_responses_map_to_our_errors(
     clock: FakeClock, response: httpx.Response, error: type[NetworkError], retry_after: float
 ) -> None:
-    adapter = make_adapter(Recorder(), clock)
+    adapter = make_adapter(Scripted(), clock)
     with pytest.raises(error) as caught:
         adapter._unwrap(response, "publish")
     assert type(caught.value) is error
@@ -421,7 +405,7 @@ def test_error_responses_map_to_our_errors(
 
 
 def test_auth_error_hints_name_the_secret(clock: FakeClock) -> None:
-    adapter = make_adapter(Recorder(), clock)
+    adapter = make_adapter(Scripted(), clock)
     with pytest.raises(AuthError) as expired:
         adapter._unwrap(ok_error(102, "PARAM_SESSION_EXPIRED"), "verify")
     assert "OK_TOKEN" in expired.value.hint
@@ -431,11 +415,11 @@ def test_auth_error_hints_name_the_secret(clock: FakeClock) -> None:
 
 
 def test_empty_success_body_is_none(clock: FakeClock) -> None:
-    assert make_adapter(Recorder(), clock)._unwrap(httpx.Response(200), "upload") is None
+    assert make_adapter(Scripted(), clock)._unwrap(httpx.Response(200), "upload") is None
 
 
 def test_flood_is_waited_out_then_retried(clock: FakeClock) -> None:
-    recorder = Recorder(ok_error(8, "FLOOD_BLOCKED"), reply([{"uid": GID, "name": "G"}]))
+    recorder = Scripted(ok_error(8, "FLOOD_BLOCKED"), reply([{"uid": GID, "name": "G"}]))
     make_adapter(recorder, clock).verify()
     assert len(recorder.requests) == 2
     assert clock.monotonic() >= FLOOD_WAIT
@@ -445,7 +429,7 @@ def test_no_token_or_secret_in_raised_errors(clock: FakeClock) -> None:
     derived = signing_secret(TOKEN, APP_SECRET)
     echo = f"PARAM : access_token={TOKEN} app={APP_SECRET} secret={derived}"
     for code in (100, 102, 104, 8, 1, 300, 10):
-        recorder = Recorder(*[ok_error(code, echo)] * 4)
+        recorder = Scripted(*[ok_error(code, echo)] * 4)
         with pytest.raises(NetworkError) as caught:
             make_adapter(recorder, clock).publish(rendered(), "k")
         text = f"{caught.value} {caught.value.detail} {caught.value.hint}"
@@ -603,7 +587,7 @@ def test_comment_capabilities_are_declared() -> None:
 
 
 def test_comments_follow_the_anchor_and_skip_the_group(clock: FakeClock) -> None:
-    recorder = Recorder(
+    recorder = Scripted(
         reply(
             {
                 "comments": [raw_comment("c1", 1), raw_comment("g1", 2, author=GID)],
@@ -655,7 +639,7 @@ def test_comments_since_keeps_only_newer_ones(clock: FakeClock) -> None:
         "has_more": False,
         "anchor": "A",
     }
-    found = make_adapter(Recorder(reply(page)), clock).comments(
+    found = make_adapter(Scripted(reply(page)), clock).comments(
         TOPIC_REF, since=T0 + timedelta(minutes=5)
     )
     assert [c.id for c in found] == ["c3"]
@@ -664,15 +648,15 @@ def test_comments_since_keeps_only_newer_ones(clock: FakeClock) -> None:
 def test_comments_without_date_ms_read_moscow_dates(clock: FakeClock) -> None:
     item = {"id": "c1", "text": "x", "author_id": "7", "date": "2026-12-01 12:30:00"}
     page = {"comments": [item], "has_more": False}
-    (found,) = make_adapter(Recorder(reply(page)), clock).comments(TOPIC_REF)
+    (found,) = make_adapter(Scripted(reply(page)), clock).comments(TOPIC_REF)
     assert found.created_at == datetime(2026, 12, 1, 9, 30, tzinfo=UTC)
 
 
 def test_comments_of_a_quiet_topic(clock: FakeClock) -> None:
-    recorder = Recorder(reply({"has_more": False}))
+    recorder = Scripted(reply({"has_more": False}))
     assert make_adapter(recorder, clock).comments(TOPIC_REF) == []
     with pytest.raises(Transient):
-        make_adapter(Recorder(reply([1, 2])), clock).comments(TOPIC_REF)
+        make_adapter(Scripted(reply([1, 2])), clock).comments(TOPIC_REF)
 
 
 def test_comments_are_bounded(clock: FakeClock) -> None:
@@ -683,7 +667,7 @@ def test_comments_are_bounded(clock: FakeClock) -> None:
         items = [raw_comment(f"c{n}-{i}", n) for i in range(int(form(request)["count"]))]
         return reply({"comments": items, "has_more": True, "anchor": f"A{n}"})
 
-    recorder = Recorder(*[endless] * 20)
+    recorder = Scripted(*[endless] * 20)
     found = make_adapter(recorder, clock).comments(TOPIC_REF)
     assert len(found) == MAX_COMMENTS
     assert len(recorder.requests) == MAX_COMMENTS // 100
@@ -691,13 +675,13 @@ def test_comments_are_bounded(clock: FakeClock) -> None:
 
 def test_comments_stop_when_the_anchor_does_not_move(clock: FakeClock) -> None:
     page = {"comments": [raw_comment("c1", 1)], "has_more": True, "anchor": "FIRST"}
-    recorder = Recorder(reply(page))
+    recorder = Scripted(reply(page))
     assert len(make_adapter(recorder, clock).comments(TOPIC_REF)) == 1
     assert len(recorder.requests) == 1
 
 
 def test_delete_comment(clock: FakeClock) -> None:
-    recorder = Recorder(reply({"success": True}))
+    recorder = Scripted(reply({"success": True}))
     make_adapter(recorder, clock).delete_comment(a_comment())
     fields = form(recorder.requests[0])
     assert_signed(fields, "discussions.deleteDiscussionComment")
@@ -711,18 +695,18 @@ def test_delete_comment(clock: FakeClock) -> None:
 
 @pytest.mark.parametrize("code", [141, 106])
 def test_delete_comment_already_gone_is_fine(clock: FakeClock, code: int) -> None:
-    recorder = Recorder(ok_error(code, "PARAM_COMMENT_ID : Invalid comment id"))
+    recorder = Scripted(ok_error(code, "PARAM_COMMENT_ID : Invalid comment id"))
     make_adapter(recorder, clock).delete_comment(a_comment())
     assert len(recorder.requests) == 1
 
 
 def test_delete_comment_refused_answer(clock: FakeClock) -> None:
     with pytest.raises(Rejected):
-        make_adapter(Recorder(reply({"success": False})), clock).delete_comment(a_comment())
+        make_adapter(Scripted(reply({"success": False})), clock).delete_comment(a_comment())
 
 
 def test_hide_comment_and_messages_are_unsupported(clock: FakeClock) -> None:
-    recorder = Recorder()
+    recorder = Scripted()
     adapter = make_adapter(recorder, clock)
     with pytest.raises(Rejected):
         adapter.hide_comment(a_comment())
@@ -732,7 +716,7 @@ def test_hide_comment_and_messages_are_unsupported(clock: FakeClock) -> None:
 
 
 def test_ban_deletes_the_comment_and_blocks_its_author(clock: FakeClock) -> None:
-    recorder = Recorder(reply({"success": True}))
+    recorder = Scripted(reply({"success": True}))
     make_adapter(recorder, clock).ban(a_comment(), None)
     fields = form(recorder.requests[0])
     assert_signed(fields, "discussions.deleteDiscussionComment")
@@ -740,7 +724,7 @@ def test_ban_deletes_the_comment_and_blocks_its_author(clock: FakeClock) -> None
 
 
 def test_temporary_ban_is_refused_without_a_request(clock: FakeClock) -> None:
-    recorder = Recorder()
+    recorder = Scripted()
     with pytest.raises(Rejected) as caught:
         make_adapter(recorder, clock).ban(a_comment(), T0 + timedelta(days=7))
     assert caught.value.hint
@@ -748,14 +732,14 @@ def test_temporary_ban_is_refused_without_a_request(clock: FakeClock) -> None:
 
 
 def test_ban_of_a_comment_already_gone_is_rejected(clock: FakeClock) -> None:
-    recorder = Recorder(ok_error(141, "PARAM_COMMENT_ID : Invalid comment id"))
+    recorder = Scripted(ok_error(141, "PARAM_COMMENT_ID : Invalid comment id"))
     with pytest.raises(Rejected) as caught:
         make_adapter(recorder, clock).ban(a_comment(), None)
     assert "141" in caught.value.detail and caught.value.hint
 
 
 def test_reply_as_the_group(clock: FakeClock) -> None:
-    recorder = Recorder(reply({"id": "r9", "text": "Спасибо"}))
+    recorder = Scripted(reply({"id": "r9", "text": "Спасибо"}))
     ref = make_adapter(recorder, clock).reply(a_comment(), "Спасибо, передали в ЖКХ.")
     fields = form(recorder.requests[0])
     assert_signed(fields, "discussions.addDiscussionComment")
@@ -779,11 +763,11 @@ def test_reply_as_the_group(clock: FakeClock) -> None:
 
 @pytest.mark.parametrize("answer", ["r9", {"comment": {"id": "r9"}}])
 def test_reply_reads_other_answer_shapes(clock: FakeClock, answer: Any) -> None:
-    assert make_adapter(Recorder(reply(answer)), clock).reply(a_comment(), "x").remote_id == "r9"
+    assert make_adapter(Scripted(reply(answer)), clock).reply(a_comment(), "x").remote_id == "r9"
 
 
 def test_reply_without_an_id_is_uncertain_and_not_retried(clock: FakeClock) -> None:
-    recorder = Recorder(reply({"unexpected": 1}))
+    recorder = Scripted(reply({"unexpected": 1}))
     with pytest.raises(Transient) as caught:
         make_adapter(recorder, clock).reply(a_comment(), "x")
     assert caught.value.uncertain
@@ -800,7 +784,7 @@ def test_set_profile_uploads_the_avatar_and_sends_nothing_else(
     clock: FakeClock, tmp_path: Path
 ) -> None:
     upload_url = "https://pu.mycdn.me/upload.do?sid=s&photoIds=p7"
-    recorder = Recorder(
+    recorder = Scripted(
         reply({"upload_url": upload_url, "photo_ids": ["p7"], "expires_ms": 1, "ttl_ms": 1}),
         reply({"photos": {"p7": {"token": "T7"}}}),
         reply({"success": True}),
@@ -828,7 +812,7 @@ def test_set_profile_uploads_the_avatar_and_sends_nothing_else(
 
 
 def test_set_profile_without_avatar_sends_nothing(clock: FakeClock) -> None:
-    recorder = Recorder()
+    recorder = Scripted()
     profile = Profile("ok", title="Администрация", description="Текст")
     assert make_adapter(recorder, clock).set_profile(profile) == ()
     assert recorder.requests == []
@@ -851,26 +835,26 @@ def test_moderation_auth_errors_name_the_token(
 ) -> None:
     echo = f"PARAM_SESSION_EXPIRED : access_token={TOKEN}"
     with pytest.raises(AuthError) as caught:
-        call(make_adapter(Recorder(ok_error(102, echo)), clock))
+        call(make_adapter(Scripted(ok_error(102, echo)), clock))
     assert "OK_TOKEN" in caught.value.hint
     assert TOKEN not in f"{caught.value} {caught.value.detail} {caught.value.hint}"
 
 
 def test_missing_permission_on_delete_is_an_auth_error(clock: FakeClock) -> None:
-    recorder = Recorder(ok_error(10, "PERMISSION_DENIED : GROUP_CONTENT"))
+    recorder = Scripted(ok_error(10, "PERMISSION_DENIED : GROUP_CONTENT"))
     with pytest.raises(AuthError):
         make_adapter(recorder, clock).delete_comment(a_comment())
 
 
 def test_comments_flood_is_waited_out(clock: FakeClock) -> None:
     page = {"comments": [raw_comment("c1", 1)], "has_more": False}
-    recorder = Recorder(ok_error(8, "FLOOD_BLOCKED"), reply(page))
+    recorder = Scripted(ok_error(8, "FLOOD_BLOCKED"), reply(page))
     assert len(make_adapter(recorder, clock).comments(TOPIC_REF)) == 1
     assert clock.monotonic() >= FLOOD_WAIT
 
 
 def test_long_limit_on_ban_is_rate_limited(clock: FakeClock) -> None:
-    recorder = Recorder(ok_error(11, "LIMIT_REACHED : limit"))
+    recorder = Scripted(ok_error(11, "LIMIT_REACHED : limit"))
     with pytest.raises(RateLimited) as caught:
         make_adapter(recorder, clock).ban(a_comment(), None)
     assert caught.value.retry_after == LIMIT_REACHED_WAIT
@@ -880,7 +864,7 @@ def test_no_secret_in_moderation_errors(clock: FakeClock) -> None:
     derived = signing_secret(TOKEN, APP_SECRET)
     echo = f"PARAM : access_token={TOKEN} app={APP_SECRET} secret={derived}"
     for code in (100, 104, 1, 141):
-        recorder = Recorder(*[ok_error(code, echo)] * 4)
+        recorder = Scripted(*[ok_error(code, echo)] * 4)
         with pytest.raises(NetworkError) as caught:
             make_adapter(recorder, clock).ban(a_comment(), None)
         text = f"{caught.value} {caught.value.detail} {caught.value.hint}"

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
-from conftest import Sandboxes, jpeg_bytes, make_account
+from conftest import Sandboxes, Scripted, jpeg_bytes, make_account
 
 from publisher.core.clock import FakeClock
 from publisher.core.errors import AuthError, NotFound, RateLimited, Rejected, Transient
@@ -25,11 +24,9 @@ TOKEN = "123456789:AAHsecretsecretsecretsecretsecret12"  # pragma: allowlist sec
 BASE = f"https://api.telegram.org/bot{TOKEN}"
 
 
-def adapter(
-    handler: Callable[[httpx.Request], httpx.Response], clock: FakeClock
-) -> TelegramAdapter:
+def adapter(network: Scripted, clock: FakeClock) -> TelegramAdapter:
     account = make_account("telegram", account_id="@city_news", token_env="TELEGRAM_BOT_TOKEN")
-    http = httpx.Client(transport=httpx.MockTransport(handler))
+    http = httpx.Client(transport=network)
     return TelegramAdapter(account, Tokens(Secret(TOKEN, "TELEGRAM_BOT_TOKEN")), http, clock=clock)
 
 
@@ -51,28 +48,13 @@ def post(text: str = "<b>Привет</b>", **fields: Any) -> RenderedPost:
     return RenderedPost(post_id="p", network="telegram", parts=(text,), **fields)
 
 
-class Recorder:
-    """A MockTransport handler answering from a queue and keeping every request."""
-
-    def __init__(self, *answers: httpx.Response) -> None:
-        self.answers = list(answers)
-        self.requests: list[httpx.Request] = []
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        return self.answers.pop(0)
-
-    def json(self, index: int) -> dict[str, Any]:
-        return dict(json.loads(self.requests[index].content))
-
-
 def test_text_post_is_one_send_message_with_html_and_options(clock: FakeClock) -> None:
-    calls = Recorder(ok(message(10)))
+    calls = Scripted(ok(message(10)))
     ref = adapter(calls, clock).publish(
         post(options={"silent": True, "link_preview": False}), "key"
     )
     assert str(calls.requests[0].url) == f"{BASE}/sendMessage"
-    assert calls.json(0) == {
+    assert calls.received[0].json() == {
         "chat_id": "@city_news",
         "text": "<b>Привет</b>",
         "parse_mode": "HTML",
@@ -85,7 +67,7 @@ def test_text_post_is_one_send_message_with_html_and_options(clock: FakeClock) -
 
 
 def test_album_carries_the_caption_and_the_poll_follows(tmp_path: Path, clock: FakeClock) -> None:
-    calls = Recorder(ok([message(20), message(21)]), ok(message(22)))
+    calls = Scripted(ok([message(20), message(21)]), ok(message(22)))
     media = (photo(tmp_path, "a.jpg"), photo(tmp_path, "b.jpg"))
     ref = adapter(calls, clock).publish(
         post(media=media, poll=Poll("Что?", ("Да", "Нет"), multiple=True)), "key"
@@ -104,20 +86,20 @@ def test_album_carries_the_caption_and_the_poll_follows(tmp_path: Path, clock: F
         },
         {"type": "photo", "media": "attach://file1"},
     ]
-    assert calls.json(1)["options"] == [{"text": "Да"}, {"text": "Нет"}]
-    assert calls.json(1)["allows_multiple_answers"] is True
-    assert calls.json(1)["is_anonymous"] is True
+    assert calls.received[1].json()["options"] == [{"text": "Да"}, {"text": "Нет"}]
+    assert calls.received[1].json()["allows_multiple_answers"] is True
+    assert calls.received[1].json()["is_anonymous"] is True
     assert ref.parts == ("20", "21", "22")
     assert ref.extra == {"text_message": 20, "text_in_caption": True}
 
 
 def test_text_too_long_for_a_caption_goes_after_the_media(tmp_path: Path, clock: FakeClock) -> None:
-    calls = Recorder(ok(message(30)), ok(message(31)))
+    calls = Scripted(ok(message(30)), ok(message(31)))
     long_text = "я" * 1500
     ref = adapter(calls, clock).publish(post(long_text, media=(photo(tmp_path),)), "key")
     assert str(calls.requests[0].url).endswith("/sendPhoto")
     assert b'name="caption"' not in calls.requests[0].content
-    assert calls.json(1)["text"] == long_text
+    assert calls.received[1].json()["text"] == long_text
     assert ref.extra == {"text_message": 31, "text_in_caption": False}
 
 
@@ -126,11 +108,11 @@ def test_later_failure_deletes_what_was_sent(tmp_path: Path, clock: FakeClock) -
         400,
         json={"ok": False, "error_code": 400, "description": "Bad Request: poll must have options"},
     )
-    calls = Recorder(ok(message(40)), bad_poll, ok(True))
+    calls = Scripted(ok(message(40)), bad_poll, ok(True))
     with pytest.raises(Rejected):
         adapter(calls, clock).publish(post(poll=Poll("?", ("a", "b"))), "key")
     assert str(calls.requests[2].url).endswith("/deleteMessage")
-    assert calls.json(2) == {"chat_id": "@city_news", "message_id": 40}
+    assert calls.received[2].json() == {"chat_id": "@city_news", "message_id": 40}
 
 
 def test_update_edits_text_or_caption_and_accepts_not_modified(clock: FakeClock) -> None:
@@ -142,16 +124,18 @@ def test_update_edits_text_or_caption_and_accepts_not_modified(clock: FakeClock)
             "description": "Bad Request: message is not modified: specified new message content",
         },
     )
-    calls = Recorder(ok(message(10)), not_modified)
+    calls = Scripted(ok(message(10)), not_modified)
     client = adapter(calls, clock)
     text_ref = RemoteRef("telegram", "10", extra={"text_message": 10, "text_in_caption": False})
     client.update(text_ref, post("Новый"))
     caption_ref = RemoteRef("telegram", "20", extra={"text_message": 20, "text_in_caption": True})
     client.update(caption_ref, post("Новый"))
     assert str(calls.requests[0].url).endswith("/editMessageText")
-    assert calls.json(0)["text"] == "Новый" and calls.json(0)["message_id"] == 10
+    assert (
+        calls.received[0].json()["text"] == "Новый" and calls.received[0].json()["message_id"] == 10
+    )
     assert str(calls.requests[1].url).endswith("/editMessageCaption")
-    assert calls.json(1)["caption"] == "Новый"
+    assert calls.received[1].json()["caption"] == "Новый"
 
 
 def test_delete_removes_every_part_and_ignores_gone_ones(clock: FakeClock) -> None:
@@ -163,9 +147,9 @@ def test_delete_removes_every_part_and_ignores_gone_ones(clock: FakeClock) -> No
             "description": "Bad Request: message to delete not found",
         },
     )
-    calls = Recorder(ok(True), gone, ok(True))
+    calls = Scripted(ok(True), gone, ok(True))
     adapter(calls, clock).delete(RemoteRef("telegram", "1", parts=("1", "2", "3")))
-    assert [calls.json(i)["message_id"] for i in range(3)] == [1, 2, 3]
+    assert [sent.json()["message_id"] for sent in calls.received] == [1, 2, 3]
 
 
 def test_old_message_cannot_be_deleted_and_says_so(clock: FakeClock) -> None:
@@ -178,11 +162,11 @@ def test_old_message_cannot_be_deleted_and_says_so(clock: FakeClock) -> None:
         },
     )
     with pytest.raises(Rejected, match="48"):
-        adapter(Recorder(old), clock).delete(RemoteRef("telegram", "1", parts=("1",)))
+        adapter(Scripted(old), clock).delete(RemoteRef("telegram", "1", parts=("1",)))
 
 
 def test_find_cannot_tell(clock: FakeClock) -> None:
-    assert adapter(Recorder(), clock).find("k", post()) is FindResult.UNKNOWN
+    assert adapter(Scripted(), clock).find("k", post()) is FindResult.UNKNOWN
 
 
 @pytest.mark.parametrize(
@@ -210,7 +194,7 @@ def test_errors_map_to_our_classes_without_the_token(
         body["parameters"] = parameters
     answers = [httpx.Response(status, json=body) for _ in range(5)]
     with pytest.raises(error) as raised:
-        adapter(Recorder(*answers), clock).publish(post(), "key")
+        adapter(Scripted(*answers), clock).publish(post(), "key")
     assert TOKEN not in str(raised.value) and TOKEN not in raised.value.hint  # type: ignore[attr-defined]
     if isinstance(raised.value, RateLimited):
         assert raised.value.retry_after == 7
@@ -223,22 +207,9 @@ def test_transport_errors_never_show_the_token(clock: FakeClock) -> None:
         raise httpx.ReadTimeout(f"timed out reading {request.url}", request=request)
 
     with pytest.raises(Transient) as raised:
-        adapter(drop, clock).publish(post(), "key")
+        adapter(Scripted(drop), clock).publish(post(), "key")
     assert raised.value.uncertain is True
     assert TOKEN not in str(raised.value)
-
-
-class ChunkCounter(httpx.BaseTransport):
-    """Reads each request body as httpx streams it, keeping only the chunk sizes."""
-
-    def __init__(self) -> None:
-        self.chunks: list[int] = []
-        self.urls: list[str] = []
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        self.urls.append(str(request.url))
-        self.chunks = [len(chunk) for chunk in request.stream]  # type: ignore[union-attr]
-        return ok(message(50))
 
 
 def media_file(tmp_path: Path, name: str, kind: Any, size: int = 1000) -> Media:
@@ -250,21 +221,20 @@ def media_file(tmp_path: Path, name: str, kind: Any, size: int = 1000) -> Media:
 
 def test_video_is_one_send_video_streamed_in_chunks(tmp_path: Path, clock: FakeClock) -> None:
     video = media_file(tmp_path, "v.mp4", "video", 3 * 1024 * 1024)
-    counter = ChunkCounter()
-    account = make_account("telegram", account_id="@city_news", token_env="TELEGRAM_BOT_TOKEN")
-    client = TelegramAdapter(
-        account, Tokens(Secret(TOKEN)), httpx.Client(transport=counter), clock=clock
+    calls = Scripted(ok(message(50)))
+    ref = adapter(calls, clock).publish(
+        post("Видео", media=(video,), options={"silent": True}), "key"
     )
-    ref = client.publish(post("Видео", media=(video,), options={"silent": True}), "key")
-    assert counter.urls == [f"{BASE}/sendVideo"]
-    assert sum(counter.chunks) > video.size and max(counter.chunks) <= 1024 * 1024
+    [sent] = calls.received
+    assert str(sent.request.url) == f"{BASE}/sendVideo"
+    assert sum(sent.chunks) > video.size and max(sent.chunks) <= 1024 * 1024
     assert ref.parts == ("50",) and ref.extra == {"text_message": 50, "text_in_caption": True}
 
 
 def test_gif_goes_alone_and_documents_make_their_own_album(
     tmp_path: Path, clock: FakeClock
 ) -> None:
-    calls = Recorder(ok(message(60)), ok(message(61)), ok([message(62), message(63)]))
+    calls = Scripted(ok(message(60)), ok(message(61)), ok([message(62), message(63)]))
     media = (
         photo(tmp_path),
         media_file(tmp_path, "g.gif", "animation"),
@@ -282,14 +252,14 @@ def test_gif_goes_alone_and_documents_make_their_own_album(
 
 
 def test_media_only_post_takes_a_new_text_as_its_caption(tmp_path: Path, clock: FakeClock) -> None:
-    calls = Recorder(ok(message(70)), ok(message(70)))
+    calls = Scripted(ok(message(70)), ok(message(70)))
     client = adapter(calls, clock)
     ref = client.publish(post("", media=(photo(tmp_path),)), "key")
     assert ref.extra == {"text_message": 0, "text_in_caption": False}
     assert b'name="caption"' not in calls.requests[0].content
     updated = client.update(ref, post("Подпись", media=(photo(tmp_path),)))
     assert str(calls.requests[1].url) == f"{BASE}/editMessageCaption"
-    assert calls.json(1) == {
+    assert calls.received[1].json() == {
         "chat_id": "@city_news",
         "message_id": 70,
         "parse_mode": "HTML",
@@ -300,7 +270,7 @@ def test_media_only_post_takes_a_new_text_as_its_caption(tmp_path: Path, clock: 
 
 def test_caption_update_longer_than_a_caption_is_refused(clock: FakeClock) -> None:
     ref = RemoteRef("telegram", "20", extra={"text_message": 20, "text_in_caption": True})
-    calls = Recorder()
+    calls = Scripted()
     with pytest.raises(Rejected):
         adapter(calls, clock).update(ref, post("я" * 1025))
     assert calls.requests == []
@@ -308,16 +278,16 @@ def test_caption_update_longer_than_a_caption_is_refused(clock: FakeClock) -> No
 
 def test_verify_asks_for_the_bot_and_the_channel(clock: FakeClock) -> None:
     chat = {"id": -1001234, "type": "channel", "title": "Новости", "username": "city_news"}
-    calls = Recorder(ok({"id": 1, "is_bot": True, "username": "city_bot"}), ok(chat))
+    calls = Scripted(ok({"id": 1, "is_bot": True, "username": "city_bot"}), ok(chat))
     info = adapter(calls, clock).verify()
     assert [str(r.url) for r in calls.requests] == [f"{BASE}/getMe", f"{BASE}/getChat"]
-    assert calls.json(1) == {"chat_id": "@city_news"}
+    assert calls.received[1].json() == {"chat_id": "@city_news"}
     assert (info.name, info.id, info.url) == ("Новости", "-1001234", "https://t.me/city_news")
 
 
 def test_numeric_channel_ids_link_through_t_me_c(clock: FakeClock) -> None:
     account = make_account("telegram", account_id="-1001234567", token_env="TELEGRAM_BOT_TOKEN")
-    http = httpx.Client(transport=httpx.MockTransport(Recorder(ok(message(5)))))
+    http = httpx.Client(transport=Scripted(ok(message(5))))
     client = TelegramAdapter(account, Tokens(Secret(TOKEN)), http, clock=clock)
     assert client.publish(post(), "key").url == "https://t.me/c/1234567/5"
 
@@ -326,7 +296,7 @@ def test_bot_without_rights_is_an_auth_error_with_a_hint(clock: FakeClock) -> No
     description = "Forbidden: bot is not a member of the channel chat"
     kicked = httpx.Response(403, json={"ok": False, "error_code": 403, "description": description})
     with pytest.raises(AuthError) as raised:
-        adapter(Recorder(kicked), clock).publish(post(), "key")
+        adapter(Scripted(kicked), clock).publish(post(), "key")
     assert "@city_news" in raised.value.hint and TOKEN not in raised.value.detail
 
 
@@ -462,7 +432,7 @@ def test_contract_photo_too_large_for_telegram_is_rejected(
         )
 
 
-# -- comments, moderation, replies, profile (MockTransport) ---------------------------------
+# -- comments, moderation, replies, profile (scripted) --------------------------------------
 
 CHANNEL = -1001111
 GROUP = -1002222
@@ -557,7 +527,7 @@ def comment(**fields: Any) -> Comment:
 
 def test_comments_read_pending_updates_once_without_an_offset(clock: FakeClock) -> None:
     own_bot = {"id": 123456789, "is_bot": True, "first_name": "Бот"}
-    calls = Recorder(
+    calls = Scripted(
         ok(channel_info()),
         updates(
             copy_of(10, 500),
@@ -573,9 +543,9 @@ def test_comments_read_pending_updates_once_without_an_offset(clock: FakeClock) 
     client = adapter(calls, clock)
     found = client.comments(RemoteRef("telegram", "10", parts=("10",)))
     assert str(calls.requests[0].url) == f"{BASE}/getChat"
-    assert calls.json(0) == {"chat_id": "@city_news"}
+    assert calls.received[0].json() == {"chat_id": "@city_news"}
     assert str(calls.requests[1].url) == f"{BASE}/getUpdates"
-    assert calls.json(1) == {"limit": 100, "timeout": 0, "allowed_updates": ["message"]}
+    assert calls.received[1].json() == {"limit": 100, "timeout": 0, "allowed_updates": ["message"]}
     assert [c.id for c in found] == ["501", "505"]
     first, second = found
     assert first.text == "Когда уберут снег?" and first.author_id == "555"
@@ -589,7 +559,7 @@ def test_comments_read_pending_updates_once_without_an_offset(clock: FakeClock) 
 
 
 def test_comments_since_and_every_part_of_the_post(clock: FakeClock) -> None:
-    calls = Recorder(
+    calls = Scripted(
         ok(channel_info()),
         updates(
             copy_of(20, 700),
@@ -606,7 +576,7 @@ def test_comments_since_and_every_part_of_the_post(clock: FakeClock) -> None:
 
 
 def test_copy_older_than_the_updates_is_found_through_the_reply(clock: FakeClock) -> None:
-    calls = Recorder(
+    calls = Scripted(
         ok(channel_info()),
         updates(group_message(801, 800, "под старым постом", reply_to=copy_of(30, 800))),
     )
@@ -615,7 +585,7 @@ def test_copy_older_than_the_updates_is_found_through_the_reply(clock: FakeClock
 
 
 def test_channel_without_discussion_group_has_no_comments(clock: FakeClock) -> None:
-    calls = Recorder(ok(channel_info(linked=None)))
+    calls = Scripted(ok(channel_info(linked=None)))
     assert adapter(calls, clock).comments(RemoteRef("telegram", "10")) == []
     assert len(calls.requests) == 1
 
@@ -623,7 +593,7 @@ def test_channel_without_discussion_group_has_no_comments(clock: FakeClock) -> N
 def test_comment_sent_as_a_channel_names_that_channel(clock: FakeClock) -> None:
     spam_channel = {"id": -1009999, "type": "channel", "title": "Реклама"}
     channel_bot = {"id": 136817688, "is_bot": True, "first_name": "Channel"}
-    calls = Recorder(
+    calls = Scripted(
         ok(channel_info()),
         updates(
             copy_of(10, 500),
@@ -636,7 +606,7 @@ def test_comment_sent_as_a_channel_names_that_channel(clock: FakeClock) -> None:
 
 
 def test_messages_are_private_chats_from_the_same_updates(clock: FakeClock) -> None:
-    calls = Recorder(
+    calls = Scripted(
         updates(
             copy_of(10, 500),
             private_message(6, "давно", date=NOW - 7200),
@@ -652,16 +622,16 @@ def test_messages_are_private_chats_from_the_same_updates(clock: FakeClock) -> N
 
 
 def test_delete_comment_in_the_group_and_gone_is_fine(clock: FakeClock) -> None:
-    calls = Recorder(ok(True), refused(400, "Bad Request: message to delete not found"))
+    calls = Scripted(ok(True), refused(400, "Bad Request: message to delete not found"))
     client = adapter(calls, clock)
     client.delete_comment(comment())
     client.delete_comment(comment())
     assert str(calls.requests[0].url) == f"{BASE}/deleteMessage"
-    assert calls.json(0) == {"chat_id": GROUP, "message_id": 501}
+    assert calls.received[0].json() == {"chat_id": GROUP, "message_id": 501}
 
 
 def test_delete_comment_older_than_48_hours_is_refused(clock: FakeClock) -> None:
-    calls = Recorder(refused(400, "Bad Request: message can't be deleted"))
+    calls = Scripted(refused(400, "Bad Request: message can't be deleted"))
     client = adapter(calls, clock)
     old = comment(created_at=clock.now() - timedelta(hours=49))
     with pytest.raises(Rejected, match="48") as raised:
@@ -673,7 +643,7 @@ def test_delete_comment_older_than_48_hours_is_refused(clock: FakeClock) -> None
 
 
 def test_ban_for_good_for_a_while_and_a_channel(clock: FakeClock) -> None:
-    calls = Recorder(ok(True), ok(True), ok(True))
+    calls = Scripted(ok(True), ok(True), ok(True))
     client = adapter(calls, clock)
     client.ban(comment(), None)
     until = clock.now() + timedelta(days=7)
@@ -682,35 +652,39 @@ def test_ban_for_good_for_a_while_and_a_channel(clock: FakeClock) -> None:
         comment(author_id="-1009999", extra={"chat_id": GROUP, "sender_chat_id": -1009999}), until
     )
     assert str(calls.requests[0].url) == f"{BASE}/banChatMember"
-    assert calls.json(0) == {"chat_id": GROUP, "user_id": 555}
-    assert calls.json(1) == {"chat_id": GROUP, "user_id": 555, "until_date": NOW + 7 * 86400}
+    assert calls.received[0].json() == {"chat_id": GROUP, "user_id": 555}
+    assert calls.received[1].json() == {
+        "chat_id": GROUP,
+        "user_id": 555,
+        "until_date": NOW + 7 * 86400,
+    }
     assert str(calls.requests[2].url) == f"{BASE}/banChatSenderChat"
-    assert calls.json(2) == {"chat_id": GROUP, "sender_chat_id": -1009999}
+    assert calls.received[2].json() == {"chat_id": GROUP, "sender_chat_id": -1009999}
 
 
 @pytest.mark.parametrize("length", [timedelta(seconds=10), timedelta(days=367)])
 def test_ban_outside_telegram_limits_is_refused_not_made_permanent(
     length: timedelta, clock: FakeClock
 ) -> None:
-    calls = Recorder()
+    calls = Scripted()
     with pytest.raises(Rejected):
         adapter(calls, clock).ban(comment(), clock.now() + length)
     assert calls.requests == []
 
 
 def test_ban_the_author_of_a_direct_message_in_the_discussion_group(clock: FakeClock) -> None:
-    calls = Recorder(ok(channel_info()), ok(True))
+    calls = Scripted(ok(channel_info()), ok(True))
     direct = comment(id="7", post_id="", is_direct=True, extra={"chat_id": 557}, author_id="557")
     adapter(calls, clock).ban(direct, None)
-    assert calls.json(1) == {"chat_id": GROUP, "user_id": 557}
+    assert calls.received[1].json() == {"chat_id": GROUP, "user_id": 557}
 
 
 def test_reply_in_the_thread_and_in_private(clock: FakeClock) -> None:
-    calls = Recorder(ok({**message(900), "chat": {"id": GROUP}}), ok(message(8)))
+    calls = Scripted(ok({**message(900), "chat": {"id": GROUP}}), ok(message(8)))
     client = adapter(calls, clock)
     ref = client.reply(comment(), "<b>Спасибо</b>, уберём")
     assert str(calls.requests[0].url) == f"{BASE}/sendMessage"
-    assert calls.json(0) == {
+    assert calls.received[0].json() == {
         "chat_id": GROUP,
         "text": "<b>Спасибо</b>, уберём",
         "parse_mode": "HTML",
@@ -720,14 +694,13 @@ def test_reply_in_the_thread_and_in_private(clock: FakeClock) -> None:
     assert ref.extra == {"chat_id": GROUP}
     direct = comment(id="7", post_id="", is_direct=True, extra={"chat_id": 557})
     answer = client.reply(direct, "Приём по вторникам")
-    assert calls.json(1)["chat_id"] == 557 and calls.json(1)["reply_parameters"] == {
-        "message_id": 7
-    }
+    sent = calls.received[1].json()
+    assert sent["chat_id"] == 557 and sent["reply_parameters"] == {"message_id": 7}
     assert answer.url == "" and answer.remote_id == "8"
 
 
 def test_reply_to_a_comment_that_was_removed(clock: FakeClock) -> None:
-    calls = Recorder(refused(400, "Bad Request: message to be replied not found"))
+    calls = Scripted(refused(400, "Bad Request: message to be replied not found"))
     with pytest.raises(NotFound):
         adapter(calls, clock).reply(comment(), "ответ")
 
@@ -735,7 +708,7 @@ def test_reply_to_a_comment_that_was_removed(clock: FakeClock) -> None:
 def test_set_profile_sends_title_description_and_photo_only(
     tmp_path: Path, clock: FakeClock
 ) -> None:
-    calls = Recorder(ok(True), ok(True), ok(True))
+    calls = Scripted(ok(True), ok(True), ok(True))
     avatar = photo(tmp_path, "avatar.jpg")
     profile = Profile(
         "telegram",
@@ -752,8 +725,8 @@ def test_set_profile_sends_title_description_and_photo_only(
         "setChatDescription",
         "setChatPhoto",
     ]
-    assert calls.json(0) == {"chat_id": "@city_news", "title": "Администрация"}
-    assert calls.json(1) == {"chat_id": "@city_news", "description": "Новости района"}
+    assert calls.received[0].json() == {"chat_id": "@city_news", "title": "Администрация"}
+    assert calls.received[1].json() == {"chat_id": "@city_news", "description": "Новости района"}
     body = calls.requests[2].content
     assert b'name="photo"; filename="avatar.jpg"' in body and b'name="chat_id"' in body
     assert b"cover.jpg" not in body and b"example.org" not in b"".join(
@@ -762,7 +735,7 @@ def test_set_profile_sends_title_description_and_photo_only(
 
 
 def test_set_profile_only_the_fields_given_and_unchanged_is_fine(clock: FakeClock) -> None:
-    calls = Recorder(refused(400, "Bad Request: chat description is not modified"))
+    calls = Scripted(refused(400, "Bad Request: chat description is not modified"))
     done = adapter(calls, clock).set_profile(Profile("telegram", description="То же"))
     assert done == ("description",) and len(calls.requests) == 1
 
@@ -771,7 +744,7 @@ def test_set_profile_only_the_fields_given_and_unchanged_is_fine(clock: FakeCloc
 def test_set_profile_too_long_is_refused_before_anything_is_sent(
     field: str, length: int, clock: FakeClock
 ) -> None:
-    calls = Recorder()
+    calls = Scripted()
     profile = Profile("telegram", **{"title": "Город", field: "я" * length})
     with pytest.raises(Rejected, match=str(length)):
         adapter(calls, clock).set_profile(profile)
@@ -799,7 +772,7 @@ def test_reading_errors_map_without_the_token(
     answer: httpx.Response, error: type[Exception], secret_named: bool, clock: FakeClock
 ) -> None:
     with pytest.raises(error) as raised:
-        adapter(Recorder(answer), clock).messages()
+        adapter(Scripted(answer), clock).messages()
     value = raised.value
     assert TOKEN not in str(value) and TOKEN not in value.hint  # type: ignore[attr-defined]
     assert value.hint  # type: ignore[attr-defined]
@@ -807,7 +780,7 @@ def test_reading_errors_map_without_the_token(
 
 
 def test_moderation_rate_limit_is_waited_out(clock: FakeClock) -> None:
-    calls = Recorder(refused(429, "Too Many Requests: retry after 4", retry_after=4), ok(True))
+    calls = Scripted(refused(429, "Too Many Requests: retry after 4", retry_after=4), ok(True))
     adapter(calls, clock).ban(comment(), None)
     assert len(calls.requests) == 2 and clock.monotonic() >= 4
 
@@ -815,11 +788,11 @@ def test_moderation_rate_limit_is_waited_out(clock: FakeClock) -> None:
 def test_missing_admin_rights_are_an_auth_error_naming_the_rights(clock: FakeClock) -> None:
     answer = refused(400, "Bad Request: not enough rights to restrict/unrestrict chat member")
     with pytest.raises(AuthError) as raised:
-        adapter(Recorder(answer), clock).ban(comment(), None)
+        adapter(Scripted(answer), clock).ban(comment(), None)
     assert TOKEN not in str(raised.value) and "@city_news" in raised.value.hint
     photo_refused = refused(400, "Bad Request: not enough rights to change chat photo")
     with pytest.raises(AuthError) as raised:
-        adapter(Recorder(photo_refused), clock).set_profile(Profile("telegram", title="Город"))
+        adapter(Scripted(photo_refused), clock).set_profile(Profile("telegram", title="Город"))
     assert "@city_news" in raised.value.hint
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -11,7 +12,7 @@ from urllib.parse import parse_qsl
 
 import httpx
 import pytest
-from conftest import Sandboxes, jpeg_bytes, make_account
+from conftest import Sandboxes, Scripted, Sent, jpeg_bytes, make_account
 from PIL import Image
 
 from publisher.core.clock import FakeClock
@@ -35,20 +36,18 @@ MB = 1024 * 1024
 Answer = Any
 
 
-class FakeVk:
-    """A MockTransport handler: canned answers per VK method (or upload host), every request kept.
+class FakeVk(Scripted):
+    """The scripted network, with answers per VK method (or upload host) and readers by name.
 
     Upload bodies are streamed chunk by chunk, as a socket would read them, and the chunk sizes
     are recorded, so tests can tell that a file was never read into memory whole.
     """
 
     def __init__(self, answers: dict[str, Answer]) -> None:
-        self.answers = {
-            key: list(value) if isinstance(value, list) else value for key, value in answers.items()
-        }
-        self.requests: list[httpx.Request] = []
-        self.chunks: dict[str, list[int]] = {}
-        self.uploads: list[bytes] = []
+        super().__init__()
+        for name, answer in answers.items():
+            queue = answer if isinstance(answer, list) else [answer]
+            self.on(None, rf"/method/{re.escape(name)}|//{re.escape(name)}/.*", *queue)
 
     @staticmethod
     def name_of(request: httpx.Request) -> str:
@@ -56,51 +55,30 @@ class FakeVk:
             return request.url.path.rsplit("/", 1)[-1]
         return request.url.host
 
-    def handle(self, request: httpx.Request) -> httpx.Response:
-        name = self.name_of(request)
-        if request.url.host == "api.vk.com":
-            request.read()
-        else:
-            self._stream_upload(name, request)
-        self.requests.append(request)
-        answer = self.answers[name]
-        if isinstance(answer, list):
-            answer = answer.pop(0) if len(answer) > 1 else answer[0]
-        if callable(answer):
-            answer = answer(request)
-        if isinstance(answer, httpx.Response):
-            return answer
-        return httpx.Response(200, json=answer)
+    @property
+    def chunks(self) -> dict[str, list[int]]:
+        """The chunk sizes of the bodies each upload host received."""
+        sizes: dict[str, list[int]] = {}
+        for sent in self._uploads():
+            sizes.setdefault(sent.request.url.host, []).extend(sent.chunks)
+        return sizes
 
-    def _stream_upload(self, name: str, request: httpx.Request) -> None:
-        """Read an upload body chunk by chunk; keep its start for assertions."""
-        head = bytearray()
-        assert isinstance(request.stream, httpx.SyncByteStream)
-        for chunk in request.stream:
-            self.chunks.setdefault(name, []).append(len(chunk))
-            if len(head) < 256 * 1024:
-                head += chunk
-        self.uploads.append(bytes(head))
+    @property
+    def uploads(self) -> list[bytes]:
+        """The start of every upload body, for assertions."""
+        return [sent.body[: 256 * 1024] for sent in self._uploads()]
+
+    def _uploads(self) -> list[Sent]:
+        return [sent for sent in self.received if sent.request.url.host != "api.vk.com"]
 
     def calls(self) -> list[str]:
         return [self.name_of(request) for request in self.requests]
 
     def form(self, name: str, index: int = 0) -> dict[str, str]:
-        matching = [r for r in self.requests if self.name_of(r) == name]
-        return dict(parse_qsl(matching[index].content.decode(), keep_blank_values=True))
+        return dict(parse_qsl(self.request(name, index).content.decode(), keep_blank_values=True))
 
     def request(self, name: str, index: int = 0) -> httpx.Request:
         return [r for r in self.requests if self.name_of(r) == name][index]
-
-
-class StreamingTransport(httpx.BaseTransport):
-    """Like MockTransport, but the handler decides whether to read the body."""
-
-    def __init__(self, fake: FakeVk) -> None:
-        self.fake = fake
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        return self.fake.handle(request)
 
 
 def ok(payload: Any) -> dict[str, Any]:
@@ -125,7 +103,7 @@ def adapter_for(clock: FakeClock, tokens: Tokens) -> Iterator[Callable[[FakeVk],
     clients: list[httpx.Client] = []
 
     def build(fake: FakeVk) -> VkAdapter:
-        client = httpx.Client(transport=StreamingTransport(fake))
+        client = httpx.Client(transport=fake)
         clients.append(client)
         account = make_account(
             "vk",
@@ -1099,7 +1077,7 @@ def test_messages_read_conversations_then_histories(
 
 def test_messages_need_a_community_token(clock: FakeClock) -> None:
     fake = FakeVk({})
-    with httpx.Client(transport=httpx.MockTransport(fake.handle)) as client:
+    with httpx.Client(transport=fake) as client:
         adapter = VkAdapter(
             make_account("vk", account_id="123", token_env="VK_TOKEN"),
             Tokens(Secret(TOKEN, "VK_TOKEN")),
@@ -1237,7 +1215,7 @@ def test_set_profile_refuses_text_over_the_limit_and_cuts_nothing(
 
 def test_set_profile_cover_needs_a_community_token(clock: FakeClock, tmp_path: Path) -> None:
     fake = FakeVk(profile_answers())
-    with httpx.Client(transport=httpx.MockTransport(fake.handle)) as client:
+    with httpx.Client(transport=fake) as client:
         adapter = VkAdapter(
             make_account("vk", account_id="123", token_env="VK_TOKEN"),
             Tokens(Secret(TOKEN, "VK_TOKEN")),

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import hmac
 import json
-from collections.abc import Callable, Iterator
+import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote, unquote
 
 import httpx
 import pytest
-from conftest import Sandboxes, make_account
+from conftest import Sandboxes, Scripted, make_account
 from PIL import Image
 
 from publisher.core.clock import FakeClock
@@ -27,11 +32,9 @@ from publisher.core.model import Comment, Media, Poll, Profile, RemoteRef, Rende
 from publisher.core.redact import Secret
 from publisher.networks.base import CHUNK_SIZE, FindResult, Tokens
 from publisher.networks.x import (
+    OAuth1Auth,
     OAuth1Credentials,
     XAdapter,
-    oauth1_header,
-    oauth1_signature,
-    signature_base_url,
     snowflake_after,
 )
 from publisher.sandbox.app import Sandbox
@@ -43,32 +46,6 @@ API = "https://api.x.com"
 MB = 1024 * 1024
 
 # -- helpers --------------------------------------------------------------------------------------
-
-
-class Script:
-    """A scripted X: queued answers per (method, path); the last one repeats. Records requests."""
-
-    def __init__(self) -> None:
-        self.requests: list[httpx.Request] = []
-        self.routes: dict[tuple[str, str], list[httpx.Response | Exception]] = {}
-
-    def on(self, method: str, path: str, *answers: httpx.Response | Exception) -> Script:
-        self.routes.setdefault((method, path), []).extend(answers)
-        return self
-
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        request.read()
-        self.requests.append(request)
-        queue = self.routes.get((request.method, request.url.path))
-        if not queue:
-            return httpx.Response(500, json={"title": f"unscripted {request.url.path}"})
-        answer = queue.pop(0) if len(queue) > 1 else queue[0]
-        if isinstance(answer, Exception):
-            raise answer
-        return answer
-
-    def sent(self, method: str, path: str) -> list[httpx.Request]:
-        return [r for r in self.requests if r.method == method and r.url.path == path]
 
 
 def created(tweet_id: str, text: str = "") -> httpx.Response:
@@ -93,16 +70,11 @@ def body_of(request: httpx.Request) -> Any:
 
 
 @pytest.fixture
-def script() -> Script:
-    return Script()
-
-
-@pytest.fixture
-def make_adapter(script: Script, clock: FakeClock) -> Iterator[Callable[..., XAdapter]]:
+def make_adapter(scripted: Scripted, clock: FakeClock) -> Iterator[Callable[..., XAdapter]]:
     clients: list[httpx.Client] = []
 
     def build(tokens: Tokens | None = None, **fields: Any) -> XAdapter:
-        http = httpx.Client(transport=httpx.MockTransport(script))
+        http = httpx.Client(transport=scripted)
         clients.append(http)
         defaults: dict[str, Any] = {"account_id": "42", "settings": {"handle": "city"}}
         account = make_account("x", **{**defaults, **fields})
@@ -152,9 +124,46 @@ def oauth1_tokens() -> Tokens:
 
 # -- OAuth 1.0a -----------------------------------------------------------------------------------
 
+
+def percent_encode(value: str) -> str:
+    """RFC 3986 as OAuth 1.0a wants it: only ``A-Za-z0-9-._~`` stay as they are."""
+    return quote(value, safe="-._~")
+
+
+def rfc5849_signature(
+    method: str,
+    url: str,
+    params: Iterable[tuple[str, str]],
+    consumer_secret: str,
+    token_secret: str,
+) -> str:
+    """RFC 5849 section 3.4 written out, the reference oauthlib's signatures are checked against:
+    ``url`` has no query; ``params`` are the query parameters plus every ``oauth_*`` one."""
+    pairs = sorted((percent_encode(k), percent_encode(v)) for k, v in params)
+    parameter_string = "&".join(f"{k}={v}" for k, v in pairs)
+    base = "&".join((method.upper(), percent_encode(url), percent_encode(parameter_string)))
+    key = f"{percent_encode(consumer_secret)}&{percent_encode(token_secret)}"
+    digest = hmac.new(key.encode(), base.encode(), hashlib.sha1).digest()
+    return base64.b64encode(digest).decode("ascii")
+
+
+def signed(request: httpx.Request, credentials: OAuth1Credentials, nonce: str, at: int) -> str:
+    """The ``Authorization`` header ``OAuth1Auth`` puts on ``request``."""
+    flow = OAuth1Auth(lambda: credentials, lambda: at, lambda: nonce).auth_flow(request)
+    return next(flow).headers["Authorization"]
+
+
+def oauth_fields(header: str) -> dict[str, str]:
+    """The ``key="value"`` fields of an OAuth header, still percent-encoded."""
+    assert header.startswith("OAuth ")
+    return dict(re.findall(r'(\w+)="([^"]*)"', header))
+
+
 DOC_PARAMS = [
     ("status", "Hello Ladies + Gentlemen, a signed OAuth request!"),
     ("include_entities", "true"),
+]
+DOC_OAUTH = [
     ("oauth_consumer_key", "xvz1evFS4wEEPTGEFPHBog"),
     ("oauth_nonce", "kYjzVBB8Y0ZFabxSWbWovY3uYSQ2pTgmZeNu2VS4cg"),
     ("oauth_signature_method", "HMAC-SHA1"),
@@ -165,6 +174,12 @@ DOC_PARAMS = [
     ),
     ("oauth_version", "1.0"),
 ]
+DOC_CREDENTIALS = OAuth1Credentials(
+    "xvz1evFS4wEEPTGEFPHBog",
+    "kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw",
+    "370773112-GmHxMAgYyLbNEtIKZeRNFsMKPR9EyMZeS9weJAEb",  # pragma: allowlist secret
+    "LswwdoUaIvS8ltyTt5jkRh4J50vUPVVHtR2YPi5kE",
+)
 
 
 @pytest.mark.parametrize(
@@ -177,20 +192,26 @@ DOC_PARAMS = [
     ],
 )
 def test_oauth1_signature_matches_the_documented_example(host: str, signature: str) -> None:
-    result = oauth1_signature(
+    url = f"https://{host}/1.1/statuses/update.json"
+    reference = rfc5849_signature(
         "post",
-        f"https://{host}/1.1/statuses/update.json",
-        DOC_PARAMS,
-        "kAcSOqF21Fu85e7zjz7ZN2U4ZRhfV3WpwPAoE3Z7kBw",
-        "LswwdoUaIvS8ltyTt5jkRh4J50vUPVVHtR2YPi5kE",
+        url,
+        [*DOC_PARAMS, *DOC_OAUTH],
+        DOC_CREDENTIALS.consumer_secret,
+        DOC_CREDENTIALS.token_secret,
     )
-    assert result == signature
+    # the documented parameters travel in the query here: the adapter signs queries only
+    request = httpx.Request("POST", url, params=DOC_PARAMS)
+    nonce, timestamp = DOC_OAUTH[1][1], int(DOC_OAUTH[3][1])
+    header = signed(request, DOC_CREDENTIALS, nonce, timestamp)
+    assert reference == signature
+    assert unquote(oauth_fields(header)["oauth_signature"]) == signature
 
 
-def test_oauth1_header_carries_every_field_sorted_and_encoded() -> None:
+def test_oauth1_header_carries_every_field_encoded() -> None:
     credentials = OAuth1Credentials("key", "secret", "tok en", "token-secret")
-    header = oauth1_header("GET", f"{API}/2/users/me", [], credentials, "n/1", 1700000000)
-    expected_signature = oauth1_signature(
+    header = signed(httpx.Request("GET", f"{API}/2/users/me"), credentials, "n/1", 1700000000)
+    expected_signature = rfc5849_signature(
         "GET",
         f"{API}/2/users/me",
         [
@@ -204,9 +225,15 @@ def test_oauth1_header_carries_every_field_sorted_and_encoded() -> None:
         "secret",
         "token-secret",
     )
-    assert header.startswith('OAuth oauth_consumer_key="key", oauth_nonce="n%2F1", ')
-    assert f'oauth_signature="{_encode(expected_signature)}"' in header
-    assert 'oauth_token="tok%20en", oauth_version="1.0"' in header
+    assert oauth_fields(header) == {
+        "oauth_consumer_key": "key",
+        "oauth_nonce": "n%2F1",
+        "oauth_signature_method": "HMAC-SHA1",
+        "oauth_timestamp": "1700000000",
+        "oauth_token": "tok%20en",
+        "oauth_version": "1.0",
+        "oauth_signature": _encode(expected_signature),
+    }
 
 
 def _encode(value: str) -> str:
@@ -214,18 +241,30 @@ def _encode(value: str) -> str:
 
 
 def test_signature_base_url_drops_query_and_default_port() -> None:
-    url = httpx.URL("HTTPS://API.X.com:443/2/users/42/tweets?max_results=10")
-    assert signature_base_url(url) == "https://api.x.com/2/users/42/tweets"
+    credentials = OAuth1Credentials("key", "secret", "token", "token-secret")
+    request = httpx.Request("GET", "HTTPS://API.X.com:443/2/users/42/tweets?max_results=10")
+    fields = oauth_fields(signed(request, credentials, "n", 1700000000))
+    oauth = [(k, unquote(v)) for k, v in fields.items() if k != "oauth_signature"]
+    expected = rfc5849_signature(
+        "GET",
+        "https://api.x.com/2/users/42/tweets",
+        [("max_results", "10"), *oauth],
+        "secret",
+        "token-secret",
+    )
+    assert unquote(fields["oauth_signature"]) == expected
 
 
 def test_oauth1_requests_are_signed_over_their_query_with_injected_nonce_and_time(
-    script: Script, make_adapter: Callable[..., XAdapter], clock: FakeClock
+    scripted: Scripted, make_adapter: Callable[..., XAdapter], clock: FakeClock
 ) -> None:
-    script.on("GET", "/2/users/42/tweets", httpx.Response(200, json={"meta": {"result_count": 0}}))
+    scripted.on(
+        "GET", "/2/users/42/tweets", httpx.Response(200, json={"meta": {"result_count": 0}})
+    )
     adapter = make_adapter(oauth1_tokens(), extra_token_envs=OAUTH1_ENVS)
     adapter.nonce = lambda: "fixednonce"
     assert adapter.find("k", rendered("Текст")) is FindResult.ABSENT
-    request = script.requests[0]
+    request = scripted.requests[0]
     timestamp = str(int(clock.now().timestamp()))
     oauth = [
         ("oauth_consumer_key", "consumer-key-abc"),
@@ -237,7 +276,7 @@ def test_oauth1_requests_are_signed_over_their_query_with_injected_nonce_and_tim
     ]
     query = list(request.url.params.multi_items())
     assert ("max_results", "10") in query
-    signature = oauth1_signature(
+    signature = rfc5849_signature(
         "GET",
         f"{API}/2/users/42/tweets",
         [*query, *oauth],
@@ -251,12 +290,12 @@ def test_oauth1_requests_are_signed_over_their_query_with_injected_nonce_and_tim
 
 
 def test_bearer_token_is_used_without_the_oauth1_secrets(
-    script: Script, make_adapter: Callable[..., XAdapter]
+    scripted: Scripted, make_adapter: Callable[..., XAdapter]
 ) -> None:
     me = {"data": {"id": "42", "name": "Город", "username": "city"}}
-    script.on("GET", "/2/users/me", httpx.Response(200, json=me))
+    scripted.on("GET", "/2/users/me", httpx.Response(200, json=me))
     info = make_adapter().verify()
-    assert script.requests[0].headers["Authorization"] == f"Bearer {TOKEN}"
+    assert scripted.requests[0].headers["Authorization"] == f"Bearer {TOKEN}"
     assert (info.id, info.name, info.url) == ("42", "Город", "https://x.com/city")
 
 
@@ -264,11 +303,11 @@ def test_bearer_token_is_used_without_the_oauth1_secrets(
 
 
 def test_publish_text_posts_json_and_returns_the_post_url(
-    script: Script, make_adapter: Callable[..., XAdapter], clock: FakeClock
+    scripted: Scripted, make_adapter: Callable[..., XAdapter], clock: FakeClock
 ) -> None:
-    script.on("POST", "/2/tweets", created("100", "Привет"))
+    scripted.on("POST", "/2/tweets", created("100", "Привет"))
     ref = make_adapter().publish(rendered("Привет"), "a" * 64)
-    request = script.requests[0]
+    request = scripted.requests[0]
     assert (request.method, str(request.url)) == ("POST", f"{API}/2/tweets")
     assert request.headers["Authorization"] == f"Bearer {TOKEN}"
     assert request.headers["Content-Type"] == "application/json"
@@ -277,19 +316,19 @@ def test_publish_text_posts_json_and_returns_the_post_url(
 
 
 def test_publish_without_handle_uses_the_i_url(
-    script: Script, make_adapter: Callable[..., XAdapter]
+    scripted: Scripted, make_adapter: Callable[..., XAdapter]
 ) -> None:
-    script.on("POST", "/2/tweets", created("100"))
+    scripted.on("POST", "/2/tweets", created("100"))
     ref = make_adapter(settings={}).publish(rendered("Привет"), "k")
     assert ref.url == "https://x.com/i/status/100"
 
 
 def test_publish_chains_thread_parts_as_replies(
-    script: Script, make_adapter: Callable[..., XAdapter]
+    scripted: Scripted, make_adapter: Callable[..., XAdapter]
 ) -> None:
-    script.on("POST", "/2/tweets", created("1"), created("2"), created("3"))
+    scripted.on("POST", "/2/tweets", created("1"), created("2"), created("3"))
     ref = make_adapter().publish(rendered("один 1/3", "два 2/3", "три 3/3"), "k")
-    bodies = [body_of(r) for r in script.sent("POST", "/2/tweets")]
+    bodies = [body_of(r) for r in scripted.sent("POST", "/2/tweets")]
     assert bodies == [
         {"text": "один 1/3"},
         {"text": "два 2/3", "reply": {"in_reply_to_tweet_id": "1"}},
@@ -299,66 +338,66 @@ def test_publish_chains_thread_parts_as_replies(
 
 
 def test_publish_photos_uploads_each_then_sets_alt_text(
-    script: Script, make_adapter: Callable[..., XAdapter], tmp_path: Path
+    scripted: Scripted, make_adapter: Callable[..., XAdapter], tmp_path: Path
 ) -> None:
     uploaded = [
         httpx.Response(200, json={"data": {"id": "m1", "media_key": "3_m1", "size": 10}}),
         httpx.Response(200, json={"data": {"id": "m2", "media_key": "3_m2", "size": 10}}),
     ]
-    script.on("POST", "/2/media/upload", *uploaded)
-    script.on("POST", "/2/media/metadata", httpx.Response(200, json={"data": {"id": "m1"}}))
-    script.on("POST", "/2/tweets", created("100"))
+    scripted.on("POST", "/2/media/upload", *uploaded)
+    scripted.on("POST", "/2/media/metadata", httpx.Response(200, json={"data": {"id": "m1"}}))
+    scripted.on("POST", "/2/tweets", created("100"))
     media = (photo(tmp_path, "a.jpg", alt="Мост"), photo(tmp_path, "b.jpg"))
     make_adapter().publish(rendered("Фото", media=media), "k")
 
-    uploads = script.sent("POST", "/2/media/upload")
+    uploads = scripted.sent("POST", "/2/media/upload")
     assert len(uploads) == 2
     assert uploads[0].headers["Content-Type"].startswith("multipart/form-data")
     assert uploads[0].headers["Authorization"] == f"Bearer {TOKEN}"
     assert b'name="media_category"\r\n\r\ntweet_image' in uploads[0].content
     assert b'name="media"; filename="a.jpg"' in uploads[0].content
     assert b"Content-Type: image/jpeg" in uploads[0].content
-    (metadata,) = script.sent("POST", "/2/media/metadata")
+    (metadata,) = scripted.sent("POST", "/2/media/metadata")
     assert body_of(metadata) == {"id": "m1", "metadata": {"alt_text": {"text": "Мост"}}}
-    (tweet,) = script.sent("POST", "/2/tweets")
+    (tweet,) = scripted.sent("POST", "/2/tweets")
     assert body_of(tweet) == {"text": "Фото", "media": {"media_ids": ["m1", "m2"]}}
 
 
 def test_publish_video_uploads_in_chunks_and_waits_for_processing(
-    script: Script, make_adapter: Callable[..., XAdapter], tmp_path: Path, clock: FakeClock
+    scripted: Scripted, make_adapter: Callable[..., XAdapter], tmp_path: Path, clock: FakeClock
 ) -> None:
     size = 2 * CHUNK_SIZE + 1000
     pending = {"state": "pending", "check_after_secs": 5}
-    script.on(
+    scripted.on(
         "POST", "/2/media/upload/initialize", httpx.Response(200, json={"data": {"id": "77"}})
     )
-    script.on("POST", "/2/media/upload/77/append", httpx.Response(200, json={"data": {}}))
+    scripted.on("POST", "/2/media/upload/77/append", httpx.Response(200, json={"data": {}}))
     finalized = {"data": {"id": "77", "size": size, "processing_info": pending}}
-    script.on("POST", "/2/media/upload/77/finalize", httpx.Response(200, json=finalized))
+    scripted.on("POST", "/2/media/upload/77/finalize", httpx.Response(200, json=finalized))
     statuses = [
         {"data": {"id": "77", "processing_info": {"state": "in_progress", "check_after_secs": 10}}},
         {"data": {"id": "77", "processing_info": {"state": "succeeded"}}},
     ]
-    script.on("GET", "/2/media/upload", *(httpx.Response(200, json=s) for s in statuses))
-    script.on("POST", "/2/tweets", created("100"))
+    scripted.on("GET", "/2/media/upload", *(httpx.Response(200, json=s) for s in statuses))
+    scripted.on("POST", "/2/tweets", created("100"))
     before = clock.monotonic()
 
     make_adapter().publish(rendered("Видео", media=(video(tmp_path, size),)), "k")
 
-    (init,) = script.sent("POST", "/2/media/upload/initialize")
+    (init,) = scripted.sent("POST", "/2/media/upload/initialize")
     assert body_of(init) == {
         "media_type": "video/mp4",
         "total_bytes": size,
         "media_category": "tweet_video",
     }
-    appends = script.sent("POST", "/2/media/upload/77/append")
+    appends = scripted.sent("POST", "/2/media/upload/77/append")
     assert [_segment_index(r) for r in appends] == ["0", "1", "2"]
     assert all(len(r.content) <= CHUNK_SIZE + 1024 for r in appends)
     assert len(appends[-1].content) < 2000
-    checks = script.sent("GET", "/2/media/upload")
+    checks = scripted.sent("GET", "/2/media/upload")
     assert [dict(r.url.params) for r in checks] == [{"command": "STATUS", "media_id": "77"}] * 2
     assert clock.monotonic() - before >= 15  # slept check_after_secs 5, then 10
-    (tweet,) = script.sent("POST", "/2/tweets")
+    (tweet,) = scripted.sent("POST", "/2/tweets")
     assert body_of(tweet)["media"] == {"media_ids": ["77"]}
 
 
@@ -370,45 +409,49 @@ def _segment_index(request: httpx.Request) -> str:
 
 
 def test_publish_animation_uses_the_gif_category(
-    script: Script, make_adapter: Callable[..., XAdapter], tmp_path: Path
+    scripted: Scripted, make_adapter: Callable[..., XAdapter], tmp_path: Path
 ) -> None:
     path = tmp_path / "a.gif"
     Image.new("P", (4, 4)).save(path, "GIF")
     gif = Media(path, "a.gif", "animation", size=path.stat().st_size, image_format="GIF")
-    script.on("POST", "/2/media/upload/initialize", httpx.Response(200, json={"data": {"id": "9"}}))
-    script.on("POST", "/2/media/upload/9/append", httpx.Response(200, json={"data": {}}))
-    script.on("POST", "/2/media/upload/9/finalize", httpx.Response(200, json={"data": {"id": "9"}}))
-    script.on("POST", "/2/tweets", created("100"))
+    scripted.on(
+        "POST", "/2/media/upload/initialize", httpx.Response(200, json={"data": {"id": "9"}})
+    )
+    scripted.on("POST", "/2/media/upload/9/append", httpx.Response(200, json={"data": {}}))
+    scripted.on(
+        "POST", "/2/media/upload/9/finalize", httpx.Response(200, json={"data": {"id": "9"}})
+    )
+    scripted.on("POST", "/2/tweets", created("100"))
     make_adapter().publish(rendered("", media=(gif,)), "k")
-    (init,) = script.sent("POST", "/2/media/upload/initialize")
+    (init,) = scripted.sent("POST", "/2/media/upload/initialize")
     assert body_of(init)["media_category"] == "tweet_gif"
     assert body_of(init)["media_type"] == "image/gif"
-    assert body_of(script.sent("POST", "/2/tweets")[0]) == {
+    assert body_of(scripted.sent("POST", "/2/tweets")[0]) == {
         "text": "",
         "media": {"media_ids": ["9"]},
     }
 
 
 def test_publish_poll_sends_options_and_duration(
-    script: Script, make_adapter: Callable[..., XAdapter]
+    scripted: Scripted, make_adapter: Callable[..., XAdapter]
 ) -> None:
-    script.on("POST", "/2/tweets", created("100"))
+    scripted.on("POST", "/2/tweets", created("100"))
     poll = Poll("Когда удобнее?", ("Утром", "Вечером"))
     make_adapter().publish(rendered("Опрос.", poll=poll, poll_minutes=60), "k")
-    assert body_of(script.requests[0]) == {
+    assert body_of(scripted.requests[0]) == {
         "text": "Опрос.\n\nКогда удобнее?",
         "poll": {"options": ["Утром", "Вечером"], "duration_minutes": 60},
     }
 
 
 def test_publish_poll_with_media_goes_into_a_reply(
-    script: Script, make_adapter: Callable[..., XAdapter], tmp_path: Path
+    scripted: Scripted, make_adapter: Callable[..., XAdapter], tmp_path: Path
 ) -> None:
-    script.on("POST", "/2/media/upload", httpx.Response(200, json={"data": {"id": "m1"}}))
-    script.on("POST", "/2/tweets", created("1"), created("2"))
+    scripted.on("POST", "/2/media/upload", httpx.Response(200, json={"data": {"id": "m1"}}))
+    scripted.on("POST", "/2/tweets", created("1"), created("2"))
     poll = Poll("Когда удобнее?", ("Утром", "Вечером"))
     ref = make_adapter().publish(rendered("Текст", media=(photo(tmp_path),), poll=poll), "k")
-    first, second = (body_of(r) for r in script.sent("POST", "/2/tweets"))
+    first, second = (body_of(r) for r in scripted.sent("POST", "/2/tweets"))
     assert "poll" not in first and first["media"] == {"media_ids": ["m1"]}
     assert second == {
         "text": "Когда удобнее?",
@@ -419,30 +462,30 @@ def test_publish_poll_with_media_goes_into_a_reply(
 
 
 def test_publish_refuses_a_video_with_other_media_before_sending_anything(
-    script: Script, make_adapter: Callable[..., XAdapter], tmp_path: Path
+    scripted: Scripted, make_adapter: Callable[..., XAdapter], tmp_path: Path
 ) -> None:
     media = (photo(tmp_path), video(tmp_path, 1000))
     with pytest.raises(Rejected) as caught:
         make_adapter().publish(rendered("Текст", media=media), "k")
     assert caught.value.hint
-    assert script.requests == []
+    assert scripted.requests == []
 
 
 def test_publish_deletes_posted_parts_when_a_later_part_fails(
-    script: Script, make_adapter: Callable[..., XAdapter]
+    scripted: Scripted, make_adapter: Callable[..., XAdapter]
 ) -> None:
     detail = "You attempted to reply to a Tweet that is deleted or not visible to you."
-    script.on("POST", "/2/tweets", created("1"), problem(403, detail=detail))
-    script.on("DELETE", "/2/tweets/1", httpx.Response(200, json={"data": {"deleted": True}}))
+    scripted.on("POST", "/2/tweets", created("1"), problem(403, detail=detail))
+    scripted.on("DELETE", "/2/tweets/1", httpx.Response(200, json={"data": {"deleted": True}}))
     with pytest.raises(Rejected):
         make_adapter().publish(rendered("один", "два"), "k")
-    assert [r.url.path for r in script.sent("DELETE", "/2/tweets/1")] == ["/2/tweets/1"]
+    assert [r.url.path for r in scripted.sent("DELETE", "/2/tweets/1")] == ["/2/tweets/1"]
 
 
 def test_publish_after_a_lost_answer_also_deletes_the_part_it_could_not_see(
-    script: Script, make_adapter: Callable[..., XAdapter]
+    scripted: Scripted, make_adapter: Callable[..., XAdapter]
 ) -> None:
-    script.on("POST", "/2/tweets", created("1"), httpx.ReadTimeout("lost"))
+    scripted.on("POST", "/2/tweets", created("1"), httpx.ReadTimeout("lost"))
     timeline = {
         "data": [
             {"id": "2", "text": "два", "conversation_id": "1"},
@@ -450,13 +493,13 @@ def test_publish_after_a_lost_answer_also_deletes_the_part_it_could_not_see(
             {"id": "0", "text": "старый", "conversation_id": "0"},
         ]
     }
-    script.on("GET", "/2/users/42/tweets", httpx.Response(200, json=timeline))
+    scripted.on("GET", "/2/users/42/tweets", httpx.Response(200, json=timeline))
     deleted = httpx.Response(200, json={"data": {"deleted": True}})
-    script.on("DELETE", "/2/tweets/1", deleted).on("DELETE", "/2/tweets/2", deleted)
+    scripted.on("DELETE", "/2/tweets/1", deleted).on("DELETE", "/2/tweets/2", deleted)
     with pytest.raises(Transient) as caught:
         make_adapter().publish(rendered("один", "два"), "k")
     assert caught.value.uncertain
-    deletes = [r.url.path for r in script.requests if r.method == "DELETE"]
+    deletes = [r.url.path for r in scripted.requests if r.method == "DELETE"]
     assert deletes == ["/2/tweets/2", "/2/tweets/1"]
 
 
@@ -472,14 +515,14 @@ def test_update_is_refused_because_x_cannot_edit_without_premium(
 
 
 def test_delete_removes_every_part_last_first_and_ignores_missing_ones(
-    script: Script, make_adapter: Callable[..., XAdapter]
+    scripted: Scripted, make_adapter: Callable[..., XAdapter]
 ) -> None:
     ok = httpx.Response(200, json={"data": {"deleted": True}})
-    script.on("DELETE", "/2/tweets/3", ok)
-    script.on("DELETE", "/2/tweets/2", problem(404, "resource-not-found"))
-    script.on("DELETE", "/2/tweets/1", ok)
+    scripted.on("DELETE", "/2/tweets/3", ok)
+    scripted.on("DELETE", "/2/tweets/2", problem(404, "resource-not-found"))
+    scripted.on("DELETE", "/2/tweets/1", ok)
     make_adapter().delete(RemoteRef("x", "1", parts=("1", "2", "3")))
-    assert [(r.method, str(r.url)) for r in script.requests] == [
+    assert [(r.method, str(r.url)) for r in scripted.requests] == [
         ("DELETE", f"{API}/2/tweets/3"),
         ("DELETE", f"{API}/2/tweets/2"),
         ("DELETE", f"{API}/2/tweets/1"),
@@ -487,7 +530,7 @@ def test_delete_removes_every_part_last_first_and_ignores_missing_ones(
 
 
 def test_find_matches_the_first_part_despite_tco_links_and_entities(
-    script: Script, make_adapter: Callable[..., XAdapter]
+    scripted: Scripted, make_adapter: Callable[..., XAdapter]
 ) -> None:
     timeline = {
         "data": [
@@ -501,9 +544,9 @@ def test_find_matches_the_first_part_despite_tco_links_and_entities(
         ],
         "meta": {"result_count": 2},
     }
-    script.on("GET", "/2/users/42/tweets", httpx.Response(200, json=timeline))
+    scripted.on("GET", "/2/users/42/tweets", httpx.Response(200, json=timeline))
     ref = make_adapter().find("k", rendered("Дороги & мосты https://example.com/a 1/2", "ещё 2/2"))
-    request = script.requests[0]
+    request = scripted.requests[0]
     assert dict(request.url.params) == {
         "max_results": "10",
         "tweet.fields": "conversation_id,created_at",
@@ -514,28 +557,28 @@ def test_find_matches_the_first_part_despite_tco_links_and_entities(
 
 
 def test_find_reports_absent_when_no_post_matches(
-    script: Script, make_adapter: Callable[..., XAdapter]
+    scripted: Scripted, make_adapter: Callable[..., XAdapter]
 ) -> None:
     timeline = {"data": [{"id": "5", "text": "другое", "conversation_id": "5"}]}
-    script.on("GET", "/2/users/42/tweets", httpx.Response(200, json=timeline))
+    scripted.on("GET", "/2/users/42/tweets", httpx.Response(200, json=timeline))
     assert make_adapter().find("k", rendered("Текст")) is FindResult.ABSENT
 
 
 def test_find_deletes_a_thread_cut_short_and_reports_it_absent(
-    script: Script, make_adapter: Callable[..., XAdapter]
+    scripted: Scripted, make_adapter: Callable[..., XAdapter]
 ) -> None:
     timeline = {"data": [{"id": "5", "text": "один", "conversation_id": "5"}]}
-    script.on("GET", "/2/users/42/tweets", httpx.Response(200, json=timeline))
-    script.on("DELETE", "/2/tweets/5", httpx.Response(200, json={"data": {"deleted": True}}))
+    scripted.on("GET", "/2/users/42/tweets", httpx.Response(200, json=timeline))
+    scripted.on("DELETE", "/2/tweets/5", httpx.Response(200, json={"data": {"deleted": True}}))
     assert make_adapter().find("k", rendered("один", "два")) is FindResult.ABSENT
-    assert len(script.sent("DELETE", "/2/tweets/5")) == 1
+    assert len(scripted.sent("DELETE", "/2/tweets/5")) == 1
 
 
 def test_find_cannot_tell_for_a_post_without_text(
-    script: Script, make_adapter: Callable[..., XAdapter], tmp_path: Path
+    scripted: Scripted, make_adapter: Callable[..., XAdapter], tmp_path: Path
 ) -> None:
     assert make_adapter().find("k", rendered("", media=(photo(tmp_path),))) is FindResult.UNKNOWN
-    assert script.requests == []
+    assert scripted.requests == []
 
 
 # -- errors ---------------------------------------------------------------------------------------
@@ -583,31 +626,31 @@ ERRORS = [
 
 @pytest.mark.parametrize(("answer", "error"), ERRORS)
 def test_error_answers_map_to_our_errors(
-    script: Script,
+    scripted: Scripted,
     make_adapter: Callable[..., XAdapter],
     answer: httpx.Response,
     error: type[NetworkError],
 ) -> None:
-    script.on("GET", "/2/users/me", answer)
+    scripted.on("GET", "/2/users/me", answer)
     with pytest.raises(error) as caught:
         make_adapter().verify()
     assert type(caught.value) is error
 
 
 def test_auth_error_hint_names_the_secret(
-    script: Script, make_adapter: Callable[..., XAdapter]
+    scripted: Scripted, make_adapter: Callable[..., XAdapter]
 ) -> None:
-    script.on("GET", "/2/users/me", problem(401))
+    scripted.on("GET", "/2/users/me", problem(401))
     with pytest.raises(AuthError) as caught:
         make_adapter().verify()
     assert "X_TOKEN" in caught.value.hint
 
 
 def test_duplicate_content_is_rejected_with_a_hint(
-    script: Script, make_adapter: Callable[..., XAdapter]
+    scripted: Scripted, make_adapter: Callable[..., XAdapter]
 ) -> None:
     detail = "You are not allowed to create a Tweet with duplicate content."
-    script.on("POST", "/2/tweets", problem(403, detail=detail))
+    scripted.on("POST", "/2/tweets", problem(403, detail=detail))
     with pytest.raises(Rejected) as caught:
         make_adapter().publish(rendered("Повтор"), "k")
     assert "duplicate" in caught.value.detail
@@ -634,7 +677,7 @@ def test_duplicate_content_is_rejected_with_a_hint(
     ],
 )
 def test_rate_limit_wait_comes_from_the_exhausted_reset_header(
-    script: Script,
+    scripted: Scripted,
     make_adapter: Callable[..., XAdapter],
     clock: FakeClock,
     headers: dict[str, str],
@@ -643,7 +686,7 @@ def test_rate_limit_wait_comes_from_the_exhausted_reset_header(
 ) -> None:
     now = int(clock.now().timestamp())
     absolute = {k: str(now + int(v[1:])) if v.startswith("+") else v for k, v in headers.items()}
-    script.on("GET", "/2/users/me", problem(429, kind, "Too Many Requests", **absolute))
+    scripted.on("GET", "/2/users/me", problem(429, kind, "Too Many Requests", **absolute))
     adapter = make_adapter()
     adapter.api.MAX_RATE_WAIT = 0.0
     with pytest.raises(RateLimited) as caught:
@@ -652,7 +695,7 @@ def test_rate_limit_wait_comes_from_the_exhausted_reset_header(
 
 
 def test_no_token_reaches_an_error_text(
-    script: Script, make_adapter: Callable[..., XAdapter]
+    scripted: Scripted, make_adapter: Callable[..., XAdapter]
 ) -> None:
     tokens = oauth1_tokens()
     echoed = {
@@ -660,8 +703,8 @@ def test_no_token_reaches_an_error_text(
         "detail": "bad token access-token-jkl with consumer-secret-def / token-secret-ghi",
         "type": "about:blank",
     }
-    script.on("GET", "/2/users/me", _body(401, echoed))
-    script.on("POST", "/2/tweets", _body(400, {"detail": f"echo {TOKEN}", "type": "about:blank"}))
+    scripted.on("GET", "/2/users/me", _body(401, echoed))
+    scripted.on("POST", "/2/tweets", _body(400, {"detail": f"echo {TOKEN}", "type": "about:blank"}))
     errors: list[NetworkError] = []
     for adapter, action in (
         (make_adapter(tokens, extra_token_envs=OAUTH1_ENVS), lambda a: a.verify()),
@@ -832,7 +875,7 @@ def a_comment(comment_id: str = "300", author: str = "7") -> Comment:
 
 
 def test_comments_search_the_conversation_page_by_page_oldest_first(
-    script: Script, make_adapter: Callable[..., XAdapter]
+    scripted: Scripted, make_adapter: Callable[..., XAdapter]
 ) -> None:
     first = [
         reply_tweet("303", "8", "@ivan_p @city Согласна", "301", "2026-12-01T08:30:00.000Z"),
@@ -842,14 +885,14 @@ def test_comments_search_the_conversation_page_by_page_oldest_first(
     second = [
         reply_tweet("301", "7", "@city Яма &amp; лужа", "101", "2026-12-01T08:10:00.000Z"),
     ]
-    script.on(
+    scripted.on(
         "GET",
         "/2/tweets/search/recent",
         search_page(first, [OLGA, CITY], next_token="tok2"),
         search_page(second, [IVAN]),
     )
     found = make_adapter().comments(POST)
-    pages = script.sent("GET", "/2/tweets/search/recent")
+    pages = scripted.sent("GET", "/2/tweets/search/recent")
     assert dict(pages[0].url.params) == {
         "query": "conversation_id:100",
         "tweet.fields": "author_id,created_at,in_reply_to_user_id,referenced_tweets,"
@@ -870,16 +913,16 @@ def test_comments_search_the_conversation_page_by_page_oldest_first(
 
 
 def test_comments_since_sends_the_matching_since_id_and_filters_by_time(
-    script: Script, make_adapter: Callable[..., XAdapter], clock: FakeClock
+    scripted: Scripted, make_adapter: Callable[..., XAdapter], clock: FakeClock
 ) -> None:
     since = clock.now() - timedelta(hours=1)  # 08:00
     tweets = [
         reply_tweet("302", "7", "новый", "100", "2026-12-01T08:00:01.000Z"),
         reply_tweet("301", "7", "ровно тогда", "100", "2026-12-01T08:00:00.000Z"),
     ]
-    script.on("GET", "/2/tweets/search/recent", search_page(tweets, [IVAN]))
+    scripted.on("GET", "/2/tweets/search/recent", search_page(tweets, [IVAN]))
     found = make_adapter().comments(POST, since)
-    [request] = script.requests
+    [request] = scripted.requests
     since_id = int(request.url.params["since_id"])
     assert since_id == snowflake_after(since)
     # the id X gives a post at 08:00:00.001 is the first one above it
@@ -889,37 +932,37 @@ def test_comments_since_sends_the_matching_since_id_and_filters_by_time(
 
 
 def test_comments_since_beyond_the_seven_day_window_sends_no_since_id(
-    script: Script, make_adapter: Callable[..., XAdapter], clock: FakeClock
+    scripted: Scripted, make_adapter: Callable[..., XAdapter], clock: FakeClock
 ) -> None:
-    script.on("GET", "/2/tweets/search/recent", search_page([], []))
+    scripted.on("GET", "/2/tweets/search/recent", search_page([], []))
     make_adapter().comments(POST, clock.now() - timedelta(days=8))
-    assert "since_id" not in script.requests[0].url.params
+    assert "since_id" not in scripted.requests[0].url.params
 
 
 def test_comments_read_at_most_a_thousand(
-    script: Script, make_adapter: Callable[..., XAdapter]
+    scripted: Scripted, make_adapter: Callable[..., XAdapter]
 ) -> None:
     endless = search_page(
         [reply_tweet("301", "7", "снова", "100", "2026-12-01T08:10:00.000Z")], [IVAN], "more"
     )
-    script.on("GET", "/2/tweets/search/recent", endless)
+    scripted.on("GET", "/2/tweets/search/recent", endless)
     make_adapter().comments(POST)
-    assert len(script.requests) == 10
+    assert len(scripted.requests) == 10
 
 
 def test_comments_skip_the_account_by_handle_when_ids_differ(
-    script: Script, make_adapter: Callable[..., XAdapter]
+    scripted: Scripted, make_adapter: Callable[..., XAdapter]
 ) -> None:
     other_id = {**CITY, "id": "99"}
     tweets = [reply_tweet("302", "99", "Ответ", "301", "2026-12-01T08:20:00.000Z")]
-    script.on("GET", "/2/tweets/search/recent", search_page(tweets, [other_id]))
+    scripted.on("GET", "/2/tweets/search/recent", search_page(tweets, [other_id]))
     assert make_adapter().comments(POST) == []
 
 
 def test_hide_comment_puts_hidden_true_and_accepts_a_reply_already_gone(
-    script: Script, make_adapter: Callable[..., XAdapter]
+    scripted: Scripted, make_adapter: Callable[..., XAdapter]
 ) -> None:
-    script.on(
+    scripted.on(
         "PUT",
         "/2/tweets/300/hidden",
         httpx.Response(200, json={"data": {"hidden": True}}),
@@ -928,24 +971,24 @@ def test_hide_comment_puts_hidden_true_and_accepts_a_reply_already_gone(
     adapter = make_adapter()
     adapter.hide_comment(a_comment())
     adapter.hide_comment(a_comment())
-    bodies = [body_of(r) for r in script.sent("PUT", "/2/tweets/300/hidden")]
+    bodies = [body_of(r) for r in scripted.sent("PUT", "/2/tweets/300/hidden")]
     assert bodies == [{"hidden": True}, {"hidden": True}]
 
 
 def test_hide_comment_outside_our_conversation_is_rejected(
-    script: Script, make_adapter: Callable[..., XAdapter]
+    scripted: Scripted, make_adapter: Callable[..., XAdapter]
 ) -> None:
-    script.on("PUT", "/2/tweets/300/hidden", problem(403, None, "Forbidden"))
+    scripted.on("PUT", "/2/tweets/300/hidden", problem(403, None, "Forbidden"))
     with pytest.raises(Rejected):
         make_adapter().hide_comment(a_comment())
 
 
 def test_reply_posts_in_reply_to_the_comment(
-    script: Script, make_adapter: Callable[..., XAdapter], clock: FakeClock
+    scripted: Scripted, make_adapter: Callable[..., XAdapter], clock: FakeClock
 ) -> None:
-    script.on("POST", "/2/tweets", created("400", "@ivan_p Починим завтра"))
+    scripted.on("POST", "/2/tweets", created("400", "@ivan_p Починим завтра"))
     ref = make_adapter().reply(a_comment(), "Починим завтра")
-    assert body_of(script.requests[0]) == {
+    assert body_of(scripted.requests[0]) == {
         "text": "Починим завтра",
         "reply": {"in_reply_to_tweet_id": "300"},
     }
@@ -956,20 +999,20 @@ def test_reply_posts_in_reply_to_the_comment(
 
 @pytest.mark.parametrize("text", ["я" * 281, "   ", "текст\ufeff"])
 def test_reply_outside_the_weighted_limit_is_rejected_before_sending(
-    script: Script, make_adapter: Callable[..., XAdapter], text: str
+    scripted: Scripted, make_adapter: Callable[..., XAdapter], text: str
 ) -> None:
     with pytest.raises(Rejected) as caught:
         make_adapter().reply(a_comment(), text)
     assert caught.value.hint
-    assert script.requests == []
+    assert scripted.requests == []
 
 
 def test_reply_of_280_cyrillic_letters_is_sent(
-    script: Script, make_adapter: Callable[..., XAdapter]
+    scripted: Scripted, make_adapter: Callable[..., XAdapter]
 ) -> None:
-    script.on("POST", "/2/tweets", created("400"))
+    scripted.on("POST", "/2/tweets", created("400"))
     make_adapter().reply(a_comment(), "я" * 280)
-    assert len(script.requests) == 1
+    assert len(scripted.requests) == 1
 
 
 def test_capabilities_declare_what_x_allows() -> None:
@@ -986,7 +1029,7 @@ def test_capabilities_declare_what_x_allows() -> None:
 
 
 def test_what_x_cannot_do_is_refused_without_a_request(
-    script: Script, make_adapter: Callable[..., XAdapter]
+    scripted: Scripted, make_adapter: Callable[..., XAdapter]
 ) -> None:
     adapter = make_adapter()
     for action in (
@@ -996,7 +1039,7 @@ def test_what_x_cannot_do_is_refused_without_a_request(
     ):
         with pytest.raises(Rejected):
             action()
-    assert script.requests == []
+    assert scripted.requests == []
 
 
 def profile_photo(tmp_path: Path) -> Media:
@@ -1004,11 +1047,11 @@ def profile_photo(tmp_path: Path) -> Media:
 
 
 def test_set_profile_sends_name_bio_and_website_then_the_avatar_but_no_cover(
-    script: Script, make_adapter: Callable[..., XAdapter], tmp_path: Path
+    scripted: Scripted, make_adapter: Callable[..., XAdapter], tmp_path: Path
 ) -> None:
-    script.on("PUT", "/2/users/me", httpx.Response(200, json={"data": {"id": "42"}}))
-    script.on("POST", "/2/media/upload", httpx.Response(200, json={"data": {"id": "55"}}))
-    script.on("PUT", "/2/users/me/profile_image", httpx.Response(200, json={"data": {}}))
+    scripted.on("PUT", "/2/users/me", httpx.Response(200, json={"data": {"id": "42"}}))
+    scripted.on("POST", "/2/media/upload", httpx.Response(200, json={"data": {"id": "55"}}))
+    scripted.on("PUT", "/2/users/me/profile_image", httpx.Response(200, json={"data": {}}))
     profile = Profile(
         "x",
         title="Администрация города",
@@ -1019,30 +1062,30 @@ def test_set_profile_sends_name_bio_and_website_then_the_avatar_but_no_cover(
     )
     done = make_adapter().set_profile(profile)
     assert done == ("title", "description", "website", "avatar")
-    assert [(r.method, r.url.path) for r in script.requests] == [
+    assert [(r.method, r.url.path) for r in scripted.requests] == [
         ("PUT", "/2/users/me"),
         ("POST", "/2/media/upload"),
         ("PUT", "/2/users/me/profile_image"),
     ]
-    assert body_of(script.requests[0]) == {
+    assert body_of(scripted.requests[0]) == {
         "name": "Администрация города",
         "description": "Официальный аккаунт.\nНовости и ответы.",
         "url": "https://city.example.ru",
     }
-    assert b'name="media_category"\r\n\r\ntweet_image' in script.requests[1].content
-    assert body_of(script.requests[2]) == {"media_id": "55"}
+    assert b'name="media_category"\r\n\r\ntweet_image' in scripted.requests[1].content
+    assert body_of(scripted.requests[2]) == {"media_id": "55"}
 
 
 def test_set_profile_sends_only_the_fields_present(
-    script: Script, make_adapter: Callable[..., XAdapter], tmp_path: Path
+    scripted: Scripted, make_adapter: Callable[..., XAdapter], tmp_path: Path
 ) -> None:
-    script.on("PUT", "/2/users/me", httpx.Response(200, json={"data": {"id": "42"}}))
+    scripted.on("PUT", "/2/users/me", httpx.Response(200, json={"data": {"id": "42"}}))
     adapter = make_adapter()
     assert adapter.set_profile(Profile("x", description="Только описание")) == ("description",)
-    assert body_of(script.requests[0]) == {"description": "Только описание"}
-    script.requests.clear()
+    assert body_of(scripted.requests[0]) == {"description": "Только описание"}
+    scripted.received.clear()
     assert adapter.set_profile(Profile("x", cover=photo(tmp_path, "c.jpg"))) == ()
-    assert script.requests == []
+    assert scripted.requests == []
 
 
 @pytest.mark.parametrize(
@@ -1054,7 +1097,7 @@ def test_set_profile_sends_only_the_fields_present(
     ],
 )
 def test_set_profile_refuses_text_over_xs_limits_before_sending_anything(
-    script: Script,
+    scripted: Scripted,
     make_adapter: Callable[..., XAdapter],
     tmp_path: Path,
     field: str,
@@ -1065,41 +1108,41 @@ def test_set_profile_refuses_text_over_xs_limits_before_sending_anything(
     with pytest.raises(Rejected) as caught:
         make_adapter().set_profile(profile)
     assert caught.value.hint
-    assert script.requests == []
+    assert scripted.requests == []
 
 
 def test_set_profile_takes_texts_exactly_at_the_limits(
-    script: Script, make_adapter: Callable[..., XAdapter]
+    scripted: Scripted, make_adapter: Callable[..., XAdapter]
 ) -> None:
-    script.on("PUT", "/2/users/me", httpx.Response(200, json={"data": {"id": "42"}}))
+    scripted.on("PUT", "/2/users/me", httpx.Response(200, json={"data": {"id": "42"}}))
     website = "https://example.ru/" + "a" * 81
     profile = Profile("x", title="Т" * 50, description="о" * 160, website=website)
     assert make_adapter().set_profile(profile) == ("title", "description", "website")
 
 
 def test_set_profile_refuses_a_video_avatar(
-    script: Script, make_adapter: Callable[..., XAdapter], tmp_path: Path
+    scripted: Scripted, make_adapter: Callable[..., XAdapter], tmp_path: Path
 ) -> None:
     with pytest.raises(Rejected):
         make_adapter().set_profile(Profile("x", avatar=video(tmp_path, 100)))
-    assert script.requests == []
+    assert scripted.requests == []
 
 
 def test_comments_auth_error_names_the_secret(
-    script: Script, make_adapter: Callable[..., XAdapter]
+    scripted: Scripted, make_adapter: Callable[..., XAdapter]
 ) -> None:
-    script.on("GET", "/2/tweets/search/recent", problem(401))
+    scripted.on("GET", "/2/tweets/search/recent", problem(401))
     with pytest.raises(AuthError) as caught:
         make_adapter().comments(POST)
     assert "X_TOKEN" in caught.value.hint
 
 
 def test_hide_comment_rate_limit_is_raised_with_the_reset_wait(
-    script: Script, make_adapter: Callable[..., XAdapter], clock: FakeClock
+    scripted: Scripted, make_adapter: Callable[..., XAdapter], clock: FakeClock
 ) -> None:
     reset = str(int(clock.now().timestamp()) + 600)
     headers = {"x-rate-limit-remaining": "0", "x-rate-limit-reset": reset}
-    script.on("PUT", "/2/tweets/300/hidden", problem(429, None, "Too Many Requests", **headers))
+    scripted.on("PUT", "/2/tweets/300/hidden", problem(429, None, "Too Many Requests", **headers))
     adapter = make_adapter()
     adapter.api.MAX_RATE_WAIT = 0.0
     with pytest.raises(RateLimited) as caught:
@@ -1108,24 +1151,24 @@ def test_hide_comment_rate_limit_is_raised_with_the_reset_wait(
 
 
 def test_set_profile_auth_error_with_oauth1_names_the_access_token(
-    script: Script, make_adapter: Callable[..., XAdapter]
+    scripted: Scripted, make_adapter: Callable[..., XAdapter]
 ) -> None:
-    script.on("PUT", "/2/users/me", problem(403, "client-forbidden"))
+    scripted.on("PUT", "/2/users/me", problem(403, "client-forbidden"))
     adapter = make_adapter(oauth1_tokens(), extra_token_envs=OAUTH1_ENVS)
     with pytest.raises(AuthError) as caught:
         adapter.set_profile(Profile("x", title="Мэрия"))
     assert "X_TOKEN" in caught.value.hint
-    assert script.requests[0].headers["Authorization"].startswith("OAuth ")
+    assert scripted.requests[0].headers["Authorization"].startswith("OAuth ")
 
 
 def test_no_token_reaches_the_error_text_of_replies_and_profile(
-    script: Script, make_adapter: Callable[..., XAdapter]
+    scripted: Scripted, make_adapter: Callable[..., XAdapter]
 ) -> None:
     echo = _body(400, {"detail": f"echo {TOKEN}", "type": "about:blank"})
-    script.on("GET", "/2/tweets/search/recent", echo)
-    script.on("POST", "/2/tweets", echo)
-    script.on("PUT", "/2/tweets/300/hidden", echo)
-    script.on("PUT", "/2/users/me", echo)
+    scripted.on("GET", "/2/tweets/search/recent", echo)
+    scripted.on("POST", "/2/tweets", echo)
+    scripted.on("PUT", "/2/tweets/300/hidden", echo)
+    scripted.on("PUT", "/2/users/me", echo)
     adapter = make_adapter()
     for action in (
         lambda: adapter.comments(POST),

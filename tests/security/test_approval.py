@@ -14,7 +14,7 @@ import httpx
 import pytest
 import yaml
 from click.testing import CliRunner, Result
-from conftest import Sandboxes, jpeg_bytes, write_files
+from conftest import Sandboxes, Scripted, jpeg_bytes, write_files
 
 from publisher.cli import Deps, main
 from publisher.core.config import load_config
@@ -77,13 +77,17 @@ status: new
 """
 
 
-class FakeGitHub:
+class FakeGitHub(Scripted):
     """GitHub's REST answers for the merged pull requests registered with ``merge``."""
 
     def __init__(self) -> None:
+        super().__init__(httpx.Response(404, json={"message": "Not Found"}))
         self.pulls: dict[str, dict[str, Any]] = {}
         self.reviews: dict[int, list[dict[str, Any]]] = {}
         self.commits: dict[int, list[dict[str, Any]]] = {}
+        self.on(None, "/commits/[0-9a-f]+/pulls", self._pulls_of)
+        self.on(None, r"/pulls/\d+/reviews", lambda request: self.reviews[_number(request)])
+        self.on(None, r"/pulls/\d+/commits", lambda request: self.commits[_number(request)])
 
     def merge(
         self,
@@ -111,16 +115,14 @@ class FakeGitHub:
             {"author": {"login": "officer"}, "commit": {"author": {}, "message": "Пост"}}
         ]
 
-    def __call__(self, request: httpx.Request) -> httpx.Response:
-        parts = request.url.path.split("/")
-        if parts[4:5] == ["commits"] and parts[6:] == ["pulls"]:
-            pull = self.pulls.get(parts[5])
-            return httpx.Response(200, json=[pull] if pull else [])
-        if parts[4:5] == ["pulls"] and parts[6:] == ["reviews"]:
-            return httpx.Response(200, json=self.reviews[int(parts[5])])
-        if parts[4:5] == ["pulls"] and parts[6:] == ["commits"]:
-            return httpx.Response(200, json=self.commits[int(parts[5])])
-        return httpx.Response(404, json={"message": "Not Found"})
+    def _pulls_of(self, request: httpx.Request) -> list[dict[str, Any]]:
+        pull = self.pulls.get(request.url.path.split("/")[-2])
+        return [pull] if pull else []
+
+
+def _number(request: httpx.Request) -> int:
+    """The pull request number of ``.../pulls/<n>/<edge>``."""
+    return int(request.url.path.split("/")[-2])
 
 
 class Ci:
@@ -131,7 +133,7 @@ class Ci:
         self.state, self.clock = sandboxes.state, sandboxes.clock
 
     def __call__(self, *args: str) -> Result:
-        deps = Deps(self.clock, CI_ENV, httpx.MockTransport(self.forge))
+        deps = Deps(self.clock, CI_ENV, self.forge)
         prefix = ["--repo", str(self.repo), "--sandbox", str(self.state)]
         return CliRunner().invoke(main, [*prefix, *args], obj=deps)
 
@@ -391,34 +393,29 @@ def gitlab_approval(approved_at: str, username: str = "chief") -> tuple[str, ...
     """Approvers GitLab counts for a request whose merged head was pushed at 10:00."""
     head = "b" * 40
 
-    def handler(request: httpx.Request) -> httpx.Response:
-        path = request.url.path
-        if path.endswith("/merge_requests"):
-            mr = {
-                "iid": 3,
-                "state": "merged",
-                "merge_commit_sha": "a" * 40,
-                "sha": head,
-                "target_branch": "main",
-                "web_url": "https://gl/mr/3",
-                "author": {"username": "officer"},
-            }
-            return httpx.Response(200, json=[mr])
-        if path.endswith("/approvals"):
-            approved = [{"user": {"username": username}, "approved_at": approved_at}]
-            return httpx.Response(200, json={"approved_by": approved})
-        if path.endswith("/versions"):
-            versions = [
-                {"head_commit_sha": "c" * 40, "created_at": "2026-12-01T09:00:00.000Z"},
-                {"head_commit_sha": head, "created_at": "2026-12-01T10:00:00.000Z"},
-            ]
-            return httpx.Response(200, json=versions)
-        if path.endswith("/commits"):
-            return httpx.Response(200, json=[])
-        return httpx.Response(404)
-
+    merge_request = {
+        "iid": 3,
+        "state": "merged",
+        "merge_commit_sha": "a" * 40,
+        "sha": head,
+        "target_branch": "main",
+        "web_url": "https://gl/mr/3",
+        "author": {"username": "officer"},
+    }
+    versions = [
+        {"head_commit_sha": "c" * 40, "created_at": "2026-12-01T09:00:00.000Z"},
+        {"head_commit_sha": head, "created_at": "2026-12-01T10:00:00.000Z"},
+    ]
+    approved = [{"user": {"username": username}, "approved_at": approved_at}]
+    gitlab = (
+        Scripted(httpx.Response(404))
+        .on(None, "/merge_requests", [merge_request])
+        .on(None, "/approvals", {"approved_by": approved})
+        .on(None, "/versions", versions)
+        .on(None, "/commits", [])
+    )
     env = {"GITLAB_CI": "true", "CI_PROJECT_ID": "42", "GITLAB_TOKEN": "glpat-x"}
-    forge = detect(env, httpx.MockTransport(handler))
+    forge = detect(env, gitlab)
     assert isinstance(forge, GitLab)
     return forge.approval_for("a" * 40, "main").approvers
 

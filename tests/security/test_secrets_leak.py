@@ -14,6 +14,7 @@ from pathlib import Path
 import httpx
 import pytest
 from click.testing import CliRunner, Result
+from conftest import Scripted
 
 from publisher.cli import Deps, main
 from publisher.core.clock import FakeClock
@@ -177,15 +178,8 @@ def test_a_token_pasted_as_token_env_is_an_error_that_never_prints_it(
     state = tmp_path / "state"
     env = {"VK_USER_TOKEN": VK_USER, "TELEGRAM_BOT_TOKEN": TELEGRAM}
     before = _files(repo)
-    posted: list[str] = []
-
-    def comments(request: httpx.Request) -> httpx.Response:
-        if request.method == "GET":
-            return httpx.Response(200, json=[], request=request)
-        posted.append(request.content.decode())
-        return httpx.Response(201, json={"id": 1, "html_url": "https://c/1"}, request=request)
-
-    forge = httpx.MockTransport(comments)
+    created = httpx.Response(201, json={"id": 1, "html_url": "https://c/1"})
+    forge = Scripted().on("GET", ".*", []).on("POST", ".*", created)
     runs = [
         _run(repo, clock, "check"),
         _run(repo, clock, "check", "--format", "json"),
@@ -197,6 +191,7 @@ def test_a_token_pasted_as_token_env_is_an_error_that_never_prints_it(
     assert runs[0].exit_code == 1
     assert "похоже на токен" in runs[0].output and "accounts/vk.md:" in runs[0].output
     outputs = [r.output + repr(r.exception or "") for r in runs]
+    posted = [request.content.decode() for request in forge.sent("POST", ".*")]
     assert posted and "vk" in posted[0]
     assert _leaks(token, *outputs, *posted, _written(before, repo, state)) == []
 
@@ -255,7 +250,7 @@ def test_a_forge_error_echoing_the_token_is_masked_before_it_is_cut(
         "--comment",
         sandbox=tmp_path / "state",
         env=PR_JOB,
-        forge=httpx.MockTransport(refusing),
+        forge=Scripted(refusing),
     )
     assert "403" in result.output
     assert _leaks(GITHUB_JOB, result.output, _written(before, repo)) == []
