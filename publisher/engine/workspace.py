@@ -35,8 +35,7 @@ if TYPE_CHECKING:  # the modules for publishing, moderation and Git load only wh
     import httpx
 
     from publisher.core.capabilities import Capabilities
-    from publisher.engine.apply import ApplyReport
-    from publisher.engine.approval import Approvals
+    from publisher.engine.apply import ApplyReport, Approvals
     from publisher.inbox.items import CollectReport
     from publisher.moderation.sweep import SweepReport
     from publisher.networks.base import Adapter
