@@ -10,30 +10,29 @@ Exit codes:
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import sys
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Concatenate, NoReturn, ParamSpec, TypeVar
 
 import click
 
+from publisher.commands.exits import EXIT_OK, EXIT_PARTIAL, EXIT_PROBLEMS, published_exit
+from publisher.commands.session import Deps, open_session
 from publisher.core import i18n
 from publisher.core.i18n import _
 
-EXIT_OK = 0
-EXIT_PROBLEMS = 1
-EXIT_PARTIAL = 3
+if TYPE_CHECKING:  # the library loads only in the command that uses it (``--help`` stays fast)
+    from publisher.commands.plan import Posted
+    from publisher.engine.workspace import Workspace
 
+__all__ = ["Deps", "main", "run"]
 
-@dataclass
-class Deps:
-    """What tests may inject: a clock, an environment, the Git host's HTTP (defaults: real)."""
-
-    clock: Any = None
-    env: Mapping[str, str] | None = None
-    forge_transport: Any = None
+P = ParamSpec("P")
+R = TypeVar("R")
 
 
 @dataclass
@@ -44,32 +43,8 @@ class Options:
     sandbox: Path | None
     deps: Deps
 
-    def workspace(self) -> Any:
-        from publisher.core.clock import Clock
-        from publisher.engine.workspace import open_workspace
-
-        clock = self.deps.clock or Clock()
-        transport = None
-        if self.sandbox is not None:
-            transport = self._sandbox(clock).transport()
-        return open_workspace(self.repo, clock, self.deps.env, self.sandbox, transport)
-
-    def _sandbox(self, clock: Any) -> Any:
-        from publisher.core.config import load_config
-        from publisher.sandbox.app import Sandbox
-        from publisher.sandbox.faults import FaultSpecError, parse_faults
-
-        assert self.sandbox is not None
-        env = self.deps.env if self.deps.env is not None else os.environ
-        try:
-            faults = parse_faults(env.get("PUBLISHER_SANDBOX_FAULTS"))
-        except FaultSpecError as exc:
-            fail(_("PUBLISHER_SANDBOX_FAULTS: {error}", error=exc))
-        sandbox = Sandbox(self.sandbox, clock=clock, faults=faults)
-        config, _problems = load_config(self.repo)
-        if config.media_base_url:
-            sandbox.media_roots[config.media_base_url] = self.repo
-        return sandbox
+    def workspace(self) -> Workspace:
+        return open_session(self.repo, self.sandbox, self.deps)
 
 
 def fail(message: str, hint: str = "", code: int = EXIT_PROBLEMS) -> NoReturn:
@@ -82,12 +57,15 @@ def fail(message: str, hint: str = "", code: int = EXIT_PROBLEMS) -> NoReturn:
     sys.exit(code)
 
 
-def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
+def warn(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def handle_errors(func: Callable[P, R]) -> Callable[P, R]:
     """Turn our errors into a message and an exit code; never a traceback."""
-    import functools
 
     @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         from publisher.core.errors import PublisherError
         from publisher.core.redact import redact
 
@@ -101,13 +79,12 @@ def handle_errors(func: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-def exclusive(func: Callable[..., Any]) -> Callable[..., Any]:
+def exclusive(func: Callable[Concatenate[Options, P], R]) -> Callable[Concatenate[Options, P], R]:
     """Run the command under the clone's run lock (``engine.lock``): commands that post or
     write result files never run twice at once in one clone."""
-    import functools
 
     @functools.wraps(func)
-    def wrapper(opts: Options, *args: Any, **kwargs: Any) -> Any:
+    def wrapper(opts: Options, /, *args: P.args, **kwargs: P.kwargs) -> R:
         with _run_lock(opts.repo):
             return func(opts, *args, **kwargs)
 
@@ -118,8 +95,7 @@ def _run_lock(repo: Path) -> contextlib.AbstractContextManager[None]:
     from publisher.engine.lock import run_lock
 
     def waiting() -> None:
-        message = _("Another publisher run is going on in this folder; waiting for it to end.")
-        click.echo(message, err=True)
+        warn(_("Another publisher run is going on in this folder; waiting for it to end."))
 
     return run_lock(repo, waiting)
 
@@ -174,41 +150,11 @@ FORMATS_CHECK = click.Choice(["text", "github", "json"])
 @handle_errors
 def check(opts: Options, paths: tuple[str, ...], fmt: str, strict: bool) -> None:
     """Check posts and accounts; list every problem with its file, line and fix."""
-    from publisher.reports import plan_report as report
+    from publisher.commands.check import check_files, check_output
 
-    ws = opts.workspace()
-    from publisher.state.tree import narrowed
-
-    only = narrowed([_repo_relative(opts.repo, p) for p in paths] or None)
-    result = ws.check(ws.load(only), strict=strict, only=only)
-    if fmt == "json":
-        import json
-
-        click.echo(
-            json.dumps(
-                [report.diagnostic_dict(d) for d in result.diagnostics],
-                ensure_ascii=False,
-                indent=2,
-            )
-        )
-    elif fmt == "github":
-        if result.diagnostics:
-            click.echo(report.diagnostics_github(result.diagnostics))
-        click.echo(report.check_summary(result.diagnostics))
-    else:
-        if result.diagnostics:
-            click.echo(report.diagnostics_text(result.diagnostics))
-        click.echo(report.check_summary(result.diagnostics))
+    result = check_files(opts.workspace(), paths, strict)
+    click.echo(check_output(result.diagnostics, fmt))
     sys.exit(EXIT_PROBLEMS if result.errors else EXIT_OK)
-
-
-def _repo_relative(repo: Path, path: str) -> str:
-    candidate = Path(path)
-    absolute = candidate if candidate.is_absolute() else (Path.cwd() / candidate)
-    try:
-        return absolute.resolve().relative_to(repo).as_posix()
-    except ValueError:
-        return candidate.as_posix()
 
 
 @main.command()
@@ -223,57 +169,24 @@ def _repo_relative(repo: Path, path: str) -> str:
 @handle_errors
 def plan(opts: Options, fmt: str, show_all: bool, comment: bool) -> None:
     """Show what apply would do on each network, with each network's text."""
-    from publisher.reports import plan_report as report
+    from publisher.commands.plan import make_plan, post_plan_comment
 
     ws = opts.workspace()
-    content = ws.load()
-    result, the_plan = ws.checked_plan(content)
-    if fmt == "json":
-        click.echo(report.plan_json(the_plan, result.diagnostics))
-    elif fmt == "markdown":
-        click.echo(
-            report.plan_markdown(the_plan, result.diagnostics, _plan_style(ws, content, the_plan))
-        )
-    else:
-        if result.diagnostics:
-            click.echo(report.diagnostics_text(result.diagnostics))
-        click.echo(report.plan_text(the_plan, show_noop=show_all))
+    planned = make_plan(ws)
+    click.echo(planned.output(fmt, show_noop=show_all))
     if comment:
-        body = report.plan_markdown(
-            the_plan, result.diagnostics, _plan_style(ws, content, the_plan)
-        )
-        _post_plan_comment(ws, body, opts.deps)
-    sys.exit(EXIT_PROBLEMS if result.errors else EXIT_OK)
+        _tell_posted(post_plan_comment(ws, planned, opts.deps.forge_transport))
+    sys.exit(EXIT_PROBLEMS if planned.check.errors else EXIT_OK)
 
 
-def _plan_style(ws: Any, content: Any, the_plan: Any) -> str:
-    """The style score of every post the plan creates or changes."""
-    from publisher.content.stylecheck import style_summary
-
-    changing = {a.post_path for a in the_plan.pending}
-    posts = [p for p in content.posts if p.path in changing]
-    return style_summary(posts, ws.config.style)
-
-
-def _post_plan_comment(ws: Any, body: str, deps: Deps) -> None:
-    """Put the plan on the merge request; a fork's read-only token only earns a warning."""
-    from publisher.core.errors import ApprovalError
-    from publisher.forge import detect, request_number
-    from publisher.reports.plan_report import PLAN_COMMENT_MARKER
-
-    number = request_number(ws.env)
-    forge = detect(ws.env, deps.forge_transport)
-    if forge is None or number is None:
-        click.echo(_("Not in a merge request's CI job: the plan is not posted."), err=True)
-        return
-    try:
-        url = forge.upsert_comment(number, body, PLAN_COMMENT_MARKER)
-    except ApprovalError as exc:
-        click.echo(
-            _("Warning: the plan comment was not posted: {error}", error=exc.message), err=True
-        )
-        return
-    click.echo(_("Plan posted to the merge request. {url}", url=url).strip(), err=True)
+def _tell_posted(posted: Posted) -> None:
+    """Where the plan comment went; a fork's read-only token only earns a warning."""
+    if posted.outside:
+        warn(_("Not in a merge request's CI job: the plan is not posted."))
+    elif posted.refused:
+        warn(_("Warning: the plan comment was not posted: {error}", error=posted.refused))
+    else:
+        warn(_("Plan posted to the merge request. {url}", url=posted.url).strip())
 
 
 @main.command()
@@ -289,34 +202,19 @@ def _post_plan_comment(ws: Any, body: str, deps: Deps) -> None:
 @exclusive
 def apply(opts: Options, no_commit: bool, do_push: bool, skip_approval: bool) -> None:
     """Publish what the plan says, record the results and commit them."""
-    from publisher.engine.apply import moves
-    from publisher.engine.approval import Approver
-    from publisher.reports import plan_report as report
+    from publisher.commands.apply import ApplyPrinter
+    from publisher.engine.publish import PublishOptions, publish
 
-    ws = opts.workspace()
-    content = ws.load()
-    result, the_plan = ws.checked_plan(content)
-    if result.errors:
-        click.echo(report.diagnostics_text(result.errors), err=True)
-    approve = Approver(ws, skip_approval, opts.deps.forge_transport)
-    approve(the_plan)
-    if do_push and not no_commit:
-        content, the_plan = ws.reserve(content, the_plan, approve)
-    approvals = approve.current
-    outcome = ws.apply(content, the_plan, approvals)
-    click.echo(report.apply_text(the_plan, outcome))
-    if not no_commit:
-        files = [f for f in ws.ledger_paths(content) if (opts.repo / f).exists()]
-        files += [action.moved_from for action in moves(the_plan)]  # the removal is committed
-        sha = ws.commit(outcome, approvals, files)
-        if sha:
-            click.echo(_("Results recorded in commit {sha}.", sha=sha[:10]))
-        if do_push:
-            ws.push()
-            click.echo(_("Pushed."))
-    if outcome.failed:
-        sys.exit(EXIT_PARTIAL)
-    sys.exit(EXIT_PROBLEMS if result.errors else EXIT_OK)
+    options = PublishOptions(
+        commit=not no_commit,
+        push=do_push,
+        skip_approval=skip_approval,
+        forge_transport=opts.deps.forge_transport,
+    )
+    report = publish(opts.workspace(), options, ApplyPrinter(click.echo, warn))
+    if report.pushed:
+        click.echo(_("Pushed."))
+    sys.exit(published_exit(report))
 
 
 def run() -> None:
@@ -348,36 +246,9 @@ def new(opts: Options, title: str, day: str | None) -> None:
 @handle_errors
 def log(opts: Options, limit: int) -> None:
     """The publication history, read from git log."""
-    from publisher.engine.history import publisher_commits
+    from publisher.commands.log import log_text
 
-    items = publisher_commits(opts.repo, limit)
-    if not items:
-        click.echo(_("Nothing has been published from this repository yet."))
-        return
-    for item in items:
-        click.echo(f"{item.sha[:10]}  {item.date}  {item.subject}")
-        if not item.machine:
-            click.echo(
-                "    ⚠ "
-                + _(
-                    "Not a publisher commit: it also changes files a person writes. "
-                    "Its approvals are not shown."
-                )
-            )
-        for line in item.lines:
-            click.echo(f"    {line}")
-        for key, value in item.provenance:
-            click.echo(f"    {_trailer_label(key)}: {value}")
-
-
-def _trailer_label(key: str) -> str:
-    labels = {
-        "Source": _("Source commit"),
-        "Approved-by": _("Approved by"),
-        "Approval": _("Merge request"),
-        "Run": _("CI run"),
-    }
-    return labels.get(key, key)
+    click.echo(log_text(opts.repo, limit))
 
 
 @main.command()
@@ -415,21 +286,9 @@ def sandbox() -> None:
 @handle_errors
 def sandbox_show(state: Path, as_json: bool) -> None:
     """Print what each emulated network shows."""
-    import json
+    from publisher.commands.sandbox import show_text
 
-    from publisher.core.escape import one_line
-    from publisher.sandbox.app import Sandbox
-
-    view = Sandbox(state).show()
-    if as_json:
-        click.echo(json.dumps(view, ensure_ascii=False, indent=2))
-        return
-    for network, data in view.items():
-        posts = data.get("posts", [])
-        click.echo(f"{network}: " + _("{n} posts", n=len(posts)))
-        for item in posts:
-            text = one_line(str(item.get("text") or ""))
-            click.echo(f"  [{item.get('id')}] {text[:80]}")
+    click.echo(show_text(state, as_json))
 
 
 @sandbox.command("serve")
@@ -497,21 +356,16 @@ def accounts_fit(opts: Options) -> None:
 @handle_errors
 def accounts_cover(opts: Options, upload: bool) -> None:
     """Draw the dynamic cover (date, next events, latest posts) and upload it."""
-    from publisher.commands.accounts import refresh_cover
-    from publisher.engine.approval import require_approved_history
+    from publisher.commands.accounts import cover
 
     ws = opts.workspace()
     with _run_lock(opts.repo) if upload else contextlib.nullcontext():
-        if upload:
-            require_approved_history(ws, opts.deps.forge_transport)
-        result = refresh_cover(ws, ws.load(), upload)
+        result = cover(ws, upload, opts.deps.forge_transport)
     click.echo(_("Cover drawn: {path}", path=result.path))
     for network in result.uploaded:
         click.echo(_("Uploaded to {network}.", network=network))
     for network, message in result.failed:
-        click.echo(
-            _("Not uploaded to {network}: {message}", network=network, message=message), err=True
-        )
+        warn(_("Not uploaded to {network}: {message}", network=network, message=message))
     sys.exit(EXIT_PARTIAL if result.failed else EXIT_OK)
 
 
@@ -529,22 +383,18 @@ def moderate(ctx: click.Context, dry_run: bool, no_commit: bool, do_push: bool) 
 @handle_errors
 @exclusive
 def _moderate(opts: Options, dry_run: bool, no_commit: bool, do_push: bool) -> None:
-    from publisher.engine.approval import require_approved_history
+    from publisher.commands.moderate import sweep
     from publisher.moderation.report import sweep_text
-    from publisher.state.repo import commit_results
 
-    ws = opts.workspace()
-    if not dry_run:
-        require_approved_history(ws, opts.deps.forge_transport)
-    report = ws.moderate(ws.load(), dry_run)
-    click.echo(sweep_text(report, dry_run))
-    if report.files and not no_commit and not dry_run:
-        message = f"publisher: moderation, {len(report.outcomes)} actions\n"
-        sha = commit_results(opts.repo, report.files, message)
-        if sha:
-            click.echo(_("Log recorded in commit {sha}.", sha=sha[:10]))
-        if do_push:
-            ws.push()
+    report = sweep(
+        opts.workspace(),
+        dry_run=dry_run,
+        commit=not no_commit,
+        push=do_push,
+        forge_transport=opts.deps.forge_transport,
+        shown=lambda swept: click.echo(sweep_text(swept, dry_run)),
+        committed=lambda sha: click.echo(_("Log recorded in commit {sha}.", sha=sha[:10])),
+    )
     sys.exit(EXIT_PARTIAL if report.failed_networks else EXIT_OK)
 
 
@@ -555,17 +405,16 @@ def _moderate(opts: Options, dry_run: bool, no_commit: bool, do_push: bool) -> N
 @exclusive
 def moderate_restore(opts: Options, log_id: str) -> None:
     """Undo a removal where the network allows it, and lift the author's ban."""
-    from publisher.state.repo import build_message, commit_results
+    from publisher.commands.moderate import restore
+    from publisher.engine.workspace import Restored
 
-    ws = opts.workspace()
-    restored = ws.restore_moderation(ws.load(), log_id)
-    for entry in restored.done:
-        click.echo(_("Done: {entry}", entry=entry))
-    for step in restored.manual:
-        click.echo(f"→ {step}")
-    if restored.files:
-        message = build_message(f"publisher: moderation restore {log_id}")
-        commit_results(opts.repo, restored.files, message)
+    def shown(restored: Restored) -> None:
+        for entry in restored.done:
+            click.echo(_("Done: {entry}", entry=entry))
+        for step in restored.manual:
+            click.echo(f"→ {step}")
+
+    restore(opts.workspace(), log_id, shown)
 
 
 @main.group()
@@ -578,18 +427,10 @@ def moderation() -> None:
 @handle_errors
 def moderation_classify(opts: Options) -> None:
     """Read comments one per line on stdin; print one JSON decision per line."""
-    import json
+    from publisher.commands.classify import classify
 
-    from publisher.moderation.detector import Context, Detector
-    from publisher.moderation.rules import load_rules
-
-    detector = Detector(load_rules(opts.repo))
-    context = Context()
-    for line in sys.stdin:
-        text = line.rstrip("\n")
-        if text.strip():
-            decision = detector.classify(text, "", context)
-            click.echo(json.dumps(decision.as_json(), ensure_ascii=False))
+    for decision in classify(opts.repo, sys.stdin):
+        click.echo(decision)
 
 
 @sandbox.command("comment")
@@ -605,16 +446,13 @@ def sandbox_comment(
     state: Path, network: str, post_id: str, author: str, author_id: str, text: str, direct: bool
 ) -> None:
     """Add a citizen's comment (or direct message) in the sandbox."""
-    import zlib
+    from publisher.commands.sandbox import add_comment
+    from publisher.sandbox.app import EMULATORS
 
-    from publisher.sandbox.app import Sandbox
-
-    box = Sandbox(state)
-    if network not in box.emulators:
+    if network not in EMULATORS:
         fail(_("Unknown network '{name}'.", name=network), code=2)
-    user = author_id or str(100000 + zlib.crc32(author.encode()) % 900000)
     try:
-        comment = box.add_comment(network, post_id, text, user, author, direct=direct)
+        comment = add_comment(state, network, post_id, text, author, author_id, direct)
     except (ValueError, NotImplementedError, KeyError) as exc:
         fail(str(exc))
     click.echo(_("Comment {id} added on {network}.", id=comment, network=network))
@@ -633,28 +471,29 @@ def inbox() -> None:
 @exclusive
 def inbox_collect(opts: Options, no_commit: bool, do_push: bool) -> None:
     """File new questions, requests and complaints as content/inbox/... files."""
-    from publisher.state.repo import commit_results
+    from publisher.commands.inbox import collect
+    from publisher.inbox.items import CollectReport
 
-    ws = opts.workspace()
-    report = ws.collect_inbox(ws.load())
-    for path in report.filed:
-        click.echo(_("Filed {path}", path=path))
-    for network, error in report.failed_networks.items():
-        click.echo(_("{network}: not read: {error}", network=network, error=error), err=True)
-    click.echo(
-        _(
-            "New messages filed: {filed}, not for the inbox: {skipped}.",
-            filed=len(report.filed),
-            skipped=report.skipped,
+    def shown(report: CollectReport) -> None:
+        for path in report.filed:
+            click.echo(_("Filed {path}", path=path))
+        for network, error in report.failed_networks.items():
+            warn(_("{network}: not read: {error}", network=network, error=error))
+        click.echo(
+            _(
+                "New messages filed: {filed}, not for the inbox: {skipped}.",
+                filed=len(report.filed),
+                skipped=report.skipped,
+            )
         )
+
+    report = collect(
+        opts.workspace(),
+        commit=not no_commit,
+        push=do_push,
+        shown=shown,
+        committed=lambda sha: click.echo(_("Recorded in commit {sha}.", sha=sha[:10])),
     )
-    if report.filed and not no_commit:
-        message = f"publisher: inbox, {len(report.filed)} new messages\n"
-        sha = commit_results(opts.repo, report.files, message)
-        if sha:
-            click.echo(_("Recorded in commit {sha}.", sha=sha[:10]))
-        if do_push:
-            ws.push()
     sys.exit(EXIT_PARTIAL if report.failed_networks else EXIT_OK)
 
 
@@ -665,35 +504,21 @@ def inbox_collect(opts: Options, no_commit: bool, do_push: bool) -> None:
 @handle_errors
 def inbox_status(opts: Options, fmt: str, issue: bool) -> None:
     """Open messages by deadline, overdue first, with counts by category and network."""
-    import json
-
-    from publisher.inbox.items import open_items, read_items, status_json, status_text
-    from publisher.reports import plan_report as report
+    from publisher.commands.inbox import post_overdue_issue, read_status
+    from publisher.reports.plan_report import diagnostics_text
 
     ws = opts.workspace()
-    filed = read_items(opts.repo)
-    problems = [problem for item in filed for problem in item.problems]
-    if problems:
-        click.echo(report.diagnostics_text(problems), err=True)
-    items = open_items(filed, ws.clock.now())
-    if fmt == "json":
-        click.echo(json.dumps(status_json(items), ensure_ascii=False, indent=2))
-    else:
-        click.echo(status_text(items, markdown=fmt == "markdown"))
+    status = read_status(ws)
+    if status.problems:
+        warn(diagnostics_text(status.problems))
+    click.echo(status.output(fmt))
     if issue:
-        _post_overdue_issue(ws, status_text([i for i in items if i.overdue], True), opts.deps)
-    sys.exit(EXIT_PROBLEMS if problems else EXIT_OK)
-
-
-def _post_overdue_issue(ws: Any, body: str, deps: Deps) -> None:
-    from publisher.forge import detect
-
-    forge = detect(ws.env, deps.forge_transport)
-    if forge is None:
-        click.echo(_("Not in CI: the overdue list is not posted."), err=True)
-        return
-    url = forge.upsert_issue(_("Overdue citizens' messages"), body, "<!-- publisher-inbox -->")
-    click.echo(_("Overdue list: {url}", url=url))
+        url = post_overdue_issue(ws, status, opts.deps.forge_transport)
+        if url is None:
+            warn(_("Not in CI: the overdue list is not posted."))
+        else:
+            click.echo(_("Overdue list: {url}", url=url))
+    sys.exit(EXIT_PROBLEMS if status.problems else EXIT_OK)
 
 
 @main.command()
@@ -703,44 +528,9 @@ def _post_overdue_issue(ws: Any, body: str, deps: Deps) -> None:
 @handle_errors
 def style(opts: Options, files: tuple[str, ...], fmt: str) -> None:
     """Find press-release wording and bureaucratese; suggest plain words; score 0-10."""
-    import json
+    from publisher.commands.style import lint_files, style_output
 
-    from publisher.content.style import lint
-    from publisher.core.config import load_config
-    from publisher.core.escape import one_line
-
-    config, _problems = load_config(opts.repo)
-    rules = config.style
-    sources = (
-        [("-", sys.stdin.read())]
-        if files in ((), ("-",))
-        else [(name, Path(name).read_text(encoding="utf-8")) for name in files]
-    )
-    reports = []
-    for name, text in sources:
-        body = _without_front_matter(text)
-        report = lint(body, rules)
-        reports.append({"file": name, **report.as_json()})
-        if fmt == "text":
-            for finding in report.findings:
-                line = body[: finding.start].count("\n") + 1
-                quoted = one_line(body[finding.start : finding.end])
-                click.echo(f"{one_line(name)}:{line}: «{quoted}» — {finding.message}")
-                click.echo(f"    → {finding.suggestion}")
-            click.echo(_("{file}: style score {score}/10", file=name, score=report.score))
-    if fmt == "json":
-        click.echo(
-            json.dumps(reports[0] if len(reports) == 1 else reports, ensure_ascii=False, indent=2)
-        )
-
-
-def _without_front_matter(text: str) -> str:
-    """The body of a Markdown file with front matter, or the text itself."""
-    if text.startswith("---"):
-        parts = text.split("---", 2)
-        if len(parts) == 3:
-            return parts[2].lstrip("\n")
-    return text
+    click.echo(style_output(lint_files(opts.repo, files, sys.stdin), fmt))
 
 
 @main.group()

@@ -15,6 +15,8 @@ from publisher.core.model import Profile
 from publisher.engine.runtime import build_adapters
 
 if TYPE_CHECKING:
+    import httpx
+
     from publisher.engine.workspace import Workspace
 
 FITTED_DIR = "design/fitted"
@@ -54,6 +56,18 @@ class CoverResult:
     path: str
     uploaded: tuple[str, ...]
     failed: tuple[tuple[str, str], ...]
+
+
+def cover(
+    ws: Workspace, upload: bool, forge_transport: httpx.BaseTransport | None = None
+) -> CoverResult:
+    """``accounts cover``: in CI, an upload needs every change since the last run approved
+    (the cover's template and the account files decide what goes out)."""
+    from publisher.engine.approval import require_approved_history  # Git and the Git host
+
+    if upload:
+        require_approved_history(ws, forge_transport)
+    return refresh_cover(ws, ws.load(), upload)
 
 
 def refresh_cover(ws: Workspace, content: Content, upload: bool) -> CoverResult:

@@ -9,16 +9,22 @@ from pathlib import Path
 
 import git
 
-from publisher.commands.accounts import refresh_cover
+from publisher.commands.accounts import cover
+from publisher.commands.apply import ApplyPrinter
+from publisher.commands.exits import published_exit
+from publisher.commands.inbox import collect
+from publisher.commands.moderate import sweep
+from publisher.commands.session import open_sandbox
+from publisher.content.check import CheckResult
 from publisher.core.clock import Clock
-from publisher.core.config import CONFIG_FILE, load_config
+from publisher.core.config import CONFIG_FILE
 from publisher.core.i18n import _
-from publisher.engine.approval import collect_approvals
+from publisher.core.model import Plan
+from publisher.engine.publish import publish
 from publisher.engine.workspace import Workspace, open_workspace
 from publisher.moderation.report import sweep_text
 from publisher.reports import plan_report as report
 from publisher.sandbox.app import Sandbox
-from publisher.state.repo import commit_results
 
 EXAMPLE_PARTS = ("content", "accounts", "design", CONFIG_FILE)
 
@@ -26,34 +32,15 @@ EXAMPLE_PARTS = ("content", "accounts", "design", CONFIG_FILE)
 def run_demo(
     source: Path, out: Path | None, echo: Callable[[str], None], clock: Clock | None
 ) -> int:
-    """Copy the examples, then check, plan and apply them against a fresh sandbox."""
+    """Copy the examples, then check, plan and apply them against a fresh sandbox; the exit
+    code of that ``apply``."""
     work = out or Path(tempfile.mkdtemp(prefix="publisher-demo-"))
     repo, state = work / "repo", work / "sandbox"
     _copy_examples(source, repo)
     clock = clock or Clock()
-    sandbox = Sandbox(state, clock=clock)
-    config, _problems = load_config(repo)
-    if config.media_base_url:
-        sandbox.media_roots[config.media_base_url] = repo
+    sandbox = open_sandbox(repo, state, clock)
     ws = open_workspace(repo, clock, env={}, sandbox_dir=state, transport=sandbox.transport())
-    content = ws.load()
-    echo(_("== 1. publisher check: {path}", path=repo))
-    result, plan = ws.checked_plan(content)
-    if result.diagnostics:
-        echo(report.diagnostics_text(result.diagnostics))
-    echo(report.check_summary(result.diagnostics))
-    echo("")
-    echo(_("== 2. publisher plan"))
-    echo(report.plan_text(plan))
-    echo("")
-    echo(_("== 3. publisher apply (sandbox: {path})", path=state))
-    approvals = collect_approvals(ws, plan, skip=False)
-    outcome = ws.apply(content, plan, approvals)
-    echo(report.apply_text(plan, outcome))
-    files = [f for f in ws.ledger_paths(content) if (repo / f).exists()]
-    sha = ws.commit(outcome, approvals, files)
-    if sha:
-        echo(_("Results recorded in commit {sha}.", sha=sha[:10]))
+    published = publish(ws, progress=_DemoPrinter(echo, repo, state))
     _citizens(ws, sandbox, echo)
     _refused(ws, echo)
     echo("")
@@ -61,7 +48,26 @@ def run_demo(
     echo(_("  the feeds in a browser:  publisher sandbox serve --state {state}", state=state))
     echo(_("  the same as JSON:        publisher sandbox show --state {state} --json", state=state))
     echo(_("  the history:             publisher --repo {repo} log", repo=repo))
-    return 3 if outcome.failed else (1 if result.errors else 0)
+    return published_exit(published)
+
+
+class _DemoPrinter(ApplyPrinter):
+    """What ``apply`` shows, after the whole check and plan under the commands' names."""
+
+    def __init__(self, echo: Callable[[str], None], repo: Path, state: Path) -> None:
+        super().__init__(echo, echo)
+        self.repo, self.state = repo, state
+
+    def checked(self, check: CheckResult, plan: Plan) -> None:
+        self.echo(_("== 1. publisher check: {path}", path=self.repo))
+        if check.diagnostics:
+            self.echo(report.diagnostics_text(check.diagnostics))
+        self.echo(report.check_summary(check.diagnostics))
+        self.echo("")
+        self.echo(_("== 2. publisher plan"))
+        self.echo(report.plan_text(plan))
+        self.echo("")
+        self.echo(_("== 3. publisher apply (sandbox: {path})", path=self.state))
 
 
 #: what residents write under the first VK post in the demo
@@ -82,22 +88,17 @@ def _citizens(ws: Workspace, sandbox: Sandbox, echo: Callable[[str], None]) -> N
         sandbox.add_comment("vk", str(posts[0]["id"]), text, author_id, name)
     echo("")
     echo(_("== 4. publisher moderate (residents commented under the first VK post)"))
-    content = ws.load()
-    sweep = ws.moderate(content, dry_run=False)
-    echo(sweep_text(sweep, dry_run=False))
-    commit_results(ws.repo, sweep.files, "publisher: moderation\n")
+    echo(sweep_text(sweep(ws), dry_run=False))
     echo("")
     echo(_("== 5. publisher inbox collect"))
-    report = ws.collect_inbox(content)
-    for path in report.filed:
+    for path in collect(ws).filed:
         echo(_("Filed {path}", path=path))
-    commit_results(ws.repo, report.files, "publisher: inbox\n")
     echo(_("Write the answer under '## Ответ' in that file, merge, and apply publishes it."))
     echo("")
     echo(_("== 6. publisher accounts cover --upload"))
-    cover = refresh_cover(ws, content, upload=True)
-    echo(_("Cover drawn: {path}", path=cover.path))
-    for network in cover.uploaded:
+    drawn = cover(ws, upload=True)
+    echo(_("Cover drawn: {path}", path=drawn.path))
+    for network in drawn.uploaded:
         echo(_("Uploaded to {network}.", network=network))
 
 

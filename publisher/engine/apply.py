@@ -79,6 +79,34 @@ class Provenance:
 
 
 @dataclass
+class Approvals:
+    """Provenance of each post a run changes, and the default for everything else.
+
+    ``engine.approval`` fills it in; it lives here, beside ``Provenance``, because the
+    workspace that applies and commits a plan must not import the gate that checks it."""
+
+    default: Provenance
+    per_post: dict[str, Provenance] = field(default_factory=dict)
+
+    def all(self) -> list[Provenance]:
+        return [self.default, *self.per_post.values()]
+
+    def trailers(self) -> list[str]:
+        """``Source:``, ``Approved-by:``, ``Approval:`` lines, each value once."""
+        lines: list[str] = []
+        for key, values in (
+            ("Source", [p.source_commit for p in self.all()]),
+            ("Approved-by", [a for p in self.all() for a in p.approved_by]),
+            ("Approval", [p.approval for p in self.all()]),
+            ("Approval-skipped", [p.skipped_by for p in self.all()]),
+            ("Run", [p.run_id for p in self.all()]),
+        ):
+            for value in dict.fromkeys(v for v in values if v):
+                lines.append(f"{key}: {value}")
+        return lines
+
+
+@dataclass
 class ApplyReport:
     """Everything a run did."""
 

@@ -27,7 +27,6 @@ into the result commit. The sandbox needs neither.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import httpx
@@ -36,7 +35,7 @@ from publisher.core.config import CONFIG_FILE
 from publisher.core.errors import ApprovalError
 from publisher.core.i18n import _
 from publisher.core.model import Action, Plan
-from publisher.engine.apply import Provenance
+from publisher.engine.apply import Approvals, Provenance
 from publisher.engine.history import is_machine_change
 from publisher.forge import Approval, Forge, detect
 from publisher.moderation.rules import RULES_FILE
@@ -55,31 +54,6 @@ from publisher.state.repo import (
 
 if TYPE_CHECKING:
     from publisher.engine.workspace import Workspace
-
-
-@dataclass
-class Approvals:
-    """Provenance of each post a run changes, and the default for everything else."""
-
-    default: Provenance
-    per_post: dict[str, Provenance] = field(default_factory=dict)
-
-    def all(self) -> list[Provenance]:
-        return [self.default, *self.per_post.values()]
-
-    def trailers(self) -> list[str]:
-        """``Source:``, ``Approved-by:``, ``Approval:`` lines, each value once."""
-        lines: list[str] = []
-        for key, values in (
-            ("Source", [p.source_commit for p in self.all()]),
-            ("Approved-by", [a for p in self.all() for a in p.approved_by]),
-            ("Approval", [p.approval for p in self.all()]),
-            ("Approval-skipped", [p.skipped_by for p in self.all()]),
-            ("Run", [p.run_id for p in self.all()]),
-        ):
-            for value in dict.fromkeys(v for v in values if v):
-                lines.append(f"{key}: {value}")
-        return lines
 
 
 def collect_approvals(

@@ -35,8 +35,9 @@ from publisher.state.tree import scope_filter
 if TYPE_CHECKING:  # the modules for publishing, moderation and Git load only when used
     import httpx
 
-    from publisher.engine.apply import ApplyReport
-    from publisher.engine.approval import Approvals
+    from publisher.core.capabilities import Capabilities
+    from publisher.engine.apply import ApplyReport, Approvals
+    from publisher.engine.runtime import Adapters
     from publisher.inbox.items import CollectReport
     from publisher.moderation.sweep import SweepReport
     from publisher.networks.base import Adapter
@@ -181,7 +182,9 @@ class Workspace:
             )
             return applier.run(plan)
 
-    def adapters_for(self, content: Content, networks: Iterable[str], http: httpx.Client) -> Any:
+    def adapters_for(
+        self, content: Content, networks: Iterable[str], http: httpx.Client
+    ) -> Adapters:
         """Adapters for the given networks that have an account file (and what is missing)."""
         wanted = set(networks)
         accounts = {
@@ -287,11 +290,6 @@ class Workspace:
         url = self.config.media_base_url
         defaults = {"media_base_url": url} if url else {}
         return replace(account, settings={**defaults, **account.settings})
-
-    def commit(self, report: ApplyReport, approvals: Approvals, files: Iterable[str]) -> str | None:
-        from publisher.state.repo import commit_results
-
-        return commit_results(self.repo, files, commit_message(report, approvals))
 
     def push(self) -> None:
         from publisher.state.repo import push

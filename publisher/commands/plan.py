@@ -1,0 +1,79 @@
+"""``publisher plan``: what apply would do, as text, JSON or the merge request's comment."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from publisher.content.check import CheckResult
+from publisher.content.load import Content
+from publisher.content.stylecheck import style_summary
+from publisher.core.config import StyleRules
+from publisher.core.errors import ApprovalError
+from publisher.core.model import Plan
+from publisher.engine.workspace import Workspace
+from publisher.reports import plan_report as report
+
+if TYPE_CHECKING:
+    import httpx
+
+
+@dataclass(frozen=True)
+class Planned:
+    """The check and the plan, and what the comment needs of the content."""
+
+    content: Content
+    check: CheckResult
+    plan: Plan
+    style_rules: StyleRules
+
+    def output(self, fmt: str, show_noop: bool = False) -> str:
+        """The plan as ``text`` (with the diagnostics), ``markdown`` or ``json``."""
+        if fmt == "json":
+            return report.plan_json(self.plan, self.check.diagnostics)
+        if fmt == "markdown":
+            return self.markdown()
+        found = self.check.diagnostics
+        problems = [report.diagnostics_text(found)] if found else []
+        return "\n".join([*problems, report.plan_text(self.plan, show_noop=show_noop)])
+
+    def markdown(self) -> str:
+        """The merge request's comment, with the style score of every post the plan changes."""
+        changing = {a.post_path for a in self.plan.pending}
+        posts = [p for p in self.content.posts if p.path in changing]
+        style = style_summary(posts, self.style_rules)
+        return report.plan_markdown(self.plan, self.check.diagnostics, style)
+
+
+def make_plan(ws: Workspace) -> Planned:
+    """Check, then plan with every post that has an error held back."""
+    content = ws.load()
+    check, plan = ws.checked_plan(content)
+    return Planned(content, check, plan, ws.config.style)
+
+
+@dataclass(frozen=True)
+class Posted:
+    """Where the plan comment went (``url``), or why it was not posted."""
+
+    url: str = ""
+    #: not a merge request's CI job: nothing was sent
+    outside: bool = False
+    #: what the Git host said when it refused (a fork's read-only token)
+    refused: str = ""
+
+
+def post_plan_comment(
+    ws: Workspace, planned: Planned, forge_transport: httpx.BaseTransport | None = None
+) -> Posted:
+    """Put the plan on the merge request, replacing the comment it put there before."""
+    from publisher.forge import detect, request_number  # the HTTP client: only when posting
+
+    number = request_number(ws.env)
+    forge = detect(ws.env, forge_transport)
+    if forge is None or number is None:
+        return Posted(outside=True)
+    try:
+        return Posted(forge.upsert_comment(number, planned.markdown(), report.PLAN_COMMENT_MARKER))
+    except ApprovalError as exc:
+        return Posted(refused=exc.message)

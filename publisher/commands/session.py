@@ -1,0 +1,68 @@
+"""The workspace a command acts on: the repository, and the sandbox when ``--sandbox`` is given.
+
+``cli.py`` imports this module at start-up for ``Deps``, so it imports nothing heavy itself.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import httpx
+
+    from publisher.core.clock import Clock
+    from publisher.engine.workspace import Workspace
+    from publisher.sandbox.app import Sandbox
+    from publisher.sandbox.faults import Faults
+
+
+@dataclass
+class Deps:
+    """What tests may inject: a clock, an environment, the Git host's HTTP (defaults: real)."""
+
+    clock: Clock | None = None
+    env: Mapping[str, str] | None = None
+    forge_transport: httpx.BaseTransport | None = None
+
+
+def open_session(repo: Path, sandbox_dir: Path | None, deps: Deps) -> Workspace:
+    """The workspace of ``repo``; with ``sandbox_dir``, every network call goes to the sandbox
+    kept there (faults from ``PUBLISHER_SANDBOX_FAULTS``)."""
+    from publisher.core.clock import Clock
+    from publisher.engine.workspace import open_workspace
+
+    clock = deps.clock or Clock()
+    transport = None
+    if sandbox_dir is not None:
+        env = deps.env if deps.env is not None else os.environ
+        faults = _faults(env.get("PUBLISHER_SANDBOX_FAULTS"))
+        transport = open_sandbox(repo, sandbox_dir, clock, faults).transport()
+    return open_workspace(repo, clock, deps.env, sandbox_dir, transport)
+
+
+def open_sandbox(repo: Path, state: Path, clock: Clock, faults: Faults | None = None) -> Sandbox:
+    """The sandbox kept in ``state``, serving the repository's files at ``media_base_url``
+    (``faults`` None: from the process's environment)."""
+    from publisher.core.config import load_config
+    from publisher.sandbox.app import Sandbox
+
+    sandbox = Sandbox(state, clock=clock, faults=faults)
+    config, _problems = load_config(repo)
+    if config.media_base_url:
+        sandbox.media_roots[config.media_base_url] = repo
+    return sandbox
+
+
+def _faults(spec: str | None) -> Faults:
+    from publisher.core.errors import ConfigError
+    from publisher.core.i18n import _
+    from publisher.sandbox.faults import FaultSpecError, parse_faults
+
+    try:
+        return parse_faults(spec)
+    except FaultSpecError as exc:
+        raise ConfigError(_("PUBLISHER_SANDBOX_FAULTS: {error}", error=exc)) from None

@@ -1,0 +1,68 @@
+"""``publisher style``: press-release wording and bureaucratese in files or on stdin, scored."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TextIO
+
+from publisher.content.style import StyleReport, lint
+from publisher.core.config import load_config
+from publisher.core.escape import one_line
+from publisher.core.i18n import _
+
+
+@dataclass(frozen=True)
+class Styled:
+    """One text's style report (``name`` is ``-`` for stdin)."""
+
+    name: str
+    body: str
+    report: StyleReport
+
+
+def lint_files(repo: Path, files: Sequence[str], stdin: TextIO) -> list[Styled]:
+    """Lint each file (or stdin, for none or ``-``) by the repository's style settings."""
+    rules = load_config(repo)[0].style
+    sources = (
+        [("-", stdin.read())]
+        if tuple(files) in ((), ("-",))
+        else [(name, Path(name).read_text(encoding="utf-8")) for name in files]
+    )
+    styled = []
+    for name, text in sources:
+        body = _without_front_matter(text)
+        styled.append(Styled(name, body, lint(body, rules)))
+    return styled
+
+
+def style_output(styled: Sequence[Styled], fmt: str) -> str:
+    """Each finding at its line with the plain alternative, then the score (or JSON)."""
+    if fmt == "json":
+        reports = [{"file": item.name, **item.report.as_json()} for item in styled]
+        return json.dumps(
+            reports[0] if len(reports) == 1 else reports, ensure_ascii=False, indent=2
+        )
+    return "\n".join(line for item in styled for line in _text_lines(item))
+
+
+def _text_lines(item: Styled) -> list[str]:
+    lines = []
+    for finding in item.report.findings:
+        line = item.body[: finding.start].count("\n") + 1
+        quoted = one_line(item.body[finding.start : finding.end])
+        lines.append(f"{one_line(item.name)}:{line}: «{quoted}» — {finding.message}")
+        lines.append(f"    → {finding.suggestion}")
+    lines.append(_("{file}: style score {score}/10", file=item.name, score=item.report.score))
+    return lines
+
+
+def _without_front_matter(text: str) -> str:
+    """The body of a Markdown file with front matter, or the text itself."""
+    if text.startswith("---"):
+        parts = text.split("---", 2)
+        if len(parts) == 3:
+            return parts[2].lstrip("\n")
+    return text
