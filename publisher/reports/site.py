@@ -671,7 +671,8 @@ def _archive_row(
 def _archive_link(network: str, entry: LedgerEntry) -> Chip:
     name = network_title(network)
     if entry.state == "deleted":
-        return Chip(f"net-{network} deleted", f"{name}: {_('deleted')}")
+        deleted = _("deleted")
+        return Chip(f"net-{network} deleted", f"{name}: {deleted}")
     return Chip(f"net-{network}", name, entry.url or "")
 
 
