@@ -465,7 +465,7 @@ def preview_card(site: _Site, post: Post, network: str) -> Card | None:
 
 
 def _text(text: str, caps: Capabilities) -> Markup:
-    return text_html(text, caps) if text else Markup()
+    return text_html(text, caps) if text else _NO_TEXT
 
 
 def _tiles(site: _Site, media: Sequence[Media]) -> tuple[Tile, ...]:
@@ -539,7 +539,7 @@ def _telegram_screen(site: _Site, rendered: RenderedPost, caps: Capabilities, wh
     for message in telegram_messages(rendered, caps):
         if message.kind == "media":
             media = _tiles(site, [rendered.media[i] for i in message.media])
-            caption = _text(rendered.text, caps) if message.caption else Markup()
+            caption = _text(rendered.text, caps) if message.caption else _NO_TEXT
             parts.append(Part(text=caption, grid=media))
         elif message.kind == "text":
             parts.append(Part(text=_text(rendered.text, caps)))
