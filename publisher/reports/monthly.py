@@ -10,7 +10,6 @@ report needs no plotting library and no external file.
 
 from __future__ import annotations
 
-import html
 import re
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
@@ -18,6 +17,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
 from typing import Any
+
+from markupsafe import Markup
 
 from publisher.content.load import Content
 from publisher.content.render import render_post
@@ -31,6 +32,8 @@ from publisher.core.workcalendar import WorkCalendar
 from publisher.engine.workspace import Workspace
 from publisher.inbox.items import INBOX_DIR, InboxItem, load_inbox_rules
 from publisher.moderation.log import LogEntry, read_log
+from publisher.reports.charts import BAR_COLOR, Chart, bar_chart, grouped_bar_chart, svg
+from publisher.reports.pages import render
 
 FORMATS = ("text", "photo", "album", "video", "document", "poll", "thread")
 MODERATION_ACTIONS = ("deleted", "hidden", "review", "banned")
@@ -86,7 +89,6 @@ COLORS = {
     "instagram": "#d62976",
     "x": "#14171a",
 }
-BAR_COLOR = "#2f6db5"
 STYLE_FILE = DATA_DIR / "site" / "site.css"
 
 
@@ -367,158 +369,14 @@ def _overdue_at(answer: Answer, cutoff: datetime) -> bool:
 
 # --- charts ------------------------------------------------------------------------------------
 
-_FONT = "DejaVu Sans, Verdana, sans-serif"
-_WIDTH = 640
-
-
-def _svg(width: int, height: int, title: str, body: Iterable[str], titled: bool = True) -> str:
-    """An SVG document; its title is always its accessible name and, if ``titled``, shown."""
-    heading = (
-        f'<text x="10" y="20" font-size="15" font-weight="bold" fill="#222">{_x(title)}</text>'
-        if titled
-        else ""
-    )
-    return (
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="chart" role="img" '
-        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-        f'font-family="{_FONT}" font-size="12">'
-        f"<title>{_x(title)}</title>"
-        f'<rect width="{width}" height="{height}" fill="#ffffff"/>{heading}'
-        + "".join(body)
-        + "</svg>"
-    )
-
-
-def _x(text: object) -> str:
-    return html.escape(str(text), quote=True)
-
-
-def _no_data(width: int, height: int) -> str:
-    return (
-        f'<text x="{width // 2}" y="{height // 2}" text-anchor="middle" fill="#777">'
-        + _x(_("No data for this month"))
-        + "</text>"
-    )
-
-
-def _step(top: int) -> int:
-    """A whole-number tick step that gives at most five ticks."""
-    return max(1, -(-top // 5))
-
-
-Series = tuple[str, str, Sequence[int]]
-
-
-def grouped_bar_chart(
-    title: str, groups: Sequence[str], series: Sequence[Series], titled: bool = True
-) -> str:
-    """Vertical bars: one group per label, one bar per (name, colour, values) series."""
-    legend, legend_h = _legend([(n, c) for n, c, _v in series], 40)
-    top, plot_h = (36 if titled else 12), 180
-    height = top + plot_h + 28 + legend_h
-    peak = max((v for _n, _c, values in series for v in values), default=0)
-    if peak == 0 or not groups:
-        return _svg(_WIDTH, height, title, [_no_data(_WIDTH, height)], titled)
-    step = _step(peak)
-    scale = plot_h / (step * -(-peak // step))
-    body = _y_axis(40, top, _WIDTH - 52, plot_h, step, scale)
-    group_w = (_WIDTH - 52) / len(groups)
-    for index, name in enumerate(groups):
-        body += _group(index, name, series, (40 + index * group_w, group_w), top + plot_h, scale)
-    body += [f'<g transform="translate(0 {top + plot_h + 32})">', *legend, "</g>"]
-    return _svg(_WIDTH, height, title, body, titled)
-
-
-def _group(
-    index: int,
-    name: str,
-    series: Sequence[Series],
-    span: tuple[float, float],
-    base: float,
-    scale: float,
-) -> list[str]:
-    """One group's bars and its label under them."""
-    left, width = span
-    bar_w = min(28.0, (width - 8) / max(1, len(series)))
-    x0 = left + (width - bar_w * len(series)) / 2
-    parts = [
-        _bar(
-            x0 + s * bar_w,
-            base,
-            bar_w - 2,
-            values[index] * scale,
-            color,
-            f"{series_name}, {name}: {values[index]}",
-        )
-        for s, (series_name, color, values) in enumerate(series)
-    ]
-    parts.append(
-        f'<text x="{left + width / 2:.1f}" y="{base + 16}" text-anchor="middle" '
-        f'fill="#333">{_x(name)}</text>'
-    )
-    return parts
-
-
-def _y_axis(left: int, top: int, width: int, height: int, step: int, scale: float) -> list[str]:
-    parts = []
-    value = 0
-    while value * scale <= height + 0.5:
-        y = top + height - value * scale
-        parts.append(
-            f'<line x1="{left}" x2="{left + width}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e3e3e3"/>'
-            f'<text x="{left - 6}" y="{y + 4:.1f}" text-anchor="end" fill="#555">{value}</text>'
-        )
-        value += step
-    return parts
-
-
-def _bar(x: float, base: float, width: float, height: float, color: str, tip: str) -> str:
-    return (
-        f'<rect x="{x:.1f}" y="{base - height:.1f}" width="{max(width, 1):.1f}" '
-        f'height="{height:.1f}" fill="{color}"><title>{_x(tip)}</title></rect>'
-    )
-
-
-def _legend(items: Sequence[tuple[str, str]], left: int) -> tuple[list[str], int]:
-    """Colour keys in rows that fit the chart's width, and the height they take."""
-    parts: list[str] = []
-    x, y = float(left), 0
-    for name, color in items:
-        width = 28 + 7.5 * len(name)
-        if x + width > _WIDTH and x > left:
-            x, y = float(left), y + 18
-        parts.append(
-            f'<rect x="{x:.1f}" y="{y}" width="12" height="12" fill="{color}"/>'
-            f'<text x="{x + 16:.1f}" y="{y + 10}" fill="#333">{_x(name)}</text>'
-        )
-        x += width
-    return parts, y + 20
-
-
-def bar_chart(
-    title: str, items: Sequence[tuple[str, int]], color: str = BAR_COLOR, titled: bool = True
-) -> str:
-    """Horizontal bars, one per (label, value), the value written after the bar."""
-    left, top, row = 190, (36 if titled else 8), 28
-    height = max(top + row * len(items) + 12, 100)
-    peak = max((value for _label, value in items), default=0)
-    if peak == 0:
-        return _svg(_WIDTH, height, title, [_no_data(_WIDTH, height)], titled)
-    scale = (_WIDTH - left - 60) / peak
-    body = []
-    for index, (name, value) in enumerate(items):
-        y = top + index * row
-        body.append(
-            f'<text x="{left - 8}" y="{y + 17}" text-anchor="end" fill="#333">{_x(name)}</text>'
-            f'<rect x="{left}" y="{y + 5}" width="{max(value * scale, 1):.1f}" height="18" '
-            f'fill="{color}"><title>{_x(name)}: {value}</title></rect>'
-            f'<text x="{left + value * scale + 6:.1f}" y="{y + 18}" fill="#222">{value}</text>'
-        )
-    return _svg(_WIDTH, height, title, body, titled)
-
 
 def report_charts(report: MonthlyReport, titled: bool = True) -> dict[str, str]:
     """The report's charts as SVG documents, by file name (``titled``: the title drawn too)."""
+    return {name: svg(chart) for name, chart in chart_data(report, titled).items()}
+
+
+def chart_data(report: MonthlyReport, titled: bool = True) -> dict[str, Chart]:
+    """The report's charts, by file name."""
     moderation = [(label(c), sum(a.values())) for c, a in sorted(report.moderation.items())]
     return {
         "posts.svg": posts_chart(report, titled),
@@ -534,7 +392,7 @@ def report_charts(report: MonthlyReport, titled: bool = True) -> dict[str, str]:
     }
 
 
-def posts_chart(report: MonthlyReport, titled: bool = True) -> str:
+def posts_chart(report: MonthlyReport, titled: bool = True) -> Chart:
     series = [
         (
             network_title(n),
@@ -612,11 +470,11 @@ def inbox_rows(report: MonthlyReport) -> list[tuple[str, object]]:
 
 def report_markdown(report: MonthlyReport, charts: str | None = None) -> str:
     """The report as Markdown; with ``charts`` (a folder), the SVG charts are linked from it."""
-    images = report_charts(report) if charts is not None else {}
+    images = chart_data(report) if charts is not None else {}
     prefix = f"{charts.rstrip('/')}/" if charts else ""
 
     def chart(name: str) -> list[str]:
-        return [f"![{_svg_title(images[name])}]({prefix}{name})", ""] if name in images else []
+        return [f"![{images[name].title}]({prefix}{name})", ""] if name in images else []
 
     lines = [f"# {report.title}", ""]
     lines += ["## " + _("Posts per network per week"), "", *chart("posts.svg")]
@@ -634,11 +492,6 @@ def report_markdown(report: MonthlyReport, charts: str | None = None) -> str:
     return "\n".join(lines).rstrip() + "\n"
 
 
-def _svg_title(svg: str) -> str:
-    match = re.search(r"<title>(.*?)</title>", svg)
-    return html.unescape(match.group(1)) if match else ""
-
-
 def _overdue_markdown(report: MonthlyReport) -> list[str]:
     if not report.overdue:
         return []
@@ -651,71 +504,77 @@ def _when(moment: datetime | None) -> str:
     return moment.strftime("%d.%m.%Y %H:%M") if moment else "—"
 
 
-def _html_table(head: Sequence[str], rows: Iterable[Sequence[object]], css: str = "") -> str:
-    cls = f' class="{css}"' if css else ""
-    header = "".join(f"<th>{_x(h)}</th>" for h in head)
-    body = "".join("<tr>" + "".join(f"<td>{_x(c)}</td>" for c in row) + "</tr>" for row in rows)
-    return f"<table{cls}><thead><tr>{header}</tr></thead><tbody>{body}</tbody></table>"
+@dataclass(frozen=True)
+class Table:
+    head: Sequence[str]
+    rows: Sequence[Sequence[object]]
 
 
-def report_fragment(report: MonthlyReport) -> str:
-    """The report's body as HTML with the charts inline (for the site and ``report_html``)."""
-    charts = report_charts(report, titled=False)
-    sections = [
-        (
+@dataclass(frozen=True)
+class Section:
+    """A part of the report's page: a chart and its figures, and any overdue messages."""
+
+    title: str
+    chart: Chart
+    table: Table
+    overdue_title: str = ""
+    overdue: Table | None = None
+
+
+@dataclass(frozen=True)
+class ReportView:
+    """What the report's page shows (``report_body.html``)."""
+
+    title: str
+    sections: tuple[Section, ...]
+
+
+def report_view(report: MonthlyReport) -> ReportView:
+    """The report's sections, each chart drawn with its figures beside it (the page's heading
+    names the chart, so the chart does not draw its title)."""
+    charts = chart_data(report, titled=False)
+    overdue = [[a.path, a.network, label(a.category), _when(a.due)] for a in report.overdue]
+    sections = (
+        Section(
             _("Posts per network per week"),
             charts["posts.svg"],
-            _html_table(
-                [_("Network"), *[w.label for w in report.weeks], _("Total")], posts_rows(report)
-            ),
+            Table([_("Network"), *[w.label for w in report.weeks], _("Total")], posts_rows(report)),
         ),
-        (
+        Section(
             _("Formats used"),
             charts["formats.svg"],
-            _html_table(
+            Table(
                 [_("Format"), _("Publications")],
                 [[label(f), report.formats.get(f, 0)] for f in FORMATS],
             ),
         ),
-        (
+        Section(
             _("Moderation actions by category"),
             charts["moderation.svg"],
-            _html_table(
+            Table(
                 [_("Category"), *[label(a) for a in MODERATION_ACTIONS], _("Total")],
                 moderation_rows(report),
             ),
         ),
-        (
+        Section(
             _("Citizens' messages"),
             charts["answers.svg"],
-            _html_table([_("Figure"), _("Value")], inbox_rows(report)) + _overdue_html(report),
+            Table([_("Figure"), _("Value")], inbox_rows(report)),
+            _("Overdue"),
+            Table([_("Message"), _("Network"), _("Category"), _("Due")], overdue)
+            if overdue
+            else None,
         ),
-    ]
-    return "".join(
-        f'<section class="report-part"><h2>{_x(title)}</h2>'
-        f'<figure class="chart-box">{svg}</figure>{table}</section>'
-        for title, svg, table in sections
     )
-
-
-def _overdue_html(report: MonthlyReport) -> str:
-    if not report.overdue:
-        return ""
-    rows = [[a.path, a.network, label(a.category), _when(a.due)] for a in report.overdue]
-    head = [_("Message"), _("Network"), _("Category"), _("Due")]
-    return "<h3>" + _x(_("Overdue")) + "</h3>" + _html_table(head, rows, "overdue")
+    return ReportView(report.title, sections)
 
 
 def report_html(report: MonthlyReport) -> str:
     """The report as one self-contained HTML page (styles inline, charts inline)."""
     style = STYLE_FILE.read_text(encoding="utf-8") if STYLE_FILE.exists() else ""
-    title = _x(report.title)
-    return (
-        f'<!doctype html><html lang="{language()}"><head><meta charset="utf-8">'
-        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{title}</title><style>{style}</style></head>"
-        f'<body><main class="page report"><h1>{title}</h1>{report_fragment(report)}</main>'
-        "</body></html>\n"
+    # the shipped stylesheet, not text anyone wrote: escaping would break its quotes
+    return render(
+        "report_page.html", lang=language(), style=Markup(style), report=report_view(report)
     )
 
 
@@ -729,9 +588,11 @@ def write_report(report: MonthlyReport, out: Path, fmt: str) -> list[Path]:
     folder = f"charts-{report.month}"
     (out / folder).mkdir(exist_ok=True)
     written = []
-    for name, svg in report_charts(report).items():
+    for name, drawing in report_charts(report).items():
         path = out / folder / name
-        path.write_text('<?xml version="1.0" encoding="UTF-8"?>\n' + svg + "\n", encoding="utf-8")
+        path.write_text(
+            '<?xml version="1.0" encoding="UTF-8"?>\n' + drawing + "\n", encoding="utf-8"
+        )
         written.append(path)
     page = out / f"report-{report.month}.md"
     page.write_text(report_markdown(report, folder), encoding="utf-8")

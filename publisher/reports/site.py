@@ -3,22 +3,25 @@
 ``build_site`` writes plain HTML pages (flat, linked relatively, so they open from a folder, an
 artifact or the Git host's Pages), one shipped stylesheet and fonts, and copies of the photos.
 There is no JavaScript and nothing is loaded from elsewhere: each page forbids it with a
-Content-Security-Policy. All text is escaped; Telegram's and Max's HTML is reduced to the tags
-those networks show. Personal data (authors' names, comment excerpts) stays out of the site
-unless ``personal_data`` is set, since Pages are public even for a private repository.
+Content-Security-Policy. Each page is built as data first (the dataclasses below), then
+rendered by its template in ``reports/templates``, which escapes all text; Telegram's and Max's
+HTML is reduced by nh3 to the tags those networks show, and only that is passed as markup.
+Personal data (authors' names, comment excerpts) stays out of the site unless ``personal_data``
+is set, since Pages are public even for a private repository.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
-import html
 import re
 import shutil
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+
+from markupsafe import Markup, escape
 
 from publisher.content.check import CheckResult
 from publisher.content.confine import MediaEscaped, verified
@@ -44,59 +47,27 @@ from publisher.engine.workspace import Workspace
 from publisher.inbox.items import InboxItem, load_inbox_rules, open_items
 from publisher.moderation.log import LogEntry, read_log
 from publisher.reports import monthly
+from publisher.reports.pages import render
 from publisher.reports.plan_report import kind_label
 
 DATA = DATA_DIR / "site"
 FONTS = FONTS_DIR
 FONT_FILES = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")
-CSP = (
-    "default-src 'none'; img-src 'self'; media-src 'self'; style-src 'self'; "
-    "font-src 'self'; base-uri 'none'; form-action 'none'"
-)
-#: the tab's icon, so that browsers do not ask for a missing /favicon.ico
-FAVICON = (
-    '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32">'
-    '<rect width="32" height="32" rx="7" fill="#15325b"/>'
-    '<path d="M9 24V8h14v16h-4V12h-6v12z" fill="#fff"/></svg>\n'
-)
 #: how many answered messages the inbox page lists (the newest)
 ANSWERED_SHOWN = 50
 UNIT_LABELS = {"chars": N_("characters"), "utf16": N_("UTF-16 units"), "x_weighted": N_("weighted")}
-
-
-def esc(value: object) -> str:
-    return html.escape(str(value), quote=True)
-
-
-def _empty(text: str) -> str:
-    return _p("empty", text)
-
-
-def _p(css: str, text: str) -> str:
-    return f'<p class="{css}">{esc(text)}</p>'
-
-
-def _span(css: str, text: str) -> str:
-    return f'<span class="{css}">{esc(text)}</span>'
-
-
-def _h2(text: str) -> str:
-    return f"<h2>{esc(text)}</h2>"
-
-
-def _link(url: str, text: str, css: str = "") -> str:
-    return f'<a{_css(css)} href="{esc(url)}" rel="nofollow">{esc(text)}</a>'
 
 
 def local_time(moment: datetime | None, ws: Workspace) -> str:
     return moment.astimezone(ws.config.zone).strftime("%d.%m.%Y %H:%M") if moment else "—"
 
 
-def text_html(text: str, caps: Capabilities) -> str:
-    """A post's text for a preview (line breaks kept by the stylesheet)."""
+def text_html(text: str, caps: Capabilities) -> Markup:
+    """A post's text for a preview (line breaks kept by the stylesheet): escaped plain text, or
+    the network's HTML cleaned by nh3 (``sanitize_html``), the one HTML a page takes as is."""
     if caps.text_format == "plain":
-        return esc(text)
-    return sanitize_html(text, caps.text_format, link_rel="nofollow")
+        return escape(text)
+    return Markup(sanitize_html(text, caps.text_format, link_rel="nofollow"))
 
 
 # --- the site --------------------------------------------------------------------------------
@@ -147,9 +118,11 @@ class _Site:
             self.slugs[post.id] = candidate
         return self.slugs[post.id]
 
-    def write(self, name: str, title: str, body: str, active: str = "") -> None:
+    def write(self, name: str, template: str, title: str, active: str, **context: object) -> None:
+        """Render ``template`` (a page of ``base.html``) into ``name``."""
         path = self.out / name
-        path.write_text(layout(title, body, active, self.now_text()), encoding="utf-8")
+        page = render(template, layout=_layout(title, active, self.now_text()), **context)
+        path.write_text(page, encoding="utf-8")
         self.written.append(path)
 
     def now_text(self) -> str:
@@ -177,27 +150,37 @@ def build_site(
     site.written.extend(copy_assets(out))
     for post in content.posts:
         site.post_page(post)
-    site.write("index.html", _("Posts"), index_body(site), "index")
+    site.write("index.html", "index.html", _("Posts"), "index", **index_context(site))
     for post in content.posts:
-        site.write(site.post_page(post), post.title, post_body(site, post), "index")
-    site.write("archive.html", _("Archive"), archive_body(site), "archive")
-    site.write("accounts.html", _("Accounts"), accounts_body(site), "accounts")
-    site.write("moderation.html", _("Moderation log"), moderation_body(site), "moderation")
-    site.write("inbox.html", _("Citizens' messages"), inbox_body(site), "inbox")
+        site.write(
+            site.post_page(post), "post.html", post.title, "index", **post_context(site, post)
+        )
+    site.write("archive.html", "archive.html", _("Archive"), "archive", **archive_context(site))
+    site.write(
+        "accounts.html", "accounts.html", _("Accounts"), "accounts", **accounts_context(site)
+    )
+    site.write(
+        "moderation.html",
+        "moderation.html",
+        _("Moderation log"),
+        "moderation",
+        **moderation_context(site),
+    )
+    site.write("inbox.html", "inbox.html", _("Citizens' messages"), "inbox", **inbox_context(site))
     write_reports(site)
     return [*site.written, *(out / name for name in sorted(set(site.copied.values())))]
 
 
 def copy_assets(out: Path) -> list[Path]:
-    """The stylesheet and its fonts, shipped with the package."""
+    """The stylesheet, its fonts and the tab's icon (so that browsers do not ask for a missing
+    /favicon.ico), shipped with the package."""
     assets = out / "assets"
     assets.mkdir(parents=True, exist_ok=True)
     written = []
-    for source in (DATA / "site.css", *(FONTS / name for name in FONT_FILES)):
+    for source in (DATA / "site.css", *(FONTS / name for name in FONT_FILES), DATA / "favicon.svg"):
         shutil.copyfile(source, assets / source.name)
         written.append(assets / source.name)
-    (assets / "favicon.svg").write_text(FAVICON, encoding="utf-8")
-    return [*written, assets / "favicon.svg"]
+    return written
 
 
 NAV = (
@@ -210,35 +193,70 @@ NAV = (
 )
 
 
-def _current(active: bool) -> str:
-    return ' aria-current="page"' if active else ""
+# --- what the templates show -------------------------------------------------------------------
 
 
-def _css(name: str) -> str:
-    return f' class="{name}"' if name else ""
+@dataclass(frozen=True)
+class Link:
+    href: str
+    label: str
+    current: bool = False
 
 
-def layout(title: str, body: str, active: str, generated: str) -> str:
-    """A whole page: head with the stylesheet and the policy, navigation, body, footer."""
-    links = "".join(
-        f'<a href="{href}"{_current(key == active)}>{esc(_(name))}</a>' for key, href, name in NAV
+@dataclass(frozen=True)
+class Layout:
+    """What ``base.html`` needs: the page's title, the navigation and the footer."""
+
+    lang: str
+    title: str
+    brand: str
+    built: str
+    nav: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class Chip:
+    """A small label in a list (``chips``), a link when ``url`` is set."""
+
+    css: str
+    text: str
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Cell:
+    """A table cell: text, a link when ``url`` is set, and a warning ``flag`` after it."""
+
+    text: str
+    url: str = ""
+    flag: str = ""
+
+
+@dataclass(frozen=True)
+class Row:
+    cells: tuple[Cell, ...]
+    css: str = ""
+
+
+@dataclass(frozen=True)
+class Table:
+    title: str
+    head: tuple[str, ...]
+    rows: tuple[Row, ...]
+
+
+def _layout(title: str, active: str, generated: str) -> Layout:
+    return Layout(
+        lang=language(),
+        title=title,
+        brand=_("Official accounts"),
+        built=_("Built by publisher on {time}.", time=generated),
+        nav=tuple(Link(href, _(name), key == active) for key, href, name in NAV),
     )
-    brand = esc(_("Official accounts"))
-    built = esc(_("Built by publisher on {time}.", time=generated))
-    return (
-        f'<!doctype html>\n<html lang="{language()}"><head><meta charset="utf-8">'
-        f'<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f'<meta http-equiv="Content-Security-Policy" content="{CSP}">'
-        f'<meta name="referrer" content="no-referrer">'
-        f"<title>{esc(title)} — {brand}</title>"
-        f'<link rel="icon" href="assets/favicon.svg" type="image/svg+xml">'
-        f'<link rel="stylesheet" href="assets/site.css"></head><body>'
-        f'<header class="top"><div class="brand">{brand}</div>'
-        f"<nav>{links}</nav></header>"
-        f'<main class="page"><h1>{esc(title)}</h1>{body}</main>'
-        f'<footer class="bottom">{built}'
-        "</footer></body></html>\n"
-    )
+
+
+def _cells(*texts: str) -> tuple[Cell, ...]:
+    return tuple(Cell(text) for text in texts)
 
 
 # --- posts -------------------------------------------------------------------------------------
@@ -256,92 +274,83 @@ def post_networks(site: _Site, post: Post) -> list[str]:
     return [n for n in NETWORK_TABLE if n in wanted]
 
 
-def index_body(site: _Site) -> str:
-    rows = "".join(_index_row(site, post) for post in site.content.posts)
-    head = "".join(
-        f"<th>{esc(h)}</th>"
-        for h in (_("Post"), _("Status"), _("Publish at"), _("Networks"), _("Problems"))
-    )
-    summary = _plan_summary(site.plan)
-    if not site.content.posts:
-        return _empty(_("No posts yet."))
-    return (
-        f'{summary}<table class="posts"><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>'
-    )
+@dataclass(frozen=True)
+class IndexRow:
+    href: str
+    title: str
+    path: str
+    status: str
+    status_label: str
+    publish_at: str
+    chips: tuple[Chip, ...]
+    #: "errors: 2" when the check found errors, else "warnings: 1" when it found warnings
+    errors: str
+    warnings: str
 
 
-def _plan_summary(plan: Plan) -> str:
+def index_context(site: _Site) -> dict[str, object]:
+    head = (_("Post"), _("Status"), _("Publish at"), _("Networks"), _("Problems"))
+    return {
+        "no_posts": _("No posts yet."),
+        "all_published": _("Everything is published as written."),
+        "summary": _plan_summary(site.plan),
+        "head": head,
+        "rows": [_index_row(site, post) for post in site.content.posts],
+    }
+
+
+def _plan_summary(plan: Plan) -> list[Chip]:
     kinds = [k for k in ActionKind if k is not ActionKind.NOOP and plan.count(k)]
-    if not kinds:
-        return _p("summary", _("Everything is published as written."))
-    items = "".join(
-        f'<li class="chip kind-{k.value}">{esc(kind_label(k))}: {plan.count(k)}</li>' for k in kinds
-    )
-    return f'<ul class="summary chips">{items}</ul>'
+    return [Chip(f"kind-{k.value}", f"{kind_label(k)}: {plan.count(k)}") for k in kinds]
 
 
-def _index_row(site: _Site, post: Post) -> str:
-    chips = "".join(_network_chip(site, post, n) for n in post_networks(site, post))
+def _index_row(site: _Site, post: Post) -> IndexRow:
     problems = site.diagnostics(post.path)
     errors = sum(1 for d in problems if d.is_error)
-    flag = (
-        _span("bad", _("errors: {count}", count=errors))
-        if errors
-        else (esc(_("warnings: {count}", count=len(problems))) if problems else "—")
-    )
-    return (
-        f'<tr><td><a href="{esc(site.post_page(post))}">{esc(post.title)}</a>'
-        f'<br><small class="path">{esc(post.path)}</small></td>'
-        f'<td><span class="status status-{esc(post.status)}">{esc(status_label(post.status))}'
-        f"</span></td><td>{esc(local_time(post.publish_at, site.ws))}</td>"
-        f'<td><ul class="chips">{chips}</ul></td><td>{flag}</td></tr>'
+    return IndexRow(
+        href=site.post_page(post),
+        title=post.title,
+        path=post.path,
+        status=post.status,
+        status_label=status_label(post.status),
+        publish_at=local_time(post.publish_at, site.ws),
+        chips=tuple(_network_chip(site, post, n) for n in post_networks(site, post)),
+        errors=_("errors: {count}", count=errors) if errors else "",
+        warnings=_("warnings: {count}", count=len(problems)) if problems else "",
     )
 
 
-def _network_chip(site: _Site, post: Post, network: str) -> str:
+def _network_chip(site: _Site, post: Post, network: str) -> Chip:
     action = site.action(post.path, network)
     kind = action.kind if action else ActionKind.NOOP
     entry = site.recorded.get(post.ledger_path, {}).get(network)
     text = f"{network_title(network)}: {kind_label(kind)}"
-    if entry is not None and entry.state == "published" and entry.url:
-        text_html = f'<a href="{esc(entry.url)}" rel="nofollow">{esc(text)}</a>'
-    else:
-        text_html = esc(text)
-    return f'<li class="chip net-{esc(network)} kind-{kind.value}">{text_html}</li>'
+    published = entry is not None and entry.state == "published" and entry.url
+    return Chip(f"net-{network} kind-{kind.value}", text, entry.url if entry and published else "")
 
 
-def post_body(site: _Site, post: Post) -> str:
-    meta = [
+def post_context(site: _Site, post: Post) -> dict[str, object]:
+    facts = [
         (_("File"), post.path),
         (_("Status"), status_label(post.status)),
         (_("Publish at"), local_time(post.publish_at, site.ws)),
         (_("Tags"), ", ".join(post.tags) or "—"),
     ]
-    facts = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in meta)
-    cards = "".join(preview_card(site, post, n) for n in post_networks(site, post))
-    return (
-        f'<dl class="facts">{facts}</dl>{_diagnostics_html(site.diagnostics(post.path))}'
-        + _h2(_("How each network will show it"))
-        + f'<div class="previews">{cards}</div>'
-    )
-
-
-def _diagnostics_html(problems: Sequence[Diagnostic]) -> str:
-    if not problems:
-        return ""
-    items = "".join(
-        f'<li class="{"bad" if d.is_error else "warn"}">{esc(d.path)}:{d.line}: '
-        f"{esc(d.message)}{' — ' + esc(d.hint) if d.hint else ''}</li>"
-        for d in problems
-    )
-    return _h2(_("Problems found by the check")) + f'<ul class="problems">{items}</ul>'
+    cards = (preview_card(site, post, n) for n in post_networks(site, post))
+    return {
+        "facts": facts,
+        "problems_title": _("Problems found by the check"),
+        "problems": site.diagnostics(post.path),
+        "previews_title": _("How each network will show it"),
+        "cards": [card for card in cards if card is not None],
+    }
 
 
 # --- one network's preview -------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
-class _Who:
+class Who:
     """The account a preview is shown under."""
 
     name: str
@@ -349,104 +358,148 @@ class _Who:
     avatar: str
 
 
-def _who(site: _Site, network: str) -> _Who:
+@dataclass(frozen=True)
+class Tile:
+    """A photo, video or document as the page shows it (``url`` of its copy in ``media/``)."""
+
+    kind: str
+    url: str
+    name: str
+    alt: str
+
+
+@dataclass(frozen=True)
+class PollView:
+    question: str
+    options: tuple[str, ...]
+    #: "Anonymous poll" or "Several answers allowed"
+    note: str
+
+
+_NO_TEXT = Markup()
+
+
+@dataclass(frozen=True)
+class Part:
+    """A piece of a preview: a post (feed), a message (Telegram, Max), a caption under the
+    photos (Instagram) or a post of a thread (X)."""
+
+    text: Markup = _NO_TEXT
+    grid: tuple[Tile, ...] = ()
+    poll: PollView | None = None
+    #: Max: a document sent as a message of its own
+    file: Tile | None = None
+    link: str = ""
+    #: X: "123/280", the part's own weighted length
+    length: str = ""
+    over: bool = False
+
+
+@dataclass(frozen=True)
+class Screen:
+    """What the network shows: ``layout`` is feed, messages, photo or thread."""
+
+    layout: str
+    who: Who
+    parts: tuple[Part, ...]
+    #: Instagram: what is missing when there is no photo
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Note:
+    css: str
+    text: str
+
+
+@dataclass(frozen=True)
+class Status:
+    """The planned action, its reason, and the published copy's address."""
+
+    kind: str
+    label: str
+    reason: str = ""
+    url: str = ""
+    open: str = ""
+
+
+@dataclass(frozen=True)
+class Card:
+    network: str
+    title: str
+    screen: Screen
+    #: length against the limit, thread and caption notes
+    notes: tuple[Note, ...]
+    flags: tuple[str, ...]
+    status: Status
+
+
+def _who(site: _Site, network: str) -> Who:
     account = site.content.account_for(network)
     if account is None:
-        return _Who(network_title(network), "", "")
+        return Who(network_title(network), "", "")
     profile = site.content.profiles.get(account.name)
     avatar = site.media_url(profile.avatar) if profile and profile.avatar else ""
     handle = str(account.settings.get("handle") or account.account_id).lstrip("@")
-    return _Who(account.title or network_title(network), handle, avatar)
+    return Who(account.title or network_title(network), handle, avatar)
 
 
-def _avatar(who: _Who) -> str:
-    if who.avatar:
-        return f'<img class="avatar" src="{esc(who.avatar)}" alt="">'
-    return f'<span class="avatar letter" aria-hidden="true">{esc(who.name[:1])}</span>'
-
-
-def preview_card(site: _Site, post: Post, network: str) -> str:
+def preview_card(site: _Site, post: Post, network: str) -> Card | None:
     """One network's card: the post as that network shows it, its length and its status."""
     caps = site.ws.capabilities.get(network)
     if caps is None:
-        return ""
+        return None
     rendered = render_post(post, network, caps, site.ws.config.network_options.get(network))
     who = _who(site, network)
-    body = _BODIES.get(network, _feed_body)(site, rendered, caps, who)
-    return (
-        f'<article class="card net-{esc(network)}" id="net-{esc(network)}" '
-        f'data-network="{esc(network)}"><h3 class="card-title">{esc(network_title(network))}</h3>'
-        f'<div class="screen">{body}</div>'
-        f'<footer class="card-foot">{_length_html(rendered, caps)}'
-        f"{_options_html(rendered, caps)}{_status_html(site, post, network)}</footer></article>"
+    screen = _SCREENS.get(network, _feed_screen)(site, rendered, caps, who)
+    return Card(
+        network=network,
+        title=network_title(network),
+        screen=screen,
+        notes=_length_notes(rendered, caps),
+        flags=_option_flags(rendered, caps),
+        status=_status(site, post, network),
     )
 
 
-def _head(who: _Who, note: str = "") -> str:
-    small = f"<small>{esc(note)}</small>" if note else ""
-    return f'<header class="who">{_avatar(who)}<div><b>{esc(who.name)}</b>{small}</div></header>'
+def _text(text: str, caps: Capabilities) -> Markup:
+    return text_html(text, caps) if text else _NO_TEXT
 
 
-def _text_block(text: str, caps: Capabilities) -> str:
-    return f'<div class="text">{text_html(text, caps)}</div>' if text else ""
+def _tiles(site: _Site, media: Sequence[Media]) -> tuple[Tile, ...]:
+    return tuple(Tile(m.kind, site.media_url(m), m.path.name, m.alt) for m in media)
 
 
-def _media_grid(site: _Site, media: Sequence[Media]) -> str:
-    if not media:
-        return ""
-    tiles = "".join(_media_tile(site, m) for m in media)
-    return f'<div class="media-grid n{min(len(media), 5)}">{tiles}</div>'
-
-
-def _media_tile(site: _Site, media: Media) -> str:
-    url = esc(site.media_url(media))
-    if media.kind == "video":
-        return f'<video src="{url}" controls preload="metadata"></video>'
-    if media.kind == "document":
-        return f'<a class="document" href="{url}">📄 {esc(media.path.name)}</a>'
-    return f'<img src="{url}" alt="{esc(media.alt)}" loading="lazy">'
-
-
-def _poll_html(rendered: RenderedPost) -> str:
+def _poll(rendered: RenderedPost) -> PollView | None:
     poll = rendered.poll
     if poll is None:
-        return ""
-    options = "".join(f"<li>{esc(o)}</li>" for o in poll.options)
-    kind = _("Several answers allowed") if poll.multiple else _("Anonymous poll")
-    return (
-        f'<div class="poll"><b class="question">{esc(poll.question)}</b>'
-        f"<small>{esc(kind)}</small><ol>{options}</ol></div>"
-    )
+        return None
+    note = _("Several answers allowed") if poll.multiple else _("Anonymous poll")
+    return PollView(poll.question, tuple(poll.options), note)
 
 
-def _link_html(rendered: RenderedPost) -> str:
-    link = str(rendered.options.get("link") or "")
-    if not link:
-        return ""
-    return f'<a class="link-card" href="{esc(link)}" rel="nofollow">{esc(link)}</a>'
+ScreenOf = Callable[[_Site, RenderedPost, Capabilities, Who], Screen]
 
 
-Body = Callable[[_Site, RenderedPost, Capabilities, _Who], str]
-
-
-def _feed_body(site: _Site, rendered: RenderedPost, caps: Capabilities, who: _Who) -> str:
+def _feed_screen(site: _Site, rendered: RenderedPost, caps: Capabilities, who: Who) -> Screen:
     """VK, OK and Facebook: author, text, photo grid, poll, link."""
-    return (
-        _head(who)
-        + _text_block(rendered.text, caps)
-        + _media_grid(site, rendered.media)
-        + _poll_html(rendered)
-        + _link_html(rendered)
+    part = Part(
+        text=_text(rendered.text, caps),
+        grid=_tiles(site, rendered.media),
+        poll=_poll(rendered),
+        link=str(rendered.options.get("link") or ""),
     )
+    return Screen("feed", who, (part,))
 
 
-def _max_body(site: _Site, rendered: RenderedPost, caps: Capabilities, who: _Who) -> str:
+def _max_screen(site: _Site, rendered: RenderedPost, caps: Capabilities, who: Who) -> Screen:
     """Max: the channel's message with media above the text; files as messages of their own."""
     visual = [m for m in rendered.media if m.kind != "document"]
     files = [m for m in rendered.media if m.kind == "document"]
-    first = _media_grid(site, visual) + _text_block(rendered.text, caps)
-    bubbles = [first] + [_media_tile(site, m) for m in files]
-    return _head(who) + "".join(f'<div class="bubble">{b}</div>' for b in bubbles if b)
+    first = Part(text=_text(rendered.text, caps), grid=_tiles(site, visual))
+    parts = [first] if first.text or first.grid else []
+    parts += [Part(file=tile) for tile in _tiles(site, files)]
+    return Screen("messages", who, tuple(parts))
 
 
 @dataclass(frozen=True)
@@ -479,72 +532,54 @@ def telegram_messages(rendered: RenderedPost, caps: Capabilities) -> list[Telegr
     return messages
 
 
-def _telegram_body(site: _Site, rendered: RenderedPost, caps: Capabilities, who: _Who) -> str:
-    bubbles = []
+def _telegram_screen(site: _Site, rendered: RenderedPost, caps: Capabilities, who: Who) -> Screen:
+    parts = []
     for message in telegram_messages(rendered, caps):
         if message.kind == "media":
-            media = [rendered.media[i] for i in message.media]
-            caption = _text_block(rendered.text, caps) if message.caption else ""
-            bubbles.append(_media_grid(site, media) + caption)
+            media = _tiles(site, [rendered.media[i] for i in message.media])
+            caption = _text(rendered.text, caps) if message.caption else _NO_TEXT
+            parts.append(Part(text=caption, grid=media))
         elif message.kind == "text":
-            bubbles.append(_text_block(rendered.text, caps))
+            parts.append(Part(text=_text(rendered.text, caps)))
         else:
-            bubbles.append(_poll_html(rendered))
-    return _head(who) + "".join(f'<div class="bubble">{b}</div>' for b in bubbles)
+            parts.append(Part(poll=_poll(rendered)))
+    return Screen("messages", who, tuple(parts))
 
 
-def _instagram_body(site: _Site, rendered: RenderedPost, caps: Capabilities, who: _Who) -> str:
+def _instagram_screen(site: _Site, rendered: RenderedPost, caps: Capabilities, who: Who) -> Screen:
     """Instagram: the photo (or a carousel of them) first, the caption under the name."""
     handle = who.handle if who.handle and not who.handle.isdigit() else who.name
-    if not rendered.media:
-        media = _p("missing", _("Instagram needs a photo or a video."))
-    elif len(rendered.media) == 1:
-        media = f'<div class="square">{_media_tile(site, rendered.media[0])}</div>'
-    else:
-        media = _carousel(site, rendered.media)
-    caption = (
-        f'<p class="caption"><b>{esc(handle)}</b> {esc(rendered.text)}</p>' if rendered.text else ""
-    )
-    return _head(_Who(handle, "", who.avatar)) + media + caption
+    part = Part(text=escape(rendered.text), grid=_tiles(site, rendered.media))
+    missing = _("Instagram needs a photo or a video.")
+    return Screen("photo", Who(handle, "", who.avatar), (part,), missing)
 
 
-def _carousel(site: _Site, media: Sequence[Media]) -> str:
-    slides = "".join(
-        f'<div class="slide">{_media_tile(site, m)}'
-        f'<span class="count">{i}/{len(media)}</span></div>'
-        for i, m in enumerate(media, 1)
-    )
-    dots = "".join('<i aria-hidden="true"></i>' for _m in media)
-    return f'<div class="carousel">{slides}</div><div class="dots">{dots}</div>'
-
-
-def _x_body(site: _Site, rendered: RenderedPost, caps: Capabilities, who: _Who) -> str:
+def _x_screen(site: _Site, rendered: RenderedPost, caps: Capabilities, who: Who) -> Screen:
     """X: the thread as it will be posted, each part with its own weighted length."""
     count = counter(caps.length_unit)
-    handle = f"@{who.handle}" if who.handle else ""
     parts = []
     for item in thread_items(rendered):
-        media = _media_grid(site, rendered.media) if item.media else ""
-        poll = _poll_html(rendered) if item.poll else ""
         length = count(item.text)
-        over = " over" if length > caps.text_limit else ""
-        parts.append(
-            f'<div class="tweet">{_avatar(who)}<div class="tweet-main"><b>{esc(who.name)}</b> '
-            f"<small>{esc(handle)}</small>{_text_block(item.text, caps)}{media}{poll}"
-            f'<small class="part-length{over}">{length}/{caps.text_limit}</small></div></div>'
+        part = Part(
+            text=_text(item.text, caps),
+            grid=_tiles(site, rendered.media) if item.media else (),
+            poll=_poll(rendered) if item.poll else None,
+            length=f"{length}/{caps.text_limit}",
+            over=length > caps.text_limit,
         )
-    return f'<div class="thread">{"".join(parts)}</div>'
+        parts.append(part)
+    return Screen("thread", who, tuple(parts))
 
 
-_BODIES: dict[str, Body] = {
-    "telegram": _telegram_body,
-    "max": _max_body,
-    "instagram": _instagram_body,
-    "x": _x_body,
+_SCREENS: dict[str, ScreenOf] = {
+    "telegram": _telegram_screen,
+    "max": _max_screen,
+    "instagram": _instagram_screen,
+    "x": _x_screen,
 }
 
 
-def _length_html(rendered: RenderedPost, caps: Capabilities) -> str:
+def _length_notes(rendered: RenderedPost, caps: Capabilities) -> tuple[Note, ...]:
     unit = _(UNIT_LABELS.get(caps.length_unit, caps.length_unit))
     over = rendered.length > rendered.limit and len(rendered.parts) == 1
     text = _(
@@ -553,44 +588,55 @@ def _length_html(rendered: RenderedPost, caps: Capabilities) -> str:
         limit=rendered.limit,
         unit=unit,
     )
-    notes = [f'<span class="length{" over" if over else ""}">{esc(text)}</span>']
+    notes = [Note("length over" if over else "length", text)]
     posts = len(thread_items(rendered)) if caps.thread else len(rendered.parts)
     if posts > 1:
-        notes.append(_span("thread-note", _("Thread of {count} posts", count=posts)))
+        notes.append(Note("thread-note", _("Thread of {count} posts", count=posts)))
     if rendered.media and 0 < caps.caption_limit < min(rendered.length, caps.text_limit):
         note = _(
             "Longer than a caption ({limit}): the text follows the photos as its own message.",
             limit=caps.caption_limit,
         )
-        notes.append(f'<span class="note">{esc(note)}</span>')
-    return f'<p class="lengths">{"".join(notes)}</p>'
+        notes.append(Note("note", note))
+    return tuple(notes)
 
 
-def _options_html(rendered: RenderedPost, caps: Capabilities) -> str:
+def _option_flags(rendered: RenderedPost, caps: Capabilities) -> tuple[str, ...]:
     flags = []
     if caps.silent and rendered.options.get("silent"):
         flags.append(_("without sound"))
     if rendered.options.get("close_comments"):
         flags.append(_("comments closed"))
-    return "".join(f'<span class="flag">{esc(f)}</span>' for f in flags)
+    return tuple(flags)
 
 
-def _status_html(site: _Site, post: Post, network: str) -> str:
+def _status(site: _Site, post: Post, network: str) -> Status:
     action = site.action(post.path, network)
     entry = site.recorded.get(post.ledger_path, {}).get(network)
     kind = action.kind if action else ActionKind.NOOP
-    parts = [f'<span class="chip kind-{kind.value}">{esc(kind_label(kind))}</span>']
-    if action and action.reason:
-        parts.append(f'<span class="reason">{esc(action.reason)}</span>')
-    if entry is not None and entry.state == "published" and entry.url:
-        parts.append(_link(entry.url, _("open"), "published"))
-    return f'<p class="status-line">{"".join(parts)}</p>'
+    published = entry is not None and entry.state == "published" and entry.url
+    return Status(
+        kind=kind.value,
+        label=kind_label(kind),
+        reason=action.reason if action else "",
+        url=entry.url if entry and published else "",
+        open=_("open"),
+    )
 
 
 # --- archive, accounts, moderation, inbox ------------------------------------------------------
 
 
-def archive_body(site: _Site) -> str:
+@dataclass(frozen=True)
+class ArchiveRow:
+    published: str
+    #: the post's page; none when its file was removed (``title`` is then its path)
+    href: str
+    title: str
+    chips: tuple[Chip, ...]
+
+
+def archive_context(site: _Site) -> dict[str, object]:
     """Published posts, newest first, with a link to each network's copy."""
     rows = []
     posts = {p.ledger_path: p for p in site.content.posts}
@@ -600,111 +646,106 @@ def archive_body(site: _Site) -> str:
         moments = [moment for moment in times.values() if moment is not None]
         if moments:
             rows.append((min(moments), rel, live))
-    if not rows:
-        return _empty(_("Nothing has been published yet."))
     rows.sort(key=lambda r: (r[0], r[1]), reverse=True)
-    body = "".join(
-        _archive_row(site, posts.get(rel), rel, first, live) for first, rel, live in rows
-    )
-    head = "".join(f"<th>{esc(h)}</th>" for h in (_("Published"), _("Post"), _("Networks")))
-    return f'<table class="archive"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+    return {
+        "nothing_published": _("Nothing has been published yet."),
+        "removed": _("(file removed)"),
+        "head": (_("Published"), _("Post"), _("Networks")),
+        "rows": [_archive_row(site, posts.get(rel), rel, first, live) for first, rel, live in rows],
+    }
 
 
 def _archive_row(
     site: _Site, post: Post | None, rel: str, first: datetime, live: Mapping[str, LedgerEntry]
-) -> str:
-    title = (
-        f'<a href="{esc(site.post_page(post))}">{esc(post.title)}</a>'
-        if post
-        else esc(rel) + " " + _span("removed", _("(file removed)"))
-    )
-    links = "".join(_archive_link(n, live[n]) for n in NETWORK_TABLE if n in live)
-    return (
-        f"<tr><td>{esc(local_time(first, site.ws))}</td><td>{title}</td>"
-        f'<td><ul class="chips">{links}</ul></td></tr>'
+) -> ArchiveRow:
+    return ArchiveRow(
+        published=local_time(first, site.ws),
+        href=site.post_page(post) if post else "",
+        title=post.title if post else rel,
+        chips=tuple(_archive_link(n, live[n]) for n in NETWORK_TABLE if n in live),
     )
 
 
-def _archive_link(network: str, entry: LedgerEntry) -> str:
-    name = esc(network_title(network))
+def _archive_link(network: str, entry: LedgerEntry) -> Chip:
+    name = network_title(network)
     if entry.state == "deleted":
-        deleted = esc(_("deleted"))
-        return f'<li class="chip net-{network} deleted">{name}: {deleted}</li>'
-    if not entry.url:
-        return f'<li class="chip net-{network}">{name}</li>'
-    return (
-        f'<li class="chip net-{network}"><a href="{esc(entry.url)}" rel="nofollow">{name}</a></li>'
-    )
+        deleted = _("deleted")
+        return Chip(f"net-{network} deleted", f"{name}: {deleted}")
+    return Chip(f"net-{network}", name, entry.url or "")
 
 
-def accounts_body(site: _Site) -> str:
-    if not site.content.accounts:
-        return _empty(_("No accounts yet."))
-    cards = "".join(_account_card(site, a) for a in site.content.accounts)
-    return f'<div class="accounts">{cards}</div>'
+@dataclass(frozen=True)
+class AccountCard:
+    network: str
+    name: str
+    #: the cover's copy in ``media/``, if any
+    cover: str
+    who: Who
+    network_title: str
+    path: str
+    account_id: str
+    description: str
+    website: str
+    status: Status | None
 
 
-def _account_card(site: _Site, account: Account) -> str:
+def accounts_context(site: _Site) -> dict[str, object]:
+    return {
+        "no_accounts": _("No accounts yet."),
+        "cards": [_account_card(site, a) for a in site.content.accounts],
+    }
+
+
+def _account_card(site: _Site, account: Account) -> AccountCard:
     profile = site.content.profiles.get(account.name)
-    cover = (
-        f'<img class="cover" src="{esc(site.media_url(profile.cover))}" alt="">'
-        if profile and profile.cover
-        else '<div class="cover empty-cover"></div>'
-    )
-    who = _who(site, account.network)
-    website = (
-        f'<p><a href="{esc(account.website)}" rel="nofollow">{esc(account.website)}</a></p>'
-        if account.website
-        else ""
-    )
-    description = profile.description if profile else account.description
     action = site.action(account.path, account.network)
-    status = (
-        f'<p class="status-line"><span class="chip kind-{action.kind.value}">'
-        f"{esc(kind_label(action.kind))}</span> {esc(action.reason)}</p>"
+    return AccountCard(
+        network=account.network,
+        name=account.name,
+        cover=site.media_url(profile.cover) if profile and profile.cover else "",
+        who=_who(site, account.network),
+        network_title=network_title(account.network),
+        path=account.path,
+        account_id=str(account.account_id),
+        description=profile.description if profile else account.description,
+        website=account.website or "",
+        status=Status(action.kind.value, kind_label(action.kind), action.reason)
         if action
-        else ""
-    )
-    return (
-        f'<article class="account net-{esc(account.network)}" id="account-{esc(account.name)}">'
-        f'{cover}<div class="account-main">{_head(who, network_title(account.network))}'
-        f'<p class="path">{esc(account.path)} · id {esc(account.account_id)}</p>'
-        f'<div class="text">{esc(description)}</div>{website}{status}</div></article>'
+        else None,
     )
 
 
-def moderation_body(site: _Site) -> str:
+def moderation_context(site: _Site) -> dict[str, object]:
     entries = sorted(
         read_log(site.ws.repo, skip_damaged=True), key=lambda e: str(e.at or ""), reverse=True
     )
-    if not entries:
-        return _empty(_("The moderation log is empty."))
     head = [_("Time"), _("Network"), _("Category"), _("Action"), _("Rule"), _("Comment")]
     if site.personal_data:
         head += [_("Author"), _("Excerpt")]
-    rows = "".join(_log_row(site, e) for e in entries)
-    cells = "".join(f"<th>{esc(h)}</th>" for h in head)
-    return f'<table class="log"><thead><tr>{cells}</tr></thead><tbody>{rows}</tbody></table>'
+    return {
+        "empty_log": _("The moderation log is empty."),
+        "head": head,
+        "rows": [_log_row(site, e) for e in entries],
+    }
 
 
-def _log_row(site: _Site, entry: LogEntry) -> str:
+def _log_row(site: _Site, entry: LogEntry) -> Row:
     moment = moment_of(entry.at, site.ws.config.zone)
     action = _ban_text(site, monthly.label(entry.action), entry.ban_until)
     link = entry.link
     cells = [
-        esc(local_time(moment, site.ws)),
-        esc(network_title(entry.network)),
-        esc(monthly.label(entry.main_category)),
-        esc(action),
-        esc(entry.rule),
-        _link(link, _("open")) if link else "—",
+        *_cells(
+            local_time(moment, site.ws),
+            network_title(entry.network),
+            monthly.label(entry.main_category),
+            action,
+            entry.rule,
+        ),
+        Cell(_("open"), link) if link else Cell("—"),
     ]
     if site.personal_data:
-        cells += [
-            esc(entry.author_name or entry.author_id),
-            esc(entry.excerpt),
-        ]
-    return "<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
+        cells += _cells(entry.author_name or entry.author_id, entry.excerpt)
+    return Row(tuple(cells))
 
 
 def _ban_text(site: _Site, action: str, until: object) -> str:
@@ -716,62 +757,63 @@ def _ban_text(site: _Site, action: str, until: object) -> str:
     return _("{action} until {time}", action=action, time=local_time(moment, site.ws))
 
 
-def inbox_body(site: _Site) -> str:
+@dataclass(frozen=True)
+class Pending:
+    """An answer to a citizen that the merge will publish."""
+
+    path: str
+    network: str
+    kind: str
+    label: str
+    text: str
+
+
+def inbox_context(site: _Site) -> dict[str, object]:
     """Open messages by deadline (overdue first), answers waiting for the merge, answered ones."""
     items = open_items(site.content.inbox, site.now)
     by_path = {i.path: i for i in site.content.inbox}
-    parts = [_h2(_("Waiting for an answer"))]
-    if items:
-        head = [_("Due"), _("Network"), _("Category"), _("Received"), _("Message")]
-        head += [_("Author")] if site.personal_data else []
-        rows = "".join(_open_row(site, o.path, o.overdue, by_path[o.path]) for o in items)
-        cells = "".join(f"<th>{esc(h)}</th>" for h in head)
-        parts.append(
-            f'<table class="inbox"><thead><tr>{cells}</tr></thead><tbody>{rows}</tbody></table>'
-        )
-    else:
-        parts.append(_empty(_("No open messages.")))
-    parts.append(_pending_answers(site))
-    parts.append(_answered(site))
-    return "".join(parts)
+    head = [_("Due"), _("Network"), _("Category"), _("Received"), _("Message")]
+    head += [_("Author")] if site.personal_data else []
+    rows = tuple(_open_row(site, o.path, o.overdue, by_path[o.path]) for o in items)
+    return {
+        "no_open": _("No open messages."),
+        "waiting": Table(_("Waiting for an answer"), tuple(head), rows),
+        "pending_title": _("Answers to be published after the merge"),
+        "pending": _pending_answers(site),
+        "answered": _answered(site),
+    }
 
 
-def _open_row(site: _Site, path: str, overdue: bool, item: InboxItem) -> str:
+def _open_row(site: _Site, path: str, overdue: bool, item: InboxItem) -> Row:
     zone = site.ws.config.zone
     due = moment_of(item.due, zone)
     received = moment_of(item.received, zone)
-    flag = " " + _span("overdue-flag", _("OVERDUE")) if overdue else ""
-    link = item.link
-    message = f'<a href="{esc(link)}" rel="nofollow">{esc(path)}</a>' if link else esc(path)
     cells = [
-        esc(local_time(due, site.ws)) + flag,
-        esc(network_title(item.network)),
-        esc(monthly.label(item.category or "other")),
-        esc(local_time(received, site.ws)),
-        message,
+        Cell(local_time(due, site.ws), flag=_("OVERDUE") if overdue else ""),
+        *_cells(
+            network_title(item.network),
+            monthly.label(item.category or "other"),
+            local_time(received, site.ws),
+        ),
+        Cell(path, item.link),
     ]
     if site.personal_data:
-        cells.append(esc(item.author))
-    css = ' class="overdue"' if overdue else ""
-    return f"<tr{css}>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"
+        cells.append(Cell(item.author))
+    return Row(tuple(cells), "overdue" if overdue else "")
 
 
-def _pending_answers(site: _Site) -> str:
-    replies = [
-        (a, a.rendered.text)
+def _pending_answers(site: _Site) -> list[Pending]:
+    return [
+        Pending(
+            a.post_path,
+            network_title(a.network),
+            a.kind.value,
+            kind_label(a.kind),
+            _shown(site, a.network, a.rendered.text),
+        )
         for a in site.plan.actions
         if a.comment is not None and a.rendered is not None and not site.recorded.get(a.ledger_path)
     ]
-    if not replies:
-        return ""
-    items = "".join(
-        f"<li><b>{esc(a.post_path)}</b> · {esc(network_title(a.network))} · "
-        f'<span class="chip kind-{a.kind.value}">{esc(kind_label(a.kind))}</span>'
-        f'<div class="text answer">{esc(_shown(site, a.network, text))}</div></li>'
-        for a, text in replies
-    )
-    title = esc(_("Answers to be published after the merge"))
-    return f'<h2>{title}</h2><ul class="answers">{items}</ul>'
 
 
 def _shown(site: _Site, network: str, text: str) -> str:
@@ -780,7 +822,7 @@ def _shown(site: _Site, network: str, text: str) -> str:
     return visible_text(text, caps.text_format) if caps else text
 
 
-def _answered(site: _Site) -> str:
+def _answered(site: _Site) -> Table:
     zone = site.ws.config.zone
     calendar = load_inbox_rules(site.ws.repo, site.ws.config.inbox).calendar
     answers = [
@@ -789,21 +831,21 @@ def _answered(site: _Site) -> str:
     done = sorted(
         (a for a in answers if a.answered), key=lambda a: a.answered or site.now, reverse=True
     )[:ANSWERED_SHOWN]
-    if not done:
-        return ""
-    head = [_("Answered"), _("Network"), _("Message"), _("Answer time"), _("Deadline allowed")]
-    rows = "".join(
-        f"<tr{_css('late' if a.late else '')}><td>"
-        f"{esc(local_time(a.answered, site.ws))}</td>"
-        f"<td>{esc(network_title(a.network))}</td><td>{esc(a.path)}</td>"
-        f"<td>{esc(monthly.hours_text(a.hours))}</td><td>{esc(monthly.hours_text(a.allowed))}</td></tr>"
+    head = (_("Answered"), _("Network"), _("Message"), _("Answer time"), _("Deadline allowed"))
+    rows = tuple(
+        Row(
+            _cells(
+                local_time(a.answered, site.ws),
+                network_title(a.network),
+                a.path,
+                monthly.hours_text(a.hours),
+                monthly.hours_text(a.allowed),
+            ),
+            "late" if a.late else "",
+        )
         for a in done
     )
-    cells = "".join(f"<th>{esc(h)}</th>" for h in head)
-    return (
-        _h2(_("Answered"))
-        + f'<table class="answered"><thead><tr>{cells}</tr></thead><tbody>{rows}</tbody></table>'
-    )
+    return Table(_("Answered"), head, rows)
 
 
 # --- reports -----------------------------------------------------------------------------------
@@ -827,17 +869,11 @@ def write_reports(site: _Site) -> None:
     current = monthly.current_month(site.now, site.ws.config.zone)
     for month in months:
         report = monthly.monthly_report(site.ws, site.content, month)
-        nav = _months_nav(months, month)
-        body = nav + monthly.report_fragment(report)
-        site.write(f"report-{month}.html", report.title, body, "report")
+        context = {"months": _months_nav(months, month), "report": monthly.report_view(report)}
+        site.write(f"report-{month}.html", "report.html", report.title, "report", **context)
         if month == current:
-            site.write("report.html", report.title, body, "report")
+            site.write("report.html", "report.html", report.title, "report", **context)
 
 
-def _months_nav(months: Iterable[str], active: str) -> str:
-    links = "".join(
-        f'<li><a href="report-{m}.html"{_current(m == active)}>'
-        f"{esc(monthly.month_name(m))}</a></li>"
-        for m in months
-    )
-    return f'<nav class="months"><ul>{links}</ul></nav>'
+def _months_nav(months: Iterable[str], active: str) -> list[Link]:
+    return [Link(f"report-{m}.html", monthly.month_name(m), m == active) for m in months]

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
-import html
 import json
 import os
 import shutil
@@ -22,6 +21,7 @@ from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any, ClassVar, Protocol
 
+from markupsafe import Markup
 from werkzeug.exceptions import HTTPException, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
@@ -201,9 +201,10 @@ class Emulator:
         """The state as ``sandbox show --json`` prints it: ``{"posts": [...], ...}``."""
         return {"posts": state.get("posts", [])}
 
-    def feed_html(self, state: dict[str, Any]) -> str:
-        """An HTML fragment showing the feed the way this network shows it (escaped text)."""
-        return ""
+    def feed_html(self, state: dict[str, Any]) -> Markup:
+        """An HTML fragment showing the feed the way this network shows it (a template of
+        ``sandbox/templates`` rendered by ``sandbox.pages``: all text escaped)."""
+        return Markup()
 
     def add_comment(
         self,
@@ -232,30 +233,3 @@ def next_id(state: dict[str, Any], counter: str = "next_id", start: int = 1) -> 
     value = int(state.get(counter, start))
     state[counter] = value + 1
     return value
-
-
-def profile_header(
-    profile: Mapping[str, Any], css: str, box: str, name_html: str = "", file_url: str = "/files/"
-) -> str:
-    """An account's header on the sandbox page: cover, picture, name, description, website.
-
-    Every emulator shows the same fields; ``css`` prefixes the classes (``fb``, ``ig``), ``box``
-    is the header's own class, ``name_html`` replaces the plain name (Instagram's @username).
-    """
-    parts = [f'<header class="{box}">']
-    if profile.get("cover"):
-        parts.append(
-            f'<img class="{css}-cover" src="{file_url}{html.escape(profile["cover"])}" alt="">'
-        )
-    if profile.get("avatar"):
-        avatar = html.escape(profile["avatar"])
-        parts.append(f'<img class="{css}-avatar" src="{file_url}{avatar}" alt="">')
-    parts.append(name_html or f"<h2>{html.escape(profile.get('title') or '')}</h2>")
-    if profile.get("description"):
-        text = html.escape(profile["description"]).replace("\n", "<br>")
-        parts.append(f'<p class="{css}-about">{text}</p>')
-    if profile.get("website"):
-        site = html.escape(profile["website"])
-        parts.append(f'<a class="{css}-website" href="{site}">{site}</a>')
-    parts.append("</header>")
-    return "".join(parts)

@@ -30,7 +30,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import html
 import io
 import json
 import math
@@ -45,14 +44,16 @@ from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import urlencode, urlsplit
 
+from markupsafe import Markup
 from PIL import Image, UnidentifiedImageError
 from werkzeug.datastructures import FileStorage
 from werkzeug.routing import BaseConverter, Rule
 from werkzeug.wrappers import Request, Response
 
 from publisher.core.clock import Clock
-from publisher.sandbox.core import SANDBOX_TOKEN_PREFIX, Emulator, Store, next_id, profile_header
+from publisher.sandbox.core import SANDBOX_TOKEN_PREFIX, Emulator, Store, next_id
 from publisher.sandbox.instagram import InstagramEmulator
+from publisher.sandbox.pages import render
 
 NETWORK = "facebook"
 GRAPH_HOST = "graph.facebook.com"
@@ -1182,14 +1183,21 @@ class FacebookEmulator(Emulator):
             return str(posts[-1]["page_id"])
         return next(iter(state.get("pages", {})), "")
 
-    def feed_html(self, state: dict[str, Any]) -> str:
+    def feed_html(self, state: dict[str, Any]) -> Markup:
         pages = state.get("pages", {})
-        header = _profile_html(self._profile_view(state)) if pages else ""
-        articles = [
-            _post_html(post, pages, _live_comments(state, post["id"]))
+        posts = [
+            {
+                "post": post,
+                "page": pages.get(post["page_id"], {}).get("name", post["page_id"]),
+                "when": datetime.fromtimestamp(post["created_time"], UTC).strftime(
+                    "%d.%m.%Y %H:%M"
+                ),
+                "comments": _live_comments(state, post["id"]),
+            }
             for post in reversed(_live_posts(state))
         ]
-        return '<div class="fb-feed">' + header + "".join(articles) + "</div>"
+        profile = self._profile_view(state) if pages else None
+        return render("facebook.html", profile=profile, posts=posts)
 
 
 POST_FIELDS = frozenset({"id", "message", "created_time", "updated_time", "permalink_url"})
@@ -1436,62 +1444,3 @@ def _graph_time(timestamp: int) -> str:
 
 def _iso(timestamp: int) -> str:
     return datetime.fromtimestamp(timestamp, UTC).isoformat()
-
-
-def _profile_html(profile: dict[str, Any]) -> str:
-    """The Page header: cover, picture, name, description and website, all escaped."""
-    return profile_header(profile, "fb", "fb-page")
-
-
-def _comments_html(comments: list[dict[str, Any]]) -> str:
-    """Comments in creation order, replies indented, hidden ones marked."""
-    if not comments:
-        return ""
-    items = []
-    for comment in comments:
-        classes = ["fb-comment"]
-        if comment["parent_id"]:
-            classes.append("fb-reply")
-        if comment["is_hidden"]:
-            classes.append("fb-hidden")
-        mark = ' <span class="fb-hidden-mark">(hidden)</span>' if comment["is_hidden"] else ""
-        author = html.escape(comment["from"]["name"] or comment["from"]["id"])
-        text = html.escape(comment["message"]).replace("\n", "<br>")
-        items.append(
-            f'<li class="{" ".join(classes)}" id="fb-comment-{html.escape(comment["id"])}">'
-            f"<strong>{author}</strong>{mark} {text}</li>"
-        )
-    return '<ul class="fb-comments">' + "".join(items) + "</ul>"
-
-
-def _post_html(
-    post: dict[str, Any], pages: dict[str, Any], comments: list[dict[str, Any]] | None = None
-) -> str:
-    page = pages.get(post["page_id"], {}).get("name", post["page_id"])
-    when = datetime.fromtimestamp(post["created_time"], UTC).strftime("%d.%m.%Y %H:%M")
-    parts = [
-        f'<article class="fb-post" id="fb-{html.escape(post["id"])}">',
-        f"<header><strong>{html.escape(page)}</strong> · <time>{when}</time></header>",
-    ]
-    if post["message"]:
-        text = html.escape(post["message"]).replace("\n", "<br>")
-        parts.append(f'<p class="fb-text">{text}</p>')
-    if post["link"]:
-        link = html.escape(post["link"])
-        parts.append(f'<a class="fb-link-card" href="{link}">{link}</a>')
-    photos = [m for m in post["media"] if m["kind"] == "photo"]
-    if photos:
-        images = "".join(
-            f'<img src="/files/{html.escape(m["file"])}" alt="{html.escape(m["alt"])}">'
-            for m in photos
-        )
-        parts.append(f'<div class="fb-photos fb-photos-{min(len(photos), 5)}">{images}</div>')
-    for media in post["media"]:
-        source = f"/files/{html.escape(media['file'])}"
-        if media["kind"] == "video" and media.get("format") == "gif":
-            parts.append(f'<img class="fb-gif" src="{source}" alt="GIF">')
-        elif media["kind"] == "video":
-            parts.append(f'<video class="fb-video" controls src="{source}"></video>')
-    parts.append(_comments_html(comments or []))
-    parts.append("</article>")
-    return "".join(parts)

@@ -21,7 +21,6 @@ profile (name, bio, website, picture) has no API either: ``edit_profile`` is the
 from __future__ import annotations
 
 import base64
-import html
 import json
 import math
 import re
@@ -33,12 +32,14 @@ from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import urlencode
 
+from markupsafe import Markup
 from PIL import Image, UnidentifiedImageError
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
 from publisher.core.clock import Clock
-from publisher.sandbox.core import Emulator, Store, next_id, profile_header
+from publisher.sandbox.core import Emulator, Store, next_id
+from publisher.sandbox.pages import render
 
 NETWORK = "instagram"
 RUPLOAD_HOST = "rupload.facebook.com"
@@ -807,21 +808,21 @@ class InstagramEmulator(Emulator):
             "banned": [],
         }
 
-    def feed_html(self, state: dict[str, Any]) -> str:
+    def feed_html(self, state: dict[str, Any]) -> Markup:
         """The profile header, then posts as Instagram shows them: the media first, the
         caption under the name, then the comments (hidden ones marked)."""
         users = state.get("users", {})
         user = _shown_user(state)
-        header = _profile_html(user) if user is not None else ""
-        articles = []
-        for media in _all_media(state):
-            if media.get("deleted"):
-                continue
-            username = users.get(media["owner"], {}).get("username", media["owner"])
-            comments = _live_comments(state, media["id"])
-            articles.append(_article_html(media, username, comments))
-        body = "\n".join([header, *articles]) if header else "\n".join(articles)
-        return '<section class="instagram-feed">\n' + body + "\n</section>"
+        posts = [
+            {
+                "media": media,
+                "username": users.get(media["owner"], {}).get("username", media["owner"]),
+                "comments": _live_comments(state, media["id"]),
+            }
+            for media in _all_media(state)
+            if not media.get("deleted")
+        ]
+        return render("instagram.html", user=user, profile=_profile_view(user), posts=posts)
 
 
 # -- request helpers ------------------------------------------------------------------------
@@ -1078,35 +1079,6 @@ def _public_post(media: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _article_html(
-    media: dict[str, Any], username: str, comments: list[dict[str, Any]] | None = None
-) -> str:
-    user = html.escape(username)
-    items = media["items"]
-    kind = "ig-carousel" if len(items) > 1 else "ig-single"
-    tiles = "".join(_tile_html(item) for item in items)
-    caption = html.escape(media["caption"]).replace("\n", "<br>")
-    counter = f'<span class="ig-count">1/{len(items)}</span>' if len(items) > 1 else ""
-    return (
-        f'<article class="ig-post" id="ig-{html.escape(media["id"])}">'
-        f'<header class="ig-user">@{user}</header>'
-        f'<div class="ig-media {kind}">{tiles}{counter}</div>'
-        f'<p class="ig-caption"><strong>{user}</strong> {caption}</p>'
-        f"{_comments_html(comments or [])}"
-        f'<footer><a href="{html.escape(media["permalink"])}">'
-        f"{html.escape(media['permalink'])}</a> "
-        f"<time>{html.escape(media['timestamp'])}</time></footer>"
-        "</article>"
-    )
-
-
-def _tile_html(item: dict[str, Any]) -> str:
-    source = "/files/" + html.escape(item["file"])
-    if item["kind"] == "video":
-        return f'<video src="{source}" controls></video>'
-    return f'<img src="{source}" alt="{html.escape(item.get("alt", ""))}">'
-
-
 # -- comments -------------------------------------------------------------------------------
 
 
@@ -1267,28 +1239,6 @@ def _comment_view(comment: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _comments_html(comments: list[dict[str, Any]]) -> str:
-    """Comments in creation order, replies indented, hidden ones marked."""
-    if not comments:
-        return ""
-    items = []
-    for comment in comments:
-        classes = ["ig-comment"]
-        if comment["parent_id"]:
-            classes.append("ig-reply")
-        mark = ""
-        if comment["hidden"]:
-            classes.append("ig-hidden")
-            mark = ' <span class="ig-hidden-mark">(hidden)</span>'
-        author = html.escape(comment["from"]["username"] or comment["from"]["id"])
-        text = html.escape(comment["text"]).replace("\n", "<br>")
-        items.append(
-            f'<li class="{" ".join(classes)}" id="ig-comment-{html.escape(comment["id"])}">'
-            f"<strong>{author}</strong>{mark} {text}</li>"
-        )
-    return '<ul class="ig-comments">' + "".join(items) + "</ul>"
-
-
 # -- the profile ----------------------------------------------------------------------------
 
 
@@ -1316,13 +1266,3 @@ def _profile_view(user: dict[str, Any] | None) -> dict[str, Any]:
         "avatar": user.get("profile_picture") or None,
         "cover": None,
     }
-
-
-def _profile_html(user: dict[str, Any]) -> str:
-    """The account header: picture, @username, name, bio and website."""
-    profile = _profile_view(user)
-    name = (
-        f'<strong class="ig-username">@{html.escape(user["username"])}</strong>'
-        f'<span class="ig-name">{html.escape(profile["title"])}</span>'
-    )
-    return profile_header(profile, "ig", "ig-profile", name_html=name)

@@ -24,13 +24,13 @@ attachment ``tokens``.
 from __future__ import annotations
 
 import hashlib
-import html
 import json
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any, ClassVar
 
+from markupsafe import Markup
 from PIL import Image, UnidentifiedImageError
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.exceptions import NotFound as NoRoute
@@ -39,6 +39,7 @@ from werkzeug.wrappers import Request, Response
 
 from publisher.core.clock import Clock
 from publisher.sandbox.core import Emulator, Store, next_id, token_digest
+from publisher.sandbox.pages import render
 
 API_HOST = "platform-api2.max.ru"
 OLD_API_HOST = "platform-api.max.ru"
@@ -592,16 +593,19 @@ class MaxEmulator(Emulator):
             "banned": banned,
         }
 
-    def feed_html(self, state: dict[str, Any]) -> str:
+    def feed_html(self, state: dict[str, Any]) -> Markup:
         """Each channel as Max shows it: its header, then posts top to bottom (media above the
         text) with their comments."""
-        sections = []
         posts = self.public_view(state)["posts"]
-        for chat in state.get("chats", {}).values():
-            items = "".join(_post_html(p) for p in posts if p["chat_id"] == chat["chat_id"])
-            header = _chat_header(chat)
-            sections.append(f'<section class="max-channel">{header}{items}</section>')
-        return "".join(sections)
+        channels = [
+            {
+                "chat": chat,
+                "icon": _icon_source(chat),
+                "posts": [p for p in posts if p["chat_id"] == chat["chat_id"]],
+            }
+            for chat in state.get("chats", {}).values()
+        ]
+        return render("max.html", channels=channels)
 
 
 # -- request parsing ----------------------------------------------------------------------------
@@ -1062,46 +1066,6 @@ def _profile_view(state: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _chat_header(chat: dict[str, Any]) -> str:
+def _icon_source(chat: dict[str, Any]) -> str:
     icon = chat.get("icon") or {}
-    source = f"/files/{icon['file']}" if icon.get("file") else icon.get("url", "")
-    avatar = f'<img class="max-icon" src="{html.escape(source)}" alt="">' if source else ""
-    description = chat.get("description") or ""
-    about = f'<p class="max-about">{html.escape(description)}</p>' if description else ""
-    title = html.escape(chat["title"])
-    return f'<header class="max-header">{avatar}<h3>{title}</h3>{about}</header>'
-
-
-def _post_html(post: dict[str, Any]) -> str:
-    media = "".join(_medium_html(m) for m in post["media"])
-    text = html.escape(post["text"]).replace("\n", "<br>")
-    edited = " · изменено" if post["edited_at"] else ""
-    stamp = html.escape(post["published_at"][:16].replace("T", " "))
-    comments = "".join(_comment_html(c) for c in post.get("comments", []))
-    thread = f'<ul class="max-comments">{comments}</ul>' if comments else ""
-    return (
-        f'<article class="max-post" id="{html.escape(post["id"])}">'
-        f'<div class="max-media">{media}</div><div class="max-text">{text}</div>'
-        f"<footer>{stamp}{edited}</footer>{thread}</article>"
-    )
-
-
-def _comment_html(comment: dict[str, Any]) -> str:
-    kind = "max-comment max-own" if comment["from_account"] else "max-comment"
-    if comment["hidden"]:
-        kind += " max-hidden"
-    author = html.escape(comment["author_name"] or comment["author_id"])
-    text = html.escape(comment["text"]).replace("\n", "<br>")
-    return f'<li class="{kind}" id="{html.escape(comment["id"])}"><b>{author}</b>: {text}</li>'
-
-
-def _medium_html(medium: dict[str, Any]) -> str:
-    source = f"/files/{html.escape(medium['file'])}" if medium["file"] else ""
-    source = source or html.escape(medium["url"])
-    if medium["type"] == "image":
-        return f'<img src="{source}" alt="">'
-    if medium["type"] in ("video", "audio"):
-        return f'<{medium["type"]} src="{source}" controls></{medium["type"]}>'
-    if medium["type"] == "file":
-        return f'<a class="max-file" href="{source}">📎 {html.escape(medium["name"])}</a>'
-    return ""
+    return f"/files/{icon['file']}" if icon.get("file") else str(icon.get("url") or "")

@@ -22,7 +22,6 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import html
 import io
 import json
 import re
@@ -30,11 +29,13 @@ import shutil
 from pathlib import Path
 from typing import Any, ClassVar
 
+from markupsafe import Markup
 from PIL import Image, UnidentifiedImageError
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
 from publisher.sandbox.core import UPLOAD_COPY_CHUNK, Emulator, Store, next_id, token_digest
+from publisher.sandbox.pages import render
 
 NETWORK = "ok"
 API_HOST = "api.ok.ru"
@@ -559,11 +560,19 @@ class OkEmulator(Emulator):
             "banned": banned,
         }
 
-    def feed_html(self, state: dict[str, Any]) -> str:
+    def feed_html(self, state: dict[str, Any]) -> Markup:
         groups = state.get("groups", {})
         live = [post for post in state.get("posts", []) if not post["deleted"]]
-        header = [_group_header(_profile_view(state))] if groups else []
-        return "\n".join(header + [_topic_html(post, groups) for post in reversed(live)])
+        topics = [
+            {
+                "post": post,
+                "group": groups.get(post["group"], {}).get("name", post["group"]),
+                "comments": _comments_view(post),
+            }
+            for post in reversed(live)
+        ]
+        profile = _profile_view(state) if groups else None
+        return render("ok.html", profile=profile, topics=topics)
 
 
 # ---- validation helpers ---------------------------------------------------------------------
@@ -794,64 +803,3 @@ def _image_format(path: Path) -> str:
             return str(image.format or "")
     except (UnidentifiedImageError, OSError):
         return ""
-
-
-# ---- feed -----------------------------------------------------------------------------------
-
-
-def _topic_html(post: dict[str, Any], groups: dict[str, Any]) -> str:
-    esc = html.escape
-    group = groups.get(post["group"], {}).get("name", post["group"])
-    parts = [
-        '<article class="ok-topic">',
-        f"<header><strong>{esc(group)}</strong> <time>{esc(post['published_at'])}</time></header>",
-    ]
-    if post["text"]:
-        parts.append(f"<p>{esc(post['text']).replace(chr(10), '<br>')}</p>")
-    parts += [f'<img src="/files/{esc(name)}" alt="">' for name in post["media"]]
-    parts += [f'<video src="/files/{esc(name)}" controls></video>' for name in post["videos"]]
-    if post["link"]:
-        parts.append(f'<a class="ok-link" href="{esc(post["link"])}">{esc(post["link"])}</a>')
-    if post["poll"]:
-        parts.append(_poll_html(post["poll"]))
-    parts.append(f'<footer><a href="{esc(post["url"])}">{esc(post["url"])}</a></footer>')
-    comments = _comments_view(post)
-    if comments:
-        parts.append(_comments_html(comments))
-    parts.append("</article>")
-    return "\n".join(parts)
-
-
-def _comments_html(comments: list[dict[str, Any]]) -> str:
-    esc = html.escape
-    items = []
-    for comment in comments:
-        classes = "ok-comment" + (" hidden" if comment["hidden"] else "")
-        classes += " from-account" if comment["from_account"] else ""
-        text = esc(comment["text"]).replace(chr(10), "<br>")
-        items.append(
-            f'<li class="{classes}"><strong>{esc(comment["author_name"])}</strong> {text}</li>'
-        )
-    return '<ul class="ok-comments">' + "".join(items) + "</ul>"
-
-
-def _group_header(profile: dict[str, Any]) -> str:
-    """The group's cover, avatar, name and description above its feed."""
-    esc = html.escape
-    parts = ['<header class="ok-group">']
-    if profile["cover"]:
-        parts.append(f'<img class="ok-cover" src="/files/{esc(profile["cover"])}" alt="">')
-    if profile["avatar"]:
-        parts.append(f'<img class="ok-avatar" src="/files/{esc(profile["avatar"])}" alt="">')
-    parts.append(f"<h2>{esc(profile['title'] or '')}</h2>")
-    if profile["description"]:
-        parts.append(f'<p class="ok-description">{esc(profile["description"])}</p>')
-    parts.append("</header>")
-    return "\n".join(parts)
-
-
-def _poll_html(poll: dict[str, Any]) -> str:
-    kind = "multiple" if poll["multiple"] else "single"
-    items = "".join(f"<li>{html.escape(option)}</li>" for option in poll["options"])
-    question = html.escape(poll["question"])
-    return f'<div class="ok-poll {kind}"><strong>{question}</strong><ul>{items}</ul></div>'

@@ -35,12 +35,14 @@ from datetime import UTC, datetime
 from html.parser import HTMLParser
 from typing import Any, ClassVar
 
+from markupsafe import Markup
 from PIL import Image, UnidentifiedImageError
 from werkzeug.datastructures import FileStorage
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
 from publisher.sandbox.core import Emulator, next_id
+from publisher.sandbox.pages import render
 
 HOST = "api.telegram.org"
 TEXT_LIMIT = 4096
@@ -713,16 +715,17 @@ class TelegramEmulator(Emulator):
             if chats.get(str(m["chat"]), {}).get("type") == "private" and not m.get("deleted")
         ]
 
-    def feed_html(self, state: dict[str, Any]) -> str:
+    def feed_html(self, state: dict[str, Any]) -> Markup:
         """Each channel as Telegram shows it: its header, then its posts (an album's messages
         as one card) with their comments underneath."""
         view = self.public_view(state)
-        parts = []
+        channels = []
         for channel in view["channels"]:
-            posts = [p for p in view["posts"] if p["chat"] == channel["id"]]
-            cards = "".join(_card_html(card) for card in _cards(posts))
-            parts.append(_header_html(channel) + cards)
-        return "".join(parts)
+            cards = _cards([p for p in view["posts"] if p["chat"] == channel["id"]])
+            for card in cards:
+                card["html"] = _shown_html(card["html"])
+            channels.append({"profile": _profile(channel), "cards": cards})
+        return render("telegram.html", channels=channels)
 
 
 def _params(request: Request) -> dict[str, Any]:
@@ -852,11 +855,6 @@ def _iso(timestamp: int) -> str:
     return datetime.fromtimestamp(timestamp, UTC).isoformat()
 
 
-def _poll_html(poll: dict[str, Any]) -> str:
-    options = "".join(f"<li>{html.escape(o)}</li>" for o in poll["options"])
-    return f'<div class="tg-poll"><b>{html.escape(poll["question"])}</b><ul>{options}</ul></div>'
-
-
 def _cards(posts: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """An album's messages (one media group) as one card, with all their comments."""
     cards: list[dict[str, Any]] = []
@@ -901,39 +899,22 @@ def _profile(channel: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _header_html(channel: dict[str, Any]) -> str:
-    profile = _profile(channel)
-    avatar = (
-        f'<img class="tg-avatar" src="/files/{html.escape(profile["avatar"])}" alt="">'
-        if profile["avatar"]
-        else ""
+def _shown_html(source: str) -> Markup:
+    """A message's HTML for the sandbox page, cleaned by nh3: the parser above checks tags
+    and nesting as the Bot API does, not attributes or link schemes, which a page must."""
+    import nh3
+
+    clean = nh3.clean(
+        source,
+        tags=_ALLOWED_TAGS,
+        attributes={
+            "a": {"href"},
+            "span": {"class"},
+            "code": {"class"},
+            "tg-emoji": {"emoji-id"},
+            "tg-time": {"unix", "format"},
+        },
+        url_schemes={"http", "https", "mailto", "tg"},
+        link_rel=None,
     )
-    about = html.escape(profile["description"])
-    return (
-        f'<div class="tg-header">{avatar}<b>{html.escape(profile["title"])}</b>'
-        f'<p class="tg-about">{about}</p></div>'
-    )
-
-
-def _comments_html(comments: list[dict[str, Any]]) -> str:
-    items = []
-    for comment in comments:
-        classes = "tg-comment" + (" tg-hidden" if comment["hidden"] else "")
-        classes += " tg-own" if comment["from_account"] else ""
-        answer = f" ↪ {html.escape(comment['reply_to'])}" if comment["reply_to"] else ""
-        items.append(
-            f'<div class="{classes}"><b>{html.escape(comment["author_name"])}</b>{answer}: '
-            f"{html.escape(comment['text'])}</div>"
-        )
-    return f'<div class="tg-comments">{"".join(items)}</div>' if items else ""
-
-
-def _card_html(card: dict[str, Any]) -> str:
-    images = "".join(f'<img src="/files/{html.escape(f)}" alt="">' for f in card["media"])
-    text = f'<div class="tg-text">{card["html"]}</div>' if card["html"] else ""
-    poll = _poll_html(card["poll"]) if card["poll"] else ""
-    url = html.escape(card["url"])
-    return (
-        f'<div class="tg-post"><div class="tg-album">{images}</div>{text}{poll}'
-        f'<small><a href="{url}">{url}</a></small>{_comments_html(card["comments"])}</div>'
-    )
+    return Markup(clean)

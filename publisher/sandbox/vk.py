@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import html
 import json
 import re
 import secrets
@@ -43,12 +42,14 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
+from markupsafe import Markup
 from PIL import Image, UnidentifiedImageError
 from werkzeug.datastructures import FileStorage
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
 from publisher.sandbox.core import Emulator, Store, next_id, token_digest
+from publisher.sandbox.pages import render
 
 API_HOSTS = ("api.vk.com", "api.vk.ru")
 UPLOAD_HOST = "pu.vk.com"
@@ -1062,15 +1063,27 @@ class VkEmulator(Emulator):
             "messages": _messages_view(state),
         }
 
-    def feed_html(self, state: dict[str, Any]) -> str:
+    def feed_html(self, state: dict[str, Any]) -> Markup:
         posts = sorted(
             (post for post in state.get("posts", []) if not post["deleted"]),
             key=lambda p: p["id"],
             reverse=True,
         )
-        articles = "".join(_post_html(state, post) for post in posts)
-        header, inbox = _header_html(state), _messages_html(state)
-        return f'<section class="vk-feed">{header}{articles}{inbox}</section>'
+        items = [
+            {
+                "post": post,
+                "view": _post_view(state, post),
+                "author": _author_name(state, post["owner_id"]),
+                "comments": _comments_view(state, post),
+            }
+            for post in posts
+        ]
+        return render(
+            "vk.html",
+            profile=_profile_view(state),
+            posts=items,
+            messages=_messages_view(state),
+        )
 
 
 # -- requests and answers ----------------------------------------------------------------
@@ -1356,53 +1369,9 @@ def _post_view(state: dict[str, Any], post: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _post_html(state: dict[str, Any], post: dict[str, Any]) -> str:
-    """One post the way VK's wall shows it: author, text, photo grid, video, docs, poll, link."""
-    view = _post_view(state, post)
-    esc = html.escape
-    author = _author_name(state, post["owner_id"])
-    parts = [
-        f'<article class="vk-post" id="vk-post{esc(str(post["owner_id"]))}_{post["id"]}">',
-        f"<header><strong>{esc(author)}</strong> "
-        f'<time datetime="{esc(view["published_at"] or "")}">'
-        f"{esc((view['published_at'] or '')[:16].replace('T', ' '))}</time></header>",
-    ]
-    if view["text"]:
-        parts.append(f'<div class="vk-text">{esc(view["text"]).replace(chr(10), "<br>")}</div>')
-    parts.extend(_media_html(media) for media in view["media"])
-    if view["poll"]:
-        parts.append(_poll_html(view["poll"]))
-    if view["link"]:
-        parts.append(f'<a class="vk-link" href="{esc(view["link"])}">{esc(view["link"])}</a>')
-    parts.append(_comments_html(state, post))
-    if view["comments_closed"]:
-        parts.append('<footer class="vk-comments-closed">Comments are closed</footer>')
-    parts.append("</article>")
-    return "".join(parts)
-
-
 def _author_name(state: dict[str, Any], owner: int) -> str:
     group = state.get("groups", {}).get(str(-owner), {})
     return str(group.get("name") or (f"club{-owner}" if owner < 0 else f"id{owner}"))
-
-
-def _media_html(media: dict[str, Any]) -> str:
-    src = f"/files/{html.escape(media['file'])}"
-    title = html.escape(media["title"])
-    if media["type"] == "photo" or media["file"].endswith(".gif"):
-        return f'<div class="vk-photo"><img src="{src}" alt="{title}"></div>'
-    if media["type"] == "video":
-        return f'<div class="vk-video"><video src="{src}" controls></video><p>{title}</p></div>'
-    return f'<div class="vk-doc"><a href="{src}">{title}</a></div>'
-
-
-def _poll_html(poll: dict[str, Any]) -> str:
-    options = "".join(f"<li>{html.escape(option)}</li>" for option in poll["options"])
-    kind = "Multiple choice" if poll["multiple"] else "Single choice"
-    return (
-        f'<div class="vk-poll"><p class="vk-poll-question">{html.escape(poll["question"])}</p>'
-        f"<ul>{options}</ul><small>{kind}</small></div>"
-    )
 
 
 # -- comments, people and messages ---------------------------------------------------------
@@ -1706,48 +1675,3 @@ def _messages_view(state: dict[str, Any]) -> list[dict[str, Any]]:
         }
         for message in state.get("messages", [])
     ]
-
-
-def _header_html(state: dict[str, Any]) -> str:
-    """The community's header as VK shows it: cover, photo, name, description, site."""
-    profile = _profile_view(state)
-    esc = html.escape
-    parts = ['<header class="vk-community">']
-    if profile["cover"]:
-        parts.append(f'<img class="vk-cover" src="/files/{esc(profile["cover"])}" alt="">')
-    if profile["avatar"]:
-        parts.append(f'<img class="vk-avatar" src="/files/{esc(profile["avatar"])}" alt="">')
-    parts.append(f"<h2>{esc(profile['title'])}</h2>")
-    if profile["description"]:
-        text = esc(profile["description"]).replace(chr(10), "<br>")
-        parts.append(f'<div class="vk-description">{text}</div>')
-    if profile["website"]:
-        site = esc(profile["website"])
-        parts.append(f'<a class="vk-site" href="{site}">{site}</a>')
-    parts.append("</header>")
-    return "".join(parts)
-
-
-def _comments_html(state: dict[str, Any], post: dict[str, Any]) -> str:
-    comments = _comments_view(state, post)
-    if not comments:
-        return ""
-    items = "".join(
-        f'<li class="vk-comment{" vk-reply" if c["reply_to"] else ""}'
-        f'{" vk-own" if c["from_account"] else ""}" id="vk-comment{html.escape(c["id"])}">'
-        f"<strong>{html.escape(c['author_name'])}</strong> {html.escape(c['text'])}</li>"
-        for c in comments
-    )
-    return f'<ul class="vk-comments">{items}</ul>'
-
-
-def _messages_html(state: dict[str, Any]) -> str:
-    messages = _messages_view(state)
-    if not messages:
-        return ""
-    items = "".join(
-        f'<li class="vk-message{" vk-own" if m["from_account"] else ""}">'
-        f"<strong>{html.escape(m['author_name'])}</strong> {html.escape(m['text'])}</li>"
-        for m in messages
-    )
-    return f'<aside class="vk-messages"><h3>Messages</h3><ul>{items}</ul></aside>'

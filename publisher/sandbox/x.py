@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import html
 import io
 import json
 import re
@@ -37,6 +36,7 @@ from datetime import UTC, datetime
 from typing import Any, ClassVar
 from urllib.parse import unquote
 
+from markupsafe import Markup
 from twitter_text import extract_urls_with_indices, parse_tweet
 from twitter_text.has_invalid_characters import has_invalid_characters
 from werkzeug.datastructures import FileStorage
@@ -44,6 +44,7 @@ from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
 from publisher.sandbox.core import Emulator, next_id
+from publisher.sandbox.pages import render
 
 NETWORK = "x"
 #: the weighted length a post may have on a non-Premium account [verified: X1 "Limits"]
@@ -771,12 +772,14 @@ class XEmulator(Emulator):
         ]
         return {"account": me, "posts": posts, "profile": _profile_view(me), "banned": banned}
 
-    def feed_html(self, state: dict[str, Any]) -> str:
+    def feed_html(self, state: dict[str, Any]) -> Markup:
         view = self.public_view(state)
-        username = html.escape(str(view["account"].get("username", "")))
-        header = _profile_html(view["profile"], username)
-        articles = "".join(_post_html(post, username) for post in view["posts"])
-        return f'<section class="x-feed">{header}{articles}</section>'
+        return render(
+            "x.html",
+            username=str(view["account"].get("username", "")),
+            profile=view["profile"],
+            posts=view["posts"],
+        )
 
 
 # -- request parsing ------------------------------------------------------------------------
@@ -1258,60 +1261,3 @@ def _post_view(tweet: Mapping[str, Any], state: Mapping[str, Any], username: str
         "published_at": tweet["created_at"],
         "reply_to": tweet["in_reply_to"],
     }
-
-
-def _profile_html(profile: Mapping[str, Any], username: str) -> str:
-    """The account header: avatar, name, @handle, bio and website, all escaped."""
-    avatar = ""
-    if profile["avatar"]:
-        src = f"/files/{html.escape(str(profile['avatar']))}"
-        avatar = f'<img class="x-avatar" src="{src}" alt="">'
-    title = html.escape(str(profile["title"]))
-    bio = html.escape(str(profile["description"])).replace("\n", "<br>")
-    site = html.escape(str(profile["website"]), quote=True)
-    link = f'<a href="{site}" rel="nofollow">{site}</a>' if site else ""
-    return (
-        f'<header class="x-profile">{avatar}<h2>{title}</h2><small>@{username}</small>'
-        f"<p>{bio}</p>{link}</header>"
-    )
-
-
-def _post_html(post: Mapping[str, Any], username: str) -> str:
-    parts = [_tweet_html(post, username)]
-    parts += [_tweet_html(part, username, reply=True) for part in post["thread"]]
-    comments = "".join(_comment_html(c, username) for c in post.get("comments", []))
-    replies = f'<ul class="x-comments">{comments}</ul>' if comments else ""
-    return f'<article class="x-thread">{"".join(parts)}{replies}</article>'
-
-
-def _comment_html(comment: Mapping[str, Any], username: str) -> str:
-    """A reply under the post; a hidden one is marked, as X puts it behind "hidden replies"."""
-    author = f"@{username}" if comment["from_account"] else html.escape(comment["author_name"])
-    text = html.escape(comment["text"]).replace("\n", "<br>")
-    css = "x-comment x-hidden" if comment["hidden"] else "x-comment"
-    mark = '<em class="x-hidden-mark">hidden</em> ' if comment["hidden"] else ""
-    return f'<li class="{css}">{mark}<b>{author}</b>: {text}</li>'
-
-
-def _tweet_html(tweet: Mapping[str, Any], username: str, reply: bool = False) -> str:
-    text = html.escape(tweet["text"]).replace("\n", "<br>")
-    mark = '<span class="x-reply">↳</span> ' if reply else ""
-    header = f"<header>{mark}<b>@{username}</b> · <time>{html.escape(tweet['published_at'])}</time>"
-    media = "".join(_media_html(item) for item in tweet["media"])
-    poll = _poll_html(tweet["poll"]) if tweet["poll"] else ""
-    return f'<div class="x-post">{header}</header><p>{text}</p>{media}{poll}</div>'
-
-
-def _media_html(item: Mapping[str, Any]) -> str:
-    """A photo or GIF as an image (a browser animates GIFs), a video with controls."""
-    src = f"/files/{html.escape(str(item['file']))}"
-    alt = html.escape(str(item["alt"]), quote=True)
-    if item["type"] == "video":
-        return f'<video src="{src}" controls title="{alt}"></video>'
-    return f'<img src="{src}" alt="{alt}">'
-
-
-def _poll_html(poll: Mapping[str, Any]) -> str:
-    options = "".join(f"<li>{html.escape(option)}</li>" for option in poll["options"])
-    hours = poll["duration_minutes"] / 60
-    return f'<ul class="x-poll">{options}</ul><small>Poll · {hours:g} h</small>'

@@ -14,10 +14,9 @@ from conftest import jpeg_bytes
 from publisher.core.clock import FakeClock
 from publisher.core.errors import PublisherError
 from publisher.engine.workspace import Workspace, open_workspace
+from publisher.reports.charts import bar_chart, grouped_bar_chart, svg
 from publisher.reports.monthly import (
     MonthlyReport,
-    bar_chart,
-    grouped_bar_chart,
     month_weeks,
     monthly_report,
     parse_month,
@@ -237,22 +236,22 @@ def test_markdown_has_the_tables_and_links_the_charts(december: MonthlyReport) -
 
 
 def test_charts_are_well_formed_svg(december: MonthlyReport) -> None:
-    for name, svg in report_charts(december).items():
-        root = ET.fromstring(svg)
+    for name, drawing in report_charts(december).items():
+        root = ET.fromstring(drawing)
         assert root.tag == "{http://www.w3.org/2000/svg}svg", name
         assert root.find("{http://www.w3.org/2000/svg}title") is not None
         assert len(root.findall(".//{http://www.w3.org/2000/svg}rect")) > 2, name
 
 
 def test_charts_escape_labels_and_draw_empty_data() -> None:
-    for svg in (
+    for chart in (
         bar_chart('<b>"A" & B</b>', [("<x>", 3), ("&", 1)]),
         bar_chart("empty", []),
         grouped_bar_chart("weeks", ["w1", "w2"], [("<vk>", "#000", [0, 0])]),
         grouped_bar_chart("weeks", ["w1"], [("a & b", "#123456", [4]), ("c", "#654321", [1])]),
     ):
-        ET.fromstring(svg)
-    assert "&lt;x&gt;" in bar_chart("t", [("<x>", 3)])
+        ET.fromstring(svg(chart))
+    assert "&lt;x&gt;" in svg(bar_chart("t", [("<x>", 3)]))
 
 
 def test_html_report_is_one_page_with_inline_charts(december: MonthlyReport) -> None:
