@@ -13,9 +13,8 @@ from collections.abc import Callable
 from html.parser import HTMLParser
 from pathlib import Path
 
-import httpx
 from click.testing import CliRunner
-from conftest import INSTAGRAM_ACCOUNT, OK_ACCOUNT, jpeg_bytes
+from conftest import INSTAGRAM_ACCOUNT, OK_ACCOUNT, Sandboxes, jpeg_bytes
 
 from publisher.cli import Deps, main
 from publisher.core.clock import FakeClock
@@ -171,13 +170,13 @@ def test_the_sandbox_page_shows_hostile_posts_and_comments_as_text(
 
 
 def test_telegram_html_on_the_sandbox_page_keeps_only_telegrams_markup(
-    make_sandbox: Callable[..., Sandbox],
+    sandboxes: Sandboxes,
 ) -> None:
     """The emulated Bot API accepts what Telegram accepts (its tags, any attribute); the page
     shows the message through nh3, so an attribute or a link scheme cannot run script."""
-    sandbox = make_sandbox("telegram")
+    sandbox = sandboxes("telegram")
     text = '<b onmouseover="alert(1)">Жирный</b> <a href="javascript:alert(2)">ссылка</a>'
-    answer = httpx.Client(transport=sandbox.transport()).post(
+    answer = sandboxes.client(sandbox).post(
         "https://api.telegram.org/bot42:sandbox-token/sendMessage",
         json={"chat_id": "@news", "text": text, "parse_mode": "HTML"},
     )
