@@ -15,9 +15,7 @@ dashes; values by ``yaml.safe_load``): a name like ``---\nstatus: answered`` sta
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -36,6 +34,7 @@ from publisher.core.model import Comment
 from publisher.core.resources import DATA_DIR
 from publisher.core.shapes import ShapeError, line_of, mapping, moment_of, sequence
 from publisher.core.workcalendar import WorkCalendar, load_calendar
+from publisher.state.atomic import write_atomic
 
 INBOX_DIR = "content/inbox"
 STATE_FILE = "content/inbox/state.yml"
@@ -385,15 +384,7 @@ def set_status(repo: Path, rel: str, status: str) -> None:
             ),
             _("Write the status line as 'status: new' on a line of its own and run apply again."),
         )
-    _write_atomic(path, updated)
-
-
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.replace(tmp, path)
+    write_atomic(path, updated)
 
 
 @dataclass
@@ -431,7 +422,7 @@ class Collector:
             due = self.rules.calendar.add(received, deadline)
             rel = item_path(comment, received)
             text = render_item(comment, sorting, received, due, self.rules.pseudonymize)
-            _write_atomic(self.repo / rel, text)
+            write_atomic(self.repo / rel, text)
             report.filed.append(rel)
 
     def since(self, network: str) -> datetime | None:
@@ -445,7 +436,7 @@ class Collector:
             n: {"last_collect": at.isoformat(timespec="seconds")} for n, at in self.cursors.items()
         }
         body = yaml.safe_dump(state, allow_unicode=True, sort_keys=True)
-        _write_atomic(self.repo / STATE_FILE, "# Ведёт publisher.\n" + body)
+        write_atomic(self.repo / STATE_FILE, "# Ведёт publisher.\n" + body)
         return STATE_FILE
 
 
