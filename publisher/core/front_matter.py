@@ -88,6 +88,18 @@ def read_front_matter(text: str) -> FrontMatter:
     return FrontMatter(data, lines, body.strip("\n"), (start, start + len(raw)))
 
 
+def body_of(text: str) -> str:
+    """The text below the front matter (without the blank lines above it), read even when the
+    YAML is broken; ``text`` itself when it has no closed front matter."""
+    unmarked = text.removeprefix("\ufeff")
+    if not HANDLER.detect(unmarked):
+        return text
+    try:
+        return HANDLER.split(unmarked)[1].lstrip("\n")
+    except ValueError:
+        return text
+
+
 def _body_line(text: str, body: str) -> int:
     """The line of the body's first non-blank line (1 when the body is empty)."""
     stripped = body.lstrip("\n")

@@ -8,6 +8,7 @@ from publisher.core.front_matter import (
     BODY,
     FrontMatterError,
     NoFrontMatter,
+    body_of,
     read_front_matter,
 )
 
@@ -103,3 +104,18 @@ def test_the_span_is_the_yaml_between_the_dash_lines(text: str) -> None:
     start, end = read_front_matter(text).span
     assert text[start:end].strip("\n ") == "title: Ёлка\nstatus: new"
     assert text[:start].rstrip("\n ").endswith("---") and text[end:].startswith("---")
+
+
+@pytest.mark.parametrize(
+    ("text", "body"),
+    [
+        ("---\ntitle: Ёлка\n---\n\nТекст.\n", "Текст.\n"),
+        ("\ufeff---\ntitle: Ёлка\n---\nТекст.\n", "Текст.\n"),
+        ("---\ntitle: Ёлка --- в парке\n---\nТекст.\n---\nЕщё.\n", "Текст.\n---\nЕщё.\n"),
+        ("---\ntitle: [Ёлка\n---\nТекст.\n", "Текст.\n"),  # broken YAML: the body still reads
+        ("---\ntitle: Ёлка\nТекст.\n", "---\ntitle: Ёлка\nТекст.\n"),  # not closed
+        ("Текст без полей.\n---\n", "Текст без полей.\n---\n"),
+    ],
+)
+def test_the_body_alone_is_split_off_whatever_the_yaml(text: str, body: str) -> None:
+    assert body_of(text) == body
