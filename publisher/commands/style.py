@@ -11,6 +11,7 @@ from typing import TextIO
 from publisher.content.style import StyleReport, lint
 from publisher.core.config import load_config
 from publisher.core.escape import one_line
+from publisher.core.front_matter import body_of
 from publisher.core.i18n import _
 
 
@@ -33,7 +34,7 @@ def lint_files(repo: Path, files: Sequence[str], stdin: TextIO) -> list[Styled]:
     )
     styled = []
     for name, text in sources:
-        body = _without_front_matter(text)
+        body = body_of(text)
         styled.append(Styled(name, body, lint(body, rules)))
     return styled
 
@@ -57,12 +58,3 @@ def _text_lines(item: Styled) -> list[str]:
         lines.append(f"    → {finding.suggestion}")
     lines.append(_("{file}: style score {score}/10", file=item.name, score=item.report.score))
     return lines
-
-
-def _without_front_matter(text: str) -> str:
-    """The body of a Markdown file with front matter, or the text itself."""
-    if text.startswith("---"):
-        parts = text.split("---", 2)
-        if len(parts) == 3:
-            return parts[2].lstrip("\n")
-    return text

@@ -20,14 +20,13 @@ from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, TypeVar
 from urllib.parse import urlsplit
 
-import yaml
-
 from publisher.content.confine import IMAGE_FORMATS, confined, content_problem
 from publisher.content.profiles import IMAGES_DIR, check_image, profile_for
 from publisher.content.secrets import env_name_problem
 from publisher.core.config import Config
 from publisher.core.errors import Diagnostic, Severity
 from publisher.core.escape import one_line
+from publisher.core.front_matter import FrontMatter, FrontMatterError, read_front_matter
 from publisher.core.i18n import _
 from publisher.core.model import (
     Account,
@@ -102,9 +101,6 @@ MAX_FILE_BYTES = 1024 * 1024
 ID_PATTERN = re.compile(r"(?=.{1,100}\Z)[a-z0-9][a-z0-9-]*(?:/[a-z0-9][a-z0-9-]*)*\Z")
 #: what a front matter value used as text, an option or a poll answer may be
 _SCALARS = (str, int, float)
-_FRONT_MATTER_OFFSET = 0  # the split keeps the newline after '---', so YAML line 0 is that line
-#: a line of three or more dashes opens and closes the front matter
-_FRONT_MATTER_BOUNDARY = re.compile(r"^-{3,}\s*$", re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -228,15 +224,6 @@ class _Problems:
 
     def warning(self, line: int, message: str, hint: str = "", code: str = "") -> None:
         self.items.append(Diagnostic(self.path, line, Severity.WARNING, message, hint, code))
-
-
-@dataclass(frozen=True)
-class _Document:
-    """A file split into front matter values, their lines, and the body."""
-
-    data: dict[str, Any]
-    lines: dict[str, int]
-    body: str
 
 
 def load_content(
@@ -388,35 +375,16 @@ def post_id_for(rel: str, content_dir: str) -> str:
     return inner.with_suffix("").as_posix()
 
 
-def read_document(
-    path: Path, rel: str, problems: _Problems, root: Path | None = None
-) -> _Document | None:
-    """Split a Markdown file into front matter and body; report unreadable or broken YAML."""
+def read_document(path: Path, problems: _Problems, root: Path | None = None) -> FrontMatter | None:
+    """Read a Markdown file's front matter and body; report an unreadable file or front matter."""
     text = _read_text(path, problems, root)
     if text is None:
         return None
-    text = text.removeprefix("\ufeff")
-    if not _FRONT_MATTER_BOUNDARY.match(text):
-        problems.error(
-            1,
-            _("The file has no front matter."),
-            _("Start it with a line '---', the fields (title: ...), and another '---'."),
-            "no-front-matter",
-        )
-        return None
     try:
-        _before, raw, body = _FRONT_MATTER_BOUNDARY.split(text, 2)
-        stripped = body.strip("\n")
-        body_line = text[: text.rfind(stripped)].count("\n") + 1 if stripped else 1
-        if not raw.startswith("\n"):
-            raw = "\n" + raw
-    except ValueError:
-        problems.error(1, _("The front matter is not closed."), _("Add a line '---'."), "yaml")
+        return read_front_matter(text)
+    except FrontMatterError as error:
+        problems.error(error.line, error.message, error.hint, error.code)
         return None
-    document = _parse_front_matter(raw, body, problems)
-    if document is not None:
-        document.lines["__body__"] = body_line
-    return document
 
 
 def _read_text(path: Path, problems: _Problems, root: Path | None) -> str | None:
@@ -457,129 +425,7 @@ def _read_text(path: Path, problems: _Problems, root: Path | None) -> str | None
     return None
 
 
-def _parse_front_matter(raw: str, body: str, problems: _Problems) -> _Document | None:
-    try:
-        node, data = _compose_and_load(raw)
-    except _BadTimestamp as exc:
-        problems.error(
-            exc.line + _FRONT_MATTER_OFFSET,
-            _("'{value}' is not a real date or time.", value=exc.value),
-            _(
-                "Check the day of the month and the offset (from -12:00 to +14:00), as in "
-                "2026-12-31 10:00 or 2026-12-31T10:00:00+03:00; quote it if it is not a date."
-            ),
-            "timestamp",
-        )
-        return None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = (mark.line + 1 + _FRONT_MATTER_OFFSET) if mark else 1
-        problem = getattr(exc, "problem", None) or str(exc)
-        problems.error(
-            line,
-            _("The front matter is not valid YAML: {problem}.", problem=problem),
-            _("Check the colon after each field name, the quotes and the indentation."),
-            "yaml",
-        )
-        return None
-    if data is None:
-        data = {}
-    alias = _alias_line(node)
-    if alias:
-        problems.error(
-            alias + _FRONT_MATTER_OFFSET,
-            _("The front matter repeats a value by reference (&name and *name)."),
-            _("Write the value out in full instead of the reference."),
-            "yaml-alias",
-        )
-        return None
-    if not isinstance(data, dict):
-        problems.error(
-            1 + _FRONT_MATTER_OFFSET,
-            _("The front matter must be a list of fields like 'title: ...'."),
-            code="yaml",
-        )
-        return None
-    return _Document(data, _field_lines(node), body.strip("\n"))
-
-
-_BASE_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-
-
-class _BadTimestamp(Exception):
-    """A value shaped like a date or time that is none (``2026-02-30``, ``+25:00``)."""
-
-    def __init__(self, line: int, value: str) -> None:
-        super().__init__(value)
-        self.line, self.value = line, value
-
-
-class _Loader(_BASE_LOADER):  # type: ignore[misc]
-    """The safe loader, with an impossible date anywhere reported at its line (PyYAML would
-    raise a bare ValueError from deep inside)."""
-
-    def construct_yaml_timestamp(self, node: yaml.ScalarNode) -> Any:
-        try:
-            return super().construct_yaml_timestamp(node)
-        except ValueError:
-            raise _BadTimestamp(node.start_mark.line + 1, str(node.value)) from None
-
-
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
-_LOADER = _Loader
-
-
-def _compose_and_load(raw: str) -> tuple[yaml.Node | None, Any]:
-    """Parse the front matter once: the node tree (for line numbers) and the values."""
-    loader = _LOADER(raw)
-    try:
-        node = loader.get_single_node()
-        data = loader.construct_document(node) if node is not None else None
-    finally:
-        loader.dispose()
-    return node, data
-
-
-def _alias_line(node: yaml.Node | None) -> int:
-    """The line of the first value used twice through an alias, or 0.
-
-    Aliases let a few lines of YAML stand for a value of billions of items ("billion laughs"),
-    which turning it into text would never finish; a post has no use for them. Each node is
-    visited once, so this is linear in the size of the front matter.
-    """
-    seen: set[int] = set()
-    todo = [node] if node is not None else []
-    while todo:
-        current = todo.pop()
-        if id(current) in seen:
-            return int(current.start_mark.line) + 1
-        seen.add(id(current))
-        if isinstance(current, yaml.SequenceNode):
-            todo.extend(current.value)
-        elif isinstance(current, yaml.MappingNode):
-            todo.extend(part for pair in current.value for part in pair)
-    return 0
-
-
-def _field_lines(node: yaml.Node | None) -> dict[str, int]:
-    """Line (1-based, in the file) of every top-level field and of nested keys as a.b."""
-    lines: dict[str, int] = {}
-    if not isinstance(node, yaml.MappingNode):
-        return lines
-    for key, value in node.value:
-        name = str(key.value)
-        lines[name] = key.start_mark.line + 1 + _FRONT_MATTER_OFFSET
-        if isinstance(value, yaml.SequenceNode):
-            for index, item in enumerate(value.value):
-                lines[f"{name}[{index}]"] = item.start_mark.line + 1 + _FRONT_MATTER_OFFSET
-        if isinstance(value, yaml.MappingNode):
-            for sub_key, _sub in value.value:
-                line = sub_key.start_mark.line + 1 + _FRONT_MATTER_OFFSET
-                lines[f"{name}.{sub_key.value}"] = line
-    return lines
-
-
-def _unknown_fields(doc: _Document, allowed: tuple[str, ...], problems: _Problems) -> None:
+def _unknown_fields(doc: FrontMatter, allowed: tuple[str, ...], problems: _Problems) -> None:
     for name in doc.data:
         if str(name) in allowed:
             continue
@@ -612,7 +458,7 @@ def _load_post(
     them changes the result."""
     rel = _rel(repo, path)
     problems = _Problems(rel)
-    doc = read_document(path, rel, problems, repo / config.content_dir)
+    doc = read_document(path, problems, repo / config.content_dir)
     if doc is None:
         return None, problems.items, []
     _unknown_fields(doc, POST_FIELDS, problems)
@@ -628,7 +474,7 @@ class _PostReader:
         repo: Path,
         path: Path,
         rel: str,
-        doc: _Document,
+        doc: FrontMatter,
         config: Config,
         networks: tuple[str, ...],
         problems: _Problems,
@@ -1074,7 +920,7 @@ def load_account(
     """Load ``accounts/<name>.md``; the body is the account's description."""
     rel = _rel(repo, path)
     problems = _Problems(rel)
-    doc = read_document(path, rel, problems, path.parent)
+    doc = read_document(path, problems, path.parent)
     if doc is None:
         return None, problems.items
     _unknown_fields(doc, ACCOUNT_FIELDS, problems)
@@ -1135,7 +981,7 @@ def load_account(
     return account, problems.items
 
 
-def _env_name(value: str, field: str, doc: _Document, problems: _Problems) -> str:
+def _env_name(value: str, field: str, doc: FrontMatter, problems: _Problems) -> str:
     """``value`` if it is the name of an environment variable, else "" and a problem that
     does not quote it (a token pasted here must not be printed again)."""
     wrong = env_name_problem(value) if value else None

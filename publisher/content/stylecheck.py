@@ -9,6 +9,7 @@ from publisher.content.style import StyleReport, lint
 from publisher.core.config import StyleRules
 from publisher.core.errors import Diagnostic, Severity
 from publisher.core.escape import markdown_code, markdown_inline
+from publisher.core.front_matter import BODY
 from publisher.core.i18n import _
 from publisher.core.model import Post
 
@@ -28,7 +29,7 @@ def post_style(post: Post, rules: StyleRules) -> StyleReport:
 def style_diagnostics(post: Post, report: StyleReport, as_errors: bool) -> list[Diagnostic]:
     """Each finding at its line in the post's file, with the plain alternative."""
     severity = Severity.ERROR if as_errors else Severity.WARNING
-    first_line = post.lines.get("__body__", 1)
+    first_line = post.lines.get(BODY, 1)
     result = []
     for finding in report.findings:
         before = post.body[: finding.start]

@@ -8,34 +8,38 @@ merge, ``apply`` publishes it as a reply where the citizen asked, records it bes
 sets ``status: answered`` (only that line of the file changes).
 
 A citizen's name and text are theirs to choose, so the file is written by ``yaml.safe_dump``
-and read back by python-frontmatter (the front matter ends at the first line that is only
-dashes; values by ``yaml.safe_load``): a name like ``---\nstatus: answered`` stays a name.
+and read back by ``publisher.core.front_matter`` (python-frontmatter's split: the front matter
+ends at the first line that is only dashes; values by the safe loader): a name like
+``---\nstatus: answered`` stays a name.
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 import re
-import tempfile
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-import frontmatter
 import yaml
-from frontmatter.default_handlers import YAMLHandler
 
 from publisher.core.errors import ConfigError, Diagnostic, PublisherError, Severity
 from publisher.core.escape import markdown_inline, markdown_link, one_line, printable
+from publisher.core.front_matter import (
+    FrontMatter,
+    FrontMatterError,
+    NoFrontMatter,
+    read_front_matter,
+)
 from publisher.core.i18n import _
 from publisher.core.model import Comment
 from publisher.core.resources import DATA_DIR
 from publisher.core.shapes import ShapeError, line_of, mapping, moment_of, sequence
 from publisher.core.workcalendar import WorkCalendar, load_calendar
+from publisher.state.atomic import write_atomic
 
 INBOX_DIR = "content/inbox"
 STATE_FILE = "content/inbox/state.yml"
@@ -45,9 +49,6 @@ ANSWER_HEADING = "## Ответ"
 _ANSWER_LINE = re.compile(rf"^{re.escape(ANSWER_HEADING)}[ \t]*$", re.MULTILINE)
 STATUSES = ("new", "in_progress", "answered", "closed")
 _STATUS_LINE = re.compile(r"^status:[ \t]*(\S*)[ \t]*$", re.MULTILINE)
-_FRONT_MATTER = YAMLHandler()
-#: what a damaged inbox file raises when its front matter is read
-_UNREADABLE = (yaml.YAMLError, ValueError, TypeError, AttributeError)
 
 
 @dataclass(frozen=True)
@@ -196,8 +197,9 @@ class InboxItem:
         )
 
 
-def _item(path: str, text: str, data: Mapping[str, Any], body: str) -> InboxItem:
-    """The item a file's front matter ``data`` describes, with what an edit broke in it."""
+def _item(path: str, document: FrontMatter) -> InboxItem:
+    """The item a file's front matter describes, with what an edit broke in it."""
+    data = document.data
     try:
         reply, broken = _reply_of(data), None
     except ShapeError as exc:
@@ -216,8 +218,8 @@ def _item(path: str, text: str, data: Mapping[str, Any], body: str) -> InboxItem
         status=_text(data, "status", "new"),
         department=_text(data, "department"),
         reply_to=reply,
-        body=body,
-        problems=_item_problems(path, text, data, broken),
+        body=document.body,
+        problems=_item_problems(path, document, broken),
     )
 
 
@@ -244,16 +246,16 @@ def _reply_of(data: Mapping[str, Any]) -> ReplyTo:
 
 
 def _item_problems(
-    path: str, text: str, data: Mapping[str, Any], broken: ShapeError | None
+    path: str, document: FrontMatter, broken: ShapeError | None
 ) -> tuple[Diagnostic, ...]:
     """What a person's edit broke in the lines publisher wrote (``broken``: in ``reply_to``),
     each at its line: the file's answer cannot be sent (or its deadline counted) until they
     are restored."""
-    header = _FRONT_MATTER.split(text)[0]  # starts on the file's first line, after "---"
+    data, lines = document.data, document.lines
     restore = _("Restore the line as publisher inbox collect wrote it (see the file's history).")
     found: list[tuple[int, str, str]] = []
     if broken is not None:
-        found.append((line_of(header, *broken.keys), str(broken), restore))
+        found.append((_line_of(lines, broken.keys), str(broken), restore))
     if data.get("network") and data.get("id") in (None, ""):
         no_id = _("The message has no id: publisher cannot tell where to send the answer.")
         found.append((1, no_id, restore))
@@ -262,7 +264,7 @@ def _item_problems(
         unreadable = _("Cannot read the time '{value}'.", value=due)
         found.append(
             (
-                line_of(header, "due"),
+                lines.get("due", 1),
                 unreadable,
                 _("Write it with its time zone, like 2026-12-01T18:00+03:00."),
             )
@@ -271,6 +273,13 @@ def _item_problems(
         Diagnostic(path, line, Severity.ERROR, message, hint, "inbox-file")
         for line, message, hint in found
     )
+
+
+def _line_of(lines: Mapping[str, int], keys: tuple[str, ...]) -> int:
+    """The line of the deepest of ``keys`` the front matter has (``reply_to.extra``, else
+    ``reply_to``); 1 when it has none."""
+    names = (".".join(keys[:depth]) for depth in range(len(keys), 0, -1))
+    return next((lines[name] for name in names if name in lines), 1)
 
 
 def item_path(comment: Comment, received: datetime) -> str:
@@ -330,11 +339,14 @@ def read_items(repo: Path) -> list[InboxItem]:
         except (OSError, UnicodeDecodeError):
             items.append(InboxItem(rel, problems=(_unreadable(rel),)))
             continue
-        document = _front_matter(text)
-        if document is not None:
-            items.append(_item(rel, text, *document))
-        elif _FRONT_MATTER.detect(text):  # front matter there, but broken by an edit
+        try:
+            document = _front_matter(text)
+        except NoFrontMatter:
+            continue
+        except FrontMatterError:  # front matter there, but broken by an edit
             items.append(InboxItem(rel, body=text, problems=(_unreadable(rel),)))
+            continue
+        items.append(_item(rel, document))
     return items
 
 
@@ -349,15 +361,11 @@ def _unreadable(rel: str) -> Diagnostic:
     )
 
 
-def _front_matter(text: str) -> tuple[dict[str, Any], str] | None:
-    """The front matter's values and the body; None for a file without readable front matter."""
-    if not _FRONT_MATTER.detect(text):
-        return None
-    try:
-        post = frontmatter.loads(text, handler=_FRONT_MATTER)
-    except _UNREADABLE:
-        return None
-    return dict(post.metadata), post.content
+def _front_matter(text: str) -> FrontMatter:
+    """The file's front matter, the body without the whitespace around it (``FrontMatterError``
+    if it cannot be read)."""
+    document = read_front_matter(text)
+    return replace(document, body=document.body.strip())
 
 
 def set_status(repo: Path, rel: str, status: str) -> None:
@@ -368,16 +376,15 @@ def set_status(repo: Path, rel: str, status: str) -> None:
     """
     path = repo / rel
     text = path.read_text(encoding="utf-8")
-    before = _front_matter(text)
-    boundaries = list(_FRONT_MATTER.FM_BOUNDARY.finditer(text))[:2]
-    if before is None or len(boundaries) < 2:
+    before = _readable(text)
+    if before is None:
         raise PublisherError(_("{file} has no status line.", file=rel))
-    start, end = boundaries[0].end(), boundaries[1].start()
+    start, end = before.span
     header, count = _STATUS_LINE.subn(f"status: {status}", text[start:end], count=1)
     updated = text[:start] + header + text[end:]
     if count != 1:
         raise PublisherError(_("{file} has no status line.", file=rel))
-    if _front_matter(updated) != ({**before[0], "status": status}, before[1]):
+    if _readable(updated) != replace(before, data={**before.data, "status": status}):
         raise PublisherError(
             _(
                 "The status of {file} cannot be changed alone: its front matter is unusual.",
@@ -385,15 +392,15 @@ def set_status(repo: Path, rel: str, status: str) -> None:
             ),
             _("Write the status line as 'status: new' on a line of its own and run apply again."),
         )
-    _write_atomic(path, updated)
+    write_atomic(path, updated)
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.replace(tmp, path)
+def _readable(text: str) -> FrontMatter | None:
+    """``_front_matter``, or None if it cannot be read."""
+    try:
+        return _front_matter(text)
+    except FrontMatterError:
+        return None
 
 
 @dataclass
@@ -431,7 +438,7 @@ class Collector:
             due = self.rules.calendar.add(received, deadline)
             rel = item_path(comment, received)
             text = render_item(comment, sorting, received, due, self.rules.pseudonymize)
-            _write_atomic(self.repo / rel, text)
+            write_atomic(self.repo / rel, text)
             report.filed.append(rel)
 
     def since(self, network: str) -> datetime | None:
@@ -445,7 +452,7 @@ class Collector:
             n: {"last_collect": at.isoformat(timespec="seconds")} for n, at in self.cursors.items()
         }
         body = yaml.safe_dump(state, allow_unicode=True, sort_keys=True)
-        _write_atomic(self.repo / STATE_FILE, "# Ведёт publisher.\n" + body)
+        write_atomic(self.repo / STATE_FILE, "# Ведёт publisher.\n" + body)
         return STATE_FILE
 
 

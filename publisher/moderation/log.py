@@ -9,8 +9,6 @@ traceback. Keys publisher does not know are kept on disk when a month's file is 
 
 from __future__ import annotations
 
-import os
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -22,6 +20,7 @@ import yaml
 from publisher.core.errors import PublisherError
 from publisher.core.i18n import _
 from publisher.core.shapes import line_of, moment_of
+from publisher.state.atomic import write_atomic
 
 LOG_DIR = "moderation/log"
 HEADER = "# Ведёт publisher: журнал модерации. Не редактируйте вручную.\n"
@@ -115,12 +114,8 @@ def removed_comments(entries: Iterable[LogEntry]) -> set[str]:
 
 def write_machine_file(path: Path, data: Any) -> None:
     """A machine-owned moderation file (the log or the cursor), written atomically."""
-    path.parent.mkdir(parents=True, exist_ok=True)
     text = HEADER + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-    with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        handle.write(text)
-    os.replace(tmp, path)
+    write_atomic(path, text)
 
 
 def _raw_entries(repo: Path, path: Path) -> list[dict[str, Any]]:

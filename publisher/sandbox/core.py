@@ -27,6 +27,7 @@ from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from publisher.core.clock import Clock
+from publisher.state.atomic import write_atomic
 
 UPLOAD_COPY_CHUNK = 1024 * 1024
 SANDBOX_TOKEN_PREFIX = "sandbox-"
@@ -78,10 +79,8 @@ class Store:
             self._save(network, state)
 
     def _save(self, network: str, state: dict[str, Any]) -> None:
-        fd, tmp = tempfile.mkstemp(dir=self.root, prefix=f".{network}.", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(state, handle, ensure_ascii=False, indent=1)
-        os.replace(tmp, self._path(network))
+        text = json.dumps(state, ensure_ascii=False, indent=1)
+        write_atomic(self._path(network), text, prefix=f".{network}.", durable=False)
 
     def save_upload(self, stream: IO[bytes], suffix: str = "") -> tuple[str, int]:
         """Copy an uploaded file to disk in chunks; return its file name and size."""

@@ -38,6 +38,7 @@ from publisher.core.i18n import _, language
 from publisher.core.model import LedgerEntry, Post, RenderedPost
 from publisher.core.parallel import fork_map
 from publisher.core.resources import PACKAGE_DIR
+from publisher.state.atomic import write_atomic
 from publisher.state.tree import Tree, git_all
 
 #: the cache's folder in the Git directory
@@ -541,15 +542,8 @@ def _load(path: Path) -> bytes | None:
 def _dump(path: Path, data: bytes) -> bool:
     """Write a file atomically; False if the folder is read-only (the cache is optional)."""
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)  # private: it holds texts
+        write_atomic(path, data, durable=False)  # a cache lost in a power cut costs one cold run
     except OSError:
         return False
     return True

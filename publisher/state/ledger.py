@@ -10,7 +10,6 @@ answers, so a re-run after a crash knows which posts may already exist.
 from __future__ import annotations
 
 import os
-import tempfile
 import threading
 from collections.abc import Mapping
 from dataclasses import asdict, fields
@@ -22,6 +21,7 @@ import yaml
 from publisher.core.errors import Diagnostic, Severity
 from publisher.core.i18n import _
 from publisher.core.model import LedgerEntry
+from publisher.state.atomic import write_atomic
 
 HEADER = (
     "# Этот файл ведёт publisher: здесь записано, где опубликован пост. Не редактируйте его.\n"
@@ -79,23 +79,12 @@ class Ledger:
             self.written.add(rel)
 
     def _write(self, rel: str, post_id: str, entries: Mapping[str, LedgerEntry]) -> None:
-        path = self.repo / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
         document = {
             "post": post_id,
             "networks": {name: entry_to_dict(entries[name]) for name in sorted(entries)},
         }
         text = HEADER + yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=100)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".published.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(text)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        write_atomic(self.repo / rel, text, prefix=".published.")
 
 
 class EmptyLedger(ValueError):

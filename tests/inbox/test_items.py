@@ -111,6 +111,22 @@ def test_answer_section_and_status_line_only(tmp_path: Path) -> None:
     assert after == before.replace("status: new", "status: answered")
 
 
+def test_a_file_saved_with_a_byte_order_mark_is_read_and_only_its_status_changes(
+    tmp_path: Path,
+) -> None:
+    Collector(tmp_path, RULES, set()).file(
+        [comment(1, "Когда починят свет?")], NOW, CollectReport()
+    )
+    path = tmp_path / "content/inbox/2026/12/vk-1.md"
+    path.write_text("\ufeff" + path.read_text(encoding="utf-8"), encoding="utf-8")
+    before = path.read_text(encoding="utf-8")
+    (item,) = read_items(tmp_path)
+    assert (item.id, item.status, item.problems) == ("1", "new", ())
+    assert item.body.startswith("> Когда починят свет?")
+    set_status(tmp_path, item.path, "answered")
+    assert path.read_text(encoding="utf-8") == before.replace("status: new", "status: answered")
+
+
 def test_open_items_overdue_first(tmp_path: Path) -> None:
     collector = Collector(tmp_path, RULES, set())
     early = Comment(

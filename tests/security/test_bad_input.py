@@ -244,6 +244,8 @@ def test_an_inbox_file_without_its_id_is_an_error_not_a_crash(run: Publisher) ->
         inbox_file("reply_to: {post: '3'\n").encode(),  # an unclosed flow mapping
         inbox_file("- a list\n").encode(),
         inbox_file("").encode("cp1251"),  # saved by an editor in another encoding
+        inbox_file("").replace("status: new\n---\n", "status: new\n").encode(),  # not closed
+        "---\n- network: vk\n---\n\n> Когда уберут снег?\n".encode(),  # a list, not fields
     ],
 )
 def test_an_inbox_file_with_damaged_front_matter_is_an_error_not_skipped(
