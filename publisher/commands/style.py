@@ -11,17 +11,19 @@ from typing import TextIO
 from publisher.content.style import StyleReport, lint
 from publisher.core.config import load_config
 from publisher.core.escape import one_line
-from publisher.core.front_matter import body_of
+from publisher.core.front_matter import body_line, body_of
 from publisher.core.i18n import _
 
 
 @dataclass(frozen=True)
 class Styled:
-    """One text's style report (``name`` is ``-`` for stdin)."""
+    """One text's style report (``name`` is ``-`` for stdin; ``first_line``: the file's line
+    where the linted body starts, below the front matter)."""
 
     name: str
     body: str
     report: StyleReport
+    first_line: int = 1
 
 
 def lint_files(repo: Path, files: Sequence[str], stdin: TextIO) -> list[Styled]:
@@ -35,7 +37,7 @@ def lint_files(repo: Path, files: Sequence[str], stdin: TextIO) -> list[Styled]:
     styled = []
     for name, text in sources:
         body = body_of(text)
-        styled.append(Styled(name, body, lint(body, rules)))
+        styled.append(Styled(name, body, lint(body, rules), body_line(text, body)))
     return styled
 
 
@@ -52,7 +54,7 @@ def style_output(styled: Sequence[Styled], fmt: str) -> str:
 def _text_lines(item: Styled) -> list[str]:
     lines = []
     for finding in item.report.findings:
-        line = item.body[: finding.start].count("\n") + 1
+        line = item.first_line + item.body[: finding.start].count("\n")
         quoted = one_line(item.body[finding.start : finding.end])
         lines.append(f"{one_line(item.name)}:{line}: «{quoted}» — {finding.message}")
         lines.append(f"    → {finding.suggestion}")

@@ -84,7 +84,7 @@ def read_front_matter(text: str) -> FrontMatter:
     if not isinstance(data, dict):
         raise FrontMatterError(1, _("The front matter must be a list of fields like 'title: ...'."))
     lines = _field_lines(node, first)
-    lines[BODY] = _body_line(text, body)
+    lines[BODY] = body_line(text, body)
     return FrontMatter(data, lines, body.strip("\n"), (start, start + len(raw)))
 
 
@@ -100,7 +100,7 @@ def body_of(text: str) -> str:
         return text
 
 
-def _body_line(text: str, body: str) -> int:
+def body_line(text: str, body: str) -> int:
     """The line of the body's first non-blank line (1 when the body is empty)."""
     stripped = body.lstrip("\n")
     if not stripped.rstrip("\n"):

@@ -69,3 +69,13 @@ def test_style_command_json(make_repo: Callable[..., Path], clock: FakeClock) ->
     assert body[first["start"] : first["end"]] == "В целях"
     plain = run(repo, clock, "style", "--format", "json", "-", stdin="Мы починили дорогу на Мира.")
     assert json.loads(plain.output)["findings"] == []
+
+
+def test_style_command_names_the_files_line_below_the_front_matter(
+    make_repo: Callable[..., Path], clock: FakeClock
+) -> None:
+    repo = make_repo({"content/news.md": OFFICIAL})
+    result = run(repo, clock, "style", str(repo / "content/news.md"))
+    assert "news.md:8: «В целях»" in result.output, result.output
+    plain = run(repo, clock, "style", "-", stdin="Хорошо.\n\nВ целях реализации работ.")
+    assert "-:3: «В целях»" in plain.output, plain.output
