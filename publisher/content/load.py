@@ -13,11 +13,11 @@ import hashlib
 import re
 import stat
 import warnings
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any
 from urllib.parse import urlsplit
 
 from publisher.content.confine import IMAGE_FORMATS, confined, content_problem
@@ -36,7 +36,6 @@ from publisher.core.model import (
     Poll,
     Post,
     Profile,
-    RenderedPost,
 )
 from publisher.core.parallel import fork_map
 from publisher.inbox.items import InboxItem, read_items
@@ -44,11 +43,6 @@ from publisher.state.cache import Cache, Entry, read_id_index, salt_of
 from publisher.state.ledger import Ledger
 from publisher.state.moves import find_moves, post_path_of
 from publisher.state.tree import Tree, scan_tree, scope_filter
-
-if TYPE_CHECKING:
-    from publisher.core.capabilities import Capabilities
-
-T = TypeVar("T")
 
 POST_FIELDS = (
     "title",
@@ -116,8 +110,6 @@ class Content:
     broken_posts: frozenset[str] = field(default_factory=frozenset)
     #: citizens' messages filed under content/inbox/
     inbox: tuple[InboxItem, ...] = ()
-    #: what this run loaded and derived, kept for the next run; saved by ``remember``
-    cache: Cache | None = field(default=None, compare=False)
     #: the files under content/ and accounts/ with the identity of their contents
     tree: Tree | None = field(default=None, compare=False)
     #: result files left behind by moved posts: the new path -> the left-behind one
@@ -134,82 +126,8 @@ class Content:
         }
         return replace(self, broken_posts=self.broken_posts | paths)
 
-    def remember(self) -> None:
-        """Save what this run parsed and rendered, for a faster next run."""
-        if self.cache is not None:
-            self.cache.save()
-
     def account_for(self, network: str) -> Account | None:
         return next((a for a in self.accounts if a.network == network), None)
-
-    def derived(self, post: Post, key: str, compute: Callable[[], T]) -> T:
-        """A result computed from ``post`` alone (given what ``key`` names), cached by content."""
-        if self.cache is None:
-            return compute()
-        return self.cache.derived(post.path, key, compute)
-
-    def derive_all(
-        self, posts: Iterable[Post], key: str, compute: Callable[[Post], object]
-    ) -> None:
-        """Compute ``compute(post)`` under ``key`` for every post that lacks it, on all cores."""
-        if self.cache is None:
-            return
-        cache = self.cache
-        todo = [post for post in posts if not cache.has(post.path, key)]
-
-        def derive(index: int) -> object:
-            post = todo[index]
-            return self.derived(post, key, lambda: compute(post))
-
-        cache.derive_many([post.path for post in todo], derive)
-
-    def render_all(
-        self,
-        posts: Iterable[Post],
-        capabilities: Mapping[str, Capabilities],
-        options: Mapping[str, Mapping[str, Any]],
-    ) -> None:
-        """Render each post for each of its networks, on all cores, where no earlier run did:
-        a plan needs every one of them."""
-        if self.cache is None:
-            return
-        cache = self.cache
-        cache.read_renders()
-
-        def networks(post: Post) -> list[str]:
-            return [n for n in post.networks if n in capabilities]
-
-        def key(network: str) -> str:
-            caps, defaults = capabilities[network], options.get(network)
-            return cache.render_key(network, caps, defaults)
-
-        todo = [p for p in posts if any(not cache.has(p.path, key(n)) for n in networks(p))]
-
-        def render(index: int) -> None:
-            post = todo[index]
-            for network in networks(post):
-                self.rendered(post, network, capabilities[network], options.get(network))
-
-        cache.derive_many([post.path for post in todo], render)
-
-    def rendered(
-        self,
-        post: Post,
-        network: str,
-        caps: Capabilities,
-        defaults: Mapping[str, Any] | None,
-        stored: bool = True,
-    ) -> RenderedPost:
-        """``render_post``, cached with the post (``stored``: see ``Cache.derived``)."""
-        from publisher.content.render import render_post
-
-        def render() -> RenderedPost:
-            return render_post(post, network, caps, defaults)
-
-        if self.cache is None:
-            return render()
-        key = self.cache.render_key(network, caps, defaults)
-        return self.cache.derived(post.path, key, render, stored)
 
 
 class _Problems:
@@ -229,11 +147,19 @@ class _Problems:
 def load_content(
     repo: Path, config: Config, known_networks: Iterable[str], only: Iterable[str] | None = None
 ) -> Content:
-    """Load every post and account under ``repo``; collect problems instead of stopping.
+    """Load every post and account under ``repo``; collect problems instead of stopping."""
+    return load_cached(repo, config, known_networks, only)[0]
+
+
+def load_cached(
+    repo: Path, config: Config, known_networks: Iterable[str], only: Iterable[str] | None = None
+) -> tuple[Content, Cache | None]:
+    """The content, and the cache it was loaded through (the run's: what it derives goes there
+    too, and ``Cache.save`` keeps it for the next run).
 
     With ``only`` (some files or folders, as a pull request's check names them), only the posts
-    there are loaded; the others are known just by their ids (from the last full run's index
-    where their files are unchanged), to find a duplicate id.
+    there are loaded, without a cache; the others are known just by their ids (from the last
+    full run's index where their files are unchanged), to find a duplicate id.
     """
     networks = tuple(known_networks)
     tree = scan_tree(repo, (config.content_dir, config.accounts_dir))
@@ -280,7 +206,7 @@ def load_content(
     orphans = tuple(rel for rel in orphans if rel not in moves.disputed)  # nothing deleted
     diagnostics.extend(moves.problems)
     broken.update(d.path for d in moves.problems)
-    return Content(
+    content = Content(
         tuple(posts),
         tuple(accounts),
         tuple(diagnostics),
@@ -288,10 +214,10 @@ def load_content(
         orphans,
         frozenset(broken),
         tuple(read_items(repo)),
-        cache,
         tree,
         moves.carried,
     )
+    return content, cache
 
 
 def _post_paths(tree: Tree, config: Config) -> list[str]:

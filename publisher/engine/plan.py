@@ -1,4 +1,5 @@
-"""plan(content, recorded results, capabilities, now) -> Plan. Pure: no I/O, no network.
+"""plan(content, renderings, recorded results, capabilities, now) -> Plan. Pure: no I/O, no
+network; the posts come rendered (``content.context`` renders what ``renderings_wanted`` names).
 
 The repository says what should exist; the result files say what does exist; the plan is the
 difference. For every post and network it picks one action: create, update (edit in place),
@@ -14,9 +15,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from publisher.content.context import Renderings
 from publisher.content.load import Content
 from publisher.content.profiles import PROFILE_FIELDS, field_hashes
-from publisher.content.render import measure, render_text, rendered_media_hash
+from publisher.content.render import measure, render_text, rendered_media_hash, source_hash
 from publisher.core.capabilities import Capabilities
 from publisher.core.config import Config
 from publisher.core.i18n import _
@@ -54,8 +56,13 @@ def idempotency_key(post_id: str, network: str, content_hash: str) -> str:
     return hashlib.sha256(f"{post_id}\0{network}\0{content_hash}".encode()).hexdigest()[:32]
 
 
-def build_plan(content: Content, recorded: Recorded, ctx: PlanContext) -> Plan:
-    """Every action for every post and network, posts in path order, networks in registry order."""
+def build_plan(
+    content: Content, renderings: Renderings, recorded: Recorded, ctx: PlanContext
+) -> Plan:
+    """Every action for every post and network, posts in path order, networks in registry order.
+
+    ``renderings`` holds each post's rendering for the networks ``renderings_wanted`` names.
+    """
     actions: list[Action] = []
     for post in content.posts:
         moved_from = content.moves.get(post.ledger_path, "")
@@ -63,7 +70,9 @@ def build_plan(content: Content, recorded: Recorded, ctx: PlanContext) -> Plan:
         if moved_from:
             actions.append(_plan_move(post, moved_from))
         for network in _networks_of(post, entries):
-            actions.append(_plan_one(post, network, entries.get(network), content, ctx))
+            entry = entries.get(network)
+            rendered = renderings.get((post.path, network))
+            actions.append(_plan_one(post, network, entry, rendered, content, ctx))
     for account in content.accounts:
         if account.network in ctx.capabilities and account.name in content.profiles:
             entry = recorded.get(account_ledger_path(account), {}).get(account.network)
@@ -81,6 +90,46 @@ def build_plan(content: Content, recorded: Recorded, ctx: PlanContext) -> Plan:
         for network, entry in sorted(recorded.get(ledger_path, {}).items()):
             actions.append(_plan_orphan(ledger_path, network, entry, ctx))
     return Plan(tuple(actions))
+
+
+def renderings_wanted(
+    content: Content, recorded: Recorded, ctx: PlanContext, preview: bool = False
+) -> dict[str, tuple[str, ...]]:
+    """The networks each post (by path) must be rendered for to be planned: every network of
+    every post that is ready.
+
+    A ``preview`` (a plan only shown, with no text for a post that does not change) leaves out
+    a network whose result file says the post went out from the same source as it has now
+    (``_unchanged``): its action is "nothing to do" without rendering it. A pull request can
+    write anything into a result file, so a plan that is carried out never takes its word:
+    it renders every post and compares what would be sent.
+    """
+    wanted: dict[str, tuple[str, ...]] = {}
+    for post in content.posts:
+        if post.status != "ready" or post.path in content.broken_posts:
+            continue
+        entries = recorded.get(content.moves.get(post.ledger_path) or post.ledger_path, {})
+        networks = tuple(
+            n
+            for n in post.networks
+            if n in ctx.capabilities
+            and not (preview and _unchanged(post, n, entries.get(n), content, ctx))
+        )
+        if networks:
+            wanted[post.path] = networks
+    return wanted
+
+
+def _unchanged(
+    post: Post, network: str, entry: LedgerEntry | None, content: Content, ctx: PlanContext
+) -> bool:
+    """Whether the post is live on ``network`` and its result file records the source hash the
+    post has now (so it would be rendered as it was published), with its account in place."""
+    if entry is None or entry.state != "published" or not entry.source_hash:
+        return False
+    caps, options = ctx.capabilities[network], ctx.config.network_options.get(network)
+    current = source_hash(post, network, caps, options)
+    return entry.source_hash == current and content.account_for(network) is not None
 
 
 def _plan_move(post: Post, moved_from: str) -> Action:
@@ -126,7 +175,12 @@ def _base(post: Post, network: str, account: str) -> Action:
 
 
 def _plan_one(
-    post: Post, network: str, entry: LedgerEntry | None, content: Content, ctx: PlanContext
+    post: Post,
+    network: str,
+    entry: LedgerEntry | None,
+    rendered: RenderedPost | None,
+    content: Content,
+    ctx: PlanContext,
 ) -> Action:
     account = content.account_for(network)
     base = _base(post, network, account.name if account else "")
@@ -138,8 +192,9 @@ def _plan_one(
         )
     if not wanted:
         return _plan_unwanted(post, entry if live else None, base, ctx)
+    if rendered is None:
+        return _plan_unrendered(post, network, entry, base, content, ctx)
     caps = ctx.capabilities[network]
-    rendered = content.rendered(post, network, caps, ctx.config.network_options.get(network))
     if account is None:
         return replace(
             base,
@@ -157,6 +212,20 @@ def _plan_one(
     if entry is None or not live:
         return _plan_new(post, entry, rendered, base, ctx)
     return _plan_change(entry, rendered, caps, base, ctx)
+
+
+def _plan_unrendered(
+    post: Post,
+    network: str,
+    entry: LedgerEntry | None,
+    base: Action,
+    content: Content,
+    ctx: PlanContext,
+) -> Action:
+    """A post left unrendered by ``renderings_wanted``: live, and unchanged since."""
+    if entry is None or not _unchanged(post, network, entry, content, ctx):
+        raise KeyError((post.path, network))  # the caller renders every other post
+    return replace(base, kind=ActionKind.NOOP, ref=entry.ref())
 
 
 def _plan_new(

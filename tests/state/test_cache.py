@@ -10,11 +10,13 @@ import msgspec
 import pytest
 from conftest import jpeg_bytes, write_files
 
+from publisher.content import context, stylecheck
 from publisher.content import load as content_module
-from publisher.content import render, stylecheck
 from publisher.core import parallel
+from publisher.core.config import load_config
 from publisher.core.i18n import set_language
 from publisher.engine.workspace import open_workspace
+from publisher.networks import NETWORKS
 from publisher.state.cache import (
     CACHE_FILE,
     RENDERS_FILE,
@@ -172,7 +174,7 @@ def test_plan_reuses_the_renderings_of_an_earlier_run(
     ws = open_workspace(repo)
     ws.checked_plan(ws.load())
     assert (cache_dir(repo) / RENDERS_FILE).exists()
-    renders = Counter(monkeypatch, render, "render_post")
+    renders = Counter(monkeypatch, context, "render_post")
 
     ws = open_workspace(repo)
     _result, plan = ws.checked_plan(ws.load())
@@ -283,8 +285,9 @@ def test_a_post_from_the_cache_is_the_post_as_loaded(
         "---\nПриходите",
     )
     repo = make_repo({"content/p.md": full, "content/photo.jpg": jpeg_bytes()})
-    cold = open_workspace(repo).load()
-    cold.remember()
+    cold, cache = content_module.load_cached(repo, load_config(repo)[0], NETWORKS)
+    assert cache is not None
+    cache.save()
 
     warm = open_workspace(repo).load()
 
