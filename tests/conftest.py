@@ -113,8 +113,8 @@ def make_account(network: str, **fields: Any) -> Account:
 def plan_of(content: Content, recorded: Recorded, ctx: PlanContext, preview: bool = False) -> Plan:
     """``build_plan`` with the renderings it asks for, made as a run makes them (no cache)."""
     wanted = renderings_wanted(content, recorded, ctx, preview)
-    context = build_context(content, ctx.config, ctx.capabilities, render=wanted)
-    return build_plan(content, context.renderings, recorded, ctx)
+    context = build_context(content, ctx.config, ctx.capabilities, render=wanted.render)
+    return build_plan(content, context.renderings, recorded, ctx, wanted.unchanged)
 
 
 def write_files(root: Path, files: dict[str, str | bytes]) -> None:

@@ -479,19 +479,16 @@ def source_hash(
     ``RENDERER``. Cheap: nothing is rendered. An equal source hash means an equal rendering, so
     a plan that is only shown need not render a post whose result file records the same one."""
     media = tuple(m for m in post.media if caps.accepts(m.kind))
-    payload = json.dumps(
-        [
-            RENDERER,
-            source_text(post, network),
-            [caps.text_format, caps.text_limit, caps.length_unit, caps.thread],
-            media_hash(media, post.poll if caps.polls else None),
-            post_options(post, network, defaults or {}),
-        ],
-        ensure_ascii=False,
-        sort_keys=True,
-        default=str,
-    )
-    return hashlib.sha256(payload.encode()).hexdigest()
+    poll = post.poll if caps.polls else None
+    options = post_options(post, network, defaults or {})
+    payload = [
+        RENDERER,
+        hashlib.sha256(source_text(post, network).encode()).hexdigest(),
+        [caps.text_format, caps.text_limit, caps.length_unit, caps.thread],
+        media_hash(media, poll) if media or poll else "",
+        json.dumps(options, ensure_ascii=False, sort_keys=True, default=str) if options else "",
+    ]
+    return hashlib.sha256(json.dumps(payload).encode()).hexdigest()
 
 
 def content_hash(parts: tuple[str, ...], media_digest: str, options: Mapping[str, Any]) -> str:

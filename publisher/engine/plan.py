@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -56,12 +56,27 @@ def idempotency_key(post_id: str, network: str, content_hash: str) -> str:
     return hashlib.sha256(f"{post_id}\0{network}\0{content_hash}".encode()).hexdigest()[:32]
 
 
+@dataclass(frozen=True)
+class Wanted:
+    """What planning needs rendered (``renderings_wanted``)."""
+
+    #: the networks to render each post (by path) for
+    render: dict[str, tuple[str, ...]]
+    #: for a preview: the (post path, network) left unrendered as unchanged since published
+    unchanged: frozenset[tuple[str, str]] = frozenset()
+
+
 def build_plan(
-    content: Content, renderings: Renderings, recorded: Recorded, ctx: PlanContext
+    content: Content,
+    renderings: Renderings,
+    recorded: Recorded,
+    ctx: PlanContext,
+    unchanged: Collection[tuple[str, str]] = frozenset(),
 ) -> Plan:
     """Every action for every post and network, posts in path order, networks in registry order.
 
-    ``renderings`` holds each post's rendering for the networks ``renderings_wanted`` names.
+    ``renderings`` holds each post's rendering for the networks ``renderings_wanted`` names,
+    but for those it found ``unchanged``.
     """
     actions: list[Action] = []
     for post in content.posts:
@@ -70,9 +85,11 @@ def build_plan(
         if moved_from:
             actions.append(_plan_move(post, moved_from))
         for network in _networks_of(post, entries):
-            entry = entries.get(network)
-            rendered = renderings.get((post.path, network))
-            actions.append(_plan_one(post, network, entry, rendered, content, ctx))
+            key = (post.path, network)
+            entry, rendered = entries.get(network), renderings.get(key)
+            actions.append(
+                _plan_one(post, network, entry, rendered, key in unchanged, content, ctx)
+            )
     for account in content.accounts:
         if account.network in ctx.capabilities and account.name in content.profiles:
             entry = recorded.get(account_ledger_path(account), {}).get(account.network)
@@ -94,9 +111,8 @@ def build_plan(
 
 def renderings_wanted(
     content: Content, recorded: Recorded, ctx: PlanContext, preview: bool = False
-) -> dict[str, tuple[str, ...]]:
-    """The networks each post (by path) must be rendered for to be planned: every network of
-    every post that is ready.
+) -> Wanted:
+    """What must be rendered to plan: every network of every post that is ready.
 
     A ``preview`` (a plan only shown, with no text for a post that does not change) leaves out
     a network whose result file says the post went out from the same source as it has now
@@ -104,20 +120,20 @@ def renderings_wanted(
     write anything into a result file, so a plan that is carried out never takes its word:
     it renders every post and compares what would be sent.
     """
-    wanted: dict[str, tuple[str, ...]] = {}
+    render: dict[str, tuple[str, ...]] = {}
+    unchanged: set[tuple[str, str]] = set()
     for post in content.posts:
         if post.status != "ready" or post.path in content.broken_posts:
             continue
         entries = recorded.get(content.moves.get(post.ledger_path) or post.ledger_path, {})
-        networks = tuple(
-            n
-            for n in post.networks
-            if n in ctx.capabilities
-            and not (preview and _unchanged(post, n, entries.get(n), content, ctx))
-        )
+        networks = [n for n in post.networks if n in ctx.capabilities]
+        if preview:
+            same = {n for n in networks if _unchanged(post, n, entries.get(n), content, ctx)}
+            unchanged.update((post.path, n) for n in same)
+            networks = [n for n in networks if n not in same]
         if networks:
-            wanted[post.path] = networks
-    return wanted
+            render[post.path] = tuple(networks)
+    return Wanted(render, frozenset(unchanged))
 
 
 def _unchanged(
@@ -179,9 +195,11 @@ def _plan_one(
     network: str,
     entry: LedgerEntry | None,
     rendered: RenderedPost | None,
+    unchanged: bool,
     content: Content,
     ctx: PlanContext,
 ) -> Action:
+    """The action for one post on one network; ``unchanged``: see ``renderings_wanted``."""
     account = content.account_for(network)
     base = _base(post, network, account.name if account else "")
     live = entry is not None and entry.state == "published"
@@ -193,7 +211,9 @@ def _plan_one(
     if not wanted:
         return _plan_unwanted(post, entry if live else None, base, ctx)
     if rendered is None:
-        return _plan_unrendered(post, network, entry, base, content, ctx)
+        if not (unchanged and live and entry is not None):
+            raise KeyError((post.path, network))  # the caller renders what it is asked
+        return replace(base, ref=entry.ref())  # unchanged since it went out: nothing to do
     caps = ctx.capabilities[network]
     if account is None:
         return replace(
@@ -212,20 +232,6 @@ def _plan_one(
     if entry is None or not live:
         return _plan_new(post, entry, rendered, base, ctx)
     return _plan_change(entry, rendered, caps, base, ctx)
-
-
-def _plan_unrendered(
-    post: Post,
-    network: str,
-    entry: LedgerEntry | None,
-    base: Action,
-    content: Content,
-    ctx: PlanContext,
-) -> Action:
-    """A post left unrendered by ``renderings_wanted``: live, and unchanged since."""
-    if entry is None or not _unchanged(post, network, entry, content, ctx):
-        raise KeyError((post.path, network))  # the caller renders every other post
-    return replace(base, kind=ActionKind.NOOP, ref=entry.ref())
 
 
 def _plan_new(

@@ -35,7 +35,7 @@ from publisher.engine.plan import (
 )
 from publisher.networks import NETWORKS
 from publisher.state.cache import Cache, tracked_caches
-from publisher.state.ledger import LEDGER_ERRORS, Ledger, ledger_problem, parse_ledger
+from publisher.state.ledger import LEDGER_ERRORS, Ledger, ledger_problem, parse_result_file
 from publisher.state.tree import scope_filter
 
 if TYPE_CHECKING:  # the modules for publishing, moderation and Git load only when used
@@ -186,14 +186,16 @@ class Workspace:
         digest = tree.digest(rel)
         if digest is None:
             return {}
-        return cache.ledger(digest, lambda: parse_ledger((self.repo / rel).read_text("utf-8")))
+        text = partial((self.repo / rel).read_text, "utf-8")
+        return cache.ledger(digest, lambda: parse_result_file(text())).entries
 
     def plan(self, content: Content, preview: bool = False) -> Plan:
         """What apply would do (``preview``: see ``checked_plan``)."""
         recorded = self.recorded(content)
         ctx = self._plan_context()
-        context = self._context(content, renderings_wanted(content, recorded, ctx, preview))
-        plan = build_plan(content, context.renderings, recorded, ctx)
+        wanted = renderings_wanted(content, recorded, ctx, preview)
+        context = self._context(content, wanted.render)
+        plan = build_plan(content, context.renderings, recorded, ctx, wanted.unchanged)
         self._remember(content)
         return plan
 
@@ -208,10 +210,10 @@ class Workspace:
         recorded, result_problems = self.read_results(content)
         ctx = self._plan_context()
         wanted = renderings_wanted(content, recorded, ctx, preview)
-        context = self._context(content, wanted, checked_posts(content))
+        context = self._context(content, wanted.render, checked_posts(content))
         result = self._check(content, context, result_problems)
         held = content.holding_back(result.errors)
-        plan = build_plan(held, context.renderings, recorded, ctx)
+        plan = build_plan(held, context.renderings, recorded, ctx, wanted.unchanged)
         self._remember(content)
         return result, plan
 

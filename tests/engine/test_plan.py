@@ -234,7 +234,7 @@ def recorded_with_source(post: Post, **fields: object) -> dict[str, LedgerEntry]
 def wanted(post: Post, recorded: dict[str, LedgerEntry], preview: bool) -> dict[str, tuple]:
     tree = Content(posts=(post,), accounts=ACCOUNTS)
     ctx = PlanContext(Config(), CAPS, NOW)
-    return renderings_wanted(tree, {post.ledger_path: recorded}, ctx, preview)
+    return renderings_wanted(tree, {post.ledger_path: recorded}, ctx, preview).render
 
 
 def test_a_preview_does_not_render_a_post_published_from_the_same_source() -> None:
@@ -316,3 +316,14 @@ def test_the_plan_renders_nothing_itself() -> None:
 
     with pytest.raises(KeyError):
         build_plan(tree, {}, {}, PlanContext(Config(), CAPS, NOW))
+
+
+def test_a_post_held_back_is_blocked_though_a_preview_took_it_as_unchanged() -> None:
+    post = make_post()
+    tree = Content(posts=(post,), accounts=ACCOUNTS, broken_posts=frozenset({post.path}))
+    recorded = {post.ledger_path: recorded_with_source(post)}
+    unchanged = {(post.path, "vk"), (post.path, "telegram")}
+
+    plan = build_plan(tree, {}, recorded, PlanContext(Config(), CAPS, NOW), unchanged)
+
+    assert set(kinds(plan).values()) == {ActionKind.BLOCKED}
