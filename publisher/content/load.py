@@ -16,13 +16,14 @@ import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
 from publisher.content.confine import IMAGE_FORMATS, confined, content_problem
 from publisher.content.profiles import IMAGES_DIR, check_image, profile_for
-from publisher.content.secrets import env_name_problem
+from publisher.content.secrets import env_name_problem, find_tokens
 from publisher.core.config import Config
 from publisher.core.errors import Diagnostic, Severity
 from publisher.core.escape import one_line
@@ -40,7 +41,7 @@ from publisher.core.model import (
 from publisher.core.parallel import fork_map
 from publisher.inbox.items import InboxItem, read_items
 from publisher.state.cache import Cache, Entry, read_id_index, salt_of
-from publisher.state.ledger import Ledger
+from publisher.state.ledger import LEDGER_ERRORS, Ledger, ResultFile, parse_result_file
 from publisher.state.moves import find_moves, post_path_of
 from publisher.state.tree import Tree, scan_tree, scope_filter
 
@@ -198,6 +199,8 @@ def load_cached(
                 profiles[account.name] = profile
                 diagnostics.extend(image_problems)
     diagnostics.extend(_duplicate_accounts(accounts))
+    if cache is not None:
+        _read_result_files(repo, tree, [post.ledger_path for post in posts], cache)
     foreign, foreign_problems = _foreign_ledgers(repo, tree, posts, cache)
     diagnostics.extend(foreign_problems)
     broken.update(d.path for d in foreign_problems)
@@ -991,7 +994,8 @@ def _foreign_ledgers(
         fact = f"owner:{digest}:{post.id}"
         if digest is None or (cache is not None and cache.known_clean(fact)):
             continue
-        owner = ledger.post_of(post.ledger_path)
+        found = cache.known_ledger(digest) if cache is not None else None
+        owner = found.post if found is not None else ledger.post_of(post.ledger_path)
         if owner in ("", post.id):
             if cache is not None:
                 cache.mark_clean(fact)
@@ -1021,6 +1025,39 @@ def _foreign_ledgers(
             )
         )
     return tuple(foreign), problems
+
+
+def _read_result_files(repo: Path, tree: Tree, paths: list[str], cache: Cache) -> None:
+    """Parse the result files the cache does not know yet, on all cores, into the cache, and
+    search them for tokens meanwhile: this run reads each of them once. A damaged one is left
+    for its readers to report, one that holds a token for ``scan_for_tokens``."""
+    todo = [
+        (rel, digest)
+        for rel in paths
+        if (digest := tree.digest(rel)) is not None and cache.known_ledger(digest) is None
+    ]
+    read = fork_map(partial(_read_result_file, repo), [rel for rel, _digest in todo])
+    for (_rel, digest), (found, clean) in zip(todo, read, strict=True):
+        if found is not None:
+            cache.keep_ledger(digest, found)
+        if clean:
+            cache.mark_clean(digest)
+
+
+def _read_result_file(repo: Path, rel: str) -> tuple[ResultFile | None, bool]:
+    """A result file as parsed (None if damaged), and whether it is text free of tokens."""
+    path = repo / rel
+    try:
+        if path.is_symlink():  # left to its readers, as it is to the token search
+            return None, False
+        text = path.read_bytes().decode("utf-8")
+    except LEDGER_ERRORS:
+        return None, False
+    clean = not find_tokens(text)
+    try:
+        return parse_result_file(text), clean
+    except LEDGER_ERRORS:
+        return None, clean
 
 
 def _orphan_ledgers(
