@@ -19,7 +19,7 @@ from publisher.core.capabilities import Capabilities, MediaRules
 from publisher.core.config import Config
 from publisher.core.errors import Diagnostic, Severity
 from publisher.core.i18n import _
-from publisher.core.model import Media, Post, RenderedPost
+from publisher.core.model import Media, Post
 from publisher.state.cache import salt_of
 from publisher.state.tree import scope_filter
 
@@ -87,16 +87,17 @@ def findings_key(content: Content, config: Config, capabilities: Mapping[str, Ca
 
 def post_findings(
     post: Post,
-    renderings: Mapping[str, RenderedPost],
+    lengths: Mapping[str, int | None],
     content: Content,
     config: Config,
     capabilities: Mapping[str, Capabilities],
 ) -> list[Diagnostic]:
-    """What check finds in one post, its style included. ``renderings`` (by network) holds at
-    least those that ``needs_rendering`` asks for."""
+    """What check finds in one post, its style included. ``lengths`` holds, for each of the
+    post's networks, the length of its rendering there, or None where ``needs_rendering``
+    says it cannot matter."""
     report = post_style(post, config.style)
     return [
-        *check_post(post, renderings, content, config, capabilities),
+        *check_post(post, lengths, content, config, capabilities),
         *style_diagnostics(post, report, config.style.strict),
     ]
 
@@ -136,7 +137,7 @@ def check_account_settings(
 
 def check_post(
     post: Post,
-    renderings: Mapping[str, RenderedPost],
+    lengths: Mapping[str, int | None],
     content: Content,
     config: Config,
     capabilities: Mapping[str, Capabilities],
@@ -155,8 +156,8 @@ def check_post(
         )
     for network in post.networks:
         caps = capabilities[network]
-        rendered = renderings.get(network)
-        problems.extend(_check_network(post, network, caps, rendered, content, config))
+        length = lengths[network]  # every network's, or None (see post_findings)
+        problems.extend(_check_network(post, network, caps, length, content, config))
     return problems
 
 
@@ -164,7 +165,7 @@ def _check_network(
     post: Post,
     network: str,
     caps: Capabilities,
-    rendered: RenderedPost | None,
+    length: int | None,
     content: Content,
     config: Config,
 ) -> list[Diagnostic]:
@@ -184,7 +185,6 @@ def _check_network(
             )
         )
     limit = _total_limit(caps)
-    length = _counted_length(post, network, caps, rendered)
     if length is not None and length > limit:
         problems.append(
             _error(
@@ -236,17 +236,6 @@ _REFERENCE_DEFINITION = re.compile(r"(?m)^ {0,3}\[[^\]]+\]:")
 def _total_limit(caps: Capabilities) -> int:
     """The network's limit, or for a thread that of ``MAX_THREAD_PARTS`` parts."""
     return caps.text_limit * (MAX_THREAD_PARTS if caps.thread else 1)
-
-
-def _counted_length(
-    post: Post, network: str, caps: Capabilities, rendered: RenderedPost | None
-) -> int | None:
-    """The length the network counts, or None where it cannot matter (``needs_rendering``)."""
-    if not needs_rendering(post, network, caps):
-        return None
-    if rendered is None:  # the caller renders what ``needs_rendering`` asks for
-        raise KeyError((post.path, network))
-    return rendered.length
 
 
 def needs_rendering(post: Post, network: str, caps: Capabilities) -> bool:

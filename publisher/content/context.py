@@ -86,15 +86,21 @@ class _Work:
             return rendered, None
 
         def find() -> list[Diagnostic]:
-            for network in post.networks:
-                caps = self.capabilities[network]
-                if network not in rendered and needs_rendering(post, network, caps):
-                    rendered[network] = self.rendered(post, network, stored=False)
-            return post_findings(post, rendered, self.content, self.config, self.capabilities)
+            lengths = {n: self._length(post, n, rendered) for n in post.networks}
+            return post_findings(post, lengths, self.content, self.config, self.capabilities)
 
         if self.cache is None:
             return rendered, tuple(find())
         return rendered, tuple(self.cache.derived(post.path, self.check_key, find))
+
+    def _length(self, post: Post, network: str, rendered: dict[str, RenderedPost]) -> int | None:
+        """The post's rendered length on ``network`` where check needs it (``rendered``: the
+        renderings made for the plan, and those made here for check)."""
+        if network not in rendered:
+            if not needs_rendering(post, network, self.capabilities[network]):
+                return None
+            rendered[network] = self.rendered(post, network, stored=False)
+        return rendered[network].length
 
     def rendered(self, post: Post, network: str, stored: bool = True) -> RenderedPost:
         """``render_post``, through the cache (``stored``: see ``Cache.derived``)."""
