@@ -128,7 +128,10 @@ class Content:
         return replace(self, broken_posts=self.broken_posts | paths)
 
     def account_for(self, network: str) -> Account | None:
-        return next((a for a in self.accounts if a.network == network), None)
+        for account in self.accounts:  # a few: a loop is quicker than any index
+            if account.network == network:
+                return account
+        return None
 
 
 class _Problems:

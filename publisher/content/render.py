@@ -481,14 +481,14 @@ def source_hash(
     media = tuple(m for m in post.media if caps.accepts(m.kind))
     poll = post.poll if caps.polls else None
     options = post_options(post, network, defaults or {})
-    payload = [
-        RENDERER,
+    parts = (  # each of a fixed form but the last, so that joined they read one way only
+        str(RENDERER),
         hashlib.sha256(source_text(post, network).encode()).hexdigest(),
-        [caps.text_format, caps.text_limit, caps.length_unit, caps.thread],
+        f"{caps.text_format} {caps.text_limit} {caps.length_unit} {caps.thread}",
         media_hash(media, poll) if media or poll else "",
         json.dumps(options, ensure_ascii=False, sort_keys=True, default=str) if options else "",
-    ]
-    return hashlib.sha256(json.dumps(payload).encode()).hexdigest()
+    )
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def content_hash(parts: tuple[str, ...], media_digest: str, options: Mapping[str, Any]) -> str:

@@ -30,6 +30,7 @@ from publisher.core.model import (
     Plan,
     Post,
     Profile,
+    RemoteRef,
     RenderedPost,
 )
 from publisher.engine.claims import claim_alive
@@ -178,7 +179,7 @@ def _networks_of(post: Post, entries: Mapping[str, LedgerEntry]) -> list[str]:
     return [n for n in NETWORKS if n in wanted]
 
 
-def _base(post: Post, network: str, account: str) -> Action:
+def _base(post: Post, network: str, account: str, ref: RemoteRef | None = None) -> Action:
     """The action's identity; each branch below fills in what to do."""
     return Action(
         ActionKind.NOOP,
@@ -187,6 +188,7 @@ def _base(post: Post, network: str, account: str) -> Action:
         account=account,
         post_path=post.path,
         ledger_path=post.ledger_path,
+        ref=ref,
     )
 
 
@@ -213,7 +215,7 @@ def _plan_one(
     if rendered is None:
         if not (unchanged and live and entry is not None):
             raise KeyError((post.path, network))  # the caller renders what it is asked
-        return replace(base, ref=entry.ref())  # unchanged since it went out: nothing to do
+        return _base(post, network, base.account, entry.ref())  # unchanged: nothing to do
     caps = ctx.capabilities[network]
     if account is None:
         return replace(
