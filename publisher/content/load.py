@@ -40,8 +40,8 @@ from publisher.core.model import (
 )
 from publisher.core.parallel import fork_map
 from publisher.inbox.items import InboxItem, read_items
-from publisher.state.cache import Cache, Entry, read_id_index, salt_of
-from publisher.state.ledger import LEDGER_ERRORS, Ledger, ResultFile, parse_result_file
+from publisher.state.cache import Cache, Entry, encode_ledger, read_id_index, salt_of
+from publisher.state.ledger import LEDGER_ERRORS, Ledger, parse_result_file
 from publisher.state.moves import find_moves, post_path_of
 from publisher.state.tree import Tree, scan_tree, scope_filter
 
@@ -255,14 +255,31 @@ def _load_entries(
     networks: tuple[str, ...],
     cache: Cache | None = None,
 ) -> dict[str, Entry]:
-    """Load post files (on all cores when there are many), with the media each depends on."""
+    """Load post files (on all cores when there are many), with the media each depends on;
+    with a ``cache``, those found free of tokens meanwhile are known clean to it."""
 
-    def load(rel: str) -> Entry:
+    def load(rel: str) -> tuple[Entry, bool]:
         post, problems, media = _load_post(repo, repo / rel, config, networks)
-        identities = {str(path): cache.identity(path) for path in media} if cache else {}
-        return Entry(post, problems, identities)
+        if cache is None:
+            return Entry(post, problems), False
+        identities = {str(path): cache.identity(path) for path in media}
+        return Entry(post, problems, identities), _free_of_tokens(repo / rel)
 
-    return dict(zip(paths, fork_map(load, paths), strict=True))
+    loaded = dict(zip(paths, fork_map(load, paths), strict=True))
+    if cache is not None:
+        for rel, (_entry, clean) in loaded.items():
+            digest = cache.tree.digest(rel)
+            if clean and digest is not None:
+                cache.mark_clean(digest)
+    return {rel: entry for rel, (entry, _clean) in loaded.items()}
+
+
+def _free_of_tokens(path: Path) -> bool:
+    """Whether the file is text with no token in it (``scan_for_tokens`` need not read it)."""
+    try:
+        return not path.is_symlink() and not find_tokens(path.read_bytes().decode("utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 def _ids_of(
@@ -1040,15 +1057,16 @@ def _read_result_files(repo: Path, tree: Tree, paths: list[str], cache: Cache) -
         if (digest := tree.digest(rel)) is not None and cache.known_ledger(digest) is None
     ]
     read = fork_map(partial(_read_result_file, repo), [rel for rel, _digest in todo])
-    for (_rel, digest), (found, clean) in zip(todo, read, strict=True):
-        if found is not None:
-            cache.keep_ledger(digest, found)
+    for (_rel, digest), (encoded, clean) in zip(todo, read, strict=True):
+        if encoded is not None:
+            cache.keep_encoded_ledger(digest, encoded)
         if clean:
             cache.mark_clean(digest)
 
 
-def _read_result_file(repo: Path, rel: str) -> tuple[ResultFile | None, bool]:
-    """A result file as parsed (None if damaged), and whether it is text free of tokens."""
+def _read_result_file(repo: Path, rel: str) -> tuple[bytes | None, bool]:
+    """A result file as parsed, in the cache's form (quicker to send back from a worker than
+    pickled objects; None if damaged), and whether it is text free of tokens."""
     path = repo / rel
     try:
         if path.is_symlink():  # left to its readers, as it is to the token search
@@ -1058,9 +1076,10 @@ def _read_result_file(repo: Path, rel: str) -> tuple[ResultFile | None, bool]:
         return None, False
     clean = not find_tokens(text)
     try:
-        return parse_result_file(text), clean
+        encoded = encode_ledger(parse_result_file(text))
     except LEDGER_ERRORS:
         return None, clean
+    return (bytes(encoded) if encoded is not None else None), clean
 
 
 def _orphan_ledgers(

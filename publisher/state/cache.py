@@ -330,6 +330,14 @@ class Cache:
         self.ledgers[digest] = found
         self._changed = True
 
+    def keep_encoded_ledger(self, digest: str, data: bytes) -> None:
+        """A result file parsed elsewhere, in the stored form (``encode_ledger``)."""
+        raw = msgspec.Raw(data)
+        found = _decode(_LEDGER, raw)
+        if found is not None and _ledger_fits(found):
+            self._raw_ledgers[digest] = raw
+            self.keep_ledger(digest, found)
+
     def known_clean(self, digest: str) -> bool:
         """Whether this run or the last found the file with this content free of tokens (or
         holds the fact named so)."""
@@ -363,7 +371,7 @@ class Cache:
         )
         if not unchanged:
             ledgers = {
-                digest: self._raw_ledgers.get(digest) or _encode_ledger(found)
+                digest: self._raw_ledgers.get(digest) or encode_ledger(found)
                 for digest, found in self.ledgers.items()
             }
             kept = {digest: raw for digest, raw in ledgers.items() if raw is not None}
@@ -510,7 +518,8 @@ def _renders_fit(entry: Entry, renders: dict[str, RenderedPost]) -> bool:
     return all(k.startswith(RENDER_KEY) and r.post_id == post_id for k, r in renders.items())
 
 
-def _encode_ledger(found: ResultFile) -> msgspec.Raw | None:
+def encode_ledger(found: ResultFile) -> msgspec.Raw | None:
+    """A result file in its stored form (None if it cannot be stored as it is)."""
     return _encoded(found) if _ledger_fits(found) else None
 
 
