@@ -172,7 +172,7 @@ def plan(opts: Options, fmt: str, show_all: bool, comment: bool) -> None:
     from publisher.commands.plan import make_plan, post_plan_comment
 
     ws = opts.workspace()
-    planned = make_plan(ws)
+    planned = make_plan(ws, preview=fmt != "json" and not show_all)  # these show unchanged posts
     click.echo(planned.output(fmt, show_noop=show_all))
     if comment:
         _tell_posted(post_plan_comment(ws, planned, opts.deps.forge_transport))

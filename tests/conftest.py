@@ -14,9 +14,12 @@ from urllib.parse import parse_qs
 import httpx
 import pytest
 
+from publisher.content.context import build_context
+from publisher.content.load import Content
 from publisher.core import i18n
 from publisher.core.clock import FakeClock
-from publisher.core.model import Account
+from publisher.core.model import Account, Plan
+from publisher.engine.plan import PlanContext, Recorded, build_plan, renderings_wanted
 from publisher.sandbox.app import Sandbox
 from publisher.sandbox.faults import Faults
 
@@ -105,6 +108,13 @@ def make_account(network: str, **fields: Any) -> Account:
     }
     defaults.update(fields)
     return Account(**defaults)
+
+
+def plan_of(content: Content, recorded: Recorded, ctx: PlanContext, preview: bool = False) -> Plan:
+    """``build_plan`` with the renderings it asks for, made as a run makes them (no cache)."""
+    wanted = renderings_wanted(content, recorded, ctx, preview)
+    context = build_context(content, ctx.config, ctx.capabilities, render=wanted.render)
+    return build_plan(content, context.renderings, recorded, ctx, wanted.unchanged)
 
 
 def write_files(root: Path, files: dict[str, str | bytes]) -> None:

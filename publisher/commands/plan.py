@@ -45,10 +45,11 @@ class Planned:
         return report.plan_markdown(self.plan, self.check.diagnostics, style)
 
 
-def make_plan(ws: Workspace) -> Planned:
-    """Check, then plan with every post that has an error held back."""
+def make_plan(ws: Workspace, preview: bool = False) -> Planned:
+    """Check, then plan with every post that has an error held back (``preview``: a plan only
+    shown, without the text of unchanged posts; see ``Workspace.checked_plan``)."""
     content = ws.load()
-    check, plan = ws.checked_plan(content)
+    check, plan = ws.checked_plan(content, preview=preview)
     return Planned(content, check, plan, ws.config.style)
 
 

@@ -8,9 +8,8 @@ refuses, polls it cannot take. Tokens committed by mistake are ``secrets_scan``'
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from functools import partial
 from pathlib import Path
 
 from publisher.content.load import Content
@@ -40,48 +39,67 @@ class CheckResult:
         return tuple(d for d in self.diagnostics if not d.is_error)
 
 
+#: check's findings about one post: what ``post_findings`` returned, by post path
+Findings = Mapping[str, Sequence[Diagnostic]]
+
+
 def check_content(
     content: Content,
+    findings: Findings,
     config: Config,
     capabilities: Mapping[str, Capabilities],
     extra: Iterable[Diagnostic] = (),
     strict: bool = False,
     only: Iterable[str] | None = None,
 ) -> CheckResult:
-    """All diagnostics for the loaded content; ``only`` keeps those of some paths."""
+    """All diagnostics for the loaded content, with ``findings`` about each of
+    ``checked_posts(content, only)`` (see ``content.context``); ``only`` keeps those of some
+    paths."""
     found = [
         *content.diagnostics,
         *extra,
         *check_account_settings(content, capabilities),
         *(problem for item in content.inbox for problem in item.problems),
     ]
-    rules = config.style
-    style_errors = rules.strict
-    wanted = scope_filter(only)
-    # a check of some files checks only those (their ids still meet all the others)
-    checked = [
-        post
-        for post in content.posts
-        if post.path not in content.broken_posts and wanted(post.path)
-    ]
-    key = "check:" + salt_of(content.accounts, dict(capabilities), rules, style_errors)
-
-    def findings(post: Post) -> list[Diagnostic]:
-        report = post_style(post, rules)
-        return [
-            *check_post(post, content, config, capabilities),
-            *style_diagnostics(post, report, style_errors),
-        ]
-
-    content.derive_all(checked, key, findings)
-    for post in checked:
-        found.extend(content.derived(post, key, partial(findings, post)))
+    for post in checked_posts(content, only):
+        found.extend(findings[post.path])
     if strict or config.strict:
         found = [replace(d, severity=Severity.ERROR) for d in found]
     if only is not None:
+        wanted = scope_filter(only)
         found = [d for d in found if wanted(d.path)]
     found.sort(key=lambda d: (d.path, d.line))
     return CheckResult(tuple(found))
+
+
+def checked_posts(content: Content, only: Iterable[str] | None = None) -> list[Post]:
+    """The posts a check looks into: those loaded whole, under ``only`` if given (a check of
+    some files checks only those; their ids still meet all the others')."""
+    wanted = scope_filter(only)
+    return [p for p in content.posts if p.path not in content.broken_posts and wanted(p.path)]
+
+
+def findings_key(content: Content, config: Config, capabilities: Mapping[str, Capabilities]) -> str:
+    """What a post's findings depend on besides the post: kept with them in the cache."""
+    rules = config.style
+    return "check:" + salt_of(content.accounts, dict(capabilities), rules, rules.strict)
+
+
+def post_findings(
+    post: Post,
+    lengths: Mapping[str, int | None],
+    content: Content,
+    config: Config,
+    capabilities: Mapping[str, Capabilities],
+) -> list[Diagnostic]:
+    """What check finds in one post, its style included. ``lengths`` holds, for each of the
+    post's networks, the length of its rendering there, or None where ``needs_rendering``
+    says it cannot matter."""
+    report = post_style(post, config.style)
+    return [
+        *check_post(post, lengths, content, config, capabilities),
+        *style_diagnostics(post, report, config.style.strict),
+    ]
 
 
 def check_account_settings(
@@ -118,7 +136,11 @@ def check_account_settings(
 
 
 def check_post(
-    post: Post, content: Content, config: Config, capabilities: Mapping[str, Capabilities]
+    post: Post,
+    lengths: Mapping[str, int | None],
+    content: Content,
+    config: Config,
+    capabilities: Mapping[str, Capabilities],
 ) -> list[Diagnostic]:
     """What each of the post's networks would refuse or drop."""
     problems: list[Diagnostic] = []
@@ -134,12 +156,18 @@ def check_post(
         )
     for network in post.networks:
         caps = capabilities[network]
-        problems.extend(_check_network(post, network, caps, content, config))
+        length = lengths[network]  # every network's, or None (see post_findings)
+        problems.extend(_check_network(post, network, caps, length, content, config))
     return problems
 
 
 def _check_network(
-    post: Post, network: str, caps: Capabilities, content: Content, config: Config
+    post: Post,
+    network: str,
+    caps: Capabilities,
+    length: int | None,
+    content: Content,
+    config: Config,
 ) -> list[Diagnostic]:
     problems: list[Diagnostic] = []
     title = network
@@ -156,8 +184,7 @@ def _check_network(
                 "no-account",
             )
         )
-    limit = caps.text_limit * (MAX_THREAD_PARTS if caps.thread else 1)
-    length = _length_if_near_limit(post, network, caps, content, config, limit)
+    limit = _total_limit(caps)
     if length is not None and length > limit:
         problems.append(
             _error(
@@ -206,24 +233,23 @@ def _check_network(
 _REFERENCE_DEFINITION = re.compile(r"(?m)^ {0,3}\[[^\]]+\]:")
 
 
-def _length_if_near_limit(
-    post: Post, network: str, caps: Capabilities, content: Content, config: Config, limit: int
-) -> int | None:
-    """The length the network counts, or None where it cannot matter.
+def _total_limit(caps: Capabilities) -> int:
+    """The network's limit, or for a thread that of ``MAX_THREAD_PARTS`` parts."""
+    return caps.text_limit * (MAX_THREAD_PARTS if caps.thread else 1)
 
-    ``limit`` is the network's, or for a thread that of ``MAX_THREAD_PARTS`` parts. Rendering
-    adds at most as many characters as the Markdown has (a list number can grow by a digit, a
-    link's address goes in brackets), so a text under a third of the limit cannot be over it,
-    and rendering it (the slowest part of a cold check) is skipped. Not where the network counts
-    markup, nor with reference-style links, whose addresses are repeated at each use
-    (``tests/content/test_check.py`` tests the bound).
+
+def needs_rendering(post: Post, network: str, caps: Capabilities) -> bool:
+    """Whether the check must count the post's rendered length for ``network``.
+
+    Rendering adds at most as many characters as the Markdown has (a list number can grow by a
+    digit, a link's address goes in brackets), so a text under a third of the limit cannot be
+    over it, and rendering it (the slowest part of a cold check) is skipped. Not where the
+    network counts markup, nor with reference-style links, whose addresses are repeated at each
+    use (``tests/content/test_check.py`` tests the bound).
     """
     source = source_text(post, network)
-    short = 3 * counter(caps.length_unit)(source) + 16 <= limit
-    if short and not caps.counts_markup and not _REFERENCE_DEFINITION.search(source):
-        return None
-    options = config.network_options.get(network)
-    return content.rendered(post, network, caps, options, stored=False).length
+    short = 3 * counter(caps.length_unit)(source) + 16 <= _total_limit(caps)
+    return not short or caps.counts_markup or bool(_REFERENCE_DEFINITION.search(source))
 
 
 def _media_base_url(content: Content, config: Config) -> str:

@@ -13,16 +13,17 @@ import hashlib
 import re
 import stat
 import warnings
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path, PurePosixPath
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any
 from urllib.parse import urlsplit
 
 from publisher.content.confine import IMAGE_FORMATS, confined, content_problem
 from publisher.content.profiles import IMAGES_DIR, check_image, profile_for
-from publisher.content.secrets import env_name_problem
+from publisher.content.secrets import env_name_problem, find_tokens
 from publisher.core.config import Config
 from publisher.core.errors import Diagnostic, Severity
 from publisher.core.escape import one_line
@@ -36,19 +37,13 @@ from publisher.core.model import (
     Poll,
     Post,
     Profile,
-    RenderedPost,
 )
 from publisher.core.parallel import fork_map
 from publisher.inbox.items import InboxItem, read_items
-from publisher.state.cache import Cache, Entry, read_id_index, salt_of
-from publisher.state.ledger import Ledger
+from publisher.state.cache import Cache, Entry, encode_ledger, read_id_index, salt_of
+from publisher.state.ledger import LEDGER_ERRORS, Ledger, parse_result_file
 from publisher.state.moves import find_moves, post_path_of
 from publisher.state.tree import Tree, scan_tree, scope_filter
-
-if TYPE_CHECKING:
-    from publisher.core.capabilities import Capabilities
-
-T = TypeVar("T")
 
 POST_FIELDS = (
     "title",
@@ -116,8 +111,6 @@ class Content:
     broken_posts: frozenset[str] = field(default_factory=frozenset)
     #: citizens' messages filed under content/inbox/
     inbox: tuple[InboxItem, ...] = ()
-    #: what this run loaded and derived, kept for the next run; saved by ``remember``
-    cache: Cache | None = field(default=None, compare=False)
     #: the files under content/ and accounts/ with the identity of their contents
     tree: Tree | None = field(default=None, compare=False)
     #: result files left behind by moved posts: the new path -> the left-behind one
@@ -134,82 +127,11 @@ class Content:
         }
         return replace(self, broken_posts=self.broken_posts | paths)
 
-    def remember(self) -> None:
-        """Save what this run parsed and rendered, for a faster next run."""
-        if self.cache is not None:
-            self.cache.save()
-
     def account_for(self, network: str) -> Account | None:
-        return next((a for a in self.accounts if a.network == network), None)
-
-    def derived(self, post: Post, key: str, compute: Callable[[], T]) -> T:
-        """A result computed from ``post`` alone (given what ``key`` names), cached by content."""
-        if self.cache is None:
-            return compute()
-        return self.cache.derived(post.path, key, compute)
-
-    def derive_all(
-        self, posts: Iterable[Post], key: str, compute: Callable[[Post], object]
-    ) -> None:
-        """Compute ``compute(post)`` under ``key`` for every post that lacks it, on all cores."""
-        if self.cache is None:
-            return
-        cache = self.cache
-        todo = [post for post in posts if not cache.has(post.path, key)]
-
-        def derive(index: int) -> object:
-            post = todo[index]
-            return self.derived(post, key, lambda: compute(post))
-
-        cache.derive_many([post.path for post in todo], derive)
-
-    def render_all(
-        self,
-        posts: Iterable[Post],
-        capabilities: Mapping[str, Capabilities],
-        options: Mapping[str, Mapping[str, Any]],
-    ) -> None:
-        """Render each post for each of its networks, on all cores, where no earlier run did:
-        a plan needs every one of them."""
-        if self.cache is None:
-            return
-        cache = self.cache
-        cache.read_renders()
-
-        def networks(post: Post) -> list[str]:
-            return [n for n in post.networks if n in capabilities]
-
-        def key(network: str) -> str:
-            caps, defaults = capabilities[network], options.get(network)
-            return cache.render_key(network, caps, defaults)
-
-        todo = [p for p in posts if any(not cache.has(p.path, key(n)) for n in networks(p))]
-
-        def render(index: int) -> None:
-            post = todo[index]
-            for network in networks(post):
-                self.rendered(post, network, capabilities[network], options.get(network))
-
-        cache.derive_many([post.path for post in todo], render)
-
-    def rendered(
-        self,
-        post: Post,
-        network: str,
-        caps: Capabilities,
-        defaults: Mapping[str, Any] | None,
-        stored: bool = True,
-    ) -> RenderedPost:
-        """``render_post``, cached with the post (``stored``: see ``Cache.derived``)."""
-        from publisher.content.render import render_post
-
-        def render() -> RenderedPost:
-            return render_post(post, network, caps, defaults)
-
-        if self.cache is None:
-            return render()
-        key = self.cache.render_key(network, caps, defaults)
-        return self.cache.derived(post.path, key, render, stored)
+        for account in self.accounts:  # a few: a loop is quicker than any index
+            if account.network == network:
+                return account
+        return None
 
 
 class _Problems:
@@ -229,11 +151,19 @@ class _Problems:
 def load_content(
     repo: Path, config: Config, known_networks: Iterable[str], only: Iterable[str] | None = None
 ) -> Content:
-    """Load every post and account under ``repo``; collect problems instead of stopping.
+    """Load every post and account under ``repo``; collect problems instead of stopping."""
+    return load_cached(repo, config, known_networks, only)[0]
+
+
+def load_cached(
+    repo: Path, config: Config, known_networks: Iterable[str], only: Iterable[str] | None = None
+) -> tuple[Content, Cache | None]:
+    """The content, and the cache it was loaded through (the run's: what it derives goes there
+    too, and ``Cache.save`` keeps it for the next run).
 
     With ``only`` (some files or folders, as a pull request's check names them), only the posts
-    there are loaded; the others are known just by their ids (from the last full run's index
-    where their files are unchanged), to find a duplicate id.
+    there are loaded, without a cache; the others are known just by their ids (from the last
+    full run's index where their files are unchanged), to find a duplicate id.
     """
     networks = tuple(known_networks)
     tree = scan_tree(repo, (config.content_dir, config.accounts_dir))
@@ -272,6 +202,8 @@ def load_content(
                 profiles[account.name] = profile
                 diagnostics.extend(image_problems)
     diagnostics.extend(_duplicate_accounts(accounts))
+    if cache is not None:
+        _read_result_files(repo, tree, [post.ledger_path for post in posts], cache)
     foreign, foreign_problems = _foreign_ledgers(repo, tree, posts, cache)
     diagnostics.extend(foreign_problems)
     broken.update(d.path for d in foreign_problems)
@@ -280,7 +212,7 @@ def load_content(
     orphans = tuple(rel for rel in orphans if rel not in moves.disputed)  # nothing deleted
     diagnostics.extend(moves.problems)
     broken.update(d.path for d in moves.problems)
-    return Content(
+    content = Content(
         tuple(posts),
         tuple(accounts),
         tuple(diagnostics),
@@ -288,10 +220,10 @@ def load_content(
         orphans,
         frozenset(broken),
         tuple(read_items(repo)),
-        cache,
         tree,
         moves.carried,
     )
+    return content, cache
 
 
 def _post_paths(tree: Tree, config: Config) -> list[str]:
@@ -323,14 +255,31 @@ def _load_entries(
     networks: tuple[str, ...],
     cache: Cache | None = None,
 ) -> dict[str, Entry]:
-    """Load post files (on all cores when there are many), with the media each depends on."""
+    """Load post files (on all cores when there are many), with the media each depends on;
+    with a ``cache``, those found free of tokens meanwhile are known clean to it."""
 
-    def load(rel: str) -> Entry:
+    def load(rel: str) -> tuple[Entry, bool]:
         post, problems, media = _load_post(repo, repo / rel, config, networks)
-        identities = {str(path): cache.identity(path) for path in media} if cache else {}
-        return Entry(post, problems, identities)
+        if cache is None:
+            return Entry(post, problems), False
+        identities = {str(path): cache.identity(path) for path in media}
+        return Entry(post, problems, identities), _free_of_tokens(repo / rel)
 
-    return dict(zip(paths, fork_map(load, paths), strict=True))
+    loaded = dict(zip(paths, fork_map(load, paths), strict=True))
+    if cache is not None:
+        for rel, (_entry, clean) in loaded.items():
+            digest = cache.tree.digest(rel)
+            if clean and digest is not None:
+                cache.mark_clean(digest)
+    return {rel: entry for rel, (entry, _clean) in loaded.items()}
+
+
+def _free_of_tokens(path: Path) -> bool:
+    """Whether the file is text with no token in it (``scan_for_tokens`` need not read it)."""
+    try:
+        return not path.is_symlink() and not find_tokens(path.read_bytes().decode("utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return False
 
 
 def _ids_of(
@@ -1065,7 +1014,8 @@ def _foreign_ledgers(
         fact = f"owner:{digest}:{post.id}"
         if digest is None or (cache is not None and cache.known_clean(fact)):
             continue
-        owner = ledger.post_of(post.ledger_path)
+        found = cache.known_ledger(digest) if cache is not None else None
+        owner = found.post if found is not None else ledger.post_of(post.ledger_path)
         if owner in ("", post.id):
             if cache is not None:
                 cache.mark_clean(fact)
@@ -1095,6 +1045,41 @@ def _foreign_ledgers(
             )
         )
     return tuple(foreign), problems
+
+
+def _read_result_files(repo: Path, tree: Tree, paths: list[str], cache: Cache) -> None:
+    """Parse the result files the cache does not know yet, on all cores, into the cache, and
+    search them for tokens meanwhile: this run reads each of them once. A damaged one is left
+    for its readers to report, one that holds a token for ``scan_for_tokens``."""
+    todo = [
+        (rel, digest)
+        for rel in paths
+        if (digest := tree.digest(rel)) is not None and cache.known_ledger(digest) is None
+    ]
+    read = fork_map(partial(_read_result_file, repo), [rel for rel, _digest in todo])
+    for (_rel, digest), (encoded, clean) in zip(todo, read, strict=True):
+        if encoded is not None:
+            cache.keep_encoded_ledger(digest, encoded)
+        if clean:
+            cache.mark_clean(digest)
+
+
+def _read_result_file(repo: Path, rel: str) -> tuple[bytes | None, bool]:
+    """A result file as parsed, in the cache's form (quicker to send back from a worker than
+    pickled objects; None if damaged), and whether it is text free of tokens."""
+    path = repo / rel
+    try:
+        if path.is_symlink():  # left to its readers, as it is to the token search
+            return None, False
+        text = path.read_bytes().decode("utf-8")
+    except LEDGER_ERRORS:
+        return None, False
+    clean = not find_tokens(text)
+    try:
+        encoded = encode_ledger(parse_result_file(text))
+    except LEDGER_ERRORS:
+        return None, clean
+    return (bytes(encoded) if encoded is not None else None), clean
 
 
 def _orphan_ledgers(

@@ -229,6 +229,11 @@ class _Walker(HTMLParser):
         return text.strip()
 
 
+#: the revision of what this module makes of a source: bump it with any change to the texts it
+#: renders (``tests/content/test_render.py`` holds a digest of sample renderings to remind you),
+#: so that the source hashes recorded before stop vouching for the renderings
+RENDERER = 1
+
 #: rendered texts by (Markdown, format) within one run (``cache`` keeps each post's renderings)
 RENDERED: dict[tuple[str, str], str] = {}
 
@@ -462,7 +467,28 @@ def render_post(
         content_hash=content_hash(parts, media_hash(media, poll), options),
         title=post.title,
         text_format=fmt,
+        source_hash=source_hash(post, network, caps, defaults),
     )
+
+
+def source_hash(
+    post: Post, network: str, caps: Capabilities, defaults: Mapping[str, Any] | None = None
+) -> str:
+    """Identity of everything ``render_post`` makes the content hash from: the Markdown, the
+    media and poll the network takes, the options, the capabilities that shape the text, and
+    ``RENDERER``. Cheap: nothing is rendered. An equal source hash means an equal rendering, so
+    a plan that is only shown need not render a post whose result file records the same one."""
+    media = tuple(m for m in post.media if caps.accepts(m.kind))
+    poll = post.poll if caps.polls else None
+    options = post_options(post, network, defaults or {})
+    parts = (  # each of a fixed form but the last, so that joined they read one way only
+        str(RENDERER),
+        hashlib.sha256(source_text(post, network).encode()).hexdigest(),
+        f"{caps.text_format} {caps.text_limit} {caps.length_unit} {caps.thread}",
+        media_hash(media, poll) if media or poll else "",
+        json.dumps(options, ensure_ascii=False, sort_keys=True, default=str) if options else "",
+    )
+    return hashlib.sha256("\n".join(parts).encode()).hexdigest()
 
 
 def content_hash(parts: tuple[str, ...], media_digest: str, options: Mapping[str, Any]) -> str:

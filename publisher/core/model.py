@@ -116,6 +116,8 @@ class RenderedPost:
     title: str = ""
     #: the form of ``parts``: plain text, or the network's HTML
     text_format: TextFormat = "plain"
+    #: identity of everything the rendering was made from (``render.source_hash``)
+    source_hash: str = ""
 
     @property
     def text(self) -> str:
@@ -216,6 +218,9 @@ class LedgerEntry:
     parts: tuple[str, ...] = ()
     content_hash: str = ""
     media_hash: str = ""
+    #: what the published text was rendered from (``render.source_hash``); files written
+    #: before it was recorded have none, and their posts are rendered to be compared
+    source_hash: str = ""
     key: str = ""
     at: str = ""
     published_at: str = ""

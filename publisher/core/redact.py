@@ -49,6 +49,8 @@ _ASSIGNED = re.compile(
     r"|authorization|bearer)[\w-]*[\"']?\s*[:=]\s*[\"']?(?:(?:bearer|oauth)\s+)?"
     r"([A-Za-z0-9+/_.~-]{20,})"
 )
+#: one of these is in every key ``_ASSIGNED`` takes for a secret's
+_KEY_WORDS = ("token", "secret", "passw", "api", "access", "private", "authorization", "bearer")
 _PATTERNS = (
     re.compile(
         r"(?i)((?:access_token|token|client_secret|application_secret_key|sig|key)=)[^&\s\"']+"
@@ -129,6 +131,8 @@ def looks_random(value: str) -> bool:
 
 def assigned_secret(line: str) -> bool:
     """Whether ``line`` assigns a random-looking value to a key named like a secret."""
+    if line.isascii() and not any(word in line.lower() for word in _KEY_WORDS):
+        return False  # a quick answer for most lines (in ASCII, as ``_ASSIGNED`` would give)
     return any(looks_random(m.group(1)) for m in _ASSIGNED.finditer(line))
 
 

@@ -430,6 +430,7 @@ class Applier:
                 parts=ref.parts,
                 content_hash=rendered.content_hash,
                 media_hash=rendered_media_hash(rendered),
+                source_hash=rendered.source_hash,
                 key=key or (previous.key if previous else ""),
                 at=self._now(),
                 published_at=published_at,

@@ -1,4 +1,5 @@
-"""plan(content, recorded results, capabilities, now) -> Plan. Pure: no I/O, no network.
+"""plan(content, renderings, recorded results, capabilities, now) -> Plan. Pure: no I/O, no
+network; the posts come rendered (``content.context`` renders what ``renderings_wanted`` names).
 
 The repository says what should exist; the result files say what does exist; the plan is the
 difference. For every post and network it picks one action: create, update (edit in place),
@@ -10,13 +11,14 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
+from publisher.content.context import Renderings
 from publisher.content.load import Content
 from publisher.content.profiles import PROFILE_FIELDS, field_hashes
-from publisher.content.render import measure, render_text, rendered_media_hash
+from publisher.content.render import measure, render_text, rendered_media_hash, source_hash
 from publisher.core.capabilities import Capabilities
 from publisher.core.config import Config
 from publisher.core.i18n import _
@@ -28,6 +30,7 @@ from publisher.core.model import (
     Plan,
     Post,
     Profile,
+    RemoteRef,
     RenderedPost,
 )
 from publisher.engine.claims import claim_alive
@@ -54,8 +57,28 @@ def idempotency_key(post_id: str, network: str, content_hash: str) -> str:
     return hashlib.sha256(f"{post_id}\0{network}\0{content_hash}".encode()).hexdigest()[:32]
 
 
-def build_plan(content: Content, recorded: Recorded, ctx: PlanContext) -> Plan:
-    """Every action for every post and network, posts in path order, networks in registry order."""
+@dataclass(frozen=True)
+class Wanted:
+    """What planning needs rendered (``renderings_wanted``)."""
+
+    #: the networks to render each post (by path) for
+    render: dict[str, tuple[str, ...]]
+    #: for a preview: the (post path, network) left unrendered as unchanged since published
+    unchanged: frozenset[tuple[str, str]] = frozenset()
+
+
+def build_plan(
+    content: Content,
+    renderings: Renderings,
+    recorded: Recorded,
+    ctx: PlanContext,
+    unchanged: Collection[tuple[str, str]] = frozenset(),
+) -> Plan:
+    """Every action for every post and network, posts in path order, networks in registry order.
+
+    ``renderings`` holds each post's rendering for the networks ``renderings_wanted`` names,
+    but for those it found ``unchanged``.
+    """
     actions: list[Action] = []
     for post in content.posts:
         moved_from = content.moves.get(post.ledger_path, "")
@@ -63,7 +86,11 @@ def build_plan(content: Content, recorded: Recorded, ctx: PlanContext) -> Plan:
         if moved_from:
             actions.append(_plan_move(post, moved_from))
         for network in _networks_of(post, entries):
-            actions.append(_plan_one(post, network, entries.get(network), content, ctx))
+            key = (post.path, network)
+            entry, rendered = entries.get(network), renderings.get(key)
+            actions.append(
+                _plan_one(post, network, entry, rendered, key in unchanged, content, ctx)
+            )
     for account in content.accounts:
         if account.network in ctx.capabilities and account.name in content.profiles:
             entry = recorded.get(account_ledger_path(account), {}).get(account.network)
@@ -81,6 +108,45 @@ def build_plan(content: Content, recorded: Recorded, ctx: PlanContext) -> Plan:
         for network, entry in sorted(recorded.get(ledger_path, {}).items()):
             actions.append(_plan_orphan(ledger_path, network, entry, ctx))
     return Plan(tuple(actions))
+
+
+def renderings_wanted(
+    content: Content, recorded: Recorded, ctx: PlanContext, preview: bool = False
+) -> Wanted:
+    """What must be rendered to plan: every network of every post that is ready.
+
+    A ``preview`` (a plan only shown, with no text for a post that does not change) leaves out
+    a network whose result file says the post went out from the same source as it has now
+    (``_unchanged``): its action is "nothing to do" without rendering it. A pull request can
+    write anything into a result file, so a plan that is carried out never takes its word:
+    it renders every post and compares what would be sent.
+    """
+    render: dict[str, tuple[str, ...]] = {}
+    unchanged: set[tuple[str, str]] = set()
+    for post in content.posts:
+        if post.status != "ready" or post.path in content.broken_posts:
+            continue
+        entries = recorded.get(content.moves.get(post.ledger_path) or post.ledger_path, {})
+        networks = [n for n in post.networks if n in ctx.capabilities]
+        if preview:
+            same = {n for n in networks if _unchanged(post, n, entries.get(n), content, ctx)}
+            unchanged.update((post.path, n) for n in same)
+            networks = [n for n in networks if n not in same]
+        if networks:
+            render[post.path] = tuple(networks)
+    return Wanted(render, frozenset(unchanged))
+
+
+def _unchanged(
+    post: Post, network: str, entry: LedgerEntry | None, content: Content, ctx: PlanContext
+) -> bool:
+    """Whether the post is live on ``network`` and its result file records the source hash the
+    post has now (so it would be rendered as it was published), with its account in place."""
+    if entry is None or entry.state != "published" or not entry.source_hash:
+        return False
+    caps, options = ctx.capabilities[network], ctx.config.network_options.get(network)
+    current = source_hash(post, network, caps, options)
+    return entry.source_hash == current and content.account_for(network) is not None
 
 
 def _plan_move(post: Post, moved_from: str) -> Action:
@@ -113,7 +179,7 @@ def _networks_of(post: Post, entries: Mapping[str, LedgerEntry]) -> list[str]:
     return [n for n in NETWORKS if n in wanted]
 
 
-def _base(post: Post, network: str, account: str) -> Action:
+def _base(post: Post, network: str, account: str, ref: RemoteRef | None = None) -> Action:
     """The action's identity; each branch below fills in what to do."""
     return Action(
         ActionKind.NOOP,
@@ -122,12 +188,20 @@ def _base(post: Post, network: str, account: str) -> Action:
         account=account,
         post_path=post.path,
         ledger_path=post.ledger_path,
+        ref=ref,
     )
 
 
 def _plan_one(
-    post: Post, network: str, entry: LedgerEntry | None, content: Content, ctx: PlanContext
+    post: Post,
+    network: str,
+    entry: LedgerEntry | None,
+    rendered: RenderedPost | None,
+    unchanged: bool,
+    content: Content,
+    ctx: PlanContext,
 ) -> Action:
+    """The action for one post on one network; ``unchanged``: see ``renderings_wanted``."""
     account = content.account_for(network)
     base = _base(post, network, account.name if account else "")
     live = entry is not None and entry.state == "published"
@@ -138,8 +212,11 @@ def _plan_one(
         )
     if not wanted:
         return _plan_unwanted(post, entry if live else None, base, ctx)
+    if rendered is None:
+        if not (unchanged and live and entry is not None):
+            raise KeyError((post.path, network))  # the caller renders what it is asked
+        return _base(post, network, base.account, entry.ref())  # unchanged: nothing to do
     caps = ctx.capabilities[network]
-    rendered = content.rendered(post, network, caps, ctx.config.network_options.get(network))
     if account is None:
         return replace(
             base,

@@ -7,15 +7,16 @@ in sandbox mode, the sandbox) and offers the library entry points: ``check``, ``
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from publisher.content.check import CheckResult, check_content
-from publisher.content.load import Content, load_content, load_post
+from publisher.content.check import CheckResult, check_content, checked_posts
+from publisher.content.context import Context, build_context
+from publisher.content.load import Content, load_cached, load_post
 from publisher.content.secrets import scan_for_tokens
 from publisher.content.stylecheck import LINTED, post_style
 from publisher.core.capabilities import Capabilities, all_capabilities
@@ -23,13 +24,18 @@ from publisher.core.clock import Clock
 from publisher.core.config import Config, load_config
 from publisher.core.errors import Diagnostic, PublisherError, RepoError
 from publisher.core.i18n import _
-from publisher.core.model import Account, Comment, LedgerEntry, Plan, RemoteRef
+from publisher.core.model import Account, Comment, LedgerEntry, Plan, Post, RemoteRef
 from publisher.core.parallel import Background, in_background
 from publisher.engine.claims import new_claim
-from publisher.engine.plan import PlanContext, account_ledger_path, build_plan
+from publisher.engine.plan import (
+    PlanContext,
+    account_ledger_path,
+    build_plan,
+    renderings_wanted,
+)
 from publisher.networks import NETWORKS
-from publisher.state.cache import tracked_caches
-from publisher.state.ledger import LEDGER_ERRORS, Ledger, ledger_problem, parse_ledger
+from publisher.state.cache import Cache, tracked_caches
+from publisher.state.ledger import LEDGER_ERRORS, Ledger, ledger_problem, parse_result_file
 from publisher.state.tree import scope_filter
 
 if TYPE_CHECKING:  # the modules for publishing, moderation and Git load only when used
@@ -67,6 +73,8 @@ class Workspace:
     claim: str = field(default_factory=new_claim)
     #: style reports of the posts a partial check names, being made in a child process
     _lint_ahead: Background | None = field(default=None, repr=False)
+    #: what the last ``load`` read through, and what this run derives goes into (see ``_cache``)
+    _loaded: Cache | None = field(default=None, repr=False)
 
     @property
     def capabilities(self) -> dict[str, Capabilities]:
@@ -78,28 +86,63 @@ class Workspace:
         files; such content cannot be planned)."""
         if only is not None:  # lint the named posts meanwhile: the linter takes long to start
             self._lint_ahead = in_background(partial(_lint_posts, self.repo, self.config, only))
-        return load_content(self.repo, self.config, NETWORKS, only)
+        content, self._loaded = load_cached(self.repo, self.config, NETWORKS, only)
+        return content
+
+    def _cache(self, content: Content) -> Cache | None:
+        """The cache ``content`` was loaded through, if it was by the last ``load``."""
+        cache = self._loaded
+        return cache if cache is not None and cache.tree is content.tree else None
+
+    def _context(
+        self,
+        content: Content,
+        render: Mapping[str, Collection[str]] | None = None,
+        check: Iterable[Post] = (),
+    ) -> Context:
+        """``build_context`` with this run's cache and settings."""
+        if self._lint_ahead is not None:
+            LINTED.update(self._lint_ahead.result() or {})
+            self._lint_ahead = None
+        cache = self._cache(content)
+        return build_context(content, self.config, self.capabilities, cache, render, check)
+
+    def _remember(self, content: Content) -> None:
+        """Keep what this run loaded and derived for the next run."""
+        cache = self._cache(content)
+        if cache is not None:
+            cache.save()
 
     def check(
         self, content: Content, strict: bool = False, only: Iterable[str] | None = None
     ) -> CheckResult:
         """Every problem; ``only`` limits the check to some files or folders (a pull request's)."""
         scope = None if only is None else tuple(only)
+        context = self._context(content, check=checked_posts(content, scope))
+        result = self._check(content, context, self.read_results(content, scope)[1], strict, scope)
+        self._remember(content)
+        return result
+
+    def _check(
+        self,
+        content: Content,
+        context: Context,
+        result_problems: Iterable[Diagnostic],
+        strict: bool = False,
+        scope: tuple[str, ...] | None = None,
+    ) -> CheckResult:
         extra = [
             *self.config_problems,
             *self._token_problems(content, scope),
-            *self.read_results(content, scope)[1],
+            *result_problems,
             *tracked_caches(self.repo),
         ]
-        if self._lint_ahead is not None:
-            LINTED.update(self._lint_ahead.result() or {})
-            self._lint_ahead = None
-        result = check_content(content, self.config, self.capabilities, extra, strict, scope)
-        content.remember()
-        return result
+        return check_content(
+            content, context.findings, self.config, self.capabilities, extra, strict, scope
+        )
 
     def _token_problems(self, content: Content, scope: tuple[str, ...] | None) -> list[Diagnostic]:
-        return scan_for_tokens(self.repo, content.tree, content.cache, scope)
+        return scan_for_tokens(self.repo, content.tree, self._cache(content), scope)
 
     def ledger_paths(self, content: Content) -> list[str]:
         """Every result file the content may have: posts', removed posts', accounts'."""
@@ -133,7 +176,7 @@ class Workspace:
     def _read_result(self, content: Content, rel: str) -> dict[str, LedgerEntry]:
         """One result file, parsed once per content (files under the scanned tree are known
         by content without reading them)."""
-        tree, cache = content.tree, content.cache
+        tree, cache = content.tree, self._cache(content)
         if (
             tree is None
             or cache is None
@@ -143,20 +186,39 @@ class Workspace:
         digest = tree.digest(rel)
         if digest is None:
             return {}
-        return cache.ledger(digest, lambda: parse_ledger((self.repo / rel).read_text("utf-8")))
+        text = partial((self.repo / rel).read_text, "utf-8")
+        return cache.ledger(digest, lambda: parse_result_file(text())).entries
 
-    def plan(self, content: Content) -> Plan:
-        ctx = PlanContext(self.config, self.capabilities, self.clock.now(), self.claim)
-        ready = [p for p in content.posts if p.status == "ready"]
-        content.render_all(ready, self.capabilities, self.config.network_options)
-        plan = build_plan(content, self.recorded(content), ctx)
-        content.remember()
+    def plan(self, content: Content, preview: bool = False) -> Plan:
+        """What apply would do (``preview``: see ``checked_plan``)."""
+        recorded = self.recorded(content)
+        ctx = self._plan_context()
+        wanted = renderings_wanted(content, recorded, ctx, preview)
+        context = self._context(content, wanted.render)
+        plan = build_plan(content, context.renderings, recorded, ctx, wanted.unchanged)
+        self._remember(content)
         return plan
 
-    def checked_plan(self, content: Content) -> tuple[CheckResult, Plan]:
-        """Check, then plan with every post that has an error held back (plan and apply)."""
-        result = self.check(content)
-        return result, self.plan(content.holding_back(result.errors))
+    def checked_plan(self, content: Content, preview: bool = False) -> tuple[CheckResult, Plan]:
+        """Check, then plan with every post that has an error held back (plan and apply); the
+        renderings are made once for both.
+
+        A ``preview`` is a plan that is only shown, and without the text of the posts that do
+        not change: a post whose result file records the source it has now is not rendered
+        (see ``plan.renderings_wanted``). Apply never plans so.
+        """
+        recorded, result_problems = self.read_results(content)
+        ctx = self._plan_context()
+        wanted = renderings_wanted(content, recorded, ctx, preview)
+        context = self._context(content, wanted.render, checked_posts(content))
+        result = self._check(content, context, result_problems)
+        held = content.holding_back(result.errors)
+        plan = build_plan(held, context.renderings, recorded, ctx, wanted.unchanged)
+        self._remember(content)
+        return result, plan
+
+    def _plan_context(self) -> PlanContext:
+        return PlanContext(self.config, self.capabilities, self.clock.now(), self.claim)
 
     def http_client(self) -> httpx.Client:
         from publisher.networks.base import new_http_client

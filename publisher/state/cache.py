@@ -35,10 +35,11 @@ import msgspec
 
 from publisher.core.errors import Diagnostic, Severity
 from publisher.core.i18n import _, language
-from publisher.core.model import LedgerEntry, Post, RenderedPost
+from publisher.core.model import Post, RenderedPost
 from publisher.core.parallel import fork_map
 from publisher.core.resources import PACKAGE_DIR
 from publisher.state.atomic import write_atomic
+from publisher.state.ledger import ResultFile
 from publisher.state.tree import Tree, git_all
 
 #: the cache's folder in the Git directory
@@ -57,7 +58,7 @@ RENDER_KEY = "render:"
 #: each post file's id by path and content, for checking a few files against all the others
 INDEX_FILE = "ids.msgpack"
 #: bump when the stored data changes shape (code changes are noticed by themselves)
-VERSION = 6
+VERSION = 7
 
 T = TypeVar("T")
 
@@ -146,7 +147,7 @@ _DOCUMENT = msgspec.msgpack.Decoder(_Document)
 _ENTRY = msgspec.msgpack.Decoder(_StoredEntry, dec_hook=_dec_hook)
 _RENDERS = msgspec.msgpack.Decoder(_Renders)
 _RENDERINGS = msgspec.msgpack.Decoder(dict[str, RenderedPost], dec_hook=_dec_hook)
-_LEDGER = msgspec.msgpack.Decoder(dict[str, LedgerEntry])
+_LEDGER = msgspec.msgpack.Decoder(ResultFile)
 _INDEX = msgspec.msgpack.Decoder(_Index)
 
 
@@ -165,7 +166,7 @@ class Cache:
         #: entries of this run by repository path of the post file
         self.by_path: dict[str, Entry] = {}
         self._keys: dict[str, str] = {}
-        self.ledgers: dict[str, dict[str, LedgerEntry]] = {}
+        self.ledgers: dict[str, ResultFile] = {}
         self.clean: set[str] = set()
         self._render_keys: dict[tuple[str, int, int], tuple[str, Any, Any]] = {}
         #: the stored form of entries, renderings and result files this run left as they were
@@ -306,22 +307,42 @@ class Cache:
 
     # -- result files and token scans --------------------------------------------------------
 
-    def ledger(
-        self, digest: str, parse: Callable[[], dict[str, LedgerEntry]]
-    ) -> dict[str, LedgerEntry]:
-        """A result file's entries by its content (parse errors are not cached: they raise)."""
+    def ledger(self, digest: str, parse: Callable[[], ResultFile]) -> ResultFile:
+        """A result file by its content (parse errors are not cached: they raise)."""
+        found = self.known_ledger(digest)
+        if found is None:
+            found = parse()
+            self.keep_ledger(digest, found)
+        return found
+
+    def known_ledger(self, digest: str) -> ResultFile | None:
+        """The result file with this content, if this run or the last one parsed it."""
         if digest not in self.ledgers:
             raw = self._old.ledgers.get(digest)
             found = _decode(_LEDGER, raw)
-            if raw is not None and found is not None and _ledger_fits(found):
-                self._raw_ledgers[digest] = raw
-            else:
-                found = parse()
-                self._changed = True
+            if raw is None or found is None or not _ledger_fits(found):
+                return None
+            self._raw_ledgers[digest] = raw
             self.ledgers[digest] = found
         return self.ledgers[digest]
 
+    def keep_ledger(self, digest: str, found: ResultFile) -> None:
+        self.ledgers[digest] = found
+        self._changed = True
+
+    def keep_encoded_ledger(self, digest: str, data: bytes) -> None:
+        """A result file parsed elsewhere, in the stored form (``encode_ledger``)."""
+        raw = msgspec.Raw(data)
+        found = _decode(_LEDGER, raw)
+        if found is not None and _ledger_fits(found):
+            self._raw_ledgers[digest] = raw
+            self.keep_ledger(digest, found)
+
     def known_clean(self, digest: str) -> bool:
+        """Whether this run or the last found the file with this content free of tokens (or
+        holds the fact named so)."""
+        if digest in self.clean:
+            return True
         if digest in self._old.clean:
             self.clean.add(digest)
             return True
@@ -350,7 +371,7 @@ class Cache:
         )
         if not unchanged:
             ledgers = {
-                digest: self._raw_ledgers.get(digest) or _encode_ledger(found)
+                digest: self._raw_ledgers.get(digest) or encode_ledger(found)
                 for digest, found in self.ledgers.items()
             }
             kept = {digest: raw for digest, raw in ledgers.items() if raw is not None}
@@ -497,12 +518,13 @@ def _renders_fit(entry: Entry, renders: dict[str, RenderedPost]) -> bool:
     return all(k.startswith(RENDER_KEY) and r.post_id == post_id for k, r in renders.items())
 
 
-def _encode_ledger(entries: dict[str, LedgerEntry]) -> msgspec.Raw | None:
-    return _encoded(entries) if _ledger_fits(entries) else None
+def encode_ledger(found: ResultFile) -> msgspec.Raw | None:
+    """A result file in its stored form (None if it cannot be stored as it is)."""
+    return _encoded(found) if _ledger_fits(found) else None
 
 
-def _ledger_fits(entries: dict[str, LedgerEntry]) -> bool:
-    return all(name == e.network and _plain(e.extra) for name, e in entries.items())
+def _ledger_fits(found: ResultFile) -> bool:
+    return all(name == e.network and _plain(e.extra) for name, e in found.entries.items())
 
 
 def _plain(value: object) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import threading
 from collections.abc import Mapping
-from dataclasses import asdict, fields
+from dataclasses import asdict, dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -91,16 +91,30 @@ class EmptyLedger(ValueError):
     """A result file with nothing in it: publisher never writes one, so it was damaged."""
 
 
+@dataclass(frozen=True)
+class ResultFile:
+    """A result file as read: the id of the post it was written for, and its entries."""
+
+    post: str
+    entries: dict[str, LedgerEntry]
+
+
 def parse_ledger(text: str) -> dict[str, LedgerEntry]:
     """A result file's entries by network (``LEDGER_ERRORS`` if someone broke or emptied it:
     such a file must hold its post back, not read as "never published")."""
+    return parse_result_file(text).entries
+
+
+def parse_result_file(text: str) -> ResultFile:
+    """A result file's post and entries (``LEDGER_ERRORS`` as ``parse_ledger``)."""
     data = yaml.load(text, Loader=_LOADER)
     if data is None:
         raise EmptyLedger(text)
     networks = data.get("networks")
     if not isinstance(networks, dict):
         raise ValueError(networks)
-    return {str(name): entry_from_dict(str(name), raw) for name, raw in networks.items()}
+    entries = {str(name): entry_from_dict(str(name), raw) for name, raw in networks.items()}
+    return ResultFile(str(data.get("post") or ""), entries)
 
 
 def entry_to_dict(entry: LedgerEntry) -> dict[str, Any]:

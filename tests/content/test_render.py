@@ -2,19 +2,27 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from publisher.content.render import (
+    RENDERER,
     render_post,
     render_text,
+    source_hash,
     split_thread,
     utf16_length,
     visible_text,
 )
-from publisher.core.capabilities import Capabilities
-from publisher.core.model import Override, Poll, Post
+from publisher.core.capabilities import Capabilities, MediaRules
+from publisher.core.model import Media, Override, Poll, Post
 
 SOURCE = """# Ёлка
 
@@ -127,3 +135,73 @@ def test_any_markdown_renders_without_error(fmt: str, text: str) -> None:
 def test_single_line_breaks_are_spaces_and_two_trailing_spaces_break() -> None:
     text = render_text("Строка один\nстрока два.  \nНовая строка", "plain")
     assert text == "Строка один строка два.\nНовая строка"
+
+
+# -- the source hash ----------------------------------------------------------------------------
+
+PHOTO = Media(path=Path("a.jpg"), rel="content/a.jpg", kind="photo", sha256="ab", alt="Ёлка")
+WITH_POLLS = Capabilities("plain", 4096, polls=True, media={"photo": MediaRules(10_000_000)})
+
+
+@pytest.mark.parametrize(
+    ("change", "caps"),
+    [
+        ({"body": SOURCE + "\nЕщё строка."}, WITH_POLLS),
+        ({"overrides": {"vk": Override(text="Свой текст")}}, WITH_POLLS),
+        ({"overrides": {"vk": Override(options={"silent": True})}}, WITH_POLLS),
+        ({"media": (PHOTO,)}, WITH_POLLS),
+        ({"media": (replace(PHOTO, alt="Другая"),)}, WITH_POLLS),
+        ({"poll": Poll("Придёте?", ("Да", "Нет"))}, WITH_POLLS),
+        ({}, replace(WITH_POLLS, text_format="telegram_html")),
+        ({}, replace(WITH_POLLS, text_limit=280, thread=True)),
+        ({}, replace(WITH_POLLS, length_unit="utf16")),
+    ],
+)
+def test_the_source_hash_changes_with_whatever_the_content_hash_is_made_from(
+    change: dict[str, Any], caps: Capabilities
+) -> None:
+    post = Post(id="p", path="content/p.md", title="T", body=SOURCE, networks=("vk",))
+    before = render_post(post, "vk", WITH_POLLS)
+    changed = replace(post, **change)
+
+    after = render_post(changed, "vk", caps)
+
+    assert after.source_hash != before.source_hash
+    assert after.source_hash == source_hash(changed, "vk", caps)
+
+
+def test_the_source_hash_ignores_what_the_network_does_not_take() -> None:
+    post = Post(id="p", path="content/p.md", title="T", body=SOURCE, networks=("vk",))
+    no_polls = replace(WITH_POLLS, polls=False, media={})
+    extra = replace(post, poll=Poll("Придёте?", ("Да", "Нет")), media=(PHOTO,), title="Другой")
+
+    assert source_hash(extra, "vk", no_polls) == source_hash(post, "vk", no_polls)
+
+
+#: the digest of ``_sample_renderings()`` at each ``RENDERER`` revision
+RENDERINGS_DIGEST = {1: "a0e711e64b01eb410adb40a793ef824a1bf2359dfcb9b32495ee62b5a7949513"}
+
+
+def _sample_renderings() -> str:
+    """Every network's rendering of Markdown that uses each construct the renderer knows."""
+    from publisher.core.capabilities import all_capabilities
+
+    samples = [
+        SOURCE,
+        "1. раз\n2. два\n   - вложенный\n\n```\nкод <b>\n```\n\n<script>x</script>~~нет~~ `c`",
+        "Ссылка [сюда](javascript:alert(1)) и [туда](mailto:a@b.ru), ![фото](a.jpg).",
+        "Длинное предложение номер один. " * 120,
+    ]
+    rendered = [
+        [network, sample, render_post(post, network, caps).parts]
+        for network, caps in sorted(all_capabilities().items())
+        for sample in samples
+        for post in [Post(id="p", path="p.md", title="T", body=sample, networks=(network,))]
+    ]
+    return hashlib.sha256(json.dumps(rendered, ensure_ascii=False).encode()).hexdigest()
+
+
+def test_the_renderer_revision_changes_with_what_it_renders() -> None:
+    """A recorded source hash vouches for a rendering only while ``RENDERER`` stays: if this
+    fails, the texts changed; bump ``RENDERER`` and record the new digest under it."""
+    assert RENDERINGS_DIGEST.get(RENDERER) == _sample_renderings()

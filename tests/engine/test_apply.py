@@ -9,8 +9,10 @@ from typing import Any, ClassVar
 
 import httpx
 import pytest
+from conftest import plan_of
 
 from publisher.content.load import Content
+from publisher.content.render import source_hash
 from publisher.core.capabilities import Capabilities
 from publisher.core.clock import FakeClock
 from publisher.core.config import Config
@@ -18,7 +20,7 @@ from publisher.core.errors import AuthError, NetworkError, RateLimited, Rejected
 from publisher.core.model import Account, ActionKind, Post, RemoteRef, RenderedPost
 from publisher.core.redact import Secret
 from publisher.engine.apply import Applier, Outcome, Provenance, intent_for
-from publisher.engine.plan import PlanContext, build_plan
+from publisher.engine.plan import PlanContext
 from publisher.networks.base import AccountInfo, Adapter, FindResult, Tokens
 from publisher.state.ledger import Ledger
 
@@ -94,7 +96,7 @@ def run(
 ):  # type: ignore[no-untyped-def]
     ledger = Ledger(tmp_path)
     recorded = {post.ledger_path: ledger.read(post.ledger_path)}
-    plan = build_plan(Content((post,), ACCOUNTS), recorded, PlanContext(Config(), CAPS, NOW))
+    plan = plan_of(Content((post,), ACCOUNTS), recorded, PlanContext(Config(), CAPS, NOW))
     applier = Applier(
         ledger, adapters, FakeClock(NOW), Provenance("abc123", ("Анна",), "PR#1"), unavailable
     )
@@ -118,10 +120,22 @@ def test_publishes_and_records_with_provenance(tmp_path: Path, adapters: dict) -
 
 def test_edit_updates_in_place(tmp_path: Path, adapters: dict) -> None:
     run(tmp_path, adapters)
-    report, entries = run(tmp_path, adapters, replace(POST, body="Исправлено"))
+    edited = replace(POST, body="Исправлено")
+    report, entries = run(tmp_path, adapters, edited)
     assert {r.action.kind for r in report.results} == {ActionKind.UPDATE}
     assert adapters["vk"].posts == {"1": "Исправлено"}
     assert entries["vk"].operation == "update"
+    assert entries["vk"].source_hash == source_hash(edited, "vk", CAPS["vk"])
+
+
+def test_the_result_file_keeps_what_the_text_was_rendered_from(
+    tmp_path: Path, adapters: dict
+) -> None:
+    _report, entries = run(tmp_path, adapters)
+    text = (tmp_path / POST.ledger_path).read_text(encoding="utf-8")
+
+    assert entries["vk"].source_hash == source_hash(POST, "vk", CAPS["vk"])
+    assert f"source_hash: {entries['vk'].source_hash}" in text
 
 
 def test_withdrawn_is_deleted(tmp_path: Path, adapters: dict) -> None:
@@ -196,7 +210,7 @@ def test_auth_error_stops_only_that_network(tmp_path: Path, adapters: dict) -> N
     adapters["vk"].fail_next = [AuthError("vk", "wall.post", "token revoked", "Renew VK_TOKEN")]
     ledger = Ledger(tmp_path)
     tree = Content((POST, second), ACCOUNTS)
-    plan = build_plan(tree, {}, PlanContext(Config(), CAPS, NOW))
+    plan = plan_of(tree, {}, PlanContext(Config(), CAPS, NOW))
     report = Applier(ledger, adapters, FakeClock(NOW), Provenance()).run(plan)
     vk = [r.outcome for r in report.results if r.action.network == "vk"]
     assert vk == [Outcome.FAILED, Outcome.SKIPPED]
@@ -231,7 +245,7 @@ def test_reserved_intent_of_a_post_left_over_is_released(tmp_path: Path) -> None
     look interrupted to the next run (Telegram could not look, a person would be asked)."""
     ledger = Ledger(tmp_path)
     recorded = {POST.ledger_path: ledger.read(POST.ledger_path)}
-    plan = build_plan(Content((POST,), ACCOUNTS), recorded, PlanContext(Config(), CAPS, NOW))
+    plan = plan_of(Content((POST,), ACCOUNTS), recorded, PlanContext(Config(), CAPS, NOW))
     for action in plan.pending:
         ledger.record(action.ledger_path, action.post_id, intent_for(action, "run-1", "t"))
     adapters = {"vk": FakeAdapter("vk"), "telegram": OverBudget("telegram")}
@@ -257,7 +271,7 @@ def test_prepare_sees_the_next_new_posts_in_order(tmp_path: Path) -> None:
     posts = tuple(replace(POST, id=f"p{n}", path=f"content/p{n}.md") for n in range(3))
     ledger = Ledger(tmp_path)
     recorded = {p.ledger_path: ledger.read(p.ledger_path) for p in posts}
-    plan = build_plan(Content(posts, ACCOUNTS), recorded, PlanContext(Config(), CAPS, NOW))
+    plan = plan_of(Content(posts, ACCOUNTS), recorded, PlanContext(Config(), CAPS, NOW))
     adapters = {"vk": Watching("vk"), "telegram": FakeAdapter("telegram")}
     Applier(ledger, adapters, FakeClock(NOW), Provenance()).run(plan)
     assert seen == [["p0", "p1", "p2"], ["p1", "p2"], ["p2"]]

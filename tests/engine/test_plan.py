@@ -4,15 +4,25 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
+from conftest import plan_of
 
 from publisher.content.load import Content
 from publisher.content.render import media_hash, render_post
 from publisher.core.capabilities import Capabilities, MediaRules
 from publisher.core.config import Config
-from publisher.core.model import Account, ActionKind, LedgerEntry, Media, Poll, Post
-from publisher.engine.plan import PlanContext, build_plan
+from publisher.core.model import (
+    Account,
+    ActionKind,
+    LedgerEntry,
+    Media,
+    Override,
+    Poll,
+    Post,
+)
+from publisher.engine.plan import PlanContext, build_plan, renderings_wanted
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 EDITABLE = Capabilities(
@@ -47,11 +57,12 @@ def plan_for(
     post: Post,
     recorded: dict[str, LedgerEntry] | None = None,
     config: Config | None = None,
+    preview: bool = False,
     **content: object,
 ):  # type: ignore[no-untyped-def]
     tree = Content(posts=(post,), accounts=ACCOUNTS, **content)  # type: ignore[arg-type]
     ctx = PlanContext(config or Config(), CAPS, NOW)
-    return build_plan(tree, {post.ledger_path: recorded or {}}, ctx)
+    return plan_of(tree, {post.ledger_path: recorded or {}}, ctx, preview)
 
 
 def published(post: Post, network: str, **fields: object) -> LedgerEntry:
@@ -161,17 +172,15 @@ def test_removed_file_deletes_its_posts() -> None:
     ledger = "content/gone.published.yml"
     tree = Content(posts=(), accounts=ACCOUNTS, orphan_ledgers=(ledger,))
     recorded = {ledger: {"vk": published(post, "vk")}}
-    plan = build_plan(tree, recorded, PlanContext(Config(), CAPS, NOW))
+    plan = plan_of(tree, recorded, PlanContext(Config(), CAPS, NOW))
     assert [(a.kind, a.network) for a in plan.actions] == [(ActionKind.DELETE, "vk")]
-    plan = build_plan(
-        tree, recorded, PlanContext(Config(delete_when_file_removed=False), CAPS, NOW)
-    )
+    plan = plan_of(tree, recorded, PlanContext(Config(delete_when_file_removed=False), CAPS, NOW))
     assert plan.actions[0].kind is ActionKind.NOOP
 
 
 def test_missing_account_blocks() -> None:
     tree = Content(posts=(make_post(),), accounts=ACCOUNTS[:1])
-    plan = build_plan(tree, {}, PlanContext(Config(), CAPS, NOW))
+    plan = plan_of(tree, {}, PlanContext(Config(), CAPS, NOW))
     assert kinds(plan)["telegram"] is ActionKind.BLOCKED
 
 
@@ -209,3 +218,112 @@ def test_intent_of_a_live_run_waits_and_of_a_dead_one_is_reconciled() -> None:
     assert plan_for(post, {"vk": remote}).actions[0].kind is ActionKind.WAIT
     old = replace(remote, at=(NOW - timedelta(hours=2)).isoformat())
     assert plan_for(post, {"vk": old}).actions[0].kind is ActionKind.CREATE
+
+
+# -- the source hash: a preview need not render what went out unchanged ----------------------
+
+
+def recorded_with_source(post: Post, **fields: object) -> dict[str, LedgerEntry]:
+    """Each network's result as apply records it now, with the source hash."""
+    return {
+        n: published(post, n, source_hash=render_post(post, n, CAPS[n]).source_hash, **fields)
+        for n in CAPS
+    }
+
+
+def wanted(post: Post, recorded: dict[str, LedgerEntry], preview: bool) -> dict[str, tuple]:
+    tree = Content(posts=(post,), accounts=ACCOUNTS)
+    ctx = PlanContext(Config(), CAPS, NOW)
+    return renderings_wanted(tree, {post.ledger_path: recorded}, ctx, preview).render
+
+
+def test_a_preview_does_not_render_a_post_published_from_the_same_source() -> None:
+    post = make_post()
+    recorded = recorded_with_source(post)
+
+    plan = plan_for(post, recorded, preview=True)
+
+    assert wanted(post, recorded, preview=True) == {}
+    assert [(a.kind, a.rendered, a.ref.remote_id) for a in plan.actions] == [
+        (ActionKind.NOOP, None, "42"),
+        (ActionKind.NOOP, None, "42"),
+    ]
+
+
+def test_a_plan_to_carry_out_renders_every_post_whatever_the_result_file_says() -> None:
+    post = make_post()
+    recorded = recorded_with_source(post)
+
+    plan = plan_for(post, recorded)
+
+    assert wanted(post, recorded, preview=False) == {post.path: ("vk", "telegram")}
+    assert set(kinds(plan).values()) == {ActionKind.NOOP}
+    assert all(a.rendered is not None for a in plan.actions)
+
+
+def test_a_result_file_without_a_source_hash_is_compared_by_rendering() -> None:
+    post = make_post()
+    recorded = {n: published(post, n) for n in CAPS}  # written before the source hash
+
+    plan = plan_for(post, recorded, preview=True)
+
+    assert wanted(post, recorded, preview=True) == {post.path: ("vk", "telegram")}
+    assert set(kinds(plan).values()) == {ActionKind.NOOP}
+    assert all(a.rendered is not None for a in plan.actions)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"body": "Новый текст"},
+        {"overrides": {"vk": Override(text="Только для ВК")}},
+        {"overrides": {"vk": Override(options={"silent": True})}},
+        {"media": (Media(path=Path(__file__), rel="content/a.jpg", kind="photo", sha256="ab"),)},
+    ],
+)
+def test_a_preview_renders_a_changed_post_and_plans_the_change(change: dict) -> None:
+    old = make_post()
+    recorded = recorded_with_source(old)
+    post = replace(old, **change)
+
+    preview = plan_for(post, recorded, preview=True)
+
+    assert kinds(preview)["vk"] in (ActionKind.UPDATE, ActionKind.REPLACE)
+    assert kinds(preview) == kinds(plan_for(post, recorded))
+    assert preview.actions[0].rendered == render_post(post, "vk", CAPS["vk"])
+
+
+def test_a_forged_source_hash_does_not_hide_a_change_from_a_plan_to_carry_out() -> None:
+    """A pull request edits the text and writes the new text's source hash into the result
+    file: only a preview takes its word; the plan that is carried out compares renderings."""
+    old = make_post()
+    post = replace(old, body="Новый текст")
+    forged = recorded_with_source(old)
+    forged = {
+        n: replace(e, source_hash=render_post(post, n, CAPS[n]).source_hash)
+        for n, e in forged.items()
+    }
+
+    assert kinds(plan_for(post, forged)) == {
+        "vk": ActionKind.UPDATE,
+        "telegram": ActionKind.BLOCKED,
+    }
+
+
+def test_the_plan_renders_nothing_itself() -> None:
+    post = make_post()
+    tree = Content(posts=(post,), accounts=ACCOUNTS)
+
+    with pytest.raises(KeyError):
+        build_plan(tree, {}, {}, PlanContext(Config(), CAPS, NOW))
+
+
+def test_a_post_held_back_is_blocked_though_a_preview_took_it_as_unchanged() -> None:
+    post = make_post()
+    tree = Content(posts=(post,), accounts=ACCOUNTS, broken_posts=frozenset({post.path}))
+    recorded = {post.ledger_path: recorded_with_source(post)}
+    unchanged = {(post.path, "vk"), (post.path, "telegram")}
+
+    plan = build_plan(tree, {}, recorded, PlanContext(Config(), CAPS, NOW), unchanged)
+
+    assert set(kinds(plan).values()) == {ActionKind.BLOCKED}

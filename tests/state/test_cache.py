@@ -10,11 +10,13 @@ import msgspec
 import pytest
 from conftest import jpeg_bytes, write_files
 
+from publisher.content import context, stylecheck
 from publisher.content import load as content_module
-from publisher.content import render, stylecheck
 from publisher.core import parallel
+from publisher.core.config import load_config
 from publisher.core.i18n import set_language
 from publisher.engine.workspace import open_workspace
+from publisher.networks import NETWORKS
 from publisher.state.cache import (
     CACHE_FILE,
     RENDERS_FILE,
@@ -147,6 +149,21 @@ def test_a_token_pasted_into_a_checked_file_is_found(repo: Path) -> None:
     assert ("content/2026/04/post.md", 7, "token-committed") in check(repo)
 
 
+@pytest.mark.parametrize("first", ["cold", "after a clean run"])
+def test_a_token_pasted_into_a_result_file_is_found(repo: Path, first: str) -> None:
+    ledger = "content/2026/04/post.published.yml"
+    clean = "post: 2026/04/post\nnetworks:\n  vk:\n    state: published\n"
+    write_files(repo, {ledger: clean})
+    if first == "after a clean run":
+        assert check(repo) == []
+    token = "vk1.a." + "x" * 40
+
+    write_files(repo, {ledger: clean + f"    url: https://vk.com/?access_token={token}\n"})
+
+    assert (ledger, 5, "token-committed") in check(repo)
+    assert (ledger, 5, "token-committed") in check(repo)
+
+
 def test_a_result_file_broken_after_a_clean_read_is_reported(repo: Path) -> None:
     ledger = "content/2026/05/post.published.yml"
     write_files(repo, {ledger: "post: 2026/05/post\nnetworks:\n  vk:\n    state: published\n"})
@@ -172,7 +189,7 @@ def test_plan_reuses_the_renderings_of_an_earlier_run(
     ws = open_workspace(repo)
     ws.checked_plan(ws.load())
     assert (cache_dir(repo) / RENDERS_FILE).exists()
-    renders = Counter(monkeypatch, render, "render_post")
+    renders = Counter(monkeypatch, context, "render_post")
 
     ws = open_workspace(repo)
     _result, plan = ws.checked_plan(ws.load())
@@ -283,8 +300,9 @@ def test_a_post_from_the_cache_is_the_post_as_loaded(
         "---\nПриходите",
     )
     repo = make_repo({"content/p.md": full, "content/photo.jpg": jpeg_bytes()})
-    cold = open_workspace(repo).load()
-    cold.remember()
+    cold, cache = content_module.load_cached(repo, load_config(repo)[0], NETWORKS)
+    assert cache is not None
+    cache.save()
 
     warm = open_workspace(repo).load()
 

@@ -1,0 +1,127 @@
+"""Everything a run works out from the content, worked out once, before anything uses it.
+
+Pelican's way: build the whole context, then use it. ``build_context`` renders the posts for the
+networks a plan needs and finds what check reports about each post, in one pass over the posts:
+from the cache where an earlier run left the result, on all cores for the rest. ``check_content``
+and ``build_plan`` then read the mappings; neither renders nor reaches for a cache.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass, field
+
+from publisher.content.check import findings_key, needs_rendering, post_findings
+from publisher.content.load import Content
+from publisher.content.render import render_post
+from publisher.core.capabilities import Capabilities
+from publisher.core.config import Config
+from publisher.core.errors import Diagnostic
+from publisher.core.model import Post, RenderedPost
+from publisher.core.parallel import fork_map
+from publisher.state.cache import Cache
+
+#: each post's rendering for a network, by (post path, network)
+Renderings = Mapping[tuple[str, str], RenderedPost]
+
+
+@dataclass(frozen=True)
+class Context:
+    """What one run worked out from its content: renderings, and check's findings by post path."""
+
+    renderings: Renderings = field(default_factory=dict)
+    findings: Mapping[str, tuple[Diagnostic, ...]] = field(default_factory=dict)
+
+
+def build_context(
+    content: Content,
+    config: Config,
+    capabilities: Mapping[str, Capabilities],
+    cache: Cache | None = None,
+    render: Mapping[str, Collection[str]] | None = None,
+    check: Iterable[Post] = (),
+) -> Context:
+    """The renderings of each post (by path) for the networks ``render`` names, and the findings
+    about each of the posts in ``check``; ``cache`` is the one ``content`` was loaded through."""
+    work = _Work(content, config, capabilities, cache, render or {}, check)
+    posts = [p for p in content.posts if p.path in work.render or p.path in work.checked]
+    if cache is None:
+        results = fork_map(work, posts)
+    else:
+        if work.render:
+            cache.read_renders()  # once, here: each worker would read the whole file again
+        todo = [p for p in posts if not work.cached(p)]
+        cache.derive_many([p.path for p in todo], lambda index: work(todo[index]))
+        results = [work(p) for p in posts]  # every one of them is in the cache now
+    renderings: dict[tuple[str, str], RenderedPost] = {}
+    findings: dict[str, tuple[Diagnostic, ...]] = {}
+    for post, (rendered, found) in zip(posts, results, strict=True):
+        renderings.update(((post.path, network), r) for network, r in rendered.items())
+        if found is not None:
+            findings[post.path] = found
+    return Context(renderings, findings)
+
+
+class _Work:
+    """What ``build_context`` does for one post (in a worker process where there are many)."""
+
+    def __init__(
+        self,
+        content: Content,
+        config: Config,
+        capabilities: Mapping[str, Capabilities],
+        cache: Cache | None,
+        render: Mapping[str, Collection[str]],
+        check: Iterable[Post],
+    ) -> None:
+        self.content, self.config, self.capabilities = content, config, capabilities
+        self.cache, self.render = cache, render
+        self.checked = {post.path for post in check}
+        self.check_key = findings_key(content, config, capabilities)
+
+    def __call__(self, post: Post) -> tuple[dict[str, RenderedPost], tuple[Diagnostic, ...] | None]:
+        """The post's renderings for the networks asked, and check's findings if asked."""
+        rendered = {n: self.rendered(post, n) for n in self.render.get(post.path, ())}
+        if post.path not in self.checked:
+            return rendered, None
+
+        def find() -> list[Diagnostic]:
+            lengths = {n: self._length(post, n, rendered) for n in post.networks}
+            return post_findings(post, lengths, self.content, self.config, self.capabilities)
+
+        if self.cache is None:
+            return rendered, tuple(find())
+        return rendered, tuple(self.cache.derived(post.path, self.check_key, find))
+
+    def _length(self, post: Post, network: str, rendered: dict[str, RenderedPost]) -> int | None:
+        """The post's rendered length on ``network`` where check needs it (``rendered``: the
+        renderings made for the plan, and those made here for check)."""
+        if network not in rendered:
+            if not needs_rendering(post, network, self.capabilities[network]):
+                return None
+            rendered[network] = self.rendered(post, network, stored=False)
+        return rendered[network].length
+
+    def rendered(self, post: Post, network: str, stored: bool = True) -> RenderedPost:
+        """``render_post``, through the cache (``stored``: see ``Cache.derived``)."""
+        caps, defaults = self.capabilities[network], self.config.network_options.get(network)
+        if self.cache is None:
+            return render_post(post, network, caps, defaults)
+        return self.cache.derived(
+            post.path,
+            self.cache.render_key(network, caps, defaults),
+            lambda: render_post(post, network, caps, defaults),
+            stored,
+        )
+
+    def cached(self, post: Post) -> bool:
+        """Whether the cache holds all this run needs of ``post``."""
+        assert self.cache is not None
+        cache, options = self.cache, self.config.network_options
+        keys = [
+            cache.render_key(n, self.capabilities[n], options.get(n))
+            for n in self.render.get(post.path, ())
+        ]
+        if post.path in self.checked:
+            keys.append(self.check_key)
+        return all(cache.has(post.path, key) for key in keys)
