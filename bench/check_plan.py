@@ -189,19 +189,19 @@ def publish_all_but_newest(repo: Path, share: float) -> int:
     (the renderings are publisher's, in this process), and commit; return how many posts."""
     sys.path.insert(0, str(ROOT))
     from publisher.content.render import rendered_media_hash
-    from publisher.core.model import ActionKind, LedgerEntry
+    from publisher.core.model import ActionKind, ResultEntry
     from publisher.engine.workspace import open_workspace
-    from publisher.state.ledger import Ledger
+    from publisher.state.result_files import ResultFiles
 
     workspace = open_workspace(repo)
     _result, plan = workspace.checked_plan(workspace.load())
     creates = [a for a in plan.actions if a.kind is ActionKind.CREATE and a.rendered]
     paths = sorted({a.post_path for a in creates})
     published = set(paths[: len(paths) - int(len(paths) * share)])
-    ledger, now = Ledger(repo), "2026-01-01T09:00:00+00:00"
+    result_files, now = ResultFiles(repo), "2026-01-01T09:00:00+00:00"
     for number, action in enumerate(a for a in creates if a.post_path in published):
         assert action.rendered is not None
-        entry = LedgerEntry(
+        entry = ResultEntry(
             network=action.network,
             state="published",
             account=action.account,
@@ -214,7 +214,7 @@ def publish_all_but_newest(repo: Path, share: float) -> int:
             published_at=now,
             operation="create",
         )
-        ledger.record(action.ledger_path, action.post_id, entry)
+        result_files.record(action.result_file_path, action.post_id, entry)
     drop_cache(repo)
     git_commit(repo, f"publisher: {len(published)} published")
     return len(published)

@@ -19,7 +19,7 @@ from publisher.content.load import Content
 from publisher.core import i18n
 from publisher.core.clock import FakeClock
 from publisher.core.model import Account, Plan
-from publisher.engine.plan import PlanContext, Recorded, build_plan, renderings_wanted
+from publisher.engine.plan import PlanContext, ResultEntries, build_plan, renderings_wanted
 from publisher.sandbox.app import Sandbox
 from publisher.sandbox.faults import Faults
 
@@ -110,11 +110,13 @@ def make_account(network: str, **fields: Any) -> Account:
     return Account(**defaults)
 
 
-def plan_of(content: Content, recorded: Recorded, ctx: PlanContext, preview: bool = False) -> Plan:
+def plan_of(
+    content: Content, result_entries: ResultEntries, ctx: PlanContext, preview: bool = False
+) -> Plan:
     """``build_plan`` with the renderings it asks for, made as a run makes them (no cache)."""
-    wanted = renderings_wanted(content, recorded, ctx, preview)
+    wanted = renderings_wanted(content, result_entries, ctx, preview)
     context = build_context(content, ctx.config, ctx.capabilities, render=wanted.render)
-    return build_plan(content, context.renderings, recorded, ctx, wanted.unchanged)
+    return build_plan(content, context.renderings, result_entries, ctx, wanted.unchanged)
 
 
 def write_files(root: Path, files: dict[str, str | bytes]) -> None:

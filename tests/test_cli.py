@@ -105,8 +105,8 @@ def test_apply_publishes_records_and_commits(cli: Cli, repo: Path) -> None:
     }
     telegram_texts = " ".join(str(p.get("text")) for p in cli.feed("telegram"))
     assert "Мусор в праздники" in telegram_texts
-    ledger = (repo / "content/2026/12/elka/published.yml").read_text(encoding="utf-8")
-    assert "state: published" in ledger and "vk.com/wall-1001_" in ledger
+    result_files = (repo / "content/2026/12/elka/published.yml").read_text(encoding="utf-8")
+    assert "state: published" in result_files and "vk.com/wall-1001_" in result_files
     commit = last_commit(repo)
     assert commit.message.startswith("publisher:")
     assert set(commit.stats.files) == {

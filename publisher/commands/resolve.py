@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from publisher.content.render import render_post, rendered_media_hash
 from publisher.core.errors import ConfigError
 from publisher.core.i18n import _
-from publisher.state.ledger import LEDGER_ERRORS, Ledger, ledger_problem
+from publisher.state.result_files import RESULT_FILE_ERRORS, ResultFiles, result_file_problem
 
 if TYPE_CHECKING:
     from publisher.engine.workspace import Workspace
@@ -25,11 +25,11 @@ def resolve_uncertain(
             _("There is no post '{post}'.", post=post_id),
             _("Use the post id shown by publisher plan."),
         )
-    ledger = Ledger(ws.repo)
+    result_files = ResultFiles(ws.repo)
     try:
-        entry = ledger.read(post.ledger_path).get(network)
-    except LEDGER_ERRORS as error:  # a damaged file is never written over
-        problem = ledger_problem(post.ledger_path, error)
+        entry = result_files.read(post.result_file_path).get(network)
+    except RESULT_FILE_ERRORS as error:  # a damaged file is never written over
+        problem = result_file_problem(post.result_file_path, error)
         raise ConfigError(
             f"{problem.path}:{problem.line}: {problem.message}", problem.hint
         ) from None
@@ -57,5 +57,5 @@ def resolve_uncertain(
             media_hash=rendered_media_hash(rendered),
             operation="resolve",
         )
-    ledger.record(post.ledger_path, post.id, entry)
-    return post.ledger_path
+    result_files.record(post.result_file_path, post.id, entry)
+    return post.result_file_path

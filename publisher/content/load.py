@@ -40,9 +40,9 @@ from publisher.core.model import (
 )
 from publisher.core.parallel import fork_map
 from publisher.inbox.items import InboxItem, read_items
-from publisher.state.cache import Cache, Entry, encode_ledger, read_id_index, salt_of
-from publisher.state.ledger import LEDGER_ERRORS, Ledger, parse_result_file
+from publisher.state.cache import Cache, Entry, encode_result_file, read_id_index, salt_of
 from publisher.state.moves import find_moves, post_path_of
+from publisher.state.result_files import RESULT_FILE_ERRORS, ResultFiles, parse_result_file
 from publisher.state.tree import Tree, scan_tree, scope_filter
 
 POST_FIELDS = (
@@ -86,7 +86,7 @@ MEDIA_KINDS: dict[str, MediaKind] = {
     ".xlsx": "document",
     ".zip": "document",
 }
-LEDGER_NAMES = ("published.yml",)
+RESULT_FILE_NAMES = ("published.yml",)
 HASH_CHUNK = 1024 * 1024
 #: the largest post or account file read: ten times the longest text any network takes (a
 #: Facebook post, 63,206 characters, in two-byte Cyrillic), so only junk is refused unread
@@ -107,7 +107,7 @@ class Content:
     diagnostics: tuple[Diagnostic, ...] = ()
     #: each account's profile by account name, its images read from disk
     profiles: Mapping[str, Profile] = field(default_factory=dict)
-    orphan_ledgers: tuple[str, ...] = ()
+    orphan_result_files: tuple[str, ...] = ()
     broken_posts: frozenset[str] = field(default_factory=frozenset)
     #: citizens' messages filed under content/inbox/
     inbox: tuple[InboxItem, ...] = ()
@@ -123,7 +123,7 @@ class Content:
         paths |= {
             p.path
             for p in self.posts
-            if p.ledger_path in paths or self.moves.get(p.ledger_path) in paths
+            if p.result_file_path in paths or self.moves.get(p.result_file_path) in paths
         }
         return replace(self, broken_posts=self.broken_posts | paths)
 
@@ -203,11 +203,11 @@ def load_cached(
                 diagnostics.extend(image_problems)
     diagnostics.extend(_duplicate_accounts(accounts))
     if cache is not None:
-        _read_result_files(repo, tree, [post.ledger_path for post in posts], cache)
-    foreign, foreign_problems = _foreign_ledgers(repo, tree, posts, cache)
+        _read_result_files(repo, tree, [post.result_file_path for post in posts], cache)
+    foreign, foreign_problems = _foreign_result_files(repo, tree, posts, cache)
     diagnostics.extend(foreign_problems)
     broken.update(d.path for d in foreign_problems)
-    orphans = _orphan_ledgers(tree, config, posts, broken) + foreign if only is None else ()
+    orphans = _orphan_result_files(tree, config, posts, broken) + foreign if only is None else ()
     moves = find_moves(repo, posts, orphans)
     orphans = tuple(rel for rel in orphans if rel not in moves.disputed)  # nothing deleted
     diagnostics.extend(moves.problems)
@@ -998,31 +998,31 @@ def _duplicate_accounts(accounts: list[Account]) -> list[Diagnostic]:
     return problems
 
 
-def _foreign_ledgers(
+def _foreign_result_files(
     repo: Path, tree: Tree, posts: list[Post], cache: Cache | None
 ) -> tuple[tuple[str, ...], list[Diagnostic]]:
     """Result files at a post's place that record the id of another post that exists, and an
     error on each such post: that post was moved away and a new one took its place. The new
     post must not inherit (edit, withdraw) the old one's publications; the old post, found by
     its id, takes its results along. A match is remembered by the contents' ids (``cache``)."""
-    ledger = Ledger(repo)
+    result_files = ResultFiles(repo)
     ids = {post.id for post in posts}
     foreign: list[str] = []
     problems: list[Diagnostic] = []
     for post in posts:
-        digest = tree.digest(post.ledger_path)
+        digest = tree.digest(post.result_file_path)
         fact = f"owner:{digest}:{post.id}"
         if digest is None or (cache is not None and cache.known_clean(fact)):
             continue
-        found = cache.known_ledger(digest) if cache is not None else None
-        owner = found.post if found is not None else ledger.post_of(post.ledger_path)
+        found = cache.known_result_file(digest) if cache is not None else None
+        owner = found.post if found is not None else result_files.post_of(post.result_file_path)
         if owner in ("", post.id):
             if cache is not None:
                 cache.mark_clean(fact)
             continue
         if owner not in ids:  # no such post now: a folder moved with its results (id = path)
             continue
-        foreign.append(post.ledger_path)
+        foreign.append(post.result_file_path)
         problems.append(
             Diagnostic(
                 post.path,
@@ -1031,14 +1031,14 @@ def _foreign_ledgers(
                 _(
                     "The results at this post's place ({file}) were recorded for another "
                     "post, '{owner}': that post was moved away and this one took its place.",
-                    file=post.ledger_path,
+                    file=post.result_file_path,
                     owner=owner,
                 ),
                 _(
                     "Move {file} along with the post '{owner}' (git mv), or give this post "
                     "another file name; if '{owner}' is gone from the networks, remove {file}. "
                     "Until then this post is not published.",
-                    file=post.ledger_path,
+                    file=post.result_file_path,
                     owner=owner,
                 ),
                 "moved-post",
@@ -1054,12 +1054,12 @@ def _read_result_files(repo: Path, tree: Tree, paths: list[str], cache: Cache) -
     todo = [
         (rel, digest)
         for rel in paths
-        if (digest := tree.digest(rel)) is not None and cache.known_ledger(digest) is None
+        if (digest := tree.digest(rel)) is not None and cache.known_result_file(digest) is None
     ]
     read = fork_map(partial(_read_result_file, repo), [rel for rel, _digest in todo])
     for (_rel, digest), (encoded, clean) in zip(todo, read, strict=True):
         if encoded is not None:
-            cache.keep_encoded_ledger(digest, encoded)
+            cache.keep_encoded_result_file(digest, encoded)
         if clean:
             cache.mark_clean(digest)
 
@@ -1072,21 +1072,21 @@ def _read_result_file(repo: Path, rel: str) -> tuple[bytes | None, bool]:
         if path.is_symlink():  # left to its readers, as it is to the token search
             return None, False
         text = path.read_bytes().decode("utf-8")
-    except LEDGER_ERRORS:
+    except RESULT_FILE_ERRORS:
         return None, False
     clean = not find_tokens(text)
     try:
-        encoded = encode_ledger(parse_result_file(text))
-    except LEDGER_ERRORS:
+        encoded = encode_result_file(parse_result_file(text))
+    except RESULT_FILE_ERRORS:
         return None, clean
     return (bytes(encoded) if encoded is not None else None), clean
 
 
-def _orphan_ledgers(
+def _orphan_result_files(
     tree: Tree, config: Config, posts: list[Post], broken: set[str]
 ) -> tuple[str, ...]:
     """Result files whose post file was removed: their posts are to be deleted."""
-    known = {p.ledger_path for p in posts}
+    known = {p.result_file_path for p in posts}
     orphans = []
     for rel in tree.under(config.content_dir):
         if not (rel.endswith("/published.yml") or rel.endswith(".published.yml")):

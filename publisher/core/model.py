@@ -71,7 +71,7 @@ class Post:
     lines: Mapping[str, int] = field(default_factory=dict)
 
     @property
-    def ledger_path(self) -> str:
+    def result_file_path(self) -> str:
         """Where the machine-owned results of this post live (repository-relative)."""
         if self.path.endswith("/index.md"):
             return self.path[: -len("index.md")] + "published.yml"
@@ -168,14 +168,14 @@ class Action:
     ref: RemoteRef | None = None
     reason: str = ""
     post_path: str = ""
-    ledger_path: str = ""
+    result_file_path: str = ""
     #: for an account: the profile it describes, the fields to send and those to set by hand
     profile: Profile | None = None
     fields: tuple[str, ...] = ()
     manual: tuple[str, ...] = ()
     #: for a citizen's message: the comment the answer replies to
     comment: Comment | None = None
-    #: for a moved post: the result file left at its old place, to move to ``ledger_path``
+    #: for a moved post: the result file left at its old place, to move to ``result_file_path``
     moved_from: str = ""
 
     @property
@@ -207,7 +207,7 @@ class Plan:
 
 
 @dataclass(frozen=True)
-class LedgerEntry:
+class ResultEntry:
     """What is recorded about one post on one network (the machine-owned sidecar)."""
 
     network: str

@@ -36,12 +36,12 @@ from publisher.core.errors import (
     Rejected,
 )
 from publisher.core.i18n import _
-from publisher.core.model import Action, ActionKind, LedgerEntry, Plan, RemoteRef, RenderedPost
+from publisher.core.model import Action, ActionKind, Plan, RemoteRef, RenderedPost, ResultEntry
 from publisher.core.redact import redact
 from publisher.engine.plan import idempotency_key
 from publisher.inbox.items import set_status
 from publisher.networks.base import Adapter, FindResult
-from publisher.state.ledger import Ledger
+from publisher.state.result_files import ResultFiles
 
 #: how many of a network's next actions the adapter is shown to work ahead on
 LOOKAHEAD = 8
@@ -126,11 +126,11 @@ class ApplyReport:
 
 
 class Applier:
-    """Runs the changing actions of a plan and records each result in the ledger at once."""
+    """Runs the changing actions of a plan and records each result in the result file at once."""
 
     def __init__(
         self,
-        ledger: Ledger,
+        result_files: ResultFiles,
         adapters: Mapping[str, Adapter],
         clock: Clock,
         provenance: Provenance,
@@ -139,7 +139,7 @@ class Applier:
         claim: str = "",
         owners: Mapping[tuple[str, str], str] | None = None,
     ) -> None:
-        self.ledger = ledger
+        self.result_files = result_files
         self.adapters = adapters
         self.clock = clock
         self.provenance = provenance
@@ -157,7 +157,7 @@ class Applier:
         self.full: dict[str, PostingLimit] = {}
 
     def run(self, plan: Plan) -> ApplyReport:
-        carry_moves(self.ledger, plan)
+        carry_moves(self.result_files, plan)
         report = ApplyReport()
         by_network: dict[str, list[Action]] = {}
         for action in plan.pending:
@@ -224,7 +224,7 @@ class Applier:
         """Skip the action for the next run; a post this run reserved (``reserve``) but never
         sent gets its intent replaced by ``failed``, so the next run publishes it without
         first looking for it (Telegram could not look, and would ask a person)."""
-        previous = self.ledger.read(action.ledger_path).get(action.network)
+        previous = self.result_files.read(action.result_file_path).get(action.network)
         reserved = (
             previous is not None
             and previous.state == "intent"
@@ -269,13 +269,13 @@ class Applier:
         done: tuple[str, ...] = ()
         if action.fields and adapter is not None:
             done = adapter.set_profile(only(action.profile, set(action.fields)))
-        previous = self.ledger.read(action.ledger_path).get(action.network)
+        previous = self.result_files.read(action.result_file_path).get(action.network)
         fields = dict(previous.extra.get("fields", {})) if previous else {}
         wanted = field_hashes(action.profile)
         fields.update({name: wanted[name] for name in (*done, *action.manual) if name in wanted})
         self._record(
             action,
-            LedgerEntry(
+            ResultEntry(
                 network=action.network,
                 state="published",
                 account=action.account,
@@ -293,7 +293,7 @@ class Applier:
         assert action.comment is not None and action.rendered is not None
         self._record(
             action,
-            LedgerEntry(
+            ResultEntry(
                 network=action.network,
                 state="intent",
                 account=action.account,
@@ -303,7 +303,7 @@ class Applier:
         )
         ref = adapter.reply(action.comment, action.rendered.text)
         self._record_published(action, action.rendered, ref, "", "reply")
-        set_status(self.ledger.repo, action.post_path, "answered")
+        set_status(self.result_files.repo, action.post_path, "answered")
         return Result(action, Outcome.DONE, ref)
 
     def _create(self, adapter: Adapter, action: Action) -> Result:
@@ -327,7 +327,7 @@ class Applier:
         fine), then looks for the new one before sending it, like an interrupted create.
         """
         assert action.ref is not None and action.rendered is not None
-        previous = self.ledger.read(action.ledger_path).get(action.network)
+        previous = self.result_files.read(action.result_file_path).get(action.network)
         resumed = previous is not None and previous.state == "intent"
         if not resumed:
             self._record(action, replace_intent(action, self.claim, self._now()))
@@ -351,15 +351,15 @@ class Applier:
     def _reconcile(self, adapter: Adapter, action: Action, rendered: RenderedPost) -> Result | None:
         """An earlier run sent this post and died before recording: is it there?"""
         assert action.ref is not None
-        previous = self.ledger.read(action.ledger_path).get(action.network)
+        previous = self.result_files.read(action.result_file_path).get(action.network)
         key = previous.key if previous else ""
         found = adapter.find(key, rendered)
         owner = (
-            self.owners.get((action.network, found.remote_id), action.ledger_path)
+            self.owners.get((action.network, found.remote_id), action.result_file_path)
             if isinstance(found, RemoteRef)
-            else action.ledger_path
+            else action.result_file_path
         )
-        if owner != action.ledger_path:  # the same text, published for another post
+        if owner != action.result_file_path:  # the same text, published for another post
             return self._uncertain(
                 action,
                 _(
@@ -404,8 +404,8 @@ class Applier:
         assert action.ref is not None
         with contextlib.suppress(NotFound):
             adapter.delete(action.ref)
-        previous = self.ledger.read(action.ledger_path).get(action.network)
-        base = previous or LedgerEntry(network=action.network, state="deleted")
+        previous = self.result_files.read(action.result_file_path).get(action.network)
+        base = previous or ResultEntry(network=action.network, state="deleted")
         self._record(
             action, replace(base, state="deleted", at=self._now(), error="", operation="delete")
         )
@@ -413,7 +413,7 @@ class Applier:
     def _record_published(
         self, action: Action, rendered: RenderedPost, ref: RemoteRef, key: str, operation: str
     ) -> None:
-        previous = self.ledger.read(action.ledger_path).get(action.network)
+        previous = self.result_files.read(action.result_file_path).get(action.network)
         published_at = (
             previous.published_at
             if previous and previous.state == "published" and operation == "update"
@@ -421,7 +421,7 @@ class Applier:
         )
         self._record(
             action,
-            LedgerEntry(
+            ResultEntry(
                 network=action.network,
                 state="published",
                 account=action.account,
@@ -455,7 +455,7 @@ class Applier:
                     "before sending it again."
                 ),
             )
-        previous = self.ledger.read(action.ledger_path).get(action.network)
+        previous = self.result_files.read(action.result_file_path).get(action.network)
         if previous is not None and previous.state == "published":
             entry = replace(previous, error=f"{type(error).__name__}: {message}", at=self._now())
         else:
@@ -467,9 +467,9 @@ class Applier:
             return _skipped(action, error, detail=True)
         return Result(action, Outcome.FAILED, message=message, hint=error.hint)
 
-    def _failed_entry(self, action: Action, error: NetworkError, message: str) -> LedgerEntry:
+    def _failed_entry(self, action: Action, error: NetworkError, message: str) -> ResultEntry:
         """A ``failed`` result: the next run sends the post without looking for it first."""
-        return LedgerEntry(
+        return ResultEntry(
             network=action.network,
             state="failed",
             account=action.account,
@@ -478,9 +478,9 @@ class Applier:
             operation=action.kind.value,
         )
 
-    def _record(self, action: Action, entry: LedgerEntry) -> None:
+    def _record(self, action: Action, entry: ResultEntry) -> None:
         """Write one entry at once, stamped with the commit and the approval it came from."""
-        p = self.per_post.get(action.ledger_path, self.provenance)
+        p = self.per_post.get(action.result_file_path, self.provenance)
         if entry.state != "failed":
             entry = replace(
                 entry,
@@ -488,16 +488,16 @@ class Applier:
                 approved_by=p.approved_by,
                 approval=p.approval or (f"skipped by {p.skipped_by}" if p.skipped_by else ""),
             )
-        self.ledger.record(action.ledger_path, action.post_id, entry)
+        self.result_files.record(action.result_file_path, action.post_id, entry)
 
     def _now(self) -> str:
         return _iso(self.clock.now())
 
 
-def intent_for(action: Action, claim: str, at: str) -> LedgerEntry:
+def intent_for(action: Action, claim: str, at: str) -> ResultEntry:
     """The record written before a post is sent: what, with which key, by which run."""
     assert action.rendered is not None
-    return LedgerEntry(
+    return ResultEntry(
         network=action.network,
         state="intent",
         account=action.account,
@@ -508,7 +508,7 @@ def intent_for(action: Action, claim: str, at: str) -> LedgerEntry:
     )
 
 
-def replace_intent(action: Action, claim: str, at: str) -> LedgerEntry:
+def replace_intent(action: Action, claim: str, at: str) -> ResultEntry:
     """The intent of a replace: the new post's key and the old post, to delete on a re-run."""
     assert action.ref is not None
     ref = action.ref
@@ -523,11 +523,11 @@ def replace_intent(action: Action, claim: str, at: str) -> LedgerEntry:
     )
 
 
-def carry_moves(ledger: Ledger, plan: Plan) -> None:
+def carry_moves(result_files: ResultFiles, plan: Plan) -> None:
     """Move the result files of moved posts to their new places, before anything is recorded
     there (a second call finds them moved already)."""
     for action in moves(plan):
-        ledger.move(action.moved_from, action.ledger_path)
+        result_files.move(action.moved_from, action.result_file_path)
 
 
 def moves(plan: Plan) -> list[Action]:
@@ -535,15 +535,17 @@ def moves(plan: Plan) -> list[Action]:
     return [a for a in plan.actions if a.kind is ActionKind.MOVE]
 
 
-def reserve(ledger: Ledger, plan: Plan, claim: str, at: str) -> list[str]:
+def reserve(result_files: ResultFiles, plan: Plan, claim: str, at: str) -> list[str]:
     """Write intents for every new post of the plan at once (before any is sent), so that a
     run on another machine sees them once they are pushed; return the files written."""
-    carry_moves(ledger, plan)
-    files = [f for a in moves(plan) for f in (a.moved_from, a.ledger_path)]
+    carry_moves(result_files, plan)
+    files = [f for a in moves(plan) for f in (a.moved_from, a.result_file_path)]
     for action in plan.pending:
         if action.kind is ActionKind.CREATE and action.ref is None and action.rendered:
-            ledger.record(action.ledger_path, action.post_id, intent_for(action, claim, at))
-            files.append(action.ledger_path)
+            result_files.record(
+                action.result_file_path, action.post_id, intent_for(action, claim, at)
+            )
+            files.append(action.result_file_path)
     return sorted(set(files))
 
 

@@ -85,12 +85,12 @@ def collect_approvals(
     gate = _Gate(forge, ws.config.approvals, _branch(ws))
     _check_history(ws, gate)
     for action in plan.pending:
-        path = _source_path(action.post_path or _post_path_of(action.ledger_path))
+        path = _source_path(action.post_path or _post_path_of(action.result_file_path))
         for rel in _media_elsewhere(action, path):  # a single-file post's photo, media_dir
             gate.require(last_commit_touching(ws.repo, rel) or head, [rel])
         sha = last_commit_touching(ws.repo, path) or head
         approval = gate.require(sha, [path])
-        approvals.per_post[action.ledger_path] = Provenance(
+        approvals.per_post[action.result_file_path] = Provenance(
             source_commit=sha, approved_by=approval.approvers, approval=approval.url, run_id=run_id
         )
     return approvals
@@ -213,10 +213,10 @@ def _source_path(path: str) -> str:
     return path[: -len("/index.md")] if path.endswith("/index.md") else path
 
 
-def _post_path_of(ledger_path: str) -> str:
-    if ledger_path.endswith("/published.yml"):
-        return ledger_path[: -len("published.yml")] + "index.md"
-    return ledger_path[: -len(".published.yml")] + ".md"
+def _post_path_of(result_file_path: str) -> str:
+    if result_file_path.endswith("/published.yml"):
+        return result_file_path[: -len("published.yml")] + "index.md"
+    return result_file_path[: -len(".published.yml")] + ".md"
 
 
 def _run_id(ws: Workspace) -> str:

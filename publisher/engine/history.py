@@ -18,13 +18,13 @@ from pathlib import Path
 import git
 
 from publisher.core.escape import one_line
-from publisher.core.model import LedgerEntry
+from publisher.core.model import ResultEntry
 from publisher.inbox.items import INBOX_DIR
 from publisher.inbox.items import STATE_FILE as INBOX_STATE
 from publisher.moderation.log import LOG_DIR
 from publisher.moderation.sweep import STATE_FILE as MODERATION_STATE
-from publisher.state.ledger import LEDGER_ERRORS, parse_ledger
 from publisher.state.repo import RESULT_SUBJECT_PREFIX, is_result_file, open_repo
+from publisher.state.result_files import RESULT_FILE_ERRORS, parse_entries
 
 
 @dataclass(frozen=True)
@@ -118,9 +118,9 @@ def _provenance(
     return (*ordered, *dict.fromkeys(runs))
 
 
-def _entries(repo: git.Repo, sha: str, rel: str) -> dict[str, LedgerEntry]:
+def _entries(repo: git.Repo, sha: str, rel: str) -> dict[str, ResultEntry]:
     """A result file's entries at a commit; none when absent there or unreadable."""
     try:
-        return parse_ledger(str(repo.git.show(f"{sha}:{rel}")))
-    except (git.GitCommandError, *LEDGER_ERRORS):
+        return parse_entries(str(repo.git.show(f"{sha}:{rel}")))
+    except (git.GitCommandError, *RESULT_FILE_ERRORS):
         return {}

@@ -26,19 +26,19 @@ from publisher.core.model import (
     Account,
     Action,
     ActionKind,
-    LedgerEntry,
     Plan,
     Post,
     Profile,
     RemoteRef,
     RenderedPost,
+    ResultEntry,
 )
 from publisher.engine.claims import claim_alive
 from publisher.inbox.items import InboxItem
 from publisher.networks import NETWORKS
 from publisher.state.moves import post_path_of
 
-Recorded = Mapping[str, Mapping[str, LedgerEntry]]
+ResultEntries = Mapping[str, Mapping[str, ResultEntry]]
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ class Wanted:
 def build_plan(
     content: Content,
     renderings: Renderings,
-    recorded: Recorded,
+    result_entries: ResultEntries,
     ctx: PlanContext,
     unchanged: Collection[tuple[str, str]] = frozenset(),
 ) -> Plan:
@@ -81,8 +81,8 @@ def build_plan(
     """
     actions: list[Action] = []
     for post in content.posts:
-        moved_from = content.moves.get(post.ledger_path, "")
-        entries = recorded.get(moved_from or post.ledger_path, {})
+        moved_from = content.moves.get(post.result_file_path, "")
+        entries = result_entries.get(moved_from or post.result_file_path, {})
         if moved_from:
             actions.append(_plan_move(post, moved_from))
         for network in _networks_of(post, entries):
@@ -93,25 +93,25 @@ def build_plan(
             )
     for account in content.accounts:
         if account.network in ctx.capabilities and account.name in content.profiles:
-            entry = recorded.get(account_ledger_path(account), {}).get(account.network)
+            entry = result_entries.get(account_result_file_path(account), {}).get(account.network)
             action = _plan_profile(account, content.profiles[account.name], entry, ctx)
             actions.append(_held_back(action, content))
     for item in content.inbox:
-        entry = recorded.get(item.ledger_path, {}).get(item.network)
+        entry = result_entries.get(item.result_file_path, {}).get(item.network)
         reply = _plan_reply(item, entry, content, ctx)
         if reply is not None:
             actions.append(_held_back(reply, content))
     carried = set(content.moves.values())
-    for ledger_path in content.orphan_ledgers:
-        if ledger_path in carried:
+    for result_file_path in content.orphan_result_files:
+        if result_file_path in carried:
             continue
-        for network, entry in sorted(recorded.get(ledger_path, {}).items()):
-            actions.append(_plan_orphan(ledger_path, network, entry, ctx))
+        for network, entry in sorted(result_entries.get(result_file_path, {}).items()):
+            actions.append(_plan_orphan(result_file_path, network, entry, ctx))
     return Plan(tuple(actions))
 
 
 def renderings_wanted(
-    content: Content, recorded: Recorded, ctx: PlanContext, preview: bool = False
+    content: Content, result_entries: ResultEntries, ctx: PlanContext, preview: bool = False
 ) -> Wanted:
     """What must be rendered to plan: every network of every post that is ready.
 
@@ -126,7 +126,9 @@ def renderings_wanted(
     for post in content.posts:
         if post.status != "ready" or post.path in content.broken_posts:
             continue
-        entries = recorded.get(content.moves.get(post.ledger_path) or post.ledger_path, {})
+        entries = result_entries.get(
+            content.moves.get(post.result_file_path) or post.result_file_path, {}
+        )
         networks = [n for n in post.networks if n in ctx.capabilities]
         if preview:
             same = {n for n in networks if _unchanged(post, n, entries.get(n), content, ctx)}
@@ -138,7 +140,7 @@ def renderings_wanted(
 
 
 def _unchanged(
-    post: Post, network: str, entry: LedgerEntry | None, content: Content, ctx: PlanContext
+    post: Post, network: str, entry: ResultEntry | None, content: Content, ctx: PlanContext
 ) -> bool:
     """Whether the post is live on ``network`` and its result file records the source hash the
     post has now (so it would be rendered as it was published), with its account in place."""
@@ -156,7 +158,7 @@ def _plan_move(post: Post, moved_from: str) -> Action:
         post_id=post.id,
         network="",
         post_path=post.path,
-        ledger_path=post.ledger_path,
+        result_file_path=post.result_file_path,
         moved_from=moved_from,
         reason=_("moved from {path}: the publication stays", path=post_path_of(moved_from)),
     )
@@ -164,15 +166,15 @@ def _plan_move(post: Post, moved_from: str) -> Action:
 
 def _held_back(action: Action, content: Content) -> Action:
     """A profile or reply whose result file is damaged waits until it is fixed."""
-    if action.changes_something and action.ledger_path in content.broken_posts:
+    if action.changes_something and action.result_file_path in content.broken_posts:
         reason = _(
-            "the result file {file} is damaged: run publisher check", file=action.ledger_path
+            "the result file {file} is damaged: run publisher check", file=action.result_file_path
         )
         return replace(action, kind=ActionKind.BLOCKED, reason=reason)
     return action
 
 
-def _networks_of(post: Post, entries: Mapping[str, LedgerEntry]) -> list[str]:
+def _networks_of(post: Post, entries: Mapping[str, ResultEntry]) -> list[str]:
     wanted = set(post.networks) | {
         n for n, e in entries.items() if e.state in ("published", "intent")
     }
@@ -187,7 +189,7 @@ def _base(post: Post, network: str, account: str, ref: RemoteRef | None = None) 
         network=network,
         account=account,
         post_path=post.path,
-        ledger_path=post.ledger_path,
+        result_file_path=post.result_file_path,
         ref=ref,
     )
 
@@ -195,7 +197,7 @@ def _base(post: Post, network: str, account: str, ref: RemoteRef | None = None) 
 def _plan_one(
     post: Post,
     network: str,
-    entry: LedgerEntry | None,
+    entry: ResultEntry | None,
     rendered: RenderedPost | None,
     unchanged: bool,
     content: Content,
@@ -238,7 +240,7 @@ def _plan_one(
 
 def _plan_new(
     post: Post,
-    entry: LedgerEntry | None,
+    entry: ResultEntry | None,
     rendered: RenderedPost,
     base: Action,
     ctx: PlanContext,
@@ -257,7 +259,7 @@ def _plan_new(
 
 
 def _plan_intent(
-    entry: LedgerEntry, rendered: RenderedPost, base: Action, ctx: PlanContext
+    entry: ResultEntry, rendered: RenderedPost, base: Action, ctx: PlanContext
 ) -> Action:
     """Another run's intent: wait while it may still be publishing, else look first."""
     claim = str(entry.extra.get("claim", ""))
@@ -272,7 +274,7 @@ def _plan_intent(
 
 
 def _plan_change(
-    entry: LedgerEntry,
+    entry: ResultEntry,
     rendered: RenderedPost,
     caps: Capabilities,
     base: Action,
@@ -304,7 +306,7 @@ def _plan_change(
     return replace(base, kind=ActionKind.BLOCKED, rendered=rendered, ref=ref, reason=reason)
 
 
-def _plan_unwanted(post: Post, live: LedgerEntry | None, base: Action, ctx: PlanContext) -> Action:
+def _plan_unwanted(post: Post, live: ResultEntry | None, base: Action, ctx: PlanContext) -> Action:
     if live is None:
         reason = _("draft") if post.status == "draft" else ""
         return replace(base, kind=ActionKind.NOOP, reason=reason)
@@ -315,7 +317,7 @@ def _plan_unwanted(post: Post, live: LedgerEntry | None, base: Action, ctx: Plan
     return _delete(live, base, ctx)
 
 
-def _delete(live: LedgerEntry, base: Action, ctx: PlanContext) -> Action:
+def _delete(live: ResultEntry, base: Action, ctx: PlanContext) -> Action:
     caps = ctx.capabilities[base.network]
     if not caps.can_delete:
         return replace(
@@ -337,13 +339,15 @@ def _delete(live: LedgerEntry, base: Action, ctx: PlanContext) -> Action:
     return replace(base, kind=ActionKind.DELETE, ref=live.ref())
 
 
-def _plan_orphan(ledger_path: str, network: str, entry: LedgerEntry, ctx: PlanContext) -> Action:
+def _plan_orphan(
+    result_file_path: str, network: str, entry: ResultEntry, ctx: PlanContext
+) -> Action:
     base = Action(
         ActionKind.NOOP,
-        post_id=ledger_path,
+        post_id=result_file_path,
         network=network,
         account=entry.account,
-        ledger_path=ledger_path,
+        result_file_path=result_file_path,
     )
     if entry.state != "published":
         return replace(base, kind=ActionKind.NOOP)
@@ -357,26 +361,26 @@ def _plan_orphan(ledger_path: str, network: str, entry: LedgerEntry, ctx: PlanCo
     return _delete(entry, base, ctx)
 
 
-def account_ledger_path(account: Account) -> str:
+def account_result_file_path(account: Account) -> str:
     """Where the results of an account's profile live: ``accounts/<name>.published.yml``."""
     return account.path[: -len(".md")] + ".published.yml"
 
 
 def _plan_profile(
-    account: Account, profile: Profile, entry: LedgerEntry | None, ctx: PlanContext
+    account: Account, profile: Profile, entry: ResultEntry | None, ctx: PlanContext
 ) -> Action:
     """Send the changed fields the API can set; list the others as steps for a person."""
     caps = ctx.capabilities[account.network]
     wanted = field_hashes(profile)
-    recorded = dict(entry.extra.get("fields", {})) if entry is not None else {}
-    changed = {name for name, digest in wanted.items() if recorded.get(name) != digest}
+    result_entries = dict(entry.extra.get("fields", {})) if entry is not None else {}
+    changed = {name for name, digest in wanted.items() if result_entries.get(name) != digest}
     base = Action(
         ActionKind.NOOP,
         post_id=f"accounts/{account.name}",
         network=account.network,
         account=account.name,
         post_path=account.path,
-        ledger_path=account_ledger_path(account),
+        result_file_path=account_result_file_path(account),
         profile=profile,
     )
     changed &= set(caps.profile_fields)
@@ -395,7 +399,7 @@ def _plan_profile(
 
 
 def _plan_reply(
-    item: InboxItem, entry: LedgerEntry | None, content: Content, ctx: PlanContext
+    item: InboxItem, entry: ResultEntry | None, content: Content, ctx: PlanContext
 ) -> Action | None:
     """An approved answer to a citizen becomes a reply where they asked."""
     network = item.network
@@ -422,7 +426,7 @@ def _plan_reply(
         network=network,
         account=account.name if account else "",
         post_path=item.path,
-        ledger_path=item.ledger_path,
+        result_file_path=item.result_file_path,
         rendered=rendered,
         comment=item.comment(),
     )
@@ -452,7 +456,7 @@ def _plan_reply(
     return replace(base, kind=ActionKind.REPLY)
 
 
-def _within(entry: LedgerEntry, hours: float, now: datetime) -> bool:
+def _within(entry: ResultEntry, hours: float, now: datetime) -> bool:
     """True when the network's time window (0 = none) still allows acting on the post."""
     if not hours or not entry.published_at:
         return True

@@ -101,7 +101,7 @@ def publish(
 def _result_files(ws: Workspace, content: Content, plan: Plan) -> list[str]:
     """The result files a run commits: every one that exists, and every one a moved post left
     behind (its removal is committed)."""
-    files = [f for f in ws.ledger_paths(content) if (ws.repo / f).exists()]
+    files = [f for f in ws.result_file_paths(content) if (ws.repo / f).exists()]
     return files + [action.moved_from for action in moves(plan)]
 
 

@@ -24,18 +24,23 @@ from publisher.core.clock import Clock
 from publisher.core.config import Config, load_config
 from publisher.core.errors import Diagnostic, PublisherError, RepoError
 from publisher.core.i18n import _
-from publisher.core.model import Account, Comment, LedgerEntry, Plan, Post, RemoteRef
+from publisher.core.model import Account, Comment, Plan, Post, RemoteRef, ResultEntry
 from publisher.core.parallel import Background, in_background
 from publisher.engine.claims import new_claim
 from publisher.engine.plan import (
     PlanContext,
-    account_ledger_path,
+    account_result_file_path,
     build_plan,
     renderings_wanted,
 )
 from publisher.networks import NETWORKS
 from publisher.state.cache import Cache, tracked_caches
-from publisher.state.ledger import LEDGER_ERRORS, Ledger, ledger_problem, parse_result_file
+from publisher.state.result_files import (
+    RESULT_FILE_ERRORS,
+    ResultFiles,
+    parse_result_file,
+    result_file_problem,
+)
 from publisher.state.tree import scope_filter
 
 if TYPE_CHECKING:  # the modules for publishing, moderation and Git load only when used
@@ -144,36 +149,36 @@ class Workspace:
     def _token_problems(self, content: Content, scope: tuple[str, ...] | None) -> list[Diagnostic]:
         return scan_for_tokens(self.repo, content.tree, self._cache(content), scope)
 
-    def ledger_paths(self, content: Content) -> list[str]:
+    def result_file_paths(self, content: Content) -> list[str]:
         """Every result file the content may have: posts', removed posts', accounts'."""
-        paths = {p.ledger_path for p in content.posts} | set(content.orphan_ledgers)
-        paths |= {account_ledger_path(a) for a in content.accounts}
-        paths |= {item.ledger_path for item in content.inbox}
+        paths = {p.result_file_path for p in content.posts} | set(content.orphan_result_files)
+        paths |= {account_result_file_path(a) for a in content.accounts}
+        paths |= {item.result_file_path for item in content.inbox}
         return sorted(paths)
 
-    def recorded(self, content: Content) -> dict[str, dict[str, LedgerEntry]]:
+    def result_entries(self, content: Content) -> dict[str, dict[str, ResultEntry]]:
         """Every result file's entries by path (a damaged file counts as empty)."""
         return self.read_results(content)[0]
 
     def read_results(
         self, content: Content, scope: tuple[str, ...] | None = None
-    ) -> tuple[dict[str, dict[str, LedgerEntry]], list[Diagnostic]]:
+    ) -> tuple[dict[str, dict[str, ResultEntry]], list[Diagnostic]]:
         """Every result file's entries by path (or those under ``scope``), and a problem for
         each damaged one."""
-        recorded: dict[str, dict[str, LedgerEntry]] = {}
+        result_entries: dict[str, dict[str, ResultEntry]] = {}
         problems: list[Diagnostic] = []
-        paths = self.ledger_paths(content)
+        paths = self.result_file_paths(content)
         if scope is not None:
             paths = list(filter(scope_filter(scope), paths))
         for rel in paths:
             try:
-                recorded[rel] = self._read_result(content, rel)
-            except LEDGER_ERRORS as error:
-                recorded[rel] = {}
-                problems.append(ledger_problem(rel, error))
-        return recorded, problems
+                result_entries[rel] = self._read_result(content, rel)
+            except RESULT_FILE_ERRORS as error:
+                result_entries[rel] = {}
+                problems.append(result_file_problem(rel, error))
+        return result_entries, problems
 
-    def _read_result(self, content: Content, rel: str) -> dict[str, LedgerEntry]:
+    def _read_result(self, content: Content, rel: str) -> dict[str, ResultEntry]:
         """One result file, parsed once per content (files under the scanned tree are known
         by content without reading them)."""
         tree, cache = content.tree, self._cache(content)
@@ -182,20 +187,20 @@ class Workspace:
             or cache is None
             or not rel.startswith(tuple(f"{f}/" for f in tree.folders))
         ):
-            return Ledger(self.repo).read(rel)
+            return ResultFiles(self.repo).read(rel)
         digest = tree.digest(rel)
         if digest is None:
             return {}
         text = partial((self.repo / rel).read_text, "utf-8")
-        return cache.ledger(digest, lambda: parse_result_file(text())).entries
+        return cache.result_file(digest, lambda: parse_result_file(text())).entries
 
     def plan(self, content: Content, preview: bool = False) -> Plan:
         """What apply would do (``preview``: see ``checked_plan``)."""
-        recorded = self.recorded(content)
+        result_entries = self.result_entries(content)
         ctx = self._plan_context()
-        wanted = renderings_wanted(content, recorded, ctx, preview)
+        wanted = renderings_wanted(content, result_entries, ctx, preview)
         context = self._context(content, wanted.render)
-        plan = build_plan(content, context.renderings, recorded, ctx, wanted.unchanged)
+        plan = build_plan(content, context.renderings, result_entries, ctx, wanted.unchanged)
         self._remember(content)
         return plan
 
@@ -207,13 +212,13 @@ class Workspace:
         not change: a post whose result file records the source it has now is not rendered
         (see ``plan.renderings_wanted``). Apply never plans so.
         """
-        recorded, result_problems = self.read_results(content)
+        result_entries, result_problems = self.read_results(content)
         ctx = self._plan_context()
-        wanted = renderings_wanted(content, recorded, ctx, preview)
+        wanted = renderings_wanted(content, result_entries, ctx, preview)
         context = self._context(content, wanted.render, checked_posts(content))
         result = self._check(content, context, result_problems)
         held = content.holding_back(result.errors)
-        plan = build_plan(held, context.renderings, recorded, ctx, wanted.unchanged)
+        plan = build_plan(held, context.renderings, result_entries, ctx, wanted.unchanged)
         self._remember(content)
         return result, plan
 
@@ -233,14 +238,14 @@ class Workspace:
         with self.http_client() as http:
             adapters = self.adapters_for(content, pending, http)
             applier = Applier(
-                Ledger(self.repo),
+                ResultFiles(self.repo),
                 adapters.ready,
                 self.clock,
                 approvals.default,
                 adapters.unavailable,
                 approvals.per_post,
                 self.claim,
-                _remote_owners(self.recorded(content)),
+                _remote_owners(self.result_entries(content)),
             )
             return applier.run(plan)
 
@@ -265,7 +270,7 @@ class Workspace:
 
         rules = load_rules(self.repo, self.config.timezone)
         now = self.clock.now()
-        posts = recent_posts(self.recorded(content), now, rules.recent_days)
+        posts = recent_posts(self.result_entries(content), now, rules.recent_days)
         book = ModerationBook(self.repo)
         with self.http_client() as http:
             adapters = self.adapters_for(content, posts, http)
@@ -324,7 +329,7 @@ class Workspace:
         rules = load_inbox_rules(self.repo, self.config.inbox)
         collector = Collector(self.repo, rules, removed_comments(read_log(self.repo, months=3)))
         now = self.clock.now().astimezone(self.config.zone)
-        posts = recent_posts(self.recorded(content), now, load_rules(self.repo).recent_days)
+        posts = recent_posts(self.result_entries(content), now, load_rules(self.repo).recent_days)
         messaging = {a.network for a in content.accounts if self.capabilities[a.network].messages}
         report = CollectReport()
         with self.http_client() as http:
@@ -378,7 +383,7 @@ class Workspace:
         )
 
         for _attempt in range(PUSH_ATTEMPTS):
-            files = reserve(Ledger(self.repo), plan, self.claim, self.clock.now().isoformat())
+            files = reserve(ResultFiles(self.repo), plan, self.claim, self.clock.now().isoformat())
             if not files:
                 return content, plan
             commit_results(self.repo, files, f"publisher: reserve {len(files)} posts\n")
@@ -457,12 +462,12 @@ def _comments(adapter: Adapter, refs: list[RemoteRef], since: datetime | None) -
 
 
 def _remote_owners(
-    recorded: Mapping[str, Mapping[str, LedgerEntry]],
+    result_entries: Mapping[str, Mapping[str, ResultEntry]],
 ) -> dict[tuple[str, str], str]:
     """(network, remote id) -> the result file that records that publication."""
     return {
         (network, entry.remote_id): rel
-        for rel, entries in recorded.items()
+        for rel, entries in result_entries.items()
         for network, entry in entries.items()
         if entry.remote_id
     }

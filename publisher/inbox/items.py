@@ -179,7 +179,7 @@ class InboxItem:
         return _aware(self.due)
 
     @property
-    def ledger_path(self) -> str:
+    def result_file_path(self) -> str:
         return self.path[: -len(".md")] + ".published.yml"
 
     def comment(self) -> Comment:

@@ -20,7 +20,7 @@ import yaml
 from publisher.core.capabilities import Capabilities
 from publisher.core.errors import NetworkError, PublisherError
 from publisher.core.i18n import _
-from publisher.core.model import Comment, LedgerEntry, RemoteRef
+from publisher.core.model import Comment, RemoteRef, ResultEntry
 from publisher.core.redact import redact
 from publisher.core.shapes import moment_of
 from publisher.moderation.detector import Context, Decision, Detector
@@ -266,12 +266,12 @@ class Sweep:
 
 
 def recent_posts(
-    recorded: Mapping[str, Mapping[str, LedgerEntry]], now: datetime, days: int
+    result_entries: Mapping[str, Mapping[str, ResultEntry]], now: datetime, days: int
 ) -> dict[str, list[RemoteRef]]:
     """Published posts of the last ``days`` days, by network, from the result files."""
     cutoff = now - timedelta(days=days)
     posts: dict[str, list[RemoteRef]] = {}
-    for entries in recorded.values():
+    for entries in result_entries.values():
         for network, entry in entries.items():
             if entry.state != "published" or entry.operation == "profile" or not entry.remote_id:
                 continue

@@ -25,7 +25,7 @@ from publisher.content.render import render_post
 from publisher.core.capabilities import NETWORK_TABLE, network_title
 from publisher.core.errors import PublisherError
 from publisher.core.i18n import N_, _, language
-from publisher.core.model import LedgerEntry, Post, RenderedPost
+from publisher.core.model import Post, RenderedPost, ResultEntry
 from publisher.core.resources import DATA_DIR
 from publisher.core.shapes import moment_of
 from publisher.core.workcalendar import WorkCalendar
@@ -225,11 +225,11 @@ def monthly_report(ws: Workspace, content: Content, month: str) -> MonthlyReport
     """Every figure of ``month`` (``YYYY-MM``) from the repository's files."""
     zone = ws.config.zone
     start, end = parse_month(month, zone)
-    recorded = ws.recorded(content)
-    posts, formats = _publications(ws, content, recorded, start, end)
+    result_entries = ws.result_entries(content)
+    posts, formats = _publications(ws, content, result_entries, start, end)
     calendar = load_inbox_rules(ws.repo, ws.config.inbox).calendar
     cutoff = min(ws.clock.now().astimezone(zone), end)
-    answers = [answer_for(item, recorded, calendar, zone) for item in content.inbox]
+    answers = [answer_for(item, result_entries, calendar, zone) for item in content.inbox]
     return MonthlyReport(
         month=month,
         start=start,
@@ -250,15 +250,15 @@ def monthly_report(ws: Workspace, content: Content, month: str) -> MonthlyReport
 def _publications(
     ws: Workspace,
     content: Content,
-    recorded: Mapping[str, Mapping[str, LedgerEntry]],
+    result_entries: Mapping[str, Mapping[str, ResultEntry]],
     start: datetime,
     end: datetime,
 ) -> tuple[dict[str, dict[str, int]], dict[str, int]]:
     """Publications per network per week, and the formats they used."""
-    by_ledger = {post.ledger_path: post for post in content.posts}
+    by_result_file = {post.result_file_path: post for post in content.posts}
     posts: dict[str, dict[str, int]] = {}
     formats = dict.fromkeys(FORMATS, 0)
-    for rel, entries in recorded.items():
+    for rel, entries in result_entries.items():
         if rel.startswith(INBOX_DIR + "/"):
             continue
         for network, entry in entries.items():
@@ -267,12 +267,12 @@ def _publications(
                 continue
             weeks = posts.setdefault(network, {})
             weeks[week_key(moment.date())] = weeks.get(week_key(moment.date()), 0) + 1
-            for name in _formats(ws, by_ledger.get(rel), network):
+            for name in _formats(ws, by_result_file.get(rel), network):
                 formats[name] += 1
     return posts, formats
 
 
-def published_at(entry: LedgerEntry, zone: tzinfo) -> datetime | None:
+def published_at(entry: ResultEntry, zone: tzinfo) -> datetime | None:
     """When a post appeared on the network (local time), if this entry records a post."""
     if entry.state not in ("published", "deleted") or entry.operation in _NOT_POSTS:
         return None
@@ -316,10 +316,10 @@ def moderation_counts(
 
 
 def answered_at(
-    item: InboxItem, recorded: Mapping[str, Mapping[str, LedgerEntry]], zone: tzinfo
+    item: InboxItem, result_entries: Mapping[str, Mapping[str, ResultEntry]], zone: tzinfo
 ) -> datetime | None:
     """When the answer to a message was published (``at`` of its result file)."""
-    for entry in recorded.get(item.ledger_path, {}).values():
+    for entry in result_entries.get(item.result_file_path, {}).values():
         if entry.state == "published":
             return _local(entry.at, zone)
     return None
@@ -327,13 +327,13 @@ def answered_at(
 
 def answer_for(
     item: InboxItem,
-    recorded: Mapping[str, Mapping[str, LedgerEntry]],
+    result_entries: Mapping[str, Mapping[str, ResultEntry]],
     calendar: WorkCalendar,
     zone: tzinfo,
 ) -> Answer:
     received = _local(item.received, zone)
     due = _local(item.due, zone)
-    answered = answered_at(item, recorded, zone)
+    answered = answered_at(item, result_entries, zone)
     hours = allowed = None
     if received is not None:
         hours = calendar.working_hours_between(received, answered) if answered else None

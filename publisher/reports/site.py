@@ -35,11 +35,11 @@ from publisher.core.model import (
     Account,
     Action,
     ActionKind,
-    LedgerEntry,
     Media,
     Plan,
     Post,
     RenderedPost,
+    ResultEntry,
 )
 from publisher.core.resources import DATA_DIR, FONTS_DIR
 from publisher.core.shapes import moment_of
@@ -82,7 +82,7 @@ class _Site:
     out: Path
     personal_data: bool
     plan: Plan
-    recorded: Mapping[str, Mapping[str, LedgerEntry]]
+    result_entries: Mapping[str, Mapping[str, ResultEntry]]
     checked: CheckResult
     now: datetime
     copied: dict[Path, str] = field(default_factory=dict)
@@ -143,7 +143,7 @@ def build_site(
         out=out,
         personal_data=personal_data,
         plan=ws.plan(content),
-        recorded=ws.recorded(content),
+        result_entries=ws.result_entries(content),
         checked=ws.check(content),
         now=ws.clock.now(),
     )
@@ -269,7 +269,7 @@ def status_label(status: str) -> str:
 
 def post_networks(site: _Site, post: Post) -> list[str]:
     """The post's networks and any other network it is still published on, registry order."""
-    entries = site.recorded.get(post.ledger_path, {})
+    entries = site.result_entries.get(post.result_file_path, {})
     wanted = set(post.networks) | {n for n, e in entries.items() if e.state == "published"}
     return [n for n in NETWORK_TABLE if n in wanted]
 
@@ -323,7 +323,7 @@ def _index_row(site: _Site, post: Post) -> IndexRow:
 def _network_chip(site: _Site, post: Post, network: str) -> Chip:
     action = site.action(post.path, network)
     kind = action.kind if action else ActionKind.NOOP
-    entry = site.recorded.get(post.ledger_path, {}).get(network)
+    entry = site.result_entries.get(post.result_file_path, {}).get(network)
     text = f"{network_title(network)}: {kind_label(kind)}"
     published = entry is not None and entry.state == "published" and entry.url
     return Chip(f"net-{network} kind-{kind.value}", text, entry.url if entry and published else "")
@@ -612,7 +612,7 @@ def _option_flags(rendered: RenderedPost, caps: Capabilities) -> tuple[str, ...]
 
 def _status(site: _Site, post: Post, network: str) -> Status:
     action = site.action(post.path, network)
-    entry = site.recorded.get(post.ledger_path, {}).get(network)
+    entry = site.result_entries.get(post.result_file_path, {}).get(network)
     kind = action.kind if action else ActionKind.NOOP
     published = entry is not None and entry.state == "published" and entry.url
     return Status(
@@ -639,8 +639,8 @@ class ArchiveRow:
 def archive_context(site: _Site) -> dict[str, object]:
     """Published posts, newest first, with a link to each network's copy."""
     rows = []
-    posts = {p.ledger_path: p for p in site.content.posts}
-    for rel, entries in site.recorded.items():
+    posts = {p.result_file_path: p for p in site.content.posts}
+    for rel, entries in site.result_entries.items():
         times = {n: monthly.published_at(e, site.ws.config.zone) for n, e in entries.items()}
         live = {n: entries[n] for n, moment in times.items() if moment is not None}
         moments = [moment for moment in times.values() if moment is not None]
@@ -656,7 +656,7 @@ def archive_context(site: _Site) -> dict[str, object]:
 
 
 def _archive_row(
-    site: _Site, post: Post | None, rel: str, first: datetime, live: Mapping[str, LedgerEntry]
+    site: _Site, post: Post | None, rel: str, first: datetime, live: Mapping[str, ResultEntry]
 ) -> ArchiveRow:
     return ArchiveRow(
         published=local_time(first, site.ws),
@@ -666,7 +666,7 @@ def _archive_row(
     )
 
 
-def _archive_link(network: str, entry: LedgerEntry) -> Chip:
+def _archive_link(network: str, entry: ResultEntry) -> Chip:
     name = network_title(network)
     if entry.state == "deleted":
         deleted = _("deleted")
@@ -812,7 +812,9 @@ def _pending_answers(site: _Site) -> list[Pending]:
             _shown(site, a.network, a.rendered.text),
         )
         for a in site.plan.actions
-        if a.comment is not None and a.rendered is not None and not site.recorded.get(a.ledger_path)
+        if a.comment is not None
+        and a.rendered is not None
+        and not site.result_entries.get(a.result_file_path)
     ]
 
 
@@ -826,7 +828,7 @@ def _answered(site: _Site) -> Table:
     zone = site.ws.config.zone
     calendar = load_inbox_rules(site.ws.repo, site.ws.config.inbox).calendar
     answers = [
-        monthly.answer_for(item, site.recorded, calendar, zone) for item in site.content.inbox
+        monthly.answer_for(item, site.result_entries, calendar, zone) for item in site.content.inbox
     ]
     done = sorted(
         (a for a in answers if a.answered), key=lambda a: a.answered or site.now, reverse=True
@@ -855,7 +857,7 @@ def report_months(site: _Site) -> list[str]:
     """Months with any publication, moderation action or message, and the current month."""
     zone = site.ws.config.zone
     moments: list[datetime | None] = [site.now]
-    for entries in site.recorded.values():
+    for entries in site.result_entries.values():
         moments += [monthly.published_at(e, zone) for e in entries.values()]
     moments += [moment_of(e.at, zone) for e in read_log(site.ws.repo, skip_damaged=True)]
     moments += [moment_of(i.received, zone) for i in site.content.inbox]

@@ -39,7 +39,7 @@ from publisher.core.model import Post, RenderedPost
 from publisher.core.parallel import fork_map
 from publisher.core.resources import PACKAGE_DIR
 from publisher.state.atomic import write_atomic
-from publisher.state.ledger import ResultFile
+from publisher.state.result_files import ResultFile
 from publisher.state.tree import Tree, git_all
 
 #: the cache's folder in the Git directory
@@ -112,7 +112,7 @@ class _Document(msgspec.Struct, array_like=True):
     version: int
     code: str
     entries: dict[str, msgspec.Raw]
-    ledgers: dict[str, msgspec.Raw]
+    result_files: dict[str, msgspec.Raw]
     clean: set[str]
 
 
@@ -147,7 +147,7 @@ _DOCUMENT = msgspec.msgpack.Decoder(_Document)
 _ENTRY = msgspec.msgpack.Decoder(_StoredEntry, dec_hook=_dec_hook)
 _RENDERS = msgspec.msgpack.Decoder(_Renders)
 _RENDERINGS = msgspec.msgpack.Decoder(dict[str, RenderedPost], dec_hook=_dec_hook)
-_LEDGER = msgspec.msgpack.Decoder(ResultFile)
+_RESULT_FILE = msgspec.msgpack.Decoder(ResultFile)
 _INDEX = msgspec.msgpack.Decoder(_Index)
 
 
@@ -166,13 +166,13 @@ class Cache:
         #: entries of this run by repository path of the post file
         self.by_path: dict[str, Entry] = {}
         self._keys: dict[str, str] = {}
-        self.ledgers: dict[str, ResultFile] = {}
+        self.result_files: dict[str, ResultFile] = {}
         self.clean: set[str] = set()
         self._render_keys: dict[tuple[str, int, int], tuple[str, Any, Any]] = {}
         #: the stored form of entries, renderings and result files this run left as they were
         self._raw: dict[str, msgspec.Raw] = {}
         self._raw_renders: dict[str, msgspec.Raw] = {}
-        self._raw_ledgers: dict[str, msgspec.Raw] = {}
+        self._raw_result_files: dict[str, msgspec.Raw] = {}
         #: posts (by path) whose entry, or renderings, this run changed
         self._dirty: set[str] = set()
         self._dirty_renders: set[str] = set()
@@ -307,36 +307,36 @@ class Cache:
 
     # -- result files and token scans --------------------------------------------------------
 
-    def ledger(self, digest: str, parse: Callable[[], ResultFile]) -> ResultFile:
+    def result_file(self, digest: str, parse: Callable[[], ResultFile]) -> ResultFile:
         """A result file by its content (parse errors are not cached: they raise)."""
-        found = self.known_ledger(digest)
+        found = self.known_result_file(digest)
         if found is None:
             found = parse()
-            self.keep_ledger(digest, found)
+            self.keep_result_file(digest, found)
         return found
 
-    def known_ledger(self, digest: str) -> ResultFile | None:
+    def known_result_file(self, digest: str) -> ResultFile | None:
         """The result file with this content, if this run or the last one parsed it."""
-        if digest not in self.ledgers:
-            raw = self._old.ledgers.get(digest)
-            found = _decode(_LEDGER, raw)
-            if raw is None or found is None or not _ledger_fits(found):
+        if digest not in self.result_files:
+            raw = self._old.result_files.get(digest)
+            found = _decode(_RESULT_FILE, raw)
+            if raw is None or found is None or not _result_file_fits(found):
                 return None
-            self._raw_ledgers[digest] = raw
-            self.ledgers[digest] = found
-        return self.ledgers[digest]
+            self._raw_result_files[digest] = raw
+            self.result_files[digest] = found
+        return self.result_files[digest]
 
-    def keep_ledger(self, digest: str, found: ResultFile) -> None:
-        self.ledgers[digest] = found
+    def keep_result_file(self, digest: str, found: ResultFile) -> None:
+        self.result_files[digest] = found
         self._changed = True
 
-    def keep_encoded_ledger(self, digest: str, data: bytes) -> None:
-        """A result file parsed elsewhere, in the stored form (``encode_ledger``)."""
+    def keep_encoded_result_file(self, digest: str, data: bytes) -> None:
+        """A result file parsed elsewhere, in the stored form (``encode_result_file``)."""
         raw = msgspec.Raw(data)
-        found = _decode(_LEDGER, raw)
-        if found is not None and _ledger_fits(found):
-            self._raw_ledgers[digest] = raw
-            self.keep_ledger(digest, found)
+        found = _decode(_RESULT_FILE, raw)
+        if found is not None and _result_file_fits(found):
+            self._raw_result_files[digest] = raw
+            self.keep_result_file(digest, found)
 
     def known_clean(self, digest: str) -> bool:
         """Whether this run or the last found the file with this content free of tokens (or
@@ -366,15 +366,15 @@ class Cache:
             not self._changed
             and entries.keys() == self._old.entries.keys()
             and not self._dirty & keys.keys()
-            and self.ledgers.keys() == self._old.ledgers.keys()
+            and self.result_files.keys() == self._old.result_files.keys()
             and self.clean == self._old.clean
         )
         if not unchanged:
-            ledgers = {
-                digest: self._raw_ledgers.get(digest) or encode_ledger(found)
-                for digest, found in self.ledgers.items()
+            result_files = {
+                digest: self._raw_result_files.get(digest) or encode_result_file(found)
+                for digest, found in self.result_files.items()
             }
-            kept = {digest: raw for digest, raw in ledgers.items() if raw is not None}
+            kept = {digest: raw for digest, raw in result_files.items() if raw is not None}
             document = _Document(VERSION, self._old.code, entries, kept, self.clean)
             if _dump(self.path, _ENCODER.encode(document)):
                 self._old, self._changed = document, False
@@ -518,12 +518,12 @@ def _renders_fit(entry: Entry, renders: dict[str, RenderedPost]) -> bool:
     return all(k.startswith(RENDER_KEY) and r.post_id == post_id for k, r in renders.items())
 
 
-def encode_ledger(found: ResultFile) -> msgspec.Raw | None:
+def encode_result_file(found: ResultFile) -> msgspec.Raw | None:
     """A result file in its stored form (None if it cannot be stored as it is)."""
-    return _encoded(found) if _ledger_fits(found) else None
+    return _encoded(found) if _result_file_fits(found) else None
 
 
-def _ledger_fits(found: ResultFile) -> bool:
+def _result_file_fits(found: ResultFile) -> bool:
     return all(name == e.network and _plain(e.extra) for name, e in found.entries.items())
 
 

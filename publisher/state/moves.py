@@ -25,7 +25,7 @@ from pathlib import Path
 from publisher.core.errors import Diagnostic, Severity
 from publisher.core.i18n import _
 from publisher.core.model import Post
-from publisher.state.ledger import Ledger
+from publisher.state.result_files import ResultFiles
 
 
 @dataclass(frozen=True)
@@ -43,9 +43,9 @@ def find_moves(repo: Path, posts: Sequence[Post], orphans: Sequence[str]) -> Mov
     """Match result files left behind (``orphans``) with posts that have none."""
     if not orphans:
         return Moves()
-    homeless = [p for p in posts if not (repo / p.ledger_path).exists()]
-    ledger = Ledger(repo)
-    recorded_ids = {rel: ledger.post_of(rel) for rel in orphans}
+    homeless = [p for p in posts if not (repo / p.result_file_path).exists()]
+    result_files = ResultFiles(repo)
+    recorded_ids = {rel: result_files.post_of(rel) for rel in orphans}
     renamed: dict[str, str] | None = None  # asked of Git only when an id does not tell
     claims: dict[str, list[Post]] = {}
     for post in homeless:
@@ -77,7 +77,7 @@ def _settle(claims: Mapping[str, list[Post]]) -> Moves:
             problems.append(_claim_problem(post, rel, _two_files(per_post[post.path])))
             disputed.add(rel)
             continue
-        carried[post.ledger_path] = rel
+        carried[post.result_file_path] = rel
     return Moves(carried, tuple(dict.fromkeys(problems)), frozenset(disputed))
 
 
@@ -147,8 +147,8 @@ def _git(repo: Path, *args: str) -> str:
     return done.stdout if done.returncode == 0 else ""
 
 
-def post_path_of(ledger_rel: str) -> str:
+def post_path_of(result_file_rel: str) -> str:
     """The post file a result file belongs to (``published.yml`` -> ``index.md``)."""
-    if ledger_rel.endswith("/published.yml"):
-        return ledger_rel[: -len("published.yml")] + "index.md"
-    return ledger_rel[: -len(".published.yml")] + ".md"
+    if result_file_rel.endswith("/published.yml"):
+        return result_file_rel[: -len("published.yml")] + "index.md"
+    return result_file_rel[: -len(".published.yml")] + ".md"

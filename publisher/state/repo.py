@@ -180,7 +180,7 @@ def merge_results(ours: str, theirs: str) -> str:
     """Both versions of a result file, each network's newer entry kept."""
     import yaml
 
-    from publisher.state.ledger import HEADER
+    from publisher.state.result_files import HEADER
 
     mine = yaml.safe_load(ours) or {}
     other = yaml.safe_load(theirs) or {}

@@ -57,7 +57,7 @@ tags: [праздник]
     assert content.diagnostics == ()
     (post,) = content.posts
     assert post.id == "2026/12/elka"
-    assert post.ledger_path == "content/2026/12/elka/published.yml"
+    assert post.result_file_path == "content/2026/12/elka/published.yml"
     assert post.networks == ("vk", "telegram")
     assert post.publish_at == datetime(2026, 12, 1, 10, 0, tzinfo=ZoneInfo("Europe/Moscow"))
     assert [m.alt for m in post.media] == ["Ёлка днём", ""]
@@ -70,11 +70,11 @@ tags: [праздник]
     assert post.tags == ("праздник",)
 
 
-def test_loose_file_post_uses_a_sidecar_ledger_and_default_networks(tmp_path: Path) -> None:
+def test_loose_file_post_uses_a_sidecar_result_file_and_default_networks(tmp_path: Path) -> None:
     content = load(tmp_path, {"content/news.md": "---\ntitle: Новость\n---\nТекст\n"})
     (post,) = content.posts
     assert post.id == "news"
-    assert post.ledger_path == "content/news.published.yml"
+    assert post.result_file_path == "content/news.published.yml"
     assert post.networks == CONFIG.default_networks
     assert post.status == "ready"
 
@@ -154,9 +154,9 @@ def test_account_fields(tmp_path: Path) -> None:
     assert content.account_for("ok") is account
 
 
-def test_removed_post_leaves_an_orphan_ledger(tmp_path: Path) -> None:
+def test_removed_post_leaves_an_orphan_result_file(tmp_path: Path) -> None:
     content = load(tmp_path, {"content/gone.published.yml": "post: gone\nnetworks: {}\n"})
-    assert content.orphan_ledgers == ("content/gone.published.yml",)
+    assert content.orphan_result_files == ("content/gone.published.yml",)
 
 
 def test_post_id_for_paths() -> None:
@@ -165,6 +165,6 @@ def test_post_id_for_paths() -> None:
 
 
 def test_answers_to_citizens_are_not_orphaned_posts(tmp_path: Path) -> None:
-    ledger = "post: x\nnetworks: {}\n"
-    content = load(tmp_path, {"content/inbox/2026/12/vk-1.published.yml": ledger})
-    assert content.orphan_ledgers == ()
+    result_files = "post: x\nnetworks: {}\n"
+    content = load(tmp_path, {"content/inbox/2026/12/vk-1.published.yml": result_files})
+    assert content.orphan_result_files == ()

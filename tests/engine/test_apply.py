@@ -22,7 +22,7 @@ from publisher.core.redact import Secret
 from publisher.engine.apply import Applier, Outcome, Provenance, intent_for
 from publisher.engine.plan import PlanContext
 from publisher.networks.base import AccountInfo, Adapter, FindResult, Tokens
-from publisher.state.ledger import Ledger
+from publisher.state.result_files import ResultFiles
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
 
@@ -94,13 +94,13 @@ def run(
     post: Post = POST,
     unavailable: dict[str, NetworkError] | None = None,
 ):  # type: ignore[no-untyped-def]
-    ledger = Ledger(tmp_path)
-    recorded = {post.ledger_path: ledger.read(post.ledger_path)}
-    plan = plan_of(Content((post,), ACCOUNTS), recorded, PlanContext(Config(), CAPS, NOW))
+    result_files = ResultFiles(tmp_path)
+    result_entries = {post.result_file_path: result_files.read(post.result_file_path)}
+    plan = plan_of(Content((post,), ACCOUNTS), result_entries, PlanContext(Config(), CAPS, NOW))
     applier = Applier(
-        ledger, adapters, FakeClock(NOW), Provenance("abc123", ("Анна",), "PR#1"), unavailable
+        result_files, adapters, FakeClock(NOW), Provenance("abc123", ("Анна",), "PR#1"), unavailable
     )
-    return applier.run(plan), ledger.read(post.ledger_path)
+    return applier.run(plan), result_files.read(post.result_file_path)
 
 
 @pytest.fixture
@@ -132,7 +132,7 @@ def test_the_result_file_keeps_what_the_text_was_rendered_from(
     tmp_path: Path, adapters: dict
 ) -> None:
     _report, entries = run(tmp_path, adapters)
-    text = (tmp_path / POST.ledger_path).read_text(encoding="utf-8")
+    text = (tmp_path / POST.result_file_path).read_text(encoding="utf-8")
 
     assert entries["vk"].source_hash == source_hash(POST, "vk", CAPS["vk"])
     assert f"source_hash: {entries['vk'].source_hash}" in text
@@ -186,17 +186,17 @@ def test_crash_before_the_result_is_written_is_reconciled(tmp_path: Path, adapte
     class Crash(BaseException):
         pass
 
-    original = Ledger.record
+    original = ResultFiles.record
     calls = {"n": 0}
 
-    def crashing_record(self: Ledger, rel: str, post_id: str, entry: Any) -> None:
+    def crashing_record(self: ResultFiles, rel: str, post_id: str, entry: Any) -> None:
         if entry.network == "vk" and entry.state == "published":
             calls["n"] += 1
             raise Crash
         original(self, rel, post_id, entry)
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(Ledger, "record", crashing_record)
+        patch.setattr(ResultFiles, "record", crashing_record)
         with pytest.raises(Crash):
             run(tmp_path, {"vk": adapters["vk"]})
     _, entries = run(tmp_path, adapters)
@@ -208,10 +208,10 @@ def test_crash_before_the_result_is_written_is_reconciled(tmp_path: Path, adapte
 def test_auth_error_stops_only_that_network(tmp_path: Path, adapters: dict) -> None:
     second = replace(POST, id="q", path="content/q.md")
     adapters["vk"].fail_next = [AuthError("vk", "wall.post", "token revoked", "Renew VK_TOKEN")]
-    ledger = Ledger(tmp_path)
+    result_files = ResultFiles(tmp_path)
     tree = Content((POST, second), ACCOUNTS)
     plan = plan_of(tree, {}, PlanContext(Config(), CAPS, NOW))
-    report = Applier(ledger, adapters, FakeClock(NOW), Provenance()).run(plan)
+    report = Applier(result_files, adapters, FakeClock(NOW), Provenance()).run(plan)
     vk = [r.outcome for r in report.results if r.action.network == "vk"]
     assert vk == [Outcome.FAILED, Outcome.SKIPPED]
     assert "Renew VK_TOKEN" in report.results[0].hint
@@ -243,19 +243,21 @@ class OverBudget(FakeAdapter):
 def test_reserved_intent_of_a_post_left_over_is_released(tmp_path: Path) -> None:
     """``apply --push`` reserves new posts with intents; one it then leaves unsent must not
     look interrupted to the next run (Telegram could not look, a person would be asked)."""
-    ledger = Ledger(tmp_path)
-    recorded = {POST.ledger_path: ledger.read(POST.ledger_path)}
-    plan = plan_of(Content((POST,), ACCOUNTS), recorded, PlanContext(Config(), CAPS, NOW))
+    result_files = ResultFiles(tmp_path)
+    result_entries = {POST.result_file_path: result_files.read(POST.result_file_path)}
+    plan = plan_of(Content((POST,), ACCOUNTS), result_entries, PlanContext(Config(), CAPS, NOW))
     for action in plan.pending:
-        ledger.record(action.ledger_path, action.post_id, intent_for(action, "run-1", "t"))
+        result_files.record(
+            action.result_file_path, action.post_id, intent_for(action, "run-1", "t")
+        )
     adapters = {"vk": FakeAdapter("vk"), "telegram": OverBudget("telegram")}
-    applier = Applier(ledger, adapters, FakeClock(NOW), Provenance(), claim="run-1")
+    applier = Applier(result_files, adapters, FakeClock(NOW), Provenance(), claim="run-1")
     report = applier.run(plan)
     outcomes = {r.action.network: r.outcome for r in report.results}
     assert outcomes == {"vk": Outcome.DONE, "telegram": Outcome.SKIPPED}
     (skipped,) = report.failed
     assert "budget spent for today" in skipped.message
-    entries = ledger.read(POST.ledger_path)
+    entries = result_files.read(POST.result_file_path)
     assert entries["vk"].state == "published"
     assert entries["telegram"].state == "failed" and "budget spent" in entries["telegram"].error
     assert adapters["telegram"].calls == []
@@ -269,9 +271,9 @@ def test_prepare_sees_the_next_new_posts_in_order(tmp_path: Path) -> None:
             seen.append([post.post_id for post, _key in upcoming])
 
     posts = tuple(replace(POST, id=f"p{n}", path=f"content/p{n}.md") for n in range(3))
-    ledger = Ledger(tmp_path)
-    recorded = {p.ledger_path: ledger.read(p.ledger_path) for p in posts}
-    plan = plan_of(Content(posts, ACCOUNTS), recorded, PlanContext(Config(), CAPS, NOW))
+    result_files = ResultFiles(tmp_path)
+    result_entries = {p.result_file_path: result_files.read(p.result_file_path) for p in posts}
+    plan = plan_of(Content(posts, ACCOUNTS), result_entries, PlanContext(Config(), CAPS, NOW))
     adapters = {"vk": Watching("vk"), "telegram": FakeAdapter("telegram")}
-    Applier(ledger, adapters, FakeClock(NOW), Provenance()).run(plan)
+    Applier(result_files, adapters, FakeClock(NOW), Provenance()).run(plan)
     assert seen == [["p0", "p1", "p2"], ["p1", "p2"], ["p2"]]

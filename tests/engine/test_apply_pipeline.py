@@ -20,7 +20,7 @@ from publisher.core.clock import FakeClock
 from publisher.networks.instagram import InstagramAdapter
 from publisher.sandbox import x as x_emulator
 from publisher.sandbox.vk import VkEmulator
-from publisher.state.ledger import Ledger
+from publisher.state.result_files import ResultFiles
 
 IG_USER = "17841400000000001"
 ACCOUNT_FILES = {
@@ -130,8 +130,10 @@ def test_spent_publishing_limit_leaves_the_rest_for_the_next_run(
     assert [m["caption"] for m in instagram_media(sandboxes)] == [caption(0), caption(1)]
     assert clock.monotonic() < 3600  # nobody waited for the quota
 
-    ledger = Ledger(root)
-    left = [ledger.read(f"content/p{n:02d}/published.yml").get("instagram") for n in (2, 3, 4)]
+    result_files = ResultFiles(root)
+    left = [
+        result_files.read(f"content/p{n:02d}/published.yml").get("instagram") for n in (2, 3, 4)
+    ]
     assert left == [None, None, None]  # no intent: nothing to look for next time
 
     clock.advance(24 * 3600)

@@ -102,9 +102,9 @@ def test_two_runs_at_once_on_clones_publish_each_post_once(
     assert_exactly_once(sandboxes, 8)
     check = tmp_path / "check"
     git.Repo.clone_from(origin, check)
-    ledgers = list(check.glob("content/*.published.yml"))
-    assert len(ledgers) == 8
-    assert all(f.read_text().count("state: published") == 3 for f in ledgers)
+    result_files = list(check.glob("content/*.published.yml"))
+    assert len(result_files) == 8
+    assert all(f.read_text().count("state: published") == 3 for f in result_files)
 
 
 def test_lost_push_race_rebases_and_records(repo: Path, tmp_path: Path, clock: FakeClock) -> None:

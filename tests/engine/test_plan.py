@@ -16,11 +16,11 @@ from publisher.core.config import Config
 from publisher.core.model import (
     Account,
     ActionKind,
-    LedgerEntry,
     Media,
     Override,
     Poll,
     Post,
+    ResultEntry,
 )
 from publisher.engine.plan import PlanContext, build_plan, renderings_wanted
 
@@ -55,17 +55,17 @@ def make_post(**fields: object) -> Post:
 
 def plan_for(
     post: Post,
-    recorded: dict[str, LedgerEntry] | None = None,
+    result_entries: dict[str, ResultEntry] | None = None,
     config: Config | None = None,
     preview: bool = False,
     **content: object,
 ):  # type: ignore[no-untyped-def]
     tree = Content(posts=(post,), accounts=ACCOUNTS, **content)  # type: ignore[arg-type]
     ctx = PlanContext(config or Config(), CAPS, NOW)
-    return plan_of(tree, {post.ledger_path: recorded or {}}, ctx, preview)
+    return plan_of(tree, {post.result_file_path: result_entries or {}}, ctx, preview)
 
 
-def published(post: Post, network: str, **fields: object) -> LedgerEntry:
+def published(post: Post, network: str, **fields: object) -> ResultEntry:
     rendered = render_post(post, network, CAPS[network])
     base: dict[str, object] = {
         "network": network,
@@ -76,7 +76,7 @@ def published(post: Post, network: str, **fields: object) -> LedgerEntry:
         "published_at": NOW.isoformat(),
     }
     base.update(fields)
-    return LedgerEntry(**base)  # type: ignore[arg-type]
+    return ResultEntry(**base)  # type: ignore[arg-type]
 
 
 def kinds(plan) -> dict[str, ActionKind]:  # type: ignore[no-untyped-def]
@@ -91,49 +91,51 @@ def test_new_post_is_created_on_each_network() -> None:
 
 def test_unchanged_post_is_noop() -> None:
     post = make_post()
-    recorded = {n: published(post, n) for n in CAPS}
-    assert set(kinds(plan_for(post, recorded)).values()) == {ActionKind.NOOP}
+    result_entries = {n: published(post, n) for n in CAPS}
+    assert set(kinds(plan_for(post, result_entries)).values()) == {ActionKind.NOOP}
 
 
 def test_edited_text_updates_where_editable_and_blocks_elsewhere() -> None:
     old = make_post()
-    recorded = {n: published(old, n) for n in CAPS}
-    plan = plan_for(replace(old, body="Новый текст"), recorded)
+    result_entries = {n: published(old, n) for n in CAPS}
+    plan = plan_for(replace(old, body="Новый текст"), result_entries)
     assert kinds(plan) == {"vk": ActionKind.UPDATE, "telegram": ActionKind.BLOCKED}
     assert "on_edit_unsupported" in plan.actions[1].reason
 
 
 def test_edit_fallback_replace_from_config() -> None:
     old = make_post()
-    recorded = {n: published(old, n) for n in CAPS}
-    plan = plan_for(replace(old, body="Новый"), recorded, Config(on_edit_unsupported="replace"))
+    result_entries = {n: published(old, n) for n in CAPS}
+    plan = plan_for(
+        replace(old, body="Новый"), result_entries, Config(on_edit_unsupported="replace")
+    )
     assert kinds(plan)["telegram"] is ActionKind.REPLACE
 
 
 def test_changed_media_replaces_instead_of_editing() -> None:
     old = make_post()
-    recorded = {n: published(old, n) for n in CAPS}
+    result_entries = {n: published(old, n) for n in CAPS}
     photo = Media(path=__file__, rel="content/a.jpg", kind="photo", sha256="ab")  # type: ignore[arg-type]
-    plan = plan_for(replace(old, media=(photo,)), recorded)
+    plan = plan_for(replace(old, media=(photo,)), result_entries)
     assert kinds(plan)["vk"] is ActionKind.REPLACE
 
 
 def test_withdrawn_post_is_deleted_but_not_after_the_delete_window() -> None:
     post = make_post()
     old_time = (NOW - timedelta(hours=49)).isoformat()
-    recorded = {
+    result_entries = {
         "vk": published(post, "vk"),
         "telegram": published(post, "telegram", published_at=old_time),
     }
-    plan = plan_for(replace(post, status="withdrawn"), recorded)
+    plan = plan_for(replace(post, status="withdrawn"), result_entries)
     assert kinds(plan) == {"vk": ActionKind.DELETE, "telegram": ActionKind.BLOCKED}
     assert "48" in plan.actions[1].reason
 
 
 def test_network_removed_from_the_list_is_deleted_there() -> None:
     post = make_post()
-    recorded = {n: published(post, n) for n in CAPS}
-    plan = plan_for(replace(post, networks=("vk",)), recorded)
+    result_entries = {n: published(post, n) for n in CAPS}
+    plan = plan_for(replace(post, networks=("vk",)), result_entries)
     assert kinds(plan) == {"vk": ActionKind.NOOP, "telegram": ActionKind.DELETE}
 
 
@@ -151,14 +153,14 @@ def test_draft_is_left_alone() -> None:
 
 def test_intent_without_result_is_created_with_reconciliation() -> None:
     post = make_post()
-    recorded = {"vk": LedgerEntry(network="vk", state="intent", key="k")}
-    action = plan_for(post, recorded).actions[0]
+    result_entries = {"vk": ResultEntry(network="vk", state="intent", key="k")}
+    action = plan_for(post, result_entries).actions[0]
     assert action.kind is ActionKind.CREATE and action.ref is not None
 
 
 def test_failed_earlier_is_created_again() -> None:
-    recorded = {"vk": LedgerEntry(network="vk", state="failed", error="Transient")}
-    assert kinds(plan_for(make_post(), recorded))["vk"] is ActionKind.CREATE
+    result_entries = {"vk": ResultEntry(network="vk", state="failed", error="Transient")}
+    assert kinds(plan_for(make_post(), result_entries))["vk"] is ActionKind.CREATE
 
 
 def test_broken_file_is_blocked() -> None:
@@ -169,12 +171,14 @@ def test_broken_file_is_blocked() -> None:
 
 def test_removed_file_deletes_its_posts() -> None:
     post = make_post()
-    ledger = "content/gone.published.yml"
-    tree = Content(posts=(), accounts=ACCOUNTS, orphan_ledgers=(ledger,))
-    recorded = {ledger: {"vk": published(post, "vk")}}
-    plan = plan_of(tree, recorded, PlanContext(Config(), CAPS, NOW))
+    result_files = "content/gone.published.yml"
+    tree = Content(posts=(), accounts=ACCOUNTS, orphan_result_files=(result_files,))
+    result_entries = {result_files: {"vk": published(post, "vk")}}
+    plan = plan_of(tree, result_entries, PlanContext(Config(), CAPS, NOW))
     assert [(a.kind, a.network) for a in plan.actions] == [(ActionKind.DELETE, "vk")]
-    plan = plan_of(tree, recorded, PlanContext(Config(delete_when_file_removed=False), CAPS, NOW))
+    plan = plan_of(
+        tree, result_entries, PlanContext(Config(delete_when_file_removed=False), CAPS, NOW)
+    )
     assert plan.actions[0].kind is ActionKind.NOOP
 
 
@@ -201,7 +205,7 @@ def test_intent_of_a_live_run_waits_and_of_a_dead_one_is_reconciled() -> None:
     sleeper = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
     try:
         host = new_claim().split(":")[0]
-        live = LedgerEntry(
+        live = ResultEntry(
             network="vk",
             state="intent",
             key="k",
@@ -223,7 +227,7 @@ def test_intent_of_a_live_run_waits_and_of_a_dead_one_is_reconciled() -> None:
 # -- the source hash: a preview need not render what went out unchanged ----------------------
 
 
-def recorded_with_source(post: Post, **fields: object) -> dict[str, LedgerEntry]:
+def recorded_with_source(post: Post, **fields: object) -> dict[str, ResultEntry]:
     """Each network's result as apply records it now, with the source hash."""
     return {
         n: published(post, n, source_hash=render_post(post, n, CAPS[n]).source_hash, **fields)
@@ -231,19 +235,19 @@ def recorded_with_source(post: Post, **fields: object) -> dict[str, LedgerEntry]
     }
 
 
-def wanted(post: Post, recorded: dict[str, LedgerEntry], preview: bool) -> dict[str, tuple]:
+def wanted(post: Post, result_entries: dict[str, ResultEntry], preview: bool) -> dict[str, tuple]:
     tree = Content(posts=(post,), accounts=ACCOUNTS)
     ctx = PlanContext(Config(), CAPS, NOW)
-    return renderings_wanted(tree, {post.ledger_path: recorded}, ctx, preview).render
+    return renderings_wanted(tree, {post.result_file_path: result_entries}, ctx, preview).render
 
 
 def test_a_preview_does_not_render_a_post_published_from_the_same_source() -> None:
     post = make_post()
-    recorded = recorded_with_source(post)
+    result_entries = recorded_with_source(post)
 
-    plan = plan_for(post, recorded, preview=True)
+    plan = plan_for(post, result_entries, preview=True)
 
-    assert wanted(post, recorded, preview=True) == {}
+    assert wanted(post, result_entries, preview=True) == {}
     assert [(a.kind, a.rendered, a.ref.remote_id) for a in plan.actions] == [
         (ActionKind.NOOP, None, "42"),
         (ActionKind.NOOP, None, "42"),
@@ -252,22 +256,22 @@ def test_a_preview_does_not_render_a_post_published_from_the_same_source() -> No
 
 def test_a_plan_to_carry_out_renders_every_post_whatever_the_result_file_says() -> None:
     post = make_post()
-    recorded = recorded_with_source(post)
+    result_entries = recorded_with_source(post)
 
-    plan = plan_for(post, recorded)
+    plan = plan_for(post, result_entries)
 
-    assert wanted(post, recorded, preview=False) == {post.path: ("vk", "telegram")}
+    assert wanted(post, result_entries, preview=False) == {post.path: ("vk", "telegram")}
     assert set(kinds(plan).values()) == {ActionKind.NOOP}
     assert all(a.rendered is not None for a in plan.actions)
 
 
 def test_a_result_file_without_a_source_hash_is_compared_by_rendering() -> None:
     post = make_post()
-    recorded = {n: published(post, n) for n in CAPS}  # written before the source hash
+    result_entries = {n: published(post, n) for n in CAPS}  # written before the source hash
 
-    plan = plan_for(post, recorded, preview=True)
+    plan = plan_for(post, result_entries, preview=True)
 
-    assert wanted(post, recorded, preview=True) == {post.path: ("vk", "telegram")}
+    assert wanted(post, result_entries, preview=True) == {post.path: ("vk", "telegram")}
     assert set(kinds(plan).values()) == {ActionKind.NOOP}
     assert all(a.rendered is not None for a in plan.actions)
 
@@ -283,13 +287,13 @@ def test_a_result_file_without_a_source_hash_is_compared_by_rendering() -> None:
 )
 def test_a_preview_renders_a_changed_post_and_plans_the_change(change: dict) -> None:
     old = make_post()
-    recorded = recorded_with_source(old)
+    result_entries = recorded_with_source(old)
     post = replace(old, **change)
 
-    preview = plan_for(post, recorded, preview=True)
+    preview = plan_for(post, result_entries, preview=True)
 
     assert kinds(preview)["vk"] in (ActionKind.UPDATE, ActionKind.REPLACE)
-    assert kinds(preview) == kinds(plan_for(post, recorded))
+    assert kinds(preview) == kinds(plan_for(post, result_entries))
     assert preview.actions[0].rendered == render_post(post, "vk", CAPS["vk"])
 
 
@@ -321,9 +325,9 @@ def test_the_plan_renders_nothing_itself() -> None:
 def test_a_post_held_back_is_blocked_though_a_preview_took_it_as_unchanged() -> None:
     post = make_post()
     tree = Content(posts=(post,), accounts=ACCOUNTS, broken_posts=frozenset({post.path}))
-    recorded = {post.ledger_path: recorded_with_source(post)}
+    result_entries = {post.result_file_path: recorded_with_source(post)}
     unchanged = {(post.path, "vk"), (post.path, "telegram")}
 
-    plan = build_plan(tree, {}, recorded, PlanContext(Config(), CAPS, NOW), unchanged)
+    plan = build_plan(tree, {}, result_entries, PlanContext(Config(), CAPS, NOW), unchanged)
 
     assert set(kinds(plan).values()) == {ActionKind.BLOCKED}

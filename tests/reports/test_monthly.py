@@ -63,7 +63,7 @@ networks: [vk, telegram]
 """
 
 
-def ledger(post: str, **published: str) -> str:
+def result_files(post: str, **published: str) -> str:
     """A result file with one published entry per network at the given times."""
     lines = [f"post: {post}", "networks:"]
     for network, moment in published.items():
@@ -115,18 +115,18 @@ FILES: dict[str, str | bytes] = {
     "content/2026/12/photo/index.md": PHOTO_POST,
     "content/2026/12/photo/a.jpg": jpeg_bytes(800, 800),
     # vk in week 49 (Tuesday, Moscow time), telegram in week 50
-    "content/2026/12/photo/published.yml": ledger(
+    "content/2026/12/photo/published.yml": result_files(
         "photo", vk="2026-12-01T07:00:00+00:00", telegram="2026-12-08T07:00:00+00:00"
     ),
     "content/2026/12/album/index.md": ALBUM_POST,
     "content/2026/12/album/a.jpg": jpeg_bytes(800, 800),
     "content/2026/12/album/b.jpg": jpeg_bytes(800, 800, "red"),
-    "content/2026/12/album/published.yml": ledger("album", vk="2026-12-08T07:00:00+00:00"),
+    "content/2026/12/album/published.yml": result_files("album", vk="2026-12-08T07:00:00+00:00"),
     "content/2026/12/thread.md": THREAD_POST,
-    "content/2026/12/thread.published.yml": ledger("thread", x="2026-12-31T20:00:00+00:00"),
+    "content/2026/12/thread.published.yml": result_files("thread", x="2026-12-31T20:00:00+00:00"),
     "content/2026/11/text.md": TEXT_POST,
     # 30 November 22:00 UTC is already 1 December in Moscow; 20:00 UTC is still November
-    "content/2026/11/text.published.yml": ledger(
+    "content/2026/11/text.published.yml": result_files(
         "text", vk="2026-11-30T22:00:00+00:00", telegram="2026-11-30T20:00:00+00:00"
     ),
     "accounts/vk.published.yml": (

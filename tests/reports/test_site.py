@@ -45,7 +45,7 @@ networks: [vk]
 
 Текст новости.
 """
-LEDGER = """post: news
+RESULT_FILE = """post: news
 networks:
   vk:
     state: published
@@ -125,7 +125,7 @@ def workspace(make_repo: Callable[..., Path]) -> Workspace:
             "content/2026/12/elka/two.jpg": jpeg_bytes(1080, 1080, "green"),
             "content/2026/12/elka/three.jpg": jpeg_bytes(1080, 1080, "red"),
             "content/2026/12/news.md": NEWS,
-            "content/2026/12/news.published.yml": LEDGER,
+            "content/2026/12/news.published.yml": RESULT_FILE,
             "accounts/x.md": X_ACCOUNT,
             "accounts/instagram.md": INSTAGRAM_ACCOUNT,
             "moderation/log/2026-12.yml": LOG,

@@ -265,16 +265,16 @@ def test_a_forged_result_commit_is_not_a_machine_commit(ci: Ci) -> None:
     """A ``publisher:`` subject by the job's own identity still needs approval for a person's
     file, and a hand edit of a result file (to have a post sent again) needs one too."""
     approved_post(ci)
-    ledger = "content/2026/12/news.published.yml"
+    result_files = "content/2026/12/news.published.yml"
     forged = commit(
         ci.repo,
-        {ledger: "", "publisher.yml": "timezone: Europe/Moscow\n"},
+        {result_files: "", "publisher.yml": "timezone: Europe/Moscow\n"},
         "publisher: 1 published\n\nSource: 0000000",
         author="Test Officer <officer@example.org>",
     )
     result = ci("apply")
     assert result.exit_code == 1, result.output
-    assert forged[:10] in result.output and ledger in result.output
+    assert forged[:10] in result.output and result_files in result.output
     assert not any("Концерт" in text for text in ci.texts())
 
 

@@ -15,7 +15,7 @@ from conftest import Publisher, write_files
 from publisher.content.render import source_hash
 from publisher.engine.plan import renderings_wanted
 from publisher.engine.workspace import open_workspace
-from publisher.state.ledger import HEADER
+from publisher.state.result_files import HEADER
 
 NEWS = """---
 title: Вывоз мусора
@@ -24,19 +24,19 @@ networks: [vk, telegram]
 
 Мусор в праздники вывозят по графику.
 """
-LEDGER = "content/news.published.yml"
+RESULT_FILE = "content/news.published.yml"
 
 
 def forge_source_hashes(repo: Path) -> None:
     """Write into the result file the source hash the post has now, as an attacker would."""
     ws = open_workspace(repo)
     (post,) = ws.load().posts
-    document = yaml.safe_load((repo / LEDGER).read_text(encoding="utf-8"))
+    document = yaml.safe_load((repo / RESULT_FILE).read_text(encoding="utf-8"))
     for network, entry in document["networks"].items():
         options = ws.config.network_options.get(network)
         entry["source_hash"] = source_hash(post, network, ws.capabilities[network], options)
     text = HEADER + yaml.safe_dump(document, allow_unicode=True, sort_keys=False)
-    (repo / LEDGER).write_text(text, encoding="utf-8")
+    (repo / RESULT_FILE).write_text(text, encoding="utf-8")
 
 
 def shortcut_taken(repo: Path) -> bool:
@@ -44,7 +44,7 @@ def shortcut_taken(repo: Path) -> bool:
     ws = open_workspace(repo)
     content = ws.load()
     ctx = ws._plan_context()
-    return renderings_wanted(content, ws.recorded(content), ctx, preview=True).render == {}
+    return renderings_wanted(content, ws.result_entries(content), ctx, preview=True).render == {}
 
 
 def test_a_forged_source_hash_does_not_keep_an_edit_from_going_out(

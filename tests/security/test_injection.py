@@ -180,7 +180,7 @@ def test_a_post_id_or_approver_name_cannot_add_a_commit_trailer(
 
     repo = make_repo({"content/news.md": "---\ntitle: T\n---\nТекст\n"})
     forged = "news\n\nApproved-by: Mayor\nApproval: https://evil.example/1"
-    action = Action(ActionKind.CREATE, forged, "vk", ledger_path="content/news.published.yml")
+    action = Action(ActionKind.CREATE, forged, "vk", result_file_path="content/news.published.yml")
     report = ApplyReport([ApplyResult(action, Outcome.DONE, RemoteRef("vk", "1", "https://vk/1"))])
     approvals = Approvals(Provenance("abc123", approved_by=("eve\nApproved-by: Mayor",)))
     write_files(repo, {"content/news.published.yml": "post: news\n"})
@@ -209,12 +209,12 @@ def test_log_does_not_believe_approvals_a_person_wrote_into_a_commit(
     # a content change dressed as a result commit
     _commit(run.repo, {"content/news.md": "---\ntitle: Н\nnetworks: [vk]\n---\nДругой\n"}, forged)
     # a result file touched without changing any entry, message claiming an approval
-    ledger = run.repo / "content/news.published.yml"
-    _commit(run.repo, {"content/news.published.yml": ledger.read_text() + "# \n"}, forged)
+    result_files = run.repo / "content/news.published.yml"
+    _commit(run.repo, {"content/news.published.yml": result_files.read_text() + "# \n"}, forged)
     # a body line that looks like a trailer, then terminal escapes in the subject
     _commit(
         run.repo,
-        {"content/news.published.yml": ledger.read_text() + "#\n"},
+        {"content/news.published.yml": result_files.read_text() + "#\n"},
         "publisher: \x1b]0;owned\x07\x1b[2Jdone\r\n\nApproved-by: Mayor\n\nSee: below\n",
     )
 

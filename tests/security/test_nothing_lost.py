@@ -55,7 +55,7 @@ def _kinds(run: Publisher) -> set[str]:
 
 @pytest.mark.parametrize("post_id", ["", "vyvoz-musora"])
 @pytest.mark.parametrize(
-    ("old", "new", "ledger"),
+    ("old", "new", "result_files"),
     [
         ("content/2026/12/news.md", "content/2027/01/musor.md", "content/2027/01/musor"),
         ("content/2026/12/elka", "content/2027/01/elka-na-ploshchadi", ""),
@@ -68,7 +68,7 @@ def test_a_moved_post_keeps_its_publication(
     post_id: str,
     old: str,
     new: str,
-    ledger: str,
+    result_files: str,
 ) -> None:
     run = _published(make_repo, publisher, post_id)
     before = _feeds(run)
@@ -78,13 +78,13 @@ def test_a_moved_post_keeps_its_publication(
 
     assert not _kinds(run) & {"create", "delete", "replace"}
     shown = run("plan").output
-    if ledger:
+    if result_files:
         assert "перенесён" in shown
     result = run("apply")
 
     assert result.exit_code == 0, result.output
     assert _feeds(run) == before
-    moved = f"{ledger}.published.yml" if ledger else f"{new}/published.yml"
+    moved = f"{result_files}.published.yml" if result_files else f"{new}/published.yml"
     assert (run.repo / moved).exists()
     assert not (run.repo / f"{old.removesuffix('.md')}.published.yml").exists()
     assert run.git("status", "--porcelain", "--", "content") == ""

@@ -151,27 +151,29 @@ def test_a_token_pasted_into_a_checked_file_is_found(repo: Path) -> None:
 
 @pytest.mark.parametrize("first", ["cold", "after a clean run"])
 def test_a_token_pasted_into_a_result_file_is_found(repo: Path, first: str) -> None:
-    ledger = "content/2026/04/post.published.yml"
+    result_files = "content/2026/04/post.published.yml"
     clean = "post: 2026/04/post\nnetworks:\n  vk:\n    state: published\n"
-    write_files(repo, {ledger: clean})
+    write_files(repo, {result_files: clean})
     if first == "after a clean run":
         assert check(repo) == []
     token = "vk1.a." + "x" * 40
 
-    write_files(repo, {ledger: clean + f"    url: https://vk.com/?access_token={token}\n"})
+    write_files(repo, {result_files: clean + f"    url: https://vk.com/?access_token={token}\n"})
 
-    assert (ledger, 5, "token-committed") in check(repo)
-    assert (ledger, 5, "token-committed") in check(repo)
+    assert (result_files, 5, "token-committed") in check(repo)
+    assert (result_files, 5, "token-committed") in check(repo)
 
 
 def test_a_result_file_broken_after_a_clean_read_is_reported(repo: Path) -> None:
-    ledger = "content/2026/05/post.published.yml"
-    write_files(repo, {ledger: "post: 2026/05/post\nnetworks:\n  vk:\n    state: published\n"})
+    result_files = "content/2026/05/post.published.yml"
+    write_files(
+        repo, {result_files: "post: 2026/05/post\nnetworks:\n  vk:\n    state: published\n"}
+    )
     assert check(repo) == []
 
-    write_files(repo, {ledger: "post: [unclosed\n"})
+    write_files(repo, {result_files: "post: [unclosed\n"})
 
-    assert (ledger, 2, "ledger") in check(repo)
+    assert (result_files, 2, "result-file") in check(repo)
 
 
 def test_a_partial_check_reports_only_its_files(repo: Path) -> None:

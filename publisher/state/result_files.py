@@ -20,21 +20,21 @@ import yaml
 
 from publisher.core.errors import Diagnostic, Severity
 from publisher.core.i18n import _
-from publisher.core.model import LedgerEntry
+from publisher.core.model import ResultEntry
 from publisher.state.atomic import write_atomic
 
 HEADER = (
     "# Этот файл ведёт publisher: здесь записано, где опубликован пост. Не редактируйте его.\n"
     "# Machine-owned: written by publisher apply. Do not edit by hand.\n"
 )
-_FIELD_NAMES = {f.name for f in fields(LedgerEntry)}
+_FIELD_NAMES = {f.name for f in fields(ResultEntry)}
 #: what reading a damaged result file raises
-LEDGER_ERRORS = (yaml.YAMLError, AttributeError, TypeError, ValueError, OSError)
+RESULT_FILE_ERRORS = (yaml.YAMLError, AttributeError, TypeError, ValueError, OSError)
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _TUPLE_FIELDS = ("parts", "approved_by")
 
 
-class Ledger:
+class ResultFiles:
     """Reads and writes the result files of one repository; safe across threads."""
 
     def __init__(self, repo: Path) -> None:
@@ -47,18 +47,18 @@ class Ledger:
         with self._guard:
             return self._locks.setdefault(rel, threading.Lock())
 
-    def read(self, rel: str) -> dict[str, LedgerEntry]:
+    def read(self, rel: str) -> dict[str, ResultEntry]:
         """Entries of one result file by network; an absent file has none."""
         path = self.repo / rel
         if not path.exists():
             return {}
-        return parse_ledger(path.read_text(encoding="utf-8"))
+        return parse_entries(path.read_text(encoding="utf-8"))
 
     def post_of(self, rel: str) -> str:
         """The id of the post a result file was written for ("" if it cannot be read)."""
         try:
             data = yaml.load((self.repo / rel).read_text(encoding="utf-8"), Loader=_LOADER)
-        except LEDGER_ERRORS:
+        except RESULT_FILE_ERRORS:
             return ""
         return str(data.get("post") or "") if isinstance(data, dict) else ""
 
@@ -70,7 +70,7 @@ class Ledger:
             os.replace(source, target)
             self.written.update((old, new))
 
-    def record(self, rel: str, post_id: str, entry: LedgerEntry) -> None:
+    def record(self, rel: str, post_id: str, entry: ResultEntry) -> None:
         """Replace one network's entry in a result file, atomically."""
         with self._lock(rel):
             entries = self.read(rel)
@@ -78,7 +78,7 @@ class Ledger:
             self._write(rel, post_id, entries)
             self.written.add(rel)
 
-    def _write(self, rel: str, post_id: str, entries: Mapping[str, LedgerEntry]) -> None:
+    def _write(self, rel: str, post_id: str, entries: Mapping[str, ResultEntry]) -> None:
         document = {
             "post": post_id,
             "networks": {name: entry_to_dict(entries[name]) for name in sorted(entries)},
@@ -87,7 +87,7 @@ class Ledger:
         write_atomic(self.repo / rel, text, prefix=".published.")
 
 
-class EmptyLedger(ValueError):
+class EmptyResultFile(ValueError):
     """A result file with nothing in it: publisher never writes one, so it was damaged."""
 
 
@@ -96,20 +96,20 @@ class ResultFile:
     """A result file as read: the id of the post it was written for, and its entries."""
 
     post: str
-    entries: dict[str, LedgerEntry]
+    entries: dict[str, ResultEntry]
 
 
-def parse_ledger(text: str) -> dict[str, LedgerEntry]:
-    """A result file's entries by network (``LEDGER_ERRORS`` if someone broke or emptied it:
+def parse_entries(text: str) -> dict[str, ResultEntry]:
+    """A result file's entries by network (``RESULT_FILE_ERRORS`` if someone broke or emptied it:
     such a file must hold its post back, not read as "never published")."""
     return parse_result_file(text).entries
 
 
 def parse_result_file(text: str) -> ResultFile:
-    """A result file's post and entries (``LEDGER_ERRORS`` as ``parse_ledger``)."""
+    """A result file's post and entries (``RESULT_FILE_ERRORS`` as ``parse_entries``)."""
     data = yaml.load(text, Loader=_LOADER)
     if data is None:
-        raise EmptyLedger(text)
+        raise EmptyResultFile(text)
     networks = data.get("networks")
     if not isinstance(networks, dict):
         raise ValueError(networks)
@@ -117,7 +117,7 @@ def parse_result_file(text: str) -> ResultFile:
     return ResultFile(str(data.get("post") or ""), entries)
 
 
-def entry_to_dict(entry: LedgerEntry) -> dict[str, Any]:
+def entry_to_dict(entry: ResultEntry) -> dict[str, Any]:
     """An entry as YAML-friendly data, leaving out empty fields."""
     raw = asdict(entry)
     raw.pop("network")
@@ -129,7 +129,7 @@ def entry_to_dict(entry: LedgerEntry) -> dict[str, Any]:
     return result
 
 
-def entry_from_dict(network: str, raw: Mapping[str, Any]) -> LedgerEntry:
+def entry_from_dict(network: str, raw: Mapping[str, Any]) -> ResultEntry:
     values = {k: v for k, v in dict(raw).items() if k in _FIELD_NAMES}
     for key in _TUPLE_FIELDS:
         if key in values:
@@ -138,13 +138,13 @@ def entry_from_dict(network: str, raw: Mapping[str, Any]) -> LedgerEntry:
         if key not in _TUPLE_FIELDS and key != "extra" and value is not None:
             values[key] = str(value)
     values.setdefault("state", "failed")
-    return LedgerEntry(network=network, **values)
+    return ResultEntry(network=network, **values)
 
 
-def ledger_problem(rel: str, error: Exception) -> Diagnostic:
+def result_file_problem(rel: str, error: Exception) -> Diagnostic:
     """A result file that cannot be read (someone edited it by hand); its post is held back."""
     mark = getattr(error, "problem_mark", None)
-    if isinstance(error, EmptyLedger):
+    if isinstance(error, EmptyResultFile):
         message = _("The result file is empty; its post is not published again until it is fixed.")
     else:
         message = _(
@@ -158,5 +158,5 @@ def ledger_problem(rel: str, error: Exception) -> Diagnostic:
         Severity.ERROR,
         message,
         _("Restore it from Git history (git checkout -- {file}).", file=rel),
-        "ledger",
+        "result-file",
     )
