@@ -31,30 +31,19 @@ from publisher.core.model import Media, Poll, Post, RenderedPost, TextFormat
 if TYPE_CHECKING:
     import markdown
 
-_INLINE_TAGS = {
-    "telegram_html": {
-        "strong": "b",
-        "b": "b",
-        "em": "i",
-        "i": "i",
-        "del": "s",
-        "s": "s",
-        "code": "code",
-        "u": "u",
-        "ins": "u",
-    },
-    "max_html": {
-        "strong": "b",
-        "b": "b",
-        "em": "i",
-        "i": "i",
-        "del": "s",
-        "s": "s",
-        "code": "code",
-        "u": "u",
-        "ins": "u",
-    },
+#: Markdown's inline tags -> the tags Telegram's and Max's HTML modes take (the same set)
+_MESSENGER_TAGS = {
+    "strong": "b",
+    "b": "b",
+    "em": "i",
+    "i": "i",
+    "del": "s",
+    "s": "s",
+    "code": "code",
+    "u": "u",
+    "ins": "u",
 }
+_INLINE_TAGS = {"telegram_html": _MESSENGER_TAGS, "max_html": _MESSENGER_TAGS}
 _BLOCKS = {"p", "ul", "ol", "pre", "blockquote", "table"}
 #: raw HTML whose content is not text to show (python-markdown passes it through)
 _HIDDEN = {"script", "style"}
