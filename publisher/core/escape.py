@@ -30,6 +30,8 @@ _WORD_JOINER = "\u2060"
 
 def printable(text: str) -> str:
     """``text`` without escape sequences or control characters; tabs and newlines stay."""
+    if _CONTROLS.search(text) is None:  # every escape sequence starts with a control character
+        return text
     return _CONTROLS.sub("", _ANSI.sub("", text))
 
 

@@ -194,6 +194,28 @@ def _base(post: Post, network: str, account: str, ref: RemoteRef | None = None) 
     )
 
 
+def _then(
+    base: Action,
+    kind: ActionKind,
+    rendered: RenderedPost,
+    ref: RemoteRef | None = None,
+    reason: str = "",
+) -> Action:
+    """``base`` (from ``_base``) with what to do, for the branches every post takes: built
+    directly, as ``dataclasses.replace`` took a fifth of a warm plan of 10,000 posts."""
+    return Action(
+        kind,
+        base.post_id,
+        base.network,
+        base.account,
+        rendered,
+        ref,
+        reason,
+        base.post_path,
+        base.result_file_path,
+    )
+
+
 def _plan_one(
     post: Post,
     network: str,
@@ -249,13 +271,8 @@ def _plan_new(
         return _plan_intent(entry, rendered, base, ctx)
     if post.publish_at is not None and post.publish_at > ctx.now:
         when = post.publish_at.astimezone(ctx.config.zone).strftime("%Y-%m-%d %H:%M")
-        return replace(
-            base,
-            kind=ActionKind.WAIT,
-            rendered=rendered,
-            reason=_("scheduled for {time}", time=when),
-        )
-    return replace(base, kind=ActionKind.CREATE, rendered=rendered)
+        return _then(base, ActionKind.WAIT, rendered, reason=_("scheduled for {time}", time=when))
+    return _then(base, ActionKind.CREATE, rendered)
 
 
 def _plan_intent(
@@ -282,10 +299,10 @@ def _plan_change(
 ) -> Action:
     ref = entry.ref()
     if entry.content_hash == rendered.content_hash:
-        return replace(base, kind=ActionKind.NOOP, rendered=rendered, ref=ref)
+        return _then(base, ActionKind.NOOP, rendered, ref)
     media_changed = entry.media_hash != rendered_media_hash(rendered)
     if not media_changed and caps.can_edit and _within(entry, caps.edit_window_hours, ctx.now):
-        return replace(base, kind=ActionKind.UPDATE, rendered=rendered, ref=ref)
+        return _then(base, ActionKind.UPDATE, rendered, ref)
     if media_changed:
         reason = _("photos, video or poll changed: the post is deleted and published again")
     else:
