@@ -221,7 +221,7 @@ class _Walker(HTMLParser):
 #: the revision of what this module makes of a source: bump it with any change to the texts it
 #: renders (``tests/content/test_render.py`` holds a digest of sample renderings to remind you),
 #: so that the source hashes recorded before stop vouching for the renderings
-RENDERER = 1
+RENDERER = 2
 
 #: rendered texts by (Markdown, format) within one run (``cache`` keeps each post's renderings)
 RENDERED: dict[tuple[str, str], str] = {}

@@ -51,8 +51,13 @@ _GENERIC_TLD_NAMES = """aero app art asia biz blog cafe center city click cloud 
     xyz yandex zone"""
 _TLDS = frozenset(_CC_TLD_NAMES.split()) | frozenset(_GENERIC_TLD_NAMES.split())
 _TRAILING_PUNCTUATION = ".,:;!?'\")]}»…"
+#: what a URL's path and query may hold (twitter-text's validGeneralUrlPathChars and
+#: validUrlQueryChars: ASCII, Latin accents, Cyrillic); an emoji or a CJK character ends the URL
+_URL_TAIL = (
+    r"(?:[/?#][a-z0-9\u00c0-\u024f\u1e00-\u1eff\u0400-\u04ff!*';:=+,.$/%#\[\]\-\u2013_~&|@?()]*)?"
+)
 _SCHEME_URL = re.compile(
-    r"https?://(?:[^\W_](?:[\w-]*[^\W_])?\.)+[^\W\d_]{2,}(?::\d{1,5})?(?:[/?#][^\s]*)?",
+    r"https?://(?:[^\W_](?:[\w-]*[^\W_])?\.)+[^\W\d_]{2,}(?::\d{1,5})?" + _URL_TAIL,
     re.IGNORECASE,
 )
 # twitter-text refuses a scheme-less URL after these characters (validUrlPrecedingChars and
@@ -61,7 +66,8 @@ _BARE_URL = re.compile(
     r"(?<![A-Za-z0-9@$#＠＃.\-_/])"
     r"((?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)+([A-Za-z]{2,}))"
     r"(?![0-9A-Za-z@+-])"
-    r"(?::\d{1,5})?(?:/[^\s]*)?"
+    r"(?::\d{1,5})?" + _URL_TAIL,
+    re.IGNORECASE,
 )
 _EMOJI_BASE = (
     "[\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u2300-\u23ff\u203c\u2049\u2122\u2139"

@@ -179,7 +179,7 @@ def test_the_source_hash_ignores_what_the_network_does_not_take() -> None:
 
 
 #: the digest of ``_sample_renderings()`` at each ``RENDERER`` revision
-RENDERINGS_DIGEST = {1: "a0e711e64b01eb410adb40a793ef824a1bf2359dfcb9b32495ee62b5a7949513"}
+RENDERINGS_DIGEST = {2: "0e7ef3b40721d6051dcd2cfd0adbe15c3073b34ae8eb37445f7ffa6b3d639f06"}
 
 
 def _sample_renderings() -> str:
@@ -191,6 +191,7 @@ def _sample_renderings() -> str:
         "1. раз\n2. два\n   - вложенный\n\n```\nкод <b>\n```\n\n<script>x</script>~~нет~~ `c`",
         "Ссылка [сюда](javascript:alert(1)) и [туда](mailto:a@b.ru), ![фото](a.jpg).",
         "Длинное предложение номер один. " * 120,
+        "Адрес https://example.com/a" + "路" * 130 + " — и конец.",  # X: the URL ends at CJK
     ]
     rendered = [
         [network, sample, render_post(post, network, caps).parts]

@@ -28,6 +28,13 @@ CORPUS = [
     "Эмодзи: 🎉🎄❄️☃️",
     "Тон кожи 👍🏽 и 👋🏿, семья 👨‍👩‍👧‍👦, флаг 🇷🇺, цифра 1️⃣, сердце ❤️",
     "© Администрация города, 2026. Знак ® и ™",
+    # a URL glued to an emoji or to CJK text ends where X's URL characters end
+    "Подробнее https://example.com/путь😀😀 тут",
+    "https://example.com/路径很长的文字",
+    "см. example.com/a😀",
+    "https://adm.ru/news?id=5&x=1😀",
+    "adm.ru/путь?q=1 и всё",
+    "https://adm.ru/«цитата»",
     "Погода ☀ ☁ ☂ ⛄ и часы ⌚ ⏰",
     "中文新闻：城市公园开放。",
     "日本語のテキストとカタカナ、ひらがな。",
