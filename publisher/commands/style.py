@@ -10,6 +10,7 @@ from typing import TextIO
 
 from publisher.content.style import StyleReport, lint
 from publisher.core.config import load_config
+from publisher.core.errors import PublisherError
 from publisher.core.escape import one_line
 from publisher.core.front_matter import body_line, body_of
 from publisher.core.i18n import _
@@ -32,13 +33,26 @@ def lint_files(repo: Path, files: Sequence[str], stdin: TextIO) -> list[Styled]:
     sources = (
         [("-", stdin.read())]
         if tuple(files) in ((), ("-",))
-        else [(name, Path(name).read_text(encoding="utf-8")) for name in files]
+        else [(name, _read(name)) for name in files]
     )
     styled = []
     for name, text in sources:
         body = body_of(text)
         styled.append(Styled(name, body, lint(body, rules), body_line(text, body)))
     return styled
+
+
+def _read(name: str) -> str:
+    """A file's text, or a clear error naming it (never a traceback)."""
+    try:
+        return Path(name).read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        reason = _("The file is not UTF-8 text.")
+        raise PublisherError(
+            _("{file} cannot be read: {error}", file=name, error=reason), _("Save it as UTF-8.")
+        ) from None
+    except OSError:
+        raise PublisherError(_("{file} cannot be read.", file=name)) from None
 
 
 def style_output(styled: Sequence[Styled], fmt: str) -> str:

@@ -79,3 +79,18 @@ def test_style_command_names_the_files_line_below_the_front_matter(
     assert "news.md:8: «В целях»" in result.output, result.output
     plain = run(repo, clock, "style", "-", stdin="Хорошо.\n\nВ целях реализации работ.")
     assert "-:3: «В целях»" in plain.output, plain.output
+
+
+def test_style_command_names_a_file_it_cannot_read(
+    make_repo: Callable[..., Path], clock: FakeClock, tmp_path: Path
+) -> None:
+    repo = make_repo({"content/news.md": OFFICIAL})
+    legacy = tmp_path / "cp1251.md"
+    legacy.write_bytes("Заметка".encode("cp1251"))
+    result = run(repo, clock, "style", str(legacy))
+    assert result.exit_code == 1
+    assert isinstance(result.exception, SystemExit), "an error message, not a traceback"
+    assert f"Не удаётся прочитать {legacy}: Файл не в кодировке UTF-8." in result.output
+    missing = run(repo, clock, "style", str(tmp_path / "missing.md"))
+    assert missing.exit_code == 1
+    assert f"Не удаётся прочитать {tmp_path / 'missing.md'}." in missing.output
