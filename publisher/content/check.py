@@ -52,9 +52,9 @@ def check_content(
     strict: bool = False,
     only: Iterable[str] | None = None,
 ) -> CheckResult:
-    """All diagnostics for the loaded content, with ``findings`` about each of
-    ``checked_posts(content, only)`` (see ``content.context``); ``only`` keeps those of some
-    paths."""
+    """All diagnostics for the loaded content, with ``findings`` about the posts of
+    ``checked_posts(content, only)`` that were looked into (see ``content.context``; a preview
+    plan leaves out those live everywhere as they are); ``only`` keeps those of some paths."""
     found = [
         *content.diagnostics,
         *extra,
@@ -62,7 +62,7 @@ def check_content(
         *(problem for item in content.inbox for problem in item.problems),
     ]
     for post in checked_posts(content, only):
-        found.extend(findings[post.path])
+        found.extend(findings.get(post.path, ()))
     if strict or config.strict:
         found = [replace(d, severity=Severity.ERROR) for d in found]
     if only is not None:

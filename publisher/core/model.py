@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
@@ -70,7 +71,7 @@ class Post:
     tags: tuple[str, ...] = ()
     lines: Mapping[str, int] = field(default_factory=dict)
 
-    @property
+    @cached_property  # asked for about ten times per post by a plan
     def result_file_path(self) -> str:
         """Where the machine-owned results of this post live (repository-relative)."""
         if self.path.endswith("/index.md"):

@@ -66,6 +66,10 @@ class Wanted:
     #: for a preview: the (post path, network) left unrendered as unchanged since published
     unchanged: frozenset[tuple[str, str]] = frozenset()
 
+    def settled(self, post: Post) -> bool:
+        """Whether the post is live on each of its networks from the source it has now."""
+        return bool(post.networks) and all((post.path, n) in self.unchanged for n in post.networks)
+
 
 def build_plan(
     content: Content,

@@ -210,12 +210,15 @@ class Workspace:
 
         A ``preview`` is a plan that is only shown, and without the text of the posts that do
         not change: a post whose result file records the source it has now is not rendered
-        (see ``plan.renderings_wanted``). Apply never plans so.
+        (see ``plan.renderings_wanted``), nor checked again where that holds on each of its
+        networks (it was checked when it went out; ``publisher check`` still reads it). Apply
+        never plans so.
         """
         result_entries, result_problems = self.read_results(content)
         ctx = self._plan_context()
         wanted = renderings_wanted(content, result_entries, ctx, preview)
-        context = self._context(content, wanted.render, checked_posts(content))
+        checked = [p for p in checked_posts(content) if not wanted.settled(p)]
+        context = self._context(content, wanted.render, checked)
         result = self._check(content, context, result_problems)
         held = content.holding_back(result.errors)
         plan = build_plan(held, context.renderings, result_entries, ctx, wanted.unchanged)
