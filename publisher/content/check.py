@@ -19,7 +19,7 @@ from publisher.core.capabilities import Capabilities, MediaRules
 from publisher.core.config import Config
 from publisher.core.errors import Diagnostic, Severity
 from publisher.core.i18n import _
-from publisher.core.model import Media, Post
+from publisher.core.model import Account, Media, Post, Target
 from publisher.state.cache import salt_of
 from publisher.state.tree import scope_filter
 
@@ -82,7 +82,9 @@ def checked_posts(content: Content, only: Iterable[str] | None = None) -> list[P
 def findings_key(content: Content, config: Config, capabilities: Mapping[str, Capabilities]) -> str:
     """What a post's findings depend on besides the post: kept with them in the cache."""
     rules = config.style
-    return "check:" + salt_of(content.accounts, dict(capabilities), rules, rules.strict)
+    return "check:" + salt_of(
+        content.accounts, dict(capabilities), rules, rules.strict, config.groups
+    )
 
 
 def post_findings(
@@ -154,24 +156,24 @@ def check_post(
                 "empty",
             )
         )
-    for network in post.networks:
-        caps = capabilities[network]
-        length = lengths[network]  # every network's, or None (see post_findings)
-        problems.extend(_check_network(post, network, caps, length, content, config))
-    return problems
+    for target in content.targets_of(post):
+        caps = capabilities[target.network]
+        length = lengths[target.name]  # every target's, or None (see post_findings)
+        problems.extend(_check_target(post, target, caps, length, content, config))
+    return list(dict.fromkeys(problems))  # two accounts of a network: said once
 
 
-def _check_network(
+def _check_target(
     post: Post,
-    network: str,
+    target: Target,
     caps: Capabilities,
     length: int | None,
     content: Content,
     config: Config,
 ) -> list[Diagnostic]:
     problems: list[Diagnostic] = []
-    title = network
-    if content.account_for(network) is None:
+    network = title = target.network
+    if target.account is None:
         problems.append(
             _error(
                 post,
@@ -216,7 +218,7 @@ def _check_network(
                 "needs-media",
             )
         )
-    if network == "instagram" and media and not _media_base_url(content, config):
+    if network == "instagram" and media and not _media_base_url(target.account, config):
         problems.append(
             _error(
                 post,
@@ -238,7 +240,7 @@ def _total_limit(caps: Capabilities) -> int:
     return caps.text_limit * (MAX_THREAD_PARTS if caps.thread else 1)
 
 
-def needs_rendering(post: Post, network: str, caps: Capabilities) -> bool:
+def needs_rendering(post: Post, network: str, caps: Capabilities, account: str = "") -> bool:
     """Whether the check must count the post's rendered length for ``network``.
 
     Rendering adds at most as many characters as the Markdown has (a list number can grow by a
@@ -247,13 +249,12 @@ def needs_rendering(post: Post, network: str, caps: Capabilities) -> bool:
     network counts markup, nor with reference-style links, whose addresses are repeated at each
     use (``tests/content/test_check.py`` tests the bound).
     """
-    source = source_text(post, network)
+    source = source_text(post, network, account)
     short = 3 * counter(caps.length_unit)(source) + 16 <= _total_limit(caps)
     return not short or caps.counts_markup or bool(_REFERENCE_DEFINITION.search(source))
 
 
-def _media_base_url(content: Content, config: Config) -> str:
-    account = content.account_for("instagram")
+def _media_base_url(account: Account | None, config: Config) -> str:
     from_account = str(account.settings.get("media_base_url", "")) if account else ""
     return from_account or config.media_base_url
 

@@ -17,11 +17,11 @@ from publisher.content.render import render_post
 from publisher.core.capabilities import Capabilities
 from publisher.core.config import Config
 from publisher.core.errors import Diagnostic
-from publisher.core.model import Post, RenderedPost
+from publisher.core.model import Post, RenderedPost, Target
 from publisher.core.parallel import fork_map
 from publisher.state.cache import Cache
 
-#: each post's rendering for a network, by (post path, network)
+#: each post's rendering for one of its targets, by (post path, account name)
 Renderings = Mapping[tuple[str, str], RenderedPost]
 
 
@@ -80,37 +80,41 @@ class _Work:
         self.check_key = findings_key(content, config, capabilities)
 
     def __call__(self, post: Post) -> tuple[dict[str, RenderedPost], tuple[Diagnostic, ...] | None]:
-        """The post's renderings for the networks asked, and check's findings if asked."""
-        rendered = {n: self.rendered(post, n) for n in self.render.get(post.path, ())}
+        """The post's renderings for the targets asked (by account name), and check's
+        findings if asked."""
+        targets = {t.name: t for t in self.content.targets_of(post)}
+        rendered = {n: self.rendered(post, targets[n]) for n in self.render.get(post.path, ())}
         if post.path not in self.checked:
             return rendered, None
 
         def find() -> list[Diagnostic]:
-            lengths = {n: self._length(post, n, rendered) for n in post.networks}
+            lengths = {n: self._length(post, t, rendered) for n, t in targets.items()}
             return post_findings(post, lengths, self.content, self.config, self.capabilities)
 
         if self.cache is None:
             return rendered, tuple(find())
         return rendered, tuple(self.cache.derived(post.path, self.check_key, find))
 
-    def _length(self, post: Post, network: str, rendered: dict[str, RenderedPost]) -> int | None:
-        """The post's rendered length on ``network`` where check needs it (``rendered``: the
+    def _length(self, post: Post, target: Target, rendered: dict[str, RenderedPost]) -> int | None:
+        """The post's rendered length on ``target`` where check needs it (``rendered``: the
         renderings made for the plan, and those made here for check)."""
-        if network not in rendered:
-            if not needs_rendering(post, network, self.capabilities[network]):
+        if target.name not in rendered:
+            caps = self.capabilities[target.network]
+            if not needs_rendering(post, target.network, caps, target.name):
                 return None
-            rendered[network] = self.rendered(post, network, stored=False)
-        return rendered[network].length
+            rendered[target.name] = self.rendered(post, target, stored=False)
+        return rendered[target.name].length
 
-    def rendered(self, post: Post, network: str, stored: bool = True) -> RenderedPost:
+    def rendered(self, post: Post, target: Target, stored: bool = True) -> RenderedPost:
         """``render_post``, through the cache (``stored``: see ``Cache.derived``)."""
+        network = target.network
         caps, defaults = self.capabilities[network], self.config.network_options.get(network)
         if self.cache is None:
-            return render_post(post, network, caps, defaults)
+            return render_post(post, network, caps, defaults, target.name)
         return self.cache.derived(
             post.path,
-            self.cache.render_key(network, caps, defaults),
-            lambda: render_post(post, network, caps, defaults),
+            self.cache.render_key(target.name, network, caps, defaults),
+            lambda: render_post(post, network, caps, defaults, target.name),
             stored,
         )
 
@@ -118,9 +122,13 @@ class _Work:
         """Whether the cache holds all this run needs of ``post``."""
         assert self.cache is not None
         cache, options = self.cache, self.config.network_options
+        wanted = set(self.render.get(post.path, ()))
         keys = [
-            cache.render_key(n, self.capabilities[n], options.get(n))
-            for n in self.render.get(post.path, ())
+            cache.render_key(
+                t.name, t.network, self.capabilities[t.network], options.get(t.network)
+            )
+            for t in self.content.targets_of(post)
+            if t.name in wanted
         ]
         if post.path in self.checked:
             keys.append(self.check_key)

@@ -16,7 +16,7 @@ import warnings
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
-from functools import partial
+from functools import cached_property, partial
 from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
@@ -24,6 +24,8 @@ from urllib.parse import urlsplit
 from publisher.content.confine import IMAGE_FORMATS, confined, content_problem
 from publisher.content.profiles import IMAGES_DIR, check_image, profile_for
 from publisher.content.secrets import env_name_problem, find_tokens
+from publisher.content.targets import Directory, account_problems, resolve_targets
+from publisher.core.capabilities import NETWORK_TABLE
 from publisher.core.config import Config
 from publisher.core.errors import Diagnostic, Severity
 from publisher.core.escape import one_line
@@ -37,6 +39,7 @@ from publisher.core.model import (
     Poll,
     Post,
     Profile,
+    Target,
 )
 from publisher.core.parallel import fork_map
 from publisher.inbox.items import InboxItem, read_items
@@ -49,6 +52,7 @@ POST_FIELDS = (
     "title",
     "id",
     "networks",
+    "accounts",
     "publish_at",
     "status",
     "media",
@@ -67,6 +71,7 @@ ACCOUNT_FIELDS = (
     "cover",
     "website",
     "settings",
+    "default",
 )
 STATUSES = ("draft", "ready", "withdrawn")
 MEDIA_KINDS: dict[str, MediaKind] = {
@@ -115,6 +120,9 @@ class Content:
     tree: Tree | None = field(default=None, compare=False)
     #: result files left behind by moved posts: the new path -> the left-behind one
     moves: Mapping[str, str] = field(default_factory=dict)
+    #: where each post goes, by post path (``content.targets``; None: worked out from the
+    #: accounts, with no groups, when first asked: content built by hand in a test)
+    targets: Mapping[str, tuple[Target, ...]] | None = None
 
     def holding_back(self, errors: Iterable[Diagnostic]) -> Content:
         """The content with every post that has an error held back from publishing, in its
@@ -127,9 +135,24 @@ class Content:
         }
         return replace(self, broken_posts=self.broken_posts | paths)
 
-    def account_for(self, network: str) -> Account | None:
+    def targets_of(self, post: Post) -> tuple[Target, ...]:
+        """The accounts the post goes to (see ``content.targets``)."""
+        return self._targets.get(post.path, ())
+
+    @cached_property
+    def _targets(self) -> Mapping[str, tuple[Target, ...]]:
+        if self.targets is not None:
+            return self.targets
+        return resolve_targets(self.posts, Directory(self.accounts, {}, NETWORK_TABLE))[0]
+
+    def default_account(self, network: str) -> Account | None:
+        """The account a post that names just the network goes to (see ``content.targets``)."""
+        return Directory(self.accounts, {}, ()).default_of(network)
+
+    def account(self, name: str) -> Account | None:
+        """The account named ``name`` (its file name), if there is one."""
         for account in self.accounts:  # a few: a loop is quicker than any index
-            if account.network == network:
+            if account.name == name:
                 return account
         return None
 
@@ -192,7 +215,7 @@ def load_cached(
     diagnostics.extend(_duplicate_ids(posts, others))
     accounts: list[Account] = []
     profiles: dict[str, Profile] = {}
-    for path in sorted((repo / config.accounts_dir).glob("*.md")):
+    for path in sorted((repo / config.accounts_dir).rglob("*.md")):
         account, problems = load_account(repo, path, networks)
         diagnostics.extend(problems)
         if account is not None:
@@ -201,7 +224,10 @@ def load_cached(
                 profile, image_problems = _profile(repo, account)
                 profiles[account.name] = profile
                 diagnostics.extend(image_problems)
-    diagnostics.extend(_duplicate_accounts(accounts))
+    diagnostics.extend(account_problems(accounts, config.groups))
+    targets, target_problems = resolve_targets(posts, Directory(accounts, config.groups, networks))
+    diagnostics.extend(target_problems)
+    broken.update(d.path for d in target_problems)
     if cache is not None:
         _read_result_files(repo, tree, [post.result_file_path for post in posts], cache)
     foreign, foreign_problems = _foreign_result_files(repo, tree, posts, cache)
@@ -215,13 +241,14 @@ def load_cached(
     content = Content(
         tuple(posts),
         tuple(accounts),
-        tuple(diagnostics),
+        tuple(sorted(diagnostics, key=lambda d: (d.path, d.line))),
         profiles,
         orphans,
         frozenset(broken),
         tuple(read_items(repo)),
         tree,
         moves.carried,
+        targets,
     )
     return content, cache
 
@@ -442,6 +469,7 @@ class _PostReader:
             title=self._title(),
             body=self.doc.body,
             networks=self._networks(),
+            accounts=self._accounts(),
             status=self._status(),
             publish_at=self._publish_at(),
             media=self._media(),
@@ -481,33 +509,29 @@ class _PostReader:
         return title.strip()
 
     def _networks(self) -> tuple[str, ...]:
-        value = self.doc.data.get("networks", list(self.config.default_networks))
+        """The names under ``networks:``: the config's default networks when the post names
+        neither networks nor accounts. Which accounts they mean is ``content.targets``' to
+        say, once every account is known."""
+        default = [] if "accounts" in self.doc.data else list(self.config.default_networks)
+        return self._names("networks", default)
+
+    def _accounts(self) -> tuple[str, ...]:
+        return self._names("accounts", [])
+
+    def _names(self, field: str, default: list[str]) -> tuple[str, ...]:
+        """A list of names (``networks:`` or ``accounts:``), lower-cased, each once."""
+        value = self.doc.data.get(field, default)
         if isinstance(value, str):
             value = [value]
-        if not isinstance(value, list):
+        if not isinstance(value, list) or not all(isinstance(v, str | int) for v in value):
+            example = "[vk, telegram]" if field == "networks" else "[district-vk, head-tg]"
             self.problems.error(
-                self.line("networks"),
-                _("'networks' must be a list such as [vk, telegram]."),
-                code="networks",
+                self.line(field),
+                _("'{field}' must be a list such as {example}.", field=field, example=example),
+                code=field,
             )
             return ()
-        result: list[str] = []
-        for index, item in enumerate(value):
-            name = str(item).strip().lower()
-            if name not in self.networks:
-                close = difflib.get_close_matches(name, self.networks, n=1)
-                hint = (
-                    _("Did you mean '{name}'?", name=close[0])
-                    if close
-                    else _("Known networks: {names}.", names=", ".join(self.networks))
-                )
-                line = self.doc.lines.get(f"networks[{index}]", self.line("networks"))
-                self.problems.error(
-                    line, _("Unknown network '{name}'.", name=item), hint, "unknown-network"
-                )
-            elif name not in result:
-                result.append(name)
-        return tuple(result)
+        return tuple(dict.fromkeys(str(item).strip().lower() for item in value))
 
     def _status(self) -> Any:
         status = str(self.doc.data.get("status", "ready")).strip().lower()
@@ -637,15 +661,9 @@ class _PostReader:
                 code="overrides",
             )
             return result
-        for network in set(value) | set(self.networks if link else ()):
+        # a name that is neither a network nor an account is reported by ``content.targets``
+        for network in set(map(str, value)) | set(self.networks if link else ()):
             settings = value.get(network) or {}
-            if network not in self.networks:
-                self.problems.error(
-                    self.doc.lines.get(f"overrides.{network}", self.line("overrides")),
-                    _("Unknown network '{name}'.", name=network),
-                    code="unknown-network",
-                )
-                continue
             if not isinstance(settings, dict):
                 settings = {"text": settings}
             if not self._override_types(network, settings):
@@ -658,7 +676,7 @@ class _PostReader:
             if link:
                 options.setdefault("link", str(link))
             text = settings.get("text")
-            result[network] = Override(str(text) if text is not None else None, options)
+            result[network.lower()] = Override(str(text) if text is not None else None, options)
         return result
 
     def _web_link(self, value: object, line: int) -> bool:
@@ -919,6 +937,7 @@ def load_account(
         },
         settings=dict(settings) if isinstance(settings, dict) else {},
         lines=dict(doc.lines),
+        default=_flag(doc, "default", problems),
     )
     if not account.account_id:
         problems.error(
@@ -928,6 +947,19 @@ def load_account(
             "account-id",
         )
     return account, problems.items
+
+
+def _flag(doc: FrontMatter, field: str, problems: _Problems) -> bool:
+    """A yes/no setting: ``true`` or ``false`` (anything else is an error, and no)."""
+    value = doc.data.get(field, False)
+    if isinstance(value, bool):
+        return value
+    problems.error(
+        doc.lines.get(field, 1),
+        _("'{field}' must be true or false.", field=field),
+        code=field,
+    )
+    return False
 
 
 def _env_name(value: str, field: str, doc: FrontMatter, problems: _Problems) -> str:
@@ -973,29 +1005,6 @@ def _profile(repo: Path, account: Account) -> tuple[Profile, list[Diagnostic]]:
         if media is not None:
             problems.items.extend(check_image(account, name, media))
     return profile_for(account, images["avatar"], images["cover"]), problems.items
-
-
-def _duplicate_accounts(accounts: list[Account]) -> list[Diagnostic]:
-    seen: dict[str, Account] = {}
-    problems: list[Diagnostic] = []
-    for account in accounts:
-        first = seen.setdefault(account.network, account)
-        if first is not account:
-            problems.append(
-                Diagnostic(
-                    account.path,
-                    account.lines.get("network", 1),
-                    Severity.ERROR,
-                    _(
-                        "A second account for '{network}' (the first is {other}).",
-                        network=account.network,
-                        other=first.path,
-                    ),
-                    _("Keep one account file per network."),
-                    "duplicate-account",
-                )
-            )
-    return problems
 
 
 def _foreign_result_files(

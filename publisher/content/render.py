@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 from publisher.content.xtext import weighted_length
 from publisher.core.capabilities import Capabilities
-from publisher.core.model import Media, Poll, Post, RenderedPost, TextFormat
+from publisher.core.model import Media, Override, Poll, Post, RenderedPost, TextFormat
 
 if TYPE_CHECKING:
     import markdown
@@ -416,34 +416,51 @@ def _pack(pieces: list[str], limit: int, count: Callable[[str], int]) -> list[st
     return parts
 
 
-def source_text(post: Post, network: str) -> str:
-    """The Markdown a network gets: its override if any, else the post's body."""
-    override = post.overrides.get(network)
+def override_for(post: Post, network: str, account: str = "") -> Override | None:
+    """The post's override for one target: the network's, with the account's over it."""
+    by_network = post.overrides.get(network)
+    by_account = post.overrides.get(account) if account and account != network else None
+    if by_account is None or by_network is None:
+        return by_account or by_network
+    text = by_account.text if by_account.text is not None else by_network.text
+    return Override(text, {**by_network.options, **by_account.options})
+
+
+def source_text(post: Post, network: str, account: str = "") -> str:
+    """The Markdown a target gets: its override if any, else the post's body."""
+    override = override_for(post, network, account)
     if override is not None and override.text is not None:
         return override.text
     return post.body
 
 
-def post_options(post: Post, network: str, defaults: Mapping[str, Any]) -> dict[str, Any]:
+def post_options(
+    post: Post, network: str, defaults: Mapping[str, Any], account: str = ""
+) -> dict[str, Any]:
     """Network options: the config's defaults for the network, then the post's overrides."""
-    override = post.overrides.get(network)
+    override = override_for(post, network, account)
     return {**defaults, **(override.options if override else {})}
 
 
 def render_post(
-    post: Post, network: str, caps: Capabilities, defaults: Mapping[str, Any] | None = None
+    post: Post,
+    network: str,
+    caps: Capabilities,
+    defaults: Mapping[str, Any] | None = None,
+    account: str = "",
 ) -> RenderedPost:
-    """A post as ``network`` will show it: text (split into a thread where the network
-    threads), the media it accepts, the poll if it has polls, and the length it counts."""
+    """A post as ``network`` will show it (on ``account``, whose overrides it takes): text
+    (split into a thread where the network threads), the media it accepts, the poll if it has
+    polls, and the length it counts."""
     fmt = caps.text_format
-    text = render_text(source_text(post, network), fmt)
+    text = render_text(source_text(post, network, account), fmt)
     length = measure(text, "plain" if caps.counts_markup else fmt, caps.length_unit)
     parts: tuple[str, ...] = (text,)
     if caps.thread and length > caps.text_limit:
         parts = split_thread(text, caps.text_limit, counter(caps.length_unit))
     media = tuple(m for m in post.media if caps.accepts(m.kind))
     poll = post.poll if caps.polls else None
-    options = post_options(post, network, defaults or {})
+    options = post_options(post, network, defaults or {}, account)
     return RenderedPost(
         post_id=post.id,
         network=network,
@@ -456,12 +473,16 @@ def render_post(
         content_hash=content_hash(parts, media_hash(media, poll), options),
         title=post.title,
         text_format=fmt,
-        source_hash=source_hash(post, network, caps, defaults),
+        source_hash=source_hash(post, network, caps, defaults, account),
     )
 
 
 def source_hash(
-    post: Post, network: str, caps: Capabilities, defaults: Mapping[str, Any] | None = None
+    post: Post,
+    network: str,
+    caps: Capabilities,
+    defaults: Mapping[str, Any] | None = None,
+    account: str = "",
 ) -> str:
     """Identity of everything ``render_post`` makes the content hash from: the Markdown, the
     media and poll the network takes, the options, the capabilities that shape the text, and
@@ -469,10 +490,10 @@ def source_hash(
     a plan that is only shown need not render a post whose result file records the same one."""
     media = tuple(m for m in post.media if caps.accepts(m.kind))
     poll = post.poll if caps.polls else None
-    options = post_options(post, network, defaults or {})
+    options = post_options(post, network, defaults or {}, account)
     parts = (  # each of a fixed form but the last, so that joined they read one way only
         str(RENDERER),
-        hashlib.sha256(source_text(post, network).encode()).hexdigest(),
+        hashlib.sha256(source_text(post, network, account).encode()).hexdigest(),
         f"{caps.text_format} {caps.text_limit} {caps.length_unit} {caps.thread}",
         media_hash(media, poll) if media or poll else "",
         json.dumps(options, ensure_ascii=False, sort_keys=True, default=str) if options else "",

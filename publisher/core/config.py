@@ -65,6 +65,8 @@ class Config:
     inbox: Mapping[str, Any] = field(default_factory=dict)
     #: the style linter's settings
     style: StyleRules = field(default_factory=StyleRules)
+    #: named lists of accounts (or networks) a post may name in ``accounts:`` or ``networks:``
+    groups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -86,6 +88,7 @@ _FIELDS = {
     "networks",
     "inbox",
     "style",
+    "groups",
 }
 
 
@@ -216,6 +219,12 @@ def _build(data: dict[str, Any]) -> tuple[Config, list[Diagnostic]]:
         network_options={str(k): dict(mapping(v, "networks", str(k))) for k, v in options.items()},
         inbox=dict(mapping(data.get("inbox"), "inbox")),
         style=style,
+        groups={
+            str(name).strip().lower(): tuple(
+                str(member).strip().lower() for member in sequence(value, "groups", str(name))
+            )
+            for name, value in mapping(data.get("groups"), "groups").items()
+        },
     )
     return config, problems
 

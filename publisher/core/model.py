@@ -62,6 +62,7 @@ class Post:
     path: str
     title: str
     body: str
+    #: the names under ``networks:`` (networks, groups or accounts; see ``content.targets``)
     networks: tuple[str, ...]
     status: Status = "ready"
     publish_at: datetime | None = None
@@ -70,6 +71,8 @@ class Post:
     overrides: Mapping[str, Override] = field(default_factory=dict)
     tags: tuple[str, ...] = ()
     lines: Mapping[str, int] = field(default_factory=dict)
+    #: the names under ``accounts:`` (accounts or groups)
+    accounts: tuple[str, ...] = ()
 
     @cached_property  # asked for about ten times per post by a plan
     def result_file_path(self) -> str:
@@ -99,6 +102,19 @@ class Account:
     extra_token_envs: Mapping[str, str] = field(default_factory=dict)
     settings: Mapping[str, Any] = field(default_factory=dict)
     lines: Mapping[str, int] = field(default_factory=dict)
+    #: the account a post's ``networks: [vk]`` means when the network has several
+    default: bool = False
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a post goes: one of our accounts, by its name (``accounts/<name>.md``), on its
+    network. A network a post names with no account file for it is a target too, named after
+    the network, with no account: its plan row says the file is missing."""
+
+    name: str
+    network: str
+    account: Account | None = None
 
 
 @dataclass(frozen=True)
@@ -180,6 +196,11 @@ class Action:
     moved_from: str = ""
 
     @property
+    def account_key(self) -> str:
+        """The account acted on, by name (a network with no account file: the network)."""
+        return self.account or self.network
+
+    @property
     def changes_something(self) -> bool:
         return self.kind in (
             ActionKind.CREATE,
@@ -234,6 +255,12 @@ class ResultEntry:
 
     def ref(self) -> RemoteRef:
         return RemoteRef(self.network, self.remote_id, self.url, self.parts, extra=self.extra)
+
+    @property
+    def account_key(self) -> str:
+        """What the entry is filed under in its result file: its account (older entries
+        naming none: their network)."""
+        return self.account or self.network
 
 
 @dataclass(frozen=True)

@@ -1,9 +1,10 @@
-"""Carry out a plan: networks in parallel, each network's calls in order behind its rate limit.
+"""Carry out a plan: accounts in parallel, each account's calls in order behind its rate limit
+(accounts that share a token share one limiter).
 
 Every call is recorded around itself: an ``intent`` before a post is sent, the result the moment
 the network answers. An intent found by a later run is reconciled with ``Adapter.find`` before
-anything is sent again, so a crash or a re-run never posts twice. A network that fails does not
-stop the others; a revoked token stops only its own network.
+anything is sent again, so a crash or a re-run never posts twice. An account that fails does not
+stop the others; a revoked token stops only its own account.
 
 Before each new post the adapter sees the next few (``Adapter.prepare``): it may work ahead on
 what nobody can see (Instagram's media containers), and it says when the network's budget or
@@ -148,44 +149,46 @@ class Applier:
         #: this run's claim, carried by its intents (see ``engine.claims``)
         self.claim = claim
         self.unavailable = dict(unavailable or {})
-        #: (network, remote id) -> the result file that records it: a post found on the network
+        #: (account, remote id) -> the result file that records it: a post found on the network
         #: after a crash is ours only if no other post owns it
         self.owners = dict(owners or {})
-        #: networks stopped for the rest of this run (revoked token, long rate limit)
+        #: accounts stopped for the rest of this run (revoked token, long rate limit)
         self.stopped: dict[str, NetworkError] = {}
-        #: networks that take no more new posts this run (a posting quota); the rest goes on
+        #: accounts that take no more new posts this run (a posting quota); the rest goes on
         self.full: dict[str, PostingLimit] = {}
 
     def run(self, plan: Plan) -> ApplyReport:
         carry_moves(self.result_files, plan)
         report = ApplyReport()
-        by_network: dict[str, list[Action]] = {}
+        by_account: dict[str, list[Action]] = {}
         for action in plan.pending:
             if action.kind is ActionKind.MOVE:
                 report.results.append(Result(action, Outcome.DONE))
             else:
-                by_network.setdefault(action.network, []).append(action)
-        if not by_network:
+                by_account.setdefault(action.account_key, []).append(action)
+        if not by_account:
             return report
-        with ThreadPoolExecutor(max_workers=len(by_network)) as pool:
-            futures = [pool.submit(self._run_network, n, a) for n, a in by_network.items()]
+        with ThreadPoolExecutor(max_workers=len(by_account)) as pool:
+            futures = [pool.submit(self._run_account, n, a) for n, a in by_account.items()]
             for future in futures:
                 report.results.extend(future.result())
         order = {id(a): i for i, a in enumerate(plan.actions)}
         report.results.sort(key=lambda r: order.get(id(r.action), 0))
         return report
 
-    def _run_network(self, network: str, actions: list[Action]) -> list[Result]:
-        stop: NetworkError | None = self.unavailable.get(network)
+    def _run_account(self, account: str, actions: list[Action]) -> list[Result]:
+        """One account's actions, in order (accounts sharing a token share its rate limiter:
+        see ``runtime.build_adapters``)."""
+        stop: NetworkError | None = self.unavailable.get(account)
         results: list[Result] = []
         for index, action in enumerate(actions):
-            blocked = stop or (self.full.get(network) if _posts(action) else None)
+            blocked = stop or (self.full.get(account) if _posts(action) else None)
             if blocked is not None and action.kind is not ActionKind.MANUAL:
                 results.append(self._leave(action, blocked))
                 continue
             held = self._prepare(actions, index)
             results.append(held or self._attempt(action))
-            stop = stop or self.stopped.get(network)
+            stop = stop or self.stopped.get(account)
         return results
 
     def _prepare(self, actions: list[Action], index: int) -> Result | None:
@@ -200,31 +203,31 @@ class Applier:
         if not _fresh_create(action):
             return None
         upcoming = [
-            (a.rendered, idempotency_key(a.post_id, a.network, a.rendered.content_hash))
+            (a.rendered, idempotency_key(a.post_id, a.account_key, a.rendered.content_hash))
             for a in actions[index : index + LOOKAHEAD]
             if _fresh_create(a) and a.rendered is not None and _files_error(a) is None
         ]
         try:
-            self.adapters[action.network].prepare(upcoming)
+            self.adapters[action.account_key].prepare(upcoming)
         except RateLimited as error:
-            self._note_limit(action.network, error)
+            self._note_limit(action.account_key, error)
             return self._leave(action, error, detail=True)
         except PublisherError:
             return None
         return None
 
-    def _note_limit(self, network: str, error: NetworkError) -> None:
-        """Stop the network for this run, or, for a posting quota, stop only its new posts."""
+    def _note_limit(self, account: str, error: NetworkError) -> None:
+        """Stop the account for this run, or, for a posting quota, stop only its new posts."""
         if isinstance(error, PostingLimit):
-            self.full.setdefault(network, error)
+            self.full.setdefault(account, error)
         else:
-            self.stopped.setdefault(network, error)
+            self.stopped.setdefault(account, error)
 
     def _leave(self, action: Action, cause: NetworkError, detail: bool = False) -> Result:
         """Skip the action for the next run; a post this run reserved (``reserve``) but never
         sent gets its intent replaced by ``failed``, so the next run publishes it without
         first looking for it (Telegram could not look, and would ask a person)."""
-        previous = self.result_files.read(action.result_file_path).get(action.network)
+        previous = self.result_files.read(action.result_file_path).get(action.account_key)
         reserved = (
             previous is not None
             and previous.state == "intent"
@@ -244,7 +247,7 @@ class Applier:
     def _execute(self, action: Action) -> Result:
         if action.kind is ActionKind.MANUAL:
             return self._set_profile(None, action)
-        adapter = self.adapters[action.network]
+        adapter = self.adapters[action.account_key]
         _check_files(action)
         if action.profile is not None:
             return self._set_profile(adapter, action)
@@ -269,7 +272,7 @@ class Applier:
         done: tuple[str, ...] = ()
         if action.fields and adapter is not None:
             done = adapter.set_profile(only(action.profile, set(action.fields)))
-        previous = self.result_files.read(action.result_file_path).get(action.network)
+        previous = self.result_files.read(action.result_file_path).get(action.account_key)
         fields = dict(previous.extra.get("fields", {})) if previous else {}
         wanted = field_hashes(action.profile)
         fields.update({name: wanted[name] for name in (*done, *action.manual) if name in wanted})
@@ -309,7 +312,7 @@ class Applier:
     def _create(self, adapter: Adapter, action: Action) -> Result:
         rendered = action.rendered
         assert rendered is not None
-        key = idempotency_key(action.post_id, action.network, rendered.content_hash)
+        key = idempotency_key(action.post_id, action.account_key, rendered.content_hash)
         if action.ref is not None:
             found = self._reconcile(adapter, action, rendered)
             if found is not None:
@@ -327,7 +330,7 @@ class Applier:
         fine), then looks for the new one before sending it, like an interrupted create.
         """
         assert action.ref is not None and action.rendered is not None
-        previous = self.result_files.read(action.result_file_path).get(action.network)
+        previous = self.result_files.read(action.result_file_path).get(action.account_key)
         resumed = previous is not None and previous.state == "intent"
         if not resumed:
             self._record(action, replace_intent(action, self.claim, self._now()))
@@ -343,7 +346,7 @@ class Applier:
             if found is not None:
                 return found
             self._record(action, replace_intent(action, self.claim, self._now()))
-        key = idempotency_key(action.post_id, action.network, action.rendered.content_hash)
+        key = idempotency_key(action.post_id, action.account_key, action.rendered.content_hash)
         ref = adapter.publish(action.rendered, key)
         self._record_published(action, action.rendered, ref, key, "replace")
         return Result(action, Outcome.DONE, ref)
@@ -351,11 +354,11 @@ class Applier:
     def _reconcile(self, adapter: Adapter, action: Action, rendered: RenderedPost) -> Result | None:
         """An earlier run sent this post and died before recording: is it there?"""
         assert action.ref is not None
-        previous = self.result_files.read(action.result_file_path).get(action.network)
+        previous = self.result_files.read(action.result_file_path).get(action.account_key)
         key = previous.key if previous else ""
         found = adapter.find(key, rendered)
         owner = (
-            self.owners.get((action.network, found.remote_id), action.result_file_path)
+            self.owners.get((action.account_key, found.remote_id), action.result_file_path)
             if isinstance(found, RemoteRef)
             else action.result_file_path
         )
@@ -404,8 +407,10 @@ class Applier:
         assert action.ref is not None
         with contextlib.suppress(NotFound):
             adapter.delete(action.ref)
-        previous = self.result_files.read(action.result_file_path).get(action.network)
-        base = previous or ResultEntry(network=action.network, state="deleted")
+        previous = self.result_files.read(action.result_file_path).get(action.account_key)
+        base = previous or ResultEntry(
+            network=action.network, state="deleted", account=action.account
+        )
         self._record(
             action, replace(base, state="deleted", at=self._now(), error="", operation="delete")
         )
@@ -413,7 +418,7 @@ class Applier:
     def _record_published(
         self, action: Action, rendered: RenderedPost, ref: RemoteRef, key: str, operation: str
     ) -> None:
-        previous = self.result_files.read(action.result_file_path).get(action.network)
+        previous = self.result_files.read(action.result_file_path).get(action.account_key)
         published_at = (
             previous.published_at
             if previous and previous.state == "published" and operation == "update"
@@ -444,7 +449,7 @@ class Applier:
         if isinstance(error, AuthError) or (
             isinstance(error, RateLimited) and error.retry_after > 0
         ):
-            self._note_limit(action.network, error)
+            self._note_limit(action.account_key, error)
         if error.uncertain:
             return Result(
                 action,
@@ -455,13 +460,13 @@ class Applier:
                     "before sending it again."
                 ),
             )
-        previous = self.result_files.read(action.result_file_path).get(action.network)
+        previous = self.result_files.read(action.result_file_path).get(action.account_key)
         if previous is not None and previous.state == "published":
             entry = replace(previous, error=f"{type(error).__name__}: {message}", at=self._now())
         else:
             entry = self._failed_entry(action, error, message)
         self._record(action, entry)
-        limited = action.network in self.stopped or action.network in self.full
+        limited = action.account_key in self.stopped or action.account_key in self.full
         if limited and isinstance(error, RateLimited):
             # a spent budget is no fault of the post: it waits for the next run like the rest
             return _skipped(action, error, detail=True)
@@ -501,7 +506,7 @@ def intent_for(action: Action, claim: str, at: str) -> ResultEntry:
         network=action.network,
         state="intent",
         account=action.account,
-        key=idempotency_key(action.post_id, action.network, action.rendered.content_hash),
+        key=idempotency_key(action.post_id, action.account_key, action.rendered.content_hash),
         content_hash=action.rendered.content_hash,
         at=at,
         extra={"claim": claim} if claim else {},

@@ -32,6 +32,7 @@ from publisher.core.model import (
     RemoteRef,
     RenderedPost,
     ResultEntry,
+    Target,
 )
 from publisher.engine.claims import claim_alive
 from publisher.inbox.items import InboxItem
@@ -61,14 +62,14 @@ def idempotency_key(post_id: str, network: str, content_hash: str) -> str:
 class Wanted:
     """What planning needs rendered (``renderings_wanted``)."""
 
-    #: the networks to render each post (by path) for
+    #: the targets (account names) to render each post (by path) for
     render: dict[str, tuple[str, ...]]
-    #: for a preview: the (post path, network) left unrendered as unchanged since published
+    #: for a preview: the (post path, account) left unrendered as unchanged since published
     unchanged: frozenset[tuple[str, str]] = frozenset()
 
-    def settled(self, post: Post) -> bool:
-        """Whether the post is live on each of its networks from the source it has now."""
-        return bool(post.networks) and all((post.path, n) in self.unchanged for n in post.networks)
+    def settled(self, post: Post, targets: Collection[Target]) -> bool:
+        """Whether the post is live on each of its targets from the source it has now."""
+        return bool(targets) and all((post.path, t.name) in self.unchanged for t in targets)
 
 
 def build_plan(
@@ -78,9 +79,10 @@ def build_plan(
     ctx: PlanContext,
     unchanged: Collection[tuple[str, str]] = frozenset(),
 ) -> Plan:
-    """Every action for every post and network, posts in path order, networks in registry order.
+    """Every action for every post and target, posts in path order, targets in the registry
+    order of their networks, then by name.
 
-    ``renderings`` holds each post's rendering for the networks ``renderings_wanted`` names,
+    ``renderings`` holds each post's rendering for the targets ``renderings_wanted`` names,
     but for those it found ``unchanged``.
     """
     actions: list[Action] = []
@@ -89,19 +91,17 @@ def build_plan(
         entries = result_entries.get(moved_from or post.result_file_path, {})
         if moved_from:
             actions.append(_plan_move(post, moved_from))
-        for network in _networks_of(post, entries):
-            key = (post.path, network)
-            entry, rendered = entries.get(network), renderings.get(key)
-            actions.append(
-                _plan_one(post, network, entry, rendered, key in unchanged, content, ctx)
-            )
+        for target in _targets_of(post, entries, content):
+            key = (post.path, target.name)
+            entry, rendered = entries.get(target.name), renderings.get(key)
+            actions.append(_plan_one(post, target, entry, rendered, key in unchanged, content, ctx))
     for account in content.accounts:
         if account.network in ctx.capabilities and account.name in content.profiles:
-            entry = result_entries.get(account_result_file_path(account), {}).get(account.network)
+            entry = result_entries.get(account_result_file_path(account), {}).get(account.name)
             action = _plan_profile(account, content.profiles[account.name], entry, ctx)
             actions.append(_held_back(action, content))
     for item in content.inbox:
-        entry = result_entries.get(item.result_file_path, {}).get(item.network)
+        entry = result_entries.get(item.result_file_path, {}).get(_replier(item, content))
         reply = _plan_reply(item, entry, content, ctx)
         if reply is not None:
             actions.append(_held_back(reply, content))
@@ -133,26 +133,25 @@ def renderings_wanted(
         entries = result_entries.get(
             content.moves.get(post.result_file_path) or post.result_file_path, {}
         )
-        networks = [n for n in post.networks if n in ctx.capabilities]
+        targets = [t for t in content.targets_of(post) if t.network in ctx.capabilities]
         if preview:
-            same = {n for n in networks if _unchanged(post, n, entries.get(n), content, ctx)}
-            unchanged.update((post.path, n) for n in same)
-            networks = [n for n in networks if n not in same]
-        if networks:
-            render[post.path] = tuple(networks)
+            same = {t.name for t in targets if _unchanged(post, t, entries.get(t.name), ctx)}
+            unchanged.update((post.path, name) for name in same)
+            targets = [t for t in targets if t.name not in same]
+        if targets:
+            render[post.path] = tuple(t.name for t in targets)
     return Wanted(render, frozenset(unchanged))
 
 
-def _unchanged(
-    post: Post, network: str, entry: ResultEntry | None, content: Content, ctx: PlanContext
-) -> bool:
-    """Whether the post is live on ``network`` and its result file records the source hash the
+def _unchanged(post: Post, target: Target, entry: ResultEntry | None, ctx: PlanContext) -> bool:
+    """Whether the post is live on ``target`` and its result file records the source hash the
     post has now (so it would be rendered as it was published), with its account in place."""
     if entry is None or entry.state != "published" or not entry.source_hash:
         return False
+    network = target.network
     caps, options = ctx.capabilities[network], ctx.config.network_options.get(network)
-    current = source_hash(post, network, caps, options)
-    return entry.source_hash == current and content.account_for(network) is not None
+    current = source_hash(post, network, caps, options, target.name)
+    return entry.source_hash == current and target.account is not None
 
 
 def _plan_move(post: Post, moved_from: str) -> Action:
@@ -178,11 +177,18 @@ def _held_back(action: Action, content: Content) -> Action:
     return action
 
 
-def _networks_of(post: Post, entries: Mapping[str, ResultEntry]) -> list[str]:
-    wanted = set(post.networks) | {
-        n for n, e in entries.items() if e.state in ("published", "intent")
-    }
-    return [n for n in NETWORKS if n in wanted]
+def _targets_of(post: Post, entries: Mapping[str, ResultEntry], content: Content) -> list[Target]:
+    """The post's targets, and the accounts it is live on (or being sent to) but no longer
+    names: there it is to be deleted."""
+    found = {t.name: t for t in content.targets_of(post)}
+    for name, entry in entries.items():
+        if name not in found and entry.state in ("published", "intent"):
+            found[name] = Target(name, entry.network, content.account(name))
+    order = {network: index for index, network in enumerate(NETWORKS)}
+    return sorted(
+        (t for t in found.values() if t.network in order),
+        key=lambda t: (order[t.network], t.name),
+    )
 
 
 def _base(post: Post, network: str, account: str, ref: RemoteRef | None = None) -> Action:
@@ -222,18 +228,18 @@ def _then(
 
 def _plan_one(
     post: Post,
-    network: str,
+    target: Target,
     entry: ResultEntry | None,
     rendered: RenderedPost | None,
     unchanged: bool,
     content: Content,
     ctx: PlanContext,
 ) -> Action:
-    """The action for one post on one network; ``unchanged``: see ``renderings_wanted``."""
-    account = content.account_for(network)
-    base = _base(post, network, account.name if account else "")
+    """The action for one post on one target; ``unchanged``: see ``renderings_wanted``."""
+    network, account = target.network, target.account
+    base = _base(post, network, target.name)
     live = entry is not None and entry.state == "published"
-    wanted = network in post.networks and post.status == "ready"
+    wanted = target in content.targets_of(post) and post.status == "ready"
     if post.path in content.broken_posts:
         return replace(
             base, kind=ActionKind.BLOCKED, reason=_("the file has errors: run publisher check")
@@ -242,7 +248,7 @@ def _plan_one(
         return _plan_unwanted(post, entry if live else None, base, ctx)
     if rendered is None:
         if not (unchanged and live and entry is not None):
-            raise KeyError((post.path, network))  # the caller renders what it is asked
+            raise KeyError((post.path, target.name))  # the caller renders what it is asked
         return _base(post, network, base.account, entry.ref())  # unchanged: nothing to do
     caps = ctx.capabilities[network]
     if account is None:
@@ -429,7 +435,7 @@ def _plan_reply(
     if item.problems:  # check reports them; the answer waits until the file is mended
         return None
     caps = ctx.capabilities[network]
-    account = content.account_for(network)
+    account = content.account(_replier(item, content))
     text = render_text(item.answer, caps.text_format)
     length = measure(text, "plain" if caps.counts_markup else caps.text_format, caps.length_unit)
     rendered = RenderedPost(
@@ -475,6 +481,15 @@ def _plan_reply(
         )
         return replace(base, kind=ActionKind.BLOCKED, reason=reason)
     return replace(base, kind=ActionKind.REPLY)
+
+
+def _replier(item: InboxItem, content: Content) -> str:
+    """The account that answers a citizen: the one the message came to (older messages name
+    none: their network's default account)."""
+    if item.account:
+        return item.account
+    account = content.default_account(item.network)
+    return account.name if account is not None else item.network
 
 
 def _within(entry: ResultEntry, hours: float, now: datetime) -> bool:

@@ -48,7 +48,8 @@ def read_tokens(account: Account, env: Mapping[str, str], sandbox: bool) -> Toke
 
 @dataclass
 class Adapters:
-    """Adapters for the networks a run needs, and why the others could not be built."""
+    """Adapters for the accounts a run needs (by account name), and why the others could not
+    be built."""
 
     ready: dict[str, Adapter]
     unavailable: dict[str, NetworkError]
@@ -61,17 +62,28 @@ def build_adapters(
     clock: Clock,
     sandbox: bool,
 ) -> Adapters:
-    """One adapter per network that has an account; a missing secret disables its network."""
+    """One adapter per account (by name); a missing secret disables its account.
+
+    Accounts that use the same token (the same secret in ``token_env``) share one rate
+    limiter: the networks count calls per token (VK's 3 a second per user token, whichever
+    community it posts to), so two adapters pacing themselves apart would together go over it.
+    """
     ready: dict[str, Adapter] = {}
     unavailable: dict[str, NetworkError] = {}
-    for network, account in accounts.items():
-        cls = adapter_class(network)
+    limiters: dict[tuple[str, str], RateLimiter] = {}
+    for name, account in accounts.items():
+        cls = adapter_class(account.network)
         try:
             tokens = read_tokens(account, env, sandbox)
         except AuthError as error:
-            unavailable[network] = error
+            unavailable[name] = error
             continue
         caps = cls.capabilities
-        limiter = RateLimiter(caps.requests_per_second, clock, caps.rate_window)
-        ready[network] = cls(account, tokens, http, limiter=limiter, clock=clock)
+        shared = (account.network, account.token_env)  # the secret's name: its value stays put
+        limiter = limiters.get(shared)
+        if limiter is None:
+            limiter = limiters[shared] = RateLimiter(
+                caps.requests_per_second, clock, caps.rate_window
+            )
+        ready[name] = cls(account, tokens, http, limiter=limiter, clock=clock)
     return Adapters(ready, unavailable)

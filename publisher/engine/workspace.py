@@ -217,7 +217,9 @@ class Workspace:
         result_entries, result_problems = self.read_results(content)
         ctx = self._plan_context()
         wanted = renderings_wanted(content, result_entries, ctx, preview)
-        checked = [p for p in checked_posts(content) if not wanted.settled(p)]
+        checked = [
+            p for p in checked_posts(content) if not wanted.settled(p, content.targets_of(p))
+        ]
         context = self._context(content, wanted.render, checked)
         result = self._check(content, context, result_problems)
         held = content.holding_back(result.errors)
@@ -237,7 +239,7 @@ class Workspace:
         """Run the plan's changes; every result is in the result files when this returns."""
         from publisher.engine.apply import Applier
 
-        pending = {action.network for action in plan.pending}
+        pending = {action.account_key for action in plan.pending}
         with self.http_client() as http:
             adapters = self.adapters_for(content, pending, http)
             applier = Applier(
@@ -252,16 +254,17 @@ class Workspace:
             )
             return applier.run(plan)
 
-    def adapters_for(
-        self, content: Content, networks: Iterable[str], http: httpx.Client
-    ) -> Adapters:
-        """Adapters for the given networks that have an account file (and what is missing)."""
-        wanted = set(networks)
+    def adapters_for(self, content: Content, names: Iterable[str], http: httpx.Client) -> Adapters:
+        """Adapters for the accounts named (by account name, or by network for its default
+        account) that have an account file, and what is missing."""
+        wanted = set(names)
         accounts = {
-            a.network: self._with_config_settings(a)
-            for a in content.accounts
-            if a.network in wanted
+            a.name: self._with_config_settings(a) for a in content.accounts if a.name in wanted
         }
+        for network in wanted - set(accounts):
+            account = content.default_account(network)
+            if account is not None and account.name not in accounts:
+                accounts[network] = self._with_config_settings(account)
         from publisher.engine.runtime import build_adapters
 
         return build_adapters(accounts, self.env, http, self.clock, self.sandbox_dir is not None)
@@ -467,10 +470,10 @@ def _comments(adapter: Adapter, refs: list[RemoteRef], since: datetime | None) -
 def _remote_owners(
     result_entries: Mapping[str, Mapping[str, ResultEntry]],
 ) -> dict[tuple[str, str], str]:
-    """(network, remote id) -> the result file that records that publication."""
+    """(account, remote id) -> the result file that records that publication."""
     return {
-        (network, entry.remote_id): rel
+        (account, entry.remote_id): rel
         for rel, entries in result_entries.items()
-        for network, entry in entries.items()
+        for account, entry in entries.items()
         if entry.remote_id
     }

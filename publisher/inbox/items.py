@@ -149,6 +149,8 @@ class InboxItem:
     network: str = ""
     id: str = ""
     link: str = ""
+    #: the account (its file name) the message came to; older files name none
+    account: str = ""
     #: times as written: naive when written without an offset (the reports take them as
     #: local; ``check`` reports such a ``due``), None when absent or unreadable
     received: datetime | None = None
@@ -207,6 +209,7 @@ def _item(path: str, document: FrontMatter) -> InboxItem:
     return InboxItem(
         path=path,
         network=_text(data, "network"),
+        account=_text(data, "account"),
         id=_text(data, "id"),
         link=_text(data, "link"),
         received=moment_of(data.get("received")),

@@ -270,7 +270,8 @@ def status_label(status: str) -> str:
 def post_networks(site: _Site, post: Post) -> list[str]:
     """The post's networks and any other network it is still published on, registry order."""
     entries = site.result_entries.get(post.result_file_path, {})
-    wanted = set(post.networks) | {n for n, e in entries.items() if e.state == "published"}
+    wanted = {t.network for t in site.content.targets_of(post)}
+    wanted |= {e.network for e in entries.values() if e.state == "published"}
     return [n for n in NETWORK_TABLE if n in wanted]
 
 
@@ -435,7 +436,7 @@ class Card:
 
 
 def _who(site: _Site, network: str) -> Who:
-    account = site.content.account_for(network)
+    account = site.content.default_account(network)
     if account is None:
         return Who(network_title(network), "", "")
     profile = site.content.profiles.get(account.name)

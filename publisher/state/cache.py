@@ -168,7 +168,7 @@ class Cache:
         self._keys: dict[str, str] = {}
         self.result_files: dict[str, ResultFile] = {}
         self.clean: set[str] = set()
-        self._render_keys: dict[tuple[str, int, int], tuple[str, Any, Any]] = {}
+        self._render_keys: dict[tuple[str, str, int, int], tuple[str, Any, Any]] = {}
         #: the stored form of entries, renderings and result files this run left as they were
         self._raw: dict[str, msgspec.Raw] = {}
         self._raw_renders: dict[str, msgspec.Raw] = {}
@@ -291,13 +291,13 @@ class Cache:
                     self._note_change(rel, key)
                 entry.derived.update(derived)
 
-    def render_key(self, network: str, caps: Any, defaults: Any) -> str:
-        """The key of a network's rendering with these capabilities and options (worked out
-        once per run: the objects are the same for every post)."""
-        memo = (network, id(caps), id(defaults))
+    def render_key(self, account: str, network: str, caps: Any, defaults: Any) -> str:
+        """The key of a rendering for one account on a network with these capabilities and
+        options (worked out once per run: the objects are the same for every post)."""
+        memo = (account, network, id(caps), id(defaults))
         found = self._render_keys.get(memo)
         if found is None:  # the objects are kept with the key, so their ids stay theirs
-            found = (RENDER_KEY + salt_of(network, caps, defaults)[:24], caps, defaults)
+            found = (RENDER_KEY + salt_of(account, network, caps, defaults)[:24], caps, defaults)
             self._render_keys[memo] = found
         return found[0]
 
@@ -524,7 +524,7 @@ def encode_result_file(found: ResultFile) -> msgspec.Raw | None:
 
 
 def _result_file_fits(found: ResultFile) -> bool:
-    return all(name == e.network and _plain(e.extra) for name, e in found.entries.items())
+    return all(name == e.account_key and _plain(e.extra) for name, e in found.entries.items())
 
 
 def _plain(value: object) -> bool:

@@ -37,8 +37,11 @@ _TUPLE_FIELDS = ("parts", "approved_by")
 class ResultFiles:
     """Reads and writes the result files of one repository; safe across threads."""
 
-    def __init__(self, repo: Path) -> None:
+    def __init__(self, repo: Path, aliases: Mapping[str, str] | None = None) -> None:
         self.repo = repo
+        #: network -> the account an old entry keyed by the network and naming no account
+        #: means (see ``with_aliases``)
+        self.aliases = dict(aliases or {})
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
         self.written: set[str] = set()
@@ -48,11 +51,11 @@ class ResultFiles:
             return self._locks.setdefault(rel, threading.Lock())
 
     def read(self, rel: str) -> dict[str, ResultEntry]:
-        """Entries of one result file by network; an absent file has none."""
+        """Entries of one result file by account; an absent file has none."""
         path = self.repo / rel
         if not path.exists():
             return {}
-        return parse_entries(path.read_text(encoding="utf-8"))
+        return with_aliases(parse_entries(path.read_text(encoding="utf-8")), self.aliases)
 
     def post_of(self, rel: str) -> str:
         """The id of the post a result file was written for ("" if it cannot be read)."""
@@ -71,17 +74,17 @@ class ResultFiles:
             self.written.update((old, new))
 
     def record(self, rel: str, post_id: str, entry: ResultEntry) -> None:
-        """Replace one network's entry in a result file, atomically."""
+        """Replace one account's entry in a result file, atomically."""
         with self._lock(rel):
             entries = self.read(rel)
-            entries[entry.network] = entry
+            entries[entry.account_key] = entry
             self._write(rel, post_id, entries)
             self.written.add(rel)
 
     def _write(self, rel: str, post_id: str, entries: Mapping[str, ResultEntry]) -> None:
         document = {
             "post": post_id,
-            "networks": {name: entry_to_dict(entries[name]) for name in sorted(entries)},
+            "networks": {name: entry_to_dict(entries[name], name) for name in sorted(entries)},
         }
         text = HEADER + yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=100)
         write_atomic(self.repo / rel, text, prefix=".published.")
@@ -106,37 +109,62 @@ def parse_entries(text: str) -> dict[str, ResultEntry]:
 
 
 def parse_result_file(text: str) -> ResultFile:
-    """A result file's post and entries (``RESULT_FILE_ERRORS`` as ``parse_entries``)."""
+    """A result file's post and entries by account (``RESULT_FILE_ERRORS`` as
+    ``parse_entries``).
+
+    The file lists entries under ``networks:``, each keyed by the account it is about (the
+    account's name is its file name: ``vk`` for ``accounts/vk.md``), with ``network:`` written
+    where the key is not the network's name. Files written when a repository could have one
+    account per network key each entry by its network and name the account inside it: they
+    read the same way.
+    """
     data = yaml.load(text, Loader=_LOADER)
     if data is None:
         raise EmptyResultFile(text)
     networks = data.get("networks")
     if not isinstance(networks, dict):
         raise ValueError(networks)
-    entries = {str(name): entry_from_dict(str(name), raw) for name, raw in networks.items()}
-    return ResultFile(str(data.get("post") or ""), entries)
+    found = (entry_from_dict(str(name), raw) for name, raw in networks.items())
+    return ResultFile(str(data.get("post") or ""), {entry.account_key: entry for entry in found})
 
 
-def entry_to_dict(entry: ResultEntry) -> dict[str, Any]:
-    """An entry as YAML-friendly data, leaving out empty fields."""
+def with_aliases(
+    entries: dict[str, ResultEntry], aliases: Mapping[str, str]
+) -> dict[str, ResultEntry]:
+    """``entries`` with an old entry keyed by a network and naming no account put under the
+    account that network's posts go to now (``aliases``: network -> account)."""
+    if not aliases or all(e.account or e.network not in aliases for e in entries.values()):
+        return entries
+    return {
+        (aliases.get(key, key) if not e.account and key == e.network else key): e
+        for key, e in entries.items()
+    }
+
+
+def entry_to_dict(entry: ResultEntry, key: str = "") -> dict[str, Any]:
+    """An entry as YAML-friendly data, leaving out empty fields (and the network where the
+    entry's ``key`` names it)."""
     raw = asdict(entry)
-    raw.pop("network")
+    if raw["network"] == (key or entry.network):
+        raw.pop("network")
     result: dict[str, Any] = {}
-    for key, value in raw.items():
+    for name, value in raw.items():
         if value in ("", (), [], {}, None):
             continue
-        result[key] = list(value) if isinstance(value, tuple) else value
+        result[name] = list(value) if isinstance(value, tuple) else value
     return result
 
 
-def entry_from_dict(network: str, raw: Mapping[str, Any]) -> ResultEntry:
+def entry_from_dict(key: str, raw: Mapping[str, Any]) -> ResultEntry:
+    """The entry written under ``key`` (its account, or in older files its network)."""
     values = {k: v for k, v in dict(raw).items() if k in _FIELD_NAMES}
-    for key in _TUPLE_FIELDS:
-        if key in values:
-            values[key] = tuple(str(v) for v in values[key] or ())
-    for key, value in list(values.items()):
-        if key not in _TUPLE_FIELDS and key != "extra" and value is not None:
-            values[key] = str(value)
+    network = str(values.pop("network", "") or key)
+    for name in _TUPLE_FIELDS:
+        if name in values:
+            values[name] = tuple(str(v) for v in values[name] or ())
+    for name, value in list(values.items()):
+        if name not in _TUPLE_FIELDS and name != "extra" and value is not None:
+            values[name] = str(value)
     values.setdefault("state", "failed")
     return ResultEntry(network=network, **values)
 

@@ -151,7 +151,7 @@ def test_account_fields(tmp_path: Path) -> None:
     assert account.extra_token_envs == {"app_secret": "OK_SECRET"}
     assert account.settings == {"application_key": "PUB"}
     assert account.description == "Группа района."
-    assert content.account_for("ok") is account
+    assert content.default_account("ok") is account
 
 
 def test_removed_post_leaves_an_orphan_result_file(tmp_path: Path) -> None:
