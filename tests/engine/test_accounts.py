@@ -138,3 +138,25 @@ def test_a_result_file_from_one_account_per_network_reads_as_that_account(
 
     office = [(a.kind, a.account) for a in plan.actions if a.post_id == "office"]
     assert office == [(ActionKind.NOOP, "district-vk")]
+
+
+@pytest.mark.parametrize(
+    ("named", "post", "account"),
+    [("bratskoe-vk", "meeting", "bratskoe-vk"), ("vk", "office", "district-vk")],
+)
+def test_a_person_resolves_an_uncertain_post_by_account_or_by_network(
+    repo: Path, workspace: Callable[[Path], Workspace], named: str, post: str, account: str
+) -> None:
+    from publisher.commands.resolve import resolve_uncertain
+    from publisher.core.model import ResultEntry
+    from publisher.state.result_files import ResultFiles
+
+    path = f"content/{post}.published.yml"
+    ResultFiles(repo).record(
+        path, post, ResultEntry("vk", "intent", account=account, at="2026-12-01T10:00:00+03:00")
+    )
+
+    written = resolve_uncertain(workspace(repo), post, named, "https://vk.com/wall-1_7", "", False)
+
+    entry = ResultFiles(repo).read(written)[account]
+    assert (entry.state, entry.remote_id, entry.network) == ("published", "7", "vk")
