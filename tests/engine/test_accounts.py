@@ -159,4 +159,4 @@ def test_a_person_resolves_an_uncertain_post_by_account_or_by_network(
     written = resolve_uncertain(workspace(repo), post, named, "https://vk.com/wall-1_7", "", False)
 
     entry = ResultFiles(repo).read(written)[account]
-    assert (entry.state, entry.remote_id, entry.network) == ("published", "7", "vk")
+    assert (entry.state, entry.remote_id, entry.network) == ("published", "wall-1_7", "vk")
