@@ -383,35 +383,39 @@ class Workspace:
         return Restored(done, manual, book.save(self.clock.now()))
 
     def collect_inbox(self, content: Content) -> CollectReport:
-        """File new citizens' questions, requests and complaints, each once, with a deadline."""
+        """File new citizens' questions, requests and complaints, each once, with a deadline
+        and the account it came to."""
         from publisher.inbox.items import Collector, CollectReport, load_inbox_rules
         from publisher.moderation.log import read_log, removed_comments
         from publisher.moderation.rules import load_rules
         from publisher.moderation.sweep import recent_posts
 
+        defaults = default_accounts(content)
         rules = load_inbox_rules(self.repo, self.config.inbox)
-        collector = Collector(self.repo, rules, removed_comments(read_log(self.repo, months=3)))
+        removed = removed_comments(read_log(self.repo, months=3, defaults=defaults))
+        collector = Collector(self.repo, rules, removed, defaults)
         now = self.clock.now().astimezone(self.config.zone)
-        posts = recent_posts(self.result_entries(content), now, load_rules(self.repo).recent_days)
-        messaging = {a.network for a in content.accounts if self.capabilities[a.network].messages}
+        recent = load_rules(self.repo).recent_days
+        posts = recent_posts(self.result_entries(content), now, recent, defaults)
+        messaging = {a.name for a in content.accounts if self.capabilities[a.network].messages}
         report = CollectReport()
         with self.http_client() as http:
             adapters = self.adapters_for(content, set(posts) | messaging, http)
-            for network, adapter in adapters.ready.items():
-                since = collector.since(network)
+            for name, adapter in adapters.ready.items():
+                since = collector.since(name)
                 try:
-                    found = _comments(adapter, posts.get(network, []), since)
+                    found = _comments(adapter, posts.get(name, []), since)
                 except PublisherError as failure:
-                    report.failed_networks[network] = failure.message
+                    report.failed_accounts[name] = failure.message
                     continue
                 try:
                     found += adapter.messages(since) if adapter.capabilities.messages else []
                 except PublisherError as failure:  # e.g. VK's community token not named
-                    report.failed_networks[network] = failure.message
-                collector.file(found, now, report)
-                collector.advance(network, now)
-        for network, missing in adapters.unavailable.items():
-            report.failed_networks[network] = missing.message
+                    report.failed_accounts[name] = failure.message
+                collector.file(found, name, now, report)
+                collector.advance(name, now)
+        for name, missing in adapters.unavailable.items():
+            report.failed_accounts[name] = missing.message
         report.files = [*report.filed, collector.save()]
         return report
 

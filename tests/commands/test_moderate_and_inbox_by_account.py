@@ -1,7 +1,8 @@
-"""Moderation on a network with several accounts, on the sandbox."""
+"""Moderation and citizens' messages on a network with several accounts, on the sandbox."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -239,3 +240,52 @@ def test_an_override_that_sets_anything_unknown_is_an_error_not_used(
     assert swept.exit_code == EXIT_PARTIAL, swept.output
     assert "bratskoe-vk" in swept.output and f"bratskoe-vk.md:{line}" in swept.output
     assert run.texts(1001) == [] and run.texts(1002) == ["Вы гадослово"]
+
+
+def test_a_message_to_the_second_account_is_filed_under_it_and_answered_from_it(
+    make_run: Callable[..., Run],
+) -> None:
+    run = make_run()
+    run.comment(1002, "Когда починят дорогу к школе в Братском?", author="601")
+    run.sandboxes().add_comment("vk", "1002", "Когда откроют ФАП в Братском?", "602", direct=True)
+    run.comment(1001, "Когда уберут снег на площади?", author="603")
+    collected = run("inbox", "collect")
+    assert collected.exit_code == 0, collected.output
+    files = sorted((run.repo / "content/inbox").rglob("*.md"))
+    fronts = {path: _front(path) for path in files}
+    assert sorted((f["account"], f["reply_to"]["direct"]) for f in fronts.values()) == [
+        ("bratskoe-vk", False),
+        ("bratskoe-vk", True),
+        ("district-vk", False),
+    ]
+    assert all(path.name.startswith(f["account"] + "-") for path, f in fronts.items())
+    state = yaml.safe_load((run.repo / "content/inbox/state.yml").read_text(encoding="utf-8"))
+    assert sorted(state) == ["bratskoe-vk", "district-vk"], "a cursor per account"
+    status = json.loads(run("inbox", "status", "--format", "json").output)
+    assert sorted(item["account"] for item in status["items"]) == [
+        "bratskoe-vk",
+        "bratskoe-vk",
+        "district-vk",
+    ]
+    text = run("inbox", "status").output
+    for path, front in fronts.items():
+        line = next(line for line in text.splitlines() if path.name in line)
+        assert front["account"] in line
+    for path, front in fronts.items():
+        if front["account"] == "bratskoe-vk":
+            answered = path.read_text(encoding="utf-8") + "Ответ поселения.\n"
+            path.write_text(answered, encoding="utf-8")
+    run.commit("Answers from the settlement")
+    applied = run("apply")
+    assert applied.exit_code == 0, applied.output
+    assert run.texts(1002)[-1] == "Ответ поселения."
+    assert "Ответ поселения." not in run.texts(1001)
+    sent = [m for m in run.sandboxes().store.read("vk")["messages"] if m["out"]]
+    assert [(m["text"], m["group_id"]) for m in sent] == [("Ответ поселения.", 1002)]
+    assert run("inbox", "collect").exit_code == 0
+    assert sorted((run.repo / "content/inbox").rglob("*.md")) == files, "nothing filed twice"
+
+
+def _front(path: Path) -> dict[str, Any]:
+    front: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8").split("---")[1])
+    return front
