@@ -270,7 +270,8 @@ class TelegramEmulator(Emulator):
             raise bad_request("chat not found")
         if chat is None:
             chat = self._new_channel(state, raw)
-        if not Owners(state).may(bot.token, _account_key(state, chat)):
+        account = _account_key(chat)
+        if account is not None and not Owners(state).may(bot.token, account):
             kind = "supergroup" if chat.get("type") == "supergroup" else "channel"
             raise BotApiError(403, f"Forbidden: bot is not a member of the {kind} chat")
         return chat
@@ -880,11 +881,11 @@ def _find_chat(state: dict[str, Any], raw: str) -> dict[str, Any] | None:
     return None
 
 
-def _account_key(state: dict[str, Any], chat: dict[str, Any]) -> str:
+def _account_key(chat: dict[str, Any]) -> str | None:
     """The declared account a chat belongs to: a channel is its own, a discussion group its
     channel's; a private chat with a citizen has none (every bot may answer it)."""
     if chat.get("type") == "private":
-        return ""
+        return None
     if chat.get("type") == "supergroup" and chat.get("linked_chat_id"):
         return str(chat["linked_chat_id"])
     return str(chat["id"])
@@ -894,7 +895,7 @@ def _audience(state: dict[str, Any], chat: dict[str, Any]) -> list[str]:
     """The bots (their keys) that get a chat's updates: the one bot, or the chat's declared
     ones."""
     owners = Owners(state)
-    return owners.tokens_of(_account_key(state, chat)) if owners.declared else [""]
+    return owners.tokens_of(_account_key(chat) or "") if owners.declared else [""]
 
 
 def _bots_of(state: dict[str, Any], channel: str) -> list[str]:
@@ -906,8 +907,8 @@ def _bots_of(state: dict[str, Any], channel: str) -> list[str]:
     chat = _find_chat(state, channel) if channel else None
     if channel and chat is None:
         raise ValueError(f"no channel {channel}")
-    key = _account_key(state, chat) if chat else next(iter(owners.accounts))
-    return owners.tokens_of(key)
+    key = _account_key(chat) if chat else next(iter(owners.accounts))
+    return owners.tokens_of(key or "")
 
 
 def _account_ref(chat: dict[str, Any]) -> str:
