@@ -377,14 +377,16 @@ class XEmulator(Emulator):
         raise _Reply(_problem(403, "Client Forbidden", detail, "client-forbidden", extra=extra))
 
     def on_user_tweets(self, request: Request, user_id: str) -> Response:
-        """``GET /2/users/{id}/tweets``: the account's posts, newest first, replies included."""
+        """``GET /2/users/{id}/tweets``: the account's posts, newest first, replies included
+        (any id names the sandbox's one account until accounts are declared)."""
         me = self._begin(request, "user_tweets")
         count = _int_param(request, "max_results", 10, (5, 100))
         offset = _pagination_offset(request)
         fields = _requested_fields(request)
         state = self.store.read(NETWORK)
+        author = user_id if Owners(state).declared else me["id"]
         tweets = sorted(
-            (t for t in _live(state) if t["author_id"] == me["id"]),
+            (t for t in _live(state) if t["author_id"] == author),
             key=lambda t: int(t["id"]),
             reverse=True,
         )
