@@ -4,6 +4,7 @@ the source, wait for it, and are never sent twice."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
@@ -11,8 +12,10 @@ from typing import Any, ClassVar
 
 import httpx
 import pytest
+import yaml
 from conftest import plan_of
 
+from publisher.commands.plan import make_plan
 from publisher.content.load import Content
 from publisher.content.render import render_post, rendered_media_hash
 from publisher.core.capabilities import Capabilities, all_capabilities
@@ -32,7 +35,10 @@ from publisher.core.model import (
 from publisher.core.redact import Secret
 from publisher.engine.apply import Applier, ApplyReport, Outcome, Provenance, intent_for
 from publisher.engine.plan import PlanContext
+from publisher.engine.publish import PublishOptions, publish
+from publisher.engine.workspace import Workspace, open_workspace
 from publisher.networks.base import AccountInfo, Adapter, FindResult, Tokens
+from publisher.sandbox.app import Sandbox
 from publisher.state.result_files import ResultFiles
 
 NOW = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
@@ -383,3 +389,142 @@ def test_a_repost_made_again_after_its_source_was_replaced_replaces_the_old_one(
     assert kinds["bratskoe-vk"] == (ActionKind.REPLACE, Outcome.DONE)
     assert list(walls["bratskoe-vk"].posts.values()) == ["repost of district-vk/2"]
     assert entries["bratskoe-vk"].extra["source_id"] == "2"
+
+
+# -- end to end on the in-process sandbox ---------------------------------------------------
+
+SANDBOX_ACCOUNTS = {
+    "accounts/district-vk.md": '---\nnetwork: vk\nid: "1001"\ntoken_env: VK_USER_TOKEN\n'
+    "default: true\n---\nРайон.\n",
+    "accounts/settlements/bratskoe-vk.md": '---\nnetwork: vk\nid: "1002"\n'
+    "token_env: VK_USER_TOKEN\n---\nБратское поселение.\n",
+    "accounts/district-tg.md": '---\nnetwork: telegram\nid: "@district_channel"\n'
+    "token_env: TELEGRAM_BOT_TOKEN\ndefault: true\n---\nРайон.\n",
+    "accounts/head-tg.md": '---\nnetwork: telegram\nid: "@head_channel"\n'
+    "token_env: TELEGRAM_BOT_TOKEN\n---\nГлава.\n",
+    "accounts/district-ok.md": '---\nnetwork: ok\nid: "70000001"\ntoken_env: OK_TOKEN\n'
+    "default: true\nsecrets:\n  app_secret: OK_APP_SECRET\nsettings:\n"
+    "  application_key: CBAPUBLICKEY\n---\nРайон.\n",
+    "accounts/bratskoe-ok.md": '---\nnetwork: ok\nid: "70000002"\ntoken_env: OK_TOKEN\n'
+    "secrets:\n  app_secret: OK_APP_SECRET\nsettings:\n  application_key: CBAPUBLICKEY\n"
+    "---\nБратское поселение.\n",
+}
+FAIR_FILE = (
+    "---\ntitle: Ярмарка\naccounts: [district-vk, bratskoe-vk, district-tg, head-tg]\n"
+    "repost_from: [district-vk, district-tg]\n---\n\nЯрмарка в субботу на площади.\n"
+)
+
+
+@pytest.fixture
+def repo(make_repo: Callable[..., Path]) -> Path:
+    files = {"publisher.yml": "timezone: Europe/Moscow\n", **SANDBOX_ACCOUNTS}
+    return make_repo({**files, "content/fair.md": FAIR_FILE}, accounts=False)
+
+
+@pytest.fixture
+def workspace(tmp_path: Path, clock: FakeClock) -> Callable[[Path], Workspace]:
+    def build(repo: Path) -> Workspace:
+        state = tmp_path / "sandbox"
+        sandbox = Sandbox(state, clock=clock)
+        return open_workspace(repo, clock, {}, sandbox_dir=state, transport=sandbox.transport())
+
+    return build
+
+
+def feed(ws: Workspace, network: str) -> list[dict[str, Any]]:
+    assert ws.sandbox_dir is not None
+    posts: list[dict[str, Any]] = Sandbox(ws.sandbox_dir, clock=ws.clock).show()[network]["posts"]
+    return posts
+
+
+def test_a_second_community_shows_the_districts_post_as_a_repost_linking_to_it(
+    repo: Path, workspace: Callable[[Path], Workspace]
+) -> None:
+    ws = workspace(repo)
+
+    report = publish(ws, PublishOptions(commit=True))
+
+    assert not report.problems and not report.outcome.failed
+    posts = {str(p["owner_id"]): p for p in feed(ws, "vk")}
+    assert sorted(posts) == ["-1001", "-1002"]
+    original, repost = posts["-1001"], posts["-1002"]
+    assert original["text"] == "Ярмарка в субботу на площади." and original["repost_of"] is None
+    assert repost["text"] == ""
+    assert repost["repost_of"] == {"account": original["account"], "id": original["id"]}
+    recorded = yaml.safe_load((repo / "content/fair.published.yml").read_text("utf-8"))
+    bratskoe = recorded["networks"]["bratskoe-vk"]
+    assert bratskoe["url"] == f"https://vk.com/wall-1002_{repost['id']}"
+    assert bratskoe["extra"]["repost_of"] == "district-vk"
+    assert bratskoe["extra"]["source_id"] == original["id"]
+
+    again = publish(workspace(repo), PublishOptions(commit=True))
+
+    assert not again.outcome.results and len(feed(ws, "vk")) == 2
+
+
+def test_the_heads_channel_forwards_the_districts_message(
+    repo: Path, workspace: Callable[[Path], Workspace]
+) -> None:
+    ws = workspace(repo)
+
+    publish(ws, PublishOptions(commit=True))
+
+    messages = feed(ws, "telegram")
+    by_channel = {str(m["account"]): m for m in messages}
+    assert len(messages) == 2
+    (forwarded,) = [m for m in messages if m["repost_of"] is not None]
+    (original,) = [m for m in messages if m["repost_of"] is None]
+    assert forwarded["repost_of"]["kind"] == "forward"
+    assert forwarded["repost_of"]["id"] == original["id"]
+    assert forwarded["repost_of"]["account"] == original["account"] != forwarded["account"]
+    assert len(by_channel) == 2
+
+
+def test_the_plan_reads_repost_from_the_source(
+    repo: Path, workspace: Callable[[Path], Workspace]
+) -> None:
+    set_language("ru")
+    ws = workspace(repo)
+
+    text = make_plan(ws).output("text")
+
+    assert "    репост из district-vk" in text and "    репост из district-tg" in text
+
+
+def test_a_crash_after_the_repost_went_out_is_found_on_the_wall_and_not_reposted_again(
+    repo: Path, workspace: Callable[[Path], Workspace], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    original = ResultFiles.record
+
+    def dying(self: ResultFiles, rel: str, post_id: str, entry: ResultEntry) -> None:
+        if (rel, entry.account, entry.state) == (FAIR.result_file_path, "bratskoe-vk", "published"):
+            raise Crash
+        original(self, rel, post_id, entry)
+
+    with monkeypatch.context() as patch:
+        patch.setattr(ResultFiles, "record", dying)
+        with pytest.raises(Crash):
+            publish(workspace(repo), PublishOptions(commit=False))
+    assert [str(p["owner_id"]) for p in feed(workspace(repo), "vk")] == ["-1001", "-1002"]
+
+    report = publish(workspace(repo), PublishOptions(commit=True))
+
+    bratskoe = next(r for r in report.outcome.results if r.action.account == "bratskoe-vk")
+    assert bratskoe.outcome is Outcome.DONE and "повторно не публикуется" in bratskoe.message
+    walls = [str(p["owner_id"]) for p in feed(workspace(repo), "vk")]
+    assert sorted(walls) == ["-1001", "-1002"]
+
+
+def test_a_network_without_reposts_publishes_on_both_accounts_with_a_warning(
+    make_repo: Callable[..., Path], workspace: Callable[[Path], Workspace]
+) -> None:
+    post = "---\ntitle: Ярмарка\naccounts: [district-ok, bratskoe-ok]\nrepost_from: district-ok\n"
+    files = {"publisher.yml": "timezone: Europe/Moscow\n", **SANDBOX_ACCOUNTS}
+    repo = make_repo({**files, "content/fair.md": post + "---\n\nЯрмарка.\n"}, accounts=False)
+    ws = workspace(repo)
+
+    report = publish(ws, PublishOptions(commit=True))
+
+    assert [d.code for d in report.check.warnings] == ["repost"]
+    assert not report.outcome.failed
+    assert [p["text"] for p in feed(ws, "ok")] == ["Ярмарка.", "Ярмарка."]
