@@ -400,7 +400,7 @@ def _repost(
     if renewed or not same:
         if action.rendered is None:  # a preview that did not render it: it shows no change
             return action
-        reason = _("{account} published the post anew: it is reposted again", account=source.name)
+        reason = _("the repost is made again from what {account} has now", account=source.name)
         return _renew(action, entry, reason, source.account, ctx)
     return replace(action, kind=ActionKind.NOOP, ref=entry.ref(), reason=note)
 
