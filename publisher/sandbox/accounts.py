@@ -1,11 +1,13 @@
 """The accounts each emulated network holds, and which token may act for which.
 
-A network with no declared account makes communities, channels and pages on first
-use and lets every token run every one (one account per network, as most tests want). Once a
+A network with no declared account makes communities, channels and pages on first use and lets
+every token run every one (one account per network, as most tests want). Once a
 ``SandboxAccount`` is declared there (``Sandbox.declare``), the network holds many accounts,
 each run by its own tokens: a token declared nowhere is refused as an invalid token, and a
 declared token acting for an account it was not declared with gets the network's permission
-error. The declarations live in the network's state (``accounts``, token digests only).
+error (each emulator's docstring names it). The declarations live in the network's state
+(``accounts``: per account key, the digests of its ``tokens`` and ``community_tokens``), so
+every later run over the same folder sees them.
 """
 
 from __future__ import annotations
@@ -75,6 +77,7 @@ class Owners:
         return [key for key, entry in self.accounts.items() if self._holds(entry, token)]
 
     def is_community_token(self, token: str) -> bool:
+        """Whether ``token`` was declared as a (VK) community's own token."""
         digest = token_digest(token)
         return any(digest in entry["community_tokens"] for entry in self.accounts.values())
 
@@ -91,7 +94,7 @@ def check_declared(account: SandboxAccount, network: str) -> None:
     if not account.id.strip():
         raise ValueError(f"{network}: an account needs its id")
     tokens = (*account.tokens, *account.community_tokens)
-    if not account.tokens and not account.community_tokens:
+    if not tokens:
         raise ValueError(f"{network}: the account {account.id} needs a token")
     if any(not isinstance(token, str) or not token.strip() for token in tokens):
         raise ValueError(f"{network}: the account {account.id} has an empty token")

@@ -4,7 +4,7 @@
 gives an httpx transport that sends each request to the emulator of its host, in-process and
 with no port. Fault injection happens here, so every emulator gets it for free.
 ``sandbox.declare(SandboxAccount(...), ...)`` makes the sandbox hold several accounts per
-network, each with its own tokens (``core.SandboxAccount``).
+network, each with its own tokens (``accounts.SandboxAccount``).
 """
 
 from __future__ import annotations

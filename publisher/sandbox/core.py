@@ -219,7 +219,7 @@ class Emulator:
         raise NotImplementedError(f"{self.network}: the sandbox has no comments")
 
     def declare(self, account: SandboxAccount) -> None:
-        """Hold ``account`` from now on, run by its tokens (see the module's docstring)."""
+        """Hold ``account`` from now on, run by its tokens (see ``sandbox.accounts``)."""
         check_declared(account, self.network)
         with self.store.transaction(self.network) as state:
             record_declared(state, self.open_account(state, account), account)

@@ -14,7 +14,7 @@ gives only formulas: app 200 x users per hour, Page 4800 x engaged users per 24 
 
 Each budget is a ``UsageBudget`` whose ``limit`` tests may lower on the emulator instance.
 Pages are created on first use and the sandbox's token is admin everywhere, until Pages are
-declared (``core.SandboxAccount``): then each Page token runs the Pages it is declared with. A
+declared (``accounts.SandboxAccount``): then each Page token runs the Pages it is declared with. A
 write to another declared Page answers 200 "(#200) Permissions error", a read 10 (Page Public
 Content Access) [uncertain: Graph's wording varies by edge]; an object of no declared Page is
 100/33 "does not exist, cannot be loaded due to missing permissions" [verified: S2 error

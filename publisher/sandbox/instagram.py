@@ -17,7 +17,7 @@ an answer to a reply joins its top-level comment; hidden comments cannot be answ
 /{media}/comments`` comments as the account. There is no block API and no direct messages. The
 profile (name, bio, website, picture) has no API either: ``edit_profile`` is the person in the app.
 
-Several accounts (``core.SandboxAccount``): a token runs the accounts it is declared with; on
+Several accounts (``accounts.SandboxAccount``): a token runs the accounts it is declared with; on
 anything of another account Graph answers 100/33 "does not exist, cannot be loaded due to
 missing permissions" [verified: S2 error handling, the answer for an object a token may not
 see], and a token declared nowhere 190 [verified: S5 "190 token"]. The BUC budget and the

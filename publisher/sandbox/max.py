@@ -15,7 +15,7 @@ has a link, so ``block`` always applies) and a blocked citizen cannot comment (`
 ``PATCH /chats/{id}`` sets the title (1–200) and the icon from an image upload token; the
 description is read-only [verified: M1].
 
-Several channels (``core.SandboxAccount``): a bot token is an administrator of the channels it
+Several channels (``accounts.SandboxAccount``): a bot token is an administrator of the channels it
 is declared with; anything it does in or reads from another chat answers 403 [verified: M1, "no
 right"] with ``{"code": "access.denied"}`` [uncertain: the code and text]. A token declared
 nowhere answers 401 ``verify.token``; 30 requests a second are per token [verified: M1].

@@ -16,7 +16,7 @@ Signatures are checked against the application's secret: ``register_app`` sets o
 A ``session_secret_key`` is accepted the same way (``register_session``, else
 ``DEFAULT_SESSION_SECRET``).
 
-Several groups (``core.SandboxAccount``): an access token administers the groups it is declared
+Several groups (``accounts.SandboxAccount``): an access token administers the groups it is declared
 with. Posting, uploading, setting the avatar, commenting as the group and deleting comments in
 another group answer 10 "PERMISSION_DENIED" [uncertain: OK may answer 50 NOT_ADMIN; the code
 list is O1's]; reading a group and its comments needs no rights. A token declared nowhere gets

@@ -29,7 +29,7 @@ What it holds to (reference ``networks-ru.md`` section 3):
   ``channel``, the source chat and message), a copy has no link to its source and answers only
   ``{"message_id"}`` [verified: T1]. A missing message is "message to forward not found" /
   "message to copy not found" [verified: public bug reports, T3 era].
-- Several channels and bots (``core.SandboxAccount``, the key of a channel being its numeric
+- Several channels and bots (``accounts.SandboxAccount``, the key of a channel being its numeric
   id): each bot token is an administrator of the channels it is declared with and of their
   discussion groups. Anything else answers 403 "Forbidden: bot is not a member of the channel
   chat" (``supergroup chat`` for a group) [verified: public bug reports quoting the API]; a

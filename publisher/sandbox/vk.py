@@ -27,7 +27,7 @@ What it holds to (reference ``networks-ru.md`` section 1):
   [uncertain]), the owner photo (≥200×200, else 5706 [uncertain]) and the cover (≥795×200
   [uncertain]) uploads. A community token may be registered with a subset of rights; a method
   needing a right it lacks gets error 15 [uncertain: the code VK gives].
-- Several communities (``core.SandboxAccount``): a user token administers the communities it
+- Several communities (``accounts.SandboxAccount``): a user token administers the communities it
   is declared with, a community token only its own. A community token acting for another
   community gets error 15 "Access denied: no access to call this method" [uncertain: the code
   VK gives, seen in public reports]; a user who is no administrator gets 214 "Access to adding

@@ -10,7 +10,7 @@ The sandbox has one account, ``@sandbox_city``, behind every token that is not r
 bearer or OAuth 1.0a; signatures are not checked, as the sandbox does not know the secrets, but
 their fields, timestamp and nonce are). It answers to any user id in a path: the account is
 "created on first use" under the id the configuration gives it. Once accounts are declared
-(``core.SandboxAccount``, keyed by user id), each token is the account it is declared with: its
+(``accounts.SandboxAccount``, keyed by user id), each token is the account it is declared with: its
 posts, media, limits and profile are that account's; deleting another account's post or hiding
 replies in its conversations answers 403 as X does [verified: X1 "Edit / delete", "Moderate"],
 and a token declared nowhere answers 401.
