@@ -27,14 +27,15 @@ What it holds to (reference ``networks-ru.md`` section 3):
 - ``forwardMessage`` and ``copyMessage`` (``chat_id``, ``from_chat_id``, ``message_id``;
   ``copyMessage`` may set a new ``caption``): a forward carries ``forward_origin`` (type
   ``channel``, the source chat and message), a copy has no link to its source and answers only
-  ``{"message_id"}`` [verified: T1]. A missing message is "message to forward not found" /
-  "message to copy not found" [verified: public bug reports, T3 era].
+  ``{"message_id"}`` [verified: T1]. A missing message is "message to forward not found"
+  [verified: public bug reports] or "message to copy not found" [uncertain]; a source chat the
+  bot does not know, or is not in, is "chat not found" [verified: public bug reports].
 - Several channels and bots (``accounts.SandboxAccount``, the key of a channel being its numeric
   id): each bot token is an administrator of the channels it is declared with and of their
   discussion groups. Anything else answers 403 "Forbidden: bot is not a member of the channel
-  chat" (``supergroup chat`` for a group) [verified: public bug reports quoting the API]; a
-  source chat of a forward the bot is not in answers 400 "chat not found", as do chats nobody
-  declared [uncertain]; a token declared nowhere answers 401. Each bot has its own identity
+  chat" (``supergroup chat`` for a group) [verified: public bug reports quoting the API];
+  chats nobody declared answer 400 "chat not found" [uncertain]; a token declared nowhere
+  answers 401. Each bot has its own identity
   (``getMe``), its own updates (a channel's posts and comments reach the bots of that channel)
   and its own 30 messages a second; the 20 a minute are per chat [verified: T3, T4]. Without
   declarations one bot (``BOT``) runs every channel, created on first use.
@@ -257,14 +258,12 @@ class TelegramEmulator(Emulator):
             return self._set_info(state, bot, method, params, request)
         raise BotApiError(404, "Not Found")
 
-    def _chat(
-        self, state: dict[str, Any], params: dict[str, Any], bot: _Bot, field: str = "chat_id"
-    ) -> dict[str, Any]:
-        """The chat ``field`` names, if the bot is in it; without declarations a channel is
+    def _chat(self, state: dict[str, Any], params: dict[str, Any], bot: _Bot) -> dict[str, Any]:
+        """The chat ``chat_id`` names, if the bot is in it; without declarations a channel is
         made on first use."""
-        raw = str(params.get(field) or "").strip()
+        raw = str(params.get("chat_id") or "").strip()
         if not raw:
-            raise bad_request(f"{field} is empty")
+            raise bad_request("chat_id is empty")
         chat = _find_chat(state, raw)
         if chat is None and Owners(state).declared:
             raise bad_request("chat not found")
@@ -383,12 +382,13 @@ class TelegramEmulator(Emulator):
         self, state: dict[str, Any], bot: _Bot, params: dict[str, Any], copy: bool
     ) -> dict[str, Any]:
         """``forwardMessage`` / ``copyMessage`` of one message into ``chat_id``."""
-        try:
-            source = self._chat(state, params, bot, "from_chat_id")
-        except BotApiError as error:
-            if error.code != 403:
-                raise
-            raise bad_request("chat not found") from None
+        raw = str(params.get("from_chat_id") or "").strip()
+        if not raw:
+            raise bad_request("from_chat_id is empty")
+        source = _find_chat(state, raw)
+        account = _account_key(source) if source is not None else None
+        if source is None or (account and not Owners(state).may(bot.token, account)):
+            raise bad_request("chat not found")
         original = self._message(state, source["id"], _integer(params.get("message_id")))
         if original is None or original.get("deleted"):
             raise bad_request(f"message to {'copy' if copy else 'forward'} not found")

@@ -150,6 +150,7 @@ class Call:
             raise VkApiError(code, message)
 
     def runs(self, gid: int) -> bool:
+        """Whether the token runs community ``gid`` (what ``groups.getById`` calls admin)."""
         return self.groups is None or gid in self.groups
 
     def get(self, name: str, default: str = "") -> str:

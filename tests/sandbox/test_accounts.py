@@ -408,6 +408,11 @@ def test_telegram_forward_is_refused_where_telegram_refuses_it(http: httpx.Clien
         http, "tg-bot-b", "forwardMessage", chat_id=TG_HEAD, from_chat_id=TG_HEAD, message_id="x"
     )
     assert bad.status_code == 400
+    for source in ("", "@nobody"):
+        answer = tg(
+            http, "tg-bot-b", "copyMessage", chat_id=TG_HEAD, from_chat_id=source, message_id=1
+        )
+        assert answer.status_code == 400
 
 
 # -- OK -------------------------------------------------------------------------------------

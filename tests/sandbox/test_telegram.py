@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from datetime import timedelta
 from typing import Any
@@ -508,3 +509,44 @@ def test_public_view_shows_live_posts_with_links_media_and_polls(
     assert len(posts[0]["media"]) == 1 and posts[0]["poll"] is None
     assert posts[1]["poll"] == {"question": "Да?", "options": ["Да", "Нет"], "multiple": False}
     assert posts[0]["published_at"] == clock.now().isoformat()
+
+
+def test_forward_and_copy_with_the_one_bot(api: Callable[..., httpx.Response]) -> None:
+    """Without declared channels the one bot forwards and copies between any channels: a
+    forward is a channel post of its own (an update for the bot), a copy may take a new
+    caption, and a source chat nobody knows is refused, not made."""
+    post = result(send(api, "<b>Ёлка</b> горит"))
+    ids = {"from_chat_id": "@news", "message_id": post["message_id"]}
+    forwarded = result(api("forwardMessage", json={"chat_id": "@other", **ids}))
+    assert forwarded["forward_origin"]["chat"]["username"] == "news"
+    assert forwarded["text"] == "Ёлка горит"
+    # the forward is a channel post: its discussion group gets a copy, the bot an update
+    updates = result(api("getUpdates", json={}))
+    kinds = [next(k for k in u if k != "update_id") for u in updates]
+    assert kinds.count("channel_post") == 2
+    photo = result(
+        api(
+            "sendPhoto",
+            data={"chat_id": "@news", "caption": "Старая подпись"},
+            files={"photo": ("a.jpg", jpeg_bytes(), "image/jpeg")},
+        )
+    )
+    ids = {"from_chat_id": "@news", "message_id": photo["message_id"], "caption": "Новая"}
+    copy = result(api("copyMessage", json={"chat_id": "@other", **ids}))
+    view = api.sandbox.show()["telegram"]  # type: ignore[attr-defined]
+    [shown] = [
+        p for p in view["posts"] if p["account"] == "@other" and p["id"] == str(copy["message_id"])
+    ]
+    assert shown["text"] == "Новая" and shown["media"] == [photo["photo"]["file_id"]]
+    assert shown["repost_of"] == {
+        "account": "@news",
+        "id": str(photo["message_id"]),
+        "kind": "copy",
+        "title": "news",
+    }
+    # a source nobody knows is not made on the way
+    unknown = api(
+        "forwardMessage", json={"chat_id": "@other", "from_chat_id": "@ghost", "message_id": 1}
+    )
+    assert description(unknown) == "Bad Request: chat not found"
+    assert "@ghost" not in json.dumps(api.sandbox.store.read("telegram"))  # type: ignore[attr-defined]
