@@ -206,18 +206,20 @@ class FacebookEmulator(Emulator):
             return self.error(
                 100, "Invalid appsecret_proof provided in the API argument", "GraphMethodException"
             )
-        page = self._page_of_path(request.path)
-        refused = self._refuse_other_page(request, token, page)
+        state = self.store.read(self.network)
+        page = _page_of_path(state, request.path)
+        refused = self._refuse_other_page(Owners(state), request, token, page)
         if refused is not None:
             return refused
         response = self._refuse_over_budget(page) or super().__call__(request)
         response.headers.update(self._usage_headers(page))
         return response
 
-    def _refuse_other_page(self, request: Request, token: str, page: str) -> Response | None:
+    def _refuse_other_page(
+        self, owners: Owners, request: Request, token: str, page: str
+    ) -> Response | None:
         """A token declared nowhere, or one acting on a Page it does not run (nothing is
         refused before Pages are declared)."""
-        owners = Owners(self.store.read(self.network))
         if not owners.declared or owners.may(token, page):
             return None
         if not owners.knows(token):
@@ -286,22 +288,6 @@ class FacebookEmulator(Emulator):
             "X-App-Usage": json.dumps({"call_count": app, "total_cputime": app, "total_time": app}),
             "X-Business-Use-Case-Usage": json.dumps({page: [usage]}),
         }
-
-    def _page_of_path(self, path: str) -> str:
-        """The Page a request is charged to: the node, a post id's prefix or an object's owner."""
-        segments = path.strip("/").split("/")
-        node = segments[1] if len(segments) > 1 else ""
-        state = self.store.read(self.network)
-        comment = state.get("comments", {}).get(node)
-        if comment is not None:
-            return str(comment["page_id"])
-        if "_" in node:
-            return node.split("_", 1)[0]
-        for table in ("photos", "videos"):
-            owned = state.get(table, {}).get(node)
-            if owned:
-                return str(owned["page_id"])
-        return node
 
     # -- answers ------------------------------------------------------------------------------
 
@@ -1279,6 +1265,22 @@ COMMENT_FIELDS = frozenset(
     }
 )
 TEXT_PARAMS = ("message", "description")
+
+
+def _page_of_path(state: dict[str, Any], path: str) -> str:
+    """The Page a request is charged to: the node, a post id's prefix or an object's owner."""
+    segments = path.strip("/").split("/")
+    node = segments[1] if len(segments) > 1 else ""
+    comment = state.get("comments", {}).get(node)
+    if comment is not None:
+        return str(comment["page_id"])
+    if "_" in node:
+        return node.split("_", 1)[0]
+    for table in ("photos", "videos"):
+        owned = state.get(table, {}).get(node)
+        if owned:
+            return str(owned["page_id"])
+    return node
 
 
 def _params(request: Request) -> dict[str, str]:
