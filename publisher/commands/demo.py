@@ -14,7 +14,7 @@ from publisher.commands.apply import ApplyPrinter
 from publisher.commands.exits import published_exit
 from publisher.commands.inbox import collect
 from publisher.commands.moderate import sweep
-from publisher.commands.session import open_sandbox
+from publisher.commands.session import declare_accounts, open_sandbox
 from publisher.content.check import CheckResult
 from publisher.core.clock import Clock
 from publisher.core.config import CONFIG_FILE
@@ -40,6 +40,7 @@ def run_demo(
     clock = clock or Clock()
     sandbox = open_sandbox(repo, state, clock)
     ws = open_workspace(repo, clock, env={}, sandbox_dir=state, transport=sandbox.transport())
+    declare_accounts(sandbox, ws)
     published = publish(ws, progress=_DemoPrinter(echo, repo, state))
     _citizens(ws, sandbox, echo)
     _refused(ws, echo)

@@ -57,6 +57,33 @@ def open_sandbox(repo: Path, state: Path, clock: Clock, faults: Faults | None = 
     return sandbox
 
 
+def declare_accounts(sandbox: Sandbox, ws: Workspace) -> None:
+    """Make the sandbox hold the repository's accounts, each with the tokens a run without
+    secrets is given (``runtime.sandbox_token``): then a token used on another account's
+    community, channel or page is refused as the network would refuse it."""
+    from publisher.engine.runtime import read_tokens
+    from publisher.engine.workspace import primary_secrets
+    from publisher.sandbox.accounts import SandboxAccount
+
+    content = ws.load()
+    primary = primary_secrets(content)
+    for account in content.accounts:
+        tokens = read_tokens(account, {}, True, primary.get(account.network))
+        community = tokens.extras.get("community")
+        sandbox.declare(
+            SandboxAccount(
+                account.network,
+                account.account_id,
+                tokens=(tokens.main.reveal(),),
+                community_tokens=(community.reveal(),)
+                if community and account.network == "vk"
+                else (),
+                title=account.title,
+                username=str(account.settings.get("handle") or "").lstrip("@"),
+            )
+        )
+
+
 def _faults(spec: str | None) -> Faults:
     from publisher.core.errors import ConfigError
     from publisher.core.i18n import _

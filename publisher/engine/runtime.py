@@ -21,19 +21,35 @@ from publisher.networks import adapter_class
 from publisher.networks.base import Adapter, RateLimiter, Tokens
 
 
-def sandbox_token(network: str, role: str) -> str:
-    """The token the sandbox is given when none is set for ``network`` and ``role``."""
-    return f"sandbox-{network}-{role}"
+def sandbox_token(network: str, role: str, secret: str = "", primary: str = "") -> str:
+    """The token the sandbox is given when the secret ``secret`` (for ``role``) is not set.
+
+    Accounts that name the same secret get the same token (one VK administrator's key for every
+    community, one bot in several channels); another secret gets a token of its own (each VK
+    community's own key). The secret of the network's default account (``primary``, or any
+    secret when none is given) gets the plain ``sandbox-<network>-<role>``.
+    """
+    plain = f"sandbox-{network}-{role}"
+    if not secret or not primary or secret == primary:
+        return plain
+    return f"{plain}-{secret.lower()}"
 
 
-def read_tokens(account: Account, env: Mapping[str, str], sandbox: bool) -> Tokens:
-    """The account's secrets from the environment; AuthError names the first missing one."""
+def read_tokens(
+    account: Account,
+    env: Mapping[str, str],
+    sandbox: bool,
+    primary: Mapping[str, str] | None = None,
+) -> Tokens:
+    """The account's secrets from the environment; AuthError names the first missing one.
+    (``primary``: the secret names of the network's default account by role, for
+    ``sandbox_token``.)"""
     roles = {"main": account.token_env, **account.extra_token_envs}
     secrets: dict[str, Secret] = {}
     for role, name in roles.items():
         value = env.get(name, "").strip() if name else ""
         if not value and sandbox:
-            value = sandbox_token(account.network, role)
+            value = sandbox_token(account.network, role, name, (primary or {}).get(role, ""))
         if not value:
             raise AuthError(
                 account.network,
@@ -44,6 +60,11 @@ def read_tokens(account: Account, env: Mapping[str, str], sandbox: bool) -> Toke
         secrets[role] = Secret(value, name)
     main = secrets.pop("main")
     return Tokens(main, secrets)
+
+
+def secret_names(account: Account) -> dict[str, str]:
+    """The account's secret names by role (``main`` for ``token_env``)."""
+    return {"main": account.token_env, **account.extra_token_envs}
 
 
 @dataclass
@@ -61,8 +82,10 @@ def build_adapters(
     http: httpx.Client,
     clock: Clock,
     sandbox: bool,
+    primary: Mapping[str, Mapping[str, str]] | None = None,
 ) -> Adapters:
-    """One adapter per account (by name); a missing secret disables its account.
+    """One adapter per account (by name); a missing secret disables its account
+    (``primary``: the default accounts' secret names by network, see ``sandbox_token``).
 
     Accounts that use the same token (the same secret in ``token_env``) share one rate
     limiter: the networks count calls per token (VK's 3 a second per user token, whichever
@@ -74,7 +97,7 @@ def build_adapters(
     for name, account in accounts.items():
         cls = adapter_class(account.network)
         try:
-            tokens = read_tokens(account, env, sandbox)
+            tokens = read_tokens(account, env, sandbox, (primary or {}).get(account.network))
         except AuthError as error:
             unavailable[name] = error
             continue

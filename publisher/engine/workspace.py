@@ -278,7 +278,10 @@ class Workspace:
                 accounts[network] = self._with_config_settings(account)
         from publisher.engine.runtime import build_adapters
 
-        return build_adapters(accounts, self.env, http, self.clock, self.sandbox_dir is not None)
+        sandbox = self.sandbox_dir is not None
+        return build_adapters(
+            accounts, self.env, http, self.clock, sandbox, primary_secrets(content)
+        )
 
     def moderate(self, content: Content, dry_run: bool) -> SweepReport:
         """One moderation sweep over the recent posts of every account; the log is written
@@ -541,6 +544,18 @@ def _comments(adapter: Adapter, refs: list[RemoteRef], since: datetime | None) -
     if not adapter.capabilities.comments:
         return []
     return [comment for ref in refs for comment in adapter.comments(ref, since)]
+
+
+def primary_secrets(content: Content) -> dict[str, dict[str, str]]:
+    """The secret names of each network's default account, by role (see
+    ``runtime.sandbox_token``)."""
+    from publisher.engine.runtime import secret_names
+
+    found: dict[str, dict[str, str]] = {}
+    for account in content.accounts:
+        default = content.default_account(account.network) or account
+        found.setdefault(account.network, secret_names(default))
+    return found
 
 
 def _remote_owners(

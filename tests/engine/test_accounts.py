@@ -160,3 +160,31 @@ def test_a_person_resolves_an_uncertain_post_by_account_or_by_network(
 
     entry = ResultFiles(repo).read(written)[account]
     assert (entry.state, entry.remote_id, entry.network) == ("published", "wall-1_7", "vk")
+
+
+def test_sandbox_tokens_follow_the_secret_names() -> None:
+    from publisher.engine.runtime import sandbox_token
+
+    shared = sandbox_token("vk", "main", "VK_USER_TOKEN", "VK_USER_TOKEN")
+    own = sandbox_token("vk", "community", "VK_OLGINSKOE_TOKEN", "VK_COMMUNITY_TOKEN")
+
+    assert shared == "sandbox-vk-main" == sandbox_token("vk", "main")
+    assert own.startswith("sandbox-vk-community") and own != "sandbox-vk-community"
+    assert own == sandbox_token("vk", "community", "VK_OLGINSKOE_TOKEN", "VK_COMMUNITY_TOKEN")
+
+
+def test_a_sandbox_that_holds_the_accounts_takes_each_post_from_its_own_token(
+    repo: Path, tmp_path: Path, clock: FakeClock
+) -> None:
+    from publisher.commands.session import declare_accounts
+
+    state = tmp_path / "declared"
+    sandbox = Sandbox(state, clock=clock)
+    ws = open_workspace(repo, clock, {}, sandbox_dir=state, transport=sandbox.transport())
+    declare_accounts(sandbox, ws)
+
+    report = publish(ws, PublishOptions(commit=True))
+
+    assert not report.outcome.failed and len(report.outcome.done()) >= 5
+    channels = {str(p["account"]) for p in sandbox.show()["telegram"]["posts"]}
+    assert channels == {"@head_channel"}
