@@ -249,3 +249,39 @@ def test_a_repository_with_one_account_per_network_reads_as_before(
     assert "| + создать | vk | ` 2026/12/news ` |" in ok(run, "plan", "--format", "markdown")
     ok(run, "apply")
     assert re.search(r"^    create vk: 2026/12/news \[done\] https://", ok(run, "log"), re.M)
+
+
+INSTAGRAM = """---
+network: instagram
+id: "{id}"
+title: {title}
+token_env: INSTAGRAM_TOKEN
+---
+{title}: новости.
+"""
+
+
+def test_steps_by_hand_are_listed_and_recorded_per_account(
+    make_repo: Callable[..., Path], publisher: Callable[[Path], Publisher]
+) -> None:
+    district = INSTAGRAM.format(id="17841400000000001", title="Район")
+    settlement = INSTAGRAM.format(id="17841400000000002", title="Братское")
+    run = publisher(
+        make_repo(
+            {
+                "accounts/district-ig.md": district,
+                "accounts/settlements/bratskoe-ig.md": settlement,
+            }
+        )
+    )
+    manual = [line for line in ok(run, "plan").splitlines() if line.startswith("✎")]
+    assert [re.split(r"\s{2,}|\s(?=accounts/)", line)[1:] for line in manual] == [
+        ["instagram · Район", "accounts/district-ig"],
+        ["instagram · Братское", "accounts/bratskoe-ig"],
+    ]
+    ok(run, "apply")
+    assert (run.repo / "accounts/settlements/bratskoe-ig.published.yml").is_file()
+    assert "вручную 0" in ok(run, "plan")
+    write_files(run.repo, {"accounts/settlements/bratskoe-ig.md": settlement + "Пишите нам.\n"})
+    manual = [line for line in ok(run, "plan").splitlines() if line.startswith("✎")]
+    assert len(manual) == 1 and "instagram · Братское" in manual[0], "only the one changed"
