@@ -396,7 +396,7 @@ def _moderate(opts: Options, dry_run: bool, no_commit: bool, do_push: bool) -> N
         shown=lambda swept: click.echo(sweep_text(swept, dry_run)),
         committed=lambda sha: click.echo(_("Log recorded in commit {sha}.", sha=sha[:10])),
     )
-    sys.exit(EXIT_PARTIAL if report.failed_networks else EXIT_OK)
+    sys.exit(EXIT_PARTIAL if report.failed_accounts else EXIT_OK)
 
 
 @moderate.command("restore")
@@ -478,8 +478,8 @@ def inbox_collect(opts: Options, no_commit: bool, do_push: bool) -> None:
     def shown(report: CollectReport) -> None:
         for path in report.filed:
             click.echo(_("Filed {path}", path=path))
-        for network, error in report.failed_networks.items():
-            warn(_("{network}: not read: {error}", network=network, error=error))
+        for account, error in report.failed_accounts.items():
+            warn(_("{account}: not read: {error}", account=account, error=error))
         click.echo(
             _(
                 "New messages filed: {filed}, not for the inbox: {skipped}.",
@@ -495,7 +495,7 @@ def inbox_collect(opts: Options, no_commit: bool, do_push: bool) -> None:
         shown=shown,
         committed=lambda sha: click.echo(_("Recorded in commit {sha}.", sha=sha[:10])),
     )
-    sys.exit(EXIT_PARTIAL if report.failed_networks else EXIT_OK)
+    sys.exit(EXIT_PARTIAL if report.failed_accounts else EXIT_OK)
 
 
 @inbox.command("status")

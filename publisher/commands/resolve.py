@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 def resolve_uncertain(
     ws: Workspace, post_id: str, network: str, url: str, remote_id: str, absent: bool
 ) -> str:
-    """Record what the person found on the network; return the result file's path."""
+    """Record what the person found on the network (``network``: the account's name, or a
+    network's for its default account); return the result file's path."""
     content = ws.load()
     post = next((p for p in content.posts if p.id == post_id), None)
     if post is None:
@@ -25,9 +26,11 @@ def resolve_uncertain(
             _("There is no post '{post}'.", post=post_id),
             _("Use the post id shown by publisher plan."),
         )
+    default = content.default_account(network)  # a network's name means its default account
+    account = default.name if default is not None and content.account(network) is None else network
     result_files = ResultFiles(ws.repo)
     try:
-        entry = result_files.read(post.result_file_path).get(network)
+        entry = result_files.read(post.result_file_path).get(account)
     except RESULT_FILE_ERRORS as error:  # a damaged file is never written over
         problem = result_file_problem(post.result_file_path, error)
         raise ConfigError(
@@ -45,8 +48,8 @@ def resolve_uncertain(
     if absent:
         entry = replace(entry, state="failed", at=now, error=_("resolved by hand: not published"))
     else:
-        caps = ws.capabilities[network]
-        rendered = render_post(post, network, caps, ws.config.network_options.get(network))
+        caps, options = ws.capabilities[entry.network], ws.config.network_options
+        rendered = render_post(post, entry.network, caps, options.get(entry.network), account)
         entry = replace(
             entry,
             state="published",

@@ -72,6 +72,7 @@ ACCOUNT_FIELDS = (
     "website",
     "settings",
     "default",
+    "moderation",
 )
 STATUSES = ("draft", "ready", "withdrawn")
 MEDIA_KINDS: dict[str, MediaKind] = {
@@ -920,6 +921,17 @@ def load_account(
         )
         secrets = {}
     settings = data.get("settings") or {}
+    moderation = data.get("moderation")
+    if moderation is None:
+        moderation = {}
+    elif not isinstance(moderation, dict):
+        problems.error(
+            doc.lines.get("moderation", 1),
+            _("Under 'moderation', write rules as moderation.yml does: lines like name: value."),
+            _("For example: categories: {insult: {action: review}}."),
+            "account-moderation",
+        )
+        moderation = {}
     account = Account(
         name=path.stem,
         path=rel,
@@ -938,6 +950,7 @@ def load_account(
         settings=dict(settings) if isinstance(settings, dict) else {},
         lines=dict(doc.lines),
         default=_flag(doc, "default", problems),
+        moderation=moderation,
     )
     if not account.account_id:
         problems.error(

@@ -12,8 +12,9 @@ from datetime import datetime
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
+V = TypeVar("V")
 MediaKind = Literal["photo", "video", "animation", "document"]
 Status = Literal["draft", "ready", "withdrawn"]
 TextFormat = Literal["plain", "telegram_html", "max_html"]
@@ -104,6 +105,19 @@ class Account:
     lines: Mapping[str, int] = field(default_factory=dict)
     #: the account a post's ``networks: [vk]`` means when the network has several
     default: bool = False
+    #: moderation.yml's settings this account's comments are moderated by instead, as its file
+    #: writes them (``moderation.rules.account_rules`` reads them)
+    moderation: Mapping[str, Any] = field(default_factory=dict)
+
+
+def by_account(found: Mapping[str, V], defaults: Mapping[str, str]) -> dict[str, V]:
+    """A machine-owned file's records (cursors) by account: one written under a network's
+    name before a network could have several accounts is its default account's (``defaults``:
+    network -> that account's name), unless that account has a record of its own."""
+    return {
+        defaults.get(key, key) if defaults.get(key, key) not in found else key: value
+        for key, value in found.items()
+    }
 
 
 @dataclass(frozen=True)

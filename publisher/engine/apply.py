@@ -399,7 +399,7 @@ class Applier:
                 "Look at the account. Then run: publisher resolve {post} {network} --url LINK "
                 "(if it is there) or --absent (if not).",
                 post=action.post_id,
-                network=action.network,
+                network=action.account_key,
             ),
         )
 

@@ -50,7 +50,8 @@ if TYPE_CHECKING:  # the modules for publishing, moderation and Git load only wh
     from publisher.engine.apply import ApplyReport, Approvals
     from publisher.engine.runtime import Adapters
     from publisher.inbox.items import CollectReport
-    from publisher.moderation.sweep import SweepReport
+    from publisher.moderation.rules import Rules
+    from publisher.moderation.sweep import Moderated, SweepReport
     from publisher.networks.base import Adapter
 
 
@@ -141,10 +142,20 @@ class Workspace:
             *self._token_problems(content, scope),
             *result_problems,
             *tracked_caches(self.repo),
+            *self._moderation_problems(content),
         ]
         return check_content(
             content, context.findings, self.config, self.capabilities, extra, strict, scope
         )
+
+    def _moderation_problems(self, content: Content) -> list[Diagnostic]:
+        """The accounts whose own moderation rules cannot be used (``moderate`` would not
+        sweep them)."""
+        if not any(account.moderation for account in content.accounts):
+            return []
+        from publisher.moderation.rules import override_problems
+
+        return override_problems(self.repo, content.accounts)
 
     def _token_problems(self, content: Content, scope: tuple[str, ...] | None) -> list[Diagnostic]:
         return scan_for_tokens(self.repo, content.tree, self._cache(content), scope)
@@ -270,28 +281,53 @@ class Workspace:
         return build_adapters(accounts, self.env, http, self.clock, self.sandbox_dir is not None)
 
     def moderate(self, content: Content, dry_run: bool) -> SweepReport:
-        """One moderation sweep over the recent posts; the log is written unless ``dry_run``."""
+        """One moderation sweep over the recent posts of every account; the log is written
+        unless ``dry_run``. An account whose own rules cannot be used is not swept."""
         from publisher.moderation.rules import load_rules
         from publisher.moderation.sweep import ModerationBook, Sweep, recent_posts
 
         rules = load_rules(self.repo, self.config.timezone)
         now = self.clock.now()
-        posts = recent_posts(self.result_entries(content), now, rules.recent_days)
-        book = ModerationBook(self.repo)
+        defaults = default_accounts(content)
+        posts = recent_posts(self.result_entries(content), now, rules.recent_days, defaults)
+        sharing = {a.name for a in content.accounts if a.network in rules.shared_blacklist}
+        book = ModerationBook(self.repo, defaults)
         with self.http_client() as http:
-            adapters = self.adapters_for(content, posts, http)
-            report = Sweep(rules, adapters.ready, book, now, dry_run).run(posts)
-        for network, error in adapters.unavailable.items():
-            report.failed_networks[network] = error.message
+            adapters = self.adapters_for(content, set(posts) | sharing, http)
+            moderated, failed = self._moderated(content, rules, adapters)
+            report = Sweep(moderated, book, now, dry_run).run(posts)
+        report.failed_accounts.update(failed)
         if not dry_run:
             report.files = book.save(now)
         return report
 
-    def restore_moderation(self, content: Content, log_id: str) -> Restored:
-        """Undo a removal (where the network can) and lift the author's ban; log both."""
-        from publisher.moderation.sweep import ModerationBook
+    def _moderated(
+        self, content: Content, rules: Rules, adapters: Adapters
+    ) -> tuple[dict[str, Moderated], dict[str, str]]:
+        """Each account the sweep can read, with its rules and blacklist; and why the others
+        cannot be (no token, or rules of its own that cannot be used)."""
+        from publisher.moderation.rules import account_rules
+        from publisher.moderation.sweep import Moderated, blacklist_of
 
-        book = ModerationBook(self.repo)
+        failed = {name: error.message for name, error in adapters.unavailable.items()}
+        moderated: dict[str, Moderated] = {}
+        for name, adapter in adapters.ready.items():
+            try:
+                own = account_rules(self.repo, rules, adapter.account)
+            except PublisherError as error:
+                failed[name] = error.message
+                continue
+            blacklist = blacklist_of(adapter.account, content.accounts, rules)
+            moderated[name] = Moderated(adapter, own, blacklist)
+        return moderated, failed
+
+    def restore_moderation(self, content: Content, log_id: str) -> Restored:
+        """Undo a removal (where the network can) on the account of the log entry, and lift
+        the author's ban there and on the accounts that keep one blacklist with it; log both."""
+        from publisher.moderation.rules import load_rules
+        from publisher.moderation.sweep import ModerationBook, blacklist_of
+
+        book = ModerationBook(self.repo, default_accounts(content))
         history = book.history(months=12)
         entry = next((e for e in history if e.id == log_id), None)
         if entry is None:
@@ -299,62 +335,87 @@ class Workspace:
                 _("There is no moderation log entry '{id}'.", id=log_id),
                 _("Copy the id from moderation/log/*.yml."),
             )
-        network, author = entry.network, entry.author_id
-        comment = Comment(network, entry.comment, "", author, post_id=entry.post)
+        name, author = entry.account_key, entry.author_id
+        account = content.account(name)
+        rules = load_rules(self.repo, self.config.timezone)
+        sharing = blacklist_of(account, content.accounts, rules) if account else {name}
+        banned = sorted(
+            {e.account_key for e in history if e.action == "banned" and e.author_id == author}
+            & sharing
+        )
+        comment = Comment(entry.network, entry.comment, "", author, post_id=entry.post)
         done: list[str] = []
         manual: list[str] = []
         with self.http_client() as http:
-            adapters = self.adapters_for(content, {network}, http)
-            if network in adapters.unavailable:
-                raise adapters.unavailable[network]
-            adapter = adapters.ready[network]
-            caps = adapter.capabilities
-            if entry.action == "deleted" and caps.restore_comment:
+            adapters = self.adapters_for(content, {name, *banned}, http)
+            if name in adapters.unavailable:
+                raise adapters.unavailable[name]
+            if name not in adapters.ready:
+                raise PublisherError(
+                    _("There is no account '{name}' in accounts/ any more.", name=name),
+                    _("Restore its file, or undo the action on the network by hand."),
+                )
+            adapter = adapters.ready[name]
+            if entry.action == "deleted" and adapter.capabilities.restore_comment:
                 adapter.restore_comment(comment)
                 done.append(book.log(replace(entry, action="restored", at=self.clock.now())))
             elif entry.action in ("deleted", "hidden"):
                 manual.append(
-                    _("{network} cannot bring the comment back through its API.", network=network)
+                    _(
+                        "{network} cannot bring the comment back through its API.",
+                        network=entry.network,
+                    )
                 )
-            banned = any(
-                e.action == "banned" and e.author_id == author and e.network == network
-                for e in history
-            )
-            if banned:
-                adapter.unban(author)
-                done.append(book.log(replace(entry, action="unbanned", at=self.clock.now())))
+            for other in banned:
+                try:
+                    _unban(adapters, other, author)
+                except PublisherError as error:
+                    manual.append(
+                        _(
+                            "Lift the author's ban on {account} by hand: {error}",
+                            account=other,
+                            error=error.message,
+                        )
+                    )
+                    continue
+                unbanned = replace(entry, account=other, action="unbanned", at=self.clock.now())
+                done.append(book.log(unbanned))
         return Restored(done, manual, book.save(self.clock.now()))
 
     def collect_inbox(self, content: Content) -> CollectReport:
-        """File new citizens' questions, requests and complaints, each once, with a deadline."""
+        """File new citizens' questions, requests and complaints, each once, with a deadline
+        and the account it came to."""
         from publisher.inbox.items import Collector, CollectReport, load_inbox_rules
         from publisher.moderation.log import read_log, removed_comments
         from publisher.moderation.rules import load_rules
         from publisher.moderation.sweep import recent_posts
 
+        defaults = default_accounts(content)
         rules = load_inbox_rules(self.repo, self.config.inbox)
-        collector = Collector(self.repo, rules, removed_comments(read_log(self.repo, months=3)))
+        removed = removed_comments(read_log(self.repo, months=3, defaults=defaults))
+        collector = Collector(self.repo, rules, removed, defaults)
         now = self.clock.now().astimezone(self.config.zone)
-        posts = recent_posts(self.result_entries(content), now, load_rules(self.repo).recent_days)
-        messaging = {a.network for a in content.accounts if self.capabilities[a.network].messages}
+        recent = load_rules(self.repo).recent_days
+        posts = recent_posts(self.result_entries(content), now, recent, defaults)
+        messaging = {a.name for a in content.accounts if self.capabilities[a.network].messages}
         report = CollectReport()
         with self.http_client() as http:
             adapters = self.adapters_for(content, set(posts) | messaging, http)
-            for network, adapter in adapters.ready.items():
-                since = collector.since(network)
+            for name, adapter in adapters.ready.items():
+                since = collector.since(name)
                 try:
-                    found = _comments(adapter, posts.get(network, []), since)
+                    found = _comments(adapter, posts.get(name, []), since)
                 except PublisherError as failure:
-                    report.failed_networks[network] = failure.message
+                    report.failed_accounts[name] = failure.message
                     continue
                 try:
                     found += adapter.messages(since) if adapter.capabilities.messages else []
                 except PublisherError as failure:  # e.g. VK's community token not named
-                    report.failed_networks[network] = failure.message
-                collector.file(found, now, report)
-                collector.advance(network, now)
-        for network, missing in adapters.unavailable.items():
-            report.failed_networks[network] = missing.message
+                    report.failed_accounts[name] = failure.message
+                collector.file(found, name, now, report)
+                collector.advance(name, now)
+        for name, missing in adapters.unavailable.items():
+            report.failed_accounts[name] = missing.message
         report.files = [*report.filed, collector.save()]
         return report
 
@@ -463,6 +524,21 @@ def commit_message(report: ApplyReport, approvals: Approvals) -> str:
             f"{action.kind.value} {on}: {action.post_id} [{result.outcome.value}] {where}".rstrip()
         )
     return build_message(subject, lines, approvals.trailers())
+
+
+def default_accounts(content: Content) -> dict[str, str]:
+    """Network -> the name of its default account: what a record written when a network had
+    one account (a log entry, a cursor, an inbox file naming no account) is about."""
+    found = (content.default_account(network) for network in NETWORKS)
+    return {account.network: account.name for account in found if account is not None}
+
+
+def _unban(adapters: Adapters, account: str, author: str) -> None:
+    """Lift the author's ban on the account (its NetworkError if it cannot be reached)."""
+    adapter = adapters.ready.get(account)
+    if adapter is None:
+        raise adapters.unavailable[account]
+    adapter.unban(author)
 
 
 def _comments(adapter: Adapter, refs: list[RemoteRef], since: datetime | None) -> list[Comment]:

@@ -1,9 +1,11 @@
 """Citizens' messages: find them, file them with a deadline, publish the approved answer.
 
-``collect`` reads new comments (and direct messages where the API gives them), keeps questions,
-requests and complaints about the district's life, and files each as
-``content/inbox/YYYY/MM/<network>-<id>.md`` with a category and a deadline counted in working
-hours on the production calendar. An officer writes the answer under ``## Ответ``; after the
+``collect`` reads new comments (and direct messages where the API gives them) on every account,
+keeps questions, requests and complaints about the district's life, and files each as
+``content/inbox/YYYY/MM/<account>-<id>.md`` with the account it came to (``account:``, the
+answer goes out from it), a category and a deadline counted in working hours on the production
+calendar. Files and cursors written before accounts were named are about each network's
+default account. An officer writes the answer under ``## Ответ``; after the
 merge, ``apply`` publishes it as a reply where the citizen asked, records it beside the file and
 sets ``status: answered`` (only that line of the file changes).
 
@@ -35,7 +37,7 @@ from publisher.core.front_matter import (
     read_front_matter,
 )
 from publisher.core.i18n import _
-from publisher.core.model import Comment
+from publisher.core.model import Comment, by_account
 from publisher.core.resources import DATA_DIR
 from publisher.core.shapes import ShapeError, line_of, mapping, moment_of, sequence
 from publisher.core.workcalendar import WorkCalendar, load_calendar
@@ -285,9 +287,19 @@ def _line_of(lines: Mapping[str, int], keys: tuple[str, ...]) -> int:
     return next((lines[name] for name in names if name in lines), 1)
 
 
-def item_path(comment: Comment, received: datetime) -> str:
-    safe = re.sub(r"[^0-9A-Za-z_.-]", "_", comment.id)
-    return f"{INBOX_DIR}/{received:%Y}/{received:%m}/{comment.network}-{safe}.md"
+def item_path(account: str, comment: Comment, received: datetime) -> str:
+    """``<account>-<id>.md`` (``<account>-dm-<id>.md`` for a direct message) in the month's
+    folder: two accounts of one network may have messages of one id (VK numbers comments per
+    community), and a comment and a direct message may have one id too."""
+    direct = "dm-" if comment.is_direct else ""
+    name = re.sub(r"[^0-9A-Za-z_.-]", "_", f"{account}-{direct}{comment.id}")
+    return f"{INBOX_DIR}/{received:%Y}/{received:%m}/{name}.md"
+
+
+def message_key(account: str, message_id: str, direct: bool) -> str:
+    """What tells one message from every other: its account, its id, and whether it is a
+    direct message (comments and direct messages are numbered apart)."""
+    return f"{account}:{'direct:' if direct else ''}{message_id}"
 
 
 def pseudonym(comment: Comment) -> str:
@@ -296,7 +308,12 @@ def pseudonym(comment: Comment) -> str:
 
 
 def render_item(
-    comment: Comment, sorting: Sorting, received: datetime, due: datetime, pseudonymize: bool
+    comment: Comment,
+    account: str,
+    sorting: Sorting,
+    received: datetime,
+    due: datetime,
+    pseudonymize: bool,
 ) -> str:
     """The file for a new message: front matter, the message quoted, an empty answer section.
 
@@ -307,6 +324,7 @@ def render_item(
     author = pseudonym(comment) if pseudonymize else name
     front = {
         "network": comment.network,
+        "account": account,
         "id": comment.id,
         "link": comment.url,
         "received": received.isoformat(timespec="minutes"),
@@ -412,23 +430,41 @@ class CollectReport:
 
     filed: list[str] = field(default_factory=list)
     skipped: int = 0
-    failed_networks: dict[str, str] = field(default_factory=dict)
+    failed_accounts: dict[str, str] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
 
 
 class Collector:
-    """Files new relevant messages once; keeps a cursor per network."""
+    """Files new relevant messages once; keeps a cursor per account.
 
-    def __init__(self, repo: Path, rules: InboxRules, removed: set[str]) -> None:
+    ``removed`` holds ``account:id`` of the comments moderation took away; ``defaults``
+    (network -> the name of its default account) says which account the files and cursors
+    written per network are about.
+    """
+
+    def __init__(
+        self,
+        repo: Path,
+        rules: InboxRules,
+        removed: set[str],
+        defaults: Mapping[str, str] | None = None,
+    ) -> None:
         self.repo = repo
         self.rules = rules
         self.removed = removed
-        self.cursors = _read_cursors(repo)
-        self.known = {f"{i.network}:{i.id}" for i in read_items(repo)}
+        defaults = defaults or {}
+        self.cursors = by_account(_read_cursors(repo), defaults)
+        self.known = {
+            message_key(i.account or defaults.get(i.network, i.network), i.id, i.reply_to.direct)
+            for i in read_items(repo)
+        }
 
-    def file(self, comments: Iterable[Comment], now: datetime, report: CollectReport) -> None:
+    def file(
+        self, comments: Iterable[Comment], account: str, now: datetime, report: CollectReport
+    ) -> None:
+        """File the relevant ones of ``comments``, which came to ``account``."""
         for comment in comments:
-            key = f"{comment.network}:{comment.id}"
+            key = message_key(account, comment.id, comment.is_direct)
             if key in self.known or key in self.removed:
                 continue
             self.known.add(key)
@@ -439,16 +475,16 @@ class Collector:
             received = (comment.created_at or now).astimezone(now.tzinfo)
             deadline = self.rules.urgent_deadline if sorting.urgent else self.rules.deadline
             due = self.rules.calendar.add(received, deadline)
-            rel = item_path(comment, received)
-            text = render_item(comment, sorting, received, due, self.rules.pseudonymize)
+            rel = item_path(account, comment, received)
+            text = render_item(comment, account, sorting, received, due, self.rules.pseudonymize)
             write_atomic(self.repo / rel, text)
             report.filed.append(rel)
 
-    def since(self, network: str) -> datetime | None:
-        return self.cursors.get(network)
+    def since(self, account: str) -> datetime | None:
+        return self.cursors.get(account)
 
-    def advance(self, network: str, now: datetime) -> None:
-        self.cursors[network] = now.replace(microsecond=0)
+    def advance(self, account: str, now: datetime) -> None:
+        self.cursors[account] = now.replace(microsecond=0)
 
     def save(self) -> str:
         state = {
@@ -460,8 +496,9 @@ class Collector:
 
 
 def _read_cursors(repo: Path) -> dict[str, datetime]:
-    """When each network was last collected from (``network: {last_collect: time}``, as
-    ``Collector.save`` writes it); a damaged file is an error at its line."""
+    """When each account was last collected from (``account: {last_collect: time}``, as
+    ``Collector.save`` writes it; older files: by network); a damaged file is an error at its
+    line."""
     path = repo / STATE_FILE
     if not path.exists():
         return {}
@@ -506,6 +543,14 @@ class OpenItem:
     due: datetime | None
     overdue: bool
     link: str
+    #: the account it came to ("" in files written before accounts were named)
+    account: str = ""
+
+    @property
+    def place(self) -> str:
+        """Where it came to, as ``inbox status`` shows it: the account (its file name, the
+        network's name where a network has one account named after it), else the network."""
+        return self.account or self.network
 
 
 def open_items(items: Iterable[InboxItem], now: datetime) -> list[OpenItem]:
@@ -517,7 +562,16 @@ def open_items(items: Iterable[InboxItem], now: datetime) -> list[OpenItem]:
         due = item.deadline
         overdue = due is not None and due < now
         result.append(
-            OpenItem(item.path, item.network, item.category, item.author, due, overdue, item.link)
+            OpenItem(
+                item.path,
+                item.network,
+                item.category,
+                item.author,
+                due,
+                overdue,
+                item.link,
+                item.account,
+            )
         )
     return sorted(result, key=lambda o: (not o.overdue, o.due or now))
 
@@ -553,6 +607,7 @@ def status_json(items: list[OpenItem]) -> dict[str, Any]:
             {
                 "file": i.path,
                 "network": i.network,
+                "account": i.place,
                 "category": i.category,
                 "author": i.author,
                 "due": i.due.isoformat(timespec="minutes") if i.due else None,
@@ -578,14 +633,12 @@ def status_text(items: list[OpenItem], markdown: bool = False) -> str:
         flag = _("OVERDUE") if item.overdue else ""
         if markdown:
             lines.append(
-                f"- {'**' + flag + '** ' if flag else ''}{due} · {markdown_inline(item.network)} · "
+                f"- {'**' + flag + '** ' if flag else ''}{due} · {markdown_inline(item.place)} · "
                 f"{markdown_inline(item.category)} · {markdown_link(item.path, item.link)}"
             )
         else:
-            network, category, path = (
-                one_line(v) for v in (item.network, item.category, item.path)
-            )
-            lines.append(f"{flag:>12} {due}  {network:<10} {category:<12} {path}")
+            place, category, path = (one_line(v) for v in (item.place, item.category, item.path))
+            lines.append(f"{flag:>12} {due}  {place:<10} {category:<12} {path}")
     for counts in (summary.by_category, summary.by_network):
         if counts:
             clean = markdown_inline if markdown else one_line

@@ -1,16 +1,18 @@
 """The moderation log: one YAML file a month (``moderation/log/YYYY-MM.yml``), a list of entries.
 
 This module is the log's only reader and writer. An entry records one action on a comment:
-network, link, author id and name, a short excerpt, category, rule, action and time (and, for a
-ban, until when and after how many removals). The file is machine-owned, but it is a file in
-the repository all the same: a damaged one is reported with its name and line, never a
-traceback. Keys publisher does not know are kept on disk when a month's file is appended to.
+network and account, link, author id and name, a short excerpt, category, rule, action and time
+(and, for a ban, until when and after how many removals). Entries written before a network
+could have several accounts name none: they are about the network's default account. The
+file is machine-owned, but it is a file in the repository all the same: a damaged one is
+reported with its name and line, never a traceback. Keys publisher does not know are kept on
+disk when a month's file is appended to.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -49,8 +51,15 @@ class LogEntry:
     ban_until: str = ""
     #: the author's removals in the policy window that led to a ban
     removals: int | None = None
-    #: ``network-comment-action``, what ``moderate restore`` is given; empty in hand-written logs
+    #: ``account-comment-action``, what ``moderate restore`` is given; empty in hand-written logs
     id: str = ""
+    #: the account (its file name) acted on; empty in entries written before accounts were named
+    account: str = ""
+
+    @property
+    def account_key(self) -> str:
+        """The account the entry is about (an entry naming none: its network's name)."""
+        return self.account or self.network
 
     @property
     def main_category(self) -> str:
@@ -59,8 +68,10 @@ class LogEntry:
 
     def to_yaml(self) -> dict[str, Any]:
         """The entry as the file holds it: these keys, in this order."""
-        data: dict[str, Any] = {
-            "network": self.network,
+        data: dict[str, Any] = {"network": self.network}
+        if self.account:
+            data["account"] = self.account
+        data |= {
             "comment": self.comment,
             "post": self.post,
             "link": self.link,
@@ -80,11 +91,17 @@ class LogEntry:
         return data
 
 
-def read_log(repo: Path, months: int | None = None, skip_damaged: bool = False) -> list[LogEntry]:
+def read_log(
+    repo: Path,
+    months: int | None = None,
+    skip_damaged: bool = False,
+    defaults: Mapping[str, str] | None = None,
+) -> list[LogEntry]:
     """Entries of the last ``months`` monthly files (all when None), older first.
 
     A damaged file raises a located ``PublisherError``; with ``skip_damaged`` (the reports,
-    which show what can be read) it is left out instead.
+    which show what can be read) it is left out instead. ``defaults`` (network -> the name of
+    its default account) names the account of the entries written before accounts were.
     """
     folder = repo / LOG_DIR
     paths = sorted(folder.glob("*.yml")) if folder.is_dir() else []
@@ -95,7 +112,12 @@ def read_log(repo: Path, months: int | None = None, skip_damaged: bool = False) 
         except PublisherError:
             if not skip_damaged:
                 raise
-    return entries
+    if not defaults:
+        return entries
+    return [
+        e if e.account or e.network not in defaults else replace(e, account=defaults[e.network])
+        for e in entries
+    ]
 
 
 def append_log(repo: Path, now: datetime, entries: Iterable[LogEntry]) -> str:
@@ -108,8 +130,8 @@ def append_log(repo: Path, now: datetime, entries: Iterable[LogEntry]) -> str:
 
 
 def removed_comments(entries: Iterable[LogEntry]) -> set[str]:
-    """``network:comment`` of the comments moderation removed or hid."""
-    return {f"{e.network}:{e.comment}" for e in entries if e.action in REMOVALS}
+    """``account:comment`` of the comments moderation removed or hid."""
+    return {f"{e.account_key}:{e.comment}" for e in entries if e.action in REMOVALS}
 
 
 def write_machine_file(path: Path, data: Any) -> None:
@@ -179,6 +201,7 @@ def _entry(raw: Mapping[str, Any]) -> LogEntry:
         ban_until=_text(raw, "ban_until"),
         removals=removals if isinstance(removals, int) else None,
         id=_text(raw, "id"),
+        account=_text(raw, "account"),
     )
 
 

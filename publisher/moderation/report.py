@@ -26,16 +26,19 @@ def sweep_text(report: SweepReport, dry_run: bool) -> str:
         excerpt = " ".join(one_line(comment.text).split())[:60]
         author = one_line(comment.author_name or comment.author_id)
         lines.append(
-            f"{_LABELS.get(item.action, '·')} {action_label(item.action)} {comment.network} "
+            f"{_LABELS.get(item.action, '·')} {action_label(item.action)} {item.account} "
             f"{author}: «{excerpt}» "
             f"[{', '.join(item.decision.categories)}; {item.decision.rule}]"
         )
         if item.ban_until:
             lines.append("    " + _("author banned until {until}", until=item.ban_until))
+        if item.banned_elsewhere:
+            others = ", ".join(item.banned_elsewhere)
+            lines.append("    " + _("and banned on {accounts} too", accounts=others))
         if item.error:
             lines.append(f"    {item.error}")
-    for network, error in report.failed_networks.items():
-        lines.append(_("{network}: not read: {error}", network=network, error=error))
+    for account, error in report.failed_accounts.items():
+        lines.append(_("{account}: not read: {error}", account=account, error=error))
     summary = _(
         "Comments read: {read}, actions: {count}.", read=report.read, count=len(report.outcomes)
     )

@@ -5,11 +5,17 @@ language; offenders may be blacklisted under each network's rules. Legitimate cr
 removed. The file says, per category, what to do (``delete``, ``hide`` or ``review`` by a
 person), which extra words and patterns count, who is never moderated automatically, how repeat
 offenders are banned, and whether night hours are quieter.
+
+An account may have rules of its own: a ``moderation:`` block in ``accounts/<name>.md`` sets
+some of these settings again for that account's comments (``account_rules``); every setting it
+names replaces moderation.yml's, a category field by field. It may set only what is listed in
+``OVERRIDABLE``: anything else is an error, never silently ignored. Accounts of one network keep
+their own blacklists unless ``blacklist: {shared: [vk]}`` makes them keep one.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, time
 from pathlib import Path
@@ -18,8 +24,11 @@ from zoneinfo import ZoneInfo
 
 import yaml
 
-from publisher.core.errors import ConfigError
+from publisher.core.capabilities import NETWORK_TABLE
+from publisher.core.errors import ConfigError, Diagnostic, Severity
+from publisher.core.front_matter import FrontMatterError, read_front_matter
 from publisher.core.i18n import _
+from publisher.core.model import Account
 from publisher.core.shapes import ShapeError, line_of, mapping, sequence
 
 RULES_FILE = "moderation.yml"
@@ -73,12 +82,19 @@ class Rules:
     quiet_hours: QuietHours | None = None
     recent_days: int = 14
     timezone: str = "Europe/Moscow"
+    #: networks whose accounts keep one blacklist (``blacklist: {shared: [vk]}``): removals on
+    #: any of them count together, and a ban bans on each of them
+    shared_blacklist: frozenset[str] = frozenset()
 
     def rule(self, category: str) -> CategoryRule:
         return self.categories.get(category, DEFAULT_CATEGORIES.get(category, CategoryRule()))
 
-    def allowed(self, network: str, author_id: str) -> bool:
-        return f"{network}:{author_id}" in self.allowlist
+    def allowed(self, network: str, account: str, author_id: str) -> bool:
+        """The author is never moderated automatically: ``vk:12345`` on every account of the
+        network, ``district-vk:12345`` on that account only."""
+        return f"{network}:{author_id}" in self.allowlist or (
+            f"{account}:{author_id}" in self.allowlist
+        )
 
     def ban_days(self, removals: int) -> int | None:
         """Days of ban after the ``removals``-th removal (0 = for good), None = no ban."""
@@ -98,11 +114,24 @@ DEFAULT_CATEGORIES: dict[str, CategoryRule] = {
 }
 
 
+#: what an account's ``moderation:`` block may set, down to each key (None: a value)
+_CATEGORY_FIELDS = dict.fromkeys(("action", "fallback", "words", "patterns"))
+OVERRIDABLE: Mapping[str, Any] = {
+    "categories": dict.fromkeys(CATEGORIES, _CATEGORY_FIELDS),
+    "allowlist": None,
+    "blacklist": {"window_days": None, "steps": [{"removals": None, "ban_days": None}]},
+    "quiet_hours": dict.fromkeys(("start", "end", "still_remove")),
+}
+#: what reading rules raises for a mistake in them
+_MISTAKES = (ShapeError, TypeError, ValueError, KeyError)
+
+
 def load_rules(repo: Path, timezone: str = "Europe/Moscow") -> Rules:
     """Read ``moderation.yml`` (optional); every mistake is explained with the file name."""
+    base = Rules(categories=DEFAULT_CATEGORIES, timezone=timezone)
     path = repo / RULES_FILE
     if not path.exists():
-        return Rules(categories=DEFAULT_CATEGORIES, timezone=timezone)
+        return base
     try:
         text = path.read_text(encoding="utf-8")
         data = yaml.safe_load(text) or {}
@@ -110,7 +139,7 @@ def load_rules(repo: Path, timezone: str = "Europe/Moscow") -> Rules:
             raise ConfigError(
                 _("{file} must list settings as lines like name: value.", file=RULES_FILE)
             )
-        return _build(data, timezone)
+        return _build(data, base)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise ConfigError(
@@ -133,53 +162,166 @@ def load_rules(repo: Path, timezone: str = "Europe/Moscow") -> Rules:
         ) from None
 
 
-def _build(data: dict[str, Any], timezone: str) -> Rules:
-    categories = dict(DEFAULT_CATEGORIES)
+def account_rules(repo: Path, base: Rules, account: Account) -> Rules:
+    """The rules for one account's comments: ``base`` (moderation.yml's) with the account's
+    ``moderation:`` block on top; ConfigError at the block's line if it cannot be used."""
+    if not account.moderation:
+        return base
+    try:
+        return _overridden(base, account.moderation)
+    except _MISTAKES as exc:
+        problem = _override_problem(repo, account, exc)
+        raise ConfigError(
+            f"{problem.path}:{problem.line}: {problem.message}", problem.hint
+        ) from None
+
+
+def override_problems(repo: Path, accounts: Iterable[Account]) -> list[Diagnostic]:
+    """For ``check``: each account whose ``moderation:`` block cannot be used, at its line."""
+    base = Rules(categories=DEFAULT_CATEGORIES)
+    found: list[Diagnostic] = []
+    for account in accounts:
+        if account.moderation:
+            try:
+                _overridden(base, account.moderation)
+            except _MISTAKES as exc:
+                found.append(_override_problem(repo, account, exc))
+    return found
+
+
+def _overridden(base: Rules, override: Mapping[str, Any]) -> Rules:
+    _refuse_unknown(override, OVERRIDABLE, ())
+    return _build(override, base)
+
+
+def _refuse_unknown(value: object, known: object, keys: tuple[str, ...]) -> None:
+    """ShapeError at the first key of ``value`` that ``known`` (see ``OVERRIDABLE``) lacks."""
+    if isinstance(value, Mapping) and isinstance(known, Mapping):
+        for key, inner in value.items():
+            if key not in known:
+                raise ShapeError(
+                    _(
+                        "'{setting}' cannot be set here",
+                        setting=".".join(("moderation", *keys, str(key))),
+                    ),
+                    (*keys, str(key)),
+                    _(
+                        "It may set {settings}, as moderation.yml does; write the others in "
+                        "moderation.yml.",
+                        settings=", ".join(known),
+                    ),
+                )
+            _refuse_unknown(inner, known[key], (*keys, str(key)))
+    elif isinstance(value, list) and isinstance(known, list):
+        for item in value:
+            _refuse_unknown(item, known[0], keys)
+
+
+def _override_problem(repo: Path, account: Account, exc: Exception) -> Diagnostic:
+    keys: tuple[str, ...] = ()
+    hint = _("Compare it with the example in the README.")
+    if isinstance(exc, ShapeError):
+        keys, hint = exc.keys, exc.hint
+    return Diagnostic(
+        account.path,
+        _override_line(repo, account, keys),
+        Severity.ERROR,
+        _("The account's moderation rules: {error}", error=exc),
+        hint,
+        "account-moderation",
+    )
+
+
+def _override_line(repo: Path, account: Account, keys: tuple[str, ...]) -> int:
+    """The line of ``moderation.<keys>`` in the account's file (of ``moderation:`` when the
+    file cannot be read again)."""
+    top = account.lines.get("moderation", 1)
+    try:
+        text = (repo / account.path).read_text(encoding="utf-8")
+        start, end = read_front_matter(text).span
+    except (OSError, UnicodeDecodeError, FrontMatterError):
+        return top
+    return text.count("\n", 0, start) + line_of(text[start:end], "moderation", *keys)
+
+
+def _build(data: Mapping[str, Any], base: Rules) -> Rules:
+    """``base`` with the settings ``data`` gives (moderation.yml's, or an account's block)."""
+    categories = dict(base.categories)
     for name, raw in mapping(data.get("categories"), "categories").items():
         if name not in CATEGORIES:
-            raise ValueError(_("unknown category '{name}'", name=name))
-        categories[name] = _category(name, mapping(raw, "categories", name))
+            raise ShapeError(
+                _("unknown category '{name}'", name=name),
+                ("categories", str(name)),
+                _("Categories: {names}.", names=", ".join(CATEGORIES)),
+            )
+        categories[name] = _category(name, mapping(raw, "categories", name), base.rule(name))
     policy = mapping(data.get("blacklist"), "blacklist")
-    default_steps = [{"removals": 2, "ban_days": 7}, {"removals": 3}]
-    steps = tuple(
-        _ban_step(mapping(step, "blacklist", "steps"))
-        for step in sequence(policy.get("steps", default_steps), "blacklist", "steps")
-    )
-    quiet = data.get("quiet_hours")
+    steps = base.ban_steps
+    if "steps" in policy:
+        steps = tuple(
+            _ban_step(mapping(step, "blacklist", "steps"))
+            for step in sequence(policy["steps"], "blacklist", "steps")
+        )
+    quiet = base.quiet_hours
+    if "quiet_hours" in data:
+        given = data["quiet_hours"]
+        quiet = _quiet(mapping(given, "quiet_hours")) if given else None
+    allowlist = base.allowlist
+    if "allowlist" in data:
+        allowlist = frozenset(str(a) for a in sequence(data["allowlist"], "allowlist"))
     return Rules(
         categories=categories,
-        allowlist=frozenset(str(a) for a in sequence(data.get("allowlist"), "allowlist")),
-        window_days=int(policy.get("window_days", 30)),
+        allowlist=allowlist,
+        window_days=int(policy.get("window_days", base.window_days)),
         ban_steps=steps,
-        quiet_hours=_quiet(mapping(quiet, "quiet_hours")) if quiet else None,
-        recent_days=int(data.get("recent_days", 14)),
-        timezone=timezone,
+        quiet_hours=quiet,
+        recent_days=int(data.get("recent_days", base.recent_days)),
+        timezone=base.timezone,
+        shared_blacklist=_shared(policy) if "shared" in policy else base.shared_blacklist,
     )
+
+
+def _shared(policy: Mapping[str, Any]) -> frozenset[str]:
+    """``blacklist: {shared: [vk]}``: networks, each known."""
+    names = [str(n).strip().lower() for n in sequence(policy["shared"], "blacklist", "shared")]
+    for name in names:
+        if name not in NETWORK_TABLE:
+            raise ShapeError(
+                _("Unknown network '{name}'.", name=name),
+                ("blacklist", "shared"),
+                _("Known networks: {names}.", names=", ".join(NETWORK_TABLE)),
+            )
+    return frozenset(names)
 
 
 def _ban_step(step: Mapping[str, Any]) -> BanStep:
     return BanStep(int(step["removals"]), int(step.get("ban_days", 0)))
 
 
-def _category(name: str, raw: Mapping[str, Any]) -> CategoryRule:
-    base = DEFAULT_CATEGORIES[name]
-    action = raw.get("action", base.action)
-    fallback = raw.get("fallback", base.fallback)
-    if action not in ACTIONS or fallback not in ACTIONS:
-        raise ValueError(
-            _(
-                "category '{name}': action must be one of {actions}",
-                name=name,
-                actions=", ".join(ACTIONS),
+def _category(name: str, raw: Mapping[str, Any], base: CategoryRule) -> CategoryRule:
+    """The category's settings: those ``raw`` gives, the others from ``base``."""
+    action, fallback = raw.get("action", base.action), raw.get("fallback", base.fallback)
+    for key, value in (("action", action), ("fallback", fallback)):
+        if value not in ACTIONS:
+            raise ShapeError(
+                _(
+                    "category '{name}': action must be one of {actions}",
+                    name=name,
+                    actions=", ".join(ACTIONS),
+                ),
+                ("categories", name, key),
+                _("Compare it with the example in the README."),
             )
-        )
+    words, patterns = base.words, base.patterns
+    if "words" in raw:
+        words = tuple(str(w) for w in sequence(raw["words"], "categories", name, "words"))
+    if "patterns" in raw:
+        patterns = tuple(str(p) for p in sequence(raw["patterns"], "categories", name, "patterns"))
     return CategoryRule(
         action=action,
         fallback=fallback,
-        words=tuple(str(w) for w in sequence(raw.get("words"), "categories", name, "words")),
-        patterns=tuple(
-            str(p) for p in sequence(raw.get("patterns"), "categories", name, "patterns")
-        ),
+        words=words,
+        patterns=patterns,
     )
 
 

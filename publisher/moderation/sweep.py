@@ -1,15 +1,22 @@
 """The moderation sweep: read new comments, decide, remove or hide, ban repeat offenders, log.
 
-A cursor per network (``moderation/state.yml``) remembers when the last sweep ran and which
-comments it already decided, so nothing is read twice or missed. Every action goes into the
-moderation log (``moderation/log/YYYY-MM.yml``, read and written by ``moderation.log``). Both
-files are machine-owned and committed together.
+The sweep goes over every account (not every network: a network may have several), with the
+account's adapter and rules (``rules.account_rules``). A cursor per account
+(``moderation/state.yml``) remembers when the last sweep ran and which comments it already
+decided, so nothing is read twice or missed. Every action goes into the moderation log
+(``moderation/log/YYYY-MM.yml``, read and written by ``moderation.log``) under its account. Both
+files are machine-owned and committed together; files written when they were kept per network
+read as about each network's default account.
+
+Each account keeps its own blacklist: an author's removals are counted on it and bans placed on
+it, unless ``blacklist: {shared: [vk]}`` has every account of the network keep one (the
+removals count together and a ban bans on each).
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -20,7 +27,7 @@ import yaml
 from publisher.core.capabilities import Capabilities
 from publisher.core.errors import NetworkError, PublisherError
 from publisher.core.i18n import _
-from publisher.core.model import Comment, RemoteRef, ResultEntry
+from publisher.core.model import Account, Comment, RemoteRef, ResultEntry, by_account
 from publisher.core.redact import redact
 from publisher.core.shapes import moment_of
 from publisher.moderation.detector import Context, Decision, Detector
@@ -33,72 +40,102 @@ from publisher.moderation.log import (
 )
 from publisher.moderation.rules import Rules
 from publisher.networks.base import Adapter
+from publisher.state.result_files import with_aliases
 
 STATE_FILE = "moderation/state.yml"
 EXCERPT = 80
 #: comments are read again this long before the last sweep, in case a network is late to list
 OVERLAP = timedelta(minutes=10)
+#: what a comment's ``extra`` says about its author rather than where it was written (a
+#: Telegram channel commenting as itself): kept when the author is banned on another account
+AUTHOR_EXTRA = ("sender_chat_id",)
 
 
 @dataclass
 class Outcome:
-    """One comment the sweep acted on (or would, in a dry run)."""
+    """One comment the sweep acted on (or would, in a dry run), on one account."""
 
     comment: Comment
     decision: Decision
     action: str
+    account: str = ""
     done: bool = False
     error: str = ""
     ban_until: str = ""
     log_id: str = ""
+    #: the other accounts the author was banned on too (a shared blacklist)
+    banned_elsewhere: list[str] = field(default_factory=list)
 
 
 @dataclass
 class SweepReport:
-    """What a sweep decided and did, and which networks it could not read."""
+    """What a sweep decided and did, and which accounts it could not read (and why)."""
 
     outcomes: list[Outcome] = field(default_factory=list)
     read: int = 0
-    failed_networks: dict[str, str] = field(default_factory=dict)
+    failed_accounts: dict[str, str] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
 
 
-class ModerationBook:
-    """The cursor and the log in the repository; written atomically."""
+@dataclass(frozen=True)
+class Moderated:
+    """One account as the sweep sees it: its adapter, its rules, and the accounts that keep
+    one blacklist with it (itself among them)."""
 
-    def __init__(self, repo: Path) -> None:
+    adapter: Adapter
+    rules: Rules
+    blacklist: frozenset[str]
+
+
+def blacklist_of(account: Account, accounts: Iterable[Account], rules: Rules) -> frozenset[str]:
+    """The accounts whose blacklist ``account`` keeps: every account of its network when the
+    rules share the network's blacklist, else itself alone."""
+    if account.network not in rules.shared_blacklist:
+        return frozenset({account.name})
+    return frozenset(a.name for a in accounts if a.network == account.network) | {account.name}
+
+
+class ModerationBook:
+    """The cursors and the log in the repository; written atomically.
+
+    ``defaults`` (network -> the name of its default account) says which account the cursors
+    and log entries written per network are about.
+    """
+
+    def __init__(self, repo: Path, defaults: Mapping[str, str] | None = None) -> None:
         self.repo = repo
-        self.state: dict[str, Any] = _read_state(repo / STATE_FILE)
+        self.defaults = dict(defaults or {})
+        self.state: dict[str, Any] = by_account(_read_state(repo / STATE_FILE), self.defaults)
         self.new_entries: list[LogEntry] = []
         self.changed = False
 
-    def since(self, network: str) -> datetime | None:
-        raw = (self.state.get(network) or {}).get("last_sweep")
+    def since(self, account: str) -> datetime | None:
+        raw = (self.state.get(account) or {}).get("last_sweep")
         return datetime.fromisoformat(raw) - OVERLAP if raw else None
 
-    def seen(self, network: str) -> set[str]:
-        return set((self.state.get(network) or {}).get("seen", []))
+    def seen(self, account: str) -> set[str]:
+        return set((self.state.get(account) or {}).get("seen", []))
 
-    def advance(self, network: str, now: datetime, seen: Iterable[str]) -> None:
-        """Move the network's cursor when the sweep met new comments; a quiet sweep leaves it
+    def advance(self, account: str, now: datetime, seen: Iterable[str]) -> None:
+        """Move the account's cursor when the sweep met new comments; a quiet sweep leaves it
         (and the file) as it was, so it commits nothing and reads the same window next time."""
-        if set(seen) == self.seen(network):
+        if set(seen) == self.seen(account):
             return
-        self.state[network] = {
+        self.state[account] = {
             "last_sweep": now.isoformat(timespec="seconds"),
             "seen": sorted(set(seen)),
         }
         self.changed = True
 
     def log(self, entry: LogEntry) -> str:
-        """Add an entry to this run's log under its id, ``network-comment-action``."""
-        logged = replace(entry, id=f"{entry.network}-{entry.comment}-{entry.action}")
+        """Add an entry to this run's log under its id, ``account-comment-action``."""
+        logged = replace(entry, id=f"{entry.account_key}-{entry.comment}-{entry.action}")
         self.new_entries.append(logged)
         return logged.id
 
     def history(self, months: int = 3) -> list[LogEntry]:
         """Log entries of the last months, older first, including this run's."""
-        return read_log(self.repo, months) + self.new_entries
+        return read_log(self.repo, months, defaults=self.defaults) + self.new_entries
 
     def save(self, now: datetime) -> list[str]:
         """Write the state and this run's log entries; return the files written."""
@@ -111,13 +148,15 @@ class ModerationBook:
         return written
 
 
-def removals_by(history: Sequence[LogEntry], network: str, author: str, since: datetime) -> int:
-    """How many of an author's comments were removed on a network since a moment (an entry
+def removals_by(
+    history: Sequence[LogEntry], accounts: Collection[str], author: str, since: datetime
+) -> int:
+    """How many of an author's comments were removed on the accounts since a moment (an entry
     without a readable time does not count; one without an offset is in ``since``'s zone)."""
     return sum(
         1
         for entry in history
-        if entry.network == network
+        if entry.account_key in accounts
         and entry.author_id == author
         and entry.action in REMOVALS
         and (at := moment_of(entry.at, since.tzinfo)) is not None
@@ -126,77 +165,75 @@ def removals_by(history: Sequence[LogEntry], network: str, author: str, since: d
 
 
 class Sweep:
-    """One moderation pass over the recent posts of every network that has comments."""
+    """One moderation pass over the recent posts of every account that has comments."""
 
     def __init__(
         self,
-        rules: Rules,
-        adapters: Mapping[str, Adapter],
+        accounts: Mapping[str, Moderated],
         book: ModerationBook,
         now: datetime,
         dry_run: bool = False,
     ) -> None:
-        self.rules = rules
-        self.detector = Detector(rules)
-        self.adapters = adapters
+        self.accounts = accounts
+        self.detectors = {name: Detector(account.rules) for name, account in accounts.items()}
         self.book = book
         self.now = now
         self.dry_run = dry_run
         self.context = Context()
 
     def run(self, posts: Mapping[str, list[RemoteRef]]) -> SweepReport:
+        """Sweep the recent posts of each account (by account name)."""
         report = SweepReport()
-        for network, refs in posts.items():
-            adapter = self.adapters.get(network)
-            if adapter is None or not adapter.capabilities.comments:
+        for name, refs in posts.items():
+            account = self.accounts.get(name)
+            if account is None or not account.adapter.capabilities.comments:
                 continue
             try:
-                self._sweep_network(adapter, refs, report)
+                self._sweep_account(name, account, refs, report)
             except PublisherError as error:
-                report.failed_networks[network] = redact(error.message)
+                report.failed_accounts[name] = redact(error.message)
         return report
 
-    def _sweep_network(self, adapter: Adapter, refs: list[RemoteRef], report: SweepReport) -> None:
-        since = self.book.since(adapter.name)
-        seen = self.book.seen(adapter.name)
+    def _sweep_account(
+        self, name: str, account: Moderated, refs: list[RemoteRef], report: SweepReport
+    ) -> None:
+        since = self.book.since(name)
+        seen = self.book.seen(name)
         for ref in refs:
-            for comment in adapter.comments(ref, since):
+            for comment in account.adapter.comments(ref, since):
                 report.read += 1
                 if comment.id in seen:
                     continue
                 seen.add(comment.id)
-                outcome = self._decide(adapter, comment)
+                outcome = self._decide(name, account, comment)
                 if outcome is not None:
                     report.outcomes.append(outcome)
         if not self.dry_run:
-            self.book.advance(adapter.name, self.now, seen)
+            self.book.advance(name, self.now, seen)
 
-    def _decide(self, adapter: Adapter, comment: Comment) -> Outcome | None:
-        if self.rules.allowed(comment.network, comment.author_id):
+    def _decide(self, name: str, account: Moderated, comment: Comment) -> Outcome | None:
+        rules = account.rules
+        if rules.allowed(comment.network, name, comment.author_id):
             return None
-        self.context.post = comment.post_id  # repeated text counts per post
-        decision = self.detector.classify(comment.text, comment.author_id, self.context)
+        self.context.post = f"{name}/{comment.post_id}"  # repeated text counts per post
+        decision = self.detectors[name].classify(comment.text, comment.author_id, self.context)
         if decision.verdict == "keep":
             return None
-        action = self._action(decision, adapter.capabilities)
-        outcome = Outcome(comment, decision, action)
+        action = self._action(decision, account.adapter.capabilities, rules)
+        outcome = Outcome(comment, decision, action, name)
         if not self.dry_run:
-            self._act(adapter, outcome)
+            self._act(account, outcome)
         return outcome
 
-    def _action(self, decision: Decision, caps: Capabilities) -> str:
+    def _action(self, decision: Decision, caps: Capabilities, rules: Rules) -> str:
         """The category's action, adjusted to what the network can do and the hour."""
         if decision.verdict == "review":
             return "review"
         category = decision.categories[0] if decision.categories else "custom"
-        rule = self.rules.rule(category)
+        rule = rules.rule(category)
         action: str = rule.action
-        quiet = self.rules.quiet_hours
-        if (
-            quiet
-            and quiet.active(self.rules.local(self.now))
-            and category not in quiet.still_remove
-        ):
+        quiet = rules.quiet_hours
+        if quiet and quiet.active(rules.local(self.now)) and category not in quiet.still_remove:
             return "review"
         if action == "hide" and not caps.hide_comment:
             action = rule.fallback
@@ -204,9 +241,9 @@ class Sweep:
             action = "hide" if caps.hide_comment else "review"
         return action
 
-    def _act(self, adapter: Adapter, outcome: Outcome) -> None:
-        comment = outcome.comment
-        ban = self._ban_due(adapter, outcome) if outcome.action != "review" else None
+    def _act(self, account: Moderated, outcome: Outcome) -> None:
+        comment, adapter = outcome.comment, account.adapter
+        ban = self._ban_due(account, outcome) if outcome.action != "review" else None
         try:
             if ban is not None and adapter.capabilities.ban_deletes_comment:
                 adapter.ban(comment, ban[0])  # removes the comment too
@@ -220,38 +257,58 @@ class Sweep:
             outcome.error = redact(error.message)
             return
         past = {"delete": "deleted", "hide": "hidden", "review": "review"}[outcome.action]
-        outcome.log_id = self.book.log(self._entry(comment, outcome.decision, past))
+        outcome.log_id = self.book.log(self._entry(outcome, outcome.account, past))
         if ban is not None:
-            self._ban(adapter, outcome, *ban)
+            self._ban(account, outcome, *ban)
 
-    def _ban_due(self, adapter: Adapter, outcome: Outcome) -> tuple[datetime | None, int] | None:
+    def _ban_due(self, account: Moderated, outcome: Outcome) -> tuple[datetime | None, int] | None:
         """(until, removals) when this removal reaches a step of the blacklist policy."""
-        comment = outcome.comment
-        caps = adapter.capabilities
-        window = self.rules.local(self.now) - timedelta(days=self.rules.window_days)
-        count = removals_by(self.book.history(), comment.network, comment.author_id, window) + 1
-        days = self.rules.ban_days(count)
+        comment, rules = outcome.comment, account.rules
+        caps = account.adapter.capabilities
+        window = rules.local(self.now) - timedelta(days=rules.window_days)
+        history = self.book.history()
+        count = removals_by(history, account.blacklist, comment.author_id, window) + 1
+        days = rules.ban_days(count)
         if days is None or not caps.ban or (days and caps.max_ban_days == 0):
             return None  # no step reached, no bans here, or only for good while this is temporary
         until = self.now + timedelta(days=min(days, caps.max_ban_days)) if days else None
         return until, count
 
-    def _ban(self, adapter: Adapter, outcome: Outcome, until: datetime | None, count: int) -> None:
-        comment = outcome.comment
-        if not adapter.capabilities.ban_deletes_comment:
+    def _ban(
+        self, account: Moderated, outcome: Outcome, until: datetime | None, count: int
+    ) -> None:
+        """Ban the author on the account (done already where a ban removes the comment) and
+        on the other accounts that keep its blacklist."""
+        if not account.adapter.capabilities.ban_deletes_comment:
             try:
-                adapter.ban(comment, until)
+                account.adapter.ban(outcome.comment, until)
             except NetworkError as error:
                 outcome.error = redact(error.message)
                 return
         outcome.ban_until = until.isoformat(timespec="seconds") if until else "forever"
-        entry = self._entry(comment, outcome.decision, "banned")
+        self._log_ban(outcome, outcome.account, count)
+        for name in sorted(account.blacklist - {outcome.account}):
+            other = self.accounts.get(name)  # one that could not be built is reported as such
+            if other is None or other.adapter.capabilities.ban_deletes_comment:
+                continue  # a network that bans only by removing a comment there cannot
+            try:
+                other.adapter.ban(_author_of(outcome.comment), until)
+            except NetworkError as error:
+                outcome.error = "; ".join(filter(None, (outcome.error, redact(error.message))))
+                continue
+            outcome.banned_elsewhere.append(name)
+            self._log_ban(outcome, name, count)
+
+    def _log_ban(self, outcome: Outcome, account: str, count: int) -> None:
+        entry = self._entry(outcome, account, "banned")
         self.book.log(replace(entry, ban_until=outcome.ban_until, removals=count))
 
-    def _entry(self, comment: Comment, decision: Decision, action: str) -> LogEntry:
+    def _entry(self, outcome: Outcome, account: str, action: str) -> LogEntry:
+        comment, decision = outcome.comment, outcome.decision
         text = " ".join(comment.text.split())
         return LogEntry(
             network=comment.network,
+            account=account,
             comment=comment.id,
             post=comment.post_id,
             link=comment.url,
@@ -265,24 +322,37 @@ class Sweep:
         )
 
 
+def _author_of(comment: Comment) -> Comment:
+    """The comment's author as another of our accounts on the network bans them: no post,
+    chat or thread of the account it was written on, so the adapter bans on its own."""
+    extra = {key: comment.extra[key] for key in AUTHOR_EXTRA if key in comment.extra}
+    return Comment(
+        comment.network, "", "", comment.author_id, comment.author_name, is_direct=True, extra=extra
+    )
+
+
 def recent_posts(
-    result_entries: Mapping[str, Mapping[str, ResultEntry]], now: datetime, days: int
+    result_entries: Mapping[str, Mapping[str, ResultEntry]],
+    now: datetime,
+    days: int,
+    defaults: Mapping[str, str] | None = None,
 ) -> dict[str, list[RemoteRef]]:
-    """Published posts of the last ``days`` days, by network, from the result files."""
+    """Published posts of the last ``days`` days, by account, from the result files (an entry
+    written before accounts were named: under its network's default account, ``defaults``)."""
     cutoff = now - timedelta(days=days)
     posts: dict[str, list[RemoteRef]] = {}
     for entries in result_entries.values():
-        for network, entry in entries.items():
+        for account, entry in with_aliases(dict(entries), defaults or {}).items():
             if entry.state != "published" or entry.operation == "profile" or not entry.remote_id:
                 continue
             published = datetime.fromisoformat(entry.published_at) if entry.published_at else now
             if published >= cutoff:
-                posts.setdefault(network, []).append(entry.ref())
+                posts.setdefault(account, []).append(entry.ref())
     return posts
 
 
 def _read_state(path: Path) -> dict[str, Any]:
-    """The cursor: a mapping of network to its last sweep and the comments it decided."""
+    """The cursor: a mapping of account to its last sweep and the comments it decided."""
     if not path.exists():
         return {}
     with contextlib.suppress(yaml.YAMLError, UnicodeDecodeError):

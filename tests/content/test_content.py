@@ -154,6 +154,22 @@ def test_account_fields(tmp_path: Path) -> None:
     assert content.default_account("ok") is account
 
 
+def test_an_accounts_moderation_rules_are_kept_as_written(tmp_path: Path) -> None:
+    text = "---\nnetwork: vk\nid: 1\ntoken_env: VK_TOKEN\nmoderation:\n  allowlist: [vk:1]\n---\n"
+    (account,) = load(tmp_path, {"accounts/vk.md": text}).accounts
+    assert account.moderation == {"allowlist": ["vk:1"]}
+
+
+def test_moderation_rules_that_are_not_settings_are_an_error_at_their_line(
+    tmp_path: Path,
+) -> None:
+    text = "---\nnetwork: vk\nid: 1\ntoken_env: VK_TOKEN\nmoderation: off\n---\n"
+    content = load(tmp_path, {"accounts/vk.md": text})
+    assert codes(content) == [("accounts/vk.md", 5, "account-moderation")]
+    assert "moderation.yml" in content.diagnostics[0].message
+    assert content.accounts[0].moderation == {}
+
+
 def test_removed_post_leaves_an_orphan_result_file(tmp_path: Path) -> None:
     content = load(tmp_path, {"content/gone.published.yml": "post: gone\nnetworks: {}\n"})
     assert content.orphan_result_files == ("content/gone.published.yml",)

@@ -72,9 +72,9 @@ def test_filed_once_with_deadline_and_quote(tmp_path: Path) -> None:
         comment(2, "Спасибо!"),
         comment(3, "Почему так плохо чистят снег?"),
     ]
-    collector.file(messages, NOW, report)
+    collector.file(messages, "vk", NOW, report)
     assert report.filed == ["content/inbox/2026/12/vk-1.md"] and report.skipped == 1
-    Collector(tmp_path, RULES, removed=set()).file(messages[:1], NOW, report)
+    Collector(tmp_path, RULES, removed=set()).file(messages[:1], "vk", NOW, report)
     assert len(report.filed) == 1, "never the same message twice"
     (item,) = read_items(tmp_path)
     assert item.due == datetime(2026, 12, 2, 10, 0, tzinfo=MSK)  # 8 working hours later
@@ -87,7 +87,7 @@ def test_filed_once_with_deadline_and_quote(tmp_path: Path) -> None:
 def test_pseudonym_keeps_no_personal_data(tmp_path: Path) -> None:
     rules = load_inbox_rules(tmp_path, {"pseudonymize": True})
     Collector(tmp_path, rules, set()).file(
-        [comment(1, "Когда починят свет?")], NOW, CollectReport()
+        [comment(1, "Когда починят свет?")], "vk", NOW, CollectReport()
     )
     (item,) = read_items(tmp_path)
     assert "Петров" not in (tmp_path / item.path).read_text(encoding="utf-8")
@@ -96,7 +96,7 @@ def test_pseudonym_keeps_no_personal_data(tmp_path: Path) -> None:
 
 def test_answer_section_and_status_line_only(tmp_path: Path) -> None:
     Collector(tmp_path, RULES, set()).file(
-        [comment(1, "Когда починят свет?")], NOW, CollectReport()
+        [comment(1, "Когда починят свет?")], "vk", NOW, CollectReport()
     )
     path = tmp_path / "content/inbox/2026/12/vk-1.md"
     path.write_text(
@@ -115,7 +115,7 @@ def test_a_file_saved_with_a_byte_order_mark_is_read_and_only_its_status_changes
     tmp_path: Path,
 ) -> None:
     Collector(tmp_path, RULES, set()).file(
-        [comment(1, "Когда починят свет?")], NOW, CollectReport()
+        [comment(1, "Когда починят свет?")], "vk", NOW, CollectReport()
     )
     path = tmp_path / "content/inbox/2026/12/vk-1.md"
     path.write_text("\ufeff" + path.read_text(encoding="utf-8"), encoding="utf-8")
@@ -136,7 +136,7 @@ def test_open_items_overdue_first(tmp_path: Path) -> None:
         author_id="1",
         created_at=datetime(2026, 11, 20, 10, 0, tzinfo=MSK),
     )
-    collector.file([comment(2, "Когда уберут снег?"), early], NOW, CollectReport())
+    collector.file([comment(2, "Когда уберут снег?"), early], "vk", NOW, CollectReport())
     items = open_items(read_items(tmp_path), NOW)
     assert [i.overdue for i in items] == [True, False]
     assert items[0].path.endswith("2026/11/vk-1.md")
@@ -200,7 +200,8 @@ def test_a_message_without_fields_has_the_defaults(tmp_path: Path) -> None:
 def test_status_counts_by_category_and_network(tmp_path: Path) -> None:
     collector = Collector(tmp_path, RULES, set())
     late = Comment("ok", "7", "Когда починят дорогу?", "1", created_at=NOW - timedelta(days=9))
-    collector.file([comment(1, "Когда уберут снег?"), late], NOW, CollectReport())
+    collector.file([comment(1, "Когда уберут снег?")], "vk", NOW, CollectReport())
+    collector.file([late], "ok", NOW, CollectReport())
     items = open_items(read_items(tmp_path), NOW)
     summary = status_json(items)
     assert {k: v for k, v in summary.items() if k != "items"} == {
@@ -212,6 +213,7 @@ def test_status_counts_by_category_and_network(tmp_path: Path) -> None:
     assert summary["items"][0] == {
         "file": "content/inbox/2026/11/ok-7.md",
         "network": "ok",
+        "account": "ok",
         "category": "roads",
         "author": "1",
         "due": "2026-11-23T18:00+03:00",
@@ -263,3 +265,52 @@ def test_an_old_cursor_with_a_yaml_time_reads(tmp_path: Path) -> None:
     collector = Collector(tmp_path, RULES, set())
     assert collector.since("vk") == datetime(2026, 12, 1, 7, tzinfo=UTC)
     assert collector.since("ok") is None
+
+
+def test_a_message_is_filed_under_the_account_it_came_to(tmp_path: Path) -> None:
+    report = CollectReport()
+    collector = Collector(tmp_path, RULES, removed={"district-vk:1"})
+    question = comment(1, "Когда уберут снег во дворе?")
+    direct = Comment(**{**vars(question), "is_direct": True, "post_id": ""})
+    collector.file([question], "district-vk", NOW, report)
+    collector.file([question, direct], "bratskoe-vk", NOW, report)
+    assert report.filed == [
+        "content/inbox/2026/12/bratskoe-vk-1.md",
+        "content/inbox/2026/12/bratskoe-vk-dm-1.md",
+    ], "removed on the district, not on the settlement; a comment and a message of one id"
+    items = read_items(tmp_path)
+    assert [(i.account, i.network, i.reply_to.direct) for i in items] == [
+        ("bratskoe-vk", "vk", False),
+        ("bratskoe-vk", "vk", True),
+    ]
+    assert "\naccount: bratskoe-vk\n" in (tmp_path / items[0].path).read_text(encoding="utf-8")
+    again = CollectReport()
+    Collector(tmp_path, RULES, set()).file([question, direct], "bratskoe-vk", NOW, again)
+    assert again.filed == [], "each is filed once"
+    (shown,) = [i for i in open_items(items, NOW) if not i.path.endswith("dm-1.md")]
+    assert status_json([shown])["items"][0]["account"] == "bratskoe-vk"
+    assert "bratskoe-vk" in status_text([shown]).splitlines()[1]
+
+
+def test_files_and_cursors_kept_per_network_are_the_default_accounts(tmp_path: Path) -> None:
+    path = tmp_path / "content/inbox/2026/12/vk-12.md"
+    path.parent.mkdir(parents=True)
+    path.write_text(OLD_ITEM, encoding="utf-8")
+    (tmp_path / "content/inbox/state.yml").write_text(
+        "vk:\n  last_collect: '2026-12-01T10:00:00+03:00'\n", encoding="utf-8"
+    )
+    collector = Collector(tmp_path, RULES, set(), {"vk": "district-vk"})
+    assert collector.since("district-vk") == NOW and collector.since("bratskoe-vk") is None
+    report = CollectReport()
+    old = comment(12, "Когда отремонтируют дорогу?")
+    collector.file([old], "district-vk", NOW, report)
+    collector.file([old], "bratskoe-vk", NOW, report)
+    assert report.filed == ["content/inbox/2026/12/bratskoe-vk-12.md"], "the old one is known"
+    collector.advance("bratskoe-vk", NOW)
+    collector.save()
+    state = (tmp_path / "content/inbox/state.yml").read_text(encoding="utf-8")
+    assert "bratskoe-vk:" in state and "district-vk:" in state and "\nvk:" not in state
+    (item,) = open_items(
+        [i for i in read_items(tmp_path) if i.path == "content/inbox/2026/12/vk-12.md"], NOW
+    )
+    assert item.place == "vk", "an old file names no account: its network is shown"

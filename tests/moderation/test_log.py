@@ -172,3 +172,19 @@ def test_removed_comments_are_the_deleted_and_hidden_ones() -> None:
         LogEntry("vk", "4", "restored", moment),
     ]
     assert removed_comments(entries) == {"vk:1", "ok:2"}
+
+
+def test_an_entry_names_its_account_and_older_ones_read_as_the_default_accounts(
+    tmp_path: Path,
+) -> None:
+    write(tmp_path, "2026-11.yml", OLD)
+    on_settlement = replace(DELETED, account="bratskoe-vk", id="bratskoe-vk-9-deleted")
+    rel = append_log(tmp_path, NOW, [on_settlement])
+    text = (tmp_path / rel).read_text(encoding="utf-8")
+    assert "- network: vk\n  account: bratskoe-vk\n  comment: '9'\n" in text
+    assert [e.account for e in read_log(tmp_path)] == ["", "", "bratskoe-vk"]
+    assert [e.account_key for e in read_log(tmp_path)] == ["vk", "telegram", "bratskoe-vk"]
+    defaults = {"vk": "district-vk", "telegram": "head-tg"}
+    named = read_log(tmp_path, defaults=defaults)
+    assert [e.account for e in named] == ["district-vk", "head-tg", "bratskoe-vk"]
+    assert removed_comments(named) == {"district-vk:1", "head-tg:2", "bratskoe-vk:9"}
