@@ -43,7 +43,7 @@ def capability_table() -> str:
     """What every network can do, read from the capability table."""
     header = (
         "| Сеть | Текст | Формат | Медиа | Опросы | Правка | Удаление | Комментарии | "
-        "Бан | Профиль |\n|---|---|---|---|---|---|---|---|---|---|"
+        "Бан | Репост | Профиль |\n|---|---|---|---|---|---|---|---|---|---|---|"
     )
     rows = []
     for name, spec in NETWORK_TABLE.items():
@@ -56,7 +56,7 @@ def capability_table() -> str:
             f"| {spec.title} (`{name}`) | {_text(caps)} | {caps.text_format} | {_media(caps)} | "
             f"{_flag(caps.polls)} | {_window(caps.can_edit, caps.edit_window_hours)} | "
             f"{_window(caps.can_delete, caps.delete_window_hours)} | {comments or _NO} | "
-            f"{_flag(caps.ban)} | {', '.join(sorted(caps.profile)) or _NO} |"
+            f"{_flag(caps.ban)} | {_flag(caps.repost)} | {', '.join(sorted(caps.profile)) or _NO} |"
         )
     return "\n".join([header, *rows])
 

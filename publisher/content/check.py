@@ -15,7 +15,8 @@ from pathlib import Path
 from publisher.content.load import Content
 from publisher.content.render import MAX_THREAD_PARTS, counter, source_text
 from publisher.content.stylecheck import post_style, style_diagnostics
-from publisher.core.capabilities import Capabilities, MediaRules
+from publisher.content.targets import repost_source
+from publisher.core.capabilities import Capabilities, MediaRules, network_title
 from publisher.core.config import Config
 from publisher.core.errors import Diagnostic, Severity
 from publisher.core.i18n import _
@@ -160,6 +161,8 @@ def check_post(
         caps = capabilities[target.network]
         length = lengths[target.name]  # every target's, or None (see post_findings)
         problems.extend(_check_target(post, target, caps, length, content, config))
+    if post.repost_from:
+        problems.extend(_check_reposts(post, content.targets_of(post), capabilities))
     return list(dict.fromkeys(problems))  # two accounts of a network: said once
 
 
@@ -228,6 +231,50 @@ def _check_target(
                 "media-base-url",
             )
         )
+    return problems
+
+
+def _check_reposts(
+    post: Post, targets: Sequence[Target], capabilities: Mapping[str, Capabilities]
+) -> list[Diagnostic]:
+    """What ``repost_from:`` cannot do (a name that is none of the post's accounts is an error
+    of ``content.targets``): a network without reposts publishes the post afresh on its other
+    accounts, a source alone on its network has nothing to repost to, and an override for a
+    reposting account is not seen, since a repost shows the source's post."""
+    problems: list[Diagnostic] = []
+    for index, name in enumerate(post.repost_from):
+        source = next((t for t in targets if t.name == name), None)
+        if source is None:
+            continue
+        others = [t.name for t in targets if repost_source(post, t, targets) == source]
+        network = network_title(source.network)
+        if not others:
+            message = _(
+                "The post goes to no other account of {network} than {name}: there is nothing "
+                "to repost.",
+                network=network,
+                name=name,
+            )
+            hint = _("Add the accounts to repost to under accounts:, or remove repost_from.")
+        elif not capabilities[source.network].repost:
+            message = _(
+                "{network} cannot repost: the post is published anew on {names}.",
+                network=network,
+                names=", ".join(others),
+            )
+            hint = _("Nothing to do if that is fine; otherwise remove repost_from.")
+        elif overridden := [n for n in others if n in post.overrides]:
+            message = _(
+                "A repost shows the post as {name} published it: the overrides for {names} "
+                "are not used.",
+                name=name,
+                names=", ".join(overridden),
+            )
+            hint = _("Remove those overrides, or publish there afresh without repost_from.")
+        else:
+            continue
+        line = post.lines.get(f"repost_from[{index}]", post.line_of("repost_from"))
+        problems.append(Diagnostic(post.path, line, Severity.WARNING, message, hint, "repost"))
     return problems
 
 

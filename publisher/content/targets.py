@@ -68,8 +68,54 @@ def resolve_targets(
                 for target in _resolve(name, directory, post, line, problems, 0):
                     found.setdefault(target.name, target)
         problems.extend(_unknown_overrides(post, directory))
+        problems.extend(_repost_problems(post, list(found.values())))
         targets[post.path] = tuple(found.values())
     return targets, problems
+
+
+def repost_source(post: Post, target: Target, targets: Iterable[Target]) -> Target | None:
+    """The account whose publication ``target`` reposts (``repost_from:`` names another of
+    the post's accounts on the same network), or None: ``target`` publishes the post itself.
+    Whether the network can repost at all is its capabilities' to say."""
+    for name in post.repost_from:
+        for source in targets:
+            if source.name == name and source.network == target.network:
+                return None if source.name == target.name else source
+    return None
+
+
+def _repost_problems(post: Post, targets: list[Target]) -> list[Diagnostic]:
+    """``repost_from:`` must name accounts the post goes to, at most one a network."""
+    accounts = {t.name: t for t in targets if t.account is not None}
+    problems: list[Diagnostic] = []
+    chosen: dict[str, str] = {}
+    for index, name in enumerate(post.repost_from):
+        line = post.lines.get(f"repost_from[{index}]", post.line_of("repost_from"))
+        source = accounts.get(name)
+        if source is None:
+            hint = (
+                _("Name one of them: {names}.", names=", ".join(accounts))
+                if accounts
+                else _("The post goes to no account yet: name them under accounts: first.")
+            )
+            message = _(
+                "repost_from names '{name}', which is not one of the accounts this post goes to.",
+                name=name,
+            )
+            problems.append(Diagnostic(post.path, line, Severity.ERROR, message, hint, "repost"))
+            continue
+        first = chosen.setdefault(source.network, name)
+        if first != name:
+            message = _(
+                "repost_from names two accounts of {network} ({first}, {second}); a post is "
+                "reposted from one of them.",
+                network=source.network,
+                first=first,
+                second=name,
+            )
+            hint = _("Keep one of them.")
+            problems.append(Diagnostic(post.path, line, Severity.ERROR, message, hint, "repost"))
+    return problems
 
 
 def _resolve(

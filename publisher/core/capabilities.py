@@ -72,6 +72,9 @@ class Capabilities:
     #: the network bans only while deleting a comment (OK's ``block_author``)
     ban_deletes_comment: bool = False
     reply: bool = False
+    #: a post one of our accounts published can be reposted onto another of our accounts on
+    #: the network (``repost_from:``), rather than published there afresh
+    repost: bool = False
     profile: frozenset[str] = frozenset()
     #: profile fields the network has at all (the rest of them a person sets by hand)
     profile_fields: frozenset[str] = frozenset(
@@ -147,6 +150,9 @@ _VK = Capabilities(
     # ``groups.ban`` takes an ``end_date`` at most a year ahead [verified: V2 groups.ban]
     max_ban_days=365,
     reply=True,  # wall.createComment from_group / messages.send [verified: V1]
+    # wall.repost object=wall-<gid>_<pid> group_id=<target>, user token only [verified: V1
+    # schema]; that it lands as the community's post, not the user's, is [uncertain]
+    repost=True,
     # groups.edit (title, description, website), owner photo and cover uploads [verified: V1]
     profile=frozenset({"description", "title", "website", "avatar", "cover"}),
     # the community's own settings page; ``{id}`` is the community id (digits)
@@ -191,6 +197,9 @@ _TELEGRAM = Capabilities(
     # banChatMember: an until_date < 30 s or > 366 days ahead bans for good [verified: T1]
     max_ban_days=366,
     reply=True,  # sendMessage with reply_parameters, as the bot
+    # forwardMessage chat_id, from_chat_id, message_id: the bot must be in both channels
+    # [verified: T1]
+    repost=True,
     # setChatTitle, setChatDescription, setChatPhoto; channels have no cover or website
     profile=frozenset({"title", "description", "avatar"}),
     profile_fields=frozenset({"title", "description", "avatar"}),
@@ -291,6 +300,9 @@ _MAX = Capabilities(
     ban=True,
     max_ban_days=0,  # the block has no end date: only for good [verified: M1]
     reply=True,  # POST /messages/{mid}/comments with link type reply [uncertain: M2]
+    # a message may link another with type "forward" [verified: M1], but whether that forwards
+    # between two channels is not described [uncertain]: no repost
+    repost=False,
     # PATCH /chats/{id} sets title and icon; the description is read-only and there is no
     # cover or website [verified: M1]
     profile=frozenset({"title", "avatar"}),

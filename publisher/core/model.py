@@ -74,6 +74,9 @@ class Post:
     lines: Mapping[str, int] = field(default_factory=dict)
     #: the names under ``accounts:`` (accounts or groups)
     accounts: tuple[str, ...] = ()
+    #: ``repost_from:``: the accounts (at most one a network) whose publication the post's
+    #: other accounts on that network repost instead of publishing it afresh
+    repost_from: tuple[str, ...] = ()
 
     @cached_property  # asked for about ten times per post by a plan
     def result_file_path(self) -> str:
@@ -208,6 +211,8 @@ class Action:
     comment: Comment | None = None
     #: for a moved post: the result file left at its old place, to move to ``result_file_path``
     moved_from: str = ""
+    #: for a repost: the account whose publication of the post this account reposts
+    repost_from: Account | None = None
 
     @property
     def account_key(self) -> str:

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import StrEnum
+from functools import partial
 
 from publisher.content.confine import MediaEscaped, verified
 from publisher.content.profiles import field_hashes, only
@@ -158,28 +159,34 @@ class Applier:
         self.full: dict[str, PostingLimit] = {}
 
     def run(self, plan: Plan) -> ApplyReport:
+        """Everything but the reposts, then the reposts: they repost what the first part has
+        just published (each reads its source's result when its turn comes)."""
         carry_moves(self.result_files, plan)
         report = ApplyReport()
-        by_account: dict[str, list[Action]] = {}
-        for action in plan.pending:
-            if action.kind is ActionKind.MOVE:
-                report.results.append(Result(action, Outcome.DONE))
-            else:
-                by_account.setdefault(action.account_key, []).append(action)
-        if not by_account:
-            return report
-        with ThreadPoolExecutor(max_workers=len(by_account)) as pool:
-            futures = [pool.submit(self._run_account, n, a) for n, a in by_account.items()]
-            for future in futures:
-                report.results.extend(future.result())
+        moved = [a for a in plan.pending if a.kind is ActionKind.MOVE]
+        rest = [a for a in plan.pending if a.kind is not ActionKind.MOVE]
+        report.results.extend(Result(action, Outcome.DONE) for action in moved)
+        report.results.extend(self._run_parallel([a for a in rest if a.repost_from is None]))
+        report.results.extend(self._run_parallel([a for a in rest if a.repost_from is not None]))
         order = {id(a): i for i, a in enumerate(plan.actions)}
         report.results.sort(key=lambda r: order.get(id(r.action), 0))
         return report
 
+    def _run_parallel(self, actions: list[Action]) -> list[Result]:
+        """``actions``, accounts in parallel."""
+        by_account: dict[str, list[Action]] = {}
+        for action in actions:
+            by_account.setdefault(action.account_key, []).append(action)
+        if not by_account:
+            return []
+        with ThreadPoolExecutor(max_workers=len(by_account)) as pool:
+            futures = [pool.submit(self._run_account, n, a) for n, a in by_account.items()]
+            return [result for future in futures for result in future.result()]
+
     def _run_account(self, account: str, actions: list[Action]) -> list[Result]:
         """One account's actions, in order (accounts sharing a token share its rate limiter:
         see ``runtime.build_adapters``)."""
-        stop: NetworkError | None = self.unavailable.get(account)
+        stop: NetworkError | None = self.unavailable.get(account) or self.stopped.get(account)
         results: list[Result] = []
         for index, action in enumerate(actions):
             blocked = stop or (self.full.get(account) if _posts(action) else None)
@@ -200,12 +207,12 @@ class Applier:
         and record in the usual way.
         """
         action = actions[index]
-        if not _fresh_create(action):
+        if not _uploads(action):
             return None
         upcoming = [
             (a.rendered, idempotency_key(a.post_id, a.account_key, a.rendered.content_hash))
             for a in actions[index : index + LOOKAHEAD]
-            if _fresh_create(a) and a.rendered is not None and _files_error(a) is None
+            if _uploads(a) and a.rendered is not None and _files_error(a) is None
         ]
         try:
             self.adapters[action.account_key].prepare(upcoming)
@@ -224,9 +231,14 @@ class Applier:
             self.stopped.setdefault(account, error)
 
     def _leave(self, action: Action, cause: NetworkError, detail: bool = False) -> Result:
-        """Skip the action for the next run; a post this run reserved (``reserve``) but never
-        sent gets its intent replaced by ``failed``, so the next run publishes it without
-        first looking for it (Telegram could not look, and would ask a person)."""
+        """Skip the action for the next run (see ``_unreserve``)."""
+        self._unreserve(action, f"{type(cause).__name__}: {redact(cause.detail)}")
+        return _skipped(action, cause, detail)
+
+    def _unreserve(self, action: Action, error: str) -> None:
+        """A post this run reserved (``reserve``) but never sent gets its intent replaced by
+        ``failed``, so the next run publishes it without first looking for it (Telegram could
+        not look, and would ask a person)."""
         previous = self.result_files.read(action.result_file_path).get(action.account_key)
         reserved = (
             previous is not None
@@ -235,8 +247,7 @@ class Applier:
             and previous.extra.get("claim") == self.claim
         )
         if reserved and _fresh_create(action):
-            self._record(action, self._failed_entry(action, cause, redact(cause.detail)))
-        return _skipped(action, cause, detail)
+            self._record(action, self._failed_entry(action, error))
 
     def _attempt(self, action: Action) -> Result:
         try:
@@ -254,17 +265,51 @@ class Applier:
         if action.kind is ActionKind.REPLY:
             return self._reply(adapter, action)
         assert action.kind is ActionKind.DELETE or action.rendered is not None
-        if action.kind is ActionKind.CREATE:
-            return self._create(adapter, action)
         if action.kind is ActionKind.UPDATE:
             assert action.ref is not None and action.rendered is not None
             ref = adapter.update(action.ref, action.rendered)
             self._record_published(action, action.rendered, ref, "", "update")
             return Result(action, Outcome.DONE, ref)
-        if action.kind is ActionKind.REPLACE:
-            return self._replace(adapter, action)
-        self._delete(adapter, action)
-        return Result(action, Outcome.DONE, action.ref)
+        if action.kind is ActionKind.DELETE:
+            self._delete(adapter, action)
+            return Result(action, Outcome.DONE, action.ref)
+        way = self._way(adapter, action)
+        if way is None:
+            return self._without_source(action)
+        if action.kind is ActionKind.CREATE:
+            return self._create(action, way)
+        return self._replace(adapter, action, way)
+
+    def _way(self, adapter: Adapter, action: Action) -> _Way | None:
+        """How a create or replace sends the post: published afresh, or reposted from the
+        publication its source account has in the result file now (None: it has none)."""
+        rendered = action.rendered
+        assert rendered is not None
+        source = action.repost_from
+        if source is None:
+            return _Way(partial(adapter.publish, rendered), partial(_find, adapter, rendered))
+        origin = self.result_files.read(action.result_file_path).get(source.name)
+        if origin is None or origin.state != "published":
+            return None
+        ref = origin.ref()
+        marks = {"repost_of": source.name, "source_id": ref.remote_id}
+
+        def look(_key: str) -> RemoteRef | FindResult:
+            found = adapter.find_repost(source, ref)
+            return _marked(found, marks) if isinstance(found, RemoteRef) else found
+
+        return _Way(lambda _key: _marked(adapter.repost(source, ref, rendered), marks), look)
+
+    def _without_source(self, action: Action) -> Result:
+        """A repost whose source has no publication (it failed, or was left for later, in
+        this run) waits for the next run; nothing was sent."""
+        assert action.repost_from is not None
+        message = _(
+            "left for the next run: {account} has not published the post",
+            account=action.repost_from.name,
+        )
+        self._unreserve(action, message)
+        return Result(action, Outcome.SKIPPED, message=message)
 
     def _set_profile(self, adapter: Adapter | None, action: Action) -> Result:
         """Send the profile fields the network can set; record them and the manual ones."""
@@ -309,20 +354,20 @@ class Applier:
         set_status(self.result_files.repo, action.post_path, "answered")
         return Result(action, Outcome.DONE, ref)
 
-    def _create(self, adapter: Adapter, action: Action) -> Result:
+    def _create(self, action: Action, way: _Way) -> Result:
         rendered = action.rendered
         assert rendered is not None
         key = idempotency_key(action.post_id, action.account_key, rendered.content_hash)
         if action.ref is not None:
-            found = self._reconcile(adapter, action, rendered)
+            found = self._reconcile(action, rendered, way)
             if found is not None:
                 return found
         self._record(action, intent_for(action, self.claim, self._now()))
-        ref = adapter.publish(rendered, key)
+        ref = way.send(key)
         self._record_published(action, rendered, ref, key, "create")
         return Result(action, Outcome.DONE, ref)
 
-    def _replace(self, adapter: Adapter, action: Action) -> Result:
+    def _replace(self, adapter: Adapter, action: Action, way: _Way) -> Result:
         """Delete the old post and publish the new one, with an intent recorded before either.
 
         A run killed anywhere in between leaves that intent (naming the old post); the next run
@@ -342,21 +387,21 @@ class Applier:
                 self._record(action, previous)
             raise
         if resumed:  # look with the key the interrupted run sent, then claim it for this run
-            found = self._reconcile(adapter, action, action.rendered)
+            found = self._reconcile(action, action.rendered, way)
             if found is not None:
                 return found
             self._record(action, replace_intent(action, self.claim, self._now()))
         key = idempotency_key(action.post_id, action.account_key, action.rendered.content_hash)
-        ref = adapter.publish(action.rendered, key)
+        ref = way.send(key)
         self._record_published(action, action.rendered, ref, key, "replace")
         return Result(action, Outcome.DONE, ref)
 
-    def _reconcile(self, adapter: Adapter, action: Action, rendered: RenderedPost) -> Result | None:
+    def _reconcile(self, action: Action, rendered: RenderedPost, way: _Way) -> Result | None:
         """An earlier run sent this post and died before recording: is it there?"""
         assert action.ref is not None
         previous = self.result_files.read(action.result_file_path).get(action.account_key)
         key = previous.key if previous else ""
-        found = adapter.find(key, rendered)
+        found = way.look(key)
         owner = (
             self.owners.get((action.account_key, found.remote_id), action.result_file_path)
             if isinstance(found, RemoteRef)
@@ -464,7 +509,7 @@ class Applier:
         if previous is not None and previous.state == "published":
             entry = replace(previous, error=f"{type(error).__name__}: {message}", at=self._now())
         else:
-            entry = self._failed_entry(action, error, message)
+            entry = self._failed_entry(action, f"{type(error).__name__}: {message}")
         self._record(action, entry)
         limited = action.account_key in self.stopped or action.account_key in self.full
         if limited and isinstance(error, RateLimited):
@@ -472,14 +517,14 @@ class Applier:
             return _skipped(action, error, detail=True)
         return Result(action, Outcome.FAILED, message=message, hint=error.hint)
 
-    def _failed_entry(self, action: Action, error: NetworkError, message: str) -> ResultEntry:
+    def _failed_entry(self, action: Action, error: str) -> ResultEntry:
         """A ``failed`` result: the next run sends the post without looking for it first."""
         return ResultEntry(
             network=action.network,
             state="failed",
             account=action.account,
             at=self._now(),
-            error=f"{type(error).__name__}: {message}",
+            error=error,
             operation=action.kind.value,
         )
 
@@ -500,8 +545,12 @@ class Applier:
 
 
 def intent_for(action: Action, claim: str, at: str) -> ResultEntry:
-    """The record written before a post is sent: what, with which key, by which run."""
+    """The record written before a post is sent: what, with which key, by which run, and for
+    a repost, from which account (a person settling it by hand keeps that)."""
     assert action.rendered is not None
+    extra = {"claim": claim} if claim else {}
+    if action.repost_from is not None:
+        extra["repost_of"] = action.repost_from.name
     return ResultEntry(
         network=action.network,
         state="intent",
@@ -509,7 +558,7 @@ def intent_for(action: Action, claim: str, at: str) -> ResultEntry:
         key=idempotency_key(action.post_id, action.account_key, action.rendered.content_hash),
         content_hash=action.rendered.content_hash,
         at=at,
-        extra={"claim": claim} if claim else {},
+        extra=extra,
     )
 
 
@@ -589,6 +638,29 @@ def _posts(action: Action) -> bool:
 def _fresh_create(action: Action) -> bool:
     """A new post with nothing of an earlier run to reconcile first."""
     return action.kind is ActionKind.CREATE and action.ref is None and action.rendered is not None
+
+
+def _uploads(action: Action) -> bool:
+    """A new post of its own, not a repost: the adapter may work ahead on it (``prepare``)."""
+    return _fresh_create(action) and action.repost_from is None
+
+
+@dataclass(frozen=True)
+class _Way:
+    """How a create or replace sends its post: ``send(key)`` puts it on the network, and
+    ``look(key)`` looks for it there after an interrupted run."""
+
+    send: Callable[[str], RemoteRef]
+    look: Callable[[str], RemoteRef | FindResult]
+
+
+def _find(adapter: Adapter, rendered: RenderedPost, key: str) -> RemoteRef | FindResult:
+    return adapter.find(key, rendered)
+
+
+def _marked(ref: RemoteRef, marks: Mapping[str, str]) -> RemoteRef:
+    """A repost's reference with what it reposts in ``extra`` (the plan reads it there)."""
+    return replace(ref, extra={**ref.extra, **marks})
 
 
 def _skipped(action: Action, cause: NetworkError, detail: bool = False) -> Result:

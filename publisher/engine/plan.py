@@ -19,7 +19,8 @@ from publisher.content.context import Renderings
 from publisher.content.load import Content
 from publisher.content.profiles import PROFILE_FIELDS, field_hashes
 from publisher.content.render import measure, render_text, rendered_media_hash, source_hash
-from publisher.core.capabilities import Capabilities
+from publisher.content.targets import repost_source
+from publisher.core.capabilities import Capabilities, network_title
 from publisher.core.config import Config
 from publisher.core.i18n import _
 from publisher.core.model import (
@@ -91,10 +92,13 @@ def build_plan(
         entries = result_entries.get(moved_from or post.result_file_path, {})
         if moved_from:
             actions.append(_plan_move(post, moved_from))
+        first = len(actions)
         for target in targets_with_live(post, entries, content):
             key = (post.path, target.name)
             entry, rendered = entries.get(target.name), renderings.get(key)
             actions.append(_plan_one(post, target, entry, rendered, key in unchanged, content, ctx))
+        if post.repost_from or any(e.extra.get("repost_of") for e in entries.values()):
+            actions[first:] = _reposts(post, actions[first:], entries, content, ctx)
     for account in content.accounts:
         if account.network in ctx.capabilities and account.name in content.profiles:
             entry = result_entries.get(account_result_file_path(account), {}).get(account.name)
@@ -333,6 +337,107 @@ def _plan_change(
             "publisher.yml to delete and publish it again"
         )
     return replace(base, kind=ActionKind.BLOCKED, rendered=rendered, ref=ref, reason=reason)
+
+
+def _reposts(
+    post: Post,
+    planned: list[Action],
+    entries: Mapping[str, ResultEntry],
+    content: Content,
+    ctx: PlanContext,
+) -> list[Action]:
+    """The post's actions with ``repost_from:`` applied to the accounts it names a source for.
+
+    Where an account publishes the post anew (create, replace) it reposts the source's
+    publication instead, once the source has one or gets one in this run (apply sends reposts
+    after everything else); until then it waits. A publication that stays, stays as it is, but
+    a repost is never edited: it follows its source, and is made again when the source was
+    published anew. A network that cannot repost publishes afresh, and says so.
+    """
+    targets = content.targets_of(post)
+    by_account = {a.account: a for a in planned}
+    result: list[Action] = []
+    for action in planned:
+        target = next((t for t in targets if t.name == action.account), None)
+        source = repost_source(post, target, targets) if target is not None else None
+        entry = entries.get(action.account)
+        if source is None or source.account is None:
+            result.append(_stop_editing_a_repost(action, entry, ctx))
+        elif not ctx.capabilities[action.network].repost:
+            result.append(_no_repost(action))
+        else:
+            source_action = by_account.get(source.name)
+            result.append(_repost(action, entry, source, source_action, entries, ctx))
+    return result
+
+
+def _repost(
+    action: Action,
+    entry: ResultEntry | None,
+    source: Target,
+    source_action: Action | None,
+    entries: Mapping[str, ResultEntry],
+    ctx: PlanContext,
+) -> Action:
+    """One account's action when it reposts ``source``'s publication (see ``_reposts``)."""
+    assert source.account is not None
+    origin = entries.get(source.name)
+    live = origin is not None and origin.state == "published"
+    renewed = source_action is not None and source_action.kind is ActionKind.REPLACE
+    going = renewed or (source_action is not None and source_action.kind is ActionKind.CREATE)
+    note = _("repost from {account}", account=source.name)
+    if action.kind in (ActionKind.CREATE, ActionKind.REPLACE):
+        if not (live or going):
+            reason = _("waits until {account} publishes it", account=source.name)
+            return replace(action, kind=ActionKind.WAIT, ref=None, reason=reason)
+        reason = "; ".join(r for r in (note, action.reason) if r)
+        return replace(action, repost_from=source.account, reason=reason)
+    if entry is None or entry.state != "published" or not entry.extra.get("repost_of"):
+        return action  # nothing new is published, or a publication of its own stays
+    if action.kind not in (ActionKind.NOOP, ActionKind.UPDATE):
+        return action
+    same = entry.extra.get("repost_of") == source.name and (
+        origin is None or str(entry.extra.get("source_id", "")) in ("", origin.remote_id)
+    )
+    if renewed or not same:
+        if action.rendered is None:  # a preview that did not render it: it shows no change
+            return action
+        reason = _("the repost is made again from what {account} has now", account=source.name)
+        return _renew(action, entry, reason, source.account, ctx)
+    return replace(action, kind=ActionKind.NOOP, ref=entry.ref(), reason=note)
+
+
+def _stop_editing_a_repost(action: Action, entry: ResultEntry | None, ctx: PlanContext) -> Action:
+    """A repost the post no longer asks for cannot take an edit: it is published afresh."""
+    if action.kind is not ActionKind.UPDATE or entry is None or not entry.extra.get("repost_of"):
+        return action
+    reason = _("a repost cannot be edited: it is deleted and the post published afresh")
+    return _renew(action, entry, reason, None, ctx)
+
+
+def _renew(
+    action: Action, entry: ResultEntry, reason: str, source: Account | None, ctx: PlanContext
+) -> Action:
+    """Delete a repost and publish the post again (reposted from ``source`` if given), where
+    the network can still delete it."""
+    caps = ctx.capabilities[action.network]
+    ref = entry.ref()
+    if caps.can_delete and _within(entry, caps.delete_window_hours, ctx.now):
+        return replace(action, kind=ActionKind.REPLACE, ref=ref, reason=reason, repost_from=source)
+    reason = _(
+        "{reason}, but the network can no longer delete it: delete it by hand, then publish a "
+        "new post",
+        reason=reason,
+    )
+    return replace(action, kind=ActionKind.BLOCKED, ref=ref, reason=reason)
+
+
+def _no_repost(action: Action) -> Action:
+    """On a network without reposts the post is published afresh."""
+    if action.kind is not ActionKind.CREATE:
+        return action
+    note = _("{network} cannot repost: published afresh", network=network_title(action.network))
+    return replace(action, reason="; ".join(r for r in (note, action.reason) if r))
 
 
 def _plan_unwanted(post: Post, live: ResultEntry | None, base: Action, ctx: PlanContext) -> Action:

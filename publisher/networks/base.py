@@ -354,6 +354,17 @@ class Adapter(ABC):
         """After an interrupted publish: is the post there? ``UNKNOWN`` if we cannot tell."""
         return FindResult.UNKNOWN
 
+    def repost(self, source: Account, ref: RemoteRef, post: RenderedPost) -> RemoteRef:
+        """Repost ``ref``, the post as our account ``source`` published it on this network,
+        onto this account (``capabilities.repost``); ``post`` is this account's rendering, for
+        its options (``silent``). Returns the repost, which ``delete`` removes."""
+        raise self.unsupported("repost")
+
+    def find_repost(self, source: Account, ref: RemoteRef) -> RemoteRef | FindResult:
+        """After an interrupted repost: is the repost of ``ref`` there? ``UNKNOWN`` if we
+        cannot tell."""
+        return FindResult.UNKNOWN
+
     # -- comments, moderation and replies (declared by ``capabilities``) -----------------------
 
     def comments(self, ref: RemoteRef, since: datetime | None = None) -> list[Comment]:

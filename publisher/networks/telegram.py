@@ -79,6 +79,10 @@ _EPOCH = datetime.fromtimestamp(0, UTC)
 #: keys of answers whose description says what happened
 NO_RIGHTS = "not enough rights"
 MESSAGE_GONE = "message not found"
+#: the bot is not in the chat a request names, or there is no such chat [uncertain: text]
+CHAT_UNKNOWN = "chat not found"
+#: the source channel forbids forwarding ("Restrict saving content") [uncertain: text]
+NOT_FORWARDABLE = "can't be forwarded"
 
 
 def rights_hint(op: str) -> str:
@@ -95,6 +99,18 @@ def rights_hint(op: str) -> str:
     )
 
 
+def unknown_chat_hint(op: str) -> str:
+    """Which chat the bot cannot see: the channel a forward comes from, or the account's."""
+    if op == "forwardMessage":
+        return N_(
+            "The bot of {account} cannot read the channel the post is forwarded from: make it "
+            "an administrator of that channel too."
+        )
+    return N_(
+        "Telegram does not know the chat {chat}, or the bot is not in it: check the id in {path}."
+    )
+
+
 #: the Bot API's ``error_code`` (an HTTP status) and description -> our classes [verified: T1]
 ERRORS: ErrorMap = {
     "429": Rule(RateLimited, wait=DEFAULT_RETRY_AFTER),
@@ -102,6 +118,14 @@ ERRORS: ErrorMap = {
     **dict.fromkeys(("401", "404"), AuthError),
     **dict.fromkeys(("403", NO_RIGHTS), Rule(AuthError, hint=rights_hint)),
     MESSAGE_GONE: NotFound,
+    CHAT_UNKNOWN: Rule(Rejected, hint=unknown_chat_hint),
+    NOT_FORWARDABLE: Rule(
+        Rejected,
+        hint=N_(
+            "The channel the post is forwarded from forbids forwarding (Restrict saving "
+            "content): allow it there, or publish afresh without repost_from."
+        ),
+    ),
     "5xx": Transient,
 }
 
@@ -183,6 +207,7 @@ class TelegramAdapter(Adapter):
         kinds = [NO_RIGHTS] if any(text in words for text in _NO_RIGHTS) else []
         if "not found" in words and "message" in words:
             kinds.append(MESSAGE_GONE)
+        kinds += [kind for kind in (CHAT_UNKNOWN, NOT_FORWARDABLE) if kind in words]
         wait = (body.get("parameters") or {}).get("retry_after")
         status, family = status_keys(code)
         keys = (status, *kinds, family)
@@ -263,6 +288,31 @@ class TelegramAdapter(Adapter):
             "deleteMessage",
             _("Telegram deletes only messages younger than 48 hours: {detail}", detail=detail),
             hint,
+        )
+
+    def repost(self, source: Account, ref: RemoteRef, post: RenderedPost) -> RemoteRef:
+        """Forward each message of the source channel's post into this channel, in order
+        (``forwardMessage``: ``chat_id``, ``from_chat_id``, ``message_id`` [verified: T1]); the
+        bot must read the source channel too. One by one, an album arrives as single messages
+        [decided: ``forwardMessages`` keeps albums together but skips a message it cannot
+        forward without saying so]. A failure part-way deletes what was forwarded."""
+        parts = [int(p) for p in (ref.parts or (ref.remote_id,)) if p.isdigit()]
+        sent: list[int] = []
+        base = {"chat_id": self.account.account_id, "from_chat_id": source.account_id}
+        try:
+            for message_id in parts:
+                params = {**base, "message_id": message_id, **self._common(post)}
+                result = self._call("forwardMessage", params, creates=True)
+                sent.append(int(result["message_id"]))
+        except NetworkError:
+            self._roll_back(sent)
+            raise
+        if not sent:
+            raise Rejected(self.name, "forwardMessage", f"no message to forward in {ref.remote_id}")
+        forwarded = dict(zip(parts, sent, strict=True))
+        main = forwarded.get(int(ref.remote_id) if ref.remote_id.isdigit() else 0, sent[0])
+        return RemoteRef(
+            self.name, str(main), self._message_url(main), tuple(map(str, sent)), self.clock.now()
         )
 
     def _roll_back(self, sent: list[int]) -> None:

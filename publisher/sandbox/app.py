@@ -3,6 +3,8 @@
 ``Sandbox(state_dir)`` builds the emulators listed in ``EMULATORS``; ``sandbox.transport()``
 gives an httpx transport that sends each request to the emulator of its host, in-process and
 with no port. Fault injection happens here, so every emulator gets it for free.
+``sandbox.declare(SandboxAccount(...), ...)`` makes the sandbox hold several accounts per
+network, each with its own tokens (``core.SandboxAccount``).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from urllib.parse import unquote
 from werkzeug.wrappers import Request, Response
 
 from publisher.core.clock import Clock
+from publisher.sandbox.accounts import SandboxAccount
 from publisher.sandbox.core import Emulator, Store
 from publisher.sandbox.faults import Faults, parse_faults
 from publisher.sandbox.transport import SandboxTransport
@@ -64,6 +67,18 @@ class Sandbox:
             self.emulators[name] = emulator
             for host in emulator.hosts:
                 self._by_host[host] = emulator
+
+    def declare(self, *accounts: SandboxAccount) -> None:
+        """Hold these accounts from now on, kept in the state folder, so every later run over
+        it (a served page, another ``apply``) sees them; declaring one again adds its tokens.
+        ValueError for an account the sandbox cannot hold."""
+        for account in accounts:
+            emulator = self.emulators.get(account.network)
+            if emulator is None:
+                if account.network not in EMULATORS:
+                    raise ValueError(f"no emulated network {account.network!r}")
+                emulator = emulator_class(account.network)(self.store, self.clock)
+            emulator.declare(account)
 
     def fetch_public(self, url: str) -> Path | None:
         """The local file behind a public media URL, or None if "the internet" has none."""

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
-import hashlib
 import json
 import os
 import shutil
@@ -27,15 +26,16 @@ from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from publisher.core.clock import Clock
+from publisher.sandbox.accounts import (
+    SandboxAccount,
+    check_declared,
+    record_declared,
+    token_digest,
+)
 from publisher.state.atomic import write_atomic
 
 UPLOAD_COPY_CHUNK = 1024 * 1024
 SANDBOX_TOKEN_PREFIX = "sandbox-"
-
-
-def token_digest(token: str) -> str:
-    """How the sandbox stores a token: never the value, only a digest."""
-    return hashlib.sha256(token.encode()).hexdigest()[:16]
 
 
 class Store:
@@ -217,6 +217,17 @@ class Emulator:
         """What a citizen does: comment under post ``post_id`` (the id ``public_view`` shows),
         or send the account a direct message; return the new comment's id."""
         raise NotImplementedError(f"{self.network}: the sandbox has no comments")
+
+    def declare(self, account: SandboxAccount) -> None:
+        """Hold ``account`` from now on, run by its tokens (see the module's docstring)."""
+        check_declared(account, self.network)
+        with self.store.transaction(self.network) as state:
+            record_declared(state, self.open_account(state, account), account)
+
+    def open_account(self, state: dict[str, Any], account: SandboxAccount) -> str:
+        """Make (or find) ``account`` in this network's state, named by its title; return the
+        key the network's permission checks use for it."""
+        raise NotImplementedError(f"{self.network}: the sandbox holds no declared accounts")
 
 
 def revoke_token(store: Store, token: str) -> None:

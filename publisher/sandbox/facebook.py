@@ -13,7 +13,13 @@ gives only formulas: app 200 x users per hour, Page 4800 x engaged users per 24 
   ``estimated_time_to_regain_access`` (minutes) in X-Business-Use-Case-Usage.
 
 Each budget is a ``UsageBudget`` whose ``limit`` tests may lower on the emulator instance.
-Pages are created on first use; the sandbox's token is admin everywhere.
+Pages are created on first use and the sandbox's token is admin everywhere, until Pages are
+declared (``core.SandboxAccount``): then each Page token runs the Pages it is declared with. A
+write to another declared Page answers 200 "(#200) Permissions error", a read 10 (Page Public
+Content Access) [uncertain: Graph's wording varies by edge]; an object of no declared Page is
+100/33 "does not exist, cannot be loaded due to missing permissions" [verified: S2 error
+handling]; a token declared nowhere is 190 "Invalid OAuth access token" [verified: S2]. The
+app's budget is shared by every Page, the Page budgets are each Page's own.
 
 Comments (reference "Read comments", "Moderate"): ``GET /{object}/comments`` with ``filter``,
 ``order``, ``since``, ``limit``/``after`` and nested ``fields`` (``parent{id}``); replies are one
@@ -51,6 +57,7 @@ from werkzeug.routing import BaseConverter, Rule
 from werkzeug.wrappers import Request, Response
 
 from publisher.core.clock import Clock
+from publisher.sandbox.accounts import Owners, SandboxAccount
 from publisher.sandbox.core import SANDBOX_TOKEN_PREFIX, Emulator, Store, next_id
 from publisher.sandbox.instagram import InstagramEmulator
 from publisher.sandbox.pages import render
@@ -200,9 +207,31 @@ class FacebookEmulator(Emulator):
                 100, "Invalid appsecret_proof provided in the API argument", "GraphMethodException"
             )
         page = self._page_of_path(request.path)
+        refused = self._refuse_other_page(request, token, page)
+        if refused is not None:
+            return refused
         response = self._refuse_over_budget(page) or super().__call__(request)
         response.headers.update(self._usage_headers(page))
         return response
+
+    def _refuse_other_page(self, request: Request, token: str, page: str) -> Response | None:
+        """A token declared nowhere, or one acting on a Page it does not run (nothing is
+        refused before Pages are declared)."""
+        owners = Owners(self.store.read(self.network))
+        if not owners.declared or owners.may(token, page):
+            return None
+        if not owners.knows(token):
+            return self.error(190, "Invalid OAuth access token - Cannot parse access token")
+        verb = request.method.lower()
+        if page not in owners.accounts:
+            return self.no_object(page, verb)
+        if verb == "get":
+            return self.error(
+                10,
+                "(#10) This endpoint requires the 'pages_read_engagement' permission or the "
+                "'Page Public Content Access' feature.",
+            )
+        return self.error(200, "(#200) Permissions error")
 
     def _refuse_wrong_host(self, request: Request) -> Response | None:
         """A video upload anywhere but the Video API host, or anything else there.
@@ -1105,8 +1134,17 @@ class FacebookEmulator(Emulator):
         if node in state.get("sessions", {}) or not node:
             return None
         pages = state.setdefault("pages", {})
-        pages.setdefault(node, {"id": node, "name": f"Sandbox Page {node}"})
+        pages.setdefault(node, {"id": node, "name": f"Страница {node}"})
         return node
+
+    def open_account(self, state: dict[str, Any], account: SandboxAccount) -> str:
+        """A declared Page, named by its title."""
+        page = self._page(state, account.id.strip())
+        if page is None:
+            raise ValueError(f"facebook: {account.id!r} is not a Page id")
+        if account.title:
+            state["pages"][page]["name"] = account.title
+        return page
 
     def _new_post(
         self,
@@ -1139,6 +1177,7 @@ class FacebookEmulator(Emulator):
         posts = [
             {
                 "id": post["id"],
+                "account": post["page_id"],
                 "text": post["message"],
                 "url": f"https://www.facebook.com/{post['id']}",
                 "media": [{**media, "url": f"/files/{media['file']}"} for media in post["media"]],
@@ -1157,13 +1196,13 @@ class FacebookEmulator(Emulator):
         return {
             "posts": posts,
             "pages": state.get("pages", {}),
-            "profile": self._profile_view(state),
+            "profile": self._profile_view(state, self._shown_page(state)),
+            "profiles": {page: self._profile_view(state, page) for page in state.get("pages", {})},
             "banned": banned,
         }
 
-    def _profile_view(self, state: dict[str, Any]) -> dict[str, Any]:
-        """The profile of the Page last edited, else of the latest post's Page."""
-        page = self._shown_page(state)
+    def _profile_view(self, state: dict[str, Any], page: str) -> dict[str, Any]:
+        """A Page's profile (``profile`` shows the Page last edited, else the latest post's)."""
         record = state.get("pages", {}).get(page, {})
         images = state.get("profile_images", {}).get(page, {})
         cover = images.get("cover")
@@ -1184,20 +1223,27 @@ class FacebookEmulator(Emulator):
         return next(iter(state.get("pages", {})), "")
 
     def feed_html(self, state: dict[str, Any]) -> Markup:
-        pages = state.get("pages", {})
-        posts = [
+        """Each Page as Facebook shows it: its header, then its posts newest first."""
+        live = list(reversed(_live_posts(state)))
+        pages = [
             {
-                "post": post,
-                "page": pages.get(post["page_id"], {}).get("name", post["page_id"]),
-                "when": datetime.fromtimestamp(post["created_time"], UTC).strftime(
-                    "%d.%m.%Y %H:%M"
-                ),
-                "comments": _live_comments(state, post["id"]),
+                "profile": self._profile_view(state, page),
+                "posts": [
+                    {
+                        "post": post,
+                        "page": record["name"],
+                        "when": datetime.fromtimestamp(post["created_time"], UTC).strftime(
+                            "%d.%m.%Y %H:%M"
+                        ),
+                        "comments": _live_comments(state, post["id"]),
+                    }
+                    for post in live
+                    if post["page_id"] == page
+                ],
             }
-            for post in reversed(_live_posts(state))
+            for page, record in state.get("pages", {}).items()
         ]
-        profile = self._profile_view(state) if pages else None
-        return render("facebook.html", profile=profile, posts=posts)
+        return render("facebook.html", pages=pages)
 
 
 POST_FIELDS = frozenset({"id", "message", "created_time", "updated_time", "permalink_url"})

@@ -16,6 +16,12 @@ an answer to a reply joins its top-level comment; hidden comments cannot be answ
 ``POST /{comment}`` ``hide``; ``DELETE /{comment}`` (its replies go too); ``POST
 /{media}/comments`` comments as the account. There is no block API and no direct messages. The
 profile (name, bio, website, picture) has no API either: ``edit_profile`` is the person in the app.
+
+Several accounts (``core.SandboxAccount``): a token runs the accounts it is declared with; on
+anything of another account Graph answers 100/33 "does not exist, cannot be loaded due to
+missing permissions" [verified: S2 error handling, the answer for an object a token may not
+see], and a token declared nowhere 190 [verified: S5 "190 token"]. The BUC budget and the
+publishing quota are each account's own [verified: S5, S6].
 """
 
 from __future__ import annotations
@@ -38,6 +44,7 @@ from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
 from publisher.core.clock import Clock
+from publisher.sandbox.accounts import Owners, SandboxAccount
 from publisher.sandbox.core import Emulator, Store, next_id
 from publisher.sandbox.pages import render
 
@@ -184,7 +191,7 @@ class InstagramEmulator(Emulator):
         if node.isdigit() and node.startswith(IG_USER_PREFIX):
             return True
         state = self.store.read(NETWORK)
-        tables = ("users", "containers", "media", "comments")
+        tables = ("users", "containers", "media", "comments", "accounts")
         return any(node in state.get(table, {}) for table in tables)
 
     def __call__(self, request: Request) -> Response:
@@ -253,7 +260,18 @@ class InstagramEmulator(Emulator):
                 "reasons.",
                 subcode=460,
             )
+        owners = Owners(self.store.read(NETWORK))
+        if owners.declared and not owners.knows(token):
+            raise GraphError(190, "Invalid OAuth access token - Cannot parse access token")
         return token
+
+    def _charge(self, state: dict[str, Any], request: Request, owner: str, node: str) -> None:
+        """Refuse a call on an account the token does not run, as Graph hides what a token may
+        not see; then count it against the account's BUC budget."""
+        if not Owners(state).may(_token_of(request), owner):
+            method = request.method.lower()
+            raise GraphError(100, MISSING_OBJECT.format(method=method, id=node), subcode=33)
+        self._throttle(owner)
 
     def _throttle(self, owner: str) -> None:
         """Count a call against the account's BUC budget; error 80002 when it is spent."""
@@ -275,6 +293,19 @@ class InstagramEmulator(Emulator):
         users: dict[str, dict[str, Any]] = state.setdefault("users", {})
         return users.setdefault(node, {"id": node, "username": f"sandbox_{node}"})
 
+    def open_account(self, state: dict[str, Any], account: SandboxAccount) -> str:
+        """A declared professional account, with its username and name."""
+        node = account.id.strip()
+        try:
+            user = self._user(state, node)
+        except GraphError:
+            raise ValueError(f"instagram: {node!r} is not an account id") from None
+        if account.username:
+            user["username"] = account.username
+        if account.title:
+            user["name"] = account.title
+        return node
+
     def _now(self) -> float:
         return float(self.clock.now().timestamp())
 
@@ -286,19 +317,19 @@ class InstagramEmulator(Emulator):
         with self.store.transaction(NETWORK) as state:
             if node in state.get("comments", {}):
                 comment = _live_comment(state, node, "get")
-                self._throttle(comment["owner"])
+                self._charge(state, request, comment["owner"], node)
                 tree = _field_tree(request.args.get("fields") or DEFAULT_COMMENT_FIELDS)
                 return self.json(_comment_json(state, comment, tree, version))
             if node in state.get("containers", {}):
                 container = state["containers"][node]
-                self._throttle(container["owner"])
+                self._charge(state, request, container["owner"], node)
                 return self.json(self._container_fields(container, fields))
             if node in state.get("media", {}):
                 media = _live_media(state, node, "get")
-                self._throttle(media["owner"])
+                self._charge(state, request, media["owner"], node)
                 return self.json(_select(fields, _media_fields(state, media), "IGMedia"))
+            self._charge(state, request, node, node)
             user = self._user(state, node)
-            self._throttle(node)
             return self.json(_select(fields, _user_fields(state, user), "IGUser"))
 
     def _container_fields(self, container: dict[str, Any], fields: list[str]) -> dict[str, Any]:
@@ -330,9 +361,9 @@ class InstagramEmulator(Emulator):
         self._authorize(request, version)
         with self.store.transaction(NETWORK) as state:
             if node in state.get("comments", {}):
-                return self.json(self._hide(state, node, request.values.get("hide")))
+                return self.json(self._hide(state, request, node))
             media = _live_media(state, node, "post")
-            self._throttle(media["owner"])
+            self._charge(state, request, media["owner"], node)
             value = request.values.get("comment_enabled")
             if value is None:
                 raise GraphError(100, "(#100) The parameter comment_enabled is required.")
@@ -348,13 +379,13 @@ class InstagramEmulator(Emulator):
         with self.store.transaction(NETWORK) as state:
             if node in state.get("comments", {}):
                 comment = _live_comment(state, node, "delete")
-                self._throttle(comment["owner"])
+                self._charge(state, request, comment["owner"], node)
                 for item in _live_comments(state, comment["media"]):
                     if comment["id"] in (item["id"], item["parent_id"]):
                         item["deleted"] = True
                 return self.json({"success": True})
             media = _live_media(state, node, "delete")
-            self._throttle(media["owner"])
+            self._charge(state, request, media["owner"], node)
             media["deleted"] = True
             media["deleted_at"] = self._now()
         return self.json({"success": True})
@@ -368,8 +399,8 @@ class InstagramEmulator(Emulator):
         limit = min(max(_int_param(request, "limit", 25), 1), 100)
         offset = _cursor_offset(request.args.get("after"))
         with self.store.transaction(NETWORK) as state:
+            self._charge(state, request, node, node)
             self._user(state, node)
-            self._throttle(node)
             live = [m for m in _owned_media(state, node) if not m.get("deleted")]
             page = live[offset : offset + limit]
             data = [_select(fields, _media_fields(state, m), "IGMedia") for m in page]
@@ -386,8 +417,8 @@ class InstagramEmulator(Emulator):
         fields = _fields(request) or ["quota_usage"]
         since = float(_int_param(request, "since", 0))
         with self.store.transaction(NETWORK) as state:
+            self._charge(state, request, node, node)
             self._user(state, node)
-            self._throttle(node)
             usage = self._quota_usage(state, node, since)
         entry: dict[str, Any] = {}
         if "quota_usage" in fields:
@@ -409,8 +440,8 @@ class InstagramEmulator(Emulator):
         media_type = params.get("media_type", "").upper()
         item = _truthy(params.get("is_carousel_item", "false"))
         with self.store.transaction(NETWORK) as state:
+            self._charge(state, request, node, node)
             self._user(state, node)
-            self._throttle(node)
             container: dict[str, Any] = {
                 "id": str(next_id(state, start=FIRST_ID)),
                 "owner": node,
@@ -545,8 +576,8 @@ class InstagramEmulator(Emulator):
         if not creation_id:
             raise GraphError(100, "(#100) The parameter creation_id is required.")
         with self.store.transaction(NETWORK) as state:
+            self._charge(state, request, node, node)
             self._user(state, node)
-            self._throttle(node)
             container = self._publishable(state, node, creation_id)
             media = self._make_media(state, container)
             container["published"] = True
@@ -614,7 +645,7 @@ class InstagramEmulator(Emulator):
         tree = _field_tree(request.args.get("fields") or DEFAULT_COMMENT_FIELDS)
         with self.store.transaction(NETWORK) as state:
             media = _live_media(state, node, "get")
-            self._throttle(media["owner"])
+            self._charge(state, request, media["owner"], node)
             found = [c for c in _live_comments(state, node) if not c["parent_id"]]
             found.reverse()
             return self._comment_page(request, state, found, tree, version)
@@ -625,7 +656,7 @@ class InstagramEmulator(Emulator):
         tree = _field_tree(request.args.get("fields") or DEFAULT_COMMENT_FIELDS)
         with self.store.transaction(NETWORK) as state:
             comment = _live_comment(state, node, "get")
-            self._throttle(comment["owner"])
+            self._charge(state, request, comment["owner"], node)
             found = _replies_of(state, comment)
             return self._comment_page(request, state, found, tree, version)
 
@@ -655,7 +686,7 @@ class InstagramEmulator(Emulator):
         message = _checked_message(request.values.get("message"))
         with self.store.transaction(NETWORK) as state:
             media = _live_media(state, node, "post")
-            self._throttle(media["owner"])
+            self._charge(state, request, media["owner"], node)
             comment = self._new_comment(state, media, "", message, self._owner_author(state, media))
         return self.json({"id": comment["id"]})
 
@@ -666,7 +697,7 @@ class InstagramEmulator(Emulator):
         message = _checked_message(request.values.get("message"))
         with self.store.transaction(NETWORK) as state:
             comment = _live_comment(state, node, "post")
-            self._throttle(comment["owner"])
+            self._charge(state, request, comment["owner"], node)
             if comment["hidden"]:
                 # [uncertain: the code and wording]
                 raise GraphError(100, "(#100) You cannot reply to a hidden comment.")
@@ -676,11 +707,12 @@ class InstagramEmulator(Emulator):
             reply = self._new_comment(state, media, thread, message, author)
         return self.json({"id": reply["id"]})
 
-    def _hide(self, state: dict[str, Any], node: str, value: str | None) -> dict[str, Any]:
+    def _hide(self, state: dict[str, Any], request: Request, node: str) -> dict[str, Any]:
         """``hide=true|false`` [verified: S1 IGComment.api_update]; the account's own comments
         cannot be hidden [uncertain: secondary sources; the code and wording]."""
         comment = _live_comment(state, node, "post")
-        self._throttle(comment["owner"])
+        self._charge(state, request, comment["owner"], node)
+        value = request.values.get("hide")
         if value is None:
             raise GraphError(100, "(#100) The parameter hide is required.")
         if comment["by_owner"]:
@@ -769,9 +801,13 @@ class InstagramEmulator(Emulator):
         if not token or self.is_revoked(token):
             raise UploadError(401, "AuthorizationError", "Invalid OAuth access token.")
         offset, size = _upload_headers(request)
-        record = self.store.read(NETWORK).get("containers", {}).get(container)
+        state = self.store.read(NETWORK)
+        record = state.get("containers", {}).get(container)
         if not VERSION.fullmatch(version) or not _awaits_upload(record):
             raise UploadError(400, "ProcessingFailedError", "Request processing failed")
+        if record is not None and not Owners(state).may(token, record["owner"]):
+            # [uncertain] the host's answer to another account's token
+            raise UploadError(403, "AuthorizationError", "Not authorized to upload here.")
         if offset != 0:
             # resuming a broken upload is not emulated: the client starts again from offset 0
             raise UploadError(400, "ProcessingFailedError", "Unexpected offset", retriable=True)
@@ -789,7 +825,8 @@ class InstagramEmulator(Emulator):
 
     def public_view(self, state: dict[str, Any]) -> dict[str, Any]:
         """Live posts, newest first, with their comments; the accounts, their publishing quota
-        use, the profile shown and (Instagram has no bans through the API) no bans."""
+        use, the profile shown, each account's, and (Instagram has no bans through the API) no
+        bans."""
         posts = [
             {
                 **_public_post(m),
@@ -805,24 +842,31 @@ class InstagramEmulator(Emulator):
             "quota": {uid: self._quota_usage(state, uid) for uid in users},
             "quota_total": QUOTA_TOTAL,
             "profile": _profile_view(_shown_user(state)),
+            "profiles": {uid: _profile_view(user) for uid, user in users.items()},
             "banned": [],
         }
 
     def feed_html(self, state: dict[str, Any]) -> Markup:
-        """The profile header, then posts as Instagram shows them: the media first, the
-        caption under the name, then the comments (hidden ones marked)."""
-        users = state.get("users", {})
-        user = _shown_user(state)
-        posts = [
+        """Each account as Instagram shows it: the profile header, then its posts (the media
+        first, the caption under the name, then the comments, hidden ones marked)."""
+        live = [media for media in _all_media(state) if not media.get("deleted")]
+        accounts = [
             {
-                "media": media,
-                "username": users.get(media["owner"], {}).get("username", media["owner"]),
-                "comments": _live_comments(state, media["id"]),
+                "user": user,
+                "profile": _profile_view(user),
+                "posts": [
+                    {
+                        "media": media,
+                        "username": user["username"],
+                        "comments": _live_comments(state, media["id"]),
+                    }
+                    for media in live
+                    if media["owner"] == uid
+                ],
             }
-            for media in _all_media(state)
-            if not media.get("deleted")
+            for uid, user in state.get("users", {}).items()
         ]
-        return render("instagram.html", user=user, profile=_profile_view(user), posts=posts)
+        return render("instagram.html", accounts=accounts)
 
 
 # -- request helpers ------------------------------------------------------------------------
@@ -1067,6 +1111,7 @@ def _shortcode(number: int) -> str:
 def _public_post(media: dict[str, Any]) -> dict[str, Any]:
     return {
         "id": media["id"],
+        "account": media["owner"],
         "text": media["caption"],
         "url": media["permalink"],
         "media": [dict(item) for item in media["items"]],

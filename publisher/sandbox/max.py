@@ -15,6 +15,11 @@ has a link, so ``block`` always applies) and a blocked citizen cannot comment (`
 ``PATCH /chats/{id}`` sets the title (1–200) and the icon from an image upload token; the
 description is read-only [verified: M1].
 
+Several channels (``core.SandboxAccount``): a bot token is an administrator of the channels it
+is declared with; anything it does in or reads from another chat answers 403 [verified: M1, "no
+right"] with ``{"code": "access.denied"}`` [uncertain: the code and text]. A token declared
+nowhere answers 401 ``verify.token``; 30 requests a second are per token [verified: M1].
+
 State (``max.json``): ``chats`` by id (title, icon, description), ``messages`` (text as sent and
 as shown, attachments with the stored file names, times in ms), ``comments`` (under a post, with
 the sender, a reply link and a deleted flag), ``bans`` by chat and user, upload ``slots`` and
@@ -38,7 +43,8 @@ from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from publisher.core.clock import Clock
-from publisher.sandbox.core import Emulator, Store, next_id, token_digest
+from publisher.sandbox.accounts import Owners, SandboxAccount, token_digest
+from publisher.sandbox.core import Emulator, Store, next_id
 from publisher.sandbox.pages import render
 
 API_HOST = "platform-api2.max.ru"
@@ -55,6 +61,7 @@ MESSAGES_DEFAULT, MESSAGES_MAX = 50, 100  # GET /messages count [verified: M1]
 #: ``ChatPatch.title`` length [verified: M1]
 TITLE_MIN, TITLE_MAX = 1, 200
 MB = 1024 * 1024
+BOT_NAME = "Бот песочницы"
 SIZE_LIMITS = {"image": 50 * MB, "video": 250 * MB, "audio": 256 * MB, "file": 4096 * MB}
 EXTENSIONS = {
     "image": {".jpg", ".jpeg", ".png", ".gif", ".tif", ".tiff", ".bmp", ".heic"},
@@ -170,7 +177,8 @@ class MaxEmulator(Emulator):
     def _guard(self, request: Request) -> Response | None:
         """401 for a missing, malformed or revoked token; 429 beyond 30 requests a second."""
         token = _token(request)
-        if not token or self.is_revoked(token):
+        owners = Owners(self.store.read(self.network))
+        if not token or self.is_revoked(token) or (owners.declared and not owners.knows(token)):
             # the example answer of M1 [verified]; its status is 401 in M2/M3 [verified]
             return _error(401, "verify.token", "Invalid access_token")
         if not self.rates.allow(f"max:{token_digest(token)}", RATE_PER_SECOND):
@@ -190,12 +198,12 @@ class MaxEmulator(Emulator):
         user_id = int(token_digest(token)[:8], 16)
         return {
             "user_id": user_id,
-            "first_name": "Sandbox bot",
+            "first_name": BOT_NAME,
             "last_name": None,
             "username": f"sandbox{user_id}_bot",
             "is_bot": True,
             "last_activity_time": self._now_ms(),
-            "name": "Sandbox bot",
+            "name": BOT_NAME,
             "description": None,
             "commands": None,
         }
@@ -288,6 +296,9 @@ class MaxEmulator(Emulator):
             return _error(400, INVALID, "Invalid request payload")
         token = _token(request)
         with self.store.transaction(self.network) as state:
+            refusal = _refusal(state, token, chat_id)
+            if refusal is not None:
+                return refusal
             content = _content(state, body, keep=None)
             if isinstance(content, Response):
                 return content
@@ -333,6 +344,9 @@ class MaxEmulator(Emulator):
             message = _live_message(state, mid)
             if message is None:
                 return _message_not_found()
+            refusal = _refusal(state, _token(request), message["chat_id"])
+            if refusal is not None:
+                return refusal
             content = _content(state, body, keep=message)
             if isinstance(content, Response):
                 return content
@@ -348,6 +362,9 @@ class MaxEmulator(Emulator):
             if message is None:
                 # a deleted or unknown message: 404 [uncertain: might be success:false]
                 return _message_not_found()
+            refusal = _refusal(state, _token(request), message["chat_id"])
+            if refusal is not None:
+                return refusal
             message.update(deleted=True, deleted_at=self._now_ms())
         return self.json({"success": True})
 
@@ -368,12 +385,20 @@ class MaxEmulator(Emulator):
             return _error(400, INVALID, "Missing required parameter: chat_id or message_ids")
         newest = sorted(chosen, key=lambda m: (m["timestamp"], m["seq"]), reverse=True)[:count]
         token = _token(request)
+        for chat_id in dict.fromkeys(m["chat_id"] for m in newest):
+            refusal = _refusal(state, token, chat_id)
+            if refusal is not None:
+                return refusal
         return self.json({"messages": [self._message_json(m, token) for m in newest]})
 
     def on_message(self, request: Request, mid: str) -> Response:
-        message = _live_message(self.store.read(self.network), mid)
+        state = self.store.read(self.network)
+        message = _live_message(state, mid)
         if message is None:
             return _message_not_found()
+        refusal = _refusal(state, _token(request), message["chat_id"])
+        if refusal is not None:
+            return refusal
         return self.json(self._message_json(message, _token(request)))
 
     def _message_json(self, message: dict[str, Any], token: str) -> dict[str, Any]:
@@ -415,8 +440,12 @@ class MaxEmulator(Emulator):
         if isinstance(bounds, Response):
             return bounds
         state = self.store.read(self.network)
-        if _live_message(state, mid) is None:
+        post = _live_message(state, mid)
+        if post is None:
             return _message_not_found()
+        refusal = _refusal(state, _token(request), post["chat_id"])
+        if refusal is not None:
+            return refusal
         chosen = [c for c in _live_comments(state, mid) if _within(c["timestamp"], *bounds)]
         if request.args.get("comment_ids"):
             wanted = set(request.args["comment_ids"].split(","))
@@ -426,7 +455,11 @@ class MaxEmulator(Emulator):
 
     def on_comment(self, request: Request, mid: str, cid: str) -> Response:
         state = self.store.read(self.network)
-        comment = _live_comment(state, mid, cid) if _live_message(state, mid) else None
+        post = _live_message(state, mid)
+        refusal = _refusal(state, _token(request), post["chat_id"]) if post else None
+        if refusal is not None:
+            return refusal
+        comment = _live_comment(state, mid, cid) if post else None
         if comment is None:
             return _comment_not_found()
         return self.json(_comment_json(state, comment))
@@ -442,6 +475,9 @@ class MaxEmulator(Emulator):
             post = _live_message(state, mid)
             if post is None:
                 return _message_not_found()
+            refusal = _refusal(state, _token(request), post["chat_id"])
+            if refusal is not None:
+                return refusal
             content = _comment_content(state, mid, body)
             if isinstance(content, Response):
                 return content
@@ -455,8 +491,12 @@ class MaxEmulator(Emulator):
         if not cid:
             return _error(400, INVALID, "Missing required parameter: comment_id")
         with self.store.transaction(self.network) as state:
-            if _live_message(state, mid) is None:
+            post = _live_message(state, mid)
+            if post is None:
                 return _message_not_found()
+            refusal = _refusal(state, _token(request), post["chat_id"])
+            if refusal is not None:
+                return refusal
             comment = _live_comment(state, mid, cid)
             if comment is None:
                 return _comment_not_found()
@@ -520,8 +560,21 @@ class MaxEmulator(Emulator):
 
     # -- chats: profile and members -------------------------------------------------------
 
+    def open_account(self, state: dict[str, Any], account: SandboxAccount) -> str:
+        """A declared chat (a channel when its id is negative), named by its title."""
+        raw = account.id.strip()
+        if not raw.lstrip("-").isdigit():
+            raise ValueError(f"max: {raw!r} is not a chat id")
+        chat = _chat(state, int(raw))
+        if account.title:
+            chat["title"] = account.title
+        return str(int(raw))
+
     def on_chat(self, request: Request, chat_id: int) -> Response:
         with self.store.transaction(self.network) as state:
+            refusal = _refusal(state, _token(request), chat_id)
+            if refusal is not None:
+                return refusal
             chat = _chat(state, chat_id)
         return self.json(_chat_json(chat))
 
@@ -533,6 +586,9 @@ class MaxEmulator(Emulator):
         if body is None:
             return _error(400, INVALID, "Invalid request payload")
         with self.store.transaction(self.network) as state:
+            refusal = _refusal(state, _token(request), chat_id)
+            if refusal is not None:
+                return refusal
             changes = _chat_patch(state, body)
             if isinstance(changes, Response):
                 return changes
@@ -553,6 +609,9 @@ class MaxEmulator(Emulator):
             return _error(400, INVALID, f"Invalid value for parameter user_id: {raw}")
         block = request.args.get("block", "false").lower() == "true"
         with self.store.transaction(self.network) as state:
+            refusal = _refusal(state, _token(request), chat_id)
+            if refusal is not None:
+                return refusal
             _chat(state, chat_id)
             if block:
                 bans = state.setdefault("bans", {}).setdefault(str(chat_id), {})
@@ -567,6 +626,7 @@ class MaxEmulator(Emulator):
         posts = [
             {
                 "id": m["mid"],
+                "account": str(m["chat_id"]),
                 "chat_id": m["chat_id"],
                 "text": m["text"],
                 "html": m["html"],
@@ -586,10 +646,13 @@ class MaxEmulator(Emulator):
             for bans in state.get("bans", {}).values()
             for user_id, ban in bans.items()
         ]
+        chats = state.get("chats", {})
+        channels = [c for c in chats.values() if c["type"] == "channel"]
         return {
             "posts": posts,
-            "chats": list(state.get("chats", {}).values()),
-            "profile": _profile_view(state),
+            "chats": list(chats.values()),
+            "profile": _profile_view(channels[0] if channels else None),
+            "profiles": {key: _profile_view(chat) for key, chat in chats.items()},
             "banned": banned,
         }
 
@@ -890,8 +953,15 @@ def _attachment_json(stored: dict[str, Any]) -> dict[str, Any]:
 # -- state helpers ------------------------------------------------------------------------------
 
 
+def _refusal(state: dict[str, Any], token: str, chat_id: int) -> Response | None:
+    """403 for a chat the bot does not administer (every chat, before declarations)."""
+    if Owners(state).may(token, str(chat_id)):
+        return None
+    return _error(403, "access.denied", f"Bot is not an administrator of chat {chat_id}")
+
+
 def _chat(state: dict[str, Any], chat_id: int) -> dict[str, Any]:
-    """The chat, created on first use: the sandbox's bot is admin everywhere."""
+    """The chat, created on first use."""
     chats = state.setdefault("chats", {})
     if str(chat_id) not in chats:
         kind = "channel" if chat_id < 0 else "chat"
@@ -1051,11 +1121,9 @@ def _comments_view(state: dict[str, Any], post_mid: str) -> list[dict[str, Any]]
     ]
 
 
-def _profile_view(state: dict[str, Any]) -> dict[str, Any]:
-    """The first channel's profile: title and icon file; Max has no website or cover, and
-    the description is what the app set (None in the sandbox)."""
-    channels = [c for c in state.get("chats", {}).values() if c["type"] == "channel"]
-    chat = channels[0] if channels else None
+def _profile_view(chat: dict[str, Any] | None) -> dict[str, Any]:
+    """A chat's profile: title and icon file; Max has no website or cover, and the
+    description is what the app set (None in the sandbox)."""
     icon = (chat or {}).get("icon") or {}
     return {
         "title": chat["title"] if chat else None,

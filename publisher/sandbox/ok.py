@@ -15,6 +15,13 @@ Signatures are checked against the application's secret: ``register_app`` sets o
 ``application_key`` uses ``DEFAULT_APP_SECRET``, the value the CLI substitutes in the sandbox.
 A ``session_secret_key`` is accepted the same way (``register_session``, else
 ``DEFAULT_SESSION_SECRET``).
+
+Several groups (``core.SandboxAccount``): an access token administers the groups it is declared
+with. Posting, uploading, setting the avatar, commenting as the group and deleting comments in
+another group answer 10 "PERMISSION_DENIED" [uncertain: OK may answer 50 NOT_ADMIN; the code
+list is O1's]; reading a group and its comments needs no rights. A token declared nowhere gets
+102 "Session expired", as a made-up one would [uncertain: 103 is also possible]. The limit of
+``RATE_PER_SECOND`` calls a second is per token.
 """
 
 from __future__ import annotations
@@ -34,7 +41,8 @@ from PIL import Image, UnidentifiedImageError
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
-from publisher.sandbox.core import UPLOAD_COPY_CHUNK, Emulator, Store, next_id, token_digest
+from publisher.sandbox.accounts import Owners, SandboxAccount, token_digest
+from publisher.sandbox.core import UPLOAD_COPY_CHUNK, Emulator, Store, next_id
 from publisher.sandbox.pages import render
 
 NETWORK = "ok"
@@ -182,15 +190,16 @@ class OkEmulator(Emulator):
         token = params.get("access_token") or params.get("session_key") or ""
         if not token:
             raise OkApiError(103, "PARAM_SESSION_KEY : No session key")
-        if not self._signature_ok(params, token):
+        state = self.store.read(NETWORK)
+        if not self._signature_ok(state, params, token):
             raise OkApiError(104, "PARAM_SIGNATURE : Invalid signature")
-        if self.is_revoked(token):
+        owners = Owners(state)
+        if self.is_revoked(token) or (owners.declared and not owners.knows(token)):
             raise OkApiError(102, "PARAM_SESSION_EXPIRED : Session expired")
         if not self.rates.allow(f"{NETWORK}:{token_digest(token)}", RATE_PER_SECOND):
             raise OkApiError(8, "FLOOD_BLOCKED : Too many requests")
 
-    def _signature_ok(self, params: dict[str, str], token: str) -> bool:
-        state = self.store.read(NETWORK)
+    def _signature_ok(self, state: dict[str, Any], params: dict[str, str], token: str) -> bool:
         app_secret = state.get("apps", {}).get(params["application_key"], DEFAULT_APP_SECRET)
         session = state.get("sessions", {}).get(token_digest(token), DEFAULT_SESSION_SECRET)
         sig = params.get("sig", "").lower()
@@ -210,7 +219,7 @@ class OkEmulator(Emulator):
         named by the photo id that call gave [verified: O2; answer uncertain]."""
         gid = _required(params, "group_id")
         photo_id = _required(params, "photo_id")
-        group = self._group(state, gid)
+        group = self._admin_group(state, params, gid)
         photos = state.get("photos", {}).values()
         photo = next((p for p in photos if p["photo_id"] == photo_id and p["gid"] == gid), None)
         if photo is None:
@@ -250,7 +259,7 @@ class OkEmulator(Emulator):
         reply_to = params.get("reply_to_comment_id", "")
         parent = _live_comment(topic, reply_to) if reply_to else None
         if params.get("as_admin") == "true":
-            author = (topic["group"], self._group(state, topic["group"])["name"])
+            author = (topic["group"], self._admin_group(state, params, topic["group"])["name"])
         else:
             author = (ADMIN_USER_ID, ADMIN_USER_NAME)
         comment = self._new_comment(state, topic, text, author, parent, from_account=True)
@@ -261,6 +270,7 @@ class OkEmulator(Emulator):
     ) -> Any:
         """Delete a comment; ``block_author=true`` blacklists its author for good [O2]."""
         topic = _discussion(state, params, "discussionId", "discussionType")
+        self._admin_group(state, params, topic["group"])
         comment = _live_comment(topic, _required(params, "comment_id"))
         if params.get("block_author") == "true":
             if comment["from_account"]:
@@ -326,7 +336,7 @@ class OkEmulator(Emulator):
     def api_photosV2_getUploadUrl(self, state: dict[str, Any], params: dict[str, str]) -> Any:
         gid = _required(params, "gid")
         count = _positive_int(params.get("count", "1"), "count")
-        self._group(state, gid)
+        self._admin_group(state, params, gid)
         photo_ids = [str(next_id(state, "next_photo_id", 900_000)) for _ in range(count)]
         sid = _md5(f"photo-session-{next_id(state, 'next_session')}")
         expires = self._now_ms() + UPLOAD_TTL_MS
@@ -347,7 +357,7 @@ class OkEmulator(Emulator):
             raise invalid("file_size exceeds 2 GB")
         gid = params.get("gid", "")
         if gid:
-            self._group(state, gid)
+            self._admin_group(state, params, gid)
         video_id = VIDEO_ID_BASE + next_id(state, "next_video_id")
         name, _size = self.store.save_upload(io.BytesIO(), suffix=Path(file_name).suffix)
         sid = _md5(f"video-session-{video_id}")
@@ -365,6 +375,8 @@ class OkEmulator(Emulator):
 
     def api_video_update(self, state: dict[str, Any], params: dict[str, str]) -> Any:
         video = _video(state, _required(params, "vid"))
+        if video["gid"]:
+            self._admin_group(state, params, video["gid"])
         title = params.get("title", video["title"])
         if len(title) > VIDEO_TITLE_LIMIT:
             raise invalid(f"title is longer than {VIDEO_TITLE_LIMIT} characters")
@@ -378,6 +390,7 @@ class OkEmulator(Emulator):
         if _required(params, "type") != "GROUP_THEME":
             raise invalid("only type=GROUP_THEME is emulated")
         gid = _required(params, "gid")
+        self._admin_group(state, params, gid)
         attachment = _attachment(_required(params, "attachment"))
         topic = self._topic(state, gid, attachment)
         topic["link_preview"] = params.get("text_link_preview", "") == "true"
@@ -388,6 +401,7 @@ class OkEmulator(Emulator):
         """[uncertain: method name from public clients O3, O4, answer from an O4 test]."""
         gid = _required(params, "gid")
         topic_id = _required(params, "topic_id")
+        self._admin_group(state, params, gid)
         for post in state.get("posts", []):
             if post["id"] == topic_id and post["group"] == gid and not post["deleted"]:
                 post["deleted"] = True
@@ -435,12 +449,31 @@ class OkEmulator(Emulator):
             topic["poll"] = _poll(item)
 
     def _group(self, state: dict[str, Any], gid: str) -> dict[str, Any]:
-        """The group, created on first use: the sandbox's user administers every group."""
+        """The group, created on first use."""
         if not gid.isdigit():
             raise invalid(f"gid {gid!r} is not a group id")
         groups = state.setdefault("groups", {})
         group: dict[str, Any] = groups.setdefault(gid, {"name": f"Группа {gid}"})
         return group
+
+    def _admin_group(
+        self, state: dict[str, Any], params: dict[str, str], gid: str
+    ) -> dict[str, Any]:
+        """The group, if the call's token administers it (every group, before declarations)."""
+        token = params.get("access_token") or params.get("session_key") or ""
+        if not Owners(state).may(token, gid):
+            raise OkApiError(10, f"PERMISSION_DENIED : No permission to administer group {gid}")
+        return self._group(state, gid)
+
+    def open_account(self, state: dict[str, Any], account: SandboxAccount) -> str:
+        """A declared group: its number, named by its title."""
+        gid = account.id.strip()
+        if not gid.isdigit():
+            raise ValueError(f"ok: {gid!r} is not a group number")
+        group = self._group(state, gid)
+        if account.title:
+            group["name"] = account.title
+        return gid
 
     def _now_ms(self) -> int:
         return int(self.clock.now().timestamp() * 1000)
@@ -536,6 +569,7 @@ class OkEmulator(Emulator):
         posts = [
             {
                 "id": post["id"],
+                "account": post["group"],
                 "group": post["group"],
                 "text": post["text"],
                 "url": post["url"],
@@ -553,26 +587,31 @@ class OkEmulator(Emulator):
             for bans in state.get("bans", {}).values()
             for user_id, ban in bans.items()
         ]
+        groups = state.get("groups", {})
         return {
             "posts": posts,
-            "groups": state.get("groups", {}),
-            "profile": _profile_view(state),
+            "groups": groups,
+            "profile": _profile_view(next(iter(groups.values()), None)),
+            "profiles": {gid: _profile_view(group) for gid, group in groups.items()},
             "banned": banned,
         }
 
     def feed_html(self, state: dict[str, Any]) -> Markup:
+        """Each group as OK shows it: its header, then its topics newest first."""
         groups = state.get("groups", {})
-        live = [post for post in state.get("posts", []) if not post["deleted"]]
-        topics = [
+        live = [post for post in reversed(state.get("posts", [])) if not post["deleted"]]
+        sections = [
             {
-                "post": post,
-                "group": groups.get(post["group"], {}).get("name", post["group"]),
-                "comments": _comments_view(post),
+                "profile": _profile_view(group),
+                "topics": [
+                    {"post": post, "group": group["name"], "comments": _comments_view(post)}
+                    for post in live
+                    if post["group"] == gid
+                ],
             }
-            for post in reversed(live)
+            for gid, group in groups.items()
         ]
-        profile = _profile_view(state) if groups else None
-        return render("ok.html", profile=profile, topics=topics)
+        return render("ok.html", groups=sections)
 
 
 # ---- validation helpers ---------------------------------------------------------------------
@@ -695,9 +734,8 @@ def _comments_view(post: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-def _profile_view(state: dict[str, Any]) -> dict[str, Any]:
-    """The profile of the first group used: only its avatar can change through the API."""
-    group = next(iter(state.get("groups", {}).values()), None)
+def _profile_view(group: dict[str, Any] | None) -> dict[str, Any]:
+    """A group's profile: only its avatar can change through the API."""
     if group is None:
         return dict.fromkeys(("title", "description", "website", "avatar", "cover"))
     return {

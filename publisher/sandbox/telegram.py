@@ -24,6 +24,20 @@ What it holds to (reference ``networks-ru.md`` section 3):
   ``unbanChatSenderChat``; a banned author cannot comment. Profile: ``setChatTitle`` (1–128),
   ``setChatDescription`` (0–255), ``setChatPhoto`` (an uploaded file only) [verified: T1];
   the error texts for these are [uncertain].
+- ``forwardMessage`` and ``copyMessage`` (``chat_id``, ``from_chat_id``, ``message_id``;
+  ``copyMessage`` may set a new ``caption``): a forward carries ``forward_origin`` (type
+  ``channel``, the source chat and message), a copy has no link to its source and answers only
+  ``{"message_id"}`` [verified: T1]. A missing message is "message to forward not found" /
+  "message to copy not found" [verified: public bug reports, T3 era].
+- Several channels and bots (``core.SandboxAccount``, the key of a channel being its numeric
+  id): each bot token is an administrator of the channels it is declared with and of their
+  discussion groups. Anything else answers 403 "Forbidden: bot is not a member of the channel
+  chat" (``supergroup chat`` for a group) [verified: public bug reports quoting the API]; a
+  source chat of a forward the bot is not in answers 400 "chat not found", as do chats nobody
+  declared [uncertain]; a token declared nowhere answers 401. Each bot has its own identity
+  (``getMe``), its own updates (a channel's posts and comments reach the bots of that channel)
+  and its own 30 messages a second; the 20 a minute are per chat [verified: T3, T4]. Without
+  declarations one bot (``BOT``) runs every channel, created on first use.
 """
 
 from __future__ import annotations
@@ -31,6 +45,7 @@ from __future__ import annotations
 import html
 import json
 import math
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from html.parser import HTMLParser
 from typing import Any, ClassVar
@@ -41,6 +56,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
+from publisher.sandbox.accounts import Owners, SandboxAccount, token_digest
 from publisher.sandbox.core import Emulator, next_id
 from publisher.sandbox.pages import render
 
@@ -61,7 +77,9 @@ FILE_LIMIT = 50 * 1024 * 1024
 MESSAGES_PER_MINUTE = 20
 MESSAGES_PER_SECOND = 30
 DELETE_WINDOW = 48 * 3600
-BOT = {"id": 7000000001, "is_bot": True, "first_name": "Sandbox bot", "username": "sandbox_bot"}
+BOT = {"id": 7000000001, "is_bot": True, "first_name": "Бот песочницы", "username": "sandbox_bot"}
+#: declared bots' ids: this plus a number made from the token's digest
+DECLARED_BOT_BASE = 7_100_000_000
 #: who sends the automatic copies of channel posts, and comments sent as a channel [T1 docs]
 SERVICE_USER = {"id": 777000, "is_bot": False, "first_name": "Telegram"}
 CHANNEL_BOT = {"id": 136817688, "is_bot": True, "first_name": "Channel", "username": "Channel_Bot"}
@@ -153,8 +171,18 @@ def utf16(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
+@dataclass(frozen=True)
+class _Bot:
+    """The bot a request's token belongs to: the token, its queue of updates (``key``, empty
+    for the one bot of a sandbox without declarations) and the ``User`` it is."""
+
+    token: str
+    key: str
+    user: dict[str, Any]
+
+
 class TelegramEmulator(Emulator):
-    """Channels the sandbox's bot administers, created on first use."""
+    """Channels the sandbox's bots administer: made on first use, or declared with their bots."""
 
     network = "telegram"
     hosts: ClassVar[tuple[str, ...]] = (HOST,)
@@ -167,7 +195,8 @@ class TelegramEmulator(Emulator):
             self._check_token(token)
             params = _params(request)
             with self.store.transaction(self.network) as state:
-                result = self._dispatch(state, method.lower(), params, request)
+                bot = _bot_of(state, token)
+                result = self._dispatch(state, bot, method.lower(), params, request)
             return self.json({"ok": True, "result": result})
         except BotApiError as error:
             return self._error(error)
@@ -199,76 +228,119 @@ class TelegramEmulator(Emulator):
     # -- dispatch ----------------------------------------------------------------------------
 
     def _dispatch(
-        self, state: dict[str, Any], method: str, params: dict[str, Any], request: Request
+        self,
+        state: dict[str, Any],
+        bot: _Bot,
+        method: str,
+        params: dict[str, Any],
+        request: Request,
     ) -> Any:
         if method == "getme":
-            return BOT
+            return bot.user
         if method == "getchat":
-            return _chat_full(self._chat(state, params))
+            return _chat_full(self._chat(state, params, bot))
         if method in _SENDERS:
-            return self._send(state, _SENDERS[method], params, request)
+            return self._send(state, bot, _SENDERS[method], params, request)
         if method == "sendmediagroup":
-            return self._send_group(state, params, request)
+            return self._send_group(state, bot, params, request)
+        if method in ("forwardmessage", "copymessage"):
+            return self._forward(state, bot, params, copy=method == "copymessage")
         if method in ("editmessagetext", "editmessagecaption"):
-            return self._edit(state, params, caption=method == "editmessagecaption")
+            return self._edit(state, bot, params, caption=method == "editmessagecaption")
         if method == "deletemessage":
-            return self._delete(state, params)
+            return self._delete(state, bot, params)
         if method == "getupdates":
-            return self._get_updates(state, params)
+            return self._get_updates(state, bot, params)
         if method in _MODERATION:
-            return self._moderate(state, method, params)
+            return self._moderate(state, bot, method, params)
         if method in _PROFILE:
-            return self._set_info(state, method, params, request)
+            return self._set_info(state, bot, method, params, request)
         raise BotApiError(404, "Not Found")
 
-    def _chat(self, state: dict[str, Any], params: dict[str, Any]) -> dict[str, Any]:
-        raw = str(params.get("chat_id") or "").strip()
+    def _chat(
+        self, state: dict[str, Any], params: dict[str, Any], bot: _Bot, field: str = "chat_id"
+    ) -> dict[str, Any]:
+        """The chat ``field`` names, if the bot is in it; without declarations a channel is
+        made on first use."""
+        raw = str(params.get(field) or "").strip()
         if not raw:
-            raise bad_request("chat_id is empty")
-        chats: dict[str, dict[str, Any]] = state.setdefault("chats", {})
-        for chat in chats.values():
-            if raw in (str(chat["id"]), f"@{chat.get('username', '')}"):
-                return chat
-        if raw.startswith("@"):
+            raise bad_request(f"{field} is empty")
+        chat = _find_chat(state, raw)
+        if chat is None and Owners(state).declared:
+            raise bad_request("chat not found")
+        if chat is None:
+            chat = self._new_channel(state, raw)
+        account = _account_key(chat)
+        if account is not None and not Owners(state).may(bot.token, account):
+            kind = "supergroup" if chat.get("type") == "supergroup" else "channel"
+            raise BotApiError(403, f"Forbidden: bot is not a member of the {kind} chat")
+        return chat
+
+    def _new_channel(self, state: dict[str, Any], raw: str) -> dict[str, Any]:
+        """A channel named ``@username`` or ``-100…``, with its discussion group."""
+        if raw.startswith("@") and len(raw) > 1:
             number = FIRST_CHAT - next_id(state, "next_chat")
             chat = {"id": number, "type": "channel", "username": raw[1:], "title": raw[1:]}
         elif raw.startswith("-") and raw[1:].isdigit():
-            chat = {"id": int(raw), "type": "channel", "title": f"Channel {raw}"}
+            chat = {"id": int(raw), "type": "channel", "title": f"Канал {raw}"}
         else:
             raise bad_request("chat not found")
-        chats[str(chat["id"])] = chat
+        state.setdefault("chats", {})[str(chat["id"])] = chat
         self._link_group(state, chat)
         return chat
 
     def _link_group(self, state: dict[str, Any], channel: dict[str, Any]) -> None:
         """A new channel comes with its discussion supergroup, linked both ways."""
         number = FIRST_CHAT - next_id(state, "next_chat")
-        title = f"{channel['title']} Chat"
         state["chats"][str(number)] = {
             "id": number,
             "type": "supergroup",
-            "title": title,
+            "title": _discussion_title(channel["title"]),
             "linked_chat_id": channel["id"],
         }
         channel["linked_chat_id"] = number
 
-    def _admit(self, chat: dict[str, Any], count: int = 1) -> None:
-        """Telegram's flood limits: ≈20 messages a minute in one channel, ≈30 a second."""
+    def open_account(self, state: dict[str, Any], account: SandboxAccount) -> str:
+        """A declared channel (``@username`` or ``-100…``), named by its title, with its
+        discussion group; its key is its numeric id."""
+        raw = account.id.strip()
+        chat = _find_chat(state, raw)
+        if chat is None:
+            try:
+                chat = self._new_channel(state, raw)
+            except BotApiError:
+                raise ValueError(f"telegram: {raw!r} is not a @channel or a -100… id") from None
+        if chat.get("type", "channel") != "channel":
+            raise ValueError(f"telegram: {raw} is not a channel")
+        if account.title:
+            chat["title"] = account.title
+            group = state["chats"].get(str(chat.get("linked_chat_id")))
+            if group is not None:
+                group["title"] = _discussion_title(account.title)
+        return str(chat["id"])
+
+    def _admit(self, chat: dict[str, Any], bot: _Bot, count: int = 1) -> None:
+        """Telegram's flood limits: ≈20 messages a minute in one chat, ≈30 a second a bot."""
         key = f"chat:{chat['id']}"
         for _ in range(count):
             if not self.rates.allow(key, MESSAGES_PER_MINUTE / 60, window=60):
                 wait = max(1, math.ceil(self.rates.retry_after(key, 60)))
                 raise BotApiError(429, f"Too Many Requests: retry after {wait}", wait)
-            if not self.rates.allow("all", MESSAGES_PER_SECOND):
+            if not self.rates.allow(f"bot:{bot.key}", MESSAGES_PER_SECOND):
                 raise BotApiError(429, "Too Many Requests: retry after 1", 1)
 
     # -- sending -------------------------------------------------------------------------------
 
     def _send(
-        self, state: dict[str, Any], kind: str, params: dict[str, Any], request: Request
+        self,
+        state: dict[str, Any],
+        bot: _Bot,
+        kind: str,
+        params: dict[str, Any],
+        request: Request,
     ) -> dict[str, Any]:
-        chat = self._chat(state, params)
-        message = self._new_message(state, chat, params)
+        chat = self._chat(state, params, bot)
+        message = self._new_message(state, chat, params, bot)
         if kind == "text":
             message.update(_text_fields(params.get("text", ""), TEXT_LIMIT, required=True))
         elif kind == "poll":
@@ -276,13 +348,13 @@ class TelegramEmulator(Emulator):
         else:
             message.update(_text_fields(params.get("caption", ""), CAPTION_LIMIT))
             message["media"] = [self._file(kind, params.get(kind), request)]
-        self._admit(chat)
+        self._admit(chat, bot)
         return self._store(state, message)
 
     def _send_group(
-        self, state: dict[str, Any], params: dict[str, Any], request: Request
+        self, state: dict[str, Any], bot: _Bot, params: dict[str, Any], request: Request
     ) -> list[dict[str, Any]]:
-        chat = self._chat(state, params)
+        chat = self._chat(state, params, bot)
         items = params.get("media")
         if isinstance(items, str):
             items = json.loads(items)
@@ -299,16 +371,43 @@ class TelegramEmulator(Emulator):
         group = str(next_id(state, "next_group", 13_000_000_000))
         messages = []
         for item in items:
-            message = self._new_message(state, chat, params)
+            message = self._new_message(state, chat, params, bot)
             message.update(_text_fields(item.get("caption", ""), CAPTION_LIMIT))
             message["media"] = [self._file(str(item.get("type")), item.get("media"), request)]
             message["media_group_id"] = group
             messages.append(message)
-        self._admit(chat, len(messages))
+        self._admit(chat, bot, len(messages))
         return [self._store(state, m) for m in messages]
 
+    def _forward(
+        self, state: dict[str, Any], bot: _Bot, params: dict[str, Any], copy: bool
+    ) -> dict[str, Any]:
+        """``forwardMessage`` / ``copyMessage`` of one message into ``chat_id``."""
+        try:
+            source = self._chat(state, params, bot, "from_chat_id")
+        except BotApiError as error:
+            if error.code != 403:
+                raise
+            raise bad_request("chat not found") from None
+        original = self._message(state, source["id"], _integer(params.get("message_id")))
+        if original is None or original.get("deleted"):
+            raise bad_request(f"message to {'copy' if copy else 'forward'} not found")
+        chat = self._chat(state, params, bot)
+        message = self._new_message(state, chat, params, bot)
+        message.update({k: original[k] for k in ("text", "html", "media", "poll") if k in original})
+        link = {"chat": _chat_object(source), "message_id": original["message_id"]}
+        if copy:
+            if "caption" in params and original.get("media"):
+                message.update(_text_fields(params["caption"], CAPTION_LIMIT))
+            message["copy_of"] = link
+        else:
+            message["forwarded"] = {**link, "origin": _origin(source, original)}
+        self._admit(chat, bot)
+        stored = self._store(state, message)
+        return {"message_id": stored["message_id"]} if copy else stored
+
     def _new_message(
-        self, state: dict[str, Any], chat: dict[str, Any], params: dict[str, Any]
+        self, state: dict[str, Any], chat: dict[str, Any], params: dict[str, Any], bot: _Bot
     ) -> dict[str, Any]:
         chat["next_message"] = int(chat.get("next_message", 1))
         message = {
@@ -318,7 +417,7 @@ class TelegramEmulator(Emulator):
             "link_preview": not _disabled_preview(params),
         }
         if chat.get("type", "channel") != "channel":
-            message["from"] = BOT
+            message["from"] = bot.user
         reply = _json_param(params.get("reply_parameters"))
         if isinstance(reply, dict) and reply.get("message_id"):
             self._thread_reply(state, chat, message, int(reply["message_id"]))
@@ -352,7 +451,7 @@ class TelegramEmulator(Emulator):
         state.setdefault("messages", []).append(message)
         rendered = self._render(state, message)
         if chat.get("type", "channel") == "channel":
-            self._update(state, "channel_post", rendered)
+            self._update(state, "channel_post", rendered, _audience(state, chat))
             self._auto_forward(state, chat, message)
         return rendered
 
@@ -384,15 +483,24 @@ class TelegramEmulator(Emulator):
             }
         )
         self._store(state, copy)
-        self._update(state, "message", self._render(state, copy))
+        self._update(state, "message", self._render(state, copy), _audience(state, group))
 
-    def _update(self, state: dict[str, Any], kind: str, message: dict[str, Any]) -> None:
-        """Queue an update for the bot, unless ``allowed_updates`` leaves its kind out."""
-        allowed = state.get("allowed_updates") or DEFAULT_UPDATES
-        if kind not in allowed:
+    def _update(
+        self, state: dict[str, Any], kind: str, message: dict[str, Any], bots: list[str]
+    ) -> None:
+        """Queue an update for the ``bots`` (their keys) whose ``allowed_updates`` take it."""
+        remembered = state.get("allowed_updates", {})
+        wanted = [bot for bot in bots if kind in (remembered.get(bot) or DEFAULT_UPDATES)]
+        if not wanted:
             return
         update_id = next_id(state, "next_update", 100_000_001)
-        entry = {"update_id": update_id, "kind": kind, "date": self.now(), "message": message}
+        entry = {
+            "update_id": update_id,
+            "kind": kind,
+            "date": self.now(),
+            "message": message,
+            "bots": wanted,
+        }
         state.setdefault("updates", []).append(entry)
 
     def _file(self, kind: str, reference: Any, request: Request) -> dict[str, Any]:
@@ -431,8 +539,10 @@ class TelegramEmulator(Emulator):
 
     # -- editing and deleting ----------------------------------------------------------------
 
-    def _find(self, state: dict[str, Any], params: dict[str, Any], action: str) -> dict[str, Any]:
-        chat = self._chat(state, params)
+    def _find(
+        self, state: dict[str, Any], bot: _Bot, params: dict[str, Any], action: str
+    ) -> dict[str, Any]:
+        chat = self._chat(state, params, bot)
         wanted = int(params.get("message_id") or 0)
         messages: list[dict[str, Any]] = state.get("messages", [])
         for message in messages:
@@ -441,8 +551,8 @@ class TelegramEmulator(Emulator):
                 return message
         raise bad_request(f"message to {action} not found")
 
-    def _edit(self, state: dict[str, Any], params: dict[str, Any], caption: bool) -> Any:
-        message = self._find(state, params, "edit")
+    def _edit(self, state: dict[str, Any], bot: _Bot, params: dict[str, Any], caption: bool) -> Any:
+        message = self._find(state, bot, params, "edit")
         has_media = bool(message.get("media"))
         if caption != has_media:
             what = (
@@ -478,8 +588,8 @@ class TelegramEmulator(Emulator):
                 return found
         return None
 
-    def _delete(self, state: dict[str, Any], params: dict[str, Any]) -> bool:
-        message = self._find(state, params, "delete")
+    def _delete(self, state: dict[str, Any], bot: _Bot, params: dict[str, Any]) -> bool:
+        message = self._find(state, bot, params, "delete")
         if self.now() - int(message["date"]) >= DELETE_WINDOW:
             raise bad_request("message can't be deleted")
         message["deleted"] = True
@@ -487,26 +597,35 @@ class TelegramEmulator(Emulator):
 
     # -- updates -------------------------------------------------------------------------------
 
-    def _get_updates(self, state: dict[str, Any], params: dict[str, Any]) -> list[dict[str, Any]]:
-        """Pending updates, oldest first; ``offset`` confirms (drops) every update before it."""
-        queue: list[dict[str, Any]] = state.setdefault("updates", [])
+    def _get_updates(
+        self, state: dict[str, Any], bot: _Bot, params: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        """The bot's pending updates, oldest first; ``offset`` confirms (drops, for this bot)
+        every update before it."""
+        queue = [u for u in state.get("updates", []) if self.now() - u["date"] < UPDATE_LIFETIME]
         offset = int(params.get("offset") or 0)
         limit = min(max(int(params.get("limit") or UPDATES_LIMIT), 1), UPDATES_LIMIT)
-        kept = [u for u in queue if self.now() - u["date"] < UPDATE_LIFETIME]
+        mine = [u for u in queue if bot.key in u["bots"]]
         if offset > 0:
-            kept = [u for u in kept if u["update_id"] >= offset]
-        elif offset < 0:
-            kept = kept[offset:]
-        queue[:] = kept
+            confirmed = [u for u in mine if u["update_id"] < offset]
+        else:
+            confirmed = mine[: len(mine) + offset] if offset < 0 else []
+        for update in confirmed:
+            update["bots"] = [key for key in update["bots"] if key != bot.key]
+        state["updates"] = [u for u in queue if u["bots"]]
         allowed = _json_param(params.get("allowed_updates"))
         if isinstance(allowed, list):  # remembered for the updates to come [verified: T1]
-            state["allowed_updates"] = [str(kind) for kind in allowed]
+            remembered = state.setdefault("allowed_updates", {})
+            remembered[bot.key] = [str(kind) for kind in allowed]
+        kept = [u for u in mine if bot.key in u["bots"]]
         return [{"update_id": u["update_id"], u["kind"]: u["message"]} for u in kept[:limit]]
 
     # -- moderation ----------------------------------------------------------------------------
 
-    def _moderate(self, state: dict[str, Any], method: str, params: dict[str, Any]) -> bool:
-        chat = self._chat(state, params)
+    def _moderate(
+        self, state: dict[str, Any], bot: _Bot, method: str, params: dict[str, Any]
+    ) -> bool:
+        chat = self._chat(state, params, bot)
         if chat.get("type", "channel") == "private":
             raise bad_request("method is available for supergroup and channel chats only")
         if method in ("banchatsenderchat", "unbanchatsenderchat"):
@@ -519,7 +638,7 @@ class TelegramEmulator(Emulator):
             else:
                 banned_chats.pop(sender, None)
             return True
-        user = self._known_user(state, params.get("user_id"))
+        user = self._known_user(state, bot, params.get("user_id"))
         banned: dict[str, int] = chat.setdefault("banned", {})
         if method == "unbanchatmember":
             banned.pop(user, None)
@@ -527,11 +646,11 @@ class TelegramEmulator(Emulator):
             banned[user] = self._ban_end(params.get("until_date"))
         return True
 
-    def _known_user(self, state: dict[str, Any], raw: Any) -> str:
+    def _known_user(self, state: dict[str, Any], bot: _Bot, raw: Any) -> str:
         user = str(raw or "")
         if not user.isdigit():
             raise bad_request("invalid user_id specified")
-        if user == str(BOT["id"]):
+        if user == str(bot.user["id"]):
             raise bad_request("can't restrict self")
         if user not in state.get("users", {}):
             raise bad_request("PARTICIPANT_ID_INVALID")
@@ -553,9 +672,14 @@ class TelegramEmulator(Emulator):
     # -- profile -------------------------------------------------------------------------------
 
     def _set_info(
-        self, state: dict[str, Any], method: str, params: dict[str, Any], request: Request
+        self,
+        state: dict[str, Any],
+        bot: _Bot,
+        method: str,
+        params: dict[str, Any],
+        request: Request,
     ) -> bool:
-        chat = self._chat(state, params)
+        chat = self._chat(state, params, bot)
         if chat.get("type", "channel") == "private":
             raise bad_request("chat not found")
         if method == "setchatphoto":
@@ -587,13 +711,14 @@ class TelegramEmulator(Emulator):
         direct: bool = False,
     ) -> str:
         """A citizen comments under channel post ``post_id`` (``"<id>"``, or ``"<chat>/<id>"``
-        when several channels have one) or, with ``direct``, writes to the bot in private."""
+        when several channels have one) or, with ``direct``, writes in private to the bot of
+        the channel ``post_id`` names (empty: of the first channel declared)."""
         if not text.strip() or utf16(text) > TEXT_LIMIT:
             raise ValueError("a comment has 1-4096 characters")
         with self.store.transaction(self.network) as state:
             author = self._author(state, author_id, author_name)
             if direct:
-                return self._private_message(state, author, text)
+                return self._private_message(state, author, text, _bots_of(state, post_id))
             post = self._post(state, post_id)
             copy = self._copy_of(state, post)
             if copy is None:
@@ -605,7 +730,7 @@ class TelegramEmulator(Emulator):
             self._thread_reply(state, group, message, int(reply_to or copy["message_id"]))
             if message.get("thread") != copy["message_id"]:
                 raise ValueError(f"comment {reply_to} is not under post {post_id}")
-            return self._citizen_said(state, message)
+            return self._citizen_said(state, message, _audience(state, group))
 
     def _author(self, state: dict[str, Any], author_id: str, name: str) -> dict[str, Any]:
         """``from`` (and ``sender_chat`` for an id like ``-100…``: a comment as a channel)."""
@@ -635,7 +760,9 @@ class TelegramEmulator(Emulator):
             raise ValueError(f"no single channel post {post_id}: use <@channel>/<id>")
         return posts[0]
 
-    def _private_message(self, state: dict[str, Any], author: dict[str, Any], text: str) -> str:
+    def _private_message(
+        self, state: dict[str, Any], author: dict[str, Any], text: str, bots: list[str]
+    ) -> str:
         if "sender_chat" in author:
             raise ValueError("a channel cannot write to a bot in private")
         user = author["from"]
@@ -644,13 +771,13 @@ class TelegramEmulator(Emulator):
             str(user["id"]), {"id": user["id"], "type": "private", "first_name": user["first_name"]}
         )
         return self._citizen_said(
-            state, {"chat": chat["id"], "date": self.now(), **author, "text": text}
+            state, {"chat": chat["id"], "date": self.now(), **author, "text": text}, bots
         )
 
-    def _citizen_said(self, state: dict[str, Any], message: dict[str, Any]) -> str:
+    def _citizen_said(self, state: dict[str, Any], message: dict[str, Any], bots: list[str]) -> str:
         message["html"] = html.escape(message["text"], quote=False)
         rendered = self._store(state, message)
-        self._update(state, "message", rendered)
+        self._update(state, "message", rendered, bots)
         return str(message["message_id"])
 
     # -- views ---------------------------------------------------------------------------------
@@ -666,6 +793,7 @@ class TelegramEmulator(Emulator):
             posts.append(
                 {
                     "id": str(message["message_id"]),
+                    "account": _account_ref(chat),
                     "chat": message["chat"],
                     "text": message.get("text", ""),
                     "html": message.get("html", ""),
@@ -674,6 +802,7 @@ class TelegramEmulator(Emulator):
                     "poll": message.get("poll"),
                     "media_group_id": message.get("media_group_id"),
                     "published_at": _iso(message["date"]),
+                    "repost_of": _source(message),
                     "comments": self._thread(state, message),
                 }
             )
@@ -681,6 +810,7 @@ class TelegramEmulator(Emulator):
             "posts": posts,
             "channels": channels,
             "profile": _profile(channels[0] if channels else {}),
+            "profiles": {_account_ref(channel): _profile(channel) for channel in channels},
             "banned": self._bans(chats),
             "messages": self._private_messages(state),
         }
@@ -726,6 +856,101 @@ class TelegramEmulator(Emulator):
                 card["html"] = _shown_html(card["html"])
             channels.append({"profile": _profile(channel), "cards": cards})
         return render("telegram.html", channels=channels)
+
+
+def _bot_of(state: dict[str, Any], token: str) -> _Bot:
+    """The bot behind ``token``: the sandbox's one bot, or (once channels are declared) the
+    declared bot it is; a token declared nowhere is refused as Telegram refuses a bad one."""
+    owners = Owners(state)
+    if not owners.declared:
+        return _Bot(token, "", BOT)
+    if not owners.knows(token):
+        raise BotApiError(401, "Unauthorized")
+    digest = token_digest(token)
+    number = DECLARED_BOT_BASE + int(digest[:6], 16)
+    user = {"id": number, "is_bot": True, "first_name": BOT["first_name"]}
+    return _Bot(token, digest, {**user, "username": f"sandbox{number}_bot"})
+
+
+def _find_chat(state: dict[str, Any], raw: str) -> dict[str, Any] | None:
+    """The known chat ``raw`` names (its id or ``@username``)."""
+    chats: dict[str, dict[str, Any]] = state.get("chats", {})
+    for chat in chats.values():
+        if raw in (str(chat["id"]), f"@{chat.get('username', '')}"):
+            return chat
+    return None
+
+
+def _account_key(chat: dict[str, Any]) -> str | None:
+    """The declared account a chat belongs to: a channel is its own, a discussion group its
+    channel's; a private chat with a citizen has none (every bot may answer it)."""
+    if chat.get("type") == "private":
+        return None
+    if chat.get("type") == "supergroup" and chat.get("linked_chat_id"):
+        return str(chat["linked_chat_id"])
+    return str(chat["id"])
+
+
+def _audience(state: dict[str, Any], chat: dict[str, Any]) -> list[str]:
+    """The bots (their keys) that get a chat's updates: the one bot, or the chat's declared
+    ones."""
+    owners = Owners(state)
+    return owners.tokens_of(_account_key(chat) or "") if owners.declared else [""]
+
+
+def _bots_of(state: dict[str, Any], channel: str) -> list[str]:
+    """The bots a citizen reaches by writing to the bot of ``channel`` (empty: the first
+    declared channel's)."""
+    owners = Owners(state)
+    if not owners.declared:
+        return [""]
+    chat = _find_chat(state, channel) if channel else None
+    if channel and chat is None:
+        raise ValueError(f"no channel {channel}")
+    key = _account_key(chat) if chat else next(iter(owners.accounts))
+    return owners.tokens_of(key or "")
+
+
+def _account_ref(chat: dict[str, Any]) -> str:
+    """A channel as ``accounts/*.md`` names it: ``@username``, else its numeric id."""
+    return f"@{chat['username']}" if chat.get("username") else str(chat.get("id", ""))
+
+
+def _source(message: dict[str, Any]) -> dict[str, Any] | None:
+    """Where a forwarded or copied message comes from, for ``sandbox show``."""
+    link = message.get("forwarded") or message.get("copy_of")
+    if link is None:
+        return None
+    return {
+        "account": _account_ref(link["chat"]),
+        "id": str(link["message_id"]),
+        "kind": "forward" if message.get("forwarded") else "copy",
+        "title": link["chat"].get("title", ""),
+    }
+
+
+def _origin(chat: dict[str, Any], message: dict[str, Any]) -> dict[str, Any]:
+    """``forward_origin`` of a forwarded message: a channel post, or what a person sent
+    [verified: T1 MessageOriginChannel, MessageOriginUser]."""
+    if chat.get("type", "channel") == "channel":
+        return {
+            "type": "channel",
+            "date": message["date"],
+            "chat": _chat_object(chat),
+            "message_id": message["message_id"],
+        }
+    return {"type": "user", "date": message["date"], "sender_user": message.get("from", {})}
+
+
+def _discussion_title(channel_title: str) -> str:
+    return f"{channel_title}: обсуждение"
+
+
+def _integer(value: Any) -> int:
+    try:
+        return int(value or 0)
+    except (TypeError, ValueError):
+        raise bad_request("message_id is invalid") from None
 
 
 def _params(request: Request) -> dict[str, Any]:
@@ -820,6 +1045,8 @@ def _message_object(message: dict[str, Any], chat: dict[str, Any]) -> dict[str, 
     if origin:
         result["is_automatic_forward"] = True
         result["forward_origin"] = {"type": "channel", "chat": message["sender_chat"], **origin}
+    if message.get("forwarded"):
+        result["forward_origin"] = message["forwarded"]["origin"]
     if message.get("media"):
         result[message["media"][0]["kind"]] = {"file_id": message["media"][0]["file"]}
         if message.get("text"):
@@ -863,7 +1090,14 @@ def _cards(posts: list[dict[str, Any]]) -> list[dict[str, Any]]:
         group = post["media_group_id"]
         card = albums.get(group) if group else None
         if card is None:
-            card = {"media": [], "html": "", "poll": None, "url": post["url"], "comments": []}
+            card = {
+                "media": [],
+                "html": "",
+                "poll": None,
+                "url": post["url"],
+                "comments": [],
+                "source": post["repost_of"],
+            }
             cards.append(card)
             if group:
                 albums[group] = card
@@ -884,7 +1118,9 @@ def _comment_view(message: dict[str, Any], root: int) -> dict[str, Any]:
         "author_name": author.get("title") or author.get("first_name", ""),
         "hidden": False,  # the Bot API cannot hide a message
         "reply_to": str(reply_to) if reply_to and reply_to != root else "",
-        "from_account": (message.get("from") or {}).get("id") == BOT["id"],
+        # a bot writes as itself; a citizen writing as a channel comes as Channel_Bot
+        "from_account": bool((message.get("from") or {}).get("is_bot"))
+        and "sender_chat" not in message,
     }
 
 

@@ -27,6 +27,21 @@ What it holds to (reference ``networks-ru.md`` section 1):
   [uncertain]), the owner photo (≥200×200, else 5706 [uncertain]) and the cover (≥795×200
   [uncertain]) uploads. A community token may be registered with a subset of rights; a method
   needing a right it lacks gets error 15 [uncertain: the code VK gives].
+- Several communities (``core.SandboxAccount``): a user token administers the communities it
+  is declared with, a community token only its own. A community token acting for another
+  community gets error 15 "Access denied: no access to call this method" [uncertain: the code
+  VK gives, seen in public reports]; a user who is no administrator gets 214 "Access to adding
+  post denied" from ``wall.post`` and ``wall.repost`` [verified: V1 errors of both methods],
+  210 from ``wall.delete`` [verified: V1], 211 from the comment deletions [uncertain] and 15
+  elsewhere [uncertain]. Reading a community's wall and comments needs no administrator.
+  A token declared nowhere gets error 5, as a made-up token would.
+- ``wall.repost(object=wall-<gid>_<pid>, group_id, message, mute_notifications)``: user token
+  only; the repost is a post of the target community (``from_id`` the community) with the
+  source in ``copy_history`` and the source's ``reposts.count`` raised; the answer is
+  ``{success, post_id, reposts_count, wall_repost_count, mail_repost_count, likes_count}``
+  [verified: V1 wall.repost]. Without ``group_id`` it lands on the user's own wall [verified:
+  V1]. A missing or deleted source is error 100 [uncertain]; reposts count towards the daily
+  limit of the target wall [uncertain].
 """
 
 from __future__ import annotations
@@ -48,7 +63,8 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
-from publisher.sandbox.core import Emulator, Store, next_id, token_digest
+from publisher.sandbox.accounts import Owners, SandboxAccount, token_digest
+from publisher.sandbox.core import Emulator, Store, next_id
 from publisher.sandbox.pages import render
 
 API_HOSTS = ("api.vk.com", "api.vk.ru")
@@ -63,6 +79,7 @@ UPLOAD_SERVER = 851_130
 #: signs upload answers so that ``photos.saveWallPhoto`` can check the hash
 _SIGNING_KEY = b"publisher-sandbox-vk"
 
+_WALL_OBJECT = re.compile(r"^wall(-?\d+)_(\d+)$")
 _ATTACHMENT = re.compile(
     r"^(photo|video|audio|doc|page|note|poll|album|market|market_album|audio_playlist)"
     r"(-?\d+)_(\d+)(?:_[0-9A-Za-z]+)?$"
@@ -105,6 +122,11 @@ def register_community_token(
         state.setdefault("community_token_info", {})[token_digest(token)] = info
 
 
+ACCESS_DENIED = "Access denied: no access to call this method"
+ADD_POST_DENIED = "Access to adding post denied"
+COMMENT_DENIED = "Access to wall's comment denied"
+
+
 @dataclass(frozen=True)
 class Call:
     """One API call: its parameters and who makes it."""
@@ -112,8 +134,23 @@ class Call:
     params: dict[str, str]
     user_id: int
     community: bool
-    #: the community a community token belongs to, when it is tied to one
-    token_group: int | None = None
+    #: the communities the token may act for (a community token: its own one); None: every one
+    groups: frozenset[int] | None = None
+
+    @property
+    def token_group(self) -> int | None:
+        """The community a community token belongs to, when it is tied to one."""
+        if not self.community or self.groups is None:
+            return None
+        return min(self.groups)
+
+    def acts_for(self, gid: int, code: int = 15, message: str = ACCESS_DENIED) -> None:
+        """Refuse, with VK's error ``code``, a call for a community the token does not run."""
+        if self.groups is not None and gid not in self.groups:
+            raise VkApiError(code, message)
+
+    def runs(self, gid: int) -> bool:
+        return self.groups is None or gid in self.groups
 
     def get(self, name: str, default: str = "") -> str:
         return self.params.get(name, default)
@@ -146,6 +183,13 @@ class Call:
             return -abs(self.integer("group_id"))
         return self.user_id
 
+    def run_owner(self, code: int = 15, message: str = ACCESS_DENIED) -> int:
+        """``owner()``, refused with ``code`` when it is a community the token does not run."""
+        owner = self.owner()
+        if owner < 0:
+            self.acts_for(-owner, code, message)
+        return owner
+
 
 @dataclass(frozen=True)
 class MethodSpec:
@@ -165,6 +209,7 @@ METHODS: dict[str, MethodSpec] = {
     "docs.save": MethodSpec("docs_save", True),
     "polls.create": MethodSpec("polls_create", False),
     "wall.post": MethodSpec("wall_post", False),
+    "wall.repost": MethodSpec("wall_repost", False),
     "wall.edit": MethodSpec("wall_edit", False),
     "wall.delete": MethodSpec("wall_delete", False),
     # user or service tokens only [verified: V1]; wall.get the same [uncertain]
@@ -262,7 +307,11 @@ class VkEmulator(Emulator):
         spec = METHODS.get(method)
         if spec is None:
             raise VkApiError(3, "Unknown method passed.")
-        community = self.is_community_token(token)
+        state = self.store.read("vk")
+        owners = Owners(state)
+        if owners.declared and not owners.knows(token):
+            raise VkApiError(5, "User authorization failed: invalid access_token (4).")
+        community = self.is_community_token(token, state)
         per_second = (
             self.community_requests_per_second if community else self.user_requests_per_second
         )
@@ -272,23 +321,31 @@ class VkEmulator(Emulator):
             raise VkApiError(
                 27, "Group authorization failed: method is unavailable with group auth."
             )
-        info = self._community_info(token) if community else {}
+        info = _community_info(state, token) if community else {}
         rights = info.get("rights")
         if community and spec.right and rights is not None and spec.right not in rights:
-            raise VkApiError(15, "Access denied: no access to call this method")
+            raise VkApiError(15, ACCESS_DENIED)
         handler: Callable[[Call], Any] = getattr(self, spec.handler)
-        return handler(Call(params, _user_id(token), community, info.get("group_id")))
+        return handler(Call(params, _user_id(token), community, _groups_of(owners, token, info)))
 
-    def is_community_token(self, token: str) -> bool:
+    def is_community_token(self, token: str, state: dict[str, Any] | None = None) -> bool:
+        """A token with the community prefix, registered or declared as a community's."""
         if token.startswith(COMMUNITY_TOKEN_PREFIX):
             return True
-        return token_digest(token) in self.store.read("vk").get("community_tokens", [])
+        state = self.store.read("vk") if state is None else state
+        registered = token_digest(token) in state.get("community_tokens", [])
+        return registered or Owners(state).is_community_token(token)
 
-    def _community_info(self, token: str) -> dict[str, Any]:
-        """A registered community token's rights and community (none: every right, any)."""
-        known = self.store.read("vk").get("community_token_info", {})
-        info: dict[str, Any] = known.get(token_digest(token), {})
-        return info
+    def open_account(self, state: dict[str, Any], account: SandboxAccount) -> str:
+        """A declared community: its number, named by its title."""
+        try:
+            gid = _group_number(account.id)
+        except VkApiError:
+            raise ValueError(f"vk: {account.id!r} is not a community number") from None
+        group = _group(state, gid)
+        if account.title:
+            group["name"] = account.title
+        return str(gid)
 
     def fault_response(self, kind: str) -> Response:
         """VK answers a flood of requests with error 6 in an HTTP 200, not with a 429."""
@@ -315,15 +372,16 @@ class VkEmulator(Emulator):
         for group in groups:
             item = {**_group_object(group, fields), "is_closed": 0, "type": "page"}
             if not call.community and fields & {"is_admin", "admin_level"}:
-                # the sandbox's user is an administrator of every community
-                item.update(is_admin=1, admin_level=3)
+                # the sandbox's user administers the communities it runs
+                admin = call.runs(group["id"])
+                item.update(is_admin=int(admin), **({"admin_level": 3} if admin else {}))
             answer.append(item)
         return {"groups": answer, "profiles": []}
 
     # -- photos ----------------------------------------------------------------------------
 
     def photos_get_wall_upload_server(self, call: Call) -> Any:
-        owner = call.owner()
+        owner = call.run_owner()
         with self.store.transaction("vk") as state:
             ticket = _new_ticket(state, "photo", owner, call.user_id)
         gid = -owner if owner < 0 else 0
@@ -432,7 +490,7 @@ class VkEmulator(Emulator):
         name = call.get("name") or "Video"
         if len(name) > self.video_name_limit:
             raise invalid_param("name is too long")
-        owner = call.owner()
+        owner = call.run_owner()
         with self.store.transaction("vk") as state:
             video_id = next_id(state, "next_video_id", 456_239_017)
             ticket = _new_ticket(state, "video", owner, call.user_id, video_id=video_id)
@@ -484,7 +542,7 @@ class VkEmulator(Emulator):
     # -- documents -------------------------------------------------------------------------
 
     def docs_get_wall_upload_server(self, call: Call) -> Any:
-        owner = call.owner()
+        owner = call.run_owner()
         with self.store.transaction("vk") as state:
             ticket = _new_ticket(state, "doc", owner, call.user_id)
         url = (
@@ -547,7 +605,7 @@ class VkEmulator(Emulator):
     def polls_create(self, call: Call) -> Any:
         question = call.required("question")
         answers = self._poll_answers(call.get("add_answers"))
-        owner = call.owner()
+        owner = call.run_owner()
         with self.store.transaction("vk") as state:
             poll_id = next_id(state, "next_poll_id", 800_000_001)
             poll = {
@@ -578,7 +636,7 @@ class VkEmulator(Emulator):
     # -- the wall --------------------------------------------------------------------------
 
     def wall_post(self, call: Call) -> Any:
-        owner = call.owner()
+        owner = call.run_owner(214, ADD_POST_DENIED)
         message = call.get("message")
         with self.store.transaction("vk") as state:
             attachments = self._resolve_attachments(state, call.get("attachments"))
@@ -588,27 +646,74 @@ class VkEmulator(Emulator):
             repeated = self._post_with_guid(state, owner, guid, now)
             if repeated is not None:
                 return {"post_id": repeated["id"]}
-            if self._posts_today(state, owner, now) >= self.posts_per_day:
-                raise VkApiError(
-                    214, "Access to adding post denied: a limit on posts per day is reached"
-                )
-            if owner < 0:
-                _group(state, -owner)
-            post = {
-                "id": next_id(state, "next_post_id"),
-                "owner_id": owner,
-                "from_id": owner if owner < 0 and call.flag("from_group") else call.user_id,
-                "created_by": call.user_id,
-                "date": now,
-                "text": message,
-                "attachments": attachments,
-                "guid": guid,
-                "close_comments": call.flag("close_comments"),
-                "mute_notifications": call.flag("mute_notifications"),
-                "deleted": False,
-            }
-            state.setdefault("posts", []).append(post)
+            post = self._new_post(state, call, owner, message, attachments)
+            post.update(
+                from_id=owner if owner < 0 and call.flag("from_group") else call.user_id,
+                guid=guid,
+                close_comments=call.flag("close_comments"),
+            )
         return {"post_id": post["id"]}
+
+    def _new_post(
+        self,
+        state: dict[str, Any],
+        call: Call,
+        owner: int,
+        text: str,
+        attachments: list[dict[str, Any]],
+    ) -> dict[str, Any]:
+        """A post on ``owner``'s wall, within the wall's daily limit (error 214)."""
+        now = self.now()
+        if self._posts_today(state, owner, now) >= self.posts_per_day:
+            raise VkApiError(
+                214, "Access to adding post denied: a limit on posts per day is reached"
+            )
+        if owner < 0:
+            _group(state, -owner)
+        post = {
+            "id": next_id(state, "next_post_id"),
+            "owner_id": owner,
+            "from_id": owner,
+            "created_by": call.user_id,
+            "date": now,
+            "text": text,
+            "attachments": attachments,
+            "guid": "",
+            "close_comments": False,
+            "mute_notifications": call.flag("mute_notifications"),
+            "deleted": False,
+        }
+        state.setdefault("posts", []).append(post)
+        return post
+
+    def wall_repost(self, call: Call) -> Any:
+        """``wall.repost``: the post named by ``object`` onto the wall of ``group_id`` (else
+        the user's own), with ``message`` as the repost's text [verified: V1]."""
+        match = _WALL_OBJECT.match(call.required("object"))
+        if match is None:
+            raise invalid_param("object is invalid")
+        target = -abs(call.integer("group_id")) if call.get("group_id") else call.user_id
+        if target < 0:
+            call.acts_for(-target, 214, ADD_POST_DENIED)
+        message = call.get("message")
+        if len(message) > self.message_limit:
+            raise invalid_param(f"message is too long (more than {self.message_limit} characters)")
+        with self.store.transaction("vk") as state:
+            try:
+                source = _find_post(state, int(match.group(1)), int(match.group(2)))
+            except VkApiError:
+                raise invalid_param("object is invalid") from None
+            post = self._new_post(state, call, target, message, [])
+            post["copy_of"] = {"owner_id": source["owner_id"], "id": source["id"]}
+            source["reposts"] = int(source.get("reposts", 0)) + 1
+        return {
+            "success": 1,
+            "post_id": post["id"],
+            "reposts_count": source["reposts"],
+            "wall_repost_count": source["reposts"],
+            "mail_repost_count": 0,
+            "likes_count": 0,
+        }
 
     def _post_with_guid(
         self, state: dict[str, Any], owner: int, guid: str, now: int
@@ -640,7 +745,7 @@ class VkEmulator(Emulator):
 
     def wall_edit(self, call: Call) -> Any:
         with self.store.transaction("vk") as state:
-            post = _find_post(state, call.owner(), call.integer("post_id"))
+            post = _find_post(state, call.run_owner(), call.integer("post_id"))
             attachments = self._resolve_attachments(state, call.get("attachments"))
             message = call.get("message")
             _check_content(message, attachments, self.message_limit)
@@ -652,7 +757,8 @@ class VkEmulator(Emulator):
 
     def wall_delete(self, call: Call) -> Any:
         with self.store.transaction("vk") as state:
-            post = _find_post(state, call.owner(), call.integer("post_id"))
+            owner = call.run_owner(210, "Access to wall's post denied")
+            post = _find_post(state, owner, call.integer("post_id"))
             post.update(deleted=True, deleted_at=self.now())
         return 1
 
@@ -738,10 +844,10 @@ class VkEmulator(Emulator):
         group = call.integer("from_group", 0)
         if group and -group != owner:
             raise invalid_param("from_group is invalid")
-        if call.community:
-            _check_token_group(call, -owner)
+        if call.community or group:
+            call.acts_for(-owner)
             return owner
-        return owner if group else call.user_id
+        return call.user_id
 
     @staticmethod
     def _reply_target(
@@ -770,7 +876,8 @@ class VkEmulator(Emulator):
     def wall_delete_comment(self, call: Call) -> Any:
         """Error 104 for a comment that is not there (or no longer) [verified: V1 errors]."""
         with self.store.transaction("vk") as state:
-            comment = _find_comment(state, call.owner(), call.integer("comment_id"))
+            owner = call.run_owner(211, COMMENT_DENIED)
+            comment = _find_comment(state, owner, call.integer("comment_id"))
             if comment is None or comment["deleted"]:
                 raise VkApiError(104, "Not found")
             comment.update(deleted=True, deleted_at=self.now())
@@ -779,7 +886,8 @@ class VkEmulator(Emulator):
     def wall_restore_comment(self, call: Call) -> Any:
         """``wall.restoreComment``: a deleted comment comes back [verified: V1]."""
         with self.store.transaction("vk") as state:
-            comment = _find_comment(state, call.owner(), call.integer("comment_id"))
+            owner = call.run_owner(211, COMMENT_DENIED)
+            comment = _find_comment(state, owner, call.integer("comment_id"))
             if comment is None or not comment["deleted"]:
                 raise VkApiError(104, "Not found")
             comment.update(deleted=False, deleted_at=None)
@@ -831,6 +939,7 @@ class VkEmulator(Emulator):
     def groups_ban(self, call: Call) -> Any:
         """``groups.ban``: for good without ``end_date``, else until it (≤ a year ahead)."""
         gid = abs(call.integer("group_id"))
+        call.acts_for(gid)
         target = call.integer("owner_id")
         if target in (0, -gid):
             raise invalid_param("owner_id is invalid")
@@ -856,6 +965,7 @@ class VkEmulator(Emulator):
     def groups_unban(self, call: Call) -> Any:
         """``groups.unban(group_id, owner_id)`` → 1 [verified: V1]."""
         gid = abs(call.integer("group_id"))
+        call.acts_for(gid)
         with self.store.transaction("vk") as state:
             state.get("bans", {}).get(str(gid), {}).pop(str(call.integer("owner_id")), None)
         return 1
@@ -869,7 +979,7 @@ class VkEmulator(Emulator):
     def groups_edit(self, call: Call) -> Any:
         """Title, description and website; the lengths are VK's form's [uncertain]."""
         gid = abs(call.integer("group_id"))
-        _check_token_group(call, gid)
+        call.acts_for(gid)
         changes: dict[str, str] = {}
         if "title" in call.params:
             title = call.get("title").strip()
@@ -890,6 +1000,8 @@ class VkEmulator(Emulator):
         owner = call.integer("owner_id", call.user_id)
         if owner > 0 and owner != call.user_id:
             raise invalid_param("owner_id is invalid")
+        if owner < 0:
+            call.acts_for(-owner)
         with self.store.transaction("vk") as state:
             ticket = _new_ticket(state, "owner_photo", owner, call.user_id)
         url = (
@@ -909,6 +1021,7 @@ class VkEmulator(Emulator):
             if upload["width"] < self.avatar_min[0] or upload["height"] < self.avatar_min[1]:
                 raise VkApiError(5706, "Photo is too small")
             if upload["owner_id"] < 0:
+                call.acts_for(-upload["owner_id"])
                 _group(state, -upload["owner_id"])["avatar"] = upload["file"]
         url = _file_url(upload["file"])
         return {
@@ -923,7 +1036,7 @@ class VkEmulator(Emulator):
     def photos_get_owner_cover_photo_upload_server(self, call: Call) -> Any:
         """The crop (default 795×200 from the top left) is checked when the file arrives."""
         gid = abs(call.integer("group_id"))
-        _check_token_group(call, gid)
+        call.acts_for(gid)
         crop = [
             call.integer("crop_x", 0),
             call.integer("crop_y", 0),
@@ -946,7 +1059,7 @@ class VkEmulator(Emulator):
             raise VkApiError(121, "Invalid hash")
         with self.store.transaction("vk") as state:
             upload = _take_upload(state, photo, "cover")
-            _check_token_group(call, -upload["owner_id"])
+            call.acts_for(-upload["owner_id"])
             _group(state, -upload["owner_id"])["cover"] = upload["file"]
         image = {"url": _file_url(upload["file"])}
         return {"images": [{**image, "width": upload["width"], "height": upload["height"]}]}
@@ -1025,7 +1138,7 @@ class VkEmulator(Emulator):
         own; None for a user token without ``group_id`` (the user's personal inbox)."""
         if call.get("group_id"):
             gid = abs(call.integer("group_id"))
-            _check_token_group(call, gid)
+            call.acts_for(gid)
             return gid
         if call.community:
             if call.token_group is None:
@@ -1050,40 +1163,50 @@ class VkEmulator(Emulator):
     # -- what ``sandbox show`` and the feed page see ---------------------------------------
 
     def public_view(self, state: dict[str, Any]) -> dict[str, Any]:
+        """Posts (each with the ``account`` whose wall it is on), communities, the first
+        community's profile and each one's, bans and messages."""
         posts = [
             {**_post_view(state, post), "comments": _comments_view(state, post)}
             for post in state.get("posts", [])
             if not post["deleted"]
         ]
+        groups = state.get("groups", {})
         return {
             "posts": posts,
-            "groups": list(state.get("groups", {}).values()),
-            "profile": _profile_view(state),
+            "groups": list(groups.values()),
+            "profile": _profile_view(next(iter(groups.values()), {})),
+            "profiles": {gid: _profile_view(group) for gid, group in groups.items()},
             "banned": _banned_view(state, self.now()),
             "messages": _messages_view(state),
         }
 
     def feed_html(self, state: dict[str, Any]) -> Markup:
-        posts = sorted(
-            (post for post in state.get("posts", []) if not post["deleted"]),
-            key=lambda p: p["id"],
-            reverse=True,
+        """Each community as VK shows it: its header, its wall newest first, its messages."""
+        live = [post for post in state.get("posts", []) if not post["deleted"]]
+        walls = dict.fromkeys(
+            [*(-int(gid) for gid in state.get("groups", {})), *(post["owner_id"] for post in live)]
         )
-        items = [
+        messages = _messages_view(state)
+        communities = [
             {
-                "post": post,
-                "view": _post_view(state, post),
-                "author": _author_name(state, post["owner_id"]),
-                "comments": _comments_view(state, post),
+                "profile": _profile_view(state.get("groups", {}).get(str(-owner), {}))
+                | {"title": _author_name(state, owner)},
+                "posts": [
+                    {
+                        "post": post,
+                        "view": _post_view(state, post),
+                        "author": _author_name(state, post["owner_id"]),
+                        "source": _source_name(state, post),
+                        "comments": _comments_view(state, post),
+                    }
+                    for post in sorted(live, key=lambda p: p["id"], reverse=True)
+                    if post["owner_id"] == owner
+                ],
+                "messages": [m for m in messages if m["account"] == _account_of(owner)],
             }
-            for post in posts
+            for owner in walls
         ]
-        return render(
-            "vk.html",
-            profile=_profile_view(state),
-            posts=items,
-            messages=_messages_view(state),
-        )
+        return render("vk.html", communities=communities)
 
 
 # -- requests and answers ----------------------------------------------------------------
@@ -1108,6 +1231,22 @@ def _token_of(request: Request, params: dict[str, str]) -> str:
     if scheme.lower() == "bearer" and value.strip():
         return value.strip()
     return params.get("access_token", "")
+
+
+def _community_info(state: dict[str, Any], token: str) -> dict[str, Any]:
+    """A registered community token's rights and community (none: every right, any)."""
+    info: dict[str, Any] = state.get("community_token_info", {}).get(token_digest(token), {})
+    return info
+
+
+def _groups_of(owners: Owners, token: str, info: dict[str, Any]) -> frozenset[int] | None:
+    """The communities a token may act for: those it is declared with, a registered community
+    token's own, or (nothing declared, nothing registered) every one."""
+    if owners.declared:
+        return frozenset(int(key) for key in owners.accounts_of(token))
+    if info.get("group_id") is not None:
+        return frozenset({int(info["group_id"])})
+    return None
 
 
 def _user_id(token: str) -> int:
@@ -1316,13 +1455,25 @@ def _post_object(state: dict[str, Any], post: dict[str, Any]) -> dict[str, Any]:
             "can_post": 0 if post["close_comments"] else 1,
         },
         "likes": {"count": 0},
-        "reposts": {"count": 0},
+        "reposts": {"count": int(post.get("reposts", 0))},
         "views": {"count": 0},
         "marked_as_ads": 0,
     }
     if post.get("edited"):
         obj["edited"] = post["edited"]
+    source = _copied_post(state, post)
+    if source is not None:
+        obj["copy_history"] = [_post_object(state, source)]
     return obj
+
+
+def _copied_post(state: dict[str, Any], post: dict[str, Any]) -> dict[str, Any] | None:
+    """The live post a repost copies, if it is a repost of one."""
+    origin = post.get("copy_of")
+    if origin is None:
+        return None
+    found = [p for p in _live_posts(state, origin["owner_id"]) if p["id"] == origin["id"]]
+    return found[0] if found else None
 
 
 def _media_view(state: dict[str, Any], attachment: dict[str, Any]) -> dict[str, Any] | None:
@@ -1351,11 +1502,18 @@ def _iso(timestamp: int | None) -> str | None:
     return datetime.fromtimestamp(timestamp, UTC).isoformat() if timestamp else None
 
 
+def _account_of(owner: int) -> str:
+    """The account a wall belongs to, as ``accounts/*.md`` names it: a community's number."""
+    return str(-owner if owner < 0 else owner)
+
+
 def _post_view(state: dict[str, Any], post: dict[str, Any]) -> dict[str, Any]:
     media = [_media_view(state, a) for a in post["attachments"]]
     links = [a["url"] for a in post["attachments"] if a["type"] == "link"]
+    origin = post.get("copy_of")
     return {
         "id": str(post["id"]),
+        "account": _account_of(post["owner_id"]),
         "owner_id": post["owner_id"],
         "text": post["text"],
         "url": f"https://vk.com/wall{post['owner_id']}_{post['id']}",
@@ -1366,7 +1524,18 @@ def _post_view(state: dict[str, Any], post: dict[str, Any]) -> dict[str, Any]:
         "edited_at": _iso(post.get("edited")),
         "silent": post["mute_notifications"],
         "comments_closed": post["close_comments"],
+        "repost_of": (
+            {"account": _account_of(origin["owner_id"]), "id": str(origin["id"])}
+            if origin
+            else None
+        ),
     }
+
+
+def _source_name(state: dict[str, Any], post: dict[str, Any]) -> str:
+    """Whose post a repost copies, for the feed ("" for a post of its own)."""
+    origin = post.get("copy_of")
+    return _author_name(state, origin["owner_id"]) if origin else ""
 
 
 def _author_name(state: dict[str, Any], owner: int) -> str:
@@ -1379,12 +1548,6 @@ def _author_name(state: dict[str, Any], owner: int) -> str:
 _CONVERSATION_FILTERS = frozenset(
     {"all", "archive", "important", "sorted_chats", "unanswered", "unread"}
 )
-
-
-def _check_token_group(call: Call, gid: int) -> None:
-    """A community token tied to one community may not act for another (error 15)."""
-    if call.community and call.token_group is not None and call.token_group != gid:
-        raise VkApiError(15, "Access denied: no access to call this method")
 
 
 def _live_post_by_id(state: dict[str, Any], post_id: str) -> dict[str, Any]:
@@ -1641,10 +1804,8 @@ def _comments_view(state: dict[str, Any], post: dict[str, Any]) -> list[dict[str
     ]
 
 
-def _profile_view(state: dict[str, Any]) -> dict[str, Any]:
-    """The profile of the sandbox's community (the first one it has seen)."""
-    groups = list(state.get("groups", {}).values())
-    group = groups[0] if groups else {}
+def _profile_view(group: dict[str, Any]) -> dict[str, Any]:
+    """A community's profile as ``sandbox show`` prints it."""
     return {
         "title": group.get("name", ""),
         "description": group.get("description", ""),
@@ -1671,6 +1832,7 @@ def _messages_view(state: dict[str, Any]) -> list[dict[str, Any]]:
             "author_id": str(message["from_id"]),
             "author_name": _display_name(state, message["from_id"]),
             "peer_id": str(message["peer_id"]),
+            "account": str(message["group_id"]),
             "from_account": message["out"],
         }
         for message in state.get("messages", [])

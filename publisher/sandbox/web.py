@@ -9,6 +9,7 @@ from typing import Any
 from werkzeug.utils import send_file
 from werkzeug.wrappers import Request, Response
 
+from publisher.core.capabilities import network_title
 from publisher.core.i18n import _
 from publisher.sandbox.app import Sandbox
 from publisher.sandbox.pages import render
@@ -39,8 +40,9 @@ class FeedPage:
         return Response("not found", status=404)
 
     def page(self) -> str:
+        """Each network under its name, its feed grouped by account."""
         feeds = [
-            (name, emulator.feed_html(self.sandbox.store.read(name)))
+            (name, network_title(name), emulator.feed_html(self.sandbox.store.read(name)))
             for name, emulator in self.sandbox.emulators.items()
         ]
         return render(

@@ -9,7 +9,11 @@ answer carries the ``x-rate-limit-*`` headers of its 15-minute window; posting a
 The sandbox has one account, ``@sandbox_city``, behind every token that is not revoked (OAuth 2.0
 bearer or OAuth 1.0a; signatures are not checked, as the sandbox does not know the secrets, but
 their fields, timestamp and nonce are). It answers to any user id in a path: the account is
-"created on first use" under the id the configuration gives it.
+"created on first use" under the id the configuration gives it. Once accounts are declared
+(``core.SandboxAccount``, keyed by user id), each token is the account it is declared with: its
+posts, media, limits and profile are that account's; deleting another account's post or hiding
+replies in its conversations answers 403 as X does [verified: X1 "Edit / delete", "Moderate"],
+and a token declared nowhere answers 401.
 
 Like X, responses show text HTML-escaped with URLs as ``t.co`` links and a link to attached
 media at the end, and a reply to someone else's post starts with their ``@username``; the state
@@ -43,6 +47,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.routing import Rule
 from werkzeug.wrappers import Request, Response
 
+from publisher.sandbox.accounts import Owners, SandboxAccount
 from publisher.sandbox.core import Emulator, next_id
 from publisher.sandbox.pages import render
 
@@ -338,13 +343,12 @@ class XEmulator(Emulator):
     def on_update_profile(self, request: Request) -> Response:
         """``PUT /2/users/me`` ``{name, description, url, location}``: only the fields sent
         change [verified: X1 "Account profile", S11]; limits from v1.1 [uncertain: S14]."""
-        self._begin(request, "users_update")
-        body = _json_object(request)
-        changes = _profile_changes(body)
+        me = self._begin(request, "users_update")
+        changes = _profile_changes(_json_object(request))
         with self.store.transaction(NETWORK) as state:
-            me = _me(state)
-            me.update(changes)
-            view = _user_view(me, _USER_FIELDS)
+            account = _account(state, me["id"])
+            account.update(changes)
+            view = _user_view(account, _USER_FIELDS)
         return self.json({"data": view})
 
     def on_update_profile_image(self, request: Request) -> Response:
@@ -359,7 +363,7 @@ class XEmulator(Emulator):
             if record["category"] != "tweet_image" or record["state"] != "succeeded":
                 message = "$.media_id: an uploaded image is required"
                 raise _Reply(_invalid("$.media_id", media_id, message))
-            account = _me(state)
+            account = _account(state, me["id"])
             account["profile_image"] = record["file"]
             view = _user_view(account, ())
         return self.json({"data": view})
@@ -373,14 +377,16 @@ class XEmulator(Emulator):
         raise _Reply(_problem(403, "Client Forbidden", detail, "client-forbidden", extra=extra))
 
     def on_user_tweets(self, request: Request, user_id: str) -> Response:
-        """``GET /2/users/{id}/tweets``: the account's posts, newest first, replies included."""
+        """``GET /2/users/{id}/tweets``: the account's posts, newest first, replies included
+        (any id names the sandbox's one account until accounts are declared)."""
         me = self._begin(request, "user_tweets")
         count = _int_param(request, "max_results", 10, (5, 100))
         offset = _pagination_offset(request)
         fields = _requested_fields(request)
         state = self.store.read(NETWORK)
+        author = user_id if Owners(state).declared else me["id"]
         tweets = sorted(
-            (t for t in _live(state) if t["author_id"] == me["id"]),
+            (t for t in _live(state) if t["author_id"] == author),
             key=lambda t: int(t["id"]),
             reverse=True,
         )
@@ -482,16 +488,16 @@ class XEmulator(Emulator):
         if not text.strip() or weighted_length(text) > TEXT_LIMIT:
             raise ValueError("x: a reply has 1 to 280 weighted characters")
         with self.store.transaction(NETWORK) as state:
-            me = _me(state)
+            ours = _ours(state)
             tweets = state.get("tweets", {})
             post = tweets.get(post_id)
-            if post is None or post["deleted"] or post["author_id"] != me["id"]:
+            if post is None or post["deleted"] or post["author_id"] not in ours:
                 raise ValueError(f"x: no live post {post_id} of the account")
             parent = tweets.get(reply_to or post_id)
             same = parent is not None and parent["conversation_id"] == post["conversation_id"]
             if parent is None or parent["deleted"] or not same:
                 raise ValueError(f"x: no live post {reply_to} in that conversation")
-            if author_id == me["id"] or author_id in state.get("blocked", {}):
+            if author_id in ours or author_id in state.get("blocked", {}):
                 raise ValueError(f"x: user {author_id} cannot reply to the account")
             users = state.setdefault("users", {})
             known = users.get(author_id, {})
@@ -679,9 +685,12 @@ class XEmulator(Emulator):
 
     def _begin(self, request: Request, bucket: str, *, daily: bool = False) -> dict[str, Any]:
         """Authenticate and count the request; answer 401 or 429 the way X does."""
-        self._authenticate(request)
+        token = self._authenticate(request)
         with self.store.transaction(NETWORK) as state:
-            me = _me(state)
+            owners = Owners(state)
+            if owners.declared and not owners.knows(token):
+                raise _Reply(_unauthorized())
+            me = _me(state, owners.accounts_of(token))
             allowed, headers = self._spend(state, f"{bucket}:{me['id']}", LIMITS[bucket], WINDOW)
             if daily:
                 allowed &= self._spend_daily(state, me["id"], headers)
@@ -750,18 +759,31 @@ class XEmulator(Emulator):
 
     # -- what people see --------------------------------------------------------------------
 
+    def open_account(self, state: dict[str, Any], account: SandboxAccount) -> str:
+        """A declared account: its user id, handle and name."""
+        user_id = account.id.strip()
+        if not user_id.isdigit():
+            raise ValueError(f"x: {user_id!r} is not a user id")
+        users = state.setdefault("users", {})
+        user = users.setdefault(
+            user_id,
+            {"id": user_id, "name": f"Аккаунт {user_id}", "username": f"sandbox_{user_id}"},
+        )
+        user.update({"name": account.title} if account.title else {})
+        user.update({"username": account.username} if account.username else {})
+        return user_id
+
     def public_view(self, state: dict[str, Any]) -> dict[str, Any]:
-        """Live posts, newest first; a thread is one post with its later parts in ``thread``
-        and the replies in its conversation in ``comments``; the profile; nobody banned (X
+        """Live posts, newest first (``account``: the author's user id); a thread is one post
+        with its later parts in ``thread`` and the replies in its conversation in
+        ``comments``; the (first) account and its profile, each account's; nobody banned (X
         offers no ban but to Enterprise)."""
-        me = state.get("me", {})
-        username = me.get("username", "")
         threads, owner = _threads(state)
         comments = _comments_by_post(state, owner)
         posts = []
         for root, parts in threads:
-            view = _post_view(root, state, username)
-            view["thread"] = [_post_view(part, state, username) for part in parts]
+            view = _post_view(root, state)
+            view["thread"] = [_post_view(part, state) for part in parts]
             if view["poll"] is None:
                 view["poll"] = next((p["poll"] for p in view["thread"] if p["poll"]), None)
             view["comments"] = comments.get(root["id"], [])
@@ -770,16 +792,28 @@ class XEmulator(Emulator):
             {"user_id": user_id, "until": until}
             for user_id, until in state.get("blocked", {}).items()
         ]
-        return {"account": me, "posts": posts, "profile": _profile_view(me), "banned": banned}
+        accounts = {uid: _user(state, uid) for uid in _ours(state)}
+        first = next(iter(accounts.values()), {})
+        return {
+            "account": first,
+            "posts": posts,
+            "profile": _profile_view(first),
+            "profiles": {uid: _profile_view(user) for uid, user in accounts.items()},
+            "banned": banned,
+        }
 
     def feed_html(self, state: dict[str, Any]) -> Markup:
+        """Each account as X shows it: its profile, then its threads with their replies."""
         view = self.public_view(state)
-        return render(
-            "x.html",
-            username=str(view["account"].get("username", "")),
-            profile=view["profile"],
-            posts=view["posts"],
-        )
+        accounts = [
+            {
+                "username": str(_user(state, uid)["username"]),
+                "profile": profile,
+                "posts": [post for post in view["posts"] if post["account"] == uid],
+            }
+            for uid, profile in view["profiles"].items()
+        ]
+        return render("x.html", accounts=accounts)
 
 
 # -- request parsing ------------------------------------------------------------------------
@@ -1112,11 +1146,32 @@ def _tco(tweet_id: str, url: str) -> str:
 # -- state ------------------------------------------------------------------------------------
 
 
-def _me(state: dict[str, Any]) -> dict[str, Any]:
+def _me(state: dict[str, Any], declared: list[str]) -> dict[str, Any]:
+    """The account a token is: the first one it is declared with, else the sandbox's one
+    account (made on first use)."""
+    if declared:
+        user: dict[str, Any] = state["users"][declared[0]]
+        return user
     me: dict[str, Any] = state.setdefault(
         "me", {"id": "1500000001", "name": "Пресс-служба (песочница)", "username": "sandbox_city"}
     )
     return me
+
+
+def _account(state: dict[str, Any], user_id: str) -> dict[str, Any]:
+    """One of the sandbox's accounts by id, to change its profile."""
+    me: dict[str, Any] = state.get("me", {})
+    if me.get("id") == user_id:
+        return me
+    user: dict[str, Any] = state["users"][user_id]
+    return user
+
+
+def _ours(state: Mapping[str, Any]) -> list[str]:
+    """The ids of the sandbox's accounts: the declared ones, else its one account (if made)."""
+    declared = list(state.get("accounts", {}))
+    me = state.get("me", {}).get("id")
+    return declared or ([me] if me else [])
 
 
 def _user(state: Mapping[str, Any], user_id: str) -> Mapping[str, Any]:
@@ -1172,12 +1227,12 @@ def _threads(state: Mapping[str, Any]) -> tuple[list[Thread], dict[str, str]]:
     whose parent is gone stands alone. Replies in others' names, and the account's answers
     to them, are comments, not posts."""
     tweets = state.get("tweets", {})
-    me_id = state.get("me", {}).get("id")
+    ours = _ours(state)
     live = sorted(_live(state), key=lambda t: int(t["id"]))
     roots: dict[str, Thread] = {}
     owner: dict[str, str] = {}
     for tweet in live:
-        if _is_comment(tweet, tweets, me_id):
+        if _is_comment(tweet, tweets, ours):
             continue
         parent = tweets.get(tweet["in_reply_to"] or "")
         joined = parent and not parent["deleted"] and parent["author_id"] == tweet["author_id"]
@@ -1191,11 +1246,12 @@ def _threads(state: Mapping[str, Any]) -> tuple[list[Thread], dict[str, str]]:
     return threads, owner
 
 
-def _is_comment(tweet: Mapping[str, Any], tweets: Mapping[str, Any], me_id: object) -> bool:
-    if tweet["author_id"] != me_id:
+def _is_comment(tweet: Mapping[str, Any], tweets: Mapping[str, Any], ours: list[str]) -> bool:
+    """A citizen's post, or one of ours answering someone else's."""
+    if tweet["author_id"] not in ours:
         return True
     parent = tweets.get(tweet["in_reply_to"] or "")
-    return parent is not None and parent["author_id"] != me_id
+    return parent is not None and parent["author_id"] != tweet["author_id"]
 
 
 def _comments_by_post(
@@ -1204,10 +1260,10 @@ def _comments_by_post(
     """Each thread's replies, oldest first: a reply belongs to the thread of its nearest
     live post up its chain of parents; one with none is not shown."""
     tweets = state.get("tweets", {})
-    me_id = state.get("me", {}).get("id")
+    ours = _ours(state)
     found: dict[str, list[dict[str, Any]]] = {}
     for tweet in sorted(_live(state), key=lambda t: int(t["id"])):
-        if tweet["id"] in owner or not _is_comment(tweet, tweets, me_id):
+        if tweet["id"] in owner or not _is_comment(tweet, tweets, ours):
             continue
         ancestor = tweets.get(tweet["in_reply_to"] or "")
         while ancestor is not None and ancestor["id"] not in owner:
@@ -1218,7 +1274,6 @@ def _comments_by_post(
 
 
 def _comment_view(tweet: Mapping[str, Any], state: Mapping[str, Any]) -> dict[str, Any]:
-    me_id = state.get("me", {}).get("id")
     return {
         "id": tweet["id"],
         "text": tweet["text"],
@@ -1226,7 +1281,7 @@ def _comment_view(tweet: Mapping[str, Any], state: Mapping[str, Any]) -> dict[st
         "author_name": _user(state, tweet["author_id"])["name"],
         "hidden": bool(tweet.get("hidden")),
         "reply_to": tweet["in_reply_to"],
-        "from_account": tweet["author_id"] == me_id,
+        "from_account": tweet["author_id"] in _ours(state),
     }
 
 
@@ -1241,7 +1296,7 @@ def _profile_view(me: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _post_view(tweet: Mapping[str, Any], state: Mapping[str, Any], username: str) -> dict[str, Any]:
+def _post_view(tweet: Mapping[str, Any], state: Mapping[str, Any]) -> dict[str, Any]:
     records = state.get("media", {})
     media = [
         {
@@ -1252,8 +1307,10 @@ def _post_view(tweet: Mapping[str, Any], state: Mapping[str, Any], username: str
         for m in tweet["media"]
         if m in records
     ]
+    username = _user(state, tweet["author_id"])["username"]
     return {
         "id": tweet["id"],
+        "account": tweet["author_id"],
         "text": tweet["text"],
         "url": f"https://x.com/{username}/status/{tweet['id']}",
         "media": media,

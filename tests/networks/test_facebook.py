@@ -1235,7 +1235,7 @@ def test_contract_set_profile_shows_on_the_page(
 
     assert done == ("description", "website", "avatar", "cover")
     shown = sandbox.show()["facebook"]["profile"]
-    assert shown["title"] == f"Sandbox Page {PAGE}"
+    assert shown["title"] == f"Страница {PAGE}"
     assert (shown["description"], shown["website"]) == (
         "Новости и объявления администрации.",
         "https://adm.example.ru",

@@ -91,7 +91,7 @@ def test_any_major_version_prefix_is_accepted(version: str, http: httpx.Client) 
     response = call(http, "GET", f"https://graph.facebook.com/{version}/{PAGE}")
 
     assert response.status_code == 200
-    assert response.json() == {"id": PAGE, "name": f"Sandbox Page {PAGE}"}
+    assert response.json() == {"id": PAGE, "name": f"Страница {PAGE}"}
 
 
 @pytest.mark.parametrize("version", ["v25.1", "latest", "25.0"])
@@ -543,7 +543,7 @@ def test_public_view_lists_live_posts_with_media(
     (media,) = shown["media"]
     assert media["kind"] == "photo" and media["url"] == f"/files/{media['file']}"
     assert sandbox.store.file_path(media["file"]).read_bytes() == png_bytes()
-    assert view["pages"][PAGE]["name"] == f"Sandbox Page {PAGE}"
+    assert view["pages"][PAGE]["name"] == f"Страница {PAGE}"
 
 
 def test_feed_html_escapes_text_and_shows_photos(
@@ -695,7 +695,7 @@ def test_without_user_engagement_people_have_no_from(
 
     assert listed == [
         {"id": person},
-        {"id": answer, "from": {"id": PAGE, "name": f"Sandbox Page {PAGE}"}},
+        {"id": answer, "from": {"id": PAGE, "name": f"Страница {PAGE}"}},
     ]
 
 
@@ -833,7 +833,7 @@ def test_profile_fields_picture_and_cover(
     profile = emulator.public_view(sandbox.store.read("facebook"))["profile"]
     photos = sandbox.store.read("facebook")["photos"]
     assert profile == {
-        "title": f"Sandbox Page {PAGE}",
+        "title": f"Страница {PAGE}",
         "description": "Подробно",
         "website": "https://a.example",
         "avatar": photos[avatar]["file"],
@@ -915,7 +915,7 @@ def test_public_view_adds_comments_profile_and_bans(
             "id": answer,
             "text": "Ответ",
             "author_id": PAGE,
-            "author_name": f"Sandbox Page {PAGE}",
+            "author_name": f"Страница {PAGE}",
             "hidden": False,
             "reply_to": first,
             "from_account": True,
@@ -923,7 +923,7 @@ def test_public_view_adds_comments_profile_and_bans(
     ]
     assert view["banned"] == [{"user_id": "502", "until": None}]
     assert view["profile"] == {
-        "title": f"Sandbox Page {PAGE}",
+        "title": f"Страница {PAGE}",
         "description": None,
         "website": None,
         "avatar": None,

@@ -860,5 +860,5 @@ def test_profile_edited_in_the_app_shows(
     assert "Администрация &lt;города&gt;" in page and "Новости &amp; объявления" in page
     assert '<img class="ig-avatar" src="/files/avatar.jpg"' in page
     assert "<b>жирный" not in page and "&lt;b&gt;жирный&lt;/b&gt;" in page
-    assert 'class="ig-comment ig-hidden"' in page and "(hidden)" in page
+    assert 'class="ig-comment ig-hidden"' in page and "(скрыт)" in page
     assert 'class="ig-comment ig-reply"' in page

@@ -527,7 +527,7 @@ def test_bot_comments_as_itself_with_a_reply_link(sandbox: Sandbox, http: httpx.
         "id": message["body"]["mid"],
         "text": "Ответ",
         "author_id": str(bot["user_id"]),
-        "author_name": "Sandbox bot",
+        "author_name": "Бот песочницы",
         "hidden": False,
         "reply_to": asked,
         "from_account": True,

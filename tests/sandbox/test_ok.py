@@ -230,6 +230,7 @@ def test_text_topic_and_public_view(call: Callable[..., Any], sandbox: Sandbox) 
     (post,) = sandbox.show()["ok"]["posts"]
     assert post == {
         "id": topic_id,
+        "account": GID,
         "group": GID,
         "text": "Привет, <район>",
         "url": f"https://ok.ru/group/{GID}/topic/{topic_id}",
