@@ -796,7 +796,7 @@ def _log_row(site: _Site, entry: LogEntry) -> Row:
     cells = [
         *_cells(
             local_time(moment, site.ws),
-            network_title(entry.network),
+            site.names.title(entry.network, entry.account),
             monthly.label(entry.main_category),
             action,
             entry.rule,

@@ -285,3 +285,35 @@ def test_steps_by_hand_are_listed_and_recorded_per_account(
     write_files(run.repo, {"accounts/settlements/bratskoe-ig.md": settlement + "Пишите нам.\n"})
     manual = [line for line in ok(run, "plan").splitlines() if line.startswith("✎")]
     assert len(manual) == 1 and "instagram · Братское" in manual[0], "only the one changed"
+
+
+def test_the_moderation_log_and_the_inbox_name_the_account(run: Publisher, tmp_path: Path) -> None:
+    entry = """- network: vk
+  account: bratskoe-vk
+  comment: '7'
+  author_id: '77'
+  category: spam
+  action: deleted
+  at: '2026-12-01T10:00:00+00:00'
+"""
+    message = """---
+network: vk
+account: bratskoe-vk
+id: '12'
+received: 2026-12-01T10:00+03:00
+category: roads
+due: 2026-12-02T18:00+03:00
+status: new
+---
+
+> Когда починят дорогу?
+"""
+    files = {
+        "moderation/log/2026-12.yml": entry,
+        "content/inbox/2026/12/bratskoe-vk-12.md": message,
+    }
+    write_files(run.repo, files)
+    out = tmp_path / "site"
+    ok(run, "site", "build", "--out", str(out))
+    for page in ("moderation.html", "inbox.html"):
+        assert f"<td>ВКонтакте · {BRATSKOE}</td>" in (out / page).read_text(encoding="utf-8"), page
