@@ -438,7 +438,8 @@ class Card:
     network: str
     #: the account's name (its file name; the network's when it has no file)
     account: str
-    #: the card's id on the page: ``net-vk``, or ``net-vk-bratskoe-vk`` where VK has several
+    #: the card's id on the page: ``net-vk`` (the network's default account), or
+    #: ``net-vk-bratskoe-vk`` for another of its accounts
     anchor: str
     title: str
     screen: Screen
@@ -468,17 +469,25 @@ def preview_card(site: _Site, post: Post, target: Target) -> Card | None:
     rendered = render_post(post, network, caps, options, target.name)
     who = _who(site, network, target.account)
     screen = _SCREENS.get(network, _feed_screen)(site, rendered, caps, who)
-    suffix = site.names.suffix(network, target.name)
     return Card(
         network=network,
         account=target.name,
-        anchor=f"net-{network}-{_slug(target.name, 'account')}" if suffix else f"net-{network}",
+        anchor=_anchor(site, target),
         title=site.names.title(network, target.name),
         screen=screen,
         notes=_length_notes(rendered, caps),
         flags=_option_flags(rendered, caps),
         status=_status(site, post, target.name),
     )
+
+
+def _anchor(site: _Site, target: Target) -> str:
+    """``net-vk`` for the account a post naming just the network goes to (and for a network
+    with no account file), ``net-vk-<name>`` for the network's other accounts."""
+    default = site.content.default_account(target.network)
+    if target.name == target.network or (default is not None and default.name == target.name):
+        return f"net-{target.network}"
+    return f"net-{target.network}-{_slug(target.name, 'account')}"
 
 
 def _slug(name: str, fallback: str) -> str:
