@@ -341,8 +341,9 @@ def accounts_fit(opts: Options) -> None:
     for item in made:
         click.echo(
             _(
-                "{account}: {field} {source} → {target} (put this path into accounts/{account}.md)",
+                "{account}: {field} {source} → {target} (put this path into {path})",
                 account=item.account,
+                path=item.path,
                 field=item.field,
                 source=item.source,
                 target=item.target,

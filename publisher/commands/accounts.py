@@ -13,6 +13,7 @@ from publisher.content.profiles import IMAGE_RULES, IMAGES_DIR, check_image
 from publisher.core.errors import NetworkError
 from publisher.core.model import Profile
 from publisher.engine.runtime import build_adapters
+from publisher.reports.names import AccountNames
 
 if TYPE_CHECKING:
     import httpx
@@ -28,13 +29,17 @@ class Fitted:
     """A copy made for one account's avatar or cover."""
 
     account: str
+    #: the account's file, to write ``target`` into
+    path: str
     field: str
     source: str
     target: str
 
 
 def fit_images(ws: Workspace, content: Content, out: str = FITTED_DIR) -> list[Fitted]:
-    """A copy of each avatar and cover the network would refuse, at the size it wants."""
+    """A copy of each avatar and cover the network would refuse, at the size it wants, named
+    after the image and the account (two accounts of one network may want different sizes
+    of images of one name)."""
     made: list[Fitted] = []
     for account in content.accounts:
         profile = content.profiles.get(account.name)
@@ -43,15 +48,16 @@ def fit_images(ws: Workspace, content: Content, out: str = FITTED_DIR) -> list[F
             rule = IMAGE_RULES.get(account.network, {}).get(field)
             if media is None or rule is None or not check_image(account, field, media):
                 continue
-            name = f"{Path(media.rel).stem}-{account.network}-{field}.jpg"
+            name = f"{Path(media.rel).stem}-{account.name}-{field}.jpg"
             fit_image(verified(media), rule, ws.repo / out / name)
-            made.append(Fitted(account.name, field, media.rel, f"{out}/{name}"))
+            made.append(Fitted(account.name, account.path, field, media.rel, f"{out}/{name}"))
     return made
 
 
 @dataclass(frozen=True)
 class CoverResult:
-    """The cover drawn, and where it went."""
+    """The cover drawn, and where it went: each account by its network, and by its title
+    where the network has several (``AccountNames.short``)."""
 
     path: str
     uploaded: tuple[str, ...]
@@ -71,7 +77,8 @@ def cover(
 
 
 def refresh_cover(ws: Workspace, content: Content, upload: bool) -> CoverResult:
-    """Draw the dynamic cover; upload it to every account whose network takes covers."""
+    """Draw the dynamic cover; upload it to every account whose network takes covers (each
+    of a network's accounts)."""
     template = load_template(ws.repo)
     target = ws.repo / COVER_FILE
     render_cover(template, cover_data(content.posts, ws.clock.now()), target)
@@ -81,20 +88,25 @@ def refresh_cover(ws: Workspace, content: Content, upload: bool) -> CoverResult:
     if media is None:
         return CoverResult(COVER_FILE, (), tuple(("cover", p.message) for p in problems))
     accounts = {
-        a.network: a
+        a.name: a
         for a in content.accounts
         if a.network in ws.capabilities and "cover" in ws.capabilities[a.network].profile
     }
+    names = AccountNames(content.accounts)
+
+    def where(name: str) -> str:
+        return names.short(accounts[name].network, name)
+
     uploaded: list[str] = []
     failed: list[tuple[str, str]] = []
     with ws.http_client() as http:
         adapters = build_adapters(accounts, ws.env, http, ws.clock, ws.sandbox_dir is not None)
-        for network, error in adapters.unavailable.items():
-            failed.append((network, error.message))
-        for network, adapter in adapters.ready.items():
+        for name, error in adapters.unavailable.items():
+            failed.append((where(name), error.message))
+        for name, adapter in adapters.ready.items():
             try:
-                adapter.set_profile(Profile(network, cover=media))
-                uploaded.append(network)
+                adapter.set_profile(Profile(accounts[name].network, cover=media))
+                uploaded.append(where(name))
             except NetworkError as error:
-                failed.append((network, error.message))
+                failed.append((where(name), error.message))
     return CoverResult(COVER_FILE, tuple(uploaded), tuple(failed))

@@ -238,6 +238,8 @@ class Plan:
 
     actions: tuple[Action, ...]
     warnings: tuple[str, ...] = ()
+    #: the repository's accounts, for a report to name the one each action is on
+    accounts: tuple[Account, ...] = ()
 
     def count(self, kind: ActionKind) -> int:
         return sum(1 for a in self.actions if a.kind is kind)

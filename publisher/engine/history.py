@@ -34,7 +34,8 @@ class LoggedCommit:
     sha: str
     date: str
     subject: str
-    #: the per-result lines of the message (``- create vk: ... [done] url``)
+    #: the per-result lines of the message (``- create vk: ... [done] url``, the account after
+    #: the network where its name is not the network's: ``- create vk · bratskoe-vk: ...``)
     lines: tuple[str, ...]
     #: False when the commit also changes files a person writes: nothing in it is trusted
     machine: bool
@@ -103,8 +104,8 @@ def _provenance(
     values: dict[tuple[str, str], None] = {}
     for rel in filter(is_result_file, files):
         before = _entries(repo, parent, rel) if parent else {}
-        for network, entry in _entries(repo, commit.hexsha, rel).items():
-            if before.get(network) == entry:
+        for account, entry in _entries(repo, commit.hexsha, rel).items():
+            if before.get(account) == entry:
                 continue
             for key, value in (
                 ("Source", entry.source_commit),

@@ -93,7 +93,7 @@ def build_plan(
         if moved_from:
             actions.append(_plan_move(post, moved_from))
         first = len(actions)
-        for target in _targets_of(post, entries, content):
+        for target in targets_with_live(post, entries, content):
             key = (post.path, target.name)
             entry, rendered = entries.get(target.name), renderings.get(key)
             actions.append(_plan_one(post, target, entry, rendered, key in unchanged, content, ctx))
@@ -113,9 +113,9 @@ def build_plan(
     for result_file_path in content.orphan_result_files:
         if result_file_path in carried:
             continue
-        for network, entry in sorted(result_entries.get(result_file_path, {}).items()):
-            actions.append(_plan_orphan(result_file_path, network, entry, ctx))
-    return Plan(tuple(actions))
+        for name, entry in sorted(result_entries.get(result_file_path, {}).items()):
+            actions.append(_plan_orphan(result_file_path, name, entry, ctx))
+    return Plan(tuple(actions), accounts=content.accounts)
 
 
 def renderings_wanted(
@@ -181,7 +181,9 @@ def _held_back(action: Action, content: Content) -> Action:
     return action
 
 
-def _targets_of(post: Post, entries: Mapping[str, ResultEntry], content: Content) -> list[Target]:
+def targets_with_live(
+    post: Post, entries: Mapping[str, ResultEntry], content: Content
+) -> list[Target]:
     """The post's targets, and the accounts it is live on (or being sent to) but no longer
     names: there it is to be deleted."""
     found = {t.name: t for t in content.targets_of(post)}
@@ -472,13 +474,14 @@ def _delete(live: ResultEntry, base: Action, ctx: PlanContext) -> Action:
 
 
 def _plan_orphan(
-    result_file_path: str, network: str, entry: ResultEntry, ctx: PlanContext
+    result_file_path: str, account: str, entry: ResultEntry, ctx: PlanContext
 ) -> Action:
+    """A result file whose post is gone: delete what it published (``account``: its key)."""
     base = Action(
         ActionKind.NOOP,
         post_id=result_file_path,
-        network=network,
-        account=entry.account,
+        network=entry.network,
+        account=account,
         result_file_path=result_file_path,
     )
     if entry.state != "published":

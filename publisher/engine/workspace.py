@@ -509,7 +509,11 @@ def open_workspace(
 
 
 def commit_message(report: ApplyReport, approvals: Approvals) -> str:
-    """Subject with counts, one line per result, trailers naming the sources and approvers."""
+    """Subject with counts, one line per result, trailers naming the sources and approvers.
+
+    A result line names the network, and the account after it where the account's name is
+    not the network's (``create vk · bratskoe-vk: 2026/12/elka [done] https://…``), so that
+    ``publisher log`` tells which of a network's accounts each result is on."""
     from publisher.state.repo import build_message
 
     subject = f"publisher: {len(report.done())} done, {len(report.failed)} failed"
@@ -517,9 +521,10 @@ def commit_message(report: ApplyReport, approvals: Approvals) -> str:
     for result in report.results:
         action = result.action
         where = result.ref.url if result.ref and result.ref.url else ""
+        account = action.account_key
+        on = action.network if account == action.network else f"{action.network} · {account}"
         lines.append(
-            f"{action.kind.value} {action.network}: {action.post_id} "
-            f"[{result.outcome.value}] {where}".rstrip()
+            f"{action.kind.value} {on}: {action.post_id} [{result.outcome.value}] {where}".rstrip()
         )
     return build_message(subject, lines, approvals.trailers())
 

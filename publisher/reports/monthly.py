@@ -33,6 +33,7 @@ from publisher.engine.workspace import Workspace
 from publisher.inbox.items import INBOX_DIR, InboxItem, load_inbox_rules
 from publisher.moderation.log import LogEntry, read_log
 from publisher.reports.charts import BAR_COLOR, Chart, bar_chart, grouped_bar_chart, svg
+from publisher.reports.names import AccountNames
 from publisher.reports.pages import render
 
 FORMATS = ("text", "photo", "album", "video", "document", "poll", "thread")
@@ -121,10 +122,27 @@ class Answer:
     hours: float | None = None
     allowed: float | None = None
     closed: bool = False
+    #: the account the message came to (older messages name none)
+    account: str = ""
 
     @property
     def late(self) -> bool:
         return self.due is not None and self.answered is not None and self.answered > self.due
+
+
+@dataclass(frozen=True)
+class AccountPosts:
+    """One account's publications in the month, week by week."""
+
+    network: str
+    #: the account's name (an entry naming none: its network)
+    name: str
+    #: week key -> publications
+    weeks: Mapping[str, int]
+
+    @property
+    def total(self) -> int:
+        return sum(self.weeks.values())
 
 
 @dataclass(frozen=True)
@@ -149,6 +167,11 @@ class MonthlyReport:
     open: int = 0
     cutoff: datetime | None = None
     networks: tuple[str, ...] = field(default_factory=tuple)
+    #: the publications of each account that published, and of every other account of a
+    #: network with several, in the order of ``networks`` then by name
+    accounts: tuple[AccountPosts, ...] = ()
+    #: how the report names the accounts
+    names: AccountNames = field(default_factory=lambda: AccountNames(()), compare=False)
 
     @property
     def answered(self) -> int:
@@ -226,7 +249,10 @@ def monthly_report(ws: Workspace, content: Content, month: str) -> MonthlyReport
     zone = ws.config.zone
     start, end = parse_month(month, zone)
     result_entries = ws.result_entries(content)
-    posts, formats = _publications(ws, content, result_entries, start, end)
+    accounts, formats = _publications(ws, content, result_entries, start, end)
+    names = AccountNames(content.accounts)
+    posts = _per_network(accounts)
+    networks = tuple(n for n in NETWORK_TABLE if n in posts)
     calendar = load_inbox_rules(ws.repo, ws.config.inbox).calendar
     cutoff = min(ws.clock.now().astimezone(zone), end)
     answers = [answer_for(item, result_entries, calendar, zone) for item in content.inbox]
@@ -243,7 +269,9 @@ def monthly_report(ws: Workspace, content: Content, month: str) -> MonthlyReport
         overdue=tuple(a for a in answers if _overdue_at(a, cutoff)),
         open=sum(1 for a in answers if _open_at(a, cutoff)),
         cutoff=cutoff,
-        networks=tuple(n for n in NETWORK_TABLE if n in posts),
+        networks=networks,
+        accounts=_with_quiet_accounts(accounts, content, names, networks),
+        names=names,
     )
 
 
@@ -253,23 +281,54 @@ def _publications(
     result_entries: Mapping[str, Mapping[str, ResultEntry]],
     start: datetime,
     end: datetime,
-) -> tuple[dict[str, dict[str, int]], dict[str, int]]:
-    """Publications per network per week, and the formats they used."""
+) -> tuple[list[AccountPosts], dict[str, int]]:
+    """Publications per account per week, and the formats they used."""
     by_result_file = {post.result_file_path: post for post in content.posts}
-    posts: dict[str, dict[str, int]] = {}
+    accounts: dict[str, AccountPosts] = {}
     formats = dict.fromkeys(FORMATS, 0)
     for rel, entries in result_entries.items():
         if rel.startswith(INBOX_DIR + "/"):
             continue
-        for network, entry in entries.items():
+        for account, entry in entries.items():
             moment = published_at(entry, ws.config.zone)
             if moment is None or not start <= moment < end:
                 continue
-            weeks = posts.setdefault(network, {})
+            found = accounts.setdefault(account, AccountPosts(entry.network, account, {}))
+            weeks = dict(found.weeks)
             weeks[week_key(moment.date())] = weeks.get(week_key(moment.date()), 0) + 1
-            for name in _formats(ws, by_result_file.get(rel), network):
+            accounts[account] = AccountPosts(found.network, account, weeks)
+            for name in _formats(ws, by_result_file.get(rel), entry.network, account):
                 formats[name] += 1
-    return posts, formats
+    return list(accounts.values()), formats
+
+
+def _per_network(accounts: Iterable[AccountPosts]) -> dict[str, dict[str, int]]:
+    """The accounts' publications added up per network, week by week."""
+    posts: dict[str, dict[str, int]] = {}
+    for account in accounts:
+        weeks = posts.setdefault(account.network, {})
+        for week, count in account.weeks.items():
+            weeks[week] = weeks.get(week, 0) + count
+    return posts
+
+
+def _with_quiet_accounts(
+    accounts: list[AccountPosts],
+    content: Content,
+    names: AccountNames,
+    networks: Sequence[str],
+) -> tuple[AccountPosts, ...]:
+    """``accounts``, and each account of a network with several that published nothing (a
+    settlement's silent month shows as a row of zeros), in the order of ``networks``."""
+    found = {a.name for a in accounts}
+    quiet = [
+        AccountPosts(a.network, a.name, {})
+        for a in content.accounts
+        if a.network in networks and a.name not in found and names.suffix(a.network, a.name)
+    ]
+    order = {network: index for index, network in enumerate(networks)}
+    everyone = [a for a in (*accounts, *quiet) if a.network in order]
+    return tuple(sorted(everyone, key=lambda a: (order[a.network], a.name)))
 
 
 def published_at(entry: ResultEntry, zone: tzinfo) -> datetime | None:
@@ -279,11 +338,12 @@ def published_at(entry: ResultEntry, zone: tzinfo) -> datetime | None:
     return _local(entry.published_at, zone)
 
 
-def _formats(ws: Workspace, post: Post | None, network: str) -> tuple[str, ...]:
+def _formats(ws: Workspace, post: Post | None, network: str, account: str) -> tuple[str, ...]:
     caps = ws.capabilities.get(network)
     if post is None or caps is None:
         return ()
-    return formats_of(render_post(post, network, caps, ws.config.network_options.get(network)))
+    options = ws.config.network_options.get(network)
+    return formats_of(render_post(post, network, caps, options, account))
 
 
 def formats_of(rendered: RenderedPost) -> tuple[str, ...]:
@@ -348,6 +408,7 @@ def answer_for(
         hours=hours,
         allowed=allowed,
         closed=item.status == "closed" and answered is None,
+        account=item.account,
     )
 
 
@@ -439,10 +500,20 @@ def _md(value: object) -> str:
 
 
 def posts_rows(report: MonthlyReport) -> list[list[object]]:
+    """A row per network; where a network has several accounts, a row per account first and
+    the network's total after them."""
     rows: list[list[object]] = []
+    names = report.names
     for network in report.networks:
+        accounts = [a for a in report.accounts if a.network == network]
+        title = network_title(network)
+        if any(names.suffix(network, a.name) for a in accounts):
+            for account in accounts:
+                weekly = [account.weeks.get(w.key, 0) for w in report.weeks]
+                rows.append([names.title(network, account.name), *weekly, account.total])
+            title = _("{network}, total", network=title)
         counts = [report.posts[network].get(w.key, 0) for w in report.weeks]
-        rows.append([network_title(network), *counts, sum(counts)])
+        rows.append([title, *counts, sum(counts)])
     totals = [sum(report.posts[n].get(w.key, 0) for n in report.networks) for w in report.weeks]
     rows.append([_("Total"), *totals, report.total_posts])
     return rows
@@ -495,9 +566,18 @@ def report_markdown(report: MonthlyReport, charts: str | None = None) -> str:
 def _overdue_markdown(report: MonthlyReport) -> list[str]:
     if not report.overdue:
         return []
-    rows = [[a.path, a.network, label(a.category), _when(a.due)] for a in report.overdue]
     head = [_("Message"), _("Network"), _("Category"), _("Due")]
-    return ["### " + _("Overdue"), "", *_table(head, rows), ""]
+    return ["### " + _("Overdue"), "", *_table(head, overdue_rows(report)), ""]
+
+
+def overdue_rows(report: MonthlyReport) -> list[list[object]]:
+    """The overdue messages: file, where it came (the account where the network has several),
+    category, deadline."""
+    names = report.names
+    return [
+        [a.path, names.short(a.network, a.account), label(a.category), _when(a.due)]
+        for a in report.overdue
+    ]
 
 
 def _when(moment: datetime | None) -> str:
@@ -533,7 +613,7 @@ def report_view(report: MonthlyReport) -> ReportView:
     """The report's sections, each chart drawn with its figures beside it (the page's heading
     names the chart, so the chart does not draw its title)."""
     charts = chart_data(report, titled=False)
-    overdue = [[a.path, a.network, label(a.category), _when(a.due)] for a in report.overdue]
+    overdue = overdue_rows(report)
     sections = (
         Section(
             _("Posts per network per week"),

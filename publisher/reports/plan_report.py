@@ -8,7 +8,7 @@ literal in Markdown.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from publisher.content.render import visible_text
@@ -24,8 +24,11 @@ from publisher.core.escape import (
 )
 from publisher.core.i18n import N_, _
 from publisher.core.model import Action, ActionKind, Plan
+from publisher.reports.names import AccountNames
 
 PREVIEW_CHARS = 280
+#: the width of the plan's network column (wider where an account follows the network)
+NETWORK_COLUMN = 10
 PLAN_COMMENT_MARKER = "<!-- publisher-plan -->"
 
 
@@ -152,12 +155,19 @@ def _preview(action: Action, limit: int = PREVIEW_CHARS) -> str:
     return text
 
 
+def where(action: Action, names: AccountNames) -> str:
+    """The network an action is on, and its account where the network has several."""
+    return names.short(action.network, action.account_key)
+
+
 def plan_text(plan: Plan, show_noop: bool = False) -> str:
     lines: list[str] = []
-    for action in plan.actions:
-        if action.kind is ActionKind.NOOP and not show_noop:
-            continue
-        head = f"{_SYMBOLS[action.kind]} {kind_label(action.kind):<14} {action.network:<10} "
+    names = AccountNames(plan.accounts)
+    shown = [a for a in plan.actions if show_noop or a.kind is not ActionKind.NOOP]
+    width = max([NETWORK_COLUMN, *(len(where(a, names)) for a in shown)])
+    for action in shown:
+        head = f"{_SYMBOLS[action.kind]} {kind_label(action.kind):<14} "
+        head += f"{where(action, names):<{width}} "
         head += one_line(action.post_id)
         length = _length(action)
         if length:
@@ -181,6 +191,7 @@ def plan_markdown(plan: Plan, diagnostics: Sequence[Diagnostic] = (), style: str
     title = _("Publication plan")
     out = [PLAN_COMMENT_MARKER, f"### {title}", "", f"**{plan_summary(plan)}**", ""]
     shown = [a for a in plan.actions if a.kind is not ActionKind.NOOP]
+    names = AccountNames(plan.accounts)
     if shown:
         out += [
             "| " + " | ".join(_table_headers()) + " |",
@@ -188,14 +199,14 @@ def plan_markdown(plan: Plan, diagnostics: Sequence[Diagnostic] = (), style: str
         ]
         for a in shown:
             out.append(
-                f"| {_SYMBOLS[a.kind]} {kind_label(a.kind)} | {markdown_inline(a.network)} | "
+                f"| {_SYMBOLS[a.kind]} {kind_label(a.kind)} | {markdown_inline(where(a, names))} | "
                 f"{markdown_cell(markdown_code(a.post_id))} | {_length(a)} | "
                 f"{markdown_inline(a.reason)} |"
             )
         out.append("")
     for action in shown:
         if action.rendered is not None and action.changes_something:
-            out += _markdown_preview(action)
+            out += _markdown_preview(action, names)
     if diagnostics:
         problems = _("Problems")
         out += [f"#### {problems}", ""]
@@ -211,18 +222,18 @@ def plan_markdown(plan: Plan, diagnostics: Sequence[Diagnostic] = (), style: str
     return "\n".join(out).rstrip() + "\n"
 
 
-def _markdown_preview(action: Action) -> list[str]:
+def _markdown_preview(action: Action, names: AccountNames) -> list[str]:
     rendered = action.rendered
     assert rendered is not None
-    title = f"{kind_label(action.kind)}: {action.network} — {action.post_id}"
+    title = f"{kind_label(action.kind)}: {where(action, names)} — {action.post_id}"
     lines = [f"<details><summary>{html_inline(title)}</summary>", ""]
     for number, part in enumerate(rendered.parts, 1):
         if len(rendered.parts) > 1:
             lines.append(_("Part {number}:", number=number))
         lines += markdown_fence(visible_text(part, rendered.text_format))
     if rendered.media:
-        names = ", ".join(markdown_inline(m.rel.rsplit("/", 1)[-1]) for m in rendered.media)
-        lines.append(_("Media: {names}", names=names))
+        files = ", ".join(markdown_inline(m.rel.rsplit("/", 1)[-1]) for m in rendered.media)
+        lines.append(_("Media: {names}", names=files))
     if rendered.poll:
         options = " / ".join(markdown_inline(o) for o in rendered.poll.options)
         question = markdown_inline(rendered.poll.question)
@@ -231,13 +242,15 @@ def _markdown_preview(action: Action) -> list[str]:
     return lines
 
 
-def action_dict(action: Action) -> dict[str, Any]:
+def action_dict(action: Action, titles: Mapping[str, str]) -> dict[str, Any]:
+    """One action for a program (``titles``: each account's title by its name)."""
     rendered = action.rendered
     return {
         "action": action.kind.value,
         "post": action.post_id,
         "network": action.network,
         "account": action.account,
+        "account_title": titles.get(action.account, ""),
         "file": action.post_path,
         "reason": action.reason,
         "text": list(rendered.parts) if rendered else None,
@@ -252,9 +265,10 @@ def action_dict(action: Action) -> dict[str, Any]:
 
 def plan_json(plan: Plan, diagnostics: Iterable[Diagnostic] = ()) -> str:
     counts = {kind.value: plan.count(kind) for kind in ActionKind}
+    titles = {account.name: account.title for account in plan.accounts}
     document = {
         "summary": counts,
-        "actions": [action_dict(a) for a in plan.actions],
+        "actions": [action_dict(a, titles) for a in plan.actions],
         "diagnostics": [diagnostic_dict(d) for d in diagnostics],
     }
     return json.dumps(document, ensure_ascii=False, indent=2)
@@ -278,9 +292,10 @@ def _outcome_label(result: Any) -> str:
 def apply_text(plan: Plan, report: Any) -> str:
     """What a run did, one line per action, with links and the fix for each failure."""
     lines: list[str] = []
+    names = AccountNames(plan.accounts)
     for result in report.results:
         action = result.action
-        line = f"{_outcome_label(result)} {kind_label(action.kind)} {action.network}: "
+        line = f"{_outcome_label(result)} {kind_label(action.kind)} {where(action, names)}: "
         line += one_line(action.post_id)
         if result.ref is not None and result.ref.url and action.kind is not ActionKind.DELETE:
             line += f" → {one_line(result.ref.url)}"
@@ -292,7 +307,7 @@ def apply_text(plan: Plan, report: Any) -> str:
     for action in plan.actions:
         if action.kind in (ActionKind.WAIT, ActionKind.BLOCKED):
             lines.append(
-                f"{_SYMBOLS[action.kind]} {kind_label(action.kind)} {action.network}: "
+                f"{_SYMBOLS[action.kind]} {kind_label(action.kind)} {where(action, names)}: "
                 f"{one_line(action.post_id)} — {one_line(action.reason)}"
             )
     if not report.results:

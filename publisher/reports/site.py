@@ -19,6 +19,7 @@ import shutil
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from pathlib import Path
 
 from markupsafe import Markup, escape
@@ -40,13 +41,16 @@ from publisher.core.model import (
     Post,
     RenderedPost,
     ResultEntry,
+    Target,
 )
 from publisher.core.resources import DATA_DIR, FONTS_DIR
 from publisher.core.shapes import moment_of
+from publisher.engine.plan import targets_with_live
 from publisher.engine.workspace import Workspace
 from publisher.inbox.items import InboxItem, load_inbox_rules, open_items
 from publisher.moderation.log import LogEntry, read_log
 from publisher.reports import monthly
+from publisher.reports.names import AccountNames
 from publisher.reports.pages import render
 from publisher.reports.plan_report import kind_label
 
@@ -103,14 +107,20 @@ class _Site:
             self.copied[media.path] = name
         return self.copied[media.path]
 
-    def action(self, path: str, network: str) -> Action | None:
+    @cached_property
+    def names(self) -> AccountNames:
+        return AccountNames(self.content.accounts)
+
+    def action(self, path: str, account: str) -> Action | None:
+        """The plan's action for the file at ``path`` on ``account`` (by name)."""
         return next(
-            (a for a in self.plan.actions if a.post_path == path and a.network == network), None
+            (a for a in self.plan.actions if a.post_path == path and a.account_key == account),
+            None,
         )
 
     def post_page(self, post: Post) -> str:
         if post.id not in self.slugs:
-            slug = re.sub(r"[^A-Za-z0-9_-]+", "-", post.id).strip("-") or "post"
+            slug = _slug(post.id, "post")
             taken = set(self.slugs.values())
             candidate, number = f"post-{slug}.html", 2
             while candidate in taken:
@@ -267,12 +277,10 @@ def status_label(status: str) -> str:
     return labels.get(status, status)
 
 
-def post_networks(site: _Site, post: Post) -> list[str]:
-    """The post's networks and any other network it is still published on, registry order."""
+def post_targets(site: _Site, post: Post) -> list[Target]:
+    """The post's accounts and any other it is still published on, in the plan's order."""
     entries = site.result_entries.get(post.result_file_path, {})
-    wanted = {t.network for t in site.content.targets_of(post)}
-    wanted |= {e.network for e in entries.values() if e.state == "published"}
-    return [n for n in NETWORK_TABLE if n in wanted]
+    return targets_with_live(post, entries, site.content)
 
 
 @dataclass(frozen=True)
@@ -315,19 +323,20 @@ def _index_row(site: _Site, post: Post) -> IndexRow:
         status=post.status,
         status_label=status_label(post.status),
         publish_at=local_time(post.publish_at, site.ws),
-        chips=tuple(_network_chip(site, post, n) for n in post_networks(site, post)),
+        chips=tuple(_target_chip(site, post, t) for t in post_targets(site, post)),
         errors=_("errors: {count}", count=errors) if errors else "",
         warnings=_("warnings: {count}", count=len(problems)) if problems else "",
     )
 
 
-def _network_chip(site: _Site, post: Post, network: str) -> Chip:
-    action = site.action(post.path, network)
+def _target_chip(site: _Site, post: Post, target: Target) -> Chip:
+    action = site.action(post.path, target.name)
     kind = action.kind if action else ActionKind.NOOP
-    entry = site.result_entries.get(post.result_file_path, {}).get(network)
-    text = f"{network_title(network)}: {kind_label(kind)}"
+    entry = site.result_entries.get(post.result_file_path, {}).get(target.name)
+    text = f"{site.names.title(target.network, target.name)}: {kind_label(kind)}"
     published = entry is not None and entry.state == "published" and entry.url
-    return Chip(f"net-{network} kind-{kind.value}", text, entry.url if entry and published else "")
+    css = f"net-{target.network} kind-{kind.value}"
+    return Chip(css, text, entry.url if entry and published else "")
 
 
 def post_context(site: _Site, post: Post) -> dict[str, object]:
@@ -337,7 +346,7 @@ def post_context(site: _Site, post: Post) -> dict[str, object]:
         (_("Publish at"), local_time(post.publish_at, site.ws)),
         (_("Tags"), ", ".join(post.tags) or "—"),
     ]
-    cards = (preview_card(site, post, n) for n in post_networks(site, post))
+    cards = (preview_card(site, post, t) for t in post_targets(site, post))
     return {
         "facts": facts,
         "problems_title": _("Problems found by the check"),
@@ -427,6 +436,11 @@ class Status:
 @dataclass(frozen=True)
 class Card:
     network: str
+    #: the account's name (its file name; the network's when it has no file)
+    account: str
+    #: the card's id on the page: ``net-vk`` (the network's default account), or
+    #: ``net-vk-bratskoe-vk`` for another of its accounts
+    anchor: str
     title: str
     screen: Screen
     #: length against the limit, thread and caption notes
@@ -435,8 +449,8 @@ class Card:
     status: Status
 
 
-def _who(site: _Site, network: str) -> Who:
-    account = site.content.default_account(network)
+def _who(site: _Site, network: str, account: Account | None) -> Who:
+    """The account's name, handle and picture as its network shows them above a post."""
     if account is None:
         return Who(network_title(network), "", "")
     profile = site.content.profiles.get(account.name)
@@ -445,22 +459,40 @@ def _who(site: _Site, network: str) -> Who:
     return Who(account.title or network_title(network), handle, avatar)
 
 
-def preview_card(site: _Site, post: Post, network: str) -> Card | None:
-    """One network's card: the post as that network shows it, its length and its status."""
+def preview_card(site: _Site, post: Post, target: Target) -> Card | None:
+    """One account's card: the post as its network shows it there, its length and status."""
+    network = target.network
     caps = site.ws.capabilities.get(network)
     if caps is None:
         return None
-    rendered = render_post(post, network, caps, site.ws.config.network_options.get(network))
-    who = _who(site, network)
+    options = site.ws.config.network_options.get(network)
+    rendered = render_post(post, network, caps, options, target.name)
+    who = _who(site, network, target.account)
     screen = _SCREENS.get(network, _feed_screen)(site, rendered, caps, who)
     return Card(
         network=network,
-        title=network_title(network),
+        account=target.name,
+        anchor=_anchor(site, target),
+        title=site.names.title(network, target.name),
         screen=screen,
         notes=_length_notes(rendered, caps),
         flags=_option_flags(rendered, caps),
-        status=_status(site, post, network),
+        status=_status(site, post, target.name),
     )
+
+
+def _anchor(site: _Site, target: Target) -> str:
+    """``net-vk`` for the account a post naming just the network goes to (and for a network
+    with no account file), ``net-vk-<name>`` for the network's other accounts."""
+    default = site.content.default_account(target.network)
+    if target.name == target.network or (default is not None and default.name == target.name):
+        return f"net-{target.network}"
+    return f"net-{target.network}-{_slug(target.name, 'account')}"
+
+
+def _slug(name: str, fallback: str) -> str:
+    """A name as a part of a file name or an element's id (Latin letters, digits, dashes)."""
+    return re.sub(r"[^A-Za-z0-9_-]+", "-", name).strip("-") or fallback
 
 
 def _text(text: str, caps: Capabilities) -> Markup:
@@ -611,9 +643,9 @@ def _option_flags(rendered: RenderedPost, caps: Capabilities) -> tuple[str, ...]
     return tuple(flags)
 
 
-def _status(site: _Site, post: Post, network: str) -> Status:
-    action = site.action(post.path, network)
-    entry = site.result_entries.get(post.result_file_path, {}).get(network)
+def _status(site: _Site, post: Post, account: str) -> Status:
+    action = site.action(post.path, account)
+    entry = site.result_entries.get(post.result_file_path, {}).get(account)
     kind = action.kind if action else ActionKind.NOOP
     published = entry is not None and entry.state == "published" and entry.url
     return Status(
@@ -638,7 +670,7 @@ class ArchiveRow:
 
 
 def archive_context(site: _Site) -> dict[str, object]:
-    """Published posts, newest first, with a link to each network's copy."""
+    """Published posts, newest first, with a link to the copy on each account."""
     rows = []
     posts = {p.result_file_path: p for p in site.content.posts}
     for rel, entries in site.result_entries.items():
@@ -663,12 +695,20 @@ def _archive_row(
         published=local_time(first, site.ws),
         href=site.post_page(post) if post else "",
         title=post.title if post else rel,
-        chips=tuple(_archive_link(n, live[n]) for n in NETWORK_TABLE if n in live),
+        chips=tuple(_archive_link(site, key, live[key]) for key in _in_network_order(live)),
     )
 
 
-def _archive_link(network: str, entry: ResultEntry) -> Chip:
-    name = network_title(network)
+def _in_network_order(entries: Mapping[str, ResultEntry]) -> list[str]:
+    """The keys (accounts) of ``entries`` on known networks, in registry order, then by name."""
+    order = {network: index for index, network in enumerate(NETWORK_TABLE)}
+    known = [key for key, entry in entries.items() if entry.network in order]
+    return sorted(known, key=lambda key: (order[entries[key].network], key))
+
+
+def _archive_link(site: _Site, account: str, entry: ResultEntry) -> Chip:
+    network = entry.network
+    name = site.names.title(network, account)
     if entry.state == "deleted":
         deleted = _("deleted")
         return Chip(f"net-{network} deleted", f"{name}: {deleted}")
@@ -688,23 +728,48 @@ class AccountCard:
     description: str
     website: str
     status: Status | None
+    #: on a network with several accounts: that posts naming just the network come here
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class AccountGroup:
+    """A network's accounts on the accounts page."""
+
+    network: str
+    title: str
+    cards: tuple[AccountCard, ...]
 
 
 def accounts_context(site: _Site) -> dict[str, object]:
+    """Every account, in folders too, by network in the registry's order (a network's default
+    account first, then by file)."""
+    order = {network: index for index, network in enumerate(NETWORK_TABLE)}
+    accounts = sorted(
+        site.content.accounts,
+        key=lambda a: (order.get(a.network, len(order)), a.network, not a.default, a.path),
+    )
+    groups: dict[str, list[AccountCard]] = {}
+    for account in accounts:
+        groups.setdefault(account.network, []).append(_account_card(site, account))
     return {
         "no_accounts": _("No accounts yet."),
-        "cards": [_account_card(site, a) for a in site.content.accounts],
+        "groups": [
+            AccountGroup(network, network_title(network), tuple(cards))
+            for network, cards in groups.items()
+        ],
     }
 
 
 def _account_card(site: _Site, account: Account) -> AccountCard:
     profile = site.content.profiles.get(account.name)
-    action = site.action(account.path, account.network)
+    action = site.action(account.path, account.name)
+    several = bool(site.names.suffix(account.network, account.name))
     return AccountCard(
         network=account.network,
         name=account.name,
         cover=site.media_url(profile.cover) if profile and profile.cover else "",
-        who=_who(site, account.network),
+        who=_who(site, account.network, account),
         network_title=network_title(account.network),
         path=account.path,
         account_id=str(account.account_id),
@@ -713,6 +778,9 @@ def _account_card(site: _Site, account: Account) -> AccountCard:
         status=Status(action.kind.value, kind_label(action.kind), action.reason)
         if action
         else None,
+        note=_("The default account: posts that name only the network go here.")
+        if several and account.default
+        else "",
     )
 
 
@@ -737,7 +805,7 @@ def _log_row(site: _Site, entry: LogEntry) -> Row:
     cells = [
         *_cells(
             local_time(moment, site.ws),
-            network_title(entry.network),
+            site.names.title(entry.network, entry.account),
             monthly.label(entry.main_category),
             action,
             entry.rule,
@@ -792,7 +860,7 @@ def _open_row(site: _Site, path: str, overdue: bool, item: InboxItem) -> Row:
     cells = [
         Cell(local_time(due, site.ws), flag=_("OVERDUE") if overdue else ""),
         *_cells(
-            network_title(item.network),
+            site.names.title(item.network, item.account),
             monthly.label(item.category or "other"),
             local_time(received, site.ws),
         ),
@@ -807,7 +875,7 @@ def _pending_answers(site: _Site) -> list[Pending]:
     return [
         Pending(
             a.post_path,
-            network_title(a.network),
+            site.names.title(a.network, a.account_key),
             a.kind.value,
             kind_label(a.kind),
             _shown(site, a.network, a.rendered.text),
@@ -839,7 +907,7 @@ def _answered(site: _Site) -> Table:
         Row(
             _cells(
                 local_time(a.answered, site.ws),
-                network_title(a.network),
+                site.names.title(a.network, a.account),
                 a.path,
                 monthly.hours_text(a.hours),
                 monthly.hours_text(a.allowed),
