@@ -20,9 +20,11 @@ def show_text(state: Path, as_json: bool) -> str:
     for network, data in view.items():
         posts = data.get("posts", [])
         lines.append(f"{network}: " + _("{n} posts", n=len(posts)))
+        accounts = {str(item.get("account") or "") for item in posts}
         for item in posts:
             text = one_line(str(item.get("text") or ""))
-            lines.append(f"  [{item.get('id')}] {text[:80]}")
+            where = f"{item.get('account')} " if len(accounts) > 1 else ""  # only where it tells
+            lines.append(f"  {where}[{item.get('id')}] {text[:80]}")
     return "\n".join(lines)
 
 

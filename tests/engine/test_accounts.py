@@ -188,3 +188,20 @@ def test_a_sandbox_that_holds_the_accounts_takes_each_post_from_its_own_token(
     assert not report.outcome.failed and len(report.outcome.done()) >= 5
     channels = {str(p["account"]) for p in sandbox.show()["telegram"]["posts"]}
     assert channels == {"@head_channel"}
+
+
+def test_sandbox_show_names_the_account_of_each_post_where_a_network_has_several(
+    repo: Path, workspace: Callable[[Path], Workspace]
+) -> None:
+    from publisher.commands.sandbox import show_text
+
+    ws = workspace(repo)
+    publish(ws, PublishOptions(commit=True))
+    assert ws.sandbox_dir is not None
+
+    shown = show_text(ws.sandbox_dir, as_json=False).splitlines()
+
+    vk = [line for line in shown if "Сход граждан" in line]
+    assert vk and all(line.strip().startswith("1002 [") for line in vk)
+    telegram = [line for line in shown if line.startswith("  ") and "@head_channel" in line]
+    assert telegram == []  # one channel on that network: nothing to tell apart
