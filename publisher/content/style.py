@@ -11,7 +11,11 @@
 
 Words are matched by lemma (pymorphy3), so one list entry finds every form of a word. The lists
 are data in ``publisher/data/style/`` (their syntax is in the README there); a repository adds
-entries or allows some through ``StyleRules``. Markdown is fine as input: code, URLs, link
+entries or allows some through ``StyleRules``. ``plain.yml`` lists everyday phrases that hold a
+flagged word («приём граждан»): nothing inside them is reported. An entry's ``replace`` is a fix
+that fits wherever the phrase stands («в настоящее время» → «сейчас»; one word is put into the
+found word's form: «данного» → «этого»); it becomes ``Finding.replacement``, which review
+suggestions offer to apply with one click. Markdown is fine as input: code, URLs, link
 targets, HTML tags, hashtags and mentions are skipped, offsets still point into the original text.
 
 Score (0..10, one decimal; 10 = plain conversational text)::
@@ -49,6 +53,8 @@ PASSIVE = "passive"
 FORMULA = "formula"
 CLICHE = "cliche"
 LONG_SENTENCE = "long_sentence"
+#: the phrases of ``plain.yml``: they only keep other findings away
+PLAIN = "plain"
 
 CATEGORY_LABELS: dict[str, str] = {
     BUREAUCRATIC: N_("Bureaucratic wording"),
@@ -92,13 +98,18 @@ MAX_GAP = 4  # how many words «...» in a phrase may skip
 
 @dataclass(frozen=True)
 class Finding:
-    """One style problem: ``text[start:end]`` of the analysed text."""
+    """One style problem: ``text[start:end]`` of the analysed text.
+
+    ``replacement`` is what to put there instead when a mechanical fix is right (its list
+    entry's ``replace``, in the found word's form); empty when only a person can reword it.
+    """
 
     start: int
     end: int
     category: str
     message: str
     suggestion: str
+    replacement: str = ""
 
 
 @dataclass(frozen=True)
@@ -117,6 +128,7 @@ class StyleReport:
                     "category": f.category,
                     "message": f.message,
                     "suggestion": f.suggestion,
+                    "replacement": f.replacement,
                 }
                 for f in self.findings
             ],
@@ -200,7 +212,7 @@ def lemma_table() -> dict[str, str]:
         table[word] = _analysed_lemma(word)
         return table[word]
 
-    for category, raw in _list_phrases():
+    for category, raw in [*_list_phrases(), (PLAIN, _load("plain.yml"))]:
         _compile_entries(category, raw, record)
     return dict(sorted(table.items()))
 
@@ -465,6 +477,8 @@ class _Entry:
     category: str
     slots: tuple[_Slot, ...]
     suggestion: str
+    #: the fix to put in place of the phrase (see ``_replacement``); "" when there is none
+    replace: str = ""
 
 
 def _compile_phrase(phrase: str, lemma: Callable[[str], str] = _lemma) -> list[tuple[_Slot, ...]]:
@@ -496,15 +510,19 @@ def _compile_phrase(phrase: str, lemma: Callable[[str], str] = _lemma) -> list[t
 def _compile_entries(
     category: str, raw: Sequence[Mapping[str, str] | str], lemma: Callable[[str], str] = _lemma
 ) -> list[_Entry]:
-    """Compile list entries; a bare string is a phrase without a suggestion of its own."""
+    """Compile list entries; a bare string is a phrase without a suggestion of its own. A
+    ``replace`` is kept only for a phrase without gaps: a fix replaces the words found, and
+    what a gap skipped is not the phrase's to change."""
     entries = []
     for item in raw:
         if isinstance(item, str):
-            phrase, suggestion = item, ""
+            phrase, suggestion, replace = item, "", ""
         else:
             phrase, suggestion = str(item.get("phrase") or ""), str(item.get("suggestion") or "")
+            replace = str(item.get("replace") or "")
         for slots in _compile_phrase(phrase, lemma):
-            entries.append(_Entry(category, slots, suggestion))
+            fix = replace if not any(slot.gap for slot in slots) else ""
+            entries.append(_Entry(category, slots, suggestion, fix))
     return entries
 
 
@@ -516,6 +534,7 @@ def _load(name: str) -> Any:
 @dataclass(frozen=True)
 class _Lists:
     entries: tuple[_Entry, ...]
+    plain: tuple[_Entry, ...]
     participles: frozenset[str]
     reflexive: frozenset[str]
     chain_suffixes: tuple[str, ...]
@@ -541,6 +560,7 @@ def _lists() -> _Lists:
     chain = _load("noun_chain.yml")
     return _Lists(
         entries=tuple(entries),
+        plain=tuple(_compile_entries(PLAIN, _load("plain.yml"))),
         participles=frozenset(_norm(w) for w in passive["participles"]),
         reflexive=frozenset(_norm(w) for w in passive["reflexive"]),
         chain_suffixes=tuple(chain["suffixes"]),
@@ -672,6 +692,8 @@ class _Hit:
     category: str
     suggestion: str
     core: tuple[int, ...]  # token indices that the ignore list is compared with
+    replace: str = ""  # the entry's fix (see ``_replacement``)
+    lemmas: frozenset[str] = frozenset()  # a one-word entry's lemmas: the word to inflect
 
 
 def _phrase_hits(tokens: list[_Token], index: _Index) -> Iterator[_Hit]:
@@ -684,7 +706,9 @@ def _phrase_hits(tokens: list[_Token], index: _Index) -> Iterator[_Hit]:
             found = _match(entry.slots, tokens, at)
             if found:
                 start, end = tokens[found[0]].start, tokens[found[-1]].end
-                yield _Hit(start, end, entry.category, entry.suggestion, tuple(found))
+                one = entry.slots[0].lemmas if len(entry.slots) == 1 else frozenset()
+                core = tuple(found)
+                yield _Hit(start, end, entry.category, entry.suggestion, core, entry.replace, one)
 
 
 def _passive_hits(tokens: list[_Token]) -> Iterator[_Hit]:
@@ -797,6 +821,98 @@ def _message(category: str, words: str) -> str:
 _INDEXES: dict[str, _Index] = {}
 
 
+@cache
+def _plain_index() -> _Index:
+    return _Index(_lists().plain)
+
+
+def _within(hit: _Hit, plain: Sequence[_Hit]) -> bool:
+    """The hit lies inside a plain phrase («граждан» of «приём граждан»)."""
+    return any(p.start <= hit.start and hit.end <= p.end for p in plain)
+
+
+#: what a fixed replacement may stand in for: words, spaces and hyphens of one line (markup or
+#: a line break between the words would be lost)
+_REPLACEABLE = re.compile(r"[^\W_]+(?:[ \t-]+[^\W_]+)*")
+#: the grammemes a one-word fix takes over from the found word, by what they describe
+_CASES = {
+    "nomn": "nomn",
+    "voct": "nomn",
+    "gent": "gent",
+    "gen1": "gent",
+    "gen2": "gent",
+    "datv": "datv",
+    "accs": "accs",
+    "acc2": "accs",
+    "ablt": "ablt",
+    "loct": "loct",
+    "loc1": "loct",
+    "loc2": "loct",
+}
+_NUMBERS = frozenset({"sing", "plur"})
+_GENDERS = frozenset({"masc", "femn", "neut"})
+_ANIMACY = frozenset({"anim", "inan"})
+_VERB_FORMS = frozenset(
+    {"past", "pres", "futr", "1per", "2per", "3per", "indc", "impr", "actv", "pssv", "incl", "excl"}
+)
+_VERBAL_POS = frozenset({"VERB", "INFN", "PRTF", "PRTS", "GRND"})
+_AGREEING_POS = frozenset({"ADJF", "ADJS", "PRTF", "PRTS", "VERB"})
+
+
+def _replacement(hit: _Hit, tokens: list[_Token], words: str) -> str:
+    """The text to put in place of ``words`` (the hit's span), or "" when there is no safe fix.
+
+    A phrase's fix stands as it is («сейчас»); a one-word entry's fix takes the found word's
+    form, and only when every plausible reading of the word gives the same one.
+    """
+    if not hit.replace or not _REPLACEABLE.fullmatch(words):
+        return ""
+    fix = hit.replace
+    if hit.lemmas:
+        fix = _inflected(hit.replace, tokens[hit.core[0]].norm, hit.lemmas)
+    if fix and words[:1].isupper():
+        fix = fix[:1].upper() + fix[1:]
+    return fix
+
+
+def _inflected(lemma: str, word: str, lemmas: frozenset[str]) -> str:
+    """``lemma`` in the form ``word`` has as a reading of one of ``lemmas`` ("" if unsure)."""
+    forms = set()
+    parses = _analyzer().parse(word)
+    for index, parse in enumerate(parses):
+        if _norm(str(parse.normal_form)) not in lemmas or (index and parse.score < MIN_SCORE):
+            continue
+        pos = str(parse.tag.POS or "")
+        source = _replacement_parse(lemma, pos)
+        target = source.inflect(_form_of(parse.tag, pos)) if source is not None else None
+        forms.add(str(target.word) if target is not None else "")
+    return forms.pop() if len(forms) == 1 else ""
+
+
+def _replacement_parse(lemma: str, pos: str) -> Any:
+    """The dictionary reading of ``lemma`` to inflect for a word of part of speech ``pos``."""
+    for parse in _analyzer().parse(lemma):
+        kind = str(parse.tag.POS or "")
+        if _norm(str(parse.normal_form)) == _norm(lemma) and (
+            kind == pos or (pos in _VERBAL_POS and kind == "INFN")
+        ):
+            return parse
+    return None
+
+
+def _form_of(tag: Any, pos: str) -> set[str]:
+    """The grammemes of ``tag`` a replacement must share to stand in the same place."""
+    grammemes = {str(g) for g in tag.grammemes}
+    wanted = {_CASES[g] for g in grammemes if g in _CASES} | (grammemes & _NUMBERS) | {pos}
+    if pos in _AGREEING_POS:
+        wanted |= grammemes & _GENDERS
+    if pos in ("ADJF", "PRTF") and "accs" in wanted:
+        wanted |= grammemes & _ANIMACY
+    if pos in _VERBAL_POS:
+        wanted |= grammemes & _VERB_FORMS
+    return wanted
+
+
 def _index(rules: StyleRules) -> _Index:
     """The phrase index of the built-in lists plus ``rules.extra``, built once per ``extra``."""
     key = repr(rules.extra)
@@ -824,17 +940,18 @@ def lint(text: str, rules: StyleRules | None = None) -> StyleReport:
     def allowed(hit: _Hit) -> bool:
         return hit.category not in disabled and not _ignored(hit, tokens, ignore)
 
+    plain = list(_phrase_hits(tokens, _plain_index()))
     phrase_hits = [*_phrase_hits(tokens, _index(rules)), *_passive_hits(tokens)]
-    hits = _without_overlaps([h for h in phrase_hits if allowed(h)])
+    hits = _without_overlaps([h for h in phrase_hits if allowed(h) and not _within(h, plain)])
     hits += [h for h in _chain_hits(text, tokens) if allowed(h)]
 
     findings: list[Finding] = []
     for hit in hits:
         words = text[hit.start : hit.end]
         suggestion = hit.suggestion or _(_ADVICE.get(hit.category, _DEFAULT_ADVICE))
-        findings.append(
-            Finding(hit.start, hit.end, hit.category, _message(hit.category, words), suggestion)
-        )
+        message = _message(hit.category, words)
+        fix = _replacement(hit, tokens, words)
+        findings.append(Finding(hit.start, hit.end, hit.category, message, suggestion, fix))
     if LONG_SENTENCE not in disabled:
         limit = max(1, rules.max_sentence_words)
         for hit, count in _long_sentences(tokens, limit):

@@ -184,7 +184,7 @@ def test_json_shape() -> None:
     assert isinstance(data["score"], float)
     assert data["findings"]
     for item in data["findings"]:
-        assert set(item) == {"start", "end", "category", "message", "suggestion"}
+        assert set(item) == {"start", "end", "category", "message", "suggestion", "replacement"}
         assert isinstance(item["start"], int) and isinstance(item["end"], int)
         assert item["category"] in CATEGORY_LABELS
         assert item["message"] and item["suggestion"]
@@ -224,6 +224,57 @@ def test_extra_entries() -> None:
     assert lint(text).findings == ()
 
 
+def test_reception_of_citizens_is_plain_russian() -> None:
+    """«Приём граждан» names the service everyone knows; «граждане» alone stays bureaucratese,
+    and so does the formula «уважаемые граждане»."""
+    for plain in ("Приём граждан ведёт глава района.", "Личный приём граждан — по вторникам."):
+        assert lint(plain).findings == (), plain
+        assert lint(plain).score == 10.0
+    [alone] = lint("Граждане пожилого возраста получат помощь.").findings
+    assert alone.category == "bureaucratic"
+    [formula] = lint("Уважаемые граждане, приём граждан переносится.").findings
+    assert formula.category == "formula"
+    assert [f.category for f in lint("Приём граждан осуществляется в среду.").findings] == [
+        "bureaucratic"
+    ], "the phrase keeps only its own words; the sentence's other findings stay"
+
+
+@pytest.mark.parametrize(
+    ("text", "found", "fix"),
+    [
+        ("Решение данного вопроса отложено.", "данного", "этого"),
+        ("Данную работу сделали.", "Данную", "Эту"),
+        ("Котельная функционирует.", "функционирует", "работает"),
+        ("Бани функционировали всю зиму.", "функционировали", "работали"),
+        ("В настоящее время дорогу чинят.", "В настоящее время", "Сейчас"),
+        ("Долг оплатили в полном объёме.", "в полном объёме", "полностью"),
+        ("Вследствие снегопада автобусы ходят реже.", "Вследствие", "Из-за"),
+        ("Это одна из приоритетных задач.", "приоритетных", "главных"),
+    ],
+)
+def test_a_safe_fix_is_given_in_the_found_words_form(text: str, found: str, fix: str) -> None:
+    [finding] = lint(text).findings
+    assert text[finding.start : finding.end] == found
+    assert finding.replacement == fix
+
+
+def test_no_fix_where_a_person_must_reword_or_markup_would_be_lost() -> None:
+    for text in (
+        "В целях экономии свет выключат.",  # the list gives advice, not a replacement
+        "Работы осуществляются ночью.",
+        "В **настоящее** время дорогу чинят.",  # the fix would drop the bold
+    ):
+        assert all(not f.replacement for f in lint(text).findings), text
+    rules = StyleRules(
+        extra={"cliche": [{"phrase": "в ... порядке", "suggestion": "уберите", "replace": "так"}]}
+    )
+    [gap] = lint("Сделали в срочном порядке.", rules).findings
+    assert gap.replacement == "", "a phrase with a gap never gets a fix"
+    extra = StyleRules(extra={"cliche": [{"phrase": "шикарный", "replace": "красивый"}]})
+    [own] = lint("Получились шикарные гирлянды.", extra).findings
+    assert own.replacement == "красивые", "a repository's own entry may carry a fix"
+
+
 def test_extra_entry_without_suggestion_gets_a_generic_one() -> None:
     rules = StyleRules(extra={"formula": [{"phrase": "сообщает пресс-служба"}]})
     [finding] = lint("Как сообщает пресс-служба, снег уберут.", rules).findings
@@ -257,11 +308,18 @@ def test_messages_are_translated_through_gettext() -> None:
 
 
 def test_report_is_a_value() -> None:
-    finding = Finding(0, 1, "cliche", "m", "s")
+    finding = Finding(0, 1, "cliche", "m", "s", "r")
     report = StyleReport((finding,), 9.5)
     assert report.as_json() == {
         "findings": [
-            {"start": 0, "end": 1, "category": "cliche", "message": "m", "suggestion": "s"}
+            {
+                "start": 0,
+                "end": 1,
+                "category": "cliche",
+                "message": "m",
+                "suggestion": "s",
+                "replacement": "r",
+            }
         ],
         "score": 9.5,
     }
