@@ -26,6 +26,7 @@ from publisher.core import i18n
 from publisher.core.i18n import _
 
 if TYPE_CHECKING:  # the library loads only in the command that uses it (``--help`` stays fast)
+    from publisher.commands.check import Offered
     from publisher.commands.plan import Posted
     from publisher.engine.workspace import Workspace
 
@@ -139,22 +140,55 @@ def _config_language(repo: Path) -> str | None:
         return None
 
 
-FORMATS_CHECK = click.Choice(["text", "github", "json"])
+FORMATS_CHECK = click.Choice(["text", "github", "github-review", "json"])
 
 
 @main.command()
 @click.argument("paths", nargs=-1)
-@click.option("--format", "fmt", type=FORMATS_CHECK, default="text", help="Output format.")
+@click.option(
+    "--format",
+    "fmt",
+    type=FORMATS_CHECK,
+    default="text",
+    help="Output format (github-review: the style fixes as a pull request review, JSON).",
+)
 @click.option("--strict", is_flag=True, help="Treat warnings as errors.")
+@click.option(
+    "--suggest",
+    is_flag=True,
+    help="Also offer the style fixes on the merge request as review suggestions.",
+)
 @click.pass_obj
 @handle_errors
-def check(opts: Options, paths: tuple[str, ...], fmt: str, strict: bool) -> None:
+def check(opts: Options, paths: tuple[str, ...], fmt: str, strict: bool, suggest: bool) -> None:
     """Check posts and accounts; list every problem with its file, line and fix."""
-    from publisher.commands.check import check_files, check_output
+    from publisher.commands.check import check_files, check_output, offer_fixes
 
-    result = check_files(opts.workspace(), paths, strict)
-    click.echo(check_output(result.diagnostics, fmt))
-    sys.exit(EXIT_PROBLEMS if result.errors else EXIT_OK)
+    ws = opts.workspace()
+    checked = check_files(ws, paths, strict)
+    click.echo(check_output(ws, checked, fmt))
+    if suggest:
+        _tell_offered(offer_fixes(ws, checked, opts.deps.forge_transport))
+    sys.exit(EXIT_PROBLEMS if checked.result.errors else EXIT_OK)
+
+
+def _tell_offered(offered: Offered) -> None:
+    """What became of the style suggestions; a fork's read-only token only earns a warning."""
+    if offered.outside:
+        warn(_("Not in a merge request's CI job: the style fixes are not offered."))
+    elif offered.refused:
+        warn(_("Warning: the style suggestions were not posted: {error}", error=offered.refused))
+    elif offered.suggested is not None:
+        done = offered.suggested
+        told = _(
+            "Style suggestions: {posted} posted, {already} posted before, {outside} on lines "
+            "the request does not add. {url}",
+            posted=done.posted,
+            already=done.already,
+            outside=done.outside_diff,
+            url=done.url,
+        )
+        warn(told.strip())
 
 
 @main.command()

@@ -10,7 +10,7 @@ from publisher.content.load import Content
 from publisher.content.stylecheck import style_summary
 from publisher.core.config import StyleRules
 from publisher.core.errors import ApprovalError
-from publisher.core.model import Plan
+from publisher.core.model import ActionKind, Plan, Post
 from publisher.engine.workspace import Workspace
 from publisher.reports import plan_report as report
 
@@ -20,12 +20,15 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Planned:
-    """The check and the plan, and what the comment needs of the content."""
+    """The check and the plan, and what the comment needs: the content, the longest comment
+    the Git host takes, and the address of the preview site built for this run."""
 
     content: Content
     check: CheckResult
     plan: Plan
     style_rules: StyleRules
+    comment_limit: int
+    site_url: str = ""
 
     def output(self, fmt: str, show_noop: bool = False) -> str:
         """The plan as ``text`` (with the diagnostics), ``markdown`` or ``json``."""
@@ -38,19 +41,33 @@ class Planned:
         return "\n".join([*problems, report.plan_text(self.plan, show_noop=show_noop)])
 
     def markdown(self) -> str:
-        """The merge request's comment, with the style score of every post the plan changes."""
-        changing = {a.post_path for a in self.plan.pending}
-        posts = [p for p in self.content.posts if p.path in changing]
-        style = style_summary(posts, self.style_rules)
-        return report.plan_markdown(self.plan, self.check.diagnostics, style)
+        """The merge request's comment, with the style of every post the request changes."""
+        style = style_summary(self.changed_posts(), self.style_rules)
+        return report.plan_markdown(
+            self.plan,
+            self.check.diagnostics,
+            style,
+            limit=self.comment_limit,
+            site_url=self.site_url,
+        )
+
+    def changed_posts(self) -> list[Post]:
+        """The posts the request changes: those the plan publishes, edits, holds back or
+        schedules (a post that stays as published, moves or is deleted is not one)."""
+        kept = (ActionKind.NOOP, ActionKind.MOVE, ActionKind.DELETE)
+        changing = {a.post_path for a in self.plan.actions if a.kind not in kept}
+        return [p for p in self.content.posts if p.path in changing]
 
 
 def make_plan(ws: Workspace, preview: bool = False) -> Planned:
     """Check, then plan with every post that has an error held back (``preview``: a plan only
     shown, without the text of unchanged posts; see ``Workspace.checked_plan``)."""
+    from publisher.forge import comment_limit
+
     content = ws.load()
     check, plan = ws.checked_plan(content, preview=preview)
-    return Planned(content, check, plan, ws.config.style)
+    site_url = ws.env.get(report.PREVIEW_URL_ENV, "")
+    return Planned(content, check, plan, ws.config.style, comment_limit(ws.env), site_url)
 
 
 @dataclass(frozen=True)

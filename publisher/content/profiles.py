@@ -9,6 +9,7 @@ network's API cannot set become manual steps with a link to the network's settin
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from publisher.content.render import render_text
@@ -72,6 +73,29 @@ def field_hashes(profile: Profile) -> dict[str, str]:
         raw = value.sha256 if isinstance(value, Media) else str(value)
         hashes[name] = hashlib.sha256(raw.encode()).hexdigest()[:16]
     return hashes
+
+
+#: the fields whose text a result file keeps (``sent_values``), to show the next change
+TEXT_FIELDS = ("title", "description", "website")
+
+
+def recorded_values(extra: Mapping[str, object]) -> dict[str, str]:
+    """The text fields a result entry's ``extra`` says were sent (``values``); anything else a
+    hand-edited file holds there is ignored."""
+    values = extra.get("values")
+    if not isinstance(values, Mapping):
+        return {}
+    return {k: v for k, v in values.items() if k in TEXT_FIELDS and isinstance(v, str)}
+
+
+def sent_values(
+    recorded: Mapping[str, object], profile: Profile, sent: Iterable[str]
+) -> dict[str, str]:
+    """The text fields as the network has them after sending ``sent`` of ``profile``: those
+    recorded before (a result entry's ``extra``), with the sent ones updated."""
+    values = recorded_values(recorded)
+    values.update({name: str(getattr(profile, name)) for name in sent if name in TEXT_FIELDS})
+    return values
 
 
 def only(profile: Profile, names: set[str]) -> Profile:

@@ -207,6 +207,9 @@ class Action:
     profile: Profile | None = None
     fields: tuple[str, ...] = ()
     manual: tuple[str, ...] = ()
+    #: for an account: its text fields as publisher last sent them (``values`` in its result
+    #: file; none for fields sent before it kept them), to show what a change replaces
+    previous: Mapping[str, str] = field(default_factory=dict)
     #: for a citizen's message: the comment the answer replies to
     comment: Comment | None = None
     #: for a moved post: the result file left at its old place, to move to ``result_file_path``

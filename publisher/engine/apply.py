@@ -25,7 +25,7 @@ from enum import StrEnum
 from functools import partial
 
 from publisher.content.confine import MediaEscaped, verified
-from publisher.content.profiles import field_hashes, only
+from publisher.content.profiles import field_hashes, only, sent_values
 from publisher.content.render import rendered_media_hash
 from publisher.core.clock import Clock
 from publisher.core.errors import (
@@ -330,7 +330,11 @@ class Applier:
                 content_hash=hashlib.sha256(repr(sorted(fields.items())).encode()).hexdigest()[:32],
                 at=self._now(),
                 operation="profile",
-                extra={"fields": fields, "manual": list(action.manual)},
+                extra={
+                    "fields": fields,
+                    "manual": list(action.manual),
+                    "values": sent_values(previous.extra if previous else {}, action.profile, done),
+                },
             ),
         )
         message = action.reason if action.manual else ""

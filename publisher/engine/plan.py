@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 
 from publisher.content.context import Renderings
 from publisher.content.load import Content
-from publisher.content.profiles import PROFILE_FIELDS, field_hashes
+from publisher.content.profiles import PROFILE_FIELDS, field_hashes, recorded_values
 from publisher.content.render import measure, render_text, rendered_media_hash, source_hash
 from publisher.content.targets import repost_source
 from publisher.core.capabilities import Capabilities, network_title
@@ -517,6 +517,7 @@ def _plan_profile(
         post_path=account.path,
         result_file_path=account_result_file_path(account),
         profile=profile,
+        previous=recorded_values(entry.extra) if entry is not None else {},
     )
     changed &= set(caps.profile_fields)
     settable = tuple(f for f in PROFILE_FIELDS if f in changed and f in caps.profile)

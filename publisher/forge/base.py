@@ -4,17 +4,24 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import httpx
 
+from publisher.content.stylecheck import LineFix
 from publisher.core.errors import ApprovalError
+from publisher.core.escape import printable
 from publisher.core.i18n import _
 from publisher.core.redact import Secret, redact
 
 FORGE_TIMEOUT = httpx.Timeout(20.0, connect=10.0)
 PER_PAGE = 100
+#: marks the review suggestions publisher posts, so that a later run posts each one only once
+SUGGESTION_MARKER = "<!-- publisher-style -->"
+#: the most suggestions one run posts: a request full of them is a request to rewrite
+MAX_SUGGESTIONS = 30
+_HUNK = re.compile(r"^@@ -\d+(?:,\d+)? \+(\d+)(?:,\d+)? @@")
 
 
 @dataclass(frozen=True)
@@ -82,10 +89,50 @@ def identities(names: Iterable[str], messages: Iterable[str]) -> frozenset[str]:
     return frozenset(v.strip().lower() for v in found if v.strip())
 
 
+@dataclass(frozen=True)
+class Suggested:
+    """What came of offering fixes on a request: posted now, posted by an earlier run, or on
+    lines the request does not add (a Git host takes suggestions only on its diff)."""
+
+    posted: int = 0
+    already: int = 0
+    outside_diff: int = 0
+    url: str = ""
+
+
+def added_lines(patch: str) -> dict[int, str]:
+    """The lines a unified diff of one file adds, by their number in the new file."""
+    added: dict[int, str] = {}
+    number = 0
+    for line in patch.split("\n"):
+        hunk = _HUNK.match(line)
+        if hunk:
+            number = int(hunk.group(1))
+        elif line.startswith("+"):
+            added[number] = line[1:].rstrip("\r")
+            number += 1
+        elif line.startswith(" ") or line == "":
+            number += 1
+    return added
+
+
+def suggestion_body(fix: LineFix, info: str) -> str:
+    """The marker, what the fix does, and the fixed line in a block the author applies
+    (``info``: the Git host's word for a suggestion); no backtick run of the line closes it."""
+    line = printable(fix.after)
+    longest = max((len(run) for run in re.findall(r"`+", line)), default=0)
+    fence = "`" * max(3, longest + 1)
+    return f"{SUGGESTION_MARKER}\n{fix.note}\n\n{fence}{info}\n{line}\n{fence}"
+
+
 class Forge(ABC):
     """A Git host's API, used with the CI job's own token."""
 
     name: str
+    #: the longest comment the host takes, in characters
+    comment_limit: int
+    #: the info string of a suggestion's code block for one line
+    suggestion_info: str
 
     def __init__(self, api_url: str, token: Secret, transport: httpx.BaseTransport | None) -> None:
         self.api_url = api_url.rstrip("/")
@@ -105,6 +152,32 @@ class Forge(ABC):
     @abstractmethod
     def upsert_issue(self, title: str, body: str, marker: str) -> str:
         """Create the open issue carrying ``marker`` or edit it; return its URL."""
+
+    def suggest(self, number: int, fixes: Sequence[LineFix]) -> Suggested:
+        """Offer ``fixes`` on the request as suggestions: only on lines the request adds with
+        the same text the fix starts from, each once however many runs offer it."""
+        added = self._added_lines(number)
+        fitting = [f for f in fixes if added.get(f.path, {}).get(f.line) == f.before]
+        posted = self._posted(number)
+        new = [f for f in fitting if (f.path, f.line, self.suggestion_body(f)) not in posted]
+        new = new[:MAX_SUGGESTIONS]
+        url = self._post_suggestions(number, new) if new else ""
+        return Suggested(len(new), len(fitting) - len(new), len(fixes) - len(fitting), url)
+
+    def suggestion_body(self, fix: LineFix) -> str:
+        return suggestion_body(fix, self.suggestion_info)
+
+    @abstractmethod
+    def _added_lines(self, number: int) -> dict[str, dict[int, str]]:
+        """The lines the request adds, by file and by their number in its head commit."""
+
+    @abstractmethod
+    def _posted(self, number: int) -> set[tuple[str, int, str]]:
+        """The (file, line, body) of every suggestion publisher has posted on the request."""
+
+    @abstractmethod
+    def _post_suggestions(self, number: int, fixes: Sequence[LineFix]) -> str:
+        """Post the suggestions; return a link to them ("" when the host gives none)."""
 
     def _get(self, path: str, **params: object) -> object:
         return self._send("GET", path, params=params)

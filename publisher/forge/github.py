@@ -5,19 +5,30 @@ requests associated with a commit; ``merged_at``, ``merge_commit_sha``, ``base.r
 went into, ``head.sha``), ``GET /repos/{o}/{r}/pulls/{n}/reviews`` (each review's ``state`` and the
 ``commit_id`` it was given on) and ``GET /repos/{o}/{r}/pulls/{n}/commits`` (at most 250 commits,
 each with ``author.login`` and ``commit.author``/``commit.message`` for ``Co-authored-by:``).
+
+Style suggestions: ``GET /repos/{o}/{r}/pulls/{n}/files`` (at most 3000 files; each file's
+``filename`` and ``patch``, the unified diff, absent for a binary or very large file), ``GET
+/repos/{o}/{r}/pulls/{n}/comments`` (review comments: ``path``, ``line``, ``body``) and ``POST
+/repos/{o}/{r}/pulls/{n}/reviews`` with ``event: COMMENT``, a ``body`` and ``comments`` of
+``path``, ``line`` (in the file as the request's head has it), ``side: RIGHT`` and ``body``; a
+comment on a line outside the diff makes GitHub refuse the whole review (422), so only lines
+the request adds are sent. A body's ```` ```suggestion ```` block replaces the line when the
+author applies it. Creating a review needs the ``pull-requests: write`` permission the plan
+comment already has; a fork's read-only token is refused (403) like the comment.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import httpx
 
+from publisher.content.stylecheck import LineFix
 from publisher.core.errors import ApprovalError
 from publisher.core.i18n import _
 from publisher.core.redact import Secret
-from publisher.forge.base import Approval, Forge, identities
+from publisher.forge.base import SUGGESTION_MARKER, Approval, Forge, added_lines, identities
 
 API_VERSION = "2022-11-28"
 
@@ -26,6 +37,9 @@ class GitHub(Forge):
     """``GITHUB_API_URL``, ``GITHUB_REPOSITORY`` and the job's ``GITHUB_TOKEN``."""
 
     name = "GitHub"
+    #: GitHub refuses a body over 65,536 characters; this keeps a margin
+    comment_limit = 65_000
+    suggestion_info = "suggestion"
 
     def __init__(
         self,
@@ -102,6 +116,44 @@ class GitHub(Forge):
         else:
             result = self._send("POST", base, json={"title": title, "body": text})
         return str(result.get("html_url", "")) if isinstance(result, dict) else ""
+
+    def _added_lines(self, number: int) -> dict[str, dict[int, str]]:
+        files = self._get_all(f"/repos/{self.repository}/pulls/{number}/files", pages=30)
+        return {
+            str(f["filename"]): added_lines(str(f["patch"]))
+            for f in _list(files)
+            if f.get("status") != "removed" and f.get("filename") and f.get("patch")
+        }
+
+    def _posted(self, number: int) -> set[tuple[str, int, str]]:
+        comments = self._get_all(f"/repos/{self.repository}/pulls/{number}/comments")
+        return {
+            (str(c.get("path")), int(c["line"]), str(c.get("body")))
+            for c in _list(comments)
+            if isinstance(c.get("line"), int) and SUGGESTION_MARKER in str(c.get("body"))
+        }
+
+    def _post_suggestions(self, number: int, fixes: Sequence[LineFix]) -> str:
+        """One review holding every suggestion, so the author gets one notification."""
+        review = {
+            "event": "COMMENT",
+            "body": review_summary(len(fixes)),
+            "comments": [
+                {"path": f.path, "line": f.line, "side": "RIGHT", "body": self.suggestion_body(f)}
+                for f in fixes
+            ],
+        }
+        result = self._send("POST", f"/repos/{self.repository}/pulls/{number}/reviews", json=review)
+        return str(result.get("html_url", "")) if isinstance(result, dict) else ""
+
+
+def review_summary(count: int) -> str:
+    """The body of a review of style suggestions."""
+    return f"{SUGGESTION_MARKER}\n" + _(
+        "Style: {count} fixes of bureaucratic wording, each ready to apply with one click "
+        "(Commit suggestion).",
+        count=count,
+    )
 
 
 def approvers(reviews: list[dict[str, Any]], author: str, head: str) -> tuple[str, ...]:

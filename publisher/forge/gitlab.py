@@ -8,28 +8,41 @@ push: ``head_commit_sha``, ``created_at``) and ``GET .../merge_requests/:iid/com
 (``author_name``, ``author_email``, ``message``). GitLab records no commit per approval, unlike
 a GitHub review's ``commit_id``: an approval counts only if given after the merged head was
 pushed, so an approval of an earlier head does not cover commits added later.
+
+Style suggestions: ``GET /projects/:id/merge_requests/:iid`` (``diff_refs``: ``base_sha``,
+``start_sha``, ``head_sha``), ``GET .../merge_requests/:iid/diffs`` (GitLab 15.7+; each file's
+``new_path``, ``old_path``, ``deleted_file`` and ``diff``, its unified diff), ``GET
+.../merge_requests/:iid/discussions`` (each one's ``notes`` with ``body`` and ``position``) and
+``POST .../merge_requests/:iid/discussions`` with a ``body`` and a ``position`` of
+``position_type: text``, the three SHAs, ``old_path``, ``new_path`` and ``new_line`` (a line
+the request adds has only a new line). A body's ```` ```suggestion:-0+0 ```` block replaces that
+one line when the author applies it. The Reporter token of the plan note may start threads.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
 import httpx
 
+from publisher.content.stylecheck import LineFix
 from publisher.core.errors import ApprovalError
 from publisher.core.i18n import _
 from publisher.core.redact import Secret
-from publisher.forge.base import Approval, Forge, identities
+from publisher.forge.base import SUGGESTION_MARKER, Approval, Forge, added_lines, identities
 
 
 class GitLab(Forge):
     """``CI_API_V4_URL``, ``CI_PROJECT_ID`` and a token in ``GITLAB_TOKEN`` (API scope)."""
 
     name = "GitLab"
+    #: GitLab refuses a note over 1,000,000 characters
+    comment_limit = 1_000_000
+    suggestion_info = "suggestion:-0+0"
 
     def __init__(
         self,
@@ -40,6 +53,8 @@ class GitLab(Forge):
     ) -> None:
         super().__init__(api_url, token, transport)
         self.project = quote(project, safe="")
+        #: each changed file's path before the request (a renamed file's old name), by new path
+        self._old_paths: dict[str, str] = {}
 
     @classmethod
     def from_env(cls, env: Mapping[str, str], transport: httpx.BaseTransport | None) -> GitLab:
@@ -108,6 +123,52 @@ class GitLab(Forge):
         else:
             result = self._send("POST", base, json={"title": title, "description": text})
         return str(result.get("web_url", "")) if isinstance(result, dict) else ""
+
+    def _added_lines(self, number: int) -> dict[str, dict[int, str]]:
+        diffs = self._get_all(f"/projects/{self.project}/merge_requests/{number}/diffs", pages=30)
+        self._old_paths = {
+            str(d["new_path"]): str(d.get("old_path") or d["new_path"])
+            for d in _list(diffs)
+            if d.get("new_path")
+        }
+        return {
+            str(d["new_path"]): added_lines(str(d["diff"]))
+            for d in _list(diffs)
+            if not d.get("deleted_file") and d.get("new_path") and d.get("diff")
+        }
+
+    def _posted(self, number: int) -> set[tuple[str, int, str]]:
+        discussions = self._get_all(f"/projects/{self.project}/merge_requests/{number}/discussions")
+        found = set()
+        for discussion in _list(discussions):
+            for note in _list(discussion.get("notes")):
+                position = note.get("position") or {}
+                body = str(note.get("body"))
+                if SUGGESTION_MARKER in body and isinstance(position.get("new_line"), int):
+                    found.add((str(position.get("new_path")), int(position["new_line"]), body))
+        return found
+
+    def _post_suggestions(self, number: int, fixes: Sequence[LineFix]) -> str:
+        """One thread per suggestion on its line (GitLab has no review of many at once)."""
+        base = f"/projects/{self.project}/merge_requests/{number}"
+        request = self._get(base)
+        refs = request.get("diff_refs") if isinstance(request, dict) else None
+        if not isinstance(refs, dict):
+            raise ApprovalError(_("GitLab gave no diff of merge request !{number}.", number=number))
+        url = str(request.get("web_url", "")) if isinstance(request, dict) else ""
+        for fix in fixes:
+            position = {
+                "position_type": "text",
+                "base_sha": refs.get("base_sha"),
+                "start_sha": refs.get("start_sha"),
+                "head_sha": refs.get("head_sha"),
+                "old_path": self._old_paths.get(fix.path, fix.path),
+                "new_path": fix.path,
+                "new_line": fix.line,
+            }
+            body = self.suggestion_body(fix)
+            self._send("POST", f"{base}/discussions", json={"body": body, "position": position})
+        return url
 
 
 #: the users behind project and group access tokens (``project_42_bot_<hash>``); a token is

@@ -50,6 +50,8 @@ ANSWER_HEADING = "## Ответ"
 #: the heading on a line of its own: the citizen's quoted "> ## Ответ" is not the answer
 _ANSWER_LINE = re.compile(rf"^{re.escape(ANSWER_HEADING)}[ \t]*$", re.MULTILINE)
 STATUSES = ("new", "in_progress", "answered", "closed")
+#: the mark of a quoted line, as ``render_item`` writes the citizen's message
+_QUOTE = re.compile(r"^>[ ]?")
 _STATUS_LINE = re.compile(r"^status:[ \t]*(\S*)[ \t]*$", re.MULTILINE)
 
 
@@ -178,6 +180,13 @@ class InboxItem:
         return re.split(r"^#{1,2} ", rest, maxsplit=1, flags=re.MULTILINE)[0].strip()
 
     @property
+    def question(self) -> str:
+        """The citizen's message as filed: the quoted lines above ``## Ответ``, unquoted."""
+        found = _ANSWER_LINE.search(self.body)
+        above = self.body[: found.start()] if found else self.body
+        return "\n".join(_QUOTE.sub("", line) for line in above.strip().splitlines()).strip()
+
+    @property
     def deadline(self) -> datetime | None:
         """``due`` when it can be compared with the time now (it has an offset)."""
         return _aware(self.due)
@@ -187,12 +196,12 @@ class InboxItem:
         return self.path[: -len(".md")] + ".published.yml"
 
     def comment(self) -> Comment:
-        """The message as the adapter needs it to reply."""
+        """The message as the adapter needs it to reply, and its text for the plan."""
         reply = self.reply_to
         return Comment(
             network=self.network,
             id=self.id,
-            text="",
+            text=self.question,
             author_id=reply.author_id,
             post_id=reply.post,
             parent_id=reply.parent,

@@ -27,6 +27,7 @@ from markupsafe import Markup, escape
 from publisher.content.check import CheckResult
 from publisher.content.confine import MediaEscaped, verified
 from publisher.content.load import Content
+from publisher.content.profiles import PROFILE_FIELDS
 from publisher.content.render import counter, render_post, sanitize_html, utf16_length, visible_text
 from publisher.content.xtext import thread_items
 from publisher.core.capabilities import NETWORK_TABLE, Capabilities, network_title
@@ -52,7 +53,7 @@ from publisher.moderation.log import LogEntry, read_log
 from publisher.reports import monthly
 from publisher.reports.names import AccountNames
 from publisher.reports.pages import render
-from publisher.reports.plan_report import kind_label
+from publisher.reports.plan_report import field_label, kind_label
 
 DATA = DATA_DIR / "site"
 FONTS = FONTS_DIR
@@ -730,6 +731,20 @@ class AccountCard:
     status: Status | None
     #: on a network with several accounts: that posts naming just the network come here
     note: str = ""
+    #: the profile fields the plan changes
+    changes: tuple[FieldChange, ...] = ()
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """A profile field the plan changes: its text as last sent and as it will be (``known``:
+    the old text is recorded), or the address of its new image's thumbnail."""
+
+    label: str
+    old: str = ""
+    new: str = ""
+    known: bool = True
+    image: str = ""
 
 
 @dataclass(frozen=True)
@@ -754,6 +769,8 @@ def accounts_context(site: _Site) -> dict[str, object]:
         groups.setdefault(account.network, []).append(_account_card(site, account))
     return {
         "no_accounts": _("No accounts yet."),
+        "changes_title": _("What the merge changes"),
+        "unknown_old": _("(the earlier text was not recorded)"),
         "groups": [
             AccountGroup(network, network_title(network), tuple(cards))
             for network, cards in groups.items()
@@ -781,7 +798,25 @@ def _account_card(site: _Site, account: Account) -> AccountCard:
         note=_("The default account: posts that name only the network go here.")
         if several and account.default
         else "",
+        changes=_field_changes(site, action) if action else (),
     )
+
+
+def _field_changes(site: _Site, action: Action) -> tuple[FieldChange, ...]:
+    """What the plan changes in the profile: old and new text, thumbnails of new images."""
+    profile = action.profile
+    if profile is None or action.kind is ActionKind.NOOP:
+        return ()
+    changes = []
+    for name in (n for n in PROFILE_FIELDS if n in action.fields or n in action.manual):
+        value = getattr(profile, name, None)
+        if isinstance(value, Media):
+            changes.append(FieldChange(field_label(name), image=site.media_url(value)))
+        else:
+            old = action.previous.get(name)
+            known = old is not None
+            changes.append(FieldChange(field_label(name), old or "", str(value or ""), known))
+    return tuple(changes)
 
 
 def moderation_context(site: _Site) -> dict[str, object]:
@@ -835,6 +870,8 @@ class Pending:
     kind: str
     label: str
     text: str
+    #: the citizen's question (only on a site with personal data)
+    question: str = ""
 
 
 def inbox_context(site: _Site) -> dict[str, object]:
@@ -848,6 +885,8 @@ def inbox_context(site: _Site) -> dict[str, object]:
         "no_open": _("No open messages."),
         "waiting": Table(_("Waiting for an answer"), tuple(head), rows),
         "pending_title": _("Answers to be published after the merge"),
+        "question_label": _("The citizen's question:"),
+        "answer_label": _("The answer:"),
         "pending": _pending_answers(site),
         "answered": _answered(site),
     }
@@ -879,6 +918,7 @@ def _pending_answers(site: _Site) -> list[Pending]:
             a.kind.value,
             kind_label(a.kind),
             _shown(site, a.network, a.rendered.text),
+            a.comment.text if site.personal_data else "",
         )
         for a in site.plan.actions
         if a.comment is not None

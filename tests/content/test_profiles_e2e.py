@@ -37,8 +37,15 @@ def test_editing_the_vk_account_updates_the_vk_profile(
     )
     plan = run("plan")
     assert "изменить 1," in plan and "accounts/vk" in plan and "description" in plan
+    assert (
+        "    описание:\n    │ - Описание сообщества.\n    │ + Новое описание: пишите нам." in plan
+    )
+    comment = run("plan", "--format", "markdown")
+    assert "```diff\n- Описание сообщества.\n+ Новое описание: пишите нам.\n```" in comment
     run("apply")
     assert sandboxes().show()["vk"]["profile"]["description"] == "Новое описание: пишите нам."
+    (repo / "accounts/vk.md").write_text(VK_ACCOUNT, encoding="utf-8")
+    assert "    │ - Новое описание: пишите нам.\n    │ + Описание сообщества." in run("plan")
 
 
 def test_every_network_profile_is_set_or_listed_as_a_manual_step(

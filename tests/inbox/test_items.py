@@ -185,8 +185,21 @@ def test_an_old_message_file_reads_with_every_field_typed(tmp_path: Path) -> Non
     assert item.reply_to == ReplyTo(post="5", author_id="88", extra={"owner_id": -1})
     assert item.answer == "Завтра."
     assert item.comment() == Comment(
-        network="vk", id="12", text="", author_id="88", post_id="5", extra={"owner_id": -1}
-    )
+        network="vk",
+        id="12",
+        text="Когда отремонтируют дорогу?",
+        author_id="88",
+        post_id="5",
+        extra={"owner_id": -1},
+    ), "the question comes with it, for the plan to show beside the answer"
+
+
+def test_the_question_is_the_quoted_message_above_the_answer() -> None:
+    body = "> Когда починят свет?\n>\n> > ## Ответ\n> Второй день темно.\n\n## Ответ\n\nЗавтра."
+    item = InboxItem(path="content/inbox/vk-1.md", body=body)
+    assert item.question == "Когда починят свет?\n\n> ## Ответ\nВторой день темно."
+    assert item.answer == "Завтра."
+    assert InboxItem(path="x.md", body="> Вопрос без ответа").question == "Вопрос без ответа"
 
 
 def test_a_message_without_fields_has_the_defaults(tmp_path: Path) -> None:

@@ -98,7 +98,10 @@ def test_plan_rows_name_the_account_where_the_network_has_several(run: Publisher
     assert len({row.index("2026/12/") for row in rows}) == 1, "the column is as wide as its names"
     markdown = ok(run, "plan", "--format", "markdown")
     assert f"| vk · {BRATSKOE} | ` 2026/12/skhod ` |" in markdown
-    assert f"<summary>создать: vk · {DISTRICT} — 2026/12/elka</summary>" in markdown
+    assert (
+        f"<summary>2026/12/elka — создать: vk · {BRATSKOE}, vk · {DISTRICT}, telegram</summary>"
+        in markdown
+    ), "a post's text once, its accounts named in the section's title"
     actions = json.loads(ok(run, "plan", "--format", "json"))["actions"]
     created = [(a["network"], a["account"], a["account_title"], a["post"]) for a in actions][:4]
     assert created == [

@@ -348,3 +348,45 @@ def test_telegram_puts_a_short_text_in_the_caption_and_a_long_one_apart() -> Non
     ]
     text_only = RenderedPost("p", "telegram", ("текст",))
     assert telegram_messages(text_only, caps) == [TelegramMessage("text")]
+
+
+def test_a_pending_answer_shows_the_question_only_with_personal_data(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    item = workspace.repo / "content/inbox/2026/12/vk-12.md"
+    item.write_text(INBOX_ITEM.format(answer="Отремонтируем до 15 декабря."), encoding="utf-8")
+    build_site(workspace, workspace.load(), tmp_path / "public")
+    public = read(tmp_path / "public", "inbox.html")
+    assert "Отремонтируем до 15 декабря." in public and "Когда отремонтируют" not in public
+    build_site(workspace, workspace.load(), tmp_path / "private", personal_data=True)
+    private = read(tmp_path / "private", "inbox.html")
+    question = private.index('<div class="text question">')
+    assert "Когда отремонтируют дорогу?" in private[question:]
+    assert question < private.index('<div class="text answer">Отремонтируем до 15 декабря.')
+
+
+def test_a_profile_change_shows_old_and_new_text_and_a_thumbnail_of_the_new_image(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    repo = workspace.repo
+    (repo / "design").mkdir()
+    (repo / "design/avatar.jpg").write_bytes(jpeg_bytes(400, 400, "navy"))
+    (repo / "accounts/x.published.yml").write_text(
+        "account: x\nnetworks:\n  x:\n    state: published\n    operation: profile\n"
+        "    extra:\n      fields: {description: 0000000000000000}\n"
+        "      values: {description: Старое описание <b>района</b>.}\n",
+        encoding="utf-8",
+    )
+    (repo / "accounts/x.md").write_text(
+        X_ACCOUNT.replace("token_env", "avatar: design/avatar.jpg\ntoken_env"), encoding="utf-8"
+    )
+    build_site(workspace, workspace.load(), tmp_path / "s")
+    accounts = read(tmp_path / "s", "accounts.html")
+    card = accounts[accounts.index('id="account-x"') :]
+    changes = card[card.index('<div class="changes">') : card.index("</article>")]
+    assert '<del class="text">Старое описание &lt;b&gt;района&lt;/b&gt;.</del>' in changes
+    assert '<ins class="text">Новости района.</ins>' in changes
+    thumbnail = re.search(
+        r'<img class="thumb" src="(media/[0-9a-f]{16}\.jpg)" alt="аватар">', changes
+    )
+    assert thumbnail and (tmp_path / "s" / thumbnail.group(1)).is_file()
