@@ -74,3 +74,22 @@ def test_publishing_runs_one_at_a_time_with_tokens_in_an_environment() -> None:
     job = workflow["jobs"]["apply"]
     assert job["environment"] == "social-networks"
     assert job["permissions"]["contents"] == "write"
+
+
+def test_request_checks_offer_style_suggestions_and_link_the_preview_site() -> None:
+    """The check job posts the style review with the token it already has for the plan comment
+    (no wider permission), and the plan comment gets the preview site's address."""
+    workflow = yaml.safe_load((ROOT / ".github/workflows/check.yml").read_text(encoding="utf-8"))
+    job = workflow["jobs"]["plan"]
+    assert job["permissions"] == {"contents": "read", "pull-requests": "write"}
+    steps = {step.get("name"): step for step in job["steps"]}
+    assert "--suggest" in steps["Check"]["run"]
+    assert steps["Check"]["env"] == {"GITHUB_TOKEN": "${{ github.token }}"}
+    assert "PUBLISHER_PREVIEW_URL" in steps["Plan"]["env"]
+    gitlab = yaml.safe_load((ROOT / ".gitlab-ci.yml").read_text(encoding="utf-8"))
+    check = gitlab["check"]
+    script = "\n".join(check["script"])
+    assert 'GITLAB_TOKEN="$GITLAB_COMMENT_TOKEN" publisher check --format text --suggest' in script
+    assert check["variables"]["PUBLISHER_PREVIEW_URL"].startswith("$CI_JOB_URL/artifacts/")
+    assert check["artifacts"]["access"] == "developer", "names and excerpts: members only"
+    assert "publisher site build --out _site --personal-data" in script
