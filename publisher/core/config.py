@@ -27,9 +27,10 @@ PHRASE_CATEGORIES: tuple[str, ...] = ("formula", "bureaucratic", "cliche", "pass
 class StyleRules:
     """``style:`` in publisher.yml: a repository's additions to the linter's built-in lists.
 
-    ``extra``: category (one of ``PHRASE_CATEGORIES``) -> entries ``{"phrase", "suggestion"}`` in
-    the data files' syntax. ``ignore``: words or phrases the repository allows (matched by lemma,
-    so «мероприятие» allows every form), or whole category ids such as ``"long_sentence"``.
+    ``extra``: category (one of ``PHRASE_CATEGORIES``) -> entries ``{"phrase", "suggestion"}``
+    (and a ``"replace"`` fix, see ``content.style``) in the data files' syntax. ``ignore``: words
+    or phrases the repository allows (matched by lemma, so «мероприятие» allows every form), or
+    whole category ids such as ``"long_sentence"``.
     ``strict``: findings are errors, not warnings.
     """
 

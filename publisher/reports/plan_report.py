@@ -204,7 +204,7 @@ def _table_headers() -> list[str]:
     return [_("Action"), _("Network"), _("Post"), _("Length"), _("Note")]
 
 
-#: what the comment keeps for the note of what did not fit
+#: what the comment keeps for the note of what did not fit (besides the site's address)
 TAIL_RESERVE = 800
 #: the most errors the comment lists, and the share of its length they may take
 ERRORS_SHOWN = 50
@@ -256,7 +256,7 @@ def plan_markdown(
     fit is counted at the end and left to the preview site. Style findings appear only in the
     style section, which holds the posts the request changes (``style``)."""
     names = AccountNames(plan.accounts)
-    budget = _Budget(limit - TAIL_RESERVE)
+    budget = _Budget(limit - TAIL_RESERVE - len(site_url))  # the note at the end links it too
     out = _head(plan, site_url)
     budget.take("\n".join(out))
     left_out: list[str] = []

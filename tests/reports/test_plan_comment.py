@@ -198,6 +198,12 @@ def test_style_findings_stay_out_of_errors_and_warnings() -> None:
     assert "<summary>Предупреждения (1)</summary>" in comment
 
 
+def test_a_long_site_address_still_fits() -> None:
+    url = "https://example.org/" + "a" * 5_000
+    comment = plan_markdown(Plan(tuple(post_actions(300))), limit=GITHUB, site_url=url)
+    assert len(comment) <= GITHUB and comment.count(url) == 2
+
+
 def test_a_comment_of_a_tiny_limit_still_has_its_head_and_counts_the_rest() -> None:
     comment = plan_markdown(Plan(tuple(post_actions(3))), limit=2_000)
     assert len(comment) <= 2_000
