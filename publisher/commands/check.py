@@ -4,7 +4,7 @@ the style fixes a merge request review can offer."""
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -31,13 +31,15 @@ class Checked:
     content: Content
     only: tuple[str, ...] | None
 
-    def fixes(self, ws: Workspace) -> list[LineFix]:
-        """The style fixes of the checked posts, each a line with its replacements (linting
-        again where the findings came from the cache: only when asked for)."""
+    def fixes(self, ws: Workspace, files: Collection[str] | None = None) -> list[LineFix]:
+        """The style fixes of the checked posts (of those in ``files`` when given), each a line
+        with its replacements; they are linted again where the findings came from the cache,
+        so only when asked for, and on a merge request only in the files it changes."""
         rules = ws.config.style
         return [
             fix
             for post in checked_posts(self.content, self.only)
+            if files is None or post.path in files
             for fix in style_fixes(post, post_style(post, rules))
         ]
 
@@ -107,7 +109,7 @@ def offer_fixes(
         forge = detect(ws.env, forge_transport)
         if forge is None or number is None:
             return Offered(outside=True)
-        return Offered(forge.suggest(number, checked.fixes(ws)))
+        return Offered(forge.suggest(number, lambda files: checked.fixes(ws, files)))
     except ApprovalError as exc:
         return Offered(refused=exc.message)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 
 import httpx
@@ -153,16 +153,20 @@ class Forge(ABC):
     def upsert_issue(self, title: str, body: str, marker: str) -> str:
         """Create the open issue carrying ``marker`` or edit it; return its URL."""
 
-    def suggest(self, number: int, fixes: Sequence[LineFix]) -> Suggested:
-        """Offer ``fixes`` on the request as suggestions: only on lines the request adds with
-        the same text the fix starts from, each once however many runs offer it."""
+    def suggest(
+        self, number: int, fixes_of: Callable[[Collection[str]], Sequence[LineFix]]
+    ) -> Suggested:
+        """Offer the fixes of the files the request changes (``fixes_of`` them) as suggestions:
+        only on lines the request adds with the text the fix starts from, each once however
+        many runs offer it, at most ``MAX_SUGGESTIONS`` a run."""
         added = self._added_lines(number)
+        fixes = fixes_of(added.keys()) if added else []
         fitting = [f for f in fixes if added.get(f.path, {}).get(f.line) == f.before]
-        posted = self._posted(number)
-        new = [f for f in fitting if (f.path, f.line, self.suggestion_body(f)) not in posted]
-        new = new[:MAX_SUGGESTIONS]
-        url = self._post_suggestions(number, new) if new else ""
-        return Suggested(len(new), len(fitting) - len(new), len(fixes) - len(fitting), url)
+        posted = self._posted(number) if fitting else set()
+        fresh = [f for f in fitting if (f.path, f.line, self.suggestion_body(f)) not in posted]
+        sent = fresh[:MAX_SUGGESTIONS]
+        url = self._post_suggestions(number, sent) if sent else ""
+        return Suggested(len(sent), len(fitting) - len(fresh), len(fixes) - len(fitting), url)
 
     def suggestion_body(self, fix: LineFix) -> str:
         return suggestion_body(fix, self.suggestion_info)

@@ -5,6 +5,7 @@ the request adds, and a read-only token only earns a warning."""
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from typing import Any
 
 import httpx
@@ -56,6 +57,22 @@ FIXES = [
 ]
 
 
+class Given:
+    """The fixes of the files asked for, as a check makes them; it keeps what it was asked."""
+
+    def __init__(self, fixes: list[LineFix]) -> None:
+        self.fixes = fixes
+        self.asked: list[set[str]] = []
+
+    def __call__(self, files: Collection[str]) -> list[LineFix]:
+        self.asked.append(set(files))
+        return [fix for fix in self.fixes if fix.path in files]
+
+
+def given(fixes: list[LineFix]) -> Given:
+    return Given(fixes)
+
+
 def test_the_lines_a_unified_diff_adds_by_their_new_number() -> None:
     assert added_lines(PATCH) == {
         4: "Данного дома нет.",
@@ -75,13 +92,13 @@ def test_each_host_has_its_comment_limit() -> None:
 class FakeGitHub(Scripted):
     """A pull request's files, its review comments, and the reviews publisher creates."""
 
-    def __init__(self, refused: bool = False) -> None:
+    def __init__(self, refused: bool = False, files: list[dict[str, Any]] | None = None) -> None:
         super().__init__(httpx.Response(404, json={"message": "Not Found"}))
         self.comments: list[dict[str, Any]] = [
             {"path": "content/news.md", "line": 5, "body": "a reviewer's own note", "id": 1}
         ]
         pull = "/repos/city/smm/pulls/7"
-        files = [
+        files = files or [
             {"filename": "content/news.md", "status": "modified", "patch": PATCH},
             {"filename": "design/logo.png", "status": "added"},  # binary: no patch
             {"filename": "content/gone.md", "status": "removed", "patch": "@@ -1 +0,0 @@\n-x"},
@@ -104,9 +121,10 @@ def github(transport: Scripted) -> GitHub:
 
 
 def test_github_gets_one_review_with_a_suggestion_on_each_added_line() -> None:
-    fake = FakeGitHub()
-    done = github(fake).suggest(7, FIXES)
-    assert (done.posted, done.already, done.outside_diff) == (2, 0, 3)
+    fake, fixes = FakeGitHub(), given(FIXES)
+    done = github(fake).suggest(7, fixes)
+    assert fixes.asked == [{"content/news.md"}], "only the files the request changes are linted"
+    assert (done.posted, done.already, done.outside_diff) == (2, 0, 2)
     assert done.url.endswith("#pullrequestreview-9")
     [sent] = fake.sent("POST", "/repos/city/smm/pulls/7/reviews")
     assert sent.headers["Authorization"] == "Bearer ghs_secret_token_value"
@@ -133,8 +151,8 @@ def test_no_backtick_run_of_the_line_closes_its_suggestion_block() -> None:
 
 def test_github_posts_each_suggestion_once_however_many_runs_offer_it() -> None:
     fake = FakeGitHub()
-    github(fake).suggest(7, FIXES)
-    again = github(fake).suggest(7, FIXES)
+    github(fake).suggest(7, given(FIXES))
+    again = github(fake).suggest(7, given(FIXES))
     assert (again.posted, again.already) == (0, 2)
     assert len(fake.sent("POST", "/reviews")) == 1, "no empty review either"
 
@@ -142,15 +160,15 @@ def test_github_posts_each_suggestion_once_however_many_runs_offer_it() -> None:
 def test_a_forks_read_only_token_is_refused_without_the_token_in_the_message() -> None:
     fake = FakeGitHub(refused=True)
     with pytest.raises(ApprovalError) as error:
-        github(fake).suggest(7, FIXES)
+        github(fake).suggest(7, given(FIXES))
     assert "403" in error.value.message and "ghs_secret" not in error.value.message
 
 
 def test_nothing_is_sent_when_no_fix_lies_on_the_diff() -> None:
     fake = FakeGitHub()
-    done = github(fake).suggest(7, FIXES[2:])
-    assert (done.posted, done.outside_diff) == (0, 3)
-    assert [r.method for r in fake.requests] == ["GET", "GET"]
+    done = github(fake).suggest(7, given(FIXES[2:]))
+    assert (done.posted, done.outside_diff) == (0, 2)
+    assert [r.method for r in fake.requests] == ["GET"], "only the list of files"
 
 
 class FakeGitLab(Scripted):
@@ -194,8 +212,8 @@ def gitlab(transport: Scripted) -> GitLab:
 
 def test_gitlab_gets_a_thread_with_a_suggestion_on_each_added_line() -> None:
     fake = FakeGitLab()
-    done = gitlab(fake).suggest(3, FIXES)
-    assert (done.posted, done.already, done.outside_diff) == (2, 0, 3)
+    done = gitlab(fake).suggest(3, given(FIXES))
+    assert (done.posted, done.already, done.outside_diff) == (2, 0, 2)
     assert done.url == "https://gl.test/mr/3"
     sent = fake.sent("POST", "/merge_requests/3/discussions")
     assert all(r.headers["PRIVATE-TOKEN"] == "glpat-secret" for r in fake.requests)
@@ -210,7 +228,7 @@ def test_gitlab_gets_a_thread_with_a_suggestion_on_each_added_line() -> None:
         "new_line": 4,
     }
     assert first["body"].endswith("```suggestion:-0+0\nЭтого дома нет.\n```")
-    again = gitlab(fake).suggest(3, FIXES)
+    again = gitlab(fake).suggest(3, given(FIXES))
     assert (again.posted, again.already) == (0, 2)
     assert len(fake.sent("POST", "/discussions")) == 2
 
@@ -218,5 +236,18 @@ def test_gitlab_gets_a_thread_with_a_suggestion_on_each_added_line() -> None:
 def test_gitlab_without_diff_refs_is_an_error_not_a_guess() -> None:
     fake = FakeGitLab(with_refs=False)
     with pytest.raises(ApprovalError, match="!3"):
-        gitlab(fake).suggest(3, FIXES)
+        gitlab(fake).suggest(3, given(FIXES))
     assert not fake.sent("POST", "/discussions")
+
+
+def test_at_most_thirty_suggestions_a_run_the_rest_next_time() -> None:
+    lines = "".join(f"+Данного дома {n} нет.\n" for n in range(40))
+    fake = FakeGitHub(files=[{"filename": "a.md", "patch": f"@@ -0,0 +1,40 @@\n{lines}"}])
+    many = [
+        LineFix("a.md", n + 1, f"Данного дома {n} нет.", f"Этого дома {n} нет.", "Стиль")
+        for n in range(40)
+    ]
+    first = github(fake).suggest(7, given(many))
+    assert (first.posted, first.already) == (30, 0)
+    second = github(fake).suggest(7, given(many))
+    assert (second.posted, second.already) == (10, 30)
