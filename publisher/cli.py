@@ -366,23 +366,19 @@ def accounts() -> None:
 @handle_errors
 def accounts_fit(opts: Options) -> None:
     """Make copies of avatars and covers at the size each network wants."""
-    from publisher.commands.accounts import fit_images
+    from publisher.commands.accounts import fit_images, fit_report
 
     ws = opts.workspace()
     made = fit_images(ws, ws.load())
     if not made:
         click.echo(_("Every avatar and cover already has a size its network takes."))
     for item in made:
-        click.echo(
-            _(
-                "{account}: {field} {source} → {target} (put this path into {path})",
-                account=item.account,
-                path=item.path,
-                field=item.field,
-                source=item.source,
-                target=item.target,
-            )
-        )
+        if item.fit.too_small:
+            warn(fit_report(item))
+        else:
+            click.echo(fit_report(item))
+    if any(item.fit.too_small for item in made):
+        sys.exit(EXIT_PROBLEMS)
 
 
 @accounts.command("cover")

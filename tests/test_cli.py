@@ -21,7 +21,8 @@ networks: [vk, telegram]
 media:
   - file: a.jpg
     alt: Ёлка
-  - b.jpg
+  - file: b.jpg
+    alt: Горка
 poll:
   question: Что добавить?
   options: [Горку, Ярмарку]
@@ -240,6 +241,11 @@ def test_new_creates_a_post_from_the_template(cli: Cli, repo: Path) -> None:
     assert result.exit_code == 0, result.output
     path = repo / "content/2026/12/katok-u-shkoly/index.md"
     assert path.exists()
+    left = cli("check", "content/2026/12/katok-u-shkoly", "--format", "json")
+    assert left.exit_code == 1, "a post left with the template's text is an error"
+    assert {p["code"] for p in json.loads(left.output)} == {"template-text"}
+    head, _dashes, _body = path.read_text(encoding="utf-8").rpartition("---\n")
+    path.write_text(f"{head}---\n\nКаток зальют к 25 декабря.\n", encoding="utf-8")
     assert cli("check", "content/2026/12/katok-u-shkoly").exit_code == 0
 
 
@@ -257,7 +263,7 @@ def test_sandbox_show_json(cli: Cli) -> None:
     assert len(data["vk"]["posts"]) == 2
 
 
-def test_a_post_with_an_error_is_held_back_and_the_others_go_out(cli: Cli, repo: Path) -> None:
+def test_a_post_too_long_for_one_network_goes_out_on_the_others(cli: Cli, repo: Path) -> None:
     body = "Очень длинный текст. " * 250
     write_files(
         repo, {"content/long.md": f"---\ntitle: L\nnetworks: [vk, telegram]\n---\n{body}\n"}
@@ -265,5 +271,17 @@ def test_a_post_with_an_error_is_held_back_and_the_others_go_out(cli: Cli, repo:
     result = cli("apply")
     assert result.exit_code == 1
     assert "content/long.md" in result.output
-    texts = [str(p["text"]) for p in cli.feed("vk")]
-    assert len(texts) == 2 and not any("Очень длинный" in t for t in texts)
+    assert "Текст длиннее 4096 знаков для Telegram: 5249" in result.output
+    assert not any("Очень длинный" in str(p["text"]) for p in cli.feed("telegram"))
+    assert any("Очень длинный" in str(p["text"]) for p in cli.feed("vk")), "VK takes it"
+
+
+def test_hold_all_holds_a_post_back_everywhere(cli: Cli, repo: Path) -> None:
+    body = "Очень длинный текст. " * 250
+    text = f"---\ntitle: L\nnetworks: [vk, telegram]\nhold: all\n---\n{body}\n"
+    write_files(repo, {"content/long.md": text})
+    result = cli("apply")
+    assert result.exit_code == 1
+    assert "Мусор в праздники" in str(cli.feed("vk")), "the other posts go out"
+    for network in ("vk", "telegram"):
+        assert not any("Очень длинный" in str(p["text"]) for p in cli.feed(network)), network

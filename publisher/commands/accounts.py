@@ -7,10 +7,12 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from publisher.content.confine import verified
-from publisher.content.cover import cover_data, fit_image, load_template, render_cover
+from publisher.content.cover import Fit, cover_data, fit_image, load_template, render_cover
 from publisher.content.load import Content, read_media
-from publisher.content.profiles import IMAGE_RULES, IMAGES_DIR, check_image
+from publisher.content.profiles import IMAGE_RULES, IMAGES_DIR, ImageRule, check_image
+from publisher.core.capabilities import network_title
 from publisher.core.errors import NetworkError
+from publisher.core.i18n import _
 from publisher.core.model import Profile
 from publisher.engine.runtime import build_adapters
 from publisher.reports.names import AccountNames
@@ -26,20 +28,25 @@ COVER_FILE = "design/generated/cover.png"
 
 @dataclass(frozen=True)
 class Fitted:
-    """A copy made for one account's avatar or cover."""
+    """A copy made for one account's avatar or cover, or why none could be."""
 
     account: str
     #: the account's file, to write ``target`` into
     path: str
     field: str
     source: str
+    #: the copy's path ("" where the source is too small for one: ``fit.too_small``)
     target: str
+    fit: Fit
+    #: the account's network, and what it takes (its minimum and best size)
+    network: str
+    rule: ImageRule
 
 
 def fit_images(ws: Workspace, content: Content, out: str = FITTED_DIR) -> list[Fitted]:
     """A copy of each avatar and cover the network would refuse, at the size it wants, named
     after the image and the account (two accounts of one network may want different sizes
-    of images of one name)."""
+    of images of one name); none where the source is too small (see ``fit_image``)."""
     made: list[Fitted] = []
     for account in content.accounts:
         profile = content.profiles.get(account.name)
@@ -49,9 +56,72 @@ def fit_images(ws: Workspace, content: Content, out: str = FITTED_DIR) -> list[F
             if media is None or rule is None or not check_image(account, field, media):
                 continue
             name = f"{Path(media.rel).stem}-{account.name}-{field}.jpg"
-            fit_image(verified(media), rule, ws.repo / out / name)
-            made.append(Fitted(account.name, account.path, field, media.rel, f"{out}/{name}"))
+            fit = fit_image(verified(media), rule, ws.repo / out / name)
+            target = "" if fit.too_small else f"{out}/{name}"
+            made.append(
+                Fitted(
+                    account.name, account.path, field, media.rel, target, fit, account.network, rule
+                )
+            )
     return made
+
+
+def fit_report(item: Fitted) -> str:
+    """What ``accounts fit`` did with one image, in words: what it cut off and the size it
+    made, or why it made no copy."""
+    fit, (width, height) = item.fit, item.fit.size
+    if fit.too_small:
+        return _(
+            "{account}: the {field} {source} is {width}×{height} px{cropped}; {network} needs "
+            "at least {min_w}×{min_h}. No copy is made: publisher does not enlarge images (they "
+            "come out blurred). Use a larger image.",
+            account=item.account,
+            field=item.field,
+            source=item.source,
+            width=width,
+            height=height,
+            cropped=_(" once cropped to the network's shape") if fit.cropped else "",
+            network=network_title(item.network),
+            min_w=item.rule.min_width,
+            min_h=item.rule.min_height,
+        )
+    done = [_crop_words(fit)] if fit.cropped else []
+    if fit.scaled:
+        done.append(_("scaled down to {width}×{height}", width=width, height=height))
+    elif (width, height) != item.rule.best:
+        done.append(
+            _(
+                "left at {width}×{height}, under the best {best_w}×{best_h}: it is not enlarged",
+                width=width,
+                height=height,
+                best_w=item.rule.best[0],
+                best_h=item.rule.best[1],
+            )
+        )
+    return _(
+        "{account}: {field} {source} → {target} ({done}); put this path into {path}",
+        account=item.account,
+        field=item.field,
+        source=item.source,
+        target=item.target,
+        done="; ".join(done),
+        path=item.path,
+    )
+
+
+def _crop_words(fit: Fit) -> str:
+    """What the crop cut off, side by side."""
+    left, top, right, bottom = fit.kept
+    width, height = fit.source
+    if left or right != width:
+        return _(
+            "cropped {left} px on the left and {right} px on the right",
+            left=left,
+            right=width - right,
+        )
+    return _(
+        "cropped {top} px at the top and {bottom} px at the bottom", top=top, bottom=height - bottom
+    )
 
 
 @dataclass(frozen=True)

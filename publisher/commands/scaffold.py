@@ -7,6 +7,7 @@ import re
 from datetime import date
 from pathlib import Path
 
+from publisher.content.skeleton import TEMPLATE
 from publisher.core.config import load_config
 from publisher.core.errors import ConfigError
 from publisher.core.i18n import _
@@ -50,27 +51,6 @@ _TRANSLIT = {
     cyr: ("" if lat == "-" else lat)
     for cyr, lat in zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя", _LATIN, strict=True)
 }
-
-TEMPLATE = """---
-title: "{title}"
-# Постоянный id: по нему publisher узнаёт пост, если файл перенесут. Не меняйте его.
-id: {id}
-# Где публиковать: vk, ok, telegram, max, facebook, instagram, x
-networks: [{networks}]
-# Когда публиковать. Без этой строки пост выйдет сразу после слияния.
-# publish_at: {day} 10:00
-# draft — черновик, ready — публиковать, withdrawn — снять с публикации
-status: draft
-# Фото положите в эту папку и перечислите здесь:
-# media:
-#   - file: photo.jpg
-#     alt: Что на фото
-tags: []
----
-
-Напишите здесь текст поста: просто и по делу, как говорите с жителями.
-Когда текст готов, поменяйте status на ready и откройте запрос на слияние.
-"""
 
 
 #: an ``id:`` line of a front matter, its value unquoted

@@ -13,12 +13,14 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from publisher.content.load import Content
-from publisher.content.render import MAX_THREAD_PARTS, counter, source_text
+from publisher.content.render import MAX_THREAD_PARTS, counter, override_for, source_text
+from publisher.content.skeleton import PLACEHOLDERS
 from publisher.content.stylecheck import post_style, style_diagnostics
 from publisher.content.targets import repost_source
 from publisher.core.capabilities import Capabilities, MediaRules, network_title
 from publisher.core.config import Config
 from publisher.core.errors import Diagnostic, Severity
+from publisher.core.front_matter import BODY
 from publisher.core.i18n import _
 from publisher.core.model import Account, Media, Post, Target
 from publisher.state.cache import salt_of
@@ -42,6 +44,16 @@ class CheckResult:
 
 #: check's findings about one post: what ``post_findings`` returned, by post path
 Findings = Mapping[str, Sequence[Diagnostic]]
+
+
+@dataclass(frozen=True)
+class Measured:
+    """What check needs of a post's rendering for one target."""
+
+    #: the length the network counts
+    length: int
+    #: how many posts it is sent as (a thread's parts; 1 elsewhere)
+    parts: int = 1
 
 
 def check_content(
@@ -84,23 +96,23 @@ def findings_key(content: Content, config: Config, capabilities: Mapping[str, Ca
     """What a post's findings depend on besides the post: kept with them in the cache."""
     rules = config.style
     return "check:" + salt_of(
-        content.accounts, dict(capabilities), rules, rules.strict, config.groups
+        content.accounts, dict(capabilities), rules, rules.strict, config.groups, config.max_thread
     )
 
 
 def post_findings(
     post: Post,
-    lengths: Mapping[str, int | None],
+    measured: Mapping[str, Measured | None],
     content: Content,
     config: Config,
     capabilities: Mapping[str, Capabilities],
 ) -> list[Diagnostic]:
-    """What check finds in one post, its style included. ``lengths`` holds, for each of the
-    post's networks, the length of its rendering there, or None where ``needs_rendering``
-    says it cannot matter."""
+    """What check finds in one post, its style included. ``measured`` holds, for each of the
+    post's targets, its rendering's length and parts there, or None where
+    ``needs_rendering`` says they cannot matter."""
     report = post_style(post, config.style)
     return [
-        *check_post(post, lengths, content, config, capabilities),
+        *check_post(post, measured, content, config, capabilities),
         *style_diagnostics(post, report, config.style.strict),
     ]
 
@@ -140,12 +152,13 @@ def check_account_settings(
 
 def check_post(
     post: Post,
-    lengths: Mapping[str, int | None],
+    measured: Mapping[str, Measured | None],
     content: Content,
     config: Config,
     capabilities: Mapping[str, Capabilities],
 ) -> list[Diagnostic]:
-    """What each of the post's networks would refuse or drop."""
+    """What each of the post's targets would refuse or drop, each problem scoped to the
+    targets it concerns (``Diagnostic.targets``), and what the post has of a template."""
     problems: list[Diagnostic] = []
     if not post.body.strip() and not post.media and post.poll is None:
         problems.append(
@@ -157,25 +170,75 @@ def check_post(
                 "empty",
             )
         )
+    problems.extend(_check_template(post))
     for target in content.targets_of(post):
         caps = capabilities[target.network]
-        length = lengths[target.name]  # every target's, or None (see post_findings)
-        problems.extend(_check_target(post, target, caps, length, content, config))
+        found = _check_target(post, target, caps, measured[target.name], content, config)
+        problems.extend(replace(d, targets=(target.name,)) for d in found)
     if post.repost_from:
         problems.extend(_check_reposts(post, content.targets_of(post), capabilities))
-    return list(dict.fromkeys(problems))  # two accounts of a network: said once
+    return _merged(problems)
+
+
+def _merged(problems: list[Diagnostic]) -> list[Diagnostic]:
+    """The problems in order, one that several targets share said once, naming them all
+    (two accounts of a network); one about the whole post stays about the whole post."""
+    merged: dict[Diagnostic, Diagnostic] = {}
+    for problem in problems:
+        key = replace(problem, targets=())
+        seen = merged.get(key)
+        if seen is None:
+            merged[key] = problem
+        elif seen.targets and problem.targets:
+            merged[key] = replace(seen, targets=(*seen.targets, *problem.targets))
+        else:
+            merged[key] = key
+    return list(merged.values())
+
+
+def _check_template(post: Post) -> list[Diagnostic]:
+    """What ``publisher new`` wrote as an example and is still in the post: a line of the
+    template's text, or the template's description of a photo."""
+    problems: list[Diagnostic] = []
+    first = post.line_of(BODY)
+    for offset, line in enumerate(post.body.splitlines()):
+        if line.strip() in PLACEHOLDERS:
+            problems.append(
+                Diagnostic(
+                    post.path,
+                    first + offset,
+                    Severity.ERROR,
+                    _("The post still has the template's text: '{text}'.", text=line.strip()),
+                    _("Write the post's own text in place of this line."),
+                    "template-text",
+                )
+            )
+    for index, media in enumerate(post.media):
+        if media.alt.strip() in PLACEHOLDERS:
+            problems.append(
+                _error(
+                    post,
+                    f"media[{index}]",
+                    _("The description of '{file}' is the template's.", file=Path(media.rel).name),
+                    _("Under alt:, say what is in this photo."),
+                    "template-text",
+                )
+            )
+    return problems
 
 
 def _check_target(
     post: Post,
     target: Target,
     caps: Capabilities,
-    length: int | None,
+    measured: Measured | None,
     content: Content,
     config: Config,
 ) -> list[Diagnostic]:
+    """What ``target``'s network would refuse or drop (its ``Diagnostic.targets`` is set by
+    ``check_post``)."""
     problems: list[Diagnostic] = []
-    network = title = target.network
+    network, title = target.network, network_title(target.network)
     if target.account is None:
         problems.append(
             _error(
@@ -189,27 +252,10 @@ def _check_target(
                 "no-account",
             )
         )
-    limit = _total_limit(caps)
-    if length is not None and length > limit:
-        problems.append(
-            _error(
-                post,
-                "title",
-                _(
-                    "The text is {length} characters; {network} allows {limit}.",
-                    length=length,
-                    network=title,
-                    limit=limit,
-                ),
-                _(
-                    "Shorten it, or write a shorter text under overrides: {network}: text:.",
-                    network=network,
-                ),
-                "too-long",
-            )
-        )
-    problems.extend(_check_media(post, network, caps))
-    problems.extend(_check_poll(post, network, caps))
+    if measured is not None:
+        problems.extend(_check_length(post, target, caps, measured, config))
+    problems.extend(_check_media(post, title, caps))
+    problems.extend(_check_poll(post, title, caps))
     media = [m for m in post.media if caps.accepts(m.kind)]
     if caps.requires_media and not media:
         problems.append(
@@ -232,6 +278,49 @@ def _check_target(
             )
         )
     return problems
+
+
+def _check_length(
+    post: Post, target: Target, caps: Capabilities, measured: Measured, config: Config
+) -> list[Diagnostic]:
+    """A text longer than the network takes is an error; a thread longer than
+    ``max_thread`` parts, a warning. Both at the text's first line: the body's, or the
+    override's the target takes its text from."""
+    network, title = target.network, network_title(target.network)
+    override = override_for(post, network, target.name)
+    own = override is not None and override.text is not None
+    names = (f"overrides.{target.name}", f"overrides.{network}", "overrides")
+    line = next((post.lines[n] for n in names if n in post.lines), 1) if own else post.line_of(BODY)
+    limit = _total_limit(caps)
+    if measured.length > limit:
+        message = _(
+            "The text is longer than {limit} characters for {network}: {length}.",
+            length=measured.length,
+            network=title,
+            limit=limit,
+        )
+        hint = _(
+            "Shorten it, or write a shorter text under overrides: {network}: text:.",
+            network=network,
+        )
+        return [Diagnostic(post.path, line, Severity.ERROR, message, hint, "too-long")]
+    most = config.thread_limit(network)
+    if caps.thread and measured.parts > most:
+        message = _(
+            "On {network} the text becomes a thread of {parts} posts; more than {most} are "
+            "seldom read to the end.",
+            network=title,
+            parts=measured.parts,
+            most=most,
+        )
+        hint = _(
+            "Shorten it, or give {network} its own short text under overrides: {name}: "
+            "text:. The number is max_thread under networks: {name}: in publisher.yml.",
+            network=title,
+            name=network,
+        )
+        return [Diagnostic(post.path, line, Severity.WARNING, message, hint, "long-thread")]
+    return []
 
 
 def _check_reposts(
@@ -288,16 +377,17 @@ def _total_limit(caps: Capabilities) -> int:
 
 
 def needs_rendering(post: Post, network: str, caps: Capabilities, account: str = "") -> bool:
-    """Whether the check must count the post's rendered length for ``network``.
+    """Whether the check must count the post's rendered length and parts for ``network``.
 
     Rendering adds at most as many characters as the Markdown has (a list number can grow by a
     digit, a link's address goes in brackets), so a text under a third of the limit cannot be
-    over it, and rendering it (the slowest part of a cold check) is skipped. Not where the
-    network counts markup, nor with reference-style links, whose addresses are repeated at each
-    use (``tests/content/test_check.py`` tests the bound).
+    over it, and rendering it (the slowest part of a cold check) is skipped; where the network
+    threads, a third of one post's limit (it stays one post). Not where the network counts
+    markup, nor with reference-style links, whose addresses are repeated at each use
+    (``tests/content/test_check.py`` tests the bound).
     """
     source = source_text(post, network, account)
-    short = 3 * counter(caps.length_unit)(source) + 16 <= _total_limit(caps)
+    short = 3 * counter(caps.length_unit)(source) + 16 <= caps.text_limit
     return not short or caps.counts_markup or bool(_REFERENCE_DEFINITION.search(source))
 
 

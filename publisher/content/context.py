@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 
-from publisher.content.check import findings_key, needs_rendering, post_findings
+from publisher.content.check import Measured, findings_key, needs_rendering, post_findings
 from publisher.content.load import Content
 from publisher.content.render import render_post
 from publisher.core.capabilities import Capabilities
@@ -88,22 +88,25 @@ class _Work:
             return rendered, None
 
         def find() -> list[Diagnostic]:
-            lengths = {n: self._length(post, t, rendered) for n, t in targets.items()}
-            return post_findings(post, lengths, self.content, self.config, self.capabilities)
+            measured = {n: self._measured(post, t, rendered) for n, t in targets.items()}
+            return post_findings(post, measured, self.content, self.config, self.capabilities)
 
         if self.cache is None:
             return rendered, tuple(find())
         return rendered, tuple(self.cache.derived(post.path, self.check_key, find))
 
-    def _length(self, post: Post, target: Target, rendered: dict[str, RenderedPost]) -> int | None:
-        """The post's rendered length on ``target`` where check needs it (``rendered``: the
-        renderings made for the plan, and those made here for check)."""
+    def _measured(
+        self, post: Post, target: Target, rendered: dict[str, RenderedPost]
+    ) -> Measured | None:
+        """The post's rendered length and parts on ``target`` where check needs them
+        (``rendered``: the renderings made for the plan, and those made here for check)."""
         if target.name not in rendered:
             caps = self.capabilities[target.network]
             if not needs_rendering(post, target.network, caps, target.name):
                 return None
             rendered[target.name] = self.rendered(post, target, stored=False)
-        return rendered[target.name].length
+        found = rendered[target.name]
+        return Measured(found.length, len(found.parts))
 
     def rendered(self, post: Post, target: Target, stored: bool = True) -> RenderedPost:
         """``render_post``, through the cache (``stored``: see ``Cache.derived``)."""

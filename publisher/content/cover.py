@@ -1,10 +1,10 @@
 """Images for account profiles: copies of the right size, and the dynamic cover.
 
-``fit_image`` crops an avatar or cover to the network's shape and scales it to the recommended
-size. ``render_cover`` draws the dynamic cover from a template in the repository
-(``design/cover.yml``: a background image and text slots) and data from the repository: today's
-date in Russian, the next scheduled posts, the latest posts. The Cyrillic font ships with the
-package (DejaVu Sans), so nothing is downloaded at run time.
+``fit_image`` crops an avatar or cover to the network's shape and scales it down to the
+recommended size, never up. ``render_cover`` draws the dynamic cover from a template in the
+repository (``design/cover.yml``: a background image and text slots) and data from the
+repository: today's date in Russian, the next scheduled posts, the latest posts. The Cyrillic
+font ships with the package (DejaVu Sans), so nothing is downloaded at run time.
 """
 
 from __future__ import annotations
@@ -43,24 +43,60 @@ def russian_date(day: date) -> str:
     return f"{day.day} {MONTHS[day.month - 1]}, {WEEKDAYS[day.weekday()]}"
 
 
-def fit_image(source: Path, rule: ImageRule, target: Path) -> Path:
-    """Crop ``source`` around its centre to the rule's shape, scale it to the best size."""
+@dataclass(frozen=True)
+class Fit:
+    """What ``fit_image`` did: the part of the source it kept and the size of the copy."""
+
+    #: the source's width and height
+    source: tuple[int, int]
+    #: the part kept, as (left, top, right, bottom): the whole image where its shape was right
+    kept: tuple[int, int, int, int]
+    #: the copy's width and height (of the part kept, where nothing was written)
+    size: tuple[int, int]
+    #: the part kept is smaller than the network's minimum: no copy was written, as only
+    #: enlarging it would pass, and an enlarged image is a blurred one
+    too_small: bool = False
+
+    @property
+    def cropped(self) -> bool:
+        return self.kept != (0, 0, *self.source)
+
+    @property
+    def scaled(self) -> bool:
+        return self.size != (self.kept[2] - self.kept[0], self.kept[3] - self.kept[1])
+
+
+def fit_image(source: Path, rule: ImageRule, target: Path) -> Fit:
+    """Crop ``source`` around its centre to the rule's shape and scale it down to the best
+    size, or keep the size of the part kept where that is smaller (never enlarged); write
+    nothing where the part kept is under the network's minimum. Says what it did."""
     with Image.open(source) as opened:
         image = opened.convert("RGB")
         width, height = image.size
-        aspect = rule.aspect
-        if width / height > aspect:
-            new_width = round(height * aspect)
-            left = (width - new_width) // 2
-            image = image.crop((left, 0, left + new_width, height))
-        else:
-            new_height = round(width / aspect)
-            top = (height - new_height) // 2
-            image = image.crop((0, top, width, top + new_height))
-        image = image.resize(rule.best, Image.Resampling.LANCZOS)
+        kept = _centre(width, height, rule.aspect)
+        part = (kept[2] - kept[0], kept[3] - kept[1])
+        if part[0] < rule.min_width or part[1] < rule.min_height:
+            return Fit((width, height), kept, part, too_small=True)
+        large = part[0] >= rule.best[0] and part[1] >= rule.best[1]
+        size = rule.best if large else part
+        image = image.crop(kept)
+        if size != part:
+            image = image.resize(size, Image.Resampling.LANCZOS)
         target.parent.mkdir(parents=True, exist_ok=True)
         image.save(target, quality=90)
-    return target
+    return Fit((width, height), kept, size)
+
+
+def _centre(width: int, height: int, aspect: float) -> tuple[int, int, int, int]:
+    """The largest part of a ``width``×``height`` image around its centre with the shape
+    ``aspect`` (width / height), as (left, top, right, bottom)."""
+    if width / height > aspect:
+        new_width = round(height * aspect)
+        left = (width - new_width) // 2
+        return (left, 0, left + new_width, height)
+    new_height = min(height, round(width / aspect))
+    top = (height - new_height) // 2
+    return (0, top, width, top + new_height)
 
 
 @dataclass(frozen=True)

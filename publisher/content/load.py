@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import itertools
 import re
 import stat
 import warnings
@@ -33,6 +34,7 @@ from publisher.core.front_matter import FrontMatter, FrontMatterError, read_fron
 from publisher.core.i18n import _
 from publisher.core.model import (
     Account,
+    EditFallback,
     Media,
     MediaKind,
     Override,
@@ -61,6 +63,8 @@ POST_FIELDS = (
     "overrides",
     "tags",
     "link",
+    "hold",
+    "on_edit_unsupported",
 )
 ACCOUNT_FIELDS = (
     "network",
@@ -74,6 +78,7 @@ ACCOUNT_FIELDS = (
     "settings",
     "default",
     "moderation",
+    "on_edit_unsupported",
 )
 STATUSES = ("draft", "ready", "withdrawn")
 MEDIA_KINDS: dict[str, MediaKind] = {
@@ -103,6 +108,11 @@ MAX_FILE_BYTES = 1024 * 1024
 ID_PATTERN = re.compile(r"(?=.{1,100}\Z)[a-z0-9][a-z0-9-]*(?:/[a-z0-9][a-z0-9-]*)*\Z")
 #: what a front matter value used as text, an option or a poll answer may be
 _SCALARS = (str, int, float)
+#: the values of ``on_edit_unsupported:``
+_FALLBACKS: dict[str, EditFallback] = {"blocked": "blocked", "replace": "replace"}
+#: what ``hold:`` may say: ``all`` holds the whole post back for any error, ``network`` (the
+#: default) only the targets whose rule the post breaks
+_HOLDS = {"all": True, "network": False}
 
 
 @dataclass(frozen=True)
@@ -125,17 +135,46 @@ class Content:
     #: where each post goes, by post path (``content.targets``; None: worked out from the
     #: accounts, with no groups, when first asked: content built by hand in a test)
     targets: Mapping[str, tuple[Target, ...]] | None = None
+    #: why check holds a post back, by post path: by target (account name), or "" for the
+    #: whole post (see ``holding_back``)
+    holds: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
 
     def holding_back(self, errors: Iterable[Diagnostic]) -> Content:
-        """The content with every post that has an error held back from publishing, in its
-        file or in its result file (a damaged one must not read as "never published")."""
-        paths = {d.path for d in errors if d.is_error}
-        paths |= {
-            p.path
-            for p in self.posts
-            if p.result_file_path in paths or self.moves.get(p.result_file_path) in paths
+        """The content with posts held back from publishing where check found an error.
+
+        An error of one network's rule (``Diagnostic.targets``) holds the post back on those
+        targets only, unless the post says ``hold: all``; any other error in its file, or in
+        its result file (a damaged one must not read as "never published"), everywhere. Each
+        hold keeps its reason in words for the plan (``hold_reason``)."""
+        posts = {p.path: p for p in self.posts}
+        found: dict[str, dict[str, list[Diagnostic]]] = {}
+        for problem in errors:
+            if not problem.is_error:
+                continue
+            post = posts.get(problem.path)
+            scoped = problem.targets and post is not None and not post.hold_all
+            for target in problem.targets if scoped else ("",):
+                found.setdefault(problem.path, {}).setdefault(target, []).append(problem)
+        for post in self.posts:
+            for rel in (post.result_file_path, self.moves.get(post.result_file_path, "")):
+                damaged = found.get(rel, {}).get("")
+                if damaged:
+                    found.setdefault(post.path, {}).setdefault("", []).extend(damaged)
+        holds = {
+            path: {target: hold_reason(problems) for target, problems in by_target.items()}
+            for path, by_target in found.items()
         }
-        return replace(self, broken_posts=self.broken_posts | paths)
+        whole = {path for path, by_target in holds.items() if "" in by_target}
+        return replace(self, broken_posts=self.broken_posts | whole, holds={**self.holds, **holds})
+
+    def held(self, post: Post, target: str) -> str | None:
+        """Why ``post`` is held back on ``target`` (an account name), or None if it is not:
+        the reason check gave (see ``holding_back``), or for a file that could not be loaded
+        whole, that it has errors."""
+        reasons = self.holds.get(post.path, {})
+        if post.path in self.broken_posts:
+            return reasons.get("") or _("the file has errors: run publisher check")
+        return reasons.get(target)
 
     def targets_of(self, post: Post) -> tuple[Target, ...]:
         """The accounts the post goes to (see ``content.targets``)."""
@@ -157,6 +196,25 @@ class Content:
             if account.name == name:
                 return account
         return None
+
+
+def hold_reason(problems: list[Diagnostic]) -> str:
+    """Why a post is held back, for a plan row: the first error in words, where it is, and
+    how many more check lists."""
+    first = problems[0]
+    reason = _(
+        "{problem} ({file}:{line})",
+        problem=first.message.rstrip("."),
+        file=first.path,
+        line=first.line,
+    )
+    if len(problems) == 1:
+        return reason
+    return _(
+        "{reason}; more errors: {count} (publisher check lists them)",
+        reason=reason,
+        count=len(problems) - 1,
+    )
 
 
 class _Problems:
@@ -480,7 +538,24 @@ class _PostReader:
             overrides=self._overrides(),
             tags=self._tags(),
             lines=dict(self.doc.lines),
+            hold_all=self._hold_all(),
+            on_edit_unsupported=edit_fallback(self.doc, self.problems),
         )
+
+    def _hold_all(self) -> bool:
+        value = self.doc.data.get("hold") or "network"
+        held = _HOLDS.get(str(value).strip().lower())
+        if held is None:
+            self.problems.error(
+                self.line("hold"),
+                _("'hold' must be 'all' or 'network', not '{value}'.", value=one_line(str(value))),
+                _(
+                    "hold: all holds the whole post back when it breaks one network's rule; "
+                    "without the line only that network waits."
+                ),
+                "hold",
+            )
+        return bool(held)
 
     def _id(self) -> str:
         value = self.doc.data.get("id")
@@ -551,12 +626,13 @@ class _PostReader:
     def _publish_at(self) -> datetime | None:
         if "publish_at" not in self.doc.data:
             return None
-        parsed = parse_time(self.doc.data["publish_at"], self.config)
+        value = self.doc.data["publish_at"]
+        parsed = parse_time(value, self.config)
         if parsed is None:
             self.problems.error(
                 self.line("publish_at"),
-                _("Cannot read the time '{value}'.", value=self.doc.data["publish_at"]),
-                _("Write it as 2026-12-31 10:00 or 2026-12-31T10:00:00+03:00."),
+                _("Cannot read the time '{value}'.", value=one_line(str(value))),
+                _time_hint(value),
                 "publish-at",
             )
         return parsed
@@ -595,9 +671,20 @@ class _PostReader:
                 "media-kind",
             )
             return None
-        return inspect_media(
-            target, self.repo, kind, str(item.get("alt") or ""), line, self.problems, root
-        )
+        alt = str(item.get("alt") or "").strip()
+        media = inspect_media(target, self.repo, kind, alt, line, self.problems, root)
+        if media is not None and kind == "photo" and not alt:
+            self.problems.warning(
+                line,
+                _("The photo '{file}' has no description (alt).", file=file_name),
+                _(
+                    "Write it as file: {file} with alt: what is in the photo, in a few words. "
+                    "Screen readers read it aloud to blind readers.",
+                    file=file_name,
+                ),
+                "media-alt",
+            )
+        return media
 
     def _media_roots(self) -> tuple[Path, ...]:
         """The post's own folder, and the configured media folder."""
@@ -649,7 +736,31 @@ class _PostReader:
                 "poll",
             )
             return None
-        return Poll(question.strip(), tuple(str(o) for o in options), bool(value.get("multiple")))
+        answers = tuple(str(o).strip() for o in options)
+        self._split_answer(answers, self.doc.lines.get("poll.options", line))
+        return Poll(question.strip(), answers, bool(value.get("multiple")))
+
+    def _split_answer(self, answers: tuple[str, ...], line: int) -> None:
+        """An option starting with a small letter is most likely the end of the one before,
+        which a comma split in two: ``[Да, удобно, Нет]`` is three options to YAML."""
+        for previous, answer in itertools.pairwise(answers):
+            if answer[:1].islower() and not answer[1:2].isupper():  # not a name like iPhone
+                self.problems.warning(
+                    line,
+                    _(
+                        "The poll option '{option}' starts with a small letter: it may be the "
+                        "end of '{previous}', split at the comma.",
+                        option=answer,
+                        previous=previous,
+                    ),
+                    _(
+                        'If "{answer}" is one answer, put it in quotes: options: ["{answer}", '
+                        "...].",
+                        answer=", ".join((previous, answer)),
+                    ),
+                    "poll-comma",
+                )
+                return
 
     def _overrides(self) -> Mapping[str, Override]:
         value = self.doc.data.get("overrides") or {}
@@ -722,6 +833,28 @@ class _PostReader:
         if isinstance(value, str):
             value = [value]
         return tuple(str(t) for t in value) if isinstance(value, list) else ()
+
+
+#: a date written day first, as ``20.12.2026 10:00`` (and the time after it, if any)
+_DAY_FIRST = re.compile(r"(\d{1,2})[./](\d{1,2})[./](\d{4})(?:[ T,]+(\d{1,2}):(\d{2}))?")
+
+
+def _time_hint(value: Any) -> str:
+    """How to write ``publish_at`` so it is read: this very time year first, where it was
+    written day first, or with a time where it has none."""
+    found = _DAY_FIRST.fullmatch(str(value).strip())
+    if found is not None:
+        day, month, year, hour, minute = found.groups()
+        try:
+            written = date(int(year), int(month), int(day))
+        except ValueError:
+            written = None
+        if written is not None:
+            time = f"{int(hour):02d}:{minute}" if hour else "10:00"
+            return _("Write the date year first: publish_at: {day} {time}.", day=written, time=time)
+    if isinstance(value, date) and not isinstance(value, datetime):
+        return _("Add the time: publish_at: {day} 10:00.", day=value)
+    return _("Write it as 2026-12-31 10:00 or 2026-12-31T10:00:00+03:00.")
 
 
 def parse_time(value: Any, config: Config) -> datetime | None:
@@ -953,6 +1086,7 @@ def load_account(
         lines=dict(doc.lines),
         default=_flag(doc, "default", problems),
         moderation=moderation,
+        on_edit_unsupported=edit_fallback(doc, problems),
     )
     if not account.account_id:
         problems.error(
@@ -962,6 +1096,28 @@ def load_account(
             "account-id",
         )
     return account, problems.items
+
+
+def edit_fallback(doc: FrontMatter, problems: _Problems) -> EditFallback | None:
+    """``on_edit_unsupported:`` of a post or an account file (None: not written there)."""
+    value = doc.data.get("on_edit_unsupported")
+    if value is None:
+        return None
+    found = _FALLBACKS.get(str(value).strip().lower())
+    if found is None:
+        problems.error(
+            doc.lines.get("on_edit_unsupported", 1),
+            _(
+                "on_edit_unsupported must be 'blocked' or 'replace', not '{value}'.",
+                value=one_line(str(value)),
+            ),
+            _(
+                "blocked: the plan shows the edit a network cannot make and waits; replace: the "
+                "post is deleted there and published again."
+            ),
+            "on-edit-unsupported",
+        )
+    return found
 
 
 def _flag(doc: FrontMatter, field: str, problems: _Problems) -> bool:

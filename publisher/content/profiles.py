@@ -137,7 +137,12 @@ def check_image(account: Account, field: str, media: Media) -> list[Diagnostic]:
                 best_w=rule.best[0],
                 best_h=rule.best[1],
             ),
-            _("Run publisher accounts fit to make a copy of the right size."),
+            _(
+                "Use a larger image: publisher accounts fit crops and scales images down, but "
+                "never enlarges them."
+            )
+            if small
+            else _("Run publisher accounts fit to make a copy of the right size."),
             "profile-image",
         )
     ]

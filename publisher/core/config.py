@@ -6,18 +6,20 @@ import difflib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 
 from publisher.core.errors import ConfigError, Diagnostic, Severity
 from publisher.core.i18n import _
+from publisher.core.model import EditFallback
 from publisher.core.shapes import ShapeError, line_of, mapping, sequence
 
 CONFIG_FILE = "publisher.yml"
 
-EditFallback = Literal["blocked", "replace"]
+#: how many parts a thread (X) may have before check warns, unless ``max_thread`` says otherwise
+DEFAULT_MAX_THREAD = 4
 
 #: style categories whose findings come from phrase lists, so a repository can add entries to them
 PHRASE_CATEGORIES: tuple[str, ...] = ("formula", "bureaucratic", "cliche", "passive")
@@ -68,10 +70,16 @@ class Config:
     style: StyleRules = field(default_factory=StyleRules)
     #: named lists of accounts (or networks) a post may name in ``accounts:`` or ``networks:``
     groups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    #: ``networks: <network>: max_thread:``, by network (not an option sent with posts)
+    max_thread: Mapping[str, int] = field(default_factory=dict)
 
     @property
     def zone(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    def thread_limit(self, network: str) -> int:
+        """The most parts a thread on ``network`` may have before check warns."""
+        return self.max_thread.get(network, DEFAULT_MAX_THREAD)
 
 
 _FIELDS = {
@@ -205,6 +213,7 @@ def _build(data: dict[str, Any]) -> tuple[Config, list[Diagnostic]]:
             )
         )
     style = style_rules(mapping(data.get("style"), "style"))
+    network_options, max_thread = _network_settings(options)
     config = Config(
         timezone=timezone,
         language=str(data.get("language", "")),
@@ -217,7 +226,7 @@ def _build(data: dict[str, Any]) -> tuple[Config, list[Diagnostic]]:
         delete_when_file_removed=bool(data.get("delete_when_file_removed", True)),
         strict=bool(data.get("strict", False)),
         approvals=_approvals(data.get("approvals", 1)),
-        network_options={str(k): dict(mapping(v, "networks", str(k))) for k, v in options.items()},
+        network_options=network_options,
         inbox=dict(mapping(data.get("inbox"), "inbox")),
         style=style,
         groups={
@@ -226,8 +235,41 @@ def _build(data: dict[str, Any]) -> tuple[Config, list[Diagnostic]]:
             )
             for name, value in mapping(data.get("groups"), "groups").items()
         },
+        max_thread=max_thread,
     )
     return config, problems
+
+
+def _network_settings(
+    options: Mapping[str, Any],
+) -> tuple[dict[str, dict[str, Any]], dict[str, int]]:
+    """``networks:``: each network's options sent with its posts, and apart from them the
+    settings publisher itself reads (``max_thread``)."""
+    sent: dict[str, dict[str, Any]] = {}
+    max_thread: dict[str, int] = {}
+    for name, value in options.items():
+        network = str(name)
+        settings = dict(mapping(value, "networks", network))
+        if "max_thread" in settings:
+            max_thread[network] = _max_thread(settings.pop("max_thread"), network)
+        sent[network] = settings
+    return sent, max_thread
+
+
+def _max_thread(value: object, network: str) -> int:
+    """``networks: <network>: max_thread:``: a whole number of at least 1."""
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 1:
+        return value
+    raise ShapeError(
+        _(
+            "'networks: {network}: max_thread' must be a whole number of at least 1, not "
+            "'{value}'.",
+            network=network,
+            value=value,
+        ),
+        ("networks", network, "max_thread"),
+        _("Write, for example, max_thread: 4 (how many posts a thread may have)."),
+    )
 
 
 def _approvals(value: object) -> int:

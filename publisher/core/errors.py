@@ -43,6 +43,9 @@ class Diagnostic:
     hint: str = ""
     code: str = ""
     column: int = 0
+    #: the targets (account names) of a post the problem concerns, where it is one network's
+    #: rule: the post is held back there only (``Content.holding_back``); empty: the whole file
+    targets: tuple[str, ...] = ()
 
     @property
     def is_error(self) -> bool:

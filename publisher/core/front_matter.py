@@ -14,6 +14,7 @@ here has a use for them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -161,6 +162,10 @@ def _compose_and_load(raw: str, first: int) -> tuple[yaml.Node | None, Any]:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
+        if mark and problem.startswith(_COLON_PROBLEM):
+            colon = _colon_in_value(raw, mark.line)
+            if colon is not None:
+                raise FrontMatterError(mark.line + first, *colon, "yaml-colon") from None
         raise FrontMatterError(
             mark.line + first if mark else 1,
             _("The front matter is not valid YAML: {problem}.", problem=problem),
@@ -168,6 +173,37 @@ def _compose_and_load(raw: str, first: int) -> tuple[yaml.Node | None, Any]:
         ) from None
     finally:
         loader.dispose()
+
+
+#: what PyYAML says of a colon and a space inside a value (``title: Приём: график``): "... here"
+#: or, from its C parser, "... in this context"
+_COLON_PROBLEM = "mapping values are not allowed"
+#: a ``name: value`` line whose value is not quoted, with any comment after it
+_FIELD_LINE = re.compile(r"^\s*(?P<name>[\w.-]+):\s+(?P<value>[^\s\"'\[{|>].*?)(?:\s+#.*)?$")
+
+
+def _colon_in_value(raw: str, index: int) -> tuple[str, str] | None:
+    """The message and hint for a value on YAML line ``index`` that has a colon and a space
+    in it (YAML reads the colon as the start of a field), with the line written in quotes;
+    None if the line is not one ``name: value``."""
+    lines = raw.splitlines()
+    found = _FIELD_LINE.match(lines[index]) if index < len(lines) else None
+    if found is None or not re.search(r":(\s|$)", found["value"]):
+        return None  # the colon is elsewhere: a field indented too far, say
+    value = found["value"].rstrip().replace("\\", "\\\\").replace('"', '\\"')
+    quoted = f'{found["name"]}: "{value}"'
+    if found["name"] == "title":
+        return (
+            _("The title has a colon and a space in it: YAML reads them as a new field."),
+            _("Put the title in quotes: {line}", line=quoted),
+        )
+    return (
+        _(
+            "The value of '{field}' has a colon and a space in it: YAML reads them as a new field.",
+            field=found["name"],
+        ),
+        _("Put the value in quotes: {line}", line=quoted),
+    )
 
 
 def _alias_line(node: yaml.Node | None) -> int | None:

@@ -18,6 +18,8 @@ V = TypeVar("V")
 MediaKind = Literal["photo", "video", "animation", "document"]
 Status = Literal["draft", "ready", "withdrawn"]
 TextFormat = Literal["plain", "telegram_html", "max_html"]
+#: what to do with a changed post on a network that cannot edit it (``on_edit_unsupported``)
+EditFallback = Literal["blocked", "replace"]
 
 
 @dataclass(frozen=True)
@@ -77,6 +79,10 @@ class Post:
     #: ``repost_from:``: the accounts (at most one a network) whose publication the post's
     #: other accounts on that network repost instead of publishing it afresh
     repost_from: tuple[str, ...] = ()
+    #: ``hold: all``: an error that concerns one network holds the post back everywhere
+    hold_all: bool = False
+    #: ``on_edit_unsupported:`` for this post (None: its account's, else publisher.yml's)
+    on_edit_unsupported: EditFallback | None = None
 
     @cached_property  # asked for about ten times per post by a plan
     def result_file_path(self) -> str:
@@ -111,6 +117,8 @@ class Account:
     #: moderation.yml's settings this account's comments are moderated by instead, as its file
     #: writes them (``moderation.rules.account_rules`` reads them)
     moderation: Mapping[str, Any] = field(default_factory=dict)
+    #: ``on_edit_unsupported:`` for this account's posts (None: publisher.yml's)
+    on_edit_unsupported: EditFallback | None = None
 
 
 def by_account(found: Mapping[str, V], defaults: Mapping[str, str]) -> dict[str, V]:

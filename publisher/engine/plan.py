@@ -27,6 +27,7 @@ from publisher.core.model import (
     Account,
     Action,
     ActionKind,
+    EditFallback,
     Plan,
     Post,
     Profile,
@@ -247,11 +248,12 @@ def _plan_one(
     live = entry is not None and entry.state == "published"
     wanted = target in content.targets_of(post) and post.status == "ready"
     if post.path in content.broken_posts:
-        return replace(
-            base, kind=ActionKind.BLOCKED, reason=_("the file has errors: run publisher check")
-        )
+        return replace(base, kind=ActionKind.BLOCKED, reason=content.held(post, target.name) or "")
     if not wanted:
         return _plan_unwanted(post, entry if live else None, base, ctx)
+    held = content.held(post, target.name)  # breaks this network's rule: it alone waits
+    if held is not None:
+        return replace(base, kind=ActionKind.BLOCKED, rendered=rendered, reason=held)
     if rendered is None:
         if not (unchanged and live and entry is not None):
             raise KeyError((post.path, target.name))  # the caller renders what it is asked
@@ -273,7 +275,10 @@ def _plan_one(
         )
     if entry is None or not live:
         return _plan_new(post, entry, rendered, base, ctx)
-    return _plan_change(entry, rendered, caps, base, ctx)
+    fallback = (
+        post.on_edit_unsupported or account.on_edit_unsupported or ctx.config.on_edit_unsupported
+    )
+    return _plan_change(entry, rendered, caps, base, ctx, fallback)
 
 
 def _plan_new(
@@ -312,7 +317,10 @@ def _plan_change(
     caps: Capabilities,
     base: Action,
     ctx: PlanContext,
+    fallback: EditFallback,
 ) -> Action:
+    """A live post changed: edit it in place, or delete and publish it again (``fallback``:
+    the post's, its account's or publisher.yml's ``on_edit_unsupported``), or wait."""
     ref = entry.ref()
     if entry.content_hash == rendered.content_hash:
         return _then(base, ActionKind.NOOP, rendered, ref)
@@ -323,18 +331,20 @@ def _plan_change(
         reason = _("photos, video or poll changed: the post is deleted and published again")
     else:
         reason = _("the network cannot edit posts: it is deleted and published again")
-    wants_replace = media_changed or ctx.config.on_edit_unsupported == "replace"
+    wants_replace = media_changed or fallback == "replace"
     if wants_replace and caps.can_delete and _within(entry, caps.delete_window_hours, ctx.now):
         return replace(base, kind=ActionKind.REPLACE, rendered=rendered, ref=ref, reason=reason)
-    if media_changed:
+    if wants_replace:
         reason = _(
-            "photos, video or poll changed, and the network cannot delete the old post: "
-            "publish a new post instead"
+            "{change}, and the network cannot delete the old post: publish a new post instead",
+            change=_("photos, video or poll changed")
+            if media_changed
+            else _("the network cannot edit this post"),
         )
     else:
         reason = _(
-            "the network cannot edit this post; set on_edit_unsupported: replace in "
-            "publisher.yml to delete and publish it again"
+            "the network cannot edit this post; set on_edit_unsupported: replace in the post, "
+            "the account file or publisher.yml to delete and publish it again"
         )
     return replace(base, kind=ActionKind.BLOCKED, rendered=rendered, ref=ref, reason=reason)
 

@@ -10,6 +10,7 @@ from conftest import jpeg_bytes, write_files
 
 from publisher.content.load import load_content, post_id_for
 from publisher.core.config import Config
+from publisher.core.errors import Severity
 from publisher.networks import NETWORKS
 
 CONFIG = Config()
@@ -54,7 +55,9 @@ tags: [праздник]
             "content/2026/12/elka/b.jpg": jpeg_bytes(800, 600),
         },
     )
-    assert content.diagnostics == ()
+    assert [(d.line, d.severity, d.code) for d in content.diagnostics] == [
+        (8, Severity.WARNING, "media-alt")  # b.jpg is described to no blind reader
+    ]
     (post,) = content.posts
     assert post.id == "2026/12/elka"
     assert post.result_file_path == "content/2026/12/elka/published.yml"
@@ -184,3 +187,31 @@ def test_answers_to_citizens_are_not_orphaned_posts(tmp_path: Path) -> None:
     result_files = "post: x\nnetworks: {}\n"
     content = load(tmp_path, {"content/inbox/2026/12/vk-1.published.yml": result_files})
     assert content.orphan_result_files == ()
+
+
+def test_hold_and_on_edit_unsupported_are_read_from_a_post_and_an_account(tmp_path: Path) -> None:
+    post = "---\ntitle: A\nhold: all\non_edit_unsupported: replace\n---\nT\n"
+    account = "---\nnetwork: vk\nid: 1\ntoken_env: VK_TOKEN\non_edit_unsupported: Replace\n---\n"
+    content = load(tmp_path, {"content/a.md": post, "accounts/vk.md": account})
+    assert content.diagnostics == ()
+    ((loaded,), (vk,)) = content.posts, content.accounts
+    assert (loaded.hold_all, loaded.on_edit_unsupported) == (True, "replace")
+    assert vk.on_edit_unsupported == "replace"
+    bare = load(tmp_path / "bare", {"content/a.md": "---\ntitle: A\n---\nT\n"}).posts[0]
+    assert (bare.hold_all, bare.on_edit_unsupported) == (False, None)
+
+
+def test_wrong_hold_and_on_edit_unsupported_are_errors_at_their_line_in_russian(
+    tmp_path: Path,
+) -> None:
+    post = "---\ntitle: A\nhold: всё\non_edit_unsupported: delete\n---\nT\n"
+    account = "---\nnetwork: vk\nid: 1\ntoken_env: VK_TOKEN\non_edit_unsupported: [1]\n---\n"
+    content = load(tmp_path, {"content/a.md": post, "accounts/vk.md": account})
+    assert codes(content) == [
+        ("accounts/vk.md", 5, "on-edit-unsupported"),
+        ("content/a.md", 3, "hold"),
+        ("content/a.md", 4, "on-edit-unsupported"),
+    ]
+    assert "«всё»" in content.diagnostics[1].message
+    assert "«blocked» или «replace», а не «delete»" in content.diagnostics[2].message
+    assert content.broken_posts == {"content/a.md"}

@@ -51,12 +51,48 @@ def test_cover_data_picks_next_scheduled_and_latest_posts() -> None:
     assert (data["latest1"], data["latest2"]) == ("Свежий", "Старый")
 
 
-def test_fit_makes_the_networks_size_from_any_shape(tmp_path: Path) -> None:
+def test_fit_makes_the_networks_size_from_any_shape_and_says_what_it_cut(tmp_path: Path) -> None:
     source = tmp_path / "wide.png"
     Image.new("RGB", (3000, 600), "navy").save(source)
     rule = IMAGE_RULES["vk"]["cover"]
-    with Image.open(fit_image(source, rule, tmp_path / "out.jpg")) as fitted:
+
+    fit = fit_image(source, rule, tmp_path / "out.jpg")
+
+    with Image.open(tmp_path / "out.jpg") as fitted:
         assert fitted.size == (1590, 400)
+    assert fit.kept == (307, 0, 2692, 600), "the middle 2385×600 of the 3000×600"
+    assert (fit.cropped, fit.scaled, fit.too_small) == (True, True, False)
+
+
+def test_fit_never_enlarges_a_small_source_to_pass_the_minimum(tmp_path: Path) -> None:
+    source = tmp_path / "small.png"
+    Image.new("RGB", (120, 120), "navy").save(source)  # Telegram needs at least 160×160
+    target = tmp_path / "out.jpg"
+
+    fit = fit_image(source, IMAGE_RULES["telegram"]["avatar"], target)
+
+    assert fit.too_small and fit.size == (120, 120)
+    assert not target.exists(), "no copy: only an enlarged (blurred) one would pass"
+
+
+def test_fit_keeps_a_source_between_the_minimum_and_the_best_size(tmp_path: Path) -> None:
+    source = tmp_path / "tall.png"
+    Image.new("RGB", (300, 500), "navy").save(source)  # Telegram: ≥160×160, best 640×640
+
+    fit = fit_image(source, IMAGE_RULES["telegram"]["avatar"], tmp_path / "out.jpg")
+
+    with Image.open(tmp_path / "out.jpg") as fitted:
+        assert fitted.size == (300, 300), "cropped to a square, not scaled up to 640"
+    assert (fit.kept, fit.scaled, fit.too_small) == ((0, 100, 300, 400), False, False)
+
+
+def test_fit_says_when_the_crop_leaves_too_little(tmp_path: Path) -> None:
+    source = tmp_path / "strip.png"
+    Image.new("RGB", (3000, 150), "navy").save(source)  # VK's cover: ≥795×200, 1590×400
+
+    fit = fit_image(source, IMAGE_RULES["vk"]["cover"], tmp_path / "out.jpg")
+
+    assert fit.too_small and fit.cropped and fit.size == (596, 150)
 
 
 def _glyph(font: ImageFont.FreeTypeFont, text: str) -> bytes:

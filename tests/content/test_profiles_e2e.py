@@ -6,7 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from click.testing import CliRunner
-from conftest import VK_ACCOUNT, Sandboxes
+from conftest import TELEGRAM_ACCOUNT, VK_ACCOUNT, Sandboxes, jpeg_bytes
 
 from publisher.cli import Deps, main
 from publisher.core.clock import FakeClock
@@ -75,3 +75,29 @@ def test_every_network_profile_is_set_or_listed_as_a_manual_step(
     )
     assert "https://www.instagram.com/accounts/edit/" in result.output, "Instagram: by hand"
     assert "https://max.ru/" in result.output, "Max's description: by hand"
+
+
+def test_accounts_fit_says_what_it_cut_and_never_enlarges_a_small_image(
+    make_repo: Callable[..., Path], clock: FakeClock
+) -> None:
+    telegram = TELEGRAM_ACCOUNT.replace("---\nОпис", "avatar: design/small.jpg\n---\nОпис")
+    vk = VK_ACCOUNT.replace("---\nОпис", "avatar: design/wide.jpg\n---\nОпис")
+    repo = make_repo(
+        {
+            "accounts/vk.md": vk,
+            "accounts/telegram.md": telegram,
+            "design/wide.jpg": jpeg_bytes(1200, 500),  # VK: a square of at least 200 px
+            "design/small.jpg": jpeg_bytes(120, 120),  # Telegram: at least 160×160
+        }
+    )
+
+    result = CliRunner().invoke(main, ["--repo", str(repo), "accounts", "fit"], obj=Deps(clock, {}))
+
+    assert result.exit_code == 1, "an image is still too small for its network"
+    assert (
+        "vk: avatar design/wide.jpg → design/fitted/wide-vk-avatar.jpg (обрезано 350 пикс. слева "
+        "и 350 пикс. справа; уменьшено до 400×400); впишите этот путь в accounts/vk.md"
+    ) in result.stdout
+    assert "telegram: картинка avatar design/small.jpg — 120×120 пикс.;" in result.stderr
+    assert "не увеличивает" in result.stderr
+    assert sorted(p.name for p in (repo / "design/fitted").iterdir()) == ["wide-vk-avatar.jpg"]

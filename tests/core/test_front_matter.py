@@ -82,6 +82,47 @@ def test_each_problem_is_reported_at_its_line_in_russian(
     assert isinstance(error, NoFrontMatter) == (code == "no-front-matter")
 
 
+@pytest.mark.parametrize(
+    ("text", "line", "words", "quoted"),
+    [
+        (
+            "---\ntitle: Приём граждан: график  # на декабрь\nstatus: ready\n---\n",
+            2,
+            "В заголовке двоеточие",
+            'Заключите заголовок в кавычки: title: "Приём граждан: график"',
+        ),
+        (
+            '---\ntitle: Каток\npoll:\n  question: Где "каток": тут?\n---\n',
+            4,
+            "В значении поля question двоеточие",
+            'Заключите значение в кавычки: question: "Где \\"каток\\": тут?"',
+        ),
+    ],
+)
+def test_a_colon_in_a_value_is_explained_with_the_line_in_quotes(
+    text: str, line: int, words: str, quoted: str
+) -> None:
+    with pytest.raises(FrontMatterError) as raised:
+        read_front_matter(text)
+    error = raised.value
+    assert (error.line, error.code) == (line, "yaml-colon")
+    assert words in error.message and error.hint == quoted
+    assert read_front_matter(f"---\n{quoted.partition(': ')[2]}\n---\n").data, "that line reads"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "---\ntitle: Ёлка\n  status: ready\n---\n",  # indented too far: the colon is the field's
+        "---\ntitle: [Ёлка: a, b]: c\n---\n",  # not one name: value line
+    ],
+)
+def test_other_colon_problems_keep_the_general_hint(text: str) -> None:
+    with pytest.raises(FrontMatterError) as raised:
+        read_front_matter(text)
+    assert raised.value.code == "yaml"
+
+
 def test_a_billion_laughs_is_refused_before_it_is_built() -> None:
     lines = ["a: &a [x, x, x, x, x, x, x, x, x]"]
     lines += [

@@ -112,6 +112,33 @@ def test_edit_fallback_replace_from_config() -> None:
     assert kinds(plan)["telegram"] is ActionKind.REPLACE
 
 
+@pytest.mark.parametrize(
+    ("config", "account", "post", "expected"),
+    [
+        ("blocked", None, "replace", ActionKind.REPLACE),  # the post's own setting
+        ("blocked", "replace", None, ActionKind.REPLACE),  # its account's
+        ("replace", "replace", "blocked", ActionKind.BLOCKED),  # the post's wins over both
+        ("replace", "blocked", None, ActionKind.BLOCKED),  # the account's wins over the file's
+        ("replace", None, None, ActionKind.REPLACE),  # publisher.yml's when neither says
+    ],
+)
+def test_on_edit_unsupported_is_the_posts_then_the_accounts_then_publisher_yml(
+    config: str, account: str | None, post: str | None, expected: ActionKind
+) -> None:
+    old = make_post()
+    result_entries = {n: published(old, n) for n in CAPS}
+    accounts = tuple(replace(a, on_edit_unsupported=account) for a in ACCOUNTS)
+    edited = replace(old, body="Новый", on_edit_unsupported=post)
+    tree = Content(posts=(edited,), accounts=accounts)
+    ctx = PlanContext(Config(on_edit_unsupported=config), CAPS, NOW)  # type: ignore[arg-type]
+
+    plan = plan_of(tree, {old.result_file_path: result_entries}, ctx)
+
+    assert kinds(plan) == {"vk": ActionKind.UPDATE, "telegram": expected}, "VK edits in place"
+    if expected is ActionKind.BLOCKED:
+        assert "в посте, в файле аккаунта или в publisher.yml" in plan.actions[1].reason
+
+
 def test_changed_media_replaces_instead_of_editing() -> None:
     old = make_post()
     result_entries = {n: published(old, n) for n in CAPS}
@@ -167,6 +194,34 @@ def test_broken_file_is_blocked() -> None:
     post = make_post()
     plan = plan_for(post, broken_posts=frozenset({post.path}))
     assert set(kinds(plan).values()) == {ActionKind.BLOCKED}
+
+
+def test_a_target_held_back_is_blocked_with_its_reason_and_the_others_go_out() -> None:
+    post = make_post()
+    reason = "Текст длиннее 4096 знаков для Telegram: 5249 (content/p.md:6)"
+    plan = plan_for(post, holds={post.path: {"telegram": reason}})
+
+    assert kinds(plan) == {"vk": ActionKind.CREATE, "telegram": ActionKind.BLOCKED}
+    blocked = plan.actions[1]
+    assert blocked.reason == reason and blocked.rendered is not None, "its length is shown"
+
+
+def test_a_held_target_does_not_stop_a_draft_or_a_withdrawal() -> None:
+    post = make_post()
+    holds = {post.path: {"telegram": "слишком длинно"}}
+    assert set(kinds(plan_for(replace(post, status="draft"), holds=holds)).values()) == {
+        ActionKind.NOOP
+    }
+    live = {n: published(post, n) for n in CAPS}
+    withdrawn = plan_for(replace(post, status="withdrawn"), live, holds=holds)
+    assert set(kinds(withdrawn).values()) == {ActionKind.DELETE}
+
+
+def test_a_broken_file_says_why_where_check_said() -> None:
+    post = make_post()
+    holds = {post.path: {"": "В посте нет заголовка (content/p.md:2)"}}
+    plan = plan_for(post, broken_posts=frozenset({post.path}), holds=holds)
+    assert {a.reason for a in plan.actions} == {"В посте нет заголовка (content/p.md:2)"}
 
 
 def test_removed_file_deletes_its_posts() -> None:

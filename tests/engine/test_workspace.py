@@ -9,7 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import Publisher, write_files
+from conftest import BASE_CONFIG, INSTAGRAM_ACCOUNT, Publisher, jpeg_bytes, write_files
 
 from publisher.content import context
 from publisher.core.model import Action, ActionKind, Plan
@@ -154,3 +154,28 @@ def test_content_loaded_by_another_run_does_not_use_this_runs_cache(repo: Path) 
 
     assert result.diagnostics == ()
     assert ws._cache(other) is None
+
+
+def test_a_post_too_long_for_instagram_is_held_there_and_the_plan_says_why(
+    make_repo: Callable[..., Path], publisher: Callable[[Path], Publisher]
+) -> None:
+    body = "Каток открыт каждый день. " * 88 + "Приходите!"  # 2,298 characters
+    post = "---\ntitle: Каток\nnetworks: [vk, instagram]\nmedia:\n  - file: a.jpg\n"
+    post += f"    alt: Каток\n---\n\n{body}\n"
+    repo = make_repo(
+        {
+            "publisher.yml": BASE_CONFIG + "media_base_url: https://example.org/\n",
+            "accounts/instagram.md": INSTAGRAM_ACCOUNT,
+            "content/katok/index.md": post,
+            "content/katok/a.jpg": jpeg_bytes(),
+        }
+    )
+    ws = open_workspace(repo)
+    result, plan = ws.checked_plan(ws.load())
+
+    assert [(d.code, d.line, d.targets) for d in result.errors] == [("too-long", 9, ("instagram",))]
+    rows = {a.network: (a.kind, a.reason) for a in posts(plan)}
+    reason = "Текст длиннее 2200 знаков для Instagram: 2298 (content/katok/index.md:9)"
+    assert rows == {"vk": (ActionKind.CREATE, ""), "instagram": (ActionKind.BLOCKED, reason)}
+    shown = publisher(repo)("plan").output
+    assert f"    {reason}" in shown and "файле есть ошибки" not in shown

@@ -223,11 +223,14 @@ def test_the_cover_goes_to_each_community(run: Publisher) -> None:
 
 
 def test_fitted_images_are_named_after_their_account(run: Publisher) -> None:
-    small = {"design/district.jpg": jpeg_bytes(100, 100), "design/bratskoe.jpg": jpeg_bytes(90, 90)}
-    write_files(run.repo, small)
+    wide = {
+        "design/district.jpg": jpeg_bytes(600, 400),
+        "design/bratskoe.jpg": jpeg_bytes(800, 600),
+    }
+    write_files(run.repo, wide)
     output = ok(run, "accounts", "fit")
     assert "design/fitted/district-district-vk-avatar.jpg" in output
-    assert "(впишите этот путь в accounts/settlements/bratskoe-vk.md)" in output
+    assert "; впишите этот путь в accounts/settlements/bratskoe-vk.md" in output
     assert (run.repo / "design/fitted/bratskoe-bratskoe-vk-avatar.jpg").is_file()
 
 

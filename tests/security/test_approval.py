@@ -474,6 +474,23 @@ def test_a_re_planned_run_records_the_pulled_commit_as_its_source(ci: Ci, tmp_pa
     assert f"Source: {pulled}" in str(git.Repo(ci.repo).head.commit.message)
 
 
+def test_a_post_pulled_during_the_reservation_is_held_where_check_holds_it(
+    ci: Ci, tmp_path: Path
+) -> None:
+    """The plan made again after the pull is checked too: a pulled post too long for
+    Telegram goes out on VK alone, and Telegram is not even asked."""
+    long = SPAM.replace("Купите выгодно: https://phish.example", "Очень длинный текст. " * 250)
+    pulled = race(ci, tmp_path, {"content/2026/12/long.md": long}, OFFICER)
+    ci.forge.merge(pulled)
+
+    result = ci("apply", "--push")
+
+    assert "заблокировано telegram: 2026/12/long — Текст длиннее 4096 знаков" in result.output
+    assert any("Очень длинный" in str(p["text"]) for p in ci.sandboxes().show()["vk"]["posts"])
+    results = (ci.repo / "content/2026/12/long.published.yml").read_text(encoding="utf-8")
+    assert "telegram" not in results, "blocked, not sent and refused"
+
+
 SPAM = """---
 title: Реклама
 networks: [vk, telegram]

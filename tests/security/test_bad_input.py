@@ -85,7 +85,7 @@ def test_a_ten_thousand_line_post_is_too_long_not_a_crash(run: Publisher) -> Non
     front = "---\ntitle: Пост\nnetworks: [vk, telegram, x]\n---\n"
     write_files(run.repo, {"accounts/x.md": "---\nnetwork: x\nid: '1'\ntoken_env: X_TOKEN\n---\n"})
     output = assert_located(
-        run, {"content/2026/12/long.md": front + body}, "content/2026/12/long.md:2"
+        run, {"content/2026/12/long.md": front + body}, "content/2026/12/long.md:5"
     )
     assert "99" in output or str(280 * MAX_THREAD_PARTS) in output
 
@@ -157,6 +157,8 @@ def test_a_billion_laughs_front_matter_is_an_error(run: Publisher) -> None:
         ("style:\n  ignore: passive\n", 4),
         ('content_dir: "a\\0b"\n', 3),
         ('media_dir: "content/\\0"\n', 3),
+        ("networks:\n  x:\n    max_thread: 0\n", 5),
+        ("networks:\n  vk: {}\n  x:\n    max_thread: yes\n", 6),
     ],
 )
 @pytest.mark.parametrize("command", ["check", "plan"])

@@ -88,9 +88,10 @@ def test_an_edited_post_alone_is_loaded_again(repo: Path, loads: Counter) -> Non
 
 
 def test_a_media_file_that_appears_clears_the_error(repo: Path, loads: Counter) -> None:
-    with_photo = POST.replace("---\nПриходите", "media: [photo.jpg]\n---\nПриходите")
+    photo = "media:\n  - file: photo.jpg\n    alt: Площадь\n"
+    with_photo = POST.replace("---\nПриходите", f"{photo}---\nПриходите")
     write_files(repo, {"content/2026/03/post.md": with_photo})
-    assert ("content/2026/03/post.md", 4, "media-missing") in check(repo)
+    assert ("content/2026/03/post.md", 5, "media-missing") in check(repo)
 
     write_files(repo, {"content/2026/03/photo.jpg": jpeg_bytes()})
 
