@@ -52,6 +52,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/check_plan.py --sizes 1000,10000,50000
 	$(BIN)/python bench/apply_throughput.py --posts 200
+	$(BIN)/python bench/apply_throughput.py --posts 200 --accounts
 	$(BIN)/python bench/video_upload.py
 	$(BIN)/python bench/style_eval.py
 	$(BIN)/python bench/moderation_eval.py

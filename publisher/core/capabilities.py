@@ -88,6 +88,12 @@ class Capabilities:
     requests_per_second: float = 3.0
     #: the documented limit counts calls over this many seconds (Telegram: 20 in 60)
     rate_window: float = 1.0
+    #: the network counts the limit above per account (Telegram: per chat), not per token, so
+    #: accounts that share a token do not share it; they share ``token_requests_per_second``
+    rate_per_account: bool = False
+    #: with ``rate_per_account``: what one token may send across all its accounts (Telegram:
+    #: 30 messages a second per bot); 0: no such limit
+    token_requests_per_second: float = 0.0
     can_find: bool = False
 
     def accepts(self, kind: MediaKind) -> bool:
@@ -209,6 +215,10 @@ _TELEGRAM = Capabilities(
     # pacing at the minute limit avoids a storm of 429 answers
     requests_per_second=20 / 60,
     rate_window=60.0,
+    # the 20 a minute are per chat (channels: assumed [uncertain]); a bot sends ≈30 messages
+    # a second in all [verified: T3 FloodLimit, T4]
+    rate_per_account=True,
+    token_requests_per_second=30.0,
     can_find=False,
 )
 

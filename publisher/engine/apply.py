@@ -1,5 +1,5 @@
 """Carry out a plan: accounts in parallel, each account's calls in order behind its rate limit
-(accounts that share a token share one limiter).
+(shared by accounts where the network counts per token: ``runtime.limiter_for``).
 
 Every call is recorded around itself: an ``intent`` before a post is sent, the result the moment
 the network answers. An intent found by a later run is reconciled with ``Adapter.find`` before
@@ -184,8 +184,8 @@ class Applier:
             return [result for future in futures for result in future.result()]
 
     def _run_account(self, account: str, actions: list[Action]) -> list[Result]:
-        """One account's actions, in order (accounts sharing a token share its rate limiter:
-        see ``runtime.build_adapters``)."""
+        """One account's actions, in order (accounts sharing a token may share its rate
+        limiter: see ``runtime.limiter_for``)."""
         stop: NetworkError | None = self.unavailable.get(account) or self.stopped.get(account)
         results: list[Result] = []
         for index, action in enumerate(actions):

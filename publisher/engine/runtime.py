@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import httpx
 
+from publisher.core.capabilities import Capabilities
 from publisher.core.clock import Clock
 from publisher.core.errors import AuthError, NetworkError
 from publisher.core.i18n import _
@@ -87,9 +88,7 @@ def build_adapters(
     """One adapter per account (by name); a missing secret disables its account
     (``primary``: the default accounts' secret names by network, see ``sandbox_token``).
 
-    Accounts that use the same token (the same secret in ``token_env``) share one rate
-    limiter: the networks count calls per token (VK's 3 a second per user token, whichever
-    community it posts to), so two adapters pacing themselves apart would together go over it.
+    Rate limiters go where the network counts (``limiter_for``).
     """
     ready: dict[str, Adapter] = {}
     unavailable: dict[str, NetworkError] = {}
@@ -101,12 +100,32 @@ def build_adapters(
         except AuthError as error:
             unavailable[name] = error
             continue
-        caps = cls.capabilities
-        shared = (account.network, account.token_env)  # the secret's name: its value stays put
-        limiter = limiters.get(shared)
-        if limiter is None:
-            limiter = limiters[shared] = RateLimiter(
-                caps.requests_per_second, clock, caps.rate_window
-            )
+        limiter = limiter_for(account, cls.capabilities, clock, limiters)
         ready[name] = cls(account, tokens, http, limiter=limiter, clock=clock)
     return Adapters(ready, unavailable)
+
+
+def limiter_for(
+    account: Account,
+    caps: Capabilities,
+    clock: Clock,
+    shared: dict[tuple[str, str], RateLimiter],
+) -> RateLimiter:
+    """The account's rate limiter; ``shared`` holds the limiters of the tokens met so far.
+
+    Accounts that use the same token (the same secret in ``token_env``; its value stays put)
+    share one limiter where the network counts calls per token: VK's 3 a second per user token,
+    whichever community it posts to, so two adapters pacing themselves apart would together go
+    over it. Where the network counts per account (Telegram's 20 a minute per chat), each
+    account has its own limiter, within the one its token shares (the bot's 30 a second over
+    every chat): one limiter for two channels would halve their pace for nothing.
+    """
+    token = (account.network, account.token_env)
+    if token not in shared:
+        rate, window = caps.requests_per_second, caps.rate_window
+        if caps.rate_per_account:  # the token's own limit over its accounts (0: none)
+            rate, window = caps.token_requests_per_second, 1.0
+        shared[token] = RateLimiter(rate, clock, window)
+    if not caps.rate_per_account:
+        return shared[token]
+    return RateLimiter(caps.requests_per_second, clock, caps.rate_window, within=shared[token])

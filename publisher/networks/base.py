@@ -75,16 +75,27 @@ class RateLimiter:
     went over it whenever one request travelled slower than a later one (VK error 6, OK
     FLOOD_BLOCKED). The headroom costs one call's latency and ``MARGIN`` per window. Calls go
     one at a time (the lock is held for the call), as each network's calls do anyway.
+
+    ``within`` is a wider limit the calls also count against: Telegram paces each chat at its
+    20 a minute, within its bot's 30 a second over all chats. A call waits for its turn here,
+    then there (where other chats' calls may go between).
     """
 
     #: added to every window: the network's clock and ours need not tick alike
     MARGIN = 0.05
 
-    def __init__(self, per_second: float, clock: Clock, window: float = 1.0) -> None:
+    def __init__(
+        self,
+        per_second: float,
+        clock: Clock,
+        window: float = 1.0,
+        within: RateLimiter | None = None,
+    ) -> None:
         self.interval = 1.0 / per_second if per_second > 0 else 0.0
         self.limit = max(1, round(per_second * window)) if per_second > 0 else 0
         self.span = window + self.MARGIN
         self.clock = clock
+        self.within = within
         self._last_start: float | None = None
         #: when the answers to the last ``limit`` calls came back
         self._answered: deque[float] = deque(maxlen=max(self.limit, 1))
@@ -92,9 +103,11 @@ class RateLimiter:
 
     @contextmanager
     def pace(self) -> Iterator[None]:
-        """Wait for the next call's turn; the block is the call."""
+        """Wait for the next call's turn (here, then ``within``); the block is the call."""
+        wider = self.within.pace() if self.within is not None else nullcontext()
         if not self.limit:
-            yield
+            with wider:
+                yield
             return
         with self._lock:
             now = self.clock.monotonic()
@@ -104,11 +117,12 @@ class RateLimiter:
             if len(self._answered) == self.limit:
                 start = max(start, self._answered[0] + self.span)
             self.clock.sleep(start - now)
-            self._last_start = max(start, self.clock.monotonic())
-            try:
-                yield
-            finally:
-                self._answered.append(self.clock.monotonic())
+            with wider:
+                self._last_start = max(start, self.clock.monotonic())
+                try:
+                    yield
+                finally:
+                    self._answered.append(self.clock.monotonic())
 
 
 Unwrap = Callable[[httpx.Response, str], Any]
