@@ -41,7 +41,6 @@ from publisher.core.i18n import _
 from publisher.core.model import Action, ActionKind, Plan, RemoteRef, RenderedPost, ResultEntry
 from publisher.core.redact import redact
 from publisher.engine.plan import idempotency_key
-from publisher.inbox.items import set_status
 from publisher.networks.base import Adapter, FindResult
 from publisher.state.result_files import ResultFiles
 
@@ -351,7 +350,6 @@ class Applier:
         )
         ref = adapter.reply(action.comment, action.rendered.text)
         self._record_published(action, action.rendered, ref, "", "reply")
-        set_status(self.result_files.repo, action.post_path, "answered")
         return Result(action, Outcome.DONE, ref)
 
     def _create(self, action: Action, way: _Way) -> Result:
@@ -464,11 +462,7 @@ class Applier:
         self, action: Action, rendered: RenderedPost, ref: RemoteRef, key: str, operation: str
     ) -> None:
         previous = self.result_files.read(action.result_file_path).get(action.account_key)
-        published_at = (
-            previous.published_at
-            if previous and previous.state == "published" and operation == "update"
-            else (ref.published_at.isoformat() if ref.published_at else self._now())
-        )
+        published_at = _published_at(previous, ref, operation) or self._now()
         self._record(
             action,
             ResultEntry(
@@ -601,6 +595,19 @@ def reserve(result_files: ResultFiles, plan: Plan, claim: str, at: str) -> list[
             )
             files.append(action.result_file_path)
     return sorted(set(files))
+
+
+def _published_at(previous: ResultEntry | None, ref: RemoteRef, operation: str) -> str:
+    """When the post (or answer) appeared on the network, where something knows ("": it is
+    appearing now). An edit keeps the time of publication; a post found after an interrupted
+    run appeared then, so the network's time or the intent's is taken, never this run's."""
+    if operation == "update" and previous is not None and previous.state == "published":
+        return previous.published_at or (_iso(ref.published_at) if ref.published_at else "")
+    if ref.published_at is not None:
+        return _iso(ref.published_at)
+    if operation == "reconcile" and previous is not None and previous.state == "intent":
+        return previous.at
+    return ""
 
 
 def _iso(moment: datetime) -> str:

@@ -11,7 +11,8 @@ commits and the last ones of the settings, accounts and designs are checked.
 The last recorded run is the ``Source:`` of the newest result commit written by this job's own
 Git identity (``git config user.email`` in the workflow). Commits by that identity with a
 ``publisher:`` subject that only change machine-owned files (results, moderation and inbox state,
-the moderation log, newly filed citizens' messages) need no approval; every other commit does,
+the moderation log, newly filed citizens' messages, the status line of an answered one) need no
+approval; every other commit does,
 whoever wrote it, so editing a result file by hand (say, to have a post sent again) needs a
 request too. An answer to a citizen goes out only when the last commit that changed its file is
 an approved request's, so a message filed by the job with an answer already in it does not.
@@ -36,7 +37,7 @@ from publisher.core.errors import ApprovalError
 from publisher.core.i18n import _
 from publisher.core.model import Action, Plan
 from publisher.engine.apply import Approvals, Provenance
-from publisher.engine.history import is_machine_change
+from publisher.engine.history import change_texts, is_machine_change
 from publisher.forge import Approval, Forge, detect
 from publisher.moderation.rules import RULES_FILE
 from publisher.state.repo import (
@@ -176,16 +177,19 @@ def _check_history(ws: Workspace, gate: _Gate) -> None:
     changed = changed_paths(ws.repo, run.source) | changed_paths(ws.repo, run.commit)
     for change in reversed(changes_since(ws.repo, run.source)):
         touched = sorted({rel for _status, rel in change.paths if rel in changed})
-        if touched and not _machine(change, bot):
+        if touched and not _machine(ws, change, bot):
             gate.require(change.sha, touched)
 
 
-def _machine(change: Change, bot: str) -> bool:
+def _machine(ws: Workspace, change: Change, bot: str) -> bool:
     """A commit this job's identity wrote that only changed machine-owned files."""
     return (
         change.author_email == bot
         and change.subject.startswith(RESULT_SUBJECT_PREFIX)
-        and all(is_machine_change(status, rel) for status, rel in change.paths)
+        and all(
+            is_machine_change(status, rel, change_texts(ws.repo, change.sha, rel))
+            for status, rel in change.paths
+        )
     )
 
 

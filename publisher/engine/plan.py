@@ -105,8 +105,7 @@ def build_plan(
             action = _plan_profile(account, content.profiles[account.name], entry, ctx)
             actions.append(_held_back(action, content))
     for item in content.inbox:
-        entry = result_entries.get(item.result_file_path, {}).get(_replier(item, content))
-        reply = _plan_reply(item, entry, content, ctx)
+        reply = _plan_reply(item, result_entries.get(item.result_file_path, {}), content, ctx)
         if reply is not None:
             actions.append(_held_back(reply, content))
     carried = set(content.moves.values())
@@ -534,16 +533,20 @@ def _plan_profile(
 
 
 def _plan_reply(
-    item: InboxItem, entry: ResultEntry | None, content: Content, ctx: PlanContext
+    item: InboxItem, entries: Mapping[str, ResultEntry], content: Content, ctx: PlanContext
 ) -> Action | None:
-    """An approved answer to a citizen becomes a reply where they asked."""
+    """An approved answer to a citizen becomes a reply where they asked, once: a message whose
+    result file records its answer is not answered again, whatever its status line says."""
     network = item.network
     if not item.answer or item.status in ("answered", "closed") or network not in ctx.capabilities:
         return None
     if item.problems:  # check reports them; the answer waits until the file is mended
         return None
+    if answered(entries):
+        return None  # apply marks the file so (``Workspace.mark_answered``)
+    replier = _replier(item, content)
+    entry, account = entries.get(replier), content.account(replier)
     caps = ctx.capabilities[network]
-    account = content.account(_replier(item, content))
     text = render_text(item.answer, caps.text_format)
     length = measure(text, "plain" if caps.counts_markup else caps.text_format, caps.length_unit)
     rendered = RenderedPost(
@@ -565,16 +568,12 @@ def _plan_reply(
         rendered=rendered,
         comment=item.comment(),
     )
-    if entry is not None and entry.state == "published":
-        return replace(
-            base, kind=ActionKind.REPLY, reason=_("already answered: only the status changes")
-        )
     if entry is not None and entry.state == "intent":
         reason = _(
             "an earlier run was interrupted while replying: check the network, then run "
             "publisher resolve {post} {network}",
             post=item.path,
-            network=network,
+            network=replier,
         )
         return replace(base, kind=ActionKind.BLOCKED, reason=reason)
     if not caps.reply or account is None:
@@ -589,6 +588,11 @@ def _plan_reply(
         )
         return replace(base, kind=ActionKind.BLOCKED, reason=reason)
     return replace(base, kind=ActionKind.REPLY)
+
+
+def answered(entries: Mapping[str, ResultEntry]) -> bool:
+    """Whether a message's result file (its ``entries``) records its answer as sent."""
+    return any(entry.state == "published" for entry in entries.values())
 
 
 def _replier(item: InboxItem, content: Content) -> str:

@@ -30,6 +30,7 @@ from publisher.engine.claims import new_claim
 from publisher.engine.plan import (
     PlanContext,
     account_result_file_path,
+    answered,
     build_plan,
     renderings_wanted,
 )
@@ -264,6 +265,27 @@ class Workspace:
                 _remote_owners(self.result_entries(content)),
             )
             return applier.run(plan)
+
+    def mark_answered(self, content: Content) -> list[str]:
+        """Set ``status: answered`` in every open message whose result file records its answer
+        as sent, by this run or by an earlier one whose change was lost; return the files
+        changed (the run commits them with its results).
+
+        A file whose status line cannot be changed alone is left as it is (check reports it)."""
+        from publisher.inbox.items import set_status
+
+        result_files = ResultFiles(self.repo)
+        marked: list[str] = []
+        for item in content.inbox:
+            if item.status in ("answered", "closed"):
+                continue
+            try:
+                if answered(result_files.read(item.result_file_path)):
+                    set_status(self.repo, item.path, "answered")
+                    marked.append(item.path)
+            except (PublisherError, *RESULT_FILE_ERRORS):
+                continue
+        return marked
 
     def adapters_for(self, content: Content, names: Iterable[str], http: httpx.Client) -> Adapters:
         """Adapters for the accounts named (by account name, or by network for its default

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -93,12 +93,13 @@ def run(
     adapters: dict[str, FakeAdapter],
     post: Post = POST,
     unavailable: dict[str, NetworkError] | None = None,
+    now: datetime = NOW,
 ):  # type: ignore[no-untyped-def]
     result_files = ResultFiles(tmp_path)
     result_entries = {post.result_file_path: result_files.read(post.result_file_path)}
-    plan = plan_of(Content((post,), ACCOUNTS), result_entries, PlanContext(Config(), CAPS, NOW))
+    plan = plan_of(Content((post,), ACCOUNTS), result_entries, PlanContext(Config(), CAPS, now))
     applier = Applier(
-        result_files, adapters, FakeClock(NOW), Provenance("abc123", ("Анна",), "PR#1"), unavailable
+        result_files, adapters, FakeClock(now), Provenance("abc123", ("Анна",), "PR#1"), unavailable
     )
     return applier.run(plan), result_files.read(post.result_file_path)
 
@@ -167,6 +168,20 @@ def test_lost_answer_is_reconciled_not_posted_twice(tmp_path: Path, adapters: di
     assert again.results[0].outcome is Outcome.DONE
     assert adapters["vk"].calls == ["publish", "find"]
     assert len(adapters["vk"].posts) == 1 and entries["vk"].state == "published"
+
+
+def test_the_time_of_publication_is_never_a_later_runs(tmp_path: Path, adapters: dict) -> None:
+    """A post found after its answer was lost went out when the intent was written; an edit
+    a day later keeps that time."""
+    adapters["vk"].lose_answer = True
+    run(tmp_path, adapters)
+    _, found = run(tmp_path, adapters, now=NOW + timedelta(hours=1))
+    _, edited = run(tmp_path, adapters, replace(POST, body="Исправлено"), now=NOW + timedelta(1))
+
+    assert found["vk"].operation == "reconcile" and edited["vk"].operation == "update"
+    assert found["vk"].published_at == edited["vk"].published_at == NOW.isoformat()
+    assert edited["vk"].at == (NOW + timedelta(1)).isoformat()
+    assert edited["telegram"].published_at == NOW.isoformat()
 
 
 def test_unknown_after_interruption_is_left_for_a_person(tmp_path: Path) -> None:
