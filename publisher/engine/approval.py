@@ -35,7 +35,7 @@ import httpx
 from publisher.core.config import CONFIG_FILE
 from publisher.core.errors import ApprovalError
 from publisher.core.i18n import _
-from publisher.core.model import Action, Plan
+from publisher.core.model import Action, ActionKind, Plan
 from publisher.engine.apply import Approvals, Provenance
 from publisher.engine.history import change_texts, is_machine_change
 from publisher.forge import Approval, Forge, detect
@@ -68,7 +68,9 @@ def collect_approvals(
     head = ws.head()
     run_id = _run_id(ws)
     approvals = Approvals(Provenance(source_commit=head, run_id=run_id))
-    if not plan.pending:
+    # a step left for a person only looks at the network: it changes nothing there
+    pending = [a for a in plan.pending if a.kind is not ActionKind.MANUAL]
+    if not pending:
         return approvals
     forge = detect(ws.env, forge_transport)
     if forge is None:
@@ -85,7 +87,7 @@ def collect_approvals(
         return approvals
     gate = _Gate(forge, ws.config.approvals, _branch(ws))
     _check_history(ws, gate)
-    for action in plan.pending:
+    for action in pending:
         path = _source_path(action.post_path or _post_path_of(action.result_file_path))
         for rel in _media_elsewhere(action, path):  # a single-file post's photo, media_dir
             gate.require(last_commit_touching(ws.repo, rel) or head, [rel])

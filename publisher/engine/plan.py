@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -99,11 +99,7 @@ def build_plan(
             actions.append(_plan_one(post, target, entry, rendered, key in unchanged, content, ctx))
         if post.repost_from or any(e.extra.get("repost_of") for e in entries.values()):
             actions[first:] = _reposts(post, actions[first:], entries, content, ctx)
-    for account in content.accounts:
-        if account.network in ctx.capabilities and account.name in content.profiles:
-            entry = result_entries.get(account_result_file_path(account), {}).get(account.name)
-            action = _plan_profile(account, content.profiles[account.name], entry, ctx)
-            actions.append(_held_back(action, content))
+    actions += profile_actions(content, result_entries, ctx)
     for item in content.inbox:
         reply = _plan_reply(item, result_entries.get(item.result_file_path, {}), content, ctx)
         if reply is not None:
@@ -115,6 +111,19 @@ def build_plan(
         for name, entry in sorted(result_entries.get(result_file_path, {}).items()):
             actions.append(_plan_orphan(result_file_path, name, entry, ctx))
     return Plan(tuple(actions), accounts=content.accounts)
+
+
+def profile_actions(
+    content: Content, result_entries: ResultEntries, ctx: PlanContext
+) -> list[Action]:
+    """Each account's profile action, in the order of the accounts (see ``_plan_profile``)."""
+    actions = []
+    for account in content.accounts:
+        if account.network in ctx.capabilities and account.name in content.profiles:
+            entry = result_entries.get(account_result_file_path(account), {}).get(account.name)
+            action = _plan_profile(account, content.profiles[account.name], entry, ctx)
+            actions.append(_held_back(action, content))
+    return actions
 
 
 def renderings_wanted(
@@ -500,14 +509,29 @@ def account_result_file_path(account: Account) -> str:
     return account.path[: -len(".md")] + ".published.yml"
 
 
+def recorded_fields(entry: ResultEntry | None) -> dict[str, str]:
+    """The hash of each profile field an account's result entry records as set.
+
+    Earlier versions recorded the fields a person was asked to set by hand as set at once,
+    listing them under ``manual``: unless someone confirmed them since, they are not."""
+    if entry is None:
+        return {}
+    raw, confirmed, manual = (entry.extra.get(k) for k in ("fields", "confirmed_by", "manual"))
+    fields = {str(k): str(v) for k, v in raw.items()} if isinstance(raw, dict) else {}
+    for name in manual if isinstance(manual, list) else ():
+        if not isinstance(confirmed, dict) or name not in confirmed:
+            fields.pop(str(name), None)
+    return fields
+
+
 def _plan_profile(
     account: Account, profile: Profile, entry: ResultEntry | None, ctx: PlanContext
 ) -> Action:
     """Send the changed fields the API can set; list the others as steps for a person."""
     caps = ctx.capabilities[account.network]
     wanted = field_hashes(profile)
-    result_entries = dict(entry.extra.get("fields", {})) if entry is not None else {}
-    changed = {name for name, digest in wanted.items() if result_entries.get(name) != digest}
+    recorded = recorded_fields(entry)
+    changed = {name for name, digest in wanted.items() if recorded.get(name) != digest}
     base = Action(
         ActionKind.NOOP,
         post_id=f"accounts/{account.name}",
@@ -522,14 +546,33 @@ def _plan_profile(
     manual = tuple(f for f in PROFILE_FIELDS if f in changed and f not in caps.profile)
     if not changed:
         return base
+    reasons = [_("profile: {fields}", fields=", ".join(settable))] if settable else []
     if manual:
-        bare = re.sub(r"^(-|club|public|@)", "", account.account_id)  # VK's -123, club123
-        url = caps.settings_url.format(id=bare, username=bare)
-        reason = _("set by hand: {fields} — {url}", fields=", ".join(manual), url=url or "—")
-    else:
-        reason = _("profile: {fields}", fields=", ".join(settable))
+        reasons.append(manual_step(account, caps, manual))
     kind = ActionKind.UPDATE if settable else ActionKind.MANUAL
-    return replace(base, kind=kind, fields=settable, manual=manual, reason=reason)
+    return replace(base, kind=kind, fields=settable, manual=manual, reason="; ".join(reasons))
+
+
+def manual_step(account: Account, caps: Capabilities, fields: tuple[str, ...]) -> str:
+    """What a person is asked to do: the fields, where, and how to say it is done. The step
+    stays in the plan until they say so or the network shows the value."""
+    return _(
+        "set by hand: {fields} — {url}; when done: {command}",
+        fields=", ".join(fields),
+        url=settings_url(account, caps) or "—",
+        command=done_command(account.name, fields),
+    )
+
+
+def settings_url(account: Account, caps: Capabilities) -> str:
+    """The page of the network's settings where a person changes the account's profile."""
+    bare = re.sub(r"^(-|club|public|@)", "", account.account_id)  # VK's -123, club123
+    return caps.settings_url.format(id=bare, username=bare)
+
+
+def done_command(account: str, fields: Iterable[str]) -> str:
+    """The command a person runs once they have set ``fields`` of ``account`` by hand."""
+    return f"publisher accounts done {account} {' '.join(fields)}"
 
 
 def _plan_reply(

@@ -24,7 +24,7 @@ from publisher.core.clock import Clock
 from publisher.core.config import Config, load_config
 from publisher.core.errors import Diagnostic, PublisherError, RepoError
 from publisher.core.i18n import _
-from publisher.core.model import Account, Comment, Plan, Post, RemoteRef, ResultEntry
+from publisher.core.model import Account, Action, Comment, Plan, Post, RemoteRef, ResultEntry
 from publisher.core.parallel import Background, in_background
 from publisher.engine.claims import new_claim
 from publisher.engine.plan import (
@@ -32,6 +32,7 @@ from publisher.engine.plan import (
     account_result_file_path,
     answered,
     build_plan,
+    profile_actions,
     renderings_wanted,
 )
 from publisher.networks import NETWORKS
@@ -215,6 +216,12 @@ class Workspace:
         plan = build_plan(content, context.renderings, result_entries, ctx, wanted.unchanged)
         self._remember(content)
         return plan
+
+    def manual_steps(self, content: Content) -> list[Action]:
+        """The accounts' profile actions with fields only a person can set, not yet done (the
+        plan lists them too; this needs no post rendered)."""
+        actions = profile_actions(content, self.result_entries(content), self._plan_context())
+        return [action for action in actions if action.manual]
 
     def checked_plan(self, content: Content, preview: bool = False) -> tuple[CheckResult, Plan]:
         """Check, then plan with every post that has an error held back (plan and apply); the
