@@ -358,7 +358,7 @@ def demo(opts: Options, out: Path | None) -> None:
 
 @main.group()
 def accounts() -> None:
-    """Account profiles: image sizes and the dynamic cover."""
+    """Account profiles: image sizes, the dynamic cover, steps taken by hand."""
 
 
 @accounts.command("fit")
@@ -398,6 +398,50 @@ def accounts_cover(opts: Options, upload: bool) -> None:
     for network, message in result.failed:
         warn(_("Not uploaded to {network}: {message}", network=network, message=message))
     sys.exit(EXIT_PARTIAL if result.failed else EXIT_OK)
+
+
+@accounts.command("manual")
+@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text")
+@click.option("--issue", is_flag=True, help="Also keep a Git host issue listing the steps.")
+@click.pass_obj
+@handle_errors
+def accounts_manual(opts: Options, fmt: str, issue: bool) -> None:
+    """Profile fields no API can set, waiting for a person (until accounts done)."""
+    from publisher.commands.accounts import manual_steps, post_manual_issue
+
+    ws = opts.workspace()
+    steps = manual_steps(ws)
+    click.echo(steps.output(fmt))
+    if issue:
+        url = post_manual_issue(ws, steps, opts.deps.forge_transport)
+        if url is None:
+            warn(_("Not in CI: the list of steps is not posted."))
+        else:
+            click.echo(_("Steps to take by hand: {url}", url=url))
+
+
+@accounts.command("done")
+@click.argument("account")
+@click.argument("fields", nargs=-1, required=True)
+@click.pass_obj
+@handle_errors
+@exclusive
+def accounts_done(opts: Options, account: str, fields: tuple[str, ...]) -> None:
+    """Confirm that you set these profile fields by hand (title, description, website, avatar,
+    cover); recorded in a commit that names you."""
+    from publisher.commands.accounts import confirm_done
+
+    confirmed = confirm_done(opts.workspace(), account, fields)
+    if confirmed.commit:
+        click.echo(
+            _(
+                "Recorded in {path}, commit {sha}. Merge it like any change.",
+                path=confirmed.path,
+                sha=confirmed.commit[:10],
+            )
+        )
+    else:
+        click.echo(_("Recorded in {path}.", path=confirmed.path))
 
 
 @main.group(invoke_without_command=True)

@@ -1,21 +1,34 @@
-"""``publisher accounts``: correctly sized copies of profile images, and the dynamic cover."""
+"""``publisher accounts``: correctly sized copies of profile images, the dynamic cover, and the
+profile steps only a person can take (listed until someone confirms them: ``accounts done``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from publisher.content.confine import verified
 from publisher.content.cover import Fit, cover_data, fit_image, load_template, render_cover
 from publisher.content.load import Content, read_media
-from publisher.content.profiles import IMAGE_RULES, IMAGES_DIR, ImageRule, check_image
+from publisher.content.profiles import (
+    IMAGE_RULES,
+    IMAGES_DIR,
+    PROFILE_FIELDS,
+    ImageRule,
+    check_image,
+)
 from publisher.core.capabilities import network_title
-from publisher.core.errors import NetworkError
+from publisher.core.errors import ConfigError, NetworkError
+from publisher.core.escape import markdown_code, markdown_inline, markdown_link, one_line
 from publisher.core.i18n import _
 from publisher.core.model import Profile
+from publisher.engine.apply import profile_entry
+from publisher.engine.plan import done_command, manual_step, settings_url
 from publisher.engine.runtime import build_adapters
 from publisher.reports.names import AccountNames
+from publisher.state.result_files import RESULT_FILE_ERRORS, ResultFiles, result_file_problem
 
 if TYPE_CHECKING:
     import httpx
@@ -180,3 +193,170 @@ def refresh_cover(ws: Workspace, content: Content, upload: bool) -> CoverResult:
             except NetworkError as error:
                 failed.append((where(name), error.message))
     return CoverResult(COVER_FILE, tuple(uploaded), tuple(failed))
+
+
+#: marks the Git host issue that ``accounts manual --issue`` keeps up to date
+MANUAL_MARKER = "<!-- publisher-manual -->"
+
+
+@dataclass(frozen=True)
+class ManualStep:
+    """Profile fields a person still has to set by hand on one account."""
+
+    account: str
+    network: str
+    #: the account's file
+    file: str
+    #: the account as plans name it (``instagram · Братское …`` where the network has several)
+    place: str
+    fields: tuple[str, ...]
+    #: the network's settings page, where the person sets them
+    url: str
+    #: what the person runs once they have (``accounts done``)
+    command: str
+    #: the step as the plan words it
+    step: str
+
+    def text(self) -> str:
+        return f"✎ {one_line(self.place)}: {one_line(self.step)}"
+
+    def markdown(self) -> str:
+        link = markdown_link(_("settings"), self.url) if self.url else "—"
+        step = _(
+            "set by hand: {fields} — {url}; when done: {command}",
+            fields=markdown_inline(", ".join(self.fields)),
+            url=link,
+            command=markdown_code(self.command),
+        )
+        return f"- **{markdown_inline(self.place)}** ({markdown_code(self.file)}): {step}"
+
+
+@dataclass(frozen=True)
+class ManualSteps:
+    """The profile steps people still have to take by hand, one per account."""
+
+    steps: list[ManualStep]
+
+    def output(self, fmt: str) -> str:
+        """As ``text``, ``markdown`` (the issue) or ``json``."""
+        if fmt == "json":
+            rows = [{k: v for k, v in asdict(step).items() if k != "place"} for step in self.steps]
+            return json.dumps(rows, ensure_ascii=False, indent=2)
+        title = _("Profile steps to take by hand: {count}.", count=len(self.steps))
+        if fmt == "markdown":
+            return "\n".join([f"### {title}", *(step.markdown() for step in self.steps)])
+        return "\n".join([title, *(step.text() for step in self.steps)])
+
+
+def manual_steps(ws: Workspace) -> ManualSteps:
+    """Every profile step waiting for a person, as the plan has it."""
+    content = ws.load()
+    names = AccountNames(content.accounts)
+    steps = []
+    for action in ws.manual_steps(content):
+        account = content.account(action.account)
+        assert account is not None  # a profile action is an account's
+        caps = ws.capabilities[account.network]
+        steps.append(
+            ManualStep(
+                account=account.name,
+                network=account.network,
+                file=account.path,
+                place=names.short(account.network, account.name),
+                fields=action.manual,
+                url=settings_url(account, caps),
+                command=done_command(account.name, action.manual),
+                step=manual_step(account, caps, action.manual),
+            )
+        )
+    return ManualSteps(steps)
+
+
+def post_manual_issue(
+    ws: Workspace, steps: ManualSteps, forge_transport: httpx.BaseTransport | None = None
+) -> str | None:
+    """Keep one Git host issue listing the steps (edited in place, like the overdue messages'
+    issue); its URL, or None outside CI."""
+    from publisher.forge import detect  # the HTTP client: only when posting
+
+    forge = detect(ws.env, forge_transport)
+    if forge is None:
+        return None
+    title = _("Profile steps to take by hand")
+    return forge.upsert_issue(title, steps.output("markdown"), MANUAL_MARKER)
+
+
+@dataclass(frozen=True)
+class Confirmed:
+    """What ``accounts done`` recorded: the result file, and the commit (None: not a Git
+    repository)."""
+
+    path: str
+    commit: str | None
+
+
+def confirm_done(ws: Workspace, name: str, fields: Sequence[str]) -> Confirmed:
+    """Record that a person set ``fields`` of the account ``name`` (a network's name means its
+    default account) by hand, and commit it naming them (Git's ``user.name``)."""
+    from publisher.state.repo import author_name, build_message, commit_results
+
+    content = ws.load()
+    default = content.default_account(name)
+    account = content.account(name) or default
+    if account is None:
+        raise ConfigError(
+            _("There is no account '{name}' in accounts/.", name=name),
+            _("Use the account's file name, as publisher accounts manual lists it."),
+        )
+    step = next((a for a in ws.manual_steps(content) if a.account == account.name), None)
+    waiting = step.manual if step is not None else ()
+    _check_waiting(account.name, fields, waiting)
+    assert step is not None
+    person = author_name(ws.repo)
+    if not person:
+        raise ConfigError(
+            _("Git does not know who you are: the confirmation names the person."),
+            _('Run: git config user.name "Your Name"; git config user.email you@example.org'),
+        )
+    rel = step.result_file_path
+    files = ResultFiles(ws.repo)
+    try:
+        previous = files.read(rel).get(account.name)
+    except RESULT_FILE_ERRORS as error:  # a damaged file is never written over
+        problem = result_file_problem(rel, error)
+        raise ConfigError(
+            f"{problem.path}:{problem.line}: {problem.message}", problem.hint
+        ) from None
+    done = tuple(dict.fromkeys(fields))
+    now = ws.clock.now().isoformat(timespec="seconds")
+    files.record(
+        rel, step.post_id, profile_entry(step, previous, done, dict.fromkeys(done, person), now)
+    )
+    subject = _("{account}: set by hand: {fields}", account=account.name, fields=", ".join(done))
+    message = build_message(subject, [_("Confirmed by {person}.", person=person)])
+    return Confirmed(rel, commit_results(ws.repo, [rel], message))
+
+
+def _check_waiting(account: str, fields: Sequence[str], waiting: Sequence[str]) -> None:
+    """ConfigError unless every one of ``fields`` is a profile field that waits for a person."""
+    unknown = [f for f in fields if f not in PROFILE_FIELDS]
+    if unknown:
+        raise ConfigError(
+            _("Unknown profile field: {fields}.", fields=", ".join(unknown)),
+            _("Profile fields: {fields}.", fields=", ".join(PROFILE_FIELDS)),
+        )
+    extra = [f for f in fields if f not in waiting]
+    if extra:
+        hint = (
+            _("Waiting for a person there: {fields}.", fields=", ".join(waiting))
+            if waiting
+            else _("Nothing waits for a person on this account.")
+        )
+        raise ConfigError(
+            _(
+                "{account}: {fields} does not wait to be set by hand.",
+                account=account,
+                fields=", ".join(extra),
+            ),
+            hint,
+        )

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -38,10 +38,17 @@ from publisher.core.errors import (
     Rejected,
 )
 from publisher.core.i18n import _
-from publisher.core.model import Action, ActionKind, Plan, RemoteRef, RenderedPost, ResultEntry
+from publisher.core.model import (
+    Action,
+    ActionKind,
+    Plan,
+    Profile,
+    RemoteRef,
+    RenderedPost,
+    ResultEntry,
+)
 from publisher.core.redact import redact
-from publisher.engine.plan import idempotency_key
-from publisher.inbox.items import set_status
+from publisher.engine.plan import idempotency_key, manual_step, recorded_fields
 from publisher.networks.base import Adapter, FindResult
 from publisher.state.result_files import ResultFiles
 
@@ -56,6 +63,8 @@ class Outcome(StrEnum):
     FAILED = "failed"
     UNCERTAIN = "uncertain"
     SKIPPED = "skipped"
+    #: a step only a person can take (a profile field no API sets) is still to be done
+    MANUAL = "manual"
 
 
 @dataclass(frozen=True)
@@ -67,6 +76,8 @@ class Result:
     ref: RemoteRef | None = None
     message: str = ""
     hint: str = ""
+    #: the profile fields still waiting for a person (``publisher accounts done``)
+    manual: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -116,8 +127,14 @@ class ApplyReport:
 
     @property
     def failed(self) -> list[Result]:
-        """Everything not done: failed, uncertain, or skipped for the next run."""
-        return [r for r in self.results if r.outcome is not Outcome.DONE]
+        """Everything not done: failed, uncertain, or skipped for the next run (a step left
+        for a person is none of these: see ``manual``)."""
+        return [r for r in self.results if r.outcome not in (Outcome.DONE, Outcome.MANUAL)]
+
+    @property
+    def manual(self) -> list[Result]:
+        """The results with profile fields still waiting for a person."""
+        return [r for r in self.results if r.manual]
 
     def done(self, *kinds: ActionKind) -> list[Result]:
         return [
@@ -257,7 +274,7 @@ class Applier:
 
     def _execute(self, action: Action) -> Result:
         if action.kind is ActionKind.MANUAL:
-            return self._set_profile(None, action)
+            return self._set_profile(self._reader(action.account_key), action)
         adapter = self.adapters[action.account_key]
         _check_files(action)
         if action.profile is not None:
@@ -279,6 +296,11 @@ class Applier:
         if action.kind is ActionKind.CREATE:
             return self._create(action, way)
         return self._replace(adapter, action, way)
+
+    def _reader(self, account: str) -> Adapter | None:
+        """The account's adapter to look at the network with (a step left for a person), unless
+        it is missing or this run stopped it."""
+        return None if account in self.stopped else self.adapters.get(account)
 
     def _way(self, adapter: Adapter, action: Action) -> _Way | None:
         """How a create or replace sends the post: published afresh, or reposted from the
@@ -312,36 +334,31 @@ class Applier:
         return Result(action, Outcome.SKIPPED, message=message)
 
     def _set_profile(self, adapter: Adapter | None, action: Action) -> Result:
-        """Send the profile fields the network can set; record them and the manual ones."""
+        """Send the profile fields the network can set, and record them with the fields a
+        person was asked to set that the network now shows as wanted. The other manual fields
+        stay pending, unrecorded, until the network shows them or a person confirms them
+        (``publisher accounts done``)."""
         assert action.profile is not None
         done: tuple[str, ...] = ()
         if action.fields and adapter is not None:
             done = adapter.set_profile(only(action.profile, set(action.fields)))
-        previous = self.result_files.read(action.result_file_path).get(action.account_key)
-        fields = dict(previous.extra.get("fields", {})) if previous else {}
-        wanted = field_hashes(action.profile)
-        fields.update({name: wanted[name] for name in (*done, *action.manual) if name in wanted})
-        self._record(
-            action,
-            ResultEntry(
-                network=action.network,
-                state="published",
-                account=action.account,
-                content_hash=hashlib.sha256(repr(sorted(fields.items())).encode()).hexdigest()[:32],
-                at=self._now(),
-                operation="profile",
-                extra={
-                    "fields": fields,
-                    "manual": list(action.manual),
-                    "values": sent_values(previous.extra if previous else {}, action.profile, done),
-                },
-            ),
-        )
-        message = action.reason if action.manual else ""
-        return Result(action, Outcome.DONE, message=message)
+        seen = shown_as_wanted(adapter, action.profile, action.manual)
+        pending = tuple(name for name in action.manual if name not in seen)
+        if done or seen:
+            previous = self.result_files.read(action.result_file_path).get(action.account_key)
+            by = dict.fromkeys(seen, NETWORK_CONFIRMED)
+            self._record(action, profile_entry(action, previous, (*done, *seen), by, self._now()))
+        notes = [_("the network shows it now: {fields}", fields=", ".join(seen))] if seen else []
+        if pending and adapter is not None and seen:  # the step, for the rest of its fields
+            notes.append(manual_step(adapter.account, adapter.capabilities, pending))
+        elif pending:
+            notes.append(action.reason)
+        outcome = Outcome.MANUAL if pending and not (done or seen) else Outcome.DONE
+        return Result(action, outcome, message="; ".join(notes), manual=pending)
 
     def _reply(self, adapter: Adapter, action: Action) -> Result:
-        """Answer a citizen where they asked; record it and mark the message answered."""
+        """Answer a citizen where they asked and record it (the run then marks the message
+        answered: ``Workspace.mark_answered``)."""
         assert action.comment is not None and action.rendered is not None
         self._record(
             action,
@@ -355,7 +372,6 @@ class Applier:
         )
         ref = adapter.reply(action.comment, action.rendered.text)
         self._record_published(action, action.rendered, ref, "", "reply")
-        set_status(self.result_files.repo, action.post_path, "answered")
         return Result(action, Outcome.DONE, ref)
 
     def _create(self, action: Action, way: _Way) -> Result:
@@ -468,11 +484,7 @@ class Applier:
         self, action: Action, rendered: RenderedPost, ref: RemoteRef, key: str, operation: str
     ) -> None:
         previous = self.result_files.read(action.result_file_path).get(action.account_key)
-        published_at = (
-            previous.published_at
-            if previous and previous.state == "published" and operation == "update"
-            else (ref.published_at.isoformat() if ref.published_at else self._now())
-        )
+        published_at = _published_at(previous, ref, operation) or self._now()
         self._record(
             action,
             ResultEntry(
@@ -548,6 +560,62 @@ class Applier:
         return _iso(self.clock.now())
 
 
+#: who confirmed a manual step, when the network itself showed it done
+NETWORK_CONFIRMED = "network"
+
+
+def shown_as_wanted(
+    adapter: Adapter | None, profile: Profile, names: Iterable[str]
+) -> tuple[str, ...]:
+    """Those of the fields ``names`` the network shows as ``profile`` wants them, where its
+    API reads them back (spaces and line breaks aside); none when it cannot or does not
+    answer."""
+    wanted = profile.fields()
+    names = [name for name in names if isinstance(wanted.get(name), str)]
+    if adapter is None or not names:
+        return ()
+    try:
+        shown = adapter.shown_profile()
+    except NetworkError:
+        return ()
+    return tuple(
+        name for name in names if name in shown and shown[name].split() == str(wanted[name]).split()
+    )
+
+
+def profile_entry(
+    action: Action,
+    previous: ResultEntry | None,
+    names: Iterable[str],
+    confirmed_by: Mapping[str, str],
+    at: str,
+) -> ResultEntry:
+    """The account's result entry with the fields ``names`` recorded as the profile wants
+    them now, and who confirmed the manual ones (``confirmed_by``: field -> a person, or
+    ``NETWORK_CONFIRMED``)."""
+    assert action.profile is not None
+    extra = dict(previous.extra) if previous is not None else {}
+    fields = recorded_fields(previous)
+    wanted = field_hashes(action.profile)
+    fields.update({name: wanted[name] for name in names if name in wanted})
+    earlier = extra.get("confirmed_by")
+    confirmed = {**(earlier if isinstance(earlier, dict) else {}), **confirmed_by}
+    extra.pop("manual", None)
+    values = sent_values(extra, action.profile, names)  # the text the network has now
+    extra.update(fields=fields, confirmed_by=confirmed, values=values)
+    if not confirmed:
+        extra.pop("confirmed_by")
+    return ResultEntry(
+        network=action.network,
+        state="published",
+        account=action.account,
+        content_hash=hashlib.sha256(repr(sorted(fields.items())).encode()).hexdigest()[:32],
+        at=at,
+        operation="profile",
+        extra=extra,
+    )
+
+
 def intent_for(action: Action, claim: str, at: str) -> ResultEntry:
     """The record written before a post is sent: what, with which key, by which run, and for
     a repost, from which account (a person settling it by hand keeps that)."""
@@ -605,6 +673,19 @@ def reserve(result_files: ResultFiles, plan: Plan, claim: str, at: str) -> list[
             )
             files.append(action.result_file_path)
     return sorted(set(files))
+
+
+def _published_at(previous: ResultEntry | None, ref: RemoteRef, operation: str) -> str:
+    """When the post (or answer) appeared on the network, where something knows ("": it is
+    appearing now). An edit keeps the time of publication; a post found after an interrupted
+    run appeared then, so the network's time or the intent's is taken, never this run's."""
+    if operation == "update" and previous is not None and previous.state == "published":
+        return previous.published_at or (_iso(ref.published_at) if ref.published_at else "")
+    if ref.published_at is not None:
+        return _iso(ref.published_at)
+    if operation == "reconcile" and previous is not None and previous.state == "intent":
+        return previous.at
+    return ""
 
 
 def _iso(moment: datetime) -> str:

@@ -11,7 +11,8 @@ commits and the last ones of the settings, accounts and designs are checked.
 The last recorded run is the ``Source:`` of the newest result commit written by this job's own
 Git identity (``git config user.email`` in the workflow). Commits by that identity with a
 ``publisher:`` subject that only change machine-owned files (results, moderation and inbox state,
-the moderation log, newly filed citizens' messages) need no approval; every other commit does,
+the moderation log, newly filed citizens' messages, the status line of an answered one) need no
+approval; every other commit does,
 whoever wrote it, so editing a result file by hand (say, to have a post sent again) needs a
 request too. An answer to a citizen goes out only when the last commit that changed its file is
 an approved request's, so a message filed by the job with an answer already in it does not.
@@ -34,9 +35,9 @@ import httpx
 from publisher.core.config import CONFIG_FILE
 from publisher.core.errors import ApprovalError
 from publisher.core.i18n import _
-from publisher.core.model import Action, Plan
+from publisher.core.model import Action, ActionKind, Plan
 from publisher.engine.apply import Approvals, Provenance
-from publisher.engine.history import is_machine_change
+from publisher.engine.history import change_texts, is_machine_change
 from publisher.forge import Approval, Forge, detect
 from publisher.moderation.rules import RULES_FILE
 from publisher.state.repo import (
@@ -67,7 +68,9 @@ def collect_approvals(
     head = ws.head()
     run_id = _run_id(ws)
     approvals = Approvals(Provenance(source_commit=head, run_id=run_id))
-    if not plan.pending:
+    # a step left for a person only looks at the network: it changes nothing there
+    pending = [a for a in plan.pending if a.kind is not ActionKind.MANUAL]
+    if not pending:
         return approvals
     forge = detect(ws.env, forge_transport)
     if forge is None:
@@ -84,7 +87,7 @@ def collect_approvals(
         return approvals
     gate = _Gate(forge, ws.config.approvals, _branch(ws))
     _check_history(ws, gate)
-    for action in plan.pending:
+    for action in pending:
         path = _source_path(action.post_path or _post_path_of(action.result_file_path))
         for rel in _media_elsewhere(action, path):  # a single-file post's photo, media_dir
             gate.require(last_commit_touching(ws.repo, rel) or head, [rel])
@@ -176,16 +179,19 @@ def _check_history(ws: Workspace, gate: _Gate) -> None:
     changed = changed_paths(ws.repo, run.source) | changed_paths(ws.repo, run.commit)
     for change in reversed(changes_since(ws.repo, run.source)):
         touched = sorted({rel for _status, rel in change.paths if rel in changed})
-        if touched and not _machine(change, bot):
+        if touched and not _machine(ws, change, bot):
             gate.require(change.sha, touched)
 
 
-def _machine(change: Change, bot: str) -> bool:
+def _machine(ws: Workspace, change: Change, bot: str) -> bool:
     """A commit this job's identity wrote that only changed machine-owned files."""
     return (
         change.author_email == bot
         and change.subject.startswith(RESULT_SUBJECT_PREFIX)
-        and all(is_machine_change(status, rel) for status, rel in change.paths)
+        and all(
+            is_machine_change(status, rel, change_texts(ws.repo, change.sha, rel))
+            for status, rel in change.paths
+        )
     )
 
 

@@ -2,16 +2,18 @@
 
 A commit message is text anyone can write: a person can commit "publisher: 3 done" with an
 ``Approved-by: Mayor`` line of their own. So a commit counts as publisher's only when it has
-one parent and changes nothing but machine-owned files (result files, the moderation log, the
-inbox), and who approved, which commit and which merge request come from the result entries
-that commit recorded, not from its message. A ``publisher:`` commit that also changes files a
-person writes is listed with a warning and none of its claims. Only the CI run's address is
-taken from the message, from its trailer block as ``git interpret-trailers`` reads it (the
-last paragraph only). Everything printed is stripped of escape sequences and controls.
+one parent and changes nothing but machine-owned files (result files, the moderation log, new
+messages in the inbox, the status line of an answered one), and who approved, which commit and
+which merge request come from the result entries that commit recorded, not from its message. A
+``publisher:`` commit that also changes files a person writes is listed with a warning and none
+of its claims. Only the CI run's address is taken from the message, from its trailer block as
+``git interpret-trailers`` reads it (the last paragraph only). Everything printed is stripped
+of escape sequences and controls.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -19,11 +21,11 @@ import git
 
 from publisher.core.escape import one_line
 from publisher.core.model import ResultEntry
-from publisher.inbox.items import INBOX_DIR
+from publisher.inbox.items import INBOX_DIR, marked_answered
 from publisher.inbox.items import STATE_FILE as INBOX_STATE
 from publisher.moderation.log import LOG_DIR
 from publisher.moderation.sweep import STATE_FILE as MODERATION_STATE
-from publisher.state.repo import RESULT_SUBJECT_PREFIX, is_result_file, open_repo
+from publisher.state.repo import RESULT_SUBJECT_PREFIX, file_at, is_result_file, open_repo
 from publisher.state.result_files import RESULT_FILE_ERRORS, parse_entries
 
 
@@ -44,18 +46,35 @@ class LoggedCommit:
     provenance: tuple[tuple[str, str], ...]
 
 
-def is_machine_change(status: str, rel: str) -> bool:
+def is_machine_change(
+    status: str, rel: str, texts: Callable[[], tuple[str | None, str | None]] | None = None
+) -> bool:
     """Whether a change of ``rel`` (Git status letter ``status``) is one only publisher makes.
 
     Result files, the moderation and inbox cursors and the moderation log are machine-owned;
-    ``inbox collect`` files a new message, but a change to one (an answer) is a person's edit.
-    The approval gate and ``publisher log`` share this one rule.
+    ``inbox collect`` files a new message, and ``apply`` sets an answered message's status line
+    (``texts`` gives the file before and after the change, to tell that change from any other);
+    any other change to a message (an answer) is a person's edit. The approval gate and
+    ``publisher log`` share this one rule.
     """
     if is_result_file(rel) or rel in (INBOX_STATE, MODERATION_STATE):
         return True
     if rel.startswith(LOG_DIR + "/"):
         return True
-    return status == "A" and rel.startswith(INBOX_DIR + "/")
+    if not rel.startswith(INBOX_DIR + "/"):
+        return False
+    if status == "A":
+        return True
+    if status != "M" or texts is None:
+        return False
+    before, after = texts()
+    return before is not None and after is not None and marked_answered(before, after)
+
+
+def change_texts(path: Path, sha: str, rel: str) -> Callable[[], tuple[str | None, str | None]]:
+    """The text of ``rel`` before commit ``sha`` (at its first parent) and after it, when asked
+    (for ``is_machine_change``)."""
+    return lambda: (file_at(path, f"{sha}^", rel), file_at(path, sha, rel))
 
 
 def publisher_commits(path: Path, limit: int = 50) -> list[LoggedCommit]:
@@ -75,7 +94,10 @@ def _logged(repo: git.Repo, commit: git.Commit) -> LoggedCommit:
     message = str(commit.message)
     subject, _sep, rest = message.partition("\n")
     files = _changed_files(repo, commit)
-    machine = len(commit.parents) <= 1 and all(is_machine_change(st, f) for st, f in files)
+    root = Path(repo.working_tree_dir or ".")
+    machine = len(commit.parents) <= 1 and all(
+        is_machine_change(st, f, change_texts(root, commit.hexsha, f)) for st, f in files
+    )
     lines = tuple(one_line(line[2:]) for line in rest.splitlines() if line.startswith("- "))
     return LoggedCommit(
         sha=commit.hexsha,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -100,14 +100,9 @@ def build_plan(
             actions.append(_plan_one(post, target, entry, rendered, key in unchanged, content, ctx))
         if post.repost_from or any(e.extra.get("repost_of") for e in entries.values()):
             actions[first:] = _reposts(post, actions[first:], entries, content, ctx)
-    for account in content.accounts:
-        if account.network in ctx.capabilities and account.name in content.profiles:
-            entry = result_entries.get(account_result_file_path(account), {}).get(account.name)
-            action = _plan_profile(account, content.profiles[account.name], entry, ctx)
-            actions.append(_held_back(action, content))
+    actions += profile_actions(content, result_entries, ctx)
     for item in content.inbox:
-        entry = result_entries.get(item.result_file_path, {}).get(_replier(item, content))
-        reply = _plan_reply(item, entry, content, ctx)
+        reply = _plan_reply(item, result_entries.get(item.result_file_path, {}), content, ctx)
         if reply is not None:
             actions.append(_held_back(reply, content))
     carried = set(content.moves.values())
@@ -117,6 +112,19 @@ def build_plan(
         for name, entry in sorted(result_entries.get(result_file_path, {}).items()):
             actions.append(_plan_orphan(result_file_path, name, entry, ctx))
     return Plan(tuple(actions), accounts=content.accounts)
+
+
+def profile_actions(
+    content: Content, result_entries: ResultEntries, ctx: PlanContext
+) -> list[Action]:
+    """Each account's profile action, in the order of the accounts (see ``_plan_profile``)."""
+    actions = []
+    for account in content.accounts:
+        if account.network in ctx.capabilities and account.name in content.profiles:
+            entry = result_entries.get(account_result_file_path(account), {}).get(account.name)
+            action = _plan_profile(account, content.profiles[account.name], entry, ctx)
+            actions.append(_held_back(action, content))
+    return actions
 
 
 def renderings_wanted(
@@ -511,14 +519,29 @@ def account_result_file_path(account: Account) -> str:
     return account.path[: -len(".md")] + ".published.yml"
 
 
+def recorded_fields(entry: ResultEntry | None) -> dict[str, str]:
+    """The hash of each profile field an account's result entry records as set.
+
+    Earlier versions recorded the fields a person was asked to set by hand as set at once,
+    listing them under ``manual``: unless someone confirmed them since, they are not."""
+    if entry is None:
+        return {}
+    raw, confirmed, manual = (entry.extra.get(k) for k in ("fields", "confirmed_by", "manual"))
+    fields = {str(k): str(v) for k, v in raw.items()} if isinstance(raw, dict) else {}
+    for name in manual if isinstance(manual, list) else ():
+        if not isinstance(confirmed, dict) or name not in confirmed:
+            fields.pop(str(name), None)
+    return fields
+
+
 def _plan_profile(
     account: Account, profile: Profile, entry: ResultEntry | None, ctx: PlanContext
 ) -> Action:
     """Send the changed fields the API can set; list the others as steps for a person."""
     caps = ctx.capabilities[account.network]
     wanted = field_hashes(profile)
-    result_entries = dict(entry.extra.get("fields", {})) if entry is not None else {}
-    changed = {name for name, digest in wanted.items() if result_entries.get(name) != digest}
+    recorded = recorded_fields(entry)
+    changed = {name for name, digest in wanted.items() if recorded.get(name) != digest}
     base = Action(
         ActionKind.NOOP,
         post_id=f"accounts/{account.name}",
@@ -534,27 +557,50 @@ def _plan_profile(
     manual = tuple(f for f in PROFILE_FIELDS if f in changed and f not in caps.profile)
     if not changed:
         return base
+    reasons = [_("profile: {fields}", fields=", ".join(settable))] if settable else []
     if manual:
-        bare = re.sub(r"^(-|club|public|@)", "", account.account_id)  # VK's -123, club123
-        url = caps.settings_url.format(id=bare, username=bare)
-        reason = _("set by hand: {fields} — {url}", fields=", ".join(manual), url=url or "—")
-    else:
-        reason = _("profile: {fields}", fields=", ".join(settable))
+        reasons.append(manual_step(account, caps, manual))
     kind = ActionKind.UPDATE if settable else ActionKind.MANUAL
-    return replace(base, kind=kind, fields=settable, manual=manual, reason=reason)
+    return replace(base, kind=kind, fields=settable, manual=manual, reason="; ".join(reasons))
+
+
+def manual_step(account: Account, caps: Capabilities, fields: tuple[str, ...]) -> str:
+    """What a person is asked to do: the fields, where, and how to say it is done. The step
+    stays in the plan until they say so or the network shows the value."""
+    return _(
+        "set by hand: {fields} — {url}; when done: {command}",
+        fields=", ".join(fields),
+        url=settings_url(account, caps) or "—",
+        command=done_command(account.name, fields),
+    )
+
+
+def settings_url(account: Account, caps: Capabilities) -> str:
+    """The page of the network's settings where a person changes the account's profile."""
+    bare = re.sub(r"^(-|club|public|@)", "", account.account_id)  # VK's -123, club123
+    return caps.settings_url.format(id=bare, username=bare)
+
+
+def done_command(account: str, fields: Iterable[str]) -> str:
+    """The command a person runs once they have set ``fields`` of ``account`` by hand."""
+    return f"publisher accounts done {account} {' '.join(fields)}"
 
 
 def _plan_reply(
-    item: InboxItem, entry: ResultEntry | None, content: Content, ctx: PlanContext
+    item: InboxItem, entries: Mapping[str, ResultEntry], content: Content, ctx: PlanContext
 ) -> Action | None:
-    """An approved answer to a citizen becomes a reply where they asked."""
+    """An approved answer to a citizen becomes a reply where they asked, once: a message whose
+    result file records its answer is not answered again, whatever its status line says."""
     network = item.network
     if not item.answer or item.status in ("answered", "closed") or network not in ctx.capabilities:
         return None
     if item.problems:  # check reports them; the answer waits until the file is mended
         return None
+    if answered(entries):
+        return None  # apply marks the file so (``Workspace.mark_answered``)
+    replier = _replier(item, content)
+    entry, account = entries.get(replier), content.account(replier)
     caps = ctx.capabilities[network]
-    account = content.account(_replier(item, content))
     text = render_text(item.answer, caps.text_format)
     length = measure(text, "plain" if caps.counts_markup else caps.text_format, caps.length_unit)
     rendered = RenderedPost(
@@ -576,16 +622,12 @@ def _plan_reply(
         rendered=rendered,
         comment=item.comment(),
     )
-    if entry is not None and entry.state == "published":
-        return replace(
-            base, kind=ActionKind.REPLY, reason=_("already answered: only the status changes")
-        )
     if entry is not None and entry.state == "intent":
         reason = _(
             "an earlier run was interrupted while replying: check the network, then run "
             "publisher resolve {post} {network}",
             post=item.path,
-            network=network,
+            network=replier,
         )
         return replace(base, kind=ActionKind.BLOCKED, reason=reason)
     if not caps.reply or account is None:
@@ -600,6 +642,11 @@ def _plan_reply(
         )
         return replace(base, kind=ActionKind.BLOCKED, reason=reason)
     return replace(base, kind=ActionKind.REPLY)
+
+
+def answered(entries: Mapping[str, ResultEntry]) -> bool:
+    """Whether a message's result file (its ``entries``) records its answer as sent."""
+    return any(entry.state == "published" for entry in entries.values())
 
 
 def _replier(item: InboxItem, content: Content) -> str:

@@ -89,18 +89,21 @@ def publish(
     if options.push and options.commit:
         content, plan = ws.reserve(content, plan, approve)
     outcome = ws.apply(content, plan, approve.current)
+    answered = ws.mark_answered(content)
     progress.applied(plan, outcome)
     report = PublishReport(check, plan, outcome)
     if not options.commit:
         return report
     message = commit_message(outcome, approve.current)
-    sha = record(ws, _result_files(ws, content, plan), message, options.push, progress.committed)
+    files = [*_result_files(ws, content, plan), *answered]
+    sha = record(ws, files, message, options.push, progress.committed)
     return replace(report, commit=sha, pushed=options.push)
 
 
 def _result_files(ws: Workspace, content: Content, plan: Plan) -> list[str]:
     """The result files a run commits: every one that exists, and every one a moved post left
-    behind (its removal is committed)."""
+    behind (its removal is committed). The run commits with them the messages it marked
+    answered (``Workspace.mark_answered``): their status line, nothing else."""
     files = [f for f in ws.result_file_paths(content) if (ws.repo / f).exists()]
     return files + [action.moved_from for action in moves(plan)]
 

@@ -24,13 +24,15 @@ from publisher.core.clock import Clock
 from publisher.core.config import Config, load_config
 from publisher.core.errors import Diagnostic, PublisherError, RepoError
 from publisher.core.i18n import _
-from publisher.core.model import Account, Comment, Plan, Post, RemoteRef, ResultEntry
+from publisher.core.model import Account, Action, Comment, Plan, Post, RemoteRef, ResultEntry
 from publisher.core.parallel import Background, in_background
 from publisher.engine.claims import new_claim
 from publisher.engine.plan import (
     PlanContext,
     account_result_file_path,
+    answered,
     build_plan,
+    profile_actions,
     renderings_wanted,
 )
 from publisher.networks import NETWORKS
@@ -215,6 +217,12 @@ class Workspace:
         self._remember(content)
         return plan
 
+    def manual_steps(self, content: Content) -> list[Action]:
+        """The accounts' profile actions with fields only a person can set, not yet done (the
+        plan lists them too; this needs no post rendered)."""
+        actions = profile_actions(content, self.result_entries(content), self._plan_context())
+        return [action for action in actions if action.manual]
+
     def checked_plan(self, content: Content, preview: bool = False) -> tuple[CheckResult, Plan]:
         """Check, then plan with every post that has an error held back (plan and apply); the
         renderings are made once for both.
@@ -264,6 +272,27 @@ class Workspace:
                 _remote_owners(self.result_entries(content)),
             )
             return applier.run(plan)
+
+    def mark_answered(self, content: Content) -> list[str]:
+        """Set ``status: answered`` in every open message whose result file records its answer
+        as sent, by this run or by an earlier one whose change was lost; return the files
+        changed (the run commits them with its results).
+
+        A file whose status line cannot be changed alone is left as it is (check reports it)."""
+        from publisher.inbox.items import set_status
+
+        result_files = ResultFiles(self.repo)
+        marked: list[str] = []
+        for item in content.inbox:
+            if item.status in ("answered", "closed"):
+                continue
+            try:
+                if answered(result_files.read(item.result_file_path)):
+                    set_status(self.repo, item.path, "answered")
+                    marked.append(item.path)
+            except (PublisherError, *RESULT_FILE_ERRORS):
+                continue
+        return marked
 
     def adapters_for(self, content: Content, names: Iterable[str], http: httpx.Client) -> Adapters:
         """Adapters for the accounts named (by account name, or by network for its default

@@ -210,8 +210,9 @@ class InboxItem:
         )
 
 
-def _item(path: str, document: FrontMatter) -> InboxItem:
-    """The item a file's front matter describes, with what an edit broke in it."""
+def _item(path: str, document: FrontMatter, text: str) -> InboxItem:
+    """The item a file's front matter describes (``text``: the whole file), with what an edit
+    broke in it."""
     data = document.data
     try:
         reply, broken = _reply_of(data), None
@@ -233,7 +234,7 @@ def _item(path: str, document: FrontMatter) -> InboxItem:
         department=_text(data, "department"),
         reply_to=reply,
         body=document.body,
-        problems=_item_problems(path, document, broken),
+        problems=_item_problems(path, document, broken, text),
     )
 
 
@@ -260,11 +261,11 @@ def _reply_of(data: Mapping[str, Any]) -> ReplyTo:
 
 
 def _item_problems(
-    path: str, document: FrontMatter, broken: ShapeError | None
+    path: str, document: FrontMatter, broken: ShapeError | None, text: str
 ) -> tuple[Diagnostic, ...]:
-    """What a person's edit broke in the lines publisher wrote (``broken``: in ``reply_to``),
-    each at its line: the file's answer cannot be sent (or its deadline counted) until they
-    are restored."""
+    """What a person's edit broke in the lines publisher wrote (``broken``: in ``reply_to``;
+    an open message's status line, which apply sets alone), each at its line: the file's
+    answer cannot be sent (or its deadline counted) until they are restored."""
     data, lines = document.data, document.lines
     restore = _("Restore the line as publisher inbox collect wrote it (see the file's history).")
     found: list[tuple[int, str, str]] = []
@@ -273,6 +274,11 @@ def _item_problems(
     if data.get("network") and data.get("id") in (None, ""):
         no_id = _("The message has no id: publisher cannot tell where to send the answer.")
         found.append((1, no_id, restore))
+    if data.get("network") and str(data.get("status", "new")) not in ("answered", "closed"):
+        try:
+            with_status(text, "answered", path)
+        except PublisherError as exc:
+            found.append((lines.get("status", 1), exc.message, exc.hint))
     due = data.get("due")
     if due not in (None, "") and _aware(moment_of(due)) is None:
         unreadable = _("Cannot read the time '{value}'.", value=due)
@@ -376,7 +382,7 @@ def read_items(repo: Path) -> list[InboxItem]:
         except FrontMatterError:  # front matter there, but broken by an edit
             items.append(InboxItem(rel, body=text, problems=(_unreadable(rel),)))
             continue
-        items.append(_item(rel, document))
+        items.append(_item(rel, document, text))
     return items
 
 
@@ -399,13 +405,18 @@ def _front_matter(text: str) -> FrontMatter:
 
 
 def set_status(repo: Path, rel: str, status: str) -> None:
-    """Change only the ``status:`` line of an inbox file's front matter; every other byte stays.
+    """Change only the ``status:`` line of an inbox file's front matter; every other byte stays
+    (``with_status``)."""
+    path = repo / rel
+    write_atomic(path, with_status(path.read_text(encoding="utf-8"), status, rel))
+
+
+def with_status(text: str, status: str, rel: str) -> str:
+    """``text`` (the file ``rel``) with only its ``status:`` line set to ``status``.
 
     The line is looked for between the two front matter delimiters only, and the result is read
-    back: unless exactly ``status`` changed, the file is left alone and an error is raised.
+    back: unless exactly ``status`` changed, PublisherError is raised.
     """
-    path = repo / rel
-    text = path.read_text(encoding="utf-8")
     before = _readable(text)
     if before is None:
         raise PublisherError(_("{file} has no status line.", file=rel))
@@ -413,7 +424,10 @@ def set_status(repo: Path, rel: str, status: str) -> None:
     header, count = _STATUS_LINE.subn(f"status: {status}", text[start:end], count=1)
     updated = text[:start] + header + text[end:]
     if count != 1:
-        raise PublisherError(_("{file} has no status line.", file=rel))
+        raise PublisherError(
+            _("{file} has no status line.", file=rel),
+            _("Write the status line as 'status: new' on a line of its own and run apply again."),
+        )
     if _readable(updated) != replace(before, data={**before.data, "status": status}):
         raise PublisherError(
             _(
@@ -422,7 +436,20 @@ def set_status(repo: Path, rel: str, status: str) -> None:
             ),
             _("Write the status line as 'status: new' on a line of its own and run apply again."),
         )
-    write_atomic(path, updated)
+    return updated
+
+
+def marked_answered(before: str, after: str) -> bool:
+    """Whether ``after`` is ``before`` (an open message's file) with only its status set to
+    ``answered``: the one change to a filed message that ``apply`` makes, in its result
+    commit; any other change is a person's."""
+    previous = _readable(before)
+    if previous is None or str(previous.data.get("status", "new")) in ("answered", "closed"):
+        return False
+    try:
+        return with_status(before, "answered", "") == after
+    except PublisherError:
+        return False
 
 
 def _readable(text: str) -> FrontMatter | None:

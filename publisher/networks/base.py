@@ -418,6 +418,12 @@ class Adapter(ABC):
         return the names of the fields set."""
         raise self.unsupported("set_profile")
 
+    def shown_profile(self) -> Mapping[str, str]:
+        """The profile's text fields (``title``, ``description``, ``website``) as the network
+        shows them now, where its API reads them back: a step a person takes by hand (a field
+        no API sets) is seen done here. Empty where the network cannot tell."""
+        return {}
+
     def unsupported(self, op: str) -> Rejected:
         """The error for an operation this network's API does not offer."""
         return Rejected(
@@ -439,6 +445,11 @@ class Adapter(ABC):
             account=self.account.name,
         )
         return AuthError(self.name, op, detail, hint)
+
+
+def shown_texts(**values: object) -> dict[str, str]:
+    """``shown_profile``'s answer from what a network gave: the fields it gave as text."""
+    return {name: value for name, value in values.items() if isinstance(value, str)}
 
 
 def new_http_client(transport: httpx.BaseTransport | None = None) -> httpx.Client:

@@ -36,7 +36,13 @@ from publisher.core.errors import NetworkError, NotFound, Rejected, Transient
 from publisher.core.i18n import N_, _
 from publisher.core.model import Comment, Media, Profile, RemoteRef, RenderedPost
 from publisher.core.redact import redact
-from publisher.networks.base import UPLOAD_TIMEOUT, AccountInfo, Failure, FindResult
+from publisher.networks.base import (
+    UPLOAD_TIMEOUT,
+    AccountInfo,
+    Failure,
+    FindResult,
+    shown_texts,
+)
 from publisher.networks.graph import GRAPH_HOST, GraphAdapter, paged
 from publisher.networks.http import as_int, mime_type, parse_time
 
@@ -159,6 +165,15 @@ class FacebookAdapter(GraphAdapter):
         payload = self._get(self.page_id, "verify", {"fields": "id,name"})
         page = str(payload.get("id", self.page_id))
         return AccountInfo(self.name, str(payload.get("name", "")), page, f"{WEB_HOST}/{page}")
+
+    def shown_profile(self) -> Mapping[str, str]:
+        """The Page's ``name`` (which only a person can change), ``about`` and ``website``
+        [verified: S1 Page fields]."""
+        page = self._get(self.page_id, "read profile", {"fields": "name,about,website"})
+        page = page if isinstance(page, dict) else {}
+        return shown_texts(
+            title=page.get("name"), description=page.get("about"), website=page.get("website")
+        )
 
     def publish(self, post: RenderedPost, key: str) -> RemoteRef:
         """Publish as a text/link post, one photo, a photo album or one video."""

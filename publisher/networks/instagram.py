@@ -57,6 +57,7 @@ from publisher.networks.base import (
     FindResult,
     RateLimiter,
     Tokens,
+    shown_texts,
 )
 from publisher.networks.graph import GRAPH_HOST, QUOTA_WAIT, GraphAdapter, next_cursor, paged
 from publisher.networks.http import as_dict, parse_time
@@ -190,6 +191,14 @@ class InstagramAdapter(GraphAdapter):
         username = str(body.get("username") or "")
         url = f"https://www.instagram.com/{username}/" if username else ""
         return AccountInfo(self.name, username or self._owner, str(body.get("id", "")), url)
+
+    def shown_profile(self) -> Mapping[str, str]:
+        """``name``, ``biography`` and ``website`` of the IG User: a person sets them in the
+        app, the API reads them [uncertain: IG User fields]."""
+        body = self._get("read profile", self._owner, fields="name,biography,website")
+        return shown_texts(
+            title=body.get("name"), description=body.get("biography"), website=body.get("website")
+        )
 
     # -- publish ------------------------------------------------------------------------------
 

@@ -51,6 +51,7 @@ from publisher.networks.base import (
     Failure,
     FindResult,
     Rule,
+    shown_texts,
 )
 from publisher.networks.http import (
     as_dict,
@@ -197,6 +198,12 @@ class MaxAdapter(Adapter):
             id=str(me.get("user_id", "")),
             url=f"https://max.ru/{username}" if username else "",
         )
+
+    def shown_profile(self) -> Mapping[str, str]:
+        """The channel's ``title`` and ``description`` (which only the app changes) from
+        ``GET /chats/{id}`` [verified: M1 Chat]."""
+        chat = as_dict(self._call("GET", f"/chats/{self.chat_id}", "read profile"))
+        return shown_texts(title=chat.get("title"), description=chat.get("description"))
 
     def publish(self, post: RenderedPost, key: str) -> RemoteRef:
         """Upload every file, then send the post's messages; roll back if a later one fails.

@@ -51,6 +51,7 @@ from publisher.networks.base import (
     ErrorMap,
     Failure,
     Rule,
+    shown_texts,
 )
 from publisher.networks.http import as_int, json_body, json_or_none, retry_after, status_keys
 
@@ -282,6 +283,15 @@ class OkAdapter(Adapter):
             )
         name = str(groups[0].get("name") or self.gid)
         return AccountInfo(self.name, name, self.gid, GROUP_URL.format(gid=self.gid))
+
+    def shown_profile(self) -> Mapping[str, str]:
+        """The group's ``name`` and ``description``, which only OK's site changes, from
+        ``group.getInfo`` [uncertain: as ``verify``]."""
+        params = {"uids": self.gid, "fields": "uid,name,description"}
+        groups = self._call("group.getInfo", params, "read profile")
+        group = groups[0] if isinstance(groups, list) and groups else {}
+        group = group if isinstance(group, dict) else {}
+        return shown_texts(title=group.get("name"), description=group.get("description"))
 
     def publish(self, post: RenderedPost, key: str) -> RemoteRef:
         """Upload media, then ``mediatopic.post`` the group topic (OK has no idempotency field)."""

@@ -1,11 +1,11 @@
 """The monthly report: what was published, moderated and answered in one month, with charts.
 
 Figures come from the repository only: publications from the result files (``published_at``),
-formats from rendering each published post for its network, moderation actions from
-``moderation/log``, citizens' messages from ``content/inbox`` and the time of each answer from
-the message's result file (``at``). Answer times are counted in working hours on the
-production calendar, as deadlines are. Charts are SVG drawn here (bars, text, lines), so the
-report needs no plotting library and no external file.
+formats from rendering each published post for its network (a post withdrawn since is not
+counted), moderation actions from ``moderation/log``, citizens' messages from ``content/inbox``
+and the time of each answer from the message's result file (``published_at``). Answer times
+are counted in working hours on the production calendar, as deadlines are. Charts are SVG drawn
+here (bars, text, lines), so the report needs no plotting library and no external file.
 """
 
 from __future__ import annotations
@@ -282,7 +282,9 @@ def _publications(
     start: datetime,
     end: datetime,
 ) -> tuple[list[AccountPosts], dict[str, int]]:
-    """Publications per account per week, and the formats they used."""
+    """Publications per account per week, and the formats they used: the posts that are on
+    the network, by the time each appeared there (a withdrawn post, deleted since, is not a
+    publication to report)."""
     by_result_file = {post.result_file_path: post for post in content.posts}
     accounts: dict[str, AccountPosts] = {}
     formats = dict.fromkeys(FORMATS, 0)
@@ -290,7 +292,7 @@ def _publications(
         if rel.startswith(INBOX_DIR + "/"):
             continue
         for account, entry in entries.items():
-            moment = published_at(entry, ws.config.zone)
+            moment = published_at(entry, ws.config.zone) if entry.state == "published" else None
             if moment is None or not start <= moment < end:
                 continue
             found = accounts.setdefault(account, AccountPosts(entry.network, account, {}))
@@ -378,10 +380,11 @@ def moderation_counts(
 def answered_at(
     item: InboxItem, result_entries: Mapping[str, Mapping[str, ResultEntry]], zone: tzinfo
 ) -> datetime | None:
-    """When the answer to a message was published (``at`` of its result file)."""
+    """When the answer to a message was published (``published_at`` of its result file; files
+    written before it was recorded for answers: ``at``)."""
     for entry in result_entries.get(item.result_file_path, {}).values():
         if entry.state == "published":
-            return _local(entry.at, zone)
+            return _local(entry.published_at or entry.at, zone)
     return None
 
 

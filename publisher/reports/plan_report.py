@@ -135,7 +135,7 @@ def plan_summary(plan: Plan) -> str:
         delete=plan.count(ActionKind.DELETE),
         wait=plan.count(ActionKind.WAIT),
         blocked=plan.count(ActionKind.BLOCKED),
-        manual=plan.count(ActionKind.MANUAL),
+        manual=sum(1 for a in plan.actions if a.manual),
         reply=plan.count(ActionKind.REPLY),
     )
 
@@ -611,6 +611,7 @@ def _outcome_label(result: Any) -> str:
         Outcome.FAILED: "✗",
         Outcome.UNCERTAIN: "?",
         Outcome.SKIPPED: "–",
+        Outcome.MANUAL: _SYMBOLS[ActionKind.MANUAL],
     }
     return labels[result.outcome]
 
@@ -631,14 +632,56 @@ def apply_text(plan: Plan, report: Any) -> str:
         if result.hint:
             lines.append(f"    → {one_line(result.hint)}")
     for action in plan.actions:
-        if action.kind in (ActionKind.WAIT, ActionKind.BLOCKED):
+        if action.kind is ActionKind.WAIT:
             lines.append(
                 f"{_SYMBOLS[action.kind]} {kind_label(action.kind)} {where(action, names)}: "
                 f"{one_line(action.post_id)} — {one_line(action.reason)}"
             )
-    if not report.results:
+    blocked = [a for a in plan.actions if a.kind is ActionKind.BLOCKED]
+    if not report.results and not blocked:
         lines.append(_("Nothing to publish: the networks match the repository."))
     lines.append(
         _("Done: {done}, failed: {failed}.", done=len(report.done()), failed=len(report.failed))
     )
+    lines += [f"  {line}" for line in _not_done(blocked, names) + _by_hand(report, names)]
     return "\n".join(lines)
+
+
+def _not_done(blocked: Sequence[Action], names: AccountNames) -> list[str]:
+    """What the plan could not do, and why: one line per reason, with the accounts and posts
+    it holds (a live post not changed, or a post not published)."""
+    groups: dict[tuple[bool, str], tuple[dict[str, None], dict[str, None]]] = {}
+    for action in blocked:
+        places, posts = groups.setdefault((action.ref is not None, action.reason), ({}, {}))
+        places[where(action, names)] = None
+        posts[action.post_id] = None
+    lines = []
+    for (live, reason), (places, posts) in groups.items():
+        values = {
+            "places": ", ".join(places),
+            "reason": reason,
+            "posts": ", ".join(posts),
+        }
+        if live:
+            line = _("not changed on {places}: {reason} ({posts})", **values)
+        else:
+            line = _("not published on {places}: {reason} ({posts})", **values)
+        lines.append(one_line(line))
+    return lines
+
+
+def _by_hand(report: Any, names: AccountNames) -> list[str]:
+    """The profile fields still waiting for a person, and how to say they are done."""
+    from publisher.engine.plan import done_command
+
+    return [
+        one_line(
+            _(
+                "by hand on {place}: {fields}; when done: {command}",
+                place=where(result.action, names),
+                fields=", ".join(result.manual),
+                command=done_command(result.action.account_key, result.manual),
+            )
+        )
+        for result in report.manual
+    ]

@@ -121,6 +121,10 @@ class Sandbox:
             post_id, text, author_id, author_name, reply_to, direct
         )
 
+    def set_by_hand(self, network: str, account_id: str, **fields: str) -> None:
+        """A person sets profile fields in the network's own settings (``Emulator.set_by_hand``)."""
+        self.emulators[network].set_by_hand(account_id, **fields)
+
     def show(self) -> dict[str, Any]:
         """Every network's public state, the shape ``sandbox show --json`` prints."""
         return {

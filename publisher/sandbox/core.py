@@ -218,6 +218,12 @@ class Emulator:
         or send the account a direct message; return the new comment's id."""
         raise NotImplementedError(f"{self.network}: the sandbox has no comments")
 
+    def set_by_hand(self, account_id: str, **fields: str) -> None:
+        """What a person does in the network's own settings: set the profile's ``title``,
+        ``description`` or ``website`` of the account ``account_id`` (for the demo and the
+        tests of steps no API takes). ValueError for a field the network has not."""
+        raise NotImplementedError(f"{self.network}: the sandbox has no profile to set by hand")
+
     def declare(self, account: SandboxAccount) -> None:
         """Hold ``account`` from now on, run by its tokens (see ``sandbox.accounts``)."""
         check_declared(account, self.network)

@@ -1111,6 +1111,19 @@ class FacebookEmulator(Emulator):
             comment = self._new_comment(state, post, parent_id, text, author)
         return str(comment["id"])
 
+    def set_by_hand(self, account_id: str, **fields: str) -> None:
+        """The Page's name (``title``), which the API cannot change, and its ``about`` and
+        ``website``, as a person edits them on Facebook."""
+        names = {"title": "name", "description": "about", "website": "website"}
+        unknown = set(fields) - set(names)
+        if unknown:
+            raise ValueError(f"facebook: no profile field {sorted(unknown)} to set by hand")
+        with self.store.transaction(self.network) as state:
+            page = self._page(state, account_id)
+            if page is None:
+                raise ValueError(f"facebook: {account_id!r} is not a Page id")
+            state["pages"][page].update({names[k]: v for k, v in fields.items()})
+
     # -- state helpers ------------------------------------------------------------------------
 
     def _page(self, state: dict[str, Any], node: str) -> str | None:

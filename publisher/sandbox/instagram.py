@@ -793,6 +793,14 @@ class InstagramEmulator(Emulator):
         with self.store.transaction(NETWORK) as state:
             self._user(state, owner).update(fields)
 
+    def set_by_hand(self, account_id: str, **fields: str) -> None:
+        """``edit_profile`` by the profile's field names (``title`` is the display name)."""
+        names = {"title": "name", "description": "biography", "website": "website"}
+        unknown = set(fields) - set(names)
+        if unknown:
+            raise ValueError(f"instagram: no profile field {sorted(unknown)} to set by hand")
+        self.edit_profile(account_id, **{names[k]: v for k, v in fields.items()})
+
     # -- POST rupload.facebook.com/ig-api-upload/{version}/{container} ------------------------
 
     def on_rupload(self, request: Request, version: str, container: str) -> Response:

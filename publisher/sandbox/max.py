@@ -570,6 +570,14 @@ class MaxEmulator(Emulator):
             chat["title"] = account.title
         return str(int(raw))
 
+    def set_by_hand(self, account_id: str, **fields: str) -> None:
+        """The channel's title and description, as its owner sets them in the app."""
+        unknown = set(fields) - {"title", "description"}
+        if unknown:
+            raise ValueError(f"max: no profile field {sorted(unknown)} to set by hand")
+        with self.store.transaction(self.network) as state:
+            _chat(state, int(account_id)).update(fields)
+
     def on_chat(self, request: Request, chat_id: int) -> Response:
         with self.store.transaction(self.network) as state:
             refusal = _refusal(state, _token(request), chat_id)

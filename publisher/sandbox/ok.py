@@ -209,10 +209,26 @@ class OkEmulator(Emulator):
     # ---- methods (state is saved only if the method returns) ------------------------------
 
     def api_group_getInfo(self, state: dict[str, Any], params: dict[str, str]) -> Any:
+        """Each group's ``uid`` and the asked ``name`` and ``description`` [uncertain]."""
         uids = _required(params, "uids")
-        _required(params, "fields")
+        fields = {f.strip().lower() for f in _required(params, "fields").split(",")}
         groups = [(uid.strip(), self._group(state, uid.strip())) for uid in uids.split(",")]
-        return [{"uid": uid, "name": group["name"]} for uid, group in groups]
+        return [
+            {
+                "uid": uid,
+                **{k: group.get(k, "") for k in ("name", "description") if k in fields},
+            }
+            for uid, group in groups
+        ]
+
+    def set_by_hand(self, account_id: str, **fields: str) -> None:
+        """The group's name (``title``) and description, which only OK's site changes."""
+        names = {"title": "name", "description": "description"}
+        unknown = set(fields) - set(names)
+        if unknown:
+            raise ValueError(f"ok: no profile field {sorted(unknown)} to set by hand")
+        with self.store.transaction(self.network) as state:
+            self._group(state, account_id).update({names[k]: v for k, v in fields.items()})
 
     def api_group_setMainPhoto(self, state: dict[str, Any], params: dict[str, str]) -> Any:
         """The group's avatar from a photo uploaded to its ``photosV2.getUploadUrl`` URL,

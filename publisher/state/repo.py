@@ -1,7 +1,8 @@
 """Git at the edge: the current commit, result commits, pushing with rebase-and-retry, history.
 
-Result commits contain only machine-owned result files (``*published.yml``); nothing a person
-wrote is staged or changed. Their messages carry trailers (``Source:``, ``Approved-by:``,
+Result commits contain only machine-owned result files (``*published.yml``) and the status line
+of the citizens' messages a run answered; nothing else a person wrote is staged or changed. Their
+messages carry trailers (``Source:``, ``Approved-by:``,
 ``Approval:``) so ``git log`` answers who approved what; ``build_message`` keeps every part of a
 message on its own line, so no title or name can add a trailer of its own.
 """
@@ -88,7 +89,8 @@ def author_name(path: Path) -> str:
 
 
 def commit_results(path: Path, files: Iterable[str], message: str) -> str | None:
-    """Commit exactly ``files`` (result files) with ``message``; return the new commit's sha."""
+    """Commit exactly ``files`` (result files, messages marked answered) with ``message``;
+    return the new commit's sha."""
     repo = open_repo(path)
     changed = sorted(set(files))
     if repo is None or not changed:
@@ -104,6 +106,17 @@ def commit_results(path: Path, files: Iterable[str], message: str) -> str | None
             _("The results are saved in the files; commit them by hand."),
         ) from None
     return repo.head.commit.hexsha
+
+
+def file_at(path: Path, rev: str, rel: str) -> str | None:
+    """The text of ``rel`` at ``rev`` (``sha``, ``sha^``); None where it is absent or unreadable."""
+    repo = open_repo(path)
+    if repo is None:
+        return None
+    try:
+        return str(repo.git.show(f"{rev}:{rel}", strip_newline_in_stdout=False))
+    except (git.GitCommandError, ValueError):
+        return None
 
 
 def push(path: Path, remote: str = "origin", attempts: int = PUSH_ATTEMPTS) -> None:

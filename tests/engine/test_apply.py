@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -17,7 +17,16 @@ from publisher.core.capabilities import Capabilities
 from publisher.core.clock import FakeClock
 from publisher.core.config import Config
 from publisher.core.errors import AuthError, NetworkError, RateLimited, Rejected, Transient
-from publisher.core.model import Account, ActionKind, Post, RemoteRef, RenderedPost
+from publisher.core.model import (
+    Account,
+    Action,
+    ActionKind,
+    Plan,
+    Post,
+    Profile,
+    RemoteRef,
+    RenderedPost,
+)
 from publisher.core.redact import Secret
 from publisher.engine.apply import Applier, Outcome, Provenance, intent_for
 from publisher.engine.plan import PlanContext
@@ -93,12 +102,13 @@ def run(
     adapters: dict[str, FakeAdapter],
     post: Post = POST,
     unavailable: dict[str, NetworkError] | None = None,
+    now: datetime = NOW,
 ):  # type: ignore[no-untyped-def]
     result_files = ResultFiles(tmp_path)
     result_entries = {post.result_file_path: result_files.read(post.result_file_path)}
-    plan = plan_of(Content((post,), ACCOUNTS), result_entries, PlanContext(Config(), CAPS, NOW))
+    plan = plan_of(Content((post,), ACCOUNTS), result_entries, PlanContext(Config(), CAPS, now))
     applier = Applier(
-        result_files, adapters, FakeClock(NOW), Provenance("abc123", ("Анна",), "PR#1"), unavailable
+        result_files, adapters, FakeClock(now), Provenance("abc123", ("Анна",), "PR#1"), unavailable
     )
     return applier.run(plan), result_files.read(post.result_file_path)
 
@@ -167,6 +177,20 @@ def test_lost_answer_is_reconciled_not_posted_twice(tmp_path: Path, adapters: di
     assert again.results[0].outcome is Outcome.DONE
     assert adapters["vk"].calls == ["publish", "find"]
     assert len(adapters["vk"].posts) == 1 and entries["vk"].state == "published"
+
+
+def test_the_time_of_publication_is_never_a_later_runs(tmp_path: Path, adapters: dict) -> None:
+    """A post found after its answer was lost went out when the intent was written; an edit
+    a day later keeps that time."""
+    adapters["vk"].lose_answer = True
+    run(tmp_path, adapters)
+    _, found = run(tmp_path, adapters, now=NOW + timedelta(hours=1))
+    _, edited = run(tmp_path, adapters, replace(POST, body="Исправлено"), now=NOW + timedelta(1))
+
+    assert found["vk"].operation == "reconcile" and edited["vk"].operation == "update"
+    assert found["vk"].published_at == edited["vk"].published_at == NOW.isoformat()
+    assert edited["vk"].at == (NOW + timedelta(1)).isoformat()
+    assert edited["telegram"].published_at == NOW.isoformat()
 
 
 def test_unknown_after_interruption_is_left_for_a_person(tmp_path: Path) -> None:
@@ -277,3 +301,64 @@ def test_prepare_sees_the_next_new_posts_in_order(tmp_path: Path) -> None:
     adapters = {"vk": Watching("vk"), "telegram": FakeAdapter("telegram")}
     Applier(result_files, adapters, FakeClock(NOW), Provenance()).run(plan)
     assert seen == [["p0", "p1", "p2"], ["p1", "p2"], ["p2"]]
+
+
+class ShowingAdapter(FakeAdapter):
+    """A network whose profile reads back as ``shown``, or fails to be read."""
+
+    def __init__(self, shown: dict[str, str] | NetworkError) -> None:
+        super().__init__("instagram")
+        self.shown = shown
+
+    def shown_profile(self) -> dict[str, str]:
+        if isinstance(self.shown, NetworkError):
+            raise self.shown
+        return self.shown
+
+
+def profile_step(tmp_path: Path, adapter: ShowingAdapter) -> tuple[Any, dict[str, Any]]:
+    """Apply a profile action that asks a person for the title and the description."""
+    profile = Profile("instagram", title="Район", description="Новости района.")
+    action = Action(
+        ActionKind.MANUAL,
+        "accounts/ig",
+        "instagram",
+        "ig",
+        post_path="accounts/ig.md",
+        result_file_path="accounts/ig.published.yml",
+        profile=profile,
+        manual=("title", "description"),
+        reason="поменяйте вручную",
+    )
+    files = ResultFiles(tmp_path)
+    applier = Applier(files, {"ig": adapter}, FakeClock(NOW), Provenance("abc123"))
+    return applier.run(Plan((action,))), files.read("accounts/ig.published.yml")
+
+
+@pytest.mark.parametrize(
+    "shown",
+    [
+        {},
+        {"title": "Другое", "description": "Новости района. Старые."},
+        Transient("instagram", "read profile", "HTTP 500"),
+    ],
+)
+def test_a_step_nobody_took_is_not_recorded_and_is_no_failure(
+    tmp_path: Path, shown: dict[str, str] | NetworkError
+) -> None:
+    report, entries = profile_step(tmp_path, ShowingAdapter(shown))
+
+    assert [r.outcome for r in report.results] == [Outcome.MANUAL]
+    assert report.results[0].manual == ("title", "description")
+    assert report.failed == [] and report.done() == [] and entries == {}
+
+
+def test_a_field_the_network_shows_as_wanted_is_recorded_as_confirmed(tmp_path: Path) -> None:
+    adapter = ShowingAdapter({"title": "Район", "description": "  Новости\nрайона. "})
+
+    report, entries = profile_step(tmp_path, adapter)
+
+    assert [r.outcome for r in report.results] == [Outcome.DONE]
+    extra = entries["ig"].extra
+    assert sorted(extra["fields"]) == ["description", "title"]
+    assert extra["confirmed_by"] == {"title": "network", "description": "network"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -17,6 +18,7 @@ from publisher.inbox.items import (
     InboxItem,
     ReplyTo,
     load_inbox_rules,
+    marked_answered,
     open_items,
     read_items,
     set_status,
@@ -125,6 +127,49 @@ def test_a_file_saved_with_a_byte_order_mark_is_read_and_only_its_status_changes
     assert item.body.startswith("> Когда починят свет?")
     set_status(tmp_path, item.path, "answered")
     assert path.read_text(encoding="utf-8") == before.replace("status: new", "status: answered")
+
+
+def filed(tmp_path: Path) -> str:
+    """A freshly filed message with an answer written under it: its text."""
+    Collector(tmp_path, RULES, set()).file(
+        [comment(1, "Когда починят свет?")], "vk", NOW, CollectReport()
+    )
+    path = tmp_path / "content/inbox/2026/12/vk-1.md"
+    path.write_text(path.read_text(encoding="utf-8") + "Починим.\n", encoding="utf-8")
+    return path.read_text(encoding="utf-8")
+
+
+def test_only_the_status_set_to_answered_is_the_jobs_change(tmp_path: Path) -> None:
+    before = filed(tmp_path)
+    answered = before.replace("status: new", "status: answered")
+
+    assert marked_answered(before, answered)
+    assert not marked_answered(before, answered.replace("Починим.", "Оплатите по ссылке."))
+    assert not marked_answered(before, before.replace("status: new", "status: closed"))
+    assert not marked_answered(answered, answered), "already answered: nothing to mark"
+    assert not marked_answered(before, answered.replace("urgent: false", "urgent: true"))
+    assert not marked_answered("not a message", "status: answered")
+    assert not marked_answered(before, before)
+
+
+@pytest.mark.parametrize(
+    "edit",
+    [
+        lambda text: text.replace("status: new\n", ""),
+        lambda text: text.replace("status: new", "status: new  # статус"),
+        lambda text: text.replace("status: new", "status: &s new"),
+    ],
+)
+def test_an_open_message_whose_status_line_cannot_be_set_alone_is_held(
+    tmp_path: Path, edit: Any
+) -> None:
+    path = tmp_path / "content/inbox/2026/12/vk-1.md"
+    path.write_text(edit(filed(tmp_path)), encoding="utf-8")
+
+    (item,) = read_items(tmp_path)
+
+    assert [p.code for p in item.problems] == ["inbox-file"]
+    assert "status" in item.problems[0].hint
 
 
 def test_open_items_overdue_first(tmp_path: Path) -> None:

@@ -189,6 +189,42 @@ def test_posts_per_network_per_week_in_local_time(december: MonthlyReport) -> No
     assert december.networks == ("vk", "telegram", "x") and december.total_posts == 5
 
 
+def test_a_withdrawn_post_is_not_counted_as_published(
+    make_repo: Callable[..., Path],
+) -> None:
+    """Published on 1 December and withdrawn (deleted from the networks) since."""
+    withdrawn = TEXT_POST.replace("---\n\n", "status: withdrawn\n---\n\n")
+    deleted = result_files("text", vk="2026-12-01T07:00:00+00:00").replace(
+        "state: published", "state: deleted"
+    )
+    files = {
+        **FILES,
+        "content/2026/12/gone.md": withdrawn,
+        "content/2026/12/gone.published.yml": deleted,
+    }
+    ws = open_workspace(make_repo(files), FakeClock(NOW), env={})
+
+    report = monthly_report(ws, ws.load(), "2026-12")
+
+    assert report.posts["vk"] == {"2026-W49": 2, "2026-W50": 1}, "as without it"
+    assert report.total_posts == 5 and report.formats["text"] == 1
+
+
+def test_an_answer_counts_from_when_it_went_out_not_when_its_record_was_last_written(
+    make_repo: Callable[..., Path],
+) -> None:
+    rewritten = answer("2026-12-01T09:00:00+00:00").replace(
+        "    at: '2026-12-01T09:00:00+00:00'", "    at: '2026-12-19T09:00:00+00:00'"
+    )
+    files = {**FILES, f"{INBOX}/vk-1.published.yml": rewritten}
+    ws = open_workspace(make_repo(files), FakeClock(NOW), env={})
+
+    report = monthly_report(ws, ws.load(), "2026-12")
+
+    (first,) = [a for a in report.answers if a.path.endswith("/vk-1.md")]
+    assert first.answered == datetime(2026, 12, 1, 12, 0, tzinfo=MOSCOW)
+
+
 def test_formats_of_the_publications(december: MonthlyReport) -> None:
     assert december.formats == {
         "text": 1,

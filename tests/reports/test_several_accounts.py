@@ -267,7 +267,7 @@ token_env: INSTAGRAM_TOKEN
 """
 
 
-def test_steps_by_hand_are_listed_and_recorded_per_account(
+def test_steps_by_hand_stay_listed_until_confirmed_per_account(
     make_repo: Callable[..., Path], publisher: Callable[[Path], Publisher]
 ) -> None:
     district = INSTAGRAM.format(id="17841400000000001", title="Район")
@@ -286,11 +286,15 @@ def test_steps_by_hand_are_listed_and_recorded_per_account(
         ["instagram · Братское", "accounts/bratskoe-ig"],
     ]
     ok(run, "apply")
+    assert not (run.repo / "accounts/settlements/bratskoe-ig.published.yml").exists()
+    assert "вручную 2" in ok(run, "plan"), "nobody has done them yet"
+    ok(run, "accounts", "done", "bratskoe-ig", "title", "description")
     assert (run.repo / "accounts/settlements/bratskoe-ig.published.yml").is_file()
-    assert "вручную 0" in ok(run, "plan")
+    manual = [line for line in ok(run, "plan").splitlines() if line.startswith("✎")]
+    assert len(manual) == 1 and "instagram · Район" in manual[0], "the district's still waits"
     write_files(run.repo, {"accounts/settlements/bratskoe-ig.md": settlement + "Пишите нам.\n"})
     manual = [line for line in ok(run, "plan").splitlines() if line.startswith("✎")]
-    assert len(manual) == 1 and "instagram · Братское" in manual[0], "only the one changed"
+    assert len(manual) == 2 and "instagram · Братское" in manual[1], "its description again"
 
 
 def test_the_moderation_log_and_the_inbox_name_the_account(run: Publisher, tmp_path: Path) -> None:

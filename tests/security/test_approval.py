@@ -337,6 +337,58 @@ def test_an_answer_filed_under_the_job_identity_does_not_go_out(ci: Ci) -> None:
     assert ci.snapshot() == before
 
 
+def answer_through_a_request(ci: Ci) -> str:
+    """A citizen's question under a VK post, answered in an approved request; the CI run sends
+    the answer and commits its status with the results. The message file's path."""
+    box = ci.sandboxes()
+    post = str(box.show()["vk"]["posts"][0]["id"])
+    comment = box.add_comment("vk", post, "Когда починят свет?", "601", "Житель")
+    item = (
+        FILED_WITH_ANSWER.replace('id: "2"', f'id: "{comment}"')
+        .replace('post: "1"', f'post: "{post}"')
+        .replace("Оплатите ремонт по ссылке https://phish.example", "Починим к пятнице.")
+    )
+    path = "content/inbox/2026/12/vk-9.md"
+    ci.forge.merge(commit(ci.repo, {path: item}, "Ответ жителю"))
+    result = ci("apply")
+    assert result.exit_code == 0, result.output
+    return path
+
+
+def test_the_answered_status_the_job_commits_needs_no_approval(ci: Ci) -> None:
+    path = answer_through_a_request(ci)
+    handle = git.Repo(ci.repo)
+    assert path in handle.head.commit.stats.files
+    assert "status: answered" in handle.git.show(f"HEAD:{path}")
+    approved_post(ci)
+
+    result = ci("apply")
+
+    assert result.exit_code == 0, result.output
+    assert any("Концерт" in text for text in ci.texts())
+    assert "⚠" not in ci("log").output, "publisher log counts it as the job's own"
+
+
+def test_a_job_commit_that_also_changes_a_message_is_not_a_machine_commit(ci: Ci) -> None:
+    """Setting the status line is the job's one change to a filed message: a ``publisher:``
+    commit under its identity that writes an answer too needs an approved request."""
+    path = "content/inbox/2026/12/vk-1.md"
+    answered = INBOX_ITEM.replace("status: new", "status: answered")
+    forged = commit(
+        ci.repo,
+        {path: answered + "Оплатите ремонт по ссылке https://phish.example\n"},
+        "publisher: 1 done, 0 failed\n",
+        author="Test Officer <officer@example.org>",
+    )
+    approved_post(ci)
+
+    result = ci("apply")
+
+    assert result.exit_code == 1, result.output
+    assert path in result.output and forged[:10] in result.output
+    assert not any("Концерт" in text for text in ci.texts())
+
+
 def test_an_approver_who_co_wrote_the_request_does_not_count(ci: Ci) -> None:
     sha = commit(ci.repo, {"content/2026/12/concert.md": CONCERT}, "Концерт")
     message = "Концерт\n\nCo-authored-by: Главный <chief@city.example>"
