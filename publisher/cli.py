@@ -245,7 +245,11 @@ def apply(opts: Options, no_commit: bool, do_push: bool, skip_approval: bool) ->
         skip_approval=skip_approval,
         forge_transport=opts.deps.forge_transport,
     )
-    report = publish(opts.workspace(), options, ApplyPrinter(click.echo, warn))
+    printer = ApplyPrinter(click.echo, warn)
+    try:
+        report = publish(opts.workspace(), options, printer)
+    finally:
+        printer.close()
     if report.pushed:
         click.echo(_("Pushed."))
     sys.exit(published_exit(report))

@@ -26,6 +26,7 @@ from publisher.core.errors import Diagnostic, PublisherError, RepoError
 from publisher.core.i18n import _
 from publisher.core.model import Account, Action, Comment, Plan, Post, RemoteRef, ResultEntry
 from publisher.core.parallel import Background, in_background
+from publisher.core.progress import Watch
 from publisher.engine.claims import new_claim
 from publisher.engine.plan import (
     PlanContext,
@@ -49,7 +50,7 @@ if TYPE_CHECKING:  # the modules for publishing, moderation and Git load only wh
     import httpx
 
     from publisher.core.capabilities import Capabilities
-    from publisher.engine.apply import ApplyReport, Approvals
+    from publisher.engine.apply import ApplyReport, Approvals, Result
     from publisher.engine.runtime import Adapters
     from publisher.inbox.items import CollectReport
     from publisher.moderation.rules import Rules
@@ -254,8 +255,15 @@ class Workspace:
 
         return new_http_client(self.transport)
 
-    def apply(self, content: Content, plan: Plan, approvals: Approvals) -> ApplyReport:
-        """Run the plan's changes; every result is in the result files when this returns."""
+    def apply(
+        self,
+        content: Content,
+        plan: Plan,
+        approvals: Approvals,
+        watch: Watch[Result] | None = None,
+    ) -> ApplyReport:
+        """Run the plan's changes; every result is in the result files when this returns, and
+        ``watch`` heard of each as it completed."""
         from publisher.engine.apply import Applier
 
         pending = {action.account_key for action in plan.pending}
@@ -270,6 +278,7 @@ class Workspace:
                 approvals.per_post,
                 self.claim,
                 _remote_owners(self.result_entries(content)),
+                watch,
             )
             return applier.run(plan)
 
