@@ -34,7 +34,7 @@ pytest: $(STAMP)
 # publisher/locale/ru/LC_MESSAGES/publisher.po and run it again)
 POT := publisher/locale/publisher.pot
 messages: $(STAMP)
-	$(BIN)/pybabel -q extract -k _ -k N_ -k ngettext:1,2 --no-location --sort-output \
+	$(BIN)/pybabel -q extract -k _ -k N_ -k ngettext:1,2 -k NP_:1,2 --no-location --sort-output \
 		--omit-header -o $(POT) publisher
 	$(BIN)/pybabel -q update -D publisher -i $(POT) -d publisher/locale -l ru \
 		--no-fuzzy-matching --omit-header --ignore-obsolete

@@ -21,9 +21,10 @@ from typing import TYPE_CHECKING, Any, Concatenate, NoReturn, ParamSpec, TypeVar
 import click
 
 from publisher.commands.exits import EXIT_OK, EXIT_PARTIAL, EXIT_PROBLEMS, published_exit
+from publisher.commands.helptext import RootGroup, option
 from publisher.commands.session import Deps, open_session
 from publisher.core import i18n
-from publisher.core.i18n import _
+from publisher.core.i18n import N_, _
 
 if TYPE_CHECKING:  # the library loads only in the command that uses it (``--help`` stays fast)
     from publisher.commands.check import Offered
@@ -102,29 +103,32 @@ def _run_lock(repo: Path) -> contextlib.AbstractContextManager[None]:
     return run_lock(repo, waiting)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option(
+@click.group(
+    cls=RootGroup,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    help=N_("publisher: the press service's social accounts, run from a Git repository."),
+)
+@option(
     "--repo",
     type=click.Path(file_okay=False, path_type=Path),
     default=".",
-    help="Repository folder (default: the current one).",
+    help=N_("Repository folder (default: the current one)."),
 )
-@click.option(
+@option(
     "--sandbox",
     "sandbox",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Send every network call to the built-in sandbox kept in DIR.",
+    help=N_("Send every network call to the built-in sandbox kept in DIR."),
 )
-@click.option(
+@option(
     "--lang",
     type=click.Choice(["ru", "en"]),
     default=None,
-    help="Language of messages (default: ru, or PUBLISHER_LANG).",
+    help=N_("Language of messages (default: ru, or PUBLISHER_LANG)."),
 )
 @click.pass_context
 def main(ctx: click.Context, repo: Path, sandbox: Path | None, lang: str | None) -> None:
-    """publisher: the press service's social accounts, run from a Git repository."""
     deps = ctx.obj if isinstance(ctx.obj, Deps) else Deps()
     env = deps.env if deps.env is not None else os.environ
     i18n.set_language(lang or env.get("PUBLISHER_LANG") or _config_language(repo))
@@ -144,25 +148,24 @@ def _config_language(repo: Path) -> str | None:
 FORMATS_CHECK = click.Choice(["text", "github", "github-review", "json"])
 
 
-@main.command()
+@main.command(help=N_("Check posts and accounts; list every problem with its file, line and fix."))
 @click.argument("paths", nargs=-1)
-@click.option(
+@option(
     "--format",
     "fmt",
     type=FORMATS_CHECK,
     default="text",
-    help="Output format (github-review: the style fixes as a pull request review, JSON).",
+    help=N_("Output format (github-review: the style fixes as a pull request review, JSON)."),
 )
-@click.option("--strict", is_flag=True, help="Treat warnings as errors.")
-@click.option(
+@option("--strict", is_flag=True, help=N_("Treat warnings as errors."))
+@option(
     "--suggest",
     is_flag=True,
-    help="Also offer the style fixes on the merge request as review suggestions.",
+    help=N_("Also offer the style fixes on the merge request as review suggestions."),
 )
 @click.pass_obj
 @handle_errors
 def check(opts: Options, paths: tuple[str, ...], fmt: str, strict: bool, suggest: bool) -> None:
-    """Check posts and accounts; list every problem with its file, line and fix."""
     from publisher.commands.check import check_files, check_output, offer_fixes
 
     ws = opts.workspace()
@@ -192,18 +195,17 @@ def _tell_offered(offered: Offered) -> None:
         warn(told.strip())
 
 
-@main.command()
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text")
-@click.option("--all", "show_all", is_flag=True, help="Also list posts with no change.")
-@click.option(
+@main.command(help=N_("Show what apply would do on each network, with each network's text."))
+@option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text")
+@option("--all", "show_all", is_flag=True, help=N_("Also list posts with no change."))
+@option(
     "--comment",
     is_flag=True,
-    help="Also post the plan as the merge request's comment (updated in place).",
+    help=N_("Also post the plan as the merge request's comment (updated in place)."),
 )
 @click.pass_obj
 @handle_errors
 def plan(opts: Options, fmt: str, show_all: bool, comment: bool) -> None:
-    """Show what apply would do on each network, with each network's text."""
     from publisher.commands.plan import make_plan, post_plan_comment
 
     ws = opts.workspace()
@@ -224,19 +226,18 @@ def _tell_posted(posted: Posted) -> None:
         warn(_("Plan posted to the merge request. {url}", url=posted.url).strip())
 
 
-@main.command()
-@click.option("--no-commit", is_flag=True, help="Record results in files but do not commit.")
-@click.option("--push", "do_push", is_flag=True, help="Push the result commit (rebase if needed).")
-@click.option(
+@main.command(help=N_("Publish what the plan says, record the results and commit them."))
+@option("--no-commit", is_flag=True, help=N_("Record results in files but do not commit."))
+@option("--push", "do_push", is_flag=True, help=N_("Push the result commit (rebase if needed)."))
+@option(
     "--skip-approval",
     is_flag=True,
-    help="Publish to real networks outside CI without an approved merge (recorded).",
+    help=N_("Publish to real networks outside CI without an approved merge (recorded)."),
 )
 @click.pass_obj
 @handle_errors
 @exclusive
 def apply(opts: Options, no_commit: bool, do_push: bool, skip_approval: bool) -> None:
-    """Publish what the plan says, record the results and commit them."""
     from publisher.commands.apply import ApplyPrinter
     from publisher.engine.publish import PublishOptions, publish
 
@@ -261,13 +262,12 @@ def run() -> None:
     main(prog_name="publisher")
 
 
-@main.command()
+@main.command(help=N_("Create a post bundle from the template, ready to edit."))
 @click.argument("title")
-@click.option("--date", "day", default=None, help="Date of the post folder, YYYY-MM-DD.")
+@option("--date", "day", default=None, help=N_("Date of the post folder, YYYY-MM-DD."))
 @click.pass_obj
 @handle_errors
 def new(opts: Options, title: str, day: str | None) -> None:
-    """Create a post bundle from the template, ready to edit."""
     from publisher.commands.scaffold import new_post
 
     path = new_post(opts.repo, title, day)
@@ -279,32 +279,31 @@ def new(opts: Options, title: str, day: str | None) -> None:
     )
 
 
-@main.command()
-@click.option("--limit", default=20, show_default=True, help="How many result commits to show.")
+@main.command(help=N_("The publication history, read from git log."))
+@option("--limit", default=20, show_default=True, help=N_("How many result commits to show."))
 @click.pass_obj
 @handle_errors
 def log(opts: Options, limit: int) -> None:
-    """The publication history, read from git log."""
     from publisher.commands.log import log_text
+    from publisher.core.config import load_config
 
-    click.echo(log_text(opts.repo, limit))
+    click.echo(log_text(opts.repo, limit, load_config(opts.repo)[0].zone))
 
 
-@main.command()
+@main.command(
+    help=N_("Settle a post left uncertain by an interrupted run, after looking at the network.")
+)
 @click.argument("post")
 @click.argument("network")
-@click.option("--url", default=None, help="Link to the post found on the network.")
-@click.option(
-    "--id", "remote_id", default=None, help="Its id on the network, if the link lacks it."
-)
-@click.option("--absent", is_flag=True, help="The post is not on the network: publish it again.")
+@option("--url", default=None, help=N_("Link to the post found on the network."))
+@option("--id", "remote_id", default=None, help=N_("Its id on the network, if the link lacks it."))
+@option("--absent", is_flag=True, help=N_("The post is not on the network: publish it again."))
 @click.pass_obj
 @handle_errors
 @exclusive
 def resolve(
     opts: Options, post: str, network: str, url: str | None, remote_id: str | None, absent: bool
 ) -> None:
-    """Settle a post left uncertain by an interrupted run, after looking at the network."""
     from publisher.commands.resolve import resolve_uncertain
 
     if absent == bool(url or remote_id):
@@ -314,29 +313,27 @@ def resolve(
     click.echo(_("Recorded in {path}. Run publisher apply to continue.", path=path))
 
 
-@main.group()
+@main.group(help=N_("The built-in emulator of every network."))
 def sandbox() -> None:
-    """The built-in emulator of every network."""
+    pass
 
 
-@sandbox.command("show")
-@click.option("--state", type=click.Path(file_okay=False, path_type=Path), required=True)
-@click.option("--json", "as_json", is_flag=True, help="Print the state as JSON.")
+@sandbox.command("show", help=N_("Print what each emulated network shows."))
+@option("--state", type=click.Path(file_okay=False, path_type=Path), required=True)
+@option("--json", "as_json", is_flag=True, help=N_("Print the state as JSON."))
 @handle_errors
 def sandbox_show(state: Path, as_json: bool) -> None:
-    """Print what each emulated network shows."""
     from publisher.commands.sandbox import show_text
 
     click.echo(show_text(state, as_json))
 
 
-@sandbox.command("serve")
-@click.option("--state", type=click.Path(file_okay=False, path_type=Path), required=True)
-@click.option("--port", default=8765, show_default=True)
-@click.option("--host", default="127.0.0.1", show_default=True)
+@sandbox.command("serve", help=N_("Serve a web page showing each network's feed as published."))
+@option("--state", type=click.Path(file_okay=False, path_type=Path), required=True)
+@option("--port", default=8765, show_default=True)
+@option("--host", default="127.0.0.1", show_default=True)
 @handle_errors
 def sandbox_serve(state: Path, port: int, host: str) -> None:
-    """Serve a web page showing each network's feed as published."""
     from werkzeug.serving import run_simple
 
     from publisher.sandbox.web import FeedPage
@@ -345,32 +342,34 @@ def sandbox_serve(state: Path, port: int, host: str) -> None:
     run_simple(host, port, FeedPage(state), use_reloader=False, threaded=True)
 
 
-@main.command()
-@click.option(
+@main.command(
+    help=N_("Run check, plan and apply on a copy of the example content against a fresh sandbox.")
+)
+@option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Folder for the scratch copy (default: a new temporary folder).",
+    help=N_("Folder for the scratch copy (default: a new temporary folder)."),
 )
 @click.pass_obj
 @handle_errors
 def demo(opts: Options, out: Path | None) -> None:
-    """Run check, plan and apply on a copy of the example content against a fresh sandbox."""
     from publisher.commands.demo import run_demo
 
     sys.exit(run_demo(opts.repo, out, click.echo, opts.deps.clock))
 
 
-@main.group()
+@main.group(help=N_("Account profiles: image sizes, the dynamic cover, steps taken by hand."))
 def accounts() -> None:
-    """Account profiles: image sizes, the dynamic cover, steps taken by hand."""
+    pass
 
 
-@accounts.command("fit")
+@accounts.command(
+    "fit", help=N_("Make copies of avatars and covers at the size each network wants.")
+)
 @click.pass_obj
 @handle_errors
 def accounts_fit(opts: Options) -> None:
-    """Make copies of avatars and covers at the size each network wants."""
     from publisher.commands.accounts import fit_images, fit_report
 
     ws = opts.workspace()
@@ -386,34 +385,45 @@ def accounts_fit(opts: Options) -> None:
         sys.exit(EXIT_PROBLEMS)
 
 
-@accounts.command("cover")
-@click.option("--upload", is_flag=True, help="Also set it as the cover where the network allows.")
+@accounts.command(
+    "cover", help=N_("Draw the dynamic cover (date, next events, latest posts) and upload it.")
+)
+@option("--upload", is_flag=True, help=N_("Also set it as the cover where the network allows."))
 @click.pass_obj
 @handle_errors
 def accounts_cover(opts: Options, upload: bool) -> None:
-    """Draw the dynamic cover (date, next events, latest posts) and upload it."""
     from publisher.commands.accounts import cover
     from publisher.commands.progress import Board
+    from publisher.core.capabilities import network_title
 
     ws = opts.workspace()
     board: Board[str] = Board(
-        _("Cover"), lambda place: [_("Uploaded to {network}.", network=place)], click.echo
+        _("Cover"),
+        lambda place: [_("Uploaded to {network}.", network=network_title(place))],
+        click.echo,
     )
     with board, _run_lock(opts.repo) if upload else contextlib.nullcontext():
         result = cover(ws, upload, opts.deps.forge_transport, board)
     click.echo(_("Cover drawn: {path}", path=result.path))
     for network, message in result.failed:
-        warn(_("Not uploaded to {network}: {message}", network=network, message=message))
+        warn(
+            _(
+                "Not uploaded to {network}: {message}",
+                network=network_title(network),
+                message=message,
+            )
+        )
     sys.exit(EXIT_PARTIAL if result.failed else EXIT_OK)
 
 
-@accounts.command("manual")
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text")
-@click.option("--issue", is_flag=True, help="Also keep a Git host issue listing the steps.")
+@accounts.command(
+    "manual", help=N_("Profile fields no API can set, waiting for a person (until accounts done).")
+)
+@option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text")
+@option("--issue", is_flag=True, help=N_("Also keep a Git host issue listing the steps."))
 @click.pass_obj
 @handle_errors
 def accounts_manual(opts: Options, fmt: str, issue: bool) -> None:
-    """Profile fields no API can set, waiting for a person (until accounts done)."""
     from publisher.commands.accounts import manual_steps, post_manual_issue
 
     ws = opts.workspace()
@@ -427,15 +437,19 @@ def accounts_manual(opts: Options, fmt: str, issue: bool) -> None:
             click.echo(_("Steps to take by hand: {url}", url=url))
 
 
-@accounts.command("done")
+@accounts.command(
+    "done",
+    help=N_(
+        "Confirm that you set these profile fields by hand (title, description, website, "
+        "avatar, cover); recorded in a commit that names you."
+    ),
+)
 @click.argument("account")
 @click.argument("fields", nargs=-1, required=True)
 @click.pass_obj
 @handle_errors
 @exclusive
 def accounts_done(opts: Options, account: str, fields: tuple[str, ...]) -> None:
-    """Confirm that you set these profile fields by hand (title, description, website, avatar,
-    cover); recorded in a commit that names you."""
     from publisher.commands.accounts import confirm_done
 
     confirmed = confirm_done(opts.workspace(), account, fields)
@@ -451,13 +465,15 @@ def accounts_done(opts: Options, account: str, fields: tuple[str, ...]) -> None:
         click.echo(_("Recorded in {path}.", path=confirmed.path))
 
 
-@main.group(invoke_without_command=True)
-@click.option("--dry-run", is_flag=True, help="Only show the decisions; change nothing.")
-@click.option("--no-commit", is_flag=True, help="Write the log but do not commit it.")
-@click.option("--push", "do_push", is_flag=True, help="Push the log commit.")
+@main.group(
+    invoke_without_command=True,
+    help=N_("Read new comments, remove what the rules forbid, ban repeat offenders, log it."),
+)
+@option("--dry-run", is_flag=True, help=N_("Only show the decisions; change nothing."))
+@option("--no-commit", is_flag=True, help=N_("Write the log but do not commit it."))
+@option("--push", "do_push", is_flag=True, help=N_("Push the log commit."))
 @click.pass_context
 def moderate(ctx: click.Context, dry_run: bool, no_commit: bool, do_push: bool) -> None:
-    """Read new comments, remove what the rules forbid, ban repeat offenders, log it."""
     if ctx.invoked_subcommand is None:
         _moderate(ctx.obj, dry_run, no_commit, do_push)
 
@@ -489,13 +505,14 @@ def _closed(board: Board[Any], summary: str) -> None:
     click.echo(summary)
 
 
-@moderate.command("restore")
+@moderate.command(
+    "restore", help=N_("Undo a removal where the network allows it, and lift the author's ban.")
+)
 @click.argument("log_id")
 @click.pass_obj
 @handle_errors
 @exclusive
 def moderate_restore(opts: Options, log_id: str) -> None:
-    """Undo a removal where the network allows it, and lift the author's ban."""
     from publisher.commands.moderate import restore
     from publisher.engine.workspace import Restored
 
@@ -508,36 +525,37 @@ def moderate_restore(opts: Options, log_id: str) -> None:
     restore(opts.workspace(), log_id, shown)
 
 
-@main.group()
+@main.group(help=N_("Tools for tuning the moderation rules."))
 def moderation() -> None:
-    """Tools for tuning the moderation rules."""
+    pass
 
 
-@moderation.command("classify")
+@moderation.command(
+    "classify", help=N_("Read comments one per line on stdin; print one JSON decision per line.")
+)
 @click.pass_obj
 @handle_errors
 def moderation_classify(opts: Options) -> None:
-    """Read comments one per line on stdin; print one JSON decision per line."""
     from publisher.commands.classify import classify
 
     for decision in classify(opts.repo, sys.stdin):
         click.echo(decision)
 
 
-@sandbox.command("comment")
-@click.option("--state", type=click.Path(file_okay=False, path_type=Path), required=True)
-@click.option("--network", required=True, help="vk, telegram, ok, max, facebook, instagram, x")
-@click.option("--post", "post_id", default="", help="The post's id as sandbox show lists it.")
-@click.option("--author", default="Житель", show_default=True)
-@click.option("--author-id", default="", help="The author's user id (default: from the name).")
-@click.option("--text", required=True)
-@click.option("--direct", is_flag=True, help="A direct message to the account instead.")
+@sandbox.command("comment", help=N_("Add a citizen's comment (or direct message) in the sandbox."))
+@option("--state", type=click.Path(file_okay=False, path_type=Path), required=True)
+@option("--network", required=True, help=N_("vk, telegram, ok, max, facebook, instagram, x"))
+@option("--post", "post_id", default="", help=N_("The post's id as sandbox show lists it."))
+@option("--author", default="Житель", show_default=True)
+@option("--author-id", default="", help=N_("The author's user id (default: from the name)."))
+@option("--text", required=True)
+@option("--direct", is_flag=True, help=N_("A direct message to the account instead."))
 @handle_errors
 def sandbox_comment(
     state: Path, network: str, post_id: str, author: str, author_id: str, text: str, direct: bool
 ) -> None:
-    """Add a citizen's comment (or direct message) in the sandbox."""
     from publisher.commands.sandbox import add_comment
+    from publisher.core.capabilities import network_title
     from publisher.sandbox.app import EMULATORS
 
     if network not in EMULATORS:
@@ -546,22 +564,23 @@ def sandbox_comment(
         comment = add_comment(state, network, post_id, text, author, author_id, direct)
     except (ValueError, NotImplementedError, KeyError) as exc:
         fail(str(exc))
-    click.echo(_("Comment {id} added on {network}.", id=comment, network=network))
+    click.echo(_("Comment {id} added on {network}.", id=comment, network=network_title(network)))
 
 
-@main.group()
+@main.group(help=N_("Citizens' messages: file them with a deadline, see what is due."))
 def inbox() -> None:
-    """Citizens' messages: file them with a deadline, see what is due."""
+    pass
 
 
-@inbox.command("collect")
-@click.option("--no-commit", is_flag=True, help="Write the files but do not commit them.")
-@click.option("--push", "do_push", is_flag=True, help="Push the commit.")
+@inbox.command(
+    "collect", help=N_("File new questions, requests and complaints as content/inbox/... files.")
+)
+@option("--no-commit", is_flag=True, help=N_("Write the files but do not commit them."))
+@option("--push", "do_push", is_flag=True, help=N_("Push the commit."))
 @click.pass_obj
 @handle_errors
 @exclusive
 def inbox_collect(opts: Options, no_commit: bool, do_push: bool) -> None:
-    """File new questions, requests and complaints as content/inbox/... files."""
     from publisher.commands.inbox import collect
     from publisher.commands.progress import Board
     from publisher.inbox.items import CollectReport
@@ -592,13 +611,15 @@ def inbox_collect(opts: Options, no_commit: bool, do_push: bool) -> None:
     sys.exit(EXIT_PARTIAL if report.failed_accounts else EXIT_OK)
 
 
-@inbox.command("status")
-@click.option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text")
-@click.option("--issue", is_flag=True, help="Also keep a Git host issue with the overdue list.")
+@inbox.command(
+    "status",
+    help=N_("Open messages by deadline, overdue first, with counts by category and network."),
+)
+@option("--format", "fmt", type=click.Choice(["text", "markdown", "json"]), default="text")
+@option("--issue", is_flag=True, help=N_("Also keep a Git host issue with the overdue list."))
 @click.pass_obj
 @handle_errors
 def inbox_status(opts: Options, fmt: str, issue: bool) -> None:
-    """Open messages by deadline, overdue first, with counts by category and network."""
     from publisher.commands.inbox import post_overdue_issue, read_status
     from publisher.reports.plan_report import diagnostics_text
 
@@ -616,40 +637,40 @@ def inbox_status(opts: Options, fmt: str, issue: bool) -> None:
     sys.exit(EXIT_PROBLEMS if status.problems else EXIT_OK)
 
 
-@main.command()
+@main.command(
+    help=N_("Find press-release wording and bureaucratese; suggest plain words; score 0-10.")
+)
 @click.argument("files", nargs=-1)
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
 @click.pass_obj
 @handle_errors
 def style(opts: Options, files: tuple[str, ...], fmt: str) -> None:
-    """Find press-release wording and bureaucratese; suggest plain words; score 0-10."""
     from publisher.commands.style import lint_files, style_output
 
     click.echo(style_output(lint_files(opts.repo, files, sys.stdin), fmt))
 
 
-@main.group()
+@main.group(help=N_("The static site: previews, archive, accounts, moderation, inbox, report."))
 def site() -> None:
-    """The static site: previews, archive, accounts, moderation, inbox, report."""
+    pass
 
 
-@site.command("build")
-@click.option(
+@site.command("build", help=N_("Build the static site of the repository."))
+@option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
     default=Path("_site"),
     show_default=True,
-    help="Folder to write the site into.",
+    help=N_("Folder to write the site into."),
 )
-@click.option(
+@option(
     "--personal-data",
     is_flag=True,
-    help="Show authors' names and comment excerpts (never for public Pages).",
+    help=N_("Show authors' names and comment excerpts (never for public Pages)."),
 )
 @click.pass_obj
 @handle_errors
 def site_build(opts: Options, out: Path, personal_data: bool) -> None:
-    """Build the static site of the repository."""
     from publisher.commands.progress import Board
     from publisher.reports.site import build_site
 
@@ -660,25 +681,26 @@ def site_build(opts: Options, out: Path, personal_data: bool) -> None:
     click.echo(_("Site written to {path}: {count} files.", path=out, count=len(files)))
 
 
-@main.command("report")
-@click.option("--month", default=None, help="YYYY-MM (default: the current month).")
-@click.option(
+@main.command(
+    "report", help=N_("The monthly report: posts, formats, moderation, citizens' messages.")
+)
+@option("--month", default=None, help=N_("YYYY-MM (default: the current month)."))
+@option(
     "--format",
     "fmt",
     type=click.Choice(["markdown", "html"]),
     default="markdown",
     show_default=True,
 )
-@click.option(
+@option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
     default=None,
-    help="Write the report (and its SVG charts) into this folder instead of printing.",
+    help=N_("Write the report (and its SVG charts) into this folder instead of printing."),
 )
 @click.pass_obj
 @handle_errors
 def monthly_report_command(opts: Options, month: str | None, fmt: str, out: Path | None) -> None:
-    """The monthly report: posts, formats, moderation, citizens' messages."""
     from publisher.reports.monthly import (
         current_month,
         monthly_report,

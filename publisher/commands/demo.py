@@ -16,6 +16,7 @@ from publisher.commands.inbox import collect
 from publisher.commands.moderate import sweep
 from publisher.commands.session import declare_accounts, open_sandbox
 from publisher.content.check import CheckResult
+from publisher.core.capabilities import network_title
 from publisher.core.clock import Clock
 from publisher.core.config import CONFIG_FILE
 from publisher.core.i18n import _
@@ -100,7 +101,7 @@ def _citizens(ws: Workspace, sandbox: Sandbox, echo: Callable[[str], None]) -> N
     drawn = cover(ws, upload=True)
     echo(_("Cover drawn: {path}", path=drawn.path))
     for network in drawn.uploaded:
-        echo(_("Uploaded to {network}.", network=network))
+        echo(_("Uploaded to {network}.", network=network_title(network)))
 
 
 #: a careless or hostile post: a forge token's file as its attachment, a token in its text and

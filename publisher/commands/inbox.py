@@ -45,7 +45,7 @@ def collect(
     report = ws.collect_inbox(ws.load(), watch)
     shown(report)
     if report.filed and commit:
-        message = f"publisher: inbox, {len(report.filed)} new messages\n"
+        message = "publisher: " + _("inbox, {count} new messages", count=len(report.filed)) + "\n"
         record(ws, report.files, message, push, committed)
     return report
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from publisher.core.i18n import _
 from publisher.core.progress import Watch
 from publisher.engine.approval import require_approved_history
 from publisher.engine.publish import record
@@ -38,7 +39,9 @@ def sweep(
     report = ws.moderate(ws.load(), dry_run, watch)
     shown(report)
     if report.files and commit and not dry_run:
-        message = f"publisher: moderation, {len(report.outcomes)} actions\n"
+        message = (
+            "publisher: " + _("moderation, {count} actions", count=len(report.outcomes)) + "\n"
+        )
         record(ws, report.files, message, push, committed)
     return report
 
@@ -50,6 +53,6 @@ def restore(
     (``shown`` gets what was done before the commit)."""
     restored = ws.restore_moderation(ws.load(), log_id)
     shown(restored)
-    message = build_message(f"publisher: moderation restore {log_id}")
+    message = build_message("publisher: " + _("moderation restore {id}", id=log_id))
     record(ws, restored.files, message, push=False, committed=lambda _sha: None)
     return restored

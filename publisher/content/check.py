@@ -141,7 +141,7 @@ def check_account_settings(
                     _(
                         "Remove or correct it. {network} takes only: {names}. API addresses "
                         "are fixed in the program: no setting changes them.",
-                        network=account.network,
+                        network=network_title(account.network),
                         names=allowed,
                     ),
                     "unknown-setting",
@@ -408,7 +408,7 @@ def _check_media(post: Post, network: str, caps: Capabilities) -> list[Diagnosti
                     field,
                     _(
                         "{network} does not take {kind} files: '{file}' goes out without it.",
-                        network=network,
+                        network=network_title(network),
                         kind=kind_label(media.kind),
                         file=Path(media.rel).name,
                     ),
@@ -426,7 +426,7 @@ def _check_media(post: Post, network: str, caps: Capabilities) -> list[Diagnosti
                 "media",
                 _(
                     "{network} takes one video or GIF, or several photos, in a post; not both.",
-                    network=network,
+                    network=network_title(network),
                 ),
                 _("Make two posts: one with the video, one with the photos."),
                 "media-mixed",
@@ -440,7 +440,7 @@ def _check_media(post: Post, network: str, caps: Capabilities) -> list[Diagnosti
                 _(
                     "{count} media files; {network} takes at most {limit}.",
                     count=len(accepted),
-                    network=network,
+                    network=network_title(network),
                     limit=caps.max_media,
                 ),
                 _("Remove some, or split the post."),
@@ -465,7 +465,7 @@ def _check_media_rules(
                     "'{file}' is {size} MB; {network} takes at most {limit} MB.",
                     file=name,
                     size=_mb(media.size),
-                    network=network,
+                    network=network_title(network),
                     limit=_mb(rules.max_bytes),
                 ),
                 _("Compress the file or use a smaller one."),
@@ -481,7 +481,7 @@ def _check_media_rules(
                     "'{file}' is {format}; {network} takes {formats}.",
                     file=name,
                     format=media.image_format,
-                    network=network,
+                    network=network_title(network),
                     formats=", ".join(sorted(rules.formats)),
                 ),
                 _("Save the image in one of those formats."),
@@ -513,7 +513,7 @@ def _check_dimensions(
                     file=name,
                     width=width,
                     height=height,
-                    network=network,
+                    network=network_title(network),
                 ),
                 _("Scale the image down."),
                 "media-dimensions",
@@ -537,7 +537,7 @@ def _check_dimensions(
                     file=name,
                     width=width,
                     height=height,
-                    network=network,
+                    network=network_title(network),
                 ),
                 hint,
                 "media-aspect",
@@ -555,7 +555,10 @@ def _check_poll(post: Post, network: str, caps: Capabilities) -> list[Diagnostic
             _warning(
                 post,
                 "poll",
-                _("{network} has no polls: the post goes out without the poll.", network=network),
+                _(
+                    "{network} has no polls: the post goes out without the poll.",
+                    network=network_title(network),
+                ),
                 "",
                 "poll-dropped",
             )
@@ -569,7 +572,7 @@ def _check_poll(post: Post, network: str, caps: Capabilities) -> list[Diagnostic
                 _(
                     "The poll has {count} options; {network} allows {limit}.",
                     count=len(poll.options),
-                    network=network,
+                    network=network_title(network),
                     limit=caps.poll_max_options,
                 ),
                 _("Remove some options."),
@@ -586,7 +589,7 @@ def _check_poll(post: Post, network: str, caps: Capabilities) -> list[Diagnostic
                     "Poll option '{option}' is longer than {limit} characters ({network}).",
                     option=long_options[0],
                     limit=caps.poll_option_limit,
-                    network=network,
+                    network=network_title(network),
                 ),
                 _("Shorten the option."),
                 "poll-option-length",

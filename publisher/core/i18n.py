@@ -50,6 +50,22 @@ def N_(msgid: str) -> str:
     return msgid
 
 
+def NP_(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a message with a plural form for translation; ``translate_plural`` shows it."""
+    return singular, plural
+
+
+def translate(msgid: str) -> str:
+    """The translation of ``msgid`` with its placeholders left for the caller (click's own
+    messages: click fills them)."""
+    return _translation.gettext(msgid)
+
+
+def translate_plural(singular: str, plural: str, n: int) -> str:
+    """The form of a plural message for ``n``, placeholders left for the caller."""
+    return _translation.ngettext(singular, plural, n)
+
+
 def ngettext(singular: str, plural: str, n: int, **params: object) -> str:
     """Translate a message whose form depends on the number ``n`` (Russian has three)."""
     text = _translation.ngettext(singular, plural, n)

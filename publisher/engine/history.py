@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import git
@@ -34,7 +35,8 @@ class LoggedCommit:
     """One ``publisher:`` commit as ``publisher log`` shows it; every string is one line."""
 
     sha: str
-    date: str
+    #: when it was committed (``publisher log`` shows it in the configured zone)
+    when: datetime
     subject: str
     #: the per-result lines of the message (``- create vk: ... [done] url``, the account after
     #: the network where its name is not the network's: ``- create vk · bratskoe-vk: ...``)
@@ -101,7 +103,7 @@ def _logged(repo: git.Repo, commit: git.Commit) -> LoggedCommit:
     lines = tuple(one_line(line[2:]) for line in rest.splitlines() if line.startswith("- "))
     return LoggedCommit(
         sha=commit.hexsha,
-        date=commit.committed_datetime.isoformat(timespec="minutes"),
+        when=commit.committed_datetime,
         subject=one_line(subject),
         lines=lines if machine else (),
         machine=machine,

@@ -631,7 +631,10 @@ def _plan_reply(
         )
         return replace(base, kind=ActionKind.BLOCKED, reason=reason)
     if not caps.reply or account is None:
-        reason = _("{network} cannot reply through its API: answer by hand", network=network)
+        reason = _(
+            "{network} cannot reply through its API: answer by hand",
+            network=network_title(network),
+        )
         return replace(base, kind=ActionKind.BLOCKED, reason=reason)
     if length > caps.text_limit:
         reason = _(

@@ -19,11 +19,12 @@ from publisher.content.context import Context, build_context
 from publisher.content.load import Content, load_cached, load_post
 from publisher.content.secrets import scan_for_tokens
 from publisher.content.stylecheck import LINTED, post_style
-from publisher.core.capabilities import Capabilities, all_capabilities
+from publisher.core.capabilities import Capabilities, all_capabilities, network_title
 from publisher.core.clock import Clock
 from publisher.core.config import Config, load_config
 from publisher.core.errors import Diagnostic, PublisherError, RepoError
 from publisher.core.i18n import _
+from publisher.core.labels import action_label, outcome_label
 from publisher.core.model import Account, Action, Comment, Plan, Post, RemoteRef, ResultEntry
 from publisher.core.parallel import Background, in_background
 from publisher.core.progress import Watch
@@ -493,7 +494,8 @@ class Workspace:
             files = reserve(ResultFiles(self.repo), plan, self.claim, self.clock.now().isoformat())
             if not files:
                 return content, plan
-            commit_results(self.repo, files, f"publisher: reserve {len(files)} posts\n")
+            message = "publisher: " + _("reserve {count} posts", count=len(files))
+            commit_results(self.repo, files, f"{message}\n")
             if push_once(self.repo):
                 return content, plan
             drop_last_commit_and_pull(self.repo)
@@ -550,20 +552,21 @@ def commit_message(report: ApplyReport, approvals: Approvals) -> str:
 
     A result line names the network, and the account after it where the account's name is
     not the network's (``create vk · bratskoe-vk: 2026/12/elka [done] https://…``), so that
-    ``publisher log`` tells which of a network's accounts each result is on."""
-    from publisher.state.repo import build_message
+    ``publisher log`` tells which of a network's accounts each result is on. The subject and
+    lines speak the configured language; the ``publisher:`` prefix and the trailers do not
+    (the approval gate and ``publisher log`` read them)."""
+    from publisher.state.repo import RESULT_SUBJECT_PREFIX, build_message
 
-    subject = f"publisher: {len(report.done())} done, {len(report.failed)} failed"
+    counts = _("{done} done, {failed} failed", done=len(report.done()), failed=len(report.failed))
     lines = []
     for result in report.results:
         action = result.action
         where = result.ref.url if result.ref and result.ref.url else ""
-        account = action.account_key
-        on = action.network if account == action.network else f"{action.network} · {account}"
-        lines.append(
-            f"{action.kind.value} {on}: {action.post_id} [{result.outcome.value}] {where}".rstrip()
-        )
-    return build_message(subject, lines, approvals.trailers())
+        account, title = action.account_key, network_title(action.network)
+        on = title if account == action.network else f"{title} · {account}"
+        kind, outcome = action_label(action.kind.value), outcome_label(result.outcome.value)
+        lines.append(f"{kind} {on}: {action.post_id} [{outcome}] {where}".rstrip())
+    return build_message(f"{RESULT_SUBJECT_PREFIX} {counts}", lines, approvals.trailers())
 
 
 def default_accounts(content: Content) -> dict[str, str]:

@@ -28,6 +28,7 @@ from typing import Any
 
 import yaml
 
+from publisher.core.capabilities import network_title
 from publisher.core.errors import ConfigError, Diagnostic, PublisherError, Severity
 from publisher.core.escape import markdown_inline, markdown_link, one_line, printable
 from publisher.core.front_matter import (
@@ -37,6 +38,7 @@ from publisher.core.front_matter import (
     read_front_matter,
 )
 from publisher.core.i18n import _
+from publisher.core.labels import category_label
 from publisher.core.model import Comment, by_account
 from publisher.core.resources import DATA_DIR
 from publisher.core.shapes import ShapeError, line_of, mapping, moment_of, sequence
@@ -667,17 +669,25 @@ def status_text(items: list[OpenItem], markdown: bool = False) -> str:
     for item in items:
         due = item.due.strftime("%Y-%m-%d %H:%M") if item.due else "—"
         flag = _("OVERDUE") if item.overdue else ""
+        place = item.account or network_title(item.network)
         if markdown:
             lines.append(
-                f"- {'**' + flag + '** ' if flag else ''}{due} · {markdown_inline(item.place)} · "
-                f"{markdown_inline(item.category)} · {markdown_link(item.path, item.link)}"
+                f"- {'**' + flag + '** ' if flag else ''}{due} · {markdown_inline(place)} · "
+                f"{markdown_inline(category_label(item.category))} · "
+                f"{markdown_link(item.path, item.link)}"
             )
         else:
-            place, category, path = (one_line(v) for v in (item.place, item.category, item.path))
+            category = category_label(item.category)
+            place, category, path = (one_line(v) for v in (place, category, item.path))
             lines.append(f"{flag:>12} {due}  {place:<10} {category:<12} {path}")
-    for counts in (summary.by_category, summary.by_network):
+    for counts, label in (
+        (summary.by_category, category_label),
+        (summary.by_network, network_title),
+    ):
         if counts:
             clean = markdown_inline if markdown else one_line
-            pairs = ", ".join(f"{clean(k)}: {v}" for k, v in sorted(counts.items()))
-            lines.append(("- " if markdown else "") + pairs)
+            named = sorted((label(k), v) for k, v in counts.items())
+            lines.append(
+                ("- " if markdown else "") + ", ".join(f"{clean(k)}: {v}" for k, v in named)
+            )
     return "\n".join(lines)

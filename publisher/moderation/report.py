@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from publisher.core.escape import one_line
 from publisher.core.i18n import _
+from publisher.core.labels import moderation_label, rule_label
 from publisher.moderation.sweep import Outcome, SweepReport
 
 _LABELS = {"delete": "✗", "hide": "◐", "review": "?"}
@@ -33,7 +34,8 @@ def outcome_lines(item: Outcome) -> list[str]:
     lines = [
         f"{_LABELS.get(item.action, '·')} {action_label(item.action)} {item.account} "
         f"{author}: «{excerpt}» "
-        f"[{', '.join(item.decision.categories)}; {item.decision.rule}]"
+        f"[{', '.join(map(moderation_label, item.decision.categories))}; "
+        f"{rule_label(item.decision.rule)}]"
     ]
     if item.ban_until:
         lines.append("    " + _("author banned until {until}", until=item.ban_until))

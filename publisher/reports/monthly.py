@@ -25,6 +25,7 @@ from publisher.content.render import render_post
 from publisher.core.capabilities import NETWORK_TABLE, network_title
 from publisher.core.errors import PublisherError
 from publisher.core.i18n import N_, _, language
+from publisher.core.labels import category_label
 from publisher.core.model import Post, RenderedPost, ResultEntry
 from publisher.core.resources import DATA_DIR
 from publisher.core.shapes import moment_of
@@ -54,18 +55,6 @@ LABELS = {
     "hidden": N_("hidden"),
     "review": N_("left for a person"),
     "banned": N_("author banned"),
-    "obscene": N_("obscene language"),
-    "insult": N_("insults"),
-    "spam": N_("spam"),
-    "unlawful": N_("unlawful content"),
-    "custom": N_("own rules"),
-    "roads": N_("roads"),
-    "utilities": N_("utilities"),
-    "transport": N_("transport"),
-    "education": N_("education"),
-    "health": N_("health care"),
-    "improvement": N_("improvement"),
-    "other": N_("other"),
 }
 MONTHS = (
     N_("January"),
@@ -95,7 +84,7 @@ STYLE_FILE = DATA_DIR / "site" / "site.css"
 
 def label(key: str) -> str:
     """The reader's word for a format, action or category key (the key itself if unknown)."""
-    return _(LABELS[key]) if key in LABELS else key
+    return _(LABELS[key]) if key in LABELS else category_label(key)
 
 
 # --- figures -----------------------------------------------------------------------------------

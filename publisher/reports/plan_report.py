@@ -27,6 +27,7 @@ from publisher.core.escape import (
     printable,
 )
 from publisher.core.i18n import N_, _
+from publisher.core.labels import action_label
 from publisher.core.model import Action, ActionKind, Media, Plan
 from publisher.reports.names import AccountNames
 
@@ -36,22 +37,8 @@ NETWORK_COLUMN = 10
 PLAN_COMMENT_MARKER = "<!-- publisher-plan -->"
 
 
-_KIND_LABELS = {
-    ActionKind.CREATE: N_("create"),
-    ActionKind.UPDATE: N_("update"),
-    ActionKind.REPLACE: N_("replace"),
-    ActionKind.DELETE: N_("delete"),
-    ActionKind.NOOP: N_("no change"),
-    ActionKind.WAIT: N_("waits"),
-    ActionKind.BLOCKED: N_("blocked"),
-    ActionKind.MANUAL: N_("by hand"),
-    ActionKind.REPLY: N_("reply"),
-    ActionKind.MOVE: N_("moved"),
-}
-
-
 def kind_label(kind: ActionKind) -> str:
-    return _(_KIND_LABELS[kind])
+    return action_label(kind.value)
 
 
 _SYMBOLS = {

@@ -33,6 +33,7 @@ from publisher.content.xtext import thread_items
 from publisher.core.capabilities import NETWORK_TABLE, Capabilities, network_title
 from publisher.core.errors import Diagnostic
 from publisher.core.i18n import N_, _, language
+from publisher.core.labels import rule_label
 from publisher.core.model import (
     Account,
     Action,
@@ -864,7 +865,7 @@ def _log_row(site: _Site, entry: LogEntry) -> Row:
             site.names.title(entry.network, entry.account),
             monthly.label(entry.main_category),
             action,
-            entry.rule,
+            rule_label(entry.rule),
         ),
         Cell(_("open"), link) if link else Cell("—"),
     ]

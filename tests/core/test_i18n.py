@@ -19,7 +19,7 @@ PLACEHOLDER = re.compile(r"\{(\w+)\}")
 def code_messages() -> set[str]:
     found = extract_from_dir(
         str(ROOT / "publisher"),
-        keywords={"_": None, "N_": None, "ngettext": (1, 2)},
+        keywords={"_": None, "N_": None, "ngettext": (1, 2), "NP_": (1, 2)},
         comment_tags=(),
     )
     messages: set[str] = set()

@@ -1,0 +1,126 @@
+"""The reader's word for every internal key a person may meet: one table per kind.
+
+Keys (``improvement``, ``spam:phone+credit``, ``create``) stay in files, JSON and trailers;
+whatever a person reads (terminal, the plan comment, commits, the site) goes through these
+tables. An unknown key (a category from the repository's own rules) is shown as written.
+"""
+
+from __future__ import annotations
+
+from publisher.core.i18n import N_, _
+
+#: what a plan does for a post on a network
+ACTION_KINDS = {
+    "create": N_("create"),
+    "update": N_("update"),
+    "replace": N_("replace"),
+    "delete": N_("delete"),
+    "noop": N_("no change"),
+    "wait": N_("waits"),
+    "blocked": N_("blocked"),
+    "manual": N_("by hand"),
+    "reply": N_("reply"),
+    "move": N_("moved"),
+}
+#: how an action ended
+OUTCOMES = {
+    "done": N_("done"),
+    "failed": N_("failed"),
+    "uncertain": N_("uncertain"),
+    "skipped": N_("skipped"),
+    "manual": N_("by hand"),
+}
+#: the subjects citizens' messages are filed under (``data/inbox.yml``)
+INBOX_CATEGORIES = {
+    "roads": N_("roads"),
+    "utilities": N_("utilities"),
+    "transport": N_("transport"),
+    "education": N_("education"),
+    "health": N_("health care"),
+    "improvement": N_("improvement"),
+    "other": N_("other"),
+}
+#: what the moderation removes or leaves for a person
+MODERATION_CATEGORIES = {
+    "obscene": N_("obscene language"),
+    "insult": N_("insults"),
+    "spam": N_("spam"),
+    "unlawful": N_("unlawful content"),
+    "custom": N_("own rules"),
+}
+#: the middle part of a moderation rule id (``obscene:root:…``, ``unlawful:threat:…``)
+RULE_KINDS = {
+    "root": N_("swear word"),
+    "quoted": N_("quoted swear word"),
+    "vulgar": N_("vulgar word"),
+    "phrase": N_("phrase"),
+    "slur": N_("slur"),
+    "weak": N_("mild word"),
+    "person": N_("at a person"),
+    "threat": N_("threat"),
+    "hint": N_("hint"),
+    "call": N_("call to violence"),
+    "drugs": N_("drugs"),
+    "job": N_("job offer"),
+    "documents": N_("forged documents"),
+}
+#: the spam signals (``data/moderation/spam.txt`` and the detector's own)
+SPAM_SIGNALS = {
+    "link": N_("link"),
+    "phone": N_("phone number"),
+    "email": N_("e-mail"),
+    "repeated": N_("the same text again"),
+    "selling": N_("selling"),
+    "contact": N_("write to me"),
+    "earnings": N_("easy money"),
+    "earnings_hint": N_("work from home"),
+    "cheap": N_("cheap"),
+    "casino": N_("casino"),
+    "casino_hint": N_("gambling hint"),
+    "credit": N_("loans"),
+    "debt": N_("debts"),
+    "crypto": N_("crypto"),
+    "adult": N_("adult services"),
+    "follow": N_("like for like"),
+    "promo": N_("promotion"),
+    "shortener": N_("short link"),
+}
+
+
+def _label(table: dict[str, str], key: str) -> str:
+    return _(table[key]) if key in table else key
+
+
+def action_label(kind: str) -> str:
+    return _label(ACTION_KINDS, kind)
+
+
+def outcome_label(outcome: str) -> str:
+    return _label(OUTCOMES, outcome)
+
+
+def category_label(key: str) -> str:
+    """A citizen's message's or a comment's category (``transport`` -> «транспорт»)."""
+    return _label(INBOX_CATEGORIES, key) if key in INBOX_CATEGORIES else moderation_label(key)
+
+
+def moderation_label(key: str) -> str:
+    return _label(MODERATION_CATEGORIES, key)
+
+
+def rule_label(rule: str) -> str:
+    """A moderation rule id as a reader says it: ``spam:phone+credit`` -> «спам: номер
+    телефона, займы»; ``obscene:root:бля`` -> «мат: бранное слово «бля»»."""
+    category, _sep, rest = rule.partition(":")
+    if not rest:
+        return moderation_label(category)
+    if category == "spam":
+        signals = (signal.partition(":")[0] for signal in rest.split("+"))  # repeated:posts
+        details = [_label(SPAM_SIGNALS, signal) for signal in signals if signal]
+    else:
+        details = [
+            _label(RULE_KINDS, part) if part in RULE_KINDS else f"«{part}»"
+            for part in rest.split(":")
+            if part
+        ]
+    return f"{moderation_label(category)}: {', '.join(details)}"
