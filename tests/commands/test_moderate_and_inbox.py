@@ -97,7 +97,7 @@ def test_sweep_removes_keeps_bans_and_commits_the_log(run: Run) -> None:
     assert entries[2]["ban_until"].startswith(str((run.clock.now() + timedelta(days=7)).date()))
     assert entries[0]["author_name"] == "Тролль" and entries[0]["category"] == "obscene"
     commit = git.Repo(run.repo).head.commit
-    assert "moderation" in commit.message
+    assert commit.message.startswith("publisher: модерация")
     assert any(path.startswith("moderation/log/") for path in commit.stats.files)
     assert "moderation/state.yml" in commit.stats.files, "the cursor moves with the sweep"
     state = yaml.safe_load((run.repo / "moderation/state.yml").read_text(encoding="utf-8"))
@@ -258,7 +258,7 @@ def test_restore_brings_the_comment_back_and_lifts_the_ban(run: Run) -> None:
     assert view["banned"] == []
     log = yaml.safe_load(next((run.repo / "moderation/log").glob("*.yml")).read_text())
     assert [e["action"] for e in log][-2:] == ["restored", "unbanned"]
-    assert "restore" in git.Repo(run.repo).head.commit.message
+    assert "восстановлено" in git.Repo(run.repo).head.commit.message
     missing = run("moderate", "restore", "vk-999-deleted")
     assert missing.exit_code == 1 and "moderation/log" in missing.output
 

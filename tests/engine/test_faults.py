@@ -126,7 +126,7 @@ def test_lost_push_race_rebases_and_records(repo: Path, tmp_path: Path, clock: F
     check = git.Repo.clone_from(origin, tmp_path / "check")
     messages = [c.message for c in check.iter_commits()]
     # 24 posts, 2 profiles: Max's description waits for a person, it is not "done"
-    assert any(m.startswith("publisher: 26 done") for m in messages)
+    assert any(m.startswith("publisher: выполнено: 26,") for m in messages)
     assert any("Someone else's change" in m for m in messages)
 
 

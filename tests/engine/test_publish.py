@@ -162,7 +162,7 @@ def test_publish_with_push_claims_the_posts_then_pushes_the_results(
     remote = git.Repo(origin)
     assert remote.head.commit.hexsha == report.commit
     subjects = [str(c.message).partition("\n")[0] for c in remote.iter_commits()]
-    assert subjects[1] == "publisher: reserve 2 posts", "the claims went out before the posts"
+    assert subjects[1] == "publisher: резерв постов: 2", "the claims went out before the posts"
 
 
 def test_record_commits_nothing_and_tells_nothing_when_no_file_changed(
