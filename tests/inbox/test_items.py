@@ -281,7 +281,10 @@ def test_status_counts_by_category_and_network(tmp_path: Path) -> None:
     json.dumps(summary)
     text = status_text(items)
     assert text.splitlines()[0] == "Обращения жителей: открыто 2, просрочено 1."
-    assert text.splitlines()[-2:] == ["благоустройство: 1, дороги: 1", "ВКонтакте: 1, Одноклассники: 1"]
+    assert text.splitlines()[-2:] == [
+        "благоустройство: 1, дороги: 1",
+        "ВКонтакте: 1, Одноклассники: 1",
+    ]
 
 
 def test_the_collect_cursor_is_written_and_read_back(tmp_path: Path) -> None:

@@ -128,7 +128,9 @@ def test_apply_and_the_log_name_the_account_of_each_result(run: Publisher) -> No
         r"создать ВКонтакте · district-vk: 2026/12/elka \[готово\] https://vk.com/wall-1001_", log
     )
     assert "создать Telegram · head-tg: 2026/12/elka [готово]" in log
-    assert "изменить ВКонтакте · bratskoe-vk: accounts/bratskoe-vk [готово]" in log, "each profile too"
+    assert "изменить ВКонтакте · bratskoe-vk: accounts/bratskoe-vk [готово]" in log, (
+        "each profile too"
+    )
 
 
 def test_the_site_has_a_card_per_account_with_its_title_picture_and_status(
@@ -254,7 +256,9 @@ def test_a_repository_with_one_account_per_network_reads_as_before(
     assert "+ создать        vk         2026/12/news  [" in plan
     assert "| + создать | vk | ` 2026/12/news ` |" in ok(run, "plan", "--format", "markdown")
     ok(run, "apply")
-    assert re.search(r"^    создать ВКонтакте: 2026/12/news \[готово\] https://", ok(run, "log"), re.M)
+    assert re.search(
+        r"^    создать ВКонтакте: 2026/12/news \[готово\] https://", ok(run, "log"), re.M
+    )
 
 
 INSTAGRAM = """---
