@@ -151,7 +151,9 @@ def test_the_site_has_a_card_per_account_with_its_title_picture_and_status(
     telegram = _card(page, "net-telegram")
     assert '<h3 class="card-title">Telegram</h3>' in telegram and "<b>Глава района</b>" in telegram
     index = (out / "index.html").read_text(encoding="utf-8")
-    assert f"ВКонтакте · {BRATSKOE}: изменить" in index and "Telegram: изменить" in index
+    published = r": опубликовано \d{1,2} декабря в \d\d:\d\d; изменить</a>"
+    assert re.search(f"ВКонтакте · {BRATSKOE}{published}", index), "status, then the action"
+    assert re.search(f"Telegram{published}", index)
     archive = (out / "archive.html").read_text(encoding="utf-8")
     assert f">ВКонтакте · {BRATSKOE}</a>" in archive and f">ВКонтакте · {DISTRICT}</a>" in archive
 
