@@ -51,6 +51,7 @@ from publisher.engine.plan import targets_with_live
 from publisher.engine.workspace import Workspace
 from publisher.inbox.items import InboxItem, load_inbox_rules, open_items
 from publisher.moderation.log import LogEntry, read_log
+from publisher.moderation.rule_names import rule_name
 from publisher.reports import monthly
 from publisher.reports.names import AccountNames
 from publisher.reports.pages import render
@@ -881,7 +882,7 @@ def _log_row(site: _Site, entry: LogEntry) -> Row:
             site.names.title(entry.network, entry.account),
             monthly.label(entry.main_category),
             action,
-            entry.rule,
+            rule_name(entry.rule),
         ),
         Cell(_("open"), link) if link else Cell("—"),
     ]
@@ -941,11 +942,23 @@ def _open_row(site: _Site, path: str, overdue: bool, item: InboxItem) -> Row:
             monthly.label(item.category or "other"),
             local_time(received, site.ws),
         ),
-        Cell(path, item.link),
+        Cell(_question(site, item), item.link),
     ]
     if site.personal_data:
         cells.append(Cell(item.author))
     return Row(tuple(cells), "overdue" if overdue else "")
+
+
+#: how much of a citizen's question a table shows
+QUESTION_SHOWN = 200
+
+
+def _question(site: _Site, item: InboxItem) -> str:
+    """The citizen's question, shortened; on a public site (no personal data) its place only."""
+    if not site.personal_data:
+        return _("message (its text is shown on a site built with personal data)")
+    question = " ".join(item.question.split())
+    return question if len(question) <= QUESTION_SHOWN else question[: QUESTION_SHOWN - 1] + "…"
 
 
 def _pending_answers(site: _Site) -> list[Pending]:
@@ -980,13 +993,14 @@ def _answered(site: _Site) -> Table:
     done = sorted(
         (a for a in answers if a.answered), key=lambda a: a.answered or site.now, reverse=True
     )[:ANSWERED_SHOWN]
+    by_path = {i.path: i for i in site.content.inbox}
     head = (_("Answered"), _("Network"), _("Message"), _("Answer time"), _("Deadline allowed"))
     rows = tuple(
         Row(
             _cells(
                 local_time(a.answered, site.ws),
                 site.names.title(a.network, a.account),
-                a.path,
+                _question(site, by_path[a.path]) if a.path in by_path else a.path,
                 monthly.hours_text(a.hours),
                 monthly.hours_text(a.allowed),
             ),

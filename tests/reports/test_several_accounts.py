@@ -328,4 +328,11 @@ status: new
     out = tmp_path / "site"
     ok(run, "site", "build", "--out", str(out))
     for page in ("moderation.html", "inbox.html"):
-        assert f"<td>ВКонтакте · {BRATSKOE}</td>" in (out / page).read_text(encoding="utf-8"), page
+        html = (out / page).read_text(encoding="utf-8")
+        assert re.search(f'<td data-label="[^"]+">ВКонтакте · {BRATSKOE}</td>', html), page
+    inbox = (out / "inbox.html").read_text(encoding="utf-8")
+    assert "bratskoe-vk-12.md" not in inbox, "no file path on the inbox page"
+    assert "Когда починят дорогу?" not in inbox, "a public site keeps the question out"
+    ok(run, "site", "build", "--out", str(out), "--personal-data")
+    inbox = (out / "inbox.html").read_text(encoding="utf-8")
+    assert "Когда починят дорогу?" in inbox and "02.12.2026 18:00" in inbox, "question, deadline"
