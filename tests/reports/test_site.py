@@ -391,3 +391,43 @@ def test_a_profile_change_shows_old_and_new_text_and_a_thumbnail_of_the_new_imag
         r'<img class="thumb" src="(media/[0-9a-f]{16}\.jpg)" alt="аватар">', changes
     )
     assert thumbnail and (tmp_path / "s" / thumbnail.group(1)).is_file()
+
+
+@pytest.mark.parametrize(
+    ("entry", "shown"),
+    [
+        ("state: published", "опубликовано 2 декабря в 10:00"),
+        ("state: deleted", "снят"),
+        (
+            "state: failed\n    error: 'VK <error> 15:\n      access denied'",
+            "ошибка: VK &lt;error&gt; 15: access denied",
+        ),
+        ("state: failed", "ошибка: без подробностей"),
+        ("state: intent", "отправлено, но не подтверждено: проверьте в сети"),
+    ],
+)
+def test_each_account_shows_where_the_post_stands(
+    workspace: Workspace, tmp_path: Path, entry: str, shown: str
+) -> None:
+    result = workspace.repo / "content/2026/12/news.published.yml"
+    result.write_text(RESULT_FILE.replace("state: published", entry, 1), encoding="utf-8")
+    build_site(workspace, workspace.load(), tmp_path / "s")
+    index = read(tmp_path / "s", "index.html")
+    page = read(tmp_path / "s", "post-2026-12-news.html")
+    assert f"ВКонтакте: {shown}" in index
+    assert shown.removesuffix("</a>") in card(page, "vk")
+
+
+def test_a_post_for_later_waits_for_its_time(workspace: Workspace, tmp_path: Path) -> None:
+    later = NEWS.replace("networks: [vk]", "networks: [vk]\npublish_at: 2027-01-15 10:00")
+    (workspace.repo / "content/2026/12/news.md").write_text(later, encoding="utf-8")
+    (workspace.repo / "content/2026/12/news.published.yml").unlink()
+    build_site(workspace, workspace.load(), tmp_path / "s")
+    assert "ВКонтакте: ждёт 15 января 2027 г. в 10:00" in read(tmp_path / "s", "index.html")
+
+
+def test_an_unreadable_publication_time_is_left_out(workspace: Workspace, tmp_path: Path) -> None:
+    result = workspace.repo / "content/2026/12/news.published.yml"
+    result.write_text(RESULT_FILE.replace("'2026-12-02T07:00:00+00:00'", "'not a time'"))
+    build_site(workspace, workspace.load(), tmp_path / "s")
+    assert "ВКонтакте: опубликовано; заменить</a>" in read(tmp_path / "s", "index.html")
