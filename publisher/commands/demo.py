@@ -51,9 +51,9 @@ def run_demo(
     echo(_("Where to look:"))
     echo(_("  the feeds in a browser:  publisher sandbox serve --state {state}", state=state))
     echo(_("    then open http://127.0.0.1:8765/"))
-    echo(_("  the site (previews, statuses, reports): open {page}", page=site / "index.html"))
     echo(_("  the same as JSON:        publisher sandbox show --state {state} --json", state=state))
     echo(_("  the history:             publisher --repo {repo} log", repo=repo))
+    echo(_("  the site (previews, statuses, reports): open {page}", page=site / "index.html"))
     return published_exit(published)
 
 
