@@ -16,7 +16,7 @@ import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Concatenate, NoReturn, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, Concatenate, NoReturn, ParamSpec, TypeVar
 
 import click
 
@@ -28,6 +28,7 @@ from publisher.core.i18n import _
 if TYPE_CHECKING:  # the library loads only in the command that uses it (``--help`` stays fast)
     from publisher.commands.check import Offered
     from publisher.commands.plan import Posted
+    from publisher.commands.progress import Board
     from publisher.engine.workspace import Workspace
 
 __all__ = ["Deps", "main", "run"]
@@ -245,7 +246,11 @@ def apply(opts: Options, no_commit: bool, do_push: bool, skip_approval: bool) ->
         skip_approval=skip_approval,
         forge_transport=opts.deps.forge_transport,
     )
-    report = publish(opts.workspace(), options, ApplyPrinter(click.echo, warn))
+    printer = ApplyPrinter(click.echo, warn)
+    try:
+        report = publish(opts.workspace(), options, printer)
+    finally:
+        printer.close()
     if report.pushed:
         click.echo(_("Pushed."))
     sys.exit(published_exit(report))
@@ -388,13 +393,15 @@ def accounts_fit(opts: Options) -> None:
 def accounts_cover(opts: Options, upload: bool) -> None:
     """Draw the dynamic cover (date, next events, latest posts) and upload it."""
     from publisher.commands.accounts import cover
+    from publisher.commands.progress import Board
 
     ws = opts.workspace()
-    with _run_lock(opts.repo) if upload else contextlib.nullcontext():
-        result = cover(ws, upload, opts.deps.forge_transport)
+    board: Board[str] = Board(
+        _("Cover"), lambda place: [_("Uploaded to {network}.", network=place)], click.echo
+    )
+    with board, _run_lock(opts.repo) if upload else contextlib.nullcontext():
+        result = cover(ws, upload, opts.deps.forge_transport, board)
     click.echo(_("Cover drawn: {path}", path=result.path))
-    for network in result.uploaded:
-        click.echo(_("Uploaded to {network}.", network=network))
     for network, message in result.failed:
         warn(_("Not uploaded to {network}: {message}", network=network, message=message))
     sys.exit(EXIT_PARTIAL if result.failed else EXIT_OK)
@@ -459,18 +466,27 @@ def moderate(ctx: click.Context, dry_run: bool, no_commit: bool, do_push: bool) 
 @exclusive
 def _moderate(opts: Options, dry_run: bool, no_commit: bool, do_push: bool) -> None:
     from publisher.commands.moderate import sweep
-    from publisher.moderation.report import sweep_text
+    from publisher.commands.progress import Board
+    from publisher.moderation.report import outcome_lines, sweep_summary
 
-    report = sweep(
-        opts.workspace(),
-        dry_run=dry_run,
-        commit=not no_commit,
-        push=do_push,
-        forge_transport=opts.deps.forge_transport,
-        shown=lambda swept: click.echo(sweep_text(swept, dry_run)),
-        committed=lambda sha: click.echo(_("Log recorded in commit {sha}.", sha=sha[:10])),
-    )
+    with Board(_("Moderation"), outcome_lines, click.echo) as board:
+        report = sweep(
+            opts.workspace(),
+            dry_run=dry_run,
+            commit=not no_commit,
+            push=do_push,
+            forge_transport=opts.deps.forge_transport,
+            shown=lambda swept: _closed(board, sweep_summary(swept, dry_run)),
+            committed=lambda sha: click.echo(_("Log recorded in commit {sha}.", sha=sha[:10])),
+            watch=board,
+        )
     sys.exit(EXIT_PARTIAL if report.failed_accounts else EXIT_OK)
+
+
+def _closed(board: Board[Any], summary: str) -> None:
+    """Take the bar off the terminal, then print the summary under the lines."""
+    board.close()
+    click.echo(summary)
 
 
 @moderate.command("restore")
@@ -547,11 +563,13 @@ def inbox() -> None:
 def inbox_collect(opts: Options, no_commit: bool, do_push: bool) -> None:
     """File new questions, requests and complaints as content/inbox/... files."""
     from publisher.commands.inbox import collect
+    from publisher.commands.progress import Board
     from publisher.inbox.items import CollectReport
 
+    board: Board[str] = Board(_("Inbox"), lambda path: [_("Filed {path}", path=path)], click.echo)
+
     def shown(report: CollectReport) -> None:
-        for path in report.filed:
-            click.echo(_("Filed {path}", path=path))
+        board.close()
         for account, error in report.failed_accounts.items():
             warn(_("{account}: not read: {error}", account=account, error=error))
         click.echo(
@@ -562,13 +580,15 @@ def inbox_collect(opts: Options, no_commit: bool, do_push: bool) -> None:
             )
         )
 
-    report = collect(
-        opts.workspace(),
-        commit=not no_commit,
-        push=do_push,
-        shown=shown,
-        committed=lambda sha: click.echo(_("Recorded in commit {sha}.", sha=sha[:10])),
-    )
+    with board:
+        report = collect(
+            opts.workspace(),
+            commit=not no_commit,
+            push=do_push,
+            shown=shown,
+            committed=lambda sha: click.echo(_("Recorded in commit {sha}.", sha=sha[:10])),
+            watch=board,
+        )
     sys.exit(EXIT_PARTIAL if report.failed_accounts else EXIT_OK)
 
 
@@ -630,10 +650,13 @@ def site() -> None:
 @handle_errors
 def site_build(opts: Options, out: Path, personal_data: bool) -> None:
     """Build the static site of the repository."""
+    from publisher.commands.progress import Board
     from publisher.reports.site import build_site
 
     ws = opts.workspace()
-    files = build_site(ws, ws.load(), out, personal_data=personal_data)
+    board: Board[Path] = Board(_("Site"), lambda page: [_("Written {path}", path=page)], click.echo)
+    with board:
+        files = build_site(ws, ws.load(), out, personal_data=personal_data, watch=board)
     click.echo(_("Site written to {path}: {count} files.", path=out, count=len(files)))
 
 

@@ -24,6 +24,7 @@ from publisher.core.errors import ConfigError, NetworkError
 from publisher.core.escape import markdown_code, markdown_inline, markdown_link, one_line
 from publisher.core.i18n import _
 from publisher.core.model import Profile
+from publisher.core.progress import Watch
 from publisher.engine.apply import profile_entry
 from publisher.engine.plan import done_command, manual_step, settings_url
 from publisher.engine.runtime import build_adapters
@@ -148,7 +149,10 @@ class CoverResult:
 
 
 def cover(
-    ws: Workspace, upload: bool, forge_transport: httpx.BaseTransport | None = None
+    ws: Workspace,
+    upload: bool,
+    forge_transport: httpx.BaseTransport | None = None,
+    watch: Watch[str] | None = None,
 ) -> CoverResult:
     """``accounts cover``: in CI, an upload needs every change since the last run approved
     (the cover's template and the account files decide what goes out)."""
@@ -156,12 +160,16 @@ def cover(
 
     if upload:
         require_approved_history(ws, forge_transport)
-    return refresh_cover(ws, ws.load(), upload)
+    return refresh_cover(ws, ws.load(), upload, watch or Watch())
 
 
-def refresh_cover(ws: Workspace, content: Content, upload: bool) -> CoverResult:
+def refresh_cover(
+    ws: Workspace, content: Content, upload: bool, watch: Watch[str] | None = None
+) -> CoverResult:
     """Draw the dynamic cover; upload it to every account whose network takes covers (each
-    of a network's accounts)."""
+    of a network's accounts). ``watch`` hears of each account tried, and the place of each
+    upload the moment it is done."""
+    watch = watch or Watch()
     template = load_template(ws.repo)
     target = ws.repo / COVER_FILE
     render_cover(template, cover_data(content.posts, ws.clock.now()), target)
@@ -186,12 +194,15 @@ def refresh_cover(ws: Workspace, content: Content, upload: bool) -> CoverResult:
         adapters = build_adapters(accounts, ws.env, http, ws.clock, ws.sandbox_dir is not None)
         for name, error in adapters.unavailable.items():
             failed.append((where(name), error.message))
+        watch.begin(len(adapters.ready))
         for name, adapter in adapters.ready.items():
             try:
                 adapter.set_profile(Profile(accounts[name].network, cover=media))
                 uploaded.append(where(name))
+                watch.item(where(name))
             except NetworkError as error:
                 failed.append((where(name), error.message))
+            watch.advance()
     return CoverResult(COVER_FILE, tuple(uploaded), tuple(failed))
 
 

@@ -4,26 +4,51 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+from rich.console import Console
+
+from publisher.commands.progress import Board
 from publisher.content.check import CheckResult
 from publisher.core.i18n import _
 from publisher.core.model import Plan
-from publisher.engine.apply import ApplyReport
+from publisher.core.progress import Watch
+from publisher.engine.apply import ApplyReport, Result
 from publisher.engine.publish import Progress
 from publisher.reports import plan_report as report
+from publisher.reports.names import AccountNames
 
 
 class ApplyPrinter(Progress):
-    """Shows the errors that hold posts back (on ``warn``), what was done and the commit."""
+    """Shows the errors that hold posts back (on ``warn``), each action the moment it completes
+    (with a progress bar on a terminal), then the counts and the commit."""
 
-    def __init__(self, echo: Callable[[str], None], warn: Callable[[str], None]) -> None:
-        self.echo, self.warn = echo, warn
+    def __init__(
+        self,
+        echo: Callable[[str], None],
+        warn: Callable[[str], None],
+        console: Console | None = None,
+    ) -> None:
+        self.echo, self.warn, self.console = echo, warn, console
+        self.board: Board[Result] | None = None
 
     def checked(self, check: CheckResult, plan: Plan) -> None:
         if check.errors:
             self.warn(report.diagnostics_text(check.errors))
 
+    def actions(self, plan: Plan) -> Watch[Result]:
+        names = AccountNames(plan.accounts)
+        self.board = Board(
+            _("Publishing"), lambda r: report.result_lines(r, names), self.echo, self.console
+        )
+        return self.board
+
     def applied(self, plan: Plan, outcome: ApplyReport) -> None:
-        self.echo(report.apply_text(plan, outcome))
+        self.close()
+        self.echo(report.apply_summary(plan, outcome))
 
     def committed(self, sha: str) -> None:
         self.echo(_("Results recorded in commit {sha}.", sha=sha[:10]))
+
+    def close(self) -> None:
+        """Take the bar off the terminal, also when the run failed half-way."""
+        if self.board is not None:
+            self.board.close()

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from publisher.core.errors import Diagnostic
 from publisher.core.i18n import _
+from publisher.core.progress import Watch
 from publisher.engine.workspace import Workspace
 from publisher.inbox.items import (
     CollectReport,
@@ -33,13 +34,15 @@ def collect(
     push: bool = False,
     shown: Callable[[CollectReport], None] = lambda _told: None,
     committed: Callable[[str], None] = lambda _told: None,
+    watch: Watch[str] | None = None,
 ) -> CollectReport:
     """File new questions, requests and complaints, and commit them when there are any.
 
-    ``shown`` gets what was filed before the commit and push, ``committed`` the commit."""
+    ``shown`` gets what was filed before the commit and push, ``committed`` the commit,
+    ``watch`` each account read and each file as it is written."""
     from publisher.engine.publish import record  # Git and the Git host: not for ``status``
 
-    report = ws.collect_inbox(ws.load())
+    report = ws.collect_inbox(ws.load(), watch)
     shown(report)
     if report.filed and commit:
         message = f"publisher: inbox, {len(report.filed)} new messages\n"

@@ -11,6 +11,9 @@ what nobody can see (Instagram's media containers), and it says when the network
 publishing limit cannot take the post now. Then this post and the rest of that network are left
 for the next run (exit code 3) instead of waiting for hours; short waits the network asks for
 are made by ``ApiClient``.
+
+Each result is told to a ``Watch`` the moment it is recorded (from the account's thread), and
+so are the bytes of a large upload as they go, so the command shows the run as it happens.
 """
 
 from __future__ import annotations
@@ -47,6 +50,7 @@ from publisher.core.model import (
     RenderedPost,
     ResultEntry,
 )
+from publisher.core.progress import LARGE_UPLOAD, Watch, counting_sent, upload_counter
 from publisher.core.redact import redact
 from publisher.engine.plan import idempotency_key, manual_step, recorded_fields
 from publisher.networks.base import Adapter, FindResult
@@ -157,8 +161,11 @@ class Applier:
         per_post: Mapping[str, Provenance] | None = None,
         claim: str = "",
         owners: Mapping[tuple[str, str], str] | None = None,
+        watch: Watch[Result] | None = None,
     ) -> None:
         self.result_files = result_files
+        #: told of each result as it completes, from the account's thread
+        self.watch: Watch[Result] = watch or Watch()
         self.adapters = adapters
         self.clock = clock
         self.provenance = provenance
@@ -180,9 +187,10 @@ class Applier:
         just published (each reads its source's result when its turn comes)."""
         carry_moves(self.result_files, plan)
         report = ApplyReport()
+        self.watch.begin(len(plan.pending))
         moved = [a for a in plan.pending if a.kind is ActionKind.MOVE]
         rest = [a for a in plan.pending if a.kind is not ActionKind.MOVE]
-        report.results.extend(Result(action, Outcome.DONE) for action in moved)
+        report.results.extend(self._told(Result(action, Outcome.DONE)) for action in moved)
         report.results.extend(self._run_parallel([a for a in rest if a.repost_from is None]))
         report.results.extend(self._run_parallel([a for a in rest if a.repost_from is not None]))
         order = {id(a): i for i, a in enumerate(plan.actions)}
@@ -208,12 +216,18 @@ class Applier:
         for index, action in enumerate(actions):
             blocked = stop or (self.full.get(account) if _posts(action) else None)
             if blocked is not None and action.kind is not ActionKind.MANUAL:
-                results.append(self._leave(action, blocked))
+                results.append(self._told(self._leave(action, blocked)))
                 continue
             held = self._prepare(actions, index)
-            results.append(held or self._attempt(action))
+            results.append(self._told(held or self._attempt(action)))
             stop = stop or self.stopped.get(account)
         return results
+
+    def _told(self, result: Result) -> Result:
+        """Tell the watch that ``result``'s action has completed."""
+        self.watch.item(result)
+        self.watch.advance()
+        return result
 
     def _prepare(self, actions: list[Action], index: int) -> Result | None:
         """Let the adapter work ahead on the next new posts, before this one's intent.
@@ -268,9 +282,18 @@ class Applier:
 
     def _attempt(self, action: Action) -> Result:
         try:
-            return self._execute(action)
+            with counting_sent(self._upload_counter(action)):
+                return self._execute(action)
         except NetworkError as error:
             return self._failed(action, error)
+
+    def _upload_counter(self, action: Action) -> Callable[[int], None]:
+        """What counts the bytes the action sends: told to the watch when its files are large
+        (a small upload is over before a person could read the count)."""
+        total = sum(m.size for m in action.rendered.media) if action.rendered else 0
+        if total < LARGE_UPLOAD:
+            return _ignore
+        return upload_counter(self.watch, f"{action.account_key}: {action.post_id}", total)
 
     def _execute(self, action: Action) -> Result:
         if action.kind is ActionKind.MANUAL:
@@ -737,6 +760,10 @@ class _Way:
 
     send: Callable[[str], RemoteRef]
     look: Callable[[str], RemoteRef | FindResult]
+
+
+def _ignore(_size: int) -> None:
+    """A listener that counts nothing."""
 
 
 def _find(adapter: Adapter, rendered: RenderedPost, key: str) -> RemoteRef | FindResult:

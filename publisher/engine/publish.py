@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 from publisher.content.check import CheckResult
 from publisher.content.load import Content
 from publisher.core.model import Plan
-from publisher.engine.apply import ApplyReport, moves
+from publisher.core.progress import Watch
+from publisher.engine.apply import ApplyReport, Result, moves
 from publisher.engine.approval import Approver
 from publisher.engine.workspace import Workspace, commit_message
 from publisher.state.repo import commit_results
@@ -40,6 +41,11 @@ class Progress:
 
     def checked(self, check: CheckResult, plan: Plan) -> None:
         """Content checked and planned; nothing approved or sent yet."""
+
+    def actions(self, plan: Plan) -> Watch[Result]:
+        """What hears of each of ``plan``'s actions as it completes (from the accounts'
+        threads at once), before ``applied``."""
+        return Watch()
 
     def applied(self, plan: Plan, outcome: ApplyReport) -> None:
         """Every action ran, and each result is in its result file."""
@@ -88,7 +94,7 @@ def publish(
     approve(plan)
     if options.push and options.commit:
         content, plan = ws.reserve(content, plan, approve)
-    outcome = ws.apply(content, plan, approve.current)
+    outcome = ws.apply(content, plan, approve.current, progress.actions(plan))
     answered = ws.mark_answered(content)
     progress.applied(plan, outcome)
     report = PublishReport(check, plan, outcome)

@@ -26,6 +26,7 @@ from publisher.core.errors import Diagnostic, PublisherError, RepoError
 from publisher.core.i18n import _
 from publisher.core.model import Account, Action, Comment, Plan, Post, RemoteRef, ResultEntry
 from publisher.core.parallel import Background, in_background
+from publisher.core.progress import Watch
 from publisher.engine.claims import new_claim
 from publisher.engine.plan import (
     PlanContext,
@@ -49,11 +50,11 @@ if TYPE_CHECKING:  # the modules for publishing, moderation and Git load only wh
     import httpx
 
     from publisher.core.capabilities import Capabilities
-    from publisher.engine.apply import ApplyReport, Approvals
+    from publisher.engine.apply import ApplyReport, Approvals, Result
     from publisher.engine.runtime import Adapters
-    from publisher.inbox.items import CollectReport
+    from publisher.inbox.items import Collector, CollectReport
     from publisher.moderation.rules import Rules
-    from publisher.moderation.sweep import Moderated, SweepReport
+    from publisher.moderation.sweep import Moderated, Outcome, SweepReport
     from publisher.networks.base import Adapter
 
 
@@ -254,8 +255,15 @@ class Workspace:
 
         return new_http_client(self.transport)
 
-    def apply(self, content: Content, plan: Plan, approvals: Approvals) -> ApplyReport:
-        """Run the plan's changes; every result is in the result files when this returns."""
+    def apply(
+        self,
+        content: Content,
+        plan: Plan,
+        approvals: Approvals,
+        watch: Watch[Result] | None = None,
+    ) -> ApplyReport:
+        """Run the plan's changes; every result is in the result files when this returns, and
+        ``watch`` heard of each as it completed."""
         from publisher.engine.apply import Applier
 
         pending = {action.account_key for action in plan.pending}
@@ -270,6 +278,7 @@ class Workspace:
                 approvals.per_post,
                 self.claim,
                 _remote_owners(self.result_entries(content)),
+                watch,
             )
             return applier.run(plan)
 
@@ -312,9 +321,12 @@ class Workspace:
             accounts, self.env, http, self.clock, sandbox, primary_secrets(content)
         )
 
-    def moderate(self, content: Content, dry_run: bool) -> SweepReport:
+    def moderate(
+        self, content: Content, dry_run: bool, watch: Watch[Outcome] | None = None
+    ) -> SweepReport:
         """One moderation sweep over the recent posts of every account; the log is written
-        unless ``dry_run``. An account whose own rules cannot be used is not swept."""
+        unless ``dry_run``. An account whose own rules cannot be used is not swept; ``watch``
+        hears of each post read and each decision as it is taken."""
         from publisher.moderation.rules import load_rules
         from publisher.moderation.sweep import ModerationBook, Sweep, recent_posts
 
@@ -327,7 +339,7 @@ class Workspace:
         with self.http_client() as http:
             adapters = self.adapters_for(content, set(posts) | sharing, http)
             moderated, failed = self._moderated(content, rules, adapters)
-            report = Sweep(moderated, book, now, dry_run).run(posts)
+            report = Sweep(moderated, book, now, dry_run, watch).run(posts)
         report.failed_accounts.update(failed)
         if not dry_run:
             report.files = book.save(now)
@@ -414,9 +426,11 @@ class Workspace:
                 done.append(book.log(unbanned))
         return Restored(done, manual, book.save(self.clock.now()))
 
-    def collect_inbox(self, content: Content) -> CollectReport:
+    def collect_inbox(self, content: Content, watch: Watch[str] | None = None) -> CollectReport:
         """File new citizens' questions, requests and complaints, each once, with a deadline
-        and the account it came to."""
+        and the account it came to; ``watch`` hears of each account read and each file the
+        moment it is written."""
+        watch = watch or Watch()
         from publisher.inbox.items import Collector, CollectReport, load_inbox_rules
         from publisher.moderation.log import read_log, removed_comments
         from publisher.moderation.rules import load_rules
@@ -433,19 +447,13 @@ class Workspace:
         report = CollectReport()
         with self.http_client() as http:
             adapters = self.adapters_for(content, set(posts) | messaging, http)
+            watch.begin(len(adapters.ready))
             for name, adapter in adapters.ready.items():
-                since = collector.since(name)
-                try:
-                    found = _comments(adapter, posts.get(name, []), since)
-                except PublisherError as failure:
-                    report.failed_accounts[name] = failure.message
-                    continue
-                try:
-                    found += adapter.messages(since) if adapter.capabilities.messages else []
-                except PublisherError as failure:  # e.g. VK's community token not named
-                    report.failed_accounts[name] = failure.message
-                collector.file(found, name, now, report)
-                collector.advance(name, now)
+                filed = len(report.filed)
+                _collect_account(collector, name, adapter, posts.get(name, []), now, report)
+                for path in report.filed[filed:]:
+                    watch.item(path)
+                watch.advance()
         for name, missing in adapters.unavailable.items():
             report.failed_accounts[name] = missing.message
         report.files = [*report.filed, collector.save()]
@@ -571,6 +579,30 @@ def _unban(adapters: Adapters, account: str, author: str) -> None:
     if adapter is None:
         raise adapters.unavailable[account]
     adapter.unban(author)
+
+
+def _collect_account(
+    collector: Collector,
+    name: str,
+    adapter: Adapter,
+    refs: list[RemoteRef],
+    now: datetime,
+    report: CollectReport,
+) -> None:
+    """Read one account's new comments and messages and file them; an account that cannot
+    be read is named in the report (messages that fail still leave its comments filed)."""
+    since = collector.since(name)
+    try:
+        found = _comments(adapter, refs, since)
+    except PublisherError as failure:
+        report.failed_accounts[name] = failure.message
+        return
+    try:
+        found += adapter.messages(since) if adapter.capabilities.messages else []
+    except PublisherError as failure:  # e.g. VK's community token not named
+        report.failed_accounts[name] = failure.message
+    collector.file(found, name, now, report)
+    collector.advance(name, now)
 
 
 def _comments(adapter: Adapter, refs: list[RemoteRef], since: datetime | None) -> list[Comment]:

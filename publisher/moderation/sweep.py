@@ -28,6 +28,7 @@ from publisher.core.capabilities import Capabilities
 from publisher.core.errors import NetworkError, PublisherError
 from publisher.core.i18n import _
 from publisher.core.model import Account, Comment, RemoteRef, ResultEntry, by_account
+from publisher.core.progress import Watch
 from publisher.core.redact import redact
 from publisher.core.shapes import moment_of
 from publisher.moderation.detector import Context, Decision, Detector
@@ -173,8 +174,11 @@ class Sweep:
         book: ModerationBook,
         now: datetime,
         dry_run: bool = False,
+        watch: Watch[Outcome] | None = None,
     ) -> None:
         self.accounts = accounts
+        #: told of each post read and each decision as it is taken
+        self.watch: Watch[Outcome] = watch or Watch()
         self.detectors = {name: Detector(account.rules) for name, account in accounts.items()}
         self.book = book
         self.now = now
@@ -184,15 +188,20 @@ class Sweep:
     def run(self, posts: Mapping[str, list[RemoteRef]]) -> SweepReport:
         """Sweep the recent posts of each account (by account name)."""
         report = SweepReport()
-        for name, refs in posts.items():
-            account = self.accounts.get(name)
-            if account is None or not account.adapter.capabilities.comments:
-                continue
+        swept = {name: refs for name, refs in posts.items() if self._sweeps(name)}
+        self.watch.begin(sum(len(refs) for refs in swept.values()))
+        for name, refs in swept.items():
+            account = self.accounts[name]
             try:
                 self._sweep_account(name, account, refs, report)
             except PublisherError as error:
                 report.failed_accounts[name] = redact(error.message)
         return report
+
+    def _sweeps(self, name: str) -> bool:
+        """Whether the account is swept: it can be read, and its network has comments."""
+        account = self.accounts.get(name)
+        return account is not None and account.adapter.capabilities.comments
 
     def _sweep_account(
         self, name: str, account: Moderated, refs: list[RemoteRef], report: SweepReport
@@ -208,6 +217,8 @@ class Sweep:
                 outcome = self._decide(name, account, comment)
                 if outcome is not None:
                     report.outcomes.append(outcome)
+                    self.watch.item(outcome)
+            self.watch.advance()
         if not self.dry_run:
             self.book.advance(name, self.now, seen)
 

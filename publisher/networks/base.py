@@ -27,6 +27,7 @@ from publisher.core.clock import Clock
 from publisher.core.errors import AuthError, NetworkError, RateLimited, Rejected, Transient
 from publisher.core.i18n import _
 from publisher.core.model import Account, Comment, Profile, RemoteRef, RenderedPost
+from publisher.core.progress import note_sent
 from publisher.core.redact import Secret, redact
 
 TIMEOUT = httpx.Timeout(30.0, connect=10.0)
@@ -137,6 +138,7 @@ class ApiClient:
     failed before the request was sent, with backoff. ``creates=True`` marks the call that makes
     a post appear: if its answer is lost after the request went out, the post may exist, so the
     error is marked ``uncertain`` and is not retried here; the engine reconciles first.
+    Each request sent is counted for the progress of a large upload (``core.progress``).
     """
 
     MAX_ATTEMPTS = 4
@@ -189,12 +191,14 @@ class ApiClient:
         pace = self.limiter.pace() if self.limiter is not None else nullcontext()
         try:
             with pace:
-                return self.http.request(method, url, **kwargs)
+                response = self.http.request(method, url, **kwargs)
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
             raise Transient(self.network, op, redact(_describe(exc))) from None
         except httpx.TransportError as exc:
             detail = redact(_describe(exc))
             raise Transient(self.network, op, detail, uncertain=creates) from None
+        note_sent(int(response.request.headers.get("Content-Length", 0)))
+        return response
 
 
 def _release_chunk(kwargs: dict[str, Any]) -> None:

@@ -618,19 +618,31 @@ def _outcome_label(result: Any) -> str:
 
 def apply_text(plan: Plan, report: Any) -> str:
     """What a run did, one line per action, with links and the fix for each failure."""
+    names = AccountNames(plan.accounts)
+    lines = [line for result in report.results for line in result_lines(result, names)]
+    return "\n".join([*lines, apply_summary(plan, report)])
+
+
+def result_lines(result: Any, names: AccountNames) -> list[str]:
+    """One action's line (with its link), and the reason and the fix when it was not done:
+    ``apply`` prints them the moment the action completes."""
+    action = result.action
+    line = f"{_outcome_label(result)} {kind_label(action.kind)} {where(action, names)}: "
+    line += one_line(action.post_id)
+    if result.ref is not None and result.ref.url and action.kind is not ActionKind.DELETE:
+        line += f" → {one_line(result.ref.url)}"
+    lines = [line]
+    if result.message:
+        lines.append(f"    {one_line(result.message)}")
+    if result.hint:
+        lines.append(f"    → {one_line(result.hint)}")
+    return lines
+
+
+def apply_summary(plan: Plan, report: Any) -> str:
+    """What follows the actions' lines: the posts that wait, the counts, what was not done."""
     lines: list[str] = []
     names = AccountNames(plan.accounts)
-    for result in report.results:
-        action = result.action
-        line = f"{_outcome_label(result)} {kind_label(action.kind)} {where(action, names)}: "
-        line += one_line(action.post_id)
-        if result.ref is not None and result.ref.url and action.kind is not ActionKind.DELETE:
-            line += f" → {one_line(result.ref.url)}"
-        lines.append(line)
-        if result.message:
-            lines.append(f"    {one_line(result.message)}")
-        if result.hint:
-            lines.append(f"    → {one_line(result.hint)}")
     for action in plan.actions:
         if action.kind is ActionKind.WAIT:
             lines.append(

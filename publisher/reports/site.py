@@ -45,6 +45,7 @@ from publisher.core.model import (
     ResultEntry,
     Target,
 )
+from publisher.core.progress import Watch
 from publisher.core.resources import DATA_DIR, FONTS_DIR
 from publisher.core.shapes import moment_of
 from publisher.engine.plan import targets_with_live
@@ -95,6 +96,8 @@ class _Site:
     copied: dict[Path, str] = field(default_factory=dict)
     slugs: dict[str, str] = field(default_factory=dict)
     written: list[Path] = field(default_factory=list)
+    #: hears of each page the moment it is written
+    watch: Watch[Path] = field(default_factory=Watch)
 
     def media_url(self, media: Media) -> str:
         """Copy a file into ``media/`` once (named by its hash) and return its address."""
@@ -137,6 +140,8 @@ class _Site:
         page = render(template, layout=_layout(title, active, self.now_text()), **context)
         path.write_text(page, encoding="utf-8")
         self.written.append(path)
+        self.watch.item(path)
+        self.watch.advance()
 
     def now_text(self) -> str:
         return local_time(self.now, self.ws)
@@ -146,9 +151,15 @@ class _Site:
 
 
 def build_site(
-    ws: Workspace, content: Content, out: Path, *, personal_data: bool = False
+    ws: Workspace,
+    content: Content,
+    out: Path,
+    *,
+    personal_data: bool = False,
+    watch: Watch[Path] | None = None,
 ) -> list[Path]:
-    """Write the site into ``out``; return every page and file written."""
+    """Write the site into ``out``; return every page and file written (``watch`` hears of
+    each page as it is written)."""
     out.mkdir(parents=True, exist_ok=True)
     site = _Site(
         ws=ws,
@@ -159,7 +170,9 @@ def build_site(
         result_entries=ws.result_entries(content),
         checked=ws.check(content),
         now=ws.clock.now(),
+        watch=watch or Watch(),
     )
+    site.watch.begin(page_count(site))
     site.written.extend(copy_assets(out))
     for post in content.posts:
         site.post_page(post)
@@ -182,6 +195,14 @@ def build_site(
     site.write("inbox.html", "inbox.html", _("Citizens' messages"), "inbox", **inbox_context(site))
     write_reports(site)
     return [*site.written, *(out / name for name in sorted(set(site.copied.values())))]
+
+
+def page_count(site: _Site) -> int:
+    """How many pages ``build_site`` writes: the post pages, the five of the menu, and the
+    monthly reports (the current month's twice: under its name and as ``report.html``)."""
+    months = report_months(site)
+    current = monthly.current_month(site.now, site.ws.config.zone)
+    return len(site.content.posts) + 5 + len(months) + (current in months)
 
 
 def copy_assets(out: Path) -> list[Path]:
