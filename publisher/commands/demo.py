@@ -25,6 +25,7 @@ from publisher.engine.publish import publish
 from publisher.engine.workspace import Workspace, open_workspace
 from publisher.moderation.report import sweep_text
 from publisher.reports import plan_report as report
+from publisher.reports.site import build_site
 from publisher.sandbox.app import Sandbox
 
 EXAMPLE_PARTS = ("content", "accounts", "design", CONFIG_FILE)
@@ -33,8 +34,8 @@ EXAMPLE_PARTS = ("content", "accounts", "design", CONFIG_FILE)
 def run_demo(
     source: Path, out: Path | None, echo: Callable[[str], None], clock: Clock | None
 ) -> int:
-    """Copy the examples, then check, plan and apply them against a fresh sandbox; the exit
-    code of that ``apply``."""
+    """Copy the examples, then check, plan and apply them against a fresh sandbox, and build
+    the site into ``site/`` beside them; the exit code of that ``apply``."""
     work = out or Path(tempfile.mkdtemp(prefix="publisher-demo-"))
     repo, state = work / "repo", work / "sandbox"
     _copy_examples(source, repo)
@@ -45,11 +46,15 @@ def run_demo(
     published = publish(ws, progress=_DemoPrinter(echo, repo, state))
     _citizens(ws, sandbox, echo)
     _refused(ws, echo)
+    site = work / "site"
+    build_site(ws, ws.load(), site)
     echo("")
     echo(_("Where to look:"))
     echo(_("  the feeds in a browser:  publisher sandbox serve --state {state}", state=state))
+    echo(_("    then open http://127.0.0.1:8765/"))
     echo(_("  the same as JSON:        publisher sandbox show --state {state} --json", state=state))
     echo(_("  the history:             publisher --repo {repo} log", repo=repo))
+    echo(_("  the site (previews, statuses, reports): open {page}", page=site / "index.html"))
     return published_exit(published)
 
 

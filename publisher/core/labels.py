@@ -108,12 +108,13 @@ def moderation_label(key: str) -> str:
     return _label(MODERATION_CATEGORIES, key)
 
 
-def rule_label(rule: str) -> str:
+def rule_label(rule: str, reveal: bool = True) -> str:
     """A moderation rule id as a reader says it: ``spam:phone+credit`` -> «спам: номер
-    телефона, займы»; ``obscene:root:бля`` -> «мат: бранное слово «бля»»."""
+    телефона, займы»; ``obscene:root:бля`` -> «мат: бранное слово «бля»». ``reveal=False``
+    leaves out the words the rule matched (a public page must not repeat an obscenity)."""
     category, _sep, rest = rule.partition(":")
     if not rest:
-        return moderation_label(category)
+        return moderation_label(category) if rule else "—"
     if category == "spam":
         signals = (signal.partition(":")[0] for signal in rest.split("+"))  # repeated:posts
         details = [_label(SPAM_SIGNALS, signal) for signal in signals if signal]
@@ -121,6 +122,7 @@ def rule_label(rule: str) -> str:
         details = [
             _label(RULE_KINDS, part) if part in RULE_KINDS else f"«{part}»"
             for part in rest.split(":")
-            if part
+            if part and (reveal or part in RULE_KINDS)
         ]
-    return f"{moderation_label(category)}: {', '.join(details)}"
+    label = moderation_label(category)
+    return f"{label}: {', '.join(details)}" if details else label

@@ -31,6 +31,7 @@ from publisher.content.profiles import PROFILE_FIELDS
 from publisher.content.render import counter, render_post, sanitize_html, utf16_length, visible_text
 from publisher.content.xtext import thread_items
 from publisher.core.capabilities import NETWORK_TABLE, Capabilities, network_title
+from publisher.core.dates import parse_moment, spoken_time
 from publisher.core.errors import Diagnostic
 from publisher.core.i18n import N_, _, language
 from publisher.core.labels import rule_label
@@ -353,13 +354,54 @@ def _index_row(site: _Site, post: Post) -> IndexRow:
 
 
 def _target_chip(site: _Site, post: Post, target: Target) -> Chip:
-    action = site.action(post.path, target.name)
+    """The account's name and where the post stands there (a link to the published copy)."""
+    state = publication(site, post, target.name)
+    name = site.names.title(target.network, target.name)
+    text = f"{name}: {state.text}" + (f"; {state.then}" if state.then else "")
+    return Chip(f"net-{target.network} {state.css}", text, state.url)
+
+
+@dataclass(frozen=True)
+class Publication:
+    """Where a post stands on one account, as a reader says it: "опубликовано 6 декабря в
+    19:49" (with the link), "ждёт 15 января 10:00", "снят", "ошибка: ...", or the plan's action
+    when nothing was sent yet; ``then`` is what the merge changes on a published copy."""
+
+    css: str
+    text: str
+    url: str = ""
+    then: str = ""
+
+
+#: how much of a network's error message a status shows
+ERROR_SHOWN = 160
+
+
+def publication(site: _Site, post: Post, account: str) -> Publication:
+    entry = site.result_entries.get(post.result_file_path, {}).get(account)
+    action = site.action(post.path, account)
     kind = action.kind if action else ActionKind.NOOP
-    entry = site.result_entries.get(post.result_file_path, {}).get(target.name)
-    text = f"{site.names.title(target.network, target.name)}: {kind_label(kind)}"
-    published = entry is not None and entry.state == "published" and entry.url
-    css = f"net-{target.network} kind-{kind.value}"
-    return Chip(css, text, entry.url if entry and published else "")
+    then = kind_label(kind) if kind is not ActionKind.NOOP else ""
+    if entry is None or entry.state == "intent":
+        return _unpublished(site, post, kind, entry is not None)
+    if entry.state == "published":
+        moment = parse_moment(entry.published_at or entry.at)
+        when = spoken_time(moment, site.ws.config.zone, site.now) if moment else ""
+        text = _("published {when}", when=when) if when else _("published")
+        return Publication("state-published", text, entry.url, then)
+    if entry.state == "deleted":
+        return Publication("state-deleted", _("taken down"), then=then)
+    error = " ".join(entry.error.split())[:ERROR_SHOWN] or _("no details")
+    return Publication("state-failed", _("error: {error}", error=error), then=then)
+
+
+def _unpublished(site: _Site, post: Post, kind: ActionKind, sent: bool) -> Publication:
+    if sent:
+        return Publication("state-failed", _("sent, not confirmed: look on the network"))
+    if kind is ActionKind.WAIT and post.publish_at is not None:
+        when = spoken_time(post.publish_at, site.ws.config.zone, site.now)
+        return Publication("state-waiting", _("waits for {when}", when=when))
+    return Publication(f"kind-{kind.value}", kind_label(kind))
 
 
 def post_context(site: _Site, post: Post) -> dict[str, object]:
@@ -447,13 +489,12 @@ class Note:
 
 @dataclass(frozen=True)
 class Status:
-    """The planned action, its reason, and the published copy's address."""
+    """The planned action, its reason, and where the post stands on the account."""
 
     kind: str
     label: str
     reason: str = ""
-    url: str = ""
-    open: str = ""
+    state: Publication | None = None
 
 
 @dataclass(frozen=True)
@@ -668,15 +709,12 @@ def _option_flags(rendered: RenderedPost, caps: Capabilities) -> tuple[str, ...]
 
 def _status(site: _Site, post: Post, account: str) -> Status:
     action = site.action(post.path, account)
-    entry = site.result_entries.get(post.result_file_path, {}).get(account)
     kind = action.kind if action else ActionKind.NOOP
-    published = entry is not None and entry.state == "published" and entry.url
     return Status(
         kind=kind.value,
         label=kind_label(kind),
         reason=action.reason if action else "",
-        url=entry.url if entry and published else "",
-        open=_("open"),
+        state=publication(site, post, account),
     )
 
 
@@ -865,7 +903,7 @@ def _log_row(site: _Site, entry: LogEntry) -> Row:
             site.names.title(entry.network, entry.account),
             monthly.label(entry.main_category),
             action,
-            rule_label(entry.rule),
+            rule_label(entry.rule, reveal=False),
         ),
         Cell(_("open"), link) if link else Cell("—"),
     ]
@@ -925,11 +963,23 @@ def _open_row(site: _Site, path: str, overdue: bool, item: InboxItem) -> Row:
             monthly.label(item.category or "other"),
             local_time(received, site.ws),
         ),
-        Cell(path, item.link),
+        Cell(_question(site, item), item.link),
     ]
     if site.personal_data:
         cells.append(Cell(item.author))
     return Row(tuple(cells), "overdue" if overdue else "")
+
+
+#: how much of a citizen's question a table shows
+QUESTION_SHOWN = 200
+
+
+def _question(site: _Site, item: InboxItem) -> str:
+    """The citizen's question, shortened; on a public site (no personal data) its place only."""
+    if not site.personal_data:
+        return _("message (its text is shown on a site built with personal data)")
+    question = " ".join(item.question.split())
+    return question if len(question) <= QUESTION_SHOWN else question[: QUESTION_SHOWN - 1] + "…"
 
 
 def _pending_answers(site: _Site) -> list[Pending]:
@@ -964,13 +1014,14 @@ def _answered(site: _Site) -> Table:
     done = sorted(
         (a for a in answers if a.answered), key=lambda a: a.answered or site.now, reverse=True
     )[:ANSWERED_SHOWN]
+    by_path = {i.path: i for i in site.content.inbox}
     head = (_("Answered"), _("Network"), _("Message"), _("Answer time"), _("Deadline allowed"))
     rows = tuple(
         Row(
             _cells(
                 local_time(a.answered, site.ws),
                 site.names.title(a.network, a.account),
-                a.path,
+                _question(site, by_path[a.path]) if a.path in by_path else a.path,
                 monthly.hours_text(a.hours),
                 monthly.hours_text(a.allowed),
             ),

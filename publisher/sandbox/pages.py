@@ -4,10 +4,14 @@ emulators, which most runs use without a page."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from markupsafe import Markup
 
+from publisher.core.config import Config
+from publisher.core.dates import parse_moment, spoken_time
 from publisher.core.i18n import _
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
@@ -23,6 +27,7 @@ def labels() -> dict[str, str]:
         "several_answers": _("Several answers allowed"),
         "one_answer": _("One answer"),
         "hidden": _("hidden"),
+        "deleted": _("Comment deleted"),
         "poll": _("Poll"),
         "hours": _("h"),
         "repost": _("Repost from"),
@@ -32,9 +37,21 @@ def labels() -> dict[str, str]:
     }
 
 
+def when(stamp: object, zone: str = Config.timezone, now: datetime | None = None) -> str:
+    """An emulator's ISO time (or Unix seconds) as the networks show it: "7 декабря в 06:02"
+    in the service's zone; the text as it is when it is no time."""
+    if isinstance(stamp, int | float) and not isinstance(stamp, bool):
+        moment: datetime | None = datetime.fromtimestamp(stamp, ZoneInfo("UTC"))
+    else:
+        moment = parse_moment(str(stamp or ""))
+    if moment is None:
+        return str(stamp or "")
+    return spoken_time(moment, ZoneInfo(zone), now)
+
+
 def render(name: str, **context: object) -> Markup:
-    """Template ``name`` filled with ``context`` and the ``labels``: HTML, put into the page as
-    it is."""
+    """Template ``name`` filled with ``context``, the ``labels`` and ``when``: HTML, put into
+    the page as it is."""
     from publisher.core import templates
 
-    return Markup(templates.render(TEMPLATES, name, labels=labels(), **context))
+    return Markup(templates.render(TEMPLATES, name, labels=labels(), when=when, **context))

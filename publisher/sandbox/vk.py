@@ -1198,7 +1198,7 @@ class VkEmulator(Emulator):
                         "view": _post_view(state, post),
                         "author": _author_name(state, post["owner_id"]),
                         "source": _source_name(state, post),
-                        "comments": _comments_view(state, post),
+                        "comments": _feed_comments(state, post),
                     }
                     for post in sorted(live, key=lambda p: p["id"], reverse=True)
                     if post["owner_id"] == owner
@@ -1803,6 +1803,26 @@ def _comments_view(state: dict[str, Any], post: dict[str, Any]) -> list[dict[str
         }
         for comment in _post_comments(state, post)
     ]
+
+
+def _feed_comments(state: dict[str, Any], post: dict[str, Any]) -> list[dict[str, Any]]:
+    """The comments under a post on the feed page, oldest first: a deleted one stays as the
+    mark "comment deleted" (its text is not shown), as moderation left it."""
+    shown = []
+    for comment in state.get("comments", []):
+        if comment["owner_id"] != post["owner_id"] or comment["post_id"] != post["id"]:
+            continue
+        shown.append(
+            {
+                "id": str(comment["id"]),
+                "text": "" if comment["deleted"] else comment["text"],
+                "author_name": _display_name(state, comment["from_id"]),
+                "reply_to": str(comment["reply_to_comment"] or ""),
+                "from_account": comment["from_id"] == post["owner_id"],
+                "deleted": bool(comment["deleted"]),
+            }
+        )
+    return shown
 
 
 def _profile_view(group: dict[str, Any]) -> dict[str, Any]:

@@ -5,18 +5,25 @@ clock), a moderation log is added, and the site is built and served from 127.0.0
 must load with no console error, no failed or outside request; each network's preview must show
 the text that network gets. Skipped only when Chromium or the ``playwright`` package is absent
 (``tools/install-browser.sh`` installs Chromium; never ``playwright install``).
+
+Every page of the site and the sandbox's feed page is opened at a phone's width (390) and a
+laptop's (1280): nothing may overflow sideways nor show an English interface word, and a
+screenshot of each is saved for CI to upload (``SCREENSHOTS``, else ``build/screenshots``).
 """
 
 from __future__ import annotations
 
 import functools
 import http.server
+import os
+import re
 import shutil
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 import pytest
 
@@ -26,6 +33,7 @@ from publisher.content.xtext import thread_items
 from publisher.core.clock import FakeClock
 from publisher.engine.workspace import open_workspace
 from publisher.reports.site import build_site
+from publisher.sandbox.web import FeedPage
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = Path("/usr/bin/chromium")
@@ -234,3 +242,131 @@ def test_pages_open_from_a_folder(site: Site, browser: Any, tmp_path: Path) -> N
     assert page.locator("img.avatar").first.evaluate("e => e.naturalWidth") > 0
     page.close()
     assert problems == []
+
+
+# --- every page at a phone's and a laptop's width ---------------------------------------------
+
+WIDTHS = (390, 1280)
+#: words of an English interface (whole words, any case); brand names are allowed
+ENGLISH = (
+    "single choice",
+    "multiple choice",
+    "poll",
+    "vote",
+    "votes",
+    "hours",
+    "left",
+    "reply",
+    "replies",
+    "comment",
+    "comments",
+    "hidden",
+    "deleted",
+    "edited",
+    "forwarded",
+    "repost",
+    "share",
+    "like",
+    "likes",
+    "views",
+    "open",
+    "published",
+    "draft",
+    "ready",
+    "status",
+    "network",
+    "networks",
+    "post",
+    "posts",
+    "archive",
+    "accounts",
+    "report",
+    "message",
+    "author",
+    "error",
+    "warning",
+    "nothing",
+    "sandbox",
+    "page",
+    "channel",
+    "community",
+    "length",
+    "thread",
+    "loading",
+    "submit",
+    "sent",
+    "waits",
+    "taken down",
+    "anonymous",
+)
+_ENGLISH = re.compile(r"\b(" + "|".join(re.escape(w) for w in ENGLISH) + r")\b", re.IGNORECASE)
+#: addresses, file paths, handles and commands to type, which are not interface words
+_NOT_WORDS = re.compile(r"\S*(://|/|@|\.md|\.ru|\.com)\S*|publisher( [a-z_-]+)+")
+
+
+def english_words(text: str) -> list[str]:
+    """English interface words in a page's visible text (addresses and paths left out)."""
+    return sorted({m.group(0) for m in _ENGLISH.finditer(_NOT_WORDS.sub(" ", text))})
+
+
+def test_the_word_check_finds_english_and_passes_russian() -> None:
+    assert english_words("Single choice · Poll · 24 h") == ["Poll", "Single choice"]
+    assert english_words("Опрос · ещё 24 ч; https://x.com/post/1 content/post.md @post") == []
+    assert english_words("когда сделаете: publisher accounts done ok description") == []
+
+
+class _Quiet(WSGIRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def sandbox_url(site: Site) -> Iterator[str]:
+    server: WSGIServer = make_server(
+        "127.0.0.1", 0, FeedPage(site.repo.parent / "sandbox"), handler_class=_Quiet
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="module")
+def shots() -> Path:
+    folder = Path(os.environ.get("SCREENSHOTS") or ROOT / "build/screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_every_page_fits_the_screen_and_speaks_russian(
+    browser: Any,
+    site: Site,
+    sandbox_url: str,
+    shots: Path,
+    width: int,
+) -> None:
+    pages = [("sandbox", sandbox_url)]
+    pages += [(p.stem, site.url + p.name) for p in sorted(site.root.glob("*.html"))]
+    assert len(pages) >= 11
+    context = browser.new_context(viewport={"width": width, "height": 900})
+    page = context.new_page()
+    problems = watch(page, "http://127.0.0.1:")
+    overflowing, english = [], []
+    for name, url in pages:
+        page.goto(url, wait_until="load")
+        scroll, inner = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
+        if scroll > inner:
+            overflowing.append(f"{name}: {scroll} > {inner}")
+        words = english_words(page.evaluate("document.body.innerText"))
+        if words:
+            english.append(f"{name}: {words}")
+        page.screenshot(path=str(shots / f"{name}-{width}.png"), full_page=True)
+    context.close()
+    assert overflowing == []
+    assert english == []
+    assert problems == []
+    assert (shots / f"sandbox-{width}.png").stat().st_size > 10_000

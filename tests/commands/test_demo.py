@@ -23,3 +23,14 @@ def test_demo_publishes_the_examples_and_shows_what_check_stops(tmp_path: Path) 
     assert not (tmp_path / "repo" / HOSTILE_FOLDER).exists(), "the demo post is removed again"
     state = b"".join(p.read_bytes() for p in (tmp_path / "sandbox").rglob("*") if p.is_file())
     assert b"[core]" not in state, "nothing of .git/config reached a network"
+
+
+def test_demo_ends_saying_how_to_open_the_feeds_and_the_built_site(tmp_path: Path) -> None:
+    lines: list[str] = []
+    assert run_demo(ROOT, tmp_path, lines.append, FakeClock()) == 0
+    end = "\n".join(lines[-7:])
+    assert f"publisher sandbox serve --state {tmp_path / 'sandbox'}" in end
+    assert "http://127.0.0.1:8765/" in end
+    index = tmp_path / "site" / "index.html"
+    assert lines[-1].endswith(f"откройте {index}") and index.is_file()
+    assert "опубликовано" in index.read_text(encoding="utf-8")

@@ -91,3 +91,13 @@ def test_a_rule_label_names_the_signals() -> None:
 def test_an_unknown_key_is_shown_as_written_not_lost() -> None:
     assert category_label("potholes") == "potholes"
     assert rule_label("own:words") == "own: «words»"
+
+
+@pytest.mark.parametrize(
+    ("rule", "hidden"),
+    [("obscene:root:корень", "корень"), ("insult:person:дурак", "дурак")],
+)
+def test_a_public_page_names_the_rule_without_the_word_it_matched(rule: str, hidden: str) -> None:
+    assert hidden in rule_label(rule)
+    assert hidden not in rule_label(rule, reveal=False)
+    assert rule_label(rule, reveal=False).startswith(rule_label(rule).split(":")[0])

@@ -153,7 +153,9 @@ def test_the_site_has_a_card_per_account_with_its_title_picture_and_status(
     telegram = _card(page, "net-telegram")
     assert '<h3 class="card-title">Telegram</h3>' in telegram and "<b>Глава района</b>" in telegram
     index = (out / "index.html").read_text(encoding="utf-8")
-    assert f"ВКонтакте · {BRATSKOE}: изменить" in index and "Telegram: изменить" in index
+    published = r": опубликовано \d{1,2} декабря в \d\d:\d\d; изменить</a>"
+    assert re.search(f"ВКонтакте · {BRATSKOE}{published}", index), "status, then the action"
+    assert re.search(f"Telegram{published}", index)
     archive = (out / "archive.html").read_text(encoding="utf-8")
     assert f">ВКонтакте · {BRATSKOE}</a>" in archive and f">ВКонтакте · {DISTRICT}</a>" in archive
 
@@ -330,4 +332,11 @@ status: new
     out = tmp_path / "site"
     ok(run, "site", "build", "--out", str(out))
     for page in ("moderation.html", "inbox.html"):
-        assert f"<td>ВКонтакте · {BRATSKOE}</td>" in (out / page).read_text(encoding="utf-8"), page
+        html = (out / page).read_text(encoding="utf-8")
+        assert re.search(f'<td data-label="[^"]+">ВКонтакте · {BRATSKOE}</td>', html), page
+    inbox = (out / "inbox.html").read_text(encoding="utf-8")
+    assert "bratskoe-vk-12.md" not in inbox, "no file path on the inbox page"
+    assert "Когда починят дорогу?" not in inbox, "a public site keeps the question out"
+    ok(run, "site", "build", "--out", str(out), "--personal-data")
+    inbox = (out / "inbox.html").read_text(encoding="utf-8")
+    assert "Когда починят дорогу?" in inbox and "02.12.2026 18:00" in inbox, "question, deadline"

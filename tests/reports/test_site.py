@@ -274,7 +274,7 @@ def test_personal_data_only_on_request(workspace: Workspace, site: Path, tmp_pat
 
 def test_moderation_log_lists_actions_newest_first(site: Path) -> None:
     log = read(site, "moderation.html")
-    rows = re.findall(r"<tr><td>([^<]+)</td>", log)
+    rows = re.findall(r"<tr><td data-label=\"Время\">([^<]+)</td>", log)
     assert rows == ["04.12.2026 13:00", "03.12.2026 13:00", "03.12.2026 13:00"]
     assert "10.12.2026 13:00" in log, "a ban's end in local time"
     assert 'href="https://vk.com/wall-1001_5?reply=9"' in log
@@ -283,7 +283,8 @@ def test_moderation_log_lists_actions_newest_first(site: Path) -> None:
 def test_inbox_marks_overdue_messages(site: Path) -> None:
     inbox = read(site, "inbox.html")
     assert '<tr class="overdue">' in inbox and "01.12.2026 18:00" in inbox
-    assert "content/inbox/2026/12/vk-12.md" in inbox
+    assert "vk-12.md" not in inbox, "the message, not its file"
+    assert "сообщение (текст виден на сайте, собранном с персональными данными)" in inbox
 
 
 def test_a_text_longer_than_a_caption_is_noted(workspace: Workspace, tmp_path: Path) -> None:
@@ -390,3 +391,43 @@ def test_a_profile_change_shows_old_and_new_text_and_a_thumbnail_of_the_new_imag
         r'<img class="thumb" src="(media/[0-9a-f]{16}\.jpg)" alt="аватар">', changes
     )
     assert thumbnail and (tmp_path / "s" / thumbnail.group(1)).is_file()
+
+
+@pytest.mark.parametrize(
+    ("entry", "shown"),
+    [
+        ("state: published", "опубликовано 2 декабря в 10:00"),
+        ("state: deleted", "снят"),
+        (
+            "state: failed\n    error: 'VK <error> 15:\n      access denied'",
+            "ошибка: VK &lt;error&gt; 15: access denied",
+        ),
+        ("state: failed", "ошибка: без подробностей"),
+        ("state: intent", "отправлено, но не подтверждено: проверьте в сети"),
+    ],
+)
+def test_each_account_shows_where_the_post_stands(
+    workspace: Workspace, tmp_path: Path, entry: str, shown: str
+) -> None:
+    result = workspace.repo / "content/2026/12/news.published.yml"
+    result.write_text(RESULT_FILE.replace("state: published", entry, 1), encoding="utf-8")
+    build_site(workspace, workspace.load(), tmp_path / "s")
+    index = read(tmp_path / "s", "index.html")
+    page = read(tmp_path / "s", "post-2026-12-news.html")
+    assert f"ВКонтакте: {shown}" in index
+    assert shown.removesuffix("</a>") in card(page, "vk")
+
+
+def test_a_post_for_later_waits_for_its_time(workspace: Workspace, tmp_path: Path) -> None:
+    later = NEWS.replace("networks: [vk]", "networks: [vk]\npublish_at: 2027-01-15 10:00")
+    (workspace.repo / "content/2026/12/news.md").write_text(later, encoding="utf-8")
+    (workspace.repo / "content/2026/12/news.published.yml").unlink()
+    build_site(workspace, workspace.load(), tmp_path / "s")
+    assert "ВКонтакте: ждёт 15 января 2027 г. в 10:00" in read(tmp_path / "s", "index.html")
+
+
+def test_an_unreadable_publication_time_is_left_out(workspace: Workspace, tmp_path: Path) -> None:
+    result = workspace.repo / "content/2026/12/news.published.yml"
+    result.write_text(RESULT_FILE.replace("'2026-12-02T07:00:00+00:00'", "'not a time'"))
+    build_site(workspace, workspace.load(), tmp_path / "s")
+    assert "ВКонтакте: опубликовано; заменить</a>" in read(tmp_path / "s", "index.html")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from click.testing import CliRunner
 from werkzeug.test import Client
@@ -39,3 +40,29 @@ def test_page_shows_each_network_and_serves_media(
     assert client.get("/files/../../etc/passwd").status_code == 404
     state_json = json.loads(client.get("/state.json").get_data(as_text=True))
     assert len(state_json["vk"]["posts"]) == 1
+
+
+def test_feeds_show_local_times_and_mark_deleted_comments(
+    make_repo: Callable[..., Path], tmp_path: Path, clock: FakeClock
+) -> None:
+    from publisher.sandbox.app import Sandbox
+
+    repo = make_repo({"content/elka/index.md": "---\ntitle: Ёлка\nnetworks: [vk]\n---\nЁлка\n"})
+    state = tmp_path / "state"
+    result = CliRunner().invoke(
+        main, ["--repo", str(repo), "--sandbox", str(state), "apply"], obj=Deps(clock, {})
+    )
+    assert result.exit_code == 0, result.output
+    sandbox = Sandbox(state)
+    post = str(sandbox.show()["vk"]["posts"][0]["id"])
+    sandbox.add_comment("vk", post, "Спасибо!\nОчень красиво", "501", "Марина")
+    spam = sandbox.add_comment("vk", post, "Кредиты <b>без</b> справок", "502", "Аноним")
+    with sandbox.store.transaction("vk") as vk:
+        next(c for c in vk["comments"] if str(c["id"]) == spam)["deleted"] = True
+    html = Client(FeedPage(state)).get("/").get_data(as_text=True)
+    moment = clock.now().astimezone(ZoneInfo("Europe/Moscow"))
+    assert f"в {moment:%H:%M}</time>" in html, "the local time, as the network shows it"
+    assert "T" not in html.split('<time datetime="')[1].split("</time>")[0].split(">")[1]
+    assert "Спасибо!<br>Очень красиво" in html, "line breaks kept"
+    assert "Комментарий удалён" in html and "справок" not in html and "Аноним" not in html
+    assert 'name="viewport"' in html and "minmax(min(380px,100%),1fr)" in html
