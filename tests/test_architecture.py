@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from pathlib import Path
@@ -37,3 +38,47 @@ def test_the_layer_contracts_hold() -> None:
     )
     assert run.returncode == 0, run.stdout[-3000:]
     assert "0 broken" in run.stdout
+
+
+#: modules that turn bytes into objects by running what the bytes name (or, for
+#: multiprocessing, that pass results through pickle): nothing publisher reads may meet them
+UNPICKLERS = frozenset(
+    {"pickle", "_pickle", "cPickle", "marshal", "shelve", "dill", "multiprocessing"}
+)
+
+
+def _imported(path: Path) -> set[str]:
+    """The top-level names of the modules a source file imports, wherever it does so."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name.partition(".")[0] for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module.partition(".")[0])
+        elif isinstance(node, ast.Call) and _callee(node) in ("__import__", "import_module"):
+            names.update(str(arg.value) for arg in node.args if isinstance(arg, ast.Constant))
+    return names
+
+
+def _callee(call: ast.Call) -> str:
+    return getattr(call.func, "id", "") or getattr(call.func, "attr", "")
+
+
+def test_the_search_for_imports_sees_every_way_of_importing(tmp_path: Path) -> None:
+    source = tmp_path / "sample.py"
+    source.write_text(
+        "import os.path\nfrom marshal import loads\n"
+        "def f():\n    import importlib\n    return importlib.import_module('shelve')\n"
+        "g = __import__('pickle')\nfrom . import sibling\n"
+    )
+
+    assert _imported(source) == {"os", "marshal", "importlib", "shelve", "pickle"}
+
+
+def test_no_module_imports_an_unpickler() -> None:
+    found = {
+        path.relative_to(ROOT).as_posix(): sorted(_imported(path) & UNPICKLERS)
+        for path in sorted((ROOT / "publisher").rglob("*.py"))
+    }
+
+    assert {path: names for path, names in found.items() if names} == {}

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from publisher.content.check import Measured, findings_key, needs_rendering, post_findings
 from publisher.content.load import Content
@@ -18,11 +19,20 @@ from publisher.core.capabilities import Capabilities
 from publisher.core.config import Config
 from publisher.core.errors import Diagnostic
 from publisher.core.model import Post, RenderedPost, Target
+from publisher.core.packing import plain, typed
 from publisher.core.parallel import fork_map
 from publisher.state.cache import Cache
 
 #: each post's rendering for one of its targets, by (post path, account name)
 Renderings = Mapping[tuple[str, str], RenderedPost]
+
+
+class Worked(NamedTuple):
+    """What ``_Work`` makes of one post: its renderings by account name, and check's findings if
+    they were asked for."""
+
+    rendered: dict[str, RenderedPost]
+    found: tuple[Diagnostic, ...] | None
 
 
 @dataclass(frozen=True)
@@ -46,7 +56,7 @@ def build_context(
     work = _Work(content, config, capabilities, cache, render or {}, check)
     posts = [p for p in content.posts if p.path in work.render or p.path in work.checked]
     if cache is None:
-        results = fork_map(work, posts)
+        results = fork_map(work, posts, _WORKED)
     else:
         if work.render:
             cache.read_renders()  # once, here: each worker would read the whole file again
@@ -79,21 +89,21 @@ class _Work:
         self.checked = {post.path for post in check}
         self.check_key = findings_key(content, config, capabilities)
 
-    def __call__(self, post: Post) -> tuple[dict[str, RenderedPost], tuple[Diagnostic, ...] | None]:
+    def __call__(self, post: Post) -> Worked:
         """The post's renderings for the targets asked (by account name), and check's
         findings if asked."""
         targets = {t.name: t for t in self.content.targets_of(post)}
         rendered = {n: self.rendered(post, targets[n]) for n in self.render.get(post.path, ())}
         if post.path not in self.checked:
-            return rendered, None
+            return Worked(rendered, None)
 
         def find() -> list[Diagnostic]:
             measured = {n: self._measured(post, t, rendered) for n, t in targets.items()}
             return post_findings(post, measured, self.content, self.config, self.capabilities)
 
         if self.cache is None:
-            return rendered, tuple(find())
-        return rendered, tuple(self.cache.derived(post.path, self.check_key, find))
+            return Worked(rendered, tuple(find()))
+        return Worked(rendered, tuple(self.cache.derived(post.path, self.check_key, find)))
 
     def _measured(
         self, post: Post, target: Target, rendered: dict[str, RenderedPost]
@@ -136,3 +146,12 @@ class _Work:
         if post.path in self.checked:
             keys.append(self.check_key)
         return all(cache.has(post.path, key) for key in keys)
+
+
+def _renderings_plain(worked: Worked) -> bool:
+    """Whether the renderings' options come back from a worker as they are (see ``plain``)."""
+    return all(plain(rendered.options) for rendered in worked.rendered.values())
+
+
+#: what a worker sends back for one post (without a cache; with one, see ``Cache.derive_many``)
+_WORKED = typed(Worked, _renderings_plain)

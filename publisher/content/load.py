@@ -22,6 +22,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 from urllib.parse import urlsplit
 
+import msgspec
+
 from publisher.content.confine import IMAGE_FORMATS, confined, content_problem
 from publisher.content.profiles import IMAGES_DIR, check_image, profile_for
 from publisher.content.secrets import env_name_problem, find_tokens
@@ -43,9 +45,19 @@ from publisher.core.model import (
     Profile,
     Target,
 )
+from publisher.core.packing import Codec, decoder, packed, typed
 from publisher.core.parallel import fork_map
 from publisher.inbox.items import InboxItem, read_items
-from publisher.state.cache import Cache, Entry, encode_result_file, read_id_index, salt_of
+from publisher.state.cache import (
+    Cache,
+    Entry,
+    StoredEntry,
+    encode_result_file,
+    entry_of,
+    read_id_index,
+    salt_of,
+    stored_entry,
+)
 from publisher.state.moves import find_moves, post_path_of
 from publisher.state.result_files import RESULT_FILE_ERRORS, ResultFiles, parse_result_file
 from publisher.state.tree import Tree, scan_tree, scope_filter
@@ -346,13 +358,13 @@ def _load_entries(
     with a ``cache``, those found free of tokens meanwhile are known clean to it."""
 
     def load(rel: str) -> tuple[Entry, bool]:
-        post, problems, media = _load_post(repo, repo / rel, config, networks)
+        post, problems, media, text = _load_post(repo, repo / rel, config, networks)
         if cache is None:
             return Entry(post, problems), False
         identities = {str(path): cache.identity(path) for path in media}
-        return Entry(post, problems, identities), _free_of_tokens(repo / rel)
+        return Entry(post, problems, identities), _free_of_tokens(repo / rel, text)
 
-    loaded = dict(zip(paths, fork_map(load, paths), strict=True))
+    loaded = dict(zip(paths, fork_map(load, paths, _LOADED), strict=True))
     if cache is not None:
         for rel, (_entry, clean) in loaded.items():
             digest = cache.tree.digest(rel)
@@ -361,12 +373,31 @@ def _load_entries(
     return {rel: entry for rel, (entry, _clean) in loaded.items()}
 
 
-def _free_of_tokens(path: Path) -> bool:
-    """Whether the file is text with no token in it (``scan_for_tokens`` need not read it)."""
-    try:
-        return not path.is_symlink() and not find_tokens(path.read_bytes().decode("utf-8"))
-    except (OSError, UnicodeDecodeError):
-        return False
+def _free_of_tokens(path: Path, text: str | None) -> bool:
+    """Whether the file, read as ``text``, has no token in it (``scan_for_tokens`` need not
+    read it): not if it is a link, which the search does not follow."""
+    return text is not None and not path.is_symlink() and not find_tokens(text)
+
+
+class _Loaded(msgspec.Struct, array_like=True, frozen=True):
+    """A loaded post file as a worker sends it: its entry, and whether it is free of tokens."""
+
+    entry: StoredEntry
+    clean: bool
+
+
+def _encode_loaded(loaded: tuple[Entry, bool]) -> bytes | None:
+    stored = stored_entry(loaded[0])
+    return packed(_Loaded(stored, loaded[1])) if stored is not None else None
+
+
+def _decode_loaded(data: bytes) -> tuple[Entry, bool]:
+    loaded = _LOADED_DECODER.decode(data)
+    return entry_of(loaded.entry), loaded.clean
+
+
+_LOADED_DECODER = decoder(_Loaded)
+_LOADED = Codec(_encode_loaded, _decode_loaded)
 
 
 def _ids_of(
@@ -413,9 +444,16 @@ def post_id_for(rel: str, content_dir: str) -> str:
 
 def read_document(path: Path, problems: _Problems, root: Path | None = None) -> FrontMatter | None:
     """Read a Markdown file's front matter and body; report an unreadable file or front matter."""
-    text = _read_text(path, problems, root)
+    return _document(_read_text(path, problems, root), problems)
+
+
+def _document(text: str | None, problems: _Problems) -> FrontMatter | None:
+    """The front matter and body of a file's ``text`` (None if unread; reported if unreadable),
+    its line ends read as ``open`` reads them: ``\r\n`` and a lone ``\r`` end a line."""
     if text is None:
         return None
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
     try:
         return read_front_matter(text)
     except FrontMatterError as error:
@@ -424,8 +462,9 @@ def read_document(path: Path, problems: _Problems, root: Path | None = None) -> 
 
 
 def _read_text(path: Path, problems: _Problems, root: Path | None) -> str | None:
-    """The file's text, or None (reported) if it is a symlink out of ``root`` (its text would
-    be published), too large to be a post, or unreadable."""
+    """The file's text as stored, line ends untouched (the token search reads it so), or None
+    (reported) if it is a symlink out of ``root`` (its text would be published), too large to
+    be a post, or unreadable."""
     try:
         info = path.lstat()
         if stat.S_ISLNK(info.st_mode):
@@ -453,7 +492,7 @@ def _read_text(path: Path, problems: _Problems, root: Path | None) -> str | None
                 "file-too-large",
             )
             return None
-        return path.read_text(encoding="utf-8")
+        return path.read_bytes().decode("utf-8")
     except UnicodeDecodeError:
         problems.error(1, _("The file is not UTF-8 text."), _("Save it as UTF-8."), "encoding")
     except OSError as exc:
@@ -483,23 +522,24 @@ def load_post(
     repo: Path, path: Path, config: Config, networks: tuple[str, ...]
 ) -> tuple[Post | None, list[Diagnostic]]:
     """Load one post file; return the post (if its front matter could be read) and problems."""
-    post, problems, _media = _load_post(repo, path, config, networks)
+    post, problems, _media, _text = _load_post(repo, path, config, networks)
     return post, problems
 
 
 def _load_post(
     repo: Path, path: Path, config: Config, networks: tuple[str, ...]
-) -> tuple[Post | None, list[Diagnostic], list[Path]]:
-    """``load_post``, and every media file it looked for (found or not): a change to any of
-    them changes the result."""
+) -> tuple[Post | None, list[Diagnostic], list[Path], str | None]:
+    """``load_post``, every media file it looked for (found or not): a change to any of them
+    changes the result; and the file's text as stored, if it was read."""
     rel = _rel(repo, path)
     problems = _Problems(rel)
-    doc = read_document(path, problems, repo / config.content_dir)
+    text = _read_text(path, problems, repo / config.content_dir)
+    doc = _document(text, problems)
     if doc is None:
-        return None, problems.items, []
+        return None, problems.items, [], text
     _unknown_fields(doc, POST_FIELDS, problems)
     reader = _PostReader(repo, path, rel, doc, config, networks, problems)
-    return reader.build(), problems.items, reader.media_seen
+    return reader.build(), problems.items, reader.media_seen, text
 
 
 class _PostReader:
@@ -1236,7 +1276,7 @@ def _read_result_files(repo: Path, tree: Tree, paths: list[str], cache: Cache) -
         for rel in paths
         if (digest := tree.digest(rel)) is not None and cache.known_result_file(digest) is None
     ]
-    read = fork_map(partial(_read_result_file, repo), [rel for rel, _digest in todo])
+    read = fork_map(partial(_read_result_file, repo), [rel for rel, _digest in todo], _READ)
     for (_rel, digest), (encoded, clean) in zip(todo, read, strict=True):
         if encoded is not None:
             cache.keep_encoded_result_file(digest, encoded)
@@ -1245,8 +1285,8 @@ def _read_result_files(repo: Path, tree: Tree, paths: list[str], cache: Cache) -
 
 
 def _read_result_file(repo: Path, rel: str) -> tuple[bytes | None, bool]:
-    """A result file as parsed, in the cache's form (quicker to send back from a worker than
-    pickled objects; None if damaged), and whether it is text free of tokens."""
+    """A result file as parsed, in the cache's form (None if damaged), and whether it is text
+    free of tokens."""
     path = repo / rel
     try:
         if path.is_symlink():  # left to its readers, as it is to the token search
@@ -1260,6 +1300,10 @@ def _read_result_file(repo: Path, rel: str) -> tuple[bytes | None, bool]:
     except RESULT_FILE_ERRORS:
         return None, clean
     return (bytes(encoded) if encoded is not None else None), clean
+
+
+#: a result file read by a worker (``_read_result_file``)
+_READ = typed(tuple[bytes | None, bool])
 
 
 def _orphan_result_files(

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from publisher.core.errors import Diagnostic, Severity
 from publisher.core.i18n import _
+from publisher.core.packing import typed
 from publisher.core.parallel import fork_map
 from publisher.core.redact import TOKEN_SHAPE, assigned_secret, looks_like_token, register
 from publisher.state.cache import LEGACY_DIR, Cache
@@ -70,7 +71,7 @@ def scan_for_tokens(
         and not _binary_name(rel)
         and (cache is None or digest is None or not cache.known_clean(digest))
     ]
-    found = fork_map(partial(_scan_file, repo), todo)
+    found = fork_map(partial(_scan_file, repo), todo, _SCANNED)
     problems: list[Diagnostic] = []
     for (rel, _digest), (lines, digest) in zip(todo, found, strict=True):
         problems.extend(_committed(rel, line) for line in lines)
@@ -143,6 +144,10 @@ def _scan_file(repo: Path, item: tuple[str, str | None]) -> tuple[list[int], str
     if b"\0" in data[:_SNIFF]:
         return [], digest
     return find_tokens(data.decode("utf-8", "replace")), digest
+
+
+#: a file's scan as a worker sends it back (``_scan_file``)
+_SCANNED = typed(tuple[list[int], str | None])
 
 
 def _committed(rel: str, line: int) -> Diagnostic:

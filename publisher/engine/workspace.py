@@ -12,12 +12,13 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from publisher.content.check import CheckResult, check_content, checked_posts
 from publisher.content.context import Context, build_context
 from publisher.content.load import Content, load_cached, load_post
 from publisher.content.secrets import scan_for_tokens
+from publisher.content.style import StyleReport
 from publisher.content.stylecheck import LINTED, post_style
 from publisher.core.capabilities import Capabilities, all_capabilities, network_title
 from publisher.core.clock import Clock
@@ -26,6 +27,7 @@ from publisher.core.errors import Diagnostic, PublisherError, RepoError
 from publisher.core.i18n import _
 from publisher.core.labels import action_label, outcome_label
 from publisher.core.model import Account, Action, Comment, Plan, Post, RemoteRef, ResultEntry
+from publisher.core.packing import typed
 from publisher.core.parallel import Background, in_background
 from publisher.core.progress import Watch
 from publisher.engine.claims import new_claim
@@ -82,7 +84,7 @@ class Workspace:
     #: this process's claim on the posts it publishes (see ``engine.claims``)
     claim: str = field(default_factory=new_claim)
     #: style reports of the posts a partial check names, being made in a child process
-    _lint_ahead: Background | None = field(default=None, repr=False)
+    _lint_ahead: Background[Linted] | None = field(default=None, repr=False)
     #: what the last ``load`` read through, and what this run derives goes into (see ``_cache``)
     _loaded: Cache | None = field(default=None, repr=False)
 
@@ -95,7 +97,9 @@ class Workspace:
         """The repository's content (``only``: just the posts there, for ``check`` of a few
         files; such content cannot be planned)."""
         if only is not None:  # lint the named posts meanwhile: the linter takes long to start
-            self._lint_ahead = in_background(partial(_lint_posts, self.repo, self.config, only))
+            self._lint_ahead = in_background(
+                partial(_lint_posts, self.repo, self.config, only), _LINTED
+            )
         content, self._loaded = load_cached(self.repo, self.config, NETWORKS, only)
         return content
 
@@ -513,7 +517,13 @@ class Workspace:
         return head_sha(self.repo)
 
 
-def _lint_posts(repo: Path, config: Config, only: Iterable[str]) -> dict[Any, Any]:
+#: style reports by (text, rules), as ``stylecheck.LINTED`` keeps them
+Linted = dict[tuple[str, str], StyleReport]
+#: the style reports a child linted ahead, as it sends them back
+_LINTED = typed(Linted)
+
+
+def _lint_posts(repo: Path, config: Config, only: Iterable[str]) -> Linted:
     """Style reports of the posts under ``only`` (see ``stylecheck.LINTED``), for a parent
     process that meanwhile does the rest of the check."""
     rules = config.style

@@ -7,13 +7,13 @@ media files it read (the entry is used only while they are unchanged), and what 
 from it: check findings and each network's rendering. Result files are cached by content too,
 parsed; files found free of tokens are remembered by content.
 
-The cache is plain data, never code: MessagePack files (``msgspec``) decoded into the expected
-types, each entry checked on its own, so a damaged or forged entry is a cache miss and nothing
-in it can run. It lives outside the work tree, in the Git directory (``.git/publisher-cache/``,
-see ``cache_dir``), so a pull request cannot bring one along; ``check`` reports a cache file
-committed to the repository (``tracked_caches``). The files: the entries, the renderings (read
-only by plan and apply: they are the bulk) and an index of post ids by path (for
-``check FILE``). It is only ever an optimisation: any problem reading it means
+The cache is plain data, never code: MessagePack files (``core.packing``) decoded into the
+expected types, each entry checked on its own, so a damaged or forged entry is a cache miss and
+nothing in it can run. It lives outside the work tree, in the Git directory
+(``.git/publisher-cache/``, see ``cache_dir``), so a pull request cannot bring one along;
+``check`` reports a cache file committed to the repository (``tracked_caches``). The files: the
+entries, the renderings (read only by plan and apply: they are the bulk) and an index of post
+ids by path (for ``check FILE``). It is only ever an optimisation: any problem reading it means
 starting from scratch, and a read-only checkout runs without it.
 """
 
@@ -36,6 +36,14 @@ import msgspec
 from publisher.core.errors import Diagnostic, Severity
 from publisher.core.i18n import _, language
 from publisher.core.model import Post, RenderedPost
+from publisher.core.packing import (
+    DECODE_ERRORS,
+    ENCODE_ERRORS,
+    ENCODER,
+    decoder,
+    plain,
+    typed,
+)
 from publisher.core.parallel import fork_map
 from publisher.core.resources import PACKAGE_DIR
 from publisher.state.atomic import write_atomic
@@ -98,7 +106,9 @@ class _Time(msgspec.Struct, array_like=True, frozen=True):
         return parsed.astimezone(ZoneInfo(self.zone)) if self.zone else parsed
 
 
-class _StoredEntry(msgspec.Struct, array_like=True, frozen=True):
+class StoredEntry(msgspec.Struct, array_like=True, frozen=True):
+    """An entry as stored (and as a worker that loaded the post sends it: ``stored_entry``)."""
+
     post: Post | None
     publish_at: _Time | None
     problems: list[Diagnostic]
@@ -130,23 +140,10 @@ class _Index(msgspec.Struct, array_like=True, frozen=True):
     ids: dict[str, tuple[str, str]]
 
 
-def _enc_hook(value: object) -> object:
-    if isinstance(value, Path):
-        return str(value)
-    raise NotImplementedError(type(value))
-
-
-def _dec_hook(kind: type, value: object) -> object:
-    if kind is Path and isinstance(value, str):
-        return Path(value)
-    raise NotImplementedError(kind)
-
-
-_ENCODER = msgspec.msgpack.Encoder(enc_hook=_enc_hook)
 _DOCUMENT = msgspec.msgpack.Decoder(_Document)
-_ENTRY = msgspec.msgpack.Decoder(_StoredEntry, dec_hook=_dec_hook)
+_ENTRY = decoder(StoredEntry)
 _RENDERS = msgspec.msgpack.Decoder(_Renders)
-_RENDERINGS = msgspec.msgpack.Decoder(dict[str, RenderedPost], dec_hook=_dec_hook)
+_RENDERINGS = decoder(dict[str, RenderedPost])
 _RESULT_FILE = msgspec.msgpack.Decoder(ResultFile)
 _INDEX = msgspec.msgpack.Decoder(_Index)
 
@@ -284,7 +281,8 @@ class Cache:
             entry = self.by_path.get(rels[index])
             return entry.derived if entry is not None else {}
 
-        for rel, derived in zip(rels, fork_map(run, range(len(rels))), strict=True):
+        found = fork_map(run, range(len(rels)), _DERIVED)
+        for rel, derived in zip(rels, found, strict=True):
             entry = self.by_path.get(rel)
             if entry is not None and derived is not entry.derived:
                 for key in derived.keys() - entry.derived.keys():
@@ -376,7 +374,7 @@ class Cache:
             }
             kept = {digest: raw for digest, raw in result_files.items() if raw is not None}
             document = _Document(VERSION, self._old.code, entries, kept, self.clean)
-            if _dump(self.path, _ENCODER.encode(document)):
+            if _dump(self.path, ENCODER.encode(document)):
                 self._old, self._changed = document, False
                 self._raw.update({rel: entries[key] for rel, key in keys.items() if key in entries})
                 self._dirty.clear()
@@ -386,7 +384,7 @@ class Cache:
         if changed and (self._renders_read or not self.renders_path.exists()):
             renders = self._stored(keys, self._raw_renders, self._dirty_renders, _encode_renders)
             stored = _Renders(VERSION, self._old.code, renders)
-            if _dump(self.renders_path, _ENCODER.encode(stored)):
+            if _dump(self.renders_path, ENCODER.encode(stored)):
                 self._renders_changed = False
                 self._dirty_renders.clear()
 
@@ -416,7 +414,7 @@ class Cache:
         }
         if read_id_index(self.repo, self.base_salt) != index:
             stored = _Index(VERSION, self._old.code, self.base_salt, index)
-            _dump(self.folder / INDEX_FILE, _ENCODER.encode(stored))
+            _dump(self.folder / INDEX_FILE, ENCODER.encode(stored))
 
 
 def cache_dir(repo: Path) -> Path:
@@ -478,38 +476,65 @@ def read_id_index(repo: Path, salt: str) -> dict[str, tuple[str, str]] | None:
 
 def _encode_entry(entry: Entry) -> msgspec.Raw | None:
     """An entry's stored form without its renderings (None if it cannot be stored as is)."""
+    stored = stored_entry(entry)
+    return _encoded(stored) if stored is not None else None
+
+
+def stored_entry(entry: Entry) -> StoredEntry | None:
+    """The entry as stored, without its renderings (None if it would not come back as is)."""
     post, when = entry.post, None
     if post is not None:
-        if not all(_plain(override.options) for override in post.overrides.values()):
+        if not all(plain(override.options) for override in post.overrides.values()):
             return None
         if post.publish_at is not None:
             when, post = _Time.of(post.publish_at), replace(post, publish_at=None)
     derived = {k: v for k, v in entry.derived.items() if not k.startswith(RENDER_KEY)}
-    return _encoded(_StoredEntry(post, when, entry.problems, entry.media, derived))
+    return StoredEntry(post, when, entry.problems, entry.media, derived)
+
+
+def entry_of(stored: StoredEntry) -> Entry:
+    """The entry ``stored`` holds (ValueError if its time is not one, or names no known zone)."""
+    post = stored.post
+    if post is not None and stored.publish_at is not None:
+        try:
+            post = replace(post, publish_at=stored.publish_at.value())
+        except (KeyError, OSError) as error:  # no such zone
+            raise ValueError(stored.publish_at) from error
+    return Entry(post, stored.problems, stored.media, dict(stored.derived))
 
 
 def _decode_entry(raw: msgspec.Raw, rel: str) -> Entry | None:
     """The entry stored in ``raw`` for the post file ``rel``; None if it is damaged, of
     another shape, or about another file."""
     stored = _decode(_ENTRY, raw)
-    if stored is None:
+    if stored is None or (stored.post is not None and stored.post.path != rel):
         return None
-    post = stored.post
-    if post is not None and post.path != rel:
+    try:
+        return entry_of(stored)
+    except ValueError:
         return None
-    if post is not None and stored.publish_at is not None:
-        try:
-            post = replace(post, publish_at=stored.publish_at.value())
-        except (ValueError, KeyError, OSError):  # not a time, or no such zone
-            return None
-    return Entry(post, stored.problems, stored.media, dict(stored.derived))
 
 
 def _encode_renders(entry: Entry) -> msgspec.Raw | None:
     renders = {k: v for k, v in entry.derived.items() if k.startswith(RENDER_KEY)}
-    if not all(_plain(rendered.options) for rendered in renders.values()):
+    if not all(plain(rendered.options) for rendered in renders.values()):
         return None
     return _encoded(renders)
+
+
+def _derived_fits(derived: dict[str, Any]) -> bool:
+    """Whether derived results are renderings (under their keys, with plain options) and
+    lists of findings: what comes back from a worker as it went in."""
+    return all(
+        type(value) is RenderedPost and plain(value.options)
+        if key.startswith(RENDER_KEY)
+        else type(value) is list and all(type(found) is Diagnostic for found in value)
+        for key, value in derived.items()
+    )
+
+
+#: an entry's derived results, as a worker sends them back (``derive_many``)
+_DERIVED = typed(dict[str, RenderedPost | list[Diagnostic]], _derived_fits)
 
 
 def _renders_fit(entry: Entry, renders: dict[str, RenderedPost]) -> bool:
@@ -524,23 +549,13 @@ def encode_result_file(found: ResultFile) -> msgspec.Raw | None:
 
 
 def _result_file_fits(found: ResultFile) -> bool:
-    return all(name == e.account_key and _plain(e.extra) for name, e in found.entries.items())
-
-
-def _plain(value: object) -> bool:
-    """Whether a free-form value (options, extras) comes back from MessagePack as it went in:
-    a date or a tuple would come back as a string or a list, so such an entry is not stored."""
-    if type(value) is dict:
-        return all(type(k) is str and _plain(v) for k, v in value.items())
-    if type(value) is list:
-        return all(_plain(v) for v in value)
-    return value is None or type(value) in (str, int, float, bool)
+    return all(name == e.account_key and plain(e.extra) for name, e in found.entries.items())
 
 
 def _encoded(value: object) -> msgspec.Raw | None:
     try:
-        return msgspec.Raw(_ENCODER.encode(value))
-    except (TypeError, ValueError, OverflowError, msgspec.EncodeError):
+        return msgspec.Raw(ENCODER.encode(value))
+    except ENCODE_ERRORS:
         return None
 
 
@@ -550,7 +565,7 @@ def _decode(decoder: msgspec.msgpack.Decoder[T], data: bytes | msgspec.Raw | Non
         return None
     try:
         return decoder.decode(data)
-    except (msgspec.DecodeError, ValueError, TypeError):  # damaged, or of another shape
+    except DECODE_ERRORS:  # damaged, or of another shape
         return None
 
 

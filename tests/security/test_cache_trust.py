@@ -10,9 +10,7 @@ import os
 import pickle
 import subprocess
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 import git
 import msgspec
@@ -23,6 +21,7 @@ from publisher.cli import Deps, main
 from publisher.core import parallel
 from publisher.core.clock import FakeClock
 from publisher.core.errors import Diagnostic, Severity
+from publisher.core.packing import Codec, typed
 from publisher.state.cache import CACHE_FILE, RENDERS_FILE, cache_dir
 
 POST = """---
@@ -199,35 +198,67 @@ def test_ci_keeps_the_cache_in_the_git_directory_and_publish_restores_none() -> 
     assert "actions/cache" not in (workflows / "publish.yml").read_text()
 
 
-class _Calls:
-    """A result whose pickle names a function to call when it is loaded (as a forged stream
-    would): here one that creates the marker file."""
+#: what a forged or damaged worker result might be: a pickle that would run code if it were
+#: unpickled, MessagePack of another shape (a map, a string, an extension), bytes cut short
+def _hostile(marker: Path) -> list[bytes]:
+    return [
+        pickle.dumps(_Payload(marker)),
+        msgspec.msgpack.encode({"__reduce__": ["os.mkdir", str(marker)]}),
+        msgspec.msgpack.encode(str(marker)),
+        msgspec.msgpack.encode(msgspec.msgpack.Ext(1, b"os.mkdir")),
+        msgspec.msgpack.encode([1, 2])[:-1],
+    ]
 
-    def __init__(self, marker: Path) -> None:
-        self.marker = marker
 
-    def __reduce__(self) -> tuple[object, tuple[str]]:
-        return (Path.touch, (str(self.marker),))  # type: ignore[return-value]
+def _answer(number: int) -> tuple[int, int]:
+    return number * 3, os.getpid()
 
 
-def test_results_from_workers_cannot_name_a_function_to_run(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("forged", range(5))
+def test_a_worker_result_is_taken_only_as_the_declared_type(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forged: int
 ) -> None:
+    """Whatever bytes come back from a worker, the parent builds nothing from them but a value
+    of the declared type; bytes that are not one are refused and the item is worked out here."""
     monkeypatch.setattr(parallel, "MIN_PER_WORKER", 1)
     monkeypatch.setattr(parallel, "cores", lambda: 2)
     marker = tmp_path / "ran"
+    data = _hostile(marker)[forged]
+    declared = typed(tuple[int, int])
+    codec = Codec(lambda _value: data, declared.decode)
 
-    with pytest.raises(pickle.UnpicklingError):
-        parallel.fork_map(lambda _item: _Calls(marker), range(4), workers=2)
-    background = parallel.in_background(lambda: _Calls(marker))
+    results = parallel.fork_map(_answer, range(8), codec, workers=2)
+    background = parallel.in_background(lambda: _answer(1), codec)
+
+    assert results == [_answer(n) for n in range(8)]  # all of them made here, in this process
     assert background is not None and background.result() is None
+    assert not marker.exists()
 
+
+def test_a_forged_chunk_is_refused_and_worked_out_here(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The frame around a worker's results is decoded into its type too."""
+    monkeypatch.setattr(parallel, "MIN_PER_WORKER", 1)
+    marker = tmp_path / "ran"
+
+    class Forger:
+        def encode(self, _value: object) -> bytes:
+            return pickle.dumps(_Payload(marker))
+
+    monkeypatch.setattr(parallel, "ENCODER", Forger())
+    results = parallel.fork_map(_answer, range(8), typed(tuple[int, int]), workers=2)
+
+    assert results == [_answer(n) for n in range(8)]
     assert not marker.exists()
 
 
 def test_worker_results_of_publisher_types_still_come_back(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(parallel, "MIN_PER_WORKER", 1)
-    moment = datetime(2026, 12, 6, 10, 0, tzinfo=ZoneInfo("Europe/Moscow"))
-    value = (Diagnostic("a.md", 3, Severity.ERROR, "м"), moment, Path("a/b"), {1, 2})
+    value = (Diagnostic("a.md", 3, Severity.ERROR, "м"), Path("a/b"), {1, 2})
+    codec = typed(tuple[Diagnostic, Path, set[int], int])
 
-    assert parallel.fork_map(lambda _item: value, range(4), workers=2) == [value] * 4
+    results = parallel.fork_map(lambda _item: (*value, os.getpid()), range(4), codec, workers=2)
+
+    assert [r[:3] for r in results] == [value] * 4
+    assert os.getpid() not in {r[3] for r in results}
