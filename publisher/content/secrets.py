@@ -31,7 +31,13 @@ from publisher.core.errors import Diagnostic, Severity
 from publisher.core.i18n import _
 from publisher.core.packing import typed
 from publisher.core.parallel import fork_map
-from publisher.core.redact import TOKEN_SHAPE, assigned_secret, looks_like_token, register
+from publisher.core.redact import (
+    assigned_secret,
+    looks_like_token,
+    register,
+    secret_words_in,
+    token_shaped,
+)
 from publisher.state.cache import LEGACY_DIR, Cache
 from publisher.state.tree import Tree, blob_id, git_files, scope_filter
 
@@ -93,18 +99,31 @@ def repository_files(repo: Path, tree: Tree | None) -> Iterator[tuple[str, str |
 
 
 def find_tokens(text: str) -> list[int]:
-    """Numbers of the lines of ``text`` that hold a token (marked lines excepted)."""
+    """Numbers of the lines of ``text`` that hold a token (marked lines excepted).
+
+    Where ``text`` holds none of the words of a secret's key, an ASCII line is not searched
+    for an assignment (``assigned_secret`` would say no). With that and ``token_shaped``, a
+    result file of two networks is searched in 35 µs, not 49 (a cold plan searches 10,000 of
+    them); a post in 9-10 µs, as before."""
     numbers: list[int] = []
     number, counted = 1, 0
+    keyed: bool | None = None  # whether the text holds a secret's word: asked once, if needed
     for run in _RUN.finditer(text):
         start = text.rfind("\n", 0, run.start()) + 1
         number += text.count("\n", counted, start)
         counted = start
+        if numbers and numbers[-1] == number:
+            continue
         end = text.find("\n", run.end())
         line = text[start : end if end >= 0 else len(text)]
-        if (numbers and numbers[-1] == number) or ALLOW_MARKER in line:
+        if ALLOW_MARKER in line:
             continue
-        if TOKEN_SHAPE.search(run.group()) or assigned_secret(line):
+        if token_shaped(run.group()):
+            numbers.append(number)
+            continue
+        if keyed is None:
+            keyed = secret_words_in(text)
+        if (keyed or not line.isascii()) and assigned_secret(line):
             numbers.append(number)
     return numbers
 

@@ -42,6 +42,13 @@ TOKEN_SHAPES: dict[str, str] = {
     ),
 }
 TOKEN_SHAPE = re.compile("|".join(f"(?:{shape})" for shape in TOKEN_SHAPES.values()))
+#: a piece of text every match of one of ``TOKEN_SHAPES`` holds (``may_be_token_shaped``)
+_SHAPE_MARKS = (
+    *("vk1.a.", "tkn1", "-s-", "-n-", "EAA", "IGQV", "IGAA", "A" * 20),
+    *("gh", "github_pat_", "gl", "GR1348941"),
+)
+#: the shortest match of the shapes with ``:`` (Telegram) or ``-`` (X), and of VK's legacy one
+_SHORTEST_PUNCTUATED, _SHORTEST_HEX = 41, 85
 
 #: a key named like a secret, then ``:`` or ``=`` and a long value (group 1)
 _ASSIGNED = re.compile(
@@ -112,6 +119,22 @@ def redact(text: object, limit: int | None = None) -> str:
     return result
 
 
+def token_shaped(text: str) -> bool:
+    """Whether ``text`` holds a match of ``TOKEN_SHAPE``: the expression runs only where
+    ``may_be_token_shaped`` lets a match be (it is the slow part of searching the result files
+    apply writes, whose hashes, times and links it rules out)."""
+    return may_be_token_shaped(text) and TOKEN_SHAPE.search(text) is not None
+
+
+def may_be_token_shaped(text: str) -> bool:
+    """False only where no match of ``TOKEN_SHAPE`` can be: too short for the shapes that are
+    told by ``:``, ``-`` or hex digits alone, and none of the marks of the others."""
+    size = len(text)
+    if size >= _SHORTEST_HEX or (size >= _SHORTEST_PUNCTUATED and (":" in text or "-" in text)):
+        return True
+    return any(mark in text for mark in _SHAPE_MARKS)
+
+
 def looks_like_token(value: str) -> bool:
     """Whether ``value`` has a known token format or is a long random string."""
     return TOKEN_SHAPE.search(value) is not None or looks_random(value)
@@ -131,9 +154,16 @@ def looks_random(value: str) -> bool:
 
 def assigned_secret(line: str) -> bool:
     """Whether ``line`` assigns a random-looking value to a key named like a secret."""
-    if line.isascii() and not any(word in line.lower() for word in _KEY_WORDS):
+    if line.isascii() and not secret_words_in(line):
         return False  # a quick answer for most lines (in ASCII, as ``_ASSIGNED`` would give)
     return any(looks_random(m.group(1)) for m in _ASSIGNED.finditer(line))
+
+
+def secret_words_in(text: str) -> bool:
+    """Whether ``text`` holds a word ``_ASSIGNED`` takes for part of a secret's key, in any
+    case; without one, none of its ASCII lines assigns a secret."""
+    lowered = text.lower()
+    return any(word in lowered for word in _KEY_WORDS)
 
 
 def _mask_value(match: re.Match[str]) -> str:
