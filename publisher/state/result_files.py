@@ -21,6 +21,7 @@ import yaml
 from publisher.core.errors import Diagnostic, Severity
 from publisher.core.i18n import _
 from publisher.core.model import ResultEntry
+from publisher.state import quick_yaml
 from publisher.state.atomic import write_atomic
 
 HEADER = (
@@ -118,7 +119,9 @@ def parse_result_file(text: str) -> ResultFile:
     account per network key each entry by its network and name the account inside it: they
     read the same way.
     """
-    data = yaml.load(text, Loader=_LOADER)
+    data = quick_yaml.read(text)
+    if data is None:
+        data = yaml.load(text, Loader=_LOADER)
     if data is None:
         raise EmptyResultFile(text)
     networks = data.get("networks")

@@ -109,6 +109,12 @@ COMMITTED = [
     ("accounts/ok.md", "---\nnetwork: ok\n---\nСтарый токен {token}\n", OK_TOKEN, 4),
     ("content/inbox/2026-12.yml", "- text: спасибо\n  note: {token}\n", FACEBOOK, 2),
     ("content/2026/12/news.md", POST + "\n{token}\n", INSTAGRAM, 8),
+    (
+        "content/2026/12/news.published.yml",
+        "post: 2026/12/news\nnetworks:\n  vk:\n    state: published\n    content_hash: {token}\n",
+        VK_LEGACY,
+        5,
+    ),
     # a lone CR ends no line for the search: the post is searched as stored, not as parsed
     ("content/2026/12/cr.md", POST + "max_token:\r{token}\n", MAX_TOKEN, 7),
     (".github/workflows/publish.yml", "env:\n  X: {token}\n", X_BEARER, 2),
