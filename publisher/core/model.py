@@ -87,12 +87,18 @@ class Post:
     @cached_property  # asked for about ten times per post by a plan
     def result_file_path(self) -> str:
         """Where the machine-owned results of this post live (repository-relative)."""
-        if self.path.endswith("/index.md"):
-            return self.path[: -len("index.md")] + "published.yml"
-        return self.path[: -len(".md")] + ".published.yml"
+        return result_file_path(self.path)
 
     def line_of(self, name: str) -> int:
         return self.lines.get(name, 1)
+
+
+def result_file_path(path: str) -> str:
+    """Where the results of the post file at ``path`` live: ``published.yml`` beside a
+    bundle's ``index.md``, else ``<name>.published.yml``."""
+    if path.endswith("/index.md"):
+        return path[: -len("index.md")] + "published.yml"
+    return path[: -len(".md")] + ".published.yml"
 
 
 @dataclass(frozen=True)

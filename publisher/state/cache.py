@@ -41,6 +41,7 @@ from publisher.core.packing import (
     ENCODE_ERRORS,
     ENCODER,
     decoder,
+    packed,
     plain,
     typed,
 )
@@ -106,9 +107,7 @@ class _Time(msgspec.Struct, array_like=True, frozen=True):
         return parsed.astimezone(ZoneInfo(self.zone)) if self.zone else parsed
 
 
-class StoredEntry(msgspec.Struct, array_like=True, frozen=True):
-    """An entry as stored (and as a worker that loaded the post sends it: ``stored_entry``)."""
-
+class _StoredEntry(msgspec.Struct, array_like=True, frozen=True):
     post: Post | None
     publish_at: _Time | None
     problems: list[Diagnostic]
@@ -141,7 +140,7 @@ class _Index(msgspec.Struct, array_like=True, frozen=True):
 
 
 _DOCUMENT = msgspec.msgpack.Decoder(_Document)
-_ENTRY = decoder(StoredEntry)
+_ENTRY = decoder(_StoredEntry)
 _RENDERS = msgspec.msgpack.Decoder(_Renders)
 _RENDERINGS = decoder(dict[str, RenderedPost])
 _RESULT_FILE = msgspec.msgpack.Decoder(ResultFile)
@@ -218,9 +217,14 @@ class Cache:
         self._raw[rel] = raw
         return entry
 
-    def put(self, rel: str, entry: Entry) -> None:
+    def put(self, rel: str, entry: Entry, stored: msgspec.Raw | None = None) -> None:
+        """Keep the entry loaded now for the post file at ``rel`` (``stored``: its stored form,
+        from ``encode_entry``, if the loading worker sent it: it is not encoded again)."""
         self.by_path[rel] = entry
-        self._dirty.add(rel)
+        if stored is None:
+            self._dirty.add(rel)
+        else:
+            self._raw[rel] = stored
 
     def _key(self, rel: str) -> str | None:
         if rel not in self._keys:
@@ -476,11 +480,11 @@ def read_id_index(repo: Path, salt: str) -> dict[str, tuple[str, str]] | None:
 
 def _encode_entry(entry: Entry) -> msgspec.Raw | None:
     """An entry's stored form without its renderings (None if it cannot be stored as is)."""
-    stored = stored_entry(entry)
+    stored = _stored_entry(entry)
     return _encoded(stored) if stored is not None else None
 
 
-def stored_entry(entry: Entry) -> StoredEntry | None:
+def _stored_entry(entry: Entry) -> _StoredEntry | None:
     """The entry as stored, without its renderings (None if it would not come back as is)."""
     post, when = entry.post, None
     if post is not None:
@@ -489,10 +493,10 @@ def stored_entry(entry: Entry) -> StoredEntry | None:
         if post.publish_at is not None:
             when, post = _Time.of(post.publish_at), replace(post, publish_at=None)
     derived = {k: v for k, v in entry.derived.items() if not k.startswith(RENDER_KEY)}
-    return StoredEntry(post, when, entry.problems, entry.media, derived)
+    return _StoredEntry(post, when, entry.problems, entry.media, derived)
 
 
-def entry_of(stored: StoredEntry) -> Entry:
+def _entry_of(stored: _StoredEntry) -> Entry:
     """The entry ``stored`` holds (ValueError if its time is not one, or names no known zone)."""
     post = stored.post
     if post is not None and stored.publish_at is not None:
@@ -510,9 +514,20 @@ def _decode_entry(raw: msgspec.Raw, rel: str) -> Entry | None:
     if stored is None or (stored.post is not None and stored.post.path != rel):
         return None
     try:
-        return entry_of(stored)
+        return _entry_of(stored)
     except ValueError:
         return None
+
+
+def decode_entry(raw: bytes | msgspec.Raw) -> Entry:
+    """The entry in its stored form ``raw`` (one of ``DECODE_ERRORS`` if it is not one)."""
+    return _entry_of(_ENTRY.decode(raw))
+
+
+def encode_entry(entry: Entry) -> bytes | None:
+    """The entry's stored form (``Cache.put`` takes it), None if it would not come back as is."""
+    stored = _stored_entry(entry)
+    return packed(stored) if stored is not None else None
 
 
 def _encode_renders(entry: Entry) -> msgspec.Raw | None:

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import git
 import pytest
 from conftest import write_files
 
@@ -75,13 +76,18 @@ class HereCalls:
         monkeypatch.setattr(owner, name, counted)
 
 
-def checked_plan(repo: Path, cores: int, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, ...]:
-    """Check and plan from a cold cache, on ``cores`` cores (2: two workers for 11 posts)."""
+def checked_plan(
+    repo: Path, cores: int, monkeypatch: pytest.MonkeyPatch, cache: dict[str, bytes] | None = None
+) -> tuple[Any, ...]:
+    """Check and plan on ``cores`` cores (2: two workers for 12 posts), from a cold cache or
+    from the ``cache`` files given."""
     monkeypatch.setattr(parallel, "cores", lambda: cores)
     monkeypatch.setattr(parallel, "MIN_PER_WORKER", 2)
     if cache_dir(repo).exists():
         for path in cache_dir(repo).iterdir():
             path.unlink()
+    for name, data in (cache or {}).items():
+        (cache_dir(repo) / name).write_bytes(data)
     ws = open_workspace(repo)
     result, plan = ws.checked_plan(ws.load())
     found = [(d.path, d.line, d.code) for d in result.diagnostics]
@@ -142,6 +148,26 @@ def test_forged_results_of_each_worker_are_refused_and_worked_out_here(
 
     assert forked == serial
     assert len(loads.calls) == 12
+
+
+def test_result_files_a_worker_cannot_send_are_read_here(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Posts known to the cache, result files new to it: those are read in a pass of their
+    own, and what does not come back from a worker is read here."""
+    checked_plan(repo, 1, monkeypatch)
+    warm = {path.name: path.read_bytes() for path in cache_dir(repo).iterdir()}
+    write_files(repo, {f"content/p{n:02d}.published.yml": RESULTS for n in range(12)})
+    git.Repo(repo).git.add("--all")
+    git.Repo(repo).git.commit("-m", "results")
+    serial = checked_plan(repo, 1, monkeypatch, warm)
+    monkeypatch.setattr(content_module, "_READ", FORGED)
+    reads = HereCalls(monkeypatch, content_module, "_read_result_file")
+
+    forked = checked_plan(repo, 2, monkeypatch, warm)
+
+    assert forked == serial
+    assert len(reads.calls) == 12
 
 
 def test_style_reports_that_do_not_come_back_from_the_child_are_made_here(
