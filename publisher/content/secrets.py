@@ -34,6 +34,7 @@ from publisher.core.parallel import fork_map
 from publisher.core.redact import (
     assigned_secret,
     looks_like_token,
+    may_be_token_shaped,
     register,
     secret_words_in,
     token_shaped,
@@ -101,31 +102,44 @@ def repository_files(repo: Path, tree: Tree | None) -> Iterator[tuple[str, str |
 def find_tokens(text: str) -> list[int]:
     """Numbers of the lines of ``text`` that hold a token (marked lines excepted).
 
-    Where ``text`` holds none of the words of a secret's key, an ASCII line is not searched
-    for an assignment (``assigned_secret`` would say no). With that and ``token_shaped``, a
-    result file of two networks is searched in 35 µs, not 49 (a cold plan searches 10,000 of
-    them); a post in 9-10 µs, as before."""
+    Quick answers, each the one the full search would give: a run of characters
+    ``token_shaped`` rules out, on one of the ASCII lines the text ends with when none of them
+    holds a word of a secret's key (``assigned_secret`` would say no for each), is passed
+    without looking at its line. So a result file of two networks is searched in 21 µs, not 49
+    (a cold plan searches 10,000 of them); a post in 9-10 µs, as before.
+    """
     numbers: list[int] = []
     number, counted = 1, 0
-    keyed: bool | None = None  # whether the text holds a secret's word: asked once, if needed
+    quiet = -1  # where the ASCII lines free of a secret's word start (worked out if needed)
     for run in _RUN.finditer(text):
+        value = run.group()
         start = text.rfind("\n", 0, run.start()) + 1
+        if not may_be_token_shaped(value):
+            if quiet < 0:
+                quiet = _quiet_end(text)
+            if start >= quiet:
+                continue
         number += text.count("\n", counted, start)
         counted = start
         if numbers and numbers[-1] == number:
             continue
         end = text.find("\n", run.end())
         line = text[start : end if end >= 0 else len(text)]
-        if ALLOW_MARKER in line:
-            continue
-        if token_shaped(run.group()):
-            numbers.append(number)
-            continue
-        if keyed is None:
-            keyed = secret_words_in(text)
-        if (keyed or not line.isascii()) and assigned_secret(line):
+        if ALLOW_MARKER not in line and (token_shaped(value) or assigned_secret(line)):
             numbers.append(number)
     return numbers
+
+
+def _quiet_end(text: str) -> int:
+    """Where the ASCII lines that end ``text`` start, if none of them holds a word of a
+    secret's key; else past the end."""
+    start = len(text)
+    for line in reversed(text.split("\n")):
+        if not line.isascii():
+            break
+        start -= len(line) + 1
+    start = max(start, 0)
+    return len(text) + 1 if secret_words_in(text[start:]) else start
 
 
 def env_name_problem(value: str) -> tuple[str, str] | None:

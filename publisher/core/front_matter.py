@@ -140,7 +140,7 @@ def _compose_and_load(raw: str, first: int) -> tuple[yaml.Node | None, Any]:
     loader = _Loader(raw)
     try:
         node = loader.get_single_node()
-        alias = _alias_line(node)
+        alias = _alias_line(node) if "&" in raw or "*" in raw else None  # none without them
         if alias is not None:
             raise FrontMatterError(
                 alias + first,

@@ -47,6 +47,7 @@ _SHAPE_MARKS = (
     *("vk1.a.", "tkn1", "-s-", "-n-", "EAA", "IGQV", "IGAA", "A" * 20),
     *("gh", "github_pat_", "gl", "GR1348941"),
 )
+_SHAPE_MARK = re.compile("|".join(re.escape(mark) for mark in _SHAPE_MARKS))
 #: the shortest match of the shapes with ``:`` (Telegram) or ``-`` (X), and of VK's legacy one
 _SHORTEST_PUNCTUATED, _SHORTEST_HEX = 41, 85
 
@@ -132,7 +133,7 @@ def may_be_token_shaped(text: str) -> bool:
     size = len(text)
     if size >= _SHORTEST_HEX or (size >= _SHORTEST_PUNCTUATED and (":" in text or "-" in text)):
         return True
-    return any(mark in text for mark in _SHAPE_MARKS)
+    return _SHAPE_MARK.search(text) is not None
 
 
 def looks_like_token(value: str) -> bool:

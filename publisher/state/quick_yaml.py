@@ -63,6 +63,8 @@ def read(text: str) -> dict[str, Any] | None:
     if not text.endswith("\n") or _FOREIGN.search(text):
         return None
     lines: list[Line] = []
+    resolvers = _LOADER.yaml_implicit_resolvers
+    unresolved = None not in resolvers and not _LOADER.yaml_path_resolvers
     try:
         for line in text[:-1].split("\n"):
             if line.startswith("#"):
@@ -73,15 +75,17 @@ def read(text: str) -> dict[str, Any] | None:
             indent, lead, key, quoted, plain, flow = found.groups()
             if quoted is not None:
                 value: Any = quoted.replace("''", "'")
-            elif plain is not None:
-                value = _plain(plain)
+            elif plain is not None:  # a string if no resolver looks at its first character
+                value = plain if unresolved and plain[0] not in resolvers else _plain(plain)
             elif flow is not None:
                 value = _FLOW[flow]()
             elif lead[-1] == " ":  # "- " or "key: " with nothing after it
                 return None
             else:
                 value = _NO_VALUE
-            lines.append((len(indent), key and _key(key), value))
+            if key is not None:
+                key = _KEYS.get(key) or _key(key)
+            lines.append((len(indent), key, value))
         data, end = _mapping(lines, 0, 0)
     except _NotPlain:
         return None
@@ -123,21 +127,16 @@ _KEYS: dict[str, str] = {}
 
 def _key(text: str) -> str:
     """A key: a plain scalar that is a string (``on`` or ``null`` as a key gives up)."""
-    name = _KEYS.get(text)
-    if name is None:
-        name = _plain(text)
-        if not isinstance(name, str):
-            raise _NotPlain(text)
-        if len(_KEYS) < 1000:
-            _KEYS[text] = name
+    name = _plain(text)
+    if not isinstance(name, str) or not name:
+        raise _NotPlain(text)
+    if len(_KEYS) < 1000:
+        _KEYS[text] = name
     return name
 
 
 def _plain(text: str) -> Any:
     """A plain scalar's value as PyYAML builds it (``_NotPlain`` if not one ``read`` takes)."""
-    resolvers = _LOADER.yaml_implicit_resolvers
-    if text[0] not in resolvers and None not in resolvers and not _LOADER.yaml_path_resolvers:
-        return text  # no resolver looks at a scalar starting so: a string (most of them)
     tag = _tag(text)
     if tag == _STR:
         return text

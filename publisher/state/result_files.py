@@ -159,15 +159,19 @@ def entry_to_dict(entry: ResultEntry, key: str = "") -> dict[str, Any]:
 
 
 def entry_from_dict(key: str, raw: Mapping[str, Any]) -> ResultEntry:
-    """The entry written under ``key`` (its account, or in older files its network)."""
-    values = {k: v for k, v in dict(raw).items() if k in _FIELD_NAMES}
-    network = str(values.pop("network", "") or key)
-    for name in _TUPLE_FIELDS:
-        if name in values:
-            values[name] = tuple(str(v) for v in values[name] or ())
-    for name, value in list(values.items()):
-        if name not in _TUPLE_FIELDS and name != "extra" and value is not None:
-            values[name] = str(value)
+    """The entry written under ``key`` (its account, or in older files its network), from its
+    fields as read: lists as tuples of text, scalars as text (but ``extra``, kept as it is),
+    unknown fields left out. Built in one pass over the fields: a plan reads 20,000 of them."""
+    given = dict(raw)
+    network = str(given.pop("network", "") or key)
+    values: dict[str, Any] = {}
+    for name, value in given.items():
+        if name not in _FIELD_NAMES:
+            continue
+        if name in _TUPLE_FIELDS:
+            values[name] = tuple(str(v) for v in value or ())
+        else:
+            values[name] = str(value) if name != "extra" and value is not None else value
     values.setdefault("state", "failed")
     return ResultEntry(network=network, **values)
 
