@@ -53,13 +53,19 @@ from publisher.state.cache import (
     Cache,
     Entry,
     decode_entry,
+    decode_result_file,
     encode_entry,
     encode_result_file,
     read_id_index,
     salt_of,
 )
 from publisher.state.moves import find_moves, post_path_of
-from publisher.state.result_files import RESULT_FILE_ERRORS, ResultFiles, parse_result_file
+from publisher.state.result_files import (
+    RESULT_FILE_ERRORS,
+    ResultFile,
+    ResultFiles,
+    parse_result_file,
+)
 from publisher.state.tree import Tree, scan_tree, scope_filter
 
 POST_FIELDS = (
@@ -386,7 +392,7 @@ def _load_entries(
             _keep(cache, cache.tree.digest(rel), None, loaded.clean)
             if rel in wanted:
                 target = cache.tree.digest(wanted[rel])
-                _keep(cache, target, loaded.result_file, loaded.result_clean)
+                _keep(cache, target, loaded.result_file, loaded.result_clean, loaded.parsed)
     return {rel: loaded.entry for rel, loaded in found.items()}
 
 
@@ -394,13 +400,15 @@ def _load_entries(
 class _Loaded:
     """A post file loaded: its entry; whether it is free of tokens; its result file if it was
     read in the same pass (in the cache's form; None if damaged), and whether that is free of
-    tokens; the entry's stored form, where a worker sent it."""
+    tokens. Where a worker sent it: the entry's stored form, and the result file decoded as
+    its bytes came in (the workers go on meanwhile)."""
 
     entry: Entry
     clean: bool = False
     result_file: bytes | None = None
     result_clean: bool = False
     stored: msgspec.Raw | None = None
+    parsed: ResultFile | None = None
 
 
 class _Sent(msgspec.Struct, array_like=True, frozen=True):
@@ -423,7 +431,9 @@ def _encode_loaded(loaded: _Loaded) -> bytes | None:
 def _decode_loaded(data: bytes) -> _Loaded:
     sent = _SENT.decode(data)
     entry = decode_entry(sent.entry)
-    return _Loaded(entry, sent.clean, sent.result_file, sent.result_clean, sent.entry)
+    parsed = decode_result_file(sent.result_file) if sent.result_file is not None else None
+    result_file = sent.result_file if parsed is not None else None
+    return _Loaded(entry, sent.clean, result_file, sent.result_clean, sent.entry, parsed)
 
 
 _SENT = decoder(_Sent)
@@ -1324,13 +1334,19 @@ def _read_result_files(repo: Path, tree: Tree, paths: list[str], cache: Cache) -
         _keep(cache, digest, encoded, clean)
 
 
-def _keep(cache: Cache, digest: str | None, result_file: bytes | None, clean: bool) -> None:
+def _keep(
+    cache: Cache,
+    digest: str | None,
+    result_file: bytes | None,
+    clean: bool,
+    parsed: ResultFile | None = None,
+) -> None:
     """What reading the file with blob id ``digest`` found: the result file parsed (in the
-    cache's form), if it is one, and whether it is free of tokens."""
+    cache's form, and decoded if ``parsed``), if it is one, and whether it is free of tokens."""
     if digest is None:
         return
     if result_file is not None:
-        cache.keep_encoded_result_file(digest, result_file)
+        cache.keep_encoded_result_file(digest, result_file, parsed)
     if clean:
         cache.mark_clean(digest)
 

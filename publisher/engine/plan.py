@@ -222,7 +222,7 @@ def _base(post: Post, network: str, account: str, ref: RemoteRef | None = None) 
 def _then(
     base: Action,
     kind: ActionKind,
-    rendered: RenderedPost,
+    rendered: RenderedPost | None,
     ref: RemoteRef | None = None,
     reason: str = "",
 ) -> Action:
@@ -265,7 +265,7 @@ def _plan_one(
     if rendered is None:
         if not (unchanged and live and entry is not None):
             raise KeyError((post.path, target.name))  # the caller renders what it is asked
-        return _base(post, network, base.account, entry.ref())  # unchanged: nothing to do
+        return _then(base, ActionKind.NOOP, None, entry.ref())  # unchanged: nothing to do
     caps = ctx.capabilities[network]
     if account is None:
         return replace(

@@ -332,12 +332,14 @@ class Cache:
         self.result_files[digest] = found
         self._changed = True
 
-    def keep_encoded_result_file(self, digest: str, data: bytes) -> None:
-        """A result file parsed elsewhere, in the stored form (``encode_result_file``)."""
-        raw = msgspec.Raw(data)
-        found = _decode(_RESULT_FILE, raw)
-        if found is not None and _result_file_fits(found):
-            self._raw_result_files[digest] = raw
+    def keep_encoded_result_file(
+        self, digest: str, data: bytes, found: ResultFile | None = None
+    ) -> None:
+        """A result file parsed elsewhere, in the stored form (``encode_result_file``);
+        ``found``: ``data`` decoded already (``decode_result_file``)."""
+        found = found or decode_result_file(data)
+        if found is not None:
+            self._raw_result_files[digest] = msgspec.Raw(data)
             self.keep_result_file(digest, found)
 
     def known_clean(self, digest: str) -> bool:
@@ -561,6 +563,12 @@ def _renders_fit(entry: Entry, renders: dict[str, RenderedPost]) -> bool:
 def encode_result_file(found: ResultFile) -> msgspec.Raw | None:
     """A result file in its stored form (None if it cannot be stored as it is)."""
     return _encoded(found) if _result_file_fits(found) else None
+
+
+def decode_result_file(data: bytes) -> ResultFile | None:
+    """A result file from its stored form (None if that is damaged or of another shape)."""
+    found = _decode(_RESULT_FILE, data)
+    return found if found is not None and _result_file_fits(found) else None
 
 
 def _result_file_fits(found: ResultFile) -> bool:
