@@ -222,7 +222,7 @@ def _base(post: Post, network: str, account: str, ref: RemoteRef | None = None) 
 def _then(
     base: Action,
     kind: ActionKind,
-    rendered: RenderedPost | None,
+    rendered: RenderedPost,
     ref: RemoteRef | None = None,
     reason: str = "",
 ) -> Action:
@@ -252,20 +252,22 @@ def _plan_one(
 ) -> Action:
     """The action for one post on one target; ``unchanged``: see ``renderings_wanted``."""
     network, account = target.network, target.account
-    base = _base(post, network, target.name)
     live = entry is not None and entry.state == "published"
     wanted = target in content.targets_of(post) and post.status == "ready"
-    if post.path in content.broken_posts:
+    broken = post.path in content.broken_posts
+    held = content.held(post, target.name) if wanted and not broken else None
+    if rendered is None and wanted and not broken and held is None:  # most rows: built at once
+        if not (unchanged and live and entry is not None):
+            raise KeyError((post.path, target.name))  # the caller renders what it is asked
+        return _base(post, network, target.name, entry.ref())  # unchanged: nothing to do
+    base = _base(post, network, target.name)
+    if broken:
         return replace(base, kind=ActionKind.BLOCKED, reason=content.held(post, target.name) or "")
     if not wanted:
         return _plan_unwanted(post, entry if live else None, base, ctx)
-    held = content.held(post, target.name)  # breaks this network's rule: it alone waits
-    if held is not None:
+    if held is not None:  # breaks this network's rule: it alone waits
         return replace(base, kind=ActionKind.BLOCKED, rendered=rendered, reason=held)
-    if rendered is None:
-        if not (unchanged and live and entry is not None):
-            raise KeyError((post.path, target.name))  # the caller renders what it is asked
-        return _then(base, ActionKind.NOOP, None, entry.ref())  # unchanged: nothing to do
+    assert rendered is not None  # see above
     caps = ctx.capabilities[network]
     if account is None:
         return replace(
