@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import gc
 import os
 import sys
 from collections.abc import Callable
@@ -258,7 +259,14 @@ def apply(opts: Options, no_commit: bool, do_push: bool, skip_approval: bool) ->
 
 
 def run() -> None:
-    """Console entry point."""
+    """Console entry point.
+
+    The cyclic garbage collector looks at new objects every 50,000 of them, not Python's
+    700: a run keeps tens of thousands of posts, result files and renderings to its end, and
+    walking them again and again cost a cold plan of 10,000 posts 0.3 s of the 1.2 s its main
+    process works (four full collections; none with these thresholds). Memory is freed as
+    before: only cycles wait for a collection, and publisher makes few."""
+    gc.set_threshold(50_000, 20, 10)
     main(prog_name="publisher")
 
 

@@ -285,3 +285,22 @@ def test_hold_all_holds_a_post_back_everywhere(cli: Cli, repo: Path) -> None:
     assert "Мусор в праздники" in str(cli.feed("vk")), "the other posts go out"
     for network in ("vk", "telegram"):
         assert not any("Очень длинный" in str(p["text"]) for p in cli.feed(network)), network
+
+
+def test_the_console_entry_point_lets_the_collector_run_less_often(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A run keeps its posts to the end: the collector must not walk them every 700 objects."""
+    import gc
+
+    from publisher import cli as cli_module
+
+    started: list[dict[str, Any]] = []
+    monkeypatch.setattr(cli_module, "main", lambda **kwargs: started.append(kwargs))
+    before = gc.get_threshold()
+    try:
+        cli_module.run()
+        assert gc.get_threshold()[0] >= 50_000
+    finally:
+        gc.set_threshold(*before)
+    assert started == [{"prog_name": "publisher"}]
