@@ -60,12 +60,21 @@ def resolve_targets(
     name that is no network, account or group, or a network whose account is ambiguous."""
     targets: dict[str, tuple[Target, ...]] = {}
     problems: list[Diagnostic] = []
+    #: what a name means, where working it out met no problem: the same for every post (a
+    #: cold plan of 10,000 posts resolved ``vk`` 10,000 times: 0.03 s)
+    meanings: dict[str, list[Target]] = {}
     for post in posts:
         found: dict[str, Target] = {}
         for field, names in (("networks", post.networks), ("accounts", post.accounts)):
             for index, name in enumerate(names):
-                line = post.lines.get(f"{field}[{index}]", post.line_of(field))
-                for target in _resolve(name, directory, post, line, problems, 0):
+                resolved = meanings.get(name)
+                if resolved is None:
+                    line = post.lines.get(f"{field}[{index}]", post.line_of(field))
+                    known = len(problems)
+                    resolved = _resolve(name, directory, post, line, problems, 0)
+                    if len(problems) == known:
+                        meanings[name] = resolved
+                for target in resolved:
                     found.setdefault(target.name, target)
         problems.extend(_unknown_overrides(post, directory))
         problems.extend(_repost_problems(post, list(found.values())))

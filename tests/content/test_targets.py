@@ -109,6 +109,25 @@ def test_an_unknown_name_is_an_error_at_its_line_with_a_suggestion(tmp_path: Pat
     assert "content/p.md" in content.broken_posts
 
 
+def test_each_post_naming_an_unknown_name_is_told_at_its_own_line(tmp_path: Path) -> None:
+    """A name's meaning is worked out once for all posts, but only where it is one: a name
+    that means nothing is an error in every post that uses it."""
+    content = load(
+        tmp_path,
+        {
+            "content/a.md": post("accounts: [bratskoe-kv]"),
+            "content/b.md": post("networks: [vk]\naccounts: [district-vk, bratskoe-kv]"),
+            "content/c.md": post("accounts: [district-vk]"),
+        },
+    )
+
+    assert errors(content) == [
+        ("content/a.md", 3, "unknown-network"),
+        ("content/b.md", 4, "unknown-network"),
+    ]
+    assert names(content, "content/b.md") == names(content, "content/c.md") == ["district-vk"]
+
+
 def test_a_network_with_several_accounts_and_no_default_is_ambiguous(tmp_path: Path) -> None:
     files = {**ACCOUNTS, "accounts/district-vk.md": account("vk", "1001")}
     write_files(tmp_path, {**files, "content/p.md": post("networks: [vk]")})
