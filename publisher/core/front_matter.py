@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 from frontmatter.default_handlers import YAMLHandler
 
+from publisher.core import quick_yaml
 from publisher.core.i18n import _
 
 #: python-frontmatter's YAML handler: its ``FM_BOUNDARY`` is a line of three or more dashes
@@ -79,12 +80,18 @@ def read_front_matter(text: str) -> FrontMatter:
     # the YAML starts where the opening line ends (the dashes' pattern may take blank lines too)
     start = bom + opening.end()
     first = text.count("\n", 0, opening.end()) + 1  # the file's line of the YAML's line 0
-    node, data = _compose_and_load(raw, first)
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        raise FrontMatterError(1, _("The front matter must be a list of fields like 'title: ...'."))
-    lines = _field_lines(node, first)
+    quick = quick_yaml.read_with_lines(raw)  # most front matter: see quick_yaml
+    if quick is not None:
+        data, lines = quick[0], {name: line + first for name, line in quick[1].items()}
+    else:
+        node, data = _compose_and_load(raw, first)
+        if data is None:
+            data = {}
+        if not isinstance(data, dict):
+            raise FrontMatterError(
+                1, _("The front matter must be a list of fields like 'title: ...'.")
+            )
+        lines = _field_lines(node, first)
     lines[BODY] = body_line(text, body)
     return FrontMatter(data, lines, body.strip("\n"), (start, start + len(raw)))
 

@@ -18,10 +18,10 @@ from typing import Any
 
 import yaml
 
+from publisher.core import quick_yaml
 from publisher.core.errors import Diagnostic, Severity
 from publisher.core.i18n import _
 from publisher.core.model import ResultEntry
-from publisher.state import quick_yaml
 from publisher.state.atomic import write_atomic
 
 HEADER = (

@@ -1,4 +1,5 @@
-"""Result files read without PyYAML read exactly as PyYAML reads them, or are left to it."""
+"""YAML read without PyYAML reads exactly as PyYAML reads it, or is left to it: result files,
+and front matter as people write it (values, and each field's line)."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from publisher.core import front_matter, quick_yaml
+from publisher.core.front_matter import FrontMatterError, read_front_matter
 from publisher.core.model import ResultEntry
-from publisher.state import quick_yaml, result_files
+from publisher.state import result_files
 from publisher.state.result_files import HEADER, entry_to_dict, parse_result_file
 
 LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -141,7 +144,7 @@ def test_what_apply_writes_is_read_without_pyyaml(monkeypatch: pytest.MonkeyPatc
         "    remote_id: 1_000",
         "    remote_id: 12:30",
         "    remote_id: 1.5",
-        "    at: 2026-01-01",
+        "    at: 2026-02-30",  # no such day: PyYAML reports it
         "    remote_id: <<",
         "    remote_id: &a x",
         "    remote_id: !!str x",
@@ -154,8 +157,12 @@ def test_what_apply_writes_is_read_without_pyyaml(monkeypatch: pytest.MonkeyPatc
         "      more",
         "---",
         "...",
-        "",
+        "   ",
         "  # an indented comment",
+        "    parts: [a:b]",  # scanners differ on a colon in a flow sequence
+        "    parts: [a, ]",
+        "    parts: [ ]",
+        "    parts: [a, [b]]",
     ],
 )
 def test_anything_outside_the_written_form_is_left_to_pyyaml(line: str) -> None:
@@ -163,3 +170,91 @@ def test_anything_outside_the_written_form_is_left_to_pyyaml(line: str) -> None:
 
     assert quick_yaml.read(text) is not None
     assert quick_yaml.read(text + line + "\n") is None
+
+
+#: front matter fields, and values as people write them: words, lists, times, numbers
+FIELD = st.sampled_from(["title", "networks", "status", "tags", "id", "publish_at", "on", "x-y"])
+#: a value in the form read without PyYAML, mostly (words, numbers, dates, dashes, slashes)
+BENIGN = st.from_regex(r"[абвЁёAbXy0-9][абвгдЁёAbcXyz0-9 _./-]{0,15}", fullmatch=True).map(
+    str.strip
+)
+WRITTEN = st.one_of(
+    BENIGN,
+    BENIGN,
+    st.lists(BENIGN, max_size=3).map(lambda items: "[" + ", ".join(items) + "]"),
+    st.lists(BENIGN, min_size=1, max_size=3).map(
+        lambda items: "\n" + "".join(f"  - {i}\n" for i in items)
+    ),
+    TRICKY,
+    st.lists(st.sampled_from(["vk", "telegram", "Ёлка", "yes", "1", "a b", "a:b", "a?b"])).map(
+        lambda items: "[" + ", ".join(items) + "]"
+    ),
+    st.sampled_from(["2026-12-31 10:00", "2026-12-31T10:00:00+03:00", "2026-02-30", "12:30"]),
+    st.lists(TRICKY, min_size=1, max_size=3).map(
+        lambda items: "\n" + "".join(f"  - {i}\n" for i in items)
+    ),
+    st.dictionaries(st.sampled_from(["vk", "text", "on"]), TRICKY, min_size=1, max_size=2).map(
+        lambda sub: "\n" + "".join(f"  {k}: {v}\n" for k, v in sub.items())
+    ),
+)
+
+
+def front(fields: list[tuple[str, str]], blank: bool) -> str:
+    lines = "".join(
+        f"{name}: {value}\n" if not value.startswith("\n") else f"{name}:{value}"
+        for name, value in fields
+    )
+    return "---\n" + ("\n" if blank else "") + lines + "---\nТекст поста.\n"
+
+
+def read_by_pyyaml(text: str, monkeypatch: pytest.MonkeyPatch) -> object:
+    with monkeypatch.context() as patch:
+        patch.setattr(quick_yaml, "read_with_lines", lambda _raw: None)
+        return _outcome(text)
+
+
+def _outcome(text: str) -> object:
+    try:
+        found = read_front_matter(text)
+    except FrontMatterError as error:
+        return ("error", error.line, error.message)
+    return (found.data, _types(found.data), found.lines, found.body)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    fields=st.one_of(
+        st.lists(st.tuples(FIELD, WRITTEN), min_size=1, max_size=5),
+        st.dictionaries(st.sampled_from(["title", "networks", "tags", "id", "when"]), WRITTEN)
+        .filter(bool)
+        .map(lambda unique: list(unique.items())),
+    ),
+    blank=st.booleans(),
+)
+def test_front_matter_reads_as_pyyaml_reads_it_with_each_line(
+    fields: list[tuple[str, str]], blank: bool
+) -> None:
+    text = front(fields, blank)
+    with pytest.MonkeyPatch.context() as patch:
+        expected = read_by_pyyaml(text, patch)
+
+    assert _outcome(text) == expected
+
+
+def test_front_matter_as_people_write_it_is_read_without_pyyaml(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    text = (
+        "---\ntitle: Ёлка на площади\nnetworks: [vk, telegram]\nstatus: ready\n"
+        "tags: [праздники]\npublish_at: 2026-12-31 10:00\nmedia:\n  - elka.jpg\n"
+        "overrides:\n  vk:\n    text: Короче\n---\nТекст.\n"
+    )
+    expected = read_by_pyyaml(text, monkeypatch)
+
+    def refuse(*_args: object) -> None:
+        raise AssertionError("read by PyYAML")
+
+    monkeypatch.setattr(front_matter, "_compose_and_load", refuse)
+
+    assert _outcome(text) == expected
+    assert read_front_matter(text).lines["networks[1]"] == 3
