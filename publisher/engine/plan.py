@@ -199,11 +199,14 @@ def targets_with_live(
     for name, entry in entries.items():
         if name not in found and entry.state in ("published", "intent"):
             found[name] = Target(name, entry.network, content.account(name))
-    order = {network: index for index, network in enumerate(NETWORKS)}
     return sorted(
-        (t for t in found.values() if t.network in order),
-        key=lambda t: (order[t.network], t.name),
+        (t for t in found.values() if t.network in _NETWORK_ORDER),
+        key=lambda t: (_NETWORK_ORDER[t.network], t.name),
     )
+
+
+#: each network's place in the registry (the order of a post's targets)
+_NETWORK_ORDER = {network: index for index, network in enumerate(NETWORKS)}
 
 
 def _base(post: Post, network: str, account: str, ref: RemoteRef | None = None) -> Action:

@@ -201,17 +201,13 @@ class Workspace:
         """One result file, parsed once per content (files under the scanned tree are known
         by content without reading them)."""
         tree, cache = content.tree, self._cache(content)
-        if (
-            tree is None
-            or cache is None
-            or not rel.startswith(tuple(f"{f}/" for f in tree.folders))
-        ):
+        if tree is None or cache is None or not rel.startswith(tree.prefixes):
             return ResultFiles(self.repo).read(rel)
         digest = tree.digest(rel)
         if digest is None:
             return {}
-        text = partial((self.repo / rel).read_text, "utf-8")
-        return cache.result_file(digest, lambda: parse_result_file(text())).entries
+        path = self.repo / rel
+        return cache.result_file(digest, lambda: parse_result_file(path.read_text("utf-8"))).entries
 
     def plan(self, content: Content, preview: bool = False) -> Plan:
         """What apply would do (``preview``: see ``checked_plan``)."""

@@ -18,6 +18,7 @@ import os
 import subprocess
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 #: modes in ``git ls-files -s`` whose blob id is not the file's bytes (symlinks, submodules)
@@ -41,6 +42,11 @@ class Tree:
 
     def digest(self, rel: str) -> str | None:
         return self.files.get(rel)
+
+    @cached_property
+    def prefixes(self) -> tuple[str, ...]:
+        """What the path of a file under the scanned folders starts with."""
+        return tuple(f"{folder}/" for folder in self.folders)
 
 
 def narrowed(scope: Iterable[str] | None) -> tuple[str, ...] | None:
