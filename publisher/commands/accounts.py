@@ -186,7 +186,7 @@ def refresh_cover(
     names = AccountNames(content.accounts)
 
     def where(name: str) -> str:
-        return names.short(accounts[name].network, name)
+        return names.title(accounts[name].network, name)
 
     uploaded: list[str] = []
     failed: list[tuple[str, str]] = []
@@ -273,7 +273,7 @@ def manual_steps(ws: Workspace) -> ManualSteps:
                 account=account.name,
                 network=account.network,
                 file=account.path,
-                place=names.short(account.network, account.name),
+                place=names.title(account.network, account.name),
                 fields=action.manual,
                 url=settings_url(account, caps),
                 command=done_command(account.name, action.manual),

@@ -567,7 +567,7 @@ def overdue_rows(report: MonthlyReport) -> list[list[object]]:
     category, deadline."""
     names = report.names
     return [
-        [a.path, names.short(a.network, a.account), label(a.category), _when(a.due)]
+        [a.path, names.title(a.network, a.account), label(a.category), _when(a.due)]
         for a in report.overdue
     ]
 

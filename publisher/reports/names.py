@@ -1,7 +1,7 @@
 """How a reader is told which account something is on, in every report.
 
-A repository with one account per network names the network alone, as it always has: "vk",
-"ВКонтакте". Where a network has several accounts (the district's VK community and a rural
+A repository with one account per network names the network alone, by its title: "ВКонтакте"
+(never its key, "vk"). Where a network has several accounts (the district's VK community and a rural
 settlement's), the account follows the network: "ВКонтакте · Братское сельское поселение", its
 title from its file, or its name when it has none. An account the records name but the
 repository no longer has (its file removed) is named by its name, so that two of them never
@@ -37,12 +37,9 @@ class AccountNames:
             return account
         return ""
 
-    def short(self, network: str, account: str) -> str:
-        """The network's id and the account where needed: ``vk · Братское …`` (plans, logs)."""
-        return _joined(network, self.suffix(network, account))
-
     def title(self, network: str, account: str) -> str:
-        """The network's title and the account where needed: ``ВКонтакте · Братское …``."""
+        """The network's title and the account where needed: ``ВКонтакте · Братское …``
+        (everywhere a person reads: a network's key such as ``vk`` is never shown)."""
         return _joined(network_title(network), self.suffix(network, account))
 
 

@@ -148,7 +148,7 @@ def _preview(action: Action, limit: int = PREVIEW_CHARS) -> str:
 
 def where(action: Action, names: AccountNames) -> str:
     """The network an action is on, and its account where the network has several."""
-    return names.short(action.network, action.account_key)
+    return names.title(action.network, action.account_key)
 
 
 def plan_text(plan: Plan, show_noop: bool = False) -> str:

@@ -17,6 +17,7 @@ from conftest import Publisher, Scripted, write_files
 
 from publisher.cli import Deps, main
 from publisher.commands.accounts import MANUAL_MARKER
+from publisher.core.capabilities import network_title
 
 INSTAGRAM = """---
 network: instagram
@@ -53,9 +54,9 @@ def test_a_step_by_hand_stays_pending_until_a_person_confirms_it(run: Publisher)
     before = head(run)
     applied = ok(run, "apply")
     assert head(run) == before, "nothing to record"
-    assert "✎ вручную instagram: accounts/instagram" in applied
+    assert "✎ вручную Instagram: accounts/instagram" in applied
     assert (
-        "  вручную в instagram: title, description; когда сделаете: "
+        "  вручную в Instagram: title, description; когда сделаете: "
         "publisher accounts done instagram title description"
     ) in applied
     assert "вручную 1" in ok(run, "plan")
@@ -91,7 +92,7 @@ def test_the_network_showing_the_new_value_settles_the_step(run: Publisher) -> N
 
     partly = ok(run, "apply")
 
-    assert "  вручную в instagram: description;" in partly, "the description still waits"
+    assert "  вручную в Instagram: description;" in partly, "the description still waits"
     entry = yaml.safe_load((run.repo / RESULT_FILE).read_text("utf-8"))["networks"]["instagram"]
     assert entry["extra"]["confirmed_by"] == {"title": "network"}
     assert RESULT_FILE in git.Repo(run.repo).head.commit.stats.files
@@ -135,7 +136,7 @@ def test_each_network_that_reads_its_profile_settles_its_own_steps(
     text, account_id, by_hand = PROFILES[network]
     run = publisher(make_repo({f"accounts/{network}.md": text}))
     first = ok(run, "apply")
-    assert f"вручную в {network}: {', '.join(by_hand)};" in first
+    assert f"вручную в {network_title(network)}: {', '.join(by_hand)};" in first
 
     run.sandboxes().set_by_hand(network, account_id, **by_hand)
     second = ok(run, "apply")
@@ -246,7 +247,7 @@ def test_the_issue_lists_each_step_with_its_account_and_how_to_confirm(run: Publ
 
     assert markdown.splitlines() == [
         "### Шаги вручную в профилях: 1.",
-        "- **instagram** (` accounts/instagram.md `): поменяйте вручную: title\\, description — "
+        "- **Instagram** (` accounts/instagram.md `): поменяйте вручную: title\\, description — "
         "[настройки](<https://www.instagram.com/accounts/edit/>); когда сделаете: "
         "` publisher accounts done instagram title description `",
     ]
@@ -282,4 +283,4 @@ def test_a_step_only_waiting_for_a_person_needs_no_approval_to_be_listed(
     repo = make_repo({"accounts/instagram.md": INSTAGRAM}, accounts=False)
     result = CliRunner().invoke(main, ["--repo", str(repo), "apply"], obj=Deps(clock, {}))
     assert result.exit_code == 0, result.output
-    assert "вручную в instagram: title, description;" in result.output
+    assert "вручную в Instagram: title, description;" in result.output

@@ -53,9 +53,9 @@ def test_the_summary_says_which_accounts_could_not_be_changed_and_why(
     assert applied.exit_code == 0, applied.output
     lines = applied.output.splitlines()
     summary = lines[lines.index("Готово: 6, не удалось: 0.") + 1 :]
-    assert summary[0].startswith("  не изменено в x: сеть не умеет редактировать")
+    assert summary[0].startswith("  не изменено в X (бывший Twitter): сеть не умеет редактировать")
     assert summary[0].endswith("(elka, fair)"), "one line for both posts"
-    assert summary[1].startswith("  не изменено в telegram: ") and "48 ч" in summary[1]
+    assert summary[1].startswith("  не изменено в Telegram: ") and "48 ч" in summary[1]
     assert summary[1].endswith("(rink)")
     assert summary[2].startswith("Результаты записаны в коммит")
 
@@ -68,5 +68,5 @@ def test_a_post_that_could_not_go_out_is_named_with_the_reason() -> None:
 
     assert text.splitlines() == [
         "Готово: 0, не удалось: 0.",
-        "  не опубликовано в instagram: нужно фото (elka)",
+        "  не опубликовано в Instagram: нужно фото (elka)",
     ]

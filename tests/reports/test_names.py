@@ -13,7 +13,7 @@ CHANNEL = make_account("telegram", name="head-tg", title="Глава район�
 
 def test_a_network_with_one_account_is_named_alone_whatever_the_file_is_called() -> None:
     names = AccountNames([make_account("vk", name="district", title="Район"), CHANNEL])
-    assert names.short("vk", "district") == "vk"
+    assert names.title("vk", "district") == "ВКонтакте"
     assert names.title("telegram", "head-tg") == "Telegram"
     assert names.suffix("vk", "vk") == "", "a network named with no account file"
 
@@ -21,12 +21,12 @@ def test_a_network_with_one_account_is_named_alone_whatever_the_file_is_called()
 def test_each_account_of_a_network_with_several_is_named_by_its_title_or_its_name() -> None:
     names = AccountNames([DISTRICT, SETTLEMENT, CHANNEL])
     assert names.title("vk", "district-vk") == "ВКонтакте · Администрация района"
-    assert names.short("vk", "bratskoe-vk") == "vk · bratskoe-vk", "no title: the name"
-    assert names.short("telegram", "head-tg") == "telegram"
+    assert names.title("vk", "bratskoe-vk") == "ВКонтакте · bratskoe-vk", "no title: the name"
+    assert names.title("telegram", "head-tg") == "Telegram"
 
 
 def test_an_account_whose_file_is_gone_is_named_by_its_name() -> None:
     names = AccountNames([DISTRICT])
-    assert names.short("vk", "old-settlement") == "vk · old-settlement"
-    assert names.short("vk", "") == "vk", "an old entry naming no account"
+    assert names.title("vk", "old-settlement") == "ВКонтакте · old-settlement"
+    assert names.title("vk", "") == "ВКонтакте", "an old entry naming no account"
     assert AccountNames([]).title("ok", "ok") == "Одноклассники"

@@ -12,6 +12,7 @@ from click.testing import CliRunner
 from markdown_it import MarkdownIt
 
 from publisher.cli import Deps, main
+from publisher.core.capabilities import network_title
 from publisher.core.clock import FakeClock
 from publisher.core.errors import Diagnostic, Severity
 from publisher.core.model import (
@@ -47,18 +48,19 @@ def error(number: int) -> Diagnostic:
 
 def test_a_plan_of_thousands_of_rows_fits_githubs_limit_most_important_first() -> None:
     waiting = [Action(ActionKind.WAIT, "2027/01/later", "vk", "vk", reason="запланирован на 15.01")]
-    plan = Plan((*waiting, *post_actions(500)))  # 3,501 rows
+    plan = Plan((*waiting, *post_actions(400)))  # 2,801 rows
     comment = plan_markdown(plan, [error(n) for n in range(80)], limit=GITHUB)
 
     assert len(comment) <= GITHUB
-    assert comment.index("План: создать 3500") < comment.index("#### Ошибки (80)")
+    assert comment.index("План: создать 2800") < comment.index("#### Ошибки (80)")
     assert comment.index("#### Ошибки") < comment.index("| Действие |")
     assert comment.index("| Действие |") < comment.index("<details>")
     assert comment.count("- **ошибка**") == 50, "at most fifty errors; publisher check has all"
     rows = [line for line in comment.splitlines() if line.startswith("| ")][1:]
-    assert len(rows) == 501, "a row per post and action, its networks together"
-    assert all(", ".join(NETWORKS) in row for row in rows[:-1])
-    assert rows[-1].startswith("| … ждёт | vk | ` 2027/01/later `"), "what waits comes last"
+    assert len(rows) == 401, "a row per post and action, its networks together"
+    together = ", ".join(map(network_title, NETWORKS[:-1]))  # X's title is escaped
+    assert all(together in row for row in rows[:-1])
+    assert rows[-1].startswith("| … ждёт | ВКонтакте | ` 2027/01/later `"), "what waits comes last"
     note = comment.rstrip().splitlines()[-1]
     assert note.startswith("Не поместилось в комментарий: ошибки: 30 (все покажет publisher check)")
     assert "тексты постов:" in note
@@ -90,7 +92,8 @@ def test_networks_that_show_the_same_text_share_one_preview() -> None:
     plan = Plan(tuple(post_actions(1)))
     comment = plan_markdown(plan, limit=GITHUB)
     assert comment.count(TEXT.strip()) == 1
-    assert "<summary>2026/12/post-0000 — создать: vk, telegram, ok, max, facebook" in comment
+    networks = "ВКонтакте, Telegram, Одноклассники, МАКС, Facebook"
+    assert f"<summary>2026/12/post-0000 — создать: {networks}" in comment
 
 
 @pytest.mark.parametrize(
@@ -131,7 +134,8 @@ def test_an_answer_shows_the_citizens_question_beside_it() -> None:
     comment = plan_markdown(plan, limit=GITHUB)
     [row] = [line for line in comment.splitlines() if line.startswith("| ↩")]
     assert "вопрос: «Когда засыплют яму\\? \\<\\/details\\> \\@\u2060mayor" in row
-    section = comment.split("<details><summary>ответить: vk — content/inbox/vk-12.md</summary>")[1]
+    summary = "<details><summary>ответить: ВКонтакте — content/inbox/vk-12.md</summary>"
+    section = comment.split(summary)[1]
     assert section.index("Вопрос жителя:") < section.index("Ответ:")
     assert "```text\nКогда засыплют яму? </details> @mayor #12\n# Заголовок\n```" in section
     assert "Анна" not in comment, "the author's name stays out of the comment"
@@ -163,7 +167,7 @@ def profile_change(previous: dict[str, str]) -> Action:
 def test_a_profile_change_shows_the_old_and_new_text_and_the_new_image() -> None:
     previous = {"description": "Пишите нам.\nОтвечаем ночью.", "title": "Администрация"}
     comment = plan_markdown(Plan((profile_change(previous),)), limit=GITHUB)
-    section = comment.split("<details><summary>изменить: vk — accounts/vk</summary>")[1]
+    section = comment.split("<details><summary>изменить: ВКонтакте — accounts/vk</summary>")[1]
     assert "**описание**\n```diff\n  Пишите нам.\n- Отвечаем ночью.\n+ Отвечаем днём.\n```" in (
         section
     )

@@ -90,17 +90,17 @@ def test_plan_rows_name_the_account_where_the_network_has_several(run: Publisher
     text = ok(run, "plan")
     rows = [line for line in text.splitlines() if line.startswith("+ ")]
     assert [list(re.findall(r"^\+ создать\s+(.+?)\s+(2026/\S+)", row)[0]) for row in rows] == [
-        [f"vk · {BRATSKOE}", "2026/12/elka"],
-        [f"vk · {DISTRICT}", "2026/12/elka"],
-        ["telegram", "2026/12/elka"],
-        [f"vk · {BRATSKOE}", "2026/12/skhod"],
+        [f"ВКонтакте · {BRATSKOE}", "2026/12/elka"],
+        [f"ВКонтакте · {DISTRICT}", "2026/12/elka"],
+        ["Telegram", "2026/12/elka"],
+        [f"ВКонтакте · {BRATSKOE}", "2026/12/skhod"],
     ], "the one Telegram channel is named by its network alone"
     assert len({row.index("2026/12/") for row in rows}) == 1, "the column is as wide as its names"
     markdown = ok(run, "plan", "--format", "markdown")
-    assert f"| vk · {BRATSKOE} | ` 2026/12/skhod ` |" in markdown
+    assert f"| ВКонтакте · {BRATSKOE} | ` 2026/12/skhod ` |" in markdown
     assert (
-        f"<summary>2026/12/elka — создать: vk · {BRATSKOE}, vk · {DISTRICT}, telegram</summary>"
-        in markdown
+        f"<summary>2026/12/elka — создать: ВКонтакте · {BRATSKOE}, "
+        f"ВКонтакте · {DISTRICT}, Telegram</summary>" in markdown
     ), "a post's text once, its accounts named in the section's title"
     actions = json.loads(ok(run, "plan", "--format", "json"))["actions"]
     created = [(a["network"], a["account"], a["account_title"], a["post"]) for a in actions][:4]
@@ -115,10 +115,10 @@ def test_plan_rows_name_the_account_where_the_network_has_several(run: Publisher
 def test_apply_and_the_log_name_the_account_of_each_result(run: Publisher) -> None:
     applied = ok(run, "apply")
     assert re.search(
-        rf"✓ создать vk · {BRATSKOE}: 2026/12/skhod → https://vk.com/wall-2002_\d+", applied
+        rf"✓ создать ВКонтакте · {BRATSKOE}: 2026/12/skhod → https://vk.com/wall-2002_\d+", applied
     )
     assert re.search(
-        rf"✓ создать vk · {DISTRICT}: 2026/12/elka → https://vk.com/wall-1001_\d+", applied
+        rf"✓ создать ВКонтакте · {DISTRICT}: 2026/12/elka → https://vk.com/wall-1001_\d+", applied
     )
     log = ok(run, "log")
     assert re.search(
@@ -220,7 +220,10 @@ def test_the_cover_goes_to_each_community(run: Publisher) -> None:
     design = {f"design/{p.name}": p.read_bytes() for p in (ROOT / "design").glob("cover*")}
     write_files(run.repo, design)
     output = ok(run, "accounts", "cover", "--upload")
-    assert f"Загружено в vk · {DISTRICT}." in output and f"Загружено в vk · {BRATSKOE}." in output
+    assert (
+        f"Загружено в ВКонтакте · {DISTRICT}." in output
+        and f"Загружено в ВКонтакте · {BRATSKOE}." in output
+    )
     groups = run.sandboxes().store.read("vk")["groups"]
     covers = {str(gid): group.get("cover") for gid, group in groups.items()}
     assert covers["1001"] and covers["2002"], "both communities have the cover"
@@ -243,7 +246,7 @@ def test_a_removed_post_is_deleted_from_each_account_it_was_on(run: Publisher) -
     (run.repo / "content/2026/12/skhod.md").unlink()
     plan = ok(run, "plan")
     assert re.search(
-        rf"^- удалить\s+vk · {BRATSKOE}\s+content/2026/12/skhod.published.yml", plan, re.M
+        rf"^- удалить\s+ВКонтакте · {BRATSKOE}\s+content/2026/12/skhod.published.yml", plan, re.M
     )
     ok(run, "apply")
     assert [p["owner_id"] for p in run.feed("vk")] == [-2002, -1001], "the settlement's post gone"
@@ -255,8 +258,8 @@ def test_a_repository_with_one_account_per_network_reads_as_before(
     news = SKHOD.replace("accounts: [bratskoe-vk]", "networks: [vk]")
     run = publisher(make_repo({"content/2026/12/news.md": news}))
     plan = ok(run, "plan")
-    assert "+ создать        vk         2026/12/news  [" in plan
-    assert "| + создать | vk | ` 2026/12/news ` |" in ok(run, "plan", "--format", "markdown")
+    assert "+ создать        ВКонтакте  2026/12/news  [" in plan
+    assert "| + создать | ВКонтакте | ` 2026/12/news ` |" in ok(run, "plan", "--format", "markdown")
     ok(run, "apply")
     assert re.search(
         r"^    создать ВКонтакте: 2026/12/news \[готово\] https://", ok(run, "log"), re.M
@@ -288,8 +291,8 @@ def test_steps_by_hand_stay_listed_until_confirmed_per_account(
     )
     manual = [line for line in ok(run, "plan").splitlines() if line.startswith("✎")]
     assert [re.split(r"\s{2,}|\s(?=accounts/)", line)[1:] for line in manual] == [
-        ["instagram · Район", "accounts/district-ig"],
-        ["instagram · Братское", "accounts/bratskoe-ig"],
+        ["Instagram · Район", "accounts/district-ig"],
+        ["Instagram · Братское", "accounts/bratskoe-ig"],
     ]
     ok(run, "apply")
     assert not (run.repo / "accounts/settlements/bratskoe-ig.published.yml").exists()
@@ -297,10 +300,10 @@ def test_steps_by_hand_stay_listed_until_confirmed_per_account(
     ok(run, "accounts", "done", "bratskoe-ig", "title", "description")
     assert (run.repo / "accounts/settlements/bratskoe-ig.published.yml").is_file()
     manual = [line for line in ok(run, "plan").splitlines() if line.startswith("✎")]
-    assert len(manual) == 1 and "instagram · Район" in manual[0], "the district's still waits"
+    assert len(manual) == 1 and "Instagram · Район" in manual[0], "the district's still waits"
     write_files(run.repo, {"accounts/settlements/bratskoe-ig.md": settlement + "Пишите нам.\n"})
     manual = [line for line in ok(run, "plan").splitlines() if line.startswith("✎")]
-    assert len(manual) == 2 and "instagram · Братское" in manual[1], "its description again"
+    assert len(manual) == 2 and "Instagram · Братское" in manual[1], "its description again"
 
 
 def test_the_moderation_log_and_the_inbox_name_the_account(run: Publisher, tmp_path: Path) -> None:

@@ -537,7 +537,7 @@ def test_a_post_pulled_during_the_reservation_is_held_where_check_holds_it(
 
     result = ci("apply", "--push")
 
-    assert "не опубликовано в telegram: Текст длиннее 4096 знаков" in result.output
+    assert "не опубликовано в Telegram: Текст длиннее 4096 знаков" in result.output
     assert any("Очень длинный" in str(p["text"]) for p in ci.sandboxes().show()["vk"]["posts"])
     results = (ci.repo / "content/2026/12/long.published.yml").read_text(encoding="utf-8")
     assert "telegram" not in results, "blocked, not sent and refused"
