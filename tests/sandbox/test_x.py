@@ -848,3 +848,14 @@ def test_feed_html_shows_the_profile_and_escaped_comments_with_hidden_ones_marke
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "<script>" not in page
     assert "Иван &lt;Грозный&gt;" in page
     assert 'class="x-comment x-hidden"' in page
+
+
+def test_a_poll_reads_as_x_shows_a_new_one_in_russian(http: httpx.Client, sandbox: Sandbox) -> None:
+    from publisher.sandbox.web import FeedPage
+
+    tweet(http, text="Опрос", poll={"options": ["Да", "Нет"], "duration_minutes": 1440})
+
+    page = FeedPage(sandbox.store.root).page()
+
+    assert "0 голосов · осталось 24 ч" in page
+    assert "Poll" not in page and "Опрос ·" not in page
