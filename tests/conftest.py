@@ -20,6 +20,7 @@ from publisher.core import i18n
 from publisher.core.clock import FakeClock
 from publisher.core.model import Account, Plan
 from publisher.engine.plan import PlanContext, ResultEntries, build_plan, renderings_wanted
+from publisher.engine.workspace import Workspace, open_workspace
 from publisher.sandbox.app import Sandbox
 from publisher.sandbox.faults import Faults
 
@@ -238,6 +239,18 @@ class Publisher:
         """Every byte the sandbox networks keep: their state and the files uploaded to them."""
         files = sorted(p for p in self.state.rglob("*") if p.is_file())
         return b"".join(p.read_bytes() for p in files)
+
+
+@pytest.fixture
+def sandboxed(tmp_path: Path, clock: FakeClock) -> Callable[..., Workspace]:
+    """``sandboxed(repo, faults=...)``: the repository's workspace on a fresh sandbox."""
+
+    def build(repo: Path, faults: Faults | None = None) -> Workspace:
+        state = tmp_path / "sandbox"
+        sandbox = Sandbox(state, clock=clock, faults=faults or Faults())
+        return open_workspace(repo, clock, {}, sandbox_dir=state, transport=sandbox.transport())
+
+    return build
 
 
 @pytest.fixture

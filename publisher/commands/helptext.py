@@ -86,23 +86,10 @@ def _translated(text: str | None) -> str | None:
     return _(inspect.cleandoc(text)) if text else text
 
 
-class TranslatedOption(click.Option):
-    """An option whose help is translated when shown."""
-
-    @property
-    def help(self) -> str | None:
-        return _translated(self._help_id)
-
-    @help.setter
-    def help(self, text: str | None) -> None:
-        self._help_id = text
-
-
-class _TranslatedHelp:
-    """A command's help, short help and ``--help`` line, translated when shown."""
+class _TranslatedText:
+    """A help text kept as its message id and translated when shown."""
 
     _help_id: str | None
-    _short_help_id: str | None
 
     @property
     def help(self) -> str | None:
@@ -111,6 +98,16 @@ class _TranslatedHelp:
     @help.setter
     def help(self, text: str | None) -> None:
         self._help_id = text
+
+
+class TranslatedOption(_TranslatedText, click.Option):
+    """An option whose help is translated when shown."""
+
+
+class _TranslatedHelp(_TranslatedText):
+    """A command's help, short help and ``--help`` line, translated when shown."""
+
+    _short_help_id: str | None
 
     @property
     def short_help(self) -> str | None:

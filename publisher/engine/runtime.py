@@ -45,7 +45,7 @@ def read_tokens(
     """The account's secrets from the environment; AuthError names the first missing one.
     (``primary``: the secret names of the network's default account by role, for
     ``sandbox_token``.)"""
-    roles = {"main": account.token_env, **account.extra_token_envs}
+    roles = secret_names(account)
     secrets: dict[str, Secret] = {}
     for role, name in roles.items():
         value = env.get(name, "").strip() if name else ""

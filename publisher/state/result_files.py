@@ -38,11 +38,8 @@ _TUPLE_FIELDS = ("parts", "approved_by")
 class ResultFiles:
     """Reads and writes the result files of one repository; safe across threads."""
 
-    def __init__(self, repo: Path, aliases: Mapping[str, str] | None = None) -> None:
+    def __init__(self, repo: Path) -> None:
         self.repo = repo
-        #: network -> the account an old entry keyed by the network and naming no account
-        #: means (see ``with_aliases``)
-        self.aliases = dict(aliases or {})
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
         self.written: set[str] = set()
@@ -56,7 +53,7 @@ class ResultFiles:
         path = self.repo / rel
         if not path.exists():
             return {}
-        return with_aliases(parse_entries(path.read_text(encoding="utf-8")), self.aliases)
+        return parse_entries(path.read_text(encoding="utf-8"))
 
     def post_of(self, rel: str) -> str:
         """The id of the post a result file was written for ("" if it cannot be read)."""

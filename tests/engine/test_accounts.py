@@ -44,16 +44,6 @@ def repo(make_repo: Callable[..., Path]) -> Path:
     )
 
 
-@pytest.fixture
-def workspace(tmp_path: Path, clock: FakeClock) -> Callable[[Path], Workspace]:
-    def build(repo: Path) -> Workspace:
-        state = tmp_path / "sandbox"
-        sandbox = Sandbox(state, clock=clock)
-        return open_workspace(repo, clock, {}, sandbox_dir=state, transport=sandbox.transport())
-
-    return build
-
-
 def wall(ws: Workspace) -> list[tuple[str, str]]:
     """(owner, text) of every post on the sandbox's VK walls."""
     assert ws.sandbox_dir is not None
@@ -62,9 +52,9 @@ def wall(ws: Workspace) -> list[tuple[str, str]]:
 
 
 def test_each_post_goes_to_the_accounts_it_names(
-    repo: Path, workspace: Callable[[Path], Workspace]
+    repo: Path, sandboxed: Callable[[Path], Workspace]
 ) -> None:
-    ws = workspace(repo)
+    ws = sandboxed(repo)
 
     _check, plan = ws.checked_plan(ws.load())
 
@@ -81,9 +71,9 @@ def test_each_post_goes_to_the_accounts_it_names(
 
 
 def test_apply_posts_on_each_wall_records_each_account_and_a_rerun_sends_nothing(
-    repo: Path, workspace: Callable[[Path], Workspace]
+    repo: Path, sandboxed: Callable[[Path], Workspace]
 ) -> None:
-    ws = workspace(repo)
+    ws = sandboxed(repo)
 
     report = publish(ws, PublishOptions(commit=True))
 
@@ -102,19 +92,19 @@ def test_apply_posts_on_each_wall_records_each_account_and_a_rerun_sends_nothing
     assert entries["district-vk"]["remote_id"] != "" and "network" in entries["head-tg"]
     assert not git.Repo(repo).is_dirty(untracked_files=True)
 
-    again = publish(workspace(repo), PublishOptions(commit=True))
+    again = publish(sandboxed(repo), PublishOptions(commit=True))
 
     assert not again.outcome.results
     assert len(wall(ws)) == 4
 
 
 def test_dropping_an_account_from_a_post_deletes_it_there_only(
-    repo: Path, workspace: Callable[[Path], Workspace]
+    repo: Path, sandboxed: Callable[[Path], Workspace]
 ) -> None:
-    publish(workspace(repo), PublishOptions(commit=True))
+    publish(sandboxed(repo), PublishOptions(commit=True))
     fair = ALL.replace("accounts: [everyone]", "accounts: [district-vk, head-tg]")
     (repo / "content/fair.md").write_text(fair, encoding="utf-8")
-    ws = workspace(repo)
+    ws = sandboxed(repo)
 
     _check, plan = ws.checked_plan(ws.load())
 
@@ -123,16 +113,16 @@ def test_dropping_an_account_from_a_post_deletes_it_there_only(
 
 
 def test_a_result_file_from_one_account_per_network_reads_as_that_account(
-    repo: Path, workspace: Callable[[Path], Workspace]
+    repo: Path, sandboxed: Callable[[Path], Workspace]
 ) -> None:
     """Written before accounts had names of their own: keyed by the network, naming the
     account inside. The post is live there: nothing is sent again."""
-    publish(workspace(repo), PublishOptions(commit=True))
+    publish(sandboxed(repo), PublishOptions(commit=True))
     path = repo / "content/office.published.yml"
     document = yaml.safe_load(path.read_text("utf-8"))
     document["networks"] = {"vk": document["networks"]["district-vk"]}
     path.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
-    ws = workspace(repo)
+    ws = sandboxed(repo)
 
     _check, plan = ws.checked_plan(ws.load())
 
@@ -145,7 +135,7 @@ def test_a_result_file_from_one_account_per_network_reads_as_that_account(
     [("bratskoe-vk", "meeting", "bratskoe-vk"), ("vk", "office", "district-vk")],
 )
 def test_a_person_resolves_an_uncertain_post_by_account_or_by_network(
-    repo: Path, workspace: Callable[[Path], Workspace], named: str, post: str, account: str
+    repo: Path, sandboxed: Callable[[Path], Workspace], named: str, post: str, account: str
 ) -> None:
     from publisher.commands.resolve import resolve_uncertain
     from publisher.core.model import ResultEntry
@@ -156,7 +146,7 @@ def test_a_person_resolves_an_uncertain_post_by_account_or_by_network(
         path, post, ResultEntry("vk", "intent", account=account, at="2026-12-01T10:00:00+03:00")
     )
 
-    written = resolve_uncertain(workspace(repo), post, named, "https://vk.com/wall-1_7", "", False)
+    written = resolve_uncertain(sandboxed(repo), post, named, "https://vk.com/wall-1_7", "", False)
 
     entry = ResultFiles(repo).read(written)[account]
     assert (entry.state, entry.remote_id, entry.network) == ("published", "wall-1_7", "vk")
@@ -191,11 +181,11 @@ def test_a_sandbox_that_holds_the_accounts_takes_each_post_from_its_own_token(
 
 
 def test_sandbox_show_names_the_account_of_each_post_where_a_network_has_several(
-    repo: Path, workspace: Callable[[Path], Workspace]
+    repo: Path, sandboxed: Callable[[Path], Workspace]
 ) -> None:
     from publisher.commands.sandbox import show_text
 
-    ws = workspace(repo)
+    ws = sandboxed(repo)
     publish(ws, PublishOptions(commit=True))
     assert ws.sandbox_dir is not None
 

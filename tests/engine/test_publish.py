@@ -21,7 +21,7 @@ from publisher.engine.apply import ApplyReport
 from publisher.engine.publish import Progress, PublishOptions, publish, record
 from publisher.engine.workspace import Workspace, open_workspace
 from publisher.sandbox.app import Sandbox
-from publisher.sandbox.faults import Faults, parse_faults
+from publisher.sandbox.faults import parse_faults
 
 NEWS = "---\ntitle: Вывоз мусора\nnetworks: [vk, telegram]\n---\n\nМусор вывозят по графику.\n"
 CONCERT = "---\ntitle: Концерт\nnetworks: [vk, telegram]\n---\n\nКонцерт в субботу.\n"
@@ -47,18 +47,6 @@ class Steps(Progress):
     def committed(self, sha: str) -> None:
         self.told.append("committed")
         self.commits.append(sha)
-
-
-@pytest.fixture
-def sandboxed(tmp_path: Path, clock: FakeClock) -> Callable[..., Workspace]:
-    """``sandboxed(repo, faults=...)``: the repository's workspace on a fresh sandbox."""
-
-    def build(repo: Path, faults: Faults | None = None) -> Workspace:
-        state = tmp_path / "sandbox"
-        sandbox = Sandbox(state, clock=clock, faults=faults or Faults())
-        return open_workspace(repo, clock, {}, sandbox_dir=state, transport=sandbox.transport())
-
-    return build
 
 
 def feed(ws: Workspace, network: str) -> list[str]:

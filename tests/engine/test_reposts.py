@@ -36,7 +36,7 @@ from publisher.core.redact import Secret
 from publisher.engine.apply import Applier, ApplyReport, Outcome, Provenance, intent_for
 from publisher.engine.plan import PlanContext
 from publisher.engine.publish import PublishOptions, publish
-from publisher.engine.workspace import Workspace, open_workspace
+from publisher.engine.workspace import Workspace
 from publisher.networks.base import AccountInfo, Adapter, FindResult, Tokens
 from publisher.sandbox.app import Sandbox
 from publisher.state.result_files import ResultFiles
@@ -421,16 +421,6 @@ def repo(make_repo: Callable[..., Path]) -> Path:
     return make_repo({**files, "content/fair.md": FAIR_FILE}, accounts=False)
 
 
-@pytest.fixture
-def workspace(tmp_path: Path, clock: FakeClock) -> Callable[[Path], Workspace]:
-    def build(repo: Path) -> Workspace:
-        state = tmp_path / "sandbox"
-        sandbox = Sandbox(state, clock=clock)
-        return open_workspace(repo, clock, {}, sandbox_dir=state, transport=sandbox.transport())
-
-    return build
-
-
 def feed(ws: Workspace, network: str) -> list[dict[str, Any]]:
     assert ws.sandbox_dir is not None
     posts: list[dict[str, Any]] = Sandbox(ws.sandbox_dir, clock=ws.clock).show()[network]["posts"]
@@ -438,9 +428,9 @@ def feed(ws: Workspace, network: str) -> list[dict[str, Any]]:
 
 
 def test_a_second_community_shows_the_districts_post_as_a_repost_linking_to_it(
-    repo: Path, workspace: Callable[[Path], Workspace]
+    repo: Path, sandboxed: Callable[[Path], Workspace]
 ) -> None:
-    ws = workspace(repo)
+    ws = sandboxed(repo)
 
     report = publish(ws, PublishOptions(commit=True))
 
@@ -457,7 +447,7 @@ def test_a_second_community_shows_the_districts_post_as_a_repost_linking_to_it(
     assert bratskoe["extra"]["repost_of"] == "district-vk"
     assert bratskoe["extra"]["source_id"] == original["id"]
 
-    again = publish(workspace(repo), PublishOptions(commit=True))
+    again = publish(sandboxed(repo), PublishOptions(commit=True))
 
     assert not again.outcome.done() and not again.outcome.failed and again.commit is None
     assert {r.outcome for r in again.outcome.results} == {Outcome.MANUAL}  # OK's descriptions
@@ -465,9 +455,9 @@ def test_a_second_community_shows_the_districts_post_as_a_repost_linking_to_it(
 
 
 def test_the_heads_channel_forwards_the_districts_message(
-    repo: Path, workspace: Callable[[Path], Workspace]
+    repo: Path, sandboxed: Callable[[Path], Workspace]
 ) -> None:
-    ws = workspace(repo)
+    ws = sandboxed(repo)
 
     publish(ws, PublishOptions(commit=True))
 
@@ -483,10 +473,10 @@ def test_the_heads_channel_forwards_the_districts_message(
 
 
 def test_the_plan_reads_repost_from_the_source(
-    repo: Path, workspace: Callable[[Path], Workspace]
+    repo: Path, sandboxed: Callable[[Path], Workspace]
 ) -> None:
     set_language("ru")
-    ws = workspace(repo)
+    ws = sandboxed(repo)
 
     text = make_plan(ws).output("text")
 
@@ -494,7 +484,7 @@ def test_the_plan_reads_repost_from_the_source(
 
 
 def test_a_crash_after_the_repost_went_out_is_found_on_the_wall_and_not_reposted_again(
-    repo: Path, workspace: Callable[[Path], Workspace], monkeypatch: pytest.MonkeyPatch
+    repo: Path, sandboxed: Callable[[Path], Workspace], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     original = ResultFiles.record
 
@@ -506,24 +496,24 @@ def test_a_crash_after_the_repost_went_out_is_found_on_the_wall_and_not_reposted
     with monkeypatch.context() as patch:
         patch.setattr(ResultFiles, "record", dying)
         with pytest.raises(Crash):
-            publish(workspace(repo), PublishOptions(commit=False))
-    assert [str(p["owner_id"]) for p in feed(workspace(repo), "vk")] == ["-1001", "-1002"]
+            publish(sandboxed(repo), PublishOptions(commit=False))
+    assert [str(p["owner_id"]) for p in feed(sandboxed(repo), "vk")] == ["-1001", "-1002"]
 
-    report = publish(workspace(repo), PublishOptions(commit=True))
+    report = publish(sandboxed(repo), PublishOptions(commit=True))
 
     bratskoe = next(r for r in report.outcome.results if r.action.account == "bratskoe-vk")
     assert bratskoe.outcome is Outcome.DONE and "повторно не публикуется" in bratskoe.message
-    walls = [str(p["owner_id"]) for p in feed(workspace(repo), "vk")]
+    walls = [str(p["owner_id"]) for p in feed(sandboxed(repo), "vk")]
     assert sorted(walls) == ["-1001", "-1002"]
 
 
 def test_a_network_without_reposts_publishes_on_both_accounts_with_a_warning(
-    make_repo: Callable[..., Path], workspace: Callable[[Path], Workspace]
+    make_repo: Callable[..., Path], sandboxed: Callable[[Path], Workspace]
 ) -> None:
     post = "---\ntitle: Ярмарка\naccounts: [district-ok, bratskoe-ok]\nrepost_from: district-ok\n"
     files = {"publisher.yml": "timezone: Europe/Moscow\n", **SANDBOX_ACCOUNTS}
     repo = make_repo({**files, "content/fair.md": post + "---\n\nЯрмарка.\n"}, accounts=False)
-    ws = workspace(repo)
+    ws = sandboxed(repo)
 
     report = publish(ws, PublishOptions(commit=True))
 
