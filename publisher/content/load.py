@@ -206,7 +206,19 @@ class Content:
 
     def default_account(self, network: str) -> Account | None:
         """The account a post that names just the network goes to (see ``content.targets``)."""
-        return Directory(self.accounts, {}, ()).default_of(network)
+        return self._directory.default_of(network)
+
+    @cached_property
+    def default_accounts(self) -> Mapping[str, str]:
+        """Network -> the name of its default account: what a record written when a network
+        had one account (a result entry, log entry, cursor or inbox file naming no account)
+        is about."""
+        found = (self.default_account(network) for network in NETWORK_TABLE)
+        return {account.network: account.name for account in found if account is not None}
+
+    @cached_property
+    def _directory(self) -> Directory:
+        return Directory(self.accounts, {}, ())
 
     def account(self, name: str) -> Account | None:
         """The account named ``name`` (its file name), if there is one."""

@@ -46,6 +46,7 @@ from publisher.state.result_files import (
     ResultFiles,
     parse_result_file,
     result_file_problem,
+    with_aliases,
 )
 from publisher.state.tree import scope_filter
 
@@ -202,12 +203,13 @@ class Workspace:
         by content without reading them)."""
         tree, cache = content.tree, self._cache(content)
         if tree is None or cache is None or not rel.startswith(tree.prefixes):
-            return ResultFiles(self.repo).read(rel)
+            return ResultFiles(self.repo, content.default_accounts).read(rel)
         digest = tree.digest(rel)
         if digest is None:
             return {}
         path = self.repo / rel
-        return cache.result_file(digest, lambda: parse_result_file(path.read_text("utf-8"))).entries
+        found = cache.result_file(digest, lambda: parse_result_file(path.read_text("utf-8")))
+        return with_aliases(found.entries, content.default_accounts)
 
     def plan(self, content: Content, preview: bool = False) -> Plan:
         """What apply would do (``preview``: see ``checked_plan``)."""
@@ -271,7 +273,7 @@ class Workspace:
         with self.http_client() as http:
             adapters = self.adapters_for(content, pending, http)
             applier = Applier(
-                ResultFiles(self.repo),
+                ResultFiles(self.repo, content.default_accounts),
                 adapters.ready,
                 self.clock,
                 approvals.default,
@@ -291,7 +293,7 @@ class Workspace:
         A file whose status line cannot be changed alone is left as it is (check reports it)."""
         from publisher.inbox.items import set_status
 
-        result_files = ResultFiles(self.repo)
+        result_files = ResultFiles(self.repo, content.default_accounts)
         marked: list[str] = []
         for item in content.inbox:
             if item.status in ("answered", "closed"):
@@ -333,8 +335,8 @@ class Workspace:
 
         rules = load_rules(self.repo, self.config.timezone)
         now = self.clock.now()
-        defaults = default_accounts(content)
-        posts = recent_posts(self.result_entries(content), now, rules.recent_days, defaults)
+        defaults = content.default_accounts
+        posts = recent_posts(self.result_entries(content), now, rules.recent_days)
         sharing = {a.name for a in content.accounts if a.network in rules.shared_blacklist}
         book = ModerationBook(self.repo, defaults)
         with self.http_client() as http:
@@ -372,7 +374,7 @@ class Workspace:
         from publisher.moderation.rules import load_rules
         from publisher.moderation.sweep import ModerationBook, blacklist_of
 
-        book = ModerationBook(self.repo, default_accounts(content))
+        book = ModerationBook(self.repo, content.default_accounts)
         history = book.history(months=12)
         entry = next((e for e in history if e.id == log_id), None)
         if entry is None:
@@ -437,13 +439,13 @@ class Workspace:
         from publisher.moderation.rules import load_rules
         from publisher.moderation.sweep import recent_posts
 
-        defaults = default_accounts(content)
+        defaults = content.default_accounts
         rules = load_inbox_rules(self.repo, self.config.inbox)
         removed = removed_comments(read_log(self.repo, months=3, defaults=defaults))
         collector = Collector(self.repo, rules, removed, defaults)
         now = self.clock.now().astimezone(self.config.zone)
         recent = load_rules(self.repo).recent_days
-        posts = recent_posts(self.result_entries(content), now, recent, defaults)
+        posts = recent_posts(self.result_entries(content), now, recent)
         messaging = {a.name for a in content.accounts if self.capabilities[a.network].messages}
         report = CollectReport()
         with self.http_client() as http:
@@ -491,7 +493,12 @@ class Workspace:
         )
 
         for _attempt in range(PUSH_ATTEMPTS):
-            files = reserve(ResultFiles(self.repo), plan, self.claim, self.clock.now().isoformat())
+            files = reserve(
+                ResultFiles(self.repo, content.default_accounts),
+                plan,
+                self.claim,
+                self.clock.now().isoformat(),
+            )
             if not files:
                 return content, plan
             message = "publisher: " + _("reserve {count} posts", count=len(files))
@@ -573,13 +580,6 @@ def commit_message(report: ApplyReport, approvals: Approvals) -> str:
         kind, outcome = action_label(action.kind.value), outcome_label(result.outcome.value)
         lines.append(f"{kind} {on}: {action.post_id} [{outcome}] {where}".rstrip())
     return build_message(f"{RESULT_SUBJECT_PREFIX} {counts}", lines, approvals.trailers())
-
-
-def default_accounts(content: Content) -> dict[str, str]:
-    """Network -> the name of its default account: what a record written when a network had
-    one account (a log entry, a cursor, an inbox file naming no account) is about."""
-    found = (content.default_account(network) for network in NETWORKS)
-    return {account.network: account.name for account in found if account is not None}
 
 
 def _unban(adapters: Adapters, account: str, author: str) -> None:

@@ -41,7 +41,6 @@ from publisher.moderation.log import (
 )
 from publisher.moderation.rules import Rules
 from publisher.networks.base import Adapter
-from publisher.state.result_files import with_aliases
 
 STATE_FILE = "moderation/state.yml"
 EXCERPT = 80
@@ -346,14 +345,14 @@ def recent_posts(
     result_entries: Mapping[str, Mapping[str, ResultEntry]],
     now: datetime,
     days: int,
-    defaults: Mapping[str, str] | None = None,
 ) -> dict[str, list[RemoteRef]]:
-    """Published posts of the last ``days`` days, by account, from the result files (an entry
-    written before accounts were named: under its network's default account, ``defaults``)."""
+    """Published posts of the last ``days`` days, by account, from the result files (as the
+    workspace reads them: an entry written before accounts were named is under its network's
+    default account)."""
     cutoff = now - timedelta(days=days)
     posts: dict[str, list[RemoteRef]] = {}
     for entries in result_entries.values():
-        for account, entry in with_aliases(dict(entries), defaults or {}).items():
+        for account, entry in entries.items():
             if entry.state != "published" or entry.operation == "profile" or not entry.remote_id:
                 continue
             published = datetime.fromisoformat(entry.published_at) if entry.published_at else now
