@@ -340,14 +340,17 @@ def sandbox_show(state: Path, as_json: bool) -> None:
 @option("--state", type=click.Path(file_okay=False, path_type=Path), required=True)
 @option("--port", default=8765, show_default=True)
 @option("--host", default="127.0.0.1", show_default=True)
+@click.pass_obj
 @handle_errors
-def sandbox_serve(state: Path, port: int, host: str) -> None:
+def sandbox_serve(opts: Options, state: Path, port: int, host: str) -> None:
     from werkzeug.serving import run_simple
 
+    from publisher.core.config import load_config
     from publisher.sandbox.web import FeedPage
 
+    zone = load_config(opts.repo)[0].timezone
     click.echo(_("Open http://{host}:{port}/ (Ctrl+C to stop).", host=host, port=port))
-    run_simple(host, port, FeedPage(state), use_reloader=False, threaded=True)
+    run_simple(host, port, FeedPage(state, zone), use_reloader=False, threaded=True)
 
 
 @main.command(
