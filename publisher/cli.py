@@ -648,6 +648,68 @@ def inbox_status(opts: Options, fmt: str, issue: bool) -> None:
     sys.exit(EXIT_PROBLEMS if status.problems else EXIT_OK)
 
 
+@main.group(help=N_("Reach figures: views, reactions, reposts, comments and followers."))
+def stats() -> None:
+    pass
+
+
+@stats.command(
+    "collect", help=N_("Read each network's figures of the recorded posts into stats/YYYY-MM.yml.")
+)
+@option("--no-commit", is_flag=True, help=N_("Write the file but do not commit it."))
+@option("--push", "do_push", is_flag=True, help=N_("Push the commit."))
+@click.pass_obj
+@handle_errors
+@exclusive
+def stats_collect(opts: Options, no_commit: bool, do_push: bool) -> None:
+    from publisher.commands.progress import Board
+    from publisher.commands.stats import collect
+    from publisher.engine.stats import StatsReport
+
+    board: Board[str] = Board(
+        _("Figures"), lambda name: [_("Read {account}", account=name)], click.echo
+    )
+
+    def shown(report: StatsReport) -> None:
+        board.close()
+        if report.damaged:
+            warn(
+                _(
+                    "stats/{month}.yml was edited by hand and could not be read whole: it is "
+                    "written anew from what could be read and from this run.",
+                    month=report.month,
+                )
+            )
+        for account, gaps in sorted(report.gaps.items()):
+            for gap in dict.fromkeys(gaps):
+                click.echo(_("{account}: no data: {reason}", account=account, reason=gap))
+        for post, account in report.gone:
+            click.echo(
+                _("{account}: post {post} is no longer on the network", account=account, post=post)
+            )
+        for account, error in sorted(report.failed.items()):
+            warn(_("{account}: figures not read: {error}", account=account, error=error))
+        click.echo(
+            _(
+                "Figures read: {posts} posts on {accounts} accounts; written to {path}.",
+                posts=report.posts,
+                accounts=len(report.accounts),
+                path=", ".join(report.files),
+            )
+        )
+
+    with board:
+        report = collect(
+            opts.workspace(),
+            commit=not no_commit,
+            push=do_push,
+            shown=shown,
+            committed=lambda sha: click.echo(_("Recorded in commit {sha}.", sha=sha[:10])),
+            watch=board,
+        )
+    sys.exit(EXIT_PARTIAL if report.failed else EXIT_OK)
+
+
 @main.command(
     help=N_("Find press-release wording and bureaucratese; suggest plain words; score 0-10.")
 )

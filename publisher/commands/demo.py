@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Callable
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import git
@@ -15,6 +16,7 @@ from publisher.commands.exits import published_exit
 from publisher.commands.inbox import collect
 from publisher.commands.moderate import sweep
 from publisher.commands.session import declare_accounts, open_sandbox
+from publisher.commands.stats import collect as collect_stats
 from publisher.content.check import CheckResult
 from publisher.core.capabilities import network_title
 from publisher.core.clock import Clock
@@ -46,6 +48,7 @@ def run_demo(
     published = publish(ws, progress=_DemoPrinter(echo, repo, state))
     _citizens(ws, sandbox, echo)
     _refused(ws, echo)
+    _figures(repo, state, clock, echo)
     site = work / "site"
     build_site(ws, ws.load(), site)
     echo("")
@@ -138,6 +141,46 @@ def _refused(ws: Workspace, echo: Callable[[str], None]) -> None:
         echo(_("Such a post goes to no network until it is fixed; the other posts go out."))
     finally:
         shutil.rmtree(folder)
+
+
+class _Later(Clock):
+    """The demo's clock some days on: what the figures are once people have read the posts."""
+
+    def __init__(self, clock: Clock, days: float) -> None:
+        self.clock, self.shift = clock, timedelta(days=days)
+
+    def now(self) -> datetime:
+        return self.clock.now() + self.shift
+
+    def monotonic(self) -> float:
+        return self.clock.monotonic()
+
+    def sleep(self, seconds: float) -> None:
+        self.clock.sleep(seconds)
+
+
+#: the days after publishing the demo reads the figures on: followers grow between them
+FIGURE_DAYS = (1, 3)
+
+
+def _figures(repo: Path, state: Path, clock: Clock, echo: Callable[[str], None]) -> None:
+    """``stats collect`` as if run a day and three days after publishing (the sandbox's
+    figures grow with the posts' age), so the report and the site show a real-looking reach."""
+    echo("")
+    echo(_("== 8. publisher stats collect (a day and three days later)"))
+    for days in FIGURE_DAYS:
+        later = _Later(clock, days)
+        sandbox = open_sandbox(repo, state, later)
+        ws = open_workspace(repo, later, env={}, sandbox_dir=state, transport=sandbox.transport())
+        report = collect_stats(ws)
+        echo(
+            _(
+                "Figures read: {posts} posts on {accounts} accounts; written to {path}.",
+                posts=report.posts,
+                accounts=len(report.accounts),
+                path=", ".join(report.files),
+            )
+        )
 
 
 def _copy_examples(source: Path, repo: Path) -> None:

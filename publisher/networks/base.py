@@ -25,6 +25,7 @@ import httpx
 from publisher.core.capabilities import Capabilities
 from publisher.core.clock import Clock
 from publisher.core.errors import AuthError, NetworkError, RateLimited, Rejected, Transient
+from publisher.core.figures import FiguresRead
 from publisher.core.i18n import _
 from publisher.core.model import Account, Comment, Profile, RemoteRef, RenderedPost
 from publisher.core.progress import note_sent
@@ -427,6 +428,17 @@ class Adapter(ABC):
         shows them now, where its API reads them back: a step a person takes by hand (a field
         no API sets) is seen done here. Empty where the network cannot tell."""
         return {}
+
+    # -- reach figures (declared by ``capabilities.stats``) ------------------------------------
+
+    def post_figures(self, refs: Sequence[RemoteRef]) -> FiguresRead:
+        """What the network says now of the published posts ``refs``, by remote id, batched
+        where its API batches; a post it no longer has is left out."""
+        raise self.unsupported("post_figures")
+
+    def followers(self) -> int:
+        """How many people follow the account now (``"followers" in capabilities.stats``)."""
+        raise self.unsupported("followers")
 
     def unsupported(self, op: str) -> Rejected:
         """The error for an operation this network's API does not offer."""
