@@ -36,6 +36,7 @@ from publisher.moderation.log import LogEntry, read_log
 from publisher.reports.charts import BAR_COLOR, Chart, bar_chart, grouped_bar_chart, svg
 from publisher.reports.names import AccountNames
 from publisher.reports.pages import render
+from publisher.reports.reach import Reach, reach_of, reach_parts
 
 FORMATS = ("text", "photo", "album", "video", "document", "poll", "thread")
 MODERATION_ACTIONS = ("deleted", "hidden", "review", "banned")
@@ -161,6 +162,8 @@ class MonthlyReport:
     accounts: tuple[AccountPosts, ...] = ()
     #: how the report names the accounts
     names: AccountNames = field(default_factory=lambda: AccountNames(()), compare=False)
+    #: the reach figures of the month's posts and the accounts' followers (``stats collect``)
+    reach: Reach = field(default_factory=Reach)
 
     @property
     def answered(self) -> int:
@@ -261,6 +264,7 @@ def monthly_report(ws: Workspace, content: Content, month: str) -> MonthlyReport
         networks=networks,
         accounts=_with_quiet_accounts(accounts, content, names, networks),
         names=names,
+        reach=reach_of(ws, content, start, end),
     )
 
 
@@ -442,6 +446,7 @@ def chart_data(report: MonthlyReport, titled: bool = True) -> dict[str, Chart]:
             _("Moderation actions by category"), moderation, "#c0392b", titled
         ),
         "answers.svg": bar_chart(_("Answers to citizens"), _answer_bars(report), "#27865a", titled),
+        **{p.chart_name: p.chart for p in reach_parts(report.reach, report.names, titled)},
     }
 
 
@@ -552,6 +557,9 @@ def report_markdown(report: MonthlyReport, charts: str | None = None) -> str:
     lines += ["## " + _("Citizens' messages"), "", *chart("answers.svg")]
     lines += [*_table([_("Figure"), _("Value")], inbox_rows(report)), ""]
     lines += _overdue_markdown(report)
+    for part in reach_parts(report.reach, report.names):
+        lines += ["## " + part.title, "", *chart(part.chart_name), *_table(part.head, part.rows)]
+        lines += ["", *(f"- {_md(note)}" for note in part.notes), *([""] if part.notes else [])]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -591,6 +599,8 @@ class Section:
     table: Table
     overdue_title: str = ""
     overdue: Table | None = None
+    #: what the figures above do not tell, and why (a network that gives no views)
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -636,6 +646,12 @@ def report_view(report: MonthlyReport) -> ReportView:
             Table([_("Message"), _("Network"), _("Category"), _("Due")], overdue)
             if overdue
             else None,
+        ),
+        *(
+            Section(
+                part.title, charts[part.chart_name], Table(part.head, part.rows), notes=part.notes
+            )
+            for part in reach_parts(report.reach, report.names, titled=False)
         ),
     )
     return ReportView(report.title, sections)

@@ -40,7 +40,9 @@ def grown(key: str, figure: str, created: int, now: int) -> int:
     settled = 1 - 0.5 ** (hours / HALF_LIFE_HOURS)
     tail = 1 + min(hours, 24 * 90) / (24 * 60)  # a slow gain for weeks after
     jitter = 0.8 + (_seed(f"{key}:{figure}") % 40) / 100
-    return int(audience * settled * tail * share * jitter)
+    value = int(audience * settled * tail * share * jitter)
+    # no figure outgrows the views: a post is not reached, liked or shared unseen
+    return value if figure == "views" else min(value, grown(key, "views", created, now))
 
 
 def followers(key: str, now: int) -> int:
