@@ -476,6 +476,37 @@ def accounts_done(opts: Options, account: str, fields: tuple[str, ...]) -> None:
         click.echo(_("Recorded in {path}.", path=confirmed.path))
 
 
+@accounts.command(
+    "audit",
+    help=N_(
+        "Check each account against the recommendations for official pages: contacts, the "
+        "site, images, the state mark, messages, comments, how often it posts."
+    ),
+)
+@option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@option("--no-commit", is_flag=True, help=N_("Write the file but do not commit it."))
+@option("--push", "do_push", is_flag=True, help=N_("Push the commit."))
+@click.pass_obj
+@handle_errors
+@exclusive
+def accounts_audit(opts: Options, fmt: str, no_commit: bool, do_push: bool) -> None:
+    import json
+
+    from publisher.commands.accounts import audit
+    from publisher.reports.plan_report import check_summary, diagnostic_dict, diagnostics_text
+
+    audited = audit(opts.workspace(), commit=not no_commit, push=do_push)
+    findings = audited.report.findings
+    if fmt == "json":
+        click.echo(json.dumps([diagnostic_dict(d) for d in findings], ensure_ascii=False, indent=2))
+    else:
+        if findings:
+            click.echo(diagnostics_text(findings))
+        click.echo(check_summary(findings))
+        click.echo(_("Recorded in {path}.", path=audited.path))
+    sys.exit(EXIT_PROBLEMS if audited.report.errors else EXIT_OK)
+
+
 @main.group(
     invoke_without_command=True,
     help=N_("Read new comments, remove what the rules forbid, ban repeat offenders, log it."),

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import git
 
-from publisher.commands.accounts import cover
+from publisher.commands.accounts import audit, cover
 from publisher.commands.apply import ApplyPrinter
 from publisher.commands.exits import published_exit
 from publisher.commands.inbox import collect
@@ -49,6 +49,7 @@ def run_demo(
     _citizens(ws, sandbox, echo)
     _refused(ws, echo)
     _figures(repo, state, clock, echo)
+    _audit(ws, echo)
     site = work / "site"
     build_site(ws, ws.load(), site)
     echo("")
@@ -181,6 +182,15 @@ def _figures(repo: Path, state: Path, clock: Clock, echo: Callable[[str], None])
                 path=", ".join(report.files),
             )
         )
+
+
+def _audit(ws: Workspace, echo: Callable[[str], None]) -> None:
+    """``accounts audit``: what the example pages lack against the recommendations."""
+    echo("")
+    echo(_("== 9. publisher accounts audit"))
+    findings = audit(ws).report.findings
+    echo(report.check_summary(findings))
+    echo(_("Each finding and how to fix it: the monthly report's table, or the command itself."))
 
 
 def _copy_examples(source: Path, repo: Path) -> None:

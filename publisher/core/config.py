@@ -72,6 +72,9 @@ class Config:
     groups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     #: ``networks: <network>: max_thread:``, by network (not an option sent with posts)
     max_thread: Mapping[str, int] = field(default_factory=dict)
+    #: ``accounts audit`` warns about an account that posts less often than this (the regional
+    #: recommendations for official pages ask for regular posts; 3 a week is our default)
+    min_posts_per_week: int = 3
 
     @property
     def zone(self) -> ZoneInfo:
@@ -98,6 +101,7 @@ _FIELDS = {
     "inbox",
     "style",
     "groups",
+    "min_posts_per_week",
 }
 
 
@@ -236,8 +240,21 @@ def _build(data: dict[str, Any]) -> tuple[Config, list[Diagnostic]]:
             for name, value in mapping(data.get("groups"), "groups").items()
         },
         max_thread=max_thread,
+        min_posts_per_week=_min_posts(data.get("min_posts_per_week", 3)),
     )
     return config, problems
+
+
+def _min_posts(value: object) -> int:
+    """``min_posts_per_week``: a whole number from 0 (no cadence check) up."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ConfigError(
+            _(
+                "min_posts_per_week must be a whole number of posts, 0 or more, not '{value}'.",
+                value=value,
+            )
+        )
+    return value
 
 
 def _network_settings(

@@ -26,6 +26,7 @@ from publisher.core.capabilities import Capabilities
 from publisher.core.clock import Clock
 from publisher.core.errors import AuthError, NetworkError, RateLimited, Rejected, Transient
 from publisher.core.figures import FiguresRead
+from publisher.core.health import AccountFacts
 from publisher.core.i18n import _
 from publisher.core.model import Account, Comment, Profile, RemoteRef, RenderedPost
 from publisher.core.progress import note_sent
@@ -439,6 +440,12 @@ class Adapter(ABC):
     def followers(self) -> int:
         """How many people follow the account now (``"followers" in capabilities.stats``)."""
         raise self.unsupported("followers")
+
+    def account_facts(self) -> AccountFacts:
+        """The account's page as the network shows it now (``accounts audit``): its profile's
+        text where the API reads it back, and nothing else unless the adapter knows more."""
+        shown = self.shown_profile()
+        return AccountFacts(description=shown.get("description"), website=shown.get("website"))
 
     def unsupported(self, op: str) -> Rejected:
         """The error for an operation this network's API does not offer."""

@@ -38,6 +38,7 @@ from publisher.core.errors import (
     Transient,
 )
 from publisher.core.figures import FiguresRead, PostFigures, batches, count
+from publisher.core.health import AccountFacts
 from publisher.core.i18n import N_, _
 from publisher.core.model import Account, Comment, Media, Poll, Profile, RemoteRef, RenderedPost
 from publisher.core.redact import redact
@@ -760,6 +761,34 @@ class VkAdapter(Adapter):
             raise NotFound(self.name, op, f"community {self.group_id}: no members_count")
         return members
 
+    # -- account health -------------------------------------------------------------------
+
+    def account_facts(self) -> AccountFacts:
+        """``groups.getById`` with the page's fields: ``description``, ``site``, ``photo_200``,
+        ``cover.enabled``, ``verified`` [verified: V1]; ``is_government_organization`` (the
+        state-organisation mark) [uncertain: VK's own client reads it, the reference does not
+        list it]; ``can_message`` (community messages on) and ``wall`` (0 off, 1 open,
+        2 limited, 3 closed) [verified: V1 groups object]. The Feedback Platform (ПОС) widget
+        has no API field: a person checks it."""
+        fields = "description,site,cover,verified,is_government_organization,can_message,wall"
+        answer = self._call("groups.getById", group_id=self.group_id, fields=fields)
+        groups = answer.get("groups", []) if isinstance(answer, dict) else answer
+        if not groups:
+            raise NotFound(self.name, "groups.getById", f"community {self.group_id} not found")
+        group = groups[0]
+        cover = group.get("cover")
+        wall = group.get("wall")
+        return AccountFacts(
+            description=str(group.get("description") or ""),
+            website=str(group.get("site") or ""),
+            avatar=bool(group.get("photo_200")) and not _default_photo(group),
+            cover=bool(cover.get("enabled")) if isinstance(cover, dict) else None,
+            verified=_flag(group.get("verified")),
+            state_mark=_flag(group.get("is_government_organization")),
+            messages_open=_flag(group.get("can_message")),
+            comments_open=wall in (1, 2) if isinstance(wall, int) else None,
+        )
+
     # -- building a post ------------------------------------------------------------------
 
     def _ref(self, post_id: object, attachments: list[str], at: datetime | None) -> RemoteRef:
@@ -849,6 +878,18 @@ class VkAdapter(Adapter):
 
 
 _VK = "https://vk.com/"
+
+
+def _flag(value: object) -> bool | None:
+    """VK's 0/1 (or true/false) flag; None where the answer has none."""
+    if isinstance(value, bool | int):
+        return bool(value)
+    return None
+
+
+def _default_photo(group: Mapping[str, Any]) -> bool:
+    """VK shows a camera placeholder for a community without a photo [uncertain: its URL]."""
+    return "camera_200" in str(group.get("photo_200", ""))
 
 
 def _counter(item: Mapping[str, Any], name: str) -> object:

@@ -34,9 +34,11 @@ from publisher.engine.workspace import Workspace
 from publisher.inbox.items import INBOX_DIR, InboxItem, load_inbox_rules
 from publisher.moderation.log import LogEntry, read_log
 from publisher.reports.charts import BAR_COLOR, Chart, bar_chart, grouped_bar_chart, svg
+from publisher.reports.health import health_parts
 from publisher.reports.names import AccountNames
 from publisher.reports.pages import render
-from publisher.reports.reach import Reach, reach_of, reach_parts
+from publisher.reports.reach import Part, Reach, reach_of, reach_parts
+from publisher.state.stats import AuditEntry, read_stats
 
 FORMATS = ("text", "photo", "album", "video", "document", "poll", "thread")
 MODERATION_ACTIONS = ("deleted", "hidden", "review", "banned")
@@ -164,6 +166,8 @@ class MonthlyReport:
     names: AccountNames = field(default_factory=lambda: AccountNames(()), compare=False)
     #: the reach figures of the month's posts and the accounts' followers (``stats collect``)
     reach: Reach = field(default_factory=Reach)
+    #: the month's last ``accounts audit`` by account
+    health: Mapping[str, AuditEntry] = field(default_factory=dict)
 
     @property
     def answered(self) -> int:
@@ -265,6 +269,7 @@ def monthly_report(ws: Workspace, content: Content, month: str) -> MonthlyReport
         accounts=_with_quiet_accounts(accounts, content, names, networks),
         names=names,
         reach=reach_of(ws, content, start, end),
+        health=read_stats(ws.repo, month).audit,
     )
 
 
@@ -446,8 +451,16 @@ def chart_data(report: MonthlyReport, titled: bool = True) -> dict[str, Chart]:
             _("Moderation actions by category"), moderation, "#c0392b", titled
         ),
         "answers.svg": bar_chart(_("Answers to citizens"), _answer_bars(report), "#27865a", titled),
-        **{p.chart_name: p.chart for p in reach_parts(report.reach, report.names, titled)},
+        **{p.chart_name: p.chart for p in _figure_parts(report, titled)},
     }
+
+
+def _figure_parts(report: MonthlyReport, titled: bool = True) -> list[Part]:
+    """The parts ``stats collect`` and ``accounts audit`` give the month: reach, health."""
+    return [
+        *reach_parts(report.reach, report.names, titled),
+        *health_parts(report.health, report.names, titled),
+    ]
 
 
 def posts_chart(report: MonthlyReport, titled: bool = True) -> Chart:
@@ -557,7 +570,7 @@ def report_markdown(report: MonthlyReport, charts: str | None = None) -> str:
     lines += ["## " + _("Citizens' messages"), "", *chart("answers.svg")]
     lines += [*_table([_("Figure"), _("Value")], inbox_rows(report)), ""]
     lines += _overdue_markdown(report)
-    for part in reach_parts(report.reach, report.names):
+    for part in _figure_parts(report):
         lines += ["## " + part.title, "", *chart(part.chart_name), *_table(part.head, part.rows)]
         lines += ["", *(f"- {_md(note)}" for note in part.notes), *([""] if part.notes else [])]
     return "\n".join(lines).rstrip() + "\n"
@@ -651,7 +664,7 @@ def report_view(report: MonthlyReport) -> ReportView:
             Section(
                 part.title, charts[part.chart_name], Table(part.head, part.rows), notes=part.notes
             )
-            for part in reach_parts(report.reach, report.names, titled=False)
+            for part in _figure_parts(report, titled=False)
         ),
     )
     return ReportView(report.title, sections)

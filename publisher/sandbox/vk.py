@@ -377,6 +377,7 @@ class VkEmulator(Emulator):
             item = {**_group_object(group, fields), "is_closed": 0, "type": "page"}
             if "members_count" in fields:
                 item["members_count"] = followers(f"vk{group['id']}", self.now())
+            item.update(_page_flags(group, fields))
             if not call.community and fields & {"is_admin", "admin_level"}:
                 # the sandbox's user administers the communities it runs
                 admin = call.runs(group["id"])
@@ -1766,6 +1767,16 @@ def _group_object(group: dict[str, Any], fields: set[str]) -> dict[str, Any]:
         images = [{"url": _file_url(group["cover"])}] if group.get("cover") else []
         obj["cover"] = {"enabled": int(bool(images)), "images": images}
     return obj
+
+
+#: the page's flags ``groups.getById`` gives when asked, and what a new community has: open
+#: wall, messages on, neither VK's tick nor the state-organisation mark
+PAGE_FLAGS = {"verified": 0, "is_government_organization": 0, "can_message": 1, "wall": 1}
+
+
+def _page_flags(group: dict[str, Any], fields: set[str]) -> dict[str, Any]:
+    """The asked page flags of a community (``set_by_hand`` changes them)."""
+    return {name: group.get(name, value) for name, value in PAGE_FLAGS.items() if name in fields}
 
 
 def _take_upload(state: dict[str, Any], photo: str, kind: str) -> dict[str, Any]:

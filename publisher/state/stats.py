@@ -12,7 +12,7 @@ whole number is dropped) and written over cleanly by the next run, which says so
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -52,6 +52,25 @@ class PostStats:
     gone: bool = False
 
 
+@dataclass(frozen=True)
+class AuditFinding:
+    """One finding of ``accounts audit`` as recorded: what it checked, how bad, what to do."""
+
+    check: str
+    severity: str
+    message: str
+    fix: str = ""
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """The last audit of one account in the month."""
+
+    network: str
+    at: str
+    findings: tuple[AuditFinding, ...] = ()
+
+
 @dataclass
 class StatsFile:
     """A month's figures: posts by (post id, account), followers by account and day."""
@@ -62,6 +81,8 @@ class StatsFile:
     followers: dict[str, dict[str, int]] = field(default_factory=dict)
     #: account -> its network (for followers of an account no post names)
     networks: dict[str, str] = field(default_factory=dict)
+    #: account -> its last ``accounts audit`` in the month
+    audit: dict[str, AuditEntry] = field(default_factory=dict)
     #: the file could not be read whole (edited by hand): what was readable is kept
     damaged: bool = False
 
@@ -84,6 +105,7 @@ def read_stats(repo: Path, month: str) -> StatsFile:
     found = StatsFile(month)
     _read_posts(data.get("posts"), found)
     _read_followers(data.get("followers"), found)
+    _read_audit(data.get("audit"), found)
     return found
 
 
@@ -141,6 +163,35 @@ def _read_followers(raw: object, into: StatsFile) -> None:
         into.damaged |= len(into.followers[str(account)]) != len(days)
 
 
+def _read_audit(raw: object, into: StatsFile) -> None:
+    if raw is None:
+        return
+    if not isinstance(raw, dict):
+        into.damaged = True
+        return
+    for account, entry in raw.items():
+        items = entry.get("findings") if isinstance(entry, dict) else None
+        if not isinstance(entry, dict) or not isinstance(items, list):
+            into.damaged = True
+            continue
+        findings = tuple(_finding(item) for item in items)
+        kept = tuple(f for f in findings if f is not None)
+        into.damaged |= len(kept) != len(findings)
+        text = {name: str(entry.get(name) or "") for name in ("network", "at")}
+        into.audit[str(account)] = AuditEntry(text["network"], text["at"], kept)
+
+
+def _finding(raw: object) -> AuditFinding | None:
+    if not isinstance(raw, dict) or not all(
+        isinstance(raw.get(k), str) for k in ("check", "message")
+    ):
+        return None
+    severity = raw.get("severity")
+    if severity not in ("error", "warning"):
+        return None
+    return AuditFinding(raw["check"], str(severity), raw["message"], str(raw.get("fix") or ""))
+
+
 def write_stats(repo: Path, stats: StatsFile) -> str:
     """Replace the month's file with ``stats``, atomically; its path."""
     posts: dict[str, dict[str, Any]] = {}
@@ -150,7 +201,15 @@ def write_stats(repo: Path, stats: StatsFile) -> str:
         account: {"network": stats.networks.get(account, ""), "days": dict(sorted(days.items()))}
         for account, days in sorted(stats.followers.items())
     }
-    document = {"month": stats.month, "posts": posts, "followers": followers}
+    audit = {
+        account: {
+            "network": entry.network,
+            "at": entry.at,
+            "findings": [{k: v for k, v in asdict(f).items() if v} for f in entry.findings],
+        }
+        for account, entry in sorted(stats.audit.items())
+    }
+    document = {"month": stats.month, "posts": posts, "followers": followers, "audit": audit}
     text = HEADER + yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=100)
     write_atomic(repo / stats.path, text, prefix=".stats.")
     return stats.path
