@@ -432,20 +432,31 @@ def post_context(site: _Site, post: Post) -> dict[str, object]:
 
 def post_figures(site: _Site, post: Post) -> monthly.Table | None:
     """The post's last figures on each account it went to, as ``stats collect`` read them
-    ("нет данных" where the network does not give a figure); None before any were read."""
-    order = list(NETWORK_TABLE)
-    found = sorted(site.reach.get(post.id, []), key=lambda r: (order.index(r.network), r.account))
+    ("нет данных" where the network does not give a figure, and on an account whose network
+    gives none of a post, such as a Telegram channel); None before any were read."""
+    found = {r.account: r.figures for r in site.reach.get(post.id, [])}
     if not found:
         return None
+    networks = {}
+    for account, entry in site.result_entries.get(post.result_file_path, {}).items():
+        if entry.state == "published" and (account in found or not _gives_post_figures(entry)):
+            networks[account] = entry.network
+    order = list(NETWORK_TABLE)
+    accounts = sorted(networks, key=lambda a: (order.index(networks[a]), a))
     head = [_("Account"), *(_(FIGURE_LABELS[f]) for f in FIGURES)]
     rows = [
         [
-            site.names.title(r.network, r.account),
-            *(shown_figure(r.network, f, getattr(r.figures, f)) for f in FIGURES),
+            site.names.title(networks[a], a),
+            *(shown_figure(networks[a], f, getattr(found.get(a), f, None)) for f in FIGURES),
         ]
-        for r in found
+        for a in accounts
     ]
     return monthly.Table(head, rows)
+
+
+def _gives_post_figures(entry: ResultEntry) -> bool:
+    spec = NETWORK_TABLE.get(entry.network)
+    return spec is not None and bool(set(FIGURES) & spec.capabilities.stats)
 
 
 # --- one network's preview -------------------------------------------------------------------

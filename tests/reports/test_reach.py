@@ -125,5 +125,7 @@ def test_a_post_page_shows_its_own_figures(run: Run, tmp_path: Path) -> None:
     assert f'<td data-label="Просмотры">{vk["views"]}</td>' in page
     assert f'<td data-label="Охват">{vk["reach"]}</td>' in page
     assert str(stats["posts"]["elka"]["vk"]["views"]) not in page
+    table = page.split("<h2>Охват</h2>", 1)[1].split("</table>", 1)[0]
+    assert ">Telegram</td>" in table and table.count("нет данных") >= 5, "a channel: no data"
     report = (tmp_path / "site/report-2026-12.html").read_text(encoding="utf-8")
     assert "Охват по сетям" in report and "Рост подписчиков" in report
