@@ -174,9 +174,11 @@ def _read_audit(raw: object, into: StatsFile) -> None:
         if not isinstance(entry, dict) or not isinstance(items, list):
             into.damaged = True
             continue
-        findings = tuple(_finding(item) for item in items)
+        findings = [_finding(item) for item in items]
         kept = tuple(f for f in findings if f is not None)
-        into.damaged |= len(kept) != len(findings)
+        if len(kept) != len(findings):  # an account with a finding lost must not read "in order"
+            into.damaged = True
+            continue
         text = {name: str(entry.get(name) or "") for name in ("network", "at")}
         into.audit[str(account)] = AuditEntry(text["network"], text["at"], kept)
 

@@ -164,3 +164,12 @@ def test_a_file_that_is_not_yaml_is_written_anew(run: Run) -> None:
     assert result.exit_code == 0, result.output
     assert "правили вручную" in result.output
     assert run.stats()["posts"]["news"]["vk"]["views"] > 0
+
+
+def test_posts_older_than_the_window_are_not_read_again(run: Run) -> None:
+    run.clock.advance(46 * DAY)
+    result = run("stats", "collect")
+    assert result.exit_code == 0, result.output
+    stats = run.stats("2027-01")
+    assert stats["posts"] == {}, "figures of old posts hardly move: not read"
+    assert stats["followers"]["vk"]["days"], "followers are read every time"

@@ -10,6 +10,7 @@ import pytest
 from conftest import Sandboxes
 
 from publisher.core.clock import FakeClock
+from publisher.sandbox import x as x_sandbox
 from publisher.sandbox.accounts import SandboxAccount
 from publisher.sandbox.app import Sandbox
 from publisher.sandbox.facebook import FacebookEmulator
@@ -140,3 +141,18 @@ def test_telegram_and_max_count_subscribers(sandboxes: Sandboxes, clock: FakeClo
         headers={"Authorization": "sandbox-max-main"},
     )
     assert chat.status_code == 200 and chat.json()["participants_count"] > 1
+
+
+def test_x_lookup_answers_429_with_its_rate_headers(
+    sandboxes: Sandboxes, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(x_sandbox.LIMITS, "tweets_lookup", 1)
+    http = sandboxes.client(sandboxes("x"))
+    auth = {"Authorization": "Bearer sandbox-x-main"}
+    params = {"ids": "1", "tweet.fields": "public_metrics"}
+    first = http.get("https://api.x.com/2/tweets", params=params, headers=auth)
+    assert first.status_code == 200 and first.headers["x-rate-limit-remaining"] == "0"
+    limited = http.get("https://api.x.com/2/tweets", params=params, headers=auth)
+    assert limited.status_code == 429
+    assert limited.headers["x-rate-limit-limit"] == "1"
+    assert int(limited.headers["x-rate-limit-reset"]) > 0
