@@ -180,12 +180,13 @@ def _missing_image(account: Account, field_name: str, size: str) -> Diagnostic:
         message = _("The page has no avatar.")
     else:
         message = _("The page has no cover.")
+    wanted = f" ({size})" if size else ""
     hint = _(
         "Put the image into design/ and name it under {field}: in {path}; publisher accounts "
         "fit makes a copy of the size the network wants{size}.",
         field=field_name,
         path=account.path,
-        size=f" ({size})" if size else "",
+        size=wanted,
     )
     return _warning(account, field_name, field_name, message, hint)
 

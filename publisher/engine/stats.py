@@ -20,9 +20,8 @@ from publisher.core.figures import FIGURES, FOLLOWERS, FiguresRead
 from publisher.core.i18n import _
 from publisher.core.model import ResultEntry
 from publisher.core.progress import Watch
-from publisher.engine.workspace import Workspace, default_accounts
+from publisher.engine.workspace import Workspace
 from publisher.networks.base import Adapter
-from publisher.state.result_files import with_aliases
 from publisher.state.stats import PostStats, StatsFile, read_stats, write_stats
 
 #: figures are read for posts published this many days ago or later [decided]
@@ -68,15 +67,15 @@ def recorded_posts(
     content: Content, entries: Mapping[str, Mapping[str, ResultEntry]], since: datetime
 ) -> dict[str, list[Recorded]]:
     """Published posts (not profiles, answers or withdrawn posts) by account, from their
-    result files, published at ``since`` or later."""
+    result files as the workspace reads them (an entry naming no account is its network's
+    default account's), published at ``since`` or later."""
     post_ids = {post.result_file_path: post.id for post in content.posts}
-    defaults = default_accounts(content)
     found: dict[str, list[Recorded]] = {}
     for rel, by_account in entries.items():
         post = post_ids.get(rel)
         if post is None:
             continue
-        for account, entry in with_aliases(dict(by_account), defaults).items():
+        for account, entry in by_account.items():
             if entry.state != "published" or entry.operation in _NOT_POSTS:
                 continue
             if not entry.remote_id or not _since(entry.published_at, since):
