@@ -136,6 +136,7 @@ def _read_account(
             errors.append(error.message)
         else:
             _keep_figures(recorded, read, book, report, at)
+            book.gaps[name] = list(read.gaps)
     if FOLLOWERS in caps.stats:
         try:
             book.followers.setdefault(name, {})[day] = adapter.followers()

@@ -71,6 +71,8 @@ class Reach:
 
     posts: tuple[PostReach, ...] = ()
     growth: tuple[Growth, ...] = ()
+    #: account -> why figures its network gives were missing when last read
+    gaps: Mapping[str, Sequence[str]] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -116,7 +118,7 @@ def reach_of(ws: Workspace, content: Content, start: datetime, end: datetime) ->
     files = month_files(ws, month)
     entries = ws.result_entries(content)
     posts = _recorded_figures(content, entries, latest(files), start, end)
-    return Reach(tuple(posts), tuple(_growth(files[month])))
+    return Reach(tuple(posts), tuple(_growth(files[month])), latest_gaps(files))
 
 
 def reach_by_post(
@@ -153,6 +155,14 @@ def _recorded_figures(
                 PostReach(item.post, title, account, entry.network, entry.url, stats.figures)
             )
     return found
+
+
+def latest_gaps(files: Mapping[str, StatsFile]) -> dict[str, list[str]]:
+    """Each account's gaps as the last file that read it says."""
+    found: dict[str, list[str]] = {}
+    for month in sorted(files):
+        found.update(files[month].gaps)
+    return {account: reasons for account, reasons in found.items() if reasons}
 
 
 def _growth(stats: StatsFile) -> list[Growth]:
@@ -244,7 +254,12 @@ def _per_account(reach: Reach, names: AccountNames, titled: bool) -> Part:
         bars.append((names.title(network, account), shown))
     chart = bar_chart(_("Reactions, reposts and comments per account"), bars, REACH_COLOR, titled)
     head = [_("Account"), _("Posts read"), *_figure_head()]
-    return Part(_("Reach per account"), "reach-accounts.svg", chart, head, rows)
+    notes = tuple(
+        f"{names.title(network, account)}: {no_data()}. {reason}"
+        for network, account in accounts
+        for reason in reach.gaps.get(account, ())
+    )
+    return Part(_("Reach per account"), "reach-accounts.svg", chart, head, rows, notes)
 
 
 def _engagement(post: PostReach) -> int:

@@ -81,6 +81,9 @@ class StatsFile:
     followers: dict[str, dict[str, int]] = field(default_factory=dict)
     #: account -> its network (for followers of an account no post names)
     networks: dict[str, str] = field(default_factory=dict)
+    #: account -> why figures its network gives were missing the last time it was read (a
+    #: token without the statistics right), in the reader's words
+    gaps: dict[str, list[str]] = field(default_factory=dict)
     #: account -> its last ``accounts audit`` in the month
     audit: dict[str, AuditEntry] = field(default_factory=dict)
     #: the file could not be read whole (edited by hand): what was readable is kept
@@ -106,7 +109,21 @@ def read_stats(repo: Path, month: str) -> StatsFile:
     _read_posts(data.get("posts"), found)
     _read_followers(data.get("followers"), found)
     _read_audit(data.get("audit"), found)
+    _read_gaps(data.get("gaps"), found)
     return found
+
+
+def _read_gaps(raw: object, into: StatsFile) -> None:
+    if raw is None:
+        return
+    if not isinstance(raw, dict):
+        into.damaged = True
+        return
+    for account, reasons in raw.items():
+        if not isinstance(reasons, list) or not all(isinstance(r, str) for r in reasons):
+            into.damaged = True
+            continue
+        into.gaps[str(account)] = list(reasons)
 
 
 def _read_posts(raw: object, into: StatsFile) -> None:
@@ -211,7 +228,14 @@ def write_stats(repo: Path, stats: StatsFile) -> str:
         }
         for account, entry in sorted(stats.audit.items())
     }
-    document = {"month": stats.month, "posts": posts, "followers": followers, "audit": audit}
+    gaps = {account: reasons for account, reasons in sorted(stats.gaps.items()) if reasons}
+    document = {
+        "month": stats.month,
+        "posts": posts,
+        "followers": followers,
+        "gaps": gaps,
+        "audit": audit,
+    }
     text = HEADER + yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=100)
     write_atomic(repo / stats.path, text, prefix=".stats.")
     return stats.path

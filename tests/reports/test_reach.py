@@ -16,6 +16,7 @@ from publisher.core.clock import FakeClock
 from publisher.engine.workspace import open_workspace
 from publisher.reports.monthly import monthly_report, report_html, report_markdown
 from publisher.reports.site import build_site
+from publisher.sandbox.vk import VkApiError, VkEmulator
 
 POST = """---
 title: {title}
@@ -129,3 +130,23 @@ def test_a_post_page_shows_its_own_figures(run: Run, tmp_path: Path) -> None:
     assert ">Telegram</td>" in table and table.count("нет данных") >= 5, "a channel: no data"
     report = (tmp_path / "site/report-2026-12.html").read_text(encoding="utf-8")
     assert "Охват по сетям" in report and "Рост подписчиков" in report
+
+
+def test_reach_a_token_could_not_read_is_no_data_with_the_reason(
+    run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def denied(self: VkEmulator, call: object) -> object:
+        raise VkApiError(15, "Access denied: no access to call this method")
+
+    monkeypatch.setattr(VkEmulator, "stats_get_post_reach", denied)
+    run.clock.advance(3600)
+    result = run("stats", "collect")
+    assert result.exit_code == 0, result.output
+    assert "vk: нет данных: ВКонтакте не дал охват" in result.output
+    markdown = run.markdown()
+    networks = section(markdown, "Охват по сетям")
+    (vk,) = [line for line in networks.splitlines() if line.startswith("| ВКонтакте |")]
+    assert vk.split(" | ")[3] == "нет данных", "no reach, not zero reach"
+    accounts = section(markdown, "Охват по аккаунтам")
+    assert "ВКонтакте: нет данных. ВКонтакте не дал охват" in accounts
+    assert "администратора сообщества" in accounts
