@@ -713,13 +713,24 @@ def stats_collect(opts: Options, no_commit: bool, do_push: bool) -> None:
             )
         for account, gaps in sorted(report.gaps.items()):
             for gap in dict.fromkeys(gaps):
-                click.echo(_("{account}: no data: {reason}", account=account, reason=gap))
+                click.echo(
+                    _("{account}: no data: {reason}", account=report.title(account), reason=gap)
+                )
         for post, account in report.gone:
-            click.echo(
-                _("{account}: post {post} is no longer on the network", account=account, post=post)
+            gone = _(
+                "{account}: post {post} is no longer on the network",
+                account=report.title(account),
+                post=post,
             )
+            click.echo(gone)
         for account, error in sorted(report.failed.items()):
-            warn(_("{account}: figures not read: {error}", account=account, error=error))
+            warn(
+                _(
+                    "{account}: figures not read: {error}",
+                    account=report.title(account),
+                    error=error,
+                )
+            )
         click.echo(
             _(
                 "Figures read: {posts} posts on {accounts} accounts; written to {path}.",

@@ -9,6 +9,7 @@ from publisher.core.progress import Watch
 from publisher.engine.publish import record
 from publisher.engine.stats import StatsReport, collect_stats
 from publisher.engine.workspace import Workspace
+from publisher.reports.names import AccountNames
 from publisher.state.repo import build_message
 
 
@@ -23,7 +24,10 @@ def collect(
 ) -> StatsReport:
     """Read the figures, write the month's file and commit it (only that file). ``shown``
     gets the report before the commit and push, ``committed`` the commit."""
-    report = collect_stats(ws, ws.load(), watch)
+    content = ws.load()
+    report = collect_stats(ws, content, watch)
+    names = AccountNames(content.accounts)
+    report.titles = {a.name: names.title(a.network, a.name) for a in content.accounts}
     shown(report)
     if commit:
         subject = "publisher: " + _(
@@ -31,6 +35,6 @@ def collect(
             posts=report.posts,
             accounts=len(report.accounts),
         )
-        lines = [f"{name}: {error}" for name, error in sorted(report.failed.items())]
+        lines = [f"{report.title(name)}: {error}" for name, error in sorted(report.failed.items())]
         record(ws, report.files, build_message(subject, lines), push, committed)
     return report

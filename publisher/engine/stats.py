@@ -56,6 +56,11 @@ class StatsReport:
     #: the month's file was edited by hand: it was rewritten from what could be read
     damaged: bool = False
     files: list[str] = field(default_factory=list)
+    #: account -> how a reader is told it ("ВКонтакте · Братское …"), set by the command
+    titles: dict[str, str] = field(default_factory=dict)
+
+    def title(self, account: str) -> str:
+        return self.titles.get(account, account)
 
     @property
     def posts(self) -> int:
@@ -101,7 +106,7 @@ def collect_stats(ws: Workspace, content: Content, watch: Watch[str] | None = No
     posts = recorded_posts(content, ws.result_entries(content), now - timedelta(days=RECENT_DAYS))
     book = read_stats(ws.repo, month)
     report = StatsReport(month, damaged=book.damaged)
-    accounts = {a.name: a for a in content.accounts if ws.capabilities[a.network].stats}
+    accounts = [a.name for a in content.accounts if ws.capabilities[a.network].stats]
     with ws.http_client() as http:
         adapters = ws.adapters_for(content, accounts, http)
         for name, error in adapters.unavailable.items():

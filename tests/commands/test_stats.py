@@ -110,11 +110,11 @@ def test_a_network_down_leaves_the_others_written_and_fails_the_run(run: Run) ->
     run.clock.advance(DAY)
     result = run("stats", "collect", env={"PUBLISHER_SANDBOX_FAULTS": "ok.error500=1"})
     assert result.exit_code == 3, result.output
-    assert "ok: охват не прочитан" in result.output
+    assert "Одноклассники: охват не прочитан" in result.output
     stats = run.stats()
     assert "vk" in stats["posts"]["news"] and "ok" not in stats["posts"]["news"]
     assert "ok" not in stats["followers"]
-    assert "ok:" in run.head().message, "the commit says what was not read"
+    assert "Одноклассники:" in run.head().message, "the commit says what was not read"
 
 
 def test_a_deleted_post_keeps_its_last_figures_and_is_named(run: Run) -> None:
@@ -128,7 +128,7 @@ def test_a_deleted_post_keeps_its_last_figures_and_is_named(run: Run) -> None:
     run.clock.advance(DAY)
     result = run("stats", "collect")
     assert result.exit_code == 0, result.output
-    assert "vk: поста news в сети больше нет" in result.output
+    assert "ВКонтакте: поста news в сети больше нет" in result.output
     after = run.stats()["posts"]["news"]["vk"]
     assert after["gone"] is True and after["views"] == before["views"]
 

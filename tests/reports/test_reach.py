@@ -142,7 +142,7 @@ def test_reach_a_token_could_not_read_is_no_data_with_the_reason(
     run.clock.advance(3600)
     result = run("stats", "collect")
     assert result.exit_code == 0, result.output
-    assert "vk: нет данных: ВКонтакте не дал охват" in result.output
+    assert "ВКонтакте: нет данных: ВКонтакте не дал охват" in result.output
     markdown = run.markdown()
     networks = section(markdown, "Охват по сетям")
     (vk,) = [line for line in networks.splitlines() if line.startswith("| ВКонтакте |")]
