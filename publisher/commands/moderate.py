@@ -41,8 +41,7 @@ def sweep(
     In CI the rules act only if every change since the last run was approved, and a person's
     decision on a filed comment only if its own request was. ``shown`` gets the sweep before its
     log is committed and pushed, ``committed`` the commit before the push; ``watch`` each post
-    read and each decision as it is taken. In CI the issue listing the comments waiting for a
-    decision is brought up to date afterwards.
+    read and each decision as it is taken.
     """
     approver = None
     if not dry_run:
@@ -54,8 +53,6 @@ def sweep(
         count = len(report.outcomes) + len(report.decisions)
         message = "publisher: " + _("moderation, {count} actions", count=count) + "\n"
         record(ws, report.files, message, push, committed)
-    if not dry_run:
-        post_review_issue(ws, forge_transport)
     return report
 
 

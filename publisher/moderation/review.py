@@ -255,6 +255,8 @@ def machine_change(status: str, before: str | None, after: str | None) -> bool:
     old = _readable(before) if status == "M" and before is not None else None
     if old is None or old.data.get("outcome") or not new.data.get("outcome"):
         return False
+    if old.data.get("decision") not in DECISIONS:
+        return False  # an outcome follows a person's decision, never stands in for one
     kept = {k: v for k, v in new.data.items() if k not in OUTCOME_KEYS}
     return kept == old.data and new.body == old.body
 

@@ -10,10 +10,14 @@ import git
 import pytest
 import yaml
 from commands.test_moderate_and_inbox import NEWS, Run
+from commands.test_moderate_and_inbox_by_account import RULES, make_run
+from commands.test_moderate_and_inbox_by_account import Run as AccountsRun
 from conftest import Sandboxes
 
 from publisher.moderation.log import read_log
 from publisher.moderation.review import REVIEW_DIR, read_reviews
+
+__all__ = ["make_run"]  # the fixture of two VK communities, shared
 
 DOUBTFUL = "Мэр, вы клоун"
 FILE = f"{REVIEW_DIR}/vk-1.md"
@@ -161,3 +165,48 @@ def test_a_decision_forged_for_another_account_is_refused(run: Run) -> None:
     result = run("moderate")
     assert comments(run) == [DOUBTFUL] and run.sandbox.show()["vk"]["banned"] == []
     assert f"{other}:" in result.output and "не отправлялся на проверку" in result.output
+
+
+def test_the_plan_comment_lists_the_comments_waiting_for_a_decision(run: Run) -> None:
+    rel = filed(run)
+    markdown = run("plan", "--format", "markdown").output
+    assert "Комментарии, ждущие решения модератора (1)" in markdown
+    assert rel in markdown and "клоун" in markdown and "предложено: delete" in markdown
+    decide(run, rel, "keep")
+    assert run("moderate").exit_code == 0
+    assert "ждущие решения" not in run("plan", "--format", "markdown").output
+
+
+QUIET = 'quiet_hours: {start: "00:00", end: "23:59", still_remove: [spam]}\n'
+SPAM = "Купить дешёвые кредиты без справок, пишите +7 900 123-45-67, казино"
+
+
+def test_quiet_hours_file_removals_for_a_person_except_still_remove(
+    make_repo: Callable[..., Path], sandboxes: Sandboxes
+) -> None:
+    run = Run(make_repo({"content/news.md": NEWS, "moderation.yml": QUIET}), sandboxes)
+    assert run("apply").exit_code == 0
+    for author, text in (("501", "Дороги у вас пиздец"), ("502", SPAM)):
+        run.sandbox.add_comment("vk", run.post_id("vk"), text, author, "Житель")
+    assert run("moderate").exit_code == 0
+    assert comments(run) == ["Дороги у вас пиздец"], "spam is still removed at night"
+    (review,) = read_reviews(run.repo)
+    assert review.rule == "obscene:root:пизд" and review.proposed == "delete"
+
+
+def test_a_ban_decision_bans_on_every_account_sharing_the_blacklist(
+    make_run: Callable[..., AccountsRun],
+) -> None:
+    run = make_run(RULES.replace("blacklist:\n", "blacklist:\n  shared: [vk]\n"))
+    run.comment(1001, DOUBTFUL)
+    assert run("moderate").exit_code == 0
+    (review,) = read_reviews(run.repo)
+    assert review.account == "district-vk"
+    path = run.repo / review.path
+    path.write_text(path.read_text("utf-8").replace("decision:\n", "decision: ban\n"), "utf-8")
+    run.commit("Решение: заблокировать")
+    result = run("moderate")
+    assert result.exit_code == 0, result.output
+    assert run.texts(1001) == [] and run.banned() == {1001: ["501"], 1002: ["501"]}
+    bans = [(e["account"], e["ban_until"]) for e in run.log() if e["action"] == "banned"]
+    assert bans == [("district-vk", "forever"), ("bratskoe-vk", "forever")]
