@@ -92,6 +92,7 @@ SPAM_SIGNALS = {
     "occult": N_("fortune telling"),
     "giveaway": N_("money handed out"),
     "handle": N_("messenger name"),
+    "plus": N_("write a plus"),
 }
 
 

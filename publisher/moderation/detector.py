@@ -54,12 +54,17 @@ REPEAT_POSTS = 3
 REPEAT_AUTHORS = 3
 SPAM_REMOVE = 2.0
 #: spam signals that count only beside another one: "лагерь стоит 2000 в день" is no offer
-SUPPORTING = frozenset({"pay", "income", "handle"})
+SUPPORTING = frozenset({"pay", "income", "handle", "plus"})
 #: letters spread apart are joined back for the drug and document patterns from this length
 SPREAD_MIN = 5
 #: an animal word this close to "в/из/с" and an office is said of officials
 OFFICE_NEAR = 5
-OFFICE_PREPOSITIONS = frozenset({"в", "из", "с", "у", "от", "на"})
+#: "глава района обезьяна": a person, a territory, and the word
+TERRITORIES = frozenset(
+    {"района", "города", "поселения", "станицы", "округа", "области", "края", "села", "хутора"}
+)
+#: "глава наш козёл": a person, one of these, and the word
+POSSESSIVES = frozenset({"наш", "наша", "наши", "ваш", "ваша", "ваши", "этот", "эта", "эти"})
 #: longer comments are judged by their beginning (networks cap comments at a few thousand)
 MAX_TEXT = 10_000
 
@@ -541,9 +546,11 @@ def _other_sense(sentence: list[Word], lex: Lexicon) -> bool:
 
 
 def _proper_name(sentence: list[Word], index: int) -> bool:
-    """A capitalised word inside a sentence is a name ("Козлов", "Баранова"), not an insult."""
-    raw = sentence[index].raw
-    return index > 0 and raw[:1].isupper() and not raw.isupper()
+    """A capitalised word inside a sentence is a name ("Козлов", "Баранова"), not an insult;
+    the second half of "Чиновники-крысы" shares its capital with the first, so is none."""
+    word = sentence[index]
+    first_piece = index == 0 or sentence[index - 1].chunk != word.chunk
+    return index > 0 and first_piece and word.raw[:1].isupper() and not word.raw.isupper()
 
 
 @dataclass(frozen=True)
@@ -687,13 +694,24 @@ def _beside_person(place: Place) -> bool:
 
 
 def _addressed_nearby(place: Place) -> bool:
-    """The addressee near ("ты козёл") or a person right beside ("мэр свинья")."""
+    """The addressee near ("ты козёл"), a person right beside ("мэр свинья") or with "наш",
+    a territory or an office between ("глава наш козёл", "глава района обезьяна")."""
     for i, word in place.near(2, 2):
         if word.plain not in place.lex.nominative:
             continue
         if place.has("second", word) or abs(i - place.index) == 1:
             return True
+        between = place.sentence[(i + place.index) // 2]
+        if abs(i - place.index) == 2 and (
+            between.plain in POSSESSIVES
+            or (place.has("person", word) and (between.plain in TERRITORIES or _office(between)))
+        ):
+            return True  # "глава наш козёл", "глава района обезьяна"
     return False
+
+
+def _office(word: Word) -> bool:
+    return word.plain in lexicon().words.get("office", frozenset())
 
 
 def _predicate(place: Place) -> bool:
@@ -719,7 +737,7 @@ def spam_findings(text: str, words: Text, lex: Lexicon, repeated: str) -> Iterab
         signals = {"phone": 1.0, **signals}
     elif _EMAIL.search(text) and signals:
         signals = {"email": 1.0, **signals}
-    if set(signals) <= SUPPORTING:
+    if set(signals) <= SUPPORTING and len(signals) < 2:
         signals = {}
     score = sum(signals.values())
     warned = any(p.search(words.plain) for p in lex.patterns.get("warning", ()))
