@@ -157,6 +157,7 @@ class Workspace:
             *result_problems,
             *tracked_caches(self.repo),
             *self._moderation_problems(content),
+            *self._review_problems(content),
         ]
         return check_content(
             content, context.findings, self.config, self.capabilities, extra, strict, scope
@@ -170,6 +171,26 @@ class Workspace:
         from publisher.moderation.rules import override_problems
 
         return override_problems(self.repo, content.accounts)
+
+    def _review_problems(self, content: Content) -> list[Diagnostic]:
+        """The decisions on filed comments that ``moderate`` would refuse (a value it does not
+        know, a file that is not the one it wrote, a comment it never filed), shown in the
+        request that writes them, before the merge."""
+        from publisher.moderation.review import REVIEW_DIR, check_against_log, read_reviews
+
+        if not (self.repo / REVIEW_DIR).is_dir():
+            return []
+        from publisher.moderation.log import read_log
+        from publisher.moderation.review import reviewed
+
+        reviews = read_reviews(self.repo)
+        decided = [r for r in reviews if r.decision and not r.problems]
+        if decided:
+            history = read_log(self.repo, 12, skip_damaged=True, defaults=default_accounts(content))
+            filed = reviewed(history)
+            reviews = [r for r in reviews if r not in decided]
+            reviews += [check_against_log(r, filed) for r in decided]
+        return [problem for review in reviews for problem in review.problems]
 
     def _token_problems(self, content: Content, scope: tuple[str, ...] | None) -> list[Diagnostic]:
         return scan_for_tokens(self.repo, content.tree, self._cache(content), scope)

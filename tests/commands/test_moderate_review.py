@@ -132,6 +132,8 @@ def test_a_bad_decision_names_the_file_line_and_fix(run: Run) -> None:
     line = (run.repo / rel).read_text(encoding="utf-8").splitlines().index("decision: удалить") + 1
     assert f"{rel}:{line}: Решение «удалить» publisher не знает" in result.output
     assert "decision: remove" in result.output
+    checked = run("check")
+    assert checked.exit_code == 1 and f"{rel}:{line}:" in checked.output, "shown before the merge"
 
 
 def test_a_decision_for_a_comment_never_sent_for_review_is_refused(run: Run) -> None:
@@ -151,6 +153,7 @@ def test_a_decision_for_a_comment_never_sent_for_review_is_refused(run: Run) -> 
     result = run("moderate")
     assert comments(run) == ["Спасибо за дороги!"]
     assert "не отправлялся на проверку" in result.output
+    assert "не отправлялся на проверку" in run("check").output
 
 
 def test_a_decision_forged_for_another_account_is_refused(run: Run) -> None:
