@@ -273,7 +273,10 @@ class Sweep:
         if decision.verdict == "keep":
             return None
         caps = account.adapter.capabilities
-        action, proposed = self._action(decision, caps, rules), self._planned(decision, caps, rules)
+        action, proposed = (
+            self._action(decision, caps, rules),
+            self._proposed(decision, caps, rules),
+        )
         outcome = Outcome(comment, decision, action, name, proposed=proposed)
         if not self.dry_run:
             self._act(account, outcome)
@@ -301,6 +304,15 @@ class Sweep:
         if action == "delete" and not caps.delete_comment:
             action = "hide" if caps.hide_comment else "review"
         return action
+
+    @classmethod
+    def _proposed(cls, decision: Decision, caps: Capabilities, rules: Rules) -> str:
+        """What a person is asked to approve: the category's action, or taking the comment
+        down where the category itself is left to a person (``action: review``)."""
+        planned = cls._planned(decision, caps, rules)
+        if planned == "review" and caps.delete_comment:
+            return "delete"
+        return "hide" if planned == "review" and caps.hide_comment else planned
 
     def _act(self, account: Moderated, outcome: Outcome) -> None:
         comment, adapter = outcome.comment, account.adapter

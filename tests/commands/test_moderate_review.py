@@ -10,7 +10,7 @@ import git
 import pytest
 import yaml
 from commands.test_moderate_and_inbox import NEWS, Run
-from commands.test_moderate_and_inbox_by_account import RULES, make_run
+from commands.test_moderate_and_inbox_by_account import BRATSKOE, RULES, make_run
 from commands.test_moderate_and_inbox_by_account import Run as AccountsRun
 from conftest import Sandboxes
 
@@ -213,3 +213,21 @@ def test_a_ban_decision_bans_on_every_account_sharing_the_blacklist(
     assert run.texts(1001) == [] and run.banned() == {1001: ["501"], 1002: ["501"]}
     bans = [(e["account"], e["ban_until"]) for e in run.log() if e["action"] == "banned"]
     assert bans == [("district-vk", "forever"), ("bratskoe-vk", "forever")]
+
+
+def test_a_settlement_sends_to_a_person_what_the_district_removes(
+    make_run: Callable[..., AccountsRun],
+) -> None:
+    """The README's example: the settlement's own rules make insults a person's decision."""
+    own = BRATSKOE.replace(
+        "---\nБратское", "moderation:\n  categories:\n    insult: {action: review}\n---\nБратское"
+    )
+    run = make_run(**{"accounts/settlements/bratskoe-vk.md": own})
+    assert run("check").exit_code == 0
+    for group in (1001, 1002):
+        run.comment(group, "Глава - тупой идиот", author="506")
+    assert run("moderate").exit_code == 0
+    assert run.texts(1001) == [] and run.texts(1002) == ["Глава - тупой идиот"]
+    (review,) = read_reviews(run.repo)
+    assert review.account == "bratskoe-vk" and review.rule.startswith("insult:")
+    assert review.proposed == "delete", "a person is asked to take it down, not to review it"
