@@ -483,16 +483,21 @@ def accounts_done(opts: Options, account: str, fields: tuple[str, ...]) -> None:
 @option("--dry-run", is_flag=True, help=N_("Only show the decisions; change nothing."))
 @option("--no-commit", is_flag=True, help=N_("Write the log but do not commit it."))
 @option("--push", "do_push", is_flag=True, help=N_("Push the log commit."))
+@option(
+    "--issue", is_flag=True, help=N_("Also keep a Git host issue listing the comments to decide.")
+)
 @click.pass_context
-def moderate(ctx: click.Context, dry_run: bool, no_commit: bool, do_push: bool) -> None:
+def moderate(
+    ctx: click.Context, dry_run: bool, no_commit: bool, do_push: bool, issue: bool
+) -> None:
     if ctx.invoked_subcommand is None:
-        _moderate(ctx.obj, dry_run, no_commit, do_push)
+        _moderate(ctx.obj, dry_run, no_commit, do_push, issue)
 
 
 @handle_errors
 @exclusive
-def _moderate(opts: Options, dry_run: bool, no_commit: bool, do_push: bool) -> None:
-    from publisher.commands.moderate import sweep
+def _moderate(opts: Options, dry_run: bool, no_commit: bool, do_push: bool, issue: bool) -> None:
+    from publisher.commands.moderate import post_review_issue, sweep
     from publisher.commands.progress import Board
     from publisher.moderation.report import outcome_lines, sweep_summary
 
@@ -507,6 +512,12 @@ def _moderate(opts: Options, dry_run: bool, no_commit: bool, do_push: bool) -> N
             committed=lambda sha: click.echo(_("Log recorded in commit {sha}.", sha=sha[:10])),
             watch=board,
         )
+    if issue and not dry_run:
+        url = post_review_issue(opts.workspace(), opts.deps.forge_transport)
+        if url is None:
+            warn(_("Not in CI or nothing filed: the comments to decide are not posted."))
+        else:
+            click.echo(_("Comments to decide: {url}", url=url))
     sys.exit(EXIT_PARTIAL if report.failed_accounts else EXIT_OK)
 
 

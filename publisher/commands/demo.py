@@ -24,6 +24,7 @@ from publisher.core.model import Plan
 from publisher.engine.publish import publish
 from publisher.engine.workspace import Workspace, open_workspace
 from publisher.moderation.report import sweep_text
+from publisher.moderation.review import read_reviews
 from publisher.reports import plan_report as report
 from publisher.reports.site import build_site
 from publisher.sandbox.app import Sandbox
@@ -83,7 +84,10 @@ CITIZENS = (
     ("502", "Марина", "Спасибо за ёлку, очень красиво!"),
     ("503", "Аноним", "Купить дешёвые кредиты без справок, пишите +7 900 123-45-67, казино"),
     ("504", "Пётр Иванович", "Каток залили плохо, лёд неровный — переделайте, это позор."),
+    ("505", "Гость", "Глава, вы клоун, каток залить не можете"),
 )
+#: who decides on the doubtful comment in the demo (a person's commit, as after a merge)
+MODERATOR = git.Actor("Модератор пресс-службы", "moderator@publisher.invalid")
 
 
 def _citizens(ws: Workspace, sandbox: Sandbox, echo: Callable[[str], None]) -> None:
@@ -95,7 +99,9 @@ def _citizens(ws: Workspace, sandbox: Sandbox, echo: Callable[[str], None]) -> N
         sandbox.add_comment("vk", str(posts[0]["id"]), text, author_id, name)
     echo("")
     echo(_("== 4. publisher moderate (residents commented under the first VK post)"))
-    echo(sweep_text(sweep(ws), dry_run=False))
+    swept = sweep(ws)
+    echo(sweep_text(swept, dry_run=False))
+    _decide(ws, echo)
     echo("")
     echo(_("== 5. publisher inbox collect"))
     for path in collect(ws).filed:
@@ -107,6 +113,23 @@ def _citizens(ws: Workspace, sandbox: Sandbox, echo: Callable[[str], None]) -> N
     echo(_("Cover drawn: {path}", path=drawn.path))
     for network in drawn.uploaded:
         echo(_("Uploaded to {network}.", network=network_title(network)))
+
+
+def _decide(ws: Workspace, echo: Callable[[str], None]) -> None:
+    """A person decides on the doubtful comment the sweep filed; the next sweep carries it out."""
+    review = next((r for r in read_reviews(ws.repo) if r.pending), None)
+    if review is None:
+        return
+    echo(_("Filed for a person: {path}", path=review.path))
+    path = ws.repo / review.path
+    text = path.read_text(encoding="utf-8").replace("decision:\n", "decision: remove\n", 1)
+    path.write_text(text, encoding="utf-8")
+    repository = git.Repo(ws.repo)
+    repository.index.add([review.path])
+    repository.index.commit("Решение: удалить комментарий", author=MODERATOR, committer=MODERATOR)
+    echo("")
+    echo(_("== 4a. publisher moderate (the moderator wrote decision: remove and committed it)"))
+    echo(sweep_text(sweep(ws), dry_run=False))
 
 
 #: a careless or hostile post: a forge token's file as its attachment, a token in its text and

@@ -25,6 +25,8 @@ from publisher.core.model import ResultEntry
 from publisher.inbox.items import INBOX_DIR, marked_answered
 from publisher.inbox.items import STATE_FILE as INBOX_STATE
 from publisher.moderation.log import LOG_DIR
+from publisher.moderation.review import REVIEW_DIR
+from publisher.moderation.review import machine_change as machine_review_change
 from publisher.moderation.sweep import STATE_FILE as MODERATION_STATE
 from publisher.state.repo import RESULT_SUBJECT_PREFIX, file_at, is_result_file, open_repo
 from publisher.state.result_files import RESULT_FILE_ERRORS, parse_entries
@@ -56,13 +58,17 @@ def is_machine_change(
     Result files, the moderation and inbox cursors and the moderation log are machine-owned;
     ``inbox collect`` files a new message, and ``apply`` sets an answered message's status line
     (``texts`` gives the file before and after the change, to tell that change from any other);
-    any other change to a message (an answer) is a person's edit. The approval gate and
+    any other change to a message (an answer) is a person's edit. Likewise ``moderate`` files
+    a doubtful comment with no decision and writes the outcome under a decision; writing the
+    decision is a person's edit. The approval gate and
     ``publisher log`` share this one rule.
     """
     if is_result_file(rel) or rel in (INBOX_STATE, MODERATION_STATE):
         return True
     if rel.startswith(LOG_DIR + "/"):
         return True
+    if rel.startswith(REVIEW_DIR + "/"):
+        return texts is not None and machine_review_change(status, *texts())
     if not rel.startswith(INBOX_DIR + "/"):
         return False
     if status == "A":

@@ -23,7 +23,13 @@ from publisher.content.stylecheck import LINTED, post_style
 from publisher.core.capabilities import Capabilities, all_capabilities, network_title
 from publisher.core.clock import Clock
 from publisher.core.config import Config, load_config
-from publisher.core.errors import Diagnostic, PublisherError, RepoError
+from publisher.core.errors import (
+    ApprovalError,
+    Diagnostic,
+    PublisherError,
+    RepoError,
+    Severity,
+)
 from publisher.core.i18n import _
 from publisher.core.labels import action_label, outcome_label
 from publisher.core.model import Account, Action, Comment, Plan, Post, RemoteRef, ResultEntry
@@ -58,7 +64,7 @@ if TYPE_CHECKING:  # the modules for publishing, moderation and Git load only wh
     from publisher.engine.runtime import Adapters
     from publisher.inbox.items import Collector, CollectReport
     from publisher.moderation.rules import Rules
-    from publisher.moderation.sweep import Moderated, Outcome, SweepReport
+    from publisher.moderation.sweep import Decided, Moderated, ModerationBook, Outcome, SweepReport
     from publisher.networks.base import Adapter
 
 
@@ -152,6 +158,7 @@ class Workspace:
             *result_problems,
             *tracked_caches(self.repo),
             *self._moderation_problems(content),
+            *self._review_problems(content),
         ]
         return check_content(
             content, context.findings, self.config, self.capabilities, extra, strict, scope
@@ -165,6 +172,26 @@ class Workspace:
         from publisher.moderation.rules import override_problems
 
         return override_problems(self.repo, content.accounts)
+
+    def _review_problems(self, content: Content) -> list[Diagnostic]:
+        """The decisions on filed comments that ``moderate`` would refuse (a value it does not
+        know, a file that is not the one it wrote, a comment it never filed), shown in the
+        request that writes them, before the merge."""
+        from publisher.moderation.review import REVIEW_DIR, check_against_log, read_reviews
+
+        if not (self.repo / REVIEW_DIR).is_dir():
+            return []
+        from publisher.moderation.log import read_log
+        from publisher.moderation.review import reviewed
+
+        reviews = read_reviews(self.repo)
+        decided = [r for r in reviews if r.decision and not r.problems]
+        if decided:
+            history = read_log(self.repo, 12, skip_damaged=True, defaults=default_accounts(content))
+            filed = reviewed(history)
+            reviews = [r for r in reviews if r not in decided]
+            reviews += [check_against_log(r, filed) for r in decided]
+        return [problem for review in reviews for problem in review.problems]
 
     def _token_problems(self, content: Content, scope: tuple[str, ...] | None) -> list[Diagnostic]:
         return scan_for_tokens(self.repo, content.tree, self._cache(content), scope)
@@ -325,11 +352,17 @@ class Workspace:
         )
 
     def moderate(
-        self, content: Content, dry_run: bool, watch: Watch[Outcome] | None = None
+        self,
+        content: Content,
+        dry_run: bool,
+        watch: Watch[Outcome] | None = None,
+        approver: Callable[[str], str] | None = None,
     ) -> SweepReport:
         """One moderation sweep over the recent posts of every account; the log is written
         unless ``dry_run``. An account whose own rules cannot be used is not swept; ``watch``
-        hears of each post read and each decision as it is taken."""
+        hears of each post read and each decision as it is taken. First, the people's decisions
+        on filed comments that ``approver`` (the file -> who approved it, or ApprovalError)
+        lets act are carried out."""
         from publisher.moderation.rules import load_rules
         from publisher.moderation.sweep import ModerationBook, Sweep, recent_posts
 
@@ -339,14 +372,47 @@ class Workspace:
         posts = recent_posts(self.result_entries(content), now, rules.recent_days)
         sharing = {a.name for a in content.accounts if a.network in rules.shared_blacklist}
         book = ModerationBook(self.repo, defaults)
+        decided, problems = self._decided(book, approver)
+        deciding = {d.review.account for d in decided}
         with self.http_client() as http:
-            adapters = self.adapters_for(content, set(posts) | sharing, http)
+            adapters = self.adapters_for(content, set(posts) | sharing | deciding, http)
             moderated, failed = self._moderated(content, rules, adapters)
-            report = Sweep(moderated, book, now, dry_run, watch).run(posts)
+            sweep = Sweep(moderated, book, now, dry_run, watch)
+            report = sweep.run(posts)
+            sweep.carry_out(decided, report)
+        report.problems = problems
         report.failed_accounts.update(failed)
         if not dry_run:
             report.files = book.save(now)
         return report
+
+    def _decided(
+        self, book: ModerationBook, approver: Callable[[str], str] | None
+    ) -> tuple[list[Decided], list[Diagnostic]]:
+        """The decisions on filed comments to carry out now, and the files whose decision
+        cannot be (refused, not approved): each with its file, line and fix."""
+        from publisher.moderation.review import check_against_log, read_reviews, reviewed
+        from publisher.moderation.sweep import Decided
+
+        history = book.history(months=12)
+        filed = reviewed(history)
+        acted = {f"{e.account_key}:{e.comment}" for e in history if e.approved_by}
+        decided: list[Decided] = []
+        problems: list[Diagnostic] = []
+        for review in read_reviews(self.repo):
+            if review.decision and not review.problems:
+                review = check_against_log(review, filed)
+            problems.extend(review.problems)
+            key = f"{review.account}:{review.comment}"
+            if not review.due or key in acted:
+                continue  # pending, refused, or carried out already (never twice)
+            try:
+                approved_by = approver(review.path) if approver else ""
+            except ApprovalError as error:
+                problems.append(_not_approved(review.path, review.line("decision"), error))
+                continue
+            decided.append(Decided(review, filed[key], approved_by))
+        return decided, problems
 
     def _moderated(
         self, content: Content, rules: Rules, adapters: Adapters
@@ -643,3 +709,8 @@ def _remote_owners(
         for account, entry in entries.items()
         if entry.remote_id
     }
+
+
+def _not_approved(rel: str, line: int, error: ApprovalError) -> Diagnostic:
+    """A decision on a filed comment that is not carried out until it is approved."""
+    return Diagnostic(rel, line, Severity.WARNING, error.message, error.hint, "moderation-decision")

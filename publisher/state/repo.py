@@ -88,6 +88,17 @@ def author_name(path: Path) -> str:
         return ""
 
 
+def commit_author(path: Path, sha: str) -> str:
+    """``Name <email>`` of the author of commit ``sha``; empty when it cannot be read."""
+    repo = open_repo(path)
+    if repo is None:
+        return ""
+    try:
+        return str(repo.git.log("-1", "--format=%an <%ae>", sha)).strip()
+    except git.GitCommandError:
+        return ""
+
+
 def commit_results(path: Path, files: Iterable[str], message: str) -> str | None:
     """Commit exactly ``files`` (result files, messages marked answered) with ``message``;
     return the new commit's sha."""

@@ -20,6 +20,8 @@ def test_demo_publishes_the_examples_and_shows_what_check_stops(tmp_path: Path) 
     for line in (4, 6, 9):  # the impossible date, the .git/config attachment, the token
         assert f"{hostile}:{line}:" in text
     assert "AADemo" not in text, "the token is never printed"
+    assert "Отправлено на решение человеку: moderation/review/" in text
+    assert "одобрил(и): Модератор пресс-службы" in text, "the decision is carried out"
     assert not (tmp_path / "repo" / HOSTILE_FOLDER).exists(), "the demo post is removed again"
     state = b"".join(p.read_bytes() for p in (tmp_path / "sandbox").rglob("*") if p.is_file())
     assert b"[core]" not in state, "nothing of .git/config reached a network"
