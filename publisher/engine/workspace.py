@@ -14,7 +14,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from publisher.content.check import CheckResult, check_content, checked_posts
+from publisher.content.check import CheckResult, check_content, checked_posts, contest_problems
 from publisher.content.context import Context, build_context
 from publisher.content.load import Content, load_cached, load_post
 from publisher.content.secrets import scan_for_tokens
@@ -152,10 +152,19 @@ class Workspace:
             *result_problems,
             *tracked_caches(self.repo),
             *self._moderation_problems(content),
+            *contest_problems(content, self.capabilities, self.clock.now(), self._published),
         ]
         return check_content(
             content, context.findings, self.config, self.capabilities, extra, strict, scope
         )
+
+    def _published(self, post: Post) -> bool:
+        """Whether the post's result file records it published on some account."""
+        try:
+            entries = ResultFiles(self.repo).read(post.result_file_path)
+        except RESULT_FILE_ERRORS:
+            return True  # a damaged result file holds the post back on its own
+        return any(entry.state == "published" for entry in entries.values())
 
     def _moderation_problems(self, content: Content) -> list[Diagnostic]:
         """The accounts whose own moderation rules cannot be used (``moderate`` would not
