@@ -354,6 +354,22 @@ class Comment:
 
 
 @dataclass(frozen=True)
+class Entrant:
+    """A person who took part in a contest on one network, as its API shows them.
+
+    ``person`` is the network's id of the person (VK user id, Telegram user id); ``at`` when
+    they took part, where the network says (a vote has no time); ``text`` the comment, for a
+    keyword. Only the engine sees names and links: the contest file keeps a pseudonym."""
+
+    network: str
+    person: str
+    name: str = ""
+    url: str = ""
+    at: datetime | None = None
+    text: str = ""
+
+
+@dataclass(frozen=True)
 class Profile:
     """An account's profile as ``accounts/<name>.md`` describes it, ready for one network."""
 

@@ -35,9 +35,7 @@ def test_a_contest_is_read_with_its_local_closing_time(tmp_path: Path) -> None:
 def test_one_winner_by_default(tmp_path: Path) -> None:
     post, _problems = load_post(tmp_path, "contest:\n  entry: repost\n  closes: 2026-12-25\n")
     assert post.contest is None  # a date without a time is not a closing time
-    post, problems = load_post(
-        tmp_path, "contest:\n  entry: repost\n  closes: 2026-12-25 12:00\n"
-    )
+    post, problems = load_post(tmp_path, "contest:\n  entry: repost\n  closes: 2026-12-25 12:00\n")
     assert problems == [] and post.contest is not None and post.contest.winners == 1
 
 
