@@ -8,7 +8,7 @@ checked and what was published before a later step (an approval, a push) can fai
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from publisher.content.check import CheckResult
@@ -17,6 +17,7 @@ from publisher.core.model import Plan
 from publisher.core.progress import Watch
 from publisher.engine.apply import ApplyReport, Result, moves
 from publisher.engine.approval import Approver
+from publisher.engine.contests import ContestReport
 from publisher.engine.workspace import Workspace, commit_message
 from publisher.state.repo import commit_results
 
@@ -50,6 +51,9 @@ class Progress:
     def applied(self, plan: Plan, outcome: ApplyReport) -> None:
         """Every action ran, and each result is in its result file."""
 
+    def contested(self, report: ContestReport) -> None:
+        """The contests were read and those that closed drawn (``engine.contests``)."""
+
     def committed(self, sha: str) -> None:
         """The results are in commit ``sha`` (not told when nothing changed), not yet pushed."""
 
@@ -65,6 +69,8 @@ class PublishReport:
     #: the result commit; None when not committing or nothing changed
     commit: str | None = None
     pushed: bool = False
+    #: what the run did with the contests
+    contests: ContestReport = field(default_factory=ContestReport)
 
     @property
     def problems(self) -> bool:
@@ -74,7 +80,7 @@ class PublishReport:
     @property
     def partial(self) -> bool:
         """Some actions failed or were left for the next run (which retries them)."""
-        return bool(self.outcome.failed)
+        return bool(self.outcome.failed) or bool(self.contests.failed)
 
 
 def publish(
@@ -97,11 +103,13 @@ def publish(
     outcome = ws.apply(content, plan, approve.current, progress.actions(plan))
     answered = ws.mark_answered(content)
     progress.applied(plan, outcome)
-    report = PublishReport(check, plan, outcome)
+    contests = ws.run_contests(content)
+    progress.contested(contests)
+    report = PublishReport(check, plan, outcome, contests=contests)
     if not options.commit:
         return report
     message = commit_message(outcome, approve.current)
-    files = [*_result_files(ws, content, plan), *answered]
+    files = [*_result_files(ws, content, plan), *answered, *contests.files]
     sha = record(ws, files, message, options.push, progress.committed)
     return replace(report, commit=sha, pushed=options.push)
 

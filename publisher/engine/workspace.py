@@ -55,6 +55,7 @@ if TYPE_CHECKING:  # the modules for publishing, moderation and Git load only wh
 
     from publisher.core.capabilities import Capabilities
     from publisher.engine.apply import ApplyReport, Approvals, Result
+    from publisher.engine.contests import ContestReport
     from publisher.engine.runtime import Adapters
     from publisher.inbox.items import Collector, CollectReport
     from publisher.moderation.rules import Rules
@@ -470,6 +471,50 @@ class Workspace:
             report.failed_accounts[name] = missing.message
         report.files = [*report.filed, collector.save()]
         return report
+
+    def run_contests(self, content: Content) -> ContestReport:
+        """Read the entrants of every published contest not yet drawn, draw those that have
+        closed, and prepare their results posts (see ``engine.contests``); the files written
+        are in the report, for the run to commit."""
+        from publisher.engine.contests import (
+            ContestReport,
+            ContestRun,
+            Exclusions,
+            banned_people,
+            own_people,
+        )
+        from publisher.moderation.log import read_log
+        from publisher.state.contest_files import (
+            CONTEST_FILE_ERRORS,
+            contest_file_path,
+            read_contest_file,
+        )
+
+        result_files = ResultFiles(self.repo)
+        pending: list[tuple[Post, dict[str, ResultEntry]]] = []
+        for post in content.posts:
+            if post.contest is None or post.status != "ready" or post.path in content.broken_posts:
+                continue
+            try:
+                record = read_contest_file(self.repo, contest_file_path(post.id))
+                entries = result_files.read(post.result_file_path)
+            except (*CONTEST_FILE_ERRORS, *RESULT_FILE_ERRORS):
+                record, entries = None, {}
+            if record is None or record.draw is None or not record.results_post:
+                pending.append((post, entries))
+        if not pending:
+            return ContestReport()
+        defaults = default_accounts(content)
+        log = read_log(self.repo, skip_damaged=True, defaults=defaults)
+        own = own_people((a.network, a.account_id) for a in content.accounts)
+        rules = Exclusions(self.config.contests, own, frozenset(banned_people(log)))
+        names = {name for _post, entries in pending for name, e in entries.items() if e.remote_id}
+        with self.http_client() as http:
+            adapters = self.adapters_for(content, names, http)
+            run = ContestRun(self.repo, adapters.ready, rules, self.clock.now())
+            for post, entries in pending:
+                run.run(post, entries)
+        return run.report
 
     def _with_config_settings(self, account: Account) -> Account:
         """Repository-wide settings an adapter needs, unless the account overrides them."""

@@ -21,6 +21,8 @@ import yaml
 from publisher.state.atomic import write_atomic
 
 CONTESTS_DIR = "contests"
+#: what ends a results post's name, beside the contest post (``konkurs-itogi.md``)
+RESULTS_SUFFIX = "-itogi.md"
 HEADER = (
     "# Этот файл ведёт publisher: участники конкурса (псевдонимы) и жеребьёвка. Не редактируйте "
     "его:\n# publisher contest verify сверяет его с историей Git.\n"
@@ -79,7 +81,7 @@ def read_contest_file(repo: Path, rel: str) -> ContestRecord | None:
 
 
 def parse_contest(text: str) -> ContestRecord:
-    data = yaml.load(text, Loader=_LOADER)  # noqa: S506 - the safe loader
+    data = yaml.load(text, Loader=_LOADER)
     if not isinstance(data, dict):
         raise ValueError("a contest file holds settings")
     drawn = data.get("draw")

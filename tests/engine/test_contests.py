@@ -1,0 +1,164 @@
+"""Contests at apply time, against the sandbox: entrants read as the contest runs, one draw
+after it closes, written once and committed with a results post for approval."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import yaml
+from conftest import Publisher
+
+from publisher.core.clock import FakeClock
+from publisher.core.draw import draw
+from publisher.engine.contests import pseudonym
+from publisher.engine.publish import publish
+from publisher.engine.workspace import Workspace
+from publisher.sandbox.faults import parse_faults
+
+CONTEST = """---
+title: Конкурс рисунков
+networks: [vk, telegram]
+contest:
+  entry: comment
+  keyword: ёлка
+  closes: 2026-12-05 18:00
+  winners: 2
+---
+
+Нарисуйте ёлку и пришлите в комментарии со словом «ёлка».
+"""
+CONFIG = """timezone: Europe/Moscow
+default_networks: [vk, telegram]
+contests:
+  staff: [vk:509]
+  linked: [[vk:503, telegram:77]]
+"""
+RECORD = "contests/2026/12/konkurs.yml"
+RESULTS = "content/2026/12/konkurs-itogi.md"
+
+
+def contest_repo(make_repo: Callable[..., Path], post: str = CONTEST) -> Path:
+    return make_repo({"publisher.yml": CONFIG, "content/2026/12/konkurs.md": post})
+
+
+def comment(run: Publisher, author: str, text: str) -> None:
+    [post] = run.feed("vk")
+    run.sandboxes().add_comment("vk", str(post["id"]), text, author, f"Житель {author}")
+
+
+def record(repo: Path) -> dict:  # type: ignore[type-arg]
+    return yaml.safe_load((repo / RECORD).read_text(encoding="utf-8"))
+
+
+def test_entrants_are_read_then_drawn_once_after_closing(
+    make_repo: Callable[..., Path], publisher: Callable[[Path], Publisher]
+) -> None:
+    repo = contest_repo(make_repo)
+    run = publisher(repo)
+    assert run("apply").exit_code == 0
+    comment(run, "501", "Моя ёлка!")
+    comment(run, "502", "А я без рисунка")  # no keyword: does not count
+    comment(run, "509", "Ёлка от сотрудника")  # staff: left out
+    assert run("apply").exit_code == 0
+    before = record(repo)
+    assert before["entrants"] == [pseudonym("vk:501")] and "draw" not in before
+    assert not (repo / RESULTS).exists()
+
+    comment(run, "503", "ЁЛКА в снегу")  # linked: entered as telegram:77
+    comment(run, "504", "ёлочка-ёлка")
+    run.clock.advance(5 * 86400)  # past 2026-12-05 18:00 MSK
+    comment(run, "505", "ёлка, но поздно")  # after closing: does not count
+    result = run("apply")
+    assert result.exit_code == 0, result.output
+    after = record(repo)
+    people = sorted(pseudonym(p) for p in ("vk:501", "telegram:77", "vk:504"))
+    assert after["entrants"] == people
+    assert after["excluded"] == 1
+    made = draw(after["seed"], people, 2)
+    assert after["draw"]["winners"] == list(made.winners)
+    assert after["draw"]["digest"] == made.digest
+    assert after["seed"] == run.git("log", "--format=%H", "-1", "--", "content/2026/12/konkurs.md")
+    results = (repo / RESULTS).read_text(encoding="utf-8")
+    assert "status: draft" in results and made.winners[0] in results
+    assert "Житель" not in (repo / RECORD).read_text(encoding="utf-8")
+    assert run.git("status", "--porcelain") == ""  # the draw and the draft are committed
+
+    comment(run, "506", "ёлка ещё одна")
+    run.clock.advance(3600)
+    assert run("apply").exit_code == 0
+    assert record(repo)["draw"] == after["draw"]  # never drawn again
+
+
+def test_network_down_while_reading_waits_with_the_draw(
+    make_repo: Callable[..., Path],
+    publisher: Callable[[Path], Publisher],
+    sandboxed: Callable[..., Workspace],
+    clock: FakeClock,
+) -> None:
+    repo = contest_repo(make_repo)
+    run = publisher(repo)
+    assert run("apply").exit_code == 0
+    comment(run, "501", "ёлка")
+    clock.advance(5 * 86400)
+    down = publish(sandboxed(repo, faults=parse_faults("vk.reset=1")))
+    assert down.partial and ("2026/12/konkurs", "vk") in down.contests.failed
+    assert "draw" not in record(repo)  # read before closing on one account only: no draw
+    again = publish(sandboxed(repo))
+    assert not again.partial
+    assert record(repo)["draw"]["winners"] == [pseudonym("vk:501")]
+
+
+def test_a_crash_after_the_draw_writes_the_results_post_and_keeps_the_draw(
+    make_repo: Callable[..., Path], publisher: Callable[[Path], Publisher]
+) -> None:
+    repo = contest_repo(make_repo)
+    run = publisher(repo)
+    assert run("apply").exit_code == 0
+    comment(run, "501", "ёлка")
+    comment(run, "502", "ёлка")
+    run.clock.advance(5 * 86400)
+    assert run("apply", "--no-commit").exit_code == 0
+    drawn = record(repo)["draw"]
+    # the run died after the draw was written: no results post, no commit
+    (repo / RESULTS).unlink()
+    text = (repo / RECORD).read_text(encoding="utf-8")
+    (repo / RECORD).write_text(text.replace(f"results_post: {RESULTS}\n", ""), encoding="utf-8")
+    comment(run, "503", "ёлка")  # read again, it would change the draw: it is not read
+    assert run("apply").exit_code == 0
+    assert record(repo)["draw"] == drawn and (repo / RESULTS).exists()
+
+
+def test_more_winners_than_entrants_all_win(
+    make_repo: Callable[..., Path], publisher: Callable[[Path], Publisher]
+) -> None:
+    repo = contest_repo(make_repo)
+    run = publisher(repo)
+    assert run("apply").exit_code == 0
+    comment(run, "501", "ёлка")
+    run.clock.advance(5 * 86400)
+    assert run("apply").exit_code == 0
+    assert record(repo)["draw"]["winners"] == [pseudonym("vk:501")]
+    assert "1. " in (repo / RESULTS).read_text(encoding="utf-8")
+
+
+def test_a_banned_author_is_left_out_even_after_entering(
+    make_repo: Callable[..., Path], publisher: Callable[[Path], Publisher]
+) -> None:
+    repo = contest_repo(make_repo)
+    run = publisher(repo)
+    assert run("apply").exit_code == 0
+    comment(run, "501", "ёлка")
+    comment(run, "502", "ёлка")
+    assert run("apply").exit_code == 0
+    assert len(record(repo)["entrants"]) == 2
+    log = repo / "moderation/log/2026-12.yml"
+    log.parent.mkdir(parents=True)
+    log.write_text(
+        "- {network: vk, comment: '1', action: banned, at: '2026-12-02T10:00:00+00:00', "
+        "author_id: '502', account: vk}\n",
+        encoding="utf-8",
+    )
+    run.clock.advance(5 * 86400)
+    assert run("apply").exit_code == 0
+    assert record(repo)["entrants"] == [pseudonym("vk:501")]
