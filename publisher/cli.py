@@ -578,6 +578,44 @@ def sandbox_comment(
     click.echo(_("Comment {id} added on {network}.", id=comment, network=network_title(network)))
 
 
+@main.group(help=N_("Contests: check a draw, show the winners to the operator."))
+def contest() -> None:
+    pass
+
+
+@contest.command(
+    "verify", help=N_("Draw a contest again from its file and the Git history; compare.")
+)
+@click.argument("post")
+@click.pass_obj
+@handle_errors
+def contest_verify(opts: Options, post: str) -> None:
+    from publisher.commands.contest import find_post, verification_text
+    from publisher.engine.contest_verify import verify_contest
+
+    ws = opts.workspace()
+    found_post = find_post(ws.load(), post)
+    post_id = found_post.id if found_post else post.strip().removesuffix("/")
+    found = verify_contest(ws.repo, post_id, found_post.path if found_post else "")
+    click.echo(verification_text(post_id, found))
+    sys.exit(EXIT_OK if found.holds else EXIT_PROBLEMS)
+
+
+@contest.command(
+    "winners",
+    help=N_("Show the winners' names and links (read with the token; written nowhere)."),
+)
+@click.argument("post")
+@click.pass_obj
+@handle_errors
+def contest_winners(opts: Options, post: str) -> None:
+    from publisher.commands.contest import require_post, winners_text
+
+    ws = opts.workspace()
+    content = ws.load()
+    click.echo(winners_text(ws, content, require_post(content, post)))
+
+
 @main.group(help=N_("Citizens' messages: file them with a deadline, see what is due."))
 def inbox() -> None:
     pass

@@ -258,7 +258,7 @@ def results_text(post: Post, record: ContestRecord) -> str:
     targets = ", ".join(post.accounts or post.networks)
     field_name = "accounts" if post.accounts else "networks"
     winners = "\n".join(
-        f"{n}. {_('Entrant {code}', code=code)}" for n, code in enumerate(record.draw.winners, 1)
+        _("{n}. Entrant {code}", n=n, code=code) for n, code in enumerate(record.draw.winners, 1)
     ) or _("Nobody took part.")
     title = _("Contest results: {title}", title=post.title).replace('"', "'")
     body = _(
@@ -289,3 +289,16 @@ def _seed(published: Mapping[str, ResultEntry]) -> str:
 def own_people(accounts: Iterable[tuple[str, str]]) -> frozenset[str]:
     """``<network>:<id>`` of each of our accounts, given as (network, account id)."""
     return frozenset(f"{network}:{ident.strip()}" for network, ident in accounts)
+
+
+def winners_found(
+    winners: Iterable[str], found: Iterable[Entrant], exclusions: Exclusions
+) -> dict[str, Entrant]:
+    """The entrant behind each winning pseudonym, among those the networks show now."""
+    wanted = set(winners)
+    people: dict[str, Entrant] = {}
+    for entrant in found:
+        code = pseudonym(exclusions.canonical(f"{entrant.network}:{entrant.person}"))
+        if code in wanted:
+            people.setdefault(code, entrant)
+    return people

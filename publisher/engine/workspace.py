@@ -26,7 +26,16 @@ from publisher.core.config import Config, load_config
 from publisher.core.errors import Diagnostic, PublisherError, RepoError
 from publisher.core.i18n import _
 from publisher.core.labels import action_label, outcome_label
-from publisher.core.model import Account, Action, Comment, Plan, Post, RemoteRef, ResultEntry
+from publisher.core.model import (
+    Account,
+    Action,
+    Comment,
+    Entrant,
+    Plan,
+    Post,
+    RemoteRef,
+    ResultEntry,
+)
 from publisher.core.packing import typed
 from publisher.core.parallel import Background, in_background
 from publisher.core.progress import Watch
@@ -515,6 +524,31 @@ class Workspace:
             for post, entries in pending:
                 run.run(post, entries)
         return run.report
+
+    def contest_winners(self, content: Content, post: Post) -> dict[str, Entrant]:
+        """Who is behind each winner's pseudonym, read from the networks now (names and
+        links, for the operator's terminal: nothing is written)."""
+        from publisher.engine.contests import Exclusions, own_people, winners_found
+        from publisher.state.contest_files import contest_file_path, read_contest_file
+
+        record = read_contest_file(self.repo, contest_file_path(post.id))
+        if record is None or record.draw is None or post.contest is None:
+            raise PublisherError(
+                _("The contest of {post} has not been drawn yet.", post=post.id),
+                _("apply draws it at the first run after the closing time."),
+            )
+        entries = ResultFiles(self.repo).read(post.result_file_path)
+        published = {n: e for n, e in entries.items() if e.state == "published" and e.remote_id}
+        own = own_people((a.network, a.account_id) for a in content.accounts)
+        rules = Exclusions(self.config.contests, own, frozenset())
+        found: list[Entrant] = []
+        with self.http_client() as http:
+            adapters = self.adapters_for(content, published, http)
+            for name, entry in published.items():
+                if name in adapters.unavailable:
+                    raise adapters.unavailable[name]
+                found.extend(adapters.ready[name].entrants(entry.ref(), post.contest.entry))
+        return winners_found(record.draw.winners, found, rules)
 
     def _with_config_settings(self, account: Account) -> Account:
         """Repository-wide settings an adapter needs, unless the account overrides them."""

@@ -53,7 +53,7 @@ def test_unknown_entry_kind_bad_winners_and_a_seed_are_errors_at_their_lines(
         (8, "contest-seed"),
     ]
     messages = {code: message for _l, code, message in problems}
-    assert messages["contest-entry"] == "Unknown way to take part 'like'."
+    assert messages["contest-entry"] == "Неизвестный способ участия 'like'."
 
 
 def test_closing_before_publication_is_an_error(tmp_path: Path) -> None:

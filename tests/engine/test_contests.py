@@ -162,3 +162,124 @@ def test_a_banned_author_is_left_out_even_after_entering(
     run.clock.advance(5 * 86400)
     assert run("apply").exit_code == 0
     assert record(repo)["entrants"] == [pseudonym("vk:501")]
+
+
+def drawn_repo(
+    make_repo: Callable[..., Path], publisher: Callable[[Path], Publisher]
+) -> tuple[Path, Publisher]:
+    repo = contest_repo(make_repo)
+    run = publisher(repo)
+    assert run("apply").exit_code == 0
+    for author in ("501", "502", "504", "507"):
+        comment(run, author, "ёлка")
+    run.clock.advance(5 * 86400)
+    assert run("apply").exit_code == 0
+    return repo, run
+
+
+def test_verify_draws_again_and_agrees(
+    make_repo: Callable[..., Path], publisher: Callable[[Path], Publisher]
+) -> None:
+    repo, run = drawn_repo(make_repo, publisher)
+    result = run("contest", "verify", "2026/12/konkurs")
+    assert result.exit_code == 0, result.output
+    assert "Жеребьёвка сходится" in result.output
+    for code in record(repo)["draw"]["winners"]:
+        assert code in result.output
+
+
+def commit_by_hand(run: Publisher, repo: Path, edit: Callable[[str], str]) -> None:
+    text = (repo / RECORD).read_text(encoding="utf-8")
+    (repo / RECORD).write_text(edit(text), encoding="utf-8")
+    run.git("commit", "-qam", "Поправил итоги")
+
+
+def test_verify_catches_a_hand_edited_winner(
+    make_repo: Callable[..., Path], publisher: Callable[[Path], Publisher]
+) -> None:
+    repo, run = drawn_repo(make_repo, publisher)
+    winners = record(repo)["draw"]["winners"]
+    loser = next(e for e in record(repo)["entrants"] if e not in winners)
+    commit_by_hand(run, repo, lambda text: text.replace(f"  - {winners[0]}\n", f"  - {loser}\n"))
+    result = run("contest", "verify", "2026/12/konkurs")
+    assert result.exit_code == 1
+    assert "Не совпадает" in result.output
+
+
+def test_verify_catches_a_redraw_with_a_chosen_seed_and_list(
+    make_repo: Callable[..., Path], publisher: Callable[[Path], Publisher]
+) -> None:
+    """Someone rewrites seed, entrants and winners consistently: the draw itself holds, but
+    the history and the result file do not."""
+    repo, run = drawn_repo(make_repo, publisher)
+    old = record(repo)
+    entrants = [*old["entrants"], "u-000000000000"]
+    made = draw("0" * 40, entrants, 2)
+
+    def forged(text: str) -> str:
+        data = yaml.safe_load(text)
+        data.update(seed="0" * 40, entrants=sorted(entrants))
+        data["draw"].update(seed="0" * 40, digest=made.digest, winners=list(made.winners))
+        return yaml.safe_dump(data, allow_unicode=True)
+
+    commit_by_hand(run, repo, forged)
+    result = run("contest", "verify", "2026/12/konkurs")
+    assert result.exit_code == 1
+    assert "не коммит этой истории" in result.output
+    assert "изменились после коммита" in result.output
+
+
+def test_verify_before_the_draw_and_of_an_unknown_post(
+    make_repo: Callable[..., Path], publisher: Callable[[Path], Publisher]
+) -> None:
+    repo = contest_repo(make_repo)
+    run = publisher(repo)
+    assert run("apply").exit_code == 0
+    assert run("contest", "verify", "2026/12/konkurs").exit_code == 1
+    assert run("contest", "verify", "net-takogo").exit_code == 1
+
+
+def test_winners_shows_names_and_links_and_writes_nothing(
+    make_repo: Callable[..., Path], publisher: Callable[[Path], Publisher]
+) -> None:
+    repo, run = drawn_repo(make_repo, publisher)
+    result = run("contest", "winners", "2026/12/konkurs")
+    assert result.exit_code == 0, result.output
+    assert "Житель" in result.output and "https://vk.com/" in result.output
+    assert run.git("status", "--porcelain") == ""
+    assert "Житель" not in run.git("log", "-p")
+
+
+def test_check_holds_a_contest_that_has_closed_before_it_is_published(
+    make_repo: Callable[..., Path], publisher: Callable[[Path], Publisher]
+) -> None:
+    repo = contest_repo(make_repo, CONTEST.replace("2026-12-05 18:00", "2026-11-30 18:00"))
+    run = publisher(repo)
+    result = run("check")
+    assert result.exit_code == 1
+    assert "content/2026/12/konkurs.md:4:" in result.output
+    assert "время окончания уже прошло" in result.output
+    assert run("apply").exit_code == 1
+    assert run.feed("vk") == []
+
+
+def test_a_network_that_cannot_show_reposts_holds_the_contest_there_only(
+    make_repo: Callable[..., Path], publisher: Callable[[Path], Publisher]
+) -> None:
+    post = CONTEST.replace("entry: comment\n  keyword: ёлка\n", "entry: repost\n")
+    repo = contest_repo(make_repo, post)
+    run = publisher(repo)
+    result = run("check")
+    assert "Telegram не показывает, кто участвовал через репост" in result.output
+    run("apply")
+    assert len(run.feed("vk")) == 1 and run.feed("telegram") == []
+
+
+def test_a_closed_contest_once_published_is_no_error(
+    make_repo: Callable[..., Path], publisher: Callable[[Path], Publisher]
+) -> None:
+    repo = contest_repo(make_repo)
+    run = publisher(repo)
+    assert run("apply").exit_code == 0
+    run.clock.advance(10 * 86400)
+    assert run("check").exit_code == 0
