@@ -242,7 +242,7 @@ def test_verify_before_the_draw_and_of_an_unknown_post(
 def test_winners_shows_names_and_links_and_writes_nothing(
     make_repo: Callable[..., Path], publisher: Callable[[Path], Publisher]
 ) -> None:
-    repo, run = drawn_repo(make_repo, publisher)
+    _repo, run = drawn_repo(make_repo, publisher)
     result = run("contest", "winners", "2026/12/konkurs")
     assert result.exit_code == 0, result.output
     assert "Житель" in result.output and "https://vk.com/" in result.output
