@@ -283,3 +283,38 @@ def test_a_closed_contest_once_published_is_no_error(
     assert run("apply").exit_code == 0
     run.clock.advance(10 * 86400)
     assert run("check").exit_code == 0
+
+
+def test_the_gate_takes_the_record_and_a_new_draft_results_post_as_machine_written() -> None:
+    from publisher.engine.history import is_machine_change
+
+    draft = "---\ntitle: Итоги\nstatus: draft\n---\nТекст\n"
+    ready = draft.replace("draft", "ready")
+    assert is_machine_change("M", RECORD)
+    assert is_machine_change("A", RESULTS, lambda: (None, draft))
+    # a results post added ready to go, or any change to one, is a person's: approval needed
+    assert not is_machine_change("A", RESULTS, lambda: (None, ready))
+    assert not is_machine_change("M", RESULTS, lambda: (draft, ready))
+    assert not is_machine_change("A", "content/2026/12/konkurs.md", lambda: (None, draft))
+    assert not is_machine_change("A", RESULTS, lambda: (None, "---\n: : :\n"))
+
+
+def test_telegram_comments_count_and_a_linked_person_enters_once(
+    make_repo: Callable[..., Path], publisher: Callable[[Path], Publisher]
+) -> None:
+    """Telegram shows the bot its discussion group's comments: they are entries too; the
+    person linked as vk:503 and telegram:77 who enters on both enters once."""
+    repo = contest_repo(make_repo)
+    run = publisher(repo)
+    assert run("apply").exit_code == 0
+    [tg_post] = run.feed("telegram")
+    box = run.sandboxes()
+    box.add_comment("telegram", str(tg_post["id"]), "Моя ёлка", "77", "Оля")
+    box.add_comment("telegram", str(tg_post["id"]), "Ёлка!", "78", "Игорь")
+    comment(run, "503", "ёлка и во ВКонтакте")
+    # Telegram keeps a comment for the bot for a day: the runs while the contest is open
+    # (every 15 minutes in CI) write it down before it is gone
+    assert run("apply").exit_code == 0
+    run.clock.advance(5 * 86400)
+    assert run("apply").exit_code == 0
+    assert record(repo)["entrants"] == sorted(pseudonym(p) for p in ("telegram:77", "telegram:78"))
