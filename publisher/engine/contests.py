@@ -262,8 +262,8 @@ def results_text(post: Post, record: ContestRecord) -> str:
     ) or _("Nobody took part.")
     title = _("Contest results: {title}", title=post.title).replace('"', "'")
     body = _(
-        "The contest \u00ab{title}\u00bb is over: {count} people took part. The winners were "
-        "drawn by lot; anyone can check the draw with publisher contest verify {post}.",
+        "The contest \u00ab{title}\u00bb has ended: {count} people took part. The winners "
+        "were drawn by lot; anyone can check the draw with publisher contest verify {post}.",
         title=post.title,
         count=len(record.entrants),
         post=post.id,
