@@ -616,6 +616,40 @@ def contest_winners(opts: Options, post: str) -> None:
     click.echo(winners_text(ws, content, require_post(content, post)))
 
 
+@main.group(help=N_("Live broadcasts: the stream key for the broadcaster, the end of a broadcast."))
+def live() -> None:
+    pass
+
+
+@live.command(
+    "key",
+    help=N_("Print a broadcast's server and stream key to this terminal (never run it in CI)."),
+)
+@click.argument("post")
+@option("--account", default=None, help=N_("Only this account's broadcast."))
+@click.pass_obj
+@handle_errors
+def live_key(opts: Options, post: str, account: str | None) -> None:
+    from publisher.commands.live import key_text
+
+    ws = opts.workspace()
+    click.echo(key_text(ws, ws.load(), post, account))
+
+
+@live.command("done", help=N_("End a post's broadcasts; the next apply records their links."))
+@click.argument("post")
+@click.pass_obj
+@handle_errors
+def live_done(opts: Options, post: str) -> None:
+    from publisher.commands.live import end_broadcasts
+
+    ws = opts.workspace()
+    for account in end_broadcasts(ws, ws.load(), post):
+        click.echo(
+            _("Broadcast on {account} ended; apply records it at its next run.", account=account)
+        )
+
+
 @main.group(help=N_("Citizens' messages: file them with a deadline, see what is due."))
 def inbox() -> None:
     pass

@@ -13,6 +13,7 @@ from publisher.core.model import Plan
 from publisher.core.progress import Watch
 from publisher.engine.apply import ApplyReport, Result
 from publisher.engine.contests import ContestReport
+from publisher.engine.live import LiveReport
 from publisher.engine.publish import Progress
 from publisher.reports import plan_report as report
 from publisher.reports.names import AccountNames
@@ -53,6 +54,36 @@ class ApplyPrinter(Progress):
             self.warn(
                 _(
                     "Contest {post}: entrants not read on {account}: {error}",
+                    post=post,
+                    account=account or "—",
+                    error=error,
+                )
+            )
+
+    def broadcast(self, report: LiveReport) -> None:
+        for (post, account), url in sorted(report.created.items()):
+            self.echo(
+                _(
+                    "Broadcast created for {post} on {account}: {url}; the announcement links "
+                    "to it. The stream key: publisher live key {post}",
+                    post=post,
+                    account=account,
+                    url=url,
+                )
+            )
+        for (post, account), url in sorted(report.ended.items()):
+            self.echo(
+                _(
+                    "Broadcast of {post} on {account} has ended: {url}",
+                    post=post,
+                    account=account,
+                    url=url,
+                )
+            )
+        for (post, account), error in sorted(report.failed.items()):
+            self.warn(
+                _(
+                    "Broadcast of {post} on {account}: {error}",
                     post=post,
                     account=account or "—",
                     error=error,

@@ -370,6 +370,17 @@ class Entrant:
 
 
 @dataclass(frozen=True)
+class Broadcast:
+    """A live broadcast on one account: its video, where people watch it, and its state
+    (``waiting``, ``started``, ``finished``). The stream key is never part of it: only
+    ``Adapter.stream_key`` hands it out, as a ``Secret``."""
+
+    video: str
+    url: str
+    status: str = "waiting"
+
+
+@dataclass(frozen=True)
 class Profile:
     """An account's profile as ``accounts/<name>.md`` describes it, ready for one network."""
 

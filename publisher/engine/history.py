@@ -28,6 +28,7 @@ from publisher.inbox.items import STATE_FILE as INBOX_STATE
 from publisher.moderation.log import LOG_DIR
 from publisher.moderation.sweep import STATE_FILE as MODERATION_STATE
 from publisher.state.contest_files import RESULTS_SUFFIX, is_contest_file
+from publisher.state.live_files import is_live_file
 from publisher.state.repo import RESULT_SUBJECT_PREFIX, file_at, is_result_file, open_repo
 from publisher.state.result_files import RESULT_FILE_ERRORS, parse_entries
 
@@ -63,7 +64,7 @@ def is_machine_change(
     """
     if is_result_file(rel) or rel in (INBOX_STATE, MODERATION_STATE):
         return True
-    if rel.startswith(LOG_DIR + "/") or is_contest_file(rel):
+    if rel.startswith(LOG_DIR + "/") or is_contest_file(rel) or is_live_file(rel):
         return True
     if rel.endswith(RESULTS_SUFFIX) and status == "A" and texts is not None:
         return is_draft(texts()[1])

@@ -18,6 +18,7 @@ from publisher.core.progress import Watch
 from publisher.engine.apply import ApplyReport, Result, moves
 from publisher.engine.approval import Approver
 from publisher.engine.contests import ContestReport
+from publisher.engine.live import LiveReport
 from publisher.engine.workspace import Workspace, commit_message
 from publisher.state.repo import commit_results
 
@@ -54,6 +55,9 @@ class Progress:
     def contested(self, report: ContestReport) -> None:
         """The contests were read and those that closed drawn (``engine.contests``)."""
 
+    def broadcast(self, report: LiveReport) -> None:
+        """The broadcasts were created for their announcements and followed (``engine.live``)."""
+
     def committed(self, sha: str) -> None:
         """The results are in commit ``sha`` (not told when nothing changed), not yet pushed."""
 
@@ -71,6 +75,8 @@ class PublishReport:
     pushed: bool = False
     #: what the run did with the contests
     contests: ContestReport = field(default_factory=ContestReport)
+    #: the broadcasts the run created and saw end
+    live: LiveReport = field(default_factory=LiveReport)
 
     @property
     def problems(self) -> bool:
@@ -80,7 +86,7 @@ class PublishReport:
     @property
     def partial(self) -> bool:
         """Some actions failed or were left for the next run (which retries them)."""
-        return bool(self.outcome.failed) or bool(self.contests.failed)
+        return bool(self.outcome.failed or self.contests.failed or self.live.failed)
 
 
 def publish(
@@ -100,16 +106,19 @@ def publish(
     approve(plan)
     if options.push and options.commit:
         content, plan = ws.reserve(content, plan, approve)
+    plan, live = ws.announce_broadcasts(content, plan)
     outcome = ws.apply(content, plan, approve.current, progress.actions(plan))
     answered = ws.mark_answered(content)
     progress.applied(plan, outcome)
     contests = ws.run_contests(content)
     progress.contested(contests)
-    report = PublishReport(check, plan, outcome, contests=contests)
+    live = ws.follow_broadcasts(content, live)
+    progress.broadcast(live)
+    report = PublishReport(check, plan, outcome, contests=contests, live=live)
     if not options.commit:
         return report
     message = commit_message(outcome, approve.current)
-    files = [*_result_files(ws, content, plan), *answered, *contests.files]
+    files = [*_result_files(ws, content, plan), *answered, *contests.files, *live.files]
     sha = record(ws, files, message, options.push, progress.committed)
     return replace(report, commit=sha, pushed=options.push)
 

@@ -65,6 +65,7 @@ if TYPE_CHECKING:  # the modules for publishing, moderation and Git load only wh
     from publisher.core.capabilities import Capabilities
     from publisher.engine.apply import ApplyReport, Approvals, Result
     from publisher.engine.contests import ContestReport
+    from publisher.engine.live import LiveReport
     from publisher.engine.runtime import Adapters
     from publisher.inbox.items import Collector, CollectReport
     from publisher.moderation.rules import Rules
@@ -549,6 +550,50 @@ class Workspace:
                     raise adapters.unavailable[name]
                 found.extend(adapters.ready[name].entrants(entry.ref(), post.contest.entry))
         return winners_found(record.draw.winners, found, rules)
+
+    def announce_broadcasts(self, content: Content, plan: Plan) -> tuple[Plan, LiveReport]:
+        """Create the broadcasts of the ``live:`` posts the plan sends where the network can,
+        and link each announcement to its broadcast (see ``engine.live``)."""
+        from publisher.engine.live import Broadcasts, LiveReport, live_actions
+
+        posts = {p.path: p for p in content.posts}
+        creates = {a.name: self.capabilities[a.network].live for a in content.accounts}
+        creates.update({n: c.live for n, c in self.capabilities.items() if n not in creates})
+        sending = live_actions(plan, posts, creates)
+        if not sending:
+            return plan, LiveReport()
+        with self.http_client() as http:
+            adapters = self.adapters_for(content, {a.account_key for a in sending}, http)
+            broadcasts = Broadcasts(self.repo, adapters.ready, self.clock.now())
+            plan = broadcasts.announce(plan, posts, sending)
+        return plan, broadcasts.report
+
+    def follow_broadcasts(self, content: Content, report: LiveReport) -> LiveReport:
+        """Record the end of every broadcast the networks show over (into ``report``)."""
+        from publisher.engine.live import Broadcasts
+        from publisher.state.live_files import LIVE_FILE_ERRORS, live_file_path, read_live_file
+
+        posts: list[Post] = []
+        names: set[str] = set()
+        for post in content.posts:
+            if post.live is None:
+                continue
+            try:
+                entries = read_live_file(self.repo, live_file_path(post.id))
+            except LIVE_FILE_ERRORS:
+                entries = {}
+            open_ones = {name for name, entry in entries.items() if not entry.ended}
+            if open_ones:
+                posts.append(post)
+                names |= open_ones
+        if not posts:
+            return report
+        with self.http_client() as http:
+            adapters = self.adapters_for(content, names, http)
+            broadcasts = Broadcasts(self.repo, adapters.ready, self.clock.now())
+            broadcasts.report = report
+            broadcasts.follow(posts)
+        return broadcasts.report
 
     def _with_config_settings(self, account: Account) -> Account:
         """Repository-wide settings an adapter needs, unless the account overrides them."""

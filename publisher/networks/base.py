@@ -28,6 +28,7 @@ from publisher.core.errors import AuthError, NetworkError, RateLimited, Rejected
 from publisher.core.i18n import _
 from publisher.core.model import (
     Account,
+    Broadcast,
     Comment,
     Entrant,
     EntryKind,
@@ -448,6 +449,25 @@ class Adapter(ABC):
             for c in self.comments(ref)
             if c.author_id and not c.is_direct
         ]
+
+    # -- broadcasts (``capabilities.live``) ----------------------------------------------------
+
+    def start_live(self, title: str, description: str) -> Broadcast:
+        """Create a broadcast waiting for its stream. The network's answer carries the stream
+        key, which is dropped here: ``stream_key`` asks for it when a person needs it."""
+        raise self.unsupported("start_live")
+
+    def stream_key(self, broadcast: Broadcast) -> tuple[str, Secret]:
+        """The server address and the stream key of ``broadcast``, for the broadcaster."""
+        raise self.unsupported("stream_key")
+
+    def live_status(self, broadcast: Broadcast) -> Broadcast:
+        """The broadcast as the network shows it now (its ``status``)."""
+        raise self.unsupported("live_status")
+
+    def stop_live(self, broadcast: Broadcast) -> None:
+        """End the broadcast."""
+        raise self.unsupported("stop_live")
 
     def unsupported(self, op: str) -> Rejected:
         """The error for an operation this network's API does not offer."""

@@ -131,6 +131,10 @@ class Sandbox:
         """A citizen votes in a post's poll (a contest entry): for the demo and the tests."""
         self.emulators[network].add_vote(post_id, author_id, author_name, answer)
 
+    def stream(self, network: str, video: str, status: str) -> None:
+        """A broadcast's stream starts or ends (``started``, ``finished``), for the demo."""
+        self.emulators[network].stream(video, status)
+
     def set_by_hand(self, network: str, account_id: str, **fields: str) -> None:
         """A person sets profile fields in the network's own settings (``Emulator.set_by_hand``)."""
         self.emulators[network].set_by_hand(account_id, **fields)

@@ -226,6 +226,11 @@ class Emulator:
         """What a citizen does for a contest: vote for ``answer`` (from 1) in the post's poll."""
         raise NotImplementedError(f"{self.network}: the sandbox shows no voters")
 
+    def stream(self, video: str, status: str) -> None:
+        """What a broadcaster's encoder does: start (``started``) or end (``finished``) the
+        stream of broadcast ``video``."""
+        raise NotImplementedError(f"{self.network}: the sandbox has no broadcasts")
+
     def set_by_hand(self, account_id: str, **fields: str) -> None:
         """What a person does in the network's own settings: set the profile's ``title``,
         ``description`` or ``website`` of the account ``account_id`` (for the demo and the

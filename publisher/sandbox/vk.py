@@ -206,6 +206,11 @@ METHODS: dict[str, MethodSpec] = {
     "photos.getWallUploadServer": MethodSpec("photos_get_wall_upload_server", False),
     "photos.saveWallPhoto": MethodSpec("photos_save_wall_photo", False),
     "video.save": MethodSpec("video_save", False),
+    # broadcasts [uncertain: video.startStreaming / stopStreaming were announced by VK in
+    # 2022; the answer's ``stream`` object (url, key) and ``live_status`` values are our reading]
+    "video.startStreaming": MethodSpec("video_start_streaming", False),
+    "video.stopStreaming": MethodSpec("video_stop_streaming", False),
+    "video.get": MethodSpec("video_get", False),
     "docs.getWallUploadServer": MethodSpec("docs_get_wall_upload_server", True),
     "docs.save": MethodSpec("docs_save", True),
     "polls.create": MethodSpec("polls_create", False),
@@ -524,6 +529,74 @@ class VkEmulator(Emulator):
             "description": video["description"],
             "access_key": video["access_key"],
         }
+
+    def video_start_streaming(self, call: Call) -> Any:
+        """A new broadcast in the community (``group_id``), waiting for its stream; with
+        ``video_id``, the stream settings of that broadcast again (not a new one)."""
+        owner = call.run_owner()
+        with self.store.transaction("vk") as state:
+            if call.get("video_id"):
+                video = state.get("videos", {}).get(f"{owner}_{call.integer('video_id')}")
+                if video is None or not video.get("live"):
+                    raise invalid_param("video_id is invalid")
+                if video["live_status"] == "finished":
+                    raise invalid_param("video_id: the broadcast has ended")
+            else:
+                name = call.get("name") or "Трансляция"
+                if len(name) > self.video_name_limit:
+                    raise invalid_param("name is too long")
+                video_id = next_id(state, "next_video_id", 456_239_017)
+                video = {
+                    "id": video_id,
+                    "owner_id": owner,
+                    "title": name,
+                    "description": call.get("description")[:5000],
+                    "access_key": secrets.token_hex(9),
+                    "date": self.now(),
+                    "file": None,
+                    "live": True,
+                    "live_status": "waiting",
+                    "stream_key": f"{video_id}_{secrets.token_urlsafe(24)}",
+                }
+                state.setdefault("videos", {})[f"{owner}_{video_id}"] = video
+        return {
+            "video_id": video["id"],
+            "owner_id": owner,
+            "name": video["title"],
+            "description": video["description"],
+            "access_key": video["access_key"],
+            "stream": {"url": "rtmp://stream.vkuserlive.com:443/live", "key": video["stream_key"]},
+        }
+
+    def video_stop_streaming(self, call: Call) -> Any:
+        owner = call.run_owner()
+        with self.store.transaction("vk") as state:
+            video = state.get("videos", {}).get(f"{owner}_{call.integer('video_id')}")
+            if video is None or not video.get("live"):
+                raise invalid_param("video_id is invalid")
+            video["live_status"] = "finished"
+        return {"unique_viewers": 0}
+
+    def video_get(self, call: Call) -> Any:
+        """``videos=<owner>_<id>,...``: those videos, broadcasts with their ``live_status``."""
+        state = self.store.read("vk")
+        items = []
+        for key in call.get("videos").split(","):
+            video = state.get("videos", {}).get(key.strip())
+            if video is not None:
+                item = _video_object(video)
+                if video.get("live"):
+                    item.update(live=1, live_status=video["live_status"])
+                items.append(item)
+        return {"count": len(items), "items": items}
+
+    def stream(self, video: str, status: str) -> None:
+        """The broadcaster's encoder starts (``started``) or stops (``finished``) sending."""
+        with self.store.transaction("vk") as state:
+            found = state.get("videos", {}).get(video)
+            if found is None or not found.get("live"):
+                raise ValueError(f"vk: no broadcast {video}")
+            found["live_status"] = status
 
     def on_video_upload(self, request: Request) -> Response:
         ticket = self._ticket(request, "video", VIDEO_UPLOAD_HOST)
