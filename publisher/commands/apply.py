@@ -8,6 +8,7 @@ from rich.console import Console
 
 from publisher.commands.progress import Board
 from publisher.content.check import CheckResult
+from publisher.core.capabilities import network_title
 from publisher.core.i18n import _
 from publisher.core.model import Plan
 from publisher.core.progress import Watch
@@ -55,7 +56,7 @@ class ApplyPrinter(Progress):
                 _(
                     "Contest {post}: entrants not read on {account}: {error}",
                     post=post,
-                    account=account or "—",
+                    account=network_title(account) if account else "—",
                     error=error,
                 )
             )
@@ -67,7 +68,7 @@ class ApplyPrinter(Progress):
                     "Broadcast created for {post} on {account}: {url}; the announcement links "
                     "to it. The stream key: publisher live key {post}",
                     post=post,
-                    account=account,
+                    account=network_title(account),
                     url=url,
                 )
             )
@@ -76,7 +77,7 @@ class ApplyPrinter(Progress):
                 _(
                     "Broadcast of {post} on {account} has ended: {url}",
                     post=post,
-                    account=account,
+                    account=network_title(account),
                     url=url,
                 )
             )
@@ -85,7 +86,7 @@ class ApplyPrinter(Progress):
                 _(
                     "Broadcast of {post} on {account}: {error}",
                     post=post,
-                    account=account or "—",
+                    account=network_title(account) if account else "—",
                     error=error,
                 )
             )

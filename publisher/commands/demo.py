@@ -26,12 +26,14 @@ from publisher.core.i18n import _
 from publisher.core.model import Plan
 from publisher.engine.contest_verify import verify_contest
 from publisher.engine.contests import ContestReport
+from publisher.engine.live import LiveReport
 from publisher.engine.publish import Progress, publish
 from publisher.engine.workspace import Workspace, open_workspace
 from publisher.moderation.report import sweep_text
 from publisher.reports import plan_report as report
 from publisher.reports.site import build_site
 from publisher.sandbox.app import Sandbox
+from publisher.state.live_files import live_file_path, read_live_file
 from publisher.state.result_files import ResultFiles
 
 EXAMPLE_PARTS = ("content", "accounts", "design", CONFIG_FILE)
@@ -53,6 +55,7 @@ def run_demo(
     _citizens(ws, sandbox, echo)
     _refused(ws, echo)
     _contest(ws, sandbox, echo)
+    _live(ws, sandbox, echo)
     site = work / "site"
     build_site(ws, ws.load(), site)
     echo("")
@@ -195,14 +198,14 @@ def _contest(ws: Workspace, sandbox: Sandbox, echo: Callable[[str], None]) -> No
     after = open_workspace(
         ws.repo, later, env={}, sandbox_dir=ws.sandbox_dir, transport=ws.transport
     )
-    publish(after, progress=_ContestPrinter(echo))
+    publish(after, progress=_QuietPrinter(echo))
     echo("")
     echo(_("== 9. publisher contest verify {post}", post=post.id))
     echo(verification_text(post.id, verify_contest(ws.repo, post.id, post.path)))
 
 
-class _ContestPrinter(Progress):
-    """Of the run after closing, only what it did with the contest."""
+class _QuietPrinter(Progress):
+    """Of a later run, only what it did with the contests and the broadcasts."""
 
     def __init__(self, echo: Callable[[str], None]) -> None:
         self.echo = echo
@@ -211,8 +214,30 @@ class _ContestPrinter(Progress):
         for line in contest_lines(report):
             self.echo(line)
 
+    def broadcast(self, report: LiveReport) -> None:
+        ApplyPrinter(self.echo, self.echo).broadcast(report)
+
     def committed(self, sha: str) -> None:
         self.echo(_("Results recorded in commit {sha}.", sha=sha[:10]))
+
+
+def _live(ws: Workspace, sandbox: Sandbox, echo: Callable[[str], None]) -> None:
+    """The broadcast apply created for the example announcement goes on air and ends; the
+    next run records its end."""
+    content = ws.load()
+    post = next((p for p in content.posts if p.live is not None), None)
+    entries = read_live_file(ws.repo, live_file_path(post.id)) if post else {}
+    if post is None or not entries:
+        return
+    echo("")
+    echo(_("== 10. A live broadcast: it goes on air and ends; apply records its link"))
+    echo(_("The broadcaster takes the stream key with: publisher live key {post}", post=post.id))
+    for account, entry in sorted(entries.items()):
+        known = content.account(account)
+        network = known.network if known is not None else account
+        sandbox.stream(network, entry.broadcast.video, "started")
+        sandbox.stream(network, entry.broadcast.video, "finished")
+    publish(ws, progress=_QuietPrinter(echo))
 
 
 def _contests_ahead(repo: Path, clock: Clock) -> None:
