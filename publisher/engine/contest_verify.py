@@ -72,8 +72,20 @@ def verify_contest(repo: Path, post_id: str, post_path: str = "") -> Verificatio
 
 
 def _history_problems(repo: Path, rel: str, record: ContestRecord) -> list[str]:
-    """The draw as first committed must be the draw now, and publisher must have made it."""
-    for sha, subject in commits_touching(repo, rel):
+    """Only publisher wrote the record, and the draw as first committed is the draw now."""
+    commits = commits_touching(repo, rel)
+    by_hand = [sha for sha, subject in commits if not subject.startswith(RESULT_SUBJECT_PREFIX)]
+    problems = [
+        _("The record was changed by hand in commit {sha}.", sha=sha[:10]) for sha in by_hand
+    ]
+    return problems + _first_draw_problems(repo, rel, record, commits)
+
+
+def _first_draw_problems(
+    repo: Path, rel: str, record: ContestRecord, commits: list[tuple[str, str]]
+) -> list[str]:
+    """The draw as first committed must be the draw now."""
+    for sha, _subject in commits:
         try:
             first = parse_contest(file_at(repo, sha, rel) or "")
         except CONTEST_FILE_ERRORS:
@@ -81,10 +93,6 @@ def _history_problems(repo: Path, rel: str, record: ContestRecord) -> list[str]:
         if first.draw is None:
             continue
         problems = []
-        if not subject.startswith(RESULT_SUBJECT_PREFIX):
-            problems.append(
-                _("The draw was first written by commit {sha}, not by publisher.", sha=sha[:10])
-            )
         same = (first.draw, first.entrants, first.seed, first.winners) == (
             record.draw,
             record.entrants,

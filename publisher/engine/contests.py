@@ -147,6 +147,13 @@ class ContestRun:
                 contest.winners,
                 seed=_seed(published),
             )
+        if record.draw is not None and not _drawn_by_us(record, contest, published):
+            self.report.failed[(post.id, "")] = _(
+                "{file} holds a draw publisher did not make (before the closing time, or from "
+                "another seed); it is left as it is: check it with publisher contest verify.",
+                file=rel,
+            )
+            return
         if record.draw is None:
             record = self._read(post, contest, record, published)
             record = self._draw(contest, record, published, post.id)
@@ -277,6 +284,25 @@ def results_text(post: Post, record: ContestRecord) -> str:
     return (
         f'---\ntitle: "{title}"\n{field_name}: [{targets}]\nstatus: draft\n---\n\n'
         f"{body}\n\n{winners}\n\n<!-- {note} -->\n"
+    )
+
+
+def _drawn_by_us(
+    record: ContestRecord, contest: Contest, published: Mapping[str, ResultEntry]
+) -> bool:
+    """Whether a recorded draw can be publisher's: made after the closing time, from the seed
+    the result file gives, with the winners that seed and list give. A draw written into the
+    file by hand before the contest closed would otherwise stop publisher from drawing."""
+    assert record.draw is not None
+    try:
+        made_at = datetime.fromisoformat(record.draw.at)
+    except ValueError:
+        return False
+    made = draw(record.seed, record.entrants, record.winners)
+    return (
+        made_at >= contest.closes
+        and record.seed == record.draw.seed == _seed(published)
+        and made.winners == record.draw.winners
     )
 
 

@@ -318,3 +318,39 @@ def test_telegram_comments_count_and_a_linked_person_enters_once(
     run.clock.advance(5 * 86400)
     assert run("apply").exit_code == 0
     assert record(repo)["entrants"] == sorted(pseudonym(p) for p in ("telegram:77", "telegram:78"))
+
+
+def test_a_draw_written_by_hand_before_closing_is_not_taken(
+    make_repo: Callable[..., Path], publisher: Callable[[Path], Publisher]
+) -> None:
+    """A request slips a ready-made draw into the record before the contest closes: apply does
+    not take it for its own (and so does not skip drawing silently), verify says it was
+    written by hand."""
+    repo = contest_repo(make_repo)
+    run = publisher(repo)
+    assert run("apply").exit_code == 0
+    comment(run, "501", "ёлка")
+    assert run("apply").exit_code == 0
+    friend = pseudonym("vk:666")
+
+    def rigged(text: str) -> str:
+        data = yaml.safe_load(text)
+        data["entrants"] = sorted([*data["entrants"], friend])
+        made = draw(data["seed"], data["entrants"], 1)
+        data["winners"] = 1
+        data["draw"] = {
+            "at": "2026-12-01T10:00:00+00:00",
+            "seed": data["seed"],
+            "digest": made.digest,
+            "winners": list(made.winners),
+        }
+        return yaml.safe_dump(data, allow_unicode=True)
+
+    commit_by_hand(run, repo, rigged)
+    run.clock.advance(5 * 86400)
+    result = run("apply")
+    assert result.exit_code == 3
+    assert "жеребьёвка, которую publisher не проводил" in result.output
+    assert not (repo / RESULTS).exists()
+    verified = run("contest", "verify", "2026/12/konkurs")
+    assert verified.exit_code == 1 and "изменена вручную" in verified.output
