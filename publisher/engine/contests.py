@@ -267,7 +267,8 @@ def results_text(post: Post, record: ContestRecord) -> str:
     winners = "\n".join(
         _("{n}. Entrant {code}", n=n, code=code) for n, code in enumerate(record.draw.winners, 1)
     ) or _("Nobody took part.")
-    title = _("Contest results: {title}", title=post.title).replace('"', "'")
+    # a double-quoted YAML string: no backslash or quote of the title may end or escape it
+    title = _("Contest results: {title}", title=post.title).replace("\\", "/").replace('"', "'")
     body = _(
         "The contest \u00ab{title}\u00bb has ended: {count} people took part. The winners "
         "were drawn by lot; anyone can check the draw with publisher contest verify {post}.",

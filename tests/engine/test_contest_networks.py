@@ -15,7 +15,7 @@ from publisher.engine.contests import pseudonym
 ACCOUNTS = {
     "ok": OK_ACCOUNT,
     "max": "---\nnetwork: max\nid: '-71234567890'\ntoken_env: MAX_BOT_TOKEN\n---\nКанал.\n",
-    "facebook": "---\nnetwork: facebook\nid: '100090001234567'\ntoken_env: FB_TOKEN\n---\nСтраница.\n",
+    "facebook": "---\nnetwork: facebook\nid: '100090001234567'\ntoken_env: FB_TOKEN\n---\nСайт.\n",
     "x": "---\nnetwork: x\nid: '1600000000000000001'\ntoken_env: X_TOKEN\n---\nНовости.\n",
 }
 

@@ -354,3 +354,24 @@ def test_a_draw_written_by_hand_before_closing_is_not_taken(
     assert not (repo / RESULTS).exists()
     verified = run("contest", "verify", "2026/12/konkurs")
     assert verified.exit_code == 1 and "изменена вручную" in verified.output
+
+
+def test_the_results_draft_stays_a_draft_whatever_the_title() -> None:
+    from publisher.core.front_matter import read_front_matter
+    from publisher.core.model import Post
+    from publisher.engine.contests import results_text
+    from publisher.state.contest_files import ContestRecord, Drawn
+
+    title = 'Конкурс "Ёлка" \\" \nstatus: ready'
+    post = Post("k", "content/k.md", title, "", ("vk",))
+    record = ContestRecord(
+        "k",
+        "comment",
+        "2026-12-05T18:00:00+03:00",
+        1,
+        "a" * 40,
+        ("u-1",),
+        draw=Drawn("2026-12-06T00:00:00+00:00", "a" * 40, "d" * 64, ("u-1",)),
+    )
+    front = read_front_matter(results_text(post, record)).data
+    assert front["status"] == "draft" and front["networks"] == ["vk"]
