@@ -500,7 +500,7 @@ class Workspace:
             read_contest_file,
         )
 
-        result_files = ResultFiles(self.repo)
+        result_files = ResultFiles(self.repo, content.default_accounts)
         pending: list[tuple[Post, dict[str, ResultEntry]]] = []
         for post in content.posts:
             if post.contest is None or post.status != "ready" or post.path in content.broken_posts:
@@ -514,7 +514,7 @@ class Workspace:
                 pending.append((post, entries))
         if not pending:
             return ContestReport()
-        defaults = default_accounts(content)
+        defaults = content.default_accounts
         log = read_log(self.repo, skip_damaged=True, defaults=defaults)
         own = own_people((a.network, a.account_id) for a in content.accounts)
         rules = Exclusions(self.config.contests, own, frozenset(banned_people(log)))
@@ -538,7 +538,7 @@ class Workspace:
                 _("The contest of {post} has not been drawn yet.", post=post.id),
                 _("apply draws it at the first run after the closing time."),
             )
-        entries = ResultFiles(self.repo).read(post.result_file_path)
+        entries = ResultFiles(self.repo, content.default_accounts).read(post.result_file_path)
         published = {n: e for n, e in entries.items() if e.state == "published" and e.remote_id}
         own = own_people((a.network, a.account_id) for a in content.accounts)
         rules = Exclusions(self.config.contests, own, frozenset())
