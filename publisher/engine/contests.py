@@ -314,8 +314,14 @@ def _seed(published: Mapping[str, ResultEntry]) -> str:
 
 
 def own_people(accounts: Iterable[tuple[str, str]]) -> frozenset[str]:
-    """``<network>:<id>`` of each of our accounts, given as (network, account id)."""
-    return frozenset(f"{network}:{ident.strip()}" for network, ident in accounts)
+    """Each of our accounts, given as (network, account id), as an author id on its network:
+    a VK community writes as ``-<id>`` (user 1001 and community 1001 are different people)."""
+    return frozenset(
+        f"vk:-{ident.strip().removeprefix('-').removeprefix('club').removeprefix('public')}"
+        if network == "vk"
+        else f"{network}:{ident.strip()}"
+        for network, ident in accounts
+    )
 
 
 def winners_found(

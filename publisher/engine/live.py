@@ -55,6 +55,7 @@ def live_actions(plan: Plan, posts: Mapping[str, Post], live: Mapping[str, bool]
         for a in plan.actions
         if a.kind in _SENDS
         and a.rendered is not None
+        and a.repost_from is None  # a repost shows the original, link and all
         and posts.get(a.post_path) is not None
         and posts[a.post_path].live is not None
         and live.get(a.account_key, False)

@@ -375,3 +375,12 @@ def test_the_results_draft_stays_a_draft_whatever_the_title() -> None:
     )
     front = read_front_matter(results_text(post, record)).data
     assert front["status"] == "draft" and front["networks"] == ["vk"]
+
+
+def test_our_community_is_left_out_but_a_user_with_the_same_number_is_not() -> None:
+    from publisher.core.config import ContestRules
+    from publisher.engine.contests import Exclusions, own_people
+
+    rules = Exclusions(ContestRules(), own_people([("vk", "1001"), ("max", "-7")]), frozenset())
+    assert rules.excludes("vk:-1001") and rules.excludes("max:-7")
+    assert not rules.excludes("vk:1001")

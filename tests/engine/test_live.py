@@ -143,3 +143,26 @@ def test_live_key_before_any_broadcast_and_for_an_unknown_post(
     run = publisher(live_repo(make_repo))
     assert run("live", "key", "2026/12/efir").exit_code == 1
     assert run("live", "key", "net-takogo").exit_code == 1
+
+
+def test_a_repost_of_the_announcement_makes_no_broadcast_of_its_own(
+    make_repo: Callable[..., Path], publisher: Callable[[Path], Publisher]
+) -> None:
+    account = "---\nnetwork: vk\nid: '{id}'\ntoken_env: VK_USER_TOKEN\n{extra}---\nСообщество.\n"
+    post = LIVE_POST.replace(
+        "networks: [vk, telegram]\n",
+        "accounts: [district-vk, bratskoe-vk]\nrepost_from: [district-vk]\n",
+    )
+    repo = make_repo(
+        {
+            "accounts/district-vk.md": account.format(id="1001", extra="default: true\n"),
+            "accounts/bratskoe-vk.md": account.format(id="1002", extra=""),
+            "content/2026/12/efir.md": post,
+        },
+        accounts=False,
+    )
+    run = publisher(repo)
+    result = run("apply")
+    assert result.exit_code == 0, result.output
+    assert list(broadcasts(repo)) == ["district-vk"]
+    assert len(stream_keys(run)) == 1
