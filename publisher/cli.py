@@ -589,6 +589,78 @@ def sandbox_comment(
     click.echo(_("Comment {id} added on {network}.", id=comment, network=network_title(network)))
 
 
+@main.group(help=N_("Contests: check a draw, show the winners to the operator."))
+def contest() -> None:
+    pass
+
+
+@contest.command(
+    "verify", help=N_("Draw a contest again from its file and the Git history; compare.")
+)
+@click.argument("post")
+@click.pass_obj
+@handle_errors
+def contest_verify(opts: Options, post: str) -> None:
+    from publisher.commands.contest import find_post, verification_text
+    from publisher.engine.contest_verify import verify_contest
+
+    ws = opts.workspace()
+    found_post = find_post(ws.load(), post)
+    post_id = found_post.id if found_post else post.strip().removesuffix("/")
+    found = verify_contest(ws.repo, post_id, found_post.path if found_post else "")
+    click.echo(verification_text(post_id, found))
+    sys.exit(EXIT_OK if found.holds else EXIT_PROBLEMS)
+
+
+@contest.command(
+    "winners",
+    help=N_("Show the winners' names and links (read with the token; written nowhere)."),
+)
+@click.argument("post")
+@click.pass_obj
+@handle_errors
+def contest_winners(opts: Options, post: str) -> None:
+    from publisher.commands.contest import require_post, winners_text
+
+    ws = opts.workspace()
+    content = ws.load()
+    click.echo(winners_text(ws, content, require_post(content, post)))
+
+
+@main.group(help=N_("Live broadcasts: the stream key for the broadcaster, the end of a broadcast."))
+def live() -> None:
+    pass
+
+
+@live.command(
+    "key",
+    help=N_("Print a broadcast's server and stream key to this terminal (never run it in CI)."),
+)
+@click.argument("post")
+@option("--account", default=None, help=N_("Only this account's broadcast."))
+@click.pass_obj
+@handle_errors
+def live_key(opts: Options, post: str, account: str | None) -> None:
+    from publisher.commands.live import key_text
+
+    ws = opts.workspace()
+    click.echo(key_text(ws, ws.load(), post, account))
+
+
+@live.command("done", help=N_("End a post's broadcasts; the next apply records their links."))
+@click.argument("post")
+@click.pass_obj
+@handle_errors
+def live_done(opts: Options, post: str) -> None:
+    from publisher.commands.live import end_broadcasts
+
+    ws = opts.workspace()
+    for account in end_broadcasts(ws, ws.load(), post):
+        click.echo(
+            _("Broadcast on {account} ended; apply records it at its next run.", account=account)
+        )
+
+
 @main.group(help=N_("Citizens' messages: file them with a deadline, see what is due."))
 def inbox() -> None:
     pass

@@ -14,7 +14,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from publisher.content.check import CheckResult, check_content, checked_posts
+from publisher.content.check import CheckResult, check_content, checked_posts, contest_problems
 from publisher.content.context import Context, build_context
 from publisher.content.load import Content, load_cached, load_post
 from publisher.content.secrets import scan_for_tokens
@@ -32,7 +32,16 @@ from publisher.core.errors import (
 )
 from publisher.core.i18n import _
 from publisher.core.labels import action_label, outcome_label
-from publisher.core.model import Account, Action, Comment, Plan, Post, RemoteRef, ResultEntry
+from publisher.core.model import (
+    Account,
+    Action,
+    Comment,
+    Entrant,
+    Plan,
+    Post,
+    RemoteRef,
+    ResultEntry,
+)
 from publisher.core.packing import typed
 from publisher.core.parallel import Background, in_background
 from publisher.core.progress import Watch
@@ -61,6 +70,8 @@ if TYPE_CHECKING:  # the modules for publishing, moderation and Git load only wh
 
     from publisher.core.capabilities import Capabilities
     from publisher.engine.apply import ApplyReport, Approvals, Result
+    from publisher.engine.contests import ContestReport
+    from publisher.engine.live import LiveReport
     from publisher.engine.runtime import Adapters
     from publisher.inbox.items import Collector, CollectReport
     from publisher.moderation.rules import Rules
@@ -159,10 +170,19 @@ class Workspace:
             *tracked_caches(self.repo),
             *self._moderation_problems(content),
             *self._review_problems(content),
+            *contest_problems(content, self.capabilities, self.clock.now(), self._published),
         ]
         return check_content(
             content, context.findings, self.config, self.capabilities, extra, strict, scope
         )
+
+    def _published(self, post: Post) -> bool:
+        """Whether the post's result file records it published on some account."""
+        try:
+            entries = ResultFiles(self.repo).read(post.result_file_path)
+        except RESULT_FILE_ERRORS:
+            return True  # a damaged result file holds the post back on its own
+        return any(entry.state == "published" for entry in entries.values())
 
     def _moderation_problems(self, content: Content) -> list[Diagnostic]:
         """The accounts whose own moderation rules cannot be used (``moderate`` would not
@@ -187,7 +207,7 @@ class Workspace:
         reviews = read_reviews(self.repo)
         decided = [r for r in reviews if r.decision and not r.problems]
         if decided:
-            history = read_log(self.repo, 12, skip_damaged=True, defaults=default_accounts(content))
+            history = read_log(self.repo, 12, skip_damaged=True, defaults=content.default_accounts)
             filed = reviewed(history)
             reviews = [r for r in reviews if r not in decided]
             reviews += [check_against_log(r, filed) for r in decided]
@@ -527,6 +547,119 @@ class Workspace:
             report.failed_accounts[name] = missing.message
         report.files = [*report.filed, collector.save()]
         return report
+
+    def run_contests(self, content: Content) -> ContestReport:
+        """Read the entrants of every published contest not yet drawn, draw those that have
+        closed, and prepare their results posts (see ``engine.contests``); the files written
+        are in the report, for the run to commit."""
+        from publisher.engine.contests import (
+            ContestReport,
+            ContestRun,
+            Exclusions,
+            banned_people,
+            own_people,
+        )
+        from publisher.moderation.log import read_log
+        from publisher.state.contest_files import (
+            CONTEST_FILE_ERRORS,
+            contest_file_path,
+            read_contest_file,
+        )
+
+        result_files = ResultFiles(self.repo, content.default_accounts)
+        pending: list[tuple[Post, dict[str, ResultEntry]]] = []
+        for post in content.posts:
+            if post.contest is None or post.status != "ready" or post.path in content.broken_posts:
+                continue
+            try:
+                record = read_contest_file(self.repo, contest_file_path(post.id))
+                entries = result_files.read(post.result_file_path)
+            except (*CONTEST_FILE_ERRORS, *RESULT_FILE_ERRORS):
+                record, entries = None, {}
+            if record is None or record.draw is None or not record.results_post:
+                pending.append((post, entries))
+        if not pending:
+            return ContestReport()
+        defaults = content.default_accounts
+        log = read_log(self.repo, skip_damaged=True, defaults=defaults)
+        own = own_people((a.network, a.account_id) for a in content.accounts)
+        rules = Exclusions(self.config.contests, own, frozenset(banned_people(log)))
+        names = {name for _post, entries in pending for name, e in entries.items() if e.remote_id}
+        with self.http_client() as http:
+            adapters = self.adapters_for(content, names, http)
+            run = ContestRun(self.repo, adapters.ready, rules, self.clock.now())
+            for post, entries in pending:
+                run.run(post, entries)
+        return run.report
+
+    def contest_winners(self, content: Content, post: Post) -> dict[str, Entrant]:
+        """Who is behind each winner's pseudonym, read from the networks now (names and
+        links, for the operator's terminal: nothing is written)."""
+        from publisher.engine.contests import Exclusions, own_people, winners_found
+        from publisher.state.contest_files import contest_file_path, read_contest_file
+
+        record = read_contest_file(self.repo, contest_file_path(post.id))
+        if record is None or record.draw is None or post.contest is None:
+            raise PublisherError(
+                _("The contest of {post} has not been drawn yet.", post=post.id),
+                _("apply draws it at the first run after the closing time."),
+            )
+        entries = ResultFiles(self.repo, content.default_accounts).read(post.result_file_path)
+        published = {n: e for n, e in entries.items() if e.state == "published" and e.remote_id}
+        own = own_people((a.network, a.account_id) for a in content.accounts)
+        rules = Exclusions(self.config.contests, own, frozenset())
+        found: list[Entrant] = []
+        with self.http_client() as http:
+            adapters = self.adapters_for(content, published, http)
+            for name, entry in published.items():
+                if name in adapters.unavailable:
+                    raise adapters.unavailable[name]
+                found.extend(adapters.ready[name].entrants(entry.ref(), post.contest.entry))
+        return winners_found(record.draw.winners, found, rules)
+
+    def announce_broadcasts(self, content: Content, plan: Plan) -> tuple[Plan, LiveReport]:
+        """Create the broadcasts of the ``live:`` posts the plan sends where the network can,
+        and link each announcement to its broadcast (see ``engine.live``)."""
+        from publisher.engine.live import Broadcasts, LiveReport, live_actions
+
+        posts = {p.path: p for p in content.posts}
+        creates = {a.name: self.capabilities[a.network].live for a in content.accounts}
+        creates.update({n: c.live for n, c in self.capabilities.items() if n not in creates})
+        sending = live_actions(plan, posts, creates)
+        if not sending:
+            return plan, LiveReport()
+        with self.http_client() as http:
+            adapters = self.adapters_for(content, {a.account_key for a in sending}, http)
+            broadcasts = Broadcasts(self.repo, adapters.ready, self.clock.now())
+            plan = broadcasts.announce(plan, posts, sending)
+        return plan, broadcasts.report
+
+    def follow_broadcasts(self, content: Content, report: LiveReport) -> LiveReport:
+        """Record the end of every broadcast the networks show over (into ``report``)."""
+        from publisher.engine.live import Broadcasts
+        from publisher.state.live_files import LIVE_FILE_ERRORS, live_file_path, read_live_file
+
+        posts: list[Post] = []
+        names: set[str] = set()
+        for post in content.posts:
+            if post.live is None:
+                continue
+            try:
+                entries = read_live_file(self.repo, live_file_path(post.id))
+            except LIVE_FILE_ERRORS:
+                entries = {}
+            open_ones = {name for name, entry in entries.items() if not entry.ended}
+            if open_ones:
+                posts.append(post)
+                names |= open_ones
+        if not posts:
+            return report
+        with self.http_client() as http:
+            adapters = self.adapters_for(content, names, http)
+            broadcasts = Broadcasts(self.repo, adapters.ready, self.clock.now())
+            broadcasts.report = report
+            broadcasts.follow(posts)
+        return broadcasts.report
 
     def _with_config_settings(self, account: Account) -> Account:
         """Repository-wide settings an adapter needs, unless the account overrides them."""
