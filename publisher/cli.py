@@ -514,16 +514,21 @@ def accounts_audit(opts: Options, fmt: str, no_commit: bool, do_push: bool) -> N
 @option("--dry-run", is_flag=True, help=N_("Only show the decisions; change nothing."))
 @option("--no-commit", is_flag=True, help=N_("Write the log but do not commit it."))
 @option("--push", "do_push", is_flag=True, help=N_("Push the log commit."))
+@option(
+    "--issue", is_flag=True, help=N_("Also keep a Git host issue listing the comments to decide.")
+)
 @click.pass_context
-def moderate(ctx: click.Context, dry_run: bool, no_commit: bool, do_push: bool) -> None:
+def moderate(
+    ctx: click.Context, dry_run: bool, no_commit: bool, do_push: bool, issue: bool
+) -> None:
     if ctx.invoked_subcommand is None:
-        _moderate(ctx.obj, dry_run, no_commit, do_push)
+        _moderate(ctx.obj, dry_run, no_commit, do_push, issue)
 
 
 @handle_errors
 @exclusive
-def _moderate(opts: Options, dry_run: bool, no_commit: bool, do_push: bool) -> None:
-    from publisher.commands.moderate import sweep
+def _moderate(opts: Options, dry_run: bool, no_commit: bool, do_push: bool, issue: bool) -> None:
+    from publisher.commands.moderate import post_review_issue, sweep
     from publisher.commands.progress import Board
     from publisher.moderation.report import outcome_lines, sweep_summary
 
@@ -538,6 +543,12 @@ def _moderate(opts: Options, dry_run: bool, no_commit: bool, do_push: bool) -> N
             committed=lambda sha: click.echo(_("Log recorded in commit {sha}.", sha=sha[:10])),
             watch=board,
         )
+    if issue and not dry_run:
+        url = post_review_issue(opts.workspace(), opts.deps.forge_transport)
+        if url is None:
+            warn(_("Not in CI or nothing filed: the comments to decide are not posted."))
+        else:
+            click.echo(_("Comments to decide: {url}", url=url))
     sys.exit(EXIT_PARTIAL if report.failed_accounts else EXIT_OK)
 
 
@@ -607,6 +618,78 @@ def sandbox_comment(
     except (ValueError, NotImplementedError, KeyError) as exc:
         fail(str(exc))
     click.echo(_("Comment {id} added on {network}.", id=comment, network=network_title(network)))
+
+
+@main.group(help=N_("Contests: check a draw, show the winners to the operator."))
+def contest() -> None:
+    pass
+
+
+@contest.command(
+    "verify", help=N_("Draw a contest again from its file and the Git history; compare.")
+)
+@click.argument("post")
+@click.pass_obj
+@handle_errors
+def contest_verify(opts: Options, post: str) -> None:
+    from publisher.commands.contest import find_post, verification_text
+    from publisher.engine.contest_verify import verify_contest
+
+    ws = opts.workspace()
+    found_post = find_post(ws.load(), post)
+    post_id = found_post.id if found_post else post.strip().removesuffix("/")
+    found = verify_contest(ws.repo, post_id, found_post.path if found_post else "")
+    click.echo(verification_text(post_id, found))
+    sys.exit(EXIT_OK if found.holds else EXIT_PROBLEMS)
+
+
+@contest.command(
+    "winners",
+    help=N_("Show the winners' names and links (read with the token; written nowhere)."),
+)
+@click.argument("post")
+@click.pass_obj
+@handle_errors
+def contest_winners(opts: Options, post: str) -> None:
+    from publisher.commands.contest import require_post, winners_text
+
+    ws = opts.workspace()
+    content = ws.load()
+    click.echo(winners_text(ws, content, require_post(content, post)))
+
+
+@main.group(help=N_("Live broadcasts: the stream key for the broadcaster, the end of a broadcast."))
+def live() -> None:
+    pass
+
+
+@live.command(
+    "key",
+    help=N_("Print a broadcast's server and stream key to this terminal (never run it in CI)."),
+)
+@click.argument("post")
+@option("--account", default=None, help=N_("Only this account's broadcast."))
+@click.pass_obj
+@handle_errors
+def live_key(opts: Options, post: str, account: str | None) -> None:
+    from publisher.commands.live import key_text
+
+    ws = opts.workspace()
+    click.echo(key_text(ws, ws.load(), post, account))
+
+
+@live.command("done", help=N_("End a post's broadcasts; the next apply records their links."))
+@click.argument("post")
+@click.pass_obj
+@handle_errors
+def live_done(opts: Options, post: str) -> None:
+    from publisher.commands.live import end_broadcasts
+
+    ws = opts.workspace()
+    for account in end_broadcasts(ws, ws.load(), post):
+        click.echo(
+            _("Broadcast on {account} ended; apply records it at its next run.", account=account)
+        )
 
 
 @main.group(help=N_("Citizens' messages: file them with a deadline, see what is due."))

@@ -101,9 +101,24 @@ class Capabilities:
     stats: frozenset[str] = frozenset()
     #: why the post figures missing from ``stats`` cannot be read (a message id, English)
     stats_gap: str = ""
+    #: a contest can count who reposted a post (VK ``wall.getReposts``)
+    reads_reposts: bool = False
+    #: a contest can count who voted in a post's poll (VK ``polls.getVoters``, public polls)
+    reads_voters: bool = False
+    #: a broadcast can be created through the API, with a stream key (VK ``video.startStreaming``)
+    live: bool = False
 
     def accepts(self, kind: MediaKind) -> bool:
         return kind in self.media
+
+    @property
+    def contest_entries(self) -> frozenset[str]:
+        """The contest entries this network's API lets us read (``Contest.entry``): comments
+        wherever comments are read, reposts and votes where declared."""
+        kinds = {"comment"} if self.comments else set()
+        kinds |= {"repost"} if self.reads_reposts else set()
+        kinds |= {"poll"} if self.reads_voters else set()
+        return frozenset(kinds)
 
 
 @dataclass(frozen=True)
@@ -176,6 +191,17 @@ _VK = Capabilities(
     # party clients and docs only]; groups.getById fields=members_count [verified: V1]
     stats=frozenset({"views", "reach", "reactions", "reposts", "comments", "followers"}),
     can_find=True,
+    # wall.getReposts owner_id, post_id, offset, count ≤1000 → items, profiles [uncertain: the
+    # method is long-standing but not in the reference; checked against public client code]
+    reads_reposts=True,
+    # polls.getVoters owner_id, poll_id, answer_ids, offset, count → per answer {users: {count,
+    # items}}; public polls only, and polls.create makes a public poll unless is_anonymous=1
+    # [verified: reference polls.create; getVoters uncertain]
+    reads_voters=True,
+    # video.startStreaming (group_id, name, description, wallpost) → video_id, owner_id and the
+    # RTMP address with its key; video.stopStreaming ends it [uncertain: announced by VK in
+    # 2022, the answer's stream fields are not in the reference]
+    live=True,
 )
 
 _TELEGRAM = Capabilities(

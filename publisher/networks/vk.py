@@ -40,8 +40,19 @@ from publisher.core.errors import (
 from publisher.core.figures import FiguresRead, PostFigures, batches, count
 from publisher.core.health import AccountFacts
 from publisher.core.i18n import N_, _
-from publisher.core.model import Account, Comment, Media, Poll, Profile, RemoteRef, RenderedPost
-from publisher.core.redact import redact
+from publisher.core.model import (
+    Account,
+    Broadcast,
+    Comment,
+    Entrant,
+    EntryKind,
+    Media,
+    Poll,
+    Profile,
+    RemoteRef,
+    RenderedPost,
+)
+from publisher.core.redact import Secret, redact
 from publisher.networks.base import (
     UPLOAD_TIMEOUT,
     AccountInfo,
@@ -76,6 +87,12 @@ THREAD_ITEMS = 10
 MESSAGES_PAGE = 200
 #: one read returns at most this many comments or messages: bounded work per run
 MAX_ITEMS = 1000
+#: ``wall.getReposts`` pages: ≤1000 [uncertain: VK's page for the method, not the reference]
+REPOSTS_PAGE = 1000
+#: ``polls.getVoters`` pages per answer: ≤1000 [uncertain: as wall.getReposts]
+VOTERS_PAGE = 1000
+#: a contest reads at most this many reposts or voters: bounded work per run [decided]
+MAX_ENTRANTS = 100_000
 MAX_BAN_DAYS = NETWORK_TABLE["vk"].capabilities.max_ban_days
 #: posts a ``wall.getById`` call names: VK documents no maximum [uncertain]; 100, as its lists
 FIGURES_BATCH = 100
@@ -355,6 +372,122 @@ class VkAdapter(Adapter):
             return f"-{community_id(source)}"
         except ConfigError as error:
             raise Rejected(self.name, "wall.repost", error.message, error.hint) from None
+
+    # -- contests -------------------------------------------------------------------------
+
+    def entrants(self, ref: RemoteRef, entry: EntryKind) -> list[Entrant]:
+        """Commenters (as ``comments`` reads them), reposters or voters of a contest post."""
+        if entry == "repost":
+            return self._reposters(ref.remote_id)
+        if entry == "poll":
+            return self._voters(ref)
+        return super().entrants(ref, entry)
+
+    def _reposters(self, post_id: str) -> list[Entrant]:
+        """``wall.getReposts`` page by page (``offset``/``count``): each repost is a post whose
+        ``from_id`` reposted ours; a community's repost (negative id) is no person."""
+        found: list[Entrant] = []
+        offset = 0
+        while offset < MAX_ENTRANTS:
+            page = self._call(
+                "wall.getReposts",
+                owner_id=self.owner_id,
+                post_id=post_id,
+                offset=offset,
+                count=REPOSTS_PAGE,
+            )
+            people: dict[int, Person] = {}
+            _collect_people(page, people)
+            items = list(page.get("items") or [])
+            for item in items:
+                author = as_int(item.get("from_id") or item.get("owner_id"))
+                if author > 0:
+                    at = datetime.fromtimestamp(as_int(item.get("date")), UTC)
+                    name = people.get(author, Person()).name
+                    url = _person_url(author, people)
+                    found.append(Entrant(self.name, str(author), name, url, at))
+            offset += len(items)
+            if len(items) < REPOSTS_PAGE:
+                break
+        return found
+
+    def _voters(self, ref: RemoteRef) -> list[Entrant]:
+        """Who voted in the post's poll: ``polls.getById`` for its answers, then
+        ``polls.getVoters`` with every answer, page by page, while an answer has more voters
+        than read. An anonymous poll shows no voters (VK refuses: error 15 or 100
+        [uncertain]); ``polls.create`` makes public polls unless told ``is_anonymous``."""
+        poll_id = _poll_of(ref)
+        if not poll_id:
+            raise Rejected(self.name, "polls.getVoters", f"post {ref.remote_id} has no poll")
+        poll = self._call("polls.getById", owner_id=self.owner_id, poll_id=poll_id)
+        answers = [str(a.get("id")) for a in poll.get("answers") or []]
+        found: dict[int, Entrant] = {}
+        offset = 0
+        while answers and offset < MAX_ENTRANTS:
+            page = self._call(
+                "polls.getVoters",
+                owner_id=self.owner_id,
+                poll_id=poll_id,
+                answer_ids=",".join(answers),
+                offset=offset,
+                count=VOTERS_PAGE,
+            )
+            more = False
+            for answer in page or []:
+                users = answer.get("users") or {}
+                for user in users.get("items") or []:
+                    person = as_int(user.get("id") if isinstance(user, dict) else user)
+                    found.setdefault(
+                        person, Entrant(self.name, str(person), url=f"{_VK}id{person}")
+                    )
+                more = more or as_int(users.get("count")) > offset + VOTERS_PAGE
+            offset += VOTERS_PAGE
+            if not more:
+                break
+        return list(found.values())
+
+    # -- broadcasts -----------------------------------------------------------------------
+
+    def start_live(self, title: str, description: str) -> Broadcast:
+        """``video.startStreaming`` in the community, without a wall post of VK's own (the
+        announcement is ours) [uncertain: the method as VK announced it in 2022; ``wallpost``
+        and the answer's ``stream`` object are our reading]. The key in the answer becomes a
+        ``Secret`` at once, so nothing this process prints can show it, and is dropped."""
+        answer = self._call(
+            "video.startStreaming",
+            group_id=self.group_id,
+            name=title[:VIDEO_NAME_LIMIT],
+            description=description or None,
+            wallpost=0,
+        )
+        Secret(str((answer.get("stream") or {}).get("key") or ""), "stream key")
+        return self._broadcast(answer)
+
+    def stream_key(self, broadcast: Broadcast) -> tuple[str, Secret]:
+        """``video.startStreaming`` with the broadcast's ``video_id`` gives its stream settings
+        again [uncertain: VK documents no other way to read a key back]."""
+        video_id = broadcast.video.rpartition("_")[2]
+        answer = self._call("video.startStreaming", group_id=self.group_id, video_id=video_id)
+        stream = answer.get("stream") or {}
+        return str(stream.get("url") or ""), Secret(str(stream.get("key") or ""), "stream key")
+
+    def live_status(self, broadcast: Broadcast) -> Broadcast:
+        """``video.get`` with ``videos=<owner>_<id>``: a broadcast's ``live_status``
+        [uncertain: ``waiting``, ``started``, ``finished`` as VK's video object names them]."""
+        answer = self._call("video.get", owner_id=self.owner_id, videos=broadcast.video)
+        items = answer.get("items") or []
+        if not items:
+            raise NotFound(self.name, "video.get", f"video {broadcast.video}")
+        status = str(items[0].get("live_status") or broadcast.status)
+        return Broadcast(broadcast.video, broadcast.url, status)
+
+    def stop_live(self, broadcast: Broadcast) -> None:
+        video_id = broadcast.video.rpartition("_")[2]
+        self._call("video.stopStreaming", group_id=self.group_id, video_id=video_id)
+
+    def _broadcast(self, answer: Mapping[str, Any]) -> Broadcast:
+        video = f"{as_int(answer.get('owner_id')) or self.owner_id}_{answer.get('video_id')}"
+        return Broadcast(video, f"{_VK}video{video}")
 
     # -- comments, moderation and replies -------------------------------------------------
 
@@ -951,6 +1084,14 @@ class Person:
 
     name: str = ""
     screen_name: str = ""
+
+
+def _poll_of(ref: RemoteRef) -> str:
+    """The id of the poll among a post's attachments (``poll<owner>_<id>``), or ""."""
+    for attachment in ref.extra.get("attachments") or []:
+        if str(attachment).startswith("poll"):
+            return str(attachment).rpartition("_")[2]
+    return ""
 
 
 def _collect_people(page: Mapping[str, Any], people: dict[int, Person]) -> None:

@@ -20,6 +20,8 @@ def test_demo_publishes_the_examples_and_shows_what_check_stops(tmp_path: Path) 
     for line in (4, 6, 9):  # the impossible date, the .git/config attachment, the token
         assert f"{hostile}:{line}:" in text
     assert "AADemo" not in text, "the token is never printed"
+    assert "Отправлено на решение человеку: moderation/review/" in text
+    assert "одобрил(и): Модератор пресс-службы" in text, "the decision is carried out"
     assert not (tmp_path / "repo" / HOSTILE_FOLDER).exists(), "the demo post is removed again"
     state = b"".join(p.read_bytes() for p in (tmp_path / "sandbox").rglob("*") if p.is_file())
     assert b"[core]" not in state, "nothing of .git/config reached a network"
@@ -42,7 +44,7 @@ def test_demo_reads_growing_figures_and_the_report_shows_them(tmp_path: Path) ->
     lines: list[str] = []
     assert run_demo(ROOT, tmp_path, lines.append, FakeClock()) == 0
     text = "\n".join(lines)
-    assert "== 8. publisher stats collect" in text and "== 9. publisher accounts audit" in text
+    assert "== 11. publisher stats collect" in text and "== 12. publisher accounts audit" in text
     (stats,) = (tmp_path / "repo" / "stats").glob("*.yml")
     data = yaml.safe_load(stats.read_text(encoding="utf-8"))
     days = data["followers"]["vk"]["days"]
