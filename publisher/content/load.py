@@ -323,7 +323,7 @@ def load_cached(
         if account is not None:
             accounts.append(account)
             if wanted(account.path):  # a profile is rendered and its images read: costly
-                profile, image_problems = _profile(repo, account)
+                profile, image_problems = _profile(repo, account, cache)
                 profiles[account.name] = profile
                 diagnostics.extend(image_problems)
     diagnostics.extend(account_problems(accounts, config.groups))
@@ -1396,7 +1396,7 @@ def _env_name(value: str, field: str, doc: FrontMatter, problems: _Problems) -> 
     return ""
 
 
-def _profile(repo: Path, account: Account) -> tuple[Profile, list[Diagnostic]]:
+def _profile(repo: Path, account: Account, cache: Cache | None) -> tuple[Profile, list[Diagnostic]]:
     """The account's profile, its avatar and cover read from paths relative to the repository
     (inside ``design/`` only)."""
     problems = _Problems(account.path)
@@ -1428,7 +1428,7 @@ def _profile(repo: Path, account: Account) -> tuple[Profile, list[Diagnostic]]:
         images[name] = media
         if media is not None:
             problems.items.extend(check_image(account, name, media))
-    return profile_for(account, images["avatar"], images["cover"]), problems.items
+    return profile_for(account, images["avatar"], images["cover"], cache), problems.items
 
 
 def _foreign_result_files(
