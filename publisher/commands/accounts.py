@@ -24,12 +24,12 @@ from publisher.core.errors import ConfigError, NetworkError
 from publisher.core.escape import markdown_code, markdown_inline, markdown_link, one_line
 from publisher.core.i18n import _
 from publisher.core.model import Profile
+from publisher.core.names import AccountNames
 from publisher.core.progress import Watch
 from publisher.engine.apply import profile_entry
 from publisher.engine.audit import AuditReport, audit_accounts, record_audit
 from publisher.engine.plan import done_command, manual_step, settings_url
 from publisher.engine.runtime import build_adapters
-from publisher.reports.names import AccountNames
 from publisher.state.result_files import RESULT_FILE_ERRORS, ResultFiles, result_file_problem
 from publisher.state.stats import read_stats, write_stats
 

@@ -11,13 +11,13 @@ from publisher.content.check import CheckResult
 from publisher.core.capabilities import network_title
 from publisher.core.i18n import _
 from publisher.core.model import Plan
+from publisher.core.names import AccountNames
 from publisher.core.progress import Watch
 from publisher.engine.apply import ApplyReport, Result
 from publisher.engine.contests import ContestReport
 from publisher.engine.live import LiveReport
 from publisher.engine.publish import Progress
 from publisher.reports import plan_report as report
-from publisher.reports.names import AccountNames
 
 
 class ApplyPrinter(Progress):

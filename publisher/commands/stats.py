@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from publisher.core.i18n import _
+from publisher.core.names import AccountNames
 from publisher.core.progress import Watch
 from publisher.engine.publish import record
 from publisher.engine.stats import StatsReport, collect_stats
 from publisher.engine.workspace import Workspace
-from publisher.reports.names import AccountNames
 from publisher.state.repo import build_message
 
 

@@ -50,6 +50,7 @@ from publisher.core.model import (
     RenderedPost,
     ResultEntry,
 )
+from publisher.core.names import AccountNames
 from publisher.core.progress import LARGE_UPLOAD, Watch, counting_sent, upload_counter
 from publisher.core.redact import redact
 from publisher.engine.plan import idempotency_key, manual_step, recorded_fields
@@ -166,6 +167,7 @@ class Applier:
         self.result_files = result_files
         #: told of each result as it completes, from the account's thread
         self.watch: Watch[Result] = watch or Watch()
+        self.names = AccountNames(())
         self.adapters = adapters
         self.clock = clock
         self.provenance = provenance
@@ -186,6 +188,7 @@ class Applier:
         """Everything but the reposts, then the reposts: they repost what the first part has
         just published (each reads its source's result when its turn comes)."""
         carry_moves(self.result_files, plan)
+        self.names = AccountNames(plan.accounts)
         report = ApplyReport()
         self.watch.begin(len(plan.pending))
         moved = [a for a in plan.pending if a.kind is ActionKind.MOVE]
@@ -293,7 +296,8 @@ class Applier:
         total = sum(m.size for m in action.rendered.media) if action.rendered else 0
         if total < LARGE_UPLOAD:
             return _ignore
-        return upload_counter(self.watch, f"{action.account_key}: {action.post_id}", total)
+        where = self.names.title(action.network, action.account_key)
+        return upload_counter(self.watch, f"{where}: {action.post_id}", total)
 
     def _execute(self, action: Action) -> Result:
         if action.kind is ActionKind.MANUAL:

@@ -12,8 +12,8 @@ from collections.abc import Mapping
 
 from publisher.core.capabilities import NETWORK_TABLE
 from publisher.core.i18n import _
+from publisher.core.names import AccountNames
 from publisher.reports.charts import bar_chart
-from publisher.reports.names import AccountNames
 from publisher.reports.reach import Part
 from publisher.state.stats import AuditEntry
 

@@ -27,6 +27,7 @@ from publisher.core.errors import PublisherError
 from publisher.core.i18n import N_, _, language
 from publisher.core.labels import category_label
 from publisher.core.model import Post, RenderedPost, ResultEntry
+from publisher.core.names import AccountNames
 from publisher.core.resources import DATA_DIR
 from publisher.core.shapes import moment_of
 from publisher.core.workcalendar import WorkCalendar
@@ -35,7 +36,6 @@ from publisher.inbox.items import INBOX_DIR, InboxItem, load_inbox_rules
 from publisher.moderation.log import LogEntry, read_log
 from publisher.reports.charts import BAR_COLOR, Chart, bar_chart, grouped_bar_chart, svg
 from publisher.reports.health import health_parts
-from publisher.reports.names import AccountNames
 from publisher.reports.pages import render
 from publisher.reports.reach import Part, Reach, reach_of, reach_parts
 from publisher.state.stats import AuditEntry, read_stats

@@ -29,7 +29,7 @@ from publisher.core.escape import (
 from publisher.core.i18n import N_, _
 from publisher.core.labels import action_label
 from publisher.core.model import Action, ActionKind, Media, Plan
-from publisher.reports.names import AccountNames
+from publisher.core.names import AccountNames
 
 PREVIEW_CHARS = 280
 #: the width of the plan's network column (wider where an account follows the network)

@@ -18,10 +18,10 @@ from publisher.core.capabilities import NETWORK_TABLE, network_title
 from publisher.core.figures import FIGURES, FOLLOWERS, PostFigures
 from publisher.core.i18n import N_, _
 from publisher.core.model import ResultEntry
+from publisher.core.names import AccountNames
 from publisher.engine.stats import recorded_posts
 from publisher.engine.workspace import Workspace
 from publisher.reports.charts import Chart, bar_chart
-from publisher.reports.names import AccountNames
 from publisher.state.stats import STATS_DIR, PostStats, StatsFile, latest, read_stats
 
 #: how many months after a post's own the figures read of it are looked for

@@ -47,6 +47,7 @@ from publisher.core.model import (
     ResultEntry,
     Target,
 )
+from publisher.core.names import AccountNames
 from publisher.core.progress import Watch
 from publisher.core.resources import DATA_DIR, FONTS_DIR
 from publisher.core.shapes import moment_of
@@ -55,7 +56,6 @@ from publisher.engine.workspace import Workspace
 from publisher.inbox.items import InboxItem, load_inbox_rules, open_items
 from publisher.moderation.log import LogEntry, read_log
 from publisher.reports import monthly
-from publisher.reports.names import AccountNames
 from publisher.reports.pages import render
 from publisher.reports.plan_report import field_label, kind_label
 from publisher.reports.reach import FIGURE_LABELS, PostReach, reach_by_post, shown_figure

@@ -230,3 +230,35 @@ def test_sandbox_show_names_the_account_of_each_post_where_a_network_has_several
     assert vk and all(line.strip().startswith("1002 [") for line in vk)
     telegram = [line for line in shown if line.startswith("  ") and "@head_channel" in line]
     assert telegram == []  # one channel on that network: nothing to tell apart
+
+
+def test_a_large_uploads_progress_names_the_account_by_its_title(
+    repo: Path, sandboxed: Callable[[Path], Workspace], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a person watches while a large file goes up says where it goes in words
+    ("ВКонтакте · …"), never by a key such as ``vk`` or a file name."""
+    from conftest import jpeg_bytes
+
+    from publisher.core.progress import Watch
+    from publisher.engine import apply as apply_module
+    from publisher.engine.apply import Provenance, Result
+    from publisher.engine.approval import Approvals
+
+    monkeypatch.setattr(apply_module, "LARGE_UPLOAD", 1)
+    (repo / "content/meeting.md").unlink()
+    (repo / "content/meeting").mkdir()
+    photo_post = LOCAL.replace("---\n\n", "media: [a.jpg]\n---\n\n")
+    (repo / "content/meeting/index.md").write_text(photo_post, encoding="utf-8")
+    (repo / "content/meeting/a.jpg").write_bytes(jpeg_bytes())
+    labels: set[str] = set()
+
+    class Listening(Watch[Result]):
+        def sent(self, label: str, done: int, total: int) -> None:
+            labels.add(label)
+
+    ws = sandboxed(repo)
+    content = ws.load()
+    _check, plan = ws.checked_plan(content)
+    ws.apply(content, plan, Approvals(Provenance()), Listening())
+
+    assert labels == {"ВКонтакте · bratskoe-vk: meeting"}

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from conftest import make_account
 
-from publisher.reports.names import AccountNames
+from publisher.core.names import AccountNames
 
 DISTRICT = make_account("vk", name="district-vk", title="Администрация района", default=True)
 SETTLEMENT = make_account("vk", name="bratskoe-vk", title="")
