@@ -254,6 +254,7 @@ class Lexicon:
     official: tuple[str, ...]
     #: lemmas of verbs that offer something ("помогу", "оформи"), with money words: spam
     offers: frozenset[str]
+    money: re.Pattern[str]
 
     def has(self, kind: str, word: Word) -> bool:
         return word.plain in self.words.get(kind, frozenset())
@@ -290,13 +291,14 @@ def lexicon() -> Lexicon:
         spam=tuple(
             (row[0], float(row[1]), re.compile(row[2]))
             for row in spam_rows
-            if row[0] not in ("tld", "offer")
+            if row[0] not in ("tld", "offer", "money")
         ),
         bare_domain=re.compile(
             rf"(?<![\w.@-])((?:[a-z0-9а-я-]+\.)+(?:{tlds}))(?![\w-])", re.IGNORECASE
         ),
         official=_official(table("official_domains.txt")),
         offers=frozenset(fold(row[1]) for row in spam_rows if row[0] == "offer"),
+        money=re.compile(next(row[1] for row in spam_rows if row[0] == "money")),
     )
 
 
@@ -913,14 +915,13 @@ def spam_signals(text: str, words: Text, lex: Lexicon) -> dict[str, float]:
     if any(not official(d, lex) for d in domains(text, lex)):
         signals["link"] = 1.0
     for name, weight, pattern in lex.spam:
-        found = pattern.search(words.plain) if weight else None
+        found = pattern.search(words.plain)
         if found is None or name.removesuffix("_hint") in signals:
             continue
         if name in ASKED and _asked(words.plain, found.end()):
             continue  # "где купить саженцы недорого?" asks for a price, offers none
         signals[name] = weight
-    money = any(p.search(words.plain) for name, _w, p in lex.spam if name == "money")
-    if money and any(offering(w.plain) for w in words.words):
+    if lex.money.search(words.plain) and any(offering(w.plain) for w in words.words):
         signals["offer"] = 1.0  # "помогу закрыть кредиты", "оформи доплату 15 000 руб."
     return signals
 
