@@ -121,6 +121,29 @@ class Sandbox:
             post_id, text, author_id, author_name, reply_to, direct
         )
 
+    def add_community(
+        self,
+        network: str,
+        screen_name: str,
+        name: str,
+        closed: bool = False,
+        groups_comment: bool = True,
+    ) -> str:
+        """Someone else's community on ``network`` (``Emulator.add_community``)."""
+        return self.emulators[network].add_community(screen_name, name, closed, groups_comment)
+
+    def add_open_post(
+        self,
+        network: str,
+        community: str,
+        text: str,
+        author_id: str = "1001",
+        author_name: str = "Житель",
+        age: int = 0,
+    ) -> str:
+        """A resident's post on another community's wall (``Emulator.add_open_post``)."""
+        return self.emulators[network].add_open_post(community, text, author_id, author_name, age)
+
     def set_by_hand(self, network: str, account_id: str, **fields: str) -> None:
         """A person sets profile fields in the network's own settings (``Emulator.set_by_hand``)."""
         self.emulators[network].set_by_hand(account_id, **fields)
