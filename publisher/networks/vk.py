@@ -706,7 +706,8 @@ class VkAdapter(Adapter):
             offset += len(batch)
             if not batch or offset >= as_int(page.get("count")):
                 return
-            if not any(_date(p) > wanted.since for p in batch if not p.get("is_pinned")):
+            dated = [_date(p) for p in batch if not p.get("is_pinned")]
+            if not dated or min(dated) <= wanted.since:  # newest first: the rest is older
                 return
 
     def _remember_people(self, page: Mapping[str, Any]) -> None:
