@@ -72,6 +72,11 @@ class InboxRules:
     urgent_deadline: str = "4h"
     pseudonymize: bool = False
     calendar: WorkCalendar = field(default_factory=WorkCalendar)
+    #: asks that alone file a message only about a public matter (a category's words, or
+    #: ``public``), and never with ``noise`` (sales, asking for a shop or a master)
+    questions: tuple[str, ...] = ()
+    public: tuple[str, ...] = ()
+    noise: tuple[str, ...] = ()
 
 
 def load_inbox_rules(repo: Path, overrides: Mapping[str, Any] | None) -> InboxRules:
@@ -91,6 +96,9 @@ def load_inbox_rules(repo: Path, overrides: Mapping[str, Any] | None) -> InboxRu
             urgent_deadline=str(deadlines.get("urgent", "4h")),
             pseudonymize=bool(data.get("pseudonymize", False)),
             calendar=load_calendar(repo, dict(hours)),
+            questions=_lower(data.get("questions"), "questions"),
+            public=_lower(data.get("public"), "public"),
+            noise=_lower(data.get("noise"), "noise"),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ConfigError(
@@ -125,7 +133,14 @@ class Sorting:
 
 
 def sort_message(text: str, rules: InboxRules) -> Sorting:
-    """Questions, requests and complaints are filed; thanks and chatter are not."""
+    """Questions, requests and complaints about public matters are filed; thanks, chatter and
+    residents' questions to each other are not.
+
+    A message that only asks (``questions``: "?", «когда», «подскажите») is filed when it
+    speaks of a public matter (a category's words, or ``public``: the administration, a
+    benefit, a permit) and is not about buying, selling or finding a shop (``noise``); a plain
+    request or complaint («отремонтируйте», «нет воды», «жалоба») is filed as it is.
+    """
     lowered = " ".join(text.lower().split())
     asks = _matches(lowered, rules.relevant)
     words = re.findall(r"\w+", lowered)
@@ -135,6 +150,9 @@ def sort_message(text: str, rules: InboxRules) -> Sorting:
     scores = {name: len(_matches(lowered, stems)) for name, stems in rules.categories.items()}
     best = max(scores, key=lambda name: scores[name]) if scores else "other"
     category = best if scores.get(best) else "other"
+    if relevant and all(ask in rules.questions for ask in asks):
+        public = category != "other" or bool(_matches(lowered, rules.public))
+        relevant = public and not _matches(lowered, rules.noise)
     return Sorting(relevant, category, bool(_matches(lowered, rules.urgent)))
 
 
