@@ -9,8 +9,12 @@ from pathlib import Path
 import git
 import pytest
 import yaml
+from click.testing import CliRunner
+from commands.test_accounts import FakeIssues
 from conftest import Publisher
 
+from publisher.cli import Deps, main
+from publisher.commands.inbox import OVERDUE_MARKER
 from publisher.inbox.items import read_items
 from publisher.sandbox.app import Sandbox
 
@@ -181,3 +185,35 @@ def test_a_monitoring_file_pointing_at_another_host_is_refused_at_its_line(
     assert "monitoring.yml:7" in result.output and "api_base" in result.output, result.output
     checked = run("check")
     assert "monitoring.yml" in checked.output and checked.exit_code != 0
+
+
+def test_status_groups_by_department_and_the_issue_raises_what_is_nearly_due(
+    world: World,
+) -> None:
+    world.post("На улице Мира яма, когда отремонтируют дорогу?", age=60)
+    world.post("Почему в Ахтарске МФЦ закрыт по субботам? Работающим неудобно", age=60)
+    assert world.run("inbox", "collect").exit_code == 0
+    text = world.run("inbox", "status")
+    assert "[Отдел дорожного хозяйства]" in text.output and "[Общий отдел]" in text.output
+    assert '"by_department": {' in world.run("inbox", "status", "--format", "json").output
+
+    world.run.clock.advance(7 * 3600)  # 19:00 Moscow: the 8 working hours end tomorrow noon
+    forge = FakeIssues()
+    env = {
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_REPOSITORY": "city/smm",
+        "GITHUB_TOKEN": "ghs_job_token",
+        "GITHUB_API_URL": "https://api.github.test",
+    }
+    prefix = ["--repo", str(world.run.repo), "--sandbox", str(world.run.state)]
+    deps = Deps(world.run.clock, env, forge)
+    quiet = CliRunner().invoke(main, [*prefix, "inbox", "status", "--issue"], obj=deps)
+    world.run.clock.advance(16 * 3600)  # 11:00 the next day: an hour left for both
+    raised = CliRunner().invoke(main, [*prefix, "inbox", "status", "--issue"], obj=deps)
+
+    assert quiet.exit_code == raised.exit_code == 0, quiet.output + raised.output
+    assert [r.method for r in forge.requests] == ["GET", "POST", "GET", "PATCH"]
+    (issue,) = [i for i in forge.issues if OVERDUE_MARKER in i["body"]]
+    body = issue["body"]
+    assert "Отдел дорожного хозяйства — @ivanov @akhtarsk/roads" in body
+    assert "Общий отдел — @press" in body and body.count("СКОРО СРОК") == 2
