@@ -217,3 +217,24 @@ def test_status_groups_by_department_and_the_issue_raises_what_is_nearly_due(
     body = issue["body"]
     assert "Отдел дорожного хозяйства — @ivanov @akhtarsk/roads" in body
     assert "Общий отдел — @press" in body and body.count("СКОРО СРОК") == 2
+
+
+def test_the_monthly_report_counts_messages_by_source_and_department(world: World) -> None:
+    world.post("На улице Мира яма, когда отремонтируют дорогу?")
+    world.post("Почему в Ахтарске МФЦ закрыт по субботам? Работающим неудобно")
+    assert world.run("inbox", "collect").exit_code == 0
+    roads = next(i for i in world.items() if i["department"] == "roads")
+    path = world.run.repo / str(roads["path"])
+    path.write_text(path.read_text(encoding="utf-8") + "Яму засыплем.\n", encoding="utf-8")
+    repo = git.Repo(world.run.repo)
+    repo.git.add("--all")
+    repo.git.commit("-m", "Ответ жителю")
+    world.run.clock.advance(3600)
+    assert world.run("apply").exit_code == 0
+    world.run.clock.advance(3 * 86_400)  # the other one is overdue by now
+
+    report = world.run("report", "--month", "2026-12").output
+
+    assert "| открытые источники: ВКонтакте | 2 | 1 | 1,2 раб. ч | 1 |" in report, report
+    assert "| Отдел дорожного хозяйства | 1 | 1 | 1,2 раб. ч | 0 |" in report
+    assert "| Общий отдел | 1 | 0 | — | 1 |" in report
