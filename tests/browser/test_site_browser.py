@@ -226,7 +226,7 @@ def test_screenshot_of_a_post_page(site: Site, watched: Watched, tmp_path: Path)
         assert image.size[0] == 1280 and image.size[1] > 1500
         assert len(image.convert("RGB").getcolors(1 << 20) or []) > 500, "not a blank page"
     watched.page.goto(site.url + "report.html", wait_until="load")
-    assert watched.page.locator("svg.chart").count() == 4
+    assert watched.page.locator("svg.chart").count() == 6
     watched.page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
     assert watched.problems == []
 
