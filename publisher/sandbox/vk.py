@@ -42,6 +42,17 @@ What it holds to (reference ``networks-ru.md`` section 1):
   [verified: V1 wall.repost]. Without ``group_id`` it lands on the user's own wall [verified:
   V1]. A missing or deleted source is error 100 [uncertain]; reposts count towards the daily
   limit of the target wall [uncertain].
+- Other people's communities (``add_community``, ``add_open_post``: local public pages and
+  residents' posts on them), which no token of ours runs. ``newsfeed.search(q, extended,
+  count ≤200, start_time (default a day ago), end_time, start_from)`` answers ``{items, count,
+  total_count, next_from}`` newest first, ``next_from`` absent on the last page; ``wall.search
+  (owner_id|domain, query, owners_only, count ≤100, offset)`` and ``wall.get`` by ``domain``
+  answer ``{count, items}`` with ``profiles``/``groups`` when ``extended`` [verified: the
+  methods' schema; uncertain: how VK matches words, the format of next_from]. Both are user or
+  service token methods (27 for a community token). A closed community's wall is error 15, an
+  unknown short name 100. Our community comments on another wall with ``from_group=<our id>``
+  where that wall lets communities comment, else 15; closed comments are 213 [uncertain: the
+  codes VK gives].
 """
 
 from __future__ import annotations
@@ -919,7 +930,7 @@ class VkEmulator(Emulator):
             raise invalid_param("thread_items_count should be less or equal to 10")
         cut = call.integer("preview_length", self.comment_preview_length)
         state = self.store.read("vk")
-        post = _find_post(state, call.owner(), call.integer("post_id"))
+        post = _find_post(state, _readable_wall(state, call), call.integer("post_id"))
         root = call.integer("comment_id", 0)
         if root and _find_comment(state, post["owner_id"], root, post["id"]) is None:
             raise invalid_param("comment_id is invalid")
@@ -972,7 +983,10 @@ class VkEmulator(Emulator):
     @staticmethod
     def _guest_community(call: Call, state: dict[str, Any], group: int, owner: int) -> int:
         """Our community comments on another wall: its administrator's user token may, where
-        that wall lets communities comment [uncertain: the code VK gives otherwise; 15 here]."""
+        that wall lets communities comment [uncertain: the code VK gives otherwise; 15 here].
+        A community the sandbox does not hold is error 100, as a made-up one would be."""
+        if str(group) not in state.get("groups", {}):
+            raise invalid_param("from_group is invalid")
         call.acts_for(group)
         if call.community:
             raise VkApiError(15, ACCESS_DENIED)

@@ -78,6 +78,7 @@ def test_wall_search_and_wall_get_by_short_name_page_by_offset(vk: Vk) -> None:
 
 
 def test_our_community_comments_on_another_wall_where_it_may(vk: Vk) -> None:
+    vk.post(message="Наш пост")  # our community, 123, exists
     gid = community(vk)
     post = vk.sandbox.add_open_post("vk", gid, "Когда починят свет?", "601", "Анна")
     answer = vk.call(
@@ -92,6 +93,7 @@ def test_our_community_comments_on_another_wall_where_it_may(vk: Vk) -> None:
 
 
 def test_a_wall_closed_to_communities_or_to_comments_refuses_our_comment(vk: Vk) -> None:
+    vk.post(message="Наш пост")
     no_groups = community(vk, "no_groups", groups_comment=False)
     post = vk.sandbox.add_open_post("vk", no_groups, "Когда починят свет?", "601", "Анна")
     refused = vk.error(
