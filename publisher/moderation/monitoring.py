@@ -50,7 +50,8 @@ from publisher.moderation.normalize import fold
 MONITORING_FILE = "monitoring.yml"
 KEYS = ("networks", "phrases", "communities", "search_in", "exclude", "days")
 #: networks whose API lets an app read what others write in the open (``README``: what each
-#: network allows); the others, with why not
+#: network allows); the others, with why not [verified for Telegram (bots see only chats they
+#: are in) and VK; uncertain for OK and Max: no search method found in their documentation]
 OPEN_NETWORKS = ("vk",)
 CLOSED: Mapping[str, str] = {
     "telegram": N_(
