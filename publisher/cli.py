@@ -340,14 +340,17 @@ def sandbox_show(state: Path, as_json: bool) -> None:
 @option("--state", type=click.Path(file_okay=False, path_type=Path), required=True)
 @option("--port", default=8765, show_default=True)
 @option("--host", default="127.0.0.1", show_default=True)
+@click.pass_obj
 @handle_errors
-def sandbox_serve(state: Path, port: int, host: str) -> None:
+def sandbox_serve(opts: Options, state: Path, port: int, host: str) -> None:
     from werkzeug.serving import run_simple
 
+    from publisher.core.config import load_config
     from publisher.sandbox.web import FeedPage
 
+    zone = load_config(opts.repo)[0].timezone
     click.echo(_("Open http://{host}:{port}/ (Ctrl+C to stop).", host=host, port=port))
-    run_simple(host, port, FeedPage(state), use_reloader=False, threaded=True)
+    run_simple(host, port, FeedPage(state, zone), use_reloader=False, threaded=True)
 
 
 @main.command(
@@ -473,6 +476,37 @@ def accounts_done(opts: Options, account: str, fields: tuple[str, ...]) -> None:
         click.echo(_("Recorded in {path}.", path=confirmed.path))
 
 
+@accounts.command(
+    "audit",
+    help=N_(
+        "Check each account against the recommendations for official pages: contacts, the "
+        "site, images, the state mark, messages, comments, how often it posts."
+    ),
+)
+@option("--format", "fmt", type=click.Choice(["text", "json"]), default="text")
+@option("--no-commit", is_flag=True, help=N_("Write the file but do not commit it."))
+@option("--push", "do_push", is_flag=True, help=N_("Push the commit."))
+@click.pass_obj
+@handle_errors
+@exclusive
+def accounts_audit(opts: Options, fmt: str, no_commit: bool, do_push: bool) -> None:
+    import json
+
+    from publisher.commands.accounts import audit
+    from publisher.reports.plan_report import check_summary, diagnostic_dict, diagnostics_text
+
+    audited = audit(opts.workspace(), commit=not no_commit, push=do_push)
+    findings = audited.report.findings
+    if fmt == "json":
+        click.echo(json.dumps([diagnostic_dict(d) for d in findings], ensure_ascii=False, indent=2))
+    else:
+        if findings:
+            click.echo(diagnostics_text(findings))
+        click.echo(check_summary(findings))
+        click.echo(_("Recorded in {path}.", path=audited.path))
+    sys.exit(EXIT_PROBLEMS if audited.report.errors else EXIT_OK)
+
+
 @main.group(
     invoke_without_command=True,
     help=N_("Read new comments, remove what the rules forbid, ban repeat offenders, log it."),
@@ -480,16 +514,21 @@ def accounts_done(opts: Options, account: str, fields: tuple[str, ...]) -> None:
 @option("--dry-run", is_flag=True, help=N_("Only show the decisions; change nothing."))
 @option("--no-commit", is_flag=True, help=N_("Write the log but do not commit it."))
 @option("--push", "do_push", is_flag=True, help=N_("Push the log commit."))
+@option(
+    "--issue", is_flag=True, help=N_("Also keep a Git host issue listing the comments to decide.")
+)
 @click.pass_context
-def moderate(ctx: click.Context, dry_run: bool, no_commit: bool, do_push: bool) -> None:
+def moderate(
+    ctx: click.Context, dry_run: bool, no_commit: bool, do_push: bool, issue: bool
+) -> None:
     if ctx.invoked_subcommand is None:
-        _moderate(ctx.obj, dry_run, no_commit, do_push)
+        _moderate(ctx.obj, dry_run, no_commit, do_push, issue)
 
 
 @handle_errors
 @exclusive
-def _moderate(opts: Options, dry_run: bool, no_commit: bool, do_push: bool) -> None:
-    from publisher.commands.moderate import sweep
+def _moderate(opts: Options, dry_run: bool, no_commit: bool, do_push: bool, issue: bool) -> None:
+    from publisher.commands.moderate import post_review_issue, sweep
     from publisher.commands.progress import Board
     from publisher.moderation.report import outcome_lines, sweep_summary
 
@@ -504,6 +543,12 @@ def _moderate(opts: Options, dry_run: bool, no_commit: bool, do_push: bool) -> N
             committed=lambda sha: click.echo(_("Log recorded in commit {sha}.", sha=sha[:10])),
             watch=board,
         )
+    if issue and not dry_run:
+        url = post_review_issue(opts.workspace(), opts.deps.forge_transport)
+        if url is None:
+            warn(_("Not in CI or nothing filed: the comments to decide are not posted."))
+        else:
+            click.echo(_("Comments to decide: {url}", url=url))
     sys.exit(EXIT_PARTIAL if report.failed_accounts else EXIT_OK)
 
 
@@ -573,6 +618,78 @@ def sandbox_comment(
     except (ValueError, NotImplementedError, KeyError) as exc:
         fail(str(exc))
     click.echo(_("Comment {id} added on {network}.", id=comment, network=network_title(network)))
+
+
+@main.group(help=N_("Contests: check a draw, show the winners to the operator."))
+def contest() -> None:
+    pass
+
+
+@contest.command(
+    "verify", help=N_("Draw a contest again from its file and the Git history; compare.")
+)
+@click.argument("post")
+@click.pass_obj
+@handle_errors
+def contest_verify(opts: Options, post: str) -> None:
+    from publisher.commands.contest import find_post, verification_text
+    from publisher.engine.contest_verify import verify_contest
+
+    ws = opts.workspace()
+    found_post = find_post(ws.load(), post)
+    post_id = found_post.id if found_post else post.strip().removesuffix("/")
+    found = verify_contest(ws.repo, post_id, found_post.path if found_post else "")
+    click.echo(verification_text(post_id, found))
+    sys.exit(EXIT_OK if found.holds else EXIT_PROBLEMS)
+
+
+@contest.command(
+    "winners",
+    help=N_("Show the winners' names and links (read with the token; written nowhere)."),
+)
+@click.argument("post")
+@click.pass_obj
+@handle_errors
+def contest_winners(opts: Options, post: str) -> None:
+    from publisher.commands.contest import require_post, winners_text
+
+    ws = opts.workspace()
+    content = ws.load()
+    click.echo(winners_text(ws, content, require_post(content, post)))
+
+
+@main.group(help=N_("Live broadcasts: the stream key for the broadcaster, the end of a broadcast."))
+def live() -> None:
+    pass
+
+
+@live.command(
+    "key",
+    help=N_("Print a broadcast's server and stream key to this terminal (never run it in CI)."),
+)
+@click.argument("post")
+@option("--account", default=None, help=N_("Only this account's broadcast."))
+@click.pass_obj
+@handle_errors
+def live_key(opts: Options, post: str, account: str | None) -> None:
+    from publisher.commands.live import key_text
+
+    ws = opts.workspace()
+    click.echo(key_text(ws, ws.load(), post, account))
+
+
+@live.command("done", help=N_("End a post's broadcasts; the next apply records their links."))
+@click.argument("post")
+@click.pass_obj
+@handle_errors
+def live_done(opts: Options, post: str) -> None:
+    from publisher.commands.live import end_broadcasts
+
+    ws = opts.workspace()
+    for account in end_broadcasts(ws, ws.load(), post):
+        click.echo(
+            _("Broadcast on {account} ended; apply records it at its next run.", account=account)
+        )
 
 
 @main.group(help=N_("Citizens' messages: file them with a deadline, see what is due."))
@@ -671,6 +788,79 @@ def inbox_done(opts: Options, file: str) -> None:
         )
     else:
         click.echo(_("Recorded in {path}.", path=where))
+
+
+@main.group(help=N_("Reach figures: views, reactions, reposts, comments and followers."))
+def stats() -> None:
+    pass
+
+
+@stats.command(
+    "collect", help=N_("Read each network's figures of the recorded posts into stats/YYYY-MM.yml.")
+)
+@option("--no-commit", is_flag=True, help=N_("Write the file but do not commit it."))
+@option("--push", "do_push", is_flag=True, help=N_("Push the commit."))
+@click.pass_obj
+@handle_errors
+@exclusive
+def stats_collect(opts: Options, no_commit: bool, do_push: bool) -> None:
+    from publisher.commands.progress import Board
+    from publisher.commands.stats import collect
+    from publisher.engine.stats import StatsReport
+
+    board: Board[str] = Board(
+        _("Figures"), lambda name: [_("Read {account}", account=name)], click.echo
+    )
+
+    def shown(report: StatsReport) -> None:
+        board.close()
+        if report.damaged:
+            warn(
+                _(
+                    "stats/{month}.yml was edited by hand and could not be read whole: it is "
+                    "written anew from what could be read and from this run.",
+                    month=report.month,
+                )
+            )
+        for account, gaps in sorted(report.gaps.items()):
+            for gap in dict.fromkeys(gaps):
+                click.echo(
+                    _("{account}: no data: {reason}", account=report.title(account), reason=gap)
+                )
+        for post, account in report.gone:
+            gone = _(
+                "{account}: post {post} is no longer on the network",
+                account=report.title(account),
+                post=post,
+            )
+            click.echo(gone)
+        for account, error in sorted(report.failed.items()):
+            warn(
+                _(
+                    "{account}: figures not read: {error}",
+                    account=report.title(account),
+                    error=error,
+                )
+            )
+        click.echo(
+            _(
+                "Figures read: {posts} posts on {accounts} accounts; written to {path}.",
+                posts=report.posts,
+                accounts=len(report.accounts),
+                path=", ".join(report.files),
+            )
+        )
+
+    with board:
+        report = collect(
+            opts.workspace(),
+            commit=not no_commit,
+            push=do_push,
+            shown=shown,
+            committed=lambda sha: click.echo(_("Recorded in commit {sha}.", sha=sha[:10])),
+            watch=board,
+        )
+    sys.exit(EXIT_PARTIAL if report.failed else EXIT_OK)
 
 
 @main.command(

@@ -26,10 +26,12 @@ from publisher.core.i18n import _
 from publisher.core.model import Profile
 from publisher.core.progress import Watch
 from publisher.engine.apply import profile_entry
+from publisher.engine.audit import AuditReport, audit_accounts, record_audit
 from publisher.engine.plan import done_command, manual_step, settings_url
 from publisher.engine.runtime import build_adapters
 from publisher.reports.names import AccountNames
 from publisher.state.result_files import RESULT_FILE_ERRORS, ResultFiles, result_file_problem
+from publisher.state.stats import read_stats, write_stats
 
 if TYPE_CHECKING:
     import httpx
@@ -330,7 +332,7 @@ def confirm_done(ws: Workspace, name: str, fields: Sequence[str]) -> Confirmed:
             _('Run: git config user.name "Your Name"; git config user.email you@example.org'),
         )
     rel = step.result_file_path
-    files = ResultFiles(ws.repo)
+    files = ResultFiles(ws.repo, content.default_accounts)
     try:
         previous = files.read(rel).get(account.name)
     except RESULT_FILE_ERRORS as error:  # a damaged file is never written over
@@ -371,3 +373,36 @@ def _check_waiting(account: str, fields: Sequence[str], waiting: Sequence[str]) 
             ),
             hint,
         )
+
+
+@dataclass(frozen=True)
+class Audited:
+    """What ``accounts audit`` found, the month's file it recorded it in, and the commit."""
+
+    report: AuditReport
+    path: str
+    commit: str | None
+
+
+def audit(ws: Workspace, *, commit: bool = True, push: bool = False) -> Audited:
+    """Audit every account, record the findings in this month's ``stats/YYYY-MM.yml`` (the
+    monthly report's table reads them there) and commit that file alone."""
+    from publisher.engine.publish import record
+    from publisher.state.repo import build_message
+
+    content = ws.load()
+    report = audit_accounts(ws, content)
+    now = ws.clock.now().astimezone(ws.config.zone)
+    stats = read_stats(ws.repo, now.strftime("%Y-%m"))
+    record_audit(stats, report, content, now.isoformat("T", "seconds"))
+    path = write_stats(ws.repo, stats)
+    sha = None
+    if commit:
+        warnings = len(report.findings) - len(report.errors)
+        subject = "publisher: " + _(
+            "accounts audit, {warnings} warnings, {errors} errors",
+            warnings=warnings,
+            errors=len(report.errors),
+        )
+        sha = record(ws, [path], build_message(subject), push, lambda _sha: None)
+    return Audited(report, path, sha)

@@ -8,10 +8,13 @@ from rich.console import Console
 
 from publisher.commands.progress import Board
 from publisher.content.check import CheckResult
+from publisher.core.capabilities import network_title
 from publisher.core.i18n import _
 from publisher.core.model import Plan
 from publisher.core.progress import Watch
 from publisher.engine.apply import ApplyReport, Result
+from publisher.engine.contests import ContestReport
+from publisher.engine.live import LiveReport
 from publisher.engine.publish import Progress
 from publisher.reports import plan_report as report
 from publisher.reports.names import AccountNames
@@ -45,6 +48,49 @@ class ApplyPrinter(Progress):
         self.close()
         self.echo(report.apply_summary(plan, outcome))
 
+    def contested(self, report: ContestReport) -> None:
+        for line in contest_lines(report):
+            self.echo(line)
+        for (post, account), error in sorted(report.failed.items()):
+            self.warn(
+                _(
+                    "Contest {post}: entrants not read on {account}: {error}",
+                    post=post,
+                    account=network_title(account) if account else "—",
+                    error=error,
+                )
+            )
+
+    def broadcast(self, report: LiveReport) -> None:
+        for (post, account), url in sorted(report.created.items()):
+            self.echo(
+                _(
+                    "Broadcast created for {post} on {account}: {url}; the announcement links "
+                    "to it. The stream key: publisher live key {post}",
+                    post=post,
+                    account=network_title(account),
+                    url=url,
+                )
+            )
+        for (post, account), url in sorted(report.ended.items()):
+            self.echo(
+                _(
+                    "Broadcast of {post} on {account} has ended: {url}",
+                    post=post,
+                    account=network_title(account),
+                    url=url,
+                )
+            )
+        for (post, account), error in sorted(report.failed.items()):
+            self.warn(
+                _(
+                    "Broadcast of {post} on {account}: {error}",
+                    post=post,
+                    account=network_title(account) if account else "—",
+                    error=error,
+                )
+            )
+
     def committed(self, sha: str) -> None:
         self.echo(_("Results recorded in commit {sha}.", sha=sha[:10]))
 
@@ -52,3 +98,24 @@ class ApplyPrinter(Progress):
         """Take the bar off the terminal, also when the run failed half-way."""
         if self.board is not None:
             self.board.close()
+
+
+def contest_lines(report: ContestReport) -> list[str]:
+    """A line for each draw made and each results post prepared."""
+    lines = [
+        _(
+            "Contest {post} drawn: {count} winners; check it with publisher contest verify {post}.",
+            post=post,
+            count=len(drawn.winners),
+        )
+        for post, drawn in sorted(report.drawn.items())
+    ]
+    lines += [
+        _(
+            "Results post prepared as a draft: {path}; complete it and set status: ready in "
+            "a merge request.",
+            path=path,
+        )
+        for _post, path in sorted(report.results.items())
+    ]
+    return lines

@@ -31,6 +31,8 @@ class Planned:
     style_rules: StyleRules
     env: Mapping[str, str]
     site_url: str = ""
+    #: a line for each comment waiting for a moderator's decision (``moderation/review/``)
+    reviews: tuple[str, ...] = ()
 
     @property
     def comment_limit(self) -> int:
@@ -59,6 +61,7 @@ class Planned:
             style,
             limit=self.comment_limit,
             site_url=self.site_url,
+            reviews=self.reviews,
         )
 
     def changed_posts(self) -> list[Post]:
@@ -74,8 +77,11 @@ def make_plan(ws: Workspace, preview: bool = False) -> Planned:
     shown, without the text of unchanged posts; see ``Workspace.checked_plan``)."""
     content = ws.load()
     check, plan = ws.checked_plan(content, preview=preview)
+    from publisher.moderation.review import pending_lines, read_reviews  # only with files
+
     site_url = ws.env.get(report.PREVIEW_URL_ENV, "")
-    return Planned(content, check, plan, ws.config.style, ws.env, site_url)
+    reviews = tuple(pending_lines(read_reviews(ws.repo)))
+    return Planned(content, check, plan, ws.config.style, ws.env, site_url, reviews)
 
 
 @dataclass(frozen=True)

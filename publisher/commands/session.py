@@ -60,7 +60,8 @@ def open_sandbox(repo: Path, state: Path, clock: Clock, faults: Faults | None = 
 def declare_accounts(sandbox: Sandbox, ws: Workspace) -> None:
     """Make the sandbox hold the repository's accounts, each with the tokens a run without
     secrets is given (``runtime.sandbox_token``): then a token used on another account's
-    community, channel or page is refused as the network would refuse it."""
+    community, channel or page is refused as the network would refuse it. A network whose
+    adapter declares a community token role (VK) gets that token too."""
     from publisher.engine.runtime import read_tokens
     from publisher.engine.workspace import primary_secrets
     from publisher.sandbox.accounts import SandboxAccount
@@ -75,9 +76,7 @@ def declare_accounts(sandbox: Sandbox, ws: Workspace) -> None:
                 account.network,
                 account.account_id,
                 tokens=(tokens.main.reveal(),),
-                community_tokens=(community.reveal(),)
-                if community and account.network == "vk"
-                else (),
+                community_tokens=(community.reveal(),) if community else (),
                 title=account.title,
                 username=str(account.settings.get("handle") or "").lstrip("@"),
             )

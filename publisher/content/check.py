@@ -8,8 +8,9 @@ refuses, polls it cannot take. Tokens committed by mistake are ``secrets_scan``'
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 
 from publisher.content.load import Content
@@ -22,7 +23,7 @@ from publisher.core.config import Config
 from publisher.core.errors import Diagnostic, Severity
 from publisher.core.front_matter import BODY
 from publisher.core.i18n import _
-from publisher.core.model import Account, Media, Post, Target
+from publisher.core.model import Account, Contest, Media, Post, Target
 from publisher.state.cache import salt_of
 from publisher.state.tree import scope_filter
 
@@ -633,3 +634,99 @@ def _error(post: Post, field: str, message: str, hint: str, code: str) -> Diagno
 
 def _warning(post: Post, field: str, message: str, hint: str, code: str) -> Diagnostic:
     return Diagnostic(post.path, post.line_of(field), Severity.WARNING, message, hint, code)
+
+
+def contest_problems(
+    content: Content,
+    capabilities: Mapping[str, Capabilities],
+    now: datetime,
+    published: Callable[[Post], bool],
+) -> list[Diagnostic]:
+    """What a contest or a broadcast in a post cannot do: close in the past before it is
+    published (``published`` tells), count entries on a network whose API does not show them
+    (held back there), be created on a network with no API for it (steps by hand).
+
+    Not among a post's cached findings: whether a closing time has passed changes by the
+    minute."""
+    problems: list[Diagnostic] = []
+    for post in checked_posts(content):
+        if post.status != "ready":
+            continue
+        if post.contest is not None:
+            problems.extend(_check_contest(post, post.contest, content, capabilities))
+            if post.contest.closes <= now and not published(post):
+                problems.append(
+                    _error(
+                        post,
+                        "contest",
+                        _(
+                            "The contest would close before it is published: its closing time "
+                            "has passed."
+                        ),
+                        _("Set closes: to a time after the publication."),
+                        "contest-closed",
+                    )
+                )
+        if post.live is not None:
+            problems.extend(_check_live(post, content, capabilities))
+    return problems
+
+
+def _check_contest(
+    post: Post, contest: Contest, content: Content, capabilities: Mapping[str, Capabilities]
+) -> list[Diagnostic]:
+    targets = content.targets_of(post)
+    blind = [t for t in targets if contest.entry not in capabilities[t.network].contest_entries]
+    problems = [
+        replace(
+            _error(
+                post,
+                "contest",
+                _(
+                    "{network} does not show who took part by {entry}: entries there would not "
+                    "count.",
+                    network=network_title(target.network),
+                    entry=entry_label(contest.entry),
+                ),
+                _(
+                    "Take part by comment, or leave {network} out of the post's networks.",
+                    network=network_title(target.network),
+                ),
+                "contest-network",
+            ),
+            targets=(target.name,),
+        )
+        for target in blind
+    ]
+    if targets and len(blind) == len(targets):
+        problems = [replace(problems[0], targets=())]
+    return problems
+
+
+def _check_live(
+    post: Post, content: Content, capabilities: Mapping[str, Capabilities]
+) -> list[Diagnostic]:
+    return [
+        replace(
+            _warning(
+                post,
+                "live",
+                _(
+                    "{network} has no API for broadcasts: the plan lists the steps to take by "
+                    "hand.",
+                    network=network_title(target.network),
+                ),
+                "",
+                "live-manual",
+            ),
+            targets=(target.name,),
+        )
+        for target in content.targets_of(post)
+        if not capabilities[target.network].live
+    ]
+
+
+def entry_label(entry: str) -> str:
+    """A way to take part as a reader says it."""
+    labels = {"comment": _("comment"), "repost": _("repost"), "poll": _("poll answer")}
+    return labels.get(entry, entry)

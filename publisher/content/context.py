@@ -8,9 +8,9 @@ and ``build_plan`` then read the mappings; neither renders nor reaches for a cac
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from publisher.content.check import Measured, findings_key, needs_rendering, post_findings
 from publisher.content.load import Content
@@ -23,6 +23,7 @@ from publisher.core.packing import plain, typed
 from publisher.core.parallel import fork_map
 from publisher.state.cache import Cache
 
+T = TypeVar("T")
 #: each post's rendering for one of its targets, by (post path, account name)
 Renderings = Mapping[tuple[str, str], RenderedPost]
 
@@ -60,9 +61,10 @@ def build_context(
     else:
         if work.render:
             cache.read_renders()  # once, here: each worker would read the whole file again
-        todo = [p for p in posts if not work.cached(p)]
+        ready = {p.path: worked for p in posts if (worked := work.from_cache(p)) is not None}
+        todo = [p for p in posts if p.path not in ready]
         cache.derive_many([p.path for p in todo], lambda index: work(todo[index]))
-        results = [work(p) for p in posts]  # every one of them is in the cache now
+        results = [ready.get(p.path) or work(p) for p in posts]  # the rest is cached now
     renderings: dict[tuple[str, str], RenderedPost] = {}
     findings: dict[str, tuple[Diagnostic, ...]] = {}
     for post, (rendered, found) in zip(posts, results, strict=True):
@@ -88,6 +90,9 @@ class _Work:
         self.cache, self.render = cache, render
         self.checked = {post.path for post in check}
         self.check_key = findings_key(content, config, capabilities)
+        #: while true, anything the cache does not hold raises ``_NotCached`` instead of
+        #: being worked out (see ``from_cache``)
+        self.cache_only = False
 
     def __call__(self, post: Post) -> Worked:
         """The post's renderings for the targets asked (by account name), and check's
@@ -103,7 +108,9 @@ class _Work:
 
         if self.cache is None:
             return Worked(rendered, tuple(find()))
-        return Worked(rendered, tuple(self.cache.derived(post.path, self.check_key, find)))
+        return Worked(
+            rendered, tuple(self.cache.derived(post.path, self.check_key, self._fresh(find)))
+        )
 
     def _measured(
         self, post: Post, target: Target, rendered: dict[str, RenderedPost]
@@ -127,25 +134,35 @@ class _Work:
         return self.cache.derived(
             post.path,
             self.cache.render_key(target.name, network, caps, defaults),
-            lambda: render_post(post, network, caps, defaults, target.name),
+            self._fresh(lambda: render_post(post, network, caps, defaults, target.name)),
             stored,
         )
 
-    def cached(self, post: Post) -> bool:
-        """Whether the cache holds all this run needs of ``post``."""
-        assert self.cache is not None
-        cache, options = self.cache, self.config.network_options
-        wanted = set(self.render.get(post.path, ()))
-        keys = [
-            cache.render_key(
-                t.name, t.network, self.capabilities[t.network], options.get(t.network)
-            )
-            for t in self.content.targets_of(post)
-            if t.name in wanted
-        ]
-        if post.path in self.checked:
-            keys.append(self.check_key)
-        return all(cache.has(post.path, key) for key in keys)
+    def from_cache(self, post: Post) -> Worked | None:
+        """What ``__call__`` gives for ``post`` if the cache holds all of it, else None: one
+        lookup per post, where asking first and then working would take two (a warm check of
+        10,000 posts spent 0.02 s on the second)."""
+        self.cache_only = True
+        try:
+            return self(post)
+        except _NotCached:
+            return None
+        finally:
+            self.cache_only = False
+
+    def _fresh(self, compute: Callable[[], T]) -> Callable[[], T]:
+        """``compute``, or in ``cache_only`` mode a function that says it is not cached."""
+        if not self.cache_only:
+            return compute
+
+        def missing() -> T:
+            raise _NotCached
+
+        return missing
+
+
+class _NotCached(Exception):
+    """Something ``_Work.from_cache`` needs is not in the cache."""
 
 
 def _renderings_plain(worked: Worked) -> bool:

@@ -36,7 +36,10 @@ from publisher.core.front_matter import FrontMatter, FrontMatterError, read_fron
 from publisher.core.i18n import _
 from publisher.core.model import (
     Account,
+    Contest,
     EditFallback,
+    EntryKind,
+    Live,
     Media,
     MediaKind,
     Override,
@@ -83,7 +86,15 @@ POST_FIELDS = (
     "link",
     "hold",
     "on_edit_unsupported",
+    "contest",
+    "live",
 )
+#: what ``contest:`` may say; nothing in it chooses the draw (see ``engine.contests``)
+CONTEST_FIELDS = ("entry", "closes", "winners", "keyword")
+ENTRY_KINDS: dict[str, EntryKind] = {"comment": "comment", "repost": "repost", "poll": "poll"}
+#: the most winners a contest may draw: more is a typo, not a municipal contest
+MAX_WINNERS = 100
+LIVE_FIELDS = ("starts", "title")
 ACCOUNT_FIELDS = (
     "network",
     "id",
@@ -206,7 +217,19 @@ class Content:
 
     def default_account(self, network: str) -> Account | None:
         """The account a post that names just the network goes to (see ``content.targets``)."""
-        return Directory(self.accounts, {}, ()).default_of(network)
+        return self._directory.default_of(network)
+
+    @cached_property
+    def default_accounts(self) -> Mapping[str, str]:
+        """Network -> the name of its default account: what a record written when a network
+        had one account (a result entry, log entry, cursor or inbox file naming no account)
+        is about."""
+        found = (self.default_account(network) for network in NETWORK_TABLE)
+        return {account.network: account.name for account in found if account is not None}
+
+    @cached_property
+    def _directory(self) -> Directory:
+        return Directory(self.accounts, {}, ())
 
     def account(self, name: str) -> Account | None:
         """The account named ``name`` (its file name), if there is one."""
@@ -300,7 +323,7 @@ def load_cached(
         if account is not None:
             accounts.append(account)
             if wanted(account.path):  # a profile is rendered and its images read: costly
-                profile, image_problems = _profile(repo, account)
+                profile, image_problems = _profile(repo, account, cache)
                 profiles[account.name] = profile
                 diagnostics.extend(image_problems)
     diagnostics.extend(account_problems(accounts, config.groups))
@@ -633,6 +656,8 @@ class _PostReader:
             lines=dict(self.doc.lines),
             hold_all=self._hold_all(),
             on_edit_unsupported=edit_fallback(self.doc, self.problems),
+            contest=self._contest(),
+            live=self._live(),
         )
 
     def _hold_all(self) -> bool:
@@ -832,6 +857,141 @@ class _PostReader:
         answers = tuple(str(o).strip() for o in options)
         self._split_answer(answers, self.doc.lines.get("poll.options", line))
         return Poll(question.strip(), answers, bool(value.get("multiple")))
+
+    def _contest(self) -> Contest | None:
+        """``contest:``: how to take part, when it closes, how many win."""
+        value = self.doc.data.get("contest")
+        if value is None:
+            return None
+        line = self.line("contest")
+        if not isinstance(value, dict):
+            self.problems.error(
+                line,
+                _("'contest' must list its settings below it."),
+                _("Write contest: with entry:, closes: and winners: lines below it."),
+                "contest",
+            )
+            return None
+        self._contest_fields(value, line)
+        entry = ENTRY_KINDS.get(str(value.get("entry", "")).strip().lower())
+        if entry is None:
+            self.problems.error(
+                self.doc.lines.get("contest.entry", line),
+                _(
+                    "Unknown way to take part '{entry}'.",
+                    entry=one_line(str(value.get("entry", ""))),
+                ),
+                _("Write entry: comment, entry: repost or entry: poll."),
+                "contest-entry",
+            )
+        closes = self._contest_closes(value, line)
+        winners = self._contest_winners(value, line)
+        keyword = str(value.get("keyword") or "").strip()
+        if keyword and entry != "comment":
+            self.problems.error(
+                self.doc.lines.get("contest.keyword", line),
+                _("A keyword counts only for entry: comment."),
+                _("Remove keyword, or write entry: comment."),
+                "contest-keyword",
+            )
+        if entry == "poll" and "poll" not in self.doc.data:
+            self.problems.error(
+                line,
+                _("A contest by poll answer needs a poll in the post."),
+                _("Add poll: with question: and options:, or take part by comment."),
+                "contest-poll",
+            )
+        if entry is None or closes is None or winners is None:
+            return None
+        return Contest(entry, closes, winners, keyword)
+
+    def _contest_fields(self, value: dict[Any, Any], line: int) -> None:
+        for key in value:
+            key_line = self.doc.lines.get(f"contest.{key}", line)
+            if key == "seed":
+                self.problems.error(
+                    key_line,
+                    _("A contest cannot name its draw's seed."),
+                    _(
+                        "Remove the line: the draw takes the commit that published the post, "
+                        "fixed before anyone could enter, so nobody can choose the winners."
+                    ),
+                    "contest-seed",
+                )
+            elif key not in CONTEST_FIELDS:
+                self.problems.error(
+                    key_line,
+                    _("Unknown contest setting '{name}'.", name=one_line(str(key))),
+                    _("A contest takes: {names}.", names=", ".join(CONTEST_FIELDS)),
+                    "contest-field",
+                )
+
+    def _contest_closes(self, value: dict[Any, Any], line: int) -> datetime | None:
+        closes = parse_time(value.get("closes"), self.config)
+        closes_line = self.doc.lines.get("contest.closes", line)
+        if closes is None:
+            self.problems.error(
+                closes_line,
+                _(
+                    "Cannot read the closing time '{value}'.",
+                    value=one_line(str(value.get("closes", ""))),
+                ),
+                _("Write closes: 2026-12-25 18:00 (local time)."),
+                "contest-closes",
+            )
+            return None
+        publish_at = parse_time(self.doc.data.get("publish_at"), self.config)
+        if publish_at is not None and closes <= publish_at:
+            self.problems.error(
+                closes_line,
+                _("The contest closes before the post is published."),
+                _("Set closes: after publish_at."),
+                "contest-closes",
+            )
+        return closes
+
+    def _contest_winners(self, value: dict[Any, Any], line: int) -> int | None:
+        winners = value.get("winners", 1)
+        valid = isinstance(winners, int) and not isinstance(winners, bool)
+        if not valid or not 1 <= winners <= MAX_WINNERS:
+            self.problems.error(
+                self.doc.lines.get("contest.winners", line),
+                _(
+                    "'winners' must be a whole number from 1 to {limit}, not '{value}'.",
+                    limit=MAX_WINNERS,
+                    value=one_line(str(winners)),
+                ),
+                _("Write, for example, winners: 3."),
+                "contest-winners",
+            )
+            return None
+        return int(winners)
+
+    def _live(self) -> Live | None:
+        """``live:``: the broadcast the post announces."""
+        value = self.doc.data.get("live")
+        if value is None:
+            return None
+        line = self.line("live")
+        data = value if isinstance(value, dict) else {}
+        for key in data:
+            if key not in LIVE_FIELDS:
+                self.problems.error(
+                    self.doc.lines.get(f"live.{key}", line),
+                    _("Unknown broadcast setting '{name}'.", name=one_line(str(key))),
+                    _("A broadcast takes: {names}.", names=", ".join(LIVE_FIELDS)),
+                    "live-field",
+                )
+        starts = parse_time(data.get("starts"), self.config)
+        if starts is None:
+            self.problems.error(
+                self.doc.lines.get("live.starts", line),
+                _("A broadcast needs its start time."),
+                _("Write live: with starts: 2026-12-25 18:00 below it."),
+                "live-starts",
+            )
+            return None
+        return Live(starts, str(data.get("title") or "").strip())
 
     def _split_answer(self, answers: tuple[str, ...], line: int) -> None:
         """An option starting with a small letter is most likely the end of the one before,
@@ -1236,7 +1396,7 @@ def _env_name(value: str, field: str, doc: FrontMatter, problems: _Problems) -> 
     return ""
 
 
-def _profile(repo: Path, account: Account) -> tuple[Profile, list[Diagnostic]]:
+def _profile(repo: Path, account: Account, cache: Cache | None) -> tuple[Profile, list[Diagnostic]]:
     """The account's profile, its avatar and cover read from paths relative to the repository
     (inside ``design/`` only)."""
     problems = _Problems(account.path)
@@ -1268,7 +1428,7 @@ def _profile(repo: Path, account: Account) -> tuple[Profile, list[Diagnostic]]:
         images[name] = media
         if media is not None:
             problems.items.extend(check_image(account, name, media))
-    return profile_for(account, images["avatar"], images["cover"]), problems.items
+    return profile_for(account, images["avatar"], images["cover"], cache), problems.items
 
 
 def _foreign_result_files(

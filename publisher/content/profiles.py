@@ -11,11 +11,15 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from publisher.content.render import render_text
 from publisher.core.errors import Diagnostic, Severity
 from publisher.core.i18n import _
 from publisher.core.model import Account, Media, Profile
+
+if TYPE_CHECKING:
+    from publisher.state.cache import Cache
 
 PROFILE_FIELDS = ("title", "description", "website", "avatar", "cover")
 #: the folder an account's avatar and cover must be in (its path from the repository root):
@@ -54,12 +58,20 @@ IMAGE_RULES: dict[str, dict[str, ImageRule]] = {
 }
 
 
-def profile_for(account: Account, avatar: Media | None, cover: Media | None) -> Profile:
-    """The profile an account file describes, with the description as plain text."""
+def profile_for(
+    account: Account, avatar: Media | None, cover: Media | None, cache: Cache | None = None
+) -> Profile:
+    """The profile an account file describes, with the description as plain text (through
+    ``cache``, when there is one)."""
+    description = account.description
+    if cache is None:
+        plain = render_text(description, "plain")
+    else:
+        plain = cache.text(f"plain\0{description}", lambda: render_text(description, "plain"))
     return Profile(
         network=account.network,
         title=account.title,
-        description=render_text(account.description, "plain"),
+        description=plain,
         website=account.website,
         avatar=avatar,
         cover=cover,

@@ -35,6 +35,15 @@ status: draft
 #     alt: """
     + ALT_EXAMPLE
     + """
+# Конкурс: как участвовать (comment, repost, poll), до какого времени, сколько победителей.
+# contest:
+#   entry: comment
+#   keyword: участвую
+#   closes: {day} 18:00
+#   winners: 3
+# Прямой эфир: во ВКонтакте publisher сам создаст трансляцию.
+# live:
+#   starts: {day} 18:00
 tags: []
 ---
 

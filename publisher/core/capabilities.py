@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Literal
 
+from publisher.core.i18n import N_
 from publisher.core.model import MediaKind, TextFormat
 
 LengthUnit = Literal["chars", "utf16", "x_weighted"]
@@ -95,9 +96,29 @@ class Capabilities:
     #: 30 messages a second per bot); 0: no such limit
     token_requests_per_second: float = 0.0
     can_find: bool = False
+    #: the reach figures the API gives (``core.figures``: views, reach, reactions, reposts,
+    #: comments per post; followers per account); ``stats collect`` reads these and no others
+    stats: frozenset[str] = frozenset()
+    #: why the post figures missing from ``stats`` cannot be read (a message id, English)
+    stats_gap: str = ""
+    #: a contest can count who reposted a post (VK ``wall.getReposts``)
+    reads_reposts: bool = False
+    #: a contest can count who voted in a post's poll (VK ``polls.getVoters``, public polls)
+    reads_voters: bool = False
+    #: a broadcast can be created through the API, with a stream key (VK ``video.startStreaming``)
+    live: bool = False
 
     def accepts(self, kind: MediaKind) -> bool:
         return kind in self.media
+
+    @property
+    def contest_entries(self) -> frozenset[str]:
+        """The contest entries this network's API lets us read (``Contest.entry``): comments
+        wherever comments are read, reposts and votes where declared."""
+        kinds = {"comment"} if self.comments else set()
+        kinds |= {"repost"} if self.reads_reposts else set()
+        kinds |= {"poll"} if self.reads_voters else set()
+        return frozenset(kinds)
 
 
 @dataclass(frozen=True)
@@ -164,7 +185,23 @@ _VK = Capabilities(
     # the community's own settings page; ``{id}`` is the community id (digits)
     settings_url="https://vk.com/club{id}?act=edit",
     requests_per_second=3.0,  # ≤3 req/s per user token [verified: V3, V6]
+    # wall.getById gives views.count, likes.count, reposts.count, comments.count [verified:
+    # V1 schema]; stats.getPostReach reach_total needs a community administrator's token
+    # (communities of 5000+ members or official ones, the last 300 posts) [uncertain: third-
+    # party clients and docs only]; groups.getById fields=members_count [verified: V1]
+    stats=frozenset({"views", "reach", "reactions", "reposts", "comments", "followers"}),
     can_find=True,
+    # wall.getReposts owner_id, post_id, offset, count ≤1000 → items, profiles [uncertain: the
+    # method is long-standing but not in the reference; checked against public client code]
+    reads_reposts=True,
+    # polls.getVoters owner_id, poll_id, answer_ids, offset, count → per answer {users: {count,
+    # items}}; public polls only, and polls.create makes a public poll unless is_anonymous=1
+    # [verified: reference polls.create; getVoters uncertain]
+    reads_voters=True,
+    # video.startStreaming (group_id, name, description, wallpost) → video_id, owner_id and the
+    # RTMP address with its key; video.stopStreaming ends it [uncertain: announced by VK in
+    # 2022, the answer's stream fields are not in the reference]
+    live=True,
 )
 
 _TELEGRAM = Capabilities(
@@ -219,6 +256,13 @@ _TELEGRAM = Capabilities(
     # a second in all [verified: T3 FloodLimit, T4]
     rate_per_account=True,
     token_requests_per_second=30.0,
+    # a bot reads no view counts of channel posts (views show in the app only); members:
+    # getChatMemberCount [verified: T1]
+    stats=frozenset({"followers"}),
+    stats_gap=N_(
+        "Telegram bots cannot read views, reactions or reposts of channel posts: see them "
+        "in the channel's statistics in the app."
+    ),
     can_find=False,
 )
 
@@ -260,6 +304,11 @@ _OK = Capabilities(
     settings_url="https://ok.ru/group/{id}/settings",
     settings=COMMON_SETTINGS | {"application_key"},
     requests_per_second=3.0,  # not documented [uncertain]
+    # mediatopic.getByIds: like_summary.count, reshare_summary.count,
+    # discussion_summary.comments_count [uncertain: seen in public clients, not in apiok.ru];
+    # views are not in the topic [uncertain]; group.getInfo fields=members_count [uncertain]
+    stats=frozenset({"reactions", "reposts", "comments", "followers"}),
+    stats_gap=N_("Odnoklassniki's API gives no views of a group's topic."),
     can_find=False,  # no documented listing of a group's topics
 )
 
@@ -323,6 +372,12 @@ _MAX = Capabilities(
     # Max allows 30 requests/s [verified: M1]; we keep well below to leave room for
     # other bots of the same owner and for uploads
     requests_per_second=10.0,
+    # GET /messages?message_ids= gives a channel message's stat.views [uncertain: the TamTam
+    # schema Max inherits, not in M1]; GET /chats/{id} participants_count [verified: M1]
+    stats=frozenset({"views", "followers"}),
+    stats_gap=N_(
+        "Max's API gives views of a channel post only: no reactions, reposts or comments."
+    ),
     can_find=True,
 )
 
@@ -364,6 +419,11 @@ _FACEBOOK = Capabilities(
     settings=COMMON_SETTINGS | {"graph_version"},
     # Client pacing only: Graph throttles by budgets (X-App-Usage, BUC per Page), not rps.
     requests_per_second=5.0,
+    # /{post-id}/insights post_media_view and post_total_media_view_unique replace
+    # post_impressions* (deprecated 2025-06-15 and 2025-11-15) [verified: Meta's Pages API
+    # changelog]; reactions.summary, comments.summary, shares on the post [verified: S1];
+    # followers_count on the Page (fan_count's successor) [verified: S1 Page fields]
+    stats=frozenset({"views", "reach", "reactions", "reposts", "comments", "followers"}),
     can_find=True,
 )
 
@@ -413,6 +473,10 @@ _INSTAGRAM = Capabilities(
     # media_base_url is where Instagram downloads photos from; no token is sent there
     settings=COMMON_SETTINGS | {"graph_version", "media_base_url"},
     requests_per_second=2.0,
+    # /{media-id}/insights views, reach, likes, comments, shares (impressions and plays
+    # deprecated 2025-04-21) [verified: Meta's IG Media Insights reference]; followers_count
+    # on the IG user [verified: S1 IGUser fields]
+    stats=frozenset({"views", "reach", "reactions", "reposts", "comments", "followers"}),
     can_find=True,
 )
 
@@ -461,6 +525,11 @@ _X = Capabilities(
     # X counts its limits over 15-minute windows, so the pacing's headroom is per window
     requests_per_second=1.0,
     rate_window=15 * 60.0,
+    # GET /2/tweets?ids= (≤100) tweet.fields=public_metrics: impression_count, like_count,
+    # retweet_count + quote_count, reply_count; users/me user.fields=public_metrics
+    # followers_count [verified: X1]
+    stats=frozenset({"views", "reactions", "reposts", "comments", "followers"}),
+    stats_gap=N_("X gives no reach (unique viewers) of a post, only its impressions."),
     can_find=True,
 )
 

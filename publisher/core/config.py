@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +49,23 @@ class StyleRules:
 
 
 @dataclass(frozen=True)
+class ContestRules:
+    """``contests:`` in publisher.yml, by ``<network>:<user id>`` as the network numbers people.
+
+    ``staff`` never win (the press service's own people); each group of ``linked`` is one
+    person on several networks, who enters once however many of them they enter on. The
+    operator writes the links (from what an entrant asks for, after checking it is them):
+    an entrant's own claim in a comment could name anyone's account."""
+
+    staff: frozenset[str] = frozenset()
+    linked: tuple[tuple[str, ...], ...] = ()
+
+
+#: a person on a network as ``contests:`` names them: ``vk:12345``, ``telegram:777``
+_PERSON = re.compile(r"[a-z]+:[A-Za-z0-9_-]{1,64}")
+
+
+@dataclass(frozen=True)
 class Config:
     """The repository's settings."""
 
@@ -72,6 +90,11 @@ class Config:
     groups: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     #: ``networks: <network>: max_thread:``, by network (not an option sent with posts)
     max_thread: Mapping[str, int] = field(default_factory=dict)
+    #: ``accounts audit`` warns about an account that posts less often than this (the regional
+    #: recommendations for official pages ask for regular posts; 3 a week is our default)
+    min_posts_per_week: int = 3
+    #: ``contests:``: who may not win, and who is one person across networks
+    contests: ContestRules = field(default_factory=ContestRules)
 
     @property
     def zone(self) -> ZoneInfo:
@@ -98,6 +121,8 @@ _FIELDS = {
     "inbox",
     "style",
     "groups",
+    "min_posts_per_week",
+    "contests",
 }
 
 
@@ -236,8 +261,43 @@ def _build(data: dict[str, Any]) -> tuple[Config, list[Diagnostic]]:
             for name, value in mapping(data.get("groups"), "groups").items()
         },
         max_thread=max_thread,
+        min_posts_per_week=_min_posts(data.get("min_posts_per_week", 3)),
+        contests=contest_rules(mapping(data.get("contests"), "contests")),
     )
     return config, problems
+
+
+def _min_posts(value: object) -> int:
+    """``min_posts_per_week``: a whole number from 0 (no cadence check) up."""
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise ConfigError(
+            _(
+                "min_posts_per_week must be a whole number of posts, 0 or more, not '{value}'.",
+                value=value,
+            )
+        )
+    return value
+
+
+def contest_rules(settings: Mapping[str, Any]) -> ContestRules:
+    """``contests: {staff: [vk:1], linked: [[vk:2, telegram:3]]}``."""
+    staff = [_person(v, "staff") for v in sequence(settings.get("staff"), "contests", "staff")]
+    linked = tuple(
+        tuple(_person(v, "linked") for v in sequence(group, "contests", "linked"))
+        for group in sequence(settings.get("linked"), "contests", "linked")
+    )
+    return ContestRules(frozenset(staff), linked)
+
+
+def _person(value: object, key: str) -> str:
+    text = str(value).strip()
+    if not _PERSON.fullmatch(text):
+        raise ShapeError(
+            _("'{value}' in contests.{key} is not a network and a user id.", value=text, key=key),
+            ("contests", key),
+            _("Write the network and the person's id on it, such as vk:12345 or telegram:777."),
+        )
+    return text
 
 
 def _network_settings(

@@ -84,6 +84,15 @@ SPAM_SIGNALS = {
     "follow": N_("like for like"),
     "promo": N_("promotion"),
     "shortener": N_("short link"),
+    "pay": N_("pay per day"),
+    "income": N_("income promised"),
+    "courier": N_("couriers wanted"),
+    "invest": N_("guaranteed investment"),
+    "drop": N_("bank cards bought"),
+    "occult": N_("fortune telling"),
+    "giveaway": N_("money handed out"),
+    "handle": N_("messenger name"),
+    "plus": N_("write a plus"),
 }
 
 

@@ -20,6 +20,8 @@ Status = Literal["draft", "ready", "withdrawn"]
 TextFormat = Literal["plain", "telegram_html", "max_html"]
 #: what to do with a changed post on a network that cannot edit it (``on_edit_unsupported``)
 EditFallback = Literal["blocked", "replace"]
+#: how a person takes part in a contest: a comment (with ``keyword`` if set), a repost, a vote
+EntryKind = Literal["comment", "repost", "poll"]
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,29 @@ class Poll:
     question: str
     options: tuple[str, ...]
     multiple: bool = False
+
+
+@dataclass(frozen=True)
+class Contest:
+    """``contest:`` in a post: how to take part, when it closes, how many win.
+
+    Nothing here chooses the draw's seed: that is the commit the post was published from
+    (``engine.contests``), fixed before anyone can enter."""
+
+    entry: EntryKind
+    closes: datetime
+    winners: int = 1
+    #: for ``entry: comment``: only comments containing this word (case-insensitive) count
+    keyword: str = ""
+
+
+@dataclass(frozen=True)
+class Live:
+    """``live:`` in a post: a broadcast the post announces, starting at ``starts``."""
+
+    starts: datetime
+    #: the broadcast's name on the network (the post's title when empty)
+    title: str = ""
 
 
 @dataclass(frozen=True)
@@ -83,6 +108,10 @@ class Post:
     hold_all: bool = False
     #: ``on_edit_unsupported:`` for this post (None: its account's, else publisher.yml's)
     on_edit_unsupported: EditFallback | None = None
+    #: ``contest:``: the post runs a contest (``engine.contests`` draws it when it closes)
+    contest: Contest | None = None
+    #: ``live:``: the post announces a broadcast (``engine.live``)
+    live: Live | None = None
 
     @cached_property  # asked for about ten times per post by a plan
     def result_file_path(self) -> str:
@@ -322,6 +351,33 @@ class Comment:
     url: str = ""
     is_direct: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Entrant:
+    """A person who took part in a contest on one network, as its API shows them.
+
+    ``person`` is the network's id of the person (VK user id, Telegram user id); ``at`` when
+    they took part, where the network says (a vote has no time); ``text`` the comment, for a
+    keyword. Only the engine sees names and links: the contest file keeps a pseudonym."""
+
+    network: str
+    person: str
+    name: str = ""
+    url: str = ""
+    at: datetime | None = None
+    text: str = ""
+
+
+@dataclass(frozen=True)
+class Broadcast:
+    """A live broadcast on one account: its video, where people watch it, and its state
+    (``waiting``, ``started``, ``finished``). The stream key is never part of it: only
+    ``Adapter.stream_key`` hands it out, as a ``Secret``."""
+
+    video: str
+    url: str
+    status: str = "waiting"
 
 
 @dataclass(frozen=True)

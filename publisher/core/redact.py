@@ -53,12 +53,15 @@ _SHORTEST_PUNCTUATED, _SHORTEST_HEX = 41, 85
 
 #: a key named like a secret, then ``:`` or ``=`` and a long value (group 1)
 _ASSIGNED = re.compile(
-    r"(?i)(?:token|secret|passw(?:or)?d|api[_-]?key|access[_-]?key|private[_-]?key"
+    r"(?i)(?:token|secret|passw(?:or)?d|api[_-]?key|access[_-]?key|private[_-]?key|stream[_-]?key"
     r"|authorization|bearer)[\w-]*[\"']?\s*[:=]\s*[\"']?(?:(?:bearer|oauth)\s+)?"
     r"([A-Za-z0-9+/_.~-]{20,})"
 )
 #: one of these is in every key ``_ASSIGNED`` takes for a secret's
-_KEY_WORDS = ("token", "secret", "passw", "api", "access", "private", "authorization", "bearer")
+_KEY_WORDS = (
+    *("token", "secret", "passw", "api", "access", "private", "authorization", "bearer"),
+    "stream",  # a broadcast's stream key (``stream_key: …``)
+)
 _PATTERNS = (
     re.compile(
         r"(?i)((?:access_token|token|client_secret|application_secret_key|sig|key)=)[^&\s\"']+"

@@ -29,6 +29,7 @@ into the result commit. The sandbox needs neither.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import httpx
@@ -49,8 +50,10 @@ from publisher.state.repo import (
     author_name,
     changed_paths,
     changes_since,
+    commit_author,
     committer_email,
     current_branch,
+    file_at,
     is_shallow,
     last_commit_touching,
     last_recorded_run,
@@ -111,6 +114,33 @@ def require_approved_history(
     forge = detect(ws.env, forge_transport)
     if forge is not None:
         _check_history(ws, _Gate(forge, ws.config.approvals, _branch(ws)))
+
+
+def decision_approver(
+    ws: Workspace, forge_transport: httpx.BaseTransport | None = None
+) -> Callable[[str], str]:
+    """Who approved the decision in a review file (``moderation/review/``), like an answer to a
+    citizen: the last commit that changed the file must be committed, and in CI come from a
+    merged request with enough approvals (its approvers and address are returned); outside CI
+    the commit's author answers for it. Raises ApprovalError when the decision must not act."""
+    forge = detect(ws.env, forge_transport)
+    gate = _Gate(forge, ws.config.approvals, _branch(ws)) if forge is not None else None
+
+    def approve(rel: str) -> str:
+        path = ws.repo / rel
+        text = path.read_text(encoding="utf-8") if path.is_file() else None
+        sha = last_commit_touching(ws.repo, rel)
+        if not sha or file_at(ws.repo, "HEAD", rel) != text:
+            raise ApprovalError(
+                _("The decision is not committed, so it is not carried out."),
+                _("Commit it and have the request merged; the next moderate carries it out."),
+            )
+        if gate is None:
+            return commit_author(ws.repo, sha)
+        approval = gate.require(sha, [rel])
+        return f"{', '.join(approval.approvers)} ({approval.url})"
+
+    return approve
 
 
 class Approver:

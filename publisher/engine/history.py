@@ -21,11 +21,16 @@ from pathlib import Path
 import git
 
 from publisher.core.escape import one_line
+from publisher.core.front_matter import read_front_matter
 from publisher.core.model import ResultEntry
 from publisher.inbox.items import INBOX_DIR, marked_answered
 from publisher.inbox.items import STATE_FILE as INBOX_STATE
 from publisher.moderation.log import LOG_DIR
+from publisher.moderation.review import REVIEW_DIR
+from publisher.moderation.review import machine_change as machine_review_change
 from publisher.moderation.sweep import STATE_FILE as MODERATION_STATE
+from publisher.state.contest_files import RESULTS_SUFFIX, is_contest_file
+from publisher.state.live_files import is_live_file
 from publisher.state.repo import RESULT_SUBJECT_PREFIX, file_at, is_result_file, open_repo
 from publisher.state.result_files import RESULT_FILE_ERRORS, parse_entries
 
@@ -56,13 +61,19 @@ def is_machine_change(
     Result files, the moderation and inbox cursors and the moderation log are machine-owned;
     ``inbox collect`` files a new message, and ``apply`` sets an answered message's status line
     (``texts`` gives the file before and after the change, to tell that change from any other);
-    any other change to a message (an answer) is a person's edit. The approval gate and
+    any other change to a message (an answer) is a person's edit. Likewise ``moderate`` files
+    a doubtful comment with no decision and writes the outcome under a decision; writing the
+    decision is a person's edit. The approval gate and
     ``publisher log`` share this one rule.
     """
     if is_result_file(rel) or rel in (INBOX_STATE, MODERATION_STATE):
         return True
-    if rel.startswith(LOG_DIR + "/"):
+    if rel.startswith(LOG_DIR + "/") or is_contest_file(rel) or is_live_file(rel):
         return True
+    if rel.startswith(REVIEW_DIR + "/"):
+        return texts is not None and machine_review_change(status, *texts())
+    if rel.endswith(RESULTS_SUFFIX) and status == "A" and texts is not None:
+        return is_draft(texts()[1])
     if not rel.startswith(INBOX_DIR + "/"):
         return False
     if status == "A":
@@ -71,6 +82,17 @@ def is_machine_change(
         return False
     before, after = texts()
     return before is not None and after is not None and marked_answered(before, after)
+
+
+def is_draft(text: str | None) -> bool:
+    """A post file that says ``status: draft``: a contest's results post as ``apply`` writes
+    it, which nothing publishes until a person sets it ready in an approved request."""
+    if text is None:
+        return False
+    try:
+        return str(read_front_matter(text).data.get("status", "")).strip() == "draft"
+    except ValueError:
+        return False
 
 
 def change_texts(path: Path, sha: str, rel: str) -> Callable[[], tuple[str | None, str | None]]:

@@ -8,7 +8,7 @@ checked and what was published before a later step (an approval, a push) can fai
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from publisher.content.check import CheckResult
@@ -17,6 +17,8 @@ from publisher.core.model import Plan
 from publisher.core.progress import Watch
 from publisher.engine.apply import ApplyReport, Result, moves
 from publisher.engine.approval import Approver
+from publisher.engine.contests import ContestReport
+from publisher.engine.live import LiveReport
 from publisher.engine.workspace import Workspace, commit_message
 from publisher.state.repo import commit_results
 
@@ -50,6 +52,12 @@ class Progress:
     def applied(self, plan: Plan, outcome: ApplyReport) -> None:
         """Every action ran, and each result is in its result file."""
 
+    def contested(self, report: ContestReport) -> None:
+        """The contests were read and those that closed drawn (``engine.contests``)."""
+
+    def broadcast(self, report: LiveReport) -> None:
+        """The broadcasts were created for their announcements and followed (``engine.live``)."""
+
     def committed(self, sha: str) -> None:
         """The results are in commit ``sha`` (not told when nothing changed), not yet pushed."""
 
@@ -65,6 +73,10 @@ class PublishReport:
     #: the result commit; None when not committing or nothing changed
     commit: str | None = None
     pushed: bool = False
+    #: what the run did with the contests
+    contests: ContestReport = field(default_factory=ContestReport)
+    #: the broadcasts the run created and saw end
+    live: LiveReport = field(default_factory=LiveReport)
 
     @property
     def problems(self) -> bool:
@@ -74,7 +86,7 @@ class PublishReport:
     @property
     def partial(self) -> bool:
         """Some actions failed or were left for the next run (which retries them)."""
-        return bool(self.outcome.failed)
+        return bool(self.outcome.failed or self.contests.failed or self.live.failed)
 
 
 def publish(
@@ -94,14 +106,19 @@ def publish(
     approve(plan)
     if options.push and options.commit:
         content, plan = ws.reserve(content, plan, approve)
+    plan, live = ws.announce_broadcasts(content, plan)
     outcome = ws.apply(content, plan, approve.current, progress.actions(plan))
     answered = ws.mark_answered(content)
     progress.applied(plan, outcome)
-    report = PublishReport(check, plan, outcome)
+    contests = ws.run_contests(content)
+    progress.contested(contests)
+    live = ws.follow_broadcasts(content, live)
+    progress.broadcast(live)
+    report = PublishReport(check, plan, outcome, contests=contests, live=live)
     if not options.commit:
         return report
     message = commit_message(outcome, approve.current)
-    files = [*_result_files(ws, content, plan), *answered]
+    files = [*_result_files(ws, content, plan), *answered, *contests.files, *live.files]
     sha = record(ws, files, message, options.push, progress.committed)
     return replace(report, commit=sha, pushed=options.push)
 

@@ -14,7 +14,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from publisher.content.check import CheckResult, check_content, checked_posts
+from publisher.content.check import CheckResult, check_content, checked_posts, contest_problems
 from publisher.content.context import Context, build_context
 from publisher.content.load import Content, load_cached, load_post
 from publisher.content.secrets import scan_for_tokens
@@ -23,10 +23,25 @@ from publisher.content.stylecheck import LINTED, post_style
 from publisher.core.capabilities import Capabilities, all_capabilities, network_title
 from publisher.core.clock import Clock
 from publisher.core.config import Config, load_config
-from publisher.core.errors import Diagnostic, PublisherError, RepoError
+from publisher.core.errors import (
+    ApprovalError,
+    Diagnostic,
+    PublisherError,
+    RepoError,
+    Severity,
+)
 from publisher.core.i18n import _
 from publisher.core.labels import action_label, outcome_label
-from publisher.core.model import Account, Action, Comment, Plan, Post, RemoteRef, ResultEntry
+from publisher.core.model import (
+    Account,
+    Action,
+    Comment,
+    Entrant,
+    Plan,
+    Post,
+    RemoteRef,
+    ResultEntry,
+)
 from publisher.core.packing import typed
 from publisher.core.parallel import Background, in_background
 from publisher.core.progress import Watch
@@ -46,6 +61,7 @@ from publisher.state.result_files import (
     ResultFiles,
     parse_result_file,
     result_file_problem,
+    with_aliases,
 )
 from publisher.state.tree import scope_filter
 
@@ -54,11 +70,13 @@ if TYPE_CHECKING:  # the modules for publishing, moderation and Git load only wh
 
     from publisher.core.capabilities import Capabilities
     from publisher.engine.apply import ApplyReport, Approvals, Result
+    from publisher.engine.contests import ContestReport
+    from publisher.engine.live import LiveReport
     from publisher.engine.runtime import Adapters
     from publisher.inbox.items import Collector, CollectReport
     from publisher.moderation.monitoring import Monitoring
     from publisher.moderation.rules import Rules
-    from publisher.moderation.sweep import Moderated, Outcome, SweepReport
+    from publisher.moderation.sweep import Decided, Moderated, ModerationBook, Outcome, SweepReport
     from publisher.networks.base import Adapter
 
 
@@ -153,10 +171,20 @@ class Workspace:
             *tracked_caches(self.repo),
             *self._moderation_problems(content),
             *self._inbox_settings_problems(),
+            *self._review_problems(content),
+            *contest_problems(content, self.capabilities, self.clock.now(), self._published),
         ]
         return check_content(
             content, context.findings, self.config, self.capabilities, extra, strict, scope
         )
+
+    def _published(self, post: Post) -> bool:
+        """Whether the post's result file records it published on some account."""
+        try:
+            entries = ResultFiles(self.repo).read(post.result_file_path)
+        except RESULT_FILE_ERRORS:
+            return True  # a damaged result file holds the post back on its own
+        return any(entry.state == "published" for entry in entries.values())
 
     def _moderation_problems(self, content: Content) -> list[Diagnostic]:
         """The accounts whose own moderation rules cannot be used (``moderate`` would not
@@ -174,6 +202,26 @@ class Workspace:
         from publisher.moderation.monitoring import monitoring_problems
 
         return [*monitoring_problems(self.repo), *department_problems(self.repo)]
+
+    def _review_problems(self, content: Content) -> list[Diagnostic]:
+        """The decisions on filed comments that ``moderate`` would refuse (a value it does not
+        know, a file that is not the one it wrote, a comment it never filed), shown in the
+        request that writes them, before the merge."""
+        from publisher.moderation.review import REVIEW_DIR, check_against_log, read_reviews
+
+        if not (self.repo / REVIEW_DIR).is_dir():
+            return []
+        from publisher.moderation.log import read_log
+        from publisher.moderation.review import reviewed
+
+        reviews = read_reviews(self.repo)
+        decided = [r for r in reviews if r.decision and not r.problems]
+        if decided:
+            history = read_log(self.repo, 12, skip_damaged=True, defaults=content.default_accounts)
+            filed = reviewed(history)
+            reviews = [r for r in reviews if r not in decided]
+            reviews += [check_against_log(r, filed) for r in decided]
+        return [problem for review in reviews for problem in review.problems]
 
     def _token_problems(self, content: Content, scope: tuple[str, ...] | None) -> list[Diagnostic]:
         return scan_for_tokens(self.repo, content.tree, self._cache(content), scope)
@@ -212,12 +260,13 @@ class Workspace:
         by content without reading them)."""
         tree, cache = content.tree, self._cache(content)
         if tree is None or cache is None or not rel.startswith(tree.prefixes):
-            return ResultFiles(self.repo).read(rel)
+            return ResultFiles(self.repo, content.default_accounts).read(rel)
         digest = tree.digest(rel)
         if digest is None:
             return {}
         path = self.repo / rel
-        return cache.result_file(digest, lambda: parse_result_file(path.read_text("utf-8"))).entries
+        found = cache.result_file(digest, lambda: parse_result_file(path.read_text("utf-8")))
+        return with_aliases(found.entries, content.default_accounts)
 
     def plan(self, content: Content, preview: bool = False) -> Plan:
         """What apply would do (``preview``: see ``checked_plan``)."""
@@ -281,7 +330,7 @@ class Workspace:
         with self.http_client() as http:
             adapters = self.adapters_for(content, pending, http)
             applier = Applier(
-                ResultFiles(self.repo),
+                ResultFiles(self.repo, content.default_accounts),
                 adapters.ready,
                 self.clock,
                 approvals.default,
@@ -301,7 +350,7 @@ class Workspace:
         A file whose status line cannot be changed alone is left as it is (check reports it)."""
         from publisher.inbox.items import set_status
 
-        result_files = ResultFiles(self.repo)
+        result_files = ResultFiles(self.repo, content.default_accounts)
         marked: list[str] = []
         for item in content.inbox:
             if item.status in ("answered", "closed"):
@@ -333,28 +382,67 @@ class Workspace:
         )
 
     def moderate(
-        self, content: Content, dry_run: bool, watch: Watch[Outcome] | None = None
+        self,
+        content: Content,
+        dry_run: bool,
+        watch: Watch[Outcome] | None = None,
+        approver: Callable[[str], str] | None = None,
     ) -> SweepReport:
         """One moderation sweep over the recent posts of every account; the log is written
         unless ``dry_run``. An account whose own rules cannot be used is not swept; ``watch``
-        hears of each post read and each decision as it is taken."""
+        hears of each post read and each decision as it is taken. First, the people's decisions
+        on filed comments that ``approver`` (the file -> who approved it, or ApprovalError)
+        lets act are carried out."""
         from publisher.moderation.rules import load_rules
         from publisher.moderation.sweep import ModerationBook, Sweep, recent_posts
 
         rules = load_rules(self.repo, self.config.timezone)
         now = self.clock.now()
-        defaults = default_accounts(content)
-        posts = recent_posts(self.result_entries(content), now, rules.recent_days, defaults)
+        defaults = content.default_accounts
+        posts = recent_posts(self.result_entries(content), now, rules.recent_days)
         sharing = {a.name for a in content.accounts if a.network in rules.shared_blacklist}
         book = ModerationBook(self.repo, defaults)
+        decided, problems = self._decided(book, approver)
+        deciding = {d.review.account for d in decided}
         with self.http_client() as http:
-            adapters = self.adapters_for(content, set(posts) | sharing, http)
+            adapters = self.adapters_for(content, set(posts) | sharing | deciding, http)
             moderated, failed = self._moderated(content, rules, adapters)
-            report = Sweep(moderated, book, now, dry_run, watch).run(posts)
+            sweep = Sweep(moderated, book, now, dry_run, watch)
+            report = sweep.run(posts)
+            sweep.carry_out(decided, report)
+        report.problems = problems
         report.failed_accounts.update(failed)
         if not dry_run:
             report.files = book.save(now)
         return report
+
+    def _decided(
+        self, book: ModerationBook, approver: Callable[[str], str] | None
+    ) -> tuple[list[Decided], list[Diagnostic]]:
+        """The decisions on filed comments to carry out now, and the files whose decision
+        cannot be (refused, not approved): each with its file, line and fix."""
+        from publisher.moderation.review import check_against_log, read_reviews, reviewed
+        from publisher.moderation.sweep import Decided
+
+        history = book.history(months=12)
+        filed = reviewed(history)
+        acted = {f"{e.account_key}:{e.comment}" for e in history if e.approved_by}
+        decided: list[Decided] = []
+        problems: list[Diagnostic] = []
+        for review in read_reviews(self.repo):
+            if review.decision and not review.problems:
+                review = check_against_log(review, filed)
+            problems.extend(review.problems)
+            key = f"{review.account}:{review.comment}"
+            if not review.due or key in acted:
+                continue  # pending, refused, or carried out already (never twice)
+            try:
+                approved_by = approver(review.path) if approver else ""
+            except ApprovalError as error:
+                problems.append(_not_approved(review.path, review.line("decision"), error))
+                continue
+            decided.append(Decided(review, filed[key], approved_by))
+        return decided, problems
 
     def _moderated(
         self, content: Content, rules: Rules, adapters: Adapters
@@ -382,7 +470,7 @@ class Workspace:
         from publisher.moderation.rules import load_rules
         from publisher.moderation.sweep import ModerationBook, blacklist_of
 
-        book = ModerationBook(self.repo, default_accounts(content))
+        book = ModerationBook(self.repo, content.default_accounts)
         history = book.history(months=12)
         entry = next((e for e in history if e.id == log_id), None)
         if entry is None:
@@ -449,14 +537,14 @@ class Workspace:
         from publisher.moderation.rules import load_rules
         from publisher.moderation.sweep import recent_posts
 
-        defaults = default_accounts(content)
+        defaults = content.default_accounts
         rules = load_inbox_rules(self.repo, self.config.inbox)
         monitoring = load_monitoring(self.repo) or Monitoring()
         removed = removed_comments(read_log(self.repo, months=3, defaults=defaults))
         collector = Collector(self.repo, rules, removed, defaults, load_departments(self.repo))
         now = self.clock.now().astimezone(self.config.zone)
         recent = load_rules(self.repo).recent_days
-        posts = recent_posts(self.result_entries(content), now, recent, defaults)
+        posts = recent_posts(self.result_entries(content), now, recent)
         messaging = {a.name for a in content.accounts if self.capabilities[a.network].messages}
         searching = {defaults[n]: n for n in monitoring.networks if n in defaults}
         report = CollectReport()
@@ -479,6 +567,119 @@ class Workspace:
             report.failed_accounts[name] = missing.message
         report.files = [*report.filed, collector.save()]
         return report
+
+    def run_contests(self, content: Content) -> ContestReport:
+        """Read the entrants of every published contest not yet drawn, draw those that have
+        closed, and prepare their results posts (see ``engine.contests``); the files written
+        are in the report, for the run to commit."""
+        from publisher.engine.contests import (
+            ContestReport,
+            ContestRun,
+            Exclusions,
+            banned_people,
+            own_people,
+        )
+        from publisher.moderation.log import read_log
+        from publisher.state.contest_files import (
+            CONTEST_FILE_ERRORS,
+            contest_file_path,
+            read_contest_file,
+        )
+
+        result_files = ResultFiles(self.repo, content.default_accounts)
+        pending: list[tuple[Post, dict[str, ResultEntry]]] = []
+        for post in content.posts:
+            if post.contest is None or post.status != "ready" or post.path in content.broken_posts:
+                continue
+            try:
+                record = read_contest_file(self.repo, contest_file_path(post.id))
+                entries = result_files.read(post.result_file_path)
+            except (*CONTEST_FILE_ERRORS, *RESULT_FILE_ERRORS):
+                record, entries = None, {}
+            if record is None or record.draw is None or not record.results_post:
+                pending.append((post, entries))
+        if not pending:
+            return ContestReport()
+        defaults = content.default_accounts
+        log = read_log(self.repo, skip_damaged=True, defaults=defaults)
+        own = own_people((a.network, a.account_id) for a in content.accounts)
+        rules = Exclusions(self.config.contests, own, frozenset(banned_people(log)))
+        names = {name for _post, entries in pending for name, e in entries.items() if e.remote_id}
+        with self.http_client() as http:
+            adapters = self.adapters_for(content, names, http)
+            run = ContestRun(self.repo, adapters.ready, rules, self.clock.now())
+            for post, entries in pending:
+                run.run(post, entries)
+        return run.report
+
+    def contest_winners(self, content: Content, post: Post) -> dict[str, Entrant]:
+        """Who is behind each winner's pseudonym, read from the networks now (names and
+        links, for the operator's terminal: nothing is written)."""
+        from publisher.engine.contests import Exclusions, own_people, winners_found
+        from publisher.state.contest_files import contest_file_path, read_contest_file
+
+        record = read_contest_file(self.repo, contest_file_path(post.id))
+        if record is None or record.draw is None or post.contest is None:
+            raise PublisherError(
+                _("The contest of {post} has not been drawn yet.", post=post.id),
+                _("apply draws it at the first run after the closing time."),
+            )
+        entries = ResultFiles(self.repo, content.default_accounts).read(post.result_file_path)
+        published = {n: e for n, e in entries.items() if e.state == "published" and e.remote_id}
+        own = own_people((a.network, a.account_id) for a in content.accounts)
+        rules = Exclusions(self.config.contests, own, frozenset())
+        found: list[Entrant] = []
+        with self.http_client() as http:
+            adapters = self.adapters_for(content, published, http)
+            for name, entry in published.items():
+                if name in adapters.unavailable:
+                    raise adapters.unavailable[name]
+                found.extend(adapters.ready[name].entrants(entry.ref(), post.contest.entry))
+        return winners_found(record.draw.winners, found, rules)
+
+    def announce_broadcasts(self, content: Content, plan: Plan) -> tuple[Plan, LiveReport]:
+        """Create the broadcasts of the ``live:`` posts the plan sends where the network can,
+        and link each announcement to its broadcast (see ``engine.live``)."""
+        from publisher.engine.live import Broadcasts, LiveReport, live_actions
+
+        posts = {p.path: p for p in content.posts}
+        creates = {a.name: self.capabilities[a.network].live for a in content.accounts}
+        creates.update({n: c.live for n, c in self.capabilities.items() if n not in creates})
+        sending = live_actions(plan, posts, creates)
+        if not sending:
+            return plan, LiveReport()
+        with self.http_client() as http:
+            adapters = self.adapters_for(content, {a.account_key for a in sending}, http)
+            broadcasts = Broadcasts(self.repo, adapters.ready, self.clock.now())
+            plan = broadcasts.announce(plan, posts, sending)
+        return plan, broadcasts.report
+
+    def follow_broadcasts(self, content: Content, report: LiveReport) -> LiveReport:
+        """Record the end of every broadcast the networks show over (into ``report``)."""
+        from publisher.engine.live import Broadcasts
+        from publisher.state.live_files import LIVE_FILE_ERRORS, live_file_path, read_live_file
+
+        posts: list[Post] = []
+        names: set[str] = set()
+        for post in content.posts:
+            if post.live is None:
+                continue
+            try:
+                entries = read_live_file(self.repo, live_file_path(post.id))
+            except LIVE_FILE_ERRORS:
+                entries = {}
+            open_ones = {name for name, entry in entries.items() if not entry.ended}
+            if open_ones:
+                posts.append(post)
+                names |= open_ones
+        if not posts:
+            return report
+        with self.http_client() as http:
+            adapters = self.adapters_for(content, names, http)
+            broadcasts = Broadcasts(self.repo, adapters.ready, self.clock.now())
+            broadcasts.report = report
+            broadcasts.follow(posts)
+        return broadcasts.report
 
     def _with_config_settings(self, account: Account) -> Account:
         """Repository-wide settings an adapter needs, unless the account overrides them."""
@@ -511,7 +712,12 @@ class Workspace:
         )
 
         for _attempt in range(PUSH_ATTEMPTS):
-            files = reserve(ResultFiles(self.repo), plan, self.claim, self.clock.now().isoformat())
+            files = reserve(
+                ResultFiles(self.repo, content.default_accounts),
+                plan,
+                self.claim,
+                self.clock.now().isoformat(),
+            )
             if not files:
                 return content, plan
             message = "publisher: " + _("reserve {count} posts", count=len(files))
@@ -593,13 +799,6 @@ def commit_message(report: ApplyReport, approvals: Approvals) -> str:
         kind, outcome = action_label(action.kind.value), outcome_label(result.outcome.value)
         lines.append(f"{kind} {on}: {action.post_id} [{outcome}] {where}".rstrip())
     return build_message(f"{RESULT_SUBJECT_PREFIX} {counts}", lines, approvals.trailers())
-
-
-def default_accounts(content: Content) -> dict[str, str]:
-    """Network -> the name of its default account: what a record written when a network had
-    one account (a log entry, a cursor, an inbox file naming no account) is about."""
-    found = (content.default_account(network) for network in NETWORKS)
-    return {account.network: account.name for account in found if account is not None}
 
 
 def _unban(adapters: Adapters, account: str, author: str) -> None:
@@ -714,3 +913,8 @@ def _remote_owners(
         for account, entry in entries.items()
         if entry.remote_id
     }
+
+
+def _not_approved(rel: str, line: int, error: ApprovalError) -> Diagnostic:
+    """A decision on a filed comment that is not carried out until it is approved."""
+    return Diagnostic(rel, line, Severity.WARNING, error.message, error.hint, "moderation-decision")

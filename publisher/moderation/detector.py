@@ -13,12 +13,16 @@ How each category is found:
   complaint about someone else's swearing go to review. Rude but not obscene words: review.
 * insult: insulting words in every form (pymorphy3 lexemes), removed only when aimed at a
   person: the addressee ("ты дебил"), a person or an office ("мэр — идиот"), a name, a
-  vocative. Criticism of work has no insulting word, so it is kept; a complaint about being
-  called names, or "нас держат за идиотов", is not an insult.
+  vocative; an animal word said of the people of an office ("бараны из ЖКХ", "ослы в
+  администрации"). Criticism of work has no insulting word, so it is kept; a complaint about
+  being called names, a quoted insult someone said, "нас держат за идиотов" or "депутаты не
+  бараны" is not an insult.
 * spam: weighted signals (links to unofficial sites, contacts with selling words, earnings,
-  casino and credit offers, the same text across posts or authors); two or more: remove.
+  pay per day, investment, credit and "drop" offers, casino, the same text across posts or
+  authors); two or more: remove, unless the comment warns about such offers (review).
 * unlawful: threats and calls for violence (a violent verb in the first person, an order or
-  "надо" with a person as object), drug selling, forged documents.
+  "надо" with a person as object), drug selling and recruiting, forged documents (letters
+  spread apart are read joined too); a warning about dealers or forgers quotes them: kept.
 * the repository's extra words and patterns per category (``moderation.yml``).
 """
 
@@ -49,6 +53,18 @@ LONG_TEXT_WORDS = 6
 REPEAT_POSTS = 3
 REPEAT_AUTHORS = 3
 SPAM_REMOVE = 2.0
+#: spam signals that count only beside another one: "лагерь стоит 2000 в день" is no offer
+SUPPORTING = frozenset({"pay", "income", "handle", "plus"})
+#: letters spread apart are joined back for the drug and document patterns from this length
+SPREAD_MIN = 5
+#: an animal word this close to "в/из/с" and an office is said of officials
+OFFICE_NEAR = 5
+#: "глава района обезьяна": a person, a territory, and the word
+TERRITORIES = frozenset(
+    {"района", "города", "поселения", "станицы", "округа", "области", "края", "села", "хутора"}
+)
+#: "глава наш козёл": a person, one of these, and the word
+POSSESSIVES = frozenset({"наш", "наша", "наши", "ваш", "ваша", "ваши", "этот", "эта", "эти"})
 #: longer comments are judged by their beginning (networks cap comments at a few thousand)
 MAX_TEXT = 10_000
 
@@ -512,7 +528,9 @@ def insult_findings(words: Text, lex: Lexicon) -> Iterable[Finding]:
         for index, word in enumerate(sentence):
             insult = None if _proper_name(sentence, index) else insult_of(word, lex)
             if insult is not None:
-                reported = _mentions(sentence[:index], "report", lex)
+                reported = _mentions(sentence[:index], "report", lex) or (
+                    word.quoted and _mentions(sentence[:index], "say", lex)
+                )
                 place = Place(sentence, index, addressed, lex)
                 finding = judge_insult(place, insult, reported)
                 if finding is not None:
@@ -528,9 +546,11 @@ def _other_sense(sentence: list[Word], lex: Lexicon) -> bool:
 
 
 def _proper_name(sentence: list[Word], index: int) -> bool:
-    """A capitalised word inside a sentence is a name ("Козлов", "Баранова"), not an insult."""
-    raw = sentence[index].raw
-    return index > 0 and raw[:1].isupper() and not raw.isupper()
+    """A capitalised word inside a sentence is a name ("Козлов", "Баранова"), not an insult;
+    the second half of "Чиновники-крысы" shares its capital with the first, so is none."""
+    word = sentence[index]
+    first_piece = index == 0 or sentence[index - 1].chunk != word.chunk
+    return index > 0 and first_piece and word.raw[:1].isupper() and not word.raw.isupper()
 
 
 @dataclass(frozen=True)
@@ -577,12 +597,46 @@ def judge_insult(place: Place, insult: Insult, reported: bool) -> Finding | None
 
 def _ordinary_word(place: Place, insult: Insult) -> Finding | None:
     """An animal or a rude word: an insult when aimed at someone nearby, else rude or nothing."""
-    vocative = insult.level == "animal" and place.addressed and _vocative(place)
+    animal = insult.level == "animal"
+    vocative = animal and place.addressed and _vocative(place)
     if insult.nominative and (vocative or _addressed_nearby(place) or _predicate(place)):
+        return _person_finding(insult.lemma)
+    if animal and insult.nominative and _of_office(place):
         return _person_finding(insult.lemma)
     if insult.level == "vulgar" and not insult.ambiguous:
         return Finding("obscene", "review", f"obscene:vulgar:{insult.lemma}")
     return None
+
+
+def _of_office(place: Place) -> bool:
+    """Said of officials: "бараны из ЖКХ", "в администрации старые ослы", "эти свиньи в своих
+    кабинетах"; "козы у администрации" or "крыса в кабинете врача" are animals. "Из" and an
+    office near the word; "в" or "с" and an office when the word is plural or "этот" stands
+    before it; or "этот" before it and an office named in the sentence."""
+    this = any(place.has("this", w) for _i, w in place.near(2))
+    near = dict(place.near(OFFICE_NEAR, OFFICE_NEAR))
+    for i, word in near.items():
+        leads = word.plain == "из" or (word.plain in ("в", "с") and (this or _plural(place)))
+        if leads and _office_after(place, near, i):
+            return True
+    return this and place.mentions("office")
+
+
+def _office_after(place: Place, near: Mapping[int, Word], i: int) -> bool:
+    """An office right after the preposition at ``i``, or after one pronoun or adjective."""
+    first, second = near.get(i + 1), near.get(i + 2)
+    if first is not None and place.has("office", first):
+        return True
+    return second is not None and place.has("office", second) and _modifier(first)
+
+
+def _modifier(word: Word | None) -> bool:
+    return word is not None and morph().parse(word.plain)[0].tag.POS in ("ADJF", "NPRO", "PRTF")
+
+
+def _plural(place: Place) -> bool:
+    word = place.sentence[place.index].plain
+    return any("plur" in p.tag for p in morph().parse(word)[:1])
 
 
 def _person_finding(lemma: str) -> Finding:
@@ -590,9 +644,12 @@ def _person_finding(lemma: str) -> Finding:
 
 
 def _not_aimed_away(place: Place) -> bool:
-    """Not an insult: "мы не дураки", "нас держат за идиотов", "стоим как дураки"."""
+    """Not an insult: "мы не дураки", "нас держат за идиотов", "стоим как дураки", "они не
+    бараны"."""
     if any(place.has("self_subject", w) for _i, w in place.near(3)):
         return True
+    if place.index and place.sentence[place.index - 1].plain == "не":
+        return True  # "депутаты не бараны"
     near = place.near(2)
     if near and near[-1][1].plain == "за":
         return True
@@ -637,13 +694,24 @@ def _beside_person(place: Place) -> bool:
 
 
 def _addressed_nearby(place: Place) -> bool:
-    """The addressee near ("ты козёл") or a person right beside ("мэр свинья")."""
+    """The addressee near ("ты козёл"), a person right beside ("мэр свинья") or with "наш",
+    a territory or an office between ("глава наш козёл", "глава района обезьяна")."""
     for i, word in place.near(2, 2):
         if word.plain not in place.lex.nominative:
             continue
         if place.has("second", word) or abs(i - place.index) == 1:
             return True
+        between = place.sentence[(i + place.index) // 2]
+        if abs(i - place.index) == 2 and (
+            between.plain in POSSESSIVES
+            or (place.has("person", word) and (between.plain in TERRITORIES or _office(between)))
+        ):
+            return True  # "глава наш козёл", "глава района обезьяна"
     return False
+
+
+def _office(word: Word) -> bool:
+    return word.plain in lexicon().words.get("office", frozenset())
 
 
 def _predicate(place: Place) -> bool:
@@ -669,9 +737,13 @@ def spam_findings(text: str, words: Text, lex: Lexicon, repeated: str) -> Iterab
         signals = {"phone": 1.0, **signals}
     elif _EMAIL.search(text) and signals:
         signals = {"email": 1.0, **signals}
+    if set(signals) <= SUPPORTING and len(signals) < 2:
+        signals = {}
     score = sum(signals.values())
+    warned = any(p.search(words.plain) for p in lex.patterns.get("warning", ()))
     if score:
-        verdict: Literal["remove", "review"] = "remove" if score >= SPAM_REMOVE else "review"
+        remove = score >= SPAM_REMOVE and not warned  # "осторожно, пишут про подработку..."
+        verdict: Literal["remove", "review"] = "remove" if remove else "review"
         yield Finding("spam", verdict, "spam:" + "+".join(signals))
 
 
@@ -705,13 +777,16 @@ def official(host: str, lex: Lexicon) -> bool:
 def unlawful_findings(text: str, words: Text, lex: Lexicon) -> Iterable[Finding]:
     """Threats and calls for violence, drug selling, forged documents."""
     yield from threat_findings(words, lex)
-    plain = words.plain
+    spread = " ".join(w.plain for w in words.joined if len(w.plain) >= SPREAD_MIN)
+    plain = f"{words.plain} | {spread}"  # "н а р к о т а" is read joined too
     present = {kind: any(p.search(plain) for p in pats) for kind, pats in lex.patterns.items()}
     if present.get("threat"):
         yield Finding("unlawful", "remove", "unlawful:threat:phrase")
     if present.get("hint"):
         yield Finding("unlawful", "review", "unlawful:threat:hint")
     present["contact"] = present.get("contact", False) or bool(_PHONE.search(text))
+    if present.get("warning"):
+        return  # "осторожно, продают права без экзаменов": a warning quotes the offer
     yield from _drugs(present)
     yield from _documents(present)
 
@@ -719,7 +794,8 @@ def unlawful_findings(text: str, words: Text, lex: Lexicon) -> Iterable[Finding]
 def _drugs(present: Mapping[str, bool]) -> Iterable[Finding]:
     """A drug with a shop's words or a seller's contact; couriers wanted."""
     trade, contact = present.get("trade"), present.get("contact")
-    offered = trade or contact if present.get("drug") else trade and contact
+    reach = contact or present.get("contact_hint")
+    offered = trade or contact if present.get("drug") else trade and reach
     if (present.get("drug") or present.get("drug_hint")) and offered:
         yield Finding("unlawful", "remove", "unlawful:drugs")
     elif present.get("drug_job") and (present.get("job") or contact or present.get("contact_hint")):

@@ -2,7 +2,8 @@
 
 This module is the log's only reader and writer. An entry records one action on a comment:
 network and account, link, author id and name, a short excerpt, category, rule, action and time
-(and, for a ban, until when and after how many removals). Entries written before a network
+(and, for a ban, until when and after how many removals; for a person's decision on a comment
+sent for review, who approved it). Entries written before a network
 could have several accounts name none: they are about the network's default account. The
 file is machine-owned, but it is a file in the repository all the same: a damaged one is
 reported with its name and line, never a traceback. Keys publisher does not know are kept on
@@ -55,6 +56,8 @@ class LogEntry:
     id: str = ""
     #: the account (its file name) acted on; empty in entries written before accounts were named
     account: str = ""
+    #: who approved the person's decision this entry carries out (``moderation/review/``)
+    approved_by: str = ""
 
     @property
     def account_key(self) -> str:
@@ -87,6 +90,8 @@ class LogEntry:
             data["ban_until"] = self.ban_until
         if self.removals is not None:
             data["removals"] = self.removals
+        if self.approved_by:
+            data["approved_by"] = self.approved_by
         data["id"] = self.id
         return data
 
@@ -202,6 +207,7 @@ def _entry(raw: Mapping[str, Any]) -> LogEntry:
         removals=removals if isinstance(removals, int) else None,
         id=_text(raw, "id"),
         account=_text(raw, "account"),
+        approved_by=_text(raw, "approved_by"),
     )
 
 

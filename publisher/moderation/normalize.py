@@ -51,8 +51,8 @@ CLOSING_QUOTES = '»”“"'
 SENTENCE_END = ".!?…"
 PAUSES = ",;:"
 DASHES = "—–-"
-#: letters spaced out over at most this many words are joined back
-MAX_SPREAD = 8
+#: letters spaced out over at most this many words are joined back ("н а р к о т а")
+MAX_SPREAD = 12
 #: a run of masks stands for at most this many letters
 MAX_MASKED = 5
 #: longer words are not unmasked or joined: no obscene word is that long
@@ -76,6 +76,11 @@ _LINK = re.compile(
     r"(?:https?://|www\.)|^[\w.-]+@[\w-]+\.\w+|\.(?:ru|рф|su|com|net|org|info|me|ly|cc|io)(?:/|$)"
 )
 _MIXED_DIGIT = re.compile(r"(?<=[a-zа-я])[0-9@$€]+(?=[a-zа-я])")
+#: pictographs, with their joiners and variation selectors, between two letters of a word
+#: ("п🤬здец", "Х🙈у🙈й"): they stand for a hidden letter or for nothing, like an asterisk
+_EMOJI_IN_WORD = re.compile(
+    r"(?<=[^\W\d_])[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200D]+(?=[^\W\d_])"
+)
 
 
 @dataclass(frozen=True)
@@ -217,6 +222,7 @@ class _State:
 
     def chunk(self, chunk: str) -> None:
         self.chunks += 1
+        chunk = _EMOJI_IN_WORD.sub("*", chunk)
         lead, core, trail = _split_punctuation(chunk)
         folded = fold(core)
         if not folded and any(char in DASHES for char in chunk):
@@ -237,7 +243,7 @@ class _State:
 
     def _pieces(self, core: str, folded: str, trail: str) -> None:
         pieces = [p.lstrip(MASKS) for p in _SEPARATOR.split(folded)]
-        pieces = [p for p in pieces if p and not _NUMBERISH.fullmatch(p)]
+        pieces = [p for p in pieces if p and not self._number(p)]
         pause = any(char in PAUSES + SENTENCE_END for char in trail)
         for index, piece in enumerate(pieces):
             last = index == len(pieces) - 1
@@ -249,6 +255,12 @@ class _State:
             if _LETTER_GAPS.fullmatch(folded):  # "бл.ть": a dot may hide a letter too
                 masked = _SEPARATOR.sub("*", folded)
                 self.out.joined.append(self._word(masked, core, False))
+
+    def _number(self, piece: str) -> bool:
+        """A number or a code ("5к", "MP4"), not a word with a digit for a letter ("0сел")."""
+        return bool(_NUMBERISH.fullmatch(piece)) and not (
+            len(piece) > 2 and self.known(_NOT_CYRILLIC.sub("", piece.translate(VISUAL)))
+        )
 
     def _word(self, piece: str, raw: str, pause: bool) -> Word:
         dash, self.dash = self.dash, False

@@ -8,7 +8,7 @@ from publisher.core.i18n import _
 from publisher.core.labels import moderation_label, rule_label
 from publisher.moderation.sweep import Outcome, SweepReport
 
-_LABELS = {"delete": "✗", "hide": "◐", "review": "?"}
+_LABELS = {"delete": "✗", "hide": "◐", "review": "?", "ban": "✗", "keep": "✓"}
 
 
 def action_label(action: str) -> str:
@@ -16,6 +16,8 @@ def action_label(action: str) -> str:
         "delete": _("delete"),
         "hide": _("hide"),
         "review": _("for a person to decide"),
+        "ban": _("delete and ban the author"),
+        "keep": _("keep"),
     }
     return labels.get(action, action)
 
@@ -47,14 +49,30 @@ def outcome_lines(item: Outcome) -> list[str]:
     return lines
 
 
+def decision_lines(item: Outcome) -> list[str]:
+    """A person's decision on a filed comment as it was carried out, and who approved it."""
+    lines = outcome_lines(item)
+    lines[0] = _("decision: {line}", line=lines[0])
+    if item.approved_by:
+        lines.insert(1, "    " + _("approved by {who}", who=one_line(item.approved_by)))
+    return lines
+
+
 def sweep_summary(report: SweepReport, dry_run: bool) -> str:
-    """What follows the decisions' lines: the accounts not read, and the counts."""
-    lines: list[str] = []
+    """What follows the decisions' lines: the people's decisions carried out, the decision
+    files that cannot be (with their line and fix), the accounts not read, and the counts."""
+    lines = [line for item in report.decisions for line in decision_lines(item)]
+    for problem in report.problems:
+        where = f"{problem.path}:{problem.line}"
+        lines.append(f"{where}: {problem.message} {problem.hint}".rstrip())
     for account, error in report.failed_accounts.items():
         lines.append(_("{account}: not read: {error}", account=account, error=error))
     summary = _(
         "Comments read: {read}, actions: {count}.", read=report.read, count=len(report.outcomes)
     )
+    filed = sum(1 for item in report.outcomes if item.action == "review")
+    if filed:
+        summary += " " + _("Sent to a person: {count} (moderation/review/).", count=filed)
     if dry_run:
         summary += " " + _("(dry run: nothing was changed)")
     lines.append(summary)

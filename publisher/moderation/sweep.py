@@ -8,6 +8,10 @@ decided, so nothing is read twice or missed. Every action goes into the moderati
 files are machine-owned and committed together; files written when they were kept per network
 read as about each network's default account.
 
+A comment judged ``review`` is filed for a person (``moderation.review``); a merged decision in
+its file is carried out by the next sweep (``carry_out``), logged with who approved it, and its
+outcome written into the file. Nothing is removed on a doubtful verdict without that decision.
+
 Each account keeps its own blacklist: an author's removals are counted on it and bans placed on
 it, unless ``blacklist: {shared: [vk]}`` has every account of the network keep one (the
 removals count together and a ban bans on each).
@@ -25,7 +29,7 @@ from typing import Any
 import yaml
 
 from publisher.core.capabilities import Capabilities
-from publisher.core.errors import NetworkError, PublisherError
+from publisher.core.errors import Diagnostic, NetworkError, PublisherError
 from publisher.core.i18n import _
 from publisher.core.model import Account, Comment, RemoteRef, ResultEntry, by_account
 from publisher.core.progress import Watch
@@ -39,9 +43,15 @@ from publisher.moderation.log import (
     read_log,
     write_machine_file,
 )
+from publisher.moderation.review import (
+    Review,
+    record_outcome,
+    render_review,
+    review_path,
+    write_review,
+)
 from publisher.moderation.rules import Rules
 from publisher.networks.base import Adapter
-from publisher.state.result_files import with_aliases
 
 STATE_FILE = "moderation/state.yml"
 EXCERPT = 80
@@ -66,6 +76,10 @@ class Outcome:
     log_id: str = ""
     #: the other accounts the author was banned on too (a shared blacklist)
     banned_elsewhere: list[str] = field(default_factory=list)
+    #: what would be done without a person (for ``review``: what the file proposes)
+    proposed: str = ""
+    #: who approved the person's decision this outcome carries out
+    approved_by: str = ""
 
 
 @dataclass
@@ -76,6 +90,21 @@ class SweepReport:
     read: int = 0
     failed_accounts: dict[str, str] = field(default_factory=dict)
     files: list[str] = field(default_factory=list)
+    #: the people's decisions carried out (or tried) in this run
+    decisions: list[Outcome] = field(default_factory=list)
+    #: the review files whose decision cannot be carried out, and why
+    problems: list[Diagnostic] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Decided:
+    """A person's decision on a filed comment, ready to carry out: the file, the log entry of
+    the comment's sending for review (the author's id is kept there only), and who approved
+    the decision."""
+
+    review: Review
+    entry: LogEntry
+    approved_by: str
 
 
 @dataclass(frozen=True)
@@ -109,6 +138,8 @@ class ModerationBook:
         self.state: dict[str, Any] = by_account(_read_state(repo / STATE_FILE), self.defaults)
         self.new_entries: list[LogEntry] = []
         self.changed = False
+        #: review files written this run (new ones and decided ones)
+        self.reviews: list[str] = []
 
     def since(self, account: str) -> datetime | None:
         raw = (self.state.get(account) or {}).get("last_sweep")
@@ -134,6 +165,16 @@ class ModerationBook:
         self.new_entries.append(logged)
         return logged.id
 
+    def file_review(self, rel: str, text: str) -> None:
+        """File a comment for a person, once."""
+        if write_review(self.repo, rel, text):
+            self.reviews.append(rel)
+
+    def decided(self, review: Review, outcome: str, approved_by: str, now: datetime) -> None:
+        """Write a carried-out decision's outcome into its file."""
+        record_outcome(self.repo, review.path, outcome, approved_by, now)
+        self.reviews.append(review.path)
+
     def history(self, months: int = 3) -> list[LogEntry]:
         """Log entries of the last months, older first, including this run's."""
         return read_log(self.repo, months, defaults=self.defaults) + self.new_entries
@@ -146,7 +187,7 @@ class ModerationBook:
             written.append(STATE_FILE)
         if self.new_entries:
             written.append(append_log(self.repo, now, self.new_entries))
-        return written
+        return written + sorted(set(self.reviews))
 
 
 def removals_by(
@@ -230,27 +271,47 @@ class Sweep:
         decision = self.detectors[name].classify(comment.text, comment.author_id, self.context)
         if decision.verdict == "keep":
             return None
-        action = self._action(decision, account.adapter.capabilities, rules)
-        outcome = Outcome(comment, decision, action, name)
+        caps = account.adapter.capabilities
+        action, proposed = (
+            self._action(decision, caps, rules),
+            self._proposed(decision, caps, rules),
+        )
+        outcome = Outcome(comment, decision, action, name, proposed=proposed)
         if not self.dry_run:
             self._act(account, outcome)
         return outcome
 
     def _action(self, decision: Decision, caps: Capabilities, rules: Rules) -> str:
-        """The category's action, adjusted to what the network can do and the hour."""
+        """The category's action, adjusted to what the network can do and the hour: a doubtful
+        verdict, or a removal quiet hours hold back, goes to a person."""
         if decision.verdict == "review":
             return "review"
         category = decision.categories[0] if decision.categories else "custom"
-        rule = rules.rule(category)
-        action: str = rule.action
         quiet = rules.quiet_hours
         if quiet and quiet.active(rules.local(self.now)) and category not in quiet.still_remove:
             return "review"
+        return self._planned(decision, caps, rules)
+
+    @staticmethod
+    def _planned(decision: Decision, caps: Capabilities, rules: Rules) -> str:
+        """The category's action as the network can carry it out."""
+        category = decision.categories[0] if decision.categories else "custom"
+        rule = rules.rule(category)
+        action: str = rule.action
         if action == "hide" and not caps.hide_comment:
             action = rule.fallback
         if action == "delete" and not caps.delete_comment:
             action = "hide" if caps.hide_comment else "review"
         return action
+
+    @classmethod
+    def _proposed(cls, decision: Decision, caps: Capabilities, rules: Rules) -> str:
+        """What a person is asked to approve: the category's action, or taking the comment
+        down where the category itself is left to a person (``action: review``)."""
+        planned = cls._planned(decision, caps, rules)
+        if planned == "review" and caps.delete_comment:
+            return "delete"
+        return "hide" if planned == "review" and caps.hide_comment else planned
 
     def _act(self, account: Moderated, outcome: Outcome) -> None:
         comment, adapter = outcome.comment, account.adapter
@@ -269,8 +330,95 @@ class Sweep:
             return
         past = {"delete": "deleted", "hide": "hidden", "review": "review"}[outcome.action]
         outcome.log_id = self.book.log(self._entry(outcome, outcome.account, past))
+        if outcome.action == "review":
+            rule, proposed = outcome.decision.rule, outcome.proposed
+            text = render_review(comment, outcome.account, rule, proposed, self.now)
+            self.book.file_review(review_path(outcome.account, comment.id), text)
         if ban is not None:
             self._ban(account, outcome, *ban)
+
+    def carry_out(self, decided: Sequence[Decided], report: SweepReport) -> None:
+        """Carry out people's merged decisions on filed comments: take the comment down
+        (``remove``, ``ban``: and ban its author for good, on every account sharing the
+        blacklist), or leave it (``keep``); log each with who approved it and write the outcome
+        into its file. An account that cannot be read now keeps its decisions for next time."""
+        for item in decided:
+            account = self.accounts.get(item.review.account)
+            if account is None:
+                continue
+            outcome = self._decision_outcome(item)
+            if not self.dry_run:
+                self._carry_out(account, item, outcome)
+            report.decisions.append(outcome)
+
+    def _decision_outcome(self, item: Decided) -> Outcome:
+        entry, review = item.entry, item.review
+        comment = Comment(
+            entry.network,
+            entry.comment,
+            review.text,
+            entry.author_id,
+            entry.author_name,
+            post_id=entry.post,
+            url=entry.link,
+        )
+        categories = tuple(c for c in entry.category.split(",") if c)
+        decision = Decision(
+            "remove" if review.decision != "keep" else "keep", categories, entry.rule
+        )
+        action = {"remove": "delete", "ban": "ban", "keep": "keep"}[review.decision]
+        return Outcome(comment, decision, action, review.account, approved_by=item.approved_by)
+
+    def _carry_out(self, account: Moderated, item: Decided, outcome: Outcome) -> None:
+        adapter, comment = account.adapter, outcome.comment
+        caps = adapter.capabilities
+        try:
+            if outcome.action == "ban" and caps.ban and caps.ban_deletes_comment:
+                adapter.ban(comment, None)
+                done = "deleted"
+            elif outcome.action in ("delete", "ban") and caps.delete_comment:
+                adapter.delete_comment(comment)
+                done = "deleted"
+            elif outcome.action in ("delete", "ban") and caps.hide_comment:
+                adapter.hide_comment(comment)
+                done = "hidden"
+            else:
+                done = "kept" if outcome.action == "keep" else "manual"
+        except NetworkError as error:
+            outcome.error = redact(error.message)
+            return  # the file stays decided, not done: tried again next time
+        outcome.done = True
+        entry = replace(self._entry(outcome, outcome.account, done), approved_by=item.approved_by)
+        outcome.log_id = self.book.log(entry)
+        if outcome.action == "ban" and caps.ban:
+            outcome.ban_until = "forever"
+            if not caps.ban_deletes_comment:
+                self._ban_for_good(account, outcome)
+            else:
+                self._log_ban(outcome, outcome.account, 0)
+        self.book.decided(item.review, done, item.approved_by, self.now)
+
+    def _ban_for_good(self, account: Moderated, outcome: Outcome) -> None:
+        """A person's ``ban``: for good, on the account and those sharing its blacklist."""
+        try:
+            account.adapter.ban(outcome.comment, None)
+        except NetworkError as error:
+            outcome.error = redact(error.message)
+            return
+        self._log_ban(outcome, outcome.account, 0)
+        for name in sorted(account.blacklist - {outcome.account}):
+            other = self.accounts.get(name)
+            if other is None or not other.adapter.capabilities.ban:
+                continue
+            if other.adapter.capabilities.ban_deletes_comment:
+                continue
+            try:
+                other.adapter.ban(_author_of(outcome.comment), None)
+            except NetworkError as error:
+                outcome.error = "; ".join(filter(None, (outcome.error, redact(error.message))))
+                continue
+            outcome.banned_elsewhere.append(name)
+            self._log_ban(outcome, name, 0)
 
     def _ban_due(self, account: Moderated, outcome: Outcome) -> tuple[datetime | None, int] | None:
         """(until, removals) when this removal reaches a step of the blacklist policy."""
@@ -312,7 +460,15 @@ class Sweep:
 
     def _log_ban(self, outcome: Outcome, account: str, count: int) -> None:
         entry = self._entry(outcome, account, "banned")
-        self.book.log(replace(entry, ban_until=outcome.ban_until, removals=count))
+        removals = count or None  # a person's ban counts no removals
+        self.book.log(
+            replace(
+                entry,
+                ban_until=outcome.ban_until,
+                removals=removals,
+                approved_by=outcome.approved_by,
+            )
+        )
 
     def _entry(self, outcome: Outcome, account: str, action: str) -> LogEntry:
         comment, decision = outcome.comment, outcome.decision
@@ -346,14 +502,14 @@ def recent_posts(
     result_entries: Mapping[str, Mapping[str, ResultEntry]],
     now: datetime,
     days: int,
-    defaults: Mapping[str, str] | None = None,
 ) -> dict[str, list[RemoteRef]]:
-    """Published posts of the last ``days`` days, by account, from the result files (an entry
-    written before accounts were named: under its network's default account, ``defaults``)."""
+    """Published posts of the last ``days`` days, by account, from the result files (as the
+    workspace reads them: an entry written before accounts were named is under its network's
+    default account)."""
     cutoff = now - timedelta(days=days)
     posts: dict[str, list[RemoteRef]] = {}
     for entries in result_entries.values():
-        for account, entry in with_aliases(dict(entries), defaults or {}).items():
+        for account, entry in entries.items():
             if entry.state != "published" or entry.operation == "profile" or not entry.remote_id:
                 continue
             published = datetime.fromisoformat(entry.published_at) if entry.published_at else now

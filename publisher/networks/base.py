@@ -25,8 +25,19 @@ import httpx
 from publisher.core.capabilities import Capabilities
 from publisher.core.clock import Clock
 from publisher.core.errors import AuthError, NetworkError, RateLimited, Rejected, Transient
+from publisher.core.figures import FiguresRead
+from publisher.core.health import AccountFacts
 from publisher.core.i18n import _
-from publisher.core.model import Account, Comment, Profile, RemoteRef, RenderedPost
+from publisher.core.model import (
+    Account,
+    Broadcast,
+    Comment,
+    Entrant,
+    EntryKind,
+    Profile,
+    RemoteRef,
+    RenderedPost,
+)
 from publisher.core.progress import note_sent
 from publisher.core.redact import Secret, redact
 
@@ -447,6 +458,55 @@ class Adapter(ABC):
         shows them now, where its API reads them back: a step a person takes by hand (a field
         no API sets) is seen done here. Empty where the network cannot tell."""
         return {}
+
+    # -- reach figures (declared by ``capabilities.stats``) ------------------------------------
+
+    def post_figures(self, refs: Sequence[RemoteRef]) -> FiguresRead:
+        """What the network says now of the published posts ``refs``, by remote id, batched
+        where its API batches; a post it no longer has is left out."""
+        raise self.unsupported("post_figures")
+
+    def followers(self) -> int:
+        """How many people follow the account now (``"followers" in capabilities.stats``)."""
+        raise self.unsupported("followers")
+
+    def account_facts(self) -> AccountFacts:
+        """The account's page as the network shows it now (``accounts audit``): its profile's
+        text where the API reads it back, and nothing else unless the adapter knows more."""
+        shown = self.shown_profile()
+        return AccountFacts(description=shown.get("description"), website=shown.get("website"))
+
+    # -- contests (``capabilities.contest_entries``) ------------------------------------------
+
+    def entrants(self, ref: RemoteRef, entry: EntryKind) -> list[Entrant]:
+        """Everyone who took part in a contest under ``ref`` by ``entry``: commenters from
+        ``comments`` here; an adapter whose network shows reposts or voters adds those."""
+        if entry != "comment" or not self.capabilities.comments:
+            raise self.unsupported(f"contest:{entry}")
+        return [
+            Entrant(c.network, c.author_id, c.author_name, c.author_url, c.created_at, c.text)
+            for c in self.comments(ref)
+            if c.author_id and not c.is_direct
+        ]
+
+    # -- broadcasts (``capabilities.live``) ----------------------------------------------------
+
+    def start_live(self, title: str, description: str) -> Broadcast:
+        """Create a broadcast waiting for its stream. The network's answer carries the stream
+        key, which is dropped here: ``stream_key`` asks for it when a person needs it."""
+        raise self.unsupported("start_live")
+
+    def stream_key(self, broadcast: Broadcast) -> tuple[str, Secret]:
+        """The server address and the stream key of ``broadcast``, for the broadcaster."""
+        raise self.unsupported("stream_key")
+
+    def live_status(self, broadcast: Broadcast) -> Broadcast:
+        """The broadcast as the network shows it now (its ``status``)."""
+        raise self.unsupported("live_status")
+
+    def stop_live(self, broadcast: Broadcast) -> None:
+        """End the broadcast."""
+        raise self.unsupported("stop_live")
 
     def unsupported(self, op: str) -> Rejected:
         """The error for an operation this network's API does not offer."""

@@ -25,6 +25,7 @@ import hmac
 import io
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any, BinaryIO, cast
@@ -32,7 +33,8 @@ from typing import IO, Any, BinaryIO, cast
 import httpx
 
 from publisher.core.capabilities import NETWORK_TABLE
-from publisher.core.errors import NetworkError, NotFound, Rejected, Transient
+from publisher.core.errors import AuthError, NetworkError, NotFound, Rejected, Transient
+from publisher.core.figures import FiguresRead, PostFigures, count
 from publisher.core.i18n import N_, _
 from publisher.core.model import Comment, Media, Profile, RemoteRef, RenderedPost
 from publisher.core.redact import redact
@@ -43,8 +45,24 @@ from publisher.networks.base import (
     FindResult,
     shown_texts,
 )
-from publisher.networks.graph import GRAPH_HOST, GraphAdapter, paged
-from publisher.networks.http import as_int, mime_type, parse_time
+from publisher.networks.graph import (
+    GRAPH_HOST,
+    GraphAdapter,
+    insight_values,
+    paged,
+    summary_count,
+)
+from publisher.networks.http import as_dict, as_int, mime_type, parse_time
+
+#: a post's counts in one read: reactions and comments as summaries, shares [verified: S1]
+POST_COUNTS = "shares,reactions.limit(0).summary(true),comments.limit(0).summary(true)"
+#: the post insights read: the 2025 replacements of post_impressions and
+#: post_impressions_unique [verified: Meta's Pages API changelog, deprecated metrics]
+POST_METRICS = {"views": "post_media_view", "reach": "post_total_media_view_unique"}
+INSIGHTS_GAP = N_(
+    "{network} gave no views or reach: {error}. Insights need a token of a person with the "
+    "ANALYZE task on the Page (permission read_insights)."
+)
 
 #: video uploads go to the Video API host: "Videos must be published to graph-video.facebook.com
 #: instead of the regular Graph API URL" [verified: developers.facebook.com/docs/graph-api/
@@ -165,6 +183,52 @@ class FacebookAdapter(GraphAdapter):
         payload = self._get(self.page_id, "verify", {"fields": "id,name"})
         page = str(payload.get("id", self.page_id))
         return AccountInfo(self.name, str(payload.get("name", "")), page, f"{WEB_HOST}/{page}")
+
+    # -- reach figures ----------------------------------------------------------------------
+
+    def post_figures(self, refs: Sequence[RemoteRef]) -> FiguresRead:
+        """Each post's reactions, comments and shares (``POST_COUNTS``), then its
+        ``/insights``: ``post_media_view`` (views) and ``post_total_media_view_unique``
+        (reach), which replaced ``post_impressions*`` in 2025 [verified: Meta's Pages API
+        changelog]. Insights need the Page's ANALYZE task (``read_insights``): without it the
+        counts are kept and the gap said. A deleted post is left out."""
+        found: dict[str, PostFigures] = {}
+        gaps: list[str] = []
+        for ref in refs:
+            try:
+                post = as_dict(self._get(ref.remote_id, "post_figures", {"fields": POST_COUNTS}))
+            except NotFound:
+                continue
+            figures = PostFigures(
+                reactions=summary_count(post, "reactions"),
+                comments=summary_count(post, "comments"),
+                # Graph leaves ``shares`` out of a post nobody shared [uncertain]: that is 0
+                reposts=count(as_dict(post.get("shares")).get("count", 0)),
+            )
+            if not gaps:
+                try:
+                    figures = self._with_insights(ref.remote_id, figures)
+                except AuthError as error:
+                    gaps.append(_(INSIGHTS_GAP, network=self.title, error=error.detail))
+            found[ref.remote_id] = figures
+        return FiguresRead(found, tuple(gaps))
+
+    def _with_insights(self, post_id: str, figures: PostFigures) -> PostFigures:
+        params = {"metric": ",".join(POST_METRICS.values())}
+        values = insight_values(self._get(f"{post_id}/insights", "post_insights", params))
+        return replace(
+            figures,
+            views=values.get(POST_METRICS["views"]),
+            reach=values.get(POST_METRICS["reach"]),
+        )
+
+    def followers(self) -> int:
+        """The Page's ``followers_count`` [verified: S1 Page fields]."""
+        page = as_dict(self._get(self.page_id, "followers", {"fields": "followers_count"}))
+        found = count(page.get("followers_count"))
+        if found is None:
+            raise Transient(self.name, "followers", "no followers_count in the answer")
+        return found
 
     def shown_profile(self) -> Mapping[str, str]:
         """The Page's ``name`` (which only a person can change), ``about`` and ``website``

@@ -26,6 +26,7 @@ from publisher.core.errors import (
     Rejected,
     Transient,
 )
+from publisher.core.figures import count
 from publisher.core.i18n import N_
 from publisher.core.redact import redact
 from publisher.networks.base import Adapter, ErrorKey, ErrorMap, Failure, Rule
@@ -115,6 +116,25 @@ GRAPH_ERRORS: ErrorMap = {
     **dict.fromkeys(("401", "403"), AuthError),
     "404": NotFound,
 }
+
+
+def insight_values(payload: object) -> dict[str, int | None]:
+    """``{metric: value}`` of an ``/insights`` answer: each ``data[]`` item's ``name`` and its
+    first ``values[].value`` [verified: Meta's insights references]. Graph answers an empty
+    set, not zeros, for a metric it has no data of yet: such a metric is missing here."""
+    found: dict[str, int | None] = {}
+    for item in as_dict(payload).get("data") or []:
+        values = item.get("values") if isinstance(item, dict) else None
+        if isinstance(values, list) and values and isinstance(values[0], dict):
+            found[str(item.get("name"))] = count(values[0].get("value"))
+    return found
+
+
+def summary_count(node: Mapping[str, Any], edge: str) -> int | None:
+    """``node[edge].summary.total_count``: a post's reactions or comments read with
+    ``edge.limit(0).summary(true)`` [verified: S1 api.py Cursor]."""
+    summary = as_dict(as_dict(node.get(edge)).get("summary"))
+    return count(summary.get("total_count"))
 
 
 @dataclass(frozen=True)

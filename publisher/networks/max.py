@@ -40,6 +40,7 @@ from publisher.core.errors import (
     Rejected,
     Transient,
 )
+from publisher.core.figures import FiguresRead, PostFigures, batches, count
 from publisher.core.i18n import N_, _
 from publisher.core.model import Comment, Media, Profile, RemoteRef, RenderedPost
 from publisher.core.redact import redact
@@ -72,6 +73,8 @@ NOT_READY_ROUNDS = 4
 NOT_READY_DELAY = 5.0
 #: ``GET /messages`` returns 50 messages by default, at most 100 [verified: M1]
 FIND_WINDOW = 50
+#: message ids a ``GET /messages`` call names: as many as its ``count`` takes (1–100) [verified: M1]
+MESSAGES_BATCH = 100
 
 #: ``GET …/comments`` takes ``count`` 1–100 [uncertain: M2 and a Python client's notes]
 COMMENTS_PAGE = 100
@@ -204,6 +207,27 @@ class MaxAdapter(Adapter):
         ``GET /chats/{id}`` [verified: M1 Chat]."""
         chat = as_dict(self._call("GET", f"/chats/{self.chat_id}", "read profile"))
         return shown_texts(title=chat.get("title"), description=chat.get("description"))
+
+    def post_figures(self, refs: Sequence[RemoteRef]) -> FiguresRead:
+        """``GET /messages?message_ids=`` (≤100 a call, as ``count``): each channel post's
+        ``stat.views`` [uncertain: TamTam's ``MessageStat``, which M1 does not list]. Max
+        gives no reactions, reposts or comments of a post (``capabilities.stats_gap``)."""
+        found: dict[str, PostFigures] = {}
+        for batch in batches([ref.remote_id for ref in refs], MESSAGES_BATCH):
+            params = {"message_ids": ",".join(batch), "count": len(batch)}
+            answer = as_dict(self._call("GET", "/messages", "post_figures", params=params))
+            for message in answer.get("messages") or []:
+                body, stat = as_dict(message.get("body")), as_dict(message.get("stat"))
+                found[str(body.get("mid"))] = PostFigures(views=count(stat.get("views")))
+        return FiguresRead(found)
+
+    def followers(self) -> int:
+        """The channel's ``participants_count`` from ``GET /chats/{id}`` [verified: M1]."""
+        chat = as_dict(self._call("GET", f"/chats/{self.chat_id}", "followers"))
+        members = count(chat.get("participants_count"))
+        if members is None:
+            raise Transient(self.name, "followers", "no participants_count in the answer")
+        return members
 
     def publish(self, post: RenderedPost, key: str) -> RemoteRef:
         """Upload every file, then send the post's messages; roll back if a later one fails.

@@ -40,6 +40,7 @@ from publisher.core.errors import (
     Rejected,
     Transient,
 )
+from publisher.core.figures import FiguresRead, PostFigures, batches, count
 from publisher.core.i18n import N_, _
 from publisher.core.model import Comment, Media, Poll, Profile, RemoteRef, RenderedPost
 from publisher.core.redact import redact, register
@@ -58,6 +59,8 @@ from publisher.networks.http import as_int, json_body, json_or_none, retry_after
 API_URL = "https://api.ok.ru/fb.do"
 GROUP_URL = "https://ok.ru/group/{gid}"
 TOPIC_URL = "https://ok.ru/group/{gid}/topic/{topic_id}"
+#: topics a ``mediatopic.getByIds`` call names [uncertain: not documented]
+TOPICS_BATCH = 100
 PROFILE_URL = "https://ok.ru/profile/{uid}"
 
 #: parameters left out of the signature [verified: O1 dev/methods]
@@ -265,6 +268,33 @@ class OkAdapter(Adapter):
     @property
     def gid(self) -> str:
         return self.account.account_id
+
+    def post_figures(self, refs: Sequence[RemoteRef]) -> FiguresRead:
+        """``mediatopic.getByIds`` (≤100 topics a call [uncertain]): each topic's
+        ``like_summary.count``, ``reshare_summary.count`` and
+        ``discussion_summary.comments_count`` [uncertain: the fields public clients read]. A
+        deleted topic is left out of the answer. OK gives no views (``stats_gap``)."""
+        found: dict[str, PostFigures] = {}
+        for batch in batches([ref.remote_id for ref in refs], TOPICS_BATCH):
+            params = {"topic_ids": ",".join(batch), "fields": "media_topic.*"}
+            answer = self._call("mediatopic.getByIds", params, "post_figures")
+            topics = answer.get("media_topics") if isinstance(answer, dict) else None
+            for topic in topics if isinstance(topics, list) else []:
+                found[str(topic.get("id"))] = PostFigures(
+                    reactions=count(_summary(topic, "like_summary", "count")),
+                    reposts=count(_summary(topic, "reshare_summary", "count")),
+                    comments=count(_summary(topic, "discussion_summary", "comments_count")),
+                )
+        return FiguresRead(found)
+
+    def followers(self) -> int:
+        """``group.getInfo`` with ``members_count`` [uncertain: the field public clients read]."""
+        params = {"uids": self.gid, "fields": "uid,members_count"}
+        groups = self._call("group.getInfo", params, "followers")
+        members = count(groups[0].get("members_count")) if groups else None
+        if members is None:
+            raise NotFound(self.name, "followers", f"group {self.gid}: no members_count")
+        return members
 
     def verify(self) -> AccountInfo:
         """``group.getInfo`` proves the token and signature work and names the group.
@@ -639,3 +669,9 @@ def _topic_id(answer: Any) -> str:
     if isinstance(answer, (str, int)) and not isinstance(answer, bool):
         return str(answer).strip()
     return ""
+
+
+def _summary(topic: Mapping[str, Any], name: str, field: str) -> object:
+    """``topic[name][field]``: one of a topic's summaries; None where it is missing."""
+    summary = topic.get(name)
+    return summary.get(field) if isinstance(summary, dict) else None

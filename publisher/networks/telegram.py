@@ -42,6 +42,7 @@ from publisher.core.errors import (
     Rejected,
     Transient,
 )
+from publisher.core.figures import count
 from publisher.core.i18n import N_, _
 from publisher.core.model import Account, Comment, Media, Poll, Profile, RemoteRef, RenderedPost
 from publisher.core.redact import redact
@@ -214,6 +215,15 @@ class TelegramAdapter(Adapter):
         return Failure(keys, detail, float(wait) if wait else None)
 
     # -- the interface -----------------------------------------------------------------------
+
+    def followers(self) -> int:
+        """``getChatMemberCount`` of the channel: its subscribers [verified: T1]. Views of
+        posts a bot cannot read (``capabilities.stats_gap``)."""
+        op = "getChatMemberCount"
+        members = count(self._call(op, {"chat_id": self.account.account_id}))
+        if members is None:
+            raise Transient(self.name, op, "no member count in the answer")
+        return members
 
     def verify(self) -> AccountInfo:
         me = self._call("getMe", {})

@@ -53,6 +53,7 @@ from publisher.core.errors import (
     Rejected,
     Transient,
 )
+from publisher.core.figures import FiguresRead, PostFigures, batches, count
 from publisher.core.i18n import N_, _
 from publisher.core.model import Account, Comment, Media, Profile, RemoteRef, RenderedPost
 from publisher.core.redact import Secret, redact
@@ -71,6 +72,8 @@ from publisher.networks.base import (
 from publisher.networks.http import json_body, json_or_none, parse_time, status_keys
 
 API_BASE = "https://api.x.com"
+#: ids a ``GET /2/tweets`` call takes [verified: X1]
+LOOKUP_BATCH = 100
 POLL_MINUTES = 1440
 ALT_TEXT_LIMIT = 1000
 #: STATUS checks of one upload before we give up on X's processing
@@ -376,6 +379,40 @@ class XAdapter(Adapter):
                 self._call("DELETE", f"/2/tweets/{tweet_id}", "delete")
             except NotFound:
                 continue
+
+    # -- reach figures ----------------------------------------------------------------------
+
+    def post_figures(self, refs: Sequence[RemoteRef]) -> FiguresRead:
+        """``GET /2/tweets`` with ≤100 ``ids`` and ``tweet.fields=public_metrics``
+        [verified: X1]: impressions, likes, reposts and quotes, replies. A deleted post comes
+        back under ``errors``, not ``data`` (a batch of deleted posts only: NotFound)."""
+        found: dict[str, PostFigures] = {}
+        for batch in batches([ref.remote_id for ref in refs], LOOKUP_BATCH):
+            params = {"ids": ",".join(batch), "tweet.fields": "public_metrics"}
+            try:
+                answer = self._call("GET", "/2/tweets", "post_figures", params=params)
+            except NotFound:
+                continue
+            for item in answer.get("data") or []:
+                metrics = item.get("public_metrics") or {} if isinstance(item, dict) else {}
+                reposts = [count(metrics.get(k)) for k in ("retweet_count", "quote_count")]
+                found[str(item.get("id"))] = PostFigures(
+                    views=count(metrics.get("impression_count")),
+                    reactions=count(metrics.get("like_count")),
+                    reposts=None if None in reposts else sum(r or 0 for r in reposts),
+                    comments=count(metrics.get("reply_count")),
+                )
+        return FiguresRead(found)
+
+    def followers(self) -> int:
+        """``GET /2/users/me`` with ``user.fields=public_metrics``: ``followers_count``."""
+        params = {"user.fields": "public_metrics"}
+        user = _data(self._call("GET", "/2/users/me", "followers", params=params))
+        metrics = user.get("public_metrics")
+        found = count(metrics.get("followers_count")) if isinstance(metrics, dict) else None
+        if found is None:
+            raise Transient(self.name, "followers", "no followers_count in the answer")
+        return found
 
     def find(self, key: str, post: RenderedPost) -> RemoteRef | FindResult:
         """Look for the first part's text among the account's latest posts.

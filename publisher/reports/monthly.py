@@ -34,8 +34,11 @@ from publisher.engine.workspace import Workspace
 from publisher.inbox.items import INBOX_DIR, OPEN_SOURCE, InboxItem, load_inbox_rules
 from publisher.moderation.log import LogEntry, read_log
 from publisher.reports.charts import BAR_COLOR, Chart, bar_chart, grouped_bar_chart, svg
+from publisher.reports.health import health_parts
 from publisher.reports.names import AccountNames
 from publisher.reports.pages import render
+from publisher.reports.reach import Part, Reach, reach_of, reach_parts
+from publisher.state.stats import AuditEntry, read_stats
 
 FORMATS = ("text", "photo", "album", "video", "document", "poll", "thread")
 MODERATION_ACTIONS = ("deleted", "hidden", "review", "banned")
@@ -168,6 +171,10 @@ class MonthlyReport:
     messages: tuple[Answer, ...] = ()
     #: department key -> its name (``departments.yml``)
     departments: Mapping[str, str] = field(default_factory=dict)
+    #: the reach figures of the month's posts and the accounts' followers (``stats collect``)
+    reach: Reach = field(default_factory=Reach)
+    #: the month's last ``accounts audit`` by account
+    health: Mapping[str, AuditEntry] = field(default_factory=dict)
 
     @property
     def answered(self) -> int:
@@ -270,6 +277,8 @@ def monthly_report(ws: Workspace, content: Content, month: str) -> MonthlyReport
         names=names,
         messages=tuple(a for a in answers if a.received and start <= a.received < end),
         departments=_department_names(ws),
+        reach=reach_of(ws, content, start, end),
+        health=read_stats(ws.repo, month).audit,
     )
 
 
@@ -470,7 +479,16 @@ def chart_data(report: MonthlyReport, titled: bool = True) -> dict[str, Chart]:
         "departments.svg": bar_chart(
             _("Messages by department"), _group_bars(report, department_of), "#8e44ad", titled
         ),
+        **{p.chart_name: p.chart for p in _figure_parts(report, titled)},
     }
+
+
+def _figure_parts(report: MonthlyReport, titled: bool = True) -> list[Part]:
+    """The parts ``stats collect`` and ``accounts audit`` give the month: reach, health."""
+    return [
+        *reach_parts(report.reach, report.names, titled),
+        *health_parts(report.health, report.names, titled),
+    ]
 
 
 def posts_chart(report: MonthlyReport, titled: bool = True) -> Chart:
@@ -583,6 +601,9 @@ def report_markdown(report: MonthlyReport, charts: str | None = None) -> str:
     for title, name, key in _GROUPINGS:
         lines += ["## " + _(title), "", *chart(name)]
         lines += [*_table(group_head(), group_rows(report, key)), ""]
+    for part in _figure_parts(report):
+        lines += ["## " + part.title, "", *chart(part.chart_name), *_table(part.head, part.rows)]
+        lines += ["", *(f"- {_md(note)}" for note in part.notes), *([""] if part.notes else [])]
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -622,6 +643,8 @@ class Section:
     table: Table
     overdue_title: str = ""
     overdue: Table | None = None
+    #: what the figures above do not tell, and why (a network that gives no views)
+    notes: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -671,6 +694,12 @@ def report_view(report: MonthlyReport) -> ReportView:
         *(
             Section(_(title), charts[name], Table(group_head(), group_rows(report, key)))
             for title, name, key in _GROUPINGS
+        ),
+        *(
+            Section(
+                part.title, charts[part.chart_name], Table(part.head, part.rows), notes=part.notes
+            )
+            for part in _figure_parts(report, titled=False)
         ),
     )
     return ReportView(report.title, sections)

@@ -235,11 +235,13 @@ def plan_markdown(
     *,
     limit: int,
     site_url: str = "",
+    reviews: Sequence[str] = (),
 ) -> str:
     """The merge request's comment, at most ``limit`` characters (the Git host's), the most
     important first: the summary and where the preview site is, errors, a table of what
     changes, what is held back and what waits; then collapsed sections: each answer with the
-    citizen's question, each profile change, each post's text, warnings, style. What does not
+    citizen's question, each profile change, each post's text, warnings, the comments waiting
+    for a moderator's decision (``reviews``: a line each), style. What does not
     fit is counted at the end and left to the preview site. Style findings appear only in the
     style section, which holds the posts the request changes (``style``)."""
     names = AccountNames(plan.accounts)
@@ -266,6 +268,10 @@ def plan_markdown(
     title = _("Warnings ({count})", count=len(warnings))
     lines = [_problem_line(d) for d in warnings]
     out += _collapsed(title, lines, budget, left_out, N_("warnings: {count}"))
+    title = _("Comments waiting for a moderator's decision ({count})", count=len(reviews))
+    out += _collapsed(
+        title, reviews, budget, left_out, N_("comments waiting for a decision: {count}")
+    )
     out += _style_section(style, budget, left_out)
     if left_out:
         out += [_left_out_note(left_out, site_url), ""]

@@ -33,6 +33,7 @@ from publisher.content.xtext import thread_items
 from publisher.core.capabilities import NETWORK_TABLE, Capabilities, network_title
 from publisher.core.dates import parse_moment, spoken_time
 from publisher.core.errors import Diagnostic
+from publisher.core.figures import FIGURES
 from publisher.core.i18n import N_, _, language
 from publisher.core.labels import rule_label
 from publisher.core.model import (
@@ -57,6 +58,7 @@ from publisher.reports import monthly
 from publisher.reports.names import AccountNames
 from publisher.reports.pages import render
 from publisher.reports.plan_report import field_label, kind_label
+from publisher.reports.reach import FIGURE_LABELS, PostReach, reach_by_post, shown_figure
 
 DATA = DATA_DIR / "site"
 FONTS = FONTS_DIR
@@ -116,6 +118,11 @@ class _Site:
     @cached_property
     def names(self) -> AccountNames:
         return AccountNames(self.content.accounts)
+
+    @cached_property
+    def reach(self) -> dict[str, list[PostReach]]:
+        """Each post's last reach figures on each account, by post id (``stats collect``)."""
+        return reach_by_post(self.ws, self.content, self.result_entries)
 
     def action(self, path: str, account: str) -> Action | None:
         """The plan's action for the file at ``path`` on ``account`` (by name)."""
@@ -413,12 +420,43 @@ def post_context(site: _Site, post: Post) -> dict[str, object]:
     ]
     cards = (preview_card(site, post, t) for t in post_targets(site, post))
     return {
+        "figures_title": _("Reach"),
+        "figures": post_figures(site, post),
         "facts": facts,
         "problems_title": _("Problems found by the check"),
         "problems": site.diagnostics(post.path),
         "previews_title": _("How each network will show it"),
         "cards": [card for card in cards if card is not None],
     }
+
+
+def post_figures(site: _Site, post: Post) -> monthly.Table | None:
+    """The post's last figures on each account it went to, as ``stats collect`` read them
+    ("нет данных" where the network does not give a figure, and on an account whose network
+    gives none of a post, such as a Telegram channel); None before any were read."""
+    found = {r.account: r.figures for r in site.reach.get(post.id, [])}
+    if not found:
+        return None
+    networks = {}
+    for account, entry in site.result_entries.get(post.result_file_path, {}).items():
+        if entry.state == "published" and (account in found or not _gives_post_figures(entry)):
+            networks[account] = entry.network
+    order = list(NETWORK_TABLE)
+    accounts = sorted(networks, key=lambda a: (order.index(networks[a]), a))
+    head = [_("Account"), *(_(FIGURE_LABELS[f]) for f in FIGURES)]
+    rows = [
+        [
+            site.names.title(networks[a], a),
+            *(shown_figure(networks[a], f, getattr(found.get(a), f, None)) for f in FIGURES),
+        ]
+        for a in accounts
+    ]
+    return monthly.Table(head, rows)
+
+
+def _gives_post_figures(entry: ResultEntry) -> bool:
+    spec = NETWORK_TABLE.get(entry.network)
+    return spec is not None and bool(set(FIGURES) & spec.capabilities.stats)
 
 
 # --- one network's preview -------------------------------------------------------------------

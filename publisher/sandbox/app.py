@@ -144,6 +144,20 @@ class Sandbox:
         """A resident's post on another community's wall (``Emulator.add_open_post``)."""
         return self.emulators[network].add_open_post(community, text, author_id, author_name, age)
 
+    def add_repost(self, network: str, post_id: str, author_id: str, author_name: str) -> str:
+        """A citizen reposts a post (a contest entry): for the demo and the tests."""
+        return self.emulators[network].add_repost(post_id, author_id, author_name)
+
+    def add_vote(
+        self, network: str, post_id: str, author_id: str, author_name: str, answer: int
+    ) -> None:
+        """A citizen votes in a post's poll (a contest entry): for the demo and the tests."""
+        self.emulators[network].add_vote(post_id, author_id, author_name, answer)
+
+    def stream(self, network: str, video: str, status: str) -> None:
+        """A broadcast's stream starts or ends (``started``, ``finished``), for the demo."""
+        self.emulators[network].stream(video, status)
+
     def set_by_hand(self, network: str, account_id: str, **fields: str) -> None:
         """A person sets profile fields in the network's own settings (``Emulator.set_by_hand``)."""
         self.emulators[network].set_by_hand(account_id, **fields)

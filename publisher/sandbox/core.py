@@ -231,6 +231,19 @@ class Emulator:
         """A resident's post on another community's wall, ``age`` seconds ago; its id."""
         raise NotImplementedError(f"{self.network}: the sandbox has no other people's pages")
 
+    def add_repost(self, post_id: str, author_id: str, author_name: str) -> str:
+        """What a citizen does for a contest: repost post ``post_id`` to their own page."""
+        raise NotImplementedError(f"{self.network}: the sandbox shows no reposts")
+
+    def add_vote(self, post_id: str, author_id: str, author_name: str, answer: int) -> None:
+        """What a citizen does for a contest: vote for ``answer`` (from 1) in the post's poll."""
+        raise NotImplementedError(f"{self.network}: the sandbox shows no voters")
+
+    def stream(self, video: str, status: str) -> None:
+        """What a broadcaster's encoder does: start (``started``) or end (``finished``) the
+        stream of broadcast ``video``."""
+        raise NotImplementedError(f"{self.network}: the sandbox has no broadcasts")
+
     def set_by_hand(self, account_id: str, **fields: str) -> None:
         """What a person does in the network's own settings: set the profile's ``title``,
         ``description`` or ``website`` of the account ``account_id`` (for the demo and the

@@ -59,6 +59,7 @@ from werkzeug.wrappers import Request, Response
 from publisher.core.clock import Clock
 from publisher.sandbox.accounts import Owners, SandboxAccount
 from publisher.sandbox.core import SANDBOX_TOKEN_PREFIX, Emulator, Store, next_id
+from publisher.sandbox.figures import followers, grown
 from publisher.sandbox.instagram import InstagramEmulator
 from publisher.sandbox.pages import render
 
@@ -159,6 +160,7 @@ class FacebookEmulator(Emulator):
         _version_rule("/<node>/blocked", "block_users", "POST"),
         _version_rule("/<node>/blocked", "unblock_users", "DELETE"),
         _version_rule("/<node>/picture", "set_picture", "POST"),
+        _version_rule("/<node>/insights", "read_insights", "GET"),
         _version_rule("/<node>", "read_node", "GET"),
         _version_rule("/<node>", "update_node", "POST"),
         _version_rule("/<node>", "delete_node", "DELETE"),
@@ -169,6 +171,9 @@ class FacebookEmulator(Emulator):
     #: False acts as a token without pages_read_user_engagement: people's comments come
     #: without ``from`` [uncertain: reference "Read comments"]
     reveals_authors = True
+    #: False acts as a token of a person without the ANALYZE task on the Page: insights are
+    #: refused with (#10) [uncertain: the message Graph words]
+    grants_insights = True
 
     converters: ClassVar[dict[str, Any]] = {"version": VersionConverter}
 
@@ -651,6 +656,8 @@ class FacebookEmulator(Emulator):
         if found is None:
             return self.no_object(node, "get")
         node_type, values = found
+        if node_type == "Post":
+            values = {**values, **self._post_counts(state, node)}
         fields = _field_tree(params.get("fields", ",".join(DEFAULT_FIELDS[node_type])))
         unknown = set(fields) - set(values) - OPTIONAL_FIELDS.get(node_type, frozenset())
         if unknown:
@@ -671,9 +678,69 @@ class FacebookEmulator(Emulator):
         page = self._page(state, node)
         return None if page is None else ("Page", self._page_fields(state, page))
 
+    def _post_counts(self, state: dict[str, Any], node: str) -> dict[str, Any]:
+        """A post's ``reactions`` and ``comments`` summaries and its ``shares``, grown since it
+        appeared (``sandbox.figures``); the comments are those people left."""
+        post = _find_post(state, node)
+        assert post is not None
+        created, now = int(post["created_time"]), self.now()
+        comments = [
+            c
+            for c in state.get("comments", {}).values()
+            if c.get("post_id") == node and not c["deleted"]
+        ]
+        reactions = grown(f"facebook{node}", "reactions", created, now)
+        return {
+            "reactions": {"data": [], "summary": {"total_count": reactions}},
+            "comments": {"data": [], "summary": {"total_count": len(comments)}},
+            "shares": {"count": grown(f"facebook{node}", "reposts", created, now)},
+        }
+
+    def on_read_insights(self, request: Request, version: str, node: str) -> Response:
+        """``GET /{post-id}/insights?metric=``: lifetime values of the post metrics of 2025
+        (``post_media_view``, ``post_total_media_view_unique``, ...); a withdrawn metric such
+        as ``post_impressions`` is an invalid metric (100) [verified: Meta's deprecation
+        notes], and a token without the ANALYZE task gets (#10)."""
+        params = _params(request)
+        state = self.store.read(self.network)
+        post = _find_post(state, node)
+        if post is None:
+            return self.no_object(node, "get")
+        if not self.grants_insights:
+            return self.error(10, "(#10) This endpoint requires the 'read_insights' permission")
+        metrics = [m.strip() for m in params.get("metric", "").split(",") if m.strip()]
+        if not metrics:
+            return self.error(
+                3001,
+                "No metric was specified to be fetched. Please specify one or more metrics to "
+                "be fetched and try again.",
+                subcode=1504028,
+            )
+        unknown = [m for m in metrics if m not in POST_INSIGHTS]
+        if unknown:
+            return self.error(
+                100, f"(#100) The value must be a valid insights metric: {unknown[0]}"
+            )
+        created, now = int(post["created_time"]), self.now()
+        data = [
+            {
+                "name": metric,
+                "period": "lifetime",
+                "values": [
+                    {"value": grown(f"facebook{node}", POST_INSIGHTS[metric], created, now)}
+                ],
+                "title": metric,
+                "id": f"{node}/insights/{metric}/lifetime",
+            }
+            for metric in metrics
+        ]
+        return self.json({"data": data})
+
     def _page_fields(self, state: dict[str, Any], page: str) -> dict[str, Any]:
-        """The Page's stored fields, with ``picture`` and ``cover`` once they are set."""
+        """The Page's stored fields, with ``picture`` and ``cover`` once they are set, and its
+        followers (growing a little each day)."""
         values = dict(state["pages"][page])
+        values["followers_count"] = followers(f"facebook{page}", self.now())
         images = state.get("profile_images", {}).get(page, {})
         if "avatar" in images:
             url = f"/files/{images['avatar']}"
@@ -1255,8 +1322,14 @@ DEFAULT_FIELDS = {
 PAGE_PROFILE_FIELDS = frozenset({"about", "description", "website", "phone", "emails"})
 DEFAULT_FIELDS["Comment"] = ("id", "message", "created_time", "from")
 #: fields a node may lack until they are set; asking for them is not an error
+#: the post insights the emulator answers, and the figure each grows like (``figures``)
+POST_INSIGHTS = {
+    "post_media_view": "views",
+    "post_total_media_view_unique": "reach",
+}
 OPTIONAL_FIELDS = {
-    "Page": PAGE_PROFILE_FIELDS | {"picture", "cover"},
+    "Page": PAGE_PROFILE_FIELDS | {"picture", "cover", "followers_count"},
+    "Post": frozenset({"reactions", "comments", "shares"}),
     "Comment": frozenset({"from", "parent", "attachment"}),
 }
 #: the Comment fields the emulator knows [verified: S1 Comment]
@@ -1412,8 +1485,10 @@ def _field_tree(raw: str) -> dict[str, set[str]]:
     for char in raw + ",":
         if char == "," and depth == 0:
             name, _, rest = token.partition("{")
-            if name.strip():
-                tree[name.strip()] = {f.strip() for f in rest.rstrip("} ").split(",") if f.strip()}
+            # a field's modifiers (``reactions.limit(0).summary(true)``) shape its edge only
+            name = name.strip().split(".", 1)[0]
+            if name:
+                tree[name] = {f.strip() for f in rest.rstrip("} ").split(",") if f.strip()}
             token = ""
             continue
         depth += (char == "{") - (char == "}")

@@ -34,6 +34,7 @@ import string
 import threading
 from collections import deque
 from collections.abc import Iterable, Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import urlencode
@@ -46,6 +47,7 @@ from werkzeug.wrappers import Request, Response
 from publisher.core.clock import Clock
 from publisher.sandbox.accounts import Owners, SandboxAccount
 from publisher.sandbox.core import Emulator, Store, next_id
+from publisher.sandbox.figures import followers, grown
 from publisher.sandbox.pages import render
 
 NETWORK = "instagram"
@@ -53,6 +55,18 @@ RUPLOAD_HOST = "rupload.facebook.com"
 UPLOAD_PREFIX = "/ig-api-upload/"
 VERSION = re.compile(r"v\d+\.0")
 #: edges of an IG user that only Instagram has, so they are ours whatever the id
+#: the media insights the emulator answers, and the figure each grows like (``figures``)
+MEDIA_INSIGHTS = {
+    "views": "views",
+    "reach": "reach",
+    "likes": "reactions",
+    "comments": "comments",
+    "shares": "reposts",
+    "saved": "saved",
+    "total_interactions": "reactions",
+}
+#: media metrics Meta withdrew on 2025-04-21 [verified: Meta's IG Media Insights reference]
+WITHDRAWN_METRICS = frozenset({"impressions", "plays", "video_views", "clips_replays_count"})
 OWNER_EDGES = frozenset({"media", "media_publish", "content_publishing_limit"})
 #: real IG professional account ids start like this; lets ``handles`` claim an unseen account
 IG_USER_PREFIX = "1784"
@@ -158,6 +172,7 @@ class InstagramEmulator(Emulator):
         Rule("/<version>/<node>/comments", methods=["POST"], endpoint="comment_media"),
         Rule("/<version>/<node>/replies", methods=["GET"], endpoint="list_replies"),
         Rule("/<version>/<node>/replies", methods=["POST"], endpoint="reply"),
+        Rule("/<version>/<node>/insights", methods=["GET"], endpoint="media_insights"),
     ]
 
     #: Instagram's Business Use Case limit per account: 4800 × impressions per rolling 24 h
@@ -327,10 +342,59 @@ class InstagramEmulator(Emulator):
             if node in state.get("media", {}):
                 media = _live_media(state, node, "get")
                 self._charge(state, request, media["owner"], node)
-                return self.json(_select(fields, _media_fields(state, media), "IGMedia"))
+                likes = self._grown(media, "reactions")
+                values = {**_media_fields(state, media), "like_count": likes}
+                return self.json(_select(fields, values, "IGMedia"))
             self._charge(state, request, node, node)
             user = self._user(state, node)
-            return self.json(_select(fields, _user_fields(state, user), "IGUser"))
+            values = {**_user_fields(state, user), "followers_count": followers(node, self.now())}
+            return self.json(_select(fields, values, "IGUser"))
+
+    def _grown(self, media: dict[str, Any], figure: str) -> int:
+        """One of the media's figures, grown since it was published (``sandbox.figures``)."""
+        created = datetime.strptime(media["timestamp"], "%Y-%m-%dT%H:%M:%S%z").timestamp()
+        return grown(f"instagram{media['id']}", figure, int(created), int(self._now()))
+
+    def on_media_insights(self, request: Request, version: str, node: str) -> Response:
+        """``GET /{ig-media-id}/insights?metric=``: lifetime values [verified: Meta's IG Media
+        Insights reference]; ``impressions``, ``plays`` and ``video_views`` are withdrawn
+        (100 [uncertain: the wording])."""
+        self._authorize(request, version)
+        with self.store.transaction(NETWORK) as state:
+            media = _live_media(state, node, "get")
+            self._charge(state, request, media["owner"], node)
+            comments = len(_live_comments(state, node))
+        metrics = [m.strip() for m in request.args.get("metric", "").split(",") if m.strip()]
+        if not metrics:
+            raise GraphError(100, "(#100) The parameter metric is required")
+        for metric in metrics:
+            if metric in WITHDRAWN_METRICS:
+                raise GraphError(
+                    100,
+                    f"(#100) Starting from version v22.0 and above, the {metric} metric is no "
+                    "longer supported. Please use views instead.",
+                )
+            if metric not in MEDIA_INSIGHTS:
+                allowed = ", ".join(MEDIA_INSIGHTS)
+                raise GraphError(
+                    100, f"(#100) metric[0] must be one of the following values: {allowed}"
+                )
+        values = {name: self._grown(media, figure) for name, figure in MEDIA_INSIGHTS.items()}
+        values["comments"] = comments
+        values["total_interactions"] = (
+            values["likes"] + comments + values["shares"] + values["saved"]
+        )
+        data = [
+            {
+                "name": metric,
+                "period": "lifetime",
+                "values": [{"value": values[metric]}],
+                "title": metric.replace("_", " ").capitalize(),
+                "id": f"{node}/insights/{metric}/lifetime",
+            }
+            for metric in metrics
+        ]
+        return self.json({"data": data})
 
     def _container_fields(self, container: dict[str, Any], fields: list[str]) -> dict[str, Any]:
         """Answer a status query; asking once is what moves a container to FINISHED."""

@@ -45,6 +45,7 @@ from werkzeug.wrappers import Request, Response
 from publisher.core.clock import Clock
 from publisher.sandbox.accounts import Owners, SandboxAccount, token_digest
 from publisher.sandbox.core import Emulator, Store, next_id
+from publisher.sandbox.figures import followers, grown
 from publisher.sandbox.pages import render
 
 API_HOST = "platform-api2.max.ru"
@@ -405,6 +406,7 @@ class MaxEmulator(Emulator):
         """A stored message as the API shows it (schema ``Message``)."""
         chat_id = message["chat_id"]
         bot = self._bot(token)
+        created = int(message["timestamp"]) // 1000
         return {
             "sender": {k: bot[k] for k in ("user_id", "first_name", "username", "is_bot")},
             "recipient": {
@@ -422,7 +424,8 @@ class MaxEmulator(Emulator):
                 "markup": message["markup"] or None,
             },
             "url": message["url"],
-            "stat": {"views": 0},
+            # views grown since the post appeared [uncertain: TamTam's MessageStat, not in M1]
+            "stat": {"views": grown(f"max{message['mid']}", "views", created, self.now())},
         }
 
     def _now_ms(self) -> int:
@@ -584,7 +587,8 @@ class MaxEmulator(Emulator):
             if refusal is not None:
                 return refusal
             chat = _chat(state, chat_id)
-        return self.json(_chat_json(chat))
+        members = followers(f"max{chat_id}", self.now())
+        return self.json({**_chat_json(chat), "participants_count": members})
 
     def on_chat_edit(self, request: Request, chat_id: int) -> Response:
         """``PATCH /chats/{id}`` with a ``ChatPatch``: ``title`` 1–200, ``icon`` as an image

@@ -4,6 +4,9 @@ emulators, which most runs use without a page."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -15,6 +18,19 @@ from publisher.core.dates import parse_moment, spoken_time
 from publisher.core.i18n import _
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+#: the time zone the page being drawn shows times in (the repository's ``timezone``); a
+#: context variable, so that each emulator's feed needs no zone parameter of its own
+_ZONE: ContextVar[str] = ContextVar("zone", default=Config.timezone)
+
+
+@contextmanager
+def in_zone(zone: str) -> Iterator[None]:
+    """Draw the pages inside in ``zone``."""
+    token = _ZONE.set(zone)
+    try:
+        yield
+    finally:
+        _ZONE.reset(token)
 
 
 def labels() -> dict[str, str]:
@@ -37,16 +53,17 @@ def labels() -> dict[str, str]:
     }
 
 
-def when(stamp: object, zone: str = Config.timezone, now: datetime | None = None) -> str:
+def when(stamp: object, zone: str = "", now: datetime | None = None) -> str:
     """An emulator's ISO time (or Unix seconds) as the networks show it: "7 декабря в 06:02"
-    in the service's zone; the text as it is when it is no time."""
+    in ``zone`` (by default the page's, see ``in_zone``); the text as it is when it is no
+    time."""
     if isinstance(stamp, int | float) and not isinstance(stamp, bool):
         moment: datetime | None = datetime.fromtimestamp(stamp, ZoneInfo("UTC"))
     else:
         moment = parse_moment(str(stamp or ""))
     if moment is None:
         return str(stamp or "")
-    return spoken_time(moment, ZoneInfo(zone), now)
+    return spoken_time(moment, ZoneInfo(zone or _ZONE.get()), now)
 
 
 def render(name: str, **context: object) -> Markup:

@@ -59,6 +59,7 @@ from werkzeug.wrappers import Request, Response
 
 from publisher.sandbox.accounts import Owners, SandboxAccount, token_digest
 from publisher.sandbox.core import Emulator, next_id
+from publisher.sandbox.figures import followers
 from publisher.sandbox.pages import render
 
 HOST = "api.telegram.org"
@@ -240,6 +241,8 @@ class TelegramEmulator(Emulator):
             return bot.user
         if method == "getchat":
             return _chat_full(self._chat(state, params, bot))
+        if method == "getchatmembercount":  # subscribers, growing a little each day
+            return followers(f"telegram{self._chat(state, params, bot)['id']}", self.now())
         if method in _SENDERS:
             return self._send(state, bot, _SENDERS[method], params, request)
         if method == "sendmediagroup":

@@ -76,6 +76,7 @@ from werkzeug.wrappers import Request, Response
 
 from publisher.sandbox.accounts import Owners, SandboxAccount, token_digest
 from publisher.sandbox.core import Emulator, Store, next_id
+from publisher.sandbox.figures import followers, grown
 from publisher.sandbox.pages import render
 
 API_HOSTS = ("api.vk.com", "api.vk.ru")
@@ -219,9 +220,19 @@ METHODS: dict[str, MethodSpec] = {
     "photos.getWallUploadServer": MethodSpec("photos_get_wall_upload_server", False),
     "photos.saveWallPhoto": MethodSpec("photos_save_wall_photo", False),
     "video.save": MethodSpec("video_save", False),
+    # broadcasts [uncertain: video.startStreaming / stopStreaming were announced by VK in
+    # 2022; the answer's ``stream`` object (url, key) and ``live_status`` values are our reading]
+    "video.startStreaming": MethodSpec("video_start_streaming", False),
+    "video.stopStreaming": MethodSpec("video_stop_streaming", False),
+    "video.get": MethodSpec("video_get", False),
     "docs.getWallUploadServer": MethodSpec("docs_get_wall_upload_server", True),
     "docs.save": MethodSpec("docs_save", True),
     "polls.create": MethodSpec("polls_create", False),
+    # contests: who reposted a post, who voted in a public poll [uncertain: long-standing
+    # methods not in the reference; shapes as VK's method pages and public clients show]
+    "polls.getById": MethodSpec("polls_get_by_id", False),
+    "polls.getVoters": MethodSpec("polls_get_voters", False),
+    "wall.getReposts": MethodSpec("wall_get_reposts", False),
     "wall.post": MethodSpec("wall_post", False),
     "wall.repost": MethodSpec("wall_repost", False),
     "wall.edit": MethodSpec("wall_edit", False),
@@ -251,6 +262,8 @@ METHODS: dict[str, MethodSpec] = {
     "messages.getConversations": MethodSpec("messages_get_conversations", True, "messages"),
     "messages.getHistory": MethodSpec("messages_get_history", True, "messages"),
     "messages.send": MethodSpec("messages_send", True, "messages"),
+    # a community administrator's user token [uncertain: community tokens, not emulated]
+    "stats.getPostReach": MethodSpec("stats_get_post_reach", False),
 }
 
 
@@ -291,6 +304,8 @@ class VkEmulator(Emulator):
     comment_preview_length: ClassVar[int] = 90
     #: groups.ban end_date: at most a year ahead [verified: V2 groups.ban]
     max_ban_seconds: ClassVar[int] = 365 * 86_400
+    #: wall.getReposts and polls.getVoters pages: ≤1000 [uncertain]
+    entrants_page_max: ClassVar[int] = 1000
     #: community title and description lengths [uncertain: VK's settings form]
     title_limit: ClassVar[int] = 48
     description_limit: ClassVar[int] = 4000
@@ -392,6 +407,9 @@ class VkEmulator(Emulator):
         answer = []
         for group in groups:
             item = {**_group_object(group, fields), "is_closed": 0, "type": "page"}
+            if "members_count" in fields:
+                item["members_count"] = followers(f"vk{group['id']}", self.now())
+            item.update(_page_flags(group, fields))
             if not call.community and fields & {"is_admin", "admin_level"}:
                 # the sandbox's user administers the communities it runs
                 admin = call.runs(group["id"])
@@ -538,6 +556,74 @@ class VkEmulator(Emulator):
             "access_key": video["access_key"],
         }
 
+    def video_start_streaming(self, call: Call) -> Any:
+        """A new broadcast in the community (``group_id``), waiting for its stream; with
+        ``video_id``, the stream settings of that broadcast again (not a new one)."""
+        owner = call.run_owner()
+        with self.store.transaction("vk") as state:
+            if call.get("video_id"):
+                video = state.get("videos", {}).get(f"{owner}_{call.integer('video_id')}")
+                if video is None or not video.get("live"):
+                    raise invalid_param("video_id is invalid")
+                if video["live_status"] == "finished":
+                    raise invalid_param("video_id: the broadcast has ended")
+            else:
+                name = call.get("name") or "Трансляция"
+                if len(name) > self.video_name_limit:
+                    raise invalid_param("name is too long")
+                video_id = next_id(state, "next_video_id", 456_239_017)
+                video = {
+                    "id": video_id,
+                    "owner_id": owner,
+                    "title": name,
+                    "description": call.get("description")[:5000],
+                    "access_key": secrets.token_hex(9),
+                    "date": self.now(),
+                    "file": None,
+                    "live": True,
+                    "live_status": "waiting",
+                    "stream_key": f"{video_id}_{secrets.token_urlsafe(24)}",
+                }
+                state.setdefault("videos", {})[f"{owner}_{video_id}"] = video
+        return {
+            "video_id": video["id"],
+            "owner_id": owner,
+            "name": video["title"],
+            "description": video["description"],
+            "access_key": video["access_key"],
+            "stream": {"url": "rtmp://stream.vkuserlive.com:443/live", "key": video["stream_key"]},
+        }
+
+    def video_stop_streaming(self, call: Call) -> Any:
+        owner = call.run_owner()
+        with self.store.transaction("vk") as state:
+            video = state.get("videos", {}).get(f"{owner}_{call.integer('video_id')}")
+            if video is None or not video.get("live"):
+                raise invalid_param("video_id is invalid")
+            video["live_status"] = "finished"
+        return {"unique_viewers": 0}
+
+    def video_get(self, call: Call) -> Any:
+        """``videos=<owner>_<id>,...``: those videos, broadcasts with their ``live_status``."""
+        state = self.store.read("vk")
+        items = []
+        for key in call.get("videos").split(","):
+            video = state.get("videos", {}).get(key.strip())
+            if video is not None:
+                item = _video_object(video)
+                if video.get("live"):
+                    item.update(live=1, live_status=video["live_status"])
+                items.append(item)
+        return {"count": len(items), "items": items}
+
+    def stream(self, video: str, status: str) -> None:
+        """The broadcaster's encoder starts (``started``) or stops (``finished``) sending."""
+        with self.store.transaction("vk") as state:
+            found = state.get("videos", {}).get(video)
+            if found is None or not found.get("live"):
+                raise ValueError(f"vk: no broadcast {video}")
+            found["live_status"] = status
+
     def on_video_upload(self, request: Request) -> Response:
         ticket = self._ticket(request, "video", VIDEO_UPLOAD_HOST)
         if ticket is None:
@@ -643,6 +729,51 @@ class VkEmulator(Emulator):
             state.setdefault("polls", {})[f"{owner}_{poll_id}"] = poll
         return _poll_object(poll)
 
+    def polls_get_by_id(self, call: Call) -> Any:
+        state = self.store.read("vk")
+        return _poll_object(_find_poll(state, call.owner(), call.integer("poll_id")))
+
+    def polls_get_voters(self, call: Call) -> Any:
+        """Per answer asked for, its voters' ids (``users: {count, items}``), a page of them
+        from ``offset``; an anonymous poll's voters are nobody's to see."""
+        count = min(max(call.integer("count", 100), 0), self.entrants_page_max)
+        offset = max(call.integer("offset", 0), 0)
+        state = self.store.read("vk")
+        poll = _find_poll(state, call.owner(), call.integer("poll_id"))
+        if poll["anonymous"]:
+            # which error VK gives is not documented [uncertain]: an invalid parameter
+            raise invalid_param("poll_id: the poll is anonymous")
+        try:
+            asked = [int(a) for a in call.required("answer_ids").split(",") if a.strip()]
+        except ValueError:
+            raise invalid_param("answer_ids is invalid") from None
+        votes: dict[str, list[int]] = poll.get("votes_by", {})
+        answers = []
+        for answer in asked:
+            if not 1 <= answer <= len(poll["answers"]):
+                raise invalid_param("answer_ids is invalid")
+            voters = sorted(int(u) for u, chosen in votes.items() if answer in chosen)
+            page = voters[offset : offset + count]
+            answers.append({"answer_id": answer, "users": {"count": len(voters), "items": page}})
+        return answers
+
+    def add_vote(self, post_id: str, author_id: str, author_name: str, answer: int) -> None:
+        """A citizen votes for answer ``answer`` (from 1) in the poll of post ``post_id``."""
+        if not author_id.isdigit():
+            raise ValueError("vk: a citizen has a numeric id")
+        with self.store.transaction("vk") as state:
+            _remember_user(state, int(author_id), author_name)
+            post = _live_post_by_id(state, post_id)
+            keys = [a["key"] for a in post["attachments"] if a.get("type") == "poll"]
+            poll = state.get("polls", {}).get(keys[0]) if keys else None
+            if poll is None:
+                raise ValueError(f"vk: post {post_id} has no poll")
+            if not 1 <= answer <= len(poll["answers"]):
+                raise ValueError(f"vk: the poll has no answer {answer}")
+            chosen = poll.setdefault("votes_by", {}).setdefault(author_id, [])
+            if poll["multiple"] or not chosen:
+                chosen.append(answer)
+
     def _poll_answers(self, raw: str) -> list[str]:
         """``add_answers``: a JSON array of 1–10 strings [verified: V1 polls.create]."""
         try:
@@ -736,6 +867,46 @@ class VkEmulator(Emulator):
             "likes_count": 0,
         }
 
+    def wall_get_reposts(self, call: Call) -> Any:
+        """Reposts of a post, oldest first, a page from ``offset``, with their authors."""
+        count = min(max(call.integer("count", 20), 0), self.entrants_page_max)
+        offset = max(call.integer("offset", 0), 0)
+        state = self.store.read("vk")
+        post = _find_post(state, call.owner(), call.integer("post_id"))
+        origin = {"owner_id": post["owner_id"], "id": post["id"]}
+        copies = [
+            p
+            for p in [*state.get("posts", []), *state.get("citizen_reposts", [])]
+            if p.get("copy_of") == origin and not p["deleted"]
+        ]
+        copies.sort(key=lambda p: (p["date"], p["id"]))
+        page = copies[offset : offset + count]
+        items = [
+            {"id": p["id"], "owner_id": p["owner_id"], "from_id": p["from_id"], "date": p["date"]}
+            for p in page
+        ]
+        return {"items": items, **_people(state, (p["from_id"] for p in page))}
+
+    def add_repost(self, post_id: str, author_id: str, author_name: str) -> str:
+        """A citizen reposts post ``post_id`` onto their own wall; the repost's id."""
+        if not author_id.isdigit():
+            raise ValueError("vk: a citizen has a numeric id")
+        user = int(author_id)
+        with self.store.transaction("vk") as state:
+            _remember_user(state, user, author_name)
+            post = _live_post_by_id(state, post_id)
+            repost = {
+                "id": next_id(state, "next_post_id"),
+                "owner_id": user,
+                "from_id": user,
+                "date": self.now(),
+                "deleted": False,
+                "copy_of": {"owner_id": post["owner_id"], "id": post["id"]},
+            }
+            state.setdefault("citizen_reposts", []).append(repost)
+            post["reposts"] = int(post.get("reposts", 0)) + 1
+        return str(repost["id"])
+
     def _post_with_guid(
         self, state: dict[str, Any], owner: int, guid: str, now: int
     ) -> dict[str, Any] | None:
@@ -791,12 +962,55 @@ class VkEmulator(Emulator):
                 wanted.append((int(owner), int(post_id)))
         state = self.store.read("vk")
         items = [
-            _post_object(state, post)
+            self._with_counters(state, post)
             for owner, post_id in wanted
             for post in _live_posts(state, owner)
             if post["id"] == post_id
         ]
         return {"items": items}
+
+    def _with_counters(self, state: dict[str, Any], post: dict[str, Any]) -> dict[str, Any]:
+        """A post with views, likes and reposts grown since it appeared (``sandbox.figures``):
+        what ``wall.getById`` shows of a post people have been reading."""
+        obj = _post_object(state, post)
+        key, created, now = f"vk{post['owner_id']}_{post['id']}", int(post["date"]), self.now()
+        obj["views"] = {"count": grown(key, "views", created, now)}
+        obj["likes"] = {"count": grown(key, "reactions", created, now)}
+        obj["reposts"] = {"count": obj["reposts"]["count"] + grown(key, "reposts", created, now)}
+        return obj
+
+    def stats_get_post_reach(self, call: Call) -> Any:
+        """The reach of the community's posts, for its administrator only (error 15 to any
+        other user [uncertain: 7 is seen too]); fields as ``StatsWallpostStat`` has them."""
+        owner = call.integer("owner_id")
+        if owner >= 0:
+            raise invalid_param("owner_id must be a community")
+        call.acts_for(-owner)
+        state = self.store.read("vk")
+        live = {post["id"]: post for post in _live_posts(state, owner)}
+        answer = []
+        for raw in call.required("post_ids").split(","):
+            post = live.get(int(raw)) if raw.strip().isdigit() else None
+            if post is None:
+                raise invalid_param("post_ids is invalid")
+            key, created = f"vk{owner}_{post['id']}", int(post["date"])
+            total = grown(key, "reach", created, self.now())
+            answer.append(
+                {
+                    "post_id": post["id"],
+                    "reach_total": total,
+                    "reach_subscribers": total * 3 // 4,
+                    "reach_viral": total // 4,
+                    "reach_ads": 0,
+                    "links": 0,
+                    "to_group": total // 50,
+                    "join_group": total // 400,
+                    "report": 0,
+                    "hide": 0,
+                    "unsubscribe": 0,
+                }
+            )
+        return answer
 
     def wall_get(self, call: Call) -> Any:
         """A wall newest first (``owner_id`` or ``domain``), ``offset``/``count`` ≤100; a
@@ -1545,6 +1759,13 @@ def _live_posts(state: dict[str, Any], owner: int) -> Iterator[dict[str, Any]]:
     )
 
 
+def _find_poll(state: dict[str, Any], owner: int, poll_id: int) -> dict[str, Any]:
+    poll = state.get("polls", {}).get(f"{owner}_{poll_id}")
+    if poll is None:
+        raise invalid_param("poll_id is invalid")
+    return dict(poll)
+
+
 def _find_post(state: dict[str, Any], owner: int, post_id: int) -> dict[str, Any]:
     """A live post, or error 104 [verified: V1 wall.delete errors; wall.edit uncertain]."""
     for post in _live_posts(state, owner):
@@ -1590,8 +1811,9 @@ def _doc_object(doc: dict[str, Any]) -> dict[str, Any]:
 
 
 def _poll_object(poll: dict[str, Any]) -> dict[str, Any]:
+    chosen = [a for votes in poll.get("votes_by", {}).values() for a in votes]
     answers = [
-        {"id": index, "text": text, "votes": 0, "rate": 0}
+        {"id": index, "text": text, "votes": chosen.count(index), "rate": 0}
         for index, text in enumerate(poll["answers"], start=1)
     ]
     return {
@@ -1600,7 +1822,7 @@ def _poll_object(poll: dict[str, Any]) -> dict[str, Any]:
         "author_id": poll["author_id"],
         "created": poll["created"],
         "question": poll["question"],
-        "votes": 0,
+        "votes": len(poll.get("votes_by", {})),
         "answers": answers,
         "anonymous": poll["anonymous"],
         "multiple": poll["multiple"],
@@ -1914,6 +2136,16 @@ def _group_object(group: dict[str, Any], fields: set[str]) -> dict[str, Any]:
         images = [{"url": _file_url(group["cover"])}] if group.get("cover") else []
         obj["cover"] = {"enabled": int(bool(images)), "images": images}
     return obj
+
+
+#: the page's flags ``groups.getById`` gives when asked, and what a new community has: open
+#: wall, messages on, neither VK's tick nor the state-organisation mark
+PAGE_FLAGS = {"verified": 0, "is_government_organization": 0, "can_message": 1, "wall": 1}
+
+
+def _page_flags(group: dict[str, Any], fields: set[str]) -> dict[str, Any]:
+    """The asked page flags of a community (``set_by_hand`` changes them)."""
+    return {name: group.get(name, value) for name, value in PAGE_FLAGS.items() if name in fields}
 
 
 def _take_upload(state: dict[str, Any], photo: str, kind: str) -> dict[str, Any]:

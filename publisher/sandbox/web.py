@@ -10,16 +10,19 @@ from werkzeug.utils import send_file
 from werkzeug.wrappers import Request, Response
 
 from publisher.core.capabilities import network_title
+from publisher.core.config import Config
 from publisher.core.i18n import _
 from publisher.sandbox.app import Sandbox
-from publisher.sandbox.pages import render
+from publisher.sandbox.pages import in_zone, render
 
 
 class FeedPage:
-    """WSGI app: ``/`` the feeds, ``/files/<name>`` uploaded media, ``/state.json`` the state."""
+    """WSGI app: ``/`` the feeds, ``/files/<name>`` uploaded media, ``/state.json`` the state;
+    times are shown in ``zone`` (the repository's ``timezone``)."""
 
-    def __init__(self, state_dir: Path) -> None:
+    def __init__(self, state_dir: Path, zone: str = Config.timezone) -> None:
         self.sandbox = Sandbox(state_dir)
+        self.zone = zone
 
     def __call__(self, environ: dict[str, Any], start_response: Any) -> Any:
         request = Request(environ)
@@ -41,10 +44,11 @@ class FeedPage:
 
     def page(self) -> str:
         """Each network under its name, its feed grouped by account."""
-        feeds = [
-            (name, network_title(name), emulator.feed_html(self.sandbox.store.read(name)))
-            for name, emulator in self.sandbox.emulators.items()
-        ]
+        with in_zone(self.zone):
+            feeds = [
+                (name, network_title(name), emulator.feed_html(self.sandbox.store.read(name)))
+                for name, emulator in self.sandbox.emulators.items()
+            ]
         return render(
             "page.html",
             title=_("Sandbox: what each network shows"),

@@ -49,6 +49,7 @@ from werkzeug.wrappers import Request, Response
 
 from publisher.sandbox.accounts import Owners, SandboxAccount
 from publisher.sandbox.core import Emulator, next_id
+from publisher.sandbox.figures import followers, grown
 from publisher.sandbox.pages import render
 
 NETWORK = "x"
@@ -68,6 +69,8 @@ LIMITS: dict[str, int] = {
     "tweets_create": 100,
     "tweets_delete": 50,
     "users_me": 75,
+    # GET /2/tweets: 900 a window per user [uncertain: X1 lists it per tier]
+    "tweets_lookup": 900,
     "user_tweets": 900,
     "media_upload": 500,
     "media_chunked": 1875,
@@ -152,6 +155,7 @@ class XEmulator(Emulator):
     hosts: ClassVar[tuple[str, ...]] = ("api.x.com", "api.twitter.com")
     rules: ClassVar[list[Rule]] = [
         Rule("/2/tweets", methods=["POST"], endpoint="create_tweet"),
+        Rule("/2/tweets", methods=["GET"], endpoint="lookup_tweets"),
         Rule("/2/tweets/<tweet_id>", methods=["DELETE"], endpoint="delete_tweet"),
         Rule("/2/tweets/search/recent", methods=["GET"], endpoint="search_recent"),
         Rule("/2/tweets/<tweet_id>/hidden", methods=["PUT"], endpoint="hide_reply"),
@@ -334,11 +338,61 @@ class XEmulator(Emulator):
     # -- users ----------------------------------------------------------------------------
 
     def on_users_me(self, request: Request) -> Response:
-        """``GET /2/users/me``; ``user.fields`` may add the bio, website and location."""
+        """``GET /2/users/me``; ``user.fields`` may add the bio, website and location, and
+        ``public_metrics`` the followers (growing a little each day)."""
         me = self._begin(request, "users_me")
         wanted = request.args.get("user.fields", "").split(",")
         extra = tuple(f for f in _USER_FIELDS if f in wanted)
-        return self.json({"data": _user_view(me, extra)})
+        view = _user_view(me, extra)
+        if "public_metrics" in wanted:
+            view["public_metrics"] = {
+                "followers_count": followers(f"x{me['id']}", self.now()),
+                "following_count": 12,
+                "tweet_count": sum(1 for t in _live(self.store.read(NETWORK))),
+                "listed_count": 3,
+            }
+        return self.json({"data": view})
+
+    def on_lookup_tweets(self, request: Request) -> Response:
+        """``GET /2/tweets?ids=`` (1–100 ids) with ``tweet.fields=public_metrics``: figures
+        grown since each post appeared; a missing or deleted id is listed under ``errors``
+        [verified: X1 "Read"]."""
+        self._begin(request, "tweets_lookup")
+        ids = [i for i in request.args.get("ids", "").split(",") if i]
+        if not ids or len(ids) > 100 or not all(i.isdigit() for i in ids):
+            detail = "The `ids` query parameter value is not between 1 and 100 numeric ids"
+            raise _Reply(_problem(400, "Invalid Request", detail, "invalid-request"))
+        metrics = "public_metrics" in request.args.get("tweet.fields", "").split(",")
+        tweets = {t["id"]: t for t in _live(self.store.read(NETWORK))}
+        data, errors = [], []
+        for tweet_id in ids:
+            tweet = tweets.get(tweet_id)
+            if tweet is None:
+                errors.append(_missing_tweet(tweet_id))
+                continue
+            view: dict[str, Any] = {
+                "id": tweet_id,
+                "text": _shown_text(tweet),
+                "edit_history_tweet_ids": [tweet_id],
+            }
+            if metrics:
+                view["public_metrics"] = self._public_metrics(tweet)
+            data.append(view)
+        body: dict[str, Any] = {"data": data} if data else {}
+        if errors:
+            body["errors"] = errors
+        return self.json(body)
+
+    def _public_metrics(self, tweet: Mapping[str, Any]) -> dict[str, int]:
+        key, created, now = f"x{tweet['id']}", _epoch(tweet["created_at"]), self.now()
+        return {
+            "retweet_count": grown(key, "reposts", created, now),
+            "reply_count": grown(key, "comments", created, now),
+            "like_count": grown(key, "reactions", created, now),
+            "quote_count": grown(key, "saved", created, now) // 2,
+            "bookmark_count": grown(key, "saved", created, now),
+            "impression_count": grown(key, "views", created, now),
+        }
 
     def on_update_profile(self, request: Request) -> Response:
         """``PUT /2/users/me`` ``{name, description, url, location}``: only the fields sent
@@ -1212,6 +1266,19 @@ def _hidden_count(state: Mapping[str, Any], root: Mapping[str, Any]) -> int:
 
 def _epoch(timestamp: str) -> int:
     return int(datetime.fromisoformat(timestamp).timestamp())
+
+
+def _missing_tweet(tweet_id: str) -> dict[str, Any]:
+    """An id ``GET /2/tweets`` cannot find, as X lists it under ``errors`` [verified: X1]."""
+    return {
+        "value": tweet_id,
+        "detail": f"Could not find tweet with ids: [{tweet_id}].",
+        "title": "Not Found Error",
+        "resource_type": "tweet",
+        "parameter": "ids",
+        "resource_id": tweet_id,
+        "type": "https://api.twitter.com/2/problems/resource-not-found",
+    }
 
 
 def _live(state: Mapping[str, Any]) -> list[dict[str, Any]]:

@@ -67,7 +67,7 @@ RENDER_KEY = "render:"
 #: each post file's id by path and content, for checking a few files against all the others
 INDEX_FILE = "ids.msgpack"
 #: bump when the stored data changes shape (code changes are noticed by themselves)
-VERSION = 7
+VERSION = 8
 
 T = TypeVar("T")
 
@@ -123,6 +123,8 @@ class _Document(msgspec.Struct, array_like=True):
     entries: dict[str, msgspec.Raw]
     result_files: dict[str, msgspec.Raw]
     clean: set[str]
+    #: texts derived from other texts, by a key naming what they were derived from
+    texts: dict[str, str]
 
 
 class _Renders(msgspec.Struct, array_like=True, frozen=True):
@@ -164,6 +166,7 @@ class Cache:
         self._keys: dict[str, str] = {}
         self.result_files: dict[str, ResultFile] = {}
         self.clean: set[str] = set()
+        self.texts: dict[str, str] = {}
         self._render_keys: dict[tuple[str, str, int, int], tuple[str, Any, Any]] = {}
         #: the stored form of entries, renderings and result files this run left as they were
         self._raw: dict[str, msgspec.Raw] = {}
@@ -178,7 +181,7 @@ class Cache:
         self._renders_changed = False
 
     def _read(self) -> _Document:
-        empty = _Document(VERSION, code_fingerprint(), {}, {}, set())
+        empty = _Document(VERSION, code_fingerprint(), {}, {}, set(), {})
         document = _decode(_DOCUMENT, _load(self.path))
         if document is None or (document.version, document.code) != (empty.version, empty.code):
             return empty
@@ -356,6 +359,20 @@ class Cache:
         self.clean.add(digest)
         self._changed = True
 
+    # -- texts ------------------------------------------------------------------------------
+
+    def text(self, source: str, compute: Callable[[], str]) -> str:
+        """``compute()``, a text derived from ``source`` alone (an account's description as
+        plain text), kept across runs: otherwise a warm check would load the Markdown library
+        just for the accounts' descriptions (0.02-0.06 s of a 0.45 s check of 10,000 posts)."""
+        key = hashlib.sha256(source.encode()).hexdigest()
+        found = self.texts.get(key) or self._old.texts.get(key)
+        if found is None:
+            found = compute()
+            self._changed = True
+        self.texts[key] = found
+        return found
+
     # -- saving ------------------------------------------------------------------------------
 
     def save(self) -> None:
@@ -372,6 +389,7 @@ class Cache:
             and not self._dirty & keys.keys()
             and self.result_files.keys() == self._old.result_files.keys()
             and self.clean == self._old.clean
+            and self.texts.keys() == self._old.texts.keys()
         )
         if not unchanged:
             result_files = {
@@ -379,7 +397,7 @@ class Cache:
                 for digest, found in self.result_files.items()
             }
             kept = {digest: raw for digest, raw in result_files.items() if raw is not None}
-            document = _Document(VERSION, self._old.code, entries, kept, self.clean)
+            document = _Document(VERSION, self._old.code, entries, kept, self.clean, self.texts)
             if _dump(self.path, ENCODER.encode(document)):
                 self._old, self._changed = document, False
                 self._raw.update({rel: entries[key] for rel, key in keys.items() if key in entries})

@@ -13,6 +13,7 @@ import contextlib
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 import git
@@ -84,6 +85,17 @@ def author_name(path: Path) -> str:
         return ""
     try:
         return str(repo.git.var("GIT_AUTHOR_IDENT")).rsplit(">", 1)[0] + ">"
+    except git.GitCommandError:
+        return ""
+
+
+def commit_author(path: Path, sha: str) -> str:
+    """``Name <email>`` of the author of commit ``sha``; empty when it cannot be read."""
+    repo = open_repo(path)
+    if repo is None:
+        return ""
+    try:
+        return str(repo.git.log("-1", "--format=%an <%ae>", sha)).strip()
     except git.GitCommandError:
         return ""
 
@@ -393,3 +405,38 @@ def _is_ancestor(repo: git.Repo, older: str, newer: str) -> bool:
     except git.GitCommandError:
         return False
     return True
+
+
+def commits_touching(path: Path, rel: str) -> list[tuple[str, str]]:
+    """(sha, subject) of every commit that changed ``rel``, oldest first."""
+    repo = open_repo(path)
+    if repo is None:
+        return []
+    try:
+        output = str(repo.git.log("--reverse", "--format=%H%x00%s", "--", rel))
+    except git.GitCommandError:
+        return []
+    return [
+        (sha, subject)
+        for sha, _sep, subject in (line.partition("\0") for line in output.splitlines())
+    ]
+
+
+def commit_time(path: Path, sha: str) -> datetime | None:
+    """When ``sha`` was committed, if it is a commit in the history of HEAD; else None."""
+    repo = open_repo(path)
+    if repo is None or not re.fullmatch(r"[0-9a-f]{7,40}", sha):
+        return None
+    try:
+        commit = repo.commit(sha)
+    except (ValueError, git.BadName, git.GitCommandError):
+        return None
+    if not _is_ancestor(repo, commit.hexsha, "HEAD"):
+        return None
+    return commit.committed_datetime
+
+
+def is_ancestor(path: Path, older: str, newer: str) -> bool:
+    """Whether commit ``older`` is in the history of ``newer``."""
+    repo = open_repo(path)
+    return repo is not None and _is_ancestor(repo, older, newer)

@@ -36,10 +36,15 @@ _TUPLE_FIELDS = ("parts", "approved_by")
 
 
 class ResultFiles:
-    """Reads and writes the result files of one repository; safe across threads."""
+    """Reads and writes the result files of one repository; safe across threads.
 
-    def __init__(self, repo: Path) -> None:
+    ``aliases`` (network -> its default account) files an entry written before accounts were
+    named under the account it is about, so it is found, updated and rewritten under that
+    account (see ``with_aliases``)."""
+
+    def __init__(self, repo: Path, aliases: Mapping[str, str] | None = None) -> None:
         self.repo = repo
+        self.aliases: Mapping[str, str] = aliases or {}
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
         self.written: set[str] = set()
@@ -53,7 +58,7 @@ class ResultFiles:
         path = self.repo / rel
         if not path.exists():
             return {}
-        return parse_entries(path.read_text(encoding="utf-8"))
+        return with_aliases(parse_entries(path.read_text(encoding="utf-8")), self.aliases)
 
     def post_of(self, rel: str) -> str:
         """The id of the post a result file was written for ("" if it cannot be read)."""
@@ -132,13 +137,16 @@ def with_aliases(
     entries: dict[str, ResultEntry], aliases: Mapping[str, str]
 ) -> dict[str, ResultEntry]:
     """``entries`` with an old entry keyed by a network and naming no account put under the
-    account that network's posts go to now (``aliases``: network -> account)."""
-    if not aliases or all(e.account or e.network not in aliases for e in entries.values()):
-        return entries
-    return {
-        (aliases.get(key, key) if not e.account and key == e.network else key): e
-        for key, e in entries.items()
-    }
+    account that network's posts go to now (``aliases``: network -> account). An entry the
+    account has under its own name wins: it was written later."""
+    renamed = dict(entries)
+    for key, entry in entries.items():
+        account = aliases.get(key, key)
+        if entry.account or key != entry.network or account == key:
+            continue
+        del renamed[key]
+        renamed.setdefault(account, entry)
+    return renamed
 
 
 def entry_to_dict(entry: ResultEntry, key: str = "") -> dict[str, Any]:

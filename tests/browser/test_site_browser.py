@@ -225,8 +225,12 @@ def test_screenshot_of_a_post_page(site: Site, watched: Watched, tmp_path: Path)
     with Image.open(shot) as image:
         assert image.size[0] == 1280 and image.size[1] > 1500
         assert len(image.convert("RGB").getcolors(1 << 20) or []) > 500, "not a blank page"
+    assert watched.page.locator("table.figures tbody tr").count() == 7, "its reach per account"
     watched.page.goto(site.url + "report.html", wait_until="load")
-    assert watched.page.locator("svg.chart").count() == 6
+    # posts, formats, moderation, answers; reach per network and account, top posts,
+    # follower growth (stats collect), account health (accounts audit); messages by source and
+    # by department
+    assert watched.page.locator("svg.chart").count() == 11
     watched.page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
     assert watched.problems == []
 

@@ -130,6 +130,41 @@ def test_a_result_file_from_one_account_per_network_reads_as_that_account(
     assert office == [(ActionKind.NOOP, "district-vk")]
 
 
+def test_an_entry_naming_no_account_is_the_default_accounts_and_an_edit_files_it_there(
+    repo: Path, sandboxed: Callable[[Path], Workspace]
+) -> None:
+    """Written before entries named their account: keyed by the network, no account inside.
+    It is the default account's publication: not sent again; an edit updates that post and
+    rewrites the entry under the account's name, leaving no second entry behind."""
+    publish(sandboxed(repo), PublishOptions(commit=True))
+    path = repo / "content/office.published.yml"
+    document = yaml.safe_load(path.read_text("utf-8"))
+    old = {k: v for k, v in document["networks"]["district-vk"].items() if k != "account"}
+    document["networks"] = {"vk": old}
+    path.write_text(yaml.safe_dump(document, allow_unicode=True), encoding="utf-8")
+    git.Repo(repo).git.commit("-qam", "an old result file")
+    ws = sandboxed(repo)
+
+    _check, plan = ws.checked_plan(ws.load())
+
+    office = [(a.kind, a.account) for a in plan.actions if a.post_id == "office"]
+    assert office == [(ActionKind.NOOP, "district-vk")]
+
+    edited = DISTRICT_ONLY.replace("в среду", "в четверг")
+    (repo / "content/office.md").write_text(edited, encoding="utf-8")
+    git.Repo(repo).git.commit("-qam", "edit")
+    report = publish(sandboxed(repo), PublishOptions(commit=True))
+
+    assert [(r.action.kind, r.action.account) for r in report.outcome.results] == [
+        (ActionKind.UPDATE, "district-vk")
+    ]
+    assert ("-1001", "Приём граждан в четверг.") in wall(ws)
+    assert len(wall(ws)) == 4
+    rewritten = yaml.safe_load(path.read_text("utf-8"))["networks"]
+    assert list(rewritten) == ["district-vk"]
+    assert rewritten["district-vk"]["remote_id"] == old["remote_id"]
+
+
 @pytest.mark.parametrize(
     ("named", "post", "account"),
     [("bratskoe-vk", "meeting", "bratskoe-vk"), ("vk", "office", "district-vk")],

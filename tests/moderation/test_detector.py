@@ -1,9 +1,11 @@
 """The moderation detector: the goal on the labelled comments, and each rule on its own.
 
-The labelled set (``comments.tsv``) is measured by ``bench/moderation_eval.py``; the goal is
-precision >= 0.97 and recall >= 0.90 of "remove". The focused tests below pin each obfuscation,
-each class of innocent look-alike, morphology, insults against criticism, every spam signal,
-the unlawful patterns, the repository's extra words, and that no input makes ``classify`` fail.
+The labelled set is measured by ``bench/moderation_eval.py``: the tuning part (``comments.tsv``)
+must meet the goal of issue #21 (precision >= 0.98 and recall >= 0.93 of "remove", at most 5%
+sent to review); the held-out part (``heldout.tsv``) is reported, never tuned on. The focused
+tests below pin each obfuscation, each class of innocent look-alike, morphology, insults against
+criticism, every spam signal, the unlawful patterns, the families of issue #21, the repository's
+extra words, and that no input makes ``classify`` fail.
 """
 
 from __future__ import annotations
@@ -59,11 +61,20 @@ def verdict(detector: Detector, text: str) -> str:
 def test_labelled_set_meets_the_goal() -> None:
     bench = _bench()
     rows = bench.load()
-    assert len(rows) >= 300
+    assert len(rows) >= 800
     metrics, errors = bench.evaluate(rows)
     listing = "\n".join(f"{row.label} {row.category}: {got} {row.text}" for row, got in errors)
-    assert metrics["precision"] >= 0.97, listing
-    assert metrics["recall"] >= 0.90, listing
+    assert metrics["precision"] >= bench.GOAL["precision"], listing
+    assert metrics["recall"] >= bench.GOAL["recall"], listing
+    assert metrics["review_share"] <= bench.GOAL["review_share"], listing
+
+
+def test_bench_reports_both_parts() -> None:
+    bench = _bench()
+    metrics, _errors = bench.measure()
+    assert set(metrics) == {"tuning", "heldout", "goal"}
+    assert metrics["tuning"]["comments"] + metrics["heldout"]["comments"] >= 1200
+    assert metrics["goal"]["met"] in (True, False)
 
 
 def test_labelled_set_is_varied() -> None:
@@ -326,7 +337,7 @@ def test_quoted_swearing_in_a_complaint_goes_to_review(detector: Detector) -> No
     [
         ("Продам гараж, звоните 8-918-123-45-67", "spam:phone+selling"),
         ("Продаю дрова, pochta@mail.ru", "spam:email+selling"),
-        ("Заработок от 5000 рублей в день без вложений", "spam:earnings"),
+        ("Заработок от 5000 рублей в день без вложений", "spam:earnings+pay"),
         ("Онлайн-казино, фриспины каждый день", "spam:casino"),
         ("Займы на карту без отказа", "spam:credit"),
         ("Знакомства для взрослых, интим", "spam:adult"),
@@ -457,6 +468,89 @@ def test_hyperbole_and_unaimed_threats_go_to_review(detector: Detector) -> None:
     assert verdict(detector, "Убить мало тех, кто так строил") == "review"
     assert verdict(detector, "Я бы его убил за такую дорогу") == "review"
     assert verdict(detector, "Убью!") == "review"
+
+
+# --- the families of issue #21 ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "category"),
+    [
+        ("мефедрон с доставкой, пиши в телегу", "unlawful"),
+        ("Работа кладменом в нашем городе, от 80к в неделю, тг @klad_rabota", "unlawful"),
+        ("Магазин шишек и бошек, всё в наличии, бот в тг", "unlawful"),
+        ("н а р к о т а без посредников, писать в телегу", "unlawful"),
+        ("Работа для смелых: раскладывать клады, до 100к в неделю. Пиши в тг", "unlawful"),
+        ("Продам гидру, качество, самовывоз, пиши в лс", "unlawful"),
+        ("Сделаю медкнижку за день без анализов, пишите в лс", "unlawful"),
+        ("Права без экзаменов, пиши в ватсап", "unlawful"),
+        ("Инвестиции под 30% в месяц, гарантия, пиши в телеграм", "spam"),
+        ("ИНВЕСТИЦИИ. ГАРАНТИЯ. ДОХОД ЗА НЕДЕЛЮ. Пишите @invest24", "spam"),
+        ("Подработка курьером, 5000 в день, пиши в лс", "spam"),
+        ("Нужны люди на подработку, оплата каждый день, пиши в личку", "spam"),
+        ("Ищем курьеров, 3000 за смену, пишите в тг", "spam"),
+        ("Даю в долг без проверок и справок, звоните 89001234567", "spam"),
+        ("Оформлю дропом, 15к за карту, тг @drop_work", "spam"),
+        ("старые ослы в администрации опять ничего не решили", "insult"),
+        ("Эти бараны из ЖКХ опять перекопали двор", "insult"),
+        ("Эта жаба из соцзащиты опять нахамила маме", "insult"),
+        ("Наша глава - старая коза", "insult"),
+        ("глава - 0сёл", "insult"),
+        ("глава наш козёл старый", "insult"),
+        ("глава района обезьяна с гранатой", "insult"),
+        ("Чиновники-крысы опять всё разворовали", "insult"),
+        ("Вы, депутаты, стадо баранов", "insult"),
+        ("Эй, курица из приёмной, трубку возьми", "insult"),
+        ('Работа на дому, 50 000 в месяц, пиши "хочу" в личку', "spam"),
+        ("Вакансия: курьер, оплата 2500 за 4 часа, пишите в ЛС", "spam"),
+        ("Покупаю карты Сбера, Тинькофф, дорого, телега @cards_buy", "spam"),
+        ("Доход 500% на ставках, гарантия, тг канал", "spam"),
+        ("займ всем до 100к без проверок, вотсап 89001110022", "spam"),
+        ("Заибали уже эти отключения", "obscene"),
+        ("п🤬здец, а не дороги", "obscene"),
+        ("Х🙈у🙈й вам, а не новую школу", "obscene"),
+        ("е-б-а-н-у-т-ь-с-я можно от ваших тарифов", "obscene"),
+    ],
+)
+def test_issue_21_families_are_removed(detector: Detector, text: str, category: str) -> None:
+    decision = detector.classify(text)
+    assert decision.verdict == "remove" and category in decision.categories, decision
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Баранина на ярмарке свежая",
+        "Ослиный мостик в парке покрасили",
+        "Козы у администрации на газоне пасутся, уберите",
+        "Крыса в кабинете врача, фото прилагаю",
+        "Наши депутаты не бараны, они всё понимают, просто им выгодно",
+        "Эти чиновники ведут себя как бараны, упёрлись",
+        'Осторожно, мошенники продают "права без экзаменов", это уголовка',
+        "Моего сына чуть не завербовали кладменом через телеграм, будьте осторожны",
+        'Мне сотрудница МФЦ сказала "вы что, тупая?", это нормально?',
+        "Закладка нового парка будет в апреле, приходите сажать деревья",
+        "Медкнижка за день - это реально в ЦРБ? У меня работа горит",
+        "Детский лагерь стоит 2000 в день, дорого для многодетных",
+        "@admin_raion ответьте пожалуйста про автобус",
+        "Доход бюджета района за год вырос, а дороги те же",
+        "Глава района - самый бездарный руководитель за 20 лет, в отставку!",
+        "Стадо коров опять на трассе, водители, осторожно",
+        "Учитель года - Баранова Светлана из школы №2!",
+        "Ставьте + кто тоже без воды",
+        "Парковка 100 рублей за час у больницы!!!",
+        "Эти козы опять в огороде у соседки",
+        "Баран из контактного зоопарка сбежал, видели на Кирова",
+    ],
+)
+def test_issue_21_look_alikes_are_kept(detector: Detector, text: str) -> None:
+    assert detector.classify(text).verdict == "keep"
+
+
+def test_a_warning_quoting_a_job_offer_is_not_removed(detector: Detector) -> None:
+    text = 'Осторожно: в чатах пишут про "подработку 5000 в день, пиши в лс" - это вербовка'
+    assert detector.classify(text).verdict == "review"
+    assert verdict(detector, "подработка 5000 в день, пиши в лс") == "remove"
 
 
 # --- the repository's extra words -------------------------------------------------------------

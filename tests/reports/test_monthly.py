@@ -27,6 +27,7 @@ from publisher.reports.monthly import (
 )
 
 MOSCOW = ZoneInfo("Europe/Moscow")
+REACH_CHARTS = ("reach.svg", "reach-accounts.svg", "top-posts.svg", "followers.svg")
 NOW = datetime(2026, 12, 20, 9, 0, tzinfo=UTC)
 PHOTO_POST = """---
 title: Фото и опрос
@@ -276,6 +277,10 @@ def test_charts_are_well_formed_svg(december: MonthlyReport) -> None:
         root = ET.fromstring(drawing)
         assert root.tag == "{http://www.w3.org/2000/svg}svg", name
         assert root.find("{http://www.w3.org/2000/svg}title") is not None
+        if (
+            name in REACH_CHARTS
+        ):  # no stats file here: drawn as "no data" (tests/reports/test_reach)
+            continue
         bars = 1 if name in ("sources.svg", "departments.svg") else 2  # one group in December
         assert len(root.findall(".//{http://www.w3.org/2000/svg}rect")) > bars, name
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from click.testing import CliRunner
@@ -66,3 +67,44 @@ def test_feeds_show_local_times_and_mark_deleted_comments(
     assert "Спасибо!<br>Очень красиво" in html, "line breaks kept"
     assert "Комментарий удалён" in html and "справок" not in html and "Аноним" not in html
     assert 'name="viewport"' in html and "minmax(min(380px,100%),1fr)" in html
+
+
+def test_the_page_shows_times_in_the_repositorys_time_zone(
+    make_repo: Callable[..., Path], tmp_path: Path, clock: FakeClock
+) -> None:
+    """A press service in Vladivostok reads its feeds in its own time, not Moscow's."""
+    post = "---\ntitle: Ёлка\nnetworks: [vk]\n---\nЁлка\n"
+    repo = make_repo(
+        {"content/elka/index.md": post, "publisher.yml": "timezone: Asia/Vladivostok\n"}
+    )
+    state = tmp_path / "state"
+    result = CliRunner().invoke(
+        main, ["--repo", str(repo), "--sandbox", str(state), "apply"], obj=Deps(clock, {})
+    )
+    assert result.exit_code == 0, result.output
+
+    html = Client(FeedPage(state, "Asia/Vladivostok")).get("/").get_data(as_text=True)
+
+    local = clock.now().astimezone(ZoneInfo("Asia/Vladivostok"))
+    moscow = clock.now().astimezone(ZoneInfo("Europe/Moscow"))
+    assert f"в {local:%H:%M}</time>" in html
+    assert f"в {moscow:%H:%M}</time>" not in html
+
+
+def test_sandbox_serve_draws_the_page_in_the_repositorys_time_zone(
+    make_repo: Callable[..., Path], tmp_path: Path, clock: FakeClock, monkeypatch: Any
+) -> None:
+    import werkzeug.serving
+
+    served: list[FeedPage] = []
+    monkeypatch.setattr(werkzeug.serving, "run_simple", lambda *a, **k: served.append(a[2]))
+    repo = make_repo({"publisher.yml": "timezone: Asia/Vladivostok\n"})
+
+    result = CliRunner().invoke(
+        main,
+        ["--repo", str(repo), "sandbox", "serve", "--state", str(tmp_path)],
+        obj=Deps(clock, {}),
+    )
+
+    assert result.exit_code == 0, result.output
+    assert [page.zone for page in served] == ["Asia/Vladivostok"]

@@ -314,3 +314,27 @@ def test_a_post_from_the_cache_is_the_post_as_loaded(
     when, loaded_when = warm.posts[0].publish_at, cold.posts[0].publish_at
     assert when is not None and loaded_when is not None
     assert (when.isoformat(), when.tzinfo) == (loaded_when.isoformat(), loaded_when.tzinfo)
+
+
+def test_an_accounts_description_is_rendered_once_and_again_when_it_changes(
+    repo: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A warm check takes the plain text of each account's description from the cache (so it
+    needs no Markdown); an edited description is rendered again and shown as edited."""
+    from publisher.content import profiles
+
+    renders = Counter(monkeypatch, profiles, "render_text")
+    check(repo)
+    first = renders.calls
+    assert first > 0
+
+    check(repo)
+    again = open_workspace(repo).load()
+
+    assert renders.calls == first
+    vk = (repo / "accounts/vk.md").read_text(encoding="utf-8")
+    write_files(repo, {"accounts/vk.md": vk.rstrip() + "\n\nПишите нам **в личные сообщения**.\n"})
+    edited = open_workspace(repo).load()
+    assert renders.calls == first + 1
+    assert "Пишите нам в личные сообщения." in edited.profiles["vk"].description
+    assert "Пишите нам" not in again.profiles["vk"].description
