@@ -25,11 +25,13 @@ from publisher.core.clock import Clock
 from publisher.core.config import CONFIG_FILE, load_config
 from publisher.core.i18n import _
 from publisher.core.model import Plan
+from publisher.core.names import AccountNames
 from publisher.engine.contest_verify import verify_contest
 from publisher.engine.contests import ContestReport
 from publisher.engine.live import LiveReport
 from publisher.engine.publish import Progress, publish
 from publisher.engine.workspace import Workspace, open_workspace
+from publisher.inbox.departments import load_departments
 from publisher.inbox.items import OPEN_SOURCE, read_items
 from publisher.moderation.report import sweep_text
 from publisher.moderation.review import read_reviews
@@ -151,15 +153,22 @@ def _citizens(ws: Workspace, sandbox: Sandbox, echo: Callable[[str], None]) -> N
     echo("")
     echo(_("== 5. publisher inbox collect (our accounts, and local public pages on VK)"))
     filed = set(collect(ws).filed)
+    content = ws.load()
+    names, departments = AccountNames(content.accounts), load_departments(ws.repo)
     for item in read_items(ws.repo):
         if item.path in filed:
-            where = _("open source") if item.source == OPEN_SOURCE else item.account
+            where = (
+                _("open source")
+                if item.source == OPEN_SOURCE
+                else names.title(item.network, item.account)
+            )
+            department = departments.by_key.get(item.department)
             echo(
                 _(
                     "Filed {path} ({where}) → {department}",
                     path=item.path,
                     where=where,
-                    department=item.department or "—",
+                    department=department.name if department else "—",
                 )
             )
     echo(_("Write the answer under '## Ответ' in that file, merge, and apply publishes it."))

@@ -42,6 +42,7 @@ from publisher.core.model import (
     RemoteRef,
     ResultEntry,
 )
+from publisher.core.names import AccountNames
 from publisher.core.packing import typed
 from publisher.core.parallel import Background, in_background
 from publisher.core.progress import Watch
@@ -407,7 +408,9 @@ class Workspace:
         with self.http_client() as http:
             adapters = self.adapters_for(content, set(posts) | sharing | deciding, http)
             moderated, failed = self._moderated(content, rules, adapters)
-            sweep = Sweep(moderated, book, now, dry_run, watch)
+            names = AccountNames(content.accounts)
+            titles = {a.name: names.title(a.network, a.name) for a in content.accounts}
+            sweep = Sweep(moderated, book, now, dry_run, watch, titles)
             report = sweep.run(posts)
             sweep.carry_out(decided, report)
         report.problems = problems

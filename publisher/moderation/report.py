@@ -34,7 +34,7 @@ def outcome_lines(item: Outcome) -> list[str]:
     excerpt = " ".join(one_line(comment.text).split())[:60]
     author = one_line(comment.author_name or comment.author_id)
     lines = [
-        f"{_LABELS.get(item.action, '·')} {action_label(item.action)} {item.account} "
+        f"{_LABELS.get(item.action, '·')} {action_label(item.action)} {item.where or item.account} "
         f"{author}: «{excerpt}» "
         f"[{', '.join(map(moderation_label, item.decision.categories))}; "
         f"{rule_label(item.decision.rule)}]"

@@ -80,6 +80,8 @@ class Outcome:
     proposed: str = ""
     #: who approved the person's decision this outcome carries out
     approved_by: str = ""
+    #: the account as a person reads it ("ВКонтакте · Братское …"; see ``core.names``)
+    where: str = ""
 
 
 @dataclass
@@ -216,8 +218,11 @@ class Sweep:
         now: datetime,
         dry_run: bool = False,
         watch: Watch[Outcome] | None = None,
+        titles: Mapping[str, str] | None = None,
     ) -> None:
         self.accounts = accounts
+        #: each account's name as a person reads it, by account name
+        self.titles: Mapping[str, str] = titles or {}
         #: told of each post read and each decision as it is taken
         self.watch: Watch[Outcome] = watch or Watch()
         self.detectors = {name: Detector(account.rules) for name, account in accounts.items()}
@@ -276,7 +281,8 @@ class Sweep:
             self._action(decision, caps, rules),
             self._proposed(decision, caps, rules),
         )
-        outcome = Outcome(comment, decision, action, name, proposed=proposed)
+        where = self.titles.get(name, name)
+        outcome = Outcome(comment, decision, action, name, proposed=proposed, where=where)
         if not self.dry_run:
             self._act(account, outcome)
         return outcome
@@ -367,7 +373,14 @@ class Sweep:
             "remove" if review.decision != "keep" else "keep", categories, entry.rule
         )
         action = {"remove": "delete", "ban": "ban", "keep": "keep"}[review.decision]
-        return Outcome(comment, decision, action, review.account, approved_by=item.approved_by)
+        return Outcome(
+            comment,
+            decision,
+            action,
+            review.account,
+            approved_by=item.approved_by,
+            where=self.titles.get(review.account, review.account),
+        )
 
     def _carry_out(self, account: Moderated, item: Decided, outcome: Outcome) -> None:
         adapter, comment = account.adapter, outcome.comment
@@ -417,7 +430,7 @@ class Sweep:
             except NetworkError as error:
                 outcome.error = "; ".join(filter(None, (outcome.error, redact(error.message))))
                 continue
-            outcome.banned_elsewhere.append(name)
+            outcome.banned_elsewhere.append(self.titles.get(name, name))
             self._log_ban(outcome, name, 0)
 
     def _ban_due(self, account: Moderated, outcome: Outcome) -> tuple[datetime | None, int] | None:
@@ -455,7 +468,7 @@ class Sweep:
             except NetworkError as error:
                 outcome.error = "; ".join(filter(None, (outcome.error, redact(error.message))))
                 continue
-            outcome.banned_elsewhere.append(name)
+            outcome.banned_elsewhere.append(self.titles.get(name, name))
             self._log_ban(outcome, name, count)
 
     def _log_ban(self, outcome: Outcome, account: str, count: int) -> None:

@@ -22,8 +22,10 @@ def test_demo_publishes_the_examples_and_shows_what_check_stops(tmp_path: Path) 
     assert "AADemo" not in text, "the token is never printed"
     open_lines = [line for line in text.splitlines() if "(открытый источник)" in line]
     assert len(open_lines) == 3, open_lines  # the water post and a comment under it, the light
-    assert any(line.endswith("→ zhkh") for line in open_lines)
-    assert any(line.endswith("→ roads") for line in open_lines)
+    assert any(line.endswith("→ Отдел ЖКХ и благоустройства") for line in open_lines)
+    assert any(line.endswith("→ Отдел транспорта и дорожного хозяйства") for line in open_lines)
+    assert "(ВКонтакте · " in text and "(vk)" not in text, "accounts by their titles"
+    assert " vk " not in text, "a network by its title, never its key"
     assert "гараж" not in text and "стоматолог" not in text
     assert "Отправлено на решение человеку: moderation/review/" in text
     assert "одобрил(и): Модератор пресс-службы" in text, "the decision is carried out"
