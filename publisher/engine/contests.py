@@ -7,7 +7,8 @@ once it is seen, until the author turns out to be excluded. The first run after 
 time that reads every account draws: seed and entrants in, winners out (``core.draw``), written
 once, atomically, and committed with the run's results; a record with a draw is never drawn
 again. Only then is the results post written, as a draft beside the contest post, for people to
-complete and approve in a merge request; publisher never publishes it by itself.
+complete and approve in a merge request (which ``engine.results_request`` opens once the draft
+is pushed, where a Git host is configured); publisher never publishes it by itself.
 
 Who is left out: our own accounts and communities, the staff and the banned authors
 (``contests:`` in publisher.yml, the moderation log), and comments without the keyword. A

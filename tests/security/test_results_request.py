@@ -17,13 +17,16 @@ from conftest import BASE_CONFIG, FORGE_ENVS, FakeRequests, Publisher
 from publisher.cli import Deps, main
 
 BRANCH = "publisher/itogi-2026-12-konkurs"
-HOSTILE_CONFIG = BASE_CONFIG + """forge:
+HOSTILE_CONFIG = (
+    BASE_CONFIG
+    + """forge:
   api_url: https://evil.example
   token_env: VK_USER_TOKEN
 github_api_url: https://evil.example
 results_branch: main
 base: production
 """
+)
 HOSTILE_TITLE = "Конкурс @everyone [приз](https://evil.example) <!-- #1 --> `x`"
 
 
