@@ -376,3 +376,83 @@ def _matches(method: str | None, regex: re.Pattern[str], request: httpx.Request)
 def scripted() -> Scripted:
     """A scripted network with no answers yet: ``scripted.on("POST", "/2/tweets", ...)``."""
     return Scripted()
+
+
+# -- a Git host's requests --------------------------------------------------------------------
+
+FORGE_ENVS: dict[str, dict[str, str]] = {
+    "github": {
+        "GITHUB_ACTIONS": "true",
+        "GITHUB_REPOSITORY": "city/smm",
+        "GITHUB_TOKEN": "ghs_forge_token_value",
+        "GITHUB_API_URL": "https://api.github.test",
+    },
+    "gitlab": {
+        "GITLAB_CI": "true",
+        "CI_PROJECT_ID": "city/smm",
+        "GITLAB_TOKEN": "glpat-forge-token-value",
+        "CI_API_V4_URL": "https://gitlab.test/api/v4",
+    },
+}
+
+
+class FakeRequests(Scripted):
+    """A GitHub or GitLab that keeps the requests opened on it (``opened``, as the API lists
+    them), lists them by head branch as each host filters, and fails the test if a request
+    leaves its API address or lacks its token. ``refuse`` answers every new request with it."""
+
+    def __init__(
+        self,
+        kind: str,
+        existing: list[dict[str, Any]] | None = None,
+        refuse: Answer | None = None,
+    ) -> None:
+        super().__init__()
+        self.kind, self.refuse = kind, refuse
+        self.opened: list[dict[str, Any]] = list(existing or [])
+        path = (
+            "/repos/city/smm/pulls" if kind == "github" else "/projects/city%2Fsmm/merge_requests"
+        )
+        self.host = "api.github.test" if kind == "github" else "gitlab.test"
+        self.on("GET", path, self._list)
+        self.on("POST", path, self._open)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        assert request.url.host == self.host, request.url
+        if self.kind == "github":
+            assert request.headers["Authorization"] == "Bearer ghs_forge_token_value"
+        else:
+            assert request.headers["PRIVATE-TOKEN"] == "glpat-forge-token-value"
+        return super().handle_request(request)
+
+    def head(self, request: dict[str, Any]) -> str:
+        return str(request["head"]["ref"] if self.kind == "github" else request["source_branch"])
+
+    def _list(self, request: httpx.Request) -> list[dict[str, Any]]:
+        if self.kind == "github":
+            owner, _sep, branch = request.url.params["head"].partition(":")
+            assert owner == "city" and request.url.params["state"] == "all"
+        else:
+            branch = request.url.params["source_branch"]
+            assert "state" not in request.url.params  # every state
+        return [r for r in self.opened if self.head(r) == branch]
+
+    def _open(self, request: httpx.Request) -> Answer:
+        if self.refuse is not None:
+            return self.refuse
+        sent = json.loads(request.content)
+        number = len(self.opened) + 1
+        if self.kind == "github":
+            made = {
+                **sent,
+                "number": number,
+                "state": "open",
+                "head": {"ref": sent["head"]},
+                "base": {"ref": sent["base"]},
+                "html_url": f"https://github.test/city/smm/pull/{number}",
+            }
+        else:
+            made = {**sent, "iid": number, "state": "opened"}
+            made["web_url"] = f"https://gitlab.test/city/smm/-/merge_requests/{number}"
+        self.opened.append(made)
+        return httpx.Response(201, json=made)

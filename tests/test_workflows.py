@@ -74,6 +74,8 @@ def test_publishing_runs_one_at_a_time_with_tokens_in_an_environment() -> None:
     job = workflow["jobs"]["apply"]
     assert job["environment"] == "social-networks"
     assert job["permissions"]["contents"] == "write"
+    # the branch and the request to approve a contest's results (engine.results_request)
+    assert job["permissions"]["pull-requests"] == "write"
 
 
 def test_request_checks_offer_style_suggestions_and_link_the_preview_site() -> None:

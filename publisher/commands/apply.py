@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from rich.console import Console
 
@@ -17,6 +17,7 @@ from publisher.engine.apply import ApplyReport, Result
 from publisher.engine.contests import ContestReport
 from publisher.engine.live import LiveReport
 from publisher.engine.publish import Progress
+from publisher.engine.results_request import ResultsRequest
 from publisher.reports import plan_report as report
 
 
@@ -61,6 +62,13 @@ class ApplyPrinter(Progress):
                 )
             )
 
+    def requested(self, requests: Sequence[ResultsRequest]) -> None:
+        lines, warnings = request_lines(requests)
+        for line in lines:
+            self.echo(line)
+        for line in warnings:
+            self.warn(line)
+
     def broadcast(self, report: LiveReport) -> None:
         for (post, account), url in sorted(report.created.items()):
             self.echo(
@@ -101,7 +109,8 @@ class ApplyPrinter(Progress):
 
 
 def contest_lines(report: ContestReport) -> list[str]:
-    """A line for each draw made and each results post prepared."""
+    """A line for each draw made and each results post prepared (what becomes of the post is
+    told once it is committed: ``request_lines``)."""
     lines = [
         _(
             "Contest {post} drawn: {count} winners; check it with publisher contest verify {post}.",
@@ -111,11 +120,51 @@ def contest_lines(report: ContestReport) -> list[str]:
         for post, drawn in sorted(report.drawn.items())
     ]
     lines += [
-        _(
-            "Results post prepared as a draft: {path}; complete it and set status: ready in "
-            "a merge request.",
-            path=path,
-        )
-        for _post, path in sorted(report.results.items())
+        _("Results post prepared as a draft: {path}.", path=path)
+        for _post, path in sorted((p, d.path) for p, d in report.results.items())
     ]
     return lines
+
+
+def request_lines(requests: Sequence[ResultsRequest]) -> tuple[list[str], list[str]]:
+    """What to tell of the requests: lines to show, and warnings."""
+    lines: list[str] = []
+    warnings: list[str] = []
+    for request in requests:
+        if request.manual:
+            lines.append(
+                _(
+                    "No request opened for {path} (no Git host here, or the results were not "
+                    "pushed): write the winners' names in and set status: ready in a merge "
+                    "request.",
+                    path=request.path,
+                )
+            )
+        elif request.error:
+            warnings.append(
+                _(
+                    "Warning: the request for the results {path} was not opened: {error}. The "
+                    "draft is committed: write the winners' names in and set status: ready in a "
+                    "merge request by hand.",
+                    path=request.path,
+                    error=request.error,
+                )
+            )
+        elif request.opened:
+            lines.append(
+                _(
+                    "Request opened to approve the results {path}: {url}. Write the winners' "
+                    "names in before merging; merging publishes them.",
+                    path=request.path,
+                    url=request.url,
+                )
+            )
+        else:
+            lines.append(
+                _(
+                    "The request for the results {path} exists already: {url}",
+                    path=request.path,
+                    url=request.url,
+                )
+            )
+    return lines, warnings

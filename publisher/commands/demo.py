@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -30,6 +30,7 @@ from publisher.engine.contest_verify import verify_contest
 from publisher.engine.contests import ContestReport
 from publisher.engine.live import LiveReport
 from publisher.engine.publish import Progress, publish
+from publisher.engine.results_request import ResultsRequest
 from publisher.engine.workspace import Workspace, open_workspace
 from publisher.inbox.departments import load_departments
 from publisher.inbox.items import OPEN_SOURCE, read_items
@@ -350,6 +351,9 @@ class _QuietPrinter(Progress):
     def contested(self, report: ContestReport) -> None:
         for line in contest_lines(report):
             self.echo(line)
+
+    def requested(self, requests: Sequence[ResultsRequest]) -> None:
+        ApplyPrinter(self.echo, self.echo).requested(requests)
 
     def broadcast(self, report: LiveReport) -> None:
         ApplyPrinter(self.echo, self.echo).broadcast(report)

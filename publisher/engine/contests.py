@@ -7,7 +7,8 @@ once it is seen, until the author turns out to be excluded. The first run after 
 time that reads every account draws: seed and entrants in, winners out (``core.draw``), written
 once, atomically, and committed with the run's results; a record with a draw is never drawn
 again. Only then is the results post written, as a draft beside the contest post, for people to
-complete and approve in a merge request; publisher never publishes it by itself.
+complete and approve in a merge request (which ``engine.results_request`` opens once the draft
+is pushed, where a Git host is configured); publisher never publishes it by itself.
 
 Who is left out: our own accounts and communities, the staff and the banned authors
 (``contests:`` in publisher.yml, the moderation log), and comments without the keyword. A
@@ -42,6 +43,19 @@ from publisher.state.contest_files import (
 )
 
 
+@dataclass(frozen=True)
+class ResultsDraft:
+    """A results post a run wrote, and what the request to approve it tells."""
+
+    post: str
+    title: str
+    #: the draft's repository path
+    path: str
+    entrants: int
+    #: the winners by pseudonym, in draw order
+    winners: tuple[str, ...]
+
+
 @dataclass
 class ContestReport:
     """What one run did with the contests: files written, draws made, what waits and why."""
@@ -50,7 +64,7 @@ class ContestReport:
     #: post id -> its new draw
     drawn: dict[str, Drawn] = field(default_factory=dict)
     #: post id -> the results post written for it
-    results: dict[str, str] = field(default_factory=dict)
+    results: dict[str, ResultsDraft] = field(default_factory=dict)
     #: (post id, account) -> why its entrants could not be read this run
     failed: dict[tuple[str, str], str] = field(default_factory=dict)
 
@@ -255,7 +269,9 @@ class ContestRun:
         if not target.exists():
             write_atomic(target, results_text(post, record), prefix=".itogi.")
             self.report.files.append(rel)
-            self.report.results[post.id] = rel
+            winners = record.draw.winners if record.draw else ()
+            drafted = ResultsDraft(post.id, post.title, rel, len(record.entrants), winners)
+            self.report.results[post.id] = drafted
         return rel
 
 
@@ -286,6 +302,13 @@ def results_text(post: Post, record: ContestRecord) -> str:
         f'---\ntitle: "{title}"\n{field_name}: [{targets}]\nstatus: draft\n---\n\n'
         f"{body}\n\n{winners}\n\n<!-- {note} -->\n"
     )
+
+
+def ready_text(draft: str) -> str:
+    """The results post as ``results_text`` wrote it, with ``status: ready`` for ``draft``
+    (in its front matter only; a line of the text that says the same stays)."""
+    front, sep, rest = draft.partition("\n---\n")
+    return front.replace("\nstatus: draft", "\nstatus: ready", 1) + sep + rest
 
 
 def _drawn_by_us(

@@ -7,7 +7,7 @@ checked and what was published before a later step (an approval, a push) can fai
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -19,6 +19,7 @@ from publisher.engine.apply import ApplyReport, Result, moves
 from publisher.engine.approval import Approver
 from publisher.engine.contests import ContestReport
 from publisher.engine.live import LiveReport
+from publisher.engine.results_request import ResultsRequest, offer_results
 from publisher.engine.workspace import Workspace, commit_message
 from publisher.state.repo import commit_results
 
@@ -61,6 +62,10 @@ class Progress:
     def committed(self, sha: str) -> None:
         """The results are in commit ``sha`` (not told when nothing changed), not yet pushed."""
 
+    def requested(self, requests: Sequence[ResultsRequest]) -> None:
+        """The results posts written this run were offered for approval (``engine.
+        results_request``): after the commit and the push, one entry per post."""
+
 
 @dataclass(frozen=True)
 class PublishReport:
@@ -77,6 +82,8 @@ class PublishReport:
     contests: ContestReport = field(default_factory=ContestReport)
     #: the broadcasts the run created and saw end
     live: LiveReport = field(default_factory=LiveReport)
+    #: the requests to approve the contests' results posts the run wrote
+    requests: tuple[ResultsRequest, ...] = ()
 
     @property
     def problems(self) -> bool:
@@ -116,11 +123,17 @@ def publish(
     progress.broadcast(live)
     report = PublishReport(check, plan, outcome, contests=contests, live=live)
     if not options.commit:
-        return report
+        requests = offer_results(ws, contests, False)
+        if requests:
+            progress.requested(requests)
+        return replace(report, requests=requests)
     message = commit_message(outcome, approve.current)
     files = [*_result_files(ws, content, plan), *answered, *contests.files, *live.files]
     sha = record(ws, files, message, options.push, progress.committed)
-    return replace(report, commit=sha, pushed=options.push)
+    requests = offer_results(ws, contests, options.push, options.forge_transport)
+    if requests:
+        progress.requested(requests)
+    return replace(report, commit=sha, pushed=options.push, requests=requests)
 
 
 def _result_files(ws: Workspace, content: Content, plan: Plan) -> list[str]:

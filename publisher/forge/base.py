@@ -153,6 +153,15 @@ class Forge(ABC):
     def upsert_issue(self, title: str, body: str, marker: str) -> str:
         """Create the open issue carrying ``marker`` or edit it; return its URL."""
 
+    @abstractmethod
+    def find_request(self, head: str) -> str | None:
+        """The address of a request from branch ``head`` in any state (open, merged, closed),
+        or None: a request a person closed is their answer, not a reason to open another."""
+
+    @abstractmethod
+    def open_request(self, head: str, base: str, title: str, body: str) -> str:
+        """Open a request to merge branch ``head`` into ``base``; return its URL."""
+
     def suggest(
         self, number: int, fixes_of: Callable[[Collection[str]], Sequence[LineFix]]
     ) -> Suggested:

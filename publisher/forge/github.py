@@ -15,6 +15,14 @@ comment on a line outside the diff makes GitHub refuse the whole review (422), s
 the request adds are sent. A body's ```` ```suggestion ```` block replaces the line when the
 author applies it. Creating a review needs the ``pull-requests: write`` permission the plan
 comment already has; a fork's read-only token is refused (403) like the comment.
+
+A contest's results: ``GET /repos/{o}/{r}/pulls`` with ``state=all`` and ``head=owner:branch``
+(each request's ``head.ref`` and ``html_url``) finds the request of a branch, and ``POST
+/repos/{o}/{r}/pulls`` with ``title``, ``head`` (a branch of this repository), ``base`` and
+``body`` opens one (201; 422 when one is open for the branch already). The job's token needs
+``pull-requests: write``, and the repository setting "Allow GitHub Actions to create and approve
+pull requests" must be on, else GitHub answers 403. A request opened with ``GITHUB_TOKEN``
+starts no workflow run (GitHub's rule against loops), so its checks wait for a person's push.
 """
 
 from __future__ import annotations
@@ -115,6 +123,20 @@ class GitHub(Forge):
             result = self._send("PATCH", f"{base}/{mine['number']}", json={"body": text})
         else:
             result = self._send("POST", base, json={"title": title, "body": text})
+        return str(result.get("html_url", "")) if isinstance(result, dict) else ""
+
+    def find_request(self, head: str) -> str | None:
+        """``head`` is filtered as ``owner:branch``, the form GitHub documents for it."""
+        owner = self.repository.split("/", 1)[0]
+        pulls = self._get(
+            f"/repos/{self.repository}/pulls", state="all", head=f"{owner}:{head}", per_page=100
+        )
+        mine = [p for p in _list(pulls) if p.get("head", {}).get("ref") == head]
+        return str(mine[0].get("html_url", "")) if mine else None
+
+    def open_request(self, head: str, base: str, title: str, body: str) -> str:
+        request = {"title": title, "head": head, "base": base, "body": body}
+        result = self._send("POST", f"/repos/{self.repository}/pulls", json=request)
         return str(result.get("html_url", "")) if isinstance(result, dict) else ""
 
     def _added_lines(self, number: int) -> dict[str, dict[int, str]]:

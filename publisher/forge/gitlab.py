@@ -17,6 +17,13 @@ Style suggestions: ``GET /projects/:id/merge_requests/:iid`` (``diff_refs``: ``b
 ``position_type: text``, the three SHAs, ``old_path``, ``new_path`` and ``new_line`` (a line
 the request adds has only a new line). A body's ```` ```suggestion:-0+0 ```` block replaces that
 one line when the author applies it. The Reporter token of the plan note may start threads.
+
+A contest's results: ``GET /projects/:id/merge_requests`` with ``source_branch`` (every state
+when ``state`` is left out; ``source_branch`` and ``web_url`` of each) finds the request of a
+branch, and ``POST /projects/:id/merge_requests`` with ``source_branch``, ``target_branch``,
+``title``, ``description`` and ``remove_source_branch`` opens one (201; 409 when one is open
+for the branch already). The publish job's ``GITLAB_TOKEN`` (``api`` scope, Developer or
+Maintainer) may do both.
 """
 
 from __future__ import annotations
@@ -122,6 +129,24 @@ class GitLab(Forge):
             result = self._send("PUT", f"{base}/{mine['iid']}", json={"description": text})
         else:
             result = self._send("POST", base, json={"title": title, "description": text})
+        return str(result.get("web_url", "")) if isinstance(result, dict) else ""
+
+    def find_request(self, head: str) -> str | None:
+        """Without ``state`` GitLab lists requests in every state."""
+        base = f"/projects/{self.project}/merge_requests"
+        requests = self._get(base, source_branch=head, per_page=100)
+        mine = [r for r in _list(requests) if r.get("source_branch") == head]
+        return str(mine[0].get("web_url", "")) if mine else None
+
+    def open_request(self, head: str, base: str, title: str, body: str) -> str:
+        request = {
+            "source_branch": head,
+            "target_branch": base,
+            "title": title,
+            "description": body,
+            "remove_source_branch": True,
+        }
+        result = self._send("POST", f"/projects/{self.project}/merge_requests", json=request)
         return str(result.get("web_url", "")) if isinstance(result, dict) else ""
 
     def _added_lines(self, number: int) -> dict[str, dict[int, str]]:

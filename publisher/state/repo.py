@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -228,6 +229,51 @@ def push_once(path: Path, remote: str = "origin") -> bool:
     except git.GitCommandError:
         return False
     return True
+
+
+def remote_has_branch(path: Path, branch: str, remote: str = "origin") -> bool:
+    """Whether ``remote`` has the branch; RepoError when the remote cannot be asked."""
+    repo = _repo(path)
+    try:
+        return bool(str(repo.git.ls_remote("--heads", remote, f"refs/heads/{branch}")).strip())
+    except git.GitCommandError as exc:
+        raise RepoError(
+            _("Cannot read the branches of {remote}: {error}", remote=remote, error=_git_error(exc))
+        ) from None
+
+
+def push_new_branch(
+    path: Path, branch: str, rel: str, text: str, message: str, remote: str = "origin"
+) -> str:
+    """Push, as the new branch ``branch`` of ``remote``, one commit on top of HEAD that sets
+    ``rel`` to ``text``; return its sha.
+
+    The commit is built in a separate index, so the work tree, the index and the current branch
+    stay as they are, and the push never moves a branch that already exists (no force)."""
+    repo = _repo(path)
+    try:
+        with tempfile.TemporaryDirectory(prefix="publisher-branch-") as tmp:
+            env = {"GIT_INDEX_FILE": str(Path(tmp) / "index")}
+            source = Path(tmp) / "file"
+            source.write_text(text, encoding="utf-8")
+            blob = str(repo.git.hash_object("-w", f"--path={rel}", str(source))).strip()
+            repo.git.read_tree("HEAD", env=env)
+            repo.git.update_index("--add", "--cacheinfo", f"100644,{blob},{rel}", env=env)
+            tree = str(repo.git.write_tree(env=env)).strip()
+        sha = str(repo.git.commit_tree(tree, "-p", "HEAD", "-m", message)).strip()
+        repo.git.push(remote, f"{sha}:refs/heads/{branch}")
+    except git.GitCommandError as exc:
+        raise RepoError(
+            _("Could not push the branch {branch}: {error}", branch=branch, error=_git_error(exc))
+        ) from None
+    return sha
+
+
+def _repo(path: Path) -> git.Repo:
+    repo = open_repo(path)
+    if repo is None:
+        raise RepoError(_("{path} is not a Git repository.", path=path))
+    return repo
 
 
 def drop_last_commit_and_pull(path: Path, remote: str = "origin") -> None:
