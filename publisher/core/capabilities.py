@@ -392,8 +392,6 @@ _MAX = Capabilities(
 
 #: photo size limit [uncertain: 4-10 MB in different sources]; the larger documented value
 _FACEBOOK_PHOTO_BYTES = 10 * MB
-#: a Page video's longest play time [uncertain]
-_FACEBOOK_VIDEO_SECONDS = 240 * 60.0
 
 _FACEBOOK = Capabilities(
     text_format="plain",
@@ -406,13 +404,12 @@ _FACEBOOK = Capabilities(
         ),
         # [uncertain: 1-10 GB]; up to 240 min [uncertain: the reference's "Limits" and a
         # scheduler's Facebook media guidelines (4 hours), not Meta's own reference]
-        "video": MediaRules(max_bytes=10 * GB, max_seconds=_FACEBOOK_VIDEO_SECONDS),
+        "video": MediaRules(max_bytes=10 * GB, max_seconds=240 * 60.0),
         # Animations go through the video upload, which keeps a GIF moving (a GIF sent
         # to /photos shows as a still) and takes MP4 animations too; so no format list.
-        # The video length limit holds for them too, though a GIF's play time is not read
-        "animation": MediaRules(
-            max_bytes=_FACEBOOK_PHOTO_BYTES, max_seconds=_FACEBOOK_VIDEO_SECONDS
-        ),
+        # The video length limit holds for them too, but a GIF's play time is not read (an
+        # animation is always a GIF here: check decodes it as an image), so none is set
+        "animation": MediaRules(max_bytes=_FACEBOOK_PHOTO_BYTES),
     },
     # photos in one post: no documented maximum for attached_media [uncertain: ~10 in practice]
     max_media=10,
