@@ -762,6 +762,34 @@ def inbox_status(opts: Options, fmt: str, issue: bool) -> None:
     sys.exit(EXIT_PROBLEMS if status.problems else EXIT_OK)
 
 
+@inbox.command(
+    "done",
+    help=N_(
+        "Confirm that you sent the answer written in this message's file by hand; recorded in "
+        "a commit that names you, and the message is marked answered."
+    ),
+)
+@click.argument("file")
+@click.pass_obj
+@handle_errors
+@exclusive
+def inbox_done(opts: Options, file: str) -> None:
+    from publisher.commands.inbox import confirm_answered
+
+    recorded = confirm_answered(opts.workspace(), file)
+    where = ", ".join(recorded.files)
+    if recorded.commit:
+        click.echo(
+            _(
+                "Recorded in {path}, commit {sha}. Merge it like any change.",
+                path=where,
+                sha=recorded.commit[:10],
+            )
+        )
+    else:
+        click.echo(_("Recorded in {path}.", path=where))
+
+
 @main.group(help=N_("Reach figures: views, reactions, reposts, comments and followers."))
 def stats() -> None:
     pass

@@ -30,6 +30,7 @@ from publisher.engine.contests import ContestReport
 from publisher.engine.live import LiveReport
 from publisher.engine.publish import Progress, publish
 from publisher.engine.workspace import Workspace, open_workspace
+from publisher.inbox.items import OPEN_SOURCE, read_items
 from publisher.moderation.report import sweep_text
 from publisher.moderation.review import read_reviews
 from publisher.reports import plan_report as report
@@ -38,7 +39,7 @@ from publisher.sandbox.app import Sandbox
 from publisher.state.live_files import live_file_path, read_live_file
 from publisher.state.result_files import ResultFiles
 
-EXAMPLE_PARTS = ("content", "accounts", "design", CONFIG_FILE)
+EXAMPLE_PARTS = ("content", "accounts", "design", CONFIG_FILE, "monitoring.yml", "departments.yml")
 
 
 def run_demo(
@@ -103,22 +104,64 @@ CITIZENS = (
 MODERATOR = git.Actor("Модератор пресс-службы", "moderator@publisher.invalid")
 
 
+#: other people's pages: (short name, title, [(author id, name, post, [comments])])
+OPEN_PAGES = (
+    (
+        "podslushano_ahtarsk",
+        "Подслушано в Приморско-Ахтарске",
+        (
+            (
+                "611",
+                "Ольга Н.",
+                "Подслушано: на улице Мира третий день нет воды, когда дадут?",
+                (
+                    "У нас на Победы тоже нет воды, управляющая молчит. Сколько можно?",
+                    "Поддерживаю!",
+                ),
+            ),
+            ("612", "Игорь", "Продам гараж в Ахтарске, недорого, звоните", ()),
+            ("613", "Света", "Кто знает хорошего стоматолога в Ахтарске?", ()),
+        ),
+    ),
+    (
+        "typical_ahtarsk",
+        "Типичный Приморско-Ахтарск",
+        (
+            ("614", "Андрей", "Светофор у автостанции в Ахтарске не работает, опасно!", ()),
+            ("615", "Марина", "Какой красивый закат над лиманом в Ахтарске", ()),
+        ),
+    ),
+)
+
+
 def _citizens(ws: Workspace, sandbox: Sandbox, echo: Callable[[str], None]) -> None:
-    """Residents comment; moderation removes spam, the inbox files the question."""
+    """Residents comment, and write on local public pages; moderation removes spam, the inbox
+    files the questions from our accounts and from the open, each routed to its department."""
     posts = sandbox.show()["vk"]["posts"]
     if not posts:
         return
     for author_id, name, text in CITIZENS:
         sandbox.add_comment("vk", str(posts[0]["id"]), text, author_id, name)
+    _open_pages(sandbox)
     echo("")
     echo(_("== 4. publisher moderate (residents commented under the first VK post)"))
     swept = sweep(ws)
     echo(sweep_text(swept, dry_run=False))
     _decide(ws, echo)
     echo("")
-    echo(_("== 5. publisher inbox collect"))
-    for path in collect(ws).filed:
-        echo(_("Filed {path}", path=path))
+    echo(_("== 5. publisher inbox collect (our accounts, and local public pages on VK)"))
+    filed = set(collect(ws).filed)
+    for item in read_items(ws.repo):
+        if item.path in filed:
+            where = _("open source") if item.source == OPEN_SOURCE else item.account
+            echo(
+                _(
+                    "Filed {path} ({where}) → {department}",
+                    path=item.path,
+                    where=where,
+                    department=item.department or "—",
+                )
+            )
     echo(_("Write the answer under '## Ответ' in that file, merge, and apply publishes it."))
     echo("")
     echo(_("== 6. publisher accounts cover --upload"))
@@ -126,6 +169,16 @@ def _citizens(ws: Workspace, sandbox: Sandbox, echo: Callable[[str], None]) -> N
     echo(_("Cover drawn: {path}", path=drawn.path))
     for network in drawn.uploaded:
         echo(_("Uploaded to {network}.", network=network_title(network)))
+
+
+def _open_pages(sandbox: Sandbox) -> None:
+    """Other people's communities with residents' posts and comments (``OPEN_PAGES``)."""
+    for screen_name, title, found in OPEN_PAGES:
+        community = sandbox.add_community("vk", screen_name, title)
+        for author_id, name, text, comments in found:
+            post = sandbox.add_open_post("vk", community, text, author_id, name, age=3600)
+            for number, comment in enumerate(comments):
+                sandbox.add_comment("vk", post, comment, str(700 + number), "Житель")
 
 
 def _decide(ws: Workspace, echo: Callable[[str], None]) -> None:

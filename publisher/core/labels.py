@@ -93,6 +93,9 @@ SPAM_SIGNALS = {
     "giveaway": N_("money handed out"),
     "handle": N_("messenger name"),
     "plus": N_("write a plus"),
+    "hiring": N_("people wanted"),
+    "service": N_("paid service terms"),
+    "offer": N_("money offered"),
 }
 
 

@@ -7,12 +7,15 @@ with the file's name and the line (``line_of``), never a traceback from ``.get``
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import re
+from collections.abc import Callable, Mapping
 from datetime import datetime, tzinfo
+from pathlib import Path
 from typing import Any
 
 import yaml
 
+from publisher.core.errors import ConfigError, Diagnostic, Severity
 from publisher.core.i18n import _
 
 
@@ -107,3 +110,59 @@ def _shown(value: object) -> str:
     """The wrong value as the message quotes it: short, whatever its size."""
     text = str(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def known_keys(data: Mapping[str, Any], known: tuple[str, ...], *keys: str) -> None:
+    """ShapeError at the first key of ``data`` (the settings under ``keys``) not in ``known``:
+    a misspelt setting is an error, never silently ignored."""
+    for key in data:
+        if key not in known:
+            raise ShapeError(
+                _("Unknown setting '{setting}'.", setting=".".join((*keys, str(key)))),
+                (*keys, str(key)),
+                _("Settings here: {names}.", names=", ".join(known)),
+            )
+
+
+def read_settings(path: Path, name: str) -> tuple[str, Mapping[str, Any]]:
+    """The text of the settings file ``path`` (shown as ``name``) and its settings; ConfigError
+    at the line YAML cannot read, or when the file is not name: value lines."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        data = yaml.safe_load(text)
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise ConfigError(
+            _(
+                "{file}:{line}: the YAML cannot be read.",
+                file=name,
+                line=mark.line + 1 if mark else 1,
+            ),
+            _("Check indentation and colons on that line."),
+        ) from None
+    if data is None:
+        return text, {}
+    if not isinstance(data, dict):
+        raise ConfigError(_("{file} must list settings as lines like name: value.", file=name))
+    return text, data
+
+
+def settings_error(name: str, text: str, exc: ShapeError) -> ConfigError:
+    """The ConfigError for ``exc`` met in the settings file ``name`` (its ``text``): the file,
+    the line of the setting, what is wrong and how to write it."""
+    path = (int(key) if key.isdigit() else key for key in exc.keys)  # list items by index
+    line = line_of(text, *path)
+    return ConfigError(_("{file}:{line}: {error}", file=name, line=line, error=exc), exc.hint)
+
+
+def settings_problems(name: str, load: Callable[[], object]) -> list[Diagnostic]:
+    """For ``check``: the mistake ``load`` (the loader of the settings file ``name``) meets,
+    as a diagnostic at its line."""
+    try:
+        load()
+    except ConfigError as error:
+        found = re.match(rf"{re.escape(name)}:(\d+): ", error.message)
+        message = error.message[found.end() :] if found else error.message
+        line = int(found.group(1)) if found else 1
+        return [Diagnostic(name, line, Severity.ERROR, message, error.hint, "settings")]
+    return []

@@ -300,6 +300,8 @@ class Applier:
         return upload_counter(self.watch, f"{where}: {action.post_id}", total)
 
     def _execute(self, action: Action) -> Result:
+        if action.kind is ActionKind.MANUAL and action.profile is None:
+            return Result(action, Outcome.MANUAL, message=action.reason)  # a person answers
         if action.kind is ActionKind.MANUAL:
             return self._set_profile(self._reader(action.account_key), action)
         adapter = self.adapters[action.account_key]

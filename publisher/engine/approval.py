@@ -2,8 +2,9 @@
 
 In CI the Git host is asked, for every commit since the last recorded run that changed a path
 still different from then (a post, its photos, an account, ``publisher.yml``, ``moderation.yml``,
-a cover template, an answer to a citizen...), which request brought it, whether it was merged
-into the publishing branch and who approved its merged head; one change without enough approvals
+``monitoring.yml``, ``departments.yml``, a cover template, an answer to a citizen...), which
+request brought it, whether it was merged into the publishing branch and who approved its
+merged head; one change without enough approvals
 stops the whole run before anything is posted. The commit that last changed each post is checked
 too, and names the post's source in its results. Before the first recorded run only those
 commits and the last ones of the settings, accounts and designs are checked.
@@ -40,6 +41,8 @@ from publisher.core.model import Action, ActionKind, Plan
 from publisher.engine.apply import Approvals, Provenance
 from publisher.engine.history import change_texts, is_machine_change
 from publisher.forge import Approval, Forge, detect
+from publisher.inbox.departments import DEPARTMENTS_FILE
+from publisher.moderation.monitoring import MONITORING_FILE
 from publisher.moderation.rules import RULES_FILE
 from publisher.state.repo import (
     RESULT_SUBJECT_PREFIX,
@@ -201,7 +204,14 @@ def _check_history(ws: Workspace, gate: _Gate) -> None:
     bot = committer_email(ws.repo)
     run = last_recorded_run(ws.repo, bot)
     if run is None:
-        for rel in (CONFIG_FILE, RULES_FILE, ws.config.accounts_dir, "design"):
+        for rel in (
+            CONFIG_FILE,
+            RULES_FILE,
+            MONITORING_FILE,
+            DEPARTMENTS_FILE,
+            ws.config.accounts_dir,
+            "design",
+        ):
             sha = last_commit_touching(ws.repo, rel)
             if sha:
                 gate.require(sha, [rel])

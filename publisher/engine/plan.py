@@ -37,7 +37,7 @@ from publisher.core.model import (
     Target,
 )
 from publisher.engine.claims import claim_alive
-from publisher.inbox.items import InboxItem
+from publisher.inbox.items import OPEN_SOURCE, InboxItem
 from publisher.networks import NETWORKS
 from publisher.state.moves import post_path_of
 
@@ -635,6 +635,10 @@ def _plan_reply(
             network=replier,
         )
         return replace(base, kind=ActionKind.BLOCKED, reason=reason)
+    if item.source == OPEN_SOURCE:
+        held = _open_answer_held(item, entry, ctx)
+        if held is not None:
+            return replace(base, kind=held[0], reason=held[1])
     if not caps.reply or account is None:
         reason = _(
             "{network} cannot reply through its API: answer by hand",
@@ -650,6 +654,35 @@ def _plan_reply(
         )
         return replace(base, kind=ActionKind.BLOCKED, reason=reason)
     return replace(base, kind=ActionKind.REPLY)
+
+
+def _open_answer_held(
+    item: InboxItem, entry: ResultEntry | None, ctx: PlanContext
+) -> tuple[ActionKind, str] | None:
+    """An answer to a message found in the open speaks for the administration on someone
+    else's page: it goes out only if the style linter finds nothing in it, and where the page
+    refused our community's comment (the last try was ``Rejected``) it is a step for a person,
+    with the link and the command that records it (``publisher inbox done``)."""
+    from publisher.content.style import lint  # the linter's lists load only when needed
+
+    findings = lint(item.answer, ctx.config.style).findings
+    if findings:
+        first = findings[0]
+        reason = _(
+            "the answer fails the style check ({count}): {message} — {suggestion}",
+            count=len(findings),
+            message=first.message,
+            suggestion=first.suggestion,
+        )
+        return ActionKind.BLOCKED, reason
+    if entry is not None and entry.state == "failed" and entry.error.startswith("Rejected"):
+        reason = _(
+            "answer by hand at {link}; when sent: publisher inbox done {file}",
+            link=item.link or "—",
+            file=item.path,
+        )
+        return ActionKind.MANUAL, reason
+    return None
 
 
 def answered(entries: Mapping[str, ResultEntry]) -> bool:

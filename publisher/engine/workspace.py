@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -74,6 +74,7 @@ if TYPE_CHECKING:  # the modules for publishing, moderation and Git load only wh
     from publisher.engine.live import LiveReport
     from publisher.engine.runtime import Adapters
     from publisher.inbox.items import Collector, CollectReport
+    from publisher.moderation.monitoring import Monitoring
     from publisher.moderation.rules import Rules
     from publisher.moderation.sweep import Decided, Moderated, ModerationBook, Outcome, SweepReport
     from publisher.networks.base import Adapter
@@ -169,6 +170,7 @@ class Workspace:
             *result_problems,
             *tracked_caches(self.repo),
             *self._moderation_problems(content),
+            *self._inbox_settings_problems(),
             *self._review_problems(content),
             *contest_problems(content, self.capabilities, self.clock.now(), self._published),
         ]
@@ -192,6 +194,14 @@ class Workspace:
         from publisher.moderation.rules import override_problems
 
         return override_problems(self.repo, content.accounts)
+
+    def _inbox_settings_problems(self) -> list[Diagnostic]:
+        """What keeps ``monitoring.yml`` or ``departments.yml`` from being used (``inbox
+        collect`` would stop on it)."""
+        from publisher.inbox.departments import department_problems
+        from publisher.moderation.monitoring import monitoring_problems
+
+        return [*monitoring_problems(self.repo), *department_problems(self.repo)]
 
     def _review_problems(self, content: Content) -> list[Diagnostic]:
         """The decisions on filed comments that ``moderate`` would refuse (a value it does not
@@ -520,26 +530,36 @@ class Workspace:
         and the account it came to; ``watch`` hears of each account read and each file the
         moment it is written."""
         watch = watch or Watch()
+        from publisher.inbox.departments import load_departments
         from publisher.inbox.items import Collector, CollectReport, load_inbox_rules
         from publisher.moderation.log import read_log, removed_comments
+        from publisher.moderation.monitoring import Monitoring, load_monitoring
         from publisher.moderation.rules import load_rules
         from publisher.moderation.sweep import recent_posts
 
         defaults = content.default_accounts
         rules = load_inbox_rules(self.repo, self.config.inbox)
+        monitoring = load_monitoring(self.repo) or Monitoring()
         removed = removed_comments(read_log(self.repo, months=3, defaults=defaults))
-        collector = Collector(self.repo, rules, removed, defaults)
+        collector = Collector(self.repo, rules, removed, defaults, load_departments(self.repo))
         now = self.clock.now().astimezone(self.config.zone)
         recent = load_rules(self.repo).recent_days
         posts = recent_posts(self.result_entries(content), now, recent)
         messaging = {a.name for a in content.accounts if self.capabilities[a.network].messages}
+        searching = {defaults[n]: n for n in monitoring.networks if n in defaults}
         report = CollectReport()
         with self.http_client() as http:
-            adapters = self.adapters_for(content, set(posts) | messaging, http)
-            watch.begin(len(adapters.ready))
+            adapters = self.adapters_for(content, set(posts) | messaging | set(searching), http)
+            watch.begin(len(adapters.ready) + len(monitoring.networks))
             for name, adapter in adapters.ready.items():
                 filed = len(report.filed)
                 _collect_account(collector, name, adapter, posts.get(name, []), now, report)
+                for path in report.filed[filed:]:
+                    watch.item(path)
+                watch.advance()
+            for network in monitoring.networks:
+                filed = len(report.filed)
+                _collect_open(collector, monitoring, network, adapters, defaults, now, report)
                 for path in report.filed[filed:]:
                     watch.item(path)
                 watch.advance()
@@ -811,6 +831,57 @@ def _collect_account(
         report.failed_accounts[name] = failure.message
     collector.file(found, name, now, report)
     collector.advance(name, now)
+
+
+def _collect_open(
+    collector: Collector,
+    monitoring: Monitoring,
+    network: str,
+    adapters: Adapters,
+    defaults: Mapping[str, str],
+    now: datetime,
+    report: CollectReport,
+) -> None:
+    """Read what ``monitoring.yml`` names on ``network`` with its default account's tokens
+    and file the messages that mention the district (all of a watched community's), leaving
+    out noise; the account answers them. A network that cannot be read is named in the report
+    (``open:<network>``) and its cursor stays, so the next run reads the same span again."""
+    from publisher.networks.base import OpenQuery
+
+    key = f"open:{network}"
+    name = defaults.get(network)
+    adapter = adapters.ready.get(name or "")
+    if name is None or adapter is None:
+        missing = adapters.unavailable.get(name or "")
+        report.failed_accounts[key] = (
+            missing.message
+            if missing is not None
+            else _("There is no {network} account to search with.", network=network_title(network))
+        )
+        return
+    window = timedelta(days=monitoring.days)
+    query = OpenQuery(
+        since=max(collector.since(key) or now - window, now - window),
+        until=now,
+        posts_since=now - window,
+        phrases=tuple(p.text for p in monitoring.phrases),
+        communities=monitoring.communities.get(network, ()),
+        search_in=monitoring.search_in.get(network, ()),
+    )
+    try:
+        found = adapter.open_messages(query)
+    except PublisherError as failure:
+        report.failed_accounts[key] = failure.message
+        return
+    wanted = [
+        c
+        for c in found
+        if not monitoring.excluded(c.text)
+        and (c.extra.get("watched") or monitoring.mentions(c.text))
+    ]
+    report.skipped += len(found) - len(wanted)
+    collector.file_open(wanted, name, now, report)
+    collector.advance(key, now)
 
 
 def _comments(adapter: Adapter, refs: list[RemoteRef], since: datetime | None) -> list[Comment]:

@@ -22,7 +22,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +43,7 @@ from publisher.core.model import Comment, by_account
 from publisher.core.resources import DATA_DIR
 from publisher.core.shapes import ShapeError, line_of, mapping, moment_of, sequence
 from publisher.core.workcalendar import WorkCalendar, load_calendar
+from publisher.inbox.departments import Departments
 from publisher.state.atomic import write_atomic
 
 INBOX_DIR = "content/inbox"
@@ -52,6 +53,8 @@ ANSWER_HEADING = "## Ответ"
 #: the heading on a line of its own: the citizen's quoted "> ## Ответ" is not the answer
 _ANSWER_LINE = re.compile(rf"^{re.escape(ANSWER_HEADING)}[ \t]*$", re.MULTILINE)
 STATUSES = ("new", "in_progress", "answered", "closed")
+#: ``source:`` of a message found outside our accounts (``monitoring.yml``)
+OPEN_SOURCE = "open"
 #: the mark of a quoted line, as ``render_item`` writes the citizen's message
 _QUOTE = re.compile(r"^>[ ]?")
 _STATUS_LINE = re.compile(r"^status:[ \t]*(\S*)[ \t]*$", re.MULTILINE)
@@ -69,6 +72,11 @@ class InboxRules:
     urgent_deadline: str = "4h"
     pseudonymize: bool = False
     calendar: WorkCalendar = field(default_factory=WorkCalendar)
+    #: asks that alone file a message only about a public matter (a category's words, or
+    #: ``public``), and never with ``noise`` (sales, asking for a shop or a master)
+    questions: tuple[str, ...] = ()
+    public: tuple[str, ...] = ()
+    noise: tuple[str, ...] = ()
 
 
 def load_inbox_rules(repo: Path, overrides: Mapping[str, Any] | None) -> InboxRules:
@@ -88,6 +96,9 @@ def load_inbox_rules(repo: Path, overrides: Mapping[str, Any] | None) -> InboxRu
             urgent_deadline=str(deadlines.get("urgent", "4h")),
             pseudonymize=bool(data.get("pseudonymize", False)),
             calendar=load_calendar(repo, dict(hours)),
+            questions=_lower(data.get("questions"), "questions"),
+            public=_lower(data.get("public"), "public"),
+            noise=_lower(data.get("noise"), "noise"),
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise ConfigError(
@@ -122,7 +133,14 @@ class Sorting:
 
 
 def sort_message(text: str, rules: InboxRules) -> Sorting:
-    """Questions, requests and complaints are filed; thanks and chatter are not."""
+    """Questions, requests and complaints about public matters are filed; thanks, chatter and
+    residents' questions to each other are not.
+
+    A message that only asks (``questions``: "?", «когда», «подскажите») is filed when it
+    speaks of a public matter (a category's words, or ``public``: the administration, a
+    benefit, a permit) and is not about buying, selling or finding a shop (``noise``); a plain
+    request or complaint («отремонтируйте», «нет воды», «жалоба») is filed as it is.
+    """
     lowered = " ".join(text.lower().split())
     asks = _matches(lowered, rules.relevant)
     words = re.findall(r"\w+", lowered)
@@ -132,6 +150,9 @@ def sort_message(text: str, rules: InboxRules) -> Sorting:
     scores = {name: len(_matches(lowered, stems)) for name, stems in rules.categories.items()}
     best = max(scores, key=lambda name: scores[name]) if scores else "other"
     category = best if scores.get(best) else "other"
+    if relevant and all(ask in rules.questions for ask in asks):
+        public = category != "other" or bool(_matches(lowered, rules.public))
+        relevant = public and not _matches(lowered, rules.noise)
     return Sorting(relevant, category, bool(_matches(lowered, rules.urgent)))
 
 
@@ -167,6 +188,8 @@ class InboxItem:
     due: datetime | None = None
     status: str = "new"
     department: str = ""
+    #: ``open`` for a message found outside our accounts; "" for one that came to them
+    source: str = ""
     reply_to: ReplyTo = field(default_factory=ReplyTo)
     body: str = ""
     #: what a person's edit of the file broke (``_item_problems``): such a file is not answered
@@ -234,6 +257,7 @@ def _item(path: str, document: FrontMatter, text: str) -> InboxItem:
         due=moment_of(data.get("due")),
         status=_text(data, "status", "new"),
         department=_text(data, "department"),
+        source=_text(data, "source"),
         reply_to=reply,
         body=document.body,
         problems=_item_problems(path, document, broken, text),
@@ -313,6 +337,25 @@ def item_path(account: str, comment: Comment, received: datetime) -> str:
     return f"{INBOX_DIR}/{received:%Y}/{received:%m}/{name}.md"
 
 
+def open_item_path(comment: Comment, received: datetime) -> str:
+    """``open-<network>-wall<wall>_<post>[_<comment>].md`` in the month's folder: a message found
+    in the open is known by where it is, whichever of our accounts answers it."""
+    name = re.sub(r"[^0-9A-Za-z_.-]", "_", f"open-{comment.network}-wall{_open_place(comment)}")
+    return f"{INBOX_DIR}/{received:%Y}/{received:%m}/{name}.md"
+
+
+def open_key(comment: Comment) -> str:
+    """What tells one message found in the open from every other, across runs and across the
+    searches that found it: its network, the wall, the post and the comment."""
+    return f"open:{comment.network}:{_open_place(comment)}"
+
+
+def _open_place(comment: Comment) -> str:
+    owner = str(comment.extra.get("owner_id", ""))
+    place = f"{owner}_{comment.post_id}"
+    return place if comment.extra.get("kind") == "post" else f"{place}_{comment.id}"
+
+
 def message_key(account: str, message_id: str, direct: bool) -> str:
     """What tells one message from every other: its account, its id, and whether it is a
     direct message (comments and direct messages are numbered apart)."""
@@ -331,6 +374,8 @@ def render_item(
     received: datetime,
     due: datetime,
     pseudonymize: bool,
+    department: str = "",
+    source: str = "",
 ) -> str:
     """The file for a new message: front matter, the message quoted, an empty answer section.
 
@@ -342,6 +387,7 @@ def render_item(
     front = {
         "network": comment.network,
         "account": account,
+        **({"source": source} if source else {}),
         "id": comment.id,
         "link": comment.url,
         "received": received.isoformat(timespec="minutes"),
@@ -351,7 +397,7 @@ def render_item(
         "urgent": sorting.urgent,
         "due": due.isoformat(timespec="minutes"),
         "status": "new",
-        "department": "",
+        "department": department,
         "reply_to": {
             "post": comment.post_id,
             "parent": comment.parent_id,
@@ -477,7 +523,7 @@ class Collector:
 
     ``removed`` holds ``account:id`` of the comments moderation took away; ``defaults``
     (network -> the name of its default account) says which account the files and cursors
-    written per network are about.
+    written per network are about; ``departments`` says which department answers each.
     """
 
     def __init__(
@@ -486,16 +532,15 @@ class Collector:
         rules: InboxRules,
         removed: set[str],
         defaults: Mapping[str, str] | None = None,
+        departments: Departments | None = None,
     ) -> None:
         self.repo = repo
         self.rules = rules
         self.removed = removed
+        self.departments = departments or Departments()
         defaults = defaults or {}
         self.cursors = by_account(_read_cursors(repo), defaults)
-        self.known = {
-            message_key(i.account or defaults.get(i.network, i.network), i.id, i.reply_to.direct)
-            for i in read_items(repo)
-        }
+        self.known = {_known_key(i, defaults) for i in read_items(repo)}
 
     def file(
         self, comments: Iterable[Comment], account: str, now: datetime, report: CollectReport
@@ -506,17 +551,47 @@ class Collector:
             if key in self.known or key in self.removed:
                 continue
             self.known.add(key)
-            sorting = sort_message(comment.text, self.rules)
-            if not sorting.relevant:
-                report.skipped += 1
+            self._file_one(comment, account, now, report, "")
+
+    def file_open(
+        self, found: Iterable[Comment], account: str, now: datetime, report: CollectReport
+    ) -> None:
+        """File the relevant ones of the messages ``found`` in the open, each once whichever
+        search found it; ``account`` is ours that answers them."""
+        for comment in found:
+            key = open_key(comment)
+            if key in self.known:
                 continue
-            received = (comment.created_at or now).astimezone(now.tzinfo)
-            deadline = self.rules.urgent_deadline if sorting.urgent else self.rules.deadline
-            due = self.rules.calendar.add(received, deadline)
-            rel = item_path(account, comment, received)
-            text = render_item(comment, account, sorting, received, due, self.rules.pseudonymize)
-            write_atomic(self.repo / rel, text)
-            report.filed.append(rel)
+            self.known.add(key)
+            self._file_one(comment, account, now, report, OPEN_SOURCE)
+
+    def _file_one(
+        self, comment: Comment, account: str, now: datetime, report: CollectReport, source: str
+    ) -> None:
+        """Sort the message by the inbox's rules and file it, routed to its department, with
+        the deadline counted in that department's working hours."""
+        sorting = sort_message(comment.text, self.rules)
+        if not sorting.relevant:
+            report.skipped += 1
+            return
+        received = (comment.created_at or now).astimezone(now.tzinfo)
+        deadline = self.rules.urgent_deadline if sorting.urgent else self.rules.deadline
+        department = self.departments.route(comment.text, sorting.category)
+        calendar = department.calendar if department and department.calendar else None
+        due = (calendar or self.rules.calendar).add(received, deadline)
+        rel = open_item_path(comment, received) if source else item_path(account, comment, received)
+        text = render_item(
+            comment,
+            account,
+            sorting,
+            received,
+            due,
+            self.rules.pseudonymize,
+            department.key if department else "",
+            source,
+        )
+        write_atomic(self.repo / rel, text)
+        report.filed.append(rel)
 
     def since(self, account: str) -> datetime | None:
         return self.cursors.get(account)
@@ -531,6 +606,14 @@ class Collector:
         body = yaml.safe_dump(state, allow_unicode=True, sort_keys=True)
         write_atomic(self.repo / STATE_FILE, "# Ведёт publisher.\n" + body)
         return STATE_FILE
+
+
+def _known_key(item: InboxItem, defaults: Mapping[str, str]) -> str:
+    """The key ``Collector`` knows a filed message by (``open_key``, ``message_key``)."""
+    if item.source == OPEN_SOURCE:
+        return open_key(item.comment())
+    account = item.account or defaults.get(item.network, item.network)
+    return message_key(account, item.id, item.reply_to.direct)
 
 
 def _read_cursors(repo: Path) -> dict[str, datetime]:
@@ -570,6 +653,10 @@ def _damaged_state(line: int) -> PublisherError:
     )
 
 
+#: a message due within this long is raised in the inbox's issue before it is overdue
+NEARING = timedelta(hours=2)
+
+
 @dataclass(frozen=True)
 class OpenItem:
     """A message still waiting for its answer."""
@@ -583,6 +670,10 @@ class OpenItem:
     link: str
     #: the account it came to ("" in files written before accounts were named)
     account: str = ""
+    department: str = ""
+    source: str = ""
+    #: due within ``NEARING``, not yet overdue
+    nearing: bool = False
 
     @property
     def place(self) -> str:
@@ -609,6 +700,9 @@ def open_items(items: Iterable[InboxItem], now: datetime) -> list[OpenItem]:
                 overdue,
                 item.link,
                 item.account,
+                item.department,
+                item.source,
+                nearing=due is not None and not overdue and due - now <= NEARING,
             )
         )
     return sorted(result, key=lambda o: (not o.overdue, o.due or now))
@@ -622,6 +716,7 @@ class InboxSummary:
     overdue: int
     by_category: Mapping[str, int]
     by_network: Mapping[str, int]
+    by_department: Mapping[str, int]
 
 
 def summarize(items: Sequence[OpenItem]) -> InboxSummary:
@@ -630,6 +725,7 @@ def summarize(items: Sequence[OpenItem]) -> InboxSummary:
         overdue=sum(1 for i in items if i.overdue),
         by_category=Counter(i.category for i in items),
         by_network=Counter(i.network for i in items),
+        by_department=Counter(i.department for i in items if i.department),
     )
 
 
@@ -641,15 +737,19 @@ def status_json(items: list[OpenItem]) -> dict[str, Any]:
         "overdue": summary.overdue,
         "by_category": dict(summary.by_category),
         "by_network": dict(summary.by_network),
+        "by_department": dict(summary.by_department),
         "items": [
             {
                 "file": i.path,
                 "network": i.network,
                 "account": i.place,
+                "source": i.source or "account",
+                "department": i.department,
                 "category": i.category,
                 "author": i.author,
                 "due": i.due.isoformat(timespec="minutes") if i.due else None,
                 "overdue": i.overdue,
+                "nearing": i.nearing,
                 "link": i.link,
             }
             for i in items
@@ -657,8 +757,13 @@ def status_json(items: list[OpenItem]) -> dict[str, Any]:
     }
 
 
-def status_text(items: list[OpenItem], markdown: bool = False) -> str:
-    """The open messages for a person: overdue first, then by deadline, with counts."""
+def status_text(
+    items: list[OpenItem], markdown: bool = False, departments: Departments | None = None
+) -> str:
+    """The open messages for a person: by department (where ``departments.yml`` names them),
+    overdue first, then by deadline, with counts; in Markdown each department's group mentions
+    its reviewers."""
+    departments = departments or Departments()
     summary = summarize(items)
     title = _(
         "Citizens' messages: open {open}, overdue {overdue}.",
@@ -666,20 +771,13 @@ def status_text(items: list[OpenItem], markdown: bool = False) -> str:
         overdue=summary.overdue,
     )
     lines = [f"### {title}" if markdown else title]
+    groups: dict[str, list[OpenItem]] = {}
     for item in items:
-        due = item.due.strftime("%Y-%m-%d %H:%M") if item.due else "—"
-        flag = _("OVERDUE") if item.overdue else ""
-        place = item.account or network_title(item.network)
-        if markdown:
-            lines.append(
-                f"- {'**' + flag + '** ' if flag else ''}{due} · {markdown_inline(place)} · "
-                f"{markdown_inline(category_label(item.category))} · "
-                f"{markdown_link(item.path, item.link)}"
-            )
-        else:
-            category = category_label(item.category)
-            place, category, path = (one_line(v) for v in (place, category, item.path))
-            lines.append(f"{flag:>12} {due}  {place:<10} {category:<12} {path}")
+        groups.setdefault(item.department, []).append(item)
+    for key in sorted(groups, key=lambda k: (k == "", k)):
+        if len(groups) > 1 or key:
+            lines.append(_group_heading(key, departments, markdown))
+        lines.extend(_status_line(item, markdown) for item in groups[key])
     for counts, label in (
         (summary.by_category, category_label),
         (summary.by_network, network_title),
@@ -691,3 +789,30 @@ def status_text(items: list[OpenItem], markdown: bool = False) -> str:
                 ("- " if markdown else "") + ", ".join(f"{clean(k)}: {v}" for k, v in named)
             )
     return "\n".join(lines)
+
+
+def _group_heading(key: str, departments: Departments, markdown: bool) -> str:
+    """A department's heading: its name, and in Markdown its reviewers' @handles."""
+    department = departments.by_key.get(key)
+    name = department.name if department else key or _("No department")
+    if not markdown:
+        return f"[{one_line(name)}]"
+    mentions = f" — {department.mentions}" if department and department.mentions else ""
+    return f"\n#### {markdown_inline(name)}{mentions}"
+
+
+def _status_line(item: OpenItem, markdown: bool) -> str:
+    due = item.due.strftime("%Y-%m-%d %H:%M") if item.due else "—"
+    flag = _("OVERDUE") if item.overdue else _("DUE SOON") if item.nearing else ""
+    place = item.account or network_title(item.network)
+    if item.source == OPEN_SOURCE:
+        place = _("open: {network}", network=network_title(item.network))
+    if markdown:
+        return (
+            f"- {'**' + flag + '** ' if flag else ''}{due} · {markdown_inline(place)} · "
+            f"{markdown_inline(category_label(item.category))} · "
+            f"{markdown_link(item.path, item.link)}"
+        )
+    category = category_label(item.category)
+    place, category, path = (one_line(v) for v in (place, category, item.path))
+    return f"{flag:>12} {due}  {place:<10} {category:<12} {path}"

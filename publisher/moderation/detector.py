@@ -13,16 +13,22 @@ How each category is found:
   complaint about someone else's swearing go to review. Rude but not obscene words: review.
 * insult: insulting words in every form (pymorphy3 lexemes), removed only when aimed at a
   person: the addressee ("ты дебил"), a person or an office ("мэр — идиот"), a name, a
-  vocative; an animal word said of the people of an office ("бараны из ЖКХ", "ослы в
-  администрации"). Criticism of work has no insulting word, so it is kept; a complaint about
-  being called names, a quoted insult someone said, "нас держат за идиотов" or "депутаты не
-  бараны" is not an insult.
+  vocative; an insulting or animal word said of the people of an office ("бараны из ЖКХ",
+  "дебилы в отделе"), put instead of a person ("скоты, а не чиновники") or doing what only
+  people do ("курица в регистратуре перепутала запись"). Augmentatives the dictionary lacks
+  or files as words of their own ("свинота", "идиотина") and one-letter misspellings of long
+  insulting words count as the word. Criticism of work has no insulting word, so it is kept; a
+  complaint about being called names, a quoted insult someone said, "нас держат за идиотов" or
+  "депутаты не бараны" is not an insult.
 * spam: weighted signals (links to unofficial sites, contacts with selling words, earnings,
-  pay per day, investment, credit and "drop" offers, casino, the same text across posts or
-  authors); two or more: remove, unless the comment warns about such offers (review).
+  pay per day or per piece, investment, credit and "drop" offers, casino, paid services, the
+  same text across posts or authors; money with an offering verb, "помогу закрыть кредиты",
+  "оформи доплату"); two or more: remove, unless the comment warns about such offers (review).
 * unlawful: threats and calls for violence (a violent verb in the first person, an order or
-  "надо" with a person as object), drug selling and recruiting, forged documents (letters
-  spread apart are read joined too); a warning about dealers or forgers quotes them: kept.
+  "надо" with a person as object; a threatening phrase wished with "бы" goes to review), drug
+  selling and recruiting, forged documents (what only a forger offers, or a document made in a
+  day with a contact; a question about a document is no offer), letters spread apart read
+  joined too; a warning about dealers or forgers quotes them: kept.
 * the repository's extra words and patterns per category (``moderation.yml``).
 """
 
@@ -53,8 +59,13 @@ LONG_TEXT_WORDS = 6
 REPEAT_POSTS = 3
 REPEAT_AUTHORS = 3
 SPAM_REMOVE = 2.0
-#: spam signals that count only beside another one: "лагерь стоит 2000 в день" is no offer
-SUPPORTING = frozenset({"pay", "income", "handle", "plus"})
+#: spam signals that count only beside another one: "лагерь стоит 2000 в день", "дёшево в этом
+#: году", "подработка для школьников будет?" are no offer
+SUPPORTING = frozenset(
+    {"pay", "income", "handle", "plus", "hiring", "service", "offer", "cheap", "earnings_hint"}
+)
+#: spam signals that a question asks about rather than offers: "где купить недорого?"
+ASKED = frozenset({"cheap"})
 #: letters spread apart are joined back for the drug and document patterns from this length
 SPREAD_MIN = 5
 #: an animal word this close to "в/из/с" and an office is said of officials
@@ -63,8 +74,20 @@ OFFICE_NEAR = 5
 TERRITORIES = frozenset(
     {"района", "города", "поселения", "станицы", "округа", "области", "края", "села", "хутора"}
 )
+#: a verb of what only people do this close after an animal word makes it said of a person
+ACT_NEAR = 6
+#: "сами виноваты, как дураки": the emphatic pronoun, unlike "ты", names no addressee
+EMPHATIC = frozenset({"сам", "сама", "сами", "само"})
 #: "глава наш козёл": a person, one of these, and the word
 POSSESSIVES = frozenset({"наш", "наша", "наши", "ваш", "ваша", "ваши", "этот", "эта", "эти"})
+#: "ослина", "свинота": suffixes that make an augmentative or a pejorative of a noun, then an ending
+_AUGMENTATIVE = re.compile(r"(?:ин|ищ|от|юг|уг|юк|ук)(?:а|ы|и|е|у|ой|ою|ам|ами|ах|ей|ем|о)?")
+#: a derived word's endings of the nominative (singular or plural)
+_NOMINATIVE_ENDINGS = ("а", "ы", "и", "е", "о")
+#: the levels whose nouns make augmentatives
+DERIVING = frozenset({"strong", "weak", "animal"})
+#: words at least this long that the dictionary does not know are matched with one letter off
+TYPO_MIN = 7
 #: longer comments are judged by their beginning (networks cap comments at a few thousand)
 MAX_TEXT = 10_000
 
@@ -74,6 +97,8 @@ _PHONE = re.compile(
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _URL = re.compile(r"(?:https?://)([^\s/:?#]+)", re.IGNORECASE)
 _REPEAT_KEY = re.compile(r"[^\w]+")
+_WISH = re.compile(r"\bбы\b")
+_SENTENCE_STOP = re.compile(r"[.!?]")
 
 
 @dataclass(frozen=True)
@@ -213,6 +238,10 @@ class Lexicon:
     obscene_forms: tuple[str, ...]
     exceptions: frozenset[str]
     insults: Mapping[str, Insult]
+    #: the stems of insulting nouns ("свин", "идиот") with the insult they carry
+    insult_stems: Mapping[str, Insult]
+    #: an insulting word of at least TYPO_MIN letters with one letter dropped -> the word
+    insult_typos: Mapping[str, str]
     insult_phrases: tuple[re.Pattern[str], ...]
     insult_exceptions: tuple[re.Pattern[str], ...]
     words: Mapping[str, frozenset[str]]
@@ -223,6 +252,9 @@ class Lexicon:
     spam: tuple[tuple[str, float, re.Pattern[str]], ...]
     bare_domain: re.Pattern[str]
     official: tuple[str, ...]
+    #: lemmas of verbs that offer something ("помогу", "оформи"), with money words: spam
+    offers: frozenset[str]
+    money: re.Pattern[str]
 
     def has(self, kind: str, word: Word) -> bool:
         return word.plain in self.words.get(kind, frozenset())
@@ -237,6 +269,7 @@ def lexicon() -> Lexicon:
     insults = table("insults.txt")
     spam_rows = table("spam.txt")
     tlds = next(row[1] for row in spam_rows if row[0] == "tld")
+    insult_forms = _insults([row for row in insults if row[0] not in ("phrase", "except")], obscene)
     return Lexicon(
         roots=roots,
         obscene_forms=tuple(
@@ -245,7 +278,9 @@ def lexicon() -> Lexicon:
         exceptions=frozenset(
             form for row in table("obscene_exceptions.txt") for form, _tag in inflect(row[0])
         ),
-        insults=_insults([row for row in insults if row[0] not in ("phrase", "except")], obscene),
+        insults=insult_forms,
+        insult_stems=_stems(insult_forms),
+        insult_typos=_typos(insult_forms),
         insult_phrases=tuple(re.compile(row[1]) for row in insults if row[0] == "phrase"),
         insult_exceptions=tuple(re.compile(row[1]) for row in insults if row[0] == "except"),
         words=words,
@@ -254,12 +289,16 @@ def lexicon() -> Lexicon:
         violent=_violent(table("unlawful.txt")),
         patterns=_patterns(table("unlawful.txt")),
         spam=tuple(
-            (row[0], float(row[1]), re.compile(row[2])) for row in spam_rows if row[0] != "tld"
+            (row[0], float(row[1]), re.compile(row[2]))
+            for row in spam_rows
+            if row[0] not in ("tld", "offer", "money")
         ),
         bare_domain=re.compile(
             rf"(?<![\w.@-])((?:[a-z0-9а-я-]+\.)+(?:{tlds}))(?![\w-])", re.IGNORECASE
         ),
         official=_official(table("official_domains.txt")),
+        offers=frozenset(fold(row[1]) for row in spam_rows if row[0] == "offer"),
+        money=re.compile(next(row[1] for row in spam_rows if row[0] == "money")),
     )
 
 
@@ -289,6 +328,37 @@ def _insults(rows: list[list[str]], obscene: list[list[str]]) -> dict[str, Insul
                 ambiguous = level in ("animal", "vulgar") and _ambiguous(form, fold(lemma))
                 found[form] = Insult(fold(lemma), level, nominative, ambiguous)
     return found
+
+
+def _stems(insults: Mapping[str, Insult]) -> dict[str, Insult]:
+    """Each insulting noun's forms without their ending ("свинья" -> "свин", "козла" -> "козл"),
+    at least three letters long: an augmentative is the stem and a suffix."""
+    stems: dict[str, Insult] = {}
+    for form, insult in insults.items():
+        stem = form.rstrip("аеиоуыэюяьй")
+        if insult.level in DERIVING and len(stem) >= 3 and not insult.ambiguous:
+            stems.setdefault(stem, insult)
+    return stems
+
+
+def _typos(insults: Mapping[str, Insult]) -> dict[str, str]:
+    """Every insulting word of at least TYPO_MIN letters with one letter dropped; a spelling
+    two different words share is left out."""
+    found: dict[str, str] = {}
+    shared: set[str] = set()
+    for form, insult in insults.items():
+        if len(form) < TYPO_MIN or insult.ambiguous:
+            continue
+        for short in _deletions(form):
+            old = found.get(short)
+            if old is not None and insults[old].lemma != insult.lemma:
+                shared.add(short)
+            found.setdefault(short, form)
+    return {k: v for k, v in found.items() if k not in shared}
+
+
+def _deletions(word: str) -> set[str]:
+    return {word[:i] + word[i + 1 :] for i in range(len(word))}
 
 
 def _ambiguous(form: str, lemma: str) -> bool:
@@ -516,7 +586,45 @@ def insult_of(word: Word, lex: Lexicon) -> Insult | None:
     if word.mask is not None:
         mask = word.mask
         return next((v for k, v in lex.insults.items() if mask.fullmatch(k)), None)
+    return insult_variant(word.plain)
+
+
+@functools.lru_cache(maxsize=50_000)
+def insult_variant(plain: str) -> Insult | None:
+    """An insulting noun's augmentative ("свинота", "тварюги", "идиотина": a person, not
+    "баранина", which is meat) or a long insulting word misspelt by one letter ("придурошный")
+    that the dictionary does not know."""
+    if len(plain) < 5:
+        return None
+    parse = morph().parse(plain)[0]
+    if not known(plain) or ({"NOUN", "anim"} <= parse.tag.grammemes):
+        derived = _derived(plain, lexicon())
+        if derived is not None:
+            return derived
+    if len(plain) < TYPO_MIN or known(plain):
+        return None
+    return _misspelt(plain, lexicon())
+
+
+def _derived(plain: str, lex: Lexicon) -> Insult | None:
+    for cut in range(len(plain) - 2, 2, -1):
+        base = lex.insult_stems.get(plain[:cut])
+        if base is not None and _AUGMENTATIVE.fullmatch(plain[cut:]):
+            nominative = plain.endswith(_NOMINATIVE_ENDINGS)
+            return Insult(base.lemma, base.level, nominative)
     return None
+
+
+def _misspelt(plain: str, lex: Lexicon) -> Insult | None:
+    """One letter missing, one extra, or one changed."""
+    form = lex.insult_typos.get(plain)
+    for short in _deletions(plain) if form is None else ():
+        if len(short) >= TYPO_MIN - 1 and short in lex.insults:
+            form = short
+        form = form or lex.insult_typos.get(short)
+        if form:
+            break
+    return lex.insults[form] if form else None
 
 
 def insult_findings(words: Text, lex: Lexicon) -> Iterable[Finding]:
@@ -584,12 +692,13 @@ def judge_insult(place: Place, insult: Insult, reported: bool) -> Finding | None
     if reported or _not_aimed_away(place):
         return None
     if level == "adj":
-        aimed = _beside_person(place) or _predicate(place)
+        alone = _plural(place) and _stands_alone(place)  # "долбанутые в отделе"
+        aimed = _beside_person(place) or _predicate(place) or (alone and _of_office(place))
         return _person_finding(lemma) if aimed else None
     if level in ("animal", "vulgar"):
         return _ordinary_word(place, insult)
     if level == "strong":
-        aimed = _aimed(place)
+        aimed = _aimed(place) or _of_office(place) or _contrasted(place)
         return _person_finding(lemma) if aimed else Finding("insult", "review", f"insult:{lemma}")
     aimed = place.addressed or _vocative(place) or _predicate(place) or _beside_person(place)
     return Finding("insult", "review", f"insult:weak:{lemma}") if aimed else None
@@ -598,10 +707,16 @@ def judge_insult(place: Place, insult: Insult, reported: bool) -> Finding | None
 def _ordinary_word(place: Place, insult: Insult) -> Finding | None:
     """An animal or a rude word: an insult when aimed at someone nearby, else rude or nothing."""
     animal = insult.level == "animal"
-    vocative = animal and place.addressed and _vocative(place)
+    vocative = animal and place.addressed and (_vocative(place) or _vocative_phrase(place))
+    if animal and _joined_to_person(place):
+        return _person_finding(insult.lemma)
     if insult.nominative and (vocative or _addressed_nearby(place) or _predicate(place)):
         return _person_finding(insult.lemma)
-    if animal and insult.nominative and _of_office(place):
+    if (
+        animal
+        and insult.nominative
+        and (_of_office(place) or _contrasted(place) or _acts_as_person(place))
+    ):
         return _person_finding(insult.lemma)
     if insult.level == "vulgar" and not insult.ambiguous:
         return Finding("obscene", "review", f"obscene:vulgar:{insult.lemma}")
@@ -622,6 +737,36 @@ def _of_office(place: Place) -> bool:
     return this and place.mentions("office")
 
 
+def _joined_to_person(place: Place) -> bool:
+    """Hyphened to a person, in any case: "депутатам-свиньям", "чиновники-крысы"."""
+    word = place.sentence[place.index]
+    return any(w.chunk == word.chunk and place.has("person", w) for _i, w in place.near(1, 1))
+
+
+def _vocative_phrase(place: Place) -> bool:
+    """Called names with a word after it: ", стадо баранов", ", свора шакалов"."""
+    sentence, index = place.sentence, place.index
+    if index + 1 >= len(sentence) or not (index == 0 or sentence[index - 1].pause):
+        return False
+    after = sentence[index + 1]
+    return insult_of(after, place.lex) is not None and (after.pause or index + 2 == len(sentence))
+
+
+def _contrasted(place: Place) -> bool:
+    """Put instead of a person or an office: "Скоты, а не чиновники", "Курица, а не врач"."""
+    after = place.sentence[place.index + 1 : place.index + 5]
+    if [w.plain for w in after[:2]] != ["а", "не"]:
+        return False
+    return any(place.has("person", w) or place.has("office", w) for w in after[2:])
+
+
+def _acts_as_person(place: Place) -> bool:
+    """The word is the subject of what only people do: "курица в регистратуре перепутала
+    запись", "жаба в кассе нахамила"; "курица перебежала дорогу" is a bird."""
+    after = place.sentence[place.index + 1 : place.index + 1 + ACT_NEAR]
+    return any(place.has("act", w) for w in after)
+
+
 def _office_after(place: Place, near: Mapping[int, Word], i: int) -> bool:
     """An office right after the preposition at ``i``, or after one pronoun or adjective."""
     first, second = near.get(i + 1), near.get(i + 2)
@@ -632,6 +777,14 @@ def _office_after(place: Place, near: Mapping[int, Word], i: int) -> bool:
 
 def _modifier(word: Word | None) -> bool:
     return word is not None and morph().parse(word.plain)[0].tag.POS in ("ADJF", "NPRO", "PRTF")
+
+
+def _stands_alone(place: Place) -> bool:
+    """An adjective used as a noun: no noun follows it ("тупые ножницы в кабинете")."""
+    index = place.index + 1
+    if index >= len(place.sentence):
+        return True
+    return "NOUN" not in morph().parse(place.sentence[index].plain)[0].tag
 
 
 def _plural(place: Place) -> bool:
@@ -654,7 +807,9 @@ def _not_aimed_away(place: Place) -> bool:
     if near and near[-1][1].plain == "за":
         return True
     compared = any(place.has("compare", w) for _i, w in near)
-    return compared and not place.mentions("second")
+    return compared and not any(
+        place.has("second", w) and w.plain not in EMPHATIC for w in place.sentence
+    )
 
 
 def _vocative(place: Place) -> bool:
@@ -690,17 +845,24 @@ def _beside_person(place: Place) -> bool:
             return True
         if distance == 1 and (place.has("person", word) or place.name(i)):
             return True
+        between = place.sentence[(i + place.index) // 2]
+        if distance == 2 and place.has("person", word) and between.plain in POSSESSIVES:
+            return True  # "придурочный наш мэр"
     return False
 
 
 def _addressed_nearby(place: Place) -> bool:
     """The addressee near ("ты козёл"), a person right beside ("мэр свинья") or with "наш",
     a territory or an office between ("глава наш козёл", "глава района обезьяна")."""
-    for i, word in place.near(2, 2):
+    for i, word in place.near(3, 2):
         if word.plain not in place.lex.nominative:
             continue
-        if place.has("second", word) or abs(i - place.index) == 1:
+        if place.has("second", word) and word.clause == place.sentence[place.index].clause:
+            return True  # "вы там все ослы"; not "Вы видели, стадо коров идёт"
+        if abs(i - place.index) == 1 and not place.has("second", word):
             return True
+        if abs(i - place.index) == 3:
+            continue  # only the addressee is looked for that far: "вы там все дятлы"
         between = place.sentence[(i + place.index) // 2]
         if abs(i - place.index) == 2 and (
             between.plain in POSSESSIVES
@@ -753,9 +915,31 @@ def spam_signals(text: str, words: Text, lex: Lexicon) -> dict[str, float]:
     if any(not official(d, lex) for d in domains(text, lex)):
         signals["link"] = 1.0
     for name, weight, pattern in lex.spam:
-        if name.removesuffix("_hint") not in signals and pattern.search(words.plain):
-            signals[name] = weight
+        found = pattern.search(words.plain)
+        if found is None or name.removesuffix("_hint") in signals:
+            continue
+        if name in ASKED and _asked(words.plain, found.end()):
+            continue  # "где купить саженцы недорого?" asks for a price, offers none
+        signals[name] = weight
+    if lex.money.search(words.plain) and any(offering(w.plain) for w in words.words):
+        signals["offer"] = 1.0  # "помогу закрыть кредиты", "оформи доплату 15 000 руб."
     return signals
+
+
+def _asked(plain: str, end: int) -> bool:
+    """Whether the sentence around ``end`` is a question."""
+    stop = _SENTENCE_STOP.search(plain, end)
+    return stop is not None and stop.group() == "?"
+
+
+@functools.lru_cache(maxsize=20_000)
+def offering(word: str) -> bool:
+    """Whether ``word`` offers: an offering verb in the imperative ("получи") or the first
+    person ("удвою"); "получил", "помогли" tell what happened."""
+    tag = morph().parse(word)[0].tag
+    if not ("impr" in tag or ("1per" in tag and ("futr" in tag or "pres" in tag))):
+        return False
+    return any(fold(p.normal_form) in lexicon().offers for p in morph().parse(word)[:2])
 
 
 def domains(text: str, lex: Lexicon) -> list[str]:
@@ -781,14 +965,16 @@ def unlawful_findings(text: str, words: Text, lex: Lexicon) -> Iterable[Finding]
     plain = f"{words.plain} | {spread}"  # "н а р к о т а" is read joined too
     present = {kind: any(p.search(plain) for p in pats) for kind, pats in lex.patterns.items()}
     if present.get("threat"):
-        yield Finding("unlawful", "remove", "unlawful:threat:phrase")
+        # "вот бы их на вилы": a wish is angry talk for a person to judge, not a plain call
+        wished = _WISH.search(words.plain) is not None
+        yield Finding("unlawful", "review" if wished else "remove", "unlawful:threat:phrase")
     if present.get("hint"):
         yield Finding("unlawful", "review", "unlawful:threat:hint")
     present["contact"] = present.get("contact", False) or bool(_PHONE.search(text))
     if present.get("warning"):
         return  # "осторожно, продают права без экзаменов": a warning quotes the offer
     yield from _drugs(present)
-    yield from _documents(present)
+    yield from _documents(present, "?" in text)
 
 
 def _drugs(present: Mapping[str, bool]) -> Iterable[Finding]:
@@ -802,11 +988,14 @@ def _drugs(present: Mapping[str, bool]) -> Iterable[Finding]:
         yield Finding("unlawful", "remove", "unlawful:drugs:job")
 
 
-def _documents(present: Mapping[str, bool]) -> Iterable[Finding]:
+def _documents(present: Mapping[str, bool], question: bool) -> Iterable[Finding]:
+    """A forger's promise, or a sale or a document made in a day with a contact; a question
+    without a contact or a sale ("права без экзамена можно поменять?") asks, it offers nothing."""
     if not present.get("document"):
         return
     contact = present.get("contact") or present.get("contact_hint")
-    if present.get("forgery") or (present.get("sale") and contact):
+    forged = present.get("forgery") and (contact or present.get("sale") or not question)
+    if forged or ((present.get("sale") or present.get("speed")) and contact):
         yield Finding("unlawful", "remove", "unlawful:documents")
     elif present.get("sale"):
         yield Finding("unlawful", "review", "unlawful:documents")

@@ -63,6 +63,21 @@ class AccountInfo:
     url: str = ""
 
 
+@dataclass(frozen=True)
+class OpenQuery:
+    """What ``inbox collect`` reads outside our accounts (``monitoring.yml``): messages newer
+    than ``since`` that mention a phrase, anywhere the network searches and in the
+    ``search_in`` communities; every post and comment of the ``communities`` (comments under
+    the posts newer than ``posts_since``)."""
+
+    since: datetime
+    until: datetime
+    posts_since: datetime
+    phrases: tuple[str, ...] = ()
+    communities: tuple[str, ...] = ()
+    search_in: tuple[str, ...] = ()
+
+
 class Tokens:
     """The secrets of one account: ``main`` plus named extras (VK's community token)."""
 
@@ -403,6 +418,11 @@ class Adapter(ABC):
     def messages(self, since: datetime | None = None) -> list[Comment]:
         """Direct messages to the account (``capabilities.messages``), oldest first."""
         raise self.unsupported("messages")
+
+    def open_messages(self, query: OpenQuery) -> list[Comment]:
+        """Posts and comments by anyone, found in the open (see ``OpenQuery``), oldest first;
+        each with ``extra["owner_id"]`` (the wall) and ``extra["kind"]`` (post or comment)."""
+        raise self.unsupported("open_messages")
 
     def delete_comment(self, comment: Comment) -> None:
         """Remove a comment (``capabilities.delete_comment``); one already gone is fine."""

@@ -60,6 +60,7 @@ from publisher.networks.base import (
     ErrorMap,
     Failure,
     FindResult,
+    OpenQuery,
     RateLimiter,
     Rule,
     Tokens,
@@ -87,6 +88,11 @@ THREAD_ITEMS = 10
 MESSAGES_PAGE = 200
 #: one read returns at most this many comments or messages: bounded work per run
 MAX_ITEMS = 1000
+#: ``newsfeed.search`` gives ≤200 posts a page [uncertain: VK's schema says "maximum 200"
+#: for count; older docs say 30 by default]; ``wall.get`` and ``wall.search`` ≤100 [verified:
+#: schema]
+NEWSFEED_PAGE = 200
+WALL_PAGE = 100
 #: ``wall.getReposts`` pages: ≤1000 [uncertain: VK's page for the method, not the reference]
 REPOSTS_PAGE = 1000
 #: ``polls.getVoters`` pages per answer: ≤1000 [uncertain: as wall.getReposts]
@@ -193,6 +199,8 @@ class VkAdapter(Adapter):
         super().__init__(account, tokens, http, limiter, clock)
         self.group_id = community_id(account)
         self.owner_id = f"-{self.group_id}"
+        #: authors of the messages ``open_messages`` found, from the extended answers
+        self._open_people: dict[int, Person] = {}
 
     # -- the one place that knows VK's errors ---------------------------------------------
 
@@ -509,7 +517,9 @@ class VkAdapter(Adapter):
         fresh = [c for c in found if since is None or (c.created_at and c.created_at > since)]
         return sorted(fresh, key=_chronological)
 
-    def _comment_tree(self, post_id: str) -> tuple[list[dict[str, Any]], dict[int, Person]]:
+    def _comment_tree(
+        self, post_id: str, owner: str = ""
+    ) -> tuple[list[dict[str, Any]], dict[int, Person]]:
         """Every comment of a post, each thread after its top comment, at most ``MAX_ITEMS``.
 
         A page carries up to ``THREAD_ITEMS`` replies per thread; a longer thread is read on
@@ -517,27 +527,34 @@ class VkAdapter(Adapter):
         """
         people: dict[int, Person] = {}
         items: list[dict[str, Any]] = []
-        for top in self._comment_level(post_id, None, people, MAX_ITEMS):
+        for top in self._comment_level(post_id, None, people, MAX_ITEMS, owner):
             items.append(top)
             thread = top.get("thread") or {}
             replies = list(thread.get("items") or [])
             budget = MAX_ITEMS - len(items)
             if as_int(thread.get("count")) > len(replies):
-                replies = self._comment_level(post_id, as_int(top.get("id")), people, budget)
+                replies = self._comment_level(post_id, as_int(top.get("id")), people, budget, owner)
             items.extend(replies[:budget])
             if len(items) >= MAX_ITEMS:
                 break
         return items, people
 
     def _comment_level(
-        self, post_id: str, thread: int | None, people: dict[int, Person], limit: int
+        self,
+        post_id: str,
+        thread: int | None,
+        people: dict[int, Person],
+        limit: int,
+        owner: str = "",
     ) -> list[dict[str, Any]]:
-        """One level of comments (the post's, or one thread's), page by page."""
+        """One level of comments (the post's, or one thread's), page by page; ``owner``: the
+        wall (ours when not given)."""
         items: list[dict[str, Any]] = []
         while len(items) < limit:
             page = self._call(
                 "wall.getComments",
-                owner_id=self.owner_id,
+                role="search" if owner else "main",
+                owner_id=owner or self.owner_id,
                 post_id=post_id,
                 comment_id=thread,
                 offset=len(items),
@@ -557,7 +574,10 @@ class VkAdapter(Adapter):
                 break
         return items[:limit]
 
-    def _comment(self, post_id: str, item: Mapping[str, Any], people: dict[int, Person]) -> Comment:
+    def _comment(
+        self, post_id: str, item: Mapping[str, Any], people: dict[int, Person], owner: str = ""
+    ) -> Comment:
+        owner = owner or self.owner_id
         author = as_int(item.get("from_id"))
         stack = [as_int(p) for p in item.get("parents_stack") or []]
         thread = stack[0] if stack else 0
@@ -573,13 +593,13 @@ class VkAdapter(Adapter):
             post_id=post_id,
             parent_id=str(parent) if parent else "",
             created_at=datetime.fromtimestamp(as_int(item.get("date")), UTC),
-            url=self._comment_url(post_id, comment_id, thread),
-            extra={"owner_id": self.owner_id, "thread_id": str(thread) if thread else ""},
+            url=self._comment_url(post_id, comment_id, thread, owner),
+            extra={"owner_id": owner, "thread_id": str(thread) if thread else ""},
         )
 
-    def _comment_url(self, post_id: str, comment_id: str, thread: int = 0) -> str:
+    def _comment_url(self, post_id: str, comment_id: str, thread: int = 0, owner: str = "") -> str:
         """``wall-GID_PID?reply=CID`` (``&thread=TOP`` in a thread) [uncertain: VK's web links]."""
-        url = f"{_VK}wall{self.owner_id}_{post_id}?reply={comment_id}"
+        url = f"{_VK}wall{owner or self.owner_id}_{post_id}?reply={comment_id}"
         return f"{url}&thread={thread}" if thread else url
 
     def messages(self, since: datetime | None = None) -> list[Comment]:
@@ -704,31 +724,177 @@ class VkAdapter(Adapter):
         )
 
     def reply(self, comment: Comment, text: str) -> RemoteRef:
-        """Answer as the community: a threaded comment, or a message in the person's chat."""
+        """Answer as the community: a threaded comment, or a message in the person's chat.
+
+        A message found on another wall (``extra["owner_id"]``) is answered there, as our
+        community (``from_group``: a community's administrator may comment on other walls as
+        it where the wall lets communities comment [uncertain: VK documents ``from_group`` only
+        as "Group ID"]); a post found in the open is answered by a comment under it.
+        """
         if comment.is_direct:
             return self._send_message(comment, text)
-        answer = self._call(
-            "wall.createComment",
-            creates=True,
-            owner_id=self.owner_id,
-            post_id=comment.post_id,
-            # the community's id, not a flag [verified: V1 schema "Group ID"]
-            from_group=self.group_id,
-            message=text,
-            reply_to_comment=comment.id,
-            # the same answer to the same comment is not posted twice [verified: V1 guid]
-            guid=_digest(f"{comment.id}:{text}")[:32],
-        )
+        owner = str(comment.extra.get("owner_id") or self.owner_id)
+        try:
+            answer = self._call(
+                "wall.createComment",
+                creates=True,
+                owner_id=owner,
+                post_id=comment.post_id,
+                # the community's id, not a flag [verified: V1 schema "Group ID"]
+                from_group=self.group_id,
+                message=text,
+                reply_to_comment=None if comment.extra.get("kind") == "post" else comment.id,
+                # the same answer to the same comment is not posted twice [verified: V1 guid]
+                guid=_digest(f"{comment.id}:{text}")[:32],
+            )
+        except (AuthError, Rejected) as error:
+            if owner == self.owner_id:
+                raise
+            raise self._closed_wall(comment, error) from None
         comment_id = str(answer["comment_id"])
         stack = [as_int(p) for p in answer.get("parents_stack") or []]
         return RemoteRef(
             network=self.name,
             remote_id=comment_id,
-            url=self._comment_url(comment.post_id, comment_id, stack[0] if stack else 0),
+            url=self._comment_url(comment.post_id, comment_id, stack[0] if stack else 0, owner),
             parts=(comment_id,),
             published_at=self.clock.now(),
             extra={"post_id": comment.post_id, "reply_to": comment.id},
         )
+
+    def _closed_wall(self, comment: Comment, error: AuthError | Rejected) -> Rejected:
+        """Another wall refused our community's comment (213: comments closed; 15, 212: the
+        wall does not let communities comment [uncertain: which code VK gives]): a person
+        answers there by hand."""
+        link = comment.url or f"{_VK}wall{comment.extra.get('owner_id')}_{comment.post_id}"
+        hint = _(
+            "Answer by hand at {link}, then record it: publisher inbox done <file>.", link=link
+        )
+        return Rejected(self.name, "wall.createComment", error.detail, hint)
+
+    # -- open sources (monitoring.yml) ------------------------------------------------------
+
+    def open_messages(self, query: OpenQuery) -> list[Comment]:
+        """Posts and comments about the district anywhere VK lets an app read them.
+
+        ``newsfeed.search`` finds public posts by phrase, ``wall.search`` searches the
+        ``search_in`` communities, ``wall.get`` and ``wall.getComments`` read the watched
+        communities in full. These are user or service token methods [uncertain for
+        newsfeed.search: VK's schema lists user and service]: the ``search`` secret (a service
+        key) when the account names one, else its user token. A message several searches find
+        comes back once (by wall and id).
+        """
+        found: dict[tuple[str, str, str], Comment] = {}
+        posts = [item for phrase in query.phrases for item in self._newsfeed(phrase, query)]
+        for community in query.search_in:
+            for phrase in query.phrases:
+                posts.extend(self._wall_pages("wall.search", community, query, phrase))
+        for post in posts:
+            self._found_post(post, found)
+        for community in query.communities:
+            for post in self._wall_pages("wall.get", community, query):
+                self._found_post(post, found, watched=True)
+                if _date(post) > query.posts_since:
+                    self._found_comments(post, query.since, found)
+        fresh = [c for c in found.values() if c.created_at and c.created_at > query.since]
+        return sorted(fresh, key=_chronological)
+
+    def _newsfeed(self, phrase: str, query: OpenQuery) -> Iterator[dict[str, Any]]:
+        """``newsfeed.search`` page by page (``next_from``) [verified: schema: q, extended,
+        count, start_time, end_time, start_from -> {items, count, total_count, next_from}];
+        a ``next_from`` met before ends the reading, so a looping answer cannot hold the run."""
+        seen: set[str] = set()
+        start: str | None = None
+        taken = 0
+        while taken < MAX_ITEMS:
+            page = self._call(
+                "newsfeed.search",
+                role="search",
+                q=phrase,
+                extended=1,
+                count=NEWSFEED_PAGE,
+                start_time=int(query.since.timestamp()),
+                end_time=int(query.until.timestamp()),
+                start_from=start,
+            )
+            batch = list(page.get("items") or [])
+            self._remember_people(page)
+            yield from batch
+            taken += len(batch)
+            start = str(page.get("next_from") or "")
+            if not batch or not start or start in seen:
+                return
+            seen.add(start)
+
+    def _wall_pages(
+        self, method: str, community: str, wanted: OpenQuery, phrase: str | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """``wall.get`` or ``wall.search`` of a community, newest first, by ``offset`` until a
+        page is empty, older than ``since``, or the last (``count``); at most ``MAX_ITEMS``.
+        [verified: schema: owner_id or domain, count ≤100, offset, extended; wall.search adds
+        query and owners_only]"""
+        offset = 0
+        while offset < MAX_ITEMS:
+            params: dict[str, Any] = {**_wall_params(community), "query": phrase}
+            page = self._call(
+                method, role="search", **params, count=WALL_PAGE, offset=offset, extended=1
+            )
+            batch = list(page.get("items") or [])
+            self._remember_people(page)
+            yield from (p for p in batch if _date(p) > wanted.since)
+            offset += len(batch)
+            if not batch or offset >= as_int(page.get("count")):
+                return
+            dated = [_date(p) for p in batch if not p.get("is_pinned")]
+            if not dated or min(dated) <= wanted.since:  # newest first: the rest is older
+                return
+
+    def _remember_people(self, page: Mapping[str, Any]) -> None:
+        _collect_people(page, self._open_people)
+
+    def _found_post(
+        self,
+        post: Mapping[str, Any],
+        found: dict[tuple[str, str, str], Comment],
+        watched: bool = False,
+    ) -> None:
+        """A post found in the open as a message (a repost's own text only; an ad or a post
+        of ours is left out); ``watched``: on a community read in full."""
+        owner, post_id = str(as_int(post.get("owner_id"))), str(post.get("id", ""))
+        if owner == self.owner_id or post.get("marked_as_ads") or not post_id:
+            return
+        author = as_int(post.get("signer_id")) or as_int(post.get("from_id"))
+        names = self._open_people
+        found[(owner, post_id, "")] = Comment(
+            network=self.name,
+            id=post_id,
+            text=str(post.get("text", "")),
+            author_id=str(author),
+            author_name=names.get(author, Person()).name,
+            author_url=_person_url(author, names),
+            post_id=post_id,
+            created_at=_date(post),
+            url=f"{_VK}wall{owner}_{post_id}",
+            extra={"owner_id": owner, "kind": "post", **({"watched": True} if watched else {})},
+        )
+
+    def _found_comments(
+        self, post: Mapping[str, Any], since: datetime, found: dict[tuple[str, str, str], Comment]
+    ) -> None:
+        """The comments under a watched community's post, newer than ``since``."""
+        owner, post_id = str(as_int(post.get("owner_id"))), str(post.get("id", ""))
+        if as_int((post.get("comments") or {}).get("count")) == 0:
+            return
+        items, people = self._comment_tree(post_id, owner)
+        for item in items:
+            author = as_int(item.get("from_id"))
+            if item.get("deleted") or author in (int(self.owner_id), as_int(owner)):
+                continue
+            if _date(item) <= since:
+                continue
+            comment = self._comment(post_id, item, people, owner)
+            extra = {**comment.extra, "kind": "comment", "watched": True}
+            found[(owner, post_id, comment.id)] = replace(comment, extra=extra)
 
     def _send_message(self, comment: Comment, text: str) -> RemoteRef:
         """``messages.send`` with the community token; ``random_id`` from the comment and the
@@ -1110,6 +1276,20 @@ def _person_url(author: int, people: Mapping[int, Person]) -> str:
     if screen:
         return _VK + screen
     return f"{_VK}id{author}" if author > 0 else f"{_VK}club{-author}"
+
+
+def _date(item: Mapping[str, Any]) -> datetime:
+    return datetime.fromtimestamp(as_int(item.get("date")), UTC)
+
+
+def _wall_params(community: str) -> dict[str, object]:
+    """A watched community as ``wall.get`` and ``wall.search`` take it: its number as the
+    wall (``owner_id=-N``), or its short name (``domain``)."""
+    raw = community.removeprefix("-")
+    for prefix in ("club", "public"):
+        if raw.startswith(prefix) and raw[len(prefix) :].isdigit():
+            raw = raw[len(prefix) :]
+    return {"owner_id": f"-{raw}"} if raw.isdigit() else {"domain": community}
 
 
 def _is_after(item: Mapping[str, Any], since: datetime | None) -> bool:

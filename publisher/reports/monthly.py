@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import statistics
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, tzinfo
 from pathlib import Path
@@ -32,7 +32,7 @@ from publisher.core.resources import DATA_DIR
 from publisher.core.shapes import moment_of
 from publisher.core.workcalendar import WorkCalendar
 from publisher.engine.workspace import Workspace
-from publisher.inbox.items import INBOX_DIR, InboxItem, load_inbox_rules
+from publisher.inbox.items import INBOX_DIR, OPEN_SOURCE, InboxItem, load_inbox_rules
 from publisher.moderation.log import LogEntry, read_log
 from publisher.reports.charts import BAR_COLOR, Chart, bar_chart, grouped_bar_chart, svg
 from publisher.reports.health import health_parts
@@ -116,6 +116,9 @@ class Answer:
     closed: bool = False
     #: the account the message came to (older messages name none)
     account: str = ""
+    #: ``open`` for a message found outside our accounts; its department (``departments.yml``)
+    source: str = ""
+    department: str = ""
 
     @property
     def late(self) -> bool:
@@ -164,6 +167,10 @@ class MonthlyReport:
     accounts: tuple[AccountPosts, ...] = ()
     #: how the report names the accounts
     names: AccountNames = field(default_factory=lambda: AccountNames(()), compare=False)
+    #: every message received in the month (by source and department: ``group_rows``)
+    messages: tuple[Answer, ...] = ()
+    #: department key -> its name (``departments.yml``)
+    departments: Mapping[str, str] = field(default_factory=dict)
     #: the reach figures of the month's posts and the accounts' followers (``stats collect``)
     reach: Reach = field(default_factory=Reach)
     #: the month's last ``accounts audit`` by account
@@ -268,9 +275,22 @@ def monthly_report(ws: Workspace, content: Content, month: str) -> MonthlyReport
         networks=networks,
         accounts=_with_quiet_accounts(accounts, content, names, networks),
         names=names,
+        messages=tuple(a for a in answers if a.received and start <= a.received < end),
+        departments=_department_names(ws),
         reach=reach_of(ws, content, start, end),
         health=read_stats(ws.repo, month).audit,
     )
+
+
+def _department_names(ws: Workspace) -> dict[str, str]:
+    """Department key -> name; keys alone when ``departments.yml`` cannot be read (``check``
+    reports it)."""
+    from publisher.inbox.departments import load_departments
+
+    try:
+        return {d.key: d.name for d in load_departments(ws.repo).items}
+    except PublisherError:
+        return {}
 
 
 def _publications(
@@ -410,6 +430,8 @@ def answer_for(
         allowed=allowed,
         closed=item.status == "closed" and answered is None,
         account=item.account,
+        source=item.source,
+        department=item.department,
     )
 
 
@@ -451,6 +473,12 @@ def chart_data(report: MonthlyReport, titled: bool = True) -> dict[str, Chart]:
             _("Moderation actions by category"), moderation, "#c0392b", titled
         ),
         "answers.svg": bar_chart(_("Answers to citizens"), _answer_bars(report), "#27865a", titled),
+        "sources.svg": bar_chart(
+            _("Messages by source"), _group_bars(report, source_of), "#2c7fb8", titled
+        ),
+        "departments.svg": bar_chart(
+            _("Messages by department"), _group_bars(report, department_of), "#8e44ad", titled
+        ),
         **{p.chart_name: p.chart for p in _figure_parts(report, titled)},
     }
 
@@ -570,6 +598,9 @@ def report_markdown(report: MonthlyReport, charts: str | None = None) -> str:
     lines += ["## " + _("Citizens' messages"), "", *chart("answers.svg")]
     lines += [*_table([_("Figure"), _("Value")], inbox_rows(report)), ""]
     lines += _overdue_markdown(report)
+    for title, name, key in _GROUPINGS:
+        lines += ["## " + _(title), "", *chart(name)]
+        lines += [*_table(group_head(), group_rows(report, key)), ""]
     for part in _figure_parts(report):
         lines += ["## " + part.title, "", *chart(part.chart_name), *_table(part.head, part.rows)]
         lines += ["", *(f"- {_md(note)}" for note in part.notes), *([""] if part.notes else [])]
@@ -661,6 +692,10 @@ def report_view(report: MonthlyReport) -> ReportView:
             else None,
         ),
         *(
+            Section(_(title), charts[name], Table(group_head(), group_rows(report, key)))
+            for title, name, key in _GROUPINGS
+        ),
+        *(
             Section(
                 part.title, charts[part.chart_name], Table(part.head, part.rows), notes=part.notes
             )
@@ -698,3 +733,62 @@ def write_report(report: MonthlyReport, out: Path, fmt: str) -> list[Path]:
     page = out / f"report-{report.month}.md"
     page.write_text(report_markdown(report, folder), encoding="utf-8")
     return [page, *written]
+
+
+# --- messages by source and by department -------------------------------------------------------
+
+
+def source_of(report: MonthlyReport, answer: Answer) -> str:
+    """Where a message was written: one of our accounts (as the report names it), or the open
+    sources of a network."""
+    if answer.source == OPEN_SOURCE:
+        return _("open sources: {network}", network=network_title(answer.network))
+    return report.names.title(answer.network, answer.account)
+
+
+def department_of(report: MonthlyReport, answer: Answer) -> str:
+    if not answer.department:
+        return _("No department")
+    return report.departments.get(answer.department, answer.department)
+
+
+Grouping = Callable[[MonthlyReport, Answer], str]
+#: the report's sections by group: title, chart file, how a message is grouped
+_GROUPINGS: tuple[tuple[str, str, Grouping], ...] = (
+    (N_("Messages by source"), "sources.svg", source_of),
+    (N_("Messages by department"), "departments.svg", department_of),
+)
+
+
+def group_head() -> list[str]:
+    return [_("Group"), _("Received"), _("Answered"), _("Median answer time"), _("Overdue")]
+
+
+def group_rows(report: MonthlyReport, key: Grouping) -> list[list[object]]:
+    """A row per group of the messages received in the month: how many, how many of them
+    answered, the median working hours to the answer, how many are overdue now."""
+    groups: dict[str, list[Answer]] = {}
+    for answer in report.messages:
+        groups.setdefault(key(report, answer), []).append(answer)
+    overdue = {a.path for a in report.overdue}
+    rows: list[list[object]] = []
+    for name, found in sorted(groups.items()):
+        hours = [a.hours for a in found if a.hours is not None]
+        rows.append(
+            [
+                name,
+                len(found),
+                sum(1 for a in found if a.answered is not None),
+                hours_text(statistics.median(hours) if hours else None),
+                sum(1 for a in found if a.path in overdue),
+            ]
+        )
+    return rows or [["—", 0, 0, "—", 0]]
+
+
+def _group_bars(report: MonthlyReport, key: Grouping) -> list[tuple[str, int]]:
+    counts: dict[str, int] = {}
+    for answer in report.messages:
+        name = key(report, answer)
+        counts[name] = counts.get(name, 0) + 1
+    return sorted(counts.items())

@@ -121,6 +121,29 @@ class Sandbox:
             post_id, text, author_id, author_name, reply_to, direct
         )
 
+    def add_community(
+        self,
+        network: str,
+        screen_name: str,
+        name: str,
+        closed: bool = False,
+        groups_comment: bool = True,
+    ) -> str:
+        """Someone else's community on ``network`` (``Emulator.add_community``)."""
+        return self.emulators[network].add_community(screen_name, name, closed, groups_comment)
+
+    def add_open_post(
+        self,
+        network: str,
+        community: str,
+        text: str,
+        author_id: str = "1001",
+        author_name: str = "Житель",
+        age: int = 0,
+    ) -> str:
+        """A resident's post on another community's wall (``Emulator.add_open_post``)."""
+        return self.emulators[network].add_open_post(community, text, author_id, author_name, age)
+
     def add_repost(self, network: str, post_id: str, author_id: str, author_name: str) -> str:
         """A citizen reposts a post (a contest entry): for the demo and the tests."""
         return self.emulators[network].add_repost(post_id, author_id, author_name)

@@ -218,6 +218,19 @@ class Emulator:
         or send the account a direct message; return the new comment's id."""
         raise NotImplementedError(f"{self.network}: the sandbox has no comments")
 
+    def add_community(
+        self, screen_name: str, name: str, closed: bool = False, groups_comment: bool = True
+    ) -> str:
+        """Someone else's community or public page, for the open sources ``inbox collect``
+        reads (``monitoring.yml``); return its id."""
+        raise NotImplementedError(f"{self.network}: the sandbox has no other people's pages")
+
+    def add_open_post(
+        self, community: str, text: str, author_id: str, author_name: str, age: int = 0
+    ) -> str:
+        """A resident's post on another community's wall, ``age`` seconds ago; its id."""
+        raise NotImplementedError(f"{self.network}: the sandbox has no other people's pages")
+
     def add_repost(self, post_id: str, author_id: str, author_name: str) -> str:
         """What a citizen does for a contest: repost post ``post_id`` to their own page."""
         raise NotImplementedError(f"{self.network}: the sandbox shows no reposts")

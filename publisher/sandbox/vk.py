@@ -42,6 +42,17 @@ What it holds to (reference ``networks-ru.md`` section 1):
   [verified: V1 wall.repost]. Without ``group_id`` it lands on the user's own wall [verified:
   V1]. A missing or deleted source is error 100 [uncertain]; reposts count towards the daily
   limit of the target wall [uncertain].
+- Other people's communities (``add_community``, ``add_open_post``: local public pages and
+  residents' posts on them), which no token of ours runs. ``newsfeed.search(q, extended,
+  count ≤200, start_time (default a day ago), end_time, start_from)`` answers ``{items, count,
+  total_count, next_from}`` newest first, ``next_from`` absent on the last page; ``wall.search
+  (owner_id|domain, query, owners_only, count ≤100, offset)`` and ``wall.get`` by ``domain``
+  answer ``{count, items}`` with ``profiles``/``groups`` when ``extended`` [verified: the
+  methods' schema; uncertain: how VK matches words, the format of next_from]. Both are user or
+  service token methods (27 for a community token). A closed community's wall is error 15, an
+  unknown short name 100. Our community comments on another wall with ``from_group=<our id>``
+  where that wall lets communities comment, else 15; closed comments are 213 [uncertain: the
+  codes VK gives].
 """
 
 from __future__ import annotations
@@ -137,6 +148,8 @@ class Call:
     community: bool
     #: the communities the token may act for (a community token: its own one); None: every one
     groups: frozenset[int] | None = None
+    #: other people's communities (``add_community``): no token of ours runs them
+    foreign: frozenset[int] = frozenset()
 
     @property
     def token_group(self) -> int | None:
@@ -147,12 +160,12 @@ class Call:
 
     def acts_for(self, gid: int, code: int = 15, message: str = ACCESS_DENIED) -> None:
         """Refuse, with VK's error ``code``, a call for a community the token does not run."""
-        if self.groups is not None and gid not in self.groups:
+        if not self.runs(gid):
             raise VkApiError(code, message)
 
     def runs(self, gid: int) -> bool:
         """Whether the token runs community ``gid`` (what ``groups.getById`` calls admin)."""
-        return self.groups is None or gid in self.groups
+        return gid not in self.foreign and (self.groups is None or gid in self.groups)
 
     def get(self, name: str, default: str = "") -> str:
         return self.params.get(name, default)
@@ -227,6 +240,9 @@ METHODS: dict[str, MethodSpec] = {
     # user or service tokens only [verified: V1]; wall.get the same [uncertain]
     "wall.getById": MethodSpec("wall_get_by_id", False),
     "wall.get": MethodSpec("wall_get", False),
+    # open sources: user or service tokens [uncertain for newsfeed.search: VK's schema]
+    "newsfeed.search": MethodSpec("newsfeed_search", False),
+    "wall.search": MethodSpec("wall_search", False),
     # comments and moderation [verified: V1 access_token_type]
     "wall.getComments": MethodSpec("wall_get_comments", False),
     "wall.createComment": MethodSpec("wall_create_comment", True, "wall"),
@@ -279,6 +295,8 @@ class VkEmulator(Emulator):
     doc_max_bytes: ClassVar[int] = 200 * MB
     video_name_limit: ClassVar[int] = 128
     poll_max_answers: ClassVar[int] = 10
+    #: newsfeed.search gives ≤200 a page [uncertain: VK's schema]
+    newsfeed_page_max: ClassVar[int] = 200
     #: wall.getComments: ≤100 a page, ≤10 thread items, text cut to 90 unless told
     #: ``preview_length=0`` [verified: V1 schema]
     comments_page_max: ClassVar[int] = 100
@@ -342,7 +360,9 @@ class VkEmulator(Emulator):
         if community and spec.right and rights is not None and spec.right not in rights:
             raise VkApiError(15, ACCESS_DENIED)
         handler: Callable[[Call], Any] = getattr(self, spec.handler)
-        return handler(Call(params, _user_id(token), community, _groups_of(owners, token, info)))
+        groups = _groups_of(owners, token, info)
+        foreign = frozenset(int(g) for g, v in state.get("groups", {}).items() if v.get("foreign"))
+        return handler(Call(params, _user_id(token), community, groups, foreign))
 
     def is_community_token(self, token: str, state: dict[str, Any] | None = None) -> bool:
         """A token with the community prefix, registered or declared as a community's."""
@@ -993,12 +1013,122 @@ class VkEmulator(Emulator):
         return answer
 
     def wall_get(self, call: Call) -> Any:
+        """A wall newest first (``owner_id`` or ``domain``), ``offset``/``count`` ≤100; a
+        closed community's wall only for its members (error 15)."""
         count = min(max(call.integer("count", 20), 0), 100)
         offset = max(call.integer("offset", 0), 0)
         state = self.store.read("vk")
-        posts = sorted(_live_posts(state, call.owner()), key=lambda p: p["id"], reverse=True)
-        items = [_post_object(state, post) for post in posts[offset : offset + count]]
-        return {"count": len(posts), "items": items}
+        owner = _readable_wall(state, call)
+        posts = sorted(_live_posts(state, owner), key=lambda p: p["id"], reverse=True)
+        page = posts[offset : offset + count]
+        answer = {"count": len(posts), "items": [_post_object(state, post) for post in page]}
+        if call.flag("extended"):
+            answer.update(_people(state, _post_people(page)))
+        return answer
+
+    # -- open sources ----------------------------------------------------------------------
+
+    def newsfeed_search(self, call: Call) -> Any:
+        """Public posts with the words of ``q``, newest first, dated from ``start_time``
+        (default: a day ago) to ``end_time`` (default: now); ``count`` ≤200, the next page from
+        ``start_from`` = the last answer's ``next_from`` (absent on the last page). Closed
+        communities' walls are not searched. [verified: schema fields; uncertain: how VK
+        matches words, the next_from format]"""
+        words = _query_words(call.get("q"))
+        count = min(max(call.integer("count", 30), 0), self.newsfeed_page_max)
+        now = self.now()
+        start = call.integer("start_time", now - 86_400)
+        end = call.integer("end_time", now)
+        offset = _page_start(call.get("start_from"))
+        state = self.store.read("vk")
+        closed = {-int(g) for g, v in state.get("groups", {}).items() if v.get("closed")}
+        found = [
+            post
+            for post in state.get("posts", [])
+            if not post["deleted"]
+            and post["owner_id"] not in closed
+            and start <= post["date"] <= end
+            and words
+            and _has_words(post["text"], words)
+        ]
+        found.sort(key=lambda p: (p["date"], p["id"]), reverse=True)
+        page = found[offset : offset + count]
+        answer: dict[str, Any] = {
+            "items": [_post_object(state, post) for post in page],
+            "count": len(found),
+            "total_count": len(found),
+        }
+        if offset + count < len(found):
+            answer["next_from"] = f"{offset + count}/{page[-1]['owner_id']}_{page[-1]['id']}"
+        if call.flag("extended"):
+            answer.update(_people(state, _post_people(page)))
+        return answer
+
+    def wall_search(self, call: Call) -> Any:
+        """Posts of one wall (``owner_id`` or ``domain``) with the words of ``query``, newest
+        first; ``owners_only`` keeps the owner's own; ``count`` ≤100, ``offset``. [verified:
+        schema fields; uncertain: how VK matches words]"""
+        words = _query_words(call.required("query"))
+        count = min(max(call.integer("count", 20), 0), 100)
+        offset = max(call.integer("offset", 0), 0)
+        state = self.store.read("vk")
+        owner = _readable_wall(state, call)
+        found = [
+            post
+            for post in _live_posts(state, owner)
+            if _has_words(post["text"], words)
+            and (not call.flag("owners_only") or post["from_id"] == owner)
+        ]
+        found.sort(key=lambda p: p["id"], reverse=True)
+        page = found[offset : offset + count]
+        answer = {"count": len(found), "items": [_post_object(state, post) for post in page]}
+        if call.flag("extended"):
+            answer.update(_people(state, _post_people(page)))
+        return answer
+
+    def add_community(
+        self, screen_name: str, name: str, closed: bool = False, groups_comment: bool = True
+    ) -> str:
+        """Someone else's community (a local public page): no token of ours runs it; a
+        ``closed`` one shows its wall to members only; ``groups_comment`` lets communities
+        comment on its posts. Returns its number."""
+        with self.store.transaction("vk") as state:
+            gid = next_id(state, "next_foreign_group", 700_001)
+            group = _group(state, gid)
+            group.update(
+                name=name,
+                screen_name=screen_name,
+                foreign=True,
+                closed=closed,
+                groups_comment=groups_comment,
+            )
+        return str(gid)
+
+    def add_open_post(
+        self, community: str, text: str, author_id: str, author_name: str, age: int = 0
+    ) -> str:
+        """A resident's post on ``community``'s wall (its number or short name), ``age``
+        seconds ago; returns its id as ``public_view`` shows it."""
+        if not author_id.isdigit() or not text:
+            raise ValueError("vk: a resident has a numeric id and says something")
+        with self.store.transaction("vk") as state:
+            gid = _community_named(state, community)
+            _remember_user(state, int(author_id), author_name)
+            post = {
+                "id": next_id(state, "next_post_id"),
+                "owner_id": -gid,
+                "from_id": int(author_id),
+                "created_by": int(author_id),
+                "date": self.now() - max(age, 0),
+                "text": text,
+                "attachments": [],
+                "guid": "",
+                "close_comments": False,
+                "mute_notifications": False,
+                "deleted": False,
+            }
+            state.setdefault("posts", []).append(post)
+        return str(post["id"])
 
     # -- comments --------------------------------------------------------------------------
 
@@ -1014,7 +1144,7 @@ class VkEmulator(Emulator):
             raise invalid_param("thread_items_count should be less or equal to 10")
         cut = call.integer("preview_length", self.comment_preview_length)
         state = self.store.read("vk")
-        post = _find_post(state, call.owner(), call.integer("post_id"))
+        post = _find_post(state, _readable_wall(state, call), call.integer("post_id"))
         root = call.integer("comment_id", 0)
         if root and _find_comment(state, post["owner_id"], root, post["id"]) is None:
             raise invalid_param("comment_id is invalid")
@@ -1044,7 +1174,7 @@ class VkEmulator(Emulator):
             raise invalid_param("message is undefined")
         with self.store.transaction("vk") as state:
             post = _find_post(state, call.owner(), call.integer("post_id"))
-            author = self._comment_author(call, post["owner_id"])
+            author = self._comment_author(call, state, post["owner_id"])
             if post["close_comments"]:
                 raise VkApiError(213, "Access to adding reply denied")
             parent = self._reply_target(state, post, call.integer("reply_to_comment", 0))
@@ -1055,14 +1185,29 @@ class VkEmulator(Emulator):
             comment["guid"] = call.get("guid")
         return _created(comment)
 
-    def _comment_author(self, call: Call, owner: int) -> int:
+    def _comment_author(self, call: Call, state: dict[str, Any], owner: int) -> int:
         group = call.integer("from_group", 0)
         if group and -group != owner:
-            raise invalid_param("from_group is invalid")
+            return self._guest_community(call, state, group, owner)
         if call.community or group:
             call.acts_for(-owner)
             return owner
         return call.user_id
+
+    @staticmethod
+    def _guest_community(call: Call, state: dict[str, Any], group: int, owner: int) -> int:
+        """Our community comments on another wall: its administrator's user token may, where
+        that wall lets communities comment [uncertain: the code VK gives otherwise; 15 here].
+        A community the sandbox does not hold is error 100, as a made-up one would be."""
+        if str(group) not in state.get("groups", {}):
+            raise invalid_param("from_group is invalid")
+        call.acts_for(group)
+        if call.community:
+            raise VkApiError(15, ACCESS_DENIED)
+        wall = state.get("groups", {}).get(str(-owner), {})
+        if owner > 0 or not wall.get("groups_comment", True) or wall.get("closed"):
+            raise VkApiError(15, "Access denied: communities cannot comment on this wall")
+        return -group
 
     @staticmethod
     def _reply_target(
@@ -1555,6 +1700,57 @@ def _resolve(state: dict[str, Any], item: str) -> dict[str, Any]:
     if obj is None or (kind == "video" and not obj.get("file")):
         raise invalid_param(f"attachments: {kind}{key} not found")
     return {"type": kind, "key": key}
+
+
+def _query_words(query: str) -> list[str]:
+    """The words a search looks for, each cut to the part its forms share (VK's search finds
+    «Ахтарске» for «Ахтарск» [uncertain: how far VK's morphology goes])."""
+    words = re.findall(r"\w+", query.lower().replace("ё", "е"))
+    return [w[: max(3, len(w) - 2)] for w in words if len(w) >= 3]
+
+
+def _has_words(text: str, words: list[str]) -> bool:
+    have = re.findall(r"\w+", text.lower().replace("ё", "е"))
+    return all(any(word.startswith(w) for word in have) for w in words)
+
+
+def _page_start(start_from: str) -> int:
+    """The offset a ``next_from`` names (``<offset>/<owner>_<id>``); error 100 for another."""
+    if not start_from:
+        return 0
+    head = start_from.partition("/")[0]
+    if not head.isdigit():
+        raise invalid_param("start_from is invalid")
+    return int(head)
+
+
+def _post_people(posts: Iterable[dict[str, Any]]) -> set[int]:
+    return {p["from_id"] for p in posts} | {p["owner_id"] for p in posts}
+
+
+def _community_named(state: dict[str, Any], name: str) -> int:
+    """A community by its short name or number (``club5``, ``-5``, ``5``)."""
+    for gid, group in state.get("groups", {}).items():
+        if group.get("screen_name") == name:
+            return int(gid)
+    return _group_number(name)
+
+
+def _readable_wall(state: dict[str, Any], call: Call) -> int:
+    """The wall ``owner_id`` or ``domain`` names; error 100 for a short name nobody has, 15
+    for a closed community's wall (members only) [uncertain: the codes VK gives]."""
+    domain = call.get("domain")
+    if domain and not call.get("owner_id"):
+        found = [g for g, v in state.get("groups", {}).items() if v.get("screen_name") == domain]
+        if not found:
+            raise invalid_param("domain is invalid")
+        owner = -int(found[0])
+    else:
+        owner = call.owner()
+    group = state.get("groups", {}).get(str(-owner), {})
+    if group.get("closed"):
+        raise VkApiError(15, "Access denied: this wall available only for community members")
+    return owner
 
 
 def _live_posts(state: dict[str, Any], owner: int) -> Iterator[dict[str, Any]]:

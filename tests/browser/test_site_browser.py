@@ -228,8 +228,9 @@ def test_screenshot_of_a_post_page(site: Site, watched: Watched, tmp_path: Path)
     assert watched.page.locator("table.figures tbody tr").count() == 7, "its reach per account"
     watched.page.goto(site.url + "report.html", wait_until="load")
     # posts, formats, moderation, answers; reach per network and account, top posts,
-    # follower growth (stats collect), account health (accounts audit)
-    assert watched.page.locator("svg.chart").count() == 9
+    # follower growth (stats collect), account health (accounts audit); messages by source and
+    # by department
+    assert watched.page.locator("svg.chart").count() == 11
     watched.page.screenshot(path=str(tmp_path / "report.png"), full_page=True)
     assert watched.problems == []
 

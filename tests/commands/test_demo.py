@@ -20,6 +20,11 @@ def test_demo_publishes_the_examples_and_shows_what_check_stops(tmp_path: Path) 
     for line in (4, 6, 9):  # the impossible date, the .git/config attachment, the token
         assert f"{hostile}:{line}:" in text
     assert "AADemo" not in text, "the token is never printed"
+    open_lines = [line for line in text.splitlines() if "(открытый источник)" in line]
+    assert len(open_lines) == 3, open_lines  # the water post and a comment under it, the light
+    assert any(line.endswith("→ zhkh") for line in open_lines)
+    assert any(line.endswith("→ roads") for line in open_lines)
+    assert "гараж" not in text and "стоматолог" not in text
     assert "Отправлено на решение человеку: moderation/review/" in text
     assert "одобрил(и): Модератор пресс-службы" in text, "the decision is carried out"
     assert not (tmp_path / "repo" / HOSTILE_FOLDER).exists(), "the demo post is removed again"

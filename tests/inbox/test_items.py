@@ -267,15 +267,19 @@ def test_status_counts_by_category_and_network(tmp_path: Path) -> None:
         "overdue": 1,
         "by_category": {"roads": 1, "improvement": 1},
         "by_network": {"ok": 1, "vk": 1},
+        "by_department": {},
     }
     assert summary["items"][0] == {
         "file": "content/inbox/2026/11/ok-7.md",
         "network": "ok",
         "account": "ok",
+        "source": "account",
+        "department": "",
         "category": "roads",
         "author": "1",
         "due": "2026-11-23T18:00+03:00",
         "overdue": True,
+        "nearing": False,
         "link": "",
     }
     json.dumps(summary)

@@ -1,8 +1,9 @@
 """The moderation detector: the goal on the labelled comments, and each rule on its own.
 
 The labelled set is measured by ``bench/moderation_eval.py``: the tuning part (``comments.tsv``)
-must meet the goal of issue #21 (precision >= 0.98 and recall >= 0.93 of "remove", at most 5%
-sent to review); the held-out part (``heldout.tsv``) is reported, never tuned on. The focused
+and the validation batch (``validation.tsv``) must meet the goal of issue #21 (precision >= 0.98
+and recall >= 0.93 of "remove", at most 5% sent to review); the held-out part (``heldout.tsv``)
+is reported by the bench, never tuned on, and not measured by these tests. The focused
 tests below pin each obfuscation, each class of innocent look-alike, morphology, insults against
 criticism, every spam signal, the unlawful patterns, the families of issue #21, the repository's
 extra words, and that no input makes ``classify`` fail.
@@ -69,12 +70,41 @@ def test_labelled_set_meets_the_goal() -> None:
     assert metrics["review_share"] <= bench.GOAL["review_share"], listing
 
 
-def test_bench_reports_both_parts() -> None:
+def test_bench_reports_every_part(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tuning, validation and held-out parts, the goal judged on the held-out one; the held-out
+    file is swapped for the validation one here, so that the suite never measures it."""
     bench = _bench()
-    metrics, _errors = bench.measure()
-    assert set(metrics) == {"tuning", "heldout", "goal"}
-    assert metrics["tuning"]["comments"] + metrics["heldout"]["comments"] >= 1200
+    metrics, errors = bench.measure(heldout=False)
+    assert set(metrics) == set(errors) == {"tuning", "validation"}
+    monkeypatch.setattr(bench, "HELDOUT", bench.VALIDATION)
+    metrics, errors = bench.measure()
+    assert set(metrics) == {"tuning", "validation", "heldout", "goal"}
+    assert "heldout" not in errors, "the held-out part's disagreements are never listed"
+    assert metrics["heldout"]["comments"] == metrics["validation"]["comments"]
     assert metrics["goal"]["met"] in (True, False)
+
+
+def test_validation_batch_is_apart_and_meets_the_goal() -> None:
+    """The batch written for the second round of issue #21 before the detector was run on it:
+    at least 400 comments in realistic proportions, none shared with the other parts."""
+    bench = _bench()
+    rows = bench.load(bench.VALIDATION)
+    assert len(rows) >= 400
+    labels = [row.label for row in rows]
+    assert labels.count("keep") > len(rows) / 2, "most comments are ordinary"
+    assert {row.category for row in rows if row.label == "remove"} == {
+        "obscene",
+        "insult",
+        "spam",
+        "unlawful",
+    }
+    others = {row.text for path in (bench.DATASET, bench.HELDOUT) for row in bench.load(path)}
+    assert not {row.text for row in rows} & others
+    metrics, errors = bench.evaluate(rows)
+    listing = "\n".join(f"{row.label} {row.category}: {got} {row.text}" for row, got in errors)
+    assert metrics["precision"] >= bench.GOAL["precision"], listing
+    assert metrics["recall"] >= bench.GOAL["recall"], listing
+    assert metrics["review_share"] <= bench.GOAL["review_share"], listing
 
 
 def test_labelled_set_is_varied() -> None:
@@ -337,7 +367,7 @@ def test_quoted_swearing_in_a_complaint_goes_to_review(detector: Detector) -> No
     [
         ("Продам гараж, звоните 8-918-123-45-67", "spam:phone+selling"),
         ("Продаю дрова, pochta@mail.ru", "spam:email+selling"),
-        ("Заработок от 5000 рублей в день без вложений", "spam:earnings+pay"),
+        ("Заработок от 5000 рублей в день без вложений", "spam:earnings+service+pay"),
         ("Онлайн-казино, фриспины каждый день", "spam:casino"),
         ("Займы на карту без отказа", "spam:credit"),
         ("Знакомства для взрослых, интим", "spam:adult"),
@@ -355,7 +385,8 @@ def test_each_spam_signal(detector: Detector, text: str, rule: str) -> None:
 def test_a_single_spam_signal_goes_to_review(detector: Detector) -> None:
     link = detector.classify("Вот подробнее: https://kubnews.ru/obshchestvo/123")
     assert (link.verdict, link.rule) == ("review", "spam:link")
-    assert verdict(detector, "Кто хочет подработку на лето?") == "review"
+    # a part-time job or a low price alone only supports another signal
+    assert verdict(detector, "Кто хочет подработку на лето?") == "keep"
     question = "Где купить саженцы недорого? Пишите в личку"
     assert verdict(detector, question) == "review", "a question is no advert"
     assert verdict(detector, "Ставки на спорт — зло, закройте эти пункты у школы") == "review"
@@ -551,6 +582,121 @@ def test_a_warning_quoting_a_job_offer_is_not_removed(detector: Detector) -> Non
     text = 'Осторожно: в чатах пишут про "подработку 5000 в день, пиши в лс" - это вербовка'
     assert detector.classify(text).verdict == "review"
     assert verdict(detector, "подработка 5000 в день, пиши в лс") == "remove"
+
+
+# --- general mechanisms of the second round of issue #21 -------------------------------------
+# Each pair: what the mechanism removes (kept or only reviewed without it), and a look-alike it
+# must leave alone.
+
+GENERAL = [
+    # augmentatives of insulting nouns; meat is no person
+    ("Ты, идиотина, опять перепутал адрес", "insult", "Баранина и свинина на ярмарке недорогие"),
+    ("Ты свинота, а не сосед", "insult", "Ты знаешь, где купить козлятину?"),
+    # a long insulting word misspelt by a letter; a real word a letter away is itself
+    ("Ты ублюдек", "insult", "Ты, кажется, любишь идиомами говорить"),
+    # insulting words said of an office; an adjective with its own noun is no person
+    (
+        "Кретины из налоговой инспекции опять прислали не ту квитанцию",
+        "insult",
+        "Тупые ножницы в кабинете труда",
+    ),
+    ("Безмозглые в департаменте опять всё перепутали", "insult", "Тупые ножи в столовой"),
+    # put instead of a person
+    ("Свиньи, а не депутаты!", "insult", "Козы, а не овцы паслись у реки"),
+    # doing what only people do
+    (
+        "Индюк надутый опять наврал на сходе жителей",
+        "insult",
+        "Индюк соседа опять перелетел через забор",
+    ),
+    # hyphened to a person
+    ("Чиновникам-крысам не место в районе", "insult", "Детям подарили игрушку свинью-копилку"),
+    # called names with a word after it; the addressee in another clause is not called names
+    (
+        "Вы там совсем обнаглели, стадо ослов",
+        "insult",
+        "Вы видели, стадо коров идёт по трассе",
+    ),
+    # the addressee three words away
+    ("Вы там все ослы упрямые", "insult", "Вы там видели ослов в зоопарке?"),
+    # a person two words away with "наш" between
+    ("Безмозглый наш глава опять уехал", "insult", "Безмозглый наш кот опять залез на крышу"),
+    # money and an offering verb, with a contact; alone, the offer is nothing
+    ("Удвою ваши сбережения за месяц, пишите в лс", "spam", "Узнайте размер пенсии на госуслугах"),
+    (
+        "Помогу получить выплату 20 000 руб, звоните 89181112233",
+        "spam",
+        "Получили компенсацию за газ? Я получил в прошлом месяце",
+    ),
+    # recruiting and pay per piece; recruiting alone is nothing
+    (
+        "Приглашаем девушек на работу в чат, оплата 2000 за вечер",
+        "spam",
+        "Набираем детей в секцию плавания, занятия бесплатные",
+    ),
+    ("Платим за отзывы 100 руб за каждый, подробнее в личке", "spam", "Платим за свет дороже всех"),
+    # a paid service's terms with a phone; without one they are news
+    (
+        "Укладка плитки, все виды работ, звоните 8 918 111 22 33",
+        "spam",
+        "Все виды работ по благоустройству парка завершены",
+    ),
+    # cheap with a phone; cheap alone is market news
+    ("Дёшево отдам холодильник, 8 918 000 11 22", "spam", "Картошка на рынке дёшево в этом году"),
+    # a document made in a day, with a contact
+    (
+        "Справка для бассейна за 1 день, пишите в вотсап",
+        "unlawful",
+        "Справку для бассейна сделали за 1 день в поликлинике, спасибо",
+    ),
+    # a forger's promise; a question about a document offers nothing
+    (
+        "Права с проводкой по базе ГИБДД, гарантия",
+        "unlawful",
+        "Права без экзамена можно продлить, если истёк срок?",
+    ),
+    (
+        "Медкнижка с печатями, анализы уже проставлены",
+        "unlawful",
+        "Печать и подпись в справке стоят, а в МФЦ не принимают, почему?",
+    ),
+    # drug slang abbreviations and recruiting words
+    ("мф и бшк в наличии, пиши в тг", "unlawful", "МФЦ на Ленина работает в субботу?"),
+    ("Нужны минёры, 5000 в день, пиши в тг", "unlawful", "Минёры МЧС обезвредили снаряд у реки"),
+    # threats: "не жить" said to a person, "набью морду"
+    ("Директору вашему не жить", "unlawful", "Без газа нам не жить, проведите хоть к весне"),
+    ("Набью морду этому прорабу", "unlawful", "Набью холодильник продуктами к празднику"),
+    # "того, кто" is a person to threaten
+    ("Пристрелю того, кто снова сломает качели", "unlawful", "Того и гляди снова сломают качели"),
+]
+
+
+@pytest.mark.parametrize(("text", "category", "kept"), GENERAL)
+def test_general_mechanism_removes_and_keeps_its_look_alike(
+    detector: Detector, text: str, category: str, kept: str
+) -> None:
+    decision = detector.classify(text)
+    assert (decision.verdict, decision.categories[:1]) == ("remove", (category,)), decision
+    assert verdict(detector, kept) == "keep"
+
+
+def test_emphatic_sam_is_no_addressee_in_a_comparison(detector: Detector) -> None:
+    assert verdict(detector, "Сами стоим как бараны в очереди") == "keep"
+    assert verdict(detector, "Сам ты как баран упёрся") == "remove"
+
+
+def test_a_wished_threat_phrase_goes_to_review(detector: Detector) -> None:
+    assert verdict(detector, "Вот бы их всех на вилы") == "review"
+    assert verdict(detector, "Всех их на вилы!") == "remove"
+
+
+def test_strong_insult_not_aimed_still_goes_to_review(detector: Detector) -> None:
+    assert verdict(detector, "Какой кретин придумал ставить забор у школы?") == "review"
+
+
+def test_the_federal_job_portal_is_official(detector: Detector) -> None:
+    assert verdict(detector, "Вакансии смотрите на trudvsem.ru") == "keep"
+    assert verdict(detector, "Вакансии смотрите на trudvsem-kuban.ru") == "review"
 
 
 # --- the repository's extra words -------------------------------------------------------------

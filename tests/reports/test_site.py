@@ -305,7 +305,7 @@ def test_a_drafted_answer_is_shown_before_the_merge(workspace: Workspace, tmp_pa
 
 def test_report_page_has_inline_charts(site: Path) -> None:
     report = read(site, "report-2026-12.html")
-    assert report.count("<svg") == 4 and 'href="report-2026-12.html"' in report
+    assert report.count("<svg") == 6 and 'href="report-2026-12.html"' in report
     assert read(site, "report.html") == report
 
 

@@ -193,6 +193,11 @@ ATTACKS = {
     ),
     "photo with a Russian name": ("content/2026/12/elka/ёлка.jpg", jpeg_bytes(800, 800, "red")),
     "moderation rules": ("moderation.yml", CENSOR),
+    "open-source monitoring": ("monitoring.yml", "networks: [vk]\nphrases: [Ахтарск]\n"),
+    "departments and their reviewers": (
+        "departments.yml",
+        'departments:\n  roads:\n    reviewers: ["@mallory"]\n    categories: [roads]\n',
+    ),
     "account file": (
         "accounts/vk.md",
         '---\nnetwork: vk\nid: "1001"\ntoken_env: VK_USER_TOKEN\n---\nКупите у нас!\n',

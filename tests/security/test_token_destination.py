@@ -178,6 +178,33 @@ def test_no_command_sends_a_request_to_a_host_an_account_file_names(
     assert all(published[network]["posts"] for network in OFFICIAL_HOSTS)
 
 
+@pytest.mark.parametrize(
+    "community",
+    ["https://evil.example/club1", "evil.example:443", "//evil.example", "vk.com.evil.example/x"],
+)
+def test_monitoring_yml_cannot_send_the_search_token_elsewhere(
+    make_repo: Callable[..., Path],
+    sandboxes: Sandboxes,
+    clock: FakeClock,
+    urls: list[httpx.URL],
+    community: str,
+) -> None:
+    """A community in monitoring.yml is a name on the network, never an address: one that
+    looks like another host is refused before any request, and a VK link is read as a name."""
+    monitoring = f"networks: [vk]\nphrases: [Ахтарск]\ncommunities:\n  vk: ['{community}']\n"
+    repo = make_repo({"monitoring.yml": monitoring})
+    refused = cli(repo, sandboxes.state, clock, "inbox", "collect")
+    assert refused.exit_code != 0 and "monitoring.yml:4" in refused.output, refused.output
+    assert urls == []
+
+    linked = monitoring.replace(community, "https://vk.com/podslushano")
+    (repo / "monitoring.yml").write_text(linked, encoding="utf-8")
+    sandboxes().add_community("vk", "podslushano", "Подслушано")
+    assert cli(repo, sandboxes.state, clock, "inbox", "collect").exit_code == 0
+    hosts = {url.host for url in urls}
+    assert "api.vk.com" in hosts and hosts <= set(OFFICIAL_HOSTS.values()), hosts
+
+
 # -- Facebook: video uploads go to the Video API host, and only there ----------------------------
 
 PAGE = "4242"
