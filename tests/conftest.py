@@ -141,6 +141,19 @@ def jpeg_bytes(width: int = 1080, height: int = 1080, color: str = "navy") -> by
     return buffer.getvalue()
 
 
+def mp4_bytes(seconds: float, timescale: int = 1000) -> bytes:
+    """The smallest MP4 whose header states a play time: ``ftyp`` and a ``moov`` holding only
+    ``mvhd`` (version 0: times, timescale, duration, then 80 bytes of rate, matrix and ids)."""
+    import struct
+
+    def box(name: bytes, payload: bytes) -> bytes:
+        return struct.pack(">I4s", 8 + len(payload), name) + payload
+
+    duration = round(seconds * timescale)
+    mvhd = box(b"mvhd", bytes(4) + struct.pack(">IIII", 0, 0, timescale, duration) + bytes(80))
+    return box(b"ftyp", b"isom\0\0\2\0isommp41") + box(b"moov", mvhd)
+
+
 VK_ACCOUNT = """---
 network: vk
 id: "1001"

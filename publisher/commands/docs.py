@@ -5,12 +5,16 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from publisher.core.capabilities import NETWORK_TABLE, Capabilities
+from publisher.content.check import duration_label
+from publisher.core.capabilities import GB, MB, NETWORK_TABLE, Capabilities, MediaRules
 from publisher.core.i18n import _, set_language
+from publisher.core.model import MediaKind
 from publisher.networks import adapter_class
 
 TABLE_START = "<!-- capabilities:start -->"
 TABLE_END = "<!-- capabilities:end -->"
+MEDIA_START = "<!-- media:start -->"
+MEDIA_END = "<!-- media:end -->"
 TOKENS_START = "<!-- tokens:start -->"
 TOKENS_END = "<!-- tokens:end -->"
 
@@ -61,6 +65,28 @@ def capability_table() -> str:
     return "\n".join([header, *rows])
 
 
+def media_table() -> str:
+    """What each network takes of each kind of media: size, formats, a video's length."""
+    kinds: tuple[MediaKind, ...] = ("photo", "video", "animation", "document")
+    header = "| Сеть | Фото | Видео | GIF | Документы |\n|---|---|---|---|---|"
+    rows = []
+    for name, spec in NETWORK_TABLE.items():
+        media = spec.capabilities.media
+        cells = [_media_rules(media[kind]) if kind in media else _NO for kind in kinds]
+        rows.append(f"| {spec.title} (`{name}`) | " + " | ".join(cells) + " |")
+    return "\n".join([header, *rows])
+
+
+def _media_rules(rules: MediaRules) -> str:
+    size = rules.max_bytes
+    parts = [f"до {size // GB} ГБ" if size % GB == 0 else f"до {size // MB} МБ"]
+    if rules.formats:
+        parts.append(", ".join(sorted(rules.formats)))
+    length = [f"от {duration_label(rules.min_seconds)}"] if rules.min_seconds else []
+    length += [f"до {duration_label(rules.max_seconds)}"] if rules.max_seconds else []
+    return "; ".join([*parts, " ".join(length)] if length else parts)
+
+
 def token_help() -> str:
     """How to obtain each network's token with the least rights (from the adapters)."""
     parts = []
@@ -79,6 +105,7 @@ def update_readme(path: Path) -> bool:
     """Rewrite the generated blocks of the README; return True if anything changed."""
     old = path.read_text(encoding="utf-8")
     new = replace_block(old, TABLE_START, TABLE_END, capability_table())
+    new = replace_block(new, MEDIA_START, MEDIA_END, media_table())
     new = replace_block(new, TOKENS_START, TOKENS_END, token_help())
     if new != old:
         path.write_text(new, encoding="utf-8")

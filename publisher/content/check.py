@@ -7,6 +7,7 @@ refuses, polls it cannot take. Tokens committed by mistake are ``secrets_scan``'
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -256,6 +257,7 @@ def _check_target(
     if measured is not None:
         problems.extend(_check_length(post, target, caps, measured, config))
     problems.extend(_check_media(post, title, caps))
+    problems.extend(_check_durations(post, network, caps))
     problems.extend(_check_poll(post, title, caps))
     media = [m for m in post.media if caps.accepts(m.kind)]
     if caps.requires_media and not media:
@@ -492,6 +494,65 @@ def _check_media_rules(
     if media.width and media.height:
         problems.extend(_check_dimensions(post, field, network, media, rules))
     return problems
+
+
+def _check_durations(post: Post, network: str, caps: Capabilities) -> list[Diagnostic]:
+    """A video shorter or longer than the network plays (X: 0.5–140 s, Instagram: 3 s–15 min),
+    found before the upload instead of by the network's refusal. A video whose header states
+    no length (``Media.seconds`` None) is left to the network."""
+    problems: list[Diagnostic] = []
+    title = network_title(network)
+    for index, media in enumerate(post.media):
+        rules = caps.media.get(media.kind)
+        if rules is None or media.seconds is None:
+            continue
+        name = Path(media.rel).name
+        if rules.max_seconds and media.seconds > rules.max_seconds:
+            message = _(
+                "'{file}' plays {duration}; {network} takes videos of at most {limit}.",
+                file=name,
+                duration=duration_label(media.seconds, math.ceil),
+                network=title,
+                limit=duration_label(rules.max_seconds),
+            )
+            hint = _(
+                "Cut the video to {limit}, or leave {network} out of the post's 'networks:'.",
+                limit=duration_label(rules.max_seconds),
+                network=network,
+            )
+        elif rules.min_seconds and media.seconds < rules.min_seconds:
+            message = _(
+                "'{file}' plays {duration}; {network} takes videos of at least {limit}.",
+                file=name,
+                duration=duration_label(media.seconds, math.floor),
+                network=title,
+                limit=duration_label(rules.min_seconds),
+            )
+            hint = _(
+                "Use a video of at least {limit}, or leave {network} out of the post's "
+                "'networks:'.",
+                limit=duration_label(rules.min_seconds),
+                network=network,
+            )
+        else:
+            continue
+        problems.append(_error(post, f"media[{index}]", message, hint, "media-duration"))
+    return problems
+
+
+def duration_label(seconds: float, rounding: Callable[[float], int] = round) -> str:
+    """A play time as a reader says it: "2 min 35 s", "0.5 s", "4 h". Tenths of a second
+    are kept below a minute's worth of detail; ``rounding`` rounds them (up for a video too
+    long, down for one too short, so the figure never equals the limit it breaks)."""
+    tenths = rounding(seconds * 10)
+    hours, rest = divmod(tenths, 36000)
+    minutes, tenths = divmod(rest, 600)
+    parts = [_("{n} h", n=hours)] if hours else []
+    parts += [_("{n} min", n=minutes)] if minutes else []
+    if tenths or not parts:
+        shown = f"{tenths / 10:.1f}".removesuffix(".0")
+        parts.append(_("{n} s", n=shown))
+    return " ".join(parts)
 
 
 def _check_dimensions(

@@ -11,6 +11,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import itertools
+import math
 import re
 import stat
 import warnings
@@ -1170,6 +1171,8 @@ def inspect_media(
     media = Media(path=target, rel=rel, kind=kind, alt=alt, size=size, sha256=digest, root=root)
     if kind in ("photo", "animation"):
         return _with_image_info(media, line, problems)
+    if kind == "video":
+        return replace(media, seconds=video_seconds(target))
     return media
 
 
@@ -1204,6 +1207,21 @@ def _hash_file(path: Path) -> tuple[int, str]:
             digest.update(chunk)
             size += len(chunk)
     return size, digest.hexdigest()
+
+
+def video_seconds(path: Path) -> float | None:
+    """A video's play time from its MP4/MOV header (``mvhd``, or the sound track's ``mdhd``,
+    read by mutagen); None when there is none to read: another container (WebM, AVI), a
+    damaged or fragmented file (which says 0). Not knowing is no error: the network judges
+    the file then, as it did before durations were read."""
+    from mutagen import MutagenError
+    from mutagen.mp4 import MP4
+
+    try:
+        seconds = float(MP4(path).info.length)
+    except (MutagenError, OSError):
+        return None
+    return seconds if 0 < seconds < math.inf else None
 
 
 def _with_image_info(media: Media, line: int, problems: _Problems) -> Media | None:

@@ -37,6 +37,9 @@ class Media:
     width: int = 0
     height: int = 0
     image_format: str = ""
+    #: a video's play time as its MP4/MOV header states it; None for other kinds, or when the
+    #: header cannot be read (the network then judges it alone)
+    seconds: float | None = None
     #: the folder loading confined the file to (resolved); None for a file not loaded from the
     #: repository, which is never uploaded or copied (see ``confine.verified``)
     root: Path | None = None

@@ -698,7 +698,12 @@ class XAdapter(Adapter):
             if state == "failed":
                 error = processing.get("error") or {}
                 reason = error.get("message", "") if isinstance(error, dict) else ""
-                raise Rejected(self.name, "upload", redact(f"X could not process media: {reason}"))
+                hint = _(
+                    "X could not process the file. Videos: MP4 from 0.5 s to 140 s, up to "
+                    "512 MB; GIFs up to 15 MB."
+                )
+                detail = redact(f"X could not process media: {reason}")
+                raise Rejected(self.name, "upload", detail, hint)
             self.clock.sleep(float(processing.get("check_after_secs", 1)))
             params = {"command": "STATUS", "media_id": media_id}
             answer = self._call("GET", "/2/media/upload", "upload", params=params)

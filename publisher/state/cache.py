@@ -67,7 +67,7 @@ RENDER_KEY = "render:"
 #: each post file's id by path and content, for checking a few files against all the others
 INDEX_FILE = "ids.msgpack"
 #: bump when the stored data changes shape (code changes are noticed by themselves)
-VERSION = 8
+VERSION = 9
 
 T = TypeVar("T")
 

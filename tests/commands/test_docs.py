@@ -11,11 +11,14 @@ import pytest
 import yaml
 
 from publisher.commands.docs import (
+    MEDIA_END,
+    MEDIA_START,
     TABLE_END,
     TABLE_START,
     TOKENS_END,
     TOKENS_START,
     capability_table,
+    media_table,
     replace_block,
     token_help,
 )
@@ -35,8 +38,23 @@ def test_readme_shows_the_two_commands() -> None:
 
 def test_readme_capability_table_matches_the_adapters() -> None:
     expected = replace_block(README, TABLE_START, TABLE_END, capability_table())
+    expected = replace_block(expected, MEDIA_START, MEDIA_END, media_table())
     expected = replace_block(expected, TOKENS_START, TOKENS_END, token_help())
     assert expected == README, "run `make docs` to regenerate the README tables"
+
+
+def test_the_media_table_gives_each_networks_sizes_formats_and_video_lengths() -> None:
+    rows = {line.split(" | ")[0]: line for line in media_table().splitlines()}
+
+    assert rows["| X (бывший Twitter) (`x`)"].split(" | ")[2] == (
+        "до 512 МБ; MP4; от 0.5 с до 2 мин 20 с"
+    )
+    assert rows["| Instagram (`instagram`)"].split(" | ")[2:] == [
+        "до 300 МБ; от 3 с до 15 мин",
+        "—",
+        "— |",
+    ]
+    assert rows["| ВКонтакте (`vk`)"].split(" | ")[2] == "до 256 ГБ", "no length documented"
 
 
 def test_every_adapter_has_an_emulator_and_declares_itself() -> None:

@@ -10,7 +10,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
-from conftest import Sandboxes, Scripted, Sent, make_account
+from conftest import Sandboxes, Scripted, Sent, make_account, mp4_bytes
 from PIL import Image
 
 from publisher.core.clock import FakeClock
@@ -690,6 +690,22 @@ def test_contract_reel_upload(live: InstagramAdapter, sandbox: Sandbox, repo: Pa
     assert "/reel/" in ref.url
     (shown,) = posts(sandbox)
     assert sandbox.store.file_path(shown["media"][0]["file"]).stat().st_size == size
+
+
+def test_contract_a_reel_over_fifteen_minutes_is_refused_with_a_russian_hint(
+    live: InstagramAdapter, sandbox: Sandbox, repo: Path
+) -> None:
+    path = repo / "content" / "long.mp4"
+    path.parent.mkdir()
+    path.write_bytes(mp4_bytes(15 * 60 + 5))
+    reel = Media(path=path, rel="content/long.mp4", kind="video", size=path.stat().st_size)
+
+    with pytest.raises(Rejected, match="2207026") as caught:
+        live.publish(post_of(reel), "k")
+
+    assert caught.value.hint.startswith("Instagram не смог обработать медиафайл.")
+    assert "от 3 с до 15 мин" in caught.value.hint
+    assert posts(sandbox) == []
 
 
 def test_contract_rate_limit_then_success(

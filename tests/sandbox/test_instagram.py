@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import Sandboxes
+from conftest import Sandboxes, mp4_bytes
 from PIL import Image
 
 from publisher.core.clock import FakeClock
@@ -433,6 +433,25 @@ def test_upload_that_is_not_a_video_ends_in_error(client: httpx.Client) -> None:
     answer = call(client, "GET", created["id"], params={"fields": "status_code,status"})
     assert answer.json()["status_code"] == "ERROR"
     assert "2207026" in answer.json()["status"]
+
+
+@pytest.mark.parametrize(
+    ("seconds", "code"),
+    [(2.9, "ERROR"), (3.0, "FINISHED"), (15 * 60, "FINISHED"), (15 * 60 + 1, "ERROR")],
+)
+def test_a_reel_plays_three_seconds_to_fifteen_minutes(
+    client: httpx.Client, seconds: float, code: str
+) -> None:
+    created = reels_container(client)
+    body = mp4_bytes(seconds)
+    upload(client, created["uri"], body, len(body))
+    status(client, created["id"])
+    answer = call(client, "GET", created["id"], params={"fields": "status_code,status"})
+
+    assert answer.json()["status_code"] == code
+    if code == "ERROR":
+        assert answer.json()["status"] == "Error: Media upload has failed with error code 2207026"
+        assert error_of(publish(client, created["id"])) == (-1, 2207032)
 
 
 def test_video_media_type_is_only_for_carousel_items(client: httpx.Client) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
-from conftest import Sandboxes
+from conftest import Sandboxes, mp4_bytes
 from PIL import Image
 
 from publisher.core.clock import FakeClock
@@ -407,6 +407,40 @@ def test_a_file_that_is_no_video_fails_processing(http: httpx.Client) -> None:
     info = status(http, media_id).json()["data"]["processing_info"]
     assert info["state"] == "failed"
     assert info["error"]["name"] == "InvalidMedia"
+
+
+@pytest.mark.parametrize(
+    ("seconds", "message"),
+    [
+        (
+            149.35,
+            "Duration 2.minutes+29.seconds+350.milliseconds exceeds max duration of "
+            "2.minutes+20.seconds",
+        ),
+        (0.3, "Duration 300.milliseconds is below min duration of 500.milliseconds"),
+    ],
+)
+def test_a_video_outside_half_a_second_to_140_seconds_fails_processing(
+    http: httpx.Client, seconds: float, message: str
+) -> None:
+    media_id = upload_video(http, mp4_bytes(seconds))
+    http.post(f"{API}/2/media/upload/{media_id}/finalize", headers=AUTH)
+    states = [status(http, media_id).json()["data"]["processing_info"] for _ in range(2)]
+
+    assert states[0]["state"] == "in_progress", "refused once processed, as X does"
+    assert states[1] == {
+        "state": "failed",
+        "error": {"code": 3, "name": "UnsupportedMedia", "message": message},
+    }
+    assert_invalid(tweet(http, text="Видео", media={"media_ids": [media_id]}))
+
+
+@pytest.mark.parametrize("seconds", [0.5, 140.0])
+def test_a_video_of_exactly_the_limits_is_processed(http: httpx.Client, seconds: float) -> None:
+    media_id = upload_video(http, mp4_bytes(seconds))
+    http.post(f"{API}/2/media/upload/{media_id}/finalize", headers=AUTH)
+    states = [status(http, media_id).json()["data"]["processing_info"]["state"] for _ in range(2)]
+    assert states == ["in_progress", "succeeded"]
 
 
 def test_old_command_form_of_the_chunked_upload(http: httpx.Client) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 
 import msgspec
 import pytest
-from conftest import jpeg_bytes, write_files
+from conftest import jpeg_bytes, mp4_bytes, write_files
 
 from publisher.content import context, stylecheck
 from publisher.content import load as content_module
@@ -298,11 +298,16 @@ def test_a_post_from_the_cache_is_the_post_as_loaded(
 ) -> None:
     full = POST.replace(
         "---\nПриходите",
-        "publish_at: 2026-05-01 10:00\nmedia: [photo.jpg]\npoll:\n  question: Придёте?\n"
+        "publish_at: 2026-05-01 10:00\nmedia: [photo.jpg, clip.mp4]\npoll:\n  question: Придёте?\n"
         "  options: [Да, Нет]\noverrides:\n  vk:\n    silent: true\n    tags: [a, b]\n"
         "---\nПриходите",
     )
-    repo = make_repo({"content/p.md": full, "content/photo.jpg": jpeg_bytes()})
+    files = {
+        "content/p.md": full,
+        "content/photo.jpg": jpeg_bytes(),
+        "content/clip.mp4": mp4_bytes(95.5),
+    }
+    repo = make_repo(files)
     cold, cache = content_module.load_cached(repo, load_config(repo)[0], NETWORKS)
     assert cache is not None
     cache.save()
@@ -311,6 +316,7 @@ def test_a_post_from_the_cache_is_the_post_as_loaded(
 
     assert loads.calls == 1
     assert warm.posts == cold.posts
+    assert [m.seconds for m in warm.posts[0].media] == [None, 95.5], "a video's length too"
     when, loaded_when = warm.posts[0].publish_at, cold.posts[0].publish_at
     assert when is not None and loaded_when is not None
     assert (when.isoformat(), when.tzinfo) == (loaded_when.isoformat(), loaded_when.tzinfo)
