@@ -23,7 +23,7 @@ from publisher.core.capabilities import Capabilities, MediaRules, network_title
 from publisher.core.config import Config
 from publisher.core.errors import Diagnostic, Severity
 from publisher.core.front_matter import BODY
-from publisher.core.i18n import _
+from publisher.core.i18n import _, decimal
 from publisher.core.model import Account, Contest, Media, Post, Target
 from publisher.state.cache import salt_of
 from publisher.state.tree import scope_filter
@@ -541,7 +541,7 @@ def _check_durations(post: Post, network: str, caps: Capabilities) -> list[Diagn
 
 
 def duration_label(seconds: float, rounding: Callable[[float], int] = round) -> str:
-    """A play time as a reader says it: "2 min 35 s", "0.5 s", "4 h". Tenths of a second
+    """A play time as a reader says it: "2 мин 35 с", "0,5 с", "4 ч". Tenths of a second
     are kept below a minute's worth of detail; ``rounding`` rounds them (up for a video too
     long, down for one too short, so the figure never equals the limit it breaks)."""
     tenths = rounding(seconds * 10)
@@ -550,7 +550,7 @@ def duration_label(seconds: float, rounding: Callable[[float], int] = round) -> 
     parts = [_("{n} h", n=hours)] if hours else []
     parts += [_("{n} min", n=minutes)] if minutes else []
     if tenths or not parts:
-        shown = f"{tenths / 10:.1f}".removesuffix(".0")
+        shown = decimal(tenths / 10).removesuffix(",0").removesuffix(".0")
         parts.append(_("{n} s", n=shown))
     return " ".join(parts)
 

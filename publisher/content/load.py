@@ -11,7 +11,6 @@ from __future__ import annotations
 import difflib
 import hashlib
 import itertools
-import math
 import re
 import stat
 import warnings
@@ -1221,7 +1220,14 @@ def video_seconds(path: Path) -> float | None:
         seconds = float(MP4(path).info.length)
     except (MutagenError, OSError):
         return None
-    return seconds if 0 < seconds < math.inf else None
+    return seconds if 0 < seconds < UNKNOWN_SECONDS else None
+
+
+#: a play time this long is the header's "unknown" (all ones: 49 days at a time scale of
+#: 1000), not a video anyone films; read as not known. At a time scale of 90,000 "unknown"
+#: reads as 13 hours, and such a file is judged by that length [a known limit of reading
+#: headers through mutagen, which gives the length but not the raw value]
+UNKNOWN_SECONDS = 30 * 24 * 3600
 
 
 def _with_image_info(media: Media, line: int, problems: _Problems) -> Media | None:

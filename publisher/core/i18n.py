@@ -73,3 +73,11 @@ def ngettext(singular: str, plural: str, n: int, **params: object) -> str:
 
 
 set_language(None)
+
+
+def decimal(value: float, digits: int = 1) -> str:
+    """A number with ``digits`` decimals as the reader writes it: ``3,5`` in Russian, ``3.5`` in
+    English (Babel would know every language, but it is a build tool here, not a dependency
+    of the program, and publisher speaks two)."""
+    written = f"{value:.{digits}f}"
+    return written.replace(".", ",") if language() == "ru" else written

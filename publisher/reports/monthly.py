@@ -24,7 +24,7 @@ from publisher.content.load import Content
 from publisher.content.render import render_post
 from publisher.core.capabilities import NETWORK_TABLE, network_title
 from publisher.core.errors import PublisherError
-from publisher.core.i18n import N_, _, language
+from publisher.core.i18n import N_, _, decimal, language
 from publisher.core.labels import category_label
 from publisher.core.model import Post, RenderedPost, ResultEntry
 from publisher.core.names import AccountNames
@@ -520,10 +520,7 @@ def hours_text(hours: float | None) -> str:
     """Working hours for a reader: ``3,5 раб. ч``."""
     if hours is None:
         return "—"
-    number = f"{hours:.1f}"
-    if language() == "ru":
-        number = number.replace(".", ",")
-    return _("{hours} working h", hours=number)
+    return _("{hours} working h", hours=decimal(hours))
 
 
 def _table(head: Sequence[str], rows: Iterable[Sequence[object]]) -> list[str]:

@@ -47,7 +47,7 @@ def test_the_media_table_gives_each_networks_sizes_formats_and_video_lengths() -
     rows = {line.split(" | ")[0]: line for line in media_table().splitlines()}
 
     assert rows["| X (бывший Twitter) (`x`)"].split(" | ")[2] == (
-        "до 512 МБ; MP4; от 0.5 с до 2 мин 20 с"
+        "до 512 МБ; MP4; от 0,5 с до 2 мин 20 с"
     )
     assert rows["| Instagram (`instagram`)"].split(" | ")[2:] == [
         "до 300 МБ; от 3 с до 15 мин",

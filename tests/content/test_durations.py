@@ -93,8 +93,8 @@ def test_x_refuses_a_video_under_half_a_second(make_repo: Callable[..., Path]) -
 
     (error,) = errors
     assert error.targets == ("x",)
-    assert error.message.startswith("Видео «clip.mp4» длится 0.4 с")
-    assert error.message.endswith("не короче 0.5 с.")
+    assert error.message.startswith("Видео «clip.mp4» длится 0,4 с")
+    assert error.message.endswith("не короче 0,5 с.")
 
 
 @pytest.mark.parametrize(
@@ -130,15 +130,17 @@ def test_only_videos_have_a_length(tmp_path: Path) -> None:
     assert video_seconds(tmp_path / "missing.mp4") is None
     (tmp_path / "a.webm").write_bytes(b"\x1aE\xdf\xa3" + b"\x00" * 60)
     assert video_seconds(tmp_path / "a.webm") is None
+    path.write_bytes(mp4_bytes((2**32 - 1) / 1000))  # the header's "unknown": all ones
+    assert video_seconds(path) is None
 
 
 @pytest.mark.parametrize(
     ("seconds", "rounding", "spoken"),
     [
         (155, round, "2 мин 35 с"),
-        (140.04, math.ceil, "2 мин 20.1 с"),  # never shown equal to the limit it breaks
-        (2.99, math.floor, "2.9 с"),
-        (0.5, round, "0.5 с"),
+        (140.04, math.ceil, "2 мин 20,1 с"),  # never shown equal to the limit it breaks
+        (2.99, math.floor, "2,9 с"),
+        (0.5, round, "0,5 с"),
         (0, round, "0 с"),
         (15 * 60, round, "15 мин"),
         (240 * 60, round, "4 ч"),
