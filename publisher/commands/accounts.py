@@ -332,7 +332,7 @@ def confirm_done(ws: Workspace, name: str, fields: Sequence[str]) -> Confirmed:
             _('Run: git config user.name "Your Name"; git config user.email you@example.org'),
         )
     rel = step.result_file_path
-    files = ResultFiles(ws.repo, content.default_accounts)
+    files = ResultFiles(ws.repo, content.account_aliases)
     try:
         previous = files.read(rel).get(account.name)
     except RESULT_FILE_ERRORS as error:  # a damaged file is never written over

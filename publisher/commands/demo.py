@@ -324,7 +324,7 @@ def _contest(ws: Workspace, sandbox: Sandbox, echo: Callable[[str], None]) -> No
     post = next((p for p in content.posts if p.contest is not None), None)
     if post is None or post.contest is None:
         return
-    entries = ResultFiles(ws.repo, content.default_accounts).read(post.result_file_path)
+    entries = ResultFiles(ws.repo, content.account_aliases).read(post.result_file_path)
     vk = next((e for e in entries.values() if e.network == "vk" and e.remote_id), None)
     if vk is None:
         return

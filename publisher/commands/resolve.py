@@ -39,7 +39,7 @@ def resolve_uncertain(
             _("There is no post '{post}'.", post=post_id),
             _("Use the post id shown by publisher plan."),
         )
-    result_files = ResultFiles(ws.repo, content.default_accounts)
+    result_files = ResultFiles(ws.repo, content.account_aliases)
     entry = _intent(result_files, rel, account, post_id, network)
     now = ws.clock.now().isoformat(timespec="seconds")
     if absent:

@@ -228,6 +228,12 @@ class Content:
         return {account.network: account.name for account in found if account is not None}
 
     @cached_property
+    def account_aliases(self) -> Mapping[str, str]:
+        """``default_accounts`` where the account's name is not its network's: what an old
+        result entry keyed by its network must be filed under (``with_aliases``)."""
+        return {n: name for n, name in self.default_accounts.items() if name != n}
+
+    @cached_property
     def _directory(self) -> Directory:
         return Directory(self.accounts, {}, ())
 

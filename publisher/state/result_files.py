@@ -139,6 +139,8 @@ def with_aliases(
     """``entries`` with an old entry keyed by a network and naming no account put under the
     account that network's posts go to now (``aliases``: network -> account). An entry the
     account has under its own name wins: it was written later."""
+    if not aliases:
+        return entries
     renamed = dict(entries)
     for key, entry in entries.items():
         account = aliases.get(key, key)
