@@ -51,6 +51,7 @@ site: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python bench/startup.py
 	$(BIN)/python bench/check_plan.py --sizes 1000,10000,50000
+	$(BIN)/python bench/compare_code.py
 	$(BIN)/python bench/apply_throughput.py --posts 200
 	$(BIN)/python bench/apply_throughput.py --posts 200 --accounts
 	$(BIN)/python bench/video_upload.py

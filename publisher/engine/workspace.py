@@ -208,12 +208,12 @@ class Workspace:
         """The decisions on filed comments that ``moderate`` would refuse (a value it does not
         know, a file that is not the one it wrote, a comment it never filed), shown in the
         request that writes them, before the merge."""
-        from publisher.moderation.review import REVIEW_DIR, check_against_log, read_reviews
+        from publisher.moderation.review import REVIEW_DIR
 
         if not (self.repo / REVIEW_DIR).is_dir():
             return []
         from publisher.moderation.log import read_log
-        from publisher.moderation.review import reviewed
+        from publisher.moderation.review import check_against_log, read_reviews, reviewed
 
         reviews = read_reviews(self.repo)
         decided = [r for r in reviews if r.decision and not r.problems]
