@@ -63,17 +63,23 @@ def run(tree: Path, argv: Sequence[str]) -> tuple[float, float]:
 def old_tree(revision: str) -> Path:
     """A detached work tree of ``revision``, its bytecode compiled."""
     tree = SCRATCH / "old-code"
-    subprocess.run(
-        ["git", "-C", str(bench.ROOT), "worktree", "remove", "--force", str(tree)],
-        capture_output=True,
-    )
-    shutil.rmtree(tree, ignore_errors=True)
+    remove_tree(tree)
     subprocess.run(
         ["git", "-C", str(bench.ROOT), "worktree", "add", "-q", "--detach", str(tree), revision],
         check=True,
     )
     subprocess.run([bench.PYTHON, "-m", "compileall", "-q", str(tree / "publisher")], check=True)
     return tree
+
+
+def remove_tree(tree: Path) -> None:
+    """The old code's work tree gone, and forgotten by Git."""
+    subprocess.run(
+        ["git", "-C", str(bench.ROOT), "worktree", "remove", "--force", str(tree)],
+        capture_output=True,
+    )
+    shutil.rmtree(tree, ignore_errors=True)
+    subprocess.run(["git", "-C", str(bench.ROOT), "worktree", "prune"], capture_output=True)
 
 
 def make_repos() -> dict[str, Path]:
@@ -177,7 +183,10 @@ def main(argv: Sequence[str]) -> None:
         [bench.PYTHON, "-m", "compileall", "-q", str(bench.ROOT / "publisher")], check=True
     )
     trees = {"old": old_tree(args.old), "new": bench.ROOT}
-    results = report(measure(trees, make_repos(), args.rounds), args.old)
+    try:
+        results = report(measure(trees, make_repos(), args.rounds), args.old)
+    finally:
+        remove_tree(trees["old"])
     bench.save("compare_code", results)
 
 
