@@ -3,9 +3,10 @@
 Ratios to a baseline move with the machine's load (the read-and-parse baseline is I/O and C,
 publisher is Python), so "no figure more than 10% worse than before" is judged here: the same
 two repositories as ``check_plan.py`` (10,000 posts, none published / 99% published), each
-command cold (no cache) and warm (best of three), the old code and this code taking turns,
-best of ``--rounds``. CPU seconds (user + system of the process and its workers) are given
-too: they move less with other work on the machine.
+command cold (no cache) and warm (three runs after it), the old code and this code taking
+turns for ``--rounds`` rounds; each figure is the median of its runs (a best-of figure moved
+by 8% between two runs of this script). CPU seconds (user + system of the process and its
+workers) are given too: they move less with other work on the machine.
 
 The old code runs from a detached Git work tree of ``--old`` (default: the last commit before
 issue #15's work), with Python's bytecode compiled first; every run starts in the scratch
@@ -14,7 +15,7 @@ The repositories' account files lose ``default: true`` and ``publisher.yml`` its
 (the old code does not know them; with one account per network they change nothing).
 
     .venv/bin/python bench/compare_code.py                 # against the commit before #15
-    .venv/bin/python bench/compare_code.py --old HEAD~10 --rounds 5
+    .venv/bin/python bench/compare_code.py --old HEAD~10 --rounds 9
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import os
 import re
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import time
@@ -107,14 +109,14 @@ def strip_new_settings(repo: Path) -> None:
 
 
 def measure(trees: dict[str, Path], repos: dict[str, Path], rounds: int) -> dict[str, float]:
-    """Best wall and CPU seconds of each (code, stage, command, cold|warm), codes in turn.
+    """Median wall and CPU seconds of each (code, stage, command, cold|warm), codes in turn.
     Each code has its own copy of each repository, so neither reads the other's cache."""
     copies = {
         (code, stage): _copy(repo, SCRATCH / f"{code}-{stage}")
         for code in trees
         for stage, repo in repos.items()
     }
-    best: dict[str, float] = {}
+    runs: dict[str, list[float]] = {}
     for _round in range(rounds):
         for code, tree in trees.items():
             for stage in STAGES:
@@ -122,37 +124,37 @@ def measure(trees: dict[str, Path], repos: dict[str, Path], rounds: int) -> dict
                 for command in COMMANDS:
                     argv = ["--repo", str(repo), command]
                     bench.drop_cache(repo)
-                    _keep(best, f"{code} {stage} {command} cold", run(tree, argv))
+                    _keep(runs, f"{code} {stage} {command} cold", run(tree, argv))
                     for _ in range(3):
-                        _keep(best, f"{code} {stage} {command} warm", run(tree, argv))
+                        _keep(runs, f"{code} {stage} {command} warm", run(tree, argv))
         print(f"round {_round + 1} of {rounds}", flush=True)
-    return best
+    return {key: statistics.median(values) for key, values in runs.items()}
 
 
 def _copy(repo: Path, target: Path) -> Path:
-    """A copy of ``repo`` whose Git index knows its files again (a copy's new file times
-    would make Git read every file at each run, for either code)."""
+    """A clone of ``repo`` (a clone, not a copy of the folder: Git may be packing the
+    repository's objects in the background after a commit, and a fresh clone's index knows
+    its files, where a copy's new file times would make Git read every file at each run)."""
+    subprocess.run(["git", "-C", str(repo), "-c", "gc.autoDetach=false", "gc", "--auto", "-q"])
     shutil.rmtree(target, ignore_errors=True)
-    shutil.copytree(repo, target, symlinks=True)
-    subprocess.run(["git", "-C", str(target), "update-index", "-q", "--refresh"], check=False)
+    subprocess.run(["git", "clone", "-q", str(repo), str(target)], check=True)
     return target
 
 
-def _keep(best: dict[str, float], key: str, measured: tuple[float, float]) -> None:
+def _keep(runs: dict[str, list[float]], key: str, measured: tuple[float, float]) -> None:
     for name, value in zip(("wall", "cpu"), measured, strict=True):
-        slot = f"{key} {name}"
-        best[slot] = min(best.get(slot, value), value)
+        runs.setdefault(f"{key} {name}", []).append(value)
 
 
-def report(best: dict[str, float], revision: str) -> dict[str, object]:
+def report(medians: dict[str, float], revision: str) -> dict[str, object]:
     """Rows of new/old per figure, printed and returned for results.json."""
     rows = []
     for stage in STAGES:
         for command in COMMANDS:
             for kind in ("warm", "cold"):
                 figure = f"{stage} {command} {kind}"
-                new, old = best[f"new {figure} wall"], best[f"old {figure} wall"]
-                cpu_new, cpu_old = best[f"new {figure} cpu"], best[f"old {figure} cpu"]
+                new, old = medians[f"new {figure} wall"], medians[f"old {figure} wall"]
+                cpu_new, cpu_old = medians[f"new {figure} cpu"], medians[f"old {figure} cpu"]
                 rows.append(
                     {
                         "figure": figure,
@@ -176,7 +178,7 @@ def report(best: dict[str, float], revision: str) -> dict[str, object]:
 def main(argv: Sequence[str]) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--old", default=BEFORE_ISSUE_15, help="the earlier commit")
-    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--rounds", type=int, default=5)
     args = parser.parse_args(argv)
     SCRATCH.mkdir(parents=True, exist_ok=True)
     subprocess.run(
