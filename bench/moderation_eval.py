@@ -45,7 +45,7 @@ class Row:
 
 
 def load(path: Path = DATASET) -> list[Row]:
-    """The labelled comments."""
+    """The labelled rows of a TSV file (label, category, text): comments by default."""
     with path.open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
         return [Row(r["label"], r["category"], r["text"]) for r in reader]
@@ -95,10 +95,10 @@ def _metrics(rows: list[Row], decisions: list[dict[str, Any]], seconds: float) -
     }
 
 
-def write(metrics: dict[str, Any], path: Path = RESULTS) -> None:
-    """Store ``metrics`` under "moderation", keeping the other keys of the file."""
+def write(metrics: dict[str, Any], path: Path = RESULTS, key: str = "moderation") -> None:
+    """Store ``metrics`` under ``key``, keeping the other keys of the file."""
     existing = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    existing["moderation"] = metrics
+    existing[key] = metrics
     path.write_text(json.dumps(existing, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 

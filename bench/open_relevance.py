@@ -14,34 +14,24 @@ open); a filed message's category is compared with the label's too. The numbers 
 
 from __future__ import annotations
 
-import csv
-import json
 import sys
 import time
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from moderation_eval import Row, write  # the same labelled rows and results file
+from moderation_eval import load as load_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 DATASET = ROOT / "tests" / "inbox" / "open_messages.tsv"
 HOLDOUT = ROOT / "tests" / "inbox" / "open_messages_holdout.tsv"
-RESULTS = ROOT / "bench" / "results.json"
 KEY = "open_relevance"
 
 
-@dataclass(frozen=True)
-class Row:
-    """One labelled message."""
-
-    label: str
-    category: str
-    text: str
-
-
 def load(path: Path = DATASET) -> list[Row]:
-    with path.open(encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
-        return [Row(r["label"], r["category"], r["text"]) for r in reader]
+    """The labelled messages."""
+    return load_rows(path)
 
 
 def evaluate(rows: list[Row]) -> tuple[dict[str, Any], list[tuple[Row, bool, str]]]:
@@ -78,13 +68,6 @@ def evaluate(rows: list[Row]) -> tuple[dict[str, Any], list[tuple[Row, bool, str
     return metrics, errors
 
 
-def write(metrics: dict[str, Any], path: Path = RESULTS) -> None:
-    """Store ``metrics`` under ``KEY``, keeping the other keys of the file."""
-    existing = json.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    existing[KEY] = metrics
-    path.write_text(json.dumps(existing, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-
-
 def main(argv: list[str]) -> None:
     metrics, errors = evaluate(load())
     holdout, missed = evaluate(load(HOLDOUT))
@@ -95,7 +78,7 @@ def main(argv: list[str]) -> None:
             print(f"{row.label:5} -> {'file' if filed else 'skip':5} {category:12} {row.text}")
     for key, value in metrics.items():
         print(f"{key}: {value}")
-    write(metrics)
+    write(metrics, key=KEY)
 
 
 if __name__ == "__main__":
