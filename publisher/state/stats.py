@@ -113,13 +113,18 @@ def read_stats(repo: Path, month: str) -> StatsFile:
     return found
 
 
-def _read_gaps(raw: object, into: StatsFile) -> None:
+def _section(raw: object, into: StatsFile) -> dict[Any, Any]:
+    """A top-level section of the file: none is empty, one that is no mapping is damaged."""
     if raw is None:
-        return
+        return {}
     if not isinstance(raw, dict):
         into.damaged = True
-        return
-    for account, reasons in raw.items():
+        return {}
+    return raw
+
+
+def _read_gaps(raw: object, into: StatsFile) -> None:
+    for account, reasons in _section(raw, into).items():
         if not isinstance(reasons, list) or not all(isinstance(r, str) for r in reasons):
             into.damaged = True
             continue
@@ -127,12 +132,7 @@ def _read_gaps(raw: object, into: StatsFile) -> None:
 
 
 def _read_posts(raw: object, into: StatsFile) -> None:
-    if raw is None:
-        return
-    if not isinstance(raw, dict):
-        into.damaged = True
-        return
-    for post, accounts in raw.items():
+    for post, accounts in _section(raw, into).items():
         if not isinstance(accounts, dict):
             into.damaged = True
             continue
@@ -164,12 +164,7 @@ def _post_stats(post: str, account: str, raw: object) -> PostStats | None:
 
 
 def _read_followers(raw: object, into: StatsFile) -> None:
-    if raw is None:
-        return
-    if not isinstance(raw, dict):
-        into.damaged = True
-        return
-    for account, entry in raw.items():
+    for account, entry in _section(raw, into).items():
         days = entry.get("days") if isinstance(entry, dict) else None
         if not isinstance(days, dict):
             into.damaged = True
@@ -181,12 +176,7 @@ def _read_followers(raw: object, into: StatsFile) -> None:
 
 
 def _read_audit(raw: object, into: StatsFile) -> None:
-    if raw is None:
-        return
-    if not isinstance(raw, dict):
-        into.damaged = True
-        return
-    for account, entry in raw.items():
+    for account, entry in _section(raw, into).items():
         items = entry.get("findings") if isinstance(entry, dict) else None
         if not isinstance(entry, dict) or not isinstance(items, list):
             into.damaged = True
