@@ -531,18 +531,9 @@ class VkEmulator(Emulator):
             raise invalid_param("name is too long")
         owner = call.run_owner()
         with self.store.transaction("vk") as state:
-            video_id = next_id(state, "next_video_id", 456_239_017)
+            video = self._new_video(state, owner, name, call)
+            video_id = video["id"]
             ticket = _new_ticket(state, "video", owner, call.user_id, video_id=video_id)
-            video = {
-                "id": video_id,
-                "owner_id": owner,
-                "title": name,
-                "description": call.get("description")[:5000],
-                "access_key": secrets.token_hex(9),
-                "date": self.now(),
-                "file": None,
-            }
-            state.setdefault("videos", {})[f"{owner}_{video_id}"] = video
         url = (
             f"https://{VIDEO_UPLOAD_HOST}/upload.php?act=add_video"
             f"&oid={owner}&vid={video_id}&upload={ticket}"
@@ -555,6 +546,21 @@ class VkEmulator(Emulator):
             "description": video["description"],
             "access_key": video["access_key"],
         }
+
+    def _new_video(self, state: dict[str, Any], owner: int, name: str, call: Call) -> Any:
+        """A video record of the community or user ``owner``, with no file yet."""
+        video_id = next_id(state, "next_video_id", 456_239_017)
+        video = {
+            "id": video_id,
+            "owner_id": owner,
+            "title": name,
+            "description": call.get("description")[:5000],
+            "access_key": secrets.token_hex(9),
+            "date": self.now(),
+            "file": None,
+        }
+        state.setdefault("videos", {})[f"{owner}_{video_id}"] = video
+        return video
 
     def video_start_streaming(self, call: Call) -> Any:
         """A new broadcast in the community (``group_id``), waiting for its stream; with
@@ -571,20 +577,9 @@ class VkEmulator(Emulator):
                 name = call.get("name") or "Трансляция"
                 if len(name) > self.video_name_limit:
                     raise invalid_param("name is too long")
-                video_id = next_id(state, "next_video_id", 456_239_017)
-                video = {
-                    "id": video_id,
-                    "owner_id": owner,
-                    "title": name,
-                    "description": call.get("description")[:5000],
-                    "access_key": secrets.token_hex(9),
-                    "date": self.now(),
-                    "file": None,
-                    "live": True,
-                    "live_status": "waiting",
-                    "stream_key": f"{video_id}_{secrets.token_urlsafe(24)}",
-                }
-                state.setdefault("videos", {})[f"{owner}_{video_id}"] = video
+                video = self._new_video(state, owner, name, call)
+                key = f"{video['id']}_{secrets.token_urlsafe(24)}"
+                video.update(live=True, live_status="waiting", stream_key=key)
         return {
             "video_id": video["id"],
             "owner_id": owner,
