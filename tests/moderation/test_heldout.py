@@ -10,6 +10,8 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 HELDOUT = HERE / "heldout.tsv"
 TUNING = HERE / "comments.tsv"
+#: every other labelled part: none may share a text with the held-out one
+OTHERS = ("comments.tsv", "validation.tsv", "tuning2.tsv", "validation2.tsv")
 FROZEN = "0ee82cf6d8fe51995f372014b6752486683b58a954deb9a8884812eec8f72e2a"
 
 
@@ -33,3 +35,9 @@ def test_heldout_has_every_label_in_proportion() -> None:
     labels = [row.split("\t")[0] for row in _rows(HELDOUT)]
     assert set(labels) == {"keep", "remove", "review"}
     assert labels.count("keep") > len(labels) / 2, "most comments are ordinary"
+
+
+def test_heldout_shares_no_text_with_any_other_part() -> None:
+    held = {row.split("\t")[2] for row in _rows(HELDOUT)}
+    for name in OTHERS:
+        assert not held & {row.split("\t")[2] for row in _rows(HERE / name)}, name
