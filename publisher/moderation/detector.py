@@ -85,7 +85,7 @@ _AUGMENTATIVE = re.compile(r"(?:ин|ищ|от|юг|уг|юк|ук)(?:а|ы|и|�
 #: a derived word's endings of the nominative (singular or plural)
 _NOMINATIVE_ENDINGS = ("а", "ы", "и", "е", "о")
 #: the levels whose nouns make augmentatives
-DERIVING = frozenset({"strong", "weak", "animal"})
+DERIVING = frozenset({"strong", "weak", "deed", "animal"})
 #: words at least this long that the dictionary does not know are matched with one letter off
 TYPO_MIN = 7
 #: longer comments are judged by their beginning (networks cap comments at a few thousand)
@@ -235,6 +235,8 @@ class Lexicon:
     """Everything read from ``data/moderation``, with words expanded to all their forms."""
 
     roots: tuple[tuple[str, re.Pattern[str]], ...]
+    #: roots that count only when the writer masked letters of the word
+    masked_roots: tuple[tuple[str, re.Pattern[str]], ...]
     obscene_forms: tuple[str, ...]
     exceptions: frozenset[str]
     insults: Mapping[str, Insult]
@@ -272,6 +274,7 @@ def lexicon() -> Lexicon:
     insult_forms = _insults([row for row in insults if row[0] not in ("phrase", "except")], obscene)
     return Lexicon(
         roots=roots,
+        masked_roots=tuple((row[1], re.compile(row[2])) for row in obscene if row[0] == "masked"),
         obscene_forms=tuple(
             sorted({form for row in obscene if row[0] == "word" for form, _tag in inflect(row[1])})
         ),
@@ -548,8 +551,12 @@ def obscene_root(word: Word, lex: Lexicon) -> str:
     if word.mask is not None:
         mask = word.mask
         filled = next((f for f in lex.obscene_forms if mask.fullmatch(f)), "")
-        return _root_of(filled, lex) if filled else ""
+        return (_root_of(filled, lex) or _masked_root(filled, lex)) if filled else ""
     return ""
+
+
+def _masked_root(form: str, lex: Lexicon) -> str:
+    return next((root for root, pattern in lex.masked_roots if pattern.match(form)), "")
 
 
 def _root_of(form: str, lex: Lexicon) -> str:
@@ -559,13 +566,16 @@ def _root_of(form: str, lex: Lexicon) -> str:
 
 
 def obscene_findings(words: Text, lex: Lexicon) -> Iterable[Finding]:
-    """Obscene roots; quoted in a complaint about others' swearing: review."""
+    """Obscene roots; quoted in a complaint about others' swearing or words: review."""
     swearing = {s[0].sentence for s in sentences(words.words) if _mentions(s, "swearing", lex)}
+    said = {s[0].sentence for s in sentences(words.words) if _mentions(s, "say", lex)}
     for word in [*words.words, *words.joined]:
         root = obscene_root(word, lex)
         if not root:
             continue
-        if word.sentence in swearing and (word.quoted or word.mask is not None):
+        if (word.sentence in swearing and (word.quoted or word.mask is not None)) or (
+            word.quoted and word.sentence in said
+        ):
             yield Finding("obscene", "review", f"obscene:quoted:{root}")
         else:
             yield Finding("obscene", "remove", f"obscene:root:{root}")
@@ -695,13 +705,37 @@ def judge_insult(place: Place, insult: Insult, reported: bool) -> Finding | None
         alone = _plural(place) and _stands_alone(place)  # "долбанутые в отделе"
         aimed = _beside_person(place) or _predicate(place) or (alone and _of_office(place))
         return _person_finding(lemma) if aimed else None
+    if level != "vulgar" and (_of_group(place) or _beside_office_adjective(place)):
+        return _person_finding(lemma)
     if level in ("animal", "vulgar"):
         return _ordinary_word(place, insult)
     if level == "strong":
         aimed = _aimed(place) or _of_office(place) or _contrasted(place)
         return _person_finding(lemma) if aimed else Finding("insult", "review", f"insult:{lemma}")
+    if level == "weak" and insult.nominative and _said_to_addressee(place):
+        return _person_finding(lemma)  # "вы паразит", "Вы, Иван Петрович, бездарь"
     aimed = place.addressed or _vocative(place) or _predicate(place) or _beside_person(place)
     return Finding("insult", "review", f"insult:weak:{lemma}") if aimed else None
+
+
+def _of_group(place: Place) -> bool:
+    """After a word for a crowd of people: "сборище тварей", "свора шакалов"."""
+    return place.index > 0 and place.has("group", place.sentence[place.index - 1])
+
+
+def _beside_office_adjective(place: Place) -> bool:
+    """Next to an adjective of officialdom: "крысы чиновничьи", "кабинетные клопы"."""
+    return any(place.has("office_adj", w) for _i, w in place.near(1, 1))
+
+
+def _said_to_addressee(place: Place) -> bool:
+    """ "Вы"/"ты" as the subject in the word's own clause: "глава, вы паразит", "паразиты вы";
+    not "вы видели этого клоуна?" (the caller checks the word is in the nominative)."""
+    word = place.sentence[place.index]
+    return any(
+        place.has("second", w) and w.plain not in EMPHATIC and w.clause == word.clause
+        for _i, w in place.near(3, 2)
+    )
 
 
 def _ordinary_word(place: Place, insult: Insult) -> Finding | None:
@@ -1044,7 +1078,7 @@ def _object(sentence: list[Word], index: int, lex: Lexicon) -> bool:
         if i == index or word.clause != clause:
             continue
         insult = insult_of(word, lex)
-        person = insult is not None and insult.level in ("strong", "weak", "slur")
+        person = insult is not None and insult.level in ("strong", "weak", "deed", "slur")
         if person or word.plain in lex.objects or _name(sentence, i):
             return True
     return False

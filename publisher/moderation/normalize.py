@@ -82,6 +82,10 @@ _EMOJI_IN_WORD = re.compile(
     r"(?<=[^\W\d_])[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200D]+(?=[^\W\d_])"
 )
 
+#: "@" or "$" closing a Cyrillic word stands for its last letter, like an asterisk ("бл@"); a
+#: mail address or a handle has Latin letters before it
+_TRAILING_LOOSE_MASK = re.compile(r"(?<=[а-яё]{2})[@$](?![\w@$])", re.IGNORECASE)
+
 
 @dataclass(frozen=True)
 class Word:
@@ -222,7 +226,7 @@ class _State:
 
     def chunk(self, chunk: str) -> None:
         self.chunks += 1
-        chunk = _EMOJI_IN_WORD.sub("*", chunk)
+        chunk = _TRAILING_LOOSE_MASK.sub("*", _EMOJI_IN_WORD.sub("*", chunk))
         lead, core, trail = _split_punctuation(chunk)
         folded = fold(core)
         if not folded and any(char in DASHES for char in chunk):

@@ -71,14 +71,16 @@ def test_labelled_set_meets_the_goal() -> None:
 
 
 def test_bench_reports_every_part(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Tuning, validation and held-out parts, the goal judged on the held-out one; the held-out
-    file is swapped for the validation one here, so that the suite never measures it."""
+    """Both batches' tuning and validation parts and the held-out part, the goal judged on the
+    held-out one; the held-out file is swapped for the validation one here, so that the suite
+    never measures it."""
     bench = _bench()
     metrics, errors = bench.measure(heldout=False)
-    assert set(metrics) == set(errors) == {"tuning", "validation"}
+    parts = {"tuning", "validation", "tuning2", "validation2"}
+    assert set(metrics) == set(errors) == parts
     monkeypatch.setattr(bench, "HELDOUT", bench.VALIDATION)
     metrics, errors = bench.measure()
-    assert set(metrics) == {"tuning", "validation", "heldout", "goal"}
+    assert set(metrics) == parts | {"heldout", "goal"}
     assert "heldout" not in errors, "the held-out part's disagreements are never listed"
     assert metrics["heldout"]["comments"] == metrics["validation"]["comments"]
     assert metrics["goal"]["met"] in (True, False)
