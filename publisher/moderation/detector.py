@@ -937,7 +937,7 @@ def spam_findings(text: str, words: Text, lex: Lexicon, repeated: str) -> Iterab
         signals = {}
     score = sum(signals.values())
     warned = any(p.search(words.plain) for p in lex.patterns.get("warning", ()))
-    if score:
+    if score > 0:
         remove = score >= SPAM_REMOVE and not warned  # "осторожно, пишут про подработку..."
         verdict: Literal["remove", "review"] = "remove" if remove else "review"
         yield Finding("spam", verdict, "spam:" + "+".join(signals))

@@ -82,6 +82,10 @@ _EMOJI_IN_WORD = re.compile(
     r"(?<=[^\W\d_])[\U0001F000-\U0001FAFF\u2600-\u27BF\u2B00-\u2BFF\uFE0F\u200D]+(?=[^\W\d_])"
 )
 
+#: letters spread with a symbol between each ("з*а*к*л*а*д*к*и", emoji already made "*")
+_SPREAD_IN_CHUNK = re.compile(r"(?<![a-zа-я])(?:[a-zа-я]\*){3,}[a-zа-я](?![a-zа-я])")
+#: the fewest letters typed apart that are taken for one word
+RUN_MIN = 4
 #: "@" or "$" closing a Cyrillic word stands for its last letter, like an asterisk ("бл@"); a
 #: mail address or a handle has Latin letters before it
 _TRAILING_LOOSE_MASK = re.compile(r"(?<=[а-яё]{2})[@$](?![\w@$])", re.IGNORECASE)
@@ -207,8 +211,39 @@ def analyse(text: str, known: Callable[[str], bool]) -> Text:
         last_end = match.end()
         state.chunk(match.group())
     state.join_spread()
-    state.out.plain = " ".join(state.plain)
+    state.out.plain = _SPREAD_IN_CHUNK.sub(_unspread, " ".join(join_letter_runs(state.plain)))
     return state.out
+
+
+def join_letter_runs(chunks: list[str]) -> list[str]:
+    """Letters typed one by one, apart or between emoji, joined back into their word ("W h a t s
+    A p p", "С 🧂 о 🧂 л 🧂 ь"): at least RUN_MIN letters of one alphabet, so "а я и" stays
+    three words and "в W h a t s A p p" keeps its "в"."""
+    out: list[str] = []
+    run: list[str] = []
+    between: list[str] = []
+    for chunk in chunks:
+        letter = len(chunk) == 1 and chunk.isalpha()
+        if letter and run and _latin(chunk) == _latin(run[-1]):
+            run.append(chunk)
+            between = []
+        elif run and not letter and not any(c.isalnum() or c in SENTENCE_END for c in chunk):
+            between.append(chunk)  # an emoji or a symbol, between two letters or after the last
+        else:
+            out += ["".join(run)] if len(run) >= RUN_MIN else run
+            out += between
+            run, between = ([chunk], []) if letter else ([], [])
+            if not letter:
+                out.append(chunk)
+    return out + (["".join(run)] if len(run) >= RUN_MIN else run) + between
+
+
+def _latin(letter: str) -> bool:
+    return "a" <= letter <= "z"
+
+
+def _unspread(match: re.Match[str]) -> str:
+    return match.group().replace("*", "")
 
 
 class _State:
