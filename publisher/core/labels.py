@@ -63,6 +63,9 @@ RULE_KINDS = {
     "drugs": N_("drugs"),
     "job": N_("job offer"),
     "documents": N_("forged documents"),
+    "weapons": N_("weapons"),
+    "personal_data": N_("another person's data"),
+    "counterfeit": N_("counterfeit money"),
 }
 #: the spam signals (``data/moderation/spam.txt`` and the detector's own)
 SPAM_SIGNALS = {
@@ -96,6 +99,18 @@ SPAM_SIGNALS = {
     "hiring": N_("people wanted"),
     "service": N_("paid service terms"),
     "offer": N_("money offered"),
+    "betting": N_("betting tips"),
+    "betting_hint": N_("betting hint"),
+    "adult_hint": N_("dating"),
+    "quick_loan": N_("money to anyone"),
+    "prize": N_("prize for nothing"),
+    "mule": N_("cards or accounts bought"),
+    "promotion": N_("paid promotion"),
+    "scheme": N_("easy-money scheme"),
+    "miracle": N_("miracle cure"),
+    "home_income": N_("income from home"),
+    "crypto_cash": N_("crypto for cash"),
+    "employer": N_("employer's terms"),
 }
 
 

@@ -993,7 +993,8 @@ def official(host: str, lex: Lexicon) -> bool:
 
 
 def unlawful_findings(text: str, words: Text, lex: Lexicon) -> Iterable[Finding]:
-    """Threats and calls for violence, drug selling, forged documents."""
+    """Threats and calls for violence, drug selling, forged documents, weapons, another
+    person's data, counterfeit money."""
     yield from threat_findings(words, lex)
     spread = " ".join(w.plain for w in words.joined if len(w.plain) >= SPREAD_MIN)
     plain = f"{words.plain} | {spread}"  # "н а р к о т а" is read joined too
@@ -1009,6 +1010,19 @@ def unlawful_findings(text: str, words: Text, lex: Lexicon) -> Iterable[Finding]
         return  # "осторожно, продают права без экзаменов": a warning quotes the offer
     yield from _drugs(present)
     yield from _documents(present, "?" in text)
+    yield from _trade(present)
+
+
+def _trade(present: Mapping[str, bool]) -> Iterable[Finding]:
+    """Weapons offered, another person's data passed on, counterfeit money."""
+    if present.get("weapon") and present.get("weapon_illegal"):
+        yield Finding("unlawful", "remove", "unlawful:weapons")
+    elif present.get("weapon") and (present.get("trade") or present.get("contact")):
+        yield Finding("unlawful", "review", "unlawful:weapons")
+    if present.get("doxx"):
+        yield Finding("unlawful", "remove", "unlawful:personal_data")
+    if present.get("counterfeit"):
+        yield Finding("unlawful", "remove", "unlawful:counterfeit")
 
 
 def _drugs(present: Mapping[str, bool]) -> Iterable[Finding]:

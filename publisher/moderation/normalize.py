@@ -217,22 +217,23 @@ def analyse(text: str, known: Callable[[str], bool]) -> Text:
 
 def join_letter_runs(chunks: list[str]) -> list[str]:
     """Letters typed one by one, apart or between emoji, joined back into their word ("W h a t s
-    A p p", "С 🧂 о 🧂 л 🧂 ь"): at least RUN_MIN letters of one alphabet, so "а я и" stays
-    three words and "в W h a t s A p p" keeps its "в"."""
+    A p p", "С 🧂 о 🧂 л 🧂 ь"): at least RUN_MIN letters of one alphabet, set apart the same way
+    throughout, so "а я и" stays three words and "С 🧂 о 🧂 л 🧂 ь в" keeps its "в"."""
     out: list[str] = []
     run: list[str] = []
     between: list[str] = []
+    spaced_by: bool | None = None  # whether symbols stand between the run's letters
     for chunk in chunks:
         letter = len(chunk) == 1 and chunk.isalpha()
-        if letter and run and _latin(chunk) == _latin(run[-1]):
+        same = letter and run and _latin(chunk) == _latin(run[-1])
+        if same and spaced_by in (None, bool(between)):
             run.append(chunk)
-            between = []
+            spaced_by, between = bool(between), []
         elif run and not letter and not any(c.isalnum() or c in SENTENCE_END for c in chunk):
             between.append(chunk)  # an emoji or a symbol, between two letters or after the last
         else:
-            out += ["".join(run)] if len(run) >= RUN_MIN else run
-            out += between
-            run, between = ([chunk], []) if letter else ([], [])
+            out += (["".join(run)] if len(run) >= RUN_MIN else run) + between
+            run, between, spaced_by = ([chunk] if letter else []), [], None
             if not letter:
                 out.append(chunk)
     return out + (["".join(run)] if len(run) >= RUN_MIN else run) + between
