@@ -703,7 +703,9 @@ def judge_insult(place: Place, insult: Insult, reported: bool) -> Finding | None
         return None
     if level == "adj":
         alone = _plural(place) and _stands_alone(place)  # "долбанутые в отделе"
-        aimed = _beside_person(place) or _predicate(place) or (alone and _of_office(place))
+        called = place.addressed and _vocative(place)  # "вы там мозги имеете, безмозглые?"
+        aimed = _beside_person(place) or _predicate(place) or called
+        aimed = aimed or (alone and _of_office(place))
         return _person_finding(lemma) if aimed else None
     if level != "vulgar" and (_of_group(place) or _beside_office_adjective(place)):
         return _person_finding(lemma)
@@ -804,9 +806,14 @@ def _acts_as_person(place: Place) -> bool:
 def _office_after(place: Place, near: Mapping[int, Word], i: int) -> bool:
     """An office right after the preposition at ``i``, or after one pronoun or adjective."""
     first, second = near.get(i + 1), near.get(i + 2)
-    if first is not None and place.has("office", first):
+    if first is not None and _office_or_attire(place, first):
         return True
-    return second is not None and place.has("office", second) and _modifier(first)
+    return second is not None and _office_or_attire(place, second) and _modifier(first)
+
+
+def _office_or_attire(place: Place, word: Word) -> bool:
+    """An office, or what people wear to work ("макаки в касках", "шакалы в пиджаках")."""
+    return place.has("office", word) or place.has("attire", word)
 
 
 def _modifier(word: Word | None) -> bool:
@@ -822,8 +829,10 @@ def _stands_alone(place: Place) -> bool:
 
 
 def _plural(place: Place) -> bool:
+    """Whether the word may be a plural: "овцы" is read as a genitive singular first."""
     word = place.sentence[place.index].plain
-    return any("plur" in p.tag for p in morph().parse(word)[:1])
+    parses = morph().parse(word)
+    return "plur" in parses[0].tag or any({"plur", "nomn"} <= p.tag.grammemes for p in parses[:3])
 
 
 def _person_finding(lemma: str) -> Finding:
@@ -1030,7 +1039,7 @@ def _drugs(present: Mapping[str, bool]) -> Iterable[Finding]:
     trade, contact = present.get("trade"), present.get("contact")
     reach = contact or present.get("contact_hint")
     offered = trade or contact if present.get("drug") else trade and reach
-    if (present.get("drug") or present.get("drug_hint")) and offered:
+    if (present.get("drug") or present.get("drug_hint")) and (offered or present.get("shop")):
         yield Finding("unlawful", "remove", "unlawful:drugs")
     elif present.get("drug_job") and (present.get("job") or contact or present.get("contact_hint")):
         yield Finding("unlawful", "remove", "unlawful:drugs:job")
