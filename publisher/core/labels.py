@@ -111,6 +111,9 @@ SPAM_SIGNALS = {
     "home_income": N_("income from home"),
     "crypto_cash": N_("crypto for cash"),
     "employer": N_("employer's terms"),
+    "answers": N_("exam answers sold"),
+    "trading": N_("trading bot or business shares"),
+    "profile": N_("see my profile"),
 }
 
 

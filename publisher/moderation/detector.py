@@ -568,14 +568,14 @@ def _root_of(form: str, lex: Lexicon) -> str:
 def obscene_findings(words: Text, lex: Lexicon) -> Iterable[Finding]:
     """Obscene roots; quoted in a complaint about others' swearing or words: review."""
     swearing = {s[0].sentence for s in sentences(words.words) if _mentions(s, "swearing", lex)}
+    cursing = {s[0].sentence for s in sentences(words.words) if _mentions(s, "cursing", lex)}
     said = {s[0].sentence for s in sentences(words.words) if _mentions(s, "say", lex)}
     for word in [*words.words, *words.joined]:
         root = obscene_root(word, lex)
         if not root:
             continue
-        if (word.sentence in swearing and (word.quoted or word.mask is not None)) or (
-            word.quoted and word.sentence in said
-        ):
+        quoted = word.quoted and (word.sentence in swearing or word.sentence in said)
+        if quoted or (word.mask is not None and word.sentence in cursing):
             yield Finding("obscene", "review", f"obscene:quoted:{root}")
         else:
             yield Finding("obscene", "remove", f"obscene:root:{root}")
@@ -712,12 +712,19 @@ def judge_insult(place: Place, insult: Insult, reported: bool) -> Finding | None
     if level in ("animal", "vulgar"):
         return _ordinary_word(place, insult)
     if level == "strong":
-        aimed = _aimed(place) or _of_office(place) or _contrasted(place)
+        aimed = not _generic(place) and (_aimed(place) or _of_office(place) or _contrasted(place))
         return _person_finding(lemma) if aimed else Finding("insult", "review", f"insult:{lemma}")
     if level == "weak" and insult.nominative and _said_to_addressee(place):
         return _person_finding(lemma)  # "вы паразит", "Вы, Иван Петрович, бездарь"
+    if level == "weak" and insult.nominative and _predicate(place):
+        return _person_finding(lemma)  # "наши депутаты — паразиты"
     aimed = place.addressed or _vocative(place) or _predicate(place) or _beside_person(place)
     return Finding("insult", "review", f"insult:weak:{lemma}") if aimed else None
+
+
+def _generic(place: Place) -> bool:
+    """Said of nobody in particular: "какой идиот это придумал", "только полный идиот поверит"."""
+    return any(place.has("generic", w) for _i, w in place.near(2))
 
 
 def _of_group(place: Place) -> bool:
@@ -743,6 +750,8 @@ def _said_to_addressee(place: Place) -> bool:
 def _ordinary_word(place: Place, insult: Insult) -> Finding | None:
     """An animal or a rude word: an insult when aimed at someone nearby, else rude or nothing."""
     animal = insult.level == "animal"
+    if animal and _beside_insulting_adjective(place):
+        return _person_finding(insult.lemma)  # "тупая курица", "бараны безрукие"
     vocative = animal and place.addressed and (_vocative(place) or _vocative_phrase(place))
     if animal and _joined_to_person(place):
         return _person_finding(insult.lemma)
@@ -771,6 +780,14 @@ def _of_office(place: Place) -> bool:
         if leads and _office_after(place, near, i):
             return True
     return this and place.mentions("office")
+
+
+def _beside_insulting_adjective(place: Place) -> bool:
+    """An insulting adjective right beside an animal word makes it a name for people."""
+    return any(
+        (found := insult_of(w, place.lex)) is not None and found.level == "adj"
+        for _i, w in place.near(1, 1)
+    )
 
 
 def _joined_to_person(place: Place) -> bool:
@@ -922,7 +939,14 @@ def _office(word: Word) -> bool:
 def _predicate(place: Place) -> bool:
     """A person, a dash, then the word: "Начальница отдела — тупая курица"."""
     sentence, index = place.sentence, place.index
-    dash = next((i for i in range(index, max(-1, index - 3), -1) if sentence[i].dash), None)
+    dash = next(
+        (
+            i
+            for i in range(index, max(-1, index - 3), -1)
+            if sentence[i].dash or (i < index and sentence[i].plain == "это")
+        ),
+        None,
+    )
     if dash is None:
         return False
     return any(

@@ -71,10 +71,11 @@ _REPEATS = re.compile(r"(.)\1+")
 _NOT_CYRILLIC = re.compile(r"[^а-я]+")
 _MASK_RUN = re.compile(r"[*#%]+")
 #: letters split by single dots, dashes, underscores or apostrophes: "бл.ть", "п-и-з-д-а"
-_LETTER_GAPS = re.compile(r"[a-zа-я0-9*#%@$]+(?:[.\-_'`~^|][a-zа-я0-9*#%@$]+)+")
+_LETTER_GAPS = re.compile(r"[a-zа-я0-9*#%@$]+(?:[.\-_'`~^|]+[a-zа-я0-9*#%@$]+)+")
 _LINK = re.compile(
     r"(?:https?://|www\.)|^[\w.-]+@[\w-]+\.\w+|\.(?:ru|рф|su|com|net|org|info|me|ly|cc|io)(?:/|$)"
 )
+_GAP = re.compile(r"[.\-_'`~^|]")
 _MIXED_DIGIT = re.compile(r"(?<=[a-zа-я])[0-9@$€]+(?=[a-zа-я])")
 #: pictographs, with their joiners and variation selectors, between two letters of a word
 #: ("п🤬здец", "Х🙈у🙈й"): they stand for a hidden letter or for nothing, like an asterisk
@@ -293,7 +294,7 @@ class _State:
         if joinable and any(len(p) <= 2 or not self.known(p) for p in pieces):
             self.out.joined.append(self._word("".join(pieces), core, False))
             if _LETTER_GAPS.fullmatch(folded):  # "бл.ть": a dot may hide a letter too
-                masked = _SEPARATOR.sub("*", folded)
+                masked = _GAP.sub("*", folded)  # each dot for one letter: "е..ть"
                 self.out.joined.append(self._word(masked, core, False))
 
     def _number(self, piece: str) -> bool:

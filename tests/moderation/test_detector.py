@@ -721,6 +721,18 @@ GENERAL = [
         "unlawful",
         "Видели трафаретчиков у школы, закрасьте надписи",
     ),
+    # "это" links a person to the word as a dash does; a thing is not a person
+    ("Инспекция это крысы, штрафуют только простых", "insult", "В подвале это крысы шуршат"),
+    # an insulting adjective beside an animal word makes it a name for people
+    ("На кассе сидит тупая курица", "insult", "На рынке продают домашнюю курицу"),
+    # mat masked in a complaint about a reply is the writer's own; in talk of swearing, a quote
+    (
+        "Написали жалобу, а в ответ отписка, бл*ть",
+        "obscene",
+        "Написали жалобу, а в ответ отписка, блин",
+    ),
+    # a dot for each hidden letter
+    ("Опять воды нет, е..ть", "obscene", "Опять воды нет, ё-моё"),
     # threats and calls to riot
     (
         "Найду этого прораба и зарежу при встрече",
