@@ -114,6 +114,9 @@ SPAM_SIGNALS = {
     "answers": N_("exam answers sold"),
     "trading": N_("trading bot or business shares"),
     "profile": N_("see my profile"),
+    "payout": N_("payout from the state"),
+    "phishing": N_("phishing"),
+    "collectibles": N_("coins and badges bought"),
 }
 
 

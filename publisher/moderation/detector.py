@@ -716,8 +716,9 @@ def judge_insult(place: Place, insult: Insult, reported: bool) -> Finding | None
         return _person_finding(lemma) if aimed else Finding("insult", "review", f"insult:{lemma}")
     if level == "weak" and insult.nominative and _said_to_addressee(place):
         return _person_finding(lemma)  # "вы паразит", "Вы, Иван Петрович, бездарь"
-    if level == "weak" and insult.nominative and _predicate(place):
-        return _person_finding(lemma)  # "наши депутаты — паразиты"
+    beside = _addressed_nearby(place) and not _joined_to_person(place)  # not "депутаты-лентяи"
+    if level == "weak" and insult.nominative and (_predicate(place) or beside):
+        return _person_finding(lemma)  # "наши депутаты — паразиты", "чинуши паразиты"
     aimed = place.addressed or _vocative(place) or _predicate(place) or _beside_person(place)
     return Finding("insult", "review", f"insult:weak:{lemma}") if aimed else None
 
