@@ -9,7 +9,11 @@ detector was tuned (``bench/moderation_split.py``) and never tuned on: only its 
 ever printed. A second batch of 1,800, written on 2026-12-07 by five writers from a labelling
 guide without sight of the detector, was measured untouched first (precision 0.959, recall
 0.704): three writers' part, ``tuning2.tsv``, is tuned on; the other two's, ``validation2.tsv``,
-only checks. A "review" verdict counts as not removed; the share of review verdicts is
+only checked the first round of tuning, then was tuned on too. A third batch of 1,080 by
+three more writers, with rarer words and invented disguises: one writer's part,
+``tuning3.tsv`` (precision 0.980, recall 0.786 before it was tuned on), is tuned on; the
+other two's, ``validation3.tsv`` (0.966 and 0.671 when first measured), is the check. A
+"review" verdict counts as not removed; the share of review verdicts is
 reported too. Every part's numbers go into ``bench/results.json`` under "moderation" (the goal
 is judged on the held-out part); other keys are kept.
 
@@ -35,12 +39,16 @@ VALIDATION = ROOT / "tests" / "moderation" / "validation.tsv"
 HELDOUT = ROOT / "tests" / "moderation" / "heldout.tsv"
 TUNING2 = ROOT / "tests" / "moderation" / "tuning2.tsv"
 VALIDATION2 = ROOT / "tests" / "moderation" / "validation2.tsv"
+TUNING3 = ROOT / "tests" / "moderation" / "tuning3.tsv"
+VALIDATION3 = ROOT / "tests" / "moderation" / "validation3.tsv"
 #: the parts measured besides the held-out one, in the order they are printed
 PARTS = (
     ("tuning", DATASET),
     ("validation", VALIDATION),
     ("tuning2", TUNING2),
     ("validation2", VALIDATION2),
+    ("tuning3", TUNING3),
+    ("validation3", VALIDATION3),
 )
 #: on the held-out part
 GOAL = {"precision": 0.98, "recall": 0.93, "review_share": 0.05}

@@ -76,7 +76,7 @@ def test_bench_reports_every_part(monkeypatch: pytest.MonkeyPatch) -> None:
     never measures it."""
     bench = _bench()
     metrics, errors = bench.measure(heldout=False)
-    parts = {"tuning", "validation", "tuning2", "validation2"}
+    parts = {"tuning", "validation", "tuning2", "validation2", "tuning3", "validation3"}
     assert set(metrics) == set(errors) == parts
     monkeypatch.setattr(bench, "HELDOUT", bench.VALIDATION)
     metrics, errors = bench.measure()
