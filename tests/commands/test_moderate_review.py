@@ -19,7 +19,7 @@ from publisher.moderation.review import REVIEW_DIR, read_reviews
 
 __all__ = ["make_run"]  # the fixture of two VK communities, shared
 
-DOUBTFUL = "Мэр, вы клоун"
+DOUBTFUL = "Мэр, вы взяточник"
 FILE = f"{REVIEW_DIR}/vk-1.md"
 
 
@@ -63,7 +63,7 @@ def test_a_doubtful_comment_is_filed_not_removed(run: Run) -> None:
     front = yaml.safe_load((run.repo / rel).read_text(encoding="utf-8").split("---")[1])
     assert front["account"] == "vk" and front["network"] == "vk"
     assert front["comment"] and front["post"] == run.post_id("vk") and front["link"]
-    assert front["text"] == DOUBTFUL and front["rule"] == "insult:weak:клоун"
+    assert front["text"] == DOUBTFUL and front["rule"] == "insult:weak:взяточник"
     assert front["rule_label"].startswith("оскорбления")
     assert front["author"].startswith("Житель ") and "Петров" not in front["author"]
     assert front["proposed"] == "delete" and front["decision"] is None
@@ -174,7 +174,7 @@ def test_the_plan_comment_lists_the_comments_waiting_for_a_decision(run: Run) ->
     rel = filed(run)
     markdown = run("plan", "--format", "markdown").output
     assert "Комментарии, ждущие решения модератора (1)" in markdown
-    assert rel in markdown and "клоун" in markdown and "предложено: delete" in markdown
+    assert rel in markdown and "взяточник" in markdown and "предложено: delete" in markdown
     decide(run, rel, "keep")
     assert run("moderate").exit_code == 0
     assert "ждущие решения" not in run("plan", "--format", "markdown").output

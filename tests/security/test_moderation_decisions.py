@@ -16,7 +16,7 @@ from publisher.moderation.review import REVIEW_DIR
 
 __all__ = ["ci"]  # the fixture, shared with the approval gate's tests
 
-DOUBTFUL = "Мэр, вы клоун"
+DOUBTFUL = "Мэр, вы взяточник"
 JOB = "Test Officer <officer@example.org>"
 MALLORY = "Mallory <mallory@city.example>"
 
@@ -96,7 +96,7 @@ def test_the_comments_to_decide_are_kept_in_one_issue_updated_in_place(ci: Ci) -
     rel = filed(ci)
     assert issues == [], "moderate keeps the issue only when asked"
     assert "https://gh/i/5" in ci("moderate", "--issue").output
-    assert rel in str(issues[0]["body"]) and "клоун" in str(issues[0]["body"])
+    assert rel in str(issues[0]["body"]) and "взяточник" in str(issues[0]["body"])
     assert issues[0]["title"] == "Комментарии, ждущие решения модератора"
     ci.forge.merge(commit(ci.repo, {rel: decided(ci, rel, "keep")}, "Решение"))
     assert ci("moderate", "--issue").exit_code == 0
