@@ -99,6 +99,8 @@ _URL = re.compile(r"(?:https?://)([^\s/:?#]+)", re.IGNORECASE)
 _REPEAT_KEY = re.compile(r"[^\w]+")
 _WISH = re.compile(r"\bбы\b")
 _SENTENCE_STOP = re.compile(r"[.!?]")
+#: "тот, кто": the one who did it, whoever it was
+_THOSE = frozenset({"тот", "та", "те", "того", "тех", "тому", "тем"})
 
 
 @dataclass(frozen=True)
@@ -724,8 +726,16 @@ def judge_insult(place: Place, insult: Insult, reported: bool) -> Finding | None
 
 
 def _generic(place: Place) -> bool:
-    """Said of nobody in particular: "какой идиот это придумал", "только полный идиот поверит"."""
-    return any(place.has("generic", w) for _i, w in place.near(2))
+    """Said of nobody in particular: "какой идиот это придумал", "только полный идиот поверит",
+    "кретин тот, кто это проектировал"."""
+    clause = place.sentence[place.index].clause
+    return any(place.has("generic", w) for _i, w in place.near(2)) or any(
+        w.plain in _THOSE
+        and w.clause == clause
+        and i + 1 < len(place.sentence)
+        and place.sentence[i + 1].plain == "кто"
+        for i, w in place.near(0, 3)
+    )
 
 
 def _of_group(place: Place) -> bool:
@@ -754,15 +764,13 @@ def _ordinary_word(place: Place, insult: Insult) -> Finding | None:
     if animal and _beside_insulting_adjective(place):
         return _person_finding(insult.lemma)  # "тупая курица", "бараны безрукие"
     vocative = animal and place.addressed and (_vocative(place) or _vocative_phrase(place))
-    if animal and _joined_to_person(place):
+    if animal and (_joined_to_person(place) or _with_trait(place)):
         return _person_finding(insult.lemma)
     if insult.nominative and (vocative or _addressed_nearby(place) or _predicate(place)):
         return _person_finding(insult.lemma)
-    if (
-        animal
-        and insult.nominative
-        and (_of_office(place) or _contrasted(place) or _acts_as_person(place))
-    ):
+    if animal and _of_office(place) and (insult.nominative or _after_this(place)):
+        return _person_finding(insult.lemma)  # "скажите этим баранам из управления"
+    if animal and insult.nominative and (_contrasted(place) or _acts_as_person(place)):
         return _person_finding(insult.lemma)
     if insult.level == "vulgar" and not insult.ambiguous:
         return Finding("obscene", "review", f"obscene:vulgar:{insult.lemma}")
@@ -781,6 +789,31 @@ def _of_office(place: Place) -> bool:
         if leads and _office_after(place, near, i):
             return True
     return this and place.mentions("office")
+
+
+def _after_this(place: Place) -> bool:
+    return place.index > 0 and place.has("this", place.sentence[place.index - 1])
+
+
+def _with_trait(place: Place) -> bool:
+    """An animal word beside a human failing, in a sentence about people: "работники ДК
+    ленивые свиньи", "кобыла крашеная в окошке МФЦ"; "старая корова у соседей" is a cow."""
+    trait = any(place.has("trait", w) for _i, w in place.near(1, 1))
+    return trait and (_people_named(place) or _vocative(place))
+
+
+def _people_named(place: Place) -> bool:
+    """A person or an office as a subject elsewhere in the sentence (not "у соседей")."""
+    return any(
+        i != place.index
+        and (place.has("person", w) or place.has("office", w))
+        and _nominative_form(w)
+        for i, w in enumerate(place.sentence)
+    )
+
+
+def _nominative_form(word: Word) -> bool:
+    return any("nomn" in p.tag for p in morph().parse(word.plain)[:2])
 
 
 def _beside_insulting_adjective(place: Place) -> bool:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 #: Latin letters, digits and symbols that look like Cyrillic letters
 VISUAL = str.maketrans(
@@ -211,6 +211,7 @@ def analyse(text: str, known: Callable[[str], bool]) -> Text:
             state.clause += 1
         last_end = match.end()
         state.chunk(match.group())
+    state.merge_letter_runs()
     state.join_spread()
     state.out.plain = _SPREAD_IN_CHUNK.sub(_unspread, " ".join(join_letter_runs(state.plain)))
     return state.out
@@ -238,6 +239,27 @@ def join_letter_runs(chunks: list[str]) -> list[str]:
             if not letter:
                 out.append(chunk)
     return out + (["".join(run)] if len(run) >= RUN_MIN else run) + between
+
+
+def _spelt(words: list[Word]) -> str:
+    return "".join(w.piece for w in words)
+
+
+def _single_letter_after(words: list[Word], start: int, end: int) -> bool:
+    """Whether ``words[end]`` is one letter going on a run of such from ``start``: in its own
+    chunk, in the same sentence and alphabet, with no pause inside the run."""
+    word = words[end]
+    if len(word.piece) != 1 or not word.piece.isalpha():
+        return False
+    if end == start:
+        return True
+    before = words[end - 1]
+    return (
+        word.sentence == before.sentence
+        and word.chunk != before.chunk
+        and not before.pause
+        and _latin(word.piece) == _latin(before.piece)
+    )
 
 
 def _latin(letter: str) -> bool:
@@ -291,6 +313,10 @@ class _State:
             self.out.words.append(self._word(piece, core, pause and last))
         joinable = 1 < len(pieces) <= MAX_SPREAD and len(folded) <= MAX_WORD
         joinable = joinable and not _INITIALS.fullmatch(core)
+        spelt = "".join(pieces)
+        if len(pieces) >= RUN_MIN and all(len(p) == 1 for p in pieces) and self.known(spelt):
+            self.out.words[-len(pieces) :] = [self._word(spelt, core, pause)]  # "у-р-о-д-ы"
+            return
         if joinable and any(len(p) <= 2 or not self.known(p) for p in pieces):
             self.out.joined.append(self._word("".join(pieces), core, False))
             if _LETTER_GAPS.fullmatch(folded):  # "бл.ть": a dot may hide a letter too
@@ -318,6 +344,29 @@ class _State:
             pause=pause,
             dash=dash,
         )
+
+    def merge_letter_runs(self) -> None:
+        """Letters typed apart that spell a dictionary word become that word ("И д и о т ы"),
+        so that every check sees it in its place in the sentence; other runs stay letters. The
+        longest word from the run's start wins: "и д и о т ы в" is "идиоты" and "в"."""
+        words, merged, start = self.out.words, [], 0
+        while start < len(words):
+            run_end = start
+            while run_end < len(words) and _single_letter_after(words, start, run_end):
+                run_end += 1
+            ends = range(run_end, start + RUN_MIN - 1, -1)
+            end = next((e for e in ends if self.known(_spelt(words[start:e]))), 0)
+            if end:
+                spelt = _spelt(words[start:end])
+                whole = dict(piece=spelt, raw=spelt, forms=spellings(spelt), mask=None)
+                merged.append(replace(words[start], **whole, pause=words[end - 1].pause))
+                self.out.joined.append(merged[-1])  # read whole by the drug patterns too
+                start = end
+            else:  # no word from the run's start: its letters stay letters ("м е ф е д р о н")
+                end = max(run_end, start + 1)
+                merged += words[start:end]
+                start = end
+        self.out.words = merged
 
     def join_spread(self) -> None:
         """Join letters spread over several words: "х у й", "пиз дец"."""

@@ -744,6 +744,20 @@ GENERAL = [
         "unlawful",
         "Берите детей, идём на праздник у администрации",
     ),
+    # letters typed apart spelling an insult, read in their place; other letters stay letters
+    ("И д и о т ы в мэрии не видят", "insult", "С п а с и б о в мэрии нам помогли"),
+    # an animal word beside a human failing, said of people; a neighbour's animal is an animal
+    (
+        "Работники ДК ленивые свиньи, афишу месяц не обновляют",
+        "insult",
+        "У соседей наглая кошка опять в огороде",
+    ),
+    # "этим" before an animal word said of an office; a pack of dogs by an office is dogs
+    (
+        "Скажите этим баранам из управления ЖКХ, что ливнёвка забита",
+        "insult",
+        "У школы стая из десяти собак, мы писали в администрацию трижды",
+    ),
 ]
 
 
@@ -768,6 +782,18 @@ def test_a_wished_threat_phrase_goes_to_review(detector: Detector) -> None:
 
 def test_strong_insult_not_aimed_still_goes_to_review(detector: Detector) -> None:
     assert verdict(detector, "Какой кретин придумал ставить забор у школы?") == "review"
+    assert verdict(detector, "Ну и кретин же тот, кто проектировал перекрёсток") == "review"
+    assert verdict(detector, "Глава — кретин, те кто голосовал за него тоже") == "remove"
+
+
+def test_officials_likened_to_animals_is_criticism(detector: Detector) -> None:
+    assert verdict(detector, "Эти чиновники ведут себя как бараны, не слышат жителей") == "keep"
+
+
+def test_a_run_of_letters_with_no_word_from_its_start_stays_letters(detector: Detector) -> None:
+    """ "д р о н" inside "м е ф е д р о н" is no drone: the drug is still read whole."""
+    decision = detector.classify("М е ф е д р о н, лучший в городе, пиши в телеграм")
+    assert decision.categories == ("unlawful",), decision
 
 
 def test_the_federal_job_portal_is_official(detector: Detector) -> None:
