@@ -358,8 +358,9 @@ class _State:
             end = next((e for e in ends if self.known(_spelt(words[start:e]))), 0)
             if end:
                 spelt = _spelt(words[start:end])
-                whole = dict(piece=spelt, raw=spelt, forms=spellings(spelt), mask=None)
-                merged.append(replace(words[start], **whole, pause=words[end - 1].pause))
+                last = words[end - 1]
+                word = replace(words[start], piece=spelt, raw=spelt, forms=spellings(spelt))
+                merged.append(replace(word, mask=None, pause=last.pause))
                 self.out.joined.append(merged[-1])  # read whole by the drug patterns too
                 start = end
             else:  # no word from the run's start: its letters stay letters ("м е ф е д р о н")
