@@ -117,6 +117,7 @@ SPAM_SIGNALS = {
     "payout": N_("payout from the state"),
     "phishing": N_("phishing"),
     "collectibles": N_("coins and badges bought"),
+    "bot_link": N_("link to a messenger bot"),
 }
 
 

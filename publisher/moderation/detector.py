@@ -893,7 +893,7 @@ def _person_finding(lemma: str) -> Finding:
 def _not_aimed_away(place: Place) -> bool:
     """Not an insult: "мы не дураки", "нас держат за идиотов", "стоим как дураки", "они не
     бараны"."""
-    if any(place.has("self_subject", w) for _i, w in place.near(3)):
+    if any(place.has("self_subject", w) for _i, w in place.near(3)) or _of_oneself(place):
         return True
     if place.index and place.sentence[place.index - 1].plain == "не":
         return True  # "депутаты не бараны"
@@ -904,6 +904,20 @@ def _not_aimed_away(place: Place) -> bool:
     return compared and not any(
         place.has("second", w) and w.plain not in EMPHATIC for w in place.sentence
     )
+
+
+def _of_oneself(place: Place) -> bool:
+    """The writer blames themself: "сама себя дурой чувствую", "сам дурак, что заплатил вперёд";
+    "Сам дурак!" alone, or with "ты", answers someone."""
+    sentence, index = place.sentence, place.index
+    if any(w.plain == "себя" for _i, w in place.near(2)):
+        return True
+    if index == 0 or sentence[index - 1].plain not in ("сам", "сама"):
+        return False
+    word = sentence[index]
+    goes_on = word.pause and index + 1 < len(sentence)
+    others = sentence[: index - 1] + sentence[index + 1 :]
+    return goes_on and not any(place.has("second", w) for w in others)
 
 
 def _vocative(place: Place) -> bool:
@@ -971,13 +985,15 @@ def _office(word: Word) -> bool:
 
 
 def _predicate(place: Place) -> bool:
-    """A person, a dash, then the word: "Начальница отдела — тупая курица"."""
+    """A person, a dash (or "это", "у нас"), then the word: "Начальница отдела — тупая курица",
+    "мэр у нас овощ", "глава — пустое место и трепло"."""
     sentence, index = place.sentence, place.index
+    reach = 5 if index and sentence[index - 1].plain == "и" else 3
     dash = next(
         (
             i
-            for i in range(index, max(-1, index - 3), -1)
-            if sentence[i].dash or (i < index and sentence[i].plain == "это")
+            for i in range(index, max(-1, index - reach), -1)
+            if sentence[i].dash or (i < index and _copula(sentence, i))
         ),
         None,
     )
@@ -986,6 +1002,12 @@ def _predicate(place: Place) -> bool:
     return any(
         w.plain in place.lex.nominative or place.name(i) for i, w in enumerate(sentence[:dash])
     )
+
+
+def _copula(sentence: list[Word], i: int) -> bool:
+    """ "это" or "у нас" standing for "is": "мэр это клоун", "мэр у нас овощ"."""
+    word = sentence[i].plain
+    return word == "это" or (word in ("нас", "них") and i > 0 and sentence[i - 1].plain == "у")
 
 
 # --- spam -------------------------------------------------------------------------------------

@@ -211,8 +211,8 @@ def analyse(text: str, known: Callable[[str], bool]) -> Text:
             state.clause += 1
         last_end = match.end()
         state.chunk(match.group())
-    state.merge_letter_runs()
     state.join_spread()
+    state.merge_letter_runs()
     state.out.plain = _SPREAD_IN_CHUNK.sub(_unspread, " ".join(join_letter_runs(state.plain)))
     return state.out
 
@@ -374,6 +374,12 @@ class _State:
         words = self.out.words
         seen: set[str] = set()
         for start in range(len(words)):
+            if (
+                start
+                and _single_letter_after(words, start - 1, start - 1)
+                and _single_letter_after(words, start - 1, start)
+            ):
+                continue  # inside a run of letters: "е б и л ы" of "д е б и л ы" is no word
             for end in range(start + 2, min(start + MAX_SPREAD, len(words)) + 1):
                 window = words[start:end]
                 if not self._fragments(window):

@@ -77,6 +77,7 @@ def test_bench_reports_every_part(monkeypatch: pytest.MonkeyPatch) -> None:
     bench = _bench()
     metrics, errors = bench.measure(heldout=False)
     parts = {"tuning", "validation", "tuning2", "validation2", "tuning3", "validation3"}
+    parts |= {"tuning4", "validation4"}
     assert set(metrics) == set(errors) == parts
     monkeypatch.setattr(bench, "HELDOUT", bench.VALIDATION)
     metrics, errors = bench.measure()
@@ -758,6 +759,34 @@ GENERAL = [
         "insult",
         "У школы стая из десяти собак, мы писали в администрацию трижды",
     ),
+    # fourth batch: "у нас" as "is"; a vegetable in a garden is a vegetable
+    ("Мэр у нас овощ, ему всё до лампочки", "insult", "У нас овощ на грядке вырос огромный"),
+    # an SMS code or a card number asked for; a warning about it
+    (
+        "Соседи, скиньте код, который придёт по смс, очень надо",
+        "spam",
+        "Не сообщайте никому код из смс, это мошенники",
+    ),
+    # a look-alike of the state services' site; the site itself
+    (
+        "Проголосуйте за дочку: gosuslugi-konkurs.ru/vote",
+        "spam",
+        "Голосование здесь: https://pos.gosuslugi.ru/ ищите по району",
+    ),
+    # "нах" alone is mat; a word that starts with it is not
+    ("Ну нах, переезжаю отсюда", "obscene", "Нахождение детей на площадке после 22 запрещено"),
+    # a threat at the door; the same verb of coming, harmless
+    (
+        "Ещё раз начнёт долбить в шесть утра — приду и руки поотрываю",
+        "unlawful",
+        "Приду и руки помою, потом посмотрю расписание",
+    ),
+    # a bank's approval in the past is a story, not an offer
+    (
+        "Одобрим кредит за 5 минут, пишите в лс",
+        "spam",
+        "Банк одобрил кредитные каникулы после сокращения, может кому поможет",
+    ),
 ]
 
 
@@ -784,6 +813,19 @@ def test_strong_insult_not_aimed_still_goes_to_review(detector: Detector) -> Non
     assert verdict(detector, "Какой кретин придумал ставить забор у школы?") == "review"
     assert verdict(detector, "Ну и кретин же тот, кто проектировал перекрёсток") == "review"
     assert verdict(detector, "Глава — кретин, те кто голосовал за него тоже") == "remove"
+
+
+def test_the_writer_blaming_themself_is_no_insult(detector: Detector) -> None:
+    assert verdict(detector, "Сама дура, не дочитала, что перекрытие с 22:00") == "keep"
+    assert verdict(detector, "Сама себя дурой чувствую, что голосовала") == "keep"
+    assert verdict(detector, "Сам дурак!") == "remove", "a retort to someone"
+    assert verdict(detector, "Сам ты дурак, что пишешь такое") == "remove"
+
+
+def test_letters_typed_apart_after_a_word_still_join(detector: Detector) -> None:
+    """ "у е л и" is a word of its own ("уели"), but after "ох" the letters are mat."""
+    assert detector.classify("ох у е л и совсем").categories == ("obscene",)
+    assert detector.classify("Д Е Б И Л Ы в мэрии").categories == ("insult",), "no 'еб' inside"
 
 
 def test_officials_likened_to_animals_is_criticism(detector: Detector) -> None:
