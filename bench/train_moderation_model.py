@@ -54,7 +54,7 @@ BUCKETS = 1 << 18
 #: the combined out-of-fold precision of "remove" the threshold must keep
 MIN_PRECISION = 0.99
 #: the settings tried: inverse regularisation and class weights
-GRID_C = (1.0, 3.0, 10.0)
+GRID_C = (0.1, 0.3)
 GRID_WEIGHT: tuple[str | None, ...] = (None, "balanced")
 #: the largest weights kept per class (the file must stay under MAX_BYTES)
 KEEP_PER_CLASS = 4500

@@ -36,7 +36,7 @@ MODEL_FILE = DATA_DIR / "moderation" / "model.json"
 #: the classes in the order the weights are kept; "keep" first
 CLASSES = ("keep", "obscene", "insult", "spam", "unlawful")
 #: what the features are; a file made for other features is refused
-FEATURES = "words+pairs+letters2-5+marks/crc32/v1"
+FEATURES = "words+pairs+letters2-5+marks/crc32/binary/v2"
 #: letter groups of these lengths inside a word, its edges marked
 NGRAMS = (2, 5)
 #: a file larger than this is refused before it is parsed
@@ -114,10 +114,10 @@ def bucket(token: str, buckets: int) -> int:
 
 
 def features(text: str, words: Text, buckets: int) -> dict[int, float]:
-    """The hashed features of a comment: each slot present once, the vector of unit length."""
-    slots = {bucket(token, buckets) for token in tokens(text, words)}
-    value = 1.0 / math.sqrt(len(slots))
-    return dict.fromkeys(sorted(slots), value)
+    """The hashed features of a comment: each slot present once, as 1. Not scaled by the
+    comment's length: a one-word comment then has few features and a modest score, where a
+    unit-length vector would lean its whole weight on a letter group or two ("страхуй")."""
+    return dict.fromkeys(sorted({bucket(token, buckets) for token in tokens(text, words)}), 1.0)
 
 
 @dataclass(frozen=True)
