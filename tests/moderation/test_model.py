@@ -242,16 +242,15 @@ def test_the_rules_work_without_the_model() -> None:
 
 
 def test_a_removal_by_the_model_names_it() -> None:
-    """Where the rules keep and the model is sure, the model's class and rule are given."""
-    model = default_model()
-    text = "Продам с0ль и м3ф, закл@дки в день заказа, отзывы в профиле, пиши в личку"
-    words = analyse(text, known)
-    category, probability = model.best_removal(text, words)
+    """Insults spelt letter by letter the rules keep (a labelled comment of the tuning part):
+    the model is sure, so its class and rule are given."""
+    text = "И д и о т ы в мэрии не видят, что творится на окраинах"
+    assert Detector(Rules(), model=False).classify(text).verdict == "keep"
+    category, probability = default_model().best_removal(text, analyse(text, known))
+    assert category == "insult" and probability >= default_model().thresholds["remove"]
     decision = Detector(Rules()).classify(text)
-    if Detector(Rules(), model=False).classify(text).verdict != "remove":
-        assert probability >= model.thresholds["remove"]
-        assert decision.rule == f"model:{category}"
-        assert decision.categories == (category,)
+    assert decision.verdict == "remove"
+    assert decision.categories == ("insult",) and decision.rule == "model:insult"
 
 
 def test_the_model_rule_reads_as_russian() -> None:
