@@ -16,7 +16,7 @@ chosen on out-of-fold predictions: five folds, one per training file, so each fi
 writers) is predicted by a model that never saw it; the rules' own verdicts on the same rows are
 combined with them exactly as :class:`~publisher.moderation.detector.Detector` does, and the
 lowest threshold that keeps the combined precision of "remove" at or above ``MIN_PRECISION`` is
-taken. Deterministic: fixed folds and solver, no random state involved.
+taken. Deterministic: fixed folds, the lbfgs solver and a fixed ``random_state``.
 """
 
 from __future__ import annotations
@@ -110,7 +110,9 @@ def rule_verdicts(rows: list[Row]) -> list[str]:
 
 def fit(x: csr_matrix, y: np.ndarray, c: float, weight: str | None) -> tuple[Any, Any]:
     """Intercepts and weights (classes x buckets), the small weights pruned and all rounded."""
-    classifier = LogisticRegression(C=c, class_weight=weight, max_iter=3000, solver="lbfgs")
+    classifier = LogisticRegression(
+        C=c, class_weight=weight, max_iter=3000, solver="lbfgs", random_state=0
+    )
     classifier.fit(x, y)
     order = [list(classifier.classes_).index(name) for name in CLASSES]
     coef = classifier.coef_[order].copy()
