@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest messages docs lemmas site bench clean
+.PHONY: demo test lint typecheck pytest messages docs lemmas site bench clean model
 
 $(STAMP): pyproject.toml package-lock.json
 	$(PYTHON) -m venv $(VENV)
@@ -66,3 +66,9 @@ docs: $(STAMP)
 # Lemmas of the style lists' words, worked out ahead (after editing publisher/data/style/*.yml)
 lemmas: $(STAMP)
 	$(BIN)/python -c "from publisher.content.style import write_lemma_table; write_lemma_table()"
+
+# The moderation model (publisher/data/moderation/model.json) trained again on the labelled
+# comments' tuning parts; scikit-learn is needed for training only
+model: $(STAMP)
+	$(BIN)/pip install --quiet -e '.[train]'
+	$(BIN)/python bench/train_moderation_model.py

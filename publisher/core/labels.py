@@ -66,6 +66,7 @@ RULE_KINDS = {
     "weapons": N_("weapons"),
     "personal_data": N_("another person's data"),
     "counterfeit": N_("counterfeit money"),
+    "model": N_("by the trained model's estimate"),
 }
 #: the spam signals (``data/moderation/spam.txt`` and the detector's own)
 SPAM_SIGNALS = {
@@ -149,6 +150,8 @@ def rule_label(rule: str, reveal: bool = True) -> str:
     category, _sep, rest = rule.partition(":")
     if not rest:
         return moderation_label(category) if rule else "—"
+    if category == "model":  # model:insult: the learned model removed it as an insult
+        return f"{moderation_label(rest)}: {_(RULE_KINDS['model'])}"
     if category == "spam":
         signals = (signal.partition(":")[0] for signal in rest.split("+"))  # repeated:posts
         details = [_label(SPAM_SIGNALS, signal) for signal in signals if signal]

@@ -30,6 +30,12 @@ How each category is found:
   day with a contact; a question about a document is no offer), letters spread apart read
   joined too; a warning about dealers or forgers quotes them: kept.
 * the repository's extra words and patterns per category (``moderation.yml``).
+
+After the rules, a small learned model (:mod:`.model`) is asked about what they kept or sent
+to review: when it gives a removable class a probability at or above its file's threshold
+(chosen out of fold so that the rules and the model together stay at 0.99 precision), the
+comment is removed with that class and the rule ``model:<class>``. ``Detector(rules,
+model=False)`` is the rules alone.
 """
 
 from __future__ import annotations
@@ -43,6 +49,7 @@ from typing import Any, Literal
 from publisher.core.errors import ConfigError
 from publisher.core.i18n import _
 from publisher.core.resources import DATA_DIR
+from publisher.moderation.model import Model, default_model
 from publisher.moderation.normalize import Text, Word, analyse, fold
 from publisher.moderation.rules import CATEGORIES, RULES_FILE, Rules
 
@@ -443,9 +450,14 @@ def _official(rows: list[list[str]]) -> tuple[str, ...]:
 class Detector:
     """Classifies comments with the built-in lists and the repository's extra words."""
 
-    def __init__(self, rules: Rules) -> None:
+    def __init__(self, rules: Rules, model: Model | bool = True) -> None:
+        """``model``: the learned model the rules consult (True: the shipped one, False: the
+        rules alone)."""
         self.rules = rules
         self.lexicon = lexicon()
+        self.model: Model | None = model if isinstance(model, Model) else None
+        if model is True:
+            self.model = default_model()
         self.extra_words = {c: _extra_words(rules.rule(c).words) for c in CATEGORIES}
         self.extra_patterns = {c: _extra_patterns(c, rules.rule(c).patterns) for c in CATEGORIES}
 
@@ -462,7 +474,12 @@ class Detector:
             *unlawful_findings(text, words, lex),
             *self._extras(text, words),
         ]
-        return decide(findings)
+        decision = decide(findings)
+        if decision.verdict != "remove" and self.model is not None:
+            category, probability = self.model.best_removal(text, words)
+            if probability >= self.model.thresholds["remove"]:
+                return Decision("remove", (category,), f"model:{category}")
+        return decision
 
     def _extras(self, text: str, words: Text) -> Iterable[Finding]:
         haystacks = (fold(text), words.plain)

@@ -1,0 +1,255 @@
+"""Train the moderation model (``publisher/data/moderation/model.json``) on the labelled comments.
+
+    make model                                   # or:
+    python bench/train_moderation_model.py       # train, choose the threshold, write the file
+    python bench/train_moderation_model.py --dry-run   # print the out-of-fold figures only
+
+Trained on the tuning parts only: ``comments.tsv``, ``validation.tsv``, ``tuning2.tsv``,
+``validation2.tsv`` and ``tuning3.tsv``. ``validation3.tsv`` is the check (measured by
+``bench/moderation_eval.py``, never trained or tuned on) and ``heldout.tsv`` is never read.
+
+The features are :func:`publisher.moderation.model.features`, the very function the detector
+scores with. The classifier is scikit-learn's multinomial logistic regression (``pip install
+'.[train]'``); the classes are keep (review rows included: they are not to be removed
+automatically) and the four removable categories. Its settings and the removal threshold are
+chosen on out-of-fold predictions: five folds, one per training file, so each file (its own
+writers) is predicted by a model that never saw it; the rules' own verdicts on the same rows are
+combined with them exactly as :class:`~publisher.moderation.detector.Detector` does, and the
+lowest threshold that keeps the combined precision of "remove" at or above ``MIN_PRECISION`` is
+taken. Deterministic: fixed folds, the lbfgs solver and a fixed ``random_state``.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import hashlib
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
+from scipy.sparse import csr_matrix  # noqa: E402
+from sklearn.linear_model import LogisticRegression  # noqa: E402
+
+from publisher.moderation.detector import Context, Detector, known  # noqa: E402
+from publisher.moderation.model import (  # noqa: E402
+    CLASSES,
+    FEATURES,
+    MAX_BYTES,
+    MODEL_FILE,
+    features,
+)
+from publisher.moderation.normalize import analyse  # noqa: E402
+from publisher.moderation.rules import Rules  # noqa: E402
+
+DATA = ROOT / "tests" / "moderation"
+TRAINING = ("comments.tsv", "validation.tsv", "tuning2.tsv", "validation2.tsv", "tuning3.tsv")
+BUCKETS = 1 << 18
+#: the combined out-of-fold precision of "remove" the threshold must keep
+MIN_PRECISION = 0.99
+#: the settings tried: inverse regularisation and class weights
+GRID_C = (0.1, 0.3)
+GRID_WEIGHT: tuple[str | None, ...] = (None, "balanced")
+#: the largest weights kept per class (the file must stay under MAX_BYTES)
+KEEP_PER_CLASS = 4500
+DIGITS = 3
+THRESHOLDS = [round(0.30 + 0.01 * i, 2) for i in range(70)]
+
+
+@dataclass(frozen=True)
+class Row:
+    label: str
+    category: str
+    text: str
+    part: int
+
+
+def load() -> list[Row]:
+    rows: list[Row] = []
+    for part, name in enumerate(TRAINING):
+        with (DATA / name).open(encoding="utf-8", newline="") as handle:
+            reader = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
+            rows += [Row(r["label"], r["category"], r["text"], part) for r in reader]
+    return rows
+
+
+def target(row: Row) -> str:
+    return row.category if row.label == "remove" else "keep"
+
+
+def matrix(rows: list[Row]) -> csr_matrix:
+    data: list[float] = []
+    indices: list[int] = []
+    indptr = [0]
+    for row in rows:
+        vector = features(row.text, analyse(row.text, known), BUCKETS)
+        indices += vector.keys()
+        data += vector.values()
+        indptr.append(len(indices))
+    return csr_matrix((data, indices, indptr), shape=(len(rows), BUCKETS))
+
+
+def rule_verdicts(rows: list[Row]) -> list[str]:
+    """The rules' verdicts alone, each file through one sweep context, as the bench does."""
+    detector = Detector(Rules(), model=False)
+    verdicts: list[str] = []
+    for part in range(len(TRAINING)):
+        context = Context()
+        verdicts += [
+            detector.classify(row.text, f"author{i}", context).verdict
+            for i, row in enumerate(r for r in rows if r.part == part)
+        ]
+    return verdicts
+
+
+def fit(x: csr_matrix, y: np.ndarray, c: float, weight: str | None) -> tuple[Any, Any]:
+    """Intercepts and weights (classes x buckets), the small weights pruned and all rounded."""
+    classifier = LogisticRegression(
+        C=c, class_weight=weight, max_iter=3000, solver="lbfgs", random_state=0
+    )
+    classifier.fit(x, y)
+    order = [list(classifier.classes_).index(name) for name in CLASSES]
+    coef = classifier.coef_[order].copy()
+    for row in coef:
+        if np.count_nonzero(row) > KEEP_PER_CLASS:
+            cut = np.sort(np.abs(row))[-KEEP_PER_CLASS]
+            row[np.abs(row) < cut] = 0.0
+    return np.round(classifier.intercept_[order], DIGITS), np.round(coef, DIGITS)
+
+
+def predict(intercepts: Any, coef: Any, x: csr_matrix) -> Any:
+    logits = x @ coef.T + intercepts
+    logits -= logits.max(axis=1, keepdims=True)
+    exps = np.exp(logits)
+    return exps / exps.sum(axis=1, keepdims=True)
+
+
+def out_of_fold(x: csr_matrix, y: np.ndarray, parts: np.ndarray, c: float, w: str | None) -> Any:
+    probabilities = np.zeros((x.shape[0], len(CLASSES)))
+    for part in range(len(TRAINING)):
+        train, test = parts != part, parts == part
+        intercepts, coef = fit(x[train], y[train], c, w)
+        probabilities[test] = predict(intercepts, coef, x[test])
+    return probabilities
+
+
+def combine(rules: list[str], probabilities: Any, threshold: float) -> list[str]:
+    """The detector's combination: the rules' removal stands; else the model's, if sure."""
+    removable = probabilities[:, 1:].max(axis=1)
+    return [
+        "remove" if verdict == "remove" or p >= threshold else verdict
+        for verdict, p in zip(rules, removable, strict=True)
+    ]
+
+
+def figures(rows: list[Row], verdicts: list[str]) -> dict[str, Any]:
+    want = [row.label == "remove" for row in rows]
+    got = [verdict == "remove" for verdict in verdicts]
+    tp = sum(1 for a, b in zip(want, got, strict=True) if a and b)
+    fp = sum(1 for a, b in zip(want, got, strict=True) if b and not a)
+    fn = sum(1 for a, b in zip(want, got, strict=True) if a and not b)
+    return {
+        "precision": round(tp / (tp + fp), 4) if tp + fp else 1.0,
+        "recall": round(tp / (tp + fn), 4) if tp + fn else 1.0,
+        "review_share": round(verdicts.count("review") / len(verdicts), 4),
+        "false_removals": fp,
+        "missed": fn,
+    }
+
+
+def model_figures(rows: list[Row], probabilities: Any, threshold: float) -> dict[str, Any]:
+    """The model on its own: removes when a removable class reaches the threshold."""
+    verdicts = ["remove" if p >= threshold else "keep" for p in probabilities[:, 1:].max(axis=1)]
+    return figures(rows, verdicts)
+
+
+def choose(rows: list[Row], rules: list[str], probabilities: Any) -> tuple[float, dict[str, Any]]:
+    """The lowest threshold whose combined precision stays at MIN_PRECISION or above."""
+    for threshold in THRESHOLDS:
+        result = figures(rows, combine(rules, probabilities, threshold))
+        if result["precision"] >= MIN_PRECISION:
+            return threshold, result
+    return 1.0, figures(rows, rules)
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def document(intercepts: Any, coef: Any, threshold: float) -> dict[str, Any]:
+    weights = {}
+    for i, name in enumerate(CLASSES):
+        slots = np.flatnonzero(coef[i])
+        weights[name] = {
+            "index": [int(s) for s in slots],
+            "value": [round(float(coef[i][s]), DIGITS) for s in slots],
+        }
+    return {
+        "format": 1,
+        "features": FEATURES,
+        "classes": list(CLASSES),
+        "buckets": BUCKETS,
+        "intercepts": {name: float(intercepts[i]) for i, name in enumerate(CLASSES)},
+        "weights": weights,
+        "thresholds": {"remove": threshold},
+        "training": {
+            "files": {name: sha256(DATA / name) for name in TRAINING},
+            "date": datetime.date.today().isoformat(),
+        },
+    }
+
+
+def main(argv: list[str]) -> None:
+    rows = load()
+    x = matrix(rows)
+    y = np.array([target(row) for row in rows])
+    parts = np.array([row.part for row in rows])
+    rules = rule_verdicts(rows)
+    print("rules alone (training parts): " + _line(figures(rows, rules)))
+    best: tuple[Any, ...] | None = None
+    for c in GRID_C:
+        for weight in GRID_WEIGHT:
+            probabilities = out_of_fold(x, y, parts, c, weight)
+            threshold, result = choose(rows, rules, probabilities)
+            alone = model_figures(rows, probabilities, threshold)
+            print(
+                f"C={c} class_weight={weight}: threshold {threshold}; combined "
+                f"{_line(result)}; model alone {_line(alone)}"
+            )
+            key = (result["recall"], -threshold)
+            if best is None or key > best[0]:
+                best = (key, c, weight, threshold, result, probabilities)
+    assert best is not None
+    _key, c, weight, threshold, result, probabilities = best
+    print(f"chosen: C={c} class_weight={weight} threshold {threshold}: {_line(result)}")
+    for part, name in enumerate(TRAINING):
+        picked = [i for i, row in enumerate(rows) if row.part == part]
+        sub = [rows[i] for i in picked]
+        print(
+            f"  out of fold {name}: rules {_line(figures(sub, [rules[i] for i in picked]))}; "
+            f"combined {_line(figures(sub, combine([rules[i] for i in picked], probabilities[picked], threshold)))}"  # noqa: E501
+        )
+    if "--dry-run" in argv:
+        return
+    intercepts, coef = fit(x, y, c, weight)
+    text = json.dumps(
+        document(intercepts, coef, threshold), ensure_ascii=False, separators=(",", ":")
+    )
+    if len(text.encode("utf-8")) > MAX_BYTES:
+        raise SystemExit(f"the model is {len(text)} bytes, over {MAX_BYTES}: keep fewer weights")
+    MODEL_FILE.write_text(text + "\n", encoding="utf-8")
+    print(f"wrote {MODEL_FILE.relative_to(ROOT)}: {len(text.encode('utf-8'))} bytes")
+
+
+def _line(result: dict[str, Any]) -> str:
+    return ", ".join(f"{key} {value}" for key, value in result.items())
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])
