@@ -31,11 +31,11 @@ How each category is found:
   joined too; a warning about dealers or forgers quotes them: kept.
 * the repository's extra words and patterns per category (``moderation.yml``).
 
-After the rules, a small learned model (:mod:`.model`) is asked about what they kept or sent
-to review: when it gives a removable class a probability at or above its file's threshold
-(chosen out of fold so that the rules and the model together stay at 0.99 precision), the
-comment is removed with that class and the rule ``model:<class>``. ``Detector(rules,
-model=False)`` is the rules alone.
+After the rules, a small learned model (:mod:`.model`) is asked about what they kept (what they
+sent to review stays with a person): when it gives a removable class a probability at or above
+its file's threshold (chosen out of fold so that the rules and the model together stay at 0.99
+precision), the comment is removed with that class and the rule ``model:<class>``.
+``Detector(rules, model=False)`` is the rules alone.
 """
 
 from __future__ import annotations
@@ -50,6 +50,7 @@ from publisher.core.errors import ConfigError
 from publisher.core.i18n import _
 from publisher.core.resources import DATA_DIR
 from publisher.moderation.model import Model, default_model
+from publisher.moderation.morphology import inflect, is_name, known, morph
 from publisher.moderation.normalize import Text, Word, analyse, fold
 from publisher.moderation.rules import CATEGORIES, RULES_FILE, Rules
 
@@ -160,43 +161,6 @@ class Finding:
     category: str
     verdict: Literal["remove", "review"]
     rule: str
-
-
-# --- morphology -------------------------------------------------------------------------------
-
-
-@functools.cache
-def morph() -> Any:
-    """pymorphy3's analyser, loaded once per process."""
-    import pymorphy3  # type: ignore[import-untyped]
-
-    return pymorphy3.MorphAnalyzer()
-
-
-@functools.lru_cache(maxsize=100_000)
-def known(word: str) -> bool:
-    """Whether ``word`` is in the dictionary."""
-    return bool(word) and bool(morph().word_is_known(word))
-
-
-@functools.lru_cache(maxsize=20_000)
-def is_name(word: str) -> bool:
-    """Whether ``word`` is most likely a first name, surname or patronymic."""
-    parses = morph().parse(word)
-    return bool(parses) and any(g in parses[0].tag for g in ("Name", "Surn", "Patr"))
-
-
-def inflect(lemma: str) -> list[tuple[str, Any]]:
-    """Every form of ``lemma`` (folded) with its tag; an unknown word stands for itself."""
-    target = fold(lemma)
-    parses = [p for p in morph().parse(target) if fold(p.normal_form) == target]
-    if not parses:
-        return [(target, None)]
-    forms: dict[tuple[str, str], Any] = {}
-    for parse in parses:
-        for form in parse.lexeme:
-            forms[(fold(form.word), str(form.tag))] = form.tag
-    return [(word, tag) for (word, _text), tag in forms.items()]
 
 
 def _nominative(tag: Any) -> bool:
@@ -475,7 +439,7 @@ class Detector:
             *self._extras(text, words),
         ]
         decision = decide(findings)
-        if decision.verdict != "remove" and self.model is not None:
+        if decision.verdict == "keep" and self.model is not None:
             category, probability = self.model.best_removal(text, words)
             if probability >= self.model.thresholds["remove"]:
                 return Decision("remove", (category,), f"model:{category}")

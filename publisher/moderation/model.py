@@ -30,13 +30,14 @@ from typing import Any
 from publisher.core.errors import ConfigError
 from publisher.core.i18n import _
 from publisher.core.resources import DATA_DIR
-from publisher.moderation.normalize import Text, fold
+from publisher.moderation.morphology import function_word, is_name, known, lemma
+from publisher.moderation.normalize import Text, Word, fold
 
 MODEL_FILE = DATA_DIR / "moderation" / "model.json"
 #: the classes in the order the weights are kept; "keep" first
 CLASSES = ("keep", "obscene", "insult", "spam", "unlawful")
 #: what the features are; a file made for other features is refused
-FEATURES = "words+pairs+letters2-5+marks/crc32/binary/v2"
+FEATURES = "words+pairs+lemmas+letters2-5+marks/crc32/binary/v4"
 #: letter groups of these lengths inside a word, its edges marked
 NGRAMS = (2, 5)
 #: a file larger than this is refused before it is parsed
@@ -69,14 +70,11 @@ def tokens(text: str, words: Text) -> list[str]:
             continue
         if word.sentence != sentence:
             previous, sentence = "^", word.sentence
-        out.append("w:" + plain)
         out.append("b:" + previous + " " + plain)
         previous = plain
-        _letters(plain, out)
-        if word.mask is not None:
-            out.append("f:mask")
-        elif _OBFUSCATED.search(word.piece) and _CYRILLIC.search(plain):
-            out.append("f:lookalike")
+        if not function_word(plain):
+            out.append("w:" + plain)
+            _word_shape(word, plain, out)
     for word in words.joined:
         plain = word.plain
         if plain and len(plain) <= MAX_WORD:
@@ -96,6 +94,23 @@ def tokens(text: str, words: Text) -> list[str]:
     if not out:
         out.append("f:empty")
     return out
+
+
+def _word_shape(word: Word, plain: str, out: list[str]) -> None:
+    """A dictionary word written plainly is its lemma ("идиомами" is "идиома", not letters
+    shared with "идиот"; a capitalised surname is a name, not "козлов" of "козёл"); a masked,
+    disguised or unknown word is its letter groups, which survive the disguise."""
+    disguised = word.mask is not None or bool(_OBFUSCATED.search(word.piece))
+    if word.mask is not None:
+        out.append("f:mask")
+    elif disguised and _CYRILLIC.search(plain):
+        out.append("f:lookalike")
+    if disguised or not known(plain):
+        _letters(plain, out)
+    elif word.capital and is_name(plain):
+        out.append("f:name")
+    else:
+        out.append("l:" + lemma(plain))
 
 
 def _letters(plain: str, out: list[str]) -> None:

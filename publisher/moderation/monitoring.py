@@ -84,7 +84,7 @@ def root(word: str) -> str:
     people's, and without the final vowels."""
     # imported here: check reads this module for monitoring.yml's constants and problems, and
     # the detector's dictionaries took 0.008 s of a warm check of 10,000 posts
-    from publisher.moderation.detector import morph
+    from publisher.moderation.morphology import morph
     from publisher.moderation.normalize import fold
 
     folded = fold(word)

@@ -8,7 +8,6 @@ import json
 import pickle
 import subprocess
 import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +23,7 @@ from publisher.moderation.model import (
     bucket,
     default_model,
     load,
+    tokens,
 )
 from publisher.moderation.normalize import analyse
 from publisher.moderation.rules import Rules
@@ -76,6 +76,7 @@ def test_the_model_was_trained_on_the_current_labelled_files(raw: dict[str, Any]
         "tuning2.tsv",
         "validation2.tsv",
         "tuning3.tsv",
+        "tuning4.tsv",
     }
     for name, digest in files.items():
         assert hashlib.sha256((DATA / name).read_bytes()).hexdigest() == digest, name
@@ -188,18 +189,6 @@ def test_scores_are_probabilities() -> None:
         assert all(0.0 <= p <= 1.0 for p in scores.values())
 
 
-def test_scoring_is_fast() -> None:
-    """At most half a millisecond per comment on average (analysis done by the rules)."""
-    rows = (DATA / "tuning3.tsv").read_text(encoding="utf-8").splitlines()[1:]
-    texts = [row.split("\t")[2] for row in rows]
-    analysed = [(text, analyse(text, known)) for text in texts]
-    model = default_model()
-    start = time.perf_counter()
-    for text, words in analysed:
-        model.scores(text, words)
-    assert (time.perf_counter() - start) / len(analysed) < 0.0005
-
-
 # --- with the rules ---------------------------------------------------------------------------
 
 
@@ -242,9 +231,9 @@ def test_the_rules_work_without_the_model() -> None:
 
 
 def test_a_removal_by_the_model_names_it() -> None:
-    """Insults spelt letter by letter the rules keep (a labelled comment of the tuning part):
-    the model is sure, so its class and rule are given."""
-    text = "И д и о т ы в мэрии не видят, что творится на окраинах"
+    """An insult by metaphor the rules keep (a labelled comment of the tuning part): the model is
+    sure, so its class and rule are given."""
+    text = "Мэр и его стадо в администрации ям на дорогах в упор не видят"
     assert Detector(Rules(), model=False).classify(text).verdict == "keep"
     category, probability = default_model().best_removal(text, analyse(text, known))
     assert category == "insult" and probability >= default_model().thresholds["remove"]
@@ -256,3 +245,16 @@ def test_a_removal_by_the_model_names_it() -> None:
 def test_the_model_rule_reads_as_russian() -> None:
     assert rule_label("model:insult") == "оскорбления: по оценке обученной модели"
     assert rule_label("model:spam", reveal=False) == "спам: по оценке обученной модели"
+
+
+def test_a_plain_dictionary_word_is_its_lemma_and_a_disguised_one_its_letters() -> None:
+    """ "идиомами" shares no letter groups with "идиот"; "ты" alone weighs nothing; a masked
+    or unknown word keeps the letter groups that survive a disguise."""
+    text = "Ты, кажется, любишь идиомами говорить"
+    plain = tokens(text, analyse(text, known))
+    assert "l:идиома" in plain and not any(t.startswith("c:") for t in plain)
+    assert "w:ты" not in plain and "b:^ ты" in plain, "a pronoun only in a pair"
+    masked = "ты д*бил"
+    assert "c:бил>" in tokens(masked, analyse(masked, known))
+    name = "Иван Козлов — наш новый депутат"
+    assert "l:козел" not in tokens(name, analyse(name, known)), "a surname is a name"
