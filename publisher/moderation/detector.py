@@ -695,7 +695,8 @@ def judge_insult(place: Place, insult: Insult, reported: bool) -> Finding | None
     if level in ("animal", "vulgar"):
         return _ordinary_word(place, insult)
     if level == "strong":
-        aimed = not _generic(place) and (_aimed(place) or _of_office(place) or _contrasted(place))
+        aimed = _aimed(place) or _of_office(place) or _contrasted(place) or _doing(place)
+        aimed = aimed and not _generic(place)
         return _person_finding(lemma) if aimed else Finding("insult", "review", f"insult:{lemma}")
     if level == "weak" and insult.nominative and _said_to_addressee(place):
         return _person_finding(lemma)  # "вы паразит", "Вы, Иван Петрович, бездарь"
@@ -704,6 +705,24 @@ def judge_insult(place: Place, insult: Insult, reported: bool) -> Finding | None
         return _person_finding(lemma)  # "наши депутаты — паразиты", "чинуши паразиты"
     aimed = place.addressed or _vocative(place) or _predicate(place) or _beside_person(place)
     return Finding("insult", "review", f"insult:weak:{lemma}") if aimed else None
+
+
+def _doing(place: Place) -> bool:
+    """Named as the people who do something: "ушлёпки на бмв паркуются на тротуаре",
+    "дегенераты на квадроциклах гоняют"; a plural subject with its verb in the same clause."""
+    word = place.sentence[place.index]
+    if not _plural_subject(word):
+        return False
+    after = place.sentence[place.index + 1 : place.index + 1 + ACT_NEAR]
+    return any(w.clause == word.clause and _finite_verb(w) for w in after)
+
+
+def _plural_subject(word: Word) -> bool:
+    return any({"plur", "nomn"} <= p.tag.grammemes for p in morph().parse(word.plain)[:2])
+
+
+def _finite_verb(word: Word) -> bool:
+    return bool(morph().parse(word.plain)[0].tag.POS == "VERB")
 
 
 def _generic(place: Place) -> bool:

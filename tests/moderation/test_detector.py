@@ -787,6 +787,18 @@ GENERAL = [
         "spam",
         "Банк одобрил кредитные каникулы после сокращения, может кому поможет",
     ),
+    # followers sold; a group's own count
+    (
+        "Продвижение бизнеса: 1000 подписчиков за 499 руб",
+        "spam",
+        "В нашей группе уже 1000 подписчиков, спасибо всем",
+    ),
+    # a forger's offer; a resident who photographed it and sent it to the police
+    (
+        "Права без экзаменов за 3 дня, пиши в лс",
+        "unlawful",
+        "На остановке расклеили объявления «права без экзаменов», сфоткала и отправила в ГИБДД",
+    ),
 ]
 
 
@@ -813,6 +825,11 @@ def test_strong_insult_not_aimed_still_goes_to_review(detector: Detector) -> Non
     assert verdict(detector, "Какой кретин придумал ставить забор у школы?") == "review"
     assert verdict(detector, "Ну и кретин же тот, кто проектировал перекрёсток") == "review"
     assert verdict(detector, "Глава — кретин, те кто голосовал за него тоже") == "remove"
+
+
+def test_a_strong_word_for_the_people_who_do_something_is_aimed(detector: Detector) -> None:
+    assert verdict(detector, "Ушлёпки на бмв паркуются на тротуаре у садика") == "remove"
+    assert verdict(detector, "Какие ушлёпки так паркуются?") == "review", "said of nobody"
 
 
 def test_the_writer_blaming_themself_is_no_insult(detector: Detector) -> None:
