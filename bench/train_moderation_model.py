@@ -5,7 +5,7 @@
     python bench/train_moderation_model.py --dry-run   # print the out-of-fold figures only
 
 Trained on the tuning parts only: ``comments.tsv``, ``validation.tsv``, ``tuning2.tsv``,
-``validation2.tsv``, ``tuning3.tsv`` and ``tuning4.tsv``. ``validation3.tsv`` and
+``validation2.tsv``, ``tuning3.tsv``, ``tuning4.tsv`` and ``tuning5.tsv``. ``validation3.tsv`` and
 ``validation4.tsv`` are the checks (measured by ``bench/moderation_eval.py``, never trained or
 tuned on) and ``heldout.tsv`` is never read.
 
@@ -57,19 +57,22 @@ TRAINING = (
     "validation2.tsv",
     "tuning3.tsv",
     "tuning4.tsv",
+    "tuning5.tsv",
 )
 BUCKETS = 1 << 18
 #: the combined out-of-fold precision of "remove" the threshold must keep
 MIN_PRECISION = 0.99
 #: the settings tried: inverse regularisation and class weights
 GRID_C = (0.1, 0.3)
-GRID_WEIGHT: tuple[str | None, ...] = (None, "balanced")
+#: no class weights: "balanced" inflates the rarer classes' probabilities, so that a threshold on
+#: them means less (it removed "Эти чиновники ведут себя как бараны" at 0.72)
+GRID_WEIGHT: tuple[str | None, ...] = (None,)
 #: the largest weights kept per class (the file must stay under MAX_BYTES)
 KEEP_PER_CLASS = 4500
 DIGITS = 3
-#: the model removes only when it is clearly more sure than not: at 0.55 a price in a complaint
-#: ("Детский лагерь стоит 2000 в день, дорого...") read as a job scam
-MIN_THRESHOLD = 0.6
+#: the model removes only when it is clearly more sure than not: at 0.55-0.6 a price in a
+#: complaint ("Детский лагерь стоит 2000 в день, дорого...") read as a job scam
+MIN_THRESHOLD = 0.65
 THRESHOLDS = [round(MIN_THRESHOLD + 0.01 * i, 2) for i in range(40)]
 
 

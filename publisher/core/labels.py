@@ -119,6 +119,9 @@ SPAM_SIGNALS = {
     "phishing": N_("phishing"),
     "collectibles": N_("coins and badges bought"),
     "bot_link": N_("link to a messenger bot"),
+    "job_prepay": N_("prepayment asked for a job or a purchase"),
+    "abroad": N_("work abroad for girls"),
+    "relative": N_("a relative in trouble"),
 }
 
 

@@ -637,7 +637,16 @@ def insult_findings(words: Text, lex: Lexicon) -> Iterable[Finding]:
                 if finding is not None:
                     yield finding
     if any(p.search(words.plain) for p in lex.insult_phrases):
-        yield Finding("insult", "remove", "insult:phrase")
+        yield Finding(
+            "insult", "review" if _quoted_speech(words, lex) else "remove", "insult:phrase"
+        )
+
+
+def _quoted_speech(words: Text, lex: Lexicon) -> bool:
+    """Someone's words in quotes after a verb of speech: "он сказал: «да пошли вы...»"."""
+    return any(
+        any(w.quoted for w in s) and _mentions(s, "say", lex) for s in sentences(words.words)
+    )
 
 
 def _other_sense(sentence: list[Word], lex: Lexicon) -> bool:

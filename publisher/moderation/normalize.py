@@ -194,7 +194,8 @@ def mask_pattern(piece: str) -> re.Pattern[str] | None:
         if letter:
             letters += 1
             parts.append(letter)
-    return re.compile("".join(parts)) if letters >= 2 else None
+    enough = letters >= 2 or (letters == 1 and sum(masked) >= 2)  # "х**", "б***"
+    return re.compile("".join(parts)) if enough else None
 
 
 def _between_letters(piece: str, index: int) -> bool:

@@ -77,7 +77,7 @@ def test_bench_reports_every_part(monkeypatch: pytest.MonkeyPatch) -> None:
     bench = _bench()
     metrics, errors = bench.measure(heldout=False)
     parts = {"tuning", "validation", "tuning2", "validation2", "tuning3", "validation3"}
-    parts |= {"tuning4", "validation4"}
+    parts |= {"tuning4", "validation4", "tuning5"}
     assert set(metrics) == set(errors) == parts
     monkeypatch.setattr(bench, "HELDOUT", bench.VALIDATION)
     metrics, errors = bench.measure()
@@ -195,7 +195,9 @@ def test_normalize_helpers() -> None:
     pattern = mask_pattern("п*здец")
     assert pattern is not None and pattern.fullmatch("пиздец")
     assert mask_pattern("mp4") is None, "a digit at a word's edge is no mask"
-    assert mask_pattern("х**") is None, "one letter is too little to guess"
+    assert mask_pattern("х*") is None, "one letter and one mask is too little to guess"
+    one = mask_pattern("х**")  # "на кой х**": two masks after a letter are read as mat
+    assert one is not None and one.fullmatch("хуй")
     text = analyse("х у й", lambda word: False)
     assert any("хуй" in word.forms for word in text.joined)
 
@@ -799,6 +801,43 @@ GENERAL = [
         "unlawful",
         "На остановке расклеили объявления «права без экзаменов», сфоткала и отправила в ГИБДД",
     ),
+    # fifth batch: a card number and an SMS code asked for; a warning
+    (
+        "Оставьте номер карты и код из смс для регистрации абонента",
+        "spam",
+        "Никому не оставляйте номер карты, это мошенники",
+    ),
+    # powder and buckshot without a licence; a hunter's bad luck
+    (
+        "Порох и картечь без лицензии, доставка до дома",
+        "unlawful",
+        "Порох отсырел, охота не удалась",
+    ),
+    # setting an office on fire; wiring that caught fire
+    (
+        "Давайте подпалим им кабинет, тогда зашевелятся",
+        "unlawful",
+        "У нас в кабинете подпалили проводку, когда меняли лампы",
+    ),
+    # "мля" for "бля"; a word that starts with it
+    ("Мля, опять паром на ремонте", "obscene", "Млявый какой-то день сегодня"),
+    # one letter and masks is mat too; a footnote's asterisk is not
+    ("Кто знает, на кой х** сносили рынок?", "obscene", "Цена* указана без скидки"),
+    ("Мудацкое решение убрать лавочки", "obscene", "Мудрое решение убрать лавочки"),
+    # a parcel fee by a link; a resident's parcel stuck at the post office
+    (
+        "Ваша посылка задержана, оплатите доставку по ссылке pochta-volga.site",
+        "spam",
+        "Посылка задержана на почте уже неделю, куда жаловаться?",
+    ),
+    # teeth knocked out; teeth to be treated
+    ("Прораб, я тебя найду и зубы повыбиваю", "unlawful", "Зубы лечить в поликлинике негде"),
+    # a home address and a call to visit; an office's address
+    (
+        "Директор живёт на Садовой 18, кв 42, заезжайте к нему поговорить",
+        "unlawful",
+        "Приёмная директора на Садовой 18, каб 42, заезжайте с документами",
+    ),
 ]
 
 
@@ -825,6 +864,13 @@ def test_strong_insult_not_aimed_still_goes_to_review(detector: Detector) -> Non
     assert verdict(detector, "Какой кретин придумал ставить забор у школы?") == "review"
     assert verdict(detector, "Ну и кретин же тот, кто проектировал перекрёсток") == "review"
     assert verdict(detector, "Глава — кретин, те кто голосовал за него тоже") == "remove"
+
+
+def test_an_insulting_phrase_someone_said_is_quoted_for_review(detector: Detector) -> None:
+    text = "Фельдшер мне прямо сказал: «да пошли вы на хуй со своими жалобами»"
+    assert verdict(detector, text) == "review"
+    assert verdict(detector, "Да пошли вы в жопу со своими жалобами") == "remove"
+    assert verdict(detector, "Он сказал: «да пошли вы в жопу со своими жалобами»") == "review"
 
 
 def test_a_strong_word_for_the_people_who_do_something_is_aimed(detector: Detector) -> None:
