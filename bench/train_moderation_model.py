@@ -5,9 +5,9 @@
     python bench/train_moderation_model.py --dry-run   # print the out-of-fold figures only
 
 Trained on the tuning parts only: ``comments.tsv``, ``validation.tsv``, ``tuning2.tsv``,
-``validation2.tsv``, ``tuning3.tsv``, ``tuning4.tsv`` and ``tuning5.tsv``. ``validation3.tsv`` and
-``validation4.tsv`` are the checks (measured by ``bench/moderation_eval.py``, never trained or
-tuned on) and ``heldout.tsv`` is never read.
+``validation2.tsv``, ``tuning3.tsv``, ``tuning4.tsv``, ``tuning5.tsv`` and ``tuning6.tsv``.
+``validation3.tsv``, ``validation4.tsv`` and ``validation6.tsv`` are the checks (measured by
+``bench/moderation_eval.py``, never trained or tuned on) and ``heldout.tsv`` is never read.
 
 The features are :func:`publisher.moderation.model.features`, the very function the detector
 scores with. The classifier is scikit-learn's multinomial logistic regression (``pip install
@@ -58,6 +58,7 @@ TRAINING = (
     "tuning3.tsv",
     "tuning4.tsv",
     "tuning5.tsv",
+    "tuning6.tsv",
 )
 BUCKETS = 1 << 18
 #: the combined out-of-fold precision of "remove" the threshold must keep

@@ -41,6 +41,7 @@ precision), the comment is removed with that class and the rule ``model:<class>`
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -108,6 +109,7 @@ _REPEAT_KEY = re.compile(r"[^\w]+")
 _WISH = re.compile(r"\bбы\b")
 _SENTENCE_STOP = re.compile(r"[.!?]")
 #: "тот, кто": the one who did it, whoever it was
+_THEMSELVES = frozenset({"самих", "самого", "саму", "сами", "сам", "сама"})
 _THOSE = frozenset({"тот", "та", "те", "того", "тех", "тому", "тем"})
 
 
@@ -707,11 +709,8 @@ def judge_insult(place: Place, insult: Insult, reported: bool) -> Finding | None
         aimed = _aimed(place) or _of_office(place) or _contrasted(place) or _doing(place)
         aimed = aimed and not _generic(place)
         return _person_finding(lemma) if aimed else Finding("insult", "review", f"insult:{lemma}")
-    if level == "weak" and insult.nominative and _said_to_addressee(place):
-        return _person_finding(lemma)  # "вы паразит", "Вы, Иван Петрович, бездарь"
-    beside = _addressed_nearby(place) and not _joined_to_person(place)  # not "депутаты-лентяи"
-    if level == "weak" and insult.nominative and (_predicate(place) or beside):
-        return _person_finding(lemma)  # "наши депутаты — паразиты", "чинуши паразиты"
+    if level == "weak" and insult.nominative and _predicate(place):
+        return _person_finding(lemma)  # "глава района — пустое место и трепло"
     aimed = place.addressed or _vocative(place) or _predicate(place) or _beside_person(place)
     return Finding("insult", "review", f"insult:weak:{lemma}") if aimed else None
 
@@ -755,16 +754,6 @@ def _of_group(place: Place) -> bool:
 def _beside_office_adjective(place: Place) -> bool:
     """Next to an adjective of officialdom: "крысы чиновничьи", "кабинетные клопы"."""
     return any(place.has("office_adj", w) for _i, w in place.near(1, 1))
-
-
-def _said_to_addressee(place: Place) -> bool:
-    """ "Вы"/"ты" as the subject in the word's own clause: "глава, вы паразит", "паразиты вы";
-    not "вы видели этого клоуна?" (the caller checks the word is in the nominative)."""
-    word = place.sentence[place.index]
-    return any(
-        place.has("second", w) and w.plain not in EMPHATIC and w.clause == word.clause
-        for _i, w in place.near(3, 2)
-    )
 
 
 def _ordinary_word(place: Place, insult: Insult) -> Finding | None:
@@ -1171,6 +1160,8 @@ def judge_threat(sentence: list[Word], index: int, verb: Violent, lex: Lexicon) 
     called = "infinitive" in verb.kinds and _mentions(sentence, "modal", lex)
     if verb.kinds & {"first", "order"} or called:
         kind = "call" if called else "threat"
+        if target and _in_kind(sentence):
+            return Finding("unlawful", "review", f"unlawful:{kind}:{verb.lemma}")
         if target:
             return Finding("unlawful", "remove", f"unlawful:{kind}:{verb.lemma}")
         if not verb.needs_object and not only_self:
@@ -1181,6 +1172,17 @@ def judge_threat(sentence: list[Word], index: int, verb: Violent, lex: Lexicon) 
     if target and (angry or wished):
         return Finding("unlawful", "review", f"unlawful:threat:{verb.lemma}")
     return None
+
+
+def _in_kind(sentence: list[Word]) -> bool:
+    """Paying them back in kind, wished: "самих бы в этот котлован закопать", "их бы в их же яму":
+    angry talk for a person to judge, not a plan."""
+    plains = [w.plain for w in sentence]
+    wished = "бы" in plains
+    themselves = any(p in _THEMSELVES for p in plains) or any(
+        a in ("их", "его", "ее") and b == "же" for a, b in itertools.pairwise(plains)
+    )
+    return wished and themselves
 
 
 def _object(sentence: list[Word], index: int, lex: Lexicon) -> bool:

@@ -77,7 +77,7 @@ def test_bench_reports_every_part(monkeypatch: pytest.MonkeyPatch) -> None:
     bench = _bench()
     metrics, errors = bench.measure(heldout=False)
     parts = {"tuning", "validation", "tuning2", "validation2", "tuning3", "validation3"}
-    parts |= {"tuning4", "validation4", "tuning5"}
+    parts |= {"tuning4", "validation4", "tuning5", "tuning6", "validation6"}
     assert set(metrics) == set(errors) == parts
     monkeypatch.setattr(bench, "HELDOUT", bench.VALIDATION)
     metrics, errors = bench.measure()
@@ -864,6 +864,26 @@ def test_strong_insult_not_aimed_still_goes_to_review(detector: Detector) -> Non
     assert verdict(detector, "Какой кретин придумал ставить забор у школы?") == "review"
     assert verdict(detector, "Ну и кретин же тот, кто проектировал перекрёсток") == "review"
     assert verdict(detector, "Глава — кретин, те кто голосовал за него тоже") == "remove"
+
+
+def test_the_first_writers_conventions_on_weak_words(detector: Detector) -> None:
+    """A weak word said to the addressee is for a person to judge; as a person's predicate, or
+    "паразиты" said to someone, it goes."""
+    assert verdict(detector, "Депутаты, вы клоуны, опять перенесли сессию") == "review"
+    assert verdict(detector, "Глава района — клоун") == "remove"
+    assert verdict(detector, "Вы паразиты, господа депутаты") == "remove"
+    assert verdict(detector, "Паразиты на деревьях в парке, обработайте") == "keep"
+
+
+def test_paying_them_back_in_kind_is_for_a_person_to_judge(detector: Detector) -> None:
+    assert verdict(detector, "Этих проектировщиков самих бы в сугроб закопать") == "review"
+    assert verdict(detector, "Этих подрядчиков бы в их же яму и закопать") == "review"
+    assert verdict(detector, "Надо его закопать в сугроб") == "remove"
+
+
+def test_mat_written_on_a_wall_and_reported_is_quoted(detector: Detector) -> None:
+    assert verdict(detector, "На плакате кандидата дописали «пидор», снимите") == "review"
+    assert verdict(detector, "Спектакль «Иван-дурак» в ДК к Масленице") == "keep"
 
 
 def test_an_insulting_phrase_someone_said_is_quoted_for_review(detector: Detector) -> None:

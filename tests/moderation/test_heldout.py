@@ -21,6 +21,8 @@ OTHERS = (
     "tuning4.tsv",
     "validation4.tsv",
     "tuning5.tsv",
+    "tuning6.tsv",
+    "validation6.tsv",
 )
 FROZEN = "0ee82cf6d8fe51995f372014b6752486683b58a954deb9a8884812eec8f72e2a"
 
