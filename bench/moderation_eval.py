@@ -104,7 +104,7 @@ def evaluate(rows: list[Row]) -> tuple[dict[str, Any], list[tuple[Row, dict[str,
         detector.classify(row.text, f"author{i}", context).as_json() for i, row in enumerate(rows)
     ]
     seconds = time.perf_counter() - start
-    metrics = _metrics(rows, decisions, seconds)
+    metrics = verdict_metrics(rows, [got["verdict"] for got in decisions], seconds)
     errors = [
         (row, got)
         for row, got in zip(rows, decisions, strict=True)
@@ -114,15 +114,16 @@ def evaluate(rows: list[Row]) -> tuple[dict[str, Any], list[tuple[Row, dict[str,
     return metrics, errors
 
 
-def _metrics(rows: list[Row], decisions: list[dict[str, Any]], seconds: float) -> dict[str, Any]:
+def verdict_metrics(rows: list[Row], verdicts: list[str], seconds: float = 0.0) -> dict[str, Any]:
+    """Precision and recall of "remove", the share of "review", against the rows' labels."""
     pairs = [
-        (row.label == "remove", got["verdict"] == "remove")
-        for row, got in zip(rows, decisions, strict=True)
+        (row.label == "remove", verdict == "remove")
+        for row, verdict in zip(rows, verdicts, strict=True)
     ]
     tp = sum(1 for want, got in pairs if want and got)
     fp = sum(1 for want, got in pairs if got and not want)
     fn = sum(1 for want, got in pairs if want and not got)
-    review = sum(1 for got in decisions if got["verdict"] == "review")
+    review = verdicts.count("review")
     return {
         "comments": len(rows),
         "positives": tp + fn,

@@ -13,8 +13,8 @@ The features are :func:`publisher.moderation.model.features`, the very function 
 scores with. The classifier is scikit-learn's multinomial logistic regression (``pip install
 '.[train]'``); the classes are keep (review rows included: they are not to be removed
 automatically) and the four removable categories. Its settings and the removal threshold are
-chosen on out-of-fold predictions: five folds, one per training file, so each file (its own
-writers) is predicted by a model that never saw it; the rules' own verdicts on the same rows are
+chosen on out-of-fold predictions: one fold per training file, so each file (its own writers)
+is predicted by a model that never saw it; the rules' own verdicts on the same rows are
 combined with them exactly as :class:`~publisher.moderation.detector.Detector` does, and the
 lowest threshold that keeps the combined precision of "remove" at or above ``MIN_PRECISION`` is
 taken. Deterministic: fixed folds, the lbfgs solver and a fixed ``random_state``.
@@ -22,12 +22,10 @@ taken. Deterministic: fixed folds, the lbfgs solver and a fixed ``random_state``
 
 from __future__ import annotations
 
-import csv
 import datetime
 import hashlib
 import json
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +33,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 import numpy as np  # noqa: E402
+from moderation_eval import Row, load, verdict_metrics  # noqa: E402  the same rows and figures
 from scipy.sparse import csr_matrix  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 
@@ -77,21 +76,15 @@ MIN_THRESHOLD = 0.65
 THRESHOLDS = [round(MIN_THRESHOLD + 0.01 * i, 2) for i in range(40)]
 
 
-@dataclass(frozen=True)
-class Row:
-    label: str
-    category: str
-    text: str
-    part: int
-
-
-def load() -> list[Row]:
+def training_rows() -> tuple[list[Row], list[int]]:
+    """Every training file's rows, and for each row the index of its file."""
     rows: list[Row] = []
+    parts: list[int] = []
     for part, name in enumerate(TRAINING):
-        with (DATA / name).open(encoding="utf-8", newline="") as handle:
-            reader = csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE)
-            rows += [Row(r["label"], r["category"], r["text"], part) for r in reader]
-    return rows
+        loaded = load(DATA / name)
+        rows += loaded
+        parts += [part] * len(loaded)
+    return rows, parts
 
 
 def target(row: Row) -> str:
@@ -110,17 +103,14 @@ def matrix(rows: list[Row]) -> csr_matrix:
     return csr_matrix((data, indices, indptr), shape=(len(rows), BUCKETS))
 
 
-def rule_verdicts(rows: list[Row]) -> list[str]:
+def rule_verdicts(rows: list[Row], parts: list[int]) -> list[str]:
     """The rules' verdicts alone, each file through one sweep context, as the bench does."""
     detector = Detector(Rules(), model=False)
-    verdicts: list[str] = []
-    for part in range(len(TRAINING)):
-        context = Context()
-        verdicts += [
-            detector.classify(row.text, f"author{i}", context).verdict
-            for i, row in enumerate(r for r in rows if r.part == part)
-        ]
-    return verdicts
+    contexts = [Context() for _name in TRAINING]
+    return [
+        detector.classify(row.text, f"author{i}", contexts[part]).verdict
+        for i, (row, part) in enumerate(zip(rows, parts, strict=True))
+    ]
 
 
 def fit(x: csr_matrix, y: np.ndarray, c: float, weight: str | None) -> tuple[Any, Any]:
@@ -165,18 +155,9 @@ def combine(rules: list[str], probabilities: Any, threshold: float) -> list[str]
 
 
 def figures(rows: list[Row], verdicts: list[str]) -> dict[str, Any]:
-    want = [row.label == "remove" for row in rows]
-    got = [verdict == "remove" for verdict in verdicts]
-    tp = sum(1 for a, b in zip(want, got, strict=True) if a and b)
-    fp = sum(1 for a, b in zip(want, got, strict=True) if b and not a)
-    fn = sum(1 for a, b in zip(want, got, strict=True) if a and not b)
-    return {
-        "precision": round(tp / (tp + fp), 4) if tp + fp else 1.0,
-        "recall": round(tp / (tp + fn), 4) if tp + fn else 1.0,
-        "review_share": round(verdicts.count("review") / len(verdicts), 4),
-        "false_removals": fp,
-        "missed": fn,
-    }
+    result = verdict_metrics(rows, verdicts)
+    keys = ("precision", "recall", "review_share", "false_removals", "missed")
+    return {key: result[key] for key in keys}
 
 
 def model_figures(rows: list[Row], probabilities: Any, threshold: float) -> dict[str, Any]:
@@ -222,11 +203,11 @@ def document(intercepts: Any, coef: Any, threshold: float) -> dict[str, Any]:
 
 
 def main(argv: list[str]) -> None:
-    rows = load()
+    rows, part_of = training_rows()
     x = matrix(rows)
     y = np.array([target(row) for row in rows])
-    parts = np.array([row.part for row in rows])
-    rules = rule_verdicts(rows)
+    parts = np.array(part_of)
+    rules = rule_verdicts(rows, part_of)
     print("rules alone (training parts): " + _line(figures(rows, rules)))
     best: tuple[Any, ...] | None = None
     for c in GRID_C:
@@ -245,7 +226,7 @@ def main(argv: list[str]) -> None:
     _key, c, weight, threshold, result, probabilities = best
     print(f"chosen: C={c} class_weight={weight} threshold {threshold}: {_line(result)}")
     for part, name in enumerate(TRAINING):
-        picked = [i for i, row in enumerate(rows) if row.part == part]
+        picked = [i for i, p in enumerate(part_of) if p == part]
         sub = [rows[i] for i in picked]
         print(
             f"  out of fold {name}: rules {_line(figures(sub, [rules[i] for i in picked]))}; "

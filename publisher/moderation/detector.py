@@ -108,8 +108,9 @@ _URL = re.compile(r"(?:https?://)([^\s/:?#]+)", re.IGNORECASE)
 _REPEAT_KEY = re.compile(r"[^\w]+")
 _WISH = re.compile(r"\bбы\b")
 _SENTENCE_STOP = re.compile(r"[.!?]")
-#: "тот, кто": the one who did it, whoever it was
+#: "самих бы туда же": paid back in kind
 _THEMSELVES = frozenset({"самих", "самого", "саму", "сами", "сам", "сама"})
+#: "тот, кто": the one who did it, whoever it was
 _THOSE = frozenset({"тот", "та", "те", "того", "тех", "тому", "тем"})
 
 

@@ -174,14 +174,39 @@ def load(path: Path = MODEL_FILE) -> Model:
     """Read and check a model file; a malformed one raises :class:`ConfigError`."""
     try:
         if path.stat().st_size > MAX_BYTES:
-            raise ValueError(f"larger than {MAX_BYTES} bytes")
+            raise _Broken("")  # larger than MAX_BYTES
         raw = json.loads(path.read_bytes().decode("utf-8"), parse_constant=_no_constant)
         return _model(raw)
     except (OSError, ValueError, TypeError, KeyError, RecursionError) as error:
+        part = error.part if isinstance(error, _Broken) else ""
         raise ConfigError(
-            _("{file}: the moderation model cannot be read: {error}", file=path.name, error=error),
+            _unreadable(path.name, part),
             _("Train it again with `make model`; the file holds JSON weights only."),
         ) from None
+
+
+class _Broken(ValueError):
+    """A model file that breaks the format; ``part`` names where ("" for the whole file)."""
+
+    def __init__(self, part: str) -> None:
+        super().__init__(part)
+        self.part = part
+
+
+def _unreadable(file: str, part: str) -> str:
+    """Why a model file was refused, in words: the part that breaks the format, if known."""
+    if part:
+        return _(
+            "{file}: the moderation model cannot be read: its part «{part}» is damaged or made"
+            " for another version",
+            file=file,
+            part=part,
+        )
+    return _(
+        "{file}: the moderation model cannot be read: it is not the JSON weights file publisher"
+        " writes",
+        file=file,
+    )
 
 
 @functools.cache
@@ -191,7 +216,7 @@ def default_model() -> Model:
 
 
 def _no_constant(name: str) -> float:
-    raise ValueError(f"{name} is not a number")
+    raise _Broken("")  # NaN or Infinity
 
 
 def _model(raw: Any) -> Model:
@@ -203,13 +228,13 @@ def _model(raw: Any) -> Model:
         "model",
     )
     if data["format"] != 1 or data["features"] != FEATURES:
-        raise ValueError("made for other features; train it again")
+        raise _Broken("features")
     classes = data["classes"]
     if not isinstance(classes, list) or tuple(classes) != CLASSES:
-        raise ValueError(f"classes must be {list(CLASSES)}")
+        raise _Broken("classes")
     buckets = _int(data["buckets"], "buckets")
     if not 1 <= buckets <= MAX_BUCKETS:
-        raise ValueError("buckets out of range")
+        raise _Broken("buckets")
     intercepts = _dict(data["intercepts"], "intercepts")
     _keys(intercepts, set(CLASSES), "intercepts")
     weights: dict[int, list[float]] = {}
@@ -220,30 +245,30 @@ def _model(raw: Any) -> Model:
         _keys(sparse, {"index", "value"}, f"weights.{name}")
         index, value = sparse["index"], sparse["value"]
         if not isinstance(index, list) or not isinstance(value, list) or len(index) != len(value):
-            raise ValueError(f"weights.{name}: index and value must be lists of one length")
+            raise _Broken(f"weights.{name}")
         if len(index) > buckets:
-            raise ValueError(f"weights.{name}: more weights than buckets")
+            raise _Broken(f"weights.{name}")
         for slot, weight in zip(index, value, strict=True):
             slot = _int(slot, f"weights.{name}.index")
             if not 0 <= slot < buckets:
-                raise ValueError(f"weights.{name}: slot {slot} out of range")
+                raise _Broken(f"weights.{name}")
             row = weights.setdefault(slot, [0.0] * len(CLASSES))
             if row[i]:
-                raise ValueError(f"weights.{name}: slot {slot} twice")
+                raise _Broken(f"weights.{name}")
             row[i] = _weight(weight, f"weights.{name}.value")
     thresholds = _dict(data["thresholds"], "thresholds")
     _keys(thresholds, {"remove"}, "thresholds")
     remove = _weight(thresholds["remove"], "thresholds.remove")
     if not 0.0 < remove <= 1.0:
-        raise ValueError("thresholds.remove must be within (0, 1]")
+        raise _Broken("thresholds.remove")
     training = _dict(data["training"], "training")
     _keys(training, {"files", "date"}, "training")
     files = _dict(training["files"], "training.files")
     for name, digest in files.items():
         if not isinstance(digest, str) or not re.fullmatch(r"[0-9a-f]{64}", digest):
-            raise ValueError(f"training.files.{name}: not a sha256")
+            raise _Broken(f"training.files.{name}")
     if not isinstance(training["date"], str):
-        raise ValueError("training.date must be a string")
+        raise _Broken("training.date")
     return Model(
         classes=CLASSES,
         buckets=buckets,
@@ -257,25 +282,25 @@ def _model(raw: Any) -> Model:
 
 def _dict(value: Any, where: str) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise ValueError(f"{where} must be an object")
+        raise _Broken(where)
     return value
 
 
 def _keys(value: dict[str, Any], expected: set[str], where: str) -> None:
     if set(value) != expected:
-        raise ValueError(f"{where} must have the keys {sorted(expected)}, not {sorted(value)}")
+        raise _Broken(where)
 
 
 def _int(value: Any, where: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ValueError(f"{where} must be whole numbers")
+        raise _Broken(where)
     return value
 
 
 def _weight(value: Any, where: str) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"{where} must be numbers")
+        raise _Broken(where)
     number = float(value)
     if not math.isfinite(number) or abs(number) > MAX_WEIGHT:
-        raise ValueError(f"{where} out of range")
+        raise _Broken(where)
     return number

@@ -246,6 +246,13 @@ def _spelt(words: list[Word]) -> str:
     return "".join(w.piece for w in words)
 
 
+def _inside_run(words: list[Word], index: int) -> bool:
+    """Whether ``words[index]`` goes on a run of letters typed apart that began before it."""
+    return _single_letter_after(words, index - 1, index - 1) and _single_letter_after(
+        words, index - 1, index
+    )
+
+
 def _single_letter_after(words: list[Word], start: int, end: int) -> bool:
     """Whether ``words[end]`` is one letter going on a run of such from ``start``: in its own
     chunk, in the same sentence and alphabet, with no pause inside the run."""
@@ -319,7 +326,7 @@ class _State:
             self.out.words[-len(pieces) :] = [self._word(spelt, core, pause)]  # "у-р-о-д-ы"
             return
         if joinable and any(len(p) <= 2 or not self.known(p) for p in pieces):
-            self.out.joined.append(self._word("".join(pieces), core, False))
+            self.out.joined.append(self._word(spelt, core, False))
             if _LETTER_GAPS.fullmatch(folded):  # "бл.ть": a dot may hide a letter too
                 masked = _GAP.sub("*", folded)  # each dot for one letter: "е..ть"
                 self.out.joined.append(self._word(masked, core, False))
@@ -375,11 +382,7 @@ class _State:
         words = self.out.words
         seen: set[str] = set()
         for start in range(len(words)):
-            if (
-                start
-                and _single_letter_after(words, start - 1, start - 1)
-                and _single_letter_after(words, start - 1, start)
-            ):
+            if start and _inside_run(words, start):
                 continue  # inside a run of letters: "е б и л ы" of "д е б и л ы" is no word
             for end in range(start + 2, min(start + MAX_SPREAD, len(words)) + 1):
                 window = words[start:end]
