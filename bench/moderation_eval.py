@@ -22,7 +22,10 @@ model), is tuned on and trains the model. A sixth batch of 720 by two writers wh
 first writers' labelling conventions from ``comments.tsv`` and ``validation.tsv`` (weak words
 said to the addressee go to review, similes are criticism, an honest ad with a phone is spam):
 ``tuning6.tsv`` (0.963 / 0.890 untouched) is tuned on; ``validation6.tsv`` (0.975 / 0.807
-untouched) is the check. A
+untouched) is the check. A second held-out part, ``heldout2.tsv`` (408), was written on
+2026-12-07 by two more writers in the first writers' conventions and frozen before anything
+was measured on it, because the first held-out part had by then been measured in four rounds;
+like the first, only its totals are printed, and the goal is judged on each. A
 "review" verdict counts as not removed; the share of review verdicts is
 reported too. Every part's numbers go into ``bench/results.json`` under "moderation" (the goal
 is judged on the held-out part); other keys are kept.
@@ -47,6 +50,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATASET = ROOT / "tests" / "moderation" / "comments.tsv"
 VALIDATION = ROOT / "tests" / "moderation" / "validation.tsv"
 HELDOUT = ROOT / "tests" / "moderation" / "heldout.tsv"
+HELDOUT2 = ROOT / "tests" / "moderation" / "heldout2.tsv"
 TUNING2 = ROOT / "tests" / "moderation" / "tuning2.tsv"
 VALIDATION2 = ROOT / "tests" / "moderation" / "validation2.tsv"
 TUNING3 = ROOT / "tests" / "moderation" / "tuning3.tsv"
@@ -55,6 +59,7 @@ TUNING4 = ROOT / "tests" / "moderation" / "tuning4.tsv"
 VALIDATION4 = ROOT / "tests" / "moderation" / "validation4.tsv"
 TUNING5 = ROOT / "tests" / "moderation" / "tuning5.tsv"
 TUNING6 = ROOT / "tests" / "moderation" / "tuning6.tsv"
+TUNING7 = ROOT / "tests" / "moderation" / "tuning7.tsv"
 VALIDATION6 = ROOT / "tests" / "moderation" / "validation6.tsv"
 #: the parts measured besides the held-out one, in the order they are printed
 PARTS = (
@@ -69,6 +74,7 @@ PARTS = (
     ("tuning5", TUNING5),
     ("tuning6", TUNING6),
     ("validation6", VALIDATION6),
+    ("tuning7", TUNING7),
 )
 #: on the held-out part
 GOAL = {"precision": 0.98, "recall": 0.93, "review_share": 0.05}
@@ -146,22 +152,27 @@ def write(metrics: dict[str, Any], path: Path = RESULTS, key: str = "moderation"
 def measure(
     heldout: bool = True,
 ) -> tuple[dict[str, Any], dict[str, list[tuple[Row, dict[str, Any]]]]]:
-    """Every part's metrics and whether the held-out part meets the goal; the disagreements of
-    the tuning and validation parts (the held-out part's are never looked at)."""
+    """Every part's metrics and whether each held-out part meets the goal; the disagreements of
+    the tuning and validation parts (the held-out parts' are never looked at)."""
     metrics: dict[str, Any] = {}
     errors: dict[str, list[tuple[Row, dict[str, Any]]]] = {}
     for part, path in PARTS:
         metrics[part], errors[part] = evaluate(load(path))
     if heldout:
-        metrics["heldout"], _errors = evaluate(load(HELDOUT))
-        held = metrics["heldout"]
-        met = (
-            held["precision"] >= GOAL["precision"]
-            and held["recall"] >= GOAL["recall"]
-            and held["review_share"] <= GOAL["review_share"]
-        )
+        met = {}
+        for part, path in (("heldout", HELDOUT), ("heldout2", HELDOUT2)):
+            metrics[part], _errors = evaluate(load(path))
+            met[part] = meets_goal(metrics[part])
         metrics["goal"] = {**GOAL, "met": met}
     return metrics, errors
+
+
+def meets_goal(figures: dict[str, Any]) -> bool:
+    return bool(
+        figures["precision"] >= GOAL["precision"]
+        and figures["recall"] >= GOAL["recall"]
+        and figures["review_share"] <= GOAL["review_share"]
+    )
 
 
 def main(argv: list[str]) -> None:
@@ -174,10 +185,12 @@ def main(argv: list[str]) -> None:
                     f"{part:11} {row.label:6} {row.category:10} -> {got['verdict']:6} "
                     f"{got['rule']:28} {row.text}"
                 )
-    for part in [name for name, _path in PARTS] + (["heldout"] if heldout else []):
+    held = ["heldout", "heldout2"] if heldout else []
+    for part in [name for name, _path in PARTS] + held:
         print(part + ": " + ", ".join(f"{key} {value}" for key, value in metrics[part].items()))
+    for part in held:
+        print(f"goal on {part} met: " + str(metrics["goal"]["met"][part]).lower())
     if heldout:
-        print("goal on held-out met: " + str(metrics["goal"]["met"]).lower())
         write(metrics)
 
 

@@ -66,6 +66,7 @@ RULE_KINDS = {
     "weapons": N_("weapons"),
     "personal_data": N_("another person's data"),
     "counterfeit": N_("counterfeit money"),
+    "votes": N_("vote buying"),
     "model": N_("by the trained model's estimate"),
 }
 #: the spam signals (``data/moderation/spam.txt`` and the detector's own)
@@ -122,6 +123,8 @@ SPAM_SIGNALS = {
     "job_prepay": N_("prepayment asked for a job or a purchase"),
     "abroad": N_("work abroad for girls"),
     "relative": N_("a relative in trouble"),
+    "trade": N_("a firm's services"),
+    "occult_hint": N_("fortune telling hint"),
 }
 
 

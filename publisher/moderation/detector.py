@@ -32,9 +32,10 @@ How each category is found:
 * the repository's extra words and patterns per category (``moderation.yml``).
 
 After the rules, a small learned model (:mod:`.model`) is asked about what they kept (what they
-sent to review stays with a person): when it gives a removable class a probability at or above
-its file's threshold (chosen out of fold so that the rules and the model together stay at 0.99
-precision), the comment is removed with that class and the rule ``model:<class>``.
+sent to review stays with a person): when its likeliest removable class reaches that class's
+threshold in the file (chosen out of fold so that what the model adds in that class is right
+at least 99 times in 100), the comment is removed with that class and the rule
+``model:<class>``.
 ``Detector(rules, model=False)`` is the rules alone.
 """
 
@@ -233,6 +234,8 @@ class Lexicon:
     #: lemmas of verbs that offer something ("помогу", "оформи"), with money words: spam
     offers: frozenset[str]
     money: re.Pattern[str]
+    #: the writer seeks work: spam at most for review
+    seeking: re.Pattern[str]
 
     def has(self, kind: str, word: Word) -> bool:
         return word.plain in self.words.get(kind, frozenset())
@@ -270,7 +273,7 @@ def lexicon() -> Lexicon:
         spam=tuple(
             (row[0], float(row[1]), re.compile(row[2]))
             for row in spam_rows
-            if row[0] not in ("tld", "offer", "money")
+            if row[0] not in ("tld", "offer", "money", "seeking")
         ),
         bare_domain=re.compile(
             rf"(?<![\w.@-])((?:[a-z0-9а-я-]+\.)+(?:{tlds}))(?![\w-])", re.IGNORECASE
@@ -278,6 +281,7 @@ def lexicon() -> Lexicon:
         official=_official(table("official_domains.txt")),
         offers=frozenset(fold(row[1]) for row in spam_rows if row[0] == "offer"),
         money=re.compile(next(row[1] for row in spam_rows if row[0] == "money")),
+        seeking=re.compile(next(row[1] for row in spam_rows if row[0] == "seeking")),
     )
 
 
@@ -443,9 +447,9 @@ class Detector:
         ]
         decision = decide(findings)
         if decision.verdict == "keep" and self.model is not None:
-            category, probability = self.model.best_removal(text, words)
-            if probability >= self.model.thresholds["remove"]:
-                return Decision("remove", (category,), f"model:{category}")
+            removal = self.model.removal(text, words)
+            if removal is not None:
+                return Decision("remove", (removal[0],), f"model:{removal[0]}")
         return decision
 
     def _extras(self, text: str, words: Text) -> Iterable[Finding]:
@@ -760,6 +764,8 @@ def _beside_office_adjective(place: Place) -> bool:
 def _ordinary_word(place: Place, insult: Insult) -> Finding | None:
     """An animal or a rude word: an insult when aimed at someone nearby, else rude or nothing."""
     animal = insult.level == "animal"
+    if animal and _beast_acts(place):
+        return None  # "жирная крыса бегает возле хлебного ряда"
     if animal and _beside_insulting_adjective(place):
         return _person_finding(insult.lemma)  # "тупая курица", "бараны безрукие"
     vocative = animal and place.addressed and (_vocative(place) or _vocative_phrase(place))
@@ -774,6 +780,14 @@ def _ordinary_word(place: Place, insult: Insult) -> Finding | None:
     if insult.level == "vulgar" and not insult.ambiguous:
         return Finding("obscene", "review", f"obscene:vulgar:{insult.lemma}")
     return None
+
+
+def _beast_acts(place: Place) -> bool:
+    """The animal does what animals do (бегает, пищит, лает) in its clause, and no person or
+    office is named in the sentence: it is the animal itself."""
+    clause = place.sentence[place.index].clause
+    acts = any(place.has("beast", w) and w.clause == clause for _i, w in place.near(0, ACT_NEAR))
+    return acts and not _people_named(place)
 
 
 def _of_office(place: Place) -> bool:
@@ -900,8 +914,10 @@ def _not_aimed_away(place: Place) -> bool:
     if near and near[-1][1].plain == "за":
         return True
     compared = any(place.has("compare", w) for _i, w in near)
-    return compared and not any(
-        place.has("second", w) and w.plain not in EMPHATIC for w in place.sentence
+    clause = place.sentence[place.index].clause
+    return compared and not any(  # "стою как дура ..., воды нет с самого утра": not "сам"
+        place.has("second", w) and w.plain not in EMPHATIC and w.clause == clause
+        for w in place.sentence
     )
 
 
@@ -1025,6 +1041,7 @@ def spam_findings(text: str, words: Text, lex: Lexicon, repeated: str) -> Iterab
         signals = {}
     score = sum(signals.values())
     warned = any(p.search(words.plain) for p in lex.patterns.get("warning", ()))
+    warned = warned or lex.seeking.search(words.plain) is not None  # "ищу подработку, пишите"
     if score > 0:
         remove = score >= SPAM_REMOVE and not warned  # "осторожно, пишут про подработку..."
         verdict: Literal["remove", "review"] = "remove" if remove else "review"
@@ -1082,7 +1099,7 @@ def official(host: str, lex: Lexicon) -> bool:
 
 def unlawful_findings(text: str, words: Text, lex: Lexicon) -> Iterable[Finding]:
     """Threats and calls for violence, drug selling, forged documents, weapons, another
-    person's data, counterfeit money."""
+    person's data, counterfeit money, votes bought."""
     yield from threat_findings(words, lex)
     spread = " ".join(w.plain for w in words.joined if len(w.plain) >= SPREAD_MIN)
     plain = f"{words.plain} | {spread}"  # "н а р к о т а" is read joined too
@@ -1102,7 +1119,7 @@ def unlawful_findings(text: str, words: Text, lex: Lexicon) -> Iterable[Finding]
 
 
 def _trade(present: Mapping[str, bool]) -> Iterable[Finding]:
-    """Weapons offered, another person's data passed on, counterfeit money."""
+    """Weapons offered, another person's data passed on, counterfeit money, votes bought."""
     if present.get("weapon") and present.get("weapon_illegal"):
         yield Finding("unlawful", "remove", "unlawful:weapons")
     elif present.get("weapon") and (present.get("trade") or present.get("contact")):
@@ -1111,6 +1128,8 @@ def _trade(present: Mapping[str, bool]) -> Iterable[Finding]:
         yield Finding("unlawful", "remove", "unlawful:personal_data")
     if present.get("counterfeit"):
         yield Finding("unlawful", "remove", "unlawful:counterfeit")
+    if present.get("votes"):
+        yield Finding("unlawful", "remove", "unlawful:votes")
 
 
 def _drugs(present: Mapping[str, bool]) -> Iterable[Finding]:

@@ -36,6 +36,8 @@ from publisher.moderation.normalize import Text, Word, fold
 MODEL_FILE = DATA_DIR / "moderation" / "model.json"
 #: the classes in the order the weights are kept; "keep" first
 CLASSES = ("keep", "obscene", "insult", "spam", "unlawful")
+#: the file's layout (2: a threshold per removable class); a file of another layout is refused
+FORMAT = 2
 #: what the features are; a file made for other features is refused
 FEATURES = "words+pairs+lemmas+letters2-5+marks/crc32/binary/v4"
 #: letter groups of these lengths inside a word, its edges marked
@@ -144,7 +146,9 @@ class Model:
     intercepts: tuple[float, ...]
     #: slot -> the weight of each class, in the order of ``classes``
     weights: Mapping[int, tuple[float, ...]]
-    #: "remove": the probability of a removable class at which the model removes
+    #: removable class -> the probability at which the model removes with it (1.0: never);
+    #: one per class, because the classes are not equally sure: insults look like harsh
+    #: criticism, drug ads like nothing else
     thresholds: Mapping[str, float]
     #: training file name -> its sha256
     training: Mapping[str, str]
@@ -168,6 +172,13 @@ class Model:
         scores = self.scores(text, words)
         name = max((c for c in self.classes if c != "keep"), key=lambda c: scores[c])
         return name, scores[name]
+
+    def removal(self, text: str, words: Text) -> tuple[str, float] | None:
+        """The likeliest removable class and its probability, if that reaches the class's
+        threshold; None when the model would keep the comment."""
+        name, probability = self.best_removal(text, words)
+        threshold = self.thresholds[name]
+        return (name, probability) if threshold < 1.0 and probability >= threshold else None
 
 
 def load(path: Path = MODEL_FILE) -> Model:
@@ -227,7 +238,7 @@ def _model(raw: Any) -> Model:
         | {"training"},
         "model",
     )
-    if data["format"] != 1 or data["features"] != FEATURES:
+    if data["format"] != FORMAT or data["features"] != FEATURES:
         raise _Broken("features")
     classes = data["classes"]
     if not isinstance(classes, list) or tuple(classes) != CLASSES:
@@ -257,10 +268,10 @@ def _model(raw: Any) -> Model:
                 raise _Broken(f"weights.{name}")
             row[i] = _weight(weight, f"weights.{name}.value")
     thresholds = _dict(data["thresholds"], "thresholds")
-    _keys(thresholds, {"remove"}, "thresholds")
-    remove = _weight(thresholds["remove"], "thresholds.remove")
-    if not 0.0 < remove <= 1.0:
-        raise _Broken("thresholds.remove")
+    _keys(thresholds, set(CLASSES[1:]), "thresholds")
+    for name in CLASSES[1:]:
+        if not 0.0 < _weight(thresholds[name], f"thresholds.{name}") <= 1.0:
+            raise _Broken(f"thresholds.{name}")
     training = _dict(data["training"], "training")
     _keys(training, {"files", "date"}, "training")
     files = _dict(training["files"], "training.files")
@@ -274,7 +285,7 @@ def _model(raw: Any) -> Model:
         buckets=buckets,
         intercepts=tuple(_weight(intercepts[name], "intercepts") for name in CLASSES),
         weights={slot: tuple(row) for slot, row in weights.items()},
-        thresholds={"remove": remove},
+        thresholds={name: float(thresholds[name]) for name in CLASSES[1:]},
         training=dict(files),
         trained=training["date"],
     )

@@ -58,7 +58,8 @@ def _dump(data: dict[str, Any]) -> bytes:
 def test_the_model_is_plain_json_and_loads(raw: dict[str, Any]) -> None:
     model = load(MODEL_FILE)
     assert model.classes == CLASSES == tuple(raw["classes"])
-    assert 0.0 < model.thresholds["remove"] <= 1.0
+    assert set(model.thresholds) == set(CLASSES[1:]), "a threshold per removable class"
+    assert all(0.0 < threshold <= 1.0 for threshold in model.thresholds.values())
     assert model.weights
 
 
@@ -71,7 +72,8 @@ def test_the_model_was_trained_on_the_current_labelled_files(raw: dict[str, Any]
     on, and the check parts and the held-out part never are."""
     files = raw["training"]["files"]
     labelled = {path.name for path in DATA.glob("*.tsv")}
-    checks = {"heldout.tsv", "validation3.tsv", "validation4.tsv", "validation6.tsv"}
+    checks = {"heldout.tsv", "heldout2.tsv", "validation3.tsv", "validation4.tsv"}
+    checks |= {"validation6.tsv"}
     assert set(files) == labelled - checks
     for name, digest in files.items():
         assert hashlib.sha256((DATA / name).read_bytes()).hexdigest() == digest, name
@@ -88,9 +90,11 @@ def test_a_pickle_is_refused(tmp_path: Path) -> None:
         ("buckets", True),
         ("buckets", 0),
         ("classes", ["keep", "spam"]),
-        ("thresholds", {"remove": 1.5}),
-        ("thresholds", {"remove": "0.7"}),
-        ("format", 2),
+        ("thresholds", {"remove": 0.7}),
+        ("thresholds", {"obscene": 0.7, "insult": 1.5, "spam": 0.7, "unlawful": 0.7}),
+        ("thresholds", {"obscene": 0.7, "insult": "0.7", "spam": 0.7, "unlawful": 0.7}),
+        ("thresholds", {"obscene": 0.7, "insult": 0.0, "spam": 0.7, "unlawful": 0.7}),
+        ("format", 1),
         ("features", "something else"),
         ("intercepts", [0, 0, 0, 0, 0]),
         ("training", {"files": {"comments.tsv": "abc"}, "date": "2026-12-07"}),
@@ -226,15 +230,30 @@ def test_the_rules_work_without_the_model() -> None:
 
 
 def test_a_removal_by_the_model_names_it() -> None:
-    """An insult by metaphor the rules keep (a labelled comment of the tuning part): the model is
-    sure, so its class and rule are given."""
-    text = "Мэр и его стадо в администрации ям на дорогах в упор не видят"
+    """A drug shop's ad in emoji code the rules keep (a labelled comment of the tuning part):
+    the model is sure, so its class and rule are given."""
+    text = (
+        "мяу-мяу 🐈, кристаллы 💎, шоколад 🍫 — Южный, Слобода. ищи в тг: в о л г а _ с л а д к о"
+    )
     assert Detector(Rules(), model=False).classify(text).verdict == "keep"
-    category, probability = default_model().best_removal(text, analyse(text, known))
-    assert category == "insult" and probability >= default_model().thresholds["remove"]
+    removal = default_model().removal(text, analyse(text, known))
+    assert removal is not None and removal[0] == "unlawful"
+    assert removal[1] >= default_model().thresholds["unlawful"]
     decision = Detector(Rules()).classify(text)
     assert decision.verdict == "remove"
-    assert decision.categories == ("insult",) and decision.rule == "model:insult"
+    assert decision.categories == ("unlawful",) and decision.rule == "model:unlawful"
+
+
+def test_an_insult_the_model_is_not_sure_enough_of_stays() -> None:
+    """Out of fold, the model's insults were wrong 7 times in 11 (harsh criticism said to the
+    administration), so that class has its own, higher threshold: a metaphor it scores 0.9 is
+    left to the rules, which keep it."""
+    text = "Мэр и его стадо в администрации ям на дорогах в упор не видят"
+    category, probability = default_model().best_removal(text, analyse(text, known))
+    assert category == "insult" and probability < default_model().thresholds["insult"]
+    assert default_model().thresholds["insult"] > default_model().thresholds["unlawful"]
+    assert default_model().removal(text, analyse(text, known)) is None
+    assert Detector(Rules()).classify(text).verdict == "keep"
 
 
 def test_the_model_rule_reads_as_russian() -> None:
