@@ -712,6 +712,7 @@ def judge_insult(place: Place, insult: Insult, reported: bool) -> Finding | None
         return _ordinary_word(place, insult)
     if level == "strong":
         aimed = _aimed(place) or _of_office(place) or _contrasted(place) or _doing(place)
+        aimed = aimed or _predicate(place)  # "Паромщик — хамло и дебил"
         aimed = aimed and not _generic(place)
         return _person_finding(lemma) if aimed else Finding("insult", "review", f"insult:{lemma}")
     if level == "weak" and insult.nominative and _predicate(place):
@@ -1015,8 +1016,22 @@ def _predicate(place: Place) -> bool:
     if dash is None:
         return False
     return any(
-        w.plain in place.lex.nominative or place.name(i) for i, w in enumerate(sentence[:dash])
+        w.plain in place.lex.nominative or place.name(i) or _someone(w)
+        for i, w in enumerate(sentence[:dash])
     )
+
+
+def _someone(word: Word, case: str = "nomn") -> bool:
+    """A person no list names, by the suffix of a trade or a role, in ``case``: "паромщик",
+    "отловщики", "директорша" (people's trades are endless); "кот", "собака" are no person."""
+    return insult_of(word, lexicon()) is None and any(
+        _ROLE.search(parse.normal_form) and {"NOUN", "anim", case} <= parse.tag.grammemes
+        for parse in morph().parse(word.plain)[:3]  # "паромщика": genitive and accusative
+    )
+
+
+#: the endings of words for people by their trade or role (a lemma's)
+_ROLE = re.compile(r"(?:щик|чик|тель|ист|ница|ник|ша|арь|[её]р|ор|ант|ент|лог|ач)$")
 
 
 def _copula(sentence: list[Word], i: int) -> bool:
@@ -1114,7 +1129,7 @@ def unlawful_findings(text: str, words: Text, lex: Lexicon) -> Iterable[Finding]
     if present.get("warning"):
         return  # "осторожно, продают права без экзаменов": a warning quotes the offer
     yield from _drugs(present)
-    yield from _documents(present, "?" in text)
+    yield from _documents(present, "?" in text or _told(words))
     yield from _trade(present)
 
 
@@ -1143,17 +1158,27 @@ def _drugs(present: Mapping[str, bool]) -> Iterable[Finding]:
         yield Finding("unlawful", "remove", "unlawful:drugs:job")
 
 
-def _documents(present: Mapping[str, bool], question: bool) -> Iterable[Finding]:
+def _documents(present: Mapping[str, bool], asked_or_told: bool) -> Iterable[Finding]:
     """A forger's promise, or a sale or a document made in a day with a contact; a question
-    without a contact or a sale ("права без экзамена можно поменять?") asks, it offers nothing."""
+    without a contact or a sale ("права без экзамена можно поменять?") asks, it offers nothing,
+    and a document made fast in the past tense is a resident's story ("паспорт сделали за 3
+    дня, звонила 8 800 ..."), not a promise."""
     if not present.get("document"):
         return
     contact = present.get("contact") or present.get("contact_hint")
-    forged = present.get("forgery") and (contact or present.get("sale") or not question)
-    if forged or ((present.get("sale") or present.get("speed")) and contact):
+    forged = present.get("forgery") and (contact or present.get("sale") or not asked_or_told)
+    speedy = present.get("speed") and not asked_or_told
+    if forged or ((present.get("sale") or speedy) and contact):
         yield Finding("unlawful", "remove", "unlawful:documents")
     elif present.get("sale"):
         yield Finding("unlawful", "review", "unlawful:documents")
+
+
+def _told(words: Text) -> bool:
+    """Whether the comment tells what happened: a verb in the past tense ("сделали", "дали")."""
+    return any(
+        "past" in (tag := morph().parse(w.plain)[0].tag) and tag.POS == "VERB" for w in words.words
+    )
 
 
 def threat_findings(words: Text, lex: Lexicon) -> Iterable[Finding]:
@@ -1213,6 +1238,6 @@ def _object(sentence: list[Word], index: int, lex: Lexicon) -> bool:
             continue
         insult = insult_of(word, lex)
         person = insult is not None and insult.level in ("strong", "weak", "deed", "slur")
-        if person or word.plain in lex.objects or _name(sentence, i):
-            return True
+        if person or word.plain in lex.objects or _name(sentence, i) or _someone(word, "accs"):
+            return True  # "паромщика этого утоплю"
     return False

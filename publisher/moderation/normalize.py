@@ -393,16 +393,23 @@ class _State:
                     len(w.plain) == 1 or not self.known(w.plain) for w in window
                 ):
                     seen.add(raw)
-                    self.out.joined.append(self._word(fold(raw), raw, False))
+                    self.out.joined.append(self._joined(fold(raw), raw, window[0]))
+
+    def _joined(self, piece: str, raw: str, first: Word) -> Word:
+        """A word joined from a run: its place is the run's, not where reading has got to."""
+        word = self._word(piece, raw, False)
+        return replace(word, sentence=first.sentence, clause=first.clause, quoted=first.quoted)
 
     @staticmethod
     def _fragments(window: list[Word]) -> bool:
-        """Short words of one sentence, each its own chunk (pieces of one are joined already)."""
+        """Short words of one sentence, each its own chunk (pieces of one are joined already),
+        all inside quotes or all outside: "орёт «на хуй всё» и" is no word "нахуйвсеи"."""
         last = window[-1]
         return (
             len(last.plain) <= 3
             and last.sentence == window[0].sentence
             and last.chunk != window[-2].chunk
+            and last.quoted == window[0].quoted
             and all(len(w.plain) <= 3 for w in window)
             and not any(w.pause for w in window[:-1])
         )

@@ -77,7 +77,8 @@ def test_bench_reports_every_part(monkeypatch: pytest.MonkeyPatch) -> None:
     bench = _bench()
     metrics, errors = bench.measure(heldout=False)
     parts = {"tuning", "validation", "tuning2", "validation2", "tuning3", "validation3"}
-    parts |= {"tuning4", "validation4", "tuning5", "tuning6", "validation6", "tuning7"}
+    parts |= {"tuning4", "validation4", "tuning5", "tuning6", "validation6"}
+    parts |= {"tuning7", "tuning8"}
     assert set(metrics) == set(errors) == parts
     monkeypatch.setattr(bench, "HELDOUT", bench.VALIDATION)
     monkeypatch.setattr(bench, "HELDOUT2", bench.VALIDATION4)
@@ -1038,5 +1039,33 @@ def test_classify_never_raises_on_obfuscation_soup(parts: list[str]) -> None:
 )  # fmt: skip
 def test_seventh_batch_mechanisms(detector: Detector, text: str, verdict: str, rule: str) -> None:
     """What the seventh batch (tuning7) taught, each with the case it must not catch."""
+    decision = detector.classify(text, "", Context())
+    assert (decision.verdict, decision.rule) == (verdict, rule)
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict", "rule"),
+    [
+        # a person named by a trade no list has, before a dash or as the object of a threat
+        ("Паромщик — хамло и дебил, не пустил бабушку на борт", "remove", "insult:person:хамло"),
+        ("Скворец — дурак, в окно бьётся", "review", "insult:дурак"),
+        ("Паромщика этого утоплю, если ещё раз нас бросит", "remove",
+         "unlawful:threat:утопить"),
+        ("Утоплю телефон в лимане от злости", "keep", ""),
+        # mat quoted in a complaint stays quoted when its letters are read joined
+        ("Компания у спорткомплекса каждую ночь орёт «на хуй всё», полиция, приезжайте",
+         "review", "obscene:quoted:хуй"),
+        ("Соседи орут всю ночь. х у й вам а не тишина", "remove", "obscene:root:хуй"),
+        # a document made fast, told in the past tense, is a resident's story
+        ("Паспорт сделали за 3 дня, звонила 8 800 100 70 10", "keep", ""),
+        ("Медкнижка за 1 день, звоните 89181234567", "remove", "unlawful:documents"),
+        # spam idioms of the eighth batch; a kids' club's free first lesson is no scam
+        ("Казино с выводом на карту за 5 минут", "remove", "spam:casino_hint+casino"),
+        ("Набор в кружок робототехники, первое занятие бесплатно, запись на вахте", "review",
+         "spam:home_income"),
+    ],
+)  # fmt: skip
+def test_eighth_batch_mechanisms(detector: Detector, text: str, verdict: str, rule: str) -> None:
+    """What the eighth batch (tuning8) taught, each with the case it must not catch."""
     decision = detector.classify(text, "", Context())
     assert (decision.verdict, decision.rule) == (verdict, rule)
