@@ -715,8 +715,6 @@ def judge_insult(place: Place, insult: Insult, reported: bool) -> Finding | None
         aimed = aimed or _predicate(place)  # "Паромщик — хамло и дебил"
         aimed = aimed and not _generic(place)
         return _person_finding(lemma) if aimed else Finding("insult", "review", f"insult:{lemma}")
-    if level == "weak" and insult.nominative and _predicate(place):
-        return _person_finding(lemma)  # "глава района — пустое место и трепло"
     aimed = place.addressed or _vocative(place) or _predicate(place) or _beside_person(place)
     return Finding("insult", "review", f"insult:weak:{lemma}") if aimed else None
 

@@ -873,10 +873,13 @@ def test_strong_insult_not_aimed_still_goes_to_review(detector: Detector) -> Non
 
 
 def test_the_first_writers_conventions_on_weak_words(detector: Detector) -> None:
-    """A weak word said to the addressee is for a person to judge; as a person's predicate, or
-    "паразиты" said to someone, it goes."""
+    """A weak word aimed at someone is for a person to judge, said to the addressee or as a
+    person's predicate (the first writers label "Депутаты — болтуны и лентяи", "Депутаты у нас
+    болтуны и ворюги" for review); "паразиты" said to someone goes, and a weak word beside a
+    strong one goes with it."""
     assert verdict(detector, "Депутаты, вы клоуны, опять перенесли сессию") == "review"
-    assert verdict(detector, "Глава района — клоун") == "remove"
+    assert verdict(detector, "Глава района — клоун") == "review"
+    assert verdict(detector, "Кандидат Семенченко — пустозвон и тупица") == "remove"
     assert verdict(detector, "Вы паразиты, господа депутаты") == "remove"
     assert verdict(detector, "Паразиты на деревьях в парке, обработайте") == "keep"
 
@@ -1047,7 +1050,8 @@ def test_seventh_batch_mechanisms(detector: Detector, text: str, verdict: str, r
     ("text", "verdict", "rule"),
     [
         # a person named by a trade no list has, before a dash or as the object of a threat
-        ("Паромщик — хамло и дебил, не пустил бабушку на борт", "remove", "insult:person:хамло"),
+        ("Паромщик — хамло и дебил, не пустил бабушку на борт", "remove",
+         "insult:person:дебил"),
         ("Скворец — дурак, в окно бьётся", "review", "insult:дурак"),
         ("Паромщика этого утоплю, если ещё раз нас бросит", "remove",
          "unlawful:threat:утопить"),
