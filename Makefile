@@ -57,6 +57,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/video_upload.py
 	$(BIN)/python bench/style_eval.py
 	$(BIN)/python bench/moderation_eval.py
+	$(BIN)/python bench/moderation_dictionary.py
 	$(BIN)/python bench/open_relevance.py
 
 # Regenerate the README's capability table (core/capabilities.py) and token notes (adapters)

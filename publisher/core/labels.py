@@ -125,6 +125,7 @@ SPAM_SIGNALS = {
     "relative": N_("a relative in trouble"),
     "trade": N_("a firm's services"),
     "occult_hint": N_("fortune telling hint"),
+    "adult_word": N_("a word of adult ads"),
 }
 
 

@@ -73,6 +73,7 @@ SPAM_REMOVE = 2.0
 #: году", "подработка для школьников будет?" are no offer
 SUPPORTING = frozenset(
     {"pay", "income", "handle", "plus", "hiring", "service", "offer", "cheap", "earnings_hint"}
+    | {"occult_hint", "adult_word"}
 )
 #: spam signals that a question asks about rather than offers: "где купить недорого?"
 ASKED = frozenset({"cheap"})
@@ -1187,11 +1188,19 @@ def threat_findings(words: Text, lex: Lexicon) -> Iterable[Finding]:
         if any(p.search(text) for p in idioms):
             continue
         for index, word in enumerate(sentence):
-            verb = lex.violent.get(word.plain)
+            verb = lex.violent.get(word.plain) or _masked_violent(word, lex)
             if verb is not None:
                 finding = judge_threat(sentence, index, verb, lex)
                 if finding is not None:
                     yield finding
+
+
+def _masked_violent(word: Word, lex: Lexicon) -> Violent | None:
+    """A violent verb with letters masked ("уб*ю"), when the mask fits exactly one of them."""
+    if word.mask is None:
+        return None
+    fits = [verb for form, verb in lex.violent.items() if word.mask.fullmatch(form)]
+    return fits[0] if len(fits) == 1 else None
 
 
 def judge_threat(sentence: list[Word], index: int, verb: Violent, lex: Lexicon) -> Finding | None:

@@ -36,10 +36,10 @@ from publisher.moderation.rules import CategoryRule, Rules
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def _bench() -> ModuleType:
-    spec = importlib.util.spec_from_file_location(
-        "moderation_eval", ROOT / "bench" / "moderation_eval.py"
-    )
+def _bench(name: str = "moderation_eval") -> ModuleType:
+    if name != "moderation_eval":
+        _bench()  # the other bench scripts import it by name
+    spec = importlib.util.spec_from_file_location(name, ROOT / "bench" / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up
@@ -78,7 +78,7 @@ def test_bench_reports_every_part(monkeypatch: pytest.MonkeyPatch) -> None:
     metrics, errors = bench.measure(heldout=False)
     parts = {"tuning", "validation", "tuning2", "validation2", "tuning3", "validation3"}
     parts |= {"tuning4", "validation4", "tuning5", "tuning6", "validation6"}
-    parts |= {"tuning7", "tuning8"}
+    parts |= {"tuning7", "tuning8", "tuning9"}
     assert set(metrics) == set(errors) == parts
     monkeypatch.setattr(bench, "HELDOUT", bench.VALIDATION)
     monkeypatch.setattr(bench, "HELDOUT2", bench.VALIDATION4)
@@ -381,7 +381,7 @@ def test_quoted_swearing_in_a_complaint_goes_to_review(detector: Detector) -> No
         ("Заработок от 5000 рублей в день без вложений", "spam:earnings+service+pay"),
         ("Онлайн-казино, фриспины каждый день", "spam:casino"),
         ("Займы на карту без отказа", "spam:credit"),
-        ("Знакомства для взрослых, интим", "spam:adult"),
+        ("Знакомства для взрослых, интим", "spam:adult+adult_word"),
         ("Лайк за лайк, взаимная подписка", "spam:follow"),
         ("Подписывайтесь на мой канал t.me/kuban_24", "spam:link+contact"),
         ("Смотрите bit.ly/abc, там скидки", "spam:link+shortener"),
@@ -1067,9 +1067,44 @@ def test_seventh_batch_mechanisms(detector: Detector, text: str, verdict: str, r
         ("Казино с выводом на карту за 5 минут", "remove", "spam:casino_hint+casino"),
         ("Набор в кружок робототехники, первое занятие бесплатно, запись на вахте", "review",
          "spam:home_income"),
+        # the ninth batch: a masked violent verb; a firm's delivery and booking by messenger
+        ("Уб*ю водителя этого автобуса, если ещё раз бросит детей", "remove",
+         "unlawful:threat:убить"),
+        ("Минеральная вода с доставкой по краю, 19 литров — 250 рублей, звоните 89615550123",
+         "remove", "spam:phone+selling"),
+        # found by running every dictionary word through the detector: gardening, a museum's
+        # yuletide fortune telling, a lecture on hygiene are no drug shop, scam or sex ad
+        ("Саженцы на зиму прикопали у забора, весной посадим в сквере", "keep", ""),
+        ("Святочные гадания в музее 7 января, вход свободный", "keep", ""),
+        ("Интимная гигиена — тема лекции в женской консультации", "keep", ""),
+        ("Интим услуги, выезд, пиши", "remove", "spam:adult+adult_word"),
     ],
 )  # fmt: skip
-def test_eighth_batch_mechanisms(detector: Detector, text: str, verdict: str, rule: str) -> None:
-    """What the eighth batch (tuning8) taught, each with the case it must not catch."""
+def test_eighth_and_ninth_batch_mechanisms(
+    detector: Detector, text: str, verdict: str, rule: str
+) -> None:
+    """What the eighth and ninth batches taught and the dictionary scan found, each with the
+    case it must not catch."""
     decision = detector.classify(text, "", Context())
     assert (decision.verdict, decision.rule) == (verdict, rule)
+
+
+def test_dictionary_scan_flags_an_ordinary_word_removed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``make bench`` runs every dictionary word alone through the detector; mat and slurs may
+    be removed alone, an ordinary word never. Here on a few words, one of them removed by a
+    stand-in detector as if a spam pattern fitted it."""
+    scan = _bench("moderation_dictionary")
+    words = ["мама", "саженцы", "прикопали", "гадание", "хуй", "жиды"]
+    monkeypatch.setattr(scan, "first_forms", lambda limit=None: iter(words[:limit]))
+    checked, ordinary = scan.scan()
+    assert (checked, ordinary) == (6, {})
+    real = scan.Detector
+
+    class Slipping(real):  # type: ignore[misc,valid-type]
+        def classify(self, text: str, author: str = "", context: Context | None = None) -> Decision:
+            if text == "Вот мама":
+                return Decision("remove", ("spam",), "spam:selling+link")
+            return super().classify(text, author, context)
+
+    monkeypatch.setattr(scan, "Detector", Slipping)
+    assert scan.scan() == (6, {"мама": "spam:selling+link"})
