@@ -1204,7 +1204,10 @@ def _masked_violent(word: Word, lex: Lexicon) -> Violent | None:
 
 
 def judge_threat(sentence: list[Word], index: int, verb: Violent, lex: Lexicon) -> Finding | None:
-    """Remove a threat at a person, review one without a person, keep the rest."""
+    """Remove a threat at a person or to burn or blow up a building, review one without a
+    person, keep the rest."""
+    if _arson(sentence, index, verb, lex):
+        return Finding("unlawful", "remove", f"unlawful:threat:{verb.lemma}")
     target = _object(sentence, index, lex) or (
         "first" in verb.kinds and _mentions(sentence, "second", lex)
     )
@@ -1224,6 +1227,19 @@ def judge_threat(sentence: list[Word], index: int, verb: Violent, lex: Lexicon) 
     if target and (angry or wished):
         return Finding("unlawful", "review", f"unlawful:threat:{verb.lemma}")
     return None
+
+
+def _arson(sentence: list[Word], index: int, verb: Violent, lex: Lexicon) -> bool:
+    """Burning or blowing up a building, an office or a vehicle, threatened, ordered or wished
+    ("подожгу этот паркомат", "спалить бы эту контору"), not told ("сожгли холодильник")."""
+    if verb.lemma not in lex.words.get("arson", frozenset()) or "past" in verb.kinds:
+        return False
+    clause = sentence[index].clause
+    return any(
+        w.clause == clause and (lex.has("property", w) or lex.has("office", w))
+        for i, w in enumerate(sentence)
+        if i != index
+    )
 
 
 def _in_kind(sentence: list[Word]) -> bool:

@@ -1108,3 +1108,28 @@ def test_dictionary_scan_flags_an_ordinary_word_removed(monkeypatch: pytest.Monk
 
     monkeypatch.setattr(scan, "Detector", Slipping)
     assert scan.scan() == (6, {"мама": "spam:selling+link"})
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict"),
+    [
+        # burning or blowing up a building, an office or a vehicle: removed, wished or not ...
+        ("Вот спалить бы эту контору со всеми бумажками", "remove"),
+        ("Надо взорвать этот стадион, пока не достроили", "remove"),
+        ("Подожгу этот паркомат вместе с будкой охраны", "remove"),
+        # ... the grass, a fridge, a concert hall "blown up" are not
+        ("Сожгите наконец эту сухую траву на пустыре", "keep"),
+        ("Колебания напряжения сожгли холодильник, кто возместит?", "keep"),
+        ("Концерт просто бомба, взорвали зал!", "keep"),
+        # the ethnic slur that is also a wood block, by what only people do
+        ("Понаехали чурки на базы, работу у местных забрали", "remove"),
+        ("Чурки для печки заняли весь сарай", "keep"),
+        # an execution called for; being cornered
+        ("Всех кандидатов от власти — к стенке!", "remove"),
+        ("Нас прижали к стенке с этими тарифами", "keep"),
+    ],
+)
+def test_the_first_writers_conventions_on_threats_and_slurs(
+    detector: Detector, text: str, verdict: str
+) -> None:
+    assert detector.classify(text, "", Context()).verdict == verdict
