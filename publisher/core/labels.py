@@ -126,6 +126,8 @@ SPAM_SIGNALS = {
     "trade": N_("a firm's services"),
     "occult_hint": N_("fortune telling hint"),
     "adult_word": N_("a word of adult ads"),
+    "listing": N_("a list of goods or services with a phone"),
+    "prize_hint": N_("you have won"),
 }
 
 

@@ -104,7 +104,16 @@ MAX_TEXT = 10_000
 
 _PHONE = re.compile(
     r"(?<![\d+])(?:\+7|8|7)?[\s(-]{0,3}\d{3}[\s)-]{0,3}\d{3}[\s-]{0,2}\d{2}[\s-]{0,2}\d{2}(?!\d)"
+    # "8-900-27-27-100": a mobile's ten digits after the code, grouped any way (an office's
+    # landline, "8 (86143) 2-15-80", is quoted in complaints and stays no phone here)
+    r"|(?<![\d+])(?:\+7|8)[\s(-]{0,2}9(?:[\s()-]{0,2}\d){9}(?!\d)"
 )
+_MOBILE = re.compile(
+    r"(?<![\d+])(?:\+7|8)[\s(-]{0,3}9\d{2}[\s)-]{0,3}\d{3}[\s-]{0,2}\d{2}[\s-]{0,2}\d{2}(?!\d)"
+)
+#: a letter typed for a digit between digits: "8 (918) 06З-44-21", "8 9ОО 1ОЗ"
+_DIGIT_LOOKALIKE = re.compile(r"(?<=[\d\s()-])[ЗзОоOo](?=[\d\s()-])")
+_DIGIT_OF = str.maketrans("ЗзОоOo", "330000")
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _URL = re.compile(r"(?:https?://)([^\s/:?#]+)", re.IGNORECASE)
 _REPEAT_KEY = re.compile(r"[^\w]+")
@@ -561,11 +570,14 @@ def obscene_findings(words: Text, lex: Lexicon) -> Iterable[Finding]:
     swearing = {s[0].sentence for s in sentences(words.words) if _mentions(s, "swearing", lex)}
     cursing = {s[0].sentence for s in sentences(words.words) if _mentions(s, "cursing", lex)}
     said = {s[0].sentence for s in sentences(words.words) if _mentions(s, "say", lex)}
+    # "нарисовали х*й на гараже": the word drawn, right after the verb, is what was drawn
+    drawn = {id(w) for v, w in itertools.pairwise(words.words) if lex.has("say", v) and w.mask}
     for word in [*words.words, *words.joined]:
         root = obscene_root(word, lex)
         if not root:
             continue
-        quoted = word.quoted and (word.sentence in swearing or word.sentence in said)
+        shown = word.quoted or id(word) in drawn
+        quoted = shown and (word.sentence in swearing or word.sentence in said)
         if quoted or (word.mask is not None and word.sentence in cursing):
             yield Finding("obscene", "review", f"obscene:quoted:{root}")
         else:
@@ -1047,7 +1059,7 @@ def spam_findings(text: str, words: Text, lex: Lexicon, repeated: str) -> Iterab
     signals = spam_signals(text, words, lex)
     if repeated:
         signals[f"repeated:{repeated}"] = 1.0
-    if _PHONE.search(text) and signals:
+    if has_phone(text) and signals:
         signals = {"phone": 1.0, **signals}
     elif _EMAIL.search(text) and signals:
         signals = {"email": 1.0, **signals}
@@ -1062,18 +1074,43 @@ def spam_findings(text: str, words: Text, lex: Lexicon, repeated: str) -> Iterab
         yield Finding("spam", verdict, "spam:" + "+".join(signals))
 
 
+def _listing(text: str, words: Text) -> bool:
+    """An ad's list: goods or services one after another and a mobile number, without a single
+    verb ("Лодочные моторы, новые и б/у, ремонт, запчасти, 89180000754 Виктор"). A resident's
+    complaint or request with a number has a verb ("звонила", "перезвоните"), a contact card a
+    surname; an office's landline is no mobile. A word the dictionary does not know ("Меркури")
+    is no verb."""
+    if text.count(",") < 2 or "?" in text or not _MOBILE.search(text):
+        return False
+    tags = [morph().parse(w.plain)[0].tag for w in words.words if known(w.plain)]
+    verb = any(tag.POS in ("VERB", "INFN") for tag in tags)
+    return not verb and not any(
+        "Surn" in tag for tag in tags
+    )  # "Староста, Иванова Мария, 8-918-..."
+
+
+def has_phone(text: str) -> bool:
+    """A phone number, with letters typed for digits read as digits ("8 9ОО 1ОЗ 47 2З")."""
+    digits = _DIGIT_LOOKALIKE.sub(lambda m: m.group().translate(_DIGIT_OF), text)
+    return _PHONE.search(digits) is not None
+
+
 def spam_signals(text: str, words: Text, lex: Lexicon) -> dict[str, float]:
     """The signals of one comment, by name, with their weights."""
     signals: dict[str, float] = {}
     if any(not official(d, lex) for d in domains(text, lex)):
         signals["link"] = 1.0
+    spread = " ".join(w.plain for w in words.joined if len(w.plain) >= SPREAD_MIN)
+    haystack = f"{words.plain} | {spread}" if spread else words.plain  # "Р а б о т а н а д о м у"
     for name, weight, pattern in lex.spam:
-        found = pattern.search(words.plain)
+        found = pattern.search(haystack)
         if found is None or name.removesuffix("_hint") in signals:
             continue
-        if name in ASKED and _asked(words.plain, found.end()):
+        if name in ASKED and _asked(haystack, found.end()):
             continue  # "где купить саженцы недорого?" asks for a price, offers none
         signals[name] = weight
+    if _listing(text, words):
+        signals["listing"] = 1.0
     if lex.money.search(words.plain) and any(offering(w.plain) for w in words.words):
         signals["offer"] = 1.0  # "помогу закрыть кредиты", "оформи доплату 15 000 руб."
     return signals
@@ -1124,7 +1161,7 @@ def unlawful_findings(text: str, words: Text, lex: Lexicon) -> Iterable[Finding]
         yield Finding("unlawful", "review" if wished else "remove", "unlawful:threat:phrase")
     if present.get("hint"):
         yield Finding("unlawful", "review", "unlawful:threat:hint")
-    present["contact"] = present.get("contact", False) or bool(_PHONE.search(text))
+    present["contact"] = present.get("contact", False) or has_phone(text)
     if present.get("warning"):
         return  # "осторожно, продают права без экзаменов": a warning quotes the offer
     yield from _drugs(present)
@@ -1189,7 +1226,8 @@ def threat_findings(words: Text, lex: Lexicon) -> Iterable[Finding]:
             continue
         for index, word in enumerate(sentence):
             verb = lex.violent.get(word.plain) or _masked_violent(word, lex)
-            if verb is not None:
+            if verb is not None and not (index and sentence[index - 1].plain == "не"):
+                # "ужей не убивайте, они безобидные": a negated order forbids the harm
                 finding = judge_threat(sentence, index, verb, lex)
                 if finding is not None:
                     yield finding

@@ -78,7 +78,7 @@ def test_bench_reports_every_part(monkeypatch: pytest.MonkeyPatch) -> None:
     metrics, errors = bench.measure(heldout=False)
     parts = {"tuning", "validation", "tuning2", "validation2", "tuning3", "validation3"}
     parts |= {"tuning4", "validation4", "tuning5", "tuning6", "validation6"}
-    parts |= {"tuning7", "tuning8", "tuning9"}
+    parts |= {"tuning7", "tuning8", "tuning9", "tuning10"}
     assert set(metrics) == set(errors) == parts
     monkeypatch.setattr(bench, "HELDOUT", bench.VALIDATION)
     monkeypatch.setattr(bench, "HELDOUT2", bench.VALIDATION4)
@@ -1020,7 +1020,7 @@ def test_classify_never_raises_on_obfuscation_soup(parts: list[str]) -> None:
     [
         # a firm's ad with a phone is spam (the first writers' convention) ...
         ("Ремонт и заправка кондиционеров, выезд по району, 8 961 470 22 18", "remove",
-         "spam:phone+trade"),
+         "spam:phone+trade+listing"),
         ("Уголь в мешках, привезём в любую станицу, звоните 89186620419", "remove",
          "spam:phone+trade"),
         # ... a complaint that opens like one is not; a job seeker is at most doubtful
@@ -1133,3 +1133,35 @@ def test_the_first_writers_conventions_on_threats_and_slurs(
     detector: Detector, text: str, verdict: str
 ) -> None:
     assert detector.classify(text, "", Context()).verdict == verdict
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict", "rule"),
+    [
+        # an ad's list with a mobile and no verb; a contact card, a complaint, a landline: not
+        ("Откачка септиков и выгребных ям, ассенизатор, быстро, 89181459900", "remove",
+         "spam:phone+listing"),
+        ("Староста Ольгинской, Иванова Мария, 8-918-111-22-33", "keep", ""),
+        ("Горячая линия ЖКХ, круглосуточно, 8-800-200-12-34", "keep", ""),
+        # letters typed for digits in a phone; a mobile grouped 3-2-2-3; a landline in a complaint
+        ("Натяжные потолки, замер бесплатно, 8 (918) 06З-44-21", "remove", "spam:phone+service"),
+        ("Вода мутная, платим как за минералку, телефон 8 (86143) 2-15-80 никто не берёт",
+         "keep", ""),
+        # a negated order forbids; a word drawn on a wall is reported, not said
+        ("Ужей в траве полно, они безобидные, не убивайте их", "keep", ""),
+        ("Убивайте их всех", "remove", "unlawful:threat:убивать"),
+        ("На гаражах нарисовали х*й огромными буквами, закрасьте", "review",
+         "obscene:quoted:хуй"),
+        # threats of the tenth batch; a dark alley alone is a place
+        ("Начальнику водоканала башку проломлю при встрече", "remove", "unlawful:threat:phrase"),
+        ("Пусть глава молится, чтобы я его в тёмном переулке не встретил", "remove",
+         "unlawful:threat:phrase"),
+        ("Пока фонари не горят, в тёмном переулке закладчики шастают. Сделайте свет!", "keep",
+         ""),
+    ],
+)  # fmt: skip
+def test_tenth_batch_mechanisms(detector: Detector, text: str, verdict: str, rule: str) -> None:
+    """What the tenth batch (tuning10, written for recall) taught, each with the case it must
+    not catch."""
+    decision = detector.classify(text, "", Context())
+    assert (decision.verdict, decision.rule) == (verdict, rule)
