@@ -108,6 +108,9 @@ _PHONE = re.compile(
     # landline, "8 (86143) 2-15-80", is quoted in complaints and stays no phone here)
     r"|(?<![\d+])(?:\+7|8)[\s(-]{0,2}9(?:[\s()-]{0,2}\d){9}(?!\d)"
 )
+#: what an ad says to its reader, the one verb a list may have ("..., звоните 8-918-...")
+_AD_VERBS = frozenset({"звоните", "звонить", "пишите", "обращайтесь", "заказывайте"})
+_ONESELF = frozenset({"мой", "моя", "мое", "мне", "меня", "я"})
 _MOBILE = re.compile(
     r"(?<![\d+])(?:\+7|8)[\s(-]{0,3}9\d{2}[\s)-]{0,3}\d{3}[\s-]{0,2}\d{2}[\s-]{0,2}\d{2}(?!\d)"
 )
@@ -118,6 +121,8 @@ _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _URL = re.compile(r"(?:https?://)([^\s/:?#]+)", re.IGNORECASE)
 _REPEAT_KEY = re.compile(r"[^\w]+")
 _WISH = re.compile(r"\bбы\b")
+#: the victims an infinitive opening a call names next: "Расстрелять всех", "Повесить их"
+_WHOM = frozenset({"всех", "их", "его", "ее", "этих", "этого", "эту", "весь", "всю"})
 _SENTENCE_STOP = re.compile(r"[.!?]")
 #: "самих бы туда же": paid back in kind
 _THEMSELVES = frozenset({"самих", "самого", "саму", "сами", "сам", "сама"})
@@ -1082,11 +1087,13 @@ def _listing(text: str, words: Text) -> bool:
     is no verb."""
     if text.count(",") < 2 or "?" in text or not _MOBILE.search(text):
         return False
-    tags = [morph().parse(w.plain)[0].tag for w in words.words if known(w.plain)]
+    plains = [w.plain for w in words.words if known(w.plain)]
+    if any(plain in _ONESELF for plain in plains):
+        return False  # "мой номер ..., перезвоните": a resident about their own matter
+    tags = [morph().parse(plain)[0].tag for plain in plains if plain not in _AD_VERBS]
     verb = any(tag.POS in ("VERB", "INFN") for tag in tags)
-    return not verb and not any(
-        "Surn" in tag for tag in tags
-    )  # "Староста, Иванова Мария, 8-918-..."
+    surname = any("Surn" in tag for tag in tags)  # "Староста, Иванова Мария, 8-918-..."
+    return not verb and not surname
 
 
 def has_phone(text: str) -> bool:
@@ -1250,7 +1257,10 @@ def judge_threat(sentence: list[Word], index: int, verb: Violent, lex: Lexicon) 
         "first" in verb.kinds and _mentions(sentence, "second", lex)
     )
     only_self = not target and _mentions(sentence, "self", lex)
-    called = "infinitive" in verb.kinds and _mentions(sentence, "modal", lex)
+    # "Расстрелять всех, кто подписал": an infinitive opening the sentence with its victims is a
+    # call too ("Убить мало тех...", "Задушить готова..." are anger, for a person to judge)
+    opening = index == 0 and len(sentence) > 1 and sentence[1].plain in _WHOM
+    called = "infinitive" in verb.kinds and (opening or _mentions(sentence, "modal", lex))
     if verb.kinds & {"first", "order"} or called:
         kind = "call" if called else "threat"
         if target and _in_kind(sentence):
@@ -1273,11 +1283,18 @@ def _arson(sentence: list[Word], index: int, verb: Violent, lex: Lexicon) -> boo
     if verb.lemma not in lex.words.get("arson", frozenset()) or "past" in verb.kinds:
         return False
     clause = sentence[index].clause
-    return any(
-        w.clause == clause and (lex.has("property", w) or lex.has("office", w))
-        for i, w in enumerate(sentence)
-        if i != index
-    )
+    for i, word in enumerate(sentence):
+        if i == index or word.clause != clause:
+            continue
+        if (lex.has("property", word) or lex.has("office", word)) and _accusative(word):
+            return True  # "спалить эту контору", not "сжечь мусор рядом с домом"
+        if lex.has("person", word) and i and sentence[i - 1].plain == "с":
+            return True  # "сжечь этот логопарк вместе с начальством"
+    return False
+
+
+def _accusative(word: Word) -> bool:
+    return any("accs" in parse.tag for parse in morph().parse(word.plain)[:3])
 
 
 def _in_kind(sentence: list[Word]) -> bool:

@@ -78,7 +78,7 @@ def test_bench_reports_every_part(monkeypatch: pytest.MonkeyPatch) -> None:
     metrics, errors = bench.measure(heldout=False)
     parts = {"tuning", "validation", "tuning2", "validation2", "tuning3", "validation3"}
     parts |= {"tuning4", "validation4", "tuning5", "tuning6", "validation6"}
-    parts |= {"tuning7", "tuning8", "tuning9", "tuning10"}
+    parts |= {"tuning7", "tuning8", "tuning9", "tuning10", "tuning11"}
     assert set(metrics) == set(errors) == parts
     monkeypatch.setattr(bench, "HELDOUT", bench.VALIDATION)
     monkeypatch.setattr(bench, "HELDOUT2", bench.VALIDATION4)
@@ -1071,7 +1071,7 @@ def test_seventh_batch_mechanisms(detector: Detector, text: str, verdict: str, r
         ("Уб*ю водителя этого автобуса, если ещё раз бросит детей", "remove",
          "unlawful:threat:убить"),
         ("Минеральная вода с доставкой по краю, 19 литров — 250 рублей, звоните 89615550123",
-         "remove", "spam:phone+selling"),
+         "remove", "spam:phone+selling+listing"),
         # found by running every dictionary word through the detector: gardening, a museum's
         # yuletide fortune telling, a lecture on hygiene are no drug shop, scam or sex ad
         ("Саженцы на зиму прикопали у забора, весной посадим в сквере", "keep", ""),
@@ -1165,3 +1165,25 @@ def test_tenth_batch_mechanisms(detector: Detector, text: str, verdict: str, rul
     not catch."""
     decision = detector.classify(text, "", Context())
     assert (decision.verdict, decision.rule) == (verdict, rule)
+
+
+@pytest.mark.parametrize(
+    ("text", "verdict"),
+    [
+        # an infinitive opening a call with its victims; anger is for a person to judge
+        ("Расстрелять всех, кто подписал акт приёмки этой дороги", "remove"),
+        ("Убить мало тех, кто так строил", "review"),
+        # arson of what is named as the object, or with the people inside; not rubbish by a house
+        ("Cжeчь этот логопарк вместе с начальством, и дело с концом", "remove"),
+        ("Сжечь мусор рядом с домом нельзя, штраф", "keep"),
+        # an ad's list may say "звоните"; a resident's own number is no ad
+        ("Аренда спецтехники: экскаватор, манипулятор, самосвал, звоните 8-918-111-48-48",
+         "remove"),
+        ("Мой номер 8 918 345 67 81, перезвоните, отопление, подъезд 2, квартира 5", "keep"),
+        # a failing beside an animal word said of a person; alone of a service it is criticism
+        ("Начальник отдела транспорта просто бестолковый баран", "remove"),
+        ("Бестолковые из водоканала опять раскопали и ушли", "keep"),
+    ],
+)  # fmt: skip
+def test_eleventh_batch_mechanisms(detector: Detector, text: str, verdict: str) -> None:
+    assert detector.classify(text, "", Context()).verdict == verdict
