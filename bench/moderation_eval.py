@@ -22,7 +22,10 @@ model), is tuned on and trains the model. A sixth batch of 720 by two writers wh
 first writers' labelling conventions from ``comments.tsv`` and ``validation.tsv`` (weak words
 said to the addressee go to review, similes are criticism, an honest ad with a phone is spam):
 ``tuning6.tsv`` (0.963 / 0.890 untouched) is tuned on; ``validation6.tsv`` (0.975 / 0.807
-untouched) is the check. A second held-out part, ``heldout2.tsv`` (408), was written on
+untouched) is the check. Five more batches of 720 by ten writers in the same conventions,
+``tuning7.tsv`` to ``tuning11.tsv`` (``tuning9`` half hard negatives, ``tuning10`` and half of
+``tuning11`` written for recall), were each measured untouched, then tuned and trained on. A
+second held-out part, ``heldout2.tsv`` (408), was written on
 2026-12-07 by two more writers in the first writers' conventions and frozen before anything
 was measured on it, because the first held-out part had by then been measured in four rounds;
 like the first, only its totals are printed, and the goal is judged on each. A
