@@ -1015,76 +1015,89 @@ def test_classify_never_raises_on_obfuscation_soup(parts: list[str]) -> None:
     Detector(Rules()).classify("".join(parts))
 
 
-@pytest.mark.parametrize(
-    ("text", "verdict", "rule"),
-    [
-        # a firm's ad with a phone is spam (the first writers' convention) ...
-        ("Ремонт и заправка кондиционеров, выезд по району, 8 961 470 22 18", "remove",
-         "spam:phone+trade+listing"),
-        ("Уголь в мешках, привезём в любую станицу, звоните 89186620419", "remove",
-         "spam:phone+trade"),
-        # ... a complaint that opens like one is not; a job seeker is at most doubtful
-        ("Вывоз мусора опять сорвали, звонила на горячую линию 8-800-200-12-34, тишина", "keep",
-         ""),
-        ("Ищу подработку на лето, мне 17, могу полоть огороды, пишите в лс", "review",
-         "spam:contact+earnings_hint"),
-        # votes bought; a threat in the writer's own words
-        ("Голоса за нашего кандидата покупаем, 1500 за фото бюллетеня", "remove",
-         "unlawful:votes"),
-        ("Пришлите фото бюллетеня в избирком, если нашли ошибку", "keep", ""),
-        ("Вы у меня все сгорите в своей администрации", "remove", "unlawful:threat:phrase"),
-        # an animal doing what animals do is the animal; "с самого утра" addresses nobody
-        ("Жирная крыса бегает возле хлебного ряда на рынке, проверьте", "keep", ""),
-        ("жирная крыса в кабинете мэра опять врёт", "remove", "insult:person:крыса"),
-        ("Стою как дура с вёдрами у колонки, воды нет с самого утра", "keep", ""),
-        ("Вы там сами как дураки стоите", "remove", "insult:person:дурак"),
-    ],
-)  # fmt: skip
-def test_seventh_batch_mechanisms(detector: Detector, text: str, verdict: str, rule: str) -> None:
-    """What the seventh batch (tuning7) taught, each with the case it must not catch."""
-    decision = detector.classify(text, "", Context())
-    assert (decision.verdict, decision.rule) == (verdict, rule)
+#: what the seventh batch (tuning7) taught, each with the case it must not catch
+SEVENTH = [
+    # a firm's ad with a phone is spam (the first writers' convention) ...
+    ("Ремонт и заправка кондиционеров, выезд по району, 8 961 470 22 18", "remove",
+     "spam:phone+trade+listing"),
+    ("Уголь в мешках, привезём в любую станицу, звоните 89186620419", "remove",
+     "spam:phone+trade"),
+    # ... a complaint that opens like one is not; a job seeker is at most doubtful
+    ("Вывоз мусора опять сорвали, звонила на горячую линию 8-800-200-12-34, тишина", "keep",
+     ""),
+    ("Ищу подработку на лето, мне 17, могу полоть огороды, пишите в лс", "review",
+     "spam:contact+earnings_hint"),
+    # votes bought; a threat in the writer's own words
+    ("Голоса за нашего кандидата покупаем, 1500 за фото бюллетеня", "remove",
+     "unlawful:votes"),
+    ("Пришлите фото бюллетеня в избирком, если нашли ошибку", "keep", ""),
+    ("Вы у меня все сгорите в своей администрации", "remove", "unlawful:threat:phrase"),
+    # an animal doing what animals do is the animal; "с самого утра" addresses nobody
+    ("Жирная крыса бегает возле хлебного ряда на рынке, проверьте", "keep", ""),
+    ("жирная крыса в кабинете мэра опять врёт", "remove", "insult:person:крыса"),
+    ("Стою как дура с вёдрами у колонки, воды нет с самого утра", "keep", ""),
+    ("Вы там сами как дураки стоите", "remove", "insult:person:дурак"),
+]  # fmt: skip
+#: what the eighth and ninth batches taught and the dictionary scan found
+EIGHTH_AND_NINTH = [
+    # a person named by a trade no list has, before a dash or as the object of a threat
+    ("Паромщик — хамло и дебил, не пустил бабушку на борт", "remove",
+     "insult:person:дебил"),
+    ("Скворец — дурак, в окно бьётся", "review", "insult:дурак"),
+    ("Паромщика этого утоплю, если ещё раз нас бросит", "remove",
+     "unlawful:threat:утопить"),
+    ("Утоплю телефон в лимане от злости", "keep", ""),
+    # mat quoted in a complaint stays quoted when its letters are read joined
+    ("Компания у спорткомплекса каждую ночь орёт «на хуй всё», полиция, приезжайте",
+     "review", "obscene:quoted:хуй"),
+    ("Соседи орут всю ночь. х у й вам а не тишина", "remove", "obscene:root:хуй"),
+    # a document made fast, told in the past tense, is a resident's story
+    ("Паспорт сделали за 3 дня, звонила 8 800 100 70 10", "keep", ""),
+    ("Медкнижка за 1 день, звоните 89181234567", "remove", "unlawful:documents"),
+    # spam idioms of the eighth batch; a kids' club's free first lesson is no scam
+    ("Казино с выводом на карту за 5 минут", "remove", "spam:casino_hint+casino"),
+    ("Набор в кружок робототехники, первое занятие бесплатно, запись на вахте", "review",
+     "spam:home_income"),
+    # the ninth batch: a masked violent verb; a firm's delivery and booking by messenger
+    ("Уб*ю водителя этого автобуса, если ещё раз бросит детей", "remove",
+     "unlawful:threat:убить"),
+    ("Минеральная вода с доставкой по краю, 19 литров — 250 рублей, звоните 89615550123",
+     "remove", "spam:phone+selling+listing"),
+    # found by running every dictionary word through the detector: gardening, a museum's
+    # yuletide fortune telling, a lecture on hygiene are no drug shop, scam or sex ad
+    ("Саженцы на зиму прикопали у забора, весной посадим в сквере", "keep", ""),
+    ("Святочные гадания в музее 7 января, вход свободный", "keep", ""),
+    ("Интимная гигиена — тема лекции в женской консультации", "keep", ""),
+    ("Интим услуги, выезд, пиши", "remove", "spam:adult+adult_word"),
+]  # fmt: skip
+#: what the tenth batch (tuning10, written for recall) taught
+TENTH = [
+    # an ad's list with a mobile and no verb; a contact card, a complaint, a landline: not
+    ("Откачка септиков и выгребных ям, ассенизатор, быстро, 89181459900", "remove",
+     "spam:phone+listing"),
+    ("Староста Ольгинской, Иванова Мария, 8-918-111-22-33", "keep", ""),
+    ("Горячая линия ЖКХ, круглосуточно, 8-800-200-12-34", "keep", ""),
+    # letters typed for digits in a phone; a mobile grouped 3-2-2-3; a landline in a complaint
+    ("Натяжные потолки, замер бесплатно, 8 (918) 06З-44-21", "remove", "spam:phone+service"),
+    ("Вода мутная, платим как за минералку, телефон 8 (86143) 2-15-80 никто не берёт",
+     "keep", ""),
+    # a negated order forbids; a word drawn on a wall is reported, not said
+    ("Ужей в траве полно, они безобидные, не убивайте их", "keep", ""),
+    ("Убивайте их всех", "remove", "unlawful:threat:убивать"),
+    ("На гаражах нарисовали х*й огромными буквами, закрасьте", "review",
+     "obscene:quoted:хуй"),
+    # threats of the tenth batch; a dark alley alone is a place
+    ("Начальнику водоканала башку проломлю при встрече", "remove", "unlawful:threat:phrase"),
+    ("Пусть глава молится, чтобы я его в тёмном переулке не встретил", "remove",
+     "unlawful:threat:phrase"),
+    ("Пока фонари не горят, в тёмном переулке закладчики шастают. Сделайте свет!", "keep",
+     ""),
+]  # fmt: skip
 
 
-@pytest.mark.parametrize(
-    ("text", "verdict", "rule"),
-    [
-        # a person named by a trade no list has, before a dash or as the object of a threat
-        ("Паромщик — хамло и дебил, не пустил бабушку на борт", "remove",
-         "insult:person:дебил"),
-        ("Скворец — дурак, в окно бьётся", "review", "insult:дурак"),
-        ("Паромщика этого утоплю, если ещё раз нас бросит", "remove",
-         "unlawful:threat:утопить"),
-        ("Утоплю телефон в лимане от злости", "keep", ""),
-        # mat quoted in a complaint stays quoted when its letters are read joined
-        ("Компания у спорткомплекса каждую ночь орёт «на хуй всё», полиция, приезжайте",
-         "review", "obscene:quoted:хуй"),
-        ("Соседи орут всю ночь. х у й вам а не тишина", "remove", "obscene:root:хуй"),
-        # a document made fast, told in the past tense, is a resident's story
-        ("Паспорт сделали за 3 дня, звонила 8 800 100 70 10", "keep", ""),
-        ("Медкнижка за 1 день, звоните 89181234567", "remove", "unlawful:documents"),
-        # spam idioms of the eighth batch; a kids' club's free first lesson is no scam
-        ("Казино с выводом на карту за 5 минут", "remove", "spam:casino_hint+casino"),
-        ("Набор в кружок робототехники, первое занятие бесплатно, запись на вахте", "review",
-         "spam:home_income"),
-        # the ninth batch: a masked violent verb; a firm's delivery and booking by messenger
-        ("Уб*ю водителя этого автобуса, если ещё раз бросит детей", "remove",
-         "unlawful:threat:убить"),
-        ("Минеральная вода с доставкой по краю, 19 литров — 250 рублей, звоните 89615550123",
-         "remove", "spam:phone+selling+listing"),
-        # found by running every dictionary word through the detector: gardening, a museum's
-        # yuletide fortune telling, a lecture on hygiene are no drug shop, scam or sex ad
-        ("Саженцы на зиму прикопали у забора, весной посадим в сквере", "keep", ""),
-        ("Святочные гадания в музее 7 января, вход свободный", "keep", ""),
-        ("Интимная гигиена — тема лекции в женской консультации", "keep", ""),
-        ("Интим услуги, выезд, пиши", "remove", "spam:adult+adult_word"),
-    ],
-)  # fmt: skip
-def test_eighth_and_ninth_batch_mechanisms(
-    detector: Detector, text: str, verdict: str, rule: str
-) -> None:
-    """What the eighth and ninth batches taught and the dictionary scan found, each with the
-    case it must not catch."""
+@pytest.mark.parametrize(("text", "verdict", "rule"), SEVENTH + EIGHTH_AND_NINTH + TENTH)
+def test_batch_mechanisms(detector: Detector, text: str, verdict: str, rule: str) -> None:
+    """Each mechanism a batch taught, with the case it must not catch: verdict and rule."""
     decision = detector.classify(text, "", Context())
     assert (decision.verdict, decision.rule) == (verdict, rule)
 
@@ -1133,38 +1146,6 @@ def test_the_first_writers_conventions_on_threats_and_slurs(
     detector: Detector, text: str, verdict: str
 ) -> None:
     assert detector.classify(text, "", Context()).verdict == verdict
-
-
-@pytest.mark.parametrize(
-    ("text", "verdict", "rule"),
-    [
-        # an ad's list with a mobile and no verb; a contact card, a complaint, a landline: not
-        ("Откачка септиков и выгребных ям, ассенизатор, быстро, 89181459900", "remove",
-         "spam:phone+listing"),
-        ("Староста Ольгинской, Иванова Мария, 8-918-111-22-33", "keep", ""),
-        ("Горячая линия ЖКХ, круглосуточно, 8-800-200-12-34", "keep", ""),
-        # letters typed for digits in a phone; a mobile grouped 3-2-2-3; a landline in a complaint
-        ("Натяжные потолки, замер бесплатно, 8 (918) 06З-44-21", "remove", "spam:phone+service"),
-        ("Вода мутная, платим как за минералку, телефон 8 (86143) 2-15-80 никто не берёт",
-         "keep", ""),
-        # a negated order forbids; a word drawn on a wall is reported, not said
-        ("Ужей в траве полно, они безобидные, не убивайте их", "keep", ""),
-        ("Убивайте их всех", "remove", "unlawful:threat:убивать"),
-        ("На гаражах нарисовали х*й огромными буквами, закрасьте", "review",
-         "obscene:quoted:хуй"),
-        # threats of the tenth batch; a dark alley alone is a place
-        ("Начальнику водоканала башку проломлю при встрече", "remove", "unlawful:threat:phrase"),
-        ("Пусть глава молится, чтобы я его в тёмном переулке не встретил", "remove",
-         "unlawful:threat:phrase"),
-        ("Пока фонари не горят, в тёмном переулке закладчики шастают. Сделайте свет!", "keep",
-         ""),
-    ],
-)  # fmt: skip
-def test_tenth_batch_mechanisms(detector: Detector, text: str, verdict: str, rule: str) -> None:
-    """What the tenth batch (tuning10, written for recall) taught, each with the case it must
-    not catch."""
-    decision = detector.classify(text, "", Context())
-    assert (decision.verdict, decision.rule) == (verdict, rule)
 
 
 @pytest.mark.parametrize(
