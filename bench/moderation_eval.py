@@ -28,7 +28,9 @@ untouched) is the check. Five more batches of 720 by ten writers in the same con
 second held-out part, ``heldout2.tsv`` (408), was written on
 2026-12-07 by two more writers in the first writers' conventions and frozen before anything
 was measured on it, because the first held-out part had by then been measured in four rounds;
-like the first, only its totals are printed, and the goal is judged on each. A
+like the first, only its totals are printed, and the goal is judged on each. A third,
+``heldout3.tsv`` (407), by two more writers, was frozen the same way late in the fourth round,
+when the second had been measured twice. A
 "review" verdict counts as not removed; the share of review verdicts is
 reported too. Every part's numbers go into ``bench/results.json`` under "moderation" (the goal
 is judged on the held-out part); other keys are kept.
@@ -54,6 +56,7 @@ DATASET = ROOT / "tests" / "moderation" / "comments.tsv"
 VALIDATION = ROOT / "tests" / "moderation" / "validation.tsv"
 HELDOUT = ROOT / "tests" / "moderation" / "heldout.tsv"
 HELDOUT2 = ROOT / "tests" / "moderation" / "heldout2.tsv"
+HELDOUT3 = ROOT / "tests" / "moderation" / "heldout3.tsv"
 TUNING2 = ROOT / "tests" / "moderation" / "tuning2.tsv"
 VALIDATION2 = ROOT / "tests" / "moderation" / "validation2.tsv"
 TUNING3 = ROOT / "tests" / "moderation" / "tuning3.tsv"
@@ -171,7 +174,7 @@ def measure(
         metrics[part], errors[part] = evaluate(load(path))
     if heldout:
         met = {}
-        for part, path in (("heldout", HELDOUT), ("heldout2", HELDOUT2)):
+        for part, path in (("heldout", HELDOUT), ("heldout2", HELDOUT2), ("heldout3", HELDOUT3)):
             metrics[part], _errors = evaluate(load(path))
             met[part] = meets_goal(metrics[part])
         metrics["goal"] = {**GOAL, "met": met}
@@ -196,7 +199,7 @@ def main(argv: list[str]) -> None:
                     f"{part:11} {row.label:6} {row.category:10} -> {got['verdict']:6} "
                     f"{got['rule']:28} {row.text}"
                 )
-    held = ["heldout", "heldout2"] if heldout else []
+    held = ["heldout", "heldout2", "heldout3"] if heldout else []
     for part in [name for name, _path in PARTS] + held:
         print(part + ": " + ", ".join(f"{key} {value}" for key, value in metrics[part].items()))
     for part in held:

@@ -82,14 +82,18 @@ def test_bench_reports_every_part(monkeypatch: pytest.MonkeyPatch) -> None:
     assert set(metrics) == set(errors) == parts
     monkeypatch.setattr(bench, "HELDOUT", bench.VALIDATION)
     monkeypatch.setattr(bench, "HELDOUT2", bench.VALIDATION4)
+    monkeypatch.setattr(bench, "HELDOUT3", bench.VALIDATION6)
     metrics, errors = bench.measure()
-    assert set(metrics) == parts | {"heldout", "heldout2", "goal"}
-    assert not {"heldout", "heldout2"} & set(errors), "held-out disagreements are never listed"
+    held = {"heldout", "heldout2", "heldout3"}
+    assert set(metrics) == parts | held | {"goal"}
+    assert not held & set(errors), "held-out disagreements are never listed"
     assert metrics["heldout"]["comments"] == metrics["validation"]["comments"]
     assert metrics["heldout2"]["comments"] == metrics["validation4"]["comments"]
+    assert metrics["heldout3"]["comments"] == metrics["validation6"]["comments"]
     assert metrics["goal"]["met"] == {
         "heldout": bench.meets_goal(metrics["validation"]),
         "heldout2": bench.meets_goal(metrics["validation4"]),
+        "heldout3": bench.meets_goal(metrics["validation6"]),
     }
 
 
