@@ -5,7 +5,7 @@
     python bench/train_moderation_model.py --dry-run   # print the out-of-fold figures only
 
 Trained on the tuning parts only: ``comments.tsv``, ``validation.tsv``, ``tuning2.tsv``,
-``validation2.tsv`` and ``tuning3.tsv`` to ``tuning11.tsv``. ``validation3.tsv``,
+``validation2.tsv`` and ``tuning3.tsv`` to ``tuning12.tsv``. ``validation3.tsv``,
 ``validation4.tsv`` and ``validation6.tsv`` are the checks (measured by
 ``bench/moderation_eval.py``, never trained or tuned on) and the held-out parts
 ``heldout.tsv``, ``heldout2.tsv`` and ``heldout3.tsv`` are never read.
@@ -66,6 +66,7 @@ TRAINING = (
     "tuning9.tsv",
     "tuning10.tsv",
     "tuning11.tsv",
+    "tuning12.tsv",
 )
 BUCKETS = 1 << 18
 #: the out-of-fold precision a class's additions must keep at its threshold

@@ -128,6 +128,7 @@ SPAM_SIGNALS = {
     "adult_word": N_("a word of adult ads"),
     "listing": N_("a list of goods or services with a phone"),
     "prize_hint": N_("you have won"),
+    "channel": N_("subscribe to a channel"),
 }
 
 

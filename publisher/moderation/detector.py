@@ -53,6 +53,7 @@ from publisher.core.i18n import _
 from publisher.core.resources import DATA_DIR
 from publisher.moderation.model import Model, default_model
 from publisher.moderation.morphology import inflect, is_name, known, morph
+from publisher.moderation.morphology import lemma as lemma_of
 from publisher.moderation.normalize import Text, Word, analyse, fold
 from publisher.moderation.rules import CATEGORIES, RULES_FILE, Rules
 
@@ -930,6 +931,8 @@ def _not_aimed_away(place: Place) -> bool:
     near = place.near(2)
     if near and near[-1][1].plain == "за":
         return True
+    if any(lemma_of(w.plain) == "считать" for _i, w in near):
+        return True  # "жителей считают дураками": what they are taken for
     compared = any(place.has("compare", w) for _i, w in near)
     clause = place.sentence[place.index].clause
     return compared and not any(  # "стою как дура ..., воды нет с самого утра": not "сам"
@@ -1047,7 +1050,7 @@ def _someone(word: Word, case: str = "nomn") -> bool:
 
 
 #: the endings of words for people by their trade or role (a lemma's)
-_ROLE = re.compile(r"(?:щик|чик|тель|ист|ница|ник|ша|арь|[её]р|ор|ант|ент|лог|ач)$")
+_ROLE = re.compile(r"(?:щик|чик|тель|ист|ница|ник|ша|иха|иса|арь|[её]р|ор|ант|ент|лог|ач)$")
 
 
 def _copula(sentence: list[Word], i: int) -> bool:
@@ -1288,7 +1291,8 @@ def _arson(sentence: list[Word], index: int, verb: Violent, lex: Lexicon) -> boo
             continue
         if (lex.has("property", word) or lex.has("office", word)) and _accusative(word):
             return True  # "спалить эту контору", not "сжечь мусор рядом с домом"
-        if lex.has("person", word) and i and sentence[i - 1].plain == "с":
+        person = lex.has("person", word) or _someone(word, "ablt")
+        if person and i and sentence[i - 1].plain == "с":
             return True  # "сжечь этот логопарк вместе с начальством"
     return False
 

@@ -79,6 +79,7 @@ def test_bench_reports_every_part(monkeypatch: pytest.MonkeyPatch) -> None:
     parts = {"tuning", "validation", "tuning2", "validation2", "tuning3", "validation3"}
     parts |= {"tuning4", "validation4", "tuning5", "tuning6", "validation6"}
     parts |= {"tuning7", "tuning8", "tuning9", "tuning10", "tuning11"}
+    parts |= {"tuning12"}
     assert set(metrics) == set(errors) == parts
     monkeypatch.setattr(bench, "HELDOUT", bench.VALIDATION)
     monkeypatch.setattr(bench, "HELDOUT2", bench.VALIDATION4)
@@ -387,7 +388,7 @@ def test_quoted_swearing_in_a_complaint_goes_to_review(detector: Detector) -> No
         ("Займы на карту без отказа", "spam:credit"),
         ("Знакомства для взрослых, интим", "spam:adult+adult_word"),
         ("Лайк за лайк, взаимная подписка", "spam:follow"),
-        ("Подписывайтесь на мой канал t.me/kuban_24", "spam:link+contact"),
+        ("Подписывайтесь на мой канал t.me/kuban_24", "spam:link+contact+channel"),
         ("Смотрите bit.ly/abc, там скидки", "spam:link+shortener"),
     ],
 )
@@ -1168,7 +1169,13 @@ def test_the_first_writers_conventions_on_threats_and_slurs(
         # a failing beside an animal word said of a person; alone of a service it is criticism
         ("Начальник отдела транспорта просто бестолковый баран", "remove"),
         ("Бестолковые из водоканала опять раскопали и ушли", "keep"),
+        # the twelfth batch: what residents are taken for; an editor burnt with his office;
+        # a wedding "we will hold" with a phone, a residents' meeting "we will hold" is no ad
+        ("Видимо, жителей считают дураками, раз рассказывают сказки", "keep"),
+        ("Сжечь бы редакцию районки вместе с редактором", "remove"),
+        ("Сваты-казаки: проведём свадьбу в казачьем стиле, тел 89184440011", "remove"),
+        ("Проведём собрание жильцов в субботу, звоните старшей 89181112233", "keep"),
     ],
 )  # fmt: skip
-def test_eleventh_batch_mechanisms(detector: Detector, text: str, verdict: str) -> None:
+def test_eleventh_and_twelfth_batch_mechanisms(detector: Detector, text: str, verdict: str) -> None:
     assert detector.classify(text, "", Context()).verdict == verdict

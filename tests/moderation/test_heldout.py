@@ -31,6 +31,7 @@ OTHERS = (
     "tuning9.tsv",
     "tuning10.tsv",
     "tuning11.tsv",
+    "tuning12.tsv",
 )
 FROZEN = "0ee82cf6d8fe51995f372014b6752486683b58a954deb9a8884812eec8f72e2a"
 #: the second held-out part, written by two more writers in the first writers' conventions and
