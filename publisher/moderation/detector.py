@@ -53,7 +53,7 @@ from publisher.core.i18n import _
 from publisher.core.resources import DATA_DIR
 from publisher.moderation.model import Model, default_model
 from publisher.moderation.morphology import inflect, is_name, known, morph
-from publisher.moderation.morphology import lemma as lemma_of
+from publisher.moderation.morphology import lemma as lemma_of  # "lemma" names fields here
 from publisher.moderation.normalize import Text, Word, analyse, fold
 from publisher.moderation.rules import CATEGORIES, RULES_FILE, Rules
 
@@ -1099,6 +1099,13 @@ def _listing(text: str, words: Text) -> bool:
     return not verb and not surname
 
 
+def with_joined(words: Text) -> str:
+    """The comment's plain text and, after " | ", the words it spells with letters typed apart
+    (read by the spam and unlawful patterns alike)."""
+    spread = " ".join(w.plain for w in words.joined if len(w.plain) >= SPREAD_MIN)
+    return f"{words.plain} | {spread}" if spread else words.plain
+
+
 def has_phone(text: str) -> bool:
     """A phone number, with letters typed for digits read as digits ("8 9ОО 1ОЗ 47 2З")."""
     digits = _DIGIT_LOOKALIKE.sub(lambda m: m.group().translate(_DIGIT_OF), text)
@@ -1110,8 +1117,7 @@ def spam_signals(text: str, words: Text, lex: Lexicon) -> dict[str, float]:
     signals: dict[str, float] = {}
     if any(not official(d, lex) for d in domains(text, lex)):
         signals["link"] = 1.0
-    spread = " ".join(w.plain for w in words.joined if len(w.plain) >= SPREAD_MIN)
-    haystack = f"{words.plain} | {spread}" if spread else words.plain  # "Р а б о т а н а д о м у"
+    haystack = with_joined(words)  # "Р а б о т а н а д о м у"
     for name, weight, pattern in lex.spam:
         found = pattern.search(haystack)
         if found is None or name.removesuffix("_hint") in signals:
@@ -1162,8 +1168,7 @@ def unlawful_findings(text: str, words: Text, lex: Lexicon) -> Iterable[Finding]
     """Threats and calls for violence, drug selling, forged documents, weapons, another
     person's data, counterfeit money, votes bought."""
     yield from threat_findings(words, lex)
-    spread = " ".join(w.plain for w in words.joined if len(w.plain) >= SPREAD_MIN)
-    plain = f"{words.plain} | {spread}"  # "н а р к о т а" is read joined too
+    plain = with_joined(words)  # "н а р к о т а" is read joined too
     present = {kind: any(p.search(plain) for p in pats) for kind, pats in lex.patterns.items()}
     if present.get("threat"):
         # "вот бы их на вилы": a wish is angry talk for a person to judge, not a plain call
@@ -1175,7 +1180,7 @@ def unlawful_findings(text: str, words: Text, lex: Lexicon) -> Iterable[Finding]
     if present.get("warning"):
         return  # "осторожно, продают права без экзаменов": a warning quotes the offer
     yield from _drugs(present)
-    yield from _documents(present, "?" in text or _told(words))
+    yield from _documents(present, text, words)
     yield from _trade(present)
 
 
@@ -1204,13 +1209,14 @@ def _drugs(present: Mapping[str, bool]) -> Iterable[Finding]:
         yield Finding("unlawful", "remove", "unlawful:drugs:job")
 
 
-def _documents(present: Mapping[str, bool], asked_or_told: bool) -> Iterable[Finding]:
+def _documents(present: Mapping[str, bool], text: str, words: Text) -> Iterable[Finding]:
     """A forger's promise, or a sale or a document made in a day with a contact; a question
     without a contact or a sale ("права без экзамена можно поменять?") asks, it offers nothing,
     and a document made fast in the past tense is a resident's story ("паспорт сделали за 3
     дня, звонила 8 800 ..."), not a promise."""
     if not present.get("document"):
         return
+    asked_or_told = "?" in text or _told(words)  # parsed only when a document is named
     contact = present.get("contact") or present.get("contact_hint")
     forged = present.get("forgery") and (contact or present.get("sale") or not asked_or_told)
     speedy = present.get("speed") and not asked_or_told
