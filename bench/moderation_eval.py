@@ -30,7 +30,8 @@ second held-out part, ``heldout2.tsv`` (408), was written on
 was measured on it, because the first held-out part had by then been measured in four rounds;
 like the first, only its totals are printed, and the goal is judged on each. A third,
 ``heldout3.tsv`` (407), by two more writers, was frozen the same way late in the fourth round,
-when the second had been measured twice. A
+when the second had been measured twice. A fourth, ``heldout4.tsv`` (408), by two more
+writers, was frozen at the start of the fifth round, before anything was measured on it. A
 "review" verdict counts as not removed; the share of review verdicts is
 reported too. Every part's numbers go into ``bench/results.json`` under "moderation" (the goal
 is judged on the held-out part); other keys are kept.
@@ -57,6 +58,14 @@ VALIDATION = ROOT / "tests" / "moderation" / "validation.tsv"
 HELDOUT = ROOT / "tests" / "moderation" / "heldout.tsv"
 HELDOUT2 = ROOT / "tests" / "moderation" / "heldout2.tsv"
 HELDOUT3 = ROOT / "tests" / "moderation" / "heldout3.tsv"
+HELDOUT4 = ROOT / "tests" / "moderation" / "heldout4.tsv"
+#: the held-out parts, on each of which the goal is judged; only their totals are printed
+HELDOUT_PARTS = (
+    ("heldout", HELDOUT),
+    ("heldout2", HELDOUT2),
+    ("heldout3", HELDOUT3),
+    ("heldout4", HELDOUT4),
+)
 TUNING2 = ROOT / "tests" / "moderation" / "tuning2.tsv"
 VALIDATION2 = ROOT / "tests" / "moderation" / "validation2.tsv"
 TUNING3 = ROOT / "tests" / "moderation" / "tuning3.tsv"
@@ -176,7 +185,7 @@ def measure(
         metrics[part], errors[part] = evaluate(load(path))
     if heldout:
         met = {}
-        for part, path in (("heldout", HELDOUT), ("heldout2", HELDOUT2), ("heldout3", HELDOUT3)):
+        for part, path in HELDOUT_PARTS:
             metrics[part], _errors = evaluate(load(path))
             met[part] = meets_goal(metrics[part])
         metrics["goal"] = {**GOAL, "met": met}
@@ -201,7 +210,7 @@ def main(argv: list[str]) -> None:
                     f"{part:11} {row.label:6} {row.category:10} -> {got['verdict']:6} "
                     f"{got['rule']:28} {row.text}"
                 )
-    held = ["heldout", "heldout2", "heldout3"] if heldout else []
+    held = [name for name, _path in HELDOUT_PARTS] if heldout else []
     for part in [name for name, _path in PARTS] + held:
         print(part + ": " + ", ".join(f"{key} {value}" for key, value in metrics[part].items()))
     for part in held:

@@ -8,7 +8,7 @@ Trained on the tuning parts only: ``comments.tsv``, ``validation.tsv``, ``tuning
 ``validation2.tsv`` and ``tuning3.tsv`` to ``tuning12.tsv``. ``validation3.tsv``,
 ``validation4.tsv`` and ``validation6.tsv`` are the checks (measured by
 ``bench/moderation_eval.py``, never trained or tuned on) and the held-out parts
-``heldout.tsv``, ``heldout2.tsv`` and ``heldout3.tsv`` are never read.
+``heldout.tsv`` to ``heldout4.tsv`` are never read.
 
 The features are :func:`publisher.moderation.model.features`, the very function the detector
 scores with. The classifier is scikit-learn's multinomial logistic regression (``pip install

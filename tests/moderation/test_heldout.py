@@ -21,8 +21,11 @@ FROZEN2 = "9f65fa25ff9d4d3d34769b073bfeed87021161678cef1ae1431a4412adad97a9"
 #: the third, by two more writers, frozen late in the fourth round of issue #21
 HELDOUT3 = HERE / "heldout3.tsv"
 FROZEN3 = "d12dd825a8596d2415a29da53ec1b51b207284e3047043b6f34463335b9346f0"
-PARTS = [HELDOUT, HELDOUT2, HELDOUT3]
-IDS = ["heldout", "heldout2", "heldout3"]
+#: the fourth, by two more writers, frozen at the start of the fifth round, measured at its end
+HELDOUT4 = HERE / "heldout4.tsv"
+FROZEN4 = "e918abb8ef9e745dfe3732655a8fa7ef3ebf5defd24a9355c7e68c8eb9dd047c"
+PARTS = [HELDOUT, HELDOUT2, HELDOUT3, HELDOUT4]
+IDS = ["heldout", "heldout2", "heldout3", "heldout4"]
 #: every other labelled part: none may share a text with a held-out one
 OTHERS = sorted(path.name for path in HERE.glob("*.tsv") if path not in PARTS)
 
@@ -35,6 +38,7 @@ def test_heldout_is_unchanged() -> None:
     assert hashlib.sha256(HELDOUT.read_bytes()).hexdigest() == FROZEN
     assert hashlib.sha256(HELDOUT2.read_bytes()).hexdigest() == FROZEN2
     assert hashlib.sha256(HELDOUT3.read_bytes()).hexdigest() == FROZEN3
+    assert hashlib.sha256(HELDOUT4.read_bytes()).hexdigest() == FROZEN4
 
 
 def test_heldout_is_a_third_and_apart_from_tuning() -> None:
