@@ -54,7 +54,7 @@ from publisher.core.resources import DATA_DIR
 from publisher.moderation.model import Model, default_model
 from publisher.moderation.morphology import inflect, is_name, known, morph
 from publisher.moderation.morphology import lemma as lemma_of  # "lemma" names fields here
-from publisher.moderation.normalize import Text, Word, analyse, fold
+from publisher.moderation.normalize import Text, Word, analyse, fold, has_mobile, has_phone
 from publisher.moderation.rules import CATEGORIES, RULES_FILE, Rules
 
 Verdict = Literal["remove", "keep", "review"]
@@ -103,21 +103,9 @@ TYPO_MIN = 7
 #: longer comments are judged by their beginning (networks cap comments at a few thousand)
 MAX_TEXT = 10_000
 
-_PHONE = re.compile(
-    r"(?<![\d+])(?:\+7|8|7)?[\s(-]{0,3}\d{3}[\s)-]{0,3}\d{3}[\s-]{0,2}\d{2}[\s-]{0,2}\d{2}(?!\d)"
-    # "8-900-27-27-100": a mobile's ten digits after the code, grouped any way (an office's
-    # landline, "8 (86143) 2-15-80", is quoted in complaints and stays no phone here)
-    r"|(?<![\d+])(?:\+7|8)[\s(-]{0,2}9(?:[\s()-]{0,2}\d){9}(?!\d)"
-)
 #: what an ad says to its reader, the one verb a list may have ("..., звоните 8-918-...")
 _AD_VERBS = frozenset({"звоните", "звонить", "пишите", "обращайтесь", "заказывайте"})
 _ONESELF = frozenset({"мой", "моя", "мое", "мне", "меня", "я"})
-_MOBILE = re.compile(
-    r"(?<![\d+])(?:\+7|8)[\s(-]{0,3}9\d{2}[\s)-]{0,3}\d{3}[\s-]{0,2}\d{2}[\s-]{0,2}\d{2}(?!\d)"
-)
-#: a letter typed for a digit between digits: "8 (918) 06З-44-21", "8 9ОО 1ОЗ"
-_DIGIT_LOOKALIKE = re.compile(r"(?<=[\d\s()-])[ЗзОоOo](?=[\d\s()-])")
-_DIGIT_OF = str.maketrans("ЗзОоOo", "330000")
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _URL = re.compile(r"(?:https?://)([^\s/:?#]+)", re.IGNORECASE)
 _REPEAT_KEY = re.compile(r"[^\w]+")
@@ -1088,7 +1076,7 @@ def _listing(text: str, words: Text) -> bool:
     complaint or request with a number has a verb ("звонила", "перезвоните"), a contact card a
     surname; an office's landline is no mobile. A word the dictionary does not know ("Меркури")
     is no verb."""
-    if text.count(",") < 2 or "?" in text or not _MOBILE.search(text):
+    if text.count(",") < 2 or "?" in text or not has_mobile(text):
         return False
     plains = [w.plain for w in words.words if known(w.plain)]
     if any(plain in _ONESELF for plain in plains):
@@ -1104,12 +1092,6 @@ def with_joined(words: Text) -> str:
     (read by the spam and unlawful patterns alike)."""
     spread = " ".join(w.plain for w in words.joined if len(w.plain) >= SPREAD_MIN)
     return f"{words.plain} | {spread}" if spread else words.plain
-
-
-def has_phone(text: str) -> bool:
-    """A phone number, with letters typed for digits read as digits ("8 9ОО 1ОЗ 47 2З")."""
-    digits = _DIGIT_LOOKALIKE.sub(lambda m: m.group().translate(_DIGIT_OF), text)
-    return _PHONE.search(digits) is not None
 
 
 def spam_signals(text: str, words: Text, lex: Lexicon) -> dict[str, float]:

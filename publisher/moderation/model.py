@@ -31,7 +31,7 @@ from publisher.core.errors import ConfigError
 from publisher.core.i18n import _
 from publisher.core.resources import DATA_DIR
 from publisher.moderation.morphology import function_word, is_name, known, lemma
-from publisher.moderation.normalize import Text, Word, fold
+from publisher.moderation.normalize import Text, Word, fold, has_phone
 
 MODEL_FILE = DATA_DIR / "moderation" / "model.json"
 #: the classes in the order the weights are kept; "keep" first
@@ -39,7 +39,7 @@ CLASSES = ("keep", "obscene", "insult", "spam", "unlawful")
 #: the file's layout (2: a threshold per removable class); a file of another layout is refused
 FORMAT = 2
 #: what the features are; a file made for other features is refused
-FEATURES = "words+pairs+lemmas+letters2-5+marks/crc32/binary/v4"
+FEATURES = "words+pairs+lemmas+letters2-5+marks/crc32/binary/v5"
 #: letter groups of these lengths inside a word, its edges marked
 NGRAMS = (2, 5)
 #: a file larger than this is refused before it is parsed
@@ -51,7 +51,6 @@ MAX_WEIGHT = 100.0
 #: words longer than this give no letter groups (a run of letters is no word)
 MAX_WORD = 30
 
-_PHONE = re.compile(r"(?:\+7|\b8)[\s(-]{0,3}\d{3}[\s)-]{0,3}\d{3}[\s-]{0,2}\d{2}[\s-]{0,2}\d{2}\b")
 _LINK = re.compile(r"https?://|www\.|\b[\w-]+\.(?:ru|рф|su|com|net|org|info|me|ly|cc|io|pro|biz)\b")
 _HANDLE = re.compile(r"(?<![\w.])@[\w_]{3,}|\bt\.me/|\bwa\.me/")
 _NUMBER = re.compile(r"\d+")
@@ -83,7 +82,7 @@ def tokens(text: str, words: Text) -> list[str]:
             out.append("w:" + plain)
             out.append("j:" + plain)
             _letters(plain, out)
-    if _PHONE.search(folded):
+    if has_phone(text):
         out.append("f:phone")
     if _LINK.search(folded):
         out.append("f:link")

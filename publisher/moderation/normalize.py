@@ -132,6 +132,36 @@ class Text:
     plain: str = ""
 
 
+#: a mobile number: the code, then 9 and nine more digits grouped any way ("8-900-27-27-100")
+_MOBILE = r"(?<![\d+])(?:\+7|8)[\s(-]{0,3}9(?:[\s()-]{0,3}\d){9}(?!\d)"
+#: any number of ten digits grouped as 3-3-2-2; an office's landline with its five-digit area
+#: code, "8 (86143) 2-15-80", is quoted in complaints and is no phone here
+_PHONE = re.compile(
+    r"(?<![\d+])(?:\+7|8|7)?[\s(-]{0,3}\d{3}[\s)-]{0,3}\d{3}[\s-]{0,2}\d{2}[\s-]{0,2}\d{2}(?!\d)|"
+    + _MOBILE
+)
+_MOBILE_ONLY = re.compile(_MOBILE)
+#: letters typed for digits, touching a digit: "8 (918) 06З-44-21", "8 9ОО 1ОЗ 47 2З" (not
+#: "ООО «Ромашка»" or "ЗОЛОТО": without a digit beside them they stay letters)
+_DIGIT_LOOKALIKE = re.compile(r"(?<=\d)[ЗзОоOo]+|[ЗзОоOo]+(?=\d)")
+_DIGIT_OF = str.maketrans("ЗзОоOo", "330000")
+
+
+def _digits(text: str) -> str:
+    """The text with letters typed for digits between digits read as digits."""
+    return _DIGIT_LOOKALIKE.sub(lambda m: m.group().translate(_DIGIT_OF), text)
+
+
+def has_phone(text: str) -> bool:
+    """A phone number, with letters typed for digits read as digits ("8 9ОО 1ОЗ 47 2З")."""
+    return _PHONE.search(_digits(text)) is not None
+
+
+def has_mobile(text: str) -> bool:
+    """A mobile number (an ad's, a private person's), look-alike digits read as digits."""
+    return _MOBILE_ONLY.search(_digits(text)) is not None
+
+
 def fold(text: str) -> str:
     """Lower case, ё as е."""
     return text.lower().replace("ё", "е")
