@@ -53,53 +53,42 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-DATASET = ROOT / "tests" / "moderation" / "comments.tsv"
-VALIDATION = ROOT / "tests" / "moderation" / "validation.tsv"
-HELDOUT = ROOT / "tests" / "moderation" / "heldout.tsv"
-HELDOUT2 = ROOT / "tests" / "moderation" / "heldout2.tsv"
-HELDOUT3 = ROOT / "tests" / "moderation" / "heldout3.tsv"
-HELDOUT4 = ROOT / "tests" / "moderation" / "heldout4.tsv"
+DATA = ROOT / "tests" / "moderation"
+DATASET = DATA / "comments.tsv"
+VALIDATION = DATA / "validation.tsv"
+HELDOUT = DATA / "heldout.tsv"
 #: the held-out parts, on each of which the goal is judged; only their totals are printed
-HELDOUT_PARTS = (
-    ("heldout", HELDOUT),
-    ("heldout2", HELDOUT2),
-    ("heldout3", HELDOUT3),
-    ("heldout4", HELDOUT4),
+HELDOUT_PARTS = tuple(
+    (name, DATA / f"{name}.tsv") for name in ("heldout", "heldout2", "heldout3", "heldout4")
 )
-TUNING2 = ROOT / "tests" / "moderation" / "tuning2.tsv"
-VALIDATION2 = ROOT / "tests" / "moderation" / "validation2.tsv"
-TUNING3 = ROOT / "tests" / "moderation" / "tuning3.tsv"
-VALIDATION3 = ROOT / "tests" / "moderation" / "validation3.tsv"
-TUNING4 = ROOT / "tests" / "moderation" / "tuning4.tsv"
-VALIDATION4 = ROOT / "tests" / "moderation" / "validation4.tsv"
-TUNING5 = ROOT / "tests" / "moderation" / "tuning5.tsv"
-TUNING6 = ROOT / "tests" / "moderation" / "tuning6.tsv"
-TUNING7 = ROOT / "tests" / "moderation" / "tuning7.tsv"
-TUNING8 = ROOT / "tests" / "moderation" / "tuning8.tsv"
-TUNING9 = ROOT / "tests" / "moderation" / "tuning9.tsv"
-TUNING10 = ROOT / "tests" / "moderation" / "tuning10.tsv"
-TUNING11 = ROOT / "tests" / "moderation" / "tuning11.tsv"
-TUNING12 = ROOT / "tests" / "moderation" / "tuning12.tsv"
-VALIDATION6 = ROOT / "tests" / "moderation" / "validation6.tsv"
-#: the parts measured besides the held-out one, in the order they are printed
+#: the parts measured besides the held-out ones, in the order they are printed
 PARTS = (
     ("tuning", DATASET),
-    ("validation", VALIDATION),
-    ("tuning2", TUNING2),
-    ("validation2", VALIDATION2),
-    ("tuning3", TUNING3),
-    ("validation3", VALIDATION3),
-    ("tuning4", TUNING4),
-    ("validation4", VALIDATION4),
-    ("tuning5", TUNING5),
-    ("tuning6", TUNING6),
-    ("validation6", VALIDATION6),
-    ("tuning7", TUNING7),
-    ("tuning8", TUNING8),
-    ("tuning9", TUNING9),
-    ("tuning10", TUNING10),
-    ("tuning11", TUNING11),
-    ("tuning12", TUNING12),
+    *(
+        (name, DATA / f"{name}.tsv")
+        for name in (
+            "validation",
+            "tuning2",
+            "validation2",
+            "tuning3",
+            "validation3",
+            "tuning4",
+            "validation4",
+            "tuning5",
+            "tuning6",
+            "validation6",
+            "tuning7",
+            "tuning8",
+            "tuning9",
+            "tuning10",
+            "tuning11",
+            "tuning12",
+            "tuning13",
+            "tuning14",
+            "tuning15",
+            "tuning16",
+        )
+    ),
 )
 #: on the held-out part
 GOAL = {"precision": 0.98, "recall": 0.93, "review_share": 0.05}

@@ -67,6 +67,7 @@ RULE_KINDS = {
     "personal_data": N_("another person's data"),
     "counterfeit": N_("counterfeit money"),
     "votes": N_("vote buying"),
+    "bypass": N_("illegal connection to utilities"),
     "model": N_("by the trained model's estimate"),
 }
 #: the spam signals (``data/moderation/spam.txt`` and the detector's own)
@@ -93,6 +94,7 @@ SPAM_SIGNALS = {
     "income": N_("income promised"),
     "courier": N_("couriers wanted"),
     "invest": N_("guaranteed investment"),
+    "guarantee": N_("guaranteed returns"),
     "drop": N_("bank cards bought"),
     "occult": N_("fortune telling"),
     "giveaway": N_("money handed out"),

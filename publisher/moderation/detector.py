@@ -54,7 +54,15 @@ from publisher.core.resources import DATA_DIR
 from publisher.moderation.model import Model, default_model
 from publisher.moderation.morphology import inflect, is_name, known, morph
 from publisher.moderation.morphology import lemma as lemma_of  # "lemma" names fields here
-from publisher.moderation.normalize import Text, Word, analyse, fold, has_mobile, has_phone
+from publisher.moderation.normalize import (
+    Text,
+    Word,
+    analyse,
+    fold,
+    has_mobile,
+    has_phone,
+    read_digits,
+)
 from publisher.moderation.rules import CATEGORIES, RULES_FILE, Rules
 
 Verdict = Literal["remove", "keep", "review"]
@@ -113,9 +121,12 @@ _WISH = re.compile(r"\bбы\b")
 #: the victims an infinitive opening a call names next: "Расстрелять всех", "Повесить их"
 _WHOM = frozenset({"всех", "их", "его", "ее", "этих", "этого", "эту", "весь", "всю"})
 _SENTENCE_STOP = re.compile(r"[.!?]")
+_ACRONYM = re.compile(r"[А-ЯЁ]{2,6}(?:[а-я]{1,3})?")
+_PREPOSITIONS = frozenset({"в", "во", "на", "у", "с", "со", "из", "к", "по", "о", "об", "за", "от"})
 #: "самих бы туда же": paid back in kind
 _THEMSELVES = frozenset({"самих", "самого", "саму", "сами", "сам", "сама"})
 #: "тот, кто": the one who did it, whoever it was
+_SOME = frozenset({"какой", "какая", "какие", "какого", "каким"})
 _THOSE = frozenset({"тот", "та", "те", "того", "тех", "тому", "тем"})
 
 
@@ -285,7 +296,7 @@ def lexicon() -> Lexicon:
         official=_official(table("official_domains.txt")),
         offers=frozenset(fold(row[1]) for row in spam_rows if row[0] == "offer"),
         money=re.compile(next(row[1] for row in spam_rows if row[0] == "money")),
-        seeking=re.compile(next(row[1] for row in spam_rows if row[0] == "seeking")),
+        seeking=re.compile("|".join(row[1] for row in spam_rows if row[0] == "seeking")),
     )
 
 
@@ -719,6 +730,7 @@ def judge_insult(place: Place, insult: Insult, reported: bool) -> Finding | None
         return _ordinary_word(place, insult)
     if level == "strong":
         aimed = _aimed(place) or _of_office(place) or _contrasted(place) or _doing(place)
+        aimed = aimed or _of_agency(place)
         aimed = aimed or _predicate(place)  # "Паромщик — хамло и дебил"
         aimed = aimed and not _generic(place)
         return _person_finding(lemma) if aimed else Finding("insult", "review", f"insult:{lemma}")
@@ -728,16 +740,16 @@ def judge_insult(place: Place, insult: Insult, reported: bool) -> Finding | None
 
 def _doing(place: Place) -> bool:
     """Named as the people who do something: "ушлёпки на бмв паркуются на тротуаре",
-    "дегенераты на квадроциклах гоняют"; a plural subject with its verb in the same clause."""
+    "быдлан за рулём газели снёс нашу остановку"; a subject with its verb in the same clause."""
     word = place.sentence[place.index]
-    if not _plural_subject(word):
+    if not _subject(word):
         return False
     after = place.sentence[place.index + 1 : place.index + 1 + ACT_NEAR]
     return any(w.clause == word.clause and _finite_verb(w) for w in after)
 
 
-def _plural_subject(word: Word) -> bool:
-    return any({"plur", "nomn"} <= p.tag.grammemes for p in morph().parse(word.plain)[:2])
+def _subject(word: Word) -> bool:
+    return any("nomn" in p.tag.grammemes for p in morph().parse(word.plain)[:2])
 
 
 def _finite_verb(word: Word) -> bool:
@@ -746,14 +758,36 @@ def _finite_verb(word: Word) -> bool:
 
 def _generic(place: Place) -> bool:
     """Said of nobody in particular: "какой идиот это придумал", "только полный идиот поверит",
-    "кретин тот, кто это проектировал"."""
+    "кретин тот, кто это проектировал", "надо быть полным дураком, чтобы так строить", "кто
+    проектировал этот спуск, тот явно дурачок"."""
     clause = place.sentence[place.index].clause
-    return any(place.has("generic", w) for _i, w in place.near(2)) or any(
-        w.plain in _THOSE
-        and w.clause == clause
-        and i + 1 < len(place.sentence)
-        and place.sentence[i + 1].plain == "кто"
-        for i, w in place.near(0, 3)
+    sentence = place.sentence
+    whoever = sentence[0].plain == "кто" and any(w.plain in _THOSE for _i, w in place.near(3))
+    named = place.addressed or _predicate(place) or _people_named(place)
+    return (
+        whoever
+        or (_some(place) and not named)
+        or any(place.has("generic", w) for _i, w in place.near(2))
+        or any(
+            w.plain == "быть" and i > 0 and place.has("modal", sentence[i - 1])
+            for i, w in place.near(2)
+        )
+        or any(
+            w.plain in _THOSE
+            and w.clause == clause
+            and i + 1 < len(place.sentence)
+            and place.sentence[i + 1].plain == "кто"
+            for i, w in place.near(0, 3)
+        )
+    )
+
+
+def _some(place: Place) -> bool:
+    """ "Придурок какой-то поставил машину поперёк тротуара": somebody unknown."""
+    near = place.near(2, 2)
+    return any(
+        w.plain in _SOME and j + 1 < len(place.sentence) and place.sentence[j + 1].plain == "то"
+        for j, w in near
     )
 
 
@@ -774,6 +808,8 @@ def _ordinary_word(place: Place, insult: Insult) -> Finding | None:
         return None  # "жирная крыса бегает возле хлебного ряда"
     if animal and _beside_insulting_adjective(place):
         return _person_finding(insult.lemma)  # "тупая курица", "бараны безрукие"
+    if animal and place.sentence[place.index].mask is not None:
+        return _person_finding(insult.lemma)  # "к*злы": nobody masks the name of a goat
     vocative = animal and place.addressed and (_vocative(place) or _vocative_phrase(place))
     if animal and (_joined_to_person(place) or _with_trait(place)):
         return _person_finding(insult.lemma)
@@ -825,7 +861,7 @@ def _people_named(place: Place) -> bool:
     """A person or an office as a subject elsewhere in the sentence (not "у соседей")."""
     return any(
         i != place.index
-        and (place.has("person", w) or place.has("office", w))
+        and (place.has("person", w) or place.has("office", w) or _someone(w))
         and _nominative_form(w)
         for i, w in enumerate(place.sentence)
     )
@@ -859,11 +895,15 @@ def _vocative_phrase(place: Place) -> bool:
 
 
 def _contrasted(place: Place) -> bool:
-    """Put instead of a person or an office: "Скоты, а не чиновники", "Курица, а не врач"."""
-    after = place.sentence[place.index + 1 : place.index + 5]
-    if [w.plain for w in after[:2]] != ["а", "не"]:
-        return False
-    return any(place.has("person", w) or place.has("office", w) for w in after[2:])
+    """Put instead of a person or an office: "Скоты, а не чиновники", "Курица, а не врач",
+    "Шавки заводские, а не администрация", "Свинья в халате, а не медсестра" (up to two words
+    may stand between)."""
+    after = [w.plain for w in place.sentence[place.index + 1 : place.index + 7]]
+    for start in (0, 1, 2):
+        if after[start : start + 2] == ["а", "не"]:
+            instead = place.sentence[place.index + start + 3 : place.index + start + 5]
+            return any(place.has("person", w) or place.has("office", w) for w in instead)
+    return False
 
 
 def _acts_as_person(place: Place) -> bool:
@@ -884,6 +924,19 @@ def _office_after(place: Place, near: Mapping[int, Word], i: int) -> bool:
 def _office_or_attire(place: Place, word: Word) -> bool:
     """An office, or what people wear to work ("макаки в касках", "шакалы в пиджаках")."""
     return place.has("office", word) or place.has("attire", word)
+
+
+def _of_agency(place: Place) -> bool:
+    """A strong word said of an agency named by its capital letters ("кретины в ГИМСе",
+    "дебилы из РЖД"): two to six capitals, an ending allowed. Not for animal words: "коровы
+    в КФХ" are a farm's cows."""
+    near = dict(place.near(OFFICE_NEAR, OFFICE_NEAR))
+    return any(
+        word.plain in ("в", "из", "с")
+        and (after := near.get(i + 1)) is not None
+        and _ACRONYM.fullmatch(after.raw) is not None
+        for i, word in near.items()
+    )
 
 
 def _modifier(word: Word | None) -> bool:
@@ -974,8 +1027,8 @@ def _beside_person(place: Place) -> bool:
         distance = abs(i - place.index)
         if place.has("second", word) or (distance <= 2 and place.has("third", word)):
             return True
-        if distance == 1 and (place.has("person", word) or place.name(i)):
-            return True
+        if distance == 1 and (place.has("person", word) or place.name(i) or _someone(word)):
+            return True  # "тупые мелиораторы": a trade by its suffix
         between = place.sentence[(i + place.index) // 2]
         if distance == 2 and place.has("person", word) and between.plain in POSSESSIVES:
             return True  # "придурочный наш мэр"
@@ -1038,7 +1091,7 @@ def _someone(word: Word, case: str = "nomn") -> bool:
 
 
 #: the endings of words for people by their trade or role (a lemma's)
-_ROLE = re.compile(r"(?:щик|чик|тель|ист|ница|ник|ша|иха|иса|арь|[её]р|ор|ант|ент|лог|ач)$")
+_ROLE = re.compile(r"(?:щик|чик|тель|ист|ница|ник|ша|иха|иса|арь|[её]р|ор|ант|ент|лог|ач|вед)$")
 
 
 def _copula(sentence: list[Word], i: int) -> bool:
@@ -1082,7 +1135,7 @@ def _listing(text: str, words: Text) -> bool:
     if any(plain in _ONESELF for plain in plains):
         return False  # "мой номер ..., перезвоните": a resident about their own matter
     tags = [morph().parse(plain)[0].tag for plain in plains if plain not in _AD_VERBS]
-    verb = any(tag.POS in ("VERB", "INFN") for tag in tags)
+    verb = any(tag.POS in ("VERB", "INFN", "ADJS", "PRED") for tag in tags)  # "нужен продавец"
     surname = any("Surn" in tag for tag in tags)  # "Староста, Иванова Мария, 8-918-..."
     return not verb and not surname
 
@@ -1099,7 +1152,7 @@ def spam_signals(text: str, words: Text, lex: Lexicon) -> dict[str, float]:
     signals: dict[str, float] = {}
     if any(not official(d, lex) for d in domains(text, lex)):
         signals["link"] = 1.0
-    haystack = with_joined(words)  # "Р а б о т а н а д о м у"
+    haystack = read_digits(with_joined(words))  # "Р а б о т а н а д о м у", "5ООО в день"
     for name, weight, pattern in lex.spam:
         found = pattern.search(haystack)
         if found is None or name.removesuffix("_hint") in signals:
@@ -1159,6 +1212,7 @@ def unlawful_findings(text: str, words: Text, lex: Lexicon) -> Iterable[Finding]
     if present.get("hint"):
         yield Finding("unlawful", "review", "unlawful:threat:hint")
     present["contact"] = present.get("contact", False) or has_phone(text)
+    present["drug"] = present.get("drug", False) or _spelt_drug(words, lex)
     if present.get("warning"):
         return  # "осторожно, продают права без экзаменов": a warning quotes the offer
     yield from _drugs(present)
@@ -1166,8 +1220,18 @@ def unlawful_findings(text: str, words: Text, lex: Lexicon) -> Iterable[Finding]
     yield from _trade(present)
 
 
+def _spelt_drug(words: Text, lex: Lexicon) -> bool:
+    """A drug's short name with its letters typed apart or split by emoji ("м е ф, г а ш",
+    "м🍄е🍄ф"): such names are too short for :func:`with_joined`, whose words are long enough
+    to read as words on their own."""
+    split = [w for w in words.words if not w.raw.isalpha()]
+    short = " ".join(w.plain for w in [*words.joined, *split] if 3 <= len(w.plain) < SPREAD_MIN)
+    return bool(short) and any(p.search(short) for p in lex.patterns.get("drug", ()))
+
+
 def _trade(present: Mapping[str, bool]) -> Iterable[Finding]:
-    """Weapons offered, another person's data passed on, counterfeit money, votes bought."""
+    """Weapons offered, another person's data passed on, counterfeit money, votes bought, gas or
+    power connected behind the utility's back for pay."""
     if present.get("weapon") and present.get("weapon_illegal"):
         yield Finding("unlawful", "remove", "unlawful:weapons")
     elif present.get("weapon") and (present.get("trade") or present.get("contact")):
@@ -1178,6 +1242,8 @@ def _trade(present: Mapping[str, bool]) -> Iterable[Finding]:
         yield Finding("unlawful", "remove", "unlawful:counterfeit")
     if present.get("votes"):
         yield Finding("unlawful", "remove", "unlawful:votes")
+    if present.get("bypass") and (present.get("contact") or present.get("contact_hint")):
+        yield Finding("unlawful", "remove", "unlawful:bypass")
 
 
 def _drugs(present: Mapping[str, bool]) -> Iterable[Finding]:
@@ -1244,6 +1310,8 @@ def judge_threat(sentence: list[Word], index: int, verb: Violent, lex: Lexicon) 
     person, keep the rest."""
     if _arson(sentence, index, verb, lex):
         return Finding("unlawful", "remove", f"unlawful:threat:{verb.lemma}")
+    if _burns_fuel(sentence, index, verb, lex):
+        return None  # "спалю этот мусор сам, раз не вывозите"
     target = _object(sentence, index, lex) or (
         "first" in verb.kinds and _mentions(sentence, "second", lex)
     )
@@ -1254,7 +1322,7 @@ def judge_threat(sentence: list[Word], index: int, verb: Violent, lex: Lexicon) 
     called = "infinitive" in verb.kinds and (opening or _mentions(sentence, "modal", lex))
     if verb.kinds & {"first", "order"} or called:
         kind = "call" if called else "threat"
-        if target and _in_kind(sentence):
+        if target and (_in_kind(sentence, index) or _wished_at_whoever(sentence)):
             return Finding("unlawful", "review", f"unlawful:{kind}:{verb.lemma}")
         if target:
             return Finding("unlawful", "remove", f"unlawful:{kind}:{verb.lemma}")
@@ -1277,22 +1345,43 @@ def _arson(sentence: list[Word], index: int, verb: Violent, lex: Lexicon) -> boo
     for i, word in enumerate(sentence):
         if i == index or word.clause != clause:
             continue
-        if (lex.has("property", word) or lex.has("office", word)) and _accusative(word):
-            return True  # "спалить эту контору", not "сжечь мусор рядом с домом"
+        named = (
+            lex.has("property", word) or lex.has("office", word) or _pointed_at(sentence, i, lex)
+        )
+        if named and _accusative(word):
+            return True  # "спалить эту контору", "подожгу этот кинотеатр"; not "сжечь мусор"
         person = lex.has("person", word) or _someone(word, "ablt")
         if person and i and sentence[i - 1].plain == "с":
             return True  # "сжечь этот логопарк вместе с начальством"
     return False
 
 
+def _burns_fuel(sentence: list[Word], index: int, verb: Violent, lex: Lexicon) -> bool:
+    """A fire verb whose object, in its clause, is what is burnt anyway (rubbish, dry grass)."""
+    clause = sentence[index].clause
+    return verb.lemma in lex.words.get("arson", frozenset()) and any(
+        w.clause == clause and lex.has("fuel", w) and _accusative(w) for w in sentence
+    )
+
+
+def _pointed_at(sentence: list[Word], i: int, lex: Lexicon) -> bool:
+    """A thing pointed at with "этот" or "ваш" ("этот кинотеатр", "вашу контору"): a building
+    or a business in a threat to burn it, whatever its name."""
+    before = sentence[i - 1] if i else None
+    pointer = before is not None and (lex.has("this", before) or before.plain in POSSESSIVES)
+    burnt = lex.has("fuel", sentence[i])  # "спалю этот мусор сам": what is burnt anyway
+    return pointer and not burnt and morph().parse(sentence[i].plain)[0].tag.POS == "NOUN"
+
+
 def _accusative(word: Word) -> bool:
     return any("accs" in parse.tag for parse in morph().parse(word.plain)[:3])
 
 
-def _in_kind(sentence: list[Word]) -> bool:
+def _in_kind(sentence: list[Word], index: int) -> bool:
     """Paying them back in kind, wished: "самих бы в этот котлован закопать", "их бы в их же яму":
-    angry talk for a person to judge, not a plan."""
-    plains = [w.plain for w in sentence]
+    angry talk for a person to judge, not a plan. Said in the verb's clause ("..., тогда пробки
+    сами рассосутся" is about the traffic)."""
+    plains = [w.plain for w in sentence if w.clause == sentence[index].clause]
     wished = "бы" in plains
     themselves = any(p in _THEMSELVES for p in plains) or any(
         a in ("их", "его", "ее") and b == "же" for a, b in itertools.pairwise(plains)
@@ -1300,14 +1389,39 @@ def _in_kind(sentence: list[Word]) -> bool:
     return wished and themselves
 
 
+def _wished_at_whoever(sentence: list[Word]) -> bool:
+    """Wished on whoever did it: "прибить бы того, кто придумал платный въезд" (an anger for a
+    person to judge, like "убить мало тех, кто так строил"); not "Расстрелять всех, кто...",
+    an order."""
+    plains = [w.plain for w in sentence]
+    return "бы" in plains and any(a in _THOSE and b == "кто" for a, b in itertools.pairwise(plains))
+
+
 def _object(sentence: list[Word], index: int, lex: Lexicon) -> bool:
-    """A person in the verb's clause who can be its object: "его", "мэра", "этого урода"."""
-    clause = sentence[index].clause
+    """A person in the verb's clause who can be its object: "его", "мэра", "этого урода", or
+    an office whose people are meant ("перестрелять всю эту администрацию")."""
+    clauses = _verb_clauses(sentence, index)
     for i, word in enumerate(sentence):
-        if i == index or word.clause != clause:
+        if i == index or word.clause not in clauses:
             continue
         insult = insult_of(word, lex)
         person = insult is not None and insult.level in ("strong", "weak", "deed", "slur")
         if person or word.plain in lex.objects or _name(sentence, i) or _someone(word, "accs"):
             return True  # "паромщика этого утоплю"
+        governed = i > 0 and sentence[i - 1].plain in _PREPOSITIONS  # "время в администрации"
+        office = lex.has("office", word) or lex.has("person", word)
+        if office and not governed and _accusative(word):
+            return True
     return False
+
+
+def _verb_clauses(sentence: list[Word], index: int) -> set[int]:
+    """The verb's clause and the one before a relative clause that separates them:
+    "Чиновников, которые закрыли библиотеку, надо перестрелять"."""
+    clause = sentence[index].clause
+    clauses = {clause}
+    starts = {w.clause: w for w in reversed(sentence)}  # each clause's first word
+    previous = clause - 1
+    if previous in starts and lemma_of(starts[previous].plain) == "который":
+        clauses.add(previous - 1)
+    return clauses

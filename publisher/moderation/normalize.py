@@ -87,6 +87,9 @@ _EMOJI_IN_WORD = re.compile(
 _SPREAD_IN_CHUNK = re.compile(r"(?<![a-zа-я])(?:[a-zа-я]\*){3,}[a-zа-я](?![a-zа-я])")
 #: the fewest letters typed apart that are taken for one word
 RUN_MIN = 4
+_ONE_SYMBOL = re.compile(r"[а-я]+[.!_'`~^-][а-я]+")
+#: a word with a symbol typed into it is read whole from this length ("ублю.док", not "т.к.")
+SPLIT_MIN = 5
 #: "@" or "$" closing a Cyrillic word stands for its last letter, like an asterisk ("бл@"); a
 #: mail address or a handle has Latin letters before it
 _TRAILING_LOOSE_MASK = re.compile(r"(?<=[а-яё]{2})[@$](?![\w@$])", re.IGNORECASE)
@@ -147,19 +150,19 @@ _DIGIT_LOOKALIKE = re.compile(r"(?<=\d)[ЗзОоOo]+|[ЗзОоOo]+(?=\d)")
 _DIGIT_OF = str.maketrans("ЗзОоOo", "330000")
 
 
-def _digits(text: str) -> str:
+def read_digits(text: str) -> str:
     """The text with letters typed for digits between digits read as digits."""
     return _DIGIT_LOOKALIKE.sub(lambda m: m.group().translate(_DIGIT_OF), text)
 
 
 def has_phone(text: str) -> bool:
     """A phone number, with letters typed for digits read as digits ("8 9ОО 1ОЗ 47 2З")."""
-    return _PHONE.search(_digits(text)) is not None
+    return _PHONE.search(read_digits(text)) is not None
 
 
 def has_mobile(text: str) -> bool:
     """A mobile number (an ad's, a private person's), look-alike digits read as digits."""
-    return _MOBILE_ONLY.search(_digits(text)) is not None
+    return _MOBILE_ONLY.search(read_digits(text)) is not None
 
 
 def fold(text: str) -> str:
@@ -355,16 +358,32 @@ class _State:
         if len(pieces) >= RUN_MIN and all(len(p) == 1 for p in pieces) and self.known(spelt):
             self.out.words[-len(pieces) :] = [self._word(spelt, core, pause)]  # "у-р-о-д-ы"
             return
+        whole = self._split_word(pieces, folded) if joinable else ""
+        if whole:
+            self.out.words[-len(pieces) :] = [self._word(whole, core, pause)]  # "ублю.док"
+            return
         if joinable and any(len(p) <= 2 or not self.known(p) for p in pieces):
             self.out.joined.append(self._word(spelt, core, False))
             if _LETTER_GAPS.fullmatch(folded):  # "бл.ть": a dot may hide a letter too
                 masked = _GAP.sub("*", folded)  # each dot for one letter: "е..ть"
                 self.out.joined.append(self._word(masked, core, False))
 
+    def _split_word(self, pieces: list[str], folded: str) -> str:
+        """A dictionary word a symbol was typed into ("ублю.док", "ид!оты": "!" for "и"), when
+        some piece is no word of its own; "пресс-службы" or "ул.Ленина" stay two words."""
+        if len(pieces) != 2 or not _ONE_SYMBOL.fullmatch(folded):
+            return ""  # "зае...ли": dots that hide letters are read by the obscene check
+        if all(self.known(p) and len(p) > 2 for p in pieces):
+            return ""
+        candidates = ("".join(pieces), _SEPARATOR.sub("", folded.replace("!", "и")))
+        return next((c for c in candidates if len(c) >= SPLIT_MIN and self.known(c)), "")
+
     def _number(self, piece: str) -> bool:
-        """A number or a code ("5к", "MP4"), not a word with a digit for a letter ("0сел")."""
-        return bool(_NUMBERISH.fullmatch(piece)) and not (
-            len(piece) > 2 and self.known(_NOT_CYRILLIC.sub("", piece.translate(VISUAL)))
+        """A number or a code ("5к", "MP4"), not a word with a digit for a letter ("0сел");
+        digits alone are a number ("988" of a phone is no "я")."""
+        return piece.isdigit() or (
+            bool(_NUMBERISH.fullmatch(piece))
+            and not (len(piece) > 2 and self.known(_NOT_CYRILLIC.sub("", piece.translate(VISUAL))))
         )
 
     def _word(self, piece: str, raw: str, pause: bool) -> Word:

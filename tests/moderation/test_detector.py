@@ -79,7 +79,7 @@ def test_bench_reports_every_part(monkeypatch: pytest.MonkeyPatch) -> None:
     parts = {"tuning", "validation", "tuning2", "validation2", "tuning3", "validation3"}
     parts |= {"tuning4", "validation4", "tuning5", "tuning6", "validation6"}
     parts |= {"tuning7", "tuning8", "tuning9", "tuning10", "tuning11"}
-    parts |= {"tuning12"}
+    parts |= {"tuning12", "tuning13", "tuning14", "tuning15", "tuning16"}
     assert set(metrics) == set(errors) == parts
     stand_ins = {"heldout": "validation", "heldout2": "validation4", "heldout3": "validation6"}
     stand_ins |= {"heldout4": "validation3"}
@@ -1177,4 +1177,116 @@ def test_the_first_writers_conventions_on_threats_and_slurs(
     ],
 )  # fmt: skip
 def test_eleventh_and_twelfth_batch_mechanisms(detector: Detector, text: str, verdict: str) -> None:
+    assert detector.classify(text, "", Context()).verdict == verdict
+
+
+FIFTH_ROUND = [
+    # a symbol typed into a word; "ул.Ленина" stays two words
+    ("Водитель автобуса — ублю.док, детей под дождём оставил", "remove"),
+    ("Вы там все ид!оты в управе? Светофор мигает жёлтым неделю", "remove"),
+    ("Приём на ул.Ленина, т.к. в здании ремонт", "keep"),
+    # a masked animal word is meant for people; an animal named plainly is not
+    ("Эти к*злы с рынка опять цены за место подняли", "remove"),
+    ("Козлы соседские опять в огороде", "keep"),
+    # a trade by its suffix beside an insulting adjective; a blunt tool is no person
+    ("Эти тупые мелиораторы опять спихнули всё на администрацию", "remove"),
+    ("Тупые ножи у продавцов на рынке", "keep"),
+    # any service, the press office read as two words
+    ("Эй, дятел из пресс-службы, хватит копировать одни и те же отписки", "remove"),
+    ("Дятел стучит по дереву у пресс-центра", "keep"),
+    # nits found at school are lice eggs
+    ("В классе у дочки нашли гнид, медсестра просит всех проверить головы детям", "keep"),
+    ("Охотовед наш — гнида продажная, лицензии своим раздаёт", "remove"),
+    # the victims before a relative clause; an office's people; not time killed in it
+    ("Чиновников, которые закрыли библиотеку, надо перестрелять", "remove"),
+    ("Перестрелять бы всю эту администрацию, тогда пробки сами рассосутся", "remove"),
+    ("Убить бы время в администрации, пока очередь", "keep"),
+    ("Собак, которые бегают по школе, надо отстреливать", "keep"),
+    # threats in set phrases; a visit with a petrol can; a can fetched for water
+    ("Агронома, который травит сады у школы, я сам отравлю, пусть ходит оглядываясь", "remove"),
+    ("Глава, знаю, где твоя дача, скоро приду в гости с канистрой", "remove"),
+    ("Приду с канистрой за водой к роднику", "keep"),
+    ("Застройщика этого я подкараулю у офиса и голову ему разобью", "remove"),
+    ("Пусть машинист ещё раз ночью погудит — прострелю ему кабину", "remove"),
+    ("Подожгу этот завод, если ещё раз сольют отходы в балку", "remove"),
+    ("Подпалили траву за фермой, дым на весь хутор", "keep"),
+    # drugs spelt apart; a cat's name spelt apart is no drug
+    ("С к, м е ф, г а ш — всё есть, пиши в телегу", "remove"),
+    # said of nobody: "надо быть дураком, чтобы"
+    ("Надо быть полным дураком, чтобы строить мост без дороги к нему", "review"),
+    # loans, returns, channels, turnkey works, land bought, reviews for pay, free spins
+    ("Займ до 30 000 на карту за 10 минут, без звонков и проверок: dengi-srazu.site", "remove"),
+    ("Инвестиции в сады Кубани, 40% годовых гарантированно, сайт sady-invest.top", "remove"),
+    ("Всё, что скрывает администрация, читайте в паблике t.me/kuban_bez_cenzury", "remove"),
+    ("Новости читайте в канале администрации t.me/adm_official", "review"),
+    ("Подключим газ в дом за неделю, проект и монтаж под ключ, пишите в вотсап", "remove"),
+    ("Квартира под ключ сдана, а газа нет", "keep"),
+    ("Скупаем паи и земли сельхозназначения дорого, наличный расчёт, 89614006633", "remove"),
+    ("Пиши отзывы о кафе и магазинах, 1500 за вечер, подробности в тг", "remove"),
+    ("Joy casino раздаёт 300 бесплатных вращений новичкам, регистрация по ссылке", "remove"),
+    # a work permit forged; asked about honestly
+    ("Патент для мигрантов без очереди и без экзамена, за сутки, пишите в лс", "remove"),
+    ("Где оформить патент на работу? В МФЦ без очереди?", "keep"),
+    # gas connected behind the utility's back, offered; complained about
+    ("Проведём газ в обход газовой службы, врезка без проекта, недорого, пишите", "remove"),
+    ("Соседи сделали врезку без проекта, в обход газовой службы, куда жаловаться?", "keep"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "verdict"), FIFTH_ROUND)
+def test_fifth_round_mechanisms(detector: Detector, text: str, verdict: str) -> None:
+    """What the thirteenth and fourteenth batches taught, each with what it must not catch."""
+    assert detector.classify(text, "", Context()).verdict == verdict
+
+
+FIFTH_ROUND_RECALL = [
+    # a strong word as the subject of what a person did; somebody unknown is for a person
+    ("Быдлан за рулём газели снёс нашу остановку и уехал", "remove"),
+    ("Придурок какой-то поставил машину поперёк тротуара у аптеки", "review"),
+    ("Кто проектировал этот спуск к реке, тот явно дурачок", "review"),
+    # an agency named by its capitals; a farm's cows
+    ("Кретины в ГИМСе, очередь на три часа, а работает одно окно", "remove"),
+    ("Коровы в КФХ опять на дороге", "keep"),
+    # "падаль" said of someone; "падали" is "fell"
+    ("Подрядчик по плотине — ворюга и падаль, пусть вернёт деньги", "remove"),
+    ("Плохо организовали ярмарку: люди в жару падали", "keep"),
+    # wished on whoever did it is for a person; an order at all who did it is removed
+    ("Прибить бы того, кто придумал платный въезд", "review"),
+    ("Расстрелять всех, кто подписал акт приёмки этой дороги", "remove"),
+    # rubbish burnt is no arson; a building named with "этот" is
+    ("Спалю этот мусор сам, раз не вывозите", "keep"),
+    ("Подожгу этот кинотеатр, если опять сроки перенесут", "remove"),
+    # threats in set phrases
+    ("Депутату нашему недолго осталось спокойно по станице ходить, так и передайте", "remove"),
+    ("Недолго осталось ждать ремонта моста", "keep"),
+    ("Зам главы, мы тебя встретим после работы, всей улицей, готовься", "remove"),
+    ("Подумай хорошенько, как она домой возвращается", "remove"),
+    ("Подумай, как она будет жить на такую пенсию", "keep"),
+    ("Ещё одна отписка — и я приеду в администрацию с канистрой бензина", "remove"),
+    # drugs by private message; a resident's advice to write to the police
+    ("Меф и соль по району, пиши в лс", "remove"),
+    ("У нас в подъезде продают меф, пишите в полицию", "keep"),
+    ("М🍄е🍄ф и к🍄р🍄и🍄с🍄ы по району, отправка в течение часа, пиши в лс", "remove"),
+    # a grenade from the army; a pomegranate at the market
+    ("Есть пара гранат с армейки, кому для рыбалки надо — пишите", "remove"),
+    ("Гранат на рынке по 300 за кило", "keep"),
+    # a neighbours' chat is for a person; a dating chat is spam
+    ("Вступайте в чат жителей Северного микрорайона, ссылка в профиле", "review"),
+    ("Чaт знaкомств станицы 18+, там все свои t.me/+znakom_st", "remove"),
+    # the official channel with a link is a link for a person to check; a spaced link to a
+    # gossip channel is spam
+    ("Новости района публикуют в официальном телеграм-канале администрации t.me/adm", "review"),
+    ("Подписывайтесь на канал «Подслушано», там всё, что скрывает администрация t .me / podsl",
+     "remove"),
+    # an ad's phone read as digits, not as "я"; a vacancy said with "нужен" is no list
+    ("Ремонт котлов и газовых колонок, выезд по хуторам, 8 988 300 14 62", "remove"),
+    ("В пекарню нужен продавец, график 2/2, звоните 8 922 140 33 65, Наталья", "keep"),
+    # Yekaterinburg in slang
+    ("Ебургские туристы приехали, говорят у нас круче, чем на Урале", "keep"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "verdict"), FIFTH_ROUND_RECALL)
+def test_fifth_round_recall_batches(detector: Detector, text: str, verdict: str) -> None:
+    """What the fifteenth and sixteenth batches (half written for recall) taught."""
     assert detector.classify(text, "", Context()).verdict == verdict
