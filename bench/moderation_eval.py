@@ -87,6 +87,8 @@ PARTS = (
             "tuning14",
             "tuning15",
             "tuning16",
+            "tuning17",
+            "tuning18",
         )
     ),
 )

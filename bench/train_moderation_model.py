@@ -5,7 +5,7 @@
     python bench/train_moderation_model.py --dry-run   # print the out-of-fold figures only
 
 Trained on the tuning parts only: ``comments.tsv``, ``validation.tsv``, ``tuning2.tsv``,
-``validation2.tsv`` and ``tuning3.tsv`` to ``tuning16.tsv``. ``validation3.tsv``,
+``validation2.tsv`` and ``tuning3.tsv`` to ``tuning18.tsv``. ``validation3.tsv``,
 ``validation4.tsv`` and ``validation6.tsv`` are the checks (measured by
 ``bench/moderation_eval.py``, never trained or tuned on) and the held-out parts
 ``heldout.tsv`` to ``heldout4.tsv`` are never read.
@@ -71,6 +71,8 @@ TRAINING = (
     "tuning14.tsv",
     "tuning15.tsv",
     "tuning16.tsv",
+    "tuning17.tsv",
+    "tuning18.tsv",
 )
 BUCKETS = 1 << 18
 #: the out-of-fold precision a class's additions must keep at its threshold

@@ -59,6 +59,7 @@ from publisher.moderation.normalize import (
     Word,
     analyse,
     fold,
+    has_landline,
     has_mobile,
     has_phone,
     read_digits,
@@ -111,8 +112,12 @@ TYPO_MIN = 7
 #: longer comments are judged by their beginning (networks cap comments at a few thousand)
 MAX_TEXT = 10_000
 
+#: the signals of a firm's own advert, beside which a landline is the firm's number too
+AD_WORDS = frozenset({"selling", "service", "promo", "cheap", "listing"})
 #: what an ad says to its reader, the one verb a list may have ("..., звоните 8-918-...")
-_AD_VERBS = frozenset({"звоните", "звонить", "пишите", "обращайтесь", "заказывайте"})
+_AD_VERBS = frozenset(
+    {"звоните", "звони", "звонить", "пишите", "пиши", "обращайтесь", "заказывайте"}
+)
 _ONESELF = frozenset({"мой", "моя", "мое", "мне", "меня", "я"})
 _EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 _URL = re.compile(r"(?:https?://)([^\s/:?#]+)", re.IGNORECASE)
@@ -121,6 +126,7 @@ _WISH = re.compile(r"\bбы\b")
 #: the victims an infinitive opening a call names next: "Расстрелять всех", "Повесить их"
 _WHOM = frozenset({"всех", "их", "его", "ее", "этих", "этого", "эту", "весь", "всю"})
 _SENTENCE_STOP = re.compile(r"[.!?]")
+_NOT_LETTER = re.compile(r"[^а-я]")
 _ACRONYM = re.compile(r"[А-ЯЁ]{2,6}(?:[а-я]{1,3})?")
 _PREPOSITIONS = frozenset({"в", "во", "на", "у", "с", "со", "из", "к", "по", "о", "об", "за", "от"})
 #: "самих бы туда же": paid back in kind
@@ -861,7 +867,7 @@ def _people_named(place: Place) -> bool:
     """A person or an office as a subject elsewhere in the sentence (not "у соседей")."""
     return any(
         i != place.index
-        and (place.has("person", w) or place.has("office", w) or _someone(w))
+        and (place.has("person", w) or place.has("office", w) or _someone(w) or place.name(i))
         and _nominative_form(w)
         for i, w in enumerate(place.sentence)
     )
@@ -1110,6 +1116,8 @@ def spam_findings(text: str, words: Text, lex: Lexicon, repeated: str) -> Iterab
         signals[f"repeated:{repeated}"] = 1.0
     if has_phone(text) and signals:
         signals = {"phone": 1.0, **signals}
+    elif has_landline(text) and AD_WORDS & set(signals):
+        signals = {"phone": 1.0, **signals}  # "шиномонтаж, скидка 20%, тел. 8 (86165) 4-23-19"
     elif _EMAIL.search(text) and signals:
         signals = {"email": 1.0, **signals}
     if set(signals) <= SUPPORTING and len(signals) < 2:
@@ -1142,8 +1150,11 @@ def _listing(text: str, words: Text) -> bool:
 
 def with_joined(words: Text) -> str:
     """The comment's plain text and, after " | ", the words it spells with letters typed apart
-    (read by the spam and unlawful patterns alike)."""
-    spread = " ".join(w.plain for w in words.joined if len(w.plain) >= SPREAD_MIN)
+    or dotted ("Б.ы.с.т.р.ы.е д.е.н.ь.г.и"), read by the spam and unlawful patterns alike."""
+    dotted = [
+        w for w in words.words if w.raw != w.plain and _NOT_LETTER.sub("", fold(w.raw)) == w.plain
+    ]
+    spread = " ".join(w.plain for w in [*words.joined, *dotted] if len(w.plain) >= SPREAD_MIN)
     return f"{words.plain} | {spread}" if spread else words.plain
 
 
@@ -1225,8 +1236,24 @@ def _spelt_drug(words: Text, lex: Lexicon) -> bool:
     "м🍄е🍄ф"): such names are too short for :func:`with_joined`, whose words are long enough
     to read as words on their own."""
     split = [w for w in words.words if not w.raw.isalpha()]
-    short = " ".join(w.plain for w in [*words.joined, *split] if 3 <= len(w.plain) < SPREAD_MIN)
-    return bool(short) and any(p.search(short) for p in lex.patterns.get("drug", ()))
+    short = [w.plain for w in [*words.joined, *split] if 3 <= len(w.plain) < SPREAD_MIN]
+    short += _run_ends(words.words)  # "С о л ь и м е ф": "меф" ends a run that starts elsewhere
+    text = " ".join(short)
+    return bool(text) and any(p.search(text) for p in lex.patterns.get("drug", ()))
+
+
+def _run_ends(words: list[Word]) -> list[str]:
+    """The last three and four letters of every run of single letters typed apart."""
+    ends: list[str] = []
+    run: list[str] = []
+    for word in [*words, None]:
+        if word is not None and len(word.plain) == 1:
+            run.append(word.plain)
+            continue
+        letters = "".join(run)
+        ends += [letters[-n:] for n in (3, 4) if len(letters) >= n]
+        run = []
+    return ends
 
 
 def _trade(present: Mapping[str, bool]) -> Iterable[Finding]:

@@ -87,6 +87,9 @@ _EMOJI_IN_WORD = re.compile(
 _SPREAD_IN_CHUNK = re.compile(r"(?<![a-zа-я])(?:[a-zа-я]\*){3,}[a-zа-я](?![a-zа-я])")
 #: the fewest letters typed apart that are taken for one word
 RUN_MIN = 4
+#: Latin letters that look like Cyrillic ones: typed among Cyrillic letters, they join the run
+LOOKALIKE_LATIN = frozenset("aeopcxykmtbh") | frozenset("абвгдеёжзийклмнопрстуфхцчшщъыьэюя")
+_SYLLABLES = re.compile(r"[а-я]{1,3}(?:-[а-я]{1,3}){2,}")
 _ONE_SYMBOL = re.compile(r"[а-я]+[.!_'`~^-][а-я]+")
 #: a word with a symbol typed into it is read whole from this length ("ублю.док", not "т.к.")
 SPLIT_MIN = 5
@@ -144,10 +147,16 @@ _PHONE = re.compile(
     + _MOBILE
 )
 _MOBILE_ONLY = re.compile(_MOBILE)
+#: an office's or a firm's landline: a four- or five-digit area code, then the number
+_LANDLINE = re.compile(r"(?<![\d+])(?:\+7|8)\s*\(?\d{4,5}\)?\s*\d{1,3}[\s-]?\d{2}[\s-]?\d{2}(?!\d)")
 #: letters typed for digits, touching a digit: "8 (918) 06З-44-21", "8 9ОО 1ОЗ 47 2З" (not
 #: "ООО «Ромашка»" or "ЗОЛОТО": without a digit beside them they stay letters)
-_DIGIT_LOOKALIKE = re.compile(r"(?<=\d)[ЗзОоOo]+|[ЗзОоOo]+(?=\d)")
-_DIGIT_OF = str.maketrans("ЗзОоOo", "330000")
+_DIGIT_LOOKALIKE = re.compile(
+    r"(?<=\d)[ЗзОоOolI]+|[ЗзОоOolI]+(?=\d)"
+    # "321 OO 99": a group of look-alike zeros between groups of digits
+    r"|(?<=\d )[ОоOo]{2,}(?= \d)"
+)
+_DIGIT_OF = str.maketrans("ЗзОоOolI", "33000011")
 
 
 def read_digits(text: str) -> str:
@@ -158,6 +167,12 @@ def read_digits(text: str) -> str:
 def has_phone(text: str) -> bool:
     """A phone number, with letters typed for digits read as digits ("8 9ОО 1ОЗ 47 2З")."""
     return _PHONE.search(read_digits(text)) is not None
+
+
+def has_landline(text: str) -> bool:
+    """A landline ("8 (86142) 5-44-08"): an ad's number beside an ad's words, a complaint's
+    quote of an office's number otherwise."""
+    return _LANDLINE.search(read_digits(text)) is not None
 
 
 def has_mobile(text: str) -> bool:
@@ -276,7 +291,9 @@ def join_letter_runs(chunks: list[str]) -> list[str]:
 
 
 def _spelt(words: list[Word]) -> str:
-    return "".join(w.piece for w in words)
+    """The letters of a run as one word, Latin look-alikes read as Cyrillic in a Cyrillic run."""
+    spelt = "".join(w.piece for w in words)
+    return spelt.translate(VISUAL) if _CYRILLIC.search(spelt) else spelt
 
 
 def _inside_run(words: list[Word], index: int) -> bool:
@@ -299,7 +316,10 @@ def _single_letter_after(words: list[Word], start: int, end: int) -> bool:
         word.sentence == before.sentence
         and word.chunk != before.chunk
         and not before.pause
-        and _latin(word.piece) == _latin(before.piece)
+        and (
+            _latin(word.piece) == _latin(before.piece)
+            or LOOKALIKE_LATIN.issuperset(word.piece + before.piece)  # "д e б и л"
+        )
     )
 
 
@@ -355,8 +375,10 @@ class _State:
         joinable = 1 < len(pieces) <= MAX_SPREAD and len(folded) <= MAX_WORD
         joinable = joinable and not _INITIALS.fullmatch(core)
         spelt = "".join(pieces)
-        if len(pieces) >= RUN_MIN and all(len(p) == 1 for p in pieces) and self.known(spelt):
-            self.out.words[-len(pieces) :] = [self._word(spelt, core, pause)]  # "у-р-о-д-ы"
+        letters = len(pieces) >= RUN_MIN and all(len(p) == 1 for p in pieces)
+        word = next((f for f in spellings(spelt) if self.known(f)), "") if letters else ""
+        if word:  # "у-р-о-д-ы", "u-r-o-d-y", "Б.ы.с.т.р.ы.е"
+            self.out.words[-len(pieces) :] = [self._word(word, core, pause)]
             return
         whole = self._split_word(pieces, folded) if joinable else ""
         if whole:
@@ -371,6 +393,9 @@ class _State:
     def _split_word(self, pieces: list[str], folded: str) -> str:
         """A dictionary word a symbol was typed into ("ублю.док", "ид!оты": "!" for "и"), when
         some piece is no word of its own; "пресс-службы" or "ул.Ленина" stay two words."""
+        if _SYLLABLES.fullmatch(folded):  # "ту-па-я ко-ро-ва", "Ди-рек-тор"
+            spelt = "".join(pieces)
+            return spelt if len(spelt) >= SPLIT_MIN and self.known(spelt) else ""
         if len(pieces) != 2 or not _ONE_SYMBOL.fullmatch(folded):
             return ""  # "зае...ли": dots that hide letters are read by the obscene check
         if all(self.known(p) and len(p) > 2 for p in pieces):

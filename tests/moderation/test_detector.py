@@ -80,6 +80,7 @@ def test_bench_reports_every_part(monkeypatch: pytest.MonkeyPatch) -> None:
     parts |= {"tuning4", "validation4", "tuning5", "tuning6", "validation6"}
     parts |= {"tuning7", "tuning8", "tuning9", "tuning10", "tuning11"}
     parts |= {"tuning12", "tuning13", "tuning14", "tuning15", "tuning16"}
+    parts |= {"tuning17", "tuning18"}
     assert set(metrics) == set(errors) == parts
     stand_ins = {"heldout": "validation", "heldout2": "validation4", "heldout3": "validation6"}
     stand_ins |= {"heldout4": "validation3"}
@@ -1046,7 +1047,7 @@ SEVENTH = [
 EIGHTH_AND_NINTH = [
     # a person named by a trade no list has, before a dash or as the object of a threat
     ("Паромщик — хамло и дебил, не пустил бабушку на борт", "remove",
-     "insult:person:дебил"),
+     "insult:person:хамло"),
     ("Скворец — дурак, в окно бьётся", "review", "insult:дурак"),
     ("Паромщика этого утоплю, если ещё раз нас бросит", "remove",
      "unlawful:threat:утопить"),
@@ -1289,4 +1290,43 @@ FIFTH_ROUND_RECALL = [
 @pytest.mark.parametrize(("text", "verdict"), FIFTH_ROUND_RECALL)
 def test_fifth_round_recall_batches(detector: Detector, text: str, verdict: str) -> None:
     """What the fifteenth and sixteenth batches (half written for recall) taught."""
+    assert detector.classify(text, "", Context()).verdict == verdict
+
+
+FIFTH_ROUND_LAST = [
+    # rude words for a person said of someone are removed, like a strong word
+    ("Депутат Ковальчук — брехло и проходимец", "remove"),
+    ("Главврач больницы — х@мло и бездарность", "remove"),
+    # letters typed apart, Latin look-alikes among them, or hyphenated syllables
+    ("Наш глава — д e б и л, раз летом воду не может обеспечить", "remove"),
+    ("u-r-o-d-y в энергосбыте, опять за свет насчитали за соседа", "remove"),
+    ("Билетёрша в электричке — ту-па-я ко-ро-ва, на льготников орёт", "remove"),
+    ("Сделаем всё кое-как, из-за погоды, по-моему", "keep"),
+    ("Б.ы.с.т.р.ы.е д.е.н.ь.г.и до зарплаты на карту любого банка: zaim-vmig24.ru", "remove"),
+    # a drug name ending a run of letters typed apart
+    ("С о л ь и м е ф, закладки у моря, пиши в тг", "remove"),
+    # a firm's landline beside its ad; an office's landline in a complaint
+    ("Шиномонтаж 24 часа, балансировка со скидкой 20%, тел. 8 (86165) 4-23-19", "remove"),
+    ("Звонила в приёмную 8 (86143) 2-15-80, никто не берёт трубку", "keep"),
+    # letters typed for digits in a phone: "9l8", "OO"
+    ("Фильтры для воды с установкой по акции, пиши в WhatsApp +7 9l8 300 20 20", "remove"),
+    # a site's name typed apart
+    ("ЗАЙМ 0% НА ПЕРВЫЙ МЕСЯЦ z a i m 2 4 . r u", "remove"),
+    # threats in set phrases; of whoever does it, for a person
+    ("Подкараулю вашего инспектора вечером у рынка, мало ему не покажется", "remove"),
+    ("Поймаю тех, кто поля поджигает, мало им не покажется", "review"),
+    ("Ещё раз весовой поставите — приедем колонной и разнесём ваш пункт", "remove"),
+    ("Глава, у тебя дом на Садовой, 14, мы знаем. Жди в гости", "remove"),
+    # drug emoji with a delivery; a shop working again
+    ("🍄❄️🌿 доставка в любую станицу, быстро и анонимно, пиши в тг", "remove"),
+    ("Магаз снова работает, закладки по всему району и хуторам, ищи по нику в тг", "remove"),
+    # medical papers made in absentia
+    ("Вожатым: медицинские бумаги оформим заочно, врачей проходить не надо, звоните 89282220199",
+     "remove"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "verdict"), FIFTH_ROUND_LAST)
+def test_fifth_round_last_batches(detector: Detector, text: str, verdict: str) -> None:
+    """What the seventeenth and eighteenth batches taught."""
     assert detector.classify(text, "", Context()).verdict == verdict

@@ -247,14 +247,14 @@ def test_a_removal_by_the_model_names_it() -> None:
 
 def test_an_insult_the_model_is_not_sure_enough_of_stays() -> None:
     """Out of fold, the model's insults were wrong 7 times in 11 (harsh criticism said to the
-    administration), so that class has its own, higher threshold: a metaphor it scores 0.9 is
-    left to the rules, which keep it."""
-    text = "Мэр и его стадо в администрации ям на дорогах в упор не видят"
+    administration), so that class has its own, higher threshold: an accusation it scores above
+    one half but below that threshold is left to the rules, which send it for review."""
+    text = "Директор рисозавода — ворюга, людям зарплату не платит"
     category, probability = default_model().best_removal(text, analyse(text, known))
-    assert category == "insult" and probability < default_model().thresholds["insult"]
+    assert category == "insult" and 0.5 < probability < default_model().thresholds["insult"]
     assert default_model().thresholds["insult"] > default_model().thresholds["unlawful"]
     assert default_model().removal(text, analyse(text, known)) is None
-    assert Detector(Rules()).classify(text).verdict == "keep"
+    assert Detector(Rules()).classify(text).verdict == "review"
 
 
 def test_the_model_rule_reads_as_russian() -> None:
