@@ -89,6 +89,8 @@ PARTS = (
             "tuning16",
             "tuning17",
             "tuning18",
+            "tuning19",
+            "tuning20",
         )
     ),
 )

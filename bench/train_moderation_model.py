@@ -5,7 +5,7 @@
     python bench/train_moderation_model.py --dry-run   # print the out-of-fold figures only
 
 Trained on the tuning parts only: ``comments.tsv``, ``validation.tsv``, ``tuning2.tsv``,
-``validation2.tsv`` and ``tuning3.tsv`` to ``tuning18.tsv``. ``validation3.tsv``,
+``validation2.tsv`` and ``tuning3.tsv`` to ``tuning20.tsv``. ``validation3.tsv``,
 ``validation4.tsv`` and ``validation6.tsv`` are the checks (measured by
 ``bench/moderation_eval.py``, never trained or tuned on) and the held-out parts
 ``heldout.tsv`` to ``heldout4.tsv`` are never read.
@@ -73,6 +73,8 @@ TRAINING = (
     "tuning16.tsv",
     "tuning17.tsv",
     "tuning18.tsv",
+    "tuning19.tsv",
+    "tuning20.tsv",
 )
 BUCKETS = 1 << 18
 #: the out-of-fold precision a class's additions must keep at its threshold

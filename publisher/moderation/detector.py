@@ -1366,7 +1366,8 @@ def judge_threat(sentence: list[Word], index: int, verb: Violent, lex: Lexicon) 
 def _arson(sentence: list[Word], index: int, verb: Violent, lex: Lexicon) -> bool:
     """Burning or blowing up a building, an office or a vehicle, threatened, ordered or wished
     ("подожгу этот паркомат", "спалить бы эту контору"), not told ("сожгли холодильник")."""
-    if verb.lemma not in lex.words.get("arson", frozenset()) or "past" in verb.kinds:
+    threatened = verb.kinds & {"first", "order", "infinitive"}  # not told: "разносит почту"
+    if verb.lemma not in lex.words.get("arson", frozenset()) or not threatened:
         return False
     clause = sentence[index].clause
     for i, word in enumerate(sentence):

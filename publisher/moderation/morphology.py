@@ -53,9 +53,27 @@ def inflect(lemma: str) -> list[tuple[str, Any]]:
     target = fold(lemma)
     parses = [p for p in morph().parse(target) if fold(p.normal_form) == target]
     if not parses:
-        return [(target, None)]
+        return _participle_forms(target) or [(target, None)]
     forms: dict[tuple[str, str], Any] = {}
     for parse in parses:
         for form in parse.lexeme:
             forms[(fold(form.word), str(form.tag))] = form.tag
     return [(word, tag) for (word, _text), tag in forms.items()]
+
+
+def _participle_forms(target: str) -> list[tuple[str, Any]]:
+    """A participle used as a noun ("заведующий", "управляющая"): the dictionary takes the verb
+    for its lemma, so its declension is read from the verb's lexeme, same tense and voice."""
+    for parse in morph().parse(target):
+        tag = parse.tag
+        if parse.word == target and tag.POS == "PRTF":
+            same = [
+                f
+                for f in parse.lexeme
+                if f.tag.POS == "PRTF"
+                and f.tag.tense == tag.tense
+                and f.tag.voice == tag.voice
+                and f.tag.aspect == tag.aspect
+            ]
+            return [(fold(f.word), f.tag) for f in same]
+    return []

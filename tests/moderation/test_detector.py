@@ -80,7 +80,7 @@ def test_bench_reports_every_part(monkeypatch: pytest.MonkeyPatch) -> None:
     parts |= {"tuning4", "validation4", "tuning5", "tuning6", "validation6"}
     parts |= {"tuning7", "tuning8", "tuning9", "tuning10", "tuning11"}
     parts |= {"tuning12", "tuning13", "tuning14", "tuning15", "tuning16"}
-    parts |= {"tuning17", "tuning18"}
+    parts |= {"tuning17", "tuning18", "tuning19", "tuning20"}
     assert set(metrics) == set(errors) == parts
     stand_ins = {"heldout": "validation", "heldout2": "validation4", "heldout3": "validation6"}
     stand_ins |= {"heldout4": "validation3"}
@@ -1329,4 +1329,35 @@ FIFTH_ROUND_LAST = [
 @pytest.mark.parametrize(("text", "verdict"), FIFTH_ROUND_LAST)
 def test_fifth_round_last_batches(detector: Detector, text: str, verdict: str) -> None:
     """What the seventeenth and eighteenth batches taught."""
+    assert detector.classify(text, "", Context()).verdict == verdict
+
+
+FIFTH_ROUND_FINAL = [
+    # a participle named as a person, whatever its case
+    ("Заведующего рынком надо вывезти в поле и отметелить как следует", "remove"),
+    # a wrecking verb told of the postwoman is no threat; ordered at an office it is
+    ("Поздравим почтальоншу Людмилу Ивановну, 30 лет разносит почту по станице", "keep"),
+    ("Фанаты, в субботу собираемся и разносим администрацию, хватит терпеть", "remove"),
+    ("Поджигайте ихние машины, другого языка они не понимают", "remove"),
+    # a "miner" wanted is a stash layer; mineral water is not
+    ("Ищем ребят в магазин на работу минёром, 120к в неделю, всё анонимно", "remove"),
+    ("Вода солёная, платим как за минералку, телефон 8 (86143) 2-15-80 никто не берёт", "keep"),
+    # a warning to parents quotes the offer
+    ("Внук рассказал, что в телеграме пацанам предлагают работу закладчиками, родители,"
+     " смотрите за детьми", "keep"),
+    # nits named first, found after
+    ("Гниды у детей в садике нашли, родители, проверьте своих", "keep"),
+    # an .apk from a commenter; exam answers leaked; a card opened for somebody else
+    ("Пацаны, бесплатный VPN для телеги, качайте тут: vpnfree-kub.apk", "remove"),
+    ("Слив ответов ОГЭ по всем предметам, канал t.me/ogeotvety_free", "remove"),
+    ("Дам 3 тыщи за то, что откроешь на себя карту и отдашь, пиши", "remove"),
+    # an address and a price per gram
+    ("Этому подрядчику рёбра пересчитаем, адрес уже знаем", "remove"),
+    ("Сн❄️ег чистый, 1г — 5к, доставка в руки по району", "remove"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "verdict"), FIFTH_ROUND_FINAL)
+def test_fifth_round_final_batches(detector: Detector, text: str, verdict: str) -> None:
+    """What the nineteenth and twentieth batches taught."""
     assert detector.classify(text, "", Context()).verdict == verdict
