@@ -1335,10 +1335,10 @@ def _masked_violent(word: Word, lex: Lexicon) -> Violent | None:
 def judge_threat(sentence: list[Word], index: int, verb: Violent, lex: Lexicon) -> Finding | None:
     """Remove a threat at a person or to burn or blow up a building, review one without a
     person, keep the rest."""
-    if _arson(sentence, index, verb, lex):
-        return Finding("unlawful", "remove", f"unlawful:threat:{verb.lemma}")
     if _burns_fuel(sentence, index, verb, lex):
         return None  # "спалю этот мусор сам, раз не вывозите"
+    if _arson(sentence, index, verb, lex):
+        return Finding("unlawful", "remove", f"unlawful:threat:{verb.lemma}")
     target = _object(sentence, index, lex) or (
         "first" in verb.kinds and _mentions(sentence, "second", lex)
     )
@@ -1397,8 +1397,7 @@ def _pointed_at(sentence: list[Word], i: int, lex: Lexicon) -> bool:
     or a business in a threat to burn it, whatever its name."""
     before = sentence[i - 1] if i else None
     pointer = before is not None and (lex.has("this", before) or before.plain in POSSESSIVES)
-    burnt = lex.has("fuel", sentence[i])  # "спалю этот мусор сам": what is burnt anyway
-    return pointer and not burnt and morph().parse(sentence[i].plain)[0].tag.POS == "NOUN"
+    return pointer and morph().parse(sentence[i].plain)[0].tag.POS == "NOUN"
 
 
 def _accusative(word: Word) -> bool:
@@ -1437,8 +1436,8 @@ def _object(sentence: list[Word], index: int, lex: Lexicon) -> bool:
         if person or word.plain in lex.objects or _name(sentence, i) or _someone(word, "accs"):
             return True  # "паромщика этого утоплю"
         governed = i > 0 and sentence[i - 1].plain in _PREPOSITIONS  # "время в администрации"
-        office = lex.has("office", word) or lex.has("person", word)
-        if office and not governed and _accusative(word):
+        named = lex.has("office", word) or lex.has("person", word)
+        if named and not governed and _accusative(word):
             return True
     return False
 

@@ -87,8 +87,9 @@ _EMOJI_IN_WORD = re.compile(
 _SPREAD_IN_CHUNK = re.compile(r"(?<![a-zа-я])(?:[a-zа-я]\*){3,}[a-zа-я](?![a-zа-я])")
 #: the fewest letters typed apart that are taken for one word
 RUN_MIN = 4
-#: Latin letters that look like Cyrillic ones: typed among Cyrillic letters, they join the run
-LOOKALIKE_LATIN = frozenset("aeopcxykmtbh") | frozenset("абвгдеёжзийклмнопрстуфхцчшщъыьэюя")
+#: the letters a Cyrillic run of letters typed apart may hold: Cyrillic ones and the Latin ones
+#: that look like them ("д e б и л")
+RUN_LETTERS = frozenset("aeopcxykmtbh") | frozenset("абвгдеёжзийклмнопрстуфхцчшщъыьэюя")
 _SYLLABLES = re.compile(r"[а-я]{1,3}(?:-[а-я]{1,3}){2,}")
 _ONE_SYMBOL = re.compile(r"[а-я]+[.!_'`~^-][а-я]+")
 #: a word with a symbol typed into it is read whole from this length ("ублю.док", not "т.к.")
@@ -139,14 +140,14 @@ class Text:
 
 
 #: a mobile number: the code, then 9 and nine more digits grouped any way ("8-900-27-27-100")
-_MOBILE = r"(?<![\d+])(?:\+7|8)[\s(-]{0,3}9(?:[\s()-]{0,3}\d){9}(?!\d)"
+_MOBILE_PATTERN = r"(?<![\d+])(?:\+7|8)[\s(-]{0,3}9(?:[\s()-]{0,3}\d){9}(?!\d)"
 #: any number of ten digits grouped as 3-3-2-2; an office's landline with its five-digit area
 #: code, "8 (86143) 2-15-80", is quoted in complaints and is no phone here
 _PHONE = re.compile(
     r"(?<![\d+])(?:\+7|8|7)?[\s(-]{0,3}\d{3}[\s)-]{0,3}\d{3}[\s-]{0,2}\d{2}[\s-]{0,2}\d{2}(?!\d)|"
-    + _MOBILE
+    + _MOBILE_PATTERN
 )
-_MOBILE_ONLY = re.compile(_MOBILE)
+_MOBILE = re.compile(_MOBILE_PATTERN)
 #: an office's or a firm's landline: a four- or five-digit area code, then the number
 _LANDLINE = re.compile(r"(?<![\d+])(?:\+7|8)\s*\(?\d{4,5}\)?\s*\d{1,3}[\s-]?\d{2}[\s-]?\d{2}(?!\d)")
 #: letters typed for digits, touching a digit: "8 (918) 06З-44-21", "8 9ОО 1ОЗ 47 2З" (not
@@ -160,7 +161,7 @@ _DIGIT_OF = str.maketrans("ЗзОоOolI", "33000011")
 
 
 def read_digits(text: str) -> str:
-    """The text with letters typed for digits between digits read as digits."""
+    """The text with letters typed for digits, where they touch digits, read as digits."""
     return _DIGIT_LOOKALIKE.sub(lambda m: m.group().translate(_DIGIT_OF), text)
 
 
@@ -177,7 +178,7 @@ def has_landline(text: str) -> bool:
 
 def has_mobile(text: str) -> bool:
     """A mobile number (an ad's, a private person's), look-alike digits read as digits."""
-    return _MOBILE_ONLY.search(read_digits(text)) is not None
+    return _MOBILE.search(read_digits(text)) is not None
 
 
 def fold(text: str) -> str:
@@ -318,7 +319,7 @@ def _single_letter_after(words: list[Word], start: int, end: int) -> bool:
         and not before.pause
         and (
             _latin(word.piece) == _latin(before.piece)
-            or LOOKALIKE_LATIN.issuperset(word.piece + before.piece)  # "д e б и л"
+            or RUN_LETTERS.issuperset(word.piece + before.piece)  # "д e б и л"
         )
     )
 
