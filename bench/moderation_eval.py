@@ -31,7 +31,12 @@ was measured on it, because the first held-out part had by then been measured in
 like the first, only its totals are printed, and the goal is judged on each. A third,
 ``heldout3.tsv`` (407), by two more writers, was frozen the same way late in the fourth round,
 when the second had been measured twice. A fourth, ``heldout4.tsv`` (408), by two more
-writers, was frozen at the start of the fifth round, before anything was measured on it. A
+writers, was frozen at the start of the fifth round, before anything was measured on it, and
+measured once, at its end. In that round eight more batches, ``tuning13.tsv`` to
+``tuning20.tsv`` (``tuning16``, ``tuning18`` and ``tuning20`` written for recall), were each
+measured untouched, then tuned and trained on. After that round's one measurement, the first
+held-out part's false removals were read (its seventh measurement; they had not moved for three
+rounds): it is reported as before, but it is no longer a blind measure. A
 "review" verdict counts as not removed; the share of review verdicts is
 reported too. Every part's numbers go into ``bench/results.json`` under "moderation" (the goal
 is judged on the held-out part); other keys are kept.
