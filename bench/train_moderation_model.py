@@ -47,6 +47,7 @@ from publisher.moderation.model import (  # noqa: E402
     MAX_BYTES,
     MODEL_FILE,
     features,
+    reaches,
 )
 from publisher.moderation.normalize import analyse  # noqa: E402
 from publisher.moderation.rules import Rules  # noqa: E402
@@ -175,8 +176,7 @@ def combine(rules: list[str], probabilities: Any, thresholds: dict[str, float]) 
 
 def _reaches(row: Any, thresholds: dict[str, float]) -> bool:
     best = int(row[1:].argmax()) + 1
-    threshold = thresholds[CLASSES[best]]
-    return bool(threshold < 1.0 and row[best] >= threshold)
+    return reaches(thresholds, CLASSES[best], float(row[best]))
 
 
 def figures(rows: list[Row], verdicts: list[str]) -> dict[str, Any]:

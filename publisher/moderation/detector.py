@@ -248,7 +248,8 @@ class Lexicon:
     nominative: frozenset[str]
     objects: frozenset[str]
     violent: Mapping[str, Violent]
-    patterns: Mapping[str, tuple[re.Pattern[str], ...]]
+    #: each kind's rows as one pattern: a comment is searched once per kind, not once per row
+    patterns: Mapping[str, re.Pattern[str]]
     spam: tuple[tuple[str, float, re.Pattern[str]], ...]
     bare_domain: re.Pattern[str]
     official: tuple[str, ...]
@@ -423,12 +424,20 @@ def _verb_kinds(tag: Any) -> set[str]:
     return {"past"} if "past" in tag else set()
 
 
-def _patterns(rows: list[list[str]]) -> dict[str, tuple[re.Pattern[str], ...]]:
-    found: dict[str, list[re.Pattern[str]]] = {}
+def _patterns(rows: list[list[str]]) -> dict[str, re.Pattern[str]]:
+    """Each kind's rows joined into one alternation: one search a kind instead of one a row
+    (threats are 61 rows; measured over the tuning parts, 1.35 -> 1.30 ms a comment)."""
+    found: dict[str, list[str]] = {}
     for row in rows:
         if not row[0].startswith("violent"):
-            found.setdefault(row[0], []).append(re.compile(row[1]))
-    return {kind: tuple(values) for kind, values in found.items()}
+            found.setdefault(row[0], []).append(f"(?:{row[1]})")
+    return {kind: re.compile("|".join(values)) for kind, values in found.items()}
+
+
+def _search(lex: Lexicon, kind: str, text: str) -> bool:
+    """Whether any row of ``kind`` in unlawful.txt matches ``text``."""
+    pattern = lex.patterns.get(kind)
+    return pattern is not None and pattern.search(text) is not None
 
 
 def _official(rows: list[list[str]]) -> tuple[str, ...]:
@@ -1123,7 +1132,7 @@ def spam_findings(text: str, words: Text, lex: Lexicon, repeated: str) -> Iterab
     if set(signals) <= SUPPORTING and len(signals) < 2:
         signals = {}
     score = sum(signals.values())
-    warned = any(p.search(words.plain) for p in lex.patterns.get("warning", ()))
+    warned = _search(lex, "warning", words.plain)
     warned = warned or lex.seeking.search(words.plain) is not None  # "ищу подработку, пишите"
     if score > 0:
         remove = score >= SPAM_REMOVE and not warned  # "осторожно, пишут про подработку..."
@@ -1215,7 +1224,7 @@ def unlawful_findings(text: str, words: Text, lex: Lexicon) -> Iterable[Finding]
     person's data, counterfeit money, votes bought."""
     yield from threat_findings(words, lex)
     plain = with_joined(words)  # "н а р к о т а" is read joined too
-    present = {kind: any(p.search(plain) for p in pats) for kind, pats in lex.patterns.items()}
+    present = {kind: pattern.search(plain) is not None for kind, pattern in lex.patterns.items()}
     if present.get("threat"):
         # "вот бы их на вилы": a wish is angry talk for a person to judge, not a plain call
         wished = _WISH.search(words.plain) is not None
@@ -1239,7 +1248,7 @@ def _spelt_drug(words: Text, lex: Lexicon) -> bool:
     short = [w.plain for w in [*words.joined, *split] if 3 <= len(w.plain) < SPREAD_MIN]
     short += _run_ends(words.words)  # "С о л ь и м е ф": "меф" ends a run that starts elsewhere
     text = " ".join(short)
-    return bool(text) and any(p.search(text) for p in lex.patterns.get("drug", ()))
+    return bool(text) and _search(lex, "drug", text)
 
 
 def _run_ends(words: list[Word]) -> list[str]:
@@ -1310,10 +1319,8 @@ def _told(words: Text) -> bool:
 
 def threat_findings(words: Text, lex: Lexicon) -> Iterable[Finding]:
     """A violent verb as a threat ("убью"), an order ("убейте") or a call ("надо повесить")."""
-    idioms = lex.patterns.get("idiom", ())
     for sentence in sentences(words.words):
-        text = " ".join(w.plain for w in sentence)
-        if any(p.search(text) for p in idioms):
+        if _search(lex, "idiom", " ".join(w.plain for w in sentence)):
             continue
         for index, word in enumerate(sentence):
             verb = lex.violent.get(word.plain) or _masked_violent(word, lex)

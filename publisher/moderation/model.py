@@ -176,8 +176,14 @@ class Model:
         """The likeliest removable class and its probability, if that reaches the class's
         threshold; None when the model would keep the comment."""
         name, probability = self.best_removal(text, words)
-        threshold = self.thresholds[name]
-        return (name, probability) if threshold < 1.0 and probability >= threshold else None
+        return (name, probability) if reaches(self.thresholds, name, probability) else None
+
+
+def reaches(thresholds: Mapping[str, float], name: str, probability: float) -> bool:
+    """Whether the model removes with class ``name`` at ``probability`` (a threshold of 1.0:
+    never); the trainer chooses thresholds by this very rule."""
+    threshold = thresholds[name]
+    return threshold < 1.0 and probability >= threshold
 
 
 def load(path: Path = MODEL_FILE) -> Model:

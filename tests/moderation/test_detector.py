@@ -1181,6 +1181,7 @@ def test_eleventh_and_twelfth_batch_mechanisms(detector: Detector, text: str, ve
     assert detector.classify(text, "", Context()).verdict == verdict
 
 
+#: the thirteenth and fourteenth batches
 FIFTH_ROUND = [
     # a symbol typed into a word; "ул.Ленина" stays two words
     ("Водитель автобуса — ублю.док, детей под дождём оставил", "remove"),
@@ -1234,12 +1235,7 @@ FIFTH_ROUND = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("text", "verdict"), FIFTH_ROUND)
-def test_fifth_round_mechanisms(detector: Detector, text: str, verdict: str) -> None:
-    """What the thirteenth and fourteenth batches taught, each with what it must not catch."""
-    assert detector.classify(text, "", Context()).verdict == verdict
-
-
+#: the fifteenth and sixteenth batches (half written for recall)
 FIFTH_ROUND_RECALL = [
     # a strong word as the subject of what a person did; somebody unknown is for a person
     ("Быдлан за рулём газели снёс нашу остановку и уехал", "remove"),
@@ -1287,12 +1283,7 @@ FIFTH_ROUND_RECALL = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("text", "verdict"), FIFTH_ROUND_RECALL)
-def test_fifth_round_recall_batches(detector: Detector, text: str, verdict: str) -> None:
-    """What the fifteenth and sixteenth batches (half written for recall) taught."""
-    assert detector.classify(text, "", Context()).verdict == verdict
-
-
+#: the seventeenth and eighteenth batches
 FIFTH_ROUND_LAST = [
     # rude words for a person said of someone are removed, like a strong word
     ("Депутат Ковальчук — брехло и проходимец", "remove"),
@@ -1326,12 +1317,7 @@ FIFTH_ROUND_LAST = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("text", "verdict"), FIFTH_ROUND_LAST)
-def test_fifth_round_last_batches(detector: Detector, text: str, verdict: str) -> None:
-    """What the seventeenth and eighteenth batches taught."""
-    assert detector.classify(text, "", Context()).verdict == verdict
-
-
+#: the nineteenth and twentieth batches
 FIFTH_ROUND_FINAL = [
     # a participle named as a person, whatever its case
     ("Заведующего рынком надо вывезти в поле и отметелить как следует", "remove"),
@@ -1357,7 +1343,9 @@ FIFTH_ROUND_FINAL = [
 ]  # fmt: skip
 
 
-@pytest.mark.parametrize(("text", "verdict"), FIFTH_ROUND_FINAL)
-def test_fifth_round_final_batches(detector: Detector, text: str, verdict: str) -> None:
-    """What the nineteenth and twentieth batches taught."""
+@pytest.mark.parametrize(
+    ("text", "verdict"), FIFTH_ROUND + FIFTH_ROUND_RECALL + FIFTH_ROUND_LAST + FIFTH_ROUND_FINAL
+)
+def test_fifth_round_mechanisms(detector: Detector, text: str, verdict: str) -> None:
+    """What the thirteenth to twentieth batches taught, each with what it must not catch."""
     assert detector.classify(text, "", Context()).verdict == verdict
